@@ -1,0 +1,14 @@
+/**
+ * @hoso/core — the bottom layer of hoso: canonical JSON (RFC 8785), Ed25519 (RFC 8032) with
+ * three interchangeable backends, the signed event envelope (DESIGN §3), RFC 9162 Merkle trees
+ * and proofs (DESIGN §4) and C2SP checkpoints (DESIGN §5). Errors are data ({@link HosoError}).
+ */
+export * from './errors.js';
+export * from './bytes.js';
+export * from './event-types.js';
+export * from './canonical.js';
+export * from './hash.js';
+export * from './ed25519/index.js';
+export * from './envelope.js';
+export * from './merkle/index.js';
+export * from './checkpoint/index.js';
