@@ -63,7 +63,9 @@ export type StoreError =
   /** The storage medium failed (disk full, read-only file, lost connection). Nothing was written. */
   | HosoError<'storage-failure'>
   /** The store was closed. */
-  | HosoError<'store-closed'>;
+  | HosoError<'store-closed'>
+  /** A malformed call: `expected` is not a non-negative safe integer. */
+  | HosoError<'invalid-argument'>;
 
 export interface ReadRange {
   /** First position, inclusive (default 0). */

@@ -1,6 +1,11 @@
 /**
- * @hoso/store — the EventStore contract (DESIGN §6) and an in-memory store.
- * The conformance suite that every adapter runs is in `@hoso/store/testing`.
+ * @hoso/store — the EventStore contract (DESIGN §6), an in-memory store, and the kit adapters
+ * build on so that they all accept and refuse exactly the same appends: batch decoding and the
+ * append decision (`decodeBatch`, `planAppend`), argument checks, and position-driven live
+ * subscriptions. The conformance suite that every adapter runs is in `@hoso/store/testing`.
  */
 export * from './contract.js';
 export * from './memory.js';
+export * from './batch.js';
+export * from './args.js';
+export * from './subscription.js';

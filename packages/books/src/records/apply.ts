@@ -1,0 +1,350 @@
+/**
+ * Folding one stored event into the {@link Records}. Events are decoded with core's envelope codec
+ * and the ledger's payload codecs; an event that does not decode is listed in `problems` and
+ * otherwise ignored (refusing it is the verifier's business, not a book's). Event types this
+ * version does not know are skipped silently, so newer ledgers stay readable.
+ */
+import { validateEnvelope, type Envelope } from '@hoso/core';
+import {
+  EVENT_CODECS,
+  isCellEventType,
+  isEventType,
+  type CellEventType,
+  type EventData,
+  type LedgerEvent,
+  type SignPeriod,
+} from '@hoso/ledger';
+import type { StoredEvent } from '@hoso/store';
+import type { Projection } from '../runner/projection.js';
+import { classKey, emptyRecords, type Actor, type Cell, type CellVersion, type ClassSignoffs, type Records } from './state.js';
+
+/** Where a cell sits: everything of a {@link Cell} but its type, stream, value and history. */
+export type CellPlace = Omit<Cell, 'value' | 'history' | 'type' | 'stream'>;
+
+/** Where a cell-writing event writes, in the ledger's key format (`cells.ts` of @hoso/ledger). */
+export function cellPlace(type: CellEventType, data: EventData[CellEventType], stream: string): CellPlace {
+  const prefix = `${stream}#${data.student}/`;
+  // Built as plain literals (no spreads): this runs once per cell event of a whole ledger.
+  switch (type) {
+    case 'ScoreEntered':
+    case 'CommentLevelEntered': {
+      const d = data as EventData['ScoreEntered'];
+      const place: { -readonly [K in keyof CellPlace]: CellPlace[K] } = {
+        key: prefix + d.term + '/' + d.column + (d.index ?? ''),
+        year: d.year,
+        class: d.class,
+        student: d.student,
+        subject: d.subject,
+        term: d.term,
+        column: d.column,
+      };
+      if (d.index !== undefined) place.index = d.index;
+      return place;
+    }
+    case 'SubjectLevelEntered':
+    case 'TestScoreEntered': {
+      const d = data as EventData['SubjectLevelEntered'];
+      const column = type === 'SubjectLevelEntered' ? 'level' : 'test';
+      return { key: prefix + d.period + '/' + column, year: d.year, class: d.class, student: d.student, subject: d.subject, period: d.period, column };
+    }
+    case 'ConductAssessed': {
+      const d = data as EventData['ConductAssessed'];
+      return { key: prefix + d.term + '/conduct', year: d.year, class: d.class, student: d.student, term: d.term, column: 'conduct' };
+    }
+    case 'QualityAssessed': {
+      const d = data as EventData['QualityAssessed'];
+      return { key: prefix + d.period + '/' + d.aspect, year: d.year, class: d.class, student: d.student, period: d.period, column: d.aspect };
+    }
+    case 'AbsenceRecorded': {
+      const d = data as EventData['AbsenceRecorded'];
+      return { key: prefix + d.date + '/' + d.session, year: d.year, class: d.class, student: d.student, date: d.date, session: d.session, column: 'absence' };
+    }
+    case 'AttendanceRecorded': {
+      const d = data as EventData['AttendanceRecorded'];
+      return { key: prefix + d.date + '/attendance', year: d.year, class: d.class, student: d.student, date: d.date, column: 'attendance' };
+    }
+    case 'GrowthMeasured': {
+      const d = data as EventData['GrowthMeasured'];
+      return { key: prefix + d.date + '/' + d.measure, year: d.year, class: d.class, student: d.student, date: d.date, column: d.measure };
+    }
+  }
+}
+
+/** Actors are shared between the versions they signed (many thousands per teacher). */
+const actorCache = new WeakMap<Records, Map<string, Actor>>();
+
+function actor(r: Records, key: string, role: string): Actor {
+  const person = r.keys[key] ?? null;
+  const name = person === null ? null : (r.people[person] ?? null);
+  let cache = actorCache.get(r);
+  if (cache === undefined) actorCache.set(r, (cache = new Map()));
+  const id = `${key}|${role}|${person ?? ''}|${name ?? ''}`;
+  let a = cache.get(id);
+  if (a === undefined) cache.set(id, (a = { key, role, person, name }));
+  return a;
+}
+
+function signoffs(r: Records, year: string, cls: string): ClassSignoffs {
+  const k = classKey(year, cls);
+  let s = r.signoffs[k];
+  if (s === undefined) {
+    s = { subjects: {}, confirmed: {}, approved: {}, sealed: {} };
+    r.signoffs[k] = s;
+  }
+  return s;
+}
+
+/** Fold one decoded event. Mutates and returns `r` (the runner owns the accumulator). */
+function fold(r: Records, env: Envelope, ev: LedgerEvent, position: number): void {
+  const by = actor(r, env.by.key, env.by.role);
+  const step = { by, at: env.at, position };
+  switch (ev.type) {
+    case 'SchoolFounded': {
+      const d = ev.data;
+      r.school = { id: d.school, name: d.name, levels: d.levels, ...(d.province !== undefined ? { province: d.province } : {}) };
+      r.people[d.leader.person] = d.leader.name;
+      r.keys[d.rootKey] = d.leader.person;
+      r.roles.push({ person: d.leader.person, role: 'leader', grantedAt: position, revokedAt: null });
+      return;
+    }
+    case 'AcademicYearDefined':
+      r.years[ev.data.year] = ev.data.terms;
+      return;
+    case 'SubjectDefined':
+      r.subjects[ev.data.subject] = ev.data.name;
+      return;
+    case 'SubjectOffered': {
+      const d = ev.data;
+      const k = `${d.year}/${d.grade}`;
+      const offers = (r.offerings[k] ??= {});
+      offers[d.subject] = {
+        subject: d.subject,
+        periodsPerYear: d.periodsPerYear,
+        assessment: d.assessment,
+        ...(d.midTermTests !== undefined ? { midTermTests: d.midTermTests } : {}),
+      };
+      return;
+    }
+    case 'StaffRegistered':
+      r.people[ev.data.person] = ev.data.name;
+      return;
+    case 'KeyRegistered':
+      r.keys[ev.data.key] = ev.data.person;
+      return;
+    case 'KeyRevoked':
+      // A revoked key still names who signed earlier events; nothing in the books changes.
+      return;
+    case 'RoleGranted': {
+      const d = ev.data;
+      r.roles.push({ ...d, grantedAt: position, revokedAt: null });
+      return;
+    }
+    case 'RoleRevoked': {
+      const d = ev.data;
+      const g = r.roles.find(
+        (x) => x.revokedAt === null && x.person === d.person && x.role === d.role && x.year === d.year && x.class === d.class && x.subject === d.subject,
+      );
+      if (g !== undefined) g.revokedAt = position;
+      return;
+    }
+    case 'ClassOpened': {
+      const d = ev.data;
+      r.classes[classKey(d.year, d.class)] = { year: d.year, class: d.class, grade: d.grade, ...(d.name !== undefined ? { name: d.name } : {}), roster: [] };
+      return;
+    }
+    case 'StudentEnrolled': {
+      const d = ev.data;
+      const c = r.classes[classKey(d.year, d.class)];
+      if (c === undefined) {
+        r.problems.push({ position, code: 'unknown-class', message: `enrolment in class ${d.year}/${d.class}, which was never opened` });
+        return;
+      }
+      c.roster.push({ student: d.student, enrolled: d.date, ...(d.from !== undefined ? { from: d.from } : {}) });
+      const s = r.students[d.student];
+      if (s !== undefined && !s.classes.includes(classKey(d.year, d.class))) s.classes.push(classKey(d.year, d.class));
+      if (d.from !== undefined) {
+        r.transfers.push({ position, direction: 'in', year: d.year, class: d.class, student: d.student, date: d.date, party: d.from });
+      }
+      return;
+    }
+    case 'StudentTransferred': {
+      const d = ev.data;
+      const c = r.classes[classKey(d.year, d.class)];
+      const entry = c?.roster.filter((e) => e.student === d.student && e.left === undefined).at(-1);
+      if (entry !== undefined) entry.left = { date: d.date, to: d.to, reason: d.reason };
+      r.transfers.push({ position, direction: 'out', year: d.year, class: d.class, student: d.student, date: d.date, party: d.to, reason: d.reason });
+      return;
+    }
+    case 'StudentRegistered': {
+      const d = ev.data;
+      const enrolledIn = Object.values(r.classes)
+        .filter((c) => c.roster.some((e) => e.student === d.student))
+        .map((c) => classKey(c.year, c.class));
+      r.students[d.student] = {
+        student: d.student,
+        bio: d.bio,
+        registered: { year: d.year, class: d.class, position, at: env.at },
+        changes: [],
+        classes: enrolledIn,
+      };
+      return;
+    }
+    case 'BiographyChanged': {
+      const d = ev.data;
+      const s = r.students[d.student];
+      if (s === undefined) {
+        r.problems.push({ position, code: 'unknown-student', message: `biography change for ${d.student}, who was never registered` });
+        return;
+      }
+      const previous: Record<string, unknown> = {};
+      for (const k of Object.keys(d.changes)) previous[k] = (s.bio as Record<string, unknown>)[k];
+      s.changes.push({ position, at: env.at, by, changes: d.changes, previous, reason: d.reason });
+      s.bio = { ...s.bio, ...d.changes };
+      return;
+    }
+    case 'SubjectSignedOff':
+      signoffs(r, ev.data.year, ev.data.class).subjects[ev.data.subject] = {
+        ...signoffs(r, ev.data.year, ev.data.class).subjects[ev.data.subject],
+        [ev.data.term]: step,
+      };
+      return;
+    case 'ClassConfirmed':
+      setStep(signoffs(r, ev.data.year, ev.data.class).confirmed, ev.data.term, step);
+      return;
+    case 'ClassApproved':
+      setStep(signoffs(r, ev.data.year, ev.data.class).approved, ev.data.term, step);
+      return;
+    case 'BookSealed':
+      setStep(signoffs(r, ev.data.year, ev.data.class).sealed, ev.data.term, step);
+      return;
+    case 'WindowOpened': {
+      const d = ev.data;
+      r.windows[d.window] = {
+        window: d.window,
+        year: d.year,
+        period: d.period,
+        scope: d.scope,
+        ...(d.opens !== undefined ? { opens: d.opens } : {}),
+        ...(d.closes !== undefined ? { closes: d.closes } : {}),
+        ...(d.reason !== undefined ? { reason: d.reason } : {}),
+        openedAt: position,
+        closedAt: null,
+      };
+      return;
+    }
+    case 'WindowClosed': {
+      const w = r.windows[ev.data.window];
+      if (w !== undefined) w.closedAt = position;
+      return;
+    }
+    case 'CorrectionMade': {
+      const d = ev.data;
+      const key = r.cellOfEvent[d.target];
+      const cell = key === undefined ? undefined : r.cells[key];
+      if (cell === undefined || cell.stream !== env.stream) {
+        r.problems.push({ position, code: 'unknown-correction-target', message: `correction of ${d.target}, which wrote no cell in ${env.stream}` });
+        return;
+      }
+      const sigRole = (k: string) => env.sigs.find((s) => s.key === k)?.role ?? '';
+      cell.history.push({
+        value: d.new,
+        eventId: env.id,
+        position,
+        at: env.at,
+        by,
+        correction: {
+          target: d.target,
+          old: d.old,
+          oldMatches: d.old === cell.value,
+          reason: d.reason,
+          minutes: d.minutes,
+          requester: actor(r, d.requester, sigRole(d.requester)),
+          approver: actor(r, d.approver, sigRole(d.approver)),
+          witness: actor(r, d.witness, sigRole(d.witness)),
+        },
+      });
+      cell.value = d.new;
+      r.cellOfEvent[env.id] = cell.key;
+      return;
+    }
+    default: {
+      if (!isCellEventType(ev.type)) return;
+      const data = ev.data as EventData[CellEventType];
+      const place = cellPlace(ev.type, data, env.stream);
+      const version = { value: data.value, eventId: env.id, position, at: env.at, by };
+      const existing = r.cells[place.key];
+      if (existing === undefined) {
+        const cell = place as Cell & { type: CellEventType; stream: string; value: string; history: CellVersion[] };
+        cell.type = ev.type;
+        cell.stream = env.stream;
+        cell.value = data.value;
+        cell.history = [version];
+        r.cells[place.key] = cell;
+        (r.streamCells[env.stream] ??= []).push(place.key);
+      } else {
+        // A second entry of the same cell (allowed only while the author may still amend freely).
+        existing.history.push(version);
+        existing.value = data.value;
+      }
+      r.cellOfEvent[env.id] = place.key;
+    }
+  }
+}
+
+function setStep(m: Partial<Record<SignPeriod, ClassSignoffs['confirmed'][SignPeriod]>>, p: SignPeriod, s: ClassSignoffs['confirmed'][SignPeriod]): void {
+  m[p] = s;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Parse and validate the envelope. The store accepted only canonical envelopes, so the books skip
+ * core's canonical re-encoding check (the verifier's job) and pay for JSON.parse and the shape check.
+ */
+function envelopeOf(bytes: Uint8Array): { ok: true; env: Envelope } | { ok: false; code: string; message: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(UTF8.decode(bytes));
+  } catch (e) {
+    return { ok: false, code: 'invalid-json', message: e instanceof Error ? e.message : String(e) };
+  }
+  const v = validateEnvelope(value);
+  return v._tag === 'Left' ? { ok: false, code: v.left.code, message: v.left.message } : { ok: true, env: v.right };
+}
+
+/** Fold one stored event into `r` (mutating it) and return it. */
+export function applyToRecords(r: Records, e: StoredEvent): Records {
+  r.applied = e.position + 1;
+  const env = envelopeOf(e.bytes);
+  if (!env.ok) {
+    r.problems.push({ position: e.position, code: env.code, message: env.message });
+    return r;
+  }
+  const type = env.env.type;
+  if (!isEventType(type)) return r;
+  const data = EVENT_CODECS[type].decode(env.env.data);
+  if (data._tag === 'Left') {
+    r.problems.push({ position: e.position, code: 'invalid-payload', message: `the ${type} payload does not match the event catalogue` });
+    return r;
+  }
+  fold(r, env.env, { type, data: data.right } as LedgerEvent, e.position);
+  return r;
+}
+
+/** Version of the records fold; bump when `applyToRecords` changes meaning (the runner rebuilds). */
+export const RECORDS_VERSION = 1;
+
+/** The records as a projection for {@link runProjection}: every book is a view of its state. */
+export const recordsProjection: Projection<Records> = {
+  name: 'hoso.records',
+  version: RECORDS_VERSION,
+  init: emptyRecords,
+  apply: applyToRecords,
+};
+
+/** Fold a whole list of events (tests, small ledgers). */
+export function foldRecords(events: Iterable<StoredEvent>): Records {
+  let r = emptyRecords();
+  for (const e of events) r = applyToRecords(r, e);
+  return r;
+}

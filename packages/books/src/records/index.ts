@@ -1,0 +1,3 @@
+/** The records projection: one fold of the ledger that every book reads. */
+export * from './state.js';
+export * from './apply.js';

@@ -1,0 +1,3 @@
+/** The projection runner for vendors' own read models. */
+export * from './projection.js';
+export * from './run.js';

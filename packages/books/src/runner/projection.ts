@@ -1,0 +1,96 @@
+/**
+ * What a projection is, for the runner: a named, versioned fold over the ledger's events, either
+ * pure (state in, state out, checkpointed as a whole) or imperative (writes into a vendor's own
+ * database inside the transaction that also moves its checkpoint).
+ */
+import type { StoredEvent } from '@hoso/store';
+
+/**
+ * A pure projection: `apply` folds one event into the state. Bump `version` whenever `apply`
+ * changes meaning; the runner then rebuilds from position 0.
+ */
+export interface Projection<S> {
+  readonly kind?: 'pure';
+  /** Stable name; the checkpoint is stored under it. */
+  readonly name: string;
+  /** Integer ≥ 1. A stored checkpoint of another version is discarded and the model rebuilt. */
+  readonly version: number;
+  /** The state before any event. */
+  init(): S;
+  /** The state after `event`. May return the same object mutated: the runner never reuses an older state. */
+  apply(state: S, event: StoredEvent): S;
+}
+
+/** Where a read model stands: the projection version and the next position it will apply. */
+export interface CheckpointRecord {
+  readonly version: number;
+  /** Number of ledger events applied: the position of the next one. */
+  readonly position: number;
+}
+
+/** A pure projection's checkpoint: the position and the state as of that position, saved together. */
+export interface Checkpoint<S> extends CheckpointRecord {
+  readonly state: S;
+}
+
+/**
+ * Storage for pure projections' checkpoints. `save` must be atomic: after a crash `load` returns
+ * either the previous checkpoint or the new one, never a mix, so a state and its position always
+ * belong together.
+ */
+export interface CheckpointStore<S> {
+  load(name: string): Promise<Checkpoint<S> | null> | Checkpoint<S> | null;
+  save(name: string, checkpoint: Checkpoint<S>): Promise<void> | void;
+  /** Forget the checkpoint (before a rebuild). */
+  clear(name: string): Promise<void> | void;
+}
+
+/**
+ * An imperative projection that writes into the vendor's own database. Every call the runner
+ * makes to it happens inside {@link TransactionalCheckpoints.transaction}, together with the
+ * checkpoint write, so a crash leaves the model and its checkpoint consistent.
+ */
+export interface ImperativeProjection {
+  readonly kind: 'imperative';
+  readonly name: string;
+  readonly version: number;
+  /** Remove everything this projection wrote (called inside a transaction before a rebuild). */
+  reset(): void;
+  /** Write the effect of one event (called inside a transaction, in position order). */
+  apply(event: StoredEvent): void;
+}
+
+/**
+ * The vendor database's side of an imperative projection: a synchronous transaction (commit when
+ * `fn` returns, roll back when it throws — better-sqlite3's `db.transaction` is exactly this) and
+ * the checkpoint row kept in the same database.
+ */
+export interface TransactionalCheckpoints {
+  transaction(fn: () => void): void;
+  /** Read the checkpoint (outside or inside a transaction). */
+  read(name: string): CheckpointRecord | null;
+  /** Write the checkpoint; only ever called inside `transaction`. */
+  write(name: string, checkpoint: CheckpointRecord): void;
+  /** Delete the checkpoint; only ever called inside `transaction`. */
+  remove(name: string): void;
+}
+
+/** An in-memory {@link CheckpointStore}; copies states in and out so no caller shares them. */
+export function memoryCheckpointStore<S>(): CheckpointStore<S> & { readonly size: number } {
+  const saved = new Map<string, Checkpoint<S>>();
+  return {
+    load: (name) => {
+      const c = saved.get(name);
+      return c === undefined ? null : structuredClone(c);
+    },
+    save: (name, checkpoint) => {
+      saved.set(name, structuredClone(checkpoint));
+    },
+    clear: (name) => {
+      saved.delete(name);
+    },
+    get size() {
+      return saved.size;
+    },
+  };
+}

@@ -1,0 +1,271 @@
+/**
+ * The projection runner: keeps a read model in step with a ledger. It reads events by position,
+ * applies them in batches and moves the checkpoint in the same atomic step as the model, so a
+ * crash at any point leaves a model that resumes exactly where its checkpoint says — no event
+ * skipped, none applied twice. Positions are gapless by contract; the runner still checks each
+ * one (an event out of sequence stops the run with `projection-gap`).
+ */
+import { left, right, type Either } from 'fp-ts/lib/Either.js';
+import { hosoError, isHosoFailure, type HosoError } from '@hoso/core';
+import type { EventStore, StoredEvent } from '@hoso/store';
+import type {
+  CheckpointStore,
+  ImperativeProjection,
+  Projection,
+  TransactionalCheckpoints,
+} from './projection.js';
+
+/** How to run: from scratch, up to the ledger's current size, or on and on following appends. */
+export type RunMode = 'rebuild' | 'catch-up' | 'live';
+
+/** Options of {@link runProjection}. */
+export interface RunOptions {
+  readonly mode: RunMode;
+  /** Events per committed batch in rebuild and catch-up (default 500). Live mode commits every event. */
+  readonly batchSize?: number;
+  /** Live mode runs until this signal aborts. */
+  readonly signal?: AbortSignal;
+  /** Called after each commit with the new checkpoint position (progress, tests). */
+  readonly onCommit?: (position: number) => void;
+}
+
+/** What a run did. */
+export interface RunResult<S> {
+  readonly name: string;
+  readonly version: number;
+  /** Checkpoint position at the end: the number of ledger events reflected in the model. */
+  readonly position: number;
+  /** Events applied by this run. */
+  readonly applied: number;
+  /** True when the run started from an empty model (asked for, no checkpoint, or a version change). */
+  readonly rebuilt: boolean;
+  /** The state for pure projections (undefined for imperative ones). */
+  readonly state: S | undefined;
+}
+
+/** Why a run stopped. The model and its checkpoint are as of the last commit in every case. */
+export type RunnerError =
+  /** Bad options or projection definition; nothing was done. */
+  | HosoError<'invalid-input'>
+  /** The checkpoint is beyond the ledger's end: the model belongs to another ledger or a lost one. */
+  | HosoError<'checkpoint-ahead'>
+  /** The store delivered an event out of position order. */
+  | HosoError<'projection-gap'>
+  /** The projection's `apply` (or the vendor database) threw; `details.position` is the event. */
+  | HosoError<'projection-failed'>
+  /** Reading the store failed (its own error is in `details.cause`). */
+  | HosoError<'store-failure'>;
+
+/** The runner's view of a read model: where it stands and how to commit a batch. */
+interface Sink<S> {
+  /** Load or reset; returns the start position and whether the model is now empty by rebuild. */
+  open(rebuild: boolean): Promise<{ position: number; rebuilt: boolean }>;
+  /** Apply the events and move the checkpoint to `to`, atomically. */
+  commit(events: readonly StoredEvent[], to: number): Promise<void>;
+  state(): S | undefined;
+}
+
+function pureSink<S>(p: Projection<S>, checkpoints: CheckpointStore<S>): Sink<S> {
+  let state: S = p.init();
+  return {
+    async open(rebuild) {
+      const cp = await checkpoints.load(p.name);
+      if (!rebuild && cp !== null && cp.version === p.version) {
+        state = cp.state;
+        return { position: cp.position, rebuilt: false };
+      }
+      await checkpoints.clear(p.name);
+      state = p.init();
+      await checkpoints.save(p.name, { version: p.version, position: 0, state });
+      return { position: 0, rebuilt: true };
+    },
+    async commit(events, to) {
+      let s = state;
+      for (const e of events) s = p.apply(s, e);
+      await checkpoints.save(p.name, { version: p.version, position: to, state: s });
+      state = s;
+    },
+    state: () => state,
+  };
+}
+
+function imperativeSink(p: ImperativeProjection, db: TransactionalCheckpoints): Sink<undefined> {
+  return {
+    async open(rebuild) {
+      const cp = db.read(p.name);
+      if (!rebuild && cp !== null && cp.version === p.version) return { position: cp.position, rebuilt: false };
+      db.transaction(() => {
+        p.reset();
+        db.remove(p.name);
+        db.write(p.name, { version: p.version, position: 0 });
+      });
+      return { position: 0, rebuilt: true };
+    },
+    async commit(events, to) {
+      db.transaction(() => {
+        for (const e of events) p.apply(e);
+        db.write(p.name, { version: p.version, position: to });
+      });
+    },
+    state: () => undefined,
+  };
+}
+
+const message = (e: unknown): string => (isHosoFailure(e) ? `${e.error.code}: ${e.error.message}` : e instanceof Error ? e.message : String(e));
+
+class StoreReadError {
+  constructor(readonly cause: unknown) {}
+}
+
+/** Wrap an async iterable so a failure of the store itself is told apart from a projection's. */
+async function* guarded(it: AsyncIterable<StoredEvent>): AsyncGenerator<StoredEvent> {
+  const iter = it[Symbol.asyncIterator]();
+  for (;;) {
+    let r: IteratorResult<StoredEvent>;
+    try {
+      r = await iter.next();
+    } catch (e) {
+      throw new StoreReadError(e);
+    }
+    if (r.done === true) return;
+    yield r.value;
+  }
+}
+
+function checkArgs(projection: { name?: unknown; version?: unknown }, options: RunOptions): RunnerError | null {
+  const bad = (path: string[], msg: string) => hosoError('invalid-input', msg, { path });
+  if (typeof projection.name !== 'string' || projection.name === '') return bad(['projection', 'name'], 'a projection needs a non-empty name');
+  if (!Number.isSafeInteger(projection.version) || (projection.version as number) < 1) {
+    return bad(['projection', 'version'], 'a projection version is an integer ≥ 1');
+  }
+  if (!['rebuild', 'catch-up', 'live'].includes(options.mode)) return bad(['options', 'mode'], 'mode is rebuild, catch-up or live');
+  if (options.batchSize !== undefined && (!Number.isSafeInteger(options.batchSize) || options.batchSize < 1)) {
+    return bad(['options', 'batchSize'], 'batchSize is an integer ≥ 1');
+  }
+  return null;
+}
+
+/**
+ * Bring `projection`'s read model up to date with `ledger` in `store`.
+ *
+ * - `rebuild`: empty the model, replay every event.
+ * - `catch-up`: resume from the checkpoint (rebuild when there is none or its version differs)
+ *   up to the ledger size at the start of the run.
+ * - `live`: catch up, then follow appends until `options.signal` aborts.
+ *
+ * For a pure {@link Projection} pass a {@link CheckpointStore}; for an
+ * {@link ImperativeProjection} pass the {@link TransactionalCheckpoints} of the vendor database
+ * the projection writes into.
+ */
+export function runProjection<S>(
+  store: EventStore,
+  ledger: string,
+  projection: Projection<S>,
+  checkpoints: CheckpointStore<S>,
+  options: RunOptions,
+): Promise<Either<RunnerError, RunResult<S>>>;
+export function runProjection(
+  store: EventStore,
+  ledger: string,
+  projection: ImperativeProjection,
+  checkpoints: TransactionalCheckpoints,
+  options: RunOptions,
+): Promise<Either<RunnerError, RunResult<undefined>>>;
+export async function runProjection<S>(
+  store: EventStore,
+  ledger: string,
+  projection: Projection<S> | ImperativeProjection,
+  checkpoints: CheckpointStore<S> | TransactionalCheckpoints,
+  options: RunOptions,
+): Promise<Either<RunnerError, RunResult<S | undefined>>> {
+  const invalid = checkArgs(projection, options);
+  if (invalid !== null) return left(invalid);
+  const sink: Sink<S | undefined> =
+    projection.kind === 'imperative'
+      ? imperativeSink(projection, checkpoints as TransactionalCheckpoints)
+      : pureSink(projection as Projection<S>, checkpoints as CheckpointStore<S>);
+  const batchSize = options.batchSize ?? 500;
+  const { name, version } = projection;
+
+  let opened: { position: number; rebuilt: boolean };
+  try {
+    opened = await sink.open(options.mode === 'rebuild');
+  } catch (e) {
+    return left(hosoError('projection-failed', `opening the read model failed: ${message(e)}`, { details: { position: null } }));
+  }
+  let position = opened.position;
+  let applied = 0;
+  const result = (): RunResult<S | undefined> => ({ name, version, position, applied, rebuilt: opened.rebuilt, state: sink.state() });
+
+  const commit = async (batch: StoredEvent[]): Promise<RunnerError | null> => {
+    if (batch.length === 0) return null;
+    const to = position + batch.length;
+    try {
+      await sink.commit(batch, to);
+    } catch (e) {
+      return hosoError('projection-failed', `projection ${name} failed on an event in [${position}, ${to}): ${message(e)}`, {
+        details: { from: position, to, cause: message(e) },
+      });
+    }
+    position = to;
+    applied += batch.length;
+    options.onCommit?.(position);
+    return null;
+  };
+
+  const follow = async (events: AsyncIterable<StoredEvent>, perEvent: boolean): Promise<RunnerError | null> => {
+    let batch: StoredEvent[] = [];
+    try {
+      for await (const e of guarded(events)) {
+        const expected = position + batch.length;
+        if (e.position !== expected) {
+          return hosoError('projection-gap', `expected the event at position ${expected}, got ${e.position}`, {
+            details: { expected, got: e.position },
+          });
+        }
+        batch.push(e);
+        if (perEvent || batch.length >= batchSize) {
+          const err = await commit(batch);
+          if (err !== null) return err;
+          batch = [];
+        }
+      }
+    } catch (e) {
+      if (e instanceof StoreReadError) {
+        return hosoError('store-failure', `reading ledger ${ledger} failed: ${message(e.cause)}`, { details: { cause: message(e.cause) } });
+      }
+      throw e;
+    }
+    return commit(batch);
+  };
+
+  let size: number;
+  try {
+    size = await store.size(ledger);
+  } catch (e) {
+    return left(hosoError('store-failure', `reading ledger ${ledger} failed: ${message(e)}`, { details: { cause: message(e) } }));
+  }
+  if (position > size) {
+    return left(
+      hosoError('checkpoint-ahead', `the checkpoint of ${name} is at ${position} but ledger ${ledger} has ${size} events`, {
+        details: { position, size },
+      }),
+    );
+  }
+  const caught = await follow(store.read(ledger, { from: position, to: size }), false);
+  if (caught !== null) return left(caught);
+  if (options.mode !== 'live') return right(result());
+
+  if (options.signal?.aborted === true) return right(result());
+  const sub = store.subscribe(ledger, { from: position });
+  const stop = () => void sub.close();
+  options.signal?.addEventListener('abort', stop, { once: true });
+  try {
+    const live = await follow(sub, true);
+    if (live !== null) return left(live);
+  } finally {
+    options.signal?.removeEventListener('abort', stop);
+    await sub.close();
+  }
+  return right(result());
+}

@@ -1,0 +1,178 @@
+import { describe, it, expect } from 'vitest';
+import { isLeft, isRight } from 'fp-ts/lib/Either.js';
+import { dec } from '../src/decimal.js';
+import {
+  GDTX,
+  PRESCHOOL_DEFAULTS,
+  TT22,
+  TT27,
+  TT27_DEFAULTS,
+  classifyGrowth,
+  isIncomplete,
+  measurementDue,
+  parseLevel,
+  parseScore,
+  periodicTests,
+  primaryYearResult,
+  ruleSetFor,
+  whoZScore,
+  withOverrides,
+  type PrimarySubjectYear,
+} from '../src/rules/index.js';
+
+describe('ruleSetFor: TT22 phased in grade by grade', () => {
+  it.each([
+    ['2021-2022', 6, true],
+    ['2021-2022', 7, false],
+    ['2022-2023', 10, true],
+    ['2022-2023', 8, false],
+    ['2023-2024', 11, true],
+    ['2023-2024', 9, false],
+    ['2023-2024', 12, false],
+    ['2024-2025', 9, true],
+    ['2024-2025', 12, true],
+    ['2030-2031', 12, true],
+    ['2020-2021', 6, false],
+  ])('%s grade %i → TT22: %s', (year, grade, tt22) => {
+    const r = ruleSetFor('secondary', grade, year);
+    if (tt22) expect(isRight(r) && r.right.id).toBe('tt22');
+    else expect(isLeft(r) && r.left).toMatchObject({ code: 'rule-set-not-implemented', path: ['year'] });
+  });
+  it('primary follows TT27 from grade 1 in 2020-21 upward', () => {
+    const r1 = ruleSetFor('primary', 5, '2023-2024');
+    expect(isLeft(r1) && r1.left.code).toBe('rule-set-not-implemented');
+    const r2 = ruleSetFor('primary', 5, '2024-2025');
+    expect(isRight(r2) && r2.right.id).toBe('tt27');
+  });
+  it('preschool and GDTX', () => {
+    const p = ruleSetFor('preschool', 0, '2019-2020');
+    expect(isRight(p) && p.right.id).toBe('preschool');
+    const g = ruleSetFor('gdtx', 10, '2024-2025');
+    expect(isRight(g) && g.right.id).toBe('gdtx');
+  });
+  it('refuses a malformed year and a grade outside the level', () => {
+    const a = ruleSetFor('secondary', 6, '2024-2026');
+    expect(isLeft(a) && a.left).toMatchObject({ code: 'invalid-school-year', path: ['year'] });
+    const b = ruleSetFor('secondary', 5, '2024-2025');
+    expect(isLeft(b) && b.left).toMatchObject({ code: 'invalid-grade', path: ['grade'] });
+  });
+});
+
+describe('withOverrides', () => {
+  it('replaces (check) values and records them', () => {
+    const r = withOverrides(GDTX, { regularCount: { commentOnly: 3 }, maxAbsentSessions: 40 });
+    expect(isRight(r) && r.right.params.regularCount).toEqual({ upTo35: 2, upTo70: 3, above70: 4, commentOnly: 3 });
+    expect(isRight(r) && r.right.overridden).toEqual(['regularCount.commentOnly', 'maxAbsentSessions']);
+    expect(GDTX.params.maxAbsentSessions).toBe(45); // the national set is untouched
+  });
+  it('refuses unknown parameters and wrong shapes', () => {
+    const a = withOverrides(TT22, { nope: 1 } as never);
+    expect(isLeft(a) && a.left).toMatchObject({ code: 'invalid-override', path: ['nope'] });
+    const b = withOverrides(TT22, { good: { floor: '6,5' } });
+    expect(isLeft(b) && b.left).toMatchObject({ code: 'invalid-override', path: ['good', 'floor'] });
+    const c = withOverrides(TT22, { maxAbsentSessions: 4.5 });
+    expect(isLeft(c) && c.left.code).toBe('invalid-override');
+    const d = withOverrides(TT27, { midTermTestGrades: ['4'] } as never);
+    expect(isLeft(d) && d.left.code).toBe('invalid-override');
+  });
+});
+
+describe('scores', () => {
+  it('secondary: 0–10 with one decimal', () => {
+    expect(isRight(parseScore('0'))).toBe(true);
+    expect(isRight(parseScore('10.0'))).toBe(true);
+    for (const bad of ['11', '7.25', 'X', '-1', 8.5]) {
+      const r = parseScore(bad, { path: ['score'] });
+      expect(isLeft(r) && r.left).toMatchObject({ code: 'invalid-score', path: ['score'], rule: 'TT22 Điều 6.4' });
+    }
+  });
+  it('primary: whole numbers 1–10', () => {
+    const o = { whole: true, min: TT27_DEFAULTS.minTestScore };
+    expect(isRight(parseScore('8', o))).toBe(true);
+    expect(isRight(parseScore('8.0', o))).toBe(true);
+    const r = parseScore('8.5', o);
+    expect(isLeft(r) && r.left).toMatchObject({ code: 'invalid-score', rule: 'TT27 Điều 7.2' });
+    expect(isLeft(parseScore('0', o))).toBe(true);
+  });
+  it('levels', () => {
+    expect(isRight(parseLevel('Đ', ['Đ', 'CĐ'], ['x'], 'TT22 Điều 9.1'))).toBe(true);
+    const r = parseLevel('D', ['Đ', 'CĐ'], ['x'], 'TT22 Điều 9.1');
+    expect(isLeft(r) && r.left).toMatchObject({ code: 'invalid-level', path: ['x'] });
+  });
+});
+
+describe('TT27 year result', () => {
+  const subj = (subject: string, level: 'T' | 'H' | 'C', test: string | null): PrimarySubjectYear => ({
+    subject,
+    level,
+    test: test === null ? null : dec(test),
+  });
+  const tot = { 'chăm chỉ': 'Tốt', 'trung thực': 'Tốt', 'tự học': 'Tốt' } as const;
+  it('Hoàn thành xuất sắc / tốt / Hoàn thành / Chưa hoàn thành', () => {
+    expect(primaryYearResult(TT27.params, { subjects: [subj('toan', 'T', '9'), subj('tv', 'T', '10'), subj('am-nhac', 'T', null)], qualities: tot })).toBe(
+      'Hoàn thành xuất sắc',
+    );
+    expect(primaryYearResult(TT27.params, { subjects: [subj('toan', 'T', '8'), subj('tv', 'T', '10')], qualities: tot })).toBe('Hoàn thành tốt');
+    expect(primaryYearResult(TT27.params, { subjects: [subj('toan', 'H', '9'), subj('tv', 'T', '10')], qualities: tot })).toBe('Hoàn thành');
+    expect(primaryYearResult(TT27.params, { subjects: [subj('toan', 'T', '5'), subj('tv', 'T', '10')], qualities: { ...tot, 'tự học': 'Đạt' } })).toBe(
+      'Hoàn thành',
+    );
+    expect(primaryYearResult(TT27.params, { subjects: [subj('toan', 'T', '4'), subj('tv', 'T', '10')], qualities: tot })).toBe('Chưa hoàn thành');
+    expect(primaryYearResult(TT27.params, { subjects: [subj('toan', 'C', '9')], qualities: tot })).toBe('Chưa hoàn thành');
+  });
+  it('a missing test or level is incomplete', () => {
+    const r = primaryYearResult(TT27.params, {
+      subjects: [{ subject: 'toan', level: 'T', test: { tag: 'incomplete', missing: [] } }],
+      qualities: { 'tự học': { tag: 'incomplete', missing: [] } },
+    });
+    expect(isIncomplete(r) && r.missing).toEqual([['toan', 'test'], ['qualities', 'tự học']]);
+  });
+  it('grades 4–5 have mid-term tests in Vietnamese and Maths', () => {
+    expect(periodicTests(TT27.params, 4, 'toan')).toEqual(['mid1', 'end1', 'mid2', 'end2']);
+    expect(periodicTests(TT27.params, 3, 'toan')).toEqual(['end1', 'end2']);
+    expect(periodicTests(TT27.params, 5, 'other')).toEqual(['end1', 'end2']);
+  });
+});
+
+describe('preschool growth (WHO)', () => {
+  // A reference with L = 1 is a normal distribution: z = (x − M) / (M·S). M = 10, S = 0.1 → SD 1.
+  const normal = { L: 1, M: 10, S: 0.1 };
+  it('z-scores and the WHO cut-offs', () => {
+    const z = (x: number) => {
+      const r = whoZScore('weight-for-height', x, normal);
+      return isRight(r) ? r.right : NaN;
+    };
+    expect(z(10)).toBeCloseTo(0, 12);
+    expect(z(7.9)).toBeCloseTo(-2.1, 12);
+    expect(classifyGrowth(PRESCHOOL_DEFAULTS, 'weight-for-height', z(7.9))).toBe('wasted');
+    expect(classifyGrowth(PRESCHOOL_DEFAULTS, 'weight-for-height', -2)).toBe('normal');
+    expect(classifyGrowth(PRESCHOOL_DEFAULTS, 'weight-for-height', -3.01)).toBe('severely-wasted');
+    expect(classifyGrowth(PRESCHOOL_DEFAULTS, 'weight-for-height', 2.5)).toBe('overweight');
+    expect(classifyGrowth(PRESCHOOL_DEFAULTS, 'weight-for-height', 3.5)).toBe('obese');
+    expect(classifyGrowth(PRESCHOOL_DEFAULTS, 'weight-for-age', 3.5)).toBe('normal');
+    expect(classifyGrowth(PRESCHOOL_DEFAULTS, 'height-for-age', -2.5)).toBe('stunted');
+    expect(classifyGrowth(PRESCHOOL_DEFAULTS, 'weight-for-age', -2.5)).toBe('underweight');
+  });
+  it('beyond ±3 SD the WHO restricted formula applies to weight, not to height', () => {
+    // Skewed reference L = −1: SD3 = M/(1 − 3·L·S)... computed by the formula; the restricted z
+    // extends linearly with the SD2–SD3 distance.
+    const ref = { L: -1, M: 10, S: 0.1 };
+    const sd = (z: number) => 10 * Math.pow(1 + -1 * 0.1 * z, -1);
+    const x = sd(3) + 2 * (sd(3) - sd(2));
+    const w = whoZScore('weight-for-age', x, ref);
+    expect(isRight(w) && w.right).toBeCloseTo(5, 10);
+    const h = whoZScore('height-for-age', x, ref);
+    expect(isRight(h) && h.right).not.toBeCloseTo(5, 2);
+  });
+  it('refuses nonsense measurements', () => {
+    const r = whoZScore('weight-for-age', -1, normal, ['weight']);
+    expect(isLeft(r) && r.left).toMatchObject({ code: 'invalid-input', path: ['weight'] });
+    expect(isLeft(whoZScore('weight-for-age', 5, { L: 1, M: 0, S: 0.1 }))).toBe(true);
+  });
+  it('measured monthly under 24 months, quarterly after', () => {
+    expect(measurementDue(PRESCHOOL_DEFAULTS, 23)).toBe(true);
+    expect(measurementDue(PRESCHOOL_DEFAULTS, 24)).toBe(true);
+    expect(measurementDue(PRESCHOOL_DEFAULTS, 25)).toBe(false);
+    expect(measurementDue(PRESCHOOL_DEFAULTS, 27)).toBe(true);
+  });
+});

@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// The `hoso` command: a thin launcher around the compiled CLI (packages/cli/dist/main.js).
+import { main } from '../dist/main.js';
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    process.stderr.write(`hoso: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 70;
+  },
+);

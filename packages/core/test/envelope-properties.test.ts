@@ -1,0 +1,114 @@
+import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import { isRight } from 'fp-ts/lib/Either.js';
+import { decodeEnvelope, encodeEnvelope, signEnvelope, verifyEnvelopeSignatures } from '../src/envelope.js';
+import type { Envelope, JsonObject, JsonValue, UnsignedEnvelope } from '../src/event-types.js';
+import { approver, approverKey, author, authorKey, witness, witnessKey } from './envelope-fixtures.js';
+
+/** JSON as hoso stores it: every number that is not a safe integer becomes a decimal string. */
+function hosoJson(v: unknown): JsonValue {
+  if (typeof v === 'number') return Number.isSafeInteger(v) && !Object.is(v, -0) ? v : String(v);
+  if (Array.isArray(v)) return v.map(hosoJson);
+  if (typeof v === 'object' && v !== null) {
+    const out: Record<string, JsonValue> = {};
+    for (const k of Object.keys(v)) out[k] = hosoJson((v as Record<string, unknown>)[k]);
+    return out;
+  }
+  return v as JsonValue;
+}
+
+const cosigners = [
+  { signer: approver, key: approverKey, role: 'approver' },
+  { signer: witness, key: witnessKey, role: 'witness' },
+];
+
+const arbUnsigned = fc
+  .record({
+    id: fc.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
+    ledger: fc.stringMatching(/^[A-Za-z0-9._-]{1,24}$/),
+    stream: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }).filter((s) => s.length <= 256 && !/[\u0000-\u001f\u007f-\u009f]/.test(s)),
+    rev: fc.nat({ max: 1_000_000 }),
+    prevHex: fc.stringMatching(/^[0-9a-f]{64}$/),
+    type: fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,30}$/),
+    payload: fc.dictionary(fc.string({ unit: 'grapheme', maxLength: 8 }), fc.jsonValue({ maxDepth: 3, stringUnit: 'grapheme' }), { maxKeys: 5 }),
+    at: fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true }),
+    offset: fc.constantFrom('Z', '+07:00', '-03:30'),
+    role: fc.stringMatching(/^[a-z-]{1,32}$/),
+    nCosigners: fc.integer({ min: 0, max: 2 }),
+  })
+  .map((r) => {
+    const co = cosigners.slice(0, r.nCosigners);
+    const data: JsonObject = { ...(hosoJson(r.payload) as JsonObject), cosigners: co.map((c) => c.key) };
+    const u: UnsignedEnvelope = {
+      v: 1,
+      id: r.id,
+      ledger: r.ledger,
+      stream: r.stream,
+      rev: r.rev,
+      prev: r.rev === 0 ? null : r.prevHex,
+      type: r.type,
+      data,
+      at: r.at.toISOString().replace('Z', r.offset),
+      by: { key: authorKey, role: r.role },
+    };
+    return { u, signers: [{ signer: author, role: r.role }, ...co.map((c) => ({ signer: c.signer, role: c.role }))] };
+  });
+
+const arbSigned = arbUnsigned;
+
+describe('envelope properties', () => {
+  it('random valid envelopes: sign → encode → decode is the identity and verifies', async () => {
+    await fc.assert(
+      fc.asyncProperty(arbSigned, async ({ u, signers }) => {
+        const env = await signEnvelope(u, signers);
+        const bytes = encodeEnvelope(env);
+        const back = decodeEnvelope(bytes);
+        expect(isRight(back)).toBe(true);
+        if (!isRight(back)) return;
+        expect(back.right).toEqual(env);
+        expect(encodeEnvelope(back.right)).toEqual(bytes);
+        expect(isRight(verifyEnvelopeSignatures(back.right))).toBe(true);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  /** The envelope with co-signers' roles blanked: the only part no signature covers. */
+  const withoutCosignerRoles = (e: Envelope): unknown => ({ ...e, sigs: e.sigs.map((s, i) => (i === 0 ? s : { ...s, role: '' })) });
+
+  it('random byte mutations: decoding or verification fails (co-signer roles aside)', async () => {
+    const mutation = fc.oneof(
+      fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
+      fc.record({ kind: fc.constant('delete' as const), at: fc.nat() }),
+      fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
+      fc.record({ kind: fc.constant('replace' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(arbSigned, mutation, async ({ u, signers }, m) => {
+        const env = await signEnvelope(u, signers);
+        const bytes = encodeEnvelope(env);
+        const i = m.at % bytes.length;
+        let mutated: Uint8Array;
+        if (m.kind === 'flip') {
+          mutated = Uint8Array.from(bytes);
+          mutated[i]! ^= 1 << m.bit;
+        } else if (m.kind === 'delete') {
+          mutated = new Uint8Array([...bytes.slice(0, i), ...bytes.slice(i + 1)]);
+        } else if (m.kind === 'insert') {
+          mutated = new Uint8Array([...bytes.slice(0, i), m.byte, ...bytes.slice(i)]);
+        } else {
+          mutated = Uint8Array.from(bytes);
+          mutated[i] = m.byte;
+        }
+        if (Buffer.from(mutated).equals(Buffer.from(bytes))) return;
+        const d = decodeEnvelope(mutated);
+        if (!isRight(d)) return;
+        if (!isRight(verifyEnvelopeSignatures(d.right))) return;
+        // Both passed: only an unsigned co-signer role may have changed.
+        expect(withoutCosignerRoles(d.right)).toEqual(withoutCosignerRoles(env));
+        expect(d.right.sigs.length).toBeGreaterThan(1);
+      }),
+      { numRuns: 400 },
+    );
+  });
+});

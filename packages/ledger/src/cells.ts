@@ -1,0 +1,116 @@
+/**
+ * Cells (*ô* of a record book): what one cell-writing event writes, under which key, in which
+ * term, column and period, and which codec its value (and every correction of it) must pass.
+ */
+import type * as t from 'io-ts';
+import type { CellEventType, EventData } from './events.js';
+import type { PrimaryPeriod, Term } from './codecs.js';
+import { AbsenceKind, AttendanceMark } from './codecs.js';
+import { CommentLevel, ConductLevel, HeightCm, QualityLevel, Score10, SubjectLevel, TestScore10, WeightKg } from './values.js';
+
+/** Where a cell sits. `term` is undefined for date-based cells until the calendar places them. */
+export interface CellRef {
+  /** Unique in the ledger: `<stream>#<student>/<period or date>/<column>`. */
+  readonly key: string;
+  readonly stream: string;
+  readonly year: string;
+  readonly class: string;
+  readonly student: string;
+  /** The subject for markbook cells. */
+  readonly subject?: string;
+  /** The window scope column: `tx gk ck level test conduct quality absence attendance growth`. */
+  readonly column: string;
+  /** Term of the cell; for date-based cells (absence, attendance, growth) the caller places it. */
+  readonly term?: Term;
+  /** True for mid-term columns (TT22 `gk`, TT27 `GK1`/`GK2`): covered by mid-term windows too. */
+  readonly mid: boolean;
+  /** Date of date-based cells. */
+  readonly date?: string;
+  /** The role whose holder writes the cell and may request its correction. */
+  readonly writer: 'subject' | 'homeroom';
+  /** The codec every value of this cell must pass. */
+  readonly codec: t.Type<string, unknown, unknown>;
+  /** True when entry needs an open window (assessments; not daily registers). */
+  readonly windowed: boolean;
+}
+
+/** The term a primary assessment point belongs to. */
+export const termOfPeriod = (p: PrimaryPeriod): Term => (p === 'GK1' || p === 'CK1' ? 'HK1' : 'HK2');
+
+/** The cell a cell-writing event writes. */
+export function cellOf<K extends CellEventType>(type: K, data: EventData[K], stream: string): CellRef {
+  const d = data as EventData[CellEventType];
+  const base = { stream, year: d.year, class: d.class, student: d.student };
+  switch (type) {
+    case 'ScoreEntered':
+    case 'CommentLevelEntered': {
+      const x = data as EventData['ScoreEntered'] | EventData['CommentLevelEntered'];
+      return {
+        ...base,
+        key: `${stream}#${x.student}/${x.term}/${x.column}${x.index ?? ''}`,
+        subject: x.subject,
+        column: x.column,
+        term: x.term,
+        mid: x.column === 'gk',
+        writer: 'subject',
+        codec: type === 'ScoreEntered' ? Score10 : (CommentLevel as t.Type<string, unknown, unknown>),
+        windowed: true,
+      };
+    }
+    case 'SubjectLevelEntered':
+    case 'TestScoreEntered': {
+      const x = data as EventData['SubjectLevelEntered'] | EventData['TestScoreEntered'];
+      const column = type === 'SubjectLevelEntered' ? 'level' : 'test';
+      return {
+        ...base,
+        key: `${stream}#${x.student}/${x.period}/${column}`,
+        subject: x.subject,
+        column,
+        term: termOfPeriod(x.period),
+        mid: x.period === 'GK1' || x.period === 'GK2',
+        writer: 'subject',
+        codec: type === 'SubjectLevelEntered' ? (SubjectLevel as t.Type<string, unknown, unknown>) : TestScore10,
+        windowed: true,
+      };
+    }
+    case 'ConductAssessed': {
+      const x = data as EventData['ConductAssessed'];
+      return { ...base, key: `${stream}#${x.student}/${x.term}/conduct`, column: 'conduct', term: x.term, mid: false, writer: 'homeroom', codec: ConductLevel as t.Type<string, unknown, unknown>, windowed: true };
+    }
+    case 'QualityAssessed': {
+      const x = data as EventData['QualityAssessed'];
+      return {
+        ...base,
+        key: `${stream}#${x.student}/${x.period}/${x.aspect}`,
+        column: 'quality',
+        term: termOfPeriod(x.period),
+        mid: x.period === 'GK1' || x.period === 'GK2',
+        writer: 'homeroom',
+        codec: QualityLevel as t.Type<string, unknown, unknown>,
+        windowed: true,
+      };
+    }
+    case 'AbsenceRecorded': {
+      const x = data as EventData['AbsenceRecorded'];
+      return { ...base, key: `${stream}#${x.student}/${x.date}/${x.session}`, column: 'absence', date: x.date, mid: false, writer: 'homeroom', codec: AbsenceKind as t.Type<string, unknown, unknown>, windowed: false };
+    }
+    case 'AttendanceRecorded': {
+      const x = data as EventData['AttendanceRecorded'];
+      return { ...base, key: `${stream}#${x.student}/${x.date}/attendance`, column: 'attendance', date: x.date, mid: false, writer: 'homeroom', codec: AttendanceMark as t.Type<string, unknown, unknown>, windowed: false };
+    }
+    case 'GrowthMeasured': {
+      const x = data as EventData['GrowthMeasured'];
+      return {
+        ...base,
+        key: `${stream}#${x.student}/${x.date}/${x.measure}`,
+        column: 'growth',
+        date: x.date,
+        mid: false,
+        writer: 'homeroom',
+        codec: x.measure === 'weight-kg' ? WeightKg : HeightCm,
+        windowed: false,
+      };
+    }
+  }
+  throw new Error(`not a cell event type: ${String(type)}`);
+}

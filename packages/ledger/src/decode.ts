@@ -1,0 +1,51 @@
+/**
+ * io-ts errors → {@link LedgerError}s: the path of the offending field (object keys and array
+ * indexes, without io-ts's internal union indexes), a plain message, and the rule of the codec
+ * that refused the value where one applies.
+ */
+import * as t from 'io-ts';
+import { ledgerError, type LedgerError } from './errors.js';
+
+/** The article each value codec enforces, by codec name. */
+const CODEC_RULES: Readonly<Record<string, string>> = {
+  Score10: 'TT22 Điều 5.2',
+  CommentLevel: 'TT22 Điều 5.1',
+  RegularIndex: 'TT22 Điều 6.2',
+  Column: 'TT22 Điều 6, 7',
+  ConductLevel: 'TT22 Điều 8',
+  TestScore10: 'TT27 Điều 7',
+  SubjectLevel: 'TT27 Điều 6',
+  QualityLevel: 'TT27 Điều 6',
+  Aspect: 'TT27 Điều 6',
+  PublicKey: 'DESIGN §3',
+  Minutes: 'QC Điều 12.3',
+};
+
+function show(u: unknown): string {
+  if (u === undefined) return 'nothing';
+  try {
+    const s = JSON.stringify(u);
+    return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+  } catch {
+    return String(u);
+  }
+}
+
+/** Convert io-ts errors to ledger errors with `prefix` before each path (e.g. `['data']`). */
+export function ioErrors(errors: t.Errors, prefix: ReadonlyArray<string | number>, code: 'invalid-data' | 'invalid-command' = 'invalid-data'): LedgerError[] {
+  return errors.map((e) => {
+    const path: Array<string | number> = [...prefix];
+    const ctx = e.context;
+    for (let i = 1; i < ctx.length; i++) {
+      const parent = ctx[i - 1]!.type;
+      if (parent instanceof t.UnionType || parent instanceof t.IntersectionType) continue;
+      const key = ctx[i]!.key;
+      path.push(parent instanceof t.ArrayType && /^\d+$/.test(key) ? Number(key) : key);
+    }
+    const last = ctx[ctx.length - 1];
+    const name = last?.type.name ?? 'value';
+    const rule = CODEC_RULES[name];
+    const message = e.message ?? `expected ${name}, got ${show(e.value)}`;
+    return ledgerError(code, message, rule === undefined ? { path } : { path, rule });
+  });
+}

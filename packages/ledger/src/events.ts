@@ -1,0 +1,456 @@
+/**
+ * The event catalogue: every event type the ledger writes, its payload (`data`) as an io-ts codec
+ * and a TypeScript type, and the stream it lives in (see `streams.ts`). Payload codecs refuse
+ * unknown fields. Decimal values are strings (`"8.5"`); counts are integers.
+ *
+ * Projections (`@hoso/books`) and the verifier (`@hoso/verify`) build on these names: they are a
+ * public format. Add types freely; never rename or change the meaning of a field.
+ */
+import * as t from 'io-ts';
+import {
+  AbsenceKind,
+  AttendanceMark,
+  CalendarDate,
+  ClassCode,
+  closed,
+  Grade,
+  Instant,
+  intRange,
+  Minutes,
+  PersonId,
+  PrimaryPeriod,
+  PublicKey,
+  SchoolLevel,
+  SchoolYear,
+  Session,
+  Sex,
+  SignPeriod,
+  SubjectCode,
+  Term,
+  text,
+  Uuid,
+  WindowId,
+} from './codecs.js';
+import { Aspect, CommentLevel, ConductLevel, HeightCm, QualityLevel, Score10, SubjectLevel, TestScore10, WeightKg } from './values.js';
+
+// ---------------------------------------------------------------------------------------------
+// Stream `school`: genesis, calendar, curriculum, staff, keys, roles
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Genesis (*thành lập sổ*): the first event of every ledger, at `school` rev 0. Names the school
+ * (its id equals the ledger id), the levels it runs, and its leader (*hiệu trưởng*) with the root
+ * key, which signs this event. The leader holds the `leader` role from here on. `rules` records
+ * the school's choices the rules depend on, so the verifier replays them exactly:
+ * `authorMayAmend` (default false, the strict reading of QC Điều 12.3) lets the author of a value
+ * re-enter it while its window is open and before sign-off.
+ */
+export const SchoolFounded = closed(
+  'SchoolFounded',
+  {
+    school: text(64),
+    name: text(200),
+    levels: t.array(SchoolLevel),
+    leader: closed('Founder', { person: PersonId, name: text(200) }),
+    rootKey: PublicKey,
+    timeZone: t.literal('Asia/Ho_Chi_Minh'),
+  },
+  { province: text(200), rules: closed('LedgerRules', {}, { authorMayAmend: t.boolean }) },
+);
+export type SchoolFounded = t.TypeOf<typeof SchoolFounded>;
+
+/** Dates of one term (*học kì*), inclusive. */
+export const TermDates = closed('TermDates', { start: CalendarDate, end: CalendarDate });
+export type TermDates = t.TypeOf<typeof TermDates>;
+
+/** A school year (*năm học*) and its two terms, dates in Asia/Ho_Chi_Minh. */
+export const AcademicYearDefined = closed('AcademicYearDefined', {
+  year: SchoolYear,
+  terms: closed('Terms', { HK1: TermDates, HK2: TermDates }),
+});
+export type AcademicYearDefined = t.TypeOf<typeof AcademicYearDefined>;
+
+/** A subject (*môn học*) or educational activity in the school's catalogue. */
+export const SubjectDefined = closed('SubjectDefined', { subject: SubjectCode, name: text(200) });
+export type SubjectDefined = t.TypeOf<typeof SubjectDefined>;
+
+/**
+ * How a subject is assessed where it is offered: `scored` (TT22, scores 0–10), `comment` (TT22,
+ * Đ/CĐ), `level` (TT27, T/H/C only), `level-tested` (TT27, T/H/C plus periodic tests).
+ */
+export const Assessment = t.keyof({ scored: null, comment: null, level: null, 'level-tested': null }, 'Assessment');
+export type Assessment = t.TypeOf<typeof Assessment>;
+
+/**
+ * A subject offered to a grade for a year, with its periods per year (*số tiết/năm*). For `scored`
+ * subjects the periods fix the number of regular assessments per term (TT22 Điều 6.2): 2 for up to
+ * 35, 3 for more than 35 up to 70, 4 for more than 70; `comment` subjects have 2. `midTermTests`
+ * marks TT27 subjects with mid-term tests (grades 4–5 Vietnamese and Maths).
+ */
+export const SubjectOffered = closed(
+  'SubjectOffered',
+  { year: SchoolYear, grade: Grade, subject: SubjectCode, periodsPerYear: intRange('Periods', 1, 1000), assessment: Assessment },
+  { midTermTests: t.boolean },
+);
+export type SubjectOffered = t.TypeOf<typeof SubjectOffered>;
+
+/** A staff member's account (*tài khoản*, QC Điều 6.1): one person, named once. */
+export const StaffRegistered = closed('StaffRegistered', { person: PersonId, name: text(200) }, { position: text(200) });
+export type StaffRegistered = t.TypeOf<typeof StaffRegistered>;
+
+/**
+ * A key registered to a person (QC Điều 7.1: one key, one person). The new key co-signs this event
+ * (signature role `holder`) as proof of possession.
+ */
+export const KeyRegistered = closed('KeyRegistered', { person: PersonId, key: PublicKey });
+export type KeyRegistered = t.TypeOf<typeof KeyRegistered>;
+
+/** A key revoked: it signs nothing after this event; what it signed before stays valid. */
+export const KeyRevoked = closed('KeyRevoked', { key: PublicKey, reason: text(1000) });
+export type KeyRevoked = t.TypeOf<typeof KeyRevoked>;
+
+/** The roles of DOMAIN §1 (QC Điều 13). */
+export const RoleName = t.keyof(
+  { leader: null, admin: null, office: null, homeroom: null, subject: null, inspector: null },
+  'RoleName',
+);
+export type RoleName = t.TypeOf<typeof RoleName>;
+
+/**
+ * A role assignment (*phân công*). `homeroom` needs `year` and `class`; `subject` needs `year`,
+ * `class` and `subject`; the others take no scope.
+ */
+export const RoleGrant = closed('RoleGrant', { person: PersonId, role: RoleName }, { year: SchoolYear, class: ClassCode, subject: SubjectCode });
+export type RoleGrant = t.TypeOf<typeof RoleGrant>;
+
+/** A role granted to a person. */
+export const RoleGranted = RoleGrant;
+export type RoleGranted = RoleGrant;
+
+/** A role withdrawn from a person (same fields as the grant it ends), with a reason. */
+export const RoleRevoked = closed(
+  'RoleRevoked',
+  { person: PersonId, role: RoleName, reason: text(1000) },
+  { year: SchoolYear, class: ClassCode, subject: SubjectCode },
+);
+export type RoleRevoked = t.TypeOf<typeof RoleRevoked>;
+
+// ---------------------------------------------------------------------------------------------
+// Stream `class/<year>/<class>`: the class and its list
+// ---------------------------------------------------------------------------------------------
+
+/** A class (*lớp*) opened for a year, in a grade; rev 0 of its class stream. */
+export const ClassOpened = closed('ClassOpened', { year: SchoolYear, class: ClassCode, grade: Grade }, { name: text(200) });
+export type ClassOpened = t.TypeOf<typeof ClassOpened>;
+
+/** Where a transferred student comes from or goes to: a class of this school, or another school. */
+export const TransferParty = t.union([closed('ToClass', { class: ClassCode }), closed('ToSchool', { school: text(200) })]);
+export type TransferParty = t.TypeOf<typeof TransferParty>;
+
+/** A student put on a class list (*danh sách lớp*, QC Điều 8.1); `from` when transferred in. */
+export const StudentEnrolled = closed(
+  'StudentEnrolled',
+  { year: SchoolYear, class: ClassCode, student: PersonId, date: CalendarDate },
+  { from: TransferParty },
+);
+export type StudentEnrolled = t.TypeOf<typeof StudentEnrolled>;
+
+/** A student leaving a class (*chuyển lớp, chuyển trường*, QC Điều 8.2). */
+export const StudentTransferred = closed('StudentTransferred', {
+  year: SchoolYear,
+  class: ClassCode,
+  student: PersonId,
+  date: CalendarDate,
+  to: TransferParty,
+  reason: text(1000),
+});
+export type StudentTransferred = t.TypeOf<typeof StudentTransferred>;
+
+// ---------------------------------------------------------------------------------------------
+// Stream `student/<id>`: biographical data (*sơ yếu lý lịch*)
+// ---------------------------------------------------------------------------------------------
+
+const bioOptional = {
+  birthPlace: text(200),
+  ethnicity: text(100),
+  nationality: text(100),
+  address: text(500),
+  guardian: text(200),
+  phone: text(40),
+};
+
+/** Biographical data (*sơ yếu lý lịch*) as the register (*sổ đăng bộ*) records it. */
+export const Biography = closed('Biography', { name: text(200), birthDate: CalendarDate, sex: Sex }, bioOptional);
+export type Biography = t.TypeOf<typeof Biography>;
+
+/**
+ * A student's first record in the school; rev 0 of `student/<id>`. Written by the homeroom teacher
+ * of the class (`year`, `class`) the student joins (QC Điều 8.1).
+ */
+export const StudentRegistered = closed('StudentRegistered', { student: PersonId, year: SchoolYear, class: ClassCode, bio: Biography });
+export type StudentRegistered = t.TypeOf<typeof StudentRegistered>;
+
+/**
+ * Changed biographical fields (only those named change), with the reason; written by the homeroom
+ * teacher of the class (`year`, `class`) the student is in.
+ */
+export const BiographyChanged = closed('BiographyChanged', {
+  student: PersonId,
+  year: SchoolYear,
+  class: ClassCode,
+  changes: closed('BiographyChanges', {}, { name: text(200), birthDate: CalendarDate, sex: Sex, ...bioOptional }),
+  reason: text(1000),
+});
+export type BiographyChanged = t.TypeOf<typeof BiographyChanged>;
+
+// ---------------------------------------------------------------------------------------------
+// Stream `markbook/<year>/<class>/<subject>`: the subject teacher's columns
+// ---------------------------------------------------------------------------------------------
+
+/** Column of a TT22 assessment: regular (`tx`, *ĐĐGtx*), mid-term (`gk`), end of term (`ck`). */
+export const Column = t.keyof({ tx: null, gk: null, ck: null }, 'Column');
+export type Column = t.TypeOf<typeof Column>;
+
+const cellBase = { year: SchoolYear, class: ClassCode, subject: SubjectCode, student: PersonId };
+
+/**
+ * A TT22 score (*điểm*) in a `scored` subject. `index` (1–4) numbers the regular assessments and
+ * is required for `tx`, absent for `gk`/`ck`.
+ */
+export const ScoreEntered = closed(
+  'ScoreEntered',
+  { ...cellBase, term: Term, column: Column, value: Score10 },
+  { index: intRange('RegularIndex', 1, 4) },
+);
+export type ScoreEntered = t.TypeOf<typeof ScoreEntered>;
+
+/** A TT22 comment result (Đ/CĐ) in a `comment` subject; same cell layout as {@link ScoreEntered}. */
+export const CommentLevelEntered = closed(
+  'CommentLevelEntered',
+  { ...cellBase, term: Term, column: Column, value: CommentLevel },
+  { index: intRange('RegularIndex', 1, 4) },
+);
+export type CommentLevelEntered = t.TypeOf<typeof CommentLevelEntered>;
+
+/** A TT27 subject level (T/H/C) at a primary assessment point, with an optional comment. */
+export const SubjectLevelEntered = closed(
+  'SubjectLevelEntered',
+  { ...cellBase, period: PrimaryPeriod, value: SubjectLevel },
+  { comment: text(2000) },
+);
+export type SubjectLevelEntered = t.TypeOf<typeof SubjectLevelEntered>;
+
+/** A TT27 periodic test score (whole number 1–10) in a `level-tested` subject. */
+export const TestScoreEntered = closed('TestScoreEntered', { ...cellBase, period: PrimaryPeriod, value: TestScore10 });
+export type TestScoreEntered = t.TypeOf<typeof TestScoreEntered>;
+
+/** The subject teacher signs a subject's column for a term or the year (QC Điều 9.3). */
+export const SubjectSignedOff = closed('SubjectSignedOff', { year: SchoolYear, class: ClassCode, subject: SubjectCode, term: SignPeriod });
+export type SubjectSignedOff = t.TypeOf<typeof SubjectSignedOff>;
+
+// ---------------------------------------------------------------------------------------------
+// Stream `homeroom/<year>/<class>`: the homeroom teacher's records
+// ---------------------------------------------------------------------------------------------
+
+const homeBase = { year: SchoolYear, class: ClassCode, student: PersonId };
+
+/** An absence for one half-day session (*buổi*), excused `P` or unexcused `K` (QC Điều 8.2). */
+export const AbsenceRecorded = closed('AbsenceRecorded', { ...homeBase, date: CalendarDate, session: Session, value: AbsenceKind }, { reason: text(1000) });
+export type AbsenceRecorded = t.TypeOf<typeof AbsenceRecorded>;
+
+/** Conduct for a term (*rèn luyện*, TT22 Điều 8), entered by the homeroom teacher. */
+export const ConductAssessed = closed('ConductAssessed', { ...homeBase, term: Term, value: ConductLevel }, { comment: text(2000) });
+export type ConductAssessed = t.TypeOf<typeof ConductAssessed>;
+
+/** A TT27 quality or competency level at a primary assessment point. */
+export const QualityAssessed = closed('QualityAssessed', { ...homeBase, period: PrimaryPeriod, aspect: Aspect, value: QualityLevel });
+export type QualityAssessed = t.TypeOf<typeof QualityAssessed>;
+
+/** Preschool daily attendance (*điểm danh*): present `C`, excused `P`, unexcused `K`. */
+export const AttendanceRecorded = closed('AttendanceRecorded', { ...homeBase, date: CalendarDate, value: AttendanceMark });
+export type AttendanceRecorded = t.TypeOf<typeof AttendanceRecorded>;
+
+/** What a growth measurement measures. */
+export const Measure = t.keyof({ 'weight-kg': null, 'height-cm': null }, 'Measure');
+export type Measure = t.TypeOf<typeof Measure>;
+
+const GrowthShape = closed('GrowthMeasured', { ...homeBase, date: CalendarDate, measure: Measure, value: t.string });
+type GrowthMeasuredT = t.TypeOf<typeof GrowthShape>;
+
+/** A preschool weight or height measurement (*cân đo*), decimal string with one decimal. */
+export const GrowthMeasured = new t.Type<GrowthMeasuredT, unknown, unknown>(
+  'GrowthMeasured',
+  (u): u is GrowthMeasuredT => GrowthShape.is(u) && (u.measure === 'weight-kg' ? WeightKg.is(u.value) : HeightCm.is(u.value)),
+  (u, c) => {
+    const r = GrowthShape.validate(u, c);
+    if (r._tag === 'Left') return r;
+    const v = r.right;
+    const codec = v.measure === 'weight-kg' ? WeightKg : HeightCm;
+    const ok = codec.validate(v.value, t.appendContext(c, 'value', codec, v.value));
+    return ok._tag === 'Left' ? ok : t.success(v);
+  },
+  (a) => a,
+);
+export type GrowthMeasured = GrowthMeasuredT;
+
+/** The homeroom teacher confirms the class's results for a term or the year (QC Điều 8.4–8.5). */
+export const ClassConfirmed = closed('ClassConfirmed', { year: SchoolYear, class: ClassCode, term: SignPeriod });
+export type ClassConfirmed = t.TypeOf<typeof ClassConfirmed>;
+
+// ---------------------------------------------------------------------------------------------
+// Stream `approvals/<year>/<class>`: leader approval and office seal
+// ---------------------------------------------------------------------------------------------
+
+/** The leader approves the class's results (*ký phê duyệt*, QC Điều 10). */
+export const ClassApproved = closed('ClassApproved', { year: SchoolYear, class: ClassCode, term: SignPeriod });
+export type ClassApproved = t.TypeOf<typeof ClassApproved>;
+
+/** The office seals (*đóng dấu*) the approved books of the class (QC Điều 13.3). */
+export const BookSealed = closed('BookSealed', { year: SchoolYear, class: ClassCode, term: SignPeriod });
+export type BookSealed = t.TypeOf<typeof BookSealed>;
+
+// ---------------------------------------------------------------------------------------------
+// Stream `windows`: entry windows and locks (QC Điều 6.2c)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The period a window covers: a mid-term (`GK1`, `GK2`: only mid-term columns), a term (`HK1`,
+ * `HK2`: every column of the term) or the year (`CN`: everything).
+ */
+export const WindowPeriod = t.keyof({ GK1: null, HK1: null, GK2: null, HK2: null, CN: null }, 'WindowPeriod');
+export type WindowPeriod = t.TypeOf<typeof WindowPeriod>;
+
+/**
+ * What a window covers; every field present must match the cell (absent = any). `{}` is the whole
+ * school. `column` is one of `tx gk ck` (TT22), `level test` (TT27 subjects), `conduct quality`
+ * (homeroom).
+ */
+export const WindowScope = closed(
+  'WindowScope',
+  {},
+  {
+    grade: Grade,
+    class: ClassCode,
+    subject: SubjectCode,
+    column: t.keyof({ tx: null, gk: null, ck: null, level: null, test: null, conduct: null, quality: null }, 'ScopeColumn'),
+    student: PersonId,
+  },
+);
+export type WindowScope = t.TypeOf<typeof WindowScope>;
+
+/**
+ * The leader opens entry (*mở khóa*) for a scope and period, optionally between two instants.
+ * Opening again where an earlier window of an overlapping scope and period was closed is an
+ * unlock and needs a `reason`.
+ */
+export const WindowOpened = closed(
+  'WindowOpened',
+  { window: WindowId, year: SchoolYear, period: WindowPeriod, scope: WindowScope },
+  { opens: Instant, closes: Instant, reason: text(1000) },
+);
+export type WindowOpened = t.TypeOf<typeof WindowOpened>;
+
+/** The leader closes a window (*khóa sổ*): in force for every event after it in the log. */
+export const WindowClosed = closed('WindowClosed', { window: WindowId }, { reason: text(1000) });
+export type WindowClosed = t.TypeOf<typeof WindowClosed>;
+
+// ---------------------------------------------------------------------------------------------
+// Corrections (QC Điều 12.3): in the stream of the value corrected
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A correction (*sửa chữa dữ liệu*): names the entry corrected (`target`, an event id in the same
+ * stream), the old and new value, the reason and the minutes (*biên bản*). Signed by the requester
+ * (the author, in the role that writes the value), the approver (`leader`) and the witness
+ * (`admin`): three distinct people. Nothing is overwritten; the book shows both values.
+ */
+export const CorrectionMade = closed('CorrectionMade', {
+  target: Uuid,
+  old: t.string,
+  new: t.string,
+  reason: text(1000),
+  minutes: Minutes,
+  requester: PublicKey,
+  approver: PublicKey,
+  witness: PublicKey,
+});
+export type CorrectionMade = t.TypeOf<typeof CorrectionMade>;
+
+// ---------------------------------------------------------------------------------------------
+// The catalogue
+// ---------------------------------------------------------------------------------------------
+
+/** Every event type's payload codec, by type name. */
+export const EVENT_CODECS = {
+  SchoolFounded,
+  AcademicYearDefined,
+  SubjectDefined,
+  SubjectOffered,
+  StaffRegistered,
+  KeyRegistered,
+  KeyRevoked,
+  RoleGranted,
+  RoleRevoked,
+  ClassOpened,
+  StudentEnrolled,
+  StudentTransferred,
+  StudentRegistered,
+  BiographyChanged,
+  ScoreEntered,
+  CommentLevelEntered,
+  SubjectLevelEntered,
+  TestScoreEntered,
+  SubjectSignedOff,
+  AbsenceRecorded,
+  ConductAssessed,
+  QualityAssessed,
+  AttendanceRecorded,
+  GrowthMeasured,
+  ClassConfirmed,
+  ClassApproved,
+  BookSealed,
+  WindowOpened,
+  WindowClosed,
+  CorrectionMade,
+} as const;
+
+/** Name of an event type. */
+export type EventType = keyof typeof EVENT_CODECS;
+
+/** All event type names, in catalogue order. */
+export const EVENT_TYPES = Object.keys(EVENT_CODECS) as EventType[];
+
+/** Type guard for event type names. */
+export function isEventType(s: string): s is EventType {
+  return Object.prototype.hasOwnProperty.call(EVENT_CODECS, s);
+}
+
+/** The payload type of each event type. */
+export type EventData = { [K in EventType]: t.TypeOf<(typeof EVENT_CODECS)[K]> };
+
+/** A decoded event: its type and its payload, as a tagged union. */
+export type LedgerEvent = { [K in EventType]: { readonly type: K; readonly data: EventData[K] } }[EventType];
+
+/**
+ * Events that write one record-book cell (*ô*) and may be corrected later; their payload has a
+ * `value` string.
+ */
+export const CELL_EVENT_TYPES = [
+  'ScoreEntered',
+  'CommentLevelEntered',
+  'SubjectLevelEntered',
+  'TestScoreEntered',
+  'AbsenceRecorded',
+  'ConductAssessed',
+  'QualityAssessed',
+  'AttendanceRecorded',
+  'GrowthMeasured',
+] as const satisfies readonly EventType[];
+
+/** A cell-writing event type. */
+export type CellEventType = (typeof CELL_EVENT_TYPES)[number];
+
+/** True for cell-writing event types. */
+export function isCellEventType(s: string): s is CellEventType {
+  return (CELL_EVENT_TYPES as readonly string[]).includes(s);
+}

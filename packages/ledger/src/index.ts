@@ -1,0 +1,19 @@
+/**
+ * @hoso/ledger — the write side of hoso: the event catalogue, stream names, the rules (pure
+ * `decide`, `evolve`, `replayCheck`) and `openLedger()`, which signs and appends.
+ */
+export * from './codecs.js';
+export * from './values.js';
+export * from './events.js';
+export * from './streams.js';
+export * from './errors.js';
+export * from './layer-map.js';
+export * from './cells.js';
+export * from './state.js';
+export * from './permissions.js';
+export * from './rules.js';
+export * from './commands.js';
+export * from './ids.js';
+export * from './decide.js';
+export * from './ledger.js';
+export { ioErrors } from './decode.js';

@@ -1,0 +1,274 @@
+/**
+ * `openLedger()`: the write side's I/O shell around the pure rules. It folds the ledger once,
+ * catches up from `store.size()` before each decision, decides, signs, and appends with
+ * `expected` = the size it decided against; on a conflict it catches up, re-decides and re-signs
+ * only the events whose stream moved (DESIGN §6).
+ */
+import { left, right, isLeft, type Either } from 'fp-ts/lib/Either.js';
+import { v7 as uuidv7 } from 'uuid';
+import {
+  backend as defaultBackend,
+  canonicalize,
+  decodeEnvelope,
+  encodeEnvelope,
+  isHosoFailure,
+  leafHash,
+  signEnvelope,
+  toBase64Url,
+  toHex,
+  verifyEnvelopeSignatures,
+  type Ed25519Backend,
+  type Envelope,
+  type Signer,
+  type UnsignedEnvelope,
+} from '@hoso/core';
+import type { EventStore, StoreError } from '@hoso/store';
+import { ledgerError, type LedgerError } from './errors.js';
+import { decodeCommand } from './commands.js';
+import { decide } from './decide.js';
+import { eventIdFor } from './ids.js';
+import { checkEvent, replayCheck, type SignerView } from './rules.js';
+import { evolve, forkState, initialState, type LedgerState } from './state.js';
+
+/** A signer and the role it signs in for this command (the first is the author). */
+export interface ActingSigner {
+  readonly signer: Signer;
+  readonly role: string;
+}
+
+/** Run-time knobs (the rules themselves are fixed by the genesis event). */
+export interface LedgerPolicy {
+  /** How many times a command is re-decided after concurrency conflicts (default 20). */
+  readonly maxRetries?: number;
+}
+
+/** Options of {@link openLedger}. */
+export interface OpenLedgerOptions {
+  readonly store: EventStore;
+  /** The ledger (school) id. */
+  readonly ledger: string;
+  /** The append clock (default `() => new Date()`); windows are checked against it. */
+  readonly clock?: () => Date;
+  /** Ed25519 backend used to verify events given to `submit` (default: core's default backend). */
+  readonly backend?: Ed25519Backend;
+  readonly policy?: LedgerPolicy;
+}
+
+/** One event written (or found already written) by a command. */
+export interface AppendedEvent {
+  readonly id: string;
+  readonly stream: string;
+  readonly rev: number;
+  readonly type: string;
+  readonly position: number;
+}
+
+/** What `execute`/`submit` did. */
+export interface Appended {
+  /** The command id (the first event's id). */
+  readonly commandId: string;
+  readonly events: readonly AppendedEvent[];
+  /** Ledger size after the append. */
+  readonly size: number;
+  /** True when the command had already been appended: nothing was written this time. */
+  readonly duplicate: boolean;
+  /** How many concurrency conflicts were retried. */
+  readonly retries: number;
+}
+
+/** An open ledger. */
+export interface Ledger {
+  readonly id: string;
+  readonly store: EventStore;
+  /**
+   * Decode, decide, sign and append one command. `signers[0]` is the author; corrections add the
+   * approver (`leader`) and witness (`admin`), key registrations the new key (`holder`).
+   * Refusals are `Left` and nothing is written.
+   */
+  execute(command: unknown, signers: readonly ActingSigner[]): Promise<Either<LedgerError, Appended>>;
+  /**
+   * Append events signed elsewhere (canonical envelope bytes, in order): each is decoded, its
+   * signatures verified, and every rule checked at its position before the batch is appended
+   * whole. A bad or foreign signature is refused.
+   */
+  submit(events: readonly Uint8Array[]): Promise<Either<LedgerError, Appended>>;
+  /** Catch up with the store; resolves to the ledger size folded. */
+  refresh(): Promise<number>;
+  /**
+   * The live folded state (read it, do not change it, and do not keep it across awaits: it moves
+   * as the ledger catches up). Use `forkState` for a scratch copy.
+   */
+  state(): LedgerState;
+}
+
+/** Open a ledger on a store and fold its history once. */
+export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
+  const { store, ledger } = options;
+  const clock = options.clock ?? (() => new Date());
+  const backend = options.backend ?? defaultBackend();
+  const maxRetries = options.policy?.maxRetries ?? 20;
+  const state = initialState();
+
+  async function refresh(): Promise<number> {
+    for (;;) {
+      const target = await store.size(ledger);
+      if (state.size >= target) return state.size;
+      for await (const e of store.read(ledger, { from: state.size, to: target })) {
+        // Concurrent catch-ups may read the same events; each is folded once, in order.
+        if (e.position !== state.size) continue;
+        const env = decodeEnvelope(e.bytes);
+        if (isLeft(env)) state.size += 1;
+        else evolve(state, env.right, toHex(e.leafHash));
+      }
+    }
+  }
+
+  function existing(commandId: string): Appended | null {
+    const first = state.ids.get(commandId);
+    if (first === undefined) return null;
+    const events: AppendedEvent[] = [];
+    for (let i = 0; ; i++) {
+      const id = eventIdFor(commandId, i);
+      const x = state.ids.get(id);
+      if (x === undefined) break;
+      events.push({ id, stream: x.stream, rev: x.rev, type: x.type, position: x.position });
+    }
+    return { commandId, events, size: state.size, duplicate: true, retries: 0 };
+  }
+
+  async function signAll(unsigned: readonly UnsignedEnvelope[], signers: readonly ActingSigner[], cache: Map<string, Envelope>): Promise<Either<LedgerError, Envelope[]>> {
+    try {
+      const out = await Promise.all(
+        unsigned.map(async (u) => {
+          const prev = cache.get(u.id);
+          if (prev !== undefined) {
+            const { sigs: _s, ...signedPart } = prev;
+            if (canonicalize(signedPart) === canonicalize(u)) return prev;
+          }
+          const env = await signEnvelope(u, signers);
+          cache.set(u.id, env);
+          return env;
+        }),
+      );
+      return right(out);
+    } catch (e) {
+      if (isHosoFailure(e)) {
+        return left(ledgerError('signer-failed', e.error.message, { path: ['signers'], ...(e.error.rule === undefined ? {} : { rule: e.error.rule }), details: { cause: e.error.code } }));
+      }
+      return left(ledgerError('signer-failed', e instanceof Error ? e.message : String(e), { path: ['signers'] }));
+    }
+  }
+
+  /** Append `envs` at `expected`; Right(null) means "conflict, retry". */
+  async function appendAt(envs: readonly Envelope[], expected: number): Promise<Either<LedgerError, { from: number; size: number } | null>> {
+    const bytes = envs.map((e) => encodeEnvelope(e));
+    const r = await store.append(ledger, bytes, { expected });
+    if (isLeft(r)) {
+      const err: StoreError = r.left;
+      if (err.code === 'concurrency-conflict' || err.code === 'stream-conflict' || err.code === 'duplicate-id' || err.code === 'partial-batch') return right(null);
+      return left(ledgerError('store-error', err.message, { details: { cause: err.code } }));
+    }
+    if (state.size === r.right.from && r.right.written === envs.length) {
+      envs.forEach((env, i) => evolve(state, env, toHex(leafHash(bytes[i]!))));
+    } else {
+      await refresh();
+    }
+    return right({ from: r.right.from, size: r.right.size });
+  }
+
+  async function execute(command: unknown, signers: readonly ActingSigner[]): Promise<Either<LedgerError, Appended>> {
+    const cmd = decodeCommand(command);
+    if (isLeft(cmd)) return cmd;
+    if (!Array.isArray(signers) || signers.length === 0) {
+      return left(ledgerError('missing-signature', 'a command needs at least its author as signer', { path: ['signers'] }));
+    }
+    const actors: SignerView[] = [];
+    for (const [i, s] of signers.entries()) {
+      const pk = s?.signer?.publicKey;
+      if (!(pk instanceof Uint8Array) || pk.length !== 32 || typeof s.role !== 'string') {
+        return left(ledgerError('invalid-command', 'a signer needs a 32-byte public key and a role', { path: ['signers', i] }));
+      }
+      actors.push({ key: toBase64Url(pk), role: s.role });
+    }
+    const commandId = cmd.right.id ?? uuidv7();
+    const now = clock();
+    const cache = new Map<string, Envelope>();
+    for (let attempt = 0; attempt <= maxRetries; attempt++) {
+      await refresh();
+      const done = existing(commandId);
+      if (done !== null) return right({ ...done, retries: attempt });
+      const expected = state.size;
+      const decided = decide(state, cmd.right, { ledger, now, actors, eventId: (i) => eventIdFor(commandId, i) });
+      if (isLeft(decided)) return decided;
+      const signed = await signAll(decided.right, signers, cache);
+      if (isLeft(signed)) return signed;
+      const appended = await appendAt(signed.right, expected);
+      if (isLeft(appended)) return appended;
+      if (appended.right === null) continue;
+      const from = appended.right.from;
+      return right({
+        commandId,
+        events: signed.right.map((e, i) => ({ id: e.id, stream: e.stream, rev: e.rev, type: e.type, position: from + i })),
+        size: appended.right.size,
+        duplicate: false,
+        retries: attempt,
+      });
+    }
+    return left(ledgerError('too-many-conflicts', `gave up after ${maxRetries + 1} attempts: other writers kept moving the ledger`, { details: { attempts: maxRetries + 1 } }));
+  }
+
+  async function submit(events: readonly Uint8Array[]): Promise<Either<LedgerError, Appended>> {
+    if (!Array.isArray(events) || events.length === 0) return left(ledgerError('invalid-envelope', 'submit at least one event', { path: ['events'] }));
+    const envs: Envelope[] = [];
+    for (const [i, bytes] of events.entries()) {
+      const env: Either<{ code: string; message: string; path?: ReadonlyArray<string | number> }, Envelope> =
+        bytes instanceof Uint8Array ? decodeEnvelope(bytes) : left({ code: 'invalid-field', message: 'not bytes' });
+      if (isLeft(env)) return left(ledgerError('invalid-envelope', env.left.message, { path: ['events', i, ...(env.left.path ?? [])], rule: 'DESIGN §3', details: { cause: env.left.code } }));
+      const sig = verifyEnvelopeSignatures(env.right, backend);
+      if (isLeft(sig)) {
+        return left(ledgerError('bad-signature', sig.left.message, { path: ['events', i, ...(sig.left.path ?? [])], rule: sig.left.rule ?? 'DESIGN §3', details: { cause: sig.left.code } }));
+      }
+      if (env.right.ledger !== ledger) return left(ledgerError('wrong-ledger', `event of ledger "${env.right.ledger}" submitted to "${ledger}"`, { path: ['events', i, 'ledger'] }));
+      envs.push(env.right);
+    }
+    const commandId = envs[0]!.id;
+    for (let attempt = 0; attempt <= maxRetries; attempt++) {
+      await refresh();
+      if (envs.every((e) => state.ids.has(e.id))) {
+        return right({
+          commandId,
+          events: envs.map((e) => ({ id: e.id, stream: e.stream, rev: e.rev, type: e.type, position: state.ids.get(e.id)!.position })),
+          size: state.size,
+          duplicate: true,
+          retries: attempt,
+        });
+      }
+      const expected = state.size;
+      const now = clock();
+      const scratch = forkState(state);
+      for (const [i, env] of envs.entries()) {
+        // The rules at the event's own `at` (what the verifier replays) and at the append clock (DESIGN §8).
+        const refusal =
+          replayCheck(scratch, env) ??
+          checkEvent(scratch, { ledger: env.ledger, stream: env.stream, type: env.type, data: env.data, by: env.by, signers: env.sigs, at: now });
+        if (refusal !== null) return left({ ...refusal, path: ['events', i, ...(refusal.path ?? [])] });
+        evolve(scratch, env, toHex(leafHash(encodeEnvelope(env))));
+      }
+      const appended = await appendAt(envs, expected);
+      if (isLeft(appended)) return appended;
+      if (appended.right === null) continue;
+      const from = appended.right.from;
+      return right({
+        commandId,
+        events: envs.map((e, i) => ({ id: e.id, stream: e.stream, rev: e.rev, type: e.type, position: from + i })),
+        size: appended.right.size,
+        duplicate: false,
+        retries: attempt,
+      });
+    }
+    return left(ledgerError('too-many-conflicts', `gave up after ${maxRetries + 1} attempts`, { details: { attempts: maxRetries + 1 } }));
+  }
+
+  await refresh();
+  return { id: ledger, store, execute, submit, refresh, state: () => state };
+}

@@ -1,0 +1,30 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+/** The typefaces the renderers use: DejaVu (full Vietnamese coverage, free licence). */
+export type FontRole = 'regular' | 'bold' | 'italic' | 'boldItalic' | 'condensed' | 'condensedBold' | 'mono';
+
+const FILES: Record<FontRole, string> = {
+  regular: 'DejaVuSerif.ttf',
+  bold: 'DejaVuSerif-Bold.ttf',
+  italic: 'DejaVuSerif-Italic.ttf',
+  boldItalic: 'DejaVuSerif-BoldItalic.ttf',
+  // Tables use the condensed cut so a landscape markbook fits its 17 columns.
+  condensed: 'DejaVuSerifCondensed.ttf',
+  condensedBold: 'DejaVuSerifCondensed-Bold.ttf',
+  mono: 'DejaVuSansMono.ttf',
+};
+
+/** Every font role, in a fixed order. */
+export const FONT_ROLES: ReadonlyArray<FontRole> = Object.keys(FILES) as FontRole[];
+
+let dir: string | undefined;
+
+/** Absolute path of the TTF file for a font role (from the `dejavu-fonts-ttf` package). */
+export function fontPath(role: FontRole): string {
+  if (dir === undefined) {
+    const require = createRequire(import.meta.url);
+    dir = join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
+  }
+  return join(dir, FILES[role]);
+}

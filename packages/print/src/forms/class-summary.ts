@@ -1,0 +1,104 @@
+import { left, right, type Either } from 'fp-ts/lib/Either.js';
+import { printError, type PrintError } from '../errors.js';
+import type { Cell, Column, PrintDocument } from '../model.js';
+import { checkMark, checkSigner, CorrectionNotes, formHeader, RULE_INPUT, signature, type MarkValue, type PrintMeta, type Signer } from './common.js';
+
+/**
+ * A primary class summary (*bảng tổng hợp kết quả đánh giá giáo dục của lớp*, Thông tư 27/2020)
+ * at one assessment point: subject levels (T / H / C) and test scores, competencies and
+ * qualities (T / Đ / C), the overall result, awards and programme completion.
+ */
+export interface ClassSummaryData {
+  readonly schoolYear: string;
+  readonly className: string;
+  /** Assessment point, e.g. `"Cuối năm học"`, `"Giữa học kỳ I"`. */
+  readonly period: string;
+  /** Subjects and activities; `tested` ones have a periodic test score column. */
+  readonly subjects: ReadonlyArray<{ readonly name: string; readonly tested: boolean }>;
+  /** Competency names (*năng lực*), in the order of each row's `competencies`. */
+  readonly competencies: ReadonlyArray<string>;
+  /** Quality names (*phẩm chất*), in the order of each row's `qualities`. */
+  readonly qualities: ReadonlyArray<string>;
+  readonly students: ReadonlyArray<ClassSummaryRow>;
+  readonly homeroom?: Signer;
+  readonly leader?: Signer;
+}
+
+/** One pupil's line of the class summary. */
+export interface ClassSummaryRow {
+  readonly name: string;
+  /** Per subject: level, and score when the subject is tested. */
+  readonly subjects: ReadonlyArray<{ readonly level: MarkValue; readonly score?: MarkValue }>;
+  readonly competencies: ReadonlyArray<MarkValue>;
+  readonly qualities: ReadonlyArray<MarkValue>;
+  /** Overall result: HTXS, HTT, HT or CHT. */
+  readonly result?: MarkValue;
+  readonly award?: string;
+  /** Programme completion / promotion (*hoàn thành chương trình lớp học*, *lên lớp*). */
+  readonly completion?: string;
+}
+
+/** The primary class summary as the Ministry's form (landscape, two header lines). */
+export function classSummaryDocument(d: ClassSummaryData, meta: PrintMeta): Either<PrintError, PrintDocument> {
+  const bad = (message: string, path: ReadonlyArray<string | number>): Either<PrintError, PrintDocument> =>
+    left(printError('print-invalid-input', message, path, RULE_INPUT));
+  for (const k of ['schoolYear', 'className', 'period'] as const) if (typeof d[k] !== 'string' || d[k] === '') return bad(`${k} is required`, [k]);
+  const se = checkSigner(d.homeroom, ['homeroom']) ?? checkSigner(d.leader, ['leader']);
+  if (se) return left(se);
+  for (const [i, r] of d.students.entries()) {
+    const p = ['students', i];
+    if (r.subjects.length !== d.subjects.length) return bad(`has ${r.subjects.length} subjects, the class summary has ${d.subjects.length}`, [...p, 'subjects']);
+    if (r.competencies.length !== d.competencies.length) return bad(`has ${r.competencies.length} competencies, expected ${d.competencies.length}`, [...p, 'competencies']);
+    if (r.qualities.length !== d.qualities.length) return bad(`has ${r.qualities.length} qualities, expected ${d.qualities.length}`, [...p, 'qualities']);
+    for (const [k, s] of r.subjects.entries()) {
+      const me = checkMark(s.level, [...p, 'subjects', k, 'level']) ?? (s.score !== undefined ? checkMark(s.score, [...p, 'subjects', k, 'score']) : undefined);
+      if (me) return left(me);
+      if (s.score !== undefined && !d.subjects[k]!.tested) return bad(`${d.subjects[k]!.name} has no periodic test`, [...p, 'subjects', k, 'score']);
+    }
+    const me = [...r.competencies, ...r.qualities].map((v) => checkMark(v, p)).find((x) => x !== undefined);
+    if (me) return left(me);
+  }
+  const columns: Column[] = [
+    { label: 'STT', width: 1.2 },
+    { label: 'Họ và tên', width: 4.5, align: 'left' },
+    {
+      label: 'Môn học và hoạt động giáo dục (mức đạt được / điểm KTĐK)',
+      children: d.subjects.map((s) => (s.tested ? { label: s.name, children: [{ label: 'Mức' }, { label: 'Điểm' }] } : { label: s.name, children: [{ label: 'Mức' }] })),
+    },
+    { label: 'Năng lực', children: d.competencies.map((n) => ({ label: n })) },
+    { label: 'Phẩm chất', children: d.qualities.map((n) => ({ label: n })) },
+    { label: 'Kết quả', width: 1.2 },
+    { label: 'Khen thưởng', width: 2, align: 'left' },
+    { label: 'Hoàn thành CTLH / lên lớp', width: 1.8, align: 'left' },
+  ];
+  const notes = new CorrectionNotes();
+  const rows = d.students.map((r, i): Cell[] => {
+    const cells: Cell[] = [String(i + 1), r.name];
+    r.subjects.forEach((s, k) => {
+      const name = d.subjects[k]!.name;
+      cells.push(notes.cell(s.level, `${r.name}, ${name} (mức)`));
+      if (d.subjects[k]!.tested) cells.push(notes.cell(s.score ?? '', `${r.name}, ${name} (điểm)`));
+    });
+    r.competencies.forEach((v, k) => cells.push(notes.cell(v, `${r.name}, năng lực ${d.competencies[k]}`)));
+    r.qualities.forEach((v, k) => cells.push(notes.cell(v, `${r.name}, phẩm chất ${d.qualities[k]}`)));
+    cells.push(notes.cell(r.result ?? '', `${r.name}, kết quả`), r.award ?? '', r.completion ?? '');
+    return cells;
+  });
+  return right({
+    title: `Bảng tổng hợp kết quả đánh giá giáo dục — Lớp ${d.className} — Năm học ${d.schoolYear}`,
+    verification: meta.verification,
+    sections: [
+      {
+        orientation: 'landscape',
+        header: formHeader(meta),
+        title: 'BẢNG TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ GIÁO DỤC CỦA LỚP',
+        subtitle: [`Lớp ${d.className} — ${d.period} — Năm học ${d.schoolYear}`],
+        blocks: [
+          { kind: 'table', columns, rows, fontSize: 6.5, notes: notes.notes() },
+          { kind: 'paragraph', size: 'small', italic: true, text: 'Mức: T hoàn thành tốt, H hoàn thành, C chưa hoàn thành. Năng lực, phẩm chất: T tốt, Đ đạt, C cần cố gắng. Kết quả: HTXS, HTT, HT, CHT.' },
+          { kind: 'signatures', items: [signature('GIÁO VIÊN CHỦ NHIỆM', d.homeroom), signature('HIỆU TRƯỞNG', d.leader, '(Phê duyệt, ký, ghi rõ họ tên và đóng dấu)')] },
+        ],
+      },
+    ],
+  });
+}

@@ -1,0 +1,139 @@
+import { printError, type PrintError } from '../errors.js';
+import type { Cell, FormHeader, Signature, Verification } from '../model.js';
+import { keyFingerprint, placeDateLine, viDate, viDecimal } from '../text.js';
+
+/**
+ * What every form needs besides its book: the school, and the checkpoint it is printed against.
+ */
+export interface PrintMeta {
+  readonly school: SchoolInfo;
+  /** Checkpoint origin, size, root and the book's head event (see {@link Verification}). */
+  readonly verification: Verification;
+  /** Date of printing, `YYYY-MM-DD`, for the place-and-date line under the motto. */
+  readonly printedOn?: string;
+}
+
+/** The issuing authority block of a form (*cơ quan chủ quản, tên trường*). */
+export interface SchoolInfo {
+  /** Supervising authority, e.g. `"SỞ GD&ĐT ĐẮK NÔNG"` or `"PHÒNG GD&ĐT TP GIA NGHĨA"`. */
+  readonly authority: string;
+  /** School name in capitals, e.g. `"TRƯỜNG THPT CHU VĂN AN"`. */
+  readonly name: string;
+  /** Place for the date line, e.g. `"Gia Nghĩa"`. */
+  readonly place: string;
+}
+
+/** A person who signed (or signs) a book, with the ledger key they sign with. */
+export interface Signer {
+  readonly name: string;
+  /** Ed25519 public key, base64url (as in the envelope's `by.key`); printed as a fingerprint. */
+  readonly key?: string;
+  /** When they signed in the ledger (RFC 3339 or free text). */
+  readonly signedAt?: string;
+}
+
+/**
+ * One correction of a value (*sửa chữa dữ liệu*, QC Điều 12.3), as the books record it:
+ * minutes number, date, reason, the three people, old and new value.
+ */
+export interface CorrectionTrace {
+  /** Minutes number (*số biên bản*), e.g. `"03/BB-SCDL"`. */
+  readonly minutes: string;
+  readonly old: string;
+  readonly new: string;
+  /** Date of the minutes, `YYYY-MM-DD`. */
+  readonly date?: string;
+  readonly reason?: string;
+  readonly requester?: string;
+  readonly approver?: string;
+  readonly witness?: string;
+}
+
+/**
+ * A value as the books hand it over: a plain string (decimals with a dot, as in the ledger), or a
+ * value with its corrections, oldest first (the last one's `new` is the value in force).
+ */
+export type MarkValue = string | { readonly value: string; readonly corrections?: ReadonlyArray<CorrectionTrace> };
+
+/** Rule cited by input-shape errors of the form builders. */
+export const RULE_INPUT = 'hoso print form input (docs/printing.md)';
+
+/** The national header with the school on the left. */
+export function formHeader(meta: PrintMeta, extra: { number?: string; formCode?: string; date?: string } = {}): FormHeader {
+  const date = extra.date ?? meta.printedOn;
+  const h: { -readonly [K in keyof FormHeader]: FormHeader[K] } = { authority: [meta.school.authority, meta.school.name], motto: true };
+  if (extra.number !== undefined) h.number = extra.number;
+  if (extra.formCode !== undefined) h.formCode = extra.formCode;
+  if (date !== undefined) h.placeDate = placeDateLine(meta.school.place, date);
+  return h;
+}
+
+/** A signature block for a signer (fingerprint from the key when it has one). */
+export function signature(title: string, s: Signer | undefined, note?: string): Signature {
+  const sig: { -readonly [K in keyof Signature]: Signature[K] } = { title, name: s?.name ?? '' };
+  if (note !== undefined) sig.note = note;
+  const fp = s?.key !== undefined ? keyFingerprint(s.key) : undefined;
+  if (fp !== undefined) sig.fingerprint = fp;
+  if (s?.signedAt !== undefined) sig.signedAt = s.signedAt;
+  return sig;
+}
+
+/** Check a signer's key (when given) is a 32-byte base64url Ed25519 key. */
+export function checkSigner(s: Signer | undefined, path: ReadonlyArray<string | number>): PrintError | undefined {
+  if (s === undefined) return undefined;
+  if (typeof s.name !== 'string') return printError('print-invalid-input', 'name must be a string', [...path, 'name'], RULE_INPUT);
+  if (s.key !== undefined && keyFingerprint(s.key) === undefined)
+    return printError('print-invalid-input', 'key must be a 32-byte Ed25519 public key in base64url', [...path, 'key'], 'DESIGN §3 (by.key)');
+  return undefined;
+}
+
+/** Check a {@link MarkValue}. */
+export function checkMark(v: MarkValue, path: ReadonlyArray<string | number>): PrintError | undefined {
+  if (typeof v === 'string') return undefined;
+  if (typeof v !== 'object' || v === null || typeof v.value !== 'string')
+    return printError('print-invalid-input', 'a value is a string or { value, corrections }', path, RULE_INPUT);
+  for (const [i, c] of (v.corrections ?? []).entries()) {
+    if (typeof c.minutes !== 'string' || c.minutes.trim() === '')
+      return printError('print-invalid-input', 'a correction names its minutes', [...path, 'corrections', i, 'minutes'], 'QC Điều 12.3');
+    if (typeof c.old !== 'string' || typeof c.new !== 'string')
+      return printError('print-invalid-input', 'a correction has old and new values', [...path, 'corrections', i], 'QC Điều 12.3');
+  }
+  const last = v.corrections?.[v.corrections.length - 1];
+  if (last !== undefined && last.new !== v.value)
+    return printError('print-invalid-input', 'the last correction must set the value in force', [...path, 'value'], 'QC Điều 12.3', {
+      value: v.value,
+      lastNew: last.new,
+    });
+  return undefined;
+}
+
+/** Collects the corrections printed in a table, numbered, for the notes under it. */
+export class CorrectionNotes {
+  private readonly lines: string[] = [];
+
+  /** The cell for a value (decimals printed with a comma); registers its corrections as notes. */
+  cell(v: MarkValue, what: string): Cell {
+    if (typeof v === 'string') return viDecimal(v);
+    const cs = v.corrections ?? [];
+    const last = cs[cs.length - 1];
+    if (last === undefined) return viDecimal(v.value);
+    for (const c of cs) this.lines.push(describeCorrection(c, what));
+    // The cell shows the value first entered, struck through, as the paper would after each edit.
+    return { text: viDecimal(v.value), correction: { old: viDecimal(cs[0]!.old), minutes: cs.map((c) => c.minutes).join(', ') } };
+  }
+
+  /** The notes, or none when nothing was corrected. */
+  notes(): string[] {
+    return this.lines.length === 0 ? [] : ['Sửa chữa dữ liệu (QC Điều 12.3) — giá trị cũ gạch đỏ, giá trị mới bên cạnh:', ...this.lines];
+  }
+}
+
+/** One line of a correction note: `BB 03/BB-SCDL (12/01/2025) — <what>: 6 → 9; lý do …; đề nghị …`. */
+export function describeCorrection(c: CorrectionTrace, what: string): string {
+  const parts = [`BB ${c.minutes}${c.date ? ` (${viDate(c.date)})` : ''} — ${what}: ${viDecimal(c.old) || '(trống)'} → ${viDecimal(c.new) || '(trống)'}`];
+  if (c.reason) parts.push(`lý do: ${c.reason}`);
+  if (c.requester) parts.push(`đề nghị: ${c.requester}`);
+  if (c.approver) parts.push(`phê duyệt: ${c.approver}`);
+  if (c.witness) parts.push(`chứng kiến: ${c.witness}`);
+  return parts.join('; ');
+}

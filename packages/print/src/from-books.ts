@@ -1,0 +1,230 @@
+/**
+ * Adapters from the `@hoso/books` views to the form data of this package: the class markbook,
+ * a học bạ page and the register. Type-only imports: the adapters read plain book objects and
+ * never run books code, so printing stays a pure function of a book already computed.
+ */
+import type {
+  Actor,
+  Cell as BookCell,
+  Markbook,
+  RegisterEntry as BookRegisterEntry,
+  SignStep,
+  StudentSummary,
+  SubjectPage,
+  TermCells,
+  Transcript,
+  TranscriptPage,
+} from '@hoso/books';
+import type { CorrectionTrace, MarkValue, Signer } from './forms/common.js';
+import type { MarkbookData, MarkbookStudentRow, MarkbookSubject, MarkbookSummaryRow, TermMarks } from './forms/markbook.js';
+import type { RegisterData, RegisterEntry } from './forms/register.js';
+import type { TranscriptData } from './forms/transcript.js';
+import { viDate } from './text.js';
+
+/** A value the rules could not compute yet (`{ tag: 'incomplete' }`) prints as an empty cell. */
+function known(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'object' && v !== null && 'level' in v && typeof (v as { level: unknown }).level === 'string') return (v as { level: string }).level;
+  return '';
+}
+
+const nameOf = (a: Actor): string => a.name ?? a.person ?? a.key;
+
+/**
+ * A book cell with its history as a printed value: the value in force, and one correction trace
+ * per version that came from a correction (minutes number and date, old → new, reason, the three
+ * signers). Versions written by ordinary entry before the first correction are not corrections.
+ */
+export function markValueOfCell(c: BookCell | null | undefined): MarkValue {
+  if (c === null || c === undefined) return '';
+  const corrections: CorrectionTrace[] = [];
+  c.history.forEach((v, i) => {
+    const k = v.correction;
+    if (k === undefined) return;
+    const previous = i > 0 ? c.history[i - 1]!.value : k.old;
+    corrections.push({
+      minutes: k.minutes.number,
+      old: previous,
+      new: v.value,
+      date: k.minutes.date,
+      reason: k.reason,
+      requester: nameOf(k.requester),
+      approver: nameOf(k.approver),
+      witness: nameOf(k.witness),
+    });
+  });
+  return corrections.length === 0 ? c.value : { value: c.value, corrections };
+}
+
+/** The signer of a sign-off step (name, key, time), or a name alone when nobody has signed yet. */
+export function signerOf(step: SignStep | null | undefined, fallbackName?: string): Signer | undefined {
+  if (step) return { name: step.by.name ?? fallbackName ?? step.by.person ?? '', key: step.by.key, signedAt: step.at };
+  return fallbackName === undefined ? undefined : { name: fallbackName };
+}
+
+function termMarks(t: TermCells): TermMarks {
+  return { regular: t.regular.map(markValueOfCell), mid: markValueOfCell(t.mid), end: markValueOfCell(t.end), result: known(t.result) };
+}
+
+function subject(page: SubjectPage, names: ReadonlyMap<string, string>): MarkbookSubject {
+  const step = page.status.CN.signedOff ?? page.status.HK2.signedOff ?? page.status.HK1.signedOff;
+  const teacher = signerOf(step, page.teachers.join(', ') || undefined);
+  const rows = page.rows.map(
+    (r): MarkbookStudentRow => ({ name: names.get(r.student) ?? r.student, terms: [termMarks(r.HK1), termMarks(r.HK2)], year: known(r.year) }),
+  );
+  const width = Math.max(page.regularCount, ...page.rows.flatMap((r) => [r.HK1.regular.length, r.HK2.regular.length]));
+  return {
+    name: page.name,
+    mode: page.assessment,
+    regularCount: Math.min(6, Math.max(1, width)),
+    ...(teacher ? { teacher } : {}),
+    students: rows,
+  };
+}
+
+function promotionText(p: unknown): string {
+  if (typeof p !== 'object' || p === null || !('status' in p)) return '';
+  const s = (p as { status: string; needs?: readonly string[] }).status;
+  if (s === 'promoted') return 'Lên lớp';
+  if (s === 'retained') return 'Ở lại lớp';
+  const needs = (p as { needs?: readonly string[] }).needs ?? [];
+  return needs.map((n) => (n === 'conduct-retraining' ? 'Rèn luyện trong hè' : 'Kiểm tra lại')).join(', ');
+}
+
+function summaryRow(s: StudentSummary, book: Markbook): MarkbookSummaryRow {
+  const subjects = book.subjects.map((p) => known(p.rows.find((r) => r.student === s.student)?.year));
+  const award = known(s.year.award);
+  const retest = s.year.retest.length > 0 ? `; kiểm tra lại: ${s.year.retest.map((id) => book.subjects.find((p) => p.subject === id)?.name ?? id).join(', ')}` : '';
+  return {
+    name: s.name,
+    subjects,
+    learning: [known(s.HK1.learning), known(s.HK2.learning), known(s.year.learning)],
+    conduct: [s.HK1.conductCell ? markValueOfCell(s.HK1.conductCell) : known(s.HK1.conduct), s.HK2.conductCell ? markValueOfCell(s.HK2.conductCell) : known(s.HK2.conduct), known(s.year.conduct)],
+    absences: { excused: s.year.absences.excused, unexcused: s.year.absences.unexcused },
+    ...(award !== '' ? { award } : {}),
+    outcome: promotionText(s.year.promotion) + retest,
+  };
+}
+
+/**
+ * The class markbook (`classMarkbook` of `@hoso/books`) as form data: subject pages with every
+ * cell's corrections, the year summary, the subject teachers' sign-offs, the homeroom teacher's
+ * confirmation and the principal's approval (name, key, time) when given.
+ */
+export function markbookDataFromBook(book: Markbook): MarkbookData {
+  const names = new Map(book.students.map((s) => [s.student, s.name] as const));
+  const homeroom = signerOf(book.signoffs.confirmed.CN, book.homeroom.join(', ') || undefined);
+  const leader = signerOf(book.signoffs.approved.CN);
+  return {
+    schoolYear: book.year,
+    className: book.name ?? book.class,
+    subjects: book.subjects.map((p) => subject(p, names)),
+    summary: { subjects: book.subjects.map((p) => p.name), students: book.students.map((s) => summaryRow(s, book)) },
+    ...(homeroom ? { homeroom } : {}),
+    ...(leader ? { leader } : {}),
+  };
+}
+
+/**
+ * The ledger position of the last event a markbook shows (a cell version or a signature): the
+ * book's head, printed as `index` in the proof reference. `undefined` for an empty book.
+ */
+export function markbookHead(book: Markbook): number | undefined {
+  let head = -1;
+  const cell = (c: BookCell | null): void => {
+    for (const v of c?.history ?? []) head = Math.max(head, v.position);
+  };
+  for (const p of book.subjects) {
+    for (const r of p.rows) for (const t of [r.HK1, r.HK2]) [...t.regular, t.mid, t.end].forEach(cell);
+    for (const s of [p.status.HK1.signedOff, p.status.HK2.signedOff, p.status.CN.signedOff]) if (s) head = Math.max(head, s.position);
+  }
+  for (const s of book.students) [s.HK1.conductCell, s.HK2.conductCell].forEach(cell);
+  for (const group of [book.signoffs.confirmed, book.signoffs.approved, book.signoffs.sealed])
+    for (const s of Object.values(group)) if (s) head = Math.max(head, s.position);
+  return head < 0 ? undefined : head;
+}
+
+const SEX: Record<string, string> = { M: 'Nam', F: 'Nữ' };
+
+/**
+ * One year's page of a student's học bạ (`transcript` of `@hoso/books`) as form data. The
+ * principal who approved the class's year (from the markbook's sign-offs) may be passed in.
+ */
+export function transcriptDataFromBook(t: Transcript, page: TranscriptPage, signers: { principal?: Signer; homeroom?: Signer } = {}): TranscriptData {
+  const r = page.results;
+  const homeroom = signers.homeroom ?? (page.homeroom.length > 0 ? { name: page.homeroom.join(', ') } : undefined);
+  const award = known(r.award);
+  return {
+    student: {
+      name: t.bio.name,
+      birthDate: t.bio.birthDate,
+      gender: SEX[t.bio.sex] ?? t.bio.sex,
+      ...(t.bio.birthPlace !== undefined ? { birthPlace: t.bio.birthPlace } : {}),
+      ...(t.bio.ethnicity !== undefined ? { ethnicity: t.bio.ethnicity } : {}),
+      id: t.student,
+    },
+    schoolYear: page.year,
+    className: page.class,
+    subjects: page.subjects.map((s) => {
+      // The year column shows a corrected value with its trace when one of its cells was corrected.
+      return { name: s.name, term1: known(s.HK1), term2: known(s.HK2), year: known(s.CN), teacher: s.teachers.join(', ') };
+    }),
+    learning: [known(r.HK1.learning), known(r.HK2.learning), known(r.learning)],
+    conduct: [
+      r.HK1.conductCell ? markValueOfCell(r.HK1.conductCell) : known(r.HK1.conduct),
+      r.HK2.conductCell ? markValueOfCell(r.HK2.conductCell) : known(r.HK2.conduct),
+      known(r.conduct),
+    ],
+    absences: r.absences.total,
+    outcome: promotionText(r.promotion),
+    ...(award !== '' ? { award } : {}),
+    ...(homeroom ? { homeroom } : {}),
+    ...(signers.principal ? { principal: signers.principal } : {}),
+    ...(page.corrections.length > 0
+      ? {
+          remarks: `Điểm đã sửa trong năm (QC Điều 12.3): ${page.corrections
+            .map((c) => {
+              const v = markValueOfCell(c);
+              const cs = typeof v === 'string' ? [] : (v.corrections ?? []);
+              const subj = page.subjects.find((s) => s.subject === c.subject)?.name ?? c.subject ?? '';
+              return cs.map((k) => `${subj} ${c.term ?? ''} ${c.column}${c.index !== undefined ? c.index : ''}: ${k.old} → ${k.new} (BB ${k.minutes})`.replace(/\s+/g, ' ')).join('; ');
+            })
+            .join('; ')}.`,
+        }
+      : {}),
+  };
+}
+
+/**
+ * The register (`register` of `@hoso/books`) as form data: one line per student ever registered,
+ * in registration order; biographical changes are listed in the note column with their reason.
+ */
+export function registerDataFromBook(entries: ReadonlyArray<BookRegisterEntry>, period: string, leader?: Signer): RegisterData {
+  return {
+    period,
+    ...(leader ? { leader } : {}),
+    entries: entries.map((e): RegisterEntry => {
+      const first = e.enrolments[0];
+      const left = e.enrolments.find((x) => x.left !== undefined)?.left;
+      const notes = e.biographyChanges.map(
+        (ch) =>
+          `${viDate(ch.at)}: ${Object.entries(ch.changes)
+            .map(([k, v]) => `${k} ${String((ch.previous as Record<string, unknown>)[k] ?? '')} → ${String(v)}`)
+            .join(', ')} (${ch.reason})`,
+      );
+      return {
+        number: String(e.number),
+        name: e.bio.name,
+        birthDate: e.bio.birthDate,
+        gender: SEX[e.bio.sex] ?? e.bio.sex,
+        ...(e.bio.birthPlace !== undefined ? { birthPlace: e.bio.birthPlace } : {}),
+        ...(e.bio.ethnicity !== undefined ? { ethnicity: e.bio.ethnicity } : {}),
+        ...(e.bio.guardian !== undefined ? { guardian: e.bio.guardian } : {}),
+        ...(e.bio.address !== undefined ? { address: e.bio.address } : {}),
+        ...(first ? { enrolledOn: first.enrolled, className: first.class } : { className: e.registered.class }),
+        ...(left ? { left: `${viDate(left.date)} → ${'class' in left.to ? `lớp ${left.to.class}` : left.to.school}${left.reason ? ` (${left.reason})` : ''}` } : {}),
+        ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
+      };
+    }),
+  };
+}

@@ -1,0 +1,269 @@
+import { readFileSync } from 'node:fs';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import { PrintFailure } from './errors.js';
+import { fontPath, type FontRole } from './fonts.js';
+import { GEOMETRY, headerGrid, columnWidths } from './layout.js';
+import {
+  cellValue,
+  leafColumns,
+  NATIONAL_MOTTO,
+  type Block,
+  type FieldsBlock,
+  type FormHeader,
+  type ParagraphBlock,
+  type PrintDocument,
+  type Section,
+  type SignaturesBlock,
+  type TableBlock,
+} from './model.js';
+import { formatProofReference, proofReferenceOf } from './proof-ref.js';
+import { qrMatrix, qrSvg, QR_QUIET_ZONE } from './qr.js';
+
+/** Side in points of the QR image with its quiet zone, the symbol itself being `GEOMETRY.qr`. */
+function qrFullSize(ref: string): number {
+  const n = qrMatrix(ref).size;
+  return (GEOMETRY.qr * (n + 2 * QR_QUIET_ZONE)) / n;
+}
+import { shortenHex } from './text.js';
+import { validateDocument } from './validate.js';
+
+/** Options of {@link renderHtml}. */
+export interface HtmlOptions {
+  /**
+   * Embed the DejaVu Serif fonts (base64 `@font-face`, about 2 MB) so the page looks the same on
+   * a machine without Vietnamese fonts. Default false: the page asks for Times New Roman /
+   * Liberation Serif / DejaVu Serif, which every desktop that reads Vietnamese has.
+   */
+  readonly embedFonts?: boolean;
+}
+
+/** Escape text for HTML element content and attribute values. */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** Escape text for a CSS string literal (`content: "…"`); newlines become `\A`. */
+function cssString(s: string): string {
+  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\A ')}"`;
+}
+
+const text = (s: string): string => escapeHtml(s.normalize('NFC')).replace(/\n/g, '<br>');
+
+function header(h: FormHeader): string {
+  const auth = h.authority
+    .map((line, i) => (i === h.authority.length - 1 ? `<div class="b u">${text(line)}</div>` : `<div>${text(line)}</div>`))
+    .join('');
+  const left = `<div class="hl">${auth}${h.number ? `<div class="num">${text(h.number)}</div>` : ''}</div>`;
+  const motto = h.motto ? `<div class="b">${text(NATIONAL_MOTTO[0])}</div><div class="b u motto2">${text(NATIONAL_MOTTO[1])}</div>` : '';
+  const right = `<div class="hr">${motto}${h.placeDate ? `<div class="i pd">${text(h.placeDate)}</div>` : ''}</div>`;
+  const code = h.formCode ? `<div class="formcode i">${text(h.formCode)}</div>` : '';
+  return `${code}<header class="form-header">${left}${right}</header>`;
+}
+
+function paragraph(b: ParagraphBlock): string {
+  const cls = [b.size ?? 'normal', b.bold ? 'b' : '', b.italic ? 'i' : '', `a-${b.align ?? 'left'}`].filter(Boolean).join(' ');
+  return `<p class="${cls}">${text(b.text)}</p>`;
+}
+
+function fields(b: FieldsBlock): string {
+  const items = b.items.map((f) => `<div>${text(f.label)}: <b>${text(f.value)}</b></div>`).join('');
+  return `<div class="fields" style="grid-template-columns: repeat(${b.columns}, 1fr)">${items}</div>`;
+}
+
+function table(b: TableBlock): string {
+  const leaves = leafColumns(b.columns);
+  const widths = columnWidths(leaves, 100);
+  const grid = headerGrid(b.columns);
+  const cols = widths.map((w) => `<col style="width:${w.toFixed(3)}%">`).join('');
+  let head = '';
+  for (let r = 0; r < grid.depth; r++) {
+    const cells = grid.cells
+      .filter((c) => c.row === r)
+      .map((c) => `<th${c.colSpan > 1 ? ` colspan="${c.colSpan}"` : ''}${c.rowSpan > 1 ? ` rowspan="${c.rowSpan}"` : ''}>${text(c.label)}</th>`)
+      .join('');
+    head += `<tr>${cells}</tr>`;
+  }
+  const body = b.rows
+    .map((row) => {
+      const tds = row
+        .map((raw, i) => {
+          const c = cellValue(raw);
+          const align = leaves[i]!.align ?? 'center';
+          const value = c.bold ? `<b>${text(c.text)}</b>` : text(c.text);
+          const content = c.correction
+            ? `<del class="old" title="Giá trị cũ">${c.correction.old === '' ? '(trống)' : text(c.correction.old)}</del>` +
+              `<span class="new">${value}</span><span class="bb">BB ${text(c.correction.minutes)}</span>`
+            : value;
+          return `<td class="a-${align}${c.correction ? ' corrected' : ''}">${content}</td>`;
+        })
+        .join('');
+      return `<tr>${tds}</tr>`;
+    })
+    .join('\n');
+  const notes = (b.notes ?? []).map((n) => `<p class="note">${text(n)}</p>`).join('');
+  const size = b.fontSize ?? 8;
+  return `<table class="grid" style="font-size:${size}pt"><colgroup>${cols}</colgroup><thead>${head}</thead><tbody>\n${body}\n</tbody></table>${notes}`;
+}
+
+function signatures(b: SignaturesBlock): string {
+  const items = b.items
+    .map(
+      (s) =>
+        `<div class="sig"><div class="b">${text(s.title)}</div><div class="i hint">${text(s.note ?? '(Ký, ghi rõ họ tên)')}</div>` +
+        `<div class="space"></div><div class="b name">${text(s.name)}</div>` +
+        (s.fingerprint ? `<div class="fp">Khóa <code>${text(s.fingerprint)}</code></div>` : '') +
+        (s.signedAt ? `<div class="i at">Ký số: ${text(s.signedAt)}</div>` : '') +
+        `</div>`,
+    )
+    .join('');
+  return `<div class="sigs">${items}</div>`;
+}
+
+function block(b: Block): string {
+  switch (b.kind) {
+    case 'paragraph':
+      return paragraph(b);
+    case 'fields':
+      return fields(b);
+    case 'table':
+      return table(b);
+    case 'signatures':
+      return signatures(b);
+    case 'spacer':
+      return `<div style="height:${b.size}pt"></div>`;
+  }
+}
+
+/** The verification lines of the footer, as plain text (one entry per line). */
+function footerLines(doc: PrintDocument): string[] {
+  const v = doc.verification;
+  const lines = [
+    'Bản in kiểm chứng được: quét mã QR hoặc chạy hoso verify với dữ liệu của trường.',
+    `Nguồn (origin): ${v.origin}`,
+    `Điểm kiểm (checkpoint): cỡ ${v.size} · gốc ${shortenHex(v.root)}`,
+  ];
+  const extra: string[] = [];
+  if (v.index !== undefined) extra.push(`Sự kiện cuối của sổ: #${v.index}`);
+  if (v.book !== undefined) extra.push(`sổ ${v.book}`);
+  if (extra.length > 0) lines.push(extra.join(' · '));
+  if (v.printedAt !== undefined) lines.push(`In lúc ${v.printedAt}`);
+  return lines;
+}
+
+function section(s: Section, screenFooter: string): string {
+  const sub = (s.subtitle ?? []).map((l) => `<div class="subtitle">${text(l)}</div>`).join('');
+  return (
+    `<section class="sheet ${s.orientation}">` +
+    (s.header ? header(s.header) : '') +
+    `<h1>${text(s.title)}</h1>${sub}` +
+    s.blocks.map(block).join('\n') +
+    screenFooter +
+    `</section>`
+  );
+}
+
+const FACES: ReadonlyArray<[FontRole, string, string]> = [
+  ['regular', 'normal', 'normal'],
+  ['bold', 'bold', 'normal'],
+  ['italic', 'normal', 'italic'],
+  ['boldItalic', 'bold', 'italic'],
+];
+
+function fontFaces(): string {
+  return FACES.map(
+    ([role, weight, style]) =>
+      `@font-face{font-family:"hoso-serif";font-weight:${weight};font-style:${style};` +
+      `src:url(data:font/ttf;base64,${readFileSync(fontPath(role)).toString('base64')}) format("truetype")}`,
+  ).join('\n');
+}
+
+const PT = (n: number): string => `${n}pt`;
+
+function css(doc: PrintDocument, qrDataUrl: string, embed: boolean): string {
+  const family = `${embed ? '"hoso-serif", ' : ''}"Times New Roman", "Liberation Serif", "DejaVu Serif", serif`;
+  const foot = footerLines(doc).join('\n');
+  return `${embed ? fontFaces() : ''}
+@page {
+  size: A4 portrait;
+  margin: ${PT(GEOMETRY.top)} ${PT(GEOMETRY.side)} ${PT(GEOMETRY.footer)} ${PT(GEOMETRY.side)};
+  @bottom-left { content: url("${qrDataUrl}"); width: ${PT(Math.ceil(qrFullSize(formatProofReference(proofReferenceOf(doc.verification)))) + 2)}; vertical-align: top; padding-top: 3pt; }
+  @bottom-center { content: ${cssString(foot)}; white-space: pre; text-align: left; vertical-align: top; padding-top: 10pt;
+    font-family: ${family}; font-size: 7.5pt; line-height: 1.3; }
+  @bottom-right { content: "Trang " counter(page) "/" counter(pages); width: 60pt; text-align: right; vertical-align: top;
+    padding-top: 10pt; font-family: ${family}; font-size: 8.5pt; }
+}
+@page landscape { size: A4 landscape; }
+* { box-sizing: border-box; }
+html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+body { margin: 0; font-family: ${family}; font-size: 10.5pt; color: #000; }
+section.sheet.landscape { page: landscape; }
+section.sheet + section.sheet { break-before: page; }
+.b { font-weight: bold; } .i { font-style: italic; }
+.a-left { text-align: left; } .a-center { text-align: center; } .a-right { text-align: right; }
+.formcode { text-align: right; font-size: 8.5pt; line-height: 1; }
+.form-header { display: flex; font-size: 10pt; text-align: center; margin-bottom: 12pt; }
+.form-header .hl { width: 42%; } .form-header .hr { width: 58%; }
+.form-header .u { display: inline-block; border-bottom: 0.6pt solid #000; padding-bottom: 1pt; }
+.form-header .motto2 { font-size: 11pt; } .form-header .pd, .form-header .num { margin-top: 5pt; }
+h1 { font-size: 14pt; text-align: center; margin: 0; }
+.subtitle { text-align: center; font-size: 11pt; margin-top: 2pt; }
+h1 + .subtitle, h1 { margin-bottom: 0; } .subtitle:last-of-type { margin-bottom: 10pt; }
+p { margin: 0 0 4pt 0; } p.small { font-size: 8.5pt; } p.large { font-size: 12.5pt; }
+.fields { display: grid; column-gap: 6pt; row-gap: 3pt; margin-bottom: 6pt; }
+table.grid { width: 100%; border-collapse: collapse; table-layout: fixed; margin-bottom: 4pt; font-stretch: condensed; }
+table.grid thead { display: table-header-group; }
+table.grid tr { break-inside: avoid; }
+table.grid th { background: #eee; font-weight: bold; }
+table.grid th, table.grid td { border: 0.5pt solid #000; padding: 2pt 2.5pt; vertical-align: middle; overflow-wrap: anywhere; }
+table.grid th { text-align: center; }
+td.corrected del.old { display: block; color: #c00000; text-decoration: line-through; text-decoration-color: #c00000; }
+td.corrected .new { display: block; }
+td.corrected .bb { display: block; color: #c00000; font-size: 75%; }
+p.note { font-size: 8.5pt; font-style: italic; margin: 0 0 1pt 0; }
+.sigs { display: flex; margin-top: 8pt; break-inside: avoid; }
+.sig { flex: 1; text-align: center; padding: 0 4pt; }
+.sig .hint { font-size: 9pt; } .sig .space { height: 46pt; } .sig .name { font-size: 10.5pt; }
+.sig .fp, .sig .at { font-size: 7.5pt; color: #444; }
+code { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; }
+.screen-footer { display: none; }
+@media screen {
+  body { background: #d9d9d9; padding: 8mm 0; }
+  section.sheet { background: #fff; width: 210mm; min-height: 297mm; margin: 0 auto 8mm auto;
+    padding: ${PT(GEOMETRY.top)} ${PT(GEOMETRY.side)} 12pt ${PT(GEOMETRY.side)}; box-shadow: 0 1px 4px rgba(0,0,0,.4);
+    display: flex; flex-direction: column; }
+  section.sheet.landscape { width: 297mm; min-height: 210mm; }
+  .screen-footer { display: flex; gap: 6pt; margin-top: auto; padding-top: 8pt; border-top: 0.5pt solid #444;
+    font-size: 7.5pt; line-height: 1.3; }
+}
+`;
+}
+
+/**
+ * Render a document as one self-contained HTML file: inline CSS with A4 `@page` rules (named
+ * page `landscape` for landscape sections), the QR code inline as SVG, and the verification
+ * footer and page number in the page-margin boxes of every printed page (Chromium ≥ 131 prints
+ * them). On screen each section is drawn as a sheet with its footer. Throws a
+ * {@link PrintFailure} on an invalid document.
+ */
+export function renderHtml(doc: PrintDocument, options: HtmlOptions = {}): string {
+  const checked = validateDocument(doc);
+  if (isLeft(checked)) throw new PrintFailure(checked.left);
+  const ref = formatProofReference(proofReferenceOf(doc.verification));
+  const svg = qrSvg(ref, `${qrFullSize(ref).toFixed(2)}pt`);
+  const dataUrl = `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
+  const screenFooter =
+    `<footer class="screen-footer"><div class="qr">${svg}</div><div class="lines">` +
+    footerLines(doc)
+      .map((l) => `<div>${text(l)}</div>`)
+      .join('') +
+    `</div></footer>`;
+  return (
+    `<!DOCTYPE html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n` +
+    `<meta name="viewport" content="width=device-width, initial-scale=1">\n` +
+    `<meta name="generator" content="hoso print">\n` +
+    `<meta name="hoso-proof" content="${escapeHtml(ref)}">\n` +
+    `<title>${text(doc.title)}</title>\n<style>${css(doc, dataUrl, options.embedFonts ?? false)}</style>\n</head>\n<body>\n` +
+    doc.sections.map((s) => section(s, screenFooter)).join('\n') +
+    `\n</body>\n</html>\n`
+  );
+}

@@ -1,0 +1,61 @@
+import { headerDepth, type Column } from './model.js';
+
+/**
+ * Geometry shared by both renderers (points; 1 pt = 1/72 in). The PDF renderer lays pages out
+ * with these numbers; the HTML renderer writes the same margins into its `@page` rules.
+ */
+export const GEOMETRY = {
+  /** Top page margin. */
+  top: 34,
+  /** Left and right page margins. */
+  side: 40,
+  /** Height of the verification footer zone at the bottom of every page. */
+  footer: 100,
+  /** Side of the printed QR symbol (its 4-module quiet zone lies outside). */
+  qr: 64,
+} as const;
+
+/** One header cell of a grouped table header, positioned on the header grid. */
+export interface HeaderCell {
+  readonly label: string;
+  /** Header row (0 = top) where the cell starts. */
+  readonly row: number;
+  /** Number of header rows it spans (a leaf reaches the bottom row). */
+  readonly rowSpan: number;
+  /** First leaf column it covers. */
+  readonly col: number;
+  /** Number of leaf columns it covers. */
+  readonly colSpan: number;
+}
+
+/**
+ * Flatten a header tree onto a grid: groups span their leaves, leaves span down to the last
+ * header row (as the Ministry's forms draw "STT" and "Họ và tên" across both header lines).
+ */
+export function headerGrid(columns: ReadonlyArray<Column>): { depth: number; cells: HeaderCell[] } {
+  const depth = headerDepth(columns);
+  const cells: HeaderCell[] = [];
+  let col = 0;
+  const walk = (cs: ReadonlyArray<Column>, row: number): void => {
+    for (const c of cs) {
+      if (c.children && c.children.length > 0) {
+        const start = col;
+        const at = cells.length;
+        cells.push({ label: c.label, row, rowSpan: 1, col: start, colSpan: 0 });
+        walk(c.children, row + 1);
+        cells[at] = { label: c.label, row, rowSpan: 1, col: start, colSpan: col - start };
+      } else {
+        cells.push({ label: c.label, row, rowSpan: depth - row, col, colSpan: 1 });
+        col++;
+      }
+    }
+  };
+  walk(columns, 0);
+  return { depth, cells };
+}
+
+/** Widths of the leaf columns: `total` shared in proportion to their `width` weights (default 1). */
+export function columnWidths(leaves: ReadonlyArray<Column>, total: number): number[] {
+  const sum = leaves.reduce((a, c) => a + (c.width ?? 1), 0);
+  return leaves.map((c) => (total * (c.width ?? 1)) / sum);
+}

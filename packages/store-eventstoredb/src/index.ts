@@ -1,0 +1,8 @@
+/**
+ * @hoso/store-eventstoredb — the hoso EventStore on EventStoreDB / KurrentDB (DESIGN §6, §10):
+ * one physical stream per school ledger, appended at an exact expected revision, with a
+ * client-side index for stream chains, ids and the Merkle tree. See docs/eventstoredb.md.
+ * The gRPC protocol stand-in used by its tests is in `@hoso/store-eventstoredb/testing`.
+ */
+export { openEventStoreDbStore, defaultStreamName, type EventStoreDbStoreOptions } from './store.js';
+export type { RetryPolicy } from './subscription.js';

@@ -1,0 +1,450 @@
+import { left, right, isLeft, type Either } from 'fp-ts/lib/Either.js';
+import { bytesEqual, hosoError, HosoFailure, isHosoFailure, leafHash, treeConsistencyProof, treeInclusionProof, treeRoot } from '@hoso/core';
+import {
+  checkConsistencyArgs,
+  checkInclusionArgs,
+  checkTreeSize,
+  decodeBatch,
+  planAppend,
+  requireIndex,
+  resolveReadRange,
+  resolveStreamRange,
+  storeClosed,
+  type AppendOptions,
+  type AppendResult,
+  type DecodedEvent,
+  type EventStore,
+  type LedgerView,
+  type ReadRange,
+  type StoreError,
+  type StoredEvent,
+  type StreamHead,
+  type StreamRange,
+  type Subscription,
+} from '@hoso/store';
+import {
+  EventStoreDBClient,
+  MaxAppendSizeExceededError,
+  NO_STREAM,
+  WrongExpectedVersionError,
+  binaryEvent,
+} from '@eventstore/db-client';
+import { corruptStream, storageFailure, storageFailureThrown } from './errors.js';
+import { parseHeader } from './header.js';
+import { LedgerIndex } from './ledger-index.js';
+import { readPhysical, readPositions, type PhysicalRecord } from './physical.js';
+import { subscribeLedger, type RetryPolicy } from './subscription.js';
+
+/** Options of {@link openEventStoreDbStore}: a client, or a connection string to make one. */
+export type EventStoreDbStoreOptions = (
+  | {
+      /** A client the caller owns (it is not disposed by `close()`). */
+      readonly client: EventStoreDBClient;
+      readonly connectionString?: undefined;
+    }
+  | {
+      /** E.g. `esdb://node1:2113,node2:2113,node3:2113?tls=true`; the store disposes the client on `close()`. */
+      readonly connectionString: string;
+      readonly client?: undefined;
+    }
+) & {
+  /** Physical stream of a ledger (default {@link defaultStreamName}: `hoso-ledger-<ledger>`). */
+  readonly streamName?: (ledger: string) => string;
+  /**
+   * `readStream` reads the ledger positions of a logical stream in spans: positions closer than this
+   * share one read (default 16; see docs/eventstoredb.md for the measurements behind it).
+   */
+  readonly readStreamMaxGap?: number;
+  /** Span reads in flight at once for `readStream` (default 8). */
+  readonly readStreamParallel?: number;
+  /** Subscription retry policy (default 30 retries, 50 ms doubling to 2 s). */
+  readonly subscriptionRetry?: Partial<RetryPolicy>;
+  /**
+   * Ledger indexes kept in memory at once (default: no limit). The least recently used index
+   * beyond this is dropped and rebuilt from its physical stream when the ledger is used again —
+   * safe at any moment, because the server's expected-revision check, not the index, orders
+   * appends. Size it to the ledgers one process serves (about 220 bytes per event each).
+   */
+  readonly maxLedgersInMemory?: number;
+};
+
+/** Throw `invalid-argument` (with the option's path) for options no store can be opened with. */
+function checkOptions(options: EventStoreDbStoreOptions): void {
+  const bad = (field: string, message: string, rule: string): never => {
+    throw new HosoFailure(hosoError('invalid-argument', `${field}: ${message}`, { path: ['options', ...field.split('.')], rule }));
+  };
+  if (typeof options !== 'object' || options === null) bad('options', 'must be an object', 'options-object');
+  const hasClient = options.client !== undefined;
+  const hasString = options.connectionString !== undefined;
+  if (hasClient === hasString) bad(hasClient ? 'client' : 'connectionString', 'give exactly one of client and connectionString', 'one-connection');
+  // Duck-typed: another copy of the client package (or its KurrentDB successor) is fine too.
+  if (hasClient && typeof (options.client as { appendToStream?: unknown }).appendToStream !== 'function') {
+    bad('client', 'must be an EventStoreDBClient', 'esdb-client');
+  }
+  if (hasString && (typeof options.connectionString !== 'string' || options.connectionString === '')) {
+    bad('connectionString', 'must be a non-empty string', 'esdb-connection-string');
+  }
+  if (options.streamName !== undefined && typeof options.streamName !== 'function') bad('streamName', 'must be a function', 'stream-name-function');
+  const positive = (field: 'readStreamMaxGap' | 'readStreamParallel' | 'maxLedgersInMemory'): void => {
+    const v = options[field];
+    if (v !== undefined && !(Number.isSafeInteger(v) && v >= 1) && v !== Number.POSITIVE_INFINITY) bad(field, `must be an integer ≥ 1, got ${String(v)}`, 'positive-integer');
+  };
+  positive('readStreamMaxGap');
+  positive('readStreamParallel');
+  positive('maxLedgersInMemory');
+  const r = options.subscriptionRetry;
+  if (r !== undefined) {
+    for (const k of ['retries', 'baseDelayMs', 'maxDelayMs'] as const) {
+      const v = r[k];
+      if (v !== undefined && !(Number.isSafeInteger(v) && v >= 0)) bad(`subscriptionRetry.${k}`, `must be a non-negative integer, got ${String(v)}`, 'non-negative-integer');
+    }
+  }
+}
+
+/** `hoso-ledger-<ledger>`: one physical EventStoreDB stream per school ledger. */
+export function defaultStreamName(ledger: string): string {
+  return `hoso-ledger-${ledger}`;
+}
+
+/** A simple FIFO lock: catch-ups and appends of one ledger never interleave. */
+class Lock {
+  private tail: Promise<void> = Promise.resolve();
+  run<T>(f: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(f);
+    this.tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+}
+
+interface LedgerState {
+  readonly ledger: string;
+  readonly physical: string;
+  readonly index: LedgerIndex;
+  readonly lock: Lock;
+  /** Whether the index has been caught up at least once (the physical stream read at first use). */
+  loaded: boolean;
+}
+
+/**
+ * The hoso {@link EventStore} on EventStoreDB / KurrentDB (DESIGN §6, §10).
+ *
+ * One physical stream per ledger; ledger position p = stream revision p. A batch is appended with
+ * one `appendToStream` at the exact expected revision `expected − 1` (`NO_STREAM` for an empty
+ * ledger) — never `ANY` — with the envelope ids as event ids (uuid v7), the envelope type as event
+ * type and the canonical bytes as binary data, unchanged; so the server enforces the single-writer
+ * order and makes a retried append idempotent. The contract's checks (envelopes, ids, stream
+ * chains, expected size) run on a client-side {@link LedgerIndex} caught up with the server before
+ * every operation; Merkle roots and proofs come from that index.
+ */
+export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventStore {
+  checkOptions(options);
+  const ownsClient = options.client === undefined;
+  let client: EventStoreDBClient;
+  try {
+    client = options.client ?? EventStoreDBClient.connectionString(options.connectionString);
+  } catch (err) {
+    throw new HosoFailure(
+      hosoError('invalid-argument', `connectionString: ${err instanceof Error ? err.message : String(err)}`, {
+        path: ['options', 'connectionString'],
+        rule: 'esdb-connection-string',
+      }),
+    );
+  }
+  const streamName = options.streamName ?? defaultStreamName;
+  const maxGap = options.readStreamMaxGap ?? 16;
+  const parallel = options.readStreamParallel ?? 8;
+  const retry: RetryPolicy = { retries: 30, baseDelayMs: 50, maxDelayMs: 2000, ...options.subscriptionRetry };
+  const maxLedgers = options.maxLedgersInMemory ?? Number.POSITIVE_INFINITY;
+  // Insertion order doubles as recency order: a used ledger is moved to the end.
+  const ledgers = new Map<string, LedgerState>();
+  const subscriptions = new Set<Subscription>();
+  let closed = false;
+
+  const ensureOpen = (): void => {
+    if (closed) storeClosed('eventstoredb');
+  };
+
+  const stateOf = (ledger: string): LedgerState => {
+    let st = ledgers.get(ledger);
+    if (st === undefined) {
+      st = { ledger, physical: streamName(ledger), index: new LedgerIndex(), lock: new Lock(), loaded: false };
+    } else {
+      ledgers.delete(ledger);
+    }
+    ledgers.set(ledger, st);
+    while (ledgers.size > maxLedgers) ledgers.delete(ledgers.keys().next().value!);
+    return st;
+  };
+
+  /** Index what other writers (or an append whose answer was lost) added since the last look. Run under the lock. */
+  const catchUp = async (st: LedgerState): Promise<number> => {
+    const ix = st.index;
+    for await (const rec of readPhysical(client, st.physical, ix.size, Number.MAX_SAFE_INTEGER)) {
+      if (rec.position !== ix.size) throw corruptStream(st.physical, rec.position, `expected revision ${ix.size}`);
+      const h = parseHeader(rec.bytes);
+      if (isLeft(h)) throw corruptStream(st.physical, rec.position, h.left);
+      const e = h.right;
+      if (e.ledger !== st.ledger) throw corruptStream(st.physical, rec.position, `event of ledger ${JSON.stringify(e.ledger)}`);
+      if (e.type !== rec.type) throw corruptStream(st.physical, rec.position, `event type ${JSON.stringify(rec.type)} differs from the envelope's`);
+      if (ix.position(e.id) !== undefined) throw corruptStream(st.physical, rec.position, `id ${e.id} appears twice`);
+      const want = ix.next(e.stream);
+      if (e.rev !== want.rev || e.prev !== want.prev) {
+        throw corruptStream(st.physical, rec.position, `stream ${JSON.stringify(e.stream)} does not chain (rev ${e.rev}, needs ${want.rev})`);
+      }
+      ix.add({ id: e.id, stream: e.stream, rev: e.rev, leafHash: leafHash(rec.bytes) });
+    }
+    st.loaded = true;
+    return ix.size;
+  };
+
+  /** Catch up under the ledger's lock; failures thrown as `storage-failure`. */
+  const freshIndex = async (ledger: string): Promise<LedgerIndex> => {
+    const st = stateOf(ledger);
+    await st.lock.run(() => catchUp(st)).catch((err: unknown) => {
+      throw storageFailureThrown(err, 'catch-up read', st.physical);
+    });
+    ensureOpen();
+    return st.index;
+  };
+
+  /** The contract's event from a physical record and the index (bytes checked against the indexed leaf hash). */
+  const storedFromIndex = (st: LedgerState, rec: PhysicalRecord): StoredEvent => {
+    const i = st.index.at(rec.position);
+    if (!bytesEqual(leafHash(rec.bytes), i.leafHash)) throw corruptStream(st.physical, rec.position, 'bytes differ from the indexed leaf hash');
+    return { position: rec.position, id: i.id, stream: i.stream, rev: i.rev, type: rec.type, bytes: rec.bytes, leafHash: i.leafHash };
+  };
+
+  /** The contract's event from a physical record alone (subscriptions may run ahead of the index). */
+  const storedFromBytes = (st: LedgerState, rec: PhysicalRecord): StoredEvent => {
+    const h = parseHeader(rec.bytes);
+    if (isLeft(h)) throw corruptStream(st.physical, rec.position, h.left);
+    if (h.right.ledger !== st.ledger) throw corruptStream(st.physical, rec.position, `event of ledger ${JSON.stringify(h.right.ledger)}`);
+    const { id, stream, rev, type } = h.right;
+    return { position: rec.position, id, stream, rev, type, bytes: rec.bytes, leafHash: leafHash(rec.bytes) };
+  };
+
+  /**
+   * The {@link LedgerView} `planAppend` decides against. Ids of the batch that are already stored
+   * (a retry) have their stored bytes read back from the server, so "same id, same bytes" is
+   * checked on the bytes themselves.
+   */
+  const viewFor = async (st: LedgerState, batch: readonly DecodedEvent[]): Promise<LedgerView> => {
+    const ix = st.index;
+    const known = batch
+      .map((e) => ix.position(e.id))
+      .filter((p): p is number => p !== undefined)
+      .sort((a, b) => a - b);
+    const bytesAt = new Map<number, Uint8Array>();
+    for await (const rec of readPositions(client, st.physical, known, maxGap, parallel)) bytesAt.set(rec.position, storedFromIndex(st, rec).bytes);
+    return {
+      size: ix.size,
+      byId(id) {
+        const p = ix.position(id);
+        return p === undefined ? null : { position: p, bytes: bytesAt.get(p)! };
+      },
+      head(stream) {
+        const h = ix.head(stream);
+        return h === null ? null : { rev: h.rev, leafHash: h.leafHash };
+      },
+    };
+  };
+
+  const failureOf = (err: unknown, what: string, st: LedgerState): StoreError =>
+    isHosoFailure(err) ? (err.error as StoreError) : storageFailure(err, what, { stream: st.physical, outcome: 'not-written' });
+
+  async function append(ledger: string, events: readonly Uint8Array[], opts: AppendOptions): Promise<Either<StoreError, AppendResult>> {
+    if (closed) return left(hosoError('store-closed', 'the eventstoredb store is closed', { rule: 'store-open' }));
+    if (typeof ledger !== 'string' || ledger === '') {
+      return left(hosoError('invalid-argument', 'ledger must be a non-empty string', { path: ['ledger'], rule: 'ledger-id' }));
+    }
+    const batch = decodeBatch(ledger, events);
+    if (isLeft(batch)) return batch;
+    const st = stateOf(ledger);
+    return st.lock.run(async (): Promise<Either<StoreError, AppendResult>> => {
+      // Optimistic when the caller expects the size this index already has: decide on the index
+      // and let the server's exact expected-revision check confirm it (one round trip). Any
+      // refusal — by the plan or by the server — is decided again on a freshly caught-up index.
+      let fresh = false;
+      let refusedByServer = false;
+      for (;;) {
+        if (closed) return left(hosoError('store-closed', 'the eventstoredb store is closed', { rule: 'store-open' }));
+        let view: LedgerView;
+        try {
+          if (!fresh && (!st.loaded || opts?.expected !== st.index.size)) {
+            await catchUp(st);
+            fresh = true;
+          }
+          view = await viewFor(st, batch.right);
+        } catch (err) {
+          return left(failureOf(err, 'catch-up read', st));
+        }
+        const plan = planAppend(batch.right, opts?.expected, view);
+        if (isLeft(plan)) {
+          if (fresh) return plan;
+          try {
+            await catchUp(st);
+          } catch (err) {
+            return left(failureOf(err, 'catch-up read', st));
+          }
+          fresh = true;
+          continue;
+        }
+        const p = plan.right;
+        if (p.kind === 'stored') return right({ from: p.from, size: p.size, written: 0 });
+        if (refusedByServer) {
+          return left(
+            hosoError('storage-failure', `the server refused expected revision ${p.from - 1} of ${st.physical} but its stream did not move`, {
+              rule: 'storage-consistent',
+              details: { physicalStream: st.physical, expectedRevision: p.from - 1 },
+            }),
+          );
+        }
+        try {
+          const res = await client.appendToStream(
+            st.physical,
+            p.events.map((e) =>
+              binaryEvent({ id: e.id, type: e.type, data: e.bytes, metadata: { position: e.position, stream: e.stream, rev: e.rev } }),
+            ),
+            // The exact revision the batch follows — never ANY: the server is the single-writer arbiter.
+            { expectedRevision: p.from === 0 ? NO_STREAM : BigInt(p.from - 1) },
+          );
+          // throwOnAppendFailure=false in the connection string reports WrongExpectedVersion this way.
+          if (!res.success) throw new WrongExpectedVersionError(undefined, { streamName: st.physical, current: res.nextExpectedRevision, expected: BigInt(p.from - 1) });
+          if (res.nextExpectedRevision !== BigInt(p.size - 1)) {
+            return left(
+              hosoError('storage-failure', `append to ${st.physical} answered revision ${res.nextExpectedRevision}, expected ${p.size - 1}`, {
+                rule: 'storage-consistent',
+                details: { physicalStream: st.physical, answered: String(res.nextExpectedRevision), expected: p.size - 1 },
+              }),
+            );
+          }
+          for (const e of p.events) st.index.add(e);
+          return right({ from: p.from, size: p.size, written: p.events.length });
+        } catch (err) {
+          if (err instanceof WrongExpectedVersionError) {
+            refusedByServer = true;
+            try {
+              await catchUp(st);
+            } catch (e) {
+              return left(failureOf(e, 'catch-up read', st));
+            }
+            fresh = true;
+            continue;
+          }
+          if (err instanceof MaxAppendSizeExceededError) {
+            return left(
+              hosoError('invalid-event', `the batch exceeds the server's maximum append size of ${err.maxAppendSize} bytes; split it`, {
+                path: ['events'],
+                rule: 'esdb-max-append-size',
+                details: { maxAppendSize: err.maxAppendSize },
+              }),
+            );
+          }
+          // The request may have reached the server: the next operation catches up, and a retry of
+          // the same batch is idempotent (same ids at the same expected revision).
+          return left(storageFailure(err, 'append', { stream: st.physical, outcome: 'unknown' }));
+        }
+      }
+    });
+  }
+
+  async function* read(ledger: string, range?: ReadRange): AsyncGenerator<StoredEvent> {
+    ensureOpen();
+    resolveReadRange(range, Number.MAX_SAFE_INTEGER);
+    const st = stateOf(ledger);
+    const ix = await freshIndex(ledger);
+    const { from, to } = resolveReadRange(range, ix.size);
+    if (from >= to) return;
+    for await (const rec of readPhysical(client, st.physical, from, to - from)) {
+      ensureOpen();
+      yield storedFromIndex(st, rec);
+    }
+  }
+
+  async function* readStream(ledger: string, stream: string, range?: StreamRange): AsyncGenerator<StoredEvent> {
+    ensureOpen();
+    const { fromRev, toRev } = resolveStreamRange(range);
+    const st = stateOf(ledger);
+    const ix = await freshIndex(ledger);
+    const all = ix.streamPositions(stream);
+    const positions = all.slice(fromRev, Math.min(toRev, all.length));
+    for await (const rec of readPositions(client, st.physical, positions, maxGap, parallel)) {
+      ensureOpen();
+      yield storedFromIndex(st, rec);
+    }
+  }
+
+  const store: EventStore = {
+    kind: 'eventstoredb',
+    append,
+    async size(ledger) {
+      ensureOpen();
+      return (await freshIndex(ledger)).size;
+    },
+    read,
+    readStream,
+    async streamHead(ledger, stream): Promise<StreamHead | null> {
+      ensureOpen();
+      const h = (await freshIndex(ledger)).head(stream);
+      return h === null ? null : { rev: h.rev, position: h.position, leafHash: new Uint8Array(h.leafHash) };
+    },
+    async getById(ledger, id) {
+      ensureOpen();
+      const st = stateOf(ledger);
+      const ix = await freshIndex(ledger);
+      const p = typeof id === 'string' ? ix.position(id) : undefined;
+      if (p === undefined) return null;
+      for await (const rec of readPhysical(client, st.physical, p, 1)) return storedFromIndex(st, rec);
+      throw corruptStream(st.physical, p, 'the server did not return an indexed event');
+    },
+    subscribe(ledger, opts) {
+      const st = stateOf(ledger);
+      const sub: Subscription = subscribeLedger({
+        client,
+        physical: st.physical,
+        from: opts?.from ?? 0,
+        retry,
+        toStored: (rec) => storedFromBytes(st, rec),
+        check: () => {
+          ensureOpen();
+          if (opts?.from !== undefined) requireIndex(opts.from, ['options', 'from'], 'options.from');
+        },
+        onClose: () => subscriptions.delete(sub),
+      });
+      subscriptions.add(sub);
+      return sub;
+    },
+    async root(ledger, size) {
+      ensureOpen();
+      if (size !== undefined) requireIndex(size, ['size'], 'size');
+      const ix = await freshIndex(ledger);
+      const n = size === undefined ? ix.size : checkTreeSize(size, ix.size);
+      return n === ix.size ? ix.root() : treeRoot(n, ix.nodeSource());
+    },
+    async inclusionProof(ledger, index, size) {
+      ensureOpen();
+      checkInclusionArgs(index, size, Number.MAX_SAFE_INTEGER);
+      const ix = await freshIndex(ledger);
+      const a = checkInclusionArgs(index, size, ix.size);
+      return treeInclusionProof(a.index, a.size, ix.nodeSource());
+    },
+    async consistencyProof(ledger, m, n) {
+      ensureOpen();
+      checkConsistencyArgs(m, n, Number.MAX_SAFE_INTEGER);
+      const ix = await freshIndex(ledger);
+      const a = checkConsistencyArgs(m, n, ix.size);
+      return treeConsistencyProof(a.m, a.n, ix.nodeSource());
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.all([...subscriptions].map((s) => s.close()));
+      ledgers.clear();
+      if (ownsClient) await client.dispose();
+    },
+  };
+  return store;
+}

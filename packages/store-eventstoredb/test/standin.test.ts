@@ -1,0 +1,196 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import {
+  EventStoreDBClient,
+  binaryEvent,
+  jsonEvent,
+  NO_STREAM,
+  ANY,
+  START,
+  END,
+  BACKWARDS,
+  FORWARDS,
+  WrongExpectedVersionError,
+  StreamNotFoundError,
+  MaxAppendSizeExceededError,
+  UnavailableError,
+  CancelledError,
+  type ResolvedEvent,
+} from '@eventstore/db-client';
+import { EventStoreDbStandIn } from '../src/testing/standin.js';
+
+// The stand-in is checked through the real client: every assertion here is about what
+// `@eventstore/db-client` sees on the wire, the same way it would see a real server.
+
+async function collect(it: AsyncIterable<ResolvedEvent>): Promise<ResolvedEvent[]> {
+  const out: ResolvedEvent[] = [];
+  for await (const e of it) out.push(e);
+  return out;
+}
+
+const bytes = (s: string) => new Uint8Array(Buffer.from(s, 'utf8'));
+const ev = (s: string, id: string = randomUUID()) => binaryEvent({ id, type: 'T', data: bytes(s) });
+
+describe('EventStoreDbStandIn through the real client', () => {
+  let standIn: EventStoreDbStandIn;
+  let client: EventStoreDBClient;
+
+  beforeAll(async () => {
+    standIn = await EventStoreDbStandIn.start();
+    client = EventStoreDBClient.connectionString(standIn.connectionString);
+  });
+  afterAll(async () => {
+    await client.dispose();
+    await standIn.stop();
+  });
+
+  it('appends with NO_STREAM then an exact revision, and reads back byte-identical data in order', async () => {
+    const s = `s-${randomUUID()}`;
+    const r1 = await client.appendToStream(s, [ev('a'), ev('bé')], { expectedRevision: NO_STREAM });
+    expect(r1.success).toBe(true);
+    expect(r1.nextExpectedRevision).toBe(1n);
+    const r2 = await client.appendToStream(s, ev('c'), { expectedRevision: 1n });
+    expect(r2.nextExpectedRevision).toBe(2n);
+    expect(r2.position!.commit).toBeGreaterThan(r1.position!.commit);
+    const got = await collect(client.readStream(s));
+    expect(got.map((e) => e.event!.revision)).toEqual([0n, 1n, 2n]);
+    expect(got.map((e) => Buffer.from(e.event!.data as Uint8Array).toString('utf8'))).toEqual(['a', 'bé', 'c']);
+    expect(got[1]!.event!.isJson).toBe(false);
+    expect(got.every((e) => e.event!.type === 'T')).toBe(true);
+  });
+
+  it('rejects a wrong expected revision with the current revision, writing nothing', async () => {
+    const s = `s-${randomUUID()}`;
+    await client.appendToStream(s, [ev('a')], { expectedRevision: NO_STREAM });
+    const err = await client.appendToStream(s, ev('b'), { expectedRevision: 5n }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WrongExpectedVersionError);
+    expect((err as WrongExpectedVersionError).actualVersion).toBe(0n);
+    expect((err as WrongExpectedVersionError).expectedVersion).toBe(5n);
+    const err2 = await client.appendToStream(s, ev('b'), { expectedRevision: NO_STREAM }).catch((e: unknown) => e);
+    expect(err2).toBeInstanceOf(WrongExpectedVersionError);
+    expect((err2 as WrongExpectedVersionError).expectedVersion).toBe('no_stream');
+    expect(standIn.records(s)).toHaveLength(1);
+  });
+
+  it('treats the same ids at the same expected revision as an idempotent success', async () => {
+    const s = `s-${randomUUID()}`;
+    const ids = [randomUUID(), randomUUID()];
+    await client.appendToStream(s, [ev('a', ids[0]), ev('b', ids[1])], { expectedRevision: NO_STREAM });
+    await client.appendToStream(s, [ev('c')], { expectedRevision: 1n });
+    const again = await client.appendToStream(s, [ev('a', ids[0]), ev('b', ids[1])], { expectedRevision: NO_STREAM });
+    expect(again.success).toBe(true);
+    expect(again.nextExpectedRevision).toBe(1n);
+    expect(standIn.records(s)).toHaveLength(3);
+    // Same ids in another order are not a retry.
+    const bad = await client.appendToStream(s, [ev('b', ids[1]), ev('a', ids[0])], { expectedRevision: NO_STREAM }).catch((e: unknown) => e);
+    expect(bad).toBeInstanceOf(WrongExpectedVersionError);
+  });
+
+  it('answers a read of a missing stream with StreamNotFound', async () => {
+    const err = await collect(client.readStream(`missing-${randomUUID()}`)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StreamNotFoundError);
+  });
+
+  it('reads from a revision with a count, and backwards', async () => {
+    const s = `s-${randomUUID()}`;
+    await client.appendToStream(s, ['0', '1', '2', '3', '4'].map((x) => ev(x)), { expectedRevision: NO_STREAM });
+    const mid = await collect(client.readStream(s, { fromRevision: 2n, maxCount: 2 }));
+    expect(mid.map((e) => e.event!.revision)).toEqual([2n, 3n]);
+    const back = await collect(client.readStream(s, { fromRevision: END, direction: BACKWARDS, maxCount: 3 }));
+    expect(back.map((e) => e.event!.revision)).toEqual([4n, 3n, 2n]);
+    const past = await collect(client.readStream(s, { fromRevision: 9n, direction: FORWARDS }));
+    expect(past).toEqual([]);
+  });
+
+  it('reads $all forwards and backwards in commit order across streams', async () => {
+    const before = standIn.allCount;
+    const a = `a-${randomUUID()}`;
+    const b = `b-${randomUUID()}`;
+    await client.appendToStream(a, ev('x'), { expectedRevision: ANY });
+    await client.appendToStream(b, ev('y'), { expectedRevision: ANY });
+    const all = await collect(client.readAll({ fromPosition: START, maxCount: before + 2 }));
+    expect(all.slice(before).map((e) => e.event!.streamId)).toEqual([a, b]);
+    const positions = all.map((e) => e.event!.position!.commit);
+    expect([...positions].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0))).toEqual(positions);
+    const last2 = await collect(client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 2 }));
+    expect(last2.map((e) => e.event!.streamId)).toEqual([b, a]);
+  });
+
+  it('enforces the maximum append size like the server', async () => {
+    const small = await EventStoreDbStandIn.start({ maxAppendSize: 10 });
+    const c = EventStoreDBClient.connectionString(small.connectionString);
+    try {
+      const err = await c.appendToStream('big', ev('x'.repeat(11)), { expectedRevision: NO_STREAM }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(MaxAppendSizeExceededError);
+      expect((err as MaxAppendSizeExceededError).maxAppendSize).toBe(10);
+      expect(small.records('big')).toHaveLength(0);
+    } finally {
+      await c.dispose();
+      await small.stop();
+    }
+  });
+
+  it('keeps JSON events JSON (content type travels in the metadata)', async () => {
+    const s = `s-${randomUUID()}`;
+    await client.appendToStream(s, jsonEvent({ type: 'J', data: { a: 1 } }), { expectedRevision: NO_STREAM });
+    const [e] = await collect(client.readStream(s));
+    expect(e!.event!.isJson).toBe(true);
+    expect(e!.event!.data).toEqual({ a: 1 });
+  });
+
+  it('subscribes: confirmation, catch-up after the given revision, then live events', async () => {
+    const s = `s-${randomUUID()}`;
+    await client.appendToStream(s, ['0', '1', '2'].map((x) => ev(x)), { expectedRevision: NO_STREAM });
+    const sub = client.subscribeToStream(s, { fromRevision: 0n });
+    let confirmed = false;
+    let caughtUp = false;
+    sub.on('confirmation', () => (confirmed = true));
+    sub.on('caughtUp', () => (caughtUp = true));
+    const seen: bigint[] = [];
+    const done = (async () => {
+      for await (const e of sub) {
+        seen.push(e.event!.revision);
+        if (seen.length === 1) await client.appendToStream(s, ev('3'), { expectedRevision: 2n });
+        if (seen.length === 3) break;
+      }
+    })();
+    await done;
+    await sub.unsubscribe();
+    expect(confirmed).toBe(true);
+    expect(caughtUp).toBe(true);
+    expect(seen).toEqual([1n, 2n, 3n]);
+  });
+
+  it('subscribes to a stream that does not exist yet and sees its first event', async () => {
+    const s = `s-${randomUUID()}`;
+    const sub = client.subscribeToStream(s, { fromRevision: START });
+    sub.on('confirmation', () => void client.appendToStream(s, ev('first'), { expectedRevision: NO_STREAM }));
+    let first: ResolvedEvent | undefined;
+    for await (const e of sub) {
+      first = e;
+      break;
+    }
+    await sub.unsubscribe();
+    expect(first!.event!.revision).toBe(0n);
+  });
+
+  it('injects UNAVAILABLE once, then serves again; survives a restart with its data', async () => {
+    const s = `s-${randomUUID()}`;
+    standIn.failNext('append');
+    const err = await client.appendToStream(s, ev('a'), { expectedRevision: NO_STREAM }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnavailableError);
+    expect(standIn.records(s)).toHaveLength(0);
+    await client.appendToStream(s, ev('a'), { expectedRevision: NO_STREAM });
+    await standIn.restart();
+    // The client reconnects on the call after a failure (and grpc-js may still be backing off).
+    let got: ResolvedEvent[] | undefined;
+    for (let i = 0; i < 50 && got === undefined; i++) {
+      got = await collect(client.readStream(s)).catch(async (e: unknown) => {
+        expect(e instanceof UnavailableError || e instanceof CancelledError).toBe(true);
+        await new Promise((r) => setTimeout(r, 20));
+        return undefined;
+      });
+    }
+    expect(got).toHaveLength(1);
+  });
+});

@@ -1,0 +1,8 @@
+/**
+ * @hoso/store-sqlite — the embedded default store (DESIGN §2, §6): one SQLite file per ledger
+ * (better-sqlite3, WAL), appends in `BEGIN IMMEDIATE` transactions, the RFC 9162 tree kept as
+ * stored perfect subtrees beside the events.
+ */
+export { openSqliteStore, type SqliteStoreOptions, type SqliteEventStore } from './sqlite-store.js';
+export { SCHEMA_VERSION } from './schema.js';
+export { storageFailure } from './failure.js';

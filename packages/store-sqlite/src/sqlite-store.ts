@@ -1,0 +1,426 @@
+import Database from 'better-sqlite3';
+import { left, right, isLeft, type Either } from 'fp-ts/lib/Either.js';
+import {
+  CompactRange,
+  HosoFailure,
+  hosoError,
+  LedgerIdCodec,
+  rangeNodes,
+  treeConsistencyProof,
+  treeInclusionProof,
+  treeRoot,
+  type NodeSource,
+} from '@hoso/core';
+import {
+  AppendSignal,
+  checkConsistencyArgs,
+  checkInclusionArgs,
+  checkTreeSize,
+  createSubscription,
+  decodeBatch,
+  planAppend,
+  resolveReadRange,
+  resolveStreamRange,
+  storeClosed,
+  type AppendOptions,
+  type AppendPlan,
+  type AppendResult,
+  type EventStore,
+  type LedgerView,
+  type ReadRange,
+  type StoreError,
+  type StoredEvent,
+  type StreamHead,
+  type StreamRange,
+  type Subscription,
+} from '@hoso/store';
+import { ensureSchema } from './schema.js';
+import { storageFailure } from './failure.js';
+
+/** Options of {@link openSqliteStore}. */
+export interface SqliteStoreOptions {
+  /** The ledger file (created when missing, unless `readonly`). */
+  readonly path: string;
+  /**
+   * The ledger this file holds. A new file records it at once; an existing file must already hold
+   * it (else the open throws `unknown-ledger`). Without it, the file records the ledger of its
+   * first append.
+   */
+  readonly ledger?: string;
+  /**
+   * SQLite `synchronous` in WAL mode. `NORMAL` (default): a commit is durable once the WAL is
+   * checkpointed; a power loss or OS crash may lose the last transactions acknowledged before it,
+   * but never corrupts the file or tears a batch (a process crash loses nothing). `FULL`: every
+   * commit is fsynced before it is acknowledged (about 3× slower single appends).
+   */
+  readonly synchronous?: 'NORMAL' | 'FULL';
+  /** Open read-only: reads, roots and proofs work; appends fail with `storage-failure`. */
+  readonly readonly?: boolean;
+  /** How long a writer waits for another connection's write lock before `storage-failure` (ms, default 5000). */
+  readonly busyTimeoutMs?: number;
+  /** SQLite page cache of this connection in KiB (default 65536 = 64 MiB). */
+  readonly cacheKiB?: number;
+  /** How often a subscriber with no in-process signal looks for appends by other processes (ms, default 50). */
+  readonly pollMs?: number;
+}
+
+/**
+ * The SQLite {@link EventStore}, plus a durability point: `flush()` checkpoints the WAL into the
+ * database file with fsync, so everything acknowledged so far survives a power loss even under
+ * `synchronous = NORMAL`. Call it before signing a checkpoint of the current size.
+ */
+export interface SqliteEventStore extends EventStore {
+  /** Make every acknowledged append durable (WAL checkpoint with fsync). @throws HosoFailure `storage-failure`, `store-closed`. */
+  flush(): Promise<void>;
+  /** The file this store reads and writes. */
+  readonly path: string;
+}
+
+interface EventRow {
+  position: number;
+  id: string;
+  stream: string;
+  rev: number;
+  type: string;
+  bytes: Buffer;
+  leaf: Buffer;
+}
+
+/** A Uint8Array view of a Buffer (tests and callers compare plain Uint8Arrays). */
+const u8 = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+
+const toStored = (r: EventRow): StoredEvent => ({
+  position: r.position,
+  id: r.id,
+  stream: r.stream,
+  rev: r.rev,
+  type: r.type,
+  bytes: u8(r.bytes),
+  leafHash: u8(r.leaf),
+});
+
+const CHUNK = 512;
+
+/**
+ * Open (or create) a SQLite ledger file as an {@link EventStore} (better-sqlite3, WAL). Several
+ * connections and processes may share the file: every append runs in a `BEGIN IMMEDIATE`
+ * transaction that re-reads the ledger size and the Merkle frontier from the file, so one
+ * writer at a time appends, positions stay gapless, and a batch lands whole or not at all.
+ * @throws HosoFailure `storage-failure` when the file cannot be opened or is not a hoso ledger;
+ * `unknown-ledger` when `ledger` is given and the file holds another one.
+ */
+export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
+  const path = options.path;
+  if (typeof path !== 'string' || path === '') {
+    throw new HosoFailure(hosoError('invalid-argument', 'path must be a non-empty string', { path: ['path'], rule: 'sqlite-path' }));
+  }
+  const synchronous = options.synchronous ?? 'NORMAL';
+  if (synchronous !== 'NORMAL' && synchronous !== 'FULL') {
+    throw new HosoFailure(hosoError('invalid-argument', "synchronous must be 'NORMAL' or 'FULL'", { path: ['synchronous'], rule: 'sqlite-synchronous' }));
+  }
+  if (options.ledger !== undefined && !LedgerIdCodec.is(options.ledger)) {
+    throw new HosoFailure(
+      hosoError('invalid-argument', "ledger must be 1–128 characters from A–Z, a–z, 0–9, '.', '_', '-'", { path: ['ledger'], rule: 'ledger-id' }),
+    );
+  }
+  for (const k of ['cacheKiB', 'busyTimeoutMs', 'pollMs'] as const) {
+    const v = options[k];
+    if (v !== undefined && !(Number.isSafeInteger(v) && v > 0)) {
+      throw new HosoFailure(hosoError('invalid-argument', `${k} must be a positive integer`, { path: [k], rule: 'positive-integer' }));
+    }
+  }
+  const readonly = options.readonly === true;
+  let db: Database.Database;
+  try {
+    db = new Database(path, { readonly, fileMustExist: readonly, timeout: options.busyTimeoutMs ?? 5000 });
+  } catch (e) {
+    throw new HosoFailure(storageFailure(e, `cannot open ${path}`));
+  }
+  try {
+    if (!readonly) db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${synchronous}`);
+    // 64 MiB of page cache (default 2 MiB): appends touch the (stream, rev) and id indexes at
+    // random places, and a school-year ledger's indexes outgrow the default cache early.
+    db.pragma(`cache_size = -${options.cacheKiB ?? 65_536}`);
+    ensureSchema(db, path, readonly);
+  } catch (e) {
+    db.close();
+    throw e instanceof HosoFailure ? e : new HosoFailure(storageFailure(e, `cannot open ${path}`));
+  }
+
+  const q = {
+    getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
+    setMeta: db.prepare<[string, string]>('INSERT INTO meta (key, value) VALUES (?, ?)'),
+    size: db.prepare<[], { size: number }>('SELECT coalesce(max(position) + 1, 0) AS size FROM events'),
+    byId: db.prepare<[string], EventRow>('SELECT position, id, stream, rev, type, bytes, leaf FROM events WHERE id = ?'),
+    idBytes: db.prepare<[string], { position: number; bytes: Buffer }>('SELECT position, bytes FROM events WHERE id = ?'),
+    head: db.prepare<[string], { rev: number; position: number; leaf: Buffer }>(
+      'SELECT rev, position, leaf FROM events WHERE stream = ? ORDER BY rev DESC LIMIT 1',
+    ),
+    range: db.prepare<[number, number, number], EventRow>(
+      'SELECT position, id, stream, rev, type, bytes, leaf FROM events WHERE position >= ? AND position < ? ORDER BY position LIMIT ?',
+    ),
+    stream: db.prepare<[string, number, number, number], EventRow>(
+      'SELECT position, id, stream, rev, type, bytes, leaf FROM events WHERE stream = ? AND rev >= ? AND rev < ? ORDER BY rev LIMIT ?',
+    ),
+    leaf: db.prepare<[number], { leaf: Buffer }>('SELECT leaf FROM events WHERE position = ?'),
+    node: db.prepare<[number, number], { hash: Buffer }>('SELECT hash FROM nodes WHERE level = ? AND idx = ?'),
+    // Prepared on read-only connections too: running them there fails with SQLITE_READONLY, reported as storage-failure.
+    insertEvent: db.prepare<[number, string, string, number, string, Uint8Array, Uint8Array]>(
+      'INSERT INTO events (position, id, stream, rev, type, bytes, leaf) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    insertNode: db.prepare<[number, number, Uint8Array]>('INSERT INTO nodes (level, idx, hash) VALUES (?, ?, ?)'),
+  };
+
+  /** The file's ledger id; cached once known (it never changes after it is set). */
+  let fileLedger: string | null = q.getMeta.get('ledger')?.value ?? null;
+  const readFileLedger = (): string | null => {
+    if (fileLedger === null) fileLedger = q.getMeta.get('ledger')?.value ?? null;
+    return fileLedger;
+  };
+  if (options.ledger !== undefined) {
+    const current = readFileLedger();
+    if (current !== null && current !== options.ledger) {
+      db.close();
+      throw new HosoFailure(
+        hosoError('unknown-ledger', `${path} holds ledger ${JSON.stringify(current)}, not ${JSON.stringify(options.ledger)}`, {
+          path: ['ledger'],
+          rule: 'one-ledger-per-file',
+          details: { path, fileLedger: current, ledger: options.ledger },
+        }),
+      );
+    }
+    if (current === null && !readonly) {
+      try {
+        db.transaction(() => {
+          if (q.getMeta.get('ledger') === undefined) q.setMeta.run('ledger', options.ledger!);
+        }).immediate();
+      } catch (e) {
+        db.close();
+        throw new HosoFailure(storageFailure(e, `cannot record the ledger id in ${path}`));
+      }
+      fileLedger = null;
+      readFileLedger();
+    }
+  }
+
+  /** Whether `ledger` is this file's ledger (an unset file holds no ledger yet: every query is empty). */
+  const holds = (ledger: string): boolean => readFileLedger() === ledger;
+
+  const nodes: NodeSource = {
+    node(level, index) {
+      const row = level === 0 ? q.leaf.get(index)?.leaf : q.node.get(level, index)?.hash;
+      if (row === undefined) {
+        throw new HosoFailure(
+          hosoError('storage-failure', `Merkle node (level ${level}, index ${index}) is missing from ${path}`, {
+            rule: 'merkle-nodes-complete',
+            details: { level, index },
+          }),
+        );
+      }
+      return new Uint8Array(row);
+    },
+  };
+
+  /**
+   * The Merkle frontier of the last size this connection saw. Only a cache: every append checks
+   * its size against the file inside the write transaction and reloads it on a mismatch (another
+   * connection or process appended).
+   */
+  let frontier: CompactRange | null = null;
+  const frontierAt = (size: number): CompactRange => {
+    if (frontier !== null && frontier.size === size) return frontier.clone();
+    return CompactRange.fromNodes(
+      size,
+      rangeNodes(0, size).map((id) => nodes.node(id.level, id.index)),
+    );
+  };
+
+  const signal = new AppendSignal();
+  const pollMs = options.pollMs ?? 50;
+  const subscriptions = new Set<Subscription>();
+  let closed = false;
+  const ensureOpen = (): void => {
+    if (closed) storeClosed('sqlite');
+  };
+
+  type TxResult = Either<StoreError, { plan: AppendPlan; range: CompactRange | null }>;
+  const appendTx = db.transaction((ledger: string, batch: Parameters<typeof planAppend>[0], expected: number): TxResult => {
+    const current = q.getMeta.get('ledger')?.value ?? null;
+    if (current !== null && current !== ledger) {
+      return left(
+        hosoError('unknown-ledger', `${path} holds ledger ${JSON.stringify(current)}, not ${JSON.stringify(ledger)}`, {
+          path: ['ledger'],
+          rule: 'one-ledger-per-file',
+          details: { ledger, fileLedger: current },
+        }),
+      );
+    }
+    // Read inside the write lock: another process may have appended since this connection last looked.
+    const size = q.size.get()!.size;
+    const view: LedgerView = {
+      size,
+      byId(id) {
+        const r = q.idBytes.get(id);
+        return r === undefined ? null : { position: r.position, bytes: u8(r.bytes) };
+      },
+      head(stream) {
+        const r = q.head.get(stream);
+        return r === undefined ? null : { rev: r.rev, leafHash: u8(r.leaf) };
+      },
+    };
+    const plan = planAppend(batch, expected, view);
+    if (isLeft(plan)) return plan;
+    if (plan.right.kind === 'stored') return right({ plan: plan.right, range: null });
+    if (current === null) q.setMeta.run('ledger', ledger);
+    const range = frontierAt(size);
+    for (const e of plan.right.events) {
+      q.insertEvent.run(e.position, e.id, e.stream, e.rev, e.type, e.bytes, e.leafHash);
+      for (const n of range.append(e.leafHash)) {
+        if (n.id.level > 0) q.insertNode.run(n.id.level, n.id.index, n.hash);
+      }
+    }
+    return right({ plan: plan.right, range });
+  });
+
+  async function append(ledger: string, events: readonly Uint8Array[], options: AppendOptions): Promise<Either<StoreError, AppendResult>> {
+    if (closed) return left(hosoError('store-closed', 'the sqlite store is closed', { rule: 'store-open' }));
+    if (typeof ledger !== 'string' || ledger === '') {
+      return left(hosoError('invalid-argument', 'ledger must be a non-empty string', { path: ['ledger'], rule: 'ledger-id' }));
+    }
+    // Decode and hash outside the write lock: it is the CPU-heavy part and needs no file state.
+    const batch = decodeBatch(ledger, events);
+    if (isLeft(batch)) return batch;
+    let result: TxResult;
+    try {
+      result = appendTx.immediate(ledger, batch.right, options?.expected);
+    } catch (e) {
+      frontier = null;
+      return left(storageFailure(e, 'append failed; nothing was written'));
+    }
+    if (isLeft(result)) return result;
+    const { plan, range } = result.right;
+    if (plan.kind === 'stored') return right({ from: plan.from, size: plan.size, written: 0 });
+    frontier = range;
+    fileLedger = ledger;
+    signal.notify();
+    return right({ from: plan.from, size: plan.size, written: plan.events.length });
+  }
+
+  /** Run a read against the file, turning SQLite errors into `storage-failure`. */
+  const guarded = <T>(f: () => T): T => {
+    ensureOpen();
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof HosoFailure) throw e;
+      throw new HosoFailure(storageFailure(e, 'read failed'));
+    }
+  };
+  const sizeOf = (ledger: string): number => (holds(ledger) ? q.size.get()!.size : 0);
+
+  async function* read(ledger: string, range?: ReadRange): AsyncGenerator<StoredEvent> {
+    const { from, to } = guarded(() => resolveReadRange(range, sizeOf(ledger)));
+    // Chunks, not one open cursor: better-sqlite3 refuses other statements on the connection while
+    // an iterator is open, and the consumer may append between two events.
+    for (let p = from; p < to; ) {
+      const rows = guarded(() => q.range.all(p, to, CHUNK));
+      if (rows.length === 0) break;
+      for (const r of rows) yield toStored(r);
+      p = rows[rows.length - 1]!.position + 1;
+    }
+  }
+
+  async function* readStream(ledger: string, stream: string, range?: StreamRange): AsyncGenerator<StoredEvent> {
+    ensureOpen();
+    const { fromRev, toRev } = resolveStreamRange(range);
+    if (!guarded(() => holds(ledger))) return;
+    for (let r = fromRev; r < toRev; ) {
+      const rows = guarded(() => q.stream.all(stream, r, toRev, CHUNK));
+      if (rows.length === 0) break;
+      for (const row of rows) yield toStored(row);
+      r = rows[rows.length - 1]!.rev + 1;
+    }
+  }
+
+  const store: SqliteEventStore = {
+    kind: 'sqlite',
+    path,
+    append,
+    async flush() {
+      guarded(() => {
+        if (readonly) return;
+        // FULL waits for readers to finish with old frames; it fsyncs the WAL and the database.
+        const r = db.pragma('wal_checkpoint(FULL)') as Array<{ busy: number; log: number; checkpointed: number }>;
+        if (r[0] !== undefined && r[0].busy !== 0) {
+          throw new HosoFailure(
+            hosoError('storage-failure', 'the WAL checkpoint could not complete (another connection is busy)', {
+              rule: 'storage-available',
+              details: { sqliteCode: 'SQLITE_BUSY', ...r[0] },
+            }),
+          );
+        }
+      });
+    },
+    async size(ledger) {
+      return guarded(() => sizeOf(ledger));
+    },
+    read,
+    readStream,
+    async streamHead(ledger, stream): Promise<StreamHead | null> {
+      return guarded(() => {
+        if (!holds(ledger)) return null;
+        const r = q.head.get(stream);
+        return r === undefined ? null : { rev: r.rev, position: r.position, leafHash: u8(r.leaf) };
+      });
+    },
+    async getById(ledger, id) {
+      return guarded(() => {
+        if (!holds(ledger)) return null;
+        const r = q.byId.get(id);
+        return r === undefined ? null : toStored(r);
+      });
+    },
+    subscribe(ledger, options) {
+      const sub: Subscription = createSubscription({
+        from: options?.from ?? 0,
+        signal,
+        pollMs,
+        check: () => {
+          ensureOpen();
+          if (options?.from !== undefined) resolveReadRange({ from: options.from }, 0);
+        },
+        fetch: (position, limit) =>
+          guarded(() => (holds(ledger) ? q.range.all(position, Number.MAX_SAFE_INTEGER, limit).map(toStored) : [])),
+        onClose: () => subscriptions.delete(sub),
+      });
+      subscriptions.add(sub);
+      return sub;
+    },
+    async root(ledger, size) {
+      return guarded(() => {
+        const ledgerSize = sizeOf(ledger);
+        return treeRoot(size === undefined ? ledgerSize : checkTreeSize(size, ledgerSize), nodes);
+      });
+    },
+    async inclusionProof(ledger, index, size) {
+      return guarded(() => {
+        const a = checkInclusionArgs(index, size, sizeOf(ledger));
+        return treeInclusionProof(a.index, a.size, nodes);
+      });
+    },
+    async consistencyProof(ledger, m, n) {
+      return guarded(() => {
+        const a = checkConsistencyArgs(m, n, sizeOf(ledger));
+        return treeConsistencyProof(a.m, a.n, nodes);
+      });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.all([...subscriptions].map((s) => s.close()));
+      db.close();
+    },
+  };
+  return store;
+}

@@ -1,0 +1,131 @@
+import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import { isLeft, isRight } from 'fp-ts/lib/Either.js';
+import { leafHash, toHex } from '@hoso/core';
+import { AppendSignal, createSubscription, decodeBatch, planAppend, resolveReadRange, type DecodedEvent, type LedgerView, type StoredEvent } from '@hoso/store';
+import { makeTestEvents, type TestHeads } from '@hoso/store/testing';
+
+const L = 'kit-school';
+
+function fakeEvent(position: number): StoredEvent {
+  const bytes = new Uint8Array([position & 0xff]);
+  return { position, id: `id-${position}`, stream: 's', rev: position, type: 'T', bytes, leafHash: leafHash(bytes) };
+}
+
+describe('createSubscription', () => {
+  it('picks up events no signal announced, by polling', async () => {
+    const log: StoredEvent[] = [fakeEvent(0)];
+    const sub = createSubscription({ from: 0, signal: new AppendSignal(), pollMs: 5, fetch: (p, n) => log.slice(p, p + n) });
+    const seen: number[] = [];
+    const run = (async () => {
+      for await (const e of sub) {
+        seen.push(e.position);
+        if (seen.length === 3) await sub.close();
+      }
+    })();
+    // Appended behind the subscription's back (as another process would): no notify().
+    setTimeout(() => log.push(fakeEvent(1), fakeEvent(2)), 15);
+    await run;
+    expect(seen).toEqual([0, 1, 2]);
+  });
+
+  it('without polling, waits for the signal', async () => {
+    const log: StoredEvent[] = [];
+    const signal = new AppendSignal();
+    const sub = createSubscription({ from: 0, signal, fetch: (p, n) => log.slice(p, p + n) });
+    const seen: number[] = [];
+    const run = (async () => {
+      for await (const e of sub) {
+        seen.push(e.position);
+        if (seen.length === 2) await sub.close();
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 5));
+    log.push(fakeEvent(0), fakeEvent(1));
+    signal.notify();
+    await run;
+    expect(seen).toEqual([0, 1]);
+  });
+
+  it('refuses a source that skips a position, and a second iteration', async () => {
+    const sub = createSubscription({ from: 0, signal: new AppendSignal(), fetch: () => [fakeEvent(1)] });
+    const it1 = sub[Symbol.asyncIterator]();
+    await expect(it1.next()).rejects.toThrow(/expected position 0/);
+    expect(() => sub[Symbol.asyncIterator]()).toThrow(/only once/);
+  });
+
+  it('closed before iteration: ends at once', async () => {
+    const sub = createSubscription({ from: 0, signal: new AppendSignal(), fetch: (p) => [fakeEvent(p)] });
+    let closedCalls = 0;
+    const s2 = createSubscription({ from: 0, signal: new AppendSignal(), fetch: () => [], onClose: () => closedCalls++ });
+    await sub.close();
+    const seen: StoredEvent[] = [];
+    for await (const e of sub) seen.push(e);
+    expect(seen).toEqual([]);
+    await s2.close();
+    await s2.close();
+    expect(closedCalls).toBe(1);
+  });
+});
+
+describe('resolveReadRange', () => {
+  it('clamps to the size and names the bad field', () => {
+    expect(resolveReadRange(undefined, 5)).toEqual({ from: 0, to: 5 });
+    expect(resolveReadRange({ from: 2, to: 99 }, 5)).toEqual({ from: 2, to: 5 });
+    try {
+      resolveReadRange({ to: -1 }, 5);
+      expect.fail('expected a throw');
+    } catch (e) {
+      expect((e as { error: { code: string; path: unknown } }).error).toMatchObject({ code: 'invalid-argument', path: ['range', 'to'] });
+    }
+  });
+});
+
+describe('planAppend against a model (property)', () => {
+  /** A LedgerView over an in-memory list of decoded events. */
+  const viewOf = (stored: readonly DecodedEvent[]): LedgerView => ({
+    size: stored.length,
+    byId: (id) => {
+      const p = stored.findIndex((e) => e.id === id);
+      return p < 0 ? null : { position: p, bytes: stored[p]!.bytes };
+    },
+    head: (stream) => {
+      const last = [...stored].reverse().find((e) => e.stream === stream);
+      return last === undefined ? null : { rev: last.rev, leafHash: last.leafHash };
+    },
+  });
+
+  it('accepts exactly the batches that chain from the stored heads at the expected size', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }),
+        async (batches, stale) => {
+          const stored: DecodedEvent[] = [];
+          const heads: TestHeads = new Map();
+          for (const [i, streams] of batches.entries()) {
+            const probe = new Map(heads);
+            const bytes = await makeTestEvents(L, streams.map((s) => ({ stream: `s${s}` })), { heads: probe });
+            const decoded = decodeBatch(L, bytes);
+            if (isLeft(decoded)) return expect.fail(JSON.stringify(decoded.left));
+            const expected = stale[i] === true ? stored.length + 1 : stored.length;
+            const plan = planAppend(decoded.right, expected, viewOf(stored));
+            if (stale[i] === true) {
+              expect(isLeft(plan) && plan.left.code).toBe('concurrency-conflict');
+              continue;
+            }
+            if (!isRight(plan) || plan.right.kind !== 'write') return expect.fail('expected a write plan');
+            expect(plan.right.events.map((e) => e.position)).toEqual(streams.map((_, k) => stored.length + k));
+            stored.push(...plan.right.events);
+            for (const [k, v] of probe) heads.set(k, v);
+            // The same batch again is a no-op wherever the writer thinks the ledger is.
+            const again = planAppend(decoded.right, 0, viewOf(stored));
+            expect(isRight(again) && again.right).toEqual({ kind: 'stored', from: stored.length - streams.length, size: stored.length });
+          }
+          expect(stored.map((e) => toHex(e.leafHash))).toEqual(stored.map((e) => toHex(leafHash(e.bytes))));
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+});

@@ -1,0 +1,59 @@
+import type { HosoError } from '@hoso/core';
+import { looksLikeCheckpointLine, parseBundleHeader, parseCheckpointLine, type BundleHeader } from './format.js';
+import { openSource, splitLines, type BundleSource } from './lines.js';
+
+/** One item of a bundle, in file order. `line` is the 1-based line number. */
+export type BundleItem =
+  | { readonly kind: 'header'; readonly line: number; readonly header: BundleHeader }
+  | { readonly kind: 'header-invalid'; readonly line: number; readonly error: HosoError }
+  /** An event line: its exact bytes and the ledger position its line order gives it. */
+  | { readonly kind: 'event'; readonly line: number; readonly position: number; readonly bytes: Uint8Array }
+  | { readonly kind: 'checkpoint'; readonly line: number; readonly note: string }
+  /** A checkpoint line that does not parse, or a line too long to be anything. */
+  | { readonly kind: 'invalid'; readonly line: number; readonly error: HosoError };
+
+/** Options for {@link readBundle}. */
+export interface ReadBundleOptions {
+  /**
+   * Longest line accepted, in bytes (default 4 MiB: events are at most 64 KiB, but a checkpoint
+   * note with many cosignatures is longer). Longer lines are skipped without being held.
+   */
+  readonly maxLine?: number;
+}
+
+/**
+ * Read a bundle (DESIGN §7) as an async iterator of items, line by line: it never holds the file,
+ * only the current line. Line 1 is the header; a line starting `{"checkpoint":` is a checkpoint;
+ * every other line is an event whose position is the number of event lines before it (so
+ * dropped, inserted or reordered lines show up as shifted positions, which the verifier catches).
+ */
+export async function* readBundle(source: BundleSource, options: ReadBundleOptions = {}): AsyncGenerator<BundleItem> {
+  const maxLine = options.maxLine ?? 4 * 1024 * 1024;
+  let position = 0;
+  for await (const raw of splitLines(openSource(source), maxLine)) {
+    if (raw.kind === 'too-long') {
+      yield {
+        kind: 'invalid',
+        line: raw.number,
+        error: { code: 'line-too-long', message: `line ${raw.number} is ${raw.length} bytes long (limit ${maxLine})`, rule: 'DESIGN §7', details: { length: raw.length, limit: maxLine } },
+      };
+      // Not counted as an event: it cannot be hashed without holding it, and the shifted
+      // positions and Merkle roots that follow make the loss visible anyway.
+      continue;
+    }
+    if (raw.number === 1) {
+      const h = parseBundleHeader(raw.bytes);
+      if (h._tag === 'Right') yield { kind: 'header', line: 1, header: h.right };
+      else yield { kind: 'header-invalid', line: 1, error: h.left };
+      continue;
+    }
+    if (looksLikeCheckpointLine(raw.bytes)) {
+      const c = parseCheckpointLine(raw.bytes);
+      if (c._tag === 'Right') yield { kind: 'checkpoint', line: raw.number, note: c.right };
+      else yield { kind: 'invalid', line: raw.number, error: c.left };
+      continue;
+    }
+    yield { kind: 'event', line: raw.number, position, bytes: raw.bytes };
+    position++;
+  }
+}

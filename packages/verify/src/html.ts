@@ -1,0 +1,133 @@
+import { FINDING_CODES, type Finding } from './findings.js';
+import type { VerifyReport } from './report.js';
+
+/** Extra context for {@link renderReport}. */
+export interface ReportExtras {
+  /** Title line, e.g. the school's name (default: the origin). */
+  readonly title?: string;
+  /** What was verified, e.g. the bundle's file name. */
+  readonly source?: string;
+  /** When the verification ran (default: now), as shown to the reader. */
+  readonly generatedAt?: string;
+  /** Most findings shown in full (default 500; the rest are counted by code). */
+  readonly findingLimit?: number;
+}
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escape text for HTML element content and attribute values. */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+}
+
+const CSS = `
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem;color:#1b1b1b;line-height:1.45}
+h1{font-size:1.5rem;margin-bottom:.25rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #ccc;padding-bottom:.25rem}
+.meta{color:#555;font-size:.9rem}
+.verdict{padding:1rem 1.25rem;border-radius:.5rem;margin:1.25rem 0;font-size:1.1rem}
+.verdict.ok{background:#e7f6ea;border:2px solid #2e7d32}.verdict.bad{background:#fdecea;border:2px solid #c62828}.verdict.unusable{background:#fff4e5;border:2px solid #ef6c00}
+.verdict strong{font-size:1.3rem;display:block}
+.passes{display:flex;gap:1rem;flex-wrap:wrap;margin-top:.5rem;font-size:.95rem}
+.pass{padding:.15rem .6rem;border-radius:1rem;border:1px solid #999}.pass.passed{background:#e7f6ea}.pass.failed{background:#fdecea}.pass.skipped{background:#eee}
+table{border-collapse:collapse;width:100%;font-size:.88rem}th,td{border:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}th{background:#f5f5f5}
+tr.error td.sev{color:#c62828;font-weight:bold}tr.warning td.sev{color:#ef6c00;font-weight:bold}
+code,.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.82rem;word-break:break-all}
+.vi{color:#444;font-style:italic}
+.ok-mark{color:#2e7d32;font-weight:bold}.bad-mark{color:#c62828;font-weight:bold}
+@media print{body{margin:0;max-width:none}.verdict{break-inside:avoid}}
+`;
+
+function passLabel(name: string, name_vi: string, state: string): string {
+  const word = state === 'passed' ? 'passed / đạt' : state === 'failed' ? 'failed / không đạt' : 'not checked / chưa kiểm tra';
+  return `<span class="pass ${escapeHtml(state)}">${escapeHtml(name)} (${escapeHtml(name_vi)}): ${word}</span>`;
+}
+
+function findingRow(f: Finding): string {
+  return `<tr class="${escapeHtml(f.severity)}"><td class="sev">${escapeHtml(f.severity)}</td><td>${f.position === null ? '—' : String(f.position)}</td><td><code>${escapeHtml(f.code)}</code></td><td>${escapeHtml(f.rule)}</td><td>${escapeHtml(f.message)}<div class="vi">${escapeHtml(f.message_vi)}</div>${
+    f.stream !== null ? `<div class="meta">stream <code>${escapeHtml(f.stream)}</code>${f.event !== null ? `, event <code>${escapeHtml(f.event)}</code>` : ''}</div>` : ''
+  }</td></tr>`;
+}
+
+/**
+ * Render a verification report as one self-contained HTML page (inline CSS, no scripts, no
+ * network): the verdict first, then the findings, then a timeline of notable events (corrections,
+ * sign-offs, keys, windows), then the checkpoint chain. Every text from the report is escaped.
+ */
+export function renderReport(report: VerifyReport, extras: ReportExtras = {}): string {
+  const title = extras.title ?? report.origin ?? 'hoso ledger';
+  const errors = report.findings.filter((f) => f.severity === 'error').length;
+  const warnings = report.findings.filter((f) => f.severity === 'warning').length;
+  const limit = extras.findingLimit ?? 500;
+  const cls = !report.usable ? 'unusable' : report.ok ? 'ok' : 'bad';
+  const verdict = !report.usable
+    ? 'The input could not be read as a hoso bundle. / Không đọc được dữ liệu vào như một tệp xuất hoso.'
+    : report.ok
+      ? `Verified: all ${report.size} events are intact, authentic${report.passes.compliance === 'passed' ? ' and within the rules' : ''}. / Đã kiểm tra: toàn bộ ${report.size} sự kiện nguyên vẹn, xác thực${report.passes.compliance === 'passed' ? ' và đúng quy chế' : ''}.`
+      : `Not verified: ${errors} problem${errors === 1 ? '' : 's'} found. / Không đạt: phát hiện ${errors} vấn đề.`;
+
+  const shown = report.findings.slice(0, limit);
+  const hiddenByCode = new Map<string, number>();
+  for (const f of report.findings.slice(limit)) hiddenByCode.set(f.code, (hiddenByCode.get(f.code) ?? 0) + 1);
+
+  const parts: string[] = [];
+  parts.push(`<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`);
+  parts.push(`<title>${escapeHtml(`Verification report — ${title}`)}</title><style>${CSS}</style></head><body>`);
+  parts.push(`<h1>Verification report / Biên bản kiểm tra hồ sơ — ${escapeHtml(title)}</h1>`);
+  parts.push(
+    `<div class="meta">${extras.source !== undefined ? `Source / Nguồn: <code>${escapeHtml(extras.source)}</code> · ` : ''}Origin: <code>${escapeHtml(report.origin ?? '—')}</code> · Generated / Lập lúc: ${escapeHtml(
+      extras.generatedAt ?? new Date().toISOString(),
+    )}</div>`,
+  );
+  parts.push(`<div class="verdict ${cls}"><strong>${report.ok ? '✔ VERIFIED / ĐẠT' : report.usable ? '✘ NOT VERIFIED / KHÔNG ĐẠT' : '⚠ UNUSABLE INPUT / DỮ LIỆU KHÔNG DÙNG ĐƯỢC'}</strong>${escapeHtml(verdict)}`);
+  parts.push(
+    `<div class="passes">${passLabel('Integrity', 'toàn vẹn', report.passes.integrity)}${passLabel('Authenticity', 'xác thực', report.passes.authenticity)}${passLabel('Compliance', 'tuân thủ quy chế', report.passes.compliance)}</div>`,
+  );
+  parts.push(
+    `<div class="meta">Events / Sự kiện: ${report.size} · Streams / Luồng: ${report.stats.streams} · Signatures / Chữ ký: ${report.stats.signatures} · Merkle root / Gốc Merkle: <code>${escapeHtml(report.root)}</code> · Errors / Lỗi: ${errors} · Warnings / Cảnh báo: ${warnings}</div></div>`,
+  );
+
+  parts.push(`<h2>Findings / Các phát hiện (${report.findings.length})</h2>`);
+  if (report.findings.length === 0) parts.push('<p>No findings. / Không có phát hiện nào.</p>');
+  else {
+    parts.push('<table><thead><tr><th>Severity</th><th>Position</th><th>Code</th><th>Rule / Điều</th><th>What / Nội dung</th></tr></thead><tbody>');
+    for (const f of shown) parts.push(findingRow(f));
+    parts.push('</tbody></table>');
+    if (hiddenByCode.size > 0) {
+      parts.push(`<p>${report.findings.length - shown.length} more findings not shown / còn ${report.findings.length - shown.length} phát hiện không hiển thị:</p><ul>`);
+      for (const [code, n] of hiddenByCode) {
+        const spec = (FINDING_CODES as Record<string, { title: string; title_vi: string } | undefined>)[code];
+        parts.push(`<li><code>${escapeHtml(code)}</code> × ${n}${spec !== undefined ? ` — ${escapeHtml(spec.title)} / ${escapeHtml(spec.title_vi)}` : ''}</li>`);
+      }
+      parts.push('</ul>');
+    }
+  }
+
+  parts.push(`<h2>Timeline of edits / Diễn biến (${report.timeline.length})</h2>`);
+  if (report.timeline.length === 0) parts.push('<p>No corrections, sign-offs or key changes. / Không có sửa chữa, ký duyệt hay thay đổi khóa.</p>');
+  else {
+    parts.push('<table><thead><tr><th>Position</th><th>Signed at / Thời điểm ký</th><th>Type</th><th>By (role)</th><th>Summary / Tóm tắt</th><th>Stream</th></tr></thead><tbody>');
+    for (const t of report.timeline)
+      parts.push(
+        `<tr><td>${t.position}</td><td>${escapeHtml(t.at)}</td><td><code>${escapeHtml(t.type)}</code></td><td><code>${escapeHtml(t.by.key.slice(0, 10))}…</code> (${escapeHtml(t.by.role)})</td><td>${escapeHtml(t.summary)}</td><td><code>${escapeHtml(t.stream)}</code></td></tr>`,
+      );
+    parts.push('</tbody></table>');
+  }
+
+  parts.push(`<h2>Checkpoint chain / Chuỗi điểm kiểm tra (${report.checkpoints.length})</h2>`);
+  if (report.checkpoints.length === 0) parts.push('<p>No checkpoints. / Không có điểm kiểm tra.</p>');
+  else {
+    parts.push('<table><thead><tr><th>Source</th><th>Size</th><th>Root</th><th>Sealed by / Đóng dấu</th><th>Witnessed by / Chứng kiến</th><th>Result</th></tr></thead><tbody>');
+    for (const c of report.checkpoints)
+      parts.push(
+        `<tr><td>${c.source === 'since' ? 'held by inspector / đang giữ' : `bundle line ${c.line ?? '—'}`}</td><td>${c.size ?? '—'}</td><td class="mono">${escapeHtml(c.root ?? '—')}</td><td>${escapeHtml(c.signedBy.join(', ') || '—')}</td><td>${escapeHtml(
+          c.cosignedBy.join(', ') || '—',
+        )}</td><td>${c.ok ? '<span class="ok-mark">✔ consistent</span>' : '<span class="bad-mark">✘ see findings</span>'}</td></tr>`,
+      );
+    parts.push('</tbody></table>');
+  }
+  parts.push(
+    `<p class="meta">Checked offline by the hoso verifier: every event re-hashed (RFC 9162), every signature re-verified (Ed25519, RFC 8032), every key traced to the school's root key, and the school rules replayed by ledger position. / Kiểm tra ngoại tuyến bằng công cụ hoso.</p>`,
+  );
+  parts.push('</body></html>');
+  return parts.join('\n');
+}

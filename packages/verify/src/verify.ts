@@ -1,0 +1,226 @@
+import { availableParallelism } from 'node:os';
+import { left, right, type Either } from 'fp-ts/lib/Either.js';
+import { CompactRange, hosoError, leafHash, type HosoError } from '@hoso/core';
+import type { EventStore } from '@hoso/store';
+import { Engine, type EventPass } from './engine.js';
+import { finding } from './findings.js';
+import { checkSince, parseTrust, type TrustAnchors } from './checkpoints.js';
+import { ledgerOfOrigin, originOf } from './bundle/format.js';
+import { readBundle, type BundleItem } from './bundle/read.js';
+import type { BundleSource } from './bundle/lines.js';
+import { KeyPass } from './passes/keys.js';
+import { TimelinePass } from './passes/timeline.js';
+import { compliancePass } from './passes/compliance.js';
+import type { VerifyReport } from './report.js';
+
+export type { TrustAnchors } from './checkpoints.js';
+
+/** Options for {@link verifyBundle} and {@link verifyStore}. */
+export interface VerifyOptions {
+  /** What the inspector trusts: root keys, seal keys, witness keys. */
+  readonly trust?: TrustAnchors;
+  /** A checkpoint note the inspector already holds: the history must extend it. */
+  readonly since?: string;
+  /**
+   * Signature worker threads. Default: available cores − 1 (at least 1); 0 verifies on the
+   * calling thread.
+   */
+  readonly workers?: number;
+  /** Signatures per worker message (default 256). */
+  readonly batchSize?: number;
+  /** How far (ms) `at` may run backwards along the log before a warning (default 10 minutes). */
+  readonly timeTolerance?: number;
+  /** Most findings listed (default 10,000; the rest are counted). */
+  readonly maxFindings?: number;
+  /** Most timeline entries kept (default 2,000). */
+  readonly timelineLimit?: number;
+  /** Most checkpoint notes held (default 10,000, at least 2: the first ones and the latest are kept). */
+  readonly maxCheckpoints?: number;
+  /** Replay the school rules (default true when the ledger package provides a replay). */
+  readonly compliance?: boolean;
+}
+
+/** Why verification could not start: a bad option (named by `path`). */
+export type VerifyInputError = HosoError<'invalid-argument'>;
+
+interface Prepared {
+  readonly engine: Engine;
+}
+
+function intOption(name: string, v: unknown, min: number, fallback: number): Either<VerifyInputError, number> {
+  if (v === undefined) return right(fallback);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min)
+    return left(hosoError('invalid-argument', `${name}: must be an integer ≥ ${min}`, { path: [name] }));
+  return right(v);
+}
+
+function prepare(options: VerifyOptions, requireFinalCheckpoint: boolean): Either<VerifyInputError, Prepared> {
+  const o = options ?? {};
+  const trust = parseTrust(o.trust ?? {});
+  if (trust._tag === 'Left') return trust;
+  const defaultWorkers = Math.max(1, availableParallelism() - 1);
+  const workers = intOption('workers', o.workers, 0, defaultWorkers);
+  const batchSize = intOption('batchSize', o.batchSize, 1, 256);
+  const tol = intOption('timeTolerance', o.timeTolerance, 0, 10 * 60 * 1000);
+  const maxFindings = intOption('maxFindings', o.maxFindings, 1, 10_000);
+  const timelineLimit = intOption('timelineLimit', o.timelineLimit, 0, 2_000);
+  const maxCheckpoints = intOption('maxCheckpoints', o.maxCheckpoints, 2, 10_000);
+  for (const r of [workers, batchSize, tol, maxFindings, timelineLimit, maxCheckpoints]) if (r._tag === 'Left') return r;
+  let since: ReturnType<typeof checkSince> | undefined;
+  if (o.since !== undefined) {
+    since = checkSince(o.since, null, trust.right);
+    if (since._tag === 'Left') return since;
+  }
+  const passes: EventPass[] = [new KeyPass(trust.right.rootKeys), new TimelinePass()];
+  const compliance = o.compliance === false ? undefined : compliancePass();
+  if (compliance !== undefined) passes.push(compliance);
+  const engine = new Engine({
+    trust: trust.right,
+    ...(since !== undefined && since._tag === 'Right' ? { since: since.right } : {}),
+    workers: (workers as { right: number }).right,
+    batchSize: (batchSize as { right: number }).right,
+    timeTolerance: (tol as { right: number }).right,
+    maxFindings: (maxFindings as { right: number }).right,
+    timelineLimit: (timelineLimit as { right: number }).right,
+    maxCheckpoints: (maxCheckpoints as { right: number }).right,
+    passes,
+    complianceAvailable: compliance !== undefined,
+    requireFinalCheckpoint,
+  });
+  return right({ engine });
+}
+
+/** Roots at the given sizes, recomputed from a fresh pass over the events' bytes (leaf hashes only). */
+async function rootsFrom(events: AsyncIterable<Uint8Array>, sizes: number[]): Promise<Map<number, Uint8Array>> {
+  const want = new Set(sizes);
+  const max = Math.max(...sizes);
+  const out = new Map<number, Uint8Array>();
+  const range = CompactRange.empty();
+  for await (const bytes of events) {
+    if (range.size >= max) break;
+    range.append(leafHash(bytes));
+    if (want.has(range.size)) out.set(range.size, range.root());
+  }
+  return out;
+}
+
+async function* eventBytesOfBundle(source: string): AsyncGenerator<Uint8Array> {
+  for await (const item of readBundle(source)) if (item.kind === 'event') yield item.bytes;
+}
+
+async function drive(prepared: Prepared, items: AsyncIterable<BundleItem>): Promise<number | null> {
+  const { engine } = prepared;
+  let declared: number | null = null;
+  for await (const item of items) {
+    switch (item.kind) {
+      case 'header': {
+        declared = item.header.size;
+        engine.setOrigin(item.header.origin, ledgerOfOrigin(item.header.origin)!);
+        break;
+      }
+      case 'header-invalid':
+        engine.reportIntegrity(
+          finding('header-invalid', {}, `Line 1 is not a bundle header: ${item.error.message}.`, `Dòng 1 không phải dòng đầu của tệp xuất: ${item.error.message}.`, { details: { line: 1 } }),
+          true,
+        );
+        break;
+      case 'event':
+        await engine.event(item.bytes);
+        break;
+      case 'checkpoint':
+        engine.checkpoint(item.note, item.line);
+        break;
+      case 'invalid': {
+        const tooLong = item.error.code === 'line-too-long';
+        engine.reportIntegrity(
+          finding(tooLong ? 'line-too-long' : 'checkpoint-invalid', {}, `Line ${item.line}: ${item.error.message}.`, `Dòng ${item.line}: ${tooLong ? 'quá dài' : 'không phải điểm kiểm tra hợp lệ'}.`, {
+            details: { line: item.line },
+          }),
+        );
+        break;
+      }
+    }
+  }
+  return declared;
+}
+
+/**
+ * Verify a bundle (DESIGN §7) in one streaming pass: integrity (format, canonical events, chains,
+ * ids, Merkle roots against every checkpoint and the held one, checkpoint signatures, fork and
+ * rollback), authenticity (every signature, on worker threads; keys registered with proof of
+ * possession before use and not revoked; trust from the root key) and compliance (the ledger's
+ * rules replayed by position). A second, hash-only pass runs only when the bundle carries
+ * checkpoints of earlier sizes, and only for a file source (a one-shot stream reports them as
+ * unchecked).
+ *
+ * Returns Left only for bad options; anything wrong with the bundle is a finding in the report
+ * (`usable: false` when it could not be read as a bundle at all).
+ */
+export async function verifyBundle(source: BundleSource, options: VerifyOptions = {}): Promise<Either<VerifyInputError, VerifyReport>> {
+  const p = prepare(options, true);
+  if (p._tag === 'Left') return p;
+  const { engine } = p.right;
+  let declared: number | null = null;
+  try {
+    declared = await drive(p.right, readBundle(source));
+  } catch (e) {
+    engine.reportIntegrity(
+      finding('bundle-unreadable', {}, `The bundle could not be read: ${e instanceof Error ? e.message : String(e)}.`, `Không đọc được tệp xuất: ${e instanceof Error ? e.message : String(e)}.`),
+      true,
+    );
+  }
+  const reopen = typeof source === 'string' ? (sizes: number[]) => rootsFrom(eventBytesOfBundle(source), sizes) : undefined;
+  if (engine.size === 0 && declared === null) {
+    // Nothing readable at all (empty file or no header): say so plainly.
+    engine.reportIntegrity(finding('header-invalid', {}, 'The input has no bundle header.', 'Dữ liệu vào không có dòng đầu của tệp xuất.'), true);
+  }
+  return right(await engine.finish(declared, reopen));
+}
+
+/** Options for {@link verifyStore}: as for bundles, plus the checkpoints to check against. */
+export interface VerifyStoreOptions extends VerifyOptions {
+  /** Signed checkpoint notes of this ledger (e.g. the school's latest and its witnesses'). */
+  readonly checkpoints?: readonly string[];
+  /** Verify only the first `size` events (default: the store's size when verification starts). */
+  readonly size?: number;
+}
+
+async function* storeEvents(store: EventStore, ledger: string, size: number): AsyncGenerator<Uint8Array> {
+  for await (const ev of store.read(ledger, { from: 0, to: size })) yield ev.bytes;
+}
+
+/**
+ * Verify a ledger straight from a store, with the same checks as {@link verifyBundle}: the store's
+ * bytes are re-hashed and re-verified, never trusted (its own root and proofs are not used).
+ */
+export async function verifyStore(store: EventStore, ledger: string, options: VerifyStoreOptions = {}): Promise<Either<VerifyInputError, VerifyReport>> {
+  if (typeof ledger !== 'string' || ledger.length === 0) return left(hosoError('invalid-argument', 'ledger: must be a ledger id', { path: ['ledger'] }));
+  const origin = originOf(ledger);
+  const notes = options.checkpoints ?? [];
+  if (!Array.isArray(notes) || notes.some((n) => typeof n !== 'string'))
+    return left(hosoError('invalid-argument', 'checkpoints: must be an array of signed checkpoint notes', { path: ['checkpoints'] }));
+  if (options.size !== undefined && (!Number.isSafeInteger(options.size) || options.size < 0))
+    return left(hosoError('invalid-argument', 'size: must be an integer ≥ 0', { path: ['size'] }));
+  // Options are all checked before the engine (and its worker threads) is created.
+  const p = prepare(options, false);
+  if (p._tag === 'Left') return p;
+  const { engine } = p.right;
+  engine.setOrigin(origin, ledger);
+  let size = 0;
+  try {
+    size = Math.min(options.size ?? Infinity, await store.size(ledger));
+  } catch (e) {
+    await engine.abort();
+    return left(hosoError('invalid-argument', `store: its size could not be read: ${e instanceof Error ? e.message : String(e)}`, { path: ['store'] }));
+  }
+  try {
+    for await (const bytes of storeEvents(store, ledger, size)) await engine.event(bytes);
+  } catch (e) {
+    engine.reportIntegrity(
+      finding('bundle-unreadable', {}, `The store could not be read: ${e instanceof Error ? e.message : String(e)}.`, `Không đọc được kho dữ liệu: ${e instanceof Error ? e.message : String(e)}.`),
+      true,
+    );
+  }
+  notes.forEach((n) => engine.checkpoint(n, null));
+  return right(await engine.finish(null, (sizes) => rootsFrom(storeEvents(store, ledger, size), sizes)));
+}

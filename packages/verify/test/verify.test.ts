@@ -1,0 +1,117 @@
+import { describe, it, expect, beforeAll } from 'vitest';
+import { Readable } from 'node:stream';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { verifyBundle, type VerifyReport } from '../src/index.js';
+import { buildFixture, bundleText, type Fixture } from './fixture.js';
+
+let f: Fixture;
+let dir: string;
+beforeAll(async () => {
+  f = await buildFixture();
+  dir = mkdtempSync(join(tmpdir(), 'hoso-verify-'));
+});
+
+async function verifyText(text: string, opts: Parameters<typeof verifyBundle>[1] = {}): Promise<VerifyReport> {
+  const path = join(dir, `b${Math.random().toString(36).slice(2)}.hoso`);
+  writeFileSync(path, text);
+  const r = await verifyBundle(path, { trust: f.trust, workers: 0, compliance: false, ...opts });
+  if (r._tag === 'Left') throw new Error(r.left.message);
+  return r.right;
+}
+
+describe('verifyBundle on an untouched bundle', () => {
+  it('verifies clean with all trust anchors', async () => {
+    const n = f.events.length;
+    const rep = await verifyText(bundleText(f.ledger, f.events, [f.checkpoint(5), f.checkpoint(n)]));
+    expect(rep.findings.map((x) => [x.code, x.severity])).toEqual([['compliance-unchecked', 'warning']]);
+    expect(rep.ok).toBe(true);
+    expect(rep.size).toBe(n);
+    expect(rep.passes).toEqual({ integrity: 'passed', authenticity: 'passed', compliance: 'skipped' });
+    expect(rep.checkpoints.map((c) => [c.size, c.ok, c.signedBy, c.cosignedBy])).toEqual([
+      [5, true, [f.seal.name], [f.witness.name]],
+      [n, true, [f.seal.name], [f.witness.name]],
+    ]);
+    expect(rep.stats.signatures).toBe(n + 2); // two key registrations carry a holder co-signature
+    expect(rep.timeline.some((t) => t.type === 'KeyRegistered')).toBe(true);
+  });
+
+  it('gives the same report with worker threads and from a one-shot stream', async () => {
+    const text = bundleText(f.ledger, f.events, [f.checkpoint(f.events.length)]);
+    const a = await verifyText(text, { workers: 2, batchSize: 3 });
+    expect(a.findings.filter((x) => x.severity === "error")).toEqual([]);
+    expect(a.stats.workers).toBe(2);
+    const r = await verifyBundle(Readable.from([Buffer.from(text)]), { trust: f.trust, workers: 1, compliance: false });
+    expect(r._tag === 'Right' && r.right.ok).toBe(true);
+  });
+
+  it('warns, but passes, when no trust anchors are given', async () => {
+    const rep = await verifyText(bundleText(f.ledger, f.events, [f.checkpoint(f.events.length)]), { trust: {} });
+    expect(rep.ok).toBe(true);
+    expect(rep.findings.map((x) => x.code).sort()).toEqual(['checkpoint-unverified', 'compliance-unchecked', 'trust-unanchored']);
+    expect(rep.findings.every((x) => x.severity === 'warning')).toBe(true);
+  });
+
+  it('refuses bad options with a typed error naming the field', async () => {
+    const r = await verifyBundle(join(dir, 'none'), { trust: { sealKeys: ['nonsense'] } });
+    expect(r._tag === 'Left' && r.left.path).toEqual(['trust', 'sealKeys', 0]);
+    const w = await verifyBundle(join(dir, 'none'), { workers: -1 });
+    expect(w._tag === 'Left' && w.left.path).toEqual(['workers']);
+  });
+
+  it('reports an unreadable file as unusable', async () => {
+    const r = await verifyBundle(join(dir, 'does-not-exist.hoso'), { trust: f.trust, workers: 0 });
+    expect(r._tag).toBe('Right');
+    if (r._tag === 'Right') {
+      expect(r.right.usable).toBe(false);
+      expect(r.right.ok).toBe(false);
+      expect(r.right.findings.map((x) => x.code)).toContain('bundle-unreadable');
+    }
+  });
+});
+
+describe('time and reading', () => {
+  it('warns when signing time runs backwards beyond the tolerance, and only then', async () => {
+    const { encodeEnvelope, signEnvelope, leafHash, toHex, newEventId } = await import('@hoso/core');
+    const n = f.events.length;
+    const last = JSON.parse(new TextDecoder().decode(f.events[n - 1])) as { stream: string; rev: number; at: string };
+    const mk = async (at: string) => {
+      const e = await signEnvelope(
+        { v: 1, id: newEventId(), ledger: f.ledger, stream: last.stream, rev: last.rev + 1, prev: toHex(leafHash(f.events[n - 1]!)), type: 'BiographyChanged', data: { student: last.stream.split('/')[1]!, year: '2024-2025', class: '10a1', changes: { phone: '0900000000' }, reason: 'Cập nhật' }, at, by: { key: f.teacher.key, role: 'homeroom' } },
+        [{ signer: f.teacher.signer, role: 'homeroom' }],
+      );
+      return encodeEnvelope(e);
+    };
+    const lastAt = Date.parse(last.at);
+    const early = await mk(new Date(lastAt - 11 * 60_000).toISOString());
+    const slightly = await mk(new Date(lastAt - 5 * 60_000).toISOString());
+    for (const [ev, expected] of [[early, [n]], [slightly, []]] as const) {
+      const events = [...f.events, ev];
+      const rep = await verifyText(bundleText(f.ledger, events, [f.checkpoint(events.length, events)]));
+      expect(rep.findings.filter((x) => x.code === 'time-backwards').map((x) => x.position)).toEqual(expected);
+      expect(rep.ok).toBe(true);
+    }
+  });
+
+  it('readBundle yields the header, events by position and checkpoints, line by line', async () => {
+    const { readBundle } = await import('../src/index.js');
+    const text = bundleText(f.ledger, f.events.slice(0, 3), [f.checkpoint(3)]);
+    const items = [];
+    for await (const it of readBundle(Readable.from([Buffer.from(text)]))) items.push(it);
+    expect(items.map((i) => i.kind)).toEqual(['header', 'event', 'event', 'event', 'checkpoint']);
+    expect(items.map((i) => (i.kind === 'event' ? i.position : null))).toEqual([null, 0, 1, 2, null]);
+    expect(items[4]).toMatchObject({ kind: 'checkpoint', line: 5, note: f.checkpoint(3) });
+  });
+});
+
+describe('bounded checkpoint holding', () => {
+  it('keeps the first checkpoints and the latest, and says how many were not checked', async () => {
+    const n = f.events.length;
+    const notes = [2, 3, 4, 5, n].map((s) => f.checkpoint(s));
+    const rep = await verifyText(bundleText(f.ledger, f.events, notes), { maxCheckpoints: 2 });
+    expect(rep.ok).toBe(true);
+    expect(rep.checkpoints.map((c) => c.size)).toEqual([2, n]);
+    expect(rep.findings.filter((x) => x.code === 'checkpoint-unchecked')).toMatchObject([{ severity: 'warning', details: { dropped: 3 } }]);
+  });
+});
