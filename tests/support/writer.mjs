@@ -15,7 +15,8 @@
 // students hs-<first>..hs-<last> of the school built by `buildSchool` (10A1, 2024-2025); a cell
 // already entered (by an earlier, killed run) is skipped. Conflicts are retried inside `execute`.
 //
-// `count` = 0 runs until killed. After each acknowledged append it prints one line per event,
+// `count`: how many events of its own stream (`store`) or events written (`ledger`) before it
+// stops; 0 = until killed. After each acknowledged append it prints one line per event,
 // "ack <position> <leaf hash hex>", and only then decides the next one, so every printed line is
 // an acknowledged event. At the end: "done <conflicts>". Any other refusal prints
 // "fail <json>" on stderr and exits 3.
@@ -60,7 +61,7 @@ if (mode === 'store') {
         let out = '';
         for (let i = 0; i < batch.length; i++) out += `ack ${r.right.from + i} ${toHex(leafHash(batch[i]))}\n`;
         process.stdout.write(out);
-        written += batch.length;
+        written += n;
         break;
       }
       if (r.left.code !== 'concurrency-conflict' && r.left.code !== 'stream-conflict') fail(r.left);

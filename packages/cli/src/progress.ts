@@ -44,10 +44,11 @@ export function progressFor(io: Output, quiet = false): ProgressFactory {
     return {
       tick: (k = 1) => {
         n += k;
-        while (total > 0 && nextMark < 4 && n >= (total * nextMark) / 4) {
-          io.err(`  ${label}: ${nextMark * 25}% (${n}/${total})\n`);
-          nextMark++;
-        }
+        let mark = nextMark;
+        while (total > 0 && mark < 4 && n >= (total * mark) / 4) mark++;
+        // Several marks passed at once (a big step): one line for the last of them.
+        if (mark > nextMark && n < total) io.err(`  ${label}: ${(mark - 1) * 25}% (${n}/${total})\n`);
+        nextMark = mark;
       },
       done: (note) => io.err(`  ${label}: done, ${n}${note === undefined ? '' : ` ${note}`}\n`),
     };

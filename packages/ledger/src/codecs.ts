@@ -108,14 +108,17 @@ export const SchoolLevel = t.keyof({
   'upper-secondary': null,
   continuing: null,
 });
+/** The value type of {@link SchoolLevel}. */
 export type SchoolLevel = t.TypeOf<typeof SchoolLevel>;
 
 /** A term (*học kì*): `HK1` or `HK2`. */
 export const Term = t.keyof({ HK1: null, HK2: null });
+/** The value type of {@link Term}. */
 export type Term = t.TypeOf<typeof Term>;
 
 /** What a sign-off, confirmation, approval or seal covers: one term or the whole year (`CN`, *cả năm*). */
 export const SignPeriod = t.keyof({ HK1: null, HK2: null, CN: null });
+/** The value type of {@link SignPeriod}. */
 export type SignPeriod = t.TypeOf<typeof SignPeriod>;
 
 /**
@@ -123,10 +126,12 @@ export type SignPeriod = t.TypeOf<typeof SignPeriod>;
  * (`GK2`), end of year (`CN`).
  */
 export const PrimaryPeriod = t.keyof({ GK1: null, CK1: null, GK2: null, CN: null });
+/** The value type of {@link PrimaryPeriod}. */
 export type PrimaryPeriod = t.TypeOf<typeof PrimaryPeriod>;
 
 /** Half-day session (*buổi*) of an absence. */
 export const Session = t.keyof({ morning: null, afternoon: null });
+/** The value type of {@link Session}. */
 export type Session = t.TypeOf<typeof Session>;
 
 /**
@@ -134,18 +139,22 @@ export type Session = t.TypeOf<typeof Session>;
  * `C` present (*có mặt*).
  */
 export const AbsenceKind = t.keyof({ P: null, K: null });
+/** The value type of {@link AbsenceKind}. */
 export type AbsenceKind = t.TypeOf<typeof AbsenceKind>;
 
 /** Daily preschool attendance: `C` present, `P` absent excused, `K` absent unexcused. */
 export const AttendanceMark = t.keyof({ C: null, P: null, K: null });
+/** The value type of {@link AttendanceMark}. */
 export type AttendanceMark = t.TypeOf<typeof AttendanceMark>;
 
 /** Sex as written in the register (*giới tính*): `M` nam, `F` nữ. */
 export const Sex = t.keyof({ M: null, F: null });
+/** The value type of {@link Sex}. */
 export type Sex = t.TypeOf<typeof Sex>;
 
 /** Minutes of a correction (*biên bản sửa chữa dữ liệu*, QC Điều 12.3): number, date and text. */
 export const Minutes = closed('Minutes', { number: text(64), date: CalendarDate, text: text(4000) });
+/** The value type of {@link Minutes}. */
 export type Minutes = t.TypeOf<typeof Minutes>;
 
 /**

@@ -19,10 +19,12 @@ export const EnrollStudentData = closed(
   { year: SchoolYear, class: ClassCode, student: PersonId, date: CalendarDate },
   { bio: E.Biography, from: E.TransferParty },
 );
+/** The value type of {@link EnrollStudentData}. */
 export type EnrollStudentData = t.TypeOf<typeof EnrollStudentData>;
 
 /** `Correct` data: the three signers' keys are taken from the signers (requester, leader, admin). */
 export const CorrectData = closed('Correct', { target: Uuid, old: t.string, new: t.string, reason: text(1000), minutes: Minutes });
+/** The value type of {@link CorrectData}. */
 export type CorrectData = t.TypeOf<typeof CorrectData>;
 
 /** One command type: its payload codec and the event type(s) it writes. */

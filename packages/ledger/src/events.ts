@@ -57,10 +57,12 @@ export const SchoolFounded = closed(
   },
   { province: text(200), rules: closed('LedgerRules', {}, { authorMayAmend: t.boolean }) },
 );
+/** The payload type decoded by {@link SchoolFounded}. */
 export type SchoolFounded = t.TypeOf<typeof SchoolFounded>;
 
 /** Dates of one term (*học kì*), inclusive. */
 export const TermDates = closed('TermDates', { start: CalendarDate, end: CalendarDate });
+/** The payload type decoded by {@link TermDates}. */
 export type TermDates = t.TypeOf<typeof TermDates>;
 
 /** A school year (*năm học*) and its two terms, dates in Asia/Ho_Chi_Minh. */
@@ -68,10 +70,12 @@ export const AcademicYearDefined = closed('AcademicYearDefined', {
   year: SchoolYear,
   terms: closed('Terms', { HK1: TermDates, HK2: TermDates }),
 });
+/** The payload type decoded by {@link AcademicYearDefined}. */
 export type AcademicYearDefined = t.TypeOf<typeof AcademicYearDefined>;
 
 /** A subject (*môn học*) or educational activity in the school's catalogue. */
 export const SubjectDefined = closed('SubjectDefined', { subject: SubjectCode, name: text(200) });
+/** The payload type decoded by {@link SubjectDefined}. */
 export type SubjectDefined = t.TypeOf<typeof SubjectDefined>;
 
 /**
@@ -79,6 +83,7 @@ export type SubjectDefined = t.TypeOf<typeof SubjectDefined>;
  * Đ/CĐ), `level` (TT27, T/H/C only), `level-tested` (TT27, T/H/C plus periodic tests).
  */
 export const Assessment = t.keyof({ scored: null, comment: null, level: null, 'level-tested': null }, 'Assessment');
+/** The payload type decoded by {@link Assessment}. */
 export type Assessment = t.TypeOf<typeof Assessment>;
 
 /**
@@ -92,10 +97,12 @@ export const SubjectOffered = closed(
   { year: SchoolYear, grade: Grade, subject: SubjectCode, periodsPerYear: intRange('Periods', 1, 1000), assessment: Assessment },
   { midTermTests: t.boolean },
 );
+/** The payload type decoded by {@link SubjectOffered}. */
 export type SubjectOffered = t.TypeOf<typeof SubjectOffered>;
 
 /** A staff member's account (*tài khoản*, QC Điều 6.1): one person, named once. */
 export const StaffRegistered = closed('StaffRegistered', { person: PersonId, name: text(200) }, { position: text(200) });
+/** The payload type decoded by {@link StaffRegistered}. */
 export type StaffRegistered = t.TypeOf<typeof StaffRegistered>;
 
 /**
@@ -103,10 +110,12 @@ export type StaffRegistered = t.TypeOf<typeof StaffRegistered>;
  * (signature role `holder`) as proof of possession.
  */
 export const KeyRegistered = closed('KeyRegistered', { person: PersonId, key: PublicKey });
+/** The payload type decoded by {@link KeyRegistered}. */
 export type KeyRegistered = t.TypeOf<typeof KeyRegistered>;
 
 /** A key revoked: it signs nothing after this event; what it signed before stays valid. */
 export const KeyRevoked = closed('KeyRevoked', { key: PublicKey, reason: text(1000) });
+/** The payload type decoded by {@link KeyRevoked}. */
 export type KeyRevoked = t.TypeOf<typeof KeyRevoked>;
 
 /** The roles of DOMAIN §1 (QC Điều 13). */
@@ -114,6 +123,7 @@ export const RoleName = t.keyof(
   { leader: null, admin: null, office: null, homeroom: null, subject: null, inspector: null },
   'RoleName',
 );
+/** The payload type decoded by {@link RoleName}. */
 export type RoleName = t.TypeOf<typeof RoleName>;
 
 /**
@@ -121,10 +131,12 @@ export type RoleName = t.TypeOf<typeof RoleName>;
  * `class` and `subject`; the others take no scope.
  */
 export const RoleGrant = closed('RoleGrant', { person: PersonId, role: RoleName }, { year: SchoolYear, class: ClassCode, subject: SubjectCode });
+/** The payload type decoded by {@link RoleGrant}. */
 export type RoleGrant = t.TypeOf<typeof RoleGrant>;
 
 /** A role granted to a person. */
 export const RoleGranted = RoleGrant;
+/** The payload type decoded by {@link RoleGrant}. */
 export type RoleGranted = RoleGrant;
 
 /** A role withdrawn from a person (same fields as the grant it ends), with a reason. */
@@ -133,6 +145,7 @@ export const RoleRevoked = closed(
   { person: PersonId, role: RoleName, reason: text(1000) },
   { year: SchoolYear, class: ClassCode, subject: SubjectCode },
 );
+/** The payload type decoded by {@link RoleRevoked}. */
 export type RoleRevoked = t.TypeOf<typeof RoleRevoked>;
 
 // ---------------------------------------------------------------------------------------------
@@ -141,10 +154,12 @@ export type RoleRevoked = t.TypeOf<typeof RoleRevoked>;
 
 /** A class (*lớp*) opened for a year, in a grade; rev 0 of its class stream. */
 export const ClassOpened = closed('ClassOpened', { year: SchoolYear, class: ClassCode, grade: Grade }, { name: text(200) });
+/** The payload type decoded by {@link ClassOpened}. */
 export type ClassOpened = t.TypeOf<typeof ClassOpened>;
 
 /** Where a transferred student comes from or goes to: a class of this school, or another school. */
 export const TransferParty = t.union([closed('ToClass', { class: ClassCode }), closed('ToSchool', { school: text(200) })]);
+/** The payload type decoded by {@link TransferParty}. */
 export type TransferParty = t.TypeOf<typeof TransferParty>;
 
 /** A student put on a class list (*danh sách lớp*, QC Điều 8.1); `from` when transferred in. */
@@ -153,6 +168,7 @@ export const StudentEnrolled = closed(
   { year: SchoolYear, class: ClassCode, student: PersonId, date: CalendarDate },
   { from: TransferParty },
 );
+/** The payload type decoded by {@link StudentEnrolled}. */
 export type StudentEnrolled = t.TypeOf<typeof StudentEnrolled>;
 
 /** A student leaving a class (*chuyển lớp, chuyển trường*, QC Điều 8.2). */
@@ -164,6 +180,7 @@ export const StudentTransferred = closed('StudentTransferred', {
   to: TransferParty,
   reason: text(1000),
 });
+/** The payload type decoded by {@link StudentTransferred}. */
 export type StudentTransferred = t.TypeOf<typeof StudentTransferred>;
 
 // ---------------------------------------------------------------------------------------------
@@ -181,6 +198,7 @@ const bioOptional = {
 
 /** Biographical data (*sơ yếu lý lịch*) as the register (*sổ đăng bộ*) records it. */
 export const Biography = closed('Biography', { name: text(200), birthDate: CalendarDate, sex: Sex }, bioOptional);
+/** The payload type decoded by {@link Biography}. */
 export type Biography = t.TypeOf<typeof Biography>;
 
 /**
@@ -188,6 +206,7 @@ export type Biography = t.TypeOf<typeof Biography>;
  * of the class (`year`, `class`) the student joins (QC Điều 8.1).
  */
 export const StudentRegistered = closed('StudentRegistered', { student: PersonId, year: SchoolYear, class: ClassCode, bio: Biography });
+/** The payload type decoded by {@link StudentRegistered}. */
 export type StudentRegistered = t.TypeOf<typeof StudentRegistered>;
 
 /**
@@ -201,6 +220,7 @@ export const BiographyChanged = closed('BiographyChanged', {
   changes: closed('BiographyChanges', {}, { name: text(200), birthDate: CalendarDate, sex: Sex, ...bioOptional }),
   reason: text(1000),
 });
+/** The payload type decoded by {@link BiographyChanged}. */
 export type BiographyChanged = t.TypeOf<typeof BiographyChanged>;
 
 // ---------------------------------------------------------------------------------------------
@@ -209,6 +229,7 @@ export type BiographyChanged = t.TypeOf<typeof BiographyChanged>;
 
 /** Column of a TT22 assessment: regular (`tx`, *ĐĐGtx*), mid-term (`gk`), end of term (`ck`). */
 export const Column = t.keyof({ tx: null, gk: null, ck: null }, 'Column');
+/** The payload type decoded by {@link Column}. */
 export type Column = t.TypeOf<typeof Column>;
 
 const cellBase = { year: SchoolYear, class: ClassCode, subject: SubjectCode, student: PersonId };
@@ -222,6 +243,7 @@ export const ScoreEntered = closed(
   { ...cellBase, term: Term, column: Column, value: Score10 },
   { index: intRange('RegularIndex', 1, 4) },
 );
+/** The payload type decoded by {@link ScoreEntered}. */
 export type ScoreEntered = t.TypeOf<typeof ScoreEntered>;
 
 /** A TT22 comment result (Đ/CĐ) in a `comment` subject; same cell layout as {@link ScoreEntered}. */
@@ -230,6 +252,7 @@ export const CommentLevelEntered = closed(
   { ...cellBase, term: Term, column: Column, value: CommentLevel },
   { index: intRange('RegularIndex', 1, 4) },
 );
+/** The payload type decoded by {@link CommentLevelEntered}. */
 export type CommentLevelEntered = t.TypeOf<typeof CommentLevelEntered>;
 
 /** A TT27 subject level (T/H/C) at a primary assessment point, with an optional comment. */
@@ -238,14 +261,17 @@ export const SubjectLevelEntered = closed(
   { ...cellBase, period: PrimaryPeriod, value: SubjectLevel },
   { comment: text(2000) },
 );
+/** The payload type decoded by {@link SubjectLevelEntered}. */
 export type SubjectLevelEntered = t.TypeOf<typeof SubjectLevelEntered>;
 
 /** A TT27 periodic test score (whole number 1–10) in a `level-tested` subject. */
 export const TestScoreEntered = closed('TestScoreEntered', { ...cellBase, period: PrimaryPeriod, value: TestScore10 });
+/** The payload type decoded by {@link TestScoreEntered}. */
 export type TestScoreEntered = t.TypeOf<typeof TestScoreEntered>;
 
 /** The subject teacher signs a subject's column for a term or the year (QC Điều 9.3). */
 export const SubjectSignedOff = closed('SubjectSignedOff', { year: SchoolYear, class: ClassCode, subject: SubjectCode, term: SignPeriod });
+/** The payload type decoded by {@link SubjectSignedOff}. */
 export type SubjectSignedOff = t.TypeOf<typeof SubjectSignedOff>;
 
 // ---------------------------------------------------------------------------------------------
@@ -256,22 +282,27 @@ const homeBase = { year: SchoolYear, class: ClassCode, student: PersonId };
 
 /** An absence for one half-day session (*buổi*), excused `P` or unexcused `K` (QC Điều 8.2). */
 export const AbsenceRecorded = closed('AbsenceRecorded', { ...homeBase, date: CalendarDate, session: Session, value: AbsenceKind }, { reason: text(1000) });
+/** The payload type decoded by {@link AbsenceRecorded}. */
 export type AbsenceRecorded = t.TypeOf<typeof AbsenceRecorded>;
 
 /** Conduct for a term (*rèn luyện*, TT22 Điều 8), entered by the homeroom teacher. */
 export const ConductAssessed = closed('ConductAssessed', { ...homeBase, term: Term, value: ConductLevel }, { comment: text(2000) });
+/** The payload type decoded by {@link ConductAssessed}. */
 export type ConductAssessed = t.TypeOf<typeof ConductAssessed>;
 
 /** A TT27 quality or competency level at a primary assessment point. */
 export const QualityAssessed = closed('QualityAssessed', { ...homeBase, period: PrimaryPeriod, aspect: Aspect, value: QualityLevel });
+/** The payload type decoded by {@link QualityAssessed}. */
 export type QualityAssessed = t.TypeOf<typeof QualityAssessed>;
 
 /** Preschool daily attendance (*điểm danh*): present `C`, excused `P`, unexcused `K`. */
 export const AttendanceRecorded = closed('AttendanceRecorded', { ...homeBase, date: CalendarDate, value: AttendanceMark });
+/** The payload type decoded by {@link AttendanceRecorded}. */
 export type AttendanceRecorded = t.TypeOf<typeof AttendanceRecorded>;
 
 /** What a growth measurement measures. */
 export const Measure = t.keyof({ 'weight-kg': null, 'height-cm': null }, 'Measure');
+/** The payload type decoded by {@link Measure}. */
 export type Measure = t.TypeOf<typeof Measure>;
 
 const GrowthShape = closed('GrowthMeasured', { ...homeBase, date: CalendarDate, measure: Measure, value: t.string });
@@ -291,10 +322,12 @@ export const GrowthMeasured = new t.Type<GrowthMeasuredT, unknown, unknown>(
   },
   (a) => a,
 );
+/** The payload type decoded by {@link GrowthMeasured}. */
 export type GrowthMeasured = GrowthMeasuredT;
 
 /** The homeroom teacher confirms the class's results for a term or the year (QC Điều 8.4–8.5). */
 export const ClassConfirmed = closed('ClassConfirmed', { year: SchoolYear, class: ClassCode, term: SignPeriod });
+/** The payload type decoded by {@link ClassConfirmed}. */
 export type ClassConfirmed = t.TypeOf<typeof ClassConfirmed>;
 
 // ---------------------------------------------------------------------------------------------
@@ -303,10 +336,12 @@ export type ClassConfirmed = t.TypeOf<typeof ClassConfirmed>;
 
 /** The leader approves the class's results (*ký phê duyệt*, QC Điều 10). */
 export const ClassApproved = closed('ClassApproved', { year: SchoolYear, class: ClassCode, term: SignPeriod });
+/** The payload type decoded by {@link ClassApproved}. */
 export type ClassApproved = t.TypeOf<typeof ClassApproved>;
 
 /** The office seals (*đóng dấu*) the approved books of the class (QC Điều 13.3). */
 export const BookSealed = closed('BookSealed', { year: SchoolYear, class: ClassCode, term: SignPeriod });
+/** The payload type decoded by {@link BookSealed}. */
 export type BookSealed = t.TypeOf<typeof BookSealed>;
 
 // ---------------------------------------------------------------------------------------------
@@ -318,6 +353,7 @@ export type BookSealed = t.TypeOf<typeof BookSealed>;
  * `HK2`: every column of the term) or the year (`CN`: everything).
  */
 export const WindowPeriod = t.keyof({ GK1: null, HK1: null, GK2: null, HK2: null, CN: null }, 'WindowPeriod');
+/** The payload type decoded by {@link WindowPeriod}. */
 export type WindowPeriod = t.TypeOf<typeof WindowPeriod>;
 
 /**
@@ -336,6 +372,7 @@ export const WindowScope = closed(
     student: PersonId,
   },
 );
+/** The payload type decoded by {@link WindowScope}. */
 export type WindowScope = t.TypeOf<typeof WindowScope>;
 
 /**
@@ -348,10 +385,12 @@ export const WindowOpened = closed(
   { window: WindowId, year: SchoolYear, period: WindowPeriod, scope: WindowScope },
   { opens: Instant, closes: Instant, reason: text(1000) },
 );
+/** The payload type decoded by {@link WindowOpened}. */
 export type WindowOpened = t.TypeOf<typeof WindowOpened>;
 
 /** The leader closes a window (*khóa sổ*): in force for every event after it in the log. */
 export const WindowClosed = closed('WindowClosed', { window: WindowId }, { reason: text(1000) });
+/** The payload type decoded by {@link WindowClosed}. */
 export type WindowClosed = t.TypeOf<typeof WindowClosed>;
 
 // ---------------------------------------------------------------------------------------------
@@ -374,6 +413,7 @@ export const CorrectionMade = closed('CorrectionMade', {
   approver: PublicKey,
   witness: PublicKey,
 });
+/** The payload type decoded by {@link CorrectionMade}. */
 export type CorrectionMade = t.TypeOf<typeof CorrectionMade>;
 
 // ---------------------------------------------------------------------------------------------

@@ -154,9 +154,11 @@ function checkAuthor(s: LedgerState, v: EventView, type: EventType, data: EventD
     return ledgerError('invalid-envelope', 'the first signature must be the author\'s (by.key, by.role)', { path: ['sigs', 0], rule: RULES.envelope });
   }
   const need = AUTHOR_ROLE[type];
-  let role: RoleName;
+  if (need.role === 'founder') {
+    return ledgerError('already-founded', 'the ledger already has its genesis event', { path: ['type'], rule: need.rule });
+  }
   if (need.role === 'writer') {
-    // A correction is requested by the role that writes the corrected cell; checked with the target.
+    // A correction is requested in the role that writes the corrected cell; the rest is checked with the target.
     if (v.by.role !== 'subject' && v.by.role !== 'homeroom') {
       return ledgerError('not-permitted', `a correction is requested in the role that writes the value (subject or homeroom), not "${v.by.role}"`, {
         path: ['by', 'role'],
@@ -164,11 +166,8 @@ function checkAuthor(s: LedgerState, v: EventView, type: EventType, data: EventD
       });
     }
     return null;
-  } else if (need.role === 'founder') {
-    return ledgerError('already-founded', 'the ledger already has its genesis event', { path: ['type'], rule: need.rule });
-  } else {
-    role = need.role;
   }
+  const role: RoleName = need.role;
   if (v.by.role !== role) {
     return ledgerError('not-permitted', `${type} is written by the ${role} role, not "${v.by.role}"`, { path: ['by', 'role'], rule: need.rule });
   }

@@ -27,20 +27,24 @@ export const TestScore10 = pattern(
 
 /** Result of a comment-only subject assessment (TT22 Điều 5.1): *Đạt* `Đ` or *Chưa đạt* `CĐ`. */
 export const CommentLevel = t.keyof({ Đ: null, CĐ: null }, 'CommentLevel');
+/** The value type of {@link CommentLevel}. */
 export type CommentLevel = t.TypeOf<typeof CommentLevel>;
 
 /**
  * Primary subject level (TT27 Điều 6): *Hoàn thành tốt* `T`, *Hoàn thành* `H`, *Chưa hoàn thành* `C`.
  */
 export const SubjectLevel = t.keyof({ T: null, H: null, C: null }, 'SubjectLevel');
+/** The value type of {@link SubjectLevel}. */
 export type SubjectLevel = t.TypeOf<typeof SubjectLevel>;
 
 /** Conduct (*kết quả rèn luyện*, TT22 Điều 8), per term. */
 export const ConductLevel = t.keyof({ Tốt: null, Khá: null, Đạt: null, 'Chưa đạt': null }, 'ConductLevel');
+/** The value type of {@link ConductLevel}. */
 export type ConductLevel = t.TypeOf<typeof ConductLevel>;
 
 /** Primary qualities and competencies level (TT27 Điều 6): *Tốt*, *Đạt*, *Cần cố gắng*. */
 export const QualityLevel = t.keyof({ Tốt: null, Đạt: null, 'Cần cố gắng': null }, 'QualityLevel');
+/** The value type of {@link QualityLevel}. */
 export type QualityLevel = t.TypeOf<typeof QualityLevel>;
 
 /**
@@ -67,6 +71,7 @@ export const Aspect = t.keyof(
   },
   'Aspect',
 );
+/** The value type of {@link Aspect}. */
 export type Aspect = t.TypeOf<typeof Aspect>;
 
 /** Preschool weight in kilograms, one decimal, 1.0–60.0 (DOMAIN §6). */

@@ -258,7 +258,7 @@ describe('property: the ledger accepts exactly what an independent model of the 
           evolve(state, env.right, toHex(e.leafHash));
         }
       }),
-      { numRuns: 30 },
+      { numRuns: Number(process.env.HOSO_PROP_RUNS ?? 30) },
     );
     // The generator reaches both outcomes of the main commands (the property is not vacuous).
     for (const k of ['score', 'sign', 'correct', 'close', 'open', 'revoke']) {

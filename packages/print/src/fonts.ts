@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -27,4 +28,16 @@ export function fontPath(role: FontRole): string {
     dir = join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
   }
   return join(dir, FILES[role]);
+}
+
+const cache = new Map<FontRole, Buffer>();
+
+/** The TTF bytes of a font role, read once per process (every document embeds from them). */
+export function fontData(role: FontRole): Buffer {
+  let b = cache.get(role);
+  if (b === undefined) {
+    b = readFileSync(fontPath(role));
+    cache.set(role, b);
+  }
+  return b;
 }

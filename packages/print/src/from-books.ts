@@ -5,7 +5,11 @@
  */
 import type {
   Actor,
+  AttendanceLine,
   Cell as BookCell,
+  ChildPage,
+  PrimaryPeriodId,
+  PrimarySummary,
   Markbook,
   RegisterEntry as BookRegisterEntry,
   SignStep,
@@ -15,6 +19,9 @@ import type {
   Transcript,
   TranscriptPage,
 } from '@hoso/books';
+import type { AttendanceData } from './forms/attendance.js';
+import type { ChildBookData, GrowthRow } from './forms/child-book.js';
+import type { ClassSummaryData } from './forms/class-summary.js';
 import type { CorrectionTrace, MarkValue, Signer } from './forms/common.js';
 import type { MarkbookData, MarkbookStudentRow, MarkbookSubject, MarkbookSummaryRow, TermMarks } from './forms/markbook.js';
 import type { RegisterData, RegisterEntry } from './forms/register.js';
@@ -225,6 +232,165 @@ export function registerDataFromBook(entries: ReadonlyArray<BookRegisterEntry>, 
         ...(left ? { left: `${viDate(left.date)} → ${'class' in left.to ? `lớp ${left.to.class}` : left.to.school}${left.reason ? ` (${left.reason})` : ''}` } : {}),
         ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
       };
+    }),
+  };
+}
+
+/** Names of the TT27 qualities (*phẩm chất*) by the ledger's aspect code. */
+export const QUALITY_NAMES: Readonly<Record<string, string>> = {
+  'yeu-nuoc': 'Yêu nước',
+  'nhan-ai': 'Nhân ái',
+  'cham-chi': 'Chăm chỉ',
+  'trung-thuc': 'Trung thực',
+  'trach-nhiem': 'Trách nhiệm',
+};
+
+/** Names of the TT27 competencies (*năng lực*) by the ledger's aspect code. */
+export const COMPETENCY_NAMES: Readonly<Record<string, string>> = {
+  'tu-chu-tu-hoc': 'Tự chủ, tự học',
+  'giao-tiep-hop-tac': 'Giao tiếp, hợp tác',
+  'giai-quyet-van-de-sang-tao': 'GQVĐ, sáng tạo',
+  'ngon-ngu': 'Ngôn ngữ',
+  'tinh-toan': 'Tính toán',
+  'khoa-hoc': 'Khoa học',
+  'cong-nghe': 'Công nghệ',
+  'tin-hoc': 'Tin học',
+  'tham-mi': 'Thẩm mĩ',
+  'the-chat': 'Thể chất',
+};
+
+const QUALITY_ABBR: Readonly<Record<string, string>> = { Tốt: 'T', Đạt: 'Đ', 'Cần cố gắng': 'C' };
+const RESULT_ABBR: Readonly<Record<string, string>> = {
+  'Hoàn thành xuất sắc': 'HTXS',
+  'Hoàn thành tốt': 'HTT',
+  'Hoàn thành': 'HT',
+  'Chưa hoàn thành': 'CHT',
+};
+const PERIOD_NAMES: Readonly<Record<PrimaryPeriodId, string>> = { GK1: 'Giữa học kỳ I', CK1: 'Cuối học kỳ I', GK2: 'Giữa học kỳ II', CN: 'Cuối năm học' };
+
+/** A quality or competency cell printed with the form's abbreviation (T / Đ / C), corrections kept. */
+function abbreviated(c: BookCell | null | undefined): MarkValue {
+  const v = markValueOfCell(c);
+  const ab = (x: string): string => QUALITY_ABBR[x] ?? x;
+  return typeof v === 'string' ? ab(v) : { value: ab(v.value), corrections: (v.corrections ?? []).map((k) => ({ ...k, old: ab(k.old), new: ab(k.new) })) };
+}
+
+/**
+ * The primary class summary (`primarySummary` of `@hoso/books`) at one assessment point (default
+ * end of year) as form data: subject levels and test scores, competencies and qualities, result.
+ */
+export function classSummaryDataFromBook(s: PrimarySummary, period: PrimaryPeriodId = 'CN', signers: { homeroom?: Signer; leader?: Signer } = {}): ClassSummaryData {
+  const present = (names: Readonly<Record<string, string>>): string[] =>
+    Object.keys(names).filter((code) => s.pupils.some((p) => p.qualities[code] !== undefined));
+  const competencies = present(COMPETENCY_NAMES);
+  const qualities = present(QUALITY_NAMES);
+  const homeroom = signers.homeroom ?? (s.homeroom.length > 0 ? { name: s.homeroom.join(', ') } : undefined);
+  return {
+    schoolYear: s.year,
+    className: s.class,
+    period: PERIOD_NAMES[period],
+    subjects: s.subjects.map((x) => ({ name: x.name, tested: x.tested })),
+    competencies: competencies.map((c) => COMPETENCY_NAMES[c]!),
+    qualities: qualities.map((q) => QUALITY_NAMES[q]!),
+    ...(homeroom ? { homeroom } : {}),
+    ...(signers.leader ? { leader: signers.leader } : {}),
+    students: s.pupils.map((p) => ({
+      name: p.name,
+      subjects: s.subjects.map((x) => {
+        const line = p.subjects.find((l) => l.subject === x.subject);
+        const level = markValueOfCell(line?.levels[period]);
+        return x.tested ? { level, score: markValueOfCell(line?.tests?.[period]) } : { level };
+      }),
+      competencies: competencies.map((c) => abbreviated(p.qualities[c]?.[period])),
+      qualities: qualities.map((q) => abbreviated(p.qualities[q]?.[period])),
+      ...(period === 'CN' ? { result: RESULT_ABBR[known(p.result)] ?? known(p.result) } : {}),
+    })),
+  };
+}
+
+const GROWTH_NAMES: Readonly<Record<string, string>> = {
+  normal: 'Bình thường',
+  underweight: 'Suy dinh dưỡng nhẹ cân',
+  'severely-underweight': 'Suy dinh dưỡng nhẹ cân nặng',
+  stunted: 'Thấp còi',
+  'severely-stunted': 'Thấp còi nặng',
+  wasted: 'Gầy còm',
+  'severely-wasted': 'Gầy còm nặng',
+  'possible-risk-of-overweight': 'Nguy cơ thừa cân',
+  overweight: 'Thừa cân',
+  obese: 'Béo phì',
+};
+
+/** A WHO growth status in Vietnamese (*bình thường*, *thấp còi*…); unknown codes unchanged. */
+export function growthStatusName(status: string): string {
+  return GROWTH_NAMES[status] ?? status;
+}
+
+/**
+ * One child's page of the preschool book (`preschoolBook` of `@hoso/books`) as form data: the
+ * attendance counted by month from the daily cells, and every measurement with its WHO class.
+ */
+export function childBookDataFromBook(page: ChildPage, info: { className: string; schoolYear: string; birthDate?: string; gender?: string }, signers: { teacher?: Signer; leader?: Signer } = {}): ChildBookData {
+  const months = new Map<string, { present: number; excused: number; unexcused: number }>();
+  for (const c of page.attendance.days) {
+    const month = (c.date ?? '').slice(0, 7);
+    if (!/^\d{4}-\d{2}$/.test(month)) continue;
+    const m = months.get(month) ?? { present: 0, excused: 0, unexcused: 0 };
+    if (c.value === 'C') m.present++;
+    else if (c.value === 'P') m.excused++;
+    else if (c.value === 'K') m.unexcused++;
+    months.set(month, m);
+  }
+  const growth = page.growth
+    .filter((g) => g.weight !== null || g.height !== null)
+    .map((g): GrowthRow => {
+      const wfa = g.status['weight-for-age'];
+      const hfa = g.status['height-for-age'];
+      return {
+        date: g.date,
+        ageMonths: Math.max(0, Math.floor(g.ageDays / 30.4375)),
+        weight: markValueOfCell(g.weight),
+        height: markValueOfCell(g.height),
+        ...(wfa ? { weightClass: growthStatusName(wfa.status) } : {}),
+        ...(hfa ? { heightClass: growthStatusName(hfa.status) } : {}),
+      };
+    });
+  return {
+    child: { name: page.name, ...(info.birthDate !== undefined ? { birthDate: info.birthDate } : {}), ...(info.gender !== undefined ? { gender: info.gender } : {}) },
+    className: info.className,
+    schoolYear: info.schoolYear,
+    attendance: [...months.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([month, m]) => ({ month, ...m })),
+    growth,
+    ...(signers.teacher ? { teacher: signers.teacher } : {}),
+    ...(signers.leader ? { leader: signers.leader } : {}),
+  };
+}
+
+/**
+ * A class's absences (`attendance` of `@hoso/books`) for one month as form data. The books count
+ * half-day sessions; a day with an excused and an unexcused session prints `K` (the stricter),
+ * and the totals count days.
+ */
+export function attendanceDataFromBook(lines: ReadonlyArray<AttendanceLine>, info: { className: string; schoolYear: string; month: string }, teacher?: Signer): AttendanceData {
+  return {
+    className: info.className,
+    schoolYear: info.schoolYear,
+    month: info.month,
+    ...(teacher ? { teacher } : {}),
+    students: lines.map((l) => {
+      const days: Record<number, MarkValue> = {};
+      for (const c of l.absences) {
+        if (c.date === undefined || !c.date.startsWith(`${info.month}-`)) continue;
+        const day = Number(c.date.slice(8, 10));
+        const v = markValueOfCell(c);
+        const mark = typeof v === 'string' ? v : v.value;
+        const prev = days[day];
+        const prevMark = prev === undefined ? '' : typeof prev === 'string' ? prev : prev.value;
+        if (mark !== 'P' && mark !== 'K') continue;
+        if (prevMark === 'K') continue;
+        days[day] = v;
+      }
+      return { name: l.name, days };
     }),
   };
 }

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { PrintFailure } from './errors.js';
-import { fontPath, type FontRole } from './fonts.js';
+import { fontData, type FontRole } from './fonts.js';
 import { GEOMETRY, headerGrid, columnWidths } from './layout.js';
 import {
   cellValue,
@@ -173,7 +172,7 @@ function fontFaces(): string {
   return FACES.map(
     ([role, weight, style]) =>
       `@font-face{font-family:"hoso-serif";font-weight:${weight};font-style:${style};` +
-      `src:url(data:font/ttf;base64,${readFileSync(fontPath(role)).toString('base64')}) format("truetype")}`,
+      `src:url(data:font/ttf;base64,${fontData(role).toString('base64')}) format("truetype")}`,
   ).join('\n');
 }
 

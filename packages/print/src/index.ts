@@ -28,3 +28,4 @@ export * from './forms/attendance.js';
 export * from './forms/child-book.js';
 export * from './forms/correction-minutes.js';
 export * from './from-books.js';
+export * from './jobs.js';

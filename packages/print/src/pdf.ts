@@ -1,7 +1,7 @@
 import PDFDocument from 'pdfkit';
 import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js';
 import { PrintFailure, printError, type PrintError } from './errors.js';
-import { FONT_ROLES, fontPath, type FontRole } from './fonts.js';
+import { FONT_ROLES, fontData, type FontRole } from './fonts.js';
 import { columnWidths, GEOMETRY, headerGrid } from './layout.js';
 import {
   cellValue,
@@ -63,7 +63,7 @@ function newPdf(title: string, creationDate: Date): Pdf {
     displayTitle: true,
     info: { Title: title, Producer: 'hoso print', Creator: 'hoso', CreationDate: creationDate },
   });
-  for (const role of FONT_ROLES) pdf.registerFont(role, fontPath(role));
+  for (const role of FONT_ROLES) pdf.registerFont(role, fontData(role));
   return pdf;
 }
 

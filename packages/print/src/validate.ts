@@ -8,7 +8,6 @@ const RULE_MODEL = 'hoso print document model (docs/printing.md)';
 const RULE_CHECKPOINT = 'DESIGN §5 (C2SP tlog-checkpoint)';
 const HEX64 = /^[0-9a-f]{64}$/;
 // Tabs and newlines are layout; every other control character would print as garbage.
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 

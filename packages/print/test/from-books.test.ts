@@ -1,4 +1,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { isLeft, isRight, type Either } from 'fp-ts/lib/Either.js';
 import { classMarkbook, foldRecords, register, transcript, type Markbook, type Records } from '@hoso/books';
 import {
@@ -6,6 +9,8 @@ import {
   markbookDocument,
   markbookHead,
   markValueOfCell,
+  printAll,
+  printJobsFromRecords,
   registerDataFromBook,
   registerDocument,
   renderPdf,
@@ -104,5 +109,32 @@ describe('học bạ and register from @hoso/books', () => {
       ['1', 'Nguyễn Thị An', '02/03/2009', 'Nữ', CLASS],
       ['2', 'Trần Văn Bình', '20/11/2009', 'Nam', CLASS],
     ]);
+  });
+});
+
+describe('printJobsFromRecords', () => {
+  it('makes the markbook, each học bạ page, the register and the correction minutes, and prints them', async () => {
+    const { jobs, skipped } = ok(printJobsFromRecords(records, meta));
+    expect(skipped).toEqual([]);
+    expect(jobs.map((j) => j.name)).toEqual(['so-theo-doi-2024-2025-10a1', 'hoc-ba-an-2024-2025', 'hoc-ba-binh-2024-2025', 'so-dang-bo', 'bien-ban-bb-07-2025']);
+    const minutes = jobs[4]!.document;
+    expect(minutes.verification).toMatchObject({ book: 'minutes/BB-07/2025', index: school.correctionAt });
+    expect(jobs[0]!.document.verification).toMatchObject({ book: `markbook/${YEAR}/${CLASS}`, index: markbookHead(book) });
+    const dir = mkdtempSync(join(tmpdir(), 'hoso-print-jobs-'));
+    try {
+      const written = ok(await printAll(dir, jobs, { formats: ['pdf'] }));
+      expect(written).toHaveLength(5);
+      expect(readdirSync(dir)).toHaveLength(5);
+      const text = (await readPdf(new Uint8Array(readFileSync(join(dir, 'bien-ban-bb-07-2025.pdf'))))).pages[0]!.text;
+      for (const s of ['BIÊN BẢN SỬA CHỮA DỮ LIỆU', 'Số: BB-07/2025', 'Phạm Bộ Môn', 'Nguyễn Văn Hiệu', 'Trần Quản Trị', 'nhập nhầm điểm bài kiểm tra cuối kì']) expect(text).toContain(s);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('limits classes and học bạ pages to one year, and refuses something that is not records', () => {
+    expect(ok(printJobsFromRecords(records, meta, { year: '2023-2024' })).jobs.map((j) => j.name)).toEqual(['so-dang-bo']);
+    const bad = printJobsFromRecords(null as unknown as Records, meta);
+    expect(isLeft(bad) && bad.left).toMatchObject({ code: 'print-invalid-input', path: ['records'] });
   });
 });

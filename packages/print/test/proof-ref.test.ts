@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
+import { signCheckpoint } from '@hoso/core';
 import { isLeft, isRight } from 'fp-ts/lib/Either.js';
 import { formatProofReference, parseProofReference, proofReferenceOf, verificationFromCheckpoint, type ProofReference } from '../src/index.js';
 
@@ -94,8 +95,9 @@ describe('proof reference', () => {
 describe('verificationFromCheckpoint', () => {
   const root = Buffer.alloc(32, 0xab);
   const body = `hoso/thpt-x\n42\n${root.toString('base64')}\n`;
-  it('reads origin, size and root (as hex) from a signed note', () => {
-    const note = `${body}\n— hoso/thpt-x AAAAAQ==\n`;
+  it('reads origin, size and root (as hex) from a note signed by core', () => {
+    const note = signCheckpoint({ origin: 'hoso/thpt-x', size: 42, root: new Uint8Array(root) }, { name: 'hoso/thpt-x', seed: new Uint8Array(32).fill(9) });
+    expect(note.startsWith(body)).toBe(true);
     const r = verificationFromCheckpoint(note, { index: 41, book: 'hocba/x' });
     expect(isRight(r) && r.right).toEqual({ origin: 'hoso/thpt-x', size: 42, root: root.toString('hex'), index: 41, book: 'hocba/x' });
   });
@@ -103,7 +105,7 @@ describe('verificationFromCheckpoint', () => {
     ['no origin', `\n42\n${root.toString('base64')}\n`, 'origin'],
     ['bad size', `hoso/x\n4x\n${root.toString('base64')}\n`, 'size'],
     ['short root', `hoso/x\n42\n${Buffer.alloc(16).toString('base64')}\n`, 'root'],
-    ['no final newline', `hoso/x\n42\n${root.toString('base64')}`, 'checkpoint'],
+    ['no final newline', `hoso/x\n42\n${root.toString('base64')}`, 'body'],
   ])('rejects %s', (_n, note, field) => {
     const r = verificationFromCheckpoint(note);
     expect(isLeft(r) && r.left).toMatchObject({ code: 'print-invalid-verification', path: [field] });

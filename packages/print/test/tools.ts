@@ -13,7 +13,8 @@ export function hasTool(name: string): boolean {
   }
 }
 
-export const CHROMIUM = '/usr/bin/chromium';
+/** Debian's Chromium; `HOSO_CHROMIUM` points elsewhere (another distribution, or a test of the CI rule). */
+export const CHROMIUM = process.env['HOSO_CHROMIUM'] ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
 
 /**

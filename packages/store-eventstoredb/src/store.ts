@@ -201,8 +201,7 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
   };
 
   /** Catch up under the ledger's lock; failures thrown as `storage-failure`. */
-  const freshIndex = async (ledger: string): Promise<LedgerIndex> => {
-    const st = stateOf(ledger);
+  const freshIndex = async (st: LedgerState): Promise<LedgerIndex> => {
     await st.lock.run(() => catchUp(st)).catch((err: unknown) => {
       throw storageFailureThrown(err, 'catch-up read', st.physical);
     });
@@ -355,7 +354,7 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
     ensureOpen();
     resolveReadRange(range, Number.MAX_SAFE_INTEGER);
     const st = stateOf(ledger);
-    const ix = await freshIndex(ledger);
+    const ix = await freshIndex(st);
     const { from, to } = resolveReadRange(range, ix.size);
     if (from >= to) return;
     for await (const rec of readPhysical(client, st.physical, from, to - from)) {
@@ -368,7 +367,7 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
     ensureOpen();
     const { fromRev, toRev } = resolveStreamRange(range);
     const st = stateOf(ledger);
-    const ix = await freshIndex(ledger);
+    const ix = await freshIndex(st);
     const all = ix.streamPositions(stream);
     const positions = all.slice(fromRev, Math.min(toRev, all.length));
     for await (const rec of readPositions(client, st.physical, positions, maxGap, parallel)) {
@@ -382,19 +381,19 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
     append,
     async size(ledger) {
       ensureOpen();
-      return (await freshIndex(ledger)).size;
+      return (await freshIndex(stateOf(ledger))).size;
     },
     read,
     readStream,
     async streamHead(ledger, stream): Promise<StreamHead | null> {
       ensureOpen();
-      const h = (await freshIndex(ledger)).head(stream);
+      const h = (await freshIndex(stateOf(ledger))).head(stream);
       return h === null ? null : { rev: h.rev, position: h.position, leafHash: new Uint8Array(h.leafHash) };
     },
     async getById(ledger, id) {
       ensureOpen();
       const st = stateOf(ledger);
-      const ix = await freshIndex(ledger);
+      const ix = await freshIndex(st);
       const p = typeof id === 'string' ? ix.position(id) : undefined;
       if (p === undefined) return null;
       for await (const rec of readPhysical(client, st.physical, p, 1)) return storedFromIndex(st, rec);
@@ -420,21 +419,21 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
     async root(ledger, size) {
       ensureOpen();
       if (size !== undefined) requireIndex(size, ['size'], 'size');
-      const ix = await freshIndex(ledger);
+      const ix = await freshIndex(stateOf(ledger));
       const n = size === undefined ? ix.size : checkTreeSize(size, ix.size);
       return n === ix.size ? ix.root() : treeRoot(n, ix.nodeSource());
     },
     async inclusionProof(ledger, index, size) {
       ensureOpen();
       checkInclusionArgs(index, size, Number.MAX_SAFE_INTEGER);
-      const ix = await freshIndex(ledger);
+      const ix = await freshIndex(stateOf(ledger));
       const a = checkInclusionArgs(index, size, ix.size);
       return treeInclusionProof(a.index, a.size, ix.nodeSource());
     },
     async consistencyProof(ledger, m, n) {
       ensureOpen();
       checkConsistencyArgs(m, n, Number.MAX_SAFE_INTEGER);
-      const ix = await freshIndex(ledger);
+      const ix = await freshIndex(stateOf(ledger));
       const a = checkConsistencyArgs(m, n, ix.size);
       return treeConsistencyProof(a.m, a.n, ix.nodeSource());
     },

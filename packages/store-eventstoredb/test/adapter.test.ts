@@ -175,6 +175,26 @@ describe('EventStoreDB adapter on the stand-in', () => {
     expect(ok(await store.append(L, batch, { expected: 1 }))).toEqual({ from: 1, size: 2, written: 1 });
   });
 
+  it('maps not-leader and deadline-exceeded answers to storage-failure with the client error type', async () => {
+    await appendOk(store, await events([{ stream: 'a' }]));
+    const batch = await events([{ stream: 'a' }]);
+    standIn.failNext('append', {
+      code: 5, // NOT_FOUND, with the server's not-leader exception and the leader's address
+      metadata: { exception: 'not-leader', 'leader-endpoint-host': '127.0.0.1', 'leader-endpoint-port': String(standIn.port) },
+    });
+    expect(err(await store.append(L, batch, { expected: 1 }))).toMatchObject({ code: 'storage-failure', details: { esdb: 'not-leader', outcome: 'unknown' } });
+    standIn.failNext('append', { code: 4 }); // DEADLINE_EXCEEDED
+    expect(err(await store.append(L, batch, { expected: 1 }))).toMatchObject({ code: 'storage-failure', details: { esdb: 'deadline-exceeded' } });
+    // The client reconnects to the leader it was told about; the retry lands once.
+    let r = await store.append(L, batch, { expected: 1 });
+    for (let i = 0; i < 50 && isLeft(r) && r.left.code === 'storage-failure'; i++) {
+      await new Promise((res) => setTimeout(res, 20));
+      r = await store.append(L, batch, { expected: 1 });
+    }
+    expect(ok(r)).toEqual({ from: 1, size: 2, written: 1 });
+    expect(standIn.records(PHYSICAL)).toHaveLength(2);
+  });
+
   it('a failed read is a thrown storage-failure; the next call works', async () => {
     await appendOk(store, await events([{ stream: 'a' }]));
     standIn.failNext('read');

@@ -36,8 +36,14 @@ export interface VerifyOptions {
   readonly timelineLimit?: number;
   /** Most checkpoint notes held (default 10,000, at least 2: the first ones and the latest are kept). */
   readonly maxCheckpoints?: number;
-  /** Replay the school rules (default true when the ledger package provides a replay). */
+  /** Replay the school rules (default true). */
   readonly compliance?: boolean;
+  /**
+   * Read events as `@hoso/ledger` events (default true): payloads checked against its catalogue,
+   * keys traced from the genesis. `false` verifies any hoso envelopes (integrity and signatures
+   * only; no key registry, no compliance), e.g. a store adapter's test events.
+   */
+  readonly catalogue?: boolean;
 }
 
 /** Why verification could not start: a bad option (named by `path`). */
@@ -71,8 +77,9 @@ function prepare(options: VerifyOptions, requireFinalCheckpoint: boolean): Eithe
     since = checkSince(o.since, null, trust.right);
     if (since._tag === 'Left') return since;
   }
-  const passes: EventPass[] = [new KeyPass(trust.right.rootKeys), new TimelinePass()];
-  const compliance = o.compliance === false ? undefined : compliancePass();
+  const catalogue = o.catalogue !== false;
+  const passes: EventPass[] = catalogue ? [new KeyPass(trust.right.rootKeys), new TimelinePass()] : [];
+  const compliance = o.compliance === false || !catalogue ? undefined : compliancePass();
   if (compliance !== undefined) passes.push(compliance);
   const engine = new Engine({
     trust: trust.right,

@@ -153,6 +153,22 @@ describe('a real school ledger', () => {
   });
 });
 
+describe('store and bundle agree', () => {
+  it('verifyStore and verifyBundle of its export give the same verdict, size, root and checkpoint chain', async () => {
+    const size = await s.store.size('thpt-test');
+    const notes = [await checkpointOf(s.store, 4), await checkpointOf(s.store, size)];
+    const path = join(dir, 'same.hoso');
+    await exportBundle(s.store, 'thpt-test', path, { checkpoints: notes });
+    const a = await verified(s.store, { checkpoints: notes, since: notes[0]! });
+    const b = await verifyBundle(path, { trust, workers: 1, since: notes[0]! });
+    expect(b._tag).toBe('Right');
+    if (b._tag !== 'Right') return;
+    const pick = (r: VerifyReport) => ({ ok: r.ok, size: r.size, root: r.root, findings: r.findings, chain: r.checkpoints.map((c) => [c.source, c.size, c.root, c.ok]), timeline: r.timeline });
+    expect(pick(a)).toEqual(pick(b.right));
+    expect(a.ok).toBe(true);
+  });
+});
+
 describe('rule violations a signature cannot hide', () => {
   it('a score entered by a teacher not assigned to the subject', async () => {
     const t = await buildSchool({ students: 1 });

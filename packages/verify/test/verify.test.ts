@@ -115,3 +115,25 @@ describe('bounded checkpoint holding', () => {
     expect(rep.findings.filter((x) => x.code === 'checkpoint-unchecked')).toMatchObject([{ severity: 'warning', details: { dropped: 3 } }]);
   });
 });
+
+describe('generic envelopes (catalogue: false)', () => {
+  it('verifies the store package’s test events for integrity and signatures, and still catches a bad signature', async () => {
+    const { makeTestEvents } = await import('@hoso/store/testing');
+    const { merkleRoot, leafHash, signCheckpoint } = await import('@hoso/core');
+    const { originOf } = await import('../src/index.js');
+    const events = await makeTestEvents('generic', [{ stream: 'a' }, { stream: 'b' }, { stream: 'a' }, { stream: 'a', data: { ghi: 'Điểm 8,5' } }]);
+    const cp = (evs: Uint8Array[]) => signCheckpoint({ origin: originOf('generic'), size: evs.length, root: merkleRoot(evs.map((e) => leafHash(e))) }, f.seal);
+    const opts = { trust: { sealKeys: f.trust.sealKeys }, catalogue: false };
+    const clean = await verifyText(bundleText('generic', events, [cp(events)]), opts);
+    expect(clean.findings.map((x) => x.code)).toEqual(['compliance-unchecked']);
+    expect(clean.ok).toBe(true);
+    expect(clean.passes).toEqual({ integrity: 'passed', authenticity: 'passed', compliance: 'skipped' });
+    const text = new TextDecoder().decode(events[2]);
+    const sig = /"sig":"([A-Za-z0-9_-]+)"/.exec(text)![1]!;
+    const forged = text.replace(sig, (sig[0] === 'A' ? 'B' : 'A') + sig.slice(1));
+    const bad = [...events];
+    bad[2] = new TextEncoder().encode(forged);
+    const rep = await verifyText(bundleText('generic', bad, [cp(bad)]), opts);
+    expect(rep.findings.filter((x) => x.severity === 'error').map((x) => [x.code, x.position])).toEqual([['signature-invalid', 2], ['stream-prev-mismatch', 3]]);
+  });
+});

@@ -114,6 +114,8 @@ export interface StandInStats {
 interface Failure {
   readonly code: grpc.status;
   readonly details: string;
+  /** Trailing metadata, e.g. `{ exception: 'not-leader', 'leader-endpoint-host': …, 'leader-endpoint-port': … }`. */
+  readonly metadata: Record<string, string>;
   remaining: number;
 }
 
@@ -255,12 +257,18 @@ export class EventStoreDbStandIn {
 
   /**
    * Answer the next `count` calls of `method` with the status `code` (default UNAVAILABLE, as a
-   * server going away does), before looking at their request.
+   * server going away does), before looking at their request. `metadata` goes into the trailers,
+   * where the server puts its `exception` (e.g. `not-leader` with `leader-endpoint-host` and
+   * `leader-endpoint-port`).
    */
-  failNext(method: StandInMethod, options: { code?: grpc.status; details?: string; count?: number } = {}): void {
+  failNext(
+    method: StandInMethod,
+    options: { code?: grpc.status; details?: string; count?: number; metadata?: Record<string, string> } = {},
+  ): void {
     this.failures.set(method, {
       code: options.code ?? grpc.status.UNAVAILABLE,
       details: options.details ?? 'stand-in: injected failure',
+      metadata: options.metadata ?? {},
       remaining: options.count ?? 1,
     });
   }
@@ -363,7 +371,7 @@ export class EventStoreDbStandIn {
     this.stats.appends++;
     const failure = this.takeFailure('append');
     if (failure !== undefined) {
-      callback(statusError(failure.code, failure.details), null);
+      callback(statusError(failure.code, failure.details, failure.metadata), null);
       return;
     }
     let options: StreamsPbModule.AppendReq.Options | undefined;
@@ -541,7 +549,7 @@ export class EventStoreDbStandIn {
     this.stats[isSubscription ? 'subscriptions' : 'reads']++;
     const failure = this.takeFailure(isSubscription ? 'subscribe' : 'read');
     if (failure !== undefined) {
-      call.emit('error', statusError(failure.code, failure.details));
+      call.emit('error', statusError(failure.code, failure.details, failure.metadata));
       return;
     }
     if (options.hasFilter()) {

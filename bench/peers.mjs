@@ -1,0 +1,253 @@
+#!/usr/bin/env node
+// Peer benchmark: hoso's SQLite store side by side with Emmett's SQLite event store
+// (@event-driven-io/emmett-sqlite 0.38.5, unsigned events) and raw better-sqlite3 inserts of the
+// same rows (the ceiling), in one run, on the same machine. Figures are medians of several runs,
+// each on a fresh file; ratios matter more than absolute numbers.
+//
+//   node bench/peers.mjs [--quick] [--runs N] [--json out.json]
+//
+// Emmett lives in bench/peers/, a separate npm project (not a workspace): on first use this
+// script installs it with `npm install --prefix bench/peers` (the sqlite3 driver compiles, ~1 min).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { eventMaker, fmt, median } from './events.mjs';
+
+const { values: opts } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, runs: { type: 'string' }, json: { type: 'string' } },
+});
+const QUICK = opts.quick;
+const RUNS = Number(opts.runs ?? (QUICK ? 3 : 5));
+const N_SINGLE = QUICK ? 300 : 1000;
+const N_BATCHES = QUICK ? 30 : 100;
+const N_READ = QUICK ? 5000 : 20000;
+
+// ---- the peer project ---------------------------------------------------------------------------
+const peersDir = fileURLToPath(new URL('./peers/', import.meta.url));
+if (!existsSync(join(peersDir, 'node_modules', '@event-driven-io', 'emmett-sqlite'))) {
+  console.log('bench/peers: installing Emmett and its sqlite3 driver (npm install --prefix bench/peers; the driver compiles, about a minute)…');
+  const r = spawnSync('npm', ['install', '--prefix', peersDir, '--no-audit', '--no-fund'], {
+    stdio: 'inherit',
+    // Compile the driver from the sources in its package instead of fetching a prebuilt binary.
+    env: { ...process.env, npm_config_build_from_source: 'true' },
+  });
+  if (r.status !== 0) {
+    console.error('bench/peers: npm install failed; cannot run the peer benchmark');
+    process.exit(1);
+  }
+}
+const emmett = await import(new URL('./peers/node_modules/@event-driven-io/emmett-sqlite/dist/index.js', import.meta.url).href);
+const { openSqliteStore } = await import('@hoso/store-sqlite');
+const { default: Database } = await import('better-sqlite3');
+
+console.log(`hoso peer bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB${QUICK ? ' (quick)' : ''}`);
+console.log(`medians of ${RUNS} runs, each on a fresh file; Emmett appends the same payloads unsigned\n`);
+
+const dir = mkdtempSync(join(tmpdir(), 'hoso-peers-'));
+let fileNo = 0;
+const freshPath = () => join(dir, `f${fileNo++}.db`);
+const results = [];
+
+/** Median rate (events/s) over RUNS runs of `run`, which returns [events, seconds]. */
+async function rate(label, run, runs = RUNS) {
+  const rates = [];
+  for (let i = 0; i < runs; i++) {
+    const [n, s] = await run();
+    rates.push(n / s);
+  }
+  const r = median(rates);
+  process.stdout.write(`  ${label.padEnd(62)} ${fmt(r).padStart(10)} events/s\n`);
+  return r;
+}
+const timed = async (fn) => {
+  const t0 = process.hrtime.bigint();
+  const n = await fn();
+  return [n, Number(process.hrtime.bigint() - t0) / 1e9];
+};
+
+/** Prepare `batches` batches of `size` signed events for `ledger` (outside any timing). */
+async function prepared(ledger, batches, size) {
+  const maker = eventMaker(ledger);
+  const out = [];
+  for (let i = 0; i < batches; i++) out.push(await maker.next(size));
+  return out;
+}
+
+// ---- hoso ---------------------------------------------------------------------------------------
+async function hosoAppend(batches, size, signInside) {
+  const ledger = 'bench';
+  const pre = signInside ? null : await prepared(ledger, batches, size);
+  const maker = eventMaker(ledger);
+  const store = openSqliteStore({ path: freshPath(), ledger });
+  let expected = 0;
+  const r = await timed(async () => {
+    for (let i = 0; i < batches; i++) {
+      const batch = pre === null ? (await maker.next(size)).bytes : pre[i].bytes;
+      const res = await store.append(ledger, batch, { expected });
+      if (res._tag !== 'Right') throw new Error(JSON.stringify(res.left));
+      expected = res.right.size;
+    }
+    return batches * size;
+  });
+  await store.close();
+  return r;
+}
+
+// ---- Emmett -------------------------------------------------------------------------------------
+async function emmettAppend(batches, size) {
+  const pre = await prepared('bench', batches, size);
+  const es = emmett.getSQLiteEventStore({ fileName: freshPath(), schema: { autoMigration: 'CreateOrUpdate' } });
+  // Create the schema outside the timing (Emmett migrates on first use).
+  await es.appendToStream('warm-up', [{ type: 'WarmUp', data: {} }]);
+  return timed(async () => {
+    for (const b of pre) {
+      await es.appendToStream(b.data[0].stream, b.data.map((d) => ({ type: 'ScoreEntered', data: d.data })));
+    }
+    return batches * size;
+  });
+}
+
+// ---- raw better-sqlite3 (the ceiling) -----------------------------------------------------------
+function rawDb(path) {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec(`CREATE TABLE IF NOT EXISTS events (position INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, stream TEXT NOT NULL,
+    rev INTEGER NOT NULL, type TEXT NOT NULL, bytes BLOB NOT NULL, UNIQUE (stream, rev))`);
+  return db;
+}
+async function rawAppend(batches, size) {
+  const pre = await prepared('bench', batches, size);
+  const db = rawDb(freshPath());
+  const insert = db.prepare('INSERT INTO events (position, id, stream, rev, type, bytes) VALUES (?, ?, ?, ?, ?, ?)');
+  let position = 0;
+  const tx = db.transaction((b) => {
+    for (let i = 0; i < b.bytes.length; i++) {
+      const d = b.data[i];
+      insert.run(position++, d.id, d.stream, d.rev, 'ScoreEntered', b.bytes[i]);
+    }
+  });
+  const r = await timed(async () => {
+    for (const b of pre) tx(b);
+    return batches * size;
+  });
+  db.close();
+  return r;
+}
+
+// ---- reads --------------------------------------------------------------------------------------
+async function readSetup() {
+  const pre = await prepared('bench', Math.ceil(N_READ / 45), 45);
+  const hosoPath = freshPath();
+  const store = openSqliteStore({ path: hosoPath, ledger: 'bench' });
+  let expected = 0;
+  for (const b of pre) expected = (await store.append('bench', b.bytes, { expected })).right.size;
+  await store.close();
+  const emmettPath = freshPath();
+  const es = emmett.getSQLiteEventStore({ fileName: emmettPath, schema: { autoMigration: 'CreateOrUpdate' } });
+  for (const b of pre) await es.appendToStream(b.data[0].stream, b.data.map((d) => ({ type: 'ScoreEntered', data: d.data })));
+  const rawPath = freshPath();
+  const db = rawDb(rawPath);
+  const insert = db.prepare('INSERT INTO events (position, id, stream, rev, type, bytes) VALUES (?, ?, ?, ?, ?, ?)');
+  let position = 0;
+  db.transaction(() => {
+    for (const b of pre) b.bytes.forEach((bytes, i) => insert.run(position++, b.data[i].id, b.data[i].stream, b.data[i].rev, 'ScoreEntered', bytes));
+  })();
+  db.close();
+  return { hosoPath, emmettPath, rawPath, n: expected };
+}
+
+async function hosoRead(path, n, parse) {
+  const store = openSqliteStore({ path, ledger: 'bench', readonly: true });
+  const decoder = new TextDecoder();
+  const r = await timed(async () => {
+    let count = 0;
+    for await (const e of store.read('bench')) {
+      if (parse) JSON.parse(decoder.decode(e.bytes));
+      count++;
+    }
+    if (count !== n) throw new Error(`hoso read ${count} of ${n}`);
+    return count;
+  });
+  await store.close();
+  return r;
+}
+async function emmettRead(path, n) {
+  const conn = emmett.sqliteConnection({ fileName: path });
+  const r = await timed(async () => {
+    let count = 0;
+    let after = 0n;
+    for (;;) {
+      const batch = await emmett.readMessagesBatch(conn, { after, batchSize: 1000 });
+      for (const m of batch.messages) if (m.type === 'ScoreEntered') count++;
+      if (batch.messages.length === 0) break;
+      after = batch.currentGlobalPosition;
+      if (!batch.areEventsLeft) break;
+    }
+    if (count !== n) throw new Error(`emmett read ${count} of ${n}`);
+    return count;
+  });
+  conn.close();
+  return r;
+}
+async function rawRead(path, n, parse) {
+  const db = new Database(path, { readonly: true });
+  const q = db.prepare('SELECT position, id, stream, rev, type, bytes FROM events ORDER BY position');
+  const decoder = new TextDecoder();
+  const r = await timed(async () => {
+    let count = 0;
+    for (const row of q.iterate()) {
+      if (parse) JSON.parse(decoder.decode(row.bytes));
+      count++;
+    }
+    if (count !== n) throw new Error(`raw read ${count} of ${n}`);
+    return count;
+  });
+  db.close();
+  return r;
+}
+
+// ---- run ----------------------------------------------------------------------------------------
+try {
+  const row = (op, hoso, peer, raw, note = '') => results.push({ op, hoso, emmett: peer, raw, note });
+
+  console.log(`append, one event per commit (${N_SINGLE} events):`);
+  const h1 = await rate('hoso SQLite store, signed in advance', () => hosoAppend(N_SINGLE, 1, false));
+  const h1s = await rate('hoso SQLite store, signing included', () => hosoAppend(N_SINGLE, 1, true));
+  const e1 = await rate('Emmett SQLite (unsigned)', () => emmettAppend(N_SINGLE, 1), Math.min(RUNS, 3));
+  const r1 = await rate('raw better-sqlite3 insert (same rows)', () => rawAppend(N_SINGLE, 1));
+  row('append 1 per commit, pre-signed', h1, e1, r1);
+  row('append 1 per commit, signing included', h1s, e1, r1);
+
+  console.log(`append, a teacher's batch of 45 marks per commit (${N_BATCHES} × 45 events):`);
+  const h45 = await rate('hoso SQLite store, signed in advance', () => hosoAppend(N_BATCHES, 45, false));
+  const h45s = await rate('hoso SQLite store, signing included', () => hosoAppend(N_BATCHES, 45, true));
+  const e45 = await rate('Emmett SQLite (unsigned)', () => emmettAppend(N_BATCHES, 45));
+  const r45 = await rate('raw better-sqlite3 insert (same rows)', () => rawAppend(N_BATCHES, 45));
+  row('append 45 per commit, pre-signed', h45, e45, r45);
+  row('append 45 per commit, signing included', h45s, e45, r45);
+
+  const rs = await readSetup();
+  console.log(`read / replay, full read of ${rs.n} events in position order:`);
+  const hr = await rate('hoso SQLite store read (bytes)', () => hosoRead(rs.hosoPath, rs.n, false));
+  const hrp = await rate('hoso SQLite store read + JSON.parse', () => hosoRead(rs.hosoPath, rs.n, true));
+  const er = await rate('Emmett readMessagesBatch (1,000 per batch, parsed)', () => emmettRead(rs.emmettPath, rs.n));
+  const rr = await rate('raw better-sqlite3 SELECT (bytes)', () => rawRead(rs.rawPath, rs.n, false));
+  const rrp = await rate('raw better-sqlite3 SELECT + JSON.parse', () => rawRead(rs.rawPath, rs.n, true));
+  row(`read ${rs.n} events (bytes)`, hr, er, rr, 'Emmett always parses');
+  row(`read ${rs.n} events + JSON.parse`, hrp, er, rrp);
+
+  const ratio = (a, b) => (b > 0 ? `${(a / b).toFixed(2)}×` : '-');
+  console.log('\nsummary (events/s; ratios are hoso ÷ peer, > 1 means hoso is faster)');
+  const head = ['operation', 'hoso', 'Emmett', 'raw', 'hoso/Emmett', 'hoso/raw'];
+  const widths = [42, 10, 10, 10, 12, 9];
+  const line = (cells) => cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
+  console.log(line(head));
+  for (const r of results) console.log(line([r.op, fmt(r.hoso), fmt(r.emmett), fmt(r.raw), ratio(r.hoso, r.emmett), ratio(r.hoso, r.raw)]) + (r.note ? `  (${r.note})` : ''));
+  if (opts.json) writeFileSync(opts.json, JSON.stringify({ node: process.version, cpus: cpus().length, runs: RUNS, results }, null, 2));
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

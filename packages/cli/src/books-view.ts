@@ -1,0 +1,203 @@
+/**
+ * From the ledger to the books and onto paper: fold the records projection from a store up to a
+ * checkpoint's size, then turn `@hoso/books` views (markbook, học bạ, corrections) into the form
+ * data `@hoso/print` lays out. Values keep their full correction history (QC Điều 12.3).
+ */
+import { applyToRecords, classMarkbook, emptyRecords, isIncomplete, transcript, type Cell, type Markbook, type Records, type SignStep, type Transcript } from '@hoso/books';
+import type { EventStore } from '@hoso/store';
+import type { CorrectionMinutesData, CorrectionTrace, MarkValue, MarkbookData, PrintMeta, Signer as PrintSigner, TranscriptData } from '@hoso/print';
+
+/** Fold the records of the first `size` events (default: all). */
+export async function foldStore(store: EventStore, ledger: string, size?: number): Promise<Records> {
+  let r = emptyRecords();
+  const to = size ?? (await store.size(ledger));
+  for await (const e of store.read(ledger, { from: 0, to })) r = applyToRecords(r, e);
+  return r;
+}
+
+/** A person's name from the records (falls back to the id). */
+export const personName = (r: Records, person: string | null | undefined): string => (person == null ? '?' : (r.people[person] ?? person));
+
+/** A student's name. */
+export const studentName = (r: Records, student: string): string => r.students[student]?.bio.name ?? student;
+
+/** A value that may be incomplete, as text ('' when it cannot be computed yet). */
+export function textOf(v: unknown): string {
+  if (v === null || v === undefined || isIncomplete(v)) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'object' && 'status' in (v as object)) return promotionText(v as { status: string });
+  // A learning outcome: its level (after the TT22 Điều 9.3 adjustment).
+  if (typeof v === 'object' && typeof (v as { level?: unknown }).level === 'string') return (v as { level: string }).level;
+  return String(v);
+}
+
+/** Promotion decision in Vietnamese, as the forms write it. */
+export function promotionText(p: { status: string }): string {
+  switch (p.status) {
+    case 'promoted':
+      return 'Được lên lớp';
+    case 'pending':
+      return 'Rèn luyện hè / kiểm tra lại';
+    case 'retained':
+      return 'Ở lại lớp';
+    default:
+      return p.status;
+  }
+}
+
+/** The corrections of a cell, as the printer records them. */
+export function correctionTraces(r: Records, c: Cell): CorrectionTrace[] {
+  const out: CorrectionTrace[] = [];
+  for (const [i, v] of c.history.entries()) {
+    if (v.correction === undefined) continue;
+    const x = v.correction;
+    out.push({
+      minutes: x.minutes.number,
+      old: c.history[i - 1]?.value ?? x.old,
+      new: v.value,
+      date: x.minutes.date,
+      reason: x.reason,
+      requester: personName(r, x.requester.person),
+      approver: personName(r, x.approver.person),
+      witness: personName(r, x.witness.person),
+    });
+  }
+  return out;
+}
+
+/** A cell as a printable value: '' when empty; with its corrections when it has any. */
+export function markOf(r: Records, c: Cell | null): MarkValue {
+  if (c === null) return '';
+  const corrections = correctionTraces(r, c);
+  return corrections.length === 0 ? c.value : { value: c.value, corrections };
+}
+
+function signerOf(r: Records, step: SignStep | null | undefined, fallbackPerson?: string): PrintSigner | undefined {
+  if (step != null) return { name: step.by.name ?? personName(r, step.by.person), key: step.by.key, signedAt: step.at };
+  if (fallbackPerson !== undefined) {
+    const key = Object.entries(r.keys).find(([, p]) => p === fallbackPerson)?.[0];
+    return { name: personName(r, fallbackPerson), ...(key === undefined ? {} : { key }) };
+  }
+  return undefined;
+}
+
+/** The school's leader (the founder, or whoever holds `leader` last). */
+export function leaderOf(r: Records): string | undefined {
+  const leaders = r.roles.filter((x) => x.role === 'leader' && x.revokedAt === null);
+  return leaders[leaders.length - 1]?.person;
+}
+
+/** The class markbook as print form data. */
+export function markbookData(r: Records, book: Markbook): MarkbookData {
+  const names = new Map(book.students.map((s) => [s.student, s.name]));
+  return {
+    schoolYear: book.year,
+    className: book.class,
+    subjects: book.subjects.map((p) => ({
+      name: p.name,
+      mode: p.assessment,
+      regularCount: p.regularCount,
+      ...optional('teacher', signerOf(r, p.status.CN.signedOff ?? p.status.HK2.signedOff ?? p.status.HK1.signedOff, p.teachers[0])),
+      students: p.rows.map((row) => ({
+        name: names.get(row.student) ?? studentName(r, row.student),
+        terms: [
+          { regular: row.HK1.regular.map((c) => markOf(r, c)), mid: markOf(r, row.HK1.mid), end: markOf(r, row.HK1.end), result: textOf(row.HK1.result) },
+          { regular: row.HK2.regular.map((c) => markOf(r, c)), mid: markOf(r, row.HK2.mid), end: markOf(r, row.HK2.end), result: textOf(row.HK2.result) },
+        ],
+        year: textOf(row.year),
+      })),
+    })),
+    summary: {
+      subjects: book.subjects.map((p) => p.name),
+      students: book.students.map((s) => ({
+        name: s.name,
+        subjects: book.subjects.map((p) => textOf(p.rows.find((x) => x.student === s.student)?.year)),
+        learning: [textOf(s.HK1.learning), textOf(s.HK2.learning), textOf(s.year.learning)],
+        conduct: [s.HK1.conductCell === null ? textOf(s.HK1.conduct) : markOf(r, s.HK1.conductCell), s.HK2.conductCell === null ? textOf(s.HK2.conduct) : markOf(r, s.HK2.conductCell), textOf(s.year.conduct)],
+        absences: { excused: s.year.absences.excused, unexcused: s.year.absences.unexcused },
+        ...optional('award', textOf(s.year.award) || undefined),
+        ...optional('outcome', textOf(s.year.promotion) || undefined),
+      })),
+    },
+    ...optional('homeroom', signerOf(r, book.signoffs.confirmed.CN ?? book.signoffs.confirmed.HK2 ?? book.signoffs.confirmed.HK1, book.homeroom[0])),
+    ...optional('leader', signerOf(r, book.signoffs.approved.CN ?? book.signoffs.approved.HK2 ?? book.signoffs.approved.HK1, leaderOf(r))),
+  };
+}
+
+/** One year's page of a student's học bạ as print form data (the page of `year`, else the last). */
+export function transcriptData(r: Records, t: Transcript, year?: string): TranscriptData | null {
+  const page = (year === undefined ? undefined : t.pages.find((p) => p.year === year)) ?? t.pages[t.pages.length - 1];
+  if (page === undefined) return null;
+  const book = classMarkbook(r, page.year, page.class);
+  const corrected = new Map(page.corrections.map((c) => [c.key, c]));
+  const cellOf = (c: Cell | null): Cell | null => (c === null ? null : (corrected.get(c.key) ?? c));
+  const summary = book._tag === 'Right' ? book.right.students.find((s) => s.student === t.student) : undefined;
+  const conduct = (term: 'HK1' | 'HK2'): MarkValue => {
+    const c = summary?.[term].conductCell ?? null;
+    return c === null ? textOf(page.results[term].conduct) : markOf(r, cellOf(c));
+  };
+  return {
+    student: { name: t.bio.name, birthDate: t.bio.birthDate, gender: t.bio.sex === 'F' ? 'Nữ' : 'Nam', id: t.student, ...optional('birthPlace', t.bio.birthPlace), ...optional('ethnicity', t.bio.ethnicity) },
+    schoolYear: page.year,
+    className: page.class,
+    subjects: page.subjects.map((s) => ({ name: s.name, term1: textOf(s.HK1), term2: textOf(s.HK2), year: textOf(s.CN), ...optional('teacher', s.teachers[0] === undefined ? undefined : personName(r, s.teachers[0])) })),
+    learning: [textOf(page.results.HK1.learning), textOf(page.results.HK2.learning), textOf(page.results.learning)],
+    conduct: [conduct('HK1'), conduct('HK2'), textOf(page.results.conduct)],
+    absences: page.results.absences.total,
+    ...optional('outcome', textOf(page.results.promotion) || undefined),
+    ...optional('award', textOf(page.results.award) || undefined),
+    ...optional('homeroom', signerOf(r, book._tag === 'Right' ? (book.right.signoffs.confirmed.CN ?? null) : null, page.homeroom[0])),
+    ...optional('principal', signerOf(r, book._tag === 'Right' ? (book.right.signoffs.approved.CN ?? null) : null, leaderOf(r))),
+  };
+}
+
+/** The học bạ view of a student, or null for an unknown one. */
+export function transcriptOf(r: Records, student: string): Transcript | null {
+  const t = transcript(r, student);
+  return t._tag === 'Right' ? t.right : null;
+}
+
+const COLUMN_VI: Record<string, string> = { tx: 'ĐĐGtx', gk: 'ĐĐGgk', ck: 'ĐĐGck', conduct: 'Rèn luyện', absence: 'Vắng', level: 'Mức', test: 'Điểm KTĐK' };
+
+/** A cell's place in words, e.g. `ĐĐGtx 1, HK1` or `Rèn luyện, HK1`. */
+export function cellLabel(c: Cell): string {
+  const col = COLUMN_VI[c.column] ?? c.column;
+  const idx = c.index === undefined ? '' : ` ${c.index}`;
+  const when = c.term ?? c.period ?? (c.date === undefined ? '' : `${c.date}${c.session === undefined ? '' : ` ${c.session}`}`);
+  return `${col}${idx}${when === '' ? '' : `, ${when}`}`;
+}
+
+/** Every correction in the records, as minutes the printer lays out (one per correction event). */
+export function correctionMinutes(r: Records): CorrectionMinutesData[] {
+  const out: CorrectionMinutesData[] = [];
+  for (const c of Object.values(r.cells)) {
+    for (const [i, v] of c.history.entries()) {
+      const x = v.correction;
+      if (x === undefined) continue;
+      const subject = c.subject === undefined ? '' : `, môn ${r.subjects[c.subject] ?? c.subject}`;
+      const book = c.subject === undefined ? `Sổ chủ nhiệm lớp ${c.class}, năm học ${c.year}` : `Sổ theo dõi và đánh giá học sinh lớp ${c.class}${subject}, năm học ${c.year}`;
+      const person = (a: typeof x.requester, position: string) => ({ name: a.name ?? personName(r, a.person), key: a.key, position });
+      out.push({
+        number: x.minutes.number,
+        date: x.minutes.date,
+        reason: x.reason,
+        items: [{ book, student: studentName(r, c.student), field: cellLabel(c), old: c.history[i - 1]?.value ?? x.old, new: v.value }],
+        requester: person(x.requester, c.subject === undefined ? 'Giáo viên chủ nhiệm' : `Giáo viên bộ môn ${r.subjects[c.subject] ?? c.subject}`),
+        approver: person(x.approver, 'Hiệu trưởng'),
+        witness: person(x.witness, 'Cán bộ quản trị phần mềm'),
+        event: { index: v.position, id: v.eventId },
+      });
+    }
+  }
+  return out.sort((a, b) => (a.event?.index ?? 0) - (b.event?.index ?? 0));
+}
+
+/** The school block of a form from the records. */
+export function schoolInfo(r: Records, authority = 'SỞ GIÁO DỤC VÀ ĐÀO TẠO', place = 'Hà Nội'): PrintMeta['school'] {
+  return { authority: r.school?.province === undefined ? authority : `SỞ GD&ĐT ${r.school.province.toLocaleUpperCase('vi')}`, name: (r.school?.name ?? 'TRƯỜNG').toLocaleUpperCase('vi'), place };
+}
+
+/** `{ [k]: v }` when v is defined, `{}` otherwise (optional fields stay absent, not undefined). */
+export function optional<K extends string, V>(k: K, v: V | undefined): { [P in K]?: V } {
+  return (v === undefined ? {} : { [k]: v }) as { [P in K]?: V };
+}

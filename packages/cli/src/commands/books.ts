@@ -1,0 +1,246 @@
+/** `hoso show`, `hoso log` and `hoso print`: the books, their history, and paper. */
+import type { Command } from 'commander';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import { classMarkbook, type Cell, type Markbook, type Records, type SubjectPage } from '@hoso/books';
+import { decodeEnvelope } from '@hoso/core';
+import { approvalsStream, classStream, homeroomStream, markbookStream, studentStream } from '@hoso/ledger';
+import { correctionMinutesDocument, markbookDocument, printAll, transcriptDocument, verificationFromCheckpoint, type PrintJob, type PrintMeta } from '@hoso/print';
+import { correctionMinutes, foldStore, markbookData, personName, schoolInfo, studentName, textOf, transcriptData, transcriptOf } from '../books-view.js';
+import { checkpointDir, latestCheckpoint, readCheckpointFile } from '../checkpoints.js';
+import { refused, usage } from '../exit.js';
+import { jsonText, type Output } from '../io.js';
+import { withStore } from '../store.js';
+import { renderTable } from '../table.js';
+import { storeOptions } from './checkpoints.js';
+import { collect, intOption } from './options.js';
+
+type StoreOpts = { db?: string; store?: string; ledger?: string };
+
+/** The school year: `--year`, else the latest defined. */
+function yearOf(r: Records, year: string | undefined): string {
+  const years = Object.keys(r.years).sort();
+  const y = year ?? years[years.length - 1];
+  if (y === undefined) throw usage('unknown-year', 'the ledger defines no school year yet', '--year');
+  if (r.years[y] === undefined) throw usage('unknown-year', `school year ${y} is not defined (known: ${years.join(', ') || 'none'})`, '--year');
+  return y;
+}
+
+function markbookOrFail(r: Records, year: string, cls: string): Markbook {
+  if (r.classes[`${year}/${cls}`] === undefined) {
+    const known = Object.values(r.classes).filter((c) => c.year === year).map((c) => c.class);
+    throw usage('unknown-class', `class ${cls} is not open in ${year} (known: ${known.join(', ') || 'none'})`, '--class');
+  }
+  const b = classMarkbook(r, year, cls);
+  if (isLeft(b)) throw refused(b.left.code, b.left.message, '--class', b.left.rule);
+  return b.right;
+}
+
+/** A cell for the terminal: its value, `*` when it was corrected. */
+const cellText = (c: Cell | null): string => (c === null ? '' : c.value + (c.history.length > 1 ? '*' : ''));
+
+function subjectTable(r: Records, page: SubjectPage): string {
+  const n = page.regularCount;
+  const header = ['STT', 'Học sinh', ...(['HK1', 'HK2'] as const).flatMap((t) => [...Array.from({ length: n }, (_, i) => `${t} tx${i + 1}`), `${t} gk`, `${t} ck`, `${t} TB`]), 'Cả năm'];
+  const rows = page.rows.map((row, i) => [
+    String(i + 1),
+    studentName(r, row.student),
+    ...(['HK1', 'HK2'] as const).flatMap((t) => [...Array.from({ length: n }, (_, k) => cellText(row[t].regular[k] ?? null)), cellText(row[t].mid), cellText(row[t].end), textOf(row[t].result)]),
+    textOf(row.year),
+  ]);
+  const right = new Set(header.map((_, i) => i).filter((i) => i !== 1));
+  const status = (['HK1', 'HK2', 'CN'] as const).map((t) => `${t} ${page.status[t].signedOff === null ? 'not signed off' : `signed off by ${page.status[t].signedOff!.by.name ?? '?'}`}`).join('; ');
+  return `${page.name} (${page.subject}), ${page.assessment}, ${n} regular assessments per term — ${status}\n` + renderTable(header, rows, right) + '(* corrected: see hoso log)\n';
+}
+
+function classTable(book: Markbook): string {
+  const header = ['STT', 'Học sinh', 'KQHT HK1', 'HK2', 'CN', 'KQRL HK1', 'HK2', 'CN', 'Vắng P', 'K', 'Khen thưởng', 'Lên lớp'];
+  const rows = book.students.map((s, i) => [
+    String(i + 1),
+    s.name,
+    textOf(s.HK1.learning),
+    textOf(s.HK2.learning),
+    textOf(s.year.learning),
+    textOf(s.HK1.conduct),
+    textOf(s.HK2.conduct),
+    textOf(s.year.conduct),
+    String(s.year.absences.excused),
+    String(s.year.absences.unexcused),
+    textOf(s.year.award),
+    textOf(s.year.promotion),
+  ]);
+  const steps = (['HK1', 'HK2', 'CN'] as const).map((t) => `${t}: ${book.signoffs.confirmed[t] ? 'confirmed' : '—'}/${book.signoffs.approved[t] ? 'approved' : '—'}/${book.signoffs.sealed[t] ? 'sealed' : '—'}`).join('  ');
+  return `Lớp ${book.class}, năm học ${book.year} (${book.ruleSet.id}) — ${steps}\n` + renderTable(header, rows, new Set([0, 8, 9]));
+}
+
+/** One event in words for `hoso log`. */
+function describeEvent(r: Records, type: string, d: Record<string, unknown>): string {
+  const s = (k: string): string => (typeof d[k] === 'string' || typeof d[k] === 'number' ? String(d[k]) : '');
+  const who = d['student'] === undefined ? '' : ` ${studentName(r, s('student'))}`;
+  switch (type) {
+    case 'ScoreEntered':
+    case 'CommentLevelEntered':
+      return `${s('subject')} ${s('term')} ${s('column')}${s('index')}${who} = ${s('value')}`;
+    case 'AbsenceRecorded':
+      return `absent${who} ${s('date')} ${s('session')} (${s('value')})`;
+    case 'ConductAssessed':
+      return `conduct ${s('term')}${who} = ${s('value')}`;
+    case 'CorrectionMade': {
+      const m = d['minutes'] as { number?: string } | undefined;
+      return `correction of ${s('target')}: ${s('old')} → ${s('new')}, minutes ${m?.number ?? '?'}: ${s('reason')}`;
+    }
+    case 'StudentEnrolled':
+      return `${s('student')}${who} enrolled in ${s('class')} on ${s('date')}`;
+    case 'StudentRegistered':
+      return `registered ${s('student')} (${(d['bio'] as { name?: string } | undefined)?.name ?? ''})`;
+    case 'SubjectSignedOff':
+      return `${s('subject')} ${s('class')} signed off for ${s('term')}`;
+    case 'ClassConfirmed':
+    case 'ClassApproved':
+    case 'BookSealed':
+      return `${s('class')} ${s('term')}`;
+    case 'WindowOpened':
+    case 'WindowClosed':
+      return `window ${s('window')}${d['period'] === undefined ? '' : ` ${s('period')}`}${d['reason'] === undefined ? '' : `: ${s('reason')}`}`;
+    default:
+      return JSON.stringify(d).slice(0, 120);
+  }
+}
+
+/** Register `show`, `log`, `print`. */
+export function registerBookCommands(program: Command, io: Output): void {
+  storeOptions(program.command('show'))
+    .description('show a book as a terminal table, or with --json every cell with its value, history, and the computed averages and levels')
+    .option('--class <class>', 'the class, e.g. 10A1')
+    .option('--subject <subject>', "one subject's page of the class markbook, e.g. toan")
+    .option('--student <id>', "a student's học bạ (transcript)")
+    .option('--year <year>', 'school year (default: the latest)')
+    .option('--json', 'print the book as JSON')
+    .action(async (o: StoreOpts & { class?: string; subject?: string; student?: string; year?: string; json?: boolean }) => {
+      if (o.class === undefined && o.student === undefined) throw usage('missing-option', 'name a book: --class <class> [--subject <subject>] or --student <id>', '--class');
+      await withStore(o, async (s) => {
+        const r = await foldStore(s.store, s.ledger);
+        if (o.student !== undefined) {
+          const t = transcriptOf(r, o.student);
+          if (t === null) throw usage('unknown-student', `no student "${o.student}" in ${s.ledger}`, '--student');
+          if (o.json) return io.out(jsonText(t));
+          const d = transcriptData(r, t, o.year);
+          io.out(`Học bạ: ${t.bio.name} (${t.student}), born ${t.bio.birthDate}\n`);
+          if (d === null) return io.out('(no class page yet)\n');
+          const mv = (v: unknown): string => (typeof v === 'string' ? v : textOf((v as { value?: string }).value));
+          io.out(`Năm học ${d.schoolYear}, lớp ${d.className}\n` + renderTable(['Môn', 'HK1', 'HK2', 'Cả năm'], d.subjects.map((x) => [x.name, mv(x.term1), mv(x.term2), mv(x.year)]), new Set([1, 2, 3])));
+          io.out(`Học tập: ${d.learning.map(mv).join(' / ')}   Rèn luyện: ${d.conduct.map(mv).join(' / ')}   Vắng: ${d.absences ?? 0}   ${d.outcome ?? ''} ${d.award ?? ''}\n`);
+          return;
+        }
+        const year = yearOf(r, o.year);
+        const book = markbookOrFail(r, year, o.class!);
+        if (o.subject !== undefined) {
+          const page = book.subjects.find((p) => p.subject === o.subject);
+          if (page === undefined) throw usage('unknown-subject', `class ${o.class} has no subject "${o.subject}" (known: ${book.subjects.map((p) => p.subject).join(', ')})`, '--subject');
+          io.out(o.json ? jsonText(page) : subjectTable(r, page));
+          return;
+        }
+        io.out(o.json ? jsonText(book) : classTable(book));
+      });
+    });
+
+  storeOptions(program.command('log'))
+    .description('the readable history of one book or one student: every event, who signed it in which role, and when')
+    .option('--class <class>', "a class: its list, homeroom records and approvals (or one subject's markbook with --subject)")
+    .option('--subject <subject>', 'with --class: that subject markbook')
+    .option('--student <id>', 'everything about one student')
+    .option('--stream <name>', 'one logical stream, e.g. markbook/2024-2025/10A1/toan')
+    .option('--year <year>', 'school year (default: the latest)')
+    .option('--limit <n>', 'at most this many events (the latest)', intOption('--limit', 1, Number.MAX_SAFE_INTEGER))
+    .option('--json', 'print the events as JSON lines')
+    .action(async (o: StoreOpts & { class?: string; subject?: string; student?: string; stream?: string; year?: string; limit?: number; json?: boolean }) => {
+      if (o.class === undefined && o.student === undefined && o.stream === undefined) throw usage('missing-option', 'name what to show: --class, --student or --stream', '--class');
+      await withStore(o, async (s) => {
+        const r = await foldStore(s.store, s.ledger);
+        let match: (stream: string, data: Record<string, unknown>) => boolean;
+        if (o.stream !== undefined) match = (st) => st === o.stream;
+        else if (o.student !== undefined) {
+          if (r.students[o.student] === undefined) throw usage('unknown-student', `no student "${o.student}" in ${s.ledger}`, '--student');
+          const own = studentStream(o.student);
+          match = (st, d) => st === own || d['student'] === o.student;
+        } else {
+          const year = yearOf(r, o.year);
+          const streams = o.subject !== undefined ? new Set([markbookStream(year, o.class!, o.subject)]) : new Set([classStream(year, o.class!), homeroomStream(year, o.class!), approvalsStream(year, o.class!)]);
+          match = (st) => streams.has(st);
+        }
+        const lines: Array<Record<string, unknown>> = [];
+        for await (const e of s.store.read(s.ledger)) {
+          const env = decodeEnvelope(e.bytes);
+          if (isLeft(env)) continue;
+          const d = env.right.data as Record<string, unknown>;
+          if (!match(env.right.stream, d)) continue;
+          const signers = env.right.sigs.map((x) => ({ person: r.keys[x.key] ?? null, name: personName(r, r.keys[x.key] ?? x.key.slice(0, 8)), role: x.role }));
+          lines.push({ position: e.position, id: env.right.id, at: env.right.at, stream: env.right.stream, type: env.right.type, signers, summary: describeEvent(r, env.right.type, d), data: d });
+        }
+        const shown = o.limit === undefined ? lines : lines.slice(-o.limit);
+        if (o.json) return io.out(shown.map((l) => JSON.stringify(l)).join('\n') + (shown.length > 0 ? '\n' : ''));
+        for (const l of shown) {
+          const signers = (l['signers'] as Array<{ name: string; role: string }>).map((x) => `${x.name} (${x.role})`).join(', ');
+          io.out(`#${l['position']}  ${String(l['at'])}  ${String(l['type']).padEnd(20)} ${String(l['summary'])}\n      signed by ${signers}\n`);
+        }
+        if (shown.length === 0) io.out('(no events)\n');
+      });
+    });
+
+  storeOptions(program.command('print'))
+    .description('print books as the Ministry\'s paper forms (PDF and HTML) against a signed checkpoint: class markbooks, học bạ, correction minutes')
+    .requiredOption('--out <dir>', 'folder to write into')
+    .option('--class <class>', 'a class markbook (repeatable; default: every class of the year)', collect, [])
+    .option('--student <id>', "a student's học bạ (repeatable)", collect, [])
+    .option('--minutes', 'also print every correction minutes (biên bản sửa chữa dữ liệu)')
+    .option('--year <year>', 'school year (default: the latest)')
+    .option('--format <f>', 'pdf, html or both', 'both')
+    .option('--checkpoint <file>', 'the checkpoint to print against (default: the latest kept)')
+    .option('--checkpoints <dir>', 'checkpoint folder (default <db>.checkpoints)')
+    .option('--authority <text>', 'supervising authority on the form header', 'SỞ GIÁO DỤC VÀ ĐÀO TẠO')
+    .option('--place <text>', 'place for the date line', 'Hà Nội')
+    .option('--json', 'print the files written as JSON')
+    .action(async (o: StoreOpts & { out: string; class: string[]; student: string[]; minutes?: boolean; year?: string; format: string; checkpoint?: string; checkpoints?: string; authority: string; place: string; json?: boolean }) => {
+      const formats = o.format === 'both' ? (['pdf', 'html'] as const) : o.format === 'pdf' || o.format === 'html' ? ([o.format] as const) : null;
+      if (formats === null) throw usage('invalid-option', '--format is pdf, html or both', '--format');
+      const cp = o.checkpoint !== undefined ? readCheckpointFile(o.checkpoint, '--checkpoint') : latestCheckpoint(checkpointDir(o));
+      if (cp === null) throw usage('no-checkpoint', 'printed pages carry a signed checkpoint: sign one with hoso checkpoint first', '--checkpoint', 'QC Điều 3.3');
+      await withStore(o, async (s) => {
+        if (cp.checkpoint.origin !== `hoso/${s.ledger}`) throw usage('wrong-ledger', `the checkpoint is of ${cp.checkpoint.origin}, not hoso/${s.ledger}`, '--checkpoint');
+        const r = await foldStore(s.store, s.ledger, cp.checkpoint.size);
+        const year = yearOf(r, o.year);
+        const meta = (book: string): PrintMeta => {
+          const v = verificationFromCheckpoint(cp.note, { book });
+          if (isLeft(v)) throw usage(v.left.code, v.left.message, '--checkpoint', v.left.rule);
+          return { school: schoolInfo(r, o.authority, o.place), verification: v.right, printedOn: new Date().toISOString().slice(0, 10) };
+        };
+        const classes = o.class.length > 0 || o.student.length > 0 ? o.class : Object.values(r.classes).filter((c) => c.year === year).map((c) => c.class);
+        const jobs: PrintJob[] = [];
+        for (const c of classes) {
+          const book = markbookOrFail(r, year, c);
+          const doc = markbookDocument(markbookData(r, book), meta(`markbook/${year}/${c}`));
+          if (isLeft(doc)) throw refused(doc.left.code, doc.left.message, `--class ${c}`, doc.left.rule);
+          jobs.push({ name: `so-theo-doi-danh-gia-${c.toLowerCase()}`, document: doc.right });
+        }
+        for (const id of o.student) {
+          const t = transcriptOf(r, id);
+          if (t === null) throw usage('unknown-student', `no student "${id}" in ${s.ledger}`, '--student');
+          const d = transcriptData(r, t, year);
+          if (d === null) throw refused('no-class-page', `student ${id} has no class page in ${year}`, '--student');
+          const doc = transcriptDocument(d, meta(`student/${id}`));
+          if (isLeft(doc)) throw refused(doc.left.code, doc.left.message, `--student ${id}`, doc.left.rule);
+          jobs.push({ name: `hoc-ba-${id}`, document: doc.right });
+        }
+        if (o.minutes) {
+          for (const m of correctionMinutes(r)) {
+            const doc = correctionMinutesDocument(m, meta(`minutes/${m.number}`));
+            if (isLeft(doc)) throw refused(doc.left.code, doc.left.message, '--minutes', doc.left.rule);
+            jobs.push({ name: `bien-ban-${m.number.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase()}`, document: doc.right });
+          }
+        }
+        if (jobs.length === 0) throw usage('nothing-to-print', 'nothing to print: no class in that year and no --student', '--class');
+        const out = await printAll(o.out, jobs, { formats: [...formats] });
+        if (isLeft(out)) throw out.left.code === 'print-write-failed' ? usage(out.left.code, out.left.message, '--out', out.left.rule) : refused(out.left.code, out.left.message, out.left.path?.join('.'), out.left.rule);
+        io.out(o.json ? jsonText({ checkpoint: cp.checkpoint.size, files: out.right }) : out.right.map((f) => `wrote ${f}\n`).join(''));
+      });
+    });
+}

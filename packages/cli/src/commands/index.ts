@@ -1,0 +1,17 @@
+/** Every `hoso` command, registered on the program. */
+import type { Command } from 'commander';
+import type { Output } from '../io.js';
+import { registerDemo } from './demo.js';
+import { registerKeys } from './keys.js';
+import { registerCheckpointCommands } from './checkpoints.js';
+import { registerVerifyCommands } from './verify.js';
+import { registerBookCommands } from './books.js';
+
+/** Add every command to `program`. */
+export function registerCommands(program: Command, io: Output): void {
+  registerDemo(program, io);
+  registerKeys(program, io);
+  registerCheckpointCommands(program, io);
+  registerVerifyCommands(program, io);
+  registerBookCommands(program, io);
+}

@@ -1,0 +1,34 @@
+/**
+ * Trust anchors from the command line (`--trust K`, repeatable): each K is a file or the text
+ * itself, and is sorted by its form — a base64url 32-byte key is the school's root key, a type 0x01
+ * vkey a seal key (it signs checkpoints), a type 0x04 vkey a witness (it cosigns them). A key
+ * file holding a signer key is refused: an inspector never needs a secret.
+ */
+import { fromBase64Url, parseVerifierKey, SIG_TYPE_COSIGNATURE } from '@hoso/core';
+import type { TrustAnchors } from '@hoso/verify';
+import { usage } from './exit.js';
+import { isFile, readText } from './io.js';
+
+/** Sort `--trust`, `--root`, `--seal` and `--witness` values into trust anchors. */
+export function trustAnchors(o: { readonly trust?: readonly string[]; readonly root?: readonly string[]; readonly seal?: readonly string[]; readonly witness?: readonly string[] }): TrustAnchors {
+  const rootKeys: string[] = [];
+  const sealKeys: string[] = [];
+  const witnessKeys: string[] = [];
+  const text = (v: string, arg: string): string => (isFile(v) ? readText(v, arg).trim() : v.trim());
+  for (const v of o.trust ?? []) {
+    const t = text(v, '--trust');
+    if (t.startsWith('PRIVATE+KEY+')) throw usage('secret-key', `${v} is a signer (secret) key; pass its .vkey or public key instead`, '--trust');
+    const raw = fromBase64Url(t);
+    if (raw !== undefined && raw.length === 32 && /^[A-Za-z0-9_-]{43}$/.test(t)) {
+      rootKeys.push(t);
+      continue;
+    }
+    const vk = parseVerifierKey(t);
+    if (vk._tag === 'Left') throw usage('invalid-trust', `${v} is neither a root key (base64url, 32 bytes) nor a verifier key: ${vk.left.message}`, '--trust', 'DESIGN §5');
+    (vk.right.type === SIG_TYPE_COSIGNATURE ? witnessKeys : sealKeys).push(t);
+  }
+  for (const v of o.root ?? []) rootKeys.push(text(v, '--root'));
+  for (const v of o.seal ?? []) sealKeys.push(text(v, '--seal'));
+  for (const v of o.witness ?? []) witnessKeys.push(text(v, '--witness'));
+  return { rootKeys, sealKeys, witnessKeys };
+}

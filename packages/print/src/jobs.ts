@@ -1,0 +1,129 @@
+import { left, right, type Either } from 'fp-ts/lib/Either.js';
+import { classMarkbook, primarySummary, register, transcript, type Actor, type Records } from '@hoso/books';
+import { printError, type PrintError } from './errors.js';
+import { correctionMinutesDocument, type CorrectionMinutesData } from './forms/correction-minutes.js';
+import type { PrintMeta } from './forms/common.js';
+import { classSummaryDocument } from './forms/class-summary.js';
+import { markbookDocument } from './forms/markbook.js';
+import { registerDocument } from './forms/register.js';
+import { transcriptDocument } from './forms/transcript.js';
+import { classSummaryDataFromBook, markbookDataFromBook, markbookHead, registerDataFromBook, signerOf, transcriptDataFromBook } from './from-books.js';
+import { slugify, type PrintJob } from './print-all.js';
+
+/** What {@link printJobsFromRecords} made, and what it left out with the reason. */
+export interface PrintJobs {
+  readonly jobs: PrintJob[];
+  readonly skipped: ReadonlyArray<{ readonly book: string; readonly reason: string }>;
+}
+
+const who = (a: Actor): { name: string; key: string } => ({ name: a.name ?? a.person ?? a.key, key: a.key });
+
+/**
+ * Every printable book of a school's records as print jobs for {@link printAll}: each class's
+ * markbook (secondary) or class summary (primary), each student's học bạ page per year, the
+ * register, and one correction minutes document per minutes number. Each document's verification
+ * is `meta.verification` with the book's id (and, for markbooks, its head event). `year` limits
+ * classes, học bạ pages and minutes to one school year (the register is always whole). Classes no rule set grades are listed in `skipped`.
+ */
+export function printJobsFromRecords(r: Records, meta: PrintMeta, options: { year?: string } = {}): Either<PrintError, PrintJobs> {
+  if (typeof r !== 'object' || r === null || typeof r.classes !== 'object')
+    return left(printError('print-invalid-input', 'expected the records of @hoso/books', ['records'], 'hoso print (docs/printing.md)'));
+  const jobs: PrintJob[] = [];
+  const skipped: Array<{ book: string; reason: string }> = [];
+  const names = new Set<string>();
+  const add = (base: string, doc: Either<PrintError, PrintJob['document']>, book: string): void => {
+    if (doc._tag === 'Left') {
+      skipped.push({ book, reason: `${doc.left.code}: ${doc.left.message}` });
+      return;
+    }
+    // Distinct ids can slug to one file name ("10A1" and "10a1"): number the later ones.
+    let name = base;
+    for (let n = 2; names.has(name); n++) name = `${base}-${n}`;
+    names.add(name);
+    jobs.push({ name, document: doc.right });
+  };
+  const v = meta.verification;
+  const metaFor = (book: string, index?: number): PrintMeta => ({
+    ...meta,
+    verification: { ...v, book, ...(index !== undefined && index < v.size ? { index } : {}) },
+  });
+
+  const classes = Object.values(r.classes)
+    .filter((c) => options.year === undefined || c.year === options.year)
+    .sort((a, b) => (a.year === b.year ? (a.class < b.class ? -1 : 1) : a.year < b.year ? -1 : 1));
+  for (const c of classes) {
+    const id = `markbook/${c.year}/${c.class}`;
+    const mb = classMarkbook(r, c.year, c.class);
+    if (mb._tag === 'Right') {
+      add(`so-theo-doi-${slugify(c.year)}-${slugify(c.class)}`, markbookDocument(markbookDataFromBook(mb.right), metaFor(id, markbookHead(mb.right))), id);
+      continue;
+    }
+    const ps = primarySummary(r, c.year, c.class);
+    if (ps._tag === 'Right') {
+      add(`bang-tong-hop-${slugify(c.year)}-${slugify(c.class)}`, classSummaryDocument(classSummaryDataFromBook(ps.right), metaFor(`summary/${c.year}/${c.class}`)), id);
+      continue;
+    }
+    skipped.push({ book: id, reason: `${mb.left.message}; ${ps.left.message}` });
+  }
+
+  for (const student of Object.keys(r.students).sort()) {
+    const t = transcript(r, student);
+    if (t._tag === 'Left') {
+      skipped.push({ book: `hocba/${student}`, reason: t.left.message });
+      continue;
+    }
+    for (const s of t.right.skipped) skipped.push({ book: `hocba/${student}/${s.year}`, reason: s.reason });
+    for (const page of t.right.pages) {
+      if (options.year !== undefined && page.year !== options.year) continue;
+      const approved = r.signoffs[`${page.year}/${page.class}`]?.approved.CN;
+      const principal = signerOf(approved);
+      add(
+        `hoc-ba-${slugify(student)}-${slugify(page.year)}`,
+        transcriptDocument(transcriptDataFromBook(t.right, page, principal ? { principal } : {}), metaFor(`hocba/${student}/${page.year}`)),
+        `hocba/${student}/${page.year}`,
+      );
+    }
+  }
+
+  const entries = register(r);
+  if (entries.length > 0) add('so-dang-bo', registerDocument(registerDataFromBook(entries, r.school ? `Trường ${r.school.name}` : 'Sổ đăng bộ'), metaFor('register')), 'register');
+
+  // One minutes document per minutes number, listing every value it changed.
+  const minutes = new Map<string, { data: CorrectionMinutesData; items: CorrectionMinutesData['items'][number][] }>();
+  for (const cell of Object.values(r.cells).sort((a, b) => (a.key < b.key ? -1 : 1))) {
+    if (options.year !== undefined && cell.year !== options.year) continue;
+    cell.history.forEach((ver, i) => {
+      const k = ver.correction;
+      if (k === undefined) return;
+      const student = r.students[cell.student]?.bio.name ?? cell.student;
+      const subject = cell.subject !== undefined ? (r.subjects[cell.subject] ?? cell.subject) : undefined;
+      const item = {
+        book: `${subject !== undefined ? `Sổ theo dõi và đánh giá, lớp ${cell.class}, môn ${subject}` : `Hồ sơ lớp ${cell.class}`}`,
+        student,
+        field: [cell.column, cell.index, cell.term ?? cell.period ?? cell.date, cell.session].filter((x) => x !== undefined).join(' '),
+        old: i > 0 ? cell.history[i - 1]!.value : k.old,
+        new: ver.value,
+      };
+      const got = minutes.get(k.minutes.number);
+      if (got) got.items.push(item);
+      else
+        minutes.set(k.minutes.number, {
+          items: [item],
+          data: {
+            number: k.minutes.number,
+            date: k.minutes.date,
+            reason: k.reason,
+            items: [],
+            requester: who(k.requester),
+            approver: who(k.approver),
+            witness: who(k.witness),
+            event: { index: ver.position, id: ver.eventId },
+          },
+        });
+    });
+  }
+  for (const { data, items } of minutes.values())
+    add(`bien-ban-${slugify(data.number)}`, correctionMinutesDocument({ ...data, items }, metaFor(`minutes/${data.number}`, data.event?.index)), `minutes/${data.number}`);
+
+  return right({ jobs, skipped });
+}

@@ -1,0 +1,126 @@
+import { describe, it, expect } from 'vitest';
+import { isRight } from 'fp-ts/lib/Either.js';
+import type { AttendanceLine, Cell, ChildPage, PrimarySummary } from '@hoso/books';
+import {
+  attendanceDataFromBook,
+  attendanceDocument,
+  childBookDataFromBook,
+  childBookDocument,
+  classSummaryDataFromBook,
+  classSummaryDocument,
+  growthStatusName,
+} from '../src/index.js';
+import { META } from './fixtures.js';
+
+const actor = (name: string) => ({ key: 'k'.repeat(43), role: 'x', person: name, name });
+
+/** A books cell with a plain history, or a corrected one (old → new with minutes). */
+function cell(key: string, value: string, extra: Partial<Cell> = {}, corrected?: { old: string; minutes: string }): Cell {
+  const v0 = { value: corrected ? corrected.old : value, eventId: 'e0', position: 1, at: '2024-10-01T00:00:00Z', by: actor('GV') };
+  const history = corrected
+    ? [
+        v0,
+        {
+          value,
+          eventId: 'e1',
+          position: 2,
+          at: '2024-10-02T00:00:00Z',
+          by: actor('GV'),
+          correction: {
+            target: 'e0',
+            old: corrected.old,
+            oldMatches: true,
+            reason: 'nhầm',
+            minutes: { number: corrected.minutes, date: '2024-10-02', text: 'BB' },
+            requester: actor('GV'),
+            approver: actor('HT'),
+            witness: actor('QT'),
+          },
+        },
+      ]
+    : [v0];
+  return { key, type: 'AbsenceRecorded', stream: 's', year: '2024-2025', class: '1A', student: 'hs', column: 'x', value, history, ...extra } as Cell;
+}
+
+describe('primary class summary from @hoso/books', () => {
+  const summary: PrimarySummary = {
+    year: '2024-2025',
+    class: '1A',
+    grade: 1,
+    ruleSet: { id: 'tt27', overridden: [] },
+    homeroom: ['Dương Thị Mai'],
+    subjects: [
+      { subject: 'toan', name: 'Toán', tested: true },
+      { subject: 'dao-duc', name: 'Đạo đức', tested: false },
+    ],
+    pupils: [
+      {
+        student: 'hs',
+        name: 'Lê Minh Khôi',
+        subjects: [
+          { subject: 'toan', levels: { GK1: null, CK1: null, GK2: null, CN: cell('a', 'T') }, tests: { GK1: null, CK1: null, GK2: null, CN: cell('b', '9', {}, { old: '7', minutes: '09/BB' }) } },
+          { subject: 'dao-duc', levels: { GK1: null, CK1: null, GK2: null, CN: cell('c', 'H') }, tests: null },
+        ],
+        qualities: { 'yeu-nuoc': { GK1: null, CK1: null, GK2: null, CN: cell('d', 'Tốt') }, 'tu-chu-tu-hoc': { GK1: null, CK1: null, GK2: null, CN: cell('e', 'Cần cố gắng') } },
+        result: 'Hoàn thành tốt',
+      },
+    ],
+    position: 10,
+  };
+  it('prints levels, the corrected test score, abbreviations and the result', () => {
+    const d = classSummaryDataFromBook(summary);
+    expect(d.competencies).toEqual(['Tự chủ, tự học']);
+    expect(d.qualities).toEqual(['Yêu nước']);
+    expect(d.students[0]).toMatchObject({
+      name: 'Lê Minh Khôi',
+      subjects: [{ level: 'T', score: { value: '9', corrections: [{ minutes: '09/BB', old: '7', new: '9' }] } }, { level: 'H' }],
+      competencies: ['C'],
+      qualities: ['T'],
+      result: 'HTT',
+    });
+    expect(isRight(classSummaryDocument(d, META))).toBe(true);
+  });
+});
+
+describe('preschool book and attendance from @hoso/books', () => {
+  it('counts attendance by month and names the WHO classes', () => {
+    const page: ChildPage = {
+      student: 'c',
+      name: 'Lê Ngọc Bảo Châu',
+      attendance: {
+        present: 2,
+        excused: 1,
+        unexcused: 1,
+        days: [cell('1', 'C', { date: '2024-09-09' }), cell('2', 'P', { date: '2024-09-10' }), cell('3', 'C', { date: '2024-10-01' }), cell('4', 'K', { date: '2024-10-02' })],
+      },
+      growth: [{ date: '2024-09-10', ageDays: 1196, weight: cell('w', '13.2'), height: cell('h', '94.5'), status: { 'weight-for-age': { z: -0.3, status: 'normal' }, 'height-for-age': { z: -2.4, status: 'stunted' } } }],
+    };
+    const d = childBookDataFromBook(page, { className: 'Mầm', schoolYear: '2024-2025', birthDate: '2021-06-02', gender: 'Nữ' });
+    expect(d.attendance).toEqual([
+      { month: '2024-09', present: 1, excused: 1, unexcused: 0 },
+      { month: '2024-10', present: 1, excused: 0, unexcused: 1 },
+    ]);
+    expect(d.growth).toEqual([{ date: '2024-09-10', ageMonths: 39, weight: '13.2', height: '94.5', weightClass: 'Bình thường', heightClass: 'Thấp còi' }]);
+    expect(growthStatusName('obese')).toBe('Béo phì');
+    expect(isRight(childBookDocument(d, META))).toBe(true);
+  });
+
+  it('marks each day of the month once, the unexcused session winning', () => {
+    const line: AttendanceLine = {
+      student: 'hs',
+      name: 'Nguyễn Văn An',
+      absences: [
+        cell('1', 'P', { date: '2024-10-03', session: 'morning' }),
+        cell('2', 'K', { date: '2024-10-03', session: 'afternoon' }),
+        cell('3', 'P', { date: '2024-10-17' }, { old: 'K', minutes: '02/BB' }),
+        cell('4', 'P', { date: '2024-11-01' }),
+      ],
+      HK1: { excused: 3, unexcused: 1, total: 4 },
+      HK2: { excused: 0, unexcused: 0, total: 0 },
+      year: { excused: 3, unexcused: 1, total: 4 },
+    };
+    const d = attendanceDataFromBook([line], { className: '10A1', schoolYear: '2024-2025', month: '2024-10' });
+    expect(d.students[0]!.days).toEqual({ 3: 'K', 17: { value: 'P', corrections: [expect.objectContaining({ minutes: '02/BB', old: 'K', new: 'P' })] } });
+    expect(isRight(attendanceDocument(d, META))).toBe(true);
+  });
+});
