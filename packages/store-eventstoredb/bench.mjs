@@ -3,13 +3,15 @@
 // Build first: `npx tsc -b packages/store-eventstoredb`, then `node packages/store-eventstoredb/bench.mjs`.
 // Prints one JSON object (figures in events/s or ms) after a human-readable table.
 // The stand-in runs in a worker thread, so the figures are the client side's (as with a remote server).
+// With HOSO_ESDB_URL set, the same measurements run against that real server instead (on a fresh
+// ledger id; call and event counts are then not available).
 import { performance } from 'node:perf_hooks';
 import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import { encodeEnvelope, leafHash, localSigner, newEventId, signEnvelope, toBase64Url, toHex } from '@hoso/core';
 import { openEventStoreDbStore } from './dist/index.js';
 import { EventStoreDbStandIn } from './dist/testing/index.js';
 
-const LEDGER = 'bench-school';
+const LEDGER = process.env.HOSO_ESDB_URL ? `bench-school-${Date.now()}` : 'bench-school';
 const seed = new Uint8Array(32).map((_, i) => (i * 13 + 5) & 0xff);
 const signer = localSigner(seed);
 const key = toBase64Url(signer.publicKey);
@@ -88,9 +90,15 @@ async function startStandInWorker() {
   return handle;
 }
 
+/** A real server given by HOSO_ESDB_URL, with the stand-in handle's shape (no counters). */
+function realServer(url) {
+  const none = { reads: null, eventsSent: null };
+  return { connectionString: url, stats: none, async resetStats() {}, async refreshStats() {}, async stop() {} };
+}
+
 async function main() {
-  const results = {};
-  const standIn = await startStandInWorker();
+  const results = { server: process.env.HOSO_ESDB_URL ? 'HOSO_ESDB_URL' : 'stand-in' };
+  const standIn = process.env.HOSO_ESDB_URL ? realServer(process.env.HOSO_ESDB_URL) : await startStandInWorker();
   const store = openEventStoreDbStore({ connectionString: standIn.connectionString });
   const heads = new Map();
   try {
@@ -184,7 +192,7 @@ async function main() {
     await standIn.stop();
   }
 
-  console.log('hoso store-eventstoredb through @eventstore/db-client against the gRPC stand-in (127.0.0.1)');
+  console.log(`hoso store-eventstoredb through @eventstore/db-client against ${results.server === 'stand-in' ? 'the gRPC stand-in (127.0.0.1)' : process.env.HOSO_ESDB_URL}`);
   console.log(`  append, 1 event per call      ${results.appendBatch1} events/s`);
   console.log(`  append, 100 events per call   ${results.appendBatch100} events/s`);
   console.log(`  read, whole ledger            ${results.readAll} events/s (${results.ledgerSize} events)`);

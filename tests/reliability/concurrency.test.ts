@@ -94,7 +94,7 @@ describe('concurrency: processes and async writers on one SQLite ledger', () => 
       await a.close();
       await b.close();
     }
-  });
+  }, 180_000);
 
   it('ledger execute from 3 processes and 2 in-process ledgers: every command lands once; the ledger verifies clean', async () => {
     const path = join(dir, 'ledger.db');
@@ -114,13 +114,21 @@ describe('concurrency: processes and async writers on one SQLite ledger', () => 
       const children = [['1', '15'], ['16', '30'], ['31', '45']].map(([from, to]) => startNode(WRITER, ['ledger', path, ledger, `p${from}`, '16', from!, to!]));
       // In process: each ledger enters students 46–50's regular scores, and both race on the
       // same command ids (the idempotency key): each of those must land exactly once.
-      const commands = [];
+      const commands: Array<{ type: string; id: string; data: Record<string, unknown> }> = [];
       for (let s = 46; s <= 50; s++) {
         for (let index = 1; index <= 4; index++) {
           commands.push({ type: 'EnterScore', id: newEventId(), data: { year: '2024-2025', class: '10A1', subject: 'toan', student: `hs-0${s}`, term: 'HK1', column: 'tx', index, value: String(index + 4) } });
         }
       }
-      const results = await Promise.all(commands.flatMap((cmd) => [l1.execute(cmd, [teacher]), l2.execute(cmd, [teacher])]));
+      // Each ledger runs the commands in order; the two run at the same time, so they race on
+      // every command id (more concurrency per ledger would only exhaust its retry budget).
+      const runAll = async (lg: typeof l1) => {
+        const out = [];
+        for (const cmd of commands) out.push(await lg.execute(cmd, [teacher]));
+        return out;
+      };
+      const [r1, r2] = await Promise.all([runAll(l1), runAll(l2)]);
+      const results = r1.flatMap((r, i) => [r, r2[i]!]);
       const acks: Ack[] = [];
       for (const [i, r] of results.entries()) {
         if (isLeft(r)) throw new Error(`command ${i >> 1} refused: ${r.left.code}: ${r.left.message}`);
@@ -156,7 +164,7 @@ describe('concurrency: processes and async writers on one SQLite ledger', () => 
       await s1.close();
       await s2.close();
     }
-  });
+  }, 180_000);
 });
 
 describe('concurrency: a command raced by two ledgers', () => {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { merkleRoot, toHex } from '@hoso/core';
 import { openSqliteStore } from '@hoso/store-sqlite';
 import { openLedger } from '@hoso/ledger';
-import { buildSchool, person } from '@hoso/ledger/testing';
+import { buildSchool } from '@hoso/ledger/testing';
 import { checkLedgerFile, exportAndVerify, parseAcks, prng, verifyFile, type Ack } from '../support/ledger-file.js';
 import { requireDist, sleep, startNode, supportScript } from '../support/processes.js';
 
@@ -72,7 +72,7 @@ describe('crash: SIGKILL at random moments', () => {
       }
     }
     expect(acks.length).toBeGreaterThan(20);
-  });
+  }, 300_000);
 
   it("ledger execute: 8 kills while entering scores; the ledger reopens, continues and verifies clean", async () => {
     const rand = prng(SEED + 1);
@@ -102,12 +102,12 @@ describe('crash: SIGKILL at random moments', () => {
     await checkLedgerFile(path, ledger, acks);
     const store = openSqliteStore({ path, ledger });
     try {
-      const report = await exportAndVerify(store, ledger, join(dir, 'ledger.hoso'), [school.people.principal.key, person('hieu-truong').key]);
+      const report = await exportAndVerify(store, ledger, join(dir, 'ledger.hoso'), [school.people.principal.key]);
       expect(report.findings.filter((f) => f.severity === 'error'), 'findings').toEqual([]);
       expect(report.ok).toBe(true);
       expect(report.size).toBe(await store.size(ledger));
     } finally {
       await store.close();
     }
-  });
+  }, 300_000);
 });

@@ -11,14 +11,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { isLeft, isRight } from 'fp-ts/lib/Either.js';
+import { isLeft, isRight, type Either } from 'fp-ts/lib/Either.js';
 import {
   canonicalize,
   canonicalizeE,
   decodeEnvelope,
   encodeEnvelope,
   isHosoFailure,
-  localSigner,
   openCheckpoint,
   openNote,
   parseAddCheckpoint,
@@ -96,12 +95,10 @@ describe('hostile input: core', () => {
       expect(isLeft(r), t.slice(0, 40)).toBe(true);
     }
     // Deep nesting inside an otherwise valid envelope's data (kept under 64 KiB).
-    const env = JSON.parse(original) as Record<string, unknown>;
     const nested = '{"a":'.repeat(DEEP / 2) + '1' + '}'.repeat(DEEP / 2);
     const deep = original.replace(/"data":\{[^}]*\}/, `"data":${nested}`);
     expect(deep).not.toBe(original);
     expect(decodeEnvelope(utf8(deep))).toMatchObject({ _tag: 'Left' });
-    expect(env['v']).toBe(1);
     expect(decodeEnvelope('not bytes' as unknown as Uint8Array)).toMatchObject({ _tag: 'Left', left: { code: 'invalid-field' } });
   });
 
@@ -146,7 +143,7 @@ describe('hostile input: core', () => {
     const inputs = fc.oneof(hostileText(), mutatedText(note), mutatedText(seal.vkey), surrogateString());
     fc.assert(
       fc.property(inputs, (text) => {
-        for (const r of [peekCheckpoint(text), parseCheckpointBody(text), parseVerifierKey(text), parseSignerKey(text), parseTlogProof(text), parseAddCheckpoint(text)]) {
+        for (const r of [peekCheckpoint(text), parseCheckpointBody(text), parseVerifierKey(text), parseSignerKey(text), parseTlogProof(text), parseAddCheckpoint(text)] as Array<Either<unknown, unknown>>) {
           if (isLeft(r)) expectTyped(r.left);
         }
         const opened = openCheckpoint(text, [verifier], { origin: originOf('thpt-hostile') });
@@ -216,7 +213,7 @@ describe('hostile input: store append (memory and sqlite)', () => {
       if (isLeft(r)) expectTyped(r.left, STORE_CODES);
     }
     for (const options of [null, undefined, {}, { expected: '3' }, 3]) {
-      const r = await store.append(LEDGER, next, options as { expected: number });
+      const r = await store.append(LEDGER, next, options as unknown as { expected: number });
       expect(isLeft(r)).toBe(true);
       if (isLeft(r)) expectTyped(r.left, STORE_CODES);
     }
@@ -404,7 +401,7 @@ describe('hostile input: ledger execute', () => {
       params,
     );
     for (const events of [null, [], 'x', [null], [42]]) {
-      const r = await s.ledger.submit(events as Uint8Array[]);
+      const r = await s.ledger.submit(events as unknown as Uint8Array[]);
       expect(isLeft(r)).toBe(true);
     }
     expect(await s.store.size('thpt-hostile')).toBe(before);
@@ -470,7 +467,7 @@ describe('hostile input: bundles and proofs (@hoso/verify)', () => {
       ),
       { ...params, numRuns: Math.max(20, Math.floor(RUNS / 3)) },
     );
-  });
+  }, 180_000);
 
   it('inclusion and consistency proofs: mutated or hostile proof text is refused with a typed error, never accepted for other content', async () => {
     const s = await buildSchool({ ledger: 'thpt-hostile', students: 1 });
@@ -515,6 +512,5 @@ describe('hostile input: bundles and proofs (@hoso/verify)', () => {
       expect(r._tag).toBe('Left');
       if (isLeft(r)) expectTyped(r.left);
     }
-    expect(localSigner(seal.seed).publicKey.length).toBe(32);
   });
 });

@@ -12,7 +12,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { copyFileSync, existsSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isLeft, isRight } from 'fp-ts/lib/Either.js';
+import { isRight } from 'fp-ts/lib/Either.js';
 import { HosoFailure, isHosoFailure } from '@hoso/core';
 import { makeTestEvents } from '@hoso/store/testing';
 import { openSqliteStore } from '@hoso/store-sqlite';
@@ -177,7 +177,7 @@ describe.skipIf(NO_MOUNT !== null)('storage: disk full (a small tmpfs)', () => {
     }
     check = await checkLedgerFile(path, ledger, acks);
     expect(check.size).toBe(seeded.length + acks.length + 1);
-  });
+  }, 180_000);
 
   it('ledger execute until the disk is full: store-error caused by storage-failure; the ledger reopens and verifies clean', async () => {
     const path = join(fs.dir, 'ledger.db');
@@ -209,5 +209,5 @@ describe.skipIf(NO_MOUNT !== null)('storage: disk full (a small tmpfs)', () => {
     } finally {
       await store.close();
     }
-  });
+  }, 180_000);
 });

@@ -5,7 +5,7 @@
  * The same 32-byte Ed25519 seed signs ledger events (public key base64url in `by.key`) and, for
  * the seal and witness keys, checkpoints and cosignatures.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   ed25519,
   formatSignerKey,
@@ -20,7 +20,6 @@ import {
   type NoteVerifier,
   type Signer,
 } from '@hoso/core';
-import { keyFingerprint } from '@hoso/print';
 import { usage } from './exit.js';
 import { readText } from './io.js';
 
@@ -38,11 +37,20 @@ export interface KeyMaterial {
   readonly fingerprint: string;
 }
 
+/**
+ * The fingerprint printed on paper beside a signature (as `@hoso/print` computes it): the first
+ * 8 bytes of SHA-256 of the raw public key, in four groups of hex.
+ */
+export function fingerprintOf(publicKey: Uint8Array): string {
+  const h = createHash('sha256').update(publicKey).digest('hex').slice(0, 16);
+  return `${h.slice(0, 4)} ${h.slice(4, 8)} ${h.slice(8, 12)} ${h.slice(12, 16)}`;
+}
+
 /** Key material from a seed and a note name. */
 export function keyFromSeed(name: string, seed: Uint8Array): KeyMaterial {
   const signer = localSigner(seed);
   const publicKey = toBase64Url(signer.publicKey);
-  return { name, seed, signer, note: { name, seed }, publicKey, fingerprint: keyFingerprint(publicKey) ?? '' };
+  return { name, seed, signer, note: { name, seed }, publicKey, fingerprint: fingerprintOf(signer.publicKey) };
 }
 
 /** A fresh random key. */

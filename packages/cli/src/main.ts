@@ -19,7 +19,8 @@ export async function main(argv: readonly string[], io: Output = processOutput):
     .version('0.1.0', '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .addHelpText('after', '\nExit codes: 0 done (verify: clean), 1 findings or a refused command, 2 unusable input (bad arguments, unreadable file).\nStores: --db <file> (SQLite, one ledger per file) or --store esdb://… --ledger <id> (EventStoreDB/KurrentDB).\nStart with: hoso demo --dir ./demo-out   (docs/cli.md)\n');
   registerCommands(program, io);
   for (const c of program.commands) c.exitOverride();
   try {

@@ -7,7 +7,6 @@ import { existsSync } from 'node:fs';
 import { isHosoFailure } from '@hoso/core';
 import type { EventStore } from '@hoso/store';
 import { openSqliteStore, type SqliteEventStore } from '@hoso/store-sqlite';
-import { openEventStoreDbStore } from '@hoso/store-eventstoredb';
 import { usage } from './exit.js';
 
 /** The store options every ledger command takes. */
@@ -58,9 +57,10 @@ export function sqliteLedgerOf(path: string): string | null {
 
 /**
  * Open the store the options name. `create`: a missing SQLite file is created for `ledger`
- * (which is then required); otherwise the file must exist and hold a ledger.
+ * (which is then required); otherwise the file must exist and hold a ledger. The EventStoreDB
+ * client is loaded only when `--store` is used.
  */
-export function openStore(args: StoreArgs, options: { readonly create?: boolean; readonly readonly?: boolean } = {}): OpenedStore {
+export async function openStore(args: StoreArgs, options: { readonly create?: boolean; readonly readonly?: boolean } = {}): Promise<OpenedStore> {
   if (args.db !== undefined && args.store !== undefined) throw usage('conflicting-options', 'give either --db or --store, not both', '--store');
   if (args.db !== undefined) {
     const path = args.db;
@@ -90,6 +90,8 @@ export function openStore(args: StoreArgs, options: { readonly create?: boolean;
     }
     if (args.ledger === undefined) throw usage('missing-option', 'with --store, name the ledger with --ledger <id>', '--ledger');
     const ledger = checkLedgerId(args.ledger);
+    // Loaded only when asked for: the gRPC client is heavy and most commands never need it.
+    const { openEventStoreDbStore } = await import('@hoso/store-eventstoredb');
     let store: EventStore;
     try {
       store = openEventStoreDbStore({ connectionString: args.store });
@@ -103,7 +105,7 @@ export function openStore(args: StoreArgs, options: { readonly create?: boolean;
 
 /** Open, run `f`, and always close. */
 export async function withStore<A>(args: StoreArgs, f: (s: OpenedStore) => Promise<A>, options: { readonly create?: boolean; readonly readonly?: boolean } = {}): Promise<A> {
-  const s = openStore(args, options);
+  const s = await openStore(args, options);
   try {
     return await f(s);
   } finally {

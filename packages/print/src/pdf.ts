@@ -54,14 +54,22 @@ function currentFontkit(pdf: Pdf): GlyphSource {
   return f as GlyphSource;
 }
 
-function newPdf(title: string, creationDate: Date): Pdf {
+function newPdf(title: string, creationDate: Date, proofRef?: string): Pdf {
   const pdf = new PDFDocument({
     autoFirstPage: false,
     bufferPages: true,
     margin: 0,
     lang: 'vi-VN',
     displayTitle: true,
-    info: { Title: title, Producer: 'hoso print', Creator: 'hoso', CreationDate: creationDate },
+    // The proof reference also sits in the document information, so software can read it
+    // without scanning the QR code (custom key `HosoProof`, and `Keywords` for generic readers).
+    info: {
+      Title: title,
+      Producer: 'hoso print',
+      Creator: 'hoso',
+      CreationDate: creationDate,
+      ...(proofRef !== undefined ? { Keywords: proofRef, HosoProof: proofRef } : {}),
+    },
   });
   for (const role of FONT_ROLES) pdf.registerFont(role, fontData(role));
   return pdf;
@@ -444,7 +452,7 @@ export async function renderPdf(doc: PrintDocument, options: PdfOptions = {}): P
   const glyphs = checkGlyphs(doc);
   if (isLeft(glyphs)) throw new PrintFailure(glyphs.left);
 
-  const pdf = newPdf(doc.title.normalize('NFC'), options.creationDate ?? new Date());
+  const pdf = newPdf(doc.title.normalize('NFC'), options.creationDate ?? new Date(), formatProofReference(proofReferenceOf(doc.verification)));
   const chunks: Buffer[] = [];
   const done = new Promise<Uint8Array>((resolve, reject) => {
     pdf.on('data', (c: Buffer) => chunks.push(c));

@@ -11,6 +11,8 @@ export interface PdfPage {
 
 export interface PdfInfo {
   readonly title: string | undefined;
+  /** The document information's custom `HosoProof` entry. */
+  readonly proof: string | undefined;
   readonly pages: PdfPage[];
 }
 
@@ -26,7 +28,7 @@ export async function readPdf(bytes: Uint8Array): Promise<PdfInfo> {
     pages.push({ width: x1 - x0, height: y1 - y0, text: items.join(' ').normalize('NFC'), items: items.map((s) => s.normalize('NFC')) });
   }
   const meta = await doc.getMetadata();
-  const info = meta.info as { Title?: string };
+  const info = meta.info as { Title?: string; Custom?: { HosoProof?: string } };
   await doc.destroy();
-  return { title: info.Title, pages };
+  return { title: info.Title, proof: info.Custom?.HosoProof, pages };
 }

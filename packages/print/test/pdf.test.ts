@@ -3,6 +3,8 @@ import { isLeft, isRight, type Either } from 'fp-ts/lib/Either.js';
 import {
   checkGlyphs,
   documentTexts,
+  formatProofReference,
+  proofReferenceOf,
   markbookDocument,
   renderPdf,
   shortenHex,
@@ -33,6 +35,10 @@ describe('renderPdf: class markbook', () => {
   it('is a PDF with the document title in its metadata', () => {
     expect(Buffer.from(bytes.subarray(0, 5)).toString('latin1')).toBe('%PDF-');
     expect(pdf.title).toBe('Sổ theo dõi và đánh giá học sinh — Lớp 10A1 — Năm học 2024-2025');
+  });
+
+  it('carries the proof reference in its document information too', () => {
+    expect(pdf.proof).toBe(formatProofReference(proofReferenceOf(META.verification)));
   });
 
   it('prints landscape A4 pages, the 40-student subjects on two pages each plus the summary', () => {

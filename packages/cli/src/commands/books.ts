@@ -4,7 +4,7 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import { classMarkbook, type Cell, type Markbook, type Records, type SubjectPage } from '@hoso/books';
 import { decodeEnvelope } from '@hoso/core';
 import { approvalsStream, classStream, homeroomStream, markbookStream, studentStream } from '@hoso/ledger';
-import { correctionMinutesDocument, markbookDocument, printAll, transcriptDocument, verificationFromCheckpoint, type PrintJob, type PrintMeta } from '@hoso/print';
+import type { PrintJob, PrintMeta } from '@hoso/print';
 import { correctionMinutes, foldStore, markbookData, personName, schoolInfo, studentName, textOf, transcriptData, transcriptOf } from '../books-view.js';
 import { checkpointDir, latestCheckpoint, readCheckpointFile } from '../checkpoints.js';
 import { refused, usage } from '../exit.js';
@@ -202,6 +202,7 @@ export function registerBookCommands(program: Command, io: Output): void {
     .action(async (o: StoreOpts & { out: string; class: string[]; student: string[]; minutes?: boolean; year?: string; format: string; checkpoint?: string; checkpoints?: string; authority: string; place: string; json?: boolean }) => {
       const formats = o.format === 'both' ? (['pdf', 'html'] as const) : o.format === 'pdf' || o.format === 'html' ? ([o.format] as const) : null;
       if (formats === null) throw usage('invalid-option', '--format is pdf, html or both', '--format');
+      const { correctionMinutesDocument, markbookDocument, printAll, transcriptDocument, verificationFromCheckpoint } = await import('@hoso/print');
       const cp = o.checkpoint !== undefined ? readCheckpointFile(o.checkpoint, '--checkpoint') : latestCheckpoint(checkpointDir(o));
       if (cp === null) throw usage('no-checkpoint', 'printed pages carry a signed checkpoint: sign one with hoso checkpoint first', '--checkpoint', 'QC Điều 3.3');
       await withStore(o, async (s) => {

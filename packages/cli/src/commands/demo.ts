@@ -1,6 +1,5 @@
 /** `hoso demo`: the school-year demonstration on the embedded store (see `demo/run.ts`). */
 import type { Command } from 'commander';
-import { runDemo } from '../demo/run.js';
 import { jsonText, type Output } from '../io.js';
 import { intOption } from './options.js';
 
@@ -17,6 +16,8 @@ export function registerDemo(program: Command, io: Output): void {
     .option('--json', 'print the summary as JSON')
     .addHelpText('after', '\nLeaves in the folder: ledger.db (+ ledger.db.checkpoints/), ledger.hoso (bundle), report.html,\nprint/* (PDF and HTML), seal.vkey, witness.vkey and root.key.pub (trust anchors for hoso verify).\n')
     .action(async (o: { dir: string; students: number; seed: string; print: boolean; quiet?: boolean; json?: boolean }) => {
+      // Loaded on use: printing (pdfkit, fonts) is heavy and other commands never need it.
+      const { runDemo } = await import('../demo/run.js');
       const r = await runDemo({ dir: o.dir, students: o.students, seed: o.seed, noPrint: !o.print, quiet: o.quiet === true }, io);
       const summary = {
         ok: r.report.ok,

@@ -6,6 +6,7 @@ import { registerKeys } from './keys.js';
 import { registerCheckpointCommands } from './checkpoints.js';
 import { registerVerifyCommands } from './verify.js';
 import { registerBookCommands } from './books.js';
+import { registerLedgerCommands } from './ledger.js';
 
 /** Add every command to `program`. */
 export function registerCommands(program: Command, io: Output): void {
@@ -14,4 +15,5 @@ export function registerCommands(program: Command, io: Output): void {
   registerCheckpointCommands(program, io);
   registerVerifyCommands(program, io);
   registerBookCommands(program, io);
+  registerLedgerCommands(program, io);
 }

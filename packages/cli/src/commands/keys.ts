@@ -1,11 +1,10 @@
 /** `hoso keys generate` and `hoso keys show`: key files, fingerprints, verifier keys. */
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { parseSignerKey, parseVerifierKey, SIG_TYPE_COSIGNATURE, toBase64Url, toHex } from '@hoso/core';
-import { keyFingerprint } from '@hoso/print';
+import { fromBase64Url, parseSignerKey, parseVerifierKey, SIG_TYPE_COSIGNATURE, toBase64Url, toHex } from '@hoso/core';
 import { usage } from '../exit.js';
 import { isFile, jsonText, readText, refuseOverwrite, writeText, type Output } from '../io.js';
-import { generateKey, keyFromSeed, signerKeyText, verifierKeyText } from '../keys.js';
+import { fingerprintOf, generateKey, keyFromSeed, signerKeyText, verifierKeyText } from '../keys.js';
 
 /** Register `hoso keys`. */
 export function registerKeys(program: Command, io: Output): void {
@@ -43,14 +42,14 @@ export function registerKeys(program: Command, io: Output): void {
         const k = keyFromSeed(p.right.name, p.right.seed);
         r = { kind: 'signer', name: k.name, publicKey: k.publicKey, fingerprint: k.fingerprint, vkey: verifierKeyText(k).trim(), witnessVkey: verifierKeyText(k, true).trim() };
       } else if (/^[A-Za-z0-9_-]{43}$/.test(t)) {
-        const fp = keyFingerprint(t);
-        if (fp === undefined) throw usage('invalid-key', 'not a base64url 32-byte public key', '<key>');
-        r = { kind: 'public', publicKey: t, fingerprint: fp };
+        const raw = fromBase64Url(t);
+        if (raw === undefined || raw.length !== 32) throw usage('invalid-key', 'not a base64url 32-byte public key', '<key>');
+        r = { kind: 'public', publicKey: t, fingerprint: fingerprintOf(raw) };
       } else {
         const v = parseVerifierKey(t);
         if (v._tag === 'Left') throw usage('invalid-key', `not a key: ${v.left.message}`, '<key>', 'C2SP signed-note');
         const pub = toBase64Url(v.right.publicKey);
-        r = { kind: v.right.type === SIG_TYPE_COSIGNATURE ? 'witness-vkey' : 'vkey', name: v.right.name, keyId: toHex(v.right.keyId), publicKey: pub, fingerprint: keyFingerprint(pub) };
+        r = { kind: v.right.type === SIG_TYPE_COSIGNATURE ? 'witness-vkey' : 'vkey', name: v.right.name, keyId: toHex(v.right.keyId), publicKey: pub, fingerprint: fingerprintOf(v.right.publicKey) };
       }
       io.out(o.json ? jsonText(r) : Object.entries(r).map(([k, v]) => `${k.padEnd(12)} ${String(v)}`).join('\n') + '\n');
     });

@@ -44,8 +44,8 @@ export function registerVerifyCommands(program: Command, io: Output): void {
     .option('--workers <n>', 'signature worker threads (default: cores − 1)', intOption('--workers', 0, 256))
     .option('--json', 'print { ok, size, root, findings, … } as JSON')
     .action(async (bundle: string, o: TrustOpts & { since?: string; report?: string; workers?: number; json?: boolean }) => {
-      if (!isFile(bundle)) throw usage('unreadable-file', `cannot read ${bundle}: no such file`, '<bundle>');
       const trust = trustAnchors(o);
+      if (!isFile(bundle)) throw usage('unreadable-file', `cannot read ${bundle}: no such file`, '<bundle>');
       const since = o.since === undefined ? undefined : readText(o.since, '--since');
       const r = await verifyBundle(bundle, { trust, ...(since === undefined ? {} : { since }), ...(o.workers === undefined ? {} : { workers: o.workers }) });
       if (isLeft(r)) throw usage(r.left.code, r.left.message, r.left.path?.includes('since') ? '--since' : '--trust', r.left.rule);

@@ -1,0 +1,14 @@
+/**
+ * @hoso/cli — the `hoso` command (`bin/hoso.mjs`). Programs can run it in-process with
+ * {@link main}, or run the demo school year with {@link runDemo}.
+ */
+export { main } from './main.js';
+export { runDemo, type DemoOptions, type DemoResult } from './demo/run.js';
+export { planSchool, SUBJECTS as DEMO_SUBJECTS, type DemoSchool } from './demo/school.js';
+export { EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, CliError, type CliProblem, type ExitCode } from './exit.js';
+export { seededRng, derivedSeed, uuidV7At, type Rng } from './prng.js';
+export { trustAnchors } from './trust.js';
+export { parseCsv, studentRows, markRows, columnOf, type ImportRow, type RowProblem } from './csv-import.js';
+export { submitBatch, signersFrom, type BatchProblem, type BatchResult } from './ledger-ops.js';
+export { renderTable } from './table.js';
+export type { Output } from './io.js';

@@ -1,0 +1,122 @@
+import { describe, it, expect, beforeAll } from 'vitest';
+import { mkdtempSync, readFileSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hoso, type Ran } from './run.js';
+
+// One small demo school year (12 students, one class), shared by the tests below.
+const dir = mkdtempSync(join(tmpdir(), 'hoso-demo-'));
+let demo: Ran;
+
+beforeAll(async () => {
+  demo = await hoso(['demo', '--dir', dir, '--students', '12', '--seed', 'test-seed']);
+}, 120_000);
+
+describe('hoso demo', () => {
+  it('runs a school year end to end and leaves every file it promises', () => {
+    expect(demo.code, demo.stderr).toBe(0);
+    for (const f of ['ledger.db', 'ledger.hoso', 'report.html', 'seal.vkey', 'witness.vkey', 'root.key.pub']) expect(existsSync(join(dir, f)), f).toBe(true);
+    const printed = readdirSync(join(dir, 'print'));
+    expect(printed).toContain('so-theo-doi-danh-gia-10a1.pdf');
+    expect(printed).toContain('so-theo-doi-danh-gia-10a1.html');
+    expect(printed.some((f) => f.startsWith('hoc-ba-') && f.endsWith('.pdf'))).toBe(true);
+    expect(printed.filter((f) => f.startsWith('bien-ban-') && f.endsWith('.pdf'))).toHaveLength(2);
+    expect(readFileSync(join(dir, 'print', 'so-theo-doi-danh-gia-10a1.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+    // Verifier keys are one line each, in the C2SP vkey form.
+    expect(readFileSync(join(dir, 'seal.vkey'), 'utf8')).toMatch(/^hoso\/thpt-nguyen-du-demo\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+\n$/);
+    expect(readFileSync(join(dir, 'witness.vkey'), 'utf8')).toMatch(/^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+\n$/);
+  });
+
+  it('tells the story: the refused correction, the verdict and where it wrote', () => {
+    expect(demo.stderr).toContain('REFUSED correction');
+    expect(demo.stderr).toContain('same-person-twice');
+    expect(demo.stdout).toContain('VERIFIED / ĐẠT');
+    expect(demo.stdout).toContain(join(dir, 'ledger.hoso'));
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('✔ VERIFIED / ĐẠT');
+  });
+
+  it('the bundle verifies with the trust anchors it left (exit 0), and checkpoints are cosigned', async () => {
+    const r = await hoso(['verify', join(dir, 'ledger.hoso'), '--trust', join(dir, 'seal.vkey'), '--trust', join(dir, 'witness.vkey'), '--trust', join(dir, 'root.key.pub'), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout) as { ok: boolean; size: number; root: string; findings: unknown[]; checkpoints: Array<{ ok: boolean; cosignedBy: string[] }> };
+    expect(j.ok).toBe(true);
+    expect(j.findings).toEqual([]);
+    expect(j.root).toMatch(/^[0-9a-f]{64}$/);
+    expect(j.checkpoints).toHaveLength(2);
+    expect(j.checkpoints.every((c) => c.ok && c.cosignedBy.length === 1)).toBe(true);
+  });
+
+  it('a tampered bundle gives exit 1 with the findings in --json', async () => {
+    const lines = readFileSync(join(dir, 'ledger.hoso'), 'utf8').split('\n');
+    const k = lines.findIndex((l) => l.includes('"type":"ScoreEntered"'));
+    lines[k] = lines[k]!.replace(/"value":"([0-9.]+)"/, (_m, v: string) => `"value":"${v === '1' ? '2' : '1'}"`);
+    const bad = join(dir, 'tampered.hoso');
+    writeFileSync(bad, lines.join('\n'));
+    const r = await hoso(['verify', bad, '--trust', join(dir, 'seal.vkey'), '--json']);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout) as { ok: boolean; findings: Array<{ code: string; severity: string; position: number | null; rule: string }> };
+    expect(j.ok).toBe(false);
+    const sig = j.findings.find((f) => f.code === 'signature-invalid');
+    expect(sig?.severity).toBe('error');
+    expect(sig?.position).toBe(k - 1);
+  });
+
+  it('input that is not a bundle is unusable: exit 2', async () => {
+    const junk = join(dir, 'junk.hoso');
+    writeFileSync(junk, 'this is not a bundle\n');
+    const r = await hoso(['verify', junk, '--json']);
+    expect(r.code).toBe(2);
+  });
+
+  it('is deterministic: the same seed writes the same ledger, another seed another one', async () => {
+    const again = mkdtempSync(join(tmpdir(), 'hoso-demo-again-'));
+    const r = await hoso(['demo', '--dir', again, '--students', '12', '--seed', 'test-seed', '--no-print', '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(again, 'ledger.hoso')).equals(readFileSync(join(dir, 'ledger.hoso')))).toBe(true);
+    expect(readFileSync(join(again, 'seal.vkey'), 'utf8')).toBe(readFileSync(join(dir, 'seal.vkey'), 'utf8'));
+    const other = mkdtempSync(join(tmpdir(), 'hoso-demo-other-'));
+    const o = await hoso(['demo', '--dir', other, '--students', '12', '--seed', 'other-seed', '--no-print', '--quiet', '--json']);
+    expect(o.code, o.stderr).toBe(0);
+    expect(readFileSync(join(other, 'ledger.hoso')).equals(readFileSync(join(dir, 'ledger.hoso')))).toBe(false);
+    expect((JSON.parse(o.stdout) as { ok: boolean }).ok).toBe(true);
+  }, 120_000);
+
+  it('proves an event and the consistency of the two checkpoints, offline', async () => {
+    const db = join(dir, 'ledger.db');
+    const cps = readdirSync(`${db}.checkpoints`).sort();
+    expect(cps).toHaveLength(2);
+    const proof = join(dir, 'event.proof');
+    let r = await hoso(['prove', '--db', db, '--index', '5', '--out', proof]);
+    expect(r.code, r.stderr).toBe(0);
+    r = await hoso(['prove', '--check', proof, '--trust', join(dir, 'seal.vkey'), '--trust', join(dir, 'witness.vkey'), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, position: 5 });
+    const cons = join(dir, 'cons.proof');
+    r = await hoso(['consistency', '--db', db, '--old', join(`${db}.checkpoints`, cps[0]!), '--out', cons]);
+    expect(r.code, r.stderr).toBe(0);
+    r = await hoso(['consistency', '--check', cons, '--trust', join(dir, 'seal.vkey'), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true });
+    // Checking needs a seal key: a root key alone is unusable input (exit 2).
+    r = await hoso(['prove', '--check', proof, '--trust', join(dir, 'root.key.pub')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--trust');
+  });
+
+  it('shows books as tables and JSON with history, and the log names the signers', async () => {
+    const db = join(dir, 'ledger.db');
+    let r = await hoso(['show', '--db', db, '--class', '10A1', '--subject', 'toan']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('HK1 tx1');
+    expect(r.stdout).toMatch(/\d\*/); // the corrected cell is marked
+    r = await hoso(['show', '--db', db, '--class', '10A1', '--subject', 'toan', '--json']);
+    const page = JSON.parse(r.stdout) as { rows: Array<{ HK1: { regular: Array<{ value: string; history: Array<{ correction?: { minutes: { number: string } } }> } | null> } }> };
+    const corrected = page.rows.flatMap((x) => x.HK1.regular).filter((c) => c !== null && c.history.length > 1);
+    expect(corrected).toHaveLength(1);
+    expect(corrected[0]!.history[1]!.correction?.minutes.number).toBe('01/BB-SCDL');
+    r = await hoso(['log', '--db', db, '--class', '10A1', '--subject', 'toan', '--json']);
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; signers: Array<{ role: string }> });
+    const corr = events.find((e) => e.type === 'CorrectionMade');
+    expect(corr?.signers.map((s) => s.role)).toEqual(['subject', 'leader', 'admin']);
+  });
+});
