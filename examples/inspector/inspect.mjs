@@ -80,10 +80,12 @@ export function readTrust(path) {
 const PASS_WORDS = { passed: 'passed / đạt', failed: 'FAILED / không đạt', skipped: 'skipped / không kiểm tra' };
 
 /** The verdict and findings in plain words, one string. */
-export function describeReport(report, trustInfo) {
+export function describeReport(report) {
   const lines = [];
   const verdict = !report.usable
     ? 'UNUSABLE INPUT / DỮ LIỆU KHÔNG DÙNG ĐƯỢC — the file could not be read as a hoso bundle'
+    : report.ok && report.findings.length > 0
+      ? 'VERIFIED WITH WARNINGS / ĐẠT, CÓ CẢNH BÁO — no error, but read the warnings below'
     : report.ok
       ? 'VERIFIED / ĐẠT — the history is intact, signed by registered keys and every rule held'
       : 'NOT VERIFIED / KHÔNG ĐẠT — see the findings below';
@@ -96,7 +98,6 @@ export function describeReport(report, trustInfo) {
     const who = [c.signedBy.length > 0 ? `sealed by ${c.signedBy.join(', ')}` : 'not sealed by a trusted key', ...(c.cosignedBy.length > 0 ? [`cosigned by ${c.cosignedBy.join(', ')}`] : [])].join('; ');
     lines.push(`  ${c.source === 'since' ? 'held checkpoint' : 'checkpoint'} of size ${c.size ?? '?'}: ${c.ok ? 'ok' : 'NOT ok'} (${who})`);
   }
-  if (trustInfo.rootKeys === 0) lines.push('  note: no root key given — nobody vouches for who founded this ledger');
   const errors = report.findings.filter((f) => f.severity === 'error');
   const warnings = report.findings.filter((f) => f.severity !== 'error');
   lines.push(report.findings.length === 0 ? 'Findings: none' : `Findings: ${errors.length} error(s), ${warnings.length} warning(s)`);
@@ -112,8 +113,11 @@ export function describeReport(report, trustInfo) {
 /**
  * Run the inspector on `argv` (without `node inspect.mjs`); `io.out`/`io.err` receive text.
  * Resolves to the exit code.
+ * @param {readonly string[]} argv
+ * @param {{ out(text: string): void, err(text: string): void }} [io]
+ * @returns {Promise<0 | 1 | 2>}
  */
-export async function inspect(argv, io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }) {
+export async function inspect(argv, io = { out: (s) => void process.stdout.write(s), err: (s) => void process.stderr.write(s) }) {
   const args = parseArgs(argv);
   const fail = (p) => {
     io.err(`inspect: ${p.where}: ${p.message} [${p.code}]\n`);
@@ -130,7 +134,7 @@ export async function inspect(argv, io = { out: (s) => process.stdout.write(s), 
   }
   const report = r.right;
   io.out(`hoso inspector — ${args.bundle}\n`);
-  io.out(describeReport(report, { rootKeys: t.trust.rootKeys.length }));
+  io.out(describeReport(report));
   if (args.report !== undefined) {
     try {
       writeFileSync(args.report, renderReport(report, { source: args.bundle }));

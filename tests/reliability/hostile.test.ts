@@ -34,7 +34,7 @@ import {
 import { createMemoryStore, type EventStore } from '@hoso/store';
 import { makeTestEvents } from '@hoso/store/testing';
 import { openSqliteStore, type SqliteEventStore } from '@hoso/store-sqlite';
-import { COMMAND_TYPES, LEDGER_ERROR_CODES, type ActingSigner } from '@hoso/ledger';
+import { COMMAND_TYPES, LEDGER_ERROR_CODES, decodeCommand, type ActingSigner } from '@hoso/ledger';
 import { as, buildSchool, type School } from '@hoso/ledger/testing';
 import {
   exportBundle,
@@ -57,6 +57,15 @@ const params = { numRuns: RUNS, seed: SEED };
 const ENVELOPE_CODES = new Set(['invalid-utf8', 'invalid-json', 'not-canonical', 'invalid-field', 'too-large']);
 const STORE_CODES = new Set(['concurrency-conflict', 'stream-conflict', 'duplicate-id', 'partial-batch', 'invalid-event', 'unknown-ledger', 'invalid-argument']);
 const LEDGER_CODES = new Set<string>(LEDGER_ERROR_CODES);
+
+/** `decodeCommand`, with a throw (known bug with 10,000-level arrays) read as "not valid". */
+function decodeCommandSafe(command: unknown): Either<unknown, unknown> {
+  try {
+    return decodeCommand(command);
+  } catch (e) {
+    return { _tag: 'Left', left: e };
+  }
+}
 
 /** A typed error: a kebab-case `code` and a message. */
 function expectTyped(e: unknown, codes?: ReadonlySet<string>): void {
@@ -352,10 +361,14 @@ describe('hostile input: ledger execute', () => {
       const signerPool = Object.values(s.people).flatMap((p) => [as(p, 'leader'), as(p, 'admin'), as(p, 'subject'), as(p, 'homeroom')]);
       // (1) a valid command with one field set to a value no codec accepts, removed, or an unknown key added.
       const mutated = fc.constantFrom(...bases).chain((b) =>
-        fc.tuple(fc.constant(b), fc.constantFrom(...pathsOf(b.command.data)), fc.constantFrom(...INVALID_VALUES), fc.constantFrom('set', 'remove', 'extra')).map(([base, p, v, how]) => ({
-          command: { type: base.command.type, data: how === 'extra' ? setAt(base.command.data, [...p.slice(0, -1), 'hoso_extra_field'], 1) : setAt(base.command.data, p, v, how === 'remove') },
-          signers: base.signers,
-        })),
+        fc
+          .tuple(fc.constant(b), fc.constantFrom(...pathsOf(b.command.data)), fc.constantFrom(...INVALID_VALUES), fc.constantFrom('set', 'remove', 'extra'))
+          .map(([base, p, v, how]) => ({
+            command: { type: base.command.type, data: how === 'extra' ? setAt(base.command.data, [...p.slice(0, -1), 'hoso_extra_field'], 1) : setAt(base.command.data, p, v, how === 'remove') },
+            signers: base.signers,
+          }))
+          // Removing an optional field (e.g. an absence's reason) leaves a valid command: not hostile.
+          .filter(({ command }) => !(command.type === b.command.type && isRight(decodeCommandSafe(command)))),
       );
       // (2) every command type with hostile data and random signers (possibly garbage).
       const anyType = fc.record({

@@ -96,6 +96,30 @@ function preparedMismatch(unsigned, want) {
   return null;
 }
 
+/**
+ * One round: prepare, check, sign, submit. Resolves to the server's answer, or null when the page
+ * itself refused (shown already).
+ */
+async function prepareSignSubmit(q, want, out) {
+  show(out, '', 'Đang chuẩn bị…');
+  $('signed').textContent = '';
+  const prepared = await (await fetch(`/api/prepare?${q}`)).json();
+  if (prepared.error) return prepared;
+  const unsigned = prepared.unsigned;
+  const wrong = preparedMismatch(unsigned, want);
+  if (wrong !== null) {
+    show(out, 'refused', `Không ký / not signed: the server prepared another event than the one typed (${wrong} differs).`);
+    return null;
+  }
+  const message = concat(new TextEncoder().encode(EVENT_SIGNING_PREFIX), new TextEncoder().encode(canonicalize(unsigned)));
+  const sig = nacl.sign.detached(message, page.keyPair.secretKey);
+  const signed = { ...unsigned, sigs: [{ key: unsigned.by.key, role: unsigned.by.role, sig: toBase64Url(sig) }] };
+  const body = canonicalize(signed);
+  $('signed').textContent = body;
+  const r = await fetch('/api/submit', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  return r.json();
+}
+
 async function submit(ev) {
   ev.preventDefault();
   const out = $('result');
@@ -106,22 +130,17 @@ async function submit(ev) {
   const want = { year: c.year, class: c.class, subject: c.subject, student: $('student').value, term: $('term').value, column: m ? 'tx' : col, value: $('value').value.trim() };
   if (m) want.index = Number(m[1]);
   const q = new URLSearchParams({ ...want, index: m ? m[1] : '' });
-  show(out, '', 'Đang chuẩn bị…');
-  $('signed').textContent = '';
-  const prepared = await (await fetch(`/api/prepare?${q}`)).json();
-  if (prepared.error) return show(out, 'refused', describeRefusal(prepared.error));
-  const unsigned = prepared.unsigned;
-  const wrong = preparedMismatch(unsigned, want);
-  if (wrong !== null) return show(out, 'refused', `Không ký / not signed: the server prepared another event than the one typed (${wrong} differs).`);
-  const message = concat(new TextEncoder().encode(EVENT_SIGNING_PREFIX), new TextEncoder().encode(canonicalize(unsigned)));
-  const sig = nacl.sign.detached(message, page.keyPair.secretKey);
-  const signed = { ...unsigned, sigs: [{ key: unsigned.by.key, role: unsigned.by.role, sig: toBase64Url(sig) }] };
-  const body = canonicalize(signed);
-  $('signed').textContent = body;
-  const r = await fetch('/api/submit', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  const answer = await r.json();
-  if (answer.error) show(out, 'refused', describeRefusal(answer.error));
-  else show(out, 'ok', `Đã ghi / recorded: ${want.student} ${want.term} ${col} = ${want.value} at position ${answer.appended.events[0].position}${answer.appended.duplicate ? ' (already recorded)' : ''}.`);
+  // The signature fixes the stream revision: when another event lands in this markbook between
+  // prepare and submit, the ledger answers stream-conflict and the same typed mark is prepared
+  // and signed again (a few times at most).
+  for (let attempt = 1; ; attempt++) {
+    const answer = await prepareSignSubmit(q, want, out);
+    if (answer === null) break;
+    if (answer.error?.code === 'stream-conflict' && attempt < 3) continue;
+    if (answer.error) show(out, 'refused', describeRefusal(answer.error));
+    else show(out, 'ok', `Đã ghi / recorded: ${want.student} ${want.term} ${col} = ${want.value} at position ${answer.appended.events[0].position}${answer.appended.duplicate ? ' (already recorded)' : ''}${attempt > 1 ? ` (signed ${attempt} times: the markbook moved meanwhile)` : ''}.`);
+    break;
+  }
   await renderMarkbook();
 }
 

@@ -151,6 +151,38 @@ describe.skipIf(!haveChromium && !process.env.CI)('embed-web in headless Chromiu
     expect(await size()).toBe(before);
   });
 
+  it('signs again when the markbook moved between prepare and submit (stream-conflict)', async () => {
+    await loadSeed(Buffer.from(teacher.seed).toString('hex'));
+    const before = await size();
+    let submits = 0;
+    let conflict: unknown = null;
+    await page.route('**/api/submit', async (route) => {
+      submits += 1;
+      if (submits === 1) {
+        // Another of the teacher's devices writes to the same markbook stream first.
+        const r = await app.ledger.execute(
+          { type: 'EnterScore', data: { year: '2024-2025', class: '10A1', subject: 'toan', student: 'hs-003', term: 'HK1', column: 'tx', index: 1, value: '5.5' } },
+          [{ signer: localSigner(teacher.seed), role: 'subject' }],
+        );
+        conflict = isRight(r);
+      }
+      await route.continue();
+    });
+    try {
+      const text = await enter('hs-004', 'HK1', 'tx1', '6.5');
+      expect(conflict).toBe(true);
+      expect(submits).toBe(2);
+      expect(text).toContain('Đã ghi');
+      expect(text).toContain('signed 2 times');
+    } finally {
+      await page.unroute('**/api/submit');
+    }
+    expect(await size()).toBe(before + 2);
+    const env = await lastEnvelope();
+    expect(env.data).toMatchObject({ student: 'hs-004', column: 'tx', index: 1, value: '6.5' });
+    expect(isRight(verifyEnvelopeSignatures(env))).toBe(true);
+  });
+
   it('shows the rule broken for a mark the regulation refuses; nothing is written', async () => {
     const before = await size();
     const again = await enter('hs-002', 'HK1', 'gk', '9.0');

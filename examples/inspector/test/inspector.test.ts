@@ -76,6 +76,16 @@ describe('examples/inspector', () => {
     expect(o.out).toContain('ERROR genesis-untrusted');
   });
 
+  it('says so when the inspector brought no trust anchors: exit 0 with warnings', async () => {
+    const empty = join(dir, 'empty-trust.json');
+    writeFileSync(empty, '{}');
+    const { o, io } = capture();
+    expect(await inspect([sample.bundle, '--trust', empty, '--workers', '0'], io)).toBe(0);
+    expect(o.out).toContain('VERIFIED WITH WARNINGS');
+    expect(o.out).toContain('warning trust-unanchored');
+    expect(o.out).toContain('warning checkpoint-unverified');
+  });
+
   it('exits 2 on unusable input, naming the argument or field', async () => {
     const run = async (argv: string[]) => {
       const { o, io } = capture();
@@ -107,7 +117,7 @@ describe('examples/inspector', () => {
 
   it('sets the process exit code when run as a program (built packages)', () => {
     const script = fileURLToPath(new URL('../inspect.mjs', import.meta.url));
-    const bad = join(dir, 'changed.hoso');
+    const bad = tamper(sample.bundle, 'term-changed.hoso', (l) => l.includes('"type":"SubjectSignedOff"'), (l) => l.replace('"term":"HK1"', '"term":"HK2"'));
     const r = spawnSync(process.execPath, [script, bad, '--trust', sample.trust, '--workers', '0'], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(1);

@@ -188,7 +188,10 @@ function reverseKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(reverseKeys);
   if (typeof v === 'object' && v !== null) {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v).reverse()) out[k] = reverseKeys((v as Record<string, unknown>)[k]);
+    // defineProperty, not `out[k] = …`: a "__proto__" key must stay an own property.
+    for (const k of Object.keys(v).reverse()) {
+      Object.defineProperty(out, k, { value: reverseKeys((v as Record<string, unknown>)[k]), enumerable: true, writable: true, configurable: true });
+    }
     return out;
   }
   return v;

@@ -1,7 +1,7 @@
 /** `hoso show`, `hoso log` and `hoso print`: the books, their history, and paper. */
 import type { Command } from 'commander';
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { classMarkbook, type Cell, type Markbook, type Records, type SubjectPage } from '@hoso/books';
+import { attendance, classMarkbook, register, type Cell, type Markbook, type Records, type SubjectPage } from '@hoso/books';
 import { decodeEnvelope } from '@hoso/core';
 import { approvalsStream, classStream, homeroomStream, markbookStream, studentStream } from '@hoso/ledger';
 import type { PrintJob, PrintMeta } from '@hoso/print';
@@ -112,13 +112,21 @@ export function registerBookCommands(program: Command, io: Output): void {
     .description('show a book as a terminal table, or with --json every cell with its value, history, and the computed averages and levels')
     .option('--class <class>', 'the class, e.g. 10A1')
     .option('--subject <subject>', "one subject's page of the class markbook, e.g. toan")
+    .option('--attendance', "with --class: the class's absences (theo dõi chuyên cần) per term and year")
     .option('--student <id>', "a student's học bạ (transcript)")
+    .option('--register', "the school's register of students (sổ đăng bộ)")
     .option('--year <year>', 'school year (default: the latest)')
     .option('--json', 'print the book as JSON')
-    .action(async (o: StoreOpts & { class?: string; subject?: string; student?: string; year?: string; json?: boolean }) => {
-      if (o.class === undefined && o.student === undefined) throw usage('missing-option', 'name a book: --class <class> [--subject <subject>] or --student <id>', '--class');
+    .action(async (o: StoreOpts & { class?: string; subject?: string; attendance?: boolean; student?: string; register?: boolean; year?: string; json?: boolean }) => {
+      if (o.class === undefined && o.student === undefined && !o.register) throw usage('missing-option', 'name a book: --class <class> [--subject <subject> | --attendance], --student <id> or --register', '--class');
       await withStore(o, async (s) => {
         const r = await foldStore(s.store, s.ledger);
+        if (o.register) {
+          const entries = register(r);
+          if (o.json) return io.out(jsonText(entries));
+          const rows = entries.map((e) => [String(e.number), e.student, e.bio.name, e.bio.birthDate, e.bio.sex === 'F' ? 'Nữ' : 'Nam', e.bio.birthPlace ?? '', e.enrolments.map((x) => `${x.class} (${x.year}) ${x.enrolled}${x.left === undefined ? '' : ` → ${x.left.date}`}`).join('; ')]);
+          return io.out('Sổ đăng bộ\n' + renderTable(['Số', 'Mã HS', 'Họ và tên', 'Ngày sinh', 'Giới tính', 'Nơi sinh', 'Lớp (năm học), nhập học → rời'], rows, new Set([0])));
+        }
         if (o.student !== undefined) {
           const t = transcriptOf(r, o.student);
           if (t === null) throw usage('unknown-student', `no student "${o.student}" in ${s.ledger}`, '--student');
@@ -133,6 +141,13 @@ export function registerBookCommands(program: Command, io: Output): void {
         }
         const year = yearOf(r, o.year);
         const book = markbookOrFail(r, year, o.class!);
+        if (o.attendance) {
+          const lines = attendance(r, year, o.class!);
+          if (isLeft(lines)) throw refused(lines.left.code, lines.left.message, '--class', lines.left.rule);
+          if (o.json) return io.out(jsonText(lines.right));
+          const rows = lines.right.map((l, i) => [String(i + 1), l.name, String(l.HK1.excused), String(l.HK1.unexcused), String(l.HK2.excused), String(l.HK2.unexcused), String(l.year.total)]);
+          return io.out(`Chuyên cần lớp ${o.class}, năm học ${year} (buổi vắng)\n` + renderTable(['STT', 'Học sinh', 'HK1 P', 'HK1 K', 'HK2 P', 'HK2 K', 'Cả năm'], rows, new Set([0, 2, 3, 4, 5, 6])));
+        }
         if (o.subject !== undefined) {
           const page = book.subjects.find((p) => p.subject === o.subject);
           if (page === undefined) throw usage('unknown-subject', `class ${o.class} has no subject "${o.subject}" (known: ${book.subjects.map((p) => p.subject).join(', ')})`, '--subject');

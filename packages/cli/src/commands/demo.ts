@@ -34,6 +34,16 @@ export function registerDemo(program: Command, io: Output): void {
         io.out(jsonText(summary));
       } else {
         const f = r.files;
+        const rows: Array<[string, string]> = [
+          [f['ledger']!, `the ledger (SQLite); checkpoints in ${f['checkpoints']}/`],
+          [f['bundle']!, 'the export bundle (events + cosigned checkpoints)'],
+          [f['report']!, 'the verification report'],
+          [`${f['print']}/`, r.printed.length > 0 ? `${r.printed.length} printed files (markbooks, học bạ, correction minutes; PDF and HTML)` : 'not printed (--no-print)'],
+          [f['seal']!, "the school's seal verifier key"],
+          [f['witness']!, "the district witness's verifier key"],
+          [f['root']!, "the school's root key"],
+        ];
+        const w = Math.max(...rows.map(([p]) => p.length));
         io.out(
           [
             '',
@@ -42,13 +52,7 @@ export function registerDemo(program: Command, io: Output): void {
             `Refused as it should be: ${r.refusal.message} [${r.refusal.code}].`,
             '',
             'Written:',
-            `  ${f['ledger']}        the ledger (SQLite), checkpoints in ${f['checkpoints']}/`,
-            `  ${f['bundle']}      the export bundle (events + cosigned checkpoints)`,
-            `  ${f['report']}      the verification report`,
-            `  ${f['print']}/            ${r.printed.length} printed files (markbooks, học bạ, correction minutes)`,
-            `  ${f['seal']}        the school's seal verifier key`,
-            `  ${f['witness']}     the district witness's verifier key`,
-            `  ${f['root']}    the school's root key`,
+            ...rows.map(([p, what]) => `  ${p.padEnd(w)}  ${what}`),
             '',
             `Check it yourself: hoso verify ${f['bundle']} --trust ${f['seal']} --trust ${f['witness']} --trust ${f['root']}`,
             '',

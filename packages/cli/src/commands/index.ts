@@ -8,6 +8,9 @@ import { registerVerifyCommands } from './verify.js';
 import { registerBookCommands } from './books.js';
 import { registerLedgerCommands } from './ledger.js';
 
+/** The order `hoso --help` lists the commands in: the demo, writing, checking, then the tools. */
+const ORDER = ['demo', 'init', 'import', 'exec', 'export', 'verify', 'print', 'checkpoint', 'witness', 'prove', 'consistency', 'keys', 'show', 'log'];
+
 /** Add every command to `program`. */
 export function registerCommands(program: Command, io: Output): void {
   registerDemo(program, io);
@@ -16,4 +19,6 @@ export function registerCommands(program: Command, io: Output): void {
   registerVerifyCommands(program, io);
   registerBookCommands(program, io);
   registerLedgerCommands(program, io);
+  // Commands are grouped by module above; list them in reading order instead.
+  (program.commands as Command[]).sort((a, b) => ORDER.indexOf(a.name()) - ORDER.indexOf(b.name()));
 }

@@ -282,7 +282,8 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
           const n = demo.marks.pick([0, 0, 0, 0, 1, 1, 1, 2, 2, 3]);
           const seen = new Set<string>();
           for (let i = 0; i < n; i++) {
-            const date = schoolDay(demo.marks, TERMS[term].start, TERMS[term].end < '2025-01-01' ? TERMS[term].end : term === 'HK1' ? '2024-12-31' : '2025-05-20');
+            // Absences fall in teaching weeks, before the term's records are closed.
+            const date = schoolDay(demo.marks, TERMS[term].start, term === 'HK1' ? '2024-12-31' : '2025-05-20');
             const session = demo.marks.chance(0.7) ? 'morning' : 'afternoon';
             if (seen.has(date + session)) continue;
             seen.add(date + session);
