@@ -23,7 +23,7 @@ const QUICK = opts.quick;
 const RUNS = Number(opts.runs ?? (QUICK ? 3 : 5));
 const N_SINGLE = QUICK ? 300 : 1000;
 const N_BATCHES = QUICK ? 30 : 100;
-const N_READ = QUICK ? 5000 : 20000;
+const N_READ = QUICK ? 5000 : 50000;
 
 // ---- the peer project ---------------------------------------------------------------------------
 const peersDir = fileURLToPath(new URL('./peers/', import.meta.url));

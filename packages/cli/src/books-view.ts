@@ -3,9 +3,9 @@
  * checkpoint's size, then turn `@hoso/books` views (markbook, học bạ, corrections) into the form
  * data `@hoso/print` lays out. Values keep their full correction history (QC Điều 12.3).
  */
-import { applyToRecords, classMarkbook, emptyRecords, isIncomplete, transcript, type Cell, type Markbook, type Records, type SignStep, type Transcript } from '@hoso/books';
+import { applyToRecords, classMarkbook, emptyRecords, isIncomplete, register, transcript, type Cell, type Markbook, type Records, type SignStep, type Transcript } from '@hoso/books';
 import type { EventStore } from '@hoso/store';
-import type { CorrectionMinutesData, CorrectionTrace, MarkValue, MarkbookData, PrintMeta, Signer as PrintSigner, TranscriptData } from '@hoso/print';
+import type { CorrectionMinutesData, CorrectionTrace, MarkValue, MarkbookData, PrintMeta, RegisterData, Signer as PrintSigner, TranscriptData } from '@hoso/print';
 
 /** Fold the records of the first `size` events (default: all). */
 export async function foldStore(store: EventStore, ledger: string, size?: number): Promise<Records> {
@@ -200,4 +200,30 @@ export function schoolInfo(r: Records, authority = 'SỞ GIÁO DỤC VÀ ĐÀO T
 /** `{ [k]: v }` when v is defined, `{}` otherwise (optional fields stay absent, not undefined). */
 export function optional<K extends string, V>(k: K, v: V | undefined): { [P in K]?: V } {
   return (v === undefined ? {} : { [k]: v }) as { [P in K]?: V };
+}
+
+/** The school's register (*sổ đăng bộ*) as print form data: every student ever registered. */
+export function registerData(r: Records, period: string): RegisterData {
+  const leader = leaderOf(r);
+  return {
+    period,
+    entries: register(r).map((e) => {
+      const last = e.enrolments[e.enrolments.length - 1];
+      const party = last?.left?.to;
+      return {
+        number: String(e.number),
+        name: e.bio.name,
+        birthDate: e.bio.birthDate,
+        gender: e.bio.sex === 'F' ? 'Nữ' : 'Nam',
+        ...optional('birthPlace', e.bio.birthPlace),
+        ...optional('ethnicity', e.bio.ethnicity),
+        ...optional('guardian', e.bio.guardian),
+        ...optional('address', e.bio.address),
+        ...optional('enrolledOn', e.enrolments[0]?.enrolled),
+        ...optional('className', last === undefined ? undefined : last.class),
+        ...optional('left', last?.left === undefined ? undefined : `${last.left.date}${party === undefined ? '' : ` → ${'class' in party ? party.class : party.school}`}`),
+      };
+    }),
+    ...optional('leader', signerOf(r, null, leader)),
+  };
 }

@@ -5,7 +5,8 @@
  * stderr, naming the argument or field and the rule; `--json` prints them as JSON on stdout.
  */
 import { Command, CommanderError } from 'commander';
-import { CliError, describeProblem, EXIT_USAGE } from './exit.js';
+import { isHosoFailure } from '@hoso/core';
+import { CliError, describeProblem, EXIT_USAGE, formatPath, type CliProblem } from './exit.js';
 import { jsonText, processOutput, type Output } from './io.js';
 import { registerCommands } from './commands/index.js';
 
@@ -35,6 +36,15 @@ export async function main(argv: readonly string[], io: Output = processOutput):
       if (state.json) io.out(jsonText({ ok: false, error: e.problem }));
       io.err(`hoso: ${describeProblem(e.problem)}\n`);
       return e.exitCode;
+    }
+    if (isHosoFailure(e)) {
+      // A store or file that failed under us (unreachable EventStoreDB, unreadable SQLite file):
+      // the input is unusable, not a finding.
+      const where = formatPath(e.error.path);
+      const p: CliProblem = { code: e.error.code, message: e.error.message, ...(where === undefined ? {} : { where }), ...(e.error.rule === undefined ? {} : { rule: e.error.rule }) };
+      if (state.json) io.out(jsonText({ ok: false, error: p }));
+      io.err(`hoso: ${describeProblem(p)}\n`);
+      return EXIT_USAGE;
     }
     throw e;
   }

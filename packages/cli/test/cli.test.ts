@@ -1,9 +1,12 @@
-import { describe, it, expect } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { describe, it, expect, afterAll } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from '@hoso/store-sqlite';
 import { hoso } from './run.js';
+
+const scratch: string[] = [];
+afterAll(() => scratch.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 const COMMANDS = [
   [],
@@ -50,6 +53,8 @@ describe('hoso --help and bad arguments', () => {
       [['prove', '--db', '/nonexistent/x.db', '--index', '-3'], '--index'],
       [['no-such-command'], 'unknown command'],
       [['verify', '--bogus'], "unknown option '--bogus'"],
+      [['show', '--store', 'esdb://127.0.0.1:1?tls=false', '--ledger', 'x', '--register'], '[storage-failure]'],
+      [['show', '--store', 'http://localhost:2113', '--ledger', 'x', '--register'], '--store'],
     ];
     const runs = await Promise.all(cases.map(([args]) => hoso(args)));
     runs.forEach((r, i) => {
@@ -63,6 +68,7 @@ describe('hoso --help and bad arguments', () => {
 describe('init, exec, import, checkpoint, witness, export, print', () => {
   it('builds a ledger from the command line; a CSV with a bad row writes nothing and names line and column', async () => {
     const d = mkdtempSync(join(tmpdir(), 'hoso-cli-'));
+    scratch.push(d);
     const k = (n: string) => join(d, 'keys', `${n}.key`);
     for (const n of ['hieu-truong', 'gvcn-10a1', 'gv-toan', 'hoso/thpt-a']) expect((await hoso(['keys', 'generate', '--name', n, '--out', join(d, 'keys')])).code).toBe(0);
     expect((await hoso(['keys', 'generate', '--name', 'pgd.example', '--witness', '--out', join(d, 'keys')])).code).toBe(0);
@@ -151,4 +157,54 @@ describe('init, exec, import, checkpoint, witness, export, print', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(join(d, 'print', 'hoc-ba-hs-001.html'), 'utf8')).toContain('Nguyễn Thị Lan');
   }, 90_000);
+
+  it('shows a primary class summary (TT27); a malformed --command is exit 2', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'hoso-primary-'));
+    scratch.push(d);
+    const k = (n: string) => join(d, 'k', `${n}.key`);
+    for (const n of ['ht', 'gvcn']) expect((await hoso(['keys', 'generate', '--name', n, '--out', join(d, 'k')])).code).toBe(0);
+    const db = join(d, 'p.db');
+    const Y = '2024-2025';
+    expect((await hoso(['init', '--db', db, '--ledger', 'th-a', '--name', 'Trường TH A', '--key', k('ht'), '--leader-id', 'ht', '--leader-name', 'Hiệu trưởng', '--level', 'primary'])).code).toBe(0);
+    const jsonl = (f: string, cmds: unknown[]): string => {
+      writeFileSync(join(d, f), cmds.map((c) => JSON.stringify(c)).join('\n'));
+      return join(d, f);
+    };
+    const leader = [
+      { type: 'GrantRole', data: { person: 'ht', role: 'admin' } },
+      { type: 'DefineYear', data: { year: Y, terms: { HK1: { start: '2024-09-05', end: '2025-01-15' }, HK2: { start: '2025-01-20', end: '2025-05-25' } } } },
+      { type: 'DefineSubject', data: { subject: 'tieng-viet', name: 'Tiếng Việt' } },
+      { type: 'OfferSubject', data: { year: Y, grade: 4, subject: 'tieng-viet', periodsPerYear: 245, assessment: 'level-tested', midTermTests: true } },
+      { type: 'OpenClass', data: { year: Y, class: '4A', grade: 4 } },
+      { type: 'OpenWindow', data: { window: 'cn', year: Y, period: 'CN', scope: {} } },
+    ];
+    let r = await hoso(['exec', '--db', db, '--key', k('ht'), '--role', 'leader', '--file', jsonl('a.jsonl', leader)]);
+    expect(r.code, r.stderr).toBe(0);
+    r = await hoso(['exec', '--db', db, '--key', k('ht'), '--role', 'admin', '--command', JSON.stringify({ type: 'RegisterStaff', data: { person: 'gvcn', name: 'Cô Lan' } })]);
+    expect(r.code, r.stderr).toBe(0);
+    const pub = readFileSync(join(d, 'k', 'gvcn.pub'), 'utf8').trim();
+    r = await hoso(['exec', '--db', db, '--key', k('ht'), '--role', 'admin', '--cosigner', `${k('gvcn')}:holder`, '--command', JSON.stringify({ type: 'RegisterKey', data: { person: 'gvcn', key: pub } })]);
+    expect(r.code, r.stderr).toBe(0);
+    const grants = [
+      { type: 'GrantRole', data: { person: 'gvcn', role: 'homeroom', year: Y, class: '4A' } },
+      { type: 'GrantRole', data: { person: 'gvcn', role: 'subject', year: Y, class: '4A', subject: 'tieng-viet' } },
+    ];
+    expect((await hoso(['exec', '--db', db, '--key', k('ht'), '--role', 'leader', '--file', jsonl('b.jsonl', grants)])).code).toBe(0);
+    writeFileSync(join(d, 'st.csv'), 'student,name,birth_date,sex\nhs-1,Nguyễn An,2015-01-02,M\n');
+    expect((await hoso(['import', 'students', join(d, 'st.csv'), '--db', db, '--key', k('gvcn'), '--year', Y, '--class', '4A', '--date', '2024-09-05'])).code).toBe(0);
+    const marks = [
+      { type: 'EnterSubjectLevel', data: { year: Y, class: '4A', subject: 'tieng-viet', student: 'hs-1', period: 'CN', value: 'T' } },
+      { type: 'EnterTestScore', data: { year: Y, class: '4A', subject: 'tieng-viet', student: 'hs-1', period: 'CN', value: '9' } },
+    ];
+    r = await hoso(['exec', '--db', db, '--key', k('gvcn'), '--role', 'subject', '--file', jsonl('c.jsonl', marks)]);
+    expect(r.code, r.stderr).toBe(0);
+    r = await hoso(['show', '--db', db, '--class', '4A']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Nguyễn An\s+T \(9\)/);
+    r = await hoso(['show', '--db', db, '--class', '4A', '--json']);
+    expect((JSON.parse(r.stdout) as { pupils: unknown[] }).pupils).toHaveLength(1);
+    r = await hoso(['exec', '--db', db, '--key', k('ht'), '--role', 'admin', '--cosigner', `${k('gvcn')}:holder`, '--command', '{"type":"RegisterKey"']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--command');
+  }, 60_000);
 });

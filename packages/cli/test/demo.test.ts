@@ -1,5 +1,5 @@
-import { describe, it, expect, beforeAll } from 'vitest';
-import { mkdtempSync, readFileSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { mkdtempSync, readFileSync, readdirSync, existsSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hoso, type Ran } from './run.js';
@@ -12,6 +12,9 @@ beforeAll(async () => {
   demo = await hoso(['demo', '--dir', dir, '--students', '12', '--seed', 'test-seed']);
 }, 120_000);
 
+const scratch: string[] = [dir];
+afterAll(() => scratch.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 describe('hoso demo', () => {
   it('runs a school year end to end and leaves every file it promises', () => {
     expect(demo.code, demo.stderr).toBe(0);
@@ -21,6 +24,7 @@ describe('hoso demo', () => {
     expect(printed).toContain('so-theo-doi-danh-gia-10a1.html');
     expect(printed.some((f) => f.startsWith('hoc-ba-') && f.endsWith('.pdf'))).toBe(true);
     expect(printed.filter((f) => f.startsWith('bien-ban-') && f.endsWith('.pdf'))).toHaveLength(2);
+    expect(printed).toContain('so-dang-bo.pdf');
     expect(readFileSync(join(dir, 'print', 'so-theo-doi-danh-gia-10a1.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
     // Verifier keys are one line each, in the C2SP vkey form.
     expect(readFileSync(join(dir, 'seal.vkey'), 'utf8')).toMatch(/^hoso\/thpt-nguyen-du-demo\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+\n$/);
@@ -44,6 +48,15 @@ describe('hoso demo', () => {
     expect(j.root).toMatch(/^[0-9a-f]{64}$/);
     expect(j.checkpoints).toHaveLength(2);
     expect(j.checkpoints.every((c) => c.ok && c.cosignedBy.length === 1)).toBe(true);
+    // An inspector holding the term-I checkpoint checks the year extends it.
+    const held = join(dir, 'ledger.db.checkpoints', readdirSync(join(dir, 'ledger.db.checkpoints')).sort()[0]!);
+    const s = await hoso(['verify', join(dir, 'ledger.hoso'), '--seal', join(dir, 'seal.vkey'), '--since', held]);
+    expect(s.code, s.stdout + s.stderr).toBe(0);
+    expect(s.stdout).toContain('VERIFIED');
+    // The school can check its own ledger in place, against the kept checkpoints.
+    const inPlace = await hoso(['verify', '--db', join(dir, 'ledger.db'), '--trust', join(dir, 'seal.vkey'), '--trust', join(dir, 'root.key.pub'), '--json']);
+    expect(inPlace.code, inPlace.stderr).toBe(0);
+    expect(JSON.parse(inPlace.stdout)).toMatchObject({ ok: true, size: j.size, root: j.root });
   });
 
   it('a tampered bundle gives exit 1 with the findings in --json', async () => {
@@ -70,11 +83,13 @@ describe('hoso demo', () => {
 
   it('is deterministic: the same seed writes the same ledger, another seed another one', async () => {
     const again = mkdtempSync(join(tmpdir(), 'hoso-demo-again-'));
+    scratch.push(again);
     const r = await hoso(['demo', '--dir', again, '--students', '12', '--seed', 'test-seed', '--no-print', '--quiet']);
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(join(again, 'ledger.hoso')).equals(readFileSync(join(dir, 'ledger.hoso')))).toBe(true);
     expect(readFileSync(join(again, 'seal.vkey'), 'utf8')).toBe(readFileSync(join(dir, 'seal.vkey'), 'utf8'));
     const other = mkdtempSync(join(tmpdir(), 'hoso-demo-other-'));
+    scratch.push(other);
     const o = await hoso(['demo', '--dir', other, '--students', '12', '--seed', 'other-seed', '--no-print', '--quiet', '--json']);
     expect(o.code, o.stderr).toBe(0);
     expect(readFileSync(join(other, 'ledger.hoso')).equals(readFileSync(join(dir, 'ledger.hoso')))).toBe(false);
@@ -114,6 +129,13 @@ describe('hoso demo', () => {
     const corrected = page.rows.flatMap((x) => x.HK1.regular).filter((c) => c !== null && c.history.length > 1);
     expect(corrected).toHaveLength(1);
     expect(corrected[0]!.history[1]!.correction?.minutes.number).toBe('01/BB-SCDL');
+    r = await hoso(['show', '--db', db, '--register']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(3 + 12);
+    r = await hoso(['show', '--db', db, '--class', '10A1', '--attendance', '--json']);
+    const att = JSON.parse(r.stdout) as Array<{ year: { total: number }; absences: unknown[] }>;
+    expect(att).toHaveLength(12);
+    expect(att.every((a) => a.year.total === a.absences.length)).toBe(true);
     r = await hoso(['log', '--db', db, '--class', '10A1', '--subject', 'toan', '--json']);
     const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; signers: Array<{ role: string }> });
     const corr = events.find((e) => e.type === 'CorrectionMade');

@@ -53,3 +53,31 @@ export class HosoFailure<E extends HosoError = HosoError> extends Error {
 export function isHosoFailure(e: unknown): e is HosoFailure {
   return e instanceof HosoFailure || (e instanceof Error && e.name === 'HosoFailure' && 'error' in e);
 }
+
+/**
+ * A short, safe description of any value for an error message. Never recurses into the value
+ * (`String([[…10,000 levels…]])` overflows the stack; an object without a prototype has no
+ * `toString`), so it is safe on hostile input.
+ */
+export function describeValue(u: unknown, max = 60): string {
+  if (u === undefined) return 'nothing';
+  if (u === null) return 'null';
+  switch (typeof u) {
+    case 'string': {
+      const s = JSON.stringify(u.length > max ? u.slice(0, max) : u);
+      return u.length > max ? `${s.slice(0, -1)}…"` : s;
+    }
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return String(u);
+    case 'symbol':
+      return 'a symbol';
+    case 'function':
+      return 'a function';
+    default:
+      if (Array.isArray(u)) return `an array of ${u.length} item${u.length === 1 ? '' : 's'}`;
+      if (u instanceof Uint8Array) return `${u.length} bytes`;
+      return 'an object';
+  }
+}

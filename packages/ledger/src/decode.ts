@@ -4,6 +4,7 @@
  * that refused the value where one applies.
  */
 import * as t from 'io-ts';
+import { describeValue } from '@hoso/core';
 import { ledgerError, type LedgerError } from './errors.js';
 
 /** The article each value codec enforces, by codec name. */
@@ -21,15 +22,9 @@ const CODEC_RULES: Readonly<Record<string, string>> = {
   Minutes: 'QC Điều 12.3',
 };
 
-function show(u: unknown): string {
-  if (u === undefined) return 'nothing';
-  try {
-    const s = JSON.stringify(u);
-    return s.length > 60 ? `${s.slice(0, 57)}...` : s;
-  } catch {
-    return String(u);
-  }
-}
+// Never JSON.stringify or String() the refused value: on hostile input (10,000 nested arrays,
+// cycles, objects without a prototype) those throw or overflow the stack.
+const show = describeValue;
 
 /** Convert io-ts errors to ledger errors with `prefix` before each path (e.g. `['data']`). */
 export function ioErrors(errors: t.Errors, prefix: ReadonlyArray<string | number>, code: 'invalid-data' | 'invalid-command' = 'invalid-data'): LedgerError[] {

@@ -160,7 +160,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
   }
 
   /** Append `envs` at `expected`; Right(null) means "conflict, retry". */
-  async function appendAt(envs: readonly Envelope[], expected: number): Promise<Either<LedgerError, { from: number; size: number } | null>> {
+  async function appendAt(envs: readonly Envelope[], expected: number): Promise<Either<LedgerError, { from: number; size: number; written: number } | null>> {
     const bytes = envs.map((e) => encodeEnvelope(e));
     const r = await store.append(ledger, bytes, { expected });
     if (isLeft(r)) {
@@ -173,7 +173,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     } else {
       await refresh();
     }
-    return right({ from: r.right.from, size: r.right.size });
+    return right({ from: r.right.from, size: r.right.size, written: r.right.written });
   }
 
   async function execute(command: unknown, signers: readonly ActingSigner[]): Promise<Either<LedgerError, Appended>> {
@@ -210,7 +210,9 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
         commandId,
         events: signed.right.map((e, i) => ({ id: e.id, stream: e.stream, rev: e.rev, type: e.type, position: from + i })),
         size: appended.right.size,
-        duplicate: false,
+        // Another writer may have appended these very bytes first (same command id): the store
+        // then wrote nothing, and this caller must not believe it wrote the events.
+        duplicate: appended.right.written === 0,
         retries: attempt,
       });
     }
@@ -262,7 +264,9 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
         commandId,
         events: envs.map((e, i) => ({ id: e.id, stream: e.stream, rev: e.rev, type: e.type, position: from + i })),
         size: appended.right.size,
-        duplicate: false,
+        // Another writer may have appended these very bytes first (same command id): the store
+        // then wrote nothing, and this caller must not believe it wrote the events.
+        duplicate: appended.right.written === 0,
         retries: attempt,
       });
     }

@@ -30,11 +30,15 @@ export function physicalRecord(stream: string, resolved: ResolvedEvent): Physica
 export async function* readPhysical(client: EventStoreDBClient, stream: string, from: number, count: number): AsyncGenerator<PhysicalRecord> {
   if (count <= 0) return;
   const rs = client.readStream(stream, { fromRevision: BigInt(from), maxCount: count, direction: FORWARDS });
+  // Not `for await (… of rs)`: leaving that loop early destroys the client's stream while the gRPC
+  // call under it may still hold unread messages, so the call never finishes and the client's
+  // dispose() (which waits for every call) hangs. Keep the stream, cancel the call, drain it.
+  const events = rs as unknown as AsyncIterableIterator<ResolvedEvent>;
   let expected = from;
   let complete = false;
   try {
-    for await (const resolved of rs) {
-      const rec = physicalRecord(stream, resolved as ResolvedEvent);
+    for await (const resolved of events) {
+      const rec = physicalRecord(stream, resolved);
       if (rec.position !== expected) throw corruptStream(stream, rec.position, `expected revision ${expected}`);
       expected++;
       yield rec;
@@ -47,8 +51,9 @@ export async function* readPhysical(client: EventStoreDBClient, stream: string, 
     }
     throw storageFailureThrown(err, 'read', stream);
   } finally {
-    // A consumer that stops early must not leave the server streaming into a dead call.
-    if (!complete) await rs.cancel().catch(() => undefined);
+    if (!complete) {
+      await rs.cancel().catch(() => undefined);
+    }
   }
 }
 

@@ -396,8 +396,11 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
       const ix = await freshIndex(st);
       const p = typeof id === 'string' ? ix.position(id) : undefined;
       if (p === undefined) return null;
+      // Read to the end of the one-event call (no early return: the call then completes normally).
+      let found: StoredEvent | null = null;
       for await (const rec of readPhysical(client, st.physical, p, 1)) return storedFromIndex(st, rec);
-      throw corruptStream(st.physical, p, 'the server did not return an indexed event');
+      if (found === null) throw corruptStream(st.physical, p, 'the server did not return an indexed event');
+      return found;
     },
     subscribe(ledger, opts) {
       const st = stateOf(ledger);

@@ -310,6 +310,32 @@ describe('EventStoreDB adapter on the stand-in', () => {
     }
   });
 
+  it('a reader that stops early leaves no call open: close() still returns promptly', async () => {
+    const s = openEventStoreDbStore({ connectionString: standIn.connectionString });
+    const batch = await events(Array.from({ length: 300 }, (_, i) => ({ stream: `s${i % 3}`, data: { pad: 'x'.repeat(200) } })));
+    ok(await s.append(L, batch, { expected: 0 }));
+    for (let i = 0; i < 3; i++) {
+      for await (const e of s.read(L)) {
+        expect(e.position).toBe(0);
+        break;
+      }
+      for await (const e of s.readStream(L, 's1')) {
+        expect(e.rev).toBe(0);
+        break;
+      }
+    }
+    // A one-event read left at its event: the call has usually ended on the server by then.
+    for (let i = 0; i < 30; i++) {
+      for await (const e of s.read(L, { from: i, to: i + 1 })) {
+        expect(e.position).toBe(i);
+        break;
+      }
+    }
+    for (let i = 0; i < 30; i++) expect((await s.getById(L, testEventId(batch[i * 7]!)))?.position).toBe(i * 7);
+    const closed = await Promise.race([s.close().then(() => 'closed'), new Promise((r) => setTimeout(() => r('hung'), 5000))]);
+    expect(closed).toBe('closed');
+  });
+
   it('spans() groups sorted positions by the gap allowed', () => {
     expect(spans([], 1)).toEqual([]);
     expect(spans([3, 4, 5, 9], 1)).toEqual([

@@ -419,6 +419,17 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
       if (closed) return;
       closed = true;
       await Promise.all([...subscriptions].map((s) => s.close()));
+      if (!readonly) {
+        // Leave the file in rollback-journal mode when we are its last user: a WAL file needs a
+        // writable -shm beside it even to be read, so it could not be opened from read-only media
+        // (an inspector's copy, a CD, a read-only mount). The next read-write open turns WAL back
+        // on. Another connection still using the file makes this fail: then WAL stays, harmlessly.
+        try {
+          db.pragma('journal_mode = DELETE');
+        } catch {
+          /* busy: someone else has the file open */
+        }
+      }
       db.close();
     },
   };

@@ -1,4 +1,4 @@
-import { HosoFailure, hosoError } from '@hoso/core';
+import { HosoFailure, describeValue, hosoError } from '@hoso/core';
 import { isIndex } from './batch.js';
 import type { ReadRange, StreamRange } from './contract.js';
 
@@ -12,10 +12,11 @@ import type { ReadRange, StreamRange } from './contract.js';
 export function requireIndex(value: unknown, path: ReadonlyArray<string | number>, what: string): number {
   if (!isIndex(value)) {
     throw new HosoFailure(
-      hosoError('invalid-argument', `${what} must be a non-negative integer, got ${String(value)}`, {
+      hosoError('invalid-argument', `${what} must be a non-negative integer, got ${describeValue(value)}`, {
         path,
         rule: 'non-negative-integer',
-        details: { value },
+        // Only primitives travel in details: a hostile object could break whoever serialises it.
+        details: { value: value === null || typeof value !== 'object' ? (typeof value === 'bigint' || typeof value === 'symbol' || typeof value === 'function' ? describeValue(value) : value) : describeValue(value) },
       }),
     );
   }

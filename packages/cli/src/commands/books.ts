@@ -1,11 +1,11 @@
 /** `hoso show`, `hoso log` and `hoso print`: the books, their history, and paper. */
 import type { Command } from 'commander';
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { attendance, classMarkbook, register, type Cell, type Markbook, type Records, type SubjectPage } from '@hoso/books';
+import { attendance, classMarkbook, primarySummary, register, type Cell, type PrimarySummary, type Markbook, type Records, type SubjectPage } from '@hoso/books';
 import { decodeEnvelope } from '@hoso/core';
 import { approvalsStream, classStream, homeroomStream, markbookStream, studentStream } from '@hoso/ledger';
 import type { PrintJob, PrintMeta } from '@hoso/print';
-import { correctionMinutes, foldStore, markbookData, personName, schoolInfo, studentName, textOf, transcriptData, transcriptOf } from '../books-view.js';
+import { correctionMinutes, foldStore, markbookData, personName, registerData, schoolInfo, studentName, textOf, transcriptData, transcriptOf } from '../books-view.js';
 import { checkpointDir, latestCheckpoint, readCheckpointFile } from '../checkpoints.js';
 import { refused, usage } from '../exit.js';
 import { jsonText, type Output } from '../io.js';
@@ -25,11 +25,18 @@ function yearOf(r: Records, year: string | undefined): string {
   return y;
 }
 
-function markbookOrFail(r: Records, year: string, cls: string): Markbook {
-  if (r.classes[`${year}/${cls}`] === undefined) {
-    const known = Object.values(r.classes).filter((c) => c.year === year).map((c) => c.class);
+/** The class must be open in that year (exit 2 naming `--class` otherwise); returns its grade. */
+function gradeOrFail(r: Records, year: string, cls: string): number {
+  const c = r.classes[`${year}/${cls}`];
+  if (c === undefined) {
+    const known = Object.values(r.classes).filter((x) => x.year === year).map((x) => x.class);
     throw usage('unknown-class', `class ${cls} is not open in ${year} (known: ${known.join(', ') || 'none'})`, '--class');
   }
+  return c.grade;
+}
+
+function markbookOrFail(r: Records, year: string, cls: string): Markbook {
+  gradeOrFail(r, year, cls);
   const b = classMarkbook(r, year, cls);
   if (isLeft(b)) throw refused(b.left.code, b.left.message, '--class', b.left.rule);
   return b.right;
@@ -50,6 +57,23 @@ function subjectTable(r: Records, page: SubjectPage): string {
   const right = new Set(header.map((_, i) => i).filter((i) => i !== 1));
   const status = (['HK1', 'HK2', 'CN'] as const).map((t) => `${t} ${page.status[t].signedOff === null ? 'not signed off' : `signed off by ${page.status[t].signedOff!.by.name ?? '?'}`}`).join('; ');
   return `${page.name} (${page.subject}), ${page.assessment}, ${n} regular assessments per term — ${status}\n` + renderTable(header, rows, right) + '(* corrected: see hoso log)\n';
+}
+
+/** A primary class summary (TT27): each subject's end-of-year level (and test score), and the year result. */
+function primaryTable(p: PrimarySummary): string {
+  const header = ['STT', 'Học sinh', ...p.subjects.map((x) => x.name), 'Kết quả'];
+  const rows = p.pupils.map((u, i) => [
+    String(i + 1),
+    u.name,
+    ...p.subjects.map((x) => {
+      const line = u.subjects.find((l) => l.subject === x.subject);
+      const level = cellText(line?.levels.CN ?? null);
+      const test = line?.tests === null || line === undefined ? '' : cellText(line.tests.CN);
+      return test === '' ? level : `${level} (${test})`;
+    }),
+    textOf(u.result),
+  ]);
+  return `Lớp ${p.class}, năm học ${p.year} (${p.ruleSet.id}) — cuối năm: mức đạt được (điểm KTĐK)\n` + renderTable(header, rows, new Set([0]));
 }
 
 function classTable(book: Markbook): string {
@@ -140,7 +164,14 @@ export function registerBookCommands(program: Command, io: Output): void {
           return;
         }
         const year = yearOf(r, o.year);
-        const book = markbookOrFail(r, year, o.class!);
+        const grade = gradeOrFail(r, year, o.class!);
+        if (grade <= 5 && !o.attendance) {
+          // Primary (TT27) and preschool classes keep no TT22 markbook: show the class summary.
+          if (o.subject !== undefined) throw usage('invalid-option', '--subject shows a TT22 markbook page; a primary class has a class summary (omit --subject)', '--subject');
+          const sum = primarySummary(r, year, o.class!);
+          if (isLeft(sum)) throw refused(sum.left.code, sum.left.message, '--class', sum.left.rule);
+          return io.out(o.json ? jsonText(sum.right) : primaryTable(sum.right));
+        }
         if (o.attendance) {
           const lines = attendance(r, year, o.class!);
           if (isLeft(lines)) throw refused(lines.left.code, lines.left.message, '--class', lines.left.rule);
@@ -148,6 +179,7 @@ export function registerBookCommands(program: Command, io: Output): void {
           const rows = lines.right.map((l, i) => [String(i + 1), l.name, String(l.HK1.excused), String(l.HK1.unexcused), String(l.HK2.excused), String(l.HK2.unexcused), String(l.year.total)]);
           return io.out(`Chuyên cần lớp ${o.class}, năm học ${year} (buổi vắng)\n` + renderTable(['STT', 'Học sinh', 'HK1 P', 'HK1 K', 'HK2 P', 'HK2 K', 'Cả năm'], rows, new Set([0, 2, 3, 4, 5, 6])));
         }
+        const book = markbookOrFail(r, year, o.class!);
         if (o.subject !== undefined) {
           const page = book.subjects.find((p) => p.subject === o.subject);
           if (page === undefined) throw usage('unknown-subject', `class ${o.class} has no subject "${o.subject}" (known: ${book.subjects.map((p) => p.subject).join(', ')})`, '--subject');
@@ -207,6 +239,7 @@ export function registerBookCommands(program: Command, io: Output): void {
     .option('--class <class>', 'a class markbook (repeatable; default: every class of the year)', collect, [])
     .option('--student <id>', "a student's học bạ (repeatable)", collect, [])
     .option('--minutes', 'also print every correction minutes (biên bản sửa chữa dữ liệu)')
+    .option('--register', "also print the school's register (sổ đăng bộ)")
     .option('--year <year>', 'school year (default: the latest)')
     .option('--format <f>', 'pdf, html or both', 'both')
     .option('--checkpoint <file>', 'the checkpoint to print against (default: the latest kept)')
@@ -214,10 +247,10 @@ export function registerBookCommands(program: Command, io: Output): void {
     .option('--authority <text>', 'supervising authority on the form header', 'SỞ GIÁO DỤC VÀ ĐÀO TẠO')
     .option('--place <text>', 'place for the date line', 'Hà Nội')
     .option('--json', 'print the files written as JSON')
-    .action(async (o: StoreOpts & { out: string; class: string[]; student: string[]; minutes?: boolean; year?: string; format: string; checkpoint?: string; checkpoints?: string; authority: string; place: string; json?: boolean }) => {
+    .action(async (o: StoreOpts & { out: string; class: string[]; student: string[]; minutes?: boolean; register?: boolean; year?: string; format: string; checkpoint?: string; checkpoints?: string; authority: string; place: string; json?: boolean }) => {
       const formats = o.format === 'both' ? (['pdf', 'html'] as const) : o.format === 'pdf' || o.format === 'html' ? ([o.format] as const) : null;
       if (formats === null) throw usage('invalid-option', '--format is pdf, html or both', '--format');
-      const { correctionMinutesDocument, markbookDocument, printAll, transcriptDocument, verificationFromCheckpoint } = await import('@hoso/print');
+      const { correctionMinutesDocument, markbookDocument, printAll, registerDocument, transcriptDocument, verificationFromCheckpoint } = await import('@hoso/print');
       const cp = o.checkpoint !== undefined ? readCheckpointFile(o.checkpoint, '--checkpoint') : latestCheckpoint(checkpointDir(o));
       if (cp === null) throw usage('no-checkpoint', 'printed pages carry a signed checkpoint: sign one with hoso checkpoint first', '--checkpoint', 'QC Điều 3.3');
       await withStore(o, async (s) => {
@@ -229,7 +262,11 @@ export function registerBookCommands(program: Command, io: Output): void {
           if (isLeft(v)) throw usage(v.left.code, v.left.message, '--checkpoint', v.left.rule);
           return { school: schoolInfo(r, o.authority, o.place), verification: v.right, printedOn: new Date().toISOString().slice(0, 10) };
         };
-        const classes = o.class.length > 0 || o.student.length > 0 ? o.class : Object.values(r.classes).filter((c) => c.year === year).map((c) => c.class);
+        // Markbooks are the secondary (TT22) form; primary and preschool classes are not printed here.
+        const classes = o.class.length > 0 || o.student.length > 0 || o.register ? o.class : Object.values(r.classes).filter((c) => c.year === year && c.grade >= 6).map((c) => c.class);
+        for (const c of classes) {
+          if (gradeOrFail(r, year, c) < 6) throw usage('unsupported-book', `class ${c} is a primary or preschool class: hoso print prints secondary markbooks (hoso show --class ${c} shows its summary)`, '--class');
+        }
         const jobs: PrintJob[] = [];
         for (const c of classes) {
           const book = markbookOrFail(r, year, c);
@@ -252,6 +289,11 @@ export function registerBookCommands(program: Command, io: Output): void {
             if (isLeft(doc)) throw refused(doc.left.code, doc.left.message, '--minutes', doc.left.rule);
             jobs.push({ name: `bien-ban-${m.number.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase()}`, document: doc.right });
           }
+        }
+        if (o.register) {
+          const doc = registerDocument(registerData(r, `Năm học ${year}`), meta('register'));
+          if (isLeft(doc)) throw refused(doc.left.code, doc.left.message, '--register', doc.left.rule);
+          jobs.push({ name: 'so-dang-bo', document: doc.right });
         }
         if (jobs.length === 0) throw usage('nothing-to-print', 'nothing to print: no class in that year and no --student', '--class');
         const out = await printAll(o.out, jobs, { formats: [...formats] });

@@ -29,6 +29,7 @@ export function registerDemo(program: Command, io: Output): void {
         files: r.files,
         printed: r.printed,
         seconds: Math.round(r.seconds * 10) / 10,
+        steps: r.steps,
       };
       if (o.json) {
         io.out(jsonText(summary));
@@ -38,7 +39,7 @@ export function registerDemo(program: Command, io: Output): void {
           [f['ledger']!, `the ledger (SQLite); checkpoints in ${f['checkpoints']}/`],
           [f['bundle']!, 'the export bundle (events + cosigned checkpoints)'],
           [f['report']!, 'the verification report'],
-          [`${f['print']}/`, r.printed.length > 0 ? `${r.printed.length} printed files (markbooks, học bạ, correction minutes; PDF and HTML)` : 'not printed (--no-print)'],
+          [`${f['print']}/`, r.printed.length > 0 ? `${r.printed.length} printed files (markbooks, học bạ, register, correction minutes; PDF and HTML)` : 'not printed (--no-print)'],
           [f['seal']!, "the school's seal verifier key"],
           [f['witness']!, "the district witness's verifier key"],
           [f['root']!, "the school's root key"],
@@ -47,7 +48,8 @@ export function registerDemo(program: Command, io: Output): void {
         io.out(
           [
             '',
-            `Done in ${summary.seconds} s. Ledger "${r.ledger}": ${r.events} events, root ${r.root}.`,
+            `Done in ${summary.seconds} s (${Object.entries(r.steps).map(([k, v]) => `${k} ${v} s`).join(', ')}).`,
+            `Ledger "${r.ledger}": ${r.events} events, root ${r.root}.`,
             `Verification: ${r.report.ok ? 'VERIFIED / ĐẠT' : 'NOT VERIFIED / KHÔNG ĐẠT'} (${r.report.findings.length} finding(s)).`,
             `Refused as it should be: ${r.refusal.message} [${r.refusal.code}].`,
             '',

@@ -15,8 +15,8 @@ import { collect } from './options.js';
 type StoreOpts = { db?: string; store?: string; ledger?: string };
 
 /** Every bad row on stderr; with --json they also travel in the error's details (printed by main). */
-function printProblems(io: Output, file: string, problems: readonly RowProblem[]): void {
-  for (const p of problems) io.err(`hoso: ${file}:${p.line}${p.column === undefined ? '' : ` column "${p.column}"`}: ${p.message}${p.rule === undefined ? '' : ` (rule: ${p.rule})`} [${p.code}]\n`);
+function printProblems(io: Output, file: string, problems: ReadonlyArray<RowProblem & { readonly field?: string }>): void {
+  for (const p of problems) io.err(`hoso: ${file}:${p.line}${p.column === undefined ? '' : ` column "${p.column}"`}${p.field === undefined ? '' : ` field ${p.field}`}: ${p.message}${p.rule === undefined ? '' : ` (rule: ${p.rule})`} [${p.code}]\n`);
   io.err(`hoso: ${problems.length} bad row(s); nothing was written\n`);
 }
 
@@ -69,24 +69,26 @@ export function registerLedgerCommands(program: Command, io: Output): void {
       const source = o.command !== undefined ? '--command' : o.file!;
       const text = o.command ?? readText(o.file!, '--file');
       const commands: Array<{ type: string; data: unknown; id?: string }> = [];
-      for (const [i, line] of text.split('\n').entries()) {
+      // --command is one JSON value (it may span lines); a file is JSON lines.
+      const entries: Array<[string, string]> = o.command !== undefined ? [['--command', o.command]] : text.split('\n').map((l, i): [string, string] => [`${o.file}:${i + 1}`, l]);
+      for (const [where, line] of entries) {
         if (line.trim() === '' || (o.file !== undefined && line.trimStart().startsWith('#'))) continue;
         let v: unknown;
         try {
           v = JSON.parse(line);
         } catch (e) {
-          throw usage('invalid-json', `not JSON: ${e instanceof Error ? e.message : String(e)}`, o.file === undefined ? '--command' : `${o.file}:${i + 1}`);
+          throw usage('invalid-json', `not JSON: ${e instanceof Error ? e.message : String(e)}`, where);
         }
-        if (typeof v !== 'object' || v === null || Array.isArray(v)) throw usage('invalid-command', 'a command is a JSON object {"type", "data"}', o.file === undefined ? '--command' : `${o.file}:${i + 1}`);
+        if (typeof v !== 'object' || v === null || Array.isArray(v)) throw usage('invalid-command', 'a command is a JSON object {"type", "data"}', where);
         commands.push(v as { type: string; data: unknown });
-        if (o.command !== undefined) break;
       }
+      if (commands.length === 0) throw usage('invalid-command', 'no command given', source);
       const signers = signersFrom(o.key, o.role, o.cosigner);
       await withStore(o, async (s) => {
         const ledger = await openLedger({ store: s.store, ledger: s.ledger });
         const r = await submitBatch(ledger, commands, signers);
         if (isLeft(r)) {
-          const problems = r.left.map((p) => ({ line: p.index + 1, code: p.error.code, message: p.error.message, ...(p.error.path === undefined ? {} : { column: formatPath(p.error.path) }), ...(p.error.rule === undefined ? {} : { rule: p.error.rule }) }));
+          const problems = r.left.map((p) => ({ line: p.index + 1, code: p.error.code, message: p.error.message, ...(p.error.path === undefined || p.error.path.length === 0 ? {} : { field: formatPath(p.error.path) }), ...(p.error.rule === undefined ? {} : { rule: p.error.rule }) }));
           printProblems(io, source, problems);
           throw refused(problems[0]!.code, `${problems.length} command(s) refused; nothing was written`, source, problems[0]!.rule, { written: 0, problems });
         }

@@ -2,8 +2,8 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { proveConsistency, proveEvent, renderReport, verifyBundle, verifyConsistencyProof, verifyProof, type VerifyReport } from '@hoso/verify';
-import { checkpointDir, latestCheckpoint, readCheckpointFile } from '../checkpoints.js';
+import { proveConsistency, proveEvent, renderReport, verifyBundle, verifyConsistencyProof, verifyProof, verifyStore, type VerifyReport } from '@hoso/verify';
+import { checkpointDir, latestCheckpoint, listCheckpoints, readCheckpointFile } from '../checkpoints.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, refused, usage } from '../exit.js';
 import { isFile, jsonText, readText, writeText, type Output } from '../io.js';
 import { withStore } from '../store.js';
@@ -36,21 +36,28 @@ function summaryLines(r: VerifyReport): string {
 
 /** Register `verify`, `prove`, `consistency`. */
 export function registerVerifyCommands(program: Command, io: Output): void {
-  trustOptions(program.command('verify'))
-    .description('verify a bundle: integrity, authenticity, compliance; exit 0 clean, 1 findings, 2 unusable input')
-    .argument('<bundle>', 'the bundle file (ledger.hoso)')
+  trustOptions(storeOptions(program.command('verify')))
+    .description('verify a bundle (or, with --db/--store, a ledger in place): integrity, authenticity, compliance; exit 0 clean, 1 findings, 2 unusable input')
+    .argument('[bundle]', 'the bundle file (ledger.hoso)')
+    .option('--checkpoints <dir>', 'with --db/--store: the checkpoint folder to check against (default <db>.checkpoints)')
     .option('--since <checkpoint>', 'a checkpoint note you already hold: the bundle must extend it')
     .option('--report <file>', 'write the HTML report here')
     .option('--workers <n>', 'signature worker threads (default: cores − 1)', intOption('--workers', 0, 256))
     .option('--json', 'print { ok, size, root, findings, … } as JSON')
-    .action(async (bundle: string, o: TrustOpts & { since?: string; report?: string; workers?: number; json?: boolean }) => {
+    .action(async (bundle: string | undefined, o: TrustOpts & { db?: string; store?: string; ledger?: string; checkpoints?: string; since?: string; report?: string; workers?: number; json?: boolean }) => {
       const trust = trustAnchors(o);
-      if (!isFile(bundle)) throw usage('unreadable-file', `cannot read ${bundle}: no such file`, '<bundle>');
+      const inPlace = o.db !== undefined || o.store !== undefined;
+      if (inPlace === (bundle !== undefined)) throw usage('missing-argument', 'give a bundle file, or --db/--store to verify a ledger in place (not both)', '<bundle>');
+      if (bundle !== undefined && !isFile(bundle)) throw usage('unreadable-file', `cannot read ${bundle}: no such file`, '<bundle>');
       const since = o.since === undefined ? undefined : readText(o.since, '--since');
-      const r = await verifyBundle(bundle, { trust, ...(since === undefined ? {} : { since }), ...(o.workers === undefined ? {} : { workers: o.workers }) });
+      const options = { trust, ...(since === undefined ? {} : { since }), ...(o.workers === undefined ? {} : { workers: o.workers }) };
+      const r =
+        bundle !== undefined
+          ? await verifyBundle(bundle, options)
+          : await withStore(o, (s) => verifyStore(s.store, s.ledger, { ...options, checkpoints: listCheckpoints(checkpointDir(o)).map((k) => k.note) }), { readonly: true });
       if (isLeft(r)) throw usage(r.left.code, r.left.message, r.left.path?.includes('since') ? '--since' : '--trust', r.left.rule);
       const report = r.right;
-      if (o.report !== undefined) writeText(o.report, renderReport(report, { source: bundle }), '--report');
+      if (o.report !== undefined) writeText(o.report, renderReport(report, { source: bundle ?? o.db ?? o.store ?? '' }), '--report');
       if (o.json) {
         const { timeline: _t, ...rest } = report;
         io.out(jsonText(rest));

@@ -19,14 +19,14 @@ import { openLedger, type ActingSigner, type Appended, type Ledger } from '@hoso
 import { openSqliteStore } from '@hoso/store-sqlite';
 import { classMarkbook } from '@hoso/books';
 import { exportBundle, renderReport, verifyBundle, type VerifyReport } from '@hoso/verify';
-import { correctionMinutesDocument, markbookDocument, printAll, transcriptDocument, verificationFromCheckpoint, type PrintJob, type PrintMeta } from '@hoso/print';
+import { correctionMinutesDocument, markbookDocument, printAll, registerDocument, transcriptDocument, verificationFromCheckpoint, type PrintJob, type PrintMeta } from '@hoso/print';
 import { cosign, keep, signAndKeep, type KeptCheckpoint } from '../checkpoints.js';
 import { refused, usage } from '../exit.js';
 import { ensureDir, writeText, type Output } from '../io.js';
 import { keyFromSeed, verifierKeyText, type KeyMaterial } from '../keys.js';
 import { derivedSeed, seededRng, uuidV7At, type Rng } from '../prng.js';
 import { progressFor, type ProgressFactory } from '../progress.js';
-import { correctionMinutes, foldStore, markbookData, schoolInfo, transcriptData, transcriptOf } from '../books-view.js';
+import { correctionMinutes, foldStore, markbookData, registerData, schoolInfo, transcriptData, transcriptOf } from '../books-view.js';
 import type { OpenedStore } from '../store.js';
 import { planSchool, regularCount, SUBJECTS, type DemoPerson, type DemoSchool, type DemoStudent } from './school.js';
 
@@ -53,6 +53,8 @@ export interface DemoResult {
   readonly report: VerifyReport;
   readonly refusal: { readonly code: string; readonly message: string; readonly rule?: string };
   readonly seconds: number;
+  /** Wall-clock seconds of each step (setup, HK1, HK2, export, verify, print). */
+  readonly steps: Readonly<Record<string, number>>;
 }
 
 const YEAR = '2024-2025';
@@ -174,6 +176,13 @@ function clearDemoFiles(dir: string): void {
 /** Run the demo; progress and the story go to `io.err`, nothing to `io.out` (the caller prints the summary). */
 export async function runDemo(options: DemoOptions, io: Output): Promise<DemoResult> {
   const started = Date.now();
+  const steps: Record<string, number> = {};
+  let mark = started;
+  const lap = (name: string): void => {
+    const now = Date.now();
+    steps[name] = Math.round((now - mark) / 100) / 10;
+    mark = now;
+  };
   if (!Number.isSafeInteger(options.students) || options.students < 1 || options.students > 100_000) {
     throw usage('invalid-option', 'the number of students is an integer from 1 to 100000', '--students');
   }
@@ -235,6 +244,7 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
       }
     }
     bar.done('events');
+    lap('setup');
 
     // ---- The two terms -----------------------------------------------------------------------
     const entered = new Map<string, { id: string; value: string }>();
@@ -382,6 +392,7 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
       }
       demo.at(term === 'HK1' ? '2025-01-13' : '2025-05-30');
       await checkpoint(term === 'HK1' ? 'after term I' : 'at the end of the year');
+      lap(term);
     }
 
     // ---- Export, verify, print -------------------------------------------------------------------
@@ -389,6 +400,7 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
     const bundlePath = join(dir, 'ledger.hoso');
     const exported = await exportBundle(sqlite, school.ledger, bundlePath, { checkpoints: kept.map((k) => k.note) });
     if (isLeft(exported)) throw refused(exported.left.code, exported.left.message, '--dir', exported.left.rule);
+    lap('export');
     say(`  exported ${exported.right.size} events to ${bundlePath} (${(exported.right.bytes / 1e6).toFixed(1)} MB)`);
     const sealVkey = verifierKeyText(seal);
     const witnessVkey = verifierKeyText(witnessKey, true);
@@ -403,6 +415,7 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
     vbar.done();
     if (isLeft(verified)) throw usage(verified.left.code, verified.left.message, 'verify');
     const report = verified.right;
+    lap('verify');
     const reportPath = join(dir, 'report.html');
     writeText(reportPath, renderReport(report, { title: `${school.name} — ${school.ledger}`, source: 'ledger.hoso', generatedAt: new Date().toISOString() }), '--dir');
     say(`  verified: ${report.ok ? 'OK' : 'NOT OK'} — ${report.findings.length} finding(s); report in ${reportPath}`);
@@ -433,6 +446,9 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
         if (isLeft(doc)) throw refused(doc.left.code, doc.left.message, doc.left.path?.join('.'), doc.left.rule);
         jobs.push({ name: `hoc-ba-${id}`, document: doc.right });
       }
+      const reg = registerDocument(registerData(records, `Năm học ${YEAR}`), meta('register'));
+      if (isLeft(reg)) throw refused(reg.left.code, reg.left.message, reg.left.path?.join('.'), reg.left.rule);
+      jobs.push({ name: 'so-dang-bo', document: reg.right });
       for (const m of correctionMinutes(records)) {
         const doc = correctionMinutesDocument(m, meta(`minutes/${m.number}`));
         if (isLeft(doc)) throw refused(doc.left.code, doc.left.message, doc.left.path?.join('.'), doc.left.rule);
@@ -444,6 +460,7 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
       pbar.done('documents');
       if (isLeft(out)) throw refused(out.left.code, out.left.message, out.left.path?.join('.'), out.left.rule);
       printed = out.right;
+      lap('print');
     }
     if (refusal === undefined) throw refused('demo-broken', 'the refused correction did not run');
     return {
@@ -464,6 +481,7 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
       report,
       refusal,
       seconds: (Date.now() - started) / 1000,
+      steps,
     };
   } finally {
     await opened.close();
