@@ -200,7 +200,7 @@ async function main() {
   console.log(`  inclusion proof               ${results.inclusionProofMs} ms each`);
   for (const [stream, row] of Object.entries(results.readStream)) {
     console.log(`  readStream ${stream}: ${row.streamEvents} events among ${row.ledgerEvents}`);
-    for (const [k, v] of Object.entries(row)) if (typeof v === 'object') console.log(`    ${k.padEnd(50)} ${v.ms} ms, ${v.calls} calls, ${v.eventsSent} events sent`);
+    for (const [k, v] of Object.entries(row)) if (typeof v === 'object') console.log(`    ${k.padEnd(50)} ${v.ms} ms, ${v.calls ?? 'n/a'} calls, ${v.eventsSent ?? 'n/a'} events sent`);
   }
   console.log(JSON.stringify({ bench: 'store-eventstoredb', ...results }));
 }

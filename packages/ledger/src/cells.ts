@@ -32,6 +32,12 @@ export interface CellRef {
   readonly codec: t.Type<string, unknown, unknown>;
   /** True when entry needs an open window (assessments; not daily registers). */
   readonly windowed: boolean;
+  /**
+   * True for the summer cells after the year (re-tests, conduct re-evaluation, TT22 Điều 12): they
+   * have a date after the year's last term and no term, only `HE` windows cover them, and they are
+   * entered after the year's results are signed off rather than before.
+   */
+  readonly summer?: boolean;
 }
 
 /** The term a primary assessment point belongs to. */
@@ -88,6 +94,36 @@ export function cellOf<K extends CellEventType>(type: K, data: EventData[K], str
         writer: 'homeroom',
         codec: QualityLevel as t.Type<string, unknown, unknown>,
         windowed: true,
+      };
+    }
+    case 'RetestScoreEntered':
+    case 'RetestCommentLevelEntered': {
+      const x = data as EventData['RetestScoreEntered'] | EventData['RetestCommentLevelEntered'];
+      return {
+        ...base,
+        key: `${stream}#${x.student}/retest`,
+        subject: x.subject,
+        column: 'retest',
+        date: x.date,
+        mid: false,
+        writer: 'subject',
+        codec: type === 'RetestScoreEntered' ? Score10 : (CommentLevel as t.Type<string, unknown, unknown>),
+        windowed: true,
+        summer: true,
+      };
+    }
+    case 'ConductReevaluated': {
+      const x = data as EventData['ConductReevaluated'];
+      return {
+        ...base,
+        key: `${stream}#${x.student}/reevaluation`,
+        column: 'reevaluation',
+        date: x.date,
+        mid: false,
+        writer: 'homeroom',
+        codec: ConductLevel as t.Type<string, unknown, unknown>,
+        windowed: true,
+        summer: true,
       };
     }
     case 'AbsenceRecorded': {

@@ -2,12 +2,14 @@
  * Commands: what a user asks the ledger to do. A command is `{ type, id?, data }`; `id` is a UUID
  * v7 chosen by the caller (the idempotency key: the same id never appends twice), `data` the
  * payload. Most commands write one event whose payload is `data`; `EnrollStudent` may write two
- * (register and enrol), and `Correct` takes its three keys from the signers.
+ * (register and enrol), `EnterScores`/`EnterCommentLevels` one per entry of a column, and
+ * `Correct` takes its three keys from the signers.
  */
 import * as t from 'io-ts';
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { ledgerError, type LedgerError } from './errors.js';
-import { CalendarDate, ClassCode, closed, Minutes, PersonId, SchoolYear, text, Uuid } from './codecs.js';
+import { CalendarDate, ClassCode, closed, intRange, Minutes, PersonId, SchoolYear, SubjectCode, Term, text, Uuid } from './codecs.js';
+import { CommentLevel, Score10 } from './values.js';
 import * as E from './events.js';
 import type { EventType, LedgerEvent } from './events.js';
 import type { SignerView } from './rules.js';
@@ -26,6 +28,66 @@ export type EnrollStudentData = t.TypeOf<typeof EnrollStudentData>;
 export const CorrectData = closed('Correct', { target: Uuid, old: t.string, new: t.string, reason: text(1000), minutes: Minutes });
 /** The value type of {@link CorrectData}. */
 export type CorrectData = t.TypeOf<typeof CorrectData>;
+
+/** Most entries in one column command: a class list, with room to spare (DOMAIN: classes of ≤ 45). */
+export const MAX_BATCH_ENTRIES = 60;
+
+/**
+ * The `entries` of a column command: 1–{@link MAX_BATCH_ENTRIES} `{student, value}`, no student
+ * twice. Errors name the entry (`entries.7.value`, `entries.3.student`).
+ */
+function entryList<V extends t.Mixed>(name: string, value: V) {
+  const entry = closed(`${name}Entry`, { student: PersonId, value });
+  const list = t.array(entry);
+  type Entries = t.TypeOf<typeof list>;
+  return new t.Type<Entries, unknown, unknown>(
+    `${name}Entries`,
+    (u): u is Entries => list.is(u) && u.length >= 1 && u.length <= MAX_BATCH_ENTRIES && new Set(u.map((e) => e.student)).size === u.length,
+    (u, c) => {
+      // Report under the array codec, so error paths carry the entry index as a number.
+      const last = c[c.length - 1];
+      const ac: t.Context = last === undefined ? c : [...c.slice(0, -1), { ...last, type: list }];
+      const r = list.validate(u, ac);
+      if (r._tag === 'Left') return r;
+      if (r.right.length < 1 || r.right.length > MAX_BATCH_ENTRIES) {
+        return t.failure(u, c, `entries: from 1 to ${MAX_BATCH_ENTRIES} students in one command (got ${r.right.length})`);
+      }
+      const seen = new Map<string, number>();
+      for (const [i, e] of r.right.entries()) {
+        const first = seen.get(e.student);
+        if (first !== undefined) {
+          const ctx = t.appendContext(t.appendContext(ac, String(i), entry, e), 'student', PersonId, e.student);
+          return t.failure(e.student, ctx, `student "${e.student}" appears twice (entries ${first} and ${i}): one value per cell`);
+        }
+        seen.set(e.student, i);
+      }
+      return t.success(r.right);
+    },
+    t.identity,
+  );
+}
+
+/**
+ * `EnterScores` data: a teacher's whole column of a `scored` subject in one command (*nhập điểm
+ * theo cột*), e.g. the 45 mid-term scores of a class: one `ScoreEntered` per entry, all appended
+ * atomically, each checked exactly as if entered alone.
+ */
+export const EnterScoresData = closed(
+  'EnterScores',
+  { year: SchoolYear, class: ClassCode, subject: SubjectCode, term: Term, column: E.Column, entries: entryList('Score', Score10) },
+  { index: intRange('RegularIndex', 1, 4) },
+);
+/** The value type of {@link EnterScoresData}. */
+export type EnterScoresData = t.TypeOf<typeof EnterScoresData>;
+
+/** `EnterCommentLevels` data: a column of a `comment` subject (Đ/CĐ); as {@link EnterScoresData}. */
+export const EnterCommentLevelsData = closed(
+  'EnterCommentLevels',
+  { year: SchoolYear, class: ClassCode, subject: SubjectCode, term: Term, column: E.Column, entries: entryList('CommentLevel', CommentLevel) },
+  { index: intRange('RegularIndex', 1, 4) },
+);
+/** The value type of {@link EnterCommentLevelsData}. */
+export type EnterCommentLevelsData = t.TypeOf<typeof EnterCommentLevelsData>;
 
 /** One command type: its payload codec and the event type(s) it writes. */
 interface CommandSpec {
@@ -60,6 +122,11 @@ export const COMMANDS = {
   EnterCommentLevel: one('CommentLevelEntered'),
   EnterSubjectLevel: one('SubjectLevelEntered'),
   EnterTestScore: one('TestScoreEntered'),
+  EnterScores: { data: EnterScoresData as t.Type<unknown, unknown, unknown>, writes: ['ScoreEntered'] },
+  EnterCommentLevels: { data: EnterCommentLevelsData as t.Type<unknown, unknown, unknown>, writes: ['CommentLevelEntered'] },
+  EnterRetestScore: one('RetestScoreEntered'),
+  EnterRetestCommentLevel: one('RetestCommentLevelEntered'),
+  ReevaluateConduct: one('ConductReevaluated'),
   OpenWindow: one('WindowOpened'),
   CloseWindow: one('WindowClosed'),
   SignOffSubject: one('SubjectSignedOff'),
@@ -68,6 +135,9 @@ export const COMMANDS = {
   SealBook: one('BookSealed'),
   Correct: { data: CorrectData as t.Type<unknown, unknown, unknown>, writes: ['CorrectionMade'] },
 } as const satisfies Record<string, CommandSpec>;
+
+/** Column commands: one event per entry of `data.entries`; a refusal of event i names `entries[i]`. */
+export const BATCH_COMMANDS: ReadonlySet<CommandType> = new Set<CommandType>(['EnterScores', 'EnterCommentLevels']);
 
 /** A command type name. */
 export type CommandType = keyof typeof COMMANDS;
@@ -117,6 +187,12 @@ export function commandEvents(cmd: Command, actors: readonly SignerView[]): Eith
       if (d.bio !== undefined) events.push({ type: 'StudentRegistered', data: { student: d.student, year: d.year, class: d.class, bio: d.bio } });
       events.push({ type: 'StudentEnrolled', data: enrol });
       return right(events);
+    }
+    case 'EnterScores':
+    case 'EnterCommentLevels': {
+      const { entries, ...column } = cmd.data as EnterScoresData | EnterCommentLevelsData;
+      const type = cmd.type === 'EnterScores' ? 'ScoreEntered' : 'CommentLevelEntered';
+      return right(entries.map((e) => ({ type, data: { ...column, student: e.student, value: e.value } }) as LedgerEvent));
     }
     case 'Correct': {
       const d = cmd.data as CorrectData;

@@ -9,7 +9,8 @@ import type { Envelope, UnsignedEnvelope, JsonObject } from '@hoso/core';
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
 import { ledgerError, type LedgerError } from './errors.js';
-import { commandEvents, type Command } from './commands.js';
+import { BATCH_COMMANDS, commandEvents, type Command } from './commands.js';
+import { PENDING_PREV } from './chain.js';
 import { checkEvent, type SignerView } from './rules.js';
 import { evolve, forkState, type LedgerState } from './state.js';
 import { streamOf } from './streams.js';
@@ -36,8 +37,10 @@ export function formatAt(now: Date): string {
 
 /**
  * Decide a command against `state`: the unsigned envelopes to sign, in order, or the first rule
- * broken. `rev`/`prev` come from the stream heads in `state`; every event of one command goes to
- * a different stream, so they can be signed in parallel.
+ * broken. `rev`/`prev` come from the stream heads in `state`. When several events of the command go
+ * to one stream (a column of scores), each after the first carries `prev: PENDING_PREV`, filled by
+ * `linkPrev` once the one before it is signed (`signInOrder` does both). For column commands a
+ * refusal of entry i names it: `path: ['data', 'entries', i, 'value']`, `details.entry = i`.
  */
 export function decide(state: LedgerState, command: Command, ctx: DecideContext): Either<LedgerError, UnsignedEnvelope[]> {
   const author = ctx.actors[0];
@@ -47,12 +50,10 @@ export function decide(state: LedgerState, command: Command, ctx: DecideContext)
   const at = formatAt(ctx.now);
   const scratch = forkState(state);
   const out: UnsignedEnvelope[] = [];
-  const streams = new Set<string>();
+  const batch = BATCH_COMMANDS.has(command.type);
   for (const [i, ev] of events.right.entries()) {
     const stream = targetStream(scratch, ev);
-    if (typeof stream !== 'string') return left(stream);
-    if (streams.has(stream)) throw new Error(`internal: command ${command.type} writes stream ${stream} twice`);
-    streams.add(stream);
+    if (typeof stream !== 'string') return left(batch ? entryError(stream, i) : stream);
     const head = scratch.heads.get(stream);
     const unsigned: UnsignedEnvelope = {
       v: 1,
@@ -75,14 +76,26 @@ export function decide(state: LedgerState, command: Command, ctx: DecideContext)
       signers: ctx.actors,
       at: ctx.now,
     });
-    if (refusal !== null) return left(refusal);
+    if (refusal !== null) return left(batch ? entryError(refusal, i) : refusal);
     out.push(unsigned);
-    // Later events of the command see this one; its leaf hash is not known before signing, and
-    // no later event of the same command chains to it (one event per stream per command).
+    // Later events of the command see this one. Its leaf hash is not known before signing: a later
+    // event of the same stream takes PENDING_PREV as its `prev`, filled in when this one is signed.
     const provisional: Envelope = { ...unsigned, sigs: ctx.actors.map((a) => ({ key: a.key, role: a.role, sig: '' })) };
-    evolve(scratch, provisional, '');
+    evolve(scratch, provisional, PENDING_PREV);
   }
   return right(out);
+}
+
+/** A refusal of the i-th event of a column command, pointed at its entry. */
+function entryError(e: LedgerError, i: number): LedgerError {
+  const p = e.path ?? [];
+  const path =
+    p[0] === 'data' && (p[1] === 'student' || p[1] === 'value')
+      ? ['data', 'entries', i, ...p.slice(1)]
+      : p[0] === 'data' && p.length === 1
+        ? ['data', 'entries', i]
+        : p;
+  return { ...e, path, details: { ...(e.details ?? {}), entry: i } };
 }
 
 function targetStream(s: LedgerState, ev: LedgerEvent): string | LedgerError {

@@ -55,6 +55,7 @@ export const LEDGER_ERROR_CODES = [
   'wrong-assessment',
   'regular-index-out-of-range',
   'date-outside-year',
+  'date-before-year-end',
   'cell-already-entered',
   'cell-signed-off',
   'outside-window',

@@ -269,6 +269,21 @@ export const TestScoreEntered = closed('TestScoreEntered', { ...cellBase, period
 /** The payload type decoded by {@link TestScoreEntered}. */
 export type TestScoreEntered = t.TypeOf<typeof TestScoreEntered>;
 
+/**
+ * A re-test (*kiểm tra lại*, TT22 Điều 12) result of a `scored` subject, taken in the summer after
+ * the year: the student's year result in the subject stays in the book and this one is shown beside
+ * it and used for the promotion decision. `date` is the day of the re-test, after the year's last
+ * term. Written by the subject teacher, once the subject's year results are signed off (HK2 or CN).
+ */
+export const RetestScoreEntered = closed('RetestScoreEntered', { ...cellBase, value: Score10, date: CalendarDate });
+/** The payload type decoded by {@link RetestScoreEntered}. */
+export type RetestScoreEntered = t.TypeOf<typeof RetestScoreEntered>;
+
+/** A re-test result (Đ/CĐ) of a `comment` subject; otherwise as {@link RetestScoreEntered}. */
+export const RetestCommentLevelEntered = closed('RetestCommentLevelEntered', { ...cellBase, value: CommentLevel, date: CalendarDate });
+/** The payload type decoded by {@link RetestCommentLevelEntered}. */
+export type RetestCommentLevelEntered = t.TypeOf<typeof RetestCommentLevelEntered>;
+
 /** The subject teacher signs a subject's column for a term or the year (QC Điều 9.3). */
 export const SubjectSignedOff = closed('SubjectSignedOff', { year: SchoolYear, class: ClassCode, subject: SubjectCode, term: SignPeriod });
 /** The payload type decoded by {@link SubjectSignedOff}. */
@@ -289,6 +304,15 @@ export type AbsenceRecorded = t.TypeOf<typeof AbsenceRecorded>;
 export const ConductAssessed = closed('ConductAssessed', { ...homeBase, term: Term, value: ConductLevel }, { comment: text(2000) });
 /** The payload type decoded by {@link ConductAssessed}. */
 export type ConductAssessed = t.TypeOf<typeof ConductAssessed>;
+
+/**
+ * Conduct re-evaluated (*đánh giá lại rèn luyện*, TT22 Điều 12) after summer training, by the
+ * homeroom teacher, once the class's year results are confirmed (HK2 or CN). The year conduct stays
+ * in the book; this result is shown beside it and replaces it for promotion.
+ */
+export const ConductReevaluated = closed('ConductReevaluated', { ...homeBase, value: ConductLevel, date: CalendarDate }, { comment: text(2000) });
+/** The payload type decoded by {@link ConductReevaluated}. */
+export type ConductReevaluated = t.TypeOf<typeof ConductReevaluated>;
 
 /** A TT27 quality or competency level at a primary assessment point. */
 export const QualityAssessed = closed('QualityAssessed', { ...homeBase, period: PrimaryPeriod, aspect: Aspect, value: QualityLevel });
@@ -350,16 +374,17 @@ export type BookSealed = t.TypeOf<typeof BookSealed>;
 
 /**
  * The period a window covers: a mid-term (`GK1`, `GK2`: only mid-term columns), a term (`HK1`,
- * `HK2`: every column of the term) or the year (`CN`: everything).
+ * `HK2`: every column of the term), the year (`CN`: every column of both terms) or the summer after
+ * it (`HE`, *hè*: only re-tests and conduct re-evaluation, which no other period covers).
  */
-export const WindowPeriod = t.keyof({ GK1: null, HK1: null, GK2: null, HK2: null, CN: null }, 'WindowPeriod');
+export const WindowPeriod = t.keyof({ GK1: null, HK1: null, GK2: null, HK2: null, CN: null, HE: null }, 'WindowPeriod');
 /** The payload type decoded by {@link WindowPeriod}. */
 export type WindowPeriod = t.TypeOf<typeof WindowPeriod>;
 
 /**
  * What a window covers; every field present must match the cell (absent = any). `{}` is the whole
  * school. `column` is one of `tx gk ck` (TT22), `level test` (TT27 subjects), `conduct quality`
- * (homeroom).
+ * (homeroom), `retest reevaluation` (summer, period `HE`).
  */
 export const WindowScope = closed(
   'WindowScope',
@@ -368,7 +393,7 @@ export const WindowScope = closed(
     grade: Grade,
     class: ClassCode,
     subject: SubjectCode,
-    column: t.keyof({ tx: null, gk: null, ck: null, level: null, test: null, conduct: null, quality: null }, 'ScopeColumn'),
+    column: t.keyof({ tx: null, gk: null, ck: null, level: null, test: null, conduct: null, quality: null, retest: null, reevaluation: null }, 'ScopeColumn'),
     student: PersonId,
   },
 );
@@ -440,12 +465,15 @@ export const EVENT_CODECS = {
   CommentLevelEntered,
   SubjectLevelEntered,
   TestScoreEntered,
+  RetestScoreEntered,
+  RetestCommentLevelEntered,
   SubjectSignedOff,
   AbsenceRecorded,
   ConductAssessed,
   QualityAssessed,
   AttendanceRecorded,
   GrowthMeasured,
+  ConductReevaluated,
   ClassConfirmed,
   ClassApproved,
   BookSealed,
@@ -485,6 +513,9 @@ export const CELL_EVENT_TYPES = [
   'QualityAssessed',
   'AttendanceRecorded',
   'GrowthMeasured',
+  'RetestScoreEntered',
+  'RetestCommentLevelEntered',
+  'ConductReevaluated',
 ] as const satisfies readonly EventType[];
 
 /** A cell-writing event type. */

@@ -14,6 +14,7 @@ export * from './permissions.js';
 export * from './rules.js';
 export * from './commands.js';
 export * from './ids.js';
+export * from './chain.js';
 export * from './decide.js';
 export * from './ledger.js';
 export { ioErrors } from './decode.js';

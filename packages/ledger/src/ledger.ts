@@ -24,8 +24,9 @@ import {
 } from '@hoso/core';
 import type { EventStore, StoreError } from '@hoso/store';
 import { ledgerError, type LedgerError } from './errors.js';
-import { decodeCommand } from './commands.js';
+import { decodeCommand, type Command } from './commands.js';
 import { decide } from './decide.js';
+import { PENDING_PREV, signInOrder } from './chain.js';
 import { eventIdFor } from './ids.js';
 import { checkEvent, replayCheck, type SignerView } from './rules.js';
 import { evolve, forkState, initialState, type LedgerState } from './state.js';
@@ -76,6 +77,12 @@ export interface Appended {
   readonly retries: number;
 }
 
+/** What `executeBatch` did: the whole batch, and each command's own events. */
+export interface BatchAppended extends Appended {
+  /** Per command, in order: its id and events. */
+  readonly commands: readonly { readonly commandId: string; readonly events: readonly AppendedEvent[] }[];
+}
+
 /** An open ledger. */
 export interface Ledger {
   readonly id: string;
@@ -92,6 +99,22 @@ export interface Ledger {
    * whole. A bad or foreign signature is refused.
    */
   submit(events: readonly Uint8Array[]): Promise<Either<LedgerError, Appended>>;
+  /**
+   * Several commands of one author (the same `signers` for each), decided in order — each against
+   * the state that already holds the ones before it — and appended in ONE atomic append: all or
+   * nothing. A refusal names the command: `path: ['commands', k, ...]`, `details.command = k`.
+   * Idempotent as a whole: when every command id is already in the ledger, `duplicate: true`; when
+   * only some are, the batch is refused (`invalid-command` at `['commands', k, 'id']`).
+   */
+  executeBatch(commands: readonly unknown[], signers: readonly ActingSigner[]): Promise<Either<LedgerError, BatchAppended>>;
+  /**
+   * Refresh, decode and decide `command` for the signers `actors` (base64url keys and roles, the
+   * author first) and return the unsigned envelopes — for a signer that lives elsewhere (a browser,
+   * a phone, a remote service): sign them (`signPrepared`, or `linkPrev` + `signEnvelope` in order)
+   * and give the bytes to {@link Ledger.submit}. The windows are checked at the clock's time now;
+   * `submit` checks every rule again. Nothing is written.
+   */
+  prepare(command: unknown, actors: readonly SignerView[]): Promise<Either<LedgerError, UnsignedEnvelope[]>>;
   /** Catch up with the store; resolves to the ledger size folded. */
   refresh(): Promise<number>;
   /**
@@ -99,6 +122,11 @@ export interface Ledger {
    * as the ledger catches up). Use `forkState` for a scratch copy.
    */
   state(): LedgerState;
+}
+
+/** A refusal of the k-th command of a batch, pointed at it. */
+function inCommand(e: LedgerError, k: number): LedgerError {
+  return { ...e, path: ['commands', k, ...(e.path ?? [])], details: { ...(e.details ?? {}), command: k } };
 }
 
 /** Open a ledger on a store and fold its history once. */
@@ -138,18 +166,18 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
 
   async function signAll(unsigned: readonly UnsignedEnvelope[], signers: readonly ActingSigner[], cache: Map<string, Envelope>): Promise<Either<LedgerError, Envelope[]>> {
     try {
-      const out = await Promise.all(
-        unsigned.map(async (u) => {
-          const prev = cache.get(u.id);
-          if (prev !== undefined) {
-            const { sigs: _s, ...signedPart } = prev;
-            if (canonicalize(signedPart) === canonicalize(u)) return prev;
-          }
-          const env = await signEnvelope(u, signers);
-          cache.set(u.id, env);
-          return env;
-        }),
-      );
+      // signInOrder has filled a pending `prev` by now, so an event whose stream (and predecessor)
+      // did not move compares equal to its earlier signing and is not signed again.
+      const out = await signInOrder(unsigned, async (u) => {
+        const prev = cache.get(u.id);
+        if (prev !== undefined) {
+          const { sigs: _s, ...signedPart } = prev;
+          if (canonicalize(signedPart) === canonicalize(u)) return prev;
+        }
+        const env = await signEnvelope(u, signers);
+        cache.set(u.id, env);
+        return env;
+      });
       return right(out);
     } catch (e) {
       if (isHosoFailure(e)) {
@@ -176,9 +204,8 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     return right({ from: r.right.from, size: r.right.size, written: r.right.written });
   }
 
-  async function execute(command: unknown, signers: readonly ActingSigner[]): Promise<Either<LedgerError, Appended>> {
-    const cmd = decodeCommand(command);
-    if (isLeft(cmd)) return cmd;
+  /** Check the signers: each a 32-byte public key and a role. */
+  function actorsOf(signers: readonly ActingSigner[]): Either<LedgerError, SignerView[]> {
     if (!Array.isArray(signers) || signers.length === 0) {
       return left(ledgerError('missing-signature', 'a command needs at least its author as signer', { path: ['signers'] }));
     }
@@ -190,33 +217,127 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       }
       actors.push({ key: toBase64Url(pk), role: s.role });
     }
-    const commandId = cmd.right.id ?? uuidv7();
-    const now = clock();
+    return right(actors);
+  }
+
+  /**
+   * The retry loop shared by `execute` and `executeBatch`: catch up, stop on `done`, decide, sign,
+   * append at the size decided against; on a conflict go round again (at most maxRetries times).
+   */
+  async function decideSignAppend(
+    signers: readonly ActingSigner[],
+    done: () => Either<LedgerError, Appended | null>,
+    decideNow: (s: LedgerState) => Either<LedgerError, UnsignedEnvelope[]>,
+  ): Promise<Either<LedgerError, { envs: Envelope[]; from: number; size: number; duplicate: boolean; retries: number } | Appended>> {
     const cache = new Map<string, Envelope>();
     for (let attempt = 0; attempt <= maxRetries; attempt++) {
       await refresh();
-      const done = existing(commandId);
-      if (done !== null) return right({ ...done, retries: attempt });
+      const already = done();
+      if (isLeft(already)) return already;
+      if (already.right !== null) return right({ ...already.right, retries: attempt });
       const expected = state.size;
-      const decided = decide(state, cmd.right, { ledger, now, actors, eventId: (i) => eventIdFor(commandId, i) });
+      const decided = decideNow(state);
       if (isLeft(decided)) return decided;
       const signed = await signAll(decided.right, signers, cache);
       if (isLeft(signed)) return signed;
       const appended = await appendAt(signed.right, expected);
       if (isLeft(appended)) return appended;
       if (appended.right === null) continue;
-      const from = appended.right.from;
-      return right({
-        commandId,
-        events: signed.right.map((e, i) => ({ id: e.id, stream: e.stream, rev: e.rev, type: e.type, position: from + i })),
-        size: appended.right.size,
-        // Another writer may have appended these very bytes first (same command id): the store
-        // then wrote nothing, and this caller must not believe it wrote the events.
-        duplicate: appended.right.written === 0,
-        retries: attempt,
-      });
+      // Another writer may have appended these very bytes first (same command id): the store
+      // then wrote nothing, and this caller must not believe it wrote the events.
+      return right({ envs: signed.right, from: appended.right.from, size: appended.right.size, duplicate: appended.right.written === 0, retries: attempt });
     }
     return left(ledgerError('too-many-conflicts', `gave up after ${maxRetries + 1} attempts: other writers kept moving the ledger`, { details: { attempts: maxRetries + 1 } }));
+  }
+
+  const eventsOf = (envs: readonly Envelope[], from: number): AppendedEvent[] =>
+    envs.map((e, i) => ({ id: e.id, stream: e.stream, rev: e.rev, type: e.type, position: from + i }));
+
+  async function execute(command: unknown, signers: readonly ActingSigner[]): Promise<Either<LedgerError, Appended>> {
+    const cmd = decodeCommand(command);
+    if (isLeft(cmd)) return cmd;
+    const actors = actorsOf(signers);
+    if (isLeft(actors)) return actors;
+    const commandId = cmd.right.id ?? uuidv7();
+    const now = clock();
+    const r = await decideSignAppend(
+      signers,
+      () => right(existing(commandId)),
+      (s) => decide(s, cmd.right, { ledger, now, actors: actors.right, eventId: (i) => eventIdFor(commandId, i) }),
+    );
+    if (isLeft(r)) return r;
+    if (!('envs' in r.right)) return r as Either<LedgerError, Appended>;
+    const { envs, from, size, duplicate, retries } = r.right;
+    return right({ commandId, events: eventsOf(envs, from), size, duplicate, retries });
+  }
+
+  async function executeBatch(commands: readonly unknown[], signers: readonly ActingSigner[]): Promise<Either<LedgerError, BatchAppended>> {
+    if (!Array.isArray(commands) || commands.length === 0) return left(ledgerError('invalid-command', 'a batch holds at least one command', { path: ['commands'] }));
+    const cmds: Array<Command & { readonly id: string }> = [];
+    for (const [k, c] of commands.entries()) {
+      const d = decodeCommand(c);
+      if (isLeft(d)) return left(inCommand(d.left, k));
+      cmds.push({ ...d.right, id: d.right.id ?? uuidv7() });
+    }
+    const seen = new Set<string>();
+    for (const [k, c] of cmds.entries()) {
+      if (seen.has(c.id)) return left(ledgerError('invalid-command', `command id ${c.id} appears twice in the batch`, { path: ['commands', k, 'id'], details: { command: k } }));
+      seen.add(c.id);
+    }
+    const actors = actorsOf(signers);
+    if (isLeft(actors)) return actors;
+    const now = clock();
+    const counts: number[] = [];
+    const done = (): Either<LedgerError, Appended | null> => {
+      const found = cmds.map((c) => existing(c.id));
+      if (found.every((x) => x === null)) return right(null);
+      const k = found.findIndex((x) => x === null);
+      if (k >= 0) return left(ledgerError('invalid-command', `command ${cmds[k]!.id} is not in the ledger but others of this batch are`, { path: ['commands', k, 'id'], details: { command: k } }));
+      const events = found.flatMap((x) => x!.events);
+      counts.splice(0, counts.length, ...found.map((x) => x!.events.length));
+      return right({ commandId: cmds[0]!.id, events, size: state.size, duplicate: true, retries: 0 });
+    };
+    const decideAll = (s: LedgerState): Either<LedgerError, UnsignedEnvelope[]> => {
+      const scratch = forkState(s);
+      const out: UnsignedEnvelope[] = [];
+      counts.length = 0;
+      for (const [k, c] of cmds.entries()) {
+        const d = decide(scratch, c, { ledger, now, actors: actors.right, eventId: (i) => eventIdFor(c.id, i) });
+        if (isLeft(d)) return left(inCommand(d.left, k));
+        for (const u of d.right) {
+          // The later commands see this one; chained events of a stream are linked when signed.
+          evolve(scratch, { ...u, sigs: actors.right.map((a) => ({ key: a.key, role: a.role, sig: '' })) }, PENDING_PREV);
+          out.push(u);
+        }
+        counts.push(d.right.length);
+      }
+      return right(out);
+    };
+    const r = await decideSignAppend(signers, done, decideAll);
+    if (isLeft(r)) return r;
+    const all = 'envs' in r.right ? eventsOf(r.right.envs, r.right.from) : r.right.events;
+    const perCommand: Array<{ commandId: string; events: AppendedEvent[] }> = [];
+    let at = 0;
+    for (const [k, c] of cmds.entries()) {
+      const n = counts[k] ?? 0;
+      perCommand.push({ commandId: c.id, events: all.slice(at, at + n) });
+      at += n;
+    }
+    const base = 'envs' in r.right ? { size: r.right.size, duplicate: r.right.duplicate, retries: r.right.retries } : { size: r.right.size, duplicate: true, retries: r.right.retries };
+    return right({ commandId: cmds[0]!.id, events: all, commands: perCommand, ...base });
+  }
+
+  async function prepare(command: unknown, actors: readonly SignerView[]): Promise<Either<LedgerError, UnsignedEnvelope[]>> {
+    const cmd = decodeCommand(command);
+    if (isLeft(cmd)) return cmd;
+    if (!Array.isArray(actors) || actors.length === 0) return left(ledgerError('missing-signature', 'a command needs at least its author as signer', { path: ['signers'] }));
+    for (const [i, a] of actors.entries()) {
+      if (typeof a?.key !== 'string' || typeof a.role !== 'string') return left(ledgerError('invalid-command', 'a signer is { key (base64url), role }', { path: ['signers', i] }));
+    }
+    await refresh();
+    const commandId = cmd.right.id ?? uuidv7();
+    if (state.ids.has(commandId)) return left(ledgerError('invalid-command', `command ${commandId} is already in the ledger`, { path: ['id'] }));
+    return decide(state, cmd.right, { ledger, now: clock(), actors: actors.map((a) => ({ key: a.key, role: a.role })), eventId: (i) => eventIdFor(commandId, i) });
   }
 
   async function submit(events: readonly Uint8Array[]): Promise<Either<LedgerError, Appended>> {
@@ -274,5 +395,5 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
   }
 
   await refresh();
-  return { id: ledger, store, execute, submit, refresh, state: () => state };
+  return { id: ledger, store, execute, executeBatch, prepare, submit, refresh, state: () => state };
 }

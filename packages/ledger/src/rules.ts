@@ -464,6 +464,8 @@ function checkConfirmed(s: LedgerState, d: EventData['ClassConfirmed']): Check {
 // ---------------------------------------------------------------------------------------------
 
 function periodsOverlap(a: WindowPeriod, b: WindowPeriod): boolean {
+  // The summer covers cells no other period covers.
+  if (a === 'HE' || b === 'HE') return a === b;
   if (a === b || a === 'CN' || b === 'CN') return true;
   const term = (p: WindowPeriod): string => (p === 'GK1' || p === 'HK1' ? 'HK1' : 'HK2');
   return term(a) === term(b);
@@ -499,7 +501,8 @@ function checkWindowOpened(s: LedgerState, d: EventData['WindowOpened']): Check 
 
 function windowCovers(w: WindowState, cell: CellRef, grade: number): boolean {
   const p = w.data.period;
-  const periodOk = p === 'CN' || p === cell.term || (cell.mid && ((p === 'GK1' && cell.term === 'HK1') || (p === 'GK2' && cell.term === 'HK2')));
+  const periodOk =
+    cell.summer === true ? p === 'HE' : p === 'CN' || p === cell.term || (cell.mid && ((p === 'GK1' && cell.term === 'HK1') || (p === 'GK2' && cell.term === 'HK2')));
   const sc = w.data.scope;
   return (
     periodOk &&
@@ -549,6 +552,7 @@ const LEVEL_OF_TYPE: { readonly [K in CellEventType]?: { readonly min: number; r
   AbsenceRecorded: { min: 1, max: 12, rule: RULES.homeroom, what: 'session absences are kept from grade 1 (preschool keeps daily attendance)' },
   AttendanceRecorded: { min: 0, max: 0, rule: 'DOMAIN §6', what: 'daily attendance is the preschool record' },
   GrowthMeasured: { min: 0, max: 0, rule: 'DOMAIN §6', what: 'weight and height are the preschool record' },
+  ConductReevaluated: { min: 6, max: 12, rule: 'TT22 Điều 12', what: 'conduct is re-evaluated in secondary grades (6–12)' },
 };
 
 function checkCell(s: LedgerState, v: EventView, type: CellEventType, data: EventData[CellEventType]): Check {
@@ -583,12 +587,15 @@ function checkCell(s: LedgerState, v: EventView, type: CellEventType, data: Even
       }
     }
   }
-  if (cell.date !== undefined && cell.term === undefined) {
+  if (cell.summer === true) {
+    const summer = checkSummer(s, cell);
+    if (summer !== null) return summer;
+  } else if (cell.date !== undefined && cell.term === undefined) {
     return ledgerError('date-outside-year', `${cell.date} is outside the terms of ${data.year}`, { path: ['data', 'date'] });
   }
   const inClass = inClassCheck(s, data.year, data.class, data.student);
   if (inClass !== null) return inClass;
-  if (signedOff(s, cell)) {
+  if (cell.summer !== true && signedOff(s, cell)) {
     return ledgerError('cell-signed-off', `${cell.term} of this ${cell.writer === 'subject' ? 'subject' : 'class'} is signed off; change it by a correction`, {
       path: ['data'],
       rule: RULES.correction,
@@ -609,16 +616,47 @@ function checkCell(s: LedgerState, v: EventView, type: CellEventType, data: Even
   return null;
 }
 
+/**
+ * Re-tests and conduct re-evaluation (TT22 Điều 12) come after the year: dated after the year's
+ * last term, and only once the year results they revisit are final — the subject signed off for
+ * HK2 or the year (re-tests), the class confirmed for HK2 or the year (re-evaluation).
+ */
+function checkSummer(s: LedgerState, cell: CellRef): Check {
+  const y = s.years.get(cell.year);
+  if (y === undefined) return unknownYear(cell.year);
+  if (cell.date === undefined || !(cell.date > y.terms.HK2.end)) {
+    return ledgerError('date-before-year-end', `a ${cell.column === 'retest' ? 're-test' : 're-evaluation'} is dated after the year's last term (${y.terms.HK2.end})`, {
+      path: ['data', 'date'],
+      rule: 'TT22 Điều 12',
+    });
+  }
+  const final =
+    cell.writer === 'subject' && cell.subject !== undefined
+      ? s.marks.has(marks.signed(cell.year, cell.class, cell.subject, 'HK2')) || s.marks.has(marks.signed(cell.year, cell.class, cell.subject, 'CN'))
+      : s.marks.has(marks.confirmed(cell.year, cell.class, 'HK2')) || s.marks.has(marks.confirmed(cell.year, cell.class, 'CN'));
+  if (!final) {
+    const missing = cell.writer === 'subject' ? `SubjectSignedOff ${cell.subject ?? ''} HK2` : `ClassConfirmed ${cell.class} HK2`;
+    return ledgerError('out-of-order', `the year results are not final yet (${missing}): re-tests and re-evaluation come after them`, {
+      path: ['data'],
+      rule: 'TT22 Điều 12',
+      details: { missing: [missing] },
+    });
+  }
+  return null;
+}
+
 function assessmentMismatch(type: CellEventType, assessment: string, midTermTests: boolean, data: EventData[CellEventType]): Check {
   const want: { readonly [K in CellEventType]?: readonly string[] } = {
     ScoreEntered: ['scored'],
     CommentLevelEntered: ['comment'],
     SubjectLevelEntered: ['level', 'level-tested'],
     TestScoreEntered: ['level-tested'],
+    RetestScoreEntered: ['scored'],
+    RetestCommentLevelEntered: ['comment'],
   };
   const ok = want[type];
   if (ok !== undefined && !ok.includes(assessment)) {
-    const rule = type === 'ScoreEntered' || type === 'CommentLevelEntered' ? RULES.tt22 : RULES.tt27;
+    const rule = type === 'SubjectLevelEntered' || type === 'TestScoreEntered' ? RULES.tt27 : RULES.tt22;
     return ledgerError('wrong-assessment', `${type} does not fit a subject assessed "${assessment}" here`, { path: ['type'], rule });
   }
   if (type === 'TestScoreEntered') {

@@ -190,7 +190,8 @@ export function termOfDate(s: LedgerState, year: string, date: string): Term | u
 
 /** A cell's reference with its term placed by the calendar for date-based cells. */
 export function placeCell(s: LedgerState, ref: CellRef): CellRef {
-  if (ref.term !== undefined || ref.date === undefined) return ref;
+  // Summer cells (re-tests, re-evaluation) belong to no term whatever their date says.
+  if (ref.term !== undefined || ref.date === undefined || ref.summer === true) return ref;
   const term = termOfDate(s, ref.year, ref.date);
   return term === undefined ? ref : { ...ref, term };
 }
@@ -386,4 +387,26 @@ export function grantOf(d: { role: RoleName; year?: string; class?: string; subj
 /** Same role with the same scope. */
 export function sameGrant(a: Grant, b: Grant): boolean {
   return a.role === b.role && a.year === b.year && a.class === b.class && a.subject === b.subject;
+}
+
+/**
+ * A person's current keys: registered to them (or their root key at genesis) and not revoked, in
+ * registration order. Empty for an unknown person or one whose keys are all revoked (QC Điều 7.1:
+ * each key is one person's; a person may hold a new key after losing one).
+ */
+export function activeKeysOf(s: LedgerState, person: string): string[] {
+  return (s.persons.get(person)?.keys ?? []).filter((k) => {
+    const st = s.keys.get(k);
+    return st !== undefined && !st.revoked && st.person === person;
+  });
+}
+
+/**
+ * Whose key is `key` (base64url): the person it was registered to, whether it is revoked now, and
+ * the ledger position of its registration; null for a key the ledger never registered. A revoked
+ * key still names its owner — what it signed before the revocation stays theirs.
+ */
+export function keyOwner(s: LedgerState, key: string): { readonly person: string; readonly revoked: boolean; readonly since: number } | null {
+  const k = s.keys.get(key);
+  return k === undefined ? null : { person: k.person, revoked: k.revoked, since: k.since };
 }

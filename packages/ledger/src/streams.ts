@@ -83,6 +83,8 @@ export function streamOf(e: LedgerEvent): string | null {
     case 'CommentLevelEntered':
     case 'SubjectLevelEntered':
     case 'TestScoreEntered':
+    case 'RetestScoreEntered':
+    case 'RetestCommentLevelEntered':
     case 'SubjectSignedOff':
       return markbookStream(e.data.year, e.data.class, e.data.subject);
     case 'AbsenceRecorded':
@@ -90,6 +92,7 @@ export function streamOf(e: LedgerEvent): string | null {
     case 'QualityAssessed':
     case 'AttendanceRecorded':
     case 'GrowthMeasured':
+    case 'ConductReevaluated':
     case 'ClassConfirmed':
       return homeroomStream(e.data.year, e.data.class);
     case 'ClassApproved':

@@ -135,7 +135,7 @@ describe('entries through execute', () => {
   it('refuses a scope the teacher does not hold (role-not-held), and unknown fields', async () => {
     await refusedNothingWritten(s, { ...score('hs-001', '8'), data: { ...score('hs-001', '8').data, subject: 'van' } }, T(), 'role-not-held', ['by', 'key'], 'QC Điều 7.2');
     await refusedNothingWritten(s, score('hs-001', '8', { weight: 2 }), T(), 'invalid-data', ['data', 'weight']);
-    await refusedNothingWritten(s, { type: 'EnterScores', data: {} }, T(), 'invalid-command', ['type']);
+    await refusedNothingWritten(s, { type: 'EnterMarks', data: {} }, T(), 'invalid-command', ['type']);
     await refusedNothingWritten(s, { ...score('hs-001', '8'), id: 'not-a-uuid' }, T(), 'invalid-command', ['id']);
   });
   it('refuses absences outside the year and students not on the list', async () => {

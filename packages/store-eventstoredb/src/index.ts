@@ -4,5 +4,6 @@
  * client-side index for stream chains, ids and the Merkle tree. See docs/eventstoredb.md.
  * The gRPC protocol stand-in used by its tests is in `@hoso/store-eventstoredb/testing`.
  */
-export { openEventStoreDbStore, defaultStreamName, type EventStoreDbStoreOptions } from './store.js';
+export { openEventStoreDbStore } from './store.js';
+export { defaultStreamName, type EventStoreDbStoreOptions } from './options.js';
 export type { RetryPolicy } from './subscription.js';

@@ -33,7 +33,7 @@ export async function* readPhysical(client: EventStoreDBClient, stream: string, 
   // Not `for await (… of rs)`: leaving that loop early destroys the client's stream while the gRPC
   // call under it may still hold unread messages, so the call never finishes and the client's
   // dispose() (which waits for every call) hangs. Keep the stream, cancel the call, drain it.
-  const events = rs as unknown as AsyncIterableIterator<ResolvedEvent>;
+  const events = rs.iterator({ destroyOnReturn: false }) as AsyncIterableIterator<ResolvedEvent>;
   let expected = from;
   let complete = false;
   try {
@@ -53,6 +53,8 @@ export async function* readPhysical(client: EventStoreDBClient, stream: string, 
   } finally {
     if (!complete) {
       await rs.cancel().catch(() => undefined);
+      rs.on('error', () => undefined);
+      rs.resume();
     }
   }
 }

@@ -194,3 +194,43 @@ describe('EventStoreDbStandIn through the real client', () => {
     expect(got).toHaveLength(1);
   });
 });
+
+describe('EventStoreDbStandIn at the protocol level', () => {
+  it('answers a read asking for structured UUIDs with the id split into signed 64-bit halves', async () => {
+    const { createRequire } = await import('node:module');
+    const require = createRequire(import.meta.url);
+    const grpc = require('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
+    const pb = require('@eventstore/db-client/generated/streams_pb.js') as typeof import('@eventstore/db-client/generated/streams_pb.js');
+    const shared = require('@eventstore/db-client/generated/shared_pb.js') as typeof import('@eventstore/db-client/generated/shared_pb.js');
+    const { StreamsClient } = require('@eventstore/db-client/generated/streams_grpc_pb.js') as typeof import('@eventstore/db-client/generated/streams_grpc_pb.js');
+    const standIn = await EventStoreDbStandIn.start();
+    const id = 'f0e1d2c3-b4a5-4697-8899-aabbccddeeff';
+    standIn.write('raw', [{ id, type: 'T', data: bytes('x') }]);
+    const raw = new StreamsClient(`127.0.0.1:${standIn.port}`, grpc.credentials.createInsecure());
+    try {
+      const so = new pb.ReadReq.Options.StreamOptions().setStreamIdentifier(new shared.StreamIdentifier().setStreamName(Buffer.from('raw'))).setStart(new shared.Empty());
+      const options = new pb.ReadReq.Options()
+        .setStream(so)
+        .setCount('10')
+        .setReadDirection(pb.ReadReq.Options.ReadDirection.FORWARDS)
+        .setNoFilter(new shared.Empty())
+        .setUuidOption(new pb.ReadReq.Options.UUIDOption().setStructured(new shared.Empty()));
+      const got: Array<{ msb: string; lsb: string }> = [];
+      await new Promise<void>((resolve, reject) => {
+        const call = raw.read(new pb.ReadReq().setOptions(options));
+        call.on('data', (resp: import('@eventstore/db-client/generated/streams_pb.js').ReadResp) => {
+          const st = resp.getEvent()?.getEvent()?.getId()?.getStructured();
+          if (st) got.push({ msb: st.getMostSignificantBits(), lsb: st.getLeastSignificantBits() });
+        });
+        call.on('end', resolve);
+        call.on('error', reject);
+      });
+      expect(got).toEqual([
+        { msb: BigInt.asIntN(64, 0xf0e1d2c3b4a54697n).toString(), lsb: BigInt.asIntN(64, 0x8899aabbccddeeffn).toString() },
+      ]);
+    } finally {
+      raw.close();
+      await standIn.stop();
+    }
+  });
+});

@@ -74,6 +74,11 @@ export interface SqliteEventStore extends EventStore {
   flush(): Promise<void>;
   /** The file this store reads and writes. */
   readonly path: string;
+  /**
+   * The ledger id the file holds, or null for a new file that has not been written yet. Lets a
+   * tool open a ledger file it knows only by name (`openSqliteStore({ path, readonly: true }).ledger()`).
+   */
+  ledger(): string | null;
 }
 
 interface EventRow {
@@ -346,6 +351,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
   const store: SqliteEventStore = {
     kind: 'sqlite',
     path,
+    ledger: () => (closed ? fileLedger : readFileLedger()),
     append,
     async flush() {
       guarded(() => {

@@ -71,7 +71,9 @@ describe('sqlite store: files', () => {
   it('a file opened without a ledger takes the ledger of its first append', async () => {
     const path = newPath();
     const s = openSqliteStore({ path });
+    expect(s.ledger()).toBeNull();
     expectRight(await s.append(L, await makeTestEvents(L, [{ stream: 'a' }]), { expected: 0 }));
+    expect(s.ledger()).toBe(L);
     expectLeft(await s.append('other', await makeTestEvents('other', [{ stream: 'a' }]), { expected: 0 }), 'unknown-ledger');
     await s.close();
     const raw = new Database(path, { readonly: true });
@@ -82,6 +84,7 @@ describe('sqlite store: files', () => {
     expect(raw.pragma('journal_mode', { simple: true })).toBe('delete');
     raw.close();
     const again = openSqliteStore({ path });
+    expect(again.ledger()).toBe(L);
     const probe = new Database(path, { readonly: true });
     expect(probe.pragma('journal_mode', { simple: true })).toBe('wal');
     probe.close();

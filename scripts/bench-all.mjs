@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// `npm run bench`: every benchmark of the project, one after another, each printing its own
+// table of medians. `--quick` runs smaller sizes (a few minutes); the full run builds ledgers of a
+// million events and takes about half an hour on a 2-core machine. `--only a,b` picks sections.
+// Figures inform; nothing is asserted. docs/performance.md records a full run.
+import { spawnSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
+
+const { values: opts } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
+const q = opts.quick;
+const sections = [
+  ['core', 'crypto, canonical JSON, hashing; SQLite append, reads and proofs at 1M', ['scripts/bench.mjs', ...(q ? ['--quick'] : [])]],
+  ['peers', 'hoso vs Emmett (SQLite) vs raw better-sqlite3: append and replay', ['bench/peers.mjs', ...(q ? ['--quick'] : [])]],
+  ['ledger', 'the write side: execute, fold, replay', ['packages/ledger/bench/bench.mjs', q ? '50' : '200']],
+  ['books', 'record books: rebuild and catch-up on a school year', ['bench/books.mjs', ...(q ? ['--quick'] : [])]],
+  ['verify', 'verification with 0, 1, 2 workers vs raw libsodium verify', ['packages/verify/bench/verify-bench.mjs', q ? '20000' : '100000']],
+  ['eventstoredb', 'the EventStoreDB adapter through the real client against the protocol stand-in', ['packages/store-eventstoredb/bench.mjs']],
+  ['growth', 'growth: append and verify time and peak memory at 10k, 100k, 1M events', ['bench/growth.mjs', ...(q ? ['--quick'] : [])]],
+];
+const only = opts.only ? new Set(opts.only.split(',')) : null;
+let failed = 0;
+for (const [name, what, args] of sections) {
+  if (only && !only.has(name)) continue;
+  console.log(`\n=== ${name}: ${what} ===`);
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, ['--expose-gc', ...args], { stdio: 'inherit' });
+  console.log(`=== ${name}: ${r.status === 0 ? 'done' : `FAILED (exit ${r.status})`} in ${((Date.now() - t0) / 1000).toFixed(0)} s ===`);
+  if (r.status !== 0) failed++;
+}
+process.exit(failed ? 1 : 0);
