@@ -24,7 +24,16 @@ interface Case {
 const Y = '2024-2025';
 const minutes = { number: 'BB-01/2024', date: '2024-10-01', text: 'Biên bản sửa chữa dữ liệu' };
 
-async function signAll(s: School, term: 'HK1'): Promise<void> {
+/** Year results final (every subject of 10A1 signed off for HK2), a summer window open, the clock in July. */
+async function summer(s: School, confirm: boolean): Promise<Record<string, string>> {
+  await signAll(s, 'HK2');
+  if (confirm) await s.run({ type: 'ConfirmClass', data: { year: Y, class: '10A1', term: 'HK2' } }, [as(s.people.homeroom, 'homeroom')]);
+  await s.run({ type: 'OpenWindow', data: { window: 'he-2025', year: Y, period: 'HE', scope: {} } }, [as(s.people.principal, 'leader')]);
+  s.clock.now = new Date('2025-07-10T08:00:00+07:00');
+  return {};
+}
+
+async function signAll(s: School, term: 'HK1' | 'HK2'): Promise<void> {
   const { teacher, homeroom } = s.people;
   await s.run({ type: 'SignOffSubject', data: { year: Y, class: '10A1', subject: 'toan', term } }, [as(teacher, 'subject')]);
   await s.run({ type: 'SignOffSubject', data: { year: Y, class: '10A1', subject: 'the-duc', term } }, [as(teacher, 'subject')]);
@@ -88,6 +97,39 @@ const CASES: Case[] = [
   { command: 'EnterCommentLevel', label: 'EnterCommentLevel', scope: { class: '10A1', subject: 'the-duc' }, make: () => ({ command: { type: 'EnterCommentLevel', data: { year: Y, class: '10A1', subject: 'the-duc', student: 'hs-001', term: 'HK1', column: 'tx', index: 1, value: 'Đ' } } }) },
   { command: 'EnterSubjectLevel', label: 'EnterSubjectLevel', scope: { class: '3A', subject: 'tieng-viet' }, make: () => ({ command: { type: 'EnterSubjectLevel', data: { year: Y, class: '3A', subject: 'tieng-viet', student: 'hs-101', period: 'GK1', value: 'T' } } }) },
   { command: 'EnterTestScore', label: 'EnterTestScore', scope: { class: '3A', subject: 'tieng-viet' }, make: () => ({ command: { type: 'EnterTestScore', data: { year: Y, class: '3A', subject: 'tieng-viet', student: 'hs-101', period: 'CK1', value: '9' } } }) },
+  {
+    command: 'EnterScores',
+    label: 'EnterScores',
+    scope: { class: '10A1', subject: 'toan' },
+    make: () => ({ command: { type: 'EnterScores', data: { year: Y, class: '10A1', subject: 'toan', term: 'HK1', column: 'gk', entries: [{ student: 'hs-001', value: '7.5' }, { student: 'hs-002', value: '8' }, { student: 'hs-003', value: '6' }] } } }),
+  },
+  {
+    command: 'EnterCommentLevels',
+    label: 'EnterCommentLevels',
+    scope: { class: '10A1', subject: 'the-duc' },
+    make: () => ({ command: { type: 'EnterCommentLevels', data: { year: Y, class: '10A1', subject: 'the-duc', term: 'HK1', column: 'tx', index: 1, entries: [{ student: 'hs-001', value: 'Đ' }, { student: 'hs-002', value: 'CĐ' }] } } }),
+  },
+  {
+    command: 'EnterRetestScore',
+    label: 'EnterRetestScore',
+    scope: { class: '10A1', subject: 'toan' },
+    prepare: (s) => summer(s, false),
+    make: () => ({ command: { type: 'EnterRetestScore', data: { year: Y, class: '10A1', subject: 'toan', student: 'hs-001', value: '5.5', date: '2025-07-05' } } }),
+  },
+  {
+    command: 'EnterRetestCommentLevel',
+    label: 'EnterRetestCommentLevel',
+    scope: { class: '10A1', subject: 'the-duc' },
+    prepare: (s) => summer(s, false),
+    make: () => ({ command: { type: 'EnterRetestCommentLevel', data: { year: Y, class: '10A1', subject: 'the-duc', student: 'hs-001', value: 'Đ', date: '2025-07-05' } } }),
+  },
+  {
+    command: 'ReevaluateConduct',
+    label: 'ReevaluateConduct',
+    scope: { class: '10A1' },
+    prepare: (s) => summer(s, true),
+    make: () => ({ command: { type: 'ReevaluateConduct', data: { year: Y, class: '10A1', student: 'hs-001', value: 'Đạt', date: '2025-07-20' } } }),
+  },
   { command: 'OpenWindow', label: 'OpenWindow', scope: { class: '10A1' }, make: () => ({ command: { type: 'OpenWindow', data: { window: 'w-10a1', year: Y, period: 'HK1', scope: { class: '10A1' } } } }) },
   { command: 'CloseWindow', label: 'CloseWindow', scope: { class: '10A1' }, make: () => ({ command: { type: 'CloseWindow', data: { window: 'nam-hoc' } } }) },
   { command: 'SignOffSubject', label: 'SignOffSubject', scope: { class: '10A1', subject: 'toan' }, make: () => ({ command: { type: 'SignOffSubject', data: { year: Y, class: '10A1', subject: 'toan', term: 'HK1' } } }) },

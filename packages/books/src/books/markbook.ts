@@ -2,7 +2,9 @@
  * The secondary class markbook (*Sổ theo dõi và đánh giá học sinh theo lớp*, TT22 / TT43 for
  * GDTX): per subject and term the regular, mid-term and end-of-term results with every cell's
  * history, ĐTBmhk / ĐTBmcn or Đ/CĐ, sign-off and lock status per column; per student the term
- * and year learning result and conduct, absences, re-test subjects, promotion and award.
+ * and year learning result and conduct, absences, re-test subjects, promotion and award. After the
+ * year, re-test results (*kiểm tra lại*) and conduct re-evaluated after summer training (TT22 Điều
+ * 12) stand beside the year results — which stay — and replace them for the promotion decision.
  */
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { hosoError } from '@hoso/core';
@@ -15,6 +17,7 @@ import {
   conductYear,
   incomplete,
   isIncomplete,
+  learningAfterRetest,
   learningResult,
   parseScore,
   promotion,
@@ -31,6 +34,7 @@ import {
   type LearningOutcome,
   type OrIncomplete,
   type Promotion,
+  type RetestResult,
   type RuleSet,
   type SubjectResult,
   type Tt22Params,
@@ -60,6 +64,8 @@ export interface SubjectRow {
   readonly HK2: TermCells;
   /** ĐTBmcn, or the comment subject's year result (= term II). */
   readonly year: OrIncomplete<string>;
+  /** The summer re-test (*kiểm tra lại*, TT22 Điều 12) of this subject, when one was entered; beside `year`, which stays. */
+  readonly retest: Cell | null;
 }
 
 /** Sign-off and lock status of a subject's columns. */
@@ -111,6 +117,15 @@ export interface StudentSummary {
     readonly retest: readonly string[];
     readonly promotion: OrIncomplete<Promotion>;
     readonly award: OrIncomplete<Award>;
+    /**
+     * After the year (TT22 Điều 12–13), for a student whose learning was Chưa đạt and who sat
+     * re-tests: the re-test cells by subject, and the learning result re-classified with them
+     * (each re-test replaces that subject's year result; incomplete until every subject of
+     * `retest` has its result). Null when no re-test applies.
+     */
+    readonly afterRetest: { readonly retests: Readonly<Record<string, Cell>>; readonly learning: OrIncomplete<LearningOutcome> } | null;
+    /** Conduct re-evaluated after summer training, when the year conduct was Chưa đạt and it was entered; else null. */
+    readonly conductReevaluated: { readonly value: ConductLevel; readonly cell: Cell } | null;
   };
 }
 
@@ -231,7 +246,7 @@ function subjectPage(
       yearSubject = { subject, kind: 'comment', result: yearResult as OrIncomplete<CommentResult> };
     }
     results.set(entry.student, { HK1: subjectResults.HK1, HK2: subjectResults.HK2, CN: yearSubject });
-    return { student: entry.student, HK1: terms.HK1, HK2: terms.HK2, year: yearResult };
+    return { student: entry.student, HK1: terms.HK1, HK2: terms.HK2, year: yearResult, retest: byKey.get(`${stream}#${entry.student}/retest`) ?? null };
   });
   const signs = r.signoffs[classKey(year, cls)]?.subjects[subject] ?? {};
   const status = (term: TermId): ColumnStatus => {
@@ -258,6 +273,37 @@ function subjectPage(
     },
     results,
   };
+}
+
+/**
+ * The learning result after re-tests of a student who has some (`retest` non-empty): null when no
+ * re-test was entered; incomplete (naming `['retest', subject]`) while a subject to re-test has no
+ * result; otherwise the year result re-classified (`learningAfterRetest`).
+ */
+function summerLearning(
+  ctx: Ctx,
+  pages: ReadonlyArray<{ page: SubjectPage }>,
+  student: string,
+  retest: readonly string[],
+  yearSubjects: readonly SubjectResult[],
+): { retests: Record<string, Cell>; learning: OrIncomplete<LearningOutcome> } | null {
+  if (retest.length === 0) return null;
+  const retests: Record<string, Cell> = {};
+  const values: Record<string, RetestResult> = {};
+  for (const { page } of pages) {
+    const cell = page.rows.find((x) => x.student === student)?.retest ?? null;
+    if (cell === null || !retest.includes(page.subject)) continue;
+    retests[page.subject] = cell;
+    if (page.assessment === 'comment') values[page.subject] = cell.value as CommentResult;
+    else {
+      const v = score(ctx, cell);
+      if (v !== null) values[page.subject] = v;
+    }
+  }
+  if (Object.keys(retests).length === 0) return null;
+  const missing = retest.filter((x) => values[x] === undefined);
+  if (missing.length > 0) return { retests, learning: incomplete(missing.map((x) => ['retest', x])) };
+  return { retests, learning: learningAfterRetest(ctx.p, yearSubjects, values) };
 }
 
 /** Absences of `student` in `year` over every class of the school, by current cell value. */
@@ -316,6 +362,11 @@ export function classMarkbook(r: Records, year: string, cls: string, options: Ma
     const conduct = conductYear(HK1.conduct, HK2.conduct);
     const absences = absencesOf(r, cells, year, entry.student);
     const learningLevel = isIncomplete(learning) ? learning : learning.level;
+    const retest = learningLevel === 'Chưa đạt' ? retestSubjects(ctx.p, yearSubjects) : [];
+    const afterRetest = summerLearning(ctx, pages, entry.student, retest, yearSubjects);
+    const reCell = home.get(`${hs}#${entry.student}/reevaluation`) ?? null;
+    const conductReevaluated = conduct === 'Chưa đạt' && reCell !== null ? { value: reCell.value as ConductLevel, cell: reCell } : null;
+    const afterLevel = afterRetest === null || isIncomplete(afterRetest.learning) ? undefined : afterRetest.learning.level;
     return {
       student: entry.student,
       name: r.students[entry.student]?.bio.name ?? entry.student,
@@ -326,9 +377,18 @@ export function classMarkbook(r: Records, year: string, cls: string, options: Ma
         learning,
         conduct,
         absences,
-        retest: learningLevel === 'Chưa đạt' ? retestSubjects(ctx.p, yearSubjects) : [],
-        promotion: promotion(ctx.p, { conduct, learning: learningLevel, absentSessions: absences.total }),
+        retest,
+        promotion: promotion(ctx.p, {
+          conduct,
+          learning: learningLevel,
+          absentSessions: absences.total,
+          ...(conductReevaluated === null ? {} : { conductReevaluated: conductReevaluated.value }),
+          ...(afterLevel === undefined ? {} : { learningAfterRetest: afterLevel }),
+        }),
+        // Awards are for the year's own results, not for results after re-tests.
         award: award(ctx.p, conduct, learningLevel, yearSubjects),
+        afterRetest,
+        conductReevaluated,
       },
     };
   });

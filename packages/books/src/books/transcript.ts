@@ -26,6 +26,8 @@ export interface TranscriptSubject {
   readonly HK1: OrIncomplete<string>;
   readonly HK2: OrIncomplete<string>;
   readonly CN: OrIncomplete<string>;
+  /** The summer re-test result (TT22 Điều 12), printed beside `CN`, which stays; absent when none. */
+  readonly retest?: string;
   /** Teachers who taught it (they sign beside it on paper). */
   readonly teachers: readonly string[];
 }
@@ -62,10 +64,10 @@ export function transcriptPage(book: Markbook, r: Records, student: string): Tra
   const corrections: Cell[] = [];
   const subjects = book.subjects.map((p): TranscriptSubject => {
     const row = p.rows.find((x) => x.student === student)!;
-    for (const c of [...row.HK1.regular, row.HK1.mid, row.HK1.end, ...row.HK2.regular, row.HK2.mid, row.HK2.end]) {
+    for (const c of [...row.HK1.regular, row.HK1.mid, row.HK1.end, ...row.HK2.regular, row.HK2.mid, row.HK2.end, row.retest]) {
       if (c !== null && c.history.some((v) => v.correction !== undefined)) corrections.push(c);
     }
-    return { subject: p.subject, name: p.name, HK1: row.HK1.result, HK2: row.HK2.result, CN: row.year, teachers: p.teachers };
+    return { subject: p.subject, name: p.name, HK1: row.HK1.result, HK2: row.HK2.result, CN: row.year, ...(row.retest === null ? {} : { retest: row.retest.value }), teachers: p.teachers };
   });
   for (const c of indexCells(r).get(homeroomStream(book.year, book.class)) ?? []) {
     if (c.student === student && c.history.some((v) => v.correction !== undefined)) corrections.push(c);

@@ -67,6 +67,15 @@ export function cellPlace(type: CellEventType, data: EventData[CellEventType], s
       const d = data as EventData['GrowthMeasured'];
       return { key: prefix + d.date + '/' + d.measure, year: d.year, class: d.class, student: d.student, date: d.date, column: d.measure };
     }
+    case 'RetestScoreEntered':
+    case 'RetestCommentLevelEntered': {
+      const d = data as EventData['RetestScoreEntered'];
+      return { key: prefix + 'retest', year: d.year, class: d.class, student: d.student, subject: d.subject, date: d.date, column: 'retest' };
+    }
+    case 'ConductReevaluated': {
+      const d = data as EventData['ConductReevaluated'];
+      return { key: prefix + 'reevaluation', year: d.year, class: d.class, student: d.student, date: d.date, column: 'reevaluation' };
+    }
   }
 }
 
@@ -332,7 +341,7 @@ export function applyToRecords(r: Records, e: StoredEvent): Records {
 }
 
 /** Version of the records fold; bump when `applyToRecords` changes meaning (the runner rebuilds). */
-export const RECORDS_VERSION = 1;
+export const RECORDS_VERSION = 2;
 
 /** The records as a projection for {@link runProjection}: every book is a view of its state. */
 export const recordsProjection: Projection<Records> = {
