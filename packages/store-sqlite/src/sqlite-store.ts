@@ -1,4 +1,7 @@
 import Database from 'better-sqlite3';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { left, right, isLeft, type Either } from 'fp-ts/lib/Either.js';
 import {
   CompactRange,
@@ -136,9 +139,25 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
   }
   const readonly = options.readonly === true;
   let db: Database.Database;
+  let snapshot: ReadOnlySnapshot | undefined;
   try {
     db = new Database(path, { readonly, fileMustExist: readonly, timeout: options.busyTimeoutMs ?? 5000 });
+    if (readonly) {
+      try {
+        db.pragma('schema_version');
+      } catch (e) {
+        // A WAL database needs a writable -shm beside it even to be read, so a ledger file on
+        // read-only media (an inspector's copy, a read-only mount) cannot be opened in place
+        // (SQLite's `immutable` URI parameter would do, but better-sqlite3 is built without URI
+        // support). Read a private snapshot of it instead; the original is never touched.
+        if ((e as { code?: string }).code !== 'SQLITE_CANTOPEN') throw e;
+        db.close();
+        snapshot = readOnlySnapshot(path);
+        db = new Database(snapshot.path, { readonly: true, fileMustExist: true, timeout: options.busyTimeoutMs ?? 5000 });
+      }
+    }
   } catch (e) {
+    snapshot?.remove();
     throw new HosoFailure(storageFailure(e, `cannot open ${path}`));
   }
   try {
@@ -150,6 +169,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
     ensureSchema(db, path, readonly);
   } catch (e) {
     db.close();
+    snapshot?.remove();
     throw e instanceof HosoFailure ? e : new HosoFailure(storageFailure(e, `cannot open ${path}`));
   }
 
@@ -425,19 +445,23 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
       if (closed) return;
       closed = true;
       await Promise.all([...subscriptions].map((s) => s.close()));
-      if (!readonly) {
-        // Leave the file in rollback-journal mode when we are its last user: a WAL file needs a
-        // writable -shm beside it even to be read, so it could not be opened from read-only media
-        // (an inspector's copy, a CD, a read-only mount). The next read-write open turns WAL back
-        // on. Another connection still using the file makes this fail: then WAL stays, harmlessly.
-        try {
-          db.pragma('journal_mode = DELETE');
-        } catch {
-          /* busy: someone else has the file open */
-        }
-      }
       db.close();
+      snapshot?.remove();
     },
   };
   return store;
+}
+
+interface ReadOnlySnapshot {
+  readonly path: string;
+  remove(): void;
+}
+
+/** Copy a ledger file (and its -wal, if any) into a private temporary folder, for reading only. */
+function readOnlySnapshot(path: string): ReadOnlySnapshot {
+  const dir = mkdtempSync(join(tmpdir(), 'hoso-ro-'));
+  const copy = join(dir, basename(path));
+  copyFileSync(path, copy);
+  if (existsSync(`${path}-wal`)) copyFileSync(`${path}-wal`, `${copy}-wal`);
+  return { path: copy, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
