@@ -28,7 +28,6 @@ export interface OpenedStore {
 }
 
 const LEDGER_ID = /^[A-Za-z0-9._-]{1,128}$/;
-const PROBE = 'hoso.cli.probe.0';
 
 /** Check a ledger id given on the command line. */
 export function checkLedgerId(id: string, arg = '--ledger'): string {
@@ -36,21 +35,14 @@ export function checkLedgerId(id: string, arg = '--ledger'): string {
   return id;
 }
 
-/**
- * The ledger id recorded in a SQLite ledger file, or null for a file with no ledger yet. The store
- * does not expose it, so the file is opened read-only under a probe id: the store then reports the
- * id it holds in the `unknown-ledger` error's details.
- */
+/** The ledger id recorded in a SQLite ledger file, or null for a file with no ledger yet. */
 export function sqliteLedgerOf(path: string): string | null {
   try {
-    const s = openSqliteStore({ path, readonly: true, ledger: PROBE });
+    const s = openSqliteStore({ path, readonly: true });
+    const id = s.ledger();
     void s.close();
-    return null;
+    return id;
   } catch (e) {
-    if (isHosoFailure(e) && e.error.code === 'unknown-ledger') {
-      const id = e.error.details?.['fileLedger'];
-      if (typeof id === 'string') return id;
-    }
     throw usage('unreadable-ledger', `cannot open ${path} as a hoso ledger: ${isHosoFailure(e) ? e.error.message : String(e)}`, '--db');
   }
 }
