@@ -12,6 +12,7 @@ const sections = [
   ['core', 'crypto, canonical JSON, hashing; SQLite append, reads and proofs at 1M', ['scripts/bench.mjs', ...(q ? ['--quick'] : [])]],
   ['peers', 'hoso vs Emmett (SQLite) vs raw better-sqlite3: append and replay', ['bench/peers.mjs', ...(q ? ['--quick'] : [])]],
   ['ledger', 'the write side: execute, fold, replay', ['packages/ledger/bench/bench.mjs', q ? '50' : '200']],
+  ['columns', "a teacher's column of 45 marks: one command per mark vs one EnterScores per column", ['packages/ledger/bench/columns.mjs', '45']],
   ['books', 'record books: rebuild and catch-up on a school year', ['bench/books.mjs', ...(q ? ['--quick'] : [])]],
   ['verify', 'verification with 0, 1, 2 workers vs raw libsodium verify', ['packages/verify/bench/verify-bench.mjs', q ? '20000' : '100000']],
   ['eventstoredb', 'the EventStoreDB adapter through the real client against the protocol stand-in', ['packages/store-eventstoredb/bench.mjs']],

@@ -24,6 +24,9 @@ export function trustAnchors(o: { readonly trust?: readonly string[]; readonly r
       continue;
     }
     const vk = parseVerifierKey(t);
+    if (vk._tag === 'Left' && !isFile(v) && /[\\/]|\.(vkey|pub|key)$/.test(v)) {
+      throw usage('unreadable-file', `cannot read ${v}: no such file`, '--trust');
+    }
     if (vk._tag === 'Left') throw usage('invalid-trust', `${v} is neither a root key (base64url, 32 bytes) nor a verifier key: ${vk.left.message}`, '--trust', 'DESIGN §5');
     (vk.right.type === SIG_TYPE_COSIGNATURE ? witnessKeys : sealKeys).push(t);
   }
