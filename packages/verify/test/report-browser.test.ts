@@ -1,0 +1,127 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { cosignCheckpoint, formatVerifierKey, localSigner, signCheckpoint, SIG_TYPE_COSIGNATURE } from '@hoso/core';
+import { buildSchool, as } from '@hoso/ledger/testing';
+import { exportBundle, originOf, renderReport, verifyBundle, type VerifyReport } from '../src/index.js';
+import { seed } from './fixture.js';
+
+// The inspector opens report.html offline in a browser: it must render, and what it shows must be
+// the report's own numbers (issue: "tested in a real headless browser — it renders, the numbers
+// match the JSON"). Debian's chromium through playwright-core; never a browser download.
+const CHROMIUM = process.env['HOSO_CHROMIUM'] ?? '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium && process.env['CI']) throw new Error(`report-browser.test: ${CHROMIUM} is missing and CI is set (apt-get install -y chromium)`);
+if (!hasChromium) console.warn(`report-browser.test: skipped — ${CHROMIUM} not found (apt-get install -y chromium); CI fails instead`);
+
+const LEDGER = 'thpt-test';
+const seal = { name: 'hoso/thpt-test', seed: seed(30) };
+const witness = { name: 'pgd.example', seed: seed(31) };
+
+describe.skipIf(!hasChromium)('the HTML report in headless Chromium', () => {
+  let browser: Browser;
+  let dir: string;
+  let clean: VerifyReport;
+  let tampered: VerifyReport;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'hoso-report-'));
+    const s = await buildSchool({ students: 3 });
+    const { teacher, principal, vice } = s.people;
+    let target = '';
+    for (const [i, student] of s.students.entries()) {
+      const r = await s.run({ type: 'EnterScore', data: { year: s.year, class: s.cls, subject: 'toan', student, term: 'HK1', column: 'tx', index: 1, value: `${6 + i}.5` } }, [as(teacher, 'subject')]);
+      if (i === 0) target = r.events[0]!.id;
+    }
+    await s.run(
+      { type: 'Correct', data: { target, old: '6.5', new: '7.0', reason: 'Cộng nhầm điểm', minutes: { number: '01/BB-SCDL', date: '2024-10-02', text: 'Biên bản sửa chữa dữ liệu' } } },
+      [as(teacher, 'subject'), as(principal, 'leader'), as(vice, 'admin')],
+    );
+    const size = await s.store.size(LEDGER);
+    const note = cosignCheckpoint(signCheckpoint({ origin: originOf(LEDGER), size, root: await s.store.root(LEDGER, size) }, seal), witness, 1_730_000_000);
+    const path = join(dir, 'ledger.hoso');
+    expect((await exportBundle(s.store, LEDGER, path, { checkpoints: [note] }))._tag).toBe('Right');
+    const trust = {
+      rootKeys: [principal.key],
+      sealKeys: [formatVerifierKey(seal.name, localSigner(seal.seed).publicKey)],
+      witnessKeys: [formatVerifierKey(witness.name, localSigner(witness.seed).publicKey, SIG_TYPE_COSIGNATURE)],
+    };
+    const r1 = await verifyBundle(path, { trust, workers: 0 });
+    if (r1._tag !== 'Right') throw new Error(r1.left.message);
+    clean = r1.right;
+    // Tamper with one mark after the fact: the score 7.5 of the second student becomes 9.5.
+    const lines = readFileSync(path, 'utf8').split('\n');
+    const i = lines.findIndex((l) => l.includes('"type":"ScoreEntered"') && l.includes('"value":"7.5"'));
+    expect(i).toBeGreaterThan(0);
+    lines[i] = lines[i]!.replace('"value":"7.5"', '"value":"9.5"');
+    writeFileSync(join(dir, 'tampered.hoso'), lines.join('\n'));
+    const r2 = await verifyBundle(join(dir, 'tampered.hoso'), { trust, workers: 0 });
+    if (r2._tag !== 'Right') throw new Error(r2.left.message);
+    tampered = r2.right;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Open the report offline; return what a reader sees. */
+  async function open(report: VerifyReport, shot?: string) {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const requests: string[] = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith('data:') && r.url() !== 'about:blank') requests.push(r.url());
+    });
+    await page.setContent(renderReport(report, { source: 'ledger.hoso' }), { waitUntil: 'load' });
+    if (shot !== undefined) await page.screenshot({ path: shot, fullPage: false });
+    const tables = await page.$$eval('h2', (hs) =>
+      hs.map((h) => {
+        let n = h.nextElementSibling;
+        while (n !== null && n.tagName !== 'TABLE' && n.tagName !== 'H2') n = n.nextElementSibling;
+        return { title: h.textContent ?? '', rows: n !== null && n.tagName === 'TABLE' ? n.querySelectorAll('tbody tr').length : 0 };
+      }),
+    );
+    const verdict = await page.$eval('.verdict strong', (e) => e.textContent ?? '');
+    const visible = await page.$eval('.verdict', (e) => (e as HTMLElement).offsetHeight > 0);
+    const text = await page.evaluate(() => document.body.innerText);
+    await page.close();
+    return { tables, verdict, visible, text, requests };
+  }
+
+  it('a clean ledger: the verdict first, no findings, the timeline and checkpoint chain of the JSON', async () => {
+    expect(clean.ok).toBe(true);
+    const shot = process.env['HOSO_REPORT_SAMPLE'];
+    const seen = await open(clean, shot);
+    expect(seen.requests).toEqual([]);
+    expect(seen.visible).toBe(true);
+    expect(seen.verdict).toContain('VERIFIED / ĐẠT');
+    const rows = Object.fromEntries(seen.tables.map((t) => [t.title.split(' / ')[0], t]));
+    expect(rows['Findings']!.title).toContain(`(${clean.findings.length})`);
+    expect(rows['Findings']!.rows).toBe(0);
+    expect(rows['Timeline of edits']!.rows).toBe(clean.timeline.length);
+    expect(clean.timeline.some((t) => t.type === 'CorrectionMade')).toBe(true);
+    expect(rows['Checkpoint chain']!.rows).toBe(clean.checkpoints.length);
+    expect(seen.text).toContain(clean.root);
+    expect(seen.text).toContain(`Events / Sự kiện: ${clean.size}`);
+    expect(seen.text).toContain('"6.5" → "7.0"');
+  });
+
+  it('a tampered mark: NOT VERIFIED, one row per finding, each with its code and position', async () => {
+    expect(tampered.ok).toBe(false);
+    const seen = await open(tampered);
+    expect(seen.verdict).toContain('NOT VERIFIED / KHÔNG ĐẠT');
+    const findings = seen.tables.find((t) => t.title.startsWith('Findings'))!;
+    expect(findings.title).toContain(`(${tampered.findings.length})`);
+    expect(findings.rows).toBe(tampered.findings.length);
+    for (const f of tampered.findings) expect(seen.text).toContain(f.code);
+    expect(tampered.findings.map((f) => f.code)).toContain('signature-invalid');
+    const errors = tampered.findings.filter((f) => f.severity === 'error').length;
+    expect(seen.text).toContain(`Errors / Lỗi: ${errors}`);
+  });
+});
