@@ -3,7 +3,7 @@
  * checkpoint's size, then turn `@hoso/books` views (markbook, học bạ, corrections) into the form
  * data `@hoso/print` lays out. Values keep their full correction history (QC Điều 12.3).
  */
-import { applyToRecords, classMarkbook, emptyRecords, isIncomplete, register, transcript, type Cell, type Markbook, type Records, type SignStep, type Transcript } from '@hoso/books';
+import { applyToRecords, classMarkbook, emptyRecords, isIncomplete, register, transcript, type Cell, type Markbook, type Records, type SignStep, type StudentSummary, type Transcript } from '@hoso/books';
 import type { EventStore } from '@hoso/store';
 import type { CorrectionMinutesData, CorrectionTrace, MarkValue, MarkbookData, PrintMeta, RegisterData, Signer as PrintSigner, TranscriptData } from '@hoso/print';
 
@@ -105,6 +105,8 @@ export function markbookData(r: Records, book: Markbook): MarkbookData {
           { regular: row.HK2.regular.map((c) => markOf(r, c)), mid: markOf(r, row.HK2.mid), end: markOf(r, row.HK2.end), result: textOf(row.HK2.result) },
         ],
         year: textOf(row.year),
+        // The summer re-test (TT22 Điều 12) prints beside the year result, which stays.
+        ...optional('retest', row.retest === null ? undefined : markOf(r, row.retest)),
       })),
     })),
     summary: {
@@ -115,12 +117,25 @@ export function markbookData(r: Records, book: Markbook): MarkbookData {
         learning: [textOf(s.HK1.learning), textOf(s.HK2.learning), textOf(s.year.learning)],
         conduct: [s.HK1.conductCell === null ? textOf(s.HK1.conduct) : markOf(r, s.HK1.conductCell), s.HK2.conductCell === null ? textOf(s.HK2.conduct) : markOf(r, s.HK2.conductCell), textOf(s.year.conduct)],
         absences: { excused: s.year.absences.excused, unexcused: s.year.absences.unexcused },
+        ...summerResults(r, s.year),
         ...optional('award', textOf(s.year.award) || undefined),
         ...optional('outcome', textOf(s.year.promotion) || undefined),
       })),
     },
     ...optional('homeroom', signerOf(r, book.signoffs.confirmed.CN ?? book.signoffs.confirmed.HK2 ?? book.signoffs.confirmed.HK1, book.homeroom[0])),
     ...optional('leader', signerOf(r, book.signoffs.approved.CN ?? book.signoffs.approved.HK2 ?? book.signoffs.approved.HK1, leaderOf(r))),
+  };
+}
+
+/**
+ * Results after the summer (TT22 Điều 12) as the forms print them beside the year's: learning
+ * after the re-tests (empty while a re-test is missing) and the re-evaluated conduct with its
+ * history. Absent when the student had neither.
+ */
+export function summerResults(r: Records, year: StudentSummary['year']): { reLearning?: MarkValue; reConduct?: MarkValue } {
+  return {
+    ...optional('reLearning', year.afterRetest === null ? undefined : textOf(year.afterRetest.learning)),
+    ...optional('reConduct', year.conductReevaluated === null ? undefined : markOf(r, year.conductReevaluated.cell)),
   };
 }
 
@@ -140,10 +155,21 @@ export function transcriptData(r: Records, t: Transcript, year?: string): Transc
     student: { name: t.bio.name, birthDate: t.bio.birthDate, gender: t.bio.sex === 'F' ? 'Nữ' : 'Nam', id: t.student, ...optional('birthPlace', t.bio.birthPlace), ...optional('ethnicity', t.bio.ethnicity) },
     schoolYear: page.year,
     className: page.class,
-    subjects: page.subjects.map((s) => ({ name: s.name, term1: textOf(s.HK1), term2: textOf(s.HK2), year: textOf(s.CN), ...optional('teacher', s.teachers[0] === undefined ? undefined : personName(r, s.teachers[0])) })),
+    subjects: page.subjects.map((s) => {
+      const retest = book._tag === 'Right' ? (book.right.subjects.find((p) => p.subject === s.subject)?.rows.find((x) => x.student === t.student)?.retest ?? null) : null;
+      return {
+        name: s.name,
+        term1: textOf(s.HK1),
+        term2: textOf(s.HK2),
+        year: textOf(s.CN),
+        ...optional('retest', retest === null ? (s.retest === undefined ? undefined : s.retest) : markOf(r, cellOf(retest))),
+        ...optional('teacher', s.teachers[0] === undefined ? undefined : personName(r, s.teachers[0])),
+      };
+    }),
     learning: [textOf(page.results.HK1.learning), textOf(page.results.HK2.learning), textOf(page.results.learning)],
     conduct: [conduct('HK1'), conduct('HK2'), textOf(page.results.conduct)],
     absences: page.results.absences.total,
+    ...summerResults(r, page.results),
     ...optional('outcome', textOf(page.results.promotion) || undefined),
     ...optional('award', textOf(page.results.award) || undefined),
     ...optional('homeroom', signerOf(r, book._tag === 'Right' ? (book.right.signoffs.confirmed.CN ?? null) : null, page.homeroom[0])),

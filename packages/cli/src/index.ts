@@ -12,3 +12,5 @@ export { parseCsv, studentRows, markRows, columnOf, type ImportRow, type RowProb
 export { submitBatch, signersFrom, type BatchProblem, type BatchResult } from './ledger-ops.js';
 export { renderTable } from './table.js';
 export type { Output } from './io.js';
+export { parseWhoReference, readWhoReference, type WhoReference } from './who-reference.js';
+export { openBundle, type LoadedBundle } from './bundle-store.js';

@@ -77,7 +77,13 @@ function subject(page: SubjectPage, names: ReadonlyMap<string, string>): Markboo
   const step = page.status.CN.signedOff ?? page.status.HK2.signedOff ?? page.status.HK1.signedOff;
   const teacher = signerOf(step, page.teachers.join(', ') || undefined);
   const rows = page.rows.map(
-    (r): MarkbookStudentRow => ({ name: names.get(r.student) ?? r.student, terms: [termMarks(r.HK1), termMarks(r.HK2)], year: known(r.year) }),
+    (r): MarkbookStudentRow => ({
+      name: names.get(r.student) ?? r.student,
+      terms: [termMarks(r.HK1), termMarks(r.HK2)],
+      year: known(r.year),
+      // The summer re-test (TT22 Điều 12) prints beside the year result, which stays.
+      ...(r.retest ? { retest: markValueOfCell(r.retest) } : {}),
+    }),
   );
   const width = Math.max(page.regularCount, ...page.rows.flatMap((r) => [r.HK1.regular.length, r.HK2.regular.length]));
   return {
@@ -98,6 +104,17 @@ function promotionText(p: unknown): string {
   return needs.map((n) => (n === 'conduct-retraining' ? 'Rèn luyện trong hè' : 'Kiểm tra lại')).join(', ');
 }
 
+/**
+ * Results after the summer (TT22 Điều 12), printed beside the year's, which stay: learning after
+ * the re-tests (empty while one is missing) and the re-evaluated conduct with its history.
+ */
+export function summerResultsOf(year: StudentSummary['year']): { reLearning?: MarkValue; reConduct?: MarkValue } {
+  return {
+    ...(year.afterRetest ? { reLearning: known(year.afterRetest.learning) } : {}),
+    ...(year.conductReevaluated ? { reConduct: markValueOfCell(year.conductReevaluated.cell) } : {}),
+  };
+}
+
 function summaryRow(s: StudentSummary, book: Markbook): MarkbookSummaryRow {
   const subjects = book.subjects.map((p) => known(p.rows.find((r) => r.student === s.student)?.year));
   const award = known(s.year.award);
@@ -108,6 +125,7 @@ function summaryRow(s: StudentSummary, book: Markbook): MarkbookSummaryRow {
     learning: [known(s.HK1.learning), known(s.HK2.learning), known(s.year.learning)],
     conduct: [s.HK1.conductCell ? markValueOfCell(s.HK1.conductCell) : known(s.HK1.conduct), s.HK2.conductCell ? markValueOfCell(s.HK2.conductCell) : known(s.HK2.conduct), known(s.year.conduct)],
     absences: { excused: s.year.absences.excused, unexcused: s.year.absences.unexcused },
+    ...summerResultsOf(s.year),
     ...(award !== '' ? { award } : {}),
     outcome: promotionText(s.year.promotion) + retest,
   };
@@ -174,7 +192,7 @@ export function transcriptDataFromBook(t: Transcript, page: TranscriptPage, sign
     className: page.class,
     subjects: page.subjects.map((s) => {
       // The year column shows a corrected value with its trace when one of its cells was corrected.
-      return { name: s.name, term1: known(s.HK1), term2: known(s.HK2), year: known(s.CN), teacher: s.teachers.join(', ') };
+      return { name: s.name, term1: known(s.HK1), term2: known(s.HK2), year: known(s.CN), ...(s.retest !== undefined ? { retest: s.retest } : {}), teacher: s.teachers.join(', ') };
     }),
     learning: [known(r.HK1.learning), known(r.HK2.learning), known(r.learning)],
     conduct: [
@@ -183,6 +201,7 @@ export function transcriptDataFromBook(t: Transcript, page: TranscriptPage, sign
       known(r.conduct),
     ],
     absences: r.absences.total,
+    ...summerResultsOf(r),
     outcome: promotionText(r.promotion),
     ...(award !== '' ? { award } : {}),
     ...(homeroom ? { homeroom } : {}),
@@ -391,6 +410,29 @@ export function attendanceDataFromBook(lines: ReadonlyArray<AttendanceLine>, inf
         days[day] = v;
       }
       return { name: l.name, days };
+    }),
+  };
+}
+
+/**
+ * A preschool class's daily attendance (`preschoolBook` pages of `@hoso/books`: one mark per day,
+ * present `C`, excused `P`, unexcused `K`) for one month as form data; present days print empty.
+ */
+export function attendanceDataFromChildPages(pages: ReadonlyArray<ChildPage>, info: { className: string; schoolYear: string; month: string }, teacher?: Signer): AttendanceData {
+  return {
+    className: info.className,
+    schoolYear: info.schoolYear,
+    month: info.month,
+    ...(teacher ? { teacher } : {}),
+    students: pages.map((p) => {
+      const days: Record<number, MarkValue> = {};
+      for (const c of p.attendance.days) {
+        if (c.date === undefined || !c.date.startsWith(`${info.month}-`)) continue;
+        const v = markValueOfCell(c);
+        const mark = typeof v === 'string' ? v : v.value;
+        if (mark === 'P' || mark === 'K') days[Number(c.date.slice(8, 10))] = v;
+      }
+      return { name: p.name, days };
     }),
   };
 }

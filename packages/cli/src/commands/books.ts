@@ -1,46 +1,21 @@
-/** `hoso show`, `hoso log` and `hoso print`: the books, their history, and paper. */
+/** `hoso show`, `hoso log` and `hoso print`: the books, their history, and paper — from a ledger or an export bundle. */
 import type { Command } from 'commander';
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { attendance, classMarkbook, primarySummary, register, type Cell, type PrimarySummary, type Markbook, type Records, type SubjectPage } from '@hoso/books';
-import { decodeEnvelope } from '@hoso/core';
+import { attendance, primarySummary, register, type Cell, type PrimarySummary, type Markbook, type Records, type SubjectPage } from '@hoso/books';
+import { bytesEqual, decodeEnvelope } from '@hoso/core';
 import { approvalsStream, classStream, homeroomStream, markbookStream, studentStream } from '@hoso/ledger';
-import type { PrintJob, PrintMeta } from '@hoso/print';
-import { correctionMinutes, foldStore, markbookData, personName, registerData, schoolInfo, studentName, textOf, transcriptData, transcriptOf } from '../books-view.js';
-import { checkpointDir, latestCheckpoint, readCheckpointFile } from '../checkpoints.js';
+import type { PrintMeta } from '@hoso/print';
+import { gradeOrFail, markbookOrFail, yearOf } from '../book-select.js';
+import { foldStore, personName, schoolInfo, studentName, textOf, transcriptData, transcriptOf } from '../books-view.js';
+import { checkpointDir, latestCheckpoint, readCheckpointFile, type KeptCheckpoint } from '../checkpoints.js';
 import { refused, usage } from '../exit.js';
 import { jsonText, type Output } from '../io.js';
-import { withStore } from '../store.js';
+import { withStore, type OpenedStore } from '../store.js';
 import { renderTable } from '../table.js';
 import { storeOptions } from './checkpoints.js';
 import { collect, intOption } from './options.js';
 
 type StoreOpts = { db?: string; store?: string; ledger?: string };
-
-/** The school year: `--year`, else the latest defined. */
-function yearOf(r: Records, year: string | undefined): string {
-  const years = Object.keys(r.years).sort();
-  const y = year ?? years[years.length - 1];
-  if (y === undefined) throw usage('unknown-year', 'the ledger defines no school year yet', '--year');
-  if (r.years[y] === undefined) throw usage('unknown-year', `school year ${y} is not defined (known: ${years.join(', ') || 'none'})`, '--year');
-  return y;
-}
-
-/** The class must be open in that year (exit 2 naming `--class` otherwise); returns its grade. */
-function gradeOrFail(r: Records, year: string, cls: string): number {
-  const c = r.classes[`${year}/${cls}`];
-  if (c === undefined) {
-    const known = Object.values(r.classes).filter((x) => x.year === year).map((x) => x.class);
-    throw usage('unknown-class', `class ${cls} is not open in ${year} (known: ${known.join(', ') || 'none'})`, '--class');
-  }
-  return c.grade;
-}
-
-function markbookOrFail(r: Records, year: string, cls: string): Markbook {
-  gradeOrFail(r, year, cls);
-  const b = classMarkbook(r, year, cls);
-  if (isLeft(b)) throw refused(b.left.code, b.left.message, '--class', b.left.rule);
-  return b.right;
-}
 
 /** A cell for the terminal: its value, `*` when it was corrected. */
 const cellText = (c: Cell | null): string => (c === null ? '' : c.value + (c.history.length > 1 ? '*' : ''));
@@ -141,9 +116,10 @@ export function registerBookCommands(program: Command, io: Output): void {
     .option('--register', "the school's register of students (sổ đăng bộ)")
     .option('--year <year>', 'school year (default: the latest)')
     .option('--json', 'print the book as JSON')
-    .action(async (o: StoreOpts & { class?: string; subject?: string; attendance?: boolean; student?: string; register?: boolean; year?: string; json?: boolean }) => {
+    .argument('[bundle]', 'an export bundle (ledger.hoso) to read instead of a ledger (not verified: run hoso verify first)')
+    .action(async (bundle: string | undefined, o: StoreOpts & { class?: string; subject?: string; attendance?: boolean; student?: string; register?: boolean; year?: string; json?: boolean }) => {
       if (o.class === undefined && o.student === undefined && !o.register) throw usage('missing-option', 'name a book: --class <class> [--subject <subject> | --attendance], --student <id> or --register', '--class');
-      await withStore(o, async (s) => {
+      await withSource(bundle, o, async (s) => {
         const r = await foldStore(s.store, s.ledger);
         if (o.register) {
           const entries = register(r);
@@ -199,9 +175,10 @@ export function registerBookCommands(program: Command, io: Output): void {
     .option('--year <year>', 'school year (default: the latest)')
     .option('--limit <n>', 'at most this many events (the latest)', intOption('--limit', 1, Number.MAX_SAFE_INTEGER))
     .option('--json', 'print the events as JSON lines')
-    .action(async (o: StoreOpts & { class?: string; subject?: string; student?: string; stream?: string; year?: string; limit?: number; json?: boolean }) => {
+    .argument('[bundle]', 'an export bundle (ledger.hoso) to read instead of a ledger (not verified: run hoso verify first)')
+    .action(async (bundle: string | undefined, o: StoreOpts & { class?: string; subject?: string; student?: string; stream?: string; year?: string; limit?: number; json?: boolean }) => {
       if (o.class === undefined && o.student === undefined && o.stream === undefined) throw usage('missing-option', 'name what to show: --class, --student or --stream', '--class');
-      await withStore(o, async (s) => {
+      await withSource(bundle, o, async (s) => {
         const r = await foldStore(s.store, s.ledger);
         let match: (stream: string, data: Record<string, unknown>) => boolean;
         if (o.stream !== undefined) match = (st) => st === o.stream;
@@ -234,27 +211,49 @@ export function registerBookCommands(program: Command, io: Output): void {
     });
 
   storeOptions(program.command('print'))
-    .description('print books as the Ministry\'s paper forms (PDF and HTML) against a signed checkpoint: class markbooks, học bạ, correction minutes')
+    .description(
+      "print books as the Ministry's paper forms (PDF and HTML) against a signed checkpoint, from a ledger (--db/--store) or a bundle: class markbooks (secondary), class summaries (primary), child books (preschool), attendance sheets, học bạ, the register, correction minutes",
+    )
+    .argument('[bundle]', 'an export bundle (ledger.hoso) to print from instead of a ledger; printing does not verify it: run hoso verify first')
     .requiredOption('--out <dir>', 'folder to write into')
-    .option('--class <class>', 'a class markbook (repeatable; default: every class of the year)', collect, [])
+    .option('--class <class>', "a class's book (repeatable; default: every class of the year): markbook, primary class summary or preschool child book by its grade", collect, [])
     .option('--student <id>', "a student's học bạ (repeatable)", collect, [])
+    .option('--attendance', 'print the attendance sheets (sổ điểm danh) of the classes for --month instead of their books')
+    .option('--month <YYYY-MM>', 'with --attendance: the month')
+    .option('--who-reference <file>', 'WHO growth reference (JSON, L/M/S tables) to classify preschool measurements; without it they print unclassified')
     .option('--minutes', 'also print every correction minutes (biên bản sửa chữa dữ liệu)')
     .option('--register', "also print the school's register (sổ đăng bộ)")
     .option('--year <year>', 'school year (default: the latest)')
     .option('--format <f>', 'pdf, html or both', 'both')
-    .option('--checkpoint <file>', 'the checkpoint to print against (default: the latest kept)')
+    .option('--checkpoint <file>', 'the checkpoint to print against (default: the latest kept, or the bundle\'s last)')
     .option('--checkpoints <dir>', 'checkpoint folder (default <db>.checkpoints)')
     .option('--authority <text>', 'supervising authority on the form header', 'SỞ GIÁO DỤC VÀ ĐÀO TẠO')
     .option('--place <text>', 'place for the date line', 'Hà Nội')
     .option('--json', 'print the files written as JSON')
-    .action(async (o: StoreOpts & { out: string; class: string[]; student: string[]; minutes?: boolean; register?: boolean; year?: string; format: string; checkpoint?: string; checkpoints?: string; authority: string; place: string; json?: boolean }) => {
+    .addHelpText(
+      'after',
+      '\nA bundle is read into memory and printed exactly as the ledger it came from; the pages carry its last\ncheckpoint. Printing checks the bundle\'s form, chains and checkpoint roots, NOT its signatures or the\nschool rules: run `hoso verify <bundle> --trust …` first.\n',
+    )
+    .action(async (bundle: string | undefined, o: StoreOpts & PrintOpts) => {
       const formats = o.format === 'both' ? (['pdf', 'html'] as const) : o.format === 'pdf' || o.format === 'html' ? ([o.format] as const) : null;
       if (formats === null) throw usage('invalid-option', '--format is pdf, html or both', '--format');
-      const { correctionMinutesDocument, markbookDocument, printAll, registerDocument, transcriptDocument, verificationFromCheckpoint } = await import('@hoso/print');
-      const cp = o.checkpoint !== undefined ? readCheckpointFile(o.checkpoint, '--checkpoint') : latestCheckpoint(checkpointDir(o));
-      if (cp === null) throw usage('no-checkpoint', 'printed pages carry a signed checkpoint: sign one with hoso checkpoint first', '--checkpoint', 'QC Điều 3.3');
-      await withStore(o, async (s) => {
+      if (o.attendance && o.month === undefined) throw usage('missing-option', '--attendance needs --month YYYY-MM', '--month');
+      if (o.month !== undefined && !o.attendance) throw usage('invalid-option', '--month goes with --attendance', '--month');
+      if (o.month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(o.month)) throw usage('invalid-option', `--month is YYYY-MM, got "${o.month}"`, '--month');
+      const { readWhoReference } = await import('../who-reference.js');
+      const who = o.whoReference === undefined ? undefined : readWhoReference(o.whoReference);
+      const { printAll, verificationFromCheckpoint } = await import('@hoso/print');
+      const { printJobs } = await import('../print-books.js');
+      await withSource(bundle, o, async (s) => {
+        const cp = o.checkpoint !== undefined ? readCheckpointFile(o.checkpoint, '--checkpoint') : (s.checkpoints?.[s.checkpoints.length - 1] ?? latestCheckpoint(checkpointDir(o)));
+        if (cp === null) throw usage('no-checkpoint', 'printed pages carry a signed checkpoint: sign one with hoso checkpoint first', '--checkpoint', 'QC Điều 3.3');
         if (cp.checkpoint.origin !== `hoso/${s.ledger}`) throw usage('wrong-ledger', `the checkpoint is of ${cp.checkpoint.origin}, not hoso/${s.ledger}`, '--checkpoint');
+        // The footer's root must be the root of what is printed: never print pages a checkpoint does not cover.
+        const size = await s.store.size(s.ledger);
+        if (cp.checkpoint.size > size) throw usage('checkpoint-ahead', `the checkpoint is of size ${cp.checkpoint.size}, the ledger holds ${size} events`, '--checkpoint');
+        if (!bytesEqual(await s.store.root(s.ledger, cp.checkpoint.size), cp.checkpoint.root)) {
+          throw refused('checkpoint-mismatch', `the checkpoint's root is not the root of the ledger's first ${cp.checkpoint.size} events: the ledger does not extend it`, '--checkpoint', 'RFC 9162');
+        }
         const r = await foldStore(s.store, s.ledger, cp.checkpoint.size);
         const year = yearOf(r, o.year);
         const meta = (book: string): PrintMeta => {
@@ -262,43 +261,57 @@ export function registerBookCommands(program: Command, io: Output): void {
           if (isLeft(v)) throw usage(v.left.code, v.left.message, '--checkpoint', v.left.rule);
           return { school: schoolInfo(r, o.authority, o.place), verification: v.right, printedOn: new Date().toISOString().slice(0, 10) };
         };
-        // Markbooks are the secondary (TT22) form; primary and preschool classes are not printed here.
-        const classes = o.class.length > 0 || o.student.length > 0 || o.register ? o.class : Object.values(r.classes).filter((c) => c.year === year && c.grade >= 6).map((c) => c.class);
-        for (const c of classes) {
-          if (gradeOrFail(r, year, c) < 6) throw usage('unsupported-book', `class ${c} is a primary or preschool class: hoso print prints secondary markbooks (hoso show --class ${c} shows its summary)`, '--class');
-        }
-        const jobs: PrintJob[] = [];
-        for (const c of classes) {
-          const book = markbookOrFail(r, year, c);
-          const doc = markbookDocument(markbookData(r, book), meta(`markbook/${year}/${c}`));
-          if (isLeft(doc)) throw refused(doc.left.code, doc.left.message, `--class ${c}`, doc.left.rule);
-          jobs.push({ name: `so-theo-doi-danh-gia-${c.toLowerCase()}`, document: doc.right });
-        }
-        for (const id of o.student) {
-          const t = transcriptOf(r, id);
-          if (t === null) throw usage('unknown-student', `no student "${id}" in ${s.ledger}`, '--student');
-          const d = transcriptData(r, t, year);
-          if (d === null) throw refused('no-class-page', `student ${id} has no class page in ${year}`, '--student');
-          const doc = transcriptDocument(d, meta(`student/${id}`));
-          if (isLeft(doc)) throw refused(doc.left.code, doc.left.message, `--student ${id}`, doc.left.rule);
-          jobs.push({ name: `hoc-ba-${id}`, document: doc.right });
-        }
-        if (o.minutes) {
-          for (const m of correctionMinutes(r)) {
-            const doc = correctionMinutesDocument(m, meta(`minutes/${m.number}`));
-            if (isLeft(doc)) throw refused(doc.left.code, doc.left.message, '--minutes', doc.left.rule);
-            jobs.push({ name: `bien-ban-${m.number.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase()}`, document: doc.right });
-          }
-        }
-        if (o.register) {
-          const doc = registerDocument(registerData(r, `Năm học ${year}`), meta('register'));
-          if (isLeft(doc)) throw refused(doc.left.code, doc.left.message, '--register', doc.left.rule);
-          jobs.push({ name: 'so-dang-bo', document: doc.right });
-        }
+        // Every class of the year when nothing is named (or for attendance sheets when no class is).
+        const everyClass = Object.values(r.classes)
+          .filter((c) => c.year === year)
+          .map((c) => c.class)
+          .sort();
+        const named = o.class.length > 0 || o.student.length > 0 || o.register;
+        const classes = o.class.length > 0 ? o.class : o.attendance || !named ? everyClass : [];
+        const jobs = printJobs(
+          r,
+          { year, classes, students: o.student, register: !!o.register, minutes: !!o.minutes, ...(o.month === undefined ? {} : { attendanceMonth: o.month }), ...(who === undefined ? {} : { who }) },
+          meta,
+          s.ledger,
+        );
         if (jobs.length === 0) throw usage('nothing-to-print', 'nothing to print: no class in that year and no --student', '--class');
         const out = await printAll(o.out, jobs, { formats: [...formats] });
         if (isLeft(out)) throw out.left.code === 'print-write-failed' ? usage(out.left.code, out.left.message, '--out', out.left.rule) : refused(out.left.code, out.left.message, out.left.path?.join('.'), out.left.rule);
         io.out(o.json ? jsonText({ checkpoint: cp.checkpoint.size, files: out.right }) : out.right.map((f) => `wrote ${f}\n`).join(''));
       });
     });
+}
+
+type PrintOpts = {
+  out: string;
+  class: string[];
+  student: string[];
+  attendance?: boolean;
+  month?: string;
+  whoReference?: string;
+  minutes?: boolean;
+  register?: boolean;
+  year?: string;
+  format: string;
+  checkpoint?: string;
+  checkpoints?: string;
+  authority: string;
+  place: string;
+  json?: boolean;
+};
+
+/** A ledger or a bundle to read books from: the store, its ledger id, and a bundle's checkpoints. */
+type Source = OpenedStore & { readonly checkpoints?: readonly KeptCheckpoint[] };
+
+/** Open the bundle (read into memory) or the ledger the options name, run `f`, and close. */
+async function withSource<A>(bundle: string | undefined, o: StoreOpts, f: (s: Source) => Promise<A>): Promise<A> {
+  if (bundle === undefined) return withStore(o, f, { readonly: true });
+  if (o.db !== undefined || o.store !== undefined) throw usage('conflicting-options', 'give a bundle file or --db/--store, not both', '<bundle>');
+  const { openBundle } = await import('../bundle-store.js');
+  const s = await openBundle(bundle);
+  try {
+    return await f(s);
+  } finally {
+    await s.close();
+  }
 }

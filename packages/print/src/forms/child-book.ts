@@ -17,6 +17,11 @@ export interface ChildBookData {
   readonly growth: ReadonlyArray<GrowthRow>;
   readonly teacher?: Signer;
   readonly leader?: Signer;
+  /**
+   * A note printed under the growth table, e.g. which WHO reference classified the measurements,
+   * or that none was supplied and the measurements are listed unclassified.
+   */
+  readonly note?: string;
 }
 
 /** One measurement: decimals as strings with a dot, as in the ledger (`"12.4"`). */
@@ -56,6 +61,7 @@ export function childBookDocument(d: ChildBookData, meta: PrintMeta): Either<Pri
       if (me) return left(me);
     }
   }
+  if (d.note !== undefined && (typeof d.note !== 'string' || d.note.trim() === '')) return bad('a note must be non-empty text', ['note']);
   const se = checkSigner(d.teacher, ['teacher']) ?? checkSigner(d.leader, ['leader']);
   if (se) return left(se);
   const notes = new CorrectionNotes();
@@ -104,6 +110,7 @@ export function childBookDocument(d: ChildBookData, meta: PrintMeta): Either<Pri
             fontSize: 9,
             notes: notes.notes(),
           },
+          ...(d.note === undefined ? [] : [{ kind: 'paragraph' as const, size: 'small' as const, italic: true, text: d.note }]),
           { kind: 'signatures', items: [signature('GIÁO VIÊN', d.teacher), signature('HIỆU TRƯỞNG', d.leader, '(Ký, ghi rõ họ tên và đóng dấu)')] },
         ],
       },

@@ -154,7 +154,7 @@ function summarySection(d: MarkbookData, sum: MarkbookSummary, meta: PrintMeta, 
     three('Kết quả rèn luyện'),
   ];
   if (hasAbs) columns.push({ label: 'Nghỉ học (buổi)', children: [{ label: 'P', width: 0.8 }, { label: 'K', width: 0.8 }] });
-  if (hasRe) columns.push({ label: 'Đánh giá lại', children: [{ label: 'Học tập' }, { label: 'Rèn luyện' }] });
+  if (hasRe) columns.push({ label: 'Sau hè (đánh giá lại)', children: [{ label: 'Học tập sau KT lại', width: 1.4 }, { label: 'Rèn luyện lại', width: 1.4 }] });
   columns.push({ label: 'Danh hiệu', width: 2, align: 'left' }, { label: 'Lên lớp / ghi chú', width: 2, align: 'left' });
   const rows = sum.students.map((r, i): Cell[] => {
     const cells: Cell[] = [String(i + 1), r.name];
@@ -162,7 +162,7 @@ function summarySection(d: MarkbookData, sum: MarkbookSummary, meta: PrintMeta, 
     r.learning.forEach((v, k) => cells.push(notes.cell(v, `${r.name}, kết quả học tập ${['HK I', 'HK II', 'cả năm'][k]}`)));
     r.conduct.forEach((v, k) => cells.push(notes.cell(v, `${r.name}, kết quả rèn luyện ${['HK I', 'HK II', 'cả năm'][k]}`)));
     if (hasAbs) cells.push(String(r.absences?.excused ?? ''), String(r.absences?.unexcused ?? ''));
-    if (hasRe) cells.push(notes.cell(r.reLearning ?? '', `${r.name}, học tập (đánh giá lại)`), notes.cell(r.reConduct ?? '', `${r.name}, rèn luyện (đánh giá lại)`));
+    if (hasRe) cells.push(notes.cell(r.reLearning ?? '', `${r.name}, học tập sau kiểm tra lại`), notes.cell(r.reConduct ?? '', `${r.name}, rèn luyện lại`));
     cells.push(r.award ?? '', r.outcome ?? '');
     return cells;
   });

@@ -94,6 +94,10 @@ export function transcriptDocument(d: TranscriptData, meta: PrintMeta): Either<P
   if (e) return left(e);
   const notes = new CorrectionNotes();
   const withRetest = d.subjects.some((s) => s.retest !== undefined);
+  // After the summer (TT22 Điều 12) the results printed beside the year's, which stay: re-test
+  // scores per subject, learning after them, re-evaluated conduct (rèn luyện lại).
+  const withSummer = withRetest || d.reLearning !== undefined || d.reConduct !== undefined;
+  const summerLabel = withRetest ? (d.reConduct !== undefined ? 'Kiểm tra lại / rèn luyện lại' : 'Kiểm tra lại') : 'Rèn luyện lại';
   const rows = d.subjects.map((s): Cell[] => {
     const cells: Cell[] = [
       s.name,
@@ -101,13 +105,13 @@ export function transcriptDocument(d: TranscriptData, meta: PrintMeta): Either<P
       notes.cell(s.term2, `${s.name}, HK II`),
       notes.cell(s.year, `${s.name}, cả năm`),
     ];
-    if (withRetest) cells.push(notes.cell(s.retest ?? '', `${s.name}, kiểm tra lại`));
+    if (withSummer) cells.push(notes.cell(s.retest ?? '', `${s.name}, kiểm tra lại`));
     cells.push(s.remark ?? '', s.teacher ?? '');
     return cells;
   });
   const results: Cell[][] = [
-    ['Kết quả học tập', ...d.learning.map((v, k) => notes.cell(v, `kết quả học tập ${['HK I', 'HK II', 'cả năm'][k]}`)), ...(withRetest ? [notes.cell(d.reLearning ?? '', 'học tập (đánh giá lại)')] : []), '', ''],
-    ['Kết quả rèn luyện', ...d.conduct.map((v, k) => notes.cell(v, `kết quả rèn luyện ${['HK I', 'HK II', 'cả năm'][k]}`)), ...(withRetest ? [notes.cell(d.reConduct ?? '', 'rèn luyện (đánh giá lại)')] : []), '', ''],
+    ['Kết quả học tập', ...d.learning.map((v, k) => notes.cell(v, `kết quả học tập ${['HK I', 'HK II', 'cả năm'][k]}`)), ...(withSummer ? [notes.cell(d.reLearning ?? '', 'học tập sau kiểm tra lại')] : []), '', ''],
+    ['Kết quả rèn luyện', ...d.conduct.map((v, k) => notes.cell(v, `kết quả rèn luyện ${['HK I', 'HK II', 'cả năm'][k]}`)), ...(withSummer ? [notes.cell(d.reConduct ?? '', 'rèn luyện lại')] : []), '', ''],
   ];
   const st = d.student;
   const particulars = [
@@ -125,7 +129,7 @@ export function transcriptDocument(d: TranscriptData, meta: PrintMeta): Either<P
   ];
   if (d.award !== undefined) outcome.push({ label: 'Danh hiệu', value: d.award });
   if (d.reLearning !== undefined || d.reConduct !== undefined)
-    outcome.push({ label: 'Sau đánh giá lại', value: [d.reLearning ? `học tập ${typeof d.reLearning === 'string' ? d.reLearning : d.reLearning.value}` : '', d.reConduct ? `rèn luyện ${typeof d.reConduct === 'string' ? d.reConduct : d.reConduct.value}` : ''].filter(Boolean).join('; ') });
+    outcome.push({ label: 'Sau kiểm tra lại / rèn luyện trong hè', value: [d.reLearning ? `học tập ${typeof d.reLearning === 'string' ? d.reLearning : d.reLearning.value}` : '', d.reConduct ? `rèn luyện ${typeof d.reConduct === 'string' ? d.reConduct : d.reConduct.value}` : ''].filter(Boolean).join('; ') });
   const section: Section = {
     orientation: 'portrait',
     header: formHeader(meta),
@@ -137,7 +141,7 @@ export function transcriptDocument(d: TranscriptData, meta: PrintMeta): Either<P
         kind: 'table',
         columns: [
           { label: 'Môn học / hoạt động giáo dục', width: 3.4, align: 'left' },
-          { label: 'Điểm trung bình hoặc mức đánh giá', children: [{ label: 'HK I' }, { label: 'HK II' }, { label: 'Cả năm' }, ...(withRetest ? [{ label: 'Kiểm tra lại' }] : [])] },
+          { label: 'Điểm trung bình hoặc mức đánh giá', children: [{ label: 'HK I' }, { label: 'HK II' }, { label: 'Cả năm' }, ...(withSummer ? [{ label: summerLabel }] : [])] },
           { label: 'Nhận xét', width: 3, align: 'left' },
           { label: 'Giáo viên bộ môn', width: 2.6, align: 'left' },
         ],

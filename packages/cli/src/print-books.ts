@@ -1,0 +1,150 @@
+/**
+ * What `hoso print` prints, as print jobs: for each class the book of its level — the TT22 class
+ * markbook (grades 6–12), the TT27 class summary (*bảng tổng hợp*, grades 1–5) or the preschool
+ * child book (*sổ theo dõi trẻ*, grade 0) — or, with a month, its attendance sheet; the học bạ of
+ * the students named; the register; every correction's minutes. Loaded only by `hoso print` (it
+ * pulls in the PDF renderer).
+ */
+import { isLeft, type Either } from 'fp-ts/lib/Either.js';
+import { attendance, holders, preschoolBook, primarySummary, PRESCHOOL_DEFAULTS, type Records } from '@hoso/books';
+import {
+  attendanceDataFromBook,
+  attendanceDataFromChildPages,
+  attendanceDocument,
+  childBookDataFromBook,
+  childBookDocument,
+  classSummaryDataFromBook,
+  classSummaryDocument,
+  correctionMinutesDocument,
+  markbookDocument,
+  registerDocument,
+  signerOf,
+  transcriptDocument,
+  type PrintDocument,
+  type PrintError,
+  type PrintJob,
+  type PrintMeta,
+  type Signer,
+} from '@hoso/print';
+import { gradeOrFail, markbookOrFail } from './book-select.js';
+import { correctionMinutes, leaderOf, markbookData, personName, registerData, transcriptData, transcriptOf } from './books-view.js';
+import { refused, usage } from './exit.js';
+import type { WhoReference } from './who-reference.js';
+
+/** What to print (already resolved from the options). */
+export interface PrintSelection {
+  readonly year: string;
+  /** Classes whose book (or, with `attendanceMonth`, attendance sheet) to print. */
+  readonly classes: readonly string[];
+  /** Students whose học bạ to print. */
+  readonly students: readonly string[];
+  readonly register: boolean;
+  readonly minutes: boolean;
+  /** `YYYY-MM`: print the classes' attendance sheets of this month instead of their books. */
+  readonly attendanceMonth?: string;
+  /** Classifies preschool measurements; without it they print unclassified, with a note saying so. */
+  readonly who?: WhoReference;
+}
+
+/** The note under a child book's growth table: which reference classified the measurements, or none. */
+export function growthNote(who: WhoReference | undefined): string {
+  return who === undefined
+    ? 'Chưa phân loại: không có bảng tham chiếu chuẩn tăng trưởng WHO khi in (hoso print --who-reference); cân nặng, chiều cao in theo số đo.'
+    : `Phân loại theo chuẩn tăng trưởng WHO, bảng tham chiếu: ${who.source}.`;
+}
+
+/** Lower-case file-name part of a class or id (`10A1` → `10a1`). */
+const slug = (s: string): string => s.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase();
+
+/** The class's homeroom teacher as a signer: who confirmed the year, else the name of who holds the role. */
+function homeroomOf(r: Records, year: string, cls: string, names: readonly string[]): Signer | undefined {
+  const step = r.signoffs[`${year}/${cls}`]?.confirmed.CN ?? r.signoffs[`${year}/${cls}`]?.confirmed.HK2;
+  return signerOf(step, names[0]);
+}
+
+/** The principal as a signer: who approved the year, else the school's leader. */
+function principalOf(r: Records, year: string, cls: string): Signer | undefined {
+  const leader = leaderOf(r);
+  return signerOf(r.signoffs[`${year}/${cls}`]?.approved.CN, leader === undefined ? undefined : personName(r, leader));
+}
+
+const holdersOf = (r: Records, year: string, cls: string): string[] => holders(r, 'homeroom', year, cls);
+
+/** A builder's refusal of the books' data is exit 1 naming the book. */
+function built(doc: Either<PrintError, PrintDocument>, where: string): PrintDocument {
+  if (isLeft(doc)) throw refused(doc.left.code, doc.left.message, where, doc.left.rule);
+  return doc.right;
+}
+
+/** The preschool child book of a class: one document, a section per child. */
+function childBook(r: Records, year: string, cls: string, meta: PrintMeta, who: WhoReference | undefined): PrintDocument | null {
+  const pages = preschoolBook(r, year, cls, PRESCHOOL_DEFAULTS, who?.lookup);
+  if (isLeft(pages)) throw refused(pages.left.code, pages.left.message, `--class ${cls}`, pages.left.rule);
+  if (pages.right.length === 0) return null;
+  const signers = { ...optionalSigner('teacher', homeroomOf(r, year, cls, holdersOf(r, year, cls))), ...optionalSigner('leader', principalOf(r, year, cls)) };
+  const docs = pages.right.map((p) => {
+    const bio = r.students[p.student]?.bio;
+    const data = childBookDataFromBook(p, { className: cls, schoolYear: year, ...(bio === undefined ? {} : { birthDate: bio.birthDate, gender: bio.sex === 'F' ? 'Nữ' : 'Nam' }) }, signers);
+    return built(childBookDocument({ ...data, note: growthNote(who) }, meta), `--class ${cls}`);
+  });
+  return { title: `Sổ theo dõi trẻ — Lớp ${cls} — Năm học ${year}`, verification: meta.verification, sections: docs.flatMap((d) => d.sections) };
+}
+
+function optionalSigner<K extends string>(k: K, s: Signer | undefined): { [P in K]?: Signer } {
+  return (s === undefined ? {} : { [k]: s }) as { [P in K]?: Signer };
+}
+
+/** A class's attendance sheet for one month: half-day absences (P/K) for a school class, daily marks for a preschool one. */
+function attendanceSheet(r: Records, year: string, cls: string, grade: number, month: string, meta: PrintMeta): PrintDocument {
+  const info = { className: cls, schoolYear: year, month };
+  const teacher = homeroomOf(r, year, cls, holdersOf(r, year, cls));
+  if (grade === 0) {
+    const pages = preschoolBook(r, year, cls, PRESCHOOL_DEFAULTS);
+    if (isLeft(pages)) throw refused(pages.left.code, pages.left.message, `--class ${cls}`, pages.left.rule);
+    return built(attendanceDocument(attendanceDataFromChildPages(pages.right, info, teacher), meta), `--class ${cls}`);
+  }
+  const lines = attendance(r, year, cls);
+  if (isLeft(lines)) throw refused(lines.left.code, lines.left.message, `--class ${cls}`, lines.left.rule);
+  return built(attendanceDocument(attendanceDataFromBook(lines.right, info, teacher), meta), `--class ${cls}`);
+}
+
+/**
+ * The print jobs of a selection, each page's verification from `meta(book id)`. Unknown classes and
+ * students are exit 2 naming the option; a book the forms refuse is exit 1.
+ */
+export function printJobs(r: Records, sel: PrintSelection, meta: (book: string) => PrintMeta, ledger: string): PrintJob[] {
+  const { year } = sel;
+  const jobs: PrintJob[] = [];
+  const grades = new Map(sel.classes.map((c) => [c, gradeOrFail(r, year, c)] as const));
+  for (const c of sel.classes) {
+    const grade = grades.get(c)!;
+    if (sel.attendanceMonth !== undefined) {
+      jobs.push({ name: `diem-danh-${slug(c)}-${sel.attendanceMonth}`, document: attendanceSheet(r, year, c, grade, sel.attendanceMonth, meta(`attendance/${year}/${c}/${sel.attendanceMonth}`)) });
+    } else if (grade >= 6) {
+      const book = markbookOrFail(r, year, c);
+      jobs.push({ name: `so-theo-doi-danh-gia-${slug(c)}`, document: built(markbookDocument(markbookData(r, book), meta(`markbook/${year}/${c}`)), `--class ${c}`) });
+    } else if (grade >= 1) {
+      const sum = primarySummary(r, year, c);
+      if (isLeft(sum)) throw refused(sum.left.code, sum.left.message, `--class ${c}`, sum.left.rule);
+      const signers = { ...optionalSigner('homeroom', homeroomOf(r, year, c, sum.right.homeroom)), ...optionalSigner('leader', principalOf(r, year, c)) };
+      jobs.push({ name: `bang-tong-hop-${slug(c)}`, document: built(classSummaryDocument(classSummaryDataFromBook(sum.right, 'CN', signers), meta(`summary/${year}/${c}`)), `--class ${c}`) });
+    } else {
+      const doc = childBook(r, year, c, meta(`children/${year}/${c}`), sel.who);
+      if (doc !== null) jobs.push({ name: `so-theo-doi-tre-${slug(c)}`, document: doc });
+    }
+  }
+  for (const id of sel.students) {
+    const t = transcriptOf(r, id);
+    if (t === null) throw usage('unknown-student', `no student "${id}" in ${ledger}`, '--student');
+    const d = transcriptData(r, t, year);
+    if (d === null) throw refused('no-class-page', `student ${id} has no học bạ page in ${year} (hoso print prints the TT22 học bạ of secondary students)`, '--student');
+    jobs.push({ name: `hoc-ba-${id}`, document: built(transcriptDocument(d, meta(`student/${id}`)), `--student ${id}`) });
+  }
+  if (sel.minutes) {
+    for (const m of correctionMinutes(r)) {
+      jobs.push({ name: `bien-ban-${slug(m.number)}`, document: built(correctionMinutesDocument(m, meta(`minutes/${m.number}`)), '--minutes') });
+    }
+  }
+  if (sel.register) jobs.push({ name: 'so-dang-bo', document: built(registerDocument(registerData(r, `Năm học ${year}`), meta('register')), '--register') });
+  return jobs;
+}
