@@ -1,7 +1,7 @@
 // Realistic benchmark events shared by bench/peers.mjs and bench/growth.mjs: a teacher's scores
 // (ScoreEntered) in mark-book streams, signed and chained as hoso's ledger writes them.
 // Plain ESM on the compiled packages (run `npx tsc -b` first; `npm run bench` does).
-import { encodeEnvelope, leafHash, localSigner, newEventId, signEnvelope, toBase64Url, toHex } from '@hoso/core';
+import { leafHash, localSigner, newEventId, signEnvelopeBytes, toBase64Url, toHex } from '@hoso/core';
 
 const SEED = new Uint8Array(32).map((_, i) => (i * 29 + 3) & 0xff);
 const signer = localSigner(SEED);
@@ -38,14 +38,13 @@ export function eventMaker(ledger, streams = 100) {
       for (let i = 0; i < n; i++, k++) {
         const h = heads.get(stream);
         const d = scoreData(k);
-        const env = await signEnvelope(
+        const { envelope: env, bytes: bb } = await signEnvelopeBytes(
           {
             v: 1, id: newEventId(), ledger, stream, rev: h === undefined ? 0 : h.rev + 1, prev: h === undefined ? null : h.leaf,
             type: 'ScoreEntered', data: d, at: '2024-10-01T08:00:00.000+07:00', by: { key, role: 'subject' },
           },
           [{ signer, role: 'subject' }],
         );
-        const bb = encodeEnvelope(env);
         heads.set(stream, { rev: env.rev, leaf: toHex(leafHash(bb)) });
         bytes.push(bb);
         data.push({ stream, id: env.id, rev: env.rev, data: d });

@@ -513,6 +513,18 @@ function signedSize(unsignedCanonicalBytes: number, roles: readonly string[]): n
  * mutating either afterwards invalidates the signatures.
  */
 export async function signEnvelope(unsigned: UnsignedEnvelope, signers: ReadonlyArray<{ signer: Signer; role: string }>): Promise<Envelope> {
+  return (await signEnvelopeBytes(unsigned, signers)).envelope;
+}
+
+/**
+ * {@link signEnvelope}, also returning the envelope's canonical bytes — exactly
+ * `encodeEnvelope(envelope)`, built from the bytes that were signed instead of serialising the
+ * envelope a second time (the hot path of every append).
+ */
+export async function signEnvelopeBytes(
+  unsigned: UnsignedEnvelope,
+  signers: ReadonlyArray<{ signer: Signer; role: string }>,
+): Promise<{ readonly envelope: Envelope; readonly bytes: Uint8Array }> {
   const v = validateUnsignedEnvelope(unsigned);
   if (isLeft(v)) throw new HosoFailure(v.left);
   const u = v.right;
@@ -546,5 +558,29 @@ export async function signEnvelope(unsigned: UnsignedEnvelope, signers: Readonly
     }
     return { key: named[i]!.key, role: named[i]!.role, sig: toBase64Url(sig) };
   });
-  return { ...unsignedCopy, sigs };
+  return { envelope: { ...unsignedCopy, sigs }, bytes: spliceSigs(message, unsignedCopy, sigs) };
+}
+
+/**
+ * The canonical bytes of the signed envelope from those of the unsigned one. RFC 8785 orders the
+ * members at, by, data, id, ledger, prev, rev, **sigs**, stream, type, v: so the signed form is the
+ * unsigned one with `,"sigs":[…]` inserted before its last three members, whose canonical text is
+ * known exactly (strings are written as JSON.stringify writes them; lone surrogates were refused
+ * by validation, and every sig member is ASCII).
+ */
+function spliceSigs(message: Uint8Array, u: UnsignedEnvelope, sigs: readonly EventSignature[]): Uint8Array {
+  const tail = utf8(`,"stream":${JSON.stringify(u.stream)},"type":${JSON.stringify(u.type)},"v":1}`);
+  let inserted = ',"sigs":[';
+  for (let i = 0; i < sigs.length; i++) {
+    const x = sigs[i]!;
+    inserted += `${i === 0 ? '' : ','}{"key":"${x.key}","role":"${x.role}","sig":"${x.sig}"}`;
+  }
+  inserted += ']';
+  const head = message.subarray(EVENT_SIGNING_PREFIX.length, message.length - tail.length);
+  const mid = utf8(inserted);
+  const out = new Uint8Array(head.length + mid.length + tail.length);
+  out.set(head, 0);
+  out.set(mid, head.length);
+  out.set(tail, head.length + mid.length);
+  return out;
 }

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { isRight } from 'fp-ts/lib/Either.js';
-import { decodeEnvelope, encodeEnvelope, signEnvelope, verifyEnvelopeSignatures } from '../src/envelope.js';
+import { decodeEnvelope, encodeEnvelope, signEnvelope, signEnvelopeBytes, verifyEnvelopeSignatures } from '../src/envelope.js';
 import type { Envelope, JsonObject, JsonValue, UnsignedEnvelope } from '../src/event-types.js';
 import { approver, approverKey, author, authorKey, witness, witnessKey } from './envelope-fixtures.js';
 
@@ -68,6 +68,19 @@ describe('envelope properties', () => {
         expect(back.right).toEqual(env);
         expect(encodeEnvelope(back.right)).toEqual(bytes);
         expect(isRight(verifyEnvelopeSignatures(back.right))).toBe(true);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('signEnvelopeBytes: the spliced bytes are exactly encodeEnvelope of the envelope (streams with quotes, escapes, Vietnamese)', async () => {
+    const tricky = fc.constantFrom('a","type":"X', 'lớp 10A1/toán', 'back\\slash"', '"stream":"', 'e\u0301');
+    await fc.assert(
+      fc.asyncProperty(arbSigned, fc.option(tricky, { nil: undefined }), async ({ u, signers }, stream) => {
+        const input = stream === undefined ? u : { ...u, stream };
+        const { envelope, bytes } = await signEnvelopeBytes(input, signers);
+        expect(Buffer.from(bytes).toString('utf8')).toBe(Buffer.from(encodeEnvelope(envelope)).toString('utf8'));
+        expect(envelope).toEqual(await signEnvelope(input, signers));
       }),
       { numRuns: 150 },
     );

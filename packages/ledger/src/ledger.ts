@@ -10,10 +10,8 @@ import {
   backend as defaultBackend,
   canonicalize,
   decodeEnvelope,
-  encodeEnvelope,
   isHosoFailure,
   leafHash,
-  signEnvelope,
   toBase64Url,
   toHex,
   verifyEnvelopeSignatures,
@@ -28,6 +26,7 @@ import { decodeCommand, type Command } from './commands.js';
 import { decide } from './decide.js';
 import { PENDING_PREV, signInOrder } from './chain.js';
 import { eventIdFor } from './ids.js';
+import { bytesOf, rememberBytes, signRemembering } from './encoded.js';
 import { checkEvent, replayCheck, type SignerView } from './rules.js';
 import { evolve, forkState, initialState, type LedgerState } from './state.js';
 
@@ -174,7 +173,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
           const { sigs: _s, ...signedPart } = prev;
           if (canonicalize(signedPart) === canonicalize(u)) return prev;
         }
-        const env = await signEnvelope(u, signers);
+        const env = await signRemembering(u, signers);
         cache.set(u.id, env);
         return env;
       });
@@ -189,7 +188,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
 
   /** Append `envs` at `expected`; Right(null) means "conflict, retry". */
   async function appendAt(envs: readonly Envelope[], expected: number): Promise<Either<LedgerError, { from: number; size: number; written: number } | null>> {
-    const bytes = envs.map((e) => encodeEnvelope(e));
+    const bytes = envs.map(bytesOf);
     const r = await store.append(ledger, bytes, { expected });
     if (isLeft(r)) {
       const err: StoreError = r.left;
@@ -352,6 +351,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
         return left(ledgerError('bad-signature', sig.left.message, { path: ['events', i, ...(sig.left.path ?? [])], rule: sig.left.rule ?? 'DESIGN §3', details: { cause: sig.left.code } }));
       }
       if (env.right.ledger !== ledger) return left(ledgerError('wrong-ledger', `event of ledger "${env.right.ledger}" submitted to "${ledger}"`, { path: ['events', i, 'ledger'] }));
+      rememberBytes(env.right, Uint8Array.from(bytes)); // a copy: the caller may reuse its buffer
       envs.push(env.right);
     }
     const commandId = envs[0]!.id;
@@ -375,7 +375,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
           replayCheck(scratch, env) ??
           checkEvent(scratch, { ledger: env.ledger, stream: env.stream, type: env.type, data: env.data, by: env.by, signers: env.sigs, at: now });
         if (refusal !== null) return left({ ...refusal, path: ['events', i, ...(refusal.path ?? [])] });
-        evolve(scratch, env, toHex(leafHash(encodeEnvelope(env))));
+        evolve(scratch, env, toHex(leafHash(events[i]!)));
       }
       const appended = await appendAt(envs, expected);
       if (isLeft(appended)) return appended;
