@@ -167,24 +167,60 @@ export class Engine {
     return this.range.size;
   }
 
-  /** Process one event line (its exact bytes) at the next position. */
+  /**
+   * Process one event line (its exact bytes) at the next position. With worker threads the
+   * per-event work (decoding, canonical check, leaf hash, signatures) runs there and the event
+   * is checked here, in order, when its batch comes back; {@link drain} waits for that.
+   */
   async event(bytes: Uint8Array): Promise<void> {
+    this.submitted++;
+    if (this.decoder !== null) {
+      await this.decoder.submit(bytes);
+      return;
+    }
+    const leaf = leafHash(bytes);
+    const decoded = decodeEnvelope(bytes);
+    if (decoded._tag === 'Left') {
+      this.accept(bytes, { kind: 'invalid', leaf, problem: decoded.left });
+      return;
+    }
+    // Signatures: the structural rule runs here through core; the arithmetic goes to the pool.
+    const structure = verifyEnvelopeSignatures(decoded.right, this.collector);
+    const checks = this.collector.take();
+    const env = decoded.right;
+    this.accept(bytes, { kind: 'valid', leaf, structure: structure._tag === 'Left' ? structure.left : null, signatures: [] }, env);
+    const site = { position: this.range.size - 1, event: env.id, stream: env.stream };
+    // Core asks for the checks in `sigs` order, so check i is signature i.
+    for (let i = 0; i < checks.length; i++) await this.pool.submit({ ...site, index: i, role: env.sigs[i]?.role ?? '?' }, checks[i]!);
+  }
+
+  /** Wait until every event handed to {@link event} has been checked. */
+  async drain(): Promise<void> {
+    if (this.decoder !== null) await this.decoder.flush();
+  }
+
+  /**
+   * The in-order part of checking one event: Merkle range, layout, decoding verdict, ledger id,
+   * unique id, stream chain, `at`, signature structure and verdicts, then the rule passes.
+   * `env` is the decoded envelope when the caller already has it (same thread); otherwise the
+   * bytes, which a worker has already accepted as a canonical valid envelope, are parsed here.
+   */
+  private accept(bytes: Uint8Array, d: DecodedEvent, known?: Envelope): void {
     const position = this.range.size;
     this.current = position;
     this.currentErrors = 0;
-    const leaf = leafHash(bytes);
+    const leaf = d.leaf;
     this.range.append(leaf);
     if (this.options.since !== undefined && this.options.since.size === this.range.size) this.sinceRoot = this.range.root();
-    if (this.sawCheckpoint && !this.layoutReported) {
+    if (this.firstCheckpointAt !== null && position >= this.firstCheckpointAt && !this.layoutReported) {
       this.layoutReported = true;
       this.add(
         finding('bundle-layout', { position }, `An event line follows a checkpoint line (position ${position}).`, `Một dòng sự kiện nằm sau dòng điểm kiểm tra (vị trí ${position}).`),
         'integrity',
       );
     }
-    const decoded = decodeEnvelope(bytes);
-    if (decoded._tag === 'Left') {
-      const e = decoded.left;
+    if (d.kind === 'invalid') {
+      const e = d.problem;
       const canonical = e.code === 'not-canonical';
       this.add(
         finding(
@@ -199,7 +235,8 @@ export class Engine {
       for (const p of this.options.passes) p.skip?.(position);
       return;
     }
-    const env = decoded.right;
+    // Same bytes a worker decoded strictly: JSON.parse gives the very value decodeEnvelope returned.
+    const env = known ?? (JSON.parse(TEXT.decode(bytes)) as Envelope);
     const site = { position, event: env.id, stream: env.stream };
     const leafHex = toHex(leaf);
 
@@ -267,19 +304,19 @@ export class Engine {
       if (at > this.maxAt) this.maxAt = at;
     }
 
-    // Signatures: the structural rule runs here through core; the arithmetic goes to the pool.
-    const structure = verifyEnvelopeSignatures(env, this.collector);
-    const checks = this.collector.take();
-    if (structure._tag === 'Left') {
+    const structure = d.structure;
+    if (structure !== null) {
       this.add(
-        finding('signature-structure', site, `The event's signatures break the envelope rule: ${structure.left.message}`, `Các chữ ký của sự kiện vi phạm quy tắc phong bì: ${structure.left.message}`, {
-          details: { error: structure.left.code },
+        finding('signature-structure', site, `The event's signatures break the envelope rule: ${structure.message}`, `Các chữ ký của sự kiện vi phạm quy tắc phong bì: ${structure.message}`, {
+          details: { error: structure.code },
         }),
         'authenticity',
       );
     }
-    // Core asks for the checks in `sigs` order, so check i is signature i.
-    for (let i = 0; i < checks.length; i++) await this.pool.submit({ ...site, index: i, role: env.sigs[i]?.role ?? '?' }, checks[i]!);
+    for (let i = 0; i < d.signatures.length; i++) {
+      this.signaturesChecked++;
+      if (!d.signatures[i]) this.signatureFailed({ ...site, index: i, role: env.sigs[i]?.role ?? '?' });
+    }
 
     let noted = false;
     const ctx: EventContext = {
