@@ -11,6 +11,10 @@ import {
 import { CollectingBackend } from './collect.js';
 import { finding, FindingSink, type Finding } from './findings.js';
 import { SignaturePool } from './sigpool.js';
+import { DecodePool, type DecodedEvent, type LocalDecode } from './decodepool.js';
+
+/** Lenient UTF-8 decoding is enough where a worker already decoded the same bytes strictly. */
+const TEXT = new TextDecoder();
 import { checkCheckpoint, type ParsedTrust, type SinceCheckpoint } from './checkpoints.js';
 import type { CheckpointSummary, TimelineEntry, VerifyReport } from './report.js';
 import { originOf } from './bundle/format.js';
@@ -77,11 +81,28 @@ interface SigTag {
 
 /** A compact Set key for a UUID: its 128 bits as 8 UTF-16 code units (about 3× smaller than the text). */
 function idKey(id: string): string {
-  const hex = id.replace(/-/g, '');
-  if (hex.length !== 32 || !/^[0-9a-f]+$/.test(hex)) return id;
-  let s = '';
-  for (let i = 0; i < 32; i += 4) s += String.fromCharCode(parseInt(hex.slice(i, i + 4), 16));
-  return s;
+  // Decoding has already checked the id is a lowercase UUID (8-4-4-4-12 hex digits).
+  if (id.length !== 36) return id;
+  const units = new Array<number>(8);
+  let u = 0;
+  let n = 0;
+  for (let i = 0; i < 36; i++) {
+    const c = id.charCodeAt(i);
+    if (c === 45) continue; // '-'
+    const v = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+    if (v < 0) return id;
+    u = (u << 4) | v;
+    if (++n % 4 === 0) {
+      units[n / 4 - 1] = u;
+      u = 0;
+    }
+  }
+  return n === 32 ? String.fromCharCode(...units) : id;
+}
+
+/** Lowercase hex of a 32-byte hash (native, without the string pieces a JS loop leaves behind). */
+function hex(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 }
 
 /**
@@ -109,7 +130,13 @@ export class Engine {
   private origin: string | null = null;
   private ledger: string | null = null;
   private usable = true;
-  private sawCheckpoint = false;
+  /** Events submitted when the first checkpoint line was read (an event at or past it is misplaced). */
+  private firstCheckpointAt: number | null = null;
+  /** Events handed to {@link event} so far (ahead of `range.size` while batches are with the workers). */
+  private submitted = 0;
+  private signaturesChecked = 0;
+  /** Per-event work on worker threads (null: everything on this thread). */
+  private readonly decoder: DecodePool<Envelope> | null = null;
   private layoutReported = false;
   private integrityErrors = 0;
   private authenticityErrors = 0;
@@ -121,23 +148,32 @@ export class Engine {
 
   constructor(private readonly options: EngineOptions) {
     this.sink = new FindingSink(options.maxFindings);
+    // Signatures on this thread only (workers = 0); with workers the decode pool checks them.
     this.pool = new SignaturePool<SigTag>(
       (tag, ok) => {
-        if (!ok)
-          this.add(
-            finding(
-              'signature-invalid',
-              tag,
-              `Signature ${tag.index + 1} (role ${tag.role}) of event ${tag.event} does not verify.`,
-              `Chữ ký thứ ${tag.index + 1} (vai trò ${tag.role}) của sự kiện ${tag.event} không hợp lệ.`,
-              { details: { signature: tag.index } },
-            ),
-            'authenticity',
-          );
+        if (!ok) this.signatureFailed(tag);
       },
-      { workers: options.workers, ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}) },
+      { workers: 0 },
     );
+    if (options.workers > 0)
+      this.decoder = new DecodePool<Envelope>((bytes, d, env) => this.accept(bytes, d, env), (bytes) => this.decodeHere(bytes), {
+        workers: options.workers,
+        ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+      });
     if (options.since !== undefined && options.since.size === 0) this.sinceRoot = sha256();
+  }
+
+  private signatureFailed(tag: SigTag): void {
+    this.add(
+      finding(
+        'signature-invalid',
+        tag,
+        `Signature ${tag.index + 1} (role ${tag.role}) of event ${tag.event} does not verify.`,
+        `Chữ ký thứ ${tag.index + 1} (vai trò ${tag.role}) của sự kiện ${tag.event} không hợp lệ.`,
+        { details: { signature: tag.index } },
+      ),
+      'authenticity',
+    );
   }
 
   private add(f: Finding, pass: 'integrity' | 'authenticity' | 'compliance'): void {
@@ -164,7 +200,7 @@ export class Engine {
 
   /** Number of events seen so far. */
   get size(): number {
-    return this.range.size;
+    return this.submitted;
   }
 
   /**
@@ -178,20 +214,25 @@ export class Engine {
       await this.decoder.submit(bytes);
       return;
     }
-    const leaf = leafHash(bytes);
-    const decoded = decodeEnvelope(bytes);
-    if (decoded._tag === 'Left') {
-      this.accept(bytes, { kind: 'invalid', leaf, problem: decoded.left });
-      return;
-    }
-    // Signatures: the structural rule runs here through core; the arithmetic goes to the pool.
-    const structure = verifyEnvelopeSignatures(decoded.right, this.collector);
-    const checks = this.collector.take();
-    const env = decoded.right;
-    this.accept(bytes, { kind: 'valid', leaf, structure: structure._tag === 'Left' ? structure.left : null, signatures: [] }, env);
+    const { decoded, value: env, checks } = this.decodeHere(bytes);
+    this.accept(bytes, decoded, env);
+    if (env === undefined) return;
     const site = { position: this.range.size - 1, event: env.id, stream: env.stream };
     // Core asks for the checks in `sigs` order, so check i is signature i.
     for (let i = 0; i < checks.length; i++) await this.pool.submit({ ...site, index: i, role: env.sigs[i]?.role ?? '?' }, checks[i]!);
+  }
+
+  /**
+   * The per-event, order-free part on this thread: leaf hash, strict decoding, and core's
+   * signature rule with the arithmetic left as checks to make (in `sigs` order).
+   */
+  private decodeHere(bytes: Uint8Array): LocalDecode<Envelope> {
+    const leaf = leafHash(bytes);
+    const decoded = decodeEnvelope(bytes);
+    if (decoded._tag === 'Left') return { decoded: { kind: 'invalid', leaf, problem: decoded.left }, value: undefined, checks: [] };
+    const structure = verifyEnvelopeSignatures(decoded.right, this.collector);
+    const checks = this.collector.take();
+    return { decoded: { kind: 'valid', leaf, structure: structure._tag === 'Left' ? structure.left : null, signatures: [] }, value: decoded.right, checks };
   }
 
   /** Wait until every event handed to {@link event} has been checked. */
@@ -238,7 +279,7 @@ export class Engine {
     // Same bytes a worker decoded strictly: JSON.parse gives the very value decodeEnvelope returned.
     const env = known ?? (JSON.parse(TEXT.decode(bytes)) as Envelope);
     const site = { position, event: env.id, stream: env.stream };
-    const leafHex = toHex(leaf);
+    const leafHex = hex(leaf);
 
     if (this.ledger === null) {
       this.ledger = env.ledger;
@@ -347,7 +388,7 @@ export class Engine {
    * signed note may be (1 MiB) is reported at once and not held.
    */
   checkpoint(note: string, line: number | null): void {
-    this.sawCheckpoint = true;
+    this.firstCheckpointAt ??= this.submitted;
     if (note.length > MAX_NOTE_LENGTH) {
       this.add(
         finding('checkpoint-invalid', {}, `The checkpoint${line === null ? '' : ` on line ${line}`} is longer than a signed note may be.`, `Điểm kiểm tra${line === null ? '' : ` ở dòng ${line}`} dài hơn giới hạn của một ghi chú có chữ ký.`, {
@@ -371,6 +412,7 @@ export class Engine {
    */
   async finish(declaredSize: number | null, rootsAt?: (sizes: number[]) => Promise<Map<number, Uint8Array>>): Promise<VerifyReport> {
     try {
+      await this.drain();
       await this.pool.flush();
     } catch (e) {
       // Never report a verdict on signatures that were not all checked.
@@ -380,6 +422,7 @@ export class Engine {
       );
     } finally {
       await this.pool.close();
+      await this.decoder?.close();
     }
     for (const p of this.options.passes) {
       const kind = p.kind;
@@ -530,12 +573,13 @@ export class Engine {
       },
       checkpoints: summaries,
       timeline: this.timeline,
-      stats: { events: n, streams: this.heads.size, signatures: this.pool.checked, workers: this.pool.size, milliseconds: Date.now() - this.started },
+      stats: { events: n, streams: this.heads.size, signatures: this.pool.checked + this.signaturesChecked, workers: this.decoder?.size ?? 0, milliseconds: Date.now() - this.started },
     };
   }
 
   /** Stop the workers without a report (on a fatal read error). */
   async abort(): Promise<void> {
     await this.pool.close();
+    await this.decoder?.close();
   }
 }

@@ -6,7 +6,7 @@ import { Engine, type EventPass } from './engine.js';
 import { finding } from './findings.js';
 import { checkSince, parseTrust, type TrustAnchors } from './checkpoints.js';
 import { ledgerOfOrigin, originOf } from './bundle/format.js';
-import { readBundle, type BundleItem } from './bundle/read.js';
+import { readBundleBatches, type BundleItem } from './bundle/read.js';
 import type { BundleSource } from './bundle/lines.js';
 import { KeyPass } from './passes/keys.js';
 import { TimelinePass } from './passes/timeline.js';
@@ -112,13 +112,15 @@ async function rootsFrom(events: AsyncIterable<Uint8Array>, sizes: number[]): Pr
 }
 
 async function* eventBytesOfBundle(source: string): AsyncGenerator<Uint8Array> {
-  for await (const item of readBundle(source)) if (item.kind === 'event') yield item.bytes;
+  for await (const items of readBundleBatches(source)) for (const item of items) if (item.kind === 'event') yield item.bytes;
 }
 
-async function drive(prepared: Prepared, items: AsyncIterable<BundleItem>): Promise<number | null> {
+async function drive(prepared: Prepared, batches: AsyncIterable<BundleItem[]>): Promise<number | null> {
   const { engine } = prepared;
   let declared: number | null = null;
-  for await (const item of items) {
+  for await (const items of batches) for (const item of items) {
+    // Events still with the workers are checked first, so findings keep the file's order.
+    if (item.kind !== 'event') await engine.drain();
     switch (item.kind) {
       case 'header': {
         declared = item.header.size;
@@ -169,7 +171,7 @@ export async function verifyBundle(source: BundleSource, options: VerifyOptions 
   const { engine } = p.right;
   let declared: number | null = null;
   try {
-    declared = await drive(p.right, readBundle(source));
+    declared = await drive(p.right, readBundleBatches(source));
   } catch (e) {
     engine.reportIntegrity(
       finding('bundle-unreadable', {}, `The bundle could not be read: ${e instanceof Error ? e.message : String(e)}.`, `Không đọc được tệp xuất: ${e instanceof Error ? e.message : String(e)}.`),

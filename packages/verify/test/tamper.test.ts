@@ -30,7 +30,8 @@ let counter = 0;
 async function verify(text: string | Uint8Array, since?: string): Promise<VerifyReport> {
   const path = join(dir, `t${counter++}.hoso`);
   writeFileSync(path, text);
-  const r = await verifyBundle(path, { trust: f.trust, workers: 0, compliance: false, ...(since !== undefined ? { since } : {}) });
+  // HOSO_TAMPER_WORKERS runs the whole suite on the worker path (test/parallel.test.ts compares the two).
+  const r = await verifyBundle(path, { trust: f.trust, workers: Number(process.env.HOSO_TAMPER_WORKERS ?? 0), compliance: false, ...(since !== undefined ? { since } : {}) });
   if (r._tag === 'Left') throw new Error(r.left.message);
   return r.right;
 }

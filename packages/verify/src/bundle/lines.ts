@@ -16,12 +16,21 @@ export type BundleSource = string | Readable | AsyncIterable<Uint8Array>;
  * is still yielded; nothing is yielded for the empty remainder after a final `\n`.
  */
 export async function* splitLines(chunks: AsyncIterable<Uint8Array>, maxLine: number): AsyncGenerator<RawLine> {
+  for await (const lines of splitLineBatches(chunks, maxLine)) yield* lines;
+}
+
+/**
+ * {@link splitLines}, one array of lines per chunk read: a reader that handles thousands of
+ * lines per chunk pays the async-iteration cost once per chunk rather than once per line.
+ */
+export async function* splitLineBatches(chunks: AsyncIterable<Uint8Array>, maxLine: number): AsyncGenerator<RawLine[]> {
   let parts: Buffer[] = [];
   let partLen = 0;
   let overflow = 0; // >0 while skipping the rest of an over-long line
   let number = 0;
   for await (const chunk of chunks) {
     const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const out: RawLine[] = [];
     let start = 0;
     for (;;) {
       const nl = buf.indexOf(0x0a, start);
@@ -39,7 +48,7 @@ export async function* splitLines(chunks: AsyncIterable<Uint8Array>, maxLine: nu
       if (nl === -1) break;
       number++;
       if (overflow > 0) {
-        yield { kind: 'too-long', number, length: overflow };
+        out.push({ kind: 'too-long', number, length: overflow });
         overflow = 0;
       } else {
         // Copy: the chunk buffer may be reused by the stream after we yield.
@@ -49,14 +58,15 @@ export async function* splitLines(chunks: AsyncIterable<Uint8Array>, maxLine: nu
           bytes.set(p, o);
           o += p.length;
         }
-        yield { kind: 'line', number, bytes };
+        out.push({ kind: 'line', number, bytes });
       }
       parts = [];
       partLen = 0;
       start = nl + 1;
     }
+    if (out.length > 0) yield out;
   }
-  if (overflow > 0) yield { kind: 'too-long', number: number + 1, length: overflow };
+  if (overflow > 0) yield [{ kind: 'too-long', number: number + 1, length: overflow }];
   else if (partLen > 0) {
     const bytes = new Uint8Array(partLen);
     let o = 0;
@@ -64,7 +74,7 @@ export async function* splitLines(chunks: AsyncIterable<Uint8Array>, maxLine: nu
       bytes.set(p, o);
       o += p.length;
     }
-    yield { kind: 'line', number: number + 1, bytes };
+    yield [{ kind: 'line', number: number + 1, bytes }];
   }
 }
 

@@ -1,6 +1,6 @@
 import type { HosoError } from '@hoso/core';
 import { looksLikeCheckpointLine, parseBundleHeader, parseCheckpointLine, type BundleHeader } from './format.js';
-import { openSource, splitLines, type BundleSource } from './lines.js';
+import { openSource, splitLineBatches, type BundleSource } from './lines.js';
 
 /** One item of a bundle, in file order. `line` is the 1-based line number. */
 export type BundleItem =
@@ -28,32 +28,44 @@ export interface ReadBundleOptions {
  * dropped, inserted or reordered lines show up as shifted positions, which the verifier catches).
  */
 export async function* readBundle(source: BundleSource, options: ReadBundleOptions = {}): AsyncGenerator<BundleItem> {
+  for await (const items of readBundleBatches(source, options)) yield* items;
+}
+
+/**
+ * {@link readBundle}, one array of items per chunk read (at most one chunk's lines are held):
+ * the verifier's fast path, which pays the async-iteration cost per chunk rather than per line.
+ */
+export async function* readBundleBatches(source: BundleSource, options: ReadBundleOptions = {}): AsyncGenerator<BundleItem[]> {
   const maxLine = options.maxLine ?? 4 * 1024 * 1024;
   let position = 0;
-  for await (const raw of splitLines(openSource(source), maxLine)) {
-    if (raw.kind === 'too-long') {
-      yield {
-        kind: 'invalid',
-        line: raw.number,
-        error: { code: 'line-too-long', message: `line ${raw.number} is ${raw.length} bytes long (limit ${maxLine})`, rule: 'DESIGN §7', details: { length: raw.length, limit: maxLine } },
-      };
-      // Not counted as an event: it cannot be hashed without holding it, and the shifted
-      // positions and Merkle roots that follow make the loss visible anyway.
-      continue;
+  for await (const raws of splitLineBatches(openSource(source), maxLine)) {
+    const out: BundleItem[] = [];
+    for (const raw of raws) {
+      if (raw.kind === 'too-long') {
+        out.push({
+          kind: 'invalid',
+          line: raw.number,
+          error: { code: 'line-too-long', message: `line ${raw.number} is ${raw.length} bytes long (limit ${maxLine})`, rule: 'DESIGN §7', details: { length: raw.length, limit: maxLine } },
+        });
+        // Not counted as an event: it cannot be hashed without holding it, and the shifted
+        // positions and Merkle roots that follow make the loss visible anyway.
+        continue;
+      }
+      if (raw.number === 1) {
+        const h = parseBundleHeader(raw.bytes);
+        if (h._tag === 'Right') out.push({ kind: 'header', line: 1, header: h.right });
+        else out.push({ kind: 'header-invalid', line: 1, error: h.left });
+        continue;
+      }
+      if (looksLikeCheckpointLine(raw.bytes)) {
+        const c = parseCheckpointLine(raw.bytes);
+        if (c._tag === 'Right') out.push({ kind: 'checkpoint', line: raw.number, note: c.right });
+        else out.push({ kind: 'invalid', line: raw.number, error: c.left });
+        continue;
+      }
+      out.push({ kind: 'event', line: raw.number, position, bytes: raw.bytes });
+      position++;
     }
-    if (raw.number === 1) {
-      const h = parseBundleHeader(raw.bytes);
-      if (h._tag === 'Right') yield { kind: 'header', line: 1, header: h.right };
-      else yield { kind: 'header-invalid', line: 1, error: h.left };
-      continue;
-    }
-    if (looksLikeCheckpointLine(raw.bytes)) {
-      const c = parseCheckpointLine(raw.bytes);
-      if (c._tag === 'Right') yield { kind: 'checkpoint', line: raw.number, note: c.right };
-      else yield { kind: 'invalid', line: raw.number, error: c.left };
-      continue;
-    }
-    yield { kind: 'event', line: raw.number, position, bytes: raw.bytes };
-    position++;
+    yield out;
   }
 }
