@@ -22,11 +22,11 @@ export interface VerifyOptions {
   /** A checkpoint note the inspector already holds: the history must extend it. */
   readonly since?: string;
   /**
-   * Signature worker threads. Default: available cores − 1 (at least 1); 0 verifies on the
-   * calling thread.
+   * Worker threads for the per-event work (decoding, canonical check, leaf hash, signatures).
+   * Default: available cores − 1 (at least 1); 0 does everything on the calling thread.
    */
   readonly workers?: number;
-  /** Signatures per worker message (default 256). */
+  /** Events per worker message (default 256). */
   readonly batchSize?: number;
   /** How far (ms) `at` may run backwards along the log before a warning (default 10 minutes). */
   readonly timeTolerance?: number;
