@@ -156,6 +156,33 @@ describe('runProjection', () => {
     expect(commits).toEqual([1, 2, 3]);
   });
 
+  it('live mode commits a burst of appends together, and the result equals a rebuild', async () => {
+    const store = createMemoryStore();
+    const l = new TestLedger(store);
+    await appendTicks(l, [1]);
+    const ac = new AbortController();
+    const commits: number[] = [];
+    let caughtUp!: () => void;
+    const ready = new Promise<void>((resolve) => (caughtUp = resolve));
+    const run = runProjection(store, l.ledger, seen(), memoryCheckpointStore<Seen>(), {
+      mode: 'live',
+      signal: ac.signal,
+      liveCommitMs: 20,
+      onCommit: (p) => {
+        commits.push(p);
+        if (p === 1) caughtUp();
+        if (p === 41) ac.abort();
+      },
+    });
+    await ready;
+    await appendTicks(l, Array.from({ length: 40 }, (_, i) => i + 2));
+    const r = await run;
+    const rebuilt = await runProjection(store, l.ledger, seen(), memoryCheckpointStore<Seen>(), { mode: 'rebuild' });
+    expect(isRight(r) && isRight(rebuilt) && r.right.state).toEqual(isRight(rebuilt) && rebuilt.right.state);
+    expect(commits.at(-1)).toBe(41);
+    expect(commits.length).toBeLessThan(41); // not one commit per event
+  });
+
   it('imperative: model rows and checkpoint move together; a vendor crash rolls both back', async () => {
     const store = createMemoryStore();
     const l = new TestLedger(store);

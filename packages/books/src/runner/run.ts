@@ -21,8 +21,15 @@ export type RunMode = 'rebuild' | 'catch-up' | 'live';
 /** Options of {@link runProjection}. */
 export interface RunOptions {
   readonly mode: RunMode;
-  /** Events per committed batch in rebuild and catch-up (default 500). Live mode commits every event. */
+  /** Events per committed batch (default 500). */
   readonly batchSize?: number;
+  /**
+   * Live mode: commit the events received so far once no further event has arrived for this many
+   * milliseconds (default 50), or when `batchSize` is reached. A burst of appends then costs one
+   * commit, not one per event (a pure projection's checkpoint store may copy the whole state per
+   * commit), while a quiet ledger's last events are committed within this delay.
+   */
+  readonly liveCommitMs?: number;
   /** Live mode runs until this signal aborts. */
   readonly signal?: AbortSignal;
   /** Called after each commit with the new checkpoint position (progress, tests). */
@@ -142,6 +149,9 @@ function checkArgs(projection: { name?: unknown; version?: unknown }, options: R
   if (options.batchSize !== undefined && (!Number.isSafeInteger(options.batchSize) || options.batchSize < 1)) {
     return bad(['options', 'batchSize'], 'batchSize is an integer ≥ 1');
   }
+  if (options.liveCommitMs !== undefined && (!Number.isSafeInteger(options.liveCommitMs) || options.liveCommitMs < 0)) {
+    return bad(['options', 'liveCommitMs'], 'liveCommitMs is an integer ≥ 0');
+  }
   return null;
 }
 
@@ -185,6 +195,7 @@ export async function runProjection<S>(
       ? imperativeSink(projection, checkpoints as TransactionalCheckpoints)
       : pureSink(projection as Projection<S>, checkpoints as CheckpointStore<S>);
   const batchSize = options.batchSize ?? 500;
+  const liveCommitMs = options.liveCommitMs ?? 50;
   const { name, version } = projection;
 
   let opened: { position: number; rebuilt: boolean };
@@ -213,10 +224,32 @@ export async function runProjection<S>(
     return null;
   };
 
-  const follow = async (events: AsyncIterable<StoredEvent>, perEvent: boolean): Promise<RunnerError | null> => {
+  const IDLE = Symbol('idle');
+  const follow = async (events: AsyncIterable<StoredEvent>, live: boolean): Promise<RunnerError | null> => {
     let batch: StoredEvent[] = [];
+    const iter = guarded(events);
+    let next = iter.next();
     try {
-      for await (const e of guarded(events)) {
+      for (;;) {
+        let r: IteratorResult<StoredEvent> | typeof IDLE;
+        if (live && batch.length > 0) {
+          // Wait for the next event, but not longer than liveCommitMs with uncommitted events.
+          let timer: NodeJS.Timeout | undefined;
+          const idle = new Promise<typeof IDLE>((resolve) => (timer = setTimeout(() => resolve(IDLE), liveCommitMs)));
+          r = await Promise.race([next, idle]);
+          clearTimeout(timer);
+        } else {
+          r = await next;
+        }
+        if (r === IDLE) {
+          const err = await commit(batch);
+          if (err !== null) return err;
+          batch = [];
+          continue; // `next` is still pending
+        }
+        if (r.done === true) break;
+        next = iter.next();
+        const e = r.value;
         const expected = position + batch.length;
         if (e.position !== expected) {
           return hosoError('projection-gap', `expected the event at position ${expected}, got ${e.position}`, {
@@ -224,7 +257,7 @@ export async function runProjection<S>(
           });
         }
         batch.push(e);
-        if (perEvent || batch.length >= batchSize) {
+        if (batch.length >= batchSize) {
           const err = await commit(batch);
           if (err !== null) return err;
           batch = [];
@@ -235,6 +268,9 @@ export async function runProjection<S>(
         return hosoError('store-failure', `reading ledger ${ledger} failed: ${message(e.cause)}`, { details: { cause: message(e.cause) } });
       }
       throw e;
+    } finally {
+      // Stopped early (an error): release the read; a subscription is also closed by the caller.
+      void iter.return(undefined).catch(() => undefined);
     }
     return commit(batch);
   };
