@@ -79,6 +79,17 @@ export const PRESCHOOL: PreschoolRuleSet = {
   overridden: [],
 };
 
+/** Thông tư 22's phase-in, grade by grade (see {@link PHASE_IN}). */
+const TT22_PHASE_IN = {
+  grades: [6, 12] as const,
+  byYear: [
+    [2021, [6]],
+    [2022, [6, 7, 10]],
+    [2023, [6, 7, 8, 10, 11]],
+    [2024, [6, 7, 8, 9, 10, 11, 12]],
+  ] as ReadonlyArray<readonly [number, readonly number[]]>,
+};
+
 /**
  * Grades under the new rules, by the first calendar year of the school year. From the last
  * listed year on, every grade of the level is covered.
@@ -89,24 +100,9 @@ export const PRESCHOOL: PreschoolRuleSet = {
 export const PHASE_IN: {
   readonly [L in 'secondary' | 'primary' | 'gdtx']: { readonly grades: readonly [number, number]; readonly byYear: ReadonlyArray<readonly [number, readonly number[]]> };
 } = {
-  secondary: {
-    grades: [6, 12],
-    byYear: [
-      [2021, [6]],
-      [2022, [6, 7, 10]],
-      [2023, [6, 7, 8, 10, 11]],
-      [2024, [6, 7, 8, 9, 10, 11, 12]],
-    ],
-  },
-  gdtx: {
-    grades: [6, 12],
-    byYear: [
-      [2021, [6]],
-      [2022, [6, 7, 10]],
-      [2023, [6, 7, 8, 10, 11]],
-      [2024, [6, 7, 8, 9, 10, 11, 12]],
-    ],
-  },
+  secondary: TT22_PHASE_IN,
+  // TT43 follows TT22's schedule (check): the same table, not a copy of it.
+  gdtx: TT22_PHASE_IN,
   primary: {
     grades: [1, 5],
     byYear: [
