@@ -15,12 +15,17 @@ export function requireIndex(value: unknown, path: ReadonlyArray<string | number
       hosoError('invalid-argument', `${what} must be a non-negative integer, got ${describeValue(value)}`, {
         path,
         rule: 'non-negative-integer',
-        // Only primitives travel in details: a hostile object could break whoever serialises it.
-        details: { value: value === null || typeof value !== 'object' ? (typeof value === 'bigint' || typeof value === 'symbol' || typeof value === 'function' ? describeValue(value) : value) : describeValue(value) },
+        // Only JSON-safe primitives travel as themselves: a hostile object (or a bigint) could
+        // break whoever serialises the error.
+        details: { value: isJsonPrimitive(value) ? value : describeValue(value) },
       }),
     );
   }
   return value;
+}
+
+function isJsonPrimitive(u: unknown): boolean {
+  return u === null || u === undefined || typeof u === 'string' || typeof u === 'number' || typeof u === 'boolean';
 }
 
 /** Throw `invalid-argument` with a message, path and rule. */
