@@ -496,6 +496,76 @@ export function verifyEnvelopeSignatures(env: Envelope, backend: Ed25519Backend 
   return right(true);
 }
 
+/** One Ed25519 check of an event: `sigs[index]`'s key and signature, over the event's signing bytes. */
+export interface SignatureCheck {
+  readonly index: number;
+  readonly publicKey: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+/** The Ed25519 checks an event still needs: one message (its signing bytes), one check per signature. */
+export interface SignatureChecks {
+  readonly message: Uint8Array;
+  readonly checks: readonly SignatureCheck[];
+}
+
+/** {@link decodeForVerification}'s result: the envelope, and its signature checks or the signer rule it breaks. */
+export interface DecodedForVerification {
+  readonly envelope: Envelope;
+  readonly signatures: Either<SignatureError, SignatureChecks>;
+}
+
+const SIGS_MEMBER = Buffer.from(',"sigs":[', 'latin1');
+const PREFIX_BYTES = utf8(EVENT_SIGNING_PREFIX);
+const CLOSE_BRACKET = 0x5d;
+
+/**
+ * The signing bytes of the canonical envelope `bytes` — {@link EVENT_SIGNING_PREFIX} ‖ `bytes` with
+ * the top-level `sigs` member cut out. Exact only for bytes {@link decodeEnvelope} accepted: the
+ * member is the last unescaped `,"sigs":[` (keys sort `sigs` after `data`, and a `"` inside any
+ * JSON string is escaped), and its array holds only base64url and role characters, so its end is
+ * the next `]`. Removing a member from canonical JSON leaves the canonical JSON of the rest.
+ */
+function signingBytesOfCanonical(bytes: Uint8Array): Uint8Array {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const start = b.lastIndexOf(SIGS_MEMBER);
+  const end = b.indexOf(CLOSE_BRACKET, start + SIGS_MEMBER.length);
+  const out = new Uint8Array(PREFIX_BYTES.length + start + (b.length - end - 1));
+  out.set(PREFIX_BYTES, 0);
+  out.set(bytes.subarray(0, start), PREFIX_BYTES.length);
+  out.set(bytes.subarray(end + 1), PREFIX_BYTES.length + start);
+  return out;
+}
+
+/**
+ * {@link decodeEnvelope}, then every signature rule of DESIGN §3 that needs no arithmetic, leaving
+ * the Ed25519 checks for the caller to run where it likes (a worker pool, a batch verifier). The
+ * envelope is validated once and its signing bytes are cut from `bytes` rather than serialised a
+ * second time, so this costs about what `decodeEnvelope` alone does. Every check verifying under
+ * the strict rule is exactly {@link verifyEnvelopeSignatures} returning `right(true)`.
+ *
+ * @example
+ * const d = decodeForVerification(bytes);
+ * if (isRight(d) && isRight(d.right.signatures)) {
+ *   const { message, checks } = d.right.signatures.right;
+ *   const ok = checks.every((c) => backend().verify(c.publicKey, message, c.signature));
+ * }
+ */
+export function decodeForVerification(bytes: Uint8Array): Either<EnvelopeError, DecodedForVerification> {
+  const d = decodeEnvelope(bytes);
+  if (isLeft(d)) return d;
+  const env = d.right;
+  const sigs = env.sigs;
+  const problem = checkSigners(env, sigs, 'sigs');
+  if (problem !== undefined) return right({ envelope: env, signatures: left(problem) });
+  const checks: SignatureCheck[] = [];
+  for (let i = 0; i < sigs.length; i++) {
+    // Decoding checked both as base64url of exactly 32 and 64 bytes (PublicKeyCodec, SignatureCodec).
+    checks.push({ index: i, publicKey: fromBase64Url(sigs[i]!.key)!, signature: fromBase64Url(sigs[i]!.sig)! });
+  }
+  return right({ envelope: env, signatures: right({ message: signingBytesOfCanonical(bytes), checks }) });
+}
+
 /** Exact canonical size of `unsigned` plus the `sigs` member (all ASCII), without re-serialising. */
 function signedSize(unsignedCanonicalBytes: number, roles: readonly string[]): number {
   // ,"sigs":[ ... ]  and per entry {"key":"<43>","role":"<r>","sig":"<86>"}

@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { isRight } from 'fp-ts/lib/Either.js';
-import { decodeEnvelope, encodeEnvelope, signEnvelope, signEnvelopeBytes, verifyEnvelopeSignatures } from '../src/envelope.js';
+import { decodeEnvelope, decodeForVerification, encodeEnvelope, signEnvelope, signEnvelopeBytes, signingBytes, verifyEnvelopeSignatures } from '../src/envelope.js';
+import { backend } from '../src/ed25519/index.js';
 import type { Envelope, JsonObject, JsonValue, UnsignedEnvelope } from '../src/event-types.js';
 import { approver, approverKey, author, authorKey, witness, witnessKey } from './envelope-fixtures.js';
 
@@ -123,5 +124,68 @@ describe('envelope properties', () => {
       }),
       { numRuns: 400 },
     );
+  });
+});
+
+describe('decodeForVerification', () => {
+  // Data that holds its own "sigs" member (nested), and streams that look like JSON, must not
+  // confuse the cut of the top-level `sigs` member out of the canonical bytes.
+  const trickyData = fc.constantFrom<JsonObject>(
+    { sigs: [] },
+    { sigs: [{ key: 'x', role: 'y', sig: ']' }] },
+    { note: ',"sigs":[', z: ']' },
+    { a: { sigs: ['],"stream":"'] } },
+  );
+  const trickyStream = fc.constantFrom('a","sigs":["', 'x],"sigs":[y', 'lớp 10A1/toán', '"]');
+
+  it('gives the signing bytes of signingBytes and checks that verify exactly when verifyEnvelopeSignatures does', async () => {
+    await fc.assert(
+      fc.asyncProperty(arbSigned, fc.option(trickyData, { nil: undefined }), fc.option(trickyStream, { nil: undefined }), async ({ u, signers }, extra, stream) => {
+        const input: UnsignedEnvelope = { ...u, ...(stream === undefined ? {} : { stream }), data: { ...u.data, ...(extra ?? {}) } };
+        const env = await signEnvelope(input, signers);
+        const d = decodeForVerification(encodeEnvelope(env));
+        expect(isRight(d)).toBe(true);
+        if (!isRight(d)) return;
+        expect(d.right.envelope).toEqual(env);
+        const s = d.right.signatures;
+        expect(isRight(s)).toBe(true);
+        if (!isRight(s)) return;
+        expect(Buffer.from(s.right.message).toString('utf8')).toBe(Buffer.from(signingBytes(env)).toString('utf8'));
+        expect(s.right.checks.map((c) => c.index)).toEqual(env.sigs.map((_, i) => i));
+        expect(s.right.checks.every((c) => backend().verify(c.publicKey, s.right.message, c.signature))).toBe(true);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('on mutated bytes: the same decode errors, and all checks verify exactly when verifyEnvelopeSignatures accepts', async () => {
+    await fc.assert(
+      fc.asyncProperty(arbSigned, fc.nat(), fc.integer({ min: 0, max: 255 }), async ({ u, signers }, at, byte) => {
+        const bytes = Uint8Array.from(encodeEnvelope(await signEnvelope(u, signers)));
+        bytes[at % bytes.length] = byte;
+        const plain = decodeEnvelope(bytes);
+        const d = decodeForVerification(bytes);
+        if (!isRight(plain)) {
+          expect(d).toEqual(plain);
+          return;
+        }
+        expect(isRight(d)).toBe(true);
+        if (!isRight(d)) return;
+        const reference = verifyEnvelopeSignatures(plain.right);
+        const s = d.right.signatures;
+        const fast = isRight(s) && s.right.checks.every((c) => backend().verify(c.publicKey, s.right.message, c.signature));
+        expect(fast).toBe(isRight(reference));
+        if (!isRight(s)) expect(s).toEqual(reference);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reports a signer rule broken by a well-formed event (a co-signer its data does not name)', async () => {
+    const { u, signers } = fc.sample(arbSigned.filter((x) => x.signers.length > 1), { numRuns: 1, seed: 7 })[0]!;
+    const env = await signEnvelope(u, signers);
+    const stripped: Envelope = { ...env, data: { ...env.data, cosigners: [] } };
+    const d = decodeForVerification(encodeEnvelope(stripped));
+    expect(isRight(d) && d.right.signatures).toMatchObject({ _tag: 'Left', left: { code: 'unnamed-signer', path: ['sigs', 1, 'key'] } });
   });
 });
