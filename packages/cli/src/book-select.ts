@@ -32,3 +32,25 @@ export function markbookOrFail(r: Records, year: string, cls: string): Markbook 
   if (isLeft(b)) throw refused(b.left.code, b.left.message, '--class', b.left.rule);
   return b.right;
 }
+
+/** A student's class in a year: which class and grade a `--student` page comes from. */
+export interface StudentClass {
+  readonly year: string;
+  readonly class: string;
+  /** 0 preschool, 1–5 primary, 6–12 secondary. */
+  readonly grade: number;
+}
+
+/**
+ * The class whose page `hoso print --student` prints: the student's last class in `year`, else
+ * their last class of any year (as the học bạ prints the latest page). Exit 2 naming `--student`
+ * for a student the ledger never registered; null for one on no class list.
+ */
+export function studentClassOrFail(r: Records, student: string, year: string, ledger: string): StudentClass | null {
+  const s = r.students[student];
+  if (s === undefined) throw usage('unknown-student', `no student "${student}" in ${ledger}`, '--student');
+  const classes = s.classes.map((k) => r.classes[k]).filter((c): c is NonNullable<typeof c> => c !== undefined);
+  const inYear = classes.filter((c) => c.year === year);
+  const c = inYear[inYear.length - 1] ?? classes[classes.length - 1];
+  return c === undefined ? null : { year: c.year, class: c.class, grade: c.grade };
+}

@@ -1,7 +1,8 @@
 /**
  * `hoso print` through the built command: from a ledger or its export bundle (same pages), the
- * primary class summary, the preschool child book (with and without a WHO reference), monthly
- * attendance sheets, and the summer re-test / re-evaluated conduct on the markbook and học bạ.
+ * primary class summaries (end of term I and of the year), the preschool child book (with and
+ * without a WHO reference), monthly attendance sheets, the summer re-test / re-evaluated conduct on
+ * the markbook and học bạ, and `--student` for a primary pupil (TT27 học bạ) and a preschool child.
  * Ledgers are written with `@hoso/ledger` onto a SQLite file, then read by the CLI.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
@@ -9,6 +10,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync, rmSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { as, buildSchool, type School } from '@hoso/ledger/testing';
+import { fillPrimaryYear } from '../../books/test/support/primary-school.js';
 import { openSqliteStore } from '@hoso/store-sqlite';
 import { hoso } from './run.js';
 
@@ -140,10 +142,23 @@ describe('hoso print: primary class summary, preschool child book, attendance', 
     const r = await hoso(['print', '--db', db, '--out', join(dir, 'all')]);
     expect(r.code, r.stderr).toBe(0);
     const files = readdirSync(join(dir, 'all')).sort();
-    expect(files).toEqual(['bang-tong-hop-4a.html', 'bang-tong-hop-4a.pdf', 'so-theo-doi-danh-gia-10a1.html', 'so-theo-doi-danh-gia-10a1.pdf', 'so-theo-doi-tre-mg5.html', 'so-theo-doi-tre-mg5.pdf']);
-    expect(new Set(pageSizes(join(dir, 'all', 'bang-tong-hop-4a.pdf')))).toEqual(new Set([A4_LANDSCAPE]));
+    expect(files).toEqual([
+      'bang-tong-hop-4a-ck1.html',
+      'bang-tong-hop-4a-ck1.pdf',
+      'bang-tong-hop-4a-cn.html',
+      'bang-tong-hop-4a-cn.pdf',
+      'so-theo-doi-danh-gia-10a1.html',
+      'so-theo-doi-danh-gia-10a1.pdf',
+      'so-theo-doi-tre-mg5.html',
+      'so-theo-doi-tre-mg5.pdf',
+    ]);
+    expect(new Set(pageSizes(join(dir, 'all', 'bang-tong-hop-4a-cn.pdf')))).toEqual(new Set([A4_LANDSCAPE]));
     expect(new Set(pageSizes(join(dir, 'all', 'so-theo-doi-tre-mg5.pdf')))).toEqual(new Set([A4_PORTRAIT]));
-    const sum = readFileSync(join(dir, 'all', 'bang-tong-hop-4a.html'), 'utf8');
+    // The end of term I has no entries here: its sheet is the blank form, without the year-end columns.
+    const ck1 = readFileSync(join(dir, 'all', 'bang-tong-hop-4a-ck1.html'), 'utf8');
+    expect(ck1).toContain('Lớp 4A — Cuối học kỳ I — Năm học 2024-2025');
+    expect(ck1).not.toContain('Khen thưởng');
+    const sum = readFileSync(join(dir, 'all', 'bang-tong-hop-4a-cn.html'), 'utf8');
     expect(sum).toContain('BẢNG TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ GIÁO DỤC CỦA LỚP');
     expect(sum).toContain('Lớp 4A — Cuối năm học — Năm học 2024-2025');
     expect(sum).toContain('Phạm Thị Bốn');
@@ -273,4 +288,69 @@ describe('hoso print after the summer: re-tests and re-evaluated conduct beside 
     expect(hocBa2).toContain('Rèn luyện lại');
     expect(hocBa2).toContain('rèn luyện Đạt');
   }, 60_000);
+});
+
+describe('hoso print --student: a primary pupil\'s học bạ (TT27) and a preschool child\'s page', () => {
+  const dir = tempDir('hoso-print-student-');
+  let db = '';
+  beforeAll(async () => {
+    db = await ledgerFile(dir, ['preschool', 'primary', 'upper-secondary'], async (s) => {
+      await fillPrimaryYear(s);
+      const L = [as(s.people.principal, 'leader')];
+      const H = [as(s.people.homeroom, 'homeroom')];
+      await s.run({ type: 'OpenClass', data: { year: Y, class: 'MG4', grade: 0 } }, L);
+      await s.run({ type: 'GrantRole', data: { person: s.people.homeroom.id, role: 'homeroom', year: Y, class: 'MG4' } }, L);
+      await s.run({ type: 'EnrollStudent', data: { year: Y, class: 'MG4', student: 'tre-02', date: '2024-09-05', bio: { name: 'Bé Ngọc Ánh', birthDate: '2020-01-15', sex: 'F' } } }, H);
+      await s.run({ type: 'RecordAttendance', data: { year: Y, class: 'MG4', student: 'tre-02', date: '2024-09-05', value: 'C' } }, H);
+      await s.run({ type: 'RecordGrowth', data: { year: Y, class: 'MG4', student: 'tre-02', date: '2024-09-15', measure: 'weight-kg', value: '12.0' } }, H);
+      await s.run({ type: 'RecordGrowth', data: { year: Y, class: 'MG4', student: 'tre-02', date: '2024-09-15', measure: 'height-cm', value: '95.0' } }, H);
+      // A pupil of a year still under the older primary rules (grade 5 in 2023-2024: Thông tư 30/2014).
+      await s.run({ type: 'DefineYear', data: { year: '2023-2024', terms: { HK1: { start: '2023-09-05', end: '2024-01-15' }, HK2: { start: '2024-01-20', end: '2024-05-25' } } } }, L);
+      await s.run({ type: 'OpenClass', data: { year: '2023-2024', class: '5C', grade: 5 } }, L);
+      await s.run({ type: 'GrantRole', data: { person: s.people.homeroom.id, role: 'homeroom', year: '2023-2024', class: '5C' } }, L);
+      await s.run({ type: 'EnrollStudent', data: { year: '2023-2024', class: '5C', student: 'cu-01', date: '2023-09-05', bio: { name: 'Học sinh Cũ', birthDate: '2013-02-02', sex: 'M' } } }, H);
+    });
+  }, 60_000);
+
+  it('prints the primary học bạ of each pupil named (a spread of two A4 portrait pages) and the child\'s page of the preschool book', async () => {
+    const r = await hoso(['print', '--db', db, '--out', join(dir, 'p'), '--student', 'an', '--student', 'chi', '--student', 'tre-02']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(join(dir, 'p')).sort()).toEqual(['hoc-ba-an.html', 'hoc-ba-an.pdf', 'hoc-ba-chi.html', 'hoc-ba-chi.pdf', 'so-theo-doi-tre-tre-02.html', 'so-theo-doi-tre-tre-02.pdf']);
+    for (const f of ['hoc-ba-an.pdf', 'hoc-ba-chi.pdf']) expect(pageSizes(join(dir, 'p', f))).toEqual([A4_PORTRAIT, A4_PORTRAIT]);
+    expect(pageSizes(join(dir, 'p', 'so-theo-doi-tre-tre-02.pdf'))).toEqual([A4_PORTRAIT]);
+    const an = readFileSync(join(dir, 'p', 'hoc-ba-an.html'), 'utf8');
+    for (const s of ['HỌC BẠ', 'Tiểu học — Năm học 2024-2025', 'Nguyễn Văn An', 'Hoàn thành xuất sắc', 'Học sinh Xuất sắc', 'Hoàn thành chương trình lớp học', 'BB 02/BB-SCDL', 'student%2Fan']) expect(an).toContain(s);
+    // Before the year is approved the principal prints by name, without a key.
+    expect(an).toContain('Test hieu-truong');
+    const chi = readFileSync(join(dir, 'p', 'hoc-ba-chi.html'), 'utf8');
+    for (const s of ['Lê Thị Chi', 'Hoàn thành tốt', 'chuyển sang lớp 3B']) expect(chi).toContain(s);
+    const child = readFileSync(join(dir, 'p', 'so-theo-doi-tre-tre-02.html'), 'utf8');
+    for (const s of ['SỔ THEO DÕI TRẺ', 'Bé Ngọc Ánh', 'MG4', 'Chưa phân loại: không có bảng tham chiếu']) expect(child).toContain(s);
+  }, 60_000);
+
+  it('classifies the child\'s page with --who-reference, as the class print does', async () => {
+    const who = { source: 'Bảng thử (không phải số liệu WHO)', 'weight-for-age': { F: [[1600, 1, 14, 0.1], [1800, 1, 14.5, 0.1]] }, 'height-for-age': { F: [[1700, 1, 110, 0.05], [1710, 1, 110.1, 0.05]] } };
+    writeFileSync(join(dir, 'who.json'), JSON.stringify(who));
+    const r = await hoso(['print', '--db', db, '--out', join(dir, 'who'), '--student', 'tre-02', '--who-reference', join(dir, 'who.json'), '--format', 'html']);
+    expect(r.code, r.stderr).toBe(0);
+    const child = readFileSync(join(dir, 'who', 'so-theo-doi-tre-tre-02.html'), 'utf8');
+    expect(child).toContain('Thấp còi');
+    expect(child).toContain('Phân loại theo chuẩn tăng trưởng WHO, bảng tham chiếu: Bảng thử (không phải số liệu WHO).');
+  }, 30_000);
+
+  it('says clearly why a student has nothing to print, naming --student', async () => {
+    const [old, unknown] = await Promise.all([
+      hoso(['print', '--db', db, '--out', join(dir, 'never'), '--student', 'cu-01', '--year', '2023-2024']),
+      hoso(['print', '--db', db, '--out', join(dir, 'never'), '--student', 'nobody']),
+    ]);
+    expect(old.code).toBe(1);
+    expect(old.stderr).toContain('--student');
+    expect(old.stderr).toContain('no primary học bạ page for 2023-2024 (class 5C)');
+    expect(old.stderr).toContain('Thông tư 30/2014');
+    expect(old.stderr).toContain('[no-class-page]');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--student');
+    expect(unknown.stderr).toContain('no student "nobody"');
+    expect(() => readdirSync(join(dir, 'never'))).toThrow();
+  }, 30_000);
 });

@@ -1,6 +1,7 @@
 /**
  * Adapters from the `@hoso/books` views to the form data of this package: the class markbook,
- * a học bạ page and the register. Type-only imports: the adapters read plain book objects and
+ * a học bạ page (secondary and primary), the register, the primary class summary, the preschool
+ * child book and attendance. Type-only imports: the adapters read plain book objects and
  * never run books code, so printing stays a pure function of a book already computed.
  */
 import type {
@@ -8,8 +9,11 @@ import type {
   AttendanceLine,
   Cell as BookCell,
   ChildPage,
+  PrimaryAspectLine,
   PrimaryPeriodId,
   PrimarySummary,
+  PrimaryTranscript,
+  PrimaryTranscriptPage,
   Markbook,
   RegisterEntry as BookRegisterEntry,
   SignStep,
@@ -23,6 +27,7 @@ import type { AttendanceData } from './forms/attendance.js';
 import type { ChildBookData, GrowthRow } from './forms/child-book.js';
 import type { ClassSummaryData } from './forms/class-summary.js';
 import type { CorrectionTrace, MarkValue, Signer } from './forms/common.js';
+import type { PrimaryAspectRow, PrimaryTranscriptData } from './forms/primary-transcript.js';
 import type { MarkbookData, MarkbookStudentRow, MarkbookSubject, MarkbookSummaryRow, TermMarks } from './forms/markbook.js';
 import type { RegisterData, RegisterEntry } from './forms/register.js';
 import type { TranscriptData } from './forms/transcript.js';
@@ -286,6 +291,11 @@ const RESULT_ABBR: Readonly<Record<string, string>> = {
   'Chưa hoàn thành': 'CHT',
 };
 const PERIOD_NAMES: Readonly<Record<PrimaryPeriodId, string>> = { GK1: 'Giữa học kỳ I', CK1: 'Cuối học kỳ I', GK2: 'Giữa học kỳ II', CN: 'Cuối năm học' };
+const COMPLETION_ABBR: Readonly<Record<string, string>> = {
+  'Hoàn thành chương trình lớp học': 'HTCTLH',
+  'Hoàn thành chương trình tiểu học': 'HTCTTH',
+  'Chưa hoàn thành chương trình lớp học': 'Chưa HTCTLH',
+};
 
 /** A quality or competency cell printed with the form's abbreviation (T / Đ / C), corrections kept. */
 function abbreviated(c: BookCell | null | undefined): MarkValue {
@@ -311,6 +321,7 @@ export function classSummaryDataFromBook(s: PrimarySummary, period: PrimaryPerio
     subjects: s.subjects.map((x) => ({ name: x.name, tested: x.tested })),
     competencies: competencies.map((c) => COMPETENCY_NAMES[c]!),
     qualities: qualities.map((q) => QUALITY_NAMES[q]!),
+    endOfYear: period === 'CN',
     ...(homeroom ? { homeroom } : {}),
     ...(signers.leader ? { leader: signers.leader } : {}),
     students: s.pupils.map((p) => ({
@@ -322,8 +333,78 @@ export function classSummaryDataFromBook(s: PrimarySummary, period: PrimaryPerio
       }),
       competencies: competencies.map((c) => abbreviated(p.qualities[c]?.[period])),
       qualities: qualities.map((q) => abbreviated(p.qualities[q]?.[period])),
-      ...(period === 'CN' ? { result: RESULT_ABBR[known(p.result)] ?? known(p.result) } : {}),
+      ...(period === 'CN' ? yearEnd(p) : {}),
     })),
+  };
+}
+
+/** The end-of-year columns of a pupil (result, award, completion), blank while undecided. */
+function yearEnd(p: PrimarySummary['pupils'][number]): { result: string; award?: string; completion?: string } {
+  const award = known(p.award);
+  const completion = known(p.completion);
+  return {
+    result: RESULT_ABBR[known(p.result)] ?? known(p.result),
+    ...(award !== '' ? { award } : {}),
+    ...(completion !== '' ? { completion: COMPLETION_ABBR[completion] ?? completion } : {}),
+  };
+}
+
+/** A quality or competency line of a học bạ page with its form name and abbreviated level. */
+function aspectRow(a: PrimaryAspectLine): PrimaryAspectRow {
+  return { name: QUALITY_NAMES[a.aspect] ?? COMPETENCY_FULL_NAMES[a.aspect] ?? a.aspect, level: abbreviated(a.level) };
+}
+
+/** Competency names as the học bạ writes them in full (the class summary abbreviates one). */
+const COMPETENCY_FULL_NAMES: Readonly<Record<string, string>> = { ...COMPETENCY_NAMES, 'giai-quyet-van-de-sang-tao': 'Giải quyết vấn đề và sáng tạo', 'tu-chu-tu-hoc': 'Tự chủ và tự học', 'giao-tiep-hop-tac': 'Giao tiếp và hợp tác' };
+
+/** The year's class history of a học bạ page in words: each class with its dates and transfers. */
+function enrolmentText(page: PrimaryTranscriptPage): string | undefined {
+  const moved = page.enrolments.length > 1 || page.enrolments.some((e) => e.from !== undefined || e.left !== undefined);
+  if (!moved) return undefined;
+  const party = (p: { class: string } | { school: string }): string => ('class' in p ? `lớp ${p.class}` : `trường ${p.school}`);
+  return page.enrolments
+    .map((e) => {
+      const from = e.from === undefined ? '' : ` (chuyển đến từ ${party(e.from)})`;
+      const left = e.left === undefined ? '' : ` đến ${viDate(e.left.date)}, chuyển sang ${party(e.left.to)}${e.left.reason ? ` (${e.left.reason})` : ''}`;
+      return `lớp ${e.class} từ ${viDate(e.enrolled)}${from}${left}`;
+    })
+    .join('; ');
+}
+
+/**
+ * One school year's page of a primary pupil's học bạ (`primaryTranscript` of `@hoso/books`) as form
+ * data: end-of-year levels and test scores with their corrections, qualities and competencies
+ * (T / Đ / C), the year result, award and completion in words (blank while the records cannot
+ * decide them), the class history when the pupil moved, and the homeroom teacher's confirmation and
+ * the principal's approval (name, key, time) from the class's sign-offs. `signers` replace those
+ * (e.g. the school's leader by name before the year is approved).
+ */
+export function primaryTranscriptDataFromBook(t: PrimaryTranscript, page: PrimaryTranscriptPage, signers: { homeroom?: Signer; principal?: Signer } = {}): PrimaryTranscriptData {
+  const homeroom = signers.homeroom ?? signerOf(page.signoffs.confirmed, page.homeroom.join(', ') || undefined);
+  const principal = signers.principal ?? signerOf(page.signoffs.approved);
+  const enrolment = enrolmentText(page);
+  const optional = (k: 'result' | 'award' | 'completion', v: string): Partial<PrimaryTranscriptData> => (v === '' ? {} : { [k]: v });
+  return {
+    student: {
+      name: t.bio.name,
+      birthDate: t.bio.birthDate,
+      gender: SEX[t.bio.sex] ?? t.bio.sex,
+      ...(t.bio.birthPlace !== undefined ? { birthPlace: t.bio.birthPlace } : {}),
+      ...(t.bio.ethnicity !== undefined ? { ethnicity: t.bio.ethnicity } : {}),
+      id: t.student,
+    },
+    schoolYear: page.year,
+    className: page.class,
+    ...(enrolment !== undefined ? { enrolment } : {}),
+    subjects: page.subjects.map((s) => ({ name: s.name, tested: s.tested, level: markValueOfCell(s.level), ...(s.tested ? { score: markValueOfCell(s.test) } : {}) })),
+    qualities: page.qualities.map(aspectRow),
+    generalCompetencies: page.generalCompetencies.map(aspectRow),
+    specificCompetencies: page.specificCompetencies.map(aspectRow),
+    ...optional('result', known(page.result)),
+    ...optional('award', known(page.award)),
+    ...optional('completion', known(page.completion)),
+    ...(homeroom ? { homeroom } : {}),
+    ...(principal ? { principal } : {}),
   };
 }
 

@@ -4,7 +4,7 @@
  * printed on it (origin, checkpoint size and root, a QR code with a proof reference).
  *
  * Build a {@link PrintDocument} with a form builder (`markbookDocument`, `transcriptDocument`,
- * `registerDocument`, `classSummaryDocument`, `attendanceDocument`, `childBookDocument`,
+ * `primaryTranscriptDocument`, `registerDocument`, `classSummaryDocument`, `attendanceDocument`, `childBookDocument`,
  * `correctionMinutesDocument`) or by hand, then `renderPdf` / `renderHtml` / `printAll` it.
  */
 export * from './model.js';
@@ -24,6 +24,7 @@ export * from './forms/markbook.js';
 export * from './forms/transcript.js';
 export * from './forms/register.js';
 export * from './forms/class-summary.js';
+export * from './forms/primary-transcript.js';
 export * from './forms/attendance.js';
 export * from './forms/child-book.js';
 export * from './forms/correction-minutes.js';

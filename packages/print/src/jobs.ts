@@ -1,13 +1,14 @@
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
-import { classMarkbook, primarySummary, register, transcript, type Actor, type Records } from '@hoso/books';
+import { classMarkbook, primarySummary, primaryTranscript, register, transcript, type Actor, type Records } from '@hoso/books';
 import { printError, type PrintError } from './errors.js';
 import { correctionMinutesDocument, type CorrectionMinutesData } from './forms/correction-minutes.js';
 import type { PrintMeta } from './forms/common.js';
 import { classSummaryDocument } from './forms/class-summary.js';
+import { primaryTranscriptDocument } from './forms/primary-transcript.js';
 import { markbookDocument } from './forms/markbook.js';
 import { registerDocument } from './forms/register.js';
 import { transcriptDocument } from './forms/transcript.js';
-import { classSummaryDataFromBook, markbookDataFromBook, markbookHead, registerDataFromBook, signerOf, transcriptDataFromBook } from './from-books.js';
+import { classSummaryDataFromBook, markbookDataFromBook, markbookHead, primaryTranscriptDataFromBook, registerDataFromBook, signerOf, transcriptDataFromBook } from './from-books.js';
 import { slugify, type PrintJob } from './print-all.js';
 
 /** What {@link printJobsFromRecords} made, and what it left out with the reason. */
@@ -20,7 +21,8 @@ const who = (a: Actor): { name: string; key: string } => ({ name: a.name ?? a.pe
 
 /**
  * Every printable book of a school's records as print jobs for {@link printAll}: each class's
- * markbook (secondary) or class summary (primary), each student's học bạ page per year, the
+ * markbook (secondary) or class summaries at the end of term I and of the year (primary, TT27),
+ * each student's học bạ page per year (the TT22 form, or the TT27 one for primary years), the
  * register, and one correction minutes document per minutes number. Each document's verification
  * is `meta.verification` with the book's id (and, for markbooks, its head event). `year` limits
  * classes, học bạ pages and minutes to one school year (the register is always whole). Classes no rule set grades are listed in `skipped`.
@@ -60,7 +62,15 @@ export function printJobsFromRecords(r: Records, meta: PrintMeta, options: { yea
     }
     const ps = primarySummary(r, c.year, c.class);
     if (ps._tag === 'Right') {
-      add(`bang-tong-hop-${slugify(c.year)}-${slugify(c.class)}`, classSummaryDocument(classSummaryDataFromBook(ps.right), metaFor(`summary/${c.year}/${c.class}`)), id);
+      // TT27 fills the class summary twice: end of term I and end of year, each signed at its own point.
+      const sign = r.signoffs[`${c.year}/${c.class}`];
+      for (const [period, term] of [['CK1', 'HK1'], ['CN', 'CN']] as const) {
+        const homeroom = signerOf(sign?.confirmed[term], ps.right.homeroom.join(', ') || undefined);
+        const leader = signerOf(sign?.approved[term]);
+        const book = `summary/${c.year}/${c.class}/${period}`;
+        const data = classSummaryDataFromBook(ps.right, period, { ...(homeroom ? { homeroom } : {}), ...(leader ? { leader } : {}) });
+        add(`bang-tong-hop-${slugify(c.year)}-${slugify(c.class)}-${period.toLowerCase()}`, classSummaryDocument(data, metaFor(book)), book);
+      }
       continue;
     }
     skipped.push({ book: id, reason: `${mb.left.message}; ${ps.left.message}` });
@@ -72,7 +82,12 @@ export function printJobsFromRecords(r: Records, meta: PrintMeta, options: { yea
       skipped.push({ book: `hocba/${student}`, reason: t.left.message });
       continue;
     }
-    for (const s of t.right.skipped) skipped.push({ book: `hocba/${student}/${s.year}`, reason: s.reason });
+    // Primary classes are not TT22 pages: their học bạ is the TT27 one below.
+    const primaryClass = (year: string, cls: string): boolean => {
+      const g = r.classes[`${year}/${cls}`]?.grade;
+      return g !== undefined && g >= 1 && g <= 5;
+    };
+    for (const s of t.right.skipped) if (!primaryClass(s.year, s.class)) skipped.push({ book: `hocba/${student}/${s.year}`, reason: s.reason });
     for (const page of t.right.pages) {
       if (options.year !== undefined && page.year !== options.year) continue;
       const approved = r.signoffs[`${page.year}/${page.class}`]?.approved.CN;
@@ -82,6 +97,15 @@ export function printJobsFromRecords(r: Records, meta: PrintMeta, options: { yea
         transcriptDocument(transcriptDataFromBook(t.right, page, principal ? { principal } : {}), metaFor(`hocba/${student}/${page.year}`)),
         `hocba/${student}/${page.year}`,
       );
+    }
+    const p = primaryTranscript(r, student);
+    if (p._tag === 'Right') {
+      for (const s of p.right.skipped) skipped.push({ book: `hocba/${student}/${s.year}`, reason: s.reason });
+      for (const page of p.right.pages) {
+        if (options.year !== undefined && page.year !== options.year) continue;
+        const book = `hocba/${student}/${page.year}`;
+        add(`hoc-ba-${slugify(student)}-${slugify(page.year)}`, primaryTranscriptDocument(primaryTranscriptDataFromBook(p.right, page), metaFor(book)), book);
+      }
     }
   }
 

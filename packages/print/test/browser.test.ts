@@ -7,6 +7,7 @@ import {
   correctionMinutesDocument,
   formatProofReference,
   markbookDocument,
+  primaryTranscriptDocument,
   proofReferenceOf,
   renderHtml,
   renderPdf,
@@ -15,7 +16,7 @@ import {
   type PrintDocument,
   type PrintError,
 } from '../src/index.js';
-import { META, NHUNG, ROOT, markbook, minutes, transcript } from './fixtures.js';
+import { META, NHUNG, PRIMARY_META, ROOT, markbook, minutes, primaryTranscript, transcript } from './fixtures.js';
 import { readPdf, type PdfInfo } from './pdf-text.js';
 import { CHROMIUM, decodeQr, hasChromium, hasTool } from './tools.js';
 
@@ -69,6 +70,7 @@ describe.skipIf(!hasChromium)('HTML in a real headless browser (Chromium)', () =
       writeFileSync(join(SAMPLES, 'markbook.pdf'), await renderPdf(m));
       writeFileSync(join(SAMPLES, 'transcript.pdf'), await renderPdf(t));
       writeFileSync(join(SAMPLES, 'minutes.pdf'), await renderPdf(ok(correctionMinutesDocument(minutes(), META))));
+      writeFileSync(join(SAMPLES, 'primary-transcript.pdf'), await renderPdf(ok(primaryTranscriptDocument(primaryTranscript(), PRIMARY_META))));
     }
     await page.close();
   });
@@ -112,6 +114,23 @@ describe.skipIf(!hasChromium)('HTML in a real headless browser (Chromium)', () =
       expect(t).toContain(shortenHex(ROOT));
       expect(t).toContain(`Trang${i + 1}/${info.pages.length}`);
     });
+  });
+
+  it('prints the primary học bạ as a spread of two A4 portrait pages, each with its footer', async () => {
+    const primary = renderHtml(ok(primaryTranscriptDocument(primaryTranscript(), PRIMARY_META)));
+    const page = await browser.newPage();
+    await page.setContent(primary, { waitUntil: 'load' });
+    const printed = await readPdf(new Uint8Array(await page.pdf({ preferCSSPageSize: true, printBackground: true })));
+    await page.close();
+    expect(printed.pages.map((p) => [Math.round(p.width), Math.round(p.height)])).toEqual([
+      [595, 842],
+      [595, 842],
+    ]);
+    const squash = (s: string): string => s.replace(/\s+/g, '');
+    const [first, second] = printed.pages.map((p) => squash(p.text));
+    for (const s of ['HỌC BẠ', NHUNG, 'Tiểu học — Năm học 2024-2025', 'Ngoại ngữ 1 (Tiếng Anh)', 'Hoạt động trải nghiệm', 'Trang1/2']) expect(first).toContain(squash(s));
+    for (const s of ['Những năng lực cốt lõi', 'Giải quyết vấn đề và sáng tạo', 'Hoàn thành chương trình tiểu học', 'HIỆU TRƯỞNG', 'Trang2/2']) expect(second).toContain(squash(s));
+    for (const t of [first!, second!]) expect(t).toContain(squash(`Nguồn (origin): ${PRIMARY_META.verification.origin}`));
   });
 
   it.skipIf(!(hasTool('pdftoppm') && hasTool('zbarimg')))('prints a QR code that scans back to the proof reference', () => {

@@ -5,6 +5,7 @@ import type {
   ClassSummaryData,
   CorrectionMinutesData,
   MarkbookData,
+  PrimaryTranscriptData,
   PrintMeta,
   RegisterData,
   TranscriptData,
@@ -20,6 +21,13 @@ export const ROOT = createHash('sha256').update('root').digest('hex');
 export const META: PrintMeta = {
   school: { authority: 'SỞ GD&ĐT ĐẮK NÔNG', name: 'TRƯỜNG THPT CHU VĂN AN', place: 'Gia Nghĩa' },
   verification: { origin: 'hoso/thpt-chu-van-an', size: 12345, root: ROOT, index: 12001, book: 'markbook/2024-2025/10A1' },
+  printedOn: '2025-05-31',
+};
+
+/** A primary school's header and a học bạ page's verification (for the primary học bạ samples). */
+export const PRIMARY_META: PrintMeta = {
+  school: { authority: 'PHÒNG GD&ĐT TP GIA NGHĨA', name: 'TRƯỜNG TIỂU HỌC KIM ĐỒNG', place: 'Gia Nghĩa' },
+  verification: { origin: 'hoso/th-kim-dong', size: 48211, root: ROOT, index: 47903, book: 'hocba/hs-00517/2024-2025' },
   printedOn: '2025-05-31',
 };
 
@@ -226,5 +234,41 @@ export function childBook(): ChildBookData {
     ],
     teacher: { name: 'Vũ Thị Hiền', key: fakeKey('gvmn') },
     leader: { name: 'Đặng Thị Thu', key: fakeKey('htmn') },
+  };
+}
+
+/**
+ * A grade-5 pupil's primary học bạ page (illustrative values, not computed): every subject and
+ * activity of grade 5, remarks, a level corrected with minutes, all qualities and competencies.
+ */
+export function primaryTranscript(): PrimaryTranscriptData {
+  const subjects: Array<[string, boolean, string, string?, string?]> = [
+    ['Tiếng Việt', true, 'T', '9', 'Đọc diễn cảm, viết đoạn văn mạch lạc.'],
+    ['Toán', true, 'T', '10', 'Giải toán có lời văn thành thạo.'],
+    ['Ngoại ngữ 1 (Tiếng Anh)', true, 'H', '8'],
+    ['Lịch sử và Địa lí', true, 'T', '9'],
+    ['Khoa học', true, 'T', '9'],
+    ['Tin học và Công nghệ', true, 'H', '8'],
+    ['Đạo đức', false, 'T'],
+    ['Giáo dục thể chất', false, 'T'],
+    ['Âm nhạc', false, 'H'],
+    ['Mĩ thuật', false, 'T'],
+    ['Hoạt động trải nghiệm', false, 'T'],
+  ];
+  const level = (name: string, l: string) =>
+    name === 'Âm nhạc' ? { value: l, corrections: [{ minutes: '07/BB-SCDL', old: 'C', new: l, date: '2025-05-22', reason: 'nhập nhầm dòng', requester: 'Đinh Thị Hát', approver: 'Hồ Văn Hiệu', witness: 'Đỗ Thị Hạnh' }] } : l;
+  const aspect = (name: string) => ({ name, level: name === 'Trung thực' ? 'Đ' : 'T' });
+  return {
+    student: { name: NHUNG, birthDate: '2014-03-15', gender: 'Nữ', birthPlace: 'Gia Nghĩa, Đắk Nông', ethnicity: 'Kinh', id: 'hs-00517' },
+    schoolYear: '2024-2025',
+    className: '5A',
+    subjects: subjects.map(([name, tested, l, score, remark]) => ({ name, tested, level: level(name, l), ...(score !== undefined ? { score } : {}), ...(remark !== undefined ? { remark } : {}) })),
+    qualities: ['Yêu nước', 'Nhân ái', 'Chăm chỉ', 'Trung thực', 'Trách nhiệm'].map(aspect),
+    generalCompetencies: ['Tự chủ và tự học', 'Giao tiếp và hợp tác', 'Giải quyết vấn đề và sáng tạo'].map(aspect),
+    specificCompetencies: ['Ngôn ngữ', 'Tính toán', 'Khoa học', 'Công nghệ', 'Tin học', 'Thẩm mĩ', 'Thể chất'].map(aspect),
+    result: 'Hoàn thành tốt',
+    completion: 'Hoàn thành chương trình tiểu học',
+    homeroom: { name: 'Dương Thị Mai', key: fakeKey('gv5a'), signedAt: '2025-05-26T16:00:00+07:00' },
+    principal: { name: 'Hồ Văn Hiệu', key: fakeKey('ht-th'), signedAt: '2025-05-28T09:30:00+07:00' },
   };
 }

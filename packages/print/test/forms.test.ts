@@ -7,6 +7,7 @@ import {
   correctionMinutesDocument,
   keyFingerprint,
   markbookDocument,
+  primaryTranscriptDocument,
   registerDocument,
   renderPdf,
   transcriptDocument,
@@ -16,7 +17,7 @@ import {
   type PrintError,
   type TableBlock,
 } from '../src/index.js';
-import { META, NHUNG, attendance, childBook, classSummary, fakeKey, markbook, minutes, register, transcript } from './fixtures.js';
+import { META, NHUNG, attendance, childBook, classSummary, fakeKey, markbook, minutes, primaryTranscript, register, transcript } from './fixtures.js';
 import { readPdf } from './pdf-text.js';
 
 function ok<A>(e: Either<PrintError, A>): A {
@@ -39,6 +40,7 @@ describe('every form builds a valid document', () => {
   const all: Array<[string, () => Either<PrintError, PrintDocument>, 'portrait' | 'landscape']> = [
     ['markbook', () => markbookDocument(markbook(8), META), 'landscape'],
     ['transcript', () => transcriptDocument(transcript(), META), 'portrait'],
+    ['primary transcript', () => primaryTranscriptDocument(primaryTranscript(), META), 'portrait'],
     ['register', () => registerDocument(register(8), META), 'landscape'],
     ['class summary', () => classSummaryDocument(classSummary(8), META), 'landscape'],
     ['attendance', () => attendanceDocument(attendance(8), META), 'landscape'],
@@ -121,6 +123,26 @@ describe('transcript (học bạ)', () => {
   });
 });
 
+describe('primary transcript (học bạ tiểu học)', () => {
+  it('prints a grade-5 year with every subject, remarks and a correction on a spread of two A4 portrait pages', async () => {
+    const d = ok(primaryTranscriptDocument(primaryTranscript(), META));
+    const [subjects, qualities] = tables(d);
+    expect(subjects!.rows).toHaveLength(11);
+    expect(subjects!.rows[8]).toEqual(['Âm nhạc', { text: 'H', correction: { old: 'C', minutes: '07/BB-SCDL' } }, '', '']);
+    expect(subjects!.notes?.[1]).toBe('BB 07/BB-SCDL (22/05/2025) — Âm nhạc, mức đạt được: C → H; lý do: nhập nhầm dòng; đề nghị: Đinh Thị Hát; phê duyệt: Hồ Văn Hiệu; chứng kiến: Đỗ Thị Hạnh');
+    expect(qualities!.rows[3]!.slice(0, 2)).toEqual(['Trung thực', 'Đ']);
+    const pdf = await readPdf(await renderPdf(d));
+    expect(pdf.pages.map((p) => [Math.round(p.width), Math.round(p.height)])).toEqual([
+      [595, 842],
+      [595, 842],
+    ]);
+    for (const s of ['Ngoại ngữ 1 (Tiếng Anh)', 'Hoạt động trải nghiệm', 'Giải toán có lời văn thành thạo.']) expect(pdf.pages[0]!.text).toContain(s);
+    for (const s of ['Hoàn thành chương trình tiểu học', 'Dương Thị Mai']) expect(pdf.pages[1]!.text).toContain(s);
+    // Fingerprints are set in monospace, one item per group.
+    expect(pdf.pages[1]!.text.replace(/\s+/g, ' ')).toContain(keyFingerprint(fakeKey('ht-th'))!);
+  });
+});
+
 describe('register (sổ đăng bộ)', () => {
   it('prints dates day first and keeps the corrected name with its minutes', () => {
     const t = tables(ok(registerDocument(register(3), META)))[0]!;
@@ -140,6 +162,14 @@ describe('class summary, attendance, child book', () => {
     expect(t.rows[0]!.length).toBe(2 + 12 + 8 + 5 + 3);
     const c = classSummary(1);
     fails(classSummaryDocument({ ...c, students: [{ ...c.students[0]!, subjects: c.students[0]!.subjects.map((s, k) => (k === 3 ? { ...s, score: '9' } : s)) }] }, META), ['students', 0, 'subjects', 3, 'score']);
+  });
+  it('at the end of term I leaves off the result, award and completion, and refuses rows that carry them', () => {
+    const c = { ...classSummary(2), period: 'Cuối học kỳ I', endOfYear: false };
+    const bare = { ...c, students: c.students.map(({ result: _r, award: _a, completion: _c, ...rest }) => rest) };
+    const d = ok(classSummaryDocument(bare, META));
+    expect(tables(d)[0]!.rows[0]!.length).toBe(2 + 12 + 8 + 5);
+    expect(d.sections[0]!.subtitle).toEqual(['Lớp 3A — Cuối học kỳ I — Năm học 2024-2025']);
+    fails(classSummaryDocument(c, META), ['students', 0, 'result']);
   });
   it('has a column per day of the month and counts absences', () => {
     const t = tables(ok(attendanceDocument(attendance(3), META)))[0]!;

@@ -63,6 +63,8 @@ describe('primary class summary from @hoso/books', () => {
         ],
         qualities: { 'yeu-nuoc': { GK1: null, CK1: null, GK2: null, CN: cell('d', 'Tốt') }, 'tu-chu-tu-hoc': { GK1: null, CK1: null, GK2: null, CN: cell('e', 'Cần cố gắng') } },
         result: 'Hoàn thành tốt',
+        award: { tag: 'incomplete', missing: [['class-recognition']] },
+        completion: 'Hoàn thành chương trình lớp học',
       },
     ],
     position: 10,
@@ -77,8 +79,17 @@ describe('primary class summary from @hoso/books', () => {
       competencies: ['C'],
       qualities: ['T'],
       result: 'HTT',
+      completion: 'HTCTLH',
     });
+    // HTT: "Học sinh Tiêu biểu" needs the class's recognition, which the records do not hold — blank.
+    expect(d.students[0]!.award).toBeUndefined();
     expect(isRight(classSummaryDocument(d, META))).toBe(true);
+    // End of term I: no result, award or completion — the form has them only at the end of the year.
+    const ck1 = classSummaryDataFromBook(summary, 'CK1');
+    expect(ck1).toMatchObject({ period: 'Cuối học kỳ I', endOfYear: false });
+    expect(ck1.students[0]).not.toHaveProperty('result');
+    expect(ck1.students[0]!.subjects).toEqual([{ level: '', score: '' }, { level: '' }]);
+    expect(isRight(classSummaryDocument(ck1, META))).toBe(true);
   });
 });
 

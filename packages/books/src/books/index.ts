@@ -3,3 +3,4 @@ export * from './common.js';
 export * from './markbook.js';
 export * from './transcript.js';
 export * from './primary.js';
+export * from './primary-transcript.js';

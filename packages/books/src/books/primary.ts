@@ -1,6 +1,7 @@
 /**
- * The primary class summary (*Bảng tổng hợp kết quả đánh giá giáo dục của lớp*, TT27) and the
- * preschool child book (*sổ theo dõi trẻ*: attendance, weight and height with the WHO
+ * The primary class summary (*Bảng tổng hợp kết quả đánh giá giáo dục của lớp*, TT27) with the
+ * year result, award and programme completion every primary book shares, and the preschool child
+ * book (*sổ theo dõi trẻ*: attendance, weight and height with the WHO
  * classification).
  */
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
@@ -11,6 +12,7 @@ import { dec } from '../decimal.js';
 import {
   classifyGrowth,
   incomplete,
+  isIncomplete,
   primaryYearResult,
   ruleSetFor,
   whoZScore,
@@ -27,7 +29,9 @@ import {
 import type { Cell, Records } from '../records/state.js';
 import { findClass, holders, indexCells } from './common.js';
 
-const PERIODS = ['GK1', 'CK1', 'GK2', 'CN'] as const;
+/** The four TT27 assessment points, in order. */
+export const PRIMARY_PERIODS = ['GK1', 'CK1', 'GK2', 'CN'] as const;
+const PERIODS = PRIMARY_PERIODS;
 /** A primary assessment point. */
 export type PrimaryPeriodId = (typeof PERIODS)[number];
 
@@ -47,6 +51,10 @@ export interface PrimaryPupil {
   /** Aspect (quality or competency) → period → cell. */
   readonly qualities: Readonly<Record<string, Readonly<Record<PrimaryPeriodId, Cell | null>>>>;
   readonly result: OrIncomplete<PrimaryYearResult>;
+  /** Award the year result decides (see {@link PrimaryAward}). */
+  readonly award: OrIncomplete<PrimaryAward>;
+  /** Completion of the grade's programme (see {@link ProgrammeCompletion}). */
+  readonly completion: OrIncomplete<ProgrammeCompletion>;
 }
 
 /** The class summary. */
@@ -61,8 +69,65 @@ export interface PrimarySummary {
   readonly position: number;
 }
 
+/**
+ * Completion of the programme (TT27: *xét hoàn thành chương trình lớp học, chương trình tiểu
+ * học*), as the year result decides it: HTXS, HTT and HT complete the grade's programme (grade 5:
+ * the primary programme); CHT does not (yet: the teacher's help, a further assessment and the
+ * principal's decision on promotion follow, and the records do not hold them).
+ */
+export type ProgrammeCompletion = 'Hoàn thành chương trình lớp học' | 'Hoàn thành chương trình tiểu học' | 'Chưa hoàn thành chương trình lớp học';
+
+/**
+ * The end-of-year award (TT27, *khen thưởng*) the year result decides: *Học sinh Xuất sắc* for
+ * HTXS; none for HT and CHT. For HTT the award *Học sinh Tiêu biểu hoàn thành tốt trong học tập
+ * và rèn luyện* needs the class's recognition of an outstanding subject or clear progress, which
+ * the ledger does not record: the award is then incomplete (blank on paper), never a guess.
+ */
+export type PrimaryAward = 'Học sinh Xuất sắc' | null;
+
+/** Award decided by the year result (see {@link PrimaryAward}). */
+export function primaryAward(result: OrIncomplete<PrimaryYearResult>): OrIncomplete<PrimaryAward> {
+  if (isIncomplete(result)) return incomplete([['result']]);
+  if (result === 'Hoàn thành xuất sắc') return 'Học sinh Xuất sắc';
+  if (result === 'Hoàn thành tốt') return incomplete([['class-recognition']]);
+  return null;
+}
+
+/** Completion decided by the year result and the grade (see {@link ProgrammeCompletion}). */
+export function programmeCompletion(grade: number, result: OrIncomplete<PrimaryYearResult>): OrIncomplete<ProgrammeCompletion> {
+  if (isIncomplete(result)) return incomplete([['result']]);
+  if (result === 'Chưa hoàn thành') return 'Chưa hoàn thành chương trình lớp học';
+  return grade === 5 ? 'Hoàn thành chương trình tiểu học' : 'Hoàn thành chương trình lớp học';
+}
+
 /** The five qualities and ten competencies TT27 assesses (the ledger's `Aspect` codes). */
 export const ASPECTS: readonly string[] = Object.keys(Aspect.keys);
+
+/**
+ * The year result (TT27 Điều 9) of one pupil from their lines: the end-of-year (`CN`) level of
+ * each subject, its end-of-year test where it has one, and every quality and competency at `CN`;
+ * anything missing makes it incomplete. The class summary and the học bạ both call this, so the
+ * two books cannot disagree (QC Điều 12.2).
+ */
+export function pupilYearResult(
+  rs: Tt27RuleSet,
+  subjects: readonly PrimarySubjectLine[],
+  qualities: Readonly<Record<string, Readonly<Record<PrimaryPeriodId, Cell | null>>>>,
+): OrIncomplete<PrimaryYearResult> {
+  return primaryYearResult(rs.params, {
+    subjects: subjects.map((s) => ({
+      subject: s.subject,
+      level: s.levels.CN === null ? incomplete([['CN']]) : (s.levels.CN.value as SubjectLevel),
+      test: s.tests === null ? null : s.tests.CN === null ? incomplete([['CN']]) : dec(s.tests.CN.value),
+    })),
+    qualities: Object.fromEntries(
+      ASPECTS.map((a) => {
+        const c = qualities[a]?.CN ?? null;
+        return [a, c === null ? incomplete([['CN']]) : (c.value as QualityLevel)];
+      }),
+    ),
+  });
+}
 
 /**
  * The primary class summary of `cls` in `year`. The year result uses the end-of-year (`CN`) level
@@ -91,20 +156,16 @@ export function primarySummary(r: Records, year: string, cls: string, options: {
     const qualities = Object.fromEntries(
       ASPECTS.map((a) => [a, Object.fromEntries(PERIODS.map((p) => [p, home.get(`${hs}#${e.student}/${p}/${a}`) ?? null]))]),
     ) as Record<string, Record<PrimaryPeriodId, Cell | null>>;
-    const result = primaryYearResult(rs.params, {
-      subjects: subjects.map((s) => ({
-        subject: s.subject,
-        level: s.levels.CN === null ? incomplete([['CN']]) : (s.levels.CN.value as SubjectLevel),
-        test: s.tests === null ? null : s.tests.CN === null ? incomplete([['CN']]) : dec(s.tests.CN.value),
-      })),
-      qualities: Object.fromEntries(
-        ASPECTS.map((a) => {
-          const c = qualities[a]?.CN ?? null;
-          return [a, c === null ? incomplete([['CN']]) : (c.value as QualityLevel)];
-        }),
-      ),
-    });
-    return { student: e.student, name: r.students[e.student]?.bio.name ?? e.student, subjects, qualities, result };
+    const result = pupilYearResult(rs, subjects, qualities);
+    return {
+      student: e.student,
+      name: r.students[e.student]?.bio.name ?? e.student,
+      subjects,
+      qualities,
+      result,
+      award: primaryAward(result),
+      completion: programmeCompletion(klass.grade, result),
+    };
   });
   return right({
     year,

@@ -212,15 +212,15 @@ export function registerBookCommands(program: Command, io: Output): void {
 
   storeOptions(program.command('print'))
     .description(
-      "print books as the Ministry's paper forms (PDF and HTML) against a signed checkpoint, from a ledger (--db/--store) or a bundle: class markbooks (secondary), class summaries (primary), child books (preschool), attendance sheets, học bạ, the register, correction minutes",
+      "print books as the Ministry's paper forms (PDF and HTML) against a signed checkpoint, from a ledger (--db/--store) or a bundle: class markbooks (secondary), class summaries at the end of term I and of the year (primary), child books (preschool), attendance sheets, a student's học bạ (secondary or primary) or child-book page (preschool), the register, correction minutes",
     )
     .argument('[bundle]', 'an export bundle (ledger.hoso) to print from instead of a ledger; printing does not verify it: run hoso verify first')
     .requiredOption('--out <dir>', 'folder to write into')
     .option('--class <class>', "a class's book (repeatable; default: every class of the year): markbook, primary class summary or preschool child book by its grade", collect, [])
-    .option('--student <id>', "a student's học bạ (repeatable)", collect, [])
+    .option('--student <id>', "a student's page (repeatable), by the level of their class in --year: the học bạ (TT22 secondary, TT27 primary) or a preschool child's page of the child book (classified with --who-reference)", collect, [])
     .option('--attendance', 'print the attendance sheets (sổ điểm danh) of the classes for --month instead of their books')
     .option('--month <YYYY-MM>', 'with --attendance: the month')
-    .option('--who-reference <file>', 'WHO growth reference (JSON, L/M/S tables) to classify preschool measurements; without it they print unclassified')
+    .option('--who-reference <file>', 'WHO growth reference (JSON, L/M/S tables) to classify preschool measurements (class books and --student pages); without it they print unclassified')
     .option('--minutes', 'also print every correction minutes (biên bản sửa chữa dữ liệu)')
     .option('--register', "also print the school's register (sổ đăng bộ)")
     .option('--year <year>', 'school year (default: the latest)')
@@ -274,7 +274,7 @@ export function registerBookCommands(program: Command, io: Output): void {
           meta,
           s.ledger,
         );
-        if (jobs.length === 0) throw usage('nothing-to-print', 'nothing to print: no class in that year and no --student', '--class');
+        if (jobs.length === 0) throw usage('nothing-to-print', `nothing to print: no class open in ${year} and no --student or --register`, '--class');
         const out = await printAll(o.out, jobs, { formats: [...formats] });
         if (isLeft(out)) throw out.left.code === 'print-write-failed' ? usage(out.left.code, out.left.message, '--out', out.left.rule) : refused(out.left.code, out.left.message, out.left.path?.join('.'), out.left.rule);
         io.out(o.json ? jsonText({ checkpoint: cp.checkpoint.size, files: out.right }) : out.right.map((f) => `wrote ${f}\n`).join(''));

@@ -11,8 +11,14 @@ import { checkMark, checkSigner, CorrectionNotes, formHeader, RULE_INPUT, signat
 export interface ClassSummaryData {
   readonly schoolYear: string;
   readonly className: string;
-  /** Assessment point, e.g. `"Cuối năm học"`, `"Giữa học kỳ I"`. */
+  /** Assessment point, e.g. `"Cuối năm học"`, `"Cuối học kỳ I"`. */
   readonly period: string;
+  /**
+   * Whether this is the end-of-year summary (default true). TT27 fills the summary at the end of
+   * term I and at the end of the year; only the latter has the year result, award and completion,
+   * so with `false` those three columns are left off (and rows must not carry them).
+   */
+  readonly endOfYear?: boolean;
   /** Subjects and activities; `tested` ones have a periodic test score column. */
   readonly subjects: ReadonlyArray<{ readonly name: string; readonly tested: boolean }>;
   /** Competency names (*năng lực*), in the order of each row's `competencies`. */
@@ -57,7 +63,12 @@ export function classSummaryDocument(d: ClassSummaryData, meta: PrintMeta): Eith
     }
     const me = [...r.competencies, ...r.qualities].map((v) => checkMark(v, p)).find((x) => x !== undefined);
     if (me) return left(me);
+    if (d.endOfYear === false) {
+      const k = (['result', 'award', 'completion'] as const).find((x) => r[x] !== undefined);
+      if (k !== undefined) return bad(`${k} is decided at the end of the year, not at ${d.period}`, [...p, k]);
+    }
   }
+  const yearEnd = d.endOfYear !== false;
   const columns: Column[] = [
     { label: 'STT', width: 1.2 },
     { label: 'Họ và tên', width: 4.5, align: 'left' },
@@ -67,9 +78,13 @@ export function classSummaryDocument(d: ClassSummaryData, meta: PrintMeta): Eith
     },
     { label: 'Năng lực', children: d.competencies.map((n) => ({ label: n })) },
     { label: 'Phẩm chất', children: d.qualities.map((n) => ({ label: n })) },
-    { label: 'Kết quả', width: 1.2 },
-    { label: 'Khen thưởng', width: 2, align: 'left' },
-    { label: 'Hoàn thành CTLH / lên lớp', width: 1.8, align: 'left' },
+    ...(yearEnd
+      ? [
+          { label: 'Kết quả', width: 1.2 },
+          { label: 'Khen thưởng', width: 2, align: 'left' as const },
+          { label: 'Hoàn thành CTLH / lên lớp', width: 1.8, align: 'left' as const },
+        ]
+      : []),
   ];
   const notes = new CorrectionNotes();
   const rows = d.students.map((r, i): Cell[] => {
@@ -81,11 +96,11 @@ export function classSummaryDocument(d: ClassSummaryData, meta: PrintMeta): Eith
     });
     r.competencies.forEach((v, k) => cells.push(notes.cell(v, `${r.name}, năng lực ${d.competencies[k]}`)));
     r.qualities.forEach((v, k) => cells.push(notes.cell(v, `${r.name}, phẩm chất ${d.qualities[k]}`)));
-    cells.push(notes.cell(r.result ?? '', `${r.name}, kết quả`), r.award ?? '', r.completion ?? '');
+    if (yearEnd) cells.push(notes.cell(r.result ?? '', `${r.name}, kết quả`), r.award ?? '', r.completion ?? '');
     return cells;
   });
   return right({
-    title: `Bảng tổng hợp kết quả đánh giá giáo dục — Lớp ${d.className} — Năm học ${d.schoolYear}`,
+    title: `Bảng tổng hợp kết quả đánh giá giáo dục — Lớp ${d.className} — ${d.period} — Năm học ${d.schoolYear}`,
     verification: meta.verification,
     sections: [
       {
@@ -95,7 +110,12 @@ export function classSummaryDocument(d: ClassSummaryData, meta: PrintMeta): Eith
         subtitle: [`Lớp ${d.className} — ${d.period} — Năm học ${d.schoolYear}`],
         blocks: [
           { kind: 'table', columns, rows, fontSize: 6.5, notes: notes.notes() },
-          { kind: 'paragraph', size: 'small', italic: true, text: 'Mức: T hoàn thành tốt, H hoàn thành, C chưa hoàn thành. Năng lực, phẩm chất: T tốt, Đ đạt, C cần cố gắng. Kết quả: HTXS, HTT, HT, CHT.' },
+          {
+            kind: 'paragraph',
+            size: 'small',
+            italic: true,
+            text: `Mức: T hoàn thành tốt, H hoàn thành, C chưa hoàn thành. Năng lực, phẩm chất: T tốt, Đ đạt, C cần cố gắng.${yearEnd ? ' Kết quả: HTXS hoàn thành xuất sắc, HTT hoàn thành tốt, HT hoàn thành, CHT chưa hoàn thành. HTCTLH hoàn thành chương trình lớp học, HTCTTH hoàn thành chương trình tiểu học.' : ''}`,
+          },
           { kind: 'signatures', items: [signature('GIÁO VIÊN CHỦ NHIỆM', d.homeroom), signature('HIỆU TRƯỞNG', d.leader, '(Phê duyệt, ký, ghi rõ họ tên và đóng dấu)')] },
         ],
       },
