@@ -3,7 +3,7 @@
  * checkpoint's size, then turn `@hoso/books` views (markbook, học bạ, corrections) into the form
  * data `@hoso/print` lays out. Values keep their full correction history (QC Điều 12.3).
  */
-import { applyToRecords, classMarkbook, emptyRecords, isIncomplete, register, transcript, type Cell, type Markbook, type Records, type SignStep, type StudentSummary, type Transcript } from '@hoso/books';
+import { applyToRecords, classMarkbook, emptyRecords, isIncomplete, register, transcript, type Cell, type Markbook, type Records, type Remark, type SignStep, type StudentSummary, type Transcript, type TranscriptPage } from '@hoso/books';
 import type { EventStore } from '@hoso/store';
 import type { CorrectionMinutesData, CorrectionTrace, MarkValue, MarkbookData, PrintMeta, RegisterData, Signer as PrintSigner, TranscriptData } from '@hoso/print';
 
@@ -172,9 +172,27 @@ export function transcriptData(r: Records, t: Transcript, year?: string): Transc
     ...summerResults(r, page.results),
     ...optional('outcome', textOf(page.results.promotion) || undefined),
     ...optional('award', textOf(page.results.award) || undefined),
+    ...optional('remarks', homeroomRemarks(page.remarks) || undefined),
     ...optional('homeroom', signerOf(r, book._tag === 'Right' ? (book.right.signoffs.confirmed.CN ?? null) : null, page.homeroom[0])),
     ...optional('principal', signerOf(r, book._tag === 'Right' ? (book.right.signoffs.approved.CN ?? null) : null, leaderOf(r))),
   };
+}
+
+/**
+ * The homeroom teacher's remarks of a học bạ page, labelled by when they were written — the text
+ * `transcriptRemarks` of `@hoso/print` writes, kept here because this module must not load the
+ * printing package (and its PDF engine) for terminal views.
+ */
+export function homeroomRemarks(m: TranscriptPage['remarks']): string {
+  const parts: Array<readonly [string, Remark | null]> = [
+    ['Học kỳ I', m.HK1],
+    ['Học kỳ II', m.HK2],
+    ['Sau rèn luyện trong hè', m.reevaluation],
+  ];
+  return parts
+    .filter((p): p is readonly [string, Remark] => p[1] !== null)
+    .map(([label, x]) => `${label}: ${x.text}`)
+    .join(' ');
 }
 
 /** The học bạ view of a student, or null for an unknown one. */

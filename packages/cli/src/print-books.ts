@@ -104,7 +104,14 @@ function childBook(r: Records, year: string, cls: string, meta: PrintMeta, who: 
   const pages = childPages(r, year, cls, who, `--class ${cls}`);
   if (pages.length === 0) return null;
   const docs = pages.map((p) => childDocument(r, year, cls, p, meta, who, `--class ${cls}`));
-  return { title: `Sổ theo dõi trẻ — Lớp ${cls} — Năm học ${year}`, verification: meta.verification, sections: docs.flatMap((d) => d.sections) };
+  const first = docs[0]!;
+  return {
+    title: `Sổ theo dõi trẻ — Lớp ${cls} — Năm học ${year}`,
+    ...(first.author === undefined ? {} : { author: first.author }),
+    ...(first.subject === undefined ? {} : { subject: first.subject }),
+    verification: meta.verification,
+    sections: docs.flatMap((d) => d.sections),
+  };
 }
 
 /**

@@ -15,6 +15,8 @@ import { openSqliteStore } from '@hoso/store-sqlite';
 import { hoso } from './run.js';
 
 const Y = '2024-2025';
+const REMARK_TOAN = 'Em cần luyện thêm phép chia.';
+const REMARK_CONDUCT = 'Ngoan, giúp đỡ bạn bè.';
 const scratch: string[] = [];
 afterAll(() => scratch.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
@@ -309,8 +311,49 @@ describe('hoso print --student: a primary pupil\'s học bạ (TT27) and a presc
       await s.run({ type: 'OpenClass', data: { year: '2023-2024', class: '5C', grade: 5 } }, L);
       await s.run({ type: 'GrantRole', data: { person: s.people.homeroom.id, role: 'homeroom', year: '2023-2024', class: '5C' } }, L);
       await s.run({ type: 'EnrollStudent', data: { year: '2023-2024', class: '5C', student: 'cu-01', date: '2023-09-05', bio: { name: 'Học sinh Cũ', birthDate: '2013-02-02', sex: 'M' } } }, H);
+      // Remarks (nhận xét): a primary subject teacher's with a level, a homeroom teacher's with conduct.
+      await s.run({ type: 'EnrollStudent', data: { year: Y, class: '3A', student: 'dung', date: '2024-09-05', bio: { name: 'Phạm Văn Dũng', birthDate: '2016-06-01', sex: 'M' } } }, H);
+      await s.run({ type: 'EnterSubjectLevel', data: { year: Y, class: '3A', subject: 'toan', student: 'dung', period: 'CN', value: 'H', comment: REMARK_TOAN } }, [as(s.people.teacher, 'subject')]);
+      await s.run({ type: 'AssessConduct', data: { year: Y, class: '10A1', student: 'hs-001', term: 'HK1', value: 'Tốt', comment: REMARK_CONDUCT } }, H);
     });
   }, 60_000);
+
+  it('hoso show --student shows the primary học bạ of a primary pupil, with the remarks', async () => {
+    const [an, dung, json] = await Promise.all([
+      hoso(['show', '--db', db, '--student', 'an']),
+      hoso(['show', '--db', db, '--student', 'dung']),
+      hoso(['show', '--db', db, '--student', 'dung', '--json']),
+    ]);
+    expect(an.code, an.stderr).toBe(0);
+    expect(an.stdout).not.toContain('no class page');
+    for (const s of ['Học bạ tiểu học: Nguyễn Văn An (an)', 'Năm học 2024-2025, lớp 3A (tt27)', 'Hoàn thành xuất sắc', 'Học sinh Xuất sắc', 'Phẩm chất: yeu-nuoc T']) expect(an.stdout).toContain(s);
+    // The corrected test score is marked, as on the markbook page.
+    expect(an.stdout).toMatch(/Toán\s+T\s+10\*/);
+    expect(dung.code, dung.stderr).toBe(0);
+    expect(dung.stdout).toMatch(new RegExp(`Toán\\s+H\\s+${REMARK_TOAN}`));
+    const view = JSON.parse(json.stdout) as { pages: Array<{ subjects: Array<{ subject: string; remark: { text: string } | null }> }> };
+    expect(view.pages[0]!.subjects.find((x) => x.subject === 'toan')!.remark!.text).toBe(REMARK_TOAN);
+  }, 30_000);
+
+  it('hoso show --student shows a preschool child\'s page, and why an old primary year has none', async () => {
+    const [child, old] = await Promise.all([hoso(['show', '--db', db, '--student', 'tre-02']), hoso(['show', '--db', db, '--student', 'cu-01', '--year', '2023-2024'])]);
+    expect(child.code, child.stderr).toBe(0);
+    for (const s of ['Sổ theo dõi trẻ: Bé Ngọc Ánh (tre-02), born 2020-01-15', 'Năm học 2024-2025, lớp MG4', 'có mặt 1, nghỉ có phép 0, nghỉ không phép 0']) expect(child.stdout).toContain(s);
+    expect(child.stdout).toMatch(/2024-09-15\s+12\.0\s+95\.0/);
+    expect(old.code, old.stderr).toBe(0);
+    expect(old.stdout).toContain('no primary học bạ page');
+    expect(old.stdout).toContain('Thông tư 30/2014');
+  }, 30_000);
+
+  it('shows and prints the homeroom teacher\'s remarks on the secondary học bạ, and the primary subject remark', async () => {
+    const show = await hoso(['show', '--db', db, '--student', 'hs-001']);
+    expect(show.code, show.stderr).toBe(0);
+    expect(show.stdout).toContain(`Nhận xét của giáo viên chủ nhiệm: Học kỳ I: ${REMARK_CONDUCT}`);
+    const r = await hoso(['print', '--db', db, '--out', join(dir, 'remarks'), '--student', 'hs-001', '--student', 'dung', '--format', 'html']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'remarks', 'hoc-ba-hs-001.html'), 'utf8')).toContain(REMARK_CONDUCT);
+    expect(readFileSync(join(dir, 'remarks', 'hoc-ba-dung.html'), 'utf8')).toContain(REMARK_TOAN);
+  }, 30_000);
 
   it('prints the primary học bạ of each pupil named (a spread of two A4 portrait pages) and the child\'s page of the preschool book', async () => {
     const r = await hoso(['print', '--db', db, '--out', join(dir, 'p'), '--student', 'an', '--student', 'chi', '--student', 'tre-02']);
@@ -327,6 +370,22 @@ describe('hoso print --student: a primary pupil\'s học bạ (TT27) and a presc
     const child = readFileSync(join(dir, 'p', 'so-theo-doi-tre-tre-02.html'), 'utf8');
     for (const s of ['SỔ THEO DÕI TRẺ', 'Bé Ngọc Ánh', 'MG4', 'Chưa phân loại: không có bảng tham chiếu']) expect(child).toContain(s);
   }, 60_000);
+
+  it('writes archival PDF/A-2b by default, plain PDF with --no-pdfa', async () => {
+    const [a, b] = await Promise.all([
+      hoso(['print', '--db', db, '--out', join(dir, 'pdfa'), '--student', 'an', '--format', 'pdf']),
+      hoso(['print', '--db', db, '--out', join(dir, 'plain'), '--student', 'an', '--format', 'pdf', '--no-pdfa']),
+    ]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    const archival = readFileSync(join(dir, 'pdfa', 'hoc-ba-an.pdf')).toString('latin1');
+    expect(archival.startsWith('%PDF-1.7')).toBe(true);
+    expect(archival).toContain('<pdfaid:part>2</pdfaid:part>');
+    expect(archival).toContain('/OutputIntents');
+    const plain = readFileSync(join(dir, 'plain', 'hoc-ba-an.pdf')).toString('latin1');
+    expect(plain.startsWith('%PDF-1.3')).toBe(true);
+    expect(plain).not.toContain('pdfaid');
+  }, 30_000);
 
   it('classifies the child\'s page with --who-reference, as the class print does', async () => {
     const who = { source: 'Bảng thử (không phải số liệu WHO)', 'weight-for-age': { F: [[1600, 1, 14, 0.1], [1800, 1, 14.5, 0.1]] }, 'height-for-age': { F: [[1700, 1, 110, 0.05], [1710, 1, 110.1, 0.05]] } };

@@ -15,6 +15,7 @@ import type {
   PrimaryTranscript,
   PrimaryTranscriptPage,
   Markbook,
+  Remark,
   RegisterEntry as BookRegisterEntry,
   SignStep,
   StudentSummary,
@@ -177,6 +178,22 @@ export function markbookHead(book: Markbook): number | undefined {
 const SEX: Record<string, string> = { M: 'Nam', F: 'Nữ' };
 
 /**
+ * The homeroom teacher's remarks of a học bạ page in words: each term's conduct remark and the one
+ * written with the re-evaluated conduct after the summer, labelled; empty when none was written.
+ */
+export function transcriptRemarks(r: TranscriptPage['remarks']): string {
+  const parts: Array<readonly [string, Remark | null]> = [
+    ['Học kỳ I', r.HK1],
+    ['Học kỳ II', r.HK2],
+    ['Sau rèn luyện trong hè', r.reevaluation],
+  ];
+  return parts
+    .filter((p): p is readonly [string, Remark] => p[1] !== null)
+    .map(([label, m]) => `${label}: ${m.text}`)
+    .join(' ');
+}
+
+/**
  * One year's page of a student's học bạ (`transcript` of `@hoso/books`) as form data. The
  * principal who approved the class's year (from the markbook's sign-offs) may be passed in.
  */
@@ -184,6 +201,7 @@ export function transcriptDataFromBook(t: Transcript, page: TranscriptPage, sign
   const r = page.results;
   const homeroom = signers.homeroom ?? (page.homeroom.length > 0 ? { name: page.homeroom.join(', ') } : undefined);
   const award = known(r.award);
+  const remarks = transcriptRemarks(page.remarks);
   return {
     student: {
       name: t.bio.name,
@@ -211,9 +229,10 @@ export function transcriptDataFromBook(t: Transcript, page: TranscriptPage, sign
     ...(award !== '' ? { award } : {}),
     ...(homeroom ? { homeroom } : {}),
     ...(signers.principal ? { principal: signers.principal } : {}),
+    ...(remarks !== '' ? { remarks } : {}),
     ...(page.corrections.length > 0
       ? {
-          remarks: `Điểm đã sửa trong năm (QC Điều 12.3): ${page.corrections
+          corrections: `Điểm đã sửa trong năm (QC Điều 12.3): ${page.corrections
             .map((c) => {
               const v = markValueOfCell(c);
               const cs = typeof v === 'string' ? [] : (v.corrections ?? []);
@@ -396,7 +415,13 @@ export function primaryTranscriptDataFromBook(t: PrimaryTranscript, page: Primar
     schoolYear: page.year,
     className: page.class,
     ...(enrolment !== undefined ? { enrolment } : {}),
-    subjects: page.subjects.map((s) => ({ name: s.name, tested: s.tested, level: markValueOfCell(s.level), ...(s.tested ? { score: markValueOfCell(s.test) } : {}) })),
+    subjects: page.subjects.map((s) => ({
+      name: s.name,
+      tested: s.tested,
+      level: markValueOfCell(s.level),
+      ...(s.tested ? { score: markValueOfCell(s.test) } : {}),
+      ...(s.remark !== null ? { remark: s.remark.text } : {}),
+    })),
     qualities: page.qualities.map(aspectRow),
     generalCompetencies: page.generalCompetencies.map(aspectRow),
     specificCompetencies: page.specificCompetencies.map(aspectRow),

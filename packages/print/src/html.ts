@@ -261,6 +261,8 @@ export function renderHtml(doc: PrintDocument, options: HtmlOptions = {}): strin
     `<meta name="viewport" content="width=device-width, initial-scale=1">\n` +
     `<meta name="generator" content="hoso print">\n` +
     `<meta name="hoso-proof" content="${escapeHtml(ref)}">\n` +
+    (doc.author !== undefined ? `<meta name="author" content="${escapeHtml(doc.author.normalize('NFC'))}">\n` : '') +
+    (doc.subject !== undefined ? `<meta name="description" content="${escapeHtml(doc.subject.normalize('NFC'))}">\n` : '') +
     `<title>${text(doc.title)}</title>\n<style>${css(doc, dataUrl, options.embedFonts ?? false)}</style>\n</head>\n<body>\n` +
     doc.sections.map((s) => section(s, screenFooter)).join('\n') +
     `\n</body>\n</html>\n`

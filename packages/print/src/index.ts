@@ -16,7 +16,7 @@ export * from './qr.js';
 export * from './text.js';
 export * from './fonts.js';
 export * from './layout.js';
-export { renderPdf, checkGlyphs, type PdfOptions } from './pdf.js';
+export { renderPdf, checkGlyphs, PDFA_PROFILE, type PdfOptions } from './pdf.js';
 export { renderHtml, escapeHtml, type HtmlOptions } from './html.js';
 export * from './print-all.js';
 export * from './forms/common.js';

@@ -17,6 +17,13 @@ export type Align = 'left' | 'center' | 'right';
 export interface PrintDocument {
   /** Document title, written into the PDF metadata and the HTML `<title>`. */
   readonly title: string;
+  /**
+   * Who issues the document: the school's name. Written into the PDF's `Author` (XMP
+   * `dc:creator`) and the HTML `<meta name="author">`; not printed on the pages (the header is).
+   */
+  readonly author?: string;
+  /** What the document is, e.g. the form's name; written into the PDF's `Subject` (XMP `dc:description`). */
+  readonly subject?: string;
   /** What the printed pages were checked against; printed in the footer of every page. */
   readonly verification: Verification;
   /** Sections, each starting on a new page with its own orientation. */

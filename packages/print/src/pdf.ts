@@ -28,6 +28,31 @@ import { documentTexts, validateDocument } from './validate.js';
 export interface PdfOptions {
   /** Creation date written into the PDF metadata (default: now); fix it for reproducible files. */
   readonly creationDate?: Date;
+  /**
+   * Write an archival PDF, {@link PDFA_PROFILE} (default `true`): PDF 1.7 with the XMP metadata
+   * naming the PDF/A part and conformance and the sRGB output intent with its ICC profile
+   * (about 3 KB more per file). `false` writes a plain PDF 1.3 with the same pages.
+   */
+  readonly pdfa?: boolean;
+}
+
+/**
+ * The PDF/A profile hoso writes: ISO 19005-2, level B (*basic*: the visual appearance is
+ * preserved). Part 2 rather than 1: it is based on PDF 1.7 (part 1 on PDF 1.4), it is what
+ * archives take for new documents, and it does not need part 1's extra font data (CIDSet). Rather
+ * than 3: part 3 differs only in allowing attached files of any kind, and a record kept for
+ * decades should be the pages alone, readable without what an attachment would need. Level A
+ * would need a tagged structure tree, which the renderer does not build.
+ */
+export const PDFA_PROFILE = 'PDF/A-2b';
+
+/** Document information of a PDF (the Info dictionary and its XMP mirror). */
+interface PdfInfo {
+  readonly title: string;
+  readonly author?: string;
+  readonly subject?: string;
+  readonly creationDate: Date;
+  readonly proofRef?: string;
 }
 
 type Pdf = PDFKit.PDFDocument;
@@ -54,25 +79,66 @@ function currentFontkit(pdf: Pdf): GlyphSource {
   return f as GlyphSource;
 }
 
-function newPdf(title: string, creationDate: Date, proofRef?: string): Pdf {
+const PRODUCER = 'hoso';
+
+function newPdf(info: PdfInfo, pdfa: boolean): Pdf {
   const pdf = new PDFDocument({
     autoFirstPage: false,
     bufferPages: true,
     margin: 0,
     lang: 'vi-VN',
     displayTitle: true,
+    // PDF/A-2 is based on PDF 1.7; pdfkit writes no XMP metadata at its default version 1.3.
+    ...(pdfa ? { pdfVersion: '1.7' as const, subset: PDFA_PROFILE } : {}),
     // The proof reference also sits in the document information, so software can read it
     // without scanning the QR code (custom key `HosoProof`, and `Keywords` for generic readers).
     info: {
-      Title: title,
-      Producer: 'hoso print',
-      Creator: 'hoso',
-      CreationDate: creationDate,
-      ...(proofRef !== undefined ? { Keywords: proofRef, HosoProof: proofRef } : {}),
+      Title: info.title,
+      ...(info.author !== undefined ? { Author: info.author } : {}),
+      ...(info.subject !== undefined ? { Subject: info.subject } : {}),
+      Producer: PRODUCER,
+      Creator: PRODUCER,
+      CreationDate: info.creationDate,
+      ...(info.proofRef !== undefined ? { Keywords: info.proofRef, HosoProof: info.proofRef } : {}),
     },
   });
+  if (pdfa) replaceXmpInfo(pdf, info);
   for (const role of FONT_ROLES) pdf.registerFont(role, fontData(role));
   return pdf;
+}
+
+const xml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/**
+ * pdfkit writes the XMP mirror of the document information with the values pasted in unescaped,
+ * so a school named "… GD&ĐT …" would make the XMP packet ill-formed XML (and the PDF/A invalid).
+ * Its private `_addInfo` is replaced with one that writes the same properties escaped; PDF/A
+ * requires each of them to equal its Info dictionary entry (ISO 19005-2, 6.6.2.3).
+ */
+function replaceXmpInfo(pdf: Pdf, info: PdfInfo): void {
+  const doc = pdf as unknown as { _addInfo?: unknown; appendXML(x: string, newline?: boolean): void };
+  if (typeof doc._addInfo !== 'function') throw new Error('pdfkit internals changed: no _addInfo to write the XMP document information');
+  const created = info.creationDate.toISOString().split('.')[0] + 'Z';
+  const alt = (tag: string, v: string) => `<${tag}><rdf:Alt><rdf:li xml:lang="x-default">${xml(v)}</rdf:li></rdf:Alt></${tag}>`;
+  doc._addInfo = () => {
+    doc.appendXML(
+      [
+        `<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">`,
+        `<xmp:CreateDate>${created}</xmp:CreateDate>`,
+        `<xmp:CreatorTool>${PRODUCER}</xmp:CreatorTool>`,
+        `</rdf:Description>`,
+        `<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">`,
+        alt('dc:title', info.title),
+        ...(info.author !== undefined ? [`<dc:creator><rdf:Seq><rdf:li>${xml(info.author)}</rdf:li></rdf:Seq></dc:creator>`] : []),
+        ...(info.subject !== undefined ? [alt('dc:description', info.subject)] : []),
+        `</rdf:Description>`,
+        `<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">`,
+        `<pdf:Producer>${PRODUCER}</pdf:Producer>`,
+        ...(info.proofRef !== undefined ? [`<pdf:Keywords>${xml(info.proofRef)}</pdf:Keywords>`] : []),
+        `</rdf:Description>`,
+      ].join('\n'),
+    );
+  };
 }
 
 /** Which fonts print a text at a path (the footer and fingerprints use the monospace font too). */
@@ -86,7 +152,7 @@ function fontsFor(path: ReadonlyArray<string | number>): FontRole[] {
  * character silently prints as an empty box. The error names the field and the code point.
  */
 export function checkGlyphs(doc: PrintDocument): Either<PrintError, PrintDocument> {
-  const pdf = newPdf(doc.title, new Date(0));
+  const pdf = newPdf({ title: doc.title, creationDate: new Date(0) }, false);
   const engines = new Map<FontRole, GlyphSource>();
   const engine = (role: FontRole): GlyphSource => {
     let e = engines.get(role);
@@ -443,7 +509,9 @@ function drawFooter(pdf: Pdf, doc: PrintDocument, o: Orientation, page: number, 
 /**
  * Render a document to PDF: A4 pages in each section's orientation, DejaVu fonts embedded
  * (subset), every table header repeated on each page it spans, and the verification footer with
- * its QR code on every page. Rejects with a {@link PrintFailure} (code, path, rule) on an invalid
+ * its QR code on every page. By default an archival {@link PDFA_PROFILE} file (see
+ * {@link PdfOptions.pdfa}) with the title, the school as author, the form as subject, the creation
+ * date and producer `hoso` in its document information and XMP metadata. Rejects with a {@link PrintFailure} (code, path, rule) on an invalid
  * document or a character the fonts cannot print.
  */
 export async function renderPdf(doc: PrintDocument, options: PdfOptions = {}): Promise<Uint8Array> {
@@ -452,7 +520,16 @@ export async function renderPdf(doc: PrintDocument, options: PdfOptions = {}): P
   const glyphs = checkGlyphs(doc);
   if (isLeft(glyphs)) throw new PrintFailure(glyphs.left);
 
-  const pdf = newPdf(doc.title.normalize('NFC'), options.creationDate ?? new Date(), formatProofReference(proofReferenceOf(doc.verification)));
+  const pdf = newPdf(
+    {
+      title: doc.title.normalize('NFC'),
+      ...(doc.author !== undefined ? { author: doc.author.normalize('NFC') } : {}),
+      ...(doc.subject !== undefined ? { subject: doc.subject.normalize('NFC') } : {}),
+      creationDate: options.creationDate ?? new Date(),
+      proofRef: formatProofReference(proofReferenceOf(doc.verification)),
+    },
+    options.pdfa ?? true,
+  );
   const chunks: Buffer[] = [];
   const done = new Promise<Uint8Array>((resolve, reject) => {
     pdf.on('data', (c: Buffer) => chunks.push(c));

@@ -21,6 +21,8 @@ export interface PrintAllOptions {
   readonly creationDate?: Date;
   /** Embed the fonts in the HTML files (see `HtmlOptions.embedFonts`). */
   readonly embedFonts?: boolean;
+  /** Write the PDFs as PDF/A-2b (default `true`; see `PdfOptions.pdfa`). */
+  readonly pdfa?: boolean;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$/;
@@ -64,7 +66,7 @@ export async function printAll(dir: string, jobs: ReadonlyArray<PrintJob>, optio
   const files: Array<[string, Uint8Array | string]> = [];
   for (const j of jobs) {
     if (formats.includes('pdf')) {
-      const opts = options.creationDate ? { creationDate: options.creationDate } : {};
+      const opts = { ...(options.creationDate ? { creationDate: options.creationDate } : {}), ...(options.pdfa === false ? { pdfa: false } : {}) };
       files.push([join(dir, `${j.name}.pdf`), await renderPdf(j.document, opts)]);
     }
     if (formats.includes('html')) files.push([join(dir, `${j.name}.html`), renderHtml(j.document, { embedFonts: options.embedFonts ?? false })]);

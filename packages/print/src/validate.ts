@@ -183,6 +183,8 @@ export function validateDocument(doc: PrintDocument): Either<PrintError, PrintDo
   if (typeof doc !== 'object' || doc === null) return left(printError('print-invalid-document', 'expected an object', [], RULE_MODEL));
   const e =
     checkText(doc.title, ['title'], true) ??
+    checkOptText(doc.author, ['author']) ??
+    checkOptText(doc.subject, ['subject']) ??
     checkVerification(doc.verification) ??
     (Array.isArray(doc.sections) && doc.sections.length > 0
       ? undefined

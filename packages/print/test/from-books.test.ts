@@ -96,7 +96,8 @@ describe('học bạ and register from @hoso/books', () => {
     expect(data.student).toMatchObject({ name: 'Nguyễn Thị An', birthDate: '2009-03-02', gender: 'Nữ' });
     expect(data.subjects.find((s) => s.name === 'TOAN')).toMatchObject({ term1: '6.9', term2: '9.0', year: '8.3' });
     expect(data.award).toBe('Học sinh Giỏi');
-    expect(data.remarks).toContain('6 → 8 (BB BB-07/2025)');
+    expect(data.corrections).toContain('6 → 8 (BB BB-07/2025)');
+    expect(data.remarks).toBeUndefined();
     const pdf = await readPdf(await renderPdf(ok(transcriptDocument(data, meta))));
     expect(pdf.pages).toHaveLength(1);
     for (const s of ['HỌC BẠ', 'Nguyễn Thị An', '02/03/2009', '8,3']) expect(pdf.pages[0]!.text).toContain(s);

@@ -11,6 +11,7 @@ import type { BooksError } from '../errors.js';
 import { ruleSetFor, type OrIncomplete, type PrimaryYearResult, type Tt27RuleSet } from '../rules/index.js';
 import type { BiographyChange, Cell, Records, RosterEntry, SignStep } from '../records/state.js';
 import { holders } from './common.js';
+import { remarkOf, type Remark } from './remarks.js';
 import {
   PRIMARY_PERIODS,
   primaryAward,
@@ -41,6 +42,8 @@ export interface PrimaryTranscriptSubject {
   readonly test: Cell | null;
   /** Teachers holding the subject in the pupil's class (they are named on the page). */
   readonly teachers: readonly string[];
+  /** The subject teacher's end-of-year remark (*nhận xét*), written with the `level` entry; null when none. */
+  readonly remark: Remark | null;
 }
 
 /** One quality or competency of a học bạ page at the end of the year (Tốt / Đạt / Cần cố gắng). */
@@ -138,6 +141,7 @@ function page(r: Records, student: string, year: string, keys: readonly string[]
       level: l.levels.CN,
       test: l.tests?.CN ?? null,
       teachers: holders(r, 'subject', year, last.class, l.subject),
+      remark: remarkOf(l.levels.CN),
     }),
   );
   const aspects = (codes: readonly string[]): PrimaryAspectLine[] => codes.map((aspect) => ({ aspect, level: qualities[aspect]?.CN ?? null }));

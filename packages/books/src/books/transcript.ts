@@ -18,6 +18,7 @@ import {
 } from '../records/state.js';
 import { classMarkbook, absencesOf, type AbsenceCount, type Markbook, type MarkbookOptions, type StudentSummary } from './markbook.js';
 import { findClass, indexCells } from './common.js';
+import { remarkOf, type Remark } from './remarks.js';
 
 /** One subject line of a học bạ page. */
 export interface TranscriptSubject {
@@ -41,6 +42,11 @@ export interface TranscriptPage {
   readonly subjects: readonly TranscriptSubject[];
   readonly results: StudentSummary['year'] & { readonly HK1: StudentSummary['HK1']; readonly HK2: StudentSummary['HK2'] };
   readonly homeroom: readonly string[];
+  /**
+   * The homeroom teacher's remarks (*nhận xét của giáo viên chủ nhiệm*): those written with the
+   * conduct of each term and with the conduct re-evaluated after the summer; null where none.
+   */
+  readonly remarks: { readonly HK1: Remark | null; readonly HK2: Remark | null; readonly reevaluation: Remark | null };
   /** Cells of this student in that class that were ever corrected, with their history. */
   readonly corrections: readonly Cell[];
   readonly approved: boolean;
@@ -80,6 +86,11 @@ export function transcriptPage(book: Markbook, r: Records, student: string): Tra
     subjects,
     results: { ...summary.year, HK1: summary.HK1, HK2: summary.HK2 },
     homeroom: book.homeroom,
+    remarks: {
+      HK1: remarkOf(summary.HK1.conductCell),
+      HK2: remarkOf(summary.HK2.conductCell),
+      reevaluation: remarkOf(summary.year.conductReevaluated?.cell),
+    },
     corrections,
     approved: book.signoffs.approved.CN !== undefined,
     sealed: book.signoffs.sealed.CN !== undefined,

@@ -280,7 +280,12 @@ function fold(r: Records, env: Envelope, ev: LedgerEvent, position: number): voi
       if (!isCellEventType(ev.type)) return;
       const data = ev.data as EventData[CellEventType];
       const place = cellPlace(ev.type, data, env.stream);
-      const version = { value: data.value, eventId: env.id, position, at: env.at, by };
+      const version: { -readonly [K in keyof CellVersion]: CellVersion[K] } = { value: data.value, eventId: env.id, position, at: env.at, by };
+      // Text written with the entry: kept on its version, so a remark keeps its author and time and
+      // a later correction (which changes the value only) leaves it where it was written.
+      const text = data as { comment?: string; reason?: string };
+      if (text.comment !== undefined) version.comment = text.comment;
+      if (text.reason !== undefined) version.reason = text.reason;
       const existing = r.cells[place.key];
       if (existing === undefined) {
         const cell = place as Cell & { type: CellEventType; stream: string; value: string; history: CellVersion[] };
@@ -341,7 +346,7 @@ export function applyToRecords(r: Records, e: StoredEvent): Records {
 }
 
 /** Version of the records fold; bump when `applyToRecords` changes meaning (the runner rebuilds). */
-export const RECORDS_VERSION = 2;
+export const RECORDS_VERSION = 3;
 
 /** The records as a projection for {@link runProjection}: every book is a view of its state. */
 export const recordsProjection: Projection<Records> = {

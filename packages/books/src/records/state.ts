@@ -41,6 +41,14 @@ export interface CellVersion {
   readonly by: Actor;
   /** Set when this value came from a correction. */
   readonly correction?: CorrectionInfo;
+  /**
+   * The teacher's remark (*nhận xét*) written with this entry: the `comment` of a
+   * `SubjectLevelEntered`, `ConductAssessed` or `ConductReevaluated`. Absent on corrections (a
+   * `CorrectionMade` changes the value only) and on entries written without one.
+   */
+  readonly comment?: string;
+  /** The reason written with an `AbsenceRecorded` entry (*lý do nghỉ*), when one was given. */
+  readonly reason?: string;
 }
 
 /** A record-book cell (*ô*) with its whole history, oldest first; the last version is current. */

@@ -1,11 +1,24 @@
 /** `hoso show`, `hoso log` and `hoso print`: the books, their history, and paper — from a ledger or an export bundle. */
 import type { Command } from 'commander';
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { attendance, primarySummary, register, type Cell, type PrimarySummary, type Markbook, type Records, type SubjectPage } from '@hoso/books';
+import {
+  attendance,
+  preschoolBook,
+  PRESCHOOL_DEFAULTS,
+  primarySummary,
+  primaryTranscript,
+  register,
+  type Cell,
+  type PrimaryAspectLine,
+  type PrimarySummary,
+  type Markbook,
+  type Records,
+  type SubjectPage,
+} from '@hoso/books';
 import { bytesEqual, decodeEnvelope } from '@hoso/core';
 import { approvalsStream, classStream, homeroomStream, markbookStream, studentStream } from '@hoso/ledger';
 import type { PrintMeta } from '@hoso/print';
-import { gradeOrFail, markbookOrFail, yearOf } from '../book-select.js';
+import { gradeOrFail, markbookOrFail, studentClassOrFail, yearOf, type StudentClass } from '../book-select.js';
 import { foldStore, personName, schoolInfo, studentName, textOf, transcriptData, transcriptOf } from '../books-view.js';
 import { checkpointDir, latestCheckpoint, readCheckpointFile, type KeptCheckpoint } from '../checkpoints.js';
 import { refused, usage } from '../exit.js';
@@ -49,6 +62,63 @@ function primaryTable(p: PrimarySummary): string {
     textOf(u.result),
   ]);
   return `Lớp ${p.class}, năm học ${p.year} (${p.ruleSet.id}) — cuối năm: mức đạt được (điểm KTĐK)\n` + renderTable(header, rows, new Set([0]));
+}
+
+/** Level words of qualities and competencies as the học bạ abbreviates them. */
+const ASPECT_ABBR: Readonly<Record<string, string>> = { Tốt: 'T', Đạt: 'Đ', 'Cần cố gắng': 'C' };
+
+/**
+ * `show --student` for a primary pupil: the primary học bạ (TT27) page of the class's year (else the
+ * last page) — each subject's end-of-year level, test score and remark, the qualities and
+ * competencies, the year result, award and completion; `--json` prints the whole view.
+ */
+function primaryTranscriptView(r: Records, student: string, c: StudentClass, json: boolean): string {
+  const t = primaryTranscript(r, student);
+  if (isLeft(t)) throw refused(t.left.code, t.left.message, '--student', t.left.rule);
+  if (json) return jsonText(t.right);
+  const head = `Học bạ tiểu học: ${t.right.bio.name} (${student}), born ${t.right.bio.birthDate}\n`;
+  const page = t.right.pages.find((p) => p.year === c.year) ?? t.right.pages[t.right.pages.length - 1];
+  if (page === undefined) {
+    const why = t.right.skipped.find((x) => x.year === c.year)?.reason ?? 'no year of it is graded by Thông tư 27/2020';
+    return head + `(no primary học bạ page: ${why})\n`;
+  }
+  const subjects = renderTable(
+    ['Môn học và hoạt động giáo dục', 'Mức đạt được', 'Điểm KTĐK', 'Nhận xét'],
+    page.subjects.map((x) => [x.name, cellText(x.level), x.tested ? cellText(x.test) : '', x.remark?.text ?? '']),
+    new Set([1, 2]),
+  );
+  const aspects = (lines: readonly PrimaryAspectLine[]): string => lines.map((a) => `${a.aspect} ${a.level === null ? '—' : (ASPECT_ABBR[a.level.value] ?? a.level.value)}`).join(', ');
+  return (
+    head +
+    `Năm học ${page.year}, lớp ${page.class} (${page.ruleSet})\n` +
+    subjects +
+    `Phẩm chất: ${aspects(page.qualities)}\n` +
+    `Năng lực chung: ${aspects(page.generalCompetencies)}\n` +
+    `Năng lực đặc thù: ${aspects(page.specificCompetencies)}\n` +
+    `Đánh giá kết quả giáo dục: ${textOf(page.result) || '—'}   Khen thưởng: ${textOf(page.award) || '—'}   ${textOf(page.completion)}\n` +
+    (page.corrections.length > 0 ? '(* corrected: see hoso log)\n' : '')
+  );
+}
+
+/**
+ * `show --student` for a preschool child: the child's page of the class's child book — attendance
+ * counts and every measurement (unclassified: `hoso print --who-reference` classifies them).
+ */
+function childPageView(r: Records, student: string, c: StudentClass, json: boolean): string {
+  const book = preschoolBook(r, c.year, c.class, PRESCHOOL_DEFAULTS);
+  if (isLeft(book)) throw refused(book.left.code, book.left.message, '--student', book.left.rule);
+  const page = book.right.find((p) => p.student === student);
+  if (page === undefined) throw refused('no-class-page', `child ${student} is not on the list of ${c.class} in ${c.year}`, '--student');
+  if (json) return jsonText(page);
+  const bio = r.students[student]?.bio;
+  const a = page.attendance;
+  const growth = page.growth.map((g) => [g.date, cellText(g.weight), cellText(g.height)]);
+  return (
+    `Sổ theo dõi trẻ: ${page.name} (${student})${bio === undefined ? '' : `, born ${bio.birthDate}`}\n` +
+    `Năm học ${c.year}, lớp ${c.class}\n` +
+    `Điểm danh: có mặt ${a.present}, nghỉ có phép ${a.excused}, nghỉ không phép ${a.unexcused} (ngày)\n` +
+    (growth.length === 0 ? '(no measurement yet)\n' : renderTable(['Ngày cân đo', 'Cân nặng (kg)', 'Chiều cao (cm)'], growth, new Set([1, 2])))
+  );
 }
 
 function classTable(book: Markbook): string {
@@ -112,7 +182,7 @@ export function registerBookCommands(program: Command, io: Output): void {
     .option('--class <class>', 'the class, e.g. 10A1')
     .option('--subject <subject>', "one subject's page of the class markbook, e.g. toan")
     .option('--attendance', "with --class: the class's absences (theo dõi chuyên cần) per term and year")
-    .option('--student <id>', "a student's học bạ (transcript)")
+    .option('--student <id>', "a student's page by the level of their class in --year (else their last class): the học bạ (TT22), the primary học bạ (TT27) or a preschool child's page")
     .option('--register', "the school's register of students (sổ đăng bộ)")
     .option('--year <year>', 'school year (default: the latest)')
     .option('--json', 'print the book as JSON')
@@ -128,6 +198,12 @@ export function registerBookCommands(program: Command, io: Output): void {
           return io.out('Sổ đăng bộ\n' + renderTable(['Số', 'Mã HS', 'Họ và tên', 'Ngày sinh', 'Giới tính', 'Nơi sinh', 'Lớp (năm học), nhập học → rời'], rows, new Set([0])));
         }
         if (o.student !== undefined) {
+          const year = o.year === undefined ? undefined : yearOf(r, o.year);
+          // The level of the student's class in --year (else of their last class) picks the book,
+          // as for `hoso print --student`: preschool child page, primary (TT27) or TT22 học bạ.
+          const c = studentClassOrFail(r, o.student, year ?? '', s.ledger);
+          if (c !== null && c.grade === 0) return io.out(childPageView(r, o.student, c, !!o.json));
+          if (c !== null && c.grade <= 5) return io.out(primaryTranscriptView(r, o.student, c, !!o.json));
           const t = transcriptOf(r, o.student);
           if (t === null) throw usage('unknown-student', `no student "${o.student}" in ${s.ledger}`, '--student');
           if (o.json) return io.out(jsonText(t));
@@ -137,6 +213,7 @@ export function registerBookCommands(program: Command, io: Output): void {
           const mv = (v: unknown): string => (typeof v === 'string' ? v : textOf((v as { value?: string }).value));
           io.out(`Năm học ${d.schoolYear}, lớp ${d.className}\n` + renderTable(['Môn', 'HK1', 'HK2', 'Cả năm'], d.subjects.map((x) => [x.name, mv(x.term1), mv(x.term2), mv(x.year)]), new Set([1, 2, 3])));
           io.out(`Học tập: ${d.learning.map(mv).join(' / ')}   Rèn luyện: ${d.conduct.map(mv).join(' / ')}   Vắng: ${d.absences ?? 0}   ${d.outcome ?? ''} ${d.award ?? ''}\n`);
+          if (d.remarks !== undefined) io.out(`Nhận xét của giáo viên chủ nhiệm: ${d.remarks}\n`);
           return;
         }
         const year = yearOf(r, o.year);
@@ -225,6 +302,7 @@ export function registerBookCommands(program: Command, io: Output): void {
     .option('--register', "also print the school's register (sổ đăng bộ)")
     .option('--year <year>', 'school year (default: the latest)')
     .option('--format <f>', 'pdf, html or both', 'both')
+    .option('--no-pdfa', 'write plain PDFs instead of archival PDF/A-2b (about 4 KB smaller each)')
     .option('--checkpoint <file>', 'the checkpoint to print against (default: the latest kept, or the bundle\'s last)')
     .option('--checkpoints <dir>', 'checkpoint folder (default <db>.checkpoints)')
     .option('--authority <text>', 'supervising authority on the form header', 'SỞ GIÁO DỤC VÀ ĐÀO TẠO')
@@ -275,7 +353,7 @@ export function registerBookCommands(program: Command, io: Output): void {
           s.ledger,
         );
         if (jobs.length === 0) throw usage('nothing-to-print', `nothing to print: no class open in ${year} and no --student or --register`, '--class');
-        const out = await printAll(o.out, jobs, { formats: [...formats] });
+        const out = await printAll(o.out, jobs, { formats: [...formats], pdfa: o.pdfa });
         if (isLeft(out)) throw out.left.code === 'print-write-failed' ? usage(out.left.code, out.left.message, '--out', out.left.rule) : refused(out.left.code, out.left.message, out.left.path?.join('.'), out.left.rule);
         io.out(o.json ? jsonText({ checkpoint: cp.checkpoint.size, files: out.right }) : out.right.map((f) => `wrote ${f}\n`).join(''));
       });
@@ -293,6 +371,8 @@ type PrintOpts = {
   register?: boolean;
   year?: string;
   format: string;
+  /** False with `--no-pdfa`. */
+  pdfa: boolean;
   checkpoint?: string;
   checkpoints?: string;
   authority: string;

@@ -1,7 +1,7 @@
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from '../errors.js';
 import type { Cell, PrintDocument } from '../model.js';
-import { checkMark, checkSigner, CorrectionNotes, formHeader, RULE_INPUT, signature, type MarkValue, type PrintMeta, type Signer } from './common.js';
+import { checkMark, checkSigner, CorrectionNotes, formHeader, RULE_INPUT, signature, type MarkValue, type PrintMeta, type Signer, documentMeta } from './common.js';
 
 /** Mark of one day: present (empty), excused (`P`, *có phép*) or unexcused (`K`, *không phép*). */
 export type AttendanceMark = '' | 'P' | 'K';
@@ -65,6 +65,7 @@ export function attendanceDocument(d: AttendanceData, meta: PrintMeta): Either<P
   return right({
     title: `Điểm danh — Lớp ${d.className} — Tháng ${Number(m)}/${y}`,
     verification: meta.verification,
+    ...documentMeta(meta, 'Sổ điểm danh'),
     sections: [
       {
         orientation: 'landscape',

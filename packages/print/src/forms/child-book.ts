@@ -2,7 +2,7 @@ import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from '../errors.js';
 import type { Cell, PrintDocument } from '../model.js';
 import { viDate } from '../text.js';
-import { checkMark, checkSigner, CorrectionNotes, formHeader, RULE_INPUT, signature, type MarkValue, type PrintMeta, type Signer } from './common.js';
+import { checkMark, checkSigner, CorrectionNotes, formHeader, RULE_INPUT, signature, type MarkValue, type PrintMeta, type Signer, documentMeta } from './common.js';
 
 /**
  * A preschool child's book for a school year (*sổ theo dõi trẻ*, Thông tư 52/2020): attendance
@@ -81,6 +81,7 @@ export function childBookDocument(d: ChildBookData, meta: PrintMeta): Either<Pri
   return right({
     title: `Sổ theo dõi trẻ — ${d.child.name} — Năm học ${d.schoolYear}`,
     verification: meta.verification,
+    ...documentMeta(meta, 'Sổ theo dõi trẻ (giáo dục mầm non)'),
     sections: [
       {
         orientation: 'portrait',

@@ -1,7 +1,7 @@
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from '../errors.js';
 import type { Cell, Column, PrintDocument } from '../model.js';
-import { checkMark, checkSigner, CorrectionNotes, formHeader, RULE_INPUT, signature, type MarkValue, type PrintMeta, type Signer } from './common.js';
+import { checkMark, checkSigner, CorrectionNotes, formHeader, RULE_INPUT, signature, type MarkValue, type PrintMeta, type Signer, documentMeta } from './common.js';
 
 /**
  * A primary class summary (*bảng tổng hợp kết quả đánh giá giáo dục của lớp*, Thông tư 27/2020)
@@ -102,6 +102,7 @@ export function classSummaryDocument(d: ClassSummaryData, meta: PrintMeta): Eith
   return right({
     title: `Bảng tổng hợp kết quả đánh giá giáo dục — Lớp ${d.className} — ${d.period} — Năm học ${d.schoolYear}`,
     verification: meta.verification,
+    ...documentMeta(meta, 'Bảng tổng hợp kết quả đánh giá giáo dục của lớp (Thông tư 27/2020)'),
     sections: [
       {
         orientation: 'landscape',

@@ -137,3 +137,12 @@ export function describeCorrection(c: CorrectionTrace, what: string): string {
   if (c.witness) parts.push(`chứng kiến: ${c.witness}`);
   return parts.join('; ');
 }
+
+/**
+ * The document metadata of a form: the school as author (its name from `meta`) and what the form
+ * is as subject. They go into the PDF's document information and XMP metadata (PDF/A).
+ */
+export function documentMeta(meta: PrintMeta, subject: string): { author?: string; subject: string } {
+  const name = (meta as { school?: { name?: unknown } }).school?.name;
+  return typeof name === 'string' && name.trim() !== '' ? { author: name, subject } : { subject };
+}

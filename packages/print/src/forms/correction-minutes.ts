@@ -2,7 +2,7 @@ import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from '../errors.js';
 import type { PrintDocument } from '../model.js';
 import { placeDateLine, viDecimal } from '../text.js';
-import { checkSigner, formHeader, RULE_INPUT, signature, type PrintMeta, type Signer } from './common.js';
+import { checkSigner, formHeader, RULE_INPUT, signature, type PrintMeta, type Signer, documentMeta } from './common.js';
 
 /** A person present at a correction, with their position (*chức vụ*). */
 export interface MinutesPerson extends Signer {
@@ -79,6 +79,7 @@ export function correctionMinutesDocument(d: CorrectionMinutesData, meta: PrintM
   return right({
     title: `Biên bản sửa chữa dữ liệu số ${d.number}`,
     verification: meta.verification,
+    ...documentMeta(meta, 'Biên bản sửa chữa dữ liệu (QC Điều 12.3)'),
     sections: [
       {
         orientation: 'portrait',

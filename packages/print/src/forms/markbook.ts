@@ -1,7 +1,7 @@
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from '../errors.js';
 import type { Cell, Column, PrintDocument, Section } from '../model.js';
-import { checkMark, checkSigner, CorrectionNotes, formHeader, RULE_INPUT, signature, type MarkValue, type PrintMeta, type Signer } from './common.js';
+import { checkMark, checkSigner, CorrectionNotes, formHeader, RULE_INPUT, signature, type MarkValue, type PrintMeta, type Signer, documentMeta } from './common.js';
 
 /**
  * A secondary class markbook (*sổ theo dõi và đánh giá học sinh theo lớp*, Thông tư 22/2021) as
@@ -240,5 +240,5 @@ export function markbookDocument(d: MarkbookData, meta: PrintMeta): Either<Print
   if (e) return left(e);
   const sections: Section[] = d.subjects.map((s, i) => subjectSection(d, s, meta, i === 0));
   if (d.summary) sections.push(summarySection(d, d.summary, meta, sections.length === 0));
-  return right({ title: `Sổ theo dõi và đánh giá học sinh — Lớp ${d.className} — Năm học ${d.schoolYear}`, verification: meta.verification, sections });
+  return right({ title: `Sổ theo dõi và đánh giá học sinh — Lớp ${d.className} — Năm học ${d.schoolYear}`, verification: meta.verification, ...documentMeta(meta, 'Sổ theo dõi và đánh giá học sinh theo lớp (Thông tư 22/2021)'), sections });
 }

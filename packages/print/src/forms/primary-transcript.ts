@@ -2,7 +2,7 @@ import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from '../errors.js';
 import type { Cell, PrintDocument, Section } from '../model.js';
 import { viDate } from '../text.js';
-import { checkMark, checkSigner, CorrectionNotes, formHeader, RULE_INPUT, signature, type MarkValue, type PrintMeta, type Signer } from './common.js';
+import { checkMark, checkSigner, CorrectionNotes, formHeader, RULE_INPUT, signature, type MarkValue, type PrintMeta, type Signer, documentMeta } from './common.js';
 import type { StudentInfo } from './transcript.js';
 
 /** One subject or educational activity of a primary học bạ page, at the end of the year. */
@@ -63,12 +63,14 @@ function checkPrimaryTranscript(d: PrimaryTranscriptData): PrintError | undefine
     const p = ['subjects', i];
     if (typeof s.name !== 'string' || s.name === '') return bad('a subject needs a name', [...p, 'name']);
     if (s.score !== undefined && !s.tested) return bad(`${s.name} has no periodic test`, [...p, 'score']);
+    if (s.remark !== undefined && typeof s.remark !== 'string') return bad('a remark must be text', [...p, 'remark']);
     const e = checkMark(s.level, [...p, 'level']) ?? (s.score !== undefined ? checkMark(s.score, [...p, 'score']) : undefined);
     if (e) return e;
   }
   for (const k of ['qualities', 'generalCompetencies', 'specificCompetencies'] as const) {
     for (const [i, a] of d[k].entries()) {
       if (typeof a.name !== 'string' || a.name === '') return bad('a quality or competency needs a name', [k, i, 'name']);
+      if (a.remark !== undefined && typeof a.remark !== 'string') return bad('a remark must be text', [k, i, 'remark']);
       const e = checkMark(a.level, [k, i, 'level']);
       if (e) return e;
     }
@@ -182,5 +184,5 @@ export function primaryTranscriptDocument(d: PrimaryTranscriptData, meta: PrintM
       },
     ],
   };
-  return right({ title: `Học bạ — ${st.name} — Lớp ${d.className} — Năm học ${d.schoolYear}`, verification: meta.verification, sections: [subjectsPage, resultsPage] });
+  return right({ title: `Học bạ — ${st.name} — Lớp ${d.className} — Năm học ${d.schoolYear}`, verification: meta.verification, ...documentMeta(meta, 'Học bạ tiểu học (Thông tư 27/2020)'), sections: [subjectsPage, resultsPage] });
 }

@@ -2,7 +2,7 @@ import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from '../errors.js';
 import type { Cell, PrintDocument } from '../model.js';
 import { viDate } from '../text.js';
-import { checkMark, checkSigner, CorrectionNotes, formHeader, RULE_INPUT, signature, type MarkValue, type PrintMeta, type Signer } from './common.js';
+import { checkMark, checkSigner, CorrectionNotes, formHeader, RULE_INPUT, signature, type MarkValue, type PrintMeta, type Signer, documentMeta } from './common.js';
 
 /** The school register (*sổ đăng bộ*, kept permanently): one line per student ever enrolled. */
 export interface RegisterData {
@@ -84,6 +84,7 @@ export function registerDocument(d: RegisterData, meta: PrintMeta): Either<Print
   return right({
     title: `Sổ đăng bộ — ${d.period}`,
     verification: meta.verification,
+    ...documentMeta(meta, 'Sổ đăng bộ'),
     sections: [
       {
         orientation: 'landscape',

@@ -2,7 +2,7 @@ import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from '../errors.js';
 import type { Cell, PrintDocument, Section } from '../model.js';
 import { viDate } from '../text.js';
-import { checkMark, checkSigner, CorrectionNotes, formHeader, RULE_INPUT, signature, type MarkValue, type PrintMeta, type Signer } from './common.js';
+import { checkMark, checkSigner, CorrectionNotes, formHeader, RULE_INPUT, signature, type MarkValue, type PrintMeta, type Signer, documentMeta } from './common.js';
 
 /** The student a transcript belongs to. */
 export interface StudentInfo {
@@ -40,6 +40,11 @@ export interface TranscriptData {
   readonly award?: string;
   /** Homeroom teacher's remarks (*nhận xét của giáo viên chủ nhiệm*). */
   readonly remarks?: string;
+  /**
+   * The values corrected in the year (QC Điều 12.3), in words, printed under the table as the
+   * paper form's note of the corrections made in it (*trong bảng này có sửa chữa*).
+   */
+  readonly corrections?: string;
   readonly homeroom?: Signer;
   readonly principal?: Signer;
 }
@@ -67,9 +72,14 @@ function checkTranscript(d: TranscriptData): PrintError | undefined {
   if (!Array.isArray(d.learning as unknown) || d.learning.length !== 3) return bad('learning holds term I, term II and year', ['learning']);
   if (!Array.isArray(d.conduct as unknown) || d.conduct.length !== 3) return bad('conduct holds term I, term II and year', ['conduct']);
   if (d.absences !== undefined && !(Number.isInteger(d.absences) && d.absences >= 0)) return bad('absences must be a non-negative integer', ['absences']);
+  for (const k of ['remarks', 'corrections', 'outcome', 'award'] as const) {
+    const v = d[k];
+    if (v !== undefined && typeof v !== 'string') return bad(`${k} must be text`, [k]);
+  }
   for (const [i, s] of d.subjects.entries()) {
     const p = ['subjects', i];
     if (typeof s.name !== 'string' || s.name === '') return bad('a subject needs a name', [...p, 'name']);
+    if (s.remark !== undefined && typeof s.remark !== 'string') return bad('a remark must be text', [...p, 'remark']);
     const e =
       checkMark(s.term1, [...p, 'term1']) ??
       checkMark(s.term2, [...p, 'term2']) ??
@@ -149,6 +159,7 @@ export function transcriptDocument(d: TranscriptData, meta: PrintMeta): Either<P
         fontSize: 9,
         notes: notes.notes(),
       },
+      ...(d.corrections === undefined ? [] : [{ kind: 'paragraph' as const, size: 'small' as const, text: d.corrections }]),
       { kind: 'fields', columns: 1, items: outcome },
       { kind: 'paragraph', text: `Nhận xét của giáo viên chủ nhiệm: ${d.remarks ?? ''}` },
       { kind: 'signatures', items: [
@@ -157,5 +168,5 @@ export function transcriptDocument(d: TranscriptData, meta: PrintMeta): Either<P
       ] },
     ],
   };
-  return right({ title: `Học bạ — ${st.name} — Lớp ${d.className} — Năm học ${d.schoolYear}`, verification: meta.verification, sections: [section] });
+  return right({ title: `Học bạ — ${st.name} — Lớp ${d.className} — Năm học ${d.schoolYear}`, verification: meta.verification, ...documentMeta(meta, 'Học bạ (Thông tư 22/2021)'), sections: [section] });
 }
