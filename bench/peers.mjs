@@ -2,7 +2,8 @@
 // Peer benchmark: hoso's SQLite store side by side with Emmett's SQLite event store
 // (@event-driven-io/emmett-sqlite 0.38.5, unsigned events) and raw better-sqlite3 inserts of the
 // same rows (the ceiling), in one run, on the same machine. Figures are medians of several runs,
-// each on a fresh file; ratios matter more than absolute numbers.
+// each append run on a fresh file, the read runs taken in turns (each contender once per round);
+// ratios matter more than absolute numbers.
 //
 //   node bench/peers.mjs [--quick] [--runs N] [--json out.json]
 //
@@ -44,7 +45,7 @@ const { openSqliteStore } = await import('@hoso/store-sqlite');
 const { default: Database } = await import('better-sqlite3');
 
 console.log(`hoso peer bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB${QUICK ? ' (quick)' : ''}`);
-console.log(`medians of ${RUNS} runs, each on a fresh file; Emmett appends the same payloads unsigned\n`);
+console.log(`appends: medians of ${RUNS} runs, each on a fresh file; reads: medians of ${RUNS * 2 + 1} runs taken in turns; Emmett appends the same payloads unsigned\n`);
 
 const dir = mkdtempSync(join(tmpdir(), 'hoso-peers-'));
 let fileNo = 0;
@@ -61,6 +62,35 @@ async function rate(label, run, runs = RUNS) {
   const r = median(rates);
   process.stdout.write(`  ${label.padEnd(62)} ${fmt(r).padStart(10)} events/s\n`);
   return r;
+}
+/**
+ * Median rates of several contenders measured in turns (round 1: each once, round 2: each once…),
+ * after one warm-up run of each, so that a change in the machine's load during the section hits
+ * every contender alike. Prints events per wall-clock second and per CPU second of this process
+ * (all its threads: the JS thread, SQLite, GC, the sqlite3 driver's pool), the second barely
+ * moved by other processes on a shared machine. Returns the wall-clock medians in the order given,
+ * and the CPU medians as `cpu`.
+ */
+async function interleavedRates(contenders, runs = RUNS) {
+  const wall = contenders.map(() => []);
+  const cpu = contenders.map(() => []);
+  for (const c of contenders) await c.run();
+  for (let i = 0; i < runs; i++) {
+    for (const [k, c] of contenders.entries()) {
+      const c0 = process.cpuUsage();
+      const [n, s] = await c.run();
+      const used = process.cpuUsage(c0);
+      wall[k].push(n / s);
+      cpu[k].push(n / ((used.user + used.system) / 1e6));
+    }
+  }
+  const out = contenders.map((c, k) => {
+    const r = median(wall[k]);
+    process.stdout.write(`  ${c.label.padEnd(62)} ${fmt(r).padStart(10)} events/s  ${fmt(median(cpu[k])).padStart(10)} per CPU-s\n`);
+    return r;
+  });
+  out.cpu = cpu.map(median);
+  return out;
 }
 const timed = async (fn) => {
   const t0 = process.hrtime.bigint();
@@ -195,6 +225,24 @@ async function hosoRead(path, n, parse) {
   await store.close();
   return r;
 }
+/** The lean read (`readBytes`: positions and bytes, in batches), optionally with JSON.parse of each event. */
+async function hosoReadBytes(path, n, parse) {
+  const store = openSqliteStore({ path, ledger: 'bench', readonly: true });
+  const decoder = new TextDecoder();
+  const r = await timed(async () => {
+    let count = 0;
+    for await (const batch of store.readBytes('bench')) {
+      for (const e of batch) {
+        if (parse) JSON.parse(decoder.decode(e.bytes));
+        count++;
+      }
+    }
+    if (count !== n) throw new Error(`hoso readBytes ${count} of ${n}`);
+    return count;
+  });
+  await store.close();
+  return r;
+}
 async function emmettRead(path, n) {
   const conn = emmett.sqliteConnection({ fileName: path });
   const r = await timed(async () => {
@@ -213,14 +261,17 @@ async function emmettRead(path, n) {
   conn.close();
   return r;
 }
-async function rawRead(path, n, parse) {
+/** Raw reads: the full row as objects (what `read` builds on), or `lean`: position and bytes as arrays (what `readBytes` builds on). */
+async function rawRead(path, n, parse, lean = false) {
   const db = new Database(path, { readonly: true });
-  const q = db.prepare('SELECT position, id, stream, rev, type, bytes FROM events ORDER BY position');
+  const q = lean
+    ? db.prepare('SELECT position, bytes FROM events ORDER BY position').raw(true)
+    : db.prepare('SELECT position, id, stream, rev, type, bytes FROM events ORDER BY position');
   const decoder = new TextDecoder();
   const r = await timed(async () => {
     let count = 0;
     for (const row of q.iterate()) {
-      if (parse) JSON.parse(decoder.decode(row.bytes));
+      if (parse) JSON.parse(decoder.decode(lean ? row[1] : row.bytes));
       count++;
     }
     if (count !== n) throw new Error(`raw read ${count} of ${n}`);
@@ -252,13 +303,27 @@ try {
 
   const rs = await readSetup();
   console.log(`read / replay, full read of ${rs.n} events in position order:`);
-  const hr = await rate('hoso SQLite store read (bytes)', () => hosoRead(rs.hosoPath, rs.n, false));
-  const hrp = await rate('hoso SQLite store read + JSON.parse', () => hosoRead(rs.hosoPath, rs.n, true));
-  const er = await rate('Emmett readMessagesBatch (1,000 per batch, parsed)', () => emmettRead(rs.emmettPath, rs.n));
-  const rr = await rate('raw better-sqlite3 SELECT (bytes)', () => rawRead(rs.rawPath, rs.n, false));
-  const rrp = await rate('raw better-sqlite3 SELECT + JSON.parse', () => rawRead(rs.rawPath, rs.n, true));
+  // Reads are short (tenths of a second each): measured in turns, with more runs, so that the
+  // contenders see the same machine.
+  const reads = await interleavedRates(
+    [
+      { label: 'hoso SQLite store read (bytes)', run: () => hosoRead(rs.hosoPath, rs.n, false) },
+      { label: 'hoso SQLite store read + JSON.parse', run: () => hosoRead(rs.hosoPath, rs.n, true) },
+      { label: 'hoso SQLite store readBytes (lean read: position + bytes)', run: () => hosoReadBytes(rs.hosoPath, rs.n, false) },
+      { label: 'hoso SQLite store readBytes + JSON.parse', run: () => hosoReadBytes(rs.hosoPath, rs.n, true) },
+      { label: 'Emmett readMessagesBatch (1,000 per batch, parsed)', run: () => emmettRead(rs.emmettPath, rs.n) },
+      { label: 'raw better-sqlite3 SELECT (bytes)', run: () => rawRead(rs.rawPath, rs.n, false) },
+      { label: 'raw better-sqlite3 SELECT + JSON.parse', run: () => rawRead(rs.rawPath, rs.n, true) },
+      { label: 'raw better-sqlite3 SELECT position, bytes (arrays)', run: () => rawRead(rs.rawPath, rs.n, false, true) },
+      { label: 'raw better-sqlite3 SELECT position, bytes + JSON.parse', run: () => rawRead(rs.rawPath, rs.n, true, true) },
+    ],
+    RUNS * 2 + 1,
+  );
+  const [hr, hrp, hb, hbp, er, rr, rrp, rl, rlp] = reads;
   row(`read ${rs.n} events (bytes)`, hr, er, rr, 'Emmett always parses');
   row(`read ${rs.n} events + JSON.parse`, hrp, er, rrp);
+  row(`readBytes ${rs.n} events (bytes)`, hb, er, rl, 'Emmett always parses; raw = position and bytes only');
+  row(`readBytes ${rs.n} events + JSON.parse`, hbp, er, rlp, 'raw = position and bytes only');
 
   const ratio = (a, b) => (b > 0 ? `${(a / b).toFixed(2)}×` : '-');
   console.log('\nsummary (events/s; ratios are hoso ÷ peer, > 1 means hoso is faster)');
@@ -267,8 +332,14 @@ try {
   const line = (cells) => cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
   console.log(line(head));
   for (const r of results) console.log(line([r.op, fmt(r.hoso), fmt(r.emmett), fmt(r.raw), ratio(r.hoso, r.emmett), ratio(r.hoso, r.raw)]) + (r.note ? `  (${r.note})` : ''));
+  const [chr, chrp, chb, chbp, cer] = reads.cpu;
+  console.log('\nreads per CPU second of this process (robust to other load on the machine):');
+  console.log(line(['operation', 'hoso', 'Emmett', '', 'hoso/Emmett', '']));
+  for (const [op, h] of [['read (bytes)', chr], ['read + JSON.parse', chrp], ['readBytes (bytes)', chb], ['readBytes + JSON.parse', chbp]]) {
+    console.log(line([op, fmt(h), fmt(cer), '', ratio(h, cer), '']));
+  }
   if (emmettRetries > 0) console.log(`\nEmmett: ${emmettRetries} appends failed with SQLITE_BUSY ("SQL statements in progress", an unfinished RETURNING statement) and were retried`);
-  if (opts.json) writeFileSync(opts.json, JSON.stringify({ node: process.version, cpus: cpus().length, runs: RUNS, emmettRetries, results }, null, 2));
+  if (opts.json) writeFileSync(opts.json, JSON.stringify({ node: process.version, cpus: cpus().length, runs: RUNS, emmettRetries, results, readsPerCpuSecond: reads.cpu }, null, 2));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -1,5 +1,5 @@
 import { HosoFailure } from '@hoso/core';
-import type { StoredEvent, Subscription } from '@hoso/store';
+import { delayUnlessClosed, subscriptionLoop, type StoredEvent, type Subscription } from '@hoso/store';
 import { START, type EventStoreDBClient, type ResolvedEvent, type StreamSubscription } from '@eventstore/db-client';
 import { corruptStream, isTransient, storageFailureThrown } from './errors.js';
 import { physicalRecord, type PhysicalRecord } from './physical.js';
@@ -10,10 +10,12 @@ import { physicalRecord, type PhysicalRecord } from './physical.js';
  * server's subscriptions start AFTER the revision given, so "from p" is `fromRevision: p − 1`
  * (`START` for p = 0).
  *
- * When the subscription fails with a transient error (server restart, leader change, dropped
- * connection) it resubscribes after the last position it delivered, so nothing is skipped or
- * delivered twice: events the server re-sends below the next position are dropped, and an event
- * beyond it is reported as corruption rather than silently skipped. Because this is a single
+ * It runs on the store kit's one subscription loop (`subscriptionLoop` of `@hoso/store`, which
+ * the memory and SQLite stores use too): each native subscription is a segment. When one fails
+ * with a transient error (server restart, leader change, dropped connection) or the server ends
+ * it, the loop opens the next segment after the last position it delivered, so nothing is skipped
+ * or delivered twice: events the server re-sends below the next position are dropped, and an
+ * event beyond it is reported as corruption rather than silently skipped. Because this is a single
  * stream read by revision — not a filtered `$all` subscription resumed from a checkpoint — the
  * KurrentDB filtered-checkpoint bug (REFERENCES §5) cannot make it skip an event.
  */
@@ -41,86 +43,50 @@ export interface LedgerSubscriptionSource {
   onClose(): void;
 }
 
+/** End a native subscription; a pending iteration of it finishes. Safe to call twice. */
+async function stop(sub: StreamSubscription): Promise<void> {
+  await sub.unsubscribe().catch(() => undefined);
+  // Cancelling the gRPC call does not always end the client's stream; destroying it ends a pending iteration.
+  sub.destroy();
+}
+
 /** A {@link Subscription} over the ledger's physical stream; iterate it once. */
 export function subscribeLedger(src: LedgerSubscriptionSource): Subscription {
-  let closed = false;
-  let started = false;
-  let current: StreamSubscription | null = null;
-  let wake: () => void = () => undefined;
-  const closedSignal = new Promise<void>((resolve) => {
-    wake = resolve;
-  });
+  // Consecutive failed attempts: reset by any sign of life (a confirmation or an event).
+  let failures = 0;
 
-  const stop = async (sub: StreamSubscription): Promise<void> => {
-    await sub.unsubscribe().catch(() => undefined);
-    // Cancelling the gRPC call does not always end the client's stream; destroying it ends a pending iteration.
-    sub.destroy();
-  };
-
-  const close = async (): Promise<void> => {
-    if (closed) return;
-    closed = true;
-    wake();
-    const sub = current;
-    current = null;
-    if (sub !== null) await stop(sub);
-    src.onClose();
-  };
-
-  async function* run(): AsyncGenerator<StoredEvent, void, undefined> {
-    try {
-      src.check();
-      let next = src.from;
-      let failures = 0;
-      while (!closed) {
-        const sub = src.client.subscribeToStream(src.physical, { fromRevision: next === 0 ? START : BigInt(next - 1) });
-        current = sub;
-        sub.on('confirmation', () => {
-          failures = 0;
-        });
-        let failure: unknown;
-        try {
-          for await (const resolved of sub) {
-            if (closed) return;
-            failures = 0;
-            const rec = physicalRecord(src.physical, resolved as ResolvedEvent);
-            // After a resubscription the server may resend what was delivered: drop it.
-            if (rec.position < next) continue;
-            if (rec.position > next) throw corruptStream(src.physical, rec.position, `subscription jumped from position ${next}`);
-            const event = src.toStored(rec);
-            next++;
-            yield event;
-          }
-        } catch (err) {
-          failure = err;
-        } finally {
-          if (current === sub) current = null;
-          await stop(sub);
-        }
-        if (closed) return;
-        if (failure instanceof HosoFailure) throw failure;
-        // A clean end of the call (the server closed it) is resumed like a transient failure.
-        if (failure !== undefined && !isTransient(failure)) throw storageFailureThrown(failure, 'subscription', src.physical);
-        failures++;
-        if (failures > src.retry.retries) {
-          throw storageFailureThrown(failure ?? new Error(`subscription ended ${failures} times in a row`), 'subscription', src.physical);
-        }
-        const delay = Math.min(src.retry.maxDelayMs, src.retry.baseDelayMs * 2 ** (failures - 1));
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        await Promise.race([new Promise<void>((resolve) => (timer = setTimeout(resolve, delay))), closedSignal]);
-        clearTimeout(timer);
-      }
-    } finally {
-      await close();
+  /** The native subscription's events as the contract's events. */
+  async function* eventsOf(sub: StreamSubscription): AsyncGenerator<StoredEvent> {
+    for await (const resolved of sub) {
+      failures = 0;
+      yield src.toStored(physicalRecord(src.physical, resolved as ResolvedEvent));
     }
   }
 
-  return {
-    close,
-    [Symbol.asyncIterator](): AsyncIterator<StoredEvent> {
-      if (started) throw new Error('a subscription can be iterated only once');
-      started = true;
-      return run();
+  return subscriptionLoop({
+    from: src.from,
+    check: () => src.check(),
+    onClose: () => src.onClose(),
+    // After a resubscription the server may resend what was delivered: the loop drops it.
+    resends: true,
+    gap: (expected, got) => corruptStream(src.physical, got, `subscription jumped from position ${expected}`),
+    open(next) {
+      const sub = src.client.subscribeToStream(src.physical, { fromRevision: next === 0 ? START : BigInt(next - 1) });
+      sub.on('confirmation', () => {
+        failures = 0;
+      });
+      return { events: eventsOf(sub), stop: () => stop(sub) };
     },
-  };
+    async after(end, watch) {
+      if (end.failed && end.error instanceof HosoFailure) throw end.error;
+      // A clean end of the call (the server closed it) is resumed like a transient failure.
+      if (end.failed && !isTransient(end.error)) throw storageFailureThrown(end.error, 'subscription', src.physical);
+      failures++;
+      if (failures > src.retry.retries) {
+        const cause = end.failed ? end.error : new Error(`subscription ended ${failures} times in a row`);
+        throw storageFailureThrown(cause, 'subscription', src.physical);
+      }
+      await delayUnlessClosed(Math.min(src.retry.maxDelayMs, src.retry.baseDelayMs * 2 ** (failures - 1)), watch);
+    },
+  });
 }

@@ -28,6 +28,7 @@ import {
   type AppendOptions,
   type AppendPlan,
   type AppendResult,
+  type EventBytes,
   type EventStore,
   type LedgerView,
   type ReadRange,
@@ -185,6 +186,10 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
     range: db.prepare<[number, number, number], EventRow>(
       'SELECT position, id, stream, rev, type, bytes, leaf FROM events WHERE position >= ? AND position < ? ORDER BY position LIMIT ?',
     ),
+    // The lean read: two columns, as arrays (no row object, no id/stream/type strings, no leaf blob).
+    rangeBytes: db
+      .prepare<[number, number, number], [number, Buffer]>('SELECT position, bytes FROM events WHERE position >= ? AND position < ? ORDER BY position LIMIT ?')
+      .raw(true),
     stream: db.prepare<[string, number, number, number], EventRow>(
       'SELECT position, id, stream, rev, type, bytes, leaf FROM events WHERE stream = ? AND rev >= ? AND rev < ? ORDER BY rev LIMIT ?',
     ),
@@ -356,6 +361,23 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
     }
   }
 
+  async function* readBytes(ledger: string, range?: ReadRange): AsyncGenerator<readonly EventBytes[]> {
+    const { from, to } = guarded(() => resolveReadRange(range, sizeOf(ledger)));
+    // The same chunks as `read` (and for the same reason): each is one statement on a committed
+    // state, and [from, to) is fixed at the start, so appends during the iteration change nothing.
+    for (let p = from; p < to; ) {
+      const rows = guarded(() => q.rangeBytes.all(p, to, CHUNK));
+      if (rows.length === 0) break;
+      const batch: EventBytes[] = new Array<EventBytes>(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const r = rows[i]!;
+        batch[i] = { position: r[0], bytes: u8(r[1]) };
+      }
+      yield batch;
+      p = batch[batch.length - 1]!.position + 1;
+    }
+  }
+
   async function* readStream(ledger: string, stream: string, range?: StreamRange): AsyncGenerator<StoredEvent> {
     ensureOpen();
     const { fromRev, toRev } = resolveStreamRange(range);
@@ -392,6 +414,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
       return guarded(() => sizeOf(ledger));
     },
     read,
+    readBytes,
     readStream,
     async streamHead(ledger, stream): Promise<StreamHead | null> {
       return guarded(() => {

@@ -22,6 +22,17 @@ export interface StoredEvent {
   readonly leafHash: Uint8Array;
 }
 
+/**
+ * One event as a replay that decodes the envelope itself needs it: its position and exact bytes,
+ * nothing the store indexed from them (no id, stream, revision, type or leaf hash to build).
+ */
+export interface EventBytes {
+  /** 0-based ledger position. */
+  readonly position: number;
+  /** The exact bytes appended (a private copy: changing it changes nothing stored). */
+  readonly bytes: Uint8Array;
+}
+
 /** The head of a logical stream: what the next event in it must chain to. */
 export interface StreamHead {
   readonly rev: number;
@@ -103,6 +114,15 @@ export interface EventStore {
 
   /** Events by position, in order; bytes exactly as appended. */
   read(ledger: string, range?: ReadRange): AsyncIterable<StoredEvent>;
+
+  /**
+   * The lean read: the same events as {@link EventStore.read} with the same range, the same
+   * consistency and the same errors, but only their positions and bytes, delivered in batches
+   * (consecutive positions, in order; never an empty batch). For replays that decode the envelope
+   * themselves — ledger state load, bundle export, verification — which then skip building a
+   * {@link StoredEvent} per row and an async step per event. Flatten with `for (const e of batch)`.
+   */
+  readBytes(ledger: string, range?: ReadRange): AsyncIterable<readonly EventBytes[]>;
 
   /** Events of one logical stream by revision, in order. */
   readStream(ledger: string, stream: string, range?: StreamRange): AsyncIterable<StoredEvent>;

@@ -1,8 +1,8 @@
 /**
  * @hoso/store — the EventStore contract (DESIGN §6), an in-memory store, and the kit adapters
  * build on so that they all accept and refuse exactly the same appends: batch decoding and the
- * append decision (`decodeBatch`, `planAppend`), argument checks, and position-driven live
- * subscriptions. The conformance suite that every adapter runs is in `@hoso/store/testing`.
+ * append decision (`decodeBatch`, `planAppend`), argument checks, and the one position-driven
+ * subscription loop (`subscriptionLoop`, and its polled form `createSubscription`). The conformance suite that every adapter runs is in `@hoso/store/testing`.
  */
 export * from './contract.js';
 export * from './memory.js';

@@ -2,7 +2,7 @@ import { left, right, isLeft, type Either } from 'fp-ts/lib/Either.js';
 import { CompactRange, hosoError, treeConsistencyProof, treeInclusionProof, treeRoot, type NodeSource } from '@hoso/core';
 import { checkConsistencyArgs, checkInclusionArgs, checkTreeSize, resolveReadRange, resolveStreamRange, storeClosed } from './args.js';
 import { decodeBatch, planAppend, type LedgerView } from './batch.js';
-import type { AppendOptions, AppendResult, EventStore, ReadRange, StoreError, StoredEvent, StreamHead, StreamRange, Subscription } from './contract.js';
+import type { AppendOptions, AppendResult, EventBytes, EventStore, ReadRange, StoreError, StoredEvent, StreamHead, StreamRange, Subscription } from './contract.js';
 import { AppendSignal, createSubscription } from './subscription.js';
 
 /**
@@ -25,6 +25,9 @@ interface MemoryLedger {
 function copyOut(e: StoredEvent): StoredEvent {
   return { ...e, bytes: new Uint8Array(e.bytes), leafHash: new Uint8Array(e.leafHash) };
 }
+
+/** Events per batch of `readBytes`. */
+const BYTES_BATCH = 512;
 
 /** Create an empty in-memory store holding any number of ledgers. */
 export function createMemoryStore(): EventStore {
@@ -108,6 +111,19 @@ export function createMemoryStore(): EventStore {
     }
   }
 
+  async function* readBytes(ledger: string, range?: ReadRange): AsyncGenerator<readonly EventBytes[]> {
+    ensureOpen();
+    const l = ledgers.get(ledger);
+    const { from, to } = resolveReadRange(range, l?.events.length ?? 0);
+    for (let p = from; p < to; p += BYTES_BATCH) {
+      ensureOpen();
+      const end = Math.min(to, p + BYTES_BATCH);
+      const batch: EventBytes[] = new Array<EventBytes>(end - p);
+      for (let q = p; q < end; q++) batch[q - p] = { position: q, bytes: new Uint8Array(l!.events[q]!.bytes) };
+      yield batch;
+    }
+  }
+
   async function* readStream(ledger: string, stream: string, range?: StreamRange): AsyncGenerator<StoredEvent> {
     ensureOpen();
     const { fromRev, toRev } = resolveStreamRange(range);
@@ -128,6 +144,7 @@ export function createMemoryStore(): EventStore {
       return ledgers.get(ledger)?.events.length ?? 0;
     },
     read,
+    readBytes,
     readStream,
     async streamHead(ledger, stream): Promise<StreamHead | null> {
       ensureOpen();

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { isLeft, isRight } from 'fp-ts/lib/Either.js';
 import { leafHash, toHex } from '@hoso/core';
-import { AppendSignal, createSubscription, decodeBatch, planAppend, resolveReadRange, type DecodedEvent, type LedgerView, type StoredEvent } from '@hoso/store';
+import { AppendSignal, createSubscription, delayUnlessClosed, subscriptionLoop, type SegmentEnd, type SubscriptionSegment, decodeBatch, planAppend, resolveReadRange, type DecodedEvent, type LedgerView, type StoredEvent } from '@hoso/store';
 import { makeTestEvents, type TestHeads } from '@hoso/store/testing';
 
 const L = 'kit-school';
@@ -65,6 +65,119 @@ describe('createSubscription', () => {
     await s2.close();
     await s2.close();
     expect(closedCalls).toBe(1);
+  });
+});
+
+describe('subscriptionLoop', () => {
+  const events = (positions: number[]): StoredEvent[] => positions.map(fakeEvent);
+
+  it('reopens after each segment at the next position and drops what a resumed segment resends', async () => {
+    // Segment 1 delivers 0–2 and fails; segment 2 resends 1–2 and goes on to 4, then ends cleanly.
+    const served: number[][] = [[0, 1, 2], [1, 2, 3, 4]];
+    const opened: number[] = [];
+    const ends: SegmentEnd[] = [];
+    const sub = subscriptionLoop({
+      from: 0,
+      resends: true,
+      open(position) {
+        opened.push(position);
+        const k = opened.length - 1;
+        return {
+          events: (async function* () {
+            yield* events(served[k] ?? []);
+            if (k === 0) throw new Error('connection dropped');
+          })(),
+        };
+      },
+      after(end) {
+        ends.push(end);
+      },
+    });
+    const seen: number[] = [];
+    for await (const e of sub) {
+      seen.push(e.position);
+      if (seen.length === 5) await sub.close();
+    }
+    expect(seen).toEqual([0, 1, 2, 3, 4]);
+    expect(opened).toEqual([0, 3]);
+    expect(ends).toHaveLength(1);
+    expect(ends[0]).toMatchObject({ delivered: 3, failed: true });
+    expect((ends[0]!.error as Error).message).toBe('connection dropped');
+  });
+
+  it('refuses an event behind or beyond the next position unless resends are allowed, with the source error', async () => {
+    for (const [resends, first, second] of [
+      [false, [0, 1], [1, 2]],
+      [true, [0, 1], [3]],
+    ] as const) {
+      let k = 0;
+      const after: SegmentEnd[] = [];
+      const sub = subscriptionLoop({
+        from: 0,
+        resends,
+        open: () => ({ events: events([...(k++ === 0 ? first : second)]) }),
+        after: (end) => void after.push(end),
+        gap: (expected, got) => new Error(`gap: wanted ${expected}, got ${got}`),
+      });
+      const seen: number[] = [];
+      await expect(
+        (async () => {
+          for await (const e of sub) seen.push(e.position);
+        })(),
+      ).rejects.toThrow(resends ? 'gap: wanted 2, got 3' : 'gap: wanted 2, got 1');
+      expect(seen).toEqual([0, 1]);
+      // A broken sequence ends the subscription: it is not handed to `after` for a retry.
+      expect(after.map((e) => e.delivered)).toEqual([2]);
+    }
+  });
+
+  it('close() stops a segment that is waiting for events, ends the iteration, and unregisters once', async () => {
+    let stops = 0;
+    let closes = 0;
+    let release: () => void = () => undefined;
+    const pending = new Promise<void>((r) => (release = r));
+    const sub = subscriptionLoop({
+      from: 0,
+      open: (): SubscriptionSegment => ({
+        events: (async function* () {
+          yield fakeEvent(0);
+          await pending; // a native read that only ends when stopped
+        })(),
+        stop: () => {
+          stops++;
+          release();
+        },
+      }),
+      after: () => expect.fail('a closed subscription must not reopen'),
+      onClose: () => closes++,
+    });
+    const seen: number[] = [];
+    const run = (async () => {
+      for await (const e of sub) seen.push(e.position);
+    })();
+    await new Promise((r) => setTimeout(r, 5));
+    await sub.close();
+    await run;
+    await sub.close();
+    expect(seen).toEqual([0]);
+    expect(stops).toBeGreaterThanOrEqual(1);
+    expect(closes).toBe(1);
+  });
+
+  it('a back-off between segments ends as soon as the subscription closes', async () => {
+    let waited: Promise<void> | undefined;
+    const sub = subscriptionLoop({
+      from: 0,
+      open: () => ({ events: [] }),
+      after: (_end, watch) => (waited = delayUnlessClosed(60_000, watch)),
+    });
+    const run = (async () => {
+      for await (const _e of sub) expect.fail('no events');
+    })();
+    while (waited === undefined) await new Promise((r) => setTimeout(r, 1));
+    await sub.close();
+    await waited;
+    await run;
   });
 });
 

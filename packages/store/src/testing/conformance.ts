@@ -14,7 +14,7 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from '@hoso/core';
-import type { AppendResult, EventStore, StoreError, StoredEvent } from '../contract.js';
+import type { AppendResult, EventBytes, EventStore, ReadRange, StoreError, StoredEvent } from '../contract.js';
 import { makeTestEvents, type TestHeads } from './events.js';
 
 /**
@@ -74,6 +74,33 @@ export async function failureCode(f: () => Promise<unknown>): Promise<string> {
   return expect.fail('expected a HosoFailure');
 }
 
+/**
+ * Collect a lean read ({@link EventStore.readBytes}) into one array, failing the test unless every
+ * batch is non-empty and continues the positions of the one before it.
+ */
+export async function collectBytes(store: EventStore, ledger: string, range?: ReadRange): Promise<EventBytes[]> {
+  const out: EventBytes[] = [];
+  for await (const batch of store.readBytes(ledger, range)) {
+    expect(batch.length, 'readBytes yielded an empty batch').toBeGreaterThan(0);
+    for (const e of batch) {
+      const last = out[out.length - 1];
+      if (last !== undefined) expect(e.position, 'readBytes positions are consecutive').toBe(last.position + 1);
+      out.push(e);
+    }
+  }
+  return out;
+}
+
+/** What `read` returns, reduced to what `readBytes` returns: [position, hex bytes] pairs. */
+async function readPairs(store: EventStore, ledger: string, range?: ReadRange): Promise<Array<[number, string]>> {
+  return (await collect(store.read(ledger, range))).map((e) => [e.position, toHex(e.bytes)]);
+}
+
+/** The same pairs from `readBytes`. */
+async function bytesPairs(store: EventStore, ledger: string, range?: ReadRange): Promise<Array<[number, string]>> {
+  return (await collectBytes(store, ledger, range)).map((e) => [e.position, toHex(e.bytes)]);
+}
+
 /** A full snapshot of a ledger, to compare byte-for-byte before and after a refused append. */
 async function snapshot(store: EventStore, ledger: string): Promise<{ size: number; root: string; events: Array<[number, string, string]> }> {
   const events = await collect(store.read(ledger));
@@ -110,6 +137,8 @@ export function eventStoreConformance(name: string, factory: () => Promise<Confo
     it('an empty ledger has size 0, reads nothing and has the root SHA-256("")', async () => {
       expect(await store.size(L)).toBe(0);
       expect(await collect(store.read(L))).toEqual([]);
+      expect(await collect(store.readBytes(L))).toEqual([]);
+      expect(await collect(store.readBytes(L, { from: 0, to: 10 }))).toEqual([]);
       expect(await collect(store.readStream(L, 'any'))).toEqual([]);
       expect(await store.streamHead(L, 'any')).toBeNull();
       expect(await store.getById(L, '01890a5d-ac96-774b-bcce-b302099a8057')).toBeNull();
@@ -292,6 +321,64 @@ export function eventStoreConformance(name: string, factory: () => Promise<Confo
       for (const from of [-1, 2.5]) expect(await failureCode(() => collect(store.subscribe(L, { from })))).toBe('invalid-argument');
     });
 
+    it('readBytes returns what read returns (positions and bytes) on every range, and refuses the same bad ranges', async () => {
+      const batch = await events(Array.from({ length: 10 }, (_, i) => ({ stream: `s${i % 3}` })));
+      await appendOk(batch.slice(0, 4));
+      await appendOk(batch.slice(4));
+      expect(await bytesPairs(store, L)).toEqual(batch.map((b, i) => [i, toHex(b)]));
+      // Every range over a 10-event ledger, `to` beyond the size and `to < from` included.
+      const bounds = [undefined, 0, 1, 3, 5, 9, 10, 11, 50];
+      for (const from of bounds) {
+        for (const to of bounds) {
+          const range = { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) };
+          expect(await bytesPairs(store, L, range), JSON.stringify(range)).toEqual(await readPairs(store, L, range));
+        }
+      }
+      for (const bad of [{ from: -1 }, { to: -3 }, { from: 1.5 }, { to: Number.NaN }, { from: Number.POSITIVE_INFINITY }, { from: '2' }]) {
+        const code = await failureCode(() => collect(store.readBytes(L, bad as ReadRange)));
+        expect(code, JSON.stringify(bad)).toBe('invalid-argument');
+        expect(await failureCode(() => collect(store.read(L, bad as ReadRange)))).toBe(code);
+      }
+      try {
+        await collect(store.readBytes(L, { from: 2, to: -1 }));
+        expect.fail('a negative `to` was accepted');
+      } catch (e) {
+        if (!isHosoFailure(e)) throw e;
+        expect(e.error.path).toEqual(['range', 'to']);
+        expect(e.error.rule).toBe('non-negative-integer');
+      }
+    });
+
+    it('read and readBytes stop at the size when they started, while appends land during the iteration', async () => {
+      // More events than an adapter's batch (512 in each), so the iteration spans several store reads.
+      const first = await events(Array.from({ length: 530 }, (_, i) => ({ stream: `s${i % 7}` })));
+      await appendOk(first.slice(0, 265));
+      await appendOk(first.slice(265));
+      const later = await events([{ stream: 's0' }, { stream: 'late' }]);
+      for (const [name, range] of [['whole ledger', undefined], ['from 10', { from: 10 }]] as const) {
+        const expected = await readPairs(store, L, range);
+        const lean = store.readBytes(L, range)[Symbol.asyncIterator]();
+        const full = store.read(L, range)[Symbol.asyncIterator]();
+        // Both have started (their end is fixed) before the appends.
+        const firstBatch = await lean.next();
+        const firstEvent = await full.next();
+        expect(firstBatch.done, name).toBe(false);
+        expect(firstEvent.done, name).toBe(false);
+        await appendOk([later.shift()!]);
+        const leanGot: Array<[number, string]> = (firstBatch.value as readonly EventBytes[]).map((e) => [e.position, toHex(e.bytes)]);
+        for (let r = await lean.next(); r.done !== true; r = await lean.next()) {
+          for (const e of r.value) leanGot.push([e.position, toHex(e.bytes)]);
+        }
+        const fullGot: Array<[number, string]> = [[(firstEvent.value as StoredEvent).position, toHex((firstEvent.value as StoredEvent).bytes)]];
+        for (let r = await full.next(); r.done !== true; r = await full.next()) fullGot.push([r.value.position, toHex(r.value.bytes)]);
+        expect(leanGot, name).toEqual(expected);
+        expect(fullGot, name).toEqual(expected);
+        expect(expected.length, name).toBeGreaterThan(512);
+      }
+      // A read started after the appends sees them.
+      expect((await collectBytes(store, L)).length).toBe(532);
+    });
+
     it('reads one stream by revision, among interleaved streams, with ranges', async () => {
       const specs = Array.from({ length: 12 }, (_, i) => ({ stream: ['book/toan', 'book/van', 'book/anh'][i % 3]! }));
       const batch = await events(specs);
@@ -463,11 +550,13 @@ export function eventStoreConformance(name: string, factory: () => Promise<Confo
       if (isLeft(r)) {
         expect(r.left.code).toBe('unknown-ledger');
         expect(await store.size(OTHER_LEDGER)).toBe(0);
+        expect(await collect(store.readBytes(OTHER_LEDGER))).toEqual([]);
       } else {
         expect(r.right).toEqual({ from: 0, size: 1, written: 1 });
         expect(await store.size(OTHER_LEDGER)).toBe(1);
         const other = await collect(store.read(OTHER_LEDGER));
         expect(other.map((e) => toHex(e.bytes))).toEqual(theirs.map(toHex));
+        expect(await bytesPairs(store, OTHER_LEDGER)).toEqual([[0, toHex(theirs[0]!)]]);
         expect(toHex(await store.root(OTHER_LEDGER))).toBe(toHex(merkleRoot([leafHash(theirs[0]!)])));
       }
       expect(await snapshot(store, L)).toEqual(before);
@@ -517,8 +606,11 @@ export function eventStoreConformance(name: string, factory: () => Promise<Confo
       batch[0]!.fill(0x20);
       const [first] = await collect(store.read(L));
       first!.bytes.fill(0x21);
+      const [lean] = await collectBytes(store, L);
+      lean!.bytes.fill(0x22);
       const [again] = await collect(store.read(L));
       expect(toHex(again!.bytes)).toBe(toHex(copy));
+      expect(toHex((await collectBytes(store, L))[0]!.bytes)).toBe(toHex(copy));
     });
 
     it('random sequences of appends, retries, stale and broken batches agree with a model (property)', async () => {
@@ -572,6 +664,7 @@ export function eventStoreConformance(name: string, factory: () => Promise<Confo
             }
             const read = await collect(s.read(L));
             expect(read.map((e) => toHex(e.bytes))).toEqual(model.map(toHex));
+            expect(await bytesPairs(s, L)).toEqual(model.map((e, i) => [i, toHex(e)]));
             expect(toHex(await s.root(L))).toBe(toHex(merkleRoot(model.map((e) => leafHash(e)))));
             for (const [stream, h] of modelHeads) {
               const got = await s.streamHead(L, stream);
@@ -604,6 +697,7 @@ export function eventStoreConformance(name: string, factory: () => Promise<Confo
       expectLeft(await store.append(L, more, { expected: 1 }), 'store-closed');
       expect(await failureCode(() => store.size(L))).toBe('store-closed');
       expect(await failureCode(() => collect(store.read(L)))).toBe('store-closed');
+      expect(await failureCode(() => collect(store.readBytes(L)))).toBe('store-closed');
       expect(await failureCode(() => collect(store.readStream(L, 'a')))).toBe('store-closed');
       expect(await failureCode(() => store.streamHead(L, 'a'))).toBe('store-closed');
       expect(await failureCode(() => store.getById(L, 'x'))).toBe('store-closed');
