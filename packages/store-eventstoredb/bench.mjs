@@ -5,19 +5,24 @@
 // The stand-in runs in a worker thread, so the figures are the client side's (as with a remote server).
 // With HOSO_ESDB_URL set, the same measurements run against that real server instead (on a fresh
 // ledger id; call and event counts are then not available).
+// Also measured: the client-side index's memory per event (needs --expose-gc, as `npm run bench`
+// passes), and first use of a large ledger with and without an index snapshot: HOSO_ESDB_BIG sets
+// its size (default 300,000 events; 0 skips it).
 import { performance } from 'node:perf_hooks';
 import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import { encodeEnvelope, leafHash, localSigner, newEventId, signEnvelope, toBase64Url, toHex } from '@hoso/core';
 import { openEventStoreDbStore } from './dist/index.js';
+import { LedgerIndex } from './dist/ledger-index.js';
 import { EventStoreDbStandIn } from './dist/testing/index.js';
 
 const LEDGER = process.env.HOSO_ESDB_URL ? `bench-school-${Date.now()}` : 'bench-school';
+const BIG = Number(process.env.HOSO_ESDB_BIG ?? 300_000);
 const seed = new Uint8Array(32).map((_, i) => (i * 13 + 5) & 0xff);
 const signer = localSigner(seed);
 const key = toBase64Url(signer.publicKey);
 
 /** Signed, chained events for the given stream names (heads carried across calls). */
-async function makeEvents(streams, heads) {
+async function makeEvents(streams, heads, ledger = LEDGER) {
   const out = [];
   for (const stream of streams) {
     const h = heads.get(stream);
@@ -25,7 +30,7 @@ async function makeEvents(streams, heads) {
       {
         v: 1,
         id: newEventId(),
-        ledger: LEDGER,
+        ledger,
         stream,
         rev: h === undefined ? 0 : h.rev + 1,
         prev: h === undefined ? null : toHex(h.leaf),
@@ -96,6 +101,85 @@ function realServer(url) {
   return { connectionString: url, stats: none, async resetStats() {}, async refreshStats() {}, async stop() {} };
 }
 
+/**
+ * Bytes per event of the client-side index: heap + array buffers before and after indexing n
+ * events (fresh UUID v7 id strings, as parsed from each event; one logical stream per ~100 events),
+ * after full GCs. The strings are garbage once indexed (ids are kept as 16 bytes).
+ */
+function indexBytesPerEvent(n) {
+  const streams = Array.from({ length: Math.ceil(n / 100) }, (_, i) => `markbook/2024-2025/10A${i % 12}/hs-${i}`);
+  const revs = new Map();
+  const leaves = Array.from({ length: n }, (_, i) => leafHash(new TextEncoder().encode(`event ${i}`)));
+  globalThis.gc();
+  globalThis.gc();
+  const m0 = process.memoryUsage();
+  const ix = new LedgerIndex();
+  for (let p = 0; p < n; p++) {
+    const s = streams[(p * 7919) % streams.length];
+    const rev = revs.get(s) ?? 0;
+    revs.set(s, rev + 1);
+    ix.add({ id: newEventId(), stream: s, rev, leafHash: leaves[p] });
+  }
+  globalThis.gc();
+  globalThis.gc();
+  const m1 = process.memoryUsage();
+  const perEvent = (m1.heapUsed - m0.heapUsed + (m1.arrayBuffers - m0.arrayBuffers)) / ix.size;
+  return { events: n, bytesPerEvent: Math.round(perEvent), allocatedPerEvent: Math.round(ix.allocatedBytes() / n), keep: leaves.length };
+}
+
+/**
+ * First use of a large ledger: a full rebuild (snapshots off) against loading a snapshot (and a
+ * snapshot plus a 1,000-event tail); the snapshot's write time and size.
+ */
+async function firstUse(standIn, n) {
+  const ledger = `${LEDGER}-big`;
+  const out = { events: n };
+  const heads = new Map();
+  const plain = openEventStoreDbStore({ connectionString: standIn.connectionString, snapshots: false });
+  let size = await plain.size(ledger);
+  const fill = async (count) => {
+    for (let done = 0; done < count; done += 500) {
+      const names = Array.from({ length: Math.min(500, count - done) }, (_, j) => `markbook/10A${(done + j) % 40}/hs-${(done + j) % 1500}`);
+      const r = await plain.append(ledger, await makeEvents(names, heads, ledger), { expected: size });
+      if (r._tag !== 'Right') throw new Error(JSON.stringify(r.left));
+      size = r.right.size;
+    }
+  };
+  let t = performance.now();
+  await fill(n - size);
+  out.buildSeconds = +((performance.now() - t) / 1000).toFixed(1);
+
+  const timeFirstUse = async (opts) => {
+    const diags = [];
+    const s = openEventStoreDbStore({ connectionString: standIn.connectionString, onDiagnostic: (d) => diags.push(d), ...opts });
+    const t0 = performance.now();
+    const got = await s.size(ledger);
+    const ms = performance.now() - t0;
+    const t1 = performance.now();
+    await s.close(); // waits for a snapshot started by this first use
+    return { ms: Math.round(ms), closeMs: Math.round(performance.now() - t1), size: got, diags };
+  };
+  const full = await timeFirstUse({ snapshots: false });
+  out.fullRebuildMs = full.ms;
+  out.fullRebuildRate = rate(full.size, full.ms);
+  // Snapshots on (defaults): this first use rebuilds in full, then writes the first snapshot.
+  const first = await timeFirstUse({});
+  const written = first.diags.find((d) => d.code === 'snapshot-written');
+  if (!written) throw new Error(`no snapshot written: ${JSON.stringify(first.diags)}`);
+  out.snapshotWriteMs = first.closeMs;
+  out.snapshotBytes = written.bytes;
+  out.snapshotChunks = written.chunks;
+  out.snapshotBytesPerEvent = +(written.bytes / written.size).toFixed(1);
+  const warm = await timeFirstUse({});
+  if (!warm.diags.some((d) => d.code === 'snapshot-loaded')) throw new Error(`snapshot not loaded: ${JSON.stringify(warm.diags)}`);
+  out.withSnapshotMs = warm.ms;
+  await fill(1000);
+  const tail = await timeFirstUse({});
+  out.withSnapshotTail1000Ms = tail.ms;
+  await plain.close();
+  return out;
+}
+
 async function main() {
   const results = { server: process.env.HOSO_ESDB_URL ? 'HOSO_ESDB_URL' : 'stand-in' };
   const standIn = process.env.HOSO_ESDB_URL ? realServer(process.env.HOSO_ESDB_URL) : await startStandInWorker();
@@ -150,11 +234,18 @@ async function main() {
     results.readAll = rate(n, performance.now() - t);
 
     // First use by a new store instance: rebuild the index (ids, stream chains, Merkle nodes).
-    const cold = openEventStoreDbStore({ connectionString: standIn.connectionString });
+    // Snapshots off: the whole physical stream is read (the store above wrote snapshots meanwhile).
+    const cold = openEventStoreDbStore({ connectionString: standIn.connectionString, snapshots: false });
     t = performance.now();
     await cold.size(LEDGER);
     results.indexRebuild = rate(size, performance.now() - t);
     await cold.close();
+    // Snapshots on (the default): the newest snapshot, checked, then the tail after it.
+    const warm = openEventStoreDbStore({ connectionString: standIn.connectionString });
+    t = performance.now();
+    await warm.size(LEDGER);
+    results.firstUseFromSnapshotMs = Math.round(performance.now() - t);
+    await warm.close();
 
     // readStream, span settings compared: a thin stream (every 21st position) and a denser one
     // (every 12th position inside the batches of 100).
@@ -187,6 +278,9 @@ async function main() {
     t = performance.now();
     for (let i = 0; i < 200; i++) await store.inclusionProof(LEDGER, (i * 97) % size, size);
     results.inclusionProofMs = +((performance.now() - t) / 200).toFixed(3);
+
+    if (typeof globalThis.gc === 'function') results.indexMemory = [200_000, 300_000].map(indexBytesPerEvent);
+    if (BIG > 0 && !process.env.HOSO_ESDB_URL) results.firstUse = await firstUse(standIn, BIG);
   } finally {
     await store.close();
     await standIn.stop();
@@ -197,7 +291,15 @@ async function main() {
   console.log(`  append, 100 events per call   ${results.appendBatch100} events/s`);
   console.log(`  read, whole ledger            ${results.readAll} events/s (${results.ledgerSize} events)`);
   console.log(`  index rebuild at first use    ${results.indexRebuild} events/s`);
+  console.log(`  first use from a snapshot     ${results.firstUseFromSnapshotMs} ms (${results.ledgerSize} events)`);
   console.log(`  inclusion proof               ${results.inclusionProofMs} ms each`);
+  for (const m of results.indexMemory ?? []) console.log(`  index memory at ${m.events} events  ${m.bytesPerEvent} bytes/event (${m.allocatedPerEvent} in typed arrays)`);
+  if (results.indexMemory === undefined) console.log('  index memory                  not measured (run with node --expose-gc)');
+  const f = results.firstUse;
+  if (f) {
+    console.log(`  first use of ${f.events} events: full rebuild ${f.fullRebuildMs} ms (${f.fullRebuildRate} events/s); from a snapshot ${f.withSnapshotMs} ms; snapshot + 1,000-event tail ${f.withSnapshotTail1000Ms} ms`);
+    console.log(`    snapshot: ${f.snapshotBytes} bytes (${f.snapshotBytesPerEvent} bytes/event) in ${f.snapshotChunks} chunks, written in ${f.snapshotWriteMs} ms`);
+  }
   for (const [stream, row] of Object.entries(results.readStream)) {
     console.log(`  readStream ${stream}: ${row.streamEvents} events among ${row.ledgerEvents}`);
     for (const [k, v] of Object.entries(row)) if (typeof v === 'object') console.log(`    ${k.padEnd(50)} ${v.ms} ms, ${v.calls ?? 'n/a'} calls, ${v.eventsSent ?? 'n/a'} events sent`);

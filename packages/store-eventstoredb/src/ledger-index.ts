@@ -1,72 +1,107 @@
-import { CompactRange, toHex, type NodeSource } from '@hoso/core';
+import { toHex, treeRoot, type NodeSource } from '@hoso/core';
 import type { StreamHead } from '@hoso/store';
 import { HashLevels } from './hash-levels.js';
+import { IdTable, uuidString, uuidWords } from './id-table.js';
+import { PagedInts } from './paged.js';
+
+/** The indexed fields of one event. */
+export interface IndexedEvent {
+  readonly id: string;
+  readonly stream: string;
+  readonly rev: number;
+  readonly leafHash: Uint8Array;
+}
+
+/** Words of a position's record in {@link LedgerIndex}: its stream's number, its rev, the stream's previous position. */
+const STREAM = 0;
+const REV = 1;
+const PREV = 2;
 
 /**
- * The adapter's client-side index of one ledger, rebuilt from the physical stream at first use and
- * kept current by the adapter's own appends and by catching up with other writers' appends.
- * EventStoreDB knows events by stream revision only; the hoso contract also needs the logical
- * stream chains (rev → position, head leaf hash), ids (id → position) and the Merkle tree. It
- * holds no event bytes (reads go to the server).
+ * The adapter's client-side index of one ledger, rebuilt from the physical stream (or loaded from a
+ * snapshot) at first use and kept current by the adapter's own appends and by catching up with other
+ * writers' appends. EventStoreDB knows events by stream revision only; the hoso contract also needs
+ * the logical stream chains (rev → position, head leaf hash), ids (id → position) and the Merkle
+ * tree. It holds no event bytes (reads go to the server).
  *
- * Memory, per event (V8, 64-bit): id → position map entry with its 36-character key ≈ 110 bytes;
- * position → id / stream / revision arrays ≈ 24 bytes; the stream's position list ≈ 8 bytes;
- * leaf and interior hashes ≈ 64 bytes (`HashLevels`, up to 2× while a buffer has just doubled).
- * Measured: 221 bytes per event at 200k events, so a 300k-event school year ≈ 66 MB. A process
- * serving a whole province should not keep every ledger's index resident; see
- * docs/eventstoredb.md (per-ledger node cache persisted elsewhere).
+ * Compact by construction (no object, string or map entry per event): ids as 16 bytes in an
+ * open-addressing table ({@link IdTable}, ≈ 22–28 B), per position three int32 words — the logical
+ * stream's number, the rev, and the stream's previous position, so a stream's positions are a chain
+ * walked back from its head (12 B) — and every leaf and interior hash in one paged byte store
+ * ({@link HashLevels}, ≈ 64 B). About 100 bytes per event; measured figures in docs/eventstoredb.md.
+ * Positions are int32: a ledger of 2^31 events or more is refused.
  */
 export class LedgerIndex {
-  private readonly ids: string[] = [];
-  private readonly streamOf: string[] = [];
-  private readonly revOf: number[] = [];
-  private readonly byId = new Map<string, number>();
-  /** Positions of each logical stream's events by revision; `name` is the interned stream name. */
-  private readonly streams = new Map<string, { readonly name: string; readonly positions: number[] }>();
+  private readonly ids = new IdTable();
+  private readonly records = new PagedInts(3);
   private readonly hashes = new HashLevels();
-  private readonly range = CompactRange.empty();
+  /** Logical stream name → its number; per number: name, event count, last position. */
+  private readonly streamNo = new Map<string, number>();
+  private readonly names: string[] = [];
+  private readonly counts: number[] = [];
+  private readonly lasts: number[] = [];
 
   /** Number of events indexed (= the physical stream's length as far as this index knows). */
   get size(): number {
-    return this.ids.length;
+    return this.ids.size;
   }
 
   /**
    * Index the next event (at position `size`). The caller has checked the chain; this only
-   * refuses what would corrupt the index itself.
+   * refuses what would corrupt the index itself (a repeated or non-UUID id, a rev out of order).
    */
-  add(e: { readonly id: string; readonly stream: string; readonly rev: number; readonly leafHash: Uint8Array }): void {
-    const position = this.ids.length;
-    if (this.byId.has(e.id)) throw new Error(`ledger index: id ${e.id} indexed twice`);
-    let s = this.streams.get(e.stream);
-    if (s === undefined) this.streams.set(e.stream, (s = { name: e.stream, positions: [] }));
-    if (e.rev !== s.positions.length) throw new Error(`ledger index: stream ${e.stream} rev ${e.rev} out of order`);
-    for (const n of this.range.append(e.leafHash)) this.hashes.set(n.id.level, n.id.index, n.hash);
-    s.positions.push(position);
-    this.ids.push(e.id);
-    this.streamOf.push(s.name);
-    this.revOf.push(e.rev);
-    this.byId.set(e.id, position);
+  add(e: IndexedEvent): void {
+    const w = uuidWords(e.id);
+    if (w === undefined) throw new Error(`ledger index: id ${e.id} is not a lowercase UUID`);
+    this.addWords(w, e.stream, e.rev, e.leafHash);
+  }
+
+  /** {@link add} with the id as its four words (loading a snapshot: no string made and parsed back). */
+  addWords(id: readonly [number, number, number, number], stream: string, rev: number, leafHash: Uint8Array): void {
+    const e = { stream, rev, leafHash };
+    const position = this.ids.size;
+    if (position >= 0x7fffffff) throw new Error('ledger index: a ledger holds fewer than 2^31 events');
+    const no = this.streamNo.get(e.stream);
+    const count = no === undefined ? 0 : this.counts[no]!;
+    if (e.rev !== count) throw new Error(`ledger index: stream ${e.stream} rev ${e.rev} out of order`);
+    if (e.leafHash.length !== 32) throw new Error('ledger index: a leaf hash is 32 bytes');
+    if (!this.ids.addWords(id)) throw new Error(`ledger index: id ${uuidString(...id)} indexed twice`);
+    let n = no;
+    if (n === undefined) {
+      n = this.names.length;
+      this.streamNo.set(e.stream, n);
+      this.names.push(e.stream);
+      this.counts.push(0);
+      this.lasts.push(-1);
+    }
+    this.records.push(n, e.rev, this.lasts[n]!);
+    this.counts[n] = count + 1;
+    this.lasts[n] = position;
+    this.hashes.append(e.leafHash);
   }
 
   /** Position of the event with this id, or undefined. */
   position(id: string): number | undefined {
-    return this.byId.get(id);
+    return typeof id === 'string' ? this.ids.position(id) : undefined;
   }
 
   /** The indexed fields of the event at `position` (which must be < size). */
-  at(position: number): { readonly id: string; readonly stream: string; readonly rev: number; readonly leafHash: Uint8Array } {
-    const id = this.ids[position];
-    if (id === undefined) throw new Error(`ledger index: no event at position ${position}`);
-    return { id, stream: this.streamOf[position]!, rev: this.revOf[position]!, leafHash: this.hashes.get(0, position)! };
+  at(position: number): IndexedEvent {
+    if (!(Number.isSafeInteger(position) && position >= 0 && position < this.size)) throw new Error(`ledger index: no event at position ${position}`);
+    return {
+      id: this.ids.at(position),
+      stream: this.names[this.records.word(position, STREAM)]!,
+      rev: this.records.word(position, REV),
+      leafHash: this.hashes.get(0, position)!,
+    };
   }
 
   /** The stream's last event, or null for an empty stream. */
   head(stream: string): StreamHead | null {
-    const positions = this.streams.get(stream)?.positions;
-    const last = positions?.[positions.length - 1];
-    if (last === undefined) return null;
-    return { rev: positions!.length - 1, position: last, leafHash: this.hashes.get(0, last)! };
+    const no = this.streamNo.get(stream);
+    if (no === undefined) return null;
+    const last = this.lasts[no]!;
+    return { rev: this.counts[no]! - 1, position: last, leafHash: this.hashes.get(0, last)! };
   }
 
   /** What the next event of `stream` must carry: its revision and `prev` (hex leaf hash or null). */
@@ -75,9 +110,16 @@ export class LedgerIndex {
     return h === null ? { rev: 0, prev: null } : { rev: h.rev + 1, prev: toHex(h.leafHash) };
   }
 
-  /** Positions of a logical stream's events, by revision (do not mutate). */
+  /** Positions of a logical stream's events, by revision (a fresh array, walked back from the head). */
   streamPositions(stream: string): readonly number[] {
-    return this.streams.get(stream)?.positions ?? [];
+    const no = this.streamNo.get(stream);
+    if (no === undefined) return [];
+    const out = new Array<number>(this.counts[no]!);
+    for (let i = out.length - 1, p = this.lasts[no]!; i >= 0; i--) {
+      out[i] = p;
+      p = this.records.word(p, PREV);
+    }
+    return out;
   }
 
   /** Stored Merkle nodes as a core `NodeSource` (throws on a node that is not stored: a plan bug). */
@@ -91,13 +133,33 @@ export class LedgerIndex {
     };
   }
 
-  /** Root of the whole indexed tree (O(log n), from the compact range). */
+  /** Root of the whole indexed tree (O(log n), from the stored complete subtrees). */
   root(): Uint8Array {
-    return this.range.root();
+    return treeRoot(this.size, this.nodeSource());
   }
 
-  /** Bytes held by the Merkle hash buffers. */
-  hashBytes(): number {
-    return this.hashes.allocatedBytes();
+  /** Logical stream names by number, in order of first appearance (for snapshots). */
+  streamNames(): readonly string[] {
+    return this.names;
+  }
+
+  /** The number of the logical stream of the event at `position` (< size; for snapshots). */
+  streamNumber(position: number): number {
+    return this.records.word(position, STREAM);
+  }
+
+  /** Write the 16 id bytes of the event at `position` into `out` at byte `at` (for snapshots). */
+  writeId(position: number, out: DataView, at: number): void {
+    this.ids.writeBytes(position, out, at);
+  }
+
+  /** A view of the leaf hash at `position` (< size), valid until the next add (for snapshots). */
+  leafView(position: number): Uint8Array {
+    return this.hashes.leafView(position);
+  }
+
+  /** Bytes allocated by the index's typed arrays (ids, table, records, hashes; not the stream names). */
+  allocatedBytes(): number {
+    return this.ids.allocatedBytes() + this.records.allocatedBytes() + this.hashes.allocatedBytes();
   }
 }

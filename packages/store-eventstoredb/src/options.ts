@@ -1,6 +1,35 @@
 import { hosoError, HosoFailure } from '@hoso/core';
 import type { EventStoreDBClient } from '@eventstore/db-client';
 import type { RetryPolicy } from './subscription.js';
+import type { EsdbDiagnostic } from './snapshot-store.js';
+
+/** How the adapter persists its ledger indexes as snapshots in EventStoreDB (docs/eventstoredb.md §2). */
+export interface SnapshotOptions {
+  /**
+   * Write a snapshot of a ledger's index whenever it has grown by this many events beyond the newest
+   * snapshot this process loaded or wrote (default 10,000). Written in the background after the
+   * append or catch-up that crossed the mark; an append never waits for it.
+   */
+  readonly every?: number;
+  /**
+   * …and by at least this fraction of the newest snapshot's size (default 0.05, from 0 to 1), so a
+   * large ledger is snapshotted less often: each snapshot rewrites the whole index (about 52 bytes
+   * per event), and a fixed interval would rewrite a 1.5M-event index every 10,000 events.
+   */
+  readonly everyFraction?: number;
+  /**
+   * On `close()`, write a snapshot of each resident ledger grown by at least this many events since
+   * its newest snapshot (default 1,000; `Infinity`: never on close). `close()` waits for it.
+   */
+  readonly onCloseMin?: number;
+  /** Payload bytes per chunk event (default 900 KiB, under the server's 1 MiB append limit; 64 to 1,000,000). */
+  readonly chunkBytes?: number;
+  /**
+   * Side stream of a ledger's snapshots (default {@link defaultSnapshotStreamName}: `hoso-index-<ledger>`).
+   * It must never be a ledger's physical stream; names starting with `$` are the server's.
+   */
+  readonly streamName?: (ledger: string) => string;
+}
 
 /** Options of {@link openEventStoreDbStore}: a client, or a connection string to make one. */
 export type EventStoreDbStoreOptions = (
@@ -30,9 +59,20 @@ export type EventStoreDbStoreOptions = (
    * Ledger indexes kept in memory at once (default: no limit). The least recently used index
    * beyond this is dropped and rebuilt from its physical stream when the ledger is used again —
    * safe at any moment, because the server's expected-revision check, not the index, orders
-   * appends. Size it to the ledgers one process serves (about 220 bytes per event each).
+   * appends. Size it to the ledgers one process serves (about 100 bytes per event each).
    */
   readonly maxLedgersInMemory?: number;
+  /**
+   * Index snapshots (default on, every 10,000 events): at first use of a ledger the newest valid
+   * snapshot is loaded and checked against the ledger, and only the events after it are read.
+   * `false`: never read nor write snapshots (every first use reads the whole physical stream).
+   */
+  readonly snapshots?: false | SnapshotOptions;
+  /**
+   * Called with what the adapter has to report that is not an error for any caller: snapshots
+   * loaded, rejected (and why), written or not written. Exceptions it throws are ignored.
+   */
+  readonly onDiagnostic?: (d: EsdbDiagnostic) => void;
 };
 
 /** Throw `invalid-argument` (with the option's path) for options no store can be opened with. */
@@ -59,6 +99,22 @@ export function checkOptions(options: EventStoreDbStoreOptions): void {
   positive('readStreamMaxGap');
   positive('readStreamParallel');
   positive('maxLedgersInMemory');
+  if (options.onDiagnostic !== undefined && typeof options.onDiagnostic !== 'function') bad('onDiagnostic', 'must be a function', 'diagnostic-function');
+  const snap = options.snapshots;
+  if (snap !== undefined && snap !== false) {
+    if (typeof snap !== 'object' || snap === null) bad('snapshots', 'must be false or an object', 'snapshot-options');
+    if (snap.every !== undefined && !(Number.isSafeInteger(snap.every) && snap.every >= 1)) bad('snapshots.every', `must be an integer ≥ 1, got ${String(snap.every)}`, 'positive-integer');
+    if (snap.everyFraction !== undefined && !(typeof snap.everyFraction === 'number' && snap.everyFraction >= 0 && snap.everyFraction <= 1)) {
+      bad('snapshots.everyFraction', `must be a number from 0 to 1, got ${String(snap.everyFraction)}`, 'fraction');
+    }
+    if (snap.onCloseMin !== undefined && !(Number.isSafeInteger(snap.onCloseMin) && snap.onCloseMin >= 1) && snap.onCloseMin !== Number.POSITIVE_INFINITY) {
+      bad('snapshots.onCloseMin', `must be an integer ≥ 1 or Infinity, got ${String(snap.onCloseMin)}`, 'positive-integer');
+    }
+    if (snap.chunkBytes !== undefined && !(Number.isSafeInteger(snap.chunkBytes) && snap.chunkBytes >= 64 && snap.chunkBytes <= 1_000_000)) {
+      bad('snapshots.chunkBytes', `must be an integer from 64 to 1,000,000, got ${String(snap.chunkBytes)}`, 'snapshot-chunk-bytes');
+    }
+    if (snap.streamName !== undefined && typeof snap.streamName !== 'function') bad('snapshots.streamName', 'must be a function', 'stream-name-function');
+  }
   const r = options.subscriptionRetry;
   if (r !== undefined) {
     for (const k of ['retries', 'baseDelayMs', 'maxDelayMs'] as const) {
@@ -71,4 +127,9 @@ export function checkOptions(options: EventStoreDbStoreOptions): void {
 /** `hoso-ledger-<ledger>`: one physical EventStoreDB stream per school ledger. */
 export function defaultStreamName(ledger: string): string {
   return `hoso-ledger-${ledger}`;
+}
+
+/** `hoso-index-<ledger>`: the side stream of a ledger's index snapshots (never a `hoso-ledger-*` name). */
+export function defaultSnapshotStreamName(ledger: string): string {
+  return `hoso-index-${ledger}`;
 }

@@ -33,9 +33,11 @@ import {
 import { corruptStream, storageFailure, storageFailureThrown } from './errors.js';
 import { parseHeader } from './header.js';
 import { LedgerIndex } from './ledger-index.js';
+import { uuidWords } from './id-table.js';
 import { readPhysical, readPositions, type PhysicalRecord } from './physical.js';
 import { subscribeLedger, type RetryPolicy } from './subscription.js';
-import { checkOptions, defaultStreamName, type EventStoreDbStoreOptions } from './options.js';
+import { checkOptions, defaultSnapshotStreamName, defaultStreamName, type EventStoreDbStoreOptions } from './options.js';
+import { loadSnapshot, writeSnapshot, type EsdbDiagnostic, type SnapshotTarget } from './snapshot-store.js';
 import { Lock } from './lock.js';
 
 /** Events per batch of `readBytes`. */
@@ -44,11 +46,24 @@ const BYTES_BATCH = 512;
 interface LedgerState {
   readonly ledger: string;
   readonly physical: string;
-  readonly index: LedgerIndex;
+  /** Replaced once, at first use, by the index loaded from a snapshot. */
+  index: LedgerIndex;
   readonly lock: Lock;
   /** Whether the index has been caught up at least once (the physical stream read at first use). */
   loaded: boolean;
+  /** Where this ledger's snapshots live (null: snapshots off, or a side stream name that cannot be used). */
+  readonly snapshot: SnapshotTarget | null;
+  /** Size of the newest snapshot this process loaded or wrote (0: none). */
+  snapshotSize: number;
+  /** The snapshot being written in the background, if any (one at a time per ledger). */
+  snapshotting: Promise<void> | null;
 }
+
+/** Defaults of the snapshot options (docs/eventstoredb.md). */
+const SNAPSHOT_EVERY = 10_000;
+const SNAPSHOT_EVERY_FRACTION = 0.05;
+const SNAPSHOT_ON_CLOSE_MIN = 1_000;
+const SNAPSHOT_CHUNK_BYTES = 900 * 1024;
 
 /**
  * The hoso {@link EventStore} on EventStoreDB / KurrentDB (DESIGN §6, §10).
@@ -59,7 +74,9 @@ interface LedgerState {
  * type and the canonical bytes as binary data, unchanged; so the server enforces the single-writer
  * order and makes a retried append idempotent. The contract's checks (envelopes, ids, stream
  * chains, expected size) run on a client-side {@link LedgerIndex} caught up with the server before
- * every operation; Merkle roots and proofs come from that index.
+ * every operation; Merkle roots and proofs come from that index. The index is loaded at first use
+ * from the newest snapshot on the ledger's side stream that passes its checks (then only the tail
+ * is read), and snapshots are written every `snapshots.every` events (docs/eventstoredb.md §2).
  */
 export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventStore {
   checkOptions(options);
@@ -80,6 +97,22 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
   const parallel = options.readStreamParallel ?? 8;
   const retry: RetryPolicy = { retries: 30, baseDelayMs: 50, maxDelayMs: 2000, ...options.subscriptionRetry };
   const maxLedgers = options.maxLedgersInMemory ?? Number.POSITIVE_INFINITY;
+  const snap = options.snapshots === false ? null : (options.snapshots ?? {});
+  const snapEvery = snap?.every ?? SNAPSHOT_EVERY;
+  const snapFraction = snap?.everyFraction ?? SNAPSHOT_EVERY_FRACTION;
+  const snapOnCloseMin = snap?.onCloseMin ?? SNAPSHOT_ON_CLOSE_MIN;
+  const snapChunkBytes = snap?.chunkBytes ?? SNAPSHOT_CHUNK_BYTES;
+  const snapStreamName = snap?.streamName ?? defaultSnapshotStreamName;
+  /** `$maxCount` this process last set, per side stream. */
+  const maxCounts = new Map<string, { value: number }>();
+  const pendingSnapshots = new Set<Promise<void>>();
+  const report = (d: EsdbDiagnostic): void => {
+    try {
+      options.onDiagnostic?.(d);
+    } catch {
+      // A diagnostic hook must not break the store.
+    }
+  };
   // Insertion order doubles as recency order: a used ledger is moved to the end.
   const ledgers = new Map<string, LedgerState>();
   const subscriptions = new Set<Subscription>();
@@ -92,7 +125,8 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
   const stateOf = (ledger: string): LedgerState => {
     let st = ledgers.get(ledger);
     if (st === undefined) {
-      st = { ledger, physical: streamName(ledger), index: new LedgerIndex(), lock: new Lock(), loaded: false };
+      const physical = streamName(ledger);
+      st = { ledger, physical, index: new LedgerIndex(), lock: new Lock(), loaded: false, snapshot: snapshotTarget(ledger, physical), snapshotSize: 0, snapshotting: null };
     } else {
       ledgers.delete(ledger);
     }
@@ -101,8 +135,60 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
     return st;
   };
 
+  /** The side stream of a ledger's snapshots, or null when snapshots are off or its name is unusable. */
+  function snapshotTarget(ledger: string, physical: string): SnapshotTarget | null {
+    if (snap === null) return null;
+    let side: unknown;
+    try {
+      side = snapStreamName(ledger);
+    } catch (err) {
+      side = err;
+    }
+    if (typeof side !== 'string' || side === '' || side === physical || side.startsWith('$')) {
+      report({ code: 'snapshot-read-failed', ledger, reason: `snapshot stream name ${JSON.stringify(String(side))} is unusable (empty, the ledger's own stream, or a $ system stream): snapshots off for this ledger` });
+      return null;
+    }
+    return { client, ledger, physical, side };
+  }
+
+  /** Write a snapshot of the ledger's index as it is now; failures are reported, never thrown. */
+  const snapshotNow = async (st: LedgerState): Promise<void> => {
+    const t = st.snapshot;
+    if (t === null || st.index.size === 0) return;
+    const size = st.index.size;
+    let mc = maxCounts.get(t.side);
+    if (mc === undefined) maxCounts.set(t.side, (mc = { value: 0 }));
+    try {
+      const r = await writeSnapshot(t, st.index, snapChunkBytes, mc);
+      st.snapshotSize = Math.max(st.snapshotSize, r.size);
+      report({ code: 'snapshot-written', ledger: st.ledger, ...r });
+    } catch (err) {
+      report({ code: 'snapshot-write-failed', ledger: st.ledger, size, reason: err instanceof Error ? err.message : String(err) });
+    }
+  };
+
+  /** Start a background snapshot when the index has grown by max(`every`, `everyFraction` × its size) events since the newest one. */
+  const maybeSnapshot = (st: LedgerState): void => {
+    if (st.snapshot === null || closed || st.snapshotting !== null || !st.loaded) return;
+    if (st.index.size - st.snapshotSize < Math.max(snapEvery, Math.floor(snapFraction * st.snapshotSize))) return;
+    const p: Promise<void> = snapshotNow(st).finally(() => {
+      st.snapshotting = null;
+      pendingSnapshots.delete(p);
+    });
+    st.snapshotting = p;
+    pendingSnapshots.add(p);
+  };
+
   /** Index what other writers (or an append whose answer was lost) added since the last look. Run under the lock. */
   const catchUp = async (st: LedgerState): Promise<number> => {
+    if (!st.loaded && st.snapshot !== null && st.index.size === 0) {
+      // First use: start from the best snapshot that passes the checks, then read only the tail.
+      const loaded = await loadSnapshot(st.snapshot, report);
+      if (loaded !== null) {
+        st.index = loaded;
+        st.snapshotSize = loaded.size;
+      }
+    }
     const ix = st.index;
     for await (const rec of readPhysical(client, st.physical, ix.size, Number.MAX_SAFE_INTEGER)) {
       if (rec.position !== ix.size) throw corruptStream(st.physical, rec.position, `expected revision ${ix.size}`);
@@ -111,6 +197,7 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
       const e = h.right;
       if (e.ledger !== st.ledger) throw corruptStream(st.physical, rec.position, `event of ledger ${JSON.stringify(e.ledger)}`);
       if (e.type !== rec.type) throw corruptStream(st.physical, rec.position, `event type ${JSON.stringify(rec.type)} differs from the envelope's`);
+      if (uuidWords(e.id) === undefined) throw corruptStream(st.physical, rec.position, `id ${JSON.stringify(e.id)} is not a lowercase UUID`);
       if (ix.position(e.id) !== undefined) throw corruptStream(st.physical, rec.position, `id ${e.id} appears twice`);
       const want = ix.next(e.stream);
       if (e.rev !== want.rev || e.prev !== want.prev) {
@@ -119,6 +206,7 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
       ix.add({ id: e.id, stream: e.stream, rev: e.rev, leafHash: leafHash(rec.bytes) });
     }
     st.loaded = true;
+    maybeSnapshot(st);
     return ix.size;
   };
 
@@ -249,6 +337,7 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
             );
           }
           for (const e of p.events) st.index.add(e);
+          maybeSnapshot(st);
           return right({ from: p.from, size: p.size, written: p.events.length });
         } catch (err) {
           if (err instanceof WrongExpectedVersionError) {
@@ -395,6 +484,10 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
       if (closed) return;
       closed = true;
       await Promise.all([...subscriptions].map((s) => s.close()));
+      await Promise.all([...pendingSnapshots]);
+      for (const st of ledgers.values()) {
+        if (st.loaded && st.index.size - st.snapshotSize >= snapOnCloseMin) await snapshotNow(st);
+      }
       ledgers.clear();
       if (ownsClient) await client.dispose();
     },

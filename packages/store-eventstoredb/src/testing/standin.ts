@@ -22,7 +22,10 @@
  *   structured; catch-up subscriptions to a stream or to `$all` (confirmation, then the events
  *   after the given revision/position, then `CaughtUp`, then live events). Server-side filters
  *   are NOT implemented (answered with UNIMPLEMENTED), nor are persistent subscriptions,
- *   deletes, tombstones, `BatchAppend`, ACLs, stream metadata, `$`-system streams or gossip.
+ *   deletes, tombstones, `BatchAppend`, ACLs, `$`-system streams or gossip.
+ * - Stream metadata, as far as `$maxCount`: appends to `$$<stream>` (what `setStreamMetadata` does)
+ *   are kept, and a stream read hides all but the last `$maxCount` events of the stream, as the
+ *   server's reads do before a scavenge removes them (subscriptions and `$all` are not affected).
  *
  * Positions: every record gets a commit position equal to its prepare position, growing by the
  * record's size as in a transaction file (v20+ writes are single-record implicit transactions).
@@ -407,7 +410,8 @@ export class EventStoreDbStandIn {
   private commitAppend(options: StreamsPbModule.AppendReq.Options, proposed: StreamsPbModule.AppendReq.ProposedMessage[]): AppendResp {
     const streamName = nameOf(options.getStreamIdentifier());
     if (streamName === undefined || streamName === '') throw statusError(grpc.status.INVALID_ARGUMENT, 'stream identifier required');
-    if (streamName.startsWith('$')) throw statusError(grpc.status.UNIMPLEMENTED, 'stand-in: system streams not implemented');
+    // `$$<stream>` is a stream's metadata stream (setStreamMetadata); other `$` streams are the server's.
+    if (streamName.startsWith('$') && !streamName.startsWith('$$')) throw statusError(grpc.status.UNIMPLEMENTED, 'stand-in: system streams not implemented');
 
     // Decode and validate every proposed message before deciding anything.
     const incoming: Array<Omit<StandInRecord, 'streamName' | 'revision' | 'position' | 'created'>> = [];
@@ -563,7 +567,11 @@ export class EventStoreDbStandIn {
       const so = options.getStream()!;
       const name = nameOf(so.getStreamIdentifier());
       if (name === undefined) throw statusError(grpc.status.INVALID_ARGUMENT, 'stream identifier required');
-      const records = this.streams.get(name) ?? [];
+      const all = this.streams.get(name) ?? [];
+      // `$maxCount` hides all but the last n events from reads (the server scavenges them later).
+      const keep = this.maxCountOf(name);
+      const records = keep === undefined || keep >= all.length ? all : all.slice(all.length - keep);
+      const first = all.length - records.length;
       if (isSubscription) {
         // A subscription starts AFTER the given revision; a missing stream is simply empty.
         let cursor = 0;
@@ -580,15 +588,16 @@ export class EventStoreDbStandIn {
       const count = BigInt(options.getCount() || '0');
       let from: bigint;
       if (so.hasStart()) from = backwards ? -1n : 0n;
-      else if (so.hasEnd()) from = backwards ? BigInt(records.length - 1) : BigInt(records.length);
+      else if (so.hasEnd()) from = backwards ? BigInt(all.length - 1) : BigInt(all.length);
       else from = BigInt(so.getRevision());
       const picked: StandInRecord[] = [];
+      const lo = BigInt(first);
       if (backwards) {
-        for (let r = from > BigInt(records.length - 1) ? BigInt(records.length - 1) : from; r >= 0n && BigInt(picked.length) < count; r--) {
-          picked.push(records[Number(r)]!);
+        for (let r = from > BigInt(all.length - 1) ? BigInt(all.length - 1) : from; r >= lo && BigInt(picked.length) < count; r--) {
+          picked.push(all[Number(r)]!);
         }
       } else {
-        for (let r = from; r < BigInt(records.length) && BigInt(picked.length) < count; r++) picked.push(records[Number(r)]!);
+        for (let r = from < lo ? lo : from; r < BigInt(all.length) && BigInt(picked.length) < count; r++) picked.push(all[Number(r)]!);
       }
       return this.sendAll(call, picked, structuredUuid);
     }
@@ -629,6 +638,19 @@ export class EventStoreDbStandIn {
       return this.sendAll(call, picked, structuredUuid);
     }
     throw statusError(grpc.status.INVALID_ARGUMENT, 'stream or $all required');
+  }
+
+  /** The `$maxCount` of a stream's newest metadata event, if any. */
+  private maxCountOf(stream: string): number | undefined {
+    const meta = this.streams.get(`$$${stream}`);
+    const last = meta?.[meta.length - 1];
+    if (last === undefined) return undefined;
+    try {
+      const v = JSON.parse(Buffer.from(last.data).toString('utf8')) as { $maxCount?: unknown };
+      return typeof v.$maxCount === 'number' && v.$maxCount >= 0 ? v.$maxCount : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   private async sendAll(call: grpc.ServerWritableStream<ReadReq, ReadResp>, records: readonly StandInRecord[], structured: boolean): Promise<void> {

@@ -1,0 +1,304 @@
+import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import { isHosoFailure, sha256, toHex, utf8 } from '@hoso/core';
+import type { EventStore } from '@hoso/store';
+import { makeTestEvents, testEventId, type TestHeads } from '@hoso/store/testing';
+import { openEventStoreDbStore, defaultSnapshotStreamName, type EsdbDiagnostic, type EventStoreDbStoreOptions } from '../src/index.js';
+import { EventStoreDbStandIn, type StandInRecord } from '../src/testing/index.js';
+import { CHUNK_TYPE, MANIFEST_TYPE, decodeManifest, type SnapshotManifest } from '../src/snapshot.js';
+
+const L = 'thpt-le-quy-don';
+const SIDE = defaultSnapshotStreamName(L);
+const STREAMS = ['school/setup', 'markbook/2024-2025/10A1/toan', 'markbook/2024-2025/10A1/van', 'student/hs-0001'];
+
+async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+
+/** Everything a caller can observe of the ledger through the index: sizes, roots, proofs, heads, ids, streams. */
+async function observe(s: EventStore, ids: readonly string[]) {
+  const n = await s.size(L);
+  return {
+    n,
+    root: toHex(await s.root(L)),
+    root7: toHex(await s.root(L, 7)),
+    proofs: await Promise.all([0, Math.floor(n / 2), n - 1].map(async (i) => (await s.inclusionProof(L, i, n)).map(toHex))),
+    consistency: (await s.consistencyProof(L, 5, n)).map(toHex),
+    heads: await Promise.all(STREAMS.map(async (st) => {
+      const h = await s.streamHead(L, st);
+      return h && { ...h, leafHash: toHex(h.leafHash) };
+    })),
+    byId: await Promise.all(ids.map(async (id) => (await s.getById(L, id))?.position ?? null)),
+    streams: await Promise.all(STREAMS.map(async (st) => (await collect(s.readStream(L, st))).map((e) => e.position))),
+  };
+}
+
+/** The newest manifest on a side stream and its chunks' data. */
+function newestSnapshot(records: readonly StandInRecord[]): { manifest: SnapshotManifest; chunks: Uint8Array[] } {
+  const rec = [...records].reverse().find((r) => r.type === MANIFEST_TYPE);
+  if (rec === undefined) return expect.fail('no manifest on the side stream');
+  const m = decodeManifest(rec.data);
+  if (isLeft(m)) return expect.fail(m.left);
+  return { manifest: m.right, chunks: m.right.chunks.map((r) => records[r]!.data) };
+}
+
+/**
+ * Publish (another writer's way: bypassing the adapter) a snapshot on `standIn`'s side stream: the
+ * chunks, then the manifest with their new revisions (or `raw` manifest bytes). With `hideOthers`,
+ * a `$maxCount` leaves only this snapshot visible.
+ */
+function publish(
+  standIn: EventStoreDbStandIn,
+  snap: { manifest: SnapshotManifest; chunks: Uint8Array[]; raw?: Uint8Array; keepRevisions?: boolean },
+  hideOthers: boolean,
+): void {
+  const base = standIn.records(SIDE).length;
+  standIn.write(SIDE, snap.chunks.map((data) => ({ id: randomUUID(), type: CHUNK_TYPE, data })));
+  const manifest = snap.keepRevisions ? snap.manifest : { ...snap.manifest, chunks: snap.chunks.map((_, k) => base + k) };
+  standIn.write(SIDE, [{ id: randomUUID(), type: MANIFEST_TYPE, data: snap.raw ?? utf8(JSON.stringify(manifest)) }]);
+  if (hideOthers) {
+    standIn.write(`$$${SIDE}`, [
+      { id: randomUUID(), type: '$metadata', data: utf8(JSON.stringify({ $maxCount: snap.chunks.length + 1 })), contentType: 'application/json' },
+    ]);
+  }
+}
+
+/** Re-cut a payload into chunks the way the adapter does (header: magic, snapshot id words, chunk number). */
+function payloadOf(chunks: readonly Uint8Array[]): Uint8Array {
+  return Uint8Array.from(chunks.flatMap((c) => [...c.subarray(28)]));
+}
+function rechunk(template: Uint8Array, payload: Uint8Array, size: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let k = 0, at = 0; at < payload.length; k++, at += size) {
+    const c = new Uint8Array(28 + Math.min(size, payload.length - at));
+    c.set(template.subarray(0, 24));
+    new DataView(c.buffer).setUint32(24, k);
+    c.set(payload.subarray(at, at + size), 28);
+    out.push(c);
+  }
+  return out;
+}
+
+describe('index snapshots in EventStoreDB (stand-in over real gRPC)', () => {
+  let standIn: EventStoreDbStandIn;
+  let heads: TestHeads;
+  let ids: string[];
+  const diags: EsdbDiagnostic[] = [];
+  const open = (o: Partial<EventStoreDbStoreOptions> = {}): EventStore =>
+    openEventStoreDbStore({ connectionString: standIn.connectionString, onDiagnostic: (d) => diags.push(d), ...o } as EventStoreDbStoreOptions);
+  const codes = () => diags.map((d) => d.code);
+
+  /** Append `n` events over the four streams in batches of 10 through `s`. */
+  async function fill(s: EventStore, n: number): Promise<void> {
+    for (let done = 0; done < n; done += 10) {
+      const batch = await makeTestEvents(L, Array.from({ length: Math.min(10, n - done) }, (_, j) => ({ stream: STREAMS[(done + j) % 3 === 0 ? 3 : (done + j) % 3]! })), { heads });
+      const r = await s.append(L, batch, { expected: await s.size(L) });
+      if (isLeft(r)) expect.fail(JSON.stringify(r.left));
+      ids.push(...batch.map(testEventId));
+    }
+  }
+
+  /** The ledger as rebuilt from the whole physical stream (snapshots off). */
+  async function reference() {
+    const full = open({ snapshots: false });
+    try {
+      return await observe(full, ids);
+    } finally {
+      await full.close();
+    }
+  }
+
+  beforeEach(async () => {
+    standIn = await EventStoreDbStandIn.start();
+    heads = new Map();
+    ids = [];
+    diags.length = 0;
+  });
+  afterEach(async () => {
+    await standIn.stop();
+  });
+
+  it('snapshots written by one process let another read only the tail at first use, with identical answers', async () => {
+    const writer = open({ snapshots: { every: 40, chunkBytes: 700 } });
+    await fill(writer, 100);
+    await writer.close(); // waits for the background snapshots
+    const written = diags.filter((d): d is Extract<EsdbDiagnostic, { code: 'snapshot-written' }> => d.code === 'snapshot-written');
+    // At 40 events, and again once 40 more have landed after that write finished (timing decides when).
+    expect(written.length).toBeGreaterThanOrEqual(1);
+    expect(written[0]!.size).toBe(40);
+    const newest = written[written.length - 1]!;
+    expect(newest.chunks).toBeGreaterThan(1); // cut under chunkBytes
+    // Another writer, with snapshots off, adds 7 events the snapshot does not cover.
+    const other = open({ snapshots: false });
+    await fill(other, 7);
+    await other.close();
+
+    diags.length = 0;
+    const reader = open();
+    standIn.resetStats();
+    expect(await reader.size(L)).toBe(107);
+    expect(diags).toEqual([{ code: 'snapshot-loaded', ledger: L, size: newest.size, chunks: newest.chunks, bytes: newest.bytes }]);
+    // The manifest, its chunks (one call: consecutive revisions), the ledger's event size − 1 (the
+    // check), then the tail only.
+    expect(standIn.stats.reads).toBe(4);
+    expect(standIn.stats.eventsSent).toBe(1 + newest.chunks + 1 + (107 - newest.size));
+    const got = await observe(reader, ids);
+    await reader.close();
+    expect(got).toEqual(await reference());
+  });
+
+  it('snapshots a large ledger less often: after max(every, everyFraction × the last snapshot size) more events', async () => {
+    const s = open({ snapshots: { every: 10, everyFraction: 0.5, chunkBytes: 1_000 } });
+    const sizes = () => diags.flatMap((d) => (d.code === 'snapshot-written' ? [d.size] : []));
+    for (let n = 10; n <= 100; n += 10) {
+      await fill(s, 10);
+      // Let a write this batch started finish, so the next decision sees it (a bounded wait: if
+      // none was started, the final assertion fails).
+      for (let i = 0; i < 400 && [10, 20, 30, 50, 80].includes(n) && !sizes().includes(n); i++) await new Promise((r) => setTimeout(r, 5));
+    }
+    await s.close();
+    expect(sizes()).toEqual([10, 20, 30, 50, 80]);
+  });
+
+  it('writes a snapshot on close and sets $maxCount on the side stream so old snapshots do not pile up', async () => {
+    const writer = open({ snapshots: { every: 1_000, onCloseMin: 1, chunkBytes: 1_000 } });
+    await fill(writer, 50);
+    expect(standIn.records(SIDE)).toEqual([]);
+    await writer.close();
+    const w = diags.find((d) => d.code === 'snapshot-written');
+    expect(w).toMatchObject({ size: 50 });
+    const meta = standIn.records(`$$${SIDE}`);
+    expect(meta).toHaveLength(1);
+    const maxCount = (JSON.parse(Buffer.from(meta[0]!.data).toString('utf8')) as { $maxCount: number }).$maxCount;
+    expect(maxCount).toBeGreaterThanOrEqual(2 * (w!.code === 'snapshot-written' ? w!.chunks + 1 : 0));
+
+    // Many more snapshots: the side stream keeps only the last $maxCount events visible, and the newest still loads.
+    for (let i = 0; i < 4; i++) {
+      const s = open({ snapshots: { every: 1_000, onCloseMin: 1, chunkBytes: 1_000 } });
+      await fill(s, 10);
+      await s.close();
+    }
+    const reader = open();
+    standIn.resetStats();
+    expect(await reader.size(L)).toBe(90);
+    expect(diags[diags.length - 1]).toMatchObject({ code: 'snapshot-loaded', size: 90 });
+    await reader.close();
+    expect(standIn.records(SIDE).length).toBeGreaterThan(maxCount);
+  });
+
+  it('refuses an altered, truncated, foreign or garbled snapshot and rebuilds in full, with identical answers', async () => {
+    const writer = open({ snapshots: { every: 40, chunkBytes: 700 } });
+    await fill(writer, 100);
+    await writer.close();
+    const valid = newestSnapshot(standIn.records(SIDE));
+    const expected = await reference();
+
+    // A snapshot of the same ledger id from another history (another server, or the stream rewritten).
+    const elsewhere = await EventStoreDbStandIn.start();
+    let foreign: { manifest: SnapshotManifest; chunks: Uint8Array[] };
+    try {
+      const s = openEventStoreDbStore({ connectionString: elsewhere.connectionString, snapshots: { every: 40, chunkBytes: 700 } });
+      const savedHeads = heads;
+      const savedIds = ids;
+      heads = new Map();
+      ids = [];
+      await fill(s, 60);
+      await s.close();
+      heads = savedHeads;
+      ids = savedIds;
+      foreign = newestSnapshot(elsewhere.records(SIDE));
+    } finally {
+      await elsewhere.stop();
+    }
+
+    const payload = payloadOf(valid.chunks);
+    const leafFlipped = payload.slice();
+    leafFlipped[leafFlipped.length - 1]! ^= 1;
+    const altered = valid.chunks.map((c, k) => (k === 0 ? Uint8Array.from(c, (b, i) => (i === 30 ? b ^ 1 : b)) : c));
+    const cases: Array<[string, { manifest: SnapshotManifest; chunks: Uint8Array[]; raw?: Uint8Array; keepRevisions?: boolean }, RegExp]> = [
+      ['a chunk altered', { manifest: valid.manifest, chunks: altered }, /hash differs/],
+      ['a leaf altered, hash recomputed', { manifest: { ...valid.manifest, sha256: toHex(sha256(leafFlipped)) }, chunks: rechunk(valid.chunks[0]!, leafFlipped, 700) }, /root/],
+      ['truncated (last chunk left out)', { manifest: valid.manifest, chunks: valid.chunks.slice(0, -1) }, /bytes/],
+      ['a chunk missing from the stream', { manifest: { ...valid.manifest, chunks: [...valid.manifest.chunks.slice(0, -1), 10_000] }, chunks: valid.chunks, keepRevisions: true }, /missing/],
+      ['of another ledger', { manifest: { ...valid.manifest, ledger: 'thpt-other' }, chunks: valid.chunks }, /ledger/],
+      ['of another history of this ledger', foreign, /position 39/],
+      ['a garbled manifest', { manifest: valid.manifest, chunks: valid.chunks, raw: utf8('{"v":1,') }, /manifest/],
+    ];
+    for (const [what, snap, reason] of cases) {
+      publish(standIn, snap, true);
+      diags.length = 0;
+      const reader = open();
+      standIn.resetStats();
+      const got = await observe(reader, ids);
+      await reader.close();
+      expect(codes(), what).toEqual(['snapshot-rejected']);
+      expect(diags[0], what).toMatchObject({ reason: expect.stringMatching(reason) });
+      expect(got, what).toEqual(expected);
+      expect(standIn.stats.eventsSent, what).toBeGreaterThanOrEqual(100);
+    }
+  });
+
+  it('several writers: the newest valid snapshot wins; a refused newest one falls back to the one before it', async () => {
+    const a = open({ snapshots: { every: 30, chunkBytes: 700 } });
+    await fill(a, 40);
+    await a.close();
+    const b = open({ snapshots: { every: 30, chunkBytes: 700 } });
+    await fill(b, 40);
+    await b.close(); // b loaded a's snapshot and wrote its own, larger one after it
+    const sizes = diags.filter((d) => d.code === 'snapshot-written').map((d) => (d.code === 'snapshot-written' ? d.size : 0));
+    const newest = sizes[sizes.length - 1]!;
+    const valid = newestSnapshot(standIn.records(SIDE));
+    expect(valid.manifest.size).toBe(newest);
+    // A third writer publishes a broken snapshot after it.
+    publish(standIn, { manifest: { ...valid.manifest, sha256: toHex(sha256(utf8('wrong'))) }, chunks: valid.chunks }, false);
+
+    diags.length = 0;
+    const reader = open();
+    standIn.resetStats();
+    expect(await reader.size(L)).toBe(80);
+    expect(codes()).toEqual(['snapshot-rejected', 'snapshot-loaded']);
+    expect(diags[1]).toMatchObject({ size: newest });
+    const got = await observe(reader, ids);
+    await reader.close();
+    expect(got).toEqual(await reference());
+  });
+
+  it('an unreadable side stream or an unusable side stream name is reported, never an error for the caller', async () => {
+    const writer = open({ snapshots: false });
+    await fill(writer, 20);
+    await writer.close();
+    const reader = open();
+    standIn.failNext('read'); // the first read at first use is the side stream's
+    expect(await reader.size(L)).toBe(20);
+    expect(codes()).toEqual(['snapshot-read-failed']);
+    await reader.close();
+
+    diags.length = 0;
+    const odd = open({ snapshots: { streamName: (l) => `$index-${l}` } });
+    expect(await odd.size(L)).toBe(20);
+    expect(codes()).toEqual(['snapshot-read-failed']);
+    expect(diags[0]).toMatchObject({ reason: expect.stringMatching(/unusable/) });
+    await odd.close();
+  });
+
+  it('refuses bad snapshot options with invalid-argument naming the option', () => {
+    const bad = (o: Partial<EventStoreDbStoreOptions>): unknown => {
+      try {
+        openEventStoreDbStore({ connectionString: 'esdb://127.0.0.1:1?tls=false', ...o } as EventStoreDbStoreOptions);
+      } catch (e) {
+        if (isHosoFailure(e)) return { code: e.error.code, path: e.error.path };
+        throw e;
+      }
+      return 'accepted';
+    };
+    expect(bad({ snapshots: { every: 0 } })).toEqual({ code: 'invalid-argument', path: ['options', 'snapshots', 'every'] });
+    expect(bad({ snapshots: { chunkBytes: 2_000_000 } })).toEqual({ code: 'invalid-argument', path: ['options', 'snapshots', 'chunkBytes'] });
+    expect(bad({ snapshots: { everyFraction: 2 } })).toEqual({ code: 'invalid-argument', path: ['options', 'snapshots', 'everyFraction'] });
+    expect(bad({ snapshots: { onCloseMin: -1 } })).toEqual({ code: 'invalid-argument', path: ['options', 'snapshots', 'onCloseMin'] });
+    expect(bad({ snapshots: 'yes' as unknown as false })).toEqual({ code: 'invalid-argument', path: ['options', 'snapshots'] });
+    expect(bad({ onDiagnostic: 1 as unknown as () => void })).toEqual({ code: 'invalid-argument', path: ['options', 'onDiagnostic'] });
+  });
+});
