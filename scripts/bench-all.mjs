@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: every benchmark of the project, one after another, each printing its own
 // table of medians. `--quick` runs smaller sizes (a few minutes); the full run builds ledgers of a
-// million events and takes about half an hour on a 2-core machine. `--only a,b` picks sections.
+// million events and takes about half an hour on a 2-core machine. `--only a,b` picks sections;
+// `verify-10m` (a 10M-event streamed verification) runs only when named there.
 // Figures inform; nothing is asserted. docs/performance.md records a full run.
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -17,11 +18,13 @@ const sections = [
   ['verify', 'verification with 0, 1, 2 workers vs raw libsodium verify', ['packages/verify/bench/verify-bench.mjs', q ? '20000' : '100000']],
   ['eventstoredb', 'the EventStoreDB adapter through the real client against the protocol stand-in', ['packages/store-eventstoredb/bench.mjs']],
   ['growth', 'growth: append and verify time and peak memory at 10k, 100k, 1M events', ['bench/growth.mjs', ...(q ? ['--quick'] : [])]],
+  // Opt-in (`--only verify-10m`): writes a 6.5 GB bundle and takes about 40 minutes on 2 cores.
+  ['verify-10m', 'streamed bundles of 10k, 100k, 1M and 10M events verified with verifyBundle: time and peak memory', ['bench/verify-10m.mjs', '--sizes', q ? '10000,100000' : '10000,100000,1000000,10000000'], { optIn: true }],
 ];
 const only = opts.only ? new Set(opts.only.split(',')) : null;
 let failed = 0;
-for (const [name, what, args] of sections) {
-  if (only && !only.has(name)) continue;
+for (const [name, what, args, flags] of sections) {
+  if (only ? !only.has(name) : flags?.optIn === true) continue;
   console.log(`\n=== ${name}: ${what} ===`);
   const t0 = Date.now();
   const r = spawnSync(process.execPath, ['--expose-gc', ...args], { stdio: 'inherit' });

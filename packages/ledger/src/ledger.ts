@@ -140,12 +140,27 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     for (;;) {
       const target = await store.size(ledger);
       if (state.size >= target) return state.size;
-      for await (const e of store.read(ledger, { from: state.size, to: target })) {
-        // Concurrent catch-ups may read the same events; each is folded once, in order.
-        if (e.position !== state.size) continue;
-        const env = decodeEnvelope(e.bytes);
-        if (isLeft(env)) state.size += 1;
-        else evolve(state, env.right, toHex(e.leafHash));
+      // The lean read (positions and bytes, in batches). A stream head needs its leaf hash, but
+      // only the last event of each stream in a batch stays a head: `evolve` gets a placeholder
+      // (it reads no head hash itself) and the `finally` hashes those last events alone. A batch
+      // is folded synchronously, so no other code can see a placeholder.
+      for await (const batch of store.readBytes(ledger, { from: state.size, to: target })) {
+        const lastOf = new Map<string, { readonly rev: number; readonly bytes: Uint8Array }>();
+        try {
+          for (const e of batch) {
+            // Concurrent catch-ups may read the same events; each is folded once, in order.
+            if (e.position !== state.size) continue;
+            const env = decodeEnvelope(e.bytes);
+            if (isLeft(env)) {
+              state.size += 1;
+              continue;
+            }
+            evolve(state, env.right, '');
+            lastOf.set(env.right.stream, { rev: env.right.rev, bytes: e.bytes });
+          }
+        } finally {
+          for (const [stream, h] of lastOf) state.heads.set(stream, { rev: h.rev, leafHash: toHex(leafHash(h.bytes)) });
+        }
       }
     }
   }

@@ -10,6 +10,7 @@
  */
 import type { Envelope } from '@hoso/core';
 import { LayerMap } from './layer-map.js';
+import { eventIndexMap, type EventIndex, type EventIndexMap } from './event-index.js';
 import {
   EVENT_CODECS,
   isCellEventType,
@@ -26,6 +27,8 @@ import {
 } from './events.js';
 import { cellOf, type CellRef } from './cells.js';
 import type { Term } from './codecs.js';
+
+export type { EventIndex, EventIndexMap } from './event-index.js';
 
 /** A person with an account (staff, or the founding leader). */
 export interface PersonState {
@@ -69,16 +72,6 @@ export interface CellState {
   readonly corrections: number;
 }
 
-/** What the state remembers of each event: enough for idempotency and correction targets. */
-export interface EventIndex {
-  readonly position: number;
-  readonly stream: string;
-  readonly rev: number;
-  readonly type: string;
-  /** Cell key for cell events and corrections. */
-  readonly cell?: string;
-}
-
 /** A stream's head: its last revision and that event's leaf hash (hex). */
 export interface Head {
   readonly rev: number;
@@ -94,7 +87,8 @@ export interface LedgerState {
   /** The ledger id, from the genesis envelope. */
   ledger: string | null;
   readonly heads: LayerMap<string, Head>;
-  readonly ids: LayerMap<string, EventIndex>;
+  /** Every event by id: a compact index (about 60 bytes per event; see event-index.ts). */
+  readonly ids: EventIndexMap;
   readonly persons: LayerMap<string, PersonState>;
   readonly keys: LayerMap<string, KeyState>;
   readonly grants: LayerMap<string, readonly Grant[]>;
@@ -126,7 +120,7 @@ export function initialState(): LedgerState {
     school: null,
     ledger: null,
     heads: new LayerMap(),
-    ids: new LayerMap(),
+    ids: eventIndexMap(),
     persons: new LayerMap(),
     keys: new LayerMap(),
     grants: new LayerMap(),

@@ -12,6 +12,7 @@ import { CollectingBackend } from './collect.js';
 import { finding, FindingSink, type Finding } from './findings.js';
 import { SignaturePool } from './sigpool.js';
 import { DecodePool, type DecodedEvent, type LocalDecode } from './decodepool.js';
+import { DuplicateIdFinder } from './id-runs.js';
 
 /** Lenient UTF-8 decoding is enough where a worker already decoded the same bytes strictly. */
 const TEXT = new TextDecoder();
@@ -33,7 +34,10 @@ export interface EventContext {
   report(f: Finding): void;
   /** Add the event to the report's timeline with a one-line summary. */
   note(summary: string): void;
-  /** Whether an error finding was already reported for this event (signatures aside: they come later). */
+  /**
+   * Whether an error finding was already reported for this event (signatures and duplicate ids
+   * aside: they are known only later, when the batch returns or at the end).
+   */
   hasErrors(): boolean;
 }
 
@@ -69,6 +73,10 @@ export interface EngineOptions {
   readonly requireFinalCheckpoint: boolean;
   /** Set when the compliance pass is absent, so the report says it was skipped. */
   readonly complianceAvailable: boolean;
+  /** Event ids held in memory before a sorted run of them is written to a temporary file. */
+  readonly idBuffer: number;
+  /** Directory of that temporary file. */
+  readonly tempDir: string;
 }
 
 interface SigTag {
@@ -79,27 +87,6 @@ interface SigTag {
   readonly role: string;
 }
 
-/** A compact Set key for a UUID: its 128 bits as 8 UTF-16 code units (about 3× smaller than the text). */
-function idKey(id: string): string {
-  // Decoding has already checked the id is a lowercase UUID (8-4-4-4-12 hex digits).
-  if (id.length !== 36) return id;
-  const units = new Array<number>(8);
-  let u = 0;
-  let n = 0;
-  for (let i = 0; i < 36; i++) {
-    const c = id.charCodeAt(i);
-    if (c === 45) continue; // '-'
-    const v = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
-    if (v < 0) return id;
-    u = (u << 4) | v;
-    if (++n % 4 === 0) {
-      units[n / 4 - 1] = u;
-      u = 0;
-    }
-  }
-  return n === 32 ? String.fromCharCode(...units) : id;
-}
-
 /** Lowercase hex of a 32-byte hash (native, without the string pieces a JS loop leaves behind). */
 function hex(b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
@@ -107,20 +94,25 @@ function hex(b: Uint8Array): string {
 
 /**
  * The one-pass verifier. Feed it the header (or the expected origin), then events in ledger
- * order, then checkpoint notes; `finish` returns the report. It keeps, per the bounded-memory
- * design: the compact Merkle range (O(log n) hashes), the head of each stream (rev + leaf hash),
- * the set of event ids (about 60 bytes per event: fine up to a few million events, i.e. several
- * school years of a large school; a province-wide ledger is verified per school ledger), the
- * checkpoint notes (capped by the caller), the findings (capped) and the rule passes' state.
- * Signatures are verified on a worker pool with a bounded queue.
+ * order, then checkpoint notes; `finish` returns the report. Its memory does not grow with the
+ * number of events: it keeps the compact Merkle range (O(log n) hashes), the head of each stream
+ * (rev, leaf hash, a stream number: grows with streams), the event ids in a fixed buffer spilled
+ * as sorted runs to a temporary file and merged at `finish` ({@link DuplicateIdFinder}), the
+ * checkpoint notes, findings and timeline (capped), and the rule passes' state (keys, roles,
+ * cells: grows with keys and cells; the compliance pass's ledger state also keeps a compact
+ * index of every event, see docs/verifying.md). Signatures are verified on a worker pool with a
+ * bounded queue.
  */
 export class Engine {
   private readonly sink: FindingSink;
   private readonly pool: SignaturePool<SigTag>;
   private readonly collector = new CollectingBackend();
   private range = CompactRange.empty();
-  private readonly heads = new Map<string, { rev: number; leaf: string }>();
-  private readonly ids = new Set<string>();
+  /** Each stream's head; `n` numbers the stream for the id records. */
+  private readonly heads = new Map<string, { rev: number; leaf: string; n: number }>();
+  /** Stream names by number (grows with streams, not events). */
+  private readonly streamNames: string[] = [];
+  private readonly ids: DuplicateIdFinder;
   private readonly checkpointNotes: Array<{ line: number | null; note: string }> = [];
   private latestExtra: { line: number | null; note: string } | null = null;
   private droppedCheckpoints = 0;
@@ -148,6 +140,7 @@ export class Engine {
 
   constructor(private readonly options: EngineOptions) {
     this.sink = new FindingSink(options.maxFindings);
+    this.ids = new DuplicateIdFinder({ bufferRecords: options.idBuffer, tempDir: options.tempDir });
     // Signatures on this thread only (workers = 0); with workers the decode pool checks them.
     this.pool = new SignaturePool<SigTag>(
       (tag, ok) => {
@@ -293,12 +286,11 @@ export class Engine {
       );
     }
 
-    const key = idKey(env.id);
-    if (this.ids.has(key))
-      this.add(finding('duplicate-id', site, `Event id ${env.id} appears a second time.`, `Mã sự kiện ${env.id} xuất hiện lần thứ hai.`), 'integrity');
-    else this.ids.add(key);
-
     const head = this.heads.get(env.stream);
+    const streamNumber = head?.n ?? this.streamNames.push(env.stream) - 1;
+    // Duplicates are found at `finish`, when the sorted runs of ids are merged.
+    this.ids.add(env.id, position, streamNumber);
+
     const expectedRev = head === undefined ? 0 : head.rev + 1;
     if (env.rev !== expectedRev) {
       this.add(
@@ -325,7 +317,7 @@ export class Engine {
           'integrity',
         );
     }
-    this.heads.set(env.stream, { rev: env.rev, leaf: leafHex });
+    this.heads.set(env.stream, { rev: env.rev, leaf: leafHex, n: streamNumber });
 
     const at = Date.parse(env.at);
     if (Number.isFinite(at)) {
@@ -412,6 +404,28 @@ export class Engine {
    */
   async finish(declaredSize: number | null, rootsAt?: (sizes: number[]) => Promise<Map<number, Uint8Array>>): Promise<VerifyReport> {
     try {
+      return await this.conclude(declaredSize, rootsAt);
+    } finally {
+      this.ids.dispose();
+    }
+  }
+
+  /** Every later occurrence of an event id, as `duplicate-id` at that occurrence. */
+  private reportDuplicates(): void {
+    const failure = this.ids.finish((d) =>
+      this.add(
+        finding('duplicate-id', { position: d.position, event: d.id, stream: this.streamNames[d.stream] ?? null }, `Event id ${d.id} appears a second time (first at position ${d.first}).`, `Mã sự kiện ${d.id} xuất hiện lần thứ hai (lần đầu ở vị trí ${d.first}).`, {
+          details: { first: d.first },
+        }),
+        'integrity',
+      ),
+    );
+    if (failure !== null)
+      this.reportIntegrity(finding('verifier-failure', {}, `Event ids could not all be compared: ${failure.message}.`, `Không so sánh được toàn bộ mã sự kiện: ${failure.message}.`, { details: { error: failure.code } }), true);
+  }
+
+  private async conclude(declaredSize: number | null, rootsAt?: (sizes: number[]) => Promise<Map<number, Uint8Array>>): Promise<VerifyReport> {
+    try {
       await this.drain();
       await this.pool.flush();
     } catch (e) {
@@ -424,6 +438,7 @@ export class Engine {
       await this.pool.close();
       await this.decoder?.close();
     }
+    this.reportDuplicates();
     for (const p of this.options.passes) {
       const kind = p.kind;
       p.finish?.((f) => this.add(f, kind));
@@ -579,7 +594,11 @@ export class Engine {
 
   /** Stop the workers without a report (on a fatal read error). */
   async abort(): Promise<void> {
-    await this.pool.close();
-    await this.decoder?.close();
+    try {
+      await this.pool.close();
+      await this.decoder?.close();
+    } finally {
+      this.ids.dispose();
+    }
   }
 }

@@ -1,4 +1,5 @@
-import { availableParallelism } from 'node:os';
+import { statSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { CompactRange, hosoError, leafHash, type HosoError } from '@hoso/core';
 import type { EventStore } from '@hoso/store';
@@ -44,6 +45,14 @@ export interface VerifyOptions {
    * only; no key registry, no compliance), e.g. a store adapter's test events.
    */
   readonly catalogue?: boolean;
+  /**
+   * Event ids held in memory (24 bytes each) before they are sorted and written as a run to a
+   * temporary file; the runs are merged at the end to find duplicate ids (default 262,144, i.e.
+   * 6 MiB; a log of at most that many events never touches the disk).
+   */
+  readonly idBuffer?: number;
+  /** Directory for that temporary file (default `os.tmpdir()`); the file is removed on every path. */
+  readonly tempDir?: string;
 }
 
 /** Why verification could not start: a bad option (named by `path`). */
@@ -60,6 +69,18 @@ function intOption(name: string, v: unknown, min: number, fallback: number): Eit
   return right(v);
 }
 
+function directoryOption(name: string, v: unknown): Either<VerifyInputError, string> {
+  if (v === undefined) return right(tmpdir());
+  if (typeof v !== 'string' || v.length === 0) return left(hosoError('invalid-argument', `${name}: must be a directory path`, { path: [name] }));
+  let dir = false;
+  try {
+    dir = statSync(v).isDirectory();
+  } catch {
+    dir = false;
+  }
+  return dir ? right(v) : left(hosoError('invalid-argument', `${name}: ${v} is not an existing directory`, { path: [name] }));
+}
+
 function prepare(options: VerifyOptions, requireFinalCheckpoint: boolean): Either<VerifyInputError, Prepared> {
   const o = options ?? {};
   const trust = parseTrust(o.trust ?? {});
@@ -71,7 +92,10 @@ function prepare(options: VerifyOptions, requireFinalCheckpoint: boolean): Eithe
   const maxFindings = intOption('maxFindings', o.maxFindings, 1, 10_000);
   const timelineLimit = intOption('timelineLimit', o.timelineLimit, 0, 2_000);
   const maxCheckpoints = intOption('maxCheckpoints', o.maxCheckpoints, 2, 10_000);
-  for (const r of [workers, batchSize, tol, maxFindings, timelineLimit, maxCheckpoints]) if (r._tag === 'Left') return r;
+  const idBuffer = intOption('idBuffer', o.idBuffer, 1, 262_144);
+  for (const r of [workers, batchSize, tol, maxFindings, timelineLimit, maxCheckpoints, idBuffer]) if (r._tag === 'Left') return r;
+  const tempDir = directoryOption('tempDir', o.tempDir);
+  if (tempDir._tag === 'Left') return tempDir;
   let since: ReturnType<typeof checkSince> | undefined;
   if (o.since !== undefined) {
     since = checkSince(o.since, null, trust.right);
@@ -93,6 +117,8 @@ function prepare(options: VerifyOptions, requireFinalCheckpoint: boolean): Eithe
     passes,
     complianceAvailable: compliance !== undefined,
     requireFinalCheckpoint,
+    idBuffer: (idBuffer as { right: number }).right,
+    tempDir: tempDir.right,
   });
   return right({ engine });
 }
@@ -195,7 +221,7 @@ export interface VerifyStoreOptions extends VerifyOptions {
 }
 
 async function* storeEvents(store: EventStore, ledger: string, size: number): AsyncGenerator<Uint8Array> {
-  for await (const ev of store.read(ledger, { from: 0, to: size })) yield ev.bytes;
+  for await (const batch of store.readBytes(ledger, { from: 0, to: size })) for (const ev of batch) yield ev.bytes;
 }
 
 /**

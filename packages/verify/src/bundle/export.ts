@@ -92,12 +92,16 @@ export async function exportBundle(
   try {
     await put(formatBundleHeader(origin, size));
     let expected = 0;
-    for await (const ev of store.read(ledger, { from: 0, to: size })) {
-      if (ev.position !== expected) throw new Error(`store returned position ${ev.position}, expected ${expected}`);
-      expected++;
-      // Stored bytes are canonical JSON: no raw newline can occur inside them, so one per line.
-      if (!stream.write(Buffer.concat([ev.bytes, NEWLINE]))) await once(stream, 'drain');
-      written += ev.bytes.length + 1;
+    for await (const batch of store.readBytes(ledger, { from: 0, to: size })) {
+      const lines: Uint8Array[] = [];
+      for (const ev of batch) {
+        if (ev.position !== expected) throw new Error(`store returned position ${ev.position}, expected ${expected}`);
+        expected++;
+        // Stored bytes are canonical JSON: no raw newline can occur inside them, so one per line.
+        lines.push(ev.bytes, NEWLINE);
+        written += ev.bytes.length + 1;
+      }
+      if (!stream.write(Buffer.concat(lines))) await once(stream, 'drain');
     }
     if (expected !== size) throw new Error(`store returned ${expected} events, expected ${size}`);
     for (const note of notes) await put(formatCheckpointLine(note));
