@@ -39,9 +39,9 @@ export interface DecodePoolOptions {
 /**
  * The worker's source, evaluated (`eval: true`) so it runs the same from the compiled package and
  * from the TypeScript sources under test. It loads the compiled `@hoso/core` (resolved by the
- * calling thread) and applies exactly core's functions: `leafHash`, `decodeEnvelope`,
- * `verifyEnvelopeSignatures` (with a backend that only collects the checks, so the structural
- * rule is core's) and `backend().verify` (the strict rule plus libsodium or node:crypto).
+ * calling thread) and applies exactly core's functions: `leafHash`, `decodeForVerification`
+ * (strict decoding and the signer rules, leaving the Ed25519 checks) and `backend().verify` (the
+ * strict rule plus libsodium or node:crypto).
  *
  * Mode `full` — in: `{ id, buf, count }`, `buf` holding `count` × (u32 LE length ‖ bytes); out:
  * `{ id, leaves, status, sigCounts, sigOk, problems }` — leaves 32 bytes per event; status 0
@@ -52,14 +52,6 @@ export interface DecodePoolOptions {
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const ready = import(workerData.coreUrl);
-const checks = [];
-const collector = {
-  name: 'sodium',
-  verify(publicKey, message, signature) { checks.push(publicKey, message, signature); return true; },
-  publicKey() { throw new Error('collector'); }, sign() { throw new Error('collector'); },
-  signer() { throw new Error('collector'); },
-  verifier(pk) { return (m, s) => collector.verify(pk, m, s); },
-};
 function problemOf(e) {
   return { code: e.code, message: e.message, ...(e.path !== undefined ? { path: e.path } : {}) };
 }
@@ -91,13 +83,13 @@ parentPort.on('message', async (m) => {
     const len = view.getUint32(o, true); o += 4;
     const bytes = data.subarray(o, o + len); o += len;
     leaves.set(core.leafHash(bytes), i * 32);
-    const d = core.decodeEnvelope(bytes);
+    const d = core.decodeForVerification(bytes);
     if (d._tag === 'Left') { status[i] = 1; problems.push({ i, structure: false, ...problemOf(d.left) }); continue; }
-    checks.length = 0;
-    const s = core.verifyEnvelopeSignatures(d.right, collector);
+    const s = d.right.signatures;
     if (s._tag === 'Left') { problems.push({ i, structure: true, ...problemOf(s.left) }); continue; }
-    sigCounts[i] = checks.length / 3;
-    for (let k = 0; k < checks.length; k += 3) verdicts.push(be.verify(checks[k], checks[k + 1], checks[k + 2]) ? 1 : 0);
+    const { message, checks } = s.right;
+    sigCounts[i] = checks.length;
+    for (const c of checks) verdicts.push(be.verify(c.publicKey, message, c.signature) ? 1 : 0);
   }
   const sigOk = Uint8Array.from(verdicts);
   parentPort.postMessage({ id: m.id, leaves, status, sigCounts, sigOk, problems }, [leaves.buffer, status.buffer, sigCounts.buffer, sigOk.buffer]);

@@ -1,14 +1,12 @@
 import {
   CompactRange,
   bytesEqual,
-  decodeEnvelope,
+  decodeForVerification,
   leafHash,
   sha256,
   toHex,
-  verifyEnvelopeSignatures,
   type Envelope,
 } from '@hoso/core';
-import { CollectingBackend } from './collect.js';
 import { finding, FindingSink, type Finding } from './findings.js';
 import { SignaturePool } from './sigpool.js';
 import { DecodePool, type DecodedEvent, type LocalDecode } from './decodepool.js';
@@ -106,7 +104,6 @@ function hex(b: Uint8Array): string {
 export class Engine {
   private readonly sink: FindingSink;
   private readonly pool: SignaturePool<SigTag>;
-  private readonly collector = new CollectingBackend();
   private range = CompactRange.empty();
   /** Each stream's head; `n` numbers the stream for the id records. */
   private readonly heads = new Map<string, { rev: number; leaf: string; n: number }>();
@@ -221,11 +218,16 @@ export class Engine {
    */
   private decodeHere(bytes: Uint8Array): LocalDecode<Envelope> {
     const leaf = leafHash(bytes);
-    const decoded = decodeEnvelope(bytes);
+    const decoded = decodeForVerification(bytes);
     if (decoded._tag === 'Left') return { decoded: { kind: 'invalid', leaf, problem: decoded.left }, value: undefined, checks: [] };
-    const structure = verifyEnvelopeSignatures(decoded.right, this.collector);
-    const checks = this.collector.take();
-    return { decoded: { kind: 'valid', leaf, structure: structure._tag === 'Left' ? structure.left : null, signatures: [] }, value: decoded.right, checks };
+    const { envelope, signatures } = decoded.right;
+    if (signatures._tag === 'Left') return { decoded: { kind: 'valid', leaf, structure: signatures.left, signatures: [] }, value: envelope, checks: [] };
+    const { message, checks } = signatures.right;
+    return {
+      decoded: { kind: 'valid', leaf, structure: null, signatures: [] },
+      value: envelope,
+      checks: checks.map((c) => ({ publicKey: c.publicKey, message, signature: c.signature })),
+    };
   }
 
   /** Wait until every event handed to {@link event} has been checked. */
@@ -269,7 +271,7 @@ export class Engine {
       for (const p of this.options.passes) p.skip?.(position);
       return;
     }
-    // Same bytes a worker decoded strictly: JSON.parse gives the very value decodeEnvelope returned.
+    // Same bytes a worker decoded strictly: JSON.parse gives the very value decodeForVerification returned.
     const env = known ?? (JSON.parse(TEXT.decode(bytes)) as Envelope);
     const site = { position, event: env.id, stream: env.stream };
     const leafHex = hex(leaf);
