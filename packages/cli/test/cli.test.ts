@@ -1,5 +1,5 @@
 import { describe, it, expect, afterAll } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from '@hoso/store-sqlite';
@@ -153,6 +153,15 @@ describe('init, exec, import, checkpoint, witness, export, print', () => {
     r = await hoso(['verify', join(d, 'a.hoso'), '--trust', join(d, 'keys', 'hoso_thpt-a.vkey'), '--trust', join(d, 'keys', 'pgd.example.vkey'), '--trust', join(d, 'keys', 'hieu-truong.pub'), '--report', join(d, 'r.html')]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(readFileSync(join(d, 'r.html'), 'utf8')).toContain('VERIFIED');
+    // The id runs' temporary folder: a missing one is a usage error naming the option.
+    const trustArgs = ['--trust', join(d, 'keys', 'hoso_thpt-a.vkey'), '--trust', join(d, 'keys', 'pgd.example.vkey'), '--trust', join(d, 'keys', 'hieu-truong.pub')];
+    r = await hoso(['verify', join(d, 'a.hoso'), ...trustArgs, '--temp-dir', join(d, 'no-such-dir')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--temp-dir');
+    mkdirSync(join(d, 'tmp-ids'));
+    r = await hoso(['verify', join(d, 'a.hoso'), ...trustArgs, '--temp-dir', join(d, 'tmp-ids')]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(readdirSync(join(d, 'tmp-ids'))).toEqual([]);
     r = await hoso(['print', '--db', db, '--out', join(d, 'print'), '--class', '10A1', '--student', 'hs-001', '--format', 'html']);
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(join(d, 'print', 'hoc-ba-hs-001.html'), 'utf8')).toContain('Nguyễn Thị Lan');

@@ -43,19 +43,24 @@ export function registerVerifyCommands(program: Command, io: Output): void {
     .option('--since <checkpoint>', 'a checkpoint note you already hold: the bundle must extend it')
     .option('--report <file>', 'write the HTML report here')
     .option('--workers <n>', 'signature worker threads (default: cores − 1)', intOption('--workers', 0, 256))
+    .option('--temp-dir <dir>', 'where the sorted runs of event ids go once a large ledger fills the in-memory buffer (default: the system temp folder; removed afterwards)')
     .option('--json', 'print { ok, size, root, findings, … } as JSON')
-    .action(async (bundle: string | undefined, o: TrustOpts & { db?: string; store?: string; ledger?: string; checkpoints?: string; since?: string; report?: string; workers?: number; json?: boolean }) => {
+    .action(async (bundle: string | undefined, o: TrustOpts & { db?: string; store?: string; ledger?: string; checkpoints?: string; since?: string; report?: string; workers?: number; tempDir?: string; json?: boolean }) => {
       const trust = trustAnchors(o);
       const inPlace = o.db !== undefined || o.store !== undefined;
       if (inPlace === (bundle !== undefined)) throw usage('missing-argument', 'give a bundle file, or --db/--store to verify a ledger in place (not both)', '<bundle>');
       if (bundle !== undefined && !isFile(bundle)) throw usage('unreadable-file', `cannot read ${bundle}: no such file`, '<bundle>');
       const since = o.since === undefined ? undefined : readText(o.since, '--since');
-      const options = { trust, ...(since === undefined ? {} : { since }), ...(o.workers === undefined ? {} : { workers: o.workers }) };
+      const options = { trust, ...(since === undefined ? {} : { since }), ...(o.workers === undefined ? {} : { workers: o.workers }), ...(o.tempDir === undefined ? {} : { tempDir: o.tempDir }) };
       const r =
         bundle !== undefined
           ? await verifyBundle(bundle, options)
           : await withStore(o, (s) => verifyStore(s.store, s.ledger, { ...options, checkpoints: listCheckpoints(checkpointDir(o)).map((k) => k.note) }), { readonly: true });
-      if (isLeft(r)) throw usage(r.left.code, r.left.message, r.left.path?.includes('since') ? '--since' : '--trust', r.left.rule);
+      if (isLeft(r)) {
+        const field = r.left.path?.[0];
+        const option = field === 'since' ? '--since' : field === 'tempDir' ? '--temp-dir' : '--trust';
+        throw usage(r.left.code, r.left.message, option, r.left.rule);
+      }
       const report = r.right;
       if (o.report !== undefined) writeText(o.report, renderReport(report, { source: bundle ?? o.db ?? o.store ?? '' }), '--report');
       if (o.json) {
