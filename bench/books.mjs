@@ -2,11 +2,13 @@
 // Record-book rebuild and incremental catch-up on a real school year (issue 4's benchmark).
 //   node bench/books.mjs [--students 1500] [--quick]
 // Builds the year with `hoso demo` (signed, rule-checked events in a SQLite ledger), then:
-//  - rebuild: runProjection(recordsProjection, mode 'rebuild') from position 0 over the SQLite store;
+//  - rebuild: runProjection(recordsProjection, mode 'rebuild') from position 0 over the SQLite store,
+//    with memoryCheckpointStore and the default batch size (a commit copies nothing);
+//  - every class markbook computed from the folded records;
 //  - incremental: the same events replayed into a memory store in chunks of 1,000, with a
-//    catch-up after each chunk (what a school's read model does day to day);
-//  - every class markbook computed from the folded records.
-// Prints events/s and peak RSS. Figures inform; nothing is asserted.
+//    catch-up after each chunk (what a school's read model does day to day).
+// Prints events/s, peak RSS (and per event) and, under --expose-gc, the heap the records keep.
+// Figures inform; nothing is asserted.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openSqliteStore } from '@hoso/store-sqlite';
 import { createMemoryStore } from '@hoso/store';
-import { recordsProjection, memoryCheckpointStore, runProjection, classMarkbook } from '@hoso/books';
+import { recordsProjection, memoryCheckpointStore, sharedMemoryCheckpointStore, runProjection, classMarkbook } from '@hoso/books';
 
 const { values } = parseArgs({ options: { students: { type: 'string' }, quick: { type: 'boolean', default: false } } });
 const mib = (b) => `${(b / 2 ** 20).toFixed(0)} MiB`;
@@ -23,6 +25,8 @@ const students = Number(values.students ?? (values.quick ? 200 : 1500));
 const here = dirname(fileURLToPath(import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'hoso-books-bench-'));
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
+/** Heap in use after a full collection (null unless node runs with --expose-gc). */
+const heapAfterGc = () => (typeof globalThis.gc === 'function' ? (globalThis.gc(), globalThis.gc(), process.memoryUsage().heapUsed) : null);
 
 try {
   const t0 = Date.now();
@@ -33,16 +37,21 @@ try {
   console.log(`books bench — a ${students}-student school year: ${fmt(size)} events (built by hoso demo in ${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
 
   // Rebuild from position 0.
+  const heapBefore = heapAfterGc();
   const cps = memoryCheckpointStore();
   const t1 = performance.now();
-  // A pure projection's state is saved (copied) at every commit: commit every 50,000 events.
-  const rebuilt = await runProjection(store, ledger, recordsProjection, cps, { mode: 'rebuild', batchSize: 50_000 });
+  const rebuilt = await runProjection(store, ledger, recordsProjection, cps, { mode: 'rebuild' });
   const dt1 = (performance.now() - t1) / 1000;
   if (rebuilt._tag !== 'Right') throw new Error(JSON.stringify(rebuilt.left));
-  console.log(`rebuild (records projection, SQLite store)   ${fmt(size / dt1).padStart(9)} events/s   ${dt1.toFixed(2)} s   peak RSS ${mib(process.resourceUsage().maxRSS * 1024)}`);
+  const peak = process.resourceUsage().maxRSS * 1024;
+  console.log(`rebuild (records projection, SQLite store)   ${fmt(size / dt1).padStart(9)} events/s   ${dt1.toFixed(2)} s   peak RSS ${mib(peak)} (${fmt(peak / size)} B/event)`);
+  const heapAfter = heapAfterGc();
+  if (heapAfter !== null && heapBefore !== null) {
+    console.log(`records state kept on the heap                ${mib(heapAfter - heapBefore).padStart(9)}          ${fmt((heapAfter - heapBefore) / size)} B/event`);
+  }
 
   // Markbooks for every class from the folded records.
-  const records = (await cps.load(recordsProjection.name)).state;
+  const records = rebuilt.right.state;
   const classes = Object.values(records.classes);
   const t2 = performance.now();
   let cells = 0;
@@ -56,11 +65,9 @@ try {
 
   // Incremental: replay into a memory store in chunks, catching up after each.
   const mem = createMemoryStore();
-  // The read model lives in memory across catch-ups (a long-running vendor process): the
-  // checkpoint keeps a reference instead of a copy, so this measures applying events, not
-  // copying a large state (memoryCheckpointStore copies it on every save).
-  let held = null;
-  const cps2 = { load: () => held, save: (_n, c) => { held = c; }, clear: () => { held = null; } };
+  // The read model lives in memory across catch-ups (a long-running vendor process): the shared
+  // store hands the same state to every run, so this measures applying events, not copying state.
+  const cps2 = sharedMemoryCheckpointStore();
   const CHUNK = 1000;
   let chunk = [];
   let appended = 0;
@@ -77,7 +84,7 @@ try {
     appended += chunk.length;
     chunk = [];
     const t = performance.now();
-    const c = await runProjection(mem, ledger, recordsProjection, cps2, { mode: 'catch-up', batchSize: 50_000 });
+    const c = await runProjection(mem, ledger, recordsProjection, cps2, { mode: 'catch-up' });
     tCatch += performance.now() - t;
     if (c._tag !== 'Right') throw new Error(JSON.stringify(c.left));
     caught = appended;

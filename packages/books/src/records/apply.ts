@@ -23,74 +23,132 @@ export type CellPlace = Omit<Cell, 'value' | 'history' | 'type' | 'stream'>;
 
 /** Where a cell-writing event writes, in the ledger's key format (`cells.ts` of @hoso/ledger). */
 export function cellPlace(type: CellEventType, data: EventData[CellEventType], stream: string): CellPlace {
-  const prefix = `${stream}#${data.student}/`;
-  // Built as plain literals (no spreads): this runs once per cell event of a whole ledger.
+  const { type: _t, stream: _s, value: _v, history: _h, ...place } = buildCell(type, data, stream, (text) => text, '', []);
+  return place;
+}
+
+/**
+ * The new cell an event writes, built as one plain literal per event type (no spreads, no fields
+ * added afterwards: a field added later would give each of ~200,000 cells a second, out-of-object
+ * property store). The stream, student and subject stored are `share`d copies.
+ */
+function buildCell(
+  type: CellEventType,
+  data: EventData[CellEventType],
+  eventStream: string,
+  share: (text: string) => string,
+  value: string,
+  history: CellVersion[],
+): Cell {
+  const prefix = eventStream + '#' + data.student + '/';
+  const stream = share(eventStream);
+  const student = share(data.student);
   switch (type) {
     case 'ScoreEntered':
     case 'CommentLevelEntered': {
       const d = data as EventData['ScoreEntered'];
-      const place: { -readonly [K in keyof CellPlace]: CellPlace[K] } = {
-        key: prefix + d.term + '/' + d.column + (d.index ?? ''),
-        year: d.year,
-        class: d.class,
-        student: d.student,
-        subject: d.subject,
-        term: d.term,
-        column: d.column,
-      };
-      if (d.index !== undefined) place.index = d.index;
-      return place;
+      const key = prefix + d.term + '/' + d.column + (d.index ?? '');
+      return d.index === undefined
+        ? { key, type, stream, year: d.year, class: d.class, student, subject: share(d.subject), term: d.term, column: d.column, value, history }
+        : { key, type, stream, year: d.year, class: d.class, student, subject: share(d.subject), term: d.term, column: d.column, index: d.index, value, history };
     }
     case 'SubjectLevelEntered':
     case 'TestScoreEntered': {
       const d = data as EventData['SubjectLevelEntered'];
       const column = type === 'SubjectLevelEntered' ? 'level' : 'test';
-      return { key: prefix + d.period + '/' + column, year: d.year, class: d.class, student: d.student, subject: d.subject, period: d.period, column };
+      return { key: prefix + d.period + '/' + column, type, stream, year: d.year, class: d.class, student, subject: share(d.subject), period: d.period, column, value, history };
     }
     case 'ConductAssessed': {
       const d = data as EventData['ConductAssessed'];
-      return { key: prefix + d.term + '/conduct', year: d.year, class: d.class, student: d.student, term: d.term, column: 'conduct' };
+      return { key: prefix + d.term + '/conduct', type, stream, year: d.year, class: d.class, student, term: d.term, column: 'conduct', value, history };
     }
     case 'QualityAssessed': {
       const d = data as EventData['QualityAssessed'];
-      return { key: prefix + d.period + '/' + d.aspect, year: d.year, class: d.class, student: d.student, period: d.period, column: d.aspect };
+      return { key: prefix + d.period + '/' + d.aspect, type, stream, year: d.year, class: d.class, student, period: d.period, column: d.aspect, value, history };
     }
     case 'AbsenceRecorded': {
       const d = data as EventData['AbsenceRecorded'];
-      return { key: prefix + d.date + '/' + d.session, year: d.year, class: d.class, student: d.student, date: d.date, session: d.session, column: 'absence' };
+      return { key: prefix + d.date + '/' + d.session, type, stream, year: d.year, class: d.class, student, date: d.date, session: d.session, column: 'absence', value, history };
     }
     case 'AttendanceRecorded': {
       const d = data as EventData['AttendanceRecorded'];
-      return { key: prefix + d.date + '/attendance', year: d.year, class: d.class, student: d.student, date: d.date, column: 'attendance' };
+      return { key: prefix + d.date + '/attendance', type, stream, year: d.year, class: d.class, student, date: d.date, column: 'attendance', value, history };
     }
     case 'GrowthMeasured': {
       const d = data as EventData['GrowthMeasured'];
-      return { key: prefix + d.date + '/' + d.measure, year: d.year, class: d.class, student: d.student, date: d.date, column: d.measure };
+      return { key: prefix + d.date + '/' + d.measure, type, stream, year: d.year, class: d.class, student, date: d.date, column: d.measure, value, history };
     }
     case 'RetestScoreEntered':
     case 'RetestCommentLevelEntered': {
       const d = data as EventData['RetestScoreEntered'];
-      return { key: prefix + 'retest', year: d.year, class: d.class, student: d.student, subject: d.subject, date: d.date, column: 'retest' };
+      return { key: prefix + 'retest', type, stream, year: d.year, class: d.class, student, subject: share(d.subject), date: d.date, column: 'retest', value, history };
     }
     case 'ConductReevaluated': {
       const d = data as EventData['ConductReevaluated'];
-      return { key: prefix + 'reevaluation', year: d.year, class: d.class, student: d.student, date: d.date, column: 'reevaluation' };
+      return { key: prefix + 'reevaluation', type, stream, year: d.year, class: d.class, student, date: d.date, column: 'reevaluation', value, history };
     }
   }
 }
 
-/** Actors are shared between the versions they signed (many thousands per teacher). */
-const actorCache = new WeakMap<Records, Map<string, Actor>>();
+/**
+ * What the fold shares between the values it stores, per records object: the {@link Actor}s
+ * (thousands of versions per teacher) and the strings that repeat on every cell of a stream or
+ * class (stream names, dates, reasons and remarks). `JSON.parse` gives every event its own copy of
+ * these; keeping one copy each is most of the difference between a school year fitting in memory
+ * or not. Held outside the state (a checkpoint need not carry it): a records object restored from
+ * a checkpoint simply starts a new table.
+ */
+interface Shared {
+  readonly actors: Map<string, Actor>;
+  readonly strings: Map<string, string>;
+  /** {@link intern} into this table. */
+  readonly share: (text: string) => string;
+}
+const sharedOf = new WeakMap<Records, Shared>();
+
+function shared(r: Records): Shared {
+  let s = sharedOf.get(r);
+  if (s === undefined) {
+    const strings = new Map<string, string>();
+    s = { actors: new Map(), strings, share: (text) => intern(strings, text) };
+    sharedOf.set(r, s);
+  }
+  return s;
+}
+
+/** The one copy of `text` a table keeps. */
+function intern(strings: Map<string, string>, text: string): string {
+  const s = strings.get(text);
+  if (s !== undefined) return s;
+  strings.set(text, text);
+  return text;
+}
 
 function actor(r: Records, key: string, role: string): Actor {
   const person = r.keys[key] ?? null;
   const name = person === null ? null : (r.people[person] ?? null);
-  let cache = actorCache.get(r);
-  if (cache === undefined) actorCache.set(r, (cache = new Map()));
+  const cache = shared(r).actors;
   const id = `${key}|${role}|${person ?? ''}|${name ?? ''}`;
   let a = cache.get(id);
   if (a === undefined) cache.set(id, (a = { key, role, person, name }));
   return a;
+}
+
+/**
+ * The cell an event wrote, found among its stream's cells (a correction must be in the target's
+ * stream): newest cell first, as corrections mostly follow their entries closely. A stream holds
+ * one class's cells of one book, so this stays a short scan, and the records keep no index from
+ * every event id to its cell.
+ */
+function cellWrittenBy(r: Records, stream: string, eventId: string): Cell | undefined {
+  const keys = r.streamCells[stream];
+  if (keys === undefined) return undefined;
+  for (let i = keys.length - 1; i >= 0; i--) {
+    const cell = r.cells[keys[i]!];
+    if (cell === undefined) continue;
+    for (const v of cell.history) if (v.eventId === eventId) return cell;
+  }
+  return undefined;
 }
 
 function signoffs(r: Records, year: string, cls: string): ClassSignoffs {
@@ -248,9 +306,8 @@ function fold(r: Records, env: Envelope, ev: LedgerEvent, position: number): voi
     }
     case 'CorrectionMade': {
       const d = ev.data;
-      const key = r.cellOfEvent[d.target];
-      const cell = key === undefined ? undefined : r.cells[key];
-      if (cell === undefined || cell.stream !== env.stream) {
+      const cell = cellWrittenBy(r, env.stream, d.target);
+      if (cell === undefined) {
         r.problems.push({ position, code: 'unknown-correction-target', message: `correction of ${d.target}, which wrote no cell in ${env.stream}` });
         return;
       }
@@ -273,34 +330,28 @@ function fold(r: Records, env: Envelope, ev: LedgerEvent, position: number): voi
         },
       });
       cell.value = d.new;
-      r.cellOfEvent[env.id] = cell.key;
       return;
     }
     default: {
       if (!isCellEventType(ev.type)) return;
       const data = ev.data as EventData[CellEventType];
-      const place = cellPlace(ev.type, data, env.stream);
-      const version: { -readonly [K in keyof CellVersion]: CellVersion[K] } = { value: data.value, eventId: env.id, position, at: env.at, by };
+      const sh = shared(r);
+      const version: { -readonly [K in keyof CellVersion]: CellVersion[K] } = { value: sh.share(data.value), eventId: env.id, position, at: env.at, by };
       // Text written with the entry: kept on its version, so a remark keeps its author and time and
       // a later correction (which changes the value only) leaves it where it was written.
       const text = data as { comment?: string; reason?: string };
-      if (text.comment !== undefined) version.comment = text.comment;
-      if (text.reason !== undefined) version.reason = text.reason;
-      const existing = r.cells[place.key];
+      if (text.comment !== undefined) version.comment = sh.share(text.comment);
+      if (text.reason !== undefined) version.reason = sh.share(text.reason);
+      const cell = buildCell(ev.type, data, env.stream, sh.share, version.value, [version]);
+      const existing = r.cells[cell.key];
       if (existing === undefined) {
-        const cell = place as Cell & { type: CellEventType; stream: string; value: string; history: CellVersion[] };
-        cell.type = ev.type;
-        cell.stream = env.stream;
-        cell.value = data.value;
-        cell.history = [version];
-        r.cells[place.key] = cell;
-        (r.streamCells[env.stream] ??= []).push(place.key);
+        r.cells[cell.key] = cell;
+        (r.streamCells[cell.stream] ??= []).push(cell.key);
       } else {
         // A second entry of the same cell (allowed only while the author may still amend freely).
         existing.history.push(version);
-        existing.value = data.value;
+        existing.value = version.value;
       }
-      r.cellOfEvent[env.id] = place.key;
     }
   }
 }
@@ -346,7 +397,7 @@ export function applyToRecords(r: Records, e: StoredEvent): Records {
 }
 
 /** Version of the records fold; bump when `applyToRecords` changes meaning (the runner rebuilds). */
-export const RECORDS_VERSION = 3;
+export const RECORDS_VERSION = 4;
 
 /** The records as a projection for {@link runProjection}: every book is a view of its state. */
 export const recordsProjection: Projection<Records> = {

@@ -199,8 +199,6 @@ export interface Records {
   readonly cells: Record<string, Cell>;
   /** Stream → keys of its cells, in first-entry order (so a book reads only its own streams). */
   readonly streamCells: Record<string, string[]>;
-  /** Event id → key of the cell it wrote (entries and corrections). */
-  readonly cellOfEvent: Record<string, string>;
   /** `year/class` → sign-offs. */
   readonly signoffs: Record<string, ClassSignoffs>;
   readonly windows: Record<string, WindowRecord>;
@@ -223,7 +221,6 @@ export function emptyRecords(): Records {
     transfers: [],
     cells: {},
     streamCells: {},
-    cellOfEvent: {},
     signoffs: {},
     windows: {},
     problems: [],

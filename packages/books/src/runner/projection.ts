@@ -4,6 +4,7 @@
  * database inside the transaction that also moves its checkpoint).
  */
 import type { StoredEvent } from '@hoso/store';
+import { copyState } from './copy.js';
 
 /**
  * A pure projection: `apply` folds one event into the state. Bump `version` whenever `apply`
@@ -43,6 +44,14 @@ export interface CheckpointStore<S> {
   save(name: string, checkpoint: Checkpoint<S>): Promise<void> | void;
   /** Forget the checkpoint (before a rebuild). */
   clear(name: string): Promise<void> | void;
+  /**
+   * True when `save` keeps the state object itself rather than a copy (an in-memory store), and
+   * `save` returns synchronously. The runner then keeps folding into the saved object: the next
+   * batch's events are applied and saved without an await in between, so no caller observes a
+   * state ahead of its position; if `apply` throws mid-batch, the runner restores the checkpoint by
+   * replaying the ledger up to its position (or clears it when that replay fails too).
+   */
+  readonly keepsState?: boolean;
 }
 
 /**
@@ -75,16 +84,25 @@ export interface TransactionalCheckpoints {
   remove(name: string): void;
 }
 
-/** An in-memory {@link CheckpointStore}; copies states in and out so no caller shares them. */
-export function memoryCheckpointStore<S>(): CheckpointStore<S> & { readonly size: number } {
+/** An in-memory checkpoint store, as {@link memoryCheckpointStore} and {@link sharedMemoryCheckpointStore} return it. */
+export type MemoryCheckpointStore<S> = CheckpointStore<S> & {
+  /** Number of checkpoints held. */
+  readonly size: number;
+  readonly keepsState: true;
+};
+
+function memoryStore<S>(copyOnLoad: boolean): MemoryCheckpointStore<S> {
   const saved = new Map<string, Checkpoint<S>>();
   return {
+    keepsState: true,
     load: (name) => {
       const c = saved.get(name);
-      return c === undefined ? null : structuredClone(c);
+      if (c === undefined) return null;
+      return { version: c.version, position: c.position, state: copyOnLoad ? copyState(c.state) : c.state };
     },
     save: (name, checkpoint) => {
-      saved.set(name, structuredClone(checkpoint));
+      // A record of its own, so a caller's later change to its `checkpoint` object cannot move the position.
+      saved.set(name, { version: checkpoint.version, position: checkpoint.position, state: checkpoint.state });
     },
     clear: (name) => {
       saved.delete(name);
@@ -93,4 +111,26 @@ export function memoryCheckpointStore<S>(): CheckpointStore<S> & { readonly size
       return saved.size;
     },
   };
+}
+
+/**
+ * An in-memory {@link CheckpointStore}. `save` keeps the state itself, not a copy (`keepsState`),
+ * so a commit costs nothing however large the state: the runner folds on in the saved object and
+ * repairs it by replay if a batch fails midway. `load` returns a deep copy (once per run) that
+ * shares only immutable values (see {@link copyState}), so a checkpoint a caller loaded, or a state
+ * an earlier run returned, is never changed by later folding. Do not change a state after saving it.
+ */
+export function memoryCheckpointStore<S>(): MemoryCheckpointStore<S> {
+  return memoryStore(true);
+}
+
+/**
+ * Like {@link memoryCheckpointStore}, but `load` hands out the saved state itself: no copy at all,
+ * for a long-running process that calls `runProjection` in `catch-up` mode again and again over
+ * one large state. The price: the state a run returned (and every book computed from it, since
+ * books hold references to the cells) changes when the next run folds on; {@link copyState} it to
+ * keep it. A batch failing midway is repaired by replay, as with {@link memoryCheckpointStore}.
+ */
+export function sharedMemoryCheckpointStore<S>(): MemoryCheckpointStore<S> {
+  return memoryStore(false);
 }

@@ -72,25 +72,57 @@ interface Sink<S> {
   state(): S | undefined;
 }
 
-function pureSink<S>(p: Projection<S>, checkpoints: CheckpointStore<S>): Sink<S> {
+function pureSink<S>(p: Projection<S>, checkpoints: CheckpointStore<S>, store: EventStore, ledger: string): Sink<S> {
   let state: S = p.init();
+  let position = 0;
+  /**
+   * A store that keeps the state object (memoryCheckpointStore) holds the very state a failed
+   * batch left half-applied: put back the state as of the last commit by replaying the ledger up
+   * to it, or forget the checkpoint when that fails too (the next run then rebuilds).
+   */
+  const restore = async (): Promise<void> => {
+    try {
+      let s = p.init();
+      let at = 0;
+      for await (const e of store.read(ledger, { from: 0, to: position })) {
+        if (e.position !== at) throw new Error(`replay expected position ${at}, got ${e.position}`);
+        s = p.apply(s, e);
+        at++;
+      }
+      if (at !== position) throw new Error(`replay reached ${at} of ${position} events`);
+      await checkpoints.save(p.name, { version: p.version, position, state: s });
+      state = s;
+    } catch {
+      await checkpoints.clear(p.name);
+      state = p.init();
+      position = 0;
+    }
+  };
   return {
     async open(rebuild) {
       const cp = await checkpoints.load(p.name);
       if (!rebuild && cp !== null && cp.version === p.version) {
         state = cp.state;
+        position = cp.position;
         return { position: cp.position, rebuilt: false };
       }
       await checkpoints.clear(p.name);
       state = p.init();
+      position = 0;
       await checkpoints.save(p.name, { version: p.version, position: 0, state });
       return { position: 0, rebuilt: true };
     },
     async commit(events, to) {
       let s = state;
-      for (const e of events) s = p.apply(s, e);
+      try {
+        for (const e of events) s = p.apply(s, e);
+      } catch (e) {
+        if (checkpoints.keepsState === true) await restore();
+        throw e;
+      }
       await checkpoints.save(p.name, { version: p.version, position: to, state: s });
       state = s;
+      position = to;
     },
     state: () => state,
   };
@@ -193,7 +225,7 @@ export async function runProjection<S>(
   const sink: Sink<S | undefined> =
     projection.kind === 'imperative'
       ? imperativeSink(projection, checkpoints as TransactionalCheckpoints)
-      : pureSink(projection as Projection<S>, checkpoints as CheckpointStore<S>);
+      : pureSink(projection as Projection<S>, checkpoints as CheckpointStore<S>, store, ledger);
   const batchSize = options.batchSize ?? 500;
   const liveCommitMs = options.liveCommitMs ?? 50;
   const { name, version } = projection;
