@@ -7,9 +7,55 @@
 import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js';
 import { v7 as uuidv7 } from 'uuid';
 import { encodeEnvelope, leafHash, signEnvelope, toHex } from '@hoso/core';
-import { decide, decodeCommand, eventIdFor, evolve, forkState, type ActingSigner, type Ledger, type LedgerError } from '@hoso/ledger';
+import { decide, decodeCommand, eventIdFor, evolve, fileStateSnapshots, forkState, openLedger, type ActingSigner, type Ledger, type LedgerError, type SnapshotEvent } from '@hoso/ledger';
 import { usage } from './exit.js';
 import { readSignerKey } from './keys.js';
+import type { OpenedStore } from './store.js';
+
+/** Events folded beyond the state snapshot after which an appending command saves a new one. */
+export const STATE_SAVE_AFTER = 1000;
+
+/** A ledger opened by a writing command, and what to do after it appended. */
+export interface CliLedger {
+  readonly ledger: Ledger;
+  /**
+   * Call after the command: when it appended (`appended` > 0) and at least `saveAfter` events lie
+   * beyond the snapshot the ledger was opened from, save a new one. Never throws: a snapshot that
+   * cannot be written (read-only folder, full disk) is a warning, the append stands.
+   */
+  afterCommand(appended: number): Promise<void>;
+}
+
+/**
+ * Open the ledger of `s` for a writing command: from its state snapshot (`s.stateDir`, SQLite
+ * only) unless `state` is false, folding only the events after it. A snapshot that is ignored
+ * (damaged, of another history) is said on `warn`; the ledger is then folded from the start.
+ */
+export async function openCliLedger(s: OpenedStore, options: { readonly state?: boolean; readonly saveAfter?: number; readonly warn: (line: string) => void }): Promise<CliLedger> {
+  const dir = options.state === false ? undefined : s.stateDir;
+  if (dir === undefined) {
+    const ledger = await openLedger({ store: s.store, ledger: s.ledger });
+    return { ledger, afterCommand: async () => undefined };
+  }
+  let covered = 0;
+  const onSnapshot = (e: SnapshotEvent): void => {
+    if (e.kind === 'loaded') covered = e.size;
+    if (e.kind === 'ignored') options.warn(`hoso: note: state snapshot in ${dir} not used (${e.problem.code}): ${e.problem.message}; folded the whole ledger\n`);
+  };
+  const ledger = await openLedger({ store: s.store, ledger: s.ledger, snapshots: fileStateSnapshots(dir), onSnapshot });
+  const saveAfter = options.saveAfter ?? STATE_SAVE_AFTER;
+  return {
+    ledger,
+    async afterCommand(appended) {
+      if (appended <= 0) return;
+      await ledger.refresh();
+      if (ledger.state().size - covered < saveAfter) return;
+      const r = await ledger.saveSnapshot();
+      if (isLeft(r)) options.warn(`hoso: warning: state snapshot not saved in ${dir} (${r.left.code}): ${r.left.message}\n`);
+      else covered = r.right.size;
+    },
+  };
+}
 
 /** `--key K --role R` plus `--cosigner K:ROLE`… as the signers of a command (author first). */
 export function signersFrom(key: string, role: string, cosigners: readonly string[]): ActingSigner[] {

@@ -24,10 +24,20 @@ export interface OpenedStore {
   readonly where: string;
   /** The SQLite store, when `--db` was used (it can flush before a checkpoint is signed). */
   readonly sqlite?: SqliteEventStore;
+  /**
+   * The folder of the ledger's state snapshot (`<db>.state`, beside `<db>.checkpoints`), when
+   * `--db` was used: writing commands open the ledger from it (docs/ledger.md, "State snapshots").
+   */
+  readonly stateDir?: string;
   close(): Promise<void>;
 }
 
 const LEDGER_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/** The state snapshot folder of a SQLite ledger file. */
+export function stateDirOf(db: string): string {
+  return `${db}.state`;
+}
 
 /** Check a ledger id given on the command line. */
 export function checkLedgerId(id: string, arg = '--ledger'): string {
@@ -74,7 +84,7 @@ export async function openStore(args: StoreArgs, options: { readonly create?: bo
     } catch (e) {
       throw usage('unreadable-ledger', `cannot open ${path}: ${isHosoFailure(e) ? e.error.message : String(e)}`, '--db');
     }
-    return { store, ledger: id, where: path, sqlite: store, close: () => store.close() };
+    return { store, ledger: id, where: path, sqlite: store, stateDir: stateDirOf(path), close: () => store.close() };
   }
   if (args.store !== undefined) {
     if (!/^(esdb|kurrentdb|esdb\+discover|kurrentdb\+discover|kdb|kdb\+discover):\/\//.test(args.store)) {

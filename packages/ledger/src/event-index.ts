@@ -84,6 +84,17 @@ class Interned {
   name(n: number): string {
     return this.names[n]!;
   }
+  /** Every string, by number. */
+  list(): readonly string[] {
+    return this.names;
+  }
+  /** A table holding `names` under their indices (a snapshot's). */
+  static of(names: readonly string[]): Interned {
+    const t = new Interned();
+    for (const n of names) t.number(n);
+    if (t.names.length !== names.length) throw new RangeError('interned names repeat');
+    return t;
+  }
 }
 
 /** Per-position columns in fixed-size chunks (no copying as the ledger grows). */
@@ -109,11 +120,79 @@ class Columns {
     this.cell[c]![i] = cell;
   }
 
+  /** Positions `0..n-1` as four flat columns (zeros where nothing was written). */
+  flat(n: number): { stream: Uint32Array; rev: Uint32Array; type: Uint32Array; cell: Uint32Array } {
+    const out = { stream: new Uint32Array(n), rev: new Uint32Array(n), type: new Uint32Array(n), cell: new Uint32Array(n) };
+    for (let c = 0; c < this.stream.length && c * CHUNK < n; c++) {
+      const len = Math.min(CHUNK, n - c * CHUNK);
+      out.stream.set(this.stream[c]!.subarray(0, len), c * CHUNK);
+      out.rev.set(this.rev[c]!.subarray(0, len), c * CHUNK);
+      out.type.set(this.type[c]!.subarray(0, len), c * CHUNK);
+      out.cell.set(this.cell[c]!.subarray(0, len), c * CHUNK);
+    }
+    return out;
+  }
+
+  /** Columns holding flat ones (inverse of {@link flat}). */
+  static fromFlat(f: { stream: Uint32Array; rev: Uint32Array; type: Uint32Array; cell: Uint32Array }): Columns {
+    const cols = new Columns();
+    const n = f.stream.length;
+    for (let c = 0; c * CHUNK < n; c++) {
+      const from = c * CHUNK;
+      const to = Math.min(n, from + CHUNK);
+      const mk = (src: Uint32Array): Uint32Array => {
+        const a = new Uint32Array(CHUNK);
+        a.set(src.subarray(from, to));
+        return a;
+      };
+      cols.stream.push(mk(f.stream));
+      cols.rev.push(mk(f.rev));
+      cols.type.push(mk(f.type));
+      cols.cell.push(mk(f.cell));
+    }
+    return cols;
+  }
+
   read(p: number): { stream: number; rev: number; type: number; cell: number } {
     const c = p >>> CHUNK_BITS;
     const i = p & (CHUNK - 1);
     return { stream: this.stream[c]![i]!, rev: this.rev[c]![i]!, type: this.type[c]![i]!, cell: this.cell[c]![i]! };
   }
+}
+
+/**
+ * The compact form of a root index, for a state snapshot (snapshot.ts): the interned strings, the
+ * ids that are not UUIDs, the four per-position columns (`size` long) and the UUID ids as 128-bit
+ * words (4 per id) with their positions. The hash table itself is not kept — most of it is empty
+ * slots — and is rebuilt from the ids on load.
+ */
+export interface EventIndexParts {
+  readonly streams: readonly string[];
+  readonly types: readonly string[];
+  readonly cells: readonly string[];
+  readonly others: ReadonlyArray<readonly [string, number]>;
+  readonly stream: Uint32Array;
+  readonly rev: Uint32Array;
+  readonly type: Uint32Array;
+  readonly cell: Uint32Array;
+  readonly ids: Uint32Array;
+  readonly positions: Uint32Array;
+}
+
+/**
+ * The compact form of `map` over positions `0..size-1`, or null when `map` is a fork (only the
+ * ledger's own root index is ever snapshotted; a fork is a trial copy).
+ */
+export function eventIndexParts(map: EventIndexMap, size: number): EventIndexParts | null {
+  return map instanceof CompactEventIndex ? map.parts(size) : null;
+}
+
+/**
+ * A root index holding `p` (see {@link eventIndexParts}). Throws a RangeError on parts that do not
+ * fit together (the snapshot decoder turns it into a refusal of the snapshot).
+ */
+export function eventIndexFromParts(p: EventIndexParts): EventIndexMap {
+  return CompactEventIndex.fromParts(p);
 }
 
 /** The root index: see the module comment. Not forked directly; {@link fork} layers a child over it. */
@@ -125,11 +204,73 @@ class CompactEventIndex implements EventIndexMap {
   private used = 0;
   /** Ids that are not UUIDs (core admits only UUID v7 ids; hand-made test envelopes may differ). */
   private readonly others = new Map<string, number>();
-  private readonly columns = new Columns();
-  private readonly streams = new Interned();
-  private readonly types = new Interned();
-  private readonly cells = new Interned();
+  private columns = new Columns();
+  private streams = new Interned();
+  private types = new Interned();
+  private cells = new Interned();
   private readonly probe = new Uint32Array(4);
+
+  /** See {@link eventIndexParts}. */
+  parts(size: number): EventIndexParts {
+    const ids = new Uint32Array(this.used * 4);
+    const positions = new Uint32Array(this.used);
+    let j = 0;
+    for (let s = 0; s < this.slots.length; s++) {
+      const v = this.slots[s]!;
+      if (v === 0) continue;
+      ids.set(this.keys.subarray(s * 4, s * 4 + 4), j * 4);
+      positions[j++] = v - 1;
+    }
+    return {
+      streams: this.streams.list(),
+      types: this.types.list(),
+      cells: this.cells.list(),
+      others: [...this.others],
+      ...this.columns.flat(size),
+      ids,
+      positions,
+    };
+  }
+
+  /** See {@link eventIndexFromParts}. */
+  static fromParts(p: EventIndexParts): CompactEventIndex {
+    const n = p.stream.length;
+    if (p.rev.length !== n || p.type.length !== n || p.cell.length !== n) throw new RangeError('index columns differ in length');
+    if (p.ids.length !== p.positions.length * 4) throw new RangeError('index ids and positions differ in number');
+    const x = new CompactEventIndex();
+    x.streams = Interned.of(p.streams);
+    x.types = Interned.of(p.types);
+    x.cells = Interned.of(p.cells);
+    // Every number a column holds must name an interned string, or a later get() would return undefined fields.
+    for (let i = 0; i < n; i++) {
+      if (p.stream[i]! >= p.streams.length || p.type[i]! >= p.types.length || p.cell[i]! > p.cells.length) {
+        // Positions no id points at (undecodable events) hold zeros, valid whenever the tables are non-empty.
+        if (p.stream[i] !== 0 || p.type[i] !== 0 || p.cell[i] !== 0) throw new RangeError(`index column out of range at position ${i}`);
+      }
+    }
+    x.columns = Columns.fromFlat(p);
+    for (const [id, pos] of p.others) {
+      if (typeof id !== 'string' || !Number.isInteger(pos) || pos < 0 || pos >= n) throw new RangeError('index id out of range');
+      x.others.set(id, pos);
+    }
+    const m = p.positions.length;
+    let cap = x.slots.length;
+    while (m * 10 > cap * 7) cap *= 2;
+    x.keys = new Uint32Array(cap * 4);
+    x.slots = new Uint32Array(cap);
+    const w = x.probe;
+    for (let j = 0; j < m; j++) {
+      const pos = p.positions[j]!;
+      if (pos >= n) throw new RangeError(`index position ${pos} beyond the snapshot's size ${n}`);
+      w.set(p.ids.subarray(j * 4, j * 4 + 4));
+      const s = x.find(w);
+      if (x.slots[s] !== 0) throw new RangeError('index id repeats');
+      x.keys.set(w, s * 4);
+      x.slots[s] = pos + 1;
+      x.used++;
+    }
+    return x;
+  }
 
   get(id: string): EventIndex | undefined {
     const p = this.positionOf(id);

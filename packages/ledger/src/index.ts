@@ -17,4 +17,7 @@ export * from './ids.js';
 export * from './chain.js';
 export * from './decide.js';
 export * from './ledger.js';
+export * from './snapshot.js';
+export * from './snapshot-files.js';
+export { eventIndexParts, eventIndexFromParts, type EventIndexParts } from './event-index.js';
 export { ioErrors } from './decode.js';

@@ -8,6 +8,7 @@ import { left, right, isLeft, type Either } from 'fp-ts/lib/Either.js';
 import { v7 as uuidv7 } from 'uuid';
 import {
   backend as defaultBackend,
+  bytesEqual,
   canonicalize,
   decodeEnvelope,
   isHosoFailure,
@@ -29,6 +30,8 @@ import { eventIdFor } from './ids.js';
 import { bytesOf, rememberBytes, signRemembering } from './encoded.js';
 import { checkEvent, replayCheck, type SignerView } from './rules.js';
 import { evolve, forkState, initialState, type LedgerState } from './state.js';
+import { decodeStateSnapshot, encodeStateSnapshot, readSnapshotHeader, type SnapshotProblem } from './snapshot.js';
+import type { StateSnapshots } from './snapshot-files.js';
 
 /** A signer and the role it signs in for this command (the first is the author). */
 export interface ActingSigner {
@@ -52,6 +55,42 @@ export interface OpenLedgerOptions {
   /** Ed25519 backend used to verify events given to `submit` (default: core's default backend). */
   readonly backend?: Ed25519Backend;
   readonly policy?: LedgerPolicy;
+  /**
+   * Where the state snapshot lives (default: none — every open folds the whole ledger). At open the
+   * newest snapshot is checked against the store (format, hash, ledger id, the Merkle root at its
+   * size) and only the events after it are folded; a snapshot that fails any check is ignored
+   * (reported through `onSnapshot`) and the whole ledger is folded. Never an error for the caller.
+   */
+  readonly snapshots?: StateSnapshots;
+  /**
+   * Save a snapshot at the end of the open when at least this many events were folded there (after
+   * the snapshot loaded, or from 0). Default: never automatically; call `saveSnapshot()`. A failed
+   * automatic save is reported through `onSnapshot`, not thrown.
+   */
+  readonly autoSnapshotAfter?: number;
+  /** Told what happened to snapshots (loaded, ignored and why, saved, save failed). */
+  readonly onSnapshot?: (event: SnapshotEvent) => void;
+}
+
+/** What `openLedger` tells `onSnapshot`. */
+export type SnapshotEvent =
+  /** No snapshot was found: the whole ledger was folded. */
+  | { readonly kind: 'absent' }
+  /** A snapshot at `size` was used; `tail` events after it were folded. */
+  | { readonly kind: 'loaded'; readonly size: number; readonly tail: number }
+  /** A snapshot was found but not used (the reason is in `problem`); the whole ledger was folded. */
+  | { readonly kind: 'ignored'; readonly problem: SnapshotProblem }
+  /** A snapshot at `size` (`bytes` long) was saved. */
+  | { readonly kind: 'saved'; readonly size: number; readonly bytes: number }
+  /** An automatic save failed (an explicit `saveSnapshot()` returns its problem instead). */
+  | { readonly kind: 'save-failed'; readonly problem: SnapshotProblem };
+
+/** What `saveSnapshot` wrote. */
+export interface SnapshotSaved {
+  /** The ledger size the saved state was folded to. */
+  readonly size: number;
+  /** The snapshot's length in bytes. */
+  readonly bytes: number;
 }
 
 /** One event written (or found already written) by a command. */
@@ -121,6 +160,52 @@ export interface Ledger {
    * as the ledger catches up). Use `forkState` for a scratch copy.
    */
   state(): LedgerState;
+  /**
+   * Catch up, then save a snapshot of the state at the current size to `options.snapshots` (the next
+   * open folds only what follows). `snapshot-no-place` when the ledger was opened without one;
+   * `snapshot-empty-ledger` before genesis; `snapshot-store-error` / `snapshot-save-failed` when the
+   * store's root or the write fails.
+   */
+  saveSnapshot(): Promise<Either<SnapshotProblem, SnapshotSaved>>;
+}
+
+/**
+ * The state folded up to a snapshot, when `snapshots` holds one that belongs to this store's ledger
+ * (same id, and the store's root at its size is the snapshot's root); otherwise null, said through
+ * `tell`.
+ */
+async function loadSnapshot(store: EventStore, ledger: string, snapshots: StateSnapshots, tell: (e: SnapshotEvent) => void): Promise<LedgerState | null> {
+  const ignored = (code: SnapshotProblem['code'], message: string, path?: ReadonlyArray<string | number>): null => {
+    tell({ kind: 'ignored', problem: { code, message, ...(path === undefined ? {} : { path }) } });
+    return null;
+  };
+  let bytes: Uint8Array | null;
+  try {
+    bytes = await snapshots.load(ledger);
+  } catch (e) {
+    return ignored('snapshot-unreadable', `cannot read the snapshot: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (bytes === null) {
+    tell({ kind: 'absent' });
+    return null;
+  }
+  // The cheap checks first: a snapshot of another ledger or history is not worth decoding.
+  const header = readSnapshotHeader(bytes);
+  if (isLeft(header)) return ignored(header.left.code, header.left.message, header.left.path);
+  const h = header.right;
+  if (h.ledger !== ledger) return ignored('snapshot-wrong-ledger', `the snapshot is of ledger "${h.ledger}", not "${ledger}"`, ['header', 'ledger']);
+  let root: Uint8Array;
+  try {
+    const size = await store.size(ledger);
+    if (h.size > size) return ignored('snapshot-beyond-store', `the snapshot is at size ${h.size} but the ledger holds ${size} events`, ['header', 'size']);
+    root = await store.root(ledger, h.size);
+  } catch (e) {
+    return ignored('snapshot-store-error', `cannot check the snapshot against the store: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (!bytesEqual(root, h.root)) return ignored('snapshot-wrong-root', `the ledger's root at size ${h.size} is not the snapshot's: it is of another or a rewritten history`, ['header', 'root']);
+  const decoded = decodeStateSnapshot(bytes);
+  if (isLeft(decoded)) return ignored(decoded.left.code, decoded.left.message, decoded.left.path);
+  return decoded.right.state;
 }
 
 /** A refusal of the k-th command of a batch, pointed at it. */
@@ -128,13 +213,26 @@ function inCommand(e: LedgerError, k: number): LedgerError {
   return { ...e, path: ['commands', k, ...(e.path ?? [])], details: { ...(e.details ?? {}), command: k } };
 }
 
-/** Open a ledger on a store and fold its history once. */
+/**
+ * Open a ledger on a store and fold its history once (or, with `snapshots`, only the events after
+ * a checked snapshot).
+ */
 export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
-  const { store, ledger } = options;
+  const { store, ledger, snapshots } = options;
   const clock = options.clock ?? (() => new Date());
   const backend = options.backend ?? defaultBackend();
   const maxRetries = options.policy?.maxRetries ?? 20;
-  const state = initialState();
+  const tell = (e: SnapshotEvent): void => {
+    // A diagnostic callback that throws must not turn a usable ledger into a failed open.
+    try {
+      options.onSnapshot?.(e);
+    } catch {
+      /* ignored on purpose: see above */
+    }
+  };
+  const loaded = snapshots === undefined ? null : await loadSnapshot(store, ledger, snapshots, tell);
+  const state = loaded ?? initialState();
+  const foldedFrom = state.size;
 
   async function refresh(): Promise<number> {
     for (;;) {
@@ -409,6 +507,38 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     return left(ledgerError('too-many-conflicts', `gave up after ${maxRetries + 1} attempts`, { details: { attempts: maxRetries + 1 } }));
   }
 
+  async function saveSnapshot(): Promise<Either<SnapshotProblem, SnapshotSaved>> {
+    if (snapshots === undefined) return left({ code: 'snapshot-no-place', message: 'the ledger was opened without `snapshots`', path: ['snapshots'] });
+    await refresh();
+    for (;;) {
+      const size = state.size;
+      if (size === 0) return left({ code: 'snapshot-empty-ledger', message: 'the ledger has no events yet' });
+      let root: Uint8Array;
+      try {
+        root = await store.root(ledger, size);
+      } catch (e) {
+        return left({ code: 'snapshot-store-error', message: `cannot read the ledger's root: ${e instanceof Error ? e.message : String(e)}` });
+      }
+      // The state may have caught up while the root was read; encode only a state of that very size.
+      if (state.size !== size) continue;
+      const bytes = encodeStateSnapshot(state, ledger, root);
+      if (isLeft(bytes)) return bytes;
+      try {
+        await snapshots.save(ledger, bytes.right);
+      } catch (e) {
+        return left({ code: 'snapshot-save-failed', message: `cannot save the snapshot: ${e instanceof Error ? e.message : String(e)}` });
+      }
+      tell({ kind: 'saved', size, bytes: bytes.right.length });
+      return right({ size, bytes: bytes.right.length });
+    }
+  }
+
   await refresh();
-  return { id: ledger, store, execute, executeBatch, prepare, submit, refresh, state: () => state };
+  if (loaded !== null) tell({ kind: 'loaded', size: foldedFrom, tail: state.size - foldedFrom });
+  const auto = options.autoSnapshotAfter;
+  if (snapshots !== undefined && auto !== undefined && state.size - foldedFrom >= auto && state.size > 0) {
+    const r = await saveSnapshot();
+    if (isLeft(r)) tell({ kind: 'save-failed', problem: r.left });
+  }
+  return { id: ledger, store, execute, executeBatch, prepare, submit, refresh, state: () => state, saveSnapshot };
 }

@@ -7,12 +7,13 @@ import { columnOf, markRows, parseCsv, studentRows, type RowProblem } from '../c
 import { formatPath, refused, usage } from '../exit.js';
 import { jsonText, readText, type Output } from '../io.js';
 import { readSignerKey } from '../keys.js';
-import { signersFrom, submitBatch } from '../ledger-ops.js';
+import { openCliLedger, signersFrom, submitBatch } from '../ledger-ops.js';
 import { withStore } from '../store.js';
 import { storeOptions } from './checkpoints.js';
 import { collect } from './options.js';
 
-type StoreOpts = { db?: string; store?: string; ledger?: string };
+type StoreOpts = { db?: string; store?: string; ledger?: string; state?: boolean };
+const NO_STATE = ['--no-state', 'fold the whole ledger: neither read nor write the state snapshot <db>.state/'] as const;
 
 /** Every bad row on stderr; with --json they also travel in the error's details (printed by main). */
 function printProblems(io: Output, file: string, problems: ReadonlyArray<RowProblem & { readonly field?: string }>): void {
@@ -63,6 +64,7 @@ export function registerLedgerCommands(program: Command, io: Output): void {
     .option('--cosigner <key:role>', 'a co-signer: key file and role, e.g. new.key:holder, vp.key:admin (repeatable)', collect, [])
     .option('--command <json>', 'one command as JSON')
     .option('--file <file>', 'a file of commands, one JSON object per line')
+    .option(...NO_STATE)
     .option('--json', 'print the result as JSON')
     .action(async (o: StoreOpts & { key: string; role: string; cosigner: string[]; command?: string; file?: string; json?: boolean }) => {
       if ((o.command === undefined) === (o.file === undefined)) throw usage('missing-option', 'give one of --command <json> or --file <file>', '--command');
@@ -85,13 +87,14 @@ export function registerLedgerCommands(program: Command, io: Output): void {
       if (commands.length === 0) throw usage('invalid-command', 'no command given', source);
       const signers = signersFrom(o.key, o.role, o.cosigner);
       await withStore(o, async (s) => {
-        const ledger = await openLedger({ store: s.store, ledger: s.ledger });
-        const r = await submitBatch(ledger, commands, signers);
+        const opened = await openCliLedger(s, { state: o.state, warn: (l) => io.err(l) });
+        const r = await submitBatch(opened.ledger, commands, signers);
         if (isLeft(r)) {
           const problems = r.left.map((p) => ({ line: p.index + 1, code: p.error.code, message: p.error.message, ...(p.error.path === undefined || p.error.path.length === 0 ? {} : { field: formatPath(p.error.path) }), ...(p.error.rule === undefined ? {} : { rule: p.error.rule }) }));
           printProblems(io, source, problems);
           throw refused(problems[0]!.code, `${problems.length} command(s) refused; nothing was written`, source, problems[0]!.rule, { written: 0, problems });
         }
+        await opened.afterCommand(r.right.duplicate ? 0 : r.right.events);
         io.out(o.json ? jsonText({ ok: true, ...r.right }) : `appended ${r.right.events} event(s) at ${r.right.from}; ledger size ${r.right.size}\n`);
       });
     });
@@ -107,12 +110,14 @@ export function registerLedgerCommands(program: Command, io: Output): void {
       .option('--class <class>', 'class for rows without a class column, e.g. 10A1')
       .option('--date <date>', kind === 'students' ? 'enrolment date for rows without a date column (YYYY-MM-DD)' : '(unused)')
       .option('--dry-run', 'check every row and write nothing')
+      .option(...NO_STATE)
       .option('--json', 'print the result as JSON')
       .action(async (file: string, o: StoreOpts & { key: string; role: string; year?: string; class?: string; date?: string; dryRun?: boolean; json?: boolean }) => {
         const parsed = parseCsv(readText(file, '<file>'), file);
         const signers = signersFrom(o.key, o.role, []);
         await withStore(o, async (s) => {
-          const ledger = await openLedger({ store: s.store, ledger: s.ledger });
+          const opened = await openCliLedger(s, { state: o.state, warn: (l) => io.err(l) });
+          const ledger = opened.ledger;
           const defaults = { ...(o.year === undefined ? {} : { year: o.year }), ...(o.class === undefined ? {} : { class: o.class }), ...(o.date === undefined ? {} : { date: o.date }) };
           const { rows, problems } = kind === 'students' ? studentRows(parsed, file, defaults, ledger.state()) : markRows(parsed, file, defaults, ledger.state());
           if (problems.length > 0) {
@@ -134,6 +139,7 @@ export function registerLedgerCommands(program: Command, io: Output): void {
               ? usage(first.code, `${bad.length} bad row(s); nothing was written`, where, first.rule, { written: 0, problems: bad })
               : refused(first.code, `${bad.length} row(s) refused; nothing was written`, where, first.rule, { written: 0, problems: bad });
           }
+          await opened.afterCommand(o.dryRun === true || check.right.duplicate ? 0 : check.right.events);
           const verb = o.dryRun ? 'checked' : 'imported';
           io.out(o.json ? jsonText({ ok: true, rows: rows.length, dryRun: o.dryRun === true, ...check.right }) : `${verb} ${rows.length} row(s) from ${file}${o.dryRun ? '; nothing written (--dry-run)' : `: ${check.right.events} event(s), ledger size ${check.right.size}`}\n`);
         });

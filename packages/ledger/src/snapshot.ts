@@ -1,0 +1,375 @@
+/**
+ * State snapshots (*ảnh trạng thái*): the folded {@link LedgerState} at ledger size n, written as
+ * bytes so that opening a large ledger folds only the events after n instead of all of them.
+ *
+ * Layout (little-endian, format version 1):
+ *
+ * | bytes | what |
+ * |---|---|
+ * | 8 | magic `HOSOSTAT` |
+ * | 4 | format version (u32) |
+ * | 4 + H | header length, header JSON `{ "ledger", "size", "root" }` (root: hex Merkle root at `size`) |
+ * | 4 + S | state JSON: genesis, the maps as `[key, value]` pairs in insertion order, the cells' strings |
+ * | 4 + X | event index strings JSON: interned streams, types, cells and the non-UUID ids |
+ * | 6 × (4 + L) | event index arrays (u32): stream, rev, type, cell columns (`size` each), ids (4 words each), positions |
+ * | 4 + C | cell rows (u32, 17 per cell; see {@link encodeCells}) |
+ * | 32 | SHA-256 of every byte before it |
+ *
+ * The snapshot is a cache of what the events already say, not evidence: its hash catches a torn or
+ * damaged file and its root (checked against the store by `openLedger`) catches a snapshot of another
+ * or a rewritten history; the verifier never reads it.
+ */
+import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js';
+import type * as t from 'io-ts';
+import { bytesEqual, fromHex, fromUtf8, sha256, toHex, utf8 } from '@hoso/core';
+import { LayerMap } from './layer-map.js';
+import { eventIndexFromParts, eventIndexParts, type EventIndexParts } from './event-index.js';
+import { initialState, type CellState, type LedgerState } from './state.js';
+import { AbsenceKind, AttendanceMark } from './codecs.js';
+import { CommentLevel, ConductLevel, HeightCm, QualityLevel, Score10, SubjectLevel, TestScore10, WeightKg } from './values.js';
+import type { CellRef } from './cells.js';
+
+/** The snapshot format this code writes and reads. */
+export const STATE_SNAPSHOT_VERSION = 1;
+
+const MAGIC = utf8('HOSOSTAT');
+const HASH_BYTES = 32;
+
+/** Why a snapshot was refused, ignored or not written; `code` is stable. */
+export interface SnapshotProblem {
+  readonly code:
+    | 'snapshot-format'
+    | 'snapshot-version'
+    | 'snapshot-hash'
+    | 'snapshot-wrong-ledger'
+    | 'snapshot-beyond-store'
+    | 'snapshot-wrong-root'
+    | 'snapshot-unreadable'
+    | 'snapshot-store-error'
+    | 'snapshot-not-root-state'
+    | 'snapshot-no-place'
+    | 'snapshot-empty-ledger'
+    | 'snapshot-save-failed';
+  readonly message: string;
+  /** The part of the snapshot at fault (e.g. `['header', 'root']`). */
+  readonly path?: ReadonlyArray<string | number>;
+}
+
+/** What a snapshot's header says. */
+export interface SnapshotHeader {
+  readonly version: number;
+  readonly ledger: string;
+  /** The ledger size the state was folded to. */
+  readonly size: number;
+  /** The Merkle root of the ledger at `size` (32 bytes). */
+  readonly root: Uint8Array;
+}
+
+const problem = (code: SnapshotProblem['code'], message: string, path?: ReadonlyArray<string | number>): SnapshotProblem => ({ code, message, ...(path === undefined ? {} : { path }) });
+
+/**
+ * Cell value codecs by a fixed name: a cell's reference carries its codec (a function object), and
+ * a snapshot names it instead. A new codec in cells.ts must be added here (the snapshot tests fold
+ * every cell event type and would fail to encode it).
+ */
+const CELL_CODECS: ReadonlyArray<readonly [string, t.Type<string, unknown, unknown>]> = [
+  ['Score10', Score10],
+  ['TestScore10', TestScore10],
+  ['CommentLevel', CommentLevel as t.Type<string, unknown, unknown>],
+  ['SubjectLevel', SubjectLevel as t.Type<string, unknown, unknown>],
+  ['ConductLevel', ConductLevel as t.Type<string, unknown, unknown>],
+  ['QualityLevel', QualityLevel as t.Type<string, unknown, unknown>],
+  ['AbsenceKind', AbsenceKind as t.Type<string, unknown, unknown>],
+  ['AttendanceMark', AttendanceMark as t.Type<string, unknown, unknown>],
+  ['WeightKg', WeightKg],
+  ['HeightCm', HeightCm],
+];
+const CODEC_NAME = new Map<unknown, string>(CELL_CODECS.map(([n, c]) => [c, n]));
+const CODEC_OF = new Map<string, t.Type<string, unknown, unknown>>(CELL_CODECS);
+
+/** The plain maps of the state, snapshotted as `[key, value]` pairs (the ids and cells have their own forms). */
+const PLAIN_MAPS = [
+  'heads',
+  'persons',
+  'keys',
+  'grants',
+  'years',
+  'subjects',
+  'offerings',
+  'curriculum',
+  'classes',
+  'students',
+  'enrolment',
+  'transfers',
+  'windows',
+  'windowsByYear',
+  'marks',
+] as const satisfies ReadonlyArray<keyof LedgerState>;
+
+/** Header, state JSON, index strings, six index arrays, cell rows. */
+const SECTIONS = 10;
+
+/**
+ * Cells are most of a school's state (one per mark, absence, assessment), so they are stored as
+ * columns: one row of {@link CELL_FIELDS} u32 numbers per cell, the numbers naming strings of one
+ * interned table (a school has few distinct years, classes, values, authors…), and the two strings
+ * that are nearly unique per cell (the key and the first entry's id) in lists of their own.
+ */
+const CELL_FIELDS = 17;
+/** Reference fields always present (strings), then optional strings, booleans; and cell fields. */
+const REF_STRINGS = ['stream', 'year', 'class', 'student', 'column', 'writer'] as const;
+const REF_OPTIONAL = ['subject', 'term', 'date'] as const;
+const REF_KNOWN = new Set<string>([...REF_STRINGS, ...REF_OPTIONAL, 'key', 'codec', 'mid', 'windowed', 'summer']);
+const CELL_KNOWN = new Set<string>(['ref', 'type', 'value', 'entry', 'author', 'corrections']);
+
+/** The strings of the cell columns (in the state JSON). */
+interface CellStrings {
+  readonly strings: readonly string[];
+  readonly keys: readonly string[];
+  readonly entries: readonly string[];
+}
+
+function encodeCells(cells: LayerMap<string, CellState>): Either<SnapshotProblem, { strings: CellStrings; rows: Uint32Array }> {
+  const table = new Map<string, number>();
+  const strings: string[] = [];
+  const num = (x: string): number => {
+    let n = table.get(x);
+    if (n === undefined) {
+      n = strings.push(x) - 1;
+      table.set(x, n);
+    }
+    return n;
+  };
+  const keys: string[] = [];
+  const entries: string[] = [];
+  let rows = new Uint32Array(CELL_FIELDS * 1024);
+  let at = 0;
+  for (const [key, c] of cells.entries()) {
+    const ref = c.ref;
+    // A field this format does not know would be lost on the way back: refuse rather than drop it.
+    // (Counted without allocating: this loop runs once per cell of the school.)
+    let fields = 0;
+    for (const k in ref) if (REF_KNOWN.has(k)) fields++;
+    let own = 0;
+    for (const _ in ref) own++;
+    let cellOwn = 0;
+    for (const k in c) if (CELL_KNOWN.has(k)) cellOwn++;
+    let cellAll = 0;
+    for (const _ in c) cellAll++;
+    if (fields !== own || cellOwn !== cellAll) {
+      const unknown = Object.keys(ref).find((k) => !REF_KNOWN.has(k)) ?? Object.keys(c).find((k) => !CELL_KNOWN.has(k));
+      return left(problem('snapshot-format', `cell ${key} has a field "${unknown}" the snapshot format does not know`, ['cells', key, String(unknown)]));
+    }
+    const codec = CODEC_NAME.get(ref.codec);
+    if (codec === undefined) return left(problem('snapshot-format', `cell ${key} has a value codec the snapshot format does not know`, ['cells', key, 'ref', 'codec']));
+    if (ref.key !== key) return left(problem('snapshot-format', `cell ${key} is filed under another key than its own`, ['cells', key, 'ref', 'key']));
+    keys.push(key);
+    entries.push(c.entry);
+    if (at + CELL_FIELDS > rows.length) {
+      const bigger = new Uint32Array(rows.length * 2);
+      bigger.set(rows);
+      rows = bigger;
+    }
+    for (const f of REF_STRINGS) rows[at++] = num(ref[f]);
+    for (const f of REF_OPTIONAL) {
+      const v = ref[f];
+      rows[at++] = v === undefined ? 0 : num(v) + 1;
+    }
+    rows[at++] = ref.mid ? 1 : 0;
+    rows[at++] = ref.windowed ? 1 : 0;
+    rows[at++] = ref.summer === undefined ? 0 : ref.summer ? 2 : 1;
+    rows[at++] = num(codec);
+    rows[at++] = num(c.type);
+    rows[at++] = num(c.value);
+    rows[at++] = num(c.author);
+    rows[at++] = c.corrections;
+  }
+  return right({ strings: { strings, keys, entries }, rows: rows.slice(0, at) });
+}
+
+/** The cells of {@link encodeCells}'s output; throws a RangeError on numbers naming no string. */
+function decodeCells(target: LayerMap<string, CellState>, st: CellStrings, rows: Uint32Array): void {
+  const n = st.keys.length;
+  if (st.entries.length !== n || rows.length !== n * CELL_FIELDS) throw new RangeError('cell columns differ in length');
+  const strs = st.strings;
+  const str = (i: number): string => {
+    const v = strs[i];
+    if (v === undefined) throw new RangeError(`cell string ${i} out of range`);
+    return v;
+  };
+  for (let i = 0; i < n; i++) {
+    const r = i * CELL_FIELDS;
+    const key = st.keys[i]!;
+    const codec = CODEC_OF.get(str(rows[r + 12]!));
+    if (codec === undefined) throw new RangeError(`cell ${key} names no known value codec`);
+    const ref: { -readonly [K in keyof CellRef]: CellRef[K] } = {
+      stream: str(rows[r]!),
+      year: str(rows[r + 1]!),
+      class: str(rows[r + 2]!),
+      student: str(rows[r + 3]!),
+      column: str(rows[r + 4]!),
+      writer: str(rows[r + 5]!) as CellRef['writer'],
+      key,
+      mid: rows[r + 9] === 1,
+      windowed: rows[r + 10] === 1,
+      codec,
+    };
+    if (rows[r + 6] !== 0) ref.subject = str(rows[r + 6]! - 1);
+    if (rows[r + 7] !== 0) ref.term = str(rows[r + 7]! - 1) as CellRef['term'];
+    if (rows[r + 8] !== 0) ref.date = str(rows[r + 8]! - 1);
+    if (rows[r + 11] !== 0) ref.summer = rows[r + 11] === 2;
+    target.set(key, { ref, type: str(rows[r + 13]!) as CellState['type'], value: str(rows[r + 14]!), entry: st.entries[i]!, author: str(rows[r + 15]!), corrections: rows[r + 16]! });
+  }
+}
+
+const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * The snapshot bytes of `state` for ledger `ledger` whose Merkle root at `state.size` is `root`.
+ * `state` must be a root state (the one `openLedger` folds), not a fork.
+ */
+export function encodeStateSnapshot(state: LedgerState, ledger: string, root: Uint8Array): Either<SnapshotProblem, Uint8Array> {
+  if (!littleEndian) return left(problem('snapshot-format', 'state snapshots are written on little-endian machines only'));
+  if (!(root instanceof Uint8Array) || root.length !== 32) return left(problem('snapshot-format', 'the root is 32 bytes', ['root']));
+  const index = eventIndexParts(state.ids, state.size);
+  if (index === null) return left(problem('snapshot-not-root-state', 'a forked (trial) state cannot be snapshotted', ['ids']));
+  const maps: Record<string, unknown[]> = {};
+  for (const name of PLAIN_MAPS) {
+    const m = state[name] as LayerMap<string, unknown>;
+    maps[name] = [...m.entries()];
+  }
+  const cells = encodeCells(state.cells);
+  if (isLeft(cells)) return cells;
+  const body = utf8(JSON.stringify({ school: state.school, ledger: state.ledger, maps, cells: cells.right.strings }));
+  const strings = utf8(JSON.stringify({ streams: index.streams, types: index.types, cells: index.cells, others: index.others }));
+  const header = utf8(JSON.stringify({ ledger, size: state.size, root: toHex(root) }));
+  const arrays = [index.stream, index.rev, index.type, index.cell, index.ids, index.positions, cells.right.rows];
+  const total = MAGIC.length + 4 + [header, body, strings, ...arrays].reduce((n, p) => n + 4 + p.byteLength, 0) + HASH_BYTES;
+  const out = new Uint8Array(total);
+  const view = new DataView(out.buffer);
+  out.set(MAGIC, 0);
+  let at = MAGIC.length;
+  view.setUint32(at, STATE_SNAPSHOT_VERSION, true);
+  at += 4;
+  for (const p of [header, body, strings, ...arrays]) {
+    view.setUint32(at, p.byteLength, true);
+    at += 4;
+    out.set(new Uint8Array(p.buffer, p.byteOffset, p.byteLength), at);
+    at += p.byteLength;
+  }
+  out.set(sha256(out.subarray(0, at)), at);
+  return right(out);
+}
+
+/** Sections in order: their bytes (views into the snapshot). */
+interface Sections {
+  readonly header: SnapshotHeader;
+  readonly parts: readonly Uint8Array[];
+}
+
+/** Check magic, version and hash, and split the sections. Cheap but for the hash. */
+function sections(bytes: Uint8Array): Either<SnapshotProblem, Sections> {
+  if (!(bytes instanceof Uint8Array) || bytes.length < MAGIC.length + 4 + HASH_BYTES) return left(problem('snapshot-format', 'too short to be a state snapshot'));
+  if (!bytesEqual(bytes.subarray(0, MAGIC.length), MAGIC)) return left(problem('snapshot-format', 'not a hoso state snapshot (bad magic)', ['magic']));
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = view.getUint32(MAGIC.length, true);
+  if (version !== STATE_SNAPSHOT_VERSION) return left(problem('snapshot-version', `snapshot format ${version}; this code reads format ${STATE_SNAPSHOT_VERSION}`, ['version']));
+  if (!littleEndian) return left(problem('snapshot-format', 'state snapshots are read on little-endian machines only'));
+  const end = bytes.length - HASH_BYTES;
+  if (!bytesEqual(sha256(bytes.subarray(0, end)), bytes.subarray(end))) return left(problem('snapshot-hash', 'the snapshot bytes do not match their hash (damaged or torn file)', ['hash']));
+  const parts: Uint8Array[] = [];
+  let at = MAGIC.length + 4;
+  for (let i = 0; i < SECTIONS; i++) {
+    if (at + 4 > end) return left(problem('snapshot-format', 'the snapshot ends early', ['section', i]));
+    const len = view.getUint32(at, true);
+    at += 4;
+    if (at + len > end) return left(problem('snapshot-format', 'a section runs past the end', ['section', i]));
+    parts.push(bytes.subarray(at, at + len));
+    at += len;
+  }
+  if (at !== end) return left(problem('snapshot-format', 'bytes after the last section', ['section', SECTIONS]));
+  const h = parseJson(parts[0]!);
+  if (typeof h !== 'object' || h === null) return left(problem('snapshot-format', 'the header is not a JSON object', ['header']));
+  const { ledger, size, root } = h as Record<string, unknown>;
+  if (typeof ledger !== 'string') return left(problem('snapshot-format', 'the header has no ledger id', ['header', 'ledger']));
+  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) return left(problem('snapshot-format', 'the header size is not a whole number', ['header', 'size']));
+  const r = typeof root === 'string' ? fromHex(root) : undefined;
+  if (r === undefined || r.length !== 32) return left(problem('snapshot-format', 'the header root is not 32 bytes of hex', ['header', 'root']));
+  return right({ header: { version, ledger, size, root: r }, parts });
+}
+
+function parseJson(b: Uint8Array): unknown {
+  const s = fromUtf8(b);
+  if (s === undefined) return undefined;
+  try {
+    return JSON.parse(s);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A snapshot's header, after checking its magic, version and hash. */
+export function readSnapshotHeader(bytes: Uint8Array): Either<SnapshotProblem, SnapshotHeader> {
+  const s = sections(bytes);
+  return s._tag === 'Left' ? s : right(s.right.header);
+}
+
+/** An aligned copy of a u32 section. */
+function u32(b: Uint8Array, i: number): Uint32Array {
+  if (b.byteLength % 4 !== 0) throw new RangeError(`section ${i} is not whole 32-bit words`);
+  return new Uint32Array(b.slice().buffer);
+}
+
+const isPairs = (x: unknown): x is Array<[string, unknown]> => Array.isArray(x) && x.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string');
+
+/**
+ * The header and state a snapshot holds (checking its magic, version, hash and structure; not the
+ * store — `openLedger` checks the ledger id and root against it).
+ */
+export function decodeStateSnapshot(bytes: Uint8Array): Either<SnapshotProblem, { readonly header: SnapshotHeader; readonly state: LedgerState }> {
+  const s = sections(bytes);
+  if (s._tag === 'Left') return s;
+  const { header, parts } = s.right;
+  const body = parseJson(parts[1]!) as { school?: unknown; ledger?: unknown; maps?: Record<string, unknown>; cells?: unknown } | undefined;
+  if (typeof body !== 'object' || body === null || typeof body.maps !== 'object' || body.maps === null) return left(problem('snapshot-format', 'the state section is not the expected JSON', ['state']));
+  const strings = parseJson(parts[2]!) as { streams?: unknown; types?: unknown; cells?: unknown; others?: unknown } | undefined;
+  const strList = (x: unknown): x is string[] => Array.isArray(x) && x.every((v) => typeof v === 'string');
+  if (typeof strings !== 'object' || strings === null || !strList(strings.streams) || !strList(strings.types) || !strList(strings.cells) || !Array.isArray(strings.others)) {
+    return left(problem('snapshot-format', 'the index strings section is not the expected JSON', ['index']));
+  }
+  const state = initialState();
+  state.size = header.size;
+  state.school = (body.school ?? null) as LedgerState['school'];
+  state.ledger = typeof body.ledger === 'string' ? body.ledger : null;
+  for (const name of PLAIN_MAPS) {
+    const pairs = body.maps[name];
+    if (!isPairs(pairs)) return left(problem('snapshot-format', `map ${name} is not a list of [key, value] pairs`, ['state', 'maps', name]));
+    const m = state[name] as LayerMap<string, unknown>;
+    for (const [k, v] of pairs) m.set(k, v);
+  }
+  try {
+    const cs = body.cells as Partial<CellStrings> | undefined;
+    if (typeof cs !== 'object' || cs === null || !strList(cs.strings) || !strList(cs.keys) || !strList(cs.entries)) {
+      return left(problem('snapshot-format', 'the cells are not the expected JSON', ['state', 'cells']));
+    }
+    const parts6 = parts.slice(3).map((b, i) => u32(b, i + 3));
+    decodeCells(state.cells, cs as CellStrings, parts6[6]!);
+    const index: EventIndexParts = {
+      streams: strings.streams,
+      types: strings.types,
+      cells: strings.cells,
+      others: strings.others as Array<[string, number]>,
+      stream: parts6[0]!,
+      rev: parts6[1]!,
+      type: parts6[2]!,
+      cell: parts6[3]!,
+      ids: parts6[4]!,
+      positions: parts6[5]!,
+    };
+    if (index.stream.length !== header.size) return left(problem('snapshot-format', `the index columns hold ${index.stream.length} positions, the header says ${header.size}`, ['index']));
+    const ids = eventIndexFromParts(index);
+    return right({ header, state: { ...state, ids } });
+  } catch (e) {
+    return left(problem('snapshot-format', `the event index does not fit together: ${e instanceof Error ? e.message : String(e)}`, ['index']));
+  }
+}
