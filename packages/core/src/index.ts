@@ -10,5 +10,6 @@ export * from './canonical.js';
 export * from './hash.js';
 export * from './ed25519/index.js';
 export * from './envelope.js';
+export * from './uuid.js';
 export * from './merkle/index.js';
 export * from './checkpoint/index.js';

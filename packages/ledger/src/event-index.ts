@@ -7,6 +7,7 @@
  * ~175 a `Map` of per-event objects costs (docs/performance.md). {@link EventIndexMap.fork} gives
  * the O(1) copy-on-write child a trial decision needs, as `LayerMap` does for the rest of the state.
  */
+import { uuidWords } from '@hoso/core';
 
 /** What the state remembers of each event: enough for idempotency and correction targets. */
 export interface EventIndex {
@@ -40,34 +41,6 @@ const CHUNK = 1 << CHUNK_BITS;
 /** Largest position a column holds (the hash table stores position + 1 in a uint32). */
 const MAX_POSITION = 0xfffffffe;
 
-const HEX: Int8Array = (() => {
-  const t = new Int8Array(128).fill(-1);
-  for (let i = 0; i < 10; i++) t[48 + i] = i;
-  for (let i = 0; i < 6; i++) t[97 + i] = 10 + i;
-  return t;
-})();
-
-/** The 128 bits of a lowercase UUID into `out[0..4]`; false for any other string. */
-function uuidWords(id: string, out: Uint32Array): boolean {
-  if (id.length !== 36) return false;
-  let w = 0;
-  let digits = 0;
-  for (let i = 0; i < 36; i++) {
-    const c = id.charCodeAt(i);
-    if (i === 8 || i === 13 || i === 18 || i === 23) {
-      if (c !== 45) return false;
-      continue;
-    }
-    const v = c < 128 ? HEX[c]! : -1;
-    if (v < 0) return false;
-    w = (w << 4) | v;
-    if (++digits % 8 === 0) {
-      out[digits / 8 - 1] = w >>> 0;
-      w = 0;
-    }
-  }
-  return true;
-}
 
 /** Strings numbered in order of first appearance (streams, types, cells: few distinct values). */
 class Interned {

@@ -1,3 +1,4 @@
+import { uuidText, uuidWords as coreUuidWords } from '@hoso/core';
 import { PagedInts } from './paged.js';
 
 /**
@@ -7,33 +8,16 @@ import { PagedInts } from './paged.js';
  * 16 bytes plus 4–8 bytes of table.
  */
 
-/** Value of a lowercase hex digit's char code, or -1. */
-function hexValue(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  return -1;
-}
+const scratch = new Int32Array(4);
 
-/** Char offsets of the 32 hex digits of a UUID string (skipping the hyphens at 8, 13, 18, 23). */
-const DIGITS = [...Array(36).keys()].filter((i) => i !== 8 && i !== 13 && i !== 18 && i !== 23);
-
-/** The four words of a lowercase UUID string, or undefined for anything else. */
+/** The four (signed int32) words of a lowercase UUID string, or undefined for anything else. */
 export function uuidWords(id: string): [number, number, number, number] | undefined {
-  if (id.length !== 36 || id.charCodeAt(8) !== 45 || id.charCodeAt(13) !== 45 || id.charCodeAt(18) !== 45 || id.charCodeAt(23) !== 45) return undefined;
-  const w: [number, number, number, number] = [0, 0, 0, 0];
-  for (let k = 0; k < 32; k++) {
-    const v = hexValue(id.charCodeAt(DIGITS[k]!));
-    if (v < 0) return undefined;
-    w[k >> 3] = (w[k >> 3]! << 4) | v;
-  }
-  return w;
+  return coreUuidWords(id, scratch) ? [scratch[0]!, scratch[1]!, scratch[2]!, scratch[3]!] : undefined;
 }
 
 /** The lowercase UUID string of four words. */
 export function uuidString(w0: number, w1: number, w2: number, w3: number): string {
-  const h = (w: number) => (w >>> 0).toString(16).padStart(8, '0');
-  const hex = h(w0) + h(w1) + h(w2) + h(w3);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return uuidText([w0, w1, w2, w3]);
 }
 
 /** A well-mixed 32-bit hash of the four words (UUID v7 starts with a timestamp: mix them all). */

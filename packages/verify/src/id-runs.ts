@@ -11,6 +11,7 @@
 import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { uuidText, uuidWords } from '@hoso/core';
 
 /** Words (uint32) per record: the id's 128 bits (4), its position, its stream number. */
 const WORDS = 6;
@@ -43,44 +44,6 @@ export interface DuplicateIdFinderOptions {
 /** The outcome of {@link DuplicateIdFinder.finish}: null, or why the ids could not all be compared. */
 export type DuplicateScanFailure = { readonly code: 'temp-file-failed'; readonly message: string } | null;
 
-const HEX: Int8Array = (() => {
-  const t = new Int8Array(128).fill(-1);
-  for (let i = 0; i < 10; i++) t[48 + i] = i;
-  for (let i = 0; i < 6; i++) t[97 + i] = 10 + i;
-  return t;
-})();
-
-/**
- * Write the 128 bits of a lowercase UUID (8-4-4-4-12 hex digits) into `out[at..at+4]`; false for
- * anything else (core's envelope codec admits only lowercase UUID v7 ids, so the engine never
- * passes one).
- */
-export function uuidWords(id: string, out: Uint32Array, at: number): boolean {
-  if (id.length !== 36) return false;
-  let w = 0;
-  let digits = 0;
-  for (let i = 0; i < 36; i++) {
-    const c = id.charCodeAt(i);
-    if (i === 8 || i === 13 || i === 18 || i === 23) {
-      if (c !== 45) return false;
-      continue;
-    }
-    const v = c < 128 ? HEX[c]! : -1;
-    if (v < 0) return false;
-    w = (w << 4) | v;
-    if (++digits % 8 === 0) {
-      out[at + digits / 8 - 1] = w >>> 0;
-      w = 0;
-    }
-  }
-  return true;
-}
-
-/** The UUID text of the 128 bits at `words[at..at+4]`. */
-export function uuidText(words: Uint32Array, at: number): string {
-  const h = [0, 1, 2, 3].map((i) => words[at + i]!.toString(16).padStart(8, '0')).join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
 
 /** Order of two records (id, then position), each given as an array and a word offset. */
 function compare(a: Uint32Array, i: number, b: Uint32Array, j: number): number {
