@@ -193,6 +193,18 @@ export function transcriptRemarks(r: TranscriptPage['remarks']): string {
     .join(' ');
 }
 
+/** The particulars at the head of a học bạ (both levels print the same ones). */
+function studentParticulars(t: { readonly student: string; readonly bio: Transcript['bio'] }): TranscriptData['student'] {
+  return {
+    name: t.bio.name,
+    birthDate: t.bio.birthDate,
+    gender: SEX[t.bio.sex] ?? t.bio.sex,
+    ...(t.bio.birthPlace !== undefined ? { birthPlace: t.bio.birthPlace } : {}),
+    ...(t.bio.ethnicity !== undefined ? { ethnicity: t.bio.ethnicity } : {}),
+    id: t.student,
+  };
+}
+
 /**
  * One year's page of a student's học bạ (`transcript` of `@hoso/books`) as form data. The
  * principal who approved the class's year (from the markbook's sign-offs) may be passed in.
@@ -203,14 +215,7 @@ export function transcriptDataFromBook(t: Transcript, page: TranscriptPage, sign
   const award = known(r.award);
   const remarks = transcriptRemarks(page.remarks);
   return {
-    student: {
-      name: t.bio.name,
-      birthDate: t.bio.birthDate,
-      gender: SEX[t.bio.sex] ?? t.bio.sex,
-      ...(t.bio.birthPlace !== undefined ? { birthPlace: t.bio.birthPlace } : {}),
-      ...(t.bio.ethnicity !== undefined ? { ethnicity: t.bio.ethnicity } : {}),
-      id: t.student,
-    },
+    student: studentParticulars(t),
     schoolYear: page.year,
     className: page.class,
     subjects: page.subjects.map((s) => {
@@ -404,14 +409,7 @@ export function primaryTranscriptDataFromBook(t: PrimaryTranscript, page: Primar
   const enrolment = enrolmentText(page);
   const optional = (k: 'result' | 'award' | 'completion', v: string): Partial<PrimaryTranscriptData> => (v === '' ? {} : { [k]: v });
   return {
-    student: {
-      name: t.bio.name,
-      birthDate: t.bio.birthDate,
-      gender: SEX[t.bio.sex] ?? t.bio.sex,
-      ...(t.bio.birthPlace !== undefined ? { birthPlace: t.bio.birthPlace } : {}),
-      ...(t.bio.ethnicity !== undefined ? { ethnicity: t.bio.ethnicity } : {}),
-      id: t.student,
-    },
+    student: studentParticulars(t),
     schoolYear: page.year,
     className: page.class,
     ...(enrolment !== undefined ? { enrolment } : {}),
