@@ -27,12 +27,16 @@ export interface CliLedger {
 }
 
 /**
- * Open the ledger of `s` for a writing command: from its state snapshot (`s.stateDir`, SQLite
- * only) unless `state` is false, folding only the events after it. A snapshot that is ignored
+ * Open the ledger of `s` for a writing command: from its state snapshot (`stateDir`, else
+ * `s.stateDir`: `<db>.state` for SQLite, none for EventStoreDB) unless `state` is false, folding
+ * only the events after it. A snapshot that is ignored
  * (damaged, of another history) is said on `warn`; the ledger is then folded from the start.
  */
-export async function openCliLedger(s: OpenedStore, options: { readonly state?: boolean; readonly saveAfter?: number; readonly warn: (line: string) => void }): Promise<CliLedger> {
-  const dir = options.state === false ? undefined : s.stateDir;
+export async function openCliLedger(
+  s: OpenedStore,
+  options: { readonly state?: boolean; readonly stateDir?: string; readonly saveAfter?: number; readonly warn: (line: string) => void },
+): Promise<CliLedger> {
+  const dir = options.state === false ? undefined : (options.stateDir ?? s.stateDir);
   if (dir === undefined) {
     const ledger = await openLedger({ store: s.store, ledger: s.ledger });
     return { ledger, afterCommand: async () => undefined };

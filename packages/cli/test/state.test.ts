@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { isRight } from 'fp-ts/lib/Either.js';
 import { openSqliteStore } from '@hoso/store-sqlite';
 import { buildSchool, as } from '@hoso/ledger/testing';
+import type { SnapshotEvent } from '@hoso/ledger';
 import { openCliLedger, submitBatch } from '../src/ledger-ops.js';
 import { openStore } from '../src/store.js';
 
@@ -99,6 +100,28 @@ describe('hoso writing commands: the state snapshot in <db>.state/', () => {
       await s.close();
       expect(warnings.join('')).toMatch(/state snapshot not saved .*snapshot-save-failed/);
       expect(statSync(`${db}.state`).isFile()).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it('--state-dir puts the snapshot where it is told (the way an EventStoreDB ledger gets one)', async () => {
+    const { dir, db, people } = await school();
+    try {
+      const elsewhere = join(dir, 'elsewhere');
+      const s = await openStore({ db });
+      const first = await openCliLedger(s, { saveAfter: 1, stateDir: elsewhere, warn: () => undefined });
+      expect(isRight(await submitBatch(first.ledger, [mark('hs-001', 1)], [as(people.teacher, 'subject')], NOW))).toBe(true);
+      await first.afterCommand(1);
+      await s.close();
+      expect(readdirSync(elsewhere)).toEqual(['thpt-test.state']);
+      expect(existsSync(`${db}.state`)).toBe(false);
+      const notes: SnapshotEvent[] = [];
+      const s2 = await openStore({ db });
+      const { openLedger, fileStateSnapshots } = await import('@hoso/ledger');
+      const reopened = await openLedger({ store: s2.store, ledger: 'thpt-test', snapshots: fileStateSnapshots(elsewhere), onSnapshot: (e) => notes.push(e) });
+      expect(notes.map((e) => e.kind)).toEqual(['loaded']);
+      expect(reopened.state().size).toBe(await s2.store.size('thpt-test'));
+      await s2.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -12,8 +12,9 @@ import { withStore } from '../store.js';
 import { storeOptions } from './checkpoints.js';
 import { collect } from './options.js';
 
-type StoreOpts = { db?: string; store?: string; ledger?: string; state?: boolean };
+type StoreOpts = { db?: string; store?: string; ledger?: string; state?: boolean; stateDir?: string };
 const NO_STATE = ['--no-state', 'fold the whole ledger: neither read nor write the state snapshot <db>.state/'] as const;
+const STATE_DIR = ['--state-dir <dir>', 'keep the state snapshot in this folder (default <db>.state/; with --store, none unless given)'] as const;
 
 /** Every bad row on stderr; with --json they also travel in the error's details (printed by main). */
 function printProblems(io: Output, file: string, problems: ReadonlyArray<RowProblem & { readonly field?: string }>): void {
@@ -65,6 +66,7 @@ export function registerLedgerCommands(program: Command, io: Output): void {
     .option('--command <json>', 'one command as JSON')
     .option('--file <file>', 'a file of commands, one JSON object per line')
     .option(...NO_STATE)
+    .option(...STATE_DIR)
     .option('--json', 'print the result as JSON')
     .action(async (o: StoreOpts & { key: string; role: string; cosigner: string[]; command?: string; file?: string; json?: boolean }) => {
       if ((o.command === undefined) === (o.file === undefined)) throw usage('missing-option', 'give one of --command <json> or --file <file>', '--command');
@@ -87,7 +89,7 @@ export function registerLedgerCommands(program: Command, io: Output): void {
       if (commands.length === 0) throw usage('invalid-command', 'no command given', source);
       const signers = signersFrom(o.key, o.role, o.cosigner);
       await withStore(o, async (s) => {
-        const opened = await openCliLedger(s, { state: o.state, warn: (l) => io.err(l) });
+        const opened = await openCliLedger(s, { state: o.state, ...(o.stateDir === undefined ? {} : { stateDir: o.stateDir }), warn: (l) => io.err(l) });
         const r = await submitBatch(opened.ledger, commands, signers);
         if (isLeft(r)) {
           const problems = r.left.map((p) => ({ line: p.index + 1, code: p.error.code, message: p.error.message, ...(p.error.path === undefined || p.error.path.length === 0 ? {} : { field: formatPath(p.error.path) }), ...(p.error.rule === undefined ? {} : { rule: p.error.rule }) }));
@@ -111,12 +113,13 @@ export function registerLedgerCommands(program: Command, io: Output): void {
       .option('--date <date>', kind === 'students' ? 'enrolment date for rows without a date column (YYYY-MM-DD)' : '(unused)')
       .option('--dry-run', 'check every row and write nothing')
       .option(...NO_STATE)
+      .option(...STATE_DIR)
       .option('--json', 'print the result as JSON')
       .action(async (file: string, o: StoreOpts & { key: string; role: string; year?: string; class?: string; date?: string; dryRun?: boolean; json?: boolean }) => {
         const parsed = parseCsv(readText(file, '<file>'), file);
         const signers = signersFrom(o.key, o.role, []);
         await withStore(o, async (s) => {
-          const opened = await openCliLedger(s, { state: o.state, warn: (l) => io.err(l) });
+          const opened = await openCliLedger(s, { state: o.state, ...(o.stateDir === undefined ? {} : { stateDir: o.stateDir }), warn: (l) => io.err(l) });
           const ledger = opened.ledger;
           const defaults = { ...(o.year === undefined ? {} : { year: o.year }), ...(o.class === undefined ? {} : { class: o.class }), ...(o.date === undefined ? {} : { date: o.date }) };
           const { rows, problems } = kind === 'students' ? studentRows(parsed, file, defaults, ledger.state()) : markRows(parsed, file, defaults, ledger.state());
