@@ -30,7 +30,7 @@ import { eventIdFor } from './ids.js';
 import { bytesOf, rememberBytes, signRemembering } from './encoded.js';
 import { checkEvent, replayCheck, type SignerView } from './rules.js';
 import { evolve, forkState, initialState, type LedgerState } from './state.js';
-import { decodeStateSnapshot, encodeStateSnapshot, readSnapshotHeader, type SnapshotProblem } from './snapshot.js';
+import { encodeStateSnapshot, readStateSnapshot, type SnapshotProblem } from './snapshot.js';
 import type { StateSnapshots } from './snapshot-files.js';
 
 /** A signer and the role it signs in for this command (the first is the author). */
@@ -190,9 +190,9 @@ async function loadSnapshot(store: EventStore, ledger: string, snapshots: StateS
     return null;
   }
   // The cheap checks first: a snapshot of another ledger or history is not worth decoding.
-  const header = readSnapshotHeader(bytes);
-  if (isLeft(header)) return ignored(header.left.code, header.left.message, header.left.path);
-  const h = header.right;
+  const snapshot = readStateSnapshot(bytes);
+  if (isLeft(snapshot)) return ignored(snapshot.left.code, snapshot.left.message, snapshot.left.path);
+  const h = snapshot.right.header;
   if (h.ledger !== ledger) return ignored('snapshot-wrong-ledger', `the snapshot is of ledger "${h.ledger}", not "${ledger}"`, ['header', 'ledger']);
   let root: Uint8Array;
   try {
@@ -203,7 +203,7 @@ async function loadSnapshot(store: EventStore, ledger: string, snapshots: StateS
     return ignored('snapshot-store-error', `cannot check the snapshot against the store: ${e instanceof Error ? e.message : String(e)}`);
   }
   if (!bytesEqual(root, h.root)) return ignored('snapshot-wrong-root', `the ledger's root at size ${h.size} is not the snapshot's: it is of another or a rewritten history`, ['header', 'root']);
-  const decoded = decodeStateSnapshot(bytes);
+  const decoded = snapshot.right.decode();
   if (isLeft(decoded)) return ignored(decoded.left.code, decoded.left.message, decoded.left.path);
   return decoded.right.state;
 }

@@ -328,8 +328,23 @@ const isPairs = (x: unknown): x is Array<[string, unknown]> => Array.isArray(x) 
  */
 export function decodeStateSnapshot(bytes: Uint8Array): Either<SnapshotProblem, { readonly header: SnapshotHeader; readonly state: LedgerState }> {
   const s = sections(bytes);
-  if (s._tag === 'Left') return s;
-  const { header, parts } = s.right;
+  return s._tag === 'Left' ? s : decodeSections(s.right);
+}
+
+/**
+ * A snapshot checked once (magic, version, hash) and its header read, with the state decoded only
+ * on demand: `openLedger` checks the header against the store before paying for the decode, and
+ * hashes the bytes once.
+ */
+export function readStateSnapshot(
+  bytes: Uint8Array,
+): Either<SnapshotProblem, { readonly header: SnapshotHeader; decode(): Either<SnapshotProblem, { readonly header: SnapshotHeader; readonly state: LedgerState }> }> {
+  const s = sections(bytes);
+  return s._tag === 'Left' ? s : right({ header: s.right.header, decode: () => decodeSections(s.right) });
+}
+
+function decodeSections(s: Sections): Either<SnapshotProblem, { readonly header: SnapshotHeader; readonly state: LedgerState }> {
+  const { header, parts } = s;
   const body = parseJson(parts[1]!) as { school?: unknown; ledger?: unknown; maps?: Record<string, unknown>; cells?: unknown } | undefined;
   if (typeof body !== 'object' || body === null || typeof body.maps !== 'object' || body.maps === null) return left(problem('snapshot-format', 'the state section is not the expected JSON', ['state']));
   const strings = parseJson(parts[2]!) as { streams?: unknown; types?: unknown; cells?: unknown; others?: unknown } | undefined;
