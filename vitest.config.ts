@@ -7,8 +7,14 @@ import { fileURLToPath } from 'node:url';
 export default defineConfig({
   resolve: {
     alias: [
-      { find: /^@hoso\/([a-z-]+)$/, replacement: fileURLToPath(new URL('./packages/$1/src/index.ts', import.meta.url)) },
-      { find: /^@hoso\/([a-z-]+)\/testing$/, replacement: fileURLToPath(new URL('./packages/$1/src/testing/index.ts', import.meta.url)) },
+      {
+        find: /^@hoso\/([a-z-]+)$/,
+        replacement: fileURLToPath(new URL('./packages/$1/src/index.ts', import.meta.url)),
+      },
+      {
+        find: /^@hoso\/([a-z-]+)\/testing$/,
+        replacement: fileURLToPath(new URL('./packages/$1/src/testing/index.ts', import.meta.url)),
+      },
     ],
   },
   test: {

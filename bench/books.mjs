@@ -17,7 +17,13 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openSqliteStore } from '@hoso/store-sqlite';
 import { createMemoryStore } from '@hoso/store';
-import { recordsProjection, memoryCheckpointStore, sharedMemoryCheckpointStore, runProjection, classMarkbook } from '@hoso/books';
+import {
+  recordsProjection,
+  memoryCheckpointStore,
+  sharedMemoryCheckpointStore,
+  runProjection,
+  classMarkbook,
+} from '@hoso/books';
 
 const { values } = parseArgs({ options: { students: { type: 'string' }, quick: { type: 'boolean', default: false } } });
 const mib = (b) => `${(b / 2 ** 20).toFixed(0)} MiB`;
@@ -26,15 +32,31 @@ const here = dirname(fileURLToPath(import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'hoso-books-bench-'));
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 /** Heap in use after a full collection (null unless node runs with --expose-gc). */
-const heapAfterGc = () => (typeof globalThis.gc === 'function' ? (globalThis.gc(), globalThis.gc(), process.memoryUsage().heapUsed) : null);
+const heapAfterGc = () =>
+  typeof globalThis.gc === 'function' ? (globalThis.gc(), globalThis.gc(), process.memoryUsage().heapUsed) : null;
 
 try {
   const t0 = Date.now();
-  execFileSync(process.execPath, [join(here, '..', 'packages/cli/bin/hoso.mjs'), 'demo', '--dir', dir, '--students', String(students), '--no-print', '--quiet'], { stdio: 'ignore' });
+  execFileSync(
+    process.execPath,
+    [
+      join(here, '..', 'packages/cli/bin/hoso.mjs'),
+      'demo',
+      '--dir',
+      dir,
+      '--students',
+      String(students),
+      '--no-print',
+      '--quiet',
+    ],
+    { stdio: 'ignore' },
+  );
   const store = openSqliteStore({ path: join(dir, 'ledger.db'), readonly: true });
   const ledger = store.ledger();
   const size = await store.size(ledger);
-  console.log(`books bench — a ${students}-student school year: ${fmt(size)} events (built by hoso demo in ${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
+  console.log(
+    `books bench — a ${students}-student school year: ${fmt(size)} events (built by hoso demo in ${((Date.now() - t0) / 1000).toFixed(1)} s)\n`,
+  );
 
   // Rebuild from position 0.
   const heapBefore = heapAfterGc();
@@ -44,10 +66,14 @@ try {
   const dt1 = (performance.now() - t1) / 1000;
   if (rebuilt._tag !== 'Right') throw new Error(JSON.stringify(rebuilt.left));
   const peak = process.resourceUsage().maxRSS * 1024;
-  console.log(`rebuild (records projection, SQLite store)   ${fmt(size / dt1).padStart(9)} events/s   ${dt1.toFixed(2)} s   peak RSS ${mib(peak)} (${fmt(peak / size)} B/event)`);
+  console.log(
+    `rebuild (records projection, SQLite store)   ${fmt(size / dt1).padStart(9)} events/s   ${dt1.toFixed(2)} s   peak RSS ${mib(peak)} (${fmt(peak / size)} B/event)`,
+  );
   const heapAfter = heapAfterGc();
   if (heapAfter !== null && heapBefore !== null) {
-    console.log(`records state kept on the heap                ${mib(heapAfter - heapBefore).padStart(9)}          ${fmt((heapAfter - heapBefore) / size)} B/event`);
+    console.log(
+      `records state kept on the heap                ${mib(heapAfter - heapBefore).padStart(9)}          ${fmt((heapAfter - heapBefore) / size)} B/event`,
+    );
   }
 
   // Markbooks for every class from the folded records.
@@ -61,7 +87,9 @@ try {
     cells += mb.right.students?.length ?? 0;
   }
   const dt2 = (performance.now() - t2) / 1000;
-  console.log(`class markbooks (all ${classes.length} classes)               ${(dt2 * 1000 / classes.length).toFixed(1).padStart(9)} ms/class ${dt2.toFixed(2)} s`);
+  console.log(
+    `class markbooks (all ${classes.length} classes)               ${((dt2 * 1000) / classes.length).toFixed(1).padStart(9)} ms/class ${dt2.toFixed(2)} s`,
+  );
 
   // Incremental: replay into a memory store in chunks, catching up after each.
   const mem = createMemoryStore();
@@ -89,7 +117,9 @@ try {
     if (c._tag !== 'Right') throw new Error(JSON.stringify(c.left));
     caught = appended;
   }
-  console.log(`incremental catch-up, chunks of ${CHUNK}          ${fmt(caught / (tCatch / 1000)).padStart(9)} events/s   ${(tCatch / 1000).toFixed(2)} s in all`);
+  console.log(
+    `incremental catch-up, chunks of ${CHUNK}          ${fmt(caught / (tCatch / 1000)).padStart(9)} events/s   ${(tCatch / 1000).toFixed(2)} s in all`,
+  );
   await store.close();
 } finally {
   rmSync(dir, { recursive: true, force: true });

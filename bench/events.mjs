@@ -40,8 +40,16 @@ export function eventMaker(ledger, streams = 100) {
         const d = scoreData(k);
         const { envelope: env, bytes: bb } = await signEnvelopeBytes(
           {
-            v: 1, id: newEventId(), ledger, stream, rev: h === undefined ? 0 : h.rev + 1, prev: h === undefined ? null : h.leaf,
-            type: 'ScoreEntered', data: d, at: '2024-10-01T08:00:00.000+07:00', by: { key, role: 'subject' },
+            v: 1,
+            id: newEventId(),
+            ledger,
+            stream,
+            rev: h === undefined ? 0 : h.rev + 1,
+            prev: h === undefined ? null : h.leaf,
+            type: 'ScoreEntered',
+            data: d,
+            at: '2024-10-01T08:00:00.000+07:00',
+            by: { key, role: 'subject' },
           },
           [{ signer, role: 'subject' }],
         );

@@ -59,9 +59,22 @@ async function childAppend(path, size) {
     const h = heads.get(stream);
     const env = await core.signEnvelope(
       {
-        v: 1, id: core.newEventId(), ledger: LEDGER, stream, rev: h ? h.rev + 1 : 0, prev: h ? h.leaf : null, type: 'BiographyChanged',
-        data: { student, year: school.year, class: school.cls, changes: { address: `Số ${i} đường Lê Lợi, phường Bến Nghé, Quận 1` }, reason: 'Cập nhật địa chỉ' },
-        at: new Date((clock += 50)).toISOString().replace('Z', '+00:00'), by: { key, role: 'homeroom' },
+        v: 1,
+        id: core.newEventId(),
+        ledger: LEDGER,
+        stream,
+        rev: h ? h.rev + 1 : 0,
+        prev: h ? h.leaf : null,
+        type: 'BiographyChanged',
+        data: {
+          student,
+          year: school.year,
+          class: school.cls,
+          changes: { address: `Số ${i} đường Lê Lợi, phường Bến Nghé, Quận 1` },
+          reason: 'Cập nhật địa chỉ',
+        },
+        at: new Date((clock += 50)).toISOString().replace('Z', '+00:00'),
+        by: { key, role: 'homeroom' },
       },
       [{ signer: homeroom.signer, role: 'homeroom' }],
     );
@@ -97,7 +110,19 @@ async function childAppend(path, size) {
   const flush = seconds(t0);
   await store.close();
   const rootKey = school.people.principal.key;
-  process.stdout.write(JSON.stringify({ size, setup, signing, appending, tailRate: tailEvents / tailSeconds, flush, peakMiB: peakMiB(), fileBytes: statSync(path).size, rootKey }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      size,
+      setup,
+      signing,
+      appending,
+      tailRate: tailEvents / tailSeconds,
+      flush,
+      peakMiB: peakMiB(),
+      fileBytes: statSync(path).size,
+      rootKey,
+    }) + '\n',
+  );
 }
 
 /** Child: verify the ledger at `path`; print one JSON line. */
@@ -112,7 +137,14 @@ async function childVerify(path, rootKey) {
   if (r._tag !== 'Right') throw new Error(JSON.stringify(r.left));
   const errors = r.right.findings.filter((f) => f.severity === 'error');
   process.stdout.write(
-    JSON.stringify({ seconds: dt, peakMiB: peakMiB(), size: r.right.size, errors: errors.length, codes: [...new Set(errors.map((f) => f.code))], workers: r.right.stats.workers }) + '\n',
+    JSON.stringify({
+      seconds: dt,
+      peakMiB: peakMiB(),
+      size: r.right.size,
+      errors: errors.length,
+      codes: [...new Set(errors.map((f) => f.code))],
+      workers: r.right.stats.workers,
+    }) + '\n',
   );
 }
 
@@ -133,7 +165,9 @@ const runChild = (args) => {
   if (r.status !== 0) throw new Error(`child ${args.join(' ')} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
 };
-console.log(`hoso growth bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
+console.log(
+  `hoso growth bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
+);
 console.log(`SQLite store, batches of ${BATCH} signed events, one child process per measurement\n`);
 const dir = mkdtempSync(join(tmpdir(), 'hoso-growth-'));
 const rows = [];
@@ -146,13 +180,20 @@ try {
     const line = `${k(size).padStart(9)} events: sign ${f1(a.signing)} s, append ${f1(a.appending)} s (${k(size / a.appending)}/s; last 10 %: ${k(a.tailRate)}/s), flush ${f1(a.flush)} s, peak RSS ${k(a.peakMiB)} MiB, file ${f1(a.fileBytes / 2 ** 20)} MiB`;
     let v = null;
     if (!opts['no-verify']) v = runChild(['--child', 'verify', path, a.rootKey]);
-    console.log(line + (v ? `; verify ${f1(v.seconds)} s (${k(size / v.seconds)}/s, ${v.workers} worker${v.workers === 1 ? '' : 's'}), peak RSS ${k(v.peakMiB)} MiB, ${v.errors} error findings${v.errors ? ` (${v.codes.join(', ')})` : ''}` : ''));
+    console.log(
+      line +
+        (v
+          ? `; verify ${f1(v.seconds)} s (${k(size / v.seconds)}/s, ${v.workers} worker${v.workers === 1 ? '' : 's'}), peak RSS ${k(v.peakMiB)} MiB, ${v.errors} error findings${v.errors ? ` (${v.codes.join(', ')})` : ''}`
+          : ''),
+    );
     rows.push({ size, append: a, verify: v });
     rmSync(path, { force: true });
     rmSync(`${path}-wal`, { force: true });
     rmSync(`${path}-shm`, { force: true });
   }
-  console.log('\nsize        append s   append/s   last-10%/s   peak RSS MiB   file MiB   verify s   verify/s   verify RSS MiB');
+  console.log(
+    '\nsize        append s   append/s   last-10%/s   peak RSS MiB   file MiB   verify s   verify/s   verify RSS MiB',
+  );
   for (const r of rows) {
     console.log(
       [
@@ -168,7 +209,8 @@ try {
       ].join(' '),
     );
   }
-  if (opts.json) writeFileSync(opts.json, JSON.stringify({ node: process.version, cpus: cpus().length, rows }, null, 2));
+  if (opts.json)
+    writeFileSync(opts.json, JSON.stringify({ node: process.version, cpus: cpus().length, rows }, null, 2));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

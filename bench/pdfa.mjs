@@ -6,23 +6,45 @@
 import { renderPdf, transcriptDocument, markbookDocument } from '../packages/print/dist/index.js';
 
 const ROOT = 'a'.repeat(64);
-const meta = { school: { authority: 'SỞ GD&ĐT ĐẮK NÔNG', name: 'TRƯỜNG THPT CHU VĂN AN', place: 'Gia Nghĩa' }, verification: { origin: 'hoso/x', size: 12345, root: ROOT, index: 12001 }, printedOn: '2025-05-31' };
+const meta = {
+  school: { authority: 'SỞ GD&ĐT ĐẮK NÔNG', name: 'TRƯỜNG THPT CHU VĂN AN', place: 'Gia Nghĩa' },
+  verification: { origin: 'hoso/x', size: 12345, root: ROOT, index: 12001 },
+  printedOn: '2025-05-31',
+};
 const terms = () => [0, 1].map((t) => ({ regular: ['8', '7', '9', '8'], mid: '7.5', end: `8.${t}`, result: '8.0' }));
 const markbook = {
   schoolYear: '2024-2025',
   className: '10A1',
   subjects: ['Toán', 'Ngữ văn', 'Tiếng Anh'].map((name) => ({
-    name, mode: 'scored', regularCount: 4,
-    students: Array.from({ length: 40 }, (_, i) => ({ name: `Nguyễn Thị Học Sinh ${i + 1}`, terms: terms(), year: '8.1' })),
+    name,
+    mode: 'scored',
+    regularCount: 4,
+    students: Array.from({ length: 40 }, (_, i) => ({
+      name: `Nguyễn Thị Học Sinh ${i + 1}`,
+      terms: terms(),
+      year: '8.1',
+    })),
   })),
 };
 const transcript = {
   student: { name: 'Nguyễn Thị Hồng Nhung', birthDate: '2009-03-15', gender: 'Nữ' },
-  schoolYear: '2024-2025', className: '10A1',
-  subjects: ['Toán', 'Ngữ văn', 'Tiếng Anh', 'Lịch sử', 'Vật lí', 'Hoá học', 'Sinh học'].map((name) => ({ name, term1: '7.4', term2: '7.8', year: '7.7', teacher: 'Lê Văn Tám' })),
-  learning: ['Tốt', 'Tốt', 'Tốt'], conduct: ['Tốt', 'Tốt', 'Tốt'], remarks: 'Học kỳ I: Ngoan, lễ phép. Học kỳ II: Chăm học.',
+  schoolYear: '2024-2025',
+  className: '10A1',
+  subjects: ['Toán', 'Ngữ văn', 'Tiếng Anh', 'Lịch sử', 'Vật lí', 'Hoá học', 'Sinh học'].map((name) => ({
+    name,
+    term1: '7.4',
+    term2: '7.8',
+    year: '7.7',
+    teacher: 'Lê Văn Tám',
+  })),
+  learning: ['Tốt', 'Tốt', 'Tốt'],
+  conduct: ['Tốt', 'Tốt', 'Tốt'],
+  remarks: 'Học kỳ I: Ngoan, lễ phép. Học kỳ II: Chăm học.',
 };
-const docs = { 'học bạ (1 page)': transcriptDocument(transcript, meta).right, 'markbook, 40 students × 3 subjects': markbookDocument(markbook, meta).right };
+const docs = {
+  'học bạ (1 page)': transcriptDocument(transcript, meta).right,
+  'markbook, 40 students × 3 subjects': markbookDocument(markbook, meta).right,
+};
 const created = new Date('2025-06-01T00:00:00Z');
 const N = Number(process.env.N ?? 20);
 for (const [name, doc] of Object.entries(docs)) {

@@ -29,7 +29,9 @@ const N_READ = QUICK ? 5000 : 50000;
 // ---- the peer project ---------------------------------------------------------------------------
 const peersDir = fileURLToPath(new URL('./peers/', import.meta.url));
 if (!existsSync(join(peersDir, 'node_modules', '@event-driven-io', 'emmett-sqlite'))) {
-  console.log('bench/peers: installing Emmett and its sqlite3 driver (npm install --prefix bench/peers; the driver compiles, about a minute)…');
+  console.log(
+    'bench/peers: installing Emmett and its sqlite3 driver (npm install --prefix bench/peers; the driver compiles, about a minute)…',
+  );
   const r = spawnSync('npm', ['install', '--prefix', peersDir, '--no-audit', '--no-fund'], {
     stdio: 'inherit',
     // Compile the driver from the sources in its package instead of fetching a prebuilt binary.
@@ -40,12 +42,18 @@ if (!existsSync(join(peersDir, 'node_modules', '@event-driven-io', 'emmett-sqlit
     process.exit(1);
   }
 }
-const emmett = await import(new URL('./peers/node_modules/@event-driven-io/emmett-sqlite/dist/index.js', import.meta.url).href);
+const emmett = await import(
+  new URL('./peers/node_modules/@event-driven-io/emmett-sqlite/dist/index.js', import.meta.url).href
+);
 const { openSqliteStore } = await import('@hoso/store-sqlite');
 const { default: Database } = await import('better-sqlite3');
 
-console.log(`hoso peer bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB${QUICK ? ' (quick)' : ''}`);
-console.log(`appends: medians of ${RUNS} runs, each on a fresh file; reads: medians of ${RUNS * 2 + 1} runs taken in turns; Emmett appends the same payloads unsigned\n`);
+console.log(
+  `hoso peer bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB${QUICK ? ' (quick)' : ''}`,
+);
+console.log(
+  `appends: medians of ${RUNS} runs, each on a fresh file; reads: medians of ${RUNS * 2 + 1} runs taken in turns; Emmett appends the same payloads unsigned\n`,
+);
 
 const dir = mkdtempSync(join(tmpdir(), 'hoso-peers-'));
 let fileNo = 0;
@@ -86,7 +94,9 @@ async function interleavedRates(contenders, runs = RUNS) {
   }
   const out = contenders.map((c, k) => {
     const r = median(wall[k]);
-    process.stdout.write(`  ${c.label.padEnd(62)} ${fmt(r).padStart(10)} events/s  ${fmt(median(cpu[k])).padStart(10)} per CPU-s\n`);
+    process.stdout.write(
+      `  ${c.label.padEnd(62)} ${fmt(r).padStart(10)} events/s  ${fmt(median(cpu[k])).padStart(10)} per CPU-s\n`,
+    );
     return r;
   });
   out.cpu = cpu.map(median);
@@ -154,7 +164,11 @@ async function emmettAppend(batches, size) {
   await emmettAppendOne(es, 'warm-up', [{ type: 'WarmUp', data: {} }]);
   return timed(async () => {
     for (const b of pre) {
-      await emmettAppendOne(es, b.data[0].stream, b.data.map((d) => ({ type: 'ScoreEntered', data: d.data })));
+      await emmettAppendOne(
+        es,
+        b.data[0].stream,
+        b.data.map((d) => ({ type: 'ScoreEntered', data: d.data })),
+      );
     }
     return batches * size;
   });
@@ -198,13 +212,21 @@ async function readSetup() {
   await store.close();
   const emmettPath = freshPath();
   const es = emmett.getSQLiteEventStore({ fileName: emmettPath, schema: { autoMigration: 'CreateOrUpdate' } });
-  for (const b of pre) await emmettAppendOne(es, b.data[0].stream, b.data.map((d) => ({ type: 'ScoreEntered', data: d.data })));
+  for (const b of pre)
+    await emmettAppendOne(
+      es,
+      b.data[0].stream,
+      b.data.map((d) => ({ type: 'ScoreEntered', data: d.data })),
+    );
   const rawPath = freshPath();
   const db = rawDb(rawPath);
   const insert = db.prepare('INSERT INTO events (position, id, stream, rev, type, bytes) VALUES (?, ?, ?, ?, ?, ?)');
   let position = 0;
   db.transaction(() => {
-    for (const b of pre) b.bytes.forEach((bytes, i) => insert.run(position++, b.data[i].id, b.data[i].stream, b.data[i].rev, 'ScoreEntered', bytes));
+    for (const b of pre)
+      b.bytes.forEach((bytes, i) =>
+        insert.run(position++, b.data[i].id, b.data[i].stream, b.data[i].rev, 'ScoreEntered', bytes),
+      );
   })();
   db.close();
   return { hosoPath, emmettPath, rawPath, n: expected };
@@ -309,13 +331,22 @@ try {
     [
       { label: 'hoso SQLite store read (bytes)', run: () => hosoRead(rs.hosoPath, rs.n, false) },
       { label: 'hoso SQLite store read + JSON.parse', run: () => hosoRead(rs.hosoPath, rs.n, true) },
-      { label: 'hoso SQLite store readBytes (lean read: position + bytes)', run: () => hosoReadBytes(rs.hosoPath, rs.n, false) },
+      {
+        label: 'hoso SQLite store readBytes (lean read: position + bytes)',
+        run: () => hosoReadBytes(rs.hosoPath, rs.n, false),
+      },
       { label: 'hoso SQLite store readBytes + JSON.parse', run: () => hosoReadBytes(rs.hosoPath, rs.n, true) },
       { label: 'Emmett readMessagesBatch (1,000 per batch, parsed)', run: () => emmettRead(rs.emmettPath, rs.n) },
       { label: 'raw better-sqlite3 SELECT (bytes)', run: () => rawRead(rs.rawPath, rs.n, false) },
       { label: 'raw better-sqlite3 SELECT + JSON.parse', run: () => rawRead(rs.rawPath, rs.n, true) },
-      { label: 'raw better-sqlite3 SELECT position, bytes (arrays)', run: () => rawRead(rs.rawPath, rs.n, false, true) },
-      { label: 'raw better-sqlite3 SELECT position, bytes + JSON.parse', run: () => rawRead(rs.rawPath, rs.n, true, true) },
+      {
+        label: 'raw better-sqlite3 SELECT position, bytes (arrays)',
+        run: () => rawRead(rs.rawPath, rs.n, false, true),
+      },
+      {
+        label: 'raw better-sqlite3 SELECT position, bytes + JSON.parse',
+        run: () => rawRead(rs.rawPath, rs.n, true, true),
+      },
     ],
     RUNS * 2 + 1,
   );
@@ -329,17 +360,45 @@ try {
   console.log('\nsummary (events/s; ratios are hoso ÷ peer, > 1 means hoso is faster)');
   const head = ['operation', 'hoso', 'Emmett', 'raw', 'hoso/Emmett', 'hoso/raw'];
   const widths = [42, 10, 10, 10, 12, 9];
-  const line = (cells) => cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
+  const line = (cells) =>
+    cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
   console.log(line(head));
-  for (const r of results) console.log(line([r.op, fmt(r.hoso), fmt(r.emmett), fmt(r.raw), ratio(r.hoso, r.emmett), ratio(r.hoso, r.raw)]) + (r.note ? `  (${r.note})` : ''));
+  for (const r of results)
+    console.log(
+      line([r.op, fmt(r.hoso), fmt(r.emmett), fmt(r.raw), ratio(r.hoso, r.emmett), ratio(r.hoso, r.raw)]) +
+        (r.note ? `  (${r.note})` : ''),
+    );
   const [chr, chrp, chb, chbp, cer] = reads.cpu;
   console.log('\nreads per CPU second of this process (robust to other load on the machine):');
   console.log(line(['operation', 'hoso', 'Emmett', '', 'hoso/Emmett', '']));
-  for (const [op, h] of [['read (bytes)', chr], ['read + JSON.parse', chrp], ['readBytes (bytes)', chb], ['readBytes + JSON.parse', chbp]]) {
+  for (const [op, h] of [
+    ['read (bytes)', chr],
+    ['read + JSON.parse', chrp],
+    ['readBytes (bytes)', chb],
+    ['readBytes + JSON.parse', chbp],
+  ]) {
     console.log(line([op, fmt(h), fmt(cer), '', ratio(h, cer), '']));
   }
-  if (emmettRetries > 0) console.log(`\nEmmett: ${emmettRetries} appends failed with SQLITE_BUSY ("SQL statements in progress", an unfinished RETURNING statement) and were retried`);
-  if (opts.json) writeFileSync(opts.json, JSON.stringify({ node: process.version, cpus: cpus().length, runs: RUNS, emmettRetries, results, readsPerCpuSecond: reads.cpu }, null, 2));
+  if (emmettRetries > 0)
+    console.log(
+      `\nEmmett: ${emmettRetries} appends failed with SQLITE_BUSY ("SQL statements in progress", an unfinished RETURNING statement) and were retried`,
+    );
+  if (opts.json)
+    writeFileSync(
+      opts.json,
+      JSON.stringify(
+        {
+          node: process.version,
+          cpus: cpus().length,
+          runs: RUNS,
+          emmettRetries,
+          results,
+          readsPerCpuSecond: reads.cpu,
+        },
+        null,
+        2,
+      ),
+    );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -42,9 +42,22 @@ if (!isMainThread) {
       const { i, student, rev, prev, at } = task.items[j];
       const { bytes: line } = await core.signEnvelopeBytes(
         {
-          v: 1, id: core.newEventId(), ledger: LEDGER, stream: `student/${student}`, rev, prev, type: 'BiographyChanged',
-          data: { student, year, class: cls, changes: { address: `Số ${i} đường Lê Lợi, phường Bến Nghé, Quận 1` }, reason: 'Cập nhật địa chỉ' },
-          at, by: { key, role: 'homeroom' },
+          v: 1,
+          id: core.newEventId(),
+          ledger: LEDGER,
+          stream: `student/${student}`,
+          rev,
+          prev,
+          type: 'BiographyChanged',
+          data: {
+            student,
+            year,
+            class: cls,
+            changes: { address: `Số ${i} đường Lê Lợi, phường Bến Nghé, Quận 1` },
+            reason: 'Cập nhật địa chỉ',
+          },
+          at,
+          by: { key, role: 'homeroom' },
         },
         [{ signer: homeroom.signer, role: 'homeroom' }],
       );
@@ -94,7 +107,10 @@ async function childWrite(path, size, students, signWorkers) {
     heads.set(st, h === null ? { rev: -1, prev: null } : { rev: h.rev, prev: core.toHex(h.leafHash) });
   }
   const self = fileURLToPath(import.meta.url);
-  const workers = Array.from({ length: signWorkers }, () => new Worker(self, { workerData: { year: school.year, cls: school.cls } }));
+  const workers = Array.from(
+    { length: signWorkers },
+    () => new Worker(self, { workerData: { year: school.year, cls: school.cls } }),
+  );
   const pending = new Map();
   let nextTask = 0;
   for (const w of workers) {
@@ -121,10 +137,22 @@ async function childWrite(path, size, students, signWorkers) {
     for (let j = 0; j < n; j++) {
       const student = school.students[j];
       const h = heads.get(student);
-      items.push({ i: position + j, student, rev: h.rev + 1, prev: h.prev, at: new Date((clock += 50)).toISOString().replace('Z', '+00:00') });
+      items.push({
+        i: position + j,
+        student,
+        rev: h.rev + 1,
+        prev: h.prev,
+        at: new Date((clock += 50)).toISOString().replace('Z', '+00:00'),
+      });
     }
     const per = Math.ceil(n / workers.length);
-    const parts = await Promise.all(workers.map((w, k) => (k * per < n ? run(w, items.slice(k * per, (k + 1) * per)) : Promise.resolve({ out: new Uint8Array(0), leaves: new Uint8Array(0) }))));
+    const parts = await Promise.all(
+      workers.map((w, k) =>
+        k * per < n
+          ? run(w, items.slice(k * per, (k + 1) * per))
+          : Promise.resolve({ out: new Uint8Array(0), leaves: new Uint8Array(0) }),
+      ),
+    );
     let j = 0;
     for (const p of parts) {
       if (p.error) throw p.error;
@@ -143,8 +171,13 @@ async function childWrite(path, size, students, signWorkers) {
   const note = core.signCheckpoint({ origin: originOf(LEDGER), size, root: range.root() }, seal);
   put(Buffer.from(formatCheckpointLine(note) + '\n'));
   closeSync(fd);
-  const trust = { rootKeys: [school.people.principal.key], sealKeys: [core.formatVerifierKey(seal.name, core.localSigner(SEAL_SEED).publicKey)] };
-  process.stdout.write(JSON.stringify({ size, seconds: seconds(t0), bytes: written, peakMiB: peakMiB(), trust }) + '\n');
+  const trust = {
+    rootKeys: [school.people.principal.key],
+    sealKeys: [core.formatVerifierKey(seal.name, core.localSigner(SEAL_SEED).publicKey)],
+  };
+  process.stdout.write(
+    JSON.stringify({ size, seconds: seconds(t0), bytes: written, peakMiB: peakMiB(), trust }) + '\n',
+  );
 }
 
 /** Child: verify the bundle at `path`; print one JSON line. */
@@ -156,7 +189,16 @@ async function childVerify(path, trust, compliance, workers) {
   if (r._tag !== 'Right') throw new Error(JSON.stringify(r.left));
   const errors = r.right.findings.filter((f) => f.severity === 'error');
   process.stdout.write(
-    JSON.stringify({ seconds: dt, peakMiB: peakMiB(), heapMiB: process.memoryUsage().heapUsed / 2 ** 20, size: r.right.size, ok: r.right.ok, errors: errors.length, codes: [...new Set(errors.map((f) => f.code))], workers: r.right.stats.workers }) + '\n',
+    JSON.stringify({
+      seconds: dt,
+      peakMiB: peakMiB(),
+      heapMiB: process.memoryUsage().heapUsed / 2 ** 20,
+      size: r.right.size,
+      ok: r.right.ok,
+      errors: errors.length,
+      codes: [...new Set(errors.map((f) => f.code))],
+      workers: r.right.stats.workers,
+    }) + '\n',
   );
 }
 
@@ -178,7 +220,12 @@ if (isMainThread) {
     process.exit(0);
   }
   if (opts.child === 'verify') {
-    await childVerify(positionals[0], JSON.parse(positionals[1]), positionals[2] === 'on', opts.workers === undefined ? undefined : Number(opts.workers));
+    await childVerify(
+      positionals[0],
+      JSON.parse(positionals[1]),
+      positionals[2] === 'on',
+      opts.workers === undefined ? undefined : Number(opts.workers),
+    );
     process.exit(0);
   }
 
@@ -190,8 +237,12 @@ if (isMainThread) {
     if (r.status !== 0) throw new Error(`child ${args.join(' ')} failed: ${r.stderr}`);
     return JSON.parse(r.stdout.trim().split('\n').pop());
   };
-  console.log(`hoso streamed verification — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
-  console.log(`bundles written streamed (${opts['sign-workers']} signing threads), verified with verifyBundle in a fresh process each\n`);
+  console.log(
+    `hoso streamed verification — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
+  );
+  console.log(
+    `bundles written streamed (${opts['sign-workers']} signing threads), verified with verifyBundle in a fresh process each\n`,
+  );
   const dir = mkdtempSync(join(tmpdir(), 'hoso-verify-curve-'));
   const rows = [];
   const f1 = (x) => x.toFixed(1);
@@ -199,10 +250,28 @@ if (isMainThread) {
   try {
     for (const size of sizes) {
       const path = join(dir, `b${size}.hoso`);
-      const w = runChild(['--child', 'write', '--students', opts.students, '--sign-workers', opts['sign-workers'], path, String(size)]);
-      console.log(`${k(size).padStart(10)} events: written in ${f1(w.seconds)} s (${k(size / w.seconds)}/s), ${f1(statSync(path).size / 2 ** 20)} MiB, writer peak RSS ${k(w.peakMiB)} MiB`);
+      const w = runChild([
+        '--child',
+        'write',
+        '--students',
+        opts.students,
+        '--sign-workers',
+        opts['sign-workers'],
+        path,
+        String(size),
+      ]);
+      console.log(
+        `${k(size).padStart(10)} events: written in ${f1(w.seconds)} s (${k(size / w.seconds)}/s), ${f1(statSync(path).size / 2 ** 20)} MiB, writer peak RSS ${k(w.peakMiB)} MiB`,
+      );
       for (const mode of modes) {
-        const v = runChild(['--child', 'verify', ...(opts.workers === undefined ? [] : ['--workers', opts.workers]), path, JSON.stringify(w.trust), mode]);
+        const v = runChild([
+          '--child',
+          'verify',
+          ...(opts.workers === undefined ? [] : ['--workers', opts.workers]),
+          path,
+          JSON.stringify(w.trust),
+          mode,
+        ]);
         console.log(
           `${''.padStart(17)} verify (compliance ${mode}, ${v.workers} worker${v.workers === 1 ? '' : 's'}): ${f1(v.seconds)} s, ${k(size / v.seconds)} events/s, peak RSS ${k(v.peakMiB)} MiB, ${v.ok ? 'ok' : `NOT ok: ${v.errors} errors (${v.codes.join(', ')})`}`,
         );
@@ -213,9 +282,18 @@ if (isMainThread) {
     console.log('\nevents       compliance   write s   verify s   events/s   peak RSS MiB   ok');
     for (const r of rows)
       console.log(
-        [k(r.size).padEnd(12), r.compliance.padEnd(10), f1(r.write.seconds).padStart(9), f1(r.verify.seconds).padStart(10), k(r.size / r.verify.seconds).padStart(10), k(r.verify.peakMiB).padStart(14), String(r.verify.ok).padStart(5)].join(' '),
+        [
+          k(r.size).padEnd(12),
+          r.compliance.padEnd(10),
+          f1(r.write.seconds).padStart(9),
+          f1(r.verify.seconds).padStart(10),
+          k(r.size / r.verify.seconds).padStart(10),
+          k(r.verify.peakMiB).padStart(14),
+          String(r.verify.ok).padStart(5),
+        ].join(' '),
       );
-    if (opts.json) writeFileSync(opts.json, JSON.stringify({ node: process.version, cpus: cpus().length, rows }, null, 2));
+    if (opts.json)
+      writeFileSync(opts.json, JSON.stringify({ node: process.version, cpus: cpus().length, rows }, null, 2));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -7,19 +7,50 @@
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 
-const { values: opts } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
+const { values: opts } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
+});
 const q = opts.quick;
 const sections = [
-  ['core', 'crypto, canonical JSON, hashing; SQLite append, reads and proofs at 1M', ['scripts/bench.mjs', ...(q ? ['--quick'] : [])]],
-  ['peers', 'hoso vs Emmett (SQLite) vs raw better-sqlite3: append and replay', ['bench/peers.mjs', ...(q ? ['--quick'] : [])]],
+  [
+    'core',
+    'crypto, canonical JSON, hashing; SQLite append, reads and proofs at 1M',
+    ['scripts/bench.mjs', ...(q ? ['--quick'] : [])],
+  ],
+  [
+    'peers',
+    'hoso vs Emmett (SQLite) vs raw better-sqlite3: append and replay',
+    ['bench/peers.mjs', ...(q ? ['--quick'] : [])],
+  ],
   ['ledger', 'the write side: execute, fold, replay', ['packages/ledger/bench/bench.mjs', q ? '50' : '200']],
-  ['columns', "a teacher's column of 45 marks: one command per mark vs one EnterScores per column", ['packages/ledger/bench/columns.mjs', '45']],
+  [
+    'columns',
+    "a teacher's column of 45 marks: one command per mark vs one EnterScores per column",
+    ['packages/ledger/bench/columns.mjs', '45'],
+  ],
   ['books', 'record books: rebuild and catch-up on a school year', ['bench/books.mjs', ...(q ? ['--quick'] : [])]],
-  ['verify', 'verification with 0, 1, 2 workers vs raw libsodium verify', ['packages/verify/bench/verify-bench.mjs', q ? '20000' : '100000']],
-  ['eventstoredb', 'the EventStoreDB adapter through the real client against the protocol stand-in', ['packages/store-eventstoredb/bench.mjs']],
-  ['growth', 'growth: append and verify time and peak memory at 10k, 100k, 1M events', ['bench/growth.mjs', ...(q ? ['--quick'] : [])]],
+  [
+    'verify',
+    'verification with 0, 1, 2 workers vs raw libsodium verify',
+    ['packages/verify/bench/verify-bench.mjs', q ? '20000' : '100000'],
+  ],
+  [
+    'eventstoredb',
+    'the EventStoreDB adapter through the real client against the protocol stand-in',
+    ['packages/store-eventstoredb/bench.mjs'],
+  ],
+  [
+    'growth',
+    'growth: append and verify time and peak memory at 10k, 100k, 1M events',
+    ['bench/growth.mjs', ...(q ? ['--quick'] : [])],
+  ],
   // Opt-in (`--only verify-10m`): writes a 6.5 GB bundle and takes about 40 minutes on 2 cores.
-  ['verify-10m', 'streamed bundles of 10k, 100k, 1M and 10M events verified with verifyBundle: time and peak memory', ['bench/verify-10m.mjs', '--sizes', q ? '10000,100000' : '10000,100000,1000000,10000000'], { optIn: true }],
+  [
+    'verify-10m',
+    'streamed bundles of 10k, 100k, 1M and 10M events verified with verifyBundle: time and peak memory',
+    ['bench/verify-10m.mjs', '--sizes', q ? '10000,100000' : '10000,100000,1000000,10000000'],
+    { optIn: true },
+  ],
 ];
 const only = opts.only ? new Set(opts.only.split(',')) : null;
 let failed = 0;
@@ -28,9 +59,14 @@ for (const [name, what, args, flags] of sections) {
   console.log(`\n=== ${name}: ${what} ===`);
   const t0 = Date.now();
   // --quick: the EventStoreDB bench's large first-use ledger shrinks from 300k to 30k events.
-  const env = q && name === 'eventstoredb' && process.env.HOSO_ESDB_BIG === undefined ? { ...process.env, HOSO_ESDB_BIG: '30000' } : process.env;
+  const env =
+    q && name === 'eventstoredb' && process.env.HOSO_ESDB_BIG === undefined
+      ? { ...process.env, HOSO_ESDB_BIG: '30000' }
+      : process.env;
   const r = spawnSync(process.execPath, ['--expose-gc', ...args], { stdio: 'inherit', env });
-  console.log(`=== ${name}: ${r.status === 0 ? 'done' : `FAILED (exit ${r.status})`} in ${((Date.now() - t0) / 1000).toFixed(0)} s ===`);
+  console.log(
+    `=== ${name}: ${r.status === 0 ? 'done' : `FAILED (exit ${r.status})`} in ${((Date.now() - t0) / 1000).toFixed(0)} s ===`,
+  );
   if (r.status !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);

@@ -59,7 +59,9 @@ async function once(group, name, fn, { runs = 5 } = {}) {
   console.log(`${group.padEnd(10)} ${name.padEnd(58)} ${fmt(ms).padStart(12)} ms`);
 }
 
-console.log(`hoso bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB${QUICK ? ' (quick)' : ''}`);
+console.log(
+  `hoso bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB${QUICK ? ' (quick)' : ''}`,
+);
 console.log('figures are medians of 5 runs\n');
 
 // ---- crypto ---------------------------------------------------------------------------------
@@ -72,8 +74,12 @@ for (const b of [core.sodiumBackend, core.nodeBackend, core.tweetnaclBackend].fi
   const pub = b.publicKey(seed);
   const verify = b.verifier(pub);
   const sig = sign(msg);
-  await bench('crypto', `ed25519 sign (${b.name})`, n, () => { for (let i = 0; i < n; i++) sign(msg); });
-  await bench('crypto', `ed25519 verify (${b.name})`, n, () => { for (let i = 0; i < n; i++) verify(msg, sig); });
+  await bench('crypto', `ed25519 sign (${b.name})`, n, () => {
+    for (let i = 0; i < n; i++) sign(msg);
+  });
+  await bench('crypto', `ed25519 verify (${b.name})`, n, () => {
+    for (let i = 0; i < n; i++) verify(msg, sig);
+  });
 }
 
 // ---- canonical JSON, hashing, envelopes ------------------------------------------------------
@@ -81,18 +87,30 @@ const signer = core.localSigner(seed);
 const key = core.toBase64Url(signer.publicKey);
 function unsignedEvent(i, stream = 'markbook/2024-2025/10A1/toan', rev = i, prev = null) {
   return {
-    v: 1, id: core.newEventId(), ledger: 'bench', stream, rev, prev: rev === 0 ? null : prev,
+    v: 1,
+    id: core.newEventId(),
+    ledger: 'bench',
+    stream,
+    rev,
+    prev: rev === 0 ? null : prev,
     type: 'ScoreEntered',
     data: { student: `hs-${i % 45}`, column: 'tx1', term: 1, value: '8.5', note: 'Nguyễn Thị Hồng Nhung' },
-    at: '2024-10-01T08:00:00.000+07:00', by: { key, role: 'subject' },
+    at: '2024-10-01T08:00:00.000+07:00',
+    by: { key, role: 'subject' },
   };
 }
 const sample = await core.signEnvelope(unsignedEvent(0), [{ signer, role: 'subject' }]);
 const sampleBytes = core.encodeEnvelope(sample);
 const N_C = QUICK ? 10000 : 50000;
-await bench('core', 'canonicalize (one event envelope)', N_C, () => { for (let i = 0; i < N_C; i++) core.canonicalize(sample); });
-await bench('core', 'decodeEnvelope (parse + canonical check + codec)', N_C, () => { for (let i = 0; i < N_C; i++) core.decodeEnvelope(sampleBytes); });
-await bench('core', 'leaf hash (SHA-256 of ~500-byte event)', N_C * 4, () => { for (let i = 0; i < N_C * 4; i++) core.leafHash(sampleBytes); });
+await bench('core', 'canonicalize (one event envelope)', N_C, () => {
+  for (let i = 0; i < N_C; i++) core.canonicalize(sample);
+});
+await bench('core', 'decodeEnvelope (parse + canonical check + codec)', N_C, () => {
+  for (let i = 0; i < N_C; i++) core.decodeEnvelope(sampleBytes);
+});
+await bench('core', 'leaf hash (SHA-256 of ~500-byte event)', N_C * 4, () => {
+  for (let i = 0; i < N_C * 4; i++) core.leafHash(sampleBytes);
+});
 
 /** Build `n` signed, chained events spread over `streams` streams. */
 async function makeEvents(n, streams = 1000, ledger = 'bench') {
@@ -149,7 +167,10 @@ try {
         const s = `markbook/2024-2025/c${i % 1000}/toan`;
         const h = heads.get(s);
         const rev = h ? h.rev + 1 : 0;
-        const env = await core.signEnvelope({ ...unsignedEvent(i, s, rev, h ? core.toHex(h.hash) : null), ledger: 'big' }, [{ signer, role: 'subject' }]);
+        const env = await core.signEnvelope(
+          { ...unsignedEvent(i, s, rev, h ? core.toHex(h.hash) : null), ledger: 'big' },
+          [{ signer, role: 'subject' }],
+        );
         const bytes = core.encodeEnvelope(env);
         heads.set(s, { rev, hash: core.leafHash(bytes) });
         batch.push(bytes);
@@ -160,25 +181,47 @@ try {
         size = r.right.size;
       }
     }
-    console.log(`(built a ${BIG.toLocaleString('en-US')}-event ledger in ${((Date.now() - t0) / 1000).toFixed(1)} s, signing included)`);
-    await bench('sqlite-1m', `full read, ${BIG.toLocaleString('en-US')} events`, BIG, async () => {
-      let n = 0;
-      for await (const _e of store.read('big')) n++;
-      if (n !== BIG) throw new Error('short read');
-    }, { runs: 3 });
-    await bench('sqlite-1m', `full readBytes (lean read), ${BIG.toLocaleString('en-US')} events`, BIG, async () => {
-      let n = 0;
-      for await (const batch of store.readBytes('big')) n += batch.length;
-      if (n !== BIG) throw new Error('short read');
-    }, { runs: 3 });
-    await once('sqlite-1m', `readStream: one ${BIG / 1000}-event stream among ${BIG.toLocaleString('en-US')}`, async () => {
-      let n = 0;
-      for await (const _e of store.readStream('big', 'markbook/2024-2025/c500/toan')) n++;
-      if (n !== BIG / 1000) throw new Error('short stream');
-    });
+    console.log(
+      `(built a ${BIG.toLocaleString('en-US')}-event ledger in ${((Date.now() - t0) / 1000).toFixed(1)} s, signing included)`,
+    );
+    await bench(
+      'sqlite-1m',
+      `full read, ${BIG.toLocaleString('en-US')} events`,
+      BIG,
+      async () => {
+        let n = 0;
+        for await (const _e of store.read('big')) n++;
+        if (n !== BIG) throw new Error('short read');
+      },
+      { runs: 3 },
+    );
+    await bench(
+      'sqlite-1m',
+      `full readBytes (lean read), ${BIG.toLocaleString('en-US')} events`,
+      BIG,
+      async () => {
+        let n = 0;
+        for await (const batch of store.readBytes('big')) n += batch.length;
+        if (n !== BIG) throw new Error('short read');
+      },
+      { runs: 3 },
+    );
+    await once(
+      'sqlite-1m',
+      `readStream: one ${BIG / 1000}-event stream among ${BIG.toLocaleString('en-US')}`,
+      async () => {
+        let n = 0;
+        for await (const _e of store.readStream('big', 'markbook/2024-2025/c500/toan')) n++;
+        if (n !== BIG / 1000) throw new Error('short stream');
+      },
+    );
     await once('sqlite-1m', `root at size ${BIG.toLocaleString('en-US')}`, () => store.root('big', BIG));
-    await once('sqlite-1m', `inclusion proof at size ${BIG.toLocaleString('en-US')}`, () => store.inclusionProof('big', 123_457 % BIG, BIG));
-    await once('sqlite-1m', `consistency proof ${BIG / 2} → ${BIG}`, () => store.consistencyProof('big', BIG / 2 + 3, BIG));
+    await once('sqlite-1m', `inclusion proof at size ${BIG.toLocaleString('en-US')}`, () =>
+      store.inclusionProof('big', 123_457 % BIG, BIG),
+    );
+    await once('sqlite-1m', `consistency proof ${BIG / 2} → ${BIG}`, () =>
+      store.consistencyProof('big', BIG / 2 + 3, BIG),
+    );
     await store.close();
   }
 } finally {

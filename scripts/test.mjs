@@ -12,11 +12,20 @@ if (run('npx', ['tsc', '-b']) !== 0) {
 }
 mkdirSync('.tmp', { recursive: true });
 const json = '.tmp/vitest-results.json';
-const code = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${json}`, ...process.argv.slice(2)]);
+const code = run('npx', [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${json}`,
+  ...process.argv.slice(2),
+]);
 try {
   const r = JSON.parse(readFileSync(json, 'utf8'));
   const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
-  console.log(`\ntests: ${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  console.log(
+    `\ntests: ${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`,
+  );
 } catch {
   console.log('\ntests: 0 passed, 1 failed');
 }

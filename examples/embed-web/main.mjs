@@ -13,7 +13,9 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 const reused = existsSync(db);
 const app = await startServer({ db, port });
-console.log(`${reused ? 'Opened' : 'Created'} ledger ${app.ledger.id} in ${db} (${await app.store.size(app.ledger.id)} events).`);
+console.log(
+  `${reused ? 'Opened' : 'Created'} ledger ${app.ledger.id} in ${db} (${await app.store.size(app.ledger.id)} events).`,
+);
 console.log(`Open ${app.url} — sổ điểm của giáo viên bộ môn (demo). Ctrl+C to stop.`);
 const stop = async () => {
   await app.close();

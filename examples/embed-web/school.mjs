@@ -52,7 +52,10 @@ export function schoolYearOf(now) {
   const y = now.getUTCMonth() >= 7 ? now.getUTCFullYear() : now.getUTCFullYear() - 1;
   return {
     year: `${y}-${y + 1}`,
-    terms: { HK1: { start: `${y}-09-05`, end: `${y + 1}-01-15` }, HK2: { start: `${y + 1}-01-20`, end: `${y + 1}-05-25` } },
+    terms: {
+      HK1: { start: `${y}-09-05`, end: `${y + 1}-01-15` },
+      HK2: { start: `${y + 1}-01-20`, end: `${y + 1}-05-25` },
+    },
   };
 }
 
@@ -76,7 +79,17 @@ export async function setUpDemoSchool(ledger, now) {
   const admin = [{ signer: P.signer, role: 'admin' }];
   const { year, terms } = schoolYearOf(now);
   await run(
-    { type: 'FoundSchool', data: { school: ledger.id, name: 'THPT Hòa Bình (demo)', levels: ['upper-secondary'], leader: { person: P.id, name: P.name }, rootKey: P.key, timeZone: 'Asia/Ho_Chi_Minh' } },
+    {
+      type: 'FoundSchool',
+      data: {
+        school: ledger.id,
+        name: 'THPT Hòa Bình (demo)',
+        levels: ['upper-secondary'],
+        leader: { person: P.id, name: P.name },
+        rootKey: P.key,
+        timeZone: 'Asia/Ho_Chi_Minh',
+      },
+    },
     leader,
   );
   await run({ type: 'GrantRole', data: { person: P.id, role: 'admin' } }, leader);
@@ -84,13 +97,22 @@ export async function setUpDemoSchool(ledger, now) {
     await run({ type: 'RegisterStaff', data: { person: p.id, name: p.name } }, admin);
     // Proof of possession: the new key co-signs its registration. In a real school this
     // signature is made on the teacher's own device.
-    await run({ type: 'RegisterKey', data: { person: p.id, key: p.key } }, [...admin, { signer: p.signer, role: 'holder' }]);
+    await run({ type: 'RegisterKey', data: { person: p.id, key: p.key } }, [
+      ...admin,
+      { signer: p.signer, role: 'holder' },
+    ]);
   }
   await run({ type: 'DefineYear', data: { year, terms } }, leader);
   await run({ type: 'DefineSubject', data: { subject: 'toan', name: 'Toán' } }, leader);
   await run({ type: 'DefineSubject', data: { subject: 'van', name: 'Ngữ văn' } }, leader);
-  await run({ type: 'OfferSubject', data: { year, grade: 10, subject: 'toan', periodsPerYear: 105, assessment: 'scored' } }, leader);
-  await run({ type: 'OfferSubject', data: { year, grade: 10, subject: 'van', periodsPerYear: 35, assessment: 'scored' } }, leader);
+  await run(
+    { type: 'OfferSubject', data: { year, grade: 10, subject: 'toan', periodsPerYear: 105, assessment: 'scored' } },
+    leader,
+  );
+  await run(
+    { type: 'OfferSubject', data: { year, grade: 10, subject: 'van', periodsPerYear: 35, assessment: 'scored' } },
+    leader,
+  );
   await run({ type: 'OpenClass', data: { year, class: DEMO_CLASS, grade: 10 } }, leader);
   await run({ type: 'GrantRole', data: { person: V.id, role: 'admin' } }, leader);
   await run({ type: 'GrantRole', data: { person: H.id, role: 'homeroom', year, class: DEMO_CLASS } }, leader);
@@ -99,7 +121,10 @@ export async function setUpDemoSchool(ledger, now) {
   }
   for (const [student, name, birthDate, sex] of DEMO_STUDENTS) {
     await run(
-      { type: 'EnrollStudent', data: { year, class: DEMO_CLASS, student, date: terms.HK1.start, bio: { name, birthDate, sex } } },
+      {
+        type: 'EnrollStudent',
+        data: { year, class: DEMO_CLASS, student, date: terms.HK1.start, bio: { name, birthDate, sex } },
+      },
       [{ signer: H.signer, role: 'homeroom' }],
     );
   }

@@ -30,7 +30,10 @@ const STATIC = new Map([
   ['/app.js', { file: `${PUBLIC}app.js`, type: 'text/javascript; charset=utf-8' }],
   ['/canonical.js', { file: `${PUBLIC}canonical.js`, type: 'text/javascript; charset=utf-8' }],
   ['/style.css', { file: `${PUBLIC}style.css`, type: 'text/css; charset=utf-8' }],
-  ['/vendor/nacl-fast.min.js', { file: require.resolve('tweetnacl/nacl-fast.min.js'), type: 'text/javascript; charset=utf-8' }],
+  [
+    '/vendor/nacl-fast.min.js',
+    { file: require.resolve('tweetnacl/nacl-fast.min.js'), type: 'text/javascript; charset=utf-8' },
+  ],
 ]);
 
 /** Largest request body accepted: an envelope is at most 64 KiB canonical (DESIGN §3). */
@@ -38,7 +41,8 @@ const MAX_BODY = 70 * 1024;
 
 const SECURITY_HEADERS = {
   // The page holds a private key: no third-party script, no inline script, no framing.
-  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',
@@ -163,11 +167,23 @@ export async function startServer(options) {
     for (const g of grants) {
       const columns = scoreColumns(state, g.year, g.class, g.subject);
       if (columns === null) continue;
-      classes.push({ year: g.year, class: g.class, subject: g.subject, subjectName: state.subjects.get(g.subject) ?? g.subject, columns, students: studentsOf(state, g.year, g.class) });
+      classes.push({
+        year: g.year,
+        class: g.class,
+        subject: g.subject,
+        subjectName: state.subjects.get(g.subject) ?? g.subject,
+        columns,
+        students: studentsOf(state, g.year, g.class),
+      });
     }
     return {
       ledger: ledgerId,
-      teacher: { person: teacher.id, name: state.persons.get(teacher.id)?.name ?? teacher.id, key: activeKey(state, teacher.id) ?? null, role: 'subject' },
+      teacher: {
+        person: teacher.id,
+        name: state.persons.get(teacher.id)?.name ?? teacher.id,
+        key: activeKey(state, teacher.id) ?? null,
+        role: 'subject',
+      },
       // Demo only: the page pre-fills the teacher's seed. Real software never sends a private key.
       demoSeedHex: Buffer.from(teacher.seed).toString('hex'),
       classes,
@@ -182,7 +198,11 @@ export async function startServer(options) {
     }
     const index = q.get('index');
     if (index !== null && index !== '') {
-      if (!/^[0-9]{1,2}$/.test(index)) return { status: 400, body: errorBody({ code: 'invalid-data', message: 'index: a whole number 1–4', path: ['data', 'index'] }) };
+      if (!/^[0-9]{1,2}$/.test(index))
+        return {
+          status: 400,
+          body: errorBody({ code: 'invalid-data', message: 'index: a whole number 1–4', path: ['data', 'index'] }),
+        };
       d.index = Number(index);
     }
     const command = decodeCommand({ type: 'EnterScore', id: newEventId(), data: d });
@@ -190,10 +210,19 @@ export async function startServer(options) {
     await ledger.refresh();
     const state = ledger.state();
     const key = activeKey(state, teacher.id);
-    if (key === undefined) return { status: 409, body: errorBody({ code: 'unknown-key', message: `${teacher.id} has no active key`, path: ['by', 'key'] }) };
+    if (key === undefined)
+      return {
+        status: 409,
+        body: errorBody({ code: 'unknown-key', message: `${teacher.id} has no active key`, path: ['by', 'key'] }),
+      };
     // The same pure decision `execute` makes, minus the signing: it fills in stream, rev, prev and
     // at, and refuses early what the ledger would refuse anyway (window, role, value, cell taken).
-    const decided = decide(state, command.right, { ledger: ledgerId, now: clock(), actors: [{ key, role: 'subject' }], eventId: (i) => eventIdFor(command.right.id, i) });
+    const decided = decide(state, command.right, {
+      ledger: ledgerId,
+      now: clock(),
+      actors: [{ key, role: 'subject' }],
+      eventId: (i) => eventIdFor(command.right.id, i),
+    });
     if (isLeft(decided)) return { status: 422, body: errorBody(decided.left) };
     return { status: 200, body: { unsigned: decided.right[0] } };
   }
@@ -215,7 +244,17 @@ export async function startServer(options) {
     }
     if (req.method === 'POST' && path === '/api/submit') {
       const body = await readBody(req);
-      if (body === null) return sendJson(res, 413, errorBody({ code: 'invalid-envelope', message: `an event is at most 64 KiB`, path: ['events', 0], rule: 'DESIGN §3' }));
+      if (body === null)
+        return sendJson(
+          res,
+          413,
+          errorBody({
+            code: 'invalid-envelope',
+            message: `an event is at most 64 KiB`,
+            path: ['events', 0],
+            rule: 'DESIGN §3',
+          }),
+        );
       // The body is the envelope's canonical bytes, exactly as signed: passed on unchanged.
       const r = await ledger.submit([body]);
       if (isLeft(r)) return sendJson(res, 422, errorBody(r.left));
@@ -228,16 +267,27 @@ export async function startServer(options) {
       await ledger.refresh();
       const state = ledger.state();
       const columns = scoreColumns(state, year, cls, subject);
-      if (columns === null) return badRequest(res, 'subject-not-offered', `no scored subject "${subject}" in class "${cls}" of ${year}`, ['subject']);
+      if (columns === null)
+        return badRequest(res, 'subject-not-offered', `no scored subject "${subject}" in class "${cls}" of ${year}`, [
+          'subject',
+        ]);
       const students = studentsOf(state, year, cls);
-      return sendJson(res, 200, { year, class: cls, subject, columns, students, cells: await markbook(store, ledgerId, state, year, cls, subject) });
+      return sendJson(res, 200, {
+        year,
+        class: cls,
+        subject,
+        columns,
+        students,
+        cells: await markbook(store, ledgerId, state, year, cls, subject),
+      });
     }
     return sendJson(res, 404, errorBody({ code: 'not-found', message: `${req.method} ${path}: no such endpoint` }));
   }
 
   const server = createServer((req, res) => {
     handle(req, res).catch((e) => {
-      if (!res.headersSent) sendJson(res, 500, errorBody({ code: 'server-error', message: e instanceof Error ? e.message : String(e) }));
+      if (!res.headersSent)
+        sendJson(res, 500, errorBody({ code: 'server-error', message: e instanceof Error ? e.message : String(e) }));
       else res.destroy();
     });
   });

@@ -33,15 +33,22 @@ export function parseArgs(argv) {
       const v = rest.shift();
       if (v === undefined || v.startsWith('--')) return problem('missing-value', `${a} needs a value`, a);
       if (a === '--workers') {
-        if (!/^[0-9]{1,3}$/.test(v)) return problem('invalid-option', `--workers must be a whole number, got "${v}"`, a);
+        if (!/^[0-9]{1,3}$/.test(v))
+          return problem('invalid-option', `--workers must be a whole number, got "${v}"`, a);
         out.workers = Number(v);
       } else out[a.slice(2)] = v;
     } else if (a.startsWith('--')) return problem('unknown-option', `unknown option ${a}`, a);
     else if (out.bundle === undefined) out.bundle = a;
     else return problem('extra-argument', `unexpected argument "${a}"`, a);
   }
-  if (out.bundle === undefined) return problem('missing-argument', 'usage: inspect.mjs <bundle> --trust trust.json [--report out.html]', '<bundle>');
-  if (out.trust === undefined) return problem('missing-option', 'the trust file is required: --trust trust.json', '--trust');
+  if (out.bundle === undefined)
+    return problem(
+      'missing-argument',
+      'usage: inspect.mjs <bundle> --trust trust.json [--report out.html]',
+      '<bundle>',
+    );
+  if (out.trust === undefined)
+    return problem('missing-option', 'the trust file is required: --trust trust.json', '--trust');
   return out;
 }
 
@@ -63,17 +70,21 @@ export function readTrust(path) {
   } catch (e) {
     return problem('invalid-trust', `${path} is not JSON: ${e.message}`, 'trust');
   }
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) return problem('invalid-trust', `${path} must hold a JSON object`, 'trust');
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    return problem('invalid-trust', `${path} must hold a JSON object`, 'trust');
   for (const k of Object.keys(json)) {
-    if (!TRUST_FIELDS.includes(k)) return problem('invalid-trust', `unknown field "${k}" (expected ${TRUST_FIELDS.join(', ')})`, `trust.${k}`);
+    if (!TRUST_FIELDS.includes(k))
+      return problem('invalid-trust', `unknown field "${k}" (expected ${TRUST_FIELDS.join(', ')})`, `trust.${k}`);
   }
   const trust = {};
   for (const k of ['rootKeys', 'sealKeys', 'witnessKeys']) {
     const v = json[k] ?? [];
-    if (!Array.isArray(v) || v.some((s) => typeof s !== 'string')) return problem('invalid-trust', `${k} must be an array of strings`, `trust.${k}`);
+    if (!Array.isArray(v) || v.some((s) => typeof s !== 'string'))
+      return problem('invalid-trust', `${k} must be an array of strings`, `trust.${k}`);
     trust[k] = v;
   }
-  if (json.checkpoint !== undefined && typeof json.checkpoint !== 'string') return problem('invalid-trust', 'checkpoint must be the text of a signed checkpoint note', 'trust.checkpoint');
+  if (json.checkpoint !== undefined && typeof json.checkpoint !== 'string')
+    return problem('invalid-trust', 'checkpoint must be the text of a signed checkpoint note', 'trust.checkpoint');
   return { trust, ...(json.checkpoint === undefined ? {} : { since: json.checkpoint }) };
 }
 
@@ -86,23 +97,34 @@ export function describeReport(report) {
     ? 'UNUSABLE INPUT / DỮ LIỆU KHÔNG DÙNG ĐƯỢC — the file could not be read as a hoso bundle'
     : report.ok && report.findings.length > 0
       ? 'VERIFIED WITH WARNINGS / ĐẠT, CÓ CẢNH BÁO — no error, but read the warnings below'
-    : report.ok
-      ? 'VERIFIED / ĐẠT — the history is intact, signed by registered keys and every rule held'
-      : 'NOT VERIFIED / KHÔNG ĐẠT — see the findings below';
+      : report.ok
+        ? 'VERIFIED / ĐẠT — the history is intact, signed by registered keys and every rule held'
+        : 'NOT VERIFIED / KHÔNG ĐẠT — see the findings below';
   lines.push(`Verdict: ${verdict}`);
   lines.push(`  ${report.size} events of ${report.origin ?? '(unknown origin)'}, Merkle root ${report.root}`);
   lines.push(`  integrity (toàn vẹn): ${PASS_WORDS[report.passes.integrity]}`);
   lines.push(`  authenticity (xác thực): ${PASS_WORDS[report.passes.authenticity]}`);
   lines.push(`  compliance with the regulation (tuân thủ quy chế): ${PASS_WORDS[report.passes.compliance]}`);
   for (const c of report.checkpoints) {
-    const who = [c.signedBy.length > 0 ? `sealed by ${c.signedBy.join(', ')}` : 'not sealed by a trusted key', ...(c.cosignedBy.length > 0 ? [`cosigned by ${c.cosignedBy.join(', ')}`] : [])].join('; ');
-    lines.push(`  ${c.source === 'since' ? 'held checkpoint' : 'checkpoint'} of size ${c.size ?? '?'}: ${c.ok ? 'ok' : 'NOT ok'} (${who})`);
+    const who = [
+      c.signedBy.length > 0 ? `sealed by ${c.signedBy.join(', ')}` : 'not sealed by a trusted key',
+      ...(c.cosignedBy.length > 0 ? [`cosigned by ${c.cosignedBy.join(', ')}`] : []),
+    ].join('; ');
+    lines.push(
+      `  ${c.source === 'since' ? 'held checkpoint' : 'checkpoint'} of size ${c.size ?? '?'}: ${c.ok ? 'ok' : 'NOT ok'} (${who})`,
+    );
   }
   const errors = report.findings.filter((f) => f.severity === 'error');
   const warnings = report.findings.filter((f) => f.severity !== 'error');
-  lines.push(report.findings.length === 0 ? 'Findings: none' : `Findings: ${errors.length} error(s), ${warnings.length} warning(s)`);
+  lines.push(
+    report.findings.length === 0
+      ? 'Findings: none'
+      : `Findings: ${errors.length} error(s), ${warnings.length} warning(s)`,
+  );
   for (const f of [...errors, ...warnings]) {
-    const where = [f.position === null ? null : `event #${f.position}`, f.stream, f.event].filter((x) => x !== null && x !== undefined).join(', ');
+    const where = [f.position === null ? null : `event #${f.position}`, f.stream, f.event]
+      .filter((x) => x !== null && x !== undefined)
+      .join(', ');
     lines.push(`  ${f.severity === 'error' ? 'ERROR' : 'warning'} ${f.code}${where ? ` (${where})` : ''} [${f.rule}]`);
     lines.push(`    ${f.message}`);
     lines.push(`    ${f.message_vi}`);
@@ -117,20 +139,34 @@ export function describeReport(report) {
  * @param {{ out(text: string): void, err(text: string): void }} [io]
  * @returns {Promise<0 | 1 | 2>}
  */
-export async function inspect(argv, io = { out: (s) => void process.stdout.write(s), err: (s) => void process.stderr.write(s) }) {
+export async function inspect(
+  argv,
+  io = { out: (s) => void process.stdout.write(s), err: (s) => void process.stderr.write(s) },
+) {
   const args = parseArgs(argv);
   const fail = (p) => {
     io.err(`inspect: ${p.where}: ${p.message} [${p.code}]\n`);
     return EXIT.unusable;
   };
   if ('code' in args) return fail(args);
-  if (!existsSync(args.bundle)) return fail(problem('unreadable-file', `cannot read ${args.bundle}: no such file`, '<bundle>'));
+  if (!existsSync(args.bundle))
+    return fail(problem('unreadable-file', `cannot read ${args.bundle}: no such file`, '<bundle>'));
   const t = readTrust(args.trust);
   if ('code' in t) return fail(t);
-  const r = await verifyBundle(args.bundle, { trust: t.trust, ...(t.since === undefined ? {} : { since: t.since }), ...(args.workers === undefined ? {} : { workers: args.workers }) });
+  const r = await verifyBundle(args.bundle, {
+    trust: t.trust,
+    ...(t.since === undefined ? {} : { since: t.since }),
+    ...(args.workers === undefined ? {} : { workers: args.workers }),
+  });
   if (r._tag === 'Left') {
     const field = (r.left.path ?? []).join('.');
-    return fail(problem(r.left.code, `${r.left.message}${r.left.rule ? ` (${r.left.rule})` : ''}`, field === 'since' ? 'trust.checkpoint' : `trust${field ? `.${field.replace(/^trust\./, '')}` : ''}`));
+    return fail(
+      problem(
+        r.left.code,
+        `${r.left.message}${r.left.rule ? ` (${r.left.rule})` : ''}`,
+        field === 'since' ? 'trust.checkpoint' : `trust${field ? `.${field.replace(/^trust\./, '')}` : ''}`,
+      ),
+    );
   }
   const report = r.right;
   io.out(`hoso inspector — ${args.bundle}\n`);

@@ -12,7 +12,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { cosignCheckpoint, formatVerifierKey, ledgerOrigin, localSigner, sha256, signCheckpoint, SIG_TYPE_COSIGNATURE, utf8 } from '@hoso/core';
+import {
+  cosignCheckpoint,
+  formatVerifierKey,
+  ledgerOrigin,
+  localSigner,
+  sha256,
+  signCheckpoint,
+  SIG_TYPE_COSIGNATURE,
+  utf8,
+} from '@hoso/core';
 import { createMemoryStore } from '@hoso/store';
 import { as, buildSchool } from '@hoso/ledger/testing';
 import { exportBundle } from '@hoso/verify';
@@ -46,24 +55,84 @@ export async function makeSample(dir) {
   for (const [i, student] of students.entries()) {
     for (const [j, column] of ['tx1', 'tx2', 'tx3', 'tx4', 'gk', 'ck'].entries()) {
       const m = /^tx(\d)$/.exec(column);
-      const data = { year, class: cls, subject: 'toan', student, term: 'HK1', column: m ? 'tx' : column, ...(m ? { index: Number(m[1]) } : {}), value: scores[(i + j) % scores.length] };
+      const data = {
+        year,
+        class: cls,
+        subject: 'toan',
+        student,
+        term: 'HK1',
+        column: m ? 'tx' : column,
+        ...(m ? { index: Number(m[1]) } : {}),
+        value: scores[(i + j) % scores.length],
+      };
       const r = await run({ type: 'EnterScore', data }, T);
       if (column === 'ck' && i === 0) firstCk = r.events[0].id;
     }
-    for (const [column, index] of [['tx', 1], ['tx', 2], ['gk', undefined], ['ck', undefined]]) {
-      await run({ type: 'EnterScore', data: { year, class: cls, subject: 'van', student, term: 'HK1', column, ...(index === undefined ? {} : { index }), value: scores[(i + 2) % scores.length] } }, [as(p.homeroom, 'subject')]);
+    for (const [column, index] of [
+      ['tx', 1],
+      ['tx', 2],
+      ['gk', undefined],
+      ['ck', undefined],
+    ]) {
+      await run(
+        {
+          type: 'EnterScore',
+          data: {
+            year,
+            class: cls,
+            subject: 'van',
+            student,
+            term: 'HK1',
+            column,
+            ...(index === undefined ? {} : { index }),
+            value: scores[(i + 2) % scores.length],
+          },
+        },
+        [as(p.homeroom, 'subject')],
+      );
     }
-    for (const [column, index] of [['tx', 1], ['tx', 2], ['gk', undefined], ['ck', undefined]]) {
-      await run({ type: 'EnterCommentLevel', data: { year, class: cls, subject: 'the-duc', student, term: 'HK1', column, ...(index === undefined ? {} : { index }), value: 'Đ' } }, T);
+    for (const [column, index] of [
+      ['tx', 1],
+      ['tx', 2],
+      ['gk', undefined],
+      ['ck', undefined],
+    ]) {
+      await run(
+        {
+          type: 'EnterCommentLevel',
+          data: {
+            year,
+            class: cls,
+            subject: 'the-duc',
+            student,
+            term: 'HK1',
+            column,
+            ...(index === undefined ? {} : { index }),
+            value: 'Đ',
+          },
+        },
+        T,
+      );
     }
     await run({ type: 'AssessConduct', data: { year, class: cls, student, term: 'HK1', value: 'Tốt' } }, H);
   }
   await run({ type: 'SignOffSubject', data: { year, class: cls, subject: 'toan', term: 'HK1' } }, T);
   await run({ type: 'SignOffSubject', data: { year, class: cls, subject: 'the-duc', term: 'HK1' } }, T);
-  await run({ type: 'SignOffSubject', data: { year, class: cls, subject: 'van', term: 'HK1' } }, [as(p.homeroom, 'subject')]);
+  await run({ type: 'SignOffSubject', data: { year, class: cls, subject: 'van', term: 'HK1' } }, [
+    as(p.homeroom, 'subject'),
+  ]);
   // After sign-off a value changes only by a correction: requester, approver, witness (QC Điều 12.3).
   const correction = await run(
-    { type: 'Correct', data: { target: firstCk, old: scores[5], new: '8.5', reason: 'Cộng sót điểm câu 4', minutes: { number: '01/BB-DC', date: '2024-10-01', text: 'Biên bản điều chỉnh điểm kiểm tra cuối kỳ I' } } },
+    {
+      type: 'Correct',
+      data: {
+        target: firstCk,
+        old: scores[5],
+        new: '8.5',
+        reason: 'Cộng sót điểm câu 4',
+        minutes: { number: '01/BB-DC', date: '2024-10-01', text: 'Biên bản điều chỉnh điểm kiểm tra cuối kỳ I' },
+      },
+    },
     [...T, as(p.principal, 'leader'), as(p.vice, 'admin')],
   );
   await run({ type: 'ConfirmClass', data: { year, class: cls, term: 'HK1' } }, H);

@@ -56,7 +56,13 @@ export class DemoLedger {
   }
 
   /** A score entry event for `[stream, type, data]`. */
-  static score(/** @type {string} */ cls, /** @type {string} */ subject, /** @type {string} */ student, /** @type {string} */ value, index = 1) {
+  static score(
+    /** @type {string} */ cls,
+    /** @type {string} */ subject,
+    /** @type {string} */ student,
+    /** @type {string} */ value,
+    index = 1,
+  ) {
     return /** @type {[string, string, Record<string, unknown>]} */ ([
       `markbook/2024-2025/${cls}/${subject}`,
       'ScoreEntered',

@@ -25,7 +25,9 @@ const projection = classAveragesProjection(db);
 
 const caught = await runProjection(store, 'demo-school', projection, checkpoints, { mode: 'catch-up' });
 if (caught._tag === 'Left') throw new Error(caught.left.message);
-console.log(`caught up to position ${caught.right.position} (${caught.right.applied} applied, rebuilt: ${caught.right.rebuilt})`);
+console.log(
+  `caught up to position ${caught.right.position} (${caught.right.applied} applied, rebuilt: ${caught.right.rebuilt})`,
+);
 console.table(classAverages(db));
 
 // Follow live: new marks arrive while the runner is listening.

@@ -93,13 +93,14 @@ export function classAveragesProjection(db, hooks = {}) {
  * @param {import('better-sqlite3').Database} db
  */
 export function classAverages(db) {
-  const rows = /** @type {Array<{year: string, class: string, subject: string, n: number, total: number, corrections: number}>} */ (
-    db
-      .prepare(
-        'SELECT year, class, subject, COUNT(*) AS n, SUM(tenths) AS total, SUM(corrections) AS corrections FROM score_cell GROUP BY year, class, subject ORDER BY year, class, subject',
-      )
-      .all()
-  );
+  const rows =
+    /** @type {Array<{year: string, class: string, subject: string, n: number, total: number, corrections: number}>} */ (
+      db
+        .prepare(
+          'SELECT year, class, subject, COUNT(*) AS n, SUM(tenths) AS total, SUM(corrections) AS corrections FROM score_cell GROUP BY year, class, subject ORDER BY year, class, subject',
+        )
+        .all()
+    );
   return rows.map((r) => ({
     year: r.year,
     class: r.class,

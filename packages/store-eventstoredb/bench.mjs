@@ -124,7 +124,12 @@ function indexBytesPerEvent(n) {
   globalThis.gc();
   const m1 = process.memoryUsage();
   const perEvent = (m1.heapUsed - m0.heapUsed + (m1.arrayBuffers - m0.arrayBuffers)) / ix.size;
-  return { events: n, bytesPerEvent: Math.round(perEvent), allocatedPerEvent: Math.round(ix.allocatedBytes() / n), keep: leaves.length };
+  return {
+    events: n,
+    bytesPerEvent: Math.round(perEvent),
+    allocatedPerEvent: Math.round(ix.allocatedBytes() / n),
+    keep: leaves.length,
+  };
 }
 
 /**
@@ -139,7 +144,10 @@ async function firstUse(standIn, n) {
   let size = await plain.size(ledger);
   const fill = async (count) => {
     for (let done = 0; done < count; done += 500) {
-      const names = Array.from({ length: Math.min(500, count - done) }, (_, j) => `markbook/10A${(done + j) % 40}/hs-${(done + j) % 1500}`);
+      const names = Array.from(
+        { length: Math.min(500, count - done) },
+        (_, j) => `markbook/10A${(done + j) % 40}/hs-${(done + j) % 1500}`,
+      );
       const r = await plain.append(ledger, await makeEvents(names, heads, ledger), { expected: size });
       if (r._tag !== 'Right') throw new Error(JSON.stringify(r.left));
       size = r.right.size;
@@ -151,7 +159,11 @@ async function firstUse(standIn, n) {
 
   const timeFirstUse = async (opts) => {
     const diags = [];
-    const s = openEventStoreDbStore({ connectionString: standIn.connectionString, onDiagnostic: (d) => diags.push(d), ...opts });
+    const s = openEventStoreDbStore({
+      connectionString: standIn.connectionString,
+      onDiagnostic: (d) => diags.push(d),
+      ...opts,
+    });
     const t0 = performance.now();
     const got = await s.size(ledger);
     const ms = performance.now() - t0;
@@ -171,7 +183,8 @@ async function firstUse(standIn, n) {
   out.snapshotChunks = written.chunks;
   out.snapshotBytesPerEvent = +(written.bytes / written.size).toFixed(1);
   const warm = await timeFirstUse({});
-  if (!warm.diags.some((d) => d.code === 'snapshot-loaded')) throw new Error(`snapshot not loaded: ${JSON.stringify(warm.diags)}`);
+  if (!warm.diags.some((d) => d.code === 'snapshot-loaded'))
+    throw new Error(`snapshot not loaded: ${JSON.stringify(warm.diags)}`);
   out.withSnapshotMs = warm.ms;
   await fill(1000);
   const tail = await timeFirstUse({});
@@ -206,7 +219,13 @@ async function main() {
 
     // Append, batches of 100.
     const batches = [];
-    for (let i = 0; i < 100; i++) batches.push(await makeEvents(Array.from({ length: 100 }, (_, j) => `markbook/11A${(i + j) % 12}`), heads));
+    for (let i = 0; i < 100; i++)
+      batches.push(
+        await makeEvents(
+          Array.from({ length: 100 }, (_, j) => `markbook/11A${(i + j) % 12}`),
+          heads,
+        ),
+      );
     t = performance.now();
     for (const b of batches) {
       const r = await store.append(LEDGER, b, { expected: size });
@@ -218,7 +237,9 @@ async function main() {
     // A 1,000-event logical stream spread evenly through another ~20,000 events.
     const spread = [];
     for (let i = 0; i < 21; i++) {
-      const names = Array.from({ length: 1000 }, (_, j) => (j % 21 === i ? 'transcript/hs-0001' : `attendance/12A${j % 9}`));
+      const names = Array.from({ length: 1000 }, (_, j) =>
+        j % 21 === i ? 'transcript/hs-0001' : `attendance/12A${j % 9}`,
+      );
       spread.push(await makeEvents(names, heads));
     }
     for (const b of spread) {
@@ -260,7 +281,11 @@ async function main() {
         ['spans maxGap 32, 8 in flight', 32, 8],
         ['one span over the whole range (scan and filter)', Number.MAX_SAFE_INTEGER, 1],
       ]) {
-        const s = openEventStoreDbStore({ connectionString: standIn.connectionString, readStreamMaxGap: gap, readStreamParallel: par });
+        const s = openEventStoreDbStore({
+          connectionString: standIn.connectionString,
+          readStreamMaxGap: gap,
+          readStreamParallel: par,
+        });
         await s.size(LEDGER);
         await standIn.resetStats();
         t = performance.now();
@@ -286,23 +311,35 @@ async function main() {
     await standIn.stop();
   }
 
-  console.log(`hoso store-eventstoredb through @eventstore/db-client against ${results.server === 'stand-in' ? 'the gRPC stand-in (127.0.0.1)' : process.env.HOSO_ESDB_URL}`);
+  console.log(
+    `hoso store-eventstoredb through @eventstore/db-client against ${results.server === 'stand-in' ? 'the gRPC stand-in (127.0.0.1)' : process.env.HOSO_ESDB_URL}`,
+  );
   console.log(`  append, 1 event per call      ${results.appendBatch1} events/s`);
   console.log(`  append, 100 events per call   ${results.appendBatch100} events/s`);
   console.log(`  read, whole ledger            ${results.readAll} events/s (${results.ledgerSize} events)`);
   console.log(`  index rebuild at first use    ${results.indexRebuild} events/s`);
   console.log(`  first use from a snapshot     ${results.firstUseFromSnapshotMs} ms (${results.ledgerSize} events)`);
   console.log(`  inclusion proof               ${results.inclusionProofMs} ms each`);
-  for (const m of results.indexMemory ?? []) console.log(`  index memory at ${m.events} events  ${m.bytesPerEvent} bytes/event (${m.allocatedPerEvent} in typed arrays)`);
-  if (results.indexMemory === undefined) console.log('  index memory                  not measured (run with node --expose-gc)');
+  for (const m of results.indexMemory ?? [])
+    console.log(
+      `  index memory at ${m.events} events  ${m.bytesPerEvent} bytes/event (${m.allocatedPerEvent} in typed arrays)`,
+    );
+  if (results.indexMemory === undefined)
+    console.log('  index memory                  not measured (run with node --expose-gc)');
   const f = results.firstUse;
   if (f) {
-    console.log(`  first use of ${f.events} events: full rebuild ${f.fullRebuildMs} ms (${f.fullRebuildRate} events/s); from a snapshot ${f.withSnapshotMs} ms; snapshot + 1,000-event tail ${f.withSnapshotTail1000Ms} ms`);
-    console.log(`    snapshot: ${f.snapshotBytes} bytes (${f.snapshotBytesPerEvent} bytes/event) in ${f.snapshotChunks} chunks, written in ${f.snapshotWriteMs} ms`);
+    console.log(
+      `  first use of ${f.events} events: full rebuild ${f.fullRebuildMs} ms (${f.fullRebuildRate} events/s); from a snapshot ${f.withSnapshotMs} ms; snapshot + 1,000-event tail ${f.withSnapshotTail1000Ms} ms`,
+    );
+    console.log(
+      `    snapshot: ${f.snapshotBytes} bytes (${f.snapshotBytesPerEvent} bytes/event) in ${f.snapshotChunks} chunks, written in ${f.snapshotWriteMs} ms`,
+    );
   }
   for (const [stream, row] of Object.entries(results.readStream)) {
     console.log(`  readStream ${stream}: ${row.streamEvents} events among ${row.ledgerEvents}`);
-    for (const [k, v] of Object.entries(row)) if (typeof v === 'object') console.log(`    ${k.padEnd(50)} ${v.ms} ms, ${v.calls ?? 'n/a'} calls, ${v.eventsSent ?? 'n/a'} events sent`);
+    for (const [k, v] of Object.entries(row))
+      if (typeof v === 'object')
+        console.log(`    ${k.padEnd(50)} ${v.ms} ms, ${v.calls ?? 'n/a'} calls, ${v.eventsSent ?? 'n/a'} events sent`);
   }
   console.log(JSON.stringify({ bench: 'store-eventstoredb', ...results }));
 }

@@ -6,13 +6,25 @@ import { fileURLToPath } from 'node:url';
 // Every relative link in the README and docs/ points at a file (and, for #anchors into a
 // Markdown file, at a heading) that exists: a reader must be able to follow the docs alone.
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const pages = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const pages = [
+  'README.md',
+  ...readdirSync(join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 /** GitHub-style heading anchors of a Markdown file. */
 function anchors(file: string): Set<string> {
   const out = new Set<string>();
   for (const m of readFileSync(file, 'utf8').matchAll(/^#{1,6}\s+(.+)$/gm)) {
-    out.add(m[1]!.trim().toLowerCase().replace(/[`*_]/g, '').replace(/[^\p{L}\p{N}\s-]/gu, '').replace(/\s/g, '-'));
+    out.add(
+      m[1]!
+        .trim()
+        .toLowerCase()
+        .replace(/[`*_]/g, '')
+        .replace(/[^\p{L}\p{N}\s-]/gu, '')
+        .replace(/\s/g, '-'),
+    );
   }
   return out;
 }

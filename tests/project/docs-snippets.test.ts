@@ -10,7 +10,12 @@ import ts from 'typescript';
 // page) are allowed, everything else — imports, exported names, argument and property types —
 // must be right. A block fenced as ```ts sketch is an outline (signatures, `...`) and is skipped.
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const pages = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const pages = [
+  'README.md',
+  ...readdirSync(join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 /** "Cannot find name" (with or without a suggestion, or in a shorthand property): an excerpt's free variables. */
 const FREE_NAME = new Set([2304, 2552, 18004]);
@@ -65,7 +70,10 @@ describe('documentation code', () => {
         .filter((d) => !FREE_NAME.has(d.code))
         .map((d) => {
           const f = files.find((x) => x.file === d.file?.fileName);
-          const where = f === undefined ? (d.file?.fileName ?? '?') : `${f.snippet.page}:${f.snippet.line + (d.file!.getLineAndCharacterOfPosition(d.start ?? 0).line)}`;
+          const where =
+            f === undefined
+              ? (d.file?.fileName ?? '?')
+              : `${f.snippet.page}:${f.snippet.line + d.file!.getLineAndCharacterOfPosition(d.start ?? 0).line}`;
           return `${where} TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
         });
       expect(problems).toEqual([]);

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 // exist, and every file those scripts run must be in the repository.
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const readme = readFileSync(`${root}README.md`, 'utf8');
-const scripts = (JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts;
+const scripts = (JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { scripts: Record<string, string> })
+  .scripts;
 
 describe('README commands', () => {
   it('opens with the install-and-demo command and the test command', () => {
@@ -20,7 +21,8 @@ describe('README commands', () => {
     expect(named.size).toBeGreaterThan(0);
     for (const s of named) expect(scripts[s], `npm run ${s}`).toBeTypeOf('string');
     for (const [name, cmd] of Object.entries(scripts)) {
-      for (const m of cmd.matchAll(/node (?:--[a-z-]+ )*([\w./-]+\.m?js)/g)) expect(existsSync(`${root}${m[1]}`), `script ${name}: ${m[1]}`).toBe(true);
+      for (const m of cmd.matchAll(/node (?:--[a-z-]+ )*([\w./-]+\.m?js)/g))
+        expect(existsSync(`${root}${m[1]}`), `script ${name}: ${m[1]}`).toBe(true);
     }
   });
 });

@@ -30,7 +30,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
  * An in-process writer, deciding as a real one does: read size and heads, sign, append with
  * expected = size; on a conflict re-read and re-sign. Returns its acks and the refusal codes met.
  */
-async function writeLoop(store: SqliteEventStore, ledger: string, tag: string, count: number): Promise<{ acks: Ack[]; refusals: string[] }> {
+async function writeLoop(
+  store: SqliteEventStore,
+  ledger: string,
+  tag: string,
+  count: number,
+): Promise<{ acks: Ack[]; refusals: string[] }> {
   const acks: Ack[] = [];
   const refusals: string[] = [];
   for (let round = 1; round <= count; round++) {
@@ -42,7 +47,11 @@ async function writeLoop(store: SqliteEventStore, ledger: string, tag: string, c
         const h = await store.streamHead(ledger, s);
         if (h !== null) heads.set(s, { rev: h.rev, leafHash: h.leafHash });
       }
-      const batch = await makeTestEvents(ledger, streams.map((stream) => ({ stream, data: { round, by: tag } })), { heads });
+      const batch = await makeTestEvents(
+        ledger,
+        streams.map((stream) => ({ stream, data: { round, by: tag } })),
+        { heads },
+      );
       const r = await store.append(ledger, batch, { expected });
       if (isLeft(r)) {
         refusals.push(r.left.code);
@@ -65,7 +74,12 @@ describe('concurrency: processes and async writers on one SQLite ledger', () => 
     const b = openSqliteStore({ path, ledger });
     try {
       const children = ['p1', 'p2', 'p3'].map((tag) => startNode(WRITER, ['store', path, ledger, tag, '60', '3']));
-      const local = await Promise.all([writeLoop(a, ledger, 'a1', 40), writeLoop(a, ledger, 'a2', 40), writeLoop(b, ledger, 'b1', 40), writeLoop(b, ledger, 'b2', 40)]);
+      const local = await Promise.all([
+        writeLoop(a, ledger, 'a1', 40),
+        writeLoop(a, ledger, 'a2', 40),
+        writeLoop(b, ledger, 'b1', 40),
+        writeLoop(b, ledger, 'b2', 40),
+      ]);
       const acks: Ack[] = local.flatMap((l) => l.acks);
       let childConflicts = 0;
       for (const c of children) {
@@ -74,7 +88,8 @@ describe('concurrency: processes and async writers on one SQLite ledger', () => 
         acks.push(...parseAcks(c.stdout()));
         childConflicts += Number(/done (\d+)/.exec(c.stdout())?.[1] ?? NaN);
       }
-      for (const l of local) expect(l.refusals.filter((code) => code !== 'concurrency-conflict' && code !== 'stream-conflict')).toEqual([]);
+      for (const l of local)
+        expect(l.refusals.filter((code) => code !== 'concurrency-conflict' && code !== 'stream-conflict')).toEqual([]);
       // Two writers sharing one connection read the same size before either appends: the second
       // must be refused, so conflicts are certain here, not just likely.
       expect(local.reduce((n, l) => n + l.refusals.length, 0)).toBeGreaterThan(0);
@@ -111,13 +126,30 @@ describe('concurrency: processes and async writers on one SQLite ledger', () => 
       const l1 = await openLedger({ store: s1, ledger, clock });
       const l2 = await openLedger({ store: s2, ledger, clock });
       const teacher = as(person('gv-toan'), 'subject');
-      const children = [['1', '15'], ['16', '30'], ['31', '45']].map(([from, to]) => startNode(WRITER, ['ledger', path, ledger, `p${from}`, '16', from!, to!]));
+      const children = [
+        ['1', '15'],
+        ['16', '30'],
+        ['31', '45'],
+      ].map(([from, to]) => startNode(WRITER, ['ledger', path, ledger, `p${from}`, '16', from!, to!]));
       // In process: each ledger enters students 46–50's regular scores, and both race on the
       // same command ids (the idempotency key): each of those must land exactly once.
       const commands: Array<{ type: string; id: string; data: Record<string, unknown> }> = [];
       for (let s = 46; s <= 50; s++) {
         for (let index = 1; index <= 4; index++) {
-          commands.push({ type: 'EnterScore', id: newEventId(), data: { year: '2024-2025', class: '10A1', subject: 'toan', student: `hs-0${s}`, term: 'HK1', column: 'tx', index, value: String(index + 4) } });
+          commands.push({
+            type: 'EnterScore',
+            id: newEventId(),
+            data: {
+              year: '2024-2025',
+              class: '10A1',
+              subject: 'toan',
+              student: `hs-0${s}`,
+              term: 'HK1',
+              column: 'tx',
+              index,
+              value: String(index + 4),
+            },
+          });
         }
       }
       // Each ledger runs the commands in order; the two run at the same time, so they race on
@@ -193,7 +225,20 @@ describe('concurrency: a command raced by two ledgers', () => {
           return teacher.signer.sign(m);
         },
       };
-      const cmd = { type: 'EnterScore', id: newEventId(), data: { year: '2024-2025', class: '10A1', subject: 'toan', student: 'hs-001', term: 'HK1', column: 'tx', index: 1, value: '7' } };
+      const cmd = {
+        type: 'EnterScore',
+        id: newEventId(),
+        data: {
+          year: '2024-2025',
+          class: '10A1',
+          subject: 'toan',
+          student: 'hs-001',
+          term: 'HK1',
+          column: 'tx',
+          index: 1,
+          value: '7',
+        },
+      };
       const before = await sa.size(ledger);
       const slow = lb.execute(cmd, [{ signer: gated, role: 'subject' }]);
       await signingStarted;

@@ -64,9 +64,19 @@ describe('crash: SIGKILL at random moments', () => {
         // ledger never registered: those findings are expected. Nothing about the bytes, ids,
         // chains, signatures or the Merkle root may be wrong.
         const structural = report.findings.filter(
-          (f) => !(f.code === 'genesis-untrusted' || f.code === 'key-unregistered' || f.code === 'rule-violation' || (f.code === 'event-invalid' && f.details?.['type'] === 'TestEvent')),
+          (f) =>
+            !(
+              f.code === 'genesis-untrusted' ||
+              f.code === 'key-unregistered' ||
+              f.code === 'rule-violation' ||
+              (f.code === 'event-invalid' && f.details?.['type'] === 'TestEvent')
+            ),
         );
-        expect(structural.filter((f) => f.code !== 'too-many-findings' && f.code !== 'trust-unanchored' && f.code !== 'compliance-unchecked')).toEqual([]);
+        expect(
+          structural.filter(
+            (f) => f.code !== 'too-many-findings' && f.code !== 'trust-unanchored' && f.code !== 'compliance-unchecked',
+          ),
+        ).toEqual([]);
         expect(report.root).toBe(toHex(merkleRoot(check.leaves)));
         expect(report.size).toBe(size);
       }
@@ -74,7 +84,7 @@ describe('crash: SIGKILL at random moments', () => {
     expect(acks.length).toBeGreaterThan(20);
   }, 300_000);
 
-  it("ledger execute: 8 kills while entering scores; the ledger reopens, continues and verifies clean", async () => {
+  it('ledger execute: 8 kills while entering scores; the ledger reopens, continues and verifies clean', async () => {
     const rand = prng(SEED + 1);
     const path = join(dir, 'ledger.db');
     const ledger = 'thpt-crash-ledger';
@@ -103,7 +113,10 @@ describe('crash: SIGKILL at random moments', () => {
     const store = openSqliteStore({ path, ledger });
     try {
       const report = await exportAndVerify(store, ledger, join(dir, 'ledger.hoso'), [school.people.principal.key]);
-      expect(report.findings.filter((f) => f.severity === 'error'), 'findings').toEqual([]);
+      expect(
+        report.findings.filter((f) => f.severity === 'error'),
+        'findings',
+      ).toEqual([]);
       expect(report.ok).toBe(true);
       expect(report.size).toBe(await store.size(ledger));
     } finally {

@@ -47,7 +47,20 @@ import {
   verifyConsistencyProof,
   verifyProof,
 } from '@hoso/verify';
-import { DEEP, HOSTILE_JSON_TEXTS, INVALID_UTF8, INVALID_VALUES, deepArray, hostileBytes, hostileText, hostileValue, mutatedText, pathsOf, setAt, surrogateString } from '../support/hostile.js';
+import {
+  DEEP,
+  HOSTILE_JSON_TEXTS,
+  INVALID_UTF8,
+  INVALID_VALUES,
+  deepArray,
+  hostileBytes,
+  hostileText,
+  hostileValue,
+  mutatedText,
+  pathsOf,
+  setAt,
+  surrogateString,
+} from '../support/hostile.js';
 import { fileDigest, testSeal } from '../support/ledger-file.js';
 
 const RUNS = Number(process.env.HOSO_HOSTILE_RUNS ?? 150);
@@ -55,7 +68,15 @@ const SEED = Number(process.env.HOSO_RELIABILITY_SEED ?? 20_261_129);
 const params = { numRuns: RUNS, seed: SEED };
 
 const ENVELOPE_CODES = new Set(['invalid-utf8', 'invalid-json', 'not-canonical', 'invalid-field', 'too-large']);
-const STORE_CODES = new Set(['concurrency-conflict', 'stream-conflict', 'duplicate-id', 'partial-batch', 'invalid-event', 'unknown-ledger', 'invalid-argument']);
+const STORE_CODES = new Set([
+  'concurrency-conflict',
+  'stream-conflict',
+  'duplicate-id',
+  'partial-batch',
+  'invalid-event',
+  'unknown-ledger',
+  'invalid-argument',
+]);
 const LEDGER_CODES = new Set<string>(LEDGER_ERROR_CODES);
 
 /** `decodeCommand`, with a throw (known bug with 10,000-level arrays) read as "not valid". */
@@ -84,21 +105,29 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // ---------------------------------------------------------------------------------------------
 describe('hostile input: core', () => {
-  const valid = async (): Promise<Uint8Array> => (await makeTestEvents('thpt-hostile', [{ stream: 's', data: { note: 'Nguyễn Thị Hồng Nhung', n: 1 } }]))[0]!;
+  const valid = async (): Promise<Uint8Array> =>
+    (await makeTestEvents('thpt-hostile', [{ stream: 's', data: { note: 'Nguyễn Thị Hồng Nhung', n: 1 } }]))[0]!;
 
   it('decodeEnvelope: arbitrary bytes, invalid UTF-8, hostile JSON and mutated envelopes are refused with a typed error, never thrown', async () => {
     const original = new TextDecoder().decode(await valid());
     fc.assert(
-      fc.property(fc.oneof(hostileBytes(), mutatedText(original).map((s) => utf8(s))), (bytes) => {
-        const r = decodeEnvelope(bytes);
-        if (isLeft(r)) expectTyped(r.left, ENVELOPE_CODES);
-        // A mutation may still be a valid envelope (a changed letter in a string): then it must be
-        // exactly canonical, which is what the store keeps.
-        else expect(new TextDecoder().decode(bytes)).toBe(canonicalize(r.right));
-      }),
+      fc.property(
+        fc.oneof(
+          hostileBytes(),
+          mutatedText(original).map((s) => utf8(s)),
+        ),
+        (bytes) => {
+          const r = decodeEnvelope(bytes);
+          if (isLeft(r)) expectTyped(r.left, ENVELOPE_CODES);
+          // A mutation may still be a valid envelope (a changed letter in a string): then it must be
+          // exactly canonical, which is what the store keeps.
+          else expect(new TextDecoder().decode(bytes)).toBe(canonicalize(r.right));
+        },
+      ),
       params,
     );
-    for (const b of INVALID_UTF8) expect(decodeEnvelope(b)).toMatchObject({ _tag: 'Left', left: { code: 'invalid-utf8' } });
+    for (const b of INVALID_UTF8)
+      expect(decodeEnvelope(b)).toMatchObject({ _tag: 'Left', left: { code: 'invalid-utf8' } });
     for (const t of HOSTILE_JSON_TEXTS) {
       const r = decodeEnvelope(utf8(t));
       expect(isLeft(r), t.slice(0, 40)).toBe(true);
@@ -108,7 +137,10 @@ describe('hostile input: core', () => {
     const deep = original.replace(/"data":\{[^}]*\}/, `"data":${nested}`);
     expect(deep).not.toBe(original);
     expect(decodeEnvelope(utf8(deep))).toMatchObject({ _tag: 'Left' });
-    expect(decodeEnvelope('not bytes' as unknown as Uint8Array)).toMatchObject({ _tag: 'Left', left: { code: 'invalid-field' } });
+    expect(decodeEnvelope('not bytes' as unknown as Uint8Array)).toMatchObject({
+      _tag: 'Left',
+      left: { code: 'invalid-field' },
+    });
   });
 
   it('canonicalize: any value either has a canonical form that round-trips, or is refused (not-canonicalizable / too-deep)', () => {
@@ -137,7 +169,9 @@ describe('hostile input: core', () => {
       expect(canonicalizeE(v)).toMatchObject({ _tag: 'Left', left: { code: 'not-canonicalizable' } });
     }
     expect(canonicalizeE(deepArray(DEEP))).toMatchObject({ _tag: 'Left', left: { code: 'too-deep' } });
-    expect(isLeft(canonicalizeE(INVALID_VALUES.find((v) => typeof v === 'object' && v !== null && 'self' in v)))).toBe(true);
+    expect(isLeft(canonicalizeE(INVALID_VALUES.find((v) => typeof v === 'object' && v !== null && 'self' in v)))).toBe(
+      true,
+    );
     // Prototype keys are data, not a way into Object.prototype.
     const proto = JSON.parse('{"__proto__":{"polluted":true},"b":1}');
     expect(canonicalize(proto)).toBe('{"__proto__":{"polluted":true},"b":1}');
@@ -152,13 +186,25 @@ describe('hostile input: core', () => {
     const inputs = fc.oneof(hostileText(), mutatedText(note), mutatedText(seal.vkey), surrogateString());
     fc.assert(
       fc.property(inputs, (text) => {
-        for (const r of [peekCheckpoint(text), parseCheckpointBody(text), parseVerifierKey(text), parseSignerKey(text), parseTlogProof(text), parseAddCheckpoint(text)] as Array<Either<unknown, unknown>>) {
+        for (const r of [
+          peekCheckpoint(text),
+          parseCheckpointBody(text),
+          parseVerifierKey(text),
+          parseSignerKey(text),
+          parseTlogProof(text),
+          parseAddCheckpoint(text),
+        ] as Array<Either<unknown, unknown>>) {
           if (isLeft(r)) expectTyped(r.left);
         }
         const opened = openCheckpoint(text, [verifier], { origin: originOf('thpt-hostile') });
         if (isLeft(opened)) expectTyped(opened.left);
         // Whatever was changed, a note that still opens says exactly what the seal signed.
-        else expect([opened.right.checkpoint.origin, opened.right.checkpoint.size, toHex(opened.right.checkpoint.root)]).toEqual([originOf('thpt-hostile'), 5, toHex(root)]);
+        else
+          expect([
+            opened.right.checkpoint.origin,
+            opened.right.checkpoint.size,
+            toHex(opened.right.checkpoint.root),
+          ]).toEqual([originOf('thpt-hostile'), 5, toHex(root)]);
         const n = openNote(text, [verifier]);
         if (isLeft(n)) expectTyped(n.left);
       }),
@@ -185,9 +231,21 @@ describe('hostile input: store append (memory and sqlite)', () => {
   const badElement = (good: Uint8Array, foreign: Uint8Array): fc.Arbitrary<unknown> =>
     fc.oneof(
       hostileBytes().filter((b) => isLeft(decodeEnvelope(b))),
-      mutatedText(new TextDecoder().decode(good)).map((s) => utf8(s)).filter((b) => isLeft(decodeEnvelope(b))),
+      mutatedText(new TextDecoder().decode(good))
+        .map((s) => utf8(s))
+        .filter((b) => isLeft(decodeEnvelope(b))),
       fc.constant(foreign),
-      fc.constantFrom(null, undefined, 'text', 42, {}, [1, 2], new Uint16Array([1]), new ArrayBuffer(4), ...INVALID_VALUES),
+      fc.constantFrom(
+        null,
+        undefined,
+        'text',
+        42,
+        {},
+        [1, 2],
+        new Uint16Array([1]),
+        new ArrayBuffer(4),
+        ...INVALID_VALUES,
+      ),
     );
 
   async function hostileAppends(store: EventStore, snapshot: () => Promise<string>): Promise<void> {
@@ -205,8 +263,16 @@ describe('hostile input: store append (memory and sqlite)', () => {
         for (const b of bad) all.splice(k % (all.length + 1), 0, b);
         return all;
       });
-    const expected = fc.oneof(fc.constant(3), fc.constantFrom(-1, 0, 2, 4, 3.5, NaN, Infinity, -0, 2 ** 60, '3', null, undefined, {}, [3], BigInt(3)));
-    const ledger = fc.oneof(fc.constant(LEDGER), fc.constant(LEDGER), hostileText(), fc.constantFrom(null, undefined, 1, {}));
+    const expected = fc.oneof(
+      fc.constant(3),
+      fc.constantFrom(-1, 0, 2, 4, 3.5, NaN, Infinity, -0, 2 ** 60, '3', null, undefined, {}, [3], BigInt(3)),
+    );
+    const ledger = fc.oneof(
+      fc.constant(LEDGER),
+      fc.constant(LEDGER),
+      hostileText(),
+      fc.constantFrom(null, undefined, 1, {}),
+    );
     await fc.assert(
       fc.asyncProperty(batch, expected, ledger, async (events, exp, led) => {
         const r = await store.append(led as string, events as Uint8Array[], { expected: exp as number });
@@ -247,7 +313,10 @@ describe('hostile input: store append (memory and sqlite)', () => {
       ['inclusionProof.index', (v) => store.inclusionProof(LEDGER, v as number, 3)],
       ['consistencyProof.m', (v) => store.consistencyProof(LEDGER, v as number, 3)],
     ];
-    const values = fc.oneof(fc.constantFrom(...INVALID_VALUES, -1, 1.5, '1', null, {}, [1], 2 ** 53, -0), fc.integer({ min: -5, max: 10 }));
+    const values = fc.oneof(
+      fc.constantFrom(...INVALID_VALUES, -1, 1.5, '1', null, {}, [1], 2 ** 53, -0),
+      fc.integer({ min: -5, max: 10 }),
+    );
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...calls), values, async ([name, call], v) => {
         let thrown: unknown = null;
@@ -257,7 +326,10 @@ describe('hostile input: store append (memory and sqlite)', () => {
           thrown = e;
         }
         if (thrown !== null) {
-          expect(isHosoFailure(thrown), `${name}(${fc.stringify(v)}) threw ${String((thrown as Error)?.name)}: ${String((thrown as Error)?.message).slice(0, 120)}`).toBe(true);
+          expect(
+            isHosoFailure(thrown),
+            `${name}(${fc.stringify(v)}) threw ${String((thrown as Error)?.name)}: ${String((thrown as Error)?.message).slice(0, 120)}`,
+          ).toBe(true);
           expectTyped((thrown as { error: unknown }).error, new Set(['invalid-argument']));
         }
       }),
@@ -312,17 +384,90 @@ describe('hostile input: ledger execute', () => {
     const s = await buildSchool({ ...(store === undefined ? {} : { store }), ledger: 'thpt-hostile' });
     const { teacher, homeroom, principal, vice, office } = s.people;
     const T = as(teacher, 'subject');
-    const entry = (await s.run({ type: 'EnterScore', data: { year: Y, class: '10A1', subject: 'toan', student: 'hs-001', term: 'HK1', column: 'tx', index: 1, value: '5.5' } }, [T])).events[0]!.id;
+    const entry = (
+      await s.run(
+        {
+          type: 'EnterScore',
+          data: {
+            year: Y,
+            class: '10A1',
+            subject: 'toan',
+            student: 'hs-001',
+            term: 'HK1',
+            column: 'tx',
+            index: 1,
+            value: '5.5',
+          },
+        },
+        [T],
+      )
+    ).events[0]!.id;
     await s.run({ type: 'SignOffSubject', data: { year: Y, class: '10A1', subject: 'toan', term: 'HK1' } }, [T]);
     const minutes = { number: 'BB-07/2024', date: '2024-10-02', text: 'Biên bản sửa chữa dữ liệu' };
     const bases: Base[] = [
-      { command: { type: 'EnterScore', data: { year: Y, class: '10A1', subject: 'van', student: 'hs-002', term: 'HK1', column: 'tx', index: 1, value: '8.5' } }, signers: [as(homeroom, 'subject')] },
-      { command: { type: 'EnrollStudent', data: { year: Y, class: '10A1', student: 'hs-900', date: '2024-09-05', bio: { name: 'Học sinh mới', birthDate: '2009-03-01', sex: 'F' } } }, signers: [as(homeroom, 'homeroom')] },
-      { command: { type: 'GrantRole', data: { person: office.id, role: 'admin' } }, signers: [as(principal, 'leader')] },
-      { command: { type: 'RecordAbsence', data: { year: Y, class: '10A1', student: 'hs-001', date: '2024-10-01', session: 'morning', value: 'P', reason: 'Ốm' } }, signers: [as(homeroom, 'homeroom')] },
-      { command: { type: 'Correct', data: { target: entry, old: '5.5', new: '6.5', reason: 'cộng nhầm điểm', minutes } }, signers: [T, as(principal, 'leader'), as(vice, 'admin')] },
-      { command: { type: 'RegisterStaff', data: { person: 'gv-moi', name: 'Giáo viên mới' } }, signers: [as(vice, 'admin')] },
-      { command: { type: 'DefineSubject', data: { subject: 'tin-hoc', name: 'Tin học' } }, signers: [as(principal, 'leader')] },
+      {
+        command: {
+          type: 'EnterScore',
+          data: {
+            year: Y,
+            class: '10A1',
+            subject: 'van',
+            student: 'hs-002',
+            term: 'HK1',
+            column: 'tx',
+            index: 1,
+            value: '8.5',
+          },
+        },
+        signers: [as(homeroom, 'subject')],
+      },
+      {
+        command: {
+          type: 'EnrollStudent',
+          data: {
+            year: Y,
+            class: '10A1',
+            student: 'hs-900',
+            date: '2024-09-05',
+            bio: { name: 'Học sinh mới', birthDate: '2009-03-01', sex: 'F' },
+          },
+        },
+        signers: [as(homeroom, 'homeroom')],
+      },
+      {
+        command: { type: 'GrantRole', data: { person: office.id, role: 'admin' } },
+        signers: [as(principal, 'leader')],
+      },
+      {
+        command: {
+          type: 'RecordAbsence',
+          data: {
+            year: Y,
+            class: '10A1',
+            student: 'hs-001',
+            date: '2024-10-01',
+            session: 'morning',
+            value: 'P',
+            reason: 'Ốm',
+          },
+        },
+        signers: [as(homeroom, 'homeroom')],
+      },
+      {
+        command: {
+          type: 'Correct',
+          data: { target: entry, old: '5.5', new: '6.5', reason: 'cộng nhầm điểm', minutes },
+        },
+        signers: [T, as(principal, 'leader'), as(vice, 'admin')],
+      },
+      {
+        command: { type: 'RegisterStaff', data: { person: 'gv-moi', name: 'Giáo viên mới' } },
+        signers: [as(vice, 'admin')],
+      },
+      {
+        command: { type: 'DefineSubject', data: { subject: 'tin-hoc', name: 'Tin học' } },
+        signers: [as(principal, 'leader')],
+      },
     ];
     return { s, bases };
   }
@@ -338,7 +483,11 @@ describe('hostile input: ledger execute', () => {
   it('a 10,000-level nested array as a command, its data or one field is refused with a typed error, not a thrown RangeError', async () => {
     const { s, bases } = await school();
     const deep = deepArray(DEEP);
-    const cases: unknown[] = [deep, { type: 'FoundSchool', data: deep }, { type: 'EnterScore', data: setAt(bases[0]!.command.data, ['value'], deep) }];
+    const cases: unknown[] = [
+      deep,
+      { type: 'FoundSchool', data: deep },
+      { type: 'EnterScore', data: setAt(bases[0]!.command.data, ['value'], deep) },
+    ];
     for (const command of cases) {
       let outcome: unknown;
       try {
@@ -358,13 +507,29 @@ describe('hostile input: ledger execute', () => {
     try {
       const { s, bases } = await school(store);
       const before = fileDigest(path);
-      const signerPool = Object.values(s.people).flatMap((p) => [as(p, 'leader'), as(p, 'admin'), as(p, 'subject'), as(p, 'homeroom')]);
+      const signerPool = Object.values(s.people).flatMap((p) => [
+        as(p, 'leader'),
+        as(p, 'admin'),
+        as(p, 'subject'),
+        as(p, 'homeroom'),
+      ]);
       // (1) a valid command with one field set to a value no codec accepts, removed, or an unknown key added.
       const mutated = fc.constantFrom(...bases).chain((b) =>
         fc
-          .tuple(fc.constant(b), fc.constantFrom(...pathsOf(b.command.data)), fc.constantFrom(...INVALID_VALUES), fc.constantFrom('set', 'remove', 'extra'))
+          .tuple(
+            fc.constant(b),
+            fc.constantFrom(...pathsOf(b.command.data)),
+            fc.constantFrom(...INVALID_VALUES),
+            fc.constantFrom('set', 'remove', 'extra'),
+          )
           .map(([base, p, v, how]) => ({
-            command: { type: base.command.type, data: how === 'extra' ? setAt(base.command.data, [...p.slice(0, -1), 'hoso_extra_field'], 1) : setAt(base.command.data, p, v, how === 'remove') },
+            command: {
+              type: base.command.type,
+              data:
+                how === 'extra'
+                  ? setAt(base.command.data, [...p.slice(0, -1), 'hoso_extra_field'], 1)
+                  : setAt(base.command.data, p, v, how === 'remove'),
+            },
             signers: base.signers,
           }))
           // Removing an optional field (e.g. an absence's reason) leaves a valid command: not hostile.
@@ -372,18 +537,36 @@ describe('hostile input: ledger execute', () => {
       );
       // (2) every command type with hostile data and random signers (possibly garbage).
       const anyType = fc.record({
-        command: fc.record({ type: fc.constantFrom(...COMMAND_TYPES), data: fc.oneof(hostileValue(), fc.dictionary(fc.string({ maxLength: 12 }), fc.constantFrom(...INVALID_VALUES), { minKeys: 1, maxKeys: 3 })) }),
+        command: fc.record({
+          type: fc.constantFrom(...COMMAND_TYPES),
+          data: fc.oneof(
+            hostileValue(),
+            fc.dictionary(fc.string({ maxLength: 12 }), fc.constantFrom(...INVALID_VALUES), { minKeys: 1, maxKeys: 3 }),
+          ),
+        }),
         signers: fc.oneof(
           fc.subarray(signerPool, { minLength: 1, maxLength: 3 }),
-          fc.constantFrom([], [{ signer: { publicKey: new Uint8Array(31), sign: async () => new Uint8Array(64) }, role: 'leader' }], [{ signer: null, role: 'admin' }], [{ role: 'x' }]),
+          fc.constantFrom(
+            [],
+            [{ signer: { publicKey: new Uint8Array(31), sign: async () => new Uint8Array(64) }, role: 'leader' }],
+            [{ signer: null, role: 'admin' }],
+            [{ role: 'x' }],
+          ),
         ),
       });
       // (3) the command envelope itself: wrong ids, types and shapes.
       const shapes = fc.record({
         command: fc.oneof(
           hostileValue(),
-          fc.record({ type: fc.oneof(hostileText(), fc.constantFrom('Bogus', '__proto__', 'constructor', 'toString')), data: fc.constant({}) }),
-          fc.record({ type: fc.constant('EnterScore'), id: fc.oneof(hostileText(), fc.constantFrom('00000000-0000-4000-8000-000000000000', 'not-a-uuid')), data: fc.constant(bases[0]!.command.data) }),
+          fc.record({
+            type: fc.oneof(hostileText(), fc.constantFrom('Bogus', '__proto__', 'constructor', 'toString')),
+            data: fc.constant({}),
+          }),
+          fc.record({
+            type: fc.constant('EnterScore'),
+            id: fc.oneof(hostileText(), fc.constantFrom('00000000-0000-4000-8000-000000000000', 'not-a-uuid')),
+            data: fc.constant(bases[0]!.command.data),
+          }),
         ),
         signers: fc.constant(bases[0]!.signers),
       });
@@ -427,7 +610,10 @@ describe('hostile input: bundles and proofs (@hoso/verify)', () => {
     const s = await buildSchool({ ledger: 'thpt-hostile', students: 2 });
     const seal = testSeal('thpt-hostile');
     const size = await s.store.size('thpt-hostile');
-    const note = signCheckpoint({ origin: originOf('thpt-hostile'), size, root: await s.store.root('thpt-hostile', size) }, seal);
+    const note = signCheckpoint(
+      { origin: originOf('thpt-hostile'), size, root: await s.store.root('thpt-hostile', size) },
+      seal,
+    );
     const bundlePath = join(dir, 'clean.hoso');
     expect(isRight(await exportBundle(s.store, 'thpt-hostile', bundlePath, { checkpoints: [note] }))).toBe(true);
     const bundle = readFileSync(bundlePath, 'utf8');
@@ -447,7 +633,11 @@ describe('hostile input: bundles and proofs (@hoso/verify)', () => {
     };
     await fc.assert(
       fc.asyncProperty(
-        fc.oneof(hostileBytes(), mutatedText(bundle).map((t) => utf8(t)), fc.array(hostileText(), { maxLength: 5 }).map((ls) => utf8(ls.join('\n')))),
+        fc.oneof(
+          hostileBytes(),
+          mutatedText(bundle).map((t) => utf8(t)),
+          fc.array(hostileText(), { maxLength: 5 }).map((ls) => utf8(ls.join('\n'))),
+        ),
         fc.array(fc.nat(), { maxLength: 6 }),
         async (bytes, cuts) => {
           let expectedPosition = 0;
@@ -467,11 +657,16 @@ describe('hostile input: bundles and proofs (@hoso/verify)', () => {
       fc.asyncProperty(
         fc.oneof(
           mutatedText(body),
-          fc.tuple(fc.nat(lines.length - 2), fc.constantFrom(...HOSTILE_JSON_TEXTS)).map(([k, t]) => [...lines.slice(1, k + 1), t, ...lines.slice(k + 1)].join('\n')),
+          fc
+            .tuple(fc.nat(lines.length - 2), fc.constantFrom(...HOSTILE_JSON_TEXTS))
+            .map(([k, t]) => [...lines.slice(1, k + 1), t, ...lines.slice(k + 1)].join('\n')),
         ),
         async (mutatedBody) => {
           fc.pre(mutatedBody !== body && mutatedBody !== body.replace(/\n$/, '') && mutatedBody + '\n' !== body);
-          const r = await verifyBundle(Readable.from([Buffer.from(`${lines[0]}\n${mutatedBody}`)]), { trust, workers: 0 });
+          const r = await verifyBundle(Readable.from([Buffer.from(`${lines[0]}\n${mutatedBody}`)]), {
+            trust,
+            workers: 0,
+          });
           expect(isRight(r)).toBe(true);
           if (!isRight(r)) return;
           expect(r.right.ok, `altered bundle verified: ${JSON.stringify(mutatedBody).slice(0, 200)}`).toBe(false);
@@ -485,7 +680,8 @@ describe('hostile input: bundles and proofs (@hoso/verify)', () => {
   it('inclusion and consistency proofs: mutated or hostile proof text is refused with a typed error, never accepted for other content', async () => {
     const s = await buildSchool({ ledger: 'thpt-hostile', students: 1 });
     const seal = testSeal('thpt-hostile');
-    const at = async (size: number): Promise<string> => signCheckpoint({ origin: originOf('thpt-hostile'), size, root: await s.store.root('thpt-hostile', size) }, seal);
+    const at = async (size: number): Promise<string> =>
+      signCheckpoint({ origin: originOf('thpt-hostile'), size, root: await s.store.root('thpt-hostile', size) }, seal);
     const size = await s.store.size('thpt-hostile');
     const oldNote = await at(size - 5);
     const newNote = await at(size);
@@ -495,7 +691,13 @@ describe('hostile input: bundles and proofs (@hoso/verify)', () => {
     const trust = { sealKeys: [seal.vkey] };
     expect(verifyProof(inc.right, trust)).toMatchObject({ _tag: 'Right', right: { position: 3 } });
     expect(isRight(verifyConsistencyProof(con.right, trust))).toBe(true);
-    const event3 = (await s.store.getById('thpt-hostile', (await (async () => { for await (const e of s.store.read('thpt-hostile', { from: 3, to: 4 })) return e.id; return ''; })()))!)!;
+    const event3 = (await s.store.getById(
+      'thpt-hostile',
+      await (async () => {
+        for await (const e of s.store.read('thpt-hostile', { from: 3, to: 4 })) return e.id;
+        return '';
+      })(),
+    )!)!;
     fc.assert(
       fc.property(fc.oneof(mutatedText(inc.right), mutatedText(con.right), hostileText()), (text) => {
         const p = verifyProof(text, trust);

@@ -18,7 +18,14 @@ import { makeTestEvents } from '@hoso/store/testing';
 import { openSqliteStore } from '@hoso/store-sqlite';
 import { openLedger } from '@hoso/ledger';
 import { as, buildSchool, person } from '@hoso/ledger/testing';
-import { checkLedgerFile, exportAndVerify, fileDigest, parseAcks, verifyFile, type Ack } from '../support/ledger-file.js';
+import {
+  checkLedgerFile,
+  exportAndVerify,
+  fileDigest,
+  parseAcks,
+  verifyFile,
+  type Ack,
+} from '../support/ledger-file.js';
 import { bindReadOnly, mountTmpfs, mountUnavailable, type Tmpfs } from '../support/mounts.js';
 import { requireDist, startNode, supportScript } from '../support/processes.js';
 
@@ -54,7 +61,10 @@ describe('storage: read-only', () => {
       const h = await ro.streamHead(ledger, 'x');
       expect(h).toBeNull();
       const r = await ro.append(ledger, await makeTestEvents(ledger, [{ stream: 'x' }], { heads }), { expected: size });
-      expect(r).toMatchObject({ _tag: 'Left', left: { code: 'storage-failure', rule: 'storage-available', details: { sqliteCode: 'SQLITE_READONLY' } } });
+      expect(r).toMatchObject({
+        _tag: 'Left',
+        left: { code: 'storage-failure', rule: 'storage-available', details: { sqliteCode: 'SQLITE_READONLY' } },
+      });
       const lg = await openLedger({ store: ro, ledger, clock: () => school.clock.now });
       const e = await lg.execute(score('hs-001', '9'), [as(school.people.teacher, 'subject')]);
       expect(e).toMatchObject({ _tag: 'Left', left: { code: 'store-error', details: { cause: 'storage-failure' } } });
@@ -68,7 +78,9 @@ describe('storage: read-only', () => {
   });
 
   /** A cleanly closed ledger file (no -wal, no -shm) seen through a read-only bind mount. */
-  async function onReadOnlyMount(ledger: string): Promise<{ src: string; path: string; size: number; rootKey: string; before: string; remove: () => void }> {
+  async function onReadOnlyMount(
+    ledger: string,
+  ): Promise<{ src: string; path: string; size: number; rootKey: string; before: string; remove: () => void }> {
     const src = mkdtempSync(join(dir, 'ro-mount-src-'));
     const rw = openSqliteStore({ path: join(src, 'ledger.db'), ledger });
     const school = await buildSchool({ store: rw, ledger });
@@ -79,48 +91,61 @@ describe('storage: read-only', () => {
     const view = bindReadOnly(src);
     // Writing through the mount is refused by the kernel, even for root.
     expect(() => writeFileSync(join(view.dir, 'probe'), 'x')).toThrow(/EROFS|read-only/i);
-    return { src, path: join(view.dir, 'ledger.db'), size, rootKey: school.people.principal.key, before, remove: view.remove };
+    return {
+      src,
+      path: join(view.dir, 'ledger.db'),
+      size,
+      rootKey: school.people.principal.key,
+      before,
+      remove: view.remove,
+    };
   }
 
-  it.skipIf(NO_MOUNT !== null)('a read-only bind mount (EROFS even for root): opening for writing or appending fails as storage-failure; the file is untouched', async () => {
-    const ledger = 'thpt-ro-mount';
-    const m = await onReadOnlyMount(ledger);
-    try {
-      let opened: ReturnType<typeof openSqliteStore> | null = null;
+  it.skipIf(NO_MOUNT !== null)(
+    'a read-only bind mount (EROFS even for root): opening for writing or appending fails as storage-failure; the file is untouched',
+    async () => {
+      const ledger = 'thpt-ro-mount';
+      const m = await onReadOnlyMount(ledger);
       try {
-        opened = openSqliteStore({ path: m.path, ledger });
-      } catch (e) {
-        expect(isHosoFailure(e), String(e)).toBe(true);
-        expect((e as HosoFailure).error).toMatchObject({ code: 'storage-failure', rule: 'storage-available' });
-      }
-      if (opened !== null) {
-        // SQLite may open the file read-only by itself: then the append is the typed failure.
-        const r = await opened.append(ledger, await makeTestEvents(ledger, [{ stream: 'x' }]), { expected: m.size });
-        expect(r).toMatchObject({ _tag: 'Left', left: { code: 'storage-failure' } });
-        await opened.close();
-      }
-    } finally {
-      m.remove();
-    }
-    expect(fileDigest(join(m.src, 'ledger.db'))).toBe(m.before);
-  });
-
-  it.skipIf(NO_MOUNT !== null)('a ledger file on read-only media (an inspector\'s copy) opens with readonly: true, reads and verifies', async () => {
-    const ledger = 'thpt-ro-media';
-    const m = await onReadOnlyMount(ledger);
-    try {
-      const ro = openSqliteStore({ path: m.path, readonly: true });
-      try {
-        expect(await ro.size(ledger)).toBe(m.size);
-        const report = await exportAndVerify(ro, ledger, join(dir, 'ro-media.hoso'), [m.rootKey]);
-        expect(report.ok, JSON.stringify(report.findings.slice(0, 3))).toBe(true);
+        let opened: ReturnType<typeof openSqliteStore> | null = null;
+        try {
+          opened = openSqliteStore({ path: m.path, ledger });
+        } catch (e) {
+          expect(isHosoFailure(e), String(e)).toBe(true);
+          expect((e as HosoFailure).error).toMatchObject({ code: 'storage-failure', rule: 'storage-available' });
+        }
+        if (opened !== null) {
+          // SQLite may open the file read-only by itself: then the append is the typed failure.
+          const r = await opened.append(ledger, await makeTestEvents(ledger, [{ stream: 'x' }]), { expected: m.size });
+          expect(r).toMatchObject({ _tag: 'Left', left: { code: 'storage-failure' } });
+          await opened.close();
+        }
       } finally {
-        await ro.close();
+        m.remove();
       }
-    } finally {
-      m.remove();
-    }
-  });
+      expect(fileDigest(join(m.src, 'ledger.db'))).toBe(m.before);
+    },
+  );
+
+  it.skipIf(NO_MOUNT !== null)(
+    "a ledger file on read-only media (an inspector's copy) opens with readonly: true, reads and verifies",
+    async () => {
+      const ledger = 'thpt-ro-media';
+      const m = await onReadOnlyMount(ledger);
+      try {
+        const ro = openSqliteStore({ path: m.path, readonly: true });
+        try {
+          expect(await ro.size(ledger)).toBe(m.size);
+          const report = await exportAndVerify(ro, ledger, join(dir, 'ro-media.hoso'), [m.rootKey]);
+          expect(report.ok, JSON.stringify(report.findings.slice(0, 3))).toBe(true);
+        } finally {
+          await ro.close();
+        }
+      } finally {
+        m.remove();
+      }
+    },
+  );
 });
 
 describe.skipIf(NO_MOUNT !== null)('storage: disk full (a small tmpfs)', () => {
@@ -154,7 +179,10 @@ describe.skipIf(NO_MOUNT !== null)('storage: disk full (a small tmpfs)', () => {
     const exit = await child.exited;
     const acks: Ack[] = parseAcks(child.stdout());
     expect(exit.code, `writer ended with ${exit.signal ?? exit.code}: ${child.stderr()}`).toBe(3);
-    const failure = JSON.parse(/^fail (.*)$/m.exec(child.stderr())![1]!) as { code: string; details: { sqliteCode: string } };
+    const failure = JSON.parse(/^fail (.*)$/m.exec(child.stderr())![1]!) as {
+      code: string;
+      details: { sqliteCode: string };
+    };
     expect(failure).toMatchObject({ code: 'storage-failure', rule: 'storage-available' });
     expect(failure.details.sqliteCode).toMatch(/^SQLITE_FULL|^SQLITE_IOERR/);
     expect(acks.length).toBeGreaterThan(0);
@@ -167,11 +195,24 @@ describe.skipIf(NO_MOUNT !== null)('storage: disk full (a small tmpfs)', () => {
     const store = openSqliteStore({ path, ledger });
     try {
       const more = await makeTestEvents(ledger, [{ stream: 'after' }]);
-      expect(await store.append(ledger, more, { expected: check.size })).toMatchObject({ _tag: 'Right', right: { written: 1 } });
+      expect(await store.append(ledger, more, { expected: check.size })).toMatchObject({
+        _tag: 'Right',
+        right: { written: 1 },
+      });
       const report = await verifyFile(store, ledger);
       expect(report.size).toBe(check.size + 1);
       // Test events are unknown to the school catalogue; the structure must be clean.
-      expect(report.findings.filter((f) => ['stream-rev-gap', 'stream-prev-mismatch', 'duplicate-id', 'event-not-canonical', 'signature-invalid'].includes(f.code))).toEqual([]);
+      expect(
+        report.findings.filter((f) =>
+          [
+            'stream-rev-gap',
+            'stream-prev-mismatch',
+            'duplicate-id',
+            'event-not-canonical',
+            'signature-invalid',
+          ].includes(f.code),
+        ),
+      ).toEqual([]);
     } finally {
       await store.close();
     }
@@ -193,7 +234,10 @@ describe.skipIf(NO_MOUNT !== null)('storage: disk full (a small tmpfs)', () => {
     const exit = await child.exited;
     const acks = parseAcks(child.stdout());
     expect(exit.code, `writer ended with ${exit.signal ?? exit.code}: ${child.stderr()}`).toBe(3);
-    const failure = JSON.parse(/^fail (.*)$/m.exec(child.stderr())![1]!) as { code: string; details: { cause: string } };
+    const failure = JSON.parse(/^fail (.*)$/m.exec(child.stderr())![1]!) as {
+      code: string;
+      details: { cause: string };
+    };
     expect(failure).toMatchObject({ code: 'store-error', details: { cause: 'storage-failure' } });
     expect(acks.length).toBeGreaterThan(0);
     await checkLedgerFile(path, ledger, acks);

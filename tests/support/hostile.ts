@@ -79,7 +79,7 @@ export const HOSTILE_JSON_TEXTS: readonly string[] = [
   '"\\udfff\\ud800"',
   '"\\u0000"',
   '\ufeff{}',
-  '[' .repeat(DEEP) + ']'.repeat(DEEP),
+  '['.repeat(DEEP) + ']'.repeat(DEEP),
   '{"a":'.repeat(DEEP) + '1' + '}'.repeat(DEEP),
   '"' + 'y'.repeat(70_000) + '"',
   '{"v":1e309}',
@@ -105,14 +105,30 @@ export const INVALID_UTF8: readonly Uint8Array[] = [
 
 /** A string of lone surrogates and other code units (fast-check's `binary` unit is well-formed). */
 export const surrogateString = (): fc.Arbitrary<string> =>
-  fc.array(fc.oneof(fc.integer({ min: 0xd800, max: 0xdfff }), fc.integer({ min: 0, max: 0xffff })), { maxLength: 20 }).map((cs) => String.fromCharCode(...cs));
+  fc
+    .array(fc.oneof(fc.integer({ min: 0xd800, max: 0xdfff }), fc.integer({ min: 0, max: 0xffff })), { maxLength: 20 })
+    .map((cs) => String.fromCharCode(...cs));
 
 /** Any value: JSON values, the invalid values, hostile strings and numbers. */
 export const hostileValue = (): fc.Arbitrary<unknown> =>
   fc.oneof(
     fc.jsonValue({ maxDepth: 4 }),
     fc.constantFrom(...INVALID_VALUES),
-    fc.constantFrom(-0, 0, 2 ** 53, 2 ** 53 + 2, -1, 1.5, Number.MAX_VALUE, Number.MIN_VALUE, '', ' ', '8.5', '1e2', '-0'),
+    fc.constantFrom(
+      -0,
+      0,
+      2 ** 53,
+      2 ** 53 + 2,
+      -1,
+      1.5,
+      Number.MAX_VALUE,
+      Number.MIN_VALUE,
+      '',
+      ' ',
+      '8.5',
+      '1e2',
+      '-0',
+    ),
     surrogateString(),
     fc.string({ unit: 'binary', maxLength: 40 }),
     fc.anything({ maxDepth: 3 }),
@@ -120,7 +136,12 @@ export const hostileValue = (): fc.Arbitrary<unknown> =>
 
 /** Texts worth feeding to a parser: hostile JSON, arbitrary strings, lone surrogates. */
 export const hostileText = (): fc.Arbitrary<string> =>
-  fc.oneof(fc.constantFrom(...HOSTILE_JSON_TEXTS), fc.string({ unit: 'binary', maxLength: 200 }), surrogateString(), fc.json({ maxDepth: 4 }));
+  fc.oneof(
+    fc.constantFrom(...HOSTILE_JSON_TEXTS),
+    fc.string({ unit: 'binary', maxLength: 200 }),
+    surrogateString(),
+    fc.json({ maxDepth: 4 }),
+  );
 
 /** Bytes worth feeding to a decoder: random, invalid UTF-8, hostile JSON texts. */
 export const hostileBytes = (): fc.Arbitrary<Uint8Array> =>
@@ -136,21 +157,29 @@ export const hostileBytes = (): fc.Arbitrary<Uint8Array> =>
  */
 export const mutatedText = (text: string): fc.Arbitrary<string> =>
   fc.oneof(
-    fc.tuple(fc.nat(text.length - 1), fc.string({ unit: 'binary', minLength: 1, maxLength: 3 })).map(([i, s]) => text.slice(0, i) + s + text.slice(i + 1)),
-    fc.tuple(fc.nat(text.length), fc.constantFrom('\n', ' ', '"', '\\', '0', '-', '\u2014', '\ud800', '9'.repeat(30))).map(([i, s]) => text.slice(0, i) + s + text.slice(i)),
+    fc
+      .tuple(fc.nat(text.length - 1), fc.string({ unit: 'binary', minLength: 1, maxLength: 3 }))
+      .map(([i, s]) => text.slice(0, i) + s + text.slice(i + 1)),
+    fc
+      .tuple(fc.nat(text.length), fc.constantFrom('\n', ' ', '"', '\\', '0', '-', '\u2014', '\ud800', '9'.repeat(30)))
+      .map(([i, s]) => text.slice(0, i) + s + text.slice(i)),
     fc.nat(text.length - 1).map((i) => text.slice(0, i) + text.slice(i + 1)),
     fc.nat(text.length).map((i) => text.slice(0, i)),
     fc.nat(40).map((i) => {
       const lines = text.split('\n');
       const k = i % lines.length;
-      return i % 2 === 0 ? [...lines.slice(0, k), ...lines.slice(k + 1)].join('\n') : [...lines.slice(0, k + 1), ...lines.slice(k)].join('\n');
+      return i % 2 === 0
+        ? [...lines.slice(0, k), ...lines.slice(k + 1)].join('\n')
+        : [...lines.slice(0, k + 1), ...lines.slice(k)].join('\n');
     }),
   );
 
 /** Set `value` at `path` inside a deep copy of `obj` (a missing `value` deletes the key). */
 export function setAt(obj: unknown, path: readonly (string | number)[], value: unknown, remove = false): unknown {
   if (path.length === 0) return value;
-  const copy: Record<string | number, unknown> = Array.isArray(obj) ? [...(obj as unknown[])] as unknown as Record<number, unknown> : { ...(obj as Record<string, unknown>) };
+  const copy: Record<string | number, unknown> = Array.isArray(obj)
+    ? ([...(obj as unknown[])] as unknown as Record<number, unknown>)
+    : { ...(obj as Record<string, unknown>) };
   const [head, ...rest] = path as [string | number, ...(string | number)[]];
   if (rest.length === 0) {
     if (remove) delete copy[head];
@@ -165,7 +194,9 @@ export function setAt(obj: unknown, path: readonly (string | number)[], value: u
 export function pathsOf(v: unknown, prefix: (string | number)[] = []): (string | number)[][] {
   if (v === null || typeof v !== 'object') return [];
   const out: (string | number)[][] = [];
-  const entries: Array<[string | number, unknown]> = Array.isArray(v) ? v.map((x, i) => [i, x]) : Object.entries(v as Record<string, unknown>);
+  const entries: Array<[string | number, unknown]> = Array.isArray(v)
+    ? v.map((x, i) => [i, x])
+    : Object.entries(v as Record<string, unknown>);
   for (const [k, x] of entries) {
     out.push([...prefix, k]);
     out.push(...pathsOf(x, [...prefix, k]));

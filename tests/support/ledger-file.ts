@@ -7,7 +7,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { expect } from 'vitest';
 import { isRight } from 'fp-ts/lib/Either.js';
-import { bytesEqual, decodeEnvelope, formatVerifierKey, fromUtf8, leafHash, localSigner, merkleRoot, signCheckpoint, toHex } from '@hoso/core';
+import {
+  bytesEqual,
+  decodeEnvelope,
+  formatVerifierKey,
+  fromUtf8,
+  leafHash,
+  localSigner,
+  merkleRoot,
+  signCheckpoint,
+  toHex,
+} from '@hoso/core';
 import { openSqliteStore, type SqliteEventStore } from '@hoso/store-sqlite';
 import { exportBundle, originOf, verifyBundle, verifyStore, type VerifyReport } from '@hoso/verify';
 
@@ -53,7 +63,9 @@ export async function checkLedgerFile(path: string, ledger: string, acks: readon
   let leaves: Uint8Array[];
   try {
     expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
-    const rows = raw.prepare('SELECT position, id, stream, rev, type, bytes, leaf FROM events ORDER BY position').all() as Array<{
+    const rows = raw
+      .prepare('SELECT position, id, stream, rev, type, bytes, leaf FROM events ORDER BY position')
+      .all() as Array<{
       position: number;
       id: string;
       stream: string;
@@ -85,16 +97,26 @@ export async function checkLedgerFile(path: string, ledger: string, acks: readon
       expect(a.position, 'an acknowledged position exists').toBeLessThan(rows.length);
       expect(toHex(leaves[a.position]!), `acknowledged event at ${a.position}`).toBe(a.leaf);
     }
-    const nodes = raw.prepare('SELECT level, idx, hash FROM nodes ORDER BY level, idx').all() as Array<{ level: number; idx: number; hash: Buffer }>;
+    const nodes = raw.prepare('SELECT level, idx, hash FROM nodes ORDER BY level, idx').all() as Array<{
+      level: number;
+      idx: number;
+      hash: Buffer;
+    }>;
     const perLevel = new Map<number, number>();
     for (const n of nodes) {
       const width = 2 ** n.level;
-      expect((n.idx + 1) * width, `node (${n.level}, ${n.idx}) covers only stored leaves`).toBeLessThanOrEqual(rows.length);
-      expect(toHex(n.hash), `node (${n.level}, ${n.idx})`).toBe(toHex(merkleRoot(leaves.slice(n.idx * width, (n.idx + 1) * width))));
+      expect((n.idx + 1) * width, `node (${n.level}, ${n.idx}) covers only stored leaves`).toBeLessThanOrEqual(
+        rows.length,
+      );
+      expect(toHex(n.hash), `node (${n.level}, ${n.idx})`).toBe(
+        toHex(merkleRoot(leaves.slice(n.idx * width, (n.idx + 1) * width))),
+      );
       perLevel.set(n.level, (perLevel.get(n.level) ?? 0) + 1);
     }
     for (let level = 1; 2 ** level <= rows.length; level++) {
-      expect(perLevel.get(level) ?? 0, `complete subtrees stored at level ${level}`).toBe(Math.floor(rows.length / 2 ** level));
+      expect(perLevel.get(level) ?? 0, `complete subtrees stored at level ${level}`).toBe(
+        Math.floor(rows.length / 2 ** level),
+      );
     }
   } finally {
     raw.close();
@@ -120,7 +142,12 @@ export function testSeal(ledger: string): { name: string; seed: Uint8Array; vkey
  * Export the ledger with a seal-signed checkpoint of its current size and verify the bundle with
  * `@hoso/verify` (signature checks on the calling thread). Returns the report.
  */
-export async function exportAndVerify(store: SqliteEventStore, ledger: string, bundlePath: string, rootKeys: readonly string[]): Promise<VerifyReport> {
+export async function exportAndVerify(
+  store: SqliteEventStore,
+  ledger: string,
+  bundlePath: string,
+  rootKeys: readonly string[],
+): Promise<VerifyReport> {
   await store.flush();
   const size = await store.size(ledger);
   const seal = testSeal(ledger);
@@ -128,7 +155,10 @@ export async function exportAndVerify(store: SqliteEventStore, ledger: string, b
   const exported = await exportBundle(store, ledger, bundlePath, { checkpoints: [note] });
   if (!isRight(exported)) throw new Error(`export refused: ${JSON.stringify(exported.left)}`);
   expect(exported.right.size).toBe(size);
-  const report = await verifyBundle(bundlePath, { trust: { rootKeys: [...rootKeys], sealKeys: [seal.vkey] }, workers: 0 });
+  const report = await verifyBundle(bundlePath, {
+    trust: { rootKeys: [...rootKeys], sealKeys: [seal.vkey] },
+    workers: 0,
+  });
   if (!isRight(report)) throw new Error(`verify refused: ${JSON.stringify(report.left)}`);
   return report.right;
 }

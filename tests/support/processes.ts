@@ -17,7 +17,8 @@ export const supportScript = (name: string): string => fileURLToPath(new URL(`./
  */
 export function requireDist(packages: readonly string[]): void {
   const missing = packages.filter((p) => !existsSync(`${ROOT}packages/${p}/dist/index.js`));
-  if (missing.length > 0) throw new Error(`compiled packages missing (${missing.join(', ')}): run \`npx tsc -b\` first (npm test does)`);
+  if (missing.length > 0)
+    throw new Error(`compiled packages missing (${missing.join(', ')}): run \`npx tsc -b\` first (npm test does)`);
 }
 
 /** A running child with its output collected as it arrives. */
@@ -70,10 +71,11 @@ export function startNode(script: string, args: readonly string[]): Child {
     stdout: () => out,
     stderr: () => err,
     exited,
-    acks: (n) => new Promise<void>((resolve) => {
-      waiters.push({ n, resolve });
-      wake();
-    }),
+    acks: (n) =>
+      new Promise<void>((resolve) => {
+        waiters.push({ n, resolve });
+        wake();
+      }),
   };
 }
 

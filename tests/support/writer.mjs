@@ -39,7 +39,7 @@ if (mode === 'store') {
   const maxBatch = Number(rest[0] ?? 3);
   // Seeded per writer so each run's batch sizes are reproducible from its tag.
   let seed = [...tag].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
-  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
   let written = 0;
   let round = 0;
   while (count === 0 || written < count) {
@@ -54,7 +54,11 @@ if (mode === 'store') {
         const h = await store.streamHead(ledger, s);
         if (h !== null) heads.set(s, { rev: h.rev, leafHash: h.leafHash });
       }
-      const batch = await makeTestEvents(ledger, streams.map((s) => ({ stream: s, data: { round, by: tag } })), { heads });
+      const batch = await makeTestEvents(
+        ledger,
+        streams.map((s) => ({ stream: s, data: { round, by: tag } })),
+        { heads },
+      );
       const r = await store.append(ledger, batch, { expected });
       if (r._tag === 'Right') {
         if (r.right.written !== batch.length) fail({ unexpected: 'partial write', result: r.right });
@@ -82,7 +86,10 @@ if (mode === 'store') {
     for (let s = first; s <= last; s++) {
       const student = `hs-${String(s).padStart(3, '0')}`;
       for (const term of ['HK1', 'HK2']) {
-        for (const [subject, regular, signer] of [['toan', 4, as(teacher, 'subject')], ['van', 2, as(homeroom, 'subject')]]) {
+        for (const [subject, regular, signer] of [
+          ['toan', 4, as(teacher, 'subject')],
+          ['van', 2, as(homeroom, 'subject')],
+        ]) {
           for (let index = 1; index <= regular; index++) yield { subject, student, term, column: 'tx', index, signer };
           yield { subject, student, term, column: 'gk', signer };
           yield { subject, student, term, column: 'ck', signer };
@@ -95,7 +102,15 @@ if (mode === 'store') {
   for (const c of cells()) {
     if (count !== 0 && written >= count) break;
     k++;
-    const data = { year: '2024-2025', class: '10A1', subject: c.subject, student: c.student, term: c.term, column: c.column, value: String(k % 11) };
+    const data = {
+      year: '2024-2025',
+      class: '10A1',
+      subject: c.subject,
+      student: c.student,
+      term: c.term,
+      column: c.column,
+      value: String(k % 11),
+    };
     if (c.index !== undefined) data.index = c.index;
     const r = await lg.execute({ type: 'EnterScore', data }, [c.signer]);
     if (r._tag === 'Left') {

@@ -12,7 +12,8 @@ const $ = (id) => document.getElementById(id);
 
 /** What a teacher is told for the refusals they can cause; the ledger's own message follows. */
 const USER_MESSAGES = {
-  'bad-signature': 'Chữ ký không hợp lệ: khóa đã nạp không phải khóa đã đăng ký của thầy/cô, hoặc dữ liệu đã bị thay đổi sau khi ký.',
+  'bad-signature':
+    'Chữ ký không hợp lệ: khóa đã nạp không phải khóa đã đăng ký của thầy/cô, hoặc dữ liệu đã bị thay đổi sau khi ký.',
   'unknown-key': 'Khóa này chưa được nhà trường đăng ký.',
   'key-revoked': 'Khóa này đã bị thu hồi; liên hệ quản trị để đăng ký khóa mới.',
   'invalid-data': 'Dữ liệu nhập không hợp lệ.',
@@ -77,9 +78,15 @@ function loadKey() {
   }
   page.keyPair = nacl.sign.keyPair.fromSeed(seed);
   const key = toBase64Url(page.keyPair.publicKey);
-  if (key === page.session.teacher.key) show($('key-status'), 'ok', `Đã nạp khóa ${key} — khớp khóa đã đăng ký của ${page.session.teacher.name}.`);
+  if (key === page.session.teacher.key)
+    show($('key-status'), 'ok', `Đã nạp khóa ${key} — khớp khóa đã đăng ký của ${page.session.teacher.name}.`);
   // The server decides; the page only warns, so a wrong key is refused by the ledger itself.
-  else show($('key-status'), 'warn', `Đã nạp khóa ${key} — KHÔNG khớp khóa đã đăng ký (${page.session.teacher.key}); sổ sẽ từ chối chữ ký.`);
+  else
+    show(
+      $('key-status'),
+      'warn',
+      `Đã nạp khóa ${key} — KHÔNG khớp khóa đã đăng ký (${page.session.teacher.key}); sổ sẽ từ chối chữ ký.`,
+    );
 }
 
 /**
@@ -108,10 +115,17 @@ async function prepareSignSubmit(q, want, out) {
   const unsigned = prepared.unsigned;
   const wrong = preparedMismatch(unsigned, want);
   if (wrong !== null) {
-    show(out, 'refused', `Không ký / not signed: the server prepared another event than the one typed (${wrong} differs).`);
+    show(
+      out,
+      'refused',
+      `Không ký / not signed: the server prepared another event than the one typed (${wrong} differs).`,
+    );
     return null;
   }
-  const message = concat(new TextEncoder().encode(EVENT_SIGNING_PREFIX), new TextEncoder().encode(canonicalize(unsigned)));
+  const message = concat(
+    new TextEncoder().encode(EVENT_SIGNING_PREFIX),
+    new TextEncoder().encode(canonicalize(unsigned)),
+  );
   const sig = nacl.sign.detached(message, page.keyPair.secretKey);
   const signed = { ...unsigned, sigs: [{ key: unsigned.by.key, role: unsigned.by.role, sig: toBase64Url(sig) }] };
   const body = canonicalize(signed);
@@ -127,7 +141,15 @@ async function submit(ev) {
   const c = current();
   const col = $('column').value;
   const m = /^tx([0-9])$/.exec(col);
-  const want = { year: c.year, class: c.class, subject: c.subject, student: $('student').value, term: $('term').value, column: m ? 'tx' : col, value: $('value').value.trim() };
+  const want = {
+    year: c.year,
+    class: c.class,
+    subject: c.subject,
+    student: $('student').value,
+    term: $('term').value,
+    column: m ? 'tx' : col,
+    value: $('value').value.trim(),
+  };
   if (m) want.index = Number(m[1]);
   const q = new URLSearchParams({ ...want, index: m ? m[1] : '' });
   // The signature fixes the stream revision: when another event lands in this markbook between
@@ -138,7 +160,12 @@ async function submit(ev) {
     if (answer === null) break;
     if (answer.error?.code === 'stream-conflict' && attempt < 3) continue;
     if (answer.error) show(out, 'refused', describeRefusal(answer.error));
-    else show(out, 'ok', `Đã ghi / recorded: ${want.student} ${want.term} ${col} = ${want.value} at position ${answer.appended.events[0].position}${answer.appended.duplicate ? ' (already recorded)' : ''}${attempt > 1 ? ` (signed ${attempt} times: the markbook moved meanwhile)` : ''}.`);
+    else
+      show(
+        out,
+        'ok',
+        `Đã ghi / recorded: ${want.student} ${want.term} ${col} = ${want.value} at position ${answer.appended.events[0].position}${answer.appended.duplicate ? ' (already recorded)' : ''}${attempt > 1 ? ` (signed ${attempt} times: the markbook moved meanwhile)` : ''}.`,
+      );
     break;
   }
   await renderMarkbook();
@@ -183,7 +210,9 @@ async function renderMarkbook() {
     }
   }
   $('markbook').replaceChildren(
-    Object.assign(document.createElement('p'), { textContent: `${c.subjectName} — lớp ${c.class}, năm học ${c.year}, ${term}` }),
+    Object.assign(document.createElement('p'), {
+      textContent: `${c.subjectName} — lớp ${c.class}, năm học ${c.year}, ${term}`,
+    }),
     table,
   );
 }
@@ -193,11 +222,20 @@ async function start() {
   const s = page.session;
   $('who').textContent = `Giáo viên: ${s.teacher.name} (${s.teacher.person}) — sổ ${s.ledger}`;
   $('seed').value = s.demoSeedHex;
-  fillSelect($('klass'), s.classes.map((c, i) => [String(i), `${c.class} – ${c.subjectName} (${c.year})`]));
+  fillSelect(
+    $('klass'),
+    s.classes.map((c, i) => [String(i), `${c.class} – ${c.subjectName} (${c.year})`]),
+  );
   const refill = () => {
     const c = current();
-    fillSelect($('student'), c.students.map((st) => [st.id, `${st.name} (${st.id})`]));
-    fillSelect($('column'), c.columns.map((col) => [col, col]));
+    fillSelect(
+      $('student'),
+      c.students.map((st) => [st.id, `${st.name} (${st.id})`]),
+    );
+    fillSelect(
+      $('column'),
+      c.columns.map((col) => [col, col]),
+    );
     return renderMarkbook();
   };
   $('klass').addEventListener('change', refill);

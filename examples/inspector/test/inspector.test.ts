@@ -117,8 +117,15 @@ describe('examples/inspector', () => {
 
   it('sets the process exit code when run as a program (built packages)', () => {
     const script = fileURLToPath(new URL('../inspect.mjs', import.meta.url));
-    const bad = tamper(sample.bundle, 'term-changed.hoso', (l) => l.includes('"type":"SubjectSignedOff"'), (l) => l.replace('"term":"HK1"', '"term":"HK2"'));
-    const r = spawnSync(process.execPath, [script, bad, '--trust', sample.trust, '--workers', '0'], { encoding: 'utf8' });
+    const bad = tamper(
+      sample.bundle,
+      'term-changed.hoso',
+      (l) => l.includes('"type":"SubjectSignedOff"'),
+      (l) => l.replace('"term":"HK1"', '"term":"HK2"'),
+    );
+    const r = spawnSync(process.execPath, [script, bad, '--trust', sample.trust, '--workers', '0'], {
+      encoding: 'utf8',
+    });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('signature-invalid');

@@ -34,7 +34,9 @@ describe('vendor read model in SQLite', () => {
     try {
       const { store, ledger, ids } = await demo();
       let db = openDb(join(dir, 'vendor.db'));
-      const r1 = await runProjection(store, 'demo-school', classAveragesProjection(db), sqliteCheckpoints(db), { mode: 'catch-up' });
+      const r1 = await runProjection(store, 'demo-school', classAveragesProjection(db), sqliteCheckpoints(db), {
+        mode: 'catch-up',
+      });
       expect(isRight(r1) && r1.right.position).toBe(4);
       // (8.5 + 6.0 + 7.0) / 3 = 7.1666… → 7.2
       expect(classAverages(db)).toEqual([
@@ -59,9 +61,18 @@ describe('vendor read model in SQLite', () => {
         ],
       ]);
       db = openDb(join(dir, 'vendor.db'));
-      const r2 = await runProjection(store, 'demo-school', classAveragesProjection(db), sqliteCheckpoints(db), { mode: 'catch-up' });
+      const r2 = await runProjection(store, 'demo-school', classAveragesProjection(db), sqliteCheckpoints(db), {
+        mode: 'catch-up',
+      });
       expect(isRight(r2) && r2.right).toMatchObject({ position: 5, applied: 1, rebuilt: false });
-      expect(classAverages(db)[0]).toEqual({ year: '2024-2025', class: '10A1', subject: 'toan', scores: 3, average: '7.3', corrections: 1 });
+      expect(classAverages(db)[0]).toEqual({
+        year: '2024-2025',
+        class: '10A1',
+        subject: 'toan',
+        scores: 3,
+        average: '7.3',
+        corrections: 1,
+      });
       db.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -71,7 +82,10 @@ describe('vendor read model in SQLite', () => {
   it('property: crashes at any event, any batch size, then a restart, equal one rebuild', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.tuple(fc.constantFrom('10A1', '10A2'), fc.integer({ min: 0, max: 100 })), { minLength: 1, maxLength: 25 }),
+        fc.array(fc.tuple(fc.constantFrom('10A1', '10A2'), fc.integer({ min: 0, max: 100 })), {
+          minLength: 1,
+          maxLength: 25,
+        }),
         fc.integer({ min: 1, max: 7 }),
         fc.integer({ min: 0, max: 30 }),
         async (marks, batchSize, crashAt) => {
@@ -84,14 +98,24 @@ describe('vendor read model in SQLite', () => {
               if (p === crashAt) throw new Error('power cut');
             },
           });
-          const first = await runProjection(store, 'demo-school', crashing, sqliteCheckpoints(db), { mode: 'catch-up', batchSize });
+          const first = await runProjection(store, 'demo-school', crashing, sqliteCheckpoints(db), {
+            mode: 'catch-up',
+            batchSize,
+          });
           if (isLeft(first)) {
             expect(first.left.code).toBe('projection-failed');
-            expect(sqliteCheckpoints(db).read('vendor.class-averages')!.position).toBe(Math.floor(crashAt / batchSize) * batchSize);
+            expect(sqliteCheckpoints(db).read('vendor.class-averages')!.position).toBe(
+              Math.floor(crashAt / batchSize) * batchSize,
+            );
           }
-          await runProjection(store, 'demo-school', classAveragesProjection(db), sqliteCheckpoints(db), { mode: 'catch-up', batchSize });
+          await runProjection(store, 'demo-school', classAveragesProjection(db), sqliteCheckpoints(db), {
+            mode: 'catch-up',
+            batchSize,
+          });
           const fresh = openDb(':memory:');
-          await runProjection(store, 'demo-school', classAveragesProjection(fresh), sqliteCheckpoints(fresh), { mode: 'rebuild' });
+          await runProjection(store, 'demo-school', classAveragesProjection(fresh), sqliteCheckpoints(fresh), {
+            mode: 'rebuild',
+          });
           expect(classAverages(db)).toEqual(classAverages(fresh));
           expect(db.prepare('SELECT COUNT(*) AS n FROM score_cell').get()).toEqual({ n: marks.length });
           db.close();
@@ -106,8 +130,14 @@ describe('vendor read model in SQLite', () => {
     const { store } = await demo();
     const db = openDb(':memory:');
     await runProjection(store, 'demo-school', classAveragesProjection(db), sqliteCheckpoints(db), { mode: 'catch-up' });
-    db.prepare("UPDATE score_cell SET tenths = 0").run(); // a stale model from an old version
-    const r = await runProjection(store, 'demo-school', classAveragesProjection(db, { version: 2 }), sqliteCheckpoints(db), { mode: 'catch-up' });
+    db.prepare('UPDATE score_cell SET tenths = 0').run(); // a stale model from an old version
+    const r = await runProjection(
+      store,
+      'demo-school',
+      classAveragesProjection(db, { version: 2 }),
+      sqliteCheckpoints(db),
+      { mode: 'catch-up' },
+    );
     expect(isRight(r) && r.right).toMatchObject({ rebuilt: true, applied: 4, version: 2 });
     expect(classAverages(db)[0]!.average).toBe('7.2');
     db.close();

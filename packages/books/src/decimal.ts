@@ -152,6 +152,7 @@ export function toDecimalString(d: Decimal): string {
 
 /** The same value at a larger scale (`8` → `8.0`); a smaller scale is refused. */
 export function withScale(d: Decimal, scale: number): Decimal {
-  if (scale < d.scale) throw new HosoFailure(hosoError('arithmetic', `cannot narrow scale ${d.scale} to ${scale} without rounding`));
+  if (scale < d.scale)
+    throw new HosoFailure(hosoError('arithmetic', `cannot narrow scale ${d.scale} to ${scale} without rounding`));
   return { units: widen(d, scale), scale };
 }

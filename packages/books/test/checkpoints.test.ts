@@ -2,7 +2,14 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { isLeft, isRight } from 'fp-ts/lib/Either.js';
 import { createMemoryStore, type StoredEvent } from '@hoso/store';
-import { memoryCheckpointStore, runProjection, sharedMemoryCheckpointStore, type Checkpoint, type CheckpointStore, type Projection } from '../src/runner/index.js';
+import {
+  memoryCheckpointStore,
+  runProjection,
+  sharedMemoryCheckpointStore,
+  type Checkpoint,
+  type CheckpointStore,
+  type Projection,
+} from '../src/runner/index.js';
 import { TestLedger, testKey } from './support/ledger.js';
 
 interface Seen {
@@ -28,7 +35,8 @@ async function ledgerOf(n: number) {
   const store = createMemoryStore();
   const l = new TestLedger(store);
   const add = async (k: number) => {
-    for (let i = 0; i < k; i++) l.event('markbook/2024-2025/10A1/toan', 'Tick', { i }, { key: testKey(1), role: 'subject' });
+    for (let i = 0; i < k; i++)
+      l.event('markbook/2024-2025/10A1/toan', 'Tick', { i }, { key: testKey(1), role: 'subject' });
     await l.flush();
   };
   await add(n);
@@ -123,14 +131,21 @@ describe('sharedMemoryCheckpointStore', () => {
   });
 
   it('property: catch-ups with crashes at random calls, over either in-memory store, equal a rebuild', async () => {
-    const step = fc.record({ append: fc.integer({ min: 0, max: 6 }), batchSize: fc.integer({ min: 1, max: 4 }), failOn: fc.integer({ min: 0, max: 8 }) });
+    const step = fc.record({
+      append: fc.integer({ min: 0, max: 6 }),
+      batchSize: fc.integer({ min: 1, max: 4 }),
+      failOn: fc.integer({ min: 0, max: 8 }),
+    });
     await fc.assert(
       fc.asyncProperty(fc.boolean(), fc.array(step, { minLength: 1, maxLength: 6 }), async (shared, steps) => {
         const { store, ledger, add } = await ledgerOf(0);
         const cps = shared ? sharedMemoryCheckpointStore<Seen>() : memoryCheckpointStore<Seen>();
         for (const s of steps) {
           await add(s.append);
-          const r = await runProjection(store, ledger, seen({ failOn: s.failOn }), cps, { mode: 'catch-up', batchSize: s.batchSize });
+          const r = await runProjection(store, ledger, seen({ failOn: s.failOn }), cps, {
+            mode: 'catch-up',
+            batchSize: s.batchSize,
+          });
           if (isLeft(r)) expect(r.left.code).toBe('projection-failed');
         }
         const last = await runProjection(store, ledger, seen(), cps, { mode: 'catch-up' });

@@ -14,7 +14,15 @@ function objects(v: unknown, out = new Set<object>()): Set<object> {
 
 describe('copyState', () => {
   it('property: equals structuredClone and shares no object with the original', () => {
-    const value = fc.anything({ withMap: true, withSet: true, withDate: true, withTypedArray: true, withSparseArray: true, withNullPrototype: true, withObjectString: true });
+    const value = fc.anything({
+      withMap: true,
+      withSet: true,
+      withDate: true,
+      withTypedArray: true,
+      withSparseArray: true,
+      withNullPrototype: true,
+      withObjectString: true,
+    });
     fc.assert(
       fc.property(value, (v) => {
         const c = copyState(v);

@@ -13,19 +13,55 @@ describe('books over events written by @hoso/ledger (real signatures, roles, cor
     const s = await buildSchool({ students: 2 });
     const T = [as(s.people.teacher, 'subject')];
     const enter = (subject: string, term: string, column: string, value: string, index?: number) =>
-      s.run({ type: 'EnterScore', data: { year: Y, class: '10A1', subject, student: 'hs-001', term, column, value, ...(index !== undefined ? { index } : {}) } }, T);
+      s.run(
+        {
+          type: 'EnterScore',
+          data: {
+            year: Y,
+            class: '10A1',
+            subject,
+            student: 'hs-001',
+            term,
+            column,
+            value,
+            ...(index !== undefined ? { index } : {}),
+          },
+        },
+        T,
+      );
     const first = await enter('toan', 'HK1', 'tx', '5.0', 1);
-    for (const [i, v] of [[2, '5.0'], [3, '5.3'], [4, '6.0']] as const) await enter('toan', 'HK1', 'tx', v, i);
+    for (const [i, v] of [
+      [2, '5.0'],
+      [3, '5.3'],
+      [4, '6.0'],
+    ] as const)
+      await enter('toan', 'HK1', 'tx', v, i);
     await enter('toan', 'HK1', 'gk', '7.0');
     await enter('toan', 'HK1', 'ck', '8.5');
-    ok(await s.ledger.execute({ type: 'SignOffSubject', data: { year: Y, class: '10A1', subject: 'toan', term: 'HK1' } }, T));
     ok(
       await s.ledger.execute(
-        { type: 'Correct', data: { target: first.events[0]!.id, old: '5.0', new: '6.0', reason: 'cộng nhầm', minutes: { number: 'BB-01', date: '2024-10-02', text: 'biên bản' } } },
+        { type: 'SignOffSubject', data: { year: Y, class: '10A1', subject: 'toan', term: 'HK1' } },
+        T,
+      ),
+    );
+    ok(
+      await s.ledger.execute(
+        {
+          type: 'Correct',
+          data: {
+            target: first.events[0]!.id,
+            old: '5.0',
+            new: '6.0',
+            reason: 'cộng nhầm',
+            minutes: { number: 'BB-01', date: '2024-10-02', text: 'biên bản' },
+          },
+        },
         [...T, as(s.people.principal, 'leader'), as(s.people.vice, 'admin')],
       ),
     );
-    const run = await runProjection(s.store, 'thpt-test', recordsProjection, memoryCheckpointStore<Records>(), { mode: 'rebuild' });
+    const run = await runProjection(s.store, 'thpt-test', recordsProjection, memoryCheckpointStore<Records>(), {
+      mode: 'rebuild',
+    });
     expect(isRight(run)).toBe(true);
     if (!isRight(run)) return;
     const records = run.right.state!;
@@ -50,6 +86,9 @@ describe('books over events written by @hoso/ledger (real signatures, roles, cor
     });
     expect(toan.status.HK1.signedOff?.by.person).toBe(s.people.teacher.id);
     expect(toan.status.HK1.lock.tx).toMatchObject({ state: 'open', windows: ['nam-hoc'] });
-    expect(row.HK2.result).toEqual({ tag: 'incomplete', missing: [['regular', 0], ['regular', 1], ['regular', 2], ['regular', 3], ['mid'], ['end']] });
+    expect(row.HK2.result).toEqual({
+      tag: 'incomplete',
+      missing: [['regular', 0], ['regular', 1], ['regular', 2], ['regular', 3], ['mid'], ['end']],
+    });
   });
 });

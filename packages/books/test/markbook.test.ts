@@ -27,7 +27,17 @@ describe('class markbook (TT22)', () => {
     expect(records.problems).toEqual([]);
     expect(book.ruleSet.id).toBe('tt22');
     expect(book.homeroom).toEqual(['Lê Chủ Nhiệm']);
-    expect(book.subjects.map((p) => p.subject)).toEqual(['toan', 'ngu-van', 'vat-li', 'hoa-hoc', 'sinh-hoc', 'lich-su', 'dia-li', 'tieng-anh', 'the-duc']);
+    expect(book.subjects.map((p) => p.subject)).toEqual([
+      'toan',
+      'ngu-van',
+      'vat-li',
+      'hoa-hoc',
+      'sinh-hoc',
+      'lich-su',
+      'dia-li',
+      'tieng-anh',
+      'the-duc',
+    ]);
     expect(page('toan').regularCount).toBe(3);
     expect(page('the-duc').regularCount).toBe(2);
   });
@@ -102,7 +112,7 @@ describe('class markbook (TT22)', () => {
     const c = classMarkbook(records, YEAR, CLASS, { ruleSet: TT27 });
     expect(isLeft(c) && c.left).toMatchObject({ code: 'wrong-level', path: ['ruleSet'] });
   });
-  it('the GDTX learners\' book uses the TT43 rule set and its overrides', () => {
+  it("the GDTX learners' book uses the TT43 rule set and its overrides", () => {
     const g = learnersBook(records, YEAR, CLASS);
     expect(isRight(g) && g.right.ruleSet).toEqual({ id: 'gdtx', regulation: GDTX.regulation, overridden: [] });
     const lenient = withOverrides(GDTX, { maxAbsentSessions: 1 });

@@ -32,7 +32,15 @@ function pageOf(student: string): PrimaryTranscriptPage {
 describe('primary học bạ (TT27)', () => {
   it('a complete year: end-of-year levels and tests, qualities and competencies, HTXS, award and completion', () => {
     const p = pageOf('an');
-    expect(p).toMatchObject({ year: Y, class: '3A', grade: 3, ruleSet: 'tt27', result: 'Hoàn thành xuất sắc', award: 'Học sinh Xuất sắc', completion: 'Hoàn thành chương trình lớp học' });
+    expect(p).toMatchObject({
+      year: Y,
+      class: '3A',
+      grade: 3,
+      ruleSet: 'tt27',
+      result: 'Hoàn thành xuất sắc',
+      award: 'Học sinh Xuất sắc',
+      completion: 'Hoàn thành chương trình lớp học',
+    });
     expect(p.subjects.map((x) => [x.name, x.tested, x.level?.value, x.test?.value ?? null])).toEqual([
       ['Tiếng Việt', true, 'T', '9'],
       ['Toán', true, 'T', '10'],
@@ -42,7 +50,9 @@ describe('primary học bạ (TT27)', () => {
     expect(p.qualities.map((q) => q.aspect)).toEqual(['yeu-nuoc', 'nhan-ai', 'cham-chi', 'trung-thuc', 'trach-nhiem']);
     expect(p.generalCompetencies).toHaveLength(3);
     expect(p.specificCompetencies).toHaveLength(7);
-    expect([...p.qualities, ...p.generalCompetencies, ...p.specificCompetencies].every((a) => a.level?.value === 'Tốt')).toBe(true);
+    expect(
+      [...p.qualities, ...p.generalCompetencies, ...p.specificCompetencies].every((a) => a.level?.value === 'Tốt'),
+    ).toBe(true);
     expect(p.homeroom).toEqual(['Test gvcn-10a1']);
     // 3A never signed its year: no confirmation or approval on the page.
     expect(p.signoffs).toEqual({ confirmed: null, approved: null, sealed: null });
@@ -54,12 +64,17 @@ describe('primary học bạ (TT27)', () => {
     const c = p.corrections[0]!;
     expect(c.history.map((v) => v.value)).toEqual(['9', '10']);
     expect(c.history[1]!.eventId).toBe(correctionEvent);
-    expect(c.history[1]!.correction).toMatchObject({ old: '9', oldMatches: true, reason: 'cộng sót điểm câu 5', minutes: { number: '02/BB-SCDL' } });
-    expect([c.history[1]!.correction!.requester.person, c.history[1]!.correction!.approver.person, c.history[1]!.correction!.witness.person]).toEqual([
-      s.people.teacher.id,
-      s.people.principal.id,
-      s.people.vice.id,
-    ]);
+    expect(c.history[1]!.correction).toMatchObject({
+      old: '9',
+      oldMatches: true,
+      reason: 'cộng sót điểm câu 5',
+      minutes: { number: '02/BB-SCDL' },
+    });
+    expect([
+      c.history[1]!.correction!.requester.person,
+      c.history[1]!.correction!.approver.person,
+      c.history[1]!.correction!.witness.person,
+    ]).toEqual([s.people.teacher.id, s.people.principal.id, s.people.vice.id]);
   });
 
   it('an incomplete year: the result, award and completion stay incomplete, never guessed', () => {
@@ -74,7 +89,8 @@ describe('primary học bạ (TT27)', () => {
     const sum = primarySummary(records, Y, '3A');
     expect(isRight(sum)).toBe(true);
     if (!isRight(sum)) return;
-    for (const student of ['an', 'binh']) expect(pageOf(student).result).toEqual(sum.right.pupils.find((x) => x.student === student)!.result);
+    for (const student of ['an', 'binh'])
+      expect(pageOf(student).result).toEqual(sum.right.pupils.find((x) => x.student === student)!.result);
   });
 
   it('a pupil who changed class mid-year: one page, signed by the second class, with the transfer; HTT leaves the award to the class', () => {

@@ -17,15 +17,32 @@ let records: Records;
 beforeAll(async () => {
   const store = createMemoryStore();
   const l = new TestLedger(store, 'tieu-hoc');
-  l.event('school', 'SchoolFounded', {
-    school: 'tieu-hoc', name: 'Trường Tiểu học và Mầm non Thử', levels: ['preschool', 'primary'],
-    leader: { person: 'ht', name: 'Hiệu Trưởng' }, rootKey: L.key, timeZone: 'Asia/Ho_Chi_Minh',
-  }, L);
-  for (const [subject, assessment] of [['tieng-viet', 'level-tested'], ['toan', 'level-tested'], ['dao-duc', 'level']] as const) {
+  l.event(
+    'school',
+    'SchoolFounded',
+    {
+      school: 'tieu-hoc',
+      name: 'Trường Tiểu học và Mầm non Thử',
+      levels: ['preschool', 'primary'],
+      leader: { person: 'ht', name: 'Hiệu Trưởng' },
+      rootKey: L.key,
+      timeZone: 'Asia/Ho_Chi_Minh',
+    },
+    L,
+  );
+  for (const [subject, assessment] of [
+    ['tieng-viet', 'level-tested'],
+    ['toan', 'level-tested'],
+    ['dao-duc', 'level'],
+  ] as const) {
     l.event('school', 'SubjectDefined', { subject, name: subject }, L);
     l.event('school', 'SubjectOffered', { year: Y, grade: 5, subject, periodsPerYear: 140, assessment }, L);
   }
-  for (const [cls, grade] of [['5A', 5], ['5B', 5], ['la', 0]] as const) {
+  for (const [cls, grade] of [
+    ['5A', 5],
+    ['5B', 5],
+    ['la', 0],
+  ] as const) {
     l.event(`class/${Y}/${cls}`, 'ClassOpened', { year: Y, class: cls, grade }, L);
   }
   for (const [student, cls, name, birthDate, sex] of [
@@ -33,30 +50,75 @@ beforeAll(async () => {
     ['minh', '5A', 'Võ Minh', '2014-08-09', 'M'],
     ['be', 'la', 'Bé Na', '2020-01-15', 'F'],
   ] as const) {
-    l.event(`student/${student}`, 'StudentRegistered', { student, year: Y, class: cls, bio: { name, birthDate, sex } }, H);
+    l.event(
+      `student/${student}`,
+      'StudentRegistered',
+      { student, year: Y, class: cls, bio: { name, birthDate, sex } },
+      H,
+    );
     l.event(`class/${Y}/${cls}`, 'StudentEnrolled', { year: Y, class: cls, student, date: '2024-09-05' }, H);
   }
   const mb = (s: string) => `markbook/${Y}/5A/${s}`;
   for (const student of ['hoa', 'minh']) {
     for (const subject of ['tieng-viet', 'toan', 'dao-duc']) {
-      l.event(mb(subject), 'SubjectLevelEntered', { year: Y, class: '5A', subject, student, period: 'CN', value: 'T' }, T);
+      l.event(
+        mb(subject),
+        'SubjectLevelEntered',
+        { year: Y, class: '5A', subject, student, period: 'CN', value: 'T' },
+        T,
+      );
       if (subject !== 'dao-duc') {
-        l.event(mb(subject), 'TestScoreEntered', { year: Y, class: '5A', subject, student, period: 'CN', value: student === 'hoa' ? '9' : '7' }, T);
+        l.event(
+          mb(subject),
+          'TestScoreEntered',
+          { year: Y, class: '5A', subject, student, period: 'CN', value: student === 'hoa' ? '9' : '7' },
+          T,
+        );
       }
     }
     for (const aspect of ASPECTS) {
       if (student === 'minh' && aspect === 'tin-hoc') continue;
-      l.event(`homeroom/${Y}/5A`, 'QualityAssessed', { year: Y, class: '5A', student, period: 'CN', aspect, value: 'Tốt' }, H);
+      l.event(
+        `homeroom/${Y}/5A`,
+        'QualityAssessed',
+        { year: Y, class: '5A', student, period: 'CN', aspect, value: 'Tốt' },
+        H,
+      );
     }
   }
-  l.event(`class/${Y}/5A`, 'StudentTransferred', { year: Y, class: '5A', student: 'minh', date: '2025-02-01', to: { class: '5B' }, reason: 'theo nguyện vọng' }, H);
-  l.event(`class/${Y}/5B`, 'StudentEnrolled', { year: Y, class: '5B', student: 'minh', date: '2025-02-01', from: { class: '5A' } }, H);
+  l.event(
+    `class/${Y}/5A`,
+    'StudentTransferred',
+    { year: Y, class: '5A', student: 'minh', date: '2025-02-01', to: { class: '5B' }, reason: 'theo nguyện vọng' },
+    H,
+  );
+  l.event(
+    `class/${Y}/5B`,
+    'StudentEnrolled',
+    { year: Y, class: '5B', student: 'minh', date: '2025-02-01', from: { class: '5A' } },
+    H,
+  );
   const hr = `homeroom/${Y}/la`;
-  for (const [date, value] of [['2024-09-05', 'C'], ['2024-09-06', 'P'], ['2024-09-09', 'K'], ['2024-09-10', 'C']] as const) {
+  for (const [date, value] of [
+    ['2024-09-05', 'C'],
+    ['2024-09-06', 'P'],
+    ['2024-09-09', 'K'],
+    ['2024-09-10', 'C'],
+  ] as const) {
     l.event(hr, 'AttendanceRecorded', { year: Y, class: 'la', student: 'be', date, value }, H);
   }
-  l.event(hr, 'GrowthMeasured', { year: Y, class: 'la', student: 'be', date: '2024-09-15', measure: 'weight-kg', value: '12.0' }, H);
-  l.event(hr, 'GrowthMeasured', { year: Y, class: 'la', student: 'be', date: '2024-09-15', measure: 'height-cm', value: '95.0' }, H);
+  l.event(
+    hr,
+    'GrowthMeasured',
+    { year: Y, class: 'la', student: 'be', date: '2024-09-15', measure: 'weight-kg', value: '12.0' },
+    H,
+  );
+  l.event(
+    hr,
+    'GrowthMeasured',
+    { year: Y, class: 'la', student: 'be', date: '2024-09-15', measure: 'height-cm', value: '95.0' },
+    H,
+  );
   await l.flush();
   const events: StoredEvent[] = [];
   for await (const e of store.read(l.ledger)) events.push(e);
@@ -100,7 +162,8 @@ describe('transfers and register across classes', () => {
 
 describe('preschool child book', () => {
   // An illustrative reference (not WHO data): normal curves (L = 1), SD = M·S.
-  const reference = (q: { indicator: string }) => (q.indicator === 'height-for-age' ? { L: 1, M: 110, S: 0.05 } : { L: 1, M: 14, S: 0.1 });
+  const reference = (q: { indicator: string }) =>
+    q.indicator === 'height-for-age' ? { L: 1, M: 110, S: 0.05 } : { L: 1, M: 14, S: 0.1 };
   it('counts attendance and classifies measurements with the supplied reference', () => {
     const b = preschoolBook(records, Y, 'la', PRESCHOOL_DEFAULTS, reference);
     expect(isRight(b)).toBe(true);

@@ -5,7 +5,15 @@ import { TestLedger, testKey } from './support/ledger.js';
 
 const T = { key: testKey(4), role: 'subject' };
 const TOAN = 'markbook/2024-2025/10A1/toan';
-const score = (student: string, value: string) => ({ year: '2024-2025', class: '10A1', subject: 'toan', student, term: 'HK1', column: 'gk', value });
+const score = (student: string, value: string) => ({
+  year: '2024-2025',
+  class: '10A1',
+  subject: 'toan',
+  student,
+  term: 'HK1',
+  column: 'gk',
+  value,
+});
 const correction = (target: string, old: string, value: string) => ({
   target,
   old,
@@ -49,7 +57,12 @@ describe('corrections find their cell without an index of every event', () => {
   it('a correction naming an event that wrote no cell of its stream is a problem', async () => {
     const r = await fold((l) => {
       l.event(TOAN, 'ScoreEntered', score('an', '7.0'), T);
-      const other = l.event('markbook/2024-2025/10A1/van', 'ScoreEntered', { ...score('an', '5.0'), subject: 'van' }, T).id;
+      const other = l.event(
+        'markbook/2024-2025/10A1/van',
+        'ScoreEntered',
+        { ...score('an', '5.0'), subject: 'van' },
+        T,
+      ).id;
       l.event(TOAN, 'CorrectionMade', correction(other, '5.0', '6.0'), T);
       l.event(TOAN, 'CorrectionMade', correction('0191bfad-7670-7494-a67a-173aa8e1e965', '7.0', '6.0'), T);
     });

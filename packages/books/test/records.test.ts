@@ -16,7 +16,15 @@ async function fold(write: (l: TestLedger) => void) {
   return foldRecords(events);
 }
 
-const score = (value: string) => ({ year: Y, class: '10A1', subject: 'toan', student: 'an', term: 'HK1', column: 'gk', value });
+const score = (value: string) => ({
+  year: Y,
+  class: '10A1',
+  subject: 'toan',
+  student: 'an',
+  term: 'HK1',
+  column: 'gk',
+  value,
+});
 
 describe('records fold', () => {
   it('a payload outside the catalogue is a listed problem; an unknown type is skipped', async () => {
@@ -49,11 +57,21 @@ describe('records fold', () => {
     let id = '';
     const r = await fold((l) => {
       id = l.event('markbook/2024-2025/10A1/toan', 'ScoreEntered', score('7.0'), T).id;
-      l.event('markbook/2024-2025/10A1/van', 'CorrectionMade', {
-        target: id, old: '7.0', new: '9.0', reason: 'x',
-        minutes: { number: '1', date: '2025-01-01', text: 't' },
-        requester: testKey(4), approver: testKey(1), witness: testKey(2),
-      }, T);
+      l.event(
+        'markbook/2024-2025/10A1/van',
+        'CorrectionMade',
+        {
+          target: id,
+          old: '7.0',
+          new: '9.0',
+          reason: 'x',
+          minutes: { number: '1', date: '2025-01-01', text: 't' },
+          requester: testKey(4),
+          approver: testKey(1),
+          witness: testKey(2),
+        },
+        T,
+      );
     });
     expect(r.problems.map((p) => p.code)).toEqual(['unknown-correction-target']);
     expect(r.cells['markbook/2024-2025/10A1/toan#an/HK1/gk']!.value).toBe('7.0');

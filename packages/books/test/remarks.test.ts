@@ -58,8 +58,23 @@ describe('remarkOf', () => {
 
   it('the latest plain entry restates the cell: its comment, or none', () => {
     const by: Actor = { key: 'k', role: 'subject', person: 'gv', name: 'GV' };
-    const v = (value: string, position: number, comment?: string): CellVersion => ({ value, eventId: `e${position}`, position, at: '2025-05-01T00:00:00Z', by, ...(comment !== undefined ? { comment } : {}) });
-    const base = { key: 'k', type: 'SubjectLevelEntered' as const, stream: 's', year: Y, class: '3A', student: 'an', column: 'level' };
+    const v = (value: string, position: number, comment?: string): CellVersion => ({
+      value,
+      eventId: `e${position}`,
+      position,
+      at: '2025-05-01T00:00:00Z',
+      by,
+      ...(comment !== undefined ? { comment } : {}),
+    });
+    const base = {
+      key: 'k',
+      type: 'SubjectLevelEntered' as const,
+      stream: 's',
+      year: Y,
+      class: '3A',
+      student: 'an',
+      column: 'level',
+    };
     const amended: Cell = { ...base, value: 'H', history: [v('T', 1, 'tốt'), v('H', 2, 'khá hơn')] };
     expect(remarkOf(amended)).toMatchObject({ text: 'khá hơn', writtenWith: 'H', correctedSince: false, position: 2 });
     const restated: Cell = { ...base, value: 'H', history: [v('T', 1, 'tốt'), v('H', 2)] };
@@ -90,6 +105,9 @@ describe('remarks in the books', () => {
     const b = classMarkbook(year.records, Y, '10A1');
     if (isLeft(b)) throw new Error(b.left.message);
     const s = b.right.students[0]!;
-    expect([remarkOf(s.HK1.conductCell)?.text, remarkOf(s.HK2.conductCell)?.text]).toEqual([REMARKS.conductHK1, REMARKS.conductHK2]);
+    expect([remarkOf(s.HK1.conductCell)?.text, remarkOf(s.HK2.conductCell)?.text]).toEqual([
+      REMARKS.conductHK1,
+      REMARKS.conductHK2,
+    ]);
   });
 });

@@ -109,23 +109,40 @@ describe('TT27 year result', () => {
   });
   const tot = { 'chăm chỉ': 'Tốt', 'trung thực': 'Tốt', 'tự học': 'Tốt' } as const;
   it('Hoàn thành xuất sắc / tốt / Hoàn thành / Chưa hoàn thành', () => {
-    expect(primaryYearResult(TT27.params, { subjects: [subj('toan', 'T', '9'), subj('tv', 'T', '10'), subj('am-nhac', 'T', null)], qualities: tot })).toBe(
-      'Hoàn thành xuất sắc',
+    expect(
+      primaryYearResult(TT27.params, {
+        subjects: [subj('toan', 'T', '9'), subj('tv', 'T', '10'), subj('am-nhac', 'T', null)],
+        qualities: tot,
+      }),
+    ).toBe('Hoàn thành xuất sắc');
+    expect(
+      primaryYearResult(TT27.params, { subjects: [subj('toan', 'T', '8'), subj('tv', 'T', '10')], qualities: tot }),
+    ).toBe('Hoàn thành tốt');
+    expect(
+      primaryYearResult(TT27.params, { subjects: [subj('toan', 'H', '9'), subj('tv', 'T', '10')], qualities: tot }),
+    ).toBe('Hoàn thành');
+    expect(
+      primaryYearResult(TT27.params, {
+        subjects: [subj('toan', 'T', '5'), subj('tv', 'T', '10')],
+        qualities: { ...tot, 'tự học': 'Đạt' },
+      }),
+    ).toBe('Hoàn thành');
+    expect(
+      primaryYearResult(TT27.params, { subjects: [subj('toan', 'T', '4'), subj('tv', 'T', '10')], qualities: tot }),
+    ).toBe('Chưa hoàn thành');
+    expect(primaryYearResult(TT27.params, { subjects: [subj('toan', 'C', '9')], qualities: tot })).toBe(
+      'Chưa hoàn thành',
     );
-    expect(primaryYearResult(TT27.params, { subjects: [subj('toan', 'T', '8'), subj('tv', 'T', '10')], qualities: tot })).toBe('Hoàn thành tốt');
-    expect(primaryYearResult(TT27.params, { subjects: [subj('toan', 'H', '9'), subj('tv', 'T', '10')], qualities: tot })).toBe('Hoàn thành');
-    expect(primaryYearResult(TT27.params, { subjects: [subj('toan', 'T', '5'), subj('tv', 'T', '10')], qualities: { ...tot, 'tự học': 'Đạt' } })).toBe(
-      'Hoàn thành',
-    );
-    expect(primaryYearResult(TT27.params, { subjects: [subj('toan', 'T', '4'), subj('tv', 'T', '10')], qualities: tot })).toBe('Chưa hoàn thành');
-    expect(primaryYearResult(TT27.params, { subjects: [subj('toan', 'C', '9')], qualities: tot })).toBe('Chưa hoàn thành');
   });
   it('a missing test or level is incomplete', () => {
     const r = primaryYearResult(TT27.params, {
       subjects: [{ subject: 'toan', level: 'T', test: { tag: 'incomplete', missing: [] } }],
       qualities: { 'tự học': { tag: 'incomplete', missing: [] } },
     });
-    expect(isIncomplete(r) && r.missing).toEqual([['toan', 'test'], ['qualities', 'tự học']]);
+    expect(isIncomplete(r) && r.missing).toEqual([
+      ['toan', 'test'],
+      ['qualities', 'tự học'],
+    ]);
   });
   it('grades 4–5 have mid-term tests in Vietnamese and Maths', () => {
     expect(periodicTests(TT27.params, 4, 'toan')).toEqual(['mid1', 'end1', 'mid2', 'end2']);

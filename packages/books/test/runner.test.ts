@@ -82,7 +82,8 @@ function fakeDb() {
 }
 
 async function appendTicks(l: TestLedger, streams: readonly number[]): Promise<void> {
-  for (const s of streams) l.event(`markbook/2024-2025/10A${s}/toan`, 'Tick', { s }, { key: testKey(1), role: 'subject' });
+  for (const s of streams)
+    l.event(`markbook/2024-2025/10A${s}/toan`, 'Tick', { s }, { key: testKey(1), role: 'subject' });
   await l.flush();
 }
 
@@ -175,7 +176,10 @@ describe('runProjection', () => {
       },
     });
     await ready;
-    await appendTicks(l, Array.from({ length: 40 }, (_, i) => i + 2));
+    await appendTicks(
+      l,
+      Array.from({ length: 40 }, (_, i) => i + 2),
+    );
     const r = await run;
     const rebuilt = await runProjection(store, l.ledger, seen(), memoryCheckpointStore<Seen>(), { mode: 'rebuild' });
     expect(isRight(r) && isRight(rebuilt) && r.right.state).toEqual(isRight(rebuilt) && rebuilt.right.state);
@@ -213,15 +217,24 @@ describe('runProjection', () => {
         for (const s of steps) {
           await appendTicks(l, s.append);
           // Pure and imperative read models advance on the same schedule of crashes and restarts.
-          const pure = await runProjection(store, l.ledger, seen({ failAt: s.crashAt }), cps, { mode: 'catch-up', batchSize: s.batchSize });
+          const pure = await runProjection(store, l.ledger, seen({ failAt: s.crashAt }), cps, {
+            mode: 'catch-up',
+            batchSize: s.batchSize,
+          });
           if (isLeft(pure)) expect(pure.left.code).toBe('projection-failed');
           if (s.imperative) {
-            const imp = await runProjection(store, l.ledger, projection(s.crashAt), db, { mode: 'catch-up', batchSize: s.batchSize });
+            const imp = await runProjection(store, l.ledger, projection(s.crashAt), db, {
+              mode: 'catch-up',
+              batchSize: s.batchSize,
+            });
             if (isLeft(imp)) expect(imp.left.code).toBe('projection-failed');
           }
         }
         const last = await runProjection(store, l.ledger, seen(), cps, { mode: 'catch-up' });
-        const rebuilt = await runProjection(store, l.ledger, seen(), memoryCheckpointStore<Seen>(), { mode: 'rebuild', batchSize: 1000 });
+        const rebuilt = await runProjection(store, l.ledger, seen(), memoryCheckpointStore<Seen>(), {
+          mode: 'rebuild',
+          batchSize: 1000,
+        });
         expect(isRight(last) && isRight(rebuilt)).toBe(true);
         if (isRight(last) && isRight(rebuilt)) expect(last.right.state).toEqual(rebuilt.right.state);
         const size = await store.size(l.ledger);

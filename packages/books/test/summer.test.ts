@@ -18,7 +18,8 @@ const Y = '2024-2025';
 const C = '10A1';
 const EXTRA = ['ly', 'hoa', 'sinh', 'su', 'dia', 'anh'] as const;
 // An (hs-001) and Cường (hs-003): 3.0 in Toán and Ngữ văn, 7.0 elsewhere. Bình (hs-002): 7.0 everywhere.
-const mark = (student: string, subject: string): string => (student !== 'hs-002' && (subject === 'toan' || subject === 'van') ? '3.0' : '7.0');
+const mark = (student: string, subject: string): string =>
+  student !== 'hs-002' && (subject === 'toan' || subject === 'van') ? '3.0' : '7.0';
 
 async function records(s: School): Promise<Records> {
   const events: StoredEvent[] = [];
@@ -44,30 +45,72 @@ describe('after the year: re-tests and conduct re-evaluation (TT22 Điều 12–
     s = await buildSchool({ students: 3 });
     for (const subject of EXTRA) {
       await s.run({ type: 'DefineSubject', data: { subject, name: subject } }, L());
-      await s.run({ type: 'OfferSubject', data: { year: Y, grade: 10, subject, periodsPerYear: 70, assessment: 'scored' } }, L());
-      await s.run({ type: 'GrantRole', data: { person: s.people.teacher.id, role: 'subject', year: Y, class: C, subject } }, L());
+      await s.run(
+        { type: 'OfferSubject', data: { year: Y, grade: 10, subject, periodsPerYear: 70, assessment: 'scored' } },
+        L(),
+      );
+      await s.run(
+        { type: 'GrantRole', data: { person: s.people.teacher.id, role: 'subject', year: Y, class: C, subject } },
+        L(),
+      );
     }
     const scored: Array<[string, number]> = [['toan', 4], ['van', 2], ...EXTRA.map((x) => [x, 3] as [string, number])];
     for (const term of ['HK1', 'HK2'] as const) {
       for (const [subject, tx] of scored) {
         const T = [as(teacherOf(subject), 'subject')];
-        const cols = [...Array.from({ length: tx }, (_, i) => ({ column: 'tx', index: i + 1 })), { column: 'gk' }, { column: 'ck' }];
+        const cols = [
+          ...Array.from({ length: tx }, (_, i) => ({ column: 'tx', index: i + 1 })),
+          { column: 'gk' },
+          { column: 'ck' },
+        ];
         for (const c of cols) {
-          await s.run({ type: 'EnterScores', data: { year: Y, class: C, subject, term, ...c, entries: s.students.map((st) => ({ student: st, value: mark(st, subject) })) } }, T);
+          await s.run(
+            {
+              type: 'EnterScores',
+              data: {
+                year: Y,
+                class: C,
+                subject,
+                term,
+                ...c,
+                entries: s.students.map((st) => ({ student: st, value: mark(st, subject) })),
+              },
+            },
+            T,
+          );
         }
       }
       for (const c of [{ column: 'tx', index: 1 }, { column: 'tx', index: 2 }, { column: 'gk' }, { column: 'ck' }]) {
-        await s.run({ type: 'EnterCommentLevels', data: { year: Y, class: C, subject: 'the-duc', term, ...c, entries: s.students.map((st) => ({ student: st, value: 'Đ' })) } }, [as(s.people.teacher, 'subject')]);
+        await s.run(
+          {
+            type: 'EnterCommentLevels',
+            data: {
+              year: Y,
+              class: C,
+              subject: 'the-duc',
+              term,
+              ...c,
+              entries: s.students.map((st) => ({ student: st, value: 'Đ' })),
+            },
+          },
+          [as(s.people.teacher, 'subject')],
+        );
       }
       for (const st of s.students) {
         const value = st === 'hs-002' ? (term === 'HK1' ? 'Đạt' : 'Chưa đạt') : 'Khá';
-        await s.run({ type: 'AssessConduct', data: { year: Y, class: C, student: st, term, value } }, [as(s.people.homeroom, 'homeroom')]);
+        await s.run({ type: 'AssessConduct', data: { year: Y, class: C, student: st, term, value } }, [
+          as(s.people.homeroom, 'homeroom'),
+        ]);
       }
     }
     for (const subject of [...scored.map(([x]) => x), 'the-duc']) {
-      await s.run({ type: 'SignOffSubject', data: { year: Y, class: C, subject, term: 'HK2' } }, [as(teacherOf(subject), 'subject')]);
+      await s.run({ type: 'SignOffSubject', data: { year: Y, class: C, subject, term: 'HK2' } }, [
+        as(teacherOf(subject), 'subject'),
+      ]);
     }
-    await s.run({ type: 'ConfirmClass', data: { year: Y, class: C, term: 'HK2' } }, [as(s.people.homeroom, 'homeroom')]);
+    await s.run({ type: 'ConfirmClass', data: { year: Y, class: C, term: 'HK2' } }, [
+      as(s.people.homeroom, 'homeroom'),
+    ]);
   });
 
   it('at year end: learning or conduct Chưa đạt, promotion pending on the summer', async () => {
@@ -87,18 +130,27 @@ describe('after the year: re-tests and conduct re-evaluation (TT22 Điều 12–
     s.clock.now = new Date('2025-07-10T08:00:00+07:00');
     await s.run({ type: 'OpenWindow', data: { window: 'he-2025', year: Y, period: 'HE', scope: {} } }, L());
     const retest = (st: string, subject: string, value: string) =>
-      s.run({ type: 'EnterRetestScore', data: { year: Y, class: C, subject, student: st, value, date: '2025-07-08' } }, [as(teacherOf(subject), 'subject')]);
+      s.run(
+        { type: 'EnterRetestScore', data: { year: Y, class: C, subject, student: st, value, date: '2025-07-08' } },
+        [as(teacherOf(subject), 'subject')],
+      );
 
     // Toán first: An's result waits for Ngữ văn.
     await retest('hs-001', 'toan', '5.0');
     let b = book(await records(s));
-    expect(student(b, 'hs-001').year.afterRetest?.learning).toEqual({ tag: 'incomplete', missing: [['retest', 'van']] });
+    expect(student(b, 'hs-001').year.afterRetest?.learning).toEqual({
+      tag: 'incomplete',
+      missing: [['retest', 'van']],
+    });
     expect(student(b, 'hs-001').year.promotion).toEqual({ status: 'pending', needs: ['learning-retest'] });
 
     await retest('hs-001', 'van', '4.0');
     await retest('hs-003', 'toan', '4.0');
     await retest('hs-003', 'van', '3.0');
-    await s.run({ type: 'ReevaluateConduct', data: { year: Y, class: C, student: 'hs-002', value: 'Đạt', date: '2025-08-01' } }, [as(s.people.homeroom, 'homeroom')]);
+    await s.run(
+      { type: 'ReevaluateConduct', data: { year: Y, class: C, student: 'hs-002', value: 'Đạt', date: '2025-08-01' } },
+      [as(s.people.homeroom, 'homeroom')],
+    );
     const r = await records(s);
     b = book(r);
 
@@ -122,7 +174,10 @@ describe('after the year: re-tests and conduct re-evaluation (TT22 Điều 12–
     const binh = student(b, 'hs-002');
     expect(binh.year.conduct).toBe('Chưa đạt');
     expect(binh.year.conductReevaluated?.value).toBe('Đạt');
-    expect(binh.year.conductReevaluated?.cell.history[0]?.by).toMatchObject({ person: s.people.homeroom.id, role: 'homeroom' });
+    expect(binh.year.conductReevaluated?.cell.history[0]?.by).toMatchObject({
+      person: s.people.homeroom.id,
+      role: 'homeroom',
+    });
     expect(binh.year.promotion).toEqual({ status: 'promoted' });
     expect(binh.year.afterRetest).toBeNull();
 

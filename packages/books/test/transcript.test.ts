@@ -4,7 +4,15 @@ import { isLeft, isRight } from 'fp-ts/lib/Either.js';
 import { foldRecords, recordsProjection } from '../src/records/apply.js';
 import type { Records } from '../src/records/state.js';
 import { classMarkbook, type Markbook } from '../src/books/markbook.js';
-import { attendance, crossCheck, register, transcript, transcriptPage, transfers, type TranscriptPage } from '../src/books/transcript.js';
+import {
+  attendance,
+  crossCheck,
+  register,
+  transcript,
+  transcriptPage,
+  transfers,
+  type TranscriptPage,
+} from '../src/books/transcript.js';
 import { memoryCheckpointStore, runProjection } from '../src/runner/index.js';
 import { CLASS, YEAR, writeSchoolYear, type SchoolYear } from './support/school.js';
 
@@ -96,7 +104,9 @@ describe('register, transfers, attendance', () => {
 
 describe('records projection through the runner', () => {
   it('property: incremental runs over any split of the real school year equal one rebuild', async () => {
-    const full = await runProjection(school.store, school.ledger, recordsProjection, memoryCheckpointStore<Records>(), { mode: 'rebuild' });
+    const full = await runProjection(school.store, school.ledger, recordsProjection, memoryCheckpointStore<Records>(), {
+      mode: 'rebuild',
+    });
     if (isLeft(full)) throw new Error(full.left.message);
     expect(full.right.state).toEqual(records);
     await fc.assert(
@@ -112,7 +122,10 @@ describe('records projection through the runner', () => {
           },
         };
         await runProjection(school.store, school.ledger, crashing, cps, { mode: 'catch-up', batchSize });
-        const r = await runProjection(school.store, school.ledger, recordsProjection, cps, { mode: 'catch-up', batchSize });
+        const r = await runProjection(school.store, school.ledger, recordsProjection, cps, {
+          mode: 'catch-up',
+          batchSize,
+        });
         expect(isRight(r) && r.right.state).toEqual(records);
       }),
       { numRuns: 8 },

@@ -111,37 +111,52 @@ describe('learning result (TT22 Điều 9.2–9.3)', () => {
     expect(level(r)).toBe('Khá');
   });
   it('Khá dragged to Chưa đạt by one subject: raised to Đạt', () => {
-    const r = learningResult(P, [...eight(6, '6.0').map((x) => ({ ...x, average: dec('6.5') })).slice(0, 7), s('ly', '2.0')]);
+    const r = learningResult(P, [
+      ...eight(6, '6.0')
+        .map((x) => ({ ...x, average: dec('6.5') }))
+        .slice(0, 7),
+      s('ly', '2.0'),
+    ]);
     expect(r).toEqual({ level: 'Đạt', raw: 'Chưa đạt', adjustedFor: { subject: 'ly', wouldBe: 'Khá' } });
   });
   it('a drop of one level only, or two subjects dragging, is not adjusted', () => {
     // Tốt held at Khá by one 6.0: one level, no adjustment.
     expect(learningResult(P, [...eight(6, '7').slice(0, 7), s('hoa', '6.0')])).toEqual({ level: 'Khá', raw: 'Khá' });
     // two subjects below 5: no single subject is to blame.
-    expect(learningResult(P, [...eight(6, '7').slice(0, 6), s('hoa', '4.0'), s('ly', '4.0')])).toEqual({ level: 'Đạt', raw: 'Đạt' });
+    expect(learningResult(P, [...eight(6, '7').slice(0, 6), s('hoa', '4.0'), s('ly', '4.0')])).toEqual({
+      level: 'Đạt',
+      raw: 'Đạt',
+    });
   });
   it('adjustment can be switched off by a province', () => {
     const r = learningResult({ ...P, oneSubjectAdjustment: false }, [...eight(6, '7.0').slice(0, 7), s('hoa', '4.0')]);
     expect(r).toEqual({ level: 'Đạt', raw: 'Đạt' });
   });
   it('a missing assessment makes the result incomplete, not a wrong level', () => {
-    const r = learningResult(P, [...eight(8, '8'), { subject: 'su', kind: 'scored', average: { tag: 'incomplete', missing: [['end']] } }]);
+    const r = learningResult(P, [
+      ...eight(8, '8'),
+      { subject: 'su', kind: 'scored', average: { tag: 'incomplete', missing: [['end']] } },
+    ]);
     expect(isIncomplete(r) && r.missing).toEqual([['su', 'end']]);
   });
   it('property: the adjusted level is never worse than raw and at most one level better', () => {
     const avg = fc.integer({ min: 0, max: 100 }).map((n) => dec((n / 10).toFixed(1)));
     fc.assert(
-      fc.property(fc.array(avg, { minLength: 6, maxLength: 12 }), fc.array(fc.boolean(), { maxLength: 4 }), (avgs, comments) => {
-        const subjects = [
-          ...avgs.map((a, i) => ({ subject: `s${i}`, kind: 'scored' as const, average: a })),
-          ...comments.map((ok, i) => c(`c${i}`, ok ? 'Đ' : 'CĐ')),
-        ];
-        const r = learningResult(P, subjects) as LearningOutcome;
-        const rank = (l: Level4) => ['Tốt', 'Khá', 'Đạt', 'Chưa đạt'].indexOf(l);
-        expect(rank(r.raw) - rank(r.level)).toBeGreaterThanOrEqual(0);
-        expect(rank(r.raw) - rank(r.level)).toBeLessThanOrEqual(1);
-        if (r.level !== r.raw) expect(rank(r.raw) - rank(r.adjustedFor!.wouldBe)).toBeGreaterThanOrEqual(2);
-      }),
+      fc.property(
+        fc.array(avg, { minLength: 6, maxLength: 12 }),
+        fc.array(fc.boolean(), { maxLength: 4 }),
+        (avgs, comments) => {
+          const subjects = [
+            ...avgs.map((a, i) => ({ subject: `s${i}`, kind: 'scored' as const, average: a })),
+            ...comments.map((ok, i) => c(`c${i}`, ok ? 'Đ' : 'CĐ')),
+          ];
+          const r = learningResult(P, subjects) as LearningOutcome;
+          const rank = (l: Level4) => ['Tốt', 'Khá', 'Đạt', 'Chưa đạt'].indexOf(l);
+          expect(rank(r.raw) - rank(r.level)).toBeGreaterThanOrEqual(0);
+          expect(rank(r.raw) - rank(r.level)).toBeLessThanOrEqual(1);
+          if (r.level !== r.raw) expect(rank(r.raw) - rank(r.adjustedFor!.wouldBe)).toBeGreaterThanOrEqual(2);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -168,30 +183,50 @@ describe('conduct of the year (TT22 Điều 8)', () => {
 describe('promotion (TT22 Điều 12–13)', () => {
   it('45 sessions absent → promoted; 46 → retained', () => {
     expect(promotion(P, { conduct: 'Tốt', learning: 'Tốt', absentSessions: 45 })).toEqual({ status: 'promoted' });
-    expect(promotion(P, { conduct: 'Tốt', learning: 'Tốt', absentSessions: 46 })).toEqual({ status: 'retained', reasons: ['absences'] });
+    expect(promotion(P, { conduct: 'Tốt', learning: 'Tốt', absentSessions: 46 })).toEqual({
+      status: 'retained',
+      reasons: ['absences'],
+    });
   });
   it('Chưa đạt sends to retraining / re-test; the re-evaluation replaces the year result', () => {
     expect(promotion(P, { conduct: 'Chưa đạt', learning: 'Chưa đạt', absentSessions: 3 })).toEqual({
       status: 'pending',
       needs: ['conduct-retraining', 'learning-retest'],
     });
-    expect(promotion(P, { conduct: 'Chưa đạt', learning: 'Khá', absentSessions: 3, conductReevaluated: 'Đạt' })).toEqual({ status: 'promoted' });
-    expect(promotion(P, { conduct: 'Khá', learning: 'Chưa đạt', absentSessions: 3, learningAfterRetest: 'Chưa đạt' })).toEqual({
+    expect(
+      promotion(P, { conduct: 'Chưa đạt', learning: 'Khá', absentSessions: 3, conductReevaluated: 'Đạt' }),
+    ).toEqual({ status: 'promoted' });
+    expect(
+      promotion(P, { conduct: 'Khá', learning: 'Chưa đạt', absentSessions: 3, learningAfterRetest: 'Chưa đạt' }),
+    ).toEqual({
       status: 'retained',
       reasons: ['learning'],
     });
   });
   it('re-test replacing a year result: the re-tested subjects are re-classified', () => {
-    const year = [s('a', '5'), s('b', '5'), s('c', '5'), s('d', '5'), s('e', '5'), s('toan', '4.5'), s('ly', '3.2'), c('td', 'CĐ')];
+    const year = [
+      s('a', '5'),
+      s('b', '5'),
+      s('c', '5'),
+      s('d', '5'),
+      s('e', '5'),
+      s('toan', '4.5'),
+      s('ly', '3.2'),
+      c('td', 'CĐ'),
+    ];
     const before = learningResult(P, year) as LearningOutcome;
     expect(before.level).toBe('Chưa đạt');
     expect(retestSubjects(P, year)).toEqual(['toan', 'ly', 'td']);
     const after = learningAfterRetest(P, year, { toan: dec('5.5'), ly: dec('4.0') }) as LearningOutcome;
     expect(after.level).toBe('Đạt');
-    expect(promotion(P, { conduct: 'Khá', learning: before.level, absentSessions: 0, learningAfterRetest: after.level })).toEqual({ status: 'promoted' });
+    expect(
+      promotion(P, { conduct: 'Khá', learning: before.level, absentSessions: 0, learningAfterRetest: after.level }),
+    ).toEqual({ status: 'promoted' });
   });
   it('incomplete inputs give incomplete', () => {
-    expect(isIncomplete(promotion(P, { conduct: { tag: 'incomplete', missing: [] }, learning: 'Tốt', absentSessions: 0 }))).toBe(true);
+    expect(
+      isIncomplete(promotion(P, { conduct: { tag: 'incomplete', missing: [] }, learning: 'Tốt', absentSessions: 0 })),
+    ).toBe(true);
   });
 });
 

@@ -11,7 +11,8 @@ export function yearOf(r: Records, year: string | undefined): string {
   const years = Object.keys(r.years).sort();
   const y = year ?? years[years.length - 1];
   if (y === undefined) throw usage('unknown-year', 'the ledger defines no school year yet', '--year');
-  if (r.years[y] === undefined) throw usage('unknown-year', `school year ${y} is not defined (known: ${years.join(', ') || 'none'})`, '--year');
+  if (r.years[y] === undefined)
+    throw usage('unknown-year', `school year ${y} is not defined (known: ${years.join(', ') || 'none'})`, '--year');
   return y;
 }
 
@@ -19,8 +20,14 @@ export function yearOf(r: Records, year: string | undefined): string {
 export function gradeOrFail(r: Records, year: string, cls: string): number {
   const c = r.classes[`${year}/${cls}`];
   if (c === undefined) {
-    const known = Object.values(r.classes).filter((x) => x.year === year).map((x) => x.class);
-    throw usage('unknown-class', `class ${cls} is not open in ${year} (known: ${known.join(', ') || 'none'})`, '--class');
+    const known = Object.values(r.classes)
+      .filter((x) => x.year === year)
+      .map((x) => x.class);
+    throw usage(
+      'unknown-class',
+      `class ${cls} is not open in ${year} (known: ${known.join(', ') || 'none'})`,
+      '--class',
+    );
   }
   return c.grade;
 }

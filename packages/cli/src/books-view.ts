@@ -3,9 +3,33 @@
  * checkpoint's size, then turn `@hoso/books` views (markbook, học bạ, corrections) into the form
  * data `@hoso/print` lays out. Values keep their full correction history (QC Điều 12.3).
  */
-import { applyToRecords, classMarkbook, emptyRecords, isIncomplete, register, transcript, type Cell, type Markbook, type Records, type Remark, type SignStep, type StudentSummary, type Transcript, type TranscriptPage } from '@hoso/books';
+import {
+  applyToRecords,
+  classMarkbook,
+  emptyRecords,
+  isIncomplete,
+  register,
+  transcript,
+  type Cell,
+  type Markbook,
+  type Records,
+  type Remark,
+  type SignStep,
+  type StudentSummary,
+  type Transcript,
+  type TranscriptPage,
+} from '@hoso/books';
 import type { EventStore } from '@hoso/store';
-import type { CorrectionMinutesData, CorrectionTrace, MarkValue, MarkbookData, PrintMeta, RegisterData, Signer as PrintSigner, TranscriptData } from '@hoso/print';
+import type {
+  CorrectionMinutesData,
+  CorrectionTrace,
+  MarkValue,
+  MarkbookData,
+  PrintMeta,
+  RegisterData,
+  Signer as PrintSigner,
+  TranscriptData,
+} from '@hoso/print';
 
 /** Fold the records of the first `size` events (default: all). */
 export async function foldStore(store: EventStore, ledger: string, size?: number): Promise<Records> {
@@ -16,7 +40,8 @@ export async function foldStore(store: EventStore, ledger: string, size?: number
 }
 
 /** A person's name from the records (falls back to the id). */
-export const personName = (r: Records, person: string | null | undefined): string => (person == null ? '?' : (r.people[person] ?? person));
+export const personName = (r: Records, person: string | null | undefined): string =>
+  person == null ? '?' : (r.people[person] ?? person);
 
 /** A student's name. */
 export const studentName = (r: Records, student: string): string => r.students[student]?.bio.name ?? student;
@@ -27,7 +52,8 @@ export function textOf(v: unknown): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'object' && 'status' in (v as object)) return promotionText(v as { status: string });
   // A learning outcome: its level (after the TT22 Điều 9.3 adjustment).
-  if (typeof v === 'object' && typeof (v as { level?: unknown }).level === 'string') return (v as { level: string }).level;
+  if (typeof v === 'object' && typeof (v as { level?: unknown }).level === 'string')
+    return (v as { level: string }).level;
   return String(v);
 }
 
@@ -97,12 +123,25 @@ export function markbookData(r: Records, book: Markbook): MarkbookData {
       name: p.name,
       mode: p.assessment,
       regularCount: p.regularCount,
-      ...optional('teacher', signerOf(r, p.status.CN.signedOff ?? p.status.HK2.signedOff ?? p.status.HK1.signedOff, p.teachers[0])),
+      ...optional(
+        'teacher',
+        signerOf(r, p.status.CN.signedOff ?? p.status.HK2.signedOff ?? p.status.HK1.signedOff, p.teachers[0]),
+      ),
       students: p.rows.map((row) => ({
         name: names.get(row.student) ?? studentName(r, row.student),
         terms: [
-          { regular: row.HK1.regular.map((c) => markOf(r, c)), mid: markOf(r, row.HK1.mid), end: markOf(r, row.HK1.end), result: textOf(row.HK1.result) },
-          { regular: row.HK2.regular.map((c) => markOf(r, c)), mid: markOf(r, row.HK2.mid), end: markOf(r, row.HK2.end), result: textOf(row.HK2.result) },
+          {
+            regular: row.HK1.regular.map((c) => markOf(r, c)),
+            mid: markOf(r, row.HK1.mid),
+            end: markOf(r, row.HK1.end),
+            result: textOf(row.HK1.result),
+          },
+          {
+            regular: row.HK2.regular.map((c) => markOf(r, c)),
+            mid: markOf(r, row.HK2.mid),
+            end: markOf(r, row.HK2.end),
+            result: textOf(row.HK2.result),
+          },
         ],
         year: textOf(row.year),
         // The summer re-test (TT22 Điều 12) prints beside the year result, which stays.
@@ -115,15 +154,29 @@ export function markbookData(r: Records, book: Markbook): MarkbookData {
         name: s.name,
         subjects: book.subjects.map((p) => textOf(p.rows.find((x) => x.student === s.student)?.year)),
         learning: [textOf(s.HK1.learning), textOf(s.HK2.learning), textOf(s.year.learning)],
-        conduct: [s.HK1.conductCell === null ? textOf(s.HK1.conduct) : markOf(r, s.HK1.conductCell), s.HK2.conductCell === null ? textOf(s.HK2.conduct) : markOf(r, s.HK2.conductCell), textOf(s.year.conduct)],
+        conduct: [
+          s.HK1.conductCell === null ? textOf(s.HK1.conduct) : markOf(r, s.HK1.conductCell),
+          s.HK2.conductCell === null ? textOf(s.HK2.conduct) : markOf(r, s.HK2.conductCell),
+          textOf(s.year.conduct),
+        ],
         absences: { excused: s.year.absences.excused, unexcused: s.year.absences.unexcused },
         ...summerResults(r, s.year),
         ...optional('award', textOf(s.year.award) || undefined),
         ...optional('outcome', textOf(s.year.promotion) || undefined),
       })),
     },
-    ...optional('homeroom', signerOf(r, book.signoffs.confirmed.CN ?? book.signoffs.confirmed.HK2 ?? book.signoffs.confirmed.HK1, book.homeroom[0])),
-    ...optional('leader', signerOf(r, book.signoffs.approved.CN ?? book.signoffs.approved.HK2 ?? book.signoffs.approved.HK1, leaderOf(r))),
+    ...optional(
+      'homeroom',
+      signerOf(
+        r,
+        book.signoffs.confirmed.CN ?? book.signoffs.confirmed.HK2 ?? book.signoffs.confirmed.HK1,
+        book.homeroom[0],
+      ),
+    ),
+    ...optional(
+      'leader',
+      signerOf(r, book.signoffs.approved.CN ?? book.signoffs.approved.HK2 ?? book.signoffs.approved.HK1, leaderOf(r)),
+    ),
   };
 }
 
@@ -132,7 +185,10 @@ export function markbookData(r: Records, book: Markbook): MarkbookData {
  * after the re-tests (empty while a re-test is missing) and the re-evaluated conduct with its
  * history. Absent when the student had neither.
  */
-export function summerResults(r: Records, year: StudentSummary['year']): { reLearning?: MarkValue; reConduct?: MarkValue } {
+export function summerResults(
+  r: Records,
+  year: StudentSummary['year'],
+): { reLearning?: MarkValue; reConduct?: MarkValue } {
   return {
     ...optional('reLearning', year.afterRetest === null ? undefined : textOf(year.afterRetest.learning)),
     ...optional('reConduct', year.conductReevaluated === null ? undefined : markOf(r, year.conductReevaluated.cell)),
@@ -152,17 +208,31 @@ export function transcriptData(r: Records, t: Transcript, year?: string): Transc
     return c === null ? textOf(page.results[term].conduct) : markOf(r, cellOf(c));
   };
   return {
-    student: { name: t.bio.name, birthDate: t.bio.birthDate, gender: t.bio.sex === 'F' ? 'Nữ' : 'Nam', id: t.student, ...optional('birthPlace', t.bio.birthPlace), ...optional('ethnicity', t.bio.ethnicity) },
+    student: {
+      name: t.bio.name,
+      birthDate: t.bio.birthDate,
+      gender: t.bio.sex === 'F' ? 'Nữ' : 'Nam',
+      id: t.student,
+      ...optional('birthPlace', t.bio.birthPlace),
+      ...optional('ethnicity', t.bio.ethnicity),
+    },
     schoolYear: page.year,
     className: page.class,
     subjects: page.subjects.map((s) => {
-      const retest = book._tag === 'Right' ? (book.right.subjects.find((p) => p.subject === s.subject)?.rows.find((x) => x.student === t.student)?.retest ?? null) : null;
+      const retest =
+        book._tag === 'Right'
+          ? (book.right.subjects.find((p) => p.subject === s.subject)?.rows.find((x) => x.student === t.student)
+              ?.retest ?? null)
+          : null;
       return {
         name: s.name,
         term1: textOf(s.HK1),
         term2: textOf(s.HK2),
         year: textOf(s.CN),
-        ...optional('retest', retest === null ? (s.retest === undefined ? undefined : s.retest) : markOf(r, cellOf(retest))),
+        ...optional(
+          'retest',
+          retest === null ? (s.retest === undefined ? undefined : s.retest) : markOf(r, cellOf(retest)),
+        ),
         ...optional('teacher', s.teachers[0] === undefined ? undefined : personName(r, s.teachers[0])),
       };
     }),
@@ -173,8 +243,14 @@ export function transcriptData(r: Records, t: Transcript, year?: string): Transc
     ...optional('outcome', textOf(page.results.promotion) || undefined),
     ...optional('award', textOf(page.results.award) || undefined),
     ...optional('remarks', homeroomRemarks(page.remarks) || undefined),
-    ...optional('homeroom', signerOf(r, book._tag === 'Right' ? (book.right.signoffs.confirmed.CN ?? null) : null, page.homeroom[0])),
-    ...optional('principal', signerOf(r, book._tag === 'Right' ? (book.right.signoffs.approved.CN ?? null) : null, leaderOf(r))),
+    ...optional(
+      'homeroom',
+      signerOf(r, book._tag === 'Right' ? (book.right.signoffs.confirmed.CN ?? null) : null, page.homeroom[0]),
+    ),
+    ...optional(
+      'principal',
+      signerOf(r, book._tag === 'Right' ? (book.right.signoffs.approved.CN ?? null) : null, leaderOf(r)),
+    ),
   };
 }
 
@@ -201,13 +277,22 @@ export function transcriptOf(r: Records, student: string): Transcript | null {
   return t._tag === 'Right' ? t.right : null;
 }
 
-const COLUMN_VI: Record<string, string> = { tx: 'ĐĐGtx', gk: 'ĐĐGgk', ck: 'ĐĐGck', conduct: 'Rèn luyện', absence: 'Vắng', level: 'Mức', test: 'Điểm KTĐK' };
+const COLUMN_VI: Record<string, string> = {
+  tx: 'ĐĐGtx',
+  gk: 'ĐĐGgk',
+  ck: 'ĐĐGck',
+  conduct: 'Rèn luyện',
+  absence: 'Vắng',
+  level: 'Mức',
+  test: 'Điểm KTĐK',
+};
 
 /** A cell's place in words, e.g. `ĐĐGtx 1, HK1` or `Rèn luyện, HK1`. */
 export function cellLabel(c: Cell): string {
   const col = COLUMN_VI[c.column] ?? c.column;
   const idx = c.index === undefined ? '' : ` ${c.index}`;
-  const when = c.term ?? c.period ?? (c.date === undefined ? '' : `${c.date}${c.session === undefined ? '' : ` ${c.session}`}`);
+  const when =
+    c.term ?? c.period ?? (c.date === undefined ? '' : `${c.date}${c.session === undefined ? '' : ` ${c.session}`}`);
   return `${col}${idx}${when === '' ? '' : `, ${when}`}`;
 }
 
@@ -219,14 +304,32 @@ export function correctionMinutes(r: Records): CorrectionMinutesData[] {
       const x = v.correction;
       if (x === undefined) continue;
       const subject = c.subject === undefined ? '' : `, môn ${r.subjects[c.subject] ?? c.subject}`;
-      const book = c.subject === undefined ? `Sổ chủ nhiệm lớp ${c.class}, năm học ${c.year}` : `Sổ theo dõi và đánh giá học sinh lớp ${c.class}${subject}, năm học ${c.year}`;
-      const person = (a: typeof x.requester, position: string) => ({ name: a.name ?? personName(r, a.person), key: a.key, position });
+      const book =
+        c.subject === undefined
+          ? `Sổ chủ nhiệm lớp ${c.class}, năm học ${c.year}`
+          : `Sổ theo dõi và đánh giá học sinh lớp ${c.class}${subject}, năm học ${c.year}`;
+      const person = (a: typeof x.requester, position: string) => ({
+        name: a.name ?? personName(r, a.person),
+        key: a.key,
+        position,
+      });
       out.push({
         number: x.minutes.number,
         date: x.minutes.date,
         reason: x.reason,
-        items: [{ book, student: studentName(r, c.student), field: cellLabel(c), old: c.history[i - 1]?.value ?? x.old, new: v.value }],
-        requester: person(x.requester, c.subject === undefined ? 'Giáo viên chủ nhiệm' : `Giáo viên bộ môn ${r.subjects[c.subject] ?? c.subject}`),
+        items: [
+          {
+            book,
+            student: studentName(r, c.student),
+            field: cellLabel(c),
+            old: c.history[i - 1]?.value ?? x.old,
+            new: v.value,
+          },
+        ],
+        requester: person(
+          x.requester,
+          c.subject === undefined ? 'Giáo viên chủ nhiệm' : `Giáo viên bộ môn ${r.subjects[c.subject] ?? c.subject}`,
+        ),
         approver: person(x.approver, 'Hiệu trưởng'),
         witness: person(x.witness, 'Cán bộ quản trị phần mềm'),
         event: { index: v.position, id: v.eventId },
@@ -238,7 +341,11 @@ export function correctionMinutes(r: Records): CorrectionMinutesData[] {
 
 /** The school block of a form from the records. */
 export function schoolInfo(r: Records, authority = 'SỞ GIÁO DỤC VÀ ĐÀO TẠO', place = 'Hà Nội'): PrintMeta['school'] {
-  return { authority: r.school?.province === undefined ? authority : `SỞ GD&ĐT ${r.school.province.toLocaleUpperCase('vi')}`, name: (r.school?.name ?? 'TRƯỜNG').toLocaleUpperCase('vi'), place };
+  return {
+    authority: r.school?.province === undefined ? authority : `SỞ GD&ĐT ${r.school.province.toLocaleUpperCase('vi')}`,
+    name: (r.school?.name ?? 'TRƯỜNG').toLocaleUpperCase('vi'),
+    place,
+  };
 }
 
 /** `{ [k]: v }` when v is defined, `{}` otherwise (optional fields stay absent, not undefined). */
@@ -265,7 +372,12 @@ export function registerData(r: Records, period: string): RegisterData {
         ...optional('address', e.bio.address),
         ...optional('enrolledOn', e.enrolments[0]?.enrolled),
         ...optional('className', last === undefined ? undefined : last.class),
-        ...optional('left', last?.left === undefined ? undefined : `${last.left.date}${party === undefined ? '' : ` → ${'class' in party ? party.class : party.school}`}`),
+        ...optional(
+          'left',
+          last?.left === undefined
+            ? undefined
+            : `${last.left.date}${party === undefined ? '' : ` → ${'class' in party ? party.class : party.school}`}`,
+        ),
       };
     }),
     ...optional('leader', signerOf(r, null, leader)),

@@ -32,7 +32,12 @@ const RULE = 'DESIGN §7';
 export async function openBundle(path: string, arg = '<bundle>'): Promise<LoadedBundle> {
   if (!isFile(path)) throw usage('unreadable-file', `cannot read ${path}: no such file`, arg);
   const bad = (code: string, message: string, rule = RULE): never => {
-    throw usage(code, `${path} is not a readable hoso bundle: ${message} (run hoso verify ${path} for a full report)`, arg, rule);
+    throw usage(
+      code,
+      `${path} is not a readable hoso bundle: ${message} (run hoso verify ${path} for a full report)`,
+      arg,
+      rule,
+    );
   };
   const store = createMemoryStore();
   let ledger: string | undefined;
@@ -43,7 +48,8 @@ export async function openBundle(path: string, arg = '<bundle>'): Promise<Loaded
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
     const r = await store.append(ledger!, batch, { expected: size });
-    if (r._tag === 'Left') bad('unreadable-bundle', `the events from line ${batchLine} on: ${r.left.message}`, r.left.rule ?? RULE);
+    if (r._tag === 'Left')
+      bad('unreadable-bundle', `the events from line ${batchLine} on: ${r.left.message}`, r.left.rule ?? RULE);
     size += batch.length;
     batch = [];
   };
@@ -69,7 +75,8 @@ export async function openBundle(path: string, arg = '<bundle>'): Promise<Loaded
         case 'checkpoint': {
           await flush();
           const cp = peekCheckpoint(item.note);
-          if (cp._tag === 'Left') bad('invalid-checkpoint', `line ${item.line}: ${cp.left.message}`, 'C2SP tlog-checkpoint');
+          if (cp._tag === 'Left')
+            bad('invalid-checkpoint', `line ${item.line}: ${cp.left.message}`, 'C2SP tlog-checkpoint');
           else checkpoints.push({ path: `${path}:${item.line}`, note: item.note, checkpoint: cp.right });
           break;
         }
@@ -81,13 +88,24 @@ export async function openBundle(path: string, arg = '<bundle>'): Promise<Loaded
     bad('unreadable-bundle', isHosoFailure(e) ? e.error.message : String(e));
   }
   if (ledger === undefined) bad('not-a-bundle', 'the file is empty');
-  if (checkpoints.length === 0) bad('no-checkpoint', 'it holds no checkpoint (a bundle ends with the checkpoints that fix its size)');
+  if (checkpoints.length === 0)
+    bad('no-checkpoint', 'it holds no checkpoint (a bundle ends with the checkpoints that fix its size)');
   for (const k of checkpoints) {
     const where = k.path.slice(path.length + 1);
-    if (k.checkpoint.origin !== `hoso/${ledger}`) bad('wrong-ledger', `line ${where}: a checkpoint of ${k.checkpoint.origin}, not hoso/${ledger}`);
-    if (k.checkpoint.size > size) bad('short-bundle', `line ${where}: a checkpoint of size ${k.checkpoint.size}, but the bundle holds ${size} events`);
+    if (k.checkpoint.origin !== `hoso/${ledger}`)
+      bad('wrong-ledger', `line ${where}: a checkpoint of ${k.checkpoint.origin}, not hoso/${ledger}`);
+    if (k.checkpoint.size > size)
+      bad(
+        'short-bundle',
+        `line ${where}: a checkpoint of size ${k.checkpoint.size}, but the bundle holds ${size} events`,
+      );
     const root = await store.root(ledger!, k.checkpoint.size);
-    if (!bytesEqual(root, k.checkpoint.root)) bad('checkpoint-mismatch', `line ${where}: the checkpoint's root is not the Merkle root of the first ${k.checkpoint.size} events`, 'RFC 9162');
+    if (!bytesEqual(root, k.checkpoint.root))
+      bad(
+        'checkpoint-mismatch',
+        `line ${where}: the checkpoint's root is not the Merkle root of the first ${k.checkpoint.size} events`,
+        'RFC 9162',
+      );
   }
   return { store, ledger: ledger!, where: path, checkpoints, close: () => store.close() };
 }

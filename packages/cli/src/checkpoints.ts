@@ -42,12 +42,19 @@ export function checkpointDir(args: { readonly checkpoints?: string; readonly db
 const FILE = /^checkpoint-(\d{12})\.note$/;
 
 /** The file name of a checkpoint of `size`. */
-export const checkpointFile = (dir: string, size: number): string => join(dir, `checkpoint-${String(size).padStart(12, '0')}.note`);
+export const checkpointFile = (dir: string, size: number): string =>
+  join(dir, `checkpoint-${String(size).padStart(12, '0')}.note`);
 
 /** Parse a checkpoint note (signatures not checked), naming `where` on failure. */
 export function parseNote(note: string, where: string): Checkpoint {
   const cp = peekCheckpoint(note);
-  if (cp._tag === 'Left') throw usage('invalid-checkpoint', `${where} is not a checkpoint note: ${cp.left.message}`, where, 'C2SP tlog-checkpoint');
+  if (cp._tag === 'Left')
+    throw usage(
+      'invalid-checkpoint',
+      `${where} is not a checkpoint note: ${cp.left.message}`,
+      where,
+      'C2SP tlog-checkpoint',
+    );
   return cp.right;
 }
 
@@ -90,15 +97,26 @@ export async function signAndKeep(s: OpenedStore, seal: KeyMaterial, dir: string
   const latest = latestCheckpoint(dir);
   if (latest !== null) {
     const old = latest.checkpoint;
-    if (old.origin !== cp.origin) throw usage('wrong-ledger', `${latest.path} is a checkpoint of ${old.origin}, not ${cp.origin}`, '--checkpoints');
+    if (old.origin !== cp.origin)
+      throw usage('wrong-ledger', `${latest.path} is a checkpoint of ${old.origin}, not ${cp.origin}`, '--checkpoints');
     const proof = old.size === 0 || old.size > size ? [] : await s.store.consistencyProof(s.ledger, old.size, size);
     if (old.size > size || !checkpointsConsistent(old, cp, proof)) {
-      throw refused('inconsistent-checkpoint', `the ledger at size ${size} does not extend the checkpoint of size ${old.size} already signed (${latest.path}); signing would fork the history`, '--checkpoints', 'DESIGN §5');
+      throw refused(
+        'inconsistent-checkpoint',
+        `the ledger at size ${size} does not extend the checkpoint of size ${old.size} already signed (${latest.path}); signing would fork the history`,
+        '--checkpoints',
+        'DESIGN §5',
+      );
     }
     if (old.size === size) {
       // Already signed at this size: hand it back, unless another key signed it.
       if (isLeft(openCheckpoint(latest.note, [signerVerifier(seal.note)]))) {
-        throw refused('checkpoint-exists', `a checkpoint of size ${size} is already kept (${latest.path}), signed by another key`, '--key', 'DESIGN §5');
+        throw refused(
+          'checkpoint-exists',
+          `a checkpoint of size ${size} is already kept (${latest.path}), signed by another key`,
+          '--key',
+          'DESIGN §5',
+        );
       }
       return latest;
     }
@@ -128,9 +146,11 @@ export interface WitnessStep {
 export async function cosign(s: OpenedStore, note: string, w: WitnessStep): Promise<string> {
   const cp = parseNote(note, 'checkpoint');
   const origin = ledgerOrigin(s.ledger);
-  if (cp.origin !== origin) throw usage('wrong-ledger', `the checkpoint is of ${cp.origin}, not ${origin}`, 'checkpoint', 'DESIGN §5');
+  if (cp.origin !== origin)
+    throw usage('wrong-ledger', `the checkpoint is of ${cp.origin}, not ${origin}`, 'checkpoint', 'DESIGN §5');
   const prev = w.previous;
-  if (prev !== null && prev.origin !== origin) throw usage('wrong-ledger', `the witness state is of ${prev.origin}, not ${origin}`, '--state');
+  if (prev !== null && prev.origin !== origin)
+    throw usage('wrong-ledger', `the witness state is of ${prev.origin}, not ${origin}`, '--state');
   const witness = new Witness({
     signer: w.key.note,
     logs: [{ origin, verifiers: [w.seal] }],
@@ -141,7 +161,12 @@ export async function cosign(s: OpenedStore, note: string, w: WitnessStep): Prom
   let proof: Uint8Array[] = [];
   if (oldSize > 0 && oldSize < cp.size) proof = await s.store.consistencyProof(s.ledger, oldSize, cp.size);
   if (prev !== null && oldSize === cp.size && !bytesEqual(prev.root, cp.root)) {
-    throw refused('witness-conflict', `a different root for the cosigned size ${cp.size}: the log forked`, 'checkpoint', 'C2SP tlog-witness');
+    throw refused(
+      'witness-conflict',
+      `a different root for the cosigned size ${cp.size}: the log forked`,
+      'checkpoint',
+      'C2SP tlog-witness',
+    );
   }
   const r = witness.cosign(note, proof, oldSize);
   if (r._tag === 'Left') throw refused(r.left.code, r.left.message, 'checkpoint', r.left.rule ?? 'C2SP tlog-witness');
@@ -154,7 +179,13 @@ export function keep(dir: string, note: string): KeptCheckpoint {
   const path = checkpointFile(dir, cp.size);
   if (isFile(path)) {
     const old = parseNote(readText(path, '--checkpoints'), path);
-    if (!bytesEqual(old.root, cp.root)) throw refused('inconsistent-checkpoint', `${path} holds another root for size ${cp.size}`, '--checkpoints', 'DESIGN §5');
+    if (!bytesEqual(old.root, cp.root))
+      throw refused(
+        'inconsistent-checkpoint',
+        `${path} holds another root for size ${cp.size}`,
+        '--checkpoints',
+        'DESIGN §5',
+      );
   }
   writeText(path, note, '--checkpoints');
   return { path, note, checkpoint: cp };

@@ -43,10 +43,22 @@ interface Parsed {
 export function parseCsv(text: string, file: string): Parsed {
   let rows: Array<{ record: Record<string, string>; info: { lines: number } }>;
   try {
-    rows = parse(text, { columns: (h: string[]) => h.map((x) => x.trim().toLowerCase()), bom: true, skip_empty_lines: true, trim: true, info: true, comment: '#' }) as never;
+    rows = parse(text, {
+      columns: (h: string[]) => h.map((x) => x.trim().toLowerCase()),
+      bom: true,
+      skip_empty_lines: true,
+      trim: true,
+      info: true,
+      comment: '#',
+    }) as never;
   } catch (e) {
     const line = (e as { lines?: number }).lines;
-    throw usage('invalid-csv', `${e instanceof Error ? e.message : String(e)}`, `${file}${line === undefined ? '' : `:${line}`}`, 'RFC 4180');
+    throw usage(
+      'invalid-csv',
+      `${e instanceof Error ? e.message : String(e)}`,
+      `${file}${line === undefined ? '' : `:${line}`}`,
+      'RFC 4180',
+    );
   }
   const header = rows[0] === undefined ? [] : Object.keys(rows[0].record);
   return { header, records: rows.map((r) => ({ line: r.info.lines, values: r.record })) };
@@ -55,15 +67,31 @@ export function parseCsv(text: string, file: string): Parsed {
 function requireColumns(p: Parsed, file: string, required: readonly string[], defaults: ImportDefaults): void {
   if (p.records.length === 0) throw usage('empty-csv', 'the file has a header but no rows', file);
   for (const c of required) {
-    const fromOption = (c === 'year' && defaults.year !== undefined) || (c === 'class' && defaults.class !== undefined) || (c === 'date' && defaults.date !== undefined);
-    if (!p.header.includes(c) && !fromOption) throw usage('missing-column', `the header has no "${c}" column${c === 'year' || c === 'class' || c === 'date' ? ` (or give --${c})` : ''}`, `${file}:1`, 'docs/import-csv.md');
+    const fromOption =
+      (c === 'year' && defaults.year !== undefined) ||
+      (c === 'class' && defaults.class !== undefined) ||
+      (c === 'date' && defaults.date !== undefined);
+    if (!p.header.includes(c) && !fromOption)
+      throw usage(
+        'missing-column',
+        `the header has no "${c}" column${c === 'year' || c === 'class' || c === 'date' ? ` (or give --${c})` : ''}`,
+        `${file}:1`,
+        'docs/import-csv.md',
+      );
   }
 }
 
 const SEX: Record<string, 'M' | 'F'> = { m: 'M', f: 'F', nam: 'M', nữ: 'F', nu: 'F' };
 
 /** Known optional biography columns → biography fields. */
-const BIO_OPTIONAL: Record<string, string> = { birth_place: 'birthPlace', ethnicity: 'ethnicity', nationality: 'nationality', address: 'address', guardian: 'guardian', phone: 'phone' };
+const BIO_OPTIONAL: Record<string, string> = {
+  birth_place: 'birthPlace',
+  ethnicity: 'ethnicity',
+  nationality: 'nationality',
+  address: 'address',
+  guardian: 'guardian',
+  phone: 'phone',
+};
 
 /** `15/03/2009` (day first, as Vietnamese lists write it) or `2009-03-15` → `2009-03-15`. */
 function isoDate(v: string): string {
@@ -72,39 +100,91 @@ function isoDate(v: string): string {
 }
 
 /** A class list: one `EnrollStudent` per row, registering students the ledger does not know yet. */
-export function studentRows(p: Parsed, file: string, d: ImportDefaults, state: LedgerState): { rows: ImportRow[]; problems: RowProblem[] } {
+export function studentRows(
+  p: Parsed,
+  file: string,
+  d: ImportDefaults,
+  state: LedgerState,
+): { rows: ImportRow[]; problems: RowProblem[] } {
   requireColumns(p, file, ['student', 'name', 'birth_date', 'sex', 'year', 'class', 'date'], d);
-  const known = new Set(['student', 'name', 'birth_date', 'sex', 'year', 'class', 'date', ...Object.keys(BIO_OPTIONAL)]);
+  const known = new Set([
+    'student',
+    'name',
+    'birth_date',
+    'sex',
+    'year',
+    'class',
+    'date',
+    ...Object.keys(BIO_OPTIONAL),
+  ]);
   const unknown = p.header.find((h) => !known.has(h));
-  if (unknown !== undefined) throw usage('unknown-column', `unknown column "${unknown}" (known: ${[...known].join(', ')})`, `${file}:1`, 'docs/import-csv.md');
+  if (unknown !== undefined)
+    throw usage(
+      'unknown-column',
+      `unknown column "${unknown}" (known: ${[...known].join(', ')})`,
+      `${file}:1`,
+      'docs/import-csv.md',
+    );
   const rows: ImportRow[] = [];
   const problems: RowProblem[] = [];
   for (const { line, values: v } of p.records) {
     const sex = SEX[(v['sex'] ?? '').toLocaleLowerCase('vi')];
     if (sex === undefined) {
-      problems.push({ line, column: 'sex', code: 'invalid-data', message: `sex is M/F (or Nam/Nữ), got "${v['sex'] ?? ''}"` });
+      problems.push({
+        line,
+        column: 'sex',
+        code: 'invalid-data',
+        message: `sex is M/F (or Nam/Nữ), got "${v['sex'] ?? ''}"`,
+      });
       continue;
     }
     const bio: Record<string, unknown> = { name: v['name'] ?? '', birthDate: isoDate(v['birth_date'] ?? ''), sex };
-    for (const [col, field] of Object.entries(BIO_OPTIONAL)) if (v[col] !== undefined && v[col] !== '') bio[field] = v[col];
+    for (const [col, field] of Object.entries(BIO_OPTIONAL))
+      if (v[col] !== undefined && v[col] !== '') bio[field] = v[col];
     const student = v['student'] ?? '';
-    const data: Record<string, unknown> = { year: v['year'] || d.year, class: v['class'] || d.class, student, date: isoDate(v['date'] || d.date || '') };
+    const data: Record<string, unknown> = {
+      year: v['year'] || d.year,
+      class: v['class'] || d.class,
+      student,
+      date: isoDate(v['date'] || d.date || ''),
+    };
     if (!state.students.has(student)) data['bio'] = bio;
     rows.push({
       line,
       command: { type: 'EnrollStudent', data },
-      columns: { year: 'year', class: 'class', student: 'student', date: 'date', bio: 'name', 'bio.name': 'name', 'bio.birthDate': 'birth_date', 'bio.sex': 'sex', ...Object.fromEntries(Object.entries(BIO_OPTIONAL).map(([c, f]) => [`bio.${f}`, c])) },
+      columns: {
+        year: 'year',
+        class: 'class',
+        student: 'student',
+        date: 'date',
+        bio: 'name',
+        'bio.name': 'name',
+        'bio.birthDate': 'birth_date',
+        'bio.sex': 'sex',
+        ...Object.fromEntries(Object.entries(BIO_OPTIONAL).map(([c, f]) => [`bio.${f}`, c])),
+      },
     });
   }
   return { rows, problems };
 }
 
 /** Marks: one `EnterScore` (scored subjects) or `EnterCommentLevel` (Đ/CĐ subjects) per row. */
-export function markRows(p: Parsed, file: string, d: ImportDefaults, state: LedgerState): { rows: ImportRow[]; problems: RowProblem[] } {
+export function markRows(
+  p: Parsed,
+  file: string,
+  d: ImportDefaults,
+  state: LedgerState,
+): { rows: ImportRow[]; problems: RowProblem[] } {
   requireColumns(p, file, ['student', 'subject', 'term', 'column', 'value', 'year', 'class'], d);
   const known = new Set(['student', 'subject', 'term', 'column', 'index', 'value', 'year', 'class']);
   const unknown = p.header.find((h) => !known.has(h));
-  if (unknown !== undefined) throw usage('unknown-column', `unknown column "${unknown}" (known: ${[...known].join(', ')})`, `${file}:1`, 'docs/import-csv.md');
+  if (unknown !== undefined)
+    throw usage(
+      'unknown-column',
+      `unknown column "${unknown}" (known: ${[...known].join(', ')})`,
+      `${file}:1`,
+      'docs/import-csv.md',
+    );
   const rows: ImportRow[] = [];
   const problems: RowProblem[] = [];
   for (const { line, values: v } of p.records) {
@@ -117,16 +197,42 @@ export function markRows(p: Parsed, file: string, d: ImportDefaults, state: Ledg
     const comment = assessment === 'comment' || raw === 'Đ' || raw === 'CĐ';
     // Vietnamese lists write decimals with a comma (8,5); the ledger writes them with a dot.
     const value = comment ? raw : raw.replace(',', '.');
-    const data: Record<string, unknown> = { year, class: cls, subject, student: v['student'] ?? '', term: (v['term'] ?? '').toUpperCase(), column: (v['column'] ?? '').toLowerCase(), value };
+    const data: Record<string, unknown> = {
+      year,
+      class: cls,
+      subject,
+      student: v['student'] ?? '',
+      term: (v['term'] ?? '').toUpperCase(),
+      column: (v['column'] ?? '').toLowerCase(),
+      value,
+    };
     const index = v['index'] ?? '';
     if (index !== '') {
       if (!/^\d+$/.test(index)) {
-        problems.push({ line, column: 'index', code: 'invalid-data', message: `index is a whole number (1–4), got "${index}"` });
+        problems.push({
+          line,
+          column: 'index',
+          code: 'invalid-data',
+          message: `index is a whole number (1–4), got "${index}"`,
+        });
         continue;
       }
       data['index'] = Number(index);
     }
-    rows.push({ line, command: { type: comment ? 'EnterCommentLevel' : 'EnterScore', data }, columns: { year: 'year', class: 'class', subject: 'subject', student: 'student', term: 'term', column: 'column', index: 'index', value: 'value' } });
+    rows.push({
+      line,
+      command: { type: comment ? 'EnterCommentLevel' : 'EnterScore', data },
+      columns: {
+        year: 'year',
+        class: 'class',
+        subject: 'subject',
+        student: 'student',
+        term: 'term',
+        column: 'column',
+        index: 'index',
+        value: 'value',
+      },
+    });
   }
   return { rows, problems };
 }

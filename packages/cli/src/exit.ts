@@ -37,13 +37,37 @@ export class CliError extends Error {
 }
 
 /** Unusable input (exit 2), naming the argument or field and the rule. */
-export function usage(code: string, message: string, where?: string, rule?: string, details?: Record<string, unknown>): CliError {
-  return new CliError(EXIT_USAGE, { code, message, ...(where === undefined ? {} : { where }), ...(rule === undefined ? {} : { rule }), ...(details === undefined ? {} : { details }) });
+export function usage(
+  code: string,
+  message: string,
+  where?: string,
+  rule?: string,
+  details?: Record<string, unknown>,
+): CliError {
+  return new CliError(EXIT_USAGE, {
+    code,
+    message,
+    ...(where === undefined ? {} : { where }),
+    ...(rule === undefined ? {} : { rule }),
+    ...(details === undefined ? {} : { details }),
+  });
 }
 
 /** A refusal (exit 1): the ledger or a check said no. */
-export function refused(code: string, message: string, where?: string, rule?: string, details?: Record<string, unknown>): CliError {
-  return new CliError(EXIT_FINDINGS, { code, message, ...(where === undefined ? {} : { where }), ...(rule === undefined ? {} : { rule }), ...(details === undefined ? {} : { details }) });
+export function refused(
+  code: string,
+  message: string,
+  where?: string,
+  rule?: string,
+  details?: Record<string, unknown>,
+): CliError {
+  return new CliError(EXIT_FINDINGS, {
+    code,
+    message,
+    ...(where === undefined ? {} : { where }),
+    ...(rule === undefined ? {} : { rule }),
+    ...(details === undefined ? {} : { details }),
+  });
 }
 
 /** One line of plain words for stderr: `hoso: <where>: <message> (<rule>) [<code>]`. */

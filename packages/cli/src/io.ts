@@ -70,7 +70,8 @@ export function refuseOverwrite(path: string, arg: string, force: boolean): void
 
 /** The message of an unknown thrown value. */
 export function reason(e: unknown): string {
-  if (e instanceof Error) return (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : e.message;
+  if (e instanceof Error)
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : e.message;
   return String(e);
 }
 

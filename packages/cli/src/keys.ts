@@ -55,7 +55,8 @@ export function keyFromSeed(name: string, seed: Uint8Array): KeyMaterial {
 
 /** A fresh random key. */
 export function generateKey(name: string): KeyMaterial {
-  if (!/^[^\s+]+$/.test(name)) throw usage('invalid-key-name', 'a key name is non-empty, without spaces or "+"', '--name', 'C2SP signed-note');
+  if (!/^[^\s+]+$/.test(name))
+    throw usage('invalid-key-name', 'a key name is non-empty, without spaces or "+"', '--name', 'C2SP signed-note');
   return keyFromSeed(name, new Uint8Array(randomBytes(32)));
 }
 
@@ -66,14 +67,17 @@ export function signerKeyText(k: KeyMaterial): string {
 
 /** The verifier key text: type 0x01 (checkpoint signer) or 0x04 (witness cosigner). */
 export function verifierKeyText(k: KeyMaterial, cosigner = false): string {
-  return formatVerifierKey(k.name, ed25519.publicKey(k.seed), cosigner ? SIG_TYPE_COSIGNATURE : SIG_TYPE_ED25519) + '\n';
+  return (
+    formatVerifierKey(k.name, ed25519.publicKey(k.seed), cosigner ? SIG_TYPE_COSIGNATURE : SIG_TYPE_ED25519) + '\n'
+  );
 }
 
 /** Read a signer key file named by option `arg`. */
 export function readSignerKey(path: string, arg: string): KeyMaterial {
   const text = readText(path, arg);
   const parsed = parseSignerKey(text.trim());
-  if (parsed._tag === 'Left') throw usage('invalid-key', `${path} is not a signer key: ${parsed.left.message}`, arg, 'C2SP signed-note');
+  if (parsed._tag === 'Left')
+    throw usage('invalid-key', `${path} is not a signer key: ${parsed.left.message}`, arg, 'C2SP signed-note');
   return keyFromSeed(parsed.right.name, parsed.right.seed);
 }
 
@@ -83,6 +87,7 @@ export function readVerifierKey(textOrPath: string, arg: string): { text: string
   if (direct._tag === 'Right') return { text: textOrPath.trim(), verifier: direct.right };
   const text = readText(textOrPath, arg).trim();
   const parsed = parseVerifierKey(text);
-  if (parsed._tag === 'Left') throw usage('invalid-key', `${textOrPath} is not a verifier key: ${parsed.left.message}`, arg, 'C2SP signed-note');
+  if (parsed._tag === 'Left')
+    throw usage('invalid-key', `${textOrPath} is not a verifier key: ${parsed.left.message}`, arg, 'C2SP signed-note');
   return { text, verifier: parsed.right };
 }

@@ -7,7 +7,19 @@
 import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js';
 import { v7 as uuidv7 } from 'uuid';
 import { encodeEnvelope, leafHash, signEnvelope, toHex } from '@hoso/core';
-import { decide, decodeCommand, eventIdFor, evolve, fileStateSnapshots, forkState, openLedger, type ActingSigner, type Ledger, type LedgerError, type SnapshotEvent } from '@hoso/ledger';
+import {
+  decide,
+  decodeCommand,
+  eventIdFor,
+  evolve,
+  fileStateSnapshots,
+  forkState,
+  openLedger,
+  type ActingSigner,
+  type Ledger,
+  type LedgerError,
+  type SnapshotEvent,
+} from '@hoso/ledger';
 import { usage } from './exit.js';
 import { readSignerKey } from './keys.js';
 import type { OpenedStore } from './store.js';
@@ -34,7 +46,12 @@ export interface CliLedger {
  */
 export async function openCliLedger(
   s: OpenedStore,
-  options: { readonly state?: boolean; readonly stateDir?: string; readonly saveAfter?: number; readonly warn: (line: string) => void },
+  options: {
+    readonly state?: boolean;
+    readonly stateDir?: string;
+    readonly saveAfter?: number;
+    readonly warn: (line: string) => void;
+  },
 ): Promise<CliLedger> {
   const dir = options.state === false ? undefined : (options.stateDir ?? s.stateDir);
   if (dir === undefined) {
@@ -44,7 +61,10 @@ export async function openCliLedger(
   let covered = 0;
   const onSnapshot = (e: SnapshotEvent): void => {
     if (e.kind === 'loaded') covered = e.size;
-    if (e.kind === 'ignored') options.warn(`hoso: note: state snapshot in ${dir} not used (${e.problem.code}): ${e.problem.message}; folded the whole ledger\n`);
+    if (e.kind === 'ignored')
+      options.warn(
+        `hoso: note: state snapshot in ${dir} not used (${e.problem.code}): ${e.problem.message}; folded the whole ledger\n`,
+      );
   };
   const ledger = await openLedger({ store: s.store, ledger: s.ledger, snapshots: fileStateSnapshots(dir), onSnapshot });
   const saveAfter = options.saveAfter ?? STATE_SAVE_AFTER;
@@ -55,7 +75,8 @@ export async function openCliLedger(
       await ledger.refresh();
       if (ledger.state().size - covered < saveAfter) return;
       const r = await ledger.saveSnapshot();
-      if (isLeft(r)) options.warn(`hoso: warning: state snapshot not saved in ${dir} (${r.left.code}): ${r.left.message}\n`);
+      if (isLeft(r))
+        options.warn(`hoso: warning: state snapshot not saved in ${dir} (${r.left.code}): ${r.left.message}\n`);
       else covered = r.right.size;
     },
   };
@@ -67,13 +88,22 @@ export function signersFrom(key: string, role: string, cosigners: readonly strin
   for (const c of cosigners) {
     const i = c.lastIndexOf(':');
     if (i <= 0) throw usage('invalid-option', `--cosigner is <key file>:<role>, got "${c}"`, '--cosigner');
-    out.push({ signer: readSignerKey(c.slice(0, i), '--cosigner').signer, role: checkRole(c.slice(i + 1), '--cosigner') });
+    out.push({
+      signer: readSignerKey(c.slice(0, i), '--cosigner').signer,
+      role: checkRole(c.slice(i + 1), '--cosigner'),
+    });
   }
   return out;
 }
 
 function checkRole(role: string, arg: string): string {
-  if (!/^[a-z-]{1,32}$/.test(role)) throw usage('invalid-option', `a role is 1–32 letters a–z or "-" (leader, admin, office, homeroom, subject, inspector, holder), got "${role}"`, arg, 'DESIGN §3');
+  if (!/^[a-z-]{1,32}$/.test(role))
+    throw usage(
+      'invalid-option',
+      `a role is 1–32 letters a–z or "-" (leader, admin, office, homeroom, subject, inspector, holder), got "${role}"`,
+      arg,
+      'DESIGN §3',
+    );
   return role;
 }
 
@@ -129,11 +159,17 @@ export async function submitBatch(
     }
   }
   if (problems.length > 0) return left(problems);
-  if (bytes.length === 0 || dryRun) return right({ events: bytes.length, from: ledger.state().size, size: ledger.state().size, duplicate: false });
+  if (bytes.length === 0 || dryRun)
+    return right({ events: bytes.length, from: ledger.state().size, size: ledger.state().size, duplicate: false });
   const r = await ledger.submit(bytes);
   if (isLeft(r)) {
     const k = r.left.path?.[0] === 'events' && typeof r.left.path[1] === 'number' ? r.left.path[1] : 0;
     return left([{ index: origin[k] ?? 0, error: { ...r.left, path: r.left.path?.slice(2) ?? [] } }]);
   }
-  return right({ events: r.right.events.length, from: r.right.events[0]?.position ?? r.right.size, size: r.right.size, duplicate: r.right.duplicate });
+  return right({
+    events: r.right.events.length,
+    from: r.right.events[0]?.position ?? r.right.size,
+    size: r.right.size,
+    duplicate: r.right.duplicate,
+  });
 }

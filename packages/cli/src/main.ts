@@ -21,7 +21,10 @@ export async function main(argv: readonly string[], io: Output = processOutput):
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
-    .addHelpText('after', '\nExit codes: 0 done (verify: clean), 1 findings or a refused command, 2 unusable input (bad arguments, unreadable file).\nStores: --db <file> (SQLite, one ledger per file) or --store esdb://… --ledger <id> (EventStoreDB/KurrentDB).\nStart with: hoso demo --dir ./demo-out   (docs/cli.md)\n');
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 done (verify: clean), 1 findings or a refused command, 2 unusable input (bad arguments, unreadable file).\nStores: --db <file> (SQLite, one ledger per file) or --store esdb://… --ledger <id> (EventStoreDB/KurrentDB).\nStart with: hoso demo --dir ./demo-out   (docs/cli.md)\n',
+    );
   registerCommands(program, io);
   for (const c of program.commands) c.exitOverride();
   try {
@@ -41,7 +44,12 @@ export async function main(argv: readonly string[], io: Output = processOutput):
       // A store or file that failed under us (unreachable EventStoreDB, unreadable SQLite file):
       // the input is unusable, not a finding.
       const where = formatPath(e.error.path);
-      const p: CliProblem = { code: e.error.code, message: e.error.message, ...(where === undefined ? {} : { where }), ...(e.error.rule === undefined ? {} : { rule: e.error.rule }) };
+      const p: CliProblem = {
+        code: e.error.code,
+        message: e.error.message,
+        ...(where === undefined ? {} : { where }),
+        ...(e.error.rule === undefined ? {} : { rule: e.error.rule }),
+      };
       if (state.json) io.out(jsonText({ ok: false, error: p }));
       io.err(`hoso: ${describeProblem(p)}\n`);
       return EXIT_USAGE;

@@ -7,7 +7,17 @@
  * pulls in the PDF renderer).
  */
 import { isLeft, type Either } from 'fp-ts/lib/Either.js';
-import { attendance, holders, preschoolBook, primarySummary, primaryTranscript, PRESCHOOL_DEFAULTS, type ChildPage, type PrimarySummary, type Records } from '@hoso/books';
+import {
+  attendance,
+  holders,
+  preschoolBook,
+  primarySummary,
+  primaryTranscript,
+  PRESCHOOL_DEFAULTS,
+  type ChildPage,
+  type PrimarySummary,
+  type Records,
+} from '@hoso/books';
 import {
   attendanceDataFromBook,
   attendanceDataFromChildPages,
@@ -30,7 +40,15 @@ import {
   type Signer,
 } from '@hoso/print';
 import { gradeOrFail, markbookOrFail, studentClassOrFail } from './book-select.js';
-import { correctionMinutes, leaderOf, markbookData, personName, registerData, transcriptData, transcriptOf } from './books-view.js';
+import {
+  correctionMinutes,
+  leaderOf,
+  markbookData,
+  personName,
+  registerData,
+  transcriptData,
+  transcriptOf,
+} from './books-view.js';
 import { refused, usage } from './exit.js';
 import type { WhoReference } from './who-reference.js';
 
@@ -92,15 +110,40 @@ function childPages(r: Records, year: string, cls: string, who: WhoReference | u
 }
 
 /** One child's page of the preschool book as a document (the class's teacher and the principal sign). */
-function childDocument(r: Records, year: string, cls: string, page: ChildPage, meta: PrintMeta, who: WhoReference | undefined, option: string): PrintDocument {
-  const signers = { ...optionalSigner('teacher', homeroomOf(r, year, cls, holdersOf(r, year, cls))), ...optionalSigner('leader', principalOf(r, year, cls)) };
+function childDocument(
+  r: Records,
+  year: string,
+  cls: string,
+  page: ChildPage,
+  meta: PrintMeta,
+  who: WhoReference | undefined,
+  option: string,
+): PrintDocument {
+  const signers = {
+    ...optionalSigner('teacher', homeroomOf(r, year, cls, holdersOf(r, year, cls))),
+    ...optionalSigner('leader', principalOf(r, year, cls)),
+  };
   const bio = r.students[page.student]?.bio;
-  const data = childBookDataFromBook(page, { className: cls, schoolYear: year, ...(bio === undefined ? {} : { birthDate: bio.birthDate, gender: bio.sex === 'F' ? 'Nữ' : 'Nam' }) }, signers);
+  const data = childBookDataFromBook(
+    page,
+    {
+      className: cls,
+      schoolYear: year,
+      ...(bio === undefined ? {} : { birthDate: bio.birthDate, gender: bio.sex === 'F' ? 'Nữ' : 'Nam' }),
+    },
+    signers,
+  );
   return built(childBookDocument({ ...data, note: growthNote(who) }, meta), option);
 }
 
 /** The preschool child book of a class: one document, a section per child. */
-function childBook(r: Records, year: string, cls: string, meta: PrintMeta, who: WhoReference | undefined): PrintDocument | null {
+function childBook(
+  r: Records,
+  year: string,
+  cls: string,
+  meta: PrintMeta,
+  who: WhoReference | undefined,
+): PrintDocument | null {
   const pages = childPages(r, year, cls, who, `--class ${cls}`);
   if (pages.length === 0) return null;
   const docs = pages.map((p) => childDocument(r, year, cls, p, meta, who, `--class ${cls}`));
@@ -118,7 +161,13 @@ function childBook(r: Records, year: string, cls: string, meta: PrintMeta, who: 
  * A primary class's summaries (TT27): one document at the end of term I (`CK1`) and one at the end
  * of the year (`CN`), each with the homeroom confirmation and principal's approval of its own point.
  */
-function classSummaries(r: Records, year: string, cls: string, sum: PrimarySummary, meta: (book: string) => PrintMeta): PrintJob[] {
+function classSummaries(
+  r: Records,
+  year: string,
+  cls: string,
+  sum: PrimarySummary,
+  meta: (book: string) => PrintMeta,
+): PrintJob[] {
   const sign = r.signoffs[`${year}/${cls}`];
   return (
     [
@@ -126,10 +175,14 @@ function classSummaries(r: Records, year: string, cls: string, sum: PrimarySumma
       ['CN', 'CN'],
     ] as const
   ).map(([period, term]) => {
-    const homeroom = term === 'CN' ? homeroomOf(r, year, cls, sum.homeroom) : signerOf(sign?.confirmed.HK1, sum.homeroom[0]);
+    const homeroom =
+      term === 'CN' ? homeroomOf(r, year, cls, sum.homeroom) : signerOf(sign?.confirmed.HK1, sum.homeroom[0]);
     const leader = term === 'CN' ? principalOf(r, year, cls) : signerOf(sign?.approved.HK1, leaderName(r));
     const signers = { ...optionalSigner('homeroom', homeroom), ...optionalSigner('leader', leader) };
-    const document = built(classSummaryDocument(classSummaryDataFromBook(sum, period, signers), meta(`summary/${year}/${cls}/${period}`)), `--class ${cls}`);
+    const document = built(
+      classSummaryDocument(classSummaryDataFromBook(sum, period, signers), meta(`summary/${year}/${cls}/${period}`)),
+      `--class ${cls}`,
+    );
     return { name: `bang-tong-hop-${slug(cls)}-${period.toLowerCase()}`, document };
   });
 }
@@ -139,32 +192,62 @@ function classSummaries(r: Records, year: string, cls: string, sum: PrimarySumma
  * class): the TT22 học bạ (secondary), the TT27 học bạ (primary) or the child's page of the
  * preschool book. A student with no page is exit 1 naming `--student` and why.
  */
-function studentJob(r: Records, id: string, year: string, meta: (book: string) => PrintMeta, ledger: string, who: WhoReference | undefined): PrintJob {
+function studentJob(
+  r: Records,
+  id: string,
+  year: string,
+  meta: (book: string) => PrintMeta,
+  ledger: string,
+  who: WhoReference | undefined,
+): PrintJob {
   const where = `--student ${id}`;
   const c = studentClassOrFail(r, id, year, ledger);
-  if (c === null) throw refused('no-class-page', `student ${id} is on no class list, so there is no page to print`, '--student');
+  if (c === null)
+    throw refused('no-class-page', `student ${id} is on no class list, so there is no page to print`, '--student');
   if (c.grade === 0) {
     const page = childPages(r, c.year, c.class, who, where).find((p) => p.student === id);
-    if (page === undefined) throw refused('no-class-page', `child ${id} is not on the list of ${c.class} in ${c.year}`, '--student');
-    return { name: `so-theo-doi-tre-${slug(id)}`, document: childDocument(r, c.year, c.class, page, meta(`children/${c.year}/${c.class}/${id}`), who, where) };
+    if (page === undefined)
+      throw refused('no-class-page', `child ${id} is not on the list of ${c.class} in ${c.year}`, '--student');
+    return {
+      name: `so-theo-doi-tre-${slug(id)}`,
+      document: childDocument(r, c.year, c.class, page, meta(`children/${c.year}/${c.class}/${id}`), who, where),
+    };
   }
   if (c.grade <= 5) {
     const t = primaryTranscript(r, id);
     if (isLeft(t)) throw refused(t.left.code, t.left.message, '--student', t.left.rule);
     const page = t.right.pages.find((p) => p.year === c.year) ?? t.right.pages[t.right.pages.length - 1];
     if (page === undefined) {
-      const why = t.right.skipped.find((x) => x.year === c.year)?.reason ?? 'no year of it is graded by Thông tư 27/2020';
-      throw refused('no-class-page', `pupil ${id} has no primary học bạ page for ${c.year} (class ${c.class}): ${why}`, '--student');
+      const why =
+        t.right.skipped.find((x) => x.year === c.year)?.reason ?? 'no year of it is graded by Thông tư 27/2020';
+      throw refused(
+        'no-class-page',
+        `pupil ${id} has no primary học bạ page for ${c.year} (class ${c.class}): ${why}`,
+        '--student',
+      );
     }
-    const signers = { ...optionalSigner('homeroom', homeroomOf(r, page.year, page.class, page.homeroom)), ...optionalSigner('principal', principalOf(r, page.year, page.class)) };
-    return { name: `hoc-ba-${id}`, document: built(primaryTranscriptDocument(primaryTranscriptDataFromBook(t.right, page, signers), meta(`student/${id}`)), where) };
+    const signers = {
+      ...optionalSigner('homeroom', homeroomOf(r, page.year, page.class, page.homeroom)),
+      ...optionalSigner('principal', principalOf(r, page.year, page.class)),
+    };
+    return {
+      name: `hoc-ba-${id}`,
+      document: built(
+        primaryTranscriptDocument(primaryTranscriptDataFromBook(t.right, page, signers), meta(`student/${id}`)),
+        where,
+      ),
+    };
   }
   const t = transcriptOf(r, id);
   if (t === null) throw usage('unknown-student', `no student "${id}" in ${ledger}`, '--student');
   const d = transcriptData(r, t, year);
   if (d === null) {
     const why = t.skipped.find((x) => x.year === c.year)?.reason ?? 'no class of it has a TT22 markbook';
-    throw refused('no-class-page', `student ${id} has no học bạ page for ${c.year} (class ${c.class}): ${why}`, '--student');
+    throw refused(
+      'no-class-page',
+      `student ${id} has no học bạ page for ${c.year} (class ${c.class}): ${why}`,
+      '--student',
+    );
   }
   return { name: `hoc-ba-${id}`, document: built(transcriptDocument(d, meta(`student/${id}`)), where) };
 }
@@ -174,7 +257,14 @@ function optionalSigner<K extends string>(k: K, s: Signer | undefined): { [P in 
 }
 
 /** A class's attendance sheet for one month: half-day absences (P/K) for a school class, daily marks for a preschool one. */
-function attendanceSheet(r: Records, year: string, cls: string, grade: number, month: string, meta: PrintMeta): PrintDocument {
+function attendanceSheet(
+  r: Records,
+  year: string,
+  cls: string,
+  grade: number,
+  month: string,
+  meta: PrintMeta,
+): PrintDocument {
   const info = { className: cls, schoolYear: year, month };
   const teacher = homeroomOf(r, year, cls, holdersOf(r, year, cls));
   if (grade === 0) {
@@ -191,17 +281,35 @@ function attendanceSheet(r: Records, year: string, cls: string, grade: number, m
  * The print jobs of a selection, each page's verification from `meta(book id)`. Unknown classes and
  * students are exit 2 naming the option; a book the forms refuse is exit 1.
  */
-export function printJobs(r: Records, sel: PrintSelection, meta: (book: string) => PrintMeta, ledger: string): PrintJob[] {
+export function printJobs(
+  r: Records,
+  sel: PrintSelection,
+  meta: (book: string) => PrintMeta,
+  ledger: string,
+): PrintJob[] {
   const { year } = sel;
   const jobs: PrintJob[] = [];
   const grades = new Map(sel.classes.map((c) => [c, gradeOrFail(r, year, c)] as const));
   for (const c of sel.classes) {
     const grade = grades.get(c)!;
     if (sel.attendanceMonth !== undefined) {
-      jobs.push({ name: `diem-danh-${slug(c)}-${sel.attendanceMonth}`, document: attendanceSheet(r, year, c, grade, sel.attendanceMonth, meta(`attendance/${year}/${c}/${sel.attendanceMonth}`)) });
+      jobs.push({
+        name: `diem-danh-${slug(c)}-${sel.attendanceMonth}`,
+        document: attendanceSheet(
+          r,
+          year,
+          c,
+          grade,
+          sel.attendanceMonth,
+          meta(`attendance/${year}/${c}/${sel.attendanceMonth}`),
+        ),
+      });
     } else if (grade >= 6) {
       const book = markbookOrFail(r, year, c);
-      jobs.push({ name: `so-theo-doi-danh-gia-${slug(c)}`, document: built(markbookDocument(markbookData(r, book), meta(`markbook/${year}/${c}`)), `--class ${c}`) });
+      jobs.push({
+        name: `so-theo-doi-danh-gia-${slug(c)}`,
+        document: built(markbookDocument(markbookData(r, book), meta(`markbook/${year}/${c}`)), `--class ${c}`),
+      });
     } else if (grade >= 1) {
       const sum = primarySummary(r, year, c);
       if (isLeft(sum)) throw refused(sum.left.code, sum.left.message, `--class ${c}`, sum.left.rule);
@@ -214,9 +322,16 @@ export function printJobs(r: Records, sel: PrintSelection, meta: (book: string) 
   for (const id of sel.students) jobs.push(studentJob(r, id, year, meta, ledger, sel.who));
   if (sel.minutes) {
     for (const m of correctionMinutes(r)) {
-      jobs.push({ name: `bien-ban-${slug(m.number)}`, document: built(correctionMinutesDocument(m, meta(`minutes/${m.number}`)), '--minutes') });
+      jobs.push({
+        name: `bien-ban-${slug(m.number)}`,
+        document: built(correctionMinutesDocument(m, meta(`minutes/${m.number}`)), '--minutes'),
+      });
     }
   }
-  if (sel.register) jobs.push({ name: 'so-dang-bo', document: built(registerDocument(registerData(r, `Năm học ${year}`), meta('register')), '--register') });
+  if (sel.register)
+    jobs.push({
+      name: 'so-dang-bo',
+      document: built(registerDocument(registerData(r, `Năm học ${year}`), meta('register')), '--register'),
+    });
   return jobs;
 }

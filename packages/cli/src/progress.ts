@@ -22,7 +22,12 @@ export function progressFor(io: Output, quiet = false): ProgressFactory {
     if (quiet) return { tick: () => undefined, done: () => undefined };
     if (io.tty) {
       const bar = new cliProgress.SingleBar(
-        { format: `  ${label.padEnd(34)} [{bar}] {percentage}% {value}/{total}`, stream: process.stderr, hideCursor: true, clearOnComplete: false },
+        {
+          format: `  ${label.padEnd(34)} [{bar}] {percentage}% {value}/{total}`,
+          stream: process.stderr,
+          hideCursor: true,
+          clearOnComplete: false,
+        },
         cliProgress.Presets.shades_classic,
       );
       bar.start(Math.max(total, 1), 0);

@@ -41,7 +41,13 @@ export function stateDirOf(db: string): string {
 
 /** Check a ledger id given on the command line. */
 export function checkLedgerId(id: string, arg = '--ledger'): string {
-  if (!LEDGER_ID.test(id)) throw usage('invalid-ledger-id', "a ledger id is 1–128 characters from A–Z, a–z, 0–9, '.', '_', '-'", arg, 'DESIGN §3');
+  if (!LEDGER_ID.test(id))
+    throw usage(
+      'invalid-ledger-id',
+      "a ledger id is 1–128 characters from A–Z, a–z, 0–9, '.', '_', '-'",
+      arg,
+      'DESIGN §3',
+    );
   return id;
 }
 
@@ -53,7 +59,11 @@ export function sqliteLedgerOf(path: string): string | null {
     void s.close();
     return id;
   } catch (e) {
-    throw usage('unreadable-ledger', `cannot open ${path} as a hoso ledger: ${isHosoFailure(e) ? e.error.message : String(e)}`, '--db');
+    throw usage(
+      'unreadable-ledger',
+      `cannot open ${path} as a hoso ledger: ${isHosoFailure(e) ? e.error.message : String(e)}`,
+      '--db',
+    );
   }
 }
 
@@ -62,8 +72,12 @@ export function sqliteLedgerOf(path: string): string | null {
  * (which is then required); otherwise the file must exist and hold a ledger. The EventStoreDB
  * client is loaded only when `--store` is used.
  */
-export async function openStore(args: StoreArgs, options: { readonly create?: boolean; readonly readonly?: boolean } = {}): Promise<OpenedStore> {
-  if (args.db !== undefined && args.store !== undefined) throw usage('conflicting-options', 'give either --db or --store, not both', '--store');
+export async function openStore(
+  args: StoreArgs,
+  options: { readonly create?: boolean; readonly readonly?: boolean } = {},
+): Promise<OpenedStore> {
+  if (args.db !== undefined && args.store !== undefined)
+    throw usage('conflicting-options', 'give either --db or --store, not both', '--store');
   if (args.db !== undefined) {
     const path = args.db;
     let ledger: string | null = null;
@@ -72,7 +86,8 @@ export async function openStore(args: StoreArgs, options: { readonly create?: bo
       if (ledger !== null && args.ledger !== undefined && args.ledger !== ledger) {
         throw usage('wrong-ledger', `${path} holds ledger "${ledger}", not "${args.ledger}"`, '--ledger');
       }
-      if (ledger === null && !options.create) throw usage('empty-ledger', `${path} holds no ledger yet (run hoso init first)`, '--db');
+      if (ledger === null && !options.create)
+        throw usage('empty-ledger', `${path} holds no ledger yet (run hoso init first)`, '--db');
     } else if (!options.create) {
       throw usage('unreadable-file', `cannot read ${path}: no such file`, '--db');
     }
@@ -82,15 +97,24 @@ export async function openStore(args: StoreArgs, options: { readonly create?: bo
     try {
       store = openSqliteStore({ path, ledger: id, ...(options.readonly ? { readonly: true } : {}) });
     } catch (e) {
-      throw usage('unreadable-ledger', `cannot open ${path}: ${isHosoFailure(e) ? e.error.message : String(e)}`, '--db');
+      throw usage(
+        'unreadable-ledger',
+        `cannot open ${path}: ${isHosoFailure(e) ? e.error.message : String(e)}`,
+        '--db',
+      );
     }
     return { store, ledger: id, where: path, sqlite: store, stateDir: stateDirOf(path), close: () => store.close() };
   }
   if (args.store !== undefined) {
     if (!/^(esdb|kurrentdb|esdb\+discover|kurrentdb\+discover|kdb|kdb\+discover):\/\//.test(args.store)) {
-      throw usage('invalid-store', 'a store is an EventStoreDB/KurrentDB connection string, e.g. esdb://localhost:2113?tls=false', '--store');
+      throw usage(
+        'invalid-store',
+        'a store is an EventStoreDB/KurrentDB connection string, e.g. esdb://localhost:2113?tls=false',
+        '--store',
+      );
     }
-    if (args.ledger === undefined) throw usage('missing-option', 'with --store, name the ledger with --ledger <id>', '--ledger');
+    if (args.ledger === undefined)
+      throw usage('missing-option', 'with --store, name the ledger with --ledger <id>', '--ledger');
     const ledger = checkLedgerId(args.ledger);
     // Loaded only when asked for: the gRPC client is heavy and most commands never need it.
     const { openEventStoreDbStore } = await import('@hoso/store-eventstoredb');
@@ -106,7 +130,11 @@ export async function openStore(args: StoreArgs, options: { readonly create?: bo
 }
 
 /** Open, run `f`, and always close. */
-export async function withStore<A>(args: StoreArgs, f: (s: OpenedStore) => Promise<A>, options: { readonly create?: boolean; readonly readonly?: boolean } = {}): Promise<A> {
+export async function withStore<A>(
+  args: StoreArgs,
+  f: (s: OpenedStore) => Promise<A>,
+  options: { readonly create?: boolean; readonly readonly?: boolean } = {},
+): Promise<A> {
   const s = await openStore(args, options);
   try {
     return await f(s);

@@ -7,7 +7,11 @@
 export const width = (s: string): number => [...s.normalize('NFC')].length;
 
 /** Render `rows` under `header`; columns listed in `right` are right-aligned. */
-export function renderTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>, right: ReadonlySet<number> = new Set()): string {
+export function renderTable(
+  header: readonly string[],
+  rows: ReadonlyArray<readonly string[]>,
+  right: ReadonlySet<number> = new Set(),
+): string {
   const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
   const line = (cells: readonly string[]): string =>
     cells

@@ -10,14 +10,20 @@ import { usage } from './exit.js';
 import { isFile, readText } from './io.js';
 
 /** Sort `--trust`, `--root`, `--seal` and `--witness` values into trust anchors. */
-export function trustAnchors(o: { readonly trust?: readonly string[]; readonly root?: readonly string[]; readonly seal?: readonly string[]; readonly witness?: readonly string[] }): TrustAnchors {
+export function trustAnchors(o: {
+  readonly trust?: readonly string[];
+  readonly root?: readonly string[];
+  readonly seal?: readonly string[];
+  readonly witness?: readonly string[];
+}): TrustAnchors {
   const rootKeys: string[] = [];
   const sealKeys: string[] = [];
   const witnessKeys: string[] = [];
   const text = (v: string, arg: string): string => (isFile(v) ? readText(v, arg).trim() : v.trim());
   for (const v of o.trust ?? []) {
     const t = text(v, '--trust');
-    if (t.startsWith('PRIVATE+KEY+')) throw usage('secret-key', `${v} is a signer (secret) key; pass its .vkey or public key instead`, '--trust');
+    if (t.startsWith('PRIVATE+KEY+'))
+      throw usage('secret-key', `${v} is a signer (secret) key; pass its .vkey or public key instead`, '--trust');
     const raw = fromBase64Url(t);
     if (raw !== undefined && raw.length === 32 && /^[A-Za-z0-9_-]{43}$/.test(t)) {
       rootKeys.push(t);
@@ -27,7 +33,13 @@ export function trustAnchors(o: { readonly trust?: readonly string[]; readonly r
     if (vk._tag === 'Left' && !isFile(v) && /[\\/]|\.(vkey|pub|key)$/.test(v)) {
       throw usage('unreadable-file', `cannot read ${v}: no such file`, '--trust');
     }
-    if (vk._tag === 'Left') throw usage('invalid-trust', `${v} is neither a root key (base64url, 32 bytes) nor a verifier key: ${vk.left.message}`, '--trust', 'DESIGN §5');
+    if (vk._tag === 'Left')
+      throw usage(
+        'invalid-trust',
+        `${v} is neither a root key (base64url, 32 bytes) nor a verifier key: ${vk.left.message}`,
+        '--trust',
+        'DESIGN §5',
+      );
     (vk.right.type === SIG_TYPE_COSIGNATURE ? witnessKeys : sealKeys).push(t);
   }
   for (const v of o.root ?? []) rootKeys.push(text(v, '--root'));

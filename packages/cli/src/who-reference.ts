@@ -38,7 +38,8 @@ function rowsOf(v: unknown, where: string, bad: (path: string, message: string) 
   const rows: Row[] = [];
   v.forEach((row: unknown, i) => {
     const at = `${where}[${i}]`;
-    if (!Array.isArray(row) || row.length !== 4 || !row.every((n) => typeof n === 'number' && Number.isFinite(n))) bad(at, 'a row is [x, L, M, S]: four finite numbers');
+    if (!Array.isArray(row) || row.length !== 4 || !row.every((n) => typeof n === 'number' && Number.isFinite(n)))
+      bad(at, 'a row is [x, L, M, S]: four finite numbers');
     const [x, , M, S] = row as [number, number, number, number];
     if (x < 0) bad(at, 'x (age in days or height in cm) must not be negative');
     if (!(M > 0) || !(S > 0)) bad(at, 'M and S must be greater than 0');
@@ -78,14 +79,18 @@ export function parseWhoReference(text: string, name: string, arg = '--who-refer
   }
   if (typeof j !== 'object' || j === null || Array.isArray(j)) return bad('', 'must be a JSON object');
   const o = j as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (k !== 'source' && !(INDICATORS as readonly string[]).includes(k)) bad(k, `unknown field (known: source, ${INDICATORS.join(', ')})`);
-  if (o['source'] !== undefined && (typeof o['source'] !== 'string' || o['source'].trim() === '')) bad('source', 'must be non-empty text');
+  for (const k of Object.keys(o))
+    if (k !== 'source' && !(INDICATORS as readonly string[]).includes(k))
+      bad(k, `unknown field (known: source, ${INDICATORS.join(', ')})`);
+  if (o['source'] !== undefined && (typeof o['source'] !== 'string' || o['source'].trim() === ''))
+    bad('source', 'must be non-empty text');
   const tables = new Map<string, Row[]>();
   for (const ind of INDICATORS) {
     const t = o[ind];
     if (t === undefined) continue;
     if (typeof t !== 'object' || t === null || Array.isArray(t)) bad(ind, 'must be an object { "F": rows, "M": rows }');
-    for (const k of Object.keys(t as object)) if (!(SEXES as readonly string[]).includes(k)) bad(`${ind}.${k}`, 'the sexes are "F" and "M"');
+    for (const k of Object.keys(t as object))
+      if (!(SEXES as readonly string[]).includes(k)) bad(`${ind}.${k}`, 'the sexes are "F" and "M"');
     for (const sex of SEXES) {
       const rows = (t as Record<string, unknown>)[sex];
       if (rows !== undefined) tables.set(`${ind}/${sex}`, rowsOf(rows, `${ind}.${sex}`, bad));

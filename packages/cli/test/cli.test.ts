@@ -70,29 +70,101 @@ describe('init, exec, import, checkpoint, witness, export, print', () => {
     const d = mkdtempSync(join(tmpdir(), 'hoso-cli-'));
     scratch.push(d);
     const k = (n: string) => join(d, 'keys', `${n}.key`);
-    for (const n of ['hieu-truong', 'gvcn-10a1', 'gv-toan', 'hoso/thpt-a']) expect((await hoso(['keys', 'generate', '--name', n, '--out', join(d, 'keys')])).code).toBe(0);
-    expect((await hoso(['keys', 'generate', '--name', 'pgd.example', '--witness', '--out', join(d, 'keys')])).code).toBe(0);
+    for (const n of ['hieu-truong', 'gvcn-10a1', 'gv-toan', 'hoso/thpt-a'])
+      expect((await hoso(['keys', 'generate', '--name', n, '--out', join(d, 'keys')])).code).toBe(0);
+    expect(
+      (await hoso(['keys', 'generate', '--name', 'pgd.example', '--witness', '--out', join(d, 'keys')])).code,
+    ).toBe(0);
     const db = join(d, 'a.db');
-    let r = await hoso(['init', '--db', db, '--ledger', 'thpt-a', '--name', 'Trường THPT A', '--key', k('hieu-truong'), '--leader-id', 'hieu-truong', '--leader-name', 'Nguyễn Văn A']);
+    let r = await hoso([
+      'init',
+      '--db',
+      db,
+      '--ledger',
+      'thpt-a',
+      '--name',
+      'Trường THPT A',
+      '--key',
+      k('hieu-truong'),
+      '--leader-id',
+      'hieu-truong',
+      '--leader-name',
+      'Nguyễn Văn A',
+    ]);
     expect(r.code, r.stderr).toBe(0);
-    r = await hoso(['init', '--db', db, '--ledger', 'thpt-a', '--name', 'Again', '--key', k('hieu-truong'), '--leader-id', 'hieu-truong', '--leader-name', 'X']);
+    r = await hoso([
+      'init',
+      '--db',
+      db,
+      '--ledger',
+      'thpt-a',
+      '--name',
+      'Again',
+      '--key',
+      k('hieu-truong'),
+      '--leader-id',
+      'hieu-truong',
+      '--leader-name',
+      'X',
+    ]);
     expect(r.code).toBe(1);
     const Y = '2024-2025';
     const setup = [
       { type: 'GrantRole', data: { person: 'hieu-truong', role: 'admin' } },
-      { type: 'DefineYear', data: { year: Y, terms: { HK1: { start: '2024-09-05', end: '2025-01-15' }, HK2: { start: '2025-01-20', end: '2025-05-25' } } } },
+      {
+        type: 'DefineYear',
+        data: {
+          year: Y,
+          terms: { HK1: { start: '2024-09-05', end: '2025-01-15' }, HK2: { start: '2025-01-20', end: '2025-05-25' } },
+        },
+      },
       { type: 'DefineSubject', data: { subject: 'toan', name: 'Toán' } },
-      { type: 'OfferSubject', data: { year: Y, grade: 10, subject: 'toan', periodsPerYear: 105, assessment: 'scored' } },
+      {
+        type: 'OfferSubject',
+        data: { year: Y, grade: 10, subject: 'toan', periodsPerYear: 105, assessment: 'scored' },
+      },
       { type: 'OpenClass', data: { year: Y, class: '10A1', grade: 10 } },
     ];
     writeFileSync(join(d, 'setup.jsonl'), setup.map((c) => JSON.stringify(c)).join('\n'));
-    r = await hoso(['exec', '--db', db, '--key', k('hieu-truong'), '--role', 'leader', '--file', join(d, 'setup.jsonl')]);
+    r = await hoso([
+      'exec',
+      '--db',
+      db,
+      '--key',
+      k('hieu-truong'),
+      '--role',
+      'leader',
+      '--file',
+      join(d, 'setup.jsonl'),
+    ]);
     expect(r.code, r.stderr).toBe(0);
     for (const p of ['gvcn-10a1', 'gv-toan']) {
-      r = await hoso(['exec', '--db', db, '--key', k('hieu-truong'), '--role', 'admin', '--command', JSON.stringify({ type: 'RegisterStaff', data: { person: p, name: `GV ${p}` } })]);
+      r = await hoso([
+        'exec',
+        '--db',
+        db,
+        '--key',
+        k('hieu-truong'),
+        '--role',
+        'admin',
+        '--command',
+        JSON.stringify({ type: 'RegisterStaff', data: { person: p, name: `GV ${p}` } }),
+      ]);
       expect(r.code, r.stderr).toBe(0);
       const pub = readFileSync(join(d, 'keys', `${p}.pub`), 'utf8').trim();
-      r = await hoso(['exec', '--db', db, '--key', k('hieu-truong'), '--role', 'admin', '--cosigner', `${k(p)}:holder`, '--command', JSON.stringify({ type: 'RegisterKey', data: { person: p, key: pub } })]);
+      r = await hoso([
+        'exec',
+        '--db',
+        db,
+        '--key',
+        k('hieu-truong'),
+        '--role',
+        'admin',
+        '--cosigner',
+        `${k(p)}:holder`,
+        '--command',
+        JSON.stringify({ type: 'RegisterKey', data: { person: p, key: pub } }),
+      ]);
       expect(r.code, r.stderr).toBe(0);
     }
     const roles = [
@@ -101,13 +173,54 @@ describe('init, exec, import, checkpoint, witness, export, print', () => {
       { type: 'OpenWindow', data: { window: 'hk1', year: Y, period: 'HK1', scope: {} } },
     ];
     writeFileSync(join(d, 'roles.jsonl'), roles.map((c) => JSON.stringify(c)).join('\n'));
-    expect((await hoso(['exec', '--db', db, '--key', k('hieu-truong'), '--role', 'leader', '--file', join(d, 'roles.jsonl')])).code).toBe(0);
+    expect(
+      (
+        await hoso([
+          'exec',
+          '--db',
+          db,
+          '--key',
+          k('hieu-truong'),
+          '--role',
+          'leader',
+          '--file',
+          join(d, 'roles.jsonl'),
+        ])
+      ).code,
+    ).toBe(0);
     // A refused command: the subject teacher cannot open windows (exit 1, nothing written).
-    r = await hoso(['exec', '--db', db, '--key', k('gv-toan'), '--role', 'subject', '--command', JSON.stringify({ type: 'OpenWindow', data: { window: 'x', year: Y, period: 'HK2', scope: {} } })]);
+    r = await hoso([
+      'exec',
+      '--db',
+      db,
+      '--key',
+      k('gv-toan'),
+      '--role',
+      'subject',
+      '--command',
+      JSON.stringify({ type: 'OpenWindow', data: { window: 'x', year: Y, period: 'HK2', scope: {} } }),
+    ]);
     expect(r.code).toBe(1);
 
-    writeFileSync(join(d, 'students.csv'), 'student,name,birth_date,sex\nhs-001,Nguyễn Thị Lan,15/03/2009,Nữ\nhs-002,Trần Văn Nam,2009-07-01,M\n');
-    r = await hoso(['import', 'students', join(d, 'students.csv'), '--db', db, '--key', k('gvcn-10a1'), '--year', Y, '--class', '10A1', '--date', '2024-09-05']);
+    writeFileSync(
+      join(d, 'students.csv'),
+      'student,name,birth_date,sex\nhs-001,Nguyễn Thị Lan,15/03/2009,Nữ\nhs-002,Trần Văn Nam,2009-07-01,M\n',
+    );
+    r = await hoso([
+      'import',
+      'students',
+      join(d, 'students.csv'),
+      '--db',
+      db,
+      '--key',
+      k('gvcn-10a1'),
+      '--year',
+      Y,
+      '--class',
+      '10A1',
+      '--date',
+      '2024-09-05',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const sizeOf = async (): Promise<number> => {
       const s = openSqliteStore({ path: db, readonly: true });
@@ -119,42 +232,111 @@ describe('init, exec, import, checkpoint, witness, export, print', () => {
     };
     const before = await sizeOf();
     const bytesBefore = readFileSync(db);
-    writeFileSync(join(d, 'marks.csv'), 'student,subject,term,column,index,value\nhs-001,toan,HK1,tx,1,"8,5"\nhs-002,toan,HK1,tx,1,11\nhs-001,toan,HK1,tx,2,9\n');
-    r = await hoso(['import', 'marks', join(d, 'marks.csv'), '--db', db, '--key', k('gv-toan'), '--year', Y, '--class', '10A1', '--json']);
+    writeFileSync(
+      join(d, 'marks.csv'),
+      'student,subject,term,column,index,value\nhs-001,toan,HK1,tx,1,"8,5"\nhs-002,toan,HK1,tx,1,11\nhs-001,toan,HK1,tx,2,9\n',
+    );
+    r = await hoso([
+      'import',
+      'marks',
+      join(d, 'marks.csv'),
+      '--db',
+      db,
+      '--key',
+      k('gv-toan'),
+      '--year',
+      Y,
+      '--class',
+      '10A1',
+      '--json',
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('marks.csv:3 column "value"');
-    const err = JSON.parse(r.stdout) as { ok: boolean; error: { details: { written: number; problems: Array<{ line: number; column: string }> } } };
+    const err = JSON.parse(r.stdout) as {
+      ok: boolean;
+      error: { details: { written: number; problems: Array<{ line: number; column: string }> } };
+    };
     expect(err.error.details.written).toBe(0);
     expect(err.error.details.problems.map((p) => [p.line, p.column])).toEqual([[3, 'value']]);
     expect(await sizeOf()).toBe(before);
     expect(readFileSync(db).equals(bytesBefore)).toBe(true);
     // A row the rules refuse (a student not on the list) also writes nothing; exit 1.
-    writeFileSync(join(d, 'marks2.csv'), 'student,subject,term,column,index,value\nhs-001,toan,HK1,tx,1,8\nhs-009,toan,HK1,tx,1,7\n');
-    r = await hoso(['import', 'marks', join(d, 'marks2.csv'), '--db', db, '--key', k('gv-toan'), '--year', Y, '--class', '10A1']);
+    writeFileSync(
+      join(d, 'marks2.csv'),
+      'student,subject,term,column,index,value\nhs-001,toan,HK1,tx,1,8\nhs-009,toan,HK1,tx,1,7\n',
+    );
+    r = await hoso([
+      'import',
+      'marks',
+      join(d, 'marks2.csv'),
+      '--db',
+      db,
+      '--key',
+      k('gv-toan'),
+      '--year',
+      Y,
+      '--class',
+      '10A1',
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('marks2.csv:3 column "student"');
     expect(await sizeOf()).toBe(before);
     // The good file goes in whole.
-    writeFileSync(join(d, 'marks.csv'), 'student,subject,term,column,index,value\nhs-001,toan,HK1,tx,1,"8,5"\nhs-002,toan,HK1,tx,1,7\n');
-    r = await hoso(['import', 'marks', join(d, 'marks.csv'), '--db', db, '--key', k('gv-toan'), '--year', Y, '--class', '10A1']);
+    writeFileSync(
+      join(d, 'marks.csv'),
+      'student,subject,term,column,index,value\nhs-001,toan,HK1,tx,1,"8,5"\nhs-002,toan,HK1,tx,1,7\n',
+    );
+    r = await hoso([
+      'import',
+      'marks',
+      join(d, 'marks.csv'),
+      '--db',
+      db,
+      '--key',
+      k('gv-toan'),
+      '--year',
+      Y,
+      '--class',
+      '10A1',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(await sizeOf()).toBe(before + 2);
 
     // Checkpoint, witness, export, verify, print.
     r = await hoso(['export', '--db', db, '--out', join(d, 'a.hoso')]);
     expect(r.code).toBe(2); // no checkpoint yet
-    expect((await hoso(['checkpoint', '--db', db, '--key', k('hoso/thpt-a').replace('hoso/thpt-a', 'hoso_thpt-a')])).code).toBe(0);
+    expect(
+      (await hoso(['checkpoint', '--db', db, '--key', k('hoso/thpt-a').replace('hoso/thpt-a', 'hoso_thpt-a')])).code,
+    ).toBe(0);
     r = await hoso(['witness', '--db', db, '--key', k('pgd.example'), '--trust', join(d, 'keys', 'gv-toan.vkey')]);
     expect(r.code).toBe(1); // not signed by that key: the witness refuses
     r = await hoso(['witness', '--db', db, '--key', k('pgd.example'), '--trust', join(d, 'keys', 'hoso_thpt-a.vkey')]);
     expect(r.code, r.stderr).toBe(0);
     r = await hoso(['export', '--db', db, '--out', join(d, 'a.hoso')]);
     expect(r.code, r.stderr).toBe(0);
-    r = await hoso(['verify', join(d, 'a.hoso'), '--trust', join(d, 'keys', 'hoso_thpt-a.vkey'), '--trust', join(d, 'keys', 'pgd.example.vkey'), '--trust', join(d, 'keys', 'hieu-truong.pub'), '--report', join(d, 'r.html')]);
+    r = await hoso([
+      'verify',
+      join(d, 'a.hoso'),
+      '--trust',
+      join(d, 'keys', 'hoso_thpt-a.vkey'),
+      '--trust',
+      join(d, 'keys', 'pgd.example.vkey'),
+      '--trust',
+      join(d, 'keys', 'hieu-truong.pub'),
+      '--report',
+      join(d, 'r.html'),
+    ]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(readFileSync(join(d, 'r.html'), 'utf8')).toContain('VERIFIED');
     // The id runs' temporary folder: a missing one is a usage error naming the option.
-    const trustArgs = ['--trust', join(d, 'keys', 'hoso_thpt-a.vkey'), '--trust', join(d, 'keys', 'pgd.example.vkey'), '--trust', join(d, 'keys', 'hieu-truong.pub')];
+    const trustArgs = [
+      '--trust',
+      join(d, 'keys', 'hoso_thpt-a.vkey'),
+      '--trust',
+      join(d, 'keys', 'pgd.example.vkey'),
+      '--trust',
+      join(d, 'keys', 'hieu-truong.pub'),
+    ];
     r = await hoso(['verify', join(d, 'a.hoso'), ...trustArgs, '--temp-dir', join(d, 'no-such-dir')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--temp-dir');
@@ -162,7 +344,19 @@ describe('init, exec, import, checkpoint, witness, export, print', () => {
     r = await hoso(['verify', join(d, 'a.hoso'), ...trustArgs, '--temp-dir', join(d, 'tmp-ids')]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(readdirSync(join(d, 'tmp-ids'))).toEqual([]);
-    r = await hoso(['print', '--db', db, '--out', join(d, 'print'), '--class', '10A1', '--student', 'hs-001', '--format', 'html']);
+    r = await hoso([
+      'print',
+      '--db',
+      db,
+      '--out',
+      join(d, 'print'),
+      '--class',
+      '10A1',
+      '--student',
+      'hs-001',
+      '--format',
+      'html',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(join(d, 'print', 'hoc-ba-hs-001.html'), 'utf8')).toContain('Nguyễn Thị Lan');
   }, 90_000);
@@ -171,39 +365,124 @@ describe('init, exec, import, checkpoint, witness, export, print', () => {
     const d = mkdtempSync(join(tmpdir(), 'hoso-primary-'));
     scratch.push(d);
     const k = (n: string) => join(d, 'k', `${n}.key`);
-    for (const n of ['ht', 'gvcn']) expect((await hoso(['keys', 'generate', '--name', n, '--out', join(d, 'k')])).code).toBe(0);
+    for (const n of ['ht', 'gvcn'])
+      expect((await hoso(['keys', 'generate', '--name', n, '--out', join(d, 'k')])).code).toBe(0);
     const db = join(d, 'p.db');
     const Y = '2024-2025';
-    expect((await hoso(['init', '--db', db, '--ledger', 'th-a', '--name', 'Trường TH A', '--key', k('ht'), '--leader-id', 'ht', '--leader-name', 'Hiệu trưởng', '--level', 'primary'])).code).toBe(0);
+    expect(
+      (
+        await hoso([
+          'init',
+          '--db',
+          db,
+          '--ledger',
+          'th-a',
+          '--name',
+          'Trường TH A',
+          '--key',
+          k('ht'),
+          '--leader-id',
+          'ht',
+          '--leader-name',
+          'Hiệu trưởng',
+          '--level',
+          'primary',
+        ])
+      ).code,
+    ).toBe(0);
     const jsonl = (f: string, cmds: unknown[]): string => {
       writeFileSync(join(d, f), cmds.map((c) => JSON.stringify(c)).join('\n'));
       return join(d, f);
     };
     const leader = [
       { type: 'GrantRole', data: { person: 'ht', role: 'admin' } },
-      { type: 'DefineYear', data: { year: Y, terms: { HK1: { start: '2024-09-05', end: '2025-01-15' }, HK2: { start: '2025-01-20', end: '2025-05-25' } } } },
+      {
+        type: 'DefineYear',
+        data: {
+          year: Y,
+          terms: { HK1: { start: '2024-09-05', end: '2025-01-15' }, HK2: { start: '2025-01-20', end: '2025-05-25' } },
+        },
+      },
       { type: 'DefineSubject', data: { subject: 'tieng-viet', name: 'Tiếng Việt' } },
-      { type: 'OfferSubject', data: { year: Y, grade: 4, subject: 'tieng-viet', periodsPerYear: 245, assessment: 'level-tested', midTermTests: true } },
+      {
+        type: 'OfferSubject',
+        data: {
+          year: Y,
+          grade: 4,
+          subject: 'tieng-viet',
+          periodsPerYear: 245,
+          assessment: 'level-tested',
+          midTermTests: true,
+        },
+      },
       { type: 'OpenClass', data: { year: Y, class: '4A', grade: 4 } },
       { type: 'OpenWindow', data: { window: 'cn', year: Y, period: 'CN', scope: {} } },
     ];
     let r = await hoso(['exec', '--db', db, '--key', k('ht'), '--role', 'leader', '--file', jsonl('a.jsonl', leader)]);
     expect(r.code, r.stderr).toBe(0);
-    r = await hoso(['exec', '--db', db, '--key', k('ht'), '--role', 'admin', '--command', JSON.stringify({ type: 'RegisterStaff', data: { person: 'gvcn', name: 'Cô Lan' } })]);
+    r = await hoso([
+      'exec',
+      '--db',
+      db,
+      '--key',
+      k('ht'),
+      '--role',
+      'admin',
+      '--command',
+      JSON.stringify({ type: 'RegisterStaff', data: { person: 'gvcn', name: 'Cô Lan' } }),
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const pub = readFileSync(join(d, 'k', 'gvcn.pub'), 'utf8').trim();
-    r = await hoso(['exec', '--db', db, '--key', k('ht'), '--role', 'admin', '--cosigner', `${k('gvcn')}:holder`, '--command', JSON.stringify({ type: 'RegisterKey', data: { person: 'gvcn', key: pub } })]);
+    r = await hoso([
+      'exec',
+      '--db',
+      db,
+      '--key',
+      k('ht'),
+      '--role',
+      'admin',
+      '--cosigner',
+      `${k('gvcn')}:holder`,
+      '--command',
+      JSON.stringify({ type: 'RegisterKey', data: { person: 'gvcn', key: pub } }),
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const grants = [
       { type: 'GrantRole', data: { person: 'gvcn', role: 'homeroom', year: Y, class: '4A' } },
       { type: 'GrantRole', data: { person: 'gvcn', role: 'subject', year: Y, class: '4A', subject: 'tieng-viet' } },
     ];
-    expect((await hoso(['exec', '--db', db, '--key', k('ht'), '--role', 'leader', '--file', jsonl('b.jsonl', grants)])).code).toBe(0);
+    expect(
+      (await hoso(['exec', '--db', db, '--key', k('ht'), '--role', 'leader', '--file', jsonl('b.jsonl', grants)])).code,
+    ).toBe(0);
     writeFileSync(join(d, 'st.csv'), 'student,name,birth_date,sex\nhs-1,Nguyễn An,2015-01-02,M\n');
-    expect((await hoso(['import', 'students', join(d, 'st.csv'), '--db', db, '--key', k('gvcn'), '--year', Y, '--class', '4A', '--date', '2024-09-05'])).code).toBe(0);
+    expect(
+      (
+        await hoso([
+          'import',
+          'students',
+          join(d, 'st.csv'),
+          '--db',
+          db,
+          '--key',
+          k('gvcn'),
+          '--year',
+          Y,
+          '--class',
+          '4A',
+          '--date',
+          '2024-09-05',
+        ])
+      ).code,
+    ).toBe(0);
     const marks = [
-      { type: 'EnterSubjectLevel', data: { year: Y, class: '4A', subject: 'tieng-viet', student: 'hs-1', period: 'CN', value: 'T' } },
-      { type: 'EnterTestScore', data: { year: Y, class: '4A', subject: 'tieng-viet', student: 'hs-1', period: 'CN', value: '9' } },
+      {
+        type: 'EnterSubjectLevel',
+        data: { year: Y, class: '4A', subject: 'tieng-viet', student: 'hs-1', period: 'CN', value: 'T' },
+      },
+      {
+        type: 'EnterTestScore',
+        data: { year: Y, class: '4A', subject: 'tieng-viet', student: 'hs-1', period: 'CN', value: '9' },
+      },
     ];
     r = await hoso(['exec', '--db', db, '--key', k('gvcn'), '--role', 'subject', '--file', jsonl('c.jsonl', marks)]);
     expect(r.code, r.stderr).toBe(0);
@@ -212,7 +491,19 @@ describe('init, exec, import, checkpoint, witness, export, print', () => {
     expect(r.stdout).toMatch(/Nguyễn An\s+T \(9\)/);
     r = await hoso(['show', '--db', db, '--class', '4A', '--json']);
     expect((JSON.parse(r.stdout) as { pupils: unknown[] }).pupils).toHaveLength(1);
-    r = await hoso(['exec', '--db', db, '--key', k('ht'), '--role', 'admin', '--cosigner', `${k('gvcn')}:holder`, '--command', '{"type":"RegisterKey"']);
+    r = await hoso([
+      'exec',
+      '--db',
+      db,
+      '--key',
+      k('ht'),
+      '--role',
+      'admin',
+      '--cosigner',
+      `${k('gvcn')}:holder`,
+      '--command',
+      '{"type":"RegisterKey"',
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--command');
   }, 60_000);

@@ -18,16 +18,23 @@ afterAll(() => scratch.forEach((d) => rmSync(d, { recursive: true, force: true }
 describe('hoso demo', () => {
   it('runs a school year end to end and leaves every file it promises', () => {
     expect(demo.code, demo.stderr).toBe(0);
-    for (const f of ['ledger.db', 'ledger.hoso', 'report.html', 'seal.vkey', 'witness.vkey', 'root.key.pub']) expect(existsSync(join(dir, f)), f).toBe(true);
+    for (const f of ['ledger.db', 'ledger.hoso', 'report.html', 'seal.vkey', 'witness.vkey', 'root.key.pub'])
+      expect(existsSync(join(dir, f)), f).toBe(true);
     const printed = readdirSync(join(dir, 'print'));
     expect(printed).toContain('so-theo-doi-danh-gia-10a1.pdf');
     expect(printed).toContain('so-theo-doi-danh-gia-10a1.html');
     expect(printed.some((f) => f.startsWith('hoc-ba-') && f.endsWith('.pdf'))).toBe(true);
     expect(printed.filter((f) => f.startsWith('bien-ban-') && f.endsWith('.pdf'))).toHaveLength(2);
     expect(printed).toContain('so-dang-bo.pdf');
-    expect(readFileSync(join(dir, 'print', 'so-theo-doi-danh-gia-10a1.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      readFileSync(join(dir, 'print', 'so-theo-doi-danh-gia-10a1.pdf'))
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
     // Verifier keys are one line each, in the C2SP vkey form.
-    expect(readFileSync(join(dir, 'seal.vkey'), 'utf8')).toMatch(/^hoso\/thpt-nguyen-du-demo\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+\n$/);
+    expect(readFileSync(join(dir, 'seal.vkey'), 'utf8')).toMatch(
+      /^hoso\/thpt-nguyen-du-demo\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+\n$/,
+    );
     expect(readFileSync(join(dir, 'witness.vkey'), 'utf8')).toMatch(/^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+\n$/);
   });
 
@@ -40,9 +47,25 @@ describe('hoso demo', () => {
   });
 
   it('the bundle verifies with the trust anchors it left (exit 0), and checkpoints are cosigned', async () => {
-    const r = await hoso(['verify', join(dir, 'ledger.hoso'), '--trust', join(dir, 'seal.vkey'), '--trust', join(dir, 'witness.vkey'), '--trust', join(dir, 'root.key.pub'), '--json']);
+    const r = await hoso([
+      'verify',
+      join(dir, 'ledger.hoso'),
+      '--trust',
+      join(dir, 'seal.vkey'),
+      '--trust',
+      join(dir, 'witness.vkey'),
+      '--trust',
+      join(dir, 'root.key.pub'),
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
-    const j = JSON.parse(r.stdout) as { ok: boolean; size: number; root: string; findings: unknown[]; checkpoints: Array<{ ok: boolean; cosignedBy: string[] }> };
+    const j = JSON.parse(r.stdout) as {
+      ok: boolean;
+      size: number;
+      root: string;
+      findings: unknown[];
+      checkpoints: Array<{ ok: boolean; cosignedBy: string[] }>;
+    };
     expect(j.ok).toBe(true);
     expect(j.findings).toEqual([]);
     expect(j.root).toMatch(/^[0-9a-f]{64}$/);
@@ -54,7 +77,16 @@ describe('hoso demo', () => {
     expect(s.code, s.stdout + s.stderr).toBe(0);
     expect(s.stdout).toContain('VERIFIED');
     // The school can check its own ledger in place, against the kept checkpoints.
-    const inPlace = await hoso(['verify', '--db', join(dir, 'ledger.db'), '--trust', join(dir, 'seal.vkey'), '--trust', join(dir, 'root.key.pub'), '--json']);
+    const inPlace = await hoso([
+      'verify',
+      '--db',
+      join(dir, 'ledger.db'),
+      '--trust',
+      join(dir, 'seal.vkey'),
+      '--trust',
+      join(dir, 'root.key.pub'),
+      '--json',
+    ]);
     expect(inPlace.code, inPlace.stderr).toBe(0);
     expect(JSON.parse(inPlace.stdout)).toMatchObject({ ok: true, size: j.size, root: j.root });
   });
@@ -67,7 +99,10 @@ describe('hoso demo', () => {
     writeFileSync(bad, lines.join('\n'));
     const r = await hoso(['verify', bad, '--trust', join(dir, 'seal.vkey'), '--json']);
     expect(r.code).toBe(1);
-    const j = JSON.parse(r.stdout) as { ok: boolean; findings: Array<{ code: string; severity: string; position: number | null; rule: string }> };
+    const j = JSON.parse(r.stdout) as {
+      ok: boolean;
+      findings: Array<{ code: string; severity: string; position: number | null; rule: string }>;
+    };
     expect(j.ok).toBe(false);
     const sig = j.findings.find((f) => f.code === 'signature-invalid');
     expect(sig?.severity).toBe('error');
@@ -90,7 +125,18 @@ describe('hoso demo', () => {
     expect(readFileSync(join(again, 'seal.vkey'), 'utf8')).toBe(readFileSync(join(dir, 'seal.vkey'), 'utf8'));
     const other = mkdtempSync(join(tmpdir(), 'hoso-demo-other-'));
     scratch.push(other);
-    const o = await hoso(['demo', '--dir', other, '--students', '12', '--seed', 'other-seed', '--no-print', '--quiet', '--json']);
+    const o = await hoso([
+      'demo',
+      '--dir',
+      other,
+      '--students',
+      '12',
+      '--seed',
+      'other-seed',
+      '--no-print',
+      '--quiet',
+      '--json',
+    ]);
     expect(o.code, o.stderr).toBe(0);
     expect(readFileSync(join(other, 'ledger.hoso')).equals(readFileSync(join(dir, 'ledger.hoso')))).toBe(false);
     expect((JSON.parse(o.stdout) as { ok: boolean }).ok).toBe(true);
@@ -103,7 +149,16 @@ describe('hoso demo', () => {
     const proof = join(dir, 'event.proof');
     let r = await hoso(['prove', '--db', db, '--index', '5', '--out', proof]);
     expect(r.code, r.stderr).toBe(0);
-    r = await hoso(['prove', '--check', proof, '--trust', join(dir, 'seal.vkey'), '--trust', join(dir, 'witness.vkey'), '--json']);
+    r = await hoso([
+      'prove',
+      '--check',
+      proof,
+      '--trust',
+      join(dir, 'seal.vkey'),
+      '--trust',
+      join(dir, 'witness.vkey'),
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, position: 5 });
     const cons = join(dir, 'cons.proof');
@@ -125,7 +180,13 @@ describe('hoso demo', () => {
     expect(r.stdout).toContain('HK1 tx1');
     expect(r.stdout).toMatch(/\d\*/); // the corrected cell is marked
     r = await hoso(['show', '--db', db, '--class', '10A1', '--subject', 'toan', '--json']);
-    const page = JSON.parse(r.stdout) as { rows: Array<{ HK1: { regular: Array<{ value: string; history: Array<{ correction?: { minutes: { number: string } } }> } | null> } }> };
+    const page = JSON.parse(r.stdout) as {
+      rows: Array<{
+        HK1: {
+          regular: Array<{ value: string; history: Array<{ correction?: { minutes: { number: string } } }> } | null>;
+        };
+      }>;
+    };
     const corrected = page.rows.flatMap((x) => x.HK1.regular).filter((c) => c !== null && c.history.length > 1);
     expect(corrected).toHaveLength(1);
     expect(corrected[0]!.history[1]!.correction?.minutes.number).toBe('01/BB-SCDL');
@@ -137,7 +198,10 @@ describe('hoso demo', () => {
     expect(att).toHaveLength(12);
     expect(att.every((a) => a.year.total === a.absences.length)).toBe(true);
     r = await hoso(['log', '--db', db, '--class', '10A1', '--subject', 'toan', '--json']);
-    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; signers: Array<{ role: string }> });
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; signers: Array<{ role: string }> });
     const corr = events.find((e) => e.type === 'CorrectionMade');
     expect(corr?.signers.map((s) => s.role)).toEqual(['subject', 'leader', 'admin']);
   });

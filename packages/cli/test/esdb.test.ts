@@ -24,13 +24,31 @@ describe('hoso with --store esdb://… (EventStoreDB adapter)', () => {
     const store = ['--store', url, '--ledger', 'thcs-esdb'];
     const cps = ['--checkpoints', join(d, 'checkpoints')];
     const k = (n: string) => join(d, 'keys', `${n}.key`);
-    for (const n of ['hieu-truong', 'hoso/thcs-esdb']) expect((await hoso(['keys', 'generate', '--name', n, '--out', join(d, 'keys')])).code).toBe(0);
-    let r = await hoso(['init', ...store, '--name', 'Trường THCS E', '--key', k('hieu-truong'), '--leader-id', 'hieu-truong', '--leader-name', 'Nguyễn Văn E']);
+    for (const n of ['hieu-truong', 'hoso/thcs-esdb'])
+      expect((await hoso(['keys', 'generate', '--name', n, '--out', join(d, 'keys')])).code).toBe(0);
+    let r = await hoso([
+      'init',
+      ...store,
+      '--name',
+      'Trường THCS E',
+      '--key',
+      k('hieu-truong'),
+      '--leader-id',
+      'hieu-truong',
+      '--leader-name',
+      'Nguyễn Văn E',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const Y = '2024-2025';
     const setup = [
       { type: 'GrantRole', data: { person: 'hieu-truong', role: 'admin' } },
-      { type: 'DefineYear', data: { year: Y, terms: { HK1: { start: '2024-09-05', end: '2025-01-15' }, HK2: { start: '2025-01-20', end: '2025-05-25' } } } },
+      {
+        type: 'DefineYear',
+        data: {
+          year: Y,
+          terms: { HK1: { start: '2024-09-05', end: '2025-01-15' }, HK2: { start: '2025-01-20', end: '2025-05-25' } },
+        },
+      },
       { type: 'DefineSubject', data: { subject: 'toan', name: 'Toán' } },
       { type: 'OpenClass', data: { year: Y, class: '10A', grade: 10 } },
     ];
@@ -40,15 +58,38 @@ describe('hoso with --store esdb://… (EventStoreDB adapter)', () => {
     // The events are in one physical EventStoreDB stream, one record per hoso event.
     expect(standIn.records('hoso-ledger-thcs-esdb').length).toBe(1 + setup.length);
     // A refused command writes nothing to the server either.
-    r = await hoso(['exec', ...store, '--key', k('hieu-truong'), '--role', 'leader', '--command', JSON.stringify({ type: 'OpenClass', data: { year: Y, class: '10A', grade: 10 } })]);
+    r = await hoso([
+      'exec',
+      ...store,
+      '--key',
+      k('hieu-truong'),
+      '--role',
+      'leader',
+      '--command',
+      JSON.stringify({ type: 'OpenClass', data: { year: Y, class: '10A', grade: 10 } }),
+    ]);
     expect(r.code).toBe(1);
     expect(standIn.records('hoso-ledger-thcs-esdb').length).toBe(1 + setup.length);
 
-    r = await hoso(['checkpoint', ...store, ...cps, '--key', k('hoso/thcs-esdb').replace('hoso/thcs-esdb', 'hoso_thcs-esdb')]);
+    r = await hoso([
+      'checkpoint',
+      ...store,
+      ...cps,
+      '--key',
+      k('hoso/thcs-esdb').replace('hoso/thcs-esdb', 'hoso_thcs-esdb'),
+    ]);
     expect(r.code, r.stderr).toBe(0);
     r = await hoso(['export', ...store, ...cps, '--out', join(d, 'e.hoso')]);
     expect(r.code, r.stderr).toBe(0);
-    r = await hoso(['verify', join(d, 'e.hoso'), '--trust', join(d, 'keys', 'hoso_thcs-esdb.vkey'), '--trust', join(d, 'keys', 'hieu-truong.pub'), '--json']);
+    r = await hoso([
+      'verify',
+      join(d, 'e.hoso'),
+      '--trust',
+      join(d, 'keys', 'hoso_thcs-esdb.vkey'),
+      '--trust',
+      join(d, 'keys', 'hieu-truong.pub'),
+      '--json',
+    ]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as { ok: boolean; size: number };
     expect(report).toMatchObject({ ok: true, size: 1 + setup.length });

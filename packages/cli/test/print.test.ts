@@ -27,7 +27,11 @@ function tempDir(prefix: string): string {
 }
 
 /** A school written by `@hoso/ledger` onto a SQLite file, with a seal key and a signed checkpoint. */
-async function ledgerFile(dir: string, levels: Array<'preschool' | 'primary' | 'upper-secondary'>, fill: (s: School) => Promise<void>): Promise<string> {
+async function ledgerFile(
+  dir: string,
+  levels: Array<'preschool' | 'primary' | 'upper-secondary'>,
+  fill: (s: School) => Promise<void>,
+): Promise<string> {
   const db = join(dir, 'ledger.db');
   const store = openSqliteStore({ path: db, ledger: 'thpt-test' });
   const s = await buildSchool({ store, ledger: 'thpt-test', levels });
@@ -42,7 +46,11 @@ async function ledgerFile(dir: string, levels: Array<'preschool' | 'primary' | '
 
 /** Page sizes (width × height, points) of a pdfkit PDF: its page objects are not compressed. */
 function pageSizes(pdf: string): string[] {
-  return [...readFileSync(pdf).toString('latin1').matchAll(/\/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]/g)].map((m) => `${Math.round(Number(m[1]))}x${Math.round(Number(m[2]))}`);
+  return [
+    ...readFileSync(pdf)
+      .toString('latin1')
+      .matchAll(/\/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]/g),
+  ].map((m) => `${Math.round(Number(m[1]))}x${Math.round(Number(m[2]))}`);
 }
 const A4_PORTRAIT = '595x842';
 const A4_LANDSCAPE = '842x595';
@@ -54,7 +62,7 @@ describe('hoso print from a bundle', () => {
     expect(r.code, r.stderr).toBe(0);
   }, 120_000);
 
-  it('prints the same pages from the export bundle as from the ledger, against the bundle\'s last checkpoint', async () => {
+  it("prints the same pages from the export bundle as from the ledger, against the bundle's last checkpoint", async () => {
     const args = ['--register', '--minutes', '--class', '10A1', '--student', 'hs-00001', '--format', 'html', '--json'];
     const [fromDb, fromBundle] = await Promise.all([
       hoso(['print', '--db', join(dir, 'ledger.db'), '--out', join(dir, 'p-db'), ...args]),
@@ -66,9 +74,12 @@ describe('hoso print from a bundle', () => {
     expect((JSON.parse(fromBundle.stdout) as { checkpoint: number }).checkpoint).toBe(sizeDb);
     const files = readdirSync(join(dir, 'p-db')).sort();
     expect(files).toEqual(readdirSync(join(dir, 'p-bundle')).sort());
-    expect(files).toEqual(expect.arrayContaining(['so-theo-doi-danh-gia-10a1.html', 'hoc-ba-hs-00001.html', 'so-dang-bo.html']));
+    expect(files).toEqual(
+      expect.arrayContaining(['so-theo-doi-danh-gia-10a1.html', 'hoc-ba-hs-00001.html', 'so-dang-bo.html']),
+    );
     expect(files.filter((f) => f.startsWith('bien-ban-'))).toHaveLength(2);
-    for (const f of files) expect(readFileSync(join(dir, 'p-bundle', f)).equals(readFileSync(join(dir, 'p-db', f))), f).toBe(true);
+    for (const f of files)
+      expect(readFileSync(join(dir, 'p-bundle', f)).equals(readFileSync(join(dir, 'p-db', f))), f).toBe(true);
     // The footer carries the bundle's last checkpoint.
     const html = readFileSync(join(dir, 'p-bundle', 'so-theo-doi-danh-gia-10a1.html'), 'utf8');
     expect(html).toContain(`size=${sizeDb}&amp;`);
@@ -76,7 +87,10 @@ describe('hoso print from a bundle', () => {
   }, 60_000);
 
   it('show and log read a bundle like the ledger', async () => {
-    const [a, b] = await Promise.all([hoso(['show', '--db', join(dir, 'ledger.db'), '--class', '10A1', '--subject', 'toan', '--json']), hoso(['show', join(dir, 'ledger.hoso'), '--class', '10A1', '--subject', 'toan', '--json'])]);
+    const [a, b] = await Promise.all([
+      hoso(['show', '--db', join(dir, 'ledger.db'), '--class', '10A1', '--subject', 'toan', '--json']),
+      hoso(['show', join(dir, 'ledger.hoso'), '--class', '10A1', '--subject', 'toan', '--json']),
+    ]);
     expect(b.code, b.stderr).toBe(0);
     expect(b.stdout).toBe(a.stdout);
     const log = await hoso(['log', join(dir, 'ledger.hoso'), '--stream', 'school', '--limit', '2']);
@@ -99,7 +113,15 @@ describe('hoso print from a bundle', () => {
       expect(r.stderr).toContain(join(dir, f));
     }
     expect(() => readdirSync(join(dir, 'never'))).toThrow();
-    const both = await hoso(['print', join(dir, 'ledger.hoso'), '--db', join(dir, 'ledger.db'), '--out', join(dir, 'never'), '--register']);
+    const both = await hoso([
+      'print',
+      join(dir, 'ledger.hoso'),
+      '--db',
+      join(dir, 'ledger.db'),
+      '--out',
+      join(dir, 'never'),
+      '--register',
+    ]);
     expect(both.code).toBe(2);
     const help = await hoso(['print', '--help']);
     expect(help.stdout).toContain('hoso verify');
@@ -116,27 +138,137 @@ describe('hoso print: primary class summary, preschool child book, attendance', 
       const H = [as(s.people.homeroom, 'homeroom')];
       const T = [as(s.people.teacher, 'subject')];
       await s.run({ type: 'DefineSubject', data: { subject: 'tieng-viet', name: 'Tiếng Việt' } }, L);
-      await s.run({ type: 'OfferSubject', data: { year: Y, grade: 4, subject: 'tieng-viet', periodsPerYear: 245, assessment: 'level-tested', midTermTests: true } }, L);
+      await s.run(
+        {
+          type: 'OfferSubject',
+          data: {
+            year: Y,
+            grade: 4,
+            subject: 'tieng-viet',
+            periodsPerYear: 245,
+            assessment: 'level-tested',
+            midTermTests: true,
+          },
+        },
+        L,
+      );
       await s.run({ type: 'DefineSubject', data: { subject: 'dao-duc', name: 'Đạo đức' } }, L);
-      await s.run({ type: 'OfferSubject', data: { year: Y, grade: 4, subject: 'dao-duc', periodsPerYear: 35, assessment: 'level' } }, L);
+      await s.run(
+        {
+          type: 'OfferSubject',
+          data: { year: Y, grade: 4, subject: 'dao-duc', periodsPerYear: 35, assessment: 'level' },
+        },
+        L,
+      );
       await s.run({ type: 'OpenClass', data: { year: Y, class: '4A', grade: 4 } }, L);
       await s.run({ type: 'OpenClass', data: { year: Y, class: 'MG5', grade: 0 } }, L);
-      for (const subject of ['tieng-viet', 'dao-duc']) await s.run({ type: 'GrantRole', data: { person: s.people.teacher.id, role: 'subject', year: Y, class: '4A', subject } }, L);
-      for (const cls of ['4A', 'MG5']) await s.run({ type: 'GrantRole', data: { person: s.people.homeroom.id, role: 'homeroom', year: Y, class: cls } }, L);
-      await s.run({ type: 'EnrollStudent', data: { year: Y, class: '4A', student: 'hs-401', date: '2024-09-05', bio: { name: 'Phạm Thị Bốn', birthDate: '2015-01-01', sex: 'F' } } }, H);
-      await s.run({ type: 'EnrollStudent', data: { year: Y, class: 'MG5', student: 'tre-01', date: '2024-09-05', bio: { name: 'Bé Na', birthDate: '2020-01-15', sex: 'F' } } }, H);
-      await s.run({ type: 'EnterSubjectLevel', data: { year: Y, class: '4A', subject: 'tieng-viet', student: 'hs-401', period: 'CN', value: 'T' } }, T);
-      await s.run({ type: 'EnterTestScore', data: { year: Y, class: '4A', subject: 'tieng-viet', student: 'hs-401', period: 'CN', value: '9' } }, T);
-      await s.run({ type: 'EnterSubjectLevel', data: { year: Y, class: '4A', subject: 'dao-duc', student: 'hs-401', period: 'CN', value: 'H' } }, T);
-      await s.run({ type: 'AssessQuality', data: { year: Y, class: '4A', student: 'hs-401', period: 'CN', aspect: 'trung-thuc', value: 'Tốt' } }, H);
-      for (const [date, value] of [['2024-09-05', 'C'], ['2024-09-06', 'P'], ['2024-09-09', 'K'], ['2024-09-10', 'C']] as const) {
+      for (const subject of ['tieng-viet', 'dao-duc'])
+        await s.run(
+          { type: 'GrantRole', data: { person: s.people.teacher.id, role: 'subject', year: Y, class: '4A', subject } },
+          L,
+        );
+      for (const cls of ['4A', 'MG5'])
+        await s.run(
+          { type: 'GrantRole', data: { person: s.people.homeroom.id, role: 'homeroom', year: Y, class: cls } },
+          L,
+        );
+      await s.run(
+        {
+          type: 'EnrollStudent',
+          data: {
+            year: Y,
+            class: '4A',
+            student: 'hs-401',
+            date: '2024-09-05',
+            bio: { name: 'Phạm Thị Bốn', birthDate: '2015-01-01', sex: 'F' },
+          },
+        },
+        H,
+      );
+      await s.run(
+        {
+          type: 'EnrollStudent',
+          data: {
+            year: Y,
+            class: 'MG5',
+            student: 'tre-01',
+            date: '2024-09-05',
+            bio: { name: 'Bé Na', birthDate: '2020-01-15', sex: 'F' },
+          },
+        },
+        H,
+      );
+      await s.run(
+        {
+          type: 'EnterSubjectLevel',
+          data: { year: Y, class: '4A', subject: 'tieng-viet', student: 'hs-401', period: 'CN', value: 'T' },
+        },
+        T,
+      );
+      await s.run(
+        {
+          type: 'EnterTestScore',
+          data: { year: Y, class: '4A', subject: 'tieng-viet', student: 'hs-401', period: 'CN', value: '9' },
+        },
+        T,
+      );
+      await s.run(
+        {
+          type: 'EnterSubjectLevel',
+          data: { year: Y, class: '4A', subject: 'dao-duc', student: 'hs-401', period: 'CN', value: 'H' },
+        },
+        T,
+      );
+      await s.run(
+        {
+          type: 'AssessQuality',
+          data: { year: Y, class: '4A', student: 'hs-401', period: 'CN', aspect: 'trung-thuc', value: 'Tốt' },
+        },
+        H,
+      );
+      for (const [date, value] of [
+        ['2024-09-05', 'C'],
+        ['2024-09-06', 'P'],
+        ['2024-09-09', 'K'],
+        ['2024-09-10', 'C'],
+      ] as const) {
         await s.run({ type: 'RecordAttendance', data: { year: Y, class: 'MG5', student: 'tre-01', date, value } }, H);
       }
-      await s.run({ type: 'RecordGrowth', data: { year: Y, class: 'MG5', student: 'tre-01', date: '2024-09-15', measure: 'weight-kg', value: '12.0' } }, H);
-      await s.run({ type: 'RecordGrowth', data: { year: Y, class: 'MG5', student: 'tre-01', date: '2024-09-15', measure: 'height-cm', value: '95.0' } }, H);
-      await s.run({ type: 'RecordAbsence', data: { year: Y, class: '10A1', student: 'hs-002', date: '2024-09-12', session: 'morning', value: 'P' } }, H);
-      await s.run({ type: 'RecordAbsence', data: { year: Y, class: '10A1', student: 'hs-002', date: '2024-09-12', session: 'afternoon', value: 'K' } }, H);
-      await s.run({ type: 'RecordAbsence', data: { year: Y, class: '10A1', student: 'hs-003', date: '2024-09-30', session: 'morning', value: 'P' } }, H);
+      await s.run(
+        {
+          type: 'RecordGrowth',
+          data: { year: Y, class: 'MG5', student: 'tre-01', date: '2024-09-15', measure: 'weight-kg', value: '12.0' },
+        },
+        H,
+      );
+      await s.run(
+        {
+          type: 'RecordGrowth',
+          data: { year: Y, class: 'MG5', student: 'tre-01', date: '2024-09-15', measure: 'height-cm', value: '95.0' },
+        },
+        H,
+      );
+      await s.run(
+        {
+          type: 'RecordAbsence',
+          data: { year: Y, class: '10A1', student: 'hs-002', date: '2024-09-12', session: 'morning', value: 'P' },
+        },
+        H,
+      );
+      await s.run(
+        {
+          type: 'RecordAbsence',
+          data: { year: Y, class: '10A1', student: 'hs-002', date: '2024-09-12', session: 'afternoon', value: 'K' },
+        },
+        H,
+      );
+      await s.run(
+        {
+          type: 'RecordAbsence',
+          data: { year: Y, class: '10A1', student: 'hs-003', date: '2024-09-30', session: 'morning', value: 'P' },
+        },
+        H,
+      );
     });
   }, 60_000);
 
@@ -178,16 +310,64 @@ describe('hoso print: primary class summary, preschool child book, attendance', 
 
   it('classifies the child book against a WHO reference file; a malformed one is exit 2 naming the field', async () => {
     // An illustrative reference (not WHO data): weight z = (12 − 14) / 1.4 → normal; height z = (95 − 110) / 5.5 → stunted.
-    const who = { source: 'Bảng thử (không phải số liệu WHO)', 'weight-for-age': { F: [[1600, 1, 14, 0.1], [1800, 1, 14.5, 0.1]] }, 'height-for-age': { F: [[1700, 1, 110, 0.05], [1710, 1, 110.1, 0.05]] } };
+    const who = {
+      source: 'Bảng thử (không phải số liệu WHO)',
+      'weight-for-age': {
+        F: [
+          [1600, 1, 14, 0.1],
+          [1800, 1, 14.5, 0.1],
+        ],
+      },
+      'height-for-age': {
+        F: [
+          [1700, 1, 110, 0.05],
+          [1710, 1, 110.1, 0.05],
+        ],
+      },
+    };
     writeFileSync(join(dir, 'who.json'), JSON.stringify(who));
-    let r = await hoso(['print', '--db', db, '--out', join(dir, 'who'), '--class', 'MG5', '--who-reference', join(dir, 'who.json'), '--format', 'html']);
+    let r = await hoso([
+      'print',
+      '--db',
+      db,
+      '--out',
+      join(dir, 'who'),
+      '--class',
+      'MG5',
+      '--who-reference',
+      join(dir, 'who.json'),
+      '--format',
+      'html',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const child = readFileSync(join(dir, 'who', 'so-theo-doi-tre-mg5.html'), 'utf8');
     expect(child).toContain('Thấp còi');
     expect(child).toContain('Bình thường');
-    expect(child).toContain('Phân loại theo chuẩn tăng trưởng WHO, bảng tham chiếu: Bảng thử (không phải số liệu WHO).');
-    writeFileSync(join(dir, 'bad-who.json'), JSON.stringify({ 'weight-for-age': { F: [[1600, 1, 14, 0.1], [1500, 1, 14, 0.1]] } }));
-    r = await hoso(['print', '--db', db, '--out', join(dir, 'never'), '--class', 'MG5', '--who-reference', join(dir, 'bad-who.json')]);
+    expect(child).toContain(
+      'Phân loại theo chuẩn tăng trưởng WHO, bảng tham chiếu: Bảng thử (không phải số liệu WHO).',
+    );
+    writeFileSync(
+      join(dir, 'bad-who.json'),
+      JSON.stringify({
+        'weight-for-age': {
+          F: [
+            [1600, 1, 14, 0.1],
+            [1500, 1, 14, 0.1],
+          ],
+        },
+      }),
+    );
+    r = await hoso([
+      'print',
+      '--db',
+      db,
+      '--out',
+      join(dir, 'never'),
+      '--class',
+      'MG5',
+      '--who-reference',
+      join(dir, 'bad-who.json'),
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--who-reference');
     expect(r.stderr).toContain('weight-for-age.F[1]');
@@ -195,10 +375,29 @@ describe('hoso print: primary class summary, preschool child book, attendance', 
   }, 30_000);
 
   it('prints monthly attendance sheets (landscape) for a school class and a preschool class', async () => {
-    const r = await hoso(['print', '--db', db, '--out', join(dir, 'att'), '--attendance', '--month', '2024-09', '--class', '10A1', '--class', 'MG5']);
+    const r = await hoso([
+      'print',
+      '--db',
+      db,
+      '--out',
+      join(dir, 'att'),
+      '--attendance',
+      '--month',
+      '2024-09',
+      '--class',
+      '10A1',
+      '--class',
+      'MG5',
+    ]);
     expect(r.code, r.stderr).toBe(0);
-    expect(readdirSync(join(dir, 'att')).sort()).toEqual(['diem-danh-10a1-2024-09.html', 'diem-danh-10a1-2024-09.pdf', 'diem-danh-mg5-2024-09.html', 'diem-danh-mg5-2024-09.pdf']);
-    for (const f of ['diem-danh-10a1-2024-09.pdf', 'diem-danh-mg5-2024-09.pdf']) expect(new Set(pageSizes(join(dir, 'att', f)))).toEqual(new Set([A4_LANDSCAPE]));
+    expect(readdirSync(join(dir, 'att')).sort()).toEqual([
+      'diem-danh-10a1-2024-09.html',
+      'diem-danh-10a1-2024-09.pdf',
+      'diem-danh-mg5-2024-09.html',
+      'diem-danh-mg5-2024-09.pdf',
+    ]);
+    for (const f of ['diem-danh-10a1-2024-09.pdf', 'diem-danh-mg5-2024-09.pdf'])
+      expect(new Set(pageSizes(join(dir, 'att', f)))).toEqual(new Set([A4_LANDSCAPE]));
     const sheet = readFileSync(join(dir, 'att', 'diem-danh-10a1-2024-09.html'), 'utf8');
     expect(sheet).toContain('SỔ ĐIỂM DANH');
     expect(sheet).toContain('Lớp 10A1 — Tháng 9/2024 — Năm học 2024-2025');
@@ -207,7 +406,10 @@ describe('hoso print: primary class summary, preschool child book, attendance', 
     expect([...row('Học sinh 2').matchAll(/<td[^>]*>([PK])<\/td>/g)].map((m) => m[1])).toEqual(['K']);
     expect([...row('Học sinh 3').matchAll(/<td[^>]*>([PK])<\/td>/g)].map((m) => m[1])).toEqual(['P']);
     const mg = readFileSync(join(dir, 'att', 'diem-danh-mg5-2024-09.html'), 'utf8');
-    expect([...mg.slice(mg.indexOf('Bé Na')).matchAll(/<td[^>]*>([PK])<\/td>/g)].map((m) => m[1]).slice(0, 2)).toEqual(['P', 'K']);
+    expect([...mg.slice(mg.indexOf('Bé Na')).matchAll(/<td[^>]*>([PK])<\/td>/g)].map((m) => m[1]).slice(0, 2)).toEqual([
+      'P',
+      'K',
+    ]);
     const bad = await Promise.all([
       hoso(['print', '--db', db, '--out', join(dir, 'never'), '--attendance']),
       hoso(['print', '--db', db, '--out', join(dir, 'never'), '--attendance', '--month', '2024-13']),
@@ -225,7 +427,8 @@ describe('hoso print after the summer: re-tests and re-evaluated conduct beside 
   const C = '10A1';
   const EXTRA = ['ly', 'hoa', 'sinh', 'su', 'dia', 'anh'] as const;
   // As in packages/books/test/summer.test.ts: An (hs-001) 3.0 in Toán and Ngữ văn, Bình (hs-002) conduct Chưa đạt.
-  const mark = (student: string, subject: string): string => (student === 'hs-001' && (subject === 'toan' || subject === 'van') ? '3.0' : '7.0');
+  const mark = (student: string, subject: string): string =>
+    student === 'hs-001' && (subject === 'toan' || subject === 'van') ? '3.0' : '7.0';
   let db = '';
   beforeAll(async () => {
     db = await ledgerFile(dir, ['upper-secondary'], async (s) => {
@@ -233,38 +436,111 @@ describe('hoso print after the summer: re-tests and re-evaluated conduct beside 
       const teacherOf = (subject: string) => (subject === 'van' ? s.people.homeroom : s.people.teacher);
       for (const subject of EXTRA) {
         await s.run({ type: 'DefineSubject', data: { subject, name: subject } }, L);
-        await s.run({ type: 'OfferSubject', data: { year: Y, grade: 10, subject, periodsPerYear: 70, assessment: 'scored' } }, L);
-        await s.run({ type: 'GrantRole', data: { person: s.people.teacher.id, role: 'subject', year: Y, class: C, subject } }, L);
+        await s.run(
+          { type: 'OfferSubject', data: { year: Y, grade: 10, subject, periodsPerYear: 70, assessment: 'scored' } },
+          L,
+        );
+        await s.run(
+          { type: 'GrantRole', data: { person: s.people.teacher.id, role: 'subject', year: Y, class: C, subject } },
+          L,
+        );
       }
-      const scored: Array<[string, number]> = [['toan', 4], ['van', 2], ...EXTRA.map((x) => [x, 3] as [string, number])];
+      const scored: Array<[string, number]> = [
+        ['toan', 4],
+        ['van', 2],
+        ...EXTRA.map((x) => [x, 3] as [string, number]),
+      ];
       for (const term of ['HK1', 'HK2'] as const) {
         for (const [subject, tx] of scored) {
-          const cols = [...Array.from({ length: tx }, (_, i) => ({ column: 'tx', index: i + 1 })), { column: 'gk' }, { column: 'ck' }];
+          const cols = [
+            ...Array.from({ length: tx }, (_, i) => ({ column: 'tx', index: i + 1 })),
+            { column: 'gk' },
+            { column: 'ck' },
+          ];
           for (const c of cols) {
-            await s.run({ type: 'EnterScores', data: { year: Y, class: C, subject, term, ...c, entries: s.students.map((st) => ({ student: st, value: mark(st, subject) })) } }, [as(teacherOf(subject), 'subject')]);
+            await s.run(
+              {
+                type: 'EnterScores',
+                data: {
+                  year: Y,
+                  class: C,
+                  subject,
+                  term,
+                  ...c,
+                  entries: s.students.map((st) => ({ student: st, value: mark(st, subject) })),
+                },
+              },
+              [as(teacherOf(subject), 'subject')],
+            );
           }
         }
         for (const c of [{ column: 'tx', index: 1 }, { column: 'tx', index: 2 }, { column: 'gk' }, { column: 'ck' }]) {
-          await s.run({ type: 'EnterCommentLevels', data: { year: Y, class: C, subject: 'the-duc', term, ...c, entries: s.students.map((st) => ({ student: st, value: 'Đ' })) } }, [as(s.people.teacher, 'subject')]);
+          await s.run(
+            {
+              type: 'EnterCommentLevels',
+              data: {
+                year: Y,
+                class: C,
+                subject: 'the-duc',
+                term,
+                ...c,
+                entries: s.students.map((st) => ({ student: st, value: 'Đ' })),
+              },
+            },
+            [as(s.people.teacher, 'subject')],
+          );
         }
         for (const st of s.students) {
           const value = st === 'hs-002' ? (term === 'HK1' ? 'Đạt' : 'Chưa đạt') : 'Khá';
-          await s.run({ type: 'AssessConduct', data: { year: Y, class: C, student: st, term, value } }, [as(s.people.homeroom, 'homeroom')]);
+          await s.run({ type: 'AssessConduct', data: { year: Y, class: C, student: st, term, value } }, [
+            as(s.people.homeroom, 'homeroom'),
+          ]);
         }
       }
-      for (const subject of [...scored.map(([x]) => x), 'the-duc']) await s.run({ type: 'SignOffSubject', data: { year: Y, class: C, subject, term: 'HK2' } }, [as(teacherOf(subject), 'subject')]);
-      await s.run({ type: 'ConfirmClass', data: { year: Y, class: C, term: 'HK2' } }, [as(s.people.homeroom, 'homeroom')]);
+      for (const subject of [...scored.map(([x]) => x), 'the-duc'])
+        await s.run({ type: 'SignOffSubject', data: { year: Y, class: C, subject, term: 'HK2' } }, [
+          as(teacherOf(subject), 'subject'),
+        ]);
+      await s.run({ type: 'ConfirmClass', data: { year: Y, class: C, term: 'HK2' } }, [
+        as(s.people.homeroom, 'homeroom'),
+      ]);
       s.clock.now = new Date('2025-07-10T08:00:00+07:00');
       await s.run({ type: 'OpenWindow', data: { window: 'he-2025', year: Y, period: 'HE', scope: {} } }, L);
-      for (const [subject, value] of [['toan', '5.0'], ['van', '4.0']] as const) {
-        await s.run({ type: 'EnterRetestScore', data: { year: Y, class: C, subject, student: 'hs-001', value, date: '2025-07-08' } }, [as(teacherOf(subject), 'subject')]);
+      for (const [subject, value] of [
+        ['toan', '5.0'],
+        ['van', '4.0'],
+      ] as const) {
+        await s.run(
+          {
+            type: 'EnterRetestScore',
+            data: { year: Y, class: C, subject, student: 'hs-001', value, date: '2025-07-08' },
+          },
+          [as(teacherOf(subject), 'subject')],
+        );
       }
-      await s.run({ type: 'ReevaluateConduct', data: { year: Y, class: C, student: 'hs-002', value: 'Đạt', date: '2025-08-01' } }, [as(s.people.homeroom, 'homeroom')]);
+      await s.run(
+        { type: 'ReevaluateConduct', data: { year: Y, class: C, student: 'hs-002', value: 'Đạt', date: '2025-08-01' } },
+        [as(s.people.homeroom, 'homeroom')],
+      );
     });
   }, 60_000);
 
   it('the markbook shows the re-test column and the summer results; the học bạ shows them beside the year', async () => {
-    const r = await hoso(['print', '--db', db, '--out', join(dir, 'p'), '--class', C, '--student', 'hs-001', '--student', 'hs-002', '--format', 'html']);
+    const r = await hoso([
+      'print',
+      '--db',
+      db,
+      '--out',
+      join(dir, 'p'),
+      '--class',
+      C,
+      '--student',
+      'hs-001',
+      '--student',
+      'hs-002',
+      '--format',
+      'html',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const book = readFileSync(join(dir, 'p', 'so-theo-doi-danh-gia-10a1.html'), 'utf8');
     expect(book).toContain('Kiểm tra lại');
@@ -275,7 +551,11 @@ describe('hoso print after the summer: re-tests and re-evaluated conduct beside 
     // Summary: An's learning Chưa đạt for the year, Đạt after the re-tests; Bình's conduct Chưa đạt, then Đạt.
     const summary = book.slice(book.indexOf('TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ CẢ NĂM HỌC'));
     const row = (name: string): string[] =>
-      [...summary.slice(summary.indexOf(name), summary.indexOf('</tr>', summary.indexOf(name))).matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, ''));
+      [
+        ...summary
+          .slice(summary.indexOf(name), summary.indexOf('</tr>', summary.indexOf(name)))
+          .matchAll(/<td[^>]*>(.*?)<\/td>/g),
+      ].map((m) => m[1]!.replace(/<[^>]+>/g, ''));
     const an = row('Học sinh 1');
     expect(an.slice(-4)).toEqual(['Đạt', '', '', 'Được lên lớp']);
     expect(an).toContain('Chưa đạt');
@@ -292,7 +572,7 @@ describe('hoso print after the summer: re-tests and re-evaluated conduct beside 
   }, 60_000);
 });
 
-describe('hoso print --student: a primary pupil\'s học bạ (TT27) and a preschool child\'s page', () => {
+describe("hoso print --student: a primary pupil's học bạ (TT27) and a preschool child's page", () => {
   const dir = tempDir('hoso-print-student-');
   let db = '';
   beforeAll(async () => {
@@ -301,20 +581,109 @@ describe('hoso print --student: a primary pupil\'s học bạ (TT27) and a presc
       const L = [as(s.people.principal, 'leader')];
       const H = [as(s.people.homeroom, 'homeroom')];
       await s.run({ type: 'OpenClass', data: { year: Y, class: 'MG4', grade: 0 } }, L);
-      await s.run({ type: 'GrantRole', data: { person: s.people.homeroom.id, role: 'homeroom', year: Y, class: 'MG4' } }, L);
-      await s.run({ type: 'EnrollStudent', data: { year: Y, class: 'MG4', student: 'tre-02', date: '2024-09-05', bio: { name: 'Bé Ngọc Ánh', birthDate: '2020-01-15', sex: 'F' } } }, H);
-      await s.run({ type: 'RecordAttendance', data: { year: Y, class: 'MG4', student: 'tre-02', date: '2024-09-05', value: 'C' } }, H);
-      await s.run({ type: 'RecordGrowth', data: { year: Y, class: 'MG4', student: 'tre-02', date: '2024-09-15', measure: 'weight-kg', value: '12.0' } }, H);
-      await s.run({ type: 'RecordGrowth', data: { year: Y, class: 'MG4', student: 'tre-02', date: '2024-09-15', measure: 'height-cm', value: '95.0' } }, H);
+      await s.run(
+        { type: 'GrantRole', data: { person: s.people.homeroom.id, role: 'homeroom', year: Y, class: 'MG4' } },
+        L,
+      );
+      await s.run(
+        {
+          type: 'EnrollStudent',
+          data: {
+            year: Y,
+            class: 'MG4',
+            student: 'tre-02',
+            date: '2024-09-05',
+            bio: { name: 'Bé Ngọc Ánh', birthDate: '2020-01-15', sex: 'F' },
+          },
+        },
+        H,
+      );
+      await s.run(
+        {
+          type: 'RecordAttendance',
+          data: { year: Y, class: 'MG4', student: 'tre-02', date: '2024-09-05', value: 'C' },
+        },
+        H,
+      );
+      await s.run(
+        {
+          type: 'RecordGrowth',
+          data: { year: Y, class: 'MG4', student: 'tre-02', date: '2024-09-15', measure: 'weight-kg', value: '12.0' },
+        },
+        H,
+      );
+      await s.run(
+        {
+          type: 'RecordGrowth',
+          data: { year: Y, class: 'MG4', student: 'tre-02', date: '2024-09-15', measure: 'height-cm', value: '95.0' },
+        },
+        H,
+      );
       // A pupil of a year still under the older primary rules (grade 5 in 2023-2024: Thông tư 30/2014).
-      await s.run({ type: 'DefineYear', data: { year: '2023-2024', terms: { HK1: { start: '2023-09-05', end: '2024-01-15' }, HK2: { start: '2024-01-20', end: '2024-05-25' } } } }, L);
+      await s.run(
+        {
+          type: 'DefineYear',
+          data: {
+            year: '2023-2024',
+            terms: { HK1: { start: '2023-09-05', end: '2024-01-15' }, HK2: { start: '2024-01-20', end: '2024-05-25' } },
+          },
+        },
+        L,
+      );
       await s.run({ type: 'OpenClass', data: { year: '2023-2024', class: '5C', grade: 5 } }, L);
-      await s.run({ type: 'GrantRole', data: { person: s.people.homeroom.id, role: 'homeroom', year: '2023-2024', class: '5C' } }, L);
-      await s.run({ type: 'EnrollStudent', data: { year: '2023-2024', class: '5C', student: 'cu-01', date: '2023-09-05', bio: { name: 'Học sinh Cũ', birthDate: '2013-02-02', sex: 'M' } } }, H);
+      await s.run(
+        { type: 'GrantRole', data: { person: s.people.homeroom.id, role: 'homeroom', year: '2023-2024', class: '5C' } },
+        L,
+      );
+      await s.run(
+        {
+          type: 'EnrollStudent',
+          data: {
+            year: '2023-2024',
+            class: '5C',
+            student: 'cu-01',
+            date: '2023-09-05',
+            bio: { name: 'Học sinh Cũ', birthDate: '2013-02-02', sex: 'M' },
+          },
+        },
+        H,
+      );
       // Remarks (nhận xét): a primary subject teacher's with a level, a homeroom teacher's with conduct.
-      await s.run({ type: 'EnrollStudent', data: { year: Y, class: '3A', student: 'dung', date: '2024-09-05', bio: { name: 'Phạm Văn Dũng', birthDate: '2016-06-01', sex: 'M' } } }, H);
-      await s.run({ type: 'EnterSubjectLevel', data: { year: Y, class: '3A', subject: 'toan', student: 'dung', period: 'CN', value: 'H', comment: REMARK_TOAN } }, [as(s.people.teacher, 'subject')]);
-      await s.run({ type: 'AssessConduct', data: { year: Y, class: '10A1', student: 'hs-001', term: 'HK1', value: 'Tốt', comment: REMARK_CONDUCT } }, H);
+      await s.run(
+        {
+          type: 'EnrollStudent',
+          data: {
+            year: Y,
+            class: '3A',
+            student: 'dung',
+            date: '2024-09-05',
+            bio: { name: 'Phạm Văn Dũng', birthDate: '2016-06-01', sex: 'M' },
+          },
+        },
+        H,
+      );
+      await s.run(
+        {
+          type: 'EnterSubjectLevel',
+          data: {
+            year: Y,
+            class: '3A',
+            subject: 'toan',
+            student: 'dung',
+            period: 'CN',
+            value: 'H',
+            comment: REMARK_TOAN,
+          },
+        },
+        [as(s.people.teacher, 'subject')],
+      );
+      await s.run(
+        {
+          type: 'AssessConduct',
+          data: { year: Y, class: '10A1', student: 'hs-001', term: 'HK1', value: 'Tốt', comment: REMARK_CONDUCT },
+        },
+        H,
+      );
     });
   }, 60_000);
 
@@ -326,49 +695,109 @@ describe('hoso print --student: a primary pupil\'s học bạ (TT27) and a presc
     ]);
     expect(an.code, an.stderr).toBe(0);
     expect(an.stdout).not.toContain('no class page');
-    for (const s of ['Học bạ tiểu học: Nguyễn Văn An (an)', 'Năm học 2024-2025, lớp 3A (tt27)', 'Hoàn thành xuất sắc', 'Học sinh Xuất sắc', 'Phẩm chất: yeu-nuoc T']) expect(an.stdout).toContain(s);
+    for (const s of [
+      'Học bạ tiểu học: Nguyễn Văn An (an)',
+      'Năm học 2024-2025, lớp 3A (tt27)',
+      'Hoàn thành xuất sắc',
+      'Học sinh Xuất sắc',
+      'Phẩm chất: yeu-nuoc T',
+    ])
+      expect(an.stdout).toContain(s);
     // The corrected test score is marked, as on the markbook page.
     expect(an.stdout).toMatch(/Toán\s+T\s+10\*/);
     expect(dung.code, dung.stderr).toBe(0);
     expect(dung.stdout).toMatch(new RegExp(`Toán\\s+H\\s+${REMARK_TOAN}`));
-    const view = JSON.parse(json.stdout) as { pages: Array<{ subjects: Array<{ subject: string; remark: { text: string } | null }> }> };
+    const view = JSON.parse(json.stdout) as {
+      pages: Array<{ subjects: Array<{ subject: string; remark: { text: string } | null }> }>;
+    };
     expect(view.pages[0]!.subjects.find((x) => x.subject === 'toan')!.remark!.text).toBe(REMARK_TOAN);
   }, 30_000);
 
-  it('hoso show --student shows a preschool child\'s page, and why an old primary year has none', async () => {
-    const [child, old] = await Promise.all([hoso(['show', '--db', db, '--student', 'tre-02']), hoso(['show', '--db', db, '--student', 'cu-01', '--year', '2023-2024'])]);
+  it("hoso show --student shows a preschool child's page, and why an old primary year has none", async () => {
+    const [child, old] = await Promise.all([
+      hoso(['show', '--db', db, '--student', 'tre-02']),
+      hoso(['show', '--db', db, '--student', 'cu-01', '--year', '2023-2024']),
+    ]);
     expect(child.code, child.stderr).toBe(0);
-    for (const s of ['Sổ theo dõi trẻ: Bé Ngọc Ánh (tre-02), born 2020-01-15', 'Năm học 2024-2025, lớp MG4', 'có mặt 1, nghỉ có phép 0, nghỉ không phép 0']) expect(child.stdout).toContain(s);
+    for (const s of [
+      'Sổ theo dõi trẻ: Bé Ngọc Ánh (tre-02), born 2020-01-15',
+      'Năm học 2024-2025, lớp MG4',
+      'có mặt 1, nghỉ có phép 0, nghỉ không phép 0',
+    ])
+      expect(child.stdout).toContain(s);
     expect(child.stdout).toMatch(/2024-09-15\s+12\.0\s+95\.0/);
     expect(old.code, old.stderr).toBe(0);
     expect(old.stdout).toContain('no primary học bạ page');
     expect(old.stdout).toContain('Thông tư 30/2014');
   }, 30_000);
 
-  it('shows and prints the homeroom teacher\'s remarks on the secondary học bạ, and the primary subject remark', async () => {
+  it("shows and prints the homeroom teacher's remarks on the secondary học bạ, and the primary subject remark", async () => {
     const show = await hoso(['show', '--db', db, '--student', 'hs-001']);
     expect(show.code, show.stderr).toBe(0);
     expect(show.stdout).toContain(`Nhận xét của giáo viên chủ nhiệm: Học kỳ I: ${REMARK_CONDUCT}`);
-    const r = await hoso(['print', '--db', db, '--out', join(dir, 'remarks'), '--student', 'hs-001', '--student', 'dung', '--format', 'html']);
+    const r = await hoso([
+      'print',
+      '--db',
+      db,
+      '--out',
+      join(dir, 'remarks'),
+      '--student',
+      'hs-001',
+      '--student',
+      'dung',
+      '--format',
+      'html',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(join(dir, 'remarks', 'hoc-ba-hs-001.html'), 'utf8')).toContain(REMARK_CONDUCT);
     expect(readFileSync(join(dir, 'remarks', 'hoc-ba-dung.html'), 'utf8')).toContain(REMARK_TOAN);
   }, 30_000);
 
-  it('prints the primary học bạ of each pupil named (a spread of two A4 portrait pages) and the child\'s page of the preschool book', async () => {
-    const r = await hoso(['print', '--db', db, '--out', join(dir, 'p'), '--student', 'an', '--student', 'chi', '--student', 'tre-02']);
+  it("prints the primary học bạ of each pupil named (a spread of two A4 portrait pages) and the child's page of the preschool book", async () => {
+    const r = await hoso([
+      'print',
+      '--db',
+      db,
+      '--out',
+      join(dir, 'p'),
+      '--student',
+      'an',
+      '--student',
+      'chi',
+      '--student',
+      'tre-02',
+    ]);
     expect(r.code, r.stderr).toBe(0);
-    expect(readdirSync(join(dir, 'p')).sort()).toEqual(['hoc-ba-an.html', 'hoc-ba-an.pdf', 'hoc-ba-chi.html', 'hoc-ba-chi.pdf', 'so-theo-doi-tre-tre-02.html', 'so-theo-doi-tre-tre-02.pdf']);
-    for (const f of ['hoc-ba-an.pdf', 'hoc-ba-chi.pdf']) expect(pageSizes(join(dir, 'p', f))).toEqual([A4_PORTRAIT, A4_PORTRAIT]);
+    expect(readdirSync(join(dir, 'p')).sort()).toEqual([
+      'hoc-ba-an.html',
+      'hoc-ba-an.pdf',
+      'hoc-ba-chi.html',
+      'hoc-ba-chi.pdf',
+      'so-theo-doi-tre-tre-02.html',
+      'so-theo-doi-tre-tre-02.pdf',
+    ]);
+    for (const f of ['hoc-ba-an.pdf', 'hoc-ba-chi.pdf'])
+      expect(pageSizes(join(dir, 'p', f))).toEqual([A4_PORTRAIT, A4_PORTRAIT]);
     expect(pageSizes(join(dir, 'p', 'so-theo-doi-tre-tre-02.pdf'))).toEqual([A4_PORTRAIT]);
     const an = readFileSync(join(dir, 'p', 'hoc-ba-an.html'), 'utf8');
-    for (const s of ['HỌC BẠ', 'Tiểu học — Năm học 2024-2025', 'Nguyễn Văn An', 'Hoàn thành xuất sắc', 'Học sinh Xuất sắc', 'Hoàn thành chương trình lớp học', 'BB 02/BB-SCDL', 'student%2Fan']) expect(an).toContain(s);
+    for (const s of [
+      'HỌC BẠ',
+      'Tiểu học — Năm học 2024-2025',
+      'Nguyễn Văn An',
+      'Hoàn thành xuất sắc',
+      'Học sinh Xuất sắc',
+      'Hoàn thành chương trình lớp học',
+      'BB 02/BB-SCDL',
+      'student%2Fan',
+    ])
+      expect(an).toContain(s);
     // Before the year is approved the principal prints by name, without a key.
     expect(an).toContain('Test hieu-truong');
     const chi = readFileSync(join(dir, 'p', 'hoc-ba-chi.html'), 'utf8');
     for (const s of ['Lê Thị Chi', 'Hoàn thành tốt', 'chuyển sang lớp 3B']) expect(chi).toContain(s);
     const child = readFileSync(join(dir, 'p', 'so-theo-doi-tre-tre-02.html'), 'utf8');
-    for (const s of ['SỔ THEO DÕI TRẺ', 'Bé Ngọc Ánh', 'MG4', 'Chưa phân loại: không có bảng tham chiếu']) expect(child).toContain(s);
+    for (const s of ['SỔ THEO DÕI TRẺ', 'Bé Ngọc Ánh', 'MG4', 'Chưa phân loại: không có bảng tham chiếu'])
+      expect(child).toContain(s);
   }, 60_000);
 
   it('writes archival PDF/A-2b by default, plain PDF with --no-pdfa', async () => {
@@ -387,14 +816,42 @@ describe('hoso print --student: a primary pupil\'s học bạ (TT27) and a presc
     expect(plain).not.toContain('pdfaid');
   }, 30_000);
 
-  it('classifies the child\'s page with --who-reference, as the class print does', async () => {
-    const who = { source: 'Bảng thử (không phải số liệu WHO)', 'weight-for-age': { F: [[1600, 1, 14, 0.1], [1800, 1, 14.5, 0.1]] }, 'height-for-age': { F: [[1700, 1, 110, 0.05], [1710, 1, 110.1, 0.05]] } };
+  it("classifies the child's page with --who-reference, as the class print does", async () => {
+    const who = {
+      source: 'Bảng thử (không phải số liệu WHO)',
+      'weight-for-age': {
+        F: [
+          [1600, 1, 14, 0.1],
+          [1800, 1, 14.5, 0.1],
+        ],
+      },
+      'height-for-age': {
+        F: [
+          [1700, 1, 110, 0.05],
+          [1710, 1, 110.1, 0.05],
+        ],
+      },
+    };
     writeFileSync(join(dir, 'who.json'), JSON.stringify(who));
-    const r = await hoso(['print', '--db', db, '--out', join(dir, 'who'), '--student', 'tre-02', '--who-reference', join(dir, 'who.json'), '--format', 'html']);
+    const r = await hoso([
+      'print',
+      '--db',
+      db,
+      '--out',
+      join(dir, 'who'),
+      '--student',
+      'tre-02',
+      '--who-reference',
+      join(dir, 'who.json'),
+      '--format',
+      'html',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const child = readFileSync(join(dir, 'who', 'so-theo-doi-tre-tre-02.html'), 'utf8');
     expect(child).toContain('Thấp còi');
-    expect(child).toContain('Phân loại theo chuẩn tăng trưởng WHO, bảng tham chiếu: Bảng thử (không phải số liệu WHO).');
+    expect(child).toContain(
+      'Phân loại theo chuẩn tăng trưởng WHO, bảng tham chiếu: Bảng thử (không phải số liệu WHO).',
+    );
   }, 30_000);
 
   it('says clearly why a student has nothing to print, naming --student', async () => {

@@ -15,7 +15,11 @@ import { openCliLedger, submitBatch } from '../src/ledger-ops.js';
 import { openStore } from '../src/store.js';
 
 /** A SQLite school ledger in a fresh folder. */
-async function school(): Promise<{ dir: string; db: string; people: Awaited<ReturnType<typeof buildSchool>>['people'] }> {
+async function school(): Promise<{
+  dir: string;
+  db: string;
+  people: Awaited<ReturnType<typeof buildSchool>>['people'];
+}> {
   const dir = mkdtempSync(join(tmpdir(), 'hoso-cli-state-'));
   const db = join(dir, 'ledger.db');
   const store = openSqliteStore({ path: db, ledger: 'thpt-test' });
@@ -24,7 +28,10 @@ async function school(): Promise<{ dir: string; db: string; people: Awaited<Retu
   return { dir, db, people: s.people };
 }
 
-const mark = (student: string, index: number) => ({ type: 'EnterScore', data: { year: '2024-2025', class: '10A1', subject: 'toan', student, term: 'HK1', column: 'tx', index, value: '8' } });
+const mark = (student: string, index: number) => ({
+  type: 'EnterScore',
+  data: { year: '2024-2025', class: '10A1', subject: 'toan', student, term: 'HK1', column: 'tx', index, value: '8' },
+});
 const NOW = new Date('2024-10-01T08:00:00+07:00');
 
 describe('hoso writing commands: the state snapshot in <db>.state/', () => {
@@ -47,7 +54,9 @@ describe('hoso writing commands: the state snapshot in <db>.state/', () => {
       const s2 = await openStore({ db });
       const second = await openCliLedger(s2, { saveAfter: 5, warn: (l) => warnings.push(l) });
       expect(second.ledger.state().size).toBe(await s2.store.size('thpt-test'));
-      expect(isRight(await submitBatch(second.ledger, [mark('hs-002', 1)], [as(people.teacher, 'subject')], NOW))).toBe(true);
+      expect(isRight(await submitBatch(second.ledger, [mark('hs-002', 1)], [as(people.teacher, 'subject')], NOW))).toBe(
+        true,
+      );
       await second.afterCommand(1);
       await s2.close();
       expect(readFileSync(file).equals(written)).toBe(true);
@@ -59,7 +68,9 @@ describe('hoso writing commands: the state snapshot in <db>.state/', () => {
       const third = await openCliLedger(s3, { saveAfter: 1, warn: (l) => warnings.push(l) });
       expect(third.ledger.state().size).toBe(await s3.store.size('thpt-test'));
       expect(warnings.join('')).toMatch(/not used \(snapshot-hash\)/);
-      expect(isRight(await submitBatch(third.ledger, [mark('hs-003', 1)], [as(people.teacher, 'subject')], NOW))).toBe(true);
+      expect(isRight(await submitBatch(third.ledger, [mark('hs-003', 1)], [as(people.teacher, 'subject')], NOW))).toBe(
+        true,
+      );
       await third.afterCommand(1);
       await s3.close();
       expect(readFileSync(file).length).toBeGreaterThan(100);
@@ -76,7 +87,9 @@ describe('hoso writing commands: the state snapshot in <db>.state/', () => {
       await dry.afterCommand(0);
       expect(existsSync(`${db}.state`)).toBe(false);
       const off = await openCliLedger(s, { state: false, saveAfter: 1, warn: () => undefined });
-      expect(isRight(await submitBatch(off.ledger, [mark('hs-001', 1)], [as(people.teacher, 'subject')], NOW))).toBe(true);
+      expect(isRight(await submitBatch(off.ledger, [mark('hs-001', 1)], [as(people.teacher, 'subject')], NOW))).toBe(
+        true,
+      );
       await off.afterCommand(1);
       await s.close();
       expect(existsSync(`${db}.state`)).toBe(false);
@@ -94,7 +107,9 @@ describe('hoso writing commands: the state snapshot in <db>.state/', () => {
       const s = await openStore({ db });
       const l = await openCliLedger(s, { saveAfter: 1, warn: (x) => warnings.push(x) });
       const before = await s.store.size('thpt-test');
-      expect(isRight(await submitBatch(l.ledger, [mark('hs-001', 1)], [as(people.teacher, 'subject')], NOW))).toBe(true);
+      expect(isRight(await submitBatch(l.ledger, [mark('hs-001', 1)], [as(people.teacher, 'subject')], NOW))).toBe(
+        true,
+      );
       await l.afterCommand(1);
       expect(await s.store.size('thpt-test')).toBe(before + 1);
       await s.close();
@@ -110,7 +125,9 @@ describe('hoso writing commands: the state snapshot in <db>.state/', () => {
       const elsewhere = join(dir, 'elsewhere');
       const s = await openStore({ db });
       const first = await openCliLedger(s, { saveAfter: 1, stateDir: elsewhere, warn: () => undefined });
-      expect(isRight(await submitBatch(first.ledger, [mark('hs-001', 1)], [as(people.teacher, 'subject')], NOW))).toBe(true);
+      expect(isRight(await submitBatch(first.ledger, [mark('hs-001', 1)], [as(people.teacher, 'subject')], NOW))).toBe(
+        true,
+      );
       await first.afterCommand(1);
       await s.close();
       expect(readdirSync(elsewhere)).toEqual(['thpt-test.state']);
@@ -118,7 +135,12 @@ describe('hoso writing commands: the state snapshot in <db>.state/', () => {
       const notes: SnapshotEvent[] = [];
       const s2 = await openStore({ db });
       const { openLedger, fileStateSnapshots } = await import('@hoso/ledger');
-      const reopened = await openLedger({ store: s2.store, ledger: 'thpt-test', snapshots: fileStateSnapshots(elsewhere), onSnapshot: (e) => notes.push(e) });
+      const reopened = await openLedger({
+        store: s2.store,
+        ledger: 'thpt-test',
+        snapshots: fileStateSnapshots(elsewhere),
+        onSnapshot: (e) => notes.push(e),
+      });
       expect(notes.map((e) => e.kind)).toEqual(['loaded']);
       expect(reopened.state().size).toBe(await s2.store.size('thpt-test'));
       await s2.close();

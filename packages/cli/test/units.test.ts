@@ -32,7 +32,14 @@ describe('seeded generator and ids', () => {
 
 describe('tables', () => {
   it('pads Vietnamese text by letters and right-aligns numbers', () => {
-    const t = renderTable(['Tên', 'Điểm'], [['Nguyễn Thị Lan', '8.5'], ['An', '10']], new Set([1]));
+    const t = renderTable(
+      ['Tên', 'Điểm'],
+      [
+        ['Nguyễn Thị Lan', '8.5'],
+        ['An', '10'],
+      ],
+      new Set([1]),
+    );
     const lines = t.trimEnd().split('\n');
     expect(lines[2]).toBe('Nguyễn Thị Lan   8.5');
     expect(lines[3]).toBe('An' + ' '.repeat(16) + '10');
@@ -44,7 +51,11 @@ describe('trust anchors', () => {
     const root = 'vtpuqqDbXdmXyWK1vh9-sUBtw7gLu9jpq3PVv8dGLHA';
     const seal = 'hoso/test+0876762b+AT2YzeSEEOi1aVEYV8TO8g40lemy8943O7HlHYtmpVDr';
     const witness = 'hoso/test+5c4b2c17+BD2YzeSEEOi1aVEYV8TO8g40lemy8943O7HlHYtmpVDr';
-    expect(trustAnchors({ trust: [root, seal, witness] })).toEqual({ rootKeys: [root], sealKeys: [seal], witnessKeys: [witness] });
+    expect(trustAnchors({ trust: [root, seal, witness] })).toEqual({
+      rootKeys: [root],
+      sealKeys: [seal],
+      witnessKeys: [witness],
+    });
     expect(() => trustAnchors({ trust: ['PRIVATE+KEY+x+00000000+AAAA'] })).toThrow(CliError);
     try {
       trustAnchors({ trust: ['nonsense'] });
@@ -67,7 +78,11 @@ describe('CSV', () => {
   });
 
   it('maps a ledger error path to the CSV column', () => {
-    const row = { line: 2, command: { type: 'EnrollStudent', data: {} }, columns: { student: 'student', 'bio.birthDate': 'birth_date', bio: 'name' } };
+    const row = {
+      line: 2,
+      command: { type: 'EnrollStudent', data: {} },
+      columns: { student: 'student', 'bio.birthDate': 'birth_date', bio: 'name' },
+    };
     expect(columnOf(row, ['data', 'bio', 'birthDate'])).toBe('birth_date');
     expect(columnOf(row, ['data', 'bio', 'sex'])).toBe('name');
     expect(columnOf(row, ['data', 'student'])).toBe('student');

@@ -16,8 +16,19 @@ describe('WHO reference file (hoso print --who-reference)', () => {
   const ref = parseWhoReference(
     JSON.stringify({
       source: 'test',
-      'weight-for-age': { F: [[0, 0.38, 3.2, 0.14], [10, 0.3, 3.5, 0.13], [20, 0.2, 3.9, 0.12]] },
-      'weight-for-height': { M: [[65, -0.35, 7.4, 0.09], [65.5, -0.35, 7.5, 0.09]] },
+      'weight-for-age': {
+        F: [
+          [0, 0.38, 3.2, 0.14],
+          [10, 0.3, 3.5, 0.13],
+          [20, 0.2, 3.9, 0.12],
+        ],
+      },
+      'weight-for-height': {
+        M: [
+          [65, -0.35, 7.4, 0.09],
+          [65.5, -0.35, 7.5, 0.09],
+        ],
+      },
     }),
     'who.json',
   );
@@ -31,19 +42,33 @@ describe('WHO reference file (hoso print --who-reference)', () => {
     expect(ref.lookup({ indicator: 'weight-for-age', sex: 'F', ageDays: -1 })).toBeNull();
     expect(ref.lookup({ indicator: 'weight-for-age', sex: 'M', ageDays: 5 })).toBeNull();
     expect(ref.lookup({ indicator: 'height-for-age', sex: 'F', ageDays: 5 })).toBeNull();
-    expect(ref.lookup({ indicator: 'weight-for-height', sex: 'M', ageDays: 700, heightCm: 65.2 })).toEqual({ L: -0.35, M: 7.4, S: 0.09 });
+    expect(ref.lookup({ indicator: 'weight-for-height', sex: 'M', ageDays: 700, heightCm: 65.2 })).toEqual({
+      L: -0.35,
+      M: 7.4,
+      S: 0.09,
+    });
     expect(ref.lookup({ indicator: 'weight-for-height', sex: 'M', ageDays: 700 })).toBeNull();
   });
 
   it('any x inside the table finds the greatest row at or below it', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 2000 }), { minLength: 1, maxLength: 40 }), fc.integer({ min: -10, max: 2010 }), (xs, q) => {
-        const sorted = [...xs].sort((a, b) => a - b);
-        const r = parseWhoReference(JSON.stringify({ 'height-for-age': { M: sorted.map((x) => [x, 1, 50 + x, 0.04]) } }), 'f');
-        const below = sorted.filter((x) => x <= q);
-        const expected = q > sorted[sorted.length - 1]! || below.length === 0 ? null : { L: 1, M: 50 + below[below.length - 1]!, S: 0.04 };
-        expect(r.lookup({ indicator: 'height-for-age', sex: 'M', ageDays: q })).toEqual(expected);
-      }),
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 0, max: 2000 }), { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: -10, max: 2010 }),
+        (xs, q) => {
+          const sorted = [...xs].sort((a, b) => a - b);
+          const r = parseWhoReference(
+            JSON.stringify({ 'height-for-age': { M: sorted.map((x) => [x, 1, 50 + x, 0.04]) } }),
+            'f',
+          );
+          const below = sorted.filter((x) => x <= q);
+          const expected =
+            q > sorted[sorted.length - 1]! || below.length === 0
+              ? null
+              : { L: 1, M: 50 + below[below.length - 1]!, S: 0.04 };
+          expect(r.lookup({ indicator: 'height-for-age', sex: 'M', ageDays: q })).toEqual(expected);
+        },
+      ),
       { numRuns: 100 },
     );
   });

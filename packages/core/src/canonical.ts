@@ -37,14 +37,21 @@ function fail(code: CanonicalError['code'], message: string, path: Path, rule: s
 }
 
 function str(s: string, path: Path): string {
-  if (LONE_SURROGATE.test(s)) fail('not-canonicalizable', 'string contains a lone surrogate (not I-JSON)', path, 'RFC 8785 §3.2.2.2, RFC 7493 §2.1');
+  if (LONE_SURROGATE.test(s))
+    fail(
+      'not-canonicalizable',
+      'string contains a lone surrogate (not I-JSON)',
+      path,
+      'RFC 8785 §3.2.2.2, RFC 7493 §2.1',
+    );
   // ECMAScript JSON.stringify is exactly the JCS string serialisation (RFC 8785 §3.2.2.2).
   return JSON.stringify(s);
 }
 
 function describe(v: unknown): string {
   if (v === undefined) return 'undefined';
-  if (typeof v === 'object' && v !== null) return `an instance of ${(v as object).constructor?.name ?? 'an unknown class'}`;
+  if (typeof v === 'object' && v !== null)
+    return `an instance of ${(v as object).constructor?.name ?? 'an unknown class'}`;
   return `a ${typeof v}`;
 }
 
@@ -53,14 +60,16 @@ function ser(v: unknown, path: Path, depth: number, ancestors: object[]): string
     case 'string':
       return str(v, path);
     case 'number':
-      if (!Number.isFinite(v)) fail('not-canonicalizable', `number ${String(v)} has no JSON form`, path, 'RFC 8785 §3.2.2.3');
+      if (!Number.isFinite(v))
+        fail('not-canonicalizable', `number ${String(v)} has no JSON form`, path, 'RFC 8785 §3.2.2.3');
       // Number→String per ECMAScript (RFC 8785 §3.2.2.3); JSON.stringify also maps -0 to "0".
       return JSON.stringify(v);
     case 'boolean':
       return v ? 'true' : 'false';
     case 'object': {
       if (v === null) return 'null';
-      if (depth > MAX_CANONICAL_DEPTH) fail('too-deep', `nested deeper than ${MAX_CANONICAL_DEPTH} levels`, path, 'hoso: maximum JSON depth');
+      if (depth > MAX_CANONICAL_DEPTH)
+        fail('too-deep', `nested deeper than ${MAX_CANONICAL_DEPTH} levels`, path, 'hoso: maximum JSON depth');
       if (ancestors.includes(v)) fail('not-canonicalizable', 'circular reference', path);
       ancestors.push(v);
       let out: string;
@@ -76,7 +85,8 @@ function ser(v: unknown, path: Path, depth: number, ancestors: object[]): string
         out += ']';
       } else {
         const proto: unknown = Object.getPrototypeOf(v);
-        if (proto !== Object.prototype && proto !== null) fail('not-canonicalizable', `${describe(v)} is not a plain JSON object`, path);
+        if (proto !== Object.prototype && proto !== null)
+          fail('not-canonicalizable', `${describe(v)} is not a plain JSON object`, path);
         const o = v as Record<string, unknown>;
         // Default sort compares UTF-16 code units, which is the JCS order (RFC 8785 §3.2.3).
         const keys = Object.keys(o).sort();
@@ -175,7 +185,10 @@ export function canonicalizeE(value: unknown): Either<CanonicalError, string> {
 
 // A hostile getter or proxy may throw anything while being read.
 function unreadable(e: unknown): CanonicalError {
-  return hosoError('not-canonicalizable', `value could not be read: ${e instanceof Error ? e.message : String(e)}`, { path: [], rule: RULE });
+  return hosoError('not-canonicalizable', `value could not be read: ${e instanceof Error ? e.message : String(e)}`, {
+    path: [],
+    rule: RULE,
+  });
 }
 
 /**

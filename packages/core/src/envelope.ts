@@ -38,7 +38,12 @@ const REQUIRED = 'is required';
 
 function field<A>(name: string, test: (u: unknown) => boolean, must: string): t.Type<A, A, unknown> {
   const is = (u: unknown): u is A => test(u);
-  return new t.Type<A, A, unknown>(name, is, (u, c) => (test(u) ? t.success(u as A) : t.failure(u, c, u === undefined ? REQUIRED : must)), t.identity);
+  return new t.Type<A, A, unknown>(
+    name,
+    is,
+    (u, c) => (test(u) ? t.success(u as A) : t.failure(u, c, u === undefined ? REQUIRED : must)),
+    t.identity,
+  );
 }
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -80,9 +85,17 @@ export function isRfc3339(u: unknown): u is string {
 /** `v`: the format version, exactly 1. */
 export const VersionCodec = field<1>('Version', (u) => u === 1, 'must be 1');
 /** `id`: a lowercase UUID v7 string. */
-export const EventIdCodec = field<string>('EventId', (u) => isString(u) && UUID_V7.test(u), 'must be a lowercase UUID v7 string');
+export const EventIdCodec = field<string>(
+  'EventId',
+  (u) => isString(u) && UUID_V7.test(u),
+  'must be a lowercase UUID v7 string',
+);
 /** `ledger`: 1–128 characters from `A–Z a–z 0–9 . _ -`. */
-export const LedgerIdCodec = field<string>('LedgerId', (u) => isString(u) && LEDGER.test(u), "must be 1–128 characters from A–Z, a–z, 0–9, '.', '_', '-'");
+export const LedgerIdCodec = field<string>(
+  'LedgerId',
+  (u) => isString(u) && LEDGER.test(u),
+  "must be 1–128 characters from A–Z, a–z, 0–9, '.', '_', '-'",
+);
 /** `stream`: 1–256 UTF-16 code units, no control characters, well-formed Unicode. */
 export const StreamNameCodec = field<string>(
   'StreamName',
@@ -90,19 +103,47 @@ export const StreamNameCodec = field<string>(
   'must be 1–256 characters of well-formed text without control characters',
 );
 /** `rev`: a safe integer ≥ 0. */
-export const RevisionCodec = field<number>('Revision', (u) => Number.isSafeInteger(u) && (u as number) >= 0, 'must be an integer ≥ 0');
+export const RevisionCodec = field<number>(
+  'Revision',
+  (u) => Number.isSafeInteger(u) && (u as number) >= 0,
+  'must be an integer ≥ 0',
+);
 /** `prev`: null or 64 lowercase hex characters (a leaf hash); whether it must be null depends on `rev`. */
-export const PrevCodec = field<string | null>('Prev', (u) => u === null || (isString(u) && HEX64.test(u)), 'must be null or 64 lowercase hex characters');
+export const PrevCodec = field<string | null>(
+  'Prev',
+  (u) => u === null || (isString(u) && HEX64.test(u)),
+  'must be null or 64 lowercase hex characters',
+);
 /** `type`: 1–64 characters, a letter then letters or digits (`ScoreEntered`). */
-export const EventTypeCodec = field<string>('EventType', (u) => isString(u) && TYPE.test(u), 'must be 1–64 characters: a letter, then letters or digits');
+export const EventTypeCodec = field<string>(
+  'EventType',
+  (u) => isString(u) && TYPE.test(u),
+  'must be 1–64 characters: a letter, then letters or digits',
+);
 /** `at`: RFC 3339 date-time with offset, e.g. `2024-09-05T07:30:00.000+07:00`. */
-export const TimestampCodec = field<string>('Timestamp', isRfc3339, 'must be an RFC 3339 date-time with offset, e.g. 2024-09-05T07:30:00.000+07:00');
+export const TimestampCodec = field<string>(
+  'Timestamp',
+  isRfc3339,
+  'must be an RFC 3339 date-time with offset, e.g. 2024-09-05T07:30:00.000+07:00',
+);
 /** A public key: canonical unpadded base64url of 32 bytes. */
-export const PublicKeyCodec = field<string>('PublicKey', (u) => isString(u) && KEY32.test(u), 'must be base64url (no padding) of 32 bytes');
+export const PublicKeyCodec = field<string>(
+  'PublicKey',
+  (u) => isString(u) && KEY32.test(u),
+  'must be base64url (no padding) of 32 bytes',
+);
 /** A role name: 1–32 characters from `a–z` and `-`. */
-export const RoleCodec = field<string>('Role', (u) => isString(u) && ROLE.test(u), "must be 1–32 characters from a–z and '-'");
+export const RoleCodec = field<string>(
+  'Role',
+  (u) => isString(u) && ROLE.test(u),
+  "must be 1–32 characters from a–z and '-'",
+);
 /** A signature: canonical unpadded base64url of 64 bytes. */
-export const SignatureCodec = field<string>('Signature', (u) => isString(u) && SIG64.test(u), 'must be base64url (no padding) of 64 bytes');
+export const SignatureCodec = field<string>(
+  'Signature',
+  (u) => isString(u) && SIG64.test(u),
+  'must be base64url (no padding) of 64 bytes',
+);
 
 function isPlainObject(u: unknown): u is Record<string, unknown> {
   if (typeof u !== 'object' || u === null || Array.isArray(u)) return false;
@@ -122,7 +163,9 @@ const NUMBER_RULE = 'numbers must be integers within ±(2^53 − 1); write decim
 function dataProblem(u: unknown, path: Path, depth: number): DataProblem | undefined {
   switch (typeof u) {
     case 'string':
-      return LONE_SURROGATE.test(u) ? { path, message: 'strings must be well-formed Unicode (no lone surrogates)' } : undefined;
+      return LONE_SURROGATE.test(u)
+        ? { path, message: 'strings must be well-formed Unicode (no lone surrogates)' }
+        : undefined;
     case 'boolean':
       return undefined;
     case 'number':
@@ -137,9 +180,11 @@ function dataProblem(u: unknown, path: Path, depth: number): DataProblem | undef
         }
         return undefined;
       }
-      if (!isPlainObject(u)) return { path, message: 'must be JSON: null, boolean, integer, string, array or plain object' };
+      if (!isPlainObject(u))
+        return { path, message: 'must be JSON: null, boolean, integer, string, array or plain object' };
       for (const k of Object.keys(u)) {
-        if (LONE_SURROGATE.test(k)) return { path: [...path, k], message: 'keys must be well-formed Unicode (no lone surrogates)' };
+        if (LONE_SURROGATE.test(k))
+          return { path: [...path, k], message: 'keys must be well-formed Unicode (no lone surrogates)' };
         const p = dataProblem(u[k], [...path, k], depth + 1);
         if (p !== undefined) return p;
       }
@@ -212,7 +257,12 @@ function strictStruct<A>(name: string, props: Props, check?: (a: A, c: t.Context
           if (isLeft(r)) errors.push(...r.left);
         }
         for (const k of Object.keys(u)) {
-          if (!keySet.has(k)) errors.push({ value: u[k], context: [...c, { key: k, type, actual: u[k] }], message: `is not a field of ${name}` });
+          if (!keySet.has(k))
+            errors.push({
+              value: u[k],
+              context: [...c, { key: k, type, actual: u[k] }],
+              message: `is not a field of ${name}`,
+            });
         }
       }
       if (errors.length === 0 && check !== undefined) errors.push(...check(u as A, c));
@@ -227,10 +277,18 @@ function strictStruct<A>(name: string, props: Props, check?: (a: A, c: t.Context
 export const AuthorCodec = strictStruct<EventAuthor>('Author', { key: PublicKeyCodec, role: RoleCodec });
 
 /** One entry of `sigs`. */
-export const EventSignatureCodec = strictStruct<EventSignature>('EventSignature', { key: PublicKeyCodec, role: RoleCodec, sig: SignatureCodec });
+export const EventSignatureCodec = strictStruct<EventSignature>('EventSignature', {
+  key: PublicKeyCodec,
+  role: RoleCodec,
+  sig: SignatureCodec,
+});
 
 /** `sigs`: a non-empty array of {@link EventSignatureCodec}. */
-export const SignaturesCodec: t.Type<readonly EventSignature[], readonly EventSignature[], unknown> = new t.Type<readonly EventSignature[], readonly EventSignature[], unknown>(
+export const SignaturesCodec: t.Type<readonly EventSignature[], readonly EventSignature[], unknown> = new t.Type<
+  readonly EventSignature[],
+  readonly EventSignature[],
+  unknown
+>(
   'Signatures',
   (u): u is readonly EventSignature[] => Array.isArray(u) && u.length > 0 && u.every((s) => EventSignatureCodec.is(s)),
   (u, c) => {
@@ -251,7 +309,10 @@ export const SignaturesCodec: t.Type<readonly EventSignature[], readonly EventSi
 /** `prev` must be null exactly at revision 0 (the stream's first event chains to nothing). */
 function prevMatchesRev(e: UnsignedEnvelope, c: t.Context): t.Errors {
   if ((e.rev === 0) === (e.prev === null)) return [];
-  const message = e.rev === 0 ? 'must be null at rev 0' : 'must be the leaf hash of the previous event (64 lowercase hex) when rev > 0';
+  const message =
+    e.rev === 0
+      ? 'must be null at rev 0'
+      : 'must be the leaf hash of the previous event (64 lowercase hex) when rev > 0';
   return [{ value: e.prev, context: [...c, { key: 'prev', type: PrevCodec, actual: e.prev }], message }];
 }
 
@@ -269,22 +330,31 @@ const UNSIGNED_PROPS: Props = {
 };
 
 /** io-ts codec of the signed part of an event (every field but `sigs`; extra fields refused). */
-export const UnsignedEnvelopeCodec: t.Type<UnsignedEnvelope, UnsignedEnvelope, unknown> = strictStruct<UnsignedEnvelope>('UnsignedEnvelope', UNSIGNED_PROPS, prevMatchesRev);
+export const UnsignedEnvelopeCodec: t.Type<UnsignedEnvelope, UnsignedEnvelope, unknown> =
+  strictStruct<UnsignedEnvelope>('UnsignedEnvelope', UNSIGNED_PROPS, prevMatchesRev);
 
 /** io-ts codec of a complete event (DESIGN §3; extra fields refused). Decoding returns the input object itself. */
-export const EnvelopeCodec: t.Type<Envelope, Envelope, unknown> = strictStruct<Envelope>('Envelope', { ...UNSIGNED_PROPS, sigs: SignaturesCodec }, prevMatchesRev);
+export const EnvelopeCodec: t.Type<Envelope, Envelope, unknown> = strictStruct<Envelope>(
+  'Envelope',
+  { ...UNSIGNED_PROPS, sigs: SignaturesCodec },
+  prevMatchesRev,
+);
 
 // ---------------------------------------------------------------------------------------------
 // Errors
 
 /** Why bytes or a value are not a valid envelope. */
-export type EnvelopeError = HosoError<'invalid-utf8' | 'invalid-json' | 'not-canonical' | 'invalid-field' | 'too-large'>;
+export type EnvelopeError = HosoError<
+  'invalid-utf8' | 'invalid-json' | 'not-canonical' | 'invalid-field' | 'too-large'
+>;
 
 /**
  * Why an envelope's signatures are not acceptable (DESIGN §3 signature rule); `invalid-field` when
  * the value handed to {@link verifyEnvelopeSignatures} is not a valid envelope at all.
  */
-export type SignatureError = HosoError<'no-signature' | 'author-mismatch' | 'duplicate-signer' | 'unnamed-signer' | 'bad-signature' | 'invalid-field'>;
+export type SignatureError = HosoError<
+  'no-signature' | 'author-mismatch' | 'duplicate-signer' | 'unnamed-signer' | 'bad-signature' | 'invalid-field'
+>;
 
 /** Why {@link signEnvelope} refused (it rejects with a HosoFailure carrying one of these). */
 export type SignEnvelopeError = EnvelopeError | SignatureError | HosoError<'invalid-key'>;
@@ -314,7 +384,11 @@ export function envelopeFieldError(errors: t.Errors): HosoError<'invalid-field'>
     return { path, message: `${showPath(path)}: ${e.message ?? 'is invalid'}` };
   });
   const first = problems[0] ?? { path: [], message: 'envelope: is invalid' };
-  return hosoError('invalid-field', first.message, { path: first.path, rule: RULE, details: { problems: problems.map((p) => p.message) } });
+  return hosoError('invalid-field', first.message, {
+    path: first.path,
+    rule: RULE,
+    details: { problems: problems.map((p) => p.message) },
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -336,7 +410,11 @@ export function validateUnsignedEnvelope(u: unknown): Either<HosoError<'invalid-
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 function tooLarge(size: number): HosoError<'too-large'> {
-  return hosoError('too-large', `event is ${size} bytes; the maximum is ${MAX_EVENT_BYTES}`, { path: [], rule: RULE, details: { size, max: MAX_EVENT_BYTES } });
+  return hosoError('too-large', `event is ${size} bytes; the maximum is ${MAX_EVENT_BYTES}`, {
+    path: [],
+    rule: RULE,
+    details: { size, max: MAX_EVENT_BYTES },
+  });
 }
 
 /**
@@ -346,7 +424,8 @@ function tooLarge(size: number): HosoError<'too-large'> {
  * `1.0`, escapes). Signatures are not checked here: see {@link verifyEnvelopeSignatures}.
  */
 export function decodeEnvelope(bytes: Uint8Array): Either<EnvelopeError, Envelope> {
-  if (!(bytes instanceof Uint8Array)) return left(hosoError('invalid-field', 'event bytes must be a Uint8Array', { path: [], rule: RULE }));
+  if (!(bytes instanceof Uint8Array))
+    return left(hosoError('invalid-field', 'event bytes must be a Uint8Array', { path: [], rule: RULE }));
   if (bytes.length > MAX_EVENT_BYTES) return left(tooLarge(bytes.length));
   let text: string;
   try {
@@ -358,13 +437,20 @@ export function decodeEnvelope(bytes: Uint8Array): Either<EnvelopeError, Envelop
   try {
     value = JSON.parse(text);
   } catch (e) {
-    return left(hosoError('invalid-json', `event bytes are not JSON: ${e instanceof Error ? e.message : String(e)}`, { path: [], rule: 'RFC 8259' }));
+    return left(
+      hosoError('invalid-json', `event bytes are not JSON: ${e instanceof Error ? e.message : String(e)}`, {
+        path: [],
+        rule: 'RFC 8259',
+      }),
+    );
   }
   const v = validateEnvelope(value);
   if (isLeft(v)) return v;
   // Validation guarantees canonicalize cannot fail (no lone surrogates, bounded depth).
   if (canonicalize(v.right) !== text) {
-    return left(hosoError('not-canonical', 'event bytes are not in RFC 8785 canonical form', { path: [], rule: 'RFC 8785 §3.2' }));
+    return left(
+      hosoError('not-canonical', 'event bytes are not in RFC 8785 canonical form', { path: [], rule: 'RFC 8785 §3.2' }),
+    );
   }
   return right(v.right);
 }
@@ -439,7 +525,8 @@ export function localSigner(seed: Uint8Array, backend: Ed25519Backend = defaultB
 function collectStrings(v: unknown, out: Set<string>): Set<string> {
   if (typeof v === 'string') out.add(v);
   else if (Array.isArray(v)) for (const x of v) collectStrings(x, out);
-  else if (typeof v === 'object' && v !== null) for (const k of Object.keys(v)) collectStrings((v as Record<string, unknown>)[k], out);
+  else if (typeof v === 'object' && v !== null)
+    for (const k of Object.keys(v)) collectStrings((v as Record<string, unknown>)[k], out);
   return out;
 }
 
@@ -447,29 +534,47 @@ function collectStrings(v: unknown, out: Set<string>): Set<string> {
  * The key/role rules of DESIGN §3 that do not need cryptography: at least one signature; the first
  * is `by.key` in `by.role`; no key twice; every other key named as a string in `data`.
  */
-function checkSigners(unsigned: UnsignedEnvelope, sigs: ReadonlyArray<{ key: string; role: string }>, at: string): SignatureError | undefined {
-  if (sigs.length === 0) return hosoError('no-signature', 'an event needs at least the author signature', { path: [at], rule: RULE });
+function checkSigners(
+  unsigned: UnsignedEnvelope,
+  sigs: ReadonlyArray<{ key: string; role: string }>,
+  at: string,
+): SignatureError | undefined {
+  if (sigs.length === 0)
+    return hosoError('no-signature', 'an event needs at least the author signature', { path: [at], rule: RULE });
   const first = sigs[0]!;
   if (first.key !== unsigned.by.key || first.role !== unsigned.by.role) {
-    return hosoError('author-mismatch', `${at}[0]: the first signature must be by.key acting as by.role`, { path: [at, 0], rule: RULE });
+    return hosoError('author-mismatch', `${at}[0]: the first signature must be by.key acting as by.role`, {
+      path: [at, 0],
+      rule: RULE,
+    });
   }
   const seen = new Set<string>();
   let named: Set<string> | undefined;
   for (let i = 0; i < sigs.length; i++) {
     const key = sigs[i]!.key;
-    if (seen.has(key)) return hosoError('duplicate-signer', `${at}[${i}].key: the same key signs twice`, { path: [at, i, 'key'], rule: RULE });
+    if (seen.has(key))
+      return hosoError('duplicate-signer', `${at}[${i}].key: the same key signs twice`, {
+        path: [at, i, 'key'],
+        rule: RULE,
+      });
     seen.add(key);
     if (i === 0) continue;
     named ??= collectStrings(unsigned.data, new Set());
     if (!named.has(key)) {
-      return hosoError('unnamed-signer', `${at}[${i}].key: a co-signer's key must be named in data`, { path: [at, i, 'key'], rule: RULE });
+      return hosoError('unnamed-signer', `${at}[${i}].key: a co-signer's key must be named in data`, {
+        path: [at, i, 'key'],
+        rule: RULE,
+      });
     }
   }
   return undefined;
 }
 
 function badSignature(i: number, why: string): HosoError<'bad-signature'> {
-  return hosoError('bad-signature', `sigs[${i}].sig: ${why}`, { path: ['sigs', i, 'sig'], rule: 'RFC 8032 §5.1.7, DESIGN §3' });
+  return hosoError('bad-signature', `sigs[${i}].sig: ${why}`, {
+    path: ['sigs', i, 'sig'],
+    rule: 'RFC 8032 §5.1.7, DESIGN §3',
+  });
 }
 
 /**
@@ -478,7 +583,10 @@ function badSignature(i: number, why: string): HosoError<'bad-signature'> {
  * then each Ed25519 signature over {@link signingBytes} under the strict rule of
  * `ed25519/strict.ts` (`bad-signature`, with the path of the failing `sigs[i].sig`).
  */
-export function verifyEnvelopeSignatures(env: Envelope, backend: Ed25519Backend = defaultBackendOf()): Either<SignatureError, true> {
+export function verifyEnvelopeSignatures(
+  env: Envelope,
+  backend: Ed25519Backend = defaultBackendOf(),
+): Either<SignatureError, true> {
   const valid = validateEnvelope(env);
   if (isLeft(valid)) return valid;
   const sigs = env.sigs;
@@ -582,7 +690,10 @@ function signedSize(unsignedCanonicalBytes: number, roles: readonly string[]): n
  * Signers run concurrently (remote ones may be slow). The result shares `data` with `unsigned`:
  * mutating either afterwards invalidates the signatures.
  */
-export async function signEnvelope(unsigned: UnsignedEnvelope, signers: ReadonlyArray<{ signer: Signer; role: string }>): Promise<Envelope> {
+export async function signEnvelope(
+  unsigned: UnsignedEnvelope,
+  signers: ReadonlyArray<{ signer: Signer; role: string }>,
+): Promise<Envelope> {
   return (await signEnvelopeBytes(unsigned, signers)).envelope;
 }
 
@@ -603,25 +714,50 @@ export async function signEnvelopeBytes(
     const { signer, role } = signers[i]!;
     const pk = signer?.publicKey;
     if (!(pk instanceof Uint8Array) || pk.length !== 32) {
-      throw new HosoFailure(hosoError('invalid-key', `signers[${i}].signer.publicKey: must be 32 bytes`, { path: ['signers', i, 'signer', 'publicKey'], rule: 'RFC 8032 §5.1.5' }));
+      throw new HosoFailure(
+        hosoError('invalid-key', `signers[${i}].signer.publicKey: must be 32 bytes`, {
+          path: ['signers', i, 'signer', 'publicKey'],
+          rule: 'RFC 8032 §5.1.5',
+        }),
+      );
     }
     if (!RoleCodec.is(role)) {
-      throw new HosoFailure(hosoError('invalid-field', `signers[${i}].role: must be 1–32 characters from a–z and '-'`, { path: ['signers', i, 'role'], rule: RULE }));
+      throw new HosoFailure(
+        hosoError('invalid-field', `signers[${i}].role: must be 1–32 characters from a–z and '-'`, {
+          path: ['signers', i, 'role'],
+          rule: RULE,
+        }),
+      );
     }
     named.push({ key: toBase64Url(pk), role });
   }
   const problem = checkSigners(u, named, 'signers');
   if (problem !== undefined) throw new HosoFailure(problem);
 
-  const unsignedCopy: UnsignedEnvelope = { v: u.v, id: u.id, ledger: u.ledger, stream: u.stream, rev: u.rev, prev: u.prev, type: u.type, data: u.data, at: u.at, by: { key: u.by.key, role: u.by.role } };
+  const unsignedCopy: UnsignedEnvelope = {
+    v: u.v,
+    id: u.id,
+    ledger: u.ledger,
+    stream: u.stream,
+    rev: u.rev,
+    prev: u.prev,
+    type: u.type,
+    data: u.data,
+    at: u.at,
+    by: { key: u.by.key, role: u.by.role },
+  };
   const message = signingBytes(unsignedCopy);
-  const size = signedSize(message.length - EVENT_SIGNING_PREFIX.length, named.map((n) => n.role));
+  const size = signedSize(
+    message.length - EVENT_SIGNING_PREFIX.length,
+    named.map((n) => n.role),
+  );
   if (size > MAX_EVENT_BYTES) throw new HosoFailure(tooLarge(size));
 
   const raw = await Promise.all(signers.map(({ signer }) => signer.sign(message)));
   const verifier = defaultBackendOf();
   const sigs: EventSignature[] = raw.map((sig, i) => {
-    if (!(sig instanceof Uint8Array) || sig.length !== 64) throw new HosoFailure(badSignature(i, 'the signer did not return 64 bytes'));
+    if (!(sig instanceof Uint8Array) || sig.length !== 64)
+      throw new HosoFailure(badSignature(i, 'the signer did not return 64 bytes'));
     const signer = signers[i]!.signer;
     if (!trustedSigners.has(signer) && !verifier.verify(signer.publicKey, message, sig)) {
       throw new HosoFailure(badSignature(i, "the signer's signature does not verify under its public key"));

@@ -4,7 +4,7 @@ import * as crypto from 'node:crypto';
 // inputs a Merkle tree hashes, so leaf and node hashes copy into one buffer and hash it once.
 const oneShot: ((alg: string, data: Uint8Array, enc: 'buffer') => Buffer) | undefined =
   typeof (crypto as { hash?: unknown }).hash === 'function'
-    ? ((crypto as unknown as { hash: (a: string, d: Uint8Array, e: 'buffer') => Buffer }).hash)
+    ? (crypto as unknown as { hash: (a: string, d: Uint8Array, e: 'buffer') => Buffer }).hash
     : undefined;
 
 function digest(data: Uint8Array): Uint8Array {

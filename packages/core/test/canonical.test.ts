@@ -102,7 +102,9 @@ describe('canonicalize — RFC 8785 examples', () => {
   });
 
   it('gives UTF-8 bytes from canonicalBytes', () => {
-    expect(Buffer.from(canonicalBytes({ b: 'điểm', a: 1 })).toString('hex')).toBe(Buffer.from('{"a":1,"b":"điểm"}', 'utf8').toString('hex'));
+    expect(Buffer.from(canonicalBytes({ b: 'điểm', a: 1 })).toString('hex')).toBe(
+      Buffer.from('{"a":1,"b":"điểm"}', 'utf8').toString('hex'),
+    );
   });
 });
 
@@ -132,7 +134,12 @@ describe('canonicalize — refusals name the path and the rule', () => {
     ['a Map', new Map([[1, 2]])],
     ['a Uint8Array', new Uint8Array(2)],
     ['a boxed number', Object(1) as unknown],
-    ['a class instance', new (class Point { x = 1; })()],
+    [
+      'a class instance',
+      new (class Point {
+        x = 1;
+      })(),
+    ],
   ])('refuses %s (no silent JSON.stringify conversion)', (_name, v) => {
     expect(errorOf({ a: [{ b: v }] })).toMatchObject({ code: 'not-canonicalizable', path: ['a', 0, 'b'] });
     expect(() => canonicalize({ a: [{ b: v }] })).toThrow(HosoFailure);
@@ -190,7 +197,12 @@ function reverseKeys(v: unknown): unknown {
     const out: Record<string, unknown> = {};
     // defineProperty, not `out[k] = …`: a "__proto__" key must stay an own property.
     for (const k of Object.keys(v).reverse()) {
-      Object.defineProperty(out, k, { value: reverseKeys((v as Record<string, unknown>)[k]), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, k, {
+        value: reverseKeys((v as Record<string, unknown>)[k]),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }

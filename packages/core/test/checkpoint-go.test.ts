@@ -14,7 +14,13 @@ import { isLeft, type Either } from 'fp-ts/lib/Either.js';
 import { fromBase64, toBase64, toHex, utf8 } from '../src/bytes.js';
 import { leafHash, sha256 } from '../src/hash.js';
 import { ed25519 } from '../src/ed25519/index.js';
-import { consistencyProof, inclusionProof, merkleRoot, verifyConsistency, verifyInclusion } from '../src/merkle/index.js';
+import {
+  consistencyProof,
+  inclusionProof,
+  merkleRoot,
+  verifyConsistency,
+  verifyInclusion,
+} from '../src/merkle/index.js';
 import {
   cosignCheckpoint,
   formatSignerKey,
@@ -33,11 +39,13 @@ const source = fileURLToPath(new URL('./go/notecheck.go', import.meta.url));
 function goProblem(): string | undefined {
   const v = spawnSync('go', ['version'], { encoding: 'utf8' });
   if (v.error !== undefined || v.status !== 0) return '`go` is not installed';
-  if (!existsSync(join(GOPATH, 'src/golang.org/x/mod/sumdb/note/note.go'))) return `golang.org/x/mod is not under ${GOPATH}`;
+  if (!existsSync(join(GOPATH, 'src/golang.org/x/mod/sumdb/note/note.go')))
+    return `golang.org/x/mod is not under ${GOPATH}`;
   return undefined;
 }
 const problem = goProblem();
-if (problem !== undefined) console.log(`[checkpoint-go] skipped: ${problem} (apt-get install golang-go golang-golang-x-mod-dev)`);
+if (problem !== undefined)
+  console.log(`[checkpoint-go] skipped: ${problem} (apt-get install golang-go golang-golang-x-mod-dev)`);
 
 interface GoResult {
   ok: boolean;
@@ -125,7 +133,12 @@ describe.skipIf(problem !== undefined)('cross-check with Go sumdb/note and sumdb
     const sizes = [1, 2, 3, 5, 8, 13, 64, 100, 257];
     const data = Array.from({ length: 257 }, (_, i) => utf8(`{"position":${i}}`));
     const leaves = data.map(leafHash);
-    const reqs = sizes.map((n) => ({ op: 'tree', leaves: data.slice(0, n).map(toHex), index: (n * 7) % n, m: Math.max(1, n - 3) }));
+    const reqs = sizes.map((n) => ({
+      op: 'tree',
+      leaves: data.slice(0, n).map(toHex),
+      index: (n * 7) % n,
+      m: Math.max(1, n - 3),
+    }));
     const res = go(reqs);
     const checks: object[] = [];
     sizes.forEach((n, k) => {
@@ -140,12 +153,35 @@ describe.skipIf(problem !== undefined)('cross-check with Go sumdb/note and sumdb
       expect(goProof).toEqual(inclusionProof(d, index).map(toBase64));
       if (m < n) {
         expect(goConsistency).toEqual(consistencyProof(d, m).map(toBase64));
-        expect(verifyConsistency(m, n, merkleRoot(d.slice(0, m)), root, goConsistency.map((s) => fromBase64(s)!))).toBe(true);
+        expect(
+          verifyConsistency(
+            m,
+            n,
+            merkleRoot(d.slice(0, m)),
+            root,
+            goConsistency.map((s) => fromBase64(s)!),
+          ),
+        ).toBe(true);
       }
-      expect(verifyInclusion(d[index]!, index, n, goProof.map((s) => fromBase64(s)!), root)).toBe(true);
+      expect(
+        verifyInclusion(
+          d[index]!,
+          index,
+          n,
+          goProof.map((s) => fromBase64(s)!),
+          root,
+        ),
+      ).toBe(true);
       // Go checks proofs hoso made, for every index of the smaller trees
       for (let i = 0; i < n; i += n > 20 ? 17 : 1) {
-        checks.push({ op: 'checkRecord', leaves: [toHex(data[i]!)], index: i, m: n, proof: inclusionProof(d, i).map(toBase64), root: toBase64(root) });
+        checks.push({
+          op: 'checkRecord',
+          leaves: [toHex(data[i]!)],
+          index: i,
+          m: n,
+          proof: inclusionProof(d, i).map(toBase64),
+          root: toBase64(root),
+        });
       }
       for (let j = 1; j < n; j += n > 20 ? 19 : 1) {
         checks.push({
@@ -166,7 +202,16 @@ describe.skipIf(problem !== undefined)('cross-check with Go sumdb/note and sumdb
     const bad = inclusionProof(d, 4);
     bad[1] = bad[1]!.slice();
     bad[1][0]! ^= 1;
-    const [refused] = go([{ op: 'checkRecord', leaves: [toHex(data[4]!)], index: 4, m: 13, proof: bad.map(toBase64), root: toBase64(merkleRoot(d)) }]);
+    const [refused] = go([
+      {
+        op: 'checkRecord',
+        leaves: [toHex(data[4]!)],
+        index: 4,
+        m: 13,
+        proof: bad.map(toBase64),
+        root: toBase64(merkleRoot(d)),
+      },
+    ]);
     expect(refused!.ok).toBe(false);
   });
 });

@@ -63,7 +63,11 @@ function tree(n: number) {
   const leaves = Array.from({ length: n }, (_, i) => leafHash(utf8(`event ${i}`)));
   return { leaves, root: merkleRoot(leaves) };
 }
-const cpOf = (n: number, origin = ledgerOrigin('thpt-chu-van-an')): Checkpoint => ({ origin, size: n, root: tree(n).root });
+const cpOf = (n: number, origin = ledgerOrigin('thpt-chu-van-an')): Checkpoint => ({
+  origin,
+  size: n,
+  root: tree(n).root,
+});
 
 describe('Go note package vectors (golang.org/x/mod/sumdb/note tests)', () => {
   const skey = 'PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz';
@@ -103,7 +107,9 @@ describe('Go note package vectors (golang.org/x/mod/sumdb/note tests)', () => {
       expect(err(parseVerifierKey(bad)).code).toBe('invalid-key');
     }
     expect(err(parseSignerKey(vkey)).code).toBe('invalid-key');
-    expect(err(parseSignerKey('PRIVATE+KEY+PeterNeumann+c74f20a4+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz')).path).toEqual(['skey', 'keyId']);
+    expect(
+      err(parseSignerKey('PRIVATE+KEY+PeterNeumann+c74f20a4+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz')).path,
+    ).toEqual(['skey', 'keyId']);
   });
 });
 
@@ -149,7 +155,9 @@ describe('checkpoint bodies', () => {
   it('round trip (property)', () => {
     fc.assert(
       fc.property(
-        fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }).filter((s) => !/[\u0000-\u001f\uD800-\uDFFF]/.test(s)),
+        fc
+          .string({ unit: 'grapheme', minLength: 1, maxLength: 30 })
+          .filter((s) => !/[\u0000-\u001f\uD800-\uDFFF]/.test(s)),
         fc.nat({ max: Number.MAX_SAFE_INTEGER }),
         fc.uint8Array({ minLength: 32, maxLength: 32 }),
         (origin, size, root) => {
@@ -272,7 +280,8 @@ describe('signed checkpoints', () => {
       body + '\n' + line.repeat(101),
     ];
     for (const c of cases) expect(err(openNote(c, [schoolV])).code).toBe('invalid-note');
-    for (const junk of [undefined, 42, null, {}] as unknown as string[]) expect(err(openNote(junk, [schoolV])).code).toBe('invalid-note');
+    for (const junk of [undefined, 42, null, {}] as unknown as string[])
+      expect(err(openNote(junk, [schoolV])).code).toBe('invalid-note');
   });
 
   it('openNote never throws on arbitrary text', () => {
@@ -337,7 +346,9 @@ describe('cosignatures (type 0x04)', () => {
     const shifted = note + `— ${witnessSigner.name} ${toBase64(raw)}\n`;
     expect(err(verifyCosignature(shifted, wV)).code).toBe('note-bad-signature');
     new DataView(raw.buffer).setBigUint64(4, 2n ** 62n);
-    expect(err(verifyCosignature(note + `— ${witnessSigner.name} ${toBase64(raw)}\n`, wV)).code).toBe('note-bad-signature');
+    expect(err(verifyCosignature(note + `— ${witnessSigner.name} ${toBase64(raw)}\n`, wV)).code).toBe(
+      'note-bad-signature',
+    );
     expect(err(verifyCosignature(cosigned.replace('\n9\n', '\n8\n'), wV)).code).not.toBe(undefined);
     const asEd = signerVerifier(witnessSigner);
     expect(err(openNote(cosigned, [asEd])).code).toBe('note-unverified');
@@ -354,7 +365,13 @@ describe('cosignatures (type 0x04)', () => {
 
 describe('parsers never throw', () => {
   it('on arbitrary strings and non-strings', () => {
-    const parsers = [parseCheckpointBody, parseVerifierKey, parseSignerKey, parseAddCheckpoint, (t: string) => openCheckpoint(t, [schoolV])];
+    const parsers = [
+      parseCheckpointBody,
+      parseVerifierKey,
+      parseSignerKey,
+      parseAddCheckpoint,
+      (t: string) => openCheckpoint(t, [schoolV]),
+    ];
     fc.assert(
       fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 200 }), fc.anything()), (x) => {
         for (const p of parsers) expect(['Left', 'Right']).toContain(p(x as string)._tag);
@@ -389,7 +406,8 @@ describe('Witness (tlog-witness semantics)', () => {
   const rootAt = (n: number) => merkleRoot(leaves.slice(0, n));
   const noteAt = (n: number, signer = school) => signCheckpoint({ origin, size: n, root: rootAt(n) }, signer);
   let now = 1_700_000_000;
-  const make = () => new Witness({ signer: witnessSigner, logs: [{ origin, verifiers: [schoolV] }], clock: () => now++ });
+  const make = () =>
+    new Witness({ signer: witnessSigner, logs: [{ origin, verifiers: [schoolV] }], clock: () => now++ });
 
   it('cosigns a first checkpoint from size 0, then consistent successors', () => {
     const w = make();
@@ -445,14 +463,36 @@ describe('Witness (tlog-witness semantics)', () => {
 
   it('refuses an empty tree with a non-empty root, and corrupt saved state', () => {
     const w = make();
-    expect(err(w.cosign(signCheckpoint({ origin, size: 0, root: rootAt(1) }, school), [], 0)).code).toBe('witness-bad-request');
+    expect(err(w.cosign(signCheckpoint({ origin, size: 0, root: rootAt(1) }, school), [], 0)).code).toBe(
+      'witness-bad-request',
+    );
     ok(w.cosign(signCheckpoint({ origin, size: 0, root: sha256() }, school), [], 0));
-    throwsInvalid(() => new Witness({ signer: witnessSigner, logs: [{ origin, verifiers: [schoolV] }], latest: [{ origin: 'hoso/elsewhere', size: 1, root: rootAt(1) }] }), 'latest.0.origin');
-    throwsInvalid(() => new Witness({ signer: witnessSigner, logs: [{ origin, verifiers: [schoolV] }], latest: [{ origin, size: 1, root: new Uint8Array(2) }] }), 'root');
+    throwsInvalid(
+      () =>
+        new Witness({
+          signer: witnessSigner,
+          logs: [{ origin, verifiers: [schoolV] }],
+          latest: [{ origin: 'hoso/elsewhere', size: 1, root: rootAt(1) }],
+        }),
+      'latest.0.origin',
+    );
+    throwsInvalid(
+      () =>
+        new Witness({
+          signer: witnessSigner,
+          logs: [{ origin, verifiers: [schoolV] }],
+          latest: [{ origin, size: 1, root: new Uint8Array(2) }],
+        }),
+      'root',
+    );
   });
 
   it('resumes from persisted latest checkpoints', () => {
-    const w = new Witness({ signer: witnessSigner, logs: [{ origin, verifiers: [schoolV] }], latest: [{ origin, size: 10, root: rootAt(10) }] });
+    const w = new Witness({
+      signer: witnessSigner,
+      logs: [{ origin, verifiers: [schoolV] }],
+      latest: [{ origin, size: 10, root: rootAt(10) }],
+    });
     expect(err(w.cosign(noteAt(12), [], 0)).details).toMatchObject({ latestSize: 10 });
     ok(w.cosign(noteAt(12), consistencyProof(leaves.slice(0, 12), 10), 10));
   });
@@ -466,7 +506,12 @@ describe('Witness (tlog-witness semantics)', () => {
     expect(ok(parseAddCheckpoint(text))).toEqual(req);
     const res = ok(w.addCheckpoint(text));
     expect(res.cosignature).toMatch(/^— so-gddt\.hanoi\.example\/w1 [A-Za-z0-9+/=]+\n$/);
-    for (const bad of ['old 8\n' + noteAt(30), 'new 8\n\n' + noteAt(30), 'old 08\n\n' + noteAt(30), 'old 8\nAAAA\n\n' + noteAt(30)]) {
+    for (const bad of [
+      'old 8\n' + noteAt(30),
+      'new 8\n\n' + noteAt(30),
+      'old 08\n\n' + noteAt(30),
+      'old 8\nAAAA\n\n' + noteAt(30),
+    ]) {
       expect(err(parseAddCheckpoint(bad)).code).toBe('witness-bad-request');
     }
   });
@@ -476,7 +521,11 @@ describe('incremental checkpoints', () => {
   it('a CompactRange root signed at each size is consistent with every later one', () => {
     const r = CompactRange.empty();
     const { leaves } = tree(33);
-    const w = new Witness({ signer: witnessSigner, logs: [{ origin: 'hoso/t', verifiers: [schoolV] }], clock: () => 1 });
+    const w = new Witness({
+      signer: witnessSigner,
+      logs: [{ origin: 'hoso/t', verifiers: [schoolV] }],
+      clock: () => 1,
+    });
     let last = 0;
     for (const [i, h] of leaves.entries()) {
       r.append(h);

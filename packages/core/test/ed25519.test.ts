@@ -16,7 +16,18 @@ import {
   type Ed25519Backend,
 } from '../src/ed25519/index.js';
 import { HosoFailure, isHosoFailure } from '../src/errors.js';
-import { L, SMALL_ORDER_ENCODINGS, bigToLe32, challenge, concat, hex, leToBig, nonce, secretScalar, toHexStr } from './ed25519-helpers.js';
+import {
+  L,
+  SMALL_ORDER_ENCODINGS,
+  bigToLe32,
+  challenge,
+  concat,
+  hex,
+  leToBig,
+  nonce,
+  secretScalar,
+  toHexStr,
+} from './ed25519-helpers.js';
 
 const backends: Ed25519Backend[] = availableBackends();
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -35,9 +46,15 @@ const allAccept = (pk: Uint8Array, msg: Uint8Array, sig: Uint8Array): void => {
 // The unchecked libraries, to show the disagreements the strict rule removes.
 const SPKI = Buffer.from('302a300506032b6570032100', 'hex');
 function rawNodeVerify(pk: Uint8Array, msg: Uint8Array, sig: Uint8Array): boolean {
-  return nodeCryptoVerify(null, msg, createPublicKey({ key: Buffer.concat([SPKI, pk]), format: 'der', type: 'spki' }), sig);
+  return nodeCryptoVerify(
+    null,
+    msg,
+    createPublicKey({ key: Buffer.concat([SPKI, pk]), format: 'der', type: 'spki' }),
+    sig,
+  );
 }
-const rawNaclVerify = (pk: Uint8Array, msg: Uint8Array, sig: Uint8Array): boolean => nacl.sign.detached.verify(msg, sig, pk);
+const rawNaclVerify = (pk: Uint8Array, msg: Uint8Array, sig: Uint8Array): boolean =>
+  nacl.sign.detached.verify(msg, sig, pk);
 
 // RFC 8032 §7.1 test vectors.
 const VECTORS = [
@@ -84,13 +101,16 @@ describe('Ed25519 backends', () => {
   describe.each(VECTORS)('RFC 8032 §7.1 $name', (v) => {
     const seed = hex(v.seed);
     const msg = hex(v.msg);
-    it.each(backends.map((b) => [b.name, b] as const))('%s gives the exact key and signature and verifies it', (_n, b) => {
-      expect(toHexStr(b.publicKey(seed))).toBe(v.pk);
-      expect(toHexStr(b.sign(seed, msg))).toBe(v.sig);
-      expect(toHexStr(b.signer(seed)(msg))).toBe(v.sig);
-      expect(b.verify(hex(v.pk), msg, hex(v.sig))).toBe(true);
-      expect(b.verifier(hex(v.pk))(msg, hex(v.sig))).toBe(true);
-    });
+    it.each(backends.map((b) => [b.name, b] as const))(
+      '%s gives the exact key and signature and verifies it',
+      (_n, b) => {
+        expect(toHexStr(b.publicKey(seed))).toBe(v.pk);
+        expect(toHexStr(b.sign(seed, msg))).toBe(v.sig);
+        expect(toHexStr(b.signer(seed)(msg))).toBe(v.sig);
+        expect(b.verify(hex(v.pk), msg, hex(v.sig))).toBe(true);
+        expect(b.verifier(hex(v.pk))(msg, hex(v.sig))).toBe(true);
+      },
+    );
     it('the ed25519 reference functions (DESIGN §4) agree', () => {
       expect(toHexStr(ed25519.publicKey(seed))).toBe(v.pk);
       expect(toHexStr(ed25519.sign(seed, msg))).toBe(v.sig);
@@ -221,7 +241,11 @@ describe('the strict rule: one answer from every backend on crafted input', () =
 describe('bad keys for signing', () => {
   it.each([31, 33, 64, 0])('a %i-byte seed throws HosoFailure invalid-key on every backend', (n) => {
     for (const b of backends) {
-      for (const f of [() => b.sign(new Uint8Array(n), utf8('m')), () => b.publicKey(new Uint8Array(n)), () => b.signer(new Uint8Array(n))]) {
+      for (const f of [
+        () => b.sign(new Uint8Array(n), utf8('m')),
+        () => b.publicKey(new Uint8Array(n)),
+        () => b.signer(new Uint8Array(n)),
+      ]) {
         try {
           f();
           expect.unreachable();
@@ -262,19 +286,26 @@ describe('properties across backends', () => {
 
   it('any single flipped bit in message, signature or key makes every backend refuse', () => {
     fc.assert(
-      fc.property(seedArb, fc.uint8Array({ minLength: 1, maxLength: 100 }), fc.nat(), fc.nat(), fc.nat(), (seed, msg, mi, si, ki) => {
-        const b0 = backends[0]!;
-        const pk = b0.publicKey(seed);
-        const sig = b0.sign(seed, msg);
-        const flip = (a: Uint8Array, bit: number): Uint8Array => {
-          const c = Uint8Array.from(a);
-          c[(bit >> 3) % c.length]! ^= 1 << (bit & 7);
-          return c;
-        };
-        allReject(pk, flip(msg, mi % (msg.length * 8)), sig);
-        allReject(pk, msg, flip(sig, si % 512));
-        allReject(flip(pk, ki % 256), msg, sig);
-      }),
+      fc.property(
+        seedArb,
+        fc.uint8Array({ minLength: 1, maxLength: 100 }),
+        fc.nat(),
+        fc.nat(),
+        fc.nat(),
+        (seed, msg, mi, si, ki) => {
+          const b0 = backends[0]!;
+          const pk = b0.publicKey(seed);
+          const sig = b0.sign(seed, msg);
+          const flip = (a: Uint8Array, bit: number): Uint8Array => {
+            const c = Uint8Array.from(a);
+            c[(bit >> 3) % c.length]! ^= 1 << (bit & 7);
+            return c;
+          };
+          allReject(pk, flip(msg, mi % (msg.length * 8)), sig);
+          allReject(pk, msg, flip(sig, si % 512));
+          allReject(flip(pk, ki % 256), msg, sig);
+        },
+      ),
       { numRuns: 12 },
     );
   });

@@ -33,7 +33,14 @@ export function unsigned(over: Partial<Record<keyof UnsignedEnvelope, unknown>> 
 export function coSigned(): UnsignedEnvelope {
   return unsigned({
     type: 'ScoreCorrected',
-    data: { student: 'HS-000123', column: 'tx1', from: '8.5', to: '9', approver: { key: approverKey }, witnesses: [witnessKey] },
+    data: {
+      student: 'HS-000123',
+      column: 'tx1',
+      from: '8.5',
+      to: '9',
+      approver: { key: approverKey },
+      witnesses: [witnessKey],
+    },
     by: { key: authorKey, role: 'requester' },
   });
 }

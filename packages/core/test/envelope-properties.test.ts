@@ -1,7 +1,15 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { isRight } from 'fp-ts/lib/Either.js';
-import { decodeEnvelope, decodeForVerification, encodeEnvelope, signEnvelope, signEnvelopeBytes, signingBytes, verifyEnvelopeSignatures } from '../src/envelope.js';
+import {
+  decodeEnvelope,
+  decodeForVerification,
+  encodeEnvelope,
+  signEnvelope,
+  signEnvelopeBytes,
+  signingBytes,
+  verifyEnvelopeSignatures,
+} from '../src/envelope.js';
 import { backend } from '../src/ed25519/index.js';
 import type { Envelope, JsonObject, JsonValue, UnsignedEnvelope } from '../src/event-types.js';
 import { approver, approverKey, author, authorKey, witness, witnessKey } from './envelope-fixtures.js';
@@ -27,11 +35,17 @@ const arbUnsigned = fc
   .record({
     id: fc.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
     ledger: fc.stringMatching(/^[A-Za-z0-9._-]{1,24}$/),
-    stream: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }).filter((s) => s.length <= 256 && !/[\u0000-\u001f\u007f-\u009f]/.test(s)),
+    stream: fc
+      .string({ unit: 'grapheme', minLength: 1, maxLength: 40 })
+      .filter((s) => s.length <= 256 && !/[\u0000-\u001f\u007f-\u009f]/.test(s)),
     rev: fc.nat({ max: 1_000_000 }),
     prevHex: fc.stringMatching(/^[0-9a-f]{64}$/),
     type: fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,30}$/),
-    payload: fc.dictionary(fc.string({ unit: 'grapheme', maxLength: 8 }), fc.jsonValue({ maxDepth: 3, stringUnit: 'grapheme' }), { maxKeys: 5 }),
+    payload: fc.dictionary(
+      fc.string({ unit: 'grapheme', maxLength: 8 }),
+      fc.jsonValue({ maxDepth: 3, stringUnit: 'grapheme' }),
+      { maxKeys: 5 },
+    ),
     at: fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true }),
     offset: fc.constantFrom('Z', '+07:00', '-03:30'),
     role: fc.stringMatching(/^[a-z-]{1,32}$/),
@@ -88,7 +102,10 @@ describe('envelope properties', () => {
   });
 
   /** The envelope with co-signers' roles blanked: the only part no signature covers. */
-  const withoutCosignerRoles = (e: Envelope): unknown => ({ ...e, sigs: e.sigs.map((s, i) => (i === 0 ? s : { ...s, role: '' })) });
+  const withoutCosignerRoles = (e: Envelope): unknown => ({
+    ...e,
+    sigs: e.sigs.map((s, i) => (i === 0 ? s : { ...s, role: '' })),
+  });
 
   it('random byte mutations: decoding or verification fails (co-signer roles aside)', async () => {
     const mutation = fc.oneof(
@@ -140,20 +157,29 @@ describe('decodeForVerification', () => {
 
   it('gives the signing bytes of signingBytes and checks that verify exactly when verifyEnvelopeSignatures does', async () => {
     await fc.assert(
-      fc.asyncProperty(arbSigned, fc.option(trickyData, { nil: undefined }), fc.option(trickyStream, { nil: undefined }), async ({ u, signers }, extra, stream) => {
-        const input: UnsignedEnvelope = { ...u, ...(stream === undefined ? {} : { stream }), data: { ...u.data, ...(extra ?? {}) } };
-        const env = await signEnvelope(input, signers);
-        const d = decodeForVerification(encodeEnvelope(env));
-        expect(isRight(d)).toBe(true);
-        if (!isRight(d)) return;
-        expect(d.right.envelope).toEqual(env);
-        const s = d.right.signatures;
-        expect(isRight(s)).toBe(true);
-        if (!isRight(s)) return;
-        expect(Buffer.from(s.right.message).toString('utf8')).toBe(Buffer.from(signingBytes(env)).toString('utf8'));
-        expect(s.right.checks.map((c) => c.index)).toEqual(env.sigs.map((_, i) => i));
-        expect(s.right.checks.every((c) => backend().verify(c.publicKey, s.right.message, c.signature))).toBe(true);
-      }),
+      fc.asyncProperty(
+        arbSigned,
+        fc.option(trickyData, { nil: undefined }),
+        fc.option(trickyStream, { nil: undefined }),
+        async ({ u, signers }, extra, stream) => {
+          const input: UnsignedEnvelope = {
+            ...u,
+            ...(stream === undefined ? {} : { stream }),
+            data: { ...u.data, ...(extra ?? {}) },
+          };
+          const env = await signEnvelope(input, signers);
+          const d = decodeForVerification(encodeEnvelope(env));
+          expect(isRight(d)).toBe(true);
+          if (!isRight(d)) return;
+          expect(d.right.envelope).toEqual(env);
+          const s = d.right.signatures;
+          expect(isRight(s)).toBe(true);
+          if (!isRight(s)) return;
+          expect(Buffer.from(s.right.message).toString('utf8')).toBe(Buffer.from(signingBytes(env)).toString('utf8'));
+          expect(s.right.checks.map((c) => c.index)).toEqual(env.sigs.map((_, i) => i));
+          expect(s.right.checks.every((c) => backend().verify(c.publicKey, s.right.message, c.signature))).toBe(true);
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -173,7 +199,8 @@ describe('decodeForVerification', () => {
         if (!isRight(d)) return;
         const reference = verifyEnvelopeSignatures(plain.right);
         const s = d.right.signatures;
-        const fast = isRight(s) && s.right.checks.every((c) => backend().verify(c.publicKey, s.right.message, c.signature));
+        const fast =
+          isRight(s) && s.right.checks.every((c) => backend().verify(c.publicKey, s.right.message, c.signature));
         expect(fast).toBe(isRight(reference));
         if (!isRight(s)) expect(s).toEqual(reference);
       }),
@@ -182,10 +209,16 @@ describe('decodeForVerification', () => {
   });
 
   it('reports a signer rule broken by a well-formed event (a co-signer its data does not name)', async () => {
-    const { u, signers } = fc.sample(arbSigned.filter((x) => x.signers.length > 1), { numRuns: 1, seed: 7 })[0]!;
+    const { u, signers } = fc.sample(
+      arbSigned.filter((x) => x.signers.length > 1),
+      { numRuns: 1, seed: 7 },
+    )[0]!;
     const env = await signEnvelope(u, signers);
     const stripped: Envelope = { ...env, data: { ...env.data, cosigners: [] } };
     const d = decodeForVerification(encodeEnvelope(stripped));
-    expect(isRight(d) && d.right.signatures).toMatchObject({ _tag: 'Left', left: { code: 'unnamed-signer', path: ['sigs', 1, 'key'] } });
+    expect(isRight(d) && d.right.signatures).toMatchObject({
+      _tag: 'Left',
+      left: { code: 'unnamed-signer', path: ['sigs', 1, 'key'] },
+    });
   });
 });

@@ -26,7 +26,16 @@ import { HosoFailure, type HosoError } from '../src/errors.js';
 import { backend, nodeBackend, tweetnaclBackend } from '../src/ed25519/index.js';
 import type { Envelope, UnsignedEnvelope } from '../src/event-types.js';
 import { L, bigToLe32, concat, leToBig } from './ed25519-helpers.js';
-import { approver, approverKey, author, authorKey, coSigned, unsigned, witness, witnessKey } from './envelope-fixtures.js';
+import {
+  approver,
+  approverKey,
+  author,
+  authorKey,
+  coSigned,
+  unsigned,
+  witness,
+  witnessKey,
+} from './envelope-fixtures.js';
 
 const text = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
 const bytesOf = (v: unknown): Uint8Array => utf8(canonicalize(v));
@@ -52,7 +61,10 @@ const cosigned: Envelope = await signEnvelope(coSigned(), [
 ]);
 
 // Compile-time: the codecs' types are exactly the event-types.ts types.
-const _typesAgree: [t.TypeOf<typeof EnvelopeCodec>, t.TypeOf<typeof UnsignedEnvelopeCodec>] = [signed as Envelope, unsigned() as UnsignedEnvelope];
+const _typesAgree: [t.TypeOf<typeof EnvelopeCodec>, t.TypeOf<typeof UnsignedEnvelopeCodec>] = [
+  signed as Envelope,
+  unsigned() as UnsignedEnvelope,
+];
 void _typesAgree;
 
 describe('envelope round trip', () => {
@@ -63,7 +75,8 @@ describe('envelope round trip', () => {
       const back = decodeEnvelope(bytes);
       expect(isRight(back) && back.right).toEqual(env);
       expect(encodeEnvelope(isRight(back) ? back.right : env)).toEqual(bytes);
-      for (const b of [backend(), nodeBackend, tweetnaclBackend]) expect(verifyEnvelopeSignatures(env, b)).toEqual({ _tag: 'Right', right: true });
+      for (const b of [backend(), nodeBackend, tweetnaclBackend])
+        expect(verifyEnvelopeSignatures(env, b)).toEqual({ _tag: 'Right', right: true });
     }
   });
 
@@ -133,7 +146,12 @@ describe('field rules: each failure names its path and rule', () => {
     ['a binary fraction in data', (e) => (e['data'] = { score: 8.5 }), ['data', 'score'], 'decimals as strings'],
     ['a deep fraction in data', (e) => (e['data'] = { a: { b: [1, 2.5] } }), ['data', 'a', 'b', 1], 'integers'],
     ['an unsafe integer in data', (e) => (e['data'] = { n: 2 ** 53 }), ['data', 'n'], 'integers'],
-    ['data nested too deep', (e) => (e['data'] = { a: JSON.parse('['.repeat(40) + ']'.repeat(40)) as unknown }), ['data', 'a', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], 'deeper than 32'],
+    [
+      'data nested too deep',
+      (e) => (e['data'] = { a: JSON.parse('['.repeat(40) + ']'.repeat(40)) as unknown }),
+      ['data', 'a', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+      'deeper than 32',
+    ],
     ['at without offset', (e) => (e['at'] = '2024-09-05T07:30:00'), ['at'], 'RFC 3339'],
     ['at on 30 February', (e) => (e['at'] = '2024-02-30T07:30:00Z'), ['at'], 'RFC 3339'],
     ['at on 29 February of a common year', (e) => (e['at'] = '2023-02-29T07:30:00Z'), ['at'], 'RFC 3339'],
@@ -141,17 +159,47 @@ describe('field rules: each failure names its path and rule', () => {
     ['at hour 24', (e) => (e['at'] = '2024-09-05T24:00:00Z'), ['at'], 'RFC 3339'],
     ['at offset +24:00', (e) => (e['at'] = '2024-09-05T07:30:00+24:00'), ['at'], 'RFC 3339'],
     ['at as a number', (e) => (e['at'] = 1725496200000), ['at'], 'RFC 3339'],
-    ['by.key 31 bytes', (e) => (e['by'] = { key: toBase64Url(new Uint8Array(31)), role: 'subject' }), ['by', 'key'], '32 bytes'],
+    [
+      'by.key 31 bytes',
+      (e) => (e['by'] = { key: toBase64Url(new Uint8Array(31)), role: 'subject' }),
+      ['by', 'key'],
+      '32 bytes',
+    ],
     ['by.key padded', (e) => (e['by'] = { key: authorKey + '=', role: 'subject' }), ['by', 'key'], '32 bytes'],
-    ['by.key non-canonical last char', (e) => (e['by'] = { key: 'A'.repeat(42) + 'B', role: 'subject' }), ['by', 'key'], '32 bytes'],
+    [
+      'by.key non-canonical last char',
+      (e) => (e['by'] = { key: 'A'.repeat(42) + 'B', role: 'subject' }),
+      ['by', 'key'],
+      '32 bytes',
+    ],
     ['by.role upper-case', (e) => (e['by'] = { key: authorKey, role: 'Subject' }), ['by', 'role'], 'a–z'],
     ['by.role too long', (e) => (e['by'] = { key: authorKey, role: 'r'.repeat(33) }), ['by', 'role'], '1–32'],
-    ['by with an extra field', (e) => (e['by'] = { key: authorKey, role: 'subject', name: 'x' }), ['by', 'name'], 'not a field'],
+    [
+      'by with an extra field',
+      (e) => (e['by'] = { key: authorKey, role: 'subject', name: 'x' }),
+      ['by', 'name'],
+      'not a field',
+    ],
     ['sigs empty', (e) => (e['sigs'] = []), ['sigs'], 'non-empty'],
     ['sigs not an array', (e) => (e['sigs'] = {}), ['sigs'], 'non-empty'],
-    ['sigs[0].sig 63 bytes', (e) => ((e['sigs'] as Array<Record<string, unknown>>)[0]!['sig'] = toBase64Url(new Uint8Array(63))), ['sigs', 0, 'sig'], '64 bytes'],
-    ['sigs[2].key malformed', (e) => ((e['sigs'] as Array<Record<string, unknown>>)[2]!['key'] = 'nope'), ['sigs', 2, 'key'], '32 bytes'],
-    ['sigs[1].role missing', (e) => delete (e['sigs'] as Array<Record<string, unknown>>)[1]!['role'], ['sigs', 1, 'role'], 'is required'],
+    [
+      'sigs[0].sig 63 bytes',
+      (e) => ((e['sigs'] as Array<Record<string, unknown>>)[0]!['sig'] = toBase64Url(new Uint8Array(63))),
+      ['sigs', 0, 'sig'],
+      '64 bytes',
+    ],
+    [
+      'sigs[2].key malformed',
+      (e) => ((e['sigs'] as Array<Record<string, unknown>>)[2]!['key'] = 'nope'),
+      ['sigs', 2, 'key'],
+      '32 bytes',
+    ],
+    [
+      'sigs[1].role missing',
+      (e) => delete (e['sigs'] as Array<Record<string, unknown>>)[1]!['role'],
+      ['sigs', 1, 'role'],
+      'is required',
+    ],
     ['an extra top-level field', (e) => (e['note'] = 'x'), ['note'], 'not a field'],
   ];
 
@@ -224,7 +272,9 @@ describe('decodeEnvelope refuses bytes that are not exactly canonical', () => {
   });
 
   it('refuses a byte-order mark, broken JSON and invalid UTF-8', () => {
-    expect(leftOf(decodeEnvelope(concat(Uint8Array.from([0xef, 0xbb, 0xbf]), utf8(canonical)))).code).toBe('invalid-json');
+    expect(leftOf(decodeEnvelope(concat(Uint8Array.from([0xef, 0xbb, 0xbf]), utf8(canonical)))).code).toBe(
+      'invalid-json',
+    );
     expect(refuse(canonical.slice(0, -1)).code).toBe('invalid-json');
     const bad = utf8(canonical);
     const i = canonical.indexOf('HS-');
@@ -262,7 +312,12 @@ describe('size limit: 64 KiB', () => {
     // signEnvelope refuses on a size computed without serialising: check it against the real bytes
     const env = cosigned;
     const { sigs: _s, ...rest } = env;
-    const predicted = utf8(canonicalize(rest)).length + ',"sigs":['.length + 1 + 2 + env.sigs.reduce((n, s) => n + 29 + 43 + 86 + s.role.length, 0);
+    const predicted =
+      utf8(canonicalize(rest)).length +
+      ',"sigs":['.length +
+      1 +
+      2 +
+      env.sigs.reduce((n, s) => n + 29 + 43 + 86 + s.role.length, 0);
     expect(encodeEnvelope(env).length).toBe(predicted);
   });
 });
@@ -281,21 +336,39 @@ describe('signature rules (DESIGN §3)', () => {
   it.each(alternatives)('changing %s after signing invalidates the signature', (_f, over) => {
     const tampered = { ...signed, ...over } as Envelope;
     expect(isRight(validateEnvelope(tampered))).toBe(true);
-    expect(leftOf(verifyEnvelopeSignatures(tampered))).toMatchObject({ code: 'bad-signature', path: ['sigs', 0, 'sig'] });
+    expect(leftOf(verifyEnvelopeSignatures(tampered))).toMatchObject({
+      code: 'bad-signature',
+      path: ['sigs', 0, 'sig'],
+    });
   });
 
   it('changing by.role or by.key breaks the author rule; changing both breaks the signature', () => {
-    expect(leftOf(verifyEnvelopeSignatures({ ...signed, by: { key: authorKey, role: 'leader' } })).code).toBe('author-mismatch');
-    expect(leftOf(verifyEnvelopeSignatures({ ...signed, sigs: [{ ...signed.sigs[0]!, role: 'leader' }] })).code).toBe('author-mismatch');
+    expect(leftOf(verifyEnvelopeSignatures({ ...signed, by: { key: authorKey, role: 'leader' } })).code).toBe(
+      'author-mismatch',
+    );
+    expect(leftOf(verifyEnvelopeSignatures({ ...signed, sigs: [{ ...signed.sigs[0]!, role: 'leader' }] })).code).toBe(
+      'author-mismatch',
+    );
     const both = { ...signed, by: { key: authorKey, role: 'leader' }, sigs: [{ ...signed.sigs[0]!, role: 'leader' }] };
     expect(leftOf(verifyEnvelopeSignatures(both)).code).toBe('bad-signature');
-    const other = { ...signed, by: { key: approverKey, role: 'subject' }, sigs: [{ ...signed.sigs[0]!, key: approverKey }] };
+    const other = {
+      ...signed,
+      by: { key: approverKey, role: 'subject' },
+      sigs: [{ ...signed.sigs[0]!, key: approverKey }],
+    };
     expect(leftOf(verifyEnvelopeSignatures(other)).code).toBe('bad-signature');
   });
 
   it('a co-signer not named in data is refused at signing and at verification', async () => {
     const u = unsigned();
-    expect(await rejection(signEnvelope(u, [{ signer: author, role: 'subject' }, { signer: approver, role: 'approver' }]))).toMatchObject({
+    expect(
+      await rejection(
+        signEnvelope(u, [
+          { signer: author, role: 'subject' },
+          { signer: approver, role: 'approver' },
+        ]),
+      ),
+    ).toMatchObject({
       code: 'unnamed-signer',
       path: ['signers', 1, 'key'],
     });
@@ -307,47 +380,105 @@ describe('signature rules (DESIGN §3)', () => {
 
   it('a key named only as an object key (not a string value) does not count', async () => {
     const u = unsigned({ data: { [approverKey]: 'approver' } });
-    expect((await rejection(signEnvelope(u, [{ signer: author, role: 'subject' }, { signer: approver, role: 'approver' }]))).code).toBe('unnamed-signer');
+    expect(
+      (
+        await rejection(
+          signEnvelope(u, [
+            { signer: author, role: 'subject' },
+            { signer: approver, role: 'approver' },
+          ]),
+        )
+      ).code,
+    ).toBe('unnamed-signer');
   });
 
   it('refuses a duplicate signer key', async () => {
     const u = unsigned({ data: { approver: authorKey } });
-    expect(await rejection(signEnvelope(u, [{ signer: author, role: 'subject' }, { signer: author, role: 'approver' }]))).toMatchObject({ code: 'duplicate-signer', path: ['signers', 1, 'key'] });
+    expect(
+      await rejection(
+        signEnvelope(u, [
+          { signer: author, role: 'subject' },
+          { signer: author, role: 'approver' },
+        ]),
+      ),
+    ).toMatchObject({ code: 'duplicate-signer', path: ['signers', 1, 'key'] });
     const dup = { ...cosigned, sigs: [cosigned.sigs[0]!, cosigned.sigs[1]!, cosigned.sigs[1]!] };
     expect(leftOf(verifyEnvelopeSignatures(dup))).toMatchObject({ code: 'duplicate-signer', path: ['sigs', 2, 'key'] });
   });
 
   it('refuses a first signer who is not the author, and an empty signer list', async () => {
-    expect((await rejection(signEnvelope(coSigned(), [{ signer: approver, role: 'approver' }]))).code).toBe('author-mismatch');
-    expect((await rejection(signEnvelope(unsigned(), [{ signer: author, role: 'leader' }]))).code).toBe('author-mismatch');
+    expect((await rejection(signEnvelope(coSigned(), [{ signer: approver, role: 'approver' }]))).code).toBe(
+      'author-mismatch',
+    );
+    expect((await rejection(signEnvelope(unsigned(), [{ signer: author, role: 'leader' }]))).code).toBe(
+      'author-mismatch',
+    );
     expect((await rejection(signEnvelope(unsigned(), []))).code).toBe('no-signature');
-    expect(leftOf(verifyEnvelopeSignatures({ ...signed, sigs: [] }))).toMatchObject({ code: 'invalid-field', path: ['sigs'] });
-    expect(leftOf(verifyEnvelopeSignatures({ ...signed, sigs: [null] } as never))).toMatchObject({ code: 'invalid-field', path: ['sigs', 0] });
+    expect(leftOf(verifyEnvelopeSignatures({ ...signed, sigs: [] }))).toMatchObject({
+      code: 'invalid-field',
+      path: ['sigs'],
+    });
+    expect(leftOf(verifyEnvelopeSignatures({ ...signed, sigs: [null] } as never))).toMatchObject({
+      code: 'invalid-field',
+      path: ['sigs', 0],
+    });
   });
 
   it('refuses bad input to signEnvelope with typed errors', async () => {
-    expect(await rejection(signEnvelope(unsigned({ rev: -1 }), [{ signer: author, role: 'subject' }]))).toMatchObject({ code: 'invalid-field', path: ['rev'] });
-    expect(await rejection(signEnvelope(signed, [{ signer: author, role: 'subject' }]))).toMatchObject({ code: 'invalid-field', path: ['sigs'] });
-    expect(await rejection(signEnvelope(unsigned(), [{ signer: author, role: 'Subject' }]))).toMatchObject({ code: 'invalid-field', path: ['signers', 0, 'role'] });
+    expect(await rejection(signEnvelope(unsigned({ rev: -1 }), [{ signer: author, role: 'subject' }]))).toMatchObject({
+      code: 'invalid-field',
+      path: ['rev'],
+    });
+    expect(await rejection(signEnvelope(signed, [{ signer: author, role: 'subject' }]))).toMatchObject({
+      code: 'invalid-field',
+      path: ['sigs'],
+    });
+    expect(await rejection(signEnvelope(unsigned(), [{ signer: author, role: 'Subject' }]))).toMatchObject({
+      code: 'invalid-field',
+      path: ['signers', 0, 'role'],
+    });
     const noKey: Signer = { publicKey: new Uint8Array(31), sign: () => new Uint8Array(64) };
-    expect(await rejection(signEnvelope(unsigned(), [{ signer: noKey, role: 'subject' }]))).toMatchObject({ code: 'invalid-key', path: ['signers', 0, 'signer', 'publicKey'] });
+    expect(await rejection(signEnvelope(unsigned(), [{ signer: noKey, role: 'subject' }]))).toMatchObject({
+      code: 'invalid-key',
+      path: ['signers', 0, 'signer', 'publicKey'],
+    });
   });
 
   it('accepts an asynchronous remote signer, and refuses one whose signature does not verify', async () => {
     const remote: Signer = { publicKey: approver.publicKey, role: 'approver', sign: async (m) => approver.sign(m) };
-    const env = await signEnvelope(coSigned(), [{ signer: author, role: 'requester' }, { signer: remote, role: 'approver' }]);
+    const env = await signEnvelope(coSigned(), [
+      { signer: author, role: 'requester' },
+      { signer: remote, role: 'approver' },
+    ]);
     expect(verifyEnvelopeSignatures(env)).toEqual({ _tag: 'Right', right: true });
     const liar: Signer = { publicKey: approver.publicKey, sign: async (m) => witness.sign(m) };
-    expect(await rejection(signEnvelope(coSigned(), [{ signer: author, role: 'requester' }, { signer: liar, role: 'approver' }]))).toMatchObject({ code: 'bad-signature', path: ['sigs', 1, 'sig'] });
+    expect(
+      await rejection(
+        signEnvelope(coSigned(), [
+          { signer: author, role: 'requester' },
+          { signer: liar, role: 'approver' },
+        ]),
+      ),
+    ).toMatchObject({ code: 'bad-signature', path: ['sigs', 1, 'sig'] });
     const short: Signer = { publicKey: approver.publicKey, sign: () => new Uint8Array(63) };
-    expect((await rejection(signEnvelope(coSigned(), [{ signer: author, role: 'requester' }, { signer: short, role: 'approver' }]))).code).toBe('bad-signature');
+    expect(
+      (
+        await rejection(
+          signEnvelope(coSigned(), [
+            { signer: author, role: 'requester' },
+            { signer: short, role: 'approver' },
+          ]),
+        )
+      ).code,
+    ).toBe('bad-signature');
   });
 
   it('applies the strict Ed25519 rule: S + L is refused on every backend', () => {
     const sig = fromBase64Url(signed.sigs[0]!.sig)!;
     const sPlusL = concat(sig.slice(0, 32), bigToLe32(leToBig(sig.slice(32)) + L));
     const forged = { ...signed, sigs: [{ ...signed.sigs[0]!, sig: toBase64Url(sPlusL) }] };
-    for (const b of [backend(), nodeBackend, tweetnaclBackend]) expect(leftOf(verifyEnvelopeSignatures(forged, b)).code).toBe('bad-signature');
+    for (const b of [backend(), nodeBackend, tweetnaclBackend])
+      expect(leftOf(verifyEnvelopeSignatures(forged, b)).code).toBe('bad-signature');
   });
 
   it('localSigner works with any backend and refuses a bad seed', () => {
@@ -357,7 +488,10 @@ describe('signature rules (DESIGN §3)', () => {
   });
 
   it('note: a co-signer’s role in sigs is not covered by any signature (the ledger must check it against data)', () => {
-    const swapped = { ...cosigned, sigs: [cosigned.sigs[0]!, { ...cosigned.sigs[1]!, role: 'witness' }, { ...cosigned.sigs[2]!, role: 'approver' }] };
+    const swapped = {
+      ...cosigned,
+      sigs: [cosigned.sigs[0]!, { ...cosigned.sigs[1]!, role: 'witness' }, { ...cosigned.sigs[2]!, role: 'approver' }],
+    };
     expect(verifyEnvelopeSignatures(swapped)).toEqual({ _tag: 'Right', right: true });
   });
 });

@@ -107,7 +107,15 @@ describe('reference functions (RFC 9162 §2.1)', () => {
   it('compute the RFC example proofs for the 7-leaf tree', () => {
     // RFC 9162 §2.1.5: the 7-leaf tree with leaves d0..d6 and its example paths.
     const d = refLeafHashes.slice(0, 7);
-    const [a, b, c, dd, e, f, j] = d as [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array];
+    const [a, b, c, dd, e, f, j] = d as [
+      Uint8Array,
+      Uint8Array,
+      Uint8Array,
+      Uint8Array,
+      Uint8Array,
+      Uint8Array,
+      Uint8Array,
+    ];
     const g = nodeHash(a, b);
     const h = nodeHash(c, dd);
     const i = nodeHash(e, f);
@@ -171,8 +179,10 @@ describe('rangeNodes and plans', () => {
   it('only ever plan complete nodes', () => {
     for (let n = 1; n <= 70; n++) {
       for (const id of rootPlan(n)) expect(nodeEnd(id)).toBeLessThanOrEqual(n);
-      for (let i = 0; i < n; i++) for (const id of inclusionPlan(i, n).flat()) expect(nodeEnd(id)).toBeLessThanOrEqual(n);
-      for (let m = 1; m <= n; m++) for (const id of consistencyPlan(m, n).flat()) expect(nodeEnd(id)).toBeLessThanOrEqual(n);
+      for (let i = 0; i < n; i++)
+        for (const id of inclusionPlan(i, n).flat()) expect(nodeEnd(id)).toBeLessThanOrEqual(n);
+      for (let m = 1; m <= n; m++)
+        for (const id of consistencyPlan(m, n).flat()) expect(nodeEnd(id)).toBeLessThanOrEqual(n);
     }
   });
 
@@ -317,7 +327,14 @@ describe('incremental tree proofs against the reference', () => {
       calls++;
       return tree.fetch(ids);
     };
-    for (const [a, b] of [[1, 1], [5, 13], [64, 64], [100, 257], [299, 300], [0, 0]] as const) {
+    for (const [a, b] of [
+      [1, 1],
+      [5, 13],
+      [64, 64],
+      [100, 257],
+      [299, 300],
+      [0, 0],
+    ] as const) {
       calls = 0;
       expect(await treeRootAsync(b, fetch)).toEqual(roots[b]);
       if (b < N) expect(await treeInclusionProofAsync(a, b + 1, fetch)).toEqual(treeInclusionProof(a, b + 1, tree));
@@ -328,9 +345,11 @@ describe('incremental tree proofs against the reference', () => {
 
   it('a node source returning the wrong number of hashes is an invalid-node failure', async () => {
     await expect(treeRootAsync(7, async () => [])).rejects.toMatchObject({ error: { code: 'invalid-node' } });
-    await expect(treeInclusionProofAsync(2, 7, async (ids) => ids.map(() => new Uint8Array(31)))).rejects.toMatchObject({
-      error: { code: 'invalid-node' },
-    });
+    await expect(treeInclusionProofAsync(2, 7, async (ids) => ids.map(() => new Uint8Array(31)))).rejects.toMatchObject(
+      {
+        error: { code: 'invalid-node' },
+      },
+    );
   });
 });
 
@@ -382,9 +401,14 @@ describe('verification rejects every tampering', () => {
         }
         expect(verifyConsistency(m, n, flip(roots[m]!, m % 256), roots[n]!, p)).toBe(false);
         expect(verifyConsistency(m, n, roots[m]!, flip(roots[n]!, n % 256), p)).toBe(false);
-        for (let m2 = 1; m2 <= n; m2++) if (m2 !== m) expect(verifyConsistency(m2, n, roots[m2]!, roots[n]!, p)).toBe(false);
-        for (let n2 = m; n2 <= Math.min(N, n + 4); n2++) if (n2 !== n) expect(verifyConsistency(m, n2, roots[m]!, roots[n2]!, p)).toBe(false);
-        if (p.length > 1) expect(verifyConsistency(m, n, roots[m]!, roots[n]!, [...p.slice(0, -2), p[p.length - 1]!, p[p.length - 2]!])).toBe(false);
+        for (let m2 = 1; m2 <= n; m2++)
+          if (m2 !== m) expect(verifyConsistency(m2, n, roots[m2]!, roots[n]!, p)).toBe(false);
+        for (let n2 = m; n2 <= Math.min(N, n + 4); n2++)
+          if (n2 !== n) expect(verifyConsistency(m, n2, roots[m]!, roots[n2]!, p)).toBe(false);
+        if (p.length > 1)
+          expect(
+            verifyConsistency(m, n, roots[m]!, roots[n]!, [...p.slice(0, -2), p[p.length - 1]!, p[p.length - 2]!]),
+          ).toBe(false);
         if (p.length > 0) expect(verifyConsistency(m, n, roots[m]!, roots[n]!, p.slice(0, -1))).toBe(false);
         expect(verifyConsistency(m, n, roots[m]!, roots[n]!, [...p, d[0]!])).toBe(false);
       }
@@ -456,7 +480,10 @@ describe('sizes beyond 2^32 (no 32-bit arithmetic)', () => {
       const key = level >= 3 ? `${level}` : `${level}/${index % 2 ** (3 - level)}`;
       let h = memo.get(key);
       if (h === undefined) {
-        h = level === 0 ? base[index % 8]! : nodeHash(virtual.node(level - 1, 2 * index), virtual.node(level - 1, 2 * index + 1));
+        h =
+          level === 0
+            ? base[index % 8]!
+            : nodeHash(virtual.node(level - 1, 2 * index), virtual.node(level - 1, 2 * index + 1));
         memo.set(key, h);
       }
       return h;

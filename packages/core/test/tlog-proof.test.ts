@@ -54,7 +54,10 @@ describe('tlog-proof format', () => {
     ].join('\n');
     const p = ok(parseTlogProof(example));
     expect(p.index).toBe(73894);
-    expect(p.proof.map(toBase64)).toEqual(['gSKyXoYZUgZ6jduWYrkDOARinOMGJveXjgMkBTcdPlQ=', 'B95lDa8R83lS8n0eG+o0buTxRKQTYFi//1U8anccXmA=']);
+    expect(p.proof.map(toBase64)).toEqual([
+      'gSKyXoYZUgZ6jduWYrkDOARinOMGJveXjgMkBTcdPlQ=',
+      'B95lDa8R83lS8n0eG+o0buTxRKQTYFi//1U8anccXmA=',
+    ]);
     expect(p.extra).toEqual(fromBase64('YWdlLXYxLjIuMS1kYXJ3aW4tYXJtNjQudGFyLmd6kYXJ3aW4tYXJ'));
     expect(p.checkpointNote.startsWith('example.com/fancylog\n109482\n')).toBe(true);
     expect(formatTlogProof(p)).toBe(example);
@@ -67,7 +70,10 @@ describe('tlog-proof format', () => {
         fc.array(fc.uint8Array({ minLength: 32, maxLength: 32 }), { maxLength: 63 }),
         fc.option(fc.uint8Array({ minLength: 1, maxLength: 40 }), { nil: undefined }),
         (index, proof, extra) => {
-          const p = extra === undefined ? { index, proof, checkpointNote: note } : { index, proof, checkpointNote: note, extra };
+          const p =
+            extra === undefined
+              ? { index, proof, checkpointNote: note }
+              : { index, proof, checkpointNote: note, extra };
           expect(ok(parseTlogProof(formatTlogProof(p)))).toEqual(p);
         },
       ),
@@ -130,8 +136,12 @@ describe('verifyTlogProof', () => {
     const forgedRoot = merkleRoot([...leaves.slice(0, 49), leafHash(utf8('forged'))]);
     const forged = proofFor(7).replace(toBase64(root), toBase64(forgedRoot));
     expect(err(verifyTlogProof(forged, leafHash(events[7]!), [schoolV])).code).toBe('note-bad-signature');
-    expect(err(verifyTlogProof(proofFor(7), leafHash(events[7]!), [schoolV], { origin: 'hoso/x' })).code).toBe('checkpoint-origin-mismatch');
-    expect(err(verifyTlogProof(proofFor(7), leafHash(events[7]!), [signerVerifier({ name: 'x', seed: witness.seed })])).code).toBe('note-unverified');
+    expect(err(verifyTlogProof(proofFor(7), leafHash(events[7]!), [schoolV], { origin: 'hoso/x' })).code).toBe(
+      'checkpoint-origin-mismatch',
+    );
+    expect(
+      err(verifyTlogProof(proofFor(7), leafHash(events[7]!), [signerVerifier({ name: 'x', seed: witness.seed })])).code,
+    ).toBe('note-unverified');
     expect(err(verifyTlogProof('nonsense', leafHash(events[7]!), [schoolV])).code).toBe('invalid-tlog-proof');
   });
 

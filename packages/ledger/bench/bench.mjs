@@ -8,17 +8,19 @@ import { buildSchool, as } from '../dist/testing/index.js';
 const students = Number(process.argv[2] ?? 100);
 const s = await buildSchool({ students });
 const T = [as(s.people.teacher, 'subject')];
-const cols = [
-  ...[1, 2, 3, 4].map((index) => ({ column: 'tx', index })),
-  { column: 'gk' },
-  { column: 'ck' },
-];
+const cols = [...[1, 2, 3, 4].map((index) => ({ column: 'tx', index })), { column: 'gk' }, { column: 'ck' }];
 let n = 0;
 const t0 = performance.now();
 for (const student of s.students) {
   for (const term of ['HK1', 'HK2']) {
     for (const c of cols) {
-      const r = await s.ledger.execute({ type: 'EnterScore', data: { year: s.year, class: s.cls, subject: 'toan', student, term, ...c, value: String((n % 10) + 0.5) } }, T);
+      const r = await s.ledger.execute(
+        {
+          type: 'EnterScore',
+          data: { year: s.year, class: s.cls, subject: 'toan', student, term, ...c, value: String((n % 10) + 0.5) },
+        },
+        T,
+      );
       if (r._tag === 'Left') throw new Error(r.left.message);
       n++;
     }
@@ -43,9 +45,21 @@ for (const [env, h] of envs) {
 const t5 = performance.now();
 
 const rate = (k, ms) => Math.round((k / ms) * 1000);
-console.log(JSON.stringify({
-  students, ledgerSize: size,
-  execute: { commands: n, ms: Math.round(t1 - t0), perSecond: rate(n, t1 - t0) },
-  openLedgerFold: { events: fresh.state().size, ms: Math.round(t3 - t2), perSecond: rate(size, t3 - t2) },
-  replayCheckPlusEvolve: { events: envs.length, ms: Math.round(t5 - t4), perSecond: rate(envs.length, t5 - t4), findings },
-}, null, 1));
+console.log(
+  JSON.stringify(
+    {
+      students,
+      ledgerSize: size,
+      execute: { commands: n, ms: Math.round(t1 - t0), perSecond: rate(n, t1 - t0) },
+      openLedgerFold: { events: fresh.state().size, ms: Math.round(t3 - t2), perSecond: rate(size, t3 - t2) },
+      replayCheckPlusEvolve: {
+        events: envs.length,
+        ms: Math.round(t5 - t4),
+        perSecond: rate(envs.length, t5 - t4),
+        findings,
+      },
+    },
+    null,
+    1,
+  ),
+);

@@ -21,12 +21,21 @@ async function run(store, batched) {
     for (const c of cols) {
       const base = { year: s.year, class: s.cls, subject: 'toan', term, ...c };
       if (batched) {
-        const r = await s.ledger.execute({ type: 'EnterScores', data: { ...base, entries: s.students.map((student, i) => ({ student, value: String((i % 10) + 0.5) })) } }, T);
+        const r = await s.ledger.execute(
+          {
+            type: 'EnterScores',
+            data: { ...base, entries: s.students.map((student, i) => ({ student, value: String((i % 10) + 0.5) })) },
+          },
+          T,
+        );
         if (r._tag === 'Left') throw new Error(r.left.message);
         events += r.right.events.length;
       } else {
         for (const [i, student] of s.students.entries()) {
-          const r = await s.ledger.execute({ type: 'EnterScore', data: { ...base, student, value: String((i % 10) + 0.5) } }, T);
+          const r = await s.ledger.execute(
+            { type: 'EnterScore', data: { ...base, student, value: String((i % 10) + 0.5) } },
+            T,
+          );
           if (r._tag === 'Left') throw new Error(r.left.message);
           events += 1;
         }
@@ -40,7 +49,10 @@ async function run(store, batched) {
 const dir = mkdtempSync(join(tmpdir(), 'hoso-columns-'));
 try {
   const out = { students };
-  for (const [name, make] of [['memory', () => createMemoryStore()], ['sqlite', (k) => openSqliteStore({ path: join(dir, `${k}.db`), ledger: 'thpt-test' })]]) {
+  for (const [name, make] of [
+    ['memory', () => createMemoryStore()],
+    ['sqlite', (k) => openSqliteStore({ path: join(dir, `${k}.db`), ledger: 'thpt-test' })],
+  ]) {
     out[name] = { single: await run(make('single'), false), column: await run(make('column'), true) };
   }
   console.log(JSON.stringify(out, null, 1));

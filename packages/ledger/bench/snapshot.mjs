@@ -18,7 +18,11 @@ let db = process.argv[2];
 if (db === undefined || db === '--students') {
   const students = process.argv[3] ?? '200';
   const cli = fileURLToPath(new URL('../../cli/bin/hoso.mjs', import.meta.url));
-  execFileSync(process.execPath, [cli, 'demo', '--dir', join(tmp, 'demo'), '--students', students, '--no-print', '--quiet'], { stdio: 'ignore' });
+  execFileSync(
+    process.execPath,
+    [cli, 'demo', '--dir', join(tmp, 'demo'), '--students', students, '--no-print', '--quiet'],
+    { stdio: 'ignore' },
+  );
   db = join(tmp, 'demo', 'ledger.db');
 }
 const store = openSqliteStore({ path: db, readonly: true });
@@ -51,7 +55,8 @@ const fromSnapshot = [];
 for (let i = 0; i < runs; i++) {
   let loaded = null;
   const [t, l] = await time(() => openLedger({ store, ledger, snapshots, onSnapshot: (e) => (loaded = e) }));
-  if (loaded?.kind !== 'loaded' || l.state().size !== size) throw new Error(`snapshot not used: ${JSON.stringify(loaded)}`);
+  if (loaded?.kind !== 'loaded' || l.state().size !== size)
+    throw new Error(`snapshot not used: ${JSON.stringify(loaded)}`);
   fromSnapshot.push(t);
 }
 // Where the snapshot open goes: read the file, hash it, decode it.
@@ -67,13 +72,23 @@ for (let i = 0; i < runs; i++) {
 }
 await store.close();
 rmSync(tmp, { recursive: true, force: true });
-console.log(JSON.stringify({
-  ledgerSize: size,
-  openFullFoldMs: median(full),
-  openFromSnapshotMs: median(fromSnapshot),
-  speedup: Math.round((median(full) / median(fromSnapshot)) * 10) / 10,
-  saveSnapshotMs: median(save),
-  snapshotBytes: saved.bytes,
-  snapshotBytesPerEvent: Math.round(saved.bytes / size),
-  snapshotOpenParts: { readFileMs: median(parts.read), sha256Ms: median(parts.hash), decodeMs: median(parts.decode) },
-}, null, 1));
+console.log(
+  JSON.stringify(
+    {
+      ledgerSize: size,
+      openFullFoldMs: median(full),
+      openFromSnapshotMs: median(fromSnapshot),
+      speedup: Math.round((median(full) / median(fromSnapshot)) * 10) / 10,
+      saveSnapshotMs: median(save),
+      snapshotBytes: saved.bytes,
+      snapshotBytesPerEvent: Math.round(saved.bytes / size),
+      snapshotOpenParts: {
+        readFileMs: median(parts.read),
+        sha256Ms: median(parts.hash),
+        decodeMs: median(parts.decode),
+      },
+    },
+    null,
+    1,
+  ),
+);

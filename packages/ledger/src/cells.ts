@@ -6,7 +6,16 @@ import type * as t from 'io-ts';
 import type { CellEventType, EventData } from './events.js';
 import type { PrimaryPeriod, Term } from './codecs.js';
 import { AbsenceKind, AttendanceMark } from './codecs.js';
-import { CommentLevel, ConductLevel, HeightCm, QualityLevel, Score10, SubjectLevel, TestScore10, WeightKg } from './values.js';
+import {
+  CommentLevel,
+  ConductLevel,
+  HeightCm,
+  QualityLevel,
+  Score10,
+  SubjectLevel,
+  TestScore10,
+  WeightKg,
+} from './values.js';
 
 /** Where a cell sits. `term` is undefined for date-based cells until the calendar places them. */
 export interface CellRef {
@@ -81,7 +90,16 @@ export function cellOf<K extends CellEventType>(type: K, data: EventData[K], str
     }
     case 'ConductAssessed': {
       const x = data as EventData['ConductAssessed'];
-      return { ...base, key: `${stream}#${x.student}/${x.term}/conduct`, column: 'conduct', term: x.term, mid: false, writer: 'homeroom', codec: ConductLevel as t.Type<string, unknown, unknown>, windowed: true };
+      return {
+        ...base,
+        key: `${stream}#${x.student}/${x.term}/conduct`,
+        column: 'conduct',
+        term: x.term,
+        mid: false,
+        writer: 'homeroom',
+        codec: ConductLevel as t.Type<string, unknown, unknown>,
+        windowed: true,
+      };
     }
     case 'QualityAssessed': {
       const x = data as EventData['QualityAssessed'];
@@ -128,11 +146,29 @@ export function cellOf<K extends CellEventType>(type: K, data: EventData[K], str
     }
     case 'AbsenceRecorded': {
       const x = data as EventData['AbsenceRecorded'];
-      return { ...base, key: `${stream}#${x.student}/${x.date}/${x.session}`, column: 'absence', date: x.date, mid: false, writer: 'homeroom', codec: AbsenceKind as t.Type<string, unknown, unknown>, windowed: false };
+      return {
+        ...base,
+        key: `${stream}#${x.student}/${x.date}/${x.session}`,
+        column: 'absence',
+        date: x.date,
+        mid: false,
+        writer: 'homeroom',
+        codec: AbsenceKind as t.Type<string, unknown, unknown>,
+        windowed: false,
+      };
     }
     case 'AttendanceRecorded': {
       const x = data as EventData['AttendanceRecorded'];
-      return { ...base, key: `${stream}#${x.student}/${x.date}/attendance`, column: 'attendance', date: x.date, mid: false, writer: 'homeroom', codec: AttendanceMark as t.Type<string, unknown, unknown>, windowed: false };
+      return {
+        ...base,
+        key: `${stream}#${x.student}/${x.date}/attendance`,
+        column: 'attendance',
+        date: x.date,
+        mid: false,
+        writer: 'homeroom',
+        codec: AttendanceMark as t.Type<string, unknown, unknown>,
+        windowed: false,
+      };
     }
     case 'GrowthMeasured': {
       const x = data as EventData['GrowthMeasured'];

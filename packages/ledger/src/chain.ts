@@ -34,7 +34,10 @@ export function linkPrev(next: UnsignedEnvelope, signedBefore: readonly Envelope
  * stream: sequential within a stream, parallel across streams; results in input order. A
  * rejection of `sign` rejects the whole.
  */
-export async function signInOrder(unsigned: readonly UnsignedEnvelope[], sign: (u: UnsignedEnvelope) => Promise<Envelope>): Promise<Envelope[]> {
+export async function signInOrder(
+  unsigned: readonly UnsignedEnvelope[],
+  sign: (u: UnsignedEnvelope) => Promise<Envelope>,
+): Promise<Envelope[]> {
   const tails = new Map<string, Promise<Envelope>>();
   const all = unsigned.map((u) => {
     const before = tails.get(u.stream);
@@ -50,6 +53,9 @@ export async function signInOrder(unsigned: readonly UnsignedEnvelope[], sign: (
  * co-signers as the command needs), ready for `ledger.submit(envs.map(encodeEnvelope))`. Works with
  * any {@link Signer} — a browser key (`tweetnacl`), a phone, a remote service.
  */
-export function signPrepared(unsigned: readonly UnsignedEnvelope[], signers: ReadonlyArray<{ signer: Signer; role: string }>): Promise<Envelope[]> {
+export function signPrepared(
+  unsigned: readonly UnsignedEnvelope[],
+  signers: ReadonlyArray<{ signer: Signer; role: string }>,
+): Promise<Envelope[]> {
   return signInOrder(unsigned, (u) => signEnvelope(u, signers));
 }

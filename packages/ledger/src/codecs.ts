@@ -8,7 +8,11 @@ import { isValid, parseISO } from 'date-fns';
 import { fromBase64Url } from '@hoso/core';
 
 /** A string codec checked by `test`; `describe` explains the rule in the error message. */
-export function refinedString(name: string, test: (s: string) => boolean, describe: string): t.Type<string, string, unknown> {
+export function refinedString(
+  name: string,
+  test: (s: string) => boolean,
+  describe: string,
+): t.Type<string, string, unknown> {
   return new t.Type<string, string, unknown>(
     name,
     (u): u is string => typeof u === 'string' && test(u),
@@ -36,7 +40,11 @@ export function intRange(name: string, min: number, max: number): t.Type<number,
 
 /** Text of 1..max characters, not only whitespace. */
 export const text = (max: number): t.Type<string, string, unknown> =>
-  refinedString(`Text${max}`, (s) => s.trim().length > 0 && s.length <= max, `non-blank text of at most ${max} characters`);
+  refinedString(
+    `Text${max}`,
+    (s) => s.trim().length > 0 && s.length <= max,
+    `non-blank text of at most ${max} characters`,
+  );
 
 /**
  * A school year `YYYY-YYYY` whose second year follows the first (*năm học*), e.g. `2024-2025`.
@@ -52,10 +60,18 @@ export const SchoolYear = refinedString(
 );
 
 /** A class code (*lớp*), e.g. `10A1`; a path segment of stream names. */
-export const ClassCode = pattern('ClassCode', /^[0-9A-Za-z][0-9A-Za-z._-]{0,19}$/, 'letters, digits, . _ - (1–20), e.g. 10A1');
+export const ClassCode = pattern(
+  'ClassCode',
+  /^[0-9A-Za-z][0-9A-Za-z._-]{0,19}$/,
+  'letters, digits, . _ - (1–20), e.g. 10A1',
+);
 
 /** A subject code (*môn học*), lowercase ASCII, e.g. `toan`, `ngu-van`; a path segment of stream names. */
-export const SubjectCode = pattern('SubjectCode', /^[a-z0-9][a-z0-9-]{0,39}$/, 'lowercase letters, digits and - (1–40), e.g. ngu-van');
+export const SubjectCode = pattern(
+  'SubjectCode',
+  /^[a-z0-9][a-z0-9-]{0,39}$/,
+  'lowercase letters, digits and - (1–40), e.g. ngu-van',
+);
 
 /** A person's or student's identifier in this school (*mã định danh*); a path segment of stream names. */
 export const PersonId = pattern('PersonId', /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, . _ - (1–64)');
@@ -64,7 +80,11 @@ export const PersonId = pattern('PersonId', /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
 export const WindowId = pattern('WindowId', /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, . _ - (1–64)');
 
 /** A UUID (any version), lowercase, as event ids are written. */
-export const Uuid = pattern('Uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'a lowercase UUID');
+export const Uuid = pattern(
+  'Uuid',
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+  'a lowercase UUID',
+);
 
 /** A calendar date `YYYY-MM-DD` that exists (2025-02-29 is refused). */
 export const CalendarDate = refinedString(
@@ -85,8 +105,7 @@ function sameDay(s: string): boolean {
 /** An RFC 3339 instant with an explicit offset, e.g. `2024-09-05T07:30:00+07:00`. */
 export const Instant = refinedString(
   'Instant',
-  (s) =>
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)),
+  (s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)),
   'an RFC 3339 time with offset, e.g. 2024-09-05T07:30:00+07:00',
 );
 
@@ -176,11 +195,17 @@ export function closed<R extends t.Props, O extends t.Props = {}>(
     (u, c) => {
       if (typeof u === 'object' && u !== null && !Array.isArray(u)) {
         for (const k of Object.keys(u)) {
-          if (!known.has(k)) return t.failure((u as Record<string, unknown>)[k], t.appendContext(c, k, t.never, undefined), `unknown field "${k}"`);
+          if (!known.has(k))
+            return t.failure(
+              (u as Record<string, unknown>)[k],
+              t.appendContext(c, k, t.never, undefined),
+              `unknown field "${k}"`,
+            );
         }
         for (const [k, v] of Object.entries(u)) {
           // An explicit undefined is not JSON; absent optional fields must be absent.
-          if (v === undefined) return t.failure(v, t.appendContext(c, k, t.never, undefined), `field "${k}" is undefined`);
+          if (v === undefined)
+            return t.failure(v, t.appendContext(c, k, t.never, undefined), `field "${k}" is undefined`);
         }
       }
       // Validate both halves against the same context (an io-ts intersection would add index keys to error paths).

@@ -8,7 +8,19 @@
 import * as t from 'io-ts';
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { ledgerError, type LedgerError } from './errors.js';
-import { CalendarDate, ClassCode, closed, intRange, Minutes, PersonId, SchoolYear, SubjectCode, Term, text, Uuid } from './codecs.js';
+import {
+  CalendarDate,
+  ClassCode,
+  closed,
+  intRange,
+  Minutes,
+  PersonId,
+  SchoolYear,
+  SubjectCode,
+  Term,
+  text,
+  Uuid,
+} from './codecs.js';
 import { CommentLevel, Score10 } from './values.js';
 import * as E from './events.js';
 import type { EventType, LedgerEvent } from './events.js';
@@ -25,7 +37,13 @@ export const EnrollStudentData = closed(
 export type EnrollStudentData = t.TypeOf<typeof EnrollStudentData>;
 
 /** `Correct` data: the three signers' keys are taken from the signers (requester, leader, admin). */
-export const CorrectData = closed('Correct', { target: Uuid, old: t.string, new: t.string, reason: text(1000), minutes: Minutes });
+export const CorrectData = closed('Correct', {
+  target: Uuid,
+  old: t.string,
+  new: t.string,
+  reason: text(1000),
+  minutes: Minutes,
+});
 /** The value type of {@link CorrectData}. */
 export type CorrectData = t.TypeOf<typeof CorrectData>;
 
@@ -42,7 +60,11 @@ function entryList<V extends t.Mixed>(name: string, value: V) {
   type Entries = t.TypeOf<typeof list>;
   return new t.Type<Entries, unknown, unknown>(
     `${name}Entries`,
-    (u): u is Entries => list.is(u) && u.length >= 1 && u.length <= MAX_BATCH_ENTRIES && new Set(u.map((e) => e.student)).size === u.length,
+    (u): u is Entries =>
+      list.is(u) &&
+      u.length >= 1 &&
+      u.length <= MAX_BATCH_ENTRIES &&
+      new Set(u.map((e) => e.student)).size === u.length,
     (u, c) => {
       // Report under the array codec, so error paths carry the entry index as a number.
       const last = c[c.length - 1];
@@ -50,14 +72,22 @@ function entryList<V extends t.Mixed>(name: string, value: V) {
       const r = list.validate(u, ac);
       if (r._tag === 'Left') return r;
       if (r.right.length < 1 || r.right.length > MAX_BATCH_ENTRIES) {
-        return t.failure(u, c, `entries: from 1 to ${MAX_BATCH_ENTRIES} students in one command (got ${r.right.length})`);
+        return t.failure(
+          u,
+          c,
+          `entries: from 1 to ${MAX_BATCH_ENTRIES} students in one command (got ${r.right.length})`,
+        );
       }
       const seen = new Map<string, number>();
       for (const [i, e] of r.right.entries()) {
         const first = seen.get(e.student);
         if (first !== undefined) {
           const ctx = t.appendContext(t.appendContext(ac, String(i), entry, e), 'student', PersonId, e.student);
-          return t.failure(e.student, ctx, `student "${e.student}" appears twice (entries ${first} and ${i}): one value per cell`);
+          return t.failure(
+            e.student,
+            ctx,
+            `student "${e.student}" appears twice (entries ${first} and ${i}): one value per cell`,
+          );
         }
         seen.set(e.student, i);
       }
@@ -74,7 +104,14 @@ function entryList<V extends t.Mixed>(name: string, value: V) {
  */
 export const EnterScoresData = closed(
   'EnterScores',
-  { year: SchoolYear, class: ClassCode, subject: SubjectCode, term: Term, column: E.Column, entries: entryList('Score', Score10) },
+  {
+    year: SchoolYear,
+    class: ClassCode,
+    subject: SubjectCode,
+    term: Term,
+    column: E.Column,
+    entries: entryList('Score', Score10),
+  },
   { index: intRange('RegularIndex', 1, 4) },
 );
 /** The value type of {@link EnterScoresData}. */
@@ -83,7 +120,14 @@ export type EnterScoresData = t.TypeOf<typeof EnterScoresData>;
 /** `EnterCommentLevels` data: a column of a `comment` subject (Đ/CĐ); as {@link EnterScoresData}. */
 export const EnterCommentLevelsData = closed(
   'EnterCommentLevels',
-  { year: SchoolYear, class: ClassCode, subject: SubjectCode, term: Term, column: E.Column, entries: entryList('CommentLevel', CommentLevel) },
+  {
+    year: SchoolYear,
+    class: ClassCode,
+    subject: SubjectCode,
+    term: Term,
+    column: E.Column,
+    entries: entryList('CommentLevel', CommentLevel),
+  },
   { index: intRange('RegularIndex', 1, 4) },
 );
 /** The value type of {@link EnterCommentLevelsData}. */
@@ -96,7 +140,10 @@ interface CommandSpec {
   readonly writes: readonly EventType[];
 }
 
-const one = (type: EventType): CommandSpec => ({ data: E.EVENT_CODECS[type] as t.Type<unknown, unknown, unknown>, writes: [type] });
+const one = (type: EventType): CommandSpec => ({
+  data: E.EVENT_CODECS[type] as t.Type<unknown, unknown, unknown>,
+  writes: [type],
+});
 
 /** Every command, its payload codec and the events it writes. */
 export const COMMANDS = {
@@ -110,7 +157,10 @@ export const COMMANDS = {
   RevokeKey: one('KeyRevoked'),
   GrantRole: one('RoleGranted'),
   RevokeRole: one('RoleRevoked'),
-  EnrollStudent: { data: EnrollStudentData as t.Type<unknown, unknown, unknown>, writes: ['StudentRegistered', 'StudentEnrolled'] },
+  EnrollStudent: {
+    data: EnrollStudentData as t.Type<unknown, unknown, unknown>,
+    writes: ['StudentRegistered', 'StudentEnrolled'],
+  },
   TransferStudent: one('StudentTransferred'),
   ChangeBiography: one('BiographyChanged'),
   RecordAbsence: one('AbsenceRecorded'),
@@ -123,7 +173,10 @@ export const COMMANDS = {
   EnterSubjectLevel: one('SubjectLevelEntered'),
   EnterTestScore: one('TestScoreEntered'),
   EnterScores: { data: EnterScoresData as t.Type<unknown, unknown, unknown>, writes: ['ScoreEntered'] },
-  EnterCommentLevels: { data: EnterCommentLevelsData as t.Type<unknown, unknown, unknown>, writes: ['CommentLevelEntered'] },
+  EnterCommentLevels: {
+    data: EnterCommentLevelsData as t.Type<unknown, unknown, unknown>,
+    writes: ['CommentLevelEntered'],
+  },
   EnterRetestScore: one('RetestScoreEntered'),
   EnterRetestCommentLevel: one('RetestCommentLevelEntered'),
   ReevaluateConduct: one('ConductReevaluated'),
@@ -156,7 +209,14 @@ export interface Command {
 /** A UUID v7 (version nibble 7, RFC 9562 variant). */
 export const UuidV7 = t.refinement(Uuid, (s) => s[14] === '7' && '89ab'.includes(s[19] ?? ''), 'UuidV7');
 
-const CommandShape = closed('Command', { type: t.keyof(Object.fromEntries(COMMAND_TYPES.map((k) => [k, null])) as Record<CommandType, null>, 'CommandType'), data: t.unknown }, { id: UuidV7 });
+const CommandShape = closed(
+  'Command',
+  {
+    type: t.keyof(Object.fromEntries(COMMAND_TYPES.map((k) => [k, null])) as Record<CommandType, null>, 'CommandType'),
+    data: t.unknown,
+  },
+  { id: UuidV7 },
+);
 
 /** Decode a command; errors name the field (`type`, `id`, `data.<...>`) and the rule. */
 export function decodeCommand(u: unknown): Either<LedgerError, Command> {
@@ -171,7 +231,9 @@ export function decodeCommand(u: unknown): Either<LedgerError, Command> {
     const [first] = ioErrors(data.left, ['data']);
     return left(first ?? ledgerError('invalid-data', 'invalid payload', { path: ['data'] }));
   }
-  return right(cmd.id === undefined ? { type: cmd.type, data: data.right } : { type: cmd.type, id: cmd.id, data: data.right });
+  return right(
+    cmd.id === undefined ? { type: cmd.type, data: data.right } : { type: cmd.type, id: cmd.id, data: data.right },
+  );
 }
 
 /**
@@ -182,9 +244,19 @@ export function commandEvents(cmd: Command, actors: readonly SignerView[]): Eith
   switch (cmd.type) {
     case 'EnrollStudent': {
       const d = cmd.data as EnrollStudentData;
-      const enrol: E.StudentEnrolled = { year: d.year, class: d.class, student: d.student, date: d.date, ...(d.from === undefined ? {} : { from: d.from }) };
+      const enrol: E.StudentEnrolled = {
+        year: d.year,
+        class: d.class,
+        student: d.student,
+        date: d.date,
+        ...(d.from === undefined ? {} : { from: d.from }),
+      };
       const events: LedgerEvent[] = [];
-      if (d.bio !== undefined) events.push({ type: 'StudentRegistered', data: { student: d.student, year: d.year, class: d.class, bio: d.bio } });
+      if (d.bio !== undefined)
+        events.push({
+          type: 'StudentRegistered',
+          data: { student: d.student, year: d.year, class: d.class, bio: d.bio },
+        });
       events.push({ type: 'StudentEnrolled', data: enrol });
       return right(events);
     }
@@ -192,17 +264,42 @@ export function commandEvents(cmd: Command, actors: readonly SignerView[]): Eith
     case 'EnterCommentLevels': {
       const { entries, ...column } = cmd.data as EnterScoresData | EnterCommentLevelsData;
       const type = cmd.type === 'EnterScores' ? 'ScoreEntered' : 'CommentLevelEntered';
-      return right(entries.map((e) => ({ type, data: { ...column, student: e.student, value: e.value } }) as LedgerEvent));
+      return right(
+        entries.map((e) => ({ type, data: { ...column, student: e.student, value: e.value } }) as LedgerEvent),
+      );
     }
     case 'Correct': {
       const d = cmd.data as CorrectData;
       const requester = actors[0];
       const approver = actors.slice(1).find((a) => a.role === 'leader');
       const witness = actors.slice(1).find((a) => a.role === 'admin');
-      if (requester === undefined) return left(ledgerError('missing-signature', 'a correction needs its requester as first signer', { path: ['signers', 0], rule: 'QC Điều 12.3' }));
-      if (approver === undefined) return left(ledgerError('missing-signature', 'a correction needs the approver (a leader) among its signers', { path: ['data', 'approver'], rule: 'QC Điều 12.3' }));
-      if (witness === undefined) return left(ledgerError('missing-signature', 'a correction needs the witness (the admin) among its signers', { path: ['data', 'witness'], rule: 'QC Điều 12.3' }));
-      return right([{ type: 'CorrectionMade', data: { ...d, requester: requester.key, approver: approver.key, witness: witness.key } }]);
+      if (requester === undefined)
+        return left(
+          ledgerError('missing-signature', 'a correction needs its requester as first signer', {
+            path: ['signers', 0],
+            rule: 'QC Điều 12.3',
+          }),
+        );
+      if (approver === undefined)
+        return left(
+          ledgerError('missing-signature', 'a correction needs the approver (a leader) among its signers', {
+            path: ['data', 'approver'],
+            rule: 'QC Điều 12.3',
+          }),
+        );
+      if (witness === undefined)
+        return left(
+          ledgerError('missing-signature', 'a correction needs the witness (the admin) among its signers', {
+            path: ['data', 'witness'],
+            rule: 'QC Điều 12.3',
+          }),
+        );
+      return right([
+        {
+          type: 'CorrectionMade',
+          data: { ...d, requester: requester.key, approver: approver.key, witness: witness.key },
+        },
+      ]);
     }
     default: {
       const [type] = COMMANDS[cmd.type].writes;

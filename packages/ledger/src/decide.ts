@@ -42,9 +42,16 @@ export function formatAt(now: Date): string {
  * `linkPrev` once the one before it is signed (`signInOrder` does both). For column commands a
  * refusal of entry i names it: `path: ['data', 'entries', i, 'value']`, `details.entry = i`.
  */
-export function decide(state: LedgerState, command: Command, ctx: DecideContext): Either<LedgerError, UnsignedEnvelope[]> {
+export function decide(
+  state: LedgerState,
+  command: Command,
+  ctx: DecideContext,
+): Either<LedgerError, UnsignedEnvelope[]> {
   const author = ctx.actors[0];
-  if (author === undefined) return left(ledgerError('missing-signature', 'a command needs at least its author as signer', { path: ['signers'] }));
+  if (author === undefined)
+    return left(
+      ledgerError('missing-signature', 'a command needs at least its author as signer', { path: ['signers'] }),
+    );
   const events = commandEvents(command, ctx.actors);
   if (isLeft(events)) return events;
   const at = formatAt(ctx.now);
@@ -103,7 +110,11 @@ function targetStream(s: LedgerState, ev: LedgerEvent): string | LedgerError {
   if (direct !== null) return direct;
   if (ev.type === 'CorrectionMade') {
     const target = s.ids.get(ev.data.target);
-    if (target === undefined) return ledgerError('unknown-target', `no event ${ev.data.target} in this ledger`, { path: ['data', 'target'], rule: 'QC Điều 12.3' });
+    if (target === undefined)
+      return ledgerError('unknown-target', `no event ${ev.data.target} in this ledger`, {
+        path: ['data', 'target'],
+        rule: 'QC Điều 12.3',
+      });
     return target.stream;
   }
   throw new Error(`internal: no stream for ${ev.type}`);

@@ -27,7 +27,11 @@ const CODEC_RULES: Readonly<Record<string, string>> = {
 const show = describeValue;
 
 /** Convert io-ts errors to ledger errors with `prefix` before each path (e.g. `['data']`). */
-export function ioErrors(errors: t.Errors, prefix: ReadonlyArray<string | number>, code: 'invalid-data' | 'invalid-command' = 'invalid-data'): LedgerError[] {
+export function ioErrors(
+  errors: t.Errors,
+  prefix: ReadonlyArray<string | number>,
+  code: 'invalid-data' | 'invalid-command' = 'invalid-data',
+): LedgerError[] {
   return errors.map((e) => {
     const path: Array<string | number> = [...prefix];
     const ctx = e.context;

@@ -6,7 +6,10 @@ import { encodeEnvelope, signEnvelopeBytes, type Envelope, type Signer, type Uns
 const signed = new WeakMap<Envelope, Uint8Array>();
 
 /** Sign `unsigned` (as core's `signEnvelope`) and remember its bytes. */
-export async function signRemembering(unsigned: UnsignedEnvelope, signers: ReadonlyArray<{ signer: Signer; role: string }>): Promise<Envelope> {
+export async function signRemembering(
+  unsigned: UnsignedEnvelope,
+  signers: ReadonlyArray<{ signer: Signer; role: string }>,
+): Promise<Envelope> {
   const { envelope, bytes } = await signEnvelopeBytes(unsigned, signers);
   signed.set(envelope, bytes);
   return envelope;

@@ -41,7 +41,6 @@ const CHUNK = 1 << CHUNK_BITS;
 /** Largest position a column holds (the hash table stores position + 1 in a uint32). */
 const MAX_POSITION = 0xfffffffe;
 
-
 /** Strings numbered in order of first appearance (streams, types, cells: few distinct values). */
 class Interned {
   private readonly numbers = new Map<string, number>();
@@ -95,7 +94,12 @@ class Columns {
 
   /** Positions `0..n-1` as four flat columns (zeros where nothing was written). */
   flat(n: number): { stream: Uint32Array; rev: Uint32Array; type: Uint32Array; cell: Uint32Array } {
-    const out = { stream: new Uint32Array(n), rev: new Uint32Array(n), type: new Uint32Array(n), cell: new Uint32Array(n) };
+    const out = {
+      stream: new Uint32Array(n),
+      rev: new Uint32Array(n),
+      type: new Uint32Array(n),
+      cell: new Uint32Array(n),
+    };
     for (let c = 0; c < this.stream.length && c * CHUNK < n; c++) {
       const len = Math.min(CHUNK, n - c * CHUNK);
       out.stream.set(this.stream[c]!.subarray(0, len), c * CHUNK);
@@ -208,7 +212,8 @@ class CompactEventIndex implements EventIndexMap {
   /** See {@link eventIndexFromParts}. */
   static fromParts(p: EventIndexParts): CompactEventIndex {
     const n = p.stream.length;
-    if (p.rev.length !== n || p.type.length !== n || p.cell.length !== n) throw new RangeError('index columns differ in length');
+    if (p.rev.length !== n || p.type.length !== n || p.cell.length !== n)
+      throw new RangeError('index columns differ in length');
     if (p.ids.length !== p.positions.length * 4) throw new RangeError('index ids and positions differ in number');
     const x = new CompactEventIndex();
     x.streams = Interned.of(p.streams);
@@ -218,12 +223,14 @@ class CompactEventIndex implements EventIndexMap {
     for (let i = 0; i < n; i++) {
       if (p.stream[i]! >= p.streams.length || p.type[i]! >= p.types.length || p.cell[i]! > p.cells.length) {
         // Positions no id points at (undecodable events) hold zeros, valid whenever the tables are non-empty.
-        if (p.stream[i] !== 0 || p.type[i] !== 0 || p.cell[i] !== 0) throw new RangeError(`index column out of range at position ${i}`);
+        if (p.stream[i] !== 0 || p.type[i] !== 0 || p.cell[i] !== 0)
+          throw new RangeError(`index column out of range at position ${i}`);
       }
     }
     x.columns = Columns.fromFlat(p);
     for (const [id, pos] of p.others) {
-      if (typeof id !== 'string' || !Number.isInteger(pos) || pos < 0 || pos >= n) throw new RangeError('index id out of range');
+      if (typeof id !== 'string' || !Number.isInteger(pos) || pos < 0 || pos >= n)
+        throw new RangeError('index id out of range');
       x.others.set(id, pos);
     }
     const m = p.positions.length;
@@ -260,8 +267,15 @@ class CompactEventIndex implements EventIndexMap {
   set(id: string, e: EventIndex): this {
     const p = e.position;
     if (!Number.isInteger(p) || p < 0 || p > MAX_POSITION) throw new RangeError(`event position out of range: ${p}`);
-    if (!Number.isInteger(e.rev) || e.rev < 0 || e.rev > 0xffffffff) throw new RangeError(`stream revision out of range: ${e.rev}`);
-    this.columns.write(p, this.streams.number(e.stream), e.rev, this.types.number(e.type), e.cell === undefined ? 0 : this.cells.number(e.cell) + 1);
+    if (!Number.isInteger(e.rev) || e.rev < 0 || e.rev > 0xffffffff)
+      throw new RangeError(`stream revision out of range: ${e.rev}`);
+    this.columns.write(
+      p,
+      this.streams.number(e.stream),
+      e.rev,
+      this.types.number(e.type),
+      e.cell === undefined ? 0 : this.cells.number(e.cell) + 1,
+    );
     const w = this.probe;
     if (!uuidWords(id, w)) {
       this.others.set(id, p);

@@ -31,7 +31,17 @@ import {
   Uuid,
   WindowId,
 } from './codecs.js';
-import { Aspect, CommentLevel, ConductLevel, HeightCm, QualityLevel, Score10, SubjectLevel, TestScore10, WeightKg } from './values.js';
+import {
+  Aspect,
+  CommentLevel,
+  ConductLevel,
+  HeightCm,
+  QualityLevel,
+  Score10,
+  SubjectLevel,
+  TestScore10,
+  WeightKg,
+} from './values.js';
 
 // ---------------------------------------------------------------------------------------------
 // Stream `school`: genesis, calendar, curriculum, staff, keys, roles
@@ -94,14 +104,24 @@ export type Assessment = t.TypeOf<typeof Assessment>;
  */
 export const SubjectOffered = closed(
   'SubjectOffered',
-  { year: SchoolYear, grade: Grade, subject: SubjectCode, periodsPerYear: intRange('Periods', 1, 1000), assessment: Assessment },
+  {
+    year: SchoolYear,
+    grade: Grade,
+    subject: SubjectCode,
+    periodsPerYear: intRange('Periods', 1, 1000),
+    assessment: Assessment,
+  },
   { midTermTests: t.boolean },
 );
 /** The payload type decoded by {@link SubjectOffered}. */
 export type SubjectOffered = t.TypeOf<typeof SubjectOffered>;
 
 /** A staff member's account (*tài khoản*, QC Điều 6.1): one person, named once. */
-export const StaffRegistered = closed('StaffRegistered', { person: PersonId, name: text(200) }, { position: text(200) });
+export const StaffRegistered = closed(
+  'StaffRegistered',
+  { person: PersonId, name: text(200) },
+  { position: text(200) },
+);
 /** The payload type decoded by {@link StaffRegistered}. */
 export type StaffRegistered = t.TypeOf<typeof StaffRegistered>;
 
@@ -130,7 +150,11 @@ export type RoleName = t.TypeOf<typeof RoleName>;
  * A role assignment (*phân công*). `homeroom` needs `year` and `class`; `subject` needs `year`,
  * `class` and `subject`; the others take no scope.
  */
-export const RoleGrant = closed('RoleGrant', { person: PersonId, role: RoleName }, { year: SchoolYear, class: ClassCode, subject: SubjectCode });
+export const RoleGrant = closed(
+  'RoleGrant',
+  { person: PersonId, role: RoleName },
+  { year: SchoolYear, class: ClassCode, subject: SubjectCode },
+);
 /** The payload type decoded by {@link RoleGrant}. */
 export type RoleGrant = t.TypeOf<typeof RoleGrant>;
 
@@ -153,12 +177,19 @@ export type RoleRevoked = t.TypeOf<typeof RoleRevoked>;
 // ---------------------------------------------------------------------------------------------
 
 /** A class (*lớp*) opened for a year, in a grade; rev 0 of its class stream. */
-export const ClassOpened = closed('ClassOpened', { year: SchoolYear, class: ClassCode, grade: Grade }, { name: text(200) });
+export const ClassOpened = closed(
+  'ClassOpened',
+  { year: SchoolYear, class: ClassCode, grade: Grade },
+  { name: text(200) },
+);
 /** The payload type decoded by {@link ClassOpened}. */
 export type ClassOpened = t.TypeOf<typeof ClassOpened>;
 
 /** Where a transferred student comes from or goes to: a class of this school, or another school. */
-export const TransferParty = t.union([closed('ToClass', { class: ClassCode }), closed('ToSchool', { school: text(200) })]);
+export const TransferParty = t.union([
+  closed('ToClass', { class: ClassCode }),
+  closed('ToSchool', { school: text(200) }),
+]);
 /** The payload type decoded by {@link TransferParty}. */
 export type TransferParty = t.TypeOf<typeof TransferParty>;
 
@@ -205,7 +236,12 @@ export type Biography = t.TypeOf<typeof Biography>;
  * A student's first record in the school; rev 0 of `student/<id>`. Written by the homeroom teacher
  * of the class (`year`, `class`) the student joins (QC Điều 8.1).
  */
-export const StudentRegistered = closed('StudentRegistered', { student: PersonId, year: SchoolYear, class: ClassCode, bio: Biography });
+export const StudentRegistered = closed('StudentRegistered', {
+  student: PersonId,
+  year: SchoolYear,
+  class: ClassCode,
+  bio: Biography,
+});
 /** The payload type decoded by {@link StudentRegistered}. */
 export type StudentRegistered = t.TypeOf<typeof StudentRegistered>;
 
@@ -280,12 +316,21 @@ export const RetestScoreEntered = closed('RetestScoreEntered', { ...cellBase, va
 export type RetestScoreEntered = t.TypeOf<typeof RetestScoreEntered>;
 
 /** A re-test result (Đ/CĐ) of a `comment` subject; otherwise as {@link RetestScoreEntered}. */
-export const RetestCommentLevelEntered = closed('RetestCommentLevelEntered', { ...cellBase, value: CommentLevel, date: CalendarDate });
+export const RetestCommentLevelEntered = closed('RetestCommentLevelEntered', {
+  ...cellBase,
+  value: CommentLevel,
+  date: CalendarDate,
+});
 /** The payload type decoded by {@link RetestCommentLevelEntered}. */
 export type RetestCommentLevelEntered = t.TypeOf<typeof RetestCommentLevelEntered>;
 
 /** The subject teacher signs a subject's column for a term or the year (QC Điều 9.3). */
-export const SubjectSignedOff = closed('SubjectSignedOff', { year: SchoolYear, class: ClassCode, subject: SubjectCode, term: SignPeriod });
+export const SubjectSignedOff = closed('SubjectSignedOff', {
+  year: SchoolYear,
+  class: ClassCode,
+  subject: SubjectCode,
+  term: SignPeriod,
+});
 /** The payload type decoded by {@link SubjectSignedOff}. */
 export type SubjectSignedOff = t.TypeOf<typeof SubjectSignedOff>;
 
@@ -296,12 +341,20 @@ export type SubjectSignedOff = t.TypeOf<typeof SubjectSignedOff>;
 const homeBase = { year: SchoolYear, class: ClassCode, student: PersonId };
 
 /** An absence for one half-day session (*buổi*), excused `P` or unexcused `K` (QC Điều 8.2). */
-export const AbsenceRecorded = closed('AbsenceRecorded', { ...homeBase, date: CalendarDate, session: Session, value: AbsenceKind }, { reason: text(1000) });
+export const AbsenceRecorded = closed(
+  'AbsenceRecorded',
+  { ...homeBase, date: CalendarDate, session: Session, value: AbsenceKind },
+  { reason: text(1000) },
+);
 /** The payload type decoded by {@link AbsenceRecorded}. */
 export type AbsenceRecorded = t.TypeOf<typeof AbsenceRecorded>;
 
 /** Conduct for a term (*rèn luyện*, TT22 Điều 8), entered by the homeroom teacher. */
-export const ConductAssessed = closed('ConductAssessed', { ...homeBase, term: Term, value: ConductLevel }, { comment: text(2000) });
+export const ConductAssessed = closed(
+  'ConductAssessed',
+  { ...homeBase, term: Term, value: ConductLevel },
+  { comment: text(2000) },
+);
 /** The payload type decoded by {@link ConductAssessed}. */
 export type ConductAssessed = t.TypeOf<typeof ConductAssessed>;
 
@@ -310,17 +363,30 @@ export type ConductAssessed = t.TypeOf<typeof ConductAssessed>;
  * homeroom teacher, once the class's year results are confirmed (HK2 or CN). The year conduct stays
  * in the book; this result is shown beside it and replaces it for promotion.
  */
-export const ConductReevaluated = closed('ConductReevaluated', { ...homeBase, value: ConductLevel, date: CalendarDate }, { comment: text(2000) });
+export const ConductReevaluated = closed(
+  'ConductReevaluated',
+  { ...homeBase, value: ConductLevel, date: CalendarDate },
+  { comment: text(2000) },
+);
 /** The payload type decoded by {@link ConductReevaluated}. */
 export type ConductReevaluated = t.TypeOf<typeof ConductReevaluated>;
 
 /** A TT27 quality or competency level at a primary assessment point. */
-export const QualityAssessed = closed('QualityAssessed', { ...homeBase, period: PrimaryPeriod, aspect: Aspect, value: QualityLevel });
+export const QualityAssessed = closed('QualityAssessed', {
+  ...homeBase,
+  period: PrimaryPeriod,
+  aspect: Aspect,
+  value: QualityLevel,
+});
 /** The payload type decoded by {@link QualityAssessed}. */
 export type QualityAssessed = t.TypeOf<typeof QualityAssessed>;
 
 /** Preschool daily attendance (*điểm danh*): present `C`, excused `P`, unexcused `K`. */
-export const AttendanceRecorded = closed('AttendanceRecorded', { ...homeBase, date: CalendarDate, value: AttendanceMark });
+export const AttendanceRecorded = closed('AttendanceRecorded', {
+  ...homeBase,
+  date: CalendarDate,
+  value: AttendanceMark,
+});
 /** The payload type decoded by {@link AttendanceRecorded}. */
 export type AttendanceRecorded = t.TypeOf<typeof AttendanceRecorded>;
 
@@ -335,7 +401,8 @@ type GrowthMeasuredT = t.TypeOf<typeof GrowthShape>;
 /** A preschool weight or height measurement (*cân đo*), decimal string with one decimal. */
 export const GrowthMeasured = new t.Type<GrowthMeasuredT, unknown, unknown>(
   'GrowthMeasured',
-  (u): u is GrowthMeasuredT => GrowthShape.is(u) && (u.measure === 'weight-kg' ? WeightKg.is(u.value) : HeightCm.is(u.value)),
+  (u): u is GrowthMeasuredT =>
+    GrowthShape.is(u) && (u.measure === 'weight-kg' ? WeightKg.is(u.value) : HeightCm.is(u.value)),
   (u, c) => {
     const r = GrowthShape.validate(u, c);
     if (r._tag === 'Left') return r;
@@ -393,7 +460,20 @@ export const WindowScope = closed(
     grade: Grade,
     class: ClassCode,
     subject: SubjectCode,
-    column: t.keyof({ tx: null, gk: null, ck: null, level: null, test: null, conduct: null, quality: null, retest: null, reevaluation: null }, 'ScopeColumn'),
+    column: t.keyof(
+      {
+        tx: null,
+        gk: null,
+        ck: null,
+        level: null,
+        test: null,
+        conduct: null,
+        quality: null,
+        retest: null,
+        reevaluation: null,
+      },
+      'ScopeColumn',
+    ),
     student: PersonId,
   },
 );

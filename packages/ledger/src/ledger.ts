@@ -144,7 +144,10 @@ export interface Ledger {
    * Idempotent as a whole: when every command id is already in the ledger, `duplicate: true`; when
    * only some are, the batch is refused (`invalid-command` at `['commands', k, 'id']`).
    */
-  executeBatch(commands: readonly unknown[], signers: readonly ActingSigner[]): Promise<Either<LedgerError, BatchAppended>>;
+  executeBatch(
+    commands: readonly unknown[],
+    signers: readonly ActingSigner[],
+  ): Promise<Either<LedgerError, BatchAppended>>;
   /**
    * Refresh, decode and decide `command` for the signers `actors` (base64url keys and roles, the
    * author first) and return the unsigned envelopes — for a signer that lives elsewhere (a browser,
@@ -174,7 +177,12 @@ export interface Ledger {
  * (same id, and the store's root at its size is the snapshot's root); otherwise null, said through
  * `tell`.
  */
-async function loadSnapshot(store: EventStore, ledger: string, snapshots: StateSnapshots, tell: (e: SnapshotEvent) => void): Promise<LedgerState | null> {
+async function loadSnapshot(
+  store: EventStore,
+  ledger: string,
+  snapshots: StateSnapshots,
+  tell: (e: SnapshotEvent) => void,
+): Promise<LedgerState | null> {
   const ignored = (code: SnapshotProblem['code'], message: string, path?: ReadonlyArray<string | number>): null => {
     tell({ kind: 'ignored', problem: { code, message, ...(path === undefined ? {} : { path }) } });
     return null;
@@ -193,16 +201,32 @@ async function loadSnapshot(store: EventStore, ledger: string, snapshots: StateS
   const snapshot = readStateSnapshot(bytes);
   if (isLeft(snapshot)) return ignored(snapshot.left.code, snapshot.left.message, snapshot.left.path);
   const h = snapshot.right.header;
-  if (h.ledger !== ledger) return ignored('snapshot-wrong-ledger', `the snapshot is of ledger "${h.ledger}", not "${ledger}"`, ['header', 'ledger']);
+  if (h.ledger !== ledger)
+    return ignored('snapshot-wrong-ledger', `the snapshot is of ledger "${h.ledger}", not "${ledger}"`, [
+      'header',
+      'ledger',
+    ]);
   let root: Uint8Array;
   try {
     const size = await store.size(ledger);
-    if (h.size > size) return ignored('snapshot-beyond-store', `the snapshot is at size ${h.size} but the ledger holds ${size} events`, ['header', 'size']);
+    if (h.size > size)
+      return ignored('snapshot-beyond-store', `the snapshot is at size ${h.size} but the ledger holds ${size} events`, [
+        'header',
+        'size',
+      ]);
     root = await store.root(ledger, h.size);
   } catch (e) {
-    return ignored('snapshot-store-error', `cannot check the snapshot against the store: ${e instanceof Error ? e.message : String(e)}`);
+    return ignored(
+      'snapshot-store-error',
+      `cannot check the snapshot against the store: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
-  if (!bytesEqual(root, h.root)) return ignored('snapshot-wrong-root', `the ledger's root at size ${h.size} is not the snapshot's: it is of another or a rewritten history`, ['header', 'root']);
+  if (!bytesEqual(root, h.root))
+    return ignored(
+      'snapshot-wrong-root',
+      `the ledger's root at size ${h.size} is not the snapshot's: it is of another or a rewritten history`,
+      ['header', 'root'],
+    );
   const decoded = snapshot.right.decode();
   if (isLeft(decoded)) return ignored(decoded.left.code, decoded.left.message, decoded.left.path);
   return decoded.right.state;
@@ -276,7 +300,11 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     return { commandId, events, size: state.size, duplicate: true, retries: 0 };
   }
 
-  async function signAll(unsigned: readonly UnsignedEnvelope[], signers: readonly ActingSigner[], cache: Map<string, Envelope>): Promise<Either<LedgerError, Envelope[]>> {
+  async function signAll(
+    unsigned: readonly UnsignedEnvelope[],
+    signers: readonly ActingSigner[],
+    cache: Map<string, Envelope>,
+  ): Promise<Either<LedgerError, Envelope[]>> {
     try {
       // signInOrder has filled a pending `prev` by now, so an event whose stream (and predecessor)
       // did not move compares equal to its earlier signing and is not signed again.
@@ -293,19 +321,34 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       return right(out);
     } catch (e) {
       if (isHosoFailure(e)) {
-        return left(ledgerError('signer-failed', e.error.message, { path: ['signers'], ...(e.error.rule === undefined ? {} : { rule: e.error.rule }), details: { cause: e.error.code } }));
+        return left(
+          ledgerError('signer-failed', e.error.message, {
+            path: ['signers'],
+            ...(e.error.rule === undefined ? {} : { rule: e.error.rule }),
+            details: { cause: e.error.code },
+          }),
+        );
       }
       return left(ledgerError('signer-failed', e instanceof Error ? e.message : String(e), { path: ['signers'] }));
     }
   }
 
   /** Append `envs` at `expected`; Right(null) means "conflict, retry". */
-  async function appendAt(envs: readonly Envelope[], expected: number): Promise<Either<LedgerError, { from: number; size: number; written: number } | null>> {
+  async function appendAt(
+    envs: readonly Envelope[],
+    expected: number,
+  ): Promise<Either<LedgerError, { from: number; size: number; written: number } | null>> {
     const bytes = envs.map(bytesOf);
     const r = await store.append(ledger, bytes, { expected });
     if (isLeft(r)) {
       const err: StoreError = r.left;
-      if (err.code === 'concurrency-conflict' || err.code === 'stream-conflict' || err.code === 'duplicate-id' || err.code === 'partial-batch') return right(null);
+      if (
+        err.code === 'concurrency-conflict' ||
+        err.code === 'stream-conflict' ||
+        err.code === 'duplicate-id' ||
+        err.code === 'partial-batch'
+      )
+        return right(null);
       return left(ledgerError('store-error', err.message, { details: { cause: err.code } }));
     }
     if (state.size === r.right.from && r.right.written === envs.length) {
@@ -319,13 +362,17 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
   /** Check the signers: each a 32-byte public key and a role. */
   function actorsOf(signers: readonly ActingSigner[]): Either<LedgerError, SignerView[]> {
     if (!Array.isArray(signers) || signers.length === 0) {
-      return left(ledgerError('missing-signature', 'a command needs at least its author as signer', { path: ['signers'] }));
+      return left(
+        ledgerError('missing-signature', 'a command needs at least its author as signer', { path: ['signers'] }),
+      );
     }
     const actors: SignerView[] = [];
     for (const [i, s] of signers.entries()) {
       const pk = s?.signer?.publicKey;
       if (!(pk instanceof Uint8Array) || pk.length !== 32 || typeof s.role !== 'string') {
-        return left(ledgerError('invalid-command', 'a signer needs a 32-byte public key and a role', { path: ['signers', i] }));
+        return left(
+          ledgerError('invalid-command', 'a signer needs a 32-byte public key and a role', { path: ['signers', i] }),
+        );
       }
       actors.push({ key: toBase64Url(pk), role: s.role });
     }
@@ -340,7 +387,12 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     signers: readonly ActingSigner[],
     done: () => Either<LedgerError, Appended | null>,
     decideNow: (s: LedgerState) => Either<LedgerError, UnsignedEnvelope[]>,
-  ): Promise<Either<LedgerError, { envs: Envelope[]; from: number; size: number; duplicate: boolean; retries: number } | Appended>> {
+  ): Promise<
+    Either<
+      LedgerError,
+      { envs: Envelope[]; from: number; size: number; duplicate: boolean; retries: number } | Appended
+    >
+  > {
     const cache = new Map<string, Envelope>();
     for (let attempt = 0; attempt <= maxRetries; attempt++) {
       await refresh();
@@ -357,9 +409,21 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       if (appended.right === null) continue;
       // Another writer may have appended these very bytes first (same command id): the store
       // then wrote nothing, and this caller must not believe it wrote the events.
-      return right({ envs: signed.right, from: appended.right.from, size: appended.right.size, duplicate: appended.right.written === 0, retries: attempt });
+      return right({
+        envs: signed.right,
+        from: appended.right.from,
+        size: appended.right.size,
+        duplicate: appended.right.written === 0,
+        retries: attempt,
+      });
     }
-    return left(ledgerError('too-many-conflicts', `gave up after ${maxRetries + 1} attempts: other writers kept moving the ledger`, { details: { attempts: maxRetries + 1 } }));
+    return left(
+      ledgerError(
+        'too-many-conflicts',
+        `gave up after ${maxRetries + 1} attempts: other writers kept moving the ledger`,
+        { details: { attempts: maxRetries + 1 } },
+      ),
+    );
   }
 
   const eventsOf = (envs: readonly Envelope[], from: number): AppendedEvent[] =>
@@ -383,8 +447,12 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     return right({ commandId, events: eventsOf(envs, from), size, duplicate, retries });
   }
 
-  async function executeBatch(commands: readonly unknown[], signers: readonly ActingSigner[]): Promise<Either<LedgerError, BatchAppended>> {
-    if (!Array.isArray(commands) || commands.length === 0) return left(ledgerError('invalid-command', 'a batch holds at least one command', { path: ['commands'] }));
+  async function executeBatch(
+    commands: readonly unknown[],
+    signers: readonly ActingSigner[],
+  ): Promise<Either<LedgerError, BatchAppended>> {
+    if (!Array.isArray(commands) || commands.length === 0)
+      return left(ledgerError('invalid-command', 'a batch holds at least one command', { path: ['commands'] }));
     const cmds: Array<Command & { readonly id: string }> = [];
     for (const [k, c] of commands.entries()) {
       const d = decodeCommand(c);
@@ -393,7 +461,13 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     }
     const seen = new Set<string>();
     for (const [k, c] of cmds.entries()) {
-      if (seen.has(c.id)) return left(ledgerError('invalid-command', `command id ${c.id} appears twice in the batch`, { path: ['commands', k, 'id'], details: { command: k } }));
+      if (seen.has(c.id))
+        return left(
+          ledgerError('invalid-command', `command id ${c.id} appears twice in the batch`, {
+            path: ['commands', k, 'id'],
+            details: { command: k },
+          }),
+        );
       seen.add(c.id);
     }
     const actors = actorsOf(signers);
@@ -404,7 +478,13 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       const found = cmds.map((c) => existing(c.id));
       if (found.every((x) => x === null)) return right(null);
       const k = found.findIndex((x) => x === null);
-      if (k >= 0) return left(ledgerError('invalid-command', `command ${cmds[k]!.id} is not in the ledger but others of this batch are`, { path: ['commands', k, 'id'], details: { command: k } }));
+      if (k >= 0)
+        return left(
+          ledgerError('invalid-command', `command ${cmds[k]!.id} is not in the ledger but others of this batch are`, {
+            path: ['commands', k, 'id'],
+            details: { command: k },
+          }),
+        );
       const events = found.flatMap((x) => x!.events);
       counts.splice(0, counts.length, ...found.map((x) => x!.events.length));
       return right({ commandId: cmds[0]!.id, events, size: state.size, duplicate: true, retries: 0 });
@@ -418,7 +498,11 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
         if (isLeft(d)) return left(inCommand(d.left, k));
         for (const u of d.right) {
           // The later commands see this one; chained events of a stream are linked when signed.
-          evolve(scratch, { ...u, sigs: actors.right.map((a) => ({ key: a.key, role: a.role, sig: '' })) }, PENDING_PREV);
+          evolve(
+            scratch,
+            { ...u, sigs: actors.right.map((a) => ({ key: a.key, role: a.role, sig: '' })) },
+            PENDING_PREV,
+          );
           out.push(u);
         }
         counts.push(d.right.length);
@@ -435,35 +519,70 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       perCommand.push({ commandId: c.id, events: all.slice(at, at + n) });
       at += n;
     }
-    const base = 'envs' in r.right ? { size: r.right.size, duplicate: r.right.duplicate, retries: r.right.retries } : { size: r.right.size, duplicate: true, retries: r.right.retries };
+    const base =
+      'envs' in r.right
+        ? { size: r.right.size, duplicate: r.right.duplicate, retries: r.right.retries }
+        : { size: r.right.size, duplicate: true, retries: r.right.retries };
     return right({ commandId: cmds[0]!.id, events: all, commands: perCommand, ...base });
   }
 
-  async function prepare(command: unknown, actors: readonly SignerView[]): Promise<Either<LedgerError, UnsignedEnvelope[]>> {
+  async function prepare(
+    command: unknown,
+    actors: readonly SignerView[],
+  ): Promise<Either<LedgerError, UnsignedEnvelope[]>> {
     const cmd = decodeCommand(command);
     if (isLeft(cmd)) return cmd;
-    if (!Array.isArray(actors) || actors.length === 0) return left(ledgerError('missing-signature', 'a command needs at least its author as signer', { path: ['signers'] }));
+    if (!Array.isArray(actors) || actors.length === 0)
+      return left(
+        ledgerError('missing-signature', 'a command needs at least its author as signer', { path: ['signers'] }),
+      );
     for (const [i, a] of actors.entries()) {
-      if (typeof a?.key !== 'string' || typeof a.role !== 'string') return left(ledgerError('invalid-command', 'a signer is { key (base64url), role }', { path: ['signers', i] }));
+      if (typeof a?.key !== 'string' || typeof a.role !== 'string')
+        return left(ledgerError('invalid-command', 'a signer is { key (base64url), role }', { path: ['signers', i] }));
     }
     await refresh();
     const commandId = cmd.right.id ?? uuidv7();
-    if (state.ids.has(commandId)) return left(ledgerError('invalid-command', `command ${commandId} is already in the ledger`, { path: ['id'] }));
-    return decide(state, cmd.right, { ledger, now: clock(), actors: actors.map((a) => ({ key: a.key, role: a.role })), eventId: (i) => eventIdFor(commandId, i) });
+    if (state.ids.has(commandId))
+      return left(ledgerError('invalid-command', `command ${commandId} is already in the ledger`, { path: ['id'] }));
+    return decide(state, cmd.right, {
+      ledger,
+      now: clock(),
+      actors: actors.map((a) => ({ key: a.key, role: a.role })),
+      eventId: (i) => eventIdFor(commandId, i),
+    });
   }
 
   async function submit(events: readonly Uint8Array[]): Promise<Either<LedgerError, Appended>> {
-    if (!Array.isArray(events) || events.length === 0) return left(ledgerError('invalid-envelope', 'submit at least one event', { path: ['events'] }));
+    if (!Array.isArray(events) || events.length === 0)
+      return left(ledgerError('invalid-envelope', 'submit at least one event', { path: ['events'] }));
     const envs: Envelope[] = [];
     for (const [i, bytes] of events.entries()) {
       const env: Either<{ code: string; message: string; path?: ReadonlyArray<string | number> }, Envelope> =
         bytes instanceof Uint8Array ? decodeEnvelope(bytes) : left({ code: 'invalid-field', message: 'not bytes' });
-      if (isLeft(env)) return left(ledgerError('invalid-envelope', env.left.message, { path: ['events', i, ...(env.left.path ?? [])], rule: 'DESIGN §3', details: { cause: env.left.code } }));
+      if (isLeft(env))
+        return left(
+          ledgerError('invalid-envelope', env.left.message, {
+            path: ['events', i, ...(env.left.path ?? [])],
+            rule: 'DESIGN §3',
+            details: { cause: env.left.code },
+          }),
+        );
       const sig = verifyEnvelopeSignatures(env.right, backend);
       if (isLeft(sig)) {
-        return left(ledgerError('bad-signature', sig.left.message, { path: ['events', i, ...(sig.left.path ?? [])], rule: sig.left.rule ?? 'DESIGN §3', details: { cause: sig.left.code } }));
+        return left(
+          ledgerError('bad-signature', sig.left.message, {
+            path: ['events', i, ...(sig.left.path ?? [])],
+            rule: sig.left.rule ?? 'DESIGN §3',
+            details: { cause: sig.left.code },
+          }),
+        );
       }
-      if (env.right.ledger !== ledger) return left(ledgerError('wrong-ledger', `event of ledger "${env.right.ledger}" submitted to "${ledger}"`, { path: ['events', i, 'ledger'] }));
+      if (env.right.ledger !== ledger)
+        return left(
+          ledgerError('wrong-ledger', `event of ledger "${env.right.ledger}" submitted to "${ledger}"`, {
+            path: ['events', i, 'ledger'],
+          }),
+        );
       rememberBytes(env.right, Uint8Array.from(bytes)); // a copy: the caller may reuse its buffer
       envs.push(env.right);
     }
@@ -473,7 +592,13 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       if (envs.every((e) => state.ids.has(e.id))) {
         return right({
           commandId,
-          events: envs.map((e) => ({ id: e.id, stream: e.stream, rev: e.rev, type: e.type, position: state.ids.get(e.id)!.position })),
+          events: envs.map((e) => ({
+            id: e.id,
+            stream: e.stream,
+            rev: e.rev,
+            type: e.type,
+            position: state.ids.get(e.id)!.position,
+          })),
           size: state.size,
           duplicate: true,
           retries: attempt,
@@ -486,7 +611,15 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
         // The rules at the event's own `at` (what the verifier replays) and at the append clock (DESIGN §8).
         const refusal =
           replayCheck(scratch, env) ??
-          checkEvent(scratch, { ledger: env.ledger, stream: env.stream, type: env.type, data: env.data, by: env.by, signers: env.sigs, at: now });
+          checkEvent(scratch, {
+            ledger: env.ledger,
+            stream: env.stream,
+            type: env.type,
+            data: env.data,
+            by: env.by,
+            signers: env.sigs,
+            at: now,
+          });
         if (refusal !== null) return left({ ...refusal, path: ['events', i, ...(refusal.path ?? [])] });
         evolve(scratch, env, toHex(leafHash(events[i]!)));
       }
@@ -504,11 +637,20 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
         retries: attempt,
       });
     }
-    return left(ledgerError('too-many-conflicts', `gave up after ${maxRetries + 1} attempts`, { details: { attempts: maxRetries + 1 } }));
+    return left(
+      ledgerError('too-many-conflicts', `gave up after ${maxRetries + 1} attempts`, {
+        details: { attempts: maxRetries + 1 },
+      }),
+    );
   }
 
   async function saveSnapshot(): Promise<Either<SnapshotProblem, SnapshotSaved>> {
-    if (snapshots === undefined) return left({ code: 'snapshot-no-place', message: 'the ledger was opened without `snapshots`', path: ['snapshots'] });
+    if (snapshots === undefined)
+      return left({
+        code: 'snapshot-no-place',
+        message: 'the ledger was opened without `snapshots`',
+        path: ['snapshots'],
+      });
     await refresh();
     for (;;) {
       const size = state.size;
@@ -517,7 +659,10 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       try {
         root = await store.root(ledger, size);
       } catch (e) {
-        return left({ code: 'snapshot-store-error', message: `cannot read the ledger's root: ${e instanceof Error ? e.message : String(e)}` });
+        return left({
+          code: 'snapshot-store-error',
+          message: `cannot read the ledger's root: ${e instanceof Error ? e.message : String(e)}`,
+        });
       }
       // The state may have caught up while the root was read; encode only a state of that very size.
       if (state.size !== size) continue;
@@ -526,7 +671,10 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       try {
         await snapshots.save(ledger, bytes.right);
       } catch (e) {
-        return left({ code: 'snapshot-save-failed', message: `cannot save the snapshot: ${e instanceof Error ? e.message : String(e)}` });
+        return left({
+          code: 'snapshot-save-failed',
+          message: `cannot save the snapshot: ${e instanceof Error ? e.message : String(e)}`,
+        });
       }
       tell({ kind: 'saved', size, bytes: bytes.right.length });
       return right({ size, bytes: bytes.right.length });

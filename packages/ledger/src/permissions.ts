@@ -62,7 +62,6 @@ export const ROLE_SCOPE: { readonly [R in RoleName]: readonly ('year' | 'class' 
   subject: ['year', 'class', 'subject'],
 };
 
-
 /** One row of the role × command table. */
 export interface PermissionRow {
   readonly command: CommandType;
@@ -78,8 +77,14 @@ export interface PermissionRow {
 export const PERMISSION_TABLE: readonly PermissionRow[] = (Object.keys(COMMANDS) as CommandType[]).map((command) => {
   const event = COMMANDS[command].writes[COMMANDS[command].writes.length - 1]!;
   const a = AUTHOR_ROLE[event];
-  const roles: readonly RoleName[] | 'genesis' = a.role === 'founder' ? 'genesis' : a.role === 'writer' ? ['subject', 'homeroom'] : [a.role];
-  const cosigners = command === 'Correct' ? ['leader (approver)', 'admin (witness)'] : command === 'RegisterKey' ? ['holder (the new key)'] : [];
+  const roles: readonly RoleName[] | 'genesis' =
+    a.role === 'founder' ? 'genesis' : a.role === 'writer' ? ['subject', 'homeroom'] : [a.role];
+  const cosigners =
+    command === 'Correct'
+      ? ['leader (approver)', 'admin (witness)']
+      : command === 'RegisterKey'
+        ? ['holder (the new key)']
+        : [];
   return { command, roles, cosigners, rule: a.rule };
 });
 

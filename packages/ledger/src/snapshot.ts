@@ -26,7 +26,16 @@ import { LayerMap } from './layer-map.js';
 import { eventIndexFromParts, eventIndexParts, type EventIndexParts } from './event-index.js';
 import { initialState, type CellState, type LedgerState } from './state.js';
 import { AbsenceKind, AttendanceMark } from './codecs.js';
-import { CommentLevel, ConductLevel, HeightCm, QualityLevel, Score10, SubjectLevel, TestScore10, WeightKg } from './values.js';
+import {
+  CommentLevel,
+  ConductLevel,
+  HeightCm,
+  QualityLevel,
+  Score10,
+  SubjectLevel,
+  TestScore10,
+  WeightKg,
+} from './values.js';
 import type { CellRef } from './cells.js';
 
 /** The snapshot format this code writes and reads. */
@@ -65,7 +74,11 @@ export interface SnapshotHeader {
   readonly root: Uint8Array;
 }
 
-const problem = (code: SnapshotProblem['code'], message: string, path?: ReadonlyArray<string | number>): SnapshotProblem => ({ code, message, ...(path === undefined ? {} : { path }) });
+const problem = (
+  code: SnapshotProblem['code'],
+  message: string,
+  path?: ReadonlyArray<string | number>,
+): SnapshotProblem => ({ code, message, ...(path === undefined ? {} : { path }) });
 
 /**
  * Cell value codecs by a fixed name: a cell's reference carries its codec (a function object), and
@@ -129,7 +142,9 @@ interface CellStrings {
   readonly entries: readonly string[];
 }
 
-function encodeCells(cells: LayerMap<string, CellState>): Either<SnapshotProblem, { strings: CellStrings; rows: Uint32Array }> {
+function encodeCells(
+  cells: LayerMap<string, CellState>,
+): Either<SnapshotProblem, { strings: CellStrings; rows: Uint32Array }> {
   const table = new Map<string, number>();
   const strings: string[] = [];
   const num = (x: string): number => {
@@ -158,11 +173,28 @@ function encodeCells(cells: LayerMap<string, CellState>): Either<SnapshotProblem
     for (const _ in c) cellAll++;
     if (fields !== own || cellOwn !== cellAll) {
       const unknown = Object.keys(ref).find((k) => !REF_KNOWN.has(k)) ?? Object.keys(c).find((k) => !CELL_KNOWN.has(k));
-      return left(problem('snapshot-format', `cell ${key} has a field "${unknown}" the snapshot format does not know`, ['cells', key, String(unknown)]));
+      return left(
+        problem('snapshot-format', `cell ${key} has a field "${unknown}" the snapshot format does not know`, [
+          'cells',
+          key,
+          String(unknown),
+        ]),
+      );
     }
     const codec = CODEC_NAME.get(ref.codec);
-    if (codec === undefined) return left(problem('snapshot-format', `cell ${key} has a value codec the snapshot format does not know`, ['cells', key, 'ref', 'codec']));
-    if (ref.key !== key) return left(problem('snapshot-format', `cell ${key} is filed under another key than its own`, ['cells', key, 'ref', 'key']));
+    if (codec === undefined)
+      return left(
+        problem('snapshot-format', `cell ${key} has a value codec the snapshot format does not know`, [
+          'cells',
+          key,
+          'ref',
+          'codec',
+        ]),
+      );
+    if (ref.key !== key)
+      return left(
+        problem('snapshot-format', `cell ${key} is filed under another key than its own`, ['cells', key, 'ref', 'key']),
+      );
     keys.push(key);
     entries.push(c.entry);
     if (at + CELL_FIELDS > rows.length) {
@@ -218,7 +250,14 @@ function decodeCells(target: LayerMap<string, CellState>, st: CellStrings, rows:
     if (rows[r + 7] !== 0) ref.term = str(rows[r + 7]! - 1) as CellRef['term'];
     if (rows[r + 8] !== 0) ref.date = str(rows[r + 8]! - 1);
     if (rows[r + 11] !== 0) ref.summer = rows[r + 11] === 2;
-    target.set(key, { ref, type: str(rows[r + 13]!) as CellState['type'], value: str(rows[r + 14]!), entry: st.entries[i]!, author: str(rows[r + 15]!), corrections: rows[r + 16]! });
+    target.set(key, {
+      ref,
+      type: str(rows[r + 13]!) as CellState['type'],
+      value: str(rows[r + 14]!),
+      entry: st.entries[i]!,
+      author: str(rows[r + 15]!),
+      corrections: rows[r + 16]!,
+    });
   }
 }
 
@@ -228,11 +267,18 @@ const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
  * The snapshot bytes of `state` for ledger `ledger` whose Merkle root at `state.size` is `root`.
  * `state` must be a root state (the one `openLedger` folds), not a fork.
  */
-export function encodeStateSnapshot(state: LedgerState, ledger: string, root: Uint8Array): Either<SnapshotProblem, Uint8Array> {
-  if (!littleEndian) return left(problem('snapshot-format', 'state snapshots are written on little-endian machines only'));
-  if (!(root instanceof Uint8Array) || root.length !== 32) return left(problem('snapshot-format', 'the root is 32 bytes', ['root']));
+export function encodeStateSnapshot(
+  state: LedgerState,
+  ledger: string,
+  root: Uint8Array,
+): Either<SnapshotProblem, Uint8Array> {
+  if (!littleEndian)
+    return left(problem('snapshot-format', 'state snapshots are written on little-endian machines only'));
+  if (!(root instanceof Uint8Array) || root.length !== 32)
+    return left(problem('snapshot-format', 'the root is 32 bytes', ['root']));
   const index = eventIndexParts(state.ids, state.size);
-  if (index === null) return left(problem('snapshot-not-root-state', 'a forked (trial) state cannot be snapshotted', ['ids']));
+  if (index === null)
+    return left(problem('snapshot-not-root-state', 'a forked (trial) state cannot be snapshotted', ['ids']));
   const maps: Record<string, unknown[]> = {};
   for (const name of PLAIN_MAPS) {
     const m = state[name] as LayerMap<string, unknown>;
@@ -241,10 +287,13 @@ export function encodeStateSnapshot(state: LedgerState, ledger: string, root: Ui
   const cells = encodeCells(state.cells);
   if (isLeft(cells)) return cells;
   const body = utf8(JSON.stringify({ school: state.school, ledger: state.ledger, maps, cells: cells.right.strings }));
-  const strings = utf8(JSON.stringify({ streams: index.streams, types: index.types, cells: index.cells, others: index.others }));
+  const strings = utf8(
+    JSON.stringify({ streams: index.streams, types: index.types, cells: index.cells, others: index.others }),
+  );
   const header = utf8(JSON.stringify({ ledger, size: state.size, root: toHex(root) }));
   const arrays = [index.stream, index.rev, index.type, index.cell, index.ids, index.positions, cells.right.rows];
-  const total = MAGIC.length + 4 + [header, body, strings, ...arrays].reduce((n, p) => n + 4 + p.byteLength, 0) + HASH_BYTES;
+  const total =
+    MAGIC.length + 4 + [header, body, strings, ...arrays].reduce((n, p) => n + 4 + p.byteLength, 0) + HASH_BYTES;
   const out = new Uint8Array(total);
   const view = new DataView(out.buffer);
   out.set(MAGIC, 0);
@@ -269,14 +318,24 @@ interface Sections {
 
 /** Check magic, version and hash, and split the sections. Cheap but for the hash. */
 function sections(bytes: Uint8Array): Either<SnapshotProblem, Sections> {
-  if (!(bytes instanceof Uint8Array) || bytes.length < MAGIC.length + 4 + HASH_BYTES) return left(problem('snapshot-format', 'too short to be a state snapshot'));
-  if (!bytesEqual(bytes.subarray(0, MAGIC.length), MAGIC)) return left(problem('snapshot-format', 'not a hoso state snapshot (bad magic)', ['magic']));
+  if (!(bytes instanceof Uint8Array) || bytes.length < MAGIC.length + 4 + HASH_BYTES)
+    return left(problem('snapshot-format', 'too short to be a state snapshot'));
+  if (!bytesEqual(bytes.subarray(0, MAGIC.length), MAGIC))
+    return left(problem('snapshot-format', 'not a hoso state snapshot (bad magic)', ['magic']));
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(MAGIC.length, true);
-  if (version !== STATE_SNAPSHOT_VERSION) return left(problem('snapshot-version', `snapshot format ${version}; this code reads format ${STATE_SNAPSHOT_VERSION}`, ['version']));
+  if (version !== STATE_SNAPSHOT_VERSION)
+    return left(
+      problem('snapshot-version', `snapshot format ${version}; this code reads format ${STATE_SNAPSHOT_VERSION}`, [
+        'version',
+      ]),
+    );
   if (!littleEndian) return left(problem('snapshot-format', 'state snapshots are read on little-endian machines only'));
   const end = bytes.length - HASH_BYTES;
-  if (!bytesEqual(sha256(bytes.subarray(0, end)), bytes.subarray(end))) return left(problem('snapshot-hash', 'the snapshot bytes do not match their hash (damaged or torn file)', ['hash']));
+  if (!bytesEqual(sha256(bytes.subarray(0, end)), bytes.subarray(end)))
+    return left(
+      problem('snapshot-hash', 'the snapshot bytes do not match their hash (damaged or torn file)', ['hash']),
+    );
   const parts: Uint8Array[] = [];
   let at = MAGIC.length + 4;
   for (let i = 0; i < SECTIONS; i++) {
@@ -289,12 +348,16 @@ function sections(bytes: Uint8Array): Either<SnapshotProblem, Sections> {
   }
   if (at !== end) return left(problem('snapshot-format', 'bytes after the last section', ['section', SECTIONS]));
   const h = parseJson(parts[0]!);
-  if (typeof h !== 'object' || h === null) return left(problem('snapshot-format', 'the header is not a JSON object', ['header']));
+  if (typeof h !== 'object' || h === null)
+    return left(problem('snapshot-format', 'the header is not a JSON object', ['header']));
   const { ledger, size, root } = h as Record<string, unknown>;
-  if (typeof ledger !== 'string') return left(problem('snapshot-format', 'the header has no ledger id', ['header', 'ledger']));
-  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) return left(problem('snapshot-format', 'the header size is not a whole number', ['header', 'size']));
+  if (typeof ledger !== 'string')
+    return left(problem('snapshot-format', 'the header has no ledger id', ['header', 'ledger']));
+  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0)
+    return left(problem('snapshot-format', 'the header size is not a whole number', ['header', 'size']));
   const r = typeof root === 'string' ? fromHex(root) : undefined;
-  if (r === undefined || r.length !== 32) return left(problem('snapshot-format', 'the header root is not 32 bytes of hex', ['header', 'root']));
+  if (r === undefined || r.length !== 32)
+    return left(problem('snapshot-format', 'the header root is not 32 bytes of hex', ['header', 'root']));
   return right({ header: { version, ledger, size, root: r }, parts });
 }
 
@@ -320,13 +383,16 @@ function u32(b: Uint8Array, i: number): Uint32Array {
   return new Uint32Array(b.slice().buffer);
 }
 
-const isPairs = (x: unknown): x is Array<[string, unknown]> => Array.isArray(x) && x.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string');
+const isPairs = (x: unknown): x is Array<[string, unknown]> =>
+  Array.isArray(x) && x.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string');
 
 /**
  * The header and state a snapshot holds (checking its magic, version, hash and structure; not the
  * store — `openLedger` checks the ledger id and root against it).
  */
-export function decodeStateSnapshot(bytes: Uint8Array): Either<SnapshotProblem, { readonly header: SnapshotHeader; readonly state: LedgerState }> {
+export function decodeStateSnapshot(
+  bytes: Uint8Array,
+): Either<SnapshotProblem, { readonly header: SnapshotHeader; readonly state: LedgerState }> {
   const s = sections(bytes);
   return s._tag === 'Left' ? s : decodeSections(s.right);
 }
@@ -338,18 +404,36 @@ export function decodeStateSnapshot(bytes: Uint8Array): Either<SnapshotProblem, 
  */
 export function readStateSnapshot(
   bytes: Uint8Array,
-): Either<SnapshotProblem, { readonly header: SnapshotHeader; decode(): Either<SnapshotProblem, { readonly header: SnapshotHeader; readonly state: LedgerState }> }> {
+): Either<
+  SnapshotProblem,
+  {
+    readonly header: SnapshotHeader;
+    decode(): Either<SnapshotProblem, { readonly header: SnapshotHeader; readonly state: LedgerState }>;
+  }
+> {
   const s = sections(bytes);
   return s._tag === 'Left' ? s : right({ header: s.right.header, decode: () => decodeSections(s.right) });
 }
 
-function decodeSections(s: Sections): Either<SnapshotProblem, { readonly header: SnapshotHeader; readonly state: LedgerState }> {
+function decodeSections(
+  s: Sections,
+): Either<SnapshotProblem, { readonly header: SnapshotHeader; readonly state: LedgerState }> {
   const { header, parts } = s;
-  const body = parseJson(parts[1]!) as { school?: unknown; ledger?: unknown; maps?: Record<string, unknown>; cells?: unknown } | undefined;
-  if (typeof body !== 'object' || body === null || typeof body.maps !== 'object' || body.maps === null) return left(problem('snapshot-format', 'the state section is not the expected JSON', ['state']));
-  const strings = parseJson(parts[2]!) as { streams?: unknown; types?: unknown; cells?: unknown; others?: unknown } | undefined;
+  const body = parseJson(parts[1]!) as
+    { school?: unknown; ledger?: unknown; maps?: Record<string, unknown>; cells?: unknown } | undefined;
+  if (typeof body !== 'object' || body === null || typeof body.maps !== 'object' || body.maps === null)
+    return left(problem('snapshot-format', 'the state section is not the expected JSON', ['state']));
+  const strings = parseJson(parts[2]!) as
+    { streams?: unknown; types?: unknown; cells?: unknown; others?: unknown } | undefined;
   const strList = (x: unknown): x is string[] => Array.isArray(x) && x.every((v) => typeof v === 'string');
-  if (typeof strings !== 'object' || strings === null || !strList(strings.streams) || !strList(strings.types) || !strList(strings.cells) || !Array.isArray(strings.others)) {
+  if (
+    typeof strings !== 'object' ||
+    strings === null ||
+    !strList(strings.streams) ||
+    !strList(strings.types) ||
+    !strList(strings.cells) ||
+    !Array.isArray(strings.others)
+  ) {
     return left(problem('snapshot-format', 'the index strings section is not the expected JSON', ['index']));
   }
   const state = initialState();
@@ -358,7 +442,10 @@ function decodeSections(s: Sections): Either<SnapshotProblem, { readonly header:
   state.ledger = typeof body.ledger === 'string' ? body.ledger : null;
   for (const name of PLAIN_MAPS) {
     const pairs = body.maps[name];
-    if (!isPairs(pairs)) return left(problem('snapshot-format', `map ${name} is not a list of [key, value] pairs`, ['state', 'maps', name]));
+    if (!isPairs(pairs))
+      return left(
+        problem('snapshot-format', `map ${name} is not a list of [key, value] pairs`, ['state', 'maps', name]),
+      );
     const m = state[name] as LayerMap<string, unknown>;
     for (const [k, v] of pairs) m.set(k, v);
   }
@@ -381,10 +468,23 @@ function decodeSections(s: Sections): Either<SnapshotProblem, { readonly header:
       ids: parts6[4]!,
       positions: parts6[5]!,
     };
-    if (index.stream.length !== header.size) return left(problem('snapshot-format', `the index columns hold ${index.stream.length} positions, the header says ${header.size}`, ['index']));
+    if (index.stream.length !== header.size)
+      return left(
+        problem(
+          'snapshot-format',
+          `the index columns hold ${index.stream.length} positions, the header says ${header.size}`,
+          ['index'],
+        ),
+      );
     const ids = eventIndexFromParts(index);
     return right({ header, state: { ...state, ids } });
   } catch (e) {
-    return left(problem('snapshot-format', `the event index does not fit together: ${e instanceof Error ? e.message : String(e)}`, ['index']));
+    return left(
+      problem(
+        'snapshot-format',
+        `the event index does not fit together: ${e instanceof Error ? e.message : String(e)}`,
+        ['index'],
+      ),
+    );
   }
 }

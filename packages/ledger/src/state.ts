@@ -167,7 +167,8 @@ export function forkState(s: LedgerState): LedgerState {
 
 /** Sign-off mark keys. */
 export const marks = {
-  signed: (year: string, cls: string, subject: string, term: string): string => `signed:${year}/${cls}/${subject}/${term}`,
+  signed: (year: string, cls: string, subject: string, term: string): string =>
+    `signed:${year}/${cls}/${subject}/${term}`,
   confirmed: (year: string, cls: string, term: string): string => `confirmed:${year}/${cls}/${term}`,
   approved: (year: string, cls: string, term: string): string => `approved:${year}/${cls}/${term}`,
   sealed: (year: string, cls: string, term: string): string => `sealed:${year}/${cls}/${term}`,
@@ -211,7 +212,13 @@ export function evolve(s: LedgerState, env: Envelope, leafHashHex: string): Ledg
   return s;
 }
 
-function applyEvent<K extends keyof EventData>(s: LedgerState, env: Envelope, type: K, data: EventData[K], position: number): void {
+function applyEvent<K extends keyof EventData>(
+  s: LedgerState,
+  env: Envelope,
+  type: K,
+  data: EventData[K],
+  position: number,
+): void {
   let cellKey: string | undefined;
   if (isCellEventType(type)) {
     const ref = placeCell(s, cellOf(type as CellEventType, data as never, env.stream));
@@ -400,7 +407,10 @@ export function activeKeysOf(s: LedgerState, person: string): string[] {
  * the ledger position of its registration; null for a key the ledger never registered. A revoked
  * key still names its owner — what it signed before the revocation stays theirs.
  */
-export function keyOwner(s: LedgerState, key: string): { readonly person: string; readonly revoked: boolean; readonly since: number } | null {
+export function keyOwner(
+  s: LedgerState,
+  key: string,
+): { readonly person: string; readonly revoked: boolean; readonly since: number } | null {
   const k = s.keys.get(key);
   return k === undefined ? null : { person: k.person, revoked: k.revoked, since: k.since };
 }

@@ -24,7 +24,8 @@ export const classStream = (year: string, cls: string): string => `class/${year}
 /** `student/<id>` */
 export const studentStream = (student: string): string => `student/${student}`;
 /** `markbook/<year>/<class>/<subject>` */
-export const markbookStream = (year: string, cls: string, subject: string): string => `markbook/${year}/${cls}/${subject}`;
+export const markbookStream = (year: string, cls: string, subject: string): string =>
+  `markbook/${year}/${cls}/${subject}`;
 /** `homeroom/<year>/<class>` */
 export const homeroomStream = (year: string, cls: string): string => `homeroom/${year}/${cls}`;
 /** `approvals/<year>/<class>` */

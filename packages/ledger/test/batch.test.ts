@@ -5,7 +5,17 @@
 import { describe, it, expect } from 'vitest';
 import { isLeft, isRight } from 'fp-ts/lib/Either.js';
 import fc from 'fast-check';
-import { decodeEnvelope, encodeEnvelope, leafHash, newEventId, signEnvelope, toHex, tweetnaclBackend, verifyEnvelopeSignatures, type Signer } from '@hoso/core';
+import {
+  decodeEnvelope,
+  encodeEnvelope,
+  leafHash,
+  newEventId,
+  signEnvelope,
+  toHex,
+  tweetnaclBackend,
+  verifyEnvelopeSignatures,
+  type Signer,
+} from '@hoso/core';
 import {
   activeKeysOf,
   evolve,
@@ -55,7 +65,8 @@ describe('EnterScores: a column in one atomic append', () => {
     expect(r.events.map((e) => e.rev)).toEqual(values.map((_, i) => i));
     const { state, findings } = await replayAll(s);
     expect(findings).toEqual([]);
-    for (const [i, st] of s.students.entries()) expect(state.cells.get(`markbook/2024-2025/10A1/toan#${st}/HK1/gk`)?.value).toBe(values[i]!.value);
+    for (const [i, st] of s.students.entries())
+      expect(state.cells.get(`markbook/2024-2025/10A1/toan#${st}/HK1/gk`)?.value).toBe(values[i]!.value);
     // Each event's prev is the leaf hash of the one before it in the stream.
     const stored = [];
     for await (const e of s.store.readStream('thpt-test', 'markbook/2024-2025/10A1/toan')) stored.push(e);
@@ -82,26 +93,73 @@ describe('EnterScores: a column in one atomic append', () => {
     const T = [as(s.people.teacher, 'subject')];
     const good = s.students.map((st) => ({ student: st, value: '8' }));
     const bad = (i: number, e: { student: string; value: string }) => good.map((x, j) => (j === i ? e : x));
-    await refusedNothingWritten(s, column(bad(7, { student: 'hs-008', value: '11' })), T, 'invalid-data', ['data', 'entries', 7, 'value'], 'TT22 Điều 5.2');
-    const notIn = await refusedNothingWritten(s, column(bad(5, { student: 'hs-999', value: '8' })), T, 'student-not-in-class', ['data', 'entries', 5, 'student']);
+    await refusedNothingWritten(
+      s,
+      column(bad(7, { student: 'hs-008', value: '11' })),
+      T,
+      'invalid-data',
+      ['data', 'entries', 7, 'value'],
+      'TT22 Điều 5.2',
+    );
+    const notIn = await refusedNothingWritten(
+      s,
+      column(bad(5, { student: 'hs-999', value: '8' })),
+      T,
+      'student-not-in-class',
+      ['data', 'entries', 5, 'student'],
+    );
     expect(notIn.details?.['entry']).toBe(5);
-    await refusedNothingWritten(s, column(bad(3, { student: 'hs-001', value: '8' })), T, 'invalid-data', ['data', 'entries', 3, 'student']);
+    await refusedNothingWritten(s, column(bad(3, { student: 'hs-001', value: '8' })), T, 'invalid-data', [
+      'data',
+      'entries',
+      3,
+      'student',
+    ]);
     await refusedNothingWritten(s, column([]), T, 'invalid-data', ['data', 'entries']);
-    await refusedNothingWritten(s, column(Array.from({ length: MAX_BATCH_ENTRIES + 1 }, (_, i) => ({ student: `hs-${i}`, value: '8' }))), T, 'invalid-data', ['data', 'entries']);
+    await refusedNothingWritten(
+      s,
+      column(Array.from({ length: MAX_BATCH_ENTRIES + 1 }, (_, i) => ({ student: `hs-${i}`, value: '8' }))),
+      T,
+      'invalid-data',
+      ['data', 'entries'],
+    );
     await refusedNothingWritten(s, column(good, { column: 'tx' }), T, 'invalid-data', ['data', 'index']);
     // One cell of the column already entered alone: the column is refused at that entry.
     ok(await s.ledger.execute(score('hs-003', '6', { column: 'gk', index: undefined }), T));
-    const dup = await refusedNothingWritten(s, column(good), T, 'cell-already-entered', ['data', 'entries', 2], 'QC Điều 12.3');
+    const dup = await refusedNothingWritten(
+      s,
+      column(good),
+      T,
+      'cell-already-entered',
+      ['data', 'entries', 2],
+      'QC Điều 12.3',
+    );
     expect(dup.details).toMatchObject({ entry: 2, value: '6' });
   });
 
   it('checks permissions, scope and windows exactly as single entries', async () => {
     const s = await buildSchool({ openWindow: false });
     const entries = s.students.map((st) => ({ student: st, value: '8' }));
-    await refusedNothingWritten(s, column(entries), [as(s.people.teacher, 'subject')], 'outside-window', ['data', 'entries', 0]);
-    await s.run({ type: 'OpenWindow', data: { window: 'gk1', year: Y, period: 'GK1', scope: { class: '10A1' } } }, [as(s.people.principal, 'leader')]);
-    await refusedNothingWritten(s, column(entries, { subject: 'van' }), [as(s.people.teacher, 'subject')], 'role-not-held', ['by', 'key'], 'QC Điều 7.2');
-    await refusedNothingWritten(s, column(entries), [as(s.people.homeroom, 'homeroom')], 'not-permitted', ['by', 'role']);
+    await refusedNothingWritten(s, column(entries), [as(s.people.teacher, 'subject')], 'outside-window', [
+      'data',
+      'entries',
+      0,
+    ]);
+    await s.run({ type: 'OpenWindow', data: { window: 'gk1', year: Y, period: 'GK1', scope: { class: '10A1' } } }, [
+      as(s.people.principal, 'leader'),
+    ]);
+    await refusedNothingWritten(
+      s,
+      column(entries, { subject: 'van' }),
+      [as(s.people.teacher, 'subject')],
+      'role-not-held',
+      ['by', 'key'],
+      'QC Điều 7.2',
+    );
+    await refusedNothingWritten(s, column(entries), [as(s.people.homeroom, 'homeroom')], 'not-permitted', [
+      'by',
+      'role',
+    ]);
     ok(await s.ledger.execute(column(entries), [as(s.people.teacher, 'subject')]));
     expect((await replayAll(s)).findings).toEqual([]);
   });
@@ -109,11 +167,31 @@ describe('EnterScores: a column in one atomic append', () => {
   it('EnterCommentLevels writes Đ/CĐ cells of a comment subject', async () => {
     const s = await buildSchool();
     const T = [as(s.people.teacher, 'subject')];
-    const cmd = { type: 'EnterCommentLevels', data: { year: Y, class: '10A1', subject: 'the-duc', term: 'HK1', column: 'tx', index: 2, entries: [{ student: 'hs-001', value: 'Đ' }, { student: 'hs-002', value: 'CĐ' }] } };
+    const cmd = {
+      type: 'EnterCommentLevels',
+      data: {
+        year: Y,
+        class: '10A1',
+        subject: 'the-duc',
+        term: 'HK1',
+        column: 'tx',
+        index: 2,
+        entries: [
+          { student: 'hs-001', value: 'Đ' },
+          { student: 'hs-002', value: 'CĐ' },
+        ],
+      },
+    };
     const r = ok(await s.ledger.execute(cmd, T));
     expect(r.events.map((e) => e.type)).toEqual(['CommentLevelEntered', 'CommentLevelEntered']);
     expect(s.ledger.state().cells.get('markbook/2024-2025/10A1/the-duc#hs-002/HK1/tx2')?.value).toBe('CĐ');
-    await refusedNothingWritten(s, { ...cmd, data: { ...cmd.data, index: 3, entries: [{ student: 'hs-001', value: '8' }] } }, T, 'invalid-data', ['data', 'entries', 0, 'value']);
+    await refusedNothingWritten(
+      s,
+      { ...cmd, data: { ...cmd.data, index: 3, entries: [{ student: 'hs-001', value: '8' }] } },
+      T,
+      'invalid-data',
+      ['data', 'entries', 0, 'value'],
+    );
     await refusedNothingWritten(s, { ...cmd, data: { ...cmd.data, subject: 'toan', index: 1 } }, T, 'wrong-assessment');
   });
 
@@ -135,16 +213,32 @@ describe('EnterScores: a column in one atomic append', () => {
     const s = await buildSchool({ students: 12 });
     let term = 0;
     await fc.assert(
-      fc.asyncProperty(fc.subarray([...s.students], { minLength: 1 }), fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 12, maxLength: 12 }), async (who, marks) => {
-        term += 1;
-        // A fresh column each run: regular assessments 1–4 of both terms, then mid- and end-of-term.
-        const cols = [{ column: 'tx', index: 1 }, { column: 'tx', index: 2 }, { column: 'tx', index: 3 }, { column: 'tx', index: 4 }, { column: 'gk' }, { column: 'ck' }];
-        const c = cols[(term - 1) % cols.length]!;
-        const t = term <= cols.length ? 'HK1' : 'HK2';
-        const entries = who.map((st, i) => ({ student: st, value: (marks[i]! / 10).toFixed(1) }));
-        const r = ok(await s.ledger.execute({ type: 'EnterScores', data: { year: Y, class: '10A1', subject: 'toan', term: t, ...c, entries } }, [as(s.people.teacher, 'subject')]));
-        expect(r.events).toHaveLength(who.length);
-      }),
+      fc.asyncProperty(
+        fc.subarray([...s.students], { minLength: 1 }),
+        fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 12, maxLength: 12 }),
+        async (who, marks) => {
+          term += 1;
+          // A fresh column each run: regular assessments 1–4 of both terms, then mid- and end-of-term.
+          const cols = [
+            { column: 'tx', index: 1 },
+            { column: 'tx', index: 2 },
+            { column: 'tx', index: 3 },
+            { column: 'tx', index: 4 },
+            { column: 'gk' },
+            { column: 'ck' },
+          ];
+          const c = cols[(term - 1) % cols.length]!;
+          const t = term <= cols.length ? 'HK1' : 'HK2';
+          const entries = who.map((st, i) => ({ student: st, value: (marks[i]! / 10).toFixed(1) }));
+          const r = ok(
+            await s.ledger.execute(
+              { type: 'EnterScores', data: { year: Y, class: '10A1', subject: 'toan', term: t, ...c, entries } },
+              [as(s.people.teacher, 'subject')],
+            ),
+          );
+          expect(r.events).toHaveLength(who.length);
+        },
+      ),
       { numRuns: 12 },
     );
     expect((await replayAll(s)).findings).toEqual([]);
@@ -155,7 +249,16 @@ describe('executeBatch', () => {
   it('decides several commands in order on one state and appends them atomically', async () => {
     const s = await buildSchool();
     const T = [as(s.people.teacher, 'subject')];
-    const r = ok(await s.ledger.executeBatch([score('hs-001', '8'), score('hs-002', '7'), { type: 'SignOffSubject', data: { year: Y, class: '10A1', subject: 'toan', term: 'HK1' } }], T));
+    const r = ok(
+      await s.ledger.executeBatch(
+        [
+          score('hs-001', '8'),
+          score('hs-002', '7'),
+          { type: 'SignOffSubject', data: { year: Y, class: '10A1', subject: 'toan', term: 'HK1' } },
+        ],
+        T,
+      ),
+    );
     expect(r.commands.map((c) => c.events.length)).toEqual([1, 1, 1]);
     expect(r.events.map((e) => e.rev)).toEqual([0, 1, 2]);
     expect((await replayAll(s)).findings).toEqual([]);
@@ -168,9 +271,18 @@ describe('executeBatch', () => {
     const T = [as(s.people.teacher, 'subject')];
     const before = await fullRead(s);
     // The second command breaks a rule only because of the first (same cell).
-    const e = refused(await s.ledger.executeBatch([score('hs-001', '8'), score('hs-001', '9')], T), 'cell-already-entered', ['commands', 1, 'data']);
+    const e = refused(
+      await s.ledger.executeBatch([score('hs-001', '8'), score('hs-001', '9')], T),
+      'cell-already-entered',
+      ['commands', 1, 'data'],
+    );
     expect(e.details?.['command']).toBe(1);
-    refused(await s.ledger.executeBatch([score('hs-001', '8'), score('hs-002', '12')], T), 'invalid-data', ['commands', 1, 'data', 'value']);
+    refused(await s.ledger.executeBatch([score('hs-001', '8'), score('hs-002', '12')], T), 'invalid-data', [
+      'commands',
+      1,
+      'data',
+      'value',
+    ]);
     refused(await s.ledger.executeBatch([], T), 'invalid-command', ['commands']);
     expect(await fullRead(s)).toBe(before);
   });
@@ -178,12 +290,19 @@ describe('executeBatch', () => {
   it('is idempotent as a whole', async () => {
     const s = await buildSchool();
     const T = [as(s.people.teacher, 'subject')];
-    const cmds = [{ ...score('hs-001', '8'), id: newEventId() }, { ...score('hs-002', '7'), id: newEventId() }];
+    const cmds = [
+      { ...score('hs-001', '8'), id: newEventId() },
+      { ...score('hs-002', '7'), id: newEventId() },
+    ];
     const first = ok(await s.ledger.executeBatch(cmds, T));
     const again = ok(await s.ledger.executeBatch(cmds, T));
     expect(again.duplicate).toBe(true);
     expect(again.events).toEqual(first.events);
-    refused(await s.ledger.executeBatch([cmds[0]!, { ...score('hs-003', '7'), id: newEventId() }], T), 'invalid-command', ['commands', 1, 'id']);
+    refused(
+      await s.ledger.executeBatch([cmds[0]!, { ...score('hs-003', '7'), id: newEventId() }], T),
+      'invalid-command',
+      ['commands', 1, 'id'],
+    );
   });
 });
 
@@ -211,12 +330,15 @@ describe('prepare: sign elsewhere, then submit', () => {
   it('a prepared column chains through linkPrev; signed in order it submits whole', async () => {
     const s = await buildSchool();
     const teacher = browserSigner(s.people.teacher.seed);
-    const u = await s.ledger.prepare(column(s.students.map((st) => ({ student: st, value: '6' }))), [{ key: s.people.teacher.key, role: 'subject' }]);
+    const u = await s.ledger.prepare(column(s.students.map((st) => ({ student: st, value: '6' }))), [
+      { key: s.people.teacher.key, role: 'subject' },
+    ]);
     if (isLeft(u)) throw new Error(u.left.message);
     expect(u.right.map((x) => x.prev === PENDING_PREV)).toEqual([false, true, true]);
     // By hand, as a browser would: sign in order, linking each to the one before.
     const signed = [];
-    for (const x of u.right) signed.push(await signEnvelope(linkPrev(x, signed), [{ signer: teacher, role: 'subject' }]));
+    for (const x of u.right)
+      signed.push(await signEnvelope(linkPrev(x, signed), [{ signer: teacher, role: 'subject' }]));
     expect(signed[1]!.prev).toBe(toHex(leafHash(encodeEnvelope(signed[0]!))));
     ok(await s.ledger.submit(signed.map(encodeEnvelope)));
     expect((await replayAll(s)).findings).toEqual([]);
@@ -236,10 +358,20 @@ describe('prepare: sign elsewhere, then submit', () => {
 
   it('refuses what execute would refuse, and bad actors', async () => {
     const s = await buildSchool();
-    refused(await s.ledger.prepare(score('hs-001', '11'), [{ key: s.people.teacher.key, role: 'subject' }]), 'invalid-data', ['data', 'value']);
-    refused(await s.ledger.prepare(score('hs-001', '8'), [{ key: s.people.homeroom.key, role: 'subject' }]), 'role-not-held');
+    refused(
+      await s.ledger.prepare(score('hs-001', '11'), [{ key: s.people.teacher.key, role: 'subject' }]),
+      'invalid-data',
+      ['data', 'value'],
+    );
+    refused(
+      await s.ledger.prepare(score('hs-001', '8'), [{ key: s.people.homeroom.key, role: 'subject' }]),
+      'role-not-held',
+    );
     refused(await s.ledger.prepare(score('hs-001', '8'), []), 'missing-signature');
-    refused(await s.ledger.prepare(score('hs-001', '8'), [{ key: 42, role: 'subject' } as never]), 'invalid-command', ['signers', 0]);
+    refused(await s.ledger.prepare(score('hs-001', '8'), [{ key: 42, role: 'subject' } as never]), 'invalid-command', [
+      'signers',
+      0,
+    ]);
   });
 });
 

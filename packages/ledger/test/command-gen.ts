@@ -27,7 +27,17 @@ export const HOLDS: Record<Who, ReadonlyArray<string>> = {
 export const REGULAR: Record<Subject, number> = { toan: 4, van: 2, 'the-duc': 2 };
 
 export type Cmd =
-  | { k: 'score'; who: Who; role: string; student: number; subject: 'toan' | 'van'; term: Term; column: 'tx' | 'gk' | 'ck'; index: number; value: string }
+  | {
+      k: 'score';
+      who: Who;
+      role: string;
+      student: number;
+      subject: 'toan' | 'van';
+      term: Term;
+      column: 'tx' | 'gk' | 'ck';
+      index: number;
+      value: string;
+    }
   | { k: 'sign'; who: Who; role: string; subject: Subject; term: Term }
   | { k: 'confirm' | 'approve' | 'seal'; who: Who; role: string; term: Term }
   | { k: 'close'; who: Who; role: string }
@@ -38,10 +48,12 @@ export type Cmd =
 export const anyWho = fc.constantFrom(...WHO);
 export const anyRole = fc.constantFrom(...ROLE_CLAIMS);
 /** Mostly the right person (or role), sometimes anyone: both outcomes stay likely. */
-export const biased = <T,>(right: fc.Arbitrary<T>, any: fc.Arbitrary<T>): fc.Arbitrary<T> => fc.oneof({ weight: 3, arbitrary: right }, { weight: 1, arbitrary: any });
+export const biased = <T>(right: fc.Arbitrary<T>, any: fc.Arbitrary<T>): fc.Arbitrary<T> =>
+  fc.oneof({ weight: 3, arbitrary: right }, { weight: 1, arbitrary: any });
 /** A command whose correction requester is resolved to a person. */
 export type Concrete = Exclude<Cmd, { k: 'correct' }> | (Extract<Cmd, { k: 'correct' }> & { who: Who });
-export const strongly = <T,>(right: fc.Arbitrary<T>, any: fc.Arbitrary<T>): fc.Arbitrary<T> => fc.oneof({ weight: 7, arbitrary: right }, { weight: 1, arbitrary: any });
+export const strongly = <T>(right: fc.Arbitrary<T>, any: fc.Arbitrary<T>): fc.Arbitrary<T> =>
+  fc.oneof({ weight: 7, arbitrary: right }, { weight: 1, arbitrary: any });
 export const term = fc.constantFrom<Term>('HK1', 'HK2');
 export const value = fc.constantFrom('8', '7.5', '10', '0', '11', '6.25');
 export const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
@@ -49,7 +61,10 @@ export const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
     weight: 6,
     arbitrary: fc
       .record({
-        pair: biased(fc.constantFrom<[Who, 'toan' | 'van']>(['teacher', 'toan'], ['homeroom', 'van']), fc.tuple(anyWho, fc.constantFrom<'toan' | 'van'>('toan', 'van'))),
+        pair: biased(
+          fc.constantFrom<[Who, 'toan' | 'van']>(['teacher', 'toan'], ['homeroom', 'van']),
+          fc.tuple(anyWho, fc.constantFrom<'toan' | 'van'>('toan', 'van')),
+        ),
         role: biased(fc.constant('subject'), anyRole),
         student: fc.integer({ min: 1, max: 3 }),
         term,
@@ -63,7 +78,10 @@ export const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
     weight: 3,
     arbitrary: fc
       .record({
-        pair: biased(fc.constantFrom<[Who, Subject]>(['teacher', 'toan'], ['teacher', 'the-duc'], ['homeroom', 'van']), fc.tuple(anyWho, fc.constantFrom<Subject>('toan', 'van', 'the-duc'))),
+        pair: biased(
+          fc.constantFrom<[Who, Subject]>(['teacher', 'toan'], ['teacher', 'the-duc'], ['homeroom', 'van']),
+          fc.tuple(anyWho, fc.constantFrom<Subject>('toan', 'van', 'the-duc')),
+        ),
         role: biased(fc.constant('subject'), anyRole),
         // Mostly term I, so that whole terms get signed and the confirm → approve → seal chain runs.
         term: strongly(fc.constant<Term>('HK1'), term),
@@ -73,11 +91,43 @@ export const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
   {
     weight: 2,
     arbitrary: fc
-      .record({ k: fc.constantFrom('confirm' as const, 'approve' as const, 'seal' as const), who: anyWho, role: anyRole, right: strongly(fc.constant(true), fc.boolean()), term: strongly(fc.constant<Term>('HK1'), term) })
-      .map(({ right, ...c }) => (right ? { ...c, ...{ confirm: { who: 'homeroom' as Who, role: 'homeroom' }, approve: { who: 'principal' as Who, role: 'leader' }, seal: { who: 'office' as Who, role: 'office' } }[c.k] } : c)),
+      .record({
+        k: fc.constantFrom('confirm' as const, 'approve' as const, 'seal' as const),
+        who: anyWho,
+        role: anyRole,
+        right: strongly(fc.constant(true), fc.boolean()),
+        term: strongly(fc.constant<Term>('HK1'), term),
+      })
+      .map(({ right, ...c }) =>
+        right
+          ? {
+              ...c,
+              ...{
+                confirm: { who: 'homeroom' as Who, role: 'homeroom' },
+                approve: { who: 'principal' as Who, role: 'leader' },
+                seal: { who: 'office' as Who, role: 'office' },
+              }[c.k],
+            }
+          : c,
+      ),
   },
-  { weight: 1, arbitrary: fc.record({ k: fc.constant('close' as const), who: biased(fc.constant<Who>('principal'), anyWho), role: biased(fc.constant('leader'), anyRole) }) },
-  { weight: 1, arbitrary: fc.record({ k: fc.constant('open' as const), who: biased(fc.constant<Who>('principal'), anyWho), role: biased(fc.constant('leader'), anyRole), reason: fc.boolean() }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant('close' as const),
+      who: biased(fc.constant<Who>('principal'), anyWho),
+      role: biased(fc.constant('leader'), anyRole),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant('open' as const),
+      who: biased(fc.constant<Who>('principal'), anyWho),
+      role: biased(fc.constant('leader'), anyRole),
+      reason: fc.boolean(),
+    }),
+  },
   {
     weight: 3,
     arbitrary: fc.record({
@@ -91,7 +141,15 @@ export const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
       value: strongly(fc.constantFrom('9', '7.5', '10', '0', '6'), value),
     }),
   },
-  { weight: 1, arbitrary: fc.record({ k: fc.constant('revoke' as const), who: biased(fc.constantFrom<Who>('vice', 'principal'), anyWho), role: biased(fc.constant('admin'), anyRole), victim: anyWho }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant('revoke' as const),
+      who: biased(fc.constantFrom<Who>('vice', 'principal'), anyWho),
+      role: biased(fc.constant('admin'), anyRole),
+      victim: anyWho,
+    }),
+  },
 );
 
 /** The independent model. */
@@ -130,11 +188,21 @@ export class Model {
       case 'sign':
         return this.acts(c.who, c.role, 'subject', c.subject) && !this.signed.has(`${c.subject}/${c.term}`);
       case 'confirm':
-        return this.acts(c.who, c.role, 'homeroom') && !this.marks.has(`confirm/${c.term}`) && (['toan', 'van', 'the-duc'] as const).every((s) => this.signed.has(`${s}/${c.term}`));
+        return (
+          this.acts(c.who, c.role, 'homeroom') &&
+          !this.marks.has(`confirm/${c.term}`) &&
+          (['toan', 'van', 'the-duc'] as const).every((s) => this.signed.has(`${s}/${c.term}`))
+        );
       case 'approve':
-        return this.acts(c.who, c.role, 'leader') && !this.marks.has(`approve/${c.term}`) && this.marks.has(`confirm/${c.term}`);
+        return (
+          this.acts(c.who, c.role, 'leader') &&
+          !this.marks.has(`approve/${c.term}`) &&
+          this.marks.has(`confirm/${c.term}`)
+        );
       case 'seal':
-        return this.acts(c.who, c.role, 'office') && !this.marks.has(`seal/${c.term}`) && this.marks.has(`approve/${c.term}`);
+        return (
+          this.acts(c.who, c.role, 'office') && !this.marks.has(`seal/${c.term}`) && this.marks.has(`approve/${c.term}`)
+        );
       case 'close':
         return this.acts(c.who, c.role, 'leader') && this.open.has(this.latest);
       case 'open':
@@ -210,7 +278,18 @@ export function toCommand(c: Concrete, m: Model): unknown {
   const base = { year: Y, class: '10A1' };
   switch (c.k) {
     case 'score':
-      return { type: 'EnterScore', data: { ...base, subject: c.subject, student: `hs-00${c.student}`, term: c.term, column: c.column, ...(c.column === 'tx' ? { index: c.index } : {}), value: c.value } };
+      return {
+        type: 'EnterScore',
+        data: {
+          ...base,
+          subject: c.subject,
+          student: `hs-00${c.student}`,
+          term: c.term,
+          column: c.column,
+          ...(c.column === 'tx' ? { index: c.index } : {}),
+          value: c.value,
+        },
+      };
     case 'sign':
       return { type: 'SignOffSubject', data: { ...base, subject: c.subject, term: c.term } };
     case 'confirm':
@@ -222,11 +301,23 @@ export function toCommand(c: Concrete, m: Model): unknown {
     case 'close':
       return { type: 'CloseWindow', data: { window: `w${windowN}` } };
     case 'open':
-      return { type: 'OpenWindow', data: { window: `w${windowN + 1}`, year: Y, period: 'CN', scope: {}, ...(c.reason ? { reason: 'mở lại' } : {}) } };
+      return {
+        type: 'OpenWindow',
+        data: {
+          window: `w${windowN + 1}`,
+          year: Y,
+          period: 'CN',
+          scope: {},
+          ...(c.reason ? { reason: 'mở lại' } : {}),
+        },
+      };
     case 'correct': {
       const t = m.entries[c.target % Math.max(1, m.entries.length)];
       const old = t === undefined ? '0' : m.cells.get(t.cell)!.value;
-      return { type: 'Correct', data: { target: t?.id ?? '01900000-0000-7000-8000-000000000000', old, new: c.value, reason: 'sửa', minutes } };
+      return {
+        type: 'Correct',
+        data: { target: t?.id ?? '01900000-0000-7000-8000-000000000000', old, new: c.value, reason: 'sửa', minutes },
+      };
     }
     case 'revoke':
       return { type: 'RevokeKey', data: { key: person(idOf(c.victim)).key, reason: 'thu hồi' } };

@@ -7,8 +7,22 @@ export const Y = '2024-2025';
 export const minutes = { number: 'BB-07/2024', date: '2024-10-02', text: 'Biên bản sửa chữa dữ liệu, có mặt ba người' };
 
 /** An EnterScore command for 10A1. */
-export function score(student: string, value: string, extra: Record<string, unknown> = {}): { type: 'EnterScore'; data: Record<string, unknown> } {
-  const data: Record<string, unknown> = { year: Y, class: '10A1', subject: 'toan', student, term: 'HK1', column: 'tx', index: 1, value, ...extra };
+export function score(
+  student: string,
+  value: string,
+  extra: Record<string, unknown> = {},
+): { type: 'EnterScore'; data: Record<string, unknown> } {
+  const data: Record<string, unknown> = {
+    year: Y,
+    class: '10A1',
+    subject: 'toan',
+    student,
+    term: 'HK1',
+    column: 'tx',
+    index: 1,
+    value,
+    ...extra,
+  };
   // `undefined` in `extra` removes the field (an explicit undefined is refused as not JSON).
   for (const k of Object.keys(data)) if (data[k] === undefined) delete data[k];
   return { type: 'EnterScore', data };
@@ -22,7 +36,12 @@ export async function fullRead(s: School, ledger = 'thpt-test'): Promise<string>
 }
 
 /** Assert a refusal with `code` (and `path`/`rule` when given) and return it. */
-export function refused<A>(r: Either<LedgerError, A>, code: string, path?: ReadonlyArray<string | number>, rule?: string): LedgerError {
+export function refused<A>(
+  r: Either<LedgerError, A>,
+  code: string,
+  path?: ReadonlyArray<string | number>,
+  rule?: string,
+): LedgerError {
   if (!isLeft(r)) throw new Error(`expected refusal ${code}, got success`);
   expect(r.left.code, r.left.message).toBe(code);
   if (path !== undefined) expect(r.left.path).toEqual(path);
@@ -31,7 +50,14 @@ export function refused<A>(r: Either<LedgerError, A>, code: string, path?: Reado
 }
 
 /** Execute and assert a refusal with nothing written. */
-export async function refusedNothingWritten(s: School, command: unknown, signers: Parameters<School['ledger']['execute']>[1], code: string, path?: ReadonlyArray<string | number>, rule?: string): Promise<LedgerError> {
+export async function refusedNothingWritten(
+  s: School,
+  command: unknown,
+  signers: Parameters<School['ledger']['execute']>[1],
+  code: string,
+  path?: ReadonlyArray<string | number>,
+  rule?: string,
+): Promise<LedgerError> {
   const before = await fullRead(s);
   const r = await s.ledger.execute(command, signers);
   const e = refused(r, code, path, rule);

@@ -1,7 +1,24 @@
 import { describe, it, expect } from 'vitest';
 import { isLeft, isRight } from 'fp-ts/lib/Either.js';
-import { decodeEnvelope, encodeEnvelope, newEventId, signEnvelope, toHex, type Envelope, type Signer } from '@hoso/core';
-import { decide, decodeCommand, initialState, evolve, replayCheck, openLedger, type ActingSigner, type LedgerState } from '@hoso/ledger';
+import {
+  decodeEnvelope,
+  encodeEnvelope,
+  newEventId,
+  signEnvelope,
+  toHex,
+  type Envelope,
+  type Signer,
+} from '@hoso/core';
+import {
+  decide,
+  decodeCommand,
+  initialState,
+  evolve,
+  replayCheck,
+  openLedger,
+  type ActingSigner,
+  type LedgerState,
+} from '@hoso/ledger';
 import { buildSchool, as, ok, person, type School } from '@hoso/ledger/testing';
 import { Y, score, fullRead, refused } from './helpers.js';
 
@@ -19,7 +36,9 @@ function gatedSigner(inner: Signer, gate: Promise<void>): Signer & { calls: numb
   return s;
 }
 
-async function foldAll(s: School): Promise<{ state: LedgerState; findings: Array<{ position: number; code: string }> }> {
+async function foldAll(
+  s: School,
+): Promise<{ state: LedgerState; findings: Array<{ position: number; code: string }> }> {
   const state = initialState();
   const findings: Array<{ position: number; code: string }> = [];
   for await (const e of s.store.read('thpt-test')) {
@@ -58,7 +77,17 @@ describe('execute', () => {
     const id = newEventId();
     const r = ok(
       await s.ledger.execute(
-        { type: 'EnrollStudent', id, data: { year: Y, class: '10A1', student: 'hs-900', date: '2024-10-01', bio: { name: 'Trần Thị Chín', birthDate: '2009-09-09', sex: 'F', ethnicity: 'Kinh' } } },
+        {
+          type: 'EnrollStudent',
+          id,
+          data: {
+            year: Y,
+            class: '10A1',
+            student: 'hs-900',
+            date: '2024-10-01',
+            bio: { name: 'Trần Thị Chín', birthDate: '2009-09-09', sex: 'F', ethnicity: 'Kinh' },
+          },
+        },
         [as(s.people.homeroom, 'homeroom')],
       ),
     );
@@ -73,7 +102,10 @@ describe('execute', () => {
 
   it('signs with asynchronous signers (remote, hardware)', async () => {
     const s = await buildSchool();
-    const remote: Signer = { publicKey: s.people.teacher.signer.publicKey, sign: async (m) => s.people.teacher.signer.sign(m) };
+    const remote: Signer = {
+      publicKey: s.people.teacher.signer.publicKey,
+      sign: async (m) => s.people.teacher.signer.sign(m),
+    };
     const r = ok(await s.ledger.execute(score('hs-001', '9'), [{ signer: remote, role: 'subject' }]));
     const stored = await s.store.getById('thpt-test', r.events[0]!.id);
     const env = decodeEnvelope(stored!.bytes);
@@ -96,7 +128,13 @@ describe('execute', () => {
     const t = gatedSigner(s.people.teacher.signer, gate);
     const h = gatedSigner(s.people.homeroom.signer, gate);
     const a = s.ledger.execute(score('hs-001', '8'), [{ signer: t, role: 'subject' }]);
-    const b = other.execute({ type: 'RecordAbsence', data: { year: Y, class: '10A1', student: 'hs-001', date: '2024-10-01', session: 'morning', value: 'K' } }, [{ signer: h, role: 'homeroom' }]);
+    const b = other.execute(
+      {
+        type: 'RecordAbsence',
+        data: { year: Y, class: '10A1', student: 'hs-001', date: '2024-10-01', session: 'morning', value: 'K' },
+      },
+      [{ signer: h, role: 'homeroom' }],
+    );
     await new Promise((r) => setTimeout(r, 20));
     open();
     const [ra, rb] = [ok(await a), ok(await b)];
@@ -130,7 +168,10 @@ describe('execute', () => {
   it('same cell racing: the loser is refused after re-deciding, nothing lost or doubled', async () => {
     const s = await buildSchool();
     const other = await openLedger({ store: s.store, ledger: 'thpt-test', clock: () => s.clock.now });
-    const results = await Promise.all([s.ledger.execute(score('hs-001', '8'), [as(s.people.teacher, 'subject')]), other.execute(score('hs-001', '9'), [as(s.people.teacher, 'subject')])]);
+    const results = await Promise.all([
+      s.ledger.execute(score('hs-001', '8'), [as(s.people.teacher, 'subject')]),
+      other.execute(score('hs-001', '9'), [as(s.people.teacher, 'subject')]),
+    ]);
     expect(results.filter(isRight)).toHaveLength(1);
     const loser = results.find(isLeft);
     expect(loser && isLeft(loser) && loser.left.code).toBe('cell-already-entered');
@@ -138,11 +179,22 @@ describe('execute', () => {
 
   it('many concurrent commands on one ledger object all land', async () => {
     const s = await buildSchool({ students: 8 });
-    const rs = await Promise.all(s.students.map((st, i) => s.ledger.execute(score(st, String(i + 1)), [as(s.people.teacher, 'subject')])));
+    const rs = await Promise.all(
+      s.students.map((st, i) => s.ledger.execute(score(st, String(i + 1)), [as(s.people.teacher, 'subject')])),
+    );
     expect(rs.every(isRight)).toBe(true);
     const { findings, state } = await foldAll(s);
     expect(findings).toEqual([]);
-    expect(s.students.map((st) => state.cells.get(`markbook/2024-2025/10A1/toan#${st}/HK1/tx1`)?.value)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
+    expect(s.students.map((st) => state.cells.get(`markbook/2024-2025/10A1/toan#${st}/HK1/tx1`)?.value)).toEqual([
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+      '6',
+      '7',
+      '8',
+    ]);
   });
 });
 
@@ -179,12 +231,16 @@ describe('submit: events signed elsewhere', () => {
     refused(await s.ledger.submit([encodeEnvelope(tampered)]), 'bad-signature');
     // Well signed by a key nobody registered.
     const stranger = person('nguoi-la');
-    const foreign = await signEnvelope({ ...unsigned, by: { key: stranger.key, role: 'subject' } }, [as(stranger, 'subject')]);
+    const foreign = await signEnvelope({ ...unsigned, by: { key: stranger.key, role: 'subject' } }, [
+      as(stranger, 'subject'),
+    ]);
     const e = refused(await s.ledger.submit([encodeEnvelope(foreign)]), 'unknown-key');
     expect(e.path).toEqual(['events', 0, 'by', 'key']);
     // Well signed by a registered key, but in a role it does not hold.
     const inspector = s.people.inspector;
-    const noRole = await signEnvelope({ ...unsigned, by: { key: inspector.key, role: 'subject' } }, [as(inspector, 'subject')]);
+    const noRole = await signEnvelope({ ...unsigned, by: { key: inspector.key, role: 'subject' } }, [
+      as(inspector, 'subject'),
+    ]);
     refused(await s.ledger.submit([encodeEnvelope(noRole)]), 'role-not-held');
     const elsewhere = await signEnvelope({ ...unsigned, ledger: 'thpt-khac' }, [as(s.people.teacher, 'subject')]);
     refused(await s.ledger.submit([encodeEnvelope(elsewhere)]), 'wrong-ledger');
@@ -198,18 +254,29 @@ describe('replay (what the verifier runs)', () => {
     const s = await buildSchool();
     const T = [as(s.people.teacher, 'subject')];
     const e = ok(await s.ledger.execute(score('hs-001', '5'), T)).events[0]!.id;
-    ok(await s.ledger.execute({ type: 'SignOffSubject', data: { year: Y, class: '10A1', subject: 'toan', term: 'HK1' } }, T));
     ok(
-      await s.ledger.execute({ type: 'Correct', data: { target: e, old: '5', new: '6', reason: 'r', minutes: { number: '1', date: '2024-10-01', text: 't' } } }, [
-        ...T,
-        as(s.people.principal, 'leader'),
-        as(s.people.vice, 'admin'),
-      ]),
+      await s.ledger.execute(
+        { type: 'SignOffSubject', data: { year: Y, class: '10A1', subject: 'toan', term: 'HK1' } },
+        T,
+      ),
+    );
+    ok(
+      await s.ledger.execute(
+        {
+          type: 'Correct',
+          data: { target: e, old: '5', new: '6', reason: 'r', minutes: { number: '1', date: '2024-10-01', text: 't' } },
+        },
+        [...T, as(s.people.principal, 'leader'), as(s.people.vice, 'admin')],
+      ),
     );
     const { findings, state } = await foldAll(s);
     expect(findings).toEqual([]);
     expect(state.size).toBe(await s.store.size('thpt-test'));
-    expect(state.cells.get('markbook/2024-2025/10A1/toan#hs-001/HK1/tx1')).toMatchObject({ value: '6', entry: e, corrections: 1 });
+    expect(state.cells.get('markbook/2024-2025/10A1/toan#hs-001/HK1/tx1')).toMatchObject({
+      value: '6',
+      entry: e,
+      corrections: 1,
+    });
   });
 
   it('flags an event that was allowed elsewhere but not at its position (entry after a lock)', async () => {
@@ -219,11 +286,18 @@ describe('replay (what the verifier runs)', () => {
     // Decided and signed while the window was open ...
     const cmd = decodeCommand(score('hs-001', '8'));
     if (isLeft(cmd)) throw new Error('bad');
-    const d = decide(s.ledger.state(), cmd.right, { ledger: 'thpt-test', now: s.clock.now, actors: [{ key: s.people.teacher.key, role: 'subject' }], eventId: () => newEventId() });
+    const d = decide(s.ledger.state(), cmd.right, {
+      ledger: 'thpt-test',
+      now: s.clock.now,
+      actors: [{ key: s.people.teacher.key, role: 'subject' }],
+      eventId: () => newEventId(),
+    });
     if (isLeft(d)) throw new Error(d.left.message);
     const late = await signEnvelope(d.right[0]!, T);
     // ... but the lock lands first: the event is refused at its position.
-    ok(await s.ledger.execute({ type: 'CloseWindow', data: { window: 'nam-hoc' } }, [as(s.people.principal, 'leader')]));
+    ok(
+      await s.ledger.execute({ type: 'CloseWindow', data: { window: 'nam-hoc' } }, [as(s.people.principal, 'leader')]),
+    );
     const r = await s.ledger.submit([encodeEnvelope(late)]);
     refused(r, 'outside-window');
     // Replayed over the history it would land on, the verifier reaches the same verdict.

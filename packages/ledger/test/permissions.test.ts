@@ -27,17 +27,28 @@ const minutes = { number: 'BB-01/2024', date: '2024-10-01', text: 'Biên bản s
 /** Year results final (every subject of 10A1 signed off for HK2), a summer window open, the clock in July. */
 async function summer(s: School, confirm: boolean): Promise<Record<string, string>> {
   await signAll(s, 'HK2');
-  if (confirm) await s.run({ type: 'ConfirmClass', data: { year: Y, class: '10A1', term: 'HK2' } }, [as(s.people.homeroom, 'homeroom')]);
-  await s.run({ type: 'OpenWindow', data: { window: 'he-2025', year: Y, period: 'HE', scope: {} } }, [as(s.people.principal, 'leader')]);
+  if (confirm)
+    await s.run({ type: 'ConfirmClass', data: { year: Y, class: '10A1', term: 'HK2' } }, [
+      as(s.people.homeroom, 'homeroom'),
+    ]);
+  await s.run({ type: 'OpenWindow', data: { window: 'he-2025', year: Y, period: 'HE', scope: {} } }, [
+    as(s.people.principal, 'leader'),
+  ]);
   s.clock.now = new Date('2025-07-10T08:00:00+07:00');
   return {};
 }
 
 async function signAll(s: School, term: 'HK1' | 'HK2'): Promise<void> {
   const { teacher, homeroom } = s.people;
-  await s.run({ type: 'SignOffSubject', data: { year: Y, class: '10A1', subject: 'toan', term } }, [as(teacher, 'subject')]);
-  await s.run({ type: 'SignOffSubject', data: { year: Y, class: '10A1', subject: 'the-duc', term } }, [as(teacher, 'subject')]);
-  await s.run({ type: 'SignOffSubject', data: { year: Y, class: '10A1', subject: 'van', term } }, [as(homeroom, 'subject')]);
+  await s.run({ type: 'SignOffSubject', data: { year: Y, class: '10A1', subject: 'toan', term } }, [
+    as(teacher, 'subject'),
+  ]);
+  await s.run({ type: 'SignOffSubject', data: { year: Y, class: '10A1', subject: 'the-duc', term } }, [
+    as(teacher, 'subject'),
+  ]);
+  await s.run({ type: 'SignOffSubject', data: { year: Y, class: '10A1', subject: 'van', term } }, [
+    as(homeroom, 'subject'),
+  ]);
 }
 
 const newStaff = person('nhan-vien-moi');
@@ -47,92 +58,382 @@ const CASES: Case[] = [
     command: 'FoundSchool',
     label: 'FoundSchool',
     scope: { class: '10A1' },
-    make: (s, x) => ({ command: { type: 'FoundSchool', data: { school: 'thpt-test', name: 'Again', levels: ['primary'], leader: { person: x.id, name: x.name }, rootKey: x.key, timeZone: 'Asia/Ho_Chi_Minh' } } }),
+    make: (s, x) => ({
+      command: {
+        type: 'FoundSchool',
+        data: {
+          school: 'thpt-test',
+          name: 'Again',
+          levels: ['primary'],
+          leader: { person: x.id, name: x.name },
+          rootKey: x.key,
+          timeZone: 'Asia/Ho_Chi_Minh',
+        },
+      },
+    }),
   },
-  { command: 'DefineYear', label: 'DefineYear', scope: { class: '10A1' }, make: () => ({ command: { type: 'DefineYear', data: { year: '2025-2026', terms: { HK1: { start: '2025-09-05', end: '2026-01-15' }, HK2: { start: '2026-01-19', end: '2026-05-25' } } } } }) },
-  { command: 'DefineSubject', label: 'DefineSubject', scope: { class: '10A1' }, make: () => ({ command: { type: 'DefineSubject', data: { subject: 'tin-hoc', name: 'Tin học' } } }) },
+  {
+    command: 'DefineYear',
+    label: 'DefineYear',
+    scope: { class: '10A1' },
+    make: () => ({
+      command: {
+        type: 'DefineYear',
+        data: {
+          year: '2025-2026',
+          terms: { HK1: { start: '2025-09-05', end: '2026-01-15' }, HK2: { start: '2026-01-19', end: '2026-05-25' } },
+        },
+      },
+    }),
+  },
+  {
+    command: 'DefineSubject',
+    label: 'DefineSubject',
+    scope: { class: '10A1' },
+    make: () => ({ command: { type: 'DefineSubject', data: { subject: 'tin-hoc', name: 'Tin học' } } }),
+  },
   {
     command: 'OfferSubject',
     label: 'OfferSubject',
     scope: { class: '10A1' },
-    prepare: async (s) => (await s.run({ type: 'DefineSubject', data: { subject: 'tin-hoc', name: 'Tin học' } }, [as(s.people.principal, 'leader')]), {}),
-    make: () => ({ command: { type: 'OfferSubject', data: { year: Y, grade: 10, subject: 'tin-hoc', periodsPerYear: 70, assessment: 'scored' } } }),
+    prepare: async (s) => (
+      await s.run({ type: 'DefineSubject', data: { subject: 'tin-hoc', name: 'Tin học' } }, [
+        as(s.people.principal, 'leader'),
+      ]),
+      {}
+    ),
+    make: () => ({
+      command: {
+        type: 'OfferSubject',
+        data: { year: Y, grade: 10, subject: 'tin-hoc', periodsPerYear: 70, assessment: 'scored' },
+      },
+    }),
   },
-  { command: 'OpenClass', label: 'OpenClass', scope: { class: '10A1' }, make: () => ({ command: { type: 'OpenClass', data: { year: Y, class: '10A3', grade: 10 } } }) },
-  { command: 'RegisterStaff', label: 'RegisterStaff', scope: { class: '10A1' }, make: () => ({ command: { type: 'RegisterStaff', data: { person: newStaff.id, name: newStaff.name } } }) },
+  {
+    command: 'OpenClass',
+    label: 'OpenClass',
+    scope: { class: '10A1' },
+    make: () => ({ command: { type: 'OpenClass', data: { year: Y, class: '10A3', grade: 10 } } }),
+  },
+  {
+    command: 'RegisterStaff',
+    label: 'RegisterStaff',
+    scope: { class: '10A1' },
+    make: () => ({ command: { type: 'RegisterStaff', data: { person: newStaff.id, name: newStaff.name } } }),
+  },
   {
     command: 'RegisterKey',
     label: 'RegisterKey',
     scope: { class: '10A1' },
-    prepare: async (s) => (await s.run({ type: 'RegisterStaff', data: { person: newStaff.id, name: newStaff.name } }, [as(s.people.principal, 'admin')]), {}),
-    make: () => ({ command: { type: 'RegisterKey', data: { person: newStaff.id, key: newStaff.key } }, extra: [as(newStaff, 'holder')] }),
+    prepare: async (s) => (
+      await s.run({ type: 'RegisterStaff', data: { person: newStaff.id, name: newStaff.name } }, [
+        as(s.people.principal, 'admin'),
+      ]),
+      {}
+    ),
+    make: () => ({
+      command: { type: 'RegisterKey', data: { person: newStaff.id, key: newStaff.key } },
+      extra: [as(newStaff, 'holder')],
+    }),
   },
   {
     command: 'RevokeKey',
     label: 'RevokeKey',
     scope: { class: '10A1' },
     prepare: async (s) => {
-      await s.run({ type: 'RegisterStaff', data: { person: newStaff.id, name: newStaff.name } }, [as(s.people.principal, 'admin')]);
-      await s.run({ type: 'RegisterKey', data: { person: newStaff.id, key: newStaff.key } }, [as(s.people.principal, 'admin'), as(newStaff, 'holder')]);
+      await s.run({ type: 'RegisterStaff', data: { person: newStaff.id, name: newStaff.name } }, [
+        as(s.people.principal, 'admin'),
+      ]);
+      await s.run({ type: 'RegisterKey', data: { person: newStaff.id, key: newStaff.key } }, [
+        as(s.people.principal, 'admin'),
+        as(newStaff, 'holder'),
+      ]);
       return {};
     },
     make: () => ({ command: { type: 'RevokeKey', data: { key: newStaff.key, reason: 'máy bị mất' } } }),
   },
-  { command: 'GrantRole', label: 'GrantRole', scope: { class: '10A1' }, make: (s) => ({ command: { type: 'GrantRole', data: { person: s.people.homeroom.id, role: 'inspector' } } }) },
-  { command: 'RevokeRole', label: 'RevokeRole', scope: { class: '10A1' }, make: (s) => ({ command: { type: 'RevokeRole', data: { person: s.people.inspector.id, role: 'inspector', reason: 'hết nhiệm vụ' } } }) },
+  {
+    command: 'GrantRole',
+    label: 'GrantRole',
+    scope: { class: '10A1' },
+    make: (s) => ({ command: { type: 'GrantRole', data: { person: s.people.homeroom.id, role: 'inspector' } } }),
+  },
+  {
+    command: 'RevokeRole',
+    label: 'RevokeRole',
+    scope: { class: '10A1' },
+    make: (s) => ({
+      command: {
+        type: 'RevokeRole',
+        data: { person: s.people.inspector.id, role: 'inspector', reason: 'hết nhiệm vụ' },
+      },
+    }),
+  },
   {
     command: 'EnrollStudent',
     label: 'EnrollStudent',
     scope: { class: '10A1' },
-    make: () => ({ command: { type: 'EnrollStudent', data: { year: Y, class: '10A1', student: 'hs-050', date: '2024-10-01', bio: { name: 'Nguyễn Văn Mới', birthDate: '2009-05-05', sex: 'M' } } } }),
+    make: () => ({
+      command: {
+        type: 'EnrollStudent',
+        data: {
+          year: Y,
+          class: '10A1',
+          student: 'hs-050',
+          date: '2024-10-01',
+          bio: { name: 'Nguyễn Văn Mới', birthDate: '2009-05-05', sex: 'M' },
+        },
+      },
+    }),
   },
-  { command: 'TransferStudent', label: 'TransferStudent', scope: { class: '10A1' }, make: () => ({ command: { type: 'TransferStudent', data: { year: Y, class: '10A1', student: 'hs-003', date: '2024-10-01', to: { class: '10A2' }, reason: 'xin chuyển lớp' } } }) },
-  { command: 'ChangeBiography', label: 'ChangeBiography', scope: { class: '10A1' }, make: () => ({ command: { type: 'ChangeBiography', data: { student: 'hs-001', year: Y, class: '10A1', changes: { address: 'Gia Nghĩa' }, reason: 'chuyển nhà' } } }) },
-  { command: 'RecordAbsence', label: 'RecordAbsence', scope: { class: '10A1' }, make: () => ({ command: { type: 'RecordAbsence', data: { year: Y, class: '10A1', student: 'hs-001', date: '2024-10-01', session: 'morning', value: 'P' } } }) },
-  { command: 'AssessConduct', label: 'AssessConduct', scope: { class: '10A1' }, make: () => ({ command: { type: 'AssessConduct', data: { year: Y, class: '10A1', student: 'hs-001', term: 'HK1', value: 'Tốt' } } }) },
-  { command: 'AssessQuality', label: 'AssessQuality', scope: { class: '3A' }, make: () => ({ command: { type: 'AssessQuality', data: { year: Y, class: '3A', student: 'hs-101', period: 'GK1', aspect: 'cham-chi', value: 'Tốt' } } }) },
-  { command: 'RecordAttendance', label: 'RecordAttendance', scope: { class: 'MG5' }, make: () => ({ command: { type: 'RecordAttendance', data: { year: Y, class: 'MG5', student: 'hs-201', date: '2024-10-01', value: 'C' } } }) },
-  { command: 'RecordGrowth', label: 'RecordGrowth', scope: { class: 'MG5' }, make: () => ({ command: { type: 'RecordGrowth', data: { year: Y, class: 'MG5', student: 'hs-201', date: '2024-10-01', measure: 'weight-kg', value: '15.2' } } }) },
-  { command: 'EnterScore', label: 'EnterScore', scope: { class: '10A1', subject: 'toan' }, make: () => ({ command: { type: 'EnterScore', data: { year: Y, class: '10A1', subject: 'toan', student: 'hs-001', term: 'HK1', column: 'tx', index: 1, value: '8.5' } } }) },
-  { command: 'EnterCommentLevel', label: 'EnterCommentLevel', scope: { class: '10A1', subject: 'the-duc' }, make: () => ({ command: { type: 'EnterCommentLevel', data: { year: Y, class: '10A1', subject: 'the-duc', student: 'hs-001', term: 'HK1', column: 'tx', index: 1, value: 'Đ' } } }) },
-  { command: 'EnterSubjectLevel', label: 'EnterSubjectLevel', scope: { class: '3A', subject: 'tieng-viet' }, make: () => ({ command: { type: 'EnterSubjectLevel', data: { year: Y, class: '3A', subject: 'tieng-viet', student: 'hs-101', period: 'GK1', value: 'T' } } }) },
-  { command: 'EnterTestScore', label: 'EnterTestScore', scope: { class: '3A', subject: 'tieng-viet' }, make: () => ({ command: { type: 'EnterTestScore', data: { year: Y, class: '3A', subject: 'tieng-viet', student: 'hs-101', period: 'CK1', value: '9' } } }) },
+  {
+    command: 'TransferStudent',
+    label: 'TransferStudent',
+    scope: { class: '10A1' },
+    make: () => ({
+      command: {
+        type: 'TransferStudent',
+        data: {
+          year: Y,
+          class: '10A1',
+          student: 'hs-003',
+          date: '2024-10-01',
+          to: { class: '10A2' },
+          reason: 'xin chuyển lớp',
+        },
+      },
+    }),
+  },
+  {
+    command: 'ChangeBiography',
+    label: 'ChangeBiography',
+    scope: { class: '10A1' },
+    make: () => ({
+      command: {
+        type: 'ChangeBiography',
+        data: { student: 'hs-001', year: Y, class: '10A1', changes: { address: 'Gia Nghĩa' }, reason: 'chuyển nhà' },
+      },
+    }),
+  },
+  {
+    command: 'RecordAbsence',
+    label: 'RecordAbsence',
+    scope: { class: '10A1' },
+    make: () => ({
+      command: {
+        type: 'RecordAbsence',
+        data: { year: Y, class: '10A1', student: 'hs-001', date: '2024-10-01', session: 'morning', value: 'P' },
+      },
+    }),
+  },
+  {
+    command: 'AssessConduct',
+    label: 'AssessConduct',
+    scope: { class: '10A1' },
+    make: () => ({
+      command: {
+        type: 'AssessConduct',
+        data: { year: Y, class: '10A1', student: 'hs-001', term: 'HK1', value: 'Tốt' },
+      },
+    }),
+  },
+  {
+    command: 'AssessQuality',
+    label: 'AssessQuality',
+    scope: { class: '3A' },
+    make: () => ({
+      command: {
+        type: 'AssessQuality',
+        data: { year: Y, class: '3A', student: 'hs-101', period: 'GK1', aspect: 'cham-chi', value: 'Tốt' },
+      },
+    }),
+  },
+  {
+    command: 'RecordAttendance',
+    label: 'RecordAttendance',
+    scope: { class: 'MG5' },
+    make: () => ({
+      command: {
+        type: 'RecordAttendance',
+        data: { year: Y, class: 'MG5', student: 'hs-201', date: '2024-10-01', value: 'C' },
+      },
+    }),
+  },
+  {
+    command: 'RecordGrowth',
+    label: 'RecordGrowth',
+    scope: { class: 'MG5' },
+    make: () => ({
+      command: {
+        type: 'RecordGrowth',
+        data: { year: Y, class: 'MG5', student: 'hs-201', date: '2024-10-01', measure: 'weight-kg', value: '15.2' },
+      },
+    }),
+  },
+  {
+    command: 'EnterScore',
+    label: 'EnterScore',
+    scope: { class: '10A1', subject: 'toan' },
+    make: () => ({
+      command: {
+        type: 'EnterScore',
+        data: {
+          year: Y,
+          class: '10A1',
+          subject: 'toan',
+          student: 'hs-001',
+          term: 'HK1',
+          column: 'tx',
+          index: 1,
+          value: '8.5',
+        },
+      },
+    }),
+  },
+  {
+    command: 'EnterCommentLevel',
+    label: 'EnterCommentLevel',
+    scope: { class: '10A1', subject: 'the-duc' },
+    make: () => ({
+      command: {
+        type: 'EnterCommentLevel',
+        data: {
+          year: Y,
+          class: '10A1',
+          subject: 'the-duc',
+          student: 'hs-001',
+          term: 'HK1',
+          column: 'tx',
+          index: 1,
+          value: 'Đ',
+        },
+      },
+    }),
+  },
+  {
+    command: 'EnterSubjectLevel',
+    label: 'EnterSubjectLevel',
+    scope: { class: '3A', subject: 'tieng-viet' },
+    make: () => ({
+      command: {
+        type: 'EnterSubjectLevel',
+        data: { year: Y, class: '3A', subject: 'tieng-viet', student: 'hs-101', period: 'GK1', value: 'T' },
+      },
+    }),
+  },
+  {
+    command: 'EnterTestScore',
+    label: 'EnterTestScore',
+    scope: { class: '3A', subject: 'tieng-viet' },
+    make: () => ({
+      command: {
+        type: 'EnterTestScore',
+        data: { year: Y, class: '3A', subject: 'tieng-viet', student: 'hs-101', period: 'CK1', value: '9' },
+      },
+    }),
+  },
   {
     command: 'EnterScores',
     label: 'EnterScores',
     scope: { class: '10A1', subject: 'toan' },
-    make: () => ({ command: { type: 'EnterScores', data: { year: Y, class: '10A1', subject: 'toan', term: 'HK1', column: 'gk', entries: [{ student: 'hs-001', value: '7.5' }, { student: 'hs-002', value: '8' }, { student: 'hs-003', value: '6' }] } } }),
+    make: () => ({
+      command: {
+        type: 'EnterScores',
+        data: {
+          year: Y,
+          class: '10A1',
+          subject: 'toan',
+          term: 'HK1',
+          column: 'gk',
+          entries: [
+            { student: 'hs-001', value: '7.5' },
+            { student: 'hs-002', value: '8' },
+            { student: 'hs-003', value: '6' },
+          ],
+        },
+      },
+    }),
   },
   {
     command: 'EnterCommentLevels',
     label: 'EnterCommentLevels',
     scope: { class: '10A1', subject: 'the-duc' },
-    make: () => ({ command: { type: 'EnterCommentLevels', data: { year: Y, class: '10A1', subject: 'the-duc', term: 'HK1', column: 'tx', index: 1, entries: [{ student: 'hs-001', value: 'Đ' }, { student: 'hs-002', value: 'CĐ' }] } } }),
+    make: () => ({
+      command: {
+        type: 'EnterCommentLevels',
+        data: {
+          year: Y,
+          class: '10A1',
+          subject: 'the-duc',
+          term: 'HK1',
+          column: 'tx',
+          index: 1,
+          entries: [
+            { student: 'hs-001', value: 'Đ' },
+            { student: 'hs-002', value: 'CĐ' },
+          ],
+        },
+      },
+    }),
   },
   {
     command: 'EnterRetestScore',
     label: 'EnterRetestScore',
     scope: { class: '10A1', subject: 'toan' },
     prepare: (s) => summer(s, false),
-    make: () => ({ command: { type: 'EnterRetestScore', data: { year: Y, class: '10A1', subject: 'toan', student: 'hs-001', value: '5.5', date: '2025-07-05' } } }),
+    make: () => ({
+      command: {
+        type: 'EnterRetestScore',
+        data: { year: Y, class: '10A1', subject: 'toan', student: 'hs-001', value: '5.5', date: '2025-07-05' },
+      },
+    }),
   },
   {
     command: 'EnterRetestCommentLevel',
     label: 'EnterRetestCommentLevel',
     scope: { class: '10A1', subject: 'the-duc' },
     prepare: (s) => summer(s, false),
-    make: () => ({ command: { type: 'EnterRetestCommentLevel', data: { year: Y, class: '10A1', subject: 'the-duc', student: 'hs-001', value: 'Đ', date: '2025-07-05' } } }),
+    make: () => ({
+      command: {
+        type: 'EnterRetestCommentLevel',
+        data: { year: Y, class: '10A1', subject: 'the-duc', student: 'hs-001', value: 'Đ', date: '2025-07-05' },
+      },
+    }),
   },
   {
     command: 'ReevaluateConduct',
     label: 'ReevaluateConduct',
     scope: { class: '10A1' },
     prepare: (s) => summer(s, true),
-    make: () => ({ command: { type: 'ReevaluateConduct', data: { year: Y, class: '10A1', student: 'hs-001', value: 'Đạt', date: '2025-07-20' } } }),
+    make: () => ({
+      command: {
+        type: 'ReevaluateConduct',
+        data: { year: Y, class: '10A1', student: 'hs-001', value: 'Đạt', date: '2025-07-20' },
+      },
+    }),
   },
-  { command: 'OpenWindow', label: 'OpenWindow', scope: { class: '10A1' }, make: () => ({ command: { type: 'OpenWindow', data: { window: 'w-10a1', year: Y, period: 'HK1', scope: { class: '10A1' } } } }) },
-  { command: 'CloseWindow', label: 'CloseWindow', scope: { class: '10A1' }, make: () => ({ command: { type: 'CloseWindow', data: { window: 'nam-hoc' } } }) },
-  { command: 'SignOffSubject', label: 'SignOffSubject', scope: { class: '10A1', subject: 'toan' }, make: () => ({ command: { type: 'SignOffSubject', data: { year: Y, class: '10A1', subject: 'toan', term: 'HK1' } } }) },
+  {
+    command: 'OpenWindow',
+    label: 'OpenWindow',
+    scope: { class: '10A1' },
+    make: () => ({
+      command: { type: 'OpenWindow', data: { window: 'w-10a1', year: Y, period: 'HK1', scope: { class: '10A1' } } },
+    }),
+  },
+  {
+    command: 'CloseWindow',
+    label: 'CloseWindow',
+    scope: { class: '10A1' },
+    make: () => ({ command: { type: 'CloseWindow', data: { window: 'nam-hoc' } } }),
+  },
+  {
+    command: 'SignOffSubject',
+    label: 'SignOffSubject',
+    scope: { class: '10A1', subject: 'toan' },
+    make: () => ({
+      command: { type: 'SignOffSubject', data: { year: Y, class: '10A1', subject: 'toan', term: 'HK1' } },
+    }),
+  },
   {
     command: 'ConfirmClass',
     label: 'ConfirmClass',
@@ -146,7 +447,9 @@ const CASES: Case[] = [
     scope: { class: '10A1' },
     prepare: async (s) => {
       await signAll(s, 'HK1');
-      await s.run({ type: 'ConfirmClass', data: { year: Y, class: '10A1', term: 'HK1' } }, [as(s.people.homeroom, 'homeroom')]);
+      await s.run({ type: 'ConfirmClass', data: { year: Y, class: '10A1', term: 'HK1' } }, [
+        as(s.people.homeroom, 'homeroom'),
+      ]);
       return {};
     },
     make: () => ({ command: { type: 'ApproveClass', data: { year: Y, class: '10A1', term: 'HK1' } } }),
@@ -157,8 +460,12 @@ const CASES: Case[] = [
     scope: { class: '10A1' },
     prepare: async (s) => {
       await signAll(s, 'HK1');
-      await s.run({ type: 'ConfirmClass', data: { year: Y, class: '10A1', term: 'HK1' } }, [as(s.people.homeroom, 'homeroom')]);
-      await s.run({ type: 'ApproveClass', data: { year: Y, class: '10A1', term: 'HK1' } }, [as(s.people.principal, 'leader')]);
+      await s.run({ type: 'ConfirmClass', data: { year: Y, class: '10A1', term: 'HK1' } }, [
+        as(s.people.homeroom, 'homeroom'),
+      ]);
+      await s.run({ type: 'ApproveClass', data: { year: Y, class: '10A1', term: 'HK1' } }, [
+        as(s.people.principal, 'leader'),
+      ]);
       return {};
     },
     make: () => ({ command: { type: 'SealBook', data: { year: Y, class: '10A1', term: 'HK1' } } }),
@@ -169,11 +476,29 @@ const CASES: Case[] = [
     only: 'subject',
     scope: { class: '10A1', subject: 'toan' },
     prepare: async (s) => {
-      const r = await s.run({ type: 'EnterScore', data: { year: Y, class: '10A1', subject: 'toan', student: 'hs-001', term: 'HK1', column: 'tx', index: 1, value: '8.5' } }, [as(s.people.teacher, 'subject')]);
+      const r = await s.run(
+        {
+          type: 'EnterScore',
+          data: {
+            year: Y,
+            class: '10A1',
+            subject: 'toan',
+            student: 'hs-001',
+            term: 'HK1',
+            column: 'tx',
+            index: 1,
+            value: '8.5',
+          },
+        },
+        [as(s.people.teacher, 'subject')],
+      );
       return { target: r.events[0]!.id };
     },
     make: (s, _x, ctx) => ({
-      command: { type: 'Correct', data: { target: ctx['target'], old: '8.5', new: '9.0', reason: 'nhập nhầm', minutes } },
+      command: {
+        type: 'Correct',
+        data: { target: ctx['target'], old: '8.5', new: '9.0', reason: 'nhập nhầm', minutes },
+      },
       extra: [as(s.people.principal, 'leader'), as(s.people.vice, 'admin')],
     }),
   },
@@ -183,7 +508,13 @@ const CASES: Case[] = [
     only: 'homeroom',
     scope: { class: '10A1' },
     prepare: async (s) => {
-      const r = await s.run({ type: 'RecordAbsence', data: { year: Y, class: '10A1', student: 'hs-001', date: '2024-10-01', session: 'morning', value: 'P' } }, [as(s.people.homeroom, 'homeroom')]);
+      const r = await s.run(
+        {
+          type: 'RecordAbsence',
+          data: { year: Y, class: '10A1', student: 'hs-001', date: '2024-10-01', session: 'morning', value: 'P' },
+        },
+        [as(s.people.homeroom, 'homeroom')],
+      );
       return { target: r.events[0]!.id };
     },
     make: (s, _x, ctx) => ({
@@ -199,13 +530,58 @@ async function fixture(role: RoleName, c: Case): Promise<{ s: School; x: TestPer
   const P = s.people.principal;
   const L = [as(P, 'leader')];
   await s.run({ type: 'DefineSubject', data: { subject: 'tieng-viet', name: 'Tiếng Việt' } }, L);
-  await s.run({ type: 'OfferSubject', data: { year: Y, grade: 3, subject: 'tieng-viet', periodsPerYear: 245, assessment: 'level-tested' } }, L);
-  for (const [cls, grade] of [['3A', 3], ['MG5', 0], ['10A2', 10]] as const) await s.run({ type: 'OpenClass', data: { year: Y, class: cls, grade } }, L);
-  for (const cls of ['3A', 'MG5', '10A2']) await s.run({ type: 'GrantRole', data: { person: s.people.homeroom.id, role: 'homeroom', year: Y, class: cls } }, L);
-  await s.run({ type: 'GrantRole', data: { person: s.people.teacher.id, role: 'subject', year: Y, class: '3A', subject: 'tieng-viet' } }, L);
+  await s.run(
+    {
+      type: 'OfferSubject',
+      data: { year: Y, grade: 3, subject: 'tieng-viet', periodsPerYear: 245, assessment: 'level-tested' },
+    },
+    L,
+  );
+  for (const [cls, grade] of [
+    ['3A', 3],
+    ['MG5', 0],
+    ['10A2', 10],
+  ] as const)
+    await s.run({ type: 'OpenClass', data: { year: Y, class: cls, grade } }, L);
+  for (const cls of ['3A', 'MG5', '10A2'])
+    await s.run(
+      { type: 'GrantRole', data: { person: s.people.homeroom.id, role: 'homeroom', year: Y, class: cls } },
+      L,
+    );
+  await s.run(
+    {
+      type: 'GrantRole',
+      data: { person: s.people.teacher.id, role: 'subject', year: Y, class: '3A', subject: 'tieng-viet' },
+    },
+    L,
+  );
   const H = [as(s.people.homeroom, 'homeroom')];
-  await s.run({ type: 'EnrollStudent', data: { year: Y, class: '3A', student: 'hs-101', date: '2024-09-05', bio: { name: 'Em Ba', birthDate: '2016-02-02', sex: 'F' } } }, H);
-  await s.run({ type: 'EnrollStudent', data: { year: Y, class: 'MG5', student: 'hs-201', date: '2024-09-05', bio: { name: 'Bé Năm', birthDate: '2019-06-06', sex: 'M' } } }, H);
+  await s.run(
+    {
+      type: 'EnrollStudent',
+      data: {
+        year: Y,
+        class: '3A',
+        student: 'hs-101',
+        date: '2024-09-05',
+        bio: { name: 'Em Ba', birthDate: '2016-02-02', sex: 'F' },
+      },
+    },
+    H,
+  );
+  await s.run(
+    {
+      type: 'EnrollStudent',
+      data: {
+        year: Y,
+        class: 'MG5',
+        student: 'hs-201',
+        date: '2024-09-05',
+        bio: { name: 'Bé Năm', birthDate: '2019-06-06', sex: 'M' },
+      },
+    },
+    H,
+  );
 
   const x = person(`x-${role}`);
   await s.run({ type: 'RegisterStaff', data: { person: x.id, name: x.name } }, [as(P, 'admin')]);

@@ -19,23 +19,31 @@ describe('property: the ledger accepts exactly what an independent model of the 
     await fc.assert(
       fc.asyncProperty(fc.array(cmdArb, { minLength: 20, maxLength: 60, size: 'max' }), async (cmds) => {
         const s = await buildSchool({ openWindow: false });
-        await s.run({ type: 'OpenWindow', data: { window: 'w0', year: Y, period: 'CN', scope: {} } }, [as(s.people.principal, 'leader')]);
+        await s.run({ type: 'OpenWindow', data: { window: 'w0', year: Y, period: 'CN', scope: {} } }, [
+          as(s.people.principal, 'leader'),
+        ]);
         const m = new Model();
         for (const raw of cmds) {
           const c = resolve(raw, m);
           const expected = m.allows(c);
           const signers = [as(personOf(s, c.who), c.role)];
-          if (c.k === 'correct') signers.push(as(personOf(s, c.approver), 'leader'), as(personOf(s, c.witness), 'admin'));
+          if (c.k === 'correct')
+            signers.push(as(personOf(s, c.approver), 'leader'), as(personOf(s, c.witness), 'admin'));
           const sizeBefore = await s.store.size('thpt-test');
           const r = await s.ledger.execute(toCommand(c, m), signers);
           if (isRight(r) !== expected) {
-            throw new Error(`${JSON.stringify(c)}: model says ${expected ? 'allow' : 'refuse'}, ledger ${isLeft(r) ? `refused ${r.left.code}: ${r.left.message}` : 'accepted'}`);
+            throw new Error(
+              `${JSON.stringify(c)}: model says ${expected ? 'allow' : 'refuse'}, ledger ${isLeft(r) ? `refused ${r.left.code}: ${r.left.message}` : 'accepted'}`,
+            );
           }
           const t = (tally[c.k] ??= { accepted: 0, refused: 0 });
           if (isRight(r)) t.accepted += 1;
           else t.refused += 1;
           if (isRight(r)) {
-            m.apply(c, r.right.events.map((e) => e.id));
+            m.apply(
+              c,
+              r.right.events.map((e) => e.id),
+            );
           } else {
             expect(await s.store.size('thpt-test')).toBe(sizeBefore);
           }

@@ -12,7 +12,21 @@ describe('replayCheck and evolve on hostile histories', () => {
     const s = await buildSchool();
     const T = [as(s.people.teacher, 'subject')];
     const entry = ok(await s.ledger.execute(score('hs-001', '5'), T)).events[0]!.id;
-    ok(await s.ledger.execute({ type: 'Correct', data: { target: entry, old: '5', new: '6', reason: 'r', minutes: { number: '1', date: '2024-10-01', text: 't' } } }, [...T, as(s.people.principal, 'leader'), as(s.people.vice, 'admin')]));
+    ok(
+      await s.ledger.execute(
+        {
+          type: 'Correct',
+          data: {
+            target: entry,
+            old: '5',
+            new: '6',
+            reason: 'r',
+            minutes: { number: '1', date: '2024-10-01', text: 't' },
+          },
+        },
+        [...T, as(s.people.principal, 'leader'), as(s.people.vice, 'admin')],
+      ),
+    );
     const history: Array<[Envelope, string]> = [];
     for await (const e of s.store.read('thpt-test')) {
       const env = decodeEnvelope(e.bytes);
@@ -23,7 +37,23 @@ describe('replayCheck and evolve on hostile histories', () => {
     const mutation = fc.record({
       at: fc.nat(),
       type: fc.option(fc.constantFrom(...EVENT_TYPES, 'Nope'), { nil: undefined }),
-      field: fc.constantFrom('year', 'class', 'subject', 'student', 'value', 'target', 'key', 'person', 'role', 'term', 'window', 'scope', 'index', 'terms', 'levels'),
+      field: fc.constantFrom(
+        'year',
+        'class',
+        'subject',
+        'student',
+        'value',
+        'target',
+        'key',
+        'person',
+        'role',
+        'term',
+        'window',
+        'scope',
+        'index',
+        'terms',
+        'levels',
+      ),
       value: json,
       role: fc.option(fc.constantFrom('leader', 'admin', 'subject', 'holder', 'x'), { nil: undefined }),
     });
@@ -34,7 +64,15 @@ describe('replayCheck and evolve on hostile histories', () => {
           const i = m.at % events.length;
           const [e, h] = events[i]!;
           const data = { ...(e.data as Record<string, unknown>), [m.field]: m.value };
-          events[i] = [{ ...e, type: m.type ?? e.type, data: data as Envelope['data'], by: m.role === undefined ? e.by : { ...e.by, role: m.role } }, h];
+          events[i] = [
+            {
+              ...e,
+              type: m.type ?? e.type,
+              data: data as Envelope['data'],
+              by: m.role === undefined ? e.by : { ...e.by, role: m.role },
+            },
+            h,
+          ];
         }
         const state = initialState();
         for (const [e, h] of events) {

@@ -10,31 +10,78 @@ const Y = '2024-2025';
 const leader = { key: P.key, role: 'leader' };
 const admin = { key: P.key, role: 'admin' };
 
-const founding = { school: 'test-school', name: 'THCS Thử', levels: ['lower-secondary' as const], leader: { person: P.id, name: P.name }, rootKey: P.key, timeZone: 'Asia/Ho_Chi_Minh' as const };
+const founding = {
+  school: 'test-school',
+  name: 'THCS Thử',
+  levels: ['lower-secondary' as const],
+  leader: { person: P.id, name: P.name },
+  rootKey: P.key,
+  timeZone: 'Asia/Ho_Chi_Minh' as const,
+};
 const setup: Fact[] = [{ event: { type: 'SchoolFounded', data: founding }, by: leader }];
 
 const school: Fact[] = [
   ...setup,
   { event: { type: 'RoleGranted', data: { person: P.id, role: 'admin' } }, by: leader },
   { event: { type: 'StaffRegistered', data: { person: T.id, name: T.name } }, by: admin },
-  { event: { type: 'KeyRegistered', data: { person: T.id, key: T.key } }, by: admin, cosigners: [{ key: T.key, role: 'holder' }] },
-  { event: { type: 'AcademicYearDefined', data: { year: Y, terms: { HK1: { start: '2024-09-05', end: '2025-01-15' }, HK2: { start: '2025-01-20', end: '2025-05-25' } } } }, by: leader },
+  {
+    event: { type: 'KeyRegistered', data: { person: T.id, key: T.key } },
+    by: admin,
+    cosigners: [{ key: T.key, role: 'holder' }],
+  },
+  {
+    event: {
+      type: 'AcademicYearDefined',
+      data: {
+        year: Y,
+        terms: { HK1: { start: '2024-09-05', end: '2025-01-15' }, HK2: { start: '2025-01-20', end: '2025-05-25' } },
+      },
+    },
+    by: leader,
+  },
   { event: { type: 'SubjectDefined', data: { subject: 'toan', name: 'Toán' } }, by: leader },
-  { event: { type: 'SubjectOffered', data: { year: Y, grade: 6, subject: 'toan', periodsPerYear: 140, assessment: 'scored' } }, by: leader },
+  {
+    event: {
+      type: 'SubjectOffered',
+      data: { year: Y, grade: 6, subject: 'toan', periodsPerYear: 140, assessment: 'scored' },
+    },
+    by: leader,
+  },
   { event: { type: 'ClassOpened', data: { year: Y, class: '6A', grade: 6 } }, by: leader },
-  { event: { type: 'RoleGranted', data: { person: T.id, role: 'subject', year: Y, class: '6A', subject: 'toan' } }, by: leader },
+  {
+    event: { type: 'RoleGranted', data: { person: T.id, role: 'subject', year: Y, class: '6A', subject: 'toan' } },
+    by: leader,
+  },
   { event: { type: 'RoleGranted', data: { person: P.id, role: 'homeroom', year: Y, class: '6A' } }, by: leader },
-  { event: { type: 'StudentRegistered', data: { student: 'hs-1', year: Y, class: '6A', bio: { name: 'An', birthDate: '2013-01-01', sex: 'M' } } }, by: { key: P.key, role: 'homeroom' } },
-  { event: { type: 'StudentEnrolled', data: { year: Y, class: '6A', student: 'hs-1', date: '2024-09-05' } }, by: { key: P.key, role: 'homeroom' } },
+  {
+    event: {
+      type: 'StudentRegistered',
+      data: { student: 'hs-1', year: Y, class: '6A', bio: { name: 'An', birthDate: '2013-01-01', sex: 'M' } },
+    },
+    by: { key: P.key, role: 'homeroom' },
+  },
+  {
+    event: { type: 'StudentEnrolled', data: { year: Y, class: '6A', student: 'hs-1', date: '2024-09-05' } },
+    by: { key: P.key, role: 'homeroom' },
+  },
 ];
-const window: Fact = { event: { type: 'WindowOpened', data: { window: 'hk1', year: Y, period: 'HK1', scope: { grade: 6 } } }, by: leader };
-const enter = (value: string, extra: Record<string, unknown> = {}) => ({ type: 'EnterScore', data: { year: Y, class: '6A', subject: 'toan', student: 'hs-1', term: 'HK1', column: 'ck', value, ...extra } });
+const window: Fact = {
+  event: { type: 'WindowOpened', data: { window: 'hk1', year: Y, period: 'HK1', scope: { grade: 6 } } },
+  by: leader,
+};
+const enter = (value: string, extra: Record<string, unknown> = {}) => ({
+  type: 'EnterScore',
+  data: { year: Y, class: '6A', subject: 'toan', student: 'hs-1', term: 'HK1', column: 'ck', value, ...extra },
+});
 
 describe('given/when/then', () => {
   it('an entry inside an open window becomes one ScoreEntered in the markbook stream', () => {
     const [ev] = given(...school, window)
       .when(enter('9.5'), [{ key: T.key, role: 'subject' }])
-      .thenEvents({ type: 'ScoreEntered', data: { year: Y, class: '6A', subject: 'toan', student: 'hs-1', term: 'HK1', column: 'ck', value: '9.5' } });
+      .thenEvents({
+        type: 'ScoreEntered',
+        data: { year: Y, class: '6A', subject: 'toan', student: 'hs-1', term: 'HK1', column: 'ck', value: '9.5' },
+      });
     expect(ev!.stream).toBe('markbook/2024-2025/6A/toan');
     expect(ev!.rev).toBe(0);
     expect(ev!.prev).toBeNull();
@@ -42,7 +89,9 @@ describe('given/when/then', () => {
   });
 
   it('the window scope (grade 6) does not cover another grade, and HK1 does not cover HK2', () => {
-    given(...school, window).when(enter('9', { term: 'HK2' }), [{ key: T.key, role: 'subject' }]).thenRefused('outside-window', ['data']);
+    given(...school, window)
+      .when(enter('9', { term: 'HK2' }), [{ key: T.key, role: 'subject' }])
+      .thenRefused('outside-window', ['data']);
   });
 
   it('a second entry of the cell is refused; a correction with three people is the way', () => {
@@ -51,13 +100,32 @@ describe('given/when/then', () => {
       ...school,
       window,
       { event: { type: 'StaffRegistered', data: { person: V.id, name: V.name } }, by: admin },
-      { event: { type: 'KeyRegistered', data: { person: V.id, key: V.key } }, by: admin, cosigners: [{ key: V.key, role: 'holder' }] },
+      {
+        event: { type: 'KeyRegistered', data: { person: V.id, key: V.key } },
+        by: admin,
+        cosigners: [{ key: V.key, role: 'holder' }],
+      },
       { event: { type: 'RoleGranted', data: { person: V.id, role: 'admin' } }, by: leader },
-      { event: { type: 'ScoreEntered', data: { year: Y, class: '6A', subject: 'toan', student: 'hs-1', term: 'HK1', column: 'ck', value: '4' } }, by: { key: T.key, role: 'subject' } },
+      {
+        event: {
+          type: 'ScoreEntered',
+          data: { year: Y, class: '6A', subject: 'toan', student: 'hs-1', term: 'HK1', column: 'ck', value: '4' },
+        },
+        by: { key: T.key, role: 'subject' },
+      },
     );
     s.when(enter('5'), [{ key: T.key, role: 'subject' }]).thenRefused('cell-already-entered');
     const entry = [...s.state.cells.entries()][0]![1].entry;
-    const fix = { type: 'Correct', data: { target: entry, old: '4', new: '5', reason: 'chấm sót câu 3', minutes: { number: '01', date: '2024-10-01', text: 'biên bản' } } };
+    const fix = {
+      type: 'Correct',
+      data: {
+        target: entry,
+        old: '4',
+        new: '5',
+        reason: 'chấm sót câu 3',
+        minutes: { number: '01', date: '2024-10-01', text: 'biên bản' },
+      },
+    };
     s.when(fix, [{ key: T.key, role: 'subject' }, leader, { key: V.key, role: 'admin' }]).thenEvents({
       type: 'CorrectionMade',
       data: { ...fix.data, requester: T.key, approver: P.key, witness: V.key },
@@ -68,28 +136,56 @@ describe('given/when/then', () => {
   it('decide does not change the state it is given', () => {
     const s = given(...school, window);
     const size = s.state.size;
-    s.when(enter('9'), [{ key: T.key, role: 'subject' }]).thenEvents({ type: 'ScoreEntered', data: enter('9').data } as LedgerEvent);
+    s.when(enter('9'), [{ key: T.key, role: 'subject' }]).thenEvents({
+      type: 'ScoreEntered',
+      data: enter('9').data,
+    } as LedgerEvent);
     expect(s.state.size).toBe(size);
     expect([...s.state.cells.entries()]).toHaveLength(0);
   });
 
   it('genesis comes first and only once', () => {
-    given().when(enter('9'), [{ key: T.key, role: 'subject' }]).thenRefused('no-genesis');
-    given(...school).when({ type: 'FoundSchool', data: founding }, [leader]).thenRefused('already-founded');
-    given().when({ type: 'FoundSchool', data: { ...founding, rootKey: T.key } }, [leader]).thenRefused('not-permitted', ['by']);
-    given().when({ type: 'FoundSchool', data: { ...founding, school: 'other' } }, [leader]).thenRefused('wrong-ledger', ['data', 'school']);
-    given().when({ type: 'FoundSchool', data: { ...founding, levels: [] } }, [leader]).thenRefused('invalid-data', ['data', 'levels']);
-    given().when({ type: 'FoundSchool', data: founding }, [leader]).thenEvents({ type: 'SchoolFounded', data: founding });
+    given()
+      .when(enter('9'), [{ key: T.key, role: 'subject' }])
+      .thenRefused('no-genesis');
+    given(...school)
+      .when({ type: 'FoundSchool', data: founding }, [leader])
+      .thenRefused('already-founded');
+    given()
+      .when({ type: 'FoundSchool', data: { ...founding, rootKey: T.key } }, [leader])
+      .thenRefused('not-permitted', ['by']);
+    given()
+      .when({ type: 'FoundSchool', data: { ...founding, school: 'other' } }, [leader])
+      .thenRefused('wrong-ledger', ['data', 'school']);
+    given()
+      .when({ type: 'FoundSchool', data: { ...founding, levels: [] } }, [leader])
+      .thenRefused('invalid-data', ['data', 'levels']);
+    given()
+      .when({ type: 'FoundSchool', data: founding }, [leader])
+      .thenEvents({ type: 'SchoolFounded', data: founding });
   });
 
   it('checkEvent refuses an event in the wrong stream and an author/signature mismatch', () => {
     const s = given(...school, window).state;
-    const base = { ledger: 'test-school', type: 'ScoreEntered', data: enter('9').data, by: { key: T.key, role: 'subject' }, signers: [{ key: T.key, role: 'subject' }], at: new Date('2024-10-01T01:00:00Z') };
+    const base = {
+      ledger: 'test-school',
+      type: 'ScoreEntered',
+      data: enter('9').data,
+      by: { key: T.key, role: 'subject' },
+      signers: [{ key: T.key, role: 'subject' }],
+      at: new Date('2024-10-01T01:00:00Z'),
+    };
     expect(checkEvent(s, { ...base, stream: 'markbook/2024-2025/6A/van' })?.code).toBe('wrong-stream');
-    expect(checkEvent(s, { ...base, stream: 'markbook/2024-2025/6A/toan', signers: [leader] })?.code).toBe('invalid-envelope');
-    expect(checkEvent(s, { ...base, stream: 'markbook/2024-2025/6A/toan', signers: [base.by, leader] })?.code).toBe('unexpected-signature');
+    expect(checkEvent(s, { ...base, stream: 'markbook/2024-2025/6A/toan', signers: [leader] })?.code).toBe(
+      'invalid-envelope',
+    );
+    expect(checkEvent(s, { ...base, stream: 'markbook/2024-2025/6A/toan', signers: [base.by, leader] })?.code).toBe(
+      'unexpected-signature',
+    );
     expect(checkEvent(s, { ...base, stream: 'markbook/2024-2025/6A/toan', ledger: 'x' })?.code).toBe('wrong-ledger');
-    expect(checkEvent(s, { ...base, stream: 'markbook/2024-2025/6A/toan', type: 'Nope' })?.code).toBe('unknown-event-type');
+    expect(checkEvent(s, { ...base, stream: 'markbook/2024-2025/6A/toan', type: 'Nope' })?.code).toBe(
+      'unknown-event-type',
+    );
     expect(checkEvent(s, { ...base, stream: 'markbook/2024-2025/6A/toan' })).toBeNull();
   });
 });
@@ -113,7 +209,23 @@ describe('building blocks', () => {
   it('evolving a fork leaves the parent state untouched', () => {
     const s = given(...school).state;
     const f = forkState(s);
-    evolve(f, { v: 1, id: '01900000-0000-7000-8000-00000000ffff', ledger: 'test-school', stream: 'school', rev: 99, prev: null, type: 'SubjectDefined', data: { subject: 'van', name: 'Văn' }, at: '2024-10-01T08:00:00+07:00', by: leader, sigs: [] }, '0'.repeat(64));
+    evolve(
+      f,
+      {
+        v: 1,
+        id: '01900000-0000-7000-8000-00000000ffff',
+        ledger: 'test-school',
+        stream: 'school',
+        rev: 99,
+        prev: null,
+        type: 'SubjectDefined',
+        data: { subject: 'van', name: 'Văn' },
+        at: '2024-10-01T08:00:00+07:00',
+        by: leader,
+        sigs: [],
+      },
+      '0'.repeat(64),
+    );
     expect(f.subjects.get('van')).toBe('Văn');
     expect(s.subjects.get('van')).toBeUndefined();
     expect(s.size).toBe(f.size - 1);
@@ -121,7 +233,9 @@ describe('building blocks', () => {
 
   it('stream names follow the scheme', () => {
     expect(streamOf({ type: 'ScoreEntered', data: enter('1').data } as LedgerEvent)).toBe('markbook/2024-2025/6A/toan');
-    expect(streamOf({ type: 'ClassApproved', data: { year: Y, class: '6A', term: 'CN' } })).toBe('approvals/2024-2025/6A');
+    expect(streamOf({ type: 'ClassApproved', data: { year: Y, class: '6A', term: 'CN' } })).toBe(
+      'approvals/2024-2025/6A',
+    );
     expect(streamKind('markbook/2024-2025/6A/toan')).toBe('markbook');
     expect(streamKind('markbook/2024-2025/6A')).toBeNull();
     expect(streamKind('elsewhere')).toBeNull();

@@ -55,7 +55,10 @@ function observe(s: LedgerState, ids: readonly string[]): unknown {
   const maps: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(s)) {
     if (k === 'ids') continue;
-    maps[k] = typeof v === 'object' && v !== null && 'entries' in v && typeof v.entries === 'function' ? [...(v.entries() as Iterable<unknown>)] : v;
+    maps[k] =
+      typeof v === 'object' && v !== null && 'entries' in v && typeof v.entries === 'function'
+        ? [...(v.entries() as Iterable<unknown>)]
+        : v;
   }
   return { maps, ids: ids.map((id) => [id, s.ids.get(id)]) };
 }
@@ -67,8 +70,14 @@ async function idsOf(store: ReturnType<typeof createMemoryStore>, ledger = 'thpt
 }
 
 /** Run a random history on a school (outcomes as the model says; refusals are part of the history). */
-async function runHistory(s: Awaited<ReturnType<typeof buildSchool>>, cmds: readonly Cmd[], at?: (i: number) => Promise<void>): Promise<Model> {
-  await s.run({ type: 'OpenWindow', data: { window: 'w0', year: Y, period: 'CN', scope: {} } }, [as(s.people.principal, 'leader')]);
+async function runHistory(
+  s: Awaited<ReturnType<typeof buildSchool>>,
+  cmds: readonly Cmd[],
+  at?: (i: number) => Promise<void>,
+): Promise<Model> {
+  await s.run({ type: 'OpenWindow', data: { window: 'w0', year: Y, period: 'CN', scope: {} } }, [
+    as(s.people.principal, 'leader'),
+  ]);
   const m = new Model();
   for (const [i, raw] of cmds.entries()) {
     await at?.(i);
@@ -76,7 +85,11 @@ async function runHistory(s: Awaited<ReturnType<typeof buildSchool>>, cmds: read
     const signers = [as(personOf(s, c.who), c.role)];
     if (c.k === 'correct') signers.push(as(personOf(s, c.approver), 'leader'), as(personOf(s, c.witness), 'admin'));
     const r = await s.ledger.execute(toCommand(c, m), signers);
-    if (isRight(r)) m.apply(c, r.right.events.map((e) => e.id));
+    if (isRight(r))
+      m.apply(
+        c,
+        r.right.events.map((e) => e.id),
+      );
   }
   return m;
 }
@@ -85,39 +98,54 @@ describe('state snapshots: load + tail equals a full fold', () => {
   it('property: for random histories and a random cut, the loaded state is the fully folded one, and decides probes alike', async () => {
     let tails = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(cmdArb, { minLength: 5, maxLength: 30 }), fc.nat(), fc.array(cmdArb, { minLength: 3, maxLength: 3 }), async (cmds, cutSeed, probes) => {
-        const store = createMemoryStore();
-        const s = await buildSchool({ store, openWindow: false });
-        const snaps = memorySnapshots();
-        const cut = cutSeed % (cmds.length + 1);
-        const writer = await openLedger({ store, ledger: 'thpt-test', snapshots: snaps, clock: () => s.clock.now });
-        const m = await runHistory(s, cmds, async (i) => {
-          if (i === cut) ok(await writer.saveSnapshot());
-        });
-        if (cut === cmds.length) ok(await writer.saveSnapshot());
-        const events: SnapshotEvent[] = [];
-        const fromSnapshot = await openLedger({ store, ledger: 'thpt-test', snapshots: snaps, onSnapshot: (e) => events.push(e), clock: () => s.clock.now });
-        const full = await openLedger({ store, ledger: 'thpt-test', clock: () => s.clock.now });
-        const size = await store.size('thpt-test');
-        expect(events).toHaveLength(1);
-        const loaded = events[0]!;
-        if (loaded.kind !== 'loaded') throw new Error(`snapshot not used: ${JSON.stringify(loaded)}`);
-        expect(loaded.size + loaded.tail).toBe(size);
-        if (loaded.tail > 0) tails++;
-        const ids = await idsOf(store);
-        expect(observe(fromSnapshot.state(), ids)).toEqual(observe(full.state(), ids));
-        // The same decisions on probe commands (ids fixed, so the envelopes compare whole).
-        for (const [k, raw] of probes.entries()) {
-          const c = resolve(raw, m);
-          const cmd = decodeCommand(toCommand(c, m));
-          if (isLeft(cmd)) continue;
-          const actors = [{ key: personOf(s, c.who).key, role: c.role }];
-          if (c.k === 'correct') actors.push({ key: personOf(s, c.approver).key, role: 'leader' }, { key: personOf(s, c.witness).key, role: 'admin' });
-          const id = `01900000-0000-7000-8000-${String(k).padStart(12, '0')}`;
-          const ctx = { ledger: 'thpt-test', now: s.clock.now, actors, eventId: (i: number) => eventIdFor(id, i) };
-          expect(decide(fromSnapshot.state(), cmd.right, ctx)).toEqual(decide(full.state(), cmd.right, ctx));
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(cmdArb, { minLength: 5, maxLength: 30 }),
+        fc.nat(),
+        fc.array(cmdArb, { minLength: 3, maxLength: 3 }),
+        async (cmds, cutSeed, probes) => {
+          const store = createMemoryStore();
+          const s = await buildSchool({ store, openWindow: false });
+          const snaps = memorySnapshots();
+          const cut = cutSeed % (cmds.length + 1);
+          const writer = await openLedger({ store, ledger: 'thpt-test', snapshots: snaps, clock: () => s.clock.now });
+          const m = await runHistory(s, cmds, async (i) => {
+            if (i === cut) ok(await writer.saveSnapshot());
+          });
+          if (cut === cmds.length) ok(await writer.saveSnapshot());
+          const events: SnapshotEvent[] = [];
+          const fromSnapshot = await openLedger({
+            store,
+            ledger: 'thpt-test',
+            snapshots: snaps,
+            onSnapshot: (e) => events.push(e),
+            clock: () => s.clock.now,
+          });
+          const full = await openLedger({ store, ledger: 'thpt-test', clock: () => s.clock.now });
+          const size = await store.size('thpt-test');
+          expect(events).toHaveLength(1);
+          const loaded = events[0]!;
+          if (loaded.kind !== 'loaded') throw new Error(`snapshot not used: ${JSON.stringify(loaded)}`);
+          expect(loaded.size + loaded.tail).toBe(size);
+          if (loaded.tail > 0) tails++;
+          const ids = await idsOf(store);
+          expect(observe(fromSnapshot.state(), ids)).toEqual(observe(full.state(), ids));
+          // The same decisions on probe commands (ids fixed, so the envelopes compare whole).
+          for (const [k, raw] of probes.entries()) {
+            const c = resolve(raw, m);
+            const cmd = decodeCommand(toCommand(c, m));
+            if (isLeft(cmd)) continue;
+            const actors = [{ key: personOf(s, c.who).key, role: c.role }];
+            if (c.k === 'correct')
+              actors.push(
+                { key: personOf(s, c.approver).key, role: 'leader' },
+                { key: personOf(s, c.witness).key, role: 'admin' },
+              );
+            const id = `01900000-0000-7000-8000-${String(k).padStart(12, '0')}`;
+            const ctx = { ledger: 'thpt-test', now: s.clock.now, actors, eventId: (i: number) => eventIdFor(id, i) };
+            expect(decide(fromSnapshot.state(), cmd.right, ctx)).toEqual(decide(full.state(), cmd.right, ctx));
+          }
+        },
+      ),
       { numRuns: 8 },
     );
     // Most cuts leave a tail to fold after the snapshot (the property is not only "load the end").
@@ -131,15 +159,68 @@ describe('state snapshots: load + tail equals a full fold', () => {
     const first = await openLedger({ store, ledger: 'thpt-test', snapshots: snaps, clock: () => s.clock.now });
     const saved = ok(await first.saveSnapshot());
     expect(saved.size).toBe(await store.size('thpt-test'));
-    await s.run({ type: 'EnterScore', data: { year: Y, class: '10A1', subject: 'toan', student: 'hs-001', term: 'HK1', column: 'tx', index: 1, value: '8' } }, [as(s.people.teacher, 'subject')]);
+    await s.run(
+      {
+        type: 'EnterScore',
+        data: {
+          year: Y,
+          class: '10A1',
+          subject: 'toan',
+          student: 'hs-001',
+          term: 'HK1',
+          column: 'tx',
+          index: 1,
+          value: '8',
+        },
+      },
+      [as(s.people.teacher, 'subject')],
+    );
     const events: SnapshotEvent[] = [];
-    const again = await openLedger({ store, ledger: 'thpt-test', snapshots: snaps, onSnapshot: (e) => events.push(e), clock: () => s.clock.now });
+    const again = await openLedger({
+      store,
+      ledger: 'thpt-test',
+      snapshots: snaps,
+      onSnapshot: (e) => events.push(e),
+      clock: () => s.clock.now,
+    });
     expect(events).toEqual([{ kind: 'loaded', size: saved.size, tail: 1 }]);
     // The state from the snapshot refuses what the full state refuses: the same cell twice.
-    const twice = await again.execute({ type: 'EnterScore', data: { year: Y, class: '10A1', subject: 'toan', student: 'hs-001', term: 'HK1', column: 'tx', index: 1, value: '9' } }, [as(s.people.teacher, 'subject')]);
+    const twice = await again.execute(
+      {
+        type: 'EnterScore',
+        data: {
+          year: Y,
+          class: '10A1',
+          subject: 'toan',
+          student: 'hs-001',
+          term: 'HK1',
+          column: 'tx',
+          index: 1,
+          value: '9',
+        },
+      },
+      [as(s.people.teacher, 'subject')],
+    );
     expect(isLeft(twice) && twice.left.code).toBe('cell-already-entered');
     // And accepts what it allows, at the right position.
-    const next = ok(await again.execute({ type: 'EnterScore', data: { year: Y, class: '10A1', subject: 'toan', student: 'hs-002', term: 'HK1', column: 'tx', index: 1, value: '9' } }, [as(s.people.teacher, 'subject')]));
+    const next = ok(
+      await again.execute(
+        {
+          type: 'EnterScore',
+          data: {
+            year: Y,
+            class: '10A1',
+            subject: 'toan',
+            student: 'hs-002',
+            term: 'HK1',
+            column: 'tx',
+            index: 1,
+            value: '9',
+          },
+        },
+        [as(s.people.teacher, 'subject')],
+      ),
+    );
     expect(next.events[0]!.position).toBe(saved.size + 1);
   });
 
@@ -149,14 +230,32 @@ describe('state snapshots: load + tail equals a full fold', () => {
     const size = await store.size('thpt-test');
     const snaps = memorySnapshots();
     const events: SnapshotEvent[] = [];
-    await openLedger({ store, ledger: 'thpt-test', snapshots: snaps, autoSnapshotAfter: size + 1, onSnapshot: (e) => events.push(e) });
+    await openLedger({
+      store,
+      ledger: 'thpt-test',
+      snapshots: snaps,
+      autoSnapshotAfter: size + 1,
+      onSnapshot: (e) => events.push(e),
+    });
     expect(snaps.files.size).toBe(0);
-    await openLedger({ store, ledger: 'thpt-test', snapshots: snaps, autoSnapshotAfter: size, onSnapshot: (e) => events.push(e) });
+    await openLedger({
+      store,
+      ledger: 'thpt-test',
+      snapshots: snaps,
+      autoSnapshotAfter: size,
+      onSnapshot: (e) => events.push(e),
+    });
     expect(events.map((e) => e.kind)).toEqual(['absent', 'absent', 'saved']);
     expect(readSnapshotHeader(snaps.files.get('thpt-test')!)).toMatchObject({ right: { ledger: 'thpt-test', size } });
     // The next open uses it and, folding nothing, does not save again.
     events.length = 0;
-    await openLedger({ store, ledger: 'thpt-test', snapshots: snaps, autoSnapshotAfter: 1, onSnapshot: (e) => events.push(e) });
+    await openLedger({
+      store,
+      ledger: 'thpt-test',
+      snapshots: snaps,
+      autoSnapshotAfter: 1,
+      onSnapshot: (e) => events.push(e),
+    });
     expect(events).toEqual([{ kind: 'loaded', size, tail: 0 }]);
   });
 
@@ -180,7 +279,12 @@ describe('state snapshots: a snapshot that is not of this history is ignored', (
     const bytes = snaps.files.get('thpt-test')!;
     const openWith = async (b: Uint8Array | null, st = store, ledger = 'thpt-test') => {
       const events: SnapshotEvent[] = [];
-      const l = await openLedger({ store: st, ledger, snapshots: { load: async () => b, save: async () => undefined }, onSnapshot: (e) => events.push(e) });
+      const l = await openLedger({
+        store: st,
+        ledger,
+        snapshots: { load: async () => b, save: async () => undefined },
+        onSnapshot: (e) => events.push(e),
+      });
       return { ledger: l, events };
     };
     return { store, s, bytes, openWith };
@@ -198,14 +302,18 @@ describe('state snapshots: a snapshot that is not of this history is ignored', (
     const { ledger, events } = await openWith(bad);
     expect(ignoredCode(events)).toBe('snapshot-hash');
     const ids = await idsOf(store);
-    expect(observe(ledger.state(), ids)).toEqual(observe((await openLedger({ store, ledger: 'thpt-test' })).state(), ids));
+    expect(observe(ledger.state(), ids)).toEqual(
+      observe((await openLedger({ store, ledger: 'thpt-test' })).state(), ids),
+    );
   });
 
   it('a truncated file and foreign bytes: snapshot-format; another format version: snapshot-version', async () => {
     const { bytes, openWith } = await fixture();
     expect(ignoredCode((await openWith(bytes.subarray(0, bytes.length - 10))).events)).toBe('snapshot-hash');
     expect(ignoredCode((await openWith(bytes.subarray(0, 20))).events)).toBe('snapshot-format');
-    expect(ignoredCode((await openWith(new TextEncoder().encode('not a snapshot at all, just some text here'))).events)).toBe('snapshot-format');
+    expect(
+      ignoredCode((await openWith(new TextEncoder().encode('not a snapshot at all, just some text here'))).events),
+    ).toBe('snapshot-format');
     const v2 = Uint8Array.from(bytes);
     v2[8] = 2;
     expect(ignoredCode((await openWith(v2)).events)).toBe('snapshot-version');
@@ -216,7 +324,12 @@ describe('state snapshots: a snapshot that is not of this history is ignored', (
     const other = createMemoryStore();
     await buildSchool({ store: other, ledger: 'thcs-khac' });
     const events: SnapshotEvent[] = [];
-    const l = await openLedger({ store: other, ledger: 'thcs-khac', snapshots: { load: async () => bytes, save: async () => undefined }, onSnapshot: (e) => events.push(e) });
+    const l = await openLedger({
+      store: other,
+      ledger: 'thcs-khac',
+      snapshots: { load: async () => bytes, save: async () => undefined },
+      onSnapshot: (e) => events.push(e),
+    });
     expect(ignoredCode(events)).toBe('snapshot-wrong-ledger');
     expect(l.state().size).toBe(await other.size('thcs-khac'));
   });
@@ -227,7 +340,12 @@ describe('state snapshots: a snapshot that is not of this history is ignored', (
     const rewritten = createMemoryStore();
     await buildSchool({ store: rewritten });
     const events: SnapshotEvent[] = [];
-    const l = await openLedger({ store: rewritten, ledger: 'thpt-test', snapshots: { load: async () => bytes, save: async () => undefined }, onSnapshot: (e) => events.push(e) });
+    const l = await openLedger({
+      store: rewritten,
+      ledger: 'thpt-test',
+      snapshots: { load: async () => bytes, save: async () => undefined },
+      onSnapshot: (e) => events.push(e),
+    });
     const h = readSnapshotHeader(bytes);
     expect(isRight(h) && h.right.size).toBe(await rewritten.size('thpt-test'));
     expect(ignoredCode(events)).toBe('snapshot-wrong-root');
@@ -241,7 +359,12 @@ describe('state snapshots: a snapshot that is not of this history is ignored', (
     for await (const e of s.store.read('thpt-test')) all.push(e.bytes);
     ok(await shorter.append('thpt-test', all.slice(0, 5), { expected: 0 }));
     const events: SnapshotEvent[] = [];
-    const l = await openLedger({ store: shorter, ledger: 'thpt-test', snapshots: { load: async () => bytes, save: async () => undefined }, onSnapshot: (e) => events.push(e) });
+    const l = await openLedger({
+      store: shorter,
+      ledger: 'thpt-test',
+      snapshots: { load: async () => bytes, save: async () => undefined },
+      onSnapshot: (e) => events.push(e),
+    });
     expect(ignoredCode(events)).toBe('snapshot-beyond-store');
     expect(l.state().size).toBe(5);
   });
@@ -250,10 +373,22 @@ describe('state snapshots: a snapshot that is not of this history is ignored', (
     const store = createMemoryStore();
     await buildSchool({ store });
     const events: SnapshotEvent[] = [];
-    const l = await openLedger({ store, ledger: 'thpt-test', snapshots: { load: async () => Promise.reject(new Error('EIO')), save: async () => undefined }, onSnapshot: (e) => events.push(e) });
+    const l = await openLedger({
+      store,
+      ledger: 'thpt-test',
+      snapshots: { load: async () => Promise.reject(new Error('EIO')), save: async () => undefined },
+      onSnapshot: (e) => events.push(e),
+    });
     expect(ignoredCode(events)).toBe('snapshot-unreadable');
     expect(l.state().size).toBe(await store.size('thpt-test'));
-    const l2 = await openLedger({ store, ledger: 'thpt-test', snapshots: memorySnapshots(), onSnapshot: () => { throw new Error('callback bug'); } });
+    const l2 = await openLedger({
+      store,
+      ledger: 'thpt-test',
+      snapshots: memorySnapshots(),
+      onSnapshot: () => {
+        throw new Error('callback bug');
+      },
+    });
     expect(l2.state().size).toBe(await store.size('thpt-test'));
   });
 });
@@ -261,9 +396,34 @@ describe('state snapshots: a snapshot that is not of this history is ignored', (
 describe('state snapshot format', () => {
   it('round-trips a cell of every cell event type (every value codec has a name in the format)', () => {
     const state = initialState();
-    const data = { year: Y, class: '10A1', student: 'hs-001', subject: 'toan', term: 'HK1', column: 'tx', index: 1, period: 'CK1', aspect: 'trung-thuc', date: '2024-10-01', session: 'morning', value: 'v' };
-    const refs = CELL_EVENT_TYPES.flatMap((type) => (type === 'GrowthMeasured' ? ['weight-kg', 'height-cm'].map((measure) => cellOf(type, { ...data, measure } as never, 'so-diem/x')) : [cellOf(type, data as never, `so-diem/${type}`)]));
-    for (const [i, ref] of refs.entries()) state.cells.set(ref.key, { ref, type: 'ScoreEntered', value: String(i), entry: `e${i}`, author: 'k', corrections: i });
+    const data = {
+      year: Y,
+      class: '10A1',
+      student: 'hs-001',
+      subject: 'toan',
+      term: 'HK1',
+      column: 'tx',
+      index: 1,
+      period: 'CK1',
+      aspect: 'trung-thuc',
+      date: '2024-10-01',
+      session: 'morning',
+      value: 'v',
+    };
+    const refs = CELL_EVENT_TYPES.flatMap((type) =>
+      type === 'GrowthMeasured'
+        ? ['weight-kg', 'height-cm'].map((measure) => cellOf(type, { ...data, measure } as never, 'so-diem/x'))
+        : [cellOf(type, data as never, `so-diem/${type}`)],
+    );
+    for (const [i, ref] of refs.entries())
+      state.cells.set(ref.key, {
+        ref,
+        type: 'ScoreEntered',
+        value: String(i),
+        entry: `e${i}`,
+        author: 'k',
+        corrections: i,
+      });
     state.size = 0;
     const bytes = encodeStateSnapshot(state, 'thpt-test', new Uint8Array(32));
     if (isLeft(bytes)) throw new Error(bytes.left.message);

@@ -21,7 +21,9 @@ describe('summer: re-tests and re-evaluation', () => {
   const H = () => [as(s.people.homeroom, 'homeroom')];
   const L = () => [as(s.people.principal, 'leader')];
   const signOff = async (subject: string, who: 'teacher' | 'homeroom') =>
-    s.run({ type: 'SignOffSubject', data: { year: Y, class: '10A1', subject, term: 'HK2' } }, [as(s.people[who], 'subject')]);
+    s.run({ type: 'SignOffSubject', data: { year: Y, class: '10A1', subject, term: 'HK2' } }, [
+      as(s.people[who], 'subject'),
+    ]);
   const openSummer = () => s.run({ type: 'OpenWindow', data: { window: 'he', year: Y, period: 'HE', scope: {} } }, L());
 
   beforeEach(async () => {
@@ -36,7 +38,14 @@ describe('summer: re-tests and re-evaluation', () => {
     const e = await refusedNothingWritten(s, retest(), T(), 'outside-window', ['data']);
     expect(e.message).toMatch(/no entry window/);
     await openSummer();
-    await refusedNothingWritten(s, retest({ date: '2025-05-20' }), T(), 'date-before-year-end', ['data', 'date'], 'TT22 Điều 12');
+    await refusedNothingWritten(
+      s,
+      retest({ date: '2025-05-20' }),
+      T(),
+      'date-before-year-end',
+      ['data', 'date'],
+      'TT22 Điều 12',
+    );
     await refusedNothingWritten(s, retest({ value: '10.5' }), T(), 'invalid-data', ['data', 'value']);
     await refusedNothingWritten(s, retest({ subject: 'the-duc' }), T(), 'wrong-assessment');
     await refusedNothingWritten(s, retest({ student: 'hs-404' }), T(), 'student-not-in-class');
@@ -47,11 +56,10 @@ describe('summer: re-tests and re-evaluation', () => {
     // Once: a second re-test result changes only by a correction.
     await refusedNothingWritten(s, retest({ value: '6' }), T(), 'cell-already-entered');
     ok(
-      await s.ledger.execute({ type: 'Correct', data: { target: r.events[0]!.id, old: '5.5', new: '6.0', reason: 'cộng sót', minutes } }, [
-        ...T(),
-        as(s.people.principal, 'leader'),
-        as(s.people.vice, 'admin'),
-      ]),
+      await s.ledger.execute(
+        { type: 'Correct', data: { target: r.events[0]!.id, old: '5.5', new: '6.0', reason: 'cộng sót', minutes } },
+        [...T(), as(s.people.principal, 'leader'), as(s.people.vice, 'admin')],
+      ),
     );
     expect(s.ledger.state().cells.get('markbook/2024-2025/10A1/toan#hs-001/retest')?.value).toBe('6.0');
   });
@@ -62,8 +70,21 @@ describe('summer: re-tests and re-evaluation', () => {
     await s.run({ type: 'CloseWindow', data: { window: 'he' } }, L());
     await refusedNothingWritten(s, retest(), T(), 'outside-window');
     // Reopening the summer needs a reason (an unlock); closing the year window does not touch it.
-    await refusedNothingWritten(s, { type: 'OpenWindow', data: { window: 'he2', year: Y, period: 'HE', scope: {} } }, L(), 'unlock-needs-reason');
-    ok(await s.ledger.execute({ type: 'OpenWindow', data: { window: 'he2', year: Y, period: 'HE', scope: { column: 'retest' }, reason: 'thi lại đợt 2' } }, L()));
+    await refusedNothingWritten(
+      s,
+      { type: 'OpenWindow', data: { window: 'he2', year: Y, period: 'HE', scope: {} } },
+      L(),
+      'unlock-needs-reason',
+    );
+    ok(
+      await s.ledger.execute(
+        {
+          type: 'OpenWindow',
+          data: { window: 'he2', year: Y, period: 'HE', scope: { column: 'retest' }, reason: 'thi lại đợt 2' },
+        },
+        L(),
+      ),
+    );
     ok(await s.ledger.execute(retest(), T()));
   });
 
@@ -80,6 +101,11 @@ describe('summer: re-tests and re-evaluation', () => {
     expect(r.events[0]?.type).toBe('ConductReevaluated');
     expect(s.ledger.state().cells.get('homeroom/2024-2025/10A1#hs-001/reevaluation')?.value).toBe('Đạt');
     // The year's conduct cells stay closed by the confirmation.
-    await refusedNothingWritten(s, { type: 'AssessConduct', data: { year: Y, class: '10A1', student: 'hs-002', term: 'HK2', value: 'Tốt' } }, H(), 'cell-signed-off');
+    await refusedNothingWritten(
+      s,
+      { type: 'AssessConduct', data: { year: Y, class: '10A1', student: 'hs-002', term: 'HK2', value: 'Tốt' } },
+      H(),
+      'cell-signed-off',
+    );
   });
 });

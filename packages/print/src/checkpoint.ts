@@ -13,18 +13,47 @@ export function verificationFromCheckpoint(
   note: string,
   extra: Pick<Verification, 'index' | 'leaf' | 'book' | 'printedAt'> = {},
 ): Either<PrintError, Verification> {
-  if (typeof note !== 'string') return left(printError('print-invalid-verification', 'expected the checkpoint note text', ['checkpoint'], 'C2SP tlog-checkpoint'));
+  if (typeof note !== 'string')
+    return left(
+      printError(
+        'print-invalid-verification',
+        'expected the checkpoint note text',
+        ['checkpoint'],
+        'C2SP tlog-checkpoint',
+      ),
+    );
   const parsed = note.includes('\n\n') ? peekCheckpoint(note) : parseCheckpointBody(note);
   if (parsed._tag === 'Left') {
     const e = parsed.left;
-    return left(printError('print-invalid-verification', e.message, e.path ?? ['checkpoint'], e.rule ?? 'C2SP tlog-checkpoint'));
+    return left(
+      printError('print-invalid-verification', e.message, e.path ?? ['checkpoint'], e.rule ?? 'C2SP tlog-checkpoint'),
+    );
   }
   const cp = parsed.right;
-  if (/\s/.test(cp.origin)) return left(printError('print-invalid-verification', 'origin must not contain white space', ['origin'], 'DESIGN §5 (origin hoso/<ledger id>)'));
-  const v: { -readonly [K in keyof Verification]: Verification[K] } = { origin: cp.origin, size: cp.size, root: toHex(cp.root) };
+  if (/\s/.test(cp.origin))
+    return left(
+      printError(
+        'print-invalid-verification',
+        'origin must not contain white space',
+        ['origin'],
+        'DESIGN §5 (origin hoso/<ledger id>)',
+      ),
+    );
+  const v: { -readonly [K in keyof Verification]: Verification[K] } = {
+    origin: cp.origin,
+    size: cp.size,
+    root: toHex(cp.root),
+  };
   if (extra.index !== undefined) {
     if (!(Number.isSafeInteger(extra.index) && extra.index >= 0 && extra.index < v.size))
-      return left(printError('print-invalid-verification', 'index must be a ledger position below the checkpoint size', ['index'], 'RFC 9162 §2.1.3 (index < tree size)'));
+      return left(
+        printError(
+          'print-invalid-verification',
+          'index must be a ledger position below the checkpoint size',
+          ['index'],
+          'RFC 9162 §2.1.3 (index < tree size)',
+        ),
+      );
     v.index = extra.index;
   }
   if (extra.leaf !== undefined) v.leaf = extra.leaf;

@@ -29,7 +29,13 @@ import type { ChildBookData, GrowthRow } from './forms/child-book.js';
 import type { ClassSummaryData } from './forms/class-summary.js';
 import type { CorrectionTrace, MarkValue, Signer } from './forms/common.js';
 import type { PrimaryAspectRow, PrimaryTranscriptData } from './forms/primary-transcript.js';
-import type { MarkbookData, MarkbookStudentRow, MarkbookSubject, MarkbookSummaryRow, TermMarks } from './forms/markbook.js';
+import type {
+  MarkbookData,
+  MarkbookStudentRow,
+  MarkbookSubject,
+  MarkbookSummaryRow,
+  TermMarks,
+} from './forms/markbook.js';
 import type { RegisterData, RegisterEntry } from './forms/register.js';
 import type { TranscriptData } from './forms/transcript.js';
 import { viDate } from './text.js';
@@ -37,7 +43,8 @@ import { viDate } from './text.js';
 /** A value the rules could not compute yet (`{ tag: 'incomplete' }`) prints as an empty cell. */
 function known(v: unknown): string {
   if (typeof v === 'string') return v;
-  if (typeof v === 'object' && v !== null && 'level' in v && typeof (v as { level: unknown }).level === 'string') return (v as { level: string }).level;
+  if (typeof v === 'object' && v !== null && 'level' in v && typeof (v as { level: unknown }).level === 'string')
+    return (v as { level: string }).level;
   return '';
 }
 
@@ -76,21 +83,24 @@ export function signerOf(step: SignStep | null | undefined, fallbackName?: strin
 }
 
 function termMarks(t: TermCells): TermMarks {
-  return { regular: t.regular.map(markValueOfCell), mid: markValueOfCell(t.mid), end: markValueOfCell(t.end), result: known(t.result) };
+  return {
+    regular: t.regular.map(markValueOfCell),
+    mid: markValueOfCell(t.mid),
+    end: markValueOfCell(t.end),
+    result: known(t.result),
+  };
 }
 
 function subject(page: SubjectPage, names: ReadonlyMap<string, string>): MarkbookSubject {
   const step = page.status.CN.signedOff ?? page.status.HK2.signedOff ?? page.status.HK1.signedOff;
   const teacher = signerOf(step, page.teachers.join(', ') || undefined);
-  const rows = page.rows.map(
-    (r): MarkbookStudentRow => ({
-      name: names.get(r.student) ?? r.student,
-      terms: [termMarks(r.HK1), termMarks(r.HK2)],
-      year: known(r.year),
-      // The summer re-test (TT22 Điều 12) prints beside the year result, which stays.
-      ...(r.retest ? { retest: markValueOfCell(r.retest) } : {}),
-    }),
-  );
+  const rows = page.rows.map((r): MarkbookStudentRow => ({
+    name: names.get(r.student) ?? r.student,
+    terms: [termMarks(r.HK1), termMarks(r.HK2)],
+    year: known(r.year),
+    // The summer re-test (TT22 Điều 12) prints beside the year result, which stays.
+    ...(r.retest ? { retest: markValueOfCell(r.retest) } : {}),
+  }));
   const width = Math.max(page.regularCount, ...page.rows.flatMap((r) => [r.HK1.regular.length, r.HK2.regular.length]));
   return {
     name: page.name,
@@ -124,12 +134,19 @@ export function summerResultsOf(year: StudentSummary['year']): { reLearning?: Ma
 function summaryRow(s: StudentSummary, book: Markbook): MarkbookSummaryRow {
   const subjects = book.subjects.map((p) => known(p.rows.find((r) => r.student === s.student)?.year));
   const award = known(s.year.award);
-  const retest = s.year.retest.length > 0 ? `; kiểm tra lại: ${s.year.retest.map((id) => book.subjects.find((p) => p.subject === id)?.name ?? id).join(', ')}` : '';
+  const retest =
+    s.year.retest.length > 0
+      ? `; kiểm tra lại: ${s.year.retest.map((id) => book.subjects.find((p) => p.subject === id)?.name ?? id).join(', ')}`
+      : '';
   return {
     name: s.name,
     subjects,
     learning: [known(s.HK1.learning), known(s.HK2.learning), known(s.year.learning)],
-    conduct: [s.HK1.conductCell ? markValueOfCell(s.HK1.conductCell) : known(s.HK1.conduct), s.HK2.conductCell ? markValueOfCell(s.HK2.conductCell) : known(s.HK2.conduct), known(s.year.conduct)],
+    conduct: [
+      s.HK1.conductCell ? markValueOfCell(s.HK1.conductCell) : known(s.HK1.conduct),
+      s.HK2.conductCell ? markValueOfCell(s.HK2.conductCell) : known(s.HK2.conduct),
+      known(s.year.conduct),
+    ],
     absences: { excused: s.year.absences.excused, unexcused: s.year.absences.unexcused },
     ...summerResultsOf(s.year),
     ...(award !== '' ? { award } : {}),
@@ -167,7 +184,8 @@ export function markbookHead(book: Markbook): number | undefined {
   };
   for (const p of book.subjects) {
     for (const r of p.rows) for (const t of [r.HK1, r.HK2]) [...t.regular, t.mid, t.end].forEach(cell);
-    for (const s of [p.status.HK1.signedOff, p.status.HK2.signedOff, p.status.CN.signedOff]) if (s) head = Math.max(head, s.position);
+    for (const s of [p.status.HK1.signedOff, p.status.HK2.signedOff, p.status.CN.signedOff])
+      if (s) head = Math.max(head, s.position);
   }
   for (const s of book.students) [s.HK1.conductCell, s.HK2.conductCell].forEach(cell);
   for (const group of [book.signoffs.confirmed, book.signoffs.approved, book.signoffs.sealed])
@@ -194,7 +212,10 @@ export function transcriptRemarks(r: TranscriptPage['remarks']): string {
 }
 
 /** The particulars at the head of a học bạ (both levels print the same ones). */
-function studentParticulars(t: { readonly student: string; readonly bio: Transcript['bio'] }): TranscriptData['student'] {
+function studentParticulars(t: {
+  readonly student: string;
+  readonly bio: Transcript['bio'];
+}): TranscriptData['student'] {
   return {
     name: t.bio.name,
     birthDate: t.bio.birthDate,
@@ -209,7 +230,11 @@ function studentParticulars(t: { readonly student: string; readonly bio: Transcr
  * One year's page of a student's học bạ (`transcript` of `@hoso/books`) as form data. The
  * principal who approved the class's year (from the markbook's sign-offs) may be passed in.
  */
-export function transcriptDataFromBook(t: Transcript, page: TranscriptPage, signers: { principal?: Signer; homeroom?: Signer } = {}): TranscriptData {
+export function transcriptDataFromBook(
+  t: Transcript,
+  page: TranscriptPage,
+  signers: { principal?: Signer; homeroom?: Signer } = {},
+): TranscriptData {
   const r = page.results;
   const homeroom = signers.homeroom ?? (page.homeroom.length > 0 ? { name: page.homeroom.join(', ') } : undefined);
   const award = known(r.award);
@@ -220,7 +245,14 @@ export function transcriptDataFromBook(t: Transcript, page: TranscriptPage, sign
     className: page.class,
     subjects: page.subjects.map((s) => {
       // The year column shows a corrected value with its trace when one of its cells was corrected.
-      return { name: s.name, term1: known(s.HK1), term2: known(s.HK2), year: known(s.CN), ...(s.retest !== undefined ? { retest: s.retest } : {}), teacher: s.teachers.join(', ') };
+      return {
+        name: s.name,
+        term1: known(s.HK1),
+        term2: known(s.HK2),
+        year: known(s.CN),
+        ...(s.retest !== undefined ? { retest: s.retest } : {}),
+        teacher: s.teachers.join(', '),
+      };
     }),
     learning: [known(r.HK1.learning), known(r.HK2.learning), known(r.learning)],
     conduct: [
@@ -242,7 +274,14 @@ export function transcriptDataFromBook(t: Transcript, page: TranscriptPage, sign
               const v = markValueOfCell(c);
               const cs = typeof v === 'string' ? [] : (v.corrections ?? []);
               const subj = page.subjects.find((s) => s.subject === c.subject)?.name ?? c.subject ?? '';
-              return cs.map((k) => `${subj} ${c.term ?? ''} ${c.column}${c.index !== undefined ? c.index : ''}: ${k.old} → ${k.new} (BB ${k.minutes})`.replace(/\s+/g, ' ')).join('; ');
+              return cs
+                .map((k) =>
+                  `${subj} ${c.term ?? ''} ${c.column}${c.index !== undefined ? c.index : ''}: ${k.old} → ${k.new} (BB ${k.minutes})`.replace(
+                    /\s+/g,
+                    ' ',
+                  ),
+                )
+                .join('; ');
             })
             .join('; ')}.`,
         }
@@ -254,7 +293,11 @@ export function transcriptDataFromBook(t: Transcript, page: TranscriptPage, sign
  * The register (`register` of `@hoso/books`) as form data: one line per student ever registered,
  * in registration order; biographical changes are listed in the note column with their reason.
  */
-export function registerDataFromBook(entries: ReadonlyArray<BookRegisterEntry>, period: string, leader?: Signer): RegisterData {
+export function registerDataFromBook(
+  entries: ReadonlyArray<BookRegisterEntry>,
+  period: string,
+  leader?: Signer,
+): RegisterData {
   return {
     period,
     ...(leader ? { leader } : {}),
@@ -277,7 +320,11 @@ export function registerDataFromBook(entries: ReadonlyArray<BookRegisterEntry>, 
         ...(e.bio.guardian !== undefined ? { guardian: e.bio.guardian } : {}),
         ...(e.bio.address !== undefined ? { address: e.bio.address } : {}),
         ...(first ? { enrolledOn: first.enrolled, className: first.class } : { className: e.registered.class }),
-        ...(left ? { left: `${viDate(left.date)} → ${'class' in left.to ? `lớp ${left.to.class}` : left.to.school}${left.reason ? ` (${left.reason})` : ''}` } : {}),
+        ...(left
+          ? {
+              left: `${viDate(left.date)} → ${'class' in left.to ? `lớp ${left.to.class}` : left.to.school}${left.reason ? ` (${left.reason})` : ''}`,
+            }
+          : {}),
         ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
       };
     }),
@@ -314,7 +361,12 @@ const RESULT_ABBR: Readonly<Record<string, string>> = {
   'Hoàn thành': 'HT',
   'Chưa hoàn thành': 'CHT',
 };
-const PERIOD_NAMES: Readonly<Record<PrimaryPeriodId, string>> = { GK1: 'Giữa học kỳ I', CK1: 'Cuối học kỳ I', GK2: 'Giữa học kỳ II', CN: 'Cuối năm học' };
+const PERIOD_NAMES: Readonly<Record<PrimaryPeriodId, string>> = {
+  GK1: 'Giữa học kỳ I',
+  CK1: 'Cuối học kỳ I',
+  GK2: 'Giữa học kỳ II',
+  CN: 'Cuối năm học',
+};
 const COMPLETION_ABBR: Readonly<Record<string, string>> = {
   'Hoàn thành chương trình lớp học': 'HTCTLH',
   'Hoàn thành chương trình tiểu học': 'HTCTTH',
@@ -325,14 +377,20 @@ const COMPLETION_ABBR: Readonly<Record<string, string>> = {
 function abbreviated(c: BookCell | null | undefined): MarkValue {
   const v = markValueOfCell(c);
   const ab = (x: string): string => QUALITY_ABBR[x] ?? x;
-  return typeof v === 'string' ? ab(v) : { value: ab(v.value), corrections: (v.corrections ?? []).map((k) => ({ ...k, old: ab(k.old), new: ab(k.new) })) };
+  return typeof v === 'string'
+    ? ab(v)
+    : { value: ab(v.value), corrections: (v.corrections ?? []).map((k) => ({ ...k, old: ab(k.old), new: ab(k.new) })) };
 }
 
 /**
  * The primary class summary (`primarySummary` of `@hoso/books`) at one assessment point (default
  * end of year) as form data: subject levels and test scores, competencies and qualities, result.
  */
-export function classSummaryDataFromBook(s: PrimarySummary, period: PrimaryPeriodId = 'CN', signers: { homeroom?: Signer; leader?: Signer } = {}): ClassSummaryData {
+export function classSummaryDataFromBook(
+  s: PrimarySummary,
+  period: PrimaryPeriodId = 'CN',
+  signers: { homeroom?: Signer; leader?: Signer } = {},
+): ClassSummaryData {
   const present = (names: Readonly<Record<string, string>>): string[] =>
     Object.keys(names).filter((code) => s.pupils.some((p) => p.qualities[code] !== undefined));
   const competencies = present(COMPETENCY_NAMES);
@@ -379,17 +437,26 @@ function aspectRow(a: PrimaryAspectLine): PrimaryAspectRow {
 }
 
 /** Competency names as the học bạ writes them in full (the class summary abbreviates one). */
-const COMPETENCY_FULL_NAMES: Readonly<Record<string, string>> = { ...COMPETENCY_NAMES, 'giai-quyet-van-de-sang-tao': 'Giải quyết vấn đề và sáng tạo', 'tu-chu-tu-hoc': 'Tự chủ và tự học', 'giao-tiep-hop-tac': 'Giao tiếp và hợp tác' };
+const COMPETENCY_FULL_NAMES: Readonly<Record<string, string>> = {
+  ...COMPETENCY_NAMES,
+  'giai-quyet-van-de-sang-tao': 'Giải quyết vấn đề và sáng tạo',
+  'tu-chu-tu-hoc': 'Tự chủ và tự học',
+  'giao-tiep-hop-tac': 'Giao tiếp và hợp tác',
+};
 
 /** The year's class history of a học bạ page in words: each class with its dates and transfers. */
 function enrolmentText(page: PrimaryTranscriptPage): string | undefined {
   const moved = page.enrolments.length > 1 || page.enrolments.some((e) => e.from !== undefined || e.left !== undefined);
   if (!moved) return undefined;
-  const party = (p: { class: string } | { school: string }): string => ('class' in p ? `lớp ${p.class}` : `trường ${p.school}`);
+  const party = (p: { class: string } | { school: string }): string =>
+    'class' in p ? `lớp ${p.class}` : `trường ${p.school}`;
   return page.enrolments
     .map((e) => {
       const from = e.from === undefined ? '' : ` (chuyển đến từ ${party(e.from)})`;
-      const left = e.left === undefined ? '' : ` đến ${viDate(e.left.date)}, chuyển sang ${party(e.left.to)}${e.left.reason ? ` (${e.left.reason})` : ''}`;
+      const left =
+        e.left === undefined
+          ? ''
+          : ` đến ${viDate(e.left.date)}, chuyển sang ${party(e.left.to)}${e.left.reason ? ` (${e.left.reason})` : ''}`;
       return `lớp ${e.class} từ ${viDate(e.enrolled)}${from}${left}`;
     })
     .join('; ');
@@ -403,11 +470,16 @@ function enrolmentText(page: PrimaryTranscriptPage): string | undefined {
  * the principal's approval (name, key, time) from the class's sign-offs. `signers` replace those
  * (e.g. the school's leader by name before the year is approved).
  */
-export function primaryTranscriptDataFromBook(t: PrimaryTranscript, page: PrimaryTranscriptPage, signers: { homeroom?: Signer; principal?: Signer } = {}): PrimaryTranscriptData {
+export function primaryTranscriptDataFromBook(
+  t: PrimaryTranscript,
+  page: PrimaryTranscriptPage,
+  signers: { homeroom?: Signer; principal?: Signer } = {},
+): PrimaryTranscriptData {
   const homeroom = signers.homeroom ?? signerOf(page.signoffs.confirmed, page.homeroom.join(', ') || undefined);
   const principal = signers.principal ?? signerOf(page.signoffs.approved);
   const enrolment = enrolmentText(page);
-  const optional = (k: 'result' | 'award' | 'completion', v: string): Partial<PrimaryTranscriptData> => (v === '' ? {} : { [k]: v });
+  const optional = (k: 'result' | 'award' | 'completion', v: string): Partial<PrimaryTranscriptData> =>
+    v === '' ? {} : { [k]: v };
   return {
     student: studentParticulars(t),
     schoolYear: page.year,
@@ -453,7 +525,11 @@ export function growthStatusName(status: string): string {
  * One child's page of the preschool book (`preschoolBook` of `@hoso/books`) as form data: the
  * attendance counted by month from the daily cells, and every measurement with its WHO class.
  */
-export function childBookDataFromBook(page: ChildPage, info: { className: string; schoolYear: string; birthDate?: string; gender?: string }, signers: { teacher?: Signer; leader?: Signer } = {}): ChildBookData {
+export function childBookDataFromBook(
+  page: ChildPage,
+  info: { className: string; schoolYear: string; birthDate?: string; gender?: string },
+  signers: { teacher?: Signer; leader?: Signer } = {},
+): ChildBookData {
   const months = new Map<string, { present: number; excused: number; unexcused: number }>();
   for (const c of page.attendance.days) {
     const month = (c.date ?? '').slice(0, 7);
@@ -479,7 +555,11 @@ export function childBookDataFromBook(page: ChildPage, info: { className: string
       };
     });
   return {
-    child: { name: page.name, ...(info.birthDate !== undefined ? { birthDate: info.birthDate } : {}), ...(info.gender !== undefined ? { gender: info.gender } : {}) },
+    child: {
+      name: page.name,
+      ...(info.birthDate !== undefined ? { birthDate: info.birthDate } : {}),
+      ...(info.gender !== undefined ? { gender: info.gender } : {}),
+    },
     className: info.className,
     schoolYear: info.schoolYear,
     attendance: [...months.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([month, m]) => ({ month, ...m })),
@@ -494,7 +574,11 @@ export function childBookDataFromBook(page: ChildPage, info: { className: string
  * half-day sessions; a day with an excused and an unexcused session prints `K` (the stricter),
  * and the totals count days.
  */
-export function attendanceDataFromBook(lines: ReadonlyArray<AttendanceLine>, info: { className: string; schoolYear: string; month: string }, teacher?: Signer): AttendanceData {
+export function attendanceDataFromBook(
+  lines: ReadonlyArray<AttendanceLine>,
+  info: { className: string; schoolYear: string; month: string },
+  teacher?: Signer,
+): AttendanceData {
   return {
     className: info.className,
     schoolYear: info.schoolYear,
@@ -522,7 +606,11 @@ export function attendanceDataFromBook(lines: ReadonlyArray<AttendanceLine>, inf
  * A preschool class's daily attendance (`preschoolBook` pages of `@hoso/books`: one mark per day,
  * present `C`, excused `P`, unexcused `K`) for one month as form data; present days print empty.
  */
-export function attendanceDataFromChildPages(pages: ReadonlyArray<ChildPage>, info: { className: string; schoolYear: string; month: string }, teacher?: Signer): AttendanceData {
+export function attendanceDataFromChildPages(
+  pages: ReadonlyArray<ChildPage>,
+  info: { className: string; schoolYear: string; month: string },
+  teacher?: Signer,
+): AttendanceData {
   return {
     className: info.className,
     schoolYear: info.schoolYear,

@@ -50,17 +50,23 @@ const text = (s: string): string => escapeHtml(s.normalize('NFC')).replace(/\n/g
 
 function header(h: FormHeader): string {
   const auth = h.authority
-    .map((line, i) => (i === h.authority.length - 1 ? `<div class="b u">${text(line)}</div>` : `<div>${text(line)}</div>`))
+    .map((line, i) =>
+      i === h.authority.length - 1 ? `<div class="b u">${text(line)}</div>` : `<div>${text(line)}</div>`,
+    )
     .join('');
   const left = `<div class="hl">${auth}${h.number ? `<div class="num">${text(h.number)}</div>` : ''}</div>`;
-  const motto = h.motto ? `<div class="b">${text(NATIONAL_MOTTO[0])}</div><div class="b u motto2">${text(NATIONAL_MOTTO[1])}</div>` : '';
+  const motto = h.motto
+    ? `<div class="b">${text(NATIONAL_MOTTO[0])}</div><div class="b u motto2">${text(NATIONAL_MOTTO[1])}</div>`
+    : '';
   const right = `<div class="hr">${motto}${h.placeDate ? `<div class="i pd">${text(h.placeDate)}</div>` : ''}</div>`;
   const code = h.formCode ? `<div class="formcode i">${text(h.formCode)}</div>` : '';
   return `${code}<header class="form-header">${left}${right}</header>`;
 }
 
 function paragraph(b: ParagraphBlock): string {
-  const cls = [b.size ?? 'normal', b.bold ? 'b' : '', b.italic ? 'i' : '', `a-${b.align ?? 'left'}`].filter(Boolean).join(' ');
+  const cls = [b.size ?? 'normal', b.bold ? 'b' : '', b.italic ? 'i' : '', `a-${b.align ?? 'left'}`]
+    .filter(Boolean)
+    .join(' ');
   return `<p class="${cls}">${text(b.text)}</p>`;
 }
 
@@ -78,7 +84,10 @@ function table(b: TableBlock): string {
   for (let r = 0; r < grid.depth; r++) {
     const cells = grid.cells
       .filter((c) => c.row === r)
-      .map((c) => `<th${c.colSpan > 1 ? ` colspan="${c.colSpan}"` : ''}${c.rowSpan > 1 ? ` rowspan="${c.rowSpan}"` : ''}>${text(c.label)}</th>`)
+      .map(
+        (c) =>
+          `<th${c.colSpan > 1 ? ` colspan="${c.colSpan}"` : ''}${c.rowSpan > 1 ? ` rowspan="${c.rowSpan}"` : ''}>${text(c.label)}</th>`,
+      )
       .join('');
     head += `<tr>${cells}</tr>`;
   }
@@ -262,7 +271,9 @@ export function renderHtml(doc: PrintDocument, options: HtmlOptions = {}): strin
     `<meta name="generator" content="hoso print">\n` +
     `<meta name="hoso-proof" content="${escapeHtml(ref)}">\n` +
     (doc.author !== undefined ? `<meta name="author" content="${escapeHtml(doc.author.normalize('NFC'))}">\n` : '') +
-    (doc.subject !== undefined ? `<meta name="description" content="${escapeHtml(doc.subject.normalize('NFC'))}">\n` : '') +
+    (doc.subject !== undefined
+      ? `<meta name="description" content="${escapeHtml(doc.subject.normalize('NFC'))}">\n`
+      : '') +
     `<title>${text(doc.title)}</title>\n<style>${css(doc, dataUrl, options.embedFonts ?? false)}</style>\n</head>\n<body>\n` +
     doc.sections.map((s) => section(s, screenFooter)).join('\n') +
     `\n</body>\n</html>\n`

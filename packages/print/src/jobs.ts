@@ -1,5 +1,13 @@
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
-import { classMarkbook, primarySummary, primaryTranscript, register, transcript, type Actor, type Records } from '@hoso/books';
+import {
+  classMarkbook,
+  primarySummary,
+  primaryTranscript,
+  register,
+  transcript,
+  type Actor,
+  type Records,
+} from '@hoso/books';
 import { printError, type PrintError } from './errors.js';
 import { correctionMinutesDocument, type CorrectionMinutesData } from './forms/correction-minutes.js';
 import type { PrintMeta } from './forms/common.js';
@@ -8,7 +16,15 @@ import { primaryTranscriptDocument } from './forms/primary-transcript.js';
 import { markbookDocument } from './forms/markbook.js';
 import { registerDocument } from './forms/register.js';
 import { transcriptDocument } from './forms/transcript.js';
-import { classSummaryDataFromBook, markbookDataFromBook, markbookHead, primaryTranscriptDataFromBook, registerDataFromBook, signerOf, transcriptDataFromBook } from './from-books.js';
+import {
+  classSummaryDataFromBook,
+  markbookDataFromBook,
+  markbookHead,
+  primaryTranscriptDataFromBook,
+  registerDataFromBook,
+  signerOf,
+  transcriptDataFromBook,
+} from './from-books.js';
 import { slugify, type PrintJob } from './print-all.js';
 
 /** What {@link printJobsFromRecords} made, and what it left out with the reason. */
@@ -27,9 +43,20 @@ const who = (a: Actor): { name: string; key: string } => ({ name: a.name ?? a.pe
  * is `meta.verification` with the book's id (and, for markbooks, its head event). `year` limits
  * classes, học bạ pages and minutes to one school year (the register is always whole). Classes no rule set grades are listed in `skipped`.
  */
-export function printJobsFromRecords(r: Records, meta: PrintMeta, options: { year?: string } = {}): Either<PrintError, PrintJobs> {
+export function printJobsFromRecords(
+  r: Records,
+  meta: PrintMeta,
+  options: { year?: string } = {},
+): Either<PrintError, PrintJobs> {
   if (typeof r !== 'object' || r === null || typeof r.classes !== 'object')
-    return left(printError('print-invalid-input', 'expected the records of @hoso/books', ['records'], 'hoso print (docs/printing.md)'));
+    return left(
+      printError(
+        'print-invalid-input',
+        'expected the records of @hoso/books',
+        ['records'],
+        'hoso print (docs/printing.md)',
+      ),
+    );
   const jobs: PrintJob[] = [];
   const skipped: Array<{ book: string; reason: string }> = [];
   const names = new Set<string>();
@@ -57,19 +84,33 @@ export function printJobsFromRecords(r: Records, meta: PrintMeta, options: { yea
     const id = `markbook/${c.year}/${c.class}`;
     const mb = classMarkbook(r, c.year, c.class);
     if (mb._tag === 'Right') {
-      add(`so-theo-doi-${slugify(c.year)}-${slugify(c.class)}`, markbookDocument(markbookDataFromBook(mb.right), metaFor(id, markbookHead(mb.right))), id);
+      add(
+        `so-theo-doi-${slugify(c.year)}-${slugify(c.class)}`,
+        markbookDocument(markbookDataFromBook(mb.right), metaFor(id, markbookHead(mb.right))),
+        id,
+      );
       continue;
     }
     const ps = primarySummary(r, c.year, c.class);
     if (ps._tag === 'Right') {
       // TT27 fills the class summary twice: end of term I and end of year, each signed at its own point.
       const sign = r.signoffs[`${c.year}/${c.class}`];
-      for (const [period, term] of [['CK1', 'HK1'], ['CN', 'CN']] as const) {
+      for (const [period, term] of [
+        ['CK1', 'HK1'],
+        ['CN', 'CN'],
+      ] as const) {
         const homeroom = signerOf(sign?.confirmed[term], ps.right.homeroom.join(', ') || undefined);
         const leader = signerOf(sign?.approved[term]);
         const book = `summary/${c.year}/${c.class}/${period}`;
-        const data = classSummaryDataFromBook(ps.right, period, { ...(homeroom ? { homeroom } : {}), ...(leader ? { leader } : {}) });
-        add(`bang-tong-hop-${slugify(c.year)}-${slugify(c.class)}-${period.toLowerCase()}`, classSummaryDocument(data, metaFor(book)), book);
+        const data = classSummaryDataFromBook(ps.right, period, {
+          ...(homeroom ? { homeroom } : {}),
+          ...(leader ? { leader } : {}),
+        });
+        add(
+          `bang-tong-hop-${slugify(c.year)}-${slugify(c.class)}-${period.toLowerCase()}`,
+          classSummaryDocument(data, metaFor(book)),
+          book,
+        );
       }
       continue;
     }
@@ -87,14 +128,18 @@ export function printJobsFromRecords(r: Records, meta: PrintMeta, options: { yea
       const g = r.classes[`${year}/${cls}`]?.grade;
       return g !== undefined && g >= 1 && g <= 5;
     };
-    for (const s of t.right.skipped) if (!primaryClass(s.year, s.class)) skipped.push({ book: `hocba/${student}/${s.year}`, reason: s.reason });
+    for (const s of t.right.skipped)
+      if (!primaryClass(s.year, s.class)) skipped.push({ book: `hocba/${student}/${s.year}`, reason: s.reason });
     for (const page of t.right.pages) {
       if (options.year !== undefined && page.year !== options.year) continue;
       const approved = r.signoffs[`${page.year}/${page.class}`]?.approved.CN;
       const principal = signerOf(approved);
       add(
         `hoc-ba-${slugify(student)}-${slugify(page.year)}`,
-        transcriptDocument(transcriptDataFromBook(t.right, page, principal ? { principal } : {}), metaFor(`hocba/${student}/${page.year}`)),
+        transcriptDocument(
+          transcriptDataFromBook(t.right, page, principal ? { principal } : {}),
+          metaFor(`hocba/${student}/${page.year}`),
+        ),
         `hocba/${student}/${page.year}`,
       );
     }
@@ -104,13 +149,25 @@ export function printJobsFromRecords(r: Records, meta: PrintMeta, options: { yea
       for (const page of p.right.pages) {
         if (options.year !== undefined && page.year !== options.year) continue;
         const book = `hocba/${student}/${page.year}`;
-        add(`hoc-ba-${slugify(student)}-${slugify(page.year)}`, primaryTranscriptDocument(primaryTranscriptDataFromBook(p.right, page), metaFor(book)), book);
+        add(
+          `hoc-ba-${slugify(student)}-${slugify(page.year)}`,
+          primaryTranscriptDocument(primaryTranscriptDataFromBook(p.right, page), metaFor(book)),
+          book,
+        );
       }
     }
   }
 
   const entries = register(r);
-  if (entries.length > 0) add('so-dang-bo', registerDocument(registerDataFromBook(entries, r.school ? `Trường ${r.school.name}` : 'Sổ đăng bộ'), metaFor('register')), 'register');
+  if (entries.length > 0)
+    add(
+      'so-dang-bo',
+      registerDocument(
+        registerDataFromBook(entries, r.school ? `Trường ${r.school.name}` : 'Sổ đăng bộ'),
+        metaFor('register'),
+      ),
+      'register',
+    );
 
   // One minutes document per minutes number, listing every value it changed.
   const minutes = new Map<string, { data: CorrectionMinutesData; items: CorrectionMinutesData['items'][number][] }>();
@@ -124,7 +181,9 @@ export function printJobsFromRecords(r: Records, meta: PrintMeta, options: { yea
       const item = {
         book: `${subject !== undefined ? `Sổ theo dõi và đánh giá, lớp ${cell.class}, môn ${subject}` : `Hồ sơ lớp ${cell.class}`}`,
         student,
-        field: [cell.column, cell.index, cell.term ?? cell.period ?? cell.date, cell.session].filter((x) => x !== undefined).join(' '),
+        field: [cell.column, cell.index, cell.term ?? cell.period ?? cell.date, cell.session]
+          .filter((x) => x !== undefined)
+          .join(' '),
         old: i > 0 ? cell.history[i - 1]!.value : k.old,
         new: ver.value,
       };
@@ -147,7 +206,11 @@ export function printJobsFromRecords(r: Records, meta: PrintMeta, options: { yea
     });
   }
   for (const { data, items } of minutes.values())
-    add(`bien-ban-${slugify(data.number)}`, correctionMinutesDocument({ ...data, items }, metaFor(`minutes/${data.number}`, data.event?.index)), `minutes/${data.number}`);
+    add(
+      `bien-ban-${slugify(data.number)}`,
+      correctionMinutesDocument({ ...data, items }, metaFor(`minutes/${data.number}`, data.event?.index)),
+      `minutes/${data.number}`,
+    );
 
   return right({ jobs, skipped });
 }

@@ -75,7 +75,8 @@ interface GlyphSource {
  */
 function currentFontkit(pdf: Pdf): GlyphSource {
   const f = (pdf as unknown as { _font?: { font?: Partial<GlyphSource> } })._font?.font;
-  if (!f || typeof f.hasGlyphForCodePoint !== 'function') throw new Error('pdfkit internals changed: no fontkit font on the document');
+  if (!f || typeof f.hasGlyphForCodePoint !== 'function')
+    throw new Error('pdfkit internals changed: no fontkit font on the document');
   return f as GlyphSource;
 }
 
@@ -107,7 +108,8 @@ function newPdf(info: PdfInfo, pdfa: boolean): Pdf {
   return pdf;
 }
 
-const xml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const xml = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
  * pdfkit writes the XMP mirror of the document information with the values pasted in unescaped (pdfkit is pinned to the version this was written against),
@@ -117,9 +119,11 @@ const xml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;'
  */
 function replaceXmpInfo(pdf: Pdf, info: PdfInfo): void {
   const doc = pdf as unknown as { _addInfo?: unknown; appendXML(x: string, newline?: boolean): void };
-  if (typeof doc._addInfo !== 'function') throw new Error('pdfkit internals changed: no _addInfo to write the XMP document information');
+  if (typeof doc._addInfo !== 'function')
+    throw new Error('pdfkit internals changed: no _addInfo to write the XMP document information');
   const created = info.creationDate.toISOString().split('.')[0] + 'Z';
-  const alt = (tag: string, v: string) => `<${tag}><rdf:Alt><rdf:li xml:lang="x-default">${xml(v)}</rdf:li></rdf:Alt></${tag}>`;
+  const alt = (tag: string, v: string) =>
+    `<${tag}><rdf:Alt><rdf:li xml:lang="x-default">${xml(v)}</rdf:li></rdf:Alt></${tag}>`;
   doc._addInfo = () => {
     doc.appendXML(
       [
@@ -129,7 +133,9 @@ function replaceXmpInfo(pdf: Pdf, info: PdfInfo): void {
         `</rdf:Description>`,
         `<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">`,
         alt('dc:title', info.title),
-        ...(info.author !== undefined ? [`<dc:creator><rdf:Seq><rdf:li>${xml(info.author)}</rdf:li></rdf:Seq></dc:creator>`] : []),
+        ...(info.author !== undefined
+          ? [`<dc:creator><rdf:Seq><rdf:li>${xml(info.author)}</rdf:li></rdf:Seq></dc:creator>`]
+          : []),
         ...(info.subject !== undefined ? [alt('dc:description', info.subject)] : []),
         `</rdf:Description>`,
         `<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">`,
@@ -144,7 +150,9 @@ function replaceXmpInfo(pdf: Pdf, info: PdfInfo): void {
 /** Which fonts print a text at a path (the footer and fingerprints use the monospace font too). */
 function fontsFor(path: ReadonlyArray<string | number>): FontRole[] {
   const last = path[path.length - 1];
-  return last === 'fingerprint' || last === 'origin' || last === 'book' ? ['mono', 'regular'] : ['regular', 'bold', 'italic', 'condensed', 'condensedBold'];
+  return last === 'fingerprint' || last === 'origin' || last === 'book'
+    ? ['mono', 'regular']
+    : ['regular', 'bold', 'italic', 'condensed', 'condensedBold'];
 }
 
 /**
@@ -256,7 +264,12 @@ function drawHeader(l: Layout, h: FormHeader): void {
   });
   if (h.authority.length > 0) {
     const lw = Math.min(leftW * 0.4, 80);
-    l.pdf.moveTo(x0 + (leftW - lw) / 2, yl + 3).lineTo(x0 + (leftW + lw) / 2, yl + 3).lineWidth(0.6).strokeColor(INK).stroke();
+    l.pdf
+      .moveTo(x0 + (leftW - lw) / 2, yl + 3)
+      .lineTo(x0 + (leftW + lw) / 2, yl + 3)
+      .lineWidth(0.6)
+      .strokeColor(INK)
+      .stroke();
     yl += 8;
   }
   if (h.number) yl += l.draw(h.number, x0, yl, leftW, { font: 'regular', size: 10, align: 'center' });
@@ -267,7 +280,12 @@ function drawHeader(l: Layout, h: FormHeader): void {
     const m2 = { font: 'bold', size: 11, align: 'center' } as const;
     yr += l.draw(NATIONAL_MOTTO[1], xr, yr, rightW, m2);
     const uw = l.textWidth(NATIONAL_MOTTO[1], m2);
-    l.pdf.moveTo(xr + (rightW - uw) / 2, yr + 3).lineTo(xr + (rightW + uw) / 2, yr + 3).lineWidth(0.6).strokeColor(INK).stroke();
+    l.pdf
+      .moveTo(xr + (rightW - uw) / 2, yr + 3)
+      .lineTo(xr + (rightW + uw) / 2, yr + 3)
+      .lineWidth(0.6)
+      .strokeColor(INK)
+      .stroke();
     yr += 9;
   }
   if (h.placeDate) yr += l.draw(h.placeDate, x0 + leftW, yr, rightW, { font: 'italic', size: 10, align: 'center' });
@@ -277,7 +295,8 @@ function drawHeader(l: Layout, h: FormHeader): void {
 function drawTitle(l: Layout, s: Section): void {
   const x0 = GEOMETRY.side;
   l.y += l.draw(s.title, x0, l.y, l.contentWidth, { font: 'bold', size: 14, align: 'center' });
-  for (const sub of s.subtitle ?? []) l.y += l.draw(sub, x0, l.y + 2, l.contentWidth, { font: 'regular', size: 11, align: 'center' }) + 2;
+  for (const sub of s.subtitle ?? [])
+    l.y += l.draw(sub, x0, l.y + 2, l.contentWidth, { font: 'regular', size: 11, align: 'center' }) + 2;
   l.y += 10;
 }
 
@@ -329,9 +348,15 @@ function cellLines(c: ReturnType<typeof cellValue>, size: number, align: Align):
   const value: CellLine = { text: c.text, style: { font: c.bold ? 'condensedBold' : 'condensed', size, align } };
   if (!c.correction) return [value];
   return [
-    { text: c.correction.old === '' ? '(trống)' : c.correction.old, style: { font: 'condensed', size, align, color: CORRECTION_RED, strike: true } },
+    {
+      text: c.correction.old === '' ? '(trống)' : c.correction.old,
+      style: { font: 'condensed', size, align, color: CORRECTION_RED, strike: true },
+    },
     value,
-    { text: `BB ${c.correction.minutes}`, style: { font: 'condensed', size: Math.max(5.5, size - 2), align, color: CORRECTION_RED } },
+    {
+      text: `BB ${c.correction.minutes}`,
+      style: { font: 'condensed', size: Math.max(5.5, size - 2), align, color: CORRECTION_RED },
+    },
   ];
 }
 
@@ -349,7 +374,11 @@ function drawTable(l: Layout, b: TableBlock): void {
   // rows whose label is taller than those rows together stretches the last row it covers.
   const rowH = new Array<number>(grid.depth).fill(size + 2 * PAD_Y);
   for (const c of grid.cells)
-    if (c.rowSpan === 1) rowH[c.row] = Math.max(rowH[c.row]!, l.measure(c.label, spanWidth(c.col, c.colSpan) - 2 * PAD_X, headStyle) + 2 * PAD_Y);
+    if (c.rowSpan === 1)
+      rowH[c.row] = Math.max(
+        rowH[c.row]!,
+        l.measure(c.label, spanWidth(c.col, c.colSpan) - 2 * PAD_X, headStyle) + 2 * PAD_Y,
+      );
   for (const c of grid.cells)
     if (c.rowSpan > 1) {
       const need = l.measure(c.label, spanWidth(c.col, c.colSpan) - 2 * PAD_X, headStyle) + 2 * PAD_Y;
@@ -428,8 +457,10 @@ function drawSignatures(l: Layout, b: SignaturesBlock): void {
       { text: s.note ?? '(Ký, ghi rõ họ tên)', style: { font: 'italic', size: 9, align: 'center' } },
     ];
     const after: CellLine[] = [{ text: s.name, style: { font: 'bold', size: 10.5, align: 'center' } }];
-    if (s.fingerprint) after.push({ text: `Khóa ${s.fingerprint}`, style: { font: 'mono', size: 7, align: 'center', color: GREY } });
-    if (s.signedAt) after.push({ text: `Ký số: ${s.signedAt}`, style: { font: 'italic', size: 7.5, align: 'center', color: GREY } });
+    if (s.fingerprint)
+      after.push({ text: `Khóa ${s.fingerprint}`, style: { font: 'mono', size: 7, align: 'center', color: GREY } });
+    if (s.signedAt)
+      after.push({ text: `Ký số: ${s.signedAt}`, style: { font: 'italic', size: 7.5, align: 'center', color: GREY } });
     const hBefore = lines.reduce((a, ln) => a + l.measure(ln.text, w, ln.style), 0);
     const hAfter = after.reduce((a, ln) => a + l.measure(ln.text, w, ln.style), 0);
     return { lines, after, w, hBefore, hAfter };
@@ -469,7 +500,12 @@ function drawFooter(pdf: Pdf, doc: PrintDocument, o: Orientation, page: number, 
   const { width, height } = pageSize(o);
   const v = doc.verification;
   const top = height - GEOMETRY.footer + 6;
-  pdf.moveTo(GEOMETRY.side, top).lineTo(width - GEOMETRY.side, top).lineWidth(0.5).strokeColor(GREY).stroke();
+  pdf
+    .moveTo(GEOMETRY.side, top)
+    .lineTo(width - GEOMETRY.side, top)
+    .lineWidth(0.5)
+    .strokeColor(GREY)
+    .stroke();
 
   const m = qrMatrix(formatProofReference(proofReferenceOf(v)));
   const unit = GEOMETRY.qr / m.size;
@@ -491,9 +527,30 @@ function drawFooter(pdf: Pdf, doc: PrintDocument, o: Orientation, page: number, 
     });
     y += size + 3;
   };
-  line([['Bản in kiểm chứng được: quét mã QR hoặc chạy ', 'italic'], ['hoso verify', 'mono'], [' với dữ liệu của trường.', 'italic']], 7.5);
-  line([['Nguồn (origin): ', 'regular'], [v.origin, 'mono']], 7.5);
-  line([['Điểm kiểm (checkpoint): cỡ ', 'regular'], [String(v.size), 'mono'], [' · gốc ', 'regular'], [shortenHex(v.root), 'mono']], 7.5);
+  line(
+    [
+      ['Bản in kiểm chứng được: quét mã QR hoặc chạy ', 'italic'],
+      ['hoso verify', 'mono'],
+      [' với dữ liệu của trường.', 'italic'],
+    ],
+    7.5,
+  );
+  line(
+    [
+      ['Nguồn (origin): ', 'regular'],
+      [v.origin, 'mono'],
+    ],
+    7.5,
+  );
+  line(
+    [
+      ['Điểm kiểm (checkpoint): cỡ ', 'regular'],
+      [String(v.size), 'mono'],
+      [' · gốc ', 'regular'],
+      [shortenHex(v.root), 'mono'],
+    ],
+    7.5,
+  );
   const extra: Array<readonly [string, FontRole]> = [];
   if (v.index !== undefined) extra.push(['Sự kiện cuối của sổ: #', 'regular'], [String(v.index), 'mono']);
   if (v.book !== undefined) extra.push([extra.length > 0 ? ' · sổ ' : 'Sổ ', 'regular'], [v.book, 'mono']);
@@ -503,7 +560,11 @@ function drawFooter(pdf: Pdf, doc: PrintDocument, o: Orientation, page: number, 
     .font('regular')
     .fontSize(8.5)
     .fillColor(INK)
-    .text(`Trang ${page}/${pages}`, width - GEOMETRY.side - 68, top + 8, { width: 68, align: 'right', lineBreak: false });
+    .text(`Trang ${page}/${pages}`, width - GEOMETRY.side - 68, top + 8, {
+      width: 68,
+      align: 'right',
+      lineBreak: false,
+    });
 }
 
 /**

@@ -48,15 +48,41 @@ export function slugify(title: string): string {
  * `<name>.html` for each job. Every document is checked (shape, verification data, glyphs) and
  * rendered before the first file is written, so bad input writes nothing. Returns the paths written.
  */
-export async function printAll(dir: string, jobs: ReadonlyArray<PrintJob>, options: PrintAllOptions = {}): Promise<Either<PrintError, string[]>> {
+export async function printAll(
+  dir: string,
+  jobs: ReadonlyArray<PrintJob>,
+  options: PrintAllOptions = {},
+): Promise<Either<PrintError, string[]>> {
   const formats = options.formats ?? ['pdf', 'html'];
   if (formats.length === 0 || formats.some((f) => f !== 'pdf' && f !== 'html'))
-    return left(printError('print-invalid-input', 'formats must name pdf and/or html', ['formats'], 'hoso print (docs/printing.md)'));
+    return left(
+      printError(
+        'print-invalid-input',
+        'formats must name pdf and/or html',
+        ['formats'],
+        'hoso print (docs/printing.md)',
+      ),
+    );
   const names = new Set<string>();
   for (const [i, j] of jobs.entries()) {
     if (typeof j.name !== 'string' || !NAME.test(j.name))
-      return left(printError('print-invalid-input', 'a file name is letters, digits, ".", "_" and "-" (no folders)', [i, 'name'], 'hoso print (docs/printing.md)'));
-    if (names.has(j.name)) return left(printError('print-invalid-input', `file name ${j.name} is used twice`, [i, 'name'], 'hoso print (docs/printing.md)'));
+      return left(
+        printError(
+          'print-invalid-input',
+          'a file name is letters, digits, ".", "_" and "-" (no folders)',
+          [i, 'name'],
+          'hoso print (docs/printing.md)',
+        ),
+      );
+    if (names.has(j.name))
+      return left(
+        printError(
+          'print-invalid-input',
+          `file name ${j.name} is used twice`,
+          [i, 'name'],
+          'hoso print (docs/printing.md)',
+        ),
+      );
     names.add(j.name);
     const checked = validateDocument(j.document);
     if (isLeft(checked)) return left({ ...checked.left, path: [i, 'document', ...(checked.left.path ?? [])] });
@@ -66,16 +92,27 @@ export async function printAll(dir: string, jobs: ReadonlyArray<PrintJob>, optio
   const files: Array<[string, Uint8Array | string]> = [];
   for (const j of jobs) {
     if (formats.includes('pdf')) {
-      const opts = { ...(options.creationDate ? { creationDate: options.creationDate } : {}), ...(options.pdfa === false ? { pdfa: false } : {}) };
+      const opts = {
+        ...(options.creationDate ? { creationDate: options.creationDate } : {}),
+        ...(options.pdfa === false ? { pdfa: false } : {}),
+      };
       files.push([join(dir, `${j.name}.pdf`), await renderPdf(j.document, opts)]);
     }
-    if (formats.includes('html')) files.push([join(dir, `${j.name}.html`), renderHtml(j.document, { embedFonts: options.embedFonts ?? false })]);
+    if (formats.includes('html'))
+      files.push([join(dir, `${j.name}.html`), renderHtml(j.document, { embedFonts: options.embedFonts ?? false })]);
   }
   try {
     await mkdir(dir, { recursive: true });
     for (const [path, data] of files) await writeFile(path, data);
   } catch (e) {
-    return left(printError('print-write-failed', `cannot write into ${dir}: ${(e as Error).message}`, ['dir'], 'hoso print (docs/printing.md)'));
+    return left(
+      printError(
+        'print-write-failed',
+        `cannot write into ${dir}: ${(e as Error).message}`,
+        ['dir'],
+        'hoso print (docs/printing.md)',
+      ),
+    );
   }
   return right(files.map(([p]) => p));
 }

@@ -37,7 +37,11 @@ const DECIMAL = /^(0|[1-9][0-9]{0,15})$/;
 
 /** The proof reference of a document's verification data. */
 export function proofReferenceOf(v: Verification): ProofReference {
-  const r: { -readonly [K in keyof ProofReference]: ProofReference[K] } = { origin: v.origin, size: v.size, root: v.root };
+  const r: { -readonly [K in keyof ProofReference]: ProofReference[K] } = {
+    origin: v.origin,
+    size: v.size,
+    root: v.root,
+  };
   if (v.index !== undefined) r.index = v.index;
   if (v.leaf !== undefined) r.leaf = v.leaf;
   if (v.book !== undefined) r.book = v.book;
@@ -83,16 +87,19 @@ export function parseProofReference(text: string): Either<PrintError, ProofRefer
   if (v === undefined) return bad('missing version', ['v']);
   if (v !== PROOF_REF_VERSION) return bad(`unsupported version ${v}`, ['v']);
   const origin = params.get('origin');
-  if (origin === undefined || origin === '' || /\s/.test(origin)) return bad('origin must be a non-empty string without white space', ['origin']);
+  if (origin === undefined || origin === '' || /\s/.test(origin))
+    return bad('origin must be a non-empty string without white space', ['origin']);
   const sizeS = params.get('size');
-  if (sizeS === undefined || !DECIMAL.test(sizeS) || !Number.isSafeInteger(Number(sizeS))) return bad('size must be a decimal integer', ['size']);
+  if (sizeS === undefined || !DECIMAL.test(sizeS) || !Number.isSafeInteger(Number(sizeS)))
+    return bad('size must be a decimal integer', ['size']);
   const size = Number(sizeS);
   const root = params.get('root');
   if (root === undefined || !HEX64.test(root)) return bad('root must be 64 lowercase hex digits', ['root']);
   const r: { -readonly [K in keyof ProofReference]: ProofReference[K] } = { origin, size, root };
   const indexS = params.get('index');
   if (indexS !== undefined) {
-    if (!DECIMAL.test(indexS) || !Number.isSafeInteger(Number(indexS))) return bad('index must be a decimal integer', ['index']);
+    if (!DECIMAL.test(indexS) || !Number.isSafeInteger(Number(indexS)))
+      return bad('index must be a decimal integer', ['index']);
     const index = Number(indexS);
     if (index >= size) return bad('index must be below size', ['index']);
     r.index = index;

@@ -16,7 +16,8 @@ function checkText(s: unknown, path: Path, required = false): PrintError | undef
   if (typeof s !== 'string') return printError('print-invalid-text', 'expected a string', path, RULE_MODEL);
   if (required && s.trim() === '') return printError('print-invalid-text', 'must not be empty', path, RULE_MODEL);
   if (CONTROL.test(s)) return printError('print-invalid-text', 'contains a control character', path, RULE_MODEL);
-  if (LONE_SURROGATE.test(s)) return printError('print-invalid-text', 'contains a lone UTF-16 surrogate', path, RULE_MODEL);
+  if (LONE_SURROGATE.test(s))
+    return printError('print-invalid-text', 'contains a lone UTF-16 surrogate', path, RULE_MODEL);
   return undefined;
 }
 
@@ -30,32 +31,62 @@ function isNat(n: unknown): n is number {
 
 /** Check the verification data: origin, size, root (and the optional head event). */
 export function checkVerification(v: Verification, path: Path = ['verification']): PrintError | undefined {
-  if (typeof v !== 'object' || v === null) return printError('print-invalid-verification', 'expected an object', path, RULE_CHECKPOINT);
+  if (typeof v !== 'object' || v === null)
+    return printError('print-invalid-verification', 'expected an object', path, RULE_CHECKPOINT);
   const originErr = checkText(v.origin, [...path, 'origin'], true);
   if (originErr) return { ...originErr, code: 'print-invalid-verification' };
   if (/\s/.test(v.origin))
-    return printError('print-invalid-verification', 'origin must not contain white space', [...path, 'origin'], RULE_CHECKPOINT);
+    return printError(
+      'print-invalid-verification',
+      'origin must not contain white space',
+      [...path, 'origin'],
+      RULE_CHECKPOINT,
+    );
   if (!isNat(v.size))
-    return printError('print-invalid-verification', 'size must be a non-negative safe integer', [...path, 'size'], RULE_CHECKPOINT);
+    return printError(
+      'print-invalid-verification',
+      'size must be a non-negative safe integer',
+      [...path, 'size'],
+      RULE_CHECKPOINT,
+    );
   if (typeof v.root !== 'string' || !HEX64.test(v.root))
-    return printError('print-invalid-verification', 'root must be 64 lowercase hex digits (SHA-256)', [...path, 'root'], RULE_CHECKPOINT);
+    return printError(
+      'print-invalid-verification',
+      'root must be 64 lowercase hex digits (SHA-256)',
+      [...path, 'root'],
+      RULE_CHECKPOINT,
+    );
   if (v.index !== undefined && (!isNat(v.index) || v.index >= v.size))
-    return printError('print-invalid-verification', 'index must be a ledger position below size', [...path, 'index'], 'RFC 9162 §2.1.3 (index < tree size)');
+    return printError(
+      'print-invalid-verification',
+      'index must be a ledger position below size',
+      [...path, 'index'],
+      'RFC 9162 §2.1.3 (index < tree size)',
+    );
   if (v.leaf !== undefined && (typeof v.leaf !== 'string' || !HEX64.test(v.leaf)))
-    return printError('print-invalid-verification', 'leaf must be 64 lowercase hex digits', [...path, 'leaf'], 'DESIGN §4 (leaf hash)');
+    return printError(
+      'print-invalid-verification',
+      'leaf must be 64 lowercase hex digits',
+      [...path, 'leaf'],
+      'DESIGN §4 (leaf hash)',
+    );
   if (v.leaf !== undefined && v.index === undefined)
     return printError('print-invalid-verification', 'leaf needs index', [...path, 'leaf'], RULE_MODEL);
   return checkOptText(v.book, [...path, 'book']) ?? checkOptText(v.printedAt, [...path, 'printedAt']);
 }
 
 function checkColumns(cs: ReadonlyArray<Column>, path: Path): PrintError | undefined {
-  if (!Array.isArray(cs) || cs.length === 0) return printError('print-table-shape', 'a table needs at least one column', path, RULE_MODEL);
+  if (!Array.isArray(cs) || cs.length === 0)
+    return printError('print-table-shape', 'a table needs at least one column', path, RULE_MODEL);
   for (let i = 0; i < cs.length; i++) {
     const c = cs[i]!;
     const p = [...path, i];
     const e = checkText(c.label, [...p, 'label']);
     if (e) return e;
-    if (c.width !== undefined && !(typeof c.width === 'number' && Number.isFinite(c.width) && c.width > 0 && c.width <= 100))
+    if (
+      c.width !== undefined &&
+      !(typeof c.width === 'number' && Number.isFinite(c.width) && c.width > 0 && c.width <= 100)
+    )
       return printError('print-table-shape', 'width must be a number in (0, 100]', [...p, 'width'], RULE_MODEL);
     if (c.align !== undefined && !['left', 'center', 'right'].includes(c.align))
       return printError('print-table-shape', 'align must be left, center or right', [...p, 'align'], RULE_MODEL);
@@ -71,14 +102,25 @@ function checkBlock(b: Block, path: Path): PrintError | undefined {
   switch (b.kind) {
     case 'paragraph':
       if (b.size !== undefined && !['small', 'normal', 'large'].includes(b.size))
-        return printError('print-invalid-document', 'size must be small, normal or large', [...path, 'size'], RULE_MODEL);
+        return printError(
+          'print-invalid-document',
+          'size must be small, normal or large',
+          [...path, 'size'],
+          RULE_MODEL,
+        );
       return checkText(b.text, [...path, 'text']);
     case 'fields': {
       if (!Number.isInteger(b.columns) || b.columns < 1 || b.columns > 4)
-        return printError('print-invalid-document', 'columns must be an integer from 1 to 4', [...path, 'columns'], RULE_MODEL);
+        return printError(
+          'print-invalid-document',
+          'columns must be an integer from 1 to 4',
+          [...path, 'columns'],
+          RULE_MODEL,
+        );
       for (let i = 0; i < b.items.length; i++) {
         const f = b.items[i]!;
-        const e = checkText(f.label, [...path, 'items', i, 'label']) ?? checkText(f.value, [...path, 'items', i, 'value']);
+        const e =
+          checkText(f.label, [...path, 'items', i, 'label']) ?? checkText(f.value, [...path, 'items', i, 'value']);
         if (e) return e;
       }
       return undefined;
@@ -87,14 +129,25 @@ function checkBlock(b: Block, path: Path): PrintError | undefined {
       const ce = checkColumns(b.columns, [...path, 'columns']);
       if (ce) return ce;
       if (b.fontSize !== undefined && !(typeof b.fontSize === 'number' && b.fontSize >= 6 && b.fontSize <= 12))
-        return printError('print-table-shape', 'fontSize must be between 6 and 12 points', [...path, 'fontSize'], RULE_MODEL);
+        return printError(
+          'print-table-shape',
+          'fontSize must be between 6 and 12 points',
+          [...path, 'fontSize'],
+          RULE_MODEL,
+        );
       const n = leafColumns(b.columns).length;
       for (let r = 0; r < b.rows.length; r++) {
         const row = b.rows[r]!;
         if (!Array.isArray(row) || row.length !== n)
-          return printError('print-table-shape', `row has ${Array.isArray(row) ? row.length : 'no'} cells, the header has ${n} columns`, [...path, 'rows', r], RULE_MODEL, {
-            expected: n,
-          });
+          return printError(
+            'print-table-shape',
+            `row has ${Array.isArray(row) ? row.length : 'no'} cells, the header has ${n} columns`,
+            [...path, 'rows', r],
+            RULE_MODEL,
+            {
+              expected: n,
+            },
+          );
         for (let c = 0; c < row.length; c++) {
           const cell = row[c]!;
           const p = [...path, 'rows', r, c];
@@ -123,7 +176,12 @@ function checkBlock(b: Block, path: Path): PrintError | undefined {
     }
     case 'signatures': {
       if (b.items.length < 1 || b.items.length > 4)
-        return printError('print-invalid-document', 'a signature row holds 1 to 4 signatures', [...path, 'items'], RULE_MODEL);
+        return printError(
+          'print-invalid-document',
+          'a signature row holds 1 to 4 signatures',
+          [...path, 'items'],
+          RULE_MODEL,
+        );
       for (let i = 0; i < b.items.length; i++) {
         const s = b.items[i]!;
         const p = [...path, 'items', i];
@@ -139,16 +197,31 @@ function checkBlock(b: Block, path: Path): PrintError | undefined {
     }
     case 'spacer':
       if (!(typeof b.size === 'number' && b.size >= 0 && b.size <= 200))
-        return printError('print-invalid-document', 'spacer size must be between 0 and 200 points', [...path, 'size'], RULE_MODEL);
+        return printError(
+          'print-invalid-document',
+          'spacer size must be between 0 and 200 points',
+          [...path, 'size'],
+          RULE_MODEL,
+        );
       return undefined;
     default:
-      return printError('print-invalid-document', `unknown block kind ${String((b as { kind?: unknown }).kind)}`, [...path, 'kind'], RULE_MODEL);
+      return printError(
+        'print-invalid-document',
+        `unknown block kind ${String((b as { kind?: unknown }).kind)}`,
+        [...path, 'kind'],
+        RULE_MODEL,
+      );
   }
 }
 
 function checkSection(s: Section, path: Path): PrintError | undefined {
   if (s.orientation !== 'portrait' && s.orientation !== 'landscape')
-    return printError('print-invalid-document', 'orientation must be portrait or landscape', [...path, 'orientation'], RULE_MODEL);
+    return printError(
+      'print-invalid-document',
+      'orientation must be portrait or landscape',
+      [...path, 'orientation'],
+      RULE_MODEL,
+    );
   const te = checkText(s.title, [...path, 'title'], true);
   if (te) return te;
   for (let i = 0; i < (s.subtitle ?? []).length; i++) {
@@ -167,7 +240,8 @@ function checkSection(s: Section, path: Path): PrintError | undefined {
       checkOptText(h.formCode, [...path, 'header', 'formCode']);
     if (e) return e;
   }
-  if (!Array.isArray(s.blocks)) return printError('print-invalid-document', 'blocks must be an array', [...path, 'blocks'], RULE_MODEL);
+  if (!Array.isArray(s.blocks))
+    return printError('print-invalid-document', 'blocks must be an array', [...path, 'blocks'], RULE_MODEL);
   for (let i = 0; i < s.blocks.length; i++) {
     const e = checkBlock(s.blocks[i]!, [...path, 'blocks', i]);
     if (e) return e;
@@ -180,7 +254,8 @@ function checkSection(s: Section, path: Path): PrintError | undefined {
  * and well-formed verification data. Returns the document unchanged when it is valid.
  */
 export function validateDocument(doc: PrintDocument): Either<PrintError, PrintDocument> {
-  if (typeof doc !== 'object' || doc === null) return left(printError('print-invalid-document', 'expected an object', [], RULE_MODEL));
+  if (typeof doc !== 'object' || doc === null)
+    return left(printError('print-invalid-document', 'expected an object', [], RULE_MODEL));
   const e =
     checkText(doc.title, ['title'], true) ??
     checkOptText(doc.author, ['author']) ??

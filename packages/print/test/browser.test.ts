@@ -21,8 +21,10 @@ import { readPdf, type PdfInfo } from './pdf-text.js';
 import { CHROMIUM, decodeQr, hasChromium, hasTool } from './tools.js';
 
 // CI must exercise the browser; a developer machine without it skips, saying why.
-if (!hasChromium && process.env['CI']) throw new Error(`browser.test: ${CHROMIUM} is missing and CI is set (apt-get install -y chromium)`);
-if (!hasChromium) console.warn(`browser.test: skipped — ${CHROMIUM} not found (apt-get install -y chromium); CI fails instead`);
+if (!hasChromium && process.env['CI'])
+  throw new Error(`browser.test: ${CHROMIUM} is missing and CI is set (apt-get install -y chromium)`);
+if (!hasChromium)
+  console.warn(`browser.test: skipped — ${CHROMIUM} not found (apt-get install -y chromium); CI fails instead`);
 
 /** When set, the test leaves a screenshot and Chromium's PDF of the sample there (for docs/img). */
 const SAMPLES = process.env['HOSO_PRINT_SAMPLES'];
@@ -49,7 +51,16 @@ describe.skipIf(!hasChromium)('HTML in a real headless browser (Chromium)', () =
     html = renderHtml(doc);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     const page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
     // Any request would mean the file is not self-contained.
@@ -63,14 +74,20 @@ describe.skipIf(!hasChromium)('HTML in a real headless browser (Chromium)', () =
     info = await readPdf(pdf);
     if (SAMPLES) {
       mkdirSync(SAMPLES, { recursive: true });
-      await page.screenshot({ path: join(SAMPLES, 'html-screen.png'), clip: { x: 0, y: 0, width: 1200, height: 1000 } });
+      await page.screenshot({
+        path: join(SAMPLES, 'html-screen.png'),
+        clip: { x: 0, y: 0, width: 1200, height: 1000 },
+      });
       writeFileSync(join(SAMPLES, 'html-chromium.pdf'), pdf);
       writeFileSync(join(SAMPLES, 'sample.html'), html);
       // The pdfkit renderings of the same forms, for docs/printing.md's pictures.
       writeFileSync(join(SAMPLES, 'markbook.pdf'), await renderPdf(m));
       writeFileSync(join(SAMPLES, 'transcript.pdf'), await renderPdf(t));
       writeFileSync(join(SAMPLES, 'minutes.pdf'), await renderPdf(ok(correctionMinutesDocument(minutes(), META))));
-      writeFileSync(join(SAMPLES, 'primary-transcript.pdf'), await renderPdf(ok(primaryTranscriptDocument(primaryTranscript(), PRIMARY_META))));
+      writeFileSync(
+        join(SAMPLES, 'primary-transcript.pdf'),
+        await renderPdf(ok(primaryTranscriptDocument(primaryTranscript(), PRIMARY_META))),
+      );
     }
     await page.close();
   });
@@ -107,7 +124,14 @@ describe.skipIf(!hasChromium)('HTML in a real headless browser (Chromium)', () =
     // Chromium positions Vietnamese letters one cluster at a time, so pdf.js splits words; compare without spaces.
     const squash = (s: string): string => s.replace(/\s+/g, '');
     const all = squash(info.pages.map((p) => p.text).join(''));
-    for (const s of ['HỌC BẠ', NHUNG, 'Độc lập - Tự do - Hạnh phúc', 'SỔ THEO DÕI VÀ ĐÁNH GIÁ HỌC SINH', 'Đặng Hải Dũng']) expect(all).toContain(squash(s));
+    for (const s of [
+      'HỌC BẠ',
+      NHUNG,
+      'Độc lập - Tự do - Hạnh phúc',
+      'SỔ THEO DÕI VÀ ĐÁNH GIÁ HỌC SINH',
+      'Đặng Hải Dũng',
+    ])
+      expect(all).toContain(squash(s));
     info.pages.forEach((p, i) => {
       const t = squash(p.text);
       expect(t).toContain(squash(`Nguồn (origin): ${META.verification.origin}`));
@@ -128,13 +152,32 @@ describe.skipIf(!hasChromium)('HTML in a real headless browser (Chromium)', () =
     ]);
     const squash = (s: string): string => s.replace(/\s+/g, '');
     const [first, second] = printed.pages.map((p) => squash(p.text));
-    for (const s of ['HỌC BẠ', NHUNG, 'Tiểu học — Năm học 2024-2025', 'Ngoại ngữ 1 (Tiếng Anh)', 'Hoạt động trải nghiệm', 'Trang1/2']) expect(first).toContain(squash(s));
-    for (const s of ['Những năng lực cốt lõi', 'Giải quyết vấn đề và sáng tạo', 'Hoàn thành chương trình tiểu học', 'HIỆU TRƯỞNG', 'Trang2/2']) expect(second).toContain(squash(s));
-    for (const t of [first!, second!]) expect(t).toContain(squash(`Nguồn (origin): ${PRIMARY_META.verification.origin}`));
+    for (const s of [
+      'HỌC BẠ',
+      NHUNG,
+      'Tiểu học — Năm học 2024-2025',
+      'Ngoại ngữ 1 (Tiếng Anh)',
+      'Hoạt động trải nghiệm',
+      'Trang1/2',
+    ])
+      expect(first).toContain(squash(s));
+    for (const s of [
+      'Những năng lực cốt lõi',
+      'Giải quyết vấn đề và sáng tạo',
+      'Hoàn thành chương trình tiểu học',
+      'HIỆU TRƯỞNG',
+      'Trang2/2',
+    ])
+      expect(second).toContain(squash(s));
+    for (const t of [first!, second!])
+      expect(t).toContain(squash(`Nguồn (origin): ${PRIMARY_META.verification.origin}`));
   });
 
-  it.skipIf(!(hasTool('pdftoppm') && hasTool('zbarimg')))('prints a QR code that scans back to the proof reference', () => {
-    expect(decodeQr(pdf, 1, 300, 841.89)).toEqual([formatProofReference(proofReferenceOf(META.verification))]);
-    expect(decodeQr(pdf, 2, 300, 595.28)).toEqual([formatProofReference(proofReferenceOf(META.verification))]);
-  });
+  it.skipIf(!(hasTool('pdftoppm') && hasTool('zbarimg')))(
+    'prints a QR code that scans back to the proof reference',
+    () => {
+      expect(decodeQr(pdf, 1, 300, 841.89)).toEqual([formatProofReference(proofReferenceOf(META.verification))]);
+      expect(decodeQr(pdf, 2, 300, 595.28)).toEqual([formatProofReference(proofReferenceOf(META.verification))]);
+    },
+  );
 });

@@ -20,7 +20,13 @@ export const ROOT = createHash('sha256').update('root').digest('hex');
 
 export const META: PrintMeta = {
   school: { authority: 'SỞ GD&ĐT ĐẮK NÔNG', name: 'TRƯỜNG THPT CHU VĂN AN', place: 'Gia Nghĩa' },
-  verification: { origin: 'hoso/thpt-chu-van-an', size: 12345, root: ROOT, index: 12001, book: 'markbook/2024-2025/10A1' },
+  verification: {
+    origin: 'hoso/thpt-chu-van-an',
+    size: 12345,
+    root: ROOT,
+    index: 12001,
+    book: 'markbook/2024-2025/10A1',
+  },
   printedOn: '2025-05-31',
 };
 
@@ -33,13 +39,50 @@ export const PRIMARY_META: PrintMeta = {
 
 export const NHUNG = 'Nguyễn Thị Hồng Nhung';
 
-const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Huỳnh', 'Phan', 'Vũ', 'Võ', 'Đặng', 'Bùi', 'Đỗ', 'Hồ', 'Ngô', 'Dương'];
+const FAMILY = [
+  'Nguyễn',
+  'Trần',
+  'Lê',
+  'Phạm',
+  'Hoàng',
+  'Huỳnh',
+  'Phan',
+  'Vũ',
+  'Võ',
+  'Đặng',
+  'Bùi',
+  'Đỗ',
+  'Hồ',
+  'Ngô',
+  'Dương',
+];
 const MIDDLE = ['Văn', 'Thị', 'Minh', 'Đức', 'Ngọc', 'Thu', 'Quốc', 'Hải'];
-const GIVEN = ['An', 'Bảo', 'Châu', 'Dũng', 'Giang', 'Hà', 'Khánh', 'Linh', 'My', 'Nguyệt', 'Phúc', 'Quyên', 'Sơn', 'Thảo', 'Uyên', 'Việt', 'Xuân', 'Yến'];
+const GIVEN = [
+  'An',
+  'Bảo',
+  'Châu',
+  'Dũng',
+  'Giang',
+  'Hà',
+  'Khánh',
+  'Linh',
+  'My',
+  'Nguyệt',
+  'Phúc',
+  'Quyên',
+  'Sơn',
+  'Thảo',
+  'Uyên',
+  'Việt',
+  'Xuân',
+  'Yến',
+];
 
 /** `n` students; the third is Nguyễn Thị Hồng Nhung. */
 export function students(n: number): string[] {
-  return Array.from({ length: n }, (_, i) => (i === 2 ? NHUNG : `${FAMILY[i % FAMILY.length]} ${MIDDLE[i % MIDDLE.length]} ${GIVEN[(i * 7) % GIVEN.length]}`));
+  return Array.from({ length: n }, (_, i) =>
+    i === 2 ? NHUNG : `${FAMILY[i % FAMILY.length]} ${MIDDLE[i % MIDDLE.length]} ${GIVEN[(i * 7) % GIVEN.length]}`,
+  );
 }
 
 const score = (i: number, k: number): string => String(((i * 7 + k * 3) % 50) / 10 + 5).replace(/^(\d+)$/, '$1.0');
@@ -69,7 +112,16 @@ export function markbook(n = 40): MarkbookData {
                   ? {
                       value: '9',
                       corrections: [
-                        { minutes: '03/BB-SCDL', old: '6', new: '9', date: '2025-01-12', reason: 'nhập nhầm', requester: 'Lê Văn Tám', approver: 'Phạm Văn Đức', witness: 'Đỗ Thị Hạnh' },
+                        {
+                          minutes: '03/BB-SCDL',
+                          old: '6',
+                          new: '9',
+                          date: '2025-01-12',
+                          reason: 'nhập nhầm',
+                          requester: 'Lê Văn Tám',
+                          approver: 'Phạm Văn Đức',
+                          witness: 'Đỗ Thị Hạnh',
+                        },
                       ],
                     }
                   : score(i, 3),
@@ -104,7 +156,13 @@ export function markbook(n = 40): MarkbookData {
       students: names.map((name, i) => ({
         name,
         subjects: ['7.7', '8.1', '6.9', '8.4', '7.2', '6.6', '7.9', 'Đ', 'Đ', 'Đ'],
-        learning: ['Khá', 'Khá', i === 2 ? { value: 'Tốt', corrections: [{ minutes: '05/BB-SCDL', old: 'Khá', new: 'Tốt', date: '2025-05-28' }] } : 'Khá'],
+        learning: [
+          'Khá',
+          'Khá',
+          i === 2
+            ? { value: 'Tốt', corrections: [{ minutes: '05/BB-SCDL', old: 'Khá', new: 'Tốt', date: '2025-05-28' }] }
+            : 'Khá',
+        ],
         conduct: ['Tốt', 'Tốt', 'Tốt'],
         absences: { excused: i % 4, unexcused: i % 7 === 0 ? 1 : 0 },
         award: i === 2 ? 'Học sinh Giỏi' : '',
@@ -116,11 +174,24 @@ export function markbook(n = 40): MarkbookData {
 
 export function transcript(): TranscriptData {
   return {
-    student: { name: NHUNG, birthDate: '2009-03-15', gender: 'Nữ', birthPlace: 'Gia Nghĩa, Đắk Nông', ethnicity: 'Kinh', id: 'HS-0003' },
+    student: {
+      name: NHUNG,
+      birthDate: '2009-03-15',
+      gender: 'Nữ',
+      birthPlace: 'Gia Nghĩa, Đắk Nông',
+      ethnicity: 'Kinh',
+      id: 'HS-0003',
+    },
     schoolYear: '2024-2025',
     className: '10A1',
     subjects: [
-      { name: 'Toán', term1: '7.4', term2: '7.8', year: { value: '7.7', corrections: [{ minutes: '03/BB-SCDL', old: '7.5', new: '7.7', date: '2025-01-12' }] }, teacher: 'Lê Văn Tám' },
+      {
+        name: 'Toán',
+        term1: '7.4',
+        term2: '7.8',
+        year: { value: '7.7', corrections: [{ minutes: '03/BB-SCDL', old: '7.5', new: '7.7', date: '2025-01-12' }] },
+        teacher: 'Lê Văn Tám',
+      },
       { name: 'Ngữ văn', term1: '8.0', term2: '8.2', year: '8.1', teacher: 'Ngô Thị Thơ' },
       { name: 'Tiếng Anh', term1: '6.8', term2: '7.0', year: '6.9', teacher: 'Vũ Minh Anh' },
       { name: 'Lịch sử', term1: '8.5', term2: '8.4', year: '8.4', teacher: 'Bùi Quốc Sử' },
@@ -144,7 +215,21 @@ export function register(n = 30): RegisterData {
     leader: { name: 'Phạm Văn Đức', key: fakeKey('leader') },
     entries: students(n).map((name, i) => ({
       number: `2024-${String(i + 1).padStart(4, '0')}`,
-      name: i === 2 ? { value: name, corrections: [{ minutes: '01/BB-SCDL', old: 'Nguyễn Thị Hồng Nhunq', new: name, date: '2024-09-10', reason: 'sai chính tả' }] } : name,
+      name:
+        i === 2
+          ? {
+              value: name,
+              corrections: [
+                {
+                  minutes: '01/BB-SCDL',
+                  old: 'Nguyễn Thị Hồng Nhunq',
+                  new: name,
+                  date: '2024-09-10',
+                  reason: 'sai chính tả',
+                },
+              ],
+            }
+          : name,
       birthDate: `2009-0${(i % 9) + 1}-1${i % 10}`,
       gender: i % 2 === 0 ? 'Nữ' : 'Nam',
       birthPlace: 'Đắk Nông',
@@ -162,7 +247,15 @@ export function minutes(): CorrectionMinutesData {
     number: '03/BB-SCDL',
     date: '2025-01-12',
     reason: 'Giáo viên nhập nhầm điểm ĐĐGtx lần 3 của học sinh.',
-    items: [{ book: 'Sổ theo dõi và đánh giá học sinh, lớp 10A1, môn Toán', student: NHUNG, field: 'ĐĐGtx 3, học kỳ I', old: '6', new: '9' }],
+    items: [
+      {
+        book: 'Sổ theo dõi và đánh giá học sinh, lớp 10A1, môn Toán',
+        student: NHUNG,
+        field: 'ĐĐGtx 3, học kỳ I',
+        old: '6',
+        new: '9',
+      },
+    ],
     requester: { name: 'Lê Văn Tám', position: 'Giáo viên bộ môn Toán', key: fakeKey('toan') },
     approver: { name: 'Phạm Văn Đức', position: 'Hiệu trưởng', key: fakeKey('leader') },
     witness: { name: 'Đỗ Thị Hạnh', position: 'Phó Hiệu trưởng, quản trị phần mềm', key: fakeKey('admin') },
@@ -182,7 +275,16 @@ export function classSummary(n = 30): ClassSummaryData {
     { name: 'Mĩ thuật', tested: false },
     { name: 'HĐTN', tested: false },
   ];
-  const competencies = ['Tự chủ, tự học', 'Giao tiếp, hợp tác', 'GQVĐ, sáng tạo', 'Ngôn ngữ', 'Tính toán', 'Khoa học', 'Thẩm mĩ', 'Thể chất'];
+  const competencies = [
+    'Tự chủ, tự học',
+    'Giao tiếp, hợp tác',
+    'GQVĐ, sáng tạo',
+    'Ngôn ngữ',
+    'Tính toán',
+    'Khoa học',
+    'Thẩm mĩ',
+    'Thể chất',
+  ];
   const qualities = ['Yêu nước', 'Nhân ái', 'Chăm chỉ', 'Trung thực', 'Trách nhiệm'];
   return {
     schoolYear: '2024-2025',
@@ -195,7 +297,9 @@ export function classSummary(n = 30): ClassSummaryData {
     leader: { name: 'Hồ Văn Hiệu', key: fakeKey('ht-th') },
     students: students(n).map((name, i) => ({
       name,
-      subjects: subjects.map((s, k) => (s.tested ? { level: i % 3 === 0 ? 'T' : 'H', score: String(6 + ((i + k) % 5)) } : { level: 'T' })),
+      subjects: subjects.map((s, k) =>
+        s.tested ? { level: i % 3 === 0 ? 'T' : 'H', score: String(6 + ((i + k) % 5)) } : { level: 'T' },
+      ),
       competencies: competencies.map(() => (i % 4 === 0 ? 'T' : 'Đ')),
       qualities: qualities.map(() => 'T'),
       result: i % 3 === 0 ? 'HTT' : 'HT',
@@ -213,7 +317,15 @@ export function attendance(n = 30): AttendanceData {
     teacher: { name: 'Trần Thị Lan', key: fakeKey('homeroom') },
     students: students(n).map((name, i): AttendanceData['students'][number] => ({
       name,
-      days: i === 2 ? { 3: 'P', 17: { value: 'P', corrections: [{ minutes: '02/BB-SCDL', old: 'K', new: 'P', date: '2024-10-20' }] } } : i % 5 === 0 ? { 9: 'K' } : {},
+      days:
+        i === 2
+          ? {
+              3: 'P',
+              17: { value: 'P', corrections: [{ minutes: '02/BB-SCDL', old: 'K', new: 'P', date: '2024-10-20' }] },
+            }
+          : i % 5 === 0
+            ? { 9: 'K' }
+            : {},
     })),
   };
 }
@@ -229,8 +341,25 @@ export function childBook(): ChildBookData {
       { month: '2024-11', present: 19, excused: 2, unexcused: 0 },
     ],
     growth: [
-      { date: '2024-09-10', ageMonths: 39, weight: '13.2', height: '94.5', weightClass: 'Bình thường', heightClass: 'Bình thường' },
-      { date: '2024-12-10', ageMonths: 42, weight: { value: '13.9', corrections: [{ minutes: '04/BB-SCDL', old: '19.3', new: '13.9', date: '2024-12-12' }] }, height: '96.0', weightClass: 'Bình thường', heightClass: 'Bình thường' },
+      {
+        date: '2024-09-10',
+        ageMonths: 39,
+        weight: '13.2',
+        height: '94.5',
+        weightClass: 'Bình thường',
+        heightClass: 'Bình thường',
+      },
+      {
+        date: '2024-12-10',
+        ageMonths: 42,
+        weight: {
+          value: '13.9',
+          corrections: [{ minutes: '04/BB-SCDL', old: '19.3', new: '13.9', date: '2024-12-12' }],
+        },
+        height: '96.0',
+        weightClass: 'Bình thường',
+        heightClass: 'Bình thường',
+      },
     ],
     teacher: { name: 'Vũ Thị Hiền', key: fakeKey('gvmn') },
     leader: { name: 'Đặng Thị Thu', key: fakeKey('htmn') },
@@ -256,16 +385,47 @@ export function primaryTranscript(): PrimaryTranscriptData {
     ['Hoạt động trải nghiệm', false, 'T'],
   ];
   const level = (name: string, l: string) =>
-    name === 'Âm nhạc' ? { value: l, corrections: [{ minutes: '07/BB-SCDL', old: 'C', new: l, date: '2025-05-22', reason: 'nhập nhầm dòng', requester: 'Đinh Thị Hát', approver: 'Hồ Văn Hiệu', witness: 'Đỗ Thị Hạnh' }] } : l;
+    name === 'Âm nhạc'
+      ? {
+          value: l,
+          corrections: [
+            {
+              minutes: '07/BB-SCDL',
+              old: 'C',
+              new: l,
+              date: '2025-05-22',
+              reason: 'nhập nhầm dòng',
+              requester: 'Đinh Thị Hát',
+              approver: 'Hồ Văn Hiệu',
+              witness: 'Đỗ Thị Hạnh',
+            },
+          ],
+        }
+      : l;
   const aspect = (name: string) => ({ name, level: name === 'Trung thực' ? 'Đ' : 'T' });
   return {
-    student: { name: NHUNG, birthDate: '2014-03-15', gender: 'Nữ', birthPlace: 'Gia Nghĩa, Đắk Nông', ethnicity: 'Kinh', id: 'hs-00517' },
+    student: {
+      name: NHUNG,
+      birthDate: '2014-03-15',
+      gender: 'Nữ',
+      birthPlace: 'Gia Nghĩa, Đắk Nông',
+      ethnicity: 'Kinh',
+      id: 'hs-00517',
+    },
     schoolYear: '2024-2025',
     className: '5A',
-    subjects: subjects.map(([name, tested, l, score, remark]) => ({ name, tested, level: level(name, l), ...(score !== undefined ? { score } : {}), ...(remark !== undefined ? { remark } : {}) })),
+    subjects: subjects.map(([name, tested, l, score, remark]) => ({
+      name,
+      tested,
+      level: level(name, l),
+      ...(score !== undefined ? { score } : {}),
+      ...(remark !== undefined ? { remark } : {}),
+    })),
     qualities: ['Yêu nước', 'Nhân ái', 'Chăm chỉ', 'Trung thực', 'Trách nhiệm'].map(aspect),
     generalCompetencies: ['Tự chủ và tự học', 'Giao tiếp và hợp tác', 'Giải quyết vấn đề và sáng tạo'].map(aspect),
-    specificCompetencies: ['Ngôn ngữ', 'Tính toán', 'Khoa học', 'Công nghệ', 'Tin học', 'Thẩm mĩ', 'Thể chất'].map(aspect),
+    specificCompetencies: ['Ngôn ngữ', 'Tính toán', 'Khoa học', 'Công nghệ', 'Tin học', 'Thẩm mĩ', 'Thể chất'].map(
+      aspect,
+    ),
     result: 'Hoàn thành tốt',
     completion: 'Hoàn thành chương trình tiểu học',
     homeroom: { name: 'Dương Thị Mai', key: fakeKey('gv5a'), signedAt: '2025-05-26T16:00:00+07:00' },

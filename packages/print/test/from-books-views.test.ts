@@ -15,8 +15,19 @@ import { META } from './fixtures.js';
 const actor = (name: string) => ({ key: 'k'.repeat(43), role: 'x', person: name, name });
 
 /** A books cell with a plain history, or a corrected one (old → new with minutes). */
-function cell(key: string, value: string, extra: Partial<Cell> = {}, corrected?: { old: string; minutes: string }): Cell {
-  const v0 = { value: corrected ? corrected.old : value, eventId: 'e0', position: 1, at: '2024-10-01T00:00:00Z', by: actor('GV') };
+function cell(
+  key: string,
+  value: string,
+  extra: Partial<Cell> = {},
+  corrected?: { old: string; minutes: string },
+): Cell {
+  const v0 = {
+    value: corrected ? corrected.old : value,
+    eventId: 'e0',
+    position: 1,
+    at: '2024-10-01T00:00:00Z',
+    by: actor('GV'),
+  };
   const history = corrected
     ? [
         v0,
@@ -39,7 +50,18 @@ function cell(key: string, value: string, extra: Partial<Cell> = {}, corrected?:
         },
       ]
     : [v0];
-  return { key, type: 'AbsenceRecorded', stream: 's', year: '2024-2025', class: '1A', student: 'hs', column: 'x', value, history, ...extra } as Cell;
+  return {
+    key,
+    type: 'AbsenceRecorded',
+    stream: 's',
+    year: '2024-2025',
+    class: '1A',
+    student: 'hs',
+    column: 'x',
+    value,
+    history,
+    ...extra,
+  } as Cell;
 }
 
 describe('primary class summary from @hoso/books', () => {
@@ -58,10 +80,17 @@ describe('primary class summary from @hoso/books', () => {
         student: 'hs',
         name: 'Lê Minh Khôi',
         subjects: [
-          { subject: 'toan', levels: { GK1: null, CK1: null, GK2: null, CN: cell('a', 'T') }, tests: { GK1: null, CK1: null, GK2: null, CN: cell('b', '9', {}, { old: '7', minutes: '09/BB' }) } },
+          {
+            subject: 'toan',
+            levels: { GK1: null, CK1: null, GK2: null, CN: cell('a', 'T') },
+            tests: { GK1: null, CK1: null, GK2: null, CN: cell('b', '9', {}, { old: '7', minutes: '09/BB' }) },
+          },
           { subject: 'dao-duc', levels: { GK1: null, CK1: null, GK2: null, CN: cell('c', 'H') }, tests: null },
         ],
-        qualities: { 'yeu-nuoc': { GK1: null, CK1: null, GK2: null, CN: cell('d', 'Tốt') }, 'tu-chu-tu-hoc': { GK1: null, CK1: null, GK2: null, CN: cell('e', 'Cần cố gắng') } },
+        qualities: {
+          'yeu-nuoc': { GK1: null, CK1: null, GK2: null, CN: cell('d', 'Tốt') },
+          'tu-chu-tu-hoc': { GK1: null, CK1: null, GK2: null, CN: cell('e', 'Cần cố gắng') },
+        },
         result: 'Hoàn thành tốt',
         award: { tag: 'incomplete', missing: [['class-recognition']] },
         completion: 'Hoàn thành chương trình lớp học',
@@ -75,7 +104,10 @@ describe('primary class summary from @hoso/books', () => {
     expect(d.qualities).toEqual(['Yêu nước']);
     expect(d.students[0]).toMatchObject({
       name: 'Lê Minh Khôi',
-      subjects: [{ level: 'T', score: { value: '9', corrections: [{ minutes: '09/BB', old: '7', new: '9' }] } }, { level: 'H' }],
+      subjects: [
+        { level: 'T', score: { value: '9', corrections: [{ minutes: '09/BB', old: '7', new: '9' }] } },
+        { level: 'H' },
+      ],
       competencies: ['C'],
       qualities: ['T'],
       result: 'HTT',
@@ -102,16 +134,43 @@ describe('preschool book and attendance from @hoso/books', () => {
         present: 2,
         excused: 1,
         unexcused: 1,
-        days: [cell('1', 'C', { date: '2024-09-09' }), cell('2', 'P', { date: '2024-09-10' }), cell('3', 'C', { date: '2024-10-01' }), cell('4', 'K', { date: '2024-10-02' })],
+        days: [
+          cell('1', 'C', { date: '2024-09-09' }),
+          cell('2', 'P', { date: '2024-09-10' }),
+          cell('3', 'C', { date: '2024-10-01' }),
+          cell('4', 'K', { date: '2024-10-02' }),
+        ],
       },
-      growth: [{ date: '2024-09-10', ageDays: 1196, weight: cell('w', '13.2'), height: cell('h', '94.5'), status: { 'weight-for-age': { z: -0.3, status: 'normal' }, 'height-for-age': { z: -2.4, status: 'stunted' } } }],
+      growth: [
+        {
+          date: '2024-09-10',
+          ageDays: 1196,
+          weight: cell('w', '13.2'),
+          height: cell('h', '94.5'),
+          status: { 'weight-for-age': { z: -0.3, status: 'normal' }, 'height-for-age': { z: -2.4, status: 'stunted' } },
+        },
+      ],
     };
-    const d = childBookDataFromBook(page, { className: 'Mầm', schoolYear: '2024-2025', birthDate: '2021-06-02', gender: 'Nữ' });
+    const d = childBookDataFromBook(page, {
+      className: 'Mầm',
+      schoolYear: '2024-2025',
+      birthDate: '2021-06-02',
+      gender: 'Nữ',
+    });
     expect(d.attendance).toEqual([
       { month: '2024-09', present: 1, excused: 1, unexcused: 0 },
       { month: '2024-10', present: 1, excused: 0, unexcused: 1 },
     ]);
-    expect(d.growth).toEqual([{ date: '2024-09-10', ageMonths: 39, weight: '13.2', height: '94.5', weightClass: 'Bình thường', heightClass: 'Thấp còi' }]);
+    expect(d.growth).toEqual([
+      {
+        date: '2024-09-10',
+        ageMonths: 39,
+        weight: '13.2',
+        height: '94.5',
+        weightClass: 'Bình thường',
+        heightClass: 'Thấp còi',
+      },
+    ]);
     expect(growthStatusName('obese')).toBe('Béo phì');
     expect(isRight(childBookDocument(d, META))).toBe(true);
   });
@@ -131,7 +190,10 @@ describe('preschool book and attendance from @hoso/books', () => {
       year: { excused: 3, unexcused: 1, total: 4 },
     };
     const d = attendanceDataFromBook([line], { className: '10A1', schoolYear: '2024-2025', month: '2024-10' });
-    expect(d.students[0]!.days).toEqual({ 3: 'K', 17: { value: 'P', corrections: [expect.objectContaining({ minutes: '02/BB', old: 'K', new: 'P' })] } });
+    expect(d.students[0]!.days).toEqual({
+      3: 'K',
+      17: { value: 'P', corrections: [expect.objectContaining({ minutes: '02/BB', old: 'K', new: 'P' })] },
+    });
     expect(isRight(attendanceDocument(d, META))).toBe(true);
   });
 });

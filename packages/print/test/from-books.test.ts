@@ -43,7 +43,12 @@ beforeAll(async () => {
   book = ok(classMarkbook(records, YEAR, CLASS));
   meta = {
     school: { authority: 'SỞ GD&ĐT ĐẮK NÔNG', name: 'TRƯỜNG THPT THỬ NGHIỆM', place: 'Gia Nghĩa' },
-    verification: { origin: `hoso/${school.ledger}`, size: school.events.length, root: ROOT, book: `markbook/${YEAR}/${CLASS}` },
+    verification: {
+      origin: `hoso/${school.ledger}`,
+      size: school.events.length,
+      root: ROOT,
+      book: `markbook/${YEAR}/${CLASS}`,
+    },
   };
 });
 
@@ -76,7 +81,12 @@ describe('class markbook from @hoso/books', () => {
   });
 
   it('renders to a PDF that reads back the students and the minutes', async () => {
-    const d = ok(markbookDocument(markbookDataFromBook(book), { ...meta, verification: { ...meta.verification, index: markbookHead(book)! } }));
+    const d = ok(
+      markbookDocument(markbookDataFromBook(book), {
+        ...meta,
+        verification: { ...meta.verification, index: markbookHead(book)! },
+      }),
+    );
     const pdf = await readPdf(await renderPdf(d));
     const text = pdf.pages.map((p) => p.text).join(' ');
     for (const s of ['Nguyễn Thị An', 'Trần Văn Bình', 'BB-07/2025', 'Học sinh Giỏi']) expect(text).toContain(s);
@@ -117,24 +127,43 @@ describe('printJobsFromRecords', () => {
   it('makes the markbook, each học bạ page, the register and the correction minutes, and prints them', async () => {
     const { jobs, skipped } = ok(printJobsFromRecords(records, meta));
     expect(skipped).toEqual([]);
-    expect(jobs.map((j) => j.name)).toEqual(['so-theo-doi-2024-2025-10a1', 'hoc-ba-an-2024-2025', 'hoc-ba-binh-2024-2025', 'so-dang-bo', 'bien-ban-bb-07-2025']);
+    expect(jobs.map((j) => j.name)).toEqual([
+      'so-theo-doi-2024-2025-10a1',
+      'hoc-ba-an-2024-2025',
+      'hoc-ba-binh-2024-2025',
+      'so-dang-bo',
+      'bien-ban-bb-07-2025',
+    ]);
     const minutes = jobs[4]!.document;
     expect(minutes.verification).toMatchObject({ book: 'minutes/BB-07/2025', index: school.correctionAt });
-    expect(jobs[0]!.document.verification).toMatchObject({ book: `markbook/${YEAR}/${CLASS}`, index: markbookHead(book) });
+    expect(jobs[0]!.document.verification).toMatchObject({
+      book: `markbook/${YEAR}/${CLASS}`,
+      index: markbookHead(book),
+    });
     const dir = mkdtempSync(join(tmpdir(), 'hoso-print-jobs-'));
     try {
       const written = ok(await printAll(dir, jobs, { formats: ['pdf'] }));
       expect(written).toHaveLength(5);
       expect(readdirSync(dir)).toHaveLength(5);
       const text = (await readPdf(new Uint8Array(readFileSync(join(dir, 'bien-ban-bb-07-2025.pdf'))))).pages[0]!.text;
-      for (const s of ['BIÊN BẢN SỬA CHỮA DỮ LIỆU', 'Số: BB-07/2025', 'Phạm Bộ Môn', 'Nguyễn Văn Hiệu', 'Trần Quản Trị', 'nhập nhầm điểm bài kiểm tra cuối kì']) expect(text).toContain(s);
+      for (const s of [
+        'BIÊN BẢN SỬA CHỮA DỮ LIỆU',
+        'Số: BB-07/2025',
+        'Phạm Bộ Môn',
+        'Nguyễn Văn Hiệu',
+        'Trần Quản Trị',
+        'nhập nhầm điểm bài kiểm tra cuối kì',
+      ])
+        expect(text).toContain(s);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
   it('limits classes and học bạ pages to one year, and refuses something that is not records', () => {
-    expect(ok(printJobsFromRecords(records, meta, { year: '2023-2024' })).jobs.map((j) => j.name)).toEqual(['so-dang-bo']);
+    expect(ok(printJobsFromRecords(records, meta, { year: '2023-2024' })).jobs.map((j) => j.name)).toEqual([
+      'so-dang-bo',
+    ]);
     const bad = printJobsFromRecords(null as unknown as Records, meta);
     expect(isLeft(bad) && bad.left).toMatchObject({ code: 'print-invalid-input', path: ['records'] });
   });

@@ -55,13 +55,21 @@ describe('renderHtml', () => {
   });
 
   it('marks a correction: old value struck through, new value, minutes number', () => {
-    expect(html).toMatch(/<td class="a-center corrected"><del class="old" title="Giá trị cũ">6<\/del><span class="new">9<\/span><span class="bb">BB 03\/BB-SCDL<\/span><\/td>/);
+    expect(html).toMatch(
+      /<td class="a-center corrected"><del class="old" title="Giá trị cũ">6<\/del><span class="new">9<\/span><span class="bb">BB 03\/BB-SCDL<\/span><\/td>/,
+    );
   });
 
   it('escapes text, so a name cannot inject markup', () => {
     const evil: PrintDocument = {
       ...doc,
-      sections: [{ orientation: 'portrait', title: 'T', blocks: [{ kind: 'paragraph', text: '<script>alert("x")</script> & Đ' }] }],
+      sections: [
+        {
+          orientation: 'portrait',
+          title: 'T',
+          blocks: [{ kind: 'paragraph', text: '<script>alert("x")</script> & Đ' }],
+        },
+      ],
     };
     const out = renderHtml(evil);
     expect(out).not.toContain('<script>');

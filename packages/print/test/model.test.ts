@@ -63,7 +63,8 @@ describe('header grid', () => {
         const g = headerGrid(cols);
         for (let r = 0; r < g.depth; r++) {
           const covered = new Array<number>(n).fill(0);
-          for (const c of g.cells) if (c.row <= r && r < c.row + c.rowSpan) for (let k = c.col; k < c.col + c.colSpan; k++) covered[k]!++;
+          for (const c of g.cells)
+            if (c.row <= r && r < c.row + c.rowSpan) for (let k = c.col; k < c.col + c.colSpan; k++) covered[k]!++;
           // A group with an empty children list is a leaf; every column is covered once on every row.
           expect(covered.every((x) => x === 1)).toBe(true);
         }
@@ -93,11 +94,36 @@ describe('validateDocument', () => {
   const cases: Array<[string, PrintDocument, string, ReadonlyArray<string | number>]> = [
     ['no sections', doc({ sections: [] }), 'print-invalid-document', ['sections']],
     ['empty title', doc({ title: ' ' }), 'print-invalid-text', ['title']],
-    ['bad root', doc({ verification: { origin: 'hoso/x', size: 1, root: 'AB' } }), 'print-invalid-verification', ['verification', 'root']],
-    ['uppercase root', doc({ verification: { origin: 'hoso/x', size: 1, root: ROOT.toUpperCase() } }), 'print-invalid-verification', ['verification', 'root']],
-    ['index ≥ size', doc({ verification: { origin: 'hoso/x', size: 5, root: ROOT, index: 5 } }), 'print-invalid-verification', ['verification', 'index']],
-    ['fractional size', doc({ verification: { origin: 'hoso/x', size: 1.5, root: ROOT } }), 'print-invalid-verification', ['verification', 'size']],
-    ['origin with space', doc({ verification: { origin: 'hoso x', size: 1, root: ROOT } }), 'print-invalid-verification', ['verification', 'origin']],
+    [
+      'bad root',
+      doc({ verification: { origin: 'hoso/x', size: 1, root: 'AB' } }),
+      'print-invalid-verification',
+      ['verification', 'root'],
+    ],
+    [
+      'uppercase root',
+      doc({ verification: { origin: 'hoso/x', size: 1, root: ROOT.toUpperCase() } }),
+      'print-invalid-verification',
+      ['verification', 'root'],
+    ],
+    [
+      'index ≥ size',
+      doc({ verification: { origin: 'hoso/x', size: 5, root: ROOT, index: 5 } }),
+      'print-invalid-verification',
+      ['verification', 'index'],
+    ],
+    [
+      'fractional size',
+      doc({ verification: { origin: 'hoso/x', size: 1.5, root: ROOT } }),
+      'print-invalid-verification',
+      ['verification', 'size'],
+    ],
+    [
+      'origin with space',
+      doc({ verification: { origin: 'hoso x', size: 1, root: ROOT } }),
+      'print-invalid-verification',
+      ['verification', 'origin'],
+    ],
     [
       'control character',
       doc({ sections: [{ orientation: 'portrait', title: 'T', blocks: [{ kind: 'paragraph', text: 'a\u0007b' }] }] }),
@@ -112,13 +138,35 @@ describe('validateDocument', () => {
     ],
     [
       'row narrower than header',
-      doc({ sections: [{ orientation: 'landscape', title: 'T', blocks: [{ kind: 'table', columns: MARKBOOK_HEADER, rows: [['1', 'A', '8', '9', '7']] }] }] }),
+      doc({
+        sections: [
+          {
+            orientation: 'landscape',
+            title: 'T',
+            blocks: [{ kind: 'table', columns: MARKBOOK_HEADER, rows: [['1', 'A', '8', '9', '7']] }],
+          },
+        ],
+      }),
       'print-table-shape',
       ['sections', 0, 'blocks', 0, 'rows', 0],
     ],
     [
       'correction without minutes',
-      doc({ sections: [{ orientation: 'portrait', title: 'T', blocks: [{ kind: 'table', columns: [{ label: 'a' }], rows: [[{ text: '9', correction: { old: '6', minutes: '' } }]] }] }] }),
+      doc({
+        sections: [
+          {
+            orientation: 'portrait',
+            title: 'T',
+            blocks: [
+              {
+                kind: 'table',
+                columns: [{ label: 'a' }],
+                rows: [[{ text: '9', correction: { old: '6', minutes: '' } }]],
+              },
+            ],
+          },
+        ],
+      }),
       'print-invalid-text',
       ['sections', 0, 'blocks', 0, 'rows', 0, 0, 'correction', 'minutes'],
     ],
@@ -130,7 +178,15 @@ describe('validateDocument', () => {
     ],
     [
       'five signatures',
-      doc({ sections: [{ orientation: 'portrait', title: 'T', blocks: [{ kind: 'signatures', items: Array.from({ length: 5 }, () => ({ title: 'A', name: 'B' })) }] }] }),
+      doc({
+        sections: [
+          {
+            orientation: 'portrait',
+            title: 'T',
+            blocks: [{ kind: 'signatures', items: Array.from({ length: 5 }, () => ({ title: 'A', name: 'B' })) }],
+          },
+        ],
+      }),
       'print-invalid-document',
       ['sections', 0, 'blocks', 0, 'items'],
     ],

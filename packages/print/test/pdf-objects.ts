@@ -41,7 +41,11 @@ export function pdfObjects(bytes: Uint8Array): PdfObjects {
     const length = Number(/\/Length (\d+)/.exec(dict)?.[1] ?? NaN);
     const dataStart = start + s + 'stream'.length + (text[start + s + 6] === '\r' ? 2 : 1);
     const raw = buf.subarray(dataStart, dataStart + length);
-    objects.set(Number(m[1]), { id: Number(m[1]), dict, stream: dict.includes('/FlateDecode') ? inflateSync(raw) : raw });
+    objects.set(Number(m[1]), {
+      id: Number(m[1]),
+      dict,
+      stream: dict.includes('/FlateDecode') ? inflateSync(raw) : raw,
+    });
     head.lastIndex = end;
   }
   const trailer = text.slice(text.lastIndexOf('trailer'));

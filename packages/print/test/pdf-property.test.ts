@@ -1,11 +1,20 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { leafColumns, renderHtml, renderPdf, type Block, type Column, type PrintDocument, type Section } from '../src/index.js';
+import {
+  leafColumns,
+  renderHtml,
+  renderPdf,
+  type Block,
+  type Column,
+  type PrintDocument,
+  type Section,
+} from '../src/index.js';
 import { ROOT } from './fixtures.js';
 import { readPdf } from './pdf-text.js';
 
 // Letters of Vietnamese (with every tone mark), digits and punctuation, composed and decomposed.
-const LETTERS = 'aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐÊÔƠƯàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵĐ0123456789.,;:-–—()/ ';
+const LETTERS =
+  'aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐÊÔƠƯàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵĐ0123456789.,;:-–—()/ ';
 const word = fc.array(fc.constantFrom(...LETTERS), { minLength: 1, maxLength: 12 }).map((cs) => cs.join(''));
 const text = fc.array(word, { minLength: 0, maxLength: 30 }).map((ws) => ws.join(' '));
 // Titles and correction minutes must not be blank (the renderer refuses them, see model.test.ts),
@@ -35,10 +44,24 @@ const table: fc.Arbitrary<Block> = columns.chain((cols) => {
 });
 
 const block: fc.Arbitrary<Block> = fc.oneof(
-  fc.record({ kind: fc.constant('paragraph' as const), text, size: fc.constantFrom('small' as const, 'normal' as const, 'large' as const) }),
-  fc.record({ kind: fc.constant('fields' as const), columns: fc.integer({ min: 1, max: 4 }), items: fc.array(fc.record({ label: short, value: text }), { maxLength: 6 }) }),
+  fc.record({
+    kind: fc.constant('paragraph' as const),
+    text,
+    size: fc.constantFrom('small' as const, 'normal' as const, 'large' as const),
+  }),
+  fc.record({
+    kind: fc.constant('fields' as const),
+    columns: fc.integer({ min: 1, max: 4 }),
+    items: fc.array(fc.record({ label: short, value: text }), { maxLength: 6 }),
+  }),
   table,
-  fc.record({ kind: fc.constant('signatures' as const), items: fc.array(fc.record({ title: short, name: short, fingerprint: fc.constant('1a2b 3c4d 5e6f 7a8b') }), { minLength: 1, maxLength: 4 }) }),
+  fc.record({
+    kind: fc.constant('signatures' as const),
+    items: fc.array(fc.record({ title: short, name: short, fingerprint: fc.constant('1a2b 3c4d 5e6f 7a8b') }), {
+      minLength: 1,
+      maxLength: 4,
+    }),
+  }),
 );
 
 const section: fc.Arbitrary<Section> = fc.record({

@@ -18,14 +18,24 @@ export interface PdfInfo {
 
 /** Extract page sizes and text of every page. */
 export async function readPdf(bytes: Uint8Array): Promise<PdfInfo> {
-  const doc = await getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, disableFontFace: true, verbosity: 0 }).promise;
+  const doc = await getDocument({
+    data: new Uint8Array(bytes),
+    isEvalSupported: false,
+    disableFontFace: true,
+    verbosity: 0,
+  }).promise;
   const pages: PdfPage[] = [];
   for (let i = 1; i <= doc.numPages; i++) {
     const page = await doc.getPage(i);
     const [x0, y0, x1, y1] = page.view as [number, number, number, number];
     const content = await page.getTextContent();
     const items = content.items.map((it) => ('str' in it ? it.str : '')).filter((s) => s !== '');
-    pages.push({ width: x1 - x0, height: y1 - y0, text: items.join(' ').normalize('NFC'), items: items.map((s) => s.normalize('NFC')) });
+    pages.push({
+      width: x1 - x0,
+      height: y1 - y0,
+      text: items.join(' ').normalize('NFC'),
+      items: items.map((s) => s.normalize('NFC')),
+    });
   }
   const meta = await doc.getMetadata();
   const info = meta.info as { Title?: string; Custom?: { HosoProof?: string } };

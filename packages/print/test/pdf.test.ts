@@ -141,7 +141,15 @@ describe('renderPdf: transcript', () => {
     expect(pdf.pages[0]!.width).toBeCloseTo(595.28, 1);
     expect(pdf.pages[0]!.height).toBeCloseTo(841.89, 1);
     const t = pdf.pages[0]!.text;
-    for (const s of ['HỌC BẠ', NHUNG, '15/03/2009', 'Hoạt động trải nghiệm, hướng nghiệp', 'Kết quả rèn luyện', 'Được lên lớp', 'Chăm ngoan, tiến bộ rõ ở môn Toán.'])
+    for (const s of [
+      'HỌC BẠ',
+      NHUNG,
+      '15/03/2009',
+      'Hoạt động trải nghiệm, hướng nghiệp',
+      'Kết quả rèn luyện',
+      'Được lên lớp',
+      'Chăm ngoan, tiến bộ rõ ở môn Toán.',
+    ])
       expect(t).toContain(s);
   });
 });
@@ -164,8 +172,13 @@ describe('renderPdf: bad input', () => {
   });
 
   it('rejects with the typed error (and renders nothing)', async () => {
-    await expect(renderPdf(base())).rejects.toMatchObject({ name: 'HosoFailure', error: { code: 'print-missing-glyph' } });
-    await expect(renderPdf({ ...base(), verification: { origin: 'hoso/x', size: 1, root: 'nope' } })).rejects.toMatchObject({
+    await expect(renderPdf(base())).rejects.toMatchObject({
+      name: 'HosoFailure',
+      error: { code: 'print-missing-glyph' },
+    });
+    await expect(
+      renderPdf({ ...base(), verification: { origin: 'hoso/x', size: 1, root: 'nope' } }),
+    ).rejects.toMatchObject({
       error: { code: 'print-invalid-verification', path: ['verification', 'root'] },
     });
   });
@@ -174,7 +187,10 @@ describe('renderPdf: bad input', () => {
     const nfd = NHUNG.normalize('NFD');
     expect(nfd).not.toBe(NHUNG);
     const pdf = await readPdf(
-      await renderPdf({ ...base(), sections: [{ orientation: 'portrait', title: 'T', blocks: [{ kind: 'paragraph', text: nfd }] }] }),
+      await renderPdf({
+        ...base(),
+        sections: [{ orientation: 'portrait', title: 'T', blocks: [{ kind: 'paragraph', text: nfd }] }],
+      }),
     );
     expect(pdf.pages[0]!.items).toContain(NHUNG);
   });

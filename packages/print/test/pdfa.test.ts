@@ -13,7 +13,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isLeft, type Either } from 'fp-ts/lib/Either.js';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { PDFA_PROFILE, renderHtml, renderPdf, transcriptDocument, validateDocument, type PrintDocument, type PrintError, type PrintMeta } from '../src/index.js';
+import {
+  PDFA_PROFILE,
+  renderHtml,
+  renderPdf,
+  transcriptDocument,
+  validateDocument,
+  type PrintDocument,
+  type PrintError,
+  type PrintMeta,
+} from '../src/index.js';
 import { META, transcript } from './fixtures.js';
 import { ofType, pdfObjects, ref, type PdfObjects } from './pdf-objects.js';
 import { readPdf } from './pdf-text.js';
@@ -75,10 +84,22 @@ describe(`renderPdf writes ${PDFA_PROFILE} by default`, () => {
   });
 
   it('sets the document information, and the XMP mirrors every entry of it', async () => {
-    const pdf = await getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, disableFontFace: true, verbosity: 0 }).promise;
+    const pdf = await getDocument({
+      data: new Uint8Array(bytes),
+      isEvalSupported: false,
+      disableFontFace: true,
+      verbosity: 0,
+    }).promise;
     const info = (await pdf.getMetadata()).info as Record<string, unknown>;
     await pdf.destroy();
-    expect(info).toMatchObject({ Title: doc.title, Author: SCHOOL, Subject: 'Học bạ (Thông tư 22/2021)', Producer: 'hoso', Creator: 'hoso', CreationDate: 'D:20250601000000Z' });
+    expect(info).toMatchObject({
+      Title: doc.title,
+      Author: SCHOOL,
+      Subject: 'Học bạ (Thông tư 22/2021)',
+      Producer: 'hoso',
+      Creator: 'hoso',
+      CreationDate: 'D:20250601000000Z',
+    });
     expect(xmpValue('dc:title')).toBe(info['Title']);
     expect(xmpValue('dc:description')).toBe(info['Subject']);
     expect(xmpValue('pdf:Producer')).toBe(info['Producer']);
@@ -121,7 +142,10 @@ describe(`renderPdf writes ${PDFA_PROFILE} by default`, () => {
     const dir = mkdtempSync(join(tmpdir(), 'hoso-pdfa-'));
     try {
       writeFileSync(join(dir, 'a.pdf'), bytes);
-      const rows = execFileSync('pdffonts', [join(dir, 'a.pdf')], { encoding: 'utf8' }).trim().split('\n').slice(2);
+      const rows = execFileSync('pdffonts', [join(dir, 'a.pdf')], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .slice(2);
       expect(rows.length).toBeGreaterThan(0);
       // Columns: name, type (may hold spaces), encoding, emb, sub, uni, object, generation.
       for (const row of rows) expect(row.trim().split(/\s+/).slice(-5, -4)[0], row).toBe('yes');

@@ -3,7 +3,13 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isLeft, isRight, type Either } from 'fp-ts/lib/Either.js';
-import { correctionMinutesDocument, printAll, transcriptDocument, type PrintDocument, type PrintError } from '../src/index.js';
+import {
+  correctionMinutesDocument,
+  printAll,
+  transcriptDocument,
+  type PrintDocument,
+  type PrintError,
+} from '../src/index.js';
 import { META, minutes, transcript } from './fixtures.js';
 
 function ok<A>(e: Either<PrintError, A>): A {
@@ -23,8 +29,15 @@ describe('printAll', () => {
         { name: 'hoc-ba-nhung', document: t },
         { name: 'bien-ban-03', document: m },
       ]);
-      expect(isRight(r) && r.right).toEqual(['hoc-ba-nhung.pdf', 'hoc-ba-nhung.html', 'bien-ban-03.pdf', 'bien-ban-03.html'].map((f) => join(dir, f)));
-      expect(readdirSync(dir).sort()).toEqual(['bien-ban-03.html', 'bien-ban-03.pdf', 'hoc-ba-nhung.html', 'hoc-ba-nhung.pdf']);
+      expect(isRight(r) && r.right).toEqual(
+        ['hoc-ba-nhung.pdf', 'hoc-ba-nhung.html', 'bien-ban-03.pdf', 'bien-ban-03.html'].map((f) => join(dir, f)),
+      );
+      expect(readdirSync(dir).sort()).toEqual([
+        'bien-ban-03.html',
+        'bien-ban-03.pdf',
+        'hoc-ba-nhung.html',
+        'hoc-ba-nhung.pdf',
+      ]);
       expect(readFileSync(join(dir, 'hoc-ba-nhung.pdf')).subarray(0, 5).toString('latin1')).toBe('%PDF-');
       expect(readFileSync(join(dir, 'bien-ban-03.html'), 'utf8')).toContain('BIÊN BẢN SỬA CHỮA DỮ LIỆU');
     } finally {
@@ -43,22 +56,37 @@ describe('printAll', () => {
     }
   });
 
-  const bad: Array<[string, Array<{ name: string; document: PrintDocument }>, ReadonlyArray<string | number>, string]> = [
-    ['a path as a name', [{ name: '../x', document: t }], [0, 'name'], 'print-invalid-input'],
-    ['the same name twice', [{ name: 'a', document: t }, { name: 'a', document: m }], [1, 'name'], 'print-invalid-input'],
+  const bad: Array<[string, Array<{ name: string; document: PrintDocument }>, ReadonlyArray<string | number>, string]> =
     [
-      'an invalid second document',
-      [{ name: 'a', document: t }, { name: 'b', document: { ...m, verification: { ...m.verification, size: -1 } } }],
-      [1, 'document', 'verification', 'size'],
-      'print-invalid-verification',
-    ],
-    [
-      'an unprintable character',
-      [{ name: 'a', document: t }, { name: 'b', document: { ...m, sections: [{ ...m.sections[0]!, title: 'Biên bản 漢' }] } }],
-      [1, 'document', 'sections', 0, 'title'],
-      'print-missing-glyph',
-    ],
-  ];
+      ['a path as a name', [{ name: '../x', document: t }], [0, 'name'], 'print-invalid-input'],
+      [
+        'the same name twice',
+        [
+          { name: 'a', document: t },
+          { name: 'a', document: m },
+        ],
+        [1, 'name'],
+        'print-invalid-input',
+      ],
+      [
+        'an invalid second document',
+        [
+          { name: 'a', document: t },
+          { name: 'b', document: { ...m, verification: { ...m.verification, size: -1 } } },
+        ],
+        [1, 'document', 'verification', 'size'],
+        'print-invalid-verification',
+      ],
+      [
+        'an unprintable character',
+        [
+          { name: 'a', document: t },
+          { name: 'b', document: { ...m, sections: [{ ...m.sections[0]!, title: 'Biên bản 漢' }] } },
+        ],
+        [1, 'document', 'sections', 0, 'title'],
+        'print-missing-glyph',
+      ],
+    ];
   it.each(bad)('writes nothing for %s', async (_n, jobs, path, code) => {
     const base = mkdtempSync(join(tmpdir(), 'hoso-print-'));
     try {

@@ -2,7 +2,13 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { signCheckpoint } from '@hoso/core';
 import { isLeft, isRight } from 'fp-ts/lib/Either.js';
-import { formatProofReference, parseProofReference, proofReferenceOf, verificationFromCheckpoint, type ProofReference } from '../src/index.js';
+import {
+  formatProofReference,
+  parseProofReference,
+  proofReferenceOf,
+  verificationFromCheckpoint,
+  type ProofReference,
+} from '../src/index.js';
 
 const hex64 = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('hex'));
 const ref: fc.Arbitrary<ProofReference> = fc
@@ -39,13 +45,17 @@ describe('proof reference', () => {
   });
 
   it('writes the documented URI form, parameters in a fixed order', () => {
-    expect(formatProofReference({ origin: 'hoso/thpt-x', size: 10, root: ROOT, index: 9, book: 'hocba/2024-2025/hs 1' })).toBe(
-      `hoso:proof?v=1&origin=hoso%2Fthpt-x&size=10&root=${ROOT}&index=9&book=hocba%2F2024-2025%2Fhs%201`,
-    );
+    expect(
+      formatProofReference({ origin: 'hoso/thpt-x', size: 10, root: ROOT, index: 9, book: 'hocba/2024-2025/hs 1' }),
+    ).toBe(`hoso:proof?v=1&origin=hoso%2Fthpt-x&size=10&root=${ROOT}&index=9&book=hocba%2F2024-2025%2Fhs%201`);
   });
 
   it('takes the reference from a document verification block', () => {
-    expect(proofReferenceOf({ origin: 'hoso/x', size: 3, root: ROOT, printedAt: 'now' })).toEqual({ origin: 'hoso/x', size: 3, root: ROOT });
+    expect(proofReferenceOf({ origin: 'hoso/x', size: 3, root: ROOT, printedAt: 'now' })).toEqual({
+      origin: 'hoso/x',
+      size: 3,
+      root: ROOT,
+    });
   });
 
   it('ignores parameters it does not know, in any order', () => {
@@ -96,10 +106,19 @@ describe('verificationFromCheckpoint', () => {
   const root = Buffer.alloc(32, 0xab);
   const body = `hoso/thpt-x\n42\n${root.toString('base64')}\n`;
   it('reads origin, size and root (as hex) from a note signed by core', () => {
-    const note = signCheckpoint({ origin: 'hoso/thpt-x', size: 42, root: new Uint8Array(root) }, { name: 'hoso/thpt-x', seed: new Uint8Array(32).fill(9) });
+    const note = signCheckpoint(
+      { origin: 'hoso/thpt-x', size: 42, root: new Uint8Array(root) },
+      { name: 'hoso/thpt-x', seed: new Uint8Array(32).fill(9) },
+    );
     expect(note.startsWith(body)).toBe(true);
     const r = verificationFromCheckpoint(note, { index: 41, book: 'hocba/x' });
-    expect(isRight(r) && r.right).toEqual({ origin: 'hoso/thpt-x', size: 42, root: root.toString('hex'), index: 41, book: 'hocba/x' });
+    expect(isRight(r) && r.right).toEqual({
+      origin: 'hoso/thpt-x',
+      size: 42,
+      root: root.toString('hex'),
+      index: 41,
+      book: 'hocba/x',
+    });
   });
   it.each([
     ['no origin', `\n42\n${root.toString('base64')}\n`, 'origin'],

@@ -1,6 +1,12 @@
 import { describe, it, expect } from 'vitest';
 import { isLeft, isRight } from 'fp-ts/lib/Either.js';
-import { formatProofReference, parseProofReference, proofReferenceOf, registerDocument, renderPdf } from '../src/index.js';
+import {
+  formatProofReference,
+  parseProofReference,
+  proofReferenceOf,
+  registerDocument,
+  renderPdf,
+} from '../src/index.js';
 import { META, register } from './fixtures.js';
 import { decodeQr, hasTool } from './tools.js';
 
@@ -30,6 +36,8 @@ describe.skipIf(!canDecode)('QR code on the printed page', () => {
   it('still scans at 150 dpi (an office scanner)', async () => {
     const d = registerDocument(register(3), META);
     if (isLeft(d)) throw new Error(d.left.message);
-    expect(decodeQr(await renderPdf(d.right), 1, 150, 595.28)).toEqual([formatProofReference(proofReferenceOf(META.verification))]);
+    expect(decodeQr(await renderPdf(d.right), 1, 150, 595.28)).toEqual([
+      formatProofReference(proofReferenceOf(META.verification)),
+    ]);
   });
 });

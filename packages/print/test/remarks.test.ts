@@ -43,11 +43,15 @@ describe('remarks on the primary học bạ', () => {
   it('the subject line carries its remark; the corrected level keeps it', async () => {
     const t = ok(primaryTranscript(year.records, 'an'));
     const d = primaryTranscriptDataFromBook(t, t.pages[0]!);
-    expect(d.subjects.map((s) => [s.name, typeof s.level === 'string' ? s.level : s.level.value, s.remark ?? null])).toEqual([
+    expect(
+      d.subjects.map((s) => [s.name, typeof s.level === 'string' ? s.level : s.level.value, s.remark ?? null]),
+    ).toEqual([
       ['Toán', 'H', REMARKS.toan],
       ['Đạo đức', 'T', null],
     ]);
-    const pdf = await readPdf(await renderPdf(ok(primaryTranscriptDocument(d, meta)), { creationDate: new Date('2025-05-30T00:00:00Z') }));
+    const pdf = await readPdf(
+      await renderPdf(ok(primaryTranscriptDocument(d, meta)), { creationDate: new Date('2025-05-30T00:00:00Z') }),
+    );
     expect(squash(pdf.pages[0]!.text)).toContain(REMARKS.toan);
   });
 });
@@ -59,7 +63,9 @@ describe('remarks on the secondary học bạ', () => {
     const d = transcriptDataFromBook(t, page);
     expect(d.remarks).toBe(`Học kỳ I: ${REMARKS.conductHK1} Học kỳ II: ${REMARKS.conductHK2}`);
     expect(d.corrections).toBeUndefined();
-    const pdf = await readPdf(await renderPdf(ok(transcriptDocument(d, meta)), { creationDate: new Date('2025-05-30T00:00:00Z') }));
+    const pdf = await readPdf(
+      await renderPdf(ok(transcriptDocument(d, meta)), { creationDate: new Date('2025-05-30T00:00:00Z') }),
+    );
     const text = squash(pdf.pages.map((p) => p.text).join(' '));
     expect(text).toContain(REMARKS.conductHK1);
     expect(text).toContain(REMARKS.conductHK2);

@@ -28,10 +28,24 @@ export function decodeQr(pdf: Uint8Array, page: number, dpi = 300, pageHeight?: 
     writeFileSync(join(dir, 'in.pdf'), pdf);
     const px = (pt: number): string => String(Math.round((pt * dpi) / 72));
     const crop = pageHeight === undefined ? [] : ['-x', '0', '-y', px(pageHeight - 130), '-W', px(160), '-H', px(130)];
-    execFileSync('pdftoppm', ['-r', String(dpi), '-f', String(page), '-l', String(page), ...crop, '-png', join(dir, 'in.pdf'), join(dir, 'p')]);
+    execFileSync('pdftoppm', [
+      '-r',
+      String(dpi),
+      '-f',
+      String(page),
+      '-l',
+      String(page),
+      ...crop,
+      '-png',
+      join(dir, 'in.pdf'),
+      join(dir, 'p'),
+    ]);
     const png = readdirSync(dir).find((f) => f.endsWith('.png'));
     if (!png) throw new Error('pdftoppm wrote no image');
-    const out = execFileSync('zbarimg', ['--quiet', '--raw', '-Sdisable', '-Sqrcode.enable', join(dir, png)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync('zbarimg', ['--quiet', '--raw', '-Sdisable', '-Sqrcode.enable', join(dir, png)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     return out.split('\n').filter((l) => l !== '');
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -53,9 +53,13 @@ export function storageFailureThrown(err: unknown, what: string, stream?: string
 /** The physical stream holds something that is not this ledger's event log. */
 export function corruptStream(stream: string, position: number, reason: string): HosoFailure {
   return new HosoFailure(
-    hosoError('storage-failure', `physical stream ${stream} is not a valid hoso ledger at revision ${position}: ${reason}`, {
-      rule: 'physical-stream-is-ledger',
-      details: { physicalStream: stream, position, reason },
-    }),
+    hosoError(
+      'storage-failure',
+      `physical stream ${stream} is not a valid hoso ledger at revision ${position}: ${reason}`,
+      {
+        rule: 'physical-stream-is-ledger',
+        details: { physicalStream: stream, position, reason },
+      },
+    ),
   );
 }

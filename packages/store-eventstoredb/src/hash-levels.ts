@@ -55,7 +55,8 @@ export class HashLevels {
 
   /** A copy of the hash of node `{ level, index }`, or undefined when it is not (yet) complete. */
   get(level: number, index: number): Uint8Array | undefined {
-    if (!Number.isSafeInteger(level) || !Number.isSafeInteger(index) || level < 0 || index < 0 || level > 52) return undefined;
+    if (!Number.isSafeInteger(level) || !Number.isSafeInteger(index) || level < 0 || index < 0 || level > 52)
+      return undefined;
     if ((index + 1) * 2 ** level > this.leaves) return undefined;
     return this.store.get(completionOrder(level, index));
   }

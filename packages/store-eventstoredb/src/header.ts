@@ -34,8 +34,16 @@ export function parseHeader(bytes: Uint8Array): Either<string, EventHeader> {
     if (typeof o[f] !== 'string') return left(`field ${f} is not a string`);
   }
   const rev = o['rev'];
-  if (typeof rev !== 'number' || !Number.isSafeInteger(rev) || rev < 0) return left('field rev is not a non-negative integer');
+  if (typeof rev !== 'number' || !Number.isSafeInteger(rev) || rev < 0)
+    return left('field rev is not a non-negative integer');
   const prev = o['prev'];
   if (prev !== null && typeof prev !== 'string') return left('field prev is neither null nor a string');
-  return right({ id: o['id'] as string, ledger: o['ledger'] as string, stream: o['stream'] as string, rev, prev, type: o['type'] as string });
+  return right({
+    id: o['id'] as string,
+    ledger: o['ledger'] as string,
+    stream: o['stream'] as string,
+    rev,
+    prev,
+    type: o['type'] as string,
+  });
 }

@@ -84,7 +84,8 @@ export class IdTable {
       const v = this.slots[s]!;
       if (v === 0) return undefined;
       const { page, offset } = this.ids.locate(v - 1);
-      if (page[offset] === w[0] && page[offset + 1] === w[1] && page[offset + 2] === w[2] && page[offset + 3] === w[3]) return v - 1;
+      if (page[offset] === w[0] && page[offset + 1] === w[1] && page[offset + 2] === w[2] && page[offset + 3] === w[3])
+        return v - 1;
     }
   }
 

@@ -5,6 +5,11 @@
  * The gRPC protocol stand-in used by its tests is in `@hoso/store-eventstoredb/testing`.
  */
 export { openEventStoreDbStore } from './store.js';
-export { defaultStreamName, defaultSnapshotStreamName, type EventStoreDbStoreOptions, type SnapshotOptions } from './options.js';
+export {
+  defaultStreamName,
+  defaultSnapshotStreamName,
+  type EventStoreDbStoreOptions,
+  type SnapshotOptions,
+} from './options.js';
 export type { EsdbDiagnostic } from './snapshot-store.js';
 export type { RetryPolicy } from './subscription.js';

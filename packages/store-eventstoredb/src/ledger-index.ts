@@ -87,7 +87,8 @@ export class LedgerIndex {
 
   /** The indexed fields of the event at `position` (which must be < size). */
   at(position: number): IndexedEvent {
-    if (!(Number.isSafeInteger(position) && position >= 0 && position < this.size)) throw new Error(`ledger index: no event at position ${position}`);
+    if (!(Number.isSafeInteger(position) && position >= 0 && position < this.size))
+      throw new Error(`ledger index: no event at position ${position}`);
     return {
       id: this.ids.at(position),
       stream: this.names[this.records.word(position, STREAM)]!,

@@ -78,12 +78,15 @@ export type EventStoreDbStoreOptions = (
 /** Throw `invalid-argument` (with the option's path) for options no store can be opened with. */
 export function checkOptions(options: EventStoreDbStoreOptions): void {
   const bad = (field: string, message: string, rule: string): never => {
-    throw new HosoFailure(hosoError('invalid-argument', `${field}: ${message}`, { path: ['options', ...field.split('.')], rule }));
+    throw new HosoFailure(
+      hosoError('invalid-argument', `${field}: ${message}`, { path: ['options', ...field.split('.')], rule }),
+    );
   };
   if (typeof options !== 'object' || options === null) bad('options', 'must be an object', 'options-object');
   const hasClient = options.client !== undefined;
   const hasString = options.connectionString !== undefined;
-  if (hasClient === hasString) bad(hasClient ? 'client' : 'connectionString', 'give exactly one of client and connectionString', 'one-connection');
+  if (hasClient === hasString)
+    bad(hasClient ? 'client' : 'connectionString', 'give exactly one of client and connectionString', 'one-connection');
   // Duck-typed: another copy of the client package (or its KurrentDB successor) is fine too.
   if (hasClient && typeof (options.client as { appendToStream?: unknown }).appendToStream !== 'function') {
     bad('client', 'must be an EventStoreDBClient', 'esdb-client');
@@ -91,35 +94,59 @@ export function checkOptions(options: EventStoreDbStoreOptions): void {
   if (hasString && (typeof options.connectionString !== 'string' || options.connectionString === '')) {
     bad('connectionString', 'must be a non-empty string', 'esdb-connection-string');
   }
-  if (options.streamName !== undefined && typeof options.streamName !== 'function') bad('streamName', 'must be a function', 'stream-name-function');
+  if (options.streamName !== undefined && typeof options.streamName !== 'function')
+    bad('streamName', 'must be a function', 'stream-name-function');
   const positive = (field: 'readStreamMaxGap' | 'readStreamParallel' | 'maxLedgersInMemory'): void => {
     const v = options[field];
-    if (v !== undefined && !(Number.isSafeInteger(v) && v >= 1) && v !== Number.POSITIVE_INFINITY) bad(field, `must be an integer ≥ 1, got ${String(v)}`, 'positive-integer');
+    if (v !== undefined && !(Number.isSafeInteger(v) && v >= 1) && v !== Number.POSITIVE_INFINITY)
+      bad(field, `must be an integer ≥ 1, got ${String(v)}`, 'positive-integer');
   };
   positive('readStreamMaxGap');
   positive('readStreamParallel');
   positive('maxLedgersInMemory');
-  if (options.onDiagnostic !== undefined && typeof options.onDiagnostic !== 'function') bad('onDiagnostic', 'must be a function', 'diagnostic-function');
+  if (options.onDiagnostic !== undefined && typeof options.onDiagnostic !== 'function')
+    bad('onDiagnostic', 'must be a function', 'diagnostic-function');
   const snap = options.snapshots;
   if (snap !== undefined && snap !== false) {
     if (typeof snap !== 'object' || snap === null) bad('snapshots', 'must be false or an object', 'snapshot-options');
-    if (snap.every !== undefined && !(Number.isSafeInteger(snap.every) && snap.every >= 1)) bad('snapshots.every', `must be an integer ≥ 1, got ${String(snap.every)}`, 'positive-integer');
-    if (snap.everyFraction !== undefined && !(typeof snap.everyFraction === 'number' && snap.everyFraction >= 0 && snap.everyFraction <= 1)) {
+    if (snap.every !== undefined && !(Number.isSafeInteger(snap.every) && snap.every >= 1))
+      bad('snapshots.every', `must be an integer ≥ 1, got ${String(snap.every)}`, 'positive-integer');
+    if (
+      snap.everyFraction !== undefined &&
+      !(typeof snap.everyFraction === 'number' && snap.everyFraction >= 0 && snap.everyFraction <= 1)
+    ) {
       bad('snapshots.everyFraction', `must be a number from 0 to 1, got ${String(snap.everyFraction)}`, 'fraction');
     }
-    if (snap.onCloseMin !== undefined && !(Number.isSafeInteger(snap.onCloseMin) && snap.onCloseMin >= 1) && snap.onCloseMin !== Number.POSITIVE_INFINITY) {
-      bad('snapshots.onCloseMin', `must be an integer ≥ 1 or Infinity, got ${String(snap.onCloseMin)}`, 'positive-integer');
+    if (
+      snap.onCloseMin !== undefined &&
+      !(Number.isSafeInteger(snap.onCloseMin) && snap.onCloseMin >= 1) &&
+      snap.onCloseMin !== Number.POSITIVE_INFINITY
+    ) {
+      bad(
+        'snapshots.onCloseMin',
+        `must be an integer ≥ 1 or Infinity, got ${String(snap.onCloseMin)}`,
+        'positive-integer',
+      );
     }
-    if (snap.chunkBytes !== undefined && !(Number.isSafeInteger(snap.chunkBytes) && snap.chunkBytes >= 64 && snap.chunkBytes <= 1_000_000)) {
-      bad('snapshots.chunkBytes', `must be an integer from 64 to 1,000,000, got ${String(snap.chunkBytes)}`, 'snapshot-chunk-bytes');
+    if (
+      snap.chunkBytes !== undefined &&
+      !(Number.isSafeInteger(snap.chunkBytes) && snap.chunkBytes >= 64 && snap.chunkBytes <= 1_000_000)
+    ) {
+      bad(
+        'snapshots.chunkBytes',
+        `must be an integer from 64 to 1,000,000, got ${String(snap.chunkBytes)}`,
+        'snapshot-chunk-bytes',
+      );
     }
-    if (snap.streamName !== undefined && typeof snap.streamName !== 'function') bad('snapshots.streamName', 'must be a function', 'stream-name-function');
+    if (snap.streamName !== undefined && typeof snap.streamName !== 'function')
+      bad('snapshots.streamName', 'must be a function', 'stream-name-function');
   }
   const r = options.subscriptionRetry;
   if (r !== undefined) {
     for (const k of ['retries', 'baseDelayMs', 'maxDelayMs'] as const) {
       const v = r[k];
-      if (v !== undefined && !(Number.isSafeInteger(v) && v >= 0)) bad(`subscriptionRetry.${k}`, `must be a non-negative integer, got ${String(v)}`, 'non-negative-integer');
+      if (v !== undefined && !(Number.isSafeInteger(v) && v >= 0))
+        bad(`subscriptionRetry.${k}`, `must be a non-negative integer, got ${String(v)}`, 'non-negative-integer');
     }
   }
 }

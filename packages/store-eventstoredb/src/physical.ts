@@ -18,7 +18,8 @@ export function physicalRecord(stream: string, resolved: ResolvedEvent): Physica
   const ev = resolved.event;
   if (ev === undefined) throw corruptStream(stream, -1, 'a record without an event (link to a deleted event?)');
   const position = Number(ev.revision);
-  if (ev.isJson || !(ev.data instanceof Uint8Array)) throw corruptStream(stream, position, 'the event is not binary (application/octet-stream)');
+  if (ev.isJson || !(ev.data instanceof Uint8Array))
+    throw corruptStream(stream, position, 'the event is not binary (application/octet-stream)');
   // Copy: the client may hand a view into a larger message buffer.
   return { position, type: ev.type, bytes: new Uint8Array(ev.data) };
 }
@@ -27,7 +28,12 @@ export function physicalRecord(stream: string, resolved: ResolvedEvent): Physica
  * The records at positions [from, from + count) of `stream`, in order; nothing for a stream that
  * does not exist. Transport and server errors are thrown as `storage-failure`.
  */
-export async function* readPhysical(client: EventStoreDBClient, stream: string, from: number, count: number): AsyncGenerator<PhysicalRecord> {
+export async function* readPhysical(
+  client: EventStoreDBClient,
+  stream: string,
+  from: number,
+  count: number,
+): AsyncGenerator<PhysicalRecord> {
   if (count <= 0) return;
   const rs = client.readStream(stream, { fromRevision: BigInt(from), maxCount: count, direction: FORWARDS });
   // Not `for await (… of rs)`: leaving that loop early destroys the client's stream while the gRPC
@@ -114,7 +120,8 @@ export async function* readPositions(
     const recs = await inFlight.shift()!;
     fill();
     for (const r of recs) {
-      if (r.position !== positions[expectedIndex]) throw corruptStream(stream, r.position, `expected position ${positions[expectedIndex]}`);
+      if (r.position !== positions[expectedIndex])
+        throw corruptStream(stream, r.position, `expected position ${positions[expectedIndex]}`);
       expectedIndex++;
       yield r;
     }

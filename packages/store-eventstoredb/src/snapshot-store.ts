@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { bytesEqual, leafHash, sha256, toHex } from '@hoso/core';
-import { ANY, BACKWARDS, END, FORWARDS, StreamNotFoundError, binaryEvent, type EventStoreDBClient } from '@eventstore/db-client';
+import {
+  ANY,
+  BACKWARDS,
+  END,
+  FORWARDS,
+  StreamNotFoundError,
+  binaryEvent,
+  type EventStoreDBClient,
+} from '@eventstore/db-client';
 import { parseHeader } from './header.js';
 import type { LedgerIndex } from './ledger-index.js';
 import { readPhysical } from './physical.js';
@@ -32,10 +40,22 @@ import {
  * the next first use reads more of the ledger).
  */
 export type EsdbDiagnostic =
-  | { readonly code: 'snapshot-loaded'; readonly ledger: string; readonly size: number; readonly chunks: number; readonly bytes: number }
+  | {
+      readonly code: 'snapshot-loaded';
+      readonly ledger: string;
+      readonly size: number;
+      readonly chunks: number;
+      readonly bytes: number;
+    }
   | { readonly code: 'snapshot-rejected'; readonly ledger: string; readonly size?: number; readonly reason: string }
   | { readonly code: 'snapshot-read-failed'; readonly ledger: string; readonly reason: string }
-  | { readonly code: 'snapshot-written'; readonly ledger: string; readonly size: number; readonly chunks: number; readonly bytes: number }
+  | {
+      readonly code: 'snapshot-written';
+      readonly ledger: string;
+      readonly size: number;
+      readonly chunks: number;
+      readonly bytes: number;
+    }
   | { readonly code: 'snapshot-write-failed'; readonly ledger: string; readonly size: number; readonly reason: string };
 
 /** Where one ledger's snapshots live and what they describe. */
@@ -59,14 +79,24 @@ interface SideRecord {
 }
 
 /** Up to `count` side stream records from `from` in `direction` (nothing for a missing stream). */
-async function readSide(client: EventStoreDBClient, stream: string, from: bigint | typeof END, direction: typeof FORWARDS | typeof BACKWARDS, count: number): Promise<SideRecord[]> {
+async function readSide(
+  client: EventStoreDBClient,
+  stream: string,
+  from: bigint | typeof END,
+  direction: typeof FORWARDS | typeof BACKWARDS,
+  count: number,
+): Promise<SideRecord[]> {
   const out: SideRecord[] = [];
   try {
     // Read to the end of the bounded call: leaving early would leave the call open (see physical.ts).
     for await (const r of client.readStream(stream, { fromRevision: from, direction, maxCount: count })) {
       const ev = r.event;
       if (ev === undefined) continue;
-      out.push({ revision: Number(ev.revision), type: ev.type, data: !ev.isJson && ev.data instanceof Uint8Array ? new Uint8Array(ev.data) : null });
+      out.push({
+        revision: Number(ev.revision),
+        type: ev.type,
+        data: !ev.isJson && ev.data instanceof Uint8Array ? new Uint8Array(ev.data) : null,
+      });
     }
   } catch (err) {
     if (err instanceof StreamNotFoundError) return [];
@@ -116,10 +146,16 @@ async function checkAgainstLedger(t: SnapshotTarget, index: LedgerIndex): Promis
   for await (const rec of readPhysical(t.client, t.physical, last, 1)) bytes = rec.bytes;
   if (bytes === undefined) return `the physical stream has no event at position ${last}`;
   const want = index.at(last);
-  if (!bytesEqual(leafHash(bytes), want.leafHash)) return `the event at position ${last} does not hash to the snapshot's leaf`;
+  if (!bytesEqual(leafHash(bytes), want.leafHash))
+    return `the event at position ${last} does not hash to the snapshot's leaf`;
   const h = parseHeader(bytes);
   if (isLeft(h)) return `the event at position ${last} is not a hoso envelope: ${h.left}`;
-  if (h.right.ledger !== t.ledger || h.right.id !== want.id || h.right.stream !== want.stream || h.right.rev !== want.rev) {
+  if (
+    h.right.ledger !== t.ledger ||
+    h.right.id !== want.id ||
+    h.right.stream !== want.stream ||
+    h.right.rev !== want.rev
+  ) {
     return `the event at position ${last} differs from the snapshot's entry`;
   }
   return undefined;
@@ -127,7 +163,8 @@ async function checkAgainstLedger(t: SnapshotTarget, index: LedgerIndex): Promis
 
 /** Why a manifest's snapshot cannot be used, or the index it gives. */
 async function tryManifest(t: SnapshotTarget, m: SnapshotManifest): Promise<LedgerIndex | string> {
-  if (m.ledger !== t.ledger || m.physicalStream !== t.physical) return `the snapshot is of ledger ${JSON.stringify(m.ledger)} in ${JSON.stringify(m.physicalStream)}`;
+  if (m.ledger !== t.ledger || m.physicalStream !== t.physical)
+    return `the snapshot is of ledger ${JSON.stringify(m.ledger)} in ${JSON.stringify(m.physicalStream)}`;
   const payload = await readPayload(t, m);
   if (typeof payload === 'string') return payload;
   const checked = checkPayload(payload, m);
@@ -144,7 +181,10 @@ async function tryManifest(t: SnapshotTarget, m: SnapshotManifest): Promise<Ledg
  * {@link MAX_MANIFESTS} manifests within {@link MAX_SCAN} events read. Never throws: every problem
  * is reported through `report`.
  */
-export async function loadSnapshot(t: SnapshotTarget, report: (d: EsdbDiagnostic) => void): Promise<LedgerIndex | null> {
+export async function loadSnapshot(
+  t: SnapshotTarget,
+  report: (d: EsdbDiagnostic) => void,
+): Promise<LedgerIndex | null> {
   try {
     let from: bigint | typeof END = END;
     for (let scanned = 0, tried = 0; scanned < MAX_SCAN && tried < MAX_MANIFESTS; scanned++) {
@@ -155,11 +195,21 @@ export async function loadSnapshot(t: SnapshotTarget, report: (d: EsdbDiagnostic
         tried++;
         const m = rec.data === null ? undefined : decodeManifest(rec.data);
         if (m === undefined || isLeft(m)) {
-          report({ code: 'snapshot-rejected', ledger: t.ledger, reason: `manifest at revision ${rec.revision}: ${m === undefined ? 'not binary' : m.left}` });
+          report({
+            code: 'snapshot-rejected',
+            ledger: t.ledger,
+            reason: `manifest at revision ${rec.revision}: ${m === undefined ? 'not binary' : m.left}`,
+          });
         } else {
           const got = await tryManifest(t, m.right);
           if (typeof got !== 'string') {
-            report({ code: 'snapshot-loaded', ledger: t.ledger, size: m.right.size, chunks: m.right.chunks.length, bytes: m.right.bytes });
+            report({
+              code: 'snapshot-loaded',
+              ledger: t.ledger,
+              size: m.right.size,
+              chunks: m.right.chunks.length,
+              bytes: m.right.bytes,
+            });
             return got;
           }
           report({ code: 'snapshot-rejected', ledger: t.ledger, size: m.right.size, reason: got });
@@ -172,7 +222,11 @@ export async function loadSnapshot(t: SnapshotTarget, report: (d: EsdbDiagnostic
       from = BigInt(next);
     }
   } catch (err) {
-    report({ code: 'snapshot-read-failed', ledger: t.ledger, reason: err instanceof Error ? err.message : String(err) });
+    report({
+      code: 'snapshot-read-failed',
+      ledger: t.ledger,
+      reason: err instanceof Error ? err.message : String(err),
+    });
   }
   return null;
 }
@@ -211,7 +265,9 @@ export async function writeSnapshot(
   for (let k = 0; k < count; k++) {
     const data = encodeChunk(snapshot, k, payload.subarray(k * chunkBytes, (k + 1) * chunkBytes));
     // ANY: snapshots are not the ledger; several writers may add theirs, the manifest lists its own chunks.
-    const res = await t.client.appendToStream(t.side, binaryEvent({ type: CHUNK_TYPE, data }), { expectedRevision: ANY });
+    const res = await t.client.appendToStream(t.side, binaryEvent({ type: CHUNK_TYPE, data }), {
+      expectedRevision: ANY,
+    });
     chunks.push(Number(res.nextExpectedRevision));
   }
   const manifest: SnapshotManifest = {
@@ -225,6 +281,8 @@ export async function writeSnapshot(
     bytes: payload.length,
     chunks,
   };
-  await t.client.appendToStream(t.side, binaryEvent({ type: MANIFEST_TYPE, data: encodeManifest(manifest) }), { expectedRevision: ANY });
+  await t.client.appendToStream(t.side, binaryEvent({ type: MANIFEST_TYPE, data: encodeManifest(manifest) }), {
+    expectedRevision: ANY,
+  });
   return { size, chunks: count, bytes: payload.length };
 }

@@ -83,8 +83,12 @@ export function encodeSnapshot(index: LedgerIndex): { payload: Uint8Array; size:
  * recomputed from the leaves. Left(reason) for anything malformed (truncated, a stream number out
  * of range, a repeated or invalid id) and when the recomputed root is not `root`.
  */
-export function decodeSnapshot(payload: Uint8Array, expected: { size: number; root: Uint8Array }): Either<string, LedgerIndex> {
-  if (payload.length < 16 || !bytesEqual(payload.subarray(0, 8), MAGIC)) return left('not a hoso index snapshot (magic)');
+export function decodeSnapshot(
+  payload: Uint8Array,
+  expected: { size: number; root: Uint8Array },
+): Either<string, LedgerIndex> {
+  if (payload.length < 16 || !bytesEqual(payload.subarray(0, 8), MAGIC))
+    return left('not a hoso index snapshot (magic)');
   const dv = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   const n = dv.getUint32(8);
   const s = dv.getUint32(12);
@@ -100,7 +104,8 @@ export function decodeSnapshot(payload: Uint8Array, expected: { size: number; ro
     names.push(name);
     at += 4 + len;
   }
-  if (payload.length !== at + 52 * n) return left(`payload is ${payload.length} bytes, ${at + 52 * n} expected for ${n} events`);
+  if (payload.length !== at + 52 * n)
+    return left(`payload is ${payload.length} bytes, ${at + 52 * n} expected for ${n} events`);
   const idsAt = at;
   const streamsAt = idsAt + 16 * n;
   const leavesAt = streamsAt + 4 * n;
@@ -112,14 +117,20 @@ export function decodeSnapshot(payload: Uint8Array, expected: { size: number; ro
       const no = dv.getUint32(streamsAt + 4 * p);
       const stream = names[no];
       if (stream === undefined) return left(`position ${p}: stream number ${no} out of range`);
-      const id: [number, number, number, number] = [dv.getInt32(o), dv.getInt32(o + 4), dv.getInt32(o + 8), dv.getInt32(o + 12)];
+      const id: [number, number, number, number] = [
+        dv.getInt32(o),
+        dv.getInt32(o + 4),
+        dv.getInt32(o + 8),
+        dv.getInt32(o + 12),
+      ];
       index.addWords(id, stream, revs[no]!, payload.subarray(leavesAt + 32 * p, leavesAt + 32 * p + 32));
       revs[no] = revs[no]! + 1;
     }
   } catch (err) {
     return left(err instanceof Error ? err.message : String(err));
   }
-  if (!bytesEqual(index.root(), expected.root)) return left(`the root recomputed from the snapshot's leaves differs from its manifest's`);
+  if (!bytesEqual(index.root(), expected.root))
+    return left(`the root recomputed from the snapshot's leaves differs from its manifest's`);
   return right(index);
 }
 
@@ -138,7 +149,8 @@ export function encodeChunk(snapshot: string, k: number, slice: Uint8Array): Uin
 
 /** The payload slice of a chunk, after checking it belongs to `snapshot` at place `k`. */
 export function decodeChunk(data: Uint8Array, snapshot: string, k: number): Either<string, Uint8Array> {
-  if (data.length < 28 || !bytesEqual(data.subarray(0, 8), CHUNK_MAGIC)) return left(`chunk ${k} is not a snapshot chunk`);
+  if (data.length < 28 || !bytesEqual(data.subarray(0, 8), CHUNK_MAGIC))
+    return left(`chunk ${k} is not a snapshot chunk`);
   const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const id = uuidString(dv.getInt32(8), dv.getInt32(12), dv.getInt32(16), dv.getInt32(20));
   if (id !== snapshot || dv.getUint32(24) !== k) return left(`chunk ${k} belongs to another snapshot or place`);
@@ -165,13 +177,16 @@ export function decodeManifest(data: Uint8Array): Either<string, SnapshotManifes
   const nat = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
   const hex32 = (x: unknown): x is string => typeof x === 'string' && /^[0-9a-f]{64}$/.test(x);
   if (o['v'] !== 1) return left('manifest field v is not 1');
-  if (typeof o['ledger'] !== 'string' || typeof o['physicalStream'] !== 'string') return left('manifest ledger or physicalStream is not a string');
-  if (typeof o['snapshot'] !== 'string' || uuidWords(o['snapshot']) === undefined) return left('manifest snapshot is not a UUID');
+  if (typeof o['ledger'] !== 'string' || typeof o['physicalStream'] !== 'string')
+    return left('manifest ledger or physicalStream is not a string');
+  if (typeof o['snapshot'] !== 'string' || uuidWords(o['snapshot']) === undefined)
+    return left('manifest snapshot is not a UUID');
   if (!nat(o['size']) || o['size'] < 1) return left('manifest size is not a positive integer');
   if (!hex32(o['root']) || !hex32(o['sha256'])) return left('manifest root or sha256 is not a hex SHA-256');
   if (!nat(o['bytes'])) return left('manifest bytes is not a non-negative integer');
   const chunks = o['chunks'];
-  if (!Array.isArray(chunks) || chunks.length === 0 || !chunks.every(nat)) return left('manifest chunks is not a list of revisions');
+  if (!Array.isArray(chunks) || chunks.length === 0 || !chunks.every(nat))
+    return left('manifest chunks is not a list of revisions');
   return right({
     v: 1,
     ledger: o['ledger'],

@@ -1,5 +1,14 @@
 import { left, right, isLeft, type Either } from 'fp-ts/lib/Either.js';
-import { bytesEqual, hosoError, HosoFailure, isHosoFailure, leafHash, treeConsistencyProof, treeInclusionProof, treeRoot } from '@hoso/core';
+import {
+  bytesEqual,
+  hosoError,
+  HosoFailure,
+  isHosoFailure,
+  leafHash,
+  treeConsistencyProof,
+  treeInclusionProof,
+  treeRoot,
+} from '@hoso/core';
 import {
   checkConsistencyArgs,
   checkInclusionArgs,
@@ -36,7 +45,12 @@ import { LedgerIndex } from './ledger-index.js';
 import { uuidWords } from './id-table.js';
 import { readPhysical, readPositions, type PhysicalRecord } from './physical.js';
 import { subscribeLedger, type RetryPolicy } from './subscription.js';
-import { checkOptions, defaultSnapshotStreamName, defaultStreamName, type EventStoreDbStoreOptions } from './options.js';
+import {
+  checkOptions,
+  defaultSnapshotStreamName,
+  defaultStreamName,
+  type EventStoreDbStoreOptions,
+} from './options.js';
 import { loadSnapshot, writeSnapshot, type EsdbDiagnostic, type SnapshotTarget } from './snapshot-store.js';
 import { Lock } from './lock.js';
 
@@ -126,7 +140,16 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
     let st = ledgers.get(ledger);
     if (st === undefined) {
       const physical = streamName(ledger);
-      st = { ledger, physical, index: new LedgerIndex(), lock: new Lock(), loaded: false, snapshot: snapshotTarget(ledger, physical), snapshotSize: 0, snapshotting: null };
+      st = {
+        ledger,
+        physical,
+        index: new LedgerIndex(),
+        lock: new Lock(),
+        loaded: false,
+        snapshot: snapshotTarget(ledger, physical),
+        snapshotSize: 0,
+        snapshotting: null,
+      };
     } else {
       ledgers.delete(ledger);
     }
@@ -145,7 +168,11 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
       side = err;
     }
     if (typeof side !== 'string' || side === '' || side === physical || side.startsWith('$')) {
-      report({ code: 'snapshot-read-failed', ledger, reason: `snapshot stream name ${JSON.stringify(String(side))} is unusable (empty, the ledger's own stream, or a $ system stream): snapshots off for this ledger` });
+      report({
+        code: 'snapshot-read-failed',
+        ledger,
+        reason: `snapshot stream name ${JSON.stringify(String(side))} is unusable (empty, the ledger's own stream, or a $ system stream): snapshots off for this ledger`,
+      });
       return null;
     }
     return { client, ledger, physical, side };
@@ -163,7 +190,12 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
       st.snapshotSize = Math.max(st.snapshotSize, r.size);
       report({ code: 'snapshot-written', ledger: st.ledger, ...r });
     } catch (err) {
-      report({ code: 'snapshot-write-failed', ledger: st.ledger, size, reason: err instanceof Error ? err.message : String(err) });
+      report({
+        code: 'snapshot-write-failed',
+        ledger: st.ledger,
+        size,
+        reason: err instanceof Error ? err.message : String(err),
+      });
     }
   };
 
@@ -195,13 +227,24 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
       const h = parseHeader(rec.bytes);
       if (isLeft(h)) throw corruptStream(st.physical, rec.position, h.left);
       const e = h.right;
-      if (e.ledger !== st.ledger) throw corruptStream(st.physical, rec.position, `event of ledger ${JSON.stringify(e.ledger)}`);
-      if (e.type !== rec.type) throw corruptStream(st.physical, rec.position, `event type ${JSON.stringify(rec.type)} differs from the envelope's`);
-      if (uuidWords(e.id) === undefined) throw corruptStream(st.physical, rec.position, `id ${JSON.stringify(e.id)} is not a lowercase UUID`);
+      if (e.ledger !== st.ledger)
+        throw corruptStream(st.physical, rec.position, `event of ledger ${JSON.stringify(e.ledger)}`);
+      if (e.type !== rec.type)
+        throw corruptStream(
+          st.physical,
+          rec.position,
+          `event type ${JSON.stringify(rec.type)} differs from the envelope's`,
+        );
+      if (uuidWords(e.id) === undefined)
+        throw corruptStream(st.physical, rec.position, `id ${JSON.stringify(e.id)} is not a lowercase UUID`);
       if (ix.position(e.id) !== undefined) throw corruptStream(st.physical, rec.position, `id ${e.id} appears twice`);
       const want = ix.next(e.stream);
       if (e.rev !== want.rev || e.prev !== want.prev) {
-        throw corruptStream(st.physical, rec.position, `stream ${JSON.stringify(e.stream)} does not chain (rev ${e.rev}, needs ${want.rev})`);
+        throw corruptStream(
+          st.physical,
+          rec.position,
+          `stream ${JSON.stringify(e.stream)} does not chain (rev ${e.rev}, needs ${want.rev})`,
+        );
       }
       ix.add({ id: e.id, stream: e.stream, rev: e.rev, leafHash: leafHash(rec.bytes) });
     }
@@ -212,9 +255,11 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
 
   /** Catch up under the ledger's lock; failures thrown as `storage-failure`. */
   const freshIndex = async (st: LedgerState): Promise<LedgerIndex> => {
-    await st.lock.run(() => catchUp(st)).catch((err: unknown) => {
-      throw storageFailureThrown(err, 'catch-up read', st.physical);
-    });
+    await st.lock
+      .run(() => catchUp(st))
+      .catch((err: unknown) => {
+        throw storageFailureThrown(err, 'catch-up read', st.physical);
+      });
     ensureOpen();
     return st.index;
   };
@@ -222,21 +267,31 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
   /** The index entry of a physical record, after checking the record's bytes against the indexed leaf hash. */
   const indexed = (st: LedgerState, rec: PhysicalRecord): ReturnType<LedgerIndex['at']> => {
     const i = st.index.at(rec.position);
-    if (!bytesEqual(leafHash(rec.bytes), i.leafHash)) throw corruptStream(st.physical, rec.position, 'bytes differ from the indexed leaf hash');
+    if (!bytesEqual(leafHash(rec.bytes), i.leafHash))
+      throw corruptStream(st.physical, rec.position, 'bytes differ from the indexed leaf hash');
     return i;
   };
 
   /** The contract's event from a physical record and the index (bytes checked against the indexed leaf hash). */
   const storedFromIndex = (st: LedgerState, rec: PhysicalRecord): StoredEvent => {
     const i = indexed(st, rec);
-    return { position: rec.position, id: i.id, stream: i.stream, rev: i.rev, type: rec.type, bytes: rec.bytes, leafHash: i.leafHash };
+    return {
+      position: rec.position,
+      id: i.id,
+      stream: i.stream,
+      rev: i.rev,
+      type: rec.type,
+      bytes: rec.bytes,
+      leafHash: i.leafHash,
+    };
   };
 
   /** The contract's event from a physical record alone (subscriptions may run ahead of the index). */
   const storedFromBytes = (st: LedgerState, rec: PhysicalRecord): StoredEvent => {
     const h = parseHeader(rec.bytes);
     if (isLeft(h)) throw corruptStream(st.physical, rec.position, h.left);
-    if (h.right.ledger !== st.ledger) throw corruptStream(st.physical, rec.position, `event of ledger ${JSON.stringify(h.right.ledger)}`);
+    if (h.right.ledger !== st.ledger)
+      throw corruptStream(st.physical, rec.position, `event of ledger ${JSON.stringify(h.right.ledger)}`);
     const { id, stream, rev, type } = h.right;
     return { position: rec.position, id, stream, rev, type, bytes: rec.bytes, leafHash: leafHash(rec.bytes) };
   };
@@ -253,7 +308,8 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
       .filter((p): p is number => p !== undefined)
       .sort((a, b) => a - b);
     const bytesAt = new Map<number, Uint8Array>();
-    for await (const rec of readPositions(client, st.physical, known, maxGap, parallel)) bytesAt.set(rec.position, storedFromIndex(st, rec).bytes);
+    for await (const rec of readPositions(client, st.physical, known, maxGap, parallel))
+      bytesAt.set(rec.position, storedFromIndex(st, rec).bytes);
     return {
       size: ix.size,
       byId(id) {
@@ -268,12 +324,20 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
   };
 
   const failureOf = (err: unknown, what: string, st: LedgerState): StoreError =>
-    isHosoFailure(err) ? (err.error as StoreError) : storageFailure(err, what, { stream: st.physical, outcome: 'not-written' });
+    isHosoFailure(err)
+      ? (err.error as StoreError)
+      : storageFailure(err, what, { stream: st.physical, outcome: 'not-written' });
 
-  async function append(ledger: string, events: readonly Uint8Array[], opts: AppendOptions): Promise<Either<StoreError, AppendResult>> {
+  async function append(
+    ledger: string,
+    events: readonly Uint8Array[],
+    opts: AppendOptions,
+  ): Promise<Either<StoreError, AppendResult>> {
     if (closed) return left(hosoError('store-closed', 'the eventstoredb store is closed', { rule: 'store-open' }));
     if (typeof ledger !== 'string' || ledger === '') {
-      return left(hosoError('invalid-argument', 'ledger must be a non-empty string', { path: ['ledger'], rule: 'ledger-id' }));
+      return left(
+        hosoError('invalid-argument', 'ledger must be a non-empty string', { path: ['ledger'], rule: 'ledger-id' }),
+      );
     }
     const batch = decodeBatch(ledger, events);
     if (isLeft(batch)) return batch;
@@ -311,29 +375,51 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
         if (p.kind === 'stored') return right({ from: p.from, size: p.size, written: 0 });
         if (refusedByServer) {
           return left(
-            hosoError('storage-failure', `the server refused expected revision ${p.from - 1} of ${st.physical} but its stream did not move`, {
-              rule: 'storage-consistent',
-              details: { physicalStream: st.physical, expectedRevision: p.from - 1 },
-            }),
+            hosoError(
+              'storage-failure',
+              `the server refused expected revision ${p.from - 1} of ${st.physical} but its stream did not move`,
+              {
+                rule: 'storage-consistent',
+                details: { physicalStream: st.physical, expectedRevision: p.from - 1 },
+              },
+            ),
           );
         }
         try {
           const res = await client.appendToStream(
             st.physical,
             p.events.map((e) =>
-              binaryEvent({ id: e.id, type: e.type, data: e.bytes, metadata: { position: e.position, stream: e.stream, rev: e.rev } }),
+              binaryEvent({
+                id: e.id,
+                type: e.type,
+                data: e.bytes,
+                metadata: { position: e.position, stream: e.stream, rev: e.rev },
+              }),
             ),
             // The exact revision the batch follows — never ANY: the server is the single-writer arbiter.
             { expectedRevision: p.from === 0 ? NO_STREAM : BigInt(p.from - 1) },
           );
           // throwOnAppendFailure=false in the connection string reports WrongExpectedVersion this way.
-          if (!res.success) throw new WrongExpectedVersionError(undefined, { streamName: st.physical, current: res.nextExpectedRevision, expected: BigInt(p.from - 1) });
+          if (!res.success)
+            throw new WrongExpectedVersionError(undefined, {
+              streamName: st.physical,
+              current: res.nextExpectedRevision,
+              expected: BigInt(p.from - 1),
+            });
           if (res.nextExpectedRevision !== BigInt(p.size - 1)) {
             return left(
-              hosoError('storage-failure', `append to ${st.physical} answered revision ${res.nextExpectedRevision}, expected ${p.size - 1}`, {
-                rule: 'storage-consistent',
-                details: { physicalStream: st.physical, answered: String(res.nextExpectedRevision), expected: p.size - 1 },
-              }),
+              hosoError(
+                'storage-failure',
+                `append to ${st.physical} answered revision ${res.nextExpectedRevision}, expected ${p.size - 1}`,
+                {
+                  rule: 'storage-consistent',
+                  details: {
+                    physicalStream: st.physical,
+                    answered: String(res.nextExpectedRevision),
+                    expected: p.size - 1,
+                  },
+                },
+              ),
             );
           }
           for (const e of p.events) st.index.add(e);
@@ -352,11 +438,15 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
           }
           if (err instanceof MaxAppendSizeExceededError) {
             return left(
-              hosoError('invalid-event', `the batch exceeds the server's maximum append size of ${err.maxAppendSize} bytes; split it`, {
-                path: ['events'],
-                rule: 'esdb-max-append-size',
-                details: { maxAppendSize: err.maxAppendSize },
-              }),
+              hosoError(
+                'invalid-event',
+                `the batch exceeds the server's maximum append size of ${err.maxAppendSize} bytes; split it`,
+                {
+                  path: ['events'],
+                  rule: 'esdb-max-append-size',
+                  details: { maxAppendSize: err.maxAppendSize },
+                },
+              ),
             );
           }
           // The request may have reached the server: the next operation catches up, and a retry of

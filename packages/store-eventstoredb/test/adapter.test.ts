@@ -28,11 +28,18 @@ function err<A>(r: Either<StoreError, A>): StoreError {
   return r.left;
 }
 
-async function thrownCode(f: () => Promise<unknown>): Promise<{ code: string; details?: Readonly<Record<string, unknown>>; rule?: string }> {
+async function thrownCode(
+  f: () => Promise<unknown>,
+): Promise<{ code: string; details?: Readonly<Record<string, unknown>>; rule?: string }> {
   try {
     await f();
   } catch (e) {
-    if (isHosoFailure(e)) return { code: e.error.code, ...(e.error.details ? { details: e.error.details } : {}), ...(e.error.rule ? { rule: e.error.rule } : {}) };
+    if (isHosoFailure(e))
+      return {
+        code: e.error.code,
+        ...(e.error.details ? { details: e.error.details } : {}),
+        ...(e.error.rule ? { rule: e.error.rule } : {}),
+      };
     throw e;
   }
   return expect.fail('expected a HosoFailure');
@@ -52,7 +59,8 @@ describe('EventStoreDB adapter on the stand-in', () => {
   let store: EventStore;
   let heads: TestHeads;
   const events = (specs: Parameters<typeof makeTestEvents>[1]) => makeTestEvents(L, specs, { heads });
-  const appendOk = async (s: EventStore, batch: Uint8Array[]): Promise<AppendResult> => ok(await s.append(L, batch, { expected: await s.size(L) }));
+  const appendOk = async (s: EventStore, batch: Uint8Array[]): Promise<AppendResult> =>
+    ok(await s.append(L, batch, { expected: await s.size(L) }));
 
   beforeEach(async () => {
     standIn = await EventStoreDbStandIn.start();
@@ -100,7 +108,8 @@ describe('EventStoreDB adapter on the stand-in', () => {
   it('an append at the size the index knows costs one Append call and no read', async () => {
     let size = (await appendOk(store, await events([{ stream: 'a' }]))).size;
     standIn.resetStats();
-    for (let i = 0; i < 3; i++) size = ok(await store.append(L, await events([{ stream: 'a' }, { stream: 'b' }]), { expected: size })).size;
+    for (let i = 0; i < 3; i++)
+      size = ok(await store.append(L, await events([{ stream: 'a' }, { stream: 'b' }]), { expected: size })).size;
     expect(size).toBe(7);
     expect(standIn.stats.appends).toBe(3);
     expect(standIn.stats.reads).toBe(0);
@@ -117,7 +126,10 @@ describe('EventStoreDB adapter on the stand-in', () => {
     }
     // A writer that saw the other event (rev 2 of a) but passes the old size.
     const next = await events([{ stream: 'a' }]);
-    expect(err(await store.append(L, next, { expected: 1 }))).toMatchObject({ code: 'concurrency-conflict', details: { expected: 1, actual: 2 } });
+    expect(err(await store.append(L, next, { expected: 1 }))).toMatchObject({
+      code: 'concurrency-conflict',
+      details: { expected: 1, actual: 2 },
+    });
     expect(ok(await store.append(L, next, { expected: 2 }))).toEqual({ from: 2, size: 3, written: 1 });
   });
 
@@ -141,7 +153,10 @@ describe('EventStoreDB adapter on the stand-in', () => {
       expect((await store.streamHead(L, 'a'))?.rev).toBe(1);
       expect((await collect(store.read(L))).map((e) => toHex(e.bytes)).slice(1)).toEqual(theirs.map(toHex));
       const late = await makeTestEvents(L, [{ stream: 'c' }], { heads: new Map() });
-      expect(err(await store.append(L, late, { expected: 1 }))).toMatchObject({ code: 'concurrency-conflict', details: { expected: 1, actual: 3 } });
+      expect(err(await store.append(L, late, { expected: 1 }))).toMatchObject({
+        code: 'concurrency-conflict',
+        details: { expected: 1, actual: 3 },
+      });
       // The other store's index follows this one's appends too, and both agree on the tree.
       ok(await store.append(L, late, { expected: 3 }));
       expect(toHex(await other.root(L))).toBe(toHex(await store.root(L)));
@@ -154,7 +169,8 @@ describe('EventStoreDB adapter on the stand-in', () => {
   it('maps WrongExpectedVersion (another writer between catch-up and append) to concurrency-conflict, writing nothing', async () => {
     await appendOk(store, await events([{ stream: 'a' }]));
     const intruder = await makeTestEvents(L, [{ stream: 'z' }], { heads: new Map() });
-    standIn.beforeNextCommit = (stream) => standIn.write(stream, [{ id: testEventId(intruder[0]!), type: 'TestEvent', data: intruder[0]! }]);
+    standIn.beforeNextCommit = (stream) =>
+      standIn.write(stream, [{ id: testEventId(intruder[0]!), type: 'TestEvent', data: intruder[0]! }]);
     const mine = await events([{ stream: 'a' }]);
     const r = err(await store.append(L, mine, { expected: 1 }));
     expect(r).toMatchObject({ code: 'concurrency-conflict', details: { expected: 1, actual: 2 } });
@@ -180,11 +196,21 @@ describe('EventStoreDB adapter on the stand-in', () => {
     const batch = await events([{ stream: 'a' }]);
     standIn.failNext('append', {
       code: 5, // NOT_FOUND, with the server's not-leader exception and the leader's address
-      metadata: { exception: 'not-leader', 'leader-endpoint-host': '127.0.0.1', 'leader-endpoint-port': String(standIn.port) },
+      metadata: {
+        exception: 'not-leader',
+        'leader-endpoint-host': '127.0.0.1',
+        'leader-endpoint-port': String(standIn.port),
+      },
     });
-    expect(err(await store.append(L, batch, { expected: 1 }))).toMatchObject({ code: 'storage-failure', details: { esdb: 'not-leader', outcome: 'unknown' } });
+    expect(err(await store.append(L, batch, { expected: 1 }))).toMatchObject({
+      code: 'storage-failure',
+      details: { esdb: 'not-leader', outcome: 'unknown' },
+    });
     standIn.failNext('append', { code: 4 }); // DEADLINE_EXCEEDED
-    expect(err(await store.append(L, batch, { expected: 1 }))).toMatchObject({ code: 'storage-failure', details: { esdb: 'deadline-exceeded' } });
+    expect(err(await store.append(L, batch, { expected: 1 }))).toMatchObject({
+      code: 'storage-failure',
+      details: { esdb: 'deadline-exceeded' },
+    });
     // The client reconnects to the leader it was told about; the retry lands once.
     let r = await store.append(L, batch, { expected: 1 });
     for (let i = 0; i < 50 && isLeft(r) && r.left.code === 'storage-failure'; i++) {
@@ -198,7 +224,10 @@ describe('EventStoreDB adapter on the stand-in', () => {
   it('a failed read is a thrown storage-failure; the next call works', async () => {
     await appendOk(store, await events([{ stream: 'a' }]));
     standIn.failNext('read');
-    expect(await thrownCode(() => store.size(L))).toMatchObject({ code: 'storage-failure', details: { esdb: 'unavailable' } });
+    expect(await thrownCode(() => store.size(L))).toMatchObject({
+      code: 'storage-failure',
+      details: { esdb: 'unavailable' },
+    });
     expect(await store.size(L)).toBe(1);
   });
 
@@ -225,9 +254,16 @@ describe('EventStoreDB adapter on the stand-in', () => {
     const small = await EventStoreDbStandIn.start({ maxAppendSize: 4000 });
     const s = openEventStoreDbStore({ connectionString: small.connectionString });
     try {
-      const batch = await makeTestEvents(L, Array.from({ length: 10 }, () => ({ stream: 'a', data: { pad: 'x'.repeat(500) } })));
+      const batch = await makeTestEvents(
+        L,
+        Array.from({ length: 10 }, () => ({ stream: 'a', data: { pad: 'x'.repeat(500) } })),
+      );
       const r = err(await s.append(L, batch, { expected: 0 }));
-      expect(r).toMatchObject({ code: 'invalid-event', rule: 'esdb-max-append-size', details: { maxAppendSize: 4000 } });
+      expect(r).toMatchObject({
+        code: 'invalid-event',
+        rule: 'esdb-max-append-size',
+        details: { maxAppendSize: 4000 },
+      });
       expect(await s.size(L)).toBe(0);
     } finally {
       await s.close();
@@ -237,8 +273,18 @@ describe('EventStoreDB adapter on the stand-in', () => {
 
   it('reports a physical stream that is not a hoso ledger as storage-failure, on reads and appends', async () => {
     await appendOk(store, await events([{ stream: 'a' }]));
-    standIn.write(PHYSICAL, [{ id: '0190e0e0-0000-7000-8000-000000000001', type: 'Foreign', data: utf8('{"hello":"world"}'), contentType: 'application/json' }]);
-    expect(await thrownCode(() => store.size(L))).toMatchObject({ code: 'storage-failure', rule: 'physical-stream-is-ledger' });
+    standIn.write(PHYSICAL, [
+      {
+        id: '0190e0e0-0000-7000-8000-000000000001',
+        type: 'Foreign',
+        data: utf8('{"hello":"world"}'),
+        contentType: 'application/json',
+      },
+    ]);
+    expect(await thrownCode(() => store.size(L))).toMatchObject({
+      code: 'storage-failure',
+      rule: 'physical-stream-is-ledger',
+    });
     const r = err(await store.append(L, await events([{ stream: 'a' }]), { expected: 2 }));
     expect(r).toMatchObject({ code: 'storage-failure', rule: 'physical-stream-is-ledger' });
   });
@@ -255,7 +301,9 @@ describe('EventStoreDB adapter on the stand-in', () => {
       expect(await fresh.size(L)).toBe(all.length);
       expect(toHex(await fresh.root(L))).toBe(toHex(merkleRoot(all.map(leafHash))));
       expect(toHex(await fresh.root(L, 5))).toBe(toHex(await store.root(L, 5)));
-      expect((await fresh.inclusionProof(L, 3, all.length)).map(toHex)).toEqual((await store.inclusionProof(L, 3, all.length)).map(toHex));
+      expect((await fresh.inclusionProof(L, 3, all.length)).map(toHex)).toEqual(
+        (await store.inclusionProof(L, 3, all.length)).map(toHex),
+      );
       for (const s of ['s0', 's1', 's2']) {
         const a = await fresh.streamHead(L, s);
         const b = await store.streamHead(L, s);
@@ -284,10 +332,16 @@ describe('EventStoreDB adapter on the stand-in', () => {
         fc.constantFrom(1, 2, 5, 64, 10_000),
         fc.constantFrom(1, 3),
         async (stream, fromRev, toRev, maxGap, parallel) => {
-          const s = openEventStoreDbStore({ connectionString: standIn.connectionString, readStreamMaxGap: maxGap, readStreamParallel: parallel });
+          const s = openEventStoreDbStore({
+            connectionString: standIn.connectionString,
+            readStreamMaxGap: maxGap,
+            readStreamParallel: parallel,
+          });
           try {
             const got = await collect(s.readStream(L, stream, toRev === undefined ? { fromRev } : { fromRev, toRev }));
-            const want = full.filter((e) => e.stream === stream).filter((e) => e.rev >= fromRev && (toRev === undefined || e.rev < toRev));
+            const want = full
+              .filter((e) => e.stream === stream)
+              .filter((e) => e.rev >= fromRev && (toRev === undefined || e.rev < toRev));
             expect(got.map(key)).toEqual(want.map(key));
           } finally {
             await s.close();
@@ -312,7 +366,9 @@ describe('EventStoreDB adapter on the stand-in', () => {
 
   it('a reader that stops early leaves no call open: close() still returns promptly', async () => {
     const s = openEventStoreDbStore({ connectionString: standIn.connectionString });
-    const batch = await events(Array.from({ length: 300 }, (_, i) => ({ stream: `s${i % 3}`, data: { pad: 'x'.repeat(200) } })));
+    const batch = await events(
+      Array.from({ length: 300 }, (_, i) => ({ stream: `s${i % 3}`, data: { pad: 'x'.repeat(200) } })),
+    );
     ok(await s.append(L, batch, { expected: 0 }));
     for (let i = 0; i < 3; i++) {
       for await (const e of s.read(L)) {
@@ -332,7 +388,10 @@ describe('EventStoreDB adapter on the stand-in', () => {
       }
     }
     for (let i = 0; i < 30; i++) expect((await s.getById(L, testEventId(batch[i * 7]!)))?.position).toBe(i * 7);
-    const closed = await Promise.race([s.close().then(() => 'closed'), new Promise((r) => setTimeout(() => r('hung'), 5000))]);
+    const closed = await Promise.race([
+      s.close().then(() => 'closed'),
+      new Promise((r) => setTimeout(() => r('hung'), 5000)),
+    ]);
     expect(closed).toBe('closed');
   });
 
@@ -382,7 +441,10 @@ describe('EventStoreDB adapter on the stand-in', () => {
 
   it('a subscription rides out a server restart and sees events appended by another client afterwards', async () => {
     await appendOk(store, await events([{ stream: 'a' }, { stream: 'b' }]));
-    const fast = openEventStoreDbStore({ connectionString: standIn.connectionString, subscriptionRetry: { baseDelayMs: 10, maxDelayMs: 100 } });
+    const fast = openEventStoreDbStore({
+      connectionString: standIn.connectionString,
+      subscriptionRetry: { baseDelayMs: 10, maxDelayMs: 100 },
+    });
     const sub = fast.subscribe(L, { from: 1 });
     const got: number[] = [];
     const consumer = (async () => {
@@ -415,7 +477,10 @@ describe('EventStoreDB adapter on the stand-in', () => {
   });
 
   it('a subscription that cannot reconnect ends with storage-failure after its retries', async () => {
-    const s = openEventStoreDbStore({ connectionString: standIn.connectionString, subscriptionRetry: { retries: 2, baseDelayMs: 5, maxDelayMs: 10 } });
+    const s = openEventStoreDbStore({
+      connectionString: standIn.connectionString,
+      subscriptionRetry: { retries: 2, baseDelayMs: 5, maxDelayMs: 10 },
+    });
     try {
       standIn.failNext('subscribe', { count: 10 });
       const sub = s.subscribe(L);
@@ -442,7 +507,15 @@ describe('EventStoreDB adapter on the stand-in', () => {
       const more = await events([{ stream: 'a' }]);
       ok(await s.append(L, more, { expected: 2 }));
       expect(toHex(await s.root(L))).toBe(toHex(merkleRoot([...mine, ...more].map(leafHash))));
-      expect(ok(await s.append('other-school', await makeTestEvents('other-school', [{ stream: 'a' }], { heads: otherHeads }), { expected: 1 })).size).toBe(2);
+      expect(
+        ok(
+          await s.append(
+            'other-school',
+            await makeTestEvents('other-school', [{ stream: 'a' }], { heads: otherHeads }),
+            { expected: 1 },
+          ),
+        ).size,
+      ).toBe(2);
     } finally {
       await s.close();
     }
@@ -458,14 +531,28 @@ describe('EventStoreDB adapter on the stand-in', () => {
       }
       return expect.fail('expected a HosoFailure');
     };
-    expect(code(() => openEventStoreDbStore({} as never))).toEqual({ code: 'invalid-argument', path: ['options', 'connectionString'] });
-    expect(code(() => openEventStoreDbStore({ connectionString: 'http://nope' }))).toEqual({ code: 'invalid-argument', path: ['options', 'connectionString'] });
-    expect(code(() => openEventStoreDbStore({ connectionString: standIn.connectionString, readStreamMaxGap: 0 }))).toEqual({
+    expect(code(() => openEventStoreDbStore({} as never))).toEqual({
+      code: 'invalid-argument',
+      path: ['options', 'connectionString'],
+    });
+    expect(code(() => openEventStoreDbStore({ connectionString: 'http://nope' }))).toEqual({
+      code: 'invalid-argument',
+      path: ['options', 'connectionString'],
+    });
+    expect(
+      code(() => openEventStoreDbStore({ connectionString: standIn.connectionString, readStreamMaxGap: 0 })),
+    ).toEqual({
       code: 'invalid-argument',
       path: ['options', 'readStreamMaxGap'],
     });
-    expect(code(() => openEventStoreDbStore({ connectionString: standIn.connectionString, maxLedgersInMemory: 1.5 }))).toMatchObject({ path: ['options', 'maxLedgersInMemory'] });
-    expect(code(() => openEventStoreDbStore({ connectionString: standIn.connectionString, subscriptionRetry: { retries: -1 } }))).toMatchObject({
+    expect(
+      code(() => openEventStoreDbStore({ connectionString: standIn.connectionString, maxLedgersInMemory: 1.5 })),
+    ).toMatchObject({ path: ['options', 'maxLedgersInMemory'] });
+    expect(
+      code(() =>
+        openEventStoreDbStore({ connectionString: standIn.connectionString, subscriptionRetry: { retries: -1 } }),
+      ),
+    ).toMatchObject({
       path: ['options', 'subscriptionRetry', 'retries'],
     });
     expect(code(() => openEventStoreDbStore({ client: {} as never }))).toMatchObject({ path: ['options', 'client'] });

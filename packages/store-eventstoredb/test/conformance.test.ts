@@ -58,11 +58,19 @@ function reopening(client: EventStoreDBClient, snapshots: SnapshotOptions): Even
 }
 
 // Snapshots on, every 3 events, in chunks of 256 bytes, and a new adapter instance after every append.
-eventStoreConformance('eventstoredb with index snapshots every 3 events, a cold instance after each append (stand-in)', async () => {
-  const standIn = await EventStoreDbStandIn.start();
-  const store = reopening(EventStoreDBClient.connectionString(standIn.connectionString), { every: 3, everyFraction: 0, chunkBytes: 256, onCloseMin: Number.POSITIVE_INFINITY });
-  return { store, cleanup: () => standIn.stop() };
-});
+eventStoreConformance(
+  'eventstoredb with index snapshots every 3 events, a cold instance after each append (stand-in)',
+  async () => {
+    const standIn = await EventStoreDbStandIn.start();
+    const store = reopening(EventStoreDBClient.connectionString(standIn.connectionString), {
+      every: 3,
+      everyFraction: 0,
+      chunkBytes: 256,
+      onCloseMin: Number.POSITIVE_INFINITY,
+    });
+    return { store, cleanup: () => standIn.stop() };
+  },
+);
 
 // The same suite against a real EventStoreDB / KurrentDB node or cluster, when one is given.
 // Every case gets its own physical stream names, so runs never see each other's ledgers.
@@ -80,6 +88,7 @@ if (url !== undefined && url !== '') {
   });
 } else {
   describe('EventStore conformance: eventstoredb (real server)', () => {
-    it.skip('skipped: set HOSO_ESDB_URL (e.g. esdb://127.0.0.1:2113?tls=false) to run the suite against a real EventStoreDB/KurrentDB', () => undefined);
+    it.skip('skipped: set HOSO_ESDB_URL (e.g. esdb://127.0.0.1:2113?tls=false) to run the suite against a real EventStoreDB/KurrentDB', () =>
+      undefined);
   });
 }

@@ -1,11 +1,29 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { isLeft, isRight } from 'fp-ts/lib/Either.js';
-import { inclusionProof, consistencyProof, merkleRoot, newEventId, sha256, toHex, treeConsistencyProof, treeInclusionProof, utf8 } from '@hoso/core';
+import {
+  inclusionProof,
+  consistencyProof,
+  merkleRoot,
+  newEventId,
+  sha256,
+  toHex,
+  treeConsistencyProof,
+  treeInclusionProof,
+  utf8,
+} from '@hoso/core';
 import { LedgerIndex, type IndexedEvent } from '../src/ledger-index.js';
 import { HashLevels, completionOrder } from '../src/hash-levels.js';
 import { uuidString, uuidWords } from '../src/id-table.js';
-import { checkPayload, decodeChunk, decodeManifest, decodeSnapshot, encodeChunk, encodeManifest, encodeSnapshot } from '../src/snapshot.js';
+import {
+  checkPayload,
+  decodeChunk,
+  decodeManifest,
+  decodeSnapshot,
+  encodeChunk,
+  encodeManifest,
+  encodeSnapshot,
+} from '../src/snapshot.js';
 
 /** Events for streams picked by number: fresh UUID v7 ids, revs counted per stream, distinct leaves. */
 function eventsFor(picks: readonly number[]): IndexedEvent[] {
@@ -171,7 +189,12 @@ describe('index snapshot encoding', () => {
     expect(isRight(back) && back.right).toEqual(m);
     expect(isRight(checkPayload(payload, m))).toBe(true);
     expect(isLeft(checkPayload(utf8('payloaD'), m))).toBe(true);
-    for (const bad of [{ ...m, size: 0 }, { ...m, chunks: [] }, { ...m, root: 'zz' }, { ...m, v: 2 }]) {
+    for (const bad of [
+      { ...m, size: 0 },
+      { ...m, chunks: [] },
+      { ...m, root: 'zz' },
+      { ...m, v: 2 },
+    ]) {
       expect(isLeft(decodeManifest(encodeManifest(bad as typeof m)))).toBe(true);
     }
     expect(isLeft(decodeManifest(utf8('{')))).toBe(true);

@@ -4,7 +4,12 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import { isHosoFailure, sha256, toHex, utf8 } from '@hoso/core';
 import type { EventStore } from '@hoso/store';
 import { makeTestEvents, testEventId, type TestHeads } from '@hoso/store/testing';
-import { openEventStoreDbStore, defaultSnapshotStreamName, type EsdbDiagnostic, type EventStoreDbStoreOptions } from '../src/index.js';
+import {
+  openEventStoreDbStore,
+  defaultSnapshotStreamName,
+  type EsdbDiagnostic,
+  type EventStoreDbStoreOptions,
+} from '../src/index.js';
 import { EventStoreDbStandIn, type StandInRecord } from '../src/testing/index.js';
 import { CHUNK_TYPE, MANIFEST_TYPE, decodeManifest, type SnapshotManifest } from '../src/snapshot.js';
 
@@ -25,12 +30,16 @@ async function observe(s: EventStore, ids: readonly string[]) {
     n,
     root: toHex(await s.root(L)),
     root7: toHex(await s.root(L, 7)),
-    proofs: await Promise.all([0, Math.floor(n / 2), n - 1].map(async (i) => (await s.inclusionProof(L, i, n)).map(toHex))),
+    proofs: await Promise.all(
+      [0, Math.floor(n / 2), n - 1].map(async (i) => (await s.inclusionProof(L, i, n)).map(toHex)),
+    ),
     consistency: (await s.consistencyProof(L, 5, n)).map(toHex),
-    heads: await Promise.all(STREAMS.map(async (st) => {
-      const h = await s.streamHead(L, st);
-      return h && { ...h, leafHash: toHex(h.leafHash) };
-    })),
+    heads: await Promise.all(
+      STREAMS.map(async (st) => {
+        const h = await s.streamHead(L, st);
+        return h && { ...h, leafHash: toHex(h.leafHash) };
+      }),
+    ),
     byId: await Promise.all(ids.map(async (id) => (await s.getById(L, id))?.position ?? null)),
     streams: await Promise.all(STREAMS.map(async (st) => (await collect(s.readStream(L, st))).map((e) => e.position))),
   };
@@ -56,12 +65,22 @@ function publish(
   hideOthers: boolean,
 ): void {
   const base = standIn.records(SIDE).length;
-  standIn.write(SIDE, snap.chunks.map((data) => ({ id: randomUUID(), type: CHUNK_TYPE, data })));
-  const manifest = snap.keepRevisions ? snap.manifest : { ...snap.manifest, chunks: snap.chunks.map((_, k) => base + k) };
+  standIn.write(
+    SIDE,
+    snap.chunks.map((data) => ({ id: randomUUID(), type: CHUNK_TYPE, data })),
+  );
+  const manifest = snap.keepRevisions
+    ? snap.manifest
+    : { ...snap.manifest, chunks: snap.chunks.map((_, k) => base + k) };
   standIn.write(SIDE, [{ id: randomUUID(), type: MANIFEST_TYPE, data: snap.raw ?? utf8(JSON.stringify(manifest)) }]);
   if (hideOthers) {
     standIn.write(`$$${SIDE}`, [
-      { id: randomUUID(), type: '$metadata', data: utf8(JSON.stringify({ $maxCount: snap.chunks.length + 1 })), contentType: 'application/json' },
+      {
+        id: randomUUID(),
+        type: '$metadata',
+        data: utf8(JSON.stringify({ $maxCount: snap.chunks.length + 1 })),
+        contentType: 'application/json',
+      },
     ]);
   }
 }
@@ -88,13 +107,23 @@ describe('index snapshots in EventStoreDB (stand-in over real gRPC)', () => {
   let ids: string[];
   const diags: EsdbDiagnostic[] = [];
   const open = (o: Partial<EventStoreDbStoreOptions> = {}): EventStore =>
-    openEventStoreDbStore({ connectionString: standIn.connectionString, onDiagnostic: (d) => diags.push(d), ...o } as EventStoreDbStoreOptions);
+    openEventStoreDbStore({
+      connectionString: standIn.connectionString,
+      onDiagnostic: (d) => diags.push(d),
+      ...o,
+    } as EventStoreDbStoreOptions);
   const codes = () => diags.map((d) => d.code);
 
   /** Append `n` events over the four streams in batches of 10 through `s`. */
   async function fill(s: EventStore, n: number): Promise<void> {
     for (let done = 0; done < n; done += 10) {
-      const batch = await makeTestEvents(L, Array.from({ length: Math.min(10, n - done) }, (_, j) => ({ stream: STREAMS[(done + j) % 3 === 0 ? 3 : (done + j) % 3]! })), { heads });
+      const batch = await makeTestEvents(
+        L,
+        Array.from({ length: Math.min(10, n - done) }, (_, j) => ({
+          stream: STREAMS[(done + j) % 3 === 0 ? 3 : (done + j) % 3]!,
+        })),
+        { heads },
+      );
       const r = await s.append(L, batch, { expected: await s.size(L) });
       if (isLeft(r)) expect.fail(JSON.stringify(r.left));
       ids.push(...batch.map(testEventId));
@@ -125,7 +154,9 @@ describe('index snapshots in EventStoreDB (stand-in over real gRPC)', () => {
     const writer = open({ snapshots: { every: 40, chunkBytes: 700 } });
     await fill(writer, 100);
     await writer.close(); // waits for the background snapshots
-    const written = diags.filter((d): d is Extract<EsdbDiagnostic, { code: 'snapshot-written' }> => d.code === 'snapshot-written');
+    const written = diags.filter(
+      (d): d is Extract<EsdbDiagnostic, { code: 'snapshot-written' }> => d.code === 'snapshot-written',
+    );
     // At 40 events, and again once 40 more have landed after that write finished (timing decides when).
     expect(written.length).toBeGreaterThanOrEqual(1);
     expect(written[0]!.size).toBe(40);
@@ -140,7 +171,9 @@ describe('index snapshots in EventStoreDB (stand-in over real gRPC)', () => {
     const reader = open();
     standIn.resetStats();
     expect(await reader.size(L)).toBe(107);
-    expect(diags).toEqual([{ code: 'snapshot-loaded', ledger: L, size: newest.size, chunks: newest.chunks, bytes: newest.bytes }]);
+    expect(diags).toEqual([
+      { code: 'snapshot-loaded', ledger: L, size: newest.size, chunks: newest.chunks, bytes: newest.bytes },
+    ]);
     // The manifest, its chunks (one call: consecutive revisions), the ledger's event size − 1 (the
     // check), then the tail only.
     expect(standIn.stats.reads).toBe(4);
@@ -157,7 +190,8 @@ describe('index snapshots in EventStoreDB (stand-in over real gRPC)', () => {
       await fill(s, 10);
       // Let a write this batch started finish, so the next decision sees it (a bounded wait: if
       // none was started, the final assertion fails).
-      for (let i = 0; i < 400 && [10, 20, 30, 50, 80].includes(n) && !sizes().includes(n); i++) await new Promise((r) => setTimeout(r, 5));
+      for (let i = 0; i < 400 && [10, 20, 30, 50, 80].includes(n) && !sizes().includes(n); i++)
+        await new Promise((r) => setTimeout(r, 5));
     }
     await s.close();
     expect(sizes()).toEqual([10, 20, 30, 50, 80]);
@@ -200,7 +234,10 @@ describe('index snapshots in EventStoreDB (stand-in over real gRPC)', () => {
     const elsewhere = await EventStoreDbStandIn.start();
     let foreign: { manifest: SnapshotManifest; chunks: Uint8Array[] };
     try {
-      const s = openEventStoreDbStore({ connectionString: elsewhere.connectionString, snapshots: { every: 40, chunkBytes: 700 } });
+      const s = openEventStoreDbStore({
+        connectionString: elsewhere.connectionString,
+        snapshots: { every: 40, chunkBytes: 700 },
+      });
       const savedHeads = heads;
       const savedIds = ids;
       heads = new Map();
@@ -218,11 +255,28 @@ describe('index snapshots in EventStoreDB (stand-in over real gRPC)', () => {
     const leafFlipped = payload.slice();
     leafFlipped[leafFlipped.length - 1]! ^= 1;
     const altered = valid.chunks.map((c, k) => (k === 0 ? Uint8Array.from(c, (b, i) => (i === 30 ? b ^ 1 : b)) : c));
-    const cases: Array<[string, { manifest: SnapshotManifest; chunks: Uint8Array[]; raw?: Uint8Array; keepRevisions?: boolean }, RegExp]> = [
+    const cases: Array<
+      [string, { manifest: SnapshotManifest; chunks: Uint8Array[]; raw?: Uint8Array; keepRevisions?: boolean }, RegExp]
+    > = [
       ['a chunk altered', { manifest: valid.manifest, chunks: altered }, /hash differs/],
-      ['a leaf altered, hash recomputed', { manifest: { ...valid.manifest, sha256: toHex(sha256(leafFlipped)) }, chunks: rechunk(valid.chunks[0]!, leafFlipped, 700) }, /root/],
+      [
+        'a leaf altered, hash recomputed',
+        {
+          manifest: { ...valid.manifest, sha256: toHex(sha256(leafFlipped)) },
+          chunks: rechunk(valid.chunks[0]!, leafFlipped, 700),
+        },
+        /root/,
+      ],
       ['truncated (last chunk left out)', { manifest: valid.manifest, chunks: valid.chunks.slice(0, -1) }, /bytes/],
-      ['a chunk missing from the stream', { manifest: { ...valid.manifest, chunks: [...valid.manifest.chunks.slice(0, -1), 10_000] }, chunks: valid.chunks, keepRevisions: true }, /missing/],
+      [
+        'a chunk missing from the stream',
+        {
+          manifest: { ...valid.manifest, chunks: [...valid.manifest.chunks.slice(0, -1), 10_000] },
+          chunks: valid.chunks,
+          keepRevisions: true,
+        },
+        /missing/,
+      ],
       ['of another ledger', { manifest: { ...valid.manifest, ledger: 'thpt-other' }, chunks: valid.chunks }, /ledger/],
       ['of another history of this ledger', foreign, /position 39/],
       ['a garbled manifest', { manifest: valid.manifest, chunks: valid.chunks, raw: utf8('{"v":1,') }, /manifest/],
@@ -248,12 +302,18 @@ describe('index snapshots in EventStoreDB (stand-in over real gRPC)', () => {
     const b = open({ snapshots: { every: 30, chunkBytes: 700 } });
     await fill(b, 40);
     await b.close(); // b loaded a's snapshot and wrote its own, larger one after it
-    const sizes = diags.filter((d) => d.code === 'snapshot-written').map((d) => (d.code === 'snapshot-written' ? d.size : 0));
+    const sizes = diags
+      .filter((d) => d.code === 'snapshot-written')
+      .map((d) => (d.code === 'snapshot-written' ? d.size : 0));
     const newest = sizes[sizes.length - 1]!;
     const valid = newestSnapshot(standIn.records(SIDE));
     expect(valid.manifest.size).toBe(newest);
     // A third writer publishes a broken snapshot after it.
-    publish(standIn, { manifest: { ...valid.manifest, sha256: toHex(sha256(utf8('wrong'))) }, chunks: valid.chunks }, false);
+    publish(
+      standIn,
+      { manifest: { ...valid.manifest, sha256: toHex(sha256(utf8('wrong'))) }, chunks: valid.chunks },
+      false,
+    );
 
     diags.length = 0;
     const reader = open();
@@ -294,11 +354,29 @@ describe('index snapshots in EventStoreDB (stand-in over real gRPC)', () => {
       }
       return 'accepted';
     };
-    expect(bad({ snapshots: { every: 0 } })).toEqual({ code: 'invalid-argument', path: ['options', 'snapshots', 'every'] });
-    expect(bad({ snapshots: { chunkBytes: 2_000_000 } })).toEqual({ code: 'invalid-argument', path: ['options', 'snapshots', 'chunkBytes'] });
-    expect(bad({ snapshots: { everyFraction: 2 } })).toEqual({ code: 'invalid-argument', path: ['options', 'snapshots', 'everyFraction'] });
-    expect(bad({ snapshots: { onCloseMin: -1 } })).toEqual({ code: 'invalid-argument', path: ['options', 'snapshots', 'onCloseMin'] });
-    expect(bad({ snapshots: 'yes' as unknown as false })).toEqual({ code: 'invalid-argument', path: ['options', 'snapshots'] });
-    expect(bad({ onDiagnostic: 1 as unknown as () => void })).toEqual({ code: 'invalid-argument', path: ['options', 'onDiagnostic'] });
+    expect(bad({ snapshots: { every: 0 } })).toEqual({
+      code: 'invalid-argument',
+      path: ['options', 'snapshots', 'every'],
+    });
+    expect(bad({ snapshots: { chunkBytes: 2_000_000 } })).toEqual({
+      code: 'invalid-argument',
+      path: ['options', 'snapshots', 'chunkBytes'],
+    });
+    expect(bad({ snapshots: { everyFraction: 2 } })).toEqual({
+      code: 'invalid-argument',
+      path: ['options', 'snapshots', 'everyFraction'],
+    });
+    expect(bad({ snapshots: { onCloseMin: -1 } })).toEqual({
+      code: 'invalid-argument',
+      path: ['options', 'snapshots', 'onCloseMin'],
+    });
+    expect(bad({ snapshots: 'yes' as unknown as false })).toEqual({
+      code: 'invalid-argument',
+      path: ['options', 'snapshots'],
+    });
+    expect(bad({ onDiagnostic: 1 as unknown as () => void })).toEqual({
+      code: 'invalid-argument',
+      path: ['options', 'onDiagnostic'],
+    });
   });
 });

@@ -82,7 +82,9 @@ describe('EventStoreDbStandIn through the real client', () => {
     expect(again.nextExpectedRevision).toBe(1n);
     expect(standIn.records(s)).toHaveLength(3);
     // Same ids in another order are not a retry.
-    const bad = await client.appendToStream(s, [ev('b', ids[1]), ev('a', ids[0])], { expectedRevision: NO_STREAM }).catch((e: unknown) => e);
+    const bad = await client
+      .appendToStream(s, [ev('b', ids[1]), ev('a', ids[0])], { expectedRevision: NO_STREAM })
+      .catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(WrongExpectedVersionError);
   });
 
@@ -93,7 +95,11 @@ describe('EventStoreDbStandIn through the real client', () => {
 
   it('reads from a revision with a count, and backwards', async () => {
     const s = `s-${randomUUID()}`;
-    await client.appendToStream(s, ['0', '1', '2', '3', '4'].map((x) => ev(x)), { expectedRevision: NO_STREAM });
+    await client.appendToStream(
+      s,
+      ['0', '1', '2', '3', '4'].map((x) => ev(x)),
+      { expectedRevision: NO_STREAM },
+    );
     const mid = await collect(client.readStream(s, { fromRevision: 2n, maxCount: 2 }));
     expect(mid.map((e) => e.event!.revision)).toEqual([2n, 3n]);
     const back = await collect(client.readStream(s, { fromRevision: END, direction: BACKWARDS, maxCount: 3 }));
@@ -120,7 +126,9 @@ describe('EventStoreDbStandIn through the real client', () => {
     const small = await EventStoreDbStandIn.start({ maxAppendSize: 10 });
     const c = EventStoreDBClient.connectionString(small.connectionString);
     try {
-      const err = await c.appendToStream('big', ev('x'.repeat(11)), { expectedRevision: NO_STREAM }).catch((e: unknown) => e);
+      const err = await c
+        .appendToStream('big', ev('x'.repeat(11)), { expectedRevision: NO_STREAM })
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(MaxAppendSizeExceededError);
       expect((err as MaxAppendSizeExceededError).maxAppendSize).toBe(10);
       expect(small.records('big')).toHaveLength(0);
@@ -140,7 +148,11 @@ describe('EventStoreDbStandIn through the real client', () => {
 
   it('subscribes: confirmation, catch-up after the given revision, then live events', async () => {
     const s = `s-${randomUUID()}`;
-    await client.appendToStream(s, ['0', '1', '2'].map((x) => ev(x)), { expectedRevision: NO_STREAM });
+    await client.appendToStream(
+      s,
+      ['0', '1', '2'].map((x) => ev(x)),
+      { expectedRevision: NO_STREAM },
+    );
     const sub = client.subscribeToStream(s, { fromRevision: 0n });
     let confirmed = false;
     let caughtUp = false;
@@ -200,15 +212,20 @@ describe('EventStoreDbStandIn at the protocol level', () => {
     const { createRequire } = await import('node:module');
     const require = createRequire(import.meta.url);
     const grpc = require('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
-    const pb = require('@eventstore/db-client/generated/streams_pb.js') as typeof import('@eventstore/db-client/generated/streams_pb.js');
-    const shared = require('@eventstore/db-client/generated/shared_pb.js') as typeof import('@eventstore/db-client/generated/shared_pb.js');
-    const { StreamsClient } = require('@eventstore/db-client/generated/streams_grpc_pb.js') as typeof import('@eventstore/db-client/generated/streams_grpc_pb.js');
+    const pb =
+      require('@eventstore/db-client/generated/streams_pb.js') as typeof import('@eventstore/db-client/generated/streams_pb.js');
+    const shared =
+      require('@eventstore/db-client/generated/shared_pb.js') as typeof import('@eventstore/db-client/generated/shared_pb.js');
+    const { StreamsClient } =
+      require('@eventstore/db-client/generated/streams_grpc_pb.js') as typeof import('@eventstore/db-client/generated/streams_grpc_pb.js');
     const standIn = await EventStoreDbStandIn.start();
     const id = 'f0e1d2c3-b4a5-4697-8899-aabbccddeeff';
     standIn.write('raw', [{ id, type: 'T', data: bytes('x') }]);
     const raw = new StreamsClient(`127.0.0.1:${standIn.port}`, grpc.credentials.createInsecure());
     try {
-      const so = new pb.ReadReq.Options.StreamOptions().setStreamIdentifier(new shared.StreamIdentifier().setStreamName(Buffer.from('raw'))).setStart(new shared.Empty());
+      const so = new pb.ReadReq.Options.StreamOptions()
+        .setStreamIdentifier(new shared.StreamIdentifier().setStreamName(Buffer.from('raw')))
+        .setStart(new shared.Empty());
       const options = new pb.ReadReq.Options()
         .setStream(so)
         .setCount('10')
@@ -226,7 +243,10 @@ describe('EventStoreDbStandIn at the protocol level', () => {
         call.on('error', reject);
       });
       expect(got).toEqual([
-        { msb: BigInt.asIntN(64, 0xf0e1d2c3b4a54697n).toString(), lsb: BigInt.asIntN(64, 0x8899aabbccddeeffn).toString() },
+        {
+          msb: BigInt.asIntN(64, 0xf0e1d2c3b4a54697n).toString(),
+          lsb: BigInt.asIntN(64, 0x8899aabbccddeeffn).toString(),
+        },
       ]);
     } finally {
       raw.close();

@@ -52,11 +52,15 @@ function schemaVersion(db: Database.Database): string | undefined {
 
 function unsupported(path: string, found: string | undefined): HosoFailure {
   return new HosoFailure(
-    hosoError('storage-failure', `${path} is not a hoso ledger file of schema ${SCHEMA_VERSION} (found ${found ?? 'none'})`, {
-      path: ['path'],
-      rule: 'schema-version',
-      details: { path, schema: found ?? null, supported: SCHEMA_VERSION },
-    }),
+    hosoError(
+      'storage-failure',
+      `${path} is not a hoso ledger file of schema ${SCHEMA_VERSION} (found ${found ?? 'none'})`,
+      {
+        path: ['path'],
+        rule: 'schema-version',
+        details: { path, schema: found ?? null, supported: SCHEMA_VERSION },
+      },
+    ),
   );
 }
 

@@ -121,21 +121,33 @@ const CHUNK = 512;
 export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
   const path = options.path;
   if (typeof path !== 'string' || path === '') {
-    throw new HosoFailure(hosoError('invalid-argument', 'path must be a non-empty string', { path: ['path'], rule: 'sqlite-path' }));
+    throw new HosoFailure(
+      hosoError('invalid-argument', 'path must be a non-empty string', { path: ['path'], rule: 'sqlite-path' }),
+    );
   }
   const synchronous = options.synchronous ?? 'NORMAL';
   if (synchronous !== 'NORMAL' && synchronous !== 'FULL') {
-    throw new HosoFailure(hosoError('invalid-argument', "synchronous must be 'NORMAL' or 'FULL'", { path: ['synchronous'], rule: 'sqlite-synchronous' }));
+    throw new HosoFailure(
+      hosoError('invalid-argument', "synchronous must be 'NORMAL' or 'FULL'", {
+        path: ['synchronous'],
+        rule: 'sqlite-synchronous',
+      }),
+    );
   }
   if (options.ledger !== undefined && !LedgerIdCodec.is(options.ledger)) {
     throw new HosoFailure(
-      hosoError('invalid-argument', "ledger must be 1–128 characters from A–Z, a–z, 0–9, '.', '_', '-'", { path: ['ledger'], rule: 'ledger-id' }),
+      hosoError('invalid-argument', "ledger must be 1–128 characters from A–Z, a–z, 0–9, '.', '_', '-'", {
+        path: ['ledger'],
+        rule: 'ledger-id',
+      }),
     );
   }
   for (const k of ['cacheKiB', 'busyTimeoutMs', 'pollMs'] as const) {
     const v = options[k];
     if (v !== undefined && !(Number.isSafeInteger(v) && v > 0)) {
-      throw new HosoFailure(hosoError('invalid-argument', `${k} must be a positive integer`, { path: [k], rule: 'positive-integer' }));
+      throw new HosoFailure(
+        hosoError('invalid-argument', `${k} must be a positive integer`, { path: [k], rule: 'positive-integer' }),
+      );
     }
   }
   const readonly = options.readonly === true;
@@ -154,7 +166,11 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
         if ((e as { code?: string }).code !== 'SQLITE_CANTOPEN') throw e;
         db.close();
         snapshot = readOnlySnapshot(path);
-        db = new Database(snapshot.path, { readonly: true, fileMustExist: true, timeout: options.busyTimeoutMs ?? 5000 });
+        db = new Database(snapshot.path, {
+          readonly: true,
+          fileMustExist: true,
+          timeout: options.busyTimeoutMs ?? 5000,
+        });
       }
     }
   } catch (e) {
@@ -178,8 +194,12 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
     getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
     setMeta: db.prepare<[string, string]>('INSERT INTO meta (key, value) VALUES (?, ?)'),
     size: db.prepare<[], { size: number }>('SELECT coalesce(max(position) + 1, 0) AS size FROM events'),
-    byId: db.prepare<[string], EventRow>('SELECT position, id, stream, rev, type, bytes, leaf FROM events WHERE id = ?'),
-    idBytes: db.prepare<[string], { position: number; bytes: Buffer }>('SELECT position, bytes FROM events WHERE id = ?'),
+    byId: db.prepare<[string], EventRow>(
+      'SELECT position, id, stream, rev, type, bytes, leaf FROM events WHERE id = ?',
+    ),
+    idBytes: db.prepare<[string], { position: number; bytes: Buffer }>(
+      'SELECT position, bytes FROM events WHERE id = ?',
+    ),
     head: db.prepare<[string], { rev: number; position: number; leaf: Buffer }>(
       'SELECT rev, position, leaf FROM events WHERE stream = ? ORDER BY rev DESC LIMIT 1',
     ),
@@ -188,7 +208,9 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
     ),
     // The lean read: two columns, as arrays (no row object, no id/stream/type strings, no leaf blob).
     rangeBytes: db
-      .prepare<[number, number, number], [number, Buffer]>('SELECT position, bytes FROM events WHERE position >= ? AND position < ? ORDER BY position LIMIT ?')
+      .prepare<[number, number, number], [number, Buffer]>(
+        'SELECT position, bytes FROM events WHERE position >= ? AND position < ? ORDER BY position LIMIT ?',
+      )
       .raw(true),
     stream: db.prepare<[string, number, number, number], EventRow>(
       'SELECT position, id, stream, rev, type, bytes, leaf FROM events WHERE stream = ? AND rev >= ? AND rev < ? ORDER BY rev LIMIT ?',
@@ -213,11 +235,15 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
     if (current !== null && current !== options.ledger) {
       db.close();
       throw new HosoFailure(
-        hosoError('unknown-ledger', `${path} holds ledger ${JSON.stringify(current)}, not ${JSON.stringify(options.ledger)}`, {
-          path: ['ledger'],
-          rule: 'one-ledger-per-file',
-          details: { path, fileLedger: current, ledger: options.ledger },
-        }),
+        hosoError(
+          'unknown-ledger',
+          `${path} holds ledger ${JSON.stringify(current)}, not ${JSON.stringify(options.ledger)}`,
+          {
+            path: ['ledger'],
+            rule: 'one-ledger-per-file',
+            details: { path, fileLedger: current, ledger: options.ledger },
+          },
+        ),
       );
     }
     if (current === null && !readonly) {
@@ -275,48 +301,60 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
   };
 
   type TxResult = Either<StoreError, { plan: AppendPlan; range: CompactRange | null }>;
-  const appendTx = db.transaction((ledger: string, batch: Parameters<typeof planAppend>[0], expected: number): TxResult => {
-    const current = q.getMeta.get('ledger')?.value ?? null;
-    if (current !== null && current !== ledger) {
-      return left(
-        hosoError('unknown-ledger', `${path} holds ledger ${JSON.stringify(current)}, not ${JSON.stringify(ledger)}`, {
-          path: ['ledger'],
-          rule: 'one-ledger-per-file',
-          details: { ledger, fileLedger: current },
-        }),
-      );
-    }
-    // Read inside the write lock: another process may have appended since this connection last looked.
-    const size = q.size.get()!.size;
-    const view: LedgerView = {
-      size,
-      byId(id) {
-        const r = q.idBytes.get(id);
-        return r === undefined ? null : { position: r.position, bytes: u8(r.bytes) };
-      },
-      head(stream) {
-        const r = q.head.get(stream);
-        return r === undefined ? null : { rev: r.rev, leafHash: u8(r.leaf) };
-      },
-    };
-    const plan = planAppend(batch, expected, view);
-    if (isLeft(plan)) return plan;
-    if (plan.right.kind === 'stored') return right({ plan: plan.right, range: null });
-    if (current === null) q.setMeta.run('ledger', ledger);
-    const range = frontierAt(size);
-    for (const e of plan.right.events) {
-      q.insertEvent.run(e.position, e.id, e.stream, e.rev, e.type, e.bytes, e.leafHash);
-      for (const n of range.append(e.leafHash)) {
-        if (n.id.level > 0) q.insertNode.run(n.id.level, n.id.index, n.hash);
+  const appendTx = db.transaction(
+    (ledger: string, batch: Parameters<typeof planAppend>[0], expected: number): TxResult => {
+      const current = q.getMeta.get('ledger')?.value ?? null;
+      if (current !== null && current !== ledger) {
+        return left(
+          hosoError(
+            'unknown-ledger',
+            `${path} holds ledger ${JSON.stringify(current)}, not ${JSON.stringify(ledger)}`,
+            {
+              path: ['ledger'],
+              rule: 'one-ledger-per-file',
+              details: { ledger, fileLedger: current },
+            },
+          ),
+        );
       }
-    }
-    return right({ plan: plan.right, range });
-  });
+      // Read inside the write lock: another process may have appended since this connection last looked.
+      const size = q.size.get()!.size;
+      const view: LedgerView = {
+        size,
+        byId(id) {
+          const r = q.idBytes.get(id);
+          return r === undefined ? null : { position: r.position, bytes: u8(r.bytes) };
+        },
+        head(stream) {
+          const r = q.head.get(stream);
+          return r === undefined ? null : { rev: r.rev, leafHash: u8(r.leaf) };
+        },
+      };
+      const plan = planAppend(batch, expected, view);
+      if (isLeft(plan)) return plan;
+      if (plan.right.kind === 'stored') return right({ plan: plan.right, range: null });
+      if (current === null) q.setMeta.run('ledger', ledger);
+      const range = frontierAt(size);
+      for (const e of plan.right.events) {
+        q.insertEvent.run(e.position, e.id, e.stream, e.rev, e.type, e.bytes, e.leafHash);
+        for (const n of range.append(e.leafHash)) {
+          if (n.id.level > 0) q.insertNode.run(n.id.level, n.id.index, n.hash);
+        }
+      }
+      return right({ plan: plan.right, range });
+    },
+  );
 
-  async function append(ledger: string, events: readonly Uint8Array[], options: AppendOptions): Promise<Either<StoreError, AppendResult>> {
+  async function append(
+    ledger: string,
+    events: readonly Uint8Array[],
+    options: AppendOptions,
+  ): Promise<Either<StoreError, AppendResult>> {
     if (closed) return left(hosoError('store-closed', 'the sqlite store is closed', { rule: 'store-open' }));
     if (typeof ledger !== 'string' || ledger === '') {
-      return left(hosoError('invalid-argument', 'ledger must be a non-empty string', { path: ['ledger'], rule: 'ledger-id' }));
+      return left(
+        hosoError('invalid-argument', 'ledger must be a non-empty string', { path: ['ledger'], rule: 'ledger-id' }),
+      );
     }
     // Decode and hash outside the write lock: it is the CPU-heavy part and needs no file state.
     const batch = decodeBatch(ledger, events);
@@ -353,7 +391,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
     const { from, to } = guarded(() => resolveReadRange(range, sizeOf(ledger)));
     // Chunks, not one open cursor: better-sqlite3 refuses other statements on the connection while
     // an iterator is open, and the consumer may append between two events.
-    for (let p = from; p < to; ) {
+    for (let p = from; p < to;) {
       const rows = guarded(() => q.range.all(p, to, CHUNK));
       if (rows.length === 0) break;
       for (const r of rows) yield toStored(r);
@@ -365,7 +403,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
     const { from, to } = guarded(() => resolveReadRange(range, sizeOf(ledger)));
     // The same chunks as `read` (and for the same reason): each is one statement on a committed
     // state, and [from, to) is fixed at the start, so appends during the iteration change nothing.
-    for (let p = from; p < to; ) {
+    for (let p = from; p < to;) {
       const rows = guarded(() => q.rangeBytes.all(p, to, CHUNK));
       if (rows.length === 0) break;
       const batch: EventBytes[] = new Array<EventBytes>(rows.length);
@@ -382,7 +420,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
     ensureOpen();
     const { fromRev, toRev } = resolveStreamRange(range);
     if (!guarded(() => holds(ledger))) return;
-    for (let r = fromRev; r < toRev; ) {
+    for (let r = fromRev; r < toRev;) {
       const rows = guarded(() => q.stream.all(stream, r, toRev, CHUNK));
       if (rows.length === 0) break;
       for (const row of rows) yield toStored(row);

@@ -31,7 +31,9 @@ export async function checkLedgerFile(path: string, ledger: string, acks: readon
   const raw = new Database(path, { readonly: true });
   try {
     expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
-    const rows = raw.prepare('SELECT position, id, stream, rev, bytes, leaf FROM events ORDER BY position').all() as Array<{
+    const rows = raw
+      .prepare('SELECT position, id, stream, rev, bytes, leaf FROM events ORDER BY position')
+      .all() as Array<{
       position: number;
       id: string;
       stream: string;
@@ -61,12 +63,18 @@ export async function checkLedgerFile(path: string, ledger: string, acks: readon
       expect(env.prev).toBe(head === undefined ? null : head.leaf);
       heads.set(r.stream, { rev: env.rev, leaf: toHex(leaves[i]!) });
     }
-    const nodes = raw.prepare('SELECT level, idx, hash FROM nodes ORDER BY level, idx').all() as Array<{ level: number; idx: number; hash: Buffer }>;
+    const nodes = raw.prepare('SELECT level, idx, hash FROM nodes ORDER BY level, idx').all() as Array<{
+      level: number;
+      idx: number;
+      hash: Buffer;
+    }>;
     const perLevel = new Map<number, number>();
     for (const n of nodes) {
       const width = 2 ** n.level;
       const want = merkleRoot(leaves.slice(n.idx * width, (n.idx + 1) * width));
-      expect(n.idx * width + width, `node (${n.level}, ${n.idx}) covers leaves beyond the size`).toBeLessThanOrEqual(rows.length);
+      expect(n.idx * width + width, `node (${n.level}, ${n.idx}) covers leaves beyond the size`).toBeLessThanOrEqual(
+        rows.length,
+      );
       expect(toHex(n.hash), `node (${n.level}, ${n.idx})`).toBe(toHex(want));
       perLevel.set(n.level, (perLevel.get(n.level) ?? 0) + 1);
     }

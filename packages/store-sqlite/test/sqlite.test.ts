@@ -31,7 +31,11 @@ describe('sqlite store: files', () => {
     const path = newPath();
     const heads: TestHeads = new Map();
     const first = openSqliteStore({ path });
-    const a = await makeTestEvents(L, Array.from({ length: 13 }, (_, i) => ({ stream: `s${i % 3}` })), { heads });
+    const a = await makeTestEvents(
+      L,
+      Array.from({ length: 13 }, (_, i) => ({ stream: `s${i % 3}` })),
+      { heads },
+    );
     expectRight(await first.append(L, a, { expected: 0 }));
     const root13 = await first.root(L);
     await first.close();
@@ -41,7 +45,11 @@ describe('sqlite store: files', () => {
     expect(toHex(await second.root(L))).toBe(toHex(root13));
     expect((await second.streamHead(L, 's1'))?.rev).toBe(3);
     // Continuing needs the Merkle frontier rebuilt from the stored nodes (13 = 8 + 4 + 1).
-    const b = await makeTestEvents(L, Array.from({ length: 9 }, (_, i) => ({ stream: `s${i % 4}` })), { heads });
+    const b = await makeTestEvents(
+      L,
+      Array.from({ length: 9 }, (_, i) => ({ stream: `s${i % 4}` })),
+      { heads },
+    );
     expectRight(await second.append(L, b, { expected: 13 }));
     const leaves = [...a, ...b].map((e) => leafHash(e));
     expect(toHex(await second.root(L))).toBe(toHex(merkleRoot(leaves)));
@@ -74,7 +82,10 @@ describe('sqlite store: files', () => {
     expect(s.ledger()).toBeNull();
     expectRight(await s.append(L, await makeTestEvents(L, [{ stream: 'a' }]), { expected: 0 }));
     expect(s.ledger()).toBe(L);
-    expectLeft(await s.append('other', await makeTestEvents('other', [{ stream: 'a' }]), { expected: 0 }), 'unknown-ledger');
+    expectLeft(
+      await s.append('other', await makeTestEvents('other', [{ stream: 'a' }]), { expected: 0 }),
+      'unknown-ledger',
+    );
     await s.close();
     const raw = new Database(path, { readonly: true });
     expect(raw.prepare("SELECT value FROM meta WHERE key = 'ledger'").get()).toEqual({ value: L });
@@ -111,7 +122,9 @@ describe('sqlite store: files', () => {
   it('refuses a file of another schema', async () => {
     const path = newPath();
     const raw = new Database(path);
-    raw.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('schema', '99');");
+    raw.exec(
+      "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('schema', '99');",
+    );
     raw.close();
     let code: string | undefined;
     try {
@@ -126,13 +139,18 @@ describe('sqlite store: files', () => {
     const path = newPath();
     const heads: TestHeads = new Map();
     const w = openSqliteStore({ path, ledger: L });
-    expectRight(await w.append(L, await makeTestEvents(L, [{ stream: 'a' }, { stream: 'b' }], { heads }), { expected: 0 }));
+    expectRight(
+      await w.append(L, await makeTestEvents(L, [{ stream: 'a' }, { stream: 'b' }], { heads }), { expected: 0 }),
+    );
     const root = toHex(await w.root(L));
     await w.close();
     const ro = openSqliteStore({ path, readonly: true });
     expect(await ro.size(L)).toBe(2);
     expect((await collect(ro.read(L))).length).toBe(2);
-    const e = expectLeft(await ro.append(L, await makeTestEvents(L, [{ stream: 'a' }], { heads }), { expected: 2 }), 'storage-failure');
+    const e = expectLeft(
+      await ro.append(L, await makeTestEvents(L, [{ stream: 'a' }], { heads }), { expected: 2 }),
+      'storage-failure',
+    );
     expect(String(e.details?.['sqliteCode'])).toMatch(/^SQLITE_READONLY/);
     expect(await ro.size(L)).toBe(2);
     expect(toHex(await ro.root(L))).toBe(root);
@@ -146,7 +164,10 @@ describe('sqlite store: files', () => {
     const blocker = new Database(path);
     blocker.prepare('BEGIN IMMEDIATE').run();
     try {
-      const e = expectLeft(await s.append(L, await makeTestEvents(L, [{ stream: 'a' }]), { expected: 0 }), 'storage-failure');
+      const e = expectLeft(
+        await s.append(L, await makeTestEvents(L, [{ stream: 'a' }]), { expected: 0 }),
+        'storage-failure',
+      );
       expect(String(e.details?.['sqliteCode'])).toMatch(/^SQLITE_BUSY/);
     } finally {
       blocker.prepare('ROLLBACK').run();
@@ -160,7 +181,10 @@ describe('sqlite store: files', () => {
   it('flush() checkpoints the WAL: the database file alone then holds every acknowledged event', async () => {
     const path = newPath();
     const s = openSqliteStore({ path, ledger: L });
-    const batch = await makeTestEvents(L, Array.from({ length: 20 }, () => ({ stream: 'a' })));
+    const batch = await makeTestEvents(
+      L,
+      Array.from({ length: 20 }, () => ({ stream: 'a' })),
+    );
     expectRight(await s.append(L, batch, { expected: 0 }));
     await s.flush();
     // Copy the main file only (no -wal): after the checkpoint it is complete on its own.
@@ -186,11 +210,20 @@ describe('sqlite store: files', () => {
         if (got.length === 6) await sub.close();
       }
     })();
-    expectRight(await a.append(L, await makeTestEvents(L, [{ stream: 'x' }, { stream: 'x' }, { stream: 'y' }], { heads }), { expected: 0 }));
+    expectRight(
+      await a.append(L, await makeTestEvents(L, [{ stream: 'x' }, { stream: 'x' }, { stream: 'y' }], { heads }), {
+        expected: 0,
+      }),
+    );
     // b's cached frontier is stale (size 0): its append must reload it from the file.
     expectRight(await b.append(L, await makeTestEvents(L, [{ stream: 'x' }], { heads }), { expected: 3 }));
-    expectLeft(await a.append(L, await makeTestEvents(L, [{ stream: 'z' }], { heads: new Map(heads) }), { expected: 3 }), 'concurrency-conflict');
-    expectRight(await a.append(L, await makeTestEvents(L, [{ stream: 'y' }, { stream: 'z' }], { heads }), { expected: 4 }));
+    expectLeft(
+      await a.append(L, await makeTestEvents(L, [{ stream: 'z' }], { heads: new Map(heads) }), { expected: 3 }),
+      'concurrency-conflict',
+    );
+    expectRight(
+      await a.append(L, await makeTestEvents(L, [{ stream: 'y' }, { stream: 'z' }], { heads }), { expected: 4 }),
+    );
     await consumer;
     expect(got).toEqual([0, 1, 2, 3, 4, 5]);
     expect(toHex(await a.root(L))).toBe(toHex(await b.root(L)));
@@ -201,7 +234,10 @@ describe('sqlite store: files', () => {
 });
 
 /** Run a worker process; resolve with its stdout, stderr and exit status. */
-function runWorker(args: string[], onStdout?: (text: string, kill: () => void) => void): Promise<{ stdout: string; stderr: string; code: number | null; signal: NodeJS.Signals | null }> {
+function runWorker(
+  args: string[],
+  onStdout?: (text: string, kill: () => void) => void,
+): Promise<{ stdout: string; stderr: string; code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [WORKER, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -219,7 +255,10 @@ function runWorker(args: string[], onStdout?: (text: string, kill: () => void) =
 describe('sqlite store: processes', () => {
   beforeAll(() => {
     // Worker processes run the compiled output (they cannot load .ts): build it, incrementally.
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'packages/store-sqlite'], { cwd: ROOT, stdio: 'pipe' });
+    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'packages/store-sqlite'], {
+      cwd: ROOT,
+      stdio: 'pipe',
+    });
   });
 
   it('two processes appending to one file concurrently: nothing lost, duplicated or torn; positions gapless', async () => {
@@ -235,7 +274,10 @@ describe('sqlite store: processes', () => {
         if (seen.length >= target) break;
       }
     })();
-    const [one, two] = await Promise.all([runWorker([path, L, 'writer-a', '120', '4']), runWorker([path, L, 'writer-b', '120', '4'])]);
+    const [one, two] = await Promise.all([
+      runWorker([path, L, 'writer-a', '120', '4']),
+      runWorker([path, L, 'writer-b', '120', '4']),
+    ]);
     expect(one.code, one.stderr).toBe(0);
     expect(two.code, two.stderr).toBe(0);
     const acks = [...parseAcks(one.stdout), ...parseAcks(two.stdout)];
@@ -245,7 +287,11 @@ describe('sqlite store: processes', () => {
     await consumer;
     expect(seen.map((e) => e.position)).toEqual(Array.from({ length: size }, (_, i) => i));
     const byPosition = new Map(acks.map((a) => [a.position, a.leaf]));
-    expect(seen.every((e) => byPosition.get(e.position) === toHex(e.leafHash) && toHex(leafHash(e.bytes)) === toHex(e.leafHash))).toBe(true);
+    expect(
+      seen.every(
+        (e) => byPosition.get(e.position) === toHex(e.leafHash) && toHex(leafHash(e.bytes)) === toHex(e.leafHash),
+      ),
+    ).toBe(true);
     await watcher.close();
     // Every event written is acknowledged exactly once (both writers ran to completion).
     expect(acks.length).toBe(size);

@@ -31,7 +31,11 @@ while (count === 0 || written < count) {
       const h = await store.streamHead(ledger, s);
       if (h !== null) heads.set(s, { rev: h.rev, leafHash: h.leafHash });
     }
-    const batch = await makeTestEvents(ledger, streams.map((s) => ({ stream: s, data: { round, by: stream } })), { heads });
+    const batch = await makeTestEvents(
+      ledger,
+      streams.map((s) => ({ stream: s, data: { round, by: stream } })),
+      { heads },
+    );
     const r = await store.append(ledger, batch, { expected });
     if (r._tag === 'Right') {
       let out = '';

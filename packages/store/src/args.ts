@@ -29,8 +29,15 @@ function isJsonPrimitive(u: unknown): boolean {
 }
 
 /** Throw `invalid-argument` with a message, path and rule. */
-export function invalidArgument(message: string, path: ReadonlyArray<string | number>, rule: string, details?: Record<string, unknown>): never {
-  throw new HosoFailure(hosoError('invalid-argument', message, { path, rule, ...(details !== undefined ? { details } : {}) }));
+export function invalidArgument(
+  message: string,
+  path: ReadonlyArray<string | number>,
+  rule: string,
+  details?: Record<string, unknown>,
+): never {
+  throw new HosoFailure(
+    hosoError('invalid-argument', message, { path, rule, ...(details !== undefined ? { details } : {}) }),
+  );
 }
 
 /** Throw `store-closed`. */
@@ -48,14 +55,19 @@ export function resolveReadRange(range: ReadRange | undefined, size: number): { 
 /** Check a {@link StreamRange}: `[fromRev, toRev)`, `toRev` absent = to the end. */
 export function resolveStreamRange(range: StreamRange | undefined): { fromRev: number; toRev: number } {
   const fromRev = range?.fromRev === undefined ? 0 : requireIndex(range.fromRev, ['range', 'fromRev'], 'range.fromRev');
-  const toRev = range?.toRev === undefined ? Number.MAX_SAFE_INTEGER : requireIndex(range.toRev, ['range', 'toRev'], 'range.toRev');
+  const toRev =
+    range?.toRev === undefined ? Number.MAX_SAFE_INTEGER : requireIndex(range.toRev, ['range', 'toRev'], 'range.toRev');
   return { fromRev, toRev };
 }
 
 /** Check a tree size for `root`: `0 ≤ size ≤ ledger size`. */
 export function checkTreeSize(size: unknown, ledgerSize: number): number {
   const n = requireIndex(size, ['size'], 'size');
-  if (n > ledgerSize) invalidArgument(`size ${n} is beyond the ledger size ${ledgerSize}`, ['size'], 'size-within-ledger', { size: n, ledgerSize });
+  if (n > ledgerSize)
+    invalidArgument(`size ${n} is beyond the ledger size ${ledgerSize}`, ['size'], 'size-within-ledger', {
+      size: n,
+      ledgerSize,
+    });
   return n;
 }
 
@@ -63,7 +75,8 @@ export function checkTreeSize(size: unknown, ledgerSize: number): number {
 export function checkInclusionArgs(index: unknown, size: unknown, ledgerSize: number): { index: number; size: number } {
   const i = requireIndex(index, ['index'], 'index');
   const n = checkTreeSize(size, ledgerSize);
-  if (i >= n) invalidArgument(`index ${i} is not in a tree of size ${n}`, ['index'], 'index-below-size', { index: i, size: n });
+  if (i >= n)
+    invalidArgument(`index ${i} is not in a tree of size ${n}`, ['index'], 'index-below-size', { index: i, size: n });
   return { index: i, size: n };
 }
 

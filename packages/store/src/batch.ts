@@ -56,17 +56,30 @@ export function isIndex(n: unknown): n is number {
  */
 export function decodeBatch(ledger: string, events: readonly Uint8Array[]): Either<StoreError, DecodedEvent[]> {
   if (!Array.isArray(events)) {
-    return left(hosoError('invalid-event', 'the batch must be an array of event bytes', { path: ['events'], rule: 'batch-array' }));
+    return left(
+      hosoError('invalid-event', 'the batch must be an array of event bytes', {
+        path: ['events'],
+        rule: 'batch-array',
+      }),
+    );
   }
   if (events.length === 0) {
-    return left(hosoError('invalid-event', 'an append needs at least one event', { path: ['events'], rule: 'batch-not-empty' }));
+    return left(
+      hosoError('invalid-event', 'an append needs at least one event', { path: ['events'], rule: 'batch-not-empty' }),
+    );
   }
   const out: DecodedEvent[] = [];
   const seen = new Map<string, number>();
   for (let index = 0; index < events.length; index++) {
     const raw: unknown = events[index];
     if (!(raw instanceof Uint8Array)) {
-      return left(hosoError('invalid-event', `event ${index} is not a byte array`, { path: ['events', index], rule: 'event-bytes', details: { index } }));
+      return left(
+        hosoError('invalid-event', `event ${index} is not a byte array`, {
+          path: ['events', index],
+          rule: 'event-bytes',
+          details: { index },
+        }),
+      );
     }
     // Copy first: the store decodes, hashes and keeps the same bytes, whatever the caller does with its buffer.
     const bytes = new Uint8Array(raw);
@@ -84,11 +97,15 @@ export function decodeBatch(ledger: string, events: readonly Uint8Array[]): Eith
     const env = decoded.right;
     if (env.ledger !== ledger) {
       return left(
-        hosoError('invalid-event', `event ${index} belongs to ledger ${JSON.stringify(env.ledger)}, not ${JSON.stringify(ledger)}`, {
-          path: ['events', index, 'ledger'],
-          rule: 'event-ledger-matches',
-          details: { index, ledger, eventLedger: env.ledger },
-        }),
+        hosoError(
+          'invalid-event',
+          `event ${index} belongs to ledger ${JSON.stringify(env.ledger)}, not ${JSON.stringify(ledger)}`,
+          {
+            path: ['events', index, 'ledger'],
+            rule: 'event-ledger-matches',
+            details: { index, ledger, eventLedger: env.ledger },
+          },
+        ),
       );
     }
     const first = seen.get(env.id);
@@ -102,7 +119,16 @@ export function decodeBatch(ledger: string, events: readonly Uint8Array[]): Eith
       );
     }
     seen.set(env.id, index);
-    out.push({ index, id: env.id, stream: env.stream, rev: env.rev, prev: env.prev, type: env.type, bytes, leafHash: leafHash(bytes) });
+    out.push({
+      index,
+      id: env.id,
+      stream: env.stream,
+      rev: env.rev,
+      prev: env.prev,
+      type: env.type,
+      bytes,
+      leafHash: leafHash(bytes),
+    });
   }
   return right(out);
 }
@@ -121,7 +147,11 @@ export function decodeBatch(ledger: string, events: readonly Uint8Array[]): Eith
  * For a `stored` plan, `from`/`size` say where the batch already is: the position of its first
  * event and one past the position of its last.
  */
-export function planAppend(batch: readonly DecodedEvent[], expected: number, view: LedgerView): Either<StoreError, AppendPlan> {
+export function planAppend(
+  batch: readonly DecodedEvent[],
+  expected: number,
+  view: LedgerView,
+): Either<StoreError, AppendPlan> {
   if (!isIndex(expected)) {
     return left(
       hosoError('invalid-argument', 'expected must be a non-negative safe integer (the ledger size the writer saw)', {
@@ -144,11 +174,15 @@ export function planAppend(batch: readonly DecodedEvent[], expected: number, vie
     }
     if (!bytesEqual(found.bytes, e.bytes)) {
       return left(
-        hosoError('duplicate-id', `event ${e.index}: id ${e.id} is already stored at position ${found.position} with other bytes`, {
-          path: ['events', e.index, 'id'],
-          rule: 'event-id-unique',
-          details: { index: e.index, id: e.id, position: found.position },
-        }),
+        hosoError(
+          'duplicate-id',
+          `event ${e.index}: id ${e.id} is already stored at position ${found.position} with other bytes`,
+          {
+            path: ['events', e.index, 'id'],
+            rule: 'event-id-unique',
+            details: { index: e.index, id: e.id, position: found.position },
+          },
+        ),
       );
     }
     if (firstStored < 0) firstStored = e.index;
@@ -159,11 +193,15 @@ export function planAppend(batch: readonly DecodedEvent[], expected: number, vie
   if (storedCount === batch.length) return right({ kind: 'stored', from: minPos, size: maxPos + 1 });
   if (storedCount > 0) {
     return left(
-      hosoError('partial-batch', `event ${firstStored} is already stored but event ${firstMissing} is not; a batch is appended whole or not at all`, {
-        path: ['events'],
-        rule: 'batch-atomic',
-        details: { storedIndex: firstStored, missingIndex: firstMissing, stored: storedCount, total: batch.length },
-      }),
+      hosoError(
+        'partial-batch',
+        `event ${firstStored} is already stored but event ${firstMissing} is not; a batch is appended whole or not at all`,
+        {
+          path: ['events'],
+          rule: 'batch-atomic',
+          details: { storedIndex: firstStored, missingIndex: firstMissing, stored: storedCount, total: batch.length },
+        },
+      ),
     );
   }
   if (expected !== view.size) {
@@ -183,21 +221,36 @@ export function planAppend(batch: readonly DecodedEvent[], expected: number, vie
     const nextRev = head === null ? 0 : head.rev + 1;
     if (e.rev !== nextRev) {
       return left(
-        hosoError('stream-conflict', `event ${e.index}: stream ${JSON.stringify(e.stream)} needs revision ${nextRev}, the event has ${e.rev}`, {
-          path: ['events', e.index, 'rev'],
-          rule: 'stream-rev-next',
-          details: { index: e.index, stream: e.stream, expectedRev: e.rev, actualRev: nextRev },
-        }),
+        hosoError(
+          'stream-conflict',
+          `event ${e.index}: stream ${JSON.stringify(e.stream)} needs revision ${nextRev}, the event has ${e.rev}`,
+          {
+            path: ['events', e.index, 'rev'],
+            rule: 'stream-rev-next',
+            details: { index: e.index, stream: e.stream, expectedRev: e.rev, actualRev: nextRev },
+          },
+        ),
       );
     }
     const wantPrev = head === null ? null : toHex(head.leafHash);
     if (e.prev !== wantPrev) {
       return left(
-        hosoError('stream-conflict', `event ${e.index}: prev does not match the leaf hash of the head of stream ${JSON.stringify(e.stream)}`, {
-          path: ['events', e.index, 'prev'],
-          rule: 'stream-prev-head',
-          details: { index: e.index, stream: e.stream, expectedRev: e.rev, actualRev: nextRev, expectedPrev: e.prev, actualPrev: wantPrev },
-        }),
+        hosoError(
+          'stream-conflict',
+          `event ${e.index}: prev does not match the leaf hash of the head of stream ${JSON.stringify(e.stream)}`,
+          {
+            path: ['events', e.index, 'prev'],
+            rule: 'stream-prev-head',
+            details: {
+              index: e.index,
+              stream: e.stream,
+              expectedRev: e.rev,
+              actualRev: nextRev,
+              expectedPrev: e.prev,
+              actualPrev: wantPrev,
+            },
+          },
+        ),
       );
     }
     heads.set(e.stream, { rev: e.rev, leafHash: e.leafHash });

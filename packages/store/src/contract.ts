@@ -107,7 +107,11 @@ export interface EventStore {
    * ledger, stream, rev, prev), checks the chain and the ledger size, and stores the bytes as given.
    * Signatures are the ledger's business, not the store's.
    */
-  append(ledger: string, events: readonly Uint8Array[], options: AppendOptions): Promise<Either<StoreError, AppendResult>>;
+  append(
+    ledger: string,
+    events: readonly Uint8Array[],
+    options: AppendOptions,
+  ): Promise<Either<StoreError, AppendResult>>;
 
   /** Number of events in the ledger (0 for an unknown ledger). */
   size(ledger: string): Promise<number>;

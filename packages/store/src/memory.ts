@@ -1,8 +1,33 @@
 import { left, right, isLeft, type Either } from 'fp-ts/lib/Either.js';
-import { CompactRange, hosoError, treeConsistencyProof, treeInclusionProof, treeRoot, type NodeSource } from '@hoso/core';
-import { checkConsistencyArgs, checkInclusionArgs, checkTreeSize, resolveReadRange, resolveStreamRange, storeClosed } from './args.js';
+import {
+  CompactRange,
+  hosoError,
+  treeConsistencyProof,
+  treeInclusionProof,
+  treeRoot,
+  type NodeSource,
+} from '@hoso/core';
+import {
+  checkConsistencyArgs,
+  checkInclusionArgs,
+  checkTreeSize,
+  resolveReadRange,
+  resolveStreamRange,
+  storeClosed,
+} from './args.js';
 import { decodeBatch, planAppend, type LedgerView } from './batch.js';
-import type { AppendOptions, AppendResult, EventBytes, EventStore, ReadRange, StoreError, StoredEvent, StreamHead, StreamRange, Subscription } from './contract.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventBytes,
+  EventStore,
+  ReadRange,
+  StoreError,
+  StoredEvent,
+  StreamHead,
+  StreamRange,
+  Subscription,
+} from './contract.js';
 import { AppendSignal, createSubscription } from './subscription.js';
 
 /**
@@ -42,7 +67,14 @@ export function createMemoryStore(): EventStore {
   const ledgerFor = (ledger: string): MemoryLedger => {
     let l = ledgers.get(ledger);
     if (l === undefined) {
-      l = { events: [], byId: new Map(), streams: new Map(), nodes: [[]], range: CompactRange.empty(), signal: new AppendSignal() };
+      l = {
+        events: [],
+        byId: new Map(),
+        streams: new Map(),
+        nodes: [[]],
+        range: CompactRange.empty(),
+        signal: new AppendSignal(),
+      };
       ledgers.set(ledger, l);
     }
     return l;
@@ -56,10 +88,16 @@ export function createMemoryStore(): EventStore {
     },
   });
 
-  async function append(ledger: string, events: readonly Uint8Array[], options: AppendOptions): Promise<Either<StoreError, AppendResult>> {
+  async function append(
+    ledger: string,
+    events: readonly Uint8Array[],
+    options: AppendOptions,
+  ): Promise<Either<StoreError, AppendResult>> {
     if (closed) return left(hosoError('store-closed', 'the memory store is closed', { rule: 'store-open' }));
     if (typeof ledger !== 'string' || ledger === '') {
-      return left(hosoError('invalid-argument', 'ledger must be a non-empty string', { path: ['ledger'], rule: 'ledger-id' }));
+      return left(
+        hosoError('invalid-argument', 'ledger must be a non-empty string', { path: ['ledger'], rule: 'ledger-id' }),
+      );
     }
     const batch = decodeBatch(ledger, events);
     if (isLeft(batch)) return batch;
@@ -85,7 +123,15 @@ export function createMemoryStore(): EventStore {
     // Everything below is synchronous: no other append can interleave, so the batch lands whole.
     const l = ledgerFor(ledger);
     for (const e of p.events) {
-      l.events.push({ position: e.position, id: e.id, stream: e.stream, rev: e.rev, type: e.type, bytes: e.bytes, leafHash: e.leafHash });
+      l.events.push({
+        position: e.position,
+        id: e.id,
+        stream: e.stream,
+        rev: e.rev,
+        type: e.type,
+        bytes: e.bytes,
+        leafHash: e.leafHash,
+      });
       l.byId.set(e.id, e.position);
       let positions = l.streams.get(e.stream);
       if (positions === undefined) l.streams.set(e.stream, (positions = []));

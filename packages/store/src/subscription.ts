@@ -98,7 +98,8 @@ export interface SegmentSource {
   readonly onClose?: () => void;
 }
 
-const defaultGap = (expected: number, got: number): Error => new Error(`subscription expected position ${expected}, store returned ${got}`);
+const defaultGap = (expected: number, got: number): Error =>
+  new Error(`subscription expected position ${expected}, store returned ${got}`);
 
 /**
  * The one subscription loop: a {@link Subscription} over a {@link SegmentSource}. It may be
@@ -230,7 +231,12 @@ const CHUNK = 256;
  * Wait until an append is signalled after `seen`, `pollMs` passes, or the subscription closes.
  * Both registrations are removed when it ends, so an idle subscription leaves nothing behind.
  */
-function waitForChange(signal: AppendSignal, seen: number, pollMs: number | undefined, watch: CloseWatch): Promise<void> {
+function waitForChange(
+  signal: AppendSignal,
+  seen: number,
+  pollMs: number | undefined,
+  watch: CloseWatch,
+): Promise<void> {
   return new Promise<void>((resolve) => {
     if (watch.closed || signal.version !== seen) return resolve();
     let timer: ReturnType<typeof setTimeout> | undefined;

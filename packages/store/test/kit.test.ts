@@ -2,7 +2,20 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { isLeft, isRight } from 'fp-ts/lib/Either.js';
 import { leafHash, toHex } from '@hoso/core';
-import { AppendSignal, createSubscription, delayUnlessClosed, subscriptionLoop, type SegmentEnd, type SubscriptionSegment, decodeBatch, planAppend, resolveReadRange, type DecodedEvent, type LedgerView, type StoredEvent } from '@hoso/store';
+import {
+  AppendSignal,
+  createSubscription,
+  delayUnlessClosed,
+  subscriptionLoop,
+  type SegmentEnd,
+  type SubscriptionSegment,
+  decodeBatch,
+  planAppend,
+  resolveReadRange,
+  type DecodedEvent,
+  type LedgerView,
+  type StoredEvent,
+} from '@hoso/store';
 import { makeTestEvents, type TestHeads } from '@hoso/store/testing';
 
 const L = 'kit-school';
@@ -15,7 +28,12 @@ function fakeEvent(position: number): StoredEvent {
 describe('createSubscription', () => {
   it('picks up events no signal announced, by polling', async () => {
     const log: StoredEvent[] = [fakeEvent(0)];
-    const sub = createSubscription({ from: 0, signal: new AppendSignal(), pollMs: 5, fetch: (p, n) => log.slice(p, p + n) });
+    const sub = createSubscription({
+      from: 0,
+      signal: new AppendSignal(),
+      pollMs: 5,
+      fetch: (p, n) => log.slice(p, p + n),
+    });
     const seen: number[] = [];
     const run = (async () => {
       for await (const e of sub) {
@@ -57,7 +75,12 @@ describe('createSubscription', () => {
   it('closed before iteration: ends at once', async () => {
     const sub = createSubscription({ from: 0, signal: new AppendSignal(), fetch: (p) => [fakeEvent(p)] });
     let closedCalls = 0;
-    const s2 = createSubscription({ from: 0, signal: new AppendSignal(), fetch: () => [], onClose: () => closedCalls++ });
+    const s2 = createSubscription({
+      from: 0,
+      signal: new AppendSignal(),
+      fetch: () => [],
+      onClose: () => closedCalls++,
+    });
     await sub.close();
     const seen: StoredEvent[] = [];
     for await (const e of sub) seen.push(e);
@@ -73,7 +96,10 @@ describe('subscriptionLoop', () => {
 
   it('reopens after each segment at the next position and drops what a resumed segment resends', async () => {
     // Segment 1 delivers 0–2 and fails; segment 2 resends 1–2 and goes on to 4, then ends cleanly.
-    const served: number[][] = [[0, 1, 2], [1, 2, 3, 4]];
+    const served: number[][] = [
+      [0, 1, 2],
+      [1, 2, 3, 4],
+    ];
     const opened: number[] = [];
     const ends: SegmentEnd[] = [];
     const sub = subscriptionLoop({
@@ -189,7 +215,10 @@ describe('resolveReadRange', () => {
       resolveReadRange({ to: -1 }, 5);
       expect.fail('expected a throw');
     } catch (e) {
-      expect((e as { error: { code: string; path: unknown } }).error).toMatchObject({ code: 'invalid-argument', path: ['range', 'to'] });
+      expect((e as { error: { code: string; path: unknown } }).error).toMatchObject({
+        code: 'invalid-argument',
+        path: ['range', 'to'],
+      });
     }
   });
 });
@@ -211,14 +240,21 @@ describe('planAppend against a model (property)', () => {
   it('accepts exactly the batches that chain from the stored heads at the expected size', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 1, maxLength: 3 }), {
+          minLength: 1,
+          maxLength: 6,
+        }),
         fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }),
         async (batches, stale) => {
           const stored: DecodedEvent[] = [];
           const heads: TestHeads = new Map();
           for (const [i, streams] of batches.entries()) {
             const probe = new Map(heads);
-            const bytes = await makeTestEvents(L, streams.map((s) => ({ stream: `s${s}` })), { heads: probe });
+            const bytes = await makeTestEvents(
+              L,
+              streams.map((s) => ({ stream: `s${s}` })),
+              { heads: probe },
+            );
             const decoded = decodeBatch(L, bytes);
             if (isLeft(decoded)) return expect.fail(JSON.stringify(decoded.left));
             const expected = stale[i] === true ? stored.length + 1 : stored.length;
@@ -233,7 +269,11 @@ describe('planAppend against a model (property)', () => {
             for (const [k, v] of probe) heads.set(k, v);
             // The same batch again is a no-op wherever the writer thinks the ledger is.
             const again = planAppend(decoded.right, 0, viewOf(stored));
-            expect(isRight(again) && again.right).toEqual({ kind: 'stored', from: stored.length - streams.length, size: stored.length });
+            expect(isRight(again) && again.right).toEqual({
+              kind: 'stored',
+              from: stored.length - streams.length,
+              size: stored.length,
+            });
           }
           expect(stored.map((e) => toHex(e.leafHash))).toEqual(stored.map((e) => toHex(leafHash(e.bytes))));
         },

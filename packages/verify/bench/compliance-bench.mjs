@@ -11,12 +11,31 @@ let n = 0;
 outer: for (const term of ['HK1', 'HK2']) {
   for (const subject of ['toan', 'van']) {
     const teacher = subject === 'toan' ? s.people.teacher : s.people.homeroom;
-    for (const [column, indexes] of [['tx', [1, 2, 3, 4]], ['gk', [undefined]], ['ck', [undefined]]]) {
+    for (const [column, indexes] of [
+      ['tx', [1, 2, 3, 4]],
+      ['gk', [undefined]],
+      ['ck', [undefined]],
+    ]) {
       for (const index of indexes) {
         if (subject === 'van' && column === 'tx' && index > 2) continue;
         for (const student of s.students) {
           if (n++ >= SCORES) break outer;
-          await s.run({ type: 'EnterScore', data: { year: s.year, class: s.cls, subject, student, term, column, ...(index !== undefined ? { index } : {}), value: `${5 + (n % 5)}.5` } }, [as(teacher, 'subject')]);
+          await s.run(
+            {
+              type: 'EnterScore',
+              data: {
+                year: s.year,
+                class: s.cls,
+                subject,
+                student,
+                term,
+                column,
+                ...(index !== undefined ? { index } : {}),
+                value: `${5 + (n % 5)}.5`,
+              },
+            },
+            [as(teacher, 'subject')],
+          );
         }
       }
     }
@@ -27,9 +46,15 @@ console.log(`wrote ${size} events through the ledger in ${((performance.now() - 
 for (const compliance of [false, true]) {
   for (const workers of [0, 2]) {
     const a = performance.now();
-    const r = await verifyStore(s.store, 'thpt-test', { trust: { rootKeys: [s.people.principal.key] }, workers, compliance });
+    const r = await verifyStore(s.store, 'thpt-test', {
+      trust: { rootKeys: [s.people.principal.key] },
+      workers,
+      compliance,
+    });
     const ms = performance.now() - a;
     const errs = r.right.findings.filter((f) => f.severity === 'error');
-    console.log(`verifyStore workers=${workers} compliance=${compliance}: ${Math.round(size / (ms / 1000))} events/s (${errs.length} errors)`);
+    console.log(
+      `verifyStore workers=${workers} compliance=${compliance}: ${Math.round(size / (ms / 1000))} events/s (${errs.length} errors)`,
+    );
   }
 }

@@ -15,7 +15,18 @@ import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import {
-  encodeEnvelope, formatVerifierKey, leafHash, localSigner, merkleRoot, signCheckpoint, signingBytes, decodeEnvelope, toBase64Url, toHex, newEventId, signEnvelope,
+  encodeEnvelope,
+  formatVerifierKey,
+  leafHash,
+  localSigner,
+  merkleRoot,
+  signCheckpoint,
+  signingBytes,
+  decodeEnvelope,
+  toBase64Url,
+  toHex,
+  newEventId,
+  signEnvelope,
 } from '@hoso/core';
 import { formatBundleHeader, formatCheckpointLine, originOf, verifyBundle } from '@hoso/verify';
 
@@ -33,7 +44,15 @@ if (process.argv[2] === '--child') {
   const ms = performance.now() - s0;
   const rep = r.right;
   const errs = rep.findings.filter((f) => f.severity === 'error');
-  console.log(JSON.stringify({ rate: rep.size / (ms / 1000), ms, errors: errs.length, codes: [...new Set(errs.map((e) => e.code))], rss: process.memoryUsage().rss }));
+  console.log(
+    JSON.stringify({
+      rate: rep.size / (ms / 1000),
+      ms,
+      errors: errs.length,
+      codes: [...new Set(errs.map((e) => e.code))],
+      rss: process.memoryUsage().rss,
+    }),
+  );
   process.exit(0);
 }
 
@@ -44,7 +63,21 @@ const leaves = [];
 let t = Date.parse('2024-09-05T00:00:00Z');
 async function add(stream, type, data) {
   const h = heads.get(stream);
-  const env = await signEnvelope({ v: 1, id: newEventId(), ledger, stream, rev: h ? h.rev + 1 : 0, prev: h ? h.leaf : null, type, data, at: new Date((t += 1000)).toISOString(), by: { key: root.key, role: 'leader' } }, [{ signer: root.signer, role: 'leader' }]);
+  const env = await signEnvelope(
+    {
+      v: 1,
+      id: newEventId(),
+      ledger,
+      stream,
+      rev: h ? h.rev + 1 : 0,
+      prev: h ? h.leaf : null,
+      type,
+      data,
+      at: new Date((t += 1000)).toISOString(),
+      by: { key: root.key, role: 'leader' },
+    },
+    [{ signer: root.signer, role: 'leader' }],
+  );
   const bytes = encodeEnvelope(env);
   const leaf = leafHash(bytes);
   heads.set(stream, { rev: env.rev, leaf: toHex(leaf) });
@@ -52,11 +85,31 @@ async function add(stream, type, data) {
   leaves.push(leaf);
 }
 const t0 = performance.now();
-await add('school', 'SchoolFounded', { school: ledger, name: 'Bench', levels: ['upper-secondary'], leader: { person: 'p0', name: 'P' }, rootKey: root.key, timeZone: 'Asia/Ho_Chi_Minh' });
+await add('school', 'SchoolFounded', {
+  school: ledger,
+  name: 'Bench',
+  levels: ['upper-secondary'],
+  leader: { person: 'p0', name: 'P' },
+  rootKey: root.key,
+  timeZone: 'Asia/Ho_Chi_Minh',
+});
 for (let i = 1; i < N; i++) {
   const s = i % 1500;
-  if (i <= 1500) await add(`student/hs${s}`, 'StudentRegistered', { student: `hs${s}`, year: '2024-2025', class: '10a1', bio: { name: `Học sinh ${s}`, birthDate: '2009-01-01', sex: 'F' } });
-  else await add(`student/hs${s}`, 'BiographyChanged', { student: `hs${s}`, year: '2024-2025', class: '10a1', changes: { address: `Số ${i} đường Lê Lợi, phường Bến Nghé` }, reason: 'Cập nhật' });
+  if (i <= 1500)
+    await add(`student/hs${s}`, 'StudentRegistered', {
+      student: `hs${s}`,
+      year: '2024-2025',
+      class: '10a1',
+      bio: { name: `Học sinh ${s}`, birthDate: '2009-01-01', sex: 'F' },
+    });
+  else
+    await add(`student/hs${s}`, 'BiographyChanged', {
+      student: `hs${s}`,
+      year: '2024-2025',
+      class: '10a1',
+      changes: { address: `Số ${i} đường Lê Lợi, phường Bến Nghé` },
+      reason: 'Cập nhật',
+    });
 }
 const note = signCheckpoint({ origin: originOf(ledger), size: N, root: merkleRoot(leaves) }, seal);
 const dir = mkdtempSync(join(tmpdir(), 'hoso-bench-'));
@@ -80,23 +133,39 @@ parentPort.postMessage(workerData.sample.length / ((performance.now() - t) / 100
 `;
 const rawRate = async (threads) => {
   const rates = await Promise.all(
-    Array.from({ length: threads }, () => new Promise((resolve, reject) => {
-      const w = new Worker(RAW, { eval: true, workerData: { sodiumPath, pk: rootSigner.publicKey, sample } });
-      w.on('message', (r) => { resolve(r); void w.terminate(); });
-      w.on('error', reject);
-    })),
+    Array.from(
+      { length: threads },
+      () =>
+        new Promise((resolve, reject) => {
+          const w = new Worker(RAW, { eval: true, workerData: { sodiumPath, pk: rootSigner.publicKey, sample } });
+          w.on('message', (r) => {
+            resolve(r);
+            void w.terminate();
+          });
+          w.on('error', reject);
+        }),
+    ),
   );
   return rates.reduce((a, b) => a + b, 0);
 };
 const raw1 = await rawRate(1);
 const raw2 = await rawRate(2);
-console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} (other CPU-bound jobs on the machine skew every figure)`);
+console.log(
+  `load average ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')} (other CPU-bound jobs on the machine skew every figure)`,
+);
 console.log(`raw libsodium verify: ${Math.round(raw1)} sig/s on 1 thread, ${Math.round(raw2)} sig/s on 2 threads`);
 
 const self = new URL(import.meta.url).pathname;
 for (const compliance of [false, true]) {
   for (const workers of [0, 1, 2]) {
-    const out = JSON.parse(execFileSync(process.execPath, [self, '--child', path, String(workers), String(compliance)], { encoding: 'utf8' }).trim().split('\n').pop());
+    const out = JSON.parse(
+      execFileSync(process.execPath, [self, '--child', path, String(workers), String(compliance)], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .pop(),
+    );
     const ceiling = workers === 2 ? raw2 : raw1;
     console.log(
       `verifyBundle workers=${workers} compliance=${compliance}: ${Math.round(out.rate)} events/s (${(out.ms / 1000).toFixed(2)} s, ${Math.round((100 * out.rate) / ceiling)} % of raw on ${workers === 2 ? 2 : 1} core${workers === 2 ? 's' : ''}; ` +

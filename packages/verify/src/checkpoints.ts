@@ -42,23 +42,37 @@ export interface ParsedTrust {
 export function parseTrust(trust: TrustAnchors): Either<HosoError<'invalid-argument'>, ParsedTrust> {
   const rootKeys = new Set<string>();
   const roots = trust.rootKeys ?? [];
-  if (!Array.isArray(roots)) return left(hosoError('invalid-argument', 'trust.rootKeys: must be an array', { path: ['trust', 'rootKeys'] }));
+  if (!Array.isArray(roots))
+    return left(hosoError('invalid-argument', 'trust.rootKeys: must be an array', { path: ['trust', 'rootKeys'] }));
   for (let i = 0; i < roots.length; i++) {
     const k: unknown = roots[i];
     const b = typeof k === 'string' ? fromBase64Url(k) : undefined;
     if (b === undefined || b.length !== 32)
-      return left(hosoError('invalid-argument', `trust.rootKeys[${i}]: must be base64url (no padding) of a 32-byte Ed25519 public key`, { path: ['trust', 'rootKeys', i], rule: 'DESIGN §3' }));
+      return left(
+        hosoError(
+          'invalid-argument',
+          `trust.rootKeys[${i}]: must be base64url (no padding) of a 32-byte Ed25519 public key`,
+          { path: ['trust', 'rootKeys', i], rule: 'DESIGN §3' },
+        ),
+      );
     rootKeys.add(k as string);
   }
   const parseList = (name: 'sealKeys' | 'witnessKeys'): Either<HosoError<'invalid-argument'>, NoteVerifier[]> => {
     const list = trust[name] ?? [];
-    if (!Array.isArray(list)) return left(hosoError('invalid-argument', `trust.${name}: must be an array`, { path: ['trust', name] }));
+    if (!Array.isArray(list))
+      return left(hosoError('invalid-argument', `trust.${name}: must be an array`, { path: ['trust', name] }));
     const out: NoteVerifier[] = [];
     for (let i = 0; i < list.length; i++) {
       const v: unknown = list[i];
       const p = typeof v === 'string' ? parseVerifierKey(v.trim()) : undefined;
       if (p === undefined || p._tag === 'Left')
-        return left(hosoError('invalid-argument', `trust.${name}[${i}]: must be a C2SP verifier key <name>+<hex key id>+<base64 key>`, { path: ['trust', name, i], rule: 'DESIGN §5' }));
+        return left(
+          hosoError(
+            'invalid-argument',
+            `trust.${name}[${i}]: must be a C2SP verifier key <name>+<hex key id>+<base64 key>`,
+            { path: ['trust', name, i], rule: 'DESIGN §5' },
+          ),
+        );
       out.push(p.right);
     }
     return right(out);
@@ -67,7 +81,8 @@ export function parseTrust(trust: TrustAnchors): Either<HosoError<'invalid-argum
   if (seals._tag === 'Left') return seals;
   const witnesses = parseList('witnessKeys');
   if (witnesses._tag === 'Left') return witnesses;
-  const asCosigner = (v: NoteVerifier): NoteVerifier => (v.type === SIG_TYPE_COSIGNATURE ? v : noteVerifier(v.name, v.publicKey, SIG_TYPE_COSIGNATURE));
+  const asCosigner = (v: NoteVerifier): NoteVerifier =>
+    v.type === SIG_TYPE_COSIGNATURE ? v : noteVerifier(v.name, v.publicKey, SIG_TYPE_COSIGNATURE);
   return right({ rootKeys, seals: seals.right, witnesses: witnesses.right.map(asCosigner) });
 }
 
@@ -82,7 +97,12 @@ export interface CheckpointCheck {
   findings(where: string, where_vi: string): Finding[];
 }
 
-type Problem = { code: 'checkpoint-invalid' | 'checkpoint-origin-mismatch' | 'checkpoint-signature-invalid' | 'checkpoint-untrusted'; en: string; vi: string; details?: Record<string, unknown> };
+type Problem = {
+  code: 'checkpoint-invalid' | 'checkpoint-origin-mismatch' | 'checkpoint-signature-invalid' | 'checkpoint-untrusted';
+  en: string;
+  vi: string;
+  details?: Record<string, unknown>;
+};
 
 /**
  * Names of the verifiers whose signatures on `note` verify (C2SP signed-note semantics through
@@ -105,19 +125,48 @@ export function checkCheckpoint(note: string, origin: string | null, trust: Pars
   const problems: Problem[] = [];
   const parsed = peekCheckpoint(note);
   if (parsed._tag === 'Left') {
-    problems.push({ code: 'checkpoint-invalid', en: 'is not a well-formed signed checkpoint', vi: 'không đúng định dạng điểm kiểm tra có chữ ký' });
+    problems.push({
+      code: 'checkpoint-invalid',
+      en: 'is not a well-formed signed checkpoint',
+      vi: 'không đúng định dạng điểm kiểm tra có chữ ký',
+    });
     return { ok: false, signedBy: [], cosignedBy: [], findings: render(problems) };
   }
   const cp = parsed.right;
   if (origin !== null && cp.origin !== origin)
-    problems.push({ code: 'checkpoint-origin-mismatch', en: `names origin "${cp.origin}", not "${origin}"`, vi: `ghi nguồn "${cp.origin}", không phải "${origin}"`, details: { expected: origin, actual: cp.origin } });
+    problems.push({
+      code: 'checkpoint-origin-mismatch',
+      en: `names origin "${cp.origin}", not "${origin}"`,
+      vi: `ghi nguồn "${cp.origin}", không phải "${origin}"`,
+      details: { expected: origin, actual: cp.origin },
+    });
   const seal = signers(note, trust.seals);
-  if (seal.bad !== null) problems.push({ code: 'checkpoint-signature-invalid', en: `carries a seal signature that does not verify (${seal.bad})`, vi: 'mang chữ ký đóng dấu không hợp lệ' });
+  if (seal.bad !== null)
+    problems.push({
+      code: 'checkpoint-signature-invalid',
+      en: `carries a seal signature that does not verify (${seal.bad})`,
+      vi: 'mang chữ ký đóng dấu không hợp lệ',
+    });
   else if (trust.seals.length > 0 && seal.names.length === 0)
-    problems.push({ code: 'checkpoint-untrusted', en: 'is signed by none of the trusted seal keys', vi: 'không được ký bởi khóa đóng dấu tin cậy nào' });
+    problems.push({
+      code: 'checkpoint-untrusted',
+      en: 'is signed by none of the trusted seal keys',
+      vi: 'không được ký bởi khóa đóng dấu tin cậy nào',
+    });
   const wit = signers(note, trust.witnesses);
-  if (wit.bad !== null) problems.push({ code: 'checkpoint-signature-invalid', en: `carries a witness cosignature that does not verify (${wit.bad})`, vi: 'mang chữ ký chứng kiến không hợp lệ' });
-  return { checkpoint: cp, ok: problems.length === 0, signedBy: seal.names, cosignedBy: wit.names, findings: render(problems, cp) };
+  if (wit.bad !== null)
+    problems.push({
+      code: 'checkpoint-signature-invalid',
+      en: `carries a witness cosignature that does not verify (${wit.bad})`,
+      vi: 'mang chữ ký chứng kiến không hợp lệ',
+    });
+  return {
+    checkpoint: cp,
+    ok: problems.length === 0,
+    signedBy: seal.names,
+    cosignedBy: wit.names,
+    findings: render(problems, cp),
+  };
 }
 
 function render(problems: readonly Problem[], cp?: Checkpoint): (where: string, where_vi: string) => Finding[] {
@@ -146,12 +195,24 @@ export interface SinceCheckpoint {
  * that parses but is not signed by a trusted seal key, or names another origin, yields
  * `since-invalid` findings (someone may have handed the inspector a forged checkpoint).
  */
-export function checkSince(note: string, origin: string | null, trust: ParsedTrust): Either<HosoError<'invalid-argument'>, SinceCheckpoint> {
-  if (typeof note !== 'string') return left(hosoError('invalid-argument', 'since: must be a signed checkpoint note', { path: ['since'] }));
+export function checkSince(
+  note: string,
+  origin: string | null,
+  trust: ParsedTrust,
+): Either<HosoError<'invalid-argument'>, SinceCheckpoint> {
+  if (typeof note !== 'string')
+    return left(hosoError('invalid-argument', 'since: must be a signed checkpoint note', { path: ['since'] }));
   const c = checkCheckpoint(note, origin, trust);
   if (c.checkpoint === undefined)
-    return left(hosoError('invalid-argument', 'since: not a well-formed signed checkpoint note', { path: ['since'], rule: 'C2SP tlog-checkpoint' }));
-  const findings = c.findings('the held checkpoint', 'điểm kiểm tra đang giữ').map((f) => ({ ...f, code: 'since-invalid' as const, severity: 'error' as const }));
+    return left(
+      hosoError('invalid-argument', 'since: not a well-formed signed checkpoint note', {
+        path: ['since'],
+        rule: 'C2SP tlog-checkpoint',
+      }),
+    );
+  const findings = c
+    .findings('the held checkpoint', 'điểm kiểm tra đang giữ')
+    .map((f) => ({ ...f, code: 'since-invalid' as const, severity: 'error' as const }));
   return right({
     size: c.checkpoint.size,
     root: c.checkpoint.root,

@@ -102,7 +102,13 @@ interface WorkerReply {
   readonly status?: Uint8Array;
   readonly sigCounts?: Uint8Array;
   readonly sigOk: Uint8Array;
-  readonly problems?: ReadonlyArray<{ i: number; structure: boolean; code: string; message: string; path?: Array<string | number> }>;
+  readonly problems?: ReadonlyArray<{
+    i: number;
+    structure: boolean;
+    code: string;
+    message: string;
+    path?: Array<string | number>;
+  }>;
 }
 
 /** One Ed25519 check to make: 32-byte key, message, 64-byte signature. */
@@ -204,7 +210,8 @@ export class DecodePool<E> {
   /** Send the partial batch and wait until every submitted event has been handed to `onEvent`. */
   async flush(): Promise<void> {
     if (this.current.length > 0) await this.dispatch();
-    while (this.queue.length > 0 && this.failure === null) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    while (this.queue.length > 0 && this.failure === null)
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
     if (this.failure !== null) throw this.failure;
   }
 
@@ -271,7 +278,12 @@ export class DecodePool<E> {
     return { id: this.nextId++, events, local, reply: null };
   }
 
-  private send(w: number, batch: Batch<E>, message: { mode: 'full' | 'sigs'; id: number; buf: ArrayBuffer; count: number }, ab: ArrayBuffer): void {
+  private send(
+    w: number,
+    batch: Batch<E>,
+    message: { mode: 'full' | 'sigs'; id: number; buf: ArrayBuffer; count: number },
+    ab: ArrayBuffer,
+  ): void {
     this.queue.push(batch);
     this.inFlight[w] = (this.inFlight[w] ?? 0) + 1;
     this.workers[w]!.postMessage(message, [ab]);
@@ -322,7 +334,10 @@ export class DecodePool<E> {
     for (let i = 0; i < batch.events.length; i++) {
       const leaf = m.leaves!.subarray(i * 32, i * 32 + 32);
       const p = problems.get(i);
-      const problem = p === undefined ? null : { code: p.code, message: p.message, ...(p.path !== undefined ? { path: p.path } : {}) };
+      const problem =
+        p === undefined
+          ? null
+          : { code: p.code, message: p.message, ...(p.path !== undefined ? { path: p.path } : {}) };
       if (m.status![i] === 1) {
         this.onEvent(batch.events[i]!, { kind: 'invalid', leaf, problem: problem! }, undefined);
         continue;
@@ -331,7 +346,11 @@ export class DecodePool<E> {
       const signatures: boolean[] = [];
       for (let k = 0; k < n; k++) signatures.push(m.sigOk[s + k] === 1);
       s += n;
-      this.onEvent(batch.events[i]!, { kind: 'valid', leaf, structure: p !== undefined && p.structure ? problem : null, signatures }, undefined);
+      this.onEvent(
+        batch.events[i]!,
+        { kind: 'valid', leaf, structure: p !== undefined && p.structure ? problem : null, signatures },
+        undefined,
+      );
     }
   }
 

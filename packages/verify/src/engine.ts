@@ -1,12 +1,4 @@
-import {
-  CompactRange,
-  bytesEqual,
-  decodeForVerification,
-  leafHash,
-  sha256,
-  toHex,
-  type Envelope,
-} from '@hoso/core';
+import { CompactRange, bytesEqual, decodeForVerification, leafHash, sha256, toHex, type Envelope } from '@hoso/core';
 import { finding, FindingSink, type Finding } from './findings.js';
 import { SignaturePool } from './sigpool.js';
 import { DecodePool, type DecodedEvent, type LocalDecode } from './decodepool.js';
@@ -146,10 +138,14 @@ export class Engine {
       { workers: 0 },
     );
     if (options.workers > 0)
-      this.decoder = new DecodePool<Envelope>((bytes, d, env) => this.accept(bytes, d, env), (bytes) => this.decodeHere(bytes), {
-        workers: options.workers,
-        ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
-      });
+      this.decoder = new DecodePool<Envelope>(
+        (bytes, d, env) => this.accept(bytes, d, env),
+        (bytes) => this.decodeHere(bytes),
+        {
+          workers: options.workers,
+          ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+        },
+      );
     if (options.since !== undefined && options.since.size === 0) this.sinceRoot = sha256();
   }
 
@@ -209,7 +205,8 @@ export class Engine {
     if (env === undefined) return;
     const site = { position: this.range.size - 1, event: env.id, stream: env.stream };
     // Core asks for the checks in `sigs` order, so check i is signature i.
-    for (let i = 0; i < checks.length; i++) await this.pool.submit({ ...site, index: i, role: env.sigs[i]?.role ?? '?' }, checks[i]!);
+    for (let i = 0; i < checks.length; i++)
+      await this.pool.submit({ ...site, index: i, role: env.sigs[i]?.role ?? '?' }, checks[i]!);
   }
 
   /**
@@ -219,9 +216,15 @@ export class Engine {
   private decodeHere(bytes: Uint8Array): LocalDecode<Envelope> {
     const leaf = leafHash(bytes);
     const decoded = decodeForVerification(bytes);
-    if (decoded._tag === 'Left') return { decoded: { kind: 'invalid', leaf, problem: decoded.left }, value: undefined, checks: [] };
+    if (decoded._tag === 'Left')
+      return { decoded: { kind: 'invalid', leaf, problem: decoded.left }, value: undefined, checks: [] };
     const { envelope, signatures } = decoded.right;
-    if (signatures._tag === 'Left') return { decoded: { kind: 'valid', leaf, structure: signatures.left, signatures: [] }, value: envelope, checks: [] };
+    if (signatures._tag === 'Left')
+      return {
+        decoded: { kind: 'valid', leaf, structure: signatures.left, signatures: [] },
+        value: envelope,
+        checks: [],
+      };
     const { message, checks } = signatures.right;
     return {
       decoded: { kind: 'valid', leaf, structure: null, signatures: [] },
@@ -247,11 +250,17 @@ export class Engine {
     this.currentErrors = 0;
     const leaf = d.leaf;
     this.range.append(leaf);
-    if (this.options.since !== undefined && this.options.since.size === this.range.size) this.sinceRoot = this.range.root();
+    if (this.options.since !== undefined && this.options.since.size === this.range.size)
+      this.sinceRoot = this.range.root();
     if (this.firstCheckpointAt !== null && position >= this.firstCheckpointAt && !this.layoutReported) {
       this.layoutReported = true;
       this.add(
-        finding('bundle-layout', { position }, `An event line follows a checkpoint line (position ${position}).`, `Một dòng sự kiện nằm sau dòng điểm kiểm tra (vị trí ${position}).`),
+        finding(
+          'bundle-layout',
+          { position },
+          `An event line follows a checkpoint line (position ${position}).`,
+          `Một dòng sự kiện nằm sau dòng điểm kiểm tra (vị trí ${position}).`,
+        ),
         'integrity',
       );
     }
@@ -281,9 +290,15 @@ export class Engine {
       this.origin = originOf(env.ledger);
     } else if (env.ledger !== this.ledger) {
       this.add(
-        finding('ledger-mismatch', site, `The event belongs to ledger "${env.ledger}", not "${this.ledger}".`, `Sự kiện thuộc sổ "${env.ledger}", không phải "${this.ledger}".`, {
-          details: { expected: this.ledger, actual: env.ledger },
-        }),
+        finding(
+          'ledger-mismatch',
+          site,
+          `The event belongs to ledger "${env.ledger}", not "${this.ledger}".`,
+          `Sự kiện thuộc sổ "${env.ledger}", không phải "${this.ledger}".`,
+          {
+            details: { expected: this.ledger, actual: env.ledger },
+          },
+        ),
         'integrity',
       );
     }
@@ -342,9 +357,15 @@ export class Engine {
     const structure = d.structure;
     if (structure !== null) {
       this.add(
-        finding('signature-structure', site, `The event's signatures break the envelope rule: ${structure.message}`, `Các chữ ký của sự kiện vi phạm quy tắc phong bì: ${structure.message}`, {
-          details: { error: structure.code },
-        }),
+        finding(
+          'signature-structure',
+          site,
+          `The event's signatures break the envelope rule: ${structure.message}`,
+          `Các chữ ký của sự kiện vi phạm quy tắc phong bì: ${structure.message}`,
+          {
+            details: { error: structure.code },
+          },
+        ),
         'authenticity',
       );
     }
@@ -364,7 +385,15 @@ export class Engine {
       note: (summary) => {
         if (noted || this.timeline.length >= this.options.timelineLimit) return;
         noted = true;
-        this.timeline.push({ position, event: env.id, stream: env.stream, type: env.type, at: env.at, by: { key: env.by.key, role: env.by.role }, summary });
+        this.timeline.push({
+          position,
+          event: env.id,
+          stream: env.stream,
+          type: env.type,
+          at: env.at,
+          by: { key: env.by.key, role: env.by.role },
+          summary,
+        });
       },
       hasErrors: () => this.currentErrors > 0,
     };
@@ -385,9 +414,15 @@ export class Engine {
     this.firstCheckpointAt ??= this.submitted;
     if (note.length > MAX_NOTE_LENGTH) {
       this.add(
-        finding('checkpoint-invalid', {}, `The checkpoint${line === null ? '' : ` on line ${line}`} is longer than a signed note may be.`, `Điểm kiểm tra${line === null ? '' : ` ở dòng ${line}`} dài hơn giới hạn của một ghi chú có chữ ký.`, {
-          details: { line, length: note.length },
-        }),
+        finding(
+          'checkpoint-invalid',
+          {},
+          `The checkpoint${line === null ? '' : ` on line ${line}`} is longer than a signed note may be.`,
+          `Điểm kiểm tra${line === null ? '' : ` ở dòng ${line}`} dài hơn giới hạn của một ghi chú có chữ ký.`,
+          {
+            details: { line, length: note.length },
+          },
+        ),
         'integrity',
       );
       return;
@@ -404,7 +439,10 @@ export class Engine {
    * (`rootsAt` recomputes roots at earlier sizes by re-reading the events; absent for one-shot
    * streams), and build the report.
    */
-  async finish(declaredSize: number | null, rootsAt?: (sizes: number[]) => Promise<Map<number, Uint8Array>>): Promise<VerifyReport> {
+  async finish(
+    declaredSize: number | null,
+    rootsAt?: (sizes: number[]) => Promise<Map<number, Uint8Array>>,
+  ): Promise<VerifyReport> {
     try {
       return await this.conclude(declaredSize, rootsAt);
     } finally {
@@ -416,24 +454,47 @@ export class Engine {
   private reportDuplicates(): void {
     const failure = this.ids.finish((d) =>
       this.add(
-        finding('duplicate-id', { position: d.position, event: d.id, stream: this.streamNames[d.stream] ?? null }, `Event id ${d.id} appears a second time (first at position ${d.first}).`, `Mã sự kiện ${d.id} xuất hiện lần thứ hai (lần đầu ở vị trí ${d.first}).`, {
-          details: { first: d.first },
-        }),
+        finding(
+          'duplicate-id',
+          { position: d.position, event: d.id, stream: this.streamNames[d.stream] ?? null },
+          `Event id ${d.id} appears a second time (first at position ${d.first}).`,
+          `Mã sự kiện ${d.id} xuất hiện lần thứ hai (lần đầu ở vị trí ${d.first}).`,
+          {
+            details: { first: d.first },
+          },
+        ),
         'integrity',
       ),
     );
     if (failure !== null)
-      this.reportIntegrity(finding('verifier-failure', {}, `Event ids could not all be compared: ${failure.message}.`, `Không so sánh được toàn bộ mã sự kiện: ${failure.message}.`, { details: { error: failure.code } }), true);
+      this.reportIntegrity(
+        finding(
+          'verifier-failure',
+          {},
+          `Event ids could not all be compared: ${failure.message}.`,
+          `Không so sánh được toàn bộ mã sự kiện: ${failure.message}.`,
+          { details: { error: failure.code } },
+        ),
+        true,
+      );
   }
 
-  private async conclude(declaredSize: number | null, rootsAt?: (sizes: number[]) => Promise<Map<number, Uint8Array>>): Promise<VerifyReport> {
+  private async conclude(
+    declaredSize: number | null,
+    rootsAt?: (sizes: number[]) => Promise<Map<number, Uint8Array>>,
+  ): Promise<VerifyReport> {
     try {
       await this.drain();
       await this.pool.flush();
     } catch (e) {
       // Never report a verdict on signatures that were not all checked.
       this.reportIntegrity(
-        finding('verifier-failure', {}, `Signature checking failed: ${e instanceof Error ? e.message : String(e)}.`, `Việc kiểm tra chữ ký bị lỗi: ${e instanceof Error ? e.message : String(e)}.`),
+        finding(
+          'verifier-failure',
+          {},
+          `Signature checking failed: ${e instanceof Error ? e.message : String(e)}.`,
+          `Việc kiểm tra chữ ký bị lỗi: ${e instanceof Error ? e.message : String(e)}.`,
+        ),
         true,
       );
     } finally {
@@ -449,9 +510,15 @@ export class Engine {
     const root = this.range.root();
     if (declaredSize !== null && declaredSize !== n)
       this.add(
-        finding('size-mismatch', {}, `The header announces ${declaredSize} events but the bundle holds ${n}.`, `Dòng đầu ghi ${declaredSize} sự kiện nhưng tệp xuất chứa ${n}.`, {
-          details: { declared: declaredSize, actual: n },
-        }),
+        finding(
+          'size-mismatch',
+          {},
+          `The header announces ${declaredSize} events but the bundle holds ${n}.`,
+          `Dòng đầu ghi ${declaredSize} sự kiện nhưng tệp xuất chứa ${n}.`,
+          {
+            details: { declared: declaredSize, actual: n },
+          },
+        ),
         'integrity',
       );
 
@@ -463,24 +530,45 @@ export class Engine {
       if (this.origin !== null && since.summary.origin !== this.origin) {
         ok = false;
         this.add(
-          finding('since-invalid', {}, `The held checkpoint is for "${since.summary.origin ?? '?'}", not "${this.origin}".`, `Điểm kiểm tra đang giữ thuộc "${since.summary.origin ?? '?'}", không phải "${this.origin}".`),
+          finding(
+            'since-invalid',
+            {},
+            `The held checkpoint is for "${since.summary.origin ?? '?'}", not "${this.origin}".`,
+            `Điểm kiểm tra đang giữ thuộc "${since.summary.origin ?? '?'}", không phải "${this.origin}".`,
+          ),
           'integrity',
         );
       }
       if (since.size > n) {
         ok = false;
         this.add(
-          finding('since-rollback', {}, `The held checkpoint covers ${since.size} events, but the bundle holds only ${n}: history was rolled back or truncated.`, `Điểm kiểm tra đang giữ bao gồm ${since.size} sự kiện nhưng tệp xuất chỉ có ${n}: lịch sử đã bị quay lui hoặc cắt bớt.`, {
-            details: { held: since.size, actual: n },
-          }),
+          finding(
+            'since-rollback',
+            {},
+            `The held checkpoint covers ${since.size} events, but the bundle holds only ${n}: history was rolled back or truncated.`,
+            `Điểm kiểm tra đang giữ bao gồm ${since.size} sự kiện nhưng tệp xuất chỉ có ${n}: lịch sử đã bị quay lui hoặc cắt bớt.`,
+            {
+              details: { held: since.size, actual: n },
+            },
+          ),
           'integrity',
         );
       } else if (this.sinceRoot === null || !bytesEqual(this.sinceRoot, since.root)) {
         ok = false;
         this.add(
-          finding('since-inconsistent', { position: since.size > 0 ? since.size - 1 : null }, `The first ${since.size} events do not hash to the held checkpoint's root: history was rewritten or forked.`, `${since.size} sự kiện đầu không khớp với gốc của điểm kiểm tra đang giữ: lịch sử đã bị sửa hoặc rẽ nhánh.`, {
-            details: { size: since.size, expected: toHex(since.root), actual: this.sinceRoot === null ? null : toHex(this.sinceRoot) },
-          }),
+          finding(
+            'since-inconsistent',
+            { position: since.size > 0 ? since.size - 1 : null },
+            `The first ${since.size} events do not hash to the held checkpoint's root: history was rewritten or forked.`,
+            `${since.size} sự kiện đầu không khớp với gốc của điểm kiểm tra đang giữ: lịch sử đã bị sửa hoặc rẽ nhánh.`,
+            {
+              details: {
+                size: since.size,
+                expected: toHex(since.root),
+                actual: this.sinceRoot === null ? null : toHex(this.sinceRoot),
+              },
+            },
+          ),
           'integrity',
         );
       }
@@ -490,16 +578,33 @@ export class Engine {
     if (this.latestExtra !== null) this.checkpointNotes.push(this.latestExtra);
     if (this.droppedCheckpoints > 0)
       this.add(
-        finding('checkpoint-unchecked', {}, `${this.droppedCheckpoints} checkpoints beyond the first ${this.options.maxCheckpoints - 1} and the latest were not checked.`, `${this.droppedCheckpoints} điểm kiểm tra (ngoài ${this.options.maxCheckpoints - 1} điểm đầu và điểm mới nhất) chưa được kiểm tra.`, {
-          details: { dropped: this.droppedCheckpoints },
-        }),
+        finding(
+          'checkpoint-unchecked',
+          {},
+          `${this.droppedCheckpoints} checkpoints beyond the first ${this.options.maxCheckpoints - 1} and the latest were not checked.`,
+          `${this.droppedCheckpoints} điểm kiểm tra (ngoài ${this.options.maxCheckpoints - 1} điểm đầu và điểm mới nhất) chưa được kiểm tra.`,
+          {
+            details: { dropped: this.droppedCheckpoints },
+          },
+        ),
         'integrity',
       );
     // Parse all checkpoints first, so roots at earlier sizes are recomputed in one extra pass.
-    const parsed = this.checkpointNotes.map((c) => ({ ...c, result: checkCheckpoint(c.note, this.origin, this.options.trust) }));
+    const parsed = this.checkpointNotes.map((c) => ({
+      ...c,
+      result: checkCheckpoint(c.note, this.origin, this.options.trust),
+    }));
     const known = new Map<number, Uint8Array>([[n, root]]);
     if (since !== undefined && this.sinceRoot !== null) known.set(since.size, this.sinceRoot);
-    const wanted = [...new Set(parsed.flatMap((p) => (p.result.checkpoint !== undefined && p.result.checkpoint.size < n && !known.has(p.result.checkpoint.size) ? [p.result.checkpoint.size] : [])))];
+    const wanted = [
+      ...new Set(
+        parsed.flatMap((p) =>
+          p.result.checkpoint !== undefined && p.result.checkpoint.size < n && !known.has(p.result.checkpoint.size)
+            ? [p.result.checkpoint.size]
+            : [],
+        ),
+      ),
+    ];
     if (wanted.length > 0 && rootsAt !== undefined) for (const [s, r] of await rootsAt(wanted)) known.set(s, r);
 
     const bySize = new Map<number, { root: Uint8Array; line: number | null }>();
@@ -516,33 +621,56 @@ export class Engine {
         if (other !== undefined && !bytesEqual(other.root, cp.root)) {
           ok = false;
           this.add(
-            finding('checkpoint-fork', site, `Two checkpoints of size ${cp.size} name different roots (${where} and line ${other.line ?? '?'}): the log was forked.`, `Hai điểm kiểm tra cùng kích thước ${cp.size} có gốc khác nhau: sổ đã bị rẽ nhánh.`, {
-              details: { size: cp.size, roots: [toHex(other.root), toHex(cp.root)] },
-            }),
+            finding(
+              'checkpoint-fork',
+              site,
+              `Two checkpoints of size ${cp.size} name different roots (${where} and line ${other.line ?? '?'}): the log was forked.`,
+              `Hai điểm kiểm tra cùng kích thước ${cp.size} có gốc khác nhau: sổ đã bị rẽ nhánh.`,
+              {
+                details: { size: cp.size, roots: [toHex(other.root), toHex(cp.root)] },
+              },
+            ),
             'integrity',
           );
         } else if (other === undefined) bySize.set(cp.size, { root: cp.root, line: p.line });
         if (cp.size > n) {
           ok = false;
           this.add(
-            finding('checkpoint-beyond-bundle', site, `${where[0]!.toUpperCase()}${where.slice(1)} covers ${cp.size} events, but the bundle holds only ${n}: events were removed from the end.`, `${where_vi[0]!.toUpperCase()}${where_vi.slice(1)} bao gồm ${cp.size} sự kiện nhưng tệp xuất chỉ có ${n}: các sự kiện cuối đã bị xóa.`, {
-              details: { size: cp.size, actual: n },
-            }),
+            finding(
+              'checkpoint-beyond-bundle',
+              site,
+              `${where[0]!.toUpperCase()}${where.slice(1)} covers ${cp.size} events, but the bundle holds only ${n}: events were removed from the end.`,
+              `${where_vi[0]!.toUpperCase()}${where_vi.slice(1)} bao gồm ${cp.size} sự kiện nhưng tệp xuất chỉ có ${n}: các sự kiện cuối đã bị xóa.`,
+              {
+                details: { size: cp.size, actual: n },
+              },
+            ),
             'integrity',
           );
         } else {
           const expected = known.get(cp.size);
           if (expected === undefined) {
             this.add(
-              finding('checkpoint-unchecked', site, `The root of ${where} (size ${cp.size}) could not be recomputed from a one-shot stream; verify the bundle from a file to check it.`, `Không tính lại được gốc của ${where_vi} (kích thước ${cp.size}) từ luồng dữ liệu một lượt; hãy kiểm tra từ tệp.`),
+              finding(
+                'checkpoint-unchecked',
+                site,
+                `The root of ${where} (size ${cp.size}) could not be recomputed from a one-shot stream; verify the bundle from a file to check it.`,
+                `Không tính lại được gốc của ${where_vi} (kích thước ${cp.size}) từ luồng dữ liệu một lượt; hãy kiểm tra từ tệp.`,
+              ),
               'integrity',
             );
           } else if (!bytesEqual(expected, cp.root)) {
             ok = false;
             this.add(
-              finding('checkpoint-root-mismatch', { position: cp.size > 0 ? cp.size - 1 : null }, `The first ${cp.size} events do not hash to the root of ${where}: an event was changed, removed, added or reordered.`, `${cp.size} sự kiện đầu không khớp với gốc của ${where_vi}: có sự kiện đã bị sửa, xóa, thêm hoặc đổi chỗ.`, {
-                details: { size: cp.size, expected: toHex(cp.root), actual: toHex(expected) },
-              }),
+              finding(
+                'checkpoint-root-mismatch',
+                { position: cp.size > 0 ? cp.size - 1 : null },
+                `The first ${cp.size} events do not hash to the root of ${where}: an event was changed, removed, added or reordered.`,
+                `${cp.size} sự kiện đầu không khớp với gốc của ${where_vi}: có sự kiện đã bị sửa, xóa, thêm hoặc đổi chỗ.`,
+                {
+                  details: { size: cp.size, expected: toHex(cp.root), actual: toHex(expected) },
+                },
+              ),
               'integrity',
             );
           } else if (cp.size === n && p.result.ok) final = true;
@@ -560,20 +688,54 @@ export class Engine {
       });
     }
     if (this.options.requireFinalCheckpoint && !final && !parsed.some((p) => p.result.checkpoint?.size === n))
-      this.add(finding('checkpoint-missing', {}, `No checkpoint covers all ${n} events of the bundle.`, `Không có điểm kiểm tra nào bao trùm toàn bộ ${n} sự kiện của tệp xuất.`), 'integrity');
+      this.add(
+        finding(
+          'checkpoint-missing',
+          {},
+          `No checkpoint covers all ${n} events of the bundle.`,
+          `Không có điểm kiểm tra nào bao trùm toàn bộ ${n} sự kiện của tệp xuất.`,
+        ),
+        'integrity',
+      );
     // The latest checkpoint (for a bundle: the one of its full size) must carry a trusted
     // witness's cosignature when the inspector names witnesses; earlier ones need not.
-    const latest = Math.max(-1, ...parsed.map((p) => (p.result.checkpoint !== undefined && p.result.checkpoint.size <= n ? p.result.checkpoint.size : -1)));
+    const latest = Math.max(
+      -1,
+      ...parsed.map((p) =>
+        p.result.checkpoint !== undefined && p.result.checkpoint.size <= n ? p.result.checkpoint.size : -1,
+      ),
+    );
     const witnessed = parsed.some((p) => p.result.checkpoint?.size === latest && p.result.cosignedBy.length > 0);
     if (this.options.trust.witnesses.length > 0 && (latest >= 0 || this.options.requireFinalCheckpoint) && !witnessed)
       this.add(
-        finding('checkpoint-not-witnessed', {}, `No trusted witness cosigned the latest checkpoint (size ${latest >= 0 ? latest : n}).`, `Không có cơ quan chứng kiến tin cậy nào ký xác nhận điểm kiểm tra mới nhất (${latest >= 0 ? latest : n} sự kiện).`),
+        finding(
+          'checkpoint-not-witnessed',
+          {},
+          `No trusted witness cosigned the latest checkpoint (size ${latest >= 0 ? latest : n}).`,
+          `Không có cơ quan chứng kiến tin cậy nào ký xác nhận điểm kiểm tra mới nhất (${latest >= 0 ? latest : n} sự kiện).`,
+        ),
         'integrity',
       );
     if (this.options.trust.seals.length === 0 && parsed.length > 0)
-      this.add(finding('checkpoint-unverified', {}, 'No seal key was given, so checkpoint signatures were not checked.', 'Không có khóa đóng dấu nên chưa kiểm tra chữ ký của các điểm kiểm tra.'), 'integrity');
+      this.add(
+        finding(
+          'checkpoint-unverified',
+          {},
+          'No seal key was given, so checkpoint signatures were not checked.',
+          'Không có khóa đóng dấu nên chưa kiểm tra chữ ký của các điểm kiểm tra.',
+        ),
+        'integrity',
+      );
     if (!this.options.complianceAvailable)
-      this.add(finding('compliance-unchecked', {}, 'The school rules (roles, windows, corrections, sign-offs) were not replayed.', 'Chưa phát lại các quy tắc nghiệp vụ (vai trò, thời hạn nhập, sửa chữa, ký duyệt).'), 'compliance');
+      this.add(
+        finding(
+          'compliance-unchecked',
+          {},
+          'The school rules (roles, windows, corrections, sign-offs) were not replayed.',
+          'Chưa phát lại các quy tắc nghiệp vụ (vai trò, thời hạn nhập, sửa chữa, ký duyệt).',
+        ),
+        'compliance',
+      );
 
     const findings = this.sink.result();
     return {
@@ -590,7 +752,13 @@ export class Engine {
       },
       checkpoints: summaries,
       timeline: this.timeline,
-      stats: { events: n, streams: this.heads.size, signatures: this.pool.checked + this.signaturesChecked, workers: this.decoder?.size ?? 0, milliseconds: Date.now() - this.started },
+      stats: {
+        events: n,
+        streams: this.heads.size,
+        signatures: this.pool.checked + this.signaturesChecked,
+        workers: this.decoder?.size ?? 0,
+        milliseconds: Date.now() - this.started,
+      },
     };
   }
 

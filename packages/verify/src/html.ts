@@ -38,13 +38,16 @@ code,.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.82rem;wo
 `;
 
 function passLabel(name: string, name_vi: string, state: string): string {
-  const word = state === 'passed' ? 'passed / đạt' : state === 'failed' ? 'failed / không đạt' : 'not checked / chưa kiểm tra';
+  const word =
+    state === 'passed' ? 'passed / đạt' : state === 'failed' ? 'failed / không đạt' : 'not checked / chưa kiểm tra';
   return `<span class="pass ${escapeHtml(state)}">${escapeHtml(name)} (${escapeHtml(name_vi)}): ${word}</span>`;
 }
 
 function findingRow(f: Finding): string {
   return `<tr class="${escapeHtml(f.severity)}"><td class="sev">${escapeHtml(f.severity)}</td><td>${f.position === null ? '—' : String(f.position)}</td><td><code>${escapeHtml(f.code)}</code></td><td>${escapeHtml(f.rule)}</td><td>${escapeHtml(f.message)}<div class="vi">${escapeHtml(f.message_vi)}</div>${
-    f.stream !== null ? `<div class="meta">stream <code>${escapeHtml(f.stream)}</code>${f.event !== null ? `, event <code>${escapeHtml(f.event)}</code>` : ''}</div>` : ''
+    f.stream !== null
+      ? `<div class="meta">stream <code>${escapeHtml(f.stream)}</code>${f.event !== null ? `, event <code>${escapeHtml(f.event)}</code>` : ''}</div>`
+      : ''
   }</td></tr>`;
 }
 
@@ -70,7 +73,9 @@ export function renderReport(report: VerifyReport, extras: ReportExtras = {}): s
   for (const f of report.findings.slice(limit)) hiddenByCode.set(f.code, (hiddenByCode.get(f.code) ?? 0) + 1);
 
   const parts: string[] = [];
-  parts.push(`<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`);
+  parts.push(
+    `<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`,
+  );
   parts.push(`<title>${escapeHtml(`Verification report — ${title}`)}</title><style>${CSS}</style></head><body>`);
   parts.push(`<h1>Verification report / Biên bản kiểm tra hồ sơ — ${escapeHtml(title)}</h1>`);
   parts.push(
@@ -78,7 +83,9 @@ export function renderReport(report: VerifyReport, extras: ReportExtras = {}): s
       extras.generatedAt ?? new Date().toISOString(),
     )}</div>`,
   );
-  parts.push(`<div class="verdict ${cls}"><strong>${report.ok ? '✔ VERIFIED / ĐẠT' : report.usable ? '✘ NOT VERIFIED / KHÔNG ĐẠT' : '⚠ UNUSABLE INPUT / DỮ LIỆU KHÔNG DÙNG ĐƯỢC'}</strong>${escapeHtml(verdict)}`);
+  parts.push(
+    `<div class="verdict ${cls}"><strong>${report.ok ? '✔ VERIFIED / ĐẠT' : report.usable ? '✘ NOT VERIFIED / KHÔNG ĐẠT' : '⚠ UNUSABLE INPUT / DỮ LIỆU KHÔNG DÙNG ĐƯỢC'}</strong>${escapeHtml(verdict)}`,
+  );
   parts.push(
     `<div class="passes">${passLabel('Integrity', 'toàn vẹn', report.passes.integrity)}${passLabel('Authenticity', 'xác thực', report.passes.authenticity)}${passLabel('Compliance', 'tuân thủ quy chế', report.passes.compliance)}</div>`,
   );
@@ -89,23 +96,32 @@ export function renderReport(report: VerifyReport, extras: ReportExtras = {}): s
   parts.push(`<h2>Findings / Các phát hiện (${report.findings.length})</h2>`);
   if (report.findings.length === 0) parts.push('<p>No findings. / Không có phát hiện nào.</p>');
   else {
-    parts.push('<table><thead><tr><th>Severity</th><th>Position</th><th>Code</th><th>Rule / Điều</th><th>What / Nội dung</th></tr></thead><tbody>');
+    parts.push(
+      '<table><thead><tr><th>Severity</th><th>Position</th><th>Code</th><th>Rule / Điều</th><th>What / Nội dung</th></tr></thead><tbody>',
+    );
     for (const f of shown) parts.push(findingRow(f));
     parts.push('</tbody></table>');
     if (hiddenByCode.size > 0) {
-      parts.push(`<p>${report.findings.length - shown.length} more findings not shown / còn ${report.findings.length - shown.length} phát hiện không hiển thị:</p><ul>`);
+      parts.push(
+        `<p>${report.findings.length - shown.length} more findings not shown / còn ${report.findings.length - shown.length} phát hiện không hiển thị:</p><ul>`,
+      );
       for (const [code, n] of hiddenByCode) {
         const spec = (FINDING_CODES as Record<string, { title: string; title_vi: string } | undefined>)[code];
-        parts.push(`<li><code>${escapeHtml(code)}</code> × ${n}${spec !== undefined ? ` — ${escapeHtml(spec.title)} / ${escapeHtml(spec.title_vi)}` : ''}</li>`);
+        parts.push(
+          `<li><code>${escapeHtml(code)}</code> × ${n}${spec !== undefined ? ` — ${escapeHtml(spec.title)} / ${escapeHtml(spec.title_vi)}` : ''}</li>`,
+        );
       }
       parts.push('</ul>');
     }
   }
 
   parts.push(`<h2>Timeline of edits / Diễn biến (${report.timeline.length})</h2>`);
-  if (report.timeline.length === 0) parts.push('<p>No corrections, sign-offs or key changes. / Không có sửa chữa, ký duyệt hay thay đổi khóa.</p>');
+  if (report.timeline.length === 0)
+    parts.push('<p>No corrections, sign-offs or key changes. / Không có sửa chữa, ký duyệt hay thay đổi khóa.</p>');
   else {
-    parts.push('<table><thead><tr><th>Position</th><th>Signed at / Thời điểm ký</th><th>Type</th><th>By (role)</th><th>Summary / Tóm tắt</th><th>Stream</th></tr></thead><tbody>');
+    parts.push(
+      '<table><thead><tr><th>Position</th><th>Signed at / Thời điểm ký</th><th>Type</th><th>By (role)</th><th>Summary / Tóm tắt</th><th>Stream</th></tr></thead><tbody>',
+    );
     for (const t of report.timeline)
       parts.push(
         `<tr><td>${t.position}</td><td>${escapeHtml(t.at)}</td><td><code>${escapeHtml(t.type)}</code></td><td><code>${escapeHtml(t.by.key.slice(0, 10))}…</code> (${escapeHtml(t.by.role)})</td><td>${escapeHtml(t.summary)}</td><td><code>${escapeHtml(t.stream)}</code></td></tr>`,
@@ -116,7 +132,9 @@ export function renderReport(report: VerifyReport, extras: ReportExtras = {}): s
   parts.push(`<h2>Checkpoint chain / Chuỗi điểm kiểm tra (${report.checkpoints.length})</h2>`);
   if (report.checkpoints.length === 0) parts.push('<p>No checkpoints. / Không có điểm kiểm tra.</p>');
   else {
-    parts.push('<table><thead><tr><th>Source</th><th>Size</th><th>Root</th><th>Sealed by / Đóng dấu</th><th>Witnessed by / Chứng kiến</th><th>Result</th></tr></thead><tbody>');
+    parts.push(
+      '<table><thead><tr><th>Source</th><th>Size</th><th>Root</th><th>Sealed by / Đóng dấu</th><th>Witnessed by / Chứng kiến</th><th>Result</th></tr></thead><tbody>',
+    );
     for (const c of report.checkpoints)
       parts.push(
         `<tr><td>${c.source === 'since' ? 'held by inspector / đang giữ' : `bundle line ${c.line ?? '—'}`}</td><td>${c.size ?? '—'}</td><td class="mono">${escapeHtml(c.root ?? '—')}</td><td>${escapeHtml(c.signedBy.join(', ') || '—')}</td><td>${escapeHtml(

@@ -44,7 +44,6 @@ export interface DuplicateIdFinderOptions {
 /** The outcome of {@link DuplicateIdFinder.finish}: null, or why the ids could not all be compared. */
 export type DuplicateScanFailure = { readonly code: 'temp-file-failed'; readonly message: string } | null;
 
-
 /** Order of two records (id, then position), each given as an array and a word offset. */
 function compare(a: Uint32Array, i: number, b: Uint32Array, j: number): number {
   for (let k = 0; k < 5; k++) {
@@ -124,7 +123,8 @@ export class DuplicateIdFinder {
   private finished = false;
 
   constructor(private readonly options: DuplicateIdFinderOptions) {
-    if (!Number.isSafeInteger(options.bufferRecords) || options.bufferRecords < 1) throw new RangeError('bufferRecords: must be an integer ≥ 1');
+    if (!Number.isSafeInteger(options.bufferRecords) || options.bufferRecords < 1)
+      throw new RangeError('bufferRecords: must be an integer ≥ 1');
     this.capacity = options.bufferRecords;
     this.records = new Uint32Array(Math.min(this.capacity, 4096) * WORDS);
   }
@@ -151,8 +151,10 @@ export class DuplicateIdFinder {
     if (this.failure !== null) return;
     if (this.count * WORDS === this.records.length) this.grow();
     const at = this.count * WORDS;
-    if (!uuidWords(id, this.records, at)) throw new RangeError(`not a lowercase UUID: ${JSON.stringify(id.slice(0, 40))}`);
-    if (!(position >= 0 && position <= 0xffffffff && stream >= 0 && stream <= 0xffffffff)) throw new RangeError(`position or stream number out of range: ${position}, ${stream}`);
+    if (!uuidWords(id, this.records, at))
+      throw new RangeError(`not a lowercase UUID: ${JSON.stringify(id.slice(0, 40))}`);
+    if (!(position >= 0 && position <= 0xffffffff && stream >= 0 && stream <= 0xffffffff))
+      throw new RangeError(`position or stream number out of range: ${position}, ${stream}`);
     this.records[at + 4] = position;
     this.records[at + 5] = stream;
     this.count++;
@@ -203,7 +205,10 @@ export class DuplicateIdFinder {
       this.runs.push({ offset, records: this.count });
       this.count = 0;
     } catch (e) {
-      this.failure = { code: 'temp-file-failed', message: `the temporary id file could not be written: ${e instanceof Error ? e.message : String(e)}` };
+      this.failure = {
+        code: 'temp-file-failed',
+        message: `the temporary id file could not be written: ${e instanceof Error ? e.message : String(e)}`,
+      };
       this.dispose();
     }
   }
@@ -239,7 +244,8 @@ export class DuplicateIdFinder {
     let first = -1;
     for (let i = 0; i < o.length; i++) {
       const at = o[i]!;
-      if (i > 0 && sameId(b, o[i - 1]!, b, at)) onDuplicate({ id: uuidText(b, at), first, position: b[at + 4]!, stream: b[at + 5]! });
+      if (i > 0 && sameId(b, o[i - 1]!, b, at))
+        onDuplicate({ id: uuidText(b, at), first, position: b[at + 4]!, stream: b[at + 5]! });
       else first = b[at + 4]!;
     }
   }
@@ -247,7 +253,9 @@ export class DuplicateIdFinder {
   private merge(onDuplicate: (d: DuplicateId) => void): void {
     // The in-memory buffer is free now: its size is the merge's budget for read windows.
     const window = Math.max(MIN_WINDOW, Math.floor(this.capacity / this.runs.length));
-    const cursors = this.runs.map((r) => new RunCursor(this.fd!, r.offset, r.records, window)).filter((c) => c.advance(true));
+    const cursors = this.runs
+      .map((r) => new RunCursor(this.fd!, r.offset, r.records, window))
+      .filter((c) => c.advance(true));
     const heap = new MinHeap(cursors);
     const last = new Uint32Array(WORDS);
     let have = false;
@@ -256,7 +264,8 @@ export class DuplicateIdFinder {
       const c = heap.top();
       const w = c.words;
       const at = c.at;
-      if (have && sameId(last, 0, w, at)) onDuplicate({ id: uuidText(w, at), first, position: w[at + 4]!, stream: w[at + 5]! });
+      if (have && sameId(last, 0, w, at))
+        onDuplicate({ id: uuidText(w, at), first, position: w[at + 4]!, stream: w[at + 5]! });
       else {
         last.set(w.subarray(at, at + WORDS));
         have = true;

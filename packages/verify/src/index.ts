@@ -10,9 +10,23 @@ export * from './bundle/lines.js';
 export * from './bundle/read.js';
 export * from './bundle/export.js';
 export { SignaturePool, type SignatureCheck, type SignaturePoolOptions } from './sigpool.js';
-export { parseTrust, checkCheckpoint, checkSince, type TrustAnchors, type ParsedTrust, type CheckpointCheck, type SinceCheckpoint } from './checkpoints.js';
+export {
+  parseTrust,
+  checkCheckpoint,
+  checkSince,
+  type TrustAnchors,
+  type ParsedTrust,
+  type CheckpointCheck,
+  type SinceCheckpoint,
+} from './checkpoints.js';
 export type { EventPass, EventContext } from './engine.js';
-export { verifyBundle, verifyStore, type VerifyOptions, type VerifyStoreOptions, type VerifyInputError } from './verify.js';
+export {
+  verifyBundle,
+  verifyStore,
+  type VerifyOptions,
+  type VerifyStoreOptions,
+  type VerifyInputError,
+} from './verify.js';
 export { renderReport, escapeHtml, type ReportExtras } from './html.js';
 export {
   proveEvent,

@@ -71,14 +71,17 @@ function intOption(name: string, v: unknown, min: number, fallback: number): Eit
 
 function directoryOption(name: string, v: unknown): Either<VerifyInputError, string> {
   if (v === undefined) return right(tmpdir());
-  if (typeof v !== 'string' || v.length === 0) return left(hosoError('invalid-argument', `${name}: must be a directory path`, { path: [name] }));
+  if (typeof v !== 'string' || v.length === 0)
+    return left(hosoError('invalid-argument', `${name}: must be a directory path`, { path: [name] }));
   let dir = false;
   try {
     dir = statSync(v).isDirectory();
   } catch {
     dir = false;
   }
-  return dir ? right(v) : left(hosoError('invalid-argument', `${name}: ${v} is not an existing directory`, { path: [name] }));
+  return dir
+    ? right(v)
+    : left(hosoError('invalid-argument', `${name}: ${v} is not an existing directory`, { path: [name] }));
 }
 
 function prepare(options: VerifyOptions, requireFinalCheckpoint: boolean): Either<VerifyInputError, Prepared> {
@@ -93,7 +96,8 @@ function prepare(options: VerifyOptions, requireFinalCheckpoint: boolean): Eithe
   const timelineLimit = intOption('timelineLimit', o.timelineLimit, 0, 2_000);
   const maxCheckpoints = intOption('maxCheckpoints', o.maxCheckpoints, 2, 10_000);
   const idBuffer = intOption('idBuffer', o.idBuffer, 1, 262_144);
-  for (const r of [workers, batchSize, tol, maxFindings, timelineLimit, maxCheckpoints, idBuffer]) if (r._tag === 'Left') return r;
+  for (const r of [workers, batchSize, tol, maxFindings, timelineLimit, maxCheckpoints, idBuffer])
+    if (r._tag === 'Left') return r;
   const tempDir = directoryOption('tempDir', o.tempDir);
   if (tempDir._tag === 'Left') return tempDir;
   let since: ReturnType<typeof checkSince> | undefined;
@@ -138,44 +142,58 @@ async function rootsFrom(events: AsyncIterable<Uint8Array>, sizes: number[]): Pr
 }
 
 async function* eventBytesOfBundle(source: string): AsyncGenerator<Uint8Array> {
-  for await (const items of readBundleBatches(source)) for (const item of items) if (item.kind === 'event') yield item.bytes;
+  for await (const items of readBundleBatches(source))
+    for (const item of items) if (item.kind === 'event') yield item.bytes;
 }
 
 async function drive(prepared: Prepared, batches: AsyncIterable<BundleItem[]>): Promise<number | null> {
   const { engine } = prepared;
   let declared: number | null = null;
-  for await (const items of batches) for (const item of items) {
-    // Events still with the workers are checked first, so findings keep the file's order.
-    if (item.kind !== 'event') await engine.drain();
-    switch (item.kind) {
-      case 'header': {
-        declared = item.header.size;
-        engine.setOrigin(item.header.origin, ledgerOfOrigin(item.header.origin)!);
-        break;
-      }
-      case 'header-invalid':
-        engine.reportIntegrity(
-          finding('header-invalid', {}, `Line 1 is not a bundle header: ${item.error.message}.`, `Dòng 1 không phải dòng đầu của tệp xuất: ${item.error.message}.`, { details: { line: 1 } }),
-          true,
-        );
-        break;
-      case 'event':
-        await engine.event(item.bytes);
-        break;
-      case 'checkpoint':
-        engine.checkpoint(item.note, item.line);
-        break;
-      case 'invalid': {
-        const tooLong = item.error.code === 'line-too-long';
-        engine.reportIntegrity(
-          finding(tooLong ? 'line-too-long' : 'checkpoint-invalid', {}, `Line ${item.line}: ${item.error.message}.`, `Dòng ${item.line}: ${tooLong ? 'quá dài' : 'không phải điểm kiểm tra hợp lệ'}.`, {
-            details: { line: item.line },
-          }),
-        );
-        break;
+  for await (const items of batches)
+    for (const item of items) {
+      // Events still with the workers are checked first, so findings keep the file's order.
+      if (item.kind !== 'event') await engine.drain();
+      switch (item.kind) {
+        case 'header': {
+          declared = item.header.size;
+          engine.setOrigin(item.header.origin, ledgerOfOrigin(item.header.origin)!);
+          break;
+        }
+        case 'header-invalid':
+          engine.reportIntegrity(
+            finding(
+              'header-invalid',
+              {},
+              `Line 1 is not a bundle header: ${item.error.message}.`,
+              `Dòng 1 không phải dòng đầu của tệp xuất: ${item.error.message}.`,
+              { details: { line: 1 } },
+            ),
+            true,
+          );
+          break;
+        case 'event':
+          await engine.event(item.bytes);
+          break;
+        case 'checkpoint':
+          engine.checkpoint(item.note, item.line);
+          break;
+        case 'invalid': {
+          const tooLong = item.error.code === 'line-too-long';
+          engine.reportIntegrity(
+            finding(
+              tooLong ? 'line-too-long' : 'checkpoint-invalid',
+              {},
+              `Line ${item.line}: ${item.error.message}.`,
+              `Dòng ${item.line}: ${tooLong ? 'quá dài' : 'không phải điểm kiểm tra hợp lệ'}.`,
+              {
+                details: { line: item.line },
+              },
+            ),
+          );
+          break;
+        }
       }
     }
-  }
   return declared;
 }
 
@@ -191,7 +209,10 @@ async function drive(prepared: Prepared, batches: AsyncIterable<BundleItem[]>): 
  * Returns Left only for bad options; anything wrong with the bundle is a finding in the report
  * (`usable: false` when it could not be read as a bundle at all).
  */
-export async function verifyBundle(source: BundleSource, options: VerifyOptions = {}): Promise<Either<VerifyInputError, VerifyReport>> {
+export async function verifyBundle(
+  source: BundleSource,
+  options: VerifyOptions = {},
+): Promise<Either<VerifyInputError, VerifyReport>> {
   const p = prepare(options, true);
   if (p._tag === 'Left') return p;
   const { engine } = p.right;
@@ -200,14 +221,23 @@ export async function verifyBundle(source: BundleSource, options: VerifyOptions 
     declared = await drive(p.right, readBundleBatches(source));
   } catch (e) {
     engine.reportIntegrity(
-      finding('bundle-unreadable', {}, `The bundle could not be read: ${e instanceof Error ? e.message : String(e)}.`, `Không đọc được tệp xuất: ${e instanceof Error ? e.message : String(e)}.`),
+      finding(
+        'bundle-unreadable',
+        {},
+        `The bundle could not be read: ${e instanceof Error ? e.message : String(e)}.`,
+        `Không đọc được tệp xuất: ${e instanceof Error ? e.message : String(e)}.`,
+      ),
       true,
     );
   }
-  const reopen = typeof source === 'string' ? (sizes: number[]) => rootsFrom(eventBytesOfBundle(source), sizes) : undefined;
+  const reopen =
+    typeof source === 'string' ? (sizes: number[]) => rootsFrom(eventBytesOfBundle(source), sizes) : undefined;
   if (engine.size === 0 && declared === null) {
     // Nothing readable at all (empty file or no header): say so plainly.
-    engine.reportIntegrity(finding('header-invalid', {}, 'The input has no bundle header.', 'Dữ liệu vào không có dòng đầu của tệp xuất.'), true);
+    engine.reportIntegrity(
+      finding('header-invalid', {}, 'The input has no bundle header.', 'Dữ liệu vào không có dòng đầu của tệp xuất.'),
+      true,
+    );
   }
   return right(await engine.finish(declared, reopen));
 }
@@ -228,12 +258,21 @@ async function* storeEvents(store: EventStore, ledger: string, size: number): As
  * Verify a ledger straight from a store, with the same checks as {@link verifyBundle}: the store's
  * bytes are re-hashed and re-verified, never trusted (its own root and proofs are not used).
  */
-export async function verifyStore(store: EventStore, ledger: string, options: VerifyStoreOptions = {}): Promise<Either<VerifyInputError, VerifyReport>> {
-  if (typeof ledger !== 'string' || ledger.length === 0) return left(hosoError('invalid-argument', 'ledger: must be a ledger id', { path: ['ledger'] }));
+export async function verifyStore(
+  store: EventStore,
+  ledger: string,
+  options: VerifyStoreOptions = {},
+): Promise<Either<VerifyInputError, VerifyReport>> {
+  if (typeof ledger !== 'string' || ledger.length === 0)
+    return left(hosoError('invalid-argument', 'ledger: must be a ledger id', { path: ['ledger'] }));
   const origin = originOf(ledger);
   const notes = options.checkpoints ?? [];
   if (!Array.isArray(notes) || notes.some((n) => typeof n !== 'string'))
-    return left(hosoError('invalid-argument', 'checkpoints: must be an array of signed checkpoint notes', { path: ['checkpoints'] }));
+    return left(
+      hosoError('invalid-argument', 'checkpoints: must be an array of signed checkpoint notes', {
+        path: ['checkpoints'],
+      }),
+    );
   if (options.size !== undefined && (!Number.isSafeInteger(options.size) || options.size < 0))
     return left(hosoError('invalid-argument', 'size: must be an integer ≥ 0', { path: ['size'] }));
   // Options are all checked before the engine (and its worker threads) is created.
@@ -246,13 +285,24 @@ export async function verifyStore(store: EventStore, ledger: string, options: Ve
     size = Math.min(options.size ?? Infinity, await store.size(ledger));
   } catch (e) {
     await engine.abort();
-    return left(hosoError('invalid-argument', `store: its size could not be read: ${e instanceof Error ? e.message : String(e)}`, { path: ['store'] }));
+    return left(
+      hosoError(
+        'invalid-argument',
+        `store: its size could not be read: ${e instanceof Error ? e.message : String(e)}`,
+        { path: ['store'] },
+      ),
+    );
   }
   try {
     for await (const bytes of storeEvents(store, ledger, size)) await engine.event(bytes);
   } catch (e) {
     engine.reportIntegrity(
-      finding('bundle-unreadable', {}, `The store could not be read: ${e instanceof Error ? e.message : String(e)}.`, `Không đọc được kho dữ liệu: ${e instanceof Error ? e.message : String(e)}.`),
+      finding(
+        'bundle-unreadable',
+        {},
+        `The store could not be read: ${e instanceof Error ? e.message : String(e)}.`,
+        `Không đọc được kho dữ liệu: ${e instanceof Error ? e.message : String(e)}.`,
+      ),
       true,
     );
   }

@@ -36,7 +36,12 @@ const envAt = (p: number): Envelope => {
   if (d._tag === 'Left') throw new Error('fixture event does not decode');
   return d.right;
 };
-const comparable = (r: VerifyReport) => ({ ok: r.ok, passes: r.passes, root: r.root, findings: r.findings.map((x: Finding) => ({ ...x })) });
+const comparable = (r: VerifyReport) => ({
+  ok: r.ok,
+  passes: r.passes,
+  root: r.root,
+  findings: r.findings.map((x: Finding) => ({ ...x })),
+});
 
 describe('duplicate ids with a tiny id buffer (spilled runs)', () => {
   it('a duplicated line: the same report as in memory, on 0 and 1 workers; both positions named; no temporary file left', async () => {
@@ -45,7 +50,11 @@ describe('duplicate ids with a tiny id buffer (spilled runs)', () => {
       const events = [...f.events.slice(0, p + 1), f.events[p]!, ...f.events.slice(p + 1)];
       const text = bundleText(f.ledger, events, [f.checkpoint(events.length, events)]);
       const inMemory = await verify(text, { workers: 0 });
-      expect(inMemory.findings.filter((x) => x.code === 'duplicate-id').map((x) => [x.position, x.details?.['first'], x.stream])).toEqual([[p + 1, p, envAt(p).stream]]);
+      expect(
+        inMemory.findings
+          .filter((x) => x.code === 'duplicate-id')
+          .map((x) => [x.position, x.details?.['first'], x.stream]),
+      ).toEqual([[p + 1, p, envAt(p).stream]]);
       for (const workers of [0, 1]) {
         for (const idBuffer of [1, 2, 3]) {
           const spilled = await verify(text, { workers, idBuffer, tempDir: temp });
@@ -60,18 +69,30 @@ describe('duplicate ids with a tiny id buffer (spilled runs)', () => {
     const temp = mkdtempSync(join(tmpdir(), 'hoso-bounded-temp-'));
     const env = envAt(7);
     const { sigs: _s, ...unsigned } = env;
-    const copy = await signEnvelope({ ...unsigned, stream: 'student/hs-copy', rev: 0, prev: null }, [{ signer: f.teacher.signer, role: env.by.role }]);
+    const copy = await signEnvelope({ ...unsigned, stream: 'student/hs-copy', rev: 0, prev: null }, [
+      { signer: f.teacher.signer, role: env.by.role },
+    ]);
     const events = [...f.events, encodeEnvelope(copy)];
-    const r = await verify(bundleText(f.ledger, events, [f.checkpoint(events.length, events)]), { workers: 0, idBuffer: 2, tempDir: temp });
+    const r = await verify(bundleText(f.ledger, events, [f.checkpoint(events.length, events)]), {
+      workers: 0,
+      idBuffer: 2,
+      tempDir: temp,
+    });
     const integrity = r.findings.filter((x) => x.severity === 'error' && x.code !== 'rule-violation');
-    expect(integrity.map((x) => [x.code, x.position, x.event, x.stream, x.details])).toEqual([['duplicate-id', n, env.id, 'student/hs-copy', { first: 7 }]]);
+    expect(integrity.map((x) => [x.code, x.position, x.event, x.stream, x.details])).toEqual([
+      ['duplicate-id', n, env.id, 'student/hs-copy', { first: 7 }],
+    ]);
     expect(r.passes.integrity).toBe('failed');
     expect(readdirSync(temp)).toEqual([]);
   });
 
   it('an untouched bundle verifies clean with every id spilled', async () => {
     const temp = mkdtempSync(join(tmpdir(), 'hoso-bounded-temp-'));
-    const r = await verify(bundleText(f.ledger, f.events, [f.checkpoint(n)]), { workers: 1, idBuffer: 2, tempDir: temp });
+    const r = await verify(bundleText(f.ledger, f.events, [f.checkpoint(n)]), {
+      workers: 1,
+      idBuffer: 2,
+      tempDir: temp,
+    });
     expect(r.ok).toBe(true);
     expect(r.findings.filter((x) => x.severity === 'error')).toEqual([]);
     expect(readdirSync(temp)).toEqual([]);
@@ -92,11 +113,14 @@ describe('duplicate ids with a tiny id buffer (spilled runs)', () => {
       (async function* () {
         for await (const e of store.read(ledger, range)) yield serve(e);
       })();
-    const withBatches = store as unknown as { readBytes?: (l: string, r?: unknown) => AsyncIterable<readonly unknown[]> };
+    const withBatches = store as unknown as {
+      readBytes?: (l: string, r?: unknown) => AsyncIterable<readonly unknown[]>;
+    };
     if (typeof withBatches.readBytes === 'function')
       failing.readBytes = (ledger: string, range?: unknown) =>
         (async function* () {
-          for await (const batch of withBatches.readBytes!.call(store, ledger, range)) for (const e of batch) yield [serve(e)];
+          for await (const batch of withBatches.readBytes!.call(store, ledger, range))
+            for (const e of batch) yield [serve(e)];
         })();
     const r = await verifyStore(failing, f.ledger, { trust: f.trust, workers: 0, idBuffer: 2, tempDir: temp });
     if (r._tag === 'Left') throw new Error(r.left.message);

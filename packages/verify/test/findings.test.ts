@@ -28,17 +28,47 @@ const base: VerifyReport = {
   root: 'ab'.repeat(32),
   usable: true,
   origin: 'hoso/thpt-<script>',
-  findings: [finding('signature-invalid', { position: 1, event: 'e1', stream: 'markbook/<b>x</b>' }, 'Bad <sig> & more', 'Chữ ký <sai>')],
+  findings: [
+    finding(
+      'signature-invalid',
+      { position: 1, event: 'e1', stream: 'markbook/<b>x</b>' },
+      'Bad <sig> & more',
+      'Chữ ký <sai>',
+    ),
+  ],
   passes: { integrity: 'passed', authenticity: 'failed', compliance: 'passed' },
-  checkpoints: [{ line: 5, source: 'bundle', origin: 'hoso/x', size: 3, root: 'cd'.repeat(32), signedBy: ['seal'], cosignedBy: [], ok: true }],
-  timeline: [{ position: 2, event: 'e2', stream: 's', type: 'CorrectionMade', at: '2024-10-01T08:00:00+07:00', by: { key: 'KEYKEYKEYKEYKEY', role: 'subject' }, summary: 'Correction "7" → "8"' }],
+  checkpoints: [
+    {
+      line: 5,
+      source: 'bundle',
+      origin: 'hoso/x',
+      size: 3,
+      root: 'cd'.repeat(32),
+      signedBy: ['seal'],
+      cosignedBy: [],
+      ok: true,
+    },
+  ],
+  timeline: [
+    {
+      position: 2,
+      event: 'e2',
+      stream: 's',
+      type: 'CorrectionMade',
+      at: '2024-10-01T08:00:00+07:00',
+      by: { key: 'KEYKEYKEYKEYKEY', role: 'subject' },
+      summary: 'Correction "7" → "8"',
+    },
+  ],
   stats: { events: 3, streams: 2, signatures: 3, workers: 0, milliseconds: 1 },
 };
 
 describe('renderReport', () => {
   it('puts the verdict first, then findings, timeline and checkpoint chain, all escaped and offline', () => {
     const html = renderReport(base, { source: 'a<b>.hoso', generatedAt: '2024-10-02' });
-    const order = ['NOT VERIFIED', 'Findings / Các phát hiện', 'Timeline of edits', 'Checkpoint chain'].map((s) => html.indexOf(s));
+    const order = ['NOT VERIFIED', 'Findings / Các phát hiện', 'Timeline of edits', 'Checkpoint chain'].map((s) =>
+      html.indexOf(s),
+    );
     expect(order.every((i) => i > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(html).not.toContain('<script');

@@ -80,35 +80,86 @@ export async function buildFixture(opts: FixtureOptions = {}): Promise<Fixture> 
   const stranger = actor(4, 'stranger');
   const heads = new Map<string, { rev: number; leaf: string }>();
   const events: Uint8Array[] = [];
-  const add = async (stream: string, type: string, data: JsonObject, by: Actor, role: string, cosigners: Array<{ a: Actor; role: string }> = []): Promise<void> => {
+  const add = async (
+    stream: string,
+    type: string,
+    data: JsonObject,
+    by: Actor,
+    role: string,
+    cosigners: Array<{ a: Actor; role: string }> = [],
+  ): Promise<void> => {
     const head = heads.get(stream);
     const env = await signEnvelope(
-      { v: 1, id: newEventId(), ledger, stream, rev: head === undefined ? 0 : head.rev + 1, prev: head === undefined ? null : head.leaf, type, data, at: at(events.length), by: { key: by.key, role } },
+      {
+        v: 1,
+        id: newEventId(),
+        ledger,
+        stream,
+        rev: head === undefined ? 0 : head.rev + 1,
+        prev: head === undefined ? null : head.leaf,
+        type,
+        data,
+        at: at(events.length),
+        by: { key: by.key, role },
+      },
       [{ signer: by.signer, role }, ...cosigners.map((c) => ({ signer: c.a.signer, role: c.role }))],
     );
     const bytes = encodeEnvelope(env);
     heads.set(stream, { rev: env.rev, leaf: toHex(leafHash(bytes)) });
     events.push(bytes);
   };
-  await add('school', 'SchoolFounded', {
-    school: ledger,
-    name: 'Trường THPT Thử Nghiệm',
-    levels: ['upper-secondary'],
-    leader: { person: root.person, name: 'Nguyễn Văn An' },
-    rootKey: root.key,
-    timeZone: 'Asia/Ho_Chi_Minh',
-  }, root, 'leader');
+  await add(
+    'school',
+    'SchoolFounded',
+    {
+      school: ledger,
+      name: 'Trường THPT Thử Nghiệm',
+      levels: ['upper-secondary'],
+      leader: { person: root.person, name: 'Nguyễn Văn An' },
+      rootKey: root.key,
+      timeZone: 'Asia/Ho_Chi_Minh',
+    },
+    root,
+    'leader',
+  );
   await add('school', 'StaffRegistered', { person: admin.person, name: 'Trần Thị Bình' }, root, 'leader');
-  await add('school', 'KeyRegistered', { person: admin.person, key: admin.key }, root, 'leader', [{ a: admin, role: 'holder' }]);
+  await add('school', 'KeyRegistered', { person: admin.person, key: admin.key }, root, 'leader', [
+    { a: admin, role: 'holder' },
+  ]);
   await add('school', 'RoleGranted', { person: admin.person, role: 'admin' }, root, 'leader');
   await add('school', 'StaffRegistered', { person: teacher.person, name: 'Lê Văn Cường' }, admin, 'admin');
-  await add('school', 'KeyRegistered', { person: teacher.person, key: teacher.key }, admin, 'admin', [{ a: teacher, role: 'holder' }]);
+  await add('school', 'KeyRegistered', { person: teacher.person, key: teacher.key }, admin, 'admin', [
+    { a: teacher, role: 'holder' },
+  ]);
   const students = opts.students ?? 6;
   for (let i = 0; i < students; i++)
-    await add(`student/hs${i}`, 'StudentRegistered', { student: `hs${i}`, year: '2024-2025', class: '10a1', bio: { name: `Học sinh ${i}`, birthDate: '2008-03-0' + String((i % 9) + 1), sex: i % 2 === 0 ? 'F' : 'M' } }, teacher, 'homeroom');
+    await add(
+      `student/hs${i}`,
+      'StudentRegistered',
+      {
+        student: `hs${i}`,
+        year: '2024-2025',
+        class: '10a1',
+        bio: { name: `Học sinh ${i}`, birthDate: '2008-03-0' + String((i % 9) + 1), sex: i % 2 === 0 ? 'F' : 'M' },
+      },
+      teacher,
+      'homeroom',
+    );
   const changes = opts.changes ?? 6;
   for (let i = 0; i < changes; i++)
-    await add(`student/hs${i % students}`, 'BiographyChanged', { student: `hs${i % students}`, year: '2024-2025', class: '10a1', changes: { address: `Số ${i} đường Lê Lợi` }, reason: 'Chuyển nhà' }, teacher, 'homeroom');
+    await add(
+      `student/hs${i % students}`,
+      'BiographyChanged',
+      {
+        student: `hs${i % students}`,
+        year: '2024-2025',
+        class: '10a1',
+        changes: { address: `Số ${i} đường Lê Lợi` },
+        reason: 'Chuyển nhà',
+      },
+      teacher,
+      'homeroom',
+    );
 
   const seal = { name: originOf(ledger), seed: seed(10) };
   const witness = { name: 'so-gddt.example', seed: seed(11) };
@@ -131,14 +182,29 @@ export async function buildFixture(opts: FixtureOptions = {}): Promise<Fixture> 
     witness,
     witnessVkey: formatVerifierKey(witness.name, witnessPub, SIG_TYPE_COSIGNATURE),
     checkpoint,
-    trust: { rootKeys: [root.key], sealKeys: [formatVerifierKey(seal.name, sealPub)], witnessKeys: [formatVerifierKey(witness.name, witnessPub, SIG_TYPE_COSIGNATURE)] },
+    trust: {
+      rootKeys: [root.key],
+      sealKeys: [formatVerifierKey(seal.name, sealPub)],
+      witnessKeys: [formatVerifierKey(witness.name, witnessPub, SIG_TYPE_COSIGNATURE)],
+    },
   };
 }
 
 /** The bundle text of `events` with the given checkpoint notes (last one should be of size N). */
-export function bundleText(ledger: string, events: readonly Uint8Array[], checkpoints: readonly string[], declaredSize = events.length): string {
+export function bundleText(
+  ledger: string,
+  events: readonly Uint8Array[],
+  checkpoints: readonly string[],
+  declaredSize = events.length,
+): string {
   const dec = new TextDecoder();
-  return [formatBundleHeader(originOf(ledger), declaredSize), ...events.map((e) => dec.decode(e)), ...checkpoints.map((c) => formatCheckpointLine(c))].join('\n') + '\n';
+  return (
+    [
+      formatBundleHeader(originOf(ledger), declaredSize),
+      ...events.map((e) => dec.decode(e)),
+      ...checkpoints.map((c) => formatCheckpointLine(c)),
+    ].join('\n') + '\n'
+  );
 }
 
 /** A memory store holding the fixture's events. */

@@ -30,7 +30,11 @@ function model(ids: readonly string[]): Array<{ id: string; first: number; posit
   return out.sort((a, b) => a.position - b.position);
 }
 
-function run(ids: readonly string[], bufferRecords: number, tempDir = dir): { dups: DuplicateId[]; runs: number; failure: ReturnType<DuplicateIdFinder['finish']> } {
+function run(
+  ids: readonly string[],
+  bufferRecords: number,
+  tempDir = dir,
+): { dups: DuplicateId[]; runs: number; failure: ReturnType<DuplicateIdFinder['finish']> } {
   const finder = new DuplicateIdFinder({ bufferRecords, tempDir });
   ids.forEach((id, p) => finder.add(id, p, p % 7));
   const runs = finder.spilledRuns;
@@ -40,7 +44,8 @@ function run(ids: readonly string[], bufferRecords: number, tempDir = dir): { du
   return { dups, runs, failure };
 }
 
-const plain = (ds: readonly DuplicateId[]) => ds.map((d) => ({ id: d.id, first: d.first, position: d.position })).sort((a, b) => a.position - b.position);
+const plain = (ds: readonly DuplicateId[]) =>
+  ds.map((d) => ({ id: d.id, first: d.first, position: d.position })).sort((a, b) => a.position - b.position);
 const tempFiles = (d = dir) => readdirSync(d).filter((f) => f.startsWith('hoso-verify-ids-'));
 
 describe('DuplicateIdFinder', () => {

@@ -26,15 +26,24 @@ describe('splitLines', () => {
   it('yields each line exactly, however the stream is chunked', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.uint8Array({ maxLength: 40 }).map((a) => a.map((b) => (b === 10 ? 11 : b))), { maxLength: 12 }),
+        fc.array(
+          fc.uint8Array({ maxLength: 40 }).map((a) => a.map((b) => (b === 10 ? 11 : b))),
+          { maxLength: 12 },
+        ),
         fc.boolean(),
         fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 8 }),
         async (lines, finalNewline, cuts) => {
-          const text = Buffer.concat(lines.flatMap((l, i) => (i < lines.length - 1 || finalNewline ? [Buffer.from(l), Buffer.from('\n')] : [Buffer.from(l)])));
+          const text = Buffer.concat(
+            lines.flatMap((l, i) =>
+              i < lines.length - 1 || finalNewline ? [Buffer.from(l), Buffer.from('\n')] : [Buffer.from(l)],
+            ),
+          );
           const got = await collect(chunked(new Uint8Array(text), cuts));
           // A trailing empty line (no final newline) yields nothing; otherwise every line comes back.
           const expected = lines.filter((l, i) => !(i === lines.length - 1 && !finalNewline && l.length === 0));
-          expect(got.map((g) => (g.kind === 'line' ? Buffer.from(g.bytes).toString('hex') : 'X'))).toEqual(expected.map((l) => Buffer.from(l).toString('hex')));
+          expect(got.map((g) => (g.kind === 'line' ? Buffer.from(g.bytes).toString('hex') : 'X'))).toEqual(
+            expected.map((l) => Buffer.from(l).toString('hex')),
+          );
           expect(got.map((g) => g.number)).toEqual(expected.map((_, i) => i + 1));
         },
       ),

@@ -60,11 +60,17 @@ describe('worker threads and the calling thread agree', () => {
 
   it('on bundles with flipped bytes (invalid UTF-8, JSON, fields, canonical form, signatures, chains)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.nat({ max: bytes.length - 1 }), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 3 }), async (flips) => {
-        const b = bytes.slice();
-        for (const [i, x] of flips) b[i] = b[i]! ^ x;
-        await sameEverywhere(b);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.nat({ max: bytes.length - 1 }), fc.integer({ min: 1, max: 255 })), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        async (flips) => {
+          const b = bytes.slice();
+          for (const [i, x] of flips) b[i] = b[i]! ^ x;
+          await sameEverywhere(b);
+        },
+      ),
       { numRuns: 12 },
     );
   });

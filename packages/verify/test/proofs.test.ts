@@ -31,16 +31,29 @@ describe('inclusion proof', () => {
     for (let pos = 0; pos < n; pos++) {
       const p = await proveEvent(store, f.ledger, pos, f.checkpoint(n));
       expect(p._tag).toBe('Right');
-      if (p._tag === 'Right') expect(verifyProof(p.right, f.trust)).toMatchObject({ _tag: 'Right', right: { position: pos } });
+      if (p._tag === 'Right')
+        expect(verifyProof(p.right, f.trust)).toMatchObject({ _tag: 'Right', right: { position: pos } });
     }
   });
 
   it('refuses bad arguments', async () => {
     const store = await storeOf(f);
-    expect(await proveEvent(store, f.ledger, f.events.length, f.checkpoint(f.events.length))).toMatchObject({ _tag: 'Left', left: { code: 'invalid-argument', path: ['position'] } });
-    expect(await proveEvent(store, f.ledger, 0, 'not a note')).toMatchObject({ _tag: 'Left', left: { code: 'checkpoint-invalid' } });
-    expect(await proveEvent(store, 'other', 0, f.checkpoint(3))).toMatchObject({ _tag: 'Left', left: { code: 'checkpoint-invalid' } });
-    expect(verifyProof(proof, {})).toMatchObject({ _tag: 'Left', left: { code: 'invalid-argument', path: ['trust', 'sealKeys'] } });
+    expect(await proveEvent(store, f.ledger, f.events.length, f.checkpoint(f.events.length))).toMatchObject({
+      _tag: 'Left',
+      left: { code: 'invalid-argument', path: ['position'] },
+    });
+    expect(await proveEvent(store, f.ledger, 0, 'not a note')).toMatchObject({
+      _tag: 'Left',
+      left: { code: 'checkpoint-invalid' },
+    });
+    expect(await proveEvent(store, 'other', 0, f.checkpoint(3))).toMatchObject({
+      _tag: 'Left',
+      left: { code: 'checkpoint-invalid' },
+    });
+    expect(verifyProof(proof, {})).toMatchObject({
+      _tag: 'Left',
+      left: { code: 'invalid-argument', path: ['trust', 'sealKeys'] },
+    });
   });
 
   it('any changed character either fails or proves the very same event at the same place', () => {
@@ -50,7 +63,12 @@ describe('inclusion proof', () => {
         const r = verifyProof(mutate(proof, i, c), f.trust);
         if (r._tag === 'Right') {
           const orig = verifyProof(proof, f.trust);
-          expect(orig._tag === 'Right' && r.right.position === orig.right.position && r.right.event.id === orig.right.event.id && r.right.checkpoint.root === orig.right.checkpoint.root).toBe(true);
+          expect(
+            orig._tag === 'Right' &&
+              r.right.position === orig.right.position &&
+              r.right.event.id === orig.right.event.id &&
+              r.right.checkpoint.root === orig.right.checkpoint.root,
+          ).toBe(true);
         }
       }),
       { numRuns: 300 },
@@ -60,7 +78,10 @@ describe('inclusion proof', () => {
 
 describe('consistency proof', () => {
   it('verifies untouched', () => {
-    expect(verifyConsistencyProof(consistency, f.trust)).toMatchObject({ _tag: 'Right', right: { old: { size: 5 }, new: { size: f.events.length }, cosignedBy: [f.witness.name] } });
+    expect(verifyConsistencyProof(consistency, f.trust)).toMatchObject({
+      _tag: 'Right',
+      right: { old: { size: 5 }, new: { size: f.events.length }, cosignedBy: [f.witness.name] },
+    });
   });
 
   it('any changed character either fails or shows the same two checkpoints', () => {
@@ -70,7 +91,10 @@ describe('consistency proof', () => {
         const r = verifyConsistencyProof(mutate(consistency, i, c), f.trust);
         if (r._tag === 'Right') {
           const orig = verifyConsistencyProof(consistency, f.trust);
-          expect(orig._tag === 'Right' && JSON.stringify([r.right.old, r.right.new]) === JSON.stringify([orig.right.old, orig.right.new])).toBe(true);
+          expect(
+            orig._tag === 'Right' &&
+              JSON.stringify([r.right.old, r.right.new]) === JSON.stringify([orig.right.old, orig.right.new]),
+          ).toBe(true);
         }
       }),
       { numRuns: 300 },

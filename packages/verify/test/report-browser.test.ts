@@ -13,8 +13,10 @@ import { seed } from './fixture.js';
 // match the JSON"). Debian's chromium through playwright-core; never a browser download.
 const CHROMIUM = process.env['HOSO_CHROMIUM'] ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium && process.env['CI']) throw new Error(`report-browser.test: ${CHROMIUM} is missing and CI is set (apt-get install -y chromium)`);
-if (!hasChromium) console.warn(`report-browser.test: skipped — ${CHROMIUM} not found (apt-get install -y chromium); CI fails instead`);
+if (!hasChromium && process.env['CI'])
+  throw new Error(`report-browser.test: ${CHROMIUM} is missing and CI is set (apt-get install -y chromium)`);
+if (!hasChromium)
+  console.warn(`report-browser.test: skipped — ${CHROMIUM} not found (apt-get install -y chromium); CI fails instead`);
 
 const LEDGER = 'thpt-test';
 const seal = { name: 'hoso/thpt-test', seed: seed(30) };
@@ -32,15 +34,43 @@ describe.skipIf(!hasChromium)('the HTML report in headless Chromium', () => {
     const { teacher, principal, vice } = s.people;
     let target = '';
     for (const [i, student] of s.students.entries()) {
-      const r = await s.run({ type: 'EnterScore', data: { year: s.year, class: s.cls, subject: 'toan', student, term: 'HK1', column: 'tx', index: 1, value: `${6 + i}.5` } }, [as(teacher, 'subject')]);
+      const r = await s.run(
+        {
+          type: 'EnterScore',
+          data: {
+            year: s.year,
+            class: s.cls,
+            subject: 'toan',
+            student,
+            term: 'HK1',
+            column: 'tx',
+            index: 1,
+            value: `${6 + i}.5`,
+          },
+        },
+        [as(teacher, 'subject')],
+      );
       if (i === 0) target = r.events[0]!.id;
     }
     await s.run(
-      { type: 'Correct', data: { target, old: '6.5', new: '7.0', reason: 'Cộng nhầm điểm', minutes: { number: '01/BB-SCDL', date: '2024-10-02', text: 'Biên bản sửa chữa dữ liệu' } } },
+      {
+        type: 'Correct',
+        data: {
+          target,
+          old: '6.5',
+          new: '7.0',
+          reason: 'Cộng nhầm điểm',
+          minutes: { number: '01/BB-SCDL', date: '2024-10-02', text: 'Biên bản sửa chữa dữ liệu' },
+        },
+      },
       [as(teacher, 'subject'), as(principal, 'leader'), as(vice, 'admin')],
     );
     const size = await s.store.size(LEDGER);
-    const note = cosignCheckpoint(signCheckpoint({ origin: originOf(LEDGER), size, root: await s.store.root(LEDGER, size) }, seal), witness, 1_730_000_000);
+    const note = cosignCheckpoint(
+      signCheckpoint({ origin: originOf(LEDGER), size, root: await s.store.root(LEDGER, size) }, seal),
+      witness,
+      1_730_000_000,
+    );
     const path = join(dir, 'ledger.hoso');
     expect((await exportBundle(s.store, LEDGER, path, { checkpoints: [note] }))._tag).toBe('Right');
     const trust = {
@@ -62,7 +92,16 @@ describe.skipIf(!hasChromium)('the HTML report in headless Chromium', () => {
     tampered = r2.right;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 60_000);
 
@@ -84,7 +123,10 @@ describe.skipIf(!hasChromium)('the HTML report in headless Chromium', () => {
       hs.map((h) => {
         let n = h.nextElementSibling;
         while (n !== null && n.tagName !== 'TABLE' && n.tagName !== 'H2') n = n.nextElementSibling;
-        return { title: h.textContent ?? '', rows: n !== null && n.tagName === 'TABLE' ? n.querySelectorAll('tbody tr').length : 0 };
+        return {
+          title: h.textContent ?? '',
+          rows: n !== null && n.tagName === 'TABLE' ? n.querySelectorAll('tbody tr').length : 0,
+        };
       }),
     );
     const verdict = await page.$eval('.verdict strong', (e) => e.textContent ?? '');

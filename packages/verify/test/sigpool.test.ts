@@ -32,7 +32,14 @@ describe('SignaturePool', () => {
     const be = backend();
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ seed: fc.uint8Array({ minLength: 32, maxLength: 32 }), msg: fc.uint8Array({ maxLength: 200 }), mutate: fc.constantFrom('none', 'msg', 'sig', 'key', 'non-canonical-s', 'short-sig') }), { minLength: 1, maxLength: 40 }),
+        fc.array(
+          fc.record({
+            seed: fc.uint8Array({ minLength: 32, maxLength: 32 }),
+            msg: fc.uint8Array({ maxLength: 200 }),
+            mutate: fc.constantFrom('none', 'msg', 'sig', 'key', 'non-canonical-s', 'short-sig'),
+          }),
+          { minLength: 1, maxLength: 40 },
+        ),
         async (specs) => {
           const checks = specs.map(({ seed, msg, mutate }) => {
             const s = localSigner(seed);

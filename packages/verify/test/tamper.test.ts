@@ -3,8 +3,26 @@ import fc from 'fast-check';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeEnvelope, encodeEnvelope, leafHash, localSigner, merkleRoot, signCheckpoint, signEnvelope, toBase64Url, toHex, type Envelope } from '@hoso/core';
-import { formatBundleHeader, formatCheckpointLine, originOf, verifyBundle, type Finding, type VerifyReport } from '../src/index.js';
+import {
+  decodeEnvelope,
+  encodeEnvelope,
+  leafHash,
+  localSigner,
+  merkleRoot,
+  signCheckpoint,
+  signEnvelope,
+  toBase64Url,
+  toHex,
+  type Envelope,
+} from '@hoso/core';
+import {
+  formatBundleHeader,
+  formatCheckpointLine,
+  originOf,
+  verifyBundle,
+  type Finding,
+  type VerifyReport,
+} from '../src/index.js';
 import { buildFixture, bundleText, seed, type Actor, type Fixture } from './fixture.js';
 
 /**
@@ -23,7 +41,9 @@ beforeAll(async () => {
   f = await buildFixture({ students: 4, changes: 8 });
   n = f.events.length;
   dir = mkdtempSync(join(tmpdir(), 'hoso-tamper-'));
-  lines = bundleText(f.ledger, f.events, [f.checkpoint(8), f.checkpoint(n)]).split('\n').slice(0, -1);
+  lines = bundleText(f.ledger, f.events, [f.checkpoint(8), f.checkpoint(n)])
+    .split('\n')
+    .slice(0, -1);
 });
 
 let counter = 0;
@@ -31,14 +51,22 @@ async function verify(text: string | Uint8Array, since?: string): Promise<Verify
   const path = join(dir, `t${counter++}.hoso`);
   writeFileSync(path, text);
   // HOSO_TAMPER_WORKERS runs the whole suite on the worker path (test/parallel.test.ts compares the two).
-  const r = await verifyBundle(path, { trust: f.trust, workers: Number(process.env.HOSO_TAMPER_WORKERS ?? 0), compliance: false, ...(since !== undefined ? { since } : {}) });
+  const r = await verifyBundle(path, {
+    trust: f.trust,
+    workers: Number(process.env.HOSO_TAMPER_WORKERS ?? 0),
+    compliance: false,
+    ...(since !== undefined ? { since } : {}),
+  });
   if (r._tag === 'Left') throw new Error(r.left.message);
   return r.right;
 }
 
 const errors = (r: VerifyReport): Finding[] => r.findings.filter((x) => x.severity === 'error');
 const codes = (r: VerifyReport): string[] => [...new Set(errors(r).map((x) => x.code))].sort();
-const at = (r: VerifyReport, code: string): Array<number | null> => errors(r).filter((x) => x.code === code).map((x) => x.position);
+const at = (r: VerifyReport, code: string): Array<number | null> =>
+  errors(r)
+    .filter((x) => x.code === code)
+    .map((x) => x.position);
 const join_ = (ls: readonly string[]): string => ls.join('\n') + '\n';
 /** Line index (0-based, in `lines`) of the event at ledger position p. */
 const lineOf = (p: number): number => p + 1;
@@ -100,21 +128,30 @@ describe('byte flips', () => {
 
   it('a flipped byte in an event line is found at that event and breaks every later checkpoint root', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.nat({ max: n - 1 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 1, max: 255 }), async (p, where, x) => {
-        const b = new TextEncoder().encode(lines[lineOf(p)]!);
-        const i = Math.min(b.length - 1, Math.floor(where * b.length));
-        b[i] = b[i]! ^ x;
-        if (b[i] === 0x0a) return; // a new line splits the event: covered by the property above
-        const ls = [...lines];
-        ls[lineOf(p)] = dec.decode(b);
-        // The decoder may have replaced invalid UTF-8; write the raw bytes instead.
-        const text = Buffer.concat([Buffer.from(join_(ls.slice(0, lineOf(p)))), Buffer.from(b), Buffer.from('\n' + join_(ls.slice(lineOf(p) + 1)))]);
-        const r = await verify(text);
-        expect(r.ok).toBe(false);
-        expect(errors(r).some((e) => e.position === p)).toBe(true);
-        expect(codes(r)).toContain('checkpoint-root-mismatch');
-        expect(at(r, 'checkpoint-root-mismatch')).toContain(n - 1);
-      }),
+      fc.asyncProperty(
+        fc.nat({ max: n - 1 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.integer({ min: 1, max: 255 }),
+        async (p, where, x) => {
+          const b = new TextEncoder().encode(lines[lineOf(p)]!);
+          const i = Math.min(b.length - 1, Math.floor(where * b.length));
+          b[i] = b[i]! ^ x;
+          if (b[i] === 0x0a) return; // a new line splits the event: covered by the property above
+          const ls = [...lines];
+          ls[lineOf(p)] = dec.decode(b);
+          // The decoder may have replaced invalid UTF-8; write the raw bytes instead.
+          const text = Buffer.concat([
+            Buffer.from(join_(ls.slice(0, lineOf(p)))),
+            Buffer.from(b),
+            Buffer.from('\n' + join_(ls.slice(lineOf(p) + 1))),
+          ]);
+          const r = await verify(text);
+          expect(r.ok).toBe(false);
+          expect(errors(r).some((e) => e.position === p)).toBe(true);
+          expect(codes(r)).toContain('checkpoint-root-mismatch');
+          expect(at(r, 'checkpoint-root-mismatch')).toContain(n - 1);
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -211,7 +248,9 @@ describe('truncation and rollback', () => {
   it('a bundle cut short (lines lost from the end, checkpoints kept)', async () => {
     const ls = [...lines.slice(0, lineOf(n - 3)), ...lines.slice(lineOf(n))];
     const r = await verify(join_(ls));
-    expect(codes(r)).toEqual(expect.arrayContaining(['checkpoint-beyond-bundle', 'size-mismatch', 'checkpoint-missing']));
+    expect(codes(r)).toEqual(
+      expect.arrayContaining(['checkpoint-beyond-bundle', 'size-mismatch', 'checkpoint-missing']),
+    );
   });
 });
 
@@ -242,7 +281,10 @@ describe('re-signing, replay and forged keys', () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 6, max: n - 1 }), fc.constantFrom('stream', 'rev'), async (p, what) => {
         const env = envAt(p);
-        const moved: Envelope = what === 'stream' ? { ...env, stream: 'student/hs-other', rev: 0, prev: null } : { ...env, rev: env.rev + 5, prev: env.prev ?? toHex(leafHash(f.events[0]!)) };
+        const moved: Envelope =
+          what === 'stream'
+            ? { ...env, stream: 'student/hs-other', rev: 0, prev: null }
+            : { ...env, rev: env.rev + 5, prev: env.prev ?? toHex(leafHash(f.events[0]!)) };
         const events = [...f.events, encodeEnvelope(moved)];
         const r = await verify(bundleText(f.ledger, events, [f.checkpoint(events.length, events)]));
         expect(at(r, 'signature-invalid')).toEqual([n]);
@@ -255,7 +297,18 @@ describe('re-signing, replay and forged keys', () => {
   it('a key used after its revocation', async () => {
     const env = envAt(n - 1);
     const revoke = await signEnvelope(
-      { v: 1, id: '01900000-0000-7000-8000-000000000001', ledger: f.ledger, stream: 'school', rev: 6, prev: toHex(leafHash(f.events[5]!)), type: 'KeyRevoked', data: { key: f.teacher.key, reason: 'Mất khóa' }, at: env.at, by: { key: f.admin.key, role: 'admin' } },
+      {
+        v: 1,
+        id: '01900000-0000-7000-8000-000000000001',
+        ledger: f.ledger,
+        stream: 'school',
+        rev: 6,
+        prev: toHex(leafHash(f.events[5]!)),
+        type: 'KeyRevoked',
+        data: { key: f.teacher.key, reason: 'Mất khóa' },
+        at: env.at,
+        by: { key: f.admin.key, role: 'admin' },
+      },
       [{ signer: f.admin.signer, role: 'admin' }],
     );
     // Revocation goes in before the teacher's last event.
@@ -267,7 +320,11 @@ describe('re-signing, replay and forged keys', () => {
   it('a genesis signed by a root key the inspector does not trust', async () => {
     const path = join(dir, 'genesis.hoso');
     writeFileSync(path, join_(lines));
-    const g = await verifyBundle(path, { trust: { ...f.trust, rootKeys: [toBase64Url(localSigner(seed(99)).publicKey)] }, workers: 0, compliance: false });
+    const g = await verifyBundle(path, {
+      trust: { ...f.trust, rootKeys: [toBase64Url(localSigner(seed(99)).publicKey)] },
+      workers: 0,
+      compliance: false,
+    });
     expect(g._tag === 'Right' && at(g.right, 'genesis-untrusted')).toEqual([0]);
   });
 
@@ -286,7 +343,11 @@ describe('re-signing, replay and forged keys', () => {
 describe('checkpoints: forks and forgeries', () => {
   it('two checkpoints of one size with different roots: fork', async () => {
     const events = [...f.events];
-    events[n - 1] = await resign({ ...envAt(n - 1), data: { ...envAt(n - 1).data, reason: 'Phiên bản khác' } }, f.teacher, 'homeroom');
+    events[n - 1] = await resign(
+      { ...envAt(n - 1), data: { ...envAt(n - 1).data, reason: 'Phiên bản khác' } },
+      f.teacher,
+      'homeroom',
+    );
     const r = await verify(join_([...lines, formatCheckpointLine(f.checkpoint(n, events))]));
     expect(codes(r)).toEqual(expect.arrayContaining(['checkpoint-fork', 'checkpoint-root-mismatch']));
   });
@@ -301,7 +362,10 @@ describe('checkpoints: forks and forgeries', () => {
   });
 
   it('a checkpoint signed by an unknown key, or with a tampered root', async () => {
-    const forged = signCheckpoint({ origin: originOf(f.ledger), size: n, root: merkleRoot(f.events.map((e) => leafHash(e))) }, { name: f.seal.name, seed: seed(77) });
+    const forged = signCheckpoint(
+      { origin: originOf(f.ledger), size: n, root: merkleRoot(f.events.map((e) => leafHash(e))) },
+      { name: f.seal.name, seed: seed(77) },
+    );
     const r1 = await verify(join_([...lines.slice(0, lineOf(n)), formatCheckpointLine(forged)]));
     expect(codes(r1)).toEqual(expect.arrayContaining(['checkpoint-untrusted']));
     const good = f.checkpoint(n);
@@ -312,7 +376,10 @@ describe('checkpoints: forks and forgeries', () => {
   });
 
   it('a checkpoint without the witness cosignature is flagged when witnesses are required', async () => {
-    const sealedOnly = signCheckpoint({ origin: originOf(f.ledger), size: n, root: merkleRoot(f.events.map((e) => leafHash(e))) }, f.seal);
+    const sealedOnly = signCheckpoint(
+      { origin: originOf(f.ledger), size: n, root: merkleRoot(f.events.map((e) => leafHash(e))) },
+      f.seal,
+    );
     const r = await verify(join_([...lines.slice(0, lineOf(n)), formatCheckpointLine(sealedOnly)]));
     expect(codes(r)).toEqual(['checkpoint-not-witnessed']);
   });

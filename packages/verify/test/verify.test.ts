@@ -40,7 +40,7 @@ describe('verifyBundle on an untouched bundle', () => {
   it('gives the same report with worker threads and from a one-shot stream', async () => {
     const text = bundleText(f.ledger, f.events, [f.checkpoint(f.events.length)]);
     const a = await verifyText(text, { workers: 2, batchSize: 3 });
-    expect(a.findings.filter((x) => x.severity === "error")).toEqual([]);
+    expect(a.findings.filter((x) => x.severity === 'error')).toEqual([]);
     expect(a.stats.workers).toBe(2);
     const r = await verifyBundle(Readable.from([Buffer.from(text)]), { trust: f.trust, workers: 1, compliance: false });
     expect(r._tag === 'Right' && r.right.ok).toBe(true);
@@ -49,7 +49,11 @@ describe('verifyBundle on an untouched bundle', () => {
   it('warns, but passes, when no trust anchors are given', async () => {
     const rep = await verifyText(bundleText(f.ledger, f.events, [f.checkpoint(f.events.length)]), { trust: {} });
     expect(rep.ok).toBe(true);
-    expect(rep.findings.map((x) => x.code).sort()).toEqual(['checkpoint-unverified', 'compliance-unchecked', 'trust-unanchored']);
+    expect(rep.findings.map((x) => x.code).sort()).toEqual([
+      'checkpoint-unverified',
+      'compliance-unchecked',
+      'trust-unanchored',
+    ]);
     expect(rep.findings.every((x) => x.severity === 'warning')).toBe(true);
   });
 
@@ -78,7 +82,24 @@ describe('time and reading', () => {
     const last = JSON.parse(new TextDecoder().decode(f.events[n - 1])) as { stream: string; rev: number; at: string };
     const mk = async (at: string) => {
       const e = await signEnvelope(
-        { v: 1, id: newEventId(), ledger: f.ledger, stream: last.stream, rev: last.rev + 1, prev: toHex(leafHash(f.events[n - 1]!)), type: 'BiographyChanged', data: { student: last.stream.split('/')[1]!, year: '2024-2025', class: '10a1', changes: { phone: '0900000000' }, reason: 'Cập nhật' }, at, by: { key: f.teacher.key, role: 'homeroom' } },
+        {
+          v: 1,
+          id: newEventId(),
+          ledger: f.ledger,
+          stream: last.stream,
+          rev: last.rev + 1,
+          prev: toHex(leafHash(f.events[n - 1]!)),
+          type: 'BiographyChanged',
+          data: {
+            student: last.stream.split('/')[1]!,
+            year: '2024-2025',
+            class: '10a1',
+            changes: { phone: '0900000000' },
+            reason: 'Cập nhật',
+          },
+          at,
+          by: { key: f.teacher.key, role: 'homeroom' },
+        },
         [{ signer: f.teacher.signer, role: 'homeroom' }],
       );
       return encodeEnvelope(e);
@@ -86,7 +107,10 @@ describe('time and reading', () => {
     const lastAt = Date.parse(last.at);
     const early = await mk(new Date(lastAt - 11 * 60_000).toISOString());
     const slightly = await mk(new Date(lastAt - 5 * 60_000).toISOString());
-    for (const [ev, expected] of [[early, [n]], [slightly, []]] as const) {
+    for (const [ev, expected] of [
+      [early, [n]],
+      [slightly, []],
+    ] as const) {
       const events = [...f.events, ev];
       const rep = await verifyText(bundleText(f.ledger, events, [f.checkpoint(events.length, events)]));
       expect(rep.findings.filter((x) => x.code === 'time-backwards').map((x) => x.position)).toEqual(expected);
@@ -112,7 +136,9 @@ describe('bounded checkpoint holding', () => {
     const rep = await verifyText(bundleText(f.ledger, f.events, notes), { maxCheckpoints: 2 });
     expect(rep.ok).toBe(true);
     expect(rep.checkpoints.map((c) => c.size)).toEqual([2, n]);
-    expect(rep.findings.filter((x) => x.code === 'checkpoint-unchecked')).toMatchObject([{ severity: 'warning', details: { dropped: 3 } }]);
+    expect(rep.findings.filter((x) => x.code === 'checkpoint-unchecked')).toMatchObject([
+      { severity: 'warning', details: { dropped: 3 } },
+    ]);
   });
 });
 
@@ -121,8 +147,17 @@ describe('generic envelopes (catalogue: false)', () => {
     const { makeTestEvents } = await import('@hoso/store/testing');
     const { merkleRoot, leafHash, signCheckpoint } = await import('@hoso/core');
     const { originOf } = await import('../src/index.js');
-    const events = await makeTestEvents('generic', [{ stream: 'a' }, { stream: 'b' }, { stream: 'a' }, { stream: 'a', data: { ghi: 'Điểm 8,5' } }]);
-    const cp = (evs: Uint8Array[]) => signCheckpoint({ origin: originOf('generic'), size: evs.length, root: merkleRoot(evs.map((e) => leafHash(e))) }, f.seal);
+    const events = await makeTestEvents('generic', [
+      { stream: 'a' },
+      { stream: 'b' },
+      { stream: 'a' },
+      { stream: 'a', data: { ghi: 'Điểm 8,5' } },
+    ]);
+    const cp = (evs: Uint8Array[]) =>
+      signCheckpoint(
+        { origin: originOf('generic'), size: evs.length, root: merkleRoot(evs.map((e) => leafHash(e))) },
+        f.seal,
+      );
     const opts = { trust: { sealKeys: f.trust.sealKeys }, catalogue: false };
     const clean = await verifyText(bundleText('generic', events, [cp(events)]), opts);
     expect(clean.findings.map((x) => x.code)).toEqual(['compliance-unchecked']);
@@ -134,6 +169,9 @@ describe('generic envelopes (catalogue: false)', () => {
     const bad = [...events];
     bad[2] = new TextEncoder().encode(forged);
     const rep = await verifyText(bundleText('generic', bad, [cp(bad)]), opts);
-    expect(rep.findings.filter((x) => x.severity === 'error').map((x) => [x.code, x.position])).toEqual([['signature-invalid', 2], ['stream-prev-mismatch', 3]]);
+    expect(rep.findings.filter((x) => x.severity === 'error').map((x) => [x.code, x.position])).toEqual([
+      ['signature-invalid', 2],
+      ['stream-prev-mismatch', 3],
+    ]);
   });
 });

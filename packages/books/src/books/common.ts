@@ -5,13 +5,25 @@
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { hosoError } from '@hoso/core';
 import type { BooksError } from '../errors.js';
-import { classKey, type Cell, type ClassRecord, type Records, type SignStep, type WindowRecord } from '../records/state.js';
+import {
+  classKey,
+  type Cell,
+  type ClassRecord,
+  type Records,
+  type SignStep,
+  type WindowRecord,
+} from '../records/state.js';
 
 /** The class of `year`/`cls`, or a typed error. */
 export function findClass(r: Records, year: string, cls: string): Either<BooksError, ClassRecord> {
   const c = r.classes[classKey(year, cls)];
   return c === undefined
-    ? left(hosoError('unknown-class', `class ${cls} of ${year} was never opened`, { path: ['class'], details: { year, class: cls } }))
+    ? left(
+        hosoError('unknown-class', `class ${cls} of ${year} was never opened`, {
+          path: ['class'],
+          details: { year, class: cls },
+        }),
+      )
     : right(c);
 }
 
@@ -88,7 +100,14 @@ export function lockStatus(r: Records, s: ColumnScope): LockStatus {
 /** Names of the people currently holding a scoped role. */
 export function holders(r: Records, role: string, year: string, cls: string, subject?: string): string[] {
   return r.roles
-    .filter((g) => g.revokedAt === null && g.role === role && g.year === year && g.class === cls && (subject === undefined || g.subject === subject))
+    .filter(
+      (g) =>
+        g.revokedAt === null &&
+        g.role === role &&
+        g.year === year &&
+        g.class === cls &&
+        (subject === undefined || g.subject === subject),
+    )
     .map((g) => r.people[g.person] ?? g.person);
 }
 

@@ -83,7 +83,11 @@ export interface SubjectPage {
   /** ĐĐGtx per term (TT22 Điều 6.2). */
   readonly regularCount: number;
   readonly teachers: readonly string[];
-  readonly status: { readonly HK1: ColumnStatus; readonly HK2: ColumnStatus; readonly CN: { readonly signedOff: SignStep | null } };
+  readonly status: {
+    readonly HK1: ColumnStatus;
+    readonly HK2: ColumnStatus;
+    readonly CN: { readonly signedOff: SignStep | null };
+  };
   readonly rows: readonly SubjectRow[];
 }
 
@@ -123,7 +127,10 @@ export interface StudentSummary {
      * (each re-test replaces that subject's year result; incomplete until every subject of
      * `retest` has its result). Null when no re-test applies.
      */
-    readonly afterRetest: { readonly retests: Readonly<Record<string, Cell>>; readonly learning: OrIncomplete<LearningOutcome> } | null;
+    readonly afterRetest: {
+      readonly retests: Readonly<Record<string, Cell>>;
+      readonly learning: OrIncomplete<LearningOutcome>;
+    } | null;
     /** Conduct re-evaluated after summer training, when the year conduct was Chưa đạt and it was entered; else null. */
     readonly conductReevaluated: { readonly value: ConductLevel; readonly cell: Cell } | null;
   };
@@ -159,15 +166,24 @@ export interface MarkbookOptions {
 }
 
 /** The rule set a markbook of this class uses. */
-export function markbookRuleSet(r: Records, grade: number, year: string, options: MarkbookOptions = {}): Either<BooksError, Tt22RuleSet | GdtxRuleSet> {
+export function markbookRuleSet(
+  r: Records,
+  grade: number,
+  year: string,
+  options: MarkbookOptions = {},
+): Either<BooksError, Tt22RuleSet | GdtxRuleSet> {
   const levels = r.school?.levels ?? [];
-  const level = options.level ?? (levels.includes('continuing') && !levels.some((l) => l.endsWith('secondary')) ? 'gdtx' : 'secondary');
+  const level =
+    options.level ??
+    (levels.includes('continuing') && !levels.some((l) => l.endsWith('secondary')) ? 'gdtx' : 'secondary');
   const rs = options.ruleSet ?? ruleSetFor(level, grade, year);
   const picked = 'id' in rs ? right(rs) : rs;
   if (picked._tag === 'Left') return picked;
   const set = picked.right;
   if (set.id !== 'tt22' && set.id !== 'gdtx') {
-    return left(hosoError('wrong-level', `rule set ${set.id} does not grade a secondary markbook`, { path: ['ruleSet'] }));
+    return left(
+      hosoError('wrong-level', `rule set ${set.id} does not grade a secondary markbook`, { path: ['ruleSet'] }),
+    );
   }
   return right(set);
 }
@@ -217,7 +233,11 @@ function subjectPage(
     for (const term of TERMS) {
       const tc = termCells(byKey, stream, entry.student, term, required);
       if (assessment === 'scored') {
-        const scores = { regular: tc.regular.map((c) => score(ctx, c)), mid: score(ctx, tc.mid), end: score(ctx, tc.end) };
+        const scores = {
+          regular: tc.regular.map((c) => score(ctx, c)),
+          mid: score(ctx, tc.mid),
+          end: score(ctx, tc.end),
+        };
         const avg = termAverage(ctx.p, scores, required);
         exact[term] = ctx.p.yearUsesRoundedTerms ? avg : termAverageExact(ctx.p, scores, required);
         terms[term] = { ...tc, result: isIncomplete(avg) ? avg : toDecimalString(avg) };
@@ -225,10 +245,18 @@ function subjectPage(
       } else {
         const levels = [...tc.regular, tc.mid, tc.end].map((c) => (c === null ? null : (c.value as CommentResult)));
         // Regular slots first, then mid and end: the required ones are the first required + 2.
-        const ordered = [...levels.slice(0, tc.regular.length), levels[tc.regular.length] ?? null, levels[tc.regular.length + 1] ?? null];
+        const ordered = [
+          ...levels.slice(0, tc.regular.length),
+          levels[tc.regular.length] ?? null,
+          levels[tc.regular.length + 1] ?? null,
+        ];
         const res = commentTermResult(ordered, required + 2);
         const named = isIncomplete(res)
-          ? incomplete(res.missing.map(([i]) => (i === tc.regular.length ? ['mid'] : i === tc.regular.length + 1 ? ['end'] : ['regular', i as number])))
+          ? incomplete(
+              res.missing.map(([i]) =>
+                i === tc.regular.length ? ['mid'] : i === tc.regular.length + 1 ? ['end'] : ['regular', i as number],
+              ),
+            )
           : res;
         terms[term] = { ...tc, result: named };
         subjectResults[term] = { subject, kind: 'comment', result: named as OrIncomplete<CommentResult> };
@@ -246,7 +274,13 @@ function subjectPage(
       yearSubject = { subject, kind: 'comment', result: yearResult as OrIncomplete<CommentResult> };
     }
     results.set(entry.student, { HK1: subjectResults.HK1, HK2: subjectResults.HK2, CN: yearSubject });
-    return { student: entry.student, HK1: terms.HK1, HK2: terms.HK2, year: yearResult, retest: byKey.get(`${stream}#${entry.student}/retest`) ?? null };
+    return {
+      student: entry.student,
+      HK1: terms.HK1,
+      HK2: terms.HK2,
+      year: yearResult,
+      retest: byKey.get(`${stream}#${entry.student}/retest`) ?? null,
+    };
   });
   const signs = r.signoffs[classKey(year, cls)]?.subjects[subject] ?? {};
   const status = (term: TermId): ColumnStatus => {
@@ -317,7 +351,8 @@ export function absencesOf(r: Records, cells: CellIndex, year: string, student: 
       if (cell.type !== 'AbsenceRecorded' || cell.student !== student) continue;
       if (term !== undefined) {
         const range = terms?.[term];
-        if (range === undefined || cell.date === undefined || cell.date < range.start || cell.date > range.end) continue;
+        if (range === undefined || cell.date === undefined || cell.date < range.start || cell.date > range.end)
+          continue;
       }
       if (cell.value === 'P') excused++;
       else if (cell.value === 'K') unexcused++;
@@ -331,7 +366,12 @@ export function absencesOf(r: Records, cells: CellIndex, year: string, student: 
  * and year (or `options.ruleSet`). Values not yet entered make the affected results
  * `incomplete`, never a wrong number.
  */
-export function classMarkbook(r: Records, year: string, cls: string, options: MarkbookOptions = {}): Either<BooksError, Markbook> {
+export function classMarkbook(
+  r: Records,
+  year: string,
+  cls: string,
+  options: MarkbookOptions = {},
+): Either<BooksError, Markbook> {
   const found = findClass(r, year, cls);
   if (found._tag === 'Left') return found;
   const klass = found.right;
@@ -340,13 +380,15 @@ export function classMarkbook(r: Records, year: string, cls: string, options: Ma
   const ctx: Ctx = { p: rs.right.params, problems: [] };
   const cells = indexCells(r);
   const offerings = Object.values(r.offerings[`${year}/${klass.grade}`] ?? {}).filter(
-    (o): o is typeof o & { assessment: 'scored' | 'comment' } => o.assessment === 'scored' || o.assessment === 'comment',
+    (o): o is typeof o & { assessment: 'scored' | 'comment' } =>
+      o.assessment === 'scored' || o.assessment === 'comment',
   );
   const pages = offerings.map((o) => subjectPage(r, ctx, cells, year, cls, klass.grade, klass.roster, o));
   const home = new Map((cells.get(homeroomStream(year, cls)) ?? []).map((c) => [c.key, c] as const));
   const hs = homeroomStream(year, cls);
   const students = klass.roster.map((entry): StudentSummary => {
-    const subjectsAt = (p: 'HK1' | 'HK2' | 'CN') => pages.map((pg) => pg.results.get(entry.student)?.[p]).filter((x): x is SubjectResult => x !== undefined);
+    const subjectsAt = (p: 'HK1' | 'HK2' | 'CN') =>
+      pages.map((pg) => pg.results.get(entry.student)?.[p]).filter((x): x is SubjectResult => x !== undefined);
     const conductOf = (term: TermId): { conduct: OrIncomplete<ConductLevel>; cell: Cell | null } => {
       const cell = home.get(`${hs}#${entry.student}/${term}/conduct`) ?? null;
       return { conduct: cell === null ? incomplete([['conduct', term]]) : (cell.value as ConductLevel), cell };
@@ -365,8 +407,10 @@ export function classMarkbook(r: Records, year: string, cls: string, options: Ma
     const retest = learningLevel === 'Chưa đạt' ? retestSubjects(ctx.p, yearSubjects) : [];
     const afterRetest = summerLearning(ctx, pages, entry.student, retest, yearSubjects);
     const reCell = home.get(`${hs}#${entry.student}/reevaluation`) ?? null;
-    const conductReevaluated = conduct === 'Chưa đạt' && reCell !== null ? { value: reCell.value as ConductLevel, cell: reCell } : null;
-    const afterLevel = afterRetest === null || isIncomplete(afterRetest.learning) ? undefined : afterRetest.learning.level;
+    const conductReevaluated =
+      conduct === 'Chưa đạt' && reCell !== null ? { value: reCell.value as ConductLevel, cell: reCell } : null;
+    const afterLevel =
+      afterRetest === null || isIncomplete(afterRetest.learning) ? undefined : afterRetest.learning.level;
     return {
       student: entry.student,
       name: r.students[entry.student]?.bio.name ?? entry.student,
@@ -412,6 +456,11 @@ export function classMarkbook(r: Records, year: string, cls: string, options: Ma
  * The continuing-education learners' book (*sổ theo dõi và đánh giá học viên*, TT43/2021): the
  * markbook layout graded with the GDTX rule set, whose (check) values a province may override.
  */
-export function learnersBook(r: Records, year: string, cls: string, options: Omit<MarkbookOptions, 'level'> = {}): Either<BooksError, Markbook> {
+export function learnersBook(
+  r: Records,
+  year: string,
+  cls: string,
+  options: Omit<MarkbookOptions, 'level'> = {},
+): Either<BooksError, Markbook> {
   return classMarkbook(r, year, cls, { ...options, level: 'gdtx' });
 }

@@ -26,9 +26,21 @@ import {
 /** The five qualities (*phẩm chất chủ yếu*), by the ledger's aspect code, in the form's order. */
 export const PRIMARY_QUALITIES: readonly string[] = ['yeu-nuoc', 'nhan-ai', 'cham-chi', 'trung-thuc', 'trach-nhiem'];
 /** The three general competencies (*năng lực chung*). */
-export const PRIMARY_GENERAL_COMPETENCIES: readonly string[] = ['tu-chu-tu-hoc', 'giao-tiep-hop-tac', 'giai-quyet-van-de-sang-tao'];
+export const PRIMARY_GENERAL_COMPETENCIES: readonly string[] = [
+  'tu-chu-tu-hoc',
+  'giao-tiep-hop-tac',
+  'giai-quyet-van-de-sang-tao',
+];
 /** The seven specific competencies (*năng lực đặc thù*). */
-export const PRIMARY_SPECIFIC_COMPETENCIES: readonly string[] = ['ngon-ngu', 'tinh-toan', 'khoa-hoc', 'cong-nghe', 'tin-hoc', 'tham-mi', 'the-chat'];
+export const PRIMARY_SPECIFIC_COMPETENCIES: readonly string[] = [
+  'ngon-ngu',
+  'tinh-toan',
+  'khoa-hoc',
+  'cong-nghe',
+  'tin-hoc',
+  'tham-mi',
+  'the-chat',
+];
 
 /** One subject or educational activity of a học bạ page, at the end of the year. */
 export interface PrimaryTranscriptSubject {
@@ -81,7 +93,11 @@ export interface PrimaryTranscriptPage {
   /** Names of the homeroom teachers of the class. */
   readonly homeroom: readonly string[];
   /** The class's end-of-year sign-offs: homeroom confirmation, principal's approval, office seal. */
-  readonly signoffs: { readonly confirmed: SignStep | null; readonly approved: SignStep | null; readonly sealed: SignStep | null };
+  readonly signoffs: {
+    readonly confirmed: SignStep | null;
+    readonly approved: SignStep | null;
+    readonly sealed: SignStep | null;
+  };
   /** Cells on the page that were ever corrected (with their history). */
   readonly corrections: readonly Cell[];
 }
@@ -109,7 +125,13 @@ const corrected = (c: Cell | null): c is Cell => c !== null && c.history.some((v
  * in enrolment order. Each value is taken from the last of these classes that holds it, so a pupil
  * who changed class mid-year keeps the first class's values until the second one enters its own.
  */
-function page(r: Records, student: string, year: string, keys: readonly string[], rs: Tt27RuleSet): PrimaryTranscriptPage {
+function page(
+  r: Records,
+  student: string,
+  year: string,
+  keys: readonly string[],
+  rs: Tt27RuleSet,
+): PrimaryTranscriptPage {
   const classes = keys.map((k) => r.classes[k]!);
   const last = classes[classes.length - 1]!;
   const pick = (stream: (cls: string) => string, suffix: string): Cell | null => {
@@ -120,31 +142,36 @@ function page(r: Records, student: string, year: string, keys: readonly string[]
     }
     return found;
   };
-  const offers = Object.values(r.offerings[`${year}/${last.grade}`] ?? {}).filter((o) => o.assessment === 'level' || o.assessment === 'level-tested');
+  const offers = Object.values(r.offerings[`${year}/${last.grade}`] ?? {}).filter(
+    (o) => o.assessment === 'level' || o.assessment === 'level-tested',
+  );
   const lines = offers.map((o): PrimarySubjectLine => {
     const at = (col: string) =>
-      Object.fromEntries(PRIMARY_PERIODS.map((p) => [p, pick((cls) => markbookStream(year, cls, o.subject), `${p}/${col}`)])) as Record<PrimaryPeriodId, Cell | null>;
+      Object.fromEntries(
+        PRIMARY_PERIODS.map((p) => [p, pick((cls) => markbookStream(year, cls, o.subject), `${p}/${col}`)]),
+      ) as Record<PrimaryPeriodId, Cell | null>;
     return { subject: o.subject, levels: at('level'), tests: o.assessment === 'level-tested' ? at('test') : null };
   });
   const qualities = Object.fromEntries(
     [...PRIMARY_QUALITIES, ...PRIMARY_GENERAL_COMPETENCIES, ...PRIMARY_SPECIFIC_COMPETENCIES].map((a) => [
       a,
-      Object.fromEntries(PRIMARY_PERIODS.map((p) => [p, pick((cls) => homeroomStream(year, cls), `${p}/${a}`)])) as Record<PrimaryPeriodId, Cell | null>,
+      Object.fromEntries(
+        PRIMARY_PERIODS.map((p) => [p, pick((cls) => homeroomStream(year, cls), `${p}/${a}`)]),
+      ) as Record<PrimaryPeriodId, Cell | null>,
     ]),
   );
   const result = pupilYearResult(rs, lines, qualities);
-  const subjects = lines.map(
-    (l): PrimaryTranscriptSubject => ({
-      subject: l.subject,
-      name: r.subjects[l.subject] ?? l.subject,
-      tested: l.tests !== null,
-      level: l.levels.CN,
-      test: l.tests?.CN ?? null,
-      teachers: holders(r, 'subject', year, last.class, l.subject),
-      remark: remarkOf(l.levels.CN),
-    }),
-  );
-  const aspects = (codes: readonly string[]): PrimaryAspectLine[] => codes.map((aspect) => ({ aspect, level: qualities[aspect]?.CN ?? null }));
+  const subjects = lines.map((l): PrimaryTranscriptSubject => ({
+    subject: l.subject,
+    name: r.subjects[l.subject] ?? l.subject,
+    tested: l.tests !== null,
+    level: l.levels.CN,
+    test: l.tests?.CN ?? null,
+    teachers: holders(r, 'subject', year, last.class, l.subject),
+    remark: remarkOf(l.levels.CN),
+  }));
+  const aspects = (codes: readonly string[]): PrimaryAspectLine[] =>
+    codes.map((aspect) => ({ aspect, level: qualities[aspect]?.CN ?? null }));
   const qualityLines = aspects(PRIMARY_QUALITIES);
   const general = aspects(PRIMARY_GENERAL_COMPETENCIES);
   const specific = aspects(PRIMARY_SPECIFIC_COMPETENCIES);
@@ -154,7 +181,9 @@ function page(r: Records, student: string, year: string, keys: readonly string[]
     class: last.class,
     grade: last.grade,
     ruleSet: rs.id,
-    enrolments: classes.flatMap((c) => c.roster.filter((e) => e.student === student).map((e) => ({ ...e, class: c.class }))),
+    enrolments: classes.flatMap((c) =>
+      c.roster.filter((e) => e.student === student).map((e) => ({ ...e, class: c.class })),
+    ),
     subjects,
     qualities: qualityLines,
     generalCompetencies: general,
@@ -163,8 +192,15 @@ function page(r: Records, student: string, year: string, keys: readonly string[]
     award: primaryAward(result),
     completion: programmeCompletion(last.grade, result),
     homeroom: holders(r, 'homeroom', year, last.class),
-    signoffs: { confirmed: sign?.confirmed.CN ?? null, approved: sign?.approved.CN ?? null, sealed: sign?.sealed.CN ?? null },
-    corrections: [...subjects.flatMap((s) => [s.level, s.test]), ...[...qualityLines, ...general, ...specific].map((a) => a.level)].filter(corrected),
+    signoffs: {
+      confirmed: sign?.confirmed.CN ?? null,
+      approved: sign?.approved.CN ?? null,
+      sealed: sign?.sealed.CN ?? null,
+    },
+    corrections: [
+      ...subjects.flatMap((s) => [s.level, s.test]),
+      ...[...qualityLines, ...general, ...specific].map((a) => a.level),
+    ].filter(corrected),
   };
 }
 
@@ -176,9 +212,14 @@ function page(r: Records, student: string, year: string, keys: readonly string[]
  * are not primary pages and are left to `transcript` and `preschoolBook`. Values the records do
  * not hold stay null or incomplete: nothing is guessed.
  */
-export function primaryTranscript(r: Records, student: string, options: PrimaryTranscriptOptions = {}): Either<BooksError, PrimaryTranscript> {
+export function primaryTranscript(
+  r: Records,
+  student: string,
+  options: PrimaryTranscriptOptions = {},
+): Either<BooksError, PrimaryTranscript> {
   const s = r.students[student];
-  if (s === undefined) return left(hosoError('unknown-student', `student ${student} was never registered`, { path: ['student'] }));
+  if (s === undefined)
+    return left(hosoError('unknown-student', `student ${student} was never registered`, { path: ['student'] }));
   const byYear = new Map<string, string[]>();
   for (const key of s.classes) {
     const c = r.classes[key];
@@ -194,7 +235,12 @@ export function primaryTranscript(r: Records, student: string, options: PrimaryT
     const last = r.classes[keys[keys.length - 1]!]!;
     const picked = options.ruleSet !== undefined ? right(options.ruleSet) : ruleSetFor('primary', last.grade, year);
     if (picked._tag === 'Left' || picked.right.id !== 'tt27') {
-      skipped.push({ year, class: last.class, reason: picked._tag === 'Left' ? picked.left.message : `rule set ${picked.right.id} does not grade a primary class` });
+      skipped.push({
+        year,
+        class: last.class,
+        reason:
+          picked._tag === 'Left' ? picked.left.message : `rule set ${picked.right.id} does not grade a primary class`,
+      });
       continue;
     }
     pages.push(page(r, student, year, keys, picked.right as Tt27RuleSet));

@@ -75,7 +75,8 @@ export interface PrimarySummary {
  * the primary programme); CHT does not (yet: the teacher's help, a further assessment and the
  * principal's decision on promotion follow, and the records do not hold them).
  */
-export type ProgrammeCompletion = 'Hoàn thành chương trình lớp học' | 'Hoàn thành chương trình tiểu học' | 'Chưa hoàn thành chương trình lớp học';
+export type ProgrammeCompletion =
+  'Hoàn thành chương trình lớp học' | 'Hoàn thành chương trình tiểu học' | 'Chưa hoàn thành chương trình lớp học';
 
 /**
  * The end-of-year award (TT27, *khen thưởng*) the year result decides: *Học sinh Xuất sắc* for
@@ -94,7 +95,10 @@ export function primaryAward(result: OrIncomplete<PrimaryYearResult>): OrIncompl
 }
 
 /** Completion decided by the year result and the grade (see {@link ProgrammeCompletion}). */
-export function programmeCompletion(grade: number, result: OrIncomplete<PrimaryYearResult>): OrIncomplete<ProgrammeCompletion> {
+export function programmeCompletion(
+  grade: number,
+  result: OrIncomplete<PrimaryYearResult>,
+): OrIncomplete<ProgrammeCompletion> {
   if (isIncomplete(result)) return incomplete([['result']]);
   if (result === 'Chưa hoàn thành') return 'Chưa hoàn thành chương trình lớp học';
   return grade === 5 ? 'Hoàn thành chương trình tiểu học' : 'Hoàn thành chương trình lớp học';
@@ -134,27 +138,44 @@ export function pupilYearResult(
  * of each subject, its end-of-year test where it has one, and every quality and competency at
  * `CN`; anything missing makes the result incomplete.
  */
-export function primarySummary(r: Records, year: string, cls: string, options: { ruleSet?: Tt27RuleSet } = {}): Either<BooksError, PrimarySummary> {
+export function primarySummary(
+  r: Records,
+  year: string,
+  cls: string,
+  options: { ruleSet?: Tt27RuleSet } = {},
+): Either<BooksError, PrimarySummary> {
   const found = findClass(r, year, cls);
   if (found._tag === 'Left') return found;
   const klass = found.right;
   const picked = options.ruleSet !== undefined ? right(options.ruleSet) : ruleSetFor('primary', klass.grade, year);
   if (picked._tag === 'Left') return picked;
-  if (picked.right.id !== 'tt27') return left(hosoError('wrong-level', `rule set ${picked.right.id} does not grade a primary class`, { path: ['ruleSet'] }));
+  if (picked.right.id !== 'tt27')
+    return left(
+      hosoError('wrong-level', `rule set ${picked.right.id} does not grade a primary class`, { path: ['ruleSet'] }),
+    );
   const rs = picked.right as Tt27RuleSet;
   const cells = indexCells(r);
-  const offers = Object.values(r.offerings[`${year}/${klass.grade}`] ?? {}).filter((o) => o.assessment === 'level' || o.assessment === 'level-tested');
+  const offers = Object.values(r.offerings[`${year}/${klass.grade}`] ?? {}).filter(
+    (o) => o.assessment === 'level' || o.assessment === 'level-tested',
+  );
   const home = new Map((cells.get(homeroomStream(year, cls)) ?? []).map((c) => [c.key, c] as const));
   const hs = homeroomStream(year, cls);
   const pupils = klass.roster.map((e): PrimaryPupil => {
     const subjects = offers.map((o): PrimarySubjectLine => {
       const stream = markbookStream(year, cls, o.subject);
       const byKey = new Map((cells.get(stream) ?? []).map((c) => [c.key, c] as const));
-      const at = (col: string) => Object.fromEntries(PERIODS.map((p) => [p, byKey.get(`${stream}#${e.student}/${p}/${col}`) ?? null])) as Record<PrimaryPeriodId, Cell | null>;
+      const at = (col: string) =>
+        Object.fromEntries(PERIODS.map((p) => [p, byKey.get(`${stream}#${e.student}/${p}/${col}`) ?? null])) as Record<
+          PrimaryPeriodId,
+          Cell | null
+        >;
       return { subject: o.subject, levels: at('level'), tests: o.assessment === 'level-tested' ? at('test') : null };
     });
     const qualities = Object.fromEntries(
-      ASPECTS.map((a) => [a, Object.fromEntries(PERIODS.map((p) => [p, home.get(`${hs}#${e.student}/${p}/${a}`) ?? null]))]),
+      ASPECTS.map((a) => [
+        a,
+        Object.fromEntries(PERIODS.map((p) => [p, home.get(`${hs}#${e.student}/${p}/${a}`) ?? null])),
+      ]),
     ) as Record<string, Record<PrimaryPeriodId, Cell | null>>;
     const result = pupilYearResult(rs, subjects, qualities);
     return {
@@ -173,7 +194,11 @@ export function primarySummary(r: Records, year: string, cls: string, options: {
     grade: klass.grade,
     ruleSet: { id: rs.id, overridden: rs.overridden },
     homeroom: holders(r, 'homeroom', year, cls),
-    subjects: offers.map((o) => ({ subject: o.subject, name: r.subjects[o.subject] ?? o.subject, tested: o.assessment === 'level-tested' })),
+    subjects: offers.map((o) => ({
+      subject: o.subject,
+      name: r.subjects[o.subject] ?? o.subject,
+      tested: o.assessment === 'level-tested',
+    })),
     pupils,
     position: r.applied,
   });
@@ -201,17 +226,29 @@ export interface GrowthLine {
 export interface ChildPage {
   readonly student: string;
   readonly name: string;
-  readonly attendance: { readonly present: number; readonly excused: number; readonly unexcused: number; readonly days: readonly Cell[] };
+  readonly attendance: {
+    readonly present: number;
+    readonly excused: number;
+    readonly unexcused: number;
+    readonly days: readonly Cell[];
+  };
   readonly growth: readonly GrowthLine[];
 }
 
-const daysBetween = (from: string, to: string): number => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+const daysBetween = (from: string, to: string): number =>
+  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 
 /**
  * The preschool child book of a class (group): daily attendance counts and every measurement day's
  * weight and height, classified against the WHO standards where `reference` supplies L, M, S.
  */
-export function preschoolBook(r: Records, year: string, cls: string, params: PreschoolParams, reference?: GrowthReference): Either<BooksError, ChildPage[]> {
+export function preschoolBook(
+  r: Records,
+  year: string,
+  cls: string,
+  params: PreschoolParams,
+  reference?: GrowthReference,
+): Either<BooksError, ChildPage[]> {
   const found = findClass(r, year, cls);
   if (found._tag === 'Left') return found;
   const own = indexCells(r).get(homeroomStream(year, cls)) ?? [];
@@ -231,10 +268,16 @@ export function preschoolBook(r: Records, year: string, cls: string, params: Pre
           const h = height === null ? null : Number(height.value);
           const classify = (indicator: GrowthIndicator, x: number | null, heightCm?: number) => {
             if (x === null) return;
-            const lms = reference({ indicator, sex: bio.sex, ageDays, ...(heightCm !== undefined ? { heightCm } : {}) });
+            const lms = reference({
+              indicator,
+              sex: bio.sex,
+              ageDays,
+              ...(heightCm !== undefined ? { heightCm } : {}),
+            });
             if (lms === null) return;
             const z = whoZScore(indicator, x, lms);
-            if (z._tag === 'Right') status[indicator] = { z: z.right, status: classifyGrowth(params, indicator, z.right) };
+            if (z._tag === 'Right')
+              status[indicator] = { z: z.right, status: classifyGrowth(params, indicator, z.right) };
           };
           classify('weight-for-age', w);
           classify('height-for-age', h);

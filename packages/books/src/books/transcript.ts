@@ -16,7 +16,14 @@ import {
   type RosterEntry,
   type TransferRecord,
 } from '../records/state.js';
-import { classMarkbook, absencesOf, type AbsenceCount, type Markbook, type MarkbookOptions, type StudentSummary } from './markbook.js';
+import {
+  classMarkbook,
+  absencesOf,
+  type AbsenceCount,
+  type Markbook,
+  type MarkbookOptions,
+  type StudentSummary,
+} from './markbook.js';
 import { findClass, indexCells } from './common.js';
 import { remarkOf, type Remark } from './remarks.js';
 
@@ -40,7 +47,10 @@ export interface TranscriptPage {
   readonly grade: number;
   readonly ruleSet: string;
   readonly subjects: readonly TranscriptSubject[];
-  readonly results: StudentSummary['year'] & { readonly HK1: StudentSummary['HK1']; readonly HK2: StudentSummary['HK2'] };
+  readonly results: StudentSummary['year'] & {
+    readonly HK1: StudentSummary['HK1'];
+    readonly HK2: StudentSummary['HK2'];
+  };
   readonly homeroom: readonly string[];
   /**
    * The homeroom teacher's remarks (*nhận xét của giáo viên chủ nhiệm*): those written with the
@@ -70,10 +80,26 @@ export function transcriptPage(book: Markbook, r: Records, student: string): Tra
   const corrections: Cell[] = [];
   const subjects = book.subjects.map((p): TranscriptSubject => {
     const row = p.rows.find((x) => x.student === student)!;
-    for (const c of [...row.HK1.regular, row.HK1.mid, row.HK1.end, ...row.HK2.regular, row.HK2.mid, row.HK2.end, row.retest]) {
+    for (const c of [
+      ...row.HK1.regular,
+      row.HK1.mid,
+      row.HK1.end,
+      ...row.HK2.regular,
+      row.HK2.mid,
+      row.HK2.end,
+      row.retest,
+    ]) {
       if (c !== null && c.history.some((v) => v.correction !== undefined)) corrections.push(c);
     }
-    return { subject: p.subject, name: p.name, HK1: row.HK1.result, HK2: row.HK2.result, CN: row.year, ...(row.retest === null ? {} : { retest: row.retest.value }), teachers: p.teachers };
+    return {
+      subject: p.subject,
+      name: p.name,
+      HK1: row.HK1.result,
+      HK2: row.HK2.result,
+      CN: row.year,
+      ...(row.retest === null ? {} : { retest: row.retest.value }),
+      teachers: p.teachers,
+    };
   });
   for (const c of indexCells(r).get(homeroomStream(book.year, book.class)) ?? []) {
     if (c.student === student && c.history.some((v) => v.correction !== undefined)) corrections.push(c);
@@ -143,7 +169,9 @@ export function register(r: Records): RegisterEntry[] {
       registered: { year: s.registered.year, class: s.registered.class, at: s.registered.at },
       enrolments: s.classes.flatMap((k) => {
         const c = r.classes[k];
-        return c === undefined ? [] : c.roster.filter((e) => e.student === s.student).map((e) => ({ year: c.year, class: c.class, ...e }));
+        return c === undefined
+          ? []
+          : c.roster.filter((e) => e.student === s.student).map((e) => ({ year: c.year, class: c.class, ...e }));
       }),
       biographyChanges: s.changes,
     }));
@@ -192,7 +220,12 @@ export interface Disagreement {
   readonly transcript: unknown;
 }
 
-const show = (v: OrIncomplete<unknown>): unknown => (isIncomplete(v) ? 'incomplete' : typeof v === 'object' && v !== null && 'level' in v ? (v as { level: unknown }).level : v);
+const show = (v: OrIncomplete<unknown>): unknown =>
+  isIncomplete(v)
+    ? 'incomplete'
+    : typeof v === 'object' && v !== null && 'level' in v
+      ? (v as { level: unknown }).level
+      : v;
 
 /**
  * The homeroom teacher's cross-check before confirming the class (QC Điều 8.5): compare every
@@ -200,12 +233,20 @@ const show = (v: OrIncomplete<unknown>): unknown => (isIncomplete(v) ? 'incomple
  * each student's học bạ page (from {@link transcript}, or transcribed from paper) and list every
  * disagreement. A student with no page is reported once with path `["page"]`.
  */
-export function crossCheck(book: Markbook, pages: Readonly<Record<string, TranscriptPage | undefined>>): Disagreement[] {
+export function crossCheck(
+  book: Markbook,
+  pages: Readonly<Record<string, TranscriptPage | undefined>>,
+): Disagreement[] {
   const out: Disagreement[] = [];
   for (const s of book.students) {
     const page = pages[s.student];
     if (page === undefined || page.year !== book.year || page.class !== book.class) {
-      out.push({ student: s.student, path: ['page'], markbook: `${book.year}/${book.class}`, transcript: page === undefined ? null : `${page.year}/${page.class}` });
+      out.push({
+        student: s.student,
+        path: ['page'],
+        markbook: `${book.year}/${book.class}`,
+        transcript: page === undefined ? null : `${page.year}/${page.class}`,
+      });
       continue;
     }
     const cmp = (path: string[], a: unknown, b: unknown) => {

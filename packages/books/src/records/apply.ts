@@ -16,14 +16,28 @@ import {
 } from '@hoso/ledger';
 import type { StoredEvent } from '@hoso/store';
 import type { Projection } from '../runner/projection.js';
-import { classKey, emptyRecords, type Actor, type Cell, type CellVersion, type ClassSignoffs, type Records } from './state.js';
+import {
+  classKey,
+  emptyRecords,
+  type Actor,
+  type Cell,
+  type CellVersion,
+  type ClassSignoffs,
+  type Records,
+} from './state.js';
 
 /** Where a cell sits: everything of a {@link Cell} but its type, stream, value and history. */
 export type CellPlace = Omit<Cell, 'value' | 'history' | 'type' | 'stream'>;
 
 /** Where a cell-writing event writes, in the ledger's key format (`cells.ts` of @hoso/ledger). */
 export function cellPlace(type: CellEventType, data: EventData[CellEventType], stream: string): CellPlace {
-  const { type: _t, stream: _s, value: _v, history: _h, ...place } = buildCell(type, data, stream, (text) => text, '', []);
+  const {
+    type: _t,
+    stream: _s,
+    value: _v,
+    history: _h,
+    ...place
+  } = buildCell(type, data, stream, (text) => text, '', []);
   return place;
 }
 
@@ -49,43 +63,159 @@ function buildCell(
       const d = data as EventData['ScoreEntered'];
       const key = prefix + d.term + '/' + d.column + (d.index ?? '');
       return d.index === undefined
-        ? { key, type, stream, year: d.year, class: d.class, student, subject: share(d.subject), term: d.term, column: d.column, value, history }
-        : { key, type, stream, year: d.year, class: d.class, student, subject: share(d.subject), term: d.term, column: d.column, index: d.index, value, history };
+        ? {
+            key,
+            type,
+            stream,
+            year: d.year,
+            class: d.class,
+            student,
+            subject: share(d.subject),
+            term: d.term,
+            column: d.column,
+            value,
+            history,
+          }
+        : {
+            key,
+            type,
+            stream,
+            year: d.year,
+            class: d.class,
+            student,
+            subject: share(d.subject),
+            term: d.term,
+            column: d.column,
+            index: d.index,
+            value,
+            history,
+          };
     }
     case 'SubjectLevelEntered':
     case 'TestScoreEntered': {
       const d = data as EventData['SubjectLevelEntered'];
       const column = type === 'SubjectLevelEntered' ? 'level' : 'test';
-      return { key: prefix + d.period + '/' + column, type, stream, year: d.year, class: d.class, student, subject: share(d.subject), period: d.period, column, value, history };
+      return {
+        key: prefix + d.period + '/' + column,
+        type,
+        stream,
+        year: d.year,
+        class: d.class,
+        student,
+        subject: share(d.subject),
+        period: d.period,
+        column,
+        value,
+        history,
+      };
     }
     case 'ConductAssessed': {
       const d = data as EventData['ConductAssessed'];
-      return { key: prefix + d.term + '/conduct', type, stream, year: d.year, class: d.class, student, term: d.term, column: 'conduct', value, history };
+      return {
+        key: prefix + d.term + '/conduct',
+        type,
+        stream,
+        year: d.year,
+        class: d.class,
+        student,
+        term: d.term,
+        column: 'conduct',
+        value,
+        history,
+      };
     }
     case 'QualityAssessed': {
       const d = data as EventData['QualityAssessed'];
-      return { key: prefix + d.period + '/' + d.aspect, type, stream, year: d.year, class: d.class, student, period: d.period, column: d.aspect, value, history };
+      return {
+        key: prefix + d.period + '/' + d.aspect,
+        type,
+        stream,
+        year: d.year,
+        class: d.class,
+        student,
+        period: d.period,
+        column: d.aspect,
+        value,
+        history,
+      };
     }
     case 'AbsenceRecorded': {
       const d = data as EventData['AbsenceRecorded'];
-      return { key: prefix + d.date + '/' + d.session, type, stream, year: d.year, class: d.class, student, date: d.date, session: d.session, column: 'absence', value, history };
+      return {
+        key: prefix + d.date + '/' + d.session,
+        type,
+        stream,
+        year: d.year,
+        class: d.class,
+        student,
+        date: d.date,
+        session: d.session,
+        column: 'absence',
+        value,
+        history,
+      };
     }
     case 'AttendanceRecorded': {
       const d = data as EventData['AttendanceRecorded'];
-      return { key: prefix + d.date + '/attendance', type, stream, year: d.year, class: d.class, student, date: d.date, column: 'attendance', value, history };
+      return {
+        key: prefix + d.date + '/attendance',
+        type,
+        stream,
+        year: d.year,
+        class: d.class,
+        student,
+        date: d.date,
+        column: 'attendance',
+        value,
+        history,
+      };
     }
     case 'GrowthMeasured': {
       const d = data as EventData['GrowthMeasured'];
-      return { key: prefix + d.date + '/' + d.measure, type, stream, year: d.year, class: d.class, student, date: d.date, column: d.measure, value, history };
+      return {
+        key: prefix + d.date + '/' + d.measure,
+        type,
+        stream,
+        year: d.year,
+        class: d.class,
+        student,
+        date: d.date,
+        column: d.measure,
+        value,
+        history,
+      };
     }
     case 'RetestScoreEntered':
     case 'RetestCommentLevelEntered': {
       const d = data as EventData['RetestScoreEntered'];
-      return { key: prefix + 'retest', type, stream, year: d.year, class: d.class, student, subject: share(d.subject), date: d.date, column: 'retest', value, history };
+      return {
+        key: prefix + 'retest',
+        type,
+        stream,
+        year: d.year,
+        class: d.class,
+        student,
+        subject: share(d.subject),
+        date: d.date,
+        column: 'retest',
+        value,
+        history,
+      };
     }
     case 'ConductReevaluated': {
       const d = data as EventData['ConductReevaluated'];
-      return { key: prefix + 'reevaluation', type, stream, year: d.year, class: d.class, student, date: d.date, column: 'reevaluation', value, history };
+      return {
+        key: prefix + 'reevaluation',
+        type,
+        stream,
+        year: d.year,
+        class: d.class,
+        student,
+        date: d.date,
+        column: 'reevaluation',
+        value,
+        history,
+      };
     }
   }
 }
@@ -168,7 +298,12 @@ function fold(r: Records, env: Envelope, ev: LedgerEvent, position: number): voi
   switch (ev.type) {
     case 'SchoolFounded': {
       const d = ev.data;
-      r.school = { id: d.school, name: d.name, levels: d.levels, ...(d.province !== undefined ? { province: d.province } : {}) };
+      r.school = {
+        id: d.school,
+        name: d.name,
+        levels: d.levels,
+        ...(d.province !== undefined ? { province: d.province } : {}),
+      };
       r.people[d.leader.person] = d.leader.name;
       r.keys[d.rootKey] = d.leader.person;
       r.roles.push({ person: d.leader.person, role: 'leader', grantedAt: position, revokedAt: null });
@@ -209,28 +344,52 @@ function fold(r: Records, env: Envelope, ev: LedgerEvent, position: number): voi
     case 'RoleRevoked': {
       const d = ev.data;
       const g = r.roles.find(
-        (x) => x.revokedAt === null && x.person === d.person && x.role === d.role && x.year === d.year && x.class === d.class && x.subject === d.subject,
+        (x) =>
+          x.revokedAt === null &&
+          x.person === d.person &&
+          x.role === d.role &&
+          x.year === d.year &&
+          x.class === d.class &&
+          x.subject === d.subject,
       );
       if (g !== undefined) g.revokedAt = position;
       return;
     }
     case 'ClassOpened': {
       const d = ev.data;
-      r.classes[classKey(d.year, d.class)] = { year: d.year, class: d.class, grade: d.grade, ...(d.name !== undefined ? { name: d.name } : {}), roster: [] };
+      r.classes[classKey(d.year, d.class)] = {
+        year: d.year,
+        class: d.class,
+        grade: d.grade,
+        ...(d.name !== undefined ? { name: d.name } : {}),
+        roster: [],
+      };
       return;
     }
     case 'StudentEnrolled': {
       const d = ev.data;
       const c = r.classes[classKey(d.year, d.class)];
       if (c === undefined) {
-        r.problems.push({ position, code: 'unknown-class', message: `enrolment in class ${d.year}/${d.class}, which was never opened` });
+        r.problems.push({
+          position,
+          code: 'unknown-class',
+          message: `enrolment in class ${d.year}/${d.class}, which was never opened`,
+        });
         return;
       }
       c.roster.push({ student: d.student, enrolled: d.date, ...(d.from !== undefined ? { from: d.from } : {}) });
       const s = r.students[d.student];
       if (s !== undefined && !s.classes.includes(classKey(d.year, d.class))) s.classes.push(classKey(d.year, d.class));
       if (d.from !== undefined) {
-        r.transfers.push({ position, direction: 'in', year: d.year, class: d.class, student: d.student, date: d.date, party: d.from });
+        r.transfers.push({
+          position,
+          direction: 'in',
+          year: d.year,
+          class: d.class,
+          student: d.student,
+          date: d.date,
+          party: d.from,
+        });
       }
       return;
     }
@@ -239,7 +398,16 @@ function fold(r: Records, env: Envelope, ev: LedgerEvent, position: number): voi
       const c = r.classes[classKey(d.year, d.class)];
       const entry = c?.roster.filter((e) => e.student === d.student && e.left === undefined).at(-1);
       if (entry !== undefined) entry.left = { date: d.date, to: d.to, reason: d.reason };
-      r.transfers.push({ position, direction: 'out', year: d.year, class: d.class, student: d.student, date: d.date, party: d.to, reason: d.reason });
+      r.transfers.push({
+        position,
+        direction: 'out',
+        year: d.year,
+        class: d.class,
+        student: d.student,
+        date: d.date,
+        party: d.to,
+        reason: d.reason,
+      });
       return;
     }
     case 'StudentRegistered': {
@@ -260,7 +428,11 @@ function fold(r: Records, env: Envelope, ev: LedgerEvent, position: number): voi
       const d = ev.data;
       const s = r.students[d.student];
       if (s === undefined) {
-        r.problems.push({ position, code: 'unknown-student', message: `biography change for ${d.student}, who was never registered` });
+        r.problems.push({
+          position,
+          code: 'unknown-student',
+          message: `biography change for ${d.student}, who was never registered`,
+        });
         return;
       }
       const previous: Record<string, unknown> = {};
@@ -308,7 +480,11 @@ function fold(r: Records, env: Envelope, ev: LedgerEvent, position: number): voi
       const d = ev.data;
       const cell = cellWrittenBy(r, env.stream, d.target);
       if (cell === undefined) {
-        r.problems.push({ position, code: 'unknown-correction-target', message: `correction of ${d.target}, which wrote no cell in ${env.stream}` });
+        r.problems.push({
+          position,
+          code: 'unknown-correction-target',
+          message: `correction of ${d.target}, which wrote no cell in ${env.stream}`,
+        });
         return;
       }
       const sigRole = (k: string) => env.sigs.find((s) => s.key === k)?.role ?? '';
@@ -336,7 +512,13 @@ function fold(r: Records, env: Envelope, ev: LedgerEvent, position: number): voi
       if (!isCellEventType(ev.type)) return;
       const data = ev.data as EventData[CellEventType];
       const sh = shared(r);
-      const version: { -readonly [K in keyof CellVersion]: CellVersion[K] } = { value: sh.share(data.value), eventId: env.id, position, at: env.at, by };
+      const version: { -readonly [K in keyof CellVersion]: CellVersion[K] } = {
+        value: sh.share(data.value),
+        eventId: env.id,
+        position,
+        at: env.at,
+        by,
+      };
       // Text written with the entry: kept on its version, so a remark keeps its author and time and
       // a later correction (which changes the value only) leaves it where it was written.
       const text = data as { comment?: string; reason?: string };
@@ -356,7 +538,11 @@ function fold(r: Records, env: Envelope, ev: LedgerEvent, position: number): voi
   }
 }
 
-function setStep(m: Partial<Record<SignPeriod, ClassSignoffs['confirmed'][SignPeriod]>>, p: SignPeriod, s: ClassSignoffs['confirmed'][SignPeriod]): void {
+function setStep(
+  m: Partial<Record<SignPeriod, ClassSignoffs['confirmed'][SignPeriod]>>,
+  p: SignPeriod,
+  s: ClassSignoffs['confirmed'][SignPeriod],
+): void {
   m[p] = s;
 }
 
@@ -389,7 +575,11 @@ export function applyToRecords(r: Records, e: StoredEvent): Records {
   if (!isEventType(type)) return r;
   const data = EVENT_CODECS[type].decode(env.env.data);
   if (data._tag === 'Left') {
-    r.problems.push({ position: e.position, code: 'invalid-payload', message: `the ${type} payload does not match the event catalogue` });
+    r.problems.push({
+      position: e.position,
+      code: 'invalid-payload',
+      message: `the ${type} payload does not match the event catalogue`,
+    });
     return r;
   }
   fold(r, env.env, { type, data: data.right } as LedgerEvent, e.position);

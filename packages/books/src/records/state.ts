@@ -122,7 +122,12 @@ export interface BiographyChange {
 export interface StudentRecord {
   readonly student: string;
   bio: Biography;
-  readonly registered: { readonly year: string; readonly class: string; readonly position: number; readonly at: string };
+  readonly registered: {
+    readonly year: string;
+    readonly class: string;
+    readonly position: number;
+    readonly at: string;
+  };
   readonly changes: BiographyChange[];
   /** `year/class` keys of every class the student was enrolled in, in order. */
   readonly classes: string[];
@@ -183,8 +188,16 @@ export interface RecordsProblem {
 export interface Records {
   /** Number of events folded (the next position). */
   applied: number;
-  school: { readonly id: string; readonly name: string; readonly levels: readonly string[]; readonly province?: string } | null;
-  readonly years: Record<string, { readonly HK1: { start: string; end: string }; readonly HK2: { start: string; end: string } }>;
+  school: {
+    readonly id: string;
+    readonly name: string;
+    readonly levels: readonly string[];
+    readonly province?: string;
+  } | null;
+  readonly years: Record<
+    string,
+    { readonly HK1: { start: string; end: string }; readonly HK2: { start: string; end: string } }
+  >;
   readonly subjects: Record<string, string>;
   /** `year/grade` → subject → offering, in definition order. */
   readonly offerings: Record<string, Record<string, Offering>>;

@@ -89,10 +89,18 @@ function lmsValue(z: number, r: Lms): number {
  * (WHO Child Growth Standards, methods and development, 2006, ch. 7); height-for-age uses the
  * plain formula. Bad input (non-positive, non-finite) is a typed error.
  */
-export function whoZScore(indicator: GrowthIndicator, x: number, r: Lms, path: ReadonlyArray<string | number> = []): Either<BooksError, number> {
-  if (!Number.isFinite(x) || x <= 0) return left(hosoError('invalid-input', `measurement ${x} must be a positive number`, { path }));
+export function whoZScore(
+  indicator: GrowthIndicator,
+  x: number,
+  r: Lms,
+  path: ReadonlyArray<string | number> = [],
+): Either<BooksError, number> {
+  if (!Number.isFinite(x) || x <= 0)
+    return left(hosoError('invalid-input', `measurement ${x} must be a positive number`, { path }));
   if (![r.L, r.M, r.S].every(Number.isFinite) || r.M <= 0 || r.S <= 0) {
-    return left(hosoError('invalid-input', 'reference L, M, S must be finite with M, S > 0', { path: [...path, 'reference'] }));
+    return left(
+      hosoError('invalid-input', 'reference L, M, S must be finite with M, S > 0', { path: [...path, 'reference'] }),
+    );
   }
   const z = lmsZ(x, r);
   if (indicator === 'height-for-age' || Math.abs(z) <= 3) return right(z);

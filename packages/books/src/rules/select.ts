@@ -98,7 +98,10 @@ const TT22_PHASE_IN = {
  * TT43 (GDTX) is taken to follow the same schedule as TT22 (check).
  */
 export const PHASE_IN: {
-  readonly [L in 'secondary' | 'primary' | 'gdtx']: { readonly grades: readonly [number, number]; readonly byYear: ReadonlyArray<readonly [number, readonly number[]]> };
+  readonly [L in 'secondary' | 'primary' | 'gdtx']: {
+    readonly grades: readonly [number, number];
+    readonly byYear: ReadonlyArray<readonly [number, readonly number[]]>;
+  };
 } = {
   secondary: TT22_PHASE_IN,
   // TT43 follows TT22's schedule (check): the same table, not a copy of it.
@@ -122,10 +125,15 @@ const OLD_RULES: { readonly [L in 'secondary' | 'primary' | 'gdtx']: string } = 
 };
 
 /** Parse a school year `"2024-2025"` into its first calendar year. */
-export function parseSchoolYear(year: unknown, path: ReadonlyArray<string | number> = ['year']): Either<BooksError, number> {
+export function parseSchoolYear(
+  year: unknown,
+  path: ReadonlyArray<string | number> = ['year'],
+): Either<BooksError, number> {
   const m = typeof year === 'string' ? /^(\d{4})-(\d{4})$/.exec(year) : null;
   if (m === null || Number(m[2]) !== Number(m[1]) + 1) {
-    return left(hosoError('invalid-school-year', `${JSON.stringify(year)} is not a school year such as "2024-2025"`, { path }));
+    return left(
+      hosoError('invalid-school-year', `${JSON.stringify(year)} is not a school year such as "2024-2025"`, { path }),
+    );
   }
   return right(Number(m[1]));
 }
@@ -143,36 +151,40 @@ export function ruleSetFor(level: SchoolLevel, grade: number, year: string): Eit
   const phase = PHASE_IN[level];
   if (!Number.isInteger(grade) || grade < phase.grades[0] || grade > phase.grades[1]) {
     return left(
-      hosoError('invalid-grade', `grade ${grade} is not a ${level} grade (${phase.grades[0]}–${phase.grades[1]})`, { path: ['grade'] }),
+      hosoError('invalid-grade', `grade ${grade} is not a ${level} grade (${phase.grades[0]}–${phase.grades[1]})`, {
+        path: ['grade'],
+      }),
     );
   }
   let covered: readonly number[] = [];
   for (const [from, grades] of phase.byYear) if (y.right >= from) covered = grades;
   if (!covered.includes(grade)) {
     return left(
-      hosoError('rule-set-not-implemented', `grade ${grade} in ${year} falls under ${OLD_RULES[level]}, which hoso does not implement`, {
-        path: ['year'],
-        rule: OLD_RULES[level],
-        details: { level, grade, year },
-      }),
+      hosoError(
+        'rule-set-not-implemented',
+        `grade ${grade} in ${year} falls under ${OLD_RULES[level]}, which hoso does not implement`,
+        {
+          path: ['year'],
+          rule: OLD_RULES[level],
+          details: { level, grade, year },
+        },
+      ),
     );
   }
   return right(level === 'secondary' ? TT22 : level === 'gdtx' ? GDTX : TT27);
 }
 
 /** A partial copy of a parameter object, nested objects partial too. */
-export type DeepPartial<T> = { readonly [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+export type DeepPartial<T> = {
+  readonly [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K];
+};
 
-function mergeChecked(
-  base: unknown,
-  over: unknown,
-  path: string[],
-  changed: string[],
-): Either<BooksError, unknown> {
+function mergeChecked(base: unknown, over: unknown, path: string[], changed: string[]): Either<BooksError, unknown> {
   const here = path.join('.');
   const bad = (why: string) => left(hosoError('invalid-override', `${here || 'overrides'}: ${why}`, { path }));
   if (Array.isArray(base)) {
-    if (!Array.isArray(over) || !over.every((x) => typeof x === typeof base[0])) return bad('expected a list like the default');
+    if (!Array.isArray(over) || !over.every((x) => typeof x === typeof base[0]))
+      return bad('expected a list like the default');
     changed.push(here);
     return right(over);
   }
@@ -180,7 +192,10 @@ function mergeChecked(
     if (typeof over !== 'object' || over === null || Array.isArray(over)) return bad('expected an object');
     const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
     for (const [k, v] of Object.entries(over)) {
-      if (!(k in out)) return left(hosoError('invalid-override', `unknown parameter ${[...path, k].join('.')}`, { path: [...path, k] }));
+      if (!(k in out))
+        return left(
+          hosoError('invalid-override', `unknown parameter ${[...path, k].join('.')}`, { path: [...path, k] }),
+        );
       const r = mergeChecked(out[k], v, [...path, k], changed);
       if (r._tag === 'Left') return r;
       out[k] = r.right;
@@ -192,7 +207,8 @@ function mergeChecked(
     const d = parseDecimal(over, { maxScale: 1, path });
     if (d._tag === 'Left') return bad('expected a decimal string with at most one decimal');
   }
-  if (typeof base === 'number' && (!Number.isInteger(over) || (over as number) < 0)) return bad('expected a non-negative integer');
+  if (typeof base === 'number' && (!Number.isInteger(over) || (over as number) < 0))
+    return bad('expected a non-negative integer');
   if (over !== base) changed.push(here);
   return right(over);
 }
@@ -202,9 +218,16 @@ function mergeChecked(
  * Unknown parameters and values of the wrong shape are refused; `overridden` lists what changed so
  * every book computed with it can say so.
  */
-export function withOverrides<R extends RuleSet>(ruleSet: R, overrides: DeepPartial<R['params']>): Either<BooksError, R> {
+export function withOverrides<R extends RuleSet>(
+  ruleSet: R,
+  overrides: DeepPartial<R['params']>,
+): Either<BooksError, R> {
   const changed: string[] = [];
   const merged = mergeChecked(ruleSet.params, overrides, [], changed);
   if (merged._tag === 'Left') return merged;
-  return right({ ...ruleSet, params: merged.right as R['params'], overridden: [...new Set([...ruleSet.overridden, ...changed])] });
+  return right({
+    ...ruleSet,
+    params: merged.right as R['params'],
+    overridden: [...new Set([...ruleSet.overridden, ...changed])],
+  });
 }

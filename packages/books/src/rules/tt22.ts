@@ -128,7 +128,11 @@ export function termAverage(p: Tt22Params, scores: TermScores, required: number)
  * `yearUsesRoundedTerms` the inputs are the printed (rounded) term averages; otherwise pass the
  * exact term averages (e.g. from {@link termAverageExact}).
  */
-export function yearAverage(p: Tt22Params, term1: OrIncomplete<Decimal>, term2: OrIncomplete<Decimal>): OrIncomplete<Decimal> {
+export function yearAverage(
+  p: Tt22Params,
+  term1: OrIncomplete<Decimal>,
+  term2: OrIncomplete<Decimal>,
+): OrIncomplete<Decimal> {
   const inc = collectMissing([
     [['term1'], term1],
     [['term2'], term2],
@@ -142,7 +146,10 @@ export function termAverageExact(p: Tt22Params, scores: TermScores, required: nu
   const rounded = termAverage(p, scores, required);
   if (isIncomplete(rounded)) return rounded;
   const regular = scores.regular.filter((r): r is Decimal => r !== null && r !== undefined);
-  const total = add(add(sum(regular), mulInt(scores.mid as Decimal, p.weights.mid)), mulInt(scores.end as Decimal, p.weights.end));
+  const total = add(
+    add(sum(regular), mulInt(scores.mid as Decimal, p.weights.mid)),
+    mulInt(scores.end as Decimal, p.weights.end),
+  );
   return divRoundHalfUp(total, regular.length + p.weights.mid + p.weights.end, 12);
 }
 
@@ -238,9 +245,7 @@ export interface LearningOutcome {
  * one level. Any incomplete subject makes the result Incomplete.
  */
 export function learningResult(p: Tt22Params, subjects: readonly SubjectResult[]): OrIncomplete<LearningOutcome> {
-  const inc = collectMissing(
-    subjects.map((s) => [[s.subject], s.kind === 'scored' ? s.average : s.result] as const),
-  );
+  const inc = collectMissing(subjects.map((s) => [[s.subject], s.kind === 'scored' ? s.average : s.result] as const));
   if (inc !== null) return inc;
   const complete = subjects as readonly Complete[];
   const raw = rawLevel(p, complete);
@@ -264,7 +269,10 @@ export function learningResult(p: Tt22Params, subjects: readonly SubjectResult[]
  * Tốt if II Tốt and I ≥ Khá; Khá if (II Khá, I ≥ Đạt) or (II Đạt, I Tốt) or (II Tốt, I ≤ Đạt);
  * Đạt if (II Đạt, I ≤ Khá) or (II Khá, I Chưa đạt); else Chưa đạt.
  */
-export function conductYear(term1: OrIncomplete<ConductLevel>, term2: OrIncomplete<ConductLevel>): OrIncomplete<ConductLevel> {
+export function conductYear(
+  term1: OrIncomplete<ConductLevel>,
+  term2: OrIncomplete<ConductLevel>,
+): OrIncomplete<ConductLevel> {
   const inc = collectMissing([
     [['term1'], term1],
     [['term2'], term2],
@@ -348,9 +356,7 @@ export function retestSubjects(p: Tt22Params, year: readonly SubjectResult[]): s
   const below = dec(p.retestBelow);
   return year
     .filter((s) =>
-      s.kind === 'comment'
-        ? s.result === 'CĐ'
-        : !isIncomplete(s.average) && compare(s.average, below) < 0,
+      s.kind === 'comment' ? s.result === 'CĐ' : !isIncomplete(s.average) && compare(s.average, below) < 0,
     )
     .map((s) => s.subject);
 }
@@ -399,4 +405,3 @@ export function award(
   const high = year.filter((s) => s.kind === 'scored' && !isIncomplete(s.average) && compare(s.average, t) >= 0).length;
   return high >= p.excellent.count ? 'Học sinh Xuất sắc' : 'Học sinh Giỏi';
 }
-

@@ -88,7 +88,11 @@ export function primaryYearResult(p: Tt27Params, input: PrimaryYearInput): OrInc
 }
 
 /** Which periodic tests a primary grade takes in a subject (TT27 Điều 7.2). */
-export function periodicTests(p: Tt27Params, grade: number, subject: 'tieng-viet' | 'toan' | 'other'): ReadonlyArray<'mid1' | 'end1' | 'mid2' | 'end2'> {
+export function periodicTests(
+  p: Tt27Params,
+  grade: number,
+  subject: 'tieng-viet' | 'toan' | 'other',
+): ReadonlyArray<'mid1' | 'end1' | 'mid2' | 'end2'> {
   if ((subject === 'tieng-viet' || subject === 'toan') && p.midTermTestGrades.includes(grade)) {
     return ['mid1', 'end1', 'mid2', 'end2'];
   }

@@ -39,7 +39,8 @@ export function copyState<S>(value: S): S {
       const out: unknown[] = new Array<unknown>(v.length);
       seen.set(v, out);
       for (let i = 0; i < v.length; i++) if (i in v) out[i] = copy(v[i]);
-      for (const k of Object.keys(v)) if (!isIndex(k)) define(out, k, copy((v as unknown as Record<string, unknown>)[k]));
+      for (const k of Object.keys(v))
+        if (!isIndex(k)) define(out, k, copy((v as unknown as Record<string, unknown>)[k]));
       return out;
     }
     const out: Record<string, unknown> = {};
@@ -54,6 +55,7 @@ const isIndex = (k: string): boolean => /^(0|[1-9][0-9]*)$/.test(k) && Number(k)
 
 /** Set an own data property; `__proto__` as a key must not change the copy's prototype. */
 function define(o: object, k: string, v: unknown): void {
-  if (k === '__proto__') Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
+  if (k === '__proto__')
+    Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
   else (o as Record<string, unknown>)[k] = v;
 }

@@ -8,12 +8,7 @@
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { hosoError, isHosoFailure, type HosoError } from '@hoso/core';
 import type { EventStore, StoredEvent } from '@hoso/store';
-import type {
-  CheckpointStore,
-  ImperativeProjection,
-  Projection,
-  TransactionalCheckpoints,
-} from './projection.js';
+import type { CheckpointStore, ImperativeProjection, Projection, TransactionalCheckpoints } from './projection.js';
 
 /** How to run: from scratch, up to the ledger's current size, or on and on following appends. */
 export type RunMode = 'rebuild' | 'catch-up' | 'live';
@@ -150,7 +145,8 @@ function imperativeSink(p: ImperativeProjection, db: TransactionalCheckpoints): 
   };
 }
 
-const message = (e: unknown): string => (isHosoFailure(e) ? `${e.error.code}: ${e.error.message}` : e instanceof Error ? e.message : String(e));
+const message = (e: unknown): string =>
+  isHosoFailure(e) ? `${e.error.code}: ${e.error.message}` : e instanceof Error ? e.message : String(e);
 
 class StoreReadError {
   constructor(readonly cause: unknown) {}
@@ -173,11 +169,13 @@ async function* guarded(it: AsyncIterable<StoredEvent>): AsyncGenerator<StoredEv
 
 function checkArgs(projection: { name?: unknown; version?: unknown }, options: RunOptions): RunnerError | null {
   const bad = (path: string[], msg: string) => hosoError('invalid-input', msg, { path });
-  if (typeof projection.name !== 'string' || projection.name === '') return bad(['projection', 'name'], 'a projection needs a non-empty name');
+  if (typeof projection.name !== 'string' || projection.name === '')
+    return bad(['projection', 'name'], 'a projection needs a non-empty name');
   if (!Number.isSafeInteger(projection.version) || (projection.version as number) < 1) {
     return bad(['projection', 'version'], 'a projection version is an integer ≥ 1');
   }
-  if (!['rebuild', 'catch-up', 'live'].includes(options.mode)) return bad(['options', 'mode'], 'mode is rebuild, catch-up or live');
+  if (!['rebuild', 'catch-up', 'live'].includes(options.mode))
+    return bad(['options', 'mode'], 'mode is rebuild, catch-up or live');
   if (options.batchSize !== undefined && (!Number.isSafeInteger(options.batchSize) || options.batchSize < 1)) {
     return bad(['options', 'batchSize'], 'batchSize is an integer ≥ 1');
   }
@@ -234,11 +232,20 @@ export async function runProjection<S>(
   try {
     opened = await sink.open(options.mode === 'rebuild');
   } catch (e) {
-    return left(hosoError('projection-failed', `opening the read model failed: ${message(e)}`, { details: { position: null } }));
+    return left(
+      hosoError('projection-failed', `opening the read model failed: ${message(e)}`, { details: { position: null } }),
+    );
   }
   let position = opened.position;
   let applied = 0;
-  const result = (): RunResult<S | undefined> => ({ name, version, position, applied, rebuilt: opened.rebuilt, state: sink.state() });
+  const result = (): RunResult<S | undefined> => ({
+    name,
+    version,
+    position,
+    applied,
+    rebuilt: opened.rebuilt,
+    state: sink.state(),
+  });
 
   const commit = async (batch: StoredEvent[]): Promise<RunnerError | null> => {
     if (batch.length === 0) return null;
@@ -246,9 +253,13 @@ export async function runProjection<S>(
     try {
       await sink.commit(batch, to);
     } catch (e) {
-      return hosoError('projection-failed', `projection ${name} failed on an event in [${position}, ${to}): ${message(e)}`, {
-        details: { from: position, to, cause: message(e) },
-      });
+      return hosoError(
+        'projection-failed',
+        `projection ${name} failed on an event in [${position}, ${to}): ${message(e)}`,
+        {
+          details: { from: position, to, cause: message(e) },
+        },
+      );
     }
     position = to;
     applied += batch.length;
@@ -297,7 +308,9 @@ export async function runProjection<S>(
       }
     } catch (e) {
       if (e instanceof StoreReadError) {
-        return hosoError('store-failure', `reading ledger ${ledger} failed: ${message(e.cause)}`, { details: { cause: message(e.cause) } });
+        return hosoError('store-failure', `reading ledger ${ledger} failed: ${message(e.cause)}`, {
+          details: { cause: message(e.cause) },
+        });
       }
       throw e;
     } finally {
@@ -311,13 +324,19 @@ export async function runProjection<S>(
   try {
     size = await store.size(ledger);
   } catch (e) {
-    return left(hosoError('store-failure', `reading ledger ${ledger} failed: ${message(e)}`, { details: { cause: message(e) } }));
+    return left(
+      hosoError('store-failure', `reading ledger ${ledger} failed: ${message(e)}`, { details: { cause: message(e) } }),
+    );
   }
   if (position > size) {
     return left(
-      hosoError('checkpoint-ahead', `the checkpoint of ${name} is at ${position} but ledger ${ledger} has ${size} events`, {
-        details: { position, size },
-      }),
+      hosoError(
+        'checkpoint-ahead',
+        `the checkpoint of ${name} is at ${position} but ledger ${ledger} has ${size} events`,
+        {
+          details: { position, size },
+        },
+      ),
     );
   }
   const caught = await follow(store.read(ledger, { from: position, to: size }), false);

@@ -35,7 +35,13 @@ export class TestLedger {
   ) {}
 
   /** Build the next event of `stream` (queued until {@link flush}). */
-  event(stream: string, type: string, data: Record<string, unknown>, by: { key: string; role: string }, extraSigs: Envelope['sigs'] = []): Written {
+  event(
+    stream: string,
+    type: string,
+    data: Record<string, unknown>,
+    by: { key: string; role: string },
+    extraSigs: Envelope['sigs'] = [],
+  ): Written {
     const head = this.heads.get(stream);
     this.clock += 60_000;
     const env = {

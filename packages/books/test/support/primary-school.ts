@@ -60,8 +60,15 @@ export async function fillPrimaryYear(s: School): Promise<void> {
   }
   for (const cls of ['3A', '3B']) {
     await s.run({ type: 'OpenClass', data: { year: Y, class: cls, grade: 3 } }, L);
-    await s.run({ type: 'GrantRole', data: { person: s.people.homeroom.id, role: 'homeroom', year: Y, class: cls } }, L);
-    for (const [subject] of SUBJECTS) await s.run({ type: 'GrantRole', data: { person: s.people.teacher.id, role: 'subject', year: Y, class: cls, subject } }, L);
+    await s.run(
+      { type: 'GrantRole', data: { person: s.people.homeroom.id, role: 'homeroom', year: Y, class: cls } },
+      L,
+    );
+    for (const [subject] of SUBJECTS)
+      await s.run(
+        { type: 'GrantRole', data: { person: s.people.teacher.id, role: 'subject', year: Y, class: cls, subject } },
+        L,
+      );
   }
   const pupils = [
     ['an', 'Nguyễn Văn An', 'M'],
@@ -69,13 +76,40 @@ export async function fillPrimaryYear(s: School): Promise<void> {
     ['chi', 'Lê Thị Chi', 'F'],
   ] as const;
   for (const [student, name, sex] of pupils) {
-    await s.run({ type: 'EnrollStudent', data: { year: Y, class: '3A', student, date: '2024-09-05', bio: { name, birthDate: '2016-04-12', sex, birthPlace: 'Đắk Nông', ethnicity: 'Kinh' } } }, H);
+    await s.run(
+      {
+        type: 'EnrollStudent',
+        data: {
+          year: Y,
+          class: '3A',
+          student,
+          date: '2024-09-05',
+          bio: { name, birthDate: '2016-04-12', sex, birthPlace: 'Đắk Nông', ethnicity: 'Kinh' },
+        },
+      },
+      H,
+    );
   }
   /** Every subject level and test, and every quality and competency, of `student` in `cls` at `period`. */
-  const fill = async (cls: string, student: string, period: string, level: string, test: string, quality: string, skip: readonly string[] = []) => {
+  const fill = async (
+    cls: string,
+    student: string,
+    period: string,
+    level: string,
+    test: string,
+    quality: string,
+    skip: readonly string[] = [],
+  ) => {
     for (const [subject, , assessment] of SUBJECTS) {
-      await s.run({ type: 'EnterSubjectLevel', data: { year: Y, class: cls, subject, student, period, value: level } }, T);
-      if (assessment === 'level-tested') await s.run({ type: 'EnterTestScore', data: { year: Y, class: cls, subject, student, period, value: test } }, T);
+      await s.run(
+        { type: 'EnterSubjectLevel', data: { year: Y, class: cls, subject, student, period, value: level } },
+        T,
+      );
+      if (assessment === 'level-tested')
+        await s.run(
+          { type: 'EnterTestScore', data: { year: Y, class: cls, subject, student, period, value: test } },
+          T,
+        );
     }
     for (const aspect of ASPECTS) {
       if (skip.includes(aspect)) continue;
@@ -84,24 +118,51 @@ export async function fillPrimaryYear(s: School): Promise<void> {
   };
   // Chi changes class at the start of term II: her term I in 3A, her year in 3B.
   await fill('3A', 'chi', 'CK1', 'H', '6', 'Đạt');
-  await s.run({ type: 'TransferStudent', data: { year: Y, class: '3A', student: 'chi', date: '2025-01-20', to: { class: '3B' }, reason: 'theo nguyện vọng gia đình' } }, H);
-  await s.run({ type: 'EnrollStudent', data: { year: Y, class: '3B', student: 'chi', date: '2025-01-20', from: { class: '3A' } } }, H);
+  await s.run(
+    {
+      type: 'TransferStudent',
+      data: {
+        year: Y,
+        class: '3A',
+        student: 'chi',
+        date: '2025-01-20',
+        to: { class: '3B' },
+        reason: 'theo nguyện vọng gia đình',
+      },
+    },
+    H,
+  );
+  await s.run(
+    {
+      type: 'EnrollStudent',
+      data: { year: Y, class: '3B', student: 'chi', date: '2025-01-20', from: { class: '3A' } },
+    },
+    H,
+  );
   await fill('3B', 'chi', 'CN', 'T', '8', 'Tốt');
   // An: every value at the top (HTXS); the Toán test entered 9, then corrected to 10 with minutes.
   await fill('3A', 'an', 'CN', 'T', '9', 'Tốt');
   const toan = (await fold(s)).records.cells[`markbook/${Y}/3A/toan#an/CN/test`]!;
-  await s.run({ type: 'Correct', data: { target: toan.history[0]!.eventId, old: '9', new: '10', reason: 'cộng sót điểm câu 5', minutes: { number: '02/BB-SCDL', date: '2025-05-20', text: 'biên bản' } } }, [
-    ...T,
-    ...L,
-    as(s.people.vice, 'admin'),
-  ]);
+  await s.run(
+    {
+      type: 'Correct',
+      data: {
+        target: toan.history[0]!.eventId,
+        old: '9',
+        new: '10',
+        reason: 'cộng sót điểm câu 5',
+        minutes: { number: '02/BB-SCDL', date: '2025-05-20', text: 'biên bản' },
+      },
+    },
+    [...T, ...L, as(s.people.vice, 'admin')],
+  );
   // Bình: the physical competency was never assessed → the year result cannot be computed.
   await fill('3A', 'binh', 'CN', 'T', '9', 'Tốt', ['the-chat']);
   // 3B signs its year: subject sign-offs, homeroom confirmation, principal's approval.
   for (const term of ['HK1', 'HK2', 'CN']) {
-    for (const [subject] of SUBJECTS) await s.run({ type: 'SignOffSubject', data: { year: Y, class: '3B', subject, term } }, T);
+    for (const [subject] of SUBJECTS)
+      await s.run({ type: 'SignOffSubject', data: { year: Y, class: '3B', subject, term } }, T);
     await s.run({ type: 'ConfirmClass', data: { year: Y, class: '3B', term } }, H);
     await s.run({ type: 'ApproveClass', data: { year: Y, class: '3B', term } }, L);
   }
 }
-

@@ -40,7 +40,10 @@ const MARKS: Record<string, Record<string, { HK1: TermMarks; HK2: TermMarks }>> 
     'tieng-anh': { HK1: flat('7'), HK2: flat('7') },
   },
   binh: Object.fromEntries(
-    SCORED.map((s) => [s, { HK1: flat('6.5'), HK2: s === 'hoa-hoc' ? ([['6.5', '6.5', '6.5'], '6.5', null] as TermMarks) : flat('6.5') }]),
+    SCORED.map((s) => [
+      s,
+      { HK1: flat('6.5'), HK2: s === 'hoa-hoc' ? ([['6.5', '6.5', '6.5'], '6.5', null] as TermMarks) : flat('6.5') },
+    ]),
   ),
 };
 
@@ -59,18 +62,28 @@ export async function writeSchoolYear(): Promise<SchoolYear> {
   const store = createMemoryStore();
   const l = new TestLedger(store);
   const L = as(KEYS.leader, 'leader');
-  l.event('school', 'SchoolFounded', {
-    school: 'test-school',
-    name: 'THPT Thử nghiệm',
-    levels: ['upper-secondary'],
-    leader: { person: 'hieu-truong', name: 'Nguyễn Văn Hiệu' },
-    rootKey: KEYS.leader,
-    timeZone: 'Asia/Ho_Chi_Minh',
-  }, L);
-  l.event('school', 'AcademicYearDefined', {
-    year: YEAR,
-    terms: { HK1: { start: '2024-09-05', end: '2025-01-15' }, HK2: { start: '2025-01-20', end: '2025-05-25' } },
-  }, L);
+  l.event(
+    'school',
+    'SchoolFounded',
+    {
+      school: 'test-school',
+      name: 'THPT Thử nghiệm',
+      levels: ['upper-secondary'],
+      leader: { person: 'hieu-truong', name: 'Nguyễn Văn Hiệu' },
+      rootKey: KEYS.leader,
+      timeZone: 'Asia/Ho_Chi_Minh',
+    },
+    L,
+  );
+  l.event(
+    'school',
+    'AcademicYearDefined',
+    {
+      year: YEAR,
+      terms: { HK1: { start: '2024-09-05', end: '2025-01-15' }, HK2: { start: '2025-01-20', end: '2025-05-25' } },
+    },
+    L,
+  );
   for (const [person, name, key] of [
     ['quan-tri', 'Trần Quản Trị', KEYS.admin],
     ['gvcn', 'Lê Chủ Nhiệm', KEYS.homeroom],
@@ -84,7 +97,12 @@ export async function writeSchoolYear(): Promise<SchoolYear> {
   l.event('school', 'RoleGranted', { person: 'gvcn', role: 'homeroom', year: YEAR, class: CLASS }, L);
   for (const s of [...SCORED, COMMENT]) {
     l.event('school', 'SubjectDefined', { subject: s, name: s.toUpperCase() }, L);
-    l.event('school', 'SubjectOffered', { year: YEAR, grade: 10, subject: s, periodsPerYear: 70, assessment: s === COMMENT ? 'comment' : 'scored' }, L);
+    l.event(
+      'school',
+      'SubjectOffered',
+      { year: YEAR, grade: 10, subject: s, periodsPerYear: 70, assessment: s === COMMENT ? 'comment' : 'scored' },
+      L,
+    );
     l.event('school', 'RoleGranted', { person: 'gvbm', role: 'subject', year: YEAR, class: CLASS, subject: s }, L);
   }
   l.event('windows', 'WindowOpened', { window: 'hk1', year: YEAR, period: 'HK1', scope: { grade: 10 } }, L);
@@ -94,7 +112,12 @@ export async function writeSchoolYear(): Promise<SchoolYear> {
     ['an', 'Nguyễn Thị An', '2009-03-02', 'F'],
     ['binh', 'Trần Văn Bình', '2009-11-20', 'M'],
   ] as const) {
-    l.event(`student/${student}`, 'StudentRegistered', { student, year: YEAR, class: CLASS, bio: { name, birthDate, sex } }, H);
+    l.event(
+      `student/${student}`,
+      'StudentRegistered',
+      { student, year: YEAR, class: CLASS, bio: { name, birthDate, sex } },
+      H,
+    );
     l.event(`class/${YEAR}/${CLASS}`, 'StudentEnrolled', { year: YEAR, class: CLASS, student, date: '2024-09-05' }, H);
   }
   await l.flush();
@@ -106,7 +129,9 @@ export async function writeSchoolYear(): Promise<SchoolYear> {
       for (const [subject, terms] of Object.entries(subjects)) {
         const [regular, mid, end] = terms[term];
         const base = { year: YEAR, class: CLASS, subject, student, term };
-        regular.forEach((v, i) => l.event(mb(subject), 'ScoreEntered', { ...base, column: 'tx', index: i + 1, value: v }, T));
+        regular.forEach((v, i) =>
+          l.event(mb(subject), 'ScoreEntered', { ...base, column: 'tx', index: i + 1, value: v }, T),
+        );
         if (mid !== null) l.event(mb(subject), 'ScoreEntered', { ...base, column: 'gk', value: mid }, T);
         if (end !== null) {
           const w = l.event(mb(subject), 'ScoreEntered', { ...base, column: 'ck', value: end }, T);
@@ -114,17 +139,42 @@ export async function writeSchoolYear(): Promise<SchoolYear> {
         }
       }
       for (let i = 1; i <= 2; i++) {
-        l.event(mb(COMMENT), 'CommentLevelEntered', { year: YEAR, class: CLASS, subject: COMMENT, student, term, column: 'tx', index: i, value: 'Đ' }, T);
+        l.event(
+          mb(COMMENT),
+          'CommentLevelEntered',
+          { year: YEAR, class: CLASS, subject: COMMENT, student, term, column: 'tx', index: i, value: 'Đ' },
+          T,
+        );
       }
       for (const column of ['gk', 'ck']) {
-        l.event(mb(COMMENT), 'CommentLevelEntered', { year: YEAR, class: CLASS, subject: COMMENT, student, term, column, value: 'Đ' }, T);
+        l.event(
+          mb(COMMENT),
+          'CommentLevelEntered',
+          { year: YEAR, class: CLASS, subject: COMMENT, student, term, column, value: 'Đ' },
+          T,
+        );
       }
-      l.event(hr, 'ConductAssessed', { year: YEAR, class: CLASS, student, term, value: student === 'an' ? 'Tốt' : term === 'HK1' ? 'Khá' : 'Tốt' }, H);
+      l.event(
+        hr,
+        'ConductAssessed',
+        { year: YEAR, class: CLASS, student, term, value: student === 'an' ? 'Tốt' : term === 'HK1' ? 'Khá' : 'Tốt' },
+        H,
+      );
     }
   };
   writeTerm('HK1');
-  l.event(hr, 'AbsenceRecorded', { year: YEAR, class: CLASS, student: 'an', date: '2024-10-01', session: 'morning', value: 'P', reason: 'ốm' }, H);
-  l.event(hr, 'AbsenceRecorded', { year: YEAR, class: CLASS, student: 'an', date: '2025-03-03', session: 'afternoon', value: 'K' }, H);
+  l.event(
+    hr,
+    'AbsenceRecorded',
+    { year: YEAR, class: CLASS, student: 'an', date: '2024-10-01', session: 'morning', value: 'P', reason: 'ốm' },
+    H,
+  );
+  l.event(
+    hr,
+    'AbsenceRecorded',
+    { year: YEAR, class: CLASS, student: 'an', date: '2025-03-03', session: 'afternoon', value: 'K' },
+    H,
+  );
   l.event(mb('toan'), 'SubjectSignedOff', { year: YEAR, class: CLASS, subject: 'toan', term: 'HK1' }, T);
   l.event('windows', 'WindowClosed', { window: 'hk1' }, L);
   l.event('windows', 'WindowOpened', { window: 'hk2', year: YEAR, period: 'HK2', scope: { grade: 10 } }, L);

@@ -3,7 +3,15 @@ import type { Command } from 'commander';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { peekCheckpoint, toHex } from '@hoso/core';
 import { exportBundle } from '@hoso/verify';
-import { checkpointDir, cosign, keep, latestCheckpoint, listCheckpoints, readCheckpointFile, signAndKeep } from '../checkpoints.js';
+import {
+  checkpointDir,
+  cosign,
+  keep,
+  latestCheckpoint,
+  listCheckpoints,
+  readCheckpointFile,
+  signAndKeep,
+} from '../checkpoints.js';
 import { refused, usage } from '../exit.js';
 import { isFile, jsonText, readText, refuseOverwrite, writeText, type Output } from '../io.js';
 import { readSignerKey, readVerifierKey } from '../keys.js';
@@ -23,7 +31,9 @@ type StoreOpts = StoreArgs & { checkpoints?: string };
 /** Register `checkpoint`, `witness`, `export`. */
 export function registerCheckpointCommands(program: Command, io: Output): void {
   storeOptions(program.command('checkpoint'))
-    .description("sign a checkpoint of the ledger's current size with the school's seal key and keep it in the checkpoint folder")
+    .description(
+      "sign a checkpoint of the ledger's current size with the school's seal key and keep it in the checkpoint folder",
+    )
     .requiredOption('--key <file>', 'the seal signer key (.key)')
     .option('--checkpoints <dir>', 'checkpoint folder (default <db>.checkpoints)')
     .option('--json', 'print origin, size, root and the file as JSON')
@@ -32,12 +42,24 @@ export function registerCheckpointCommands(program: Command, io: Output): void {
       const dir = checkpointDir(o);
       await withStore(o, async (s) => {
         const k = await signAndKeep(s, seal, dir);
-        io.out(o.json ? jsonText({ origin: k.checkpoint.origin, size: k.checkpoint.size, root: toHex(k.checkpoint.root), file: k.path, note: k.note }) : k.note);
+        io.out(
+          o.json
+            ? jsonText({
+                origin: k.checkpoint.origin,
+                size: k.checkpoint.size,
+                root: toHex(k.checkpoint.root),
+                file: k.path,
+                note: k.note,
+              })
+            : k.note,
+        );
       });
     });
 
   storeOptions(program.command('witness'))
-    .description('cosign a checkpoint as a witness (C2SP tlog-cosignature): checks the seal signature and consistency with what this witness cosigned before')
+    .description(
+      'cosign a checkpoint as a witness (C2SP tlog-cosignature): checks the seal signature and consistency with what this witness cosigned before',
+    )
     .requiredOption('--key <file>', "the witness's signer key (.key)")
     .requiredOption('--trust <vkey>', "the school's seal verifier key (file or text)")
     .option('--checkpoint <file>', 'the checkpoint note to cosign (default: the latest kept)')
@@ -45,33 +67,53 @@ export function registerCheckpointCommands(program: Command, io: Output): void {
     .option('--state <file>', "the witness's state: the last checkpoint it cosigned (default <key>.state)")
     .option('--time <seconds>', 'cosignature time, POSIX seconds (default now)', intOption('--time', 0, 2 ** 40))
     .option('--json', 'print the result as JSON')
-    .action(async (o: StoreOpts & { key: string; trust: string; checkpoint?: string; state?: string; time?: number; json?: boolean }) => {
-      const key = readSignerKey(o.key, '--key');
-      const seal = readVerifierKey(o.trust, '--trust').verifier;
-      const dir = checkpointDir(o);
-      const target = o.checkpoint !== undefined ? readCheckpointFile(o.checkpoint, '--checkpoint') : latestCheckpoint(dir);
-      if (target === null) throw usage('no-checkpoint', `no checkpoint in ${dir}; sign one with hoso checkpoint`, '--checkpoints');
-      const statePath = o.state ?? `${o.key}.state`;
-      let previous = null;
-      if (isFile(statePath)) {
-        const p = peekCheckpoint(readText(statePath, '--state'));
-        if (isLeft(p)) throw usage('invalid-state', `${statePath} is not a checkpoint: ${p.left.message}`, '--state');
-        previous = p.right;
-      }
-      await withStore(o, async (s) => {
-        const note = await cosign(s, target.note, { key, seal, previous, time: o.time ?? Math.floor(Date.now() / 1000) });
-        let file: string;
-        if (o.checkpoint !== undefined) {
-          writeText(o.checkpoint, note, '--checkpoint');
-          file = o.checkpoint;
-        } else file = keep(dir, note).path;
-        writeText(statePath, note, '--state');
-        io.out(o.json ? jsonText({ file, state: statePath, note }) : note);
-      });
-    });
+    .action(
+      async (
+        o: StoreOpts & {
+          key: string;
+          trust: string;
+          checkpoint?: string;
+          state?: string;
+          time?: number;
+          json?: boolean;
+        },
+      ) => {
+        const key = readSignerKey(o.key, '--key');
+        const seal = readVerifierKey(o.trust, '--trust').verifier;
+        const dir = checkpointDir(o);
+        const target =
+          o.checkpoint !== undefined ? readCheckpointFile(o.checkpoint, '--checkpoint') : latestCheckpoint(dir);
+        if (target === null)
+          throw usage('no-checkpoint', `no checkpoint in ${dir}; sign one with hoso checkpoint`, '--checkpoints');
+        const statePath = o.state ?? `${o.key}.state`;
+        let previous = null;
+        if (isFile(statePath)) {
+          const p = peekCheckpoint(readText(statePath, '--state'));
+          if (isLeft(p)) throw usage('invalid-state', `${statePath} is not a checkpoint: ${p.left.message}`, '--state');
+          previous = p.right;
+        }
+        await withStore(o, async (s) => {
+          const note = await cosign(s, target.note, {
+            key,
+            seal,
+            previous,
+            time: o.time ?? Math.floor(Date.now() / 1000),
+          });
+          let file: string;
+          if (o.checkpoint !== undefined) {
+            writeText(o.checkpoint, note, '--checkpoint');
+            file = o.checkpoint;
+          } else file = keep(dir, note).path;
+          writeText(statePath, note, '--state');
+          io.out(o.json ? jsonText({ file, state: statePath, note }) : note);
+        });
+      },
+    );
 
   storeOptions(program.command('export'))
-    .description('write the ledger as a bundle (DESIGN §7): events in ledger order, then the kept checkpoints; the last fixes its size')
+    .description(
+      'write the ledger as a bundle (DESIGN §7): events in ledger order, then the kept checkpoints; the last fixes its size',
+    )
     .requiredOption('--out <file>', 'the bundle to write (e.g. ledger.hoso)')
     .option('--checkpoints <dir>', 'checkpoint folder (default <db>.checkpoints)')
     .option('--checkpoint <file>', 'a checkpoint note to include (repeatable; default: every kept one)', collect, [])
@@ -79,8 +121,17 @@ export function registerCheckpointCommands(program: Command, io: Output): void {
     .option('--json', 'print size, bytes and root as JSON')
     .action(async (o: StoreOpts & { out: string; checkpoint: string[]; force?: boolean; json?: boolean }) => {
       refuseOverwrite(o.out, '--out', o.force === true);
-      const notes = o.checkpoint.length > 0 ? o.checkpoint.map((f) => readCheckpointFile(f, '--checkpoint')) : listCheckpoints(checkpointDir(o));
-      if (notes.length === 0) throw usage('no-checkpoint', 'a bundle ends with a signed checkpoint: sign one with hoso checkpoint first', '--checkpoints', 'DESIGN §7');
+      const notes =
+        o.checkpoint.length > 0
+          ? o.checkpoint.map((f) => readCheckpointFile(f, '--checkpoint'))
+          : listCheckpoints(checkpointDir(o));
+      if (notes.length === 0)
+        throw usage(
+          'no-checkpoint',
+          'a bundle ends with a signed checkpoint: sign one with hoso checkpoint first',
+          '--checkpoints',
+          'DESIGN §7',
+        );
       notes.sort((a, b) => a.checkpoint.size - b.checkpoint.size);
       await withStore(o, async (s) => {
         const r = await exportBundle(s.store, s.ledger, o.out, { checkpoints: notes.map((n) => n.note) });
@@ -89,7 +140,11 @@ export function registerCheckpointCommands(program: Command, io: Output): void {
           if (e.code === 'storage-failure') throw usage(e.code, e.message, '--out', e.rule);
           throw refused(e.code, e.message, '--checkpoint', e.rule);
         }
-        io.out(o.json ? jsonText({ file: o.out, ...r.right }) : `wrote ${o.out}: ${r.right.size} events, ${r.right.bytes} bytes, root ${r.right.root}\n`);
+        io.out(
+          o.json
+            ? jsonText({ file: o.out, ...r.right })
+            : `wrote ${o.out}: ${r.right.size} events, ${r.right.bytes} bytes, root ${r.right.root}\n`,
+        );
       });
     });
 }

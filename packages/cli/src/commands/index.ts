@@ -9,7 +9,22 @@ import { registerBookCommands } from './books.js';
 import { registerLedgerCommands } from './ledger.js';
 
 /** The order `hoso --help` lists the commands in: the demo, writing, checking, then the tools. */
-const ORDER = ['demo', 'init', 'import', 'exec', 'export', 'verify', 'print', 'checkpoint', 'witness', 'prove', 'consistency', 'keys', 'show', 'log'];
+const ORDER = [
+  'demo',
+  'init',
+  'import',
+  'exec',
+  'export',
+  'verify',
+  'print',
+  'checkpoint',
+  'witness',
+  'prove',
+  'consistency',
+  'keys',
+  'show',
+  'log',
+];
 
 /** Add every command to `program`. */
 export function registerCommands(program: Command, io: Output): void {

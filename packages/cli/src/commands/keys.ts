@@ -8,11 +8,16 @@ import { fingerprintOf, generateKey, keyFromSeed, signerKeyText, verifierKeyText
 
 /** Register `hoso keys`. */
 export function registerKeys(program: Command, io: Output): void {
-  const keys = program.command('keys').description('generate keys; show a key\'s fingerprint and verifier key');
+  const keys = program.command('keys').description("generate keys; show a key's fingerprint and verifier key");
   keys
     .command('generate')
-    .description('generate an Ed25519 key: <name>.key (secret, mode 0600), <name>.vkey (verifier key) and <name>.pub (ledger public key)')
-    .requiredOption('--name <name>', 'key name: a person id for ledger keys, hoso/<ledger> for a seal, a host-like name for a witness')
+    .description(
+      'generate an Ed25519 key: <name>.key (secret, mode 0600), <name>.vkey (verifier key) and <name>.pub (ledger public key)',
+    )
+    .requiredOption(
+      '--name <name>',
+      'key name: a person id for ledger keys, hoso/<ledger> for a seal, a host-like name for a witness',
+    )
     .option('--out <dir>', 'folder to write the files into', '.')
     .option('--witness', 'write the verifier key as a witness cosigner key (C2SP tlog-cosignature, type 0x04)')
     .option('--force', 'overwrite existing files')
@@ -25,12 +30,24 @@ export function registerKeys(program: Command, io: Output): void {
       writeText(`${base}.key`, signerKeyText(k), '--out', 0o600);
       writeText(`${base}.vkey`, vkey, '--out');
       writeText(`${base}.pub`, k.publicKey + '\n', '--out');
-      const r = { name: k.name, publicKey: k.publicKey, fingerprint: k.fingerprint, vkey: vkey.trim(), files: { key: `${base}.key`, vkey: `${base}.vkey`, pub: `${base}.pub` } };
-      io.out(o.json ? jsonText(r) : `name         ${r.name}\npublic key   ${r.publicKey}\nfingerprint  ${r.fingerprint}\nvkey         ${r.vkey}\nwrote        ${r.files.key} (secret), ${r.files.vkey}, ${r.files.pub}\n`);
+      const r = {
+        name: k.name,
+        publicKey: k.publicKey,
+        fingerprint: k.fingerprint,
+        vkey: vkey.trim(),
+        files: { key: `${base}.key`, vkey: `${base}.vkey`, pub: `${base}.pub` },
+      };
+      io.out(
+        o.json
+          ? jsonText(r)
+          : `name         ${r.name}\npublic key   ${r.publicKey}\nfingerprint  ${r.fingerprint}\nvkey         ${r.vkey}\nwrote        ${r.files.key} (secret), ${r.files.vkey}, ${r.files.pub}\n`,
+      );
     });
   keys
     .command('show')
-    .description('show the name, public key, fingerprint and verifier keys of a key file (or of a vkey / public key given as text)')
+    .description(
+      'show the name, public key, fingerprint and verifier keys of a key file (or of a vkey / public key given as text)',
+    )
     .argument('<key>', 'a .key, .vkey or .pub file, or the key text')
     .option('--json', 'print the result as JSON')
     .action((arg: string, o: { json?: boolean }) => {
@@ -40,17 +57,37 @@ export function registerKeys(program: Command, io: Output): void {
         const p = parseSignerKey(t);
         if (p._tag === 'Left') throw usage('invalid-key', p.left.message, '<key>', 'C2SP signed-note');
         const k = keyFromSeed(p.right.name, p.right.seed);
-        r = { kind: 'signer', name: k.name, publicKey: k.publicKey, fingerprint: k.fingerprint, vkey: verifierKeyText(k).trim(), witnessVkey: verifierKeyText(k, true).trim() };
+        r = {
+          kind: 'signer',
+          name: k.name,
+          publicKey: k.publicKey,
+          fingerprint: k.fingerprint,
+          vkey: verifierKeyText(k).trim(),
+          witnessVkey: verifierKeyText(k, true).trim(),
+        };
       } else if (/^[A-Za-z0-9_-]{43}$/.test(t)) {
         const raw = fromBase64Url(t);
-        if (raw === undefined || raw.length !== 32) throw usage('invalid-key', 'not a base64url 32-byte public key', '<key>');
+        if (raw === undefined || raw.length !== 32)
+          throw usage('invalid-key', 'not a base64url 32-byte public key', '<key>');
         r = { kind: 'public', publicKey: t, fingerprint: fingerprintOf(raw) };
       } else {
         const v = parseVerifierKey(t);
         if (v._tag === 'Left') throw usage('invalid-key', `not a key: ${v.left.message}`, '<key>', 'C2SP signed-note');
         const pub = toBase64Url(v.right.publicKey);
-        r = { kind: v.right.type === SIG_TYPE_COSIGNATURE ? 'witness-vkey' : 'vkey', name: v.right.name, keyId: toHex(v.right.keyId), publicKey: pub, fingerprint: fingerprintOf(v.right.publicKey) };
+        r = {
+          kind: v.right.type === SIG_TYPE_COSIGNATURE ? 'witness-vkey' : 'vkey',
+          name: v.right.name,
+          keyId: toHex(v.right.keyId),
+          publicKey: pub,
+          fingerprint: fingerprintOf(v.right.publicKey),
+        };
       }
-      io.out(o.json ? jsonText(r) : Object.entries(r).map(([k, v]) => `${k.padEnd(12)} ${String(v)}`).join('\n') + '\n');
+      io.out(
+        o.json
+          ? jsonText(r)
+          : Object.entries(r)
+              .map(([k, v]) => `${k.padEnd(12)} ${String(v)}`)
+              .join('\n') + '\n',
+      );
     });
 }

@@ -13,12 +13,25 @@ import { storeOptions } from './checkpoints.js';
 import { collect } from './options.js';
 
 type StoreOpts = { db?: string; store?: string; ledger?: string; state?: boolean; stateDir?: string };
-const NO_STATE = ['--no-state', 'fold the whole ledger: neither read nor write the state snapshot <db>.state/'] as const;
-const STATE_DIR = ['--state-dir <dir>', 'keep the state snapshot in this folder (default <db>.state/; with --store, none unless given)'] as const;
+const NO_STATE = [
+  '--no-state',
+  'fold the whole ledger: neither read nor write the state snapshot <db>.state/',
+] as const;
+const STATE_DIR = [
+  '--state-dir <dir>',
+  'keep the state snapshot in this folder (default <db>.state/; with --store, none unless given)',
+] as const;
 
 /** Every bad row on stderr; with --json they also travel in the error's details (printed by main). */
-function printProblems(io: Output, file: string, problems: ReadonlyArray<RowProblem & { readonly field?: string }>): void {
-  for (const p of problems) io.err(`hoso: ${file}:${p.line}${p.column === undefined ? '' : ` column "${p.column}"`}${p.field === undefined ? '' : ` field ${p.field}`}: ${p.message}${p.rule === undefined ? '' : ` (rule: ${p.rule})`} [${p.code}]\n`);
+function printProblems(
+  io: Output,
+  file: string,
+  problems: ReadonlyArray<RowProblem & { readonly field?: string }>,
+): void {
+  for (const p of problems)
+    io.err(
+      `hoso: ${file}:${p.line}${p.column === undefined ? '' : ` column "${p.column}"`}${p.field === undefined ? '' : ` field ${p.field}`}: ${p.message}${p.rule === undefined ? '' : ` (rule: ${p.rule})`} [${p.code}]\n`,
+    );
   io.err(`hoso: ${problems.length} bad row(s); nothing was written\n`);
 }
 
@@ -30,122 +43,266 @@ export function registerLedgerCommands(program: Command, io: Output): void {
     .requiredOption('--key <file>', "the leader's signer key (its public key becomes the root key)")
     .requiredOption('--leader-id <id>', "the leader's person id, e.g. hieu-truong")
     .requiredOption('--leader-name <name>', "the leader's full name")
-    .option('--level <level>', 'a level the school runs (repeatable): preschool, primary, lower-secondary, upper-secondary, continuing', collect, [])
+    .option(
+      '--level <level>',
+      'a level the school runs (repeatable): preschool, primary, lower-secondary, upper-secondary, continuing',
+      collect,
+      [],
+    )
     .option('--province <name>', 'province or city')
     .option('--json', 'print the result as JSON')
-    .action(async (o: StoreOpts & { name: string; key: string; leaderId: string; leaderName: string; level: string[]; province?: string; json?: boolean }) => {
-      if (o.store === undefined && o.ledger === undefined) throw usage('missing-option', 'name the new ledger with --ledger <id>', '--ledger');
-      const key = readSignerKey(o.key, '--key');
-      await withStore(
-        o,
-        async (s) => {
-          if ((await s.store.size(s.ledger)) > 0) throw refused('already-founded', `${s.where} already holds ledger "${s.ledger}"`, '--db');
-          const ledger = await openLedger({ store: s.store, ledger: s.ledger });
-          const data = {
-            school: s.ledger,
-            name: o.name,
-            levels: o.level.length > 0 ? o.level : ['upper-secondary'],
-            leader: { person: o.leaderId, name: o.leaderName },
-            rootKey: key.publicKey,
-            timeZone: 'Asia/Ho_Chi_Minh',
-            ...(o.province === undefined ? {} : { province: o.province }),
-          };
-          const r = await ledger.execute({ type: 'FoundSchool', id: uuidv7(), data }, [{ signer: key.signer, role: 'leader' }]);
-          if (isLeft(r)) throw refused(r.left.code, r.left.message, formatPath(r.left.path), r.left.rule);
-          io.out(o.json ? jsonText({ ledger: s.ledger, rootKey: key.publicKey, fingerprint: key.fingerprint, size: r.right.size }) : `founded ledger "${s.ledger}" in ${s.where}; root key ${key.publicKey} (${key.fingerprint})\n`);
+    .action(
+      async (
+        o: StoreOpts & {
+          name: string;
+          key: string;
+          leaderId: string;
+          leaderName: string;
+          level: string[];
+          province?: string;
+          json?: boolean;
         },
-        { create: true },
-      );
-    });
+      ) => {
+        if (o.store === undefined && o.ledger === undefined)
+          throw usage('missing-option', 'name the new ledger with --ledger <id>', '--ledger');
+        const key = readSignerKey(o.key, '--key');
+        await withStore(
+          o,
+          async (s) => {
+            if ((await s.store.size(s.ledger)) > 0)
+              throw refused('already-founded', `${s.where} already holds ledger "${s.ledger}"`, '--db');
+            const ledger = await openLedger({ store: s.store, ledger: s.ledger });
+            const data = {
+              school: s.ledger,
+              name: o.name,
+              levels: o.level.length > 0 ? o.level : ['upper-secondary'],
+              leader: { person: o.leaderId, name: o.leaderName },
+              rootKey: key.publicKey,
+              timeZone: 'Asia/Ho_Chi_Minh',
+              ...(o.province === undefined ? {} : { province: o.province }),
+            };
+            const r = await ledger.execute({ type: 'FoundSchool', id: uuidv7(), data }, [
+              { signer: key.signer, role: 'leader' },
+            ]);
+            if (isLeft(r)) throw refused(r.left.code, r.left.message, formatPath(r.left.path), r.left.rule);
+            io.out(
+              o.json
+                ? jsonText({
+                    ledger: s.ledger,
+                    rootKey: key.publicKey,
+                    fingerprint: key.fingerprint,
+                    size: r.right.size,
+                  })
+                : `founded ledger "${s.ledger}" in ${s.where}; root key ${key.publicKey} (${key.fingerprint})\n`,
+            );
+          },
+          { create: true },
+        );
+      },
+    );
 
   storeOptions(program.command('exec'))
-    .description('execute ledger commands ({"type","data"} JSON, see docs/ledger.md): one with --command, or a JSON-lines file appended whole with --file')
+    .description(
+      'execute ledger commands ({"type","data"} JSON, see docs/ledger.md): one with --command, or a JSON-lines file appended whole with --file',
+    )
     .requiredOption('--key <file>', "the author's signer key")
-    .requiredOption('--role <role>', 'the role the author acts in (leader, admin, office, homeroom, subject, inspector)')
-    .option('--cosigner <key:role>', 'a co-signer: key file and role, e.g. new.key:holder, vp.key:admin (repeatable)', collect, [])
+    .requiredOption(
+      '--role <role>',
+      'the role the author acts in (leader, admin, office, homeroom, subject, inspector)',
+    )
+    .option(
+      '--cosigner <key:role>',
+      'a co-signer: key file and role, e.g. new.key:holder, vp.key:admin (repeatable)',
+      collect,
+      [],
+    )
     .option('--command <json>', 'one command as JSON')
     .option('--file <file>', 'a file of commands, one JSON object per line')
     .option(...NO_STATE)
     .option(...STATE_DIR)
     .option('--json', 'print the result as JSON')
-    .action(async (o: StoreOpts & { key: string; role: string; cosigner: string[]; command?: string; file?: string; json?: boolean }) => {
-      if ((o.command === undefined) === (o.file === undefined)) throw usage('missing-option', 'give one of --command <json> or --file <file>', '--command');
-      const source = o.command !== undefined ? '--command' : o.file!;
-      const text = o.command ?? readText(o.file!, '--file');
-      const commands: Array<{ type: string; data: unknown; id?: string }> = [];
-      // --command is one JSON value (it may span lines); a file is JSON lines.
-      const entries: Array<[string, string]> = o.command !== undefined ? [['--command', o.command]] : text.split('\n').map((l, i): [string, string] => [`${o.file}:${i + 1}`, l]);
-      for (const [where, line] of entries) {
-        if (line.trim() === '' || (o.file !== undefined && line.trimStart().startsWith('#'))) continue;
-        let v: unknown;
-        try {
-          v = JSON.parse(line);
-        } catch (e) {
-          throw usage('invalid-json', `not JSON: ${e instanceof Error ? e.message : String(e)}`, where);
+    .action(
+      async (
+        o: StoreOpts & {
+          key: string;
+          role: string;
+          cosigner: string[];
+          command?: string;
+          file?: string;
+          json?: boolean;
+        },
+      ) => {
+        if ((o.command === undefined) === (o.file === undefined))
+          throw usage('missing-option', 'give one of --command <json> or --file <file>', '--command');
+        const source = o.command !== undefined ? '--command' : o.file!;
+        const text = o.command ?? readText(o.file!, '--file');
+        const commands: Array<{ type: string; data: unknown; id?: string }> = [];
+        // --command is one JSON value (it may span lines); a file is JSON lines.
+        const entries: Array<[string, string]> =
+          o.command !== undefined
+            ? [['--command', o.command]]
+            : text.split('\n').map((l, i): [string, string] => [`${o.file}:${i + 1}`, l]);
+        for (const [where, line] of entries) {
+          if (line.trim() === '' || (o.file !== undefined && line.trimStart().startsWith('#'))) continue;
+          let v: unknown;
+          try {
+            v = JSON.parse(line);
+          } catch (e) {
+            throw usage('invalid-json', `not JSON: ${e instanceof Error ? e.message : String(e)}`, where);
+          }
+          if (typeof v !== 'object' || v === null || Array.isArray(v))
+            throw usage('invalid-command', 'a command is a JSON object {"type", "data"}', where);
+          commands.push(v as { type: string; data: unknown });
         }
-        if (typeof v !== 'object' || v === null || Array.isArray(v)) throw usage('invalid-command', 'a command is a JSON object {"type", "data"}', where);
-        commands.push(v as { type: string; data: unknown });
-      }
-      if (commands.length === 0) throw usage('invalid-command', 'no command given', source);
-      const signers = signersFrom(o.key, o.role, o.cosigner);
-      await withStore(o, async (s) => {
-        const opened = await openCliLedger(s, { state: o.state, ...(o.stateDir === undefined ? {} : { stateDir: o.stateDir }), warn: (l) => io.err(l) });
-        const r = await submitBatch(opened.ledger, commands, signers);
-        if (isLeft(r)) {
-          const problems = r.left.map((p) => ({ line: p.index + 1, code: p.error.code, message: p.error.message, ...(p.error.path === undefined || p.error.path.length === 0 ? {} : { field: formatPath(p.error.path) }), ...(p.error.rule === undefined ? {} : { rule: p.error.rule }) }));
-          printProblems(io, source, problems);
-          throw refused(problems[0]!.code, `${problems.length} command(s) refused; nothing was written`, source, problems[0]!.rule, { written: 0, problems });
-        }
-        await opened.afterCommand(r.right.duplicate ? 0 : r.right.events);
-        io.out(o.json ? jsonText({ ok: true, ...r.right }) : `appended ${r.right.events} event(s) at ${r.right.from}; ledger size ${r.right.size}\n`);
-      });
-    });
+        if (commands.length === 0) throw usage('invalid-command', 'no command given', source);
+        const signers = signersFrom(o.key, o.role, o.cosigner);
+        await withStore(o, async (s) => {
+          const opened = await openCliLedger(s, {
+            state: o.state,
+            ...(o.stateDir === undefined ? {} : { stateDir: o.stateDir }),
+            warn: (l) => io.err(l),
+          });
+          const r = await submitBatch(opened.ledger, commands, signers);
+          if (isLeft(r)) {
+            const problems = r.left.map((p) => ({
+              line: p.index + 1,
+              code: p.error.code,
+              message: p.error.message,
+              ...(p.error.path === undefined || p.error.path.length === 0 ? {} : { field: formatPath(p.error.path) }),
+              ...(p.error.rule === undefined ? {} : { rule: p.error.rule }),
+            }));
+            printProblems(io, source, problems);
+            throw refused(
+              problems[0]!.code,
+              `${problems.length} command(s) refused; nothing was written`,
+              source,
+              problems[0]!.rule,
+              { written: 0, problems },
+            );
+          }
+          await opened.afterCommand(r.right.duplicate ? 0 : r.right.events);
+          io.out(
+            o.json
+              ? jsonText({ ok: true, ...r.right })
+              : `appended ${r.right.events} event(s) at ${r.right.from}; ledger size ${r.right.size}\n`,
+          );
+        });
+      },
+    );
 
-  const imp = program.command('import').description('import a class list or marks from CSV (docs/import-csv.md); any bad row: every bad row reported, nothing written');
+  const imp = program
+    .command('import')
+    .description(
+      'import a class list or marks from CSV (docs/import-csv.md); any bad row: every bad row reported, nothing written',
+    );
   for (const kind of ['students', 'marks'] as const) {
     storeOptions(imp.command(kind))
-      .description(kind === 'students' ? 'a class list (danh sách lớp): enrol each row, registering new students; signed by the homeroom teacher' : 'marks (điểm): one score or Đ/CĐ per row; signed by the subject teacher')
+      .description(
+        kind === 'students'
+          ? 'a class list (danh sách lớp): enrol each row, registering new students; signed by the homeroom teacher'
+          : 'marks (điểm): one score or Đ/CĐ per row; signed by the subject teacher',
+      )
       .argument('<file>', 'the CSV file (UTF-8, header row)')
-      .requiredOption('--key <file>', kind === 'students' ? "the homeroom teacher's signer key" : "the subject teacher's signer key")
+      .requiredOption(
+        '--key <file>',
+        kind === 'students' ? "the homeroom teacher's signer key" : "the subject teacher's signer key",
+      )
       .option('--role <role>', 'the role the signer acts in', kind === 'students' ? 'homeroom' : 'subject')
       .option('--year <year>', 'school year for rows without a year column, e.g. 2024-2025')
       .option('--class <class>', 'class for rows without a class column, e.g. 10A1')
-      .option('--date <date>', kind === 'students' ? 'enrolment date for rows without a date column (YYYY-MM-DD)' : '(unused)')
+      .option(
+        '--date <date>',
+        kind === 'students' ? 'enrolment date for rows without a date column (YYYY-MM-DD)' : '(unused)',
+      )
       .option('--dry-run', 'check every row and write nothing')
       .option(...NO_STATE)
       .option(...STATE_DIR)
       .option('--json', 'print the result as JSON')
-      .action(async (file: string, o: StoreOpts & { key: string; role: string; year?: string; class?: string; date?: string; dryRun?: boolean; json?: boolean }) => {
-        const parsed = parseCsv(readText(file, '<file>'), file);
-        const signers = signersFrom(o.key, o.role, []);
-        await withStore(o, async (s) => {
-          const opened = await openCliLedger(s, { state: o.state, ...(o.stateDir === undefined ? {} : { stateDir: o.stateDir }), warn: (l) => io.err(l) });
-          const ledger = opened.ledger;
-          const defaults = { ...(o.year === undefined ? {} : { year: o.year }), ...(o.class === undefined ? {} : { class: o.class }), ...(o.date === undefined ? {} : { date: o.date }) };
-          const { rows, problems } = kind === 'students' ? studentRows(parsed, file, defaults, ledger.state()) : markRows(parsed, file, defaults, ledger.state());
-          if (problems.length > 0) {
-            printProblems(io, file, problems);
-            throw usage(problems[0]!.code, `${problems.length} bad row(s); nothing was written`, `${file}:${problems[0]!.line}`, undefined, { written: 0, problems });
-          }
-          const check = await submitBatch(ledger, rows.map((r) => r.command), signers, new Date(), o.dryRun === true);
-          if (isLeft(check)) {
-            const bad: RowProblem[] = check.left.map((p) => {
-              const row = rows[p.index]!;
-              const column = columnOf(row, p.error.path);
-              return { line: row.line, ...(column === undefined ? {} : { column }), code: p.error.code, message: p.error.message, ...(p.error.rule === undefined ? {} : { rule: p.error.rule }) };
+      .action(
+        async (
+          file: string,
+          o: StoreOpts & {
+            key: string;
+            role: string;
+            year?: string;
+            class?: string;
+            date?: string;
+            dryRun?: boolean;
+            json?: boolean;
+          },
+        ) => {
+          const parsed = parseCsv(readText(file, '<file>'), file);
+          const signers = signersFrom(o.key, o.role, []);
+          await withStore(o, async (s) => {
+            const opened = await openCliLedger(s, {
+              state: o.state,
+              ...(o.stateDir === undefined ? {} : { stateDir: o.stateDir }),
+              warn: (l) => io.err(l),
             });
-            printProblems(io, file, bad);
-            const malformed = check.left.some((p) => p.error.code === 'invalid-data' || p.error.code === 'invalid-command');
-            const first = bad[0]!;
-            const where = `${file}:${first.line}${first.column === undefined ? '' : ` column "${first.column}"`}`;
-            throw malformed
-              ? usage(first.code, `${bad.length} bad row(s); nothing was written`, where, first.rule, { written: 0, problems: bad })
-              : refused(first.code, `${bad.length} row(s) refused; nothing was written`, where, first.rule, { written: 0, problems: bad });
-          }
-          await opened.afterCommand(o.dryRun === true || check.right.duplicate ? 0 : check.right.events);
-          const verb = o.dryRun ? 'checked' : 'imported';
-          io.out(o.json ? jsonText({ ok: true, rows: rows.length, dryRun: o.dryRun === true, ...check.right }) : `${verb} ${rows.length} row(s) from ${file}${o.dryRun ? '; nothing written (--dry-run)' : `: ${check.right.events} event(s), ledger size ${check.right.size}`}\n`);
-        });
-      });
+            const ledger = opened.ledger;
+            const defaults = {
+              ...(o.year === undefined ? {} : { year: o.year }),
+              ...(o.class === undefined ? {} : { class: o.class }),
+              ...(o.date === undefined ? {} : { date: o.date }),
+            };
+            const { rows, problems } =
+              kind === 'students'
+                ? studentRows(parsed, file, defaults, ledger.state())
+                : markRows(parsed, file, defaults, ledger.state());
+            if (problems.length > 0) {
+              printProblems(io, file, problems);
+              throw usage(
+                problems[0]!.code,
+                `${problems.length} bad row(s); nothing was written`,
+                `${file}:${problems[0]!.line}`,
+                undefined,
+                { written: 0, problems },
+              );
+            }
+            const check = await submitBatch(
+              ledger,
+              rows.map((r) => r.command),
+              signers,
+              new Date(),
+              o.dryRun === true,
+            );
+            if (isLeft(check)) {
+              const bad: RowProblem[] = check.left.map((p) => {
+                const row = rows[p.index]!;
+                const column = columnOf(row, p.error.path);
+                return {
+                  line: row.line,
+                  ...(column === undefined ? {} : { column }),
+                  code: p.error.code,
+                  message: p.error.message,
+                  ...(p.error.rule === undefined ? {} : { rule: p.error.rule }),
+                };
+              });
+              printProblems(io, file, bad);
+              const malformed = check.left.some(
+                (p) => p.error.code === 'invalid-data' || p.error.code === 'invalid-command',
+              );
+              const first = bad[0]!;
+              const where = `${file}:${first.line}${first.column === undefined ? '' : ` column "${first.column}"`}`;
+              throw malformed
+                ? usage(first.code, `${bad.length} bad row(s); nothing was written`, where, first.rule, {
+                    written: 0,
+                    problems: bad,
+                  })
+                : refused(first.code, `${bad.length} row(s) refused; nothing was written`, where, first.rule, {
+                    written: 0,
+                    problems: bad,
+                  });
+            }
+            await opened.afterCommand(o.dryRun === true || check.right.duplicate ? 0 : check.right.events);
+            const verb = o.dryRun ? 'checked' : 'imported';
+            io.out(
+              o.json
+                ? jsonText({ ok: true, rows: rows.length, dryRun: o.dryRun === true, ...check.right })
+                : `${verb} ${rows.length} row(s) from ${file}${o.dryRun ? '; nothing written (--dry-run)' : `: ${check.right.events} event(s), ledger size ${check.right.size}`}\n`,
+            );
+          });
+        },
+      );
   }
 }

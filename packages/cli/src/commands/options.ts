@@ -6,7 +6,8 @@ export function intOption(name: string, min: number, max: number): (v: string) =
   return (v) => {
     if (!/^-?\d+$/.test(v)) throw usage('invalid-option', `${name} must be an integer, got "${v}"`, name);
     const n = Number(v);
-    if (!Number.isSafeInteger(n) || n < min || n > max) throw usage('invalid-option', `${name} must be from ${min} to ${max}, got ${v}`, name);
+    if (!Number.isSafeInteger(n) || n < min || n > max)
+      throw usage('invalid-option', `${name} must be from ${min} to ${max}, got ${v}`, name);
     return n;
   };
 }

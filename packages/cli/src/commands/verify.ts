@@ -2,7 +2,16 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { proveConsistency, proveEvent, renderReport, verifyBundle, verifyConsistencyProof, verifyProof, verifyStore, type VerifyReport } from '@hoso/verify';
+import {
+  proveConsistency,
+  proveEvent,
+  renderReport,
+  verifyBundle,
+  verifyConsistencyProof,
+  verifyProof,
+  verifyStore,
+  type VerifyReport,
+} from '@hoso/verify';
 import { checkpointDir, latestCheckpoint, listCheckpoints, readCheckpointFile } from '../checkpoints.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, refused, usage } from '../exit.js';
 import { isFile, jsonText, readText, writeText, type Output } from '../io.js';
@@ -15,7 +24,12 @@ type TrustOpts = { trust: string[]; root: string[]; seal: string[]; witness: str
 
 function trustOptions(c: Command): Command {
   return c
-    .option('--trust <key>', 'a trust anchor, file or text (repeatable): root key (base64url), seal vkey, or witness vkey (type 0x04)', collect, [])
+    .option(
+      '--trust <key>',
+      'a trust anchor, file or text (repeatable): root key (base64url), seal vkey, or witness vkey (type 0x04)',
+      collect,
+      [],
+    )
     .option('--root <key>', "the school's root key (base64url; repeatable)", collect, [])
     .option('--seal <vkey>', 'a seal verifier key (repeatable)', collect, [])
     .option('--witness <vkey>', 'a witness verifier key (repeatable)', collect, []);
@@ -25,10 +39,15 @@ function summaryLines(r: VerifyReport): string {
   const lines = [
     `${r.ok ? 'VERIFIED / ĐẠT' : r.usable ? 'NOT VERIFIED / KHÔNG ĐẠT' : 'UNUSABLE INPUT / DỮ LIỆU KHÔNG DÙNG ĐƯỢC'}: ${r.size} events, root ${r.root}`,
     `  integrity ${r.passes.integrity}, authenticity ${r.passes.authenticity}, compliance ${r.passes.compliance}`,
-    ...r.checkpoints.map((c) => `  checkpoint size ${c.size ?? '?'}: ${c.ok ? 'ok' : 'NOT ok'}; signed by ${c.signedBy.join(', ') || '—'}; cosigned by ${c.cosignedBy.join(', ') || '—'}`),
+    ...r.checkpoints.map(
+      (c) =>
+        `  checkpoint size ${c.size ?? '?'}: ${c.ok ? 'ok' : 'NOT ok'}; signed by ${c.signedBy.join(', ') || '—'}; cosigned by ${c.cosignedBy.join(', ') || '—'}`,
+    ),
   ];
   for (const f of r.findings.slice(0, 50)) {
-    lines.push(`  ${f.severity.toUpperCase()} ${f.code}${f.position === null ? '' : ` at ${f.position}`}${f.stream === null ? '' : ` (${f.stream})`}: ${f.message} [${f.rule}]`);
+    lines.push(
+      `  ${f.severity.toUpperCase()} ${f.code}${f.position === null ? '' : ` at ${f.position}`}${f.stream === null ? '' : ` (${f.stream})`}: ${f.message} [${f.rule}]`,
+    );
   }
   if (r.findings.length > 50) lines.push(`  … and ${r.findings.length - 50} more (use --json or --report)`);
   return lines.join('\n') + '\n';
@@ -37,38 +56,81 @@ function summaryLines(r: VerifyReport): string {
 /** Register `verify`, `prove`, `consistency`. */
 export function registerVerifyCommands(program: Command, io: Output): void {
   trustOptions(storeOptions(program.command('verify')))
-    .description('verify a bundle (or, with --db/--store, a ledger in place): integrity, authenticity, compliance; exit 0 clean, 1 findings, 2 unusable input')
+    .description(
+      'verify a bundle (or, with --db/--store, a ledger in place): integrity, authenticity, compliance; exit 0 clean, 1 findings, 2 unusable input',
+    )
     .argument('[bundle]', 'the bundle file (ledger.hoso)')
-    .option('--checkpoints <dir>', 'with --db/--store: the checkpoint folder to check against (default <db>.checkpoints)')
+    .option(
+      '--checkpoints <dir>',
+      'with --db/--store: the checkpoint folder to check against (default <db>.checkpoints)',
+    )
     .option('--since <checkpoint>', 'a checkpoint note you already hold: the bundle must extend it')
     .option('--report <file>', 'write the HTML report here')
     .option('--workers <n>', 'signature worker threads (default: cores − 1)', intOption('--workers', 0, 256))
-    .option('--temp-dir <dir>', 'where the sorted runs of event ids go once a large ledger fills the in-memory buffer (default: the system temp folder; removed afterwards)')
+    .option(
+      '--temp-dir <dir>',
+      'where the sorted runs of event ids go once a large ledger fills the in-memory buffer (default: the system temp folder; removed afterwards)',
+    )
     .option('--json', 'print { ok, size, root, findings, … } as JSON')
-    .action(async (bundle: string | undefined, o: TrustOpts & { db?: string; store?: string; ledger?: string; checkpoints?: string; since?: string; report?: string; workers?: number; tempDir?: string; json?: boolean }) => {
-      const trust = trustAnchors(o);
-      const inPlace = o.db !== undefined || o.store !== undefined;
-      if (inPlace === (bundle !== undefined)) throw usage('missing-argument', 'give a bundle file, or --db/--store to verify a ledger in place (not both)', '<bundle>');
-      if (bundle !== undefined && !isFile(bundle)) throw usage('unreadable-file', `cannot read ${bundle}: no such file`, '<bundle>');
-      const since = o.since === undefined ? undefined : readText(o.since, '--since');
-      const options = { trust, ...(since === undefined ? {} : { since }), ...(o.workers === undefined ? {} : { workers: o.workers }), ...(o.tempDir === undefined ? {} : { tempDir: o.tempDir }) };
-      const r =
-        bundle !== undefined
-          ? await verifyBundle(bundle, options)
-          : await withStore(o, (s) => verifyStore(s.store, s.ledger, { ...options, checkpoints: listCheckpoints(checkpointDir(o)).map((k) => k.note) }), { readonly: true });
-      if (isLeft(r)) {
-        const field = r.left.path?.[0];
-        const option = field === 'since' ? '--since' : field === 'tempDir' ? '--temp-dir' : '--trust';
-        throw usage(r.left.code, r.left.message, option, r.left.rule);
-      }
-      const report = r.right;
-      if (o.report !== undefined) writeText(o.report, renderReport(report, { source: bundle ?? o.db ?? o.store ?? '' }), '--report');
-      if (o.json) {
-        const { timeline: _t, ...rest } = report;
-        io.out(jsonText(rest));
-      } else io.out(summaryLines(report));
-      process.exitCode = !report.usable ? EXIT_USAGE : report.ok ? EXIT_OK : EXIT_FINDINGS;
-    });
+    .action(
+      async (
+        bundle: string | undefined,
+        o: TrustOpts & {
+          db?: string;
+          store?: string;
+          ledger?: string;
+          checkpoints?: string;
+          since?: string;
+          report?: string;
+          workers?: number;
+          tempDir?: string;
+          json?: boolean;
+        },
+      ) => {
+        const trust = trustAnchors(o);
+        const inPlace = o.db !== undefined || o.store !== undefined;
+        if (inPlace === (bundle !== undefined))
+          throw usage(
+            'missing-argument',
+            'give a bundle file, or --db/--store to verify a ledger in place (not both)',
+            '<bundle>',
+          );
+        if (bundle !== undefined && !isFile(bundle))
+          throw usage('unreadable-file', `cannot read ${bundle}: no such file`, '<bundle>');
+        const since = o.since === undefined ? undefined : readText(o.since, '--since');
+        const options = {
+          trust,
+          ...(since === undefined ? {} : { since }),
+          ...(o.workers === undefined ? {} : { workers: o.workers }),
+          ...(o.tempDir === undefined ? {} : { tempDir: o.tempDir }),
+        };
+        const r =
+          bundle !== undefined
+            ? await verifyBundle(bundle, options)
+            : await withStore(
+                o,
+                (s) =>
+                  verifyStore(s.store, s.ledger, {
+                    ...options,
+                    checkpoints: listCheckpoints(checkpointDir(o)).map((k) => k.note),
+                  }),
+                { readonly: true },
+              );
+        if (isLeft(r)) {
+          const field = r.left.path?.[0];
+          const option = field === 'since' ? '--since' : field === 'tempDir' ? '--temp-dir' : '--trust';
+          throw usage(r.left.code, r.left.message, option, r.left.rule);
+        }
+        const report = r.right;
+        if (o.report !== undefined)
+          writeText(o.report, renderReport(report, { source: bundle ?? o.db ?? o.store ?? '' }), '--report');
+        if (o.json) {
+          const { timeline: _t, ...rest } = report;
+          io.out(jsonText(rest));
+        } else io.out(summaryLines(report));
+        process.exitCode = !report.usable ? EXIT_USAGE : report.ok ? EXIT_OK : EXIT_FINDINGS;
+      },
+    );
 
   trustOptions(storeOptions(program.command('prove')))
     .description('write an offline inclusion proof (C2SP tlog-proof) of one event, or check one with --check')
@@ -79,31 +141,81 @@ export function registerVerifyCommands(program: Command, io: Output): void {
     .option('--out <file>', 'write the proof here (default: stdout)')
     .option('--check <proof>', 'check a proof file offline against --trust keys instead')
     .option('--json', 'print the result as JSON')
-    .action(async (o: TrustOpts & { db?: string; store?: string; ledger?: string; index?: number; event?: string; checkpoint?: string; checkpoints?: string; out?: string; check?: string; json?: boolean }) => {
-      if (o.check !== undefined) {
-        const r = verifyProof(readText(o.check, '--check'), trustAnchors(o));
-        if (isLeft(r)) throw r.left.code === 'invalid-argument' ? usage(r.left.code, r.left.message, '--trust', r.left.rule) : refused(r.left.code, r.left.message, '--check', r.left.rule);
-        const v = r.right;
-        const out = { ok: true, position: v.position, event: v.event.id, stream: v.event.stream, type: v.event.type, checkpoint: v.checkpoint, signedBy: v.signedBy, cosignedBy: v.cosignedBy };
-        io.out(o.json ? jsonText(out) : `PROVEN: event ${v.event.id} (${v.event.type}, ${v.event.stream}) is at position ${v.position} of ${v.checkpoint.origin} size ${v.checkpoint.size}; signed by ${v.signedBy.join(', ')}${v.cosignedBy.length > 0 ? `; cosigned by ${v.cosignedBy.join(', ')}` : ''}\n`);
-        return;
-      }
-      if ((o.index === undefined) === (o.event === undefined)) throw usage('missing-option', 'name the event with --index <position> or --event <id>', '--index');
-      const cp = o.checkpoint !== undefined ? readCheckpointFile(o.checkpoint, '--checkpoint') : latestCheckpoint(checkpointDir(o));
-      if (cp === null) throw usage('no-checkpoint', 'no checkpoint kept: sign one with hoso checkpoint', '--checkpoint');
-      await withStore(o, async (s) => {
-        let index = o.index;
-        if (o.event !== undefined) {
-          const e = await s.store.getById(s.ledger, o.event);
-          if (e === null) throw usage('unknown-event', `no event ${o.event} in ${s.ledger}`, '--event');
-          index = e.position;
+    .action(
+      async (
+        o: TrustOpts & {
+          db?: string;
+          store?: string;
+          ledger?: string;
+          index?: number;
+          event?: string;
+          checkpoint?: string;
+          checkpoints?: string;
+          out?: string;
+          check?: string;
+          json?: boolean;
+        },
+      ) => {
+        if (o.check !== undefined) {
+          const r = verifyProof(readText(o.check, '--check'), trustAnchors(o));
+          if (isLeft(r))
+            throw r.left.code === 'invalid-argument'
+              ? usage(r.left.code, r.left.message, '--trust', r.left.rule)
+              : refused(r.left.code, r.left.message, '--check', r.left.rule);
+          const v = r.right;
+          const out = {
+            ok: true,
+            position: v.position,
+            event: v.event.id,
+            stream: v.event.stream,
+            type: v.event.type,
+            checkpoint: v.checkpoint,
+            signedBy: v.signedBy,
+            cosignedBy: v.cosignedBy,
+          };
+          io.out(
+            o.json
+              ? jsonText(out)
+              : `PROVEN: event ${v.event.id} (${v.event.type}, ${v.event.stream}) is at position ${v.position} of ${v.checkpoint.origin} size ${v.checkpoint.size}; signed by ${v.signedBy.join(', ')}${v.cosignedBy.length > 0 ? `; cosigned by ${v.cosignedBy.join(', ')}` : ''}\n`,
+          );
+          return;
         }
-        const r = await proveEvent(s.store, s.ledger, index!, cp.note);
-        if (isLeft(r)) throw r.left.code === 'invalid-argument' ? usage(r.left.code, r.left.message, '--index', r.left.rule) : refused(r.left.code, r.left.message, '--checkpoint', r.left.rule);
-        if (o.out !== undefined) writeText(o.out, r.right, '--out');
-        io.out(o.json ? jsonText({ index, checkpointSize: cp.checkpoint.size, proof: r.right, ...(o.out === undefined ? {} : { file: o.out }) }) : o.out === undefined ? r.right : `wrote ${o.out}: event at position ${index} in checkpoint of size ${cp.checkpoint.size}\n`);
-      });
-    });
+        if ((o.index === undefined) === (o.event === undefined))
+          throw usage('missing-option', 'name the event with --index <position> or --event <id>', '--index');
+        const cp =
+          o.checkpoint !== undefined
+            ? readCheckpointFile(o.checkpoint, '--checkpoint')
+            : latestCheckpoint(checkpointDir(o));
+        if (cp === null)
+          throw usage('no-checkpoint', 'no checkpoint kept: sign one with hoso checkpoint', '--checkpoint');
+        await withStore(o, async (s) => {
+          let index = o.index;
+          if (o.event !== undefined) {
+            const e = await s.store.getById(s.ledger, o.event);
+            if (e === null) throw usage('unknown-event', `no event ${o.event} in ${s.ledger}`, '--event');
+            index = e.position;
+          }
+          const r = await proveEvent(s.store, s.ledger, index!, cp.note);
+          if (isLeft(r))
+            throw r.left.code === 'invalid-argument'
+              ? usage(r.left.code, r.left.message, '--index', r.left.rule)
+              : refused(r.left.code, r.left.message, '--checkpoint', r.left.rule);
+          if (o.out !== undefined) writeText(o.out, r.right, '--out');
+          io.out(
+            o.json
+              ? jsonText({
+                  index,
+                  checkpointSize: cp.checkpoint.size,
+                  proof: r.right,
+                  ...(o.out === undefined ? {} : { file: o.out }),
+                })
+              : o.out === undefined
+                ? r.right
+                : `wrote ${o.out}: event at position ${index} in checkpoint of size ${cp.checkpoint.size}\n`,
+          );
+        });
+      },
+    );
 
   trustOptions(storeOptions(program.command('consistency')))
     .description('write a consistency proof between two checkpoints (RFC 9162), or check one with --check')
@@ -113,23 +225,53 @@ export function registerVerifyCommands(program: Command, io: Output): void {
     .option('--out <file>', 'write the proof here (default: stdout)')
     .option('--check <proof>', 'check a proof file offline against --trust keys instead')
     .option('--json', 'print the result as JSON')
-    .action(async (o: TrustOpts & { db?: string; store?: string; ledger?: string; old?: string; new?: string; checkpoints?: string; out?: string; check?: string; json?: boolean }) => {
-      if (o.check !== undefined) {
-        const r = verifyConsistencyProof(readText(o.check, '--check'), trustAnchors(o));
-        if (isLeft(r)) throw r.left.code === 'invalid-argument' ? usage(r.left.code, r.left.message, '--trust', r.left.rule) : refused(r.left.code, r.left.message, '--check', r.left.rule);
-        const v = r.right;
-        io.out(o.json ? jsonText({ ok: true, ...v }) : `CONSISTENT: ${v.origin} size ${v.new.size} extends size ${v.old.size}; signed by ${v.signedBy.join(', ')}${v.cosignedBy.length > 0 ? `; cosigned by ${v.cosignedBy.join(', ')}` : ''}\n`);
-        return;
-      }
-      if (o.old === undefined) throw usage('missing-option', 'name the older checkpoint with --old <file>', '--old');
-      const older = readCheckpointFile(o.old, '--old');
-      const newer = o.new !== undefined ? readCheckpointFile(o.new, '--new') : latestCheckpoint(checkpointDir(o));
-      if (newer === null) throw usage('no-checkpoint', 'no checkpoint kept: sign one with hoso checkpoint', '--new');
-      await withStore(o, async (s) => {
-        const r = await proveConsistency(s.store, s.ledger, older.note, newer.note);
-        if (isLeft(r)) throw r.left.code === 'invalid-argument' ? usage(r.left.code, r.left.message, '--old', r.left.rule) : refused(r.left.code, r.left.message, '--new', r.left.rule);
-        if (o.out !== undefined) writeFileSync(o.out, r.right);
-        io.out(o.json ? jsonText({ old: older.checkpoint.size, new: newer.checkpoint.size, proof: r.right }) : o.out === undefined ? r.right : `wrote ${o.out}: size ${older.checkpoint.size} → ${newer.checkpoint.size}\n`);
-      });
-    });
+    .action(
+      async (
+        o: TrustOpts & {
+          db?: string;
+          store?: string;
+          ledger?: string;
+          old?: string;
+          new?: string;
+          checkpoints?: string;
+          out?: string;
+          check?: string;
+          json?: boolean;
+        },
+      ) => {
+        if (o.check !== undefined) {
+          const r = verifyConsistencyProof(readText(o.check, '--check'), trustAnchors(o));
+          if (isLeft(r))
+            throw r.left.code === 'invalid-argument'
+              ? usage(r.left.code, r.left.message, '--trust', r.left.rule)
+              : refused(r.left.code, r.left.message, '--check', r.left.rule);
+          const v = r.right;
+          io.out(
+            o.json
+              ? jsonText({ ok: true, ...v })
+              : `CONSISTENT: ${v.origin} size ${v.new.size} extends size ${v.old.size}; signed by ${v.signedBy.join(', ')}${v.cosignedBy.length > 0 ? `; cosigned by ${v.cosignedBy.join(', ')}` : ''}\n`,
+          );
+          return;
+        }
+        if (o.old === undefined) throw usage('missing-option', 'name the older checkpoint with --old <file>', '--old');
+        const older = readCheckpointFile(o.old, '--old');
+        const newer = o.new !== undefined ? readCheckpointFile(o.new, '--new') : latestCheckpoint(checkpointDir(o));
+        if (newer === null) throw usage('no-checkpoint', 'no checkpoint kept: sign one with hoso checkpoint', '--new');
+        await withStore(o, async (s) => {
+          const r = await proveConsistency(s.store, s.ledger, older.note, newer.note);
+          if (isLeft(r))
+            throw r.left.code === 'invalid-argument'
+              ? usage(r.left.code, r.left.message, '--old', r.left.rule)
+              : refused(r.left.code, r.left.message, '--new', r.left.rule);
+          if (o.out !== undefined) writeFileSync(o.out, r.right);
+          io.out(
+            o.json
+              ? jsonText({ old: older.checkpoint.size, new: newer.checkpoint.size, proof: r.right })
+              : o.out === undefined
+                ? r.right
+                : `wrote ${o.out}: size ${older.checkpoint.size} → ${newer.checkpoint.size}\n`,
+          );
+        });
+      },
+    );
 }

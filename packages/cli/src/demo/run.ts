@@ -19,14 +19,31 @@ import { openLedger, type ActingSigner, type Appended, type Ledger } from '@hoso
 import { openSqliteStore } from '@hoso/store-sqlite';
 import { classMarkbook } from '@hoso/books';
 import { exportBundle, renderReport, verifyBundle, type VerifyReport } from '@hoso/verify';
-import { correctionMinutesDocument, markbookDocument, printAll, registerDocument, transcriptDocument, verificationFromCheckpoint, type PrintJob, type PrintMeta } from '@hoso/print';
+import {
+  correctionMinutesDocument,
+  markbookDocument,
+  printAll,
+  registerDocument,
+  transcriptDocument,
+  verificationFromCheckpoint,
+  type PrintJob,
+  type PrintMeta,
+} from '@hoso/print';
 import { cosign, keep, signAndKeep, type KeptCheckpoint } from '../checkpoints.js';
 import { refused, usage } from '../exit.js';
 import { ensureDir, writeText, type Output } from '../io.js';
 import { keyFromSeed, verifierKeyText, type KeyMaterial } from '../keys.js';
 import { derivedSeed, seededRng, uuidV7At, type Rng } from '../prng.js';
 import { progressFor, type ProgressFactory } from '../progress.js';
-import { correctionMinutes, foldStore, markbookData, registerData, schoolInfo, transcriptData, transcriptOf } from '../books-view.js';
+import {
+  correctionMinutes,
+  foldStore,
+  markbookData,
+  registerData,
+  schoolInfo,
+  transcriptData,
+  transcriptOf,
+} from '../books-view.js';
 import type { OpenedStore } from '../store.js';
 import { planSchool, regularCount, SUBJECTS, type DemoPerson, type DemoSchool, type DemoStudent } from './school.js';
 
@@ -58,7 +75,10 @@ export interface DemoResult {
 }
 
 const YEAR = '2024-2025';
-const TERMS = { HK1: { start: '2024-09-05', end: '2025-01-15' }, HK2: { start: '2025-01-20', end: '2025-05-25' } } as const;
+const TERMS = {
+  HK1: { start: '2024-09-05', end: '2025-01-15' },
+  HK2: { start: '2025-01-20', end: '2025-05-25' },
+} as const;
 type TermId = keyof typeof TERMS;
 
 /** Assessment days of each term: regular 1–4, mid-term, end of term. */
@@ -123,7 +143,13 @@ class Demo {
   /** Execute with a deterministic id, a second after the previous command; a refusal here is a bug in the demo. */
   async run(type: string, data: unknown, signers: readonly ActingSigner[]): Promise<Appended> {
     const r = await this.attempt(type, data, signers);
-    if (isLeft(r)) throw refused(r.left.code, `the demo's ${type} was refused: ${r.left.message}`, r.left.path?.join('.'), r.left.rule);
+    if (isLeft(r))
+      throw refused(
+        r.left.code,
+        `the demo's ${type} was refused: ${r.left.message}`,
+        r.left.path?.join('.'),
+        r.left.rule,
+      );
     return r.right;
   }
 
@@ -168,7 +194,19 @@ interface Action {
 
 /** Remove the files a previous demo left in `dir` (only the demo's own file names). */
 function clearDemoFiles(dir: string): void {
-  for (const f of ['ledger.db', 'ledger.db-wal', 'ledger.db-shm', 'ledger.db.checkpoints', 'ledger.hoso', 'report.html', 'print', 'seal.vkey', 'witness.vkey', 'root.key.pub', 'keys']) {
+  for (const f of [
+    'ledger.db',
+    'ledger.db-wal',
+    'ledger.db-shm',
+    'ledger.db.checkpoints',
+    'ledger.hoso',
+    'report.html',
+    'print',
+    'seal.vkey',
+    'witness.vkey',
+    'root.key.pub',
+    'keys',
+  ]) {
     rmSync(join(dir, f), { recursive: true, force: true });
   }
 }
@@ -198,47 +236,105 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
   const dbPath = join(dir, 'ledger.db');
   const cpDir = `${dbPath}.checkpoints`;
   const sqlite = openSqliteStore({ path: dbPath, ledger: school.ledger });
-  const opened: OpenedStore = { store: sqlite, ledger: school.ledger, where: dbPath, sqlite, close: () => sqlite.close() };
+  const opened: OpenedStore = {
+    store: sqlite,
+    ledger: school.ledger,
+    where: dbPath,
+    sqlite,
+    close: () => sqlite.close(),
+  };
   const P = school.principal;
   const seal = keyFromSeed(`hoso/${school.ledger}`, derivedSeed(options.seed, 'seal'));
   const witnessKey = keyFromSeed('so-gddt-ha-noi.demo', derivedSeed(options.seed, 'witness'));
   const studentCount = school.classes.reduce((n, c) => n + c.students.length, 0);
   try {
     demo.ledger = await openLedger({ store: sqlite, ledger: school.ledger, clock: () => demo.clock.now });
-    say(`hoso demo — ${school.name}, năm học ${YEAR}: ${school.classes.length} class(es), ${studentCount} students, seed "${options.seed}"`);
+    say(
+      `hoso demo — ${school.name}, năm học ${YEAR}: ${school.classes.length} class(es), ${studentCount} students, seed "${options.seed}"`,
+    );
 
     // ---- Setup: school, staff and keys, year, subjects, classes, roles, class lists ----------
-    const staff: DemoPerson[] = [school.vice, school.office, ...school.teachers, ...school.classes.map((c) => c.homeroom)];
+    const staff: DemoPerson[] = [
+      school.vice,
+      school.office,
+      ...school.teachers,
+      ...school.classes.map((c) => c.homeroom),
+    ];
     const grades = [...new Set(school.classes.map((c) => c.grade))];
-    const setupTotal = 2 + staff.length * 2 + 1 + SUBJECTS.length * (1 + grades.length) + school.classes.length * (2 + SUBJECTS.length) + 2 + studentCount * 2;
+    const setupTotal =
+      2 +
+      staff.length * 2 +
+      1 +
+      SUBJECTS.length * (1 + grades.length) +
+      school.classes.length * (2 + SUBJECTS.length) +
+      2 +
+      studentCount * 2;
     let bar = progress('setting up the school', setupTotal);
     demo.tick = (n) => bar.tick(n);
     await demo.run(
       'FoundSchool',
-      { school: school.ledger, name: school.name, levels: ['upper-secondary'], leader: { person: P.id, name: P.name }, rootKey: demo.key(P).publicKey, timeZone: 'Asia/Ho_Chi_Minh', province: school.province },
+      {
+        school: school.ledger,
+        name: school.name,
+        levels: ['upper-secondary'],
+        leader: { person: P.id, name: P.name },
+        rootKey: demo.key(P).publicKey,
+        timeZone: 'Asia/Ho_Chi_Minh',
+        province: school.province,
+      },
       [demo.as(P, 'leader')],
     );
     await demo.run('GrantRole', { person: P.id, role: 'admin' }, [demo.as(P, 'leader')]);
     for (const p of staff) {
       await demo.run('RegisterStaff', { person: p.id, name: p.name, position: p.position }, [demo.as(P, 'admin')]);
-      await demo.run('RegisterKey', { person: p.id, key: demo.key(p).publicKey }, [demo.as(P, 'admin'), demo.as(p, 'holder')]);
+      await demo.run('RegisterKey', { person: p.id, key: demo.key(p).publicKey }, [
+        demo.as(P, 'admin'),
+        demo.as(p, 'holder'),
+      ]);
     }
     await demo.run('DefineYear', { year: YEAR, terms: TERMS }, [demo.as(P, 'leader')]);
-    for (const s of SUBJECTS) await demo.run('DefineSubject', { subject: s.code, name: s.name }, [demo.as(P, 'leader')]);
-    for (const g of grades) for (const s of SUBJECTS) await demo.run('OfferSubject', { year: YEAR, grade: g, subject: s.code, periodsPerYear: s.periods, assessment: s.assessment }, [demo.as(P, 'leader')]);
+    for (const s of SUBJECTS)
+      await demo.run('DefineSubject', { subject: s.code, name: s.name }, [demo.as(P, 'leader')]);
+    for (const g of grades)
+      for (const s of SUBJECTS)
+        await demo.run(
+          'OfferSubject',
+          { year: YEAR, grade: g, subject: s.code, periodsPerYear: s.periods, assessment: s.assessment },
+          [demo.as(P, 'leader')],
+        );
     await demo.run('GrantRole', { person: school.vice.id, role: 'admin' }, [demo.as(P, 'leader')]);
     await demo.run('GrantRole', { person: school.office.id, role: 'office' }, [demo.as(P, 'leader')]);
     for (const c of school.classes) {
       await demo.run('OpenClass', { year: YEAR, class: c.code, grade: c.grade }, [demo.as(P, 'leader')]);
-      await demo.run('GrantRole', { person: c.homeroom.id, role: 'homeroom', year: YEAR, class: c.code }, [demo.as(P, 'leader')]);
-      for (const s of SUBJECTS) await demo.run('GrantRole', { person: c.teachers[s.code]!.id, role: 'subject', year: YEAR, class: c.code, subject: s.code }, [demo.as(P, 'leader')]);
+      await demo.run('GrantRole', { person: c.homeroom.id, role: 'homeroom', year: YEAR, class: c.code }, [
+        demo.as(P, 'leader'),
+      ]);
+      for (const s of SUBJECTS)
+        await demo.run(
+          'GrantRole',
+          { person: c.teachers[s.code]!.id, role: 'subject', year: YEAR, class: c.code, subject: s.code },
+          [demo.as(P, 'leader')],
+        );
     }
     demo.at(TERMS.HK1.start);
     for (const c of school.classes) {
       for (const st of c.students) {
         await demo.run(
           'EnrollStudent',
-          { year: YEAR, class: c.code, student: st.id, date: TERMS.HK1.start, bio: { name: st.name, birthDate: st.birthDate, sex: st.sex, birthPlace: st.birthPlace, ethnicity: 'Kinh', nationality: 'Việt Nam' } },
+          {
+            year: YEAR,
+            class: c.code,
+            student: st.id,
+            date: TERMS.HK1.start,
+            bio: {
+              name: st.name,
+              birthDate: st.birthDate,
+              sex: st.sex,
+              birthPlace: st.birthPlace,
+              ethnicity: 'Kinh',
+              nationality: 'Việt Nam',
+            },
+          },
           [demo.as(c.homeroom, 'homeroom')],
         );
       }
@@ -256,11 +352,18 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
 
     const checkpoint = async (label: string): Promise<void> => {
       const cp = await signAndKeep(opened, seal, cpDir);
-      const note = await cosign(opened, cp.note, { key: witnessKey, seal: signerVerifier(seal.note), previous: witnessed?.checkpoint ?? null, time: Math.floor(demo.clock.now.getTime() / 1000) });
+      const note = await cosign(opened, cp.note, {
+        key: witnessKey,
+        seal: signerVerifier(seal.note),
+        previous: witnessed?.checkpoint ?? null,
+        time: Math.floor(demo.clock.now.getTime() / 1000),
+      });
       const k = keep(cpDir, note);
       kept.push(k);
       witnessed = k;
-      say(`  checkpoint ${label}: size ${k.checkpoint.size}, signed with the seal key, cosigned by witness ${witnessKey.name}`);
+      say(
+        `  checkpoint ${label}: size ${k.checkpoint.size}, signed with the seal key, cosigned by witness ${witnessKey.name}`,
+      );
     };
 
     for (const term of ['HK1', 'HK2'] as const) {
@@ -277,10 +380,29 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
               for (const s of SUBJECTS) {
                 if (round.index !== undefined && round.index > regularCount(s)) continue;
                 for (const st of c.students) {
-                  const value = s.assessment === 'scored' ? score(demo.marks, st, round.column) : demo.marks.chance(0.995) ? 'Đ' : 'CĐ';
-                  const data = { year: YEAR, class: c.code, subject: s.code, student: st.id, term, column: round.column, ...(round.index === undefined ? {} : { index: round.index }), value };
-                  const r = await demo.run(s.assessment === 'scored' ? 'EnterScore' : 'EnterCommentLevel', data, [demo.as(c.teachers[s.code]!, 'subject')]);
-                  entered.set(`${c.code}/${s.code}/${st.id}/${term}/${round.column}${round.index ?? ''}`, { id: r.events[0]!.id, value });
+                  const value =
+                    s.assessment === 'scored'
+                      ? score(demo.marks, st, round.column)
+                      : demo.marks.chance(0.995)
+                        ? 'Đ'
+                        : 'CĐ';
+                  const data = {
+                    year: YEAR,
+                    class: c.code,
+                    subject: s.code,
+                    student: st.id,
+                    term,
+                    column: round.column,
+                    ...(round.index === undefined ? {} : { index: round.index }),
+                    value,
+                  };
+                  const r = await demo.run(s.assessment === 'scored' ? 'EnterScore' : 'EnterCommentLevel', data, [
+                    demo.as(c.teachers[s.code]!, 'subject'),
+                  ]);
+                  entered.set(`${c.code}/${s.code}/${st.id}/${term}/${round.column}${round.index ?? ''}`, {
+                    id: r.events[0]!.id,
+                    value,
+                  });
                 }
               }
             }
@@ -300,7 +422,20 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
             const value = demo.marks.chance(0.75) ? 'P' : 'K';
             actions.push({
               date,
-              go: () => demo.run('RecordAbsence', { year: YEAR, class: c.code, student: st.id, date, session, value, ...(value === 'P' ? { reason: 'Ốm, có giấy phép của gia đình' } : {}) }, [demo.as(c.homeroom, 'homeroom')]),
+              go: () =>
+                demo.run(
+                  'RecordAbsence',
+                  {
+                    year: YEAR,
+                    class: c.code,
+                    student: st.id,
+                    date,
+                    session,
+                    value,
+                    ...(value === 'P' ? { reason: 'Ốm, có giấy phép của gia đình' } : {}),
+                  },
+                  [demo.as(c.homeroom, 'homeroom')],
+                ),
             });
           }
         }
@@ -312,7 +447,9 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
           for (const c of school.classes) {
             for (const st of c.students) {
               const value = conduct(demo.marks);
-              const r = await demo.run('AssessConduct', { year: YEAR, class: c.code, student: st.id, term, value }, [demo.as(c.homeroom, 'homeroom')]);
+              const r = await demo.run('AssessConduct', { year: YEAR, class: c.code, student: st.id, term, value }, [
+                demo.as(c.homeroom, 'homeroom'),
+              ]);
               entered.set(`${c.code}/conduct/${st.id}/${term}`, { id: r.events[0]!.id, value });
             }
           }
@@ -330,17 +467,38 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
               old: e.value,
               new: fixed === e.value ? '9' : fixed,
               reason: 'Giáo viên nhập nhầm điểm đánh giá thường xuyên lần 1 so với bài kiểm tra',
-              minutes: { number: '01/BB-SCDL', date: '2024-12-09', text: `Biên bản sửa chữa điểm ĐĐGtx 1 môn Toán của học sinh ${target.name}, lớp ${c0.code}.` },
+              minutes: {
+                number: '01/BB-SCDL',
+                date: '2024-12-09',
+                text: `Biên bản sửa chữa điểm ĐĐGtx 1 môn Toán của học sinh ${target.name}, lớp ${c0.code}.`,
+              },
             };
             const teacher = c0.teachers[toan.code]!;
             // The principal tries to sign as approver and as witness: the ledger refuses.
-            const attempt = await demo.attempt('Correct', data, [demo.as(teacher, 'subject'), demo.as(P, 'leader'), demo.as(P, 'admin')]);
-            if (!isLeft(attempt)) throw refused('demo-broken', 'the ledger accepted one person as approver and witness');
-            refusal = { code: attempt.left.code, message: attempt.left.message, ...(attempt.left.rule === undefined ? {} : { rule: attempt.left.rule }) };
-            say(`  REFUSED correction: ${attempt.left.message} (${attempt.left.rule ?? ''}) [${attempt.left.code}]; nothing was written`);
+            const attempt = await demo.attempt('Correct', data, [
+              demo.as(teacher, 'subject'),
+              demo.as(P, 'leader'),
+              demo.as(P, 'admin'),
+            ]);
+            if (!isLeft(attempt))
+              throw refused('demo-broken', 'the ledger accepted one person as approver and witness');
+            refusal = {
+              code: attempt.left.code,
+              message: attempt.left.message,
+              ...(attempt.left.rule === undefined ? {} : { rule: attempt.left.rule }),
+            };
+            say(
+              `  REFUSED correction: ${attempt.left.message} (${attempt.left.rule ?? ''}) [${attempt.left.code}]; nothing was written`,
+            );
             demo.at('2024-12-10');
-            await demo.run('Correct', { ...data, minutes: { ...data.minutes, date: '2024-12-10' } }, [demo.as(teacher, 'subject'), demo.as(P, 'leader'), demo.as(school.vice, 'admin')]);
-            say(`  correction 01/BB-SCDL: Toán ĐĐGtx 1 of ${target.name} ${e.value} → ${data.new}, signed by ${teacher.name} (requester), ${P.name} (approver), ${school.vice.name} (witness)`);
+            await demo.run('Correct', { ...data, minutes: { ...data.minutes, date: '2024-12-10' } }, [
+              demo.as(teacher, 'subject'),
+              demo.as(P, 'leader'),
+              demo.as(school.vice, 'admin'),
+            ]);
+            say(
+              `  correction 01/BB-SCDL: Toán ĐĐGtx 1 of ${target.name} ${e.value} → ${data.new}, signed by ${teacher.name} (requester), ${P.name} (approver), ${school.vice.name} (witness)`,
+            );
           },
         });
       } else {
@@ -357,17 +515,29 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
                 old: e.value,
                 new: value,
                 reason: 'Hội đồng xét lại kết quả rèn luyện học kỳ I theo biên bản họp lớp',
-                minutes: { number: '02/BB-SCDL', date: '2025-02-20', text: `Biên bản điều chỉnh kết quả rèn luyện học kỳ I của học sinh ${target.name}, lớp ${c0.code}.` },
+                minutes: {
+                  number: '02/BB-SCDL',
+                  date: '2025-02-20',
+                  text: `Biên bản điều chỉnh kết quả rèn luyện học kỳ I của học sinh ${target.name}, lớp ${c0.code}.`,
+                },
               },
               [demo.as(c0.homeroom, 'homeroom'), demo.as(P, 'leader'), demo.as(school.vice, 'admin')],
             );
-            say(`  correction 02/BB-SCDL: conduct HK1 of ${target.name} ${e.value} → ${value}, after the class was confirmed and sealed`);
+            say(
+              `  correction 02/BB-SCDL: conduct HK1 of ${target.name} ${e.value} → ${value}, after the class was confirmed and sealed`,
+            );
           },
         });
       }
       actions.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
       const perRound = school.classes.reduce((n, c) => n + c.students.length, 0);
-      const total = ROUNDS[term].reduce((n, r) => n + perRound * SUBJECTS.filter((s) => r.index === undefined || r.index <= regularCount(s)).length, 0) + actions.length + perRound;
+      const total =
+        ROUNDS[term].reduce(
+          (n, r) => n + perRound * SUBJECTS.filter((s) => r.index === undefined || r.index <= regularCount(s)).length,
+          0,
+        ) +
+        actions.length +
+        perRound;
       bar = progress(`${term}: entries, absences, conduct`, total);
       demo.tick = (n) => bar.tick(n);
       for (const a of actions) {
@@ -375,7 +545,9 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
         await a.go();
       }
       demo.at(term === 'HK1' ? '2025-01-10' : '2025-05-24');
-      await demo.run('CloseWindow', { window, reason: `Khóa sổ ${term === 'HK1' ? 'học kỳ I' : 'học kỳ II'}` }, [demo.as(P, 'leader')]);
+      await demo.run('CloseWindow', { window, reason: `Khóa sổ ${term === 'HK1' ? 'học kỳ I' : 'học kỳ II'}` }, [
+        demo.as(P, 'leader'),
+      ]);
       bar.done('events');
       say(`  ${term}: window "${window}" closed (khóa sổ)`);
 
@@ -383,12 +555,19 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
       const periods = term === 'HK1' ? (['HK1'] as const) : (['HK2', 'CN'] as const);
       for (const period of periods) {
         for (const c of school.classes) {
-          for (const s of SUBJECTS) await demo.run('SignOffSubject', { year: YEAR, class: c.code, subject: s.code, term: period }, [demo.as(c.teachers[s.code]!, 'subject')]);
-          await demo.run('ConfirmClass', { year: YEAR, class: c.code, term: period }, [demo.as(c.homeroom, 'homeroom')]);
+          for (const s of SUBJECTS)
+            await demo.run('SignOffSubject', { year: YEAR, class: c.code, subject: s.code, term: period }, [
+              demo.as(c.teachers[s.code]!, 'subject'),
+            ]);
+          await demo.run('ConfirmClass', { year: YEAR, class: c.code, term: period }, [
+            demo.as(c.homeroom, 'homeroom'),
+          ]);
           await demo.run('ApproveClass', { year: YEAR, class: c.code, term: period }, [demo.as(P, 'leader')]);
           await demo.run('SealBook', { year: YEAR, class: c.code, term: period }, [demo.as(school.office, 'office')]);
         }
-        say(`  ${period}: subjects signed off, classes confirmed by homeroom teachers, approved by ${P.name}, sealed by the office (${school.office.name})`);
+        say(
+          `  ${period}: subjects signed off, classes confirmed by homeroom teachers, approved by ${P.name}, sealed by the office (${school.office.name})`,
+        );
       }
       demo.at(term === 'HK1' ? '2025-01-13' : '2025-05-30');
       await checkpoint(term === 'HK1' ? 'after term I' : 'at the end of the year');
@@ -410,14 +589,24 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
     writeText(join(dir, 'root.key.pub'), rootKey + '\n', '--dir');
 
     const vbar = progress('verifying the bundle', 1);
-    const verified = await verifyBundle(bundlePath, { trust: { rootKeys: [rootKey], sealKeys: [sealVkey.trim()], witnessKeys: [witnessVkey.trim()] } });
+    const verified = await verifyBundle(bundlePath, {
+      trust: { rootKeys: [rootKey], sealKeys: [sealVkey.trim()], witnessKeys: [witnessVkey.trim()] },
+    });
     vbar.tick();
     vbar.done();
     if (isLeft(verified)) throw usage(verified.left.code, verified.left.message, 'verify');
     const report = verified.right;
     lap('verify');
     const reportPath = join(dir, 'report.html');
-    writeText(reportPath, renderReport(report, { title: `${school.name} — ${school.ledger}`, source: 'ledger.hoso', generatedAt: new Date().toISOString() }), '--dir');
+    writeText(
+      reportPath,
+      renderReport(report, {
+        title: `${school.name} — ${school.ledger}`,
+        source: 'ledger.hoso',
+        generatedAt: new Date().toISOString(),
+      }),
+      '--dir',
+    );
     say(`  verified: ${report.ok ? 'OK' : 'NOT OK'} — ${report.findings.length} finding(s); report in ${reportPath}`);
 
     let printed: string[] = [];
@@ -428,7 +617,11 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
       const meta = (book: string): PrintMeta => {
         const v = verificationFromCheckpoint(last.note, { book });
         if (isLeft(v)) throw usage(v.left.code, v.left.message, 'checkpoint');
-        return { school: schoolInfo(records, 'SỞ GIÁO DỤC VÀ ĐÀO TẠO HÀ NỘI', 'Hà Nội'), verification: v.right, printedOn: '2025-05-30' };
+        return {
+          school: schoolInfo(records, 'SỞ GIÁO DỤC VÀ ĐÀO TẠO HÀ NỘI', 'Hà Nội'),
+          verification: v.right,
+          printedOn: '2025-05-30',
+        };
       };
       for (const c of school.classes) {
         const book = classMarkbook(records, YEAR, c.code);
@@ -437,7 +630,11 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
         if (isLeft(doc)) throw refused(doc.left.code, doc.left.message, doc.left.path?.join('.'), doc.left.rule);
         jobs.push({ name: `so-theo-doi-danh-gia-${c.code.toLowerCase()}`, document: doc.right });
       }
-      const transcriptStudents = new Set<string>([c0.students[0]!.id, c0.students[Math.min(2, c0.students.length - 1)]!.id, c0.students[Math.min(4, c0.students.length - 1)]!.id]);
+      const transcriptStudents = new Set<string>([
+        c0.students[0]!.id,
+        c0.students[Math.min(2, c0.students.length - 1)]!.id,
+        c0.students[Math.min(4, c0.students.length - 1)]!.id,
+      ]);
       for (const id of transcriptStudents) {
         const t = transcriptOf(records, id);
         const data = t === null ? null : transcriptData(records, t, YEAR);
@@ -487,4 +684,3 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
     await opened.close();
   }
 }
-

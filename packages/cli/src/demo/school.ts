@@ -29,7 +29,8 @@ export const SUBJECTS: readonly DemoSubject[] = [
 ];
 
 /** Regular assessments per term (TT22 Điều 6.2), as the ledger counts them. */
-export const regularCount = (s: DemoSubject): number => (s.assessment === 'comment' ? 2 : s.periods <= 35 ? 2 : s.periods <= 70 ? 3 : 4);
+export const regularCount = (s: DemoSubject): number =>
+  s.assessment === 'comment' ? 2 : s.periods <= 35 ? 2 : s.periods <= 70 ? 3 : 4;
 
 /** A staff member. */
 export interface DemoPerson {
@@ -71,12 +72,86 @@ export interface DemoSchool {
   readonly classes: readonly DemoClass[];
 }
 
-const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Huỳnh', 'Phan', 'Vũ', 'Võ', 'Đặng', 'Bùi', 'Đỗ', 'Hồ', 'Ngô', 'Dương', 'Lý'];
+const FAMILY = [
+  'Nguyễn',
+  'Trần',
+  'Lê',
+  'Phạm',
+  'Hoàng',
+  'Huỳnh',
+  'Phan',
+  'Vũ',
+  'Võ',
+  'Đặng',
+  'Bùi',
+  'Đỗ',
+  'Hồ',
+  'Ngô',
+  'Dương',
+  'Lý',
+];
 const MIDDLE_M = ['Văn', 'Minh', 'Đức', 'Hữu', 'Quang', 'Thanh', 'Gia', 'Bảo', 'Anh', 'Tuấn'];
 const MIDDLE_F = ['Thị', 'Ngọc', 'Thu', 'Minh', 'Thanh', 'Bảo', 'Khánh', 'Hồng', 'Phương', 'Mai'];
-const GIVEN_M = ['An', 'Bình', 'Cường', 'Dũng', 'Đạt', 'Hải', 'Hiếu', 'Huy', 'Khang', 'Khoa', 'Long', 'Minh', 'Nam', 'Phúc', 'Quân', 'Sơn', 'Tài', 'Thắng', 'Trung', 'Tuấn', 'Việt', 'Vinh'];
-const GIVEN_F = ['Anh', 'Châu', 'Chi', 'Giang', 'Hà', 'Hạnh', 'Hoa', 'Hương', 'Lan', 'Linh', 'Mai', 'My', 'Nga', 'Ngân', 'Nhung', 'Phương', 'Quỳnh', 'Tâm', 'Thảo', 'Trang', 'Vy', 'Yến'];
-const PLACES = ['Hà Nội', 'Hải Phòng', 'Nam Định', 'Thái Bình', 'Bắc Ninh', 'Hưng Yên', 'Hải Dương', 'Ninh Bình', 'Thanh Hóa', 'Nghệ An'];
+const GIVEN_M = [
+  'An',
+  'Bình',
+  'Cường',
+  'Dũng',
+  'Đạt',
+  'Hải',
+  'Hiếu',
+  'Huy',
+  'Khang',
+  'Khoa',
+  'Long',
+  'Minh',
+  'Nam',
+  'Phúc',
+  'Quân',
+  'Sơn',
+  'Tài',
+  'Thắng',
+  'Trung',
+  'Tuấn',
+  'Việt',
+  'Vinh',
+];
+const GIVEN_F = [
+  'Anh',
+  'Châu',
+  'Chi',
+  'Giang',
+  'Hà',
+  'Hạnh',
+  'Hoa',
+  'Hương',
+  'Lan',
+  'Linh',
+  'Mai',
+  'My',
+  'Nga',
+  'Ngân',
+  'Nhung',
+  'Phương',
+  'Quỳnh',
+  'Tâm',
+  'Thảo',
+  'Trang',
+  'Vy',
+  'Yến',
+];
+const PLACES = [
+  'Hà Nội',
+  'Hải Phòng',
+  'Nam Định',
+  'Thái Bình',
+  'Bắc Ninh',
+  'Hưng Yên',
+  'Hải Dương',
+  'Ninh Bình',
+  'Thanh Hóa',
+  'Nghệ An',
+];
 
 function personName(rng: Rng, sex: 'M' | 'F'): string {
   return `${rng.pick(FAMILY)} ${rng.pick(sex === 'M' ? MIDDLE_M : MIDDLE_F)} ${rng.pick(sex === 'M' ? GIVEN_M : GIVEN_F)}`;
@@ -101,14 +176,22 @@ function classLayout(students: number): Array<{ code: string; grade: number; siz
 /** The demo school for `students` students, from the seeded generator. */
 export function planSchool(students: number, rng: Rng): DemoSchool {
   const principal: DemoPerson = { id: 'hieu-truong', name: 'Nguyễn Văn Hùng', position: 'Hiệu trưởng' };
-  const vice: DemoPerson = { id: 'pho-hieu-truong', name: 'Trần Thị Mai', position: 'Phó Hiệu trưởng, quản trị phần mềm' };
+  const vice: DemoPerson = {
+    id: 'pho-hieu-truong',
+    name: 'Trần Thị Mai',
+    position: 'Phó Hiệu trưởng, quản trị phần mềm',
+  };
   const office: DemoPerson = { id: 'van-thu', name: 'Lê Thị Hoa', position: 'Văn thư' };
   const teachers = new Map<string, DemoPerson>();
   const classes: DemoClass[] = [];
   let serial = 0;
   for (const [ci, layout] of classLayout(students).entries()) {
     const sexH = rng.chance(0.6) ? 'F' : 'M';
-    const homeroom: DemoPerson = { id: `gvcn-${layout.code.toLowerCase()}`, name: personName(rng, sexH), position: `Giáo viên chủ nhiệm lớp ${layout.code}` };
+    const homeroom: DemoPerson = {
+      id: `gvcn-${layout.code.toLowerCase()}`,
+      name: personName(rng, sexH),
+      position: `Giáo viên chủ nhiệm lớp ${layout.code}`,
+    };
     const byClass: Record<string, DemoPerson> = {};
     for (const s of SUBJECTS) {
       // One teacher of each subject for every four classes.

@@ -45,10 +45,13 @@ function checkLine(value: unknown, path: ReadonlyArray<string | number>): void {
  * not an integer in [0, 2^53), root not 32 bytes, empty extension line).
  */
 export function formatCheckpointBody(cp: Checkpoint): string {
-  if (typeof cp !== 'object' || cp === null) throw invalidArgument(['checkpoint'], 'must be an object', CHECKPOINT_RULE);
+  if (typeof cp !== 'object' || cp === null)
+    throw invalidArgument(['checkpoint'], 'must be an object', CHECKPOINT_RULE);
   checkLine(cp.origin, ['origin']);
-  if (!Number.isSafeInteger(cp.size) || cp.size < 0) throw invalidArgument(['size'], 'must be an integer in [0, 2^53)', CHECKPOINT_RULE);
-  if (!(cp.root instanceof Uint8Array) || cp.root.length !== 32) throw invalidArgument(['root'], 'must be a 32-byte hash', CHECKPOINT_RULE);
+  if (!Number.isSafeInteger(cp.size) || cp.size < 0)
+    throw invalidArgument(['size'], 'must be an integer in [0, 2^53)', CHECKPOINT_RULE);
+  if (!(cp.root instanceof Uint8Array) || cp.root.length !== 32)
+    throw invalidArgument(['root'], 'must be a 32-byte hash', CHECKPOINT_RULE);
   const ext = cp.extensions ?? [];
   ext.forEach((e, i) => checkLine(e, ['extensions', i]));
   return [cp.origin, String(cp.size), toBase64(cp.root), ...ext].join('\n') + '\n';
@@ -107,10 +110,14 @@ export function openCheckpoint(
   if (cp._tag === 'Left') return cp;
   if (options.origin !== undefined && cp.right.origin !== options.origin) {
     return left(
-      hosoError('checkpoint-origin-mismatch', `checkpoint origin ${JSON.stringify(cp.right.origin)} is not ${JSON.stringify(options.origin)}`, {
-        path: ['origin'],
-        rule: CHECKPOINT_RULE,
-      }),
+      hosoError(
+        'checkpoint-origin-mismatch',
+        `checkpoint origin ${JSON.stringify(cp.right.origin)} is not ${JSON.stringify(options.origin)}`,
+        {
+          path: ['origin'],
+          rule: CHECKPOINT_RULE,
+        },
+      ),
     );
   }
   return right({ ...opened.right, checkpoint: cp.right });
@@ -123,7 +130,12 @@ export function openCheckpoint(
 export function peekCheckpoint(noteText: string): Either<HosoError<'invalid-checkpoint'>, Checkpoint> {
   const parts = typeof noteText === 'string' ? splitNote(noteText) : undefined;
   if (parts === undefined) {
-    return left(hosoError('invalid-checkpoint', 'not a signed note (no blank line before the signatures)', { path: ['text'], rule: CHECKPOINT_RULE }));
+    return left(
+      hosoError('invalid-checkpoint', 'not a signed note (no blank line before the signatures)', {
+        path: ['text'],
+        rule: CHECKPOINT_RULE,
+      }),
+    );
   }
   return parseCheckpointBody(parts.body);
 }
@@ -135,7 +147,13 @@ export function peekCheckpoint(noteText: string): Either<HosoError<'invalid-chec
  */
 export function checkpointsConsistent(older: Checkpoint, newer: Checkpoint, proof: readonly Uint8Array[]): boolean {
   if (older.origin !== newer.origin || !Array.isArray(proof)) return false;
-  if (!Number.isSafeInteger(older.size) || !Number.isSafeInteger(newer.size) || older.size < 0 || older.size > newer.size) return false;
+  if (
+    !Number.isSafeInteger(older.size) ||
+    !Number.isSafeInteger(newer.size) ||
+    older.size < 0 ||
+    older.size > newer.size
+  )
+    return false;
   if (!(older.root instanceof Uint8Array) || !(newer.root instanceof Uint8Array)) return false;
   if (older.size === 0) return proof.length === 0 && bytesEqual(older.root, sha256()) && newer.root.length === 32;
   return verifyConsistency(older.size, newer.size, older.root, newer.root, proof);

@@ -45,7 +45,12 @@ export function verifyCosignature(
   cosigner: NoteVerifier,
 ): Either<OpenCheckpointError | HosoError<'invalid-argument'>, VerifiedCosignature> {
   if (cosigner?.type !== SIG_TYPE_COSIGNATURE) {
-    return left(hosoError('invalid-argument', 'cosigner: must be a type 0x04 (cosignature) verifier', { path: ['cosigner'], rule: COSIGNATURE_RULE }));
+    return left(
+      hosoError('invalid-argument', 'cosigner: must be a type 0x04 (cosignature) verifier', {
+        path: ['cosigner'],
+        rule: COSIGNATURE_RULE,
+      }),
+    );
   }
   const opened = openCheckpoint(noteText, [cosigner]);
   if (opened._tag === 'Left') return opened;

@@ -53,7 +53,8 @@ const isKeyType = (t: unknown): t is NoteKeyType => t === SIG_TYPE_ED25519 || t 
  */
 export function keyId(name: string, publicKey: Uint8Array, type: number = SIG_TYPE_ED25519): Uint8Array {
   if (!isValidKeyName(name)) throw invalidArgument(['name'], 'key names are non-empty, without spaces or "+"');
-  if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32) throw invalidArgument(['publicKey'], 'must be 32 bytes');
+  if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32)
+    throw invalidArgument(['publicKey'], 'must be 32 bytes');
   if (!Number.isInteger(type) || type < 0 || type > 255) throw invalidArgument(['type'], 'must be a byte');
   return sha256(utf8(name), Uint8Array.of(0x0a, type), publicKey).slice(0, 4);
 }
@@ -76,8 +77,10 @@ export function signerVerifier(signer: NoteSigner, type: NoteKeyType = SIG_TYPE_
 /** Throws `invalid-argument` unless `signer` has a valid name and a 32-byte seed. */
 export function checkSigner(signer: NoteSigner, path: ReadonlyArray<string | number>): void {
   if (typeof signer !== 'object' || signer === null) throw invalidArgument(path, 'must be { name, seed }');
-  if (!isValidKeyName(signer.name)) throw invalidArgument([...path, 'name'], 'key names are non-empty, without spaces or "+"');
-  if (!(signer.seed instanceof Uint8Array) || signer.seed.length !== 32) throw invalidArgument([...path, 'seed'], 'must be a 32-byte Ed25519 seed');
+  if (!isValidKeyName(signer.name))
+    throw invalidArgument([...path, 'name'], 'key names are non-empty, without spaces or "+"');
+  if (!(signer.seed instanceof Uint8Array) || signer.seed.length !== 32)
+    throw invalidArgument([...path, 'seed'], 'must be a 32-byte Ed25519 seed');
 }
 
 /**
@@ -108,7 +111,10 @@ function parseKeyParts(
   text: string,
   what: 'vkey' | 'skey',
   derivePublic: (material: Uint8Array) => Uint8Array,
-): Either<KeyError, { name: string; type: NoteKeyType; material: Uint8Array; publicKey: Uint8Array; keyId: Uint8Array }> {
+): Either<
+  KeyError,
+  { name: string; type: NoteKeyType; material: Uint8Array; publicKey: Uint8Array; keyId: Uint8Array }
+> {
   const parts = chop3(text);
   if (parts === undefined) return left(keyError(`a ${what} has the form <name>+<hex key ID>+<base64 key>`, [what]));
   const [name, idHex, b64] = parts;
@@ -116,9 +122,11 @@ function parseKeyParts(
   const id = /^[0-9a-fA-F]{8}$/.test(idHex) ? fromHex(idHex) : undefined;
   if (id === undefined) return left(keyError('the key ID must be 8 hex digits', [what, 'keyId']));
   const raw = fromBase64(b64);
-  if (raw === undefined || raw.length !== 33) return left(keyError('the key must be base64 of a type byte and 32 key bytes', [what, 'key']));
+  if (raw === undefined || raw.length !== 33)
+    return left(keyError('the key must be base64 of a type byte and 32 key bytes', [what, 'key']));
   const type = raw[0];
-  if (!isKeyType(type)) return left(keyError(`unsupported signature type 0x${(type ?? 0).toString(16).padStart(2, '0')}`, [what, 'type']));
+  if (!isKeyType(type))
+    return left(keyError(`unsupported signature type 0x${(type ?? 0).toString(16).padStart(2, '0')}`, [what, 'type']));
   const material = raw.slice(1);
   let publicKey: Uint8Array;
   try {
@@ -127,7 +135,8 @@ function parseKeyParts(
     return left(keyError('the key material is not a valid Ed25519 key', [what, 'key']));
   }
   const expected = keyId(name, publicKey, type);
-  if (!bytesEqual(expected, id)) return left(keyError(`key ID ${idHex} does not match the key (expected ${toHex(expected)})`, [what, 'keyId']));
+  if (!bytesEqual(expected, id))
+    return left(keyError(`key ID ${idHex} does not match the key (expected ${toHex(expected)})`, [what, 'keyId']));
   return right({ name, type, material, publicKey, keyId: expected });
 }
 
@@ -157,7 +166,8 @@ export function formatSignerKey(name: string, seed: Uint8Array, type: NoteKeyTyp
 /** Parse a signer key; the key ID must match the public key derived from the seed. Surrounding whitespace is ignored. */
 export function parseSignerKey(skey: string): Either<KeyError, ParsedSignerKey> {
   const prefix = 'PRIVATE+KEY+';
-  if (typeof skey !== 'string' || !skey.startsWith(prefix)) return left(keyError('a signer key starts with PRIVATE+KEY+', ['skey']));
+  if (typeof skey !== 'string' || !skey.startsWith(prefix))
+    return left(keyError('a signer key starts with PRIVATE+KEY+', ['skey']));
   const r = parseKeyParts(skey.trim().slice(prefix.length), 'skey', (seed) => ed25519.publicKey(seed));
   if (r._tag === 'Left') return r;
   const { name, keyId: id, publicKey, type, material } = r.right;

@@ -2,7 +2,14 @@ import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { bytesEqual, concatBytes, fromBase64, toBase64, toHex, utf8 } from '../bytes.js';
 import { type HosoError } from '../errors.js';
 import { ed25519 } from '../ed25519/index.js';
-import { checkSigner, keyId, SIG_TYPE_COSIGNATURE, SIG_TYPE_ED25519, type NoteSigner, type NoteVerifier } from './keys.js';
+import {
+  checkSigner,
+  keyId,
+  SIG_TYPE_COSIGNATURE,
+  SIG_TYPE_ED25519,
+  type NoteSigner,
+  type NoteVerifier,
+} from './keys.js';
 import {
   invalidArgument,
   isValidKeyName,
@@ -92,7 +99,8 @@ export function signatureLine(body: string, signer: NoteSigner): string {
 export function cosignatureLine(body: string, signer: NoteSigner, time: number): string {
   checkNoteBody(body);
   checkSigner(signer, ['signer']);
-  if (!Number.isSafeInteger(time) || time < 0) throw invalidArgument(['time'], 'must be a POSIX time in whole seconds, ≥ 0');
+  if (!Number.isSafeInteger(time) || time < 0)
+    throw invalidArgument(['time'], 'must be a POSIX time in whole seconds, ≥ 0');
   const pub = ed25519.publicKey(signer.seed);
   const ts = new Uint8Array(8);
   new DataView(ts.buffer).setBigUint64(0, BigInt(time));
@@ -107,7 +115,8 @@ export function cosignatureLine(body: string, signer: NoteSigner, time: number):
  */
 export function signNote(body: string, signers: readonly NoteSigner[]): string {
   checkNoteBody(body);
-  if (!Array.isArray(signers) || signers.length === 0) throw invalidArgument(['signers'], 'at least one signer is needed');
+  if (!Array.isArray(signers) || signers.length === 0)
+    throw invalidArgument(['signers'], 'at least one signer is needed');
   signers.forEach((s, i) => checkSigner(s, ['signers', i]));
   return body + '\n' + signers.map((s) => signatureLine(body, s)).join('');
 }
@@ -122,15 +131,24 @@ interface SignatureLine {
 /** Parse the signature block (one or more newline-terminated lines). */
 function parseSignatureLines(text: string): Either<NoteError, SignatureLine[]> {
   if (text.length === 0 || !text.endsWith('\n')) {
-    return left(noteError('invalid-note', 'a signed note needs at least one newline-terminated signature line after the blank line', { path: ['signatures'] }));
+    return left(
+      noteError(
+        'invalid-note',
+        'a signed note needs at least one newline-terminated signature line after the blank line',
+        { path: ['signatures'] },
+      ),
+    );
   }
   const lines = text.slice(0, -1).split('\n');
   if (lines.length > MAX_NOTE_SIGNATURES) {
-    return left(noteError('invalid-note', `more than ${MAX_NOTE_SIGNATURES} signature lines`, { path: ['signatures'] }));
+    return left(
+      noteError('invalid-note', `more than ${MAX_NOTE_SIGNATURES} signature lines`, { path: ['signatures'] }),
+    );
   }
   const out: SignatureLine[] = [];
   for (const [i, l] of lines.entries()) {
-    const bad = (why: string) => left(noteError('invalid-note', `signature line ${i + 1}: ${why}`, { path: ['signatures', i] }));
+    const bad = (why: string) =>
+      left(noteError('invalid-note', `signature line ${i + 1}: ${why}`, { path: ['signatures', i] }));
     if (!l.startsWith(SIGNATURE_LINE_PREFIX)) return bad('must start with "\u2014 " (U+2014, space)');
     const rest = l.slice(SIGNATURE_LINE_PREFIX.length);
     const sp = rest.indexOf(' ');
@@ -138,7 +156,8 @@ function parseSignatureLines(text: string): Either<NoteError, SignatureLine[]> {
     const name = rest.slice(0, sp);
     if (!isValidKeyName(name)) return bad('invalid key name');
     const raw = fromBase64(rest.slice(sp + 1));
-    if (raw === undefined || raw.length < 5) return bad('the signature must be standard base64 of a 4-byte key ID and a signature');
+    if (raw === undefined || raw.length < 5)
+      return bad('the signature must be standard base64 of a 4-byte key ID and a signature');
     out.push({ name, keyId: raw.slice(0, 4), payload: raw.slice(4) });
   }
   return right(out);
@@ -146,7 +165,8 @@ function parseSignatureLines(text: string): Either<NoteError, SignatureLine[]> {
 
 /** Check one signature line against its verifier; the cosignature time when it verifies. */
 function checkLine(body: string, v: NoteVerifier, payload: Uint8Array): { ok: boolean; time?: number } {
-  if (v.type === SIG_TYPE_ED25519) return { ok: payload.length === 64 && ed25519.verify(v.publicKey, utf8(body), payload) };
+  if (v.type === SIG_TYPE_ED25519)
+    return { ok: payload.length === 64 && ed25519.verify(v.publicKey, utf8(body), payload) };
   if (payload.length !== 72) return { ok: false };
   const t = new DataView(payload.buffer, payload.byteOffset, 8).getBigUint64(0);
   // The spec caps the timestamp at 2^63 − 1; hoso also needs it exact as a JS number.
@@ -163,11 +183,13 @@ function checkLine(body: string, v: NoteVerifier, payload: Uint8Array): { ok: bo
  */
 export function openNote(text: string, verifiers: readonly NoteVerifier[]): Either<NoteError, OpenedNote> {
   if (typeof text !== 'string') return left(noteError('invalid-note', 'a note is a string', { path: ['text'] }));
-  if (text.length > MAX_NOTE_LENGTH) return left(noteError('invalid-note', `note longer than ${MAX_NOTE_LENGTH} characters`, { path: ['text'] }));
+  if (text.length > MAX_NOTE_LENGTH)
+    return left(noteError('invalid-note', `note longer than ${MAX_NOTE_LENGTH} characters`, { path: ['text'] }));
   const problem = noteTextProblem(text);
   if (problem !== undefined) return left(noteError('invalid-note', `the note ${problem}`, { path: ['text'] }));
   const parts = splitNote(text);
-  if (parts === undefined) return left(noteError('invalid-note', 'no blank line between the text and its signatures', { path: ['text'] }));
+  if (parts === undefined)
+    return left(noteError('invalid-note', 'no blank line between the text and its signatures', { path: ['text'] }));
   const { body } = parts;
   if (body.length === 0) return left(noteError('invalid-note', 'empty note text', { path: ['body'] }));
   const parsed = parseSignatureLines(parts.signatures);
@@ -179,8 +201,16 @@ export function openNote(text: string, verifiers: readonly NoteVerifier[]): Eith
     for (let j = i + 1; j < known.length; j++) {
       const a = known[i]!;
       const b = known[j]!;
-      if (a.name === b.name && bytesEqual(a.keyId, b.keyId) && !(a.type === b.type && bytesEqual(a.publicKey, b.publicKey))) {
-        return left(noteError('ambiguous-verifier', `two verifiers named ${a.name} share key ID ${toHex(a.keyId)}`, { path: ['verifiers', j] }));
+      if (
+        a.name === b.name &&
+        bytesEqual(a.keyId, b.keyId) &&
+        !(a.type === b.type && bytesEqual(a.publicKey, b.publicKey))
+      ) {
+        return left(
+          noteError('ambiguous-verifier', `two verifiers named ${a.name} share key ID ${toHex(a.keyId)}`, {
+            path: ['verifiers', j],
+          }),
+        );
       }
     }
   }

@@ -36,7 +36,11 @@ export function isValidKeyName(name: unknown): name is string {
 }
 
 /** A HosoFailure `invalid-argument` for the throwing (string-returning) signers. */
-export function invalidArgument(path: ReadonlyArray<string | number>, message: string, rule = SIGNED_NOTE_RULE): HosoFailure {
+export function invalidArgument(
+  path: ReadonlyArray<string | number>,
+  message: string,
+  rule = SIGNED_NOTE_RULE,
+): HosoFailure {
   return new HosoFailure(hosoError('invalid-argument', `${path.join('.')}: ${message}`, { path, rule }));
 }
 

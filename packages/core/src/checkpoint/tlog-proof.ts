@@ -35,13 +35,18 @@ export interface TlogProof {
  * @throws HosoFailure `invalid-argument` for a bad index, a proof element that is not 32 bytes or an empty extra.
  */
 export function formatTlogProof(p: TlogProof): string {
-  if (!Number.isSafeInteger(p.index) || p.index < 0) throw invalidArgument(['index'], 'must be an integer ≥ 0', TLOG_PROOF_RULE);
-  if (!Array.isArray(p.proof) || p.proof.length > MAX_PROOF_LINES) throw invalidArgument(['proof'], `must be at most ${MAX_PROOF_LINES} hashes`, TLOG_PROOF_RULE);
+  if (!Number.isSafeInteger(p.index) || p.index < 0)
+    throw invalidArgument(['index'], 'must be an integer ≥ 0', TLOG_PROOF_RULE);
+  if (!Array.isArray(p.proof) || p.proof.length > MAX_PROOF_LINES)
+    throw invalidArgument(['proof'], `must be at most ${MAX_PROOF_LINES} hashes`, TLOG_PROOF_RULE);
   p.proof.forEach((h, i) => {
-    if (!(h instanceof Uint8Array) || h.length !== 32) throw invalidArgument(['proof', i], 'must be a 32-byte hash', TLOG_PROOF_RULE);
+    if (!(h instanceof Uint8Array) || h.length !== 32)
+      throw invalidArgument(['proof', i], 'must be a 32-byte hash', TLOG_PROOF_RULE);
   });
-  if (typeof p.checkpointNote !== 'string' || p.checkpointNote.length === 0) throw invalidArgument(['checkpointNote'], 'must be a signed checkpoint note', TLOG_PROOF_RULE);
-  if (p.extra !== undefined && (!(p.extra instanceof Uint8Array) || p.extra.length === 0)) throw invalidArgument(['extra'], 'must be non-empty bytes when present', TLOG_PROOF_RULE);
+  if (typeof p.checkpointNote !== 'string' || p.checkpointNote.length === 0)
+    throw invalidArgument(['checkpointNote'], 'must be a signed checkpoint note', TLOG_PROOF_RULE);
+  if (p.extra !== undefined && (!(p.extra instanceof Uint8Array) || p.extra.length === 0))
+    throw invalidArgument(['extra'], 'must be non-empty bytes when present', TLOG_PROOF_RULE);
   const extra = p.extra === undefined ? '' : `extra ${toBase64(p.extra)}\n`;
   return `${HEADER}\n${extra}index ${p.index}\n${p.proof.map((h) => toBase64(h) + '\n').join('')}\n${p.checkpointNote}`;
 }
@@ -64,7 +69,8 @@ export function parseTlogProof(text: string): Either<HosoError<'invalid-tlog-pro
   let extra: Uint8Array | undefined;
   if (l?.startsWith('extra ')) {
     extra = fromBase64(l.slice(6));
-    if (extra === undefined || extra.length === 0) return bad('the extra line must carry non-empty standard base64', ['extra']);
+    if (extra === undefined || extra.length === 0)
+      return bad('the extra line must carry non-empty standard base64', ['extra']);
     l = next();
   }
   const index = l?.startsWith('index ') ? parseDecimal(l.slice(6)) : undefined;
@@ -75,7 +81,8 @@ export function parseTlogProof(text: string): Either<HosoError<'invalid-tlog-pro
     if (h === undefined) return bad('missing blank line before the checkpoint', ['proof']);
     if (h === '') break;
     const b = fromBase64(h);
-    if (b === undefined || b.length !== 32) return bad('each proof line is the base64 of a 32-byte hash', ['proof', proof.length]);
+    if (b === undefined || b.length !== 32)
+      return bad('each proof line is the base64 of a 32-byte hash', ['proof', proof.length]);
     if (proof.length === MAX_PROOF_LINES) return bad(`more than ${MAX_PROOF_LINES} proof lines`, ['proof']);
     proof.push(b);
   }
@@ -85,7 +92,8 @@ export function parseTlogProof(text: string): Either<HosoError<'invalid-tlog-pro
 }
 
 /** Errors of {@link verifyTlogProof}. */
-export type TlogProofError = HosoError<'invalid-tlog-proof'> | OpenCheckpointError | HosoError<'inclusion-proof-failed'>;
+export type TlogProofError =
+  HosoError<'invalid-tlog-proof'> | OpenCheckpointError | HosoError<'inclusion-proof-failed'>;
 
 /**
  * Verify a tlog-proof for the entry whose RFC 9162 leaf hash is `leafHash`: the checkpoint must

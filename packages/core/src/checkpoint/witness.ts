@@ -3,7 +3,14 @@ import { bytesEqual, fromBase64, toBase64 } from '../bytes.js';
 import { hosoError, type HosoError } from '../errors.js';
 import { sha256 } from '../hash.js';
 import { verifyConsistency } from '../merkle/verify.js';
-import { checkSigner, signerVerifier, SIG_TYPE_COSIGNATURE, formatVerifierKey, type NoteSigner, type NoteVerifier } from './keys.js';
+import {
+  checkSigner,
+  signerVerifier,
+  SIG_TYPE_COSIGNATURE,
+  formatVerifierKey,
+  type NoteSigner,
+  type NoteVerifier,
+} from './keys.js';
 import { cosignatureLine } from './note.js';
 import { formatCheckpointBody, openCheckpoint, peekCheckpoint, type Checkpoint } from './checkpoint.js';
 import { invalidArgument, parseDecimal } from './text.js';
@@ -69,15 +76,25 @@ export interface AddCheckpointRequest {
   readonly note: string;
 }
 
-function fail<C extends WitnessError['code']>(code: C, status: number, message: string, details: Record<string, unknown> = {}, path?: string[]) {
-  return left(hosoError(code, message, { rule: WITNESS_RULE, details: { status, ...details }, ...(path ? { path } : {}) }));
+function fail<C extends WitnessError['code']>(
+  code: C,
+  status: number,
+  message: string,
+  details: Record<string, unknown> = {},
+  path?: string[],
+) {
+  return left(
+    hosoError(code, message, { rule: WITNESS_RULE, details: { status, ...details }, ...(path ? { path } : {}) }),
+  );
 }
 
 /** The `add-checkpoint` request body: `old <size>\n`, proof lines, a blank line, the checkpoint note. */
 export function formatAddCheckpoint(req: AddCheckpointRequest): string {
-  if (!Number.isSafeInteger(req.oldSize) || req.oldSize < 0) throw invalidArgument(['oldSize'], 'must be an integer ≥ 0', WITNESS_RULE);
+  if (!Number.isSafeInteger(req.oldSize) || req.oldSize < 0)
+    throw invalidArgument(['oldSize'], 'must be an integer ≥ 0', WITNESS_RULE);
   req.proof.forEach((h, i) => {
-    if (!(h instanceof Uint8Array) || h.length !== 32) throw invalidArgument(['proof', i], 'must be a 32-byte hash', WITNESS_RULE);
+    if (!(h instanceof Uint8Array) || h.length !== 32)
+      throw invalidArgument(['proof', i], 'must be a 32-byte hash', WITNESS_RULE);
   });
   return `old ${req.oldSize}\n${req.proof.map((h) => toBase64(h) + '\n').join('')}\n${req.note}`;
 }
@@ -95,7 +112,8 @@ export function parseAddCheckpoint(body: string): Either<HosoError<'witness-bad-
     pos = nl + 1;
     if (l === '') break;
     lines.push(l);
-    if (lines.length > 1 + MAX_WITNESS_PROOF_LINES) return bad(`more than ${MAX_WITNESS_PROOF_LINES} consistency proof lines`);
+    if (lines.length > 1 + MAX_WITNESS_PROOF_LINES)
+      return bad(`more than ${MAX_WITNESS_PROOF_LINES} consistency proof lines`);
   }
   const [first, ...hashes] = lines;
   const oldSize = first?.startsWith('old ') ? parseDecimal(first.slice(4)) : undefined;
@@ -131,7 +149,8 @@ export class Witness {
     (options.latest ?? []).forEach((cp, i) => {
       // Reuse the body formatter's checks so a corrupt saved state fails loudly here.
       formatCheckpointBody(cp);
-      if (!this.#logs.has(cp.origin)) throw invalidArgument(['latest', i, 'origin'], 'not one of the witnessed logs', WITNESS_RULE);
+      if (!this.#logs.has(cp.origin))
+        throw invalidArgument(['latest', i, 'origin'], 'not one of the witnessed logs', WITNESS_RULE);
       this.#latest.set(cp.origin, cp);
     });
     this.#clock = options.clock ?? (() => Math.floor(Date.now() / 1000));
@@ -157,24 +176,38 @@ export class Witness {
     if (peek._tag === 'Left') return fail('witness-bad-request', 400, peek.left.message);
     const origin = peek.right.origin;
     const verifiers = this.#logs.get(origin);
-    if (verifiers === undefined) return fail('witness-unknown-origin', 404, `this witness does not follow ${JSON.stringify(origin)}`, { origin });
+    if (verifiers === undefined)
+      return fail('witness-unknown-origin', 404, `this witness does not follow ${JSON.stringify(origin)}`, { origin });
     const opened = openCheckpoint(note, verifiers, { origin });
-    if (opened._tag === 'Left') return fail('witness-unauthenticated', 403, `checkpoint not signed by the log: ${opened.left.message}`, { cause: opened.left.code });
+    if (opened._tag === 'Left')
+      return fail('witness-unauthenticated', 403, `checkpoint not signed by the log: ${opened.left.message}`, {
+        cause: opened.left.code,
+      });
     const cp = opened.right.checkpoint;
-    if (cp.size === 0 && !bytesEqual(cp.root, sha256())) return fail('witness-bad-request', 400, 'an empty tree has the root SHA-256("")', {}, ['root']);
-    if (!Number.isSafeInteger(oldSize) || oldSize < 0) return fail('witness-bad-request', 400, 'old size must be an integer ≥ 0', {}, ['oldSize']);
-    if (oldSize > cp.size) return fail('witness-bad-request', 400, `old size ${oldSize} exceeds the checkpoint size ${cp.size}`, {}, ['oldSize']);
-    if (!Array.isArray(proof) || proof.length > MAX_WITNESS_PROOF_LINES) return fail('witness-bad-request', 400, 'bad consistency proof list', {}, ['proof']);
+    if (cp.size === 0 && !bytesEqual(cp.root, sha256()))
+      return fail('witness-bad-request', 400, 'an empty tree has the root SHA-256("")', {}, ['root']);
+    if (!Number.isSafeInteger(oldSize) || oldSize < 0)
+      return fail('witness-bad-request', 400, 'old size must be an integer ≥ 0', {}, ['oldSize']);
+    if (oldSize > cp.size)
+      return fail('witness-bad-request', 400, `old size ${oldSize} exceeds the checkpoint size ${cp.size}`, {}, [
+        'oldSize',
+      ]);
+    if (!Array.isArray(proof) || proof.length > MAX_WITNESS_PROOF_LINES)
+      return fail('witness-bad-request', 400, 'bad consistency proof list', {}, ['proof']);
     const prev = this.#latest.get(origin);
     const latestSize = prev?.size ?? 0;
     if (oldSize !== latestSize) {
-      return fail('witness-conflict', 409, `old size ${oldSize} is not the latest cosigned size ${latestSize}`, { latestSize });
+      return fail('witness-conflict', 409, `old size ${oldSize} is not the latest cosigned size ${latestSize}`, {
+        latestSize,
+      });
     }
     if (prev === undefined || oldSize === 0) {
       if (proof.length !== 0) return fail('witness-bad-proof', 422, 'the proof must be empty from size 0');
     } else if (oldSize === cp.size) {
       if (!bytesEqual(prev.root, cp.root)) {
-        return fail('witness-conflict', 409, `a different root for the cosigned size ${cp.size}: the log forked`, { latestSize });
+        return fail('witness-conflict', 409, `a different root for the cosigned size ${cp.size}: the log forked`, {
+          latestSize,
+        });
       }
       if (proof.length !== 0) return fail('witness-bad-proof', 422, 'the proof must be empty between equal sizes');
     } else if (!verifyConsistency(oldSize, cp.size, prev.root, cp.root, proof)) {

@@ -44,9 +44,13 @@ export function backend(name?: Ed25519Backend['name']): Ed25519Backend {
       return tweetnaclBackend;
     case 'sodium':
       if (sodiumBackend !== undefined) return sodiumBackend;
-      throw new HosoFailure(hosoError('backend-unavailable', 'sodium-native could not be loaded on this platform', { path: ['name'] }));
+      throw new HosoFailure(
+        hosoError('backend-unavailable', 'sodium-native could not be loaded on this platform', { path: ['name'] }),
+      );
     default:
-      throw new HosoFailure(hosoError('backend-unavailable', `unknown Ed25519 backend ${JSON.stringify(String(name))}`, { path: ['name'] }));
+      throw new HosoFailure(
+        hosoError('backend-unavailable', `unknown Ed25519 backend ${JSON.stringify(String(name))}`, { path: ['name'] }),
+      );
   }
 }
 
@@ -64,5 +68,6 @@ export const ed25519: {
 } = Object.freeze({
   publicKey: (seed: Uint8Array) => defaultBackend.publicKey(seed),
   sign: (seed: Uint8Array, message: Uint8Array) => defaultBackend.sign(seed, message),
-  verify: (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) => defaultBackend.verify(publicKey, message, signature),
+  verify: (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) =>
+    defaultBackend.verify(publicKey, message, signature),
 });

@@ -17,7 +17,11 @@ interface SodiumNative {
 function load(): SodiumNative | undefined {
   try {
     const mod = createRequire(import.meta.url)('sodium-native') as Partial<SodiumNative>;
-    if (typeof mod.crypto_sign_seed_keypair !== 'function' || typeof mod.crypto_sign_detached !== 'function' || typeof mod.crypto_sign_verify_detached !== 'function') {
+    if (
+      typeof mod.crypto_sign_seed_keypair !== 'function' ||
+      typeof mod.crypto_sign_detached !== 'function' ||
+      typeof mod.crypto_sign_verify_detached !== 'function'
+    ) {
       return undefined;
     }
     return mod as SodiumNative;

@@ -20,8 +20,8 @@ import type { Ed25519Backend, RawEd25519 } from './types.js';
 
 /** The group order L = 2^252 + 27742317777372353535851937790883648493, little-endian. */
 export const GROUP_ORDER_LE: Uint8Array = Uint8Array.from([
-  0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+  0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0x10,
 ]);
 
 function hex32(h: string): Uint8Array {
@@ -71,7 +71,9 @@ export function hasSmallOrder(b: Uint8Array, offset = 0): boolean {
 
 /** Rule 1 and 3 of the strict rule for a public key alone. */
 export function isAcceptablePublicKey(publicKey: unknown): publicKey is Uint8Array {
-  return publicKey instanceof Uint8Array && publicKey.length === 32 && isCanonicalY(publicKey) && !hasSmallOrder(publicKey);
+  return (
+    publicKey instanceof Uint8Array && publicKey.length === 32 && isCanonicalY(publicKey) && !hasSmallOrder(publicKey)
+  );
 }
 
 /** Rules 1, 2 and 4 for a signature alone (and that the message is bytes). */
@@ -95,17 +97,23 @@ export function strictPrecheck(publicKey: unknown, message: unknown, signature: 
 export function assertSeed(seed: unknown): asserts seed is Uint8Array {
   if (!(seed instanceof Uint8Array) || seed.length !== 32) {
     throw new HosoFailure(
-      hosoError('invalid-key', `seed must be a 32-byte Uint8Array, got ${seed instanceof Uint8Array ? `${seed.length} bytes` : typeof seed}`, {
-        path: ['seed'],
-        rule: 'RFC 8032 §5.1.5',
-      }),
+      hosoError(
+        'invalid-key',
+        `seed must be a 32-byte Uint8Array, got ${seed instanceof Uint8Array ? `${seed.length} bytes` : typeof seed}`,
+        {
+          path: ['seed'],
+          rule: 'RFC 8032 §5.1.5',
+        },
+      ),
     );
   }
 }
 
 function assertMessage(message: unknown): asserts message is Uint8Array {
   if (!(message instanceof Uint8Array)) {
-    throw new HosoFailure(hosoError('invalid-message', `message must be a Uint8Array, got ${typeof message}`, { path: ['message'] }));
+    throw new HosoFailure(
+      hosoError('invalid-message', `message must be a Uint8Array, got ${typeof message}`, { path: ['message'] }),
+    );
   }
 }
 

@@ -8,9 +8,7 @@ import { hosoError, HosoFailure } from '../errors.js';
 
 /** The error every Merkle function throws for a bad size, index or hash. */
 export function invalidArgument(name: string, message: string): HosoFailure {
-  return new HosoFailure(
-    hosoError('invalid-argument', `${name}: ${message}`, { path: [name], rule: 'RFC 9162 §2.1' }),
-  );
+  return new HosoFailure(hosoError('invalid-argument', `${name}: ${message}`, { path: [name], rule: 'RFC 9162 §2.1' }));
 }
 
 /** True for an integer in [0, 2^53). */

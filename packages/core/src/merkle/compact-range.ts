@@ -38,10 +38,16 @@ export class CompactRange {
     requireSize('size', size);
     const expected = rangeNodes(0, size).length;
     if (!Array.isArray(hashes) || hashes.length !== expected) {
-      throw invalidArgument('hashes', `a tree of size ${size} needs ${expected} node hashes, got ${Array.isArray(hashes) ? hashes.length : 'none'}`);
+      throw invalidArgument(
+        'hashes',
+        `a tree of size ${size} needs ${expected} node hashes, got ${Array.isArray(hashes) ? hashes.length : 'none'}`,
+      );
     }
     hashes.forEach((h, i) => requireHash(`hashes[${i}]`, h));
-    return new CompactRange(size, hashes.map((h) => h.slice()));
+    return new CompactRange(
+      size,
+      hashes.map((h) => h.slice()),
+    );
   }
 
   /** Number of leaves covered. */

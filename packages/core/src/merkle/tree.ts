@@ -1,5 +1,14 @@
 import { hosoError, HosoFailure } from '../errors.js';
-import { consistencyPlan, flattenPlan, foldPlan, foldRange, inclusionPlan, nodeEnd, rootPlan, type NodeId } from './plan.js';
+import {
+  consistencyPlan,
+  flattenPlan,
+  foldPlan,
+  foldRange,
+  inclusionPlan,
+  nodeEnd,
+  rootPlan,
+  type NodeId,
+} from './plan.js';
 
 /**
  * Roots and proofs of a tree whose complete perfect subtrees are stored (see `CompactRange`),
@@ -21,7 +30,10 @@ function checkComplete(ids: readonly NodeId[], size: number): void {
   for (const id of ids) {
     if (nodeEnd(id) > size) {
       throw new HosoFailure(
-        hosoError('invalid-node', `node (level ${id.level}, index ${id.index}) is not complete in a tree of size ${size}`),
+        hosoError(
+          'invalid-node',
+          `node (level ${id.level}, index ${id.index}) is not complete in a tree of size ${size}`,
+        ),
       );
     }
   }

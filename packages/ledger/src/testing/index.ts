@@ -87,8 +87,17 @@ export function given(...facts: Fact[]): Scenario {
     if (stream === null) throw new Error(`given: fact ${i} (${f.event.type}) needs a stream`);
     const signers = [f.by, ...(f.cosigners ?? [])];
     const at = f.at ?? new Date('2024-10-01T08:00:00+07:00');
-    const refusal = checkEvent(state, { ledger: GIVEN_LEDGER, stream, type: f.event.type, data: f.event.data, by: f.by, signers, at });
-    if (refusal !== null) throw new Error(`given: fact ${i} (${f.event.type}) refused: ${refusal.code}: ${refusal.message}`);
+    const refusal = checkEvent(state, {
+      ledger: GIVEN_LEDGER,
+      stream,
+      type: f.event.type,
+      data: f.event.data,
+      by: f.by,
+      signers,
+      at,
+    });
+    if (refusal !== null)
+      throw new Error(`given: fact ${i} (${f.event.type}) refused: ${refusal.code}: ${refusal.message}`);
     const head = state.heads.get(stream);
     const env: Envelope = {
       v: 1,
@@ -116,7 +125,8 @@ export function given(...facts: Fact[]): Scenario {
       return {
         result,
         thenEvents(...expected) {
-          if (isLeft(result)) throw new Error(`expected events, got refusal ${result.left.code}: ${result.left.message}`);
+          if (isLeft(result))
+            throw new Error(`expected events, got refusal ${result.left.code}: ${result.left.message}`);
           const got = result.right.map((e) => ({ type: e.type, data: e.data }));
           const want = JSON.stringify(expected);
           if (JSON.stringify(got) !== want) throw new Error(`expected ${want}\n     got ${JSON.stringify(got)}`);
@@ -138,7 +148,8 @@ export function given(...facts: Fact[]): Scenario {
 
 /** Throw unless `r` is Right; return its value. */
 export function ok<A>(r: Either<LedgerError, A>, what = 'command'): A {
-  if (isLeft(r)) throw new Error(`${what} refused: ${r.left.code} at ${JSON.stringify(r.left.path)}: ${r.left.message}`);
+  if (isLeft(r))
+    throw new Error(`${what} refused: ${r.left.code} at ${JSON.stringify(r.left.path)}: ${r.left.message}`);
   return r.right;
 }
 
@@ -177,7 +188,14 @@ export interface School {
  * school-wide window for the year opened by the principal. Clock: 2024-10-01 08:00 +07:00.
  */
 export async function buildSchool(
-  options: { store?: EventStore; ledger?: string; students?: number; openWindow?: boolean; levels?: readonly SchoolLevel[]; rules?: { authorMayAmend?: boolean } } = {},
+  options: {
+    store?: EventStore;
+    ledger?: string;
+    students?: number;
+    openWindow?: boolean;
+    levels?: readonly SchoolLevel[];
+    rules?: { authorMayAmend?: boolean };
+  } = {},
 ): Promise<School> {
   const store = options.store ?? createMemoryStore();
   const ledgerId = options.ledger ?? 'thpt-test';
@@ -191,12 +209,24 @@ export async function buildSchool(
     office: person('van-thu'),
     inspector: person('thanh-tra'),
   };
-  const run = async (command: unknown, signers: readonly ActingSigner[]): Promise<Appended> => ok(await ledger.execute(command, signers), JSON.stringify(command).slice(0, 80));
+  const run = async (command: unknown, signers: readonly ActingSigner[]): Promise<Appended> =>
+    ok(await ledger.execute(command, signers), JSON.stringify(command).slice(0, 80));
   const P = people.principal;
   const year = '2024-2025' as const;
   const cls = '10A1' as const;
   await run(
-    { type: 'FoundSchool', data: { school: ledgerId, name: 'THPT Thử Nghiệm', levels: options.levels ?? ['upper-secondary'], leader: { person: P.id, name: P.name }, rootKey: P.key, timeZone: 'Asia/Ho_Chi_Minh', ...(options.rules === undefined ? {} : { rules: options.rules }) } },
+    {
+      type: 'FoundSchool',
+      data: {
+        school: ledgerId,
+        name: 'THPT Thử Nghiệm',
+        levels: options.levels ?? ['upper-secondary'],
+        leader: { person: P.id, name: P.name },
+        rootKey: P.key,
+        timeZone: 'Asia/Ho_Chi_Minh',
+        ...(options.rules === undefined ? {} : { rules: options.rules }),
+      },
+    },
     [as(P, 'leader')],
   );
   await run({ type: 'GrantRole', data: { person: P.id, role: 'admin' } }, [as(P, 'leader')]);
@@ -204,27 +234,69 @@ export async function buildSchool(
     await run({ type: 'RegisterStaff', data: { person: p.id, name: p.name } }, [as(P, 'admin')]);
     await run({ type: 'RegisterKey', data: { person: p.id, key: p.key } }, [as(P, 'admin'), as(p, 'holder')]);
   }
-  await run({ type: 'DefineYear', data: { year, terms: { HK1: { start: '2024-09-05', end: '2025-01-15' }, HK2: { start: '2025-01-20', end: '2025-05-25' } } } }, [as(P, 'leader')]);
-  for (const [subject, name] of [['toan', 'Toán'], ['van', 'Ngữ văn'], ['the-duc', 'Giáo dục thể chất']] as const) {
+  await run(
+    {
+      type: 'DefineYear',
+      data: {
+        year,
+        terms: { HK1: { start: '2024-09-05', end: '2025-01-15' }, HK2: { start: '2025-01-20', end: '2025-05-25' } },
+      },
+    },
+    [as(P, 'leader')],
+  );
+  for (const [subject, name] of [
+    ['toan', 'Toán'],
+    ['van', 'Ngữ văn'],
+    ['the-duc', 'Giáo dục thể chất'],
+  ] as const) {
     await run({ type: 'DefineSubject', data: { subject, name } }, [as(P, 'leader')]);
   }
-  await run({ type: 'OfferSubject', data: { year, grade: 10, subject: 'toan', periodsPerYear: 105, assessment: 'scored' } }, [as(P, 'leader')]);
-  await run({ type: 'OfferSubject', data: { year, grade: 10, subject: 'van', periodsPerYear: 35, assessment: 'scored' } }, [as(P, 'leader')]);
-  await run({ type: 'OfferSubject', data: { year, grade: 10, subject: 'the-duc', periodsPerYear: 70, assessment: 'comment' } }, [as(P, 'leader')]);
+  await run(
+    { type: 'OfferSubject', data: { year, grade: 10, subject: 'toan', periodsPerYear: 105, assessment: 'scored' } },
+    [as(P, 'leader')],
+  );
+  await run(
+    { type: 'OfferSubject', data: { year, grade: 10, subject: 'van', periodsPerYear: 35, assessment: 'scored' } },
+    [as(P, 'leader')],
+  );
+  await run(
+    { type: 'OfferSubject', data: { year, grade: 10, subject: 'the-duc', periodsPerYear: 70, assessment: 'comment' } },
+    [as(P, 'leader')],
+  );
   await run({ type: 'OpenClass', data: { year, class: cls, grade: 10 } }, [as(P, 'leader')]);
   await run({ type: 'GrantRole', data: { person: people.vice.id, role: 'admin' } }, [as(P, 'leader')]);
   await run({ type: 'GrantRole', data: { person: people.office.id, role: 'office' } }, [as(P, 'leader')]);
   await run({ type: 'GrantRole', data: { person: people.inspector.id, role: 'inspector' } }, [as(P, 'leader')]);
-  await run({ type: 'GrantRole', data: { person: people.homeroom.id, role: 'homeroom', year, class: cls } }, [as(P, 'leader')]);
-  await run({ type: 'GrantRole', data: { person: people.homeroom.id, role: 'subject', year, class: cls, subject: 'van' } }, [as(P, 'leader')]);
-  await run({ type: 'GrantRole', data: { person: people.teacher.id, role: 'subject', year, class: cls, subject: 'toan' } }, [as(P, 'leader')]);
-  await run({ type: 'GrantRole', data: { person: people.teacher.id, role: 'subject', year, class: cls, subject: 'the-duc' } }, [as(P, 'leader')]);
+  await run({ type: 'GrantRole', data: { person: people.homeroom.id, role: 'homeroom', year, class: cls } }, [
+    as(P, 'leader'),
+  ]);
+  await run(
+    { type: 'GrantRole', data: { person: people.homeroom.id, role: 'subject', year, class: cls, subject: 'van' } },
+    [as(P, 'leader')],
+  );
+  await run(
+    { type: 'GrantRole', data: { person: people.teacher.id, role: 'subject', year, class: cls, subject: 'toan' } },
+    [as(P, 'leader')],
+  );
+  await run(
+    { type: 'GrantRole', data: { person: people.teacher.id, role: 'subject', year, class: cls, subject: 'the-duc' } },
+    [as(P, 'leader')],
+  );
   const students: string[] = [];
   for (let i = 1; i <= (options.students ?? 3); i++) {
     const id = `hs-${String(i).padStart(3, '0')}`;
     students.push(id);
     await run(
-      { type: 'EnrollStudent', data: { year, class: cls, student: id, date: '2024-09-05', bio: { name: `Học sinh ${i}`, birthDate: '2009-03-0' + ((i % 9) + 1), sex: i % 2 === 0 ? 'F' : 'M' } } },
+      {
+        type: 'EnrollStudent',
+        data: {
+          year,
+          class: cls,
+          student: id,
+          date: '2024-09-05',
+          bio: { name: `Học sinh ${i}`, birthDate: '2009-03-0' + ((i % 9) + 1), sex: i % 2 === 0 ? 'F' : 'M' },
+        },
+      },
       [as(people.homeroom, 'homeroom')],
     );
   }

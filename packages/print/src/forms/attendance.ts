@@ -1,7 +1,18 @@
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from '../errors.js';
 import type { Cell, PrintDocument } from '../model.js';
-import { checkMark, checkSigner, CorrectionNotes, formHeader, RULE_INPUT, signature, type MarkValue, type PrintMeta, type Signer, documentMeta } from './common.js';
+import {
+  checkMark,
+  checkSigner,
+  CorrectionNotes,
+  formHeader,
+  RULE_INPUT,
+  signature,
+  type MarkValue,
+  type PrintMeta,
+  type Signer,
+  documentMeta,
+} from './common.js';
 
 /** Mark of one day: present (empty), excused (`P`, *có phép*) or unexcused (`K`, *không phép*). */
 export type AttendanceMark = '' | 'P' | 'K';
@@ -36,16 +47,19 @@ export function attendanceDocument(d: AttendanceData, meta: PrintMeta): Either<P
     left(printError('print-invalid-input', message, path, RULE_INPUT));
   const n = daysIn(d.month);
   if (n === undefined) return bad('month must be YYYY-MM', ['month']);
-  for (const k of ['className', 'schoolYear'] as const) if (typeof d[k] !== 'string' || d[k] === '') return bad(`${k} is required`, [k]);
+  for (const k of ['className', 'schoolYear'] as const)
+    if (typeof d[k] !== 'string' || d[k] === '') return bad(`${k} is required`, [k]);
   const se = checkSigner(d.teacher, ['teacher']);
   if (se) return left(se);
   for (const [i, r] of d.students.entries())
     for (const [day, v] of Object.entries(r.days)) {
       const k = Number(day);
-      if (!Number.isInteger(k) || k < 1 || k > n) return bad(`day ${day} is not in ${d.month}`, ['students', i, 'days', day]);
+      if (!Number.isInteger(k) || k < 1 || k > n)
+        return bad(`day ${day} is not in ${d.month}`, ['students', i, 'days', day]);
       const me = checkMark(v, ['students', i, 'days', day]);
       if (me) return left(me);
-      if (!['', 'P', 'K'].includes(markOf(v))) return bad('a day is marked "", "P" or "K"', ['students', i, 'days', day]);
+      if (!['', 'P', 'K'].includes(markOf(v)))
+        return bad('a day is marked "", "P" or "K"', ['students', i, 'days', day]);
     }
   const notes = new CorrectionNotes();
   const [y, m] = d.month.split('-');
@@ -79,13 +93,24 @@ export function attendanceDocument(d: AttendanceData, meta: PrintMeta): Either<P
               { label: 'STT', width: 1.2 },
               { label: 'Họ và tên', width: 7, align: 'left' },
               { label: 'Ngày trong tháng', children: Array.from({ length: n }, (_, i) => ({ label: String(i + 1) })) },
-              { label: 'Số ngày nghỉ', children: [{ label: 'P', width: 1.2 }, { label: 'K', width: 1.2 }] },
+              {
+                label: 'Số ngày nghỉ',
+                children: [
+                  { label: 'P', width: 1.2 },
+                  { label: 'K', width: 1.2 },
+                ],
+              },
             ],
             rows,
             fontSize: 7.5,
             notes: notes.notes(),
           },
-          { kind: 'paragraph', size: 'small', italic: true, text: 'P: nghỉ có phép; K: nghỉ không phép; ô trống: có mặt.' },
+          {
+            kind: 'paragraph',
+            size: 'small',
+            italic: true,
+            text: 'P: nghỉ có phép; K: nghỉ không phép; ô trống: có mặt.',
+          },
           { kind: 'signatures', items: [signature('GIÁO VIÊN', d.teacher)] },
         ],
       },

@@ -2,7 +2,18 @@ import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from '../errors.js';
 import type { Cell, PrintDocument } from '../model.js';
 import { viDate } from '../text.js';
-import { checkMark, checkSigner, CorrectionNotes, formHeader, RULE_INPUT, signature, type MarkValue, type PrintMeta, type Signer, documentMeta } from './common.js';
+import {
+  checkMark,
+  checkSigner,
+  CorrectionNotes,
+  formHeader,
+  RULE_INPUT,
+  signature,
+  type MarkValue,
+  type PrintMeta,
+  type Signer,
+  documentMeta,
+} from './common.js';
 
 /**
  * A preschool child's book for a school year (*sổ theo dõi trẻ*, Thông tư 52/2020): attendance
@@ -13,7 +24,12 @@ export interface ChildBookData {
   readonly child: { readonly name: string; readonly birthDate?: string; readonly gender?: string };
   readonly className: string;
   readonly schoolYear: string;
-  readonly attendance: ReadonlyArray<{ readonly month: string; readonly present: number; readonly excused: number; readonly unexcused: number }>;
+  readonly attendance: ReadonlyArray<{
+    readonly month: string;
+    readonly present: number;
+    readonly excused: number;
+    readonly unexcused: number;
+  }>;
   readonly growth: ReadonlyArray<GrowthRow>;
   readonly teacher?: Signer;
   readonly leader?: Signer;
@@ -46,10 +62,12 @@ export function childBookDocument(d: ChildBookData, meta: PrintMeta): Either<Pri
   const bad = (message: string, path: ReadonlyArray<string | number>): Either<PrintError, PrintDocument> =>
     left(printError('print-invalid-input', message, path, RULE_INPUT));
   if (typeof d.child?.name !== 'string' || d.child.name === '') return bad('the child needs a name', ['child', 'name']);
-  for (const k of ['className', 'schoolYear'] as const) if (typeof d[k] !== 'string' || d[k] === '') return bad(`${k} is required`, [k]);
+  for (const k of ['className', 'schoolYear'] as const)
+    if (typeof d[k] !== 'string' || d[k] === '') return bad(`${k} is required`, [k]);
   for (const [i, a] of d.attendance.entries()) {
     if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(a.month)) return bad('month must be YYYY-MM', ['attendance', i, 'month']);
-    for (const k of ['present', 'excused', 'unexcused'] as const) if (!nat(a[k])) return bad(`${k} must be a non-negative integer`, ['attendance', i, k]);
+    for (const k of ['present', 'excused', 'unexcused'] as const)
+      if (!nat(a[k])) return bad(`${k} must be a non-negative integer`, ['attendance', i, k]);
   }
   for (const [i, g] of d.growth.entries()) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(g.date)) return bad('date must be YYYY-MM-DD', ['growth', i, 'date']);
@@ -61,7 +79,8 @@ export function childBookDocument(d: ChildBookData, meta: PrintMeta): Either<Pri
       if (me) return left(me);
     }
   }
-  if (d.note !== undefined && (typeof d.note !== 'string' || d.note.trim() === '')) return bad('a note must be non-empty text', ['note']);
+  if (d.note !== undefined && (typeof d.note !== 'string' || d.note.trim() === ''))
+    return bad('a note must be non-empty text', ['note']);
   const se = checkSigner(d.teacher, ['teacher']) ?? checkSigner(d.leader, ['leader']);
   if (se) return left(se);
   const notes = new CorrectionNotes();
@@ -89,14 +108,28 @@ export function childBookDocument(d: ChildBookData, meta: PrintMeta): Either<Pri
         title: 'SỔ THEO DÕI TRẺ',
         subtitle: [`Năm học ${d.schoolYear}`],
         blocks: [
-          { kind: 'fields', columns: 2, items: [
-            { label: 'Họ và tên trẻ', value: d.child.name },
-            { label: 'Lớp', value: d.className },
-            { label: 'Ngày sinh', value: d.child.birthDate ? viDate(d.child.birthDate) : '' },
-            { label: 'Giới tính', value: d.child.gender ?? '' },
-          ] },
+          {
+            kind: 'fields',
+            columns: 2,
+            items: [
+              { label: 'Họ và tên trẻ', value: d.child.name },
+              { label: 'Lớp', value: d.className },
+              { label: 'Ngày sinh', value: d.child.birthDate ? viDate(d.child.birthDate) : '' },
+              { label: 'Giới tính', value: d.child.gender ?? '' },
+            ],
+          },
           { kind: 'paragraph', bold: true, text: 'I. Chuyên cần' },
-          { kind: 'table', columns: [{ label: 'Tháng' }, { label: 'Số ngày có mặt' }, { label: 'Nghỉ có phép' }, { label: 'Nghỉ không phép' }], rows: attendance, fontSize: 9 },
+          {
+            kind: 'table',
+            columns: [
+              { label: 'Tháng' },
+              { label: 'Số ngày có mặt' },
+              { label: 'Nghỉ có phép' },
+              { label: 'Nghỉ không phép' },
+            ],
+            rows: attendance,
+            fontSize: 9,
+          },
           { kind: 'paragraph', bold: true, text: 'II. Theo dõi cân nặng, chiều cao (theo chuẩn tăng trưởng của WHO)' },
           {
             kind: 'table',
@@ -111,8 +144,16 @@ export function childBookDocument(d: ChildBookData, meta: PrintMeta): Either<Pri
             fontSize: 9,
             notes: notes.notes(),
           },
-          ...(d.note === undefined ? [] : [{ kind: 'paragraph' as const, size: 'small' as const, italic: true, text: d.note }]),
-          { kind: 'signatures', items: [signature('GIÁO VIÊN', d.teacher), signature('HIỆU TRƯỞNG', d.leader, '(Ký, ghi rõ họ tên và đóng dấu)')] },
+          ...(d.note === undefined
+            ? []
+            : [{ kind: 'paragraph' as const, size: 'small' as const, italic: true, text: d.note }]),
+          {
+            kind: 'signatures',
+            items: [
+              signature('GIÁO VIÊN', d.teacher),
+              signature('HIỆU TRƯỞNG', d.leader, '(Ký, ghi rõ họ tên và đóng dấu)'),
+            ],
+          },
         ],
       },
     ],

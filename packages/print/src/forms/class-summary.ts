@@ -1,7 +1,18 @@
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from '../errors.js';
 import type { Cell, Column, PrintDocument } from '../model.js';
-import { checkMark, checkSigner, CorrectionNotes, formHeader, RULE_INPUT, signature, type MarkValue, type PrintMeta, type Signer, documentMeta } from './common.js';
+import {
+  checkMark,
+  checkSigner,
+  CorrectionNotes,
+  formHeader,
+  RULE_INPUT,
+  signature,
+  type MarkValue,
+  type PrintMeta,
+  type Signer,
+  documentMeta,
+} from './common.js';
 
 /**
  * A primary class summary (*bảng tổng hợp kết quả đánh giá giáo dục của lớp*, Thông tư 27/2020)
@@ -48,18 +59,28 @@ export interface ClassSummaryRow {
 export function classSummaryDocument(d: ClassSummaryData, meta: PrintMeta): Either<PrintError, PrintDocument> {
   const bad = (message: string, path: ReadonlyArray<string | number>): Either<PrintError, PrintDocument> =>
     left(printError('print-invalid-input', message, path, RULE_INPUT));
-  for (const k of ['schoolYear', 'className', 'period'] as const) if (typeof d[k] !== 'string' || d[k] === '') return bad(`${k} is required`, [k]);
+  for (const k of ['schoolYear', 'className', 'period'] as const)
+    if (typeof d[k] !== 'string' || d[k] === '') return bad(`${k} is required`, [k]);
   const se = checkSigner(d.homeroom, ['homeroom']) ?? checkSigner(d.leader, ['leader']);
   if (se) return left(se);
   for (const [i, r] of d.students.entries()) {
     const p = ['students', i];
-    if (r.subjects.length !== d.subjects.length) return bad(`has ${r.subjects.length} subjects, the class summary has ${d.subjects.length}`, [...p, 'subjects']);
-    if (r.competencies.length !== d.competencies.length) return bad(`has ${r.competencies.length} competencies, expected ${d.competencies.length}`, [...p, 'competencies']);
-    if (r.qualities.length !== d.qualities.length) return bad(`has ${r.qualities.length} qualities, expected ${d.qualities.length}`, [...p, 'qualities']);
+    if (r.subjects.length !== d.subjects.length)
+      return bad(`has ${r.subjects.length} subjects, the class summary has ${d.subjects.length}`, [...p, 'subjects']);
+    if (r.competencies.length !== d.competencies.length)
+      return bad(`has ${r.competencies.length} competencies, expected ${d.competencies.length}`, [
+        ...p,
+        'competencies',
+      ]);
+    if (r.qualities.length !== d.qualities.length)
+      return bad(`has ${r.qualities.length} qualities, expected ${d.qualities.length}`, [...p, 'qualities']);
     for (const [k, s] of r.subjects.entries()) {
-      const me = checkMark(s.level, [...p, 'subjects', k, 'level']) ?? (s.score !== undefined ? checkMark(s.score, [...p, 'subjects', k, 'score']) : undefined);
+      const me =
+        checkMark(s.level, [...p, 'subjects', k, 'level']) ??
+        (s.score !== undefined ? checkMark(s.score, [...p, 'subjects', k, 'score']) : undefined);
       if (me) return left(me);
-      if (s.score !== undefined && !d.subjects[k]!.tested) return bad(`${d.subjects[k]!.name} has no periodic test`, [...p, 'subjects', k, 'score']);
+      if (s.score !== undefined && !d.subjects[k]!.tested)
+        return bad(`${d.subjects[k]!.name} has no periodic test`, [...p, 'subjects', k, 'score']);
     }
     const me = [...r.competencies, ...r.qualities].map((v) => checkMark(v, p)).find((x) => x !== undefined);
     if (me) return left(me);
@@ -74,7 +95,11 @@ export function classSummaryDocument(d: ClassSummaryData, meta: PrintMeta): Eith
     { label: 'Họ và tên', width: 4.5, align: 'left' },
     {
       label: 'Môn học và hoạt động giáo dục (mức đạt được / điểm KTĐK)',
-      children: d.subjects.map((s) => (s.tested ? { label: s.name, children: [{ label: 'Mức' }, { label: 'Điểm' }] } : { label: s.name, children: [{ label: 'Mức' }] })),
+      children: d.subjects.map((s) =>
+        s.tested
+          ? { label: s.name, children: [{ label: 'Mức' }, { label: 'Điểm' }] }
+          : { label: s.name, children: [{ label: 'Mức' }] },
+      ),
     },
     { label: 'Năng lực', children: d.competencies.map((n) => ({ label: n })) },
     { label: 'Phẩm chất', children: d.qualities.map((n) => ({ label: n })) },
@@ -117,7 +142,13 @@ export function classSummaryDocument(d: ClassSummaryData, meta: PrintMeta): Eith
             italic: true,
             text: `Mức: T hoàn thành tốt, H hoàn thành, C chưa hoàn thành. Năng lực, phẩm chất: T tốt, Đ đạt, C cần cố gắng.${yearEnd ? ' Kết quả: HTXS hoàn thành xuất sắc, HTT hoàn thành tốt, HT hoàn thành, CHT chưa hoàn thành. HTCTLH hoàn thành chương trình lớp học, HTCTTH hoàn thành chương trình tiểu học.' : ''}`,
           },
-          { kind: 'signatures', items: [signature('GIÁO VIÊN CHỦ NHIỆM', d.homeroom), signature('HIỆU TRƯỞNG', d.leader, '(Phê duyệt, ký, ghi rõ họ tên và đóng dấu)')] },
+          {
+            kind: 'signatures',
+            items: [
+              signature('GIÁO VIÊN CHỦ NHIỆM', d.homeroom),
+              signature('HIỆU TRƯỞNG', d.leader, '(Phê duyệt, ký, ghi rõ họ tên và đóng dấu)'),
+            ],
+          },
         ],
       },
     ],

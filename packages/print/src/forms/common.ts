@@ -59,9 +59,15 @@ export type MarkValue = string | { readonly value: string; readonly corrections?
 export const RULE_INPUT = 'hoso print form input (docs/printing.md)';
 
 /** The national header with the school on the left. */
-export function formHeader(meta: PrintMeta, extra: { number?: string; formCode?: string; date?: string } = {}): FormHeader {
+export function formHeader(
+  meta: PrintMeta,
+  extra: { number?: string; formCode?: string; date?: string } = {},
+): FormHeader {
   const date = extra.date ?? meta.printedOn;
-  const h: { -readonly [K in keyof FormHeader]: FormHeader[K] } = { authority: [meta.school.authority, meta.school.name], motto: true };
+  const h: { -readonly [K in keyof FormHeader]: FormHeader[K] } = {
+    authority: [meta.school.authority, meta.school.name],
+    motto: true,
+  };
   if (extra.number !== undefined) h.number = extra.number;
   if (extra.formCode !== undefined) h.formCode = extra.formCode;
   if (date !== undefined) h.placeDate = placeDateLine(meta.school.place, date);
@@ -81,9 +87,15 @@ export function signature(title: string, s: Signer | undefined, note?: string): 
 /** Check a signer's key (when given) is a 32-byte base64url Ed25519 key. */
 export function checkSigner(s: Signer | undefined, path: ReadonlyArray<string | number>): PrintError | undefined {
   if (s === undefined) return undefined;
-  if (typeof s.name !== 'string') return printError('print-invalid-input', 'name must be a string', [...path, 'name'], RULE_INPUT);
+  if (typeof s.name !== 'string')
+    return printError('print-invalid-input', 'name must be a string', [...path, 'name'], RULE_INPUT);
   if (s.key !== undefined && keyFingerprint(s.key) === undefined)
-    return printError('print-invalid-input', 'key must be a 32-byte Ed25519 public key in base64url', [...path, 'key'], 'DESIGN §3 (by.key)');
+    return printError(
+      'print-invalid-input',
+      'key must be a 32-byte Ed25519 public key in base64url',
+      [...path, 'key'],
+      'DESIGN §3 (by.key)',
+    );
   return undefined;
 }
 
@@ -94,16 +106,32 @@ export function checkMark(v: MarkValue, path: ReadonlyArray<string | number>): P
     return printError('print-invalid-input', 'a value is a string or { value, corrections }', path, RULE_INPUT);
   for (const [i, c] of (v.corrections ?? []).entries()) {
     if (typeof c.minutes !== 'string' || c.minutes.trim() === '')
-      return printError('print-invalid-input', 'a correction names its minutes', [...path, 'corrections', i, 'minutes'], 'QC Điều 12.3');
+      return printError(
+        'print-invalid-input',
+        'a correction names its minutes',
+        [...path, 'corrections', i, 'minutes'],
+        'QC Điều 12.3',
+      );
     if (typeof c.old !== 'string' || typeof c.new !== 'string')
-      return printError('print-invalid-input', 'a correction has old and new values', [...path, 'corrections', i], 'QC Điều 12.3');
+      return printError(
+        'print-invalid-input',
+        'a correction has old and new values',
+        [...path, 'corrections', i],
+        'QC Điều 12.3',
+      );
   }
   const last = v.corrections?.[v.corrections.length - 1];
   if (last !== undefined && last.new !== v.value)
-    return printError('print-invalid-input', 'the last correction must set the value in force', [...path, 'value'], 'QC Điều 12.3', {
-      value: v.value,
-      lastNew: last.new,
-    });
+    return printError(
+      'print-invalid-input',
+      'the last correction must set the value in force',
+      [...path, 'value'],
+      'QC Điều 12.3',
+      {
+        value: v.value,
+        lastNew: last.new,
+      },
+    );
   return undefined;
 }
 
@@ -119,18 +147,25 @@ export class CorrectionNotes {
     if (last === undefined) return viDecimal(v.value);
     for (const c of cs) this.lines.push(describeCorrection(c, what));
     // The cell shows the value first entered, struck through, as the paper would after each edit.
-    return { text: viDecimal(v.value), correction: { old: viDecimal(cs[0]!.old), minutes: cs.map((c) => c.minutes).join(', ') } };
+    return {
+      text: viDecimal(v.value),
+      correction: { old: viDecimal(cs[0]!.old), minutes: cs.map((c) => c.minutes).join(', ') },
+    };
   }
 
   /** The notes, or none when nothing was corrected. */
   notes(): string[] {
-    return this.lines.length === 0 ? [] : ['Sửa chữa dữ liệu (QC Điều 12.3) — giá trị cũ gạch đỏ, giá trị mới bên cạnh:', ...this.lines];
+    return this.lines.length === 0
+      ? []
+      : ['Sửa chữa dữ liệu (QC Điều 12.3) — giá trị cũ gạch đỏ, giá trị mới bên cạnh:', ...this.lines];
   }
 }
 
 /** One line of a correction note: `BB 03/BB-SCDL (12/01/2025) — <what>: 6 → 9; lý do …; đề nghị …`. */
 export function describeCorrection(c: CorrectionTrace, what: string): string {
-  const parts = [`BB ${c.minutes}${c.date ? ` (${viDate(c.date)})` : ''} — ${what}: ${viDecimal(c.old) || '(trống)'} → ${viDecimal(c.new) || '(trống)'}`];
+  const parts = [
+    `BB ${c.minutes}${c.date ? ` (${viDate(c.date)})` : ''} — ${what}: ${viDecimal(c.old) || '(trống)'} → ${viDecimal(c.new) || '(trống)'}`,
+  ];
   if (c.reason) parts.push(`lý do: ${c.reason}`);
   if (c.requester) parts.push(`đề nghị: ${c.requester}`);
   if (c.approver) parts.push(`phê duyệt: ${c.approver}`);

@@ -45,23 +45,35 @@ export interface CorrectionItem {
 }
 
 function checkMinutes(d: CorrectionMinutesData): PrintError | undefined {
-  const bad = (message: string, path: ReadonlyArray<string | number>, rule = RULE_INPUT): PrintError => printError('print-invalid-input', message, path, rule);
-  if (typeof d.number !== 'string' || d.number.trim() === '') return bad('the minutes need a number', ['number'], 'QC Điều 12.3');
-  if (typeof d.date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(d.date)) return bad('date must be YYYY-MM-DD', ['date'], 'QC Điều 12.3');
-  if (typeof d.reason !== 'string' || d.reason.trim() === '') return bad('the minutes state a reason', ['reason'], 'QC Điều 12.3');
-  if (!Array.isArray(d.items) || d.items.length === 0) return bad('the minutes list at least one changed value', ['items'], 'QC Điều 12.3');
+  const bad = (message: string, path: ReadonlyArray<string | number>, rule = RULE_INPUT): PrintError =>
+    printError('print-invalid-input', message, path, rule);
+  if (typeof d.number !== 'string' || d.number.trim() === '')
+    return bad('the minutes need a number', ['number'], 'QC Điều 12.3');
+  if (typeof d.date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(d.date))
+    return bad('date must be YYYY-MM-DD', ['date'], 'QC Điều 12.3');
+  if (typeof d.reason !== 'string' || d.reason.trim() === '')
+    return bad('the minutes state a reason', ['reason'], 'QC Điều 12.3');
+  if (!Array.isArray(d.items) || d.items.length === 0)
+    return bad('the minutes list at least one changed value', ['items'], 'QC Điều 12.3');
   for (const [i, it] of d.items.entries())
     for (const k of ['book', 'field', 'old', 'new'] as const)
       if (typeof it[k] !== 'string') return bad(`${k} must be a string`, ['items', i, k]);
   for (const k of ['requester', 'approver', 'witness'] as const) {
     const p = d[k];
-    if (typeof p?.name !== 'string' || p.name.trim() === '') return bad(`the ${k} must be named`, [k, 'name'], 'QC Điều 12.3');
+    if (typeof p?.name !== 'string' || p.name.trim() === '')
+      return bad(`the ${k} must be named`, [k, 'name'], 'QC Điều 12.3');
     const e = checkSigner(p, [k]);
     if (e) return e;
   }
-  const names = [d.requester.name, d.approver.name, d.witness.name].map((n) => n.trim().normalize('NFC').toLocaleLowerCase('vi'));
+  const names = [d.requester.name, d.approver.name, d.witness.name].map((n) =>
+    n.trim().normalize('NFC').toLocaleLowerCase('vi'),
+  );
   if (new Set(names).size !== 3)
-    return bad('requester, approver and witness must be three different people', ['witness', 'name'], 'QC Điều 12.3 (three distinct signatories)');
+    return bad(
+      'requester, approver and witness must be three different people',
+      ['witness', 'name'],
+      'QC Điều 12.3 (three distinct signatories)',
+    );
   if (d.event !== undefined && !(Number.isSafeInteger(d.event.index) && d.event.index >= 0))
     return bad('event.index must be a ledger position', ['event', 'index']);
   return undefined;
@@ -72,10 +84,14 @@ function checkMinutes(d: CorrectionMinutesData): PrintError | undefined {
  * present with their positions, the table of old and new values, the reason, the ledger event,
  * and the three signature blocks with names and key fingerprints.
  */
-export function correctionMinutesDocument(d: CorrectionMinutesData, meta: PrintMeta): Either<PrintError, PrintDocument> {
+export function correctionMinutesDocument(
+  d: CorrectionMinutesData,
+  meta: PrintMeta,
+): Either<PrintError, PrintDocument> {
   const e = checkMinutes(d);
   if (e) return left(e);
-  const person = (p: MinutesPerson, role: string): string => `${p.name}${p.position ? `, ${p.position}` : ''} — ${role}`;
+  const person = (p: MinutesPerson, role: string): string =>
+    `${p.name}${p.position ? `, ${p.position}` : ''} — ${role}`;
   return right({
     title: `Biên bản sửa chữa dữ liệu số ${d.number}`,
     verification: meta.verification,
@@ -92,7 +108,10 @@ export function correctionMinutesDocument(d: CorrectionMinutesData, meta: PrintM
             italic: true,
             text: 'Căn cứ khoản 3 Điều 12 Quy chế quản lý và sử dụng hồ sơ quản lý hoạt động giáo dục điện tử: việc điều chỉnh sai sót phải được lãnh đạo đơn vị đồng ý và lập biên bản với sự chứng kiến của lãnh đạo đơn vị, cán bộ quản trị phần mềm và người đề nghị cập nhật dữ liệu.',
           },
-          { kind: 'paragraph', text: `${placeDateLine(meta.school.place, d.date)}, tại ${meta.school.name.replace(/^TRƯỜNG/, 'Trường')}, chúng tôi gồm:` },
+          {
+            kind: 'paragraph',
+            text: `${placeDateLine(meta.school.place, d.date)}, tại ${meta.school.name.replace(/^TRƯỜNG/, 'Trường')}, chúng tôi gồm:`,
+          },
           {
             kind: 'paragraph',
             text: [
@@ -112,19 +131,38 @@ export function correctionMinutesDocument(d: CorrectionMinutesData, meta: PrintM
               { label: 'Giá trị cũ', width: 1.4 },
               { label: 'Giá trị mới', width: 1.4 },
             ],
-            rows: d.items.map((it, i) => [String(i + 1), it.book, it.student ?? '', it.field, viDecimal(it.old) || '(trống)', { text: viDecimal(it.new) || '(trống)', bold: true }]),
+            rows: d.items.map((it, i) => [
+              String(i + 1),
+              it.book,
+              it.student ?? '',
+              it.field,
+              viDecimal(it.old) || '(trống)',
+              { text: viDecimal(it.new) || '(trống)', bold: true },
+            ]),
             fontSize: 9.5,
           },
           { kind: 'paragraph', text: `Lý do sửa chữa: ${d.reason}` },
           ...(d.event
-            ? [{ kind: 'paragraph' as const, size: 'small' as const, text: `Sự kiện sửa chữa trong sổ cái: vị trí #${d.event.index}${d.event.id ? `, mã ${d.event.id}` : ''} (ba chữ ký số của người đề nghị, người phê duyệt và người chứng kiến).` }]
+            ? [
+                {
+                  kind: 'paragraph' as const,
+                  size: 'small' as const,
+                  text: `Sự kiện sửa chữa trong sổ cái: vị trí #${d.event.index}${d.event.id ? `, mã ${d.event.id}` : ''} (ba chữ ký số của người đề nghị, người phê duyệt và người chứng kiến).`,
+                },
+              ]
             : []),
-          { kind: 'paragraph', text: 'Giá trị cũ vẫn được lưu vết và hiện trên hồ sơ (gạch đỏ, giá trị mới bên cạnh). Biên bản được lập xong cùng ngày, các thành phần thống nhất ký tên.' },
-          { kind: 'signatures', items: [
-            signature('NGƯỜI ĐỀ NGHỊ', d.requester),
-            signature('NGƯỜI CHỨNG KIẾN', d.witness, '(Quản trị phần mềm, ký, ghi rõ họ tên)'),
-            signature('LÃNH ĐẠO ĐƠN VỊ', d.approver, '(Phê duyệt, ký, ghi rõ họ tên và đóng dấu)'),
-          ] },
+          {
+            kind: 'paragraph',
+            text: 'Giá trị cũ vẫn được lưu vết và hiện trên hồ sơ (gạch đỏ, giá trị mới bên cạnh). Biên bản được lập xong cùng ngày, các thành phần thống nhất ký tên.',
+          },
+          {
+            kind: 'signatures',
+            items: [
+              signature('NGƯỜI ĐỀ NGHỊ', d.requester),
+              signature('NGƯỜI CHỨNG KIẾN', d.witness, '(Quản trị phần mềm, ký, ghi rõ họ tên)'),
+              signature('LÃNH ĐẠO ĐƠN VỊ', d.approver, '(Phê duyệt, ký, ghi rõ họ tên và đóng dấu)'),
+            ],
+          },
         ],
       },
     ],

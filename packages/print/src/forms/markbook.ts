@@ -1,7 +1,18 @@
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from '../errors.js';
 import type { Cell, Column, PrintDocument, Section } from '../model.js';
-import { checkMark, checkSigner, CorrectionNotes, formHeader, RULE_INPUT, signature, type MarkValue, type PrintMeta, type Signer, documentMeta } from './common.js';
+import {
+  checkMark,
+  checkSigner,
+  CorrectionNotes,
+  formHeader,
+  RULE_INPUT,
+  signature,
+  type MarkValue,
+  type PrintMeta,
+  type Signer,
+  documentMeta,
+} from './common.js';
 
 /**
  * A secondary class markbook (*sổ theo dõi và đánh giá học sinh theo lớp*, Thông tư 22/2021) as
@@ -112,7 +123,8 @@ function subjectSection(d: MarkbookData, s: MarkbookSubject, meta: PrintMeta, fi
     const cells: Cell[] = [String(i + 1), r.name];
     r.terms.forEach((t, ti) => {
       const term = TERM_NAMES[ti]!;
-      for (let k = 0; k < s.regularCount; k++) cells.push(notes.cell(t.regular[k] ?? '', `${r.name}, ĐĐGtx ${k + 1} HK ${term}`));
+      for (let k = 0; k < s.regularCount; k++)
+        cells.push(notes.cell(t.regular[k] ?? '', `${r.name}, ĐĐGtx ${k + 1} HK ${term}`));
       cells.push(notes.cell(t.mid, `${r.name}, ĐĐGgk HK ${term}`));
       cells.push(notes.cell(t.end, `${r.name}, ĐĐGck HK ${term}`));
       cells.push({ ...asCell(notes.cell(t.result, `${r.name}, kết quả HK ${term}`)), bold: true });
@@ -126,10 +138,14 @@ function subjectSection(d: MarkbookData, s: MarkbookSubject, meta: PrintMeta, fi
     title: 'SỔ THEO DÕI VÀ ĐÁNH GIÁ HỌC SINH',
     subtitle: [`Lớp ${d.className} — Năm học ${d.schoolYear}`, `Môn học: ${s.name}`],
     blocks: [
-      { kind: 'fields', columns: 2, items: [
-        { label: 'Giáo viên bộ môn', value: s.teacher?.name ?? '' },
-        { label: 'Hình thức đánh giá', value: s.mode === 'scored' ? 'bằng điểm số' : 'bằng nhận xét (Đ / CĐ)' },
-      ] },
+      {
+        kind: 'fields',
+        columns: 2,
+        items: [
+          { label: 'Giáo viên bộ môn', value: s.teacher?.name ?? '' },
+          { label: 'Hình thức đánh giá', value: s.mode === 'scored' ? 'bằng điểm số' : 'bằng nhận xét (Đ / CĐ)' },
+        ],
+      },
       { kind: 'table', columns: subjectColumns(s, withRetest), rows, fontSize: 8, notes: notes.notes() },
       { kind: 'signatures', items: [signature('GIÁO VIÊN BỘ MÔN', s.teacher)] },
     ],
@@ -145,7 +161,10 @@ function summarySection(d: MarkbookData, sum: MarkbookSummary, meta: PrintMeta, 
   const notes = new CorrectionNotes();
   const hasRe = sum.students.some((r) => r.reLearning !== undefined || r.reConduct !== undefined);
   const hasAbs = sum.students.some((r) => r.absences !== undefined);
-  const three = (label: string): Column => ({ label, children: [{ label: 'HK I' }, { label: 'HK II' }, { label: 'Cả năm', width: 1.2 }] });
+  const three = (label: string): Column => ({
+    label,
+    children: [{ label: 'HK I' }, { label: 'HK II' }, { label: 'Cả năm', width: 1.2 }],
+  });
   const columns: Column[] = [
     { label: 'STT', width: 0.8 },
     { label: 'Họ và tên', width: 5, align: 'left' },
@@ -153,16 +172,41 @@ function summarySection(d: MarkbookData, sum: MarkbookSummary, meta: PrintMeta, 
     three('Kết quả học tập'),
     three('Kết quả rèn luyện'),
   ];
-  if (hasAbs) columns.push({ label: 'Nghỉ học (buổi)', children: [{ label: 'P', width: 0.8 }, { label: 'K', width: 0.8 }] });
-  if (hasRe) columns.push({ label: 'Sau hè (đánh giá lại)', children: [{ label: 'Học tập sau KT lại', width: 1.4 }, { label: 'Rèn luyện lại', width: 1.4 }] });
-  columns.push({ label: 'Danh hiệu', width: 2, align: 'left' }, { label: 'Lên lớp / ghi chú', width: 2, align: 'left' });
+  if (hasAbs)
+    columns.push({
+      label: 'Nghỉ học (buổi)',
+      children: [
+        { label: 'P', width: 0.8 },
+        { label: 'K', width: 0.8 },
+      ],
+    });
+  if (hasRe)
+    columns.push({
+      label: 'Sau hè (đánh giá lại)',
+      children: [
+        { label: 'Học tập sau KT lại', width: 1.4 },
+        { label: 'Rèn luyện lại', width: 1.4 },
+      ],
+    });
+  columns.push(
+    { label: 'Danh hiệu', width: 2, align: 'left' },
+    { label: 'Lên lớp / ghi chú', width: 2, align: 'left' },
+  );
   const rows = sum.students.map((r, i): Cell[] => {
     const cells: Cell[] = [String(i + 1), r.name];
     r.subjects.forEach((v, k) => cells.push(notes.cell(v, `${r.name}, ${sum.subjects[k] ?? ''} cả năm`)));
-    r.learning.forEach((v, k) => cells.push(notes.cell(v, `${r.name}, kết quả học tập ${['HK I', 'HK II', 'cả năm'][k]}`)));
-    r.conduct.forEach((v, k) => cells.push(notes.cell(v, `${r.name}, kết quả rèn luyện ${['HK I', 'HK II', 'cả năm'][k]}`)));
+    r.learning.forEach((v, k) =>
+      cells.push(notes.cell(v, `${r.name}, kết quả học tập ${['HK I', 'HK II', 'cả năm'][k]}`)),
+    );
+    r.conduct.forEach((v, k) =>
+      cells.push(notes.cell(v, `${r.name}, kết quả rèn luyện ${['HK I', 'HK II', 'cả năm'][k]}`)),
+    );
     if (hasAbs) cells.push(String(r.absences?.excused ?? ''), String(r.absences?.unexcused ?? ''));
-    if (hasRe) cells.push(notes.cell(r.reLearning ?? '', `${r.name}, học tập sau kiểm tra lại`), notes.cell(r.reConduct ?? '', `${r.name}, rèn luyện lại`));
+    if (hasRe)
+      cells.push(
+        notes.cell(r.reLearning ?? '', `${r.name}, học tập sau kiểm tra lại`),
+        notes.cell(r.reConduct ?? '', `${r.name}, rèn luyện lại`),
+      );
     cells.push(r.award ?? '', r.outcome ?? '');
     return cells;
   });
@@ -172,21 +216,26 @@ function summarySection(d: MarkbookData, sum: MarkbookSummary, meta: PrintMeta, 
     subtitle: [`Lớp ${d.className} — Năm học ${d.schoolYear}`],
     blocks: [
       { kind: 'table', columns, rows, fontSize: 7.5, notes: notes.notes() },
-      { kind: 'signatures', items: [
-        signature('GIÁO VIÊN CHỦ NHIỆM', d.homeroom, '(Xác nhận, ký và ghi rõ họ tên)'),
-        signature('HIỆU TRƯỞNG', d.leader, '(Phê duyệt, ký, ghi rõ họ tên và đóng dấu)'),
-      ] },
+      {
+        kind: 'signatures',
+        items: [
+          signature('GIÁO VIÊN CHỦ NHIỆM', d.homeroom, '(Xác nhận, ký và ghi rõ họ tên)'),
+          signature('HIỆU TRƯỞNG', d.leader, '(Phê duyệt, ký, ghi rõ họ tên và đóng dấu)'),
+        ],
+      },
     ],
   };
   return first ? { ...section, header: formHeader(meta) } : section;
 }
 
 function checkMarkbook(d: MarkbookData): PrintError | undefined {
-  const bad = (message: string, path: ReadonlyArray<string | number>): PrintError => printError('print-invalid-input', message, path, RULE_INPUT);
+  const bad = (message: string, path: ReadonlyArray<string | number>): PrintError =>
+    printError('print-invalid-input', message, path, RULE_INPUT);
   if (typeof d.schoolYear !== 'string' || d.schoolYear === '') return bad('schoolYear is required', ['schoolYear']);
   if (typeof d.className !== 'string' || d.className === '') return bad('className is required', ['className']);
   if (!Array.isArray(d.subjects)) return bad('subjects must be an array', ['subjects']);
-  if (d.subjects.length === 0 && d.summary === undefined) return bad('a markbook needs a subject or a summary', ['subjects']);
+  if (d.subjects.length === 0 && d.summary === undefined)
+    return bad('a markbook needs a subject or a summary', ['subjects']);
   const e = checkSigner(d.homeroom, ['homeroom']) ?? checkSigner(d.leader, ['leader']);
   if (e) return e;
   for (const [si, s] of d.subjects.entries()) {
@@ -198,18 +247,28 @@ function checkMarkbook(d: MarkbookData): PrintError | undefined {
     if (se) return se;
     for (const [ri, r] of s.students.entries()) {
       const rp = [...p, 'students', ri];
-      if (!Array.isArray(r.terms as unknown) || r.terms.length !== 2) return bad('terms must hold term I and term II', [...rp, 'terms']);
+      if (!Array.isArray(r.terms as unknown) || r.terms.length !== 2)
+        return bad('terms must hold term I and term II', [...rp, 'terms']);
       for (const [ti, t] of r.terms.entries()) {
         if (t.regular.length > s.regularCount)
-          return bad(`more regular assessments than the ${s.regularCount} the subject has`, [...rp, 'terms', ti, 'regular']);
+          return bad(`more regular assessments than the ${s.regularCount} the subject has`, [
+            ...rp,
+            'terms',
+            ti,
+            'regular',
+          ]);
         const me =
-          t.regular.map((v: MarkValue, k: number) => checkMark(v, [...rp, 'terms', ti, 'regular', k])).find((x: PrintError | undefined) => x !== undefined) ??
+          t.regular
+            .map((v: MarkValue, k: number) => checkMark(v, [...rp, 'terms', ti, 'regular', k]))
+            .find((x: PrintError | undefined) => x !== undefined) ??
           checkMark(t.mid, [...rp, 'terms', ti, 'mid']) ??
           checkMark(t.end, [...rp, 'terms', ti, 'end']) ??
           checkMark(t.result, [...rp, 'terms', ti, 'result']);
         if (me) return me;
       }
-      const ye = checkMark(r.year, [...rp, 'year']) ?? (r.retest !== undefined ? checkMark(r.retest, [...rp, 'retest']) : undefined);
+      const ye =
+        checkMark(r.year, [...rp, 'year']) ??
+        (r.retest !== undefined ? checkMark(r.retest, [...rp, 'retest']) : undefined);
       if (ye) return ye;
     }
   }
@@ -218,7 +277,10 @@ function checkMarkbook(d: MarkbookData): PrintError | undefined {
     for (const [ri, r] of sum.students.entries()) {
       const rp = ['summary', 'students', ri];
       if (r.subjects.length !== sum.subjects.length)
-        return bad(`has ${r.subjects.length} subject results, the summary has ${sum.subjects.length} subjects`, [...rp, 'subjects']);
+        return bad(`has ${r.subjects.length} subject results, the summary has ${sum.subjects.length} subjects`, [
+          ...rp,
+          'subjects',
+        ]);
       if (r.learning.length !== 3) return bad('learning holds term I, term II and year', [...rp, 'learning']);
       if (r.conduct.length !== 3) return bad('conduct holds term I, term II and year', [...rp, 'conduct']);
       const me = [...r.subjects, ...r.learning, ...r.conduct].map((v) => checkMark(v, rp)).find((x) => x !== undefined);
@@ -240,5 +302,10 @@ export function markbookDocument(d: MarkbookData, meta: PrintMeta): Either<Print
   if (e) return left(e);
   const sections: Section[] = d.subjects.map((s, i) => subjectSection(d, s, meta, i === 0));
   if (d.summary) sections.push(summarySection(d, d.summary, meta, sections.length === 0));
-  return right({ title: `Sổ theo dõi và đánh giá học sinh — Lớp ${d.className} — Năm học ${d.schoolYear}`, verification: meta.verification, ...documentMeta(meta, 'Sổ theo dõi và đánh giá học sinh theo lớp (Thông tư 22/2021)'), sections });
+  return right({
+    title: `Sổ theo dõi và đánh giá học sinh — Lớp ${d.className} — Năm học ${d.schoolYear}`,
+    verification: meta.verification,
+    ...documentMeta(meta, 'Sổ theo dõi và đánh giá học sinh theo lớp (Thông tư 22/2021)'),
+    sections,
+  });
 }

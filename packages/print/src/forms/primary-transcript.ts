@@ -2,7 +2,18 @@ import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from '../errors.js';
 import type { Cell, PrintDocument, Section } from '../model.js';
 import { viDate } from '../text.js';
-import { checkMark, checkSigner, CorrectionNotes, formHeader, RULE_INPUT, signature, type MarkValue, type PrintMeta, type Signer, documentMeta } from './common.js';
+import {
+  checkMark,
+  checkSigner,
+  CorrectionNotes,
+  formHeader,
+  RULE_INPUT,
+  signature,
+  type MarkValue,
+  type PrintMeta,
+  type Signer,
+  documentMeta,
+} from './common.js';
 import type { StudentInfo } from './transcript.js';
 
 /** One subject or educational activity of a primary học bạ page, at the end of the year. */
@@ -54,22 +65,27 @@ export interface PrimaryTranscriptData {
 }
 
 function checkPrimaryTranscript(d: PrimaryTranscriptData): PrintError | undefined {
-  const bad = (message: string, path: ReadonlyArray<string | number>): PrintError => printError('print-invalid-input', message, path, RULE_INPUT);
-  if (typeof d.student?.name !== 'string' || d.student.name.trim() === '') return bad('the pupil needs a name', ['student', 'name']);
+  const bad = (message: string, path: ReadonlyArray<string | number>): PrintError =>
+    printError('print-invalid-input', message, path, RULE_INPUT);
+  if (typeof d.student?.name !== 'string' || d.student.name.trim() === '')
+    return bad('the pupil needs a name', ['student', 'name']);
   if (typeof d.schoolYear !== 'string' || d.schoolYear === '') return bad('schoolYear is required', ['schoolYear']);
   if (typeof d.className !== 'string' || d.className === '') return bad('className is required', ['className']);
-  for (const k of ['subjects', 'qualities', 'generalCompetencies', 'specificCompetencies'] as const) if (!Array.isArray(d[k])) return bad(`${k} must be an array`, [k]);
+  for (const k of ['subjects', 'qualities', 'generalCompetencies', 'specificCompetencies'] as const)
+    if (!Array.isArray(d[k])) return bad(`${k} must be an array`, [k]);
   for (const [i, s] of d.subjects.entries()) {
     const p = ['subjects', i];
     if (typeof s.name !== 'string' || s.name === '') return bad('a subject needs a name', [...p, 'name']);
     if (s.score !== undefined && !s.tested) return bad(`${s.name} has no periodic test`, [...p, 'score']);
     if (s.remark !== undefined && typeof s.remark !== 'string') return bad('a remark must be text', [...p, 'remark']);
-    const e = checkMark(s.level, [...p, 'level']) ?? (s.score !== undefined ? checkMark(s.score, [...p, 'score']) : undefined);
+    const e =
+      checkMark(s.level, [...p, 'level']) ?? (s.score !== undefined ? checkMark(s.score, [...p, 'score']) : undefined);
     if (e) return e;
   }
   for (const k of ['qualities', 'generalCompetencies', 'specificCompetencies'] as const) {
     for (const [i, a] of d[k].entries()) {
-      if (typeof a.name !== 'string' || a.name === '') return bad('a quality or competency needs a name', [k, i, 'name']);
+      if (typeof a.name !== 'string' || a.name === '')
+        return bad('a quality or competency needs a name', [k, i, 'name']);
       if (a.remark !== undefined && typeof a.remark !== 'string') return bad('a remark must be text', [k, i, 'remark']);
       const e = checkMark(a.level, [k, i, 'level']);
       if (e) return e;
@@ -93,7 +109,10 @@ const bold = (text: string): Cell => ({ text, bold: true });
  * and the homeroom teacher's and the principal's signatures. Corrections are struck through in
  * red and listed under their table; a value the records do not hold prints blank.
  */
-export function primaryTranscriptDocument(d: PrimaryTranscriptData, meta: PrintMeta): Either<PrintError, PrintDocument> {
+export function primaryTranscriptDocument(
+  d: PrimaryTranscriptData,
+  meta: PrintMeta,
+): Either<PrintError, PrintDocument> {
   const e = checkPrimaryTranscript(d);
   if (e) return left(e);
   const st = d.student;
@@ -105,8 +124,16 @@ export function primaryTranscriptDocument(d: PrimaryTranscriptData, meta: PrintM
     s.remark ?? '',
   ]);
   const aspectNotes = new CorrectionNotes();
-  const qualities = d.qualities.map((a): Cell[] => [a.name, aspectNotes.cell(a.level, `phẩm chất ${a.name}`), a.remark ?? '']);
-  const competency = (a: PrimaryAspectRow): Cell[] => [a.name, aspectNotes.cell(a.level, `năng lực ${a.name}`), a.remark ?? ''];
+  const qualities = d.qualities.map((a): Cell[] => [
+    a.name,
+    aspectNotes.cell(a.level, `phẩm chất ${a.name}`),
+    a.remark ?? '',
+  ]);
+  const competency = (a: PrimaryAspectRow): Cell[] => [
+    a.name,
+    aspectNotes.cell(a.level, `năng lực ${a.name}`),
+    a.remark ?? '',
+  ];
   const competencies: Cell[][] = [
     [bold('Năng lực chung'), '', ''],
     ...d.generalCompetencies.map(competency),
@@ -137,7 +164,15 @@ export function primaryTranscriptDocument(d: PrimaryTranscriptData, meta: PrintM
     subtitle: [`Tiểu học — Năm học ${d.schoolYear}`],
     blocks: [
       { kind: 'fields', columns: 2, items: particulars },
-      ...(d.enrolment === undefined ? [] : [{ kind: 'paragraph' as const, size: 'small' as const, text: `Quá trình học tập trong năm học: ${d.enrolment}` }]),
+      ...(d.enrolment === undefined
+        ? []
+        : [
+            {
+              kind: 'paragraph' as const,
+              size: 'small' as const,
+              text: `Quá trình học tập trong năm học: ${d.enrolment}`,
+            },
+          ]),
       heading('1. Các môn học và hoạt động giáo dục'),
       {
         kind: 'table',
@@ -167,7 +202,13 @@ export function primaryTranscriptDocument(d: PrimaryTranscriptData, meta: PrintM
       heading('2. Những phẩm chất chủ yếu'),
       { kind: 'table', columns: aspectColumns('Phẩm chất chủ yếu'), rows: qualities, fontSize: 9 },
       heading('3. Những năng lực cốt lõi'),
-      { kind: 'table', columns: aspectColumns('Năng lực cốt lõi'), rows: competencies, fontSize: 9, notes: aspectNotes.notes() },
+      {
+        kind: 'table',
+        columns: aspectColumns('Năng lực cốt lõi'),
+        rows: competencies,
+        fontSize: 9,
+        notes: aspectNotes.notes(),
+      },
       { kind: 'paragraph', size: 'small', italic: true, text: 'Mức đạt được: T tốt, Đ đạt, C cần cố gắng.' },
       {
         kind: 'fields',
@@ -180,9 +221,17 @@ export function primaryTranscriptDocument(d: PrimaryTranscriptData, meta: PrintM
       },
       {
         kind: 'signatures',
-        items: [signature('GIÁO VIÊN CHỦ NHIỆM', d.homeroom), signature('HIỆU TRƯỞNG', d.principal, '(Xác nhận, ký, ghi rõ họ tên và đóng dấu)')],
+        items: [
+          signature('GIÁO VIÊN CHỦ NHIỆM', d.homeroom),
+          signature('HIỆU TRƯỞNG', d.principal, '(Xác nhận, ký, ghi rõ họ tên và đóng dấu)'),
+        ],
       },
     ],
   };
-  return right({ title: `Học bạ — ${st.name} — Lớp ${d.className} — Năm học ${d.schoolYear}`, verification: meta.verification, ...documentMeta(meta, 'Học bạ tiểu học (Thông tư 27/2020)'), sections: [subjectsPage, resultsPage] });
+  return right({
+    title: `Học bạ — ${st.name} — Lớp ${d.className} — Năm học ${d.schoolYear}`,
+    verification: meta.verification,
+    ...documentMeta(meta, 'Học bạ tiểu học (Thông tư 27/2020)'),
+    sections: [subjectsPage, resultsPage],
+  });
 }

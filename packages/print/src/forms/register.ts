@@ -2,7 +2,18 @@ import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from '../errors.js';
 import type { Cell, PrintDocument } from '../model.js';
 import { viDate } from '../text.js';
-import { checkMark, checkSigner, CorrectionNotes, formHeader, RULE_INPUT, signature, type MarkValue, type PrintMeta, type Signer, documentMeta } from './common.js';
+import {
+  checkMark,
+  checkSigner,
+  CorrectionNotes,
+  formHeader,
+  RULE_INPUT,
+  signature,
+  type MarkValue,
+  type PrintMeta,
+  type Signer,
+  documentMeta,
+} from './common.js';
 
 /** The school register (*sổ đăng bộ*, kept permanently): one line per student ever enrolled. */
 export interface RegisterData {
@@ -36,7 +47,12 @@ export interface RegisterEntry {
 }
 
 const date = (v: MarkValue): MarkValue =>
-  typeof v === 'string' ? viDate(v) : { value: viDate(v.value), corrections: (v.corrections ?? []).map((c) => ({ ...c, old: viDate(c.old), new: viDate(c.new) })) };
+  typeof v === 'string'
+    ? viDate(v)
+    : {
+        value: viDate(v.value),
+        corrections: (v.corrections ?? []).map((c) => ({ ...c, old: viDate(c.old), new: viDate(c.new) })),
+      };
 
 /**
  * The register as the Ministry's form (landscape): number, name, birth date, gender, birthplace,
@@ -52,7 +68,8 @@ export function registerDocument(d: RegisterData, meta: PrintMeta): Either<Print
   if (se) return left(se);
   const seen = new Set<string>();
   for (const [i, e] of d.entries.entries()) {
-    if (typeof e.number !== 'string' || e.number === '') return bad('a register entry needs its number', ['entries', i, 'number']);
+    if (typeof e.number !== 'string' || e.number === '')
+      return bad('a register entry needs its number', ['entries', i, 'number']);
     if (seen.has(e.number)) return bad(`register number ${e.number} appears twice`, ['entries', i, 'number']);
     seen.add(e.number);
     for (const k of ['name', 'birthDate', 'birthPlace', 'guardian', 'address'] as const) {

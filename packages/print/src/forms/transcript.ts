@@ -2,7 +2,18 @@ import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from '../errors.js';
 import type { Cell, PrintDocument, Section } from '../model.js';
 import { viDate } from '../text.js';
-import { checkMark, checkSigner, CorrectionNotes, formHeader, RULE_INPUT, signature, type MarkValue, type PrintMeta, type Signer, documentMeta } from './common.js';
+import {
+  checkMark,
+  checkSigner,
+  CorrectionNotes,
+  formHeader,
+  RULE_INPUT,
+  signature,
+  type MarkValue,
+  type PrintMeta,
+  type Signer,
+  documentMeta,
+} from './common.js';
 
 /** The student a transcript belongs to. */
 export interface StudentInfo {
@@ -64,14 +75,19 @@ export interface TranscriptSubject {
 }
 
 function checkTranscript(d: TranscriptData): PrintError | undefined {
-  const bad = (message: string, path: ReadonlyArray<string | number>): PrintError => printError('print-invalid-input', message, path, RULE_INPUT);
-  if (typeof d.student?.name !== 'string' || d.student.name.trim() === '') return bad('the student needs a name', ['student', 'name']);
+  const bad = (message: string, path: ReadonlyArray<string | number>): PrintError =>
+    printError('print-invalid-input', message, path, RULE_INPUT);
+  if (typeof d.student?.name !== 'string' || d.student.name.trim() === '')
+    return bad('the student needs a name', ['student', 'name']);
   if (typeof d.schoolYear !== 'string' || d.schoolYear === '') return bad('schoolYear is required', ['schoolYear']);
   if (typeof d.className !== 'string' || d.className === '') return bad('className is required', ['className']);
   if (!Array.isArray(d.subjects)) return bad('subjects must be an array', ['subjects']);
-  if (!Array.isArray(d.learning as unknown) || d.learning.length !== 3) return bad('learning holds term I, term II and year', ['learning']);
-  if (!Array.isArray(d.conduct as unknown) || d.conduct.length !== 3) return bad('conduct holds term I, term II and year', ['conduct']);
-  if (d.absences !== undefined && !(Number.isInteger(d.absences) && d.absences >= 0)) return bad('absences must be a non-negative integer', ['absences']);
+  if (!Array.isArray(d.learning as unknown) || d.learning.length !== 3)
+    return bad('learning holds term I, term II and year', ['learning']);
+  if (!Array.isArray(d.conduct as unknown) || d.conduct.length !== 3)
+    return bad('conduct holds term I, term II and year', ['conduct']);
+  if (d.absences !== undefined && !(Number.isInteger(d.absences) && d.absences >= 0))
+    return bad('absences must be a non-negative integer', ['absences']);
   for (const k of ['remarks', 'corrections', 'outcome', 'award'] as const) {
     const v = d[k];
     if (v !== undefined && typeof v !== 'string') return bad(`${k} must be text`, [k]);
@@ -107,7 +123,11 @@ export function transcriptDocument(d: TranscriptData, meta: PrintMeta): Either<P
   // After the summer (TT22 Điều 12) the results printed beside the year's, which stay: re-test
   // scores per subject, learning after them, re-evaluated conduct (rèn luyện lại).
   const withSummer = withRetest || d.reLearning !== undefined || d.reConduct !== undefined;
-  const summerLabel = withRetest ? (d.reConduct !== undefined ? 'Kiểm tra lại / rèn luyện lại' : 'Kiểm tra lại') : 'Rèn luyện lại';
+  const summerLabel = withRetest
+    ? d.reConduct !== undefined
+      ? 'Kiểm tra lại / rèn luyện lại'
+      : 'Kiểm tra lại'
+    : 'Rèn luyện lại';
   const rows = d.subjects.map((s): Cell[] => {
     const cells: Cell[] = [
       s.name,
@@ -120,8 +140,20 @@ export function transcriptDocument(d: TranscriptData, meta: PrintMeta): Either<P
     return cells;
   });
   const results: Cell[][] = [
-    ['Kết quả học tập', ...d.learning.map((v, k) => notes.cell(v, `kết quả học tập ${['HK I', 'HK II', 'cả năm'][k]}`)), ...(withSummer ? [notes.cell(d.reLearning ?? '', 'học tập sau kiểm tra lại')] : []), '', ''],
-    ['Kết quả rèn luyện', ...d.conduct.map((v, k) => notes.cell(v, `kết quả rèn luyện ${['HK I', 'HK II', 'cả năm'][k]}`)), ...(withSummer ? [notes.cell(d.reConduct ?? '', 'rèn luyện lại')] : []), '', ''],
+    [
+      'Kết quả học tập',
+      ...d.learning.map((v, k) => notes.cell(v, `kết quả học tập ${['HK I', 'HK II', 'cả năm'][k]}`)),
+      ...(withSummer ? [notes.cell(d.reLearning ?? '', 'học tập sau kiểm tra lại')] : []),
+      '',
+      '',
+    ],
+    [
+      'Kết quả rèn luyện',
+      ...d.conduct.map((v, k) => notes.cell(v, `kết quả rèn luyện ${['HK I', 'HK II', 'cả năm'][k]}`)),
+      ...(withSummer ? [notes.cell(d.reConduct ?? '', 'rèn luyện lại')] : []),
+      '',
+      '',
+    ],
   ];
   const st = d.student;
   const particulars = [
@@ -139,7 +171,15 @@ export function transcriptDocument(d: TranscriptData, meta: PrintMeta): Either<P
   ];
   if (d.award !== undefined) outcome.push({ label: 'Danh hiệu', value: d.award });
   if (d.reLearning !== undefined || d.reConduct !== undefined)
-    outcome.push({ label: 'Sau kiểm tra lại / rèn luyện trong hè', value: [d.reLearning ? `học tập ${typeof d.reLearning === 'string' ? d.reLearning : d.reLearning.value}` : '', d.reConduct ? `rèn luyện ${typeof d.reConduct === 'string' ? d.reConduct : d.reConduct.value}` : ''].filter(Boolean).join('; ') });
+    outcome.push({
+      label: 'Sau kiểm tra lại / rèn luyện trong hè',
+      value: [
+        d.reLearning ? `học tập ${typeof d.reLearning === 'string' ? d.reLearning : d.reLearning.value}` : '',
+        d.reConduct ? `rèn luyện ${typeof d.reConduct === 'string' ? d.reConduct : d.reConduct.value}` : '',
+      ]
+        .filter(Boolean)
+        .join('; '),
+    });
   const section: Section = {
     orientation: 'portrait',
     header: formHeader(meta),
@@ -151,7 +191,15 @@ export function transcriptDocument(d: TranscriptData, meta: PrintMeta): Either<P
         kind: 'table',
         columns: [
           { label: 'Môn học / hoạt động giáo dục', width: 3.4, align: 'left' },
-          { label: 'Điểm trung bình hoặc mức đánh giá', children: [{ label: 'HK I' }, { label: 'HK II' }, { label: 'Cả năm' }, ...(withSummer ? [{ label: summerLabel }] : [])] },
+          {
+            label: 'Điểm trung bình hoặc mức đánh giá',
+            children: [
+              { label: 'HK I' },
+              { label: 'HK II' },
+              { label: 'Cả năm' },
+              ...(withSummer ? [{ label: summerLabel }] : []),
+            ],
+          },
           { label: 'Nhận xét', width: 3, align: 'left' },
           { label: 'Giáo viên bộ môn', width: 2.6, align: 'left' },
         ],
@@ -159,14 +207,24 @@ export function transcriptDocument(d: TranscriptData, meta: PrintMeta): Either<P
         fontSize: 9,
         notes: notes.notes(),
       },
-      ...(d.corrections === undefined ? [] : [{ kind: 'paragraph' as const, size: 'small' as const, text: d.corrections }]),
+      ...(d.corrections === undefined
+        ? []
+        : [{ kind: 'paragraph' as const, size: 'small' as const, text: d.corrections }]),
       { kind: 'fields', columns: 1, items: outcome },
       { kind: 'paragraph', text: `Nhận xét của giáo viên chủ nhiệm: ${d.remarks ?? ''}` },
-      { kind: 'signatures', items: [
-        signature('GIÁO VIÊN CHỦ NHIỆM', d.homeroom),
-        signature('HIỆU TRƯỞNG', d.principal, '(Xác nhận, ký, ghi rõ họ tên và đóng dấu)'),
-      ] },
+      {
+        kind: 'signatures',
+        items: [
+          signature('GIÁO VIÊN CHỦ NHIỆM', d.homeroom),
+          signature('HIỆU TRƯỞNG', d.principal, '(Xác nhận, ký, ghi rõ họ tên và đóng dấu)'),
+        ],
+      },
     ],
   };
-  return right({ title: `Học bạ — ${st.name} — Lớp ${d.className} — Năm học ${d.schoolYear}`, verification: meta.verification, ...documentMeta(meta, 'Học bạ (Thông tư 22/2021)'), sections: [section] });
+  return right({
+    title: `Học bạ — ${st.name} — Lớp ${d.className} — Năm học ${d.schoolYear}`,
+    verification: meta.verification,
+    ...documentMeta(meta, 'Học bạ (Thông tư 22/2021)'),
+    sections: [section],
+  });
 }

@@ -308,7 +308,8 @@ export class EventStoreDbStandIn {
         created,
         position: this.nextPosition,
       };
-      this.nextPosition += RECORD_OVERHEAD + BigInt(e.data.length + customMetadata.length + e.type.length + stream.length);
+      this.nextPosition +=
+        RECORD_OVERHEAD + BigInt(e.data.length + customMetadata.length + e.type.length + stream.length);
       records.push(rec);
       this.all.push(rec);
     }
@@ -370,7 +371,10 @@ export class EventStoreDbStandIn {
 
   // ---------------------------------------------------------------- Append
 
-  private onAppend(call: grpc.ServerReadableStream<AppendReq, AppendResp>, callback: grpc.sendUnaryData<AppendResp>): void {
+  private onAppend(
+    call: grpc.ServerReadableStream<AppendReq, AppendResp>,
+    callback: grpc.sendUnaryData<AppendResp>,
+  ): void {
     this.stats.appends++;
     const failure = this.takeFailure('append');
     if (failure !== undefined) {
@@ -383,7 +387,8 @@ export class EventStoreDbStandIn {
     call.on('data', (req: AppendReq) => {
       if (bad !== undefined) return;
       if (req.hasOptions()) {
-        if (options !== undefined || proposed.length > 0) bad = statusError(grpc.status.INVALID_ARGUMENT, 'options sent twice');
+        if (options !== undefined || proposed.length > 0)
+          bad = statusError(grpc.status.INVALID_ARGUMENT, 'options sent twice');
         else options = req.getOptions();
       } else if (req.hasProposedMessage()) {
         if (options === undefined) bad = statusError(grpc.status.INVALID_ARGUMENT, 'proposed message before options');
@@ -407,11 +412,16 @@ export class EventStoreDbStandIn {
     });
   }
 
-  private commitAppend(options: StreamsPbModule.AppendReq.Options, proposed: StreamsPbModule.AppendReq.ProposedMessage[]): AppendResp {
+  private commitAppend(
+    options: StreamsPbModule.AppendReq.Options,
+    proposed: StreamsPbModule.AppendReq.ProposedMessage[],
+  ): AppendResp {
     const streamName = nameOf(options.getStreamIdentifier());
-    if (streamName === undefined || streamName === '') throw statusError(grpc.status.INVALID_ARGUMENT, 'stream identifier required');
+    if (streamName === undefined || streamName === '')
+      throw statusError(grpc.status.INVALID_ARGUMENT, 'stream identifier required');
     // `$$<stream>` is a stream's metadata stream (setStreamMetadata); other `$` streams are the server's.
-    if (streamName.startsWith('$') && !streamName.startsWith('$$')) throw statusError(grpc.status.UNIMPLEMENTED, 'stand-in: system streams not implemented');
+    if (streamName.startsWith('$') && !streamName.startsWith('$$'))
+      throw statusError(grpc.status.UNIMPLEMENTED, 'stand-in: system streams not implemented');
 
     // Decode and validate every proposed message before deciding anything.
     const incoming: Array<Omit<StandInRecord, 'streamName' | 'revision' | 'position' | 'created'>> = [];
@@ -422,7 +432,9 @@ export class EventStoreDbStandIn {
       const md = m.getMetadataMap();
       const type = md.get('type');
       const contentType = md.get('content-type');
-      const missing = [type === undefined ? 'type' : null, contentType === undefined ? 'content-type' : null].filter((x) => x !== null);
+      const missing = [type === undefined ? 'type' : null, contentType === undefined ? 'content-type' : null].filter(
+        (x) => x !== null,
+      );
       if (missing.length > 0) {
         throw statusError(grpc.status.INVALID_ARGUMENT, `missing required metadata: ${missing.join(',')}`, {
           exception: 'missing-required-metadata-property',
@@ -446,7 +458,13 @@ export class EventStoreDbStandIn {
     this.appendLog.push({
       stream: streamName,
       expected:
-        exp === Case.REVISION ? BigInt(options.getRevision()) : exp === Case.NO_STREAM ? 'no_stream' : exp === Case.STREAM_EXISTS ? 'stream_exists' : 'any',
+        exp === Case.REVISION
+          ? BigInt(options.getRevision())
+          : exp === Case.NO_STREAM
+            ? 'no_stream'
+            : exp === Case.STREAM_EXISTS
+              ? 'stream_exists'
+              : 'any',
       events: incoming.length,
     });
     if (this.appendLog.length > 1000) this.appendLog.shift();
@@ -494,8 +512,15 @@ export class EventStoreDbStandIn {
     const created = BigInt(Date.now()) * TICKS_PER_MS;
     let last: StandInRecord | undefined;
     for (const e of incoming) {
-      const rec: StandInRecord = { ...e, streamName, revision: BigInt(records.length), created, position: this.nextPosition };
-      this.nextPosition += RECORD_OVERHEAD + BigInt(e.data.length + e.customMetadata.length + e.type.length + streamName.length);
+      const rec: StandInRecord = {
+        ...e,
+        streamName,
+        revision: BigInt(records.length),
+        created,
+        position: this.nextPosition,
+      };
+      this.nextPosition +=
+        RECORD_OVERHEAD + BigInt(e.data.length + e.customMetadata.length + e.type.length + streamName.length);
       records.push(rec);
       this.all.push(rec);
       last = rec;
@@ -506,7 +531,11 @@ export class EventStoreDbStandIn {
   }
 
   /** Success when `incoming` equals (by id) the records from `from` on; otherwise null. */
-  private idempotent(existing: readonly StandInRecord[], from: bigint, incoming: ReadonlyArray<{ id: string }>): AppendResp | null {
+  private idempotent(
+    existing: readonly StandInRecord[],
+    from: bigint,
+    incoming: ReadonlyArray<{ id: string }>,
+  ): AppendResp | null {
     if (incoming.length === 0 || from < 0n || from + BigInt(incoming.length) > BigInt(existing.length)) return null;
     const start = Number(from);
     for (let i = 0; i < incoming.length; i++) if (existing[start + i]!.id !== incoming[i]!.id) return null;
@@ -519,7 +548,12 @@ export class EventStoreDbStandIn {
     if (current < 0n) ok.setNoStream(new shared.Empty());
     else ok.setCurrentRevision(current.toString(10));
     if (last === undefined) ok.setNoPosition(new shared.Empty());
-    else ok.setPosition(new pb.AppendResp.Position().setCommitPosition(last.position.toString(10)).setPreparePosition(last.position.toString(10)));
+    else
+      ok.setPosition(
+        new pb.AppendResp.Position()
+          .setCommitPosition(last.position.toString(10))
+          .setPreparePosition(last.position.toString(10)),
+      );
     return new pb.AppendResp().setSuccess(ok);
   }
 
@@ -593,11 +627,16 @@ export class EventStoreDbStandIn {
       const picked: StandInRecord[] = [];
       const lo = BigInt(first);
       if (backwards) {
-        for (let r = from > BigInt(all.length - 1) ? BigInt(all.length - 1) : from; r >= lo && BigInt(picked.length) < count; r--) {
+        for (
+          let r = from > BigInt(all.length - 1) ? BigInt(all.length - 1) : from;
+          r >= lo && BigInt(picked.length) < count;
+          r--
+        ) {
           picked.push(all[Number(r)]!);
         }
       } else {
-        for (let r = from < lo ? lo : from; r < BigInt(all.length) && BigInt(picked.length) < count; r++) picked.push(all[Number(r)]!);
+        for (let r = from < lo ? lo : from; r < BigInt(all.length) && BigInt(picked.length) < count; r++)
+          picked.push(all[Number(r)]!);
       }
       return this.sendAll(call, picked, structuredUuid);
     }
@@ -653,7 +692,11 @@ export class EventStoreDbStandIn {
     }
   }
 
-  private async sendAll(call: grpc.ServerWritableStream<ReadReq, ReadResp>, records: readonly StandInRecord[], structured: boolean): Promise<void> {
+  private async sendAll(
+    call: grpc.ServerWritableStream<ReadReq, ReadResp>,
+    records: readonly StandInRecord[],
+    structured: boolean,
+  ): Promise<void> {
     for (const r of records) {
       if (call.cancelled) return;
       await send(call, this.eventResp(r, structured));
@@ -679,8 +722,21 @@ export class EventStoreDbStandIn {
     return new pb.ReadResp().setEvent(ev);
   }
 
-  private async subscribe(call: grpc.ServerWritableStream<ReadReq, ReadResp>, stream: string | null, cursor: number, structuredUuid: boolean): Promise<void> {
-    const sub: LiveSubscription = { call, stream, cursor, structuredUuid, caughtUpSent: false, pumping: false, closed: false };
+  private async subscribe(
+    call: grpc.ServerWritableStream<ReadReq, ReadResp>,
+    stream: string | null,
+    cursor: number,
+    structuredUuid: boolean,
+  ): Promise<void> {
+    const sub: LiveSubscription = {
+      call,
+      stream,
+      cursor,
+      structuredUuid,
+      caughtUpSent: false,
+      pumping: false,
+      closed: false,
+    };
     this.live.add(sub);
     const drop = () => {
       sub.closed = true;

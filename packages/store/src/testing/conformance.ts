@@ -102,7 +102,10 @@ async function bytesPairs(store: EventStore, ledger: string, range?: ReadRange):
 }
 
 /** A full snapshot of a ledger, to compare byte-for-byte before and after a refused append. */
-async function snapshot(store: EventStore, ledger: string): Promise<{ size: number; root: string; events: Array<[number, string, string]> }> {
+async function snapshot(
+  store: EventStore,
+  ledger: string,
+): Promise<{ size: number; root: string; events: Array<[number, string, string]> }> {
   const events = await collect(store.read(ledger));
   return {
     size: await store.size(ledger),
@@ -119,7 +122,8 @@ export function eventStoreConformance(name: string, factory: () => Promise<Confo
     let store: EventStore;
     let heads: TestHeads;
     /** Signed, chained events continuing from what this case appended so far. */
-    const events = (specs: Parameters<typeof makeTestEvents>[1]): Promise<Uint8Array[]> => makeTestEvents(L, specs, { heads });
+    const events = (specs: Parameters<typeof makeTestEvents>[1]): Promise<Uint8Array[]> =>
+      makeTestEvents(L, specs, { heads });
     /** Append with the current size as expected, failing the test on a Left. */
     const appendOk = async (batch: Uint8Array[]): Promise<AppendResult> =>
       expectRight(await store.append(L, batch, { expected: await store.size(L) }));
@@ -147,7 +151,9 @@ export function eventStoreConformance(name: string, factory: () => Promise<Confo
     });
 
     it('appends one event and returns it with its position, header fields and leaf hash', async () => {
-      const [e] = await events([{ stream: 'school/setup', type: 'SchoolRegistered', data: { name: 'THPT Chu Văn An' } }]);
+      const [e] = await events([
+        { stream: 'school/setup', type: 'SchoolRegistered', data: { name: 'THPT Chu Văn An' } },
+      ]);
       const r = expectRight(await store.append(L, [e!], { expected: 0 }));
       expect(r).toEqual({ from: 0, size: 1, written: 1 });
       expect(await store.size(L)).toBe(1);
@@ -195,7 +201,10 @@ export function eventStoreConformance(name: string, factory: () => Promise<Confo
       expectLeft(await store.append(L, [...good1, ...skip, ...good2], { expected: 2 }), 'stream-conflict');
       expect(await snapshot(store, L)).toEqual(before);
       // Garbage bytes in the middle.
-      const r = expectLeft(await store.append(L, [good1[0]!, utf8('not json at all'), good2[0]!], { expected: 2 }), 'invalid-event');
+      const r = expectLeft(
+        await store.append(L, [good1[0]!, utf8('not json at all'), good2[0]!], { expected: 2 }),
+        'invalid-event',
+      );
       expect(r.details?.['index']).toBe(1);
       expect(await snapshot(store, L)).toEqual(before);
       for (const e of [...good1, ...good2]) {
@@ -203,7 +212,11 @@ export function eventStoreConformance(name: string, factory: () => Promise<Confo
         expect(await store.getById(L, id)).toBeNull();
       }
       // The good events still append afterwards: nothing was half-applied to the stream heads.
-      expect(expectRight(await store.append(L, [...good1, ...good2], { expected: 2 }))).toEqual({ from: 2, size: 5, written: 3 });
+      expect(expectRight(await store.append(L, [...good1, ...good2], { expected: 2 }))).toEqual({
+        from: 2,
+        size: 5,
+        written: 3,
+      });
     });
 
     it('refuses an append whose expected size is stale or ahead, with expected and actual', async () => {
@@ -229,20 +242,47 @@ export function eventStoreConformance(name: string, factory: () => Promise<Confo
     it('refuses a revision gap, a reused revision and a wrong prev (stream-conflict)', async () => {
       await appendOk(await events([{ stream: 'book' }, { stream: 'book' }]));
       const probe = (): TestHeads => new Map(heads);
-      const gap = expectLeft(await store.append(L, await makeTestEvents(L, [{ stream: 'book', rev: 3 }], { heads: probe() }), { expected: 2 }), 'stream-conflict');
+      const gap = expectLeft(
+        await store.append(L, await makeTestEvents(L, [{ stream: 'book', rev: 3 }], { heads: probe() }), {
+          expected: 2,
+        }),
+        'stream-conflict',
+      );
       expect(gap.details).toMatchObject({ stream: 'book', expectedRev: 3, actualRev: 2 });
-      const reuse = expectLeft(await store.append(L, await makeTestEvents(L, [{ stream: 'book', rev: 1 }], { heads: probe() }), { expected: 2 }), 'stream-conflict');
+      const reuse = expectLeft(
+        await store.append(L, await makeTestEvents(L, [{ stream: 'book', rev: 1 }], { heads: probe() }), {
+          expected: 2,
+        }),
+        'stream-conflict',
+      );
       expect(reuse.details).toMatchObject({ stream: 'book', expectedRev: 1, actualRev: 2 });
       const elsewhere = toHex(sha256(utf8('elsewhere')));
-      const fresh = expectLeft(await store.append(L, await makeTestEvents(L, [{ stream: 'new', rev: 1, prev: elsewhere }], { heads: probe() }), { expected: 2 }), 'stream-conflict');
+      const fresh = expectLeft(
+        await store.append(
+          L,
+          await makeTestEvents(L, [{ stream: 'new', rev: 1, prev: elsewhere }], { heads: probe() }),
+          { expected: 2 },
+        ),
+        'stream-conflict',
+      );
       expect(fresh.details).toMatchObject({ stream: 'new', expectedRev: 1, actualRev: 0 });
       const wrongPrev = await makeTestEvents(L, [{ stream: 'book', prev: elsewhere }], { heads: probe() });
-      expect(expectLeft(await store.append(L, wrongPrev, { expected: 2 }), 'stream-conflict').details).toMatchObject({ stream: 'book', expectedRev: 2, actualRev: 2 });
+      expect(expectLeft(await store.append(L, wrongPrev, { expected: 2 }), 'stream-conflict').details).toMatchObject({
+        stream: 'book',
+        expectedRev: 2,
+        actualRev: 2,
+      });
       // Inside one batch, later events chain to earlier ones: a reused revision and a wrong prev are refused.
       const twice = await makeTestEvents(L, [{ stream: 'x' }, { stream: 'x', rev: 0, prev: null }], { heads: probe() });
-      expect(expectLeft(await store.append(L, twice, { expected: 2 }), 'stream-conflict').details).toMatchObject({ index: 1, stream: 'x' });
+      expect(expectLeft(await store.append(L, twice, { expected: 2 }), 'stream-conflict').details).toMatchObject({
+        index: 1,
+        stream: 'x',
+      });
       const badLink = await makeTestEvents(L, [{ stream: 'x' }, { stream: 'x', prev: elsewhere }], { heads: probe() });
-      expect(expectLeft(await store.append(L, badLink, { expected: 2 }), 'stream-conflict').details).toMatchObject({ index: 1, stream: 'x' });
+      expect(expectLeft(await store.append(L, badLink, { expected: 2 }), 'stream-conflict').details).toMatchObject({
+        index: 1,
+        stream: 'x',
+      });
       expect(await store.size(L)).toBe(2);
       expect((await store.streamHead(L, 'book'))?.rev).toBe(1);
       expect(await store.streamHead(L, 'x')).toBeNull();
@@ -291,7 +331,10 @@ export function eventStoreConformance(name: string, factory: () => Promise<Confo
         diem: '8.75',
         ghiChu: 'ĐẠT — “Tốt” 🎓 \u0000\u001f "quoted" \\ back',
       };
-      const batch = await events([{ stream: 'student/hs-001', type: 'StudentEnrolled', data }, { stream: 'student/hs-001', type: 'Note', data: { text: 'Ổn định' } }]);
+      const batch = await events([
+        { stream: 'student/hs-001', type: 'StudentEnrolled', data },
+        { stream: 'student/hs-001', type: 'Note', data: { text: 'Ổn định' } },
+      ]);
       await appendOk(batch);
       const read = await collect(store.read(L));
       expect(read.map((e) => toHex(e.bytes))).toEqual(batch.map(toHex));
@@ -305,7 +348,8 @@ export function eventStoreConformance(name: string, factory: () => Promise<Confo
     it('reads position ranges, clamps `to` at the size and refuses bad ranges', async () => {
       const batch = await events(Array.from({ length: 10 }, (_, i) => ({ stream: `s${i % 2}` })));
       await appendOk(batch);
-      const positions = async (range?: { from?: number; to?: number }): Promise<number[]> => (await collect(store.read(L, range))).map((e) => e.position);
+      const positions = async (range?: { from?: number; to?: number }): Promise<number[]> =>
+        (await collect(store.read(L, range))).map((e) => e.position);
       expect(await positions()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
       expect(await positions({ from: 3 })).toEqual([3, 4, 5, 6, 7, 8, 9]);
       expect(await positions({ from: 3, to: 6 })).toEqual([3, 4, 5]);
@@ -315,10 +359,17 @@ export function eventStoreConformance(name: string, factory: () => Promise<Confo
       expect(await positions({ from: 50, to: 60 })).toEqual([]);
       expect(await positions({ from: 5, to: 5 })).toEqual([]);
       expect(await positions({ from: 6, to: 2 })).toEqual([]);
-      for (const bad of [{ from: -1 }, { to: -3 }, { from: 1.5 }, { to: Number.NaN }, { from: Number.POSITIVE_INFINITY }]) {
+      for (const bad of [
+        { from: -1 },
+        { to: -3 },
+        { from: 1.5 },
+        { to: Number.NaN },
+        { from: Number.POSITIVE_INFINITY },
+      ]) {
         expect(await failureCode(() => collect(store.read(L, bad)))).toBe('invalid-argument');
       }
-      for (const from of [-1, 2.5]) expect(await failureCode(() => collect(store.subscribe(L, { from })))).toBe('invalid-argument');
+      for (const from of [-1, 2.5])
+        expect(await failureCode(() => collect(store.subscribe(L, { from })))).toBe('invalid-argument');
     });
 
     it('readBytes returns what read returns (positions and bytes) on every range, and refuses the same bad ranges', async () => {
@@ -334,7 +385,14 @@ export function eventStoreConformance(name: string, factory: () => Promise<Confo
           expect(await bytesPairs(store, L, range), JSON.stringify(range)).toEqual(await readPairs(store, L, range));
         }
       }
-      for (const bad of [{ from: -1 }, { to: -3 }, { from: 1.5 }, { to: Number.NaN }, { from: Number.POSITIVE_INFINITY }, { from: '2' }]) {
+      for (const bad of [
+        { from: -1 },
+        { to: -3 },
+        { from: 1.5 },
+        { to: Number.NaN },
+        { from: Number.POSITIVE_INFINITY },
+        { from: '2' },
+      ]) {
         const code = await failureCode(() => collect(store.readBytes(L, bad as ReadRange)));
         expect(code, JSON.stringify(bad)).toBe('invalid-argument');
         expect(await failureCode(() => collect(store.read(L, bad as ReadRange)))).toBe(code);
@@ -355,7 +413,10 @@ export function eventStoreConformance(name: string, factory: () => Promise<Confo
       await appendOk(first.slice(0, 265));
       await appendOk(first.slice(265));
       const later = await events([{ stream: 's0' }, { stream: 'late' }]);
-      for (const [name, range] of [['whole ledger', undefined], ['from 10', { from: 10 }]] as const) {
+      for (const [name, range] of [
+        ['whole ledger', undefined],
+        ['from 10', { from: 10 }],
+      ] as const) {
         const expected = await readPairs(store, L, range);
         const lean = store.readBytes(L, range)[Symbol.asyncIterator]();
         const full = store.read(L, range)[Symbol.asyncIterator]();
@@ -365,12 +426,18 @@ export function eventStoreConformance(name: string, factory: () => Promise<Confo
         expect(firstBatch.done, name).toBe(false);
         expect(firstEvent.done, name).toBe(false);
         await appendOk([later.shift()!]);
-        const leanGot: Array<[number, string]> = (firstBatch.value as readonly EventBytes[]).map((e) => [e.position, toHex(e.bytes)]);
+        const leanGot: Array<[number, string]> = (firstBatch.value as readonly EventBytes[]).map((e) => [
+          e.position,
+          toHex(e.bytes),
+        ]);
         for (let r = await lean.next(); r.done !== true; r = await lean.next()) {
           for (const e of r.value) leanGot.push([e.position, toHex(e.bytes)]);
         }
-        const fullGot: Array<[number, string]> = [[(firstEvent.value as StoredEvent).position, toHex((firstEvent.value as StoredEvent).bytes)]];
-        for (let r = await full.next(); r.done !== true; r = await full.next()) fullGot.push([r.value.position, toHex(r.value.bytes)]);
+        const fullGot: Array<[number, string]> = [
+          [(firstEvent.value as StoredEvent).position, toHex((firstEvent.value as StoredEvent).bytes)],
+        ];
+        for (let r = await full.next(); r.done !== true; r = await full.next())
+          fullGot.push([r.value.position, toHex(r.value.bytes)]);
         expect(leanGot, name).toEqual(expected);
         expect(fullGot, name).toEqual(expected);
         expect(expected.length, name).toBeGreaterThan(512);
@@ -434,7 +501,8 @@ export function eventStoreConformance(name: string, factory: () => Promise<Confo
       const initial = await events(Array.from({ length: 7 }, (_, i) => ({ stream: `s${i % 2}` })));
       await appendOk(initial);
       const later: Uint8Array[][] = [];
-      for (let i = 0; i < 12; i++) later.push(await events(Array.from({ length: 1 + (i % 3) }, () => ({ stream: `s${i % 4}` }))));
+      for (let i = 0; i < 12; i++)
+        later.push(await events(Array.from({ length: 1 + (i % 3) }, () => ({ stream: `s${i % 4}` }))));
       const total = initial.length + later.reduce((s, b) => s + b.length, 0);
       const sub = store.subscribe(L);
       const got: StoredEvent[] = [];
@@ -490,7 +558,11 @@ export function eventStoreConformance(name: string, factory: () => Promise<Confo
 
     it('lets exactly one of several writers racing with the same expected size win', async () => {
       await appendOk(await events([{ stream: 'setup' }]));
-      const batches = await Promise.all(Array.from({ length: 6 }, (_, i) => makeTestEvents(L, [{ stream: `writer-${i}` }, { stream: `writer-${i}` }], { heads: new Map() })));
+      const batches = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          makeTestEvents(L, [{ stream: `writer-${i}` }, { stream: `writer-${i}` }], { heads: new Map() }),
+        ),
+      );
       const results = await Promise.all(batches.map((b) => store.append(L, b, { expected: 1 })));
       const wins = results.filter(isRight);
       expect(wins).toHaveLength(1);
@@ -620,8 +692,14 @@ export function eventStoreConformance(name: string, factory: () => Promise<Confo
         | { readonly t: 'broken'; readonly streams: number[]; readonly bad: number };
       const streams = fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 4 });
       const cmd: fc.Arbitrary<Cmd> = fc.oneof(
-        { arbitrary: fc.record({ t: fc.constant('append' as const), streams, skew: fc.constantFrom(0, 0, 0, -1, 1) }), weight: 4 },
-        { arbitrary: fc.record({ t: fc.constant('retry' as const), pick: fc.nat(), expected: fc.nat({ max: 40 }) }), weight: 1 },
+        {
+          arbitrary: fc.record({ t: fc.constant('append' as const), streams, skew: fc.constantFrom(0, 0, 0, -1, 1) }),
+          weight: 4,
+        },
+        {
+          arbitrary: fc.record({ t: fc.constant('retry' as const), pick: fc.nat(), expected: fc.nat({ max: 40 }) }),
+          weight: 1,
+        },
         { arbitrary: fc.record({ t: fc.constant('broken' as const), streams, bad: fc.nat() }), weight: 1 },
       );
       await fc.assert(
@@ -635,14 +713,24 @@ export function eventStoreConformance(name: string, factory: () => Promise<Confo
             for (const c of cmds) {
               if (c.t === 'append') {
                 const probe = new Map(modelHeads);
-                const evs = await makeTestEvents(L, c.streams.map((i) => ({ stream: `p${i}` })), { heads: probe });
+                const evs = await makeTestEvents(
+                  L,
+                  c.streams.map((i) => ({ stream: `p${i}` })),
+                  { heads: probe },
+                );
                 const expected = model.length + c.skew;
                 const r = await s.append(L, evs, { expected });
                 if (c.skew !== 0) {
-                  expect(isLeft(r) ? r.left.code : 'ok').toBe(expected < 0 ? 'invalid-argument' : 'concurrency-conflict');
+                  expect(isLeft(r) ? r.left.code : 'ok').toBe(
+                    expected < 0 ? 'invalid-argument' : 'concurrency-conflict',
+                  );
                   continue;
                 }
-                expect(expectRight(r)).toEqual({ from: model.length, size: model.length + evs.length, written: evs.length });
+                expect(expectRight(r)).toEqual({
+                  from: model.length,
+                  size: model.length + evs.length,
+                  written: evs.length,
+                });
                 batches.push({ events: evs, from: model.length });
                 model.push(...evs);
                 for (const [k, v] of probe) modelHeads.set(k, v);
@@ -657,7 +745,9 @@ export function eventStoreConformance(name: string, factory: () => Promise<Confo
                 const probe = new Map(modelHeads);
                 const before = await makeTestEvents(L, specs.slice(0, bad), { heads: probe });
                 const head = probe.get(`p${c.streams[bad]!}`);
-                const [broken] = await makeTestEvents(L, [{ stream: `p${c.streams[bad]!}`, rev: (head?.rev ?? -1) + 2, prev: toHex(sha256(utf8('gap'))) }]);
+                const [broken] = await makeTestEvents(L, [
+                  { stream: `p${c.streams[bad]!}`, rev: (head?.rev ?? -1) + 2, prev: toHex(sha256(utf8('gap'))) },
+                ]);
                 const r = await s.append(L, [...before, broken!], { expected: model.length });
                 expect(isLeft(r) ? r.left.code : 'ok').toBe('stream-conflict');
               }

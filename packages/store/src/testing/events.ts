@@ -1,4 +1,14 @@
-import { encodeEnvelope, leafHash, localSigner, newEventId, signEnvelope, toBase64Url, toHex, type JsonObject, type Signer } from '@hoso/core';
+import {
+  encodeEnvelope,
+  leafHash,
+  localSigner,
+  newEventId,
+  signEnvelope,
+  toBase64Url,
+  toHex,
+  type JsonObject,
+  type Signer,
+} from '@hoso/core';
 
 /**
  * Test events for stores and anything built on them: really signed, canonical, correctly
@@ -70,7 +80,11 @@ function nowInVietnam(): string {
  * `opts.heads`.
  * @throws HosoFailure when a spec cannot be signed (e.g. `rev > 0` with `prev: null`, a bad type name).
  */
-export async function makeTestEvents(ledger: string, specs: readonly TestEventSpec[], opts: TestEventOptions = {}): Promise<Uint8Array[]> {
+export async function makeTestEvents(
+  ledger: string,
+  specs: readonly TestEventSpec[],
+  opts: TestEventOptions = {},
+): Promise<Uint8Array[]> {
   const heads = opts.heads ?? new Map<string, TestHead>();
   const signer = opts.seed === undefined ? testSigner() : localSigner(opts.seed);
   const key = toBase64Url(signer.publicKey);

@@ -56,7 +56,13 @@ export async function exportBundle(
 ): Promise<Either<ExportError, ExportResult>> {
   const notes = options?.checkpoints;
   if (!Array.isArray(notes) || notes.length === 0)
-    return left(hosoError('invalid-argument', 'checkpoints: at least one signed checkpoint is needed; the last fixes the bundle size', { path: ['checkpoints'], rule: 'DESIGN §7' }));
+    return left(
+      hosoError(
+        'invalid-argument',
+        'checkpoints: at least one signed checkpoint is needed; the last fixes the bundle size',
+        { path: ['checkpoints'], rule: 'DESIGN §7' },
+      ),
+    );
   const origin = originOf(ledger);
   const storeSize = await store.size(ledger);
   const sizes: number[] = [];
@@ -64,21 +70,47 @@ export async function exportBundle(
     const note: unknown = notes[i];
     const cp = typeof note === 'string' ? peekCheckpoint(note) : undefined;
     if (cp === undefined || cp._tag === 'Left')
-      return left(hosoError('checkpoint-invalid', `checkpoints[${i}]: not a signed checkpoint note`, { path: ['checkpoints', i], rule: 'C2SP tlog-checkpoint' }));
+      return left(
+        hosoError('checkpoint-invalid', `checkpoints[${i}]: not a signed checkpoint note`, {
+          path: ['checkpoints', i],
+          rule: 'C2SP tlog-checkpoint',
+        }),
+      );
     const c = cp.right;
     if (c.origin !== origin)
-      return left(hosoError('checkpoint-invalid', `checkpoints[${i}]: origin is "${c.origin}", expected "${origin}"`, { path: ['checkpoints', i], rule: 'DESIGN §5' }));
+      return left(
+        hosoError('checkpoint-invalid', `checkpoints[${i}]: origin is "${c.origin}", expected "${origin}"`, {
+          path: ['checkpoints', i],
+          rule: 'DESIGN §5',
+        }),
+      );
     if (c.size > storeSize)
-      return left(hosoError('checkpoint-mismatch', `checkpoints[${i}]: size ${c.size} exceeds the ledger size ${storeSize}`, { path: ['checkpoints', i], rule: 'RFC 9162 §2.1' }));
+      return left(
+        hosoError('checkpoint-mismatch', `checkpoints[${i}]: size ${c.size} exceeds the ledger size ${storeSize}`, {
+          path: ['checkpoints', i],
+          rule: 'RFC 9162 §2.1',
+        }),
+      );
     const root = await store.root(ledger, c.size);
     if (!bytesEqual(root, c.root))
-      return left(hosoError('checkpoint-mismatch', `checkpoints[${i}]: root differs from the ledger's root at size ${c.size}`, { path: ['checkpoints', i], rule: 'RFC 9162 §2.1' }));
+      return left(
+        hosoError('checkpoint-mismatch', `checkpoints[${i}]: root differs from the ledger's root at size ${c.size}`, {
+          path: ['checkpoints', i],
+          rule: 'RFC 9162 §2.1',
+        }),
+      );
     sizes.push(c.size);
   }
   const size = sizes[sizes.length - 1]!;
   const tooBig = sizes.findIndex((s) => s > size);
   if (tooBig >= 0)
-    return left(hosoError('invalid-argument', `checkpoints[${tooBig}]: larger than the last checkpoint, which fixes the bundle size`, { path: ['checkpoints', tooBig], rule: 'DESIGN §7' }));
+    return left(
+      hosoError(
+        'invalid-argument',
+        `checkpoints[${tooBig}]: larger than the last checkpoint, which fixes the bundle size`,
+        { path: ['checkpoints', tooBig], rule: 'DESIGN §7' },
+      ),
+    );
 
   const target = typeof out === 'string' ? out : null;
   const tmp = target === null ? null : `${target}.${process.pid}.${Date.now()}.tmp`;
@@ -115,7 +147,11 @@ export async function exportBundle(
       stream.destroy();
       await rm(tmp, { force: true });
     }
-    return left(hosoError('storage-failure', `export failed: ${e instanceof Error ? e.message : String(e)}`, { rule: 'DESIGN §7' }));
+    return left(
+      hosoError('storage-failure', `export failed: ${e instanceof Error ? e.message : String(e)}`, {
+        rule: 'DESIGN §7',
+      }),
+    );
   }
   return right({ size, bytes: written, root: toHex(await store.root(ledger, size)) });
 }

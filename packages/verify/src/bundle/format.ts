@@ -21,7 +21,9 @@ export function originOf(ledger: string): string {
 
 /** The ledger id named by an origin, or undefined when it is not a hoso origin. */
 export function ledgerOfOrigin(origin: string): string | undefined {
-  return origin.startsWith(ORIGIN_PREFIX) && origin.length > ORIGIN_PREFIX.length ? origin.slice(ORIGIN_PREFIX.length) : undefined;
+  return origin.startsWith(ORIGIN_PREFIX) && origin.length > ORIGIN_PREFIX.length
+    ? origin.slice(ORIGIN_PREFIX.length)
+    : undefined;
 }
 
 /** Canonical text of a header line (RFC 8785: its keys are already in sorted order). */
@@ -59,18 +61,32 @@ export function parseBundleHeader(bytes: Uint8Array): Either<HosoError<'invalid-
   const j = parseJsonLine(bytes, 'header');
   if (j._tag === 'Left') return j;
   const v = j.right;
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return left(hosoError('invalid-line', 'header: must be a JSON object', { rule: 'DESIGN §7' }));
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    return left(hosoError('invalid-line', 'header: must be a JSON object', { rule: 'DESIGN §7' }));
   const o = v as Record<string, unknown>;
   const keys = Object.keys(o).sort();
   if (keys.join(',') !== 'hoso,origin,size')
-    return left(hosoError('invalid-line', 'header: must have exactly the fields hoso, origin and size', { rule: 'DESIGN §7', details: { keys } }));
-  if (o.hoso !== BUNDLE_FORMAT) return left(hosoError('invalid-line', `header: hoso must be "${BUNDLE_FORMAT}"`, { path: ['hoso'], rule: 'DESIGN §7' }));
+    return left(
+      hosoError('invalid-line', 'header: must have exactly the fields hoso, origin and size', {
+        rule: 'DESIGN §7',
+        details: { keys },
+      }),
+    );
+  if (o.hoso !== BUNDLE_FORMAT)
+    return left(
+      hosoError('invalid-line', `header: hoso must be "${BUNDLE_FORMAT}"`, { path: ['hoso'], rule: 'DESIGN §7' }),
+    );
   if (typeof o.origin !== 'string' || ledgerOfOrigin(o.origin) === undefined)
-    return left(hosoError('invalid-line', 'header: origin must be "hoso/<ledger id>"', { path: ['origin'], rule: 'DESIGN §5' }));
+    return left(
+      hosoError('invalid-line', 'header: origin must be "hoso/<ledger id>"', { path: ['origin'], rule: 'DESIGN §5' }),
+    );
   if (typeof o.size !== 'number' || !Number.isSafeInteger(o.size) || o.size < 0)
-    return left(hosoError('invalid-line', 'header: size must be an integer ≥ 0', { path: ['size'], rule: 'DESIGN §7' }));
+    return left(
+      hosoError('invalid-line', 'header: size must be an integer ≥ 0', { path: ['size'], rule: 'DESIGN §7' }),
+    );
   const canonical = formatBundleHeader(o.origin, o.size);
-  if (fromUtf8(bytes) !== canonical) return left(hosoError('invalid-line', 'header: not in canonical form (RFC 8785)', { rule: 'RFC 8785 §3' }));
+  if (fromUtf8(bytes) !== canonical)
+    return left(hosoError('invalid-line', 'header: not in canonical form (RFC 8785)', { rule: 'RFC 8785 §3' }));
   return right({ hoso: BUNDLE_FORMAT, origin: o.origin, size: o.size });
 }
 
@@ -79,10 +95,20 @@ export function parseCheckpointLine(bytes: Uint8Array): Either<HosoError<'invali
   const j = parseJsonLine(bytes, 'checkpoint line');
   if (j._tag === 'Left') return j;
   const v = j.right;
-  if (typeof v !== 'object' || v === null || Array.isArray(v) || Object.keys(v).length !== 1 || typeof (v as { checkpoint?: unknown }).checkpoint !== 'string')
-    return left(hosoError('invalid-line', 'checkpoint line: must be {"checkpoint": "<signed note>"}', { rule: 'DESIGN §7' }));
+  if (
+    typeof v !== 'object' ||
+    v === null ||
+    Array.isArray(v) ||
+    Object.keys(v).length !== 1 ||
+    typeof (v as { checkpoint?: unknown }).checkpoint !== 'string'
+  )
+    return left(
+      hosoError('invalid-line', 'checkpoint line: must be {"checkpoint": "<signed note>"}', { rule: 'DESIGN §7' }),
+    );
   const note = (v as { checkpoint: string }).checkpoint;
   if (fromUtf8(bytes) !== formatCheckpointLine(note))
-    return left(hosoError('invalid-line', 'checkpoint line: not in canonical form (RFC 8785)', { rule: 'RFC 8785 §3' }));
+    return left(
+      hosoError('invalid-line', 'checkpoint line: not in canonical form (RFC 8785)', { rule: 'RFC 8785 §3' }),
+    );
   return right(note);
 }

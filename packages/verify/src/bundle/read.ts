@@ -35,7 +35,10 @@ export async function* readBundle(source: BundleSource, options: ReadBundleOptio
  * {@link readBundle}, one array of items per chunk read (at most one chunk's lines are held):
  * the verifier's fast path, which pays the async-iteration cost per chunk rather than per line.
  */
-export async function* readBundleBatches(source: BundleSource, options: ReadBundleOptions = {}): AsyncGenerator<BundleItem[]> {
+export async function* readBundleBatches(
+  source: BundleSource,
+  options: ReadBundleOptions = {},
+): AsyncGenerator<BundleItem[]> {
   const maxLine = options.maxLine ?? 4 * 1024 * 1024;
   let position = 0;
   for await (const raws of splitLineBatches(openSource(source), maxLine)) {
@@ -45,7 +48,12 @@ export async function* readBundleBatches(source: BundleSource, options: ReadBund
         out.push({
           kind: 'invalid',
           line: raw.number,
-          error: { code: 'line-too-long', message: `line ${raw.number} is ${raw.length} bytes long (limit ${maxLine})`, rule: 'DESIGN §7', details: { length: raw.length, limit: maxLine } },
+          error: {
+            code: 'line-too-long',
+            message: `line ${raw.number} is ${raw.length} bytes long (limit ${maxLine})`,
+            rule: 'DESIGN §7',
+            details: { length: raw.length, limit: maxLine },
+          },
         });
         // Not counted as an event: it cannot be hashed without holding it, and the shifted
         // positions and Merkle roots that follow make the loss visible anyway.

@@ -6,7 +6,13 @@ import type { EventContext, EventPass } from '../engine.js';
  * Ledger codes another pass already reports with its own finding (integrity: chain and ledger id;
  * the catalogue check: types and payloads). Reporting them again would count one fault twice.
  */
-const REPORTED_ELSEWHERE: ReadonlySet<string> = new Set(['wrong-ledger', 'stream-conflict', 'invalid-envelope', 'unknown-event-type', 'invalid-data']);
+const REPORTED_ELSEWHERE: ReadonlySet<string> = new Set([
+  'wrong-ledger',
+  'stream-conflict',
+  'invalid-envelope',
+  'unknown-event-type',
+  'invalid-data',
+]);
 
 /** Key codes the key pass reports independently; repeated only when that pass saw nothing wrong. */
 const KEY_CODES: ReadonlySet<string> = new Set(['unknown-key', 'key-revoked', 'bad-signature']);
@@ -49,9 +55,13 @@ export class CompliancePass implements EventPass {
     try {
       err = replayCheck(this.state, env);
     } catch (e) {
-      err = ledgerError('not-permitted', `the rules could not be replayed: ${e instanceof Error ? e.message : String(e)}`);
+      err = ledgerError(
+        'not-permitted',
+        `the rules could not be replayed: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
-    if (err !== null && !REPORTED_ELSEWHERE.has(err.code) && !(KEY_CODES.has(err.code) && ctx.hasErrors())) this.report(ctx, err);
+    if (err !== null && !REPORTED_ELSEWHERE.has(err.code) && !(KEY_CODES.has(err.code) && ctx.hasErrors()))
+      this.report(ctx, err);
     evolve(this.state, env, ctx.leafHash);
   }
 
@@ -69,7 +79,10 @@ export class CompliancePass implements EventPass {
         { position: ctx.position, event: env.id, stream: env.stream },
         `${env.type} by ${env.by.role} breaks the rules at this position: ${err.message}`,
         `Sự kiện ${env.type} do vai trò ${env.by.role} thực hiện vi phạm quy chế tại vị trí này: ${vi}.`,
-        { rule: err.rule ?? 'QC Điều 7.2', details: { ledgerCode: err.code, ...(err.path !== undefined ? { path: err.path.join('.') } : {}) } },
+        {
+          rule: err.rule ?? 'QC Điều 7.2',
+          details: { ledgerCode: err.code, ...(err.path !== undefined ? { path: err.path.join('.') } : {}) },
+        },
       ),
     );
   }

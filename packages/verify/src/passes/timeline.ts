@@ -18,7 +18,9 @@ export class TimelinePass implements EventPass {
     switch (ctx.envelope.type) {
       case 'CorrectionMade': {
         const minutes = (d.minutes ?? {}) as Record<string, unknown>;
-        ctx.note(`Correction of ${str(d.target)}: "${str(d.old)}" → "${str(d.new)}" (minutes ${str(minutes.number)}; reason: ${str(d.reason)})`);
+        ctx.note(
+          `Correction of ${str(d.target)}: "${str(d.old)}" → "${str(d.new)}" (minutes ${str(minutes.number)}; reason: ${str(d.reason)})`,
+        );
         break;
       }
       case 'SubjectSignedOff':
