@@ -36,7 +36,7 @@ const STATIC = new Map([
   ],
 ]);
 
-/** Largest request body accepted: an envelope is at most 64 KiB canonical (DESIGN §3). */
+/** Largest request body accepted: an envelope is at most 64 KiB canonical (docs/design.md §3). */
 const MAX_BODY = 70 * 1024;
 
 const SECURITY_HEADERS = {
@@ -252,7 +252,7 @@ export async function startServer(options) {
             code: 'invalid-envelope',
             message: `an event is at most 64 KiB`,
             path: ['events', 0],
-            rule: 'DESIGN §3',
+            rule: 'docs/design.md §3',
           }),
         );
       // The body is the envelope's canonical bytes, exactly as signed: passed on unchanged.

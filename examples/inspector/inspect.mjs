@@ -15,7 +15,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { renderReport, verifyBundle } from '@hoso/verify';
 
-/** Exit codes, as `hoso verify` (DESIGN §9). */
+/** Exit codes, as `hoso verify` (docs/design.md §9). */
 export const EXIT = Object.freeze({ ok: 0, findings: 1, unusable: 2 });
 
 const TRUST_FIELDS = ['rootKeys', 'sealKeys', 'witnessKeys', 'checkpoint'];

@@ -163,7 +163,7 @@ describe('learning result (TT22 Điều 9.2–9.3)', () => {
 });
 
 describe('conduct of the year (TT22 Điều 8)', () => {
-  // The table of DOMAIN.md §4 written out cell by cell: [term I][term II].
+  // The table of Thông tư 22 Điều 8 written out cell by cell: [term I][term II].
   const T: Record<Level4, Record<Level4, Level4>> = {
     Tốt: { Tốt: 'Tốt', Khá: 'Khá', Đạt: 'Khá', 'Chưa đạt': 'Chưa đạt' },
     Khá: { Tốt: 'Tốt', Khá: 'Khá', Đạt: 'Đạt', 'Chưa đạt': 'Chưa đạt' },

@@ -1,5 +1,5 @@
 /**
- * A bundle (DESIGN §7) as a read-only ledger: its events appended, in batches, to an in-memory
+ * A bundle (docs/design.md §7) as a read-only ledger: its events appended, in batches, to an in-memory
  * store, and its checkpoints kept beside, so `hoso print`, `show` and `log` read a bundle exactly
  * as they read a ledger. Loading checks what a store checks on append (canonical envelopes of
  * this ledger, stream chains) and that every checkpoint's root is the root of the events before
@@ -22,7 +22,7 @@ export interface LoadedBundle extends OpenedStore {
 /** Events per append: large enough to amortise the store's work, small enough to bound memory spikes. */
 const BATCH = 2000;
 
-const RULE = 'DESIGN §7';
+const RULE = 'docs/design.md §7';
 
 /**
  * Load the bundle at `path`. Anything that makes it unreadable — not a file, a bad header, a line

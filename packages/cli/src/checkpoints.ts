@@ -1,7 +1,7 @@
 /**
  * The school's signed checkpoints, kept as files beside the ledger: one C2SP signed note per file,
  * `checkpoint-<size, 12 digits>.note`, in the checkpoint folder (default `<db>.checkpoints/`).
- * Signing refuses a checkpoint inconsistent with the latest one kept (DESIGN §5: the ledger never
+ * Signing refuses a checkpoint inconsistent with the latest one kept (docs/design.md §5: the ledger never
  * signs two checkpoints that are not consistent), and witness cosignatures are added to the kept
  * note in place.
  */
@@ -105,7 +105,7 @@ export async function signAndKeep(s: OpenedStore, seal: KeyMaterial, dir: string
         'inconsistent-checkpoint',
         `the ledger at size ${size} does not extend the checkpoint of size ${old.size} already signed (${latest.path}); signing would fork the history`,
         '--checkpoints',
-        'DESIGN §5',
+        'docs/design.md §5',
       );
     }
     if (old.size === size) {
@@ -115,7 +115,7 @@ export async function signAndKeep(s: OpenedStore, seal: KeyMaterial, dir: string
           'checkpoint-exists',
           `a checkpoint of size ${size} is already kept (${latest.path}), signed by another key`,
           '--key',
-          'DESIGN §5',
+          'docs/design.md §5',
         );
       }
       return latest;
@@ -147,7 +147,7 @@ export async function cosign(s: OpenedStore, note: string, w: WitnessStep): Prom
   const cp = parseNote(note, 'checkpoint');
   const origin = ledgerOrigin(s.ledger);
   if (cp.origin !== origin)
-    throw usage('wrong-ledger', `the checkpoint is of ${cp.origin}, not ${origin}`, 'checkpoint', 'DESIGN §5');
+    throw usage('wrong-ledger', `the checkpoint is of ${cp.origin}, not ${origin}`, 'checkpoint', 'docs/design.md §5');
   const prev = w.previous;
   if (prev !== null && prev.origin !== origin)
     throw usage('wrong-ledger', `the witness state is of ${prev.origin}, not ${origin}`, '--state');
@@ -184,7 +184,7 @@ export function keep(dir: string, note: string): KeptCheckpoint {
         'inconsistent-checkpoint',
         `${path} holds another root for size ${cp.size}`,
         '--checkpoints',
-        'DESIGN §5',
+        'docs/design.md §5',
       );
   }
   writeText(path, note, '--checkpoints');

@@ -1,5 +1,5 @@
 /**
- * Exit codes (DESIGN §9) and the one error type commands throw to end with one of them. Commands
+ * Exit codes (docs/design.md §9) and the one error type commands throw to end with one of them. Commands
  * report problems as data ({@link CliError}: code, message, the argument or field at fault and
  * the rule broken); only `main` turns them into text on stderr and an exit code.
  */

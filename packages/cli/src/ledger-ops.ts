@@ -102,7 +102,7 @@ function checkRole(role: string, arg: string): string {
       'invalid-option',
       `a role is 1–32 letters a–z or "-" (leader, admin, office, homeroom, subject, inspector, holder), got "${role}"`,
       arg,
-      'DESIGN §3',
+      'docs/design.md §3',
     );
   return role;
 }

@@ -1,6 +1,6 @@
 /**
  * The `hoso` command line: parses arguments with commander, runs one command, and turns every
- * outcome into an exit code (DESIGN §9): 0 done or clean, 1 findings or a refused command, 2
+ * outcome into an exit code (docs/design.md §9): 0 done or clean, 1 findings or a refused command, 2
  * unusable input (bad arguments, unreadable files). Problems are printed in plain words on
  * stderr, naming the argument or field and the rule; `--json` prints them as JSON on stdout.
  */

@@ -46,7 +46,7 @@ export function checkLedgerId(id: string, arg = '--ledger'): string {
       'invalid-ledger-id',
       "a ledger id is 1–128 characters from A–Z, a–z, 0–9, '.', '_', '-'",
       arg,
-      'DESIGN §3',
+      'docs/design.md §3',
     );
   return id;
 }

@@ -38,7 +38,7 @@ export function trustAnchors(o: {
         'invalid-trust',
         `${v} is neither a root key (base64url, 32 bytes) nor a verifier key: ${vk.left.message}`,
         '--trust',
-        'DESIGN §5',
+        'docs/design.md §5',
       );
     (vk.right.type === SIG_TYPE_COSIGNATURE ? witnessKeys : sealKeys).push(t);
   }

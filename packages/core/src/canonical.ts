@@ -192,7 +192,7 @@ function unreadable(e: unknown): CanonicalError {
 }
 
 /**
- * The RFC 8785 canonical JSON text of `value` (DESIGN §4 reference function).
+ * The RFC 8785 canonical JSON text of `value` (docs/design.md §4 reference function).
  * @throws HosoFailure carrying the {@link CanonicalError} of {@link canonicalizeE}.
  */
 export function canonicalize(value: unknown): string {

@@ -1,5 +1,5 @@
 /**
- * The signed event envelope of DESIGN §3 (fixed format): io-ts codecs for its fields, strict
+ * The signed event envelope of docs/design.md §3 (fixed format): io-ts codecs for its fields, strict
  * decoding of stored bytes, canonical encoding, signing and signature verification.
  *
  * An event's bytes are its RFC 8785 canonical JSON (UTF-8, no newline, at most
@@ -27,7 +27,7 @@ export const MAX_EVENT_BYTES = 65_536;
 /** Deepest nesting allowed inside `data` (the `data` object itself is level 1). */
 export const MAX_DATA_DEPTH = 32;
 
-const RULE = 'DESIGN §3';
+const RULE = 'docs/design.md §3';
 
 // ---------------------------------------------------------------------------------------------
 // Field codecs. Each is an io-ts Type whose `is` is the complete check (used as the fast path)
@@ -333,7 +333,7 @@ const UNSIGNED_PROPS: Props = {
 export const UnsignedEnvelopeCodec: t.Type<UnsignedEnvelope, UnsignedEnvelope, unknown> =
   strictStruct<UnsignedEnvelope>('UnsignedEnvelope', UNSIGNED_PROPS, prevMatchesRev);
 
-/** io-ts codec of a complete event (DESIGN §3; extra fields refused). Decoding returns the input object itself. */
+/** io-ts codec of a complete event (docs/design.md §3; extra fields refused). Decoding returns the input object itself. */
 export const EnvelopeCodec: t.Type<Envelope, Envelope, unknown> = strictStruct<Envelope>(
   'Envelope',
   { ...UNSIGNED_PROPS, sigs: SignaturesCodec },
@@ -349,7 +349,7 @@ export type EnvelopeError = HosoError<
 >;
 
 /**
- * Why an envelope's signatures are not acceptable (DESIGN §3 signature rule); `invalid-field` when
+ * Why an envelope's signatures are not acceptable (docs/design.md §3 signature rule); `invalid-field` when
  * the value handed to {@link verifyEnvelopeSignatures} is not a valid envelope at all.
  */
 export type SignatureError = HosoError<
@@ -531,7 +531,7 @@ function collectStrings(v: unknown, out: Set<string>): Set<string> {
 }
 
 /**
- * The key/role rules of DESIGN §3 that do not need cryptography: at least one signature; the first
+ * The key/role rules of docs/design.md §3 that do not need cryptography: at least one signature; the first
  * is `by.key` in `by.role`; no key twice; every other key named as a string in `data`.
  */
 function checkSigners(
@@ -573,12 +573,12 @@ function checkSigners(
 function badSignature(i: number, why: string): HosoError<'bad-signature'> {
   return hosoError('bad-signature', `sigs[${i}].sig: ${why}`, {
     path: ['sigs', i, 'sig'],
-    rule: 'RFC 8032 §5.1.7, DESIGN §3',
+    rule: 'RFC 8032 §5.1.7, docs/design.md §3',
   });
 }
 
 /**
- * Check every signature rule of DESIGN §3 on `env`: the fields (as {@link validateEnvelope}, a few
+ * Check every signature rule of docs/design.md §3 on `env`: the fields (as {@link validateEnvelope}, a few
  * microseconds), then the signer rules (`author-mismatch`, `duplicate-signer`, `unnamed-signer`),
  * then each Ed25519 signature over {@link signingBytes} under the strict rule of
  * `ed25519/strict.ts` (`bad-signature`, with the path of the failing `sigs[i].sig`).
@@ -646,7 +646,7 @@ function signingBytesOfCanonical(bytes: Uint8Array): Uint8Array {
 }
 
 /**
- * {@link decodeEnvelope}, then every signature rule of DESIGN §3 that needs no arithmetic, leaving
+ * {@link decodeEnvelope}, then every signature rule of docs/design.md §3 that needs no arithmetic, leaving
  * the Ed25519 checks for the caller to run where it likes (a worker pool, a batch verifier). The
  * envelope is validated once and its signing bytes are cut from `bytes` rather than serialised a
  * second time, so this costs about what `decodeEnvelope` alone does. Every check verifying under

@@ -1,5 +1,5 @@
 /**
- * The event envelope of DESIGN §3 as TypeScript types. The io-ts codecs that check these shapes
+ * The event envelope of docs/design.md §3 as TypeScript types. The io-ts codecs that check these shapes
  * at run time live in `envelope.ts`; the two must agree (a test holds them together).
  */
 
@@ -43,7 +43,7 @@ export interface UnsignedEnvelope {
   readonly type: string;
   /** Type-specific payload. Decimals are strings (`"8.5"`); numbers are integers only. */
   readonly data: JsonObject;
-  /** RFC 3339 time the author signed (a claim; see DESIGN §8). */
+  /** RFC 3339 time the author signed (a claim; see docs/design.md §8). */
   readonly at: string;
   readonly by: EventAuthor;
 }

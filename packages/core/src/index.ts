@@ -1,7 +1,7 @@
 /**
  * @hoso/core — the bottom layer of hoso: canonical JSON (RFC 8785), Ed25519 (RFC 8032) with
- * three interchangeable backends, the signed event envelope (DESIGN §3), RFC 9162 Merkle trees
- * and proofs (DESIGN §4) and C2SP checkpoints (DESIGN §5). Errors are data ({@link HosoError}).
+ * three interchangeable backends, the signed event envelope (docs/design.md §3), RFC 9162 Merkle trees
+ * and proofs (docs/design.md §4) and C2SP checkpoints (docs/design.md §5). Errors are data ({@link HosoError}).
  */
 export * from './errors.js';
 export * from './bytes.js';

@@ -1,5 +1,5 @@
 /**
- * UUIDs as four 32-bit words. Event ids are lowercase UUID v7 strings (DESIGN §3); indexes that
+ * UUIDs as four 32-bit words. Event ids are lowercase UUID v7 strings (docs/design.md §3); indexes that
  * hold millions of them (the ledger's event index, the verifier's duplicate scan, the EventStoreDB
  * adapter's id table) keep the 16 bytes instead of a 36-character string.
  */

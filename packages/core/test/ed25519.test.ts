@@ -111,7 +111,7 @@ describe('Ed25519 backends', () => {
         expect(b.verifier(hex(v.pk))(msg, hex(v.sig))).toBe(true);
       },
     );
-    it('the ed25519 reference functions (DESIGN §4) agree', () => {
+    it('the ed25519 reference functions (docs/design.md §4) agree', () => {
       expect(toHexStr(ed25519.publicKey(seed))).toBe(v.pk);
       expect(toHexStr(ed25519.sign(seed, msg))).toBe(v.sig);
       expect(ed25519.verify(hex(v.pk), msg, hex(v.sig))).toBe(true);

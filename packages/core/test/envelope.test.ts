@@ -210,7 +210,7 @@ describe('field rules: each failure names its path and rule', () => {
     expect(err.code).toBe('invalid-field');
     expect(err.path).toEqual(path);
     expect(err.message).toContain(words);
-    expect(err.rule).toBe('DESIGN §3');
+    expect(err.rule).toBe('docs/design.md §3');
     // the same verdict for an in-memory value
     expect(leftOf(validateEnvelope(e))).toEqual(err);
     expect(() => encodeEnvelope(e as unknown as Envelope)).toThrow(HosoFailure);
@@ -322,7 +322,7 @@ describe('size limit: 64 KiB', () => {
   });
 });
 
-describe('signature rules (DESIGN §3)', () => {
+describe('signature rules (docs/design.md §3)', () => {
   const alternatives: Array<[string, Partial<Record<keyof UnsignedEnvelope, unknown>>]> = [
     ['id', { id: '0191c0de-7a3c-7b21-9f00-1234567890ac' }],
     ['ledger', { ledger: 'thpt-chu-van-am' }],

@@ -31,7 +31,7 @@ const hex = (s: string): Uint8Array => fromHex(s)!;
 /** Proofs compared as one hex string: much cheaper than deep equality on many Uint8Arrays. */
 const hexList = (p: readonly Uint8Array[]): string => p.map(toHex).join(',');
 
-// RFC 9162 / transparency-dev reference leaves and roots (REFERENCES.md §1).
+// RFC 9162 / transparency-dev reference leaves and roots (transparency-dev/merkle testdata).
 const REF_LEAVES = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'];
 const REF_ROOTS = [
   'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',

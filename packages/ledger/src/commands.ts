@@ -47,7 +47,7 @@ export const CorrectData = closed('Correct', {
 /** The value type of {@link CorrectData}. */
 export type CorrectData = t.TypeOf<typeof CorrectData>;
 
-/** Most entries in one column command: a class list, with room to spare (DOMAIN: classes of ≤ 45). */
+/** Most entries in one column command: a class list, with room to spare (classes of at most 45 pupils). */
 export const MAX_BATCH_ENTRIES = 60;
 
 /**

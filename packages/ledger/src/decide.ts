@@ -16,7 +16,7 @@ import { evolve, forkState, type LedgerState } from './state.js';
 import { streamOf } from './streams.js';
 import type { LedgerEvent } from './events.js';
 
-/** The school's time zone: windows and `at` are read in it (DESIGN §8). */
+/** The school's time zone: windows and `at` are read in it (docs/design.md §8). */
 export const SCHOOL_TIME_ZONE = 'Asia/Ho_Chi_Minh';
 
 /** What `decide` needs besides the state: the ledger, the clock reading, the signers, event ids. */

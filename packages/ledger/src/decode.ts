@@ -18,7 +18,7 @@ const CODEC_RULES: Readonly<Record<string, string>> = {
   SubjectLevel: 'TT27 Điều 6',
   QualityLevel: 'TT27 Điều 6',
   Aspect: 'TT27 Điều 6',
-  PublicKey: 'DESIGN §3',
+  PublicKey: 'docs/design.md §3',
   Minutes: 'QC Điều 12.3',
 };
 

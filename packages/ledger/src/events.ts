@@ -138,7 +138,7 @@ export const KeyRevoked = closed('KeyRevoked', { key: PublicKey, reason: text(10
 /** The payload type decoded by {@link KeyRevoked}. */
 export type KeyRevoked = t.TypeOf<typeof KeyRevoked>;
 
-/** The roles of DOMAIN §1 (QC Điều 13). */
+/** The roles of QC Chương II and Điều 13 (docs/permissions.md). */
 export const RoleName = t.keyof(
   { leader: null, admin: null, office: null, homeroom: null, subject: null, inspector: null },
   'RoleName',

@@ -1,7 +1,7 @@
 /**
  * Event ids derived from the command id, so a retried command finds its own events: event 0 takes
  * the command id itself; event i > 0 keeps the command id's 48-bit time and takes its random bits
- * from SHA-256(command id ‖ "/" ‖ i). Every id is a UUID v7 (RFC 9562), as DESIGN §3 requires.
+ * from SHA-256(command id ‖ "/" ‖ i). Every id is a UUID v7 (RFC 9562), as docs/design.md §3 requires.
  */
 import { sha256, toHex, utf8 } from '@hoso/core';
 

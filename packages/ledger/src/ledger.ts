@@ -2,7 +2,7 @@
  * `openLedger()`: the write side's I/O shell around the pure rules. It folds the ledger once,
  * catches up from `store.size()` before each decision, decides, signs, and appends with
  * `expected` = the size it decided against; on a conflict it catches up, re-decides and re-signs
- * only the events whose stream moved (DESIGN §6).
+ * only the events whose stream moved (docs/design.md §6).
  */
 import { left, right, isLeft, type Either } from 'fp-ts/lib/Either.js';
 import { v7 as uuidv7 } from 'uuid';
@@ -563,7 +563,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
         return left(
           ledgerError('invalid-envelope', env.left.message, {
             path: ['events', i, ...(env.left.path ?? [])],
-            rule: 'DESIGN §3',
+            rule: 'docs/design.md §3',
             details: { cause: env.left.code },
           }),
         );
@@ -572,7 +572,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
         return left(
           ledgerError('bad-signature', sig.left.message, {
             path: ['events', i, ...(sig.left.path ?? [])],
-            rule: sig.left.rule ?? 'DESIGN §3',
+            rule: sig.left.rule ?? 'docs/design.md §3',
             details: { cause: sig.left.code },
           }),
         );
@@ -608,7 +608,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       const now = clock();
       const scratch = forkState(state);
       for (const [i, env] of envs.entries()) {
-        // The rules at the event's own `at` (what the verifier replays) and at the append clock (DESIGN §8).
+        // The rules at the event's own `at` (what the verifier replays) and at the append clock (docs/design.md §8).
         const refusal =
           replayCheck(scratch, env) ??
           checkEvent(scratch, {

@@ -1,5 +1,5 @@
 /**
- * Who may write what (DOMAIN §1, QC Chương II and Điều 13): the role each event type's author must
+ * Who may write what (QC Chương II and Điều 13; docs/permissions.md): the role each event type's author must
  * act in, and the role × command table `docs/permissions.md` prints. The rules (`rules.ts`) and
  * the tests both read these tables, so the document, the code and the tests cannot drift apart.
  */
@@ -73,7 +73,7 @@ export interface PermissionRow {
   readonly rule: string;
 }
 
-/** The role × command table (DOMAIN §1), derived from {@link AUTHOR_ROLE}; `docs/permissions.md` prints it. */
+/** The role × command table (QC Chương II, docs/permissions.md), derived from {@link AUTHOR_ROLE}; `docs/permissions.md` prints it. */
 export const PERMISSION_TABLE: readonly PermissionRow[] = (Object.keys(COMMANDS) as CommandType[]).map((command) => {
   const event = COMMANDS[command].writes[COMMANDS[command].writes.length - 1]!;
   const a = AUTHOR_ROLE[event];

@@ -57,7 +57,7 @@ export const RULES = {
   regularCount: 'TT22 Điều 6.2',
   tt22: 'TT22 Điều 5',
   tt27: 'TT27 Điều 6, 7',
-  envelope: 'DESIGN §3',
+  envelope: 'docs/design.md §3',
 } as const;
 
 type Check = LedgerError | null;
@@ -458,7 +458,7 @@ function checkOffering(s: LedgerState, d: EventData['SubjectOffered']): Check {
     (primary && (d.assessment === 'level' || d.assessment === 'level-tested')) ||
     (secondary && (d.assessment === 'scored' || d.assessment === 'comment'));
   if (!fits) {
-    const rule = primary ? 'TT27 Điều 6' : secondary ? RULES.tt22 : 'DOMAIN §6';
+    const rule = primary ? 'TT27 Điều 6' : secondary ? RULES.tt22 : 'docs/grading.md#preschool-who';
     const expect = primary
       ? 'level or level-tested (TT27)'
       : secondary
@@ -774,8 +774,8 @@ const LEVEL_OF_TYPE: {
     rule: RULES.homeroom,
     what: 'session absences are kept from grade 1 (preschool keeps daily attendance)',
   },
-  AttendanceRecorded: { min: 0, max: 0, rule: 'DOMAIN §6', what: 'daily attendance is the preschool record' },
-  GrowthMeasured: { min: 0, max: 0, rule: 'DOMAIN §6', what: 'weight and height are the preschool record' },
+  AttendanceRecorded: { min: 0, max: 0, rule: 'docs/grading.md#preschool-who', what: 'daily attendance is the preschool record' },
+  GrowthMeasured: { min: 0, max: 0, rule: 'docs/grading.md#preschool-who', what: 'weight and height are the preschool record' },
   ConductReevaluated: {
     min: 6,
     max: 12,

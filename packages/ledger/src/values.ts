@@ -74,14 +74,14 @@ export const Aspect = t.keyof(
 /** The value type of {@link Aspect}. */
 export type Aspect = t.TypeOf<typeof Aspect>;
 
-/** Preschool weight in kilograms, one decimal, 1.0–60.0 (DOMAIN §6). */
+/** Preschool weight in kilograms, one decimal, 1.0–60.0 (docs/grading.md#preschool-who). */
 export const WeightKg = pattern(
   'WeightKg',
   /^(?:(?:[1-9]|[1-5][0-9])(?:\.[0-9])?|60(?:\.0)?)$/,
   'kilograms from 1.0 to 60.0 with at most one decimal, e.g. "15.2"',
 );
 
-/** Preschool height in centimetres, one decimal, 40.0–160.0 (DOMAIN §6). */
+/** Preschool height in centimetres, one decimal, 40.0–160.0 (docs/grading.md#preschool-who). */
 export const HeightCm = pattern(
   'HeightCm',
   /^(?:[4-9][0-9](?:\.[0-9])?|1[0-5][0-9](?:\.[0-9])?|160(?:\.0)?)$/,

@@ -36,7 +36,7 @@ export function verificationFromCheckpoint(
         'print-invalid-verification',
         'origin must not contain white space',
         ['origin'],
-        'DESIGN §5 (origin hoso/<ledger id>)',
+        'docs/design.md §5 (origin hoso/<ledger id>)',
       ),
     );
   const v: { -readonly [K in keyof Verification]: Verification[K] } = {

@@ -35,7 +35,7 @@ export interface PrintDocument {
  * and encoded in the QR code as a proof reference (see `proof-ref.ts`).
  */
 export interface Verification {
-  /** Checkpoint origin, `hoso/<ledger id>` (DESIGN §5). */
+  /** Checkpoint origin, `hoso/<ledger id>` (docs/design.md §5). */
   readonly origin: string;
   /** Tree size of the checkpoint: the book shows the ledger's first `size` events. */
   readonly size: number;

@@ -5,7 +5,7 @@ import { leafColumns, type Block, type Column, type PrintDocument, type Section,
 type Path = ReadonlyArray<string | number>;
 
 const RULE_MODEL = 'hoso print document model (docs/printing.md)';
-const RULE_CHECKPOINT = 'DESIGN §5 (C2SP tlog-checkpoint)';
+const RULE_CHECKPOINT = 'docs/design.md §5 (C2SP tlog-checkpoint)';
 const HEX64 = /^[0-9a-f]{64}$/;
 // Tabs and newlines are layout; every other control character would print as garbage.
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
@@ -68,7 +68,7 @@ export function checkVerification(v: Verification, path: Path = ['verification']
       'print-invalid-verification',
       'leaf must be 64 lowercase hex digits',
       [...path, 'leaf'],
-      'DESIGN §4 (leaf hash)',
+      'docs/design.md §4 (leaf hash)',
     );
   if (v.leaf !== undefined && v.index === undefined)
     return printError('print-invalid-verification', 'leaf needs index', [...path, 'leaf'], RULE_MODEL);

@@ -1,5 +1,5 @@
 /**
- * @hoso/store-eventstoredb — the hoso EventStore on EventStoreDB / KurrentDB (DESIGN §6, §10):
+ * @hoso/store-eventstoredb — the hoso EventStore on EventStoreDB / KurrentDB (docs/design.md §6, §10):
  * one physical stream per school ledger, appended at an exact expected revision, with a
  * client-side index for stream chains, ids and the Merkle tree. See docs/eventstoredb.md.
  * The gRPC protocol stand-in used by its tests is in `@hoso/store-eventstoredb/testing`.

@@ -80,7 +80,7 @@ const SNAPSHOT_ON_CLOSE_MIN = 1_000;
 const SNAPSHOT_CHUNK_BYTES = 900 * 1024;
 
 /**
- * The hoso {@link EventStore} on EventStoreDB / KurrentDB (DESIGN §6, §10).
+ * The hoso {@link EventStore} on EventStoreDB / KurrentDB (docs/design.md §6, §10).
  *
  * One physical stream per ledger; ledger position p = stream revision p. A batch is appended with
  * one `appendToStream` at the exact expected revision `expected − 1` (`NO_STREAM` for an empty

@@ -17,7 +17,7 @@ import { physicalRecord, type PhysicalRecord } from './physical.js';
  * or delivered twice: events the server re-sends below the next position are dropped, and an
  * event beyond it is reported as corruption rather than silently skipped. Because this is a single
  * stream read by revision — not a filtered `$all` subscription resumed from a checkpoint — the
- * KurrentDB filtered-checkpoint bug (REFERENCES §5) cannot make it skip an event.
+ * KurrentDB filtered-checkpoint bug (KurrentDB issue 4958, fixed in 24.10 / 25.0) cannot make it skip an event.
  */
 
 /** Retry policy of a subscription. */

@@ -1,5 +1,5 @@
 /**
- * @hoso/store-sqlite — the embedded default store (DESIGN §2, §6): one SQLite file per ledger
+ * @hoso/store-sqlite — the embedded default store (docs/design.md §2, §6): one SQLite file per ledger
  * (better-sqlite3, WAL), appends in `BEGIN IMMEDIATE` transactions, the RFC 9162 tree kept as
  * stored perfect subtrees beside the events.
  */

@@ -2,7 +2,7 @@ import type { Either } from 'fp-ts/lib/Either.js';
 import type { HosoError } from '@hoso/core';
 
 /**
- * The store contract of DESIGN §6. A store keeps one or more ledgers; each ledger is a single
+ * The store contract of docs/design.md §6. A store keeps one or more ledgers; each ledger is a single
  * append-only, gapless, totally ordered log of canonical event bytes, with an RFC 9162 Merkle tree
  * kept incrementally beside it. Every adapter (in-memory, SQLite, EventStoreDB) passes the
  * conformance suite exported from `@hoso/store/testing`.
@@ -43,7 +43,7 @@ export interface StreamHead {
 export interface AppendOptions {
   /**
    * The ledger size the writer decided against. The batch lands only if the ledger still has
-   * exactly this size (DESIGN §6: rules read several streams, so a whole-ledger check is needed).
+   * exactly this size (docs/design.md §6: rules read several streams, so a whole-ledger check is needed).
    */
   readonly expected: number;
 }

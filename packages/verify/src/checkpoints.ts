@@ -16,7 +16,7 @@ import { finding, type Finding } from './findings.js';
 import type { CheckpointSummary } from './report.js';
 
 /**
- * What an inspector trusts, passed on the command line (DESIGN §7: keys and roles themselves are
+ * What an inspector trusts, passed on the command line (docs/design.md §7: keys and roles themselves are
  * events in the ledger; only the anchors come from outside).
  */
 export interface TrustAnchors {
@@ -52,7 +52,7 @@ export function parseTrust(trust: TrustAnchors): Either<HosoError<'invalid-argum
         hosoError(
           'invalid-argument',
           `trust.rootKeys[${i}]: must be base64url (no padding) of a 32-byte Ed25519 public key`,
-          { path: ['trust', 'rootKeys', i], rule: 'DESIGN §3' },
+          { path: ['trust', 'rootKeys', i], rule: 'docs/design.md §3' },
         ),
       );
     rootKeys.add(k as string);
@@ -70,7 +70,7 @@ export function parseTrust(trust: TrustAnchors): Either<HosoError<'invalid-argum
           hosoError(
             'invalid-argument',
             `trust.${name}[${i}]: must be a C2SP verifier key <name>+<hex key id>+<base64 key>`,
-            { path: ['trust', name, i], rule: 'DESIGN §5' },
+            { path: ['trust', name, i], rule: 'docs/design.md §5' },
           ),
         );
       out.push(p.right);

@@ -52,14 +52,14 @@ export interface EngineOptions {
   readonly since?: SinceCheckpoint;
   readonly workers: number;
   readonly batchSize?: number;
-  /** Milliseconds `at` may run backwards along the log before a warning (DESIGN §8). */
+  /** Milliseconds `at` may run backwards along the log before a warning (docs/design.md §8). */
   readonly timeTolerance: number;
   readonly maxFindings: number;
   readonly timelineLimit: number;
   /** Most checkpoint notes held (at least 2). */
   readonly maxCheckpoints: number;
   readonly passes: readonly EventPass[];
-  /** Whether a checkpoint of the full size is required (bundles: yes, DESIGN §7; a live store: no). */
+  /** Whether a checkpoint of the full size is required (bundles: yes, docs/design.md §7; a live store: no). */
   readonly requireFinalCheckpoint: boolean;
   /** Set when the compliance pass is absent, so the report says it was skipped. */
   readonly complianceAvailable: boolean;

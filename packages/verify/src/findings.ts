@@ -10,7 +10,7 @@
 /** `error` breaks integrity, authenticity or compliance; `warning` needs a human look. */
 export type Severity = 'error' | 'warning';
 
-/** One finding, in the `--json` shape of DESIGN §9 plus `message_vi` and optional `details`. */
+/** One finding, in the `--json` shape of docs/design.md §9 plus `message_vi` and optional `details`. */
 export interface Finding {
   readonly code: FindingCode;
   readonly severity: Severity;
@@ -20,7 +20,7 @@ export interface Finding {
   readonly event: string | null;
   /** Logical stream, when known. */
   readonly stream: string | null;
-  /** The article or standard broken, e.g. `QC Điều 12.3`, `RFC 9162 §2.1`, `DESIGN §3`. */
+  /** The article or standard broken, e.g. `QC Điều 12.3`, `RFC 9162 §2.1`, `docs/design.md §3`. */
   readonly rule: string;
   /** One English sentence an inspector understands. */
   readonly message: string;
@@ -46,50 +46,50 @@ export const FINDING_CODES = {
   // --- input ---------------------------------------------------------------------------------
   'bundle-unreadable': {
     severity: 'error',
-    rule: 'DESIGN §7',
+    rule: 'docs/design.md §7',
     title: 'The bundle cannot be read',
     title_vi: 'Không đọc được tệp xuất dữ liệu',
   },
   'header-invalid': {
     severity: 'error',
-    rule: 'DESIGN §7',
+    rule: 'docs/design.md §7',
     title: 'The bundle header is malformed',
     title_vi: 'Dòng đầu của tệp xuất không đúng định dạng',
   },
   'bundle-layout': {
     severity: 'error',
-    rule: 'DESIGN §7',
+    rule: 'docs/design.md §7',
     title: 'A line is out of place in the bundle',
     title_vi: 'Một dòng nằm sai vị trí trong tệp xuất',
   },
   'line-too-long': {
     severity: 'error',
-    rule: 'DESIGN §7',
+    rule: 'docs/design.md §7',
     title: 'A line is longer than any event may be',
     title_vi: 'Một dòng dài hơn giới hạn của một sự kiện',
   },
   'size-mismatch': {
     severity: 'error',
-    rule: 'DESIGN §7',
+    rule: 'docs/design.md §7',
     title: 'The number of events differs from the header',
     title_vi: 'Số sự kiện khác với số ghi ở dòng đầu',
   },
   'verifier-failure': {
     severity: 'error',
-    rule: 'DESIGN §10',
+    rule: 'docs/design.md §10',
     title: 'The verifier itself failed; the result is incomplete',
     title_vi: 'Công cụ kiểm tra gặp lỗi; kết quả không đầy đủ',
   },
   'too-many-findings': {
     severity: 'warning',
-    rule: 'DESIGN §9',
+    rule: 'docs/design.md §9',
     title: 'Further findings were not listed',
     title_vi: 'Các phát hiện tiếp theo không được liệt kê',
   },
   // --- integrity -----------------------------------------------------------------------------
   'event-invalid': {
     severity: 'error',
-    rule: 'DESIGN §3',
+    rule: 'docs/design.md §3',
     title: 'An event is not a valid envelope',
     title_vi: 'Một sự kiện không đúng cấu trúc',
   },
@@ -101,31 +101,31 @@ export const FINDING_CODES = {
   },
   'ledger-mismatch': {
     severity: 'error',
-    rule: 'DESIGN §3',
+    rule: 'docs/design.md §3',
     title: 'An event belongs to another ledger',
     title_vi: 'Một sự kiện thuộc sổ của đơn vị khác',
   },
   'duplicate-id': {
     severity: 'error',
-    rule: 'DESIGN §3',
+    rule: 'docs/design.md §3',
     title: 'An event id appears twice',
     title_vi: 'Một mã sự kiện xuất hiện hai lần',
   },
   'stream-rev-gap': {
     severity: 'error',
-    rule: 'DESIGN §3',
+    rule: 'docs/design.md §3',
     title: 'A stream revision is missing or repeated',
     title_vi: 'Số thứ tự trong một luồng bị thiếu hoặc lặp',
   },
   'stream-prev-mismatch': {
     severity: 'error',
-    rule: 'DESIGN §3',
+    rule: 'docs/design.md §3',
     title: 'An event does not chain to its predecessor',
     title_vi: 'Một sự kiện không nối đúng với sự kiện trước nó',
   },
   'time-backwards': {
     severity: 'warning',
-    rule: 'DESIGN §8',
+    rule: 'docs/design.md §8',
     title: 'Signing time runs backwards',
     title_vi: 'Thời điểm ký chạy lùi',
   },
@@ -137,7 +137,7 @@ export const FINDING_CODES = {
   },
   'checkpoint-origin-mismatch': {
     severity: 'error',
-    rule: 'DESIGN §5',
+    rule: 'docs/design.md §5',
     title: 'A checkpoint names another ledger',
     title_vi: 'Một điểm kiểm tra ghi tên sổ khác',
   },
@@ -185,7 +185,7 @@ export const FINDING_CODES = {
   },
   'checkpoint-missing': {
     severity: 'error',
-    rule: 'DESIGN §7',
+    rule: 'docs/design.md §7',
     title: 'No checkpoint covers the whole bundle',
     title_vi: 'Không có điểm kiểm tra nào bao trùm toàn bộ tệp xuất',
   },
@@ -222,13 +222,13 @@ export const FINDING_CODES = {
   },
   'signature-structure': {
     severity: 'error',
-    rule: 'DESIGN §3',
+    rule: 'docs/design.md §3',
     title: 'The signatures of an event are not as the signed part names them',
     title_vi: 'Các chữ ký không khớp với người ký được ghi trong sự kiện',
   },
   'trust-unanchored': {
     severity: 'warning',
-    rule: 'DESIGN §7',
+    rule: 'docs/design.md §7',
     title: 'No root key was given: keys were not traced to a trust anchor',
     title_vi: 'Không có khóa gốc: chưa truy được nguồn tin cậy của các khóa',
   },
@@ -259,7 +259,7 @@ export const FINDING_CODES = {
   },
   'compliance-unchecked': {
     severity: 'warning',
-    rule: 'DESIGN §1',
+    rule: 'docs/design.md §1',
     title: 'The school rules were not replayed',
     title_vi: 'Chưa kiểm tra lại quy chế nghiệp vụ',
   },

@@ -60,7 +60,7 @@ function checkpointFor(
       return left(
         hosoError('checkpoint-invalid', `${path}: origin is "${c.origin}", not "${originOf(ledger)}"`, {
           path: [path],
-          rule: 'DESIGN §5',
+          rule: 'docs/design.md §5',
         }),
       );
     const size = await store.size(ledger);
@@ -175,7 +175,7 @@ export function verifyProof(text: string, trust: TrustAnchors): Either<ProofErro
     return left(
       hosoError('event-invalid', `the proven event is not a valid envelope: ${env.left.message}`, {
         path: ['extra'],
-        rule: 'DESIGN §3',
+        rule: 'docs/design.md §3',
       }),
     );
   const sigs = verifyEnvelopeSignatures(env.right);

@@ -40,7 +40,7 @@ export interface PassResults {
 }
 
 /**
- * The verification report: exactly the `--json` shape of DESIGN §9 (`ok`, `size`, `root`,
+ * The verification report: exactly the `--json` shape of docs/design.md §9 (`ok`, `size`, `root`,
  * `findings`) plus extra fields for the HTML report and tools.
  */
 export interface VerifyReport {

@@ -198,7 +198,7 @@ async function drive(prepared: Prepared, batches: AsyncIterable<BundleItem[]>): 
 }
 
 /**
- * Verify a bundle (DESIGN §7) in one streaming pass: integrity (format, canonical events, chains,
+ * Verify a bundle (docs/design.md §7) in one streaming pass: integrity (format, canonical events, chains,
  * ids, Merkle roots against every checkpoint and the held one, checkpoint signatures, fork and
  * rollback), authenticity (every signature, on worker threads; keys registered with proof of
  * possession before use and not revoked; trust from the root key) and compliance (the ledger's

@@ -53,7 +53,7 @@ export interface PreschoolParams {
   readonly laterEveryMonths: number;
 }
 
-/** WHO 2006 cut-offs; the schedule per DOMAIN.md §6 (check). */
+/** WHO 2006 cut-offs; the measuring schedule as docs/grading.md#preschool-who gives it (check). */
 export const PRESCHOOL_DEFAULTS: PreschoolParams = {
   lowModerate: 2,
   lowSevere: 3,
@@ -71,8 +71,8 @@ export const PRESCHOOL_SOURCES: { readonly [K in keyof PreschoolParams]: string 
   highRisk: 'WHO Child Growth Standards 2006, training course module C (weight-for-length/height > +1)',
   highOverweight: 'WHO Child Growth Standards 2006, training course module C',
   highObese: 'WHO Child Growth Standards 2006, training course module C',
-  monthlyUntilMonths: 'TT52/2020 charter; schedule per DOMAIN.md §6 (check)',
-  laterEveryMonths: 'TT52/2020 charter; schedule per DOMAIN.md §6 (check)',
+  monthlyUntilMonths: 'TT52/2020 charter; schedule per docs/grading.md#preschool-who (check)',
+  laterEveryMonths: 'TT52/2020 charter; schedule per docs/grading.md#preschool-who (check)',
 };
 
 function lmsZ(x: number, r: Lms): number {

@@ -52,7 +52,7 @@ export interface Tt22Params {
   readonly excellent: { readonly threshold: string; readonly count: number };
 }
 
-/** The values of Thông tư 22/2021 as DOMAIN.md §4 reads them. */
+/** The values of Thông tư 22/2021 (Điều 8–9 and 12–14), each with its article in TT22_SOURCES. */
 export const TT22_DEFAULTS: Tt22Params = {
   regularCount: { upTo35: 2, upTo70: 3, above70: 4, commentOnly: 2 },
   weights: { mid: 2, end: 3, term2: 2 },
@@ -68,7 +68,7 @@ export const TT22_DEFAULTS: Tt22Params = {
 
 /**
  * Where each parameter comes from. "(check)" marks a value read from secondary sources or by
- * analogy (DOMAIN.md): a province may override it.
+ * analogy: a province may override it.
  */
 export const TT22_SOURCES: { readonly [K in keyof Tt22Params]: string } = {
   regularCount: 'TT22 Điều 6.2 (comment-only count: check)',

@@ -25,7 +25,7 @@ export interface Tt27Params {
   readonly midTermTestGrades: readonly number[];
 }
 
-/** Values of Thông tư 27/2020 as DOMAIN.md §5 reads them. */
+/** Values of Thông tư 27/2020, each with its article in TT27_SOURCES. */
 export const TT27_DEFAULTS: Tt27Params = {
   minTestScore: 1,
   excellentTest: 9,

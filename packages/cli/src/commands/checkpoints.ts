@@ -112,7 +112,7 @@ export function registerCheckpointCommands(program: Command, io: Output): void {
 
   storeOptions(program.command('export'))
     .description(
-      'write the ledger as a bundle (DESIGN §7): events in ledger order, then the kept checkpoints; the last fixes its size',
+      'write the ledger as a bundle (docs/design.md §7): events in ledger order, then the kept checkpoints; the last fixes its size',
     )
     .requiredOption('--out <file>', 'the bundle to write (e.g. ledger.hoso)')
     .option('--checkpoints <dir>', 'checkpoint folder (default <db>.checkpoints)')
@@ -130,7 +130,7 @@ export function registerCheckpointCommands(program: Command, io: Output): void {
           'no-checkpoint',
           'a bundle ends with a signed checkpoint: sign one with hoso checkpoint first',
           '--checkpoints',
-          'DESIGN §7',
+          'docs/design.md §7',
         );
       notes.sort((a, b) => a.checkpoint.size - b.checkpoint.size);
       await withStore(o, async (s) => {

@@ -1,5 +1,5 @@
 /**
- * C2SP signed notes, checkpoints, witness cosignatures and offline proofs (DESIGN §5): the
+ * C2SP signed notes, checkpoints, witness cosignatures and offline proofs (docs/design.md §5): the
  * formats other transparency-log tools (Go's golang.org/x/mod/sumdb/note, tlog witnesses)
  * read and write unchanged.
  */

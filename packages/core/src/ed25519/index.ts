@@ -57,7 +57,7 @@ export function backend(name?: Ed25519Backend['name']): Ed25519Backend {
 const defaultBackend = backend();
 
 /**
- * The DESIGN §4 reference functions on the default backend, with the strict rule: `publicKey(seed32)`,
+ * The docs/design.md §4 reference functions on the default backend, with the strict rule: `publicKey(seed32)`,
  * `sign(seed32, message)` (both throw HosoFailure `invalid-key` on a bad seed) and
  * `verify(publicKey, message, signature)` (false, never a throw, on anything invalid).
  */

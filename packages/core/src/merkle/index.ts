@@ -1,5 +1,5 @@
 /**
- * RFC 9162 Merkle trees (DESIGN §4): reference functions, proof verification, and the
+ * RFC 9162 Merkle trees (docs/design.md §4): reference functions, proof verification, and the
  * incremental tree stores keep (compact range + stored perfect subtrees + node plans).
  */
 export { merkleRoot, inclusionProof, consistencyProof } from './reference.js';

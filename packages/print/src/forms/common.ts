@@ -94,7 +94,7 @@ export function checkSigner(s: Signer | undefined, path: ReadonlyArray<string | 
       'print-invalid-input',
       'key must be a 32-byte Ed25519 public key in base64url',
       [...path, 'key'],
-      'DESIGN §3 (by.key)',
+      'docs/design.md §3 (by.key)',
     );
   return undefined;
 }

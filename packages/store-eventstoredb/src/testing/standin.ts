@@ -4,7 +4,7 @@
  * A small in-process gRPC server that implements the subset of the EventStoreDB / KurrentDB v1
  * gRPC protocol that `@eventstore/db-client` 6.2.1 uses for what `@hoso/store-eventstoredb`
  * needs, so that the adapter can be tested through the REAL client and the REAL wire protocol on
- * machines where no server can run (REFERENCES §5). It is served with `@grpc/grpc-js` and the
+ * machines where no server can run (KurrentDB issue 4958, fixed in 24.10 / 25.0). It is served with `@grpc/grpc-js` and the
  * generated service definitions and messages shipped inside `@eventstore/db-client/generated/`.
  *
  * Implemented:

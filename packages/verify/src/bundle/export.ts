@@ -41,7 +41,7 @@ async function writeAll(out: Writable, text: string): Promise<void> {
 }
 
 /**
- * Write a ledger as a bundle (DESIGN §7): line 1 the header, then one canonical event per line in
+ * Write a ledger as a bundle (docs/design.md §7): line 1 the header, then one canonical event per line in
  * ledger order, then one `{"checkpoint": …}` line per checkpoint (the last of size N). Streams
  * from the store with backpressure, so memory stays bounded whatever the ledger's size.
  *
@@ -60,7 +60,7 @@ export async function exportBundle(
       hosoError(
         'invalid-argument',
         'checkpoints: at least one signed checkpoint is needed; the last fixes the bundle size',
-        { path: ['checkpoints'], rule: 'DESIGN §7' },
+        { path: ['checkpoints'], rule: 'docs/design.md §7' },
       ),
     );
   const origin = originOf(ledger);
@@ -81,7 +81,7 @@ export async function exportBundle(
       return left(
         hosoError('checkpoint-invalid', `checkpoints[${i}]: origin is "${c.origin}", expected "${origin}"`, {
           path: ['checkpoints', i],
-          rule: 'DESIGN §5',
+          rule: 'docs/design.md §5',
         }),
       );
     if (c.size > storeSize)
@@ -108,7 +108,7 @@ export async function exportBundle(
       hosoError(
         'invalid-argument',
         `checkpoints[${tooBig}]: larger than the last checkpoint, which fixes the bundle size`,
-        { path: ['checkpoints', tooBig], rule: 'DESIGN §7' },
+        { path: ['checkpoints', tooBig], rule: 'docs/design.md §7' },
       ),
     );
 
@@ -149,7 +149,7 @@ export async function exportBundle(
     }
     return left(
       hosoError('storage-failure', `export failed: ${e instanceof Error ? e.message : String(e)}`, {
-        rule: 'DESIGN §7',
+        rule: 'docs/design.md §7',
       }),
     );
   }

@@ -1,10 +1,10 @@
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { fromUtf8, hosoError, utf8, type HosoError } from '@hoso/core';
 
-/** The bundle format tag of DESIGN §7. */
+/** The bundle format tag of docs/design.md §7. */
 export const BUNDLE_FORMAT = 'bundle/v1';
 
-/** The prefix every ledger origin carries (DESIGN §5). */
+/** The prefix every ledger origin carries (docs/design.md §5). */
 export const ORIGIN_PREFIX = 'hoso/';
 
 /** Line 1 of a bundle: `{"hoso":"bundle/v1","origin":"hoso/<ledger>","size":N}`. */
@@ -48,11 +48,11 @@ export function looksLikeCheckpointLine(bytes: Uint8Array): boolean {
 
 function parseJsonLine(bytes: Uint8Array, what: string): Either<HosoError<'invalid-line'>, unknown> {
   const text = fromUtf8(bytes);
-  if (text === undefined) return left(hosoError('invalid-line', `${what}: not valid UTF-8`, { rule: 'DESIGN §7' }));
+  if (text === undefined) return left(hosoError('invalid-line', `${what}: not valid UTF-8`, { rule: 'docs/design.md §7' }));
   try {
     return right(JSON.parse(text) as unknown);
   } catch {
-    return left(hosoError('invalid-line', `${what}: not valid JSON`, { rule: 'DESIGN §7' }));
+    return left(hosoError('invalid-line', `${what}: not valid JSON`, { rule: 'docs/design.md §7' }));
   }
 }
 
@@ -62,27 +62,27 @@ export function parseBundleHeader(bytes: Uint8Array): Either<HosoError<'invalid-
   if (j._tag === 'Left') return j;
   const v = j.right;
   if (typeof v !== 'object' || v === null || Array.isArray(v))
-    return left(hosoError('invalid-line', 'header: must be a JSON object', { rule: 'DESIGN §7' }));
+    return left(hosoError('invalid-line', 'header: must be a JSON object', { rule: 'docs/design.md §7' }));
   const o = v as Record<string, unknown>;
   const keys = Object.keys(o).sort();
   if (keys.join(',') !== 'hoso,origin,size')
     return left(
       hosoError('invalid-line', 'header: must have exactly the fields hoso, origin and size', {
-        rule: 'DESIGN §7',
+        rule: 'docs/design.md §7',
         details: { keys },
       }),
     );
   if (o.hoso !== BUNDLE_FORMAT)
     return left(
-      hosoError('invalid-line', `header: hoso must be "${BUNDLE_FORMAT}"`, { path: ['hoso'], rule: 'DESIGN §7' }),
+      hosoError('invalid-line', `header: hoso must be "${BUNDLE_FORMAT}"`, { path: ['hoso'], rule: 'docs/design.md §7' }),
     );
   if (typeof o.origin !== 'string' || ledgerOfOrigin(o.origin) === undefined)
     return left(
-      hosoError('invalid-line', 'header: origin must be "hoso/<ledger id>"', { path: ['origin'], rule: 'DESIGN §5' }),
+      hosoError('invalid-line', 'header: origin must be "hoso/<ledger id>"', { path: ['origin'], rule: 'docs/design.md §5' }),
     );
   if (typeof o.size !== 'number' || !Number.isSafeInteger(o.size) || o.size < 0)
     return left(
-      hosoError('invalid-line', 'header: size must be an integer ≥ 0', { path: ['size'], rule: 'DESIGN §7' }),
+      hosoError('invalid-line', 'header: size must be an integer ≥ 0', { path: ['size'], rule: 'docs/design.md §7' }),
     );
   const canonical = formatBundleHeader(o.origin, o.size);
   if (fromUtf8(bytes) !== canonical)
@@ -103,7 +103,7 @@ export function parseCheckpointLine(bytes: Uint8Array): Either<HosoError<'invali
     typeof (v as { checkpoint?: unknown }).checkpoint !== 'string'
   )
     return left(
-      hosoError('invalid-line', 'checkpoint line: must be {"checkpoint": "<signed note>"}', { rule: 'DESIGN §7' }),
+      hosoError('invalid-line', 'checkpoint line: must be {"checkpoint": "<signed note>"}', { rule: 'docs/design.md §7' }),
     );
   const note = (v as { checkpoint: string }).checkpoint;
   if (fromUtf8(bytes) !== formatCheckpointLine(note))

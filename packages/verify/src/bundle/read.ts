@@ -22,7 +22,7 @@ export interface ReadBundleOptions {
 }
 
 /**
- * Read a bundle (DESIGN §7) as an async iterator of items, line by line: it never holds the file,
+ * Read a bundle (docs/design.md §7) as an async iterator of items, line by line: it never holds the file,
  * only the current line. Line 1 is the header; a line starting `{"checkpoint":` is a checkpoint;
  * every other line is an event whose position is the number of event lines before it (so
  * dropped, inserted or reordered lines show up as shifted positions, which the verifier catches).
@@ -51,7 +51,7 @@ export async function* readBundleBatches(
           error: {
             code: 'line-too-long',
             message: `line ${raw.number} is ${raw.length} bytes long (limit ${maxLine})`,
-            rule: 'DESIGN §7',
+            rule: 'docs/design.md §7',
             details: { length: raw.length, limit: maxLine },
           },
         });
