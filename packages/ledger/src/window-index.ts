@@ -48,18 +48,27 @@ export interface LockEntry {
 /** The part of the ledger state this module reads and keeps. */
 export interface WindowIndex {
   readonly windows: LayerMap<string, WindowState>;
-  /** `<year>` → `<period>/<field mask>` of the year's windows. */
-  readonly windowPatterns: LayerMap<string, readonly string[]>;
+  /** `<year>` → the (period, fields named) pairs of the year's windows. */
+  readonly windowPatterns: LayerMap<string, readonly Pattern<WindowPeriod>[]>;
   /** `<year>|<period>|<mask>|<values>` → bucket. */
   readonly windowBuckets: LayerMap<string, WindowBucket>;
-  /** `<year>` → `<period group>/<field mask>` of the year's closed windows. */
-  readonly lockPatterns: LayerMap<string, readonly string[]>;
+  /** `<year>` → the (period group, fields named) pairs of the year's closed windows. */
+  readonly lockPatterns: LayerMap<string, readonly Pattern<PeriodGroup>[]>;
   /** `<year>|<group>|<mask>|<subset>|<values on subset>` → the earliest closed window. */
   readonly locks: LayerMap<string, LockEntry>;
 }
 
+/** Which periods (or period groups) and which scope fields some windows name. */
+export interface Pattern<P extends string> {
+  readonly period: P;
+  /** Bit i set: the scope names field i of {@link FIELDS}. */
+  readonly mask: number;
+}
+
 /** The scope fields, in the order of the field masks (bit i = field i). */
 const FIELDS = ['grade', 'class', 'subject', 'column', 'student'] as const;
+
+const SUBJECT_BIT = 1 << FIELDS.indexOf('subject');
 
 function maskOf(scope: WindowScope): number {
   let m = 0;
@@ -79,27 +88,39 @@ const bounds = (d: WindowOpened): [number, number] => [
   d.closes === undefined ? Infinity : Date.parse(d.closes),
 ];
 
-function withPattern(map: LayerMap<string, readonly string[]>, year: string, pattern: string): void {
+/** Add a pattern to the year's (at most 6 × 32 of them, so the copy is bounded). */
+function withPattern<P extends string>(
+  map: LayerMap<string, readonly Pattern<P>[]>,
+  year: string,
+  period: P,
+  mask: number,
+): void {
   const list = map.get(year) ?? [];
-  if (!list.includes(pattern)) map.set(year, [...list, pattern]);
+  if (!list.some((p) => p.period === period && p.mask === mask)) map.set(year, [...list, { period, mask }]);
 }
+
+const bucketKey = (year: string, period: string, mask: number, values: string): string =>
+  `${year}|${period}|${mask}|${values}`;
 
 /** File a window just opened (it is in `windows` at `position`). */
 export function indexWindowOpened(ix: WindowIndex, id: string, d: WindowOpened, position: number): void {
   const mask = maskOf(d.scope);
-  withPattern(ix.windowPatterns, d.year, `${d.period}/${mask}`);
-  const key = `${d.year}|${d.period}|${mask}|${valuesOn((f) => d.scope[f], mask)}`;
+  withPattern(ix.windowPatterns, d.year, d.period, mask);
+  const key = bucketKey(d.year, d.period, mask, valuesOn((f) => d.scope[f], mask));
   const b = ix.windowBuckets.get(key);
   const [lo, hi] = bounds(d);
   ix.windowBuckets.set(key, { open: insertInterval(b?.open ?? null, lo, hi, id), last: id, lastPosition: position });
 }
 
-/** The group of periods that overlap exactly as {@link periodsOverlap} says. */
-function groupOf(p: WindowPeriod): 'HE' | 'CN' | 'T1' | 'T2' {
+/** Periods grouped so that two periods overlap exactly when their groups do (see {@link OVERLAPPING}). */
+export type PeriodGroup = 'HE' | 'CN' | 'T1' | 'T2';
+
+function groupOf(p: WindowPeriod): PeriodGroup {
   return p === 'HE' || p === 'CN' ? p : p === 'GK1' || p === 'HK1' ? 'T1' : 'T2';
 }
 
-const OVERLAPPING: { readonly [G in ReturnType<typeof groupOf>]: readonly ReturnType<typeof groupOf>[] } = {
+/** The summer overlaps only itself; the year overlaps both terms; a mid-term overlaps its term. */
+const OVERLAPPING: { readonly [G in PeriodGroup]: readonly PeriodGroup[] } = {
   HE: ['HE'],
   CN: ['CN', 'T1', 'T2'],
   T1: ['T1', 'CN'],
@@ -115,11 +136,11 @@ export function periodsOverlap(a: WindowPeriod, b: WindowPeriod): boolean {
 export function indexWindowClosed(ix: WindowIndex, id: string, w: WindowState): void {
   const d = w.data;
   const mask = maskOf(d.scope);
-  const key = `${d.year}|${d.period}|${mask}|${valuesOn((f) => d.scope[f], mask)}`;
+  const key = bucketKey(d.year, d.period, mask, valuesOn((f) => d.scope[f], mask));
   const b = ix.windowBuckets.get(key);
   if (b !== undefined) ix.windowBuckets.set(key, { ...b, open: removeInterval(b.open, bounds(d)[0], id) });
   const group = groupOf(d.period);
-  withPattern(ix.lockPatterns, d.year, `${group}/${mask}`);
+  withPattern(ix.lockPatterns, d.year, group, mask);
   // Every subset of the named fields: a later window naming any of them looks up its own values.
   for (let sub = mask; ; sub = (sub - 1) & mask) {
     const k = `${d.year}|${group}|${mask}|${sub}|${valuesOn((f) => d.scope[f], sub)}`;
@@ -138,11 +159,9 @@ export function lockedBy(ix: WindowIndex, d: WindowOpened): string | undefined {
   const groups = OVERLAPPING[groupOf(d.period)];
   let best: LockEntry | undefined;
   for (const p of ix.lockPatterns.get(d.year) ?? []) {
-    const slash = p.indexOf('/');
-    if (!groups.includes(p.slice(0, slash) as ReturnType<typeof groupOf>)) continue;
-    const theirs = Number(p.slice(slash + 1));
-    const both = theirs & mine;
-    const e = ix.locks.get(`${d.year}|${p.slice(0, slash)}|${theirs}|${both}|${valuesOn((f) => d.scope[f], both)}`);
+    if (!groups.includes(p.period)) continue;
+    const both = p.mask & mine;
+    const e = ix.locks.get(`${d.year}|${p.period}|${p.mask}|${both}|${valuesOn((f) => d.scope[f], both)}`);
     if (e !== undefined && (best === undefined || e.position < best.position)) best = e;
   }
   return best?.window;
@@ -165,12 +184,10 @@ export function coverage(ix: WindowIndex, cell: CellRef, grade: number, at: numb
   const value = (f: (typeof FIELDS)[number]): string | number | undefined => (f === 'grade' ? grade : cell[f]);
   let missed: { readonly id: string; readonly position: number } | undefined;
   for (const p of ix.windowPatterns.get(cell.year) ?? []) {
-    const slash = p.indexOf('/');
-    if (!periods.includes(p.slice(0, slash) as WindowPeriod)) continue;
-    const mask = Number(p.slice(slash + 1));
+    if (!periods.includes(p.period)) continue;
     // A window naming a subject covers no cell without one.
-    if ((mask & 4) !== 0 && cell.subject === undefined) continue;
-    const b = ix.windowBuckets.get(`${cell.year}|${p}`.replace('/', '|') + `|${valuesOn(value, mask)}`);
+    if ((p.mask & SUBJECT_BIT) !== 0 && cell.subject === undefined) continue;
+    const b = ix.windowBuckets.get(bucketKey(cell.year, p.period, p.mask, valuesOn(value, p.mask)));
     if (b === undefined) continue;
     if (anyContains(b.open, at)) return { open: true };
     if (missed === undefined || b.lastPosition > missed.position) missed = { id: b.last, position: b.lastPosition };
