@@ -62,10 +62,8 @@ export function ioErrors(
         ...(details === undefined ? {} : { details }),
       });
     const rule = CODEC_RULES[name];
-    return ledgerError(code, message, {
-      path,
-      ...(rule === undefined ? {} : { rule }),
-      ...(details === undefined ? {} : { details }),
-    });
+    const extra = { path, ...(rule === undefined ? {} : { rule }) };
+    if (code === 'invalid-command') return ledgerError(code, message, extra);
+    return ledgerError(code, message, details === undefined ? extra : { ...extra, details });
   });
 }

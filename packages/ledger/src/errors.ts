@@ -114,7 +114,7 @@ export type LedgerErrorDetails = {
   /** `locked`: the closed window whose scope and period the new window reopens. */
   readonly 'unlock-needs-reason': { readonly locked: string };
   /** The event that first wrote the cell and its value (absent when the author may not see them). */
-  readonly 'cell-already-entered': { readonly entry?: string; readonly value?: string };
+  readonly 'cell-already-entered': { readonly event?: string; readonly value?: string };
   /** The cell's value (absent when the author may not see it). */
   readonly 'stale-old-value': { readonly current?: string };
   /** What has to be signed first. */
@@ -156,6 +156,11 @@ export function ledgerError<C extends LedgerErrorCode>(
 /** `e` with more details merged in (batch and entry numbers); the code's own details are kept. */
 export function withDetails(e: LedgerError, extra: CommonDetails): LedgerError {
   return { ...e, details: { ...e.details, ...extra } } as LedgerError;
+}
+
+/** `e` at another `path` (its code and details kept). */
+export function withPath(e: LedgerError, path: ReadonlyArray<string | number>): LedgerError {
+  return { ...e, path } as LedgerError;
 }
 
 /** `e` with `prefix` before its path (a command within a batch, an event within a submission). */

@@ -13,7 +13,8 @@ import { createMemoryStore, type EventStore } from '@hoso/store';
 import { decodeCommand } from '../commands.js';
 import { decide } from '../decide.js';
 import { eventIdFor } from '../ids.js';
-import { checkEvent, type SignerView } from '../rules.js';
+import { checkEvent } from '../rules/index.js';
+import type { SignerView } from '../views.js';
 import { evolve, initialState, type LedgerState } from '../state.js';
 import { streamOf } from '../streams.js';
 import type { LedgerError } from '../errors.js';
@@ -58,6 +59,16 @@ export interface Outcome {
   thenEvents(...expected: LedgerEvent[]): UnsignedEnvelope[];
   /** Assert the command was refused with `code` (and `path`, when given); returns the error. */
   thenRefused(code: LedgerError['code'], path?: ReadonlyArray<string | number>): LedgerError;
+  /**
+   * Assert the command was refused with exactly these problems, in order (the first is the
+   * refusal, the rest its `details.more`), each `code` or `[code, path]`; returns them all.
+   */
+  thenProblems(...expected: ReadonlyArray<LedgerError['code'] | readonly [LedgerError['code'], ReadonlyArray<string | number>]>): readonly LedgerError[];
+}
+
+/** Every problem of a refusal: the refusal itself, then its `details.more`. */
+export function problemsOf(e: LedgerError): readonly LedgerError[] {
+  return [e, ...(e.details?.more ?? [])];
 }
 
 /** A state built from facts, ready for a command. */
@@ -96,8 +107,10 @@ export function given(...facts: Fact[]): Scenario {
       signers,
       at,
     });
-    if (refusal !== null)
-      throw new Error(`given: fact ${i} (${f.event.type}) refused: ${refusal.code}: ${refusal.message}`);
+    if (refusal.length > 0)
+      throw new Error(
+        `given: fact ${i} (${f.event.type}) refused: ${refusal.map((e) => `${e.code}: ${e.message}`).join('; ')}`,
+      );
     const head = state.heads.get(stream);
     const env: Envelope = {
       v: 1,
@@ -136,10 +149,25 @@ export function given(...facts: Fact[]): Scenario {
           if (!isLeft(result)) throw new Error(`expected refusal ${code}, got ${result.right.length} event(s)`);
           const e = result.left;
           if (e.code !== code) throw new Error(`expected refusal ${code}, got ${e.code}: ${e.message}`);
-          if (path !== undefined && JSON.stringify(e.path ?? []) !== JSON.stringify(path)) {
+          if (path !== undefined && JSON.stringify(e.path) !== JSON.stringify(path)) {
             throw new Error(`expected path ${JSON.stringify(path)}, got ${JSON.stringify(e.path)} (${e.message})`);
           }
           return e;
+        },
+        thenProblems(...expected) {
+          if (!isLeft(result)) throw new Error(`expected refusal, got ${result.right.length} event(s)`);
+          const got = problemsOf(result.left);
+          const show = (x: readonly LedgerError[]): string =>
+            x.map((e) => `${e.code} ${JSON.stringify(e.path)}`).join(', ');
+          const ok =
+            got.length === expected.length &&
+            expected.every((x, i) => {
+              const g = got[i]!;
+              if (typeof x === 'string') return g.code === x;
+              return g.code === x[0] && JSON.stringify(g.path) === JSON.stringify(x[1]);
+            });
+          if (!ok) throw new Error(`expected problems ${JSON.stringify(expected)}\n     got ${show(got)}`);
+          return got;
         },
       };
     },
