@@ -45,8 +45,7 @@ async function replayAll(s: School): Promise<{ state: LedgerState; findings: str
     const env = decodeEnvelope(e.bytes);
     if (isLeft(env)) throw new Error('undecodable');
     if (isLeft(verifyEnvelopeSignatures(env.right))) findings.push(`${e.position}: signature`);
-    const err = replayCheck(state, env.right);
-    if (err !== null) findings.push(`${e.position}: ${err.code}`);
+    for (const err of replayCheck(state, env.right)) findings.push(`${e.position}: ${err.code}`);
     evolve(state, env.right, toHex(e.leafHash));
   }
   return { state, findings };
@@ -387,7 +386,11 @@ describe('activeKeysOf / keyOwner', () => {
     expect(activeKeysOf(st(), 'nobody')).toEqual([]);
     expect(keyOwner(st(), t.key)).toMatchObject({ person: t.id, revoked: false });
     expect(keyOwner(st(), t2.key)).toBeNull();
-    await s.run({ type: 'RegisterKey', data: { person: t.id, key: t2.key } }, [as(P, 'admin'), as(t2, 'holder')]);
+    await s.run({ type: 'RegisterKey', data: { person: t.id, key: t2.key } }, [
+      as(P, 'admin'),
+      as(t2, 'holder'),
+      as(t, 'consent'),
+    ]);
     expect(activeKeysOf(st(), t.id)).toEqual([t.key, t2.key]);
     await s.run({ type: 'RevokeKey', data: { key: t.key, reason: 'mất điện thoại' } }, [as(P, 'admin')]);
     expect(activeKeysOf(st(), t.id)).toEqual([t2.key]);

@@ -131,9 +131,10 @@ const CASES: Case[] = [
       ]),
       {}
     ),
-    make: () => ({
+    // A first key: a leader consents (QC Điều 6.1, 7.1).
+    make: (s) => ({
       command: { type: 'RegisterKey', data: { person: newStaff.id, key: newStaff.key } },
-      extra: [as(newStaff, 'holder')],
+      extra: [as(newStaff, 'holder'), as(s.people.principal, 'leader')],
     }),
   },
   {

@@ -24,6 +24,7 @@ import {
   openLedger,
   readSnapshotHeader,
   snapshotFileName,
+  STATE_SNAPSHOT_VERSION,
   type LedgerState,
   type SnapshotEvent,
   type StateSnapshots,
@@ -314,9 +315,9 @@ describe('state snapshots: a snapshot that is not of this history is ignored', (
     expect(
       ignoredCode((await openWith(new TextEncoder().encode('not a snapshot at all, just some text here'))).events),
     ).toBe('snapshot-format');
-    const v2 = Uint8Array.from(bytes);
-    v2[8] = 2;
-    expect(ignoredCode((await openWith(v2)).events)).toBe('snapshot-version');
+    const other = Uint8Array.from(bytes);
+    other[8] = STATE_SNAPSHOT_VERSION + 1;
+    expect(ignoredCode((await openWith(other)).events)).toBe('snapshot-version');
   });
 
   it("another ledger's snapshot: snapshot-wrong-ledger", async () => {
@@ -412,8 +413,8 @@ describe('state snapshot format', () => {
     };
     const refs = CELL_EVENT_TYPES.flatMap((type) =>
       type === 'GrowthMeasured'
-        ? ['weight-kg', 'height-cm'].map((measure) => cellOf(type, { ...data, measure } as never, 'so-diem/x'))
-        : [cellOf(type, data as never, `so-diem/${type}`)],
+        ? ['weight-kg', 'height-cm'].map((measure) => cellOf({ type, data: { ...data, measure } } as never, 'so-diem/x'))
+        : [cellOf({ type, data } as never, `so-diem/${type}`)],
     );
     for (const [i, ref] of refs.entries())
       state.cells.set(ref.key, {

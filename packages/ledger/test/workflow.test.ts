@@ -257,6 +257,7 @@ describe('corrections (QC Điều 12.3)', () => {
     await s.run({ type: 'RegisterKey', data: { person: principal.id, key: second.key } }, [
       as(vice, 'admin'),
       as(second, 'holder'),
+      as(principal, 'consent'),
     ]);
     await refusedNothingWritten(
       s,
@@ -370,6 +371,7 @@ describe('identity: keys and roles', () => {
       await s.ledger.execute({ type: 'RegisterKey', data: { person: n.id, key: n.key } }, [
         as(vice, 'admin'),
         as(n, 'holder'),
+        as(principal, 'leader'),
       ]),
     );
     // An unregistered key signs nothing.
