@@ -17,7 +17,16 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { decodeEnvelope, newEventId } from '@hoso/core';
-import { decide, decodeCommand, eventIdFor, markbookStream, openLedger, regularCount } from '@hoso/ledger';
+import {
+  activeKeysOf,
+  decide,
+  decodeCommand,
+  eventIdFor,
+  grantsOf,
+  markbookStream,
+  openLedger,
+  regularCount,
+} from '@hoso/ledger';
 import { openSqliteStore } from '@hoso/store-sqlite';
 import { DEMO_PEOPLE, setUpDemoSchool } from './school.mjs';
 
@@ -87,8 +96,7 @@ async function readBody(req) {
 
 /** The teacher's current (unrevoked) key, from the folded ledger state. */
 function activeKey(state, person) {
-  const keys = state.persons.get(person)?.keys ?? [];
-  return [...keys].reverse().find((k) => state.keys.get(k)?.revoked === false);
+  return activeKeysOf(state, person).at(-1);
 }
 
 function personOfKey(state, key) {
@@ -162,7 +170,7 @@ export async function startServer(options) {
 
   function session() {
     const state = ledger.state();
-    const grants = (state.grants.get(teacher.id) ?? []).filter((g) => g.role === 'subject');
+    const grants = grantsOf(state, teacher.id).filter((g) => g.role === 'subject');
     const classes = [];
     for (const g of grants) {
       const columns = scoreColumns(state, g.year, g.class, g.subject);

@@ -23,11 +23,15 @@ export function futureAt(
       const bound = new Date(limit).toISOString();
       return {
         index: i,
-        error: ledgerError('at-in-future', `at ${envs[i]!.at} is after the appender's clock plus ${skewMs} ms (${bound})`, {
-          path: ['at'],
-          rule: 'docs/design.md §8',
-          details: { limit: bound },
-        }),
+        error: ledgerError(
+          'at-in-future',
+          `at ${envs[i]!.at} is after the appender's clock plus ${skewMs} ms (${bound})`,
+          {
+            path: ['at'],
+            rule: 'docs/design.md §8',
+            details: { limit: bound },
+          },
+        ),
       };
     }
   }

@@ -233,7 +233,7 @@ export type Minutes = t.TypeOf<typeof Minutes>;
  * An object codec that refuses unknown keys (io-ts `exact` would silently strip them, and a signed
  * payload must not carry fields the rules never looked at). `optional` keys may be absent.
  */
-export function closed<R extends t.Props, O extends t.Props = {}>(
+export function closed<R extends t.Props, O extends t.Props = Record<never, never>>(
   name: string,
   required: R,
   optional?: O,
@@ -266,7 +266,7 @@ export function closed<R extends t.Props, O extends t.Props = {}>(
       if (a._tag === 'Left') return a;
       const b = opt.validate(u, c);
       if (b._tag === 'Left') return b;
-      return t.success({ ...a.right, ...b.right } as A);
+      return t.success({ ...a.right, ...b.right });
     },
     (a) => a,
   );
@@ -299,7 +299,7 @@ export function tagged<K extends string, M extends Record<string, t.Mixed>>(
         const v = (u as Record<string, unknown>)[tag];
         return t.failure(v, t.appendContext(c, tag, t.string, v), `${name}: "${tag}" is one of ${tags.join(', ')}`);
       }
-      return m.validate(u, c) as t.Validation<A>;
+      return m.validate(u, c);
     },
     t.identity,
   );

@@ -20,7 +20,6 @@ import {
   SchoolYear,
   SubjectCode,
   Term,
-  text,
   Uuid,
 } from './codecs.js';
 import { CommentLevel, Score10 } from './values.js';

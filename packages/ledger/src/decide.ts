@@ -6,7 +6,7 @@
  * that already holds the events before it; the input state is never changed.
  */
 import { left, right, isLeft, type Either } from 'fp-ts/lib/Either.js';
-import type { Envelope, UnsignedEnvelope, JsonObject } from '@hoso/core';
+import type { Envelope, UnsignedEnvelope } from '@hoso/core';
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
 import { firstProblem, ledgerError, under, withDetails, withPath, type LedgerError } from './errors.js';
@@ -115,7 +115,7 @@ function decideInto(
       rev: head === undefined ? 0 : head.rev + 1,
       prev: head === undefined ? null : head.leafHash,
       type: ev.type,
-      data: ev.data as unknown as JsonObject,
+      data: ev.data,
       at,
       by: { key: author.key, role: author.role },
     };

@@ -155,17 +155,18 @@ export function ledgerError<C extends LedgerErrorCode>(
 
 /** `e` with more details merged in (batch and entry numbers); the code's own details are kept. */
 export function withDetails(e: LedgerError, extra: CommonDetails): LedgerError {
+  // Merging only the common fields keeps every code's own details, which the compiler cannot follow through the spread.
   return { ...e, details: { ...e.details, ...extra } } as LedgerError;
 }
 
 /** `e` at another `path` (its code and details kept). */
 export function withPath(e: LedgerError, path: ReadonlyArray<string | number>): LedgerError {
-  return { ...e, path } as LedgerError;
+  return { ...e, path };
 }
 
 /** `e` with `prefix` before its path (a command within a batch, an event within a submission). */
 export function under(e: LedgerError, prefix: ReadonlyArray<string | number>): LedgerError {
-  return { ...e, path: [...prefix, ...e.path] } as LedgerError;
+  return { ...e, path: [...prefix, ...e.path] };
 }
 
 /**

@@ -8,11 +8,12 @@ import { left, right, isLeft, type Either } from 'fp-ts/lib/Either.js';
 import { v7 as uuidv7 } from 'uuid';
 import {
   backend as defaultBackend,
-  canonicalize,
+  bytesEqual,
   decodeEnvelope,
   isHosoFailure,
   leafHash,
   toBase64Url,
+  signingBytes,
   toHex,
   verifyEnvelopeSignatures,
   type Ed25519Backend,
@@ -179,9 +180,13 @@ async function retrying<R>(
     if (r.right !== null) return right(r.right);
   }
   return left(
-    ledgerError('too-many-conflicts', `gave up after ${maxRetries + 1} attempts: other writers kept moving the ledger`, {
-      details: { attempts: maxRetries + 1 },
-    }),
+    ledgerError(
+      'too-many-conflicts',
+      `gave up after ${maxRetries + 1} attempts: other writers kept moving the ledger`,
+      {
+        details: { attempts: maxRetries + 1 },
+      },
+    ),
   );
 }
 
@@ -193,11 +198,15 @@ function inCommand(e: LedgerError, k: number): LedgerError {
 /** Check the signers: each a 32-byte public key and a role. */
 function actorsOf(signers: readonly ActingSigner[]): Either<LedgerError, SignerView[]> {
   if (!Array.isArray(signers) || signers.length === 0)
-    return left(ledgerError('missing-signature', 'a command needs at least its author as signer', { path: ['signers'] }));
+    return left(
+      ledgerError('missing-signature', 'a command needs at least its author as signer', { path: ['signers'] }),
+    );
   const actors: SignerView[] = [];
-  for (const [i, s] of signers.entries()) {
+  // Checked one by one: the caller may be plain JavaScript.
+  const given: readonly Partial<ActingSigner>[] = signers;
+  for (const [i, s] of given.entries()) {
     const pk = s?.signer?.publicKey;
-    if (!(pk instanceof Uint8Array) || pk.length !== 32 || typeof s.role !== 'string')
+    if (!(pk instanceof Uint8Array) || pk.length !== 32 || typeof s?.role !== 'string')
       return left(
         ledgerError('invalid-command', 'a signer needs a 32-byte public key and a role', { path: ['signers', i] }),
       );
@@ -211,7 +220,12 @@ const eventsOf = (envs: readonly Envelope[], from: number): AppendedEvent[] =>
   envs.map((e, i) => ({ id: e.id, stream: e.stream, rev: e.rev, type: e.type, position: from + i }));
 
 /** A submitted event that does not decode or whose signatures fail, as the refusal of `events[i]`. */
-function decodeSubmitted(bytes: unknown, i: number, ledger: string, backend: Ed25519Backend): Either<LedgerError, Envelope> {
+function decodeSubmitted(
+  bytes: unknown,
+  i: number,
+  ledger: string,
+  backend: Ed25519Backend,
+): Either<LedgerError, Envelope> {
   if (!(bytes instanceof Uint8Array))
     return left(
       ledgerError('invalid-envelope', 'an event is given as its bytes (a Uint8Array)', {
@@ -323,8 +337,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       const out = await signInOrder(unsigned, async (u) => {
         const prev = cache.get(u.id);
         if (prev !== undefined) {
-          const { sigs: _s, ...signedPart } = prev;
-          if (canonicalize(signedPart) === canonicalize(u)) return prev;
+          if (bytesEqual(signingBytes(prev), signingBytes(u))) return prev;
         }
         const env = await signRemembering(u, signers);
         cache.set(u.id, env);
@@ -383,7 +396,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     done: () => Either<LedgerError, Appended | null>,
     decideNow: (s: LedgerState) => Either<LedgerError, readonly UnsignedEnvelope[]>,
     pointAt: (i: number) => ReadonlyArray<string | number>,
-  ): Promise<Either<LedgerError, Appended & { readonly envs?: readonly Envelope[] }>> {
+  ): Promise<Either<LedgerError, Appended>> {
     const cache = new Map<string, Envelope>();
     return retrying(maxRetries, async (attempt) => {
       await refresh();
@@ -401,7 +414,6 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       // then wrote nothing, and this caller must not believe it wrote the events.
       return right({
         commandId: signed.right[0]!.id,
-        envs: signed.right,
         events: eventsOf(signed.right, appended.right.from),
         size: appended.right.size,
         duplicate: appended.right.written === 0,
@@ -424,8 +436,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       () => [],
     );
     if (isLeft(r)) return r;
-    const { envs: _e, ...appended } = r.right;
-    return right({ ...appended, commandId });
+    return right({ ...r.right, commandId });
   }
 
   async function executeBatch(
@@ -483,7 +494,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     };
     const r = await decideSignAppend(signers, done, decideAll, () => []);
     if (isLeft(r)) return r;
-    const { envs: _e, ...appended } = r.right;
+    const appended = r.right;
     const perCommand: Array<{ commandId: string; events: AppendedEvent[] }> = [];
     let at = 0;
     for (const [k, c] of cmds.entries()) {
@@ -504,7 +515,8 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       return left(
         ledgerError('missing-signature', 'a command needs at least its author as signer', { path: ['signers'] }),
       );
-    for (const [i, a] of actors.entries()) {
+    const given: readonly Partial<SignerView>[] = actors;
+    for (const [i, a] of given.entries()) {
       if (typeof a?.key !== 'string' || typeof a.role !== 'string')
         return left(ledgerError('invalid-command', 'a signer is { key (base64url), role }', { path: ['signers', i] }));
     }
@@ -515,7 +527,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     return decide(state, cmd.right, {
       ledger,
       now: clock(),
-      actors: actors.map((a) => ({ key: a.key, role: a.role })),
+      actors: given.map((a) => ({ key: a.key!, role: a.role! })),
       eventId: (i) => eventIdFor(commandId, i),
     });
   }
@@ -524,10 +536,11 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     if (!Array.isArray(events) || events.length === 0)
       return left(ledgerError('invalid-envelope', 'submit at least one event', { path: ['events'] }));
     const envs: Envelope[] = [];
-    for (const [i, bytes] of events.entries()) {
+    const given: readonly unknown[] = events;
+    for (const [i, bytes] of given.entries()) {
       const env = decodeSubmitted(bytes, i, ledger, backend);
       if (isLeft(env)) return env;
-      rememberBytes(env.right, Uint8Array.from(bytes)); // a copy: the caller may reuse its buffer
+      rememberBytes(env.right, Uint8Array.from(bytes as Uint8Array)); // a copy: the caller may reuse its buffer
       envs.push(env.right);
     }
     const commandId = envs[0]!.id;
@@ -536,7 +549,13 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       if (envs.every((e) => state.ids.has(e.id)))
         return right({
           commandId,
-          events: envs.map((e) => ({ id: e.id, stream: e.stream, rev: e.rev, type: e.type, position: state.ids.get(e.id)!.position })),
+          events: envs.map((e) => ({
+            id: e.id,
+            stream: e.stream,
+            rev: e.rev,
+            type: e.type,
+            position: state.ids.get(e.id)!.position,
+          })),
           size: state.size,
           duplicate: true,
           retries: attempt,
@@ -558,7 +577,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
             at: now,
           });
         if (problems.length > 0) return left(under(firstProblem(problems), ['events', i]));
-        evolve(scratch, env, toHex(leafHash(events[i]!)));
+        evolve(scratch, env, toHex(leafHash(bytesOf(env))));
       }
       const appended = await appendAt(envs, expected, (i) => ['events', i]);
       if (isLeft(appended) || appended.right === null) return appended as Either<LedgerError, null>;
@@ -576,7 +595,11 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
 
   async function saveSnapshot(): Promise<Either<SnapshotProblem, SnapshotSaved>> {
     if (snapshots === undefined)
-      return left({ code: 'snapshot-no-place', message: 'the ledger was opened without `snapshots`', path: ['snapshots'] });
+      return left({
+        code: 'snapshot-no-place',
+        message: 'the ledger was opened without `snapshots`',
+        path: ['snapshots'],
+      });
     await refresh();
     const r = await saveStateSnapshot(store, ledger, snapshots, () => state);
     if (!isLeft(r)) tell({ kind: 'saved', size: r.right.size, bytes: r.right.bytes });

@@ -175,11 +175,11 @@ function encodeCells(
     let fields = 0;
     for (const k in ref) if (REF_KNOWN.has(k)) fields++;
     let own = 0;
-    for (const _ in ref) own++;
+    for (const k in ref) if (k.length >= 0) own++;
     let cellOwn = 0;
     for (const k in c) if (CELL_KNOWN.has(k)) cellOwn++;
     let cellAll = 0;
-    for (const _ in c) cellAll++;
+    for (const k in c) if (k.length >= 0) cellAll++;
     if (fields !== own || cellOwn !== cellAll) {
       const unknown = Object.keys(ref).find((k) => !REF_KNOWN.has(k)) ?? Object.keys(c).find((k) => !CELL_KNOWN.has(k));
       return left(
@@ -408,9 +408,7 @@ export function decodeStateSnapshot(
  * on demand: `openLedger` checks the header against the store before paying for the decode, and
  * hashes the bytes once.
  */
-export function readStateSnapshot(
-  bytes: Uint8Array,
-): Either<
+export function readStateSnapshot(bytes: Uint8Array): Either<
   SnapshotProblem,
   {
     readonly header: SnapshotHeader;

@@ -15,9 +15,12 @@ export type TextProblem =
   | { readonly kind: 'control-character'; readonly char: number; readonly index: number };
 
 // One regular expression each, tested without allocating: this runs on every text field written.
+// Matching control characters is their whole point.
+/* eslint-disable no-control-regex */
 const FORBIDDEN_LINE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 const FORBIDDEN_MULTILINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 const NOT_ASCII = /[^\u0000-\u007f]/;
+/* eslint-enable no-control-regex */
 
 /**
  * The first problem of `s` as ledger text, or null when it is clean. `multiline` allows LF (and

@@ -106,7 +106,12 @@ const bucketKey = (year: string, period: string, mask: number, values: string): 
 export function indexWindowOpened(ix: WindowIndex, id: string, d: WindowOpened, position: number): void {
   const mask = maskOf(d.scope);
   withPattern(ix.windowPatterns, d.year, d.period, mask);
-  const key = bucketKey(d.year, d.period, mask, valuesOn((f) => d.scope[f], mask));
+  const key = bucketKey(
+    d.year,
+    d.period,
+    mask,
+    valuesOn((f) => d.scope[f], mask),
+  );
   const b = ix.windowBuckets.get(key);
   const [lo, hi] = bounds(d);
   ix.windowBuckets.set(key, { open: insertInterval(b?.open ?? null, lo, hi, id), last: id, lastPosition: position });
@@ -136,7 +141,12 @@ export function periodsOverlap(a: WindowPeriod, b: WindowPeriod): boolean {
 export function indexWindowClosed(ix: WindowIndex, id: string, w: WindowState): void {
   const d = w.data;
   const mask = maskOf(d.scope);
-  const key = bucketKey(d.year, d.period, mask, valuesOn((f) => d.scope[f], mask));
+  const key = bucketKey(
+    d.year,
+    d.period,
+    mask,
+    valuesOn((f) => d.scope[f], mask),
+  );
   const b = ix.windowBuckets.get(key);
   if (b !== undefined) ix.windowBuckets.set(key, { ...b, open: removeInterval(b.open, bounds(d)[0], id) });
   const group = groupOf(d.period);

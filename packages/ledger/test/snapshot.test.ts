@@ -413,7 +413,9 @@ describe('state snapshot format', () => {
     };
     const refs = CELL_EVENT_TYPES.flatMap((type) =>
       type === 'GrowthMeasured'
-        ? ['weight-kg', 'height-cm'].map((measure) => cellOf({ type, data: { ...data, measure } } as never, 'so-diem/x'))
+        ? ['weight-kg', 'height-cm'].map((measure) =>
+            cellOf({ type, data: { ...data, measure } } as never, 'so-diem/x'),
+          )
         : [cellOf({ type, data } as never, `so-diem/${type}`)],
     );
     for (const [i, ref] of refs.entries())

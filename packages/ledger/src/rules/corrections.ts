@@ -74,16 +74,22 @@ export function checkCorrection(
       out.push(ledgerError('no-change', 'the new value equals the old one', { path: ['data', 'new'], rule }));
     if (v.by.role !== cell.ref.writer)
       out.push(
-        ledgerError('not-permitted', `a correction of this value is requested in the ${cell.ref.writer} role, not "${v.by.role}"`, {
-          path: ['by', 'role'],
-          rule,
-        }),
+        ledgerError(
+          'not-permitted',
+          `a correction of this value is requested in the ${cell.ref.writer} role, not "${v.by.role}"`,
+          {
+            path: ['by', 'role'],
+            rule,
+          },
+        ),
       );
   }
 
   // The three places: requester (the author), approver (a leader), witness (the administrator).
   if (d.requester !== v.by.key)
-    out.push(ledgerError('invalid-data', 'the requester is the author (by.key)', { path: ['data', 'requester'], rule }));
+    out.push(
+      ledgerError('invalid-data', 'the requester is the author (by.key)', { path: ['data', 'requester'], rule }),
+    );
   const filled = new Set<number>([0]);
   for (const p of PLACES) {
     const key = d[p.field];
@@ -100,10 +106,14 @@ export function checkCorrection(
   for (let i = 1; i < v.signers.length; i++)
     if (!filled.has(i))
       out.push(
-        ledgerError('unexpected-signature', 'a correction carries exactly three signatures: requester, approver, witness', {
-          path: ['sigs', i],
-          rule,
-        }),
+        ledgerError(
+          'unexpected-signature',
+          'a correction carries exactly three signatures: requester, approver, witness',
+          {
+            path: ['sigs', i],
+            rule,
+          },
+        ),
       );
 
   const scope: Grant | undefined =
@@ -125,9 +135,13 @@ export function checkCorrection(
   const dup = people.find((p, i) => people.indexOf(p) !== i);
   if (dup !== undefined)
     out.push(
-      ledgerError('same-person-twice', `${dup} fills two of the three places; requester, approver and witness are three people`, {
-        path: ['data'],
-        rule,
-      }),
+      ledgerError(
+        'same-person-twice',
+        `${dup} fills two of the three places; requester, approver and witness are three people`,
+        {
+          path: ['data'],
+          rule,
+        },
+      ),
     );
 }

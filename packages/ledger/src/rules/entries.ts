@@ -39,8 +39,18 @@ const LEVEL_OF_TYPE: {
     rule: RULES.homeroom,
     what: 'session absences are kept from grade 1 (preschool keeps daily attendance)',
   },
-  AttendanceRecorded: { min: 0, max: 0, rule: 'docs/grading.md#preschool-who', what: 'daily attendance is the preschool record' },
-  GrowthMeasured: { min: 0, max: 0, rule: 'docs/grading.md#preschool-who', what: 'weight and height are the preschool record' },
+  AttendanceRecorded: {
+    min: 0,
+    max: 0,
+    rule: 'docs/grading.md#preschool-who',
+    what: 'daily attendance is the preschool record',
+  },
+  GrowthMeasured: {
+    min: 0,
+    max: 0,
+    rule: 'docs/grading.md#preschool-who',
+    what: 'weight and height are the preschool record',
+  },
   ConductReevaluated: {
     min: 6,
     max: 12,
@@ -142,7 +152,11 @@ function checkSubjectCell(
         }),
       );
     }
-    if (ev.type === 'TestScoreEntered' && (ev.data.period === 'GK1' || ev.data.period === 'GK2') && off.midTermTests !== true)
+    if (
+      ev.type === 'TestScoreEntered' &&
+      (ev.data.period === 'GK1' || ev.data.period === 'GK2') &&
+      off.midTermTests !== true
+    )
       out.push(
         ledgerError('wrong-assessment', 'this subject has no mid-term test', {
           path: ['data', 'period'],
@@ -221,11 +235,15 @@ function checkSummer(s: LedgerState, cell: CellRef, out: Problems): void {
     const missing =
       cell.writer === 'subject' ? `SubjectSignedOff ${cell.subject ?? ''} HK2` : `ClassConfirmed ${cell.class} HK2`;
     out.push(
-      ledgerError('out-of-order', `the year results are not final yet (${missing}): re-tests and re-evaluation come after them`, {
-        path: ['data'],
-        rule: 'TT22 Điều 12',
-        details: { missing: [missing] },
-      }),
+      ledgerError(
+        'out-of-order',
+        `the year results are not final yet (${missing}): re-tests and re-evaluation come after them`,
+        {
+          path: ['data'],
+          rule: 'TT22 Điều 12',
+          details: { missing: [missing] },
+        },
+      ),
     );
   }
 }

@@ -52,7 +52,9 @@ export function checkGenesis(s: LedgerState, v: EventView, d: EventData['SchoolF
 /** The ledger and the stream: corrections go to their target's stream (checked with the target), the rest where `streamOf` says. */
 export function checkPlacement(s: LedgerState, v: EventView, ev: LedgerEvent, out: Problems): void {
   if (s.ledger !== v.ledger)
-    out.push(ledgerError('wrong-ledger', `event of ledger "${v.ledger}" in ledger "${s.ledger}"`, { path: ['ledger'] }));
+    out.push(
+      ledgerError('wrong-ledger', `event of ledger "${v.ledger}" in ledger "${s.ledger}"`, { path: ['ledger'] }),
+    );
   if (ev.type === 'CorrectionMade') {
     if (streamKind(v.stream) === null)
       out.push(ledgerError('wrong-stream', `"${v.stream}" is not a stream name`, { path: ['stream'] }));
@@ -89,7 +91,9 @@ export function checkAuthor(s: LedgerState, v: EventView, ev: LedgerEvent, out: 
   checkFirstSignature(v, out);
   const need = AUTHOR_ROLE[ev.type];
   if (need.role === 'founder') {
-    out.push(ledgerError('already-founded', 'the ledger already has its genesis event', { path: ['type'], rule: need.rule }));
+    out.push(
+      ledgerError('already-founded', 'the ledger already has its genesis event', { path: ['type'], rule: need.rule }),
+    );
     return activeKey(s, v.by.key, ['by', 'key'], out) !== null;
   }
   if (need.role === 'writer') {

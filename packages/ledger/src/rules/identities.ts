@@ -42,15 +42,20 @@ export function checkKeyRegistered(s: LedgerState, v: EventView, d: EventData['K
   const person = knownPerson(s, d.person, out);
   if (s.keys.has(d.key))
     out.push(
-      ledgerError('key-already-registered', `key ${short(d.key)} is already registered (one key, one person; a key is never reused)`, {
-        path: ['data', 'key'],
-        rule: RULES.personalKey,
-      }),
+      ledgerError(
+        'key-already-registered',
+        `key ${short(d.key)} is already registered (one key, one person; a key is never reused)`,
+        {
+          path: ['data', 'key'],
+          rule: RULES.personalKey,
+        },
+      ),
     );
   let possession = -1;
   let consenting = -1;
   const c = d.consent;
-  const consentRole = c === undefined ? undefined : c.by === 'key' ? CONSENT_ROLE : c.by === 'leader' ? 'leader' : undefined;
+  const consentRole =
+    c === undefined ? undefined : c.by === 'key' ? CONSENT_ROLE : c.by === 'leader' ? 'leader' : undefined;
   const unexpected: number[] = [];
   for (let i = 1; i < v.signers.length; i++) {
     const x = v.signers[i]!;
@@ -61,10 +66,14 @@ export function checkKeyRegistered(s: LedgerState, v: EventView, d: EventData['K
   }
   if (possession < 0)
     out.push(
-      ledgerError('missing-signature', 'the new key must co-sign its registration (role "holder") as proof of possession', {
-        path: ['sigs', 1],
-        rule: RULES.personalKey,
-      }),
+      ledgerError(
+        'missing-signature',
+        'the new key must co-sign its registration (role "holder") as proof of possession',
+        {
+          path: ['sigs', 1],
+          rule: RULES.personalKey,
+        },
+      ),
     );
   for (const i of unexpected)
     out.push(
@@ -86,10 +95,14 @@ export function checkKeyRegistered(s: LedgerState, v: EventView, d: EventData['K
   }
   if (c.by === 'certificate') {
     out.push(
-      ledgerError('invalid-consent', 'consent by a certificate is not accepted yet: the ledger binds no certificate to a person', {
-        path: ['data', 'consent', 'by'],
-        rule: RULES.personalKey,
-      }),
+      ledgerError(
+        'invalid-consent',
+        'consent by a certificate is not accepted yet: the ledger binds no certificate to a person',
+        {
+          path: ['data', 'consent', 'by'],
+          rule: RULES.personalKey,
+        },
+      ),
     );
     return;
   }
@@ -97,35 +110,51 @@ export function checkKeyRegistered(s: LedgerState, v: EventView, d: EventData['K
   if (c.by === 'key') {
     if (person && (owner === undefined || owner.person !== d.person || owner.revoked))
       out.push(
-        ledgerError('invalid-consent', `key ${short(c.key)} is not an active key of ${d.person}: only the person's own key consents to a new one`, {
-          path: ['data', 'consent', 'key'],
-          rule: RULES.personalKey,
-        }),
+        ledgerError(
+          'invalid-consent',
+          `key ${short(c.key)} is not an active key of ${d.person}: only the person's own key consents to a new one`,
+          {
+            path: ['data', 'consent', 'key'],
+            rule: RULES.personalKey,
+          },
+        ),
       );
   } else {
     const p = s.persons.get(d.person);
     if (p !== undefined && p.activeKeys > 0)
       out.push(
-        ledgerError('invalid-consent', `${d.person} already holds an active key: a new key needs the consent of one of theirs (consent by "key")`, {
-          path: ['data', 'consent', 'by'],
-          rule: RULES.personalKey,
-        }),
+        ledgerError(
+          'invalid-consent',
+          `${d.person} already holds an active key: a new key needs the consent of one of theirs (consent by "key")`,
+          {
+            path: ['data', 'consent', 'by'],
+            rule: RULES.personalKey,
+          },
+        ),
       );
     if (owner === undefined || owner.revoked || !holds(s, owner.person, { role: 'leader' }))
       out.push(
-        ledgerError('invalid-consent', `key ${short(c.key)} is not an active key of a leader: a first key is registered with a leader's consent`, {
-          path: ['data', 'consent', 'key'],
-          rule: RULES.accounts,
-        }),
+        ledgerError(
+          'invalid-consent',
+          `key ${short(c.key)} is not an active key of a leader: a first key is registered with a leader's consent`,
+          {
+            path: ['data', 'consent', 'key'],
+            rule: RULES.accounts,
+          },
+        ),
       );
   }
   // The author's signature covers the consent it names; any other consenting key co-signs.
   if (c.key !== v.by.key && consenting < 0)
     out.push(
-      ledgerError('missing-signature', `the consenting key ${short(c.key)} must co-sign the registration (role "${consentRole ?? ''}")`, {
-        path: ['data', 'consent'],
-        rule: RULES.personalKey,
-      }),
+      ledgerError(
+        'missing-signature',
+        `the consenting key ${short(c.key)} must co-sign the registration (role "${consentRole ?? ''}")`,
+        {
+          path: ['data', 'consent'],
+          rule: RULES.personalKey,
+        },
+      ),
     );
 }
 
@@ -159,11 +188,15 @@ export function checkRoleChange(
   const g = scopeFor(d.role, d);
   if (type === 'RoleRevoked') {
     if (person && scoped && !holds(s, d.person, g))
-      out.push(ledgerError('role-not-held', `${d.person} does not hold ${describeGrant(g)}`, { path: ['data', 'role'] }));
+      out.push(
+        ledgerError('role-not-held', `${d.person} does not hold ${describeGrant(g)}`, { path: ['data', 'role'] }),
+      );
     return;
   }
   if (person && scoped && holds(s, d.person, g))
-    out.push(ledgerError('role-already-held', `${d.person} already holds ${describeGrant(g)}`, { path: ['data', 'role'] }));
+    out.push(
+      ledgerError('role-already-held', `${d.person} already holds ${describeGrant(g)}`, { path: ['data', 'role'] }),
+    );
   if (d.year === undefined || !knownYear(s, d.year, out) || d.class === undefined) return;
   const grade = classGrade(s, d.year, d.class, out);
   if (grade !== undefined && d.subject !== undefined && !s.offerings.has(`${d.year}/${grade}/${d.subject}`))

@@ -47,7 +47,9 @@ export function checkEvent(s: LedgerState, v: EventView): readonly LedgerError[]
     if (s.school === null) out.push(noGenesis());
     else {
       if (s.ledger !== v.ledger)
-        out.push(ledgerError('wrong-ledger', `event of ledger "${v.ledger}" in ledger "${s.ledger}"`, { path: ['ledger'] }));
+        out.push(
+          ledgerError('wrong-ledger', `event of ledger "${v.ledger}" in ledger "${s.ledger}"`, { path: ['ledger'] }),
+        );
       checkFirstSignature(v, out);
       activeKey(s, v.by.key, ['by', 'key'], out);
     }
@@ -64,7 +66,9 @@ export function checkEvent(s: LedgerState, v: EventView): readonly LedgerError[]
 }
 
 function noGenesis(): LedgerError {
-  return ledgerError('no-genesis', 'the ledger has no genesis event yet (SchoolFounded comes first)', { path: ['type'] });
+  return ledgerError('no-genesis', 'the ledger has no genesis event yet (SchoolFounded comes first)', {
+    path: ['type'],
+  });
 }
 
 /** The payload as its type's catalogue codec reads it, or null with every catalogue problem pushed. */

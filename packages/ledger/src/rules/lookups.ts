@@ -34,7 +34,9 @@ export function activeKey(s: LedgerState, key: string, path: Path, out: Problems
     return null;
   }
   if (k.revoked) {
-    out.push(ledgerError('key-revoked', `key ${short(key)} was revoked`, { path, rule: RULES.accounts, details: { key } }));
+    out.push(
+      ledgerError('key-revoked', `key ${short(key)} was revoked`, { path, rule: RULES.accounts, details: { key } }),
+    );
     return null;
   }
   return k.person;
@@ -117,6 +119,8 @@ export function onClassList(s: LedgerState, year: string, cls: string, student: 
 /** Push `unknown-person` unless the person has an account (QC Điều 6.1); true when they have. */
 export function knownPerson(s: LedgerState, person: string, out: Problems): boolean {
   if (s.persons.has(person)) return true;
-  out.push(ledgerError('unknown-person', `no account for "${person}"`, { path: ['data', 'person'], rule: RULES.accounts }));
+  out.push(
+    ledgerError('unknown-person', `no account for "${person}"`, { path: ['data', 'person'], rule: RULES.accounts }),
+  );
   return false;
 }

@@ -33,7 +33,9 @@ export function checkGradeTaught(s: LedgerState, grade: number, out: Problems): 
   });
   if (!ok)
     out.push(
-      ledgerError('grade-not-taught', `grade ${grade} is not taught at this school's levels`, { path: ['data', 'grade'] }),
+      ledgerError('grade-not-taught', `grade ${grade} is not taught at this school's levels`, {
+        path: ['data', 'grade'],
+      }),
     );
 }
 
@@ -56,7 +58,9 @@ export function checkYear(s: LedgerState, d: EventData['AcademicYearDefined'], o
 /** A subject code is defined once. */
 export function checkSubject(s: LedgerState, d: EventData['SubjectDefined'], out: Problems): void {
   if (s.subjects.has(d.subject))
-    out.push(ledgerError('duplicate-subject', `subject "${d.subject}" is already defined`, { path: ['data', 'subject'] }));
+    out.push(
+      ledgerError('duplicate-subject', `subject "${d.subject}" is already defined`, { path: ['data', 'subject'] }),
+    );
 }
 
 /**
@@ -107,6 +111,8 @@ export function checkOffering(s: LedgerState, d: EventData['SubjectOffered'], ou
 export function checkClassOpened(s: LedgerState, d: EventData['ClassOpened'], out: Problems): void {
   knownYear(s, d.year, out);
   if (s.classes.has(`${d.year}/${d.class}`))
-    out.push(ledgerError('duplicate-class', `class ${d.class} is already open in ${d.year}`, { path: ['data', 'class'] }));
+    out.push(
+      ledgerError('duplicate-class', `class ${d.class} is already open in ${d.year}`, { path: ['data', 'class'] }),
+    );
   checkGradeTaught(s, d.grade, out);
 }

@@ -29,19 +29,27 @@ export function checkEnrolled(s: LedgerState, d: EventData['StudentEnrolled'], o
   const current = s.enrolment.get(`${d.year}/${d.student}`);
   if (current !== undefined)
     out.push(
-      ledgerError('already-enrolled', `student "${d.student}" is already in class ${current} in ${d.year}; transfer first`, {
-        path: ['data', 'student'],
-        rule: RULES.homeroom,
-      }),
+      ledgerError(
+        'already-enrolled',
+        `student "${d.student}" is already in class ${current} in ${d.year}; transfer first`,
+        {
+          path: ['data', 'student'],
+          rule: RULES.homeroom,
+        },
+      ),
     );
   if (d.from !== undefined && 'class' in d.from) {
     const tr = s.transfers.get(`${d.year}/${d.student}`);
     if (tr === undefined || tr.from !== d.from.class || !('class' in tr.to) || tr.to.class !== d.class)
       out.push(
-        ledgerError('transfer-mismatch', `no transfer of "${d.student}" from ${d.from.class} to ${d.class} is recorded`, {
-          path: ['data', 'from'],
-          rule: 'QC Điều 8.2',
-        }),
+        ledgerError(
+          'transfer-mismatch',
+          `no transfer of "${d.student}" from ${d.from.class} to ${d.class} is recorded`,
+          {
+            path: ['data', 'from'],
+            rule: 'QC Điều 8.2',
+          },
+        ),
       );
   }
 }

@@ -25,10 +25,14 @@ export function checkWindowOpened(s: LedgerState, d: EventData['WindowOpened'], 
   if (d.scope.class !== undefined) classGrade(s, d.year, d.scope.class, out, ['data', 'scope', 'class']);
   if (d.scope.subject !== undefined && !s.subjects.has(d.scope.subject))
     out.push(
-      ledgerError('unknown-subject', `subject "${d.scope.subject}" is not defined`, { path: ['data', 'scope', 'subject'] }),
+      ledgerError('unknown-subject', `subject "${d.scope.subject}" is not defined`, {
+        path: ['data', 'scope', 'subject'],
+      }),
     );
   if (d.opens !== undefined && d.closes !== undefined && !(Date.parse(d.opens) < Date.parse(d.closes)))
-    out.push(ledgerError('invalid-data', 'a window closes after it opens', { path: ['data', 'closes'], rule: RULES.window }));
+    out.push(
+      ledgerError('invalid-data', 'a window closes after it opens', { path: ['data', 'closes'], rule: RULES.window }),
+    );
   if (d.reason === undefined) {
     const locked = lockedBy(s, d);
     if (locked !== undefined)
@@ -46,7 +50,9 @@ export function checkWindowOpened(s: LedgerState, d: EventData['WindowOpened'], 
 export function checkWindowClosed(s: LedgerState, d: EventData['WindowClosed'], out: Problems): void {
   const w = s.windows.get(d.window);
   if (w === undefined)
-    out.push(ledgerError('unknown-window', `no window "${d.window}"`, { path: ['data', 'window'], rule: RULES.window }));
+    out.push(
+      ledgerError('unknown-window', `no window "${d.window}"`, { path: ['data', 'window'], rule: RULES.window }),
+    );
   else if (w.closed)
     out.push(
       ledgerError('window-already-closed', `window "${d.window}" is already closed`, {
@@ -66,7 +72,9 @@ export function checkInWindow(s: LedgerState, cell: CellRef, grade: number | und
   const what = `${cell.column}${cell.subject === undefined ? '' : ` of ${cell.subject}`}, ${cell.class} ${cell.term ?? ''} ${cell.year}`;
   const w = c.missed === undefined ? undefined : s.windows.get(c.missed);
   if (c.missed === undefined || w === undefined) {
-    out.push(ledgerError('outside-window', `no entry window is open for ${what}`, { path: ['data'], rule: RULES.window }));
+    out.push(
+      ledgerError('outside-window', `no entry window is open for ${what}`, { path: ['data'], rule: RULES.window }),
+    );
     return;
   }
   const ms = at.getTime();

@@ -63,7 +63,9 @@ export interface Outcome {
    * Assert the command was refused with exactly these problems, in order (the first is the
    * refusal, the rest its `details.more`), each `code` or `[code, path]`; returns them all.
    */
-  thenProblems(...expected: ReadonlyArray<LedgerError['code'] | readonly [LedgerError['code'], ReadonlyArray<string | number>]>): readonly LedgerError[];
+  thenProblems(
+    ...expected: ReadonlyArray<LedgerError['code'] | readonly [LedgerError['code'], ReadonlyArray<string | number>]>
+  ): readonly LedgerError[];
 }
 
 /** Every problem of a refusal: the refusal itself, then its `details.more`. */
@@ -120,7 +122,7 @@ export function given(...facts: Fact[]): Scenario {
       rev: head === undefined ? 0 : head.rev + 1,
       prev: head === undefined ? null : head.leafHash,
       type: f.event.type,
-      data: f.event.data as never,
+      data: f.event.data,
       at: at.toISOString(),
       by: f.by,
       sigs: signers.map((s) => ({ ...s, sig: '' })),

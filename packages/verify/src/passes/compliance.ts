@@ -40,7 +40,8 @@ export const RULE_VI: Readonly<Record<LedgerErrorCode, string>> = {
   'bad-signature': 'chữ ký số không hợp lệ',
   'missing-signature': 'thiếu chữ ký bắt buộc',
   'unexpected-signature': 'có chữ ký không được yêu cầu',
-  'same-person-twice': 'một người đứng hai vị trí trong biên bản sửa chữa; người đề nghị, người duyệt và người chứng kiến phải là ba người',
+  'same-person-twice':
+    'một người đứng hai vị trí trong biên bản sửa chữa; người đề nghị, người duyệt và người chứng kiến phải là ba người',
   'key-already-registered': 'khóa đã được đăng ký trước đó (mỗi khóa chỉ của một người)',
   'missing-consent': 'khóa được đăng ký mà không có sự đồng ý của chính người được cấp khóa',
   'invalid-consent': 'sự đồng ý đăng ký khóa không đến từ khóa của chính người đó hoặc của lãnh đạo nhà trường',
