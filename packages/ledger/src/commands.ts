@@ -243,17 +243,23 @@ export function decodeCommand(u: unknown): Either<LedgerError, Command> {
   );
 }
 
+/** Whose key a public key is, as far as the caller knows (the ledger state's key registry). */
+export type KeyOwnerOf = (key: string) => string | undefined;
+
 /**
  * The consent a `RegisterKey` names when its data does not: a co-signer in role `consent` (one of
- * the person's own keys), else a co-signer in role `leader` (a first key), else the author's own
- * signature as a leader's — which the rules accept only from the school's only leader and
- * administrator, and otherwise refuse saying whose consent is missing.
+ * the person's own keys); else the author's own key when it is the person's (an administrator
+ * registering a key of her own); else a co-signer in role `leader` (a first key); else the
+ * author's signature as a leader's — which the rules accept only when the author is a leader, and
+ * otherwise refuse saying whose consent is missing.
  */
-function consentOf(actors: readonly SignerView[]): E.KeyConsent {
+function consentOf(actors: readonly SignerView[], person: string, ownerOf: KeyOwnerOf): E.KeyConsent {
   const own = actors.slice(1).find((a) => a.role === CONSENT_ROLE);
   if (own !== undefined) return { by: 'key', key: own.key };
+  const author = actors[0]?.key ?? '';
+  if (ownerOf(author) === person) return { by: 'key', key: author };
   const leader = actors.slice(1).find((a) => a.role === 'leader');
-  return { by: 'leader', key: (leader ?? actors[0])?.key ?? '' };
+  return { by: 'leader', key: leader?.key ?? author };
 }
 
 /**
@@ -261,7 +267,11 @@ function consentOf(actors: readonly SignerView[]): E.KeyConsent {
  * (first = author); `Correct` reads the approver (`leader`) and witness (`admin`) from them,
  * `RegisterKey` without a `consent` the consenting key.
  */
-export function commandEvents(cmd: Command, actors: readonly SignerView[]): Either<LedgerError, LedgerEvent[]> {
+export function commandEvents(
+  cmd: Command,
+  actors: readonly SignerView[],
+  ownerOf: KeyOwnerOf = () => undefined,
+): Either<LedgerError, LedgerEvent[]> {
   switch (cmd.type) {
     case 'EnrollStudent': {
       const d = cmd.data as EnrollStudentData;
@@ -292,7 +302,7 @@ export function commandEvents(cmd: Command, actors: readonly SignerView[]): Eith
     case 'RegisterKey': {
       const d = cmd.data as E.KeyRegistered;
       if (d.consent !== undefined) return right([{ type: 'KeyRegistered', data: d }]);
-      return right([{ type: 'KeyRegistered', data: { ...d, consent: consentOf(actors) } }]);
+      return right([{ type: 'KeyRegistered', data: { ...d, consent: consentOf(actors, d.person, ownerOf) } }]);
     }
     case 'Correct': {
       const d = cmd.data as CorrectData;

@@ -99,7 +99,7 @@ function decideInto(
     return left(
       ledgerError('missing-signature', 'a command needs at least its author as signer', { path: ['signers'] }),
     );
-  const events = commandEvents(command, ctx.actors);
+  const events = commandEvents(command, ctx.actors, (key) => scratch.keys.get(key)?.person);
   if (isLeft(events)) return events;
   const out: UnsignedEnvelope[] = [];
   const batch = BATCH_COMMANDS.has(command.type);
