@@ -14,6 +14,7 @@ import {
   toHex,
   tweetnaclBackend,
   verifyEnvelopeSignatures,
+  type Envelope,
   type Signer,
 } from '@hoso/core';
 import {
@@ -309,7 +310,7 @@ describe('prepare: sign elsewhere, then submit', () => {
   /** The teacher's key, held by a browser (tweetnacl), not by the ledger's process. */
   function browserSigner(seed: Uint8Array): Signer {
     const sign = tweetnaclBackend.signer(seed);
-    return { publicKey: tweetnaclBackend.publicKey(seed), sign: async (m) => sign(m) };
+    return { publicKey: tweetnaclBackend.publicKey(seed), sign: (m) => Promise.resolve(sign(m)) };
   }
 
   it('prepare → sign with tweetnacl → submit succeeds and replays clean', async () => {
@@ -335,7 +336,7 @@ describe('prepare: sign elsewhere, then submit', () => {
     if (isLeft(u)) throw new Error(u.left.message);
     expect(u.right.map((x) => x.prev === PENDING_PREV)).toEqual([false, true, true]);
     // By hand, as a browser would: sign in order, linking each to the one before.
-    const signed = [];
+    const signed: Envelope[] = [];
     for (const x of u.right)
       signed.push(await signEnvelope(linkPrev(x, signed), [{ signer: teacher, role: 'subject' }]));
     expect(signed[1]!.prev).toBe(toHex(leafHash(encodeEnvelope(signed[0]!))));

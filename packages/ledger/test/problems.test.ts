@@ -207,7 +207,10 @@ describe('a key is registered only with its person’s consent (QC Điều 7.1)'
 
   it("a first key: a leader's consent, co-signed or the author's own when she is the leader", () => {
     const n = person('gv-moi');
-    const facts = [...setup, { event: { type: 'StaffRegistered', data: { person: n.id, name: n.name } }, by: admin }];
+    const facts: Fact[] = [
+      ...setup,
+      { event: { type: 'StaffRegistered', data: { person: n.id, name: n.name } }, by: admin },
+    ];
     const first = { type: 'RegisterKey', data: { person: n.id, key: n.key } };
     const nHolder = { key: n.key, role: 'holder' };
     given(...facts)

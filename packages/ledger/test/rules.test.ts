@@ -2,9 +2,9 @@
 import { describe, it, expect } from 'vitest';
 import { LayerMap, forkState, evolve, checkEvent, streamOf, streamKind, eventIdFor, formatAt } from '@hoso/ledger';
 import type { LedgerEvent } from '@hoso/ledger';
-import { given, person, type Fact } from '@hoso/ledger/testing';
+import { given, person } from '@hoso/ledger/testing';
 
-import { P, T, Y, leader, admin, founding, setup, school, window, enter } from './facts.js';
+import { P, T, Y, leader, admin, founding, school, window, enter } from './facts.js';
 
 describe('given/when/then', () => {
   it('an entry inside an open window becomes one ScoreEntered in the markbook stream', () => {
@@ -61,7 +61,7 @@ describe('given/when/then', () => {
     s.when(fix, [{ key: T.key, role: 'subject' }, leader, { key: V.key, role: 'admin' }]).thenEvents({
       type: 'CorrectionMade',
       data: { ...fix.data, requester: T.key, approver: P.key, witness: V.key },
-    } as LedgerEvent);
+    });
     s.when(fix, [{ key: T.key, role: 'subject' }, leader, admin]).thenRefused('same-person-twice', ['data']);
   });
 

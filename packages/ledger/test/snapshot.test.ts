@@ -13,6 +13,7 @@ import { isLeft, isRight, type Either } from 'fp-ts/lib/Either.js';
 import { createMemoryStore } from '@hoso/store';
 import {
   CELL_EVENT_TYPES,
+  LayerMap,
   cellOf,
   decide,
   decodeCommand,
@@ -44,9 +45,10 @@ function memorySnapshots(): StateSnapshots & { readonly files: Map<string, Uint8
   const files = new Map<string, Uint8Array>();
   return {
     files,
-    load: async (ledger) => files.get(ledger) ?? null,
-    save: async (ledger, bytes) => {
+    load: (ledger) => Promise.resolve(files.get(ledger) ?? null),
+    save: (ledger, bytes) => {
       files.set(ledger, bytes);
+      return Promise.resolve();
     },
   };
 }
@@ -57,9 +59,13 @@ function observe(s: LedgerState, ids: readonly string[]): unknown {
   for (const [k, v] of Object.entries(s)) {
     if (k === 'ids') continue;
     maps[k] =
-      typeof v === 'object' && v !== null && 'entries' in v && typeof v.entries === 'function'
-        ? [...(v.entries() as Iterable<unknown>)]
-        : v;
+      v instanceof LayerMap
+        ? [...(v as LayerMap<string, unknown>).entries()]
+        : typeof v === 'object' && v !== null && Object.values(v as object).every((x) => x instanceof LayerMap)
+          ? Object.fromEntries(
+              Object.entries(v as Record<string, LayerMap<string, unknown>>).map(([n, m]) => [n, [...m.entries()]]),
+            )
+          : v;
   }
   return { maps, ids: ids.map((id) => [id, s.ids.get(id)]) };
 }
@@ -283,7 +289,7 @@ describe('state snapshots: a snapshot that is not of this history is ignored', (
       const l = await openLedger({
         store: st,
         ledger,
-        snapshots: { load: async () => b, save: async () => undefined },
+        snapshots: { load: () => Promise.resolve(b), save: () => Promise.resolve() },
         onSnapshot: (e) => events.push(e),
       });
       return { ledger: l, events };
@@ -328,7 +334,7 @@ describe('state snapshots: a snapshot that is not of this history is ignored', (
     const l = await openLedger({
       store: other,
       ledger: 'thcs-khac',
-      snapshots: { load: async () => bytes, save: async () => undefined },
+      snapshots: { load: () => Promise.resolve(bytes), save: () => Promise.resolve() },
       onSnapshot: (e) => events.push(e),
     });
     expect(ignoredCode(events)).toBe('snapshot-wrong-ledger');
@@ -344,7 +350,7 @@ describe('state snapshots: a snapshot that is not of this history is ignored', (
     const l = await openLedger({
       store: rewritten,
       ledger: 'thpt-test',
-      snapshots: { load: async () => bytes, save: async () => undefined },
+      snapshots: { load: () => Promise.resolve(bytes), save: () => Promise.resolve() },
       onSnapshot: (e) => events.push(e),
     });
     const h = readSnapshotHeader(bytes);
@@ -363,7 +369,7 @@ describe('state snapshots: a snapshot that is not of this history is ignored', (
     const l = await openLedger({
       store: shorter,
       ledger: 'thpt-test',
-      snapshots: { load: async () => bytes, save: async () => undefined },
+      snapshots: { load: () => Promise.resolve(bytes), save: () => Promise.resolve() },
       onSnapshot: (e) => events.push(e),
     });
     expect(ignoredCode(events)).toBe('snapshot-beyond-store');
@@ -377,7 +383,7 @@ describe('state snapshots: a snapshot that is not of this history is ignored', (
     const l = await openLedger({
       store,
       ledger: 'thpt-test',
-      snapshots: { load: async () => Promise.reject(new Error('EIO')), save: async () => undefined },
+      snapshots: { load: () => Promise.reject(new Error('EIO')), save: () => Promise.resolve() },
       onSnapshot: (e) => events.push(e),
     });
     expect(ignoredCode(events)).toBe('snapshot-unreadable');

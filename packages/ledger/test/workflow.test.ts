@@ -178,7 +178,11 @@ describe('corrections (QC Điều 12.3)', () => {
     expect(r.events).toHaveLength(1);
     expect(r.events[0]!.stream).toBe('markbook/2024-2025/10A1/toan');
     const stored = await s.store.getById('thpt-test', r.events[0]!.id);
-    const env = JSON.parse(Buffer.from(stored!.bytes).toString('utf8'));
+    const env = JSON.parse(Buffer.from(stored!.bytes).toString('utf8')) as {
+      type: string;
+      sigs: { role: string }[];
+      data: unknown;
+    };
     expect(env.type).toBe('CorrectionMade');
     expect(env.sigs.map((x: { role: string }) => x.role)).toEqual(['subject', 'leader', 'admin']);
     expect(env.data).toMatchObject({

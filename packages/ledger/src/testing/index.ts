@@ -17,7 +17,7 @@ import { checkEvent } from '../rules/index.js';
 import type { SignerView } from '../views.js';
 import { evolve, initialState, type LedgerState } from '../state.js';
 import { streamOf } from '../streams.js';
-import type { LedgerError } from '../errors.js';
+import type { LedgerError, LedgerErrorCode, LedgerErrorOf } from '../errors.js';
 import type { LedgerEvent } from '../events.js';
 import type { SchoolLevel } from '../codecs.js';
 import { openLedger, type ActingSigner, type Appended, type Ledger } from '../ledger.js';
@@ -58,7 +58,7 @@ export interface Outcome {
   /** Assert the command was accepted and wrote these events (type and payload); returns them. */
   thenEvents(...expected: LedgerEvent[]): UnsignedEnvelope[];
   /** Assert the command was refused with `code` (and `path`, when given); returns the error. */
-  thenRefused(code: LedgerError['code'], path?: ReadonlyArray<string | number>): LedgerError;
+  thenRefused<C extends LedgerErrorCode>(code: C, path?: ReadonlyArray<string | number>): LedgerErrorOf<C>;
   /**
    * Assert the command was refused with exactly these problems, in order (the first is the
    * refusal, the rest its `details.more`), each `code` or `[code, path]`; returns them all.
@@ -147,14 +147,14 @@ export function given(...facts: Fact[]): Scenario {
           if (JSON.stringify(got) !== want) throw new Error(`expected ${want}\n     got ${JSON.stringify(got)}`);
           return result.right;
         },
-        thenRefused(code, path) {
+        thenRefused<C extends LedgerErrorCode>(code: C, path?: ReadonlyArray<string | number>): LedgerErrorOf<C> {
           if (!isLeft(result)) throw new Error(`expected refusal ${code}, got ${result.right.length} event(s)`);
           const e = result.left;
           if (e.code !== code) throw new Error(`expected refusal ${code}, got ${e.code}: ${e.message}`);
           if (path !== undefined && JSON.stringify(e.path) !== JSON.stringify(path)) {
             throw new Error(`expected path ${JSON.stringify(path)}, got ${JSON.stringify(e.path)} (${e.message})`);
           }
-          return e;
+          return e as LedgerErrorOf<C>;
         },
         thenProblems(...expected) {
           if (!isLeft(result)) throw new Error(`expected refusal, got ${result.right.length} event(s)`);
