@@ -651,6 +651,7 @@ describe('docs/permissions.md', () => {
         const may = row.roles !== 'genesis' && row.roles.includes(role);
         expect(mark, `${row.command} × ${role}`).toBe(row.roles === 'genesis' ? '—' : may ? '✓' : '✗');
       });
+      expect(cells[8], row.command).toBe(row.cosigners.length === 0 ? '—' : row.cosigners.join(', '));
       expect(cells[9], row.command).toBe(row.rule);
     }
   });
