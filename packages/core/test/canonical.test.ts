@@ -1,9 +1,13 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { isLeft, isRight } from 'fp-ts/lib/Either.js';
-import jcs from 'canonicalize';
+import jcsModule from 'canonicalize';
 import { canonicalize, canonicalizeE, canonicalBytes, MAX_CANONICAL_DEPTH } from '../src/canonical.js';
 import { HosoFailure } from '../src/errors.js';
+
+// The package declares an ES default export but is CommonJS (`module.exports = serialize`): under
+// NodeNext the default import is the function itself.
+const jcs = jcsModule as unknown as (input: unknown) => string | undefined;
 
 function errorOf(value: unknown) {
   const r = canonicalizeE(value);
