@@ -3,7 +3,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// Every relative link in the READMEs (the repository's and each package's) and docs/ points at a file (and, for #anchors into a
+// Every relative link in the READMEs (the repository's and each package's) and docs/ points at a file (and, for
+// #anchors into a
 // Markdown file, at a heading) that exists: a reader must be able to follow the docs alone.
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const pages = [

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
-// Every ```ts block in the READMEs (the repository's and each package's) and docs/ typechecks against the built packages, so an API
+// Every ```ts block in the READMEs (the repository's and each package's) and docs/ typechecks against the built
+// packages, so an API
 // that changes breaks the docs' examples here rather than in a reader's editor. Blocks are
 // excerpts: names they use without declaring (a `teacherSeed`, a `store` made earlier on the
 // page) are allowed, everything else — imports, exported names, argument and property types —

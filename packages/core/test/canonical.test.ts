@@ -63,6 +63,7 @@ describe('canonicalize — RFC 8785 examples', () => {
     expect(canonicalize(1e20)).toBe('100000000000000000000');
     expect(canonicalize(1e-7)).toBe('1e-7');
     expect(canonicalize(0.000001)).toBe('0.000001');
+    // eslint-disable-next-line no-loss-of-precision -- the literal is the test: its double prints as below
     expect(canonicalize(333333333.33333329)).toBe('333333333.3333333');
   });
 
