@@ -13,7 +13,7 @@ export * from './state.js';
 export * from './permissions.js';
 export * from './rules/index.js';
 export * from './roles.js';
-export * from './views.js';
+export type * from './views.js';
 export * from './clock.js';
 export { textProblem, normaliseText, type TextProblem } from './text.js';
 export { listValues, type Lists } from './lists.js';

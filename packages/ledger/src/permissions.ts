@@ -18,7 +18,10 @@ export interface PermissionRow {
   readonly rule: string;
 }
 
-/** The role × command table (QC Chương II, docs/permissions.md), derived from {@link AUTHOR_ROLE}; `docs/permissions.md` prints it. */
+/**
+ * The role × command table (QC Chương II), derived from {@link AUTHOR_ROLE}; `docs/permissions.md`
+ * prints it.
+ */
 export const PERMISSION_TABLE: readonly PermissionRow[] = (Object.keys(COMMANDS) as CommandType[]).map((command) => {
   const event = COMMANDS[command].writes[COMMANDS[command].writes.length - 1]!;
   const a = AUTHOR_ROLE[event];

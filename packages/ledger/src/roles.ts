@@ -6,7 +6,10 @@
  */
 import type { EventType, RoleName } from './events.js';
 
-/** The author role an event type needs. `founder`: the genesis key; `writer`: the role that writes the corrected cell. */
+/**
+ * The author role an event type needs. `founder`: the genesis key; `writer`: the role that writes
+ * the corrected cell.
+ */
 export type AuthorRole = RoleName | 'founder' | 'writer';
 
 /** For each event type, the role its author acts in, and the article that gives the duty. */

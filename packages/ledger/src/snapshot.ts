@@ -11,7 +11,7 @@
  * | 4 + H | header length, header JSON `{ "ledger", "size", "root" }` (root: hex Merkle root at `size`) |
  * | 4 + S | state JSON: genesis, the maps as `[key, value]` pairs in insertion order, the cells' strings |
  * | 4 + X | event index strings JSON: interned streams, types, cells and the non-UUID ids |
- * | 6 × (4 + L) | event index arrays (u32): stream, rev, type, cell columns (`size` each), ids (4 words each), positions |
+ * | 6 × (4 + L) | u32 index columns: stream, rev, type, cell (`size` each), ids (4 words each), positions |
  * | 4 + C | cell rows (u32, 17 per cell; see {@link encodeCells}) |
  * | 32 | SHA-256 of every byte before it |
  *
@@ -25,7 +25,7 @@ import { bytesEqual, fromHex, fromUtf8, hosoError, sha256, toHex, utf8, type Hos
 import type { EventStore } from '@hoso/store';
 import type { StateSnapshots } from './snapshot-files.js';
 import { reindexWindows } from './window-index.js';
-import { LayerMap } from './layer-map.js';
+import type { LayerMap } from './layer-map.js';
 import { eventIndexFromParts, eventIndexParts, type EventIndexParts } from './event-index.js';
 import { initialState, type CellState, type LedgerState } from './state.js';
 import { AbsenceKind, AttendanceMark } from './codecs.js';

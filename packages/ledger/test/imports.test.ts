@@ -16,7 +16,10 @@ function sources(dir: string): string[] {
   );
 }
 
-/** The relative imports of a module (`import … from './x.js'`, `export … from`, `import('./x.js')`), as source paths. */
+/**
+ * The relative imports of a module (`import … from './x.js'`, `export … from`, `import('./x.js')`),
+ * as source paths.
+ */
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const out: string[] = [];

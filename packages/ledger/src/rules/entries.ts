@@ -125,7 +125,10 @@ export function checkCell(s: LedgerState, v: EventView, ev: CellEvent, disclose:
   if (cell.windowed) checkInWindow(s, cell, grade, v.at, out);
 }
 
-/** A subject cell: the subject offered to the grade, the type fitting its assessment, the index of a regular assessment. */
+/**
+ * A subject cell: the subject offered to the grade, the type fitting its assessment, the index of a
+ * regular assessment.
+ */
 function checkSubjectCell(
   s: LedgerState,
   ev: CellEvent,

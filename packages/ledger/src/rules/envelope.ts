@@ -49,7 +49,10 @@ export function checkGenesis(s: LedgerState, v: EventView, d: EventData['SchoolF
     );
 }
 
-/** The ledger and the stream: corrections go to their target's stream (checked with the target), the rest where `streamOf` says. */
+/**
+ * The ledger and the stream: corrections go to their target's stream (checked with the target), the
+ * rest where `streamOf` says.
+ */
 export function checkPlacement(s: LedgerState, v: EventView, ev: LedgerEvent, out: Problems): void {
   if (s.ledger !== v.ledger)
     out.push(

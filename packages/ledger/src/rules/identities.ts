@@ -163,7 +163,10 @@ export function checkKeyRevoked(s: LedgerState, d: EventData['KeyRevoked'], out:
   activeKey(s, d.key, ['data', 'key'], out);
 }
 
-/** A grant or revocation carries exactly its role's scope; a grant is new and its scope exists; a revocation ends a held grant. */
+/**
+ * A grant or revocation carries exactly its role's scope; a grant is new and its scope exists; a
+ * revocation ends a held grant.
+ */
 export function checkRoleChange(
   s: LedgerState,
   type: 'RoleGranted' | 'RoleRevoked',

@@ -42,7 +42,10 @@ export function activeKey(s: LedgerState, key: string, path: Path, out: Problems
   return k.person;
 }
 
-/** The grant of `role` scoped by the fields of `data` the role takes (`year`, `class`, `subject`), whatever the event type. */
+/**
+ * The grant of `role` scoped by the fields of `data` the role takes (`year`, `class`, `subject`),
+ * whatever the event type.
+ */
 export function scopeFor(role: RoleName, data: object): Grant {
   const d = data as Readonly<Record<string, unknown>>;
   const g: { role: RoleName; year?: string; class?: string; subject?: string } = { role };

@@ -12,7 +12,10 @@ import { coverage, lockedBy } from '../window-index.js';
 import { RULES } from './articles.js';
 import { classGrade, knownYear, type Problems } from './lookups.js';
 
-/** A new window id, for a defined year, over an open class and a defined subject, closing after it opens; an unlock gives its reason. */
+/**
+ * A new window id, for a defined year, over an open class and a defined subject, closing after it
+ * opens; an unlock gives its reason.
+ */
 export function checkWindowOpened(s: LedgerState, d: EventData['WindowOpened'], out: Problems): void {
   knownYear(s, d.year, out);
   if (s.windows.has(d.window))
