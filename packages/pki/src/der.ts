@@ -1,0 +1,164 @@
+/**
+ * A minimal DER reader and writer (ITU-T X.690 §8, §10) for the few places where this package
+ * needs exact bytes that a schema parser does not keep: the issuer and subject as encoded, the
+ * SignedData's `crls` field, the signed attributes as a SET to sign, a certificate's key bits.
+ * Everything else goes through @peculiar/asn1-schema. Tags are single-byte (numbers < 31), which is
+ * all that X.509, CMS and TSP use; indefinite lengths are refused (DER has none).
+ */
+import { compareBytes } from './bytes.js';
+
+/** One TLV: where it starts, where its contents start and where it ends, in the buffer given. */
+export interface Tlv {
+  /** The identifier octet: class bits, constructed bit, tag number. */
+  readonly tag: number;
+  readonly start: number;
+  readonly contentStart: number;
+  readonly end: number;
+}
+
+/** The TLV at `offset`, or `undefined` when the bytes there are not one. */
+export function readTlv(b: Uint8Array, offset = 0, limit = b.length): Tlv | undefined {
+  if (offset + 2 > limit) return undefined;
+  const tag = b[offset]!;
+  if ((tag & 0x1f) === 0x1f) return undefined;
+  let len = b[offset + 1]!;
+  let p = offset + 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n === 0 || n > 4 || p + n > limit) return undefined;
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + b[p + i]!;
+    // DER: the shortest form (X.690 §10.1).
+    if (len < 0x80 || (n > 1 && b[p] === 0)) return undefined;
+    p += n;
+  }
+  if (p + len > limit) return undefined;
+  return { tag, start: offset, contentStart: p, end: p + len };
+}
+
+/** The TLVs directly inside a constructed TLV; `undefined` when they do not fill it exactly. */
+export function childrenOf(b: Uint8Array, t: Tlv): Tlv[] | undefined {
+  const out: Tlv[] = [];
+  let p = t.contentStart;
+  while (p < t.end) {
+    const c = readTlv(b, p, t.end);
+    if (c === undefined) return undefined;
+    out.push(c);
+    p = c.end;
+  }
+  return out;
+}
+
+/** The whole bytes of a TLV (header and contents). */
+export function tlvBytes(b: Uint8Array, t: Tlv): Uint8Array {
+  return b.subarray(t.start, t.end);
+}
+
+/** The contents of a TLV. */
+export function tlvContent(b: Uint8Array, t: Tlv): Uint8Array {
+  return b.subarray(t.contentStart, t.end);
+}
+
+/** The single TLV filling `b` exactly, or `undefined` (trailing bytes are an error in every format here). */
+export function readOnly(b: Uint8Array): Tlv | undefined {
+  const t = readTlv(b, 0);
+  return t !== undefined && t.end === b.length ? t : undefined;
+}
+
+// ---- writer ----
+
+function lengthBytes(n: number): number[] {
+  if (n < 0x80) return [n];
+  const out: number[] = [];
+  while (n > 0) {
+    out.unshift(n & 0xff);
+    n = Math.floor(n / 256);
+  }
+  return [0x80 | out.length, ...out];
+}
+
+/** A TLV with the given identifier octet and contents. */
+export function tlv(tag: number, ...content: readonly Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const c of content) n += c.length;
+  const head = [tag, ...lengthBytes(n)];
+  const out = new Uint8Array(head.length + n);
+  out.set(head, 0);
+  let o = head.length;
+  for (const c of content) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
+}
+
+export const TAG = {
+  INTEGER: 0x02,
+  BIT_STRING: 0x03,
+  OCTET_STRING: 0x04,
+  NULL: 0x05,
+  OID: 0x06,
+  SEQUENCE: 0x30,
+  SET: 0x31,
+} as const;
+
+/** Context-specific tag `[n]`, constructed (EXPLICIT, or IMPLICIT of a constructed type) or primitive. */
+export function contextTag(n: number, constructed: boolean): number {
+  return 0x80 | (constructed ? 0x20 : 0) | n;
+}
+
+export function derSequence(...items: readonly Uint8Array[]): Uint8Array {
+  return tlv(TAG.SEQUENCE, ...items);
+}
+
+export function derOctetString(b: Uint8Array): Uint8Array {
+  return tlv(TAG.OCTET_STRING, b);
+}
+
+/** A non-negative INTEGER from its big-endian magnitude (leading zeros trimmed, a 0x00 added when the top bit is set). */
+export function derUnsignedInteger(magnitude: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i < magnitude.length - 1 && magnitude[i] === 0) i++;
+  const m = magnitude.subarray(i);
+  return m.length > 0 && m[0]! & 0x80 ? tlv(TAG.INTEGER, new Uint8Array([0]), m) : tlv(TAG.INTEGER, m);
+}
+
+/** An OBJECT IDENTIFIER from its dotted text (X.690 §8.19). */
+export function derOid(dotted: string): Uint8Array {
+  const arcs = dotted.split('.').map((s) => BigInt(s));
+  const first = arcs[0]! * 40n + arcs[1]!;
+  const bytes: number[] = [];
+  for (const arc of [first, ...arcs.slice(2)]) {
+    const group: number[] = [];
+    let v = arc;
+    do {
+      group.unshift(Number(v & 0x7fn));
+      v >>= 7n;
+    } while (v > 0n);
+    for (let k = 0; k < group.length - 1; k++) group[k]! |= 0x80;
+    bytes.push(...group);
+  }
+  return tlv(TAG.OID, new Uint8Array(bytes));
+}
+
+/** The dotted text of an OBJECT IDENTIFIER's contents; `undefined` when malformed. */
+export function oidText(content: Uint8Array): string | undefined {
+  if (content.length === 0 || content[content.length - 1]! & 0x80) return undefined;
+  const arcs: bigint[] = [];
+  let v = 0n;
+  for (const x of content) {
+    v = (v << 7n) | BigInt(x & 0x7f);
+    if (!(x & 0x80)) {
+      arcs.push(v);
+      v = 0n;
+    }
+  }
+  const first = arcs[0]!;
+  const head = first < 40n ? [0n, first] : first < 80n ? [1n, first - 40n] : [2n, first - 80n];
+  return [...head, ...arcs.slice(1)].join('.');
+}
+
+/** DER SET OF: the members sorted by their encodings (X.690 §11.6). */
+export function derSetOf(members: readonly Uint8Array[], tag: number = TAG.SET): Uint8Array {
+  return tlv(tag, ...[...members].sort(compareBytes));
+}
