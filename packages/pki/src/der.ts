@@ -162,3 +162,34 @@ export function oidText(content: Uint8Array): string | undefined {
 export function derSetOf(members: readonly Uint8Array[], tag: number = TAG.SET): Uint8Array {
   return tlv(tag, ...[...members].sort(compareBytes));
 }
+
+/** UTCTime for years 1950–2049, GeneralizedTime after (RFC 5280 §4.1.2.5), to whole seconds. */
+export function derTime(d: Date): Uint8Array {
+  const y = d.getUTCFullYear();
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  const rest = `${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}Z`;
+  return y >= 1950 && y < 2050
+    ? tlv(0x17, new TextEncoder().encode(`${p(y % 100)}${rest}`))
+    : tlv(0x18, new TextEncoder().encode(`${p(y, 4)}${rest}`));
+}
+
+/** GeneralizedTime with milliseconds when there are any, trailing zeros dropped (X.690 §11.7). */
+export function derGeneralizedTime(d: Date): Uint8Array {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  let s = `${p(d.getUTCFullYear(), 4)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
+  const ms = d.getUTCMilliseconds();
+  if (ms) s += `.${p(ms, 3).replace(/0+$/, '')}`;
+  return tlv(0x18, new TextEncoder().encode(`${s}Z`));
+}
+
+/** BOOLEAN TRUE (DER writes 0xff). */
+export const DER_TRUE = new Uint8Array([0x01, 0x01, 0xff]);
+
+/** A BIT STRING of named bits (bit 0 first), with trailing zero bits removed as DER requires (X.690 §11.2.2). */
+export function derNamedBits(bits: readonly number[]): Uint8Array {
+  const max = bits.length ? Math.max(...bits) : -1;
+  const bytes = new Uint8Array(max < 0 ? 0 : (max >> 3) + 1);
+  for (const b of bits) bytes[b >> 3]! |= 0x80 >> (b & 7);
+  const unused = max < 0 ? 0 : 7 - (max & 7);
+  return tlv(TAG.BIT_STRING, new Uint8Array([unused]), bytes);
+}

@@ -4,3 +4,7 @@ export * from './algorithms.js';
 export * from './name.js';
 export * from './certificate.js';
 export { OID } from './oids.js';
+export * from './path.js';
+export * from './revocation/crl.js';
+export * from './revocation/ocsp.js';
+export * from './revocation/check.js';
