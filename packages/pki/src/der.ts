@@ -193,3 +193,20 @@ export function derNamedBits(bits: readonly number[]): Uint8Array {
   const unused = max < 0 ? 0 : 7 - (max & 7);
   return tlv(TAG.BIT_STRING, new Uint8Array([unused]), bytes);
 }
+
+/** A UTCTime or GeneralizedTime TLV as a Date (Z form only, as DER requires); `undefined` otherwise. */
+export function readDerTime(b: Uint8Array, t: Tlv): Date | undefined {
+  const s = new TextDecoder().decode(b.subarray(t.contentStart, t.end));
+  const m =
+    t.tag === 0x17
+      ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s)
+      : t.tag === 0x18
+        ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\.\d+)?Z$/.exec(s)
+        : null;
+  if (!m) return undefined;
+  let y = Number(m[1]);
+  if (t.tag === 0x17) y += y < 50 ? 2000 : 1900;
+  const ms = m[7] ? Math.round(Number(`0${m[7]}`) * 1000) : 0;
+  const d = new Date(Date.UTC(y, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms));
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}

@@ -4,3 +4,4 @@
  */
 export * from './builder.js';
 export * from './pki.js';
+export * from './tsa.js';

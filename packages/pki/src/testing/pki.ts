@@ -207,7 +207,9 @@ export async function createTestPki(o: { readonly keyType?: TestKeyType; readonl
     return { certificate: await mustParse(der), key, chain: by === otherCa ? [] : [inter.certificate] };
   };
 
-  const tsaKey = await generateTestKey(keyType);
+  // OpenSSL's timestamp verifier (its PKCS #7 code) checks RSA signatures only with PKCS #1 v1.5
+  // padding, so an RSA test TSA signs its tokens that way; verifyCades accepts both paddings.
+  const tsaKey = await generateTestKey(keyType === 'rsa-pss' ? 'rsa-pkcs1' : keyType);
   const tsa = await leaf(
     interCa,
     tsaKey,
