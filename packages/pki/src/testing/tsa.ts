@@ -37,7 +37,8 @@ export function createTestTsa(o: { readonly signer: X509Signer; readonly policy?
     issued: 0,
     async respond(request: Uint8Array): Promise<Uint8Array> {
       const req = parseTimestampRequest(request);
-      if (isLeft(req)) return rejection(req.left.message, req.left.code === 'malformed-timestamp' ? 2 : 0);
+      // failInfo bits (RFC 3161 §2.4.2): badAlg 0, badDataFormat 5.
+      if (isLeft(req)) return rejection(req.left.message, req.left.code === 'malformed-timestamp' ? 5 : 0);
       if (req.right.policy !== undefined && req.right.policy !== policy) return rejection('unaccepted policy', 15);
       const genTime = (o.clock ?? (() => new Date()))();
       const n = serial++;

@@ -5,7 +5,7 @@
 import { AsnParser } from '@peculiar/asn1-schema';
 import { TimeStampReq, TSTInfo } from '@peculiar/asn1-tsp';
 import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js';
-import { hashAlgorithmDer, hashFromOid, type HashName } from '../algorithms.js';
+import { hashAlgorithmDer, hashFromOid, hashLength, type HashName } from '../algorithms.js';
 import { bytesEqual, toHex } from '../bytes.js';
 import { serialHex } from '../certificate.js';
 import {
@@ -17,6 +17,7 @@ import {
   derOid,
   derSequence,
   derUnsignedInteger,
+  oidText,
   readOnly,
   TAG,
   tlv,
@@ -59,8 +60,13 @@ export function parseTstInfo(der: Uint8Array, path: ReadonlyArray<string | numbe
   const hash = hashFromOid(t.messageImprint.hashAlgorithm.algorithm, [...path, 'messageImprint', 'hashAlgorithm']);
   if (isLeft(hash)) return hash;
   if (Number.isNaN(t.genTime.getTime())) return bad('genTime cannot be read', [...path, 'genTime']);
+  // asn1js writes OID arcs above 2^53 (UUID arcs under 2.25) in its own form: read the policy exactly.
+  const top = readOnly(der);
+  const policyT = top ? childrenOf(der, top)?.[1] : undefined;
+  const policy = policyT?.tag === TAG.OID ? oidText(tlvContent(der, policyT)) : undefined;
+  if (policy === undefined) return bad('the policy cannot be read', [...path, 'policy']);
   const out: { -readonly [K in keyof TstInfo]: TstInfo[K] } = {
-    policy: t.policy,
+    policy,
     imprint: { hash: hash.right, digest: new Uint8Array(t.messageImprint.hashedMessage.buffer) },
     serialNumber: serialHex(new Uint8Array(t.serialNumber)),
     genTime: t.genTime,
@@ -139,12 +145,25 @@ export function parseTimestampRequest(der: Uint8Array): Either<PkiError, { impri
   }
   const hash = hashFromOid(r.messageImprint.hashAlgorithm.algorithm, ['messageImprint', 'hashAlgorithm']);
   if (isLeft(hash)) return hash;
+  const hashed = new Uint8Array(r.messageImprint.hashedMessage.buffer);
+  if (hashed.length !== hashLength(hash.right))
+    return left(
+      pkiError('malformed-timestamp', `the imprint has ${hashed.length} bytes, not a ${hash.right} digest`, `Giá trị băm có ${hashed.length} byte, không phải giá trị ${hash.right}`, {
+        path: ['messageImprint', 'hashedMessage'],
+        rule: 'RFC 3161 §2.4.1',
+      }),
+    );
   const out: { imprint: MessageImprint; nonce?: Uint8Array; certReq: boolean; policy?: string } = {
-    imprint: { hash: hash.right, digest: new Uint8Array(r.messageImprint.hashedMessage.buffer) },
+    imprint: { hash: hash.right, digest: hashed },
     certReq: r.certReq,
   };
   if (r.nonce) out.nonce = new Uint8Array(r.nonce);
-  if (r.reqPolicy) out.policy = r.reqPolicy;
+  if (r.reqPolicy) {
+    const top = readOnly(der);
+    const t = top ? childrenOf(der, top)?.find((c) => c.tag === TAG.OID) : undefined;
+    const exact = t ? oidText(tlvContent(der, t)) : undefined;
+    if (exact) out.policy = exact;
+  }
   return right(out);
 }
 
