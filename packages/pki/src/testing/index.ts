@@ -5,3 +5,4 @@
 export * from './builder.js';
 export * from './pki.js';
 export * from './tsa.js';
+export * from './softhsm.js';
