@@ -33,7 +33,12 @@ export type CurveName = 'P-256' | 'P-384' | 'P-521';
 /** A subject public key as the policy sees it. */
 export type PublicKeyInfo =
   | { readonly type: 'RSA'; readonly bits: number; readonly spki: Uint8Array; readonly pssOnly: boolean }
-  | { readonly type: 'EC'; readonly curve: CurveName | string; readonly bits: number; readonly spki: Uint8Array }
+  | {
+      readonly type: 'EC'; /** A named curve's name, or the OID of another curve (refused by the policy). */
+      readonly curve: string;
+      readonly bits: number;
+      readonly spki: Uint8Array;
+    }
   | { readonly type: 'other'; readonly oid: string; readonly spki: Uint8Array };
 
 export const HASH_OID: Readonly<Record<HashName, string>> = {
@@ -129,7 +134,9 @@ export function readPublicKey(spki: Uint8Array, path: ReadonlyArray<string | num
       const params = info.algorithm.parameters;
       const p = params ? readOnly(new Uint8Array(params)) : undefined;
       const curveOid =
-        p !== undefined && p.tag === TAG.OID ? oidText(new Uint8Array(params!).subarray(p.contentStart, p.end)) : undefined;
+        p !== undefined && p.tag === TAG.OID
+          ? oidText(new Uint8Array(params!).subarray(p.contentStart, p.end))
+          : undefined;
       const c = curveOid === undefined ? undefined : CURVES.get(curveOid);
       return right({ type: 'EC', curve: c?.name ?? curveOid ?? 'unnamed', bits: c?.bits ?? 0, spki });
     }
@@ -266,7 +273,10 @@ export function schemeFitsKey(s: SignatureAlgorithm, k: PublicKeyInfo): boolean 
   return false;
 }
 
-/** The scheme this package signs with for a key: RSASSA-PSS (salt = digest length) or ECDSA, SHA-256 (SHA-384 for P-384, SHA-512 for P-521). */
+/**
+ * The scheme this package signs with for a key: RSASSA-PSS (salt = digest length) or ECDSA with
+ * SHA-256 (SHA-384 for P-384, SHA-512 for P-521).
+ */
 export function defaultScheme(k: PublicKeyInfo, rsaPadding: 'pss' | 'pkcs1' = 'pss'): SignatureAlgorithm | undefined {
   if (k.type === 'RSA')
     return rsaPadding === 'pss' || k.pssOnly
@@ -286,7 +296,8 @@ export function hashAlgorithmDer(h: HashName): Uint8Array {
 export function signatureAlgorithmDer(s: SignatureAlgorithm): Uint8Array {
   switch (s.name) {
     case 'RSASSA-PKCS1-v1_5': {
-      const oid = s.hash === 'SHA-256' ? OID.sha256WithRSA : s.hash === 'SHA-384' ? OID.sha384WithRSA : OID.sha512WithRSA;
+      const oid =
+        s.hash === 'SHA-256' ? OID.sha256WithRSA : s.hash === 'SHA-384' ? OID.sha384WithRSA : OID.sha512WithRSA;
       return derSequence(derOid(oid), tlv(TAG.NULL));
     }
     case 'ECDSA': {
@@ -314,7 +325,10 @@ export function schemeText(s: SignatureAlgorithm): string {
 
 // ---- WebCrypto verification ----
 
-/** SPKI with the rsaEncryption OID: WebCrypto does not import the PSS-restricted form, and the key bits are the same. */
+/**
+ * SPKI with the rsaEncryption OID: WebCrypto does not import the PSS-restricted form, and the
+ * key bits are the same.
+ */
 function webCryptoSpki(k: PublicKeyInfo): Uint8Array {
   if (k.type !== 'RSA' || !k.pssOnly) return k.spki;
   const info = AsnParser.parse(k.spki, SubjectPublicKeyInfo);
@@ -329,7 +343,7 @@ const keyCache = new WeakMap<Uint8Array, Map<string, Promise<CryptoKey>>>();
 function importVerifyKey(k: PublicKeyInfo, s: SignatureAlgorithm): Promise<CryptoKey> {
   const algKey = `${s.name}/${s.hash}`;
   let m = keyCache.get(k.spki);
-  if (m === undefined) keyCache.set(k.spki, (m = new Map()));
+  if (m === undefined) keyCache.set(k.spki, (m = new Map<string, Promise<CryptoKey>>()));
   let p = m.get(algKey);
   if (p === undefined) {
     const params =
@@ -406,10 +420,15 @@ export async function verifySignature(
     return right(await globalThis.crypto.subtle.verify(params, k, toArrayBuffer(sig), toArrayBuffer(data)));
   } catch {
     return left(
-      pkiError('malformed-key', 'the public key cannot be used to check signatures', 'Không dùng được khóa công khai để kiểm tra chữ ký', {
-        path,
-        rule: 'RFC 5280 §4.1.2.7',
-      }),
+      pkiError(
+        'malformed-key',
+        'the public key cannot be used to check signatures',
+        'Không dùng được khóa công khai để kiểm tra chữ ký',
+        {
+          path,
+          rule: 'RFC 5280 §4.1.2.7',
+        },
+      ),
     );
   }
 }

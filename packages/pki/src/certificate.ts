@@ -90,10 +90,15 @@ export interface Certificate {
 const RULE = 'RFC 5280 §4.1';
 
 function malformed(why: string, why_vi: string, path: ReadonlyArray<string | number>, rule = RULE): PkiError {
-  return pkiError('malformed-certificate', `the certificate cannot be read: ${why}`, `Không đọc được chứng thư số: ${why_vi}`, {
-    path,
-    rule,
-  });
+  return pkiError(
+    'malformed-certificate',
+    `the certificate cannot be read: ${why}`,
+    `Không đọc được chứng thư số: ${why_vi}`,
+    {
+      path,
+      rule,
+    },
+  );
 }
 
 /** Serial-number bytes (a DER INTEGER's contents) as hex without leading zeros. */
@@ -120,7 +125,11 @@ interface Parsed {
   caIssuers: string[];
 }
 
-function readExtension(e: CertificateExtension, out: Parsed, path: ReadonlyArray<string | number>): PkiError | undefined {
+function readExtension(
+  e: CertificateExtension,
+  out: Parsed,
+  path: ReadonlyArray<string | number>,
+): PkiError | undefined {
   const b = e.value;
   const top = readOnly(b);
   const bad = (rule: string) =>
@@ -201,9 +210,14 @@ function certificateBytes(input: Uint8Array | string): Either<PkiError, Uint8Arr
   const cert = blocks.right.find((b) => b.label === 'CERTIFICATE');
   return cert === undefined
     ? left(
-        pkiError('malformed-pem', 'no CERTIFICATE block in the PEM text', 'Không có khối CERTIFICATE trong văn bản PEM', {
-          rule: 'RFC 7468 §5.1',
-        }),
+        pkiError(
+          'malformed-pem',
+          'no CERTIFICATE block in the PEM text',
+          'Không có khối CERTIFICATE trong văn bản PEM',
+          {
+            rule: 'RFC 7468 §5.1',
+          },
+        ),
       )
     : right(cert.der);
 }
@@ -228,13 +242,25 @@ export async function parseCertificate(
     return left(malformed('not tbsCertificate, signatureAlgorithm, signature', 'sai cấu trúc Certificate', path));
   const tbsT = outer[0]!;
   const fields = childrenOf(der, tbsT);
-  if (fields === undefined) return left(malformed('bad lengths in tbsCertificate', 'độ dài sai trong tbsCertificate', path));
+  if (fields === undefined)
+    return left(malformed('bad lengths in tbsCertificate', 'độ dài sai trong tbsCertificate', path));
   // tbsCertificate: [0] version?, serial, signature, issuer, validity, subject, spki, ...
   const hasVersion = fields[0]?.tag === 0xa0;
   const f = (i: number): Tlv | undefined => fields[i + (hasVersion ? 1 : 0)];
   const [serialT, , issuerT, , subjectT, spkiT] = [f(0), f(1), f(2), f(3), f(4), f(5)];
-  if (serialT?.tag !== TAG.INTEGER || issuerT?.tag !== TAG.SEQUENCE || subjectT?.tag !== TAG.SEQUENCE || spkiT?.tag !== TAG.SEQUENCE)
-    return left(malformed('tbsCertificate fields are missing or out of order', 'thiếu trường hoặc sai thứ tự trong tbsCertificate', path));
+  if (
+    serialT?.tag !== TAG.INTEGER ||
+    issuerT?.tag !== TAG.SEQUENCE ||
+    subjectT?.tag !== TAG.SEQUENCE ||
+    spkiT?.tag !== TAG.SEQUENCE
+  )
+    return left(
+      malformed(
+        'tbsCertificate fields are missing or out of order',
+        'thiếu trường hoặc sai thứ tự trong tbsCertificate',
+        path,
+      ),
+    );
 
   let asn: AsnCertificate;
   try {
@@ -276,7 +302,12 @@ export async function parseCertificate(
     const e = extensions[i]!;
     if (seen.has(e.oid))
       return left(
-        malformed(`extension ${e.oid} appears twice`, `phần mở rộng ${e.oid} xuất hiện hai lần`, [...path, 'extensions', i], 'RFC 5280 §4.2'),
+        malformed(
+          `extension ${e.oid} appears twice`,
+          `phần mở rộng ${e.oid} xuất hiện hai lần`,
+          [...path, 'extensions', i],
+          'RFC 5280 §4.2',
+        ),
       );
     seen.add(e.oid);
     const bad = readExtension(e, parsed, [...path, 'extensions', i]);
@@ -285,7 +316,14 @@ export async function parseCertificate(
   const notBefore = tbs.validity.notBefore.getTime();
   const notAfter = tbs.validity.notAfter.getTime();
   if (Number.isNaN(notBefore.getTime()) || Number.isNaN(notAfter.getTime()))
-    return left(malformed('the validity dates cannot be read', 'không đọc được thời hạn hiệu lực', [...path, 'validity'], 'RFC 5280 §4.1.2.5'));
+    return left(
+      malformed(
+        'the validity dates cannot be read',
+        'không đọc được thời hạn hiệu lực',
+        [...path, 'validity'],
+        'RFC 5280 §4.1.2.5',
+      ),
+    );
 
   const cert: { -readonly [K in keyof Certificate]: Certificate[K] } = {
     der,
@@ -346,7 +384,10 @@ export async function parseCertificates(input: Uint8Array | string): Promise<Eit
 }
 
 /** The certificate's own signature scheme under the policy (a Left for SHA-1, MD5 and the like). */
-export function certificateSignatureScheme(c: Certificate, path: ReadonlyArray<string | number> = []): Either<PkiError, SignatureAlgorithm> {
+export function certificateSignatureScheme(
+  c: Certificate,
+  path: ReadonlyArray<string | number> = [],
+): Either<PkiError, SignatureAlgorithm> {
   return signatureScheme(c.signatureAlgorithm, [...path, 'signatureAlgorithm']);
 }
 

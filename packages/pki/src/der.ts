@@ -115,7 +115,10 @@ export function derOctetString(b: Uint8Array): Uint8Array {
   return tlv(TAG.OCTET_STRING, b);
 }
 
-/** A non-negative INTEGER from its big-endian magnitude (leading zeros trimmed, a 0x00 added when the top bit is set). */
+/**
+ * A non-negative INTEGER from its big-endian magnitude (leading zeros trimmed, a 0x00 added when
+ * the top bit is set).
+ */
 export function derUnsignedInteger(magnitude: Uint8Array): Uint8Array {
   let i = 0;
   while (i < magnitude.length - 1 && magnitude[i] === 0) i++;

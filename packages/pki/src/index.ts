@@ -8,7 +8,7 @@ export * from './path.js';
 export * from './revocation/crl.js';
 export * from './revocation/ocsp.js';
 export * from './revocation/check.js';
-export * from './signers/signer.js';
+export type * from './signers/signer.js';
 export * from './signers/software.js';
 export * from './cms/cades.js';
 export { decodeSignedData, type SignedDataContent, type SignerInfoData, type CmsAttribute } from './cms/signed-data.js';

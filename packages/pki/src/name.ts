@@ -93,8 +93,7 @@ export function nameValues(n: DistinguishedName, attr: NameAttributeName): strin
 
 /** The personal identity number (CCCD, then CC, then CMND), if the subject carries one. */
 export function personalIdNumber(n: DistinguishedName): IdentityNumber | undefined {
-  for (const s of ['CCCD', 'CC', 'CMND'])
-    for (const i of n.identities) if (i.scheme === s) return i;
+  for (const s of ['CCCD', 'CC', 'CMND']) for (const i of n.identities) if (i.scheme === s) return i;
   return undefined;
 }
 
@@ -201,7 +200,10 @@ export function decodeName(der: Uint8Array, path: ReadonlyArray<string | number>
     rdnTexts.push(
       attributes
         .filter((a) => a.rdn === i)
-        .map((a) => `${a.name ?? a.oid}=${a.value.startsWith('#') && a.name === undefined ? a.value : escape4514(a.value)}`)
+        .map(
+          (a) =>
+            `${a.name ?? a.oid}=${a.value.startsWith('#') && a.name === undefined ? a.value : escape4514(a.value)}`,
+        )
         .join('+'),
     );
   const identities: IdentityNumber[] = [];
@@ -244,7 +246,8 @@ export function sameName(a: DistinguishedName, b: DistinguishedName): boolean {
 
 /** One attribute to put in a name: a short name or an OID, and its value. */
 export interface NameInput {
-  readonly type: NameAttributeName | string;
+  /** A short name ({@link NameAttributeName}) or a dotted OID. */
+  readonly type: string;
   readonly value: string;
 }
 
@@ -259,7 +262,11 @@ export function encodeName(attrs: readonly NameInput[]): Uint8Array {
     ...attrs.map((a) => {
       const oid = (NAME_ATTRIBUTES as Record<string, string>)[a.type] ?? a.type;
       const tag =
-        oid === NAME_ATTRIBUTES.C || oid === NAME_ATTRIBUTES.serialNumber ? 0x13 : oid === NAME_ATTRIBUTES.E ? 0x16 : 0x0c;
+        oid === NAME_ATTRIBUTES.C || oid === NAME_ATTRIBUTES.serialNumber
+          ? 0x13
+          : oid === NAME_ATTRIBUTES.E
+            ? 0x16
+            : 0x0c;
       return derSetOf([derSequence(derOid(oid), tlv(tag, enc.encode(a.value)))]);
     }),
   );

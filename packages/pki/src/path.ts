@@ -89,7 +89,11 @@ function issuersOf(c: Certificate, pool: readonly Certificate[]): Certificate[] 
 }
 
 /** Candidate paths from `target` up, each ending at an anchor, or the longest partial path when none does. */
-function buildPaths(target: Certificate, anchors: readonly Certificate[], pool: readonly Certificate[]): { paths: Certificate[][]; partial: Certificate[] } {
+function buildPaths(
+  target: Certificate,
+  anchors: readonly Certificate[],
+  pool: readonly Certificate[],
+): { paths: Certificate[][]; partial: Certificate[] } {
   const isAnchor = (c: Certificate) => anchors.some((a) => a.fingerprint === c.fingerprint);
   const all = [...anchors, ...pool];
   const paths: Certificate[][] = [];
@@ -119,7 +123,11 @@ function validityProblems(c: Certificate, time: Date, path: ReadonlyArray<string
         'certificate-not-yet-valid',
         `the certificate of ${c.subject.text} is valid only from ${c.notBefore.toISOString()}, after ${time.toISOString()}`,
         `Chứng thư số của ${c.subject.text} chỉ có hiệu lực từ ${c.notBefore.toISOString()}, sau thời điểm ${time.toISOString()}`,
-        { path: [...path, 'validity', 'notBefore'], rule: 'RFC 5280 §4.1.2.5', details: { notBefore: c.notBefore.toISOString() } },
+        {
+          path: [...path, 'validity', 'notBefore'],
+          rule: 'RFC 5280 §4.1.2.5',
+          details: { notBefore: c.notBefore.toISOString() },
+        },
       ),
     ];
   if (t > c.notAfter.getTime())
@@ -128,7 +136,11 @@ function validityProblems(c: Certificate, time: Date, path: ReadonlyArray<string
         'certificate-expired',
         `the certificate of ${c.subject.text} expired on ${c.notAfter.toISOString()}, before ${time.toISOString()}`,
         `Chứng thư số của ${c.subject.text} đã hết hạn ngày ${c.notAfter.toISOString()}, trước thời điểm ${time.toISOString()}`,
-        { path: [...path, 'validity', 'notAfter'], rule: 'RFC 5280 §4.1.2.5', details: { notAfter: c.notAfter.toISOString() } },
+        {
+          path: [...path, 'validity', 'notAfter'],
+          rule: 'RFC 5280 §4.1.2.5',
+          details: { notAfter: c.notAfter.toISOString() },
+        },
       ),
     ];
   return [];
@@ -167,7 +179,11 @@ function caProblems(c: Certificate, below: number, path: ReadonlyArray<string | 
   return out;
 }
 
-function purposeProblems(c: Certificate, purpose: CertificatePurpose, path: ReadonlyArray<string | number>): PkiError[] {
+function purposeProblems(
+  c: Certificate,
+  purpose: CertificatePurpose,
+  path: ReadonlyArray<string | number>,
+): PkiError[] {
   const out: PkiError[] = [];
   const sign = allowsKeyUsage(c, 'digitalSignature') || allowsKeyUsage(c, 'nonRepudiation');
   if (purpose !== 'any' && !sign)
@@ -217,7 +233,11 @@ function criticalProblems(c: Certificate, path: ReadonlyArray<string | number>):
     );
 }
 
-async function checkPath(chain: readonly Certificate[], anchored: boolean, o: PathOptions): Promise<{ problems: PkiError[]; revocation: RevocationStatus[] }> {
+async function checkPath(
+  chain: readonly Certificate[],
+  anchored: boolean,
+  o: PathOptions,
+): Promise<{ problems: PkiError[]; revocation: RevocationStatus[] }> {
   const problems: PkiError[] = [];
   const revocation: RevocationStatus[] = [];
   const require = (o.revocation ?? 'require') === 'require';
@@ -274,9 +294,19 @@ export async function validatePath(target: Certificate, options: PathOptions): P
           'issuer-not-found',
           `the issuer of ${top.subject.text} (${top.issuer.text}) is neither in the trust list nor among the intermediates`,
           `Không tìm thấy tổ chức cấp chứng thư số của ${top.subject.text} (${top.issuer.text}) trong danh sách tin cậy hay các chứng thư trung gian`,
-          { path: ['chain', partial.length - 1, 'issuer'], rule: 'RFC 5280 §6.1', details: { issuer: top.issuer.text } },
+          {
+            path: ['chain', partial.length - 1, 'issuer'],
+            rule: 'RFC 5280 §6.1',
+            details: { issuer: top.issuer.text },
+          },
         );
-    return { ok: false, time: options.time, chain: partial, problems: [missing, ...checked.problems], revocation: checked.revocation };
+    return {
+      ok: false,
+      time: options.time,
+      chain: partial,
+      problems: [missing, ...checked.problems],
+      revocation: checked.revocation,
+    };
   }
   let best: { chain: Certificate[]; problems: PkiError[]; revocation: RevocationStatus[] } | undefined;
   for (const chain of paths) {

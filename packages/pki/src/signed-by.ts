@@ -38,4 +38,3 @@ export function signedBy(
   memo.set(k, p);
   return p;
 }
-

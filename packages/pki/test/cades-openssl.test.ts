@@ -29,7 +29,24 @@ for (const keyType of ['rsa-pss', 'ecdsa-p256'] as const) {
     });
 
     const cmsVerify = (p7s: string, data = join(dir, 'content.bin'), extra: string[] = [], caFile = rootPem) =>
-      openssl(['cms', '-verify', '-binary', '-inform', 'DER', '-in', p7s, '-content', data, '-CAfile', caFile, '-purpose', 'any', '-out', '/dev/null', ...extra]);
+      openssl([
+        'cms',
+        '-verify',
+        '-binary',
+        '-inform',
+        'DER',
+        '-in',
+        p7s,
+        '-content',
+        data,
+        '-CAfile',
+        caFile,
+        '-purpose',
+        'any',
+        '-out',
+        '/dev/null',
+        ...extra,
+      ]);
 
     it('a B-T signature by a teacher: OpenSSL accepts the CMS and the timestamp, and so does verifyCades', async () => {
       const teacher = await pki.issuePerson({ name: 'Nguyễn Thị Hoa', cccd: '001185000123', title: 'Giáo viên' });
@@ -98,7 +115,12 @@ for (const keyType of ['rsa-pss', 'ecdsa-p256'] as const) {
       // A CRL issued while the certificate was still valid shows it was never revoked: only the expiry is left.
       const evidence = await pki.evidence();
       const oldCrl = must(await parseCrl(await pki.crl(new Date(pki.now.getTime() - 400 * day))));
-      const v = await verifyCades(sig.der, { content, ...trust, evidence: { crls: [...evidence.crls, oldCrl] }, revocation: 'ignore' });
+      const v = await verifyCades(sig.der, {
+        content,
+        ...trust,
+        evidence: { crls: [...evidence.crls, oldCrl] },
+        revocation: 'ignore',
+      });
       expect(v.ok).toBe(false);
       expect(codes(v.problems)).toEqual(['certificate-expired']);
       expect(v.problems[0]!.path).toEqual(['signer', 'chain', 0, 'validity', 'notAfter']);
@@ -111,7 +133,11 @@ for (const keyType of ['rsa-pss', 'ecdsa-p256'] as const) {
       pki.revoke(t.certificate, new Date(Date.now() - 3_600_000), 'keyCompromise');
       // OpenSSL reads CRLs from the CA file: the root and the intermediate's CRL in one PEM file.
       const caWithCrl = join(dir, `${keyType}-ca-crl.pem`);
-      writeFileSync(caWithCrl, readFileSync(rootPem, 'utf8') + readFileSync(writePem(dir, `${keyType}-crl.pem`, 'X509 CRL', await pki.crl(new Date())), 'utf8'));
+      writeFileSync(
+        caWithCrl,
+        readFileSync(rootPem, 'utf8') +
+          readFileSync(writePem(dir, `${keyType}-crl.pem`, 'X509 CRL', await pki.crl(new Date())), 'utf8'),
+      );
       const sig = must(await signCades({ signer: pki.signer(t), content, tsa }));
       const sigGood = must(await signCades({ signer: pki.signer(good), content, tsa }));
       const crlCheck = ['-crl_check'];

@@ -3,7 +3,14 @@ import { execFileSync } from 'node:child_process';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { signCades, verifyCades, type Certificate } from '@hoso/pki';
 import { openPkcs11Signer } from '@hoso/pki/node';
-import { createSoftHsmToken, createTestPki, generateTokenKey, storeTokenCertificate, type SoftHsmToken, type TestPki } from '@hoso/pki/testing';
+import {
+  createSoftHsmToken,
+  createTestPki,
+  generateTokenKey,
+  storeTokenCertificate,
+  type SoftHsmToken,
+  type TestPki,
+} from '@hoso/pki/testing';
 import { must, openssl, tempDir, writeBytes, writeCerts } from './support.js';
 
 // A real PKCS #11 token: Debian's SoftHSM2, a token made in a temp folder, keys generated on it,
@@ -43,10 +50,14 @@ const open = (key: { label?: string; id?: Uint8Array }, pin = '246810', label = 
 
 describe('PKCS #11 token signer (SoftHSM2)', () => {
   it('pkcs11-tool sees the keys and certificates, and the private keys cannot be read out', () => {
-    const list = execFileSync('pkcs11-tool', ['--module', token.library, '--token-label', 'hoso-seal', '--login', '--pin', '246810', '--list-objects'], {
-      encoding: 'utf8',
-      env: process.env,
-    });
+    const list = execFileSync(
+      'pkcs11-tool',
+      ['--module', token.library, '--token-label', 'hoso-seal', '--login', '--pin', '246810', '--list-objects'],
+      {
+        encoding: 'utf8',
+        env: process.env,
+      },
+    );
     expect(list).toMatch(/Private Key Object; RSA/);
     expect(list).toMatch(/Private Key Object; EC/);
     expect(list.match(/Certificate Object/g)?.length).toBe(2);
@@ -64,11 +75,33 @@ describe('PKCS #11 token signer (SoftHSM2)', () => {
         const sig = must(await signCades({ signer, content }));
         expect(sig.algorithm.name).toBe(scheme);
         const p7s = writeBytes(dir, `${scheme}.p7s`, sig.der);
-        const r = openssl(['cms', '-verify', '-binary', '-inform', 'DER', '-in', p7s, '-content', `${dir}/content.bin`, '-CAfile', rootPem, '-purpose', 'any', '-out', '/dev/null']);
+        const r = openssl([
+          'cms',
+          '-verify',
+          '-binary',
+          '-inform',
+          'DER',
+          '-in',
+          p7s,
+          '-content',
+          `${dir}/content.bin`,
+          '-CAfile',
+          rootPem,
+          '-purpose',
+          'any',
+          '-out',
+          '/dev/null',
+        ]);
         expect(r.out).toContain('Verification successful');
-        const v = await verifyCades(sig.der, { content, trustAnchors: [pki.root.certificate], evidence: await pki.evidence() });
+        const v = await verifyCades(sig.der, {
+          content,
+          trustAnchors: [pki.root.certificate],
+          evidence: await pki.evidence(),
+        });
         expect(v.problems).toEqual([]);
-        expect(v.signer?.subject.identities).toEqual([{ scheme: 'MST', value: '0101234567', attribute: 'UID', raw: 'MST:0101234567' }]);
+        expect(v.signer?.subject.identities).toEqual([
+          { scheme: 'MST', value: '0101234567', attribute: 'UID', raw: 'MST:0101234567' },
+        ]);
       } finally {
         await signer.close();
       }
@@ -80,8 +113,30 @@ describe('PKCS #11 token signer (SoftHSM2)', () => {
     try {
       const sig = must(await signCades({ signer, content, algorithm: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } }));
       const p7s = writeBytes(dir, 'pkcs1.p7s', sig.der);
-      expect(openssl(['cms', '-verify', '-binary', '-inform', 'DER', '-in', p7s, '-content', `${dir}/content.bin`, '-CAfile', rootPem, '-purpose', 'any', '-out', '/dev/null']).code).toBe(0);
-      const v = await verifyCades(sig.der, { content, trustAnchors: [pki.root.certificate], evidence: await pki.evidence() });
+      expect(
+        openssl([
+          'cms',
+          '-verify',
+          '-binary',
+          '-inform',
+          'DER',
+          '-in',
+          p7s,
+          '-content',
+          `${dir}/content.bin`,
+          '-CAfile',
+          rootPem,
+          '-purpose',
+          'any',
+          '-out',
+          '/dev/null',
+        ]).code,
+      ).toBe(0);
+      const v = await verifyCades(sig.der, {
+        content,
+        trustAnchors: [pki.root.certificate],
+        evidence: await pki.evidence(),
+      });
       expect(v.ok).toBe(true);
       expect(v.legacyPadding).toBe(true);
     } finally {
@@ -93,7 +148,10 @@ describe('PKCS #11 token signer (SoftHSM2)', () => {
     const wrong = await open({ label: 'seal-rsa' }, '000000');
     expect(isLeft(wrong) && wrong.left).toMatchObject({ code: 'pin-incorrect', path: ['pin'] });
     const noToken = await open({ label: 'seal-rsa' }, '246810', 'no-such-token');
-    expect(isLeft(noToken) && noToken.left).toMatchObject({ code: 'token-not-found', details: { present: ['hoso-seal'] } });
+    expect(isLeft(noToken) && noToken.left).toMatchObject({
+      code: 'token-not-found',
+      details: { present: ['hoso-seal'] },
+    });
     const noKey = await open({ label: 'nobody' });
     expect(isLeft(noKey) && noKey.left.code).toBe('key-not-found');
     const signer = must(await open({ label: 'seal-rsa' }));
@@ -111,7 +169,15 @@ describe('PKCS #11 token signer (SoftHSM2)', () => {
   });
 
   it('a certificate that is not the key’s is caught at signing (signer-key-mismatch)', async () => {
-    const signer = must(await openPkcs11Signer({ library: token.library, token: { label: 'hoso-seal' }, pin: '246810', key: { label: 'seal-rsa' }, certificate: (await pki.issuePerson({ name: 'Người khác', cccd: '001000000002' })).certificate.der }));
+    const signer = must(
+      await openPkcs11Signer({
+        library: token.library,
+        token: { label: 'hoso-seal' },
+        pin: '246810',
+        key: { label: 'seal-rsa' },
+        certificate: (await pki.issuePerson({ name: 'Người khác', cccd: '001000000002' })).certificate.der,
+      }),
+    );
     try {
       const r = await signCades({ signer, content });
       expect(isLeft(r) && r.left.code).toBe('signer-key-mismatch');
@@ -121,7 +187,14 @@ describe('PKCS #11 token signer (SoftHSM2)', () => {
   });
 
   it('the certificate stored on the token is the one used', async () => {
-    const signer = must(await openPkcs11Signer({ library: token.library, token: { label: 'hoso-seal' }, pin: '246810', key: { id: new Uint8Array([1]) } }));
+    const signer = must(
+      await openPkcs11Signer({
+        library: token.library,
+        token: { label: 'hoso-seal' },
+        pin: '246810',
+        key: { id: new Uint8Array([1]) },
+      }),
+    );
     try {
       expect(await signer.certificate()).toEqual(rsaCert.der);
     } finally {

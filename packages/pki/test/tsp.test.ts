@@ -10,7 +10,15 @@ import {
   type Certificate,
   type TimestampAuthority,
 } from '@hoso/pki';
-import { createTestPki, createTestTsa, serveTsa, TEST_TSA_POLICY, type Served, type TestPki, type TestTsa } from '@hoso/pki/testing';
+import {
+  createTestPki,
+  createTestTsa,
+  serveTsa,
+  TEST_TSA_POLICY,
+  type Served,
+  type TestPki,
+  type TestTsa,
+} from '@hoso/pki/testing';
 import { codes, must, openssl, tempDir, writeBytes, writeCerts, writePem } from './support.js';
 
 // RFC 3161 both ways: OpenSSL's client and verifier accept the in-process TSA served on
@@ -39,7 +47,11 @@ describe('the in-process TSA over HTTP', () => {
   it('answers an OpenSSL request, and OpenSSL verifies the reply against the request and the data', async () => {
     const q = join(dir, 'q.tsq');
     expect(openssl(['ts', '-query', '-data', join(dir, 'data.bin'), '-sha256', '-cert', '-out', q]).code).toBe(0);
-    const res = await fetch(served.url, { method: 'POST', headers: { 'content-type': 'application/timestamp-query' }, body: readFileSync(q) });
+    const res = await fetch(served.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/timestamp-query' },
+      body: readFileSync(q),
+    });
     expect(res.headers.get('content-type')).toBe('application/timestamp-reply');
     const reply = writeBytes(dir, 'r.tsr', new Uint8Array(await res.arrayBuffer()));
     const text = openssl(['ts', '-reply', '-in', reply, '-text']).out;
@@ -76,7 +88,11 @@ describe('the in-process TSA over HTTP', () => {
   it('a token for other data is refused', async () => {
     const client = httpTimestampAuthority({ url: served.url });
     const token = must(await client.timestamp({ hash: 'SHA-256', digest: await digest('SHA-256', data) }));
-    const v = await verifyTimestampToken(token, { ...trust, data: new TextEncoder().encode('khác'), evidence: await pki.evidence() });
+    const v = await verifyTimestampToken(token, {
+      ...trust,
+      data: new TextEncoder().encode('khác'),
+      evidence: await pki.evidence(),
+    });
     expect(codes(v.problems)).toEqual(['timestamp-mismatch']);
   });
 
@@ -101,11 +117,17 @@ describe('the in-process TSA over HTTP', () => {
   it('a refusal and an unreachable TSA are typed errors', async () => {
     const refusing = httpTimestampAuthority({ url: served.url, policy: '1.2.3.4' });
     const r = await refusing.timestamp({ hash: 'SHA-256', digest: new Uint8Array(32) });
-    expect(isLeft(r) && r.left).toMatchObject({ code: 'timestamp-refused', details: { status: 2, failures: ['unacceptedPolicy'] } });
+    expect(isLeft(r) && r.left).toMatchObject({
+      code: 'timestamp-refused',
+      details: { status: 2, failures: ['unacceptedPolicy'] },
+    });
     const gone = httpTimestampAuthority({ url: 'http://127.0.0.1:9/', timeoutMs: 2000 });
     const g = await gone.timestamp({ hash: 'SHA-256', digest: new Uint8Array(32) });
     expect(isLeft(g) && g.left.code).toBe('http-error');
-    const weak = await httpTimestampAuthority({ url: served.url }).timestamp({ hash: 'SHA-256', digest: new Uint8Array(5) });
+    const weak = await httpTimestampAuthority({ url: served.url }).timestamp({
+      hash: 'SHA-256',
+      digest: new Uint8Array(5),
+    });
     expect(isLeft(weak) && weak.left.code).toBe('timestamp-refused');
   });
 

@@ -83,7 +83,11 @@ export async function buildSignedData(o: BuildOptions): Promise<Either<PkiError,
   if (o.signingTime) {
     // RFC 5652 §11.3: UTCTime through 2049, GeneralizedTime after.
     const y = o.signingTime.getUTCFullYear();
-    attrs.push(encodeAttribute(OID.signingTime, [y >= 1950 && y < 2050 ? derTime(o.signingTime) : derGeneralizedTime(o.signingTime)]));
+    attrs.push(
+      encodeAttribute(OID.signingTime, [
+        y >= 1950 && y < 2050 ? derTime(o.signingTime) : derGeneralizedTime(o.signingTime),
+      ]),
+    );
   }
   const signedAttrs = derSetOf(attrs);
   const sig = await o.signer.sign(signedAttrs, scheme);
@@ -119,4 +123,3 @@ export async function buildSignedData(o: BuildOptions): Promise<Either<PkiError,
   });
   return right({ der, certificate: c, algorithm: scheme, signatureValue: sig.right, signedAttrs });
 }
-

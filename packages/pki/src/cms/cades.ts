@@ -64,17 +64,36 @@ export async function signCades(o: CadesSignOptions): Promise<Either<PkiError, C
   const hash = o.hash ?? 'SHA-256';
   const profile = o.profile ?? 'cades';
   if ((o.content === undefined) === (o.contentDigest === undefined))
-    return left(pkiError('content-missing', 'give either the content or its digest', 'Cần cung cấp nội dung hoặc giá trị băm của nội dung', { path: ['content'] }));
+    return left(
+      pkiError(
+        'content-missing',
+        'give either the content or its digest',
+        'Cần cung cấp nội dung hoặc giá trị băm của nội dung',
+        { path: ['content'] },
+      ),
+    );
   if (profile === 'pades' && o.signingTime)
     return left(
-      pkiError('signed-attribute', 'the PAdES profile puts no signing-time in the CMS (the PDF carries /M)', 'Hồ sơ PAdES không đặt signing-time trong CMS (thời điểm ký nằm ở /M của PDF)', {
-        path: ['signingTime'],
-        rule: 'ETSI EN 319 142-1 §6.3',
-      }),
+      pkiError(
+        'signed-attribute',
+        'the PAdES profile puts no signing-time in the CMS (the PDF carries /M)',
+        'Hồ sơ PAdES không đặt signing-time trong CMS (thời điểm ký nằm ở /M của PDF)',
+        {
+          path: ['signingTime'],
+          rule: 'ETSI EN 319 142-1 §6.3',
+        },
+      ),
     );
   const contentDigest = o.contentDigest ?? (await digest(hash, o.content!));
   if (contentDigest.length !== { 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 }[hash])
-    return left(pkiError('content-digest-mismatch', `the digest has ${contentDigest.length} bytes, not a ${hash} digest`, `Giá trị băm có ${contentDigest.length} byte, không phải giá trị ${hash}`, { path: ['contentDigest'] }));
+    return left(
+      pkiError(
+        'content-digest-mismatch',
+        `the digest has ${contentDigest.length} bytes, not a ${hash} digest`,
+        `Giá trị băm có ${contentDigest.length} byte, không phải giá trị ${hash}`,
+        { path: ['contentDigest'] },
+      ),
+    );
   const signingTime = profile === 'cades' ? (o.signingTime ?? new Date()) : undefined;
   const built = await buildSignedData({
     signer: o.signer,
@@ -89,7 +108,12 @@ export async function signCades(o: CadesSignOptions): Promise<Either<PkiError, C
   });
   if (isLeft(built)) return built;
   const b = built.right;
-  const base = { certificate: b.certificate, algorithm: b.algorithm, signatureValue: b.signatureValue, ...(signingTime ? { signingTime } : {}) };
+  const base = {
+    certificate: b.certificate,
+    algorithm: b.algorithm,
+    signatureValue: b.signatureValue,
+    ...(signingTime ? { signingTime } : {}),
+  };
   if (!o.tsa) return right({ der: b.der, level: 'B-B', ...base });
   const token = await o.tsa.timestamp({ hash, digest: await digest(hash, b.signatureValue) });
   if (isLeft(token)) return token;
@@ -99,12 +123,20 @@ export async function signCades(o: CadesSignOptions): Promise<Either<PkiError, C
 }
 
 /** Add a signature-time-stamp to an existing CAdES signature (B-B → B-T). */
-export async function addSignatureTimestamp(cms: Uint8Array, tsa: TimestampAuthority): Promise<Either<PkiError, Uint8Array>> {
+export async function addSignatureTimestamp(
+  cms: Uint8Array,
+  tsa: TimestampAuthority,
+): Promise<Either<PkiError, Uint8Array>> {
   const sd = decodeSignedData(cms);
   if (isLeft(sd)) return sd;
   const si = sd.right.signerInfos[0];
   if (sd.right.signerInfos.length !== 1 || !si)
-    return left(pkiError('cms-structure', 'exactly one SignerInfo is expected', 'Yêu cầu đúng một SignerInfo', { path: ['signerInfos'], rule: 'ETSI EN 319 122-1 §4.3' }));
+    return left(
+      pkiError('cms-structure', 'exactly one SignerInfo is expected', 'Yêu cầu đúng một SignerInfo', {
+        path: ['signerInfos'],
+        rule: 'ETSI EN 319 122-1 §4.3',
+      }),
+    );
   const token = await tsa.timestamp({ hash: 'SHA-256', digest: await digest('SHA-256', si.signature) });
   if (isLeft(token)) return token;
   const kept = (si.unsignedAttrs ?? []).map((a) => encodeAttribute(a.type, a.values));
@@ -133,7 +165,10 @@ export interface CadesVerifyOptions {
 }
 
 export interface CadesVerdict {
-  /** No problem at all: the content is what the certificate's holder signed, and the chain held at the validation time. */
+  /**
+   * No problem at all: the content is what the certificate's holder signed, and the chain held
+   * at the validation time.
+   */
   readonly ok: boolean;
   readonly problems: readonly PkiError[];
   readonly level: 'B-B' | 'B-T';
@@ -150,7 +185,11 @@ export interface CadesVerdict {
   readonly revocation: readonly RevocationStatus[];
 }
 
-async function embeddedEvidence(crls: readonly Uint8Array[], ocsps: readonly Uint8Array[], problems: PkiError[]): Promise<{ crls: Crl[]; ocspResponses: OcspResponse[] }> {
+async function embeddedEvidence(
+  crls: readonly Uint8Array[],
+  ocsps: readonly Uint8Array[],
+  problems: PkiError[],
+): Promise<{ crls: Crl[]; ocspResponses: OcspResponse[] }> {
   const out = { crls: [] as Crl[], ocspResponses: [] as OcspResponse[] };
   for (const [i, der] of crls.entries()) {
     const c = await parseCrl(der, ['crls', i]);
@@ -168,11 +207,21 @@ async function embeddedEvidence(crls: readonly Uint8Array[], ocsps: readonly Uin
 /** Tolerance for a signing-time claim later than the timestamp (clocks differ). */
 const CLAIM_SLACK_MS = 60_000;
 
-/** Verify a CAdES signature: structure, digest, signature, signing certificate, the timestamp, then the path at the timestamp's time. */
+/**
+ * Verify a CAdES signature: structure, digest, signature, signing certificate, the timestamp,
+ * then the path at the timestamp's time.
+ */
 export async function verifyCades(cms: Uint8Array, o: CadesVerifyOptions): Promise<CadesVerdict> {
   const problems: PkiError[] = [];
   const fallbackTime = o.time ?? new Date();
-  const empty = (p: PkiError): CadesVerdict => ({ ok: false, problems: [p], level: 'B-B', legacyPadding: false, validationTime: fallbackTime, revocation: [] });
+  const empty = (p: PkiError): CadesVerdict => ({
+    ok: false,
+    problems: [p],
+    level: 'B-B',
+    legacyPadding: false,
+    validationTime: fallbackTime,
+    revocation: [],
+  });
   const sd = decodeSignedData(cms);
   if (isLeft(sd)) return empty(sd.left);
   const s = sd.right;
@@ -194,17 +243,41 @@ export async function verifyCades(cms: Uint8Array, o: CadesVerifyOptions): Promi
     const given = o.contentDigest;
     digestOf = (h) => Promise.resolve(h === given.hash ? given.digest : new Uint8Array(0));
   } else if (s.eContent) digestOf = digestsOf(s.eContent);
-  if (!digestOf) return empty(pkiError('content-missing', 'the signature is detached and no content was given', 'Chữ ký tách rời nhưng không có nội dung để kiểm tra', { path: ['content'], rule: 'RFC 5652 §5.2' }));
+  if (!digestOf)
+    return empty(
+      pkiError(
+        'content-missing',
+        'the signature is detached and no content was given',
+        'Chữ ký tách rời nhưng không có nội dung để kiểm tra',
+        { path: ['content'], rule: 'RFC 5652 §5.2' },
+      ),
+    );
   if (s.eContentType !== OID.data)
-    problems.push(pkiError('cms-structure', `the signed content type is ${s.eContentType}, not id-data`, `Kiểu nội dung được ký là ${s.eContentType}, không phải id-data`, { path: ['encapContentInfo', 'eContentType'], rule: 'ETSI EN 319 122-1 §5.1' }));
+    problems.push(
+      pkiError(
+        'cms-structure',
+        `the signed content type is ${s.eContentType}, not id-data`,
+        `Kiểu nội dung được ký là ${s.eContentType}, không phải id-data`,
+        { path: ['encapContentInfo', 'eContentType'], rule: 'ETSI EN 319 122-1 §5.1' },
+      ),
+    );
   const si = await checkSignerInfo(s, pool, digestOf, { allowEssV1: false, path: [] });
   problems.push(...si.problems);
   if (o.profile === 'pades' && si.signingTime)
-    problems.push(pkiError('signed-attribute', 'a PAdES signature must not carry signing-time in the CMS', 'Chữ ký PAdES không được có signing-time trong CMS', { path: ['signerInfos', 0, 'signedAttrs', 'signingTime'], rule: 'ETSI EN 319 142-1 §6.3' }));
+    problems.push(
+      pkiError(
+        'signed-attribute',
+        'a PAdES signature must not carry signing-time in the CMS',
+        'Chữ ký PAdES không được có signing-time trong CMS',
+        { path: ['signerInfos', 0, 'signedAttrs', 'signingTime'], rule: 'ETSI EN 319 142-1 §6.3' },
+      ),
+    );
 
   // The timestamp over the signature value (RFC 3161 Appendix A).
   let timestamp: TimestampVerdict | undefined;
-  const tokens = (si.signerInfo?.unsignedAttrs ?? []).filter((a) => a.type === OID.signatureTimeStampToken).flatMap((a) => a.values);
+  const tokens = (si.signerInfo?.unsignedAttrs ?? [])
+    .filter((a) => a.type === OID.signatureTimeStampToken)
+    .flatMap((a) => a.values);
   for (const [i, token] of tokens.entries()) {
     const v = await verifyTimestampToken(
       token,
@@ -222,15 +295,31 @@ export async function verifyCades(cms: Uint8Array, o: CadesVerifyOptions): Promi
   }
   if (timestamp && !timestamp.ok) problems.push(...timestamp.problems);
   if (!timestamp && o.requireTimestamp)
-    problems.push(pkiError('timestamp-missing', 'the signature has no signature-time-stamp (level B-T is required)', 'Chữ ký không có dấu thời gian (yêu cầu mức B-T)', { path: ['signerInfos', 0, 'unsignedAttrs'], rule: 'ETSI EN 319 122-1 §5.3' }));
+    problems.push(
+      pkiError(
+        'timestamp-missing',
+        'the signature has no signature-time-stamp (level B-T is required)',
+        'Chữ ký không có dấu thời gian (yêu cầu mức B-T)',
+        { path: ['signerInfos', 0, 'unsignedAttrs'], rule: 'ETSI EN 319 122-1 §5.3' },
+      ),
+    );
   const genTime = timestamp?.ok ? timestamp.info?.genTime : undefined;
   const validationTime = genTime ?? fallbackTime;
-  if (genTime && si.signingTime && si.signingTime.getTime() > genTime.getTime() + (timestamp?.info?.accuracyMs ?? 0) + CLAIM_SLACK_MS)
+  if (
+    genTime &&
+    si.signingTime &&
+    si.signingTime.getTime() > genTime.getTime() + (timestamp?.info?.accuracyMs ?? 0) + CLAIM_SLACK_MS
+  )
     problems.push(
-      pkiError('signing-time-after-timestamp', `the signer claims to have signed at ${si.signingTime.toISOString()}, after the timestamp ${genTime.toISOString()}`, `Người ký ghi thời điểm ký ${si.signingTime.toISOString()}, sau dấu thời gian ${genTime.toISOString()}`, {
-        path: ['signerInfos', 0, 'signedAttrs', 'signingTime'],
-        rule: 'ETSI EN 319 122-1 §5.2.1',
-      }),
+      pkiError(
+        'signing-time-after-timestamp',
+        `the signer claims to have signed at ${si.signingTime.toISOString()}, after the timestamp ${genTime.toISOString()}`,
+        `Người ký ghi thời điểm ký ${si.signingTime.toISOString()}, sau dấu thời gian ${genTime.toISOString()}`,
+        {
+          path: ['signerInfos', 0, 'signedAttrs', 'signingTime'],
+          rule: 'ETSI EN 319 122-1 §5.2.1',
+        },
+      ),
     );
   let path: PathVerdict | undefined;
   if (si.signer) {

@@ -9,7 +9,19 @@ import { hashAlgorithmDer, type HashName } from '../algorithms.js';
 import { digest, toHex } from '../bytes.js';
 import type { Certificate } from '../certificate.js';
 import { serialHex } from '../certificate.js';
-import { childrenOf, contextTag, derOctetString, derSequence, derUnsignedInteger, oidText, readOnly, TAG, tlv, tlvBytes, tlvContent } from '../der.js';
+import {
+  childrenOf,
+  contextTag,
+  derOctetString,
+  derSequence,
+  derUnsignedInteger,
+  oidText,
+  readOnly,
+  TAG,
+  tlv,
+  tlvBytes,
+  tlvContent,
+} from '../der.js';
 import { pkiError, type PkiError } from '../errors.js';
 import { OID } from '../oids.js';
 
@@ -26,7 +38,10 @@ export async function signingCertificateV2(cert: Certificate, hash: HashName = '
   const serial = tlvOfSerial(cert);
   const issuerSerial = derSequence(derSequence(tlv(contextTag(4, true), cert.issuer.der)), serial);
   // hashAlgorithm DEFAULT id-sha256: DER leaves a default out (X.690 §11.5).
-  const id = hash === 'SHA-256' ? derSequence(derOctetString(certHash), issuerSerial) : derSequence(hashAlgorithmDer(hash), derOctetString(certHash), issuerSerial);
+  const id =
+    hash === 'SHA-256'
+      ? derSequence(derOctetString(certHash), issuerSerial)
+      : derSequence(hashAlgorithmDer(hash), derOctetString(certHash), issuerSerial);
   return derSequence(derSequence(id));
 }
 
@@ -45,13 +60,22 @@ const HASHES: Readonly<Record<string, HashName | 'SHA-1'>> = {
 };
 
 /** Read a SigningCertificate (v1) or SigningCertificateV2 value. */
-export function decodeSigningCertificate(value: Uint8Array, v2: boolean, path: ReadonlyArray<string | number>): Either<PkiError, EssCertId[]> {
+export function decodeSigningCertificate(
+  value: Uint8Array,
+  v2: boolean,
+  path: ReadonlyArray<string | number>,
+): Either<PkiError, EssCertId[]> {
   const bad = () =>
     left(
-      pkiError('signed-attribute', 'the signing-certificate attribute is malformed', 'Thuộc tính signing-certificate sai cấu trúc', {
-        path,
-        rule: v2 ? 'RFC 5035 §4' : 'RFC 2634 §5.4',
-      }),
+      pkiError(
+        'signed-attribute',
+        'the signing-certificate attribute is malformed',
+        'Thuộc tính signing-certificate sai cấu trúc',
+        {
+          path,
+          rule: v2 ? 'RFC 5035 §4' : 'RFC 2634 §5.4',
+        },
+      ),
     );
   const top = readOnly(value);
   const certs = top?.tag === TAG.SEQUENCE ? childrenOf(value, childrenOf(value, top)?.[0] ?? top) : undefined;

@@ -36,7 +36,8 @@ export interface CmsAttribute {
 export interface SignerInfoData {
   readonly version: number;
   /** issuerAndSerialNumber: the issuer Name's DER and the serial (hex), or a subjectKeyIdentifier (hex). */
-  readonly sid: { readonly issuer: Uint8Array; readonly serialNumber: string } | { readonly subjectKeyIdentifier: string };
+  readonly sid:
+    { readonly issuer: Uint8Array; readonly serialNumber: string } | { readonly subjectKeyIdentifier: string };
   readonly digestAlgorithm: AlgorithmIdentifierLike;
   /** The signed attributes as received, re-tagged as a SET (what the signature covers, RFC 5652 §5.4). */
   readonly signedAttrsDer?: Uint8Array;
@@ -59,8 +60,17 @@ export interface SignedDataContent {
   readonly signerInfos: readonly SignerInfoData[];
 }
 
-function bad(why: string, path: ReadonlyArray<string | number>, code: 'malformed-cms' | 'cms-structure' = 'malformed-cms'): Either<PkiError, never> {
-  return left(pkiError(code, `the CMS signature cannot be read: ${why}`, `Không đọc được chữ ký CMS: ${why}`, { path, rule: 'RFC 5652 §5' }));
+function bad(
+  why: string,
+  path: ReadonlyArray<string | number>,
+  code: 'malformed-cms' | 'cms-structure' = 'malformed-cms',
+): Either<PkiError, never> {
+  return left(
+    pkiError(code, `the CMS signature cannot be read: ${why}`, `Không đọc được chữ ký CMS: ${why}`, {
+      path,
+      rule: 'RFC 5652 §5',
+    }),
+  );
 }
 
 function algorithm(b: Uint8Array, t: Tlv | undefined): AlgorithmIdentifierLike | undefined {
@@ -100,11 +110,13 @@ function signerInfo(b: Uint8Array, t: Tlv, path: ReadonlyArray<string | number>)
   let sid: SignerInfoData['sid'];
   if (sidT.tag === TAG.SEQUENCE) {
     const ias = childrenOf(b, sidT);
-    if (ias?.length !== 2 || ias[0]!.tag !== TAG.SEQUENCE || ias[1]!.tag !== TAG.INTEGER) return bad('issuerAndSerialNumber is malformed', [...path, 'sid']);
+    if (ias?.length !== 2 || ias[0]!.tag !== TAG.SEQUENCE || ias[1]!.tag !== TAG.INTEGER)
+      return bad('issuerAndSerialNumber is malformed', [...path, 'sid']);
     sid = { issuer: tlvBytes(b, ias[0]!).slice(), serialNumber: serialHex(tlvContent(b, ias[1]!)) };
   } else if (sidT.tag === 0x80) {
     sid = { subjectKeyIdentifier: Array.from(tlvContent(b, sidT), (x) => x.toString(16).padStart(2, '0')).join('') };
-  } else return bad('the signer identifier is neither issuerAndSerialNumber nor subjectKeyIdentifier', [...path, 'sid']);
+  } else
+    return bad('the signer identifier is neither issuerAndSerialNumber nor subjectKeyIdentifier', [...path, 'sid']);
   const digestAlgorithm = algorithm(b, parts[2]);
   if (!digestAlgorithm) return bad('the digest algorithm is malformed', [...path, 'digestAlgorithm']);
   let i = 3;
@@ -142,12 +154,16 @@ function signerInfo(b: Uint8Array, t: Tlv, path: ReadonlyArray<string | number>)
 }
 
 /** Read a ContentInfo holding a SignedData (DER). */
-export function decodeSignedData(der: Uint8Array, path: ReadonlyArray<string | number> = []): Either<PkiError, SignedDataContent> {
+export function decodeSignedData(
+  der: Uint8Array,
+  path: ReadonlyArray<string | number> = [],
+): Either<PkiError, SignedDataContent> {
   const b = der;
   const top = readOnly(b);
   const ci = top?.tag === TAG.SEQUENCE ? childrenOf(b, top) : undefined;
   if (ci?.length !== 2 || ci[0]!.tag !== TAG.OID || ci[1]!.tag !== 0xa0) return bad('not a ContentInfo', path);
-  if (oidText(tlvContent(b, ci[0]!)) !== OID.signedData) return bad('the content type is not signedData', [...path, 'contentType'], 'cms-structure');
+  if (oidText(tlvContent(b, ci[0]!)) !== OID.signedData)
+    return bad('the content type is not signedData', [...path, 'contentType'], 'cms-structure');
   const sdT = childrenOf(b, ci[1]!)?.[0];
   const parts = sdT?.tag === TAG.SEQUENCE ? childrenOf(b, sdT) : undefined;
   if (parts === undefined || parts.length < 4) return bad('the SignedData is malformed', [...path, 'content']);
@@ -156,12 +172,14 @@ export function decodeSignedData(der: Uint8Array, path: ReadonlyArray<string | n
   if (parts[1]!.tag !== TAG.SET) return bad('digestAlgorithms is not a SET', [...path, 'content', 'digestAlgorithms']);
   const digestAlgorithms = (childrenOf(b, parts[1]!) ?? []).map((t) => algorithm(b, t)?.algorithm ?? '?');
   const eci = parts[2]!.tag === TAG.SEQUENCE ? childrenOf(b, parts[2]!) : undefined;
-  if (!eci?.length || eci[0]!.tag !== TAG.OID) return bad('encapContentInfo is malformed', [...path, 'content', 'encapContentInfo']);
+  if (!eci?.length || eci[0]!.tag !== TAG.OID)
+    return bad('encapContentInfo is malformed', [...path, 'content', 'encapContentInfo']);
   const eContentType = oidText(tlvContent(b, eci[0]!)) ?? '?';
   let eContent: Uint8Array | undefined;
   if (eci[1]) {
     const oct = eci[1].tag === 0xa0 ? childrenOf(b, eci[1])?.[0] : undefined;
-    if (oct?.tag !== TAG.OCTET_STRING) return bad('eContent is not an OCTET STRING', [...path, 'content', 'encapContentInfo', 'eContent']);
+    if (oct?.tag !== TAG.OCTET_STRING)
+      return bad('eContent is not an OCTET STRING', [...path, 'content', 'encapContentInfo', 'eContent']);
     eContent = tlvContent(b, oct).slice();
   }
   let i = 3;
@@ -169,7 +187,8 @@ export function decodeSignedData(der: Uint8Array, path: ReadonlyArray<string | n
   const crls: Uint8Array[] = [];
   const ocspResponses: Uint8Array[] = [];
   if (parts[i]?.tag === 0xa0) {
-    for (const c of childrenOf(b, parts[i]!) ?? []) if (c.tag === TAG.SEQUENCE) certificates.push(tlvBytes(b, c).slice());
+    for (const c of childrenOf(b, parts[i]!) ?? [])
+      if (c.tag === TAG.SEQUENCE) certificates.push(tlvBytes(b, c).slice());
     i++;
   }
   if (parts[i]?.tag === 0xa1) {
@@ -177,14 +196,19 @@ export function decodeSignedData(der: Uint8Array, path: ReadonlyArray<string | n
       if (c.tag === TAG.SEQUENCE) crls.push(tlvBytes(b, c).slice());
       else if (c.tag === 0xa1) {
         const other = childrenOf(b, c);
-        if (other?.length === 2 && other[0]!.tag === TAG.OID && oidText(tlvContent(b, other[0]!)) === OID.riOcspResponse)
+        if (
+          other?.length === 2 &&
+          other[0]!.tag === TAG.OID &&
+          oidText(tlvContent(b, other[0]!)) === OID.riOcspResponse
+        )
           ocspResponses.push(tlvBytes(b, other[1]!).slice());
       }
     }
     i++;
   }
   const sis = parts[i];
-  if (sis?.tag !== TAG.SET || i !== parts.length - 1) return bad('signerInfos is missing or misplaced', [...path, 'content', 'signerInfos']);
+  if (sis?.tag !== TAG.SET || i !== parts.length - 1)
+    return bad('signerInfos is missing or misplaced', [...path, 'content', 'signerInfos']);
   const signerInfos: SignerInfoData[] = [];
   for (const [k, s] of (childrenOf(b, sis) ?? []).entries()) {
     const si = signerInfo(b, s, [...path, 'signerInfos', k]);
@@ -271,7 +295,8 @@ export function withUnsignedAttributes(der: Uint8Array, attrs: readonly Uint8Arr
   const parts = sdT ? childrenOf(der, sdT) : undefined;
   const sis = parts?.[parts.length - 1];
   const si = sis ? childrenOf(der, sis) : undefined;
-  if (!parts || !sis || si?.length !== 1) return bad('exactly one SignerInfo is expected', ['signerInfos'], 'cms-structure');
+  if (!parts || !sis || si?.length !== 1)
+    return bad('exactly one SignerInfo is expected', ['signerInfos'], 'cms-structure');
   const fields = childrenOf(der, si[0]!) ?? [];
   const kept = fields.filter((f) => f.tag !== 0xa1).map((f) => tlvBytes(der, f));
   const newSi = derSequence(...kept, ...(attrs.length ? [derSetOf(attrs, contextTag(1, true))] : []));

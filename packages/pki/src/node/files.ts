@@ -16,7 +16,11 @@ function read(path: string): Either<PkiError, Uint8Array> {
   try {
     return right(new Uint8Array(readFileSync(path)));
   } catch (e) {
-    return left(pkiError('malformed-der', `cannot read ${path}: ${thrownText(e)}`, `Không đọc được tệp ${path}`, { path: [path] }));
+    return left(
+      pkiError('malformed-der', `cannot read ${path}: ${thrownText(e)}`, `Không đọc được tệp ${path}`, {
+        path: [path],
+      }),
+    );
   }
 }
 
@@ -49,7 +53,10 @@ export async function readCertificateFiles(paths: readonly string[]): Promise<Ei
 }
 
 /** CRLs (`.crl`, PEM or DER) and OCSP responses (`.ocsp`/`.der` that are not CRLs) from files. */
-export async function readEvidenceFiles(o: { readonly crls?: readonly string[]; readonly ocspResponses?: readonly string[] }): Promise<Either<PkiError, RevocationEvidence & { crls: Crl[]; ocspResponses: OcspResponse[] }>> {
+export async function readEvidenceFiles(o: {
+  readonly crls?: readonly string[];
+  readonly ocspResponses?: readonly string[];
+}): Promise<Either<PkiError, RevocationEvidence & { crls: Crl[]; ocspResponses: OcspResponse[] }>> {
   const crls: Crl[] = [];
   const ocspResponses: OcspResponse[] = [];
   for (const p of o.crls ?? []) {

@@ -27,13 +27,27 @@ export function acquireModule(library: string): Either<PkiError, Pkcs11> {
   try {
     mod.load(library);
   } catch (e) {
-    return left(pkiError('token-error', `the PKCS #11 library ${library} cannot be loaded: ${thrownText(e)}`, `Không nạp được thư viện PKCS #11 ${library}: ${thrownText(e)}`, { path: ['library'], details: { library } }));
+    return left(
+      pkiError(
+        'token-error',
+        `the PKCS #11 library ${library} cannot be loaded: ${thrownText(e)}`,
+        `Không nạp được thư viện PKCS #11 ${library}: ${thrownText(e)}`,
+        { path: ['library'], details: { library } },
+      ),
+    );
   }
   try {
     mod.C_Initialize();
   } catch (e) {
     if (ckr(e) !== pkcs11js.CKR_CRYPTOKI_ALREADY_INITIALIZED)
-      return left(pkiError('token-error', `the PKCS #11 library did not initialise: ${thrownText(e)}`, `Thư viện PKCS #11 không khởi tạo được: ${thrownText(e)}`, { path: ['library'], details: { library, ckr: ckr(e) } }));
+      return left(
+        pkiError(
+          'token-error',
+          `the PKCS #11 library did not initialise: ${thrownText(e)}`,
+          `Thư viện PKCS #11 không khởi tạo được: ${thrownText(e)}`,
+          { path: ['library'], details: { library, ckr: ckr(e) } },
+        ),
+      );
   }
   loaded.set(library, { mod, refs: 1 });
   return right(mod);
@@ -59,11 +73,16 @@ export function releaseModule(library: string): void {
 
 /** The CKR_ code of a thrown Pkcs11Error (0 when it is something else). */
 export function ckr(e: unknown): number {
-  return typeof e === 'object' && e !== null && 'code' in e && typeof (e as { code: unknown }).code === 'number' ? (e as { code: number }).code : 0;
+  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'number'
+    ? (e as { code: number }).code
+    : 0;
 }
 
 /** The slot whose token has this label (or serial number); labels are blank-padded to 32 bytes by PKCS #11. */
-export function findSlot(mod: Pkcs11, token: { readonly label: string } | { readonly serial: string }): Either<PkiError, Buffer> {
+export function findSlot(
+  mod: Pkcs11,
+  token: { readonly label: string } | { readonly serial: string },
+): Either<PkiError, Buffer> {
   const want = 'label' in token ? token.label : token.serial;
   const seen: string[] = [];
   for (const slot of mod.C_GetSlotList(true)) {
@@ -75,10 +94,15 @@ export function findSlot(mod: Pkcs11, token: { readonly label: string } | { read
     if (have === want) return right(slot);
   }
   return left(
-    pkiError('token-not-found', `no token ${'label' in token ? 'labelled' : 'with serial'} "${want}" is present`, `Không tìm thấy thiết bị ký (token) "${want}"`, {
-      path: ['token'],
-      details: { present: seen },
-    }),
+    pkiError(
+      'token-not-found',
+      `no token ${'label' in token ? 'labelled' : 'with serial'} "${want}" is present`,
+      `Không tìm thấy thiết bị ký (token) "${want}"`,
+      {
+        path: ['token'],
+        details: { present: seen },
+      },
+    ),
   );
 }
 
@@ -91,15 +115,32 @@ export function login(mod: Pkcs11, session: Buffer, pin: string): PkiError | und
     const code = ckr(e);
     if (code === pkcs11js.CKR_USER_ALREADY_LOGGED_IN) return undefined;
     if (code === pkcs11js.CKR_PIN_INCORRECT || code === pkcs11js.CKR_PIN_LEN_RANGE)
-      return pkiError('pin-incorrect', 'the PIN is wrong', 'Mã PIN không đúng', { path: ['pin'], details: { ckr: code } });
+      return pkiError('pin-incorrect', 'the PIN is wrong', 'Mã PIN không đúng', {
+        path: ['pin'],
+        details: { ckr: code },
+      });
     if (code === pkcs11js.CKR_PIN_LOCKED)
-      return pkiError('pin-locked', 'the PIN is locked: too many wrong attempts', 'Mã PIN đã bị khóa do nhập sai quá nhiều lần', { path: ['pin'], details: { ckr: code } });
-    return pkiError('token-error', `login failed: ${thrownText(e)}`, `Đăng nhập thiết bị ký thất bại: ${thrownText(e)}`, { path: ['pin'], details: { ckr: code } });
+      return pkiError(
+        'pin-locked',
+        'the PIN is locked: too many wrong attempts',
+        'Mã PIN đã bị khóa do nhập sai quá nhiều lần',
+        { path: ['pin'], details: { ckr: code } },
+      );
+    return pkiError(
+      'token-error',
+      `login failed: ${thrownText(e)}`,
+      `Đăng nhập thiết bị ký thất bại: ${thrownText(e)}`,
+      { path: ['pin'], details: { ckr: code } },
+    );
   }
 }
 
 /** Every object of a class matching the attributes given. */
-export function findObjects(mod: Pkcs11, session: Buffer, template: { type: number; value?: number | boolean | string | Buffer }[]): Buffer[] {
+export function findObjects(
+  mod: Pkcs11,
+  session: Buffer,
+  template: { type: number; value?: number | boolean | string | Buffer }[],
+): Buffer[] {
   mod.C_FindObjectsInit(session, template);
   try {
     return mod.C_FindObjects(session, 100);

@@ -59,17 +59,35 @@ function covers(thisUpdate: Date, nextUpdate: Date | undefined, cert: Certificat
   return undefined;
 }
 
-async function fromCrl(crl: Crl, cert: Certificate, issuer: Certificate, time: Date, base: Pick<RevocationStatus, 'certificate' | 'subject'>): Promise<Finding | undefined> {
+async function fromCrl(
+  crl: Crl,
+  cert: Certificate,
+  issuer: Certificate,
+  time: Date,
+  base: Pick<RevocationStatus, 'certificate' | 'subject'>,
+): Promise<Finding | undefined> {
   if (!sameName(crl.issuer, issuer.subject)) return undefined;
-  if (crl.authorityKeyIdentifier && issuer.subjectKeyIdentifier && crl.authorityKeyIdentifier !== issuer.subjectKeyIdentifier)
+  if (
+    crl.authorityKeyIdentifier &&
+    issuer.subjectKeyIdentifier &&
+    crl.authorityKeyIdentifier !== issuer.subjectKeyIdentifier
+  )
     return undefined;
-  const status: RevocationStatus = { ...base, status: 'good', source: 'crl', evidence: crl.fingerprint, thisUpdate: crl.thisUpdate, ...(crl.nextUpdate ? { nextUpdate: crl.nextUpdate } : {}) };
+  const status: RevocationStatus = {
+    ...base,
+    status: 'good',
+    source: 'crl',
+    evidence: crl.fingerprint,
+    thisUpdate: crl.thisUpdate,
+    ...(crl.nextUpdate ? { nextUpdate: crl.nextUpdate } : {}),
+  };
   const no = (why: string): Finding => ({ status, usable: false, why: `CRL ${crl.fingerprint.slice(0, 16)}: ${why}` });
   if (crl.delta) return no('delta CRLs are not supported');
   if (crl.unknownCritical.length) return no(`unknown critical extension ${crl.unknownCritical.join(', ')}`);
   if (crl.scope?.partial) return no('a partial (indirect or by-reason) CRL cannot show a certificate good');
   const isCa = cert.basicConstraints?.ca === true;
-  if (crl.scope && ((crl.scope.onlyUser && isCa) || (crl.scope.onlyCa && !isCa))) return no('its scope excludes this certificate');
+  if (crl.scope && ((crl.scope.onlyUser && isCa) || (crl.scope.onlyCa && !isCa)))
+    return no('its scope excludes this certificate');
   if (!allowsKeyUsage(issuer, 'cRLSign')) return no("the issuer's key usage does not allow signing CRLs");
   const sig = await signedBy(crl.fingerprint, issuer, crl.signatureAlgorithm, crl.tbs, crl.signatureValue, ['crl']);
   if (isLeft(sig)) return no(sig.left.message);
@@ -80,7 +98,12 @@ async function fromCrl(crl: Crl, cert: Certificate, issuer: Certificate, time: D
   if (entry === undefined) return { status, usable: true };
   const revoked = entry.revocationDate.getTime() <= time.getTime();
   return {
-    status: { ...status, status: revoked ? 'revoked' : 'good', revokedAt: entry.revocationDate, ...(entry.reason ? { reason: entry.reason } : {}) },
+    status: {
+      ...status,
+      status: revoked ? 'revoked' : 'good',
+      revokedAt: entry.revocationDate,
+      ...(entry.reason ? { reason: entry.reason } : {}),
+    },
     usable: true,
   };
 }
@@ -95,17 +118,24 @@ async function matches(r: OcspSingleResponse, cert: Certificate, issuer: Certifi
   );
 }
 
-async function responderOf(resp: NonNullable<OcspResponse['basic']>, issuer: Certificate): Promise<Certificate | string> {
+async function responderOf(
+  resp: NonNullable<OcspResponse['basic']>,
+  issuer: Certificate,
+): Promise<Certificate | string> {
   const named = async (c: Certificate) =>
-    resp.responderName ? sameName(resp.responderName, c.subject) : toHex(await digest('SHA-1', publicKeyBits(c))) === resp.responderKeyHash;
+    resp.responderName
+      ? sameName(resp.responderName, c.subject)
+      : toHex(await digest('SHA-1', publicKeyBits(c))) === resp.responderKeyHash;
   if (await named(issuer)) return issuer;
   for (const c of resp.certificates) {
     if (!(await named(c))) continue;
     // A delegated responder (RFC 6960 §4.2.2.2): issued by the CA itself, for OCSP signing, valid when it answered.
     if (!sameName(c.issuer, issuer.subject)) return 'the responder certificate was not issued by the CA';
-    if (!c.extendedKeyUsage?.includes(OID.kpOcspSigning)) return 'the responder certificate lacks the OCSPSigning usage';
+    if (!c.extendedKeyUsage?.includes(OID.kpOcspSigning))
+      return 'the responder certificate lacks the OCSPSigning usage';
     const t = resp.producedAt.getTime();
-    if (t < c.notBefore.getTime() || t > c.notAfter.getTime()) return 'the responder certificate was not valid when it answered';
+    if (t < c.notBefore.getTime() || t > c.notAfter.getTime())
+      return 'the responder certificate was not valid when it answered';
     const ok = await signedBy(c.fingerprint, issuer, c.signatureAlgorithm, c.tbs, c.signatureValue, ['ocsp', 'certs']);
     if (isLeft(ok) || !ok.right) return 'the responder certificate is not signed by the CA';
     return c;
@@ -113,14 +143,31 @@ async function responderOf(resp: NonNullable<OcspResponse['basic']>, issuer: Cer
   return 'no responder certificate matches the responder ID';
 }
 
-async function fromOcsp(resp: OcspResponse, cert: Certificate, issuer: Certificate, time: Date, base: Pick<RevocationStatus, 'certificate' | 'subject'>): Promise<Finding | undefined> {
+async function fromOcsp(
+  resp: OcspResponse,
+  cert: Certificate,
+  issuer: Certificate,
+  time: Date,
+  base: Pick<RevocationStatus, 'certificate' | 'subject'>,
+): Promise<Finding | undefined> {
   const b = resp.basic;
   if (b === undefined) return undefined;
   let single: OcspSingleResponse | undefined;
   for (const r of b.responses) if (await matches(r, cert, issuer)) single = r;
   if (single === undefined) return undefined;
-  const status: RevocationStatus = { ...base, status: 'good', source: 'ocsp', evidence: resp.fingerprint, thisUpdate: single.thisUpdate, ...(single.nextUpdate ? { nextUpdate: single.nextUpdate } : {}) };
-  const no = (why: string): Finding => ({ status, usable: false, why: `OCSP ${resp.fingerprint.slice(0, 16)}: ${why}` });
+  const status: RevocationStatus = {
+    ...base,
+    status: 'good',
+    source: 'ocsp',
+    evidence: resp.fingerprint,
+    thisUpdate: single.thisUpdate,
+    ...(single.nextUpdate ? { nextUpdate: single.nextUpdate } : {}),
+  };
+  const no = (why: string): Finding => ({
+    status,
+    usable: false,
+    why: `OCSP ${resp.fingerprint.slice(0, 16)}: ${why}`,
+  });
   const responder = await responderOf(b, issuer);
   if (typeof responder === 'string') return no(responder);
   const sig = await signedBy(resp.fingerprint, responder, b.signatureAlgorithm, b.tbs, b.signatureValue, ['ocsp']);
@@ -128,11 +175,21 @@ async function fromOcsp(resp: OcspResponse, cert: Certificate, issuer: Certifica
   if (!sig.right) return no("its signature does not check with the responder's key");
   const gap = covers(single.thisUpdate, single.nextUpdate, cert, time);
   if (gap !== undefined) return no(gap);
-  if (single.status === 'unknown') return { status: { ...status, status: 'unchecked' }, usable: false, why: 'the responder does not know the certificate' };
+  if (single.status === 'unknown')
+    return {
+      status: { ...status, status: 'unchecked' },
+      usable: false,
+      why: 'the responder does not know the certificate',
+    };
   if (single.status === 'good') return { status, usable: true };
   const at = single.revocationTime!;
   return {
-    status: { ...status, status: at.getTime() <= time.getTime() ? 'revoked' : 'good', revokedAt: at, ...(single.reason ? { reason: single.reason } : {}) },
+    status: {
+      ...status,
+      status: at.getTime() <= time.getTime() ? 'revoked' : 'good',
+      revokedAt: at,
+      ...(single.reason ? { reason: single.reason } : {}),
+    },
     usable: true,
   };
 }
@@ -171,7 +228,11 @@ export async function checkRevocation(
         'certificate-revoked',
         `the certificate of ${cert.subject.text} was revoked on ${s.revokedAt!.toISOString()}${s.reason ? ` (${s.reason})` : ''}, before ${time.toISOString()}`,
         `Chứng thư số của ${cert.subject.text} đã bị thu hồi ngày ${s.revokedAt!.toISOString()}${s.reason ? ` (${s.reason})` : ''}, trước thời điểm ${time.toISOString()}`,
-        { path, rule: s.source === 'ocsp' ? 'RFC 6960 §2.2' : 'RFC 5280 §6.3', details: { serialNumber: cert.serialNumber, evidence: s.evidence } },
+        {
+          path,
+          rule: s.source === 'ocsp' ? 'RFC 6960 §2.2' : 'RFC 5280 §6.3',
+          details: { serialNumber: cert.serialNumber, evidence: s.evidence },
+        },
       ),
     };
   }
@@ -201,4 +262,3 @@ export async function checkRevocation(
     ),
   };
 }
-

@@ -83,7 +83,10 @@ function crlBytes(input: Uint8Array | string): Either<PkiError, Uint8Array> {
 }
 
 /** Parse a CRL from DER or PEM (`X509 CRL`). */
-export async function parseCrl(input: Uint8Array | string, path: ReadonlyArray<string | number> = []): Promise<Either<PkiError, Crl>> {
+export async function parseCrl(
+  input: Uint8Array | string,
+  path: ReadonlyArray<string | number> = [],
+): Promise<Either<PkiError, Crl>> {
   const bytes = crlBytes(input);
   if (isLeft(bytes)) return bytes;
   const der = new Uint8Array(bytes.right);
@@ -111,7 +114,8 @@ export async function parseCrl(input: Uint8Array | string, path: ReadonlyArray<s
     if (reasonExt) {
       const v = new Uint8Array(reasonExt.extnValue.buffer);
       const e = readOnly(v);
-      if (e?.tag !== 0x0a) return left(malformed(`entry ${serial} has a malformed reason code`, [...path, 'revokedCertificates']));
+      if (e?.tag !== 0x0a)
+        return left(malformed(`entry ${serial} has a malformed reason code`, [...path, 'revokedCertificates']));
       reason = REVOCATION_REASONS[tlvContent(v, e)[0] ?? 0] ?? 'unspecified';
     }
     const entry: RevokedEntry = reason
@@ -119,7 +123,15 @@ export async function parseCrl(input: Uint8Array | string, path: ReadonlyArray<s
       : { serialNumber: serial, revocationDate: r.revocationDate.getTime() };
     revoked.set(serial, entry);
   }
-  const known = new Set<string>([OID.crlNumber, OID.authorityKeyIdentifier, OID.issuingDistributionPoint, OID.deltaCrlIndicator, OID.issuerAltName, OID.freshestCrl, OID.authorityInfoAccess]);
+  const known = new Set<string>([
+    OID.crlNumber,
+    OID.authorityKeyIdentifier,
+    OID.issuingDistributionPoint,
+    OID.deltaCrlIndicator,
+    OID.issuerAltName,
+    OID.freshestCrl,
+    OID.authorityInfoAccess,
+  ]);
   const unknownCritical: string[] = [];
   let crlNumber: string | undefined;
   let aki: string | undefined;
@@ -139,7 +151,11 @@ export async function parseCrl(input: Uint8Array | string, path: ReadonlyArray<s
       const parts = childrenOf(v, x) ?? [];
       const flag = (tag: number) => parts.some((p) => p.tag === tag && v[p.contentStart] !== 0);
       // [3] onlySomeReasons and [4] indirectCRL make the CRL partial: it cannot prove a certificate good.
-      scope = { onlyUser: flag(0x81), onlyCa: flag(0x82), partial: parts.some((p) => p.tag === 0x83) || flag(0x84) || flag(0x85) };
+      scope = {
+        onlyUser: flag(0x81),
+        onlyCa: flag(0x82),
+        partial: parts.some((p) => p.tag === 0x83) || flag(0x84) || flag(0x85),
+      };
     }
   }
   const crl: { -readonly [K in keyof Crl]: Crl[K] } = {
@@ -148,7 +164,10 @@ export async function parseCrl(input: Uint8Array | string, path: ReadonlyArray<s
     issuer: issuer.right,
     thisUpdate: t.thisUpdate.getTime(),
     revoked,
-    signatureAlgorithm: { algorithm: asn.signatureAlgorithm.algorithm, parameters: asn.signatureAlgorithm.parameters ?? null },
+    signatureAlgorithm: {
+      algorithm: asn.signatureAlgorithm.algorithm,
+      parameters: asn.signatureAlgorithm.parameters ?? null,
+    },
     signatureValue: new Uint8Array(asn.signature),
     unknownCritical,
     delta,

@@ -24,12 +24,7 @@ import { OID } from '../oids.js';
 import { REVOCATION_REASONS, type RevocationReason } from './crl.js';
 
 export type OcspResponseStatus =
-  | 'successful'
-  | 'malformedRequest'
-  | 'internalError'
-  | 'tryLater'
-  | 'sigRequired'
-  | 'unauthorized';
+  'successful' | 'malformedRequest' | 'internalError' | 'tryLater' | 'sigRequired' | 'unauthorized';
 
 export interface OcspSingleResponse {
   readonly hashAlgorithm: string;
@@ -73,10 +68,15 @@ const STATUS: Readonly<Record<number, OcspResponseStatus>> = {
 };
 
 function malformed(why: string, path: ReadonlyArray<string | number>): PkiError {
-  return pkiError('malformed-ocsp', `the OCSP response cannot be read: ${why}`, `Không đọc được phản hồi OCSP: ${why}`, {
-    path,
-    rule: 'RFC 6960 §4.2.1',
-  });
+  return pkiError(
+    'malformed-ocsp',
+    `the OCSP response cannot be read: ${why}`,
+    `Không đọc được phản hồi OCSP: ${why}`,
+    {
+      path,
+      rule: 'RFC 6960 §4.2.1',
+    },
+  );
 }
 
 /** Parse an OCSP response (DER, or PEM with any label). */
@@ -99,14 +99,21 @@ export async function parseOcspResponse(
   }
   const fingerprint = toHex(await digest('SHA-256', der));
   const status = STATUS[resp.responseStatus as number];
-  if (status === undefined) return left(malformed(`unknown responseStatus ${resp.responseStatus}`, [...path, 'responseStatus']));
+  if (status === undefined)
+    return left(malformed(`unknown responseStatus ${resp.responseStatus}`, [...path, 'responseStatus']));
   if (status !== 'successful' || !resp.responseBytes) return right({ der, status, fingerprint });
   if (resp.responseBytes.responseType !== OID.ocspBasic)
-    return left(malformed(`response type ${resp.responseBytes.responseType} is not id-pkix-ocsp-basic`, [...path, 'responseBytes']));
+    return left(
+      malformed(`response type ${resp.responseBytes.responseType} is not id-pkix-ocsp-basic`, [
+        ...path,
+        'responseBytes',
+      ]),
+    );
   const b = new Uint8Array(resp.responseBytes.response.buffer);
   const top = readOnly(b);
   const parts = top?.tag === TAG.SEQUENCE ? childrenOf(b, top) : undefined;
-  if (parts === undefined || parts.length < 3 || parts[0]!.tag !== TAG.SEQUENCE) return left(malformed('not a BasicOCSPResponse', path));
+  if (parts === undefined || parts.length < 3 || parts[0]!.tag !== TAG.SEQUENCE)
+    return left(malformed('not a BasicOCSPResponse', path));
   let basic: BasicOCSPResponse;
   try {
     basic = AsnParser.parse(b, BasicOCSPResponse);
@@ -153,7 +160,8 @@ export async function parseOcspResponse(
     };
     if (s.revoked) {
       one.revocationTime = s.revoked.revocationTime;
-      if (s.revoked.revocationReason) one.reason = REVOCATION_REASONS[s.revoked.revocationReason.reason] ?? 'unspecified';
+      if (s.revoked.revocationReason)
+        one.reason = REVOCATION_REASONS[s.revoked.revocationReason.reason] ?? 'unspecified';
     }
     if (r.nextUpdate) one.nextUpdate = r.nextUpdate;
     responses.push(one);
@@ -164,7 +172,10 @@ export async function parseOcspResponse(
     producedAt: basic.tbsResponseData.producedAt,
     responses,
     certificates,
-    signatureAlgorithm: { algorithm: basic.signatureAlgorithm.algorithm, parameters: basic.signatureAlgorithm.parameters ?? null },
+    signatureAlgorithm: {
+      algorithm: basic.signatureAlgorithm.algorithm,
+      parameters: basic.signatureAlgorithm.parameters ?? null,
+    },
     signatureValue: new Uint8Array(basic.signature),
   };
   if (responderName) out.responderName = responderName;
@@ -182,7 +193,11 @@ export function publicKeyBits(c: Certificate): Uint8Array {
 }
 
 /** The CertID of a certificate (RFC 6960 §4.1.1), with SHA-1 (what responders expect) unless told. */
-export async function ocspCertId(cert: Certificate, issuer: Certificate, hash: 'SHA-1' | 'SHA-256' = 'SHA-1'): Promise<CertID> {
+export async function ocspCertId(
+  cert: Certificate,
+  issuer: Certificate,
+  hash: 'SHA-1' | 'SHA-256' = 'SHA-1',
+): Promise<CertID> {
   const algorithm = hash === 'SHA-1' ? OID.sha1 : OID.sha256;
   return new CertID({
     hashAlgorithm: new AlgorithmIdentifier({ algorithm }),
@@ -204,7 +219,8 @@ function hexToBytes(h: string): Uint8Array {
 export async function ocspRequest(cert: Certificate, issuer: Certificate, nonce?: Uint8Array): Promise<Uint8Array> {
   const tbs = new TBSRequest({ requestList: [new Request({ reqCert: await ocspCertId(cert, issuer) })] });
   if (nonce)
-    tbs.requestExtensions = [new Extension({ extnID: OID.ocspNonce, extnValue: new OctetString(derOctetString(nonce)) })];
+    tbs.requestExtensions = [
+      new Extension({ extnID: OID.ocspNonce, extnValue: new OctetString(derOctetString(nonce)) }),
+    ];
   return new Uint8Array(AsnConvert.serialize(new OCSPRequest({ tbsRequest: tbs })));
 }
-

@@ -37,18 +37,20 @@ export async function signWithCryptoKey(
     const sig = new Uint8Array(await globalThis.crypto.subtle.sign(params, key, toArrayBuffer(data)));
     return right(algorithm.name === 'ECDSA' ? ecdsaRawToDer(sig) : sig);
   } catch (e) {
-    return left(pkiError('signer-failed', `the key did not sign: ${thrownText(e)}`, `Khóa không ký được: ${thrownText(e)}`, {}));
+    return left(
+      pkiError('signer-failed', `the key did not sign: ${thrownText(e)}`, `Khóa không ký được: ${thrownText(e)}`, {}),
+    );
   }
 }
 
 /** The scheme a WebCrypto private key makes (RSA-PSS keys sign PSS with salt = digest length). */
 export function schemeOfCryptoKey(key: CryptoKey): SignatureAlgorithm | undefined {
   const alg = key.algorithm as { name: string; hash?: { name: string }; namedCurve?: string };
-  const hash = (alg.hash?.name ?? (alg.namedCurve === 'P-384' ? 'SHA-384' : alg.namedCurve === 'P-521' ? 'SHA-512' : 'SHA-256')) as
-    | 'SHA-256'
-    | 'SHA-384'
-    | 'SHA-512';
-  if (alg.name === 'RSA-PSS') return { name: 'RSASSA-PSS', hash, saltLength: hash === 'SHA-256' ? 32 : hash === 'SHA-384' ? 48 : 64 };
+  const hash = (alg.hash?.name ??
+    (alg.namedCurve === 'P-384' ? 'SHA-384' : alg.namedCurve === 'P-521' ? 'SHA-512' : 'SHA-256')) as
+    'SHA-256' | 'SHA-384' | 'SHA-512';
+  if (alg.name === 'RSA-PSS')
+    return { name: 'RSASSA-PSS', hash, saltLength: hash === 'SHA-256' ? 32 : hash === 'SHA-384' ? 48 : 64 };
   if (alg.name === 'RSASSA-PKCS1-v1_5') return { name: 'RSASSA-PKCS1-v1_5', hash };
   if (alg.name === 'ECDSA') return { name: 'ECDSA', hash };
   return undefined;

@@ -45,7 +45,7 @@ const subtle = () => globalThis.crypto.subtle;
 
 /** A fresh key pair; RSA keys are `bits` long (2048 unless told; smaller only to test refusals). */
 export async function generateTestKey(type: TestKeyType, bits = 2048): Promise<TestKey> {
-  const pair = (await (type === 'rsa-pss' || type === 'rsa-pkcs1'
+  const pair = await (type === 'rsa-pss' || type === 'rsa-pkcs1'
     ? subtle().generateKey(
         {
           name: type === 'rsa-pss' ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5',
@@ -59,7 +59,7 @@ export async function generateTestKey(type: TestKeyType, bits = 2048): Promise<T
     : subtle().generateKey({ name: 'ECDSA', namedCurve: type === 'ecdsa-p256' ? 'P-256' : 'P-384' }, true, [
         'sign',
         'verify',
-      ]))) as { publicKey: CryptoKey; privateKey: CryptoKey };
+      ]));
   const scheme: SignatureAlgorithm =
     type === 'rsa-pss'
       ? { name: 'RSASSA-PSS', hash: 'SHA-256', saltLength: 32 }
@@ -86,11 +86,17 @@ export interface Issuer {
 async function sign(issuer: Issuer, tbs: Uint8Array): Promise<Uint8Array> {
   const sig = await signWithCryptoKey(issuer.key.privateKey, issuer.key.scheme, tbs);
   if (isLeft(sig)) throw new Error(sig.left.message);
-  return derSequence(tbs, signatureAlgorithmDer(issuer.key.scheme), tlv(TAG.BIT_STRING, new Uint8Array([0]), sig.right));
+  return derSequence(
+    tbs,
+    signatureAlgorithmDer(issuer.key.scheme),
+    tlv(TAG.BIT_STRING, new Uint8Array([0]), sig.right),
+  );
 }
 
 function extension(oid: string, critical: boolean, value: Uint8Array): Uint8Array {
-  return critical ? derSequence(derOid(oid), DER_TRUE, derOctetString(value)) : derSequence(derOid(oid), derOctetString(value));
+  return critical
+    ? derSequence(derOid(oid), DER_TRUE, derOctetString(value))
+    : derSequence(derOid(oid), derOctetString(value));
 }
 
 /** Key identifier: the leftmost 160 bits of SHA-256 of the key bits (RFC 7093 §2, method 1). */
@@ -125,25 +131,36 @@ export interface CertificateTemplate {
   readonly ocspUrl?: string;
   readonly ocspNoCheck?: boolean;
   /** Extra extensions, as they are (for tests of unknown critical extensions). */
-  readonly extraExtensions?: readonly { readonly oid: string; readonly critical: boolean; readonly value: Uint8Array }[];
+  readonly extraExtensions?: readonly {
+    readonly oid: string;
+    readonly critical: boolean;
+    readonly value: Uint8Array;
+  }[];
 }
 
 /** A certificate (DER) issued by `issuer` from a template. */
 export async function issueCertificate(issuer: Issuer, t: CertificateTemplate): Promise<Uint8Array> {
   const exts: Uint8Array[] = [];
   if (t.ca) {
-    const inner = t.ca.pathLength === undefined ? [DER_TRUE] : [DER_TRUE, derUnsignedInteger(new Uint8Array([t.ca.pathLength]))];
+    const inner =
+      t.ca.pathLength === undefined ? [DER_TRUE] : [DER_TRUE, derUnsignedInteger(new Uint8Array([t.ca.pathLength]))];
     exts.push(extension(OID.basicConstraints, true, derSequence(...inner)));
   }
   if (t.keyUsage) exts.push(extension(OID.keyUsage, true, derNamedBits(t.keyUsage.map((u) => KU_BIT[u]))));
   if (t.extendedKeyUsage)
-    exts.push(extension(OID.extKeyUsage, t.extendedKeyUsage.critical, derSequence(...t.extendedKeyUsage.oids.map(derOid))));
+    exts.push(
+      extension(OID.extKeyUsage, t.extendedKeyUsage.critical, derSequence(...t.extendedKeyUsage.oids.map(derOid))),
+    );
   exts.push(extension(OID.subjectKeyIdentifier, false, derOctetString(await keyIdentifier(t.publicKey))));
-  if (issuer.keyIdentifier) exts.push(extension(OID.authorityKeyIdentifier, false, derSequence(tlv(0x80, issuer.keyIdentifier))));
+  if (issuer.keyIdentifier)
+    exts.push(extension(OID.authorityKeyIdentifier, false, derSequence(tlv(0x80, issuer.keyIdentifier))));
   const uri = (s: string) => tlv(0x86, new TextEncoder().encode(s));
   if (t.crlUrl)
-    exts.push(extension(OID.crlDistributionPoints, false, derSequence(derSequence(tlv(0xa0, tlv(0xa0, uri(t.crlUrl)))))));
-  if (t.ocspUrl) exts.push(extension(OID.authorityInfoAccess, false, derSequence(derSequence(derOid(OID.adOcsp), uri(t.ocspUrl)))));
+    exts.push(
+      extension(OID.crlDistributionPoints, false, derSequence(derSequence(tlv(0xa0, tlv(0xa0, uri(t.crlUrl)))))),
+    );
+  if (t.ocspUrl)
+    exts.push(extension(OID.authorityInfoAccess, false, derSequence(derSequence(derOid(OID.adOcsp), uri(t.ocspUrl)))));
   if (t.ocspNoCheck) exts.push(extension(OID.ocspNoCheck, false, tlv(TAG.NULL)));
   for (const e of t.extraExtensions ?? []) exts.push(extension(e.oid, e.critical, e.value));
   const tbs = derSequence(
@@ -186,17 +203,25 @@ export interface Revocation {
 /** A v2 CRL (DER) from `issuer`, with CRL number and AKI. */
 export async function issueCrl(
   issuer: Issuer,
-  o: { readonly thisUpdate: Date; readonly nextUpdate: Date; readonly number: number; readonly revoked: readonly Revocation[] },
+  o: {
+    readonly thisUpdate: Date;
+    readonly nextUpdate: Date;
+    readonly number: number;
+    readonly revoked: readonly Revocation[];
+  },
 ): Promise<Uint8Array> {
   const entries = o.revoked.map((r) =>
     derSequence(
       derUnsignedInteger(fromHex(r.serialNumber.length % 2 ? `0${r.serialNumber}` : r.serialNumber)!),
       derTime(r.date),
-      ...(r.reason ? [derSequence(extension(OID.crlReason, false, tlv(0x0a, new Uint8Array([REASON_CODE[r.reason]]))))] : []),
+      ...(r.reason
+        ? [derSequence(extension(OID.crlReason, false, tlv(0x0a, new Uint8Array([REASON_CODE[r.reason]]))))]
+        : []),
     ),
   );
   const exts = [extension(OID.crlNumber, false, derUnsignedInteger(new Uint8Array([o.number >> 8, o.number & 255])))];
-  if (issuer.keyIdentifier) exts.unshift(extension(OID.authorityKeyIdentifier, false, derSequence(tlv(0x80, issuer.keyIdentifier))));
+  if (issuer.keyIdentifier)
+    exts.unshift(extension(OID.authorityKeyIdentifier, false, derSequence(tlv(0x80, issuer.keyIdentifier))));
   const tbs = derSequence(
     derUnsignedInteger(new Uint8Array([1])),
     signatureAlgorithmDer(issuer.key.scheme),
@@ -222,7 +247,13 @@ export interface OcspAnswer {
  */
 export async function issueOcspResponse(
   responder: Issuer & { readonly certificate?: Uint8Array },
-  o: { readonly producedAt: Date; readonly thisUpdate: Date; readonly nextUpdate: Date; readonly answers: readonly OcspAnswer[]; readonly nonce?: Uint8Array },
+  o: {
+    readonly producedAt: Date;
+    readonly thisUpdate: Date;
+    readonly nextUpdate: Date;
+    readonly answers: readonly OcspAnswer[];
+    readonly nonce?: Uint8Array;
+  },
 ): Promise<Uint8Array> {
   const singles: Uint8Array[] = [];
   for (const a of o.answers) {
@@ -230,7 +261,9 @@ export async function issueOcspResponse(
       derSequence(derOid(OID.sha1), tlv(TAG.NULL)),
       derOctetString(await digest('SHA-1', a.issuer.subject.der)),
       derOctetString(await digest('SHA-1', publicKeyBits(a.issuer))),
-      derUnsignedInteger(fromHex(a.certificate.serialNumber.length % 2 ? `0${a.certificate.serialNumber}` : a.certificate.serialNumber)!),
+      derUnsignedInteger(
+        fromHex(a.certificate.serialNumber.length % 2 ? `0${a.certificate.serialNumber}` : a.certificate.serialNumber)!,
+      ),
     );
     const status =
       a.status === 'good'
@@ -242,16 +275,26 @@ export async function issueOcspResponse(
               derGeneralizedTime(a.status.revokedAt),
               ...(a.status.reason ? [tlv(0xa0, tlv(0x0a, new Uint8Array([REASON_CODE[a.status.reason]])))] : []),
             );
-    singles.push(derSequence(certId, status, derGeneralizedTime(o.thisUpdate), tlv(0xa0, derGeneralizedTime(o.nextUpdate))));
+    singles.push(
+      derSequence(certId, status, derGeneralizedTime(o.thisUpdate), tlv(0xa0, derGeneralizedTime(o.nextUpdate))),
+    );
   }
   const exts = o.nonce ? [tlv(0xa1, derSequence(extension(OID.ocspNonce, false, derOctetString(o.nonce))))] : [];
-  const tbs = derSequence(tlv(0xa1, responder.name), derGeneralizedTime(o.producedAt), derSequence(...singles), ...exts);
+  const tbs = derSequence(
+    tlv(0xa1, responder.name),
+    derGeneralizedTime(o.producedAt),
+    derSequence(...singles),
+    ...exts,
+  );
   const signed = await sign(responder, tbs);
   // sign() gives SEQUENCE { tbs, alg, sig }; a BasicOCSPResponse may add [0] certs after them.
   const basic = responder.certificate
     ? derSequence(signed.subarray(headerLength(signed)), tlv(0xa0, derSequence(responder.certificate)))
     : signed;
-  return derSequence(tlv(0x0a, new Uint8Array([0])), tlv(0xa0, derSequence(derOid(OID.ocspBasic), derOctetString(basic))));
+  return derSequence(
+    tlv(0x0a, new Uint8Array([0])),
+    tlv(0xa0, derSequence(derOid(OID.ocspBasic), derOctetString(basic))),
+  );
 }
 
 function headerLength(b: Uint8Array): number {
@@ -264,4 +307,3 @@ export async function mustParse(der: Uint8Array): Promise<Certificate> {
   if (isLeft(c)) throw new Error(`test PKI: ${c.left.message}`);
   return c.right;
 }
-

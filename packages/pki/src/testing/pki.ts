@@ -70,9 +70,18 @@ export interface TestPki {
   /** A staff member's personal certificate (from the intermediate, or from the other CA). */
   issuePerson(o: PersonOptions): Promise<TestIdentity>;
   /** The organisation's seal certificate (chứng thư số của tổ chức), `UID=MST:<tax code>`. */
-  issueSeal(o: { readonly name: string; readonly taxCode: string; readonly province?: string; readonly keyType?: TestKeyType }): Promise<TestIdentity>;
+  issueSeal(o: {
+    readonly name: string;
+    readonly taxCode: string;
+    readonly province?: string;
+    readonly keyType?: TestKeyType;
+  }): Promise<TestIdentity>;
   /** A certificate for a public key held elsewhere (a token), issued by the intermediate. */
-  issueForKey(o: { readonly subject: readonly NameInput[]; readonly publicKey: Uint8Array; readonly keyUsage?: readonly KeyUsageName[] }): Promise<Certificate>;
+  issueForKey(o: {
+    readonly subject: readonly NameInput[];
+    readonly publicKey: Uint8Array;
+    readonly keyUsage?: readonly KeyUsageName[];
+  }): Promise<Certificate>;
   /** Record a revocation; later CRLs and OCSP responses show it. */
   revoke(who: Certificate, at: Date, reason?: RevocationReason): void;
   /** The CRL of a CA (intermediate by default) as of `at`, valid for seven days. */
@@ -80,7 +89,9 @@ export interface TestPki {
   /** An OCSP response about `who` as of `at`, from the delegated responder (or from the CA itself). */
   ocsp(who: Certificate, at?: Date, o?: { readonly byCa?: boolean; readonly nonce?: Uint8Array }): Promise<Uint8Array>;
   /** Parsed evidence covering every certificate below the root at `at`: the intermediate's and the root's CRLs. */
-  evidence(at?: Date): Promise<RevocationEvidence & { readonly crls: readonly Crl[]; readonly ocspResponses: readonly OcspResponse[] }>;
+  evidence(
+    at?: Date,
+  ): Promise<RevocationEvidence & { readonly crls: readonly Crl[]; readonly ocspResponses: readonly OcspResponse[] }>;
   /** A software signer over an identity's key (WebCrypto). */
   signer(who: TestIdentity): X509Signer;
 }
@@ -130,7 +141,9 @@ async function makeCa(
  * `rsa-pss` (RSA 2048, RSASSA-PSS) or `ecdsa-p256`. `crlBase` prefixes the CRL and OCSP URLs
  * written into certificates (default: names under `.invalid`, which never resolve).
  */
-export async function createTestPki(o: { readonly keyType?: TestKeyType; readonly now?: Date; readonly crlBase?: string } = {}): Promise<TestPki> {
+export async function createTestPki(
+  o: { readonly keyType?: TestKeyType; readonly now?: Date; readonly crlBase?: string } = {},
+): Promise<TestPki> {
   const now = o.now ?? new Date();
   const keyType = o.keyType ?? 'rsa-pss';
   const serial = serialFactory();
@@ -274,13 +287,18 @@ export async function createTestPki(o: { readonly keyType?: TestKeyType; readonl
     },
     async issueSeal(s) {
       const key = await generateTestKey(s.keyType ?? keyType);
-      return leaf(interCa, key, [
-        { type: 'C', value: 'VN' },
-        { type: 'ST', value: s.province ?? 'Hà Nội' },
-        { type: 'O', value: s.name },
-        { type: 'CN', value: s.name },
-        { type: 'UID', value: `MST:${s.taxCode}` },
-      ], {});
+      return leaf(
+        interCa,
+        key,
+        [
+          { type: 'C', value: 'VN' },
+          { type: 'ST', value: s.province ?? 'Hà Nội' },
+          { type: 'O', value: s.name },
+          { type: 'CN', value: s.name },
+          { type: 'UID', value: `MST:${s.taxCode}` },
+        ],
+        {},
+      );
     },
     async issueForKey(k) {
       const der = await issueCertificate(interCa.issuer, {
@@ -297,7 +315,9 @@ export async function createTestPki(o: { readonly keyType?: TestKeyType; readonl
     revoke(who, at, reason) {
       const ca = caOf(who);
       const list = revocations.get(ca.certificate.fingerprint) ?? [];
-      list.push(reason ? { serialNumber: who.serialNumber, date: at, reason } : { serialNumber: who.serialNumber, date: at });
+      list.push(
+        reason ? { serialNumber: who.serialNumber, date: at, reason } : { serialNumber: who.serialNumber, date: at },
+      );
       revocations.set(ca.certificate.fingerprint, list);
     },
     async crl(at = now, ca = interCa) {
@@ -336,7 +356,11 @@ export async function createTestPki(o: { readonly keyType?: TestKeyType; readonl
       return { crls, ocspResponses: [] };
     },
     signer(who) {
-      return cryptoKeySigner({ privateKey: who.key.privateKey, certificate: who.certificate.der, chain: who.chain.map((c) => c.der) });
+      return cryptoKeySigner({
+        privateKey: who.key.privateKey,
+        certificate: who.certificate.der,
+        chain: who.chain.map((c) => c.der),
+      });
     },
   };
   return pki;

@@ -15,7 +15,11 @@ import { OID } from '../oids.js';
 import type { Certificate } from '../certificate.js';
 import { acquireModule, findSlot, login, pkcs11js, releaseModule } from '../node/pkcs11-module.js';
 
-const LIBRARIES = ['/usr/lib/softhsm/libsofthsm2.so', '/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so', '/usr/local/lib/softhsm/libsofthsm2.so'];
+const LIBRARIES = [
+  '/usr/lib/softhsm/libsofthsm2.so',
+  '/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so',
+  '/usr/local/lib/softhsm/libsofthsm2.so',
+];
 
 /** The SoftHSM2 module on this machine, if it is installed. */
 export function softHsmLibrary(): string | undefined {
@@ -36,14 +40,25 @@ export interface SoftHsmToken {
  * (`process.env.SOFTHSM2_CONF`, read when the module initialises: make tokens before opening
  * any signer, one configuration per process).
  */
-export function createSoftHsmToken(o: { readonly label: string; readonly pin: string; readonly soPin?: string; readonly dir?: string }): Either<PkiError, SoftHsmToken> {
+export function createSoftHsmToken(o: {
+  readonly label: string;
+  readonly pin: string;
+  readonly soPin?: string;
+  readonly dir?: string;
+}): Either<PkiError, SoftHsmToken> {
   const library = softHsmLibrary();
-  if (!library) return left(pkiError('token-error', 'SoftHSM2 is not installed (Debian: apt-get install softhsm2)', 'Chưa cài SoftHSM2', {}));
+  if (!library)
+    return left(
+      pkiError('token-error', 'SoftHSM2 is not installed (Debian: apt-get install softhsm2)', 'Chưa cài SoftHSM2', {}),
+    );
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'hoso-softhsm-'));
   const tokens = join(dir, 'tokens');
   mkdirSync(tokens, { recursive: true });
   const conf = join(dir, 'softhsm2.conf');
-  writeFileSync(conf, `directories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`);
+  writeFileSync(
+    conf,
+    `directories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`,
+  );
   process.env.SOFTHSM2_CONF = conf;
   const soPin = o.soPin ?? '12345678';
   try {
@@ -52,12 +67,22 @@ export function createSoftHsmToken(o: { readonly label: string; readonly pin: st
       stdio: 'pipe',
     });
   } catch (e) {
-    return left(pkiError('token-error', `softhsm2-util could not make the token: ${thrownText(e)}`, 'softhsm2-util không tạo được token', {}));
+    return left(
+      pkiError(
+        'token-error',
+        `softhsm2-util could not make the token: ${thrownText(e)}`,
+        'softhsm2-util không tạo được token',
+        {},
+      ),
+    );
   }
   return right({ library, label: o.label, pin: o.pin, soPin, conf });
 }
 
-function withSession<A>(t: SoftHsmToken, f: (mod: ReturnType<typeof acquireModule> extends Either<PkiError, infer M> ? M : never, session: Buffer) => A): Either<PkiError, A> {
+function withSession<A>(
+  t: SoftHsmToken,
+  f: (mod: ReturnType<typeof acquireModule> extends Either<PkiError, infer M> ? M : never, session: Buffer) => A,
+): Either<PkiError, A> {
   const m = acquireModule(t.library);
   if (isLeft(m)) return m;
   const mod = m.right;
@@ -78,7 +103,14 @@ function withSession<A>(t: SoftHsmToken, f: (mod: ReturnType<typeof acquireModul
       mod.C_CloseSession(session);
     }
   } catch (e) {
-    return left(pkiError('token-error', `the token operation failed: ${thrownText(e)}`, `Thao tác trên token thất bại: ${thrownText(e)}`, {}));
+    return left(
+      pkiError(
+        'token-error',
+        `the token operation failed: ${thrownText(e)}`,
+        `Thao tác trên token thất bại: ${thrownText(e)}`,
+        {},
+      ),
+    );
   } finally {
     releaseModule(t.library);
   }
@@ -91,38 +123,73 @@ const P256_PARAMS = derOid(OID.prime256v1);
  * Generate a key pair on the token (RSA 2048 or P-256), private key sensitive and never
  * extractable, and return its public key as SPKI DER for a CA to certify.
  */
-export function generateTokenKey(t: SoftHsmToken, o: { readonly label: string; readonly id: Uint8Array; readonly type: 'rsa' | 'ec' }): Either<PkiError, Uint8Array> {
+export function generateTokenKey(
+  t: SoftHsmToken,
+  o: { readonly label: string; readonly id: Uint8Array; readonly type: 'rsa' | 'ec' },
+): Either<PkiError, Uint8Array> {
   return withSession(t, (mod, session) => {
     const common = [
       { type: pkcs11js.CKA_TOKEN, value: true },
       { type: pkcs11js.CKA_LABEL, value: o.label },
       { type: pkcs11js.CKA_ID, value: Buffer.from(o.id) },
     ];
-    const priv = [...common, { type: pkcs11js.CKA_PRIVATE, value: true }, { type: pkcs11js.CKA_SIGN, value: true }, { type: pkcs11js.CKA_SENSITIVE, value: true }, { type: pkcs11js.CKA_EXTRACTABLE, value: false }];
+    const priv = [
+      ...common,
+      { type: pkcs11js.CKA_PRIVATE, value: true },
+      { type: pkcs11js.CKA_SIGN, value: true },
+      { type: pkcs11js.CKA_SENSITIVE, value: true },
+      { type: pkcs11js.CKA_EXTRACTABLE, value: false },
+    ];
     if (o.type === 'rsa') {
       const keys = mod.C_GenerateKeyPair(
         session,
         { mechanism: pkcs11js.CKM_RSA_PKCS_KEY_PAIR_GEN },
-        [...common, { type: pkcs11js.CKA_VERIFY, value: true }, { type: pkcs11js.CKA_MODULUS_BITS, value: 2048 }, { type: pkcs11js.CKA_PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) }],
+        [
+          ...common,
+          { type: pkcs11js.CKA_VERIFY, value: true },
+          { type: pkcs11js.CKA_MODULUS_BITS, value: 2048 },
+          { type: pkcs11js.CKA_PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) },
+        ],
         priv,
       );
-      const [n, e] = mod.C_GetAttributeValue(session, keys.publicKey, [{ type: pkcs11js.CKA_MODULUS }, { type: pkcs11js.CKA_PUBLIC_EXPONENT }]);
+      const [n, e] = mod.C_GetAttributeValue(session, keys.publicKey, [
+        { type: pkcs11js.CKA_MODULUS },
+        { type: pkcs11js.CKA_PUBLIC_EXPONENT },
+      ]);
       const int = (b: Buffer) => tlv(TAG.INTEGER, ...(b[0]! & 0x80 ? [new Uint8Array([0])] : []), new Uint8Array(b));
-      const rsaKey = derSequence(int(n!.value as Buffer), int(e!.value as Buffer));
-      return derSequence(derSequence(derOid(OID.rsaEncryption), tlv(TAG.NULL)), tlv(TAG.BIT_STRING, new Uint8Array([0]), rsaKey));
+      const rsaKey = derSequence(int(n!.value), int(e!.value));
+      return derSequence(
+        derSequence(derOid(OID.rsaEncryption), tlv(TAG.NULL)),
+        tlv(TAG.BIT_STRING, new Uint8Array([0]), rsaKey),
+      );
     }
-    const keys = mod.C_GenerateKeyPair(session, { mechanism: pkcs11js.CKM_EC_KEY_PAIR_GEN }, [...common, { type: pkcs11js.CKA_VERIFY, value: true }, { type: pkcs11js.CKA_EC_PARAMS, value: Buffer.from(P256_PARAMS) }], priv);
+    const keys = mod.C_GenerateKeyPair(
+      session,
+      { mechanism: pkcs11js.CKM_EC_KEY_PAIR_GEN },
+      [
+        ...common,
+        { type: pkcs11js.CKA_VERIFY, value: true },
+        { type: pkcs11js.CKA_EC_PARAMS, value: Buffer.from(P256_PARAMS) },
+      ],
+      priv,
+    );
     const [point] = mod.C_GetAttributeValue(session, keys.publicKey, [{ type: pkcs11js.CKA_EC_POINT }]);
     // CKA_EC_POINT is the DER OCTET STRING of the point (PKCS #11 v2.40 §2.3.3).
-    const p = new Uint8Array(point!.value as Buffer);
+    const p = new Uint8Array(point!.value);
     const os = readOnly(p);
     const raw = os?.tag === TAG.OCTET_STRING ? tlvContent(p, os) : p;
-    return derSequence(derSequence(derOid(OID.ecPublicKey), P256_PARAMS), tlv(TAG.BIT_STRING, new Uint8Array([0]), raw));
+    return derSequence(
+      derSequence(derOid(OID.ecPublicKey), P256_PARAMS),
+      tlv(TAG.BIT_STRING, new Uint8Array([0]), raw),
+    );
   });
 }
 
 /** Store a certificate on the token beside the key with the same CKA_ID (as CAs deliver tokens). */
-export function storeTokenCertificate(t: SoftHsmToken, o: { readonly label: string; readonly id: Uint8Array; readonly certificate: Certificate }): Either<PkiError, void> {
+export function storeTokenCertificate(
+  t: SoftHsmToken,
+  o: { readonly label: string; readonly id: Uint8Array; readonly certificate: Certificate },
+): Either<PkiError, void> {
   return withSession(t, (mod, session) => {
     mod.C_CreateObject(session, [
       { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_CERTIFICATE },
@@ -136,4 +203,3 @@ export function storeTokenCertificate(t: SoftHsmToken, o: { readonly label: stri
     ]);
   });
 }
-

@@ -13,7 +13,13 @@ import type { PkiError } from '../errors.js';
 import { OID } from '../oids.js';
 import type { X509Signer } from '../signers/signer.js';
 import { tokenAnswers, type TimestampAuthority } from '../tsp/authority.js';
-import { encodeTstInfo, parseTimestampRequest, parseTimestampResponse, timestampRequest, type MessageImprint } from '../tsp/protocol.js';
+import {
+  encodeTstInfo,
+  parseTimestampRequest,
+  parseTimestampResponse,
+  timestampRequest,
+  type MessageImprint,
+} from '../tsp/protocol.js';
 
 /** The policy OID of the test TSA's tokens (a UUID arc, RFC 9562 / X.667: it belongs to no one else). */
 export const TEST_TSA_POLICY = '2.25.198733419626446307262329012390981290329';
@@ -26,11 +32,22 @@ export interface TestTsa extends TimestampAuthority {
 }
 
 function rejection(text: string, failBit: number): Uint8Array {
-  return derSequence(derSequence(derUnsignedInteger(new Uint8Array([2])), derSequence(tlv(0x0c, new TextEncoder().encode(text))), derNamedBits([failBit])));
+  return derSequence(
+    derSequence(
+      derUnsignedInteger(new Uint8Array([2])),
+      derSequence(tlv(0x0c, new TextEncoder().encode(text))),
+      derNamedBits([failBit]),
+    ),
+  );
 }
 
 /** A TSA over a signer whose certificate is for timestamping (critical EKU timeStamping). */
-export function createTestTsa(o: { readonly signer: X509Signer; readonly policy?: string; readonly accuracyMs?: number; readonly clock?: () => Date }): TestTsa {
+export function createTestTsa(o: {
+  readonly signer: X509Signer;
+  readonly policy?: string;
+  readonly accuracyMs?: number;
+  readonly clock?: () => Date;
+}): TestTsa {
   let serial = 1;
   const policy = o.policy ?? TEST_TSA_POLICY;
   const tsa = {
@@ -125,11 +142,12 @@ export function serveTsa(tsa: TestTsa, o: { readonly port?: number } = {}): Prom
     readBody(req).then(
       async (body) => {
         const reply = await tsa.respond(body);
-        res.writeHead(200, { 'content-type': 'application/timestamp-reply', 'content-length': reply.length }).end(reply);
+        res
+          .writeHead(200, { 'content-type': 'application/timestamp-reply', 'content-length': reply.length })
+          .end(reply);
       },
       () => res.writeHead(413).end(),
     );
   });
   return listen(server, o.port);
 }
-

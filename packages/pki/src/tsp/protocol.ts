@@ -46,7 +46,12 @@ export interface TstInfo {
 }
 
 function bad(why: string, path: ReadonlyArray<string | number>): Either<PkiError, never> {
-  return left(pkiError('malformed-timestamp', `the timestamp cannot be read: ${why}`, `Không đọc được dấu thời gian: ${why}`, { path, rule: 'RFC 3161 §2.4.2' }));
+  return left(
+    pkiError('malformed-timestamp', `the timestamp cannot be read: ${why}`, `Không đọc được dấu thời gian: ${why}`, {
+      path,
+      rule: 'RFC 3161 §2.4.2',
+    }),
+  );
 }
 
 export function parseTstInfo(der: Uint8Array, path: ReadonlyArray<string | number> = []): Either<PkiError, TstInfo> {
@@ -56,7 +61,7 @@ export function parseTstInfo(der: Uint8Array, path: ReadonlyArray<string | numbe
   } catch {
     return bad('not a TSTInfo', path);
   }
-  if (t.version !== 1) return bad(`version ${t.version} is not 1`, [...path, 'version']);
+  if (Number(t.version) !== 1) return bad(`version ${Number(t.version)} is not 1`, [...path, 'version']);
   const hash = hashFromOid(t.messageImprint.hashAlgorithm.algorithm, [...path, 'messageImprint', 'hashAlgorithm']);
   if (isLeft(hash)) return hash;
   if (Number.isNaN(t.genTime.getTime())) return bad('genTime cannot be read', [...path, 'genTime']);
@@ -72,7 +77,8 @@ export function parseTstInfo(der: Uint8Array, path: ReadonlyArray<string | numbe
     genTime: t.genTime,
     ordering: t.ordering,
   };
-  if (t.accuracy) out.accuracyMs = (t.accuracy.seconds ?? 0) * 1000 + (t.accuracy.millis ?? 0) + (t.accuracy.micros ?? 0) / 1000;
+  if (t.accuracy)
+    out.accuracyMs = (t.accuracy.seconds ?? 0) * 1000 + (t.accuracy.millis ?? 0) + (t.accuracy.micros ?? 0) / 1000;
   if (t.nonce) out.nonce = serialHex(new Uint8Array(t.nonce));
   return right(out);
 }
@@ -114,7 +120,10 @@ export interface TimestampRequest {
 }
 
 /** A TimeStampReq with a fresh 64-bit nonce and certReq (the TSA's certificate in the token) unless told. */
-export function timestampRequest(imprint: MessageImprint, o: { readonly nonce?: boolean; readonly certReq?: boolean; readonly policy?: string } = {}): TimestampRequest {
+export function timestampRequest(
+  imprint: MessageImprint,
+  o: { readonly nonce?: boolean; readonly certReq?: boolean; readonly policy?: string } = {},
+): TimestampRequest {
   const certReq = o.certReq ?? true;
   let nonce: Uint8Array | undefined;
   if (o.nonce ?? true) {
@@ -136,22 +145,33 @@ export function timestampRequest(imprint: MessageImprint, o: { readonly nonce?: 
 }
 
 /** A request as a TSA reads it. */
-export function parseTimestampRequest(der: Uint8Array): Either<PkiError, { imprint: MessageImprint; nonce?: Uint8Array; certReq: boolean; policy?: string }> {
+export function parseTimestampRequest(
+  der: Uint8Array,
+): Either<PkiError, { imprint: MessageImprint; nonce?: Uint8Array; certReq: boolean; policy?: string }> {
   let r: TimeStampReq;
   try {
     r = AsnParser.parse(der, TimeStampReq);
   } catch {
-    return left(pkiError('malformed-timestamp', 'the request is not a TimeStampReq', 'Yêu cầu không phải TimeStampReq', { rule: 'RFC 3161 §2.4.1' }));
+    return left(
+      pkiError('malformed-timestamp', 'the request is not a TimeStampReq', 'Yêu cầu không phải TimeStampReq', {
+        rule: 'RFC 3161 §2.4.1',
+      }),
+    );
   }
   const hash = hashFromOid(r.messageImprint.hashAlgorithm.algorithm, ['messageImprint', 'hashAlgorithm']);
   if (isLeft(hash)) return hash;
   const hashed = new Uint8Array(r.messageImprint.hashedMessage.buffer);
   if (hashed.length !== hashLength(hash.right))
     return left(
-      pkiError('malformed-timestamp', `the imprint has ${hashed.length} bytes, not a ${hash.right} digest`, `Giá trị băm có ${hashed.length} byte, không phải giá trị ${hash.right}`, {
-        path: ['messageImprint', 'hashedMessage'],
-        rule: 'RFC 3161 §2.4.1',
-      }),
+      pkiError(
+        'malformed-timestamp',
+        `the imprint has ${hashed.length} bytes, not a ${hash.right} digest`,
+        `Giá trị băm có ${hashed.length} byte, không phải giá trị ${hash.right}`,
+        {
+          path: ['messageImprint', 'hashedMessage'],
+          rule: 'RFC 3161 §2.4.1',
+        },
+      ),
     );
   const out: { imprint: MessageImprint; nonce?: Uint8Array; certReq: boolean; policy?: string } = {
     imprint: { hash: hash.right, digest: hashed },
@@ -167,7 +187,34 @@ export function parseTimestampRequest(der: Uint8Array): Either<PkiError, { impri
   return right(out);
 }
 
-const FAILURES = ['badAlg', '', 'badRequest', '', '', 'badDataFormat', '', '', '', '', '', '', '', '', 'timeNotAvailable', 'unacceptedPolicy', 'unacceptedExtension', 'addInfoNotAvailable', '', '', '', '', '', '', '', 'systemFailure'];
+const FAILURES = [
+  'badAlg',
+  '',
+  'badRequest',
+  '',
+  '',
+  'badDataFormat',
+  '',
+  '',
+  '',
+  '',
+  '',
+  '',
+  '',
+  '',
+  'timeNotAvailable',
+  'unacceptedPolicy',
+  'unacceptedExtension',
+  'addInfoNotAvailable',
+  '',
+  '',
+  '',
+  '',
+  '',
+  '',
+  '',
+  'systemFailure',
+];
 
 /**
  * The token of a TimeStampResp (the ContentInfo DER), after checking its status. The token itself
@@ -175,7 +222,11 @@ const FAILURES = ['badAlg', '', 'badRequest', '', '', 'badDataFormat', '', '', '
  */
 export function parseTimestampResponse(der: Uint8Array): Either<PkiError, Uint8Array> {
   const malformed = () =>
-    left(pkiError('malformed-timestamp', 'the reply is not a TimeStampResp', 'Phản hồi không phải TimeStampResp', { rule: 'RFC 3161 §2.4.2' }));
+    left(
+      pkiError('malformed-timestamp', 'the reply is not a TimeStampResp', 'Phản hồi không phải TimeStampResp', {
+        rule: 'RFC 3161 §2.4.2',
+      }),
+    );
   const top = readOnly(der);
   const parts = top?.tag === TAG.SEQUENCE ? childrenOf(der, top) : undefined;
   const statusInfo = parts?.[0]?.tag === TAG.SEQUENCE ? childrenOf(der, parts[0]) : undefined;
@@ -183,21 +234,35 @@ export function parseTimestampResponse(der: Uint8Array): Either<PkiError, Uint8A
   const status = tlvContent(der, statusInfo[0]).reduce((n, x) => n * 256 + x, 0);
   if (status !== 0 && status !== 1) {
     const texts = statusInfo.find((t) => t.tag === TAG.SEQUENCE);
-    const text = (texts ? (childrenOf(der, texts) ?? []) : []).map((t) => new TextDecoder().decode(tlvContent(der, t))).join(' ');
+    const text = (texts ? (childrenOf(der, texts) ?? []) : [])
+      .map((t) => new TextDecoder().decode(tlvContent(der, t)))
+      .join(' ');
     const bitsT = statusInfo.find((t) => t.tag === TAG.BIT_STRING);
     const fi = bitsT ? tlvContent(der, bitsT).subarray(1) : new Uint8Array(0);
     const failures = FAILURES.filter((name, i) => name && ((fi[i >> 3] ?? 0) >> (7 - (i & 7))) & 1);
     return left(
-      pkiError('timestamp-refused', `the TSA refused the request (status ${status}${text ? `: ${text}` : ''})`, `TSA từ chối yêu cầu cấp dấu thời gian (trạng thái ${status}${text ? `: ${text}` : ''})`, {
-        path: ['status'],
-        rule: 'RFC 3161 §2.4.2',
-        details: { status, text, failures },
-      }),
+      pkiError(
+        'timestamp-refused',
+        `the TSA refused the request (status ${status}${text ? `: ${text}` : ''})`,
+        `TSA từ chối yêu cầu cấp dấu thời gian (trạng thái ${status}${text ? `: ${text}` : ''})`,
+        {
+          path: ['status'],
+          rule: 'RFC 3161 §2.4.2',
+          details: { status, text, failures },
+        },
+      ),
     );
   }
   const token = parts[1];
   if (token?.tag !== TAG.SEQUENCE)
-    return left(pkiError('malformed-timestamp', 'the TSA granted the request but sent no token', 'TSA chấp nhận nhưng không gửi dấu thời gian', { path: ['timeStampToken'], rule: 'RFC 3161 §2.4.2' }));
+    return left(
+      pkiError(
+        'malformed-timestamp',
+        'the TSA granted the request but sent no token',
+        'TSA chấp nhận nhưng không gửi dấu thời gian',
+        { path: ['timeStampToken'], rule: 'RFC 3161 §2.4.2' },
+      ),
+    );
   // The token's bytes exactly as sent.
   return right(tlvBytes(der, token).slice());
 }
@@ -205,10 +270,25 @@ export function parseTimestampResponse(der: Uint8Array): Either<PkiError, Uint8A
 /** Whether a TSTInfo answers a request: the same imprint and nonce (RFC 3161 §2.4.2). */
 export function answersRequest(info: TstInfo, req: TimestampRequest): PkiError | undefined {
   if (info.imprint.hash !== req.imprint.hash || !bytesEqual(info.imprint.digest, req.imprint.digest))
-    return pkiError('timestamp-mismatch', 'the timestamp is for other data than was sent', 'Dấu thời gian được cấp cho dữ liệu khác với dữ liệu đã gửi', { path: ['messageImprint'], rule: 'RFC 3161 §2.4.2' });
+    return pkiError(
+      'timestamp-mismatch',
+      'the timestamp is for other data than was sent',
+      'Dấu thời gian được cấp cho dữ liệu khác với dữ liệu đã gửi',
+      { path: ['messageImprint'], rule: 'RFC 3161 §2.4.2' },
+    );
   if (req.nonce !== undefined && info.nonce !== req.nonce)
-    return pkiError('timestamp-mismatch', 'the timestamp does not carry the nonce sent', 'Dấu thời gian không mang nonce đã gửi', { path: ['nonce'], rule: 'RFC 3161 §2.4.2' });
+    return pkiError(
+      'timestamp-mismatch',
+      'the timestamp does not carry the nonce sent',
+      'Dấu thời gian không mang nonce đã gửi',
+      { path: ['nonce'], rule: 'RFC 3161 §2.4.2' },
+    );
   if (req.policy !== undefined && info.policy !== req.policy)
-    return pkiError('timestamp-mismatch', `the timestamp is under policy ${info.policy}, not ${req.policy}`, `Dấu thời gian theo chính sách ${info.policy}, không phải ${req.policy}`, { path: ['policy'], rule: 'RFC 3161 §2.4.2' });
+    return pkiError(
+      'timestamp-mismatch',
+      `the timestamp is under policy ${info.policy}, not ${req.policy}`,
+      `Dấu thời gian theo chính sách ${info.policy}, không phải ${req.policy}`,
+      { path: ['policy'], rule: 'RFC 3161 §2.4.2' },
+    );
   return undefined;
 }

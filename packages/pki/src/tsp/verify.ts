@@ -34,14 +34,25 @@ export interface TimestampVerdict {
 }
 
 /** Check a timestamp token (the ContentInfo DER). Problems have paths under `path`. */
-export async function verifyTimestampToken(token: Uint8Array, o: TimestampVerifyOptions, path: ReadonlyArray<string | number> = []): Promise<TimestampVerdict> {
+export async function verifyTimestampToken(
+  token: Uint8Array,
+  o: TimestampVerifyOptions,
+  path: ReadonlyArray<string | number> = [],
+): Promise<TimestampVerdict> {
   const problems: PkiError[] = [];
   const sd = decodeSignedData(token, path);
   if (isLeft(sd)) return { ok: false, problems: [{ ...sd.left, code: 'malformed-timestamp' }] };
   if (sd.right.eContentType !== OID.tstInfo || !sd.right.eContent)
     return {
       ok: false,
-      problems: [pkiError('malformed-timestamp', 'the token does not encapsulate a TSTInfo', 'Dấu thời gian không chứa TSTInfo', { path: [...path, 'encapContentInfo'], rule: 'RFC 3161 §2.4.2' })],
+      problems: [
+        pkiError(
+          'malformed-timestamp',
+          'the token does not encapsulate a TSTInfo',
+          'Dấu thời gian không chứa TSTInfo',
+          { path: [...path, 'encapContentInfo'], rule: 'RFC 3161 §2.4.2' },
+        ),
+      ],
     };
   const info = parseTstInfo(sd.right.eContent, [...path, 'tstInfo']);
   if (isLeft(info)) return { ok: false, problems: [info.left] };
@@ -55,13 +66,19 @@ export async function verifyTimestampToken(token: Uint8Array, o: TimestampVerify
   const si = await checkSignerInfo(sd.right, certs, digestsOf(sd.right.eContent), { allowEssV1: true, path });
   problems.push(...si.problems);
   const imprint = info.right.imprint;
-  const expected = o.imprint ?? (o.data ? { hash: imprint.hash, digest: await digest(imprint.hash, o.data) } : undefined);
+  const expected =
+    o.imprint ?? (o.data ? { hash: imprint.hash, digest: await digest(imprint.hash, o.data) } : undefined);
   if (expected && (expected.hash !== imprint.hash || !bytesEqual(expected.digest, imprint.digest)))
     problems.push(
-      pkiError('timestamp-mismatch', 'the timestamp is for other data: its message imprint differs', 'Dấu thời gian cấp cho dữ liệu khác: message imprint không khớp', {
-        path: [...path, 'tstInfo', 'messageImprint'],
-        rule: 'RFC 3161 §2.4.2',
-      }),
+      pkiError(
+        'timestamp-mismatch',
+        'the timestamp is for other data: its message imprint differs',
+        'Dấu thời gian cấp cho dữ liệu khác: message imprint không khớp',
+        {
+          path: [...path, 'tstInfo', 'messageImprint'],
+          rule: 'RFC 3161 §2.4.2',
+        },
+      ),
     );
   let verdict: PathVerdict | undefined;
   if (si.signer) {
