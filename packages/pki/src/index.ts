@@ -10,6 +10,7 @@ export * from './revocation/ocsp.js';
 export * from './revocation/check.js';
 export type * from './signers/signer.js';
 export * from './signers/software.js';
+export * from './signers/csc.js';
 export * from './cms/cades.js';
 export { decodeSignedData, type SignedDataContent, type SignerInfoData, type CmsAttribute } from './cms/signed-data.js';
 export * from './tsp/protocol.js';

@@ -6,3 +6,4 @@ export * from './builder.js';
 export * from './pki.js';
 export * from './tsa.js';
 export * from './softhsm.js';
+export * from './remote.js';
