@@ -10,8 +10,10 @@
  * - some write the same `PREFIX:number` in `serialNumber` (2.5.4.5), or follow ETSI EN 319 412-1
  *   §5.1.3–5.1.4 (`IDCVN-…`, `PASVN-…`, `TINVN-…` in serialNumber, `VATVN-…` in
  *   organizationIdentifier 2.5.4.97);
+ * - some remote-signing certificates put the bare number in UID (`UID=001089020747`): read as
+ *   CCCD (12 digits), CMND (9) or MST (10, or 10-3 for a branch);
  * - certificates of the government's public-duty CA often carry no number at all: the person is
- *   named by CN and the unit by O/OU, with an e-mail address.
+ *   named by CN and the unit by O/OU (`O=UBND tỉnh …, OU=Trường THCS …`), with an e-mail address.
  */
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { bytesEqual, toHex } from './bytes.js';
@@ -163,6 +165,14 @@ function identityOf(attr: IdentityNumber['attribute'], raw: string): IdentityNum
             ? 'MST'
             : e[1]!;
     return { scheme, value: v, attribute: attr, raw };
+  }
+  // Some remote-signing certificates carry the bare number in UID: 12 digits are a CCCD, 9 a
+  // CMND, 10 (or 10-3 for a branch) a tax code.
+  if (attr === 'UID') {
+    const n = raw.trim();
+    if (/^\d{12}$/.test(n)) return { scheme: 'CCCD', value: n, attribute: attr, raw };
+    if (/^\d{9}$/.test(n)) return { scheme: 'CMND', value: n, attribute: attr, raw };
+    if (/^\d{10}(-\d{3})?$/.test(n)) return { scheme: 'MST', value: n, attribute: attr, raw };
   }
   return undefined;
 }
