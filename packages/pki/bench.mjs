@@ -67,7 +67,7 @@ for (const keyType of /** @type {const} */ (['rsa-pss', 'ecdsa-p256'])) {
   if (softHsmLibrary()) {
     const token = must(createSoftHsmToken({ label: `bench-${keyType}`, pin: '123456' }));
     const id = new Uint8Array([1]);
-    const spki = must(generateTokenKey(token, { label: 'seal', id, type: keyType === 'rsa-pss' ? 'rsa' : 'ec' }));
+    const spki = must(await generateTokenKey(token, { label: 'seal', id, type: keyType === 'rsa-pss' ? 'rsa' : 'ec' }));
     const certificate = await pki.issueForKey({
       subject: [
         { type: 'C', value: 'VN' },
@@ -76,7 +76,7 @@ for (const keyType of /** @type {const} */ (['rsa-pss', 'ecdsa-p256'])) {
       ],
       publicKey: spki,
     });
-    must(storeTokenCertificate(token, { label: 'seal', id, certificate }));
+    must(await storeTokenCertificate(token, { label: 'seal', id, certificate }));
     const hsm = must(
       await openPkcs11Signer({
         library: token.library,

@@ -34,12 +34,12 @@ beforeAll(async () => {
     { type: 'CN', value: 'Trường THCS Hòa Bình' },
     { type: 'UID', value: 'MST:0101234567' },
   ];
-  const rsaSpki = must(generateTokenKey(token, { label: 'seal-rsa', id: new Uint8Array([1]), type: 'rsa' }));
+  const rsaSpki = must(await generateTokenKey(token, { label: 'seal-rsa', id: new Uint8Array([1]), type: 'rsa' }));
   rsaCert = await pki.issueForKey({ subject: seal, publicKey: rsaSpki });
-  must(storeTokenCertificate(token, { label: 'seal-rsa', id: new Uint8Array([1]), certificate: rsaCert }));
-  const ecSpki = must(generateTokenKey(token, { label: 'seal-ec', id: new Uint8Array([2]), type: 'ec' }));
+  must(await storeTokenCertificate(token, { label: 'seal-rsa', id: new Uint8Array([1]), certificate: rsaCert }));
+  const ecSpki = must(await generateTokenKey(token, { label: 'seal-ec', id: new Uint8Array([2]), type: 'ec' }));
   const ecCert = await pki.issueForKey({ subject: seal, publicKey: ecSpki });
-  must(storeTokenCertificate(token, { label: 'seal-ec', id: new Uint8Array([2]), certificate: ecCert }));
+  must(await storeTokenCertificate(token, { label: 'seal-ec', id: new Uint8Array([2]), certificate: ecCert }));
   dir = tempDir();
   rootPem = writeCerts(dir, 'root.pem', pki.root.certificate);
   writeBytes(dir, 'content.bin', content);
@@ -200,5 +200,23 @@ describe('PKCS #11 token signer (SoftHSM2)', () => {
     } finally {
       await signer.close();
     }
+  });
+
+  it('without the native binding, @hoso/pki/node still loads and a token signer is a typed error', () => {
+    // Node with a resolve hook that makes `pkcs11js` unavailable, as in a project that did not
+    // allow its install script; the compiled entry point is imported.
+    const hook = `export async function resolve(s, c, next) { if (s === 'pkcs11js') throw new Error('not built'); return next(s, c); }`;
+    const entry = new URL('../dist/node/index.js', import.meta.url).href;
+    const program = [
+      `import { register } from 'node:module';`,
+      `register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}));`,
+      `const node = await import(${JSON.stringify(entry)});`,
+      `const r = await node.openPkcs11Signer({ library: ${JSON.stringify(token.library)}, token: { label: 'hoso-seal' }, pin: '246810', key: { label: 'seal-rsa' } });`,
+      `console.log(JSON.stringify({ exports: Object.keys(node).sort(), left: r.left }));`,
+    ].join('\n');
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', program], { encoding: 'utf8' });
+    const r = JSON.parse(out) as { exports: string[]; left: { code: string; details: unknown } };
+    expect(r.exports).toContain('keyObjectSigner');
+    expect(r.left).toMatchObject({ code: 'token-error', path: ['library'], details: { package: 'pkcs11js' } });
   });
 });

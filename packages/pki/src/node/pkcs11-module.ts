@@ -3,12 +3,44 @@
  * its last user closes (PKCS #11 v2.40 §5.4: C_Initialize may be called once per process), and
  * the Cryptoki return codes this package turns into typed errors.
  */
-import pkcs11js from 'pkcs11js';
+import type Pkcs11Js from 'pkcs11js';
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { pkiError, thrownText, type PkiError } from '../errors.js';
 
-export type Pkcs11 = InstanceType<typeof pkcs11js.PKCS11>;
-export { pkcs11js };
+/** The binding's module: its PKCS11 class and the CK* constants. */
+export type Pkcs11Binding = typeof Pkcs11Js;
+export type Pkcs11 = InstanceType<Pkcs11Binding['PKCS11']>;
+
+let bound: Pkcs11Binding | undefined;
+
+/**
+ * The pkcs11js binding, loaded on first use: it is a native addon, and a project that never
+ * opens a token (or that did not allow its install script) must still be able to import
+ * `@hoso/pki/node`.
+ */
+export async function loadBinding(): Promise<Either<PkiError, Pkcs11Binding>> {
+  if (bound) return right(bound);
+  try {
+    const m = (await import('pkcs11js')) as { default?: Pkcs11Binding } & Pkcs11Binding;
+    bound = m.default ?? m;
+    return right(bound);
+  } catch (e) {
+    return left(
+      pkiError(
+        'token-error',
+        `the PKCS #11 binding (pkcs11js) cannot be loaded: ${thrownText(e)}; install it with its install script allowed`,
+        'Không nạp được thư viện pkcs11js để dùng thiết bị ký (token)',
+        { path: ['library'], details: { package: 'pkcs11js' } },
+      ),
+    );
+  }
+}
+
+/** The binding, once {@link acquireModule} has loaded it. */
+export function binding(): Pkcs11Binding {
+  if (!bound) throw new Error('pkcs11js used before acquireModule loaded it');
+  return bound;
+}
 
 interface Loaded {
   readonly mod: Pkcs11;
@@ -17,7 +49,10 @@ interface Loaded {
 const loaded = new Map<string, Loaded>();
 
 /** Open (or share) the module at `library`; a Left `token-error` when it cannot be loaded or initialised. */
-export function acquireModule(library: string): Either<PkiError, Pkcs11> {
+export async function acquireModule(library: string): Promise<Either<PkiError, Pkcs11>> {
+  const b = await loadBinding();
+  if (b._tag === 'Left') return b;
+  const pkcs11js = b.right;
   const have = loaded.get(library);
   if (have) {
     have.refs++;
@@ -83,6 +118,7 @@ export function findSlot(
   mod: Pkcs11,
   token: { readonly label: string } | { readonly serial: string },
 ): Either<PkiError, Buffer> {
+  const pkcs11js = binding();
   const want = 'label' in token ? token.label : token.serial;
   const seen: string[] = [];
   for (const slot of mod.C_GetSlotList(true)) {
@@ -108,6 +144,7 @@ export function findSlot(
 
 /** Log in as the user, mapping wrong and locked PINs to typed errors. */
 export function login(mod: Pkcs11, session: Buffer, pin: string): PkiError | undefined {
+  const pkcs11js = binding();
   try {
     mod.C_Login(session, pkcs11js.CKU_USER, pin);
     return undefined;

@@ -20,7 +20,16 @@ import { parseCertificate } from '../certificate.js';
 import { derOctetString, derSequence } from '../der.js';
 import { pkiError, thrownText, type PkiError } from '../errors.js';
 import type { X509Signer } from '../signers/signer.js';
-import { acquireModule, ckr, findObjects, findSlot, login, pkcs11js, releaseModule } from './pkcs11-module.js';
+import {
+  acquireModule,
+  binding,
+  ckr,
+  findObjects,
+  findSlot,
+  login,
+  releaseModule,
+  type Pkcs11Binding,
+} from './pkcs11-module.js';
 
 export interface Pkcs11SignerOptions {
   /** Path of the token's PKCS #11 module, e.g. `/usr/lib/softhsm/libsofthsm2.so`. */
@@ -42,38 +51,33 @@ export interface Pkcs11Signer extends X509Signer {
   close(): Promise<void>;
 }
 
-const HASH_MECH: Readonly<Record<HashName, number>> = {
-  'SHA-256': pkcs11js.CKM_SHA256,
-  'SHA-384': pkcs11js.CKM_SHA384,
-  'SHA-512': pkcs11js.CKM_SHA512,
-};
-const MGF: Readonly<Record<HashName, number>> = {
-  'SHA-256': pkcs11js.CKG_MGF1_SHA256,
-  'SHA-384': pkcs11js.CKG_MGF1_SHA384,
-  'SHA-512': pkcs11js.CKG_MGF1_SHA512,
-};
-const PSS_WITH: Readonly<Record<HashName, number>> = {
-  'SHA-256': pkcs11js.CKM_SHA256_RSA_PKCS_PSS,
-  'SHA-384': pkcs11js.CKM_SHA384_RSA_PKCS_PSS,
-  'SHA-512': pkcs11js.CKM_SHA512_RSA_PKCS_PSS,
-};
-const PKCS1_WITH: Readonly<Record<HashName, number>> = {
-  'SHA-256': pkcs11js.CKM_SHA256_RSA_PKCS,
-  'SHA-384': pkcs11js.CKM_SHA384_RSA_PKCS,
-  'SHA-512': pkcs11js.CKM_SHA512_RSA_PKCS,
-};
-
-const MECH_NAMES = new Map<number, string>(
-  Object.entries(pkcs11js)
-    .filter(([k, v]) => k.startsWith('CKM_') && typeof v === 'number')
-    .map(([k, v]) => [v as number, k]),
-);
+/** The mechanism numbers by digest, from the binding (loaded on first use). */
+function mechanisms(pkcs11js: Pkcs11Binding) {
+  const by = (k: (h: '256' | '384' | '512') => keyof Pkcs11Binding): Readonly<Record<HashName, number>> => ({
+    'SHA-256': pkcs11js[k('256')] as number,
+    'SHA-384': pkcs11js[k('384')] as number,
+    'SHA-512': pkcs11js[k('512')] as number,
+  });
+  return {
+    HASH_MECH: by((h) => `CKM_SHA${h}`),
+    MGF: by((h) => `CKG_MGF1_SHA${h}`),
+    PSS_WITH: by((h) => `CKM_SHA${h}_RSA_PKCS_PSS`),
+    PKCS1_WITH: by((h) => `CKM_SHA${h}_RSA_PKCS`),
+    MECH_NAMES: new Map<number, string>(
+      Object.entries(pkcs11js)
+        .filter(([k, v]) => k.startsWith('CKM_') && typeof v === 'number')
+        .map(([k, v]) => [v as number, k]),
+    ),
+  };
+}
 
 /** Open a token signer. Nothing is signed here; the PIN is checked by logging in. */
 export async function openPkcs11Signer(o: Pkcs11SignerOptions): Promise<Either<PkiError, Pkcs11Signer>> {
-  const m = acquireModule(o.library);
+  const m = await acquireModule(o.library);
   if (isLeft(m)) return m;
   const mod = m.right;
+  const pkcs11js = binding();
+  const { HASH_MECH, MGF, PSS_WITH, PKCS1_WITH, MECH_NAMES } = mechanisms(pkcs11js);
   let session: Buffer | undefined;
   const fail = (e: PkiError): Either<PkiError, never> => {
     if (session) {

@@ -178,7 +178,7 @@ function badAnswer(method: string, field: string): PkiError {
 const field = (b: unknown, k: string): unknown =>
   typeof b === 'object' && b !== null ? (b as Record<string, unknown>)[k] : undefined;
 const strings = (v: unknown): string[] | undefined =>
-  Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v) : undefined;
+  Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
 
 /** `credentials/list`: the ids of the user's credentials. */
 export async function cscListCredentials(

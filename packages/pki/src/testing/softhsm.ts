@@ -13,7 +13,15 @@ import { derOid, derSequence, readOnly, tlv, TAG, tlvContent } from '../der.js';
 import { pkiError, thrownText, type PkiError } from '../errors.js';
 import { OID } from '../oids.js';
 import type { Certificate } from '../certificate.js';
-import { acquireModule, findSlot, login, pkcs11js, releaseModule } from '../node/pkcs11-module.js';
+import {
+  acquireModule,
+  binding,
+  findSlot,
+  login,
+  releaseModule,
+  type Pkcs11,
+  type Pkcs11Binding,
+} from '../node/pkcs11-module.js';
 
 const LIBRARIES = [
   '/usr/lib/softhsm/libsofthsm2.so',
@@ -79,13 +87,14 @@ export function createSoftHsmToken(o: {
   return right({ library, label: o.label, pin: o.pin, soPin, conf });
 }
 
-function withSession<A>(
+async function withSession<A>(
   t: SoftHsmToken,
-  f: (mod: ReturnType<typeof acquireModule> extends Either<PkiError, infer M> ? M : never, session: Buffer) => A,
-): Either<PkiError, A> {
-  const m = acquireModule(t.library);
+  f: (mod: Pkcs11, session: Buffer, pkcs11js: Pkcs11Binding) => A,
+): Promise<Either<PkiError, A>> {
+  const m = await acquireModule(t.library);
   if (isLeft(m)) return m;
   const mod = m.right;
+  const pkcs11js = binding();
   try {
     const slot = findSlot(mod, { label: t.label });
     if (isLeft(slot)) return slot;
@@ -93,7 +102,7 @@ function withSession<A>(
     try {
       const bad = login(mod, session, t.pin);
       if (bad) return left(bad);
-      return right(f(mod, session));
+      return right(f(mod, session, pkcs11js));
     } finally {
       try {
         mod.C_Logout(session);
@@ -126,8 +135,8 @@ const P256_PARAMS = derOid(OID.prime256v1);
 export function generateTokenKey(
   t: SoftHsmToken,
   o: { readonly label: string; readonly id: Uint8Array; readonly type: 'rsa' | 'ec' },
-): Either<PkiError, Uint8Array> {
-  return withSession(t, (mod, session) => {
+): Promise<Either<PkiError, Uint8Array>> {
+  return withSession(t, (mod, session, pkcs11js) => {
     const common = [
       { type: pkcs11js.CKA_TOKEN, value: true },
       { type: pkcs11js.CKA_LABEL, value: o.label },
@@ -189,8 +198,8 @@ export function generateTokenKey(
 export function storeTokenCertificate(
   t: SoftHsmToken,
   o: { readonly label: string; readonly id: Uint8Array; readonly certificate: Certificate },
-): Either<PkiError, void> {
-  return withSession(t, (mod, session) => {
+): Promise<Either<PkiError, void>> {
+  return withSession(t, (mod, session, pkcs11js) => {
     mod.C_CreateObject(session, [
       { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_CERTIFICATE },
       { type: pkcs11js.CKA_CERTIFICATE_TYPE, value: pkcs11js.CKC_X_509 },
