@@ -59,7 +59,7 @@ export interface Certificate {
   /** The DER of tbsCertificate, exactly as signed. */
   readonly tbs: Uint8Array;
   readonly version: number;
-  /** The serial number as lowercase hex of its magnitude, without leading zeros (`"1a2b"`). */
+  /** The serial number as lowercase hex of its bytes, leading zero bytes dropped (`"03ee1a"`, `"1a2b"`). */
   readonly serialNumber: string;
   readonly issuer: DistinguishedName;
   readonly subject: DistinguishedName;
@@ -101,7 +101,7 @@ function malformed(why: string, why_vi: string, path: ReadonlyArray<string | num
   );
 }
 
-/** Serial-number bytes (a DER INTEGER's contents) as hex without leading zeros. */
+/** Serial-number bytes (a DER INTEGER's contents) as hex, leading zero bytes dropped. */
 export function serialHex(b: Uint8Array): string {
   let i = 0;
   while (i < b.length - 1 && b[i] === 0) i++;

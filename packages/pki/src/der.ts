@@ -126,6 +126,14 @@ export function derUnsignedInteger(magnitude: Uint8Array): Uint8Array {
   return m.length > 0 && m[0]! & 0x80 ? tlv(TAG.INTEGER, new Uint8Array([0]), m) : tlv(TAG.INTEGER, m);
 }
 
+/** An INTEGER from a serial number as this package writes it (hex of the magnitude, any length). */
+export function derSerial(hex: string): Uint8Array {
+  const h = hex.length % 2 ? `0${hex}` : hex;
+  const m = new Uint8Array(h.length / 2);
+  for (let i = 0; i < m.length; i++) m[i] = parseInt(h.slice(2 * i, 2 * i + 2), 16);
+  return derUnsignedInteger(m);
+}
+
 /** An OBJECT IDENTIFIER from its dotted text (X.690 §8.19). */
 export function derOid(dotted: string): Uint8Array {
   const arcs = dotted.split('.').map((s) => BigInt(s));

@@ -36,5 +36,9 @@ export function signedBy(
   })();
   if (memo.size >= MEMO_MAX) memo.clear();
   memo.set(k, p);
+  // A refusal names the caller's path: it is not kept for the next caller.
+  void p.then((r) => {
+    if (isLeft(r)) memo.delete(k);
+  });
   return p;
 }

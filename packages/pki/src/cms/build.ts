@@ -50,13 +50,6 @@ export interface Built {
   readonly signedAttrs: Uint8Array;
 }
 
-function hexBytes(h: string): Uint8Array {
-  const s = h.length % 2 ? `0${h}` : h;
-  const out = new Uint8Array(s.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
-
 export async function buildSignedData(o: BuildOptions): Promise<Either<PkiError, Built>> {
   const certDer = await o.signer.certificate();
   const cert = await parseCertificate(certDer, ['signer', 'certificate']);
@@ -105,7 +98,7 @@ export async function buildSignedData(o: BuildOptions): Promise<Either<PkiError,
     );
   const signerInfo = encodeSignerInfo({
     issuer: c.issuer.der,
-    serial: hexBytes(c.serialNumber),
+    serial: c.serialNumber,
     digestAlgorithm: hashAlgorithmDer(o.hash),
     signedAttrs,
     signatureAlgorithm: signatureAlgorithmDer(scheme),

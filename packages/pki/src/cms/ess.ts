@@ -14,7 +14,7 @@ import {
   contextTag,
   derOctetString,
   derSequence,
-  derUnsignedInteger,
+  derSerial,
   oidText,
   readOnly,
   TAG,
@@ -35,7 +35,7 @@ export interface EssCertId {
 /** DER of a SigningCertificateV2 value for `cert`, SHA-256 by default, with issuerSerial. */
 export async function signingCertificateV2(cert: Certificate, hash: HashName = 'SHA-256'): Promise<Uint8Array> {
   const certHash = await digest(hash, cert.der);
-  const serial = tlvOfSerial(cert);
+  const serial = derSerial(cert.serialNumber);
   const issuerSerial = derSequence(derSequence(tlv(contextTag(4, true), cert.issuer.der)), serial);
   // hashAlgorithm DEFAULT id-sha256: DER leaves a default out (X.690 §11.5).
   const id =
@@ -43,13 +43,6 @@ export async function signingCertificateV2(cert: Certificate, hash: HashName = '
       ? derSequence(derOctetString(certHash), issuerSerial)
       : derSequence(hashAlgorithmDer(hash), derOctetString(certHash), issuerSerial);
   return derSequence(derSequence(id));
-}
-
-function tlvOfSerial(cert: Certificate): Uint8Array {
-  const h = cert.serialNumber.length % 2 ? `0${cert.serialNumber}` : cert.serialNumber;
-  const bytes = new Uint8Array(h.length / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(h.slice(2 * i, 2 * i + 2), 16);
-  return derUnsignedInteger(bytes);
 }
 
 const HASHES: Readonly<Record<string, HashName | 'SHA-1'>> = {

@@ -14,6 +14,7 @@ import {
   derOctetString,
   derOid,
   derSequence,
+  derSerial,
   derSetOf,
   derUnsignedInteger,
   oidText,
@@ -235,8 +236,8 @@ export function encodeAttribute(type: string, values: readonly Uint8Array[]): Ui
 
 export interface SignerInfoInput {
   readonly issuer: Uint8Array;
-  /** Serial-number INTEGER contents (big-endian magnitude). */
-  readonly serial: Uint8Array;
+  /** The serial number, hex (as {@link Certificate.serialNumber}). */
+  readonly serial: string;
   readonly digestAlgorithm: Uint8Array;
   /** The signed attributes' SET as signed; written with the [0] tag. */
   readonly signedAttrs: Uint8Array;
@@ -251,7 +252,7 @@ export function encodeSignerInfo(s: SignerInfoInput): Uint8Array {
   attrs[0] = contextTag(0, true);
   return derSequence(
     derUnsignedInteger(new Uint8Array([1])),
-    derSequence(s.issuer, derUnsignedInteger(s.serial)),
+    derSequence(s.issuer, derSerial(s.serial)),
     s.digestAlgorithm,
     attrs,
     s.signatureAlgorithm,

@@ -17,7 +17,7 @@ import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js';
 import type { AlgorithmIdentifierLike } from '../algorithms.js';
 import { decodePem, digest, looksLikePem, toArrayBuffer, toHex } from '../bytes.js';
 import { parseCertificate, serialHex, type Certificate } from '../certificate.js';
-import { childrenOf, readOnly, TAG, tlvBytes, tlvContent, derOctetString } from '../der.js';
+import { childrenOf, readOnly, TAG, tlvBytes, tlvContent, derOctetString, derSerial } from '../der.js';
 import { pkiError, type PkiError } from '../errors.js';
 import { decodeName, type DistinguishedName } from '../name.js';
 import { OID } from '../oids.js';
@@ -203,16 +203,8 @@ export async function ocspCertId(
     hashAlgorithm: new AlgorithmIdentifier({ algorithm }),
     issuerNameHash: new OctetString(await digest(hash, issuer.subject.der)),
     issuerKeyHash: new OctetString(await digest(hash, publicKeyBits(issuer))),
-    serialNumber: toArrayBuffer(hexToBytes(cert.serialNumber)),
+    serialNumber: toArrayBuffer(tlvContent(derSerial(cert.serialNumber), readOnly(derSerial(cert.serialNumber))!)),
   });
-}
-
-function hexToBytes(h: string): Uint8Array {
-  const s = h.length % 2 ? `0${h}` : h;
-  const out = new Uint8Array(s.length / 2 + (parseInt(s.slice(0, 2), 16) & 0x80 ? 1 : 0));
-  const o = out.length - s.length / 2;
-  for (let i = 0; i < s.length / 2; i++) out[o + i] = parseInt(s.slice(2 * i, 2 * i + 2), 16);
-  return out;
 }
 
 /** DER of an unsigned OCSP request for one certificate, with a nonce (RFC 6960 §4.1, RFC 8954). */

@@ -6,7 +6,7 @@
  */
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { signatureAlgorithmDer, type SignatureAlgorithm } from '../algorithms.js';
-import { digest, fromHex } from '../bytes.js';
+import { digest } from '../bytes.js';
 import { type KeyUsageName, type Certificate, parseCertificate } from '../certificate.js';
 import {
   contextTag,
@@ -16,6 +16,7 @@ import {
   derOctetString,
   derOid,
   derSequence,
+  derSerial,
   derTime,
   derUnsignedInteger,
   tlv,
@@ -165,7 +166,7 @@ export async function issueCertificate(issuer: Issuer, t: CertificateTemplate): 
   for (const e of t.extraExtensions ?? []) exts.push(extension(e.oid, e.critical, e.value));
   const tbs = derSequence(
     tlv(contextTag(0, true), derUnsignedInteger(new Uint8Array([2]))),
-    derUnsignedInteger(fromHex(t.serialNumber.length % 2 ? `0${t.serialNumber}` : t.serialNumber)!),
+    derSerial(t.serialNumber),
     signatureAlgorithmDer(issuer.key.scheme),
     issuer.name,
     derSequence(derTime(t.notBefore), derTime(t.notAfter)),
@@ -212,7 +213,7 @@ export async function issueCrl(
 ): Promise<Uint8Array> {
   const entries = o.revoked.map((r) =>
     derSequence(
-      derUnsignedInteger(fromHex(r.serialNumber.length % 2 ? `0${r.serialNumber}` : r.serialNumber)!),
+      derSerial(r.serialNumber),
       derTime(r.date),
       ...(r.reason
         ? [derSequence(extension(OID.crlReason, false, tlv(0x0a, new Uint8Array([REASON_CODE[r.reason]]))))]
@@ -261,9 +262,7 @@ export async function issueOcspResponse(
       derSequence(derOid(OID.sha1), tlv(TAG.NULL)),
       derOctetString(await digest('SHA-1', a.issuer.subject.der)),
       derOctetString(await digest('SHA-1', publicKeyBits(a.issuer))),
-      derUnsignedInteger(
-        fromHex(a.certificate.serialNumber.length % 2 ? `0${a.certificate.serialNumber}` : a.certificate.serialNumber)!,
-      ),
+      derSerial(a.certificate.serialNumber),
     );
     const status =
       a.status === 'good'
