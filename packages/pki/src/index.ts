@@ -8,6 +8,7 @@ export * from './path.js';
 export * from './revocation/crl.js';
 export * from './revocation/ocsp.js';
 export * from './revocation/check.js';
+export * from './revocation/fetch.js';
 export type * from './signers/signer.js';
 export * from './signers/software.js';
 export * from './signers/csc.js';

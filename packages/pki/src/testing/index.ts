@@ -7,3 +7,4 @@ export * from './pki.js';
 export * from './tsa.js';
 export * from './softhsm.js';
 export * from './remote.js';
+export * from './revocation-server.js';

@@ -94,6 +94,8 @@ export interface TestPki {
   ): Promise<RevocationEvidence & { readonly crls: readonly Crl[]; readonly ocspResponses: readonly OcspResponse[] }>;
   /** A software signer over an identity's key (WebCrypto). */
   signer(who: TestIdentity): X509Signer;
+  /** A certificate this PKI issued, by serial number (what an OCSP responder looks up). */
+  issued(serialNumber: string): Certificate | undefined;
 }
 
 const DAY = 86_400_000;
@@ -200,6 +202,7 @@ export async function createTestPki(
   const interCa: TestCa = { certificate: inter.certificate, key: interKey, chain: [], issuer: inter.issuer };
   const otherCa: TestCa = { certificate: other.certificate, key: otherKey, chain: [], issuer: other.issuer };
 
+  const issued = new Map<string, Certificate>(); // serial → certificate, for the OCSP responder
   const leaf = async (
     by: TestCa,
     key: TestKey,
@@ -217,7 +220,9 @@ export async function createTestPki(
       ocspUrl: `${base}/ocsp`,
       ...extra,
     });
-    return { certificate: await mustParse(der), key, chain: by === otherCa ? [] : [inter.certificate] };
+    const certificate = await mustParse(der);
+    issued.set(certificate.serialNumber, certificate);
+    return { certificate, key, chain: by === otherCa ? [] : [inter.certificate] };
   };
 
   // OpenSSL's timestamp verifier (its PKCS #7 code) checks RSA signatures only with PKCS #1 v1.5
@@ -310,7 +315,9 @@ export async function createTestPki(
         keyUsage: k.keyUsage ?? ['digitalSignature', 'nonRepudiation'],
         crlUrl: `${base}/cap2.crl`,
       });
-      return mustParse(der);
+      const certificate = await mustParse(der);
+      issued.set(certificate.serialNumber, certificate);
+      return certificate;
     },
     revoke(who, at, reason) {
       const ca = caOf(who);
@@ -355,6 +362,9 @@ export async function createTestPki(
       for (const ca of [interCa, rootCa, otherCa]) crls.push(must(await parseCrl(await pki.crl(at, ca))));
       return { crls, ocspResponses: [] };
     },
+    issued: (serialNumber) =>
+      issued.get(serialNumber) ??
+      [interCa, rootCa, otherCa].find((c) => c.certificate.serialNumber === serialNumber)?.certificate,
     signer(who) {
       return cryptoKeySigner({
         privateKey: who.key.privateKey,
