@@ -4,6 +4,7 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import { signCades, verifyCades, type Certificate } from '@hoso/pki';
 import { openPkcs11Signer } from '@hoso/pki/node';
 import {
+  createSealOnToken,
   createSoftHsmToken,
   createTestPki,
   generateTokenKey,
@@ -218,5 +219,44 @@ describe('PKCS #11 token signer (SoftHSM2)', () => {
     const r = JSON.parse(out) as { exports: string[]; left: { code: string; details: unknown } };
     expect(r.exports).toContain('keyObjectSigner');
     expect(r.left).toMatchObject({ code: 'token-error', path: ['library'], details: { package: 'pkcs11js' } });
+  });
+
+  it('the school seal on the token in one call (the demo’s --token), accepted by OpenSSL', async () => {
+    const made = must(
+      await createSealOnToken(pki, {
+        name: 'Trường THPT Thử',
+        taxCode: '0109876543',
+        token,
+        type: 'ec',
+        keyId: new Uint8Array([9]),
+        keyLabel: 'seal-demo',
+      }),
+    );
+    try {
+      expect(made.certificate.subject.identities).toEqual([
+        { scheme: 'MST', value: '0109876543', attribute: 'UID', raw: 'MST:0109876543' },
+      ]);
+      const sig = must(await signCades({ signer: made.signer, content }));
+      const r = openssl([
+        'cms',
+        '-verify',
+        '-binary',
+        '-inform',
+        'DER',
+        '-in',
+        writeBytes(dir, 'seal-demo.p7s', sig.der),
+        '-content',
+        `${dir}/content.bin`,
+        '-CAfile',
+        rootPem,
+        '-purpose',
+        'any',
+        '-out',
+        '/dev/null',
+      ]);
+      expect(r.out).toContain('Verification successful');
+    } finally {
+      await made.signer.close();
+    }
   });
 });

@@ -13,6 +13,8 @@ import { derOid, derSequence, readOnly, tlv, TAG, tlvContent } from '../der.js';
 import { pkiError, thrownText, type PkiError } from '../errors.js';
 import { OID } from '../oids.js';
 import type { Certificate } from '../certificate.js';
+import { openPkcs11Signer, type Pkcs11Signer } from '../node/pkcs11.js';
+import type { TestPki } from './pki.js';
 import {
   acquireModule,
   binding,
@@ -211,4 +213,52 @@ export function storeTokenCertificate(
       { type: pkcs11js.CKA_VALUE, value: Buffer.from(o.certificate.der) },
     ]);
   });
+}
+
+/**
+ * The school's seal on a SoftHSM2 token, as the demo's `--token` makes it: a key generated on the
+ * token (RSA 2048 unless told), a seal certificate from the test PKI's intermediate (`UID=MST:…`)
+ * stored beside it, and the signer opened on it. The token is made in a temp folder unless one is
+ * given (one token configuration per process: see {@link createSoftHsmToken}).
+ */
+export async function createSealOnToken(
+  pki: TestPki,
+  o: {
+    readonly name: string;
+    readonly taxCode: string;
+    readonly province?: string;
+    readonly type?: 'rsa' | 'ec';
+    readonly token?: SoftHsmToken;
+    readonly keyLabel?: string;
+    readonly keyId?: Uint8Array;
+  },
+): Promise<Either<PkiError, { token: SoftHsmToken; certificate: Certificate; signer: Pkcs11Signer }>> {
+  const made = o.token ? right(o.token) : createSoftHsmToken({ label: 'hoso-seal', pin: '246810' });
+  if (isLeft(made)) return made;
+  const t = made.right;
+  const label = o.keyLabel ?? 'seal';
+  const id = o.keyId ?? new Uint8Array([0x5e, 0xa1]);
+  const spki = await generateTokenKey(t, { label, id, type: o.type ?? 'rsa' });
+  if (isLeft(spki)) return spki;
+  const certificate = await pki.issueForKey({
+    subject: [
+      { type: 'C', value: 'VN' },
+      { type: 'ST', value: o.province ?? 'Hà Nội' },
+      { type: 'O', value: o.name },
+      { type: 'CN', value: o.name },
+      { type: 'UID', value: `MST:${o.taxCode}` },
+    ],
+    publicKey: spki.right,
+  });
+  const stored = await storeTokenCertificate(t, { label, id, certificate });
+  if (isLeft(stored)) return stored;
+  const signer = await openPkcs11Signer({
+    library: t.library,
+    token: { label: t.label },
+    pin: t.pin,
+    key: { id },
+    chain: [pki.intermediate.certificate.der],
+  });
+  if (isLeft(signer)) return signer;
+  return right({ token: t, certificate, signer: signer.right });
 }
