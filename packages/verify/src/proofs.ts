@@ -1,3 +1,8 @@
+/**
+ * Offline proofs an inspector can check without the whole ledger: that one event is at its
+ * position in a signed checkpoint (C2SP tlog-proof, RFC 9162 inclusion), and that a newer
+ * checkpoint extends an older one (RFC 9162 consistency).
+ */
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import {
   bytesEqual,

@@ -1,3 +1,7 @@
+/**
+ * Writing a bundle (docs/design.md §7) from a store: the header, the events' stored bytes in
+ * ledger order, the checkpoint lines; to a file (atomically) or a stream.
+ */
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';

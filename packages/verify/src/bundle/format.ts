@@ -1,5 +1,10 @@
+/**
+ * The bundle's own lines (docs/design.md §7): the header and the checkpoint lines, written and
+ * read back in exactly their canonical form — a byte-order mark, a carriage return or a space
+ * makes a line invalid.
+ */
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
-import { fromUtf8, hosoError, utf8, type HosoError } from '@hoso/core';
+import { hosoError, utf8, type HosoError } from '@hoso/core';
 
 /** The bundle format tag of docs/design.md §7. */
 export const BUNDLE_FORMAT = 'bundle/v1';
@@ -46,9 +51,26 @@ export function looksLikeCheckpointLine(bytes: Uint8Array): boolean {
   return true;
 }
 
+/** Strict UTF-8 that keeps a byte-order mark as a character (the default decoder drops it silently). */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function fromUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return STRICT_UTF8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
 function parseJsonLine(bytes: Uint8Array, what: string): Either<HosoError<'invalid-line'>, unknown> {
   const text = fromUtf8(bytes);
   if (text === undefined) return left(hosoError('invalid-line', `${what}: not valid UTF-8`, { rule: 'docs/design.md §7' }));
+  if (text.charCodeAt(0) === 0xfeff)
+    return left(
+      hosoError('invalid-line', `${what}: starts with a byte-order mark; every line is canonical JSON`, {
+        rule: 'docs/design.md §7',
+      }),
+    );
   try {
     return right(JSON.parse(text) as unknown);
   } catch {

@@ -1,3 +1,7 @@
+/**
+ * A bundle read as typed items in file order — header, events with their positions, checkpoint
+ * lines, and lines that are none of these — one chunk of lines at a time.
+ */
 import type { HosoError } from '@hoso/core';
 import { looksLikeCheckpointLine, parseBundleHeader, parseCheckpointLine, type BundleHeader } from './format.js';
 import { openSource, splitLineBatches, type BundleSource } from './lines.js';
