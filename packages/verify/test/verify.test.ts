@@ -145,7 +145,7 @@ describe('bounded checkpoint holding', () => {
 describe('generic envelopes (catalogue: false)', () => {
   it('verifies the store package’s test events for integrity and signatures, and still catches a bad signature', async () => {
     const { makeTestEvents } = await import('@hoso/store/testing');
-    const { merkleRoot, leafHash, signCheckpoint } = await import('@hoso/core');
+    const { formatVerifierKey, leafHash, localSigner, merkleRoot, signCheckpoint } = await import('@hoso/core');
     const { originOf } = await import('../src/index.js');
     const events = await makeTestEvents('generic', [
       { stream: 'a' },
@@ -153,12 +153,15 @@ describe('generic envelopes (catalogue: false)', () => {
       { stream: 'a' },
       { stream: 'a', data: { ghi: 'Điểm 8,5' } },
     ]);
+    // The ledger's seal is named after its origin, as `hoso keys generate --name hoso/<ledger>` names it.
+    const seal = { name: originOf('generic'), seed: f.seal.seed };
     const cp = (evs: Uint8Array[]) =>
       signCheckpoint(
         { origin: originOf('generic'), size: evs.length, root: merkleRoot(evs.map((e) => leafHash(e))) },
-        f.seal,
+        seal,
       );
-    const opts = { trust: { sealKeys: f.trust.sealKeys }, catalogue: false };
+    const sealKeys = [formatVerifierKey(seal.name, localSigner(seal.seed).publicKey)];
+    const opts = { trust: { sealKeys }, catalogue: false };
     const clean = await verifyText(bundleText('generic', events, [cp(events)]), opts);
     expect(clean.findings.map((x) => x.code)).toEqual(['compliance-unchecked']);
     expect(clean.ok).toBe(true);

@@ -45,6 +45,7 @@ export class WorkerPool<B, R> {
   private nextId = 0;
   private failed: Error | null = null;
   private closed = false;
+  private started = 0;
 
   constructor(options: WorkerPoolOptions) {
     const n = Math.max(1, Math.floor(options.workers));
@@ -64,11 +65,12 @@ export class WorkerPool<B, R> {
       this.workers.push(w);
       this.load.push(0);
     }
+    this.started = this.workers.length;
   }
 
-  /** Number of workers started. */
+  /** Number of workers started (still counted after {@link close}). */
   get size(): number {
-    return this.workers.length;
+    return this.started;
   }
 
   /** Jobs the pool holds at most at once (workers × per-worker). */
