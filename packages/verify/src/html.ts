@@ -6,6 +6,7 @@
 import { FINDING_CODES, type Finding } from './findings.js';
 import type { Verdict, VerifyReport } from './report.js';
 import { printable } from './text.js';
+import { MISSING_ANCHOR, originSentence, verdictBanner, verdictSentence } from './verdict.js';
 
 /** Extra context for {@link renderReport}. */
 export interface ReportExtras {
@@ -29,18 +30,12 @@ export function escapeHtml(s: string): string {
   return printable(s).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
-/** The banner of each verdict: its CSS class and its words in both languages. */
-export const VERDICT_WORDS: Readonly<Record<Verdict, { readonly cls: string; readonly words: string }>> = {
-  verified: { cls: 'ok', words: '✔ VERIFIED / ĐẠT' },
-  failed: { cls: 'bad', words: '✘ NOT VERIFIED / KHÔNG ĐẠT' },
-  unanchored: { cls: 'unanchored', words: '⚠ UNANCHORED / CHƯA ĐỐI CHIẾU' },
-  unusable: { cls: 'unusable', words: '⚠ UNUSABLE INPUT / DỮ LIỆU KHÔNG DÙNG ĐƯỢC' },
-};
-
-const MISSING_WORDS: Readonly<Record<string, string>> = {
-  'root-key': "no root key: the keys were traced only to the ledger's own genesis / không có khóa gốc",
-  'seal-key': 'no seal key: checkpoint signatures not checked / không có khóa đóng dấu',
-  'key-registry': 'keys not traced (catalogue off) / không truy nguồn khóa',
+/** The CSS class and mark of each verdict's banner. */
+const BANNER: { readonly [V in Verdict]: { readonly cls: string; readonly mark: string } } = {
+  verified: { cls: 'ok', mark: '✔' },
+  failed: { cls: 'bad', mark: '✘' },
+  unanchored: { cls: 'unanchored', mark: '⚠' },
+  unusable: { cls: 'unusable', mark: '⚠' },
 };
 
 const CSS = `
@@ -84,16 +79,9 @@ export function renderReport(report: VerifyReport, extras: ReportExtras = {}): s
   const errors = report.findings.filter((f) => f.severity === 'error').length;
   const warnings = report.findings.filter((f) => f.severity === 'warning').length;
   const limit = extras.findingLimit ?? 500;
-  const { cls, words } = VERDICT_WORDS[report.verdict];
+  const { cls, mark } = BANNER[report.verdict];
   const a = report.anchors;
-  const verdict =
-    report.verdict === 'unusable'
-      ? 'The input could not be read as a hoso bundle. / Không đọc được dữ liệu vào như một tệp xuất hoso.'
-      : report.verdict === 'verified'
-        ? `Verified: all ${report.size} events are intact, authentic${report.passes.compliance === 'passed' ? ' and within the rules' : ''}. / Đã kiểm tra: toàn bộ ${report.size} sự kiện nguyên vẹn, xác thực${report.passes.compliance === 'passed' ? ' và đúng quy chế' : ''}.`
-        : report.verdict === 'unanchored'
-          ? `Nothing wrong was found in ${report.size} events, but they were not checked against ${a.missing.map((m) => MISSING_WORDS[m] ?? m).join('; ')}: anyone could have made this history. / Không phát hiện sai sót, nhưng chưa đối chiếu với khóa tin cậy.`
-          : `Not verified: ${errors} problem${errors === 1 ? '' : 's'} found. / Không đạt: phát hiện ${errors} vấn đề.`;
+  const said = verdictSentence(report);
 
   const shown = report.findings.slice(0, limit);
   const hiddenByCode = new Map<string, number>();
@@ -111,7 +99,7 @@ export function renderReport(report: VerifyReport, extras: ReportExtras = {}): s
     )}</div>`,
   );
   parts.push(
-    `<div class="verdict ${cls}"><strong>${words}</strong>${escapeHtml(verdict)}`,
+    `<div class="verdict ${cls}"><strong>${mark} ${verdictBanner(report.verdict)}</strong>${escapeHtml(said.en)}<div class="vi">${escapeHtml(said.vi)}</div>`,
   );
   parts.push(
     `<div class="passes">${passLabel('Integrity', 'toàn vẹn', report.passes.integrity)}${passLabel('Authenticity', 'xác thực', report.passes.authenticity)}${passLabel('Compliance', 'tuân thủ quy chế', report.passes.compliance)}</div>`,
@@ -129,13 +117,14 @@ export function renderReport(report: VerifyReport, extras: ReportExtras = {}): s
   parts.push(
     `<tr><th>Held checkpoint / Điểm kiểm tra đang giữ</th><td>${a.since === null ? '—' : `size ${a.since}`}</td></tr>`,
   );
+  const origin = originSentence(a.origin);
   parts.push(
-    `<tr><th>Ledger / Sổ</th><td><code>${escapeHtml(a.origin.accepted ?? '—')}</code> ${
-      a.origin.pinnedBy === null
-        ? '(not pinned: no expected origin was given / chưa xác định sổ cần kiểm tra)'
-        : `(expected ${a.origin.expected.map((o) => `<code>${escapeHtml(o)}</code>`).join(' or ')}, ${a.origin.pinnedBy === 'expected-origin' ? 'as stated by the inspector' : "from the seal key's name"})`
-    }</td></tr>`,
+    `<tr><th>Ledger / Sổ</th><td>${escapeHtml(origin.en)}<div class="vi">${escapeHtml(origin.vi)}</div></td></tr>`,
   );
+  if (a.missing.length > 0)
+    parts.push(
+      `<tr><th>Not checked / Chưa đối chiếu</th><td>${a.missing.map((m) => `${escapeHtml(MISSING_ANCHOR[m].en)}<div class="vi">${escapeHtml(MISSING_ANCHOR[m].vi)}</div>`).join('')}</td></tr>`,
+    );
   parts.push('</tbody></table>');
 
   parts.push(`<h2>Findings / Các phát hiện (${report.findings.length})</h2>`);

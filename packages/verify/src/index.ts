@@ -16,7 +16,7 @@ export {
   type CheckpointProblem,
   type OriginPin,
 } from './messages.js';
-export { printable, hasUnprintable } from './text.js';
+export { printable, printableLines } from './text.js';
 export * from './report.js';
 export * from './bundle/format.js';
 export * from './bundle/lines.js';
@@ -56,7 +56,8 @@ export {
   type VerifyStoreOptions,
   type VerifyInputError,
 } from './verify.js';
-export { renderReport, escapeHtml, VERDICT_WORDS, type ReportExtras } from './html.js';
+export { renderReport, escapeHtml, type ReportExtras } from './html.js';
+export { VERDICT_WORDS, MISSING_ANCHOR, verdictBanner, verdictSentence, originSentence } from './verdict.js';
 export {
   proveEvent,
   verifyProof,

@@ -28,7 +28,7 @@ export type CheckpointProblem =
   | { readonly problem: 'untrusted' };
 
 /** What pinned the origin the inspector expects (docs/verifying.md). */
-export type OriginPin = 'expected-origin' | 'seal-key';
+export type OriginPin = 'expected-origin' | 'seal-key' | 'witness-key';
 
 /** The parameters of each code's sentence. */
 export interface MessageParams {
@@ -150,9 +150,11 @@ function problemOf(place: CheckpointPlace, p: CheckpointProblem): Sentence {
   }
 }
 
-const PIN: Readonly<Record<OriginPin, Sentence>> = {
+/** How the expected origin was pinned, in words. */
+export const PINNED_BY: { readonly [P in OriginPin]: Sentence } = {
   'expected-origin': { en: 'as the inspector stated', vi: 'theo người kiểm tra đã nêu' },
-  'seal-key': { en: "by the trusted seal key's name", vi: 'theo tên của khóa đóng dấu tin cậy' },
+  'seal-key': { en: "from the trusted seal key's name", vi: 'theo tên khóa đóng dấu tin cậy' },
+  'witness-key': { en: "from the trusted witness key's name", vi: 'theo tên khóa chứng kiến tin cậy' },
 };
 
 /** Every code's sentences (the compiler checks that none is missing). */
@@ -242,8 +244,8 @@ export const MESSAGES: { readonly [C in FindingCode]: (p: MessageParams[C]) => S
           vi: `Sự kiện ghi thời điểm ký ${p.at}, muộn hơn ${p.minutes} phút so với ${p.later} sự kiện đứng sau nó trong sổ.`,
         },
   'origin-mismatch': (p) => ({
-    en: `The bundle is the ledger ${p.actual}, not ${p.expected.join(' or ')} (the ledger expected ${PIN[p.pinnedBy].en}).`,
-    vi: `Tệp xuất là sổ ${p.actual}, không phải ${p.expected.join(' hoặc ')} (sổ cần kiểm tra ${PIN[p.pinnedBy].vi}).`,
+    en: `The bundle is the ledger ${p.actual}, not ${p.expected.join(' or ')} (the ledger expected ${PINNED_BY[p.pinnedBy].en}).`,
+    vi: `Tệp xuất là sổ ${p.actual}, không phải ${p.expected.join(' hoặc ')} (sổ cần kiểm tra ${PINNED_BY[p.pinnedBy].vi}).`,
   }),
   'checkpoint-invalid': (p) => {
     if (p.kind === 'line')

@@ -3,9 +3,9 @@
  * Trust anchors alone do not say which ledger a bundle must be: whoever holds a school's root and
  * seal keys can make up another ledger, under another id, that every signature accepts. So the
  * inspector states the origin (`expectedOrigin`, `hoso verify --origin`), or it is read from the
- * names of the trusted seal keys: a school names its seal after its origin (`hoso keys generate
- * --name hoso/<ledger>`), as C2SP logs name their keys. Witness keys are named after the witness
- * (`so-gddt.example`), not after any one ledger, and so pin nothing.
+ * names of the trusted keys: a school names its seal after its origin (`hoso keys generate
+ * --name hoso/<ledger>`), as C2SP logs name their keys. A witness is usually named after itself
+ * (`so-gddt.example`) and then pins nothing; one named after a ledger's origin pins it too.
  */
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { hosoError, LedgerIdCodec, type HosoError, type NoteVerifier } from '@hoso/core';
@@ -28,11 +28,13 @@ export interface ExpectedOrigin {
 
 /**
  * The expected origins: `expectedOrigin` when given (it must be `hoso/<ledger id>`), else the
- * distinct names of the trusted seal keys that are hoso origins; else none.
+ * distinct names of the trusted seal keys that are hoso origins, else those of the trusted
+ * witness keys; else none.
  */
 export function expectedOrigin(
   option: unknown,
   seals: readonly NoteVerifier[],
+  witnesses: readonly NoteVerifier[],
 ): Either<HosoError<'invalid-argument'>, ExpectedOrigin> {
   if (option !== undefined) {
     if (!isHosoOrigin(option))
@@ -44,6 +46,10 @@ export function expectedOrigin(
       );
     return right({ origins: [option], pinnedBy: 'expected-origin' });
   }
-  const named = [...new Set(seals.map((s) => s.name).filter(isHosoOrigin))];
-  return right(named.length > 0 ? { origins: named, pinnedBy: 'seal-key' } : { origins: [], pinnedBy: null });
+  const named = (keys: readonly NoteVerifier[]): string[] => [...new Set(keys.map((k) => k.name).filter(isHosoOrigin))];
+  const bySeal = named(seals);
+  if (bySeal.length > 0) return right({ origins: bySeal, pinnedBy: 'seal-key' });
+  const byWitness = named(witnesses);
+  if (byWitness.length > 0) return right({ origins: byWitness, pinnedBy: 'witness-key' });
+  return right({ origins: [], pinnedBy: null });
 }

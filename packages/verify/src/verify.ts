@@ -32,8 +32,9 @@ export interface VerifyOptions {
   /**
    * The ledger the inspector expects, as its origin `hoso/<ledger id>`: a bundle (or store) of any
    * other origin is an `origin-mismatch` error. Default: the names of the trusted seal keys that
-   * are origins (a school names its seal after its origin); with neither, any origin is accepted
-   * and the report says it was not pinned (`anchors.origin.pinnedBy: null`).
+   * are origins (a school names its seal after its origin), else those of the trusted witness
+   * keys; with none, any origin is accepted and the report says it was not pinned
+   * (`anchors.origin.pinnedBy: null`).
    */
   readonly expectedOrigin?: string;
   /** A checkpoint note the inspector already holds: the history must extend it. */
@@ -116,7 +117,7 @@ function prepare(
   const o = options ?? {};
   const trust = parseTrust(o.trust ?? {});
   if (trust._tag === 'Left') return trust;
-  const expected = expectedOrigin(o.expectedOrigin, trust.right.seals);
+  const expected = expectedOrigin(o.expectedOrigin, trust.right.seals, trust.right.witnesses);
   if (expected._tag === 'Left') return expected;
   const defaultWorkers = Math.max(1, availableParallelism() - 1);
   const workers = intOption('workers', o.workers, 0, defaultWorkers);
