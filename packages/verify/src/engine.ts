@@ -18,7 +18,7 @@ import { WorkerPool } from './pool/worker-pool.js';
 import type { WorkerFactory } from './pool/protocol.js';
 import {
   checkEventsHere,
-  EVENT_BAD_SIGNERS,
+  EVENT_BAD_PAYLOAD,
   EVENT_INVALID,
   packEvents,
   type BatchProblem,
@@ -41,6 +41,11 @@ export interface EventContext {
   readonly bytes: Uint8Array;
   /** Lowercase hex leaf hash of the event. */
   readonly leafHash: string;
+  /**
+   * Whether the ledger's event catalogue accepts the event's type and payload (checked with the
+   * per-event work; when it does not, an `event-invalid` finding is already reported here).
+   */
+  readonly payloadValid: boolean;
   /** Report a finding at this event. */
   report(f: Finding): void;
   /** Add the event to the report's timeline with a one-line summary. */
@@ -173,6 +178,7 @@ export class Engine {
     envelope: Envelope;
     bytes: Uint8Array;
     leafHash: string;
+    payloadValid: boolean;
     report(f: Finding): void;
     note(summary: string): void;
     hasErrors(): boolean;
@@ -196,6 +202,7 @@ export class Engine {
       envelope: undefined as unknown as Envelope,
       bytes: new Uint8Array(0),
       leafHash: '',
+      payloadValid: false,
       // A payload the catalogue cannot read is an integrity fault, whichever pass noticed it.
       report: (f) => this.add(f, f.code === 'event-invalid' ? 'integrity' : this.passKind),
       note: (summary) => this.note(summary),
@@ -268,7 +275,7 @@ export class Engine {
     this.current = [];
     if (events.length === 0 || this.poolFailure !== null) return;
     if (this.pool === null) {
-      const { result, envelopes } = checkEventsHere(events);
+      const { result, envelopes } = checkEventsHere(events, this.options.catalogue);
       this.apply(events, result, envelopes);
       return;
     }
@@ -279,7 +286,7 @@ export class Engine {
     // Bounded: at most the pool's capacity of batches wait for results.
     while (this.inFlight.length > 0 && this.inFlight.length >= this.pool.capacity) await this.settleHead();
     if (this.poolFailure !== null) return;
-    const batch = packEvents(events);
+    const batch = packEvents(events, this.options.catalogue);
     const job: InFlight = {
       events,
       result: null,
@@ -316,7 +323,7 @@ export class Engine {
     while (this.inFlight.length > 0) await this.settleHead();
   }
 
-  /** Apply a batch's result columns, event by event, in order. */
+  /** Apply a batch's result columns, event by event, in order (views, not copies, of each event's part). */
   private apply(
     events: readonly Uint8Array[],
     r: EventBatchResult,
@@ -326,30 +333,25 @@ export class Engine {
     const status = new Uint8Array(r.status);
     const counts = new Uint32Array(r.sigCounts);
     const verdicts = new Uint8Array(r.sigOk);
+    const problems = r.problems;
     let p = 0;
     let s = 0;
     for (let i = 0; i < events.length; i++) {
-      let problem: BatchProblem | null = null;
-      if (p < r.problems.length && r.problems[p]!.i === i) problem = r.problems[p++]!;
+      const first = p;
+      while (p < problems.length && problems[p]!.i === i) p++;
       const n = counts[i]!;
-      this.accept(
-        events[i]!,
-        leaves.subarray(32 * i, 32 * i + 32),
-        status[i]!,
-        problem,
-        verdicts.subarray(s, s + n),
-        envelopes?.[i],
-      );
+      this.accept(events[i]!, leaves, 32 * i, status[i]!, problems, first, p, verdicts, s, n, envelopes?.[i]);
       s += n;
     }
   }
 
-  /** Lowercase hex of a 32-byte hash, as one string (no intermediate pieces). */
-  private hex(b: Uint8Array): string {
+  /** Lowercase hex of the 32-byte hash at `b[at…]`, as one string (no intermediate pieces). */
+  private hex(b: Uint8Array, at: number): string {
     const out = this.hexOut;
     for (let i = 0; i < 32; i++) {
-      out[2 * i] = HEX_DIGITS[b[i]! >> 4]!;
-      out[2 * i + 1] = HEX_DIGITS[b[i]! & 15]!;
+      const v = b[at + i]!;
+      out[2 * i] = HEX_DIGITS[v >> 4]!;
+      out[2 * i + 1] = HEX_DIGITS[v & 15]!;
     }
     return ASCII.decode(out);
   }
@@ -386,21 +388,28 @@ export class Engine {
 
   /**
    * The in-order part of checking one event: Merkle range, layout, decoding verdict, ledger id,
-   * unique id, stream chain, `at`, signature structure and verdicts, then the rule passes.
+   * unique id, stream chain, `at`, signature structure and verdicts, the catalogue's verdict,
+   * then the rule passes. The event's leaf hash is `leaves[leafAt…+32]`, its problems
+   * `problems[from…to)`, its signature verdicts `verdicts[sigAt…+sigCount]`.
    */
   private accept(
     bytes: Uint8Array,
-    leaf: Uint8Array,
+    leaves: Uint8Array,
+    leafAt: number,
     status: number,
-    problem: BatchProblem | null,
-    signatures: Uint8Array,
+    problems: readonly BatchProblem[],
+    from: number,
+    to: number,
+    verdicts: Uint8Array,
+    sigAt: number,
+    sigCount: number,
     known: Envelope | undefined,
   ): void {
     const position = this.range.size;
     this.currentPosition = position;
     this.currentErrors = 0;
     this.currentAuthErrors = 0;
-    this.range.append(leaf);
+    this.range.append(leaves.subarray(leafAt, leafAt + 32));
     if (this.options.since !== undefined && this.options.since.size === this.range.size)
       this.sinceRoot = this.range.root();
     if (this.firstCheckpointAt !== null && position >= this.firstCheckpointAt && !this.layoutReported) {
@@ -408,7 +417,7 @@ export class Engine {
       this.add(say('bundle-layout', { position }, { position }), 'integrity');
     }
     if (status === EVENT_INVALID) {
-      const e = problem!;
+      const e = problems[from]!;
       const details = { error: e.code, ...(e.path !== undefined ? { path: e.path.join('.') } : {}) };
       this.add(
         e.code === 'not-canonical'
@@ -423,7 +432,7 @@ export class Engine {
     // Bytes the per-event work decoded strictly: JSON.parse gives the very value it accepted.
     const env = known ?? (JSON.parse(TEXT.decode(bytes)) as Envelope);
     const site = { position, event: env.id, stream: env.stream };
-    const leafHex = this.hex(leaf);
+    const leafHex = this.hex(leaves, leafAt);
 
     if (this.ledger === null) {
       this.ledger = env.ledger;
@@ -482,16 +491,24 @@ export class Engine {
       this.times.observe(position, env.id, env.stream, env.at, at);
     }
 
-    if (status === EVENT_BAD_SIGNERS) {
-      const e = problem!;
-      this.add(
-        say('signature-structure', site, { reason: e.message }, { details: { error: e.code } }),
-        'authenticity',
-      );
+    for (let k = from; k < to; k++) {
+      const e = problems[k]!;
+      if (e.kind === 'signers')
+        this.add(
+          say('signature-structure', site, { reason: e.message }, { details: { error: e.code } }),
+          'authenticity',
+        );
+      else if (e.kind === 'payload')
+        this.add(
+          e.code === 'unknown-type'
+            ? say('event-invalid', site, { kind: 'unknown-type', type: env.type }, { details: { type: env.type } })
+            : say('event-invalid', site, { kind: 'payload', type: env.type }, { details: { type: env.type } }),
+          'integrity',
+        );
     }
-    for (let i = 0; i < signatures.length; i++) {
+    for (let i = 0; i < sigCount; i++) {
       this.signaturesChecked++;
-      if (signatures[i] !== 1) {
+      if (verdicts[sigAt + i] !== 1) {
         const role = env.sigs[i]?.role ?? '?';
         this.add(
           say('signature-invalid', site, { event: env.id, index: i, role }, { details: { signature: i } }),
@@ -505,6 +522,7 @@ export class Engine {
     ctx.envelope = env;
     ctx.bytes = bytes;
     ctx.leafHash = leafHex;
+    ctx.payloadValid = this.options.catalogue && (status & EVENT_BAD_PAYLOAD) === 0;
     this.noted = false;
     for (const p of this.options.passes) {
       if (p.kind === 'compliance') {
