@@ -178,3 +178,28 @@ describe('generic envelopes (catalogue: false)', () => {
     ]);
   });
 });
+
+describe('every line is canonical (docs/design.md §7)', () => {
+  const BOM = '\ufeff';
+  it('a byte-order mark or a carriage return makes the header, an event or a checkpoint line invalid', async () => {
+    const lines = bundleText(f.ledger, f.events, [f.checkpoint(f.events.length)]).split('\n');
+    const cp = f.events.length + 1;
+    const at = (i: number, s: string) => lines.map((l, k) => (k === i ? s : l)).join('\n');
+    for (const header of [BOM + lines[0]!, lines[0]! + '\r']) {
+      const r = await verifyText(at(0, header));
+      expect(r.verdict).toBe('unusable');
+      expect(r.findings.map((x) => x.code)).toContain('header-invalid');
+    }
+    for (const event of [BOM + lines[3]!, lines[3]! + '\r']) {
+      const r = await verifyText(at(3, event), { workers: 1 });
+      const found = r.findings.filter((x) => x.severity === 'error' && x.position === 2).map((x) => x.code);
+      expect(found.some((c) => c === 'event-not-canonical' || c === 'event-invalid')).toBe(true);
+      expect(r.verdict).toBe('failed');
+    }
+    for (const checkpoint of [BOM + lines[cp]!, lines[cp]! + '\r']) {
+      const r = await verifyText(at(cp, checkpoint));
+      expect(r.findings.map((x) => x.code)).toContain('checkpoint-invalid');
+      expect(r.verdict).toBe('failed');
+    }
+  });
+});

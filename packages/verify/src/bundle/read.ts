@@ -16,6 +16,11 @@ export type BundleItem =
   /** A checkpoint line that does not parse, or a line too long to be anything. */
   | { readonly kind: 'invalid'; readonly line: number; readonly error: HosoError };
 
+/** Whether a line starts with the UTF-8 byte-order mark (EF BB BF), which no canonical line does. */
+function hasByteOrderMark(b: Uint8Array): boolean {
+  return b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
+}
+
 /** Options for {@link readBundle}. */
 export interface ReadBundleOptions {
   /**
@@ -69,7 +74,8 @@ export async function* readBundleBatches(
         else out.push({ kind: 'header-invalid', line: 1, error: h.left });
         continue;
       }
-      if (looksLikeCheckpointLine(raw.bytes)) {
+      // A byte-order mark before a checkpoint line still makes it a (refused) checkpoint line.
+      if (looksLikeCheckpointLine(hasByteOrderMark(raw.bytes) ? raw.bytes.subarray(3) : raw.bytes)) {
         const c = parseCheckpointLine(raw.bytes);
         if (c._tag === 'Right') out.push({ kind: 'checkpoint', line: raw.number, note: c.right });
         else out.push({ kind: 'invalid', line: raw.number, error: c.left });
