@@ -26,6 +26,7 @@ const OSC52 = '\u001b]52;c;cm0gLXJmIH4=\u0007';
 const HOSTILE_NAME = `Nguyễn Văn An\r${OSC52}\u001b[2J\u001b[32mVERIFIED / ĐẠT\u001b[0m \u202e5.8`;
 const HOSTILE_STREAM = 'student/\u202ehs1';
 /** What a terminal acts on instead of showing. */
+// eslint-disable-next-line no-control-regex -- the control characters are what it looks for
 const ACTING = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/u;
 
 const LEDGER = 'thpt-escape';

@@ -129,7 +129,9 @@ function signers(
   if (r._tag === 'Right')
     return {
       names: r.right.verifiedBy.map((v) => v.name),
-      times: r.right.signatures.flatMap((s) => (s.time === undefined ? [] : [{ witness: s.verifier.name, time: s.time }])),
+      times: r.right.signatures.flatMap((s) =>
+        s.time === undefined ? [] : [{ witness: s.verifier.name, time: s.time }],
+      ),
       bad: null,
     };
   if (r.left.code === 'note-unverified') return { names: [], times: [], bad: null };
@@ -138,7 +140,9 @@ function signers(
 
 /** A checkpoint problem as the finding of its own code, at `place`. */
 function problemFinding(p: CheckpointProblem, place: CheckpointPlace, details: Record<string, unknown>): Finding {
-  const extra = { details: { ...(p.problem === 'origin' ? { expected: p.expected, actual: p.actual } : {}), ...details } };
+  const extra = {
+    details: { ...(p.problem === 'origin' ? { expected: p.expected, actual: p.actual } : {}), ...details },
+  };
   switch (p.problem) {
     case 'malformed':
       return say('checkpoint-invalid', {}, { kind: 'note', place }, extra);
@@ -177,7 +181,8 @@ export function checkCheckpoint(note: string, origin: string | null, trust: Pars
     };
   }
   const cp = parsed.right;
-  if (origin !== null && cp.origin !== origin) problems.push({ problem: 'origin', actual: cp.origin, expected: origin });
+  if (origin !== null && cp.origin !== origin)
+    problems.push({ problem: 'origin', actual: cp.origin, expected: origin });
   const seal = signers(note, trust.seals);
   if (seal.bad !== null) problems.push({ problem: 'seal-signature', reason: seal.bad });
   else if (trust.seals.length > 0 && seal.names.length === 0) problems.push({ problem: 'untrusted' });

@@ -10,7 +10,14 @@ import { say } from './messages.js';
 import { FindingSink } from './sink.js';
 import { DuplicateIdFinder } from './id-runs.js';
 import { checkCheckpoint, type ParsedTrust, type SinceCheckpoint } from './checkpoints.js';
-import { verdictOf, type Anchors, type CheckpointSummary, type MissingAnchor, type TimelineEntry, type VerifyReport } from './report.js';
+import {
+  verdictOf,
+  type Anchors,
+  type CheckpointSummary,
+  type MissingAnchor,
+  type TimelineEntry,
+  type VerifyReport,
+} from './report.js';
 import { originOf } from './bundle/format.js';
 import type { ExpectedOrigin } from './origin.js';
 import { SigningTimes, type CheckpointTime } from './time.js';
@@ -550,7 +557,12 @@ export class Engine {
     this.firstCheckpointAt ??= this.submitted;
     if (note.length > MAX_NOTE_LENGTH) {
       this.add(
-        say('checkpoint-invalid', {}, { kind: 'too-long', place: { line } }, { details: { line, length: note.length } }),
+        say(
+          'checkpoint-invalid',
+          {},
+          { kind: 'too-long', place: { line } },
+          { details: { line, length: note.length } },
+        ),
         'integrity',
       );
       return;
@@ -643,7 +655,12 @@ export class Engine {
     const root = this.range.root();
     if (declaredSize !== null && declaredSize !== n)
       this.add(
-        say('size-mismatch', {}, { declared: declaredSize, actual: n }, { details: { declared: declaredSize, actual: n } }),
+        say(
+          'size-mismatch',
+          {},
+          { declared: declaredSize, actual: n },
+          { details: { declared: declaredSize, actual: n } },
+        ),
         'integrity',
       );
 

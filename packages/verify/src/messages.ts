@@ -249,7 +249,10 @@ export const MESSAGES: { readonly [C in FindingCode]: (p: MessageParams[C]) => S
   }),
   'checkpoint-invalid': (p) => {
     if (p.kind === 'line')
-      return { en: `Line ${p.line} is not a valid checkpoint line.`, vi: `Dòng ${p.line}: không phải điểm kiểm tra hợp lệ.` };
+      return {
+        en: `Line ${p.line} is not a valid checkpoint line.`,
+        vi: `Dòng ${p.line}: không phải điểm kiểm tra hợp lệ.`,
+      };
     const w = placeOf(p.place);
     return p.kind === 'too-long'
       ? {

@@ -45,4 +45,3 @@ export function printableLines(text: string): string {
   UNSAFE_IN_LINES.lastIndex = 0;
   return UNSAFE_IN_LINES.test(text) ? text.replace(UNSAFE_IN_LINES, escapeOne) : text;
 }
-

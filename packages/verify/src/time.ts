@@ -104,7 +104,14 @@ export class SigningTimes {
           say(
             'time-ahead',
             site,
-            { reference: 'checkpoint', at: e.at, minutes: minutes(e.ms - b.time), size: b.size, witness: b.witness, cosignedAt },
+            {
+              reference: 'checkpoint',
+              at: e.at,
+              minutes: minutes(e.ms - b.time),
+              size: b.size,
+              witness: b.witness,
+              cosignedAt,
+            },
             { details: { at: e.at, reference: 'checkpoint', checkpointSize: b.size, witness: b.witness, cosignedAt } },
           ),
         );

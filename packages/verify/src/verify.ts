@@ -95,7 +95,7 @@ function directoryOption(name: string, v: unknown): Either<VerifyInputError, str
   if (v === undefined) return right(tmpdir());
   if (typeof v !== 'string' || v.length === 0)
     return left(hosoError('invalid-argument', `${name}: must be a directory path`, { path: [name] }));
-  let dir = false;
+  let dir: boolean;
   try {
     dir = statSync(v).isDirectory();
   } catch {
@@ -292,13 +292,14 @@ export async function verifyStore(
   if (typeof ledger !== 'string' || ledger.length === 0)
     return left(hosoError('invalid-argument', 'ledger: must be a ledger id', { path: ['ledger'] }));
   const origin = originOf(ledger);
-  const notes = options.checkpoints ?? [];
-  if (!Array.isArray(notes) || notes.some((n) => typeof n !== 'string'))
+  const given: unknown = options.checkpoints ?? [];
+  if (!Array.isArray(given) || given.some((n) => typeof n !== 'string'))
     return left(
       hosoError('invalid-argument', 'checkpoints: must be an array of signed checkpoint notes', {
         path: ['checkpoints'],
       }),
     );
+  const notes = given as readonly string[];
   if (options.size !== undefined && (!Number.isSafeInteger(options.size) || options.size < 0))
     return left(hosoError('invalid-argument', 'size: must be an integer ≥ 0', { path: ['size'] }));
   // Options are all checked before the engine (and its worker threads) is created.

@@ -2,13 +2,14 @@ import { describe, it, expect, beforeAll, vi } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type * as Ledger from '@hoso/ledger';
 import { verifyBundle, type VerifyReport } from '../src/index.js';
 import { buildFixture, bundleText, type Fixture } from './fixture.js';
 
 // Count the rule replays: the ledger's own `replayCheck`, called once per event the pass replays.
 const replays = vi.hoisted(() => ({ n: 0 }));
 vi.mock('@hoso/ledger', async (importOriginal) => {
-  const ledger = await importOriginal<typeof import('@hoso/ledger')>();
+  const ledger = await importOriginal<typeof Ledger>();
   return {
     ...ledger,
     replayCheck: (...args: Parameters<typeof ledger.replayCheck>) => {

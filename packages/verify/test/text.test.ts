@@ -14,6 +14,7 @@ const HOSTILE = {
 };
 
 /** Characters a terminal or a page acts on instead of showing. */
+// eslint-disable-next-line no-control-regex -- the control characters are what it looks for
 const ACTING = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ufeff]/u;
 
 describe('printable: text from a ledger is shown, never acted on', () => {

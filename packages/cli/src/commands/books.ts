@@ -453,7 +453,8 @@ export function registerBookCommands(program: Command, io: Output): void {
             });
           }
           const shown = o.limit === undefined ? lines : lines.slice(-o.limit);
-          if (o.json) return screen.out(shown.map((l) => JSON.stringify(l)).join('\n') + (shown.length > 0 ? '\n' : ''));
+          if (o.json)
+            return screen.out(shown.map((l) => JSON.stringify(l)).join('\n') + (shown.length > 0 ? '\n' : ''));
           for (const l of shown) {
             const signers = (l['signers'] as Array<{ name: string; role: string }>)
               .map((x) => `${x.name} (${x.role})`)

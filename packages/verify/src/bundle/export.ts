@@ -58,8 +58,9 @@ export async function exportBundle(
   out: Writable | string,
   options: ExportOptions,
 ): Promise<Either<ExportError, ExportResult>> {
-  const notes = options?.checkpoints;
-  if (!Array.isArray(notes) || notes.length === 0)
+  const given: unknown = options?.checkpoints;
+  const notes: readonly unknown[] = Array.isArray(given) ? (given as unknown[]) : [];
+  if (notes.length === 0)
     return left(
       hosoError(
         'invalid-argument',
@@ -140,7 +141,7 @@ export async function exportBundle(
       if (!stream.write(Buffer.concat(lines))) await once(stream, 'drain');
     }
     if (expected !== size) throw new Error(`store returned ${expected} events, expected ${size}`);
-    for (const note of notes) await put(formatCheckpointLine(note));
+    for (const note of notes) await put(formatCheckpointLine(note as string)); // each checked to be a note above
     if (tmp !== null && target !== null) {
       stream.end();
       await once(stream, 'finish');

@@ -64,7 +64,8 @@ function fromUtf8(bytes: Uint8Array): string | undefined {
 
 function parseJsonLine(bytes: Uint8Array, what: string): Either<HosoError<'invalid-line'>, unknown> {
   const text = fromUtf8(bytes);
-  if (text === undefined) return left(hosoError('invalid-line', `${what}: not valid UTF-8`, { rule: 'docs/design.md §7' }));
+  if (text === undefined)
+    return left(hosoError('invalid-line', `${what}: not valid UTF-8`, { rule: 'docs/design.md §7' }));
   if (text.charCodeAt(0) === 0xfeff)
     return left(
       hosoError('invalid-line', `${what}: starts with a byte-order mark; every line is canonical JSON`, {
@@ -96,11 +97,17 @@ export function parseBundleHeader(bytes: Uint8Array): Either<HosoError<'invalid-
     );
   if (o.hoso !== BUNDLE_FORMAT)
     return left(
-      hosoError('invalid-line', `header: hoso must be "${BUNDLE_FORMAT}"`, { path: ['hoso'], rule: 'docs/design.md §7' }),
+      hosoError('invalid-line', `header: hoso must be "${BUNDLE_FORMAT}"`, {
+        path: ['hoso'],
+        rule: 'docs/design.md §7',
+      }),
     );
   if (typeof o.origin !== 'string' || ledgerOfOrigin(o.origin) === undefined)
     return left(
-      hosoError('invalid-line', 'header: origin must be "hoso/<ledger id>"', { path: ['origin'], rule: 'docs/design.md §5' }),
+      hosoError('invalid-line', 'header: origin must be "hoso/<ledger id>"', {
+        path: ['origin'],
+        rule: 'docs/design.md §5',
+      }),
     );
   if (typeof o.size !== 'number' || !Number.isSafeInteger(o.size) || o.size < 0)
     return left(
@@ -125,7 +132,9 @@ export function parseCheckpointLine(bytes: Uint8Array): Either<HosoError<'invali
     typeof (v as { checkpoint?: unknown }).checkpoint !== 'string'
   )
     return left(
-      hosoError('invalid-line', 'checkpoint line: must be {"checkpoint": "<signed note>"}', { rule: 'docs/design.md §7' }),
+      hosoError('invalid-line', 'checkpoint line: must be {"checkpoint": "<signed note>"}', {
+        rule: 'docs/design.md §7',
+      }),
     );
   const note = (v as { checkpoint: string }).checkpoint;
   if (fromUtf8(bytes) !== formatCheckpointLine(note))

@@ -107,7 +107,9 @@ function payloadProblem(i: number, env: Envelope): BatchProblem | null {
   const type = env.type;
   if (!isEventType(type)) return { i, kind: 'payload', code: 'unknown-type', message: type };
   const codec = EVENT_CODECS[type] as { decode(u: unknown): { readonly _tag: 'Left' | 'Right' } };
-  return codec.decode(env.data)._tag === 'Right' ? null : { i, kind: 'payload', code: 'invalid-payload', message: type };
+  return codec.decode(env.data)._tag === 'Right'
+    ? null
+    : { i, kind: 'payload', code: 'invalid-payload', message: type };
 }
 
 /**

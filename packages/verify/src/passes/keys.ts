@@ -55,11 +55,15 @@ export class KeyPass implements EventPass {
       this.genesisSeen = true;
       const g = data as EventData['SchoolFounded'] | undefined;
       if (g !== undefined) {
-        if (env.by.key !== g.rootKey)
-          ctx.report(say('genesis-untrusted', site, { kind: 'not-self-signed' }));
+        if (env.by.key !== g.rootKey) ctx.report(say('genesis-untrusted', site, { kind: 'not-self-signed' }));
         else if (this.rootKeys.size > 0 && !this.rootKeys.has(g.rootKey))
           ctx.report(
-            say('genesis-untrusted', site, { kind: 'untrusted-root', rootKey: g.rootKey }, { details: { rootKey: g.rootKey } }),
+            say(
+              'genesis-untrusted',
+              site,
+              { kind: 'untrusted-root', rootKey: g.rootKey },
+              { details: { rootKey: g.rootKey } },
+            ),
           );
         this.keys.set(g.rootKey, { person: g.leader.person, from: ctx.position, revokedAt: null });
       }
@@ -67,8 +71,7 @@ export class KeyPass implements EventPass {
       return;
     }
 
-    if (isFirst)
-      ctx.report(say('genesis-untrusted', site, { kind: 'not-first', type: env.type }));
+    if (isFirst) ctx.report(say('genesis-untrusted', site, { kind: 'not-first', type: env.type }));
 
     // The key being registered may sign its own registration (proof of possession) only.
     let exempt: string | null = null;
@@ -106,10 +109,8 @@ export class KeyPass implements EventPass {
   }
 
   finish(report: (f: Finding) => void): void {
-    if (this.rootKeys.size === 0)
-      report(say('trust-unanchored', {}, {}));
-    if (!this.genesisSeen && !this.first)
-      report(say('genesis-untrusted', {}, { kind: 'missing' }));
+    if (this.rootKeys.size === 0) report(say('trust-unanchored', {}, {}));
+    if (!this.genesisSeen && !this.first) report(say('genesis-untrusted', {}, { kind: 'missing' }));
   }
 
   private checkSigners(

@@ -23,9 +23,7 @@ interface Pending<R> {
 }
 
 function isReply(m: unknown): m is PoolReply<unknown> {
-  return (
-    typeof m === 'object' && m !== null && typeof (m as { id?: unknown }).id === 'number' && 'ok' in (m as object)
-  );
+  return typeof m === 'object' && m !== null && typeof (m as { id?: unknown }).id === 'number' && 'ok' in m;
 }
 
 /**
