@@ -74,9 +74,10 @@ export function verdictSentence(r: VerifyReport): Sentence {
     }
     case 'failed': {
       const errors = r.findings.filter((f) => f.severity === 'error').length;
+      const more = r.findings.some((f) => f.code === 'too-many-findings');
       return {
-        en: `${errors} problem${errors === 1 ? '' : 's'} found in ${r.size} events.`,
-        vi: `Phát hiện ${errors} vấn đề trong ${r.size} sự kiện.`,
+        en: `${errors}${more ? ' listed' : ''} problem${errors === 1 ? '' : 's'} found in ${r.size} events${more ? ', and more not listed' : ''}.`,
+        vi: `Phát hiện ${errors} vấn đề${more ? ' được liệt kê (và các vấn đề khác không liệt kê)' : ''} trong ${r.size} sự kiện.`,
       };
     }
   }
