@@ -28,6 +28,7 @@ export { servePool } from './pool/serve.js';
 export { nodeWorkers, verificationWorkerPath } from './pool/node.js';
 export {
   checkEventBatch,
+  checkEventBatchWith,
   checkEventsHere,
   packEvents,
   EVENT_VALID,
@@ -36,6 +37,8 @@ export {
   type EventBatch,
   type EventBatchResult,
   type BatchProblem,
+  type SignatureJob,
+  type SignatureVerifier,
 } from './checks/batch.js';
 export { isHosoOrigin } from './origin.js';
 export {

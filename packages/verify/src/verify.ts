@@ -14,10 +14,10 @@ import { checkSince, parseTrust, type TrustAnchors } from './checkpoints.js';
 import { expectedOrigin } from './origin.js';
 import { ledgerOfOrigin, originOf } from './bundle/format.js';
 import { readBundleBatches, type BundleItem } from './bundle/read.js';
-import { trailingCheckpoints } from './bundle/tail.js';
+import { trailingCheckpoints, trailingCheckpointsOfBlob } from './bundle/tail.js';
 import { nodeWorkers, verificationWorkerPath } from './pool/node.js';
 import type { WorkerFactory } from './pool/protocol.js';
-import type { BundleSource } from './bundle/lines.js';
+import { isBlobSource, type BlobSource, type BundleSource } from './bundle/lines.js';
 import { KeyPass } from './passes/keys.js';
 import { TimelinePass } from './passes/timeline.js';
 import { compliancePass } from './passes/compliance.js';
@@ -179,7 +179,7 @@ async function rootsFrom(events: AsyncIterable<Uint8Array>, sizes: number[]): Pr
   return out;
 }
 
-async function* eventBytesOfBundle(source: string): AsyncGenerator<Uint8Array> {
+async function* eventBytesOfBundle(source: string | BlobSource): AsyncGenerator<Uint8Array> {
   for await (const items of readBundleBatches(source))
     for (const item of items) if (item.kind === 'event') yield item.bytes;
 }
@@ -234,8 +234,8 @@ async function drive(prepared: Prepared, batches: AsyncIterable<BundleItem[]>): 
  * rollback), authenticity (every signature, on worker threads; keys registered with proof of
  * possession before use and not revoked; trust from the root key) and compliance (the ledger's
  * rules replayed by position). A second, hash-only pass runs only when the bundle carries
- * checkpoints of earlier sizes, and only for a file source (a one-shot stream reports them as
- * unchecked).
+ * checkpoints of earlier sizes, and only for a file or Blob source (a one-shot stream reports
+ * them as unchecked).
  *
  * Returns Left only for bad options; anything wrong with the bundle is a finding in the report
  * (`usable: false` when it could not be read as a bundle at all).
@@ -245,8 +245,10 @@ export async function verifyBundle(
   options: VerifyOptions = {},
 ): Promise<Either<VerifyInputError, VerifyReport>> {
   // A file's trailing checkpoint lines are read first: their cosignature times bound the events' times.
+  const maxNotes = options.maxCheckpoints ?? 10_000;
+  const blobHints = isBlobSource(source) ? await trailingCheckpointsOfBlob(source, maxNotes) : [];
   const p = prepare(options, true, () =>
-    typeof source === 'string' ? trailingCheckpoints(source, options.maxCheckpoints ?? 10_000) : [],
+    typeof source === 'string' ? trailingCheckpoints(source, maxNotes) : blobHints,
   );
   if (p._tag === 'Left') return p;
   const { engine } = p.right;
@@ -260,7 +262,9 @@ export async function verifyBundle(
     );
   }
   const reopen =
-    typeof source === 'string' ? (sizes: number[]) => rootsFrom(eventBytesOfBundle(source), sizes) : undefined;
+    typeof source === 'string' || isBlobSource(source)
+      ? (sizes: number[]) => rootsFrom(eventBytesOfBundle(source), sizes)
+      : undefined;
   if (engine.size === 0 && declared === null) {
     // Nothing readable at all (empty file or no header): say so plainly.
     engine.reportIntegrity(say('header-invalid', {}, { reason: null }), true);

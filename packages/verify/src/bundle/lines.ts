@@ -10,8 +10,50 @@ export type RawLine =
   | { readonly kind: 'line'; readonly number: number; readonly bytes: Uint8Array }
   | { readonly kind: 'too-long'; readonly number: number; readonly length: number };
 
-/** Where bundle bytes come from: a file path, or a readable byte stream. */
-export type BundleSource = string | Readable | AsyncIterable<Uint8Array>;
+/** The reader of a WHATWG `ReadableStream` of bytes, as much of it as a bundle needs. */
+export interface ByteStreamReader {
+  read(): Promise<{ readonly done: boolean; readonly value?: Uint8Array }>;
+  releaseLock(): void;
+}
+
+/**
+ * A bundle that can be read again, and from its end, without being held: a page's `File` (any
+ * `Blob`, Node's too) fits. The verifier reads it as a file path is read — the trailing
+ * checkpoints first, then the lines, and the events again when earlier checkpoints need roots.
+ */
+export interface BlobSource {
+  readonly size: number;
+  stream(): { getReader(): ByteStreamReader };
+  slice(start?: number, end?: number): { arrayBuffer(): Promise<ArrayBuffer> };
+}
+
+/** Where bundle bytes come from: a file path, a `Blob`, or a readable byte stream. */
+export type BundleSource = string | BlobSource | Readable | AsyncIterable<Uint8Array>;
+
+/** Whether `source` is a {@link BlobSource} (a Node `Readable` or async iterable is not). */
+export function isBlobSource(source: unknown): source is BlobSource {
+  const s = source as Partial<BlobSource> | null;
+  return (
+    typeof s === 'object' &&
+    s !== null &&
+    typeof s.size === 'number' &&
+    typeof s.stream === 'function' &&
+    typeof s.slice === 'function'
+  );
+}
+
+async function* blobChunks(blob: BlobSource): AsyncGenerator<Uint8Array> {
+  const reader = blob.stream().getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      if (value !== undefined && value.length > 0) yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
 
 /**
  * Split a byte stream into lines, yielding the exact bytes of each (no decoding, so hashes are
@@ -82,8 +124,9 @@ export async function* splitLineBatches(chunks: AsyncIterable<Uint8Array>, maxLi
   }
 }
 
-/** Open a bundle source as a byte stream (a path is read with a 256 KiB buffer). */
+/** Open a bundle source as a byte stream (a path is read with a 256 KiB buffer; a Blob from its start each time). */
 export function openSource(source: BundleSource): AsyncIterable<Uint8Array> {
   if (typeof source === 'string') return createReadStream(source, { highWaterMark: 256 * 1024 });
+  if (isBlobSource(source)) return blobChunks(source);
   return source as AsyncIterable<Uint8Array>;
 }

@@ -5,19 +5,29 @@
  */
 import type { PoolReply, PoolRequest, Transferable, WorkerPort } from './protocol.js';
 
-/** Serve jobs on `port` with `handle`, one at a time, in the order they arrive. */
-export function servePool<B, R>(port: WorkerPort, handle: (body: B) => Transferable<R>): void {
-  port.onMessage((m) => {
-    const { id, body } = m as PoolRequest<B>;
+/**
+ * Serve jobs on `port` with `handle`, one at a time, in the order they arrive. A handler may
+ * answer asynchronously (a page's WebCrypto does); the next job starts when its answer is posted.
+ */
+export function servePool<B, R>(
+  port: WorkerPort,
+  handle: (body: B) => Transferable<R> | Promise<Transferable<R>>,
+): void {
+  let queue: Promise<void> = Promise.resolve();
+  const answer = async (id: number, body: B): Promise<void> => {
     let reply: PoolReply<R>;
     let transfer: readonly ArrayBuffer[] = [];
     try {
-      const r = handle(body);
+      const r = await handle(body);
       reply = { id, ok: true, body: r.value };
       transfer = r.transfer;
     } catch (e) {
       reply = { id, ok: false, error: e instanceof Error ? e.message : String(e) };
     }
     port.post(reply, transfer);
+  };
+  port.onMessage((m) => {
+    const { id, body } = m as PoolRequest<B>;
+    queue = queue.then(() => answer(id, body));
   });
 }

@@ -1,0 +1,165 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+/**
+ * The page: the inspector picks (or drops) a bundle and the trust files, the page runs verify's
+ * own `verifyBundle` on the `File` — streamed, with the per-event work on Web Workers — and shows
+ * the verdict and verify's HTML report, which it also offers as a download. Nothing is uploaded
+ * and nothing is fetched: the page's CSP (`default-src 'none'`) forbids it, and every file is
+ * read with the File API.
+ */
+import { renderReport, verdictBanner, verdictSentence, verifyBundle, type VerifyReport } from '@hoso/verify';
+import { hasWebCryptoEd25519 } from './ed25519.js';
+import type { Ed25519Mode } from './mode.js';
+import { webWorkers } from './web-workers.js';
+
+/** The worker script, inlined by the build (build.mjs). */
+declare const __HOSO_WORKER_SOURCE__: string;
+
+/** What the page exposes when a run ends (tests and the benchmark read it; people read the page). */
+export interface PageResult {
+  readonly report: VerifyReport;
+  readonly ed25519: Ed25519Mode;
+  readonly milliseconds: number;
+}
+
+declare global {
+  interface Window {
+    /** The last run's result, once `document.body.dataset.state` is `done`. */
+    hosoResult?: PageResult;
+    /** Why the last run could not start (`document.body.dataset.state` is `refused`). */
+    hosoRefusal?: { readonly message: string; readonly path: ReadonlyArray<string | number> };
+  }
+}
+
+/** The file fields of the form, each with the files picked or dropped on it. */
+const FIELDS = ['bundle', 'root', 'seal', 'witness', 'since'] as const;
+type Field = (typeof FIELDS)[number];
+const chosen = new Map<Field, File[]>();
+
+const $ = <T extends HTMLElement>(id: string): T => {
+  const e = document.getElementById(id);
+  if (e === null) throw new Error(`the page lacks #${id}`);
+  return e as T;
+};
+
+function show(field: Field): void {
+  const files = chosen.get(field) ?? [];
+  $(`${field}-names`).textContent = files.map((f) => f.name).join(', ');
+}
+
+function wire(field: Field): void {
+  const input = $<HTMLInputElement>(field);
+  input.addEventListener('change', () => {
+    chosen.set(field, [...(input.files ?? [])]);
+    show(field);
+  });
+  const zone = $(`${field}-zone`);
+  zone.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    zone.classList.add('over');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    e.stopPropagation();
+    zone.classList.remove('over');
+    const files = [...(e.dataTransfer?.files ?? [])];
+    chosen.set(field, input.multiple ? files : files.slice(0, 1));
+    show(field);
+  });
+}
+
+/** Each key file's text, trimmed as the CLI trims `--root`, `--seal` and `--witness` files. */
+async function texts(field: Field): Promise<string[]> {
+  return Promise.all((chosen.get(field) ?? []).map(async (f) => (await f.text()).trim()));
+}
+
+/** The field of the form an option's error path points at. */
+const FIELD_OF: Readonly<Record<string, string>> = {
+  trust: 'root / seal / witness',
+  rootKeys: 'root',
+  sealKeys: 'seal',
+  witnessKeys: 'witness',
+  since: 'since',
+  expectedOrigin: 'origin',
+};
+
+let workerUrl: string | undefined;
+
+async function run(): Promise<void> {
+  const status = $('status');
+  const result = $('result');
+  document.body.dataset['state'] = 'running';
+  result.hidden = true;
+  const bundle = chosen.get('bundle')?.[0];
+  if (bundle === undefined) {
+    status.textContent = 'Chưa chọn tệp hồ sơ (.hoso). / Pick a .hoso bundle first.';
+    document.body.dataset['state'] = 'idle';
+    return;
+  }
+  const forced = new URLSearchParams(location.hash.slice(1)).get('ed25519');
+  const mode: Ed25519Mode = forced !== 'js' && (await hasWebCryptoEd25519()) ? 'webcrypto' : 'js';
+  workerUrl ??= URL.createObjectURL(new Blob([__HOSO_WORKER_SOURCE__], { type: 'text/javascript' }));
+  const since = (await texts('since'))[0];
+  const origin = $<HTMLInputElement>('origin').value.trim();
+  status.textContent = `Đang kiểm tra ${bundle.name}… / Verifying ${bundle.name}…`;
+  const started = performance.now();
+  const r = await verifyBundle(bundle, {
+    trust: { rootKeys: await texts('root'), sealKeys: await texts('seal'), witnessKeys: await texts('witness') },
+    ...(since === undefined ? {} : { since }),
+    ...(origin === '' ? {} : { expectedOrigin: origin }),
+    workers: Math.max(1, (navigator.hardwareConcurrency || 2) - 1),
+    workerFactory: webWorkers(workerUrl, mode),
+    // Ids stay in memory (24 bytes an event, grown as needed): a page has no disk to spill to.
+    idBuffer: 1 << 24,
+  });
+  if (r._tag === 'Left') {
+    const field = FIELD_OF[String(r.left.path[0] ?? '')] ?? String(r.left.path.join('.'));
+    status.textContent = `Không thể kiểm tra (${field}): ${r.left.message}`;
+    window.hosoRefusal = { message: r.left.message, path: r.left.path };
+    document.body.dataset['state'] = 'refused';
+    return;
+  }
+  const report = r.right;
+  const milliseconds = performance.now() - started;
+  const html = renderReport(report, { source: bundle.name });
+  const sentence = verdictSentence(report);
+  $('verdict').textContent = verdictBanner(report.verdict);
+  $('verdict').className = `verdict ${report.verdict}`;
+  $('sentence-vi').textContent = sentence.vi;
+  $('sentence-en').textContent = sentence.en;
+  $('stats').textContent =
+    `${report.size} sự kiện / events, ${report.stats.signatures} chữ ký / signatures, ` +
+    `${(milliseconds / 1000).toFixed(1)} s, Ed25519: ${mode === 'webcrypto' ? 'WebCrypto' : 'JavaScript'}`;
+  const download = $<HTMLAnchorElement>('download');
+  if (download.href.startsWith('blob:')) URL.revokeObjectURL(download.href);
+  download.href = URL.createObjectURL(new Blob([html], { type: 'text/html' }));
+  download.download = `${bundle.name.replace(/\.hoso$/, '')}-report.html`;
+  $<HTMLIFrameElement>('report').srcdoc = html;
+  status.textContent = '';
+  result.hidden = false;
+  window.hosoResult = { report, ed25519: mode, milliseconds };
+  document.body.dataset['state'] = 'done';
+}
+
+function start(): void {
+  for (const f of FIELDS) wire(f);
+  // A bundle dropped anywhere else on the page is the bundle.
+  document.addEventListener('dragover', (e) => e.preventDefault());
+  document.addEventListener('drop', (e) => {
+    e.preventDefault();
+    const f = e.dataTransfer?.files[0];
+    if (f === undefined) return;
+    chosen.set('bundle', [f]);
+    show('bundle');
+  });
+  $('run').addEventListener('click', () => {
+    run().catch((e: unknown) => {
+      $('status').textContent = `Lỗi / Error: ${e instanceof Error ? e.message : String(e)}`;
+      document.body.dataset['state'] = 'failed';
+    });
+  });
+  document.body.dataset['state'] = 'idle';
+}
+
+start();
