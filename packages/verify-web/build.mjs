@@ -45,6 +45,8 @@ async function bundle(entry, define) {
     inject: [here('./dist/platform/buffer.js')],
     define,
     logLevel: 'warning',
+    // verify's Node worker path (pool/node.js) reads import.meta.url; the page never calls it.
+    logOverride: { 'empty-import-meta': 'silent' },
   });
   const out = r.outputFiles[0];
   if (out === undefined) throw new Error(`esbuild wrote nothing for ${entry}`);

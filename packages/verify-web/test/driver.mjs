@@ -1,0 +1,101 @@
+/// <reference lib="dom" />
+// Drives the built hoso-verify.html in Debian's Chromium (playwright-core, never a browser
+// download), as an inspector would: open the file, pick the bundle and the trust files, press
+// Verify, read the result. Every request other than the page's own file is recorded and aborted,
+// so a test can assert there was none. Shared by the tests and the benchmark.
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const CHROMIUM = process.env['HOSO_CHROMIUM'] ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** @returns {Promise<import('playwright-core').Browser>} */
+export function launchChromium() {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+// Makes WebCrypto refuse Ed25519 in the page, as a browser without it does (the fallback's test).
+const WITHOUT_WEBCRYPTO_ED25519 = `(() => {
+  const subtle = crypto.subtle;
+  const importKey = subtle.importKey.bind(subtle);
+  const isEd = (a) => a === 'Ed25519' || (a && a.name === 'Ed25519');
+  subtle.importKey = (format, data, alg, ...rest) =>
+    isEd(alg) ? Promise.reject(new DOMException('Unrecognized algorithm name', 'NotSupportedError')) : importKey(format, data, alg, ...rest);
+})();`;
+
+/**
+ * @typedef {{ bundle: string, root?: string[], seal?: string[], witness?: string[], since?: string, origin?: string }} Inputs
+ * @typedef {{ state: 'done', report: import('@hoso/verify').VerifyReport, ed25519: 'webcrypto' | 'js', milliseconds: number }
+ *   | { state: 'refused', message: string, path: Array<string | number> }
+ *   | { state: 'failed', message: string }} Outcome
+ */
+
+/**
+ * Open the page at `htmlPath` in a fresh context.
+ * @param {import('playwright-core').Browser} browser
+ * @param {string} htmlPath
+ * @param {{ withoutWebCryptoEd25519?: boolean }} [options]
+ */
+export async function openVerifier(browser, htmlPath, options = {}) {
+  const url = pathToFileURL(htmlPath).href;
+  const context = await browser.newContext({ acceptDownloads: true });
+  /** @type {string[]} */
+  const requests = [];
+  /** @type {string[]} */
+  const errors = [];
+  await context.route('**/*', (route) => {
+    const u = route.request().url();
+    if (u === url) return route.continue();
+    requests.push(u);
+    return route.abort();
+  });
+  // Anything the route cannot see (a worker's own request, a blocked one) still fires here.
+  context.on('request', (r) => {
+    if (r.url() !== url && !requests.includes(r.url())) requests.push(r.url());
+  });
+  if (options.withoutWebCryptoEd25519 === true) await context.addInitScript(WITHOUT_WEBCRYPTO_ED25519);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  await page.waitForFunction(() => document.body.dataset['state'] === 'idle');
+
+  /**
+   * Verify one bundle with the given trust files.
+   * @param {Inputs} inputs
+   * @returns {Promise<Outcome>}
+   */
+  const verify = async (inputs) => {
+    await page.setInputFiles('#bundle', inputs.bundle);
+    await page.setInputFiles('#root', inputs.root ?? []);
+    await page.setInputFiles('#seal', inputs.seal ?? []);
+    await page.setInputFiles('#witness', inputs.witness ?? []);
+    await page.setInputFiles('#since', inputs.since === undefined ? [] : [inputs.since]);
+    await page.fill('#origin', inputs.origin ?? '');
+    await page.evaluate(() => {
+      document.body.dataset['state'] = 'started';
+    });
+    await page.click('#run');
+    await page.waitForFunction(() => ['done', 'refused', 'failed'].includes(document.body.dataset['state'] ?? ''), null, {
+      timeout: 0,
+      polling: 100,
+    });
+    return /** @type {Promise<Outcome>} */ (
+      page.evaluate(() => {
+        const state = document.body.dataset['state'];
+        const w = /** @type {any} */ (window);
+        if (state === 'done') return { state, ...w.hosoResult };
+        if (state === 'refused') return { state, ...w.hosoRefusal };
+        return { state, message: document.getElementById('status')?.textContent ?? '' };
+      })
+    );
+  };
+  return { page, context, requests, errors, verify, close: () => context.close() };
+}
