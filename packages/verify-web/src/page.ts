@@ -100,7 +100,8 @@ async function run(): Promise<void> {
   const forced = new URLSearchParams(location.hash.slice(1)).get('ed25519');
   const mode: Ed25519Mode = forced !== 'js' && (await hasWebCryptoEd25519()) ? 'webcrypto' : 'js';
   workerUrl ??= URL.createObjectURL(new Blob([__HOSO_WORKER_SOURCE__], { type: 'text/javascript' }));
-  const since = (await texts('since'))[0];
+  // A checkpoint note is read as it is (not trimmed, as the CLI reads --since): its last line ends with a newline.
+  const since = await chosen.get('since')?.[0]?.text();
   const origin = $<HTMLInputElement>('origin').value.trim();
   status.textContent = `Đang kiểm tra ${bundle.name}… / Verifying ${bundle.name}…`;
   const started = performance.now();

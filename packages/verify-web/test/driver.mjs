@@ -83,10 +83,14 @@ export async function openVerifier(browser, htmlPath, options = {}) {
       document.body.dataset['state'] = 'started';
     });
     await page.click('#run');
-    await page.waitForFunction(() => ['done', 'refused', 'failed'].includes(document.body.dataset['state'] ?? ''), null, {
-      timeout: 0,
-      polling: 100,
-    });
+    await page.waitForFunction(
+      () => ['done', 'refused', 'failed'].includes(document.body.dataset['state'] ?? ''),
+      null,
+      {
+        timeout: 0,
+        polling: 100,
+      },
+    );
     return /** @type {Promise<Outcome>} */ (
       page.evaluate(() => {
         const state = document.body.dataset['state'];

@@ -34,7 +34,16 @@ describe.skipIf(!hasChromium)('hoso-verify.html in headless Chromium: the demo y
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hoso-page-'));
     html = (await buildVerifierPage({ outFile: join(dir, 'hoso-verify.html') })).file;
-    execFileSync(process.execPath, [HOSO, 'demo', '--dir', join(dir, 'demo'), '--students', '12', '--no-print', '--quiet']);
+    execFileSync(process.execPath, [
+      HOSO,
+      'demo',
+      '--dir',
+      join(dir, 'demo'),
+      '--students',
+      '12',
+      '--no-print',
+      '--quiet',
+    ]);
     const r = await verifyBundle(files('ledger.hoso'), {
       trust: {
         rootKeys: [readFileSync(files('root.key.pub'), 'utf8').trim()],
