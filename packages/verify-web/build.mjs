@@ -30,8 +30,13 @@ const pagePlatform = {
   },
 };
 
-/** @param {string} entry @param {Record<string, string>} define */
-async function bundle(entry, define) {
+/**
+ * One script for the page (an IIFE) from `entry`, with the page's substitutes for Node's modules.
+ * @param {string} entry
+ * @param {Record<string, string>} define
+ * @returns {Promise<string>}
+ */
+export async function bundleForPage(entry, define) {
   const r = await esbuild.build({
     entryPoints: [entry],
     bundle: true,
@@ -62,8 +67,8 @@ export async function buildVerifierPage(options = {}) {
   const file = options.outFile ?? here('./dist/hoso-verify.html');
   const version = /** @type {{ version: string }} */ (JSON.parse(readFileSync(here('../../package.json'), 'utf8')))
     .version;
-  const worker = await bundle(here('./dist/worker.js'), {});
-  const script = await bundle(here('./dist/page.js'), { __HOSO_WORKER_SOURCE__: JSON.stringify(worker) });
+  const worker = await bundleForPage(here('./dist/worker.js'), {});
+  const script = await bundleForPage(here('./dist/page.js'), { __HOSO_WORKER_SOURCE__: JSON.stringify(worker) });
   if (/<\/script/i.test(script)) throw new Error('the page script contains "</script": it cannot be inlined');
   const style = readFileSync(here('./src/page.css'), 'utf8');
   const scriptHash = createHash('sha256').update(script, 'utf8').digest('base64');
@@ -73,7 +78,7 @@ export async function buildVerifierPage(options = {}) {
     'worker-src blob:',
     // The report (verify's renderReport) is shown in a sandboxed srcdoc frame with inline CSS.
     "style-src 'unsafe-inline'",
-    "img-src data:",
+    'img-src data:',
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');

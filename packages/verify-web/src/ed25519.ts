@@ -46,7 +46,7 @@ function hexBytes(h: string): Uint8Array {
  * Whether `subtle` does Ed25519 correctly: it verifies RFC 8032's test 2, and refuses it with
  * one bit of the signature flipped. False when Ed25519 is missing or throws.
  */
-export async function hasWebCryptoEd25519(subtle: SubtleEd25519 | undefined = pageSubtle()): Promise<boolean> {
+export async function hasWebCryptoEd25519(subtle: SubtleEd25519 | undefined): Promise<boolean> {
   if (subtle === undefined) return false;
   try {
     const key = await subtle.importKey('raw', PROBE_KEY, ALG, false, ['verify']);

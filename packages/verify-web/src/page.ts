@@ -8,7 +8,7 @@
  * read with the File API.
  */
 import { renderReport, verdictBanner, verdictSentence, verifyBundle, type VerifyReport } from '@hoso/verify';
-import { hasWebCryptoEd25519 } from './ed25519.js';
+import { hasWebCryptoEd25519, pageSubtle } from './ed25519.js';
 import type { Ed25519Mode } from './mode.js';
 import { webWorkers } from './web-workers.js';
 
@@ -98,7 +98,7 @@ async function run(): Promise<void> {
     return;
   }
   const forced = new URLSearchParams(location.hash.slice(1)).get('ed25519');
-  const mode: Ed25519Mode = forced !== 'js' && (await hasWebCryptoEd25519()) ? 'webcrypto' : 'js';
+  const mode: Ed25519Mode = forced !== 'js' && (await hasWebCryptoEd25519(pageSubtle())) ? 'webcrypto' : 'js';
   workerUrl ??= URL.createObjectURL(new Blob([__HOSO_WORKER_SOURCE__], { type: 'text/javascript' }));
   // A checkpoint note is read as it is (not trimmed, as the CLI reads --since): its last line ends with a newline.
   const since = await chosen.get('since')?.[0]?.text();

@@ -8,7 +8,12 @@
 import { Buffer } from 'buffer';
 
 const baseFrom = Buffer.from.bind(Buffer) as (value: unknown, encoding?: unknown, length?: unknown) => Buffer;
-const baseToString = Buffer.prototype.toString as (this: Buffer, encoding?: unknown, start?: number, end?: number) => string;
+const baseToString = Buffer.prototype.toString as (
+  this: Buffer,
+  encoding?: unknown,
+  start?: number,
+  end?: number,
+) => string;
 
 Buffer.from = function from(value: unknown, encoding?: unknown, length?: unknown): Buffer {
   if (encoding === 'base64url' && typeof value === 'string') return baseFrom(value, 'base64');
