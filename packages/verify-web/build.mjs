@@ -86,8 +86,10 @@ export async function buildVerifierPage(options = {}) {
   const html = template
     .replace('%CSP%', csp)
     .replace('%VERSION%', version)
-    .replace('%STYLE%', () => style)
-    .replace('%SCRIPT%', () => script);
+    .replace('<!-- STYLE -->', () => `<style>${style}</style>`)
+    .replace('<!-- SCRIPT -->', () => `<script>${script}</script>`);
+  // The CSP's hash is of exactly the script's text: nothing (a formatter included) may add to it.
+  if (!html.includes(`<script>${script}</script>`)) throw new Error('page.html lacks its <!-- SCRIPT --> place');
   mkdirSync(here('./dist'), { recursive: true });
   writeFileSync(file, html);
   return { file, bytes: Buffer.byteLength(html) };

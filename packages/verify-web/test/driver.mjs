@@ -65,7 +65,7 @@ export async function openVerifier(browser, htmlPath, options = {}) {
   const page = await context.newPage();
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(url);
-  await page.waitForFunction(() => document.body.dataset['state'] === 'idle');
+  await page.waitForFunction(() => document.body.dataset['state'] === 'idle', null, { timeout: 120_000 });
 
   /**
    * Verify one bundle with the given trust files.
