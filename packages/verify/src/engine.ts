@@ -535,8 +535,13 @@ export class Engine {
       if (p.kind === 'compliance') {
         if (this.complianceStoppedAt !== null) continue;
         if (this.currentAuthErrors > 0) {
-          // A forged event cannot buy rule replays: the replay ends at the first event whose
-          // signature, signers or key does not hold (docs/verifying.md).
+          // A forged event cannot buy rule replays: the replay ends with the first event whose
+          // signature, signers or key does not hold (docs/verifying.md). That event is still
+          // checked, against state built from authentic events only (what rules it breaks —
+          // no genesis, a second genesis, a registration without its holder — says what it is);
+          // nothing after it is, since the state would then include what it did.
+          this.passKind = p.kind;
+          p.step(ctx);
           this.complianceStoppedAt = position;
           this.add(say('compliance-stopped', site, { position }, { details: { position } }), 'compliance');
           continue;

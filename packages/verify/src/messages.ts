@@ -381,8 +381,8 @@ export const MESSAGES: { readonly [C in FindingCode]: (p: MessageParams[C]) => S
     vi: 'Chưa phát lại các quy tắc nghiệp vụ (vai trò, thời hạn nhập, sửa chữa, ký duyệt).',
   }),
   'compliance-stopped': (p) => ({
-    en: `The school rules were replayed up to position ${p.position} only: the event there is not authentic, and nothing after it is replayed against rules it may have changed.`,
-    vi: `Quy chế chỉ được kiểm tra lại đến vị trí ${p.position}: sự kiện ở đó không xác thực, nên các sự kiện sau nó không được kiểm tra theo quy chế.`,
+    en: `The school rules were replayed up to position ${p.position} only: the event there is not authentic, and nothing after it is replayed against a state it may have changed.`,
+    vi: `Quy chế chỉ được kiểm tra lại đến hết vị trí ${p.position}: sự kiện ở đó không xác thực, nên các sự kiện sau nó không được kiểm tra theo quy chế.`,
   }),
 };
 

@@ -42,8 +42,8 @@ export interface PassResults {
   readonly integrity: 'passed' | 'failed';
   readonly authenticity: 'passed' | 'failed';
   /**
-   * `skipped` when no rule replay ran; `incomplete` when it stopped at the first event that is
-   * not authentic (`compliance-stopped`) and found nothing wrong before it.
+   * `skipped` when no rule replay ran; `incomplete` when it ended with the first event that is
+   * not authentic (`compliance-stopped`) and found nothing wrong up to it.
    */
   readonly compliance: 'passed' | 'failed' | 'skipped' | 'incomplete';
 }

