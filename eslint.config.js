@@ -32,7 +32,11 @@ export default tseslint.config(
   {
     languageOptions: {
       globals: { ...globals.node },
-      parserOptions: { project: ['./tsconfig.check.json'], tsconfigRootDir: import.meta.dirname },
+      // The browser verifier's page code has its own project, with DOM types.
+      parserOptions: {
+        project: ['./tsconfig.check.json', './packages/verify-web/tsconfig.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {

@@ -177,6 +177,10 @@ export async function releaseCheck() {
     problems.push(`the packages do not share one version (fixed group): ${versions.join(', ')}`);
   const group = new Set(all.map((w) => w.manifest.name));
   execFileSync('npx', ['tsc', '-b'], { cwd: root, stdio: 'inherit' });
+  // The browser verifier the release attaches (docs/verifying.md, "In a browser"): built and checked here.
+  const { buildVerifierPage, checkVerifierPage } = await import('../packages/verify-web/build.mjs');
+  const page = await buildVerifierPage();
+  problems.push(...checkVerifierPage(readFileSync(page.file, 'utf8')));
   const work = mkdtempSync(join(tmpdir(), 'hoso-release-'));
   try {
     const packed = packAll(join(work, 'tarballs'));
@@ -193,14 +197,14 @@ export async function releaseCheck() {
       execFileSync('tar', ['xzf', join(work, 'tarballs', p.filename), '-C', dir, '--strip-components=1']);
       problems.push(...(await inspectPackage({ dir, sourceDir: ws.dir, version: versions[0] ?? '', group })));
     }
-    return { problems, packed };
+    return { problems, packed, page };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { problems, packed } = await releaseCheck();
+  const { problems, packed, page } = await releaseCheck();
   if (problems.length > 0) {
     console.error(`release check: ${problems.length} problem(s)\n${problems.map((x) => `  - ${x}`).join('\n')}`);
     process.exitCode = 1;
@@ -213,5 +217,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       const counts = `${String(p.files.length).padStart(4)} files ${kib(p.size).padStart(9)} packed`;
       console.log(`  ${p.name.padEnd(26)} ${counts} ${kib(p.unpackedSize).padStart(9)} unpacked`);
     }
+    console.log(`attach to the release: ${page.file} (${kib(page.bytes)}, one self-contained page)`);
   }
 }

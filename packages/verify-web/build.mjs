@@ -65,8 +65,9 @@ export async function bundleForPage(entry, define) {
  */
 export async function buildVerifierPage(options = {}) {
   const file = options.outFile ?? here('./dist/hoso-verify.html');
-  const version = /** @type {{ version: string }} */ (JSON.parse(readFileSync(here('../../package.json'), 'utf8')))
-    .version;
+  /** @type {unknown} */
+  const manifest = JSON.parse(readFileSync(here('../../package.json'), 'utf8'));
+  const version = /** @type {{ version: string }} */ (manifest).version;
   const worker = await bundleForPage(here('./dist/worker.js'), {});
   const script = await bundleForPage(here('./dist/page.js'), { __HOSO_WORKER_SOURCE__: JSON.stringify(worker) });
   if (/<\/script/i.test(script)) throw new Error('the page script contains "</script": it cannot be inlined');
@@ -95,7 +96,38 @@ export async function buildVerifierPage(options = {}) {
   return { file, bytes: Buffer.byteLength(html) };
 }
 
+/**
+ * What is wrong with a built page, if anything: it must be one file that can fetch nothing — a
+ * CSP whose first directive is `default-src 'none'` and that allows no host, exactly one inline
+ * script whose hash the CSP names, and no element that loads a URL.
+ * @param {string} html
+ * @returns {string[]} the problems (none: the page is as it should be)
+ */
+export function checkVerifierPage(html) {
+  /** @type {string[]} */
+  const problems = [];
+  const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"\s*\/?>/.exec(html)?.[1];
+  if (csp === undefined) return ['hoso-verify.html: no Content-Security-Policy meta tag'];
+  if (csp.split('; ')[0] !== "default-src 'none'")
+    problems.push("hoso-verify.html: the CSP does not start with default-src 'none'");
+  if (/connect-src|https?:|\*|'unsafe-eval'/.test(csp))
+    problems.push(`hoso-verify.html: the CSP allows too much: ${csp}`);
+  const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)];
+  if (scripts.length !== 1 || /<script[^>]/.test(html))
+    problems.push('hoso-verify.html: not exactly one inline script');
+  const script = scripts[0]?.[1] ?? '';
+  const hash = createHash('sha256').update(script, 'utf8').digest('base64');
+  if (!csp.includes(`'sha256-${hash}'`)) problems.push("hoso-verify.html: the CSP does not name the script's hash");
+  if (/<(link|img|iframe|object|embed|audio|video|source)\b[^>]*\s(src|href)=/i.test(html))
+    problems.push('hoso-verify.html: an element loads a URL');
+  return problems;
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { file, bytes } = await buildVerifierPage();
-  console.log(`${file}: ${(bytes / 1024).toFixed(0)} KiB`);
+  const problems = checkVerifierPage(readFileSync(file, 'utf8'));
+  if (problems.length > 0) {
+    console.error(problems.join('\n'));
+    process.exitCode = 1;
+  } else console.log(`${file}: ${(bytes / 1024).toFixed(0)} KiB`);
 }

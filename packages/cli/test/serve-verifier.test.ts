@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildVerifierPage } from '../../verify-web/build.mjs';
-import { CHROMIUM, launchChromium } from '../../verify-web/test/driver.mjs';
+import { CHROMIUM, launchChromium, waitIdle } from '../../verify-web/test/driver.mjs';
 import { BIN, hoso } from './run.js';
 
 // `hoso serve-verifier` serves the built page, and only the page, on 127.0.0.1.
@@ -55,7 +55,7 @@ describe('hoso serve-verifier', () => {
     const requests: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
     await page.goto(base);
-    await page.waitForFunction(() => document.body.dataset['state'] === 'idle', null, { timeout: 120_000 });
+    await waitIdle(page);
     expect(requests).toEqual([base]);
     await browser.close();
   });

@@ -59,8 +59,10 @@ try {
     ],
     { maxBuffer: 1 << 28 },
   ).toString();
+  /** @type {unknown} */
+  const parsed = JSON.parse(out);
   const cli = /** @type {{ verdict: string, size: number, stats: { milliseconds: number, workers: number } }} */ (
-    JSON.parse(out)
+    parsed
   );
   /** @type {Array<[string, string, number, number, number]>} */
   const rows = [['hoso verify (Node)', cli.verdict, cli.size, cli.stats.workers, cli.stats.milliseconds]];

@@ -1,5 +1,3 @@
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
 /**
  * The page: the inspector picks (or drops) a bundle and the trust files, the page runs verify's
  * own `verifyBundle` on the `File` — streamed, with the per-event work on Web Workers — and shows

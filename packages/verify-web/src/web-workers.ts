@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * The Web Worker transport of verify's {@link WorkerFactory}: each worker runs the page's own
  * worker script (worker.ts, inlined in the page and started from a Blob URL, so nothing is

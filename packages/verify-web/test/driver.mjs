@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 // Drives the built hoso-verify.html in Debian's Chromium (playwright-core, never a browser
 // download), as an inspector would: open the file, pick the bundle and the trust files, press
 // Verify, read the result. Every request other than the page's own file is recorded and aborted,
@@ -27,16 +26,41 @@ const WITHOUT_WEBCRYPTO_ED25519 = `(() => {
   const subtle = crypto.subtle;
   const importKey = subtle.importKey.bind(subtle);
   const isEd = (a) => a === 'Ed25519' || (a && a.name === 'Ed25519');
-  subtle.importKey = (format, data, alg, ...rest) =>
-    isEd(alg) ? Promise.reject(new DOMException('Unrecognized algorithm name', 'NotSupportedError')) : importKey(format, data, alg, ...rest);
+  const refuse = () => Promise.reject(new DOMException('Unrecognized algorithm name', 'NotSupportedError'));
+  subtle.importKey = (format, data, alg, ...rest) => (isEd(alg) ? refuse() : importKey(format, data, alg, ...rest));
 })();`;
 
 /**
- * @typedef {{ bundle: string, root?: string[], seal?: string[], witness?: string[], since?: string, origin?: string }} Inputs
- * @typedef {{ state: 'done', report: import('@hoso/verify').VerifyReport, ed25519: 'webcrypto' | 'js', milliseconds: number }
- *   | { state: 'refused', message: string, path: Array<string | number> }
- *   | { state: 'failed', message: string }} Outcome
+ * @typedef {object} Inputs the files (paths) and text an inspector gives the page
+ * @property {string} bundle
+ * @property {string[]} [root]
+ * @property {string[]} [seal]
+ * @property {string[]} [witness]
+ * @property {string} [since]
+ * @property {string} [origin]
  */
+/**
+ * @typedef {{ state: 'done', report: import('@hoso/verify').VerifyReport, ed25519: 'webcrypto' | 'js',
+ *   milliseconds: number }
+ *   | { state: 'refused', message: string, path: Array<string | number> }
+ *   | { state: 'failed', message: string }} Outcome what the page shows when a run ends
+ */
+
+// The page's code is evaluated as text: these scripts run in the page, whose DOM this file's types do not know.
+const READ_OUTCOME = `(() => {
+  const state = document.body.dataset.state;
+  if (state === 'done') return { state, ...window.hosoResult };
+  if (state === 'refused') return { state, ...window.hosoRefusal };
+  return { state, message: document.getElementById('status')?.textContent ?? '' };
+})()`;
+
+/**
+ * Wait until the page has started (its script ran and wired the form).
+ * @param {import('playwright-core').Page} page
+ */
+export async function waitIdle(page) {
+  await page.waitForFunction("document.body.dataset.state === 'idle'", null, { timeout: 120_000 });
+}
 
 /**
  * Open the page at `htmlPath` in a fresh context.
@@ -65,7 +89,7 @@ export async function openVerifier(browser, htmlPath, options = {}) {
   const page = await context.newPage();
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(url);
-  await page.waitForFunction(() => document.body.dataset['state'] === 'idle', null, { timeout: 120_000 });
+  await waitIdle(page);
 
   /**
    * Verify one bundle with the given trust files.
@@ -79,27 +103,13 @@ export async function openVerifier(browser, htmlPath, options = {}) {
     await page.setInputFiles('#witness', inputs.witness ?? []);
     await page.setInputFiles('#since', inputs.since === undefined ? [] : [inputs.since]);
     await page.fill('#origin', inputs.origin ?? '');
-    await page.evaluate(() => {
-      document.body.dataset['state'] = 'started';
-    });
+    await page.evaluate("document.body.dataset.state = 'started'");
     await page.click('#run');
-    await page.waitForFunction(
-      () => ['done', 'refused', 'failed'].includes(document.body.dataset['state'] ?? ''),
-      null,
-      {
-        timeout: 0,
-        polling: 100,
-      },
-    );
-    return /** @type {Promise<Outcome>} */ (
-      page.evaluate(() => {
-        const state = document.body.dataset['state'];
-        const w = /** @type {any} */ (window);
-        if (state === 'done') return { state, ...w.hosoResult };
-        if (state === 'refused') return { state, ...w.hosoRefusal };
-        return { state, message: document.getElementById('status')?.textContent ?? '' };
-      })
-    );
+    await page.waitForFunction("['done', 'refused', 'failed'].includes(document.body.dataset.state)", null, {
+      timeout: 0,
+      polling: 100,
+    });
+    return /** @type {Outcome} */ (await page.evaluate(READ_OUTCOME));
   };
   return { page, context, requests, errors, verify, close: () => context.close() };
 }

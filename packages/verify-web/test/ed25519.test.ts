@@ -10,6 +10,7 @@ import {
   backendVerifier,
   fallbackVerifier,
   hasWebCryptoEd25519,
+  type pageSubtle,
   webCryptoVerifier,
   type SubtleEd25519,
 } from '../src/index.js';
@@ -72,6 +73,14 @@ describe('the page’s Ed25519, in Node', () => {
 
 const hasChromium = existsSync(CHROMIUM);
 
+/** What the test's bundle puts on the page's `globalThis` (the same functions, bundled for the page). */
+interface PageEd25519 {
+  readonly hasWebCryptoEd25519: typeof hasWebCryptoEd25519;
+  readonly webCryptoVerifier: typeof webCryptoVerifier;
+  readonly fallbackVerifier: typeof fallbackVerifier;
+  readonly pageSubtle: typeof pageSubtle;
+}
+
 describe.skipIf(!hasChromium)('the page’s Ed25519, in Chromium', () => {
   let browser: Browser;
   let dir: string;
@@ -90,7 +99,7 @@ describe.skipIf(!hasChromium)('the page’s Ed25519, in Chromium', () => {
       entry,
       `import { fallbackVerifier, hasWebCryptoEd25519, webCryptoVerifier, pageSubtle } from ${JSON.stringify(
         new URL('../src/index.ts', import.meta.url).pathname,
-      )};\n(globalThis as any).hosoEd25519 = { fallbackVerifier, hasWebCryptoEd25519, webCryptoVerifier, pageSubtle };\n`,
+      )};\n(globalThis as unknown as { hosoEd25519: unknown }).hosoEd25519 = { fallbackVerifier, hasWebCryptoEd25519, webCryptoVerifier, pageSubtle };\n`,
     );
     const script = await bundleForPage(entry, {});
     const blank = join(dir, 'blank.html');
@@ -100,16 +109,16 @@ describe.skipIf(!hasChromium)('the page’s Ed25519, in Chromium', () => {
     await page.addScriptTag({ content: script });
     const input = cases.map((c) => [[...c.publicKey], [...c.message], [...c.signature]]);
     const out = await page.evaluate(async (cs) => {
-      const ed = (globalThis as any).hosoEd25519;
+      const ed = (globalThis as unknown as { hosoEd25519: PageEd25519 }).hosoEd25519;
       const js = cs.map(([publicKey, message, signature]) => ({
         publicKey: Uint8Array.from(publicKey!),
         message: Uint8Array.from(message!),
         signature: Uint8Array.from(signature!),
       }));
       return {
-        has: (await ed.hasWebCryptoEd25519(ed.pageSubtle())) as boolean,
-        webcrypto: [...((await ed.webCryptoVerifier(ed.pageSubtle())(js)) as Uint8Array)],
-        fallback: [...((await ed.fallbackVerifier()(js)) as Uint8Array)],
+        has: await ed.hasWebCryptoEd25519(ed.pageSubtle()),
+        webcrypto: [...(await ed.webCryptoVerifier(ed.pageSubtle()!)(js))],
+        fallback: [...(await ed.fallbackVerifier()(js))],
       };
     }, input);
     expect(out.has).toBe(true);

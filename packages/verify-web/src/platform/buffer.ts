@@ -8,19 +8,17 @@
 import { Buffer } from 'buffer';
 
 const baseFrom = Buffer.from.bind(Buffer) as (value: unknown, encoding?: unknown, length?: unknown) => Buffer;
-const baseToString = Buffer.prototype.toString as (
-  this: Buffer,
-  encoding?: unknown,
-  start?: number,
-  end?: number,
-) => string;
+type ToString = (this: Buffer, encoding?: unknown, start?: number, end?: number) => string;
+// BufferConstructor does not declare `prototype`; its methods are the instances' own.
+const proto = Buffer.prototype as unknown as { toString: ToString };
+const baseToString = proto.toString;
 
 Buffer.from = function from(value: unknown, encoding?: unknown, length?: unknown): Buffer {
   if (encoding === 'base64url' && typeof value === 'string') return baseFrom(value, 'base64');
   return baseFrom(value, encoding, length);
 } as typeof Buffer.from;
 
-Buffer.prototype.toString = function toString(this: Buffer, encoding?: string, start?: number, end?: number) {
+proto.toString = function toString(this: Buffer, encoding?: unknown, start?: number, end?: number) {
   if (encoding === 'base64url')
     return baseToString.call(this, 'base64', start, end).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
   return baseToString.call(this, encoding, start, end);

@@ -7,7 +7,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { looksLikeCheckpointLine, parseCheckpointLine } from './format.js';
 import type { BlobSource } from './lines.js';
 
-/** The notes of the checkpoint lines ending `buf` (read from byte `start` of the file), and whether the first was whole. */
+/** The notes of the checkpoint lines ending `buf` (from byte `start` of the file), and whether the first was whole. */
 function notesAtEnd(buf: Uint8Array, start: number, maxNotes: number): { notes: string[]; complete: boolean } {
   const notes: string[] = [];
   let end = buf.length;
@@ -53,7 +53,11 @@ export function trailingCheckpoints(path: string, maxNotes: number, maxBytes = 1
 }
 
 /** {@link trailingCheckpoints} of a {@link BlobSource} (a page's `File`). */
-export async function trailingCheckpointsOfBlob(blob: BlobSource, maxNotes: number, maxBytes = 16 << 20): Promise<string[]> {
+export async function trailingCheckpointsOfBlob(
+  blob: BlobSource,
+  maxNotes: number,
+  maxBytes = 16 << 20,
+): Promise<string[]> {
   try {
     for (let want = 64 * 1024; ; want *= 4) {
       const start = Math.max(0, blob.size - Math.min(want, maxBytes));
