@@ -24,10 +24,16 @@ import { hoso } from './run.js';
 // `hoso verify`, `show` and `log` print of it must reach the terminal escaped.
 const OSC52 = '\u001b]52;c;cm0gLXJmIH4=\u0007';
 const HOSTILE_NAME = `Nguyễn Văn An\r${OSC52}\u001b[2J\u001b[32mVERIFIED / ĐẠT\u001b[0m \u202e5.8`;
+/**
+ * What the ledger's own text rule lets through (it refuses C0, C1, DEL and the bidi embeddings,
+ * overrides and isolates): a right-to-left mark, a line separator, a zero-width space and a BOM
+ * still do not belong on a terminal as themselves.
+ */
+const SLY_NAME = `Nguyễn Văn An\u200f\u2028VERIFIED / ĐẠT\u200b\ufeff 5.8`;
 const HOSTILE_STREAM = 'student/\u202ehs1';
 /** What a terminal acts on instead of showing. */
 // eslint-disable-next-line no-control-regex -- the control characters are what it looks for
-const ACTING = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/u;
+const ACTING = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/u;
 
 const LEDGER = 'thpt-escape';
 const root = localSigner(sha256(utf8('terminal-test/root')));
@@ -36,6 +42,8 @@ const seal = { name: originOf(LEDGER), seed: sha256(utf8('terminal-test/seal')) 
 let dir: string;
 /** Genesis, a student with a hostile name, a change with a hostile reason. */
 let bundle: string;
+/** The same with the name and reason the ledger's text rule accepts ({@link SLY_NAME}). */
+let sly: string;
 /** The same, with the change moved to a stream whose name holds U+202E (a rev gap there). */
 let broken: string;
 /** The genesis alone: nothing wrong in it. */
@@ -55,8 +63,8 @@ function write(name: string, lines: readonly string[]): string {
   return path;
 }
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'hoso-terminal-'));
+/** The genesis, a student named `name` and a change with `name` as its reason, as bundle lines. */
+async function ledgerLines(name: string): Promise<string[]> {
   const events: Uint8Array[] = [];
   const heads = new Map<string, { rev: number; leaf: string }>();
   const add = async (stream: string, type: string, data: JsonObject, at: string) => {
@@ -100,7 +108,7 @@ beforeAll(async () => {
       student: 'hs1',
       year: '2024-2025',
       class: '10a1',
-      bio: { name: HOSTILE_NAME, birthDate: '2008-03-01', sex: 'F' },
+      bio: { name, birthDate: '2008-03-01', sex: 'F' },
     },
     '2024-09-05T07:31:00.000+07:00',
   );
@@ -108,10 +116,16 @@ beforeAll(async () => {
   await add(
     'student/hs1',
     'BiographyChanged',
-    { student: 'hs1', year: '2024-2025', class: '10a1', changes: { phone: '1' }, reason: HOSTILE_NAME },
+    { student: 'hs1', year: '2024-2025', class: '10a1', changes: { phone: '1' }, reason: name },
     '2024-09-05T07:32:00.000+07:00',
   );
-  const text = events.map((e) => new TextDecoder().decode(e));
+  return events.map((e) => new TextDecoder().decode(e));
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'hoso-terminal-'));
+  const text = await ledgerLines(HOSTILE_NAME);
+  sly = write('sly.hoso', await ledgerLines(SLY_NAME));
   expect(text[2]).toContain('"stream":"student/hs1"');
   bundle = write('ledger.hoso', text);
   broken = write('broken.hoso', [
@@ -142,21 +156,35 @@ describe('what hoso prints from a ledger is escaped', () => {
     expect(parsed.findings.map((f) => f.stream)).toContain(HOSTILE_STREAM); // the same value, escaped on the wire
   });
 
-  it('log and show: names and reasons with OSC 52, CR, ESC[ and U+202E reach the terminal escaped', async () => {
-    const log = await hoso(['log', bundle, '--student', 'hs1']);
+  it('verify: a name with OSC 52, CR, ESC[ and U+202E is refused by the catalogue, and nothing of it acts on the terminal', async () => {
+    // The catalogue's text rule refuses these characters, so `log` and `show`, which print the
+    // ledger's state, never hold them; the verifier reads the raw lines and refuses both events.
+    const r = await hoso(['verify', bundle, ...trust]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).not.toMatch(ACTING);
+    expect(r.stdout.startsWith('NOT VERIFIED / KHÔNG ĐẠT')).toBe(true);
+    const j = await hoso(['verify', bundle, ...trust, '--json']);
+    expect(j.stdout).not.toMatch(ACTING);
+    const found = (JSON.parse(j.stdout) as { findings: Array<{ code: string; position: number | null }> }).findings;
+    expect(found.map((f) => [f.code, f.position])).toEqual([
+      ['event-invalid', 1],
+      ['event-invalid', 2],
+    ]);
+  });
+
+  it('log and show: names and reasons with the invisible characters the ledger accepts reach the terminal escaped', async () => {
+    const log = await hoso(['log', sly, '--student', 'hs1']);
     expect(log.code, log.stderr).toBe(0);
     expect(log.stdout).not.toMatch(ACTING);
-    expect(log.stdout).toContain('\\u001b]52;c;');
-    expect(log.stdout).toContain('\\u000d');
-    expect(log.stdout).toContain('\\u202e');
-    const json = await hoso(['log', bundle, '--student', 'hs1', '--json']);
+    expect(log.stdout).toContain('Nguyễn Văn An\\u200f\\u2028VERIFIED / ĐẠT\\u200b\\ufeff 5.8');
+    const json = await hoso(['log', sly, '--student', 'hs1', '--json']);
     expect(json.stdout).not.toMatch(ACTING);
     const first = JSON.parse(json.stdout.split('\n')[0]!) as { data: { bio: { name: string } } };
-    expect(first.data.bio.name).toBe(HOSTILE_NAME);
-    const show = await hoso(['show', bundle, '--register']);
+    expect(first.data.bio.name).toBe(SLY_NAME);
+    const show = await hoso(['show', sly, '--register']);
     expect(show.code, show.stderr).toBe(0);
     expect(show.stdout).not.toMatch(ACTING);
-    expect(show.stdout).toContain('Nguyễn Văn An\\u000d\\u001b]52;c;');
+    expect(show.stdout).toContain('Nguyễn Văn An\\u200f\\u2028');
   });
 });
 
