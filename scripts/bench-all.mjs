@@ -36,6 +36,12 @@ const sections = [
     ['packages/verify/bench/verify-bench.mjs', q ? '20000' : '100000'],
   ],
   [
+    'browser',
+    'the browser verifier (hoso-verify.html in Chromium) vs hoso verify on one demo year',
+    ['packages/verify-web/bench/page-vs-cli.mjs', q ? '40' : '300'],
+  ],
+  ['browser-primitives', "SHA-256 and Ed25519 in the page's Chromium", ['packages/verify-web/bench/primitives.mjs']],
+  [
     'eventstoredb',
     'the EventStoreDB adapter through the real client against the protocol stand-in',
     ['packages/store-eventstoredb/bench.mjs'],

@@ -103,8 +103,8 @@ export function backendVerifier(backend: Ed25519Backend): SignatureVerifier {
 }
 
 /**
- * The pure-JS fallback, for a browser without WebCrypto Ed25519: @noble/curves (about 4× the
- * speed of tweetnacl, measured in bench/ed25519.mjs) with RFC 8032's strict decoding
+ * The pure-JS fallback, for a browser without WebCrypto Ed25519: @noble/curves (4–20× the speed
+ * of tweetnacl, bench/primitives.mjs and docs/performance.md) with RFC 8032's strict decoding
  * (`zip215: false`), after the strict rule.
  */
 export function fallbackVerifier(): SignatureVerifier {
