@@ -136,8 +136,18 @@ export function freshLock({ appDir, tarballDir, packed, app }) {
   const repoLock = /** @type {{ packages: Record<string, LockEntry> }} */ (readJson(join(root, 'package-lock.json')));
   /** @type {Record<string, LockEntry>} */
   const pool = {};
-  for (const [path, e] of Object.entries(repoLock.packages)) {
-    if (!path.startsWith('node_modules/') || e.link || path.startsWith('node_modules/@hoso/')) continue;
+  // A workspace's own copy of a dependency (packages/<dir>/node_modules/x: another version than the
+  // hoisted one) is, once the workspace is installed as a package, node_modules/<name>/node_modules/x.
+  const nameOfDir = new Map(workspaces().map((w) => [relative(root, w.dir), w.manifest.name]));
+  for (const [at, e] of Object.entries(repoLock.packages)) {
+    const nested = /^(packages\/[^/]+)\/(node_modules\/.+)$/.exec(at);
+    const owner = nested ? nameOfDir.get(nested[1] ?? '') : undefined;
+    if (
+      e.link ||
+      (nested ? owner === undefined : !at.startsWith('node_modules/') || at.startsWith('node_modules/@hoso/'))
+    )
+      continue;
+    const path = nested ? `node_modules/${owner}/${nested[2] ?? ''}` : at;
     const name = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
     const base = name.split('/').pop() ?? name;
     // The flags say why the repository needed a package; the project's npm decides its own.

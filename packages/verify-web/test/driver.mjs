@@ -46,20 +46,32 @@ const WITHOUT_WEBCRYPTO_ED25519 = `(() => {
  *   | { state: 'failed', message: string }} Outcome what the page shows when a run ends
  */
 
-// The page's code is evaluated as text: these scripts run in the page, whose DOM this file's types do not know.
-const READ_OUTCOME = `(() => {
-  const state = document.body.dataset.state;
-  if (state === 'done') return { state, ...window.hosoResult };
-  if (state === 'refused') return { state, ...window.hosoRefusal };
-  return { state, message: document.getElementById('status')?.textContent ?? '' };
-})()`;
+// The page's CSP forbids evaluating text, so what runs in the page is a function; this file has no
+// DOM types, so those functions name the page's globals through this shape.
+/**
+ * @typedef {{ document: { body: { dataset: Record<string, string | undefined> },
+ *   getElementById(id: string): { textContent: string | null } | null },
+ *   hosoResult?: object, hosoRefusal?: object }} PageGlobals
+ */
+/** @returns {unknown} */
+function readOutcome() {
+  const g = /** @type {PageGlobals} */ (/** @type {unknown} */ (globalThis));
+  const state = g.document.body.dataset['state'];
+  if (state === 'done') return { state, ...g.hosoResult };
+  if (state === 'refused') return { state, ...g.hosoRefusal };
+  return { state, message: g.document.getElementById('status')?.textContent ?? '' };
+}
 
 /**
  * Wait until the page has started (its script ran and wired the form).
  * @param {import('playwright-core').Page} page
  */
 export async function waitIdle(page) {
-  await page.waitForFunction("document.body.dataset.state === 'idle'", null, { timeout: 120_000 });
+  await page.waitForFunction(
+    () => /** @type {PageGlobals} */ (/** @type {unknown} */ (globalThis)).document.body.dataset['state'] === 'idle',
+    null,
+    { timeout: 120_000 },
+  );
 }
 
 /**
@@ -103,13 +115,19 @@ export async function openVerifier(browser, htmlPath, options = {}) {
     await page.setInputFiles('#witness', inputs.witness ?? []);
     await page.setInputFiles('#since', inputs.since === undefined ? [] : [inputs.since]);
     await page.fill('#origin', inputs.origin ?? '');
-    await page.evaluate("document.body.dataset.state = 'started'");
-    await page.click('#run');
-    await page.waitForFunction("['done', 'refused', 'failed'].includes(document.body.dataset.state)", null, {
-      timeout: 0,
-      polling: 100,
+    await page.evaluate(() => {
+      /** @type {PageGlobals} */ (/** @type {unknown} */ (globalThis)).document.body.dataset['state'] = 'started';
     });
-    return /** @type {Outcome} */ (await page.evaluate(READ_OUTCOME));
+    await page.click('#run');
+    await page.waitForFunction(
+      () =>
+        ['done', 'refused', 'failed'].includes(
+          /** @type {PageGlobals} */ (/** @type {unknown} */ (globalThis)).document.body.dataset['state'] ?? '',
+        ),
+      null,
+      { timeout: 0, polling: 100 },
+    );
+    return /** @type {Outcome} */ (await page.evaluate(readOutcome));
   };
   return { page, context, requests, errors, verify, close: () => context.close() };
 }

@@ -6,6 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { usage } from '../exit.js';
 import type { Output } from '../io.js';
@@ -16,7 +17,11 @@ function pageBytes(file: string | undefined): Buffer {
   let path = file;
   if (path === undefined) {
     try {
-      path = createRequire(import.meta.url).resolve('@hoso/verify-web/hoso-verify.html');
+      // The page is a file of the package, not a module: found beside its manifest.
+      path = join(
+        dirname(createRequire(import.meta.url).resolve('@hoso/verify-web/package.json')),
+        'dist/hoso-verify.html',
+      );
     } catch {
       throw usage(
         'verifier-not-built',
@@ -40,7 +45,7 @@ function pageBytes(file: string | undefined): Buffer {
  * Serve `page` at `/` (and `/hoso-verify.html`) on 127.0.0.1:`port` (0: any free port); every
  * other path is 404, every other method 405. Resolves with the listening server.
  */
-export function serveVerifierPage(page: Buffer, port: number): Promise<Server> {
+function serveVerifierPage(page: Buffer, port: number): Promise<Server> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
