@@ -1,28 +1,40 @@
+import { createRequire } from 'node:module';
 import { hosoError, HosoFailure } from '@hoso/core';
-import type { EventStoreDBClient } from '@eventstore/db-client';
+import { EventStoreDBClient } from '@eventstore/db-client';
 import type { RetryPolicy } from './subscription.js';
 import type { EsdbDiagnostic } from './snapshot-store.js';
+import type { ServerLimits } from './limits.js';
 
 /** How the adapter persists its ledger indexes as snapshots in EventStoreDB (docs/eventstoredb.md §2). */
 export interface SnapshotOptions {
   /**
    * Write a snapshot of a ledger's index whenever it has grown by this many events beyond the newest
    * snapshot this process loaded or wrote (default 10,000). Written in the background after the
-   * append or catch-up that crossed the mark; an append never waits for it.
+   * append or catch-up that crossed the mark; an append never waits for it. A snapshot writes only
+   * a tail segment of the new events (about 52 bytes each) unless it is time for a new base.
    */
   readonly every?: number;
   /**
    * …and by at least this fraction of the newest snapshot's size (default 0.05, from 0 to 1), so a
-   * large ledger is snapshotted less often: each snapshot rewrites the whole index (about 52 bytes
-   * per event), and a fixed interval would rewrite a 1.5M-event index every 10,000 events.
+   * large ledger has fewer, longer tail segments between two bases.
    */
   readonly everyFraction?: number;
   /**
-   * On `close()`, write a snapshot of each resident ledger grown by at least this many events since
-   * its newest snapshot (default 1,000; `Infinity`: never on close). `close()` waits for it.
+   * Tail segments after which the next snapshot writes a new base of the whole index (default 16;
+   * a base is also written once the tails hold as many events as the base). Loading reads the base
+   * and every tail, one call each.
+   */
+  readonly maxTails?: number;
+  /**
+   * On `close()`, write a tail segment for each resident ledger grown by at least this many events
+   * since its newest snapshot (default 1,000; `Infinity`: never on close). `close()` waits for it;
+   * it never writes a base (a whole index) unless the ledger has no snapshot it can extend.
    */
   readonly onCloseMin?: number;
-  /** Payload bytes per chunk event (default 900 KiB, under the server's 1 MiB append limit; 64 to 1,000,000). */
+  /**
+   * Payload bytes per chunk event (default 900 KiB; 64 to 1,000,000). Chunks are also cut to fit the
+   * server's limits given in `serverLimits`.
+   */
   readonly chunkBytes?: number;
   /**
    * Side stream of a ledger's snapshots (default {@link defaultSnapshotStreamName}: `hoso-index-<ledger>`).
@@ -44,6 +56,11 @@ export type EventStoreDbStoreOptions = (
       readonly client?: undefined;
     }
 ) & {
+  /**
+   * The server's `MaxAppendSize` and `MaxAppendEventSize` (defaults 1 MiB and the same): a batch
+   * over them is refused before anything is sent, as `invalid-event` naming the limit.
+   */
+  readonly serverLimits?: ServerLimits;
   /** Physical stream of a ledger (default {@link defaultStreamName}: `hoso-ledger-<ledger>`). */
   readonly streamName?: (ledger: string) => string;
   /**
@@ -75,6 +92,14 @@ export type EventStoreDbStoreOptions = (
   readonly onDiagnostic?: (d: EsdbDiagnostic) => void;
 };
 
+/**
+ * The version of the `@eventstore/db-client` this adapter imports. The adapter relies on its exact
+ * behaviour (expected revisions, BatchAppend headers, error types): only 6.x is supported.
+ */
+export const CLIENT_VERSION: string = (
+  createRequire(import.meta.url)('@eventstore/db-client/package.json') as { version: string }
+).version;
+
 /** Throw `invalid-argument` (with the option's path) for options no store can be opened with. */
 export function checkOptions(options: EventStoreDbStoreOptions): void {
   const bad = (field: string, message: string, rule: string): never => {
@@ -82,14 +107,26 @@ export function checkOptions(options: EventStoreDbStoreOptions): void {
       hosoError('invalid-argument', `${field}: ${message}`, { path: ['options', ...field.split('.')], rule }),
     );
   };
+  if (!/^6\./.test(CLIENT_VERSION))
+    bad(
+      'client',
+      `@eventstore/db-client ${CLIENT_VERSION} is installed; this adapter supports 6.x only`,
+      'esdb-client-version',
+    );
   if (typeof options !== 'object' || options === null) bad('options', 'must be an object', 'options-object');
   const hasClient = options.client !== undefined;
   const hasString = options.connectionString !== undefined;
   if (hasClient === hasString)
     bad(hasClient ? 'client' : 'connectionString', 'give exactly one of client and connectionString', 'one-connection');
-  // Duck-typed: another copy of the client package (or its KurrentDB successor) is fine too.
-  if (hasClient && typeof (options.client as { appendToStream?: unknown }).appendToStream !== 'function') {
-    bad('client', 'must be an EventStoreDBClient', 'esdb-client');
+  if (hasClient && !(options.client instanceof EventStoreDBClient)) {
+    bad(
+      'client',
+      `must be an EventStoreDBClient of @eventstore/db-client ${CLIENT_VERSION} — the copy this adapter is built and tested with. ` +
+        'Another client is refused, @kurrent/kurrentdb-client included: it names the expected revision `streamState` and would send ' +
+        "this adapter's appends unchecked (as `any`), losing the single writer. Pass `connectionString` (esdb:// or kurrentdb://) " +
+        'to let the adapter make its own client',
+      'esdb-client-supported',
+    );
   }
   if (hasString && (typeof options.connectionString !== 'string' || options.connectionString === '')) {
     bad('connectionString', 'must be a non-empty string', 'esdb-connection-string');
@@ -141,6 +178,26 @@ export function checkOptions(options: EventStoreDbStoreOptions): void {
     if (snap.streamName !== undefined && typeof snap.streamName !== 'function')
       bad('snapshots.streamName', 'must be a function', 'stream-name-function');
   }
+  const lim = options.serverLimits;
+  if (lim !== undefined) {
+    if (typeof lim !== 'object' || lim === null) bad('serverLimits', 'must be an object', 'server-limits');
+    for (const k of ['maxAppendSize', 'maxAppendEventSize'] as const) {
+      const v = lim[k];
+      if (v !== undefined && !(Number.isSafeInteger(v) && v >= 1024 && v <= 0x7fffffff))
+        bad(
+          `serverLimits.${k}`,
+          `must be an integer from 1,024 to 2,147,483,647 bytes, got ${String(v)}`,
+          'server-limit',
+        );
+    }
+  }
+  if (
+    snap !== undefined &&
+    snap !== false &&
+    snap.maxTails !== undefined &&
+    !(Number.isSafeInteger(snap.maxTails) && snap.maxTails >= 1)
+  )
+    bad('snapshots.maxTails', `must be an integer ≥ 1, got ${String(snap.maxTails)}`, 'positive-integer');
   const r = options.subscriptionRetry;
   if (r !== undefined) {
     for (const k of ['retries', 'baseDelayMs', 'maxDelayMs'] as const) {

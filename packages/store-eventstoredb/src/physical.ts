@@ -1,4 +1,5 @@
 import { FORWARDS, StreamNotFoundError, type EventStoreDBClient, type ResolvedEvent } from '@eventstore/db-client';
+import { LEADER } from './calls.js';
 import { corruptStream, storageFailureThrown } from './errors.js';
 
 /**
@@ -35,7 +36,7 @@ export async function* readPhysical(
   count: number,
 ): AsyncGenerator<PhysicalRecord> {
   if (count <= 0) return;
-  const rs = client.readStream(stream, { fromRevision: BigInt(from), maxCount: count, direction: FORWARDS });
+  const rs = client.readStream(stream, { fromRevision: BigInt(from), maxCount: count, direction: FORWARDS, ...LEADER });
   // Not `for await (… of rs)`: leaving that loop early destroys the client's stream while the gRPC
   // call under it may still hold unread messages, so the call never finishes and the client's
   // dispose() (which waits for every call) hangs. Keep the stream, cancel the call, drain it.

@@ -2,6 +2,7 @@ import { left, right, isLeft, type Either } from 'fp-ts/lib/Either.js';
 import {
   bytesEqual,
   hosoError,
+  utf8,
   HosoFailure,
   isHosoFailure,
   leafHash,
@@ -51,8 +52,17 @@ import {
   defaultStreamName,
   type EventStoreDbStoreOptions,
 } from './options.js';
-import { loadSnapshot, writeSnapshot, type EsdbDiagnostic, type SnapshotTarget } from './snapshot-store.js';
+import {
+  loadSnapshot,
+  writeSnapshot,
+  type EsdbDiagnostic,
+  type SnapshotState,
+  type SnapshotTarget,
+} from './snapshot-store.js';
+import { CHUNK_HEADER_BYTES, CHUNK_TYPE } from './snapshot.js';
 import { Lock } from './lock.js';
+import { LEADER, esdbEventId } from './calls.js';
+import { checkBatchSize, resolveLimits, sizeOnDisk } from './limits.js';
 
 /** Events per batch of `readBytes`. */
 const BYTES_BATCH = 512;
@@ -67,8 +77,13 @@ interface LedgerState {
   loaded: boolean;
   /** Where this ledger's snapshots live (null: snapshots off, or a side stream name that cannot be used). */
   readonly snapshot: SnapshotTarget | null;
-  /** Size of the newest snapshot this process loaded or wrote (0: none). */
-  snapshotSize: number;
+  /** The newest snapshot this process loaded or wrote (null: none). */
+  snapshotState: SnapshotState | null;
+  /**
+   * An append's outcome was unknown (its answer lost or timed out: it may have landed): the next
+   * append catches up before deciding, never on the index as it is.
+   */
+  uncertain: boolean;
   /** The snapshot being written in the background, if any (one at a time per ledger). */
   snapshotting: Promise<void> | null;
 }
@@ -78,6 +93,7 @@ const SNAPSHOT_EVERY = 10_000;
 const SNAPSHOT_EVERY_FRACTION = 0.05;
 const SNAPSHOT_ON_CLOSE_MIN = 1_000;
 const SNAPSHOT_CHUNK_BYTES = 900 * 1024;
+const SNAPSHOT_MAX_TAILS = 16;
 
 /**
  * The hoso {@link EventStore} on EventStoreDB / KurrentDB (docs/design.md §6, §10).
@@ -115,10 +131,16 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
   const snapEvery = snap?.every ?? SNAPSHOT_EVERY;
   const snapFraction = snap?.everyFraction ?? SNAPSHOT_EVERY_FRACTION;
   const snapOnCloseMin = snap?.onCloseMin ?? SNAPSHOT_ON_CLOSE_MIN;
-  const snapChunkBytes = snap?.chunkBytes ?? SNAPSHOT_CHUNK_BYTES;
+  const limits = resolveLimits(options.serverLimits);
+  // A chunk event must fit the server's limits as it counts them (header and type included).
+  const snapPolicy = {
+    chunkBytes: Math.min(
+      snap?.chunkBytes ?? SNAPSHOT_CHUNK_BYTES,
+      limits.maxAppendEventSize - sizeOnDisk(CHUNK_TYPE, new Uint8Array(CHUNK_HEADER_BYTES), new Uint8Array(0)),
+    ),
+    maxTails: snap?.maxTails ?? SNAPSHOT_MAX_TAILS,
+  };
   const snapStreamName = snap?.streamName ?? defaultSnapshotStreamName;
-  /** `$maxCount` this process last set, per side stream. */
-  const maxCounts = new Map<string, { value: number }>();
   const pendingSnapshots = new Set<Promise<void>>();
   const report = (d: EsdbDiagnostic): void => {
     try {
@@ -147,7 +169,8 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
         lock: new Lock(),
         loaded: false,
         snapshot: snapshotTarget(ledger, physical),
-        snapshotSize: 0,
+        snapshotState: null,
+        uncertain: false,
         snapshotting: null,
       };
     } else {
@@ -178,17 +201,17 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
     return { client, ledger, physical, side };
   }
 
+  const snapshotSize = (st: LedgerState): number => st.snapshotState?.size ?? 0;
+
   /** Write a snapshot of the ledger's index as it is now; failures are reported, never thrown. */
-  const snapshotNow = async (st: LedgerState): Promise<void> => {
+  const snapshotNow = async (st: LedgerState, mode: 'regular' | 'close'): Promise<void> => {
     const t = st.snapshot;
-    if (t === null || st.index.size === 0) return;
+    if (t === null || st.index.size === 0 || st.index.size <= snapshotSize(st)) return;
     const size = st.index.size;
-    let mc = maxCounts.get(t.side);
-    if (mc === undefined) maxCounts.set(t.side, (mc = { value: 0 }));
     try {
-      const r = await writeSnapshot(t, st.index, snapChunkBytes, mc);
-      st.snapshotSize = Math.max(st.snapshotSize, r.size);
-      report({ code: 'snapshot-written', ledger: st.ledger, ...r });
+      const r = await writeSnapshot(t, st.index, st.snapshotState, snapPolicy, mode);
+      if (r.state.size > snapshotSize(st)) st.snapshotState = r.state;
+      report({ code: 'snapshot-written', ledger: st.ledger, ...r.written });
     } catch (err) {
       report({
         code: 'snapshot-write-failed',
@@ -202,8 +225,8 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
   /** Start a background snapshot when the index has grown by max(`every`, `everyFraction` × its size) events since the newest one. */
   const maybeSnapshot = (st: LedgerState): void => {
     if (st.snapshot === null || closed || st.snapshotting !== null || !st.loaded) return;
-    if (st.index.size - st.snapshotSize < Math.max(snapEvery, Math.floor(snapFraction * st.snapshotSize))) return;
-    const p: Promise<void> = snapshotNow(st).finally(() => {
+    if (st.index.size - snapshotSize(st) < Math.max(snapEvery, Math.floor(snapFraction * snapshotSize(st)))) return;
+    const p: Promise<void> = snapshotNow(st, 'regular').finally(() => {
       st.snapshotting = null;
       pendingSnapshots.delete(p);
     });
@@ -217,8 +240,8 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
       // First use: start from the best snapshot that passes the checks, then read only the tail.
       const loaded = await loadSnapshot(st.snapshot, report);
       if (loaded !== null) {
-        st.index = loaded;
-        st.snapshotSize = loaded.size;
+        st.index = loaded.index;
+        st.snapshotState = loaded.state;
       }
     }
     const ix = st.index;
@@ -249,6 +272,7 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
       ix.add({ id: e.id, stream: e.stream, rev: e.rev, leafHash: leafHash(rec.bytes) });
     }
     st.loaded = true;
+    st.uncertain = false;
     maybeSnapshot(st);
     return ix.size;
   };
@@ -341,6 +365,21 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
     }
     const batch = decodeBatch(ledger, events);
     if (isLeft(batch)) return batch;
+    // What goes on the wire, and its size as the server counts it: a batch the server would refuse
+    // is refused here, before anything is sent.
+    const wire = batch.right.map((e) =>
+      binaryEvent({
+        id: esdbEventId(e.id, e.leafHash),
+        type: e.type,
+        data: e.bytes,
+        metadata: utf8(JSON.stringify({ id: e.id, stream: e.stream, rev: e.rev })),
+      }),
+    );
+    const tooBig = checkBatchSize(
+      wire.map((w) => ({ type: w.type, data: w.data as Uint8Array, metadata: w.metadata as Uint8Array })),
+      limits,
+    );
+    if (tooBig !== undefined) return left(tooBig);
     const st = stateOf(ledger);
     return st.lock.run(async (): Promise<Either<StoreError, AppendResult>> => {
       // Optimistic when the caller expects the size this index already has: decide on the index
@@ -352,7 +391,7 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
         if (closed) return left(hosoError('store-closed', 'the eventstoredb store is closed', { rule: 'store-open' }));
         let view: LedgerView;
         try {
-          if (!fresh && (!st.loaded || opts?.expected !== st.index.size)) {
+          if (!fresh && (!st.loaded || st.uncertain || opts?.expected !== st.index.size)) {
             await catchUp(st);
             fresh = true;
           }
@@ -388,16 +427,9 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
         try {
           const res = await client.appendToStream(
             st.physical,
-            p.events.map((e) =>
-              binaryEvent({
-                id: e.id,
-                type: e.type,
-                data: e.bytes,
-                metadata: { position: e.position, stream: e.stream, rev: e.rev },
-              }),
-            ),
+            p.events.map((e) => wire[e.index]!),
             // The exact revision the batch follows — never ANY: the server is the single-writer arbiter.
-            { expectedRevision: p.from === 0 ? NO_STREAM : BigInt(p.from - 1) },
+            { expectedRevision: p.from === 0 ? NO_STREAM : BigInt(p.from - 1), ...LEADER },
           );
           // throwOnAppendFailure=false in the connection string reports WrongExpectedVersion this way.
           if (!res.success)
@@ -449,8 +481,9 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
               ),
             );
           }
-          // The request may have reached the server: the next operation catches up, and a retry of
-          // the same batch is idempotent (same ids at the same expected revision).
+          // The request may have reached the server and landed: the next append catches up first,
+          // and a retry of the same batch is then found stored (written: 0).
+          st.uncertain = true;
           return left(storageFailure(err, 'append', { stream: st.physical, outcome: 'unknown' }));
         }
       }
@@ -575,8 +608,9 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
       closed = true;
       await Promise.all([...subscriptions].map((s) => s.close()));
       await Promise.all([...pendingSnapshots]);
+      // Only what grew since the newest snapshot: a tail segment each, never a whole index.
       for (const st of ledgers.values()) {
-        if (st.loaded && st.index.size - st.snapshotSize >= snapOnCloseMin) await snapshotNow(st);
+        if (st.loaded && st.index.size - snapshotSize(st) >= snapOnCloseMin) await snapshotNow(st, 'close');
       }
       ledgers.clear();
       if (ownsClient) await client.dispose();

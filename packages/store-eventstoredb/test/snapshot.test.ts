@@ -45,47 +45,57 @@ async function observe(s: EventStore, ids: readonly string[]) {
   };
 }
 
-/** The newest manifest on a side stream and its chunks' data. */
-function newestSnapshot(records: readonly StandInRecord[]): { manifest: SnapshotManifest; chunks: Uint8Array[] } {
+/** A snapshot as found on a side stream: its manifest and, per segment, its chunks' data. */
+interface FoundSnapshot {
+  manifest: SnapshotManifest;
+  chunks: Uint8Array[][];
+}
+
+/** The newest manifest on a side stream and its segments' chunk data. */
+function newestSnapshot(records: readonly StandInRecord[]): FoundSnapshot {
   const rec = [...records].reverse().find((r) => r.type === MANIFEST_TYPE);
   if (rec === undefined) return expect.fail('no manifest on the side stream');
   const m = decodeManifest(rec.data);
   if (isLeft(m)) return expect.fail(m.left);
-  return { manifest: m.right, chunks: m.right.chunks.map((r) => records[r]!.data) };
+  return { manifest: m.right, chunks: m.right.segments.map((s) => s.chunks.map((r) => records[r]!.data)) };
 }
 
 /**
- * Publish (another writer's way: bypassing the adapter) a snapshot on `standIn`'s side stream: the
- * chunks, then the manifest with their new revisions (or `raw` manifest bytes). With `hideOthers`,
- * a `$maxCount` leaves only this snapshot visible.
+ * Publish (another writer's way: bypassing the adapter) a snapshot on `standIn`'s side stream: every
+ * segment's chunks, then the manifest with their new revisions (or `raw` manifest bytes). With
+ * `hideOthers`, a `$tb` leaves only this snapshot visible.
  */
 function publish(
   standIn: EventStoreDbStandIn,
-  snap: { manifest: SnapshotManifest; chunks: Uint8Array[]; raw?: Uint8Array; keepRevisions?: boolean },
+  snap: { manifest: SnapshotManifest; chunks: Uint8Array[][]; raw?: Uint8Array; keepRevisions?: boolean },
   hideOthers: boolean,
 ): void {
   const base = standIn.records(SIDE).length;
   standIn.write(
     SIDE,
-    snap.chunks.map((data) => ({ id: randomUUID(), type: CHUNK_TYPE, data })),
+    snap.chunks.flat().map((data) => ({ id: randomUUID(), type: CHUNK_TYPE, data })),
   );
-  const manifest = snap.keepRevisions
+  let next = base;
+  const manifest: SnapshotManifest = snap.keepRevisions
     ? snap.manifest
-    : { ...snap.manifest, chunks: snap.chunks.map((_, k) => base + k) };
+    : {
+        ...snap.manifest,
+        segments: snap.manifest.segments.map((s, k) => ({ ...s, chunks: snap.chunks[k]!.map(() => next++) })),
+      };
   standIn.write(SIDE, [{ id: randomUUID(), type: MANIFEST_TYPE, data: snap.raw ?? utf8(JSON.stringify(manifest)) }]);
   if (hideOthers) {
     standIn.write(`$$${SIDE}`, [
       {
         id: randomUUID(),
         type: '$metadata',
-        data: utf8(JSON.stringify({ $maxCount: snap.chunks.length + 1 })),
+        data: utf8(JSON.stringify({ $tb: base })),
         contentType: 'application/json',
       },
     ]);
   }
 }
 
-/** Re-cut a payload into chunks the way the adapter does (header: magic, snapshot id words, chunk number). */
+/** Re-cut a segment payload into chunks the way the adapter does (header: magic, segment id words, chunk number). */
 function payloadOf(chunks: readonly Uint8Array[]): Uint8Array {
   return Uint8Array.from(chunks.flatMap((c) => [...c.subarray(28)]));
 }
@@ -100,6 +110,15 @@ function rechunk(template: Uint8Array, payload: Uint8Array, size: number): Uint8
   }
   return out;
 }
+
+/** The side stream's newest metadata, as the server would read it. */
+function metadataOf(standIn: EventStoreDbStandIn): Record<string, unknown> {
+  const meta = standIn.records(`$$${SIDE}`);
+  const last = meta[meta.length - 1];
+  return last === undefined ? {} : (JSON.parse(Buffer.from(last.data).toString('utf8')) as Record<string, unknown>);
+}
+
+type Written = Extract<EsdbDiagnostic, { code: 'snapshot-written' }>;
 
 describe('index snapshots in EventStoreDB (stand-in over real gRPC)', () => {
   let standIn: EventStoreDbStandIn;
