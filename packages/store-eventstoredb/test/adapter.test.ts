@@ -8,6 +8,7 @@ import { makeTestEvents, testEventId, type TestHeads } from '@hoso/store/testing
 import { openEventStoreDbStore, defaultStreamName } from '../src/index.js';
 import { EventStoreDbStandIn } from '../src/testing/index.js';
 import { spans } from '../src/physical.js';
+import { esdbEventId } from '../src/calls.js';
 
 const L = 'thpt-chu-van-an';
 const PHYSICAL = defaultStreamName(L);
@@ -72,7 +73,7 @@ describe('EventStoreDB adapter on the stand-in', () => {
     await standIn.stop();
   });
 
-  it('writes one physical stream per ledger: revision = position, envelope id and type, the exact bytes as binary data', async () => {
+  it('writes one physical stream per ledger: revision = position, an id from envelope id and bytes, the type, the exact bytes as binary data', async () => {
     const batch = await events([
       { stream: 'school/setup', type: 'SchoolRegistered', data: { name: 'Trường THPT Chu Văn An — Hà Nội' } },
       { stream: 'markbook/2024-2025/10A1/toan', type: 'ScoreEntered', data: { score: '8.5', note: 'điểm miệng' } },
@@ -80,12 +81,15 @@ describe('EventStoreDB adapter on the stand-in', () => {
     await appendOk(store, batch);
     const recs = standIn.records(PHYSICAL);
     expect(recs.map((r) => r.revision)).toEqual([0n, 1n]);
-    expect(recs.map((r) => r.id)).toEqual(batch.map(testEventId));
+    // The server's idempotency compares ids only: the id is derived from the envelope id AND the bytes.
+    expect(recs.map((r) => r.id)).toEqual(batch.map((b) => esdbEventId(testEventId(b), leafHash(b))));
+    expect(new Set(recs.map((r) => r.id)).size).toBe(2);
+    expect(recs.every((r) => /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(r.id))).toBe(true);
     expect(recs.map((r) => r.type)).toEqual(['SchoolRegistered', 'ScoreEntered']);
     expect(recs.map((r) => r.contentType)).toEqual(['application/octet-stream', 'application/octet-stream']);
     expect(recs.map((r) => toHex(r.data))).toEqual(batch.map(toHex));
     expect(JSON.parse(Buffer.from(recs[1]!.customMetadata).toString('utf8'))).toEqual({
-      position: 1,
+      id: testEventId(batch[1]!),
       stream: 'markbook/2024-2025/10A1/toan',
       rev: 0,
     });
