@@ -1,3 +1,4 @@
+import { NotLeaderError } from '@eventstore/db-client';
 import { sha256, utf8, uuidText } from '@hoso/core';
 
 /**
@@ -11,6 +12,34 @@ import { sha256, utf8, uuidText } from '@hoso/core';
  * there (docs/eventstoredb.md §4).
  */
 export const LEADER = { requiresLeader: true } as const;
+
+/**
+ * Attempts of one call refused with NotLeader. The refusal names the leader and the client
+ * reconnects there for the next call, so a second attempt normally reaches it; a third covers an
+ * election in progress (the named leader has just stepped down too).
+ */
+export const LEADER_ATTEMPTS = 3;
+
+/** True for the client's NotLeader error (the node is a follower, or no longer the leader). */
+export function isNotLeader(err: unknown): boolean {
+  return err instanceof NotLeaderError;
+}
+
+/**
+ * Run `f` (a call carrying {@link LEADER}), again when a follower refused it with NotLeader. Only for
+ * calls that are safe to repeat: reads, and writes whose repetition is harmless (snapshot chunks and
+ * manifests, metadata written at an expected revision). Ledger appends handle NotLeader themselves,
+ * since a BatchAppend call failing with NotLeader also fails appends that may have landed.
+ */
+export async function onLeader<T>(f: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await f();
+    } catch (err) {
+      if (attempt >= LEADER_ATTEMPTS || !isNotLeader(err)) throw err;
+    }
+  }
+}
 
 const EVENT_ID_DOMAIN = utf8('hoso-esdb-event-id/1\n');
 

@@ -6,13 +6,16 @@ import { hosoError, type HosoError } from '@hoso/core';
  *
  * EventStoreDB / KurrentDB count an event as `Event.SizeOnDisk`: data bytes + metadata bytes + 2 ×
  * the length of the event type (src/KurrentDB.Core/Data/Event.cs in github.com/kurrent-io/KurrentDB),
- * and check each event against `MaxAppendEventSize` (from 24.10.4; default no limit) and the sum
- * over the append against `MaxAppendSize` (default 1 MiB) — Streams.Append.cs and
- * Streams.BatchAppend.cs. Both are server settings: give the adapter the values your servers run
- * with (docs/eventstoredb.md, "Size limits").
+ * and check each event against `MaxAppendEventSize` (default: no limit) and the running sum over
+ * the append against `MaxAppendSize` (default 1 MiB, at most 16 MiB) —
+ * src/KurrentDB.Core/Services/Transport/Grpc/Streams.Append.cs and Streams.BatchAppend.cs, the v1
+ * protocol that `@eventstore/db-client` speaks, in every server version it supports. (The larger
+ * limits of newer servers — a chunk, 256 MiB, per append — belong to their v2 append API, which
+ * this client does not use.) Both are server settings: give the adapter the values your servers
+ * run with (docs/eventstoredb.md, "Size limits").
  */
 export interface ServerLimits {
-  /** The server's `MaxAppendSize` in bytes (default 1,048,576). */
+  /** The server's `MaxAppendSize` in bytes (default 1,048,576; 1,024 to 16,777,216). */
   readonly maxAppendSize?: number;
   /** The server's `MaxAppendEventSize` in bytes (default: `maxAppendSize`, since no event can exceed it). */
   readonly maxAppendEventSize?: number;
@@ -20,6 +23,9 @@ export interface ServerLimits {
 
 /** The default `MaxAppendSize` of every server version the adapter supports (1 MiB). */
 export const DEFAULT_MAX_APPEND_SIZE = 1024 * 1024;
+
+/** The largest `MaxAppendSize` a server accepts (16 MiB). */
+export const MAX_MAX_APPEND_SIZE = 16 * 1024 * 1024;
 
 /** Limits with their defaults filled in. */
 export interface Limits {

@@ -1,9 +1,9 @@
-import { createRequire } from 'node:module';
 import { hosoError, HosoFailure } from '@hoso/core';
-import { EventStoreDBClient } from '@eventstore/db-client';
+import type { EventStoreDBClient } from '@eventstore/db-client';
+import { checkClient, checkClientIntact, checkInstalledClient } from './client-check.js';
 import type { RetryPolicy } from './subscription.js';
 import type { EsdbDiagnostic } from './snapshot-store.js';
-import type { ServerLimits } from './limits.js';
+import { MAX_MAX_APPEND_SIZE, type ServerLimits } from './limits.js';
 
 /** How the adapter persists its ledger indexes as snapshots in EventStoreDB (docs/eventstoredb.md §2). */
 export interface SnapshotOptions {
@@ -92,14 +92,6 @@ export type EventStoreDbStoreOptions = (
   readonly onDiagnostic?: (d: EsdbDiagnostic) => void;
 };
 
-/**
- * The version of the `@eventstore/db-client` this adapter imports. The adapter relies on its exact
- * behaviour (expected revisions, BatchAppend headers, error types): only 6.x is supported.
- */
-export const CLIENT_VERSION: string = (
-  createRequire(import.meta.url)('@eventstore/db-client/package.json') as { version: string }
-).version;
-
 /** Throw `invalid-argument` (with the option's path) for options no store can be opened with. */
 export function checkOptions(options: EventStoreDbStoreOptions): void {
   const bad = (field: string, message: string, rule: string): never => {
@@ -107,27 +99,14 @@ export function checkOptions(options: EventStoreDbStoreOptions): void {
       hosoError('invalid-argument', `${field}: ${message}`, { path: ['options', ...field.split('.')], rule }),
     );
   };
-  if (!/^6\./.test(CLIENT_VERSION))
-    bad(
-      'client',
-      `@eventstore/db-client ${CLIENT_VERSION} is installed; this adapter supports 6.x only`,
-      'esdb-client-version',
-    );
+  checkInstalledClient();
   if (typeof options !== 'object' || options === null) bad('options', 'must be an object', 'options-object');
   const hasClient = options.client !== undefined;
   const hasString = options.connectionString !== undefined;
   if (hasClient === hasString)
     bad(hasClient ? 'client' : 'connectionString', 'give exactly one of client and connectionString', 'one-connection');
-  if (hasClient && !(options.client instanceof EventStoreDBClient)) {
-    bad(
-      'client',
-      `must be an EventStoreDBClient of @eventstore/db-client ${CLIENT_VERSION} — the copy this adapter is built and tested with. ` +
-        'Another client is refused, @kurrent/kurrentdb-client included: it names the expected revision `streamState` and would send ' +
-        "this adapter's appends unchecked (as `any`), losing the single writer. Pass `connectionString` (esdb:// or kurrentdb://) " +
-        'to let the adapter make its own client',
-      'esdb-client-supported',
-    );
-  }
+  if (hasClient) checkClient(options.client);
+  checkClientIntact();
   if (hasString && (typeof options.connectionString !== 'string' || options.connectionString === '')) {
     bad('connectionString', 'must be a non-empty string', 'esdb-connection-string');
   }
@@ -181,15 +160,17 @@ export function checkOptions(options: EventStoreDbStoreOptions): void {
   const lim = options.serverLimits;
   if (lim !== undefined) {
     if (typeof lim !== 'object' || lim === null) bad('serverLimits', 'must be an object', 'server-limits');
-    for (const k of ['maxAppendSize', 'maxAppendEventSize'] as const) {
+    const limit = (k: 'maxAppendSize' | 'maxAppendEventSize', max: number, why: string): void => {
       const v = lim[k];
-      if (v !== undefined && !(Number.isSafeInteger(v) && v >= 1024 && v <= 0x7fffffff))
+      if (v !== undefined && !(Number.isSafeInteger(v) && v >= 1024 && v <= max))
         bad(
           `serverLimits.${k}`,
-          `must be an integer from 1,024 to 2,147,483,647 bytes, got ${String(v)}`,
+          `must be an integer from 1,024 to ${max.toLocaleString('en-US')} bytes${why}, got ${String(v)}`,
           'server-limit',
         );
-    }
+    };
+    limit('maxAppendSize', MAX_MAX_APPEND_SIZE, ' (the most a server accepts)');
+    limit('maxAppendEventSize', 0x7fffffff, '');
   }
   if (
     snap !== undefined &&

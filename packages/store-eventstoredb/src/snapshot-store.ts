@@ -12,7 +12,7 @@ import {
   binaryEvent,
   type EventStoreDBClient,
 } from '@eventstore/db-client';
-import { LEADER } from './calls.js';
+import { LEADER, onLeader } from './calls.js';
 import { parseHeader } from './header.js';
 import type { LedgerIndex } from './ledger-index.js';
 import { readPhysical } from './physical.js';
@@ -114,30 +114,32 @@ interface SideRecord {
 }
 
 /** Up to `count` side stream records from `from` in `direction` (nothing for a missing stream). */
-async function readSide(
+function readSide(
   client: EventStoreDBClient,
   stream: string,
   from: bigint | typeof END,
   direction: typeof FORWARDS | typeof BACKWARDS,
   count: number,
 ): Promise<SideRecord[]> {
-  const out: SideRecord[] = [];
-  try {
-    // Read to the end of the bounded call: leaving early would leave the call open (see physical.ts).
-    for await (const r of client.readStream(stream, { fromRevision: from, direction, maxCount: count, ...LEADER })) {
-      const ev = r.event;
-      if (ev === undefined) continue;
-      out.push({
-        revision: Number(ev.revision),
-        type: ev.type,
-        data: !ev.isJson && ev.data instanceof Uint8Array ? new Uint8Array(ev.data) : null,
-      });
+  return onLeader(async () => {
+    const out: SideRecord[] = [];
+    try {
+      // Read to the end of the bounded call: leaving early would leave the call open (see physical.ts).
+      for await (const r of client.readStream(stream, { fromRevision: from, direction, maxCount: count, ...LEADER })) {
+        const ev = r.event;
+        if (ev === undefined) continue;
+        out.push({
+          revision: Number(ev.revision),
+          type: ev.type,
+          data: !ev.isJson && ev.data instanceof Uint8Array ? new Uint8Array(ev.data) : null,
+        });
+      }
+    } catch (err) {
+      if (err instanceof StreamNotFoundError) return [];
+      throw err;
     }
-  } catch (err) {
-    if (err instanceof StreamNotFoundError) return [];
-    throw err;
-  }
-  return out;
+    return out;
+  });
 }
 
 /** Reassemble a segment's payload from its chunks; a reason string when a chunk is missing or foreign. */
@@ -278,32 +280,38 @@ interface SideMetadata {
   readonly maxCount: number | undefined;
 }
 
-async function readMetadata(t: SnapshotTarget): Promise<SideMetadata> {
+function readMetadata(t: SnapshotTarget): Promise<SideMetadata> {
   // Read directly rather than with getStreamMetadata, whose `metastreamRevision` (client 6.2.1) is
   // the commit position, not the revision an expected-revision write needs.
-  let revision: bigint | null = null;
-  let raw: Record<string, unknown> = {};
-  try {
-    for await (const r of t.client.readStream(`$$${t.side}`, {
-      fromRevision: END,
-      direction: BACKWARDS,
-      maxCount: 1,
-      ...LEADER,
-    })) {
-      const ev = r.event;
-      if (ev === undefined) continue;
-      revision = ev.revision;
-      const d: unknown = ev.isJson
-        ? ev.data
-        : ev.data instanceof Uint8Array
-          ? JSON.parse(Buffer.from(ev.data).toString('utf8'))
-          : {};
-      raw = typeof d === 'object' && d !== null && !Array.isArray(d) ? (d as Record<string, unknown>) : {};
+  return onLeader(async () => {
+    let revision: bigint | null = null;
+    let raw: Record<string, unknown> = {};
+    try {
+      for await (const r of t.client.readStream(`$$${t.side}`, {
+        fromRevision: END,
+        direction: BACKWARDS,
+        maxCount: 1,
+        ...LEADER,
+      })) {
+        const ev = r.event;
+        if (ev === undefined) continue;
+        revision = ev.revision;
+        raw = metadataObject(ev.isJson ? ev.data : ev.data instanceof Uint8Array ? ev.data : undefined);
+      }
+    } catch (err) {
+      if (!(err instanceof StreamNotFoundError)) throw err;
     }
-  } catch (err) {
-    if (!(err instanceof StreamNotFoundError)) throw err;
-  }
-  return parsedMetadata(revision, raw);
+    return parsedMetadata(revision, raw);
+  });
+}
+
+/**
+ * The stored metadata as an object (JSON, or its UTF-8 bytes). Bytes that are not JSON throw: the
+ * adapter never writes over metadata it cannot read, whose fields (an ACL) it would lose.
+ */
+function metadataObject(data: unknown): Record<string, unknown> {
+  const d: unknown = data instanceof Uint8Array ? JSON.parse(Buffer.from(data).toString('utf8')) : data;
+  return typeof d === 'object' && d !== null && !Array.isArray(d) ? (d as Record<string, unknown>) : {};
 }
 
 function parsedMetadata(revision: bigint | null, raw: Record<string, unknown>): SideMetadata {
@@ -332,10 +340,14 @@ async function updateMetadata(
     if (c === null) return m;
     const raw = { ...m.raw, ...c };
     try {
-      await t.client.setStreamMetadata(t.side, raw, {
-        expectedRevision: m.revision === null ? NO_STREAM : m.revision,
-        ...LEADER,
-      });
+      // At an expected revision: repeated after NotLeader, a write that did land fails as
+      // WrongExpectedVersion and is then read back and found done.
+      await onLeader(() =>
+        t.client.setStreamMetadata(t.side, raw, {
+          expectedRevision: m.revision === null ? NO_STREAM : m.revision,
+          ...LEADER,
+        }),
+      );
       return parsedMetadata((m.revision ?? -1n) + 1n, raw);
     } catch (err) {
       if (!(err instanceof WrongExpectedVersionError) || attempt > 0) throw err;
@@ -406,10 +418,11 @@ export async function writeSnapshot(
   for (let k = 0; k < count; k++) {
     const data = encodeChunk(segment, k, payload.subarray(k * policy.chunkBytes, (k + 1) * policy.chunkBytes));
     // ANY: snapshots are not the ledger; several writers may add theirs, the manifest lists its own chunks.
-    const res = await t.client.appendToStream(t.side, binaryEvent({ type: CHUNK_TYPE, data }), {
-      expectedRevision: ANY,
-      ...LEADER,
-    });
+    // Repeated after NotLeader: a chunk that did land is then written twice, and only the revision
+    // answered is listed.
+    const res = await onLeader(() =>
+      t.client.appendToStream(t.side, binaryEvent({ type: CHUNK_TYPE, data }), { expectedRevision: ANY, ...LEADER }),
+    );
     chunks.push(Number(res.nextExpectedRevision));
     bytes += eventSize(CHUNK_TYPE, data);
   }
@@ -433,10 +446,12 @@ export async function writeSnapshot(
     segments,
   };
   const manifestData = encodeManifest(manifest);
-  await t.client.appendToStream(t.side, binaryEvent({ type: MANIFEST_TYPE, data: manifestData }), {
-    expectedRevision: ANY,
-    ...LEADER,
-  });
+  await onLeader(() =>
+    t.client.appendToStream(t.side, binaryEvent({ type: MANIFEST_TYPE, data: manifestData }), {
+      expectedRevision: ANY,
+      ...LEADER,
+    }),
+  );
   bytes += eventSize(MANIFEST_TYPE, manifestData);
 
   const written = {

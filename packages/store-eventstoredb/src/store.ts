@@ -61,11 +61,42 @@ import {
 } from './snapshot-store.js';
 import { CHUNK_HEADER_BYTES, CHUNK_TYPE } from './snapshot.js';
 import { Lock } from './lock.js';
-import { LEADER, esdbEventId } from './calls.js';
+import { LEADER, LEADER_ATTEMPTS, esdbEventId, isNotLeader } from './calls.js';
 import { checkBatchSize, resolveLimits, sizeOnDisk } from './limits.js';
 
 /** Events per batch of `readBytes`. */
 const BYTES_BATCH = 512;
+
+/**
+ * Waits (100, 200, 400, 800 ms: 1.5 s in all, about the server's 2 s write timeout) for a write the
+ * server counts but does not yet serve, before an append refused because of it gives up.
+ */
+const PENDING_WAITS = 4;
+const PENDING_DELAY_MS = 100;
+
+const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * `storage-failure` for an append refused because the server holds a write it does not serve yet
+ * (`replication-pending`): nothing of this batch was written; try again once it is readable.
+ */
+function pendingFailure(st: { physical: string }, from: number, err: WrongExpectedVersionError): StoreError {
+  const current = err.actualVersion;
+  return hosoError(
+    'storage-failure',
+    `the server holds events of ${st.physical} beyond revision ${from - 1} that it does not serve yet (being replicated, or written by a request whose answer was lost); nothing was written: try again`,
+    {
+      rule: 'storage-available',
+      details: {
+        esdb: 'replication-pending',
+        outcome: 'not-written',
+        physicalStream: st.physical,
+        expectedRevision: from - 1,
+        current: String(current),
+      },
+    },
+  );
+}
 
 interface LedgerState {
   readonly ledger: string;
@@ -386,7 +417,10 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
       // and let the server's exact expected-revision check confirm it (one round trip). Any
       // refusal — by the plan or by the server — is decided again on a freshly caught-up index.
       let fresh = false;
-      let refusedByServer = false;
+      // Set when the server refused the expected revision: the next plan runs on a caught-up index.
+      let refusedByServer: WrongExpectedVersionError | null = null;
+      let notLeader = 0;
+      let pendingWaits = 0;
       for (;;) {
         if (closed) return left(hosoError('store-closed', 'the eventstoredb store is closed', { rule: 'store-open' }));
         let view: LedgerView;
@@ -412,17 +446,19 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
         }
         const p = plan.right;
         if (p.kind === 'stored') return right({ from: p.from, size: p.size, written: 0 });
-        if (refusedByServer) {
-          return left(
-            hosoError(
-              'storage-failure',
-              `the server refused expected revision ${p.from - 1} of ${st.physical} but its stream did not move`,
-              {
-                rule: 'storage-consistent',
-                details: { physicalStream: st.physical, expectedRevision: p.from - 1 },
-              },
-            ),
-          );
+        if (refusedByServer !== null) {
+          // Refused at this revision, yet the caught-up stream has not moved: the server holds a
+          // write it has not made readable yet (being replicated to a majority; or one whose answer
+          // was lost). Wait for it to become readable and decide again, for a bounded time.
+          if (pendingWaits >= PENDING_WAITS) return left(pendingFailure(st, p.from, refusedByServer));
+          await delay(PENDING_DELAY_MS * 2 ** pendingWaits++);
+          refusedByServer = null;
+          try {
+            await catchUp(st);
+          } catch (err) {
+            return left(failureOf(err, 'catch-up read', st));
+          }
+          continue;
         }
         try {
           const res = await client.appendToStream(
@@ -459,7 +495,7 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
           return right({ from: p.from, size: p.size, written: p.events.length });
         } catch (err) {
           if (err instanceof WrongExpectedVersionError) {
-            refusedByServer = true;
+            refusedByServer = err;
             try {
               await catchUp(st);
             } catch (e) {
@@ -481,9 +517,15 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
               ),
             );
           }
-          // The request may have reached the server and landed: the next append catches up first,
-          // and a retry of the same batch is then found stored (written: 0).
+          // The request may have reached the server and landed: the next attempt catches up first,
+          // and a retry of the same batch is then found stored (written: 0). A NotLeader refusal is
+          // tried again at once on the leader the client has switched to — also uncertain, because
+          // a BatchAppend call failing with NotLeader fails every append pending on it.
           st.uncertain = true;
+          if (isNotLeader(err) && ++notLeader < LEADER_ATTEMPTS) {
+            fresh = false;
+            continue;
+          }
           return left(storageFailure(err, 'append', { stream: st.physical, outcome: 'unknown' }));
         }
       }

@@ -74,11 +74,11 @@ import {
   type RpcStatus,
 } from './standin-wire.js';
 import type * as StreamsPbModule from '@eventstore/db-client/generated/streams_pb.js';
+import { DEFAULT_MAX_APPEND_SIZE, sizeOnDisk } from '../limits.js';
 
 export type { StandInRecord } from './standin-log.js';
 
-/** EventStoreDB's default `MaxAppendSize` (1 MiB per append, counted as `Event.SizeOnDisk`). */
-export const DEFAULT_MAX_APPEND_SIZE = 1024 * 1024;
+export { DEFAULT_MAX_APPEND_SIZE, sizeOnDisk } from '../limits.js';
 
 /** What an append asked for, as logged by the stand-in (for tests of the adapter's requests). */
 export interface StandInAppendRequest {
@@ -163,10 +163,6 @@ type Outcome =
 
 const U64_MAX = 0xffff_ffff_ffff_ffffn;
 
-/** `Event.SizeOnDisk` (src/KurrentDB.Core/Data/Event.cs): what MaxAppendSize and MaxAppendEventSize count. */
-export function sizeOnDisk(type: string, data: Uint8Array, metadata: Uint8Array): number {
-  return data.length + metadata.length + 2 * type.length;
-}
 
 /** A stand-in cluster: nodes sharing one log, one of them the leader. */
 export interface StandInCluster {
