@@ -169,8 +169,12 @@ export interface StandInCluster {
   readonly nodes: readonly EventStoreDbStandIn[];
   readonly leader: EventStoreDbStandIn;
   readonly followers: readonly EventStoreDbStandIn[];
-  /** Make `node` the leader (the others follow); live subscriptions on nodes that changed role are dropped. */
-  elect(node: EventStoreDbStandIn): void;
+  /**
+   * Make `node` the leader (the others follow), or none (`null`: an election in progress, when every
+   * node answers writes and leader-only reads with NotReady); live subscriptions on nodes that
+   * changed role are dropped.
+   */
+  elect(node: EventStoreDbStandIn | null): void;
   /** Stop every node. */
   stop(): Promise<void>;
 }
@@ -252,7 +256,8 @@ export class EventStoreDbStandIn {
     return {
       nodes,
       get leader() {
-        return shared.leader!;
+        if (shared.leader === null) throw new Error('stand-in cluster: no leader (an election is in progress)');
+        return shared.leader;
       },
       get followers() {
         return nodes.filter((n) => n !== shared.leader);
