@@ -12,7 +12,6 @@ const BEING_REWRITTEN = [
   'packages/ledger/**', // branch ledger-rules (src, test, bench)
   'packages/verify/**', // branch verify-core (and ledger-rules for the compliance pass)
   'packages/print/src/**', // branch print-forms
-  'packages/store-eventstoredb/**', // branch esdb-cluster
   'packages/cli/src/keys.ts', // branch ledger-rules
   'packages/cli/src/csv-import.ts', // branch sheets
   // NOT YET TYPED (branch packaging ran out of time): three benchmark scripts still need JSDoc types.

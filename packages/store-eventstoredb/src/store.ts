@@ -253,7 +253,10 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
     }
   };
 
-  /** Start a background snapshot when the index has grown by max(`every`, `everyFraction` × its size) events since the newest one. */
+  /**
+   * Start a background snapshot when the index has grown by max(`every`, `everyFraction` × its size) events
+   * since the newest one.
+   */
   const maybeSnapshot = (st: LedgerState): void => {
     if (st.snapshot === null || closed || st.snapshotting !== null || !st.loaded) return;
     if (st.index.size - snapshotSize(st) < Math.max(snapEvery, Math.floor(snapFraction * snapshotSize(st)))) return;
@@ -407,7 +410,7 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
       }),
     );
     const tooBig = checkBatchSize(
-      wire.map((w) => ({ type: w.type, data: w.data as Uint8Array, metadata: w.metadata as Uint8Array })),
+      wire.map((w) => ({ type: w.type, data: w.data, metadata: w.metadata })),
       limits,
     );
     if (tooBig !== undefined) return left(tooBig);

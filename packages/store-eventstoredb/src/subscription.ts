@@ -1,6 +1,6 @@
 import { HosoFailure } from '@hoso/core';
 import { delayUnlessClosed, subscriptionLoop, type StoredEvent, type Subscription } from '@hoso/store';
-import { START, type EventStoreDBClient, type ResolvedEvent, type StreamSubscription } from '@eventstore/db-client';
+import { START, type EventStoreDBClient, type StreamSubscription } from '@eventstore/db-client';
 import { LEADER } from './calls.js';
 import { corruptStream, isTransient, storageFailureThrown } from './errors.js';
 import { physicalRecord, type PhysicalRecord } from './physical.js';
@@ -60,7 +60,7 @@ export function subscribeLedger(src: LedgerSubscriptionSource): Subscription {
   async function* eventsOf(sub: StreamSubscription): AsyncGenerator<StoredEvent> {
     for await (const resolved of sub) {
       failures = 0;
-      yield src.toStored(physicalRecord(src.physical, resolved as ResolvedEvent));
+      yield src.toStored(physicalRecord(src.physical, resolved));
     }
   }
 

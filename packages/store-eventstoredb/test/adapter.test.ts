@@ -84,7 +84,9 @@ describe('EventStoreDB adapter on the stand-in', () => {
     // The server's idempotency compares ids only: the id is derived from the envelope id AND the bytes.
     expect(recs.map((r) => r.id)).toEqual(batch.map((b) => esdbEventId(testEventId(b), leafHash(b))));
     expect(new Set(recs.map((r) => r.id)).size).toBe(2);
-    expect(recs.every((r) => /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(r.id))).toBe(true);
+    expect(recs.every((r) => /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(r.id))).toBe(
+      true,
+    );
     expect(recs.map((r) => r.type)).toEqual(['SchoolRegistered', 'ScoreEntered']);
     expect(recs.map((r) => r.contentType)).toEqual(['application/octet-stream', 'application/octet-stream']);
     expect(recs.map((r) => toHex(r.data))).toEqual(batch.map(toHex));

@@ -21,7 +21,9 @@ import {
   UnknownError,
   type ResolvedEvent,
 } from '@eventstore/db-client';
+import * as grpc from '@grpc/grpc-js';
 import { EventStoreDbStandIn } from '../src/testing/standin.js';
+import { pb, shared, streamsGrpc, type ReadReq, type ReadResp } from '../src/testing/standin-wire.js';
 
 // The stand-in is checked through the real client: every assertion here is about what
 // `@eventstore/db-client` sees on the wire, the same way it would see a real server.
@@ -213,19 +215,15 @@ describe('EventStoreDbStandIn through the real client', () => {
 
 describe('EventStoreDbStandIn at the protocol level', () => {
   it('answers a read asking for structured UUIDs with the id split into signed 64-bit halves', async () => {
-    const { createRequire } = await import('node:module');
-    const require = createRequire(import.meta.url);
-    const grpc = require('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
-    const pb =
-      require('@eventstore/db-client/generated/streams_pb.js') as typeof import('@eventstore/db-client/generated/streams_pb.js');
-    const shared =
-      require('@eventstore/db-client/generated/shared_pb.js') as typeof import('@eventstore/db-client/generated/shared_pb.js');
-    const { StreamsClient } =
-      require('@eventstore/db-client/generated/streams_grpc_pb.js') as typeof import('@eventstore/db-client/generated/streams_grpc_pb.js');
+    // The client's own generated messages and service definition, as the stand-in loads them.
+    const StreamsClient = grpc.makeClientConstructor(streamsGrpc.StreamsService, 'Streams');
     const standIn = await EventStoreDbStandIn.start();
     const id = 'f0e1d2c3-b4a5-4697-8899-aabbccddeeff';
     standIn.write('raw', [{ id, type: 'T', data: bytes('x') }]);
-    const raw = new StreamsClient(`127.0.0.1:${standIn.port}`, grpc.credentials.createInsecure());
+    const raw = new StreamsClient(`127.0.0.1:${standIn.port}`, grpc.credentials.createInsecure()) as unknown as {
+      read(req: ReadReq): grpc.ClientReadableStream<ReadResp>;
+      close(): void;
+    };
     try {
       const so = new pb.ReadReq.Options.StreamOptions()
         .setStreamIdentifier(new shared.StreamIdentifier().setStreamName(Buffer.from('raw')))
@@ -239,7 +237,7 @@ describe('EventStoreDbStandIn at the protocol level', () => {
       const got: Array<{ msb: string; lsb: string }> = [];
       await new Promise<void>((resolve, reject) => {
         const call = raw.read(new pb.ReadReq().setOptions(options));
-        call.on('data', (resp: import('@eventstore/db-client/generated/streams_pb.js').ReadResp) => {
+        call.on('data', (resp: ReadResp) => {
           const st = resp.getEvent()?.getEvent()?.getId()?.getStructured();
           if (st) got.push({ msb: st.getMostSignificantBits(), lsb: st.getLeastSignificantBits() });
         });

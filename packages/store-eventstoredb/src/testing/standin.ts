@@ -163,7 +163,6 @@ type Outcome =
 
 const U64_MAX = 0xffff_ffff_ffff_ffffn;
 
-
 /** A stand-in cluster: nodes sharing one log, one of them the leader. */
 export interface StandInCluster {
   readonly nodes: readonly EventStoreDbStandIn[];
