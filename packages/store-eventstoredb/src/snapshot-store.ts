@@ -103,6 +103,23 @@ export interface SnapshotPolicy {
   readonly maxTails: number;
 }
 
+/** Defaults of the snapshot options (docs/eventstoredb.md §2). */
+export const SNAPSHOT_DEFAULTS = {
+  every: 10_000,
+  everyFraction: 0.05,
+  onCloseMin: 1_000,
+  chunkBytes: 900 * 1024,
+  maxTails: 16,
+} as const;
+
+/**
+ * Whether a ledger's index of `size` events is due a snapshot, the newest being of `snapshotSize`:
+ * grown by max(`every`, `everyFraction` × `snapshotSize`) events since.
+ */
+export function snapshotDue(size: number, snapshotSize: number, every: number, everyFraction: number): boolean {
+  return size - snapshotSize >= Math.max(every, Math.floor(everyFraction * snapshotSize));
+}
+
 /** Manifests looked at, newest first, when loading; and events scanned back to find them. */
 const MAX_MANIFESTS = 3;
 const MAX_SCAN = 16;

@@ -53,7 +53,9 @@ import {
   type EventStoreDbStoreOptions,
 } from './options.js';
 import {
+  SNAPSHOT_DEFAULTS,
   loadSnapshot,
+  snapshotDue,
   writeSnapshot,
   type EsdbDiagnostic,
   type SnapshotState,
@@ -119,12 +121,6 @@ interface LedgerState {
   snapshotting: Promise<void> | null;
 }
 
-/** Defaults of the snapshot options (docs/eventstoredb.md). */
-const SNAPSHOT_EVERY = 10_000;
-const SNAPSHOT_EVERY_FRACTION = 0.05;
-const SNAPSHOT_ON_CLOSE_MIN = 1_000;
-const SNAPSHOT_CHUNK_BYTES = 900 * 1024;
-const SNAPSHOT_MAX_TAILS = 16;
 
 /**
  * The hoso {@link EventStore} on EventStoreDB / KurrentDB (docs/design.md §6, §10).
@@ -159,17 +155,17 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
   const retry: RetryPolicy = { retries: 30, baseDelayMs: 50, maxDelayMs: 2000, ...options.subscriptionRetry };
   const maxLedgers = options.maxLedgersInMemory ?? Number.POSITIVE_INFINITY;
   const snap = options.snapshots === false ? null : (options.snapshots ?? {});
-  const snapEvery = snap?.every ?? SNAPSHOT_EVERY;
-  const snapFraction = snap?.everyFraction ?? SNAPSHOT_EVERY_FRACTION;
-  const snapOnCloseMin = snap?.onCloseMin ?? SNAPSHOT_ON_CLOSE_MIN;
+  const snapEvery = snap?.every ?? SNAPSHOT_DEFAULTS.every;
+  const snapFraction = snap?.everyFraction ?? SNAPSHOT_DEFAULTS.everyFraction;
+  const snapOnCloseMin = snap?.onCloseMin ?? SNAPSHOT_DEFAULTS.onCloseMin;
   const limits = resolveLimits(options.serverLimits);
   // A chunk event must fit the server's limits as it counts them (header and type included).
   const snapPolicy = {
     chunkBytes: Math.min(
-      snap?.chunkBytes ?? SNAPSHOT_CHUNK_BYTES,
+      snap?.chunkBytes ?? SNAPSHOT_DEFAULTS.chunkBytes,
       limits.maxAppendEventSize - sizeOnDisk(CHUNK_TYPE, new Uint8Array(CHUNK_HEADER_BYTES), new Uint8Array(0)),
     ),
-    maxTails: snap?.maxTails ?? SNAPSHOT_MAX_TAILS,
+    maxTails: snap?.maxTails ?? SNAPSHOT_DEFAULTS.maxTails,
   };
   const snapStreamName = snap?.streamName ?? defaultSnapshotStreamName;
   const pendingSnapshots = new Set<Promise<void>>();
@@ -259,7 +255,7 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
    */
   const maybeSnapshot = (st: LedgerState): void => {
     if (st.snapshot === null || closed || st.snapshotting !== null || !st.loaded) return;
-    if (st.index.size - snapshotSize(st) < Math.max(snapEvery, Math.floor(snapFraction * snapshotSize(st)))) return;
+    if (!snapshotDue(st.index.size, snapshotSize(st), snapEvery, snapFraction)) return;
     const p: Promise<void> = snapshotNow(st, 'regular').finally(() => {
       st.snapshotting = null;
       pendingSnapshots.delete(p);
