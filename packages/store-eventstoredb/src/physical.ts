@@ -52,6 +52,25 @@ export async function* readPhysical(
   }
 }
 
+/**
+ * {@link readPhysical} of positions the index holds: all `count` records must come, or the stream
+ * is shorter than what was indexed (restored from an older backup, deleted) and that is reported
+ * rather than returned as a shorter ledger.
+ */
+export async function* readIndexed(
+  client: EventStoreDBClient,
+  stream: string,
+  from: number,
+  count: number,
+): AsyncGenerator<PhysicalRecord> {
+  let n = 0;
+  for await (const rec of readPhysical(client, stream, from, count)) {
+    n++;
+    yield rec;
+  }
+  if (n < count) throw corruptStream(stream, from + n, 'the server did not return an indexed event');
+}
+
 /** One `Streams/Read` call of {@link readPhysical}; client errors are thrown as they are. */
 async function* readOnce(
   client: EventStoreDBClient,

@@ -44,7 +44,7 @@ import { corruptStream, storageFailure, storageFailureThrown } from './errors.js
 import { parseHeader } from './header.js';
 import { LedgerIndex } from './ledger-index.js';
 import { uuidWords } from './id-table.js';
-import { readPhysical, readPositions, type PhysicalRecord } from './physical.js';
+import { readIndexed, readPhysical, readPositions, type PhysicalRecord } from './physical.js';
 import { subscribeLedger, type RetryPolicy } from './subscription.js';
 import {
   checkOptions,
@@ -77,6 +77,27 @@ const PENDING_WAITS = 4;
 const PENDING_DELAY_MS = 100;
 
 const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * `storage-failure` for an append refused at a revision the caught-up index has reached, while the
+ * server's stream is no longer (`storage-consistent`): the stream is shorter than what this process
+ * read before (restored from an older backup, or deleted). Nothing was written.
+ */
+function behindFailure(st: { physical: string }, from: number, actual: unknown): StoreError {
+  return hosoError(
+    'storage-failure',
+    `the server refused expected revision ${from - 1} of ${st.physical}, saying its stream ends at ${String(actual)}, shorter than this process has read: was it restored from an older backup or deleted? Nothing was written`,
+    {
+      rule: 'storage-consistent',
+      details: {
+        physicalStream: st.physical,
+        outcome: 'not-written',
+        expectedRevision: from - 1,
+        current: String(actual),
+      },
+    },
+  );
+}
 
 /**
  * `storage-failure` for an append refused because the server holds a write it does not serve yet
@@ -120,7 +141,6 @@ interface LedgerState {
   /** The snapshot being written in the background, if any (one at a time per ledger). */
   snapshotting: Promise<void> | null;
 }
-
 
 /**
  * The hoso {@link EventStore} on EventStoreDB / KurrentDB (docs/design.md §6, §10).
@@ -449,6 +469,11 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
           // Refused at this revision, yet the caught-up stream has not moved: the server holds a
           // write it has not made readable yet (being replicated to a majority; or one whose answer
           // was lost). Wait for it to become readable and decide again, for a bounded time.
+          const actual = refusedByServer.actualVersion;
+          if (typeof actual !== 'bigint' || actual < BigInt(p.from)) {
+            // The server's stream is no longer than this index: nothing is pending, the two disagree.
+            return left(behindFailure(st, p.from, actual));
+          }
           if (pendingWaits >= PENDING_WAITS) return left(pendingFailure(st, p.from, refusedByServer));
           await delay(PENDING_DELAY_MS * 2 ** pendingWaits++);
           refusedByServer = null;
@@ -538,7 +563,7 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
     const ix = await freshIndex(st);
     const { from, to } = resolveReadRange(range, ix.size);
     if (from >= to) return;
-    for await (const rec of readPhysical(client, st.physical, from, to - from)) {
+    for await (const rec of readIndexed(client, st.physical, from, to - from)) {
       ensureOpen();
       yield storedFromIndex(st, rec);
     }
@@ -554,7 +579,7 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
     // The same records and checks as `read`, gathered into batches: the gRPC stream delivers one
     // record at a time, the consumer gets one async step per batch.
     let batch: EventBytes[] = [];
-    for await (const rec of readPhysical(client, st.physical, from, to - from)) {
+    for await (const rec of readIndexed(client, st.physical, from, to - from)) {
       ensureOpen();
       indexed(st, rec);
       batch.push({ position: rec.position, bytes: rec.bytes });

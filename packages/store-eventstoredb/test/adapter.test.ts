@@ -264,6 +264,37 @@ describe('EventStoreDB adapter on the stand-in', () => {
     expect((await collect(store.read(L))).map((e) => toHex(e.bytes))).toEqual([...first, ...second].map(toHex));
   });
 
+  it('a server whose stream is shorter than what the adapter read (restored from an older backup) is storage-consistent, not a wait', async () => {
+    const first = await events([{ stream: 'a' }, { stream: 'b' }, { stream: 'a' }]);
+    await appendOk(store, first);
+    const port = standIn.port;
+    await standIn.stop();
+    // The same port, holding only the first event: the database as an older backup had it.
+    standIn = await EventStoreDbStandIn.start({ port });
+    const rec = { id: esdbEventId(testEventId(first[0]!), leafHash(first[0]!)), type: 'TestEvent', data: first[0]! };
+    standIn.write(PHYSICAL, [rec]);
+    const next = await events([{ stream: 'b' }]);
+    let r = await store.append(L, next, { expected: 3 });
+    // The client reconnects on the call after the one that found the server gone.
+    for (let i = 0; i < 50 && isLeft(r) && r.left.rule === 'storage-available'; i++) {
+      await new Promise((res) => setTimeout(res, 20));
+      r = await store.append(L, next, { expected: 3 });
+    }
+    expect(err(r)).toMatchObject({
+      code: 'storage-failure',
+      rule: 'storage-consistent',
+      details: { outcome: 'not-written', expectedRevision: 2, current: '0' },
+    });
+    expect(standIn.records(PHYSICAL)).toHaveLength(1);
+    // Reads report the missing events instead of returning a shorter ledger.
+    expect(await thrownCode(() => collect(store.read(L)))).toMatchObject({
+      code: 'storage-failure',
+      rule: 'physical-stream-is-ledger',
+      details: { position: 1 },
+    });
+    expect(await thrownCode(() => collect(store.readBytes(L)))).toMatchObject({ rule: 'physical-stream-is-ledger' });
+  });
+
   it('a batch over the server maximum append size is refused as invalid-event and nothing is written', async () => {
     const small = await EventStoreDbStandIn.start({ maxAppendSize: 4000 });
     const s = openEventStoreDbStore({ connectionString: small.connectionString });
