@@ -147,9 +147,10 @@ interface LedgerState {
  *
  * One physical stream per ledger; ledger position p = stream revision p. A batch is appended with
  * one `appendToStream` at the exact expected revision `expected − 1` (`NO_STREAM` for an empty
- * ledger) — never `ANY` — with the envelope ids as event ids (uuid v7), the envelope type as event
- * type and the canonical bytes as binary data, unchanged; so the server enforces the single-writer
- * order and makes a retried append idempotent. The contract's checks (envelopes, ids, stream
+ * ledger) — never `ANY` — and `requires-leader`, with event ids derived from each envelope id and
+ * its bytes ({@link esdbEventId}), the envelope type as event type and the canonical bytes as binary
+ * data, unchanged; so the server enforces the single-writer order and makes a retried append
+ * idempotent, while the same id with other bytes is refused. The contract's checks (envelopes, ids, stream
  * chains, expected size) run on a client-side {@link LedgerIndex} caught up with the server before
  * every operation; Merkle roots and proofs come from that index. The index is loaded at first use
  * from the newest snapshot on the ledger's side stream that passes its checks (then only the tail
