@@ -93,7 +93,7 @@ describe('primary học bạ (TT27)', () => {
       expect(pageOf(student).result).toEqual(sum.right.pupils.find((x) => x.student === student)!.result);
   });
 
-  it('a pupil who changed class mid-year: one page, signed by the second class, with the transfer; HTT leaves the award to the class', () => {
+  it('a pupil who changed class mid-year: one page, signed by the second class, with the transfer; HTT unrecognised by a confirmed class: no award', () => {
     const p = pageOf('chi');
     expect(p.class).toBe('3B');
     expect(p.enrolments.map((e) => [e.class, e.enrolled, e.left?.date ?? null])).toEqual([
@@ -107,7 +107,8 @@ describe('primary học bạ (TT27)', () => {
       ['T', '3B', null],
     ]);
     expect(p.result).toBe('Hoàn thành tốt');
-    expect(p.award).toEqual({ tag: 'incomplete', missing: [['class-recognition']] });
+    expect(p.recognition).toBeNull();
+    expect(p.award).toBeNull();
     expect(p.completion).toBe('Hoàn thành chương trình lớp học');
     expect(p.signoffs.confirmed?.by.person).toBe(s.people.homeroom.id);
     expect(p.signoffs.approved?.by.person).toBe(s.people.principal.id);
@@ -127,9 +128,20 @@ describe('primary học bạ (TT27)', () => {
 });
 
 describe('award and completion from the year result (TT27)', () => {
-  it('HTXS → Học sinh Xuất sắc; HTT → the class decides; HT, CHT → none', () => {
+  it('HTXS → Học sinh Xuất sắc; HTT → the class decides (TT27 Điều 13.1a); HT, CHT → none', () => {
     expect(primaryAward('Hoàn thành xuất sắc')).toBe('Học sinh Xuất sắc');
     expect(primaryAward('Hoàn thành tốt')).toEqual({ tag: 'incomplete', missing: [['class-recognition']] });
+    const recognised = {
+      year: '2024-2025',
+      class: '3B',
+      student: 'chi',
+      basis: { subject: 'toan' },
+      position: 9,
+      by: { key: 'k', role: 'homeroom', person: 'gvcn', name: 'GVCN' },
+    };
+    expect(primaryAward('Hoàn thành tốt', recognised)).toBe('Học sinh Tiêu biểu hoàn thành tốt trong học tập và rèn luyện');
+    expect(primaryAward('Hoàn thành tốt', null, true)).toBeNull();
+    expect(primaryAward('Hoàn thành', recognised)).toBeNull();
     expect(primaryAward('Hoàn thành')).toBeNull();
     expect(primaryAward('Chưa hoàn thành')).toBeNull();
   });

@@ -83,16 +83,19 @@ describe('scores', () => {
     expect(isRight(parseScore('10.0'))).toBe(true);
     for (const bad of ['11', '7.25', 'X', '-1', 8.5]) {
       const r = parseScore(bad, { path: ['score'] });
-      expect(isLeft(r) && r.left).toMatchObject({ code: 'invalid-score', path: ['score'], rule: 'TT22 Điều 6.4' });
+      expect(isLeft(r) && r.left).toMatchObject({ code: 'invalid-score', path: ['score'], rule: 'TT22 Điều 5.2' });
     }
   });
-  it('primary: whole numbers 1–10', () => {
+  it('primary: whole numbers 0–10 (TT27 asks for no decimals and does not exclude 0)', () => {
     const o = { whole: true, min: TT27_DEFAULTS.minTestScore };
     expect(isRight(parseScore('8', o))).toBe(true);
     expect(isRight(parseScore('8.0', o))).toBe(true);
+    expect(isRight(parseScore('0', o))).toBe(true);
     const r = parseScore('8.5', o);
-    expect(isLeft(r) && r.left).toMatchObject({ code: 'invalid-score', rule: 'TT27 Điều 7.2' });
-    expect(isLeft(parseScore('0', o))).toBe(true);
+    expect(isLeft(r) && r.left).toMatchObject({ code: 'invalid-score', rule: 'TT27 Điều 7.1d' });
+    expect(isLeft(parseScore('11', o))).toBe(true);
+    // A province that keeps the older practice of no 0 overrides it.
+    expect(isLeft(parseScore('0', { whole: true, min: 1 }))).toBe(true);
   });
   it('levels', () => {
     expect(isRight(parseLevel('Đ', ['Đ', 'CĐ'], ['x'], 'TT22 Điều 9.1'))).toBe(true);

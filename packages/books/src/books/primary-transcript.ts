@@ -9,13 +9,21 @@ import { hosoError } from '@hoso/core';
 import { homeroomStream, markbookStream, type Biography } from '@hoso/ledger';
 import type { BooksError } from '../errors.js';
 import { ruleSetFor, type OrIncomplete, type PrimaryYearResult, type Tt27RuleSet } from '../rules/index.js';
-import type { BiographyChange, Cell, Records, RosterEntry, SignStep } from '../records/state.js';
+import type {
+  BiographyChange,
+  Cell,
+  RecognitionRecord,
+  Records,
+  RosterEntry,
+  SignStep,
+} from '../records/state.js';
 import { holders } from './common.js';
 import { remarkOf, type Remark } from './remarks.js';
 import {
   PRIMARY_PERIODS,
   primaryAward,
   programmeCompletion,
+  recognitionOf,
   pupilYearResult,
   type PrimaryAward,
   type PrimaryPeriodId,
@@ -89,6 +97,8 @@ export interface PrimaryTranscriptPage {
   /** *Đánh giá kết quả giáo dục*: HTXS / HTT / HT / CHT, or incomplete while a value is missing. */
   readonly result: OrIncomplete<PrimaryYearResult>;
   readonly award: OrIncomplete<PrimaryAward>;
+  /** The class's recognition behind *Học sinh Tiêu biểu* (TT27 Điều 13.1a), when recorded. */
+  readonly recognition: RecognitionRecord | null;
   readonly completion: OrIncomplete<ProgrammeCompletion>;
   /** Names of the homeroom teachers of the class. */
   readonly homeroom: readonly string[];
@@ -176,6 +186,7 @@ function page(
   const general = aspects(PRIMARY_GENERAL_COMPETENCIES);
   const specific = aspects(PRIMARY_SPECIFIC_COMPETENCIES);
   const sign = r.signoffs[`${year}/${last.class}`];
+  const recognition = recognitionOf(r, year, last.class, student);
   return {
     year,
     class: last.class,
@@ -189,7 +200,8 @@ function page(
     generalCompetencies: general,
     specificCompetencies: specific,
     result,
-    award: primaryAward(result),
+    award: primaryAward(result, recognition, sign?.confirmed.CN !== undefined),
+    recognition,
     completion: programmeCompletion(last.grade, result),
     homeroom: holders(r, 'homeroom', year, last.class),
     signoffs: {

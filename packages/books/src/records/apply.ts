@@ -587,7 +587,7 @@ export function applyToRecords(r: Records, e: StoredEvent): Records {
 }
 
 /** Version of the records fold; bump when `applyToRecords` changes meaning (the runner rebuilds). */
-export const RECORDS_VERSION = 4;
+export const RECORDS_VERSION = 5;
 
 /** The records as a projection for {@link runProjection}: every book is a view of its state. */
 export const recordsProjection: Projection<Records> = {

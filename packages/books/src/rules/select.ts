@@ -7,6 +7,7 @@ import { hosoError } from '@hoso/core';
 import type { BooksError } from '../errors.js';
 import { parseDecimal } from '../decimal.js';
 import { TT22_DEFAULTS, TT22_SOURCES, type Tt22Params } from './tt22.js';
+import { GDTX_DEFAULTS, GDTX_SOURCES } from './gdtx.js';
 import { TT27_DEFAULTS, TT27_SOURCES, type Tt27Params } from './tt27.js';
 import { PRESCHOOL_DEFAULTS, PRESCHOOL_SOURCES, type PreschoolParams } from './preschool.js';
 
@@ -28,7 +29,7 @@ interface RuleSetBase<Id extends string, L extends SchoolLevel, P> {
 
 /** Secondary, Thông tư 22/2021. */
 export type Tt22RuleSet = RuleSetBase<'tt22', 'secondary', Tt22Params>;
-/** Continuing education (GDTX), Thông tư 43/2021: TT22's scheme, own overridable values. */
+/** Continuing education (GDTX): TT22's scheme with the GDTX values of `gdtx.ts`, every one (check). */
 export type GdtxRuleSet = RuleSetBase<'gdtx', 'gdtx', Tt22Params>;
 /** Primary, Thông tư 27/2020. */
 export type Tt27RuleSet = RuleSetBase<'tt27', 'primary', Tt27Params>;
@@ -47,15 +48,13 @@ export const TT22: Tt22RuleSet = {
   overridden: [],
 };
 
-/** The national GDTX rule set (TT43/2021 follows TT22; every value (check)). */
+/** The national GDTX rule set: Thông tư 22's scheme; every value (check), see `gdtx.ts`. */
 export const GDTX: GdtxRuleSet = {
   id: 'gdtx',
   level: 'gdtx',
-  regulation: 'Thông tư 43/2021/TT-BGDĐT',
-  params: TT22_DEFAULTS,
-  sources: Object.fromEntries(
-    Object.entries(TT22_SOURCES).map(([k, v]) => [k, `TT43/2021 following ${v} (check)`]),
-  ) as GdtxRuleSet['sources'],
+  regulation: 'Thông tư 43/2021/TT-BGDĐT (check: number and text not read; values as Thông tư 22/2021)',
+  params: GDTX_DEFAULTS,
+  sources: GDTX_SOURCES,
   overridden: [],
 };
 
