@@ -9,6 +9,7 @@ import {
   TT27_DEFAULTS,
   classifyGrowth,
   isIncomplete,
+  learningResult,
   measurementDue,
   parseLevel,
   parseScore,
@@ -49,6 +50,26 @@ describe('ruleSetFor: TT22 phased in grade by grade', () => {
     expect(isRight(p) && p.right.id).toBe('preschool');
     const g = ruleSetFor('gdtx', 10, '2024-2025');
     expect(isRight(g) && g.right.id).toBe('gdtx');
+  });
+  it("GDTX is its own rule set: its own values (Thông tư 22's until checked), every source marked (check)", () => {
+    expect(GDTX.params).toEqual(TT22.params);
+    expect(GDTX.params).not.toBe(TT22.params);
+    expect(GDTX.params.good).not.toBe(TT22.params.good);
+    for (const v of Object.values(GDTX.sources)) expect(v).toContain('(check');
+    // A centre's province sets its own Tốt threshold; the secondary schools' rule set does not move.
+    const centre = withOverrides(GDTX, { good: { highCount: 4 } });
+    expect(isRight(centre) && centre.right.params.good).toEqual({ floor: '6.5', high: '8.0', highCount: 4 });
+    expect(TT22.params.good.highCount).toBe(6);
+    // Worked example: five subjects at 8.0 and two at 7.0 → Khá nationally, Tốt at highCount 4.
+    const subjects = [8, 8, 8, 8, 8, 7, 7].map((v, i) => ({
+      subject: `s${i}`,
+      kind: 'scored' as const,
+      average: dec(v.toFixed(1)),
+    }));
+    const national = learningResult(GDTX.params, subjects);
+    const local = isRight(centre) ? learningResult(centre.right.params, subjects) : null;
+    expect(!isIncomplete(national) && national.level).toBe('Khá');
+    expect(local !== null && !isIncomplete(local) && local.level).toBe('Tốt');
   });
   it('refuses a malformed year and a grade outside the level', () => {
     const a = ruleSetFor('secondary', 6, '2024-2026');

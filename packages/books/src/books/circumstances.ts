@@ -56,11 +56,7 @@ export function circumstancesOf(r: Records, year: string, entry: RosterEntry): S
 }
 
 /** The exemption of `subject` in `term` (one for the term or for the whole year), the latest decided. */
-export function exemptionFor(
-  c: StudentCircumstances,
-  subject: string,
-  term: 'HK1' | 'HK2',
-): ExemptionRecord | null {
+export function exemptionFor(c: StudentCircumstances, subject: string, term: 'HK1' | 'HK2'): ExemptionRecord | null {
   return c.exemptions.filter((e) => e.subject === subject && (e.period === term || e.period === 'CN')).at(-1) ?? null;
 }
 

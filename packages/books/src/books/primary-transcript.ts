@@ -9,14 +9,7 @@ import { hosoError } from '@hoso/core';
 import { homeroomStream, markbookStream, type Biography } from '@hoso/ledger';
 import type { BooksError } from '../errors.js';
 import { ruleSetFor, type OrIncomplete, type PrimaryYearResult, type Tt27RuleSet } from '../rules/index.js';
-import type {
-  BiographyChange,
-  Cell,
-  RecognitionRecord,
-  Records,
-  RosterEntry,
-  SignStep,
-} from '../records/state.js';
+import type { BiographyChange, Cell, RecognitionRecord, Records, RosterEntry, SignStep } from '../records/state.js';
 import { holders } from './common.js';
 import { remarkOf, type Remark } from './remarks.js';
 import {
@@ -255,7 +248,7 @@ export function primaryTranscript(
       });
       continue;
     }
-    pages.push(page(r, student, year, keys, picked.right as Tt27RuleSet));
+    pages.push(page(r, student, year, keys, picked.right));
   }
   return right({ student, bio: s.bio, biographyChanges: s.changes, pages, skipped });
 }
