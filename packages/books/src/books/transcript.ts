@@ -241,11 +241,7 @@ export interface Disagreement {
 }
 
 const show = (v: OrIncomplete<unknown>): unknown =>
-  isIncomplete(v)
-    ? 'incomplete'
-    : typeof v === 'object' && v !== null && 'level' in v
-      ? (v).level
-      : v;
+  isIncomplete(v) ? 'incomplete' : typeof v === 'object' && v !== null && 'level' in v ? v.level : v;
 
 /**
  * The homeroom teacher's cross-check before confirming the class (QC Điều 8.5): compare every
