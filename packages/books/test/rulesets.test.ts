@@ -51,26 +51,51 @@ describe('ruleSetFor: TT22 phased in grade by grade', () => {
     const g = ruleSetFor('gdtx', 10, '2024-2025');
     expect(isRight(g) && g.right.id).toBe('gdtx');
   });
-  it("GDTX is its own rule set: its own values (Thông tư 22's until checked), every source marked (check)", () => {
-    expect(GDTX.params).toEqual(TT22.params);
-    expect(GDTX.params).not.toBe(TT22.params);
-    expect(GDTX.params.good).not.toBe(TT22.params.good);
-    for (const v of Object.values(GDTX.sources)) expect(v).toContain('(check');
-    // A centre's province sets its own Tốt threshold; the secondary schools' rule set does not move.
+  it('GDTX follows TT43 on the same schedule as TT22: grade 10 from 2022-23, grade 9 only from 2024-25', () => {
+    const g10 = ruleSetFor('gdtx', 10, '2022-2023');
+    expect(isRight(g10) && g10.right.regulation).toBe('Thông tư 43/2021/TT-BGDĐT');
+    const g9 = ruleSetFor('gdtx', 9, '2023-2024');
+    expect(isLeft(g9) && g9.left).toMatchObject({ code: 'rule-set-not-implemented', path: ['year'] });
+  });
+});
+
+describe('GDTX (Thông tư 43/2021): its own values', () => {
+  const scored = (values: readonly number[]) =>
+    values.map((v, i) => ({ subject: `s${i}`, kind: 'scored' as const, average: dec(v.toFixed(1)) }));
+  const level = (p: typeof GDTX.params, values: readonly number[]) => {
+    const r = learningResult(p, scored(values));
+    return isIncomplete(r) ? null : r.level;
+  };
+  it('mức Tốt asks for five subjects ≥ 8.0 (TT43 Điều 9.2a), where TT22 asks for six', () => {
+    // Five at 8.0 and three at 7.0: Tốt for a learner, Khá for a pupil of a secondary school.
+    const marks = [8, 8, 8, 8, 8, 7, 7, 7];
+    expect(level(GDTX.params, marks)).toBe('Tốt');
+    expect(level(TT22.params, marks)).toBe('Khá');
+    // Four at 8.0: Khá for both.
+    expect(level(GDTX.params, [8, 8, 8, 8, 7, 7, 7, 7])).toBe('Khá');
+  });
+  it('mức Khá and Đạt with five subjects (check), and the same weights, 45 sessions and re-test line as TT22', () => {
+    expect(level(GDTX.params, [6.5, 6.5, 6.5, 6.5, 6.5, 5, 5, 5])).toBe('Khá');
+    expect(level(TT22.params, [6.5, 6.5, 6.5, 6.5, 6.5, 5, 5, 5])).toBe('Đạt');
+    expect(level(GDTX.params, [5, 5, 5, 5, 5, 4, 4, 4])).toBe('Đạt');
+    expect(level(GDTX.params, [5, 5, 5, 5, 4, 4, 4, 4])).toBe('Chưa đạt');
+    expect(GDTX.params.weights).toEqual(TT22.params.weights);
+    expect([GDTX.params.maxAbsentSessions, GDTX.params.retestBelow]).toEqual([45, '5.0']);
+    expect(GDTX.sources.good).toContain('TT43 Điều 9.2a');
+    expect(GDTX.sources.good).not.toContain('(check');
+    expect(GDTX.sources.fair).toContain('(check');
+    expect(GDTX.sources.maxAbsentSessions).toContain('TT43 Điều 11.1c');
+  });
+  it("a province's override moves the GDTX set only", () => {
     const centre = withOverrides(GDTX, { good: { highCount: 4 } });
     expect(isRight(centre) && centre.right.params.good).toEqual({ floor: '6.5', high: '8.0', highCount: 4 });
-    expect(TT22.params.good.highCount).toBe(6);
-    // Worked example: five subjects at 8.0 and two at 7.0 → Khá nationally, Tốt at highCount 4.
-    const subjects = [8, 8, 8, 8, 8, 7, 7].map((v, i) => ({
-      subject: `s${i}`,
-      kind: 'scored' as const,
-      average: dec(v.toFixed(1)),
-    }));
-    const national = learningResult(GDTX.params, subjects);
-    const local = isRight(centre) ? learningResult(centre.right.params, subjects) : null;
-    expect(!isIncomplete(national) && national.level).toBe('Khá');
-    expect(local !== null && !isIncomplete(local) && local.level).toBe('Tốt');
+    expect(isRight(centre) && level(centre.right.params, [8, 8, 8, 8, 7, 7, 7, 7])).toBe('Tốt');
+    expect([GDTX.params.good.highCount, TT22.params.good.highCount]).toEqual([5, 6]);
+    expect(GDTX.params.good).not.toBe(TT22.params.good);
   });
+});
+
+describe('ruleSetFor: bad input', () => {
   it('refuses a malformed year and a grade outside the level', () => {
     const a = ruleSetFor('secondary', 6, '2024-2026');
     expect(isLeft(a) && a.left).toMatchObject({ code: 'invalid-school-year', path: ['year'] });
