@@ -121,6 +121,23 @@ describe('primary học bạ (TT27)', () => {
     expect(isRight(sec) && sec.right.pages).toEqual([]);
   });
 
+  it("a quality's end-of-year remark is on its line, with its author (the học bạ's *nhận xét* column)", () => {
+    const key = Object.keys(records.cells).find((k) => k.includes('#an/CN/trung-thuc'))!;
+    const r = structuredClone(records);
+    const cell = r.cells[key]!;
+    const last = cell.history.at(-1)!;
+    r.cells[key] = {
+      ...cell,
+      history: [...cell.history.slice(0, -1), { ...last, comment: 'Luôn nói thật, nhận lỗi khi sai.' }],
+    };
+    const t = primaryTranscript(r, 'an');
+    if (isLeft(t)) throw new Error(t.left.message);
+    const line = t.right.pages[0]!.qualities.find((q) => q.aspect === 'trung-thuc')!;
+    expect(line.remark).toMatchObject({ text: 'Luôn nói thật, nhận lỗi khi sai.', writtenWith: 'Tốt', by: last.by });
+    // Without a comment the line has no remark.
+    expect(pageOf('an').qualities.every((q) => q.remark === null)).toBe(true);
+  });
+
   it('refuses an unknown pupil', () => {
     const t = primaryTranscript(records, 'nobody');
     expect(isLeft(t) && t.left).toMatchObject({ code: 'unknown-student', path: ['student'] });
@@ -139,7 +156,9 @@ describe('award and completion from the year result (TT27)', () => {
       position: 9,
       by: { key: 'k', role: 'homeroom', person: 'gvcn', name: 'GVCN' },
     };
-    expect(primaryAward('Hoàn thành tốt', recognised)).toBe('Học sinh Tiêu biểu hoàn thành tốt trong học tập và rèn luyện');
+    expect(primaryAward('Hoàn thành tốt', recognised)).toBe(
+      'Học sinh Tiêu biểu hoàn thành tốt trong học tập và rèn luyện',
+    );
     expect(primaryAward('Hoàn thành tốt', null, true)).toBeNull();
     expect(primaryAward('Hoàn thành', recognised)).toBeNull();
     expect(primaryAward('Hoàn thành')).toBeNull();

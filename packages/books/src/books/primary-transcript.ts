@@ -59,11 +59,13 @@ export interface PrimaryTranscriptSubject {
   readonly remark: Remark | null;
 }
 
-/** One quality or competency of a học bạ page at the end of the year (Tốt / Đạt / Cần cố gắng). */
+/** One quality or competency of a học bạ page at the end of the year (Tốt / Đạt / Cần cố gắng, TT27 Điều 7.2). */
 export interface PrimaryAspectLine {
   /** The ledger's aspect code, e.g. `trung-thuc`. */
   readonly aspect: string;
   readonly level: Cell | null;
+  /** The homeroom teacher's remark (*nhận xét*) written with the end-of-year level; null when none. */
+  readonly remark: Remark | null;
 }
 
 /** A class the pupil was in during the year (a transfer makes two). */
@@ -174,7 +176,10 @@ function page(
     remark: remarkOf(l.levels.CN),
   }));
   const aspects = (codes: readonly string[]): PrimaryAspectLine[] =>
-    codes.map((aspect) => ({ aspect, level: qualities[aspect]?.CN ?? null }));
+    codes.map((aspect) => {
+      const level = qualities[aspect]?.CN ?? null;
+      return { aspect, level, remark: remarkOf(level) };
+    });
   const qualityLines = aspects(PRIMARY_QUALITIES);
   const general = aspects(PRIMARY_GENERAL_COMPETENCIES);
   const specific = aspects(PRIMARY_SPECIFIC_COMPETENCIES);
