@@ -144,6 +144,32 @@ describe('exemptions', () => {
   });
 });
 
+describe('an exemption for one term', () => {
+  it("term II exempt: the year result is term I's and counts in the year levels, not in term II's", () => {
+    const b = bookOf(
+      recordsWith((r) => {
+        r.exemptions.push({
+          year: YEAR,
+          student: 'an',
+          subject: 'dia-li',
+          period: 'HK2',
+          scope: 'subject',
+          decision: doc,
+          reason: 'điều trị dài ngày',
+          position: 900,
+          by: LEADER,
+        });
+      }),
+    );
+    const r = row(b, 'dia-li', 'an');
+    // Địa lí HK1 7 7 7 | 7 | 7 → 7.0; HK2 not assessed.
+    expect([r.HK1.result, r.HK2.result, r.year]).toEqual(['7.0', 'Miễn', '7.0']);
+    expect(r.HK2.gaps).toEqual([]);
+    const learning = summary(b, 'an').year.learning as LearningOutcome;
+    expect(learning.level).toBe('Tốt');
+  });
+});
+
 describe('a pupil with an individual education plan (TT22 Điều 11, 12.4)', () => {
   const plan = {
     year: YEAR,

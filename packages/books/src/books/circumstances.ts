@@ -15,9 +15,10 @@ import {
 
 /**
  * Why an assessment the rules ask for is not there, when the rules allow the gap:
- * - `exempt` — the subject is not assessed for this pupil (TT22 Điều 11.2);
- * - `individual-plan` — the subject is assessed against the pupil's individual plan, not the
- *   programme's columns (TT22 Điều 11.2–11.3);
+ * - `exempt` — the subject is not assessed for this pupil in the term: a pupil with a disability
+ *   exempted from it (TT22 Điều 11 and Thông tư liên tịch 42/2013, check);
+ * - `individual-plan` — the subject is assessed against the pupil's individual education plan,
+ *   not the programme's columns (TT22 Điều 11, check);
  * - `make-up-pending` — a periodic test missed for an accepted reason, its make-up not yet entered
  *   (TT22 Điều 7);
  * - `transferred` — the student left the class before the term ended (QC Điều 8.2).
@@ -60,7 +61,7 @@ export function exemptionFor(c: StudentCircumstances, subject: string, term: 'HK
   return c.exemptions.filter((e) => e.subject === subject && (e.period === term || e.period === 'CN')).at(-1) ?? null;
 }
 
-/** True when the subject is not assessed in `term`: exempt as a whole subject (TT22 Điều 11.2). */
+/** True when the subject is not assessed in `term`: exempt as a whole subject (TT22 Điều 11, check). */
 export function exemptInTerm(c: StudentCircumstances, subject: string, term: 'HK1' | 'HK2'): boolean {
   return exemptionFor(c, subject, term)?.scope === 'subject';
 }

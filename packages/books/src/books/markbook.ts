@@ -77,7 +77,7 @@ export interface TermCells {
   readonly transferred: Cell | null;
   /** The exemption covering this subject in the term, if any (`practice`: assessed on the theory; `subject`: not assessed). */
   readonly exemption: ExemptionRecord | null;
-  /** ĐTBmhk (`"7.1"`) for scored subjects, Đ/CĐ for comment subjects, `Miễn` when not assessed (TT22 Điều 11.2). */
+  /** ĐTBmhk (`"7.1"`) for scored subjects, Đ/CĐ for comment subjects, `Miễn` when not assessed (TT22 Điều 11, check). */
   readonly result: OrIncomplete<string>;
   /** The cells the rules ask for that are empty, each with the reason the rules allow it or null. */
   readonly gaps: readonly Gap[];
@@ -255,7 +255,7 @@ function columnOf(path: ReadonlyArray<string | number>): string {
 /** A subject's per-term and year results for the levels; null where the subject does not count (exempt, on the plan). */
 type LevelResults = { HK1: SubjectResult | null; HK2: SubjectResult | null; CN: SubjectResult | null };
 
-/** The label of a subject not assessed for this pupil (TT22 Điều 11.2), as the forms print it. */
+/** The label of a subject not assessed for this pupil (TT22 Điều 11, check), as the forms print it. */
 export const EXEMPT = 'Miễn';
 
 function subjectPage(
@@ -294,7 +294,7 @@ function subjectPage(
             })
           : [];
       if (exempt[term]) {
-        // Not assessed (TT22 Điều 11.2): no column is asked for, and the subject is left out of the levels.
+        // Not assessed (TT22 Điều 11, check): no column is asked for, and the term leaves the subject out of its levels.
         terms[term] = { ...tc, exemption, result: EXEMPT, gaps: [] };
         exact[term] = incomplete([]);
         subjectResults[term] = { subject, kind: 'scored', average: incomplete([]) };
@@ -341,10 +341,20 @@ function subjectPage(
     }
     let yearResult: OrIncomplete<string>;
     let yearSubject: SubjectResult;
-    if (exempt.HK1 || exempt.HK2) {
-      // A year result needs both terms: a subject exempt for a term has none (check).
+    if (exempt.HK1 && exempt.HK2) {
       yearResult = EXEMPT;
       yearSubject = { subject, kind: 'scored', average: incomplete([]) };
+    } else if (exempt.HK1 || exempt.HK2) {
+      // Exempt for one term: the term studied gives the year's result (check: by analogy with the
+      // older TT58/2011, which said so for a subject exempt for one term; TT22 is silent).
+      const studied = exempt.HK1 ? 'HK2' : 'HK1';
+      yearSubject = subjectResults[studied];
+      const r0 = yearSubject.kind === 'scored' ? yearSubject.average : yearSubject.result;
+      yearResult = isIncomplete(r0)
+        ? incomplete(r0.missing.map((m) => [studied, ...m]))
+        : typeof r0 === 'string'
+          ? r0
+          : toDecimalString(r0);
     } else if (assessment === 'scored') {
       const y = yearAverage(ctx.p, exact.HK1, exact.HK2);
       yearResult = isIncomplete(y) ? y : toDecimalString(y);
@@ -354,8 +364,8 @@ function subjectPage(
       yearResult = isIncomplete(t2) ? incomplete(t2.missing.map((m) => ['HK2', ...m])) : t2;
       yearSubject = { subject, kind: 'comment', result: yearResult as OrIncomplete<CommentResult> };
     }
-    // Subjects not assessed, or assessed against the individual plan, stay out of the levels (TT22 Điều 11.2).
-    const counts = (term: TermId | 'CN') => !plan && !(term === 'CN' ? exempt.HK1 || exempt.HK2 : exempt[term]);
+    // Subjects not assessed, or assessed against the individual plan, stay out of the levels (TT22 Điều 11).
+    const counts = (term: TermId | 'CN') => !plan && !(term === 'CN' ? exempt.HK1 && exempt.HK2 : exempt[term]);
     results.set(entry.student, {
       HK1: counts('HK1') ? subjectResults.HK1 : null,
       HK2: counts('HK2') ? subjectResults.HK2 : null,

@@ -193,10 +193,11 @@ export interface RoleRecord {
 }
 
 /**
- * An exemption decided by the principal (*miễn học*). `practice`: the practical part of Giáo dục
- * thể chất or Giáo dục quốc phòng và an ninh, for illness, injury or disability — the student is
- * assessed on the theory instead, with the same number of assessments (TT22 Điều 10); `subject`:
- * a subject a pupil with a disability is exempt from, which is not assessed at all (TT22 Điều 11.2).
+ * An exemption decided by the principal (*miễn học*), for a term or the whole year. `practice`: the
+ * practical part of Giáo dục thể chất or Giáo dục quốc phòng và an ninh, for illness, injury or
+ * disability — the student is assessed on the theory instead, with the same number of assessments
+ * (TT22 Điều 10); `subject`: a subject a pupil with a disability is exempt from, not assessed at all
+ * (TT22 Điều 11 and Thông tư liên tịch 42/2013/TTLT-BGDĐT-BLĐTBXH-BTC, check).
  */
 export interface ExemptionRecord {
   readonly year: string;
@@ -213,8 +214,9 @@ export interface ExemptionRecord {
 
 /**
  * A pupil with a disability assessed against an individual education plan (*kế hoạch giáo dục cá
- * nhân*, TT22 Điều 11, TT27 Điều 8): `planSubjects` are assessed against the plan rather than the
- * programme; promotion is the principal's decision (TT22 Điều 12.4).
+ * nhân*, TT22 Điều 11; the plan itself: Thông tư 03/2018/TT-BGDĐT Điều 9): `planSubjects` are
+ * assessed against the plan rather than the programme; promotion is the principal's decision
+ * (TT22 Điều 12.4).
  */
 export interface IndividualPlanRecord {
   readonly year: string;
