@@ -96,6 +96,36 @@ describe('make-up tests (TT22 Điều 7)', () => {
   });
 });
 
+describe('a make-up not taken', () => {
+  it('counts with the consequence the teacher entered, marked as such: 0 → (19.5 + 13 + 0)/8 = 4.0625 → 4.1', () => {
+    const ck = `${mb('hoa-hoc')}#binh/HK2/ck`;
+    const b = bookOf(
+      recordsWith((r) => {
+        r.missedTests[ck] = { cell: ck, reason: 'ốm, nằm viện', position: 900, by: TEACHER };
+        putCell(
+          r,
+          {
+            key: ck,
+            type: 'ScoreEntered',
+            stream: mb('hoa-hoc'),
+            year: YEAR,
+            class: CLASS,
+            student: 'binh',
+            subject: 'hoa-hoc',
+            term: 'HK2',
+            column: 'ck',
+          },
+          { value: '0', eventId: 'e-makeup-missed', position: 901, makeUp: { taken: false } },
+        );
+      }),
+    );
+    const r = row(b, 'hoa-hoc', 'binh');
+    expect([r.HK2.result, r.year]).toEqual(['4.1', '4.9']); // (6.5 + 2·4.1)/3 = 4.9
+    expect(r.HK2.end!.history[0]!.makeUp).toEqual({ taken: false });
+    expect(r.HK2.gaps).toEqual([]);
+  });
+});
+
 describe('exemptions', () => {
   it('from the practical part (TT22 Điều 10): assessed on the theory, nothing left out', () => {
     const b = bookOf(

@@ -43,7 +43,7 @@ export const TT27_SOURCES: { readonly [K in keyof Tt27Params]: string } = {
   excellentTest: 'TT27 Điều 9.2a (Hoàn thành xuất sắc: bài KTĐK cuối năm ≥ 9)',
   goodTest: 'TT27 Điều 9.2a (Hoàn thành tốt: bài KTĐK cuối năm ≥ 7)',
   completeTest: 'TT27 Điều 9.2a (Hoàn thành: bài KTĐK cuối năm ≥ 5) (check)',
-  midTermTestGrades: 'TT27 Điều 7 (lớp 4, 5: thêm giữa kì Tiếng Việt, Toán)',
+  midTermTestGrades: 'TT27 Điều 7.1b (lớp 4, 5: thêm giữa kì Tiếng Việt, Toán)',
 };
 
 /** A subject's end-of-year record as the year result reads it. */
@@ -90,7 +90,7 @@ export function primaryYearResult(p: Tt27Params, input: PrimaryYearInput): OrInc
   return 'Chưa hoàn thành';
 }
 
-/** Which periodic tests a primary grade takes in a subject (TT27 Điều 7). */
+/** Which periodic tests a primary grade takes in a subject (TT27 Điều 7.1b). */
 export function periodicTests(
   p: Tt27Params,
   grade: number,
