@@ -247,6 +247,7 @@ describe('transfers (QC Điều 8.2)', () => {
     );
     expect(row(b, 'hoa-hoc', 'binh').HK2.gaps).toEqual([{ column: 'ck', reason: 'transferred' }]);
     expect(summary(b, 'binh').year.promotion).toEqual({ status: 'transferred', date: '2025-03-01' });
+    expect(summary(b, 'binh').year.award).toBeNull();
   });
   it("a student who arrived for term II: term I counts with the other school's results (7.0 → (7.0 + 2·8.0)/3 = 7.7)", () => {
     const b = bookOf(

@@ -527,6 +527,8 @@ export function classMarkbook(
     const absences = absencesOf(r, cells, year, entry.student, undefined, perDay);
     const learningLevel = isIncomplete(learning) ? learning : learning.level;
     const retest = learningLevel === 'Chưa đạt' ? retestSubjects(ctx.p, yearSubjects) : [];
+    /** The date the student left, when that was before the year's end. */
+    const leftOn = circ.left !== null && leftBeforeYearEnd(r, year, circ.left.date) ? circ.left.date : null;
     const afterRetest = summerLearning(ctx, pages, entry.student, retest, yearSubjects);
     const reCell = home.get(`${hs}#${entry.student}/reevaluation`) ?? null;
     const conductReevaluated =
@@ -545,8 +547,8 @@ export function classMarkbook(
         absences,
         retest,
         promotion:
-          circ.left !== null && leftBeforeYearEnd(r, year, circ.left.date)
-            ? { status: 'transferred', date: circ.left.date }
+          leftOn !== null
+            ? { status: 'transferred', date: leftOn }
             : promotion(ctx.p, {
                 conduct,
                 learning: learningLevel,
@@ -557,8 +559,9 @@ export function classMarkbook(
                   ? {}
                   : { individualPlan: circ.decision === null ? {} : { decision: circ.decision.decision } }),
               }),
-        // Awards are for the year's own results, not for results after re-tests.
-        award: award(ctx.p, conduct, learningLevel, yearSubjects),
+        // Awards are for the year's own results, not for results after re-tests; a student who left
+        // before the year's end has no year here to be awarded for.
+        award: leftOn !== null ? null : award(ctx.p, conduct, learningLevel, yearSubjects),
         afterRetest,
         conductReevaluated,
       },
