@@ -73,11 +73,17 @@ export interface TermCells {
   readonly regular: ReadonlyArray<Cell | null>;
   readonly mid: Cell | null;
   readonly end: Cell | null;
-  /** The term result brought from another school (*chuyển đến*, with its source on the cell), used instead of the marks. */
+  /**
+   * The term result brought from another school (*chuyển đến*, with its source on the cell), used
+   * instead of the marks.
+   */
   readonly transferred: Cell | null;
-  /** The exemption covering this subject in the term, if any (`practice`: assessed on the theory; `subject`: not assessed). */
+  /**
+   * The exemption covering this subject in the term, if any (`practice`: assessed on the theory;
+   * `subject`: not assessed).
+   */
   readonly exemption: ExemptionRecord | null;
-  /** ĐTBmhk (`"7.1"`) for scored subjects, Đ/CĐ for comment subjects, `Miễn` when not assessed (TT22 Điều 11, check). */
+  /** ĐTBmhk (`"7.1"`) for scored subjects, Đ/CĐ for comment subjects, `Miễn` when not assessed (TT22 Điều 11). */
   readonly result: OrIncomplete<string>;
   /** The cells the rules ask for that are empty, each with the reason the rules allow it or null. */
   readonly gaps: readonly Gap[];
@@ -90,9 +96,9 @@ export interface SubjectRow {
   readonly HK2: TermCells;
   /** ĐTBmcn, or the comment subject's year result (= term II). */
   readonly year: OrIncomplete<string>;
-  /** The summer re-test (*kiểm tra lại*, TT22 Điều 14) of this subject, when one was entered; beside `year`, which stays. */
+  /** The summer re-test (*kiểm tra lại*, TT22 Điều 14) of this subject, when entered; beside `year`, which stays. */
   readonly retest: Cell | null;
-  /** The subject is assessed against the pupil's individual education plan (TT22 Điều 11): it stays out of the levels. */
+  /** Assessed against the pupil's individual education plan (TT22 Điều 11): the subject stays out of the levels. */
   readonly individualPlan: boolean;
 }
 
@@ -252,7 +258,7 @@ function columnOf(path: ReadonlyArray<string | number>): string {
   return path[0] === 'regular' ? `tx${Number(path[1]) + 1}` : path[0] === 'mid' ? 'gk' : 'ck';
 }
 
-/** A subject's per-term and year results for the levels; null where the subject does not count (exempt, on the plan). */
+/** A subject's per-term and year results for the levels; null where it does not count (exempt, on the plan). */
 type LevelResults = { HK1: SubjectResult | null; HK2: SubjectResult | null; CN: SubjectResult | null };
 
 /** The label of a subject not assessed for this pupil (TT22 Điều 11, check), as the forms print it. */
@@ -294,7 +300,7 @@ function subjectPage(
             })
           : [];
       if (exempt[term]) {
-        // Not assessed (TT22 Điều 11, check): no column is asked for, and the term leaves the subject out of its levels.
+        // Not assessed (TT22 Điều 11, check): no column is asked for; the term's levels leave the subject out.
         terms[term] = { ...tc, exemption, result: EXEMPT, gaps: [] };
         exact[term] = incomplete([]);
         subjectResults[term] = { subject, kind: 'scored', average: incomplete([]) };
@@ -438,7 +444,7 @@ function summerLearning(
   return { retests, learning: learningAfterRetest(ctx.p, yearSubjects, values) };
 }
 
-/** True when `date` falls before the last day of the year's HK2 (a student who left then did not finish the year here). */
+/** True when `date` falls before the last day of the year's HK2: a student who left then did not finish the year here. */
 function leftBeforeYearEnd(r: Records, year: string, date: string): boolean {
   const end = r.years[year]?.HK2.end;
   return end === undefined || date < end;
