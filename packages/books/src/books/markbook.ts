@@ -444,7 +444,7 @@ function summerLearning(
   return { retests, learning: learningAfterRetest(ctx.p, yearSubjects, values) };
 }
 
-/** True when `date` falls before the last day of the year's HK2: a student who left then did not finish the year here. */
+/** True when `date` is before the last day of the year's HK2: a student who left then did not finish the year here. */
 function leftBeforeYearEnd(r: Records, year: string, date: string): boolean {
   const end = r.years[year]?.HK2.end;
   return end === undefined || date < end;

@@ -142,8 +142,8 @@ export function parseSchoolYear(
 /**
  * The rule set that governs `grade` in school `year` (`"2024-2025"`). Grades and years still under
  * Thông tư 58/2011 (secondary), the GDTX learners' Quy chế of 2007 or Thông tư 30/2014 (primary)
- * are a typed `rule-set-not-implemented` error: hoso does not implement those older rules. Preschool has one rule set for every year (grade is
- * ignored; pass 0).
+ * are a typed `rule-set-not-implemented` error: hoso does not implement those older rules.
+ * Preschool has one rule set for every year (grade is ignored; pass 0).
  */
 export function ruleSetFor(level: SchoolLevel, grade: number, year: string): Either<BooksError, RuleSet> {
   const y = parseSchoolYear(year);
