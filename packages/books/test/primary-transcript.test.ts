@@ -138,6 +138,24 @@ describe('primary học bạ (TT27)', () => {
     expect(pageOf('an').qualities.every((q) => q.remark === null)).toBe(true);
   });
 
+  it('a pupil on an individual education plan: the page carries the plan', () => {
+    const r = structuredClone(records);
+    const by = pageOf('an').signoffs.confirmed?.by ?? { key: 'k', role: 'leader', person: 'hieu-truong', name: 'H' };
+    r.plans[`${Y}/an`] = {
+      year: Y,
+      student: 'an',
+      mode: 'inclusive',
+      plan: { number: 'KHGDCN-01', date: '2024-09-15' },
+      planSubjects: ['toan'],
+      position: 1,
+      by,
+    };
+    const t = primaryTranscript(r, 'an');
+    if (isLeft(t)) throw new Error(t.left.message);
+    expect(t.right.pages[0]!.plan?.plan.number).toBe('KHGDCN-01');
+    expect(pageOf('an').plan).toBeNull();
+  });
+
   it('refuses an unknown pupil', () => {
     const t = primaryTranscript(records, 'nobody');
     expect(isLeft(t) && t.left).toMatchObject({ code: 'unknown-student', path: ['student'] });

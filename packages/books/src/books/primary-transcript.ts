@@ -9,7 +9,16 @@ import { hosoError } from '@hoso/core';
 import { homeroomStream, markbookStream, type Biography } from '@hoso/ledger';
 import type { BooksError } from '../errors.js';
 import { ruleSetFor, type OrIncomplete, type PrimaryYearResult, type Tt27RuleSet } from '../rules/index.js';
-import type { BiographyChange, Cell, RecognitionRecord, Records, RosterEntry, SignStep } from '../records/state.js';
+import {
+  studentYearKey,
+  type BiographyChange,
+  type Cell,
+  type IndividualPlanRecord,
+  type RecognitionRecord,
+  type Records,
+  type RosterEntry,
+  type SignStep,
+} from '../records/state.js';
 import { holders } from './common.js';
 import { remarkOf, type Remark } from './remarks.js';
 import {
@@ -94,6 +103,11 @@ export interface PrimaryTranscriptPage {
   readonly award: OrIncomplete<PrimaryAward>;
   /** The class's recognition behind *Học sinh Tiêu biểu* (TT27 Điều 13.1a), when recorded. */
   readonly recognition: RecognitionRecord | null;
+  /**
+   * A pupil with a disability learning on an individual education plan (*kế hoạch giáo dục cá
+   * nhân*; Thông tư 03/2018 Điều 9): the page says so; the levels stay as entered.
+   */
+  readonly plan: IndividualPlanRecord | null;
   readonly completion: OrIncomplete<ProgrammeCompletion>;
   /** Names of the homeroom teachers of the class. */
   readonly homeroom: readonly string[];
@@ -200,6 +214,7 @@ function page(
     result,
     award: primaryAward(result, recognition, sign?.confirmed.CN !== undefined),
     recognition,
+    plan: r.plans[studentYearKey(year, student)] ?? null,
     completion: programmeCompletion(last.grade, result),
     homeroom: holders(r, 'homeroom', year, last.class),
     signoffs: {
