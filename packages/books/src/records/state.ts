@@ -118,7 +118,13 @@ export interface RosterEntry {
   readonly student: string;
   readonly enrolled: string;
   readonly from?: TransferParty;
-  left?: { readonly date: string; readonly to: TransferParty; readonly reason: string };
+  left?: {
+    readonly date: string;
+    readonly to: TransferParty;
+    readonly reason: string;
+    /** The document the student's records were handed out with (QC Điều 8.2). */
+    readonly transcript?: DocumentRef;
+  };
 }
 
 /** A class (*lớp*) of a year. */
