@@ -8,8 +8,8 @@
  * | `school` | genesis, years, subjects and offerings, staff, keys, roles, sessions a day |
  * | `class/<year>/<class>` | the class, enrolments, transfers |
  * | `student/<id>` | biographical data |
- * | `markbook/<year>/<class>/<subject>` | scores, comment levels, primary levels and tests, missed tests, subject sign-off |
- * | `homeroom/<year>/<class>` | absences, conduct, qualities, recognition, preschool attendance and growth, class confirmation |
+ * | `markbook/<year>/<class>/<subject>` | scores, comment levels, primary levels and tests, missed tests, sign-off |
+ * | `homeroom/<year>/<class>` | absences, conduct, qualities, recognition, preschool records, class confirmation |
  * | `windows` | entry windows and locks |
  * | `approvals/<year>/<class>` | leader approval, office seal, exemptions, individual plans, promotion decisions |
  */

@@ -6,10 +6,12 @@
  */
 import { describe, it, expect } from 'vitest';
 import { given, type Fact } from '@hoso/ledger/testing';
-import { TestScore10 } from '@hoso/ledger';
+import { TestScore10, type LedgerEvent } from '@hoso/ledger';
 import { P, T, Y, enter, founding, leader, school, window } from './facts.js';
 
 const subject = { key: T.key, role: 'subject' };
+/** An event as the specs write it: its data built from the commands' literals. */
+const event = (type: string, data: unknown): LedgerEvent => ({ type, data }) as LedgerEvent;
 const homeroom = { key: P.key, role: 'homeroom' };
 const doc = { number: '12/QĐ-THCS', date: '2024-10-01' };
 const base = { year: Y, class: '6A', student: 'hs-1' };
@@ -23,7 +25,7 @@ const plan = {
   type: 'RecordIndividualPlan',
   data: { ...base, mode: 'inclusive', plan: doc, planSubjects: ['toan'] },
 };
-const planned: Fact = { event: { type: 'IndividualPlanRecorded', data: plan.data }, by: leader };
+const planned: Fact = { event: event('IndividualPlanRecorded', plan.data), by: leader };
 
 describe('make-ups of missed periodic tests (TT22 Điều 7)', () => {
   it('a make-up result is refused until the test is recorded as missed', () => {
@@ -36,7 +38,7 @@ describe('make-ups of missed periodic tests (TT22 Điều 7)', () => {
   it('once recorded as missed, the make-up fills the cell, marked as such', () => {
     given(...all, missed)
       .when(enter('7', { makeUp: { taken: true } }), [subject])
-      .thenEvents({ type: 'ScoreEntered', data: enter('7', { makeUp: { taken: true } }).data });
+      .thenEvents(event('ScoreEntered', enter('7', { makeUp: { taken: true } }).data));
   });
 
   it('a regular assessment has no make-up of this kind', () => {
@@ -50,7 +52,7 @@ describe('make-ups of missed periodic tests (TT22 Điều 7)', () => {
     given(...all, missed)
       .when(cmd, [subject])
       .thenRefused('already-decided', ['data', 'column']);
-    const entered: Fact = { event: { type: 'ScoreEntered', data: enter('6').data }, by: subject };
+    const entered: Fact = { event: event('ScoreEntered', enter('6').data), by: subject };
     given(...all, entered)
       .when(cmd, [subject])
       .thenRefused('cell-already-entered', ['data', 'column']);
@@ -91,7 +93,7 @@ describe('results transferred in (QC Điều 8.2)', () => {
     ];
     given(...all, ...arrived)
       .when(enter('8', { student: 'hs-2', source }), [subject])
-      .thenEvents({ type: 'ScoreEntered', data: enter('8', { student: 'hs-2', source }).data });
+      .thenEvents(event('ScoreEntered', enter('8', { student: 'hs-2', source }).data));
   });
 
   it('a transfer out carries the document the records were handed out with', () => {
@@ -117,7 +119,7 @@ describe('exemptions, individual plans, the principal’s decision (TT22 Điều
   it('the practical part is exempted by the leader with the decision’s number', () => {
     given(...all)
       .when(exemption('practice'), [leader])
-      .thenEvents({ type: 'ExemptionDecided', data: exemption('practice').data });
+      .thenEvents(event('ExemptionDecided', exemption('practice').data));
     given(...all)
       .when(exemption('practice'), [homeroom])
       .thenRefused('not-permitted');
@@ -129,7 +131,7 @@ describe('exemptions, individual plans, the principal’s decision (TT22 Điều
       .thenRefused('no-individual-plan', ['data', 'scope']);
     given(...all, planned)
       .when(exemption('subject'), [leader])
-      .thenEvents({ type: 'ExemptionDecided', data: exemption('subject').data });
+      .thenEvents(event('ExemptionDecided', exemption('subject').data));
   });
 
   it('an exemption names a subject offered and a student on the list: both problems at once', () => {
@@ -156,8 +158,8 @@ describe('exemptions, individual plans, the principal’s decision (TT22 Điều
       .thenRefused('no-individual-plan', ['data', 'student']);
     given(...all, planned)
       .when(decide, [leader])
-      .thenEvents({ type: 'PromotionDecided', data: decide.data });
-    const decided: Fact = { event: { type: 'PromotionDecided', data: decide.data }, by: leader };
+      .thenEvents(event('PromotionDecided', decide.data));
+    const decided: Fact = { event: event('PromotionDecided', decide.data), by: leader };
     given(...all, planned, decided)
       .when(decide, [leader])
       .thenRefused('already-decided');
@@ -217,8 +219,8 @@ describe('sessions a day and TT27 test scores', () => {
     const set = { type: 'SetSessionsPerDay', data: { year: Y, sessionsPerDay: 2 } };
     given(...all)
       .when(set, [leader])
-      .thenEvents({ type: 'SessionsPerDaySet', data: set.data });
-    given(...all, { event: { type: 'SessionsPerDaySet', data: set.data }, by: leader })
+      .thenEvents(event('SessionsPerDaySet', set.data));
+    given(...all, { event: event('SessionsPerDaySet', set.data), by: leader })
       .when(set, [leader])
       .thenRefused('already-decided');
     given(...all)

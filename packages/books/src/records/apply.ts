@@ -8,7 +8,6 @@ import { validateEnvelope, type Envelope } from '@hoso/core';
 import {
   EVENT_CODECS,
   isCellEvent,
-  isCellEventType,
   isEventType,
   type CellEventType,
   type EventData,
