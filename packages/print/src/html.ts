@@ -1,30 +1,44 @@
+/**
+ * The HTML renderer: one self-contained file per document, A4 `@page` rules with the verification
+ * footer and the book's running heading in the page-margin boxes, table headers set as the PDF
+ * sets them (between words, shrunk or turned), and a sheet per section on screen.
+ */
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { PrintFailure } from './errors.js';
 import { fontData, type FontRole } from './fonts.js';
+import { FINE_PRINT_LABEL, footerContent, footerText } from './footer.js';
+import { fitHeader, type HeaderFit } from './header-fit.js';
 import { GEOMETRY, headerGrid, columnWidths } from './layout.js';
+import { fontMeasure } from './metrics.js';
 import {
   cellValue,
   leafColumns,
   NATIONAL_MOTTO,
+  pageSize,
   type Block,
   type FieldsBlock,
   type FormHeader,
+  type Orientation,
   type ParagraphBlock,
   type PrintDocument,
   type Section,
   type SignaturesBlock,
   type TableBlock,
 } from './model.js';
+import { CONTINUED, runningHead } from './pdf-layout.js';
 import { formatProofReference, proofReferenceOf } from './proof-ref.js';
 import { qrMatrix, qrSvg, QR_QUIET_ZONE } from './qr.js';
+import { viDateTime } from './text.js';
+import { validateDocument } from './validate.js';
 
 /** Side in points of the QR image with its quiet zone, the symbol itself being `GEOMETRY.qr`. */
 function qrFullSize(ref: string): number {
   const n = qrMatrix(ref).size;
   return (GEOMETRY.qr * (n + 2 * QR_QUIET_ZONE)) / n;
 }
-import { shortenHex } from './text.js';
-import { validateDocument } from './validate.js';
+
+/** Horizontal padding of a table cell (points), as in the PDF. */
+const PAD_X = 2.5;
 
 /** Options of {@link renderHtml}. */
 export interface HtmlOptions {
@@ -75,18 +89,37 @@ function fields(b: FieldsBlock): string {
   return `<div class="fields" style="grid-template-columns: repeat(${b.columns}, 1fr)">${items}</div>`;
 }
 
-function table(b: TableBlock): string {
+/** A header cell's label as the fit sets it: upright (the browser wraps it at spaces only) or turned line by line. */
+function headerLabel(label: string, f: HeaderFit): string {
+  const size = `font-size:${f.size}pt`;
+  if (f.turned) return `<div class="turn" style="${size}">${f.lines.map(text).join('<br>')}</div>`;
+  // A cut word (see HeaderFit.cut) is cut where the PDF cuts it; otherwise the label wraps itself.
+  return `<div class="up" style="${size}">${f.cut ? f.lines.map(text).join('<br>') : text(label)}</div>`;
+}
+
+function table(b: TableBlock, o: Orientation): string {
   const leaves = leafColumns(b.columns);
   const widths = columnWidths(leaves, 100);
   const grid = headerGrid(b.columns);
+  const size = b.fontSize ?? 8;
+  // The same fits as the PDF: the same column widths in points, the same font's measure.
+  const content = pageSize(o).width - 2 * GEOMETRY.side;
+  const pts = columnWidths(leaves, content);
+  const span = (col: number, n: number): number => pts.slice(col, col + n).reduce((a, w) => a + w, 0);
+  const fits = fitHeader(grid, (i) => span(grid.cells[i]!.col, grid.cells[i]!.colSpan) - 2 * PAD_X, {
+    size,
+    maxTurnedLength: (pageSize(o).height - GEOMETRY.top - GEOMETRY.footer) / 2,
+    measure: fontMeasure('condensedBold'),
+  });
   const cols = widths.map((w) => `<col style="width:${w.toFixed(3)}%">`).join('');
   let head = '';
   for (let r = 0; r < grid.depth; r++) {
     const cells = grid.cells
-      .filter((c) => c.row === r)
+      .map((c, i) => ({ c, f: fits[i]! }))
+      .filter(({ c }) => c.row === r)
       .map(
-        (c) =>
-          `<th${c.colSpan > 1 ? ` colspan="${c.colSpan}"` : ''}${c.rowSpan > 1 ? ` rowspan="${c.rowSpan}"` : ''}>${text(c.label)}</th>`,
+        ({ c, f }) =>
+          `<th${c.colSpan > 1 ? ` colspan="${c.colSpan}"` : ''}${c.rowSpan > 1 ? ` rowspan="${c.rowSpan}"` : ''}>${headerLabel(c.label, f)}</th>`,
       )
       .join('');
     head += `<tr>${cells}</tr>`;
@@ -109,7 +142,6 @@ function table(b: TableBlock): string {
     })
     .join('\n');
   const notes = (b.notes ?? []).map((n) => `<p class="note">${text(n)}</p>`).join('');
-  const size = b.fontSize ?? 8;
   return `<table class="grid" style="font-size:${size}pt"><colgroup>${cols}</colgroup><thead>${head}</thead><tbody>\n${body}\n</tbody></table>${notes}`;
 }
 
@@ -117,24 +149,24 @@ function signatures(b: SignaturesBlock): string {
   const items = b.items
     .map(
       (s) =>
-        `<div class="sig"><div class="b">${text(s.title)}</div><div class="i hint">${text(s.note ?? '(Ký, ghi rõ họ tên)')}</div>` +
+        `<div class="sig"${s.role !== undefined ? ` data-role="${s.role}"` : ''}><div class="b">${text(s.title)}</div><div class="i hint">${text(s.note ?? '(Ký, ghi rõ họ tên)')}</div>` +
         `<div class="space"></div><div class="b name">${text(s.name)}</div>` +
         (s.fingerprint ? `<div class="fp">Khóa <code>${text(s.fingerprint)}</code></div>` : '') +
-        (s.signedAt ? `<div class="i at">Ký số: ${text(s.signedAt)}</div>` : '') +
+        (s.signedAt ? `<div class="i at">Ký số lúc ${text(viDateTime(s.signedAt))}</div>` : '') +
         `</div>`,
     )
     .join('');
   return `<div class="sigs">${items}</div>`;
 }
 
-function block(b: Block): string {
+function block(b: Block, o: Orientation): string {
   switch (b.kind) {
     case 'paragraph':
       return paragraph(b);
     case 'fields':
       return fields(b);
     case 'table':
-      return table(b);
+      return table(b, o);
     case 'signatures':
       return signatures(b);
     case 'spacer':
@@ -142,45 +174,74 @@ function block(b: Block): string {
   }
 }
 
-/** The verification lines of the footer, as plain text (one entry per line). */
+/** The verification lines of the footer, as plain text (one entry per line), the small print last. */
 function footerLines(doc: PrintDocument): string[] {
-  const v = doc.verification;
-  const lines = [
-    'Bản in kiểm chứng được: quét mã QR hoặc chạy hoso verify với dữ liệu của trường.',
-    `Nguồn (origin): ${v.origin}`,
-    `Điểm kiểm (checkpoint): cỡ ${v.size} · gốc ${shortenHex(v.root)}`,
-  ];
-  const extra: string[] = [];
-  if (v.index !== undefined) extra.push(`Sự kiện cuối của sổ: #${v.index}`);
-  if (v.book !== undefined) extra.push(`sổ ${v.book}`);
-  if (extra.length > 0) lines.push(extra.join(' · '));
-  if (v.printedAt !== undefined) lines.push(`In lúc ${v.printedAt}`);
-  return lines;
+  const f = footerContent(doc);
+  return [...f.lines.map(footerText), footerText(f.finePrint)];
 }
 
-function section(s: Section, screenFooter: string): string {
+/**
+ * The blocks printed on the page of the signature row after them: from the last table before each
+ * row (or the block before it) up to the row, as the PDF keeps them.
+ */
+function keptWithSignatures(blocks: ReadonlyArray<Block>): Set<number> {
+  const kept = new Set<number>();
+  blocks.forEach((b, j) => {
+    if (b.kind !== 'signatures') return;
+    for (let k = j; k > 0 && blocks[k - 1]!.kind !== 'signatures'; k--) {
+      kept.add(k);
+      if (blocks[k - 1]!.kind === 'table') break;
+    }
+  });
+  return kept;
+}
+
+function section(s: Section, index: number, screenFooter: string): string {
   const sub = (s.subtitle ?? []).map((l) => `<div class="subtitle">${text(l)}</div>`).join('');
+  const kept = keptWithSignatures(s.blocks);
+  const body = s.blocks.map((b, i) => {
+    const html = block(b, s.orientation);
+    return kept.has(i) ? `<div class="keep">${html}</div>` : html;
+  });
   return (
-    `<section class="sheet ${s.orientation}">` +
+    `<section class="sheet ${s.orientation}" style="page: s${index}">` +
     (s.header ? header(s.header) : '') +
     `<h1>${text(s.title)}</h1>${sub}` +
-    s.blocks.map(block).join('\n') +
+    body.join('\n') +
     screenFooter +
     `</section>`
   );
 }
 
-const FACES: ReadonlyArray<[FontRole, string, string]> = [
-  ['regular', 'normal', 'normal'],
-  ['bold', 'bold', 'normal'],
-  ['italic', 'normal', 'italic'],
-  ['boldItalic', 'bold', 'italic'],
+/**
+ * A named page per section: its size, and the book's heading in the top margin (Chromium prints
+ * margin boxes). CSS cannot tell a section's first page from the next ones, except the document's
+ * very first page; so in HTML a later section's first page carries the heading too.
+ */
+function sectionPages(doc: PrintDocument, family: string): string {
+  return doc.sections
+    .map(
+      (s, i) =>
+        `@page s${i} { size: A4 ${s.orientation}; @top-center { content: ${cssString(`${runningHead(s).normalize('NFC')} ${CONTINUED}`)}; ` +
+        `vertical-align: bottom; padding-bottom: 4pt; font-family: ${family}; font-style: italic; font-size: 8pt; color: #444; } }`,
+    )
+    .join('\n');
+}
+
+// Tables ask for the condensed cut (font-stretch), as the PDF sets them in DejaVu Serif Condensed.
+const FACES: ReadonlyArray<[FontRole, string, string, string]> = [
+  ['regular', 'normal', 'normal', 'normal'],
+  ['bold', 'bold', 'normal', 'normal'],
+  ['italic', 'normal', 'italic', 'normal'],
+  ['boldItalic', 'bold', 'italic', 'normal'],
+  ['condensed', 'normal', 'normal', 'condensed'],
+  ['condensedBold', 'bold', 'normal', 'condensed'],
 ];
 
 function fontFaces(): string {
   return FACES.map(
-    ([role, weight, style]) =>
-      `@font-face{font-family:"hoso-serif";font-weight:${weight};font-style:${style};` +
+    ([role, weight, style, stretch]) =>
+      `@font-face{font-family:"hoso-serif";font-weight:${weight};font-style:${style};font-stretch:${stretch};` +
       `src:url(data:font/ttf;base64,${fontData(role).toString('base64')}) format("truetype")}`,
   ).join('\n');
 }
@@ -200,11 +261,11 @@ function css(doc: PrintDocument, qrDataUrl: string, embed: boolean): string {
   @bottom-right { content: "Trang " counter(page) "/" counter(pages); width: 60pt; text-align: right; vertical-align: top;
     padding-top: 10pt; font-family: ${family}; font-size: 8.5pt; }
 }
-@page landscape { size: A4 landscape; }
+@page :first { @top-center { content: none; } }
+${sectionPages(doc, family)}
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { margin: 0; font-family: ${family}; font-size: 10.5pt; color: #000; }
-section.sheet.landscape { page: landscape; }
 section.sheet + section.sheet { break-before: page; }
 .b { font-weight: bold; } .i { font-style: italic; }
 .a-left { text-align: left; } .a-center { text-align: center; } .a-right { text-align: right; }
@@ -222,8 +283,11 @@ table.grid { width: 100%; border-collapse: collapse; table-layout: fixed; margin
 table.grid thead { display: table-header-group; }
 table.grid tr { break-inside: avoid; }
 table.grid th { background: #eee; font-weight: bold; }
-table.grid th, table.grid td { border: 0.5pt solid #000; padding: 2pt 2.5pt; vertical-align: middle; overflow-wrap: anywhere; }
-table.grid th { text-align: center; }
+table.grid th, table.grid td { border: 0.5pt solid #000; padding: 2pt 2.5pt; vertical-align: middle; }
+table.grid td { overflow-wrap: anywhere; }
+table.grid th { text-align: center; overflow-wrap: normal; word-break: normal; hyphens: manual; line-height: 1.16; }
+table.grid th .turn { display: inline-block; writing-mode: sideways-lr; white-space: nowrap; text-align: center; }
+.keep { break-before: avoid; break-inside: avoid; }
 td.corrected del.old { display: block; color: #c00000; text-decoration: line-through; text-decoration-color: #c00000; }
 td.corrected .new { display: block; }
 td.corrected .bb { display: block; color: #c00000; font-size: 75%; }
@@ -232,6 +296,7 @@ p.note { font-size: 8.5pt; font-style: italic; margin: 0 0 1pt 0; }
 .sig { flex: 1; text-align: center; padding: 0 4pt; }
 .sig .hint { font-size: 9pt; } .sig .space { height: 46pt; } .sig .name { font-size: 10.5pt; }
 .sig .fp, .sig .at { font-size: 7.5pt; color: #444; }
+.screen-footer .fine { font-size: 6pt; color: #444; }
 code { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; }
 .screen-footer { display: none; }
 @media screen {
@@ -262,7 +327,7 @@ export function renderHtml(doc: PrintDocument, options: HtmlOptions = {}): strin
   const screenFooter =
     `<footer class="screen-footer"><div class="qr">${svg}</div><div class="lines">` +
     footerLines(doc)
-      .map((l) => `<div>${text(l)}</div>`)
+      .map((l) => `<div${l.startsWith(FINE_PRINT_LABEL) ? ' class="fine"' : ''}>${text(l)}</div>`)
       .join('') +
     `</div></footer>`;
   return (
@@ -275,7 +340,7 @@ export function renderHtml(doc: PrintDocument, options: HtmlOptions = {}): strin
       ? `<meta name="description" content="${escapeHtml(doc.subject.normalize('NFC'))}">\n`
       : '') +
     `<title>${text(doc.title)}</title>\n<style>${css(doc, dataUrl, options.embedFonts ?? false)}</style>\n</head>\n<body>\n` +
-    doc.sections.map((s) => section(s, screenFooter)).join('\n') +
+    doc.sections.map((s, i) => section(s, i, screenFooter)).join('\n') +
     `\n</body>\n</html>\n`
   );
 }

@@ -1,6 +1,18 @@
+/**
+ * Checks a print document before either renderer draws it: shapes, printable text, tables as wide
+ * as their headers, signer roles, verification data; and lists every string it prints.
+ */
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from './errors.js';
-import { leafColumns, type Block, type Column, type PrintDocument, type Section, type Verification } from './model.js';
+import {
+  leafColumns,
+  SIGNER_ROLES,
+  type Block,
+  type Column,
+  type PrintDocument,
+  type Section,
+  type Verification,
+} from './model.js';
 
 type Path = ReadonlyArray<string | number>;
 
@@ -34,7 +46,7 @@ export function checkVerification(v: Verification, path: Path = ['verification']
   if (typeof v !== 'object' || v === null)
     return printError('print-invalid-verification', 'expected an object', path, RULE_CHECKPOINT);
   const originErr = checkText(v.origin, [...path, 'origin'], true);
-  if (originErr) return { ...originErr, code: 'print-invalid-verification' };
+  if (originErr) return printError('print-invalid-verification', originErr.message, originErr.path, RULE_CHECKPOINT);
   if (/\s/.test(v.origin))
     return printError(
       'print-invalid-verification',
@@ -144,9 +156,7 @@ function checkBlock(b: Block, path: Path): PrintError | undefined {
             `row has ${Array.isArray(row) ? row.length : 'no'} cells, the header has ${n} columns`,
             [...path, 'rows', r],
             RULE_MODEL,
-            {
-              expected: n,
-            },
+            { expected: n, actual: Array.isArray(row) ? row.length : 0 },
           );
         for (let c = 0; c < row.length; c++) {
           const cell = row[c]!;
@@ -192,6 +202,13 @@ function checkBlock(b: Block, path: Path): PrintError | undefined {
           checkOptText(s.fingerprint, [...p, 'fingerprint']) ??
           checkOptText(s.signedAt, [...p, 'signedAt']);
         if (e) return e;
+        if (s.role !== undefined && !SIGNER_ROLES.includes(s.role))
+          return printError(
+            'print-invalid-document',
+            `role must be one of ${SIGNER_ROLES.join(', ')}`,
+            [...p, 'role'],
+            RULE_MODEL,
+          );
       }
       return undefined;
     }
@@ -228,6 +245,8 @@ function checkSection(s: Section, path: Path): PrintError | undefined {
     const e = checkText(s.subtitle![i], [...path, 'subtitle', i]);
     if (e) return e;
   }
+  const re = checkOptText(s.runningHead, [...path, 'runningHead']);
+  if (re) return re;
   if (s.header) {
     const h = s.header;
     for (let i = 0; i < h.authority.length; i++) {
@@ -280,6 +299,7 @@ export function* documentTexts(doc: PrintDocument): Generator<[string, Path]> {
     const p: Path = ['sections', si];
     yield [s.title, [...p, 'title']];
     for (const [i, t] of (s.subtitle ?? []).entries()) yield [t, [...p, 'subtitle', i]];
+    if (s.runningHead !== undefined) yield [s.runningHead, [...p, 'runningHead']];
     if (s.header) {
       for (const [i, t] of s.header.authority.entries()) yield [t, [...p, 'header', 'authority', i]];
       if (s.header.number) yield [s.header.number, [...p, 'header', 'number']];
