@@ -22,5 +22,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Lines of skipped tests in the summary of scripts/test.mjs.
+    includeTaskLocation: true,
   },
 });

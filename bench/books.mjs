@@ -26,11 +26,11 @@ import {
 } from '@hoso/books';
 
 const { values } = parseArgs({ options: { students: { type: 'string' }, quick: { type: 'boolean', default: false } } });
-const mib = (b) => `${(b / 2 ** 20).toFixed(0)} MiB`;
+const mib = (/** @type {number} */ b) => `${(b / 2 ** 20).toFixed(0)} MiB`;
 const students = Number(values.students ?? (values.quick ? 200 : 1500));
 const here = dirname(fileURLToPath(import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'hoso-books-bench-'));
-const fmt = (n) => Math.round(n).toLocaleString('en-US');
+const fmt = (/** @type {number} */ n) => Math.round(n).toLocaleString('en-US');
 /** Heap in use after a full collection (null unless node runs with --expose-gc). */
 const heapAfterGc = () =>
   typeof globalThis.gc === 'function' ? (globalThis.gc(), globalThis.gc(), process.memoryUsage().heapUsed) : null;
@@ -52,7 +52,9 @@ try {
     { stdio: 'ignore' },
   );
   const store = openSqliteStore({ path: join(dir, 'ledger.db'), readonly: true });
-  const ledger = store.ledger();
+  const found = store.ledger();
+  if (found === null) throw new Error('the demo wrote no ledger');
+  const ledger = found;
   const size = await store.size(ledger);
   console.log(
     `books bench — a ${students}-student school year: ${fmt(size)} events (built by hoso demo in ${((Date.now() - t0) / 1000).toFixed(1)} s)\n`,
@@ -60,6 +62,7 @@ try {
 
   // Rebuild from position 0.
   const heapBefore = heapAfterGc();
+  /** @type {import('@hoso/books').MemoryCheckpointStore<import('@hoso/books').Records>} */
   const cps = memoryCheckpointStore();
   const t1 = performance.now();
   const rebuilt = await runProjection(store, ledger, recordsProjection, cps, { mode: 'rebuild' });
@@ -78,17 +81,18 @@ try {
 
   // Markbooks for every class from the folded records.
   const records = rebuilt.right.state;
+  if (records === undefined) throw new Error('the rebuild kept no state');
   const classes = Object.values(records.classes);
   const t2 = performance.now();
-  let cells = 0;
+  let rows = 0;
   for (const c of classes) {
     const mb = classMarkbook(records, c.year, c.class);
     if (mb._tag !== 'Right') throw new Error(JSON.stringify(mb.left));
-    cells += mb.right.students?.length ?? 0;
+    rows += mb.right.students.length;
   }
   const dt2 = (performance.now() - t2) / 1000;
   console.log(
-    `class markbooks (all ${classes.length} classes)               ${((dt2 * 1000) / classes.length).toFixed(1).padStart(9)} ms/class ${dt2.toFixed(2)} s`,
+    `class markbooks (all ${classes.length} classes)               ${((dt2 * 1000) / classes.length).toFixed(1).padStart(9)} ms/class ${dt2.toFixed(2)} s (${fmt(rows)} student rows)`,
   );
 
   // Incremental: replay into a memory store in chunks, catching up after each.
@@ -97,6 +101,7 @@ try {
   // store hands the same state to every run, so this measures applying events, not copying state.
   const cps2 = sharedMemoryCheckpointStore();
   const CHUNK = 1000;
+  /** @type {Uint8Array[]} */
   let chunk = [];
   let appended = 0;
   let caught = 0;

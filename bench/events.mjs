@@ -7,7 +7,10 @@ const SEED = new Uint8Array(32).map((_, i) => (i * 29 + 3) & 0xff);
 const signer = localSigner(SEED);
 const key = toBase64Url(signer.publicKey);
 
-/** The payload of the k-th score: 45 students per class, 4 regular columns, values "0.5".."9.5". */
+/**
+ * The payload of the k-th score: 45 students per class, 4 regular columns, values "0.5".."9.5".
+ * @param {number} k
+ */
 export function scoreData(k) {
   return {
     year: '2024-2025',
@@ -24,16 +27,20 @@ export function scoreData(k) {
 /**
  * Signed, chained events for `ledger`, batch by batch: each batch goes to one mark-book stream
  * (a teacher entering a column for a class of 45), cycling over `streams` streams.
+ * @param {string} ledger
  */
 export function eventMaker(ledger, streams = 100) {
+  /** @type {Map<string, { rev: number, leaf: string }>} */
   const heads = new Map();
   let k = 0;
   let b = 0;
   return {
     /** The next batch: `n` events of one stream, signed now. Returns their canonical bytes and payloads. */
-    async next(n) {
+    async next(/** @type {number} */ n) {
       const stream = `markbook/2024-2025/c${b++ % streams}/toan`;
+      /** @type {Uint8Array[]} */
       const bytes = [];
+      /** @type {{ stream: string, id: string, rev: number, data: ReturnType<typeof scoreData> }[]} */
       const data = [];
       for (let i = 0; i < n; i++, k++) {
         const h = heads.get(stream);
@@ -62,11 +69,14 @@ export function eventMaker(ledger, streams = 100) {
   };
 }
 
-/** Median of numbers. */
+/**
+ * Median of numbers (of at least one).
+ * @param {readonly number[]} xs
+ */
 export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+  return /** @type {number} */ (s[Math.floor(s.length / 2)]);
 }
 
 /** Format a rate or duration for a table. */
-export const fmt = (n) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
+export const fmt = (/** @type {number} */ n) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));

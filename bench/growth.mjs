@@ -29,13 +29,15 @@ const { values: opts, positionals } = parseArgs({
 });
 
 const peakMiB = () => process.resourceUsage().maxRSS / 1024;
-const seconds = (t0) => Number(process.hrtime.bigint() - t0) / 1e9;
+const seconds = (/** @type {bigint} */ t0) => Number(process.hrtime.bigint() - t0) / 1e9;
 
 /**
  * Child: build a ledger of `size` events at `path`; print one JSON line. The school is set up
  * through the ledger (`buildSchool`: genesis, staff, keys, roles, class 10A1 of 45 students);
  * the bulk is the homeroom teacher's biography updates, signed and chained here as the ledger
  * would, so the whole history passes the verifier's compliance replay.
+ * @param {string} path
+ * @param {number} size
  */
 async function childAppend(path, size) {
   const core = await import('@hoso/core');
@@ -47,14 +49,15 @@ async function childAppend(path, size) {
   const setup = seconds(t00);
   const homeroom = person('gvcn-10a1');
   const key = core.toBase64Url(homeroom.signer.publicKey);
+  /** @type {Map<string, { rev: number, leaf: string }>} */
   const heads = new Map();
   for (const st of school.students) {
     const h = await store.streamHead(LEDGER, `student/${st}`);
     if (h !== null) heads.set(`student/${st}`, { rev: h.rev, leaf: core.toHex(h.leafHash) });
   }
   let clock = Date.parse('2024-10-01T01:00:00Z');
-  const sign = async (i) => {
-    const student = school.students[i % school.students.length];
+  const sign = async (/** @type {number} */ i) => {
+    const student = school.students[i % school.students.length] ?? '';
     const stream = `student/${student}`;
     const h = heads.get(stream);
     const env = await core.signEnvelope(
@@ -91,6 +94,7 @@ async function childAppend(path, size) {
   while (expected < size) {
     const n = Math.min(BATCH, size - expected);
     let t0 = process.hrtime.bigint();
+    /** @type {Uint8Array[]} */
     const batch = [];
     for (let i = 0; i < n; i++) batch.push(await sign(expected + i));
     signing += seconds(t0);
@@ -125,7 +129,11 @@ async function childAppend(path, size) {
   );
 }
 
-/** Child: verify the ledger at `path`; print one JSON line. */
+/**
+ * Child: verify the ledger at `path`; print one JSON line.
+ * @param {string} path
+ * @param {string} rootKey
+ */
 async function childVerify(path, rootKey) {
   const { openSqliteStore } = await import('@hoso/store-sqlite');
   const { verifyStore } = await import('@hoso/verify');
@@ -149,37 +157,50 @@ async function childVerify(path, rootKey) {
 }
 
 if (opts.child === 'append') {
-  await childAppend(positionals[0], Number(positionals[1]));
+  await childAppend(positionals[0] ?? '', Number(positionals[1]));
   process.exit(0);
 }
 if (opts.child === 'verify') {
-  await childVerify(positionals[0], positionals[1]);
+  await childVerify(positionals[0] ?? '', positionals[1] ?? '');
   process.exit(0);
 }
 
 // ---- parent ---------------------------------------------------------------------------------------
 const sizes = (opts.sizes ?? (opts.quick ? '10000,100000' : '10000,100000,1000000')).split(',').map(Number);
 const self = fileURLToPath(import.meta.url);
+/**
+ * @typedef {{ size: number, setup: number, signing: number, appending: number, tailRate: number, flush: number,
+ *   peakMiB: number, fileBytes: number, rootKey: string }} AppendFigures
+ * @typedef {{ seconds: number, peakMiB: number, size: number, errors: number, codes: string[],
+ *   workers: number }} VerifyFigures
+ */
+/**
+ * Run this script as a child; its last line of output, parsed.
+ * @param {string[]} args
+ * @returns {unknown}
+ */
 const runChild = (args) => {
   const r = spawnSync(process.execPath, [self, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`child ${args.join(' ')} failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop());
+  return JSON.parse(r.stdout.trim().split('\n').pop() ?? '');
 };
 console.log(
   `hoso growth bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
 );
 console.log(`SQLite store, batches of ${BATCH} signed events, one child process per measurement\n`);
 const dir = mkdtempSync(join(tmpdir(), 'hoso-growth-'));
+/** @type {{ size: number, append: AppendFigures, verify: VerifyFigures | null }[]} */
 const rows = [];
-const f1 = (x) => x.toFixed(1);
-const k = (x) => Math.round(x).toLocaleString('en-US');
+const f1 = (/** @type {number} */ x) => x.toFixed(1);
+const k = (/** @type {number} */ x) => Math.round(x).toLocaleString('en-US');
 try {
   for (const size of sizes) {
     const path = join(dir, `g${size}.db`);
-    const a = runChild(['--child', 'append', path, String(size)]);
+    const a = /** @type {AppendFigures} */ (runChild(['--child', 'append', path, String(size)]));
     const line = `${k(size).padStart(9)} events: sign ${f1(a.signing)} s, append ${f1(a.appending)} s (${k(size / a.appending)}/s; last 10 %: ${k(a.tailRate)}/s), flush ${f1(a.flush)} s, peak RSS ${k(a.peakMiB)} MiB, file ${f1(a.fileBytes / 2 ** 20)} MiB`;
+    /** @type {VerifyFigures | null} */
     let v = null;
-    if (!opts['no-verify']) v = runChild(['--child', 'verify', path, a.rootKey]);
+    if (!opts['no-verify']) v = /** @type {VerifyFigures} */ (runChild(['--child', 'verify', path, a.rootKey]));
     console.log(
       line +
         (v

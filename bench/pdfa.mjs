@@ -5,13 +5,30 @@
  */
 import { renderPdf, transcriptDocument, markbookDocument } from '../packages/print/dist/index.js';
 
+/**
+ * @typedef {import('../packages/print/dist/index.js').MarkbookData} MarkbookData
+ * @typedef {import('../packages/print/dist/index.js').TranscriptData} TranscriptData
+ * @typedef {import('../packages/print/dist/index.js').TermMarks} TermMarks
+ * @typedef {import('../packages/print/dist/index.js').PrintDocument} PrintDocument
+ */
+
 const ROOT = 'a'.repeat(64);
 const meta = {
   school: { authority: 'SỞ GD&ĐT ĐẮK NÔNG', name: 'TRƯỜNG THPT CHU VĂN AN', place: 'Gia Nghĩa' },
   verification: { origin: 'hoso/x', size: 12345, root: ROOT, index: 12001 },
   printedOn: '2025-05-31',
 };
-const terms = () => [0, 1].map((t) => ({ regular: ['8', '7', '9', '8'], mid: '7.5', end: `8.${t}`, result: '8.0' }));
+/** @returns {[TermMarks, TermMarks]} */
+const terms = () => {
+  const term = (/** @type {number} */ t) => ({
+    regular: ['8', '7', '9', '8'],
+    mid: '7.5',
+    end: `8.${t}`,
+    result: '8.0',
+  });
+  return [term(0), term(1)];
+};
+/** @type {MarkbookData} */
 const markbook = {
   schoolYear: '2024-2025',
   className: '10A1',
@@ -26,6 +43,7 @@ const markbook = {
     })),
   })),
 };
+/** @type {TranscriptData} */
 const transcript = {
   student: { name: 'Nguyễn Thị Hồng Nhung', birthDate: '2009-03-15', gender: 'Nữ' },
   schoolYear: '2024-2025',
@@ -41,13 +59,19 @@ const transcript = {
   conduct: ['Tốt', 'Tốt', 'Tốt'],
   remarks: 'Học kỳ I: Ngoan, lễ phép. Học kỳ II: Chăm học.',
 };
+/** The document, or the print API's refusal as an exception (a bench has no one to tell). */
+const built = (/** @type {import('fp-ts/lib/Either.js').Either<{ message: string }, PrintDocument>} */ r) => {
+  if (r._tag === 'Left') throw new Error(`refused: ${r.left.message}`);
+  return r.right;
+};
 const docs = {
-  'học bạ (1 page)': transcriptDocument(transcript, meta).right,
-  'markbook, 40 students × 3 subjects': markbookDocument(markbook, meta).right,
+  'học bạ (1 page)': built(transcriptDocument(transcript, meta)),
+  'markbook, 40 students × 3 subjects': built(markbookDocument(markbook, meta)),
 };
 const created = new Date('2025-06-01T00:00:00Z');
 const N = Number(process.env.N ?? 20);
 for (const [name, doc] of Object.entries(docs)) {
+  /** @type {Record<string, { ms: string, bytes: number }>} */
   const row = {};
   for (const pdfa of [false, true, false, true]) {
     await renderPdf(doc, { creationDate: created, pdfa }); // warm-up

@@ -11,6 +11,7 @@ const { values: opts } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
 });
 const q = opts.quick;
+/** @type {[name: string, what: string, args: string[], flags?: { optIn: boolean }][]} */
 const sections = [
   [
     'core',

@@ -17,9 +17,8 @@ console.log(
   `${reused ? 'Opened' : 'Created'} ledger ${app.ledger.id} in ${db} (${await app.store.size(app.ledger.id)} events).`,
 );
 console.log(`Open ${app.url} — sổ điểm của giáo viên bộ môn (demo). Ctrl+C to stop.`);
-const stop = async () => {
-  await app.close();
-  process.exit(0);
+const stop = () => {
+  void app.close().then(() => process.exit(0));
 };
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);

@@ -8,12 +8,12 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import { localSigner, sha256, toBase64Url, utf8 } from '@hoso/core';
 
 /** The seed of a demo identity (*khóa demo*): SHA-256 of a fixed label. Demo only. */
-export function demoSeed(person) {
+export function demoSeed(/** @type {string} */ person) {
   return sha256(utf8(`hoso/embed-web-demo/${person}`));
 }
 
 /** A demo person: id, display name, seed, signer and base64url public key. */
-export function demoPerson(id, name) {
+export function demoPerson(/** @type {string} */ id, /** @type {string} */ name) {
   const seed = demoSeed(id);
   const signer = localSigner(seed);
   return { id, name, seed, signer, key: toBase64Url(signer.publicKey) };
@@ -34,6 +34,7 @@ export const DEMO_PEOPLE = Object.freeze({
 });
 
 /** The students of class 10A1. */
+/** @type {readonly (readonly [id: string, name: string, birthDate: string, sex: string])[]} */
 export const DEMO_STUDENTS = Object.freeze([
   ['hs-001', 'Phạm Minh An', '2009-04-12', 'M'],
   ['hs-002', 'Đỗ Thu Bình', '2009-07-30', 'F'],
@@ -48,7 +49,7 @@ export const DEMO_CLASS = '10A1';
  * The school year that contains `now` (`YYYY-YYYY`, starting in August), with the usual terms:
  * HK1 5 Sep – 15 Jan, HK2 20 Jan – 25 May.
  */
-export function schoolYearOf(now) {
+export function schoolYearOf(/** @type {Date} */ now) {
   const y = now.getUTCMonth() >= 7 ? now.getUTCFullYear() : now.getUTCFullYear() - 1;
   return {
     year: `${y}-${y + 1}`,
@@ -64,12 +65,18 @@ export function schoolYearOf(now) {
  * the year, subjects `toan` (4 regular assessments a term) and `van` (2), class 10A1 with its
  * students, the teacher's subject roles, and a school-wide entry window for the year.
  * Throws with the ledger's refusal if any step is refused (the ledger is then left as far as it got).
+ * @param {import('@hoso/ledger').Ledger} ledger
+ * @param {Date} now
  */
 export async function setUpDemoSchool(ledger, now) {
   const P = DEMO_PEOPLE.principal;
   const H = DEMO_PEOPLE.homeroom;
   const T = DEMO_PEOPLE.teacher;
   const V = DEMO_PEOPLE.vice;
+  /**
+   * @param {import('@hoso/ledger').Command} command
+   * @param {readonly import('@hoso/ledger').ActingSigner[]} signers
+   */
   const run = async (command, signers) => {
     const r = await ledger.execute(command, signers);
     if (isLeft(r)) throw new Error(`demo setup: ${command.type} refused: ${r.left.code}: ${r.left.message}`);

@@ -21,6 +21,16 @@ import { decide, decodeCommand, eventIdFor, markbookStream, openLedger, regularC
 import { openSqliteStore } from '@hoso/store-sqlite';
 import { DEMO_PEOPLE, setUpDemoSchool } from './school.mjs';
 
+/**
+ * @typedef {import('node:http').IncomingMessage} Request
+ * @typedef {import('node:http').ServerResponse} Response
+ * @typedef {import('@hoso/ledger').LedgerState} LedgerState
+ * @typedef {{ code: string, message: string, path?: readonly (string | number)[], rule?: string,
+ *   details?: unknown }} Refusal
+ * @typedef {{ position: number, id: string, at: string, by: string, person: string | null, kind: string,
+ *   value: string, old?: string, reason?: string }} HistoryEntry
+ */
+
 const require = createRequire(import.meta.url);
 const PUBLIC = fileURLToPath(new URL('./public/', import.meta.url));
 
@@ -48,16 +58,30 @@ const SECURITY_HEADERS = {
   'cache-control': 'no-store',
 };
 
+/**
+ * @param {Response} res
+ * @param {number} status
+ * @param {string} type
+ * @param {string | Uint8Array} body
+ */
 function send(res, status, type, body) {
   res.writeHead(status, { 'content-type': type, ...SECURITY_HEADERS });
   res.end(body);
 }
 
+/**
+ * @param {Response} res
+ * @param {number} status
+ * @param {unknown} value
+ */
 function sendJson(res, status, value) {
   send(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
 }
 
-/** A refusal in the shape the page shows: the ledger's HosoError fields, nothing else. */
+/**
+ * A refusal in the shape the page shows: the ledger's HosoError fields, nothing else.
+ * @param {Refusal} e
+ */
 function errorBody(e) {
   return {
     error: {
@@ -70,14 +94,25 @@ function errorBody(e) {
   };
 }
 
+/**
+ * @param {Response} res
+ * @param {string} code
+ * @param {string} message
+ * @param {readonly string[]} path
+ */
 function badRequest(res, code, message, path) {
   sendJson(res, 400, errorBody({ code, message, path }));
 }
 
+/**
+ * The request body, or null when it is larger than MAX_BODY.
+ * @param {Request} req
+ */
 async function readBody(req) {
+  /** @type {Buffer[]} */
   const chunks = [];
   let size = 0;
-  for await (const c of req) {
+  for await (const c of /** @type {AsyncIterable<Buffer>} */ (req)) {
     size += c.length;
     if (size > MAX_BODY) return null;
     chunks.push(c);
@@ -85,18 +120,32 @@ async function readBody(req) {
   return new Uint8Array(Buffer.concat(chunks));
 }
 
-/** The teacher's current (unrevoked) key, from the folded ledger state. */
+/**
+ * The teacher's current (unrevoked) key, from the folded ledger state.
+ * @param {LedgerState} state
+ * @param {string} person
+ */
 function activeKey(state, person) {
   const keys = state.persons.get(person)?.keys ?? [];
   return [...keys].reverse().find((k) => state.keys.get(k)?.revoked === false);
 }
 
+/**
+ * @param {LedgerState} state
+ * @param {string} key
+ */
 function personOfKey(state, key) {
   const id = state.keys.get(key)?.person;
   return id === undefined ? null : { id, name: state.persons.get(id)?.name ?? id };
 }
 
-/** The columns of a scored subject for a term: tx1…txN (TT22 Điều 6.2), gk, ck. */
+/**
+ * The columns of a scored subject for a term: tx1…txN (TT22 Điều 6.2), gk, ck.
+ * @param {LedgerState} state
+ * @param {string} year
+ * @param {string} cls
+ * @param {string} subject
+ */
 function scoreColumns(state, year, cls, subject) {
   const grade = state.classes.get(`${year}/${cls}`);
   const offering = grade === undefined ? undefined : state.offerings.get(`${year}/${grade}/${subject}`);
@@ -105,7 +154,13 @@ function scoreColumns(state, year, cls, subject) {
   return [...Array.from({ length: n }, (_, i) => `tx${i + 1}`), 'gk', 'ck'];
 }
 
+/**
+ * @param {LedgerState} state
+ * @param {string} year
+ * @param {string} cls
+ */
 function studentsOf(state, year, cls) {
+  /** @type {{ id: string, name: string }[]} */
   const out = [];
   for (const [k, c] of state.enrolment.entries()) {
     if (c !== cls || !k.startsWith(`${year}/`)) continue;
@@ -118,14 +173,26 @@ function studentsOf(state, year, cls) {
 /**
  * Every cell of a markbook stream with its history, read from the store (the stored, signed
  * events, not the rule state): entries and corrections in ledger order, each with who signed it.
+ * @param {import('@hoso/store').EventStore} store
+ * @param {string} ledgerId
+ * @param {LedgerState} state
+ * @param {string} year
+ * @param {string} cls
+ * @param {string} subject
  */
 async function markbook(store, ledgerId, state, year, cls, subject) {
+  /** @type {Record<string, { value: string, history: HistoryEntry[] }>} */
   const cells = {};
+  /** @type {Map<string, string>} */
   const cellOfEvent = new Map();
   for await (const e of store.readStream(ledgerId, markbookStream(year, cls, subject))) {
     const env = decodeEnvelope(e.bytes);
     if (isLeft(env)) continue;
-    const { type, data, at, by, id } = env.right;
+    const { type, at, by, id } = env.right;
+    // The fields of ScoreEntered and CorrectionMade read here (docs/events.md).
+    const data =
+      /** @type {{ student: string, term: string, column: string, index?: number, value: string, target: string,
+       *   old: string, new: string, reason: string }} */ (env.right.data);
     const who = personOfKey(state, by.key);
     const base = { position: e.position, id, at, by: by.key, person: who?.name ?? null };
     if (type === 'ScoreEntered') {
@@ -136,10 +203,11 @@ async function markbook(store, ledgerId, state, year, cls, subject) {
       cell.history.push({ ...base, kind: 'entry', value: data.value });
     } else if (type === 'CorrectionMade') {
       const key = cellOfEvent.get(data.target);
-      if (key === undefined || cells[key] === undefined) continue;
+      const cell = key === undefined ? undefined : cells[key];
+      if (key === undefined || cell === undefined) continue;
       cellOfEvent.set(id, key);
-      cells[key].value = data.new;
-      cells[key].history.push({ ...base, kind: 'correction', old: data.old, value: data.new, reason: data.reason });
+      cell.value = data.new;
+      cell.history.push({ ...base, kind: 'correction', old: data.old, value: data.new, reason: data.reason });
     }
   }
   return cells;
@@ -150,6 +218,7 @@ async function markbook(store, ledgerId, state, year, cls, subject) {
  * or empty), `ledger` (id, default `thpt-hoa-binh-demo`), `port` (0 = random), `host` (default
  * 127.0.0.1), `clock` (default the wall clock: the ledger's append clock and the `at` it prepares).
  * Resolves to `{ url, port, ledger, store, close() }`.
+ * @param {{ db: string, ledger?: string, port?: number, host?: string, clock?: () => Date }} options
  */
 export async function startServer(options) {
   const ledgerId = options.ledger ?? 'thpt-hoa-binh-demo';
@@ -163,8 +232,10 @@ export async function startServer(options) {
   function session() {
     const state = ledger.state();
     const grants = (state.grants.get(teacher.id) ?? []).filter((g) => g.role === 'subject');
+    /** @type {object[]} */
     const classes = [];
     for (const g of grants) {
+      if (g.year === undefined || g.class === undefined || g.subject === undefined) continue;
       const columns = scoreColumns(state, g.year, g.class, g.subject);
       if (columns === null) continue;
       classes.push({
@@ -190,7 +261,9 @@ export async function startServer(options) {
     };
   }
 
+  /** @param {URLSearchParams} q */
   async function prepare(q) {
+    /** @type {Record<string, string | number>} */
     const d = {};
     for (const f of ['year', 'class', 'subject', 'student', 'term', 'column', 'value']) {
       const v = q.get(f);
@@ -205,7 +278,8 @@ export async function startServer(options) {
         };
       d.index = Number(index);
     }
-    const command = decodeCommand({ type: 'EnterScore', id: newEventId(), data: d });
+    const commandId = newEventId();
+    const command = decodeCommand({ type: 'EnterScore', id: commandId, data: d });
     if (isLeft(command)) return { status: 422, body: errorBody(command.left) };
     await ledger.refresh();
     const state = ledger.state();
@@ -221,17 +295,21 @@ export async function startServer(options) {
       ledger: ledgerId,
       now: clock(),
       actors: [{ key, role: 'subject' }],
-      eventId: (i) => eventIdFor(command.right.id, i),
+      eventId: (i) => eventIdFor(commandId, i),
     });
     if (isLeft(decided)) return { status: 422, body: errorBody(decided.left) };
     return { status: 200, body: { unsigned: decided.right[0] } };
   }
 
+  /**
+   * @param {Request} req
+   * @param {Response} res
+   */
   async function handle(req, res) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
-    if (req.method === 'GET' && STATIC.has(path)) {
-      const s = STATIC.get(path);
+    const s = req.method === 'GET' ? STATIC.get(path) : undefined;
+    if (s !== undefined) {
       return send(res, 200, s.type, await readFile(s.file));
     }
     if (req.method === 'GET' && path === '/api/session') {

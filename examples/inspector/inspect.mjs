@@ -20,15 +20,38 @@ export const EXIT = Object.freeze({ ok: 0, findings: 1, unusable: 2 });
 
 const TRUST_FIELDS = ['rootKeys', 'sealKeys', 'witnessKeys', 'checkpoint'];
 
-/** A problem with the arguments or the trust file: code, plain words, the field at fault. */
-const problem = (code, message, where) => ({ code, message, where });
+/**
+ * @typedef {{ code: string, message: string, where: string }} Problem
+ * @typedef {{ bundle: string, trust: string, report?: string, workers?: number }} Args
+ * @typedef {import('@hoso/verify').TrustAnchors} TrustAnchors
+ * @typedef {import('@hoso/verify').VerifyReport} VerifyReport
+ */
 
-/** Parse the command line; returns `{ bundle, trust, report?, workers? }` or a problem. */
+/**
+ * A problem with the arguments or the trust file: code, plain words, the field at fault.
+ * @returns {Problem}
+ */
+const problem = (/** @type {string} */ code, /** @type {string} */ message, /** @type {string} */ where) => ({
+  code,
+  message,
+  where,
+});
+
+/** What an error thrown by the file system says: its code (ENOENT, EACCES…) or its message. */
+const reason = (/** @type {unknown} */ e) =>
+  e instanceof Error ? (/** @type {NodeJS.ErrnoException} */ (e).code ?? e.message) : String(e);
+
+/**
+ * Parse the command line; returns `{ bundle, trust, report?, workers? }` or a problem.
+ * @param {readonly string[]} argv
+ * @returns {Args | Problem}
+ */
 export function parseArgs(argv) {
+  /** @type {Partial<Args>} */
   const out = {};
   const rest = [...argv];
   while (rest.length > 0) {
-    const a = rest.shift();
+    const a = rest.shift() ?? '';
     if (a === '--trust' || a === '--report' || a === '--workers') {
       const v = rest.shift();
       if (v === undefined || v.startsWith('--')) return problem('missing-value', `${a} needs a value`, a);
@@ -36,7 +59,8 @@ export function parseArgs(argv) {
         if (!/^[0-9]{1,3}$/.test(v))
           return problem('invalid-option', `--workers must be a whole number, got "${v}"`, a);
         out.workers = Number(v);
-      } else out[a.slice(2)] = v;
+      } else if (a === '--trust') out.trust = v;
+      else out.report = v;
     } else if (a.startsWith('--')) return problem('unknown-option', `unknown option ${a}`, a);
     else if (out.bundle === undefined) out.bundle = a;
     else return problem('extra-argument', `unexpected argument "${a}"`, a);
@@ -49,48 +73,60 @@ export function parseArgs(argv) {
     );
   if (out.trust === undefined)
     return problem('missing-option', 'the trust file is required: --trust trust.json', '--trust');
-  return out;
+  return { ...out, bundle: out.bundle, trust: out.trust };
 }
 
 /**
  * Read and check the trust file: a JSON object with only the fields above, keys as arrays of
  * strings and `checkpoint` a string. Returns `{ trust, since? }` or a problem naming the field
  * (the keys' own format is checked by `verifyBundle`, which names the bad one too).
+ * @param {string} path
+ * @returns {{ trust: TrustAnchors, since?: string } | Problem}
  */
 export function readTrust(path) {
   let text;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    return problem('unreadable-file', `cannot read ${path}: ${e.code ?? e.message}`, '--trust');
+    return problem('unreadable-file', `cannot read ${path}: ${reason(e)}`, '--trust');
   }
-  let json;
+  /** @type {unknown} */
+  let parsed;
   try {
-    json = JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (e) {
-    return problem('invalid-trust', `${path} is not JSON: ${e.message}`, 'trust');
+    return problem('invalid-trust', `${path} is not JSON: ${reason(e)}`, 'trust');
   }
-  if (json === null || typeof json !== 'object' || Array.isArray(json))
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
     return problem('invalid-trust', `${path} must hold a JSON object`, 'trust');
+  const json = /** @type {Record<string, unknown>} */ (parsed);
   for (const k of Object.keys(json)) {
     if (!TRUST_FIELDS.includes(k))
       return problem('invalid-trust', `unknown field "${k}" (expected ${TRUST_FIELDS.join(', ')})`, `trust.${k}`);
   }
+  /** @type {Record<string, string[]>} */
   const trust = {};
   for (const k of ['rootKeys', 'sealKeys', 'witnessKeys']) {
     const v = json[k] ?? [];
-    if (!Array.isArray(v) || v.some((s) => typeof s !== 'string'))
+    /** @type {unknown[]} */
+    const list = Array.isArray(v) ? v : [];
+    if (!Array.isArray(v) || list.some((s) => typeof s !== 'string'))
       return problem('invalid-trust', `${k} must be an array of strings`, `trust.${k}`);
-    trust[k] = v;
+    trust[k] = list.map(String);
   }
-  if (json.checkpoint !== undefined && typeof json.checkpoint !== 'string')
+  const checkpoint = json['checkpoint'];
+  if (checkpoint !== undefined && typeof checkpoint !== 'string')
     return problem('invalid-trust', 'checkpoint must be the text of a signed checkpoint note', 'trust.checkpoint');
-  return { trust, ...(json.checkpoint === undefined ? {} : { since: json.checkpoint }) };
+  return { trust, ...(checkpoint === undefined ? {} : { since: checkpoint }) };
 }
 
+/** @type {Record<string, string>} */
 const PASS_WORDS = { passed: 'passed / đạt', failed: 'FAILED / không đạt', skipped: 'skipped / không kiểm tra' };
 
-/** The verdict and findings in plain words, one string. */
+/**
+ * The verdict and findings in plain words, one string.
+ * @param {VerifyReport} report
+ */
 export function describeReport(report) {
   const lines = [];
   const verdict = !report.usable
@@ -144,7 +180,7 @@ export async function inspect(
   io = { out: (s) => void process.stdout.write(s), err: (s) => void process.stderr.write(s) },
 ) {
   const args = parseArgs(argv);
-  const fail = (p) => {
+  const fail = (/** @type {Problem} */ p) => {
     io.err(`inspect: ${p.where}: ${p.message} [${p.code}]\n`);
     return EXIT.unusable;
   };
@@ -175,7 +211,7 @@ export async function inspect(
     try {
       writeFileSync(args.report, renderReport(report, { source: args.bundle }));
     } catch (e) {
-      return fail(problem('unwritable-file', `cannot write ${args.report}: ${e.code ?? e.message}`, '--report'));
+      return fail(problem('unwritable-file', `cannot write ${args.report}: ${reason(e)}`, '--report'));
     }
     io.out(`Report written to ${args.report}\n`);
   }

@@ -27,17 +27,19 @@ import { as, buildSchool } from '@hoso/ledger/testing';
 import { exportBundle } from '@hoso/verify';
 
 /** A fixed sample key (demo only): SHA-256 of a label. */
-const sampleSeed = (label) => sha256(utf8(`hoso/inspector-sample/${label}`));
+const sampleSeed = (/** @type {string} */ label) => sha256(utf8(`hoso/inspector-sample/${label}`));
 
 /**
  * Write the sample into `dir`; resolves to `{ bundle, trust, size, correction }` (the paths, the
  * ledger size and the id of the correction event).
+ * @param {string} dir
  */
 export async function makeSample(dir) {
   const ledgerId = 'thpt-mau';
   const store = createMemoryStore();
   const school = await buildSchool({ store, ledger: ledgerId, students: 4 });
-  const { run, people: p, year, cls, students } = school;
+  const { people: p, year, cls, students } = school;
+  const run = school.run.bind(school);
   const T = [as(p.teacher, 'subject')];
   const H = [as(p.homeroom, 'homeroom')];
 
@@ -66,7 +68,7 @@ export async function makeSample(dir) {
         value: scores[(i + j) % scores.length],
       };
       const r = await run({ type: 'EnterScore', data }, T);
-      if (column === 'ck' && i === 0) firstCk = r.events[0].id;
+      if (column === 'ck' && i === 0) firstCk = r.events[0]?.id ?? '';
     }
     for (const [column, index] of [
       ['tx', 1],
@@ -158,7 +160,7 @@ export async function makeSample(dir) {
       2,
     ) + '\n',
   );
-  return { bundle, trust, size: exported.right.size, correction: correction.events[0].id };
+  return { bundle, trust, size: exported.right.size, correction: correction.events[0]?.id ?? '' };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -11,7 +11,10 @@
 import { decodeEnvelope } from '@hoso/core';
 import { divRoundHalfUp, parseScore, toDecimalString, withScale } from '@hoso/books';
 
-/** Create the vendor's tables (idempotent). */
+/**
+ * Create the vendor's tables (idempotent).
+ * @param {import('better-sqlite3').Database} db
+ */
 export function migrate(db) {
   db.exec(`
     CREATE TABLE IF NOT EXISTS hoso_checkpoint (name TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL);
@@ -73,7 +76,10 @@ export function classAveragesProjection(db, hooks = {}) {
       if (event.type !== 'ScoreEntered' && event.type !== 'CorrectionMade') return;
       const env = decodeEnvelope(event.bytes);
       if (env._tag === 'Left') return; // the verifier reports malformed events; a dashboard skips them
-      const d = /** @type {Record<string, any>} */ (env.right.data);
+      // The fields of ScoreEntered and CorrectionMade that the model reads (docs/events.md).
+      const d =
+        /** @type {{ year: string, class: string, subject: string, student: string, term: string, column: string,
+         *   index?: number, value: string, target: string, new: string }} */ (env.right.data);
       if (event.type === 'ScoreEntered') {
         const cell = `${event.stream}#${d.student}/${d.term}/${d.column}${d.index ?? ''}`;
         upsert.run(cell, d.year, d.class, d.subject, tenthsOf(d.value));
@@ -93,14 +99,14 @@ export function classAveragesProjection(db, hooks = {}) {
  * @param {import('better-sqlite3').Database} db
  */
 export function classAverages(db) {
-  const rows =
-    /** @type {Array<{year: string, class: string, subject: string, n: number, total: number, corrections: number}>} */ (
-      db
-        .prepare(
-          'SELECT year, class, subject, COUNT(*) AS n, SUM(tenths) AS total, SUM(corrections) AS corrections FROM score_cell GROUP BY year, class, subject ORDER BY year, class, subject',
-        )
-        .all()
-    );
+  /** @typedef {{ year: string, class: string, subject: string, n: number, total: number, corrections: number }} Row */
+  const rows = /** @type {Row[]} */ (
+    db
+      .prepare(
+        'SELECT year, class, subject, COUNT(*) AS n, SUM(tenths) AS total, SUM(corrections) AS corrections FROM score_cell GROUP BY year, class, subject ORDER BY year, class, subject',
+      )
+      .all()
+  );
   return rows.map((r) => ({
     year: r.year,
     class: r.class,

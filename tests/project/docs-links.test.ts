@@ -3,11 +3,15 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// Every relative link in the README and docs/ points at a file (and, for #anchors into a
+// Every relative link in the READMEs (the repository's and each package's) and docs/ points at a file (and, for
+// #anchors into a
 // Markdown file, at a heading) that exists: a reader must be able to follow the docs alone.
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const pages = [
   'README.md',
+  ...readdirSync(join(root, 'packages'))
+    .filter((d) => existsSync(join(root, 'packages', d, 'README.md')))
+    .map((d) => `packages/${d}/README.md`),
   ...readdirSync(join(root, 'docs'))
     .filter((f) => f.endsWith('.md'))
     .map((f) => `docs/${f}`),

@@ -1,10 +1,11 @@
 import { describe, it, expect } from 'vitest';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
-// Every ```ts block in the README and docs/ typechecks against the built packages, so an API
+// Every ```ts block in the READMEs (the repository's and each package's) and docs/ typechecks against the built
+// packages, so an API
 // that changes breaks the docs' examples here rather than in a reader's editor. Blocks are
 // excerpts: names they use without declaring (a `teacherSeed`, a `store` made earlier on the
 // page) are allowed, everything else — imports, exported names, argument and property types —
@@ -12,6 +13,9 @@ import ts from 'typescript';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const pages = [
   'README.md',
+  ...readdirSync(join(root, 'packages'))
+    .filter((d) => existsSync(join(root, 'packages', d, 'README.md')))
+    .map((d) => `packages/${d}/README.md`),
   ...readdirSync(join(root, 'docs'))
     .filter((f) => f.endsWith('.md'))
     .map((f) => `docs/${f}`),

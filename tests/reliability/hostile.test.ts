@@ -35,7 +35,7 @@ import { createMemoryStore, type EventStore } from '@hoso/store';
 import { makeTestEvents } from '@hoso/store/testing';
 import { openSqliteStore, type SqliteEventStore } from '@hoso/store-sqlite';
 import { COMMAND_TYPES, LEDGER_ERROR_CODES, decodeCommand, type ActingSigner } from '@hoso/ledger';
-import { as, buildSchool, type School } from '@hoso/ledger/testing';
+import { as, buildSchool, type School, type TestPerson } from '@hoso/ledger/testing';
 import {
   exportBundle,
   originOf,
@@ -165,6 +165,7 @@ describe('hostile input: core', () => {
     );
     expect(canonicalize(-0)).toBe('0');
     expect(canonicalize({ v: -0, w: 1e21 })).toBe('{"v":0,"w":1e+21}');
+    // eslint-disable-next-line no-loss-of-precision -- 1e309 is the test: it overflows to Infinity
     for (const v of [1e309, NaN, -Infinity, 'a\ud800', BigInt(1), undefined, Symbol('x'), () => 0]) {
       expect(canonicalizeE(v)).toMatchObject({ _tag: 'Left', left: { code: 'not-canonicalizable' } });
     }
@@ -173,7 +174,7 @@ describe('hostile input: core', () => {
       true,
     );
     // Prototype keys are data, not a way into Object.prototype.
-    const proto = JSON.parse('{"__proto__":{"polluted":true},"b":1}');
+    const proto: unknown = JSON.parse('{"__proto__":{"polluted":true},"b":1}');
     expect(canonicalize(proto)).toBe('{"__proto__":{"polluted":true},"b":1}');
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
@@ -298,7 +299,10 @@ describe('hostile input: store append (memory and sqlite)', () => {
     expect(ok).toMatchObject({ _tag: 'Right', right: { from: 3, size: 5, written: 2 } });
   }
 
-  /** Every read-side call with a hostile range/size/index argument throws HosoFailure `invalid-argument` (or succeeds for a valid one). */
+  /**
+   * Every read-side call with a hostile range/size/index argument throws HosoFailure `invalid-argument` (or succeeds
+   * for a valid one).
+   */
   async function hostileReads(store: EventStore): Promise<void> {
     const seeded = await makeTestEvents(LEDGER, [{ stream: 'a' }, { stream: 'a' }, { stream: 'b' }]);
     expect(isRight(await store.append(LEDGER, seeded, { expected: 0 }))).toBe(true);
@@ -507,7 +511,7 @@ describe('hostile input: ledger execute', () => {
     try {
       const { s, bases } = await school(store);
       const before = fileDigest(path);
-      const signerPool = Object.values(s.people).flatMap((p) => [
+      const signerPool = (Object.values(s.people) as TestPerson[]).flatMap((p) => [
         as(p, 'leader'),
         as(p, 'admin'),
         as(p, 'subject'),
@@ -697,7 +701,7 @@ describe('hostile input: bundles and proofs (@hoso/verify)', () => {
         for await (const e of s.store.read('thpt-hostile', { from: 3, to: 4 })) return e.id;
         return '';
       })(),
-    )!)!;
+    ))!;
     fc.assert(
       fc.property(fc.oneof(mutatedText(inc.right), mutatedText(con.right), hostileText()), (text) => {
         const p = verifyProof(text, trust);

@@ -13,7 +13,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync, statfsSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isRight } from 'fp-ts/lib/Either.js';
-import { HosoFailure, isHosoFailure } from '@hoso/core';
+import { type HosoFailure, isHosoFailure } from '@hoso/core';
 import { makeTestEvents } from '@hoso/store/testing';
 import { openSqliteStore } from '@hoso/store-sqlite';
 import { openLedger } from '@hoso/ledger';
@@ -97,7 +97,7 @@ describe('storage: read-only', () => {
       size,
       rootKey: school.people.principal.key,
       before,
-      remove: view.remove,
+      remove: () => view.remove(),
     };
   }
 

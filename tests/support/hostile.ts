@@ -43,6 +43,7 @@ export const INVALID_VALUES: readonly unknown[] = [
   Infinity,
   -Infinity,
   NaN,
+  // eslint-disable-next-line no-loss-of-precision -- 1e309 is the point: a literal that overflows to Infinity
   1e309,
   deepArr,
   deepObj,

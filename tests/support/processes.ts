@@ -50,7 +50,7 @@ export function startNode(script: string, args: readonly string[]): Child {
       return true;
     });
   };
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
     out += d;
     // Count complete lines only (a chunk may end mid-line).
     const end = out.lastIndexOf('\n') + 1;
@@ -58,7 +58,7 @@ export function startNode(script: string, args: readonly string[]): Child {
     scanned = end;
     wake();
   });
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.on('close', (code, signal) => {
       done = true;

@@ -24,13 +24,17 @@ import { leafHash, toHex } from '@hoso/core';
 import { openSqliteStore } from '@hoso/store-sqlite';
 import { makeTestEvents } from '../../packages/store/dist/testing/events.js';
 
-const [mode, path, ledger, tag, countArg, ...rest] = process.argv.slice(2);
+const [mode = '', path = '', ledger = '', tag = '', countArg, ...rest] = process.argv.slice(2);
 const count = Number(countArg);
 
-const fail = (what) => {
+/**
+ * @param {unknown} what
+ * @returns {never}
+ */
+function fail(what) {
   process.stderr.write(`fail ${JSON.stringify(what)}\n`);
   process.exit(3);
-};
+}
 
 const store = openSqliteStore({ path, ledger });
 let conflicts = 0;
@@ -49,6 +53,7 @@ if (mode === 'store') {
     if (round % 3 === 0) streams.push('shared');
     for (;;) {
       const expected = await store.size(ledger);
+      /** @type {Map<string, { rev: number, leafHash: Uint8Array }>} */
       const heads = new Map();
       for (const s of new Set(streams)) {
         const h = await store.streamHead(ledger, s);
@@ -63,7 +68,7 @@ if (mode === 'store') {
       if (r._tag === 'Right') {
         if (r.right.written !== batch.length) fail({ unexpected: 'partial write', result: r.right });
         let out = '';
-        for (let i = 0; i < batch.length; i++) out += `ack ${r.right.from + i} ${toHex(leafHash(batch[i]))}\n`;
+        for (const [i, bytes] of batch.entries()) out += `ack ${r.right.from + i} ${toHex(leafHash(bytes))}\n`;
         process.stdout.write(out);
         written += n;
         break;
@@ -86,13 +91,15 @@ if (mode === 'store') {
     for (let s = first; s <= last; s++) {
       const student = `hs-${String(s).padStart(3, '0')}`;
       for (const term of ['HK1', 'HK2']) {
-        for (const [subject, regular, signer] of [
+        /** @type {[string, number, import('@hoso/ledger').ActingSigner][]} */
+        const subjects = [
           ['toan', 4, as(teacher, 'subject')],
           ['van', 2, as(homeroom, 'subject')],
-        ]) {
+        ];
+        for (const [subject, regular, signer] of subjects) {
           for (let index = 1; index <= regular; index++) yield { subject, student, term, column: 'tx', index, signer };
-          yield { subject, student, term, column: 'gk', signer };
-          yield { subject, student, term, column: 'ck', signer };
+          yield { subject, student, term, column: 'gk', index: undefined, signer };
+          yield { subject, student, term, column: 'ck', index: undefined, signer };
         }
       }
     }
@@ -102,6 +109,7 @@ if (mode === 'store') {
   for (const c of cells()) {
     if (count !== 0 && written >= count) break;
     k++;
+    /** @type {Record<string, string | number>} */
     const data = {
       year: '2024-2025',
       class: '10A1',
@@ -120,6 +128,7 @@ if (mode === 'store') {
     conflicts += r.right.retries;
     let out = '';
     for (const e of r.right.events) {
+      /** @type {Uint8Array | null} */
       let leaf = null;
       for await (const s of store.read(ledger, { from: e.position, to: e.position + 1 })) leaf = s.leafHash;
       if (leaf === null) fail({ unexpected: 'acknowledged event not readable', position: e.position });

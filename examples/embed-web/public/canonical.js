@@ -12,10 +12,21 @@
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/**
+ * @param {readonly (string | number)[]} path
+ * @param {string} why
+ * @returns {never}
+ */
 function fail(path, why) {
   throw new TypeError(`not canonicalizable at ${path.length === 0 ? '(root)' : path.join('.')}: ${why}`);
 }
 
+/**
+ * @param {unknown} value
+ * @param {readonly (string | number)[]} path
+ * @param {number} depth
+ * @param {string[]} out
+ */
 function write(value, path, depth, out) {
   if (depth > 64) fail(path, 'nested deeper than 64 levels');
   if (value === null) return void out.push('null');
@@ -44,25 +55,27 @@ function write(value, path, depth, out) {
   }
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) fail(path, 'only plain objects are JSON objects');
-  const keys = Object.keys(value).sort();
+  const object = /** @type {Record<string, unknown>} */ (value);
+  const keys = Object.keys(object).sort();
   out.push('{');
   keys.forEach((k, i) => {
     if (LONE_SURROGATE.test(k)) fail([...path, k], 'lone surrogate in a key (I-JSON)');
     if (i > 0) out.push(',');
     out.push(JSON.stringify(k), ':');
-    write(value[k], [...path, k], depth + 1, out);
+    write(object[k], [...path, k], depth + 1, out);
   });
   out.push('}');
 }
 
 /** The RFC 8785 canonical text of `value`; throws a TypeError naming the path of a value JSON cannot hold. */
-export function canonicalize(value) {
+export function canonicalize(/** @type {unknown} */ value) {
+  /** @type {string[]} */
   const out = [];
   write(value, [], 0, out);
   return out.join('');
 }
 
 /** The canonical UTF-8 bytes of `value`. */
-export function canonicalBytes(value) {
+export function canonicalBytes(/** @type {unknown} */ value) {
   return new TextEncoder().encode(canonicalize(value));
 }

@@ -68,7 +68,7 @@ describe('examples/inspector', () => {
   });
 
   it('finds a history whose founder is not the root key the inspector trusts: exit 1, genesis-untrusted', async () => {
-    const trust = JSON.parse(readFileSync(sample.trust, 'utf8'));
+    const trust = JSON.parse(readFileSync(sample.trust, 'utf8')) as Record<string, unknown>;
     const other = join(dir, 'other-root.json');
     writeFileSync(other, JSON.stringify({ ...trust, rootKeys: ['AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8'] }));
     const { o, io } = capture();

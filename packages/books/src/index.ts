@@ -4,7 +4,7 @@
  * of it (markbook, học bạ, register, transfers, attendance, primary summary, primary học bạ, preschool book) with
  * the QC Điều 8.5 cross-check; and the projection runner for vendors' own read models.
  */
-export * from './errors.js';
+export type * from './errors.js';
 export * from './decimal.js';
 export * from './rules/index.js';
 export * from './records/index.js';

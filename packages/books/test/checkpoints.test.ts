@@ -48,13 +48,13 @@ describe('memoryCheckpointStore', () => {
     const cps = memoryCheckpointStore<Seen>();
     expect(cps.keepsState).toBe(true);
     const state = { positions: [0, 1] };
-    cps.save('seen', { version: 1, position: 2, state });
+    await cps.save('seen', { version: 1, position: 2, state });
     const a = (await cps.load('seen'))!;
     expect(a).toEqual({ version: 1, position: 2, state: { positions: [0, 1] } });
     expect(a.state).not.toBe(state);
     a.state.positions.push(99);
     expect((await cps.load('seen'))!.state.positions).toEqual([0, 1]);
-    cps.clear('seen');
+    await cps.clear('seen');
     expect(await cps.load('seen')).toBeNull();
   });
 

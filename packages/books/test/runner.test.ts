@@ -112,7 +112,7 @@ describe('runProjection', () => {
     expect(isLeft(a) && a.left).toMatchObject({ code: 'invalid-input', path: ['options', 'batchSize'] });
     const b = await runProjection(store, 'x', { ...seen(), version: 0 }, cps, { mode: 'catch-up' });
     expect(isLeft(b) && b.left).toMatchObject({ code: 'invalid-input', path: ['projection', 'version'] });
-    cps.save('seen', { version: 1, position: 5, state: { positions: [], perStream: {} } });
+    await cps.save('seen', { version: 1, position: 5, state: { positions: [], perStream: {} } });
     const c = await runProjection(store, 'x', seen(), cps, { mode: 'catch-up' });
     expect(isLeft(c) && c.left).toMatchObject({ code: 'checkpoint-ahead', details: { position: 5, size: 0 } });
   });

@@ -4,7 +4,7 @@ import { main } from '../dist/main.js';
 
 // `hoso … | head`: a reader that stops early closes the pipe; that is not an error.
 for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e) => {
+  stream.on('error', (/** @type {NodeJS.ErrnoException} */ e) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw e;
   });

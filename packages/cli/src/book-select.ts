@@ -16,7 +16,10 @@ export function yearOf(r: Records, year: string | undefined): string {
   return y;
 }
 
-/** The class must be open in that year (exit 2 naming `--class` otherwise); returns its grade (0 preschool, 1–5 primary, 6–12 secondary). */
+/**
+ * The class must be open in that year (exit 2 naming `--class` otherwise); returns its grade (0 preschool, 1–5 primary,
+ * 6–12 secondary).
+ */
 export function gradeOrFail(r: Records, year: string, cls: string): number {
   const c = r.classes[`${year}/${cls}`];
   if (c === undefined) {

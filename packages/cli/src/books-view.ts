@@ -50,11 +50,12 @@ export const studentName = (r: Records, student: string): string => r.students[s
 export function textOf(v: unknown): string {
   if (v === null || v === undefined || isIncomplete(v)) return '';
   if (typeof v === 'string') return v;
-  if (typeof v === 'object' && 'status' in (v as object)) return promotionText(v as { status: string });
+  if (typeof v === 'object' && 'status' in v) return promotionText(v as { status: string });
   // A learning outcome: its level (after the TT22 Điều 9.3 adjustment).
   if (typeof v === 'object' && typeof (v as { level?: unknown }).level === 'string')
     return (v as { level: string }).level;
-  return String(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return v.toString();
+  return JSON.stringify(v) ?? '';
 }
 
 /** Promotion decision in Vietnamese, as the forms write it. */

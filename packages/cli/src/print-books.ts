@@ -256,7 +256,10 @@ function optionalSigner<K extends string>(k: K, s: Signer | undefined): { [P in 
   return (s === undefined ? {} : { [k]: s }) as { [P in K]?: Signer };
 }
 
-/** A class's attendance sheet for one month: half-day absences (P/K) for a school class, daily marks for a preschool one. */
+/**
+ * A class's attendance sheet for one month: half-day absences (P/K) for a school class, daily marks for a preschool
+ * one.
+ */
 function attendanceSheet(
   r: Records,
   year: string,

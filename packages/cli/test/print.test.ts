@@ -309,7 +309,8 @@ describe('hoso print: primary class summary, preschool child book, attendance', 
   }, 60_000);
 
   it('classifies the child book against a WHO reference file; a malformed one is exit 2 naming the field', async () => {
-    // An illustrative reference (not WHO data): weight z = (12 − 14) / 1.4 → normal; height z = (95 − 110) / 5.5 → stunted.
+    // An illustrative reference (not WHO data): weight z = (12 − 14) / 1.4 → normal; height z = (95 − 110) / 5.5 →
+    // stunted.
     const who = {
       source: 'Bảng thử (không phải số liệu WHO)',
       'weight-for-age': {

@@ -28,8 +28,10 @@ const LONE_SURROGATE = /\p{Surrogate}/u;
 type Path = Array<string | number>;
 
 /** Thrown internally to unwind the recursion; never escapes this module. */
-class Stop {
-  constructor(readonly error: CanonicalError) {}
+class Stop extends Error {
+  constructor(readonly error: CanonicalError) {
+    super(error.message);
+  }
 }
 
 function fail(code: CanonicalError['code'], message: string, path: Path, rule: string = RULE): never {
@@ -50,8 +52,7 @@ function str(s: string, path: Path): string {
 
 function describe(v: unknown): string {
   if (v === undefined) return 'undefined';
-  if (typeof v === 'object' && v !== null)
-    return `an instance of ${(v as object).constructor?.name ?? 'an unknown class'}`;
+  if (typeof v === 'object' && v !== null) return `an instance of ${v.constructor?.name ?? 'an unknown class'}`;
   return `a ${typeof v}`;
 }
 
@@ -110,9 +111,11 @@ function ser(v: unknown, path: Path, depth: number, ancestors: object[]): string
 
 // The fast pass keeps no path and no ancestor list (a cycle shows up as depth overflow): on any
 // problem it bails out and the careful pass above re-runs to name the path and the reason.
-const BAIL: unique symbol = Symbol('bail');
+// An Error made once (throwing it costs no stack capture), so that only Errors are ever thrown.
+const BAIL = new Error('canonical: take the slow path');
 
 // Any character that JSON escapes, or any surrogate (paired or not: no `u` flag).
+// eslint-disable-next-line no-control-regex -- the control characters are what it looks for
 const NEEDS_CARE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 function fastStr(s: string): string {

@@ -48,6 +48,7 @@ function field<A>(name: string, test: (u: unknown) => boolean, must: string): t.
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const LEDGER = /^[A-Za-z0-9._-]{1,128}$/;
+// eslint-disable-next-line no-control-regex -- the control characters are what it refuses
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const LONE_SURROGATE = /\p{Surrogate}/u;
 const TYPE = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
@@ -333,7 +334,9 @@ const UNSIGNED_PROPS: Props = {
 export const UnsignedEnvelopeCodec: t.Type<UnsignedEnvelope, UnsignedEnvelope, unknown> =
   strictStruct<UnsignedEnvelope>('UnsignedEnvelope', UNSIGNED_PROPS, prevMatchesRev);
 
-/** io-ts codec of a complete event (docs/design.md §3; extra fields refused). Decoding returns the input object itself. */
+/**
+ * io-ts codec of a complete event (docs/design.md §3; extra fields refused). Decoding returns the input object itself.
+ */
 export const EnvelopeCodec: t.Type<Envelope, Envelope, unknown> = strictStruct<Envelope>(
   'Envelope',
   { ...UNSIGNED_PROPS, sigs: SignaturesCodec },
@@ -753,7 +756,7 @@ export async function signEnvelopeBytes(
   );
   if (size > MAX_EVENT_BYTES) throw new HosoFailure(tooLarge(size));
 
-  const raw = await Promise.all(signers.map(({ signer }) => signer.sign(message)));
+  const raw = await Promise.all(signers.map(async ({ signer }) => signer.sign(message)));
   const verifier = defaultBackendOf();
   const sigs: EventSignature[] = raw.map((sig, i) => {
     if (!(sig instanceof Uint8Array) || sig.length !== 64)

@@ -5,7 +5,7 @@
  */
 export * from './errors.js';
 export * from './bytes.js';
-export * from './event-types.js';
+export type * from './event-types.js';
 export * from './canonical.js';
 export * from './hash.js';
 export * from './ed25519/index.js';

@@ -1,9 +1,13 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { isLeft, isRight } from 'fp-ts/lib/Either.js';
-import jcs from 'canonicalize';
+import jcsModule from 'canonicalize';
 import { canonicalize, canonicalizeE, canonicalBytes, MAX_CANONICAL_DEPTH } from '../src/canonical.js';
 import { HosoFailure } from '../src/errors.js';
+
+// The package declares an ES default export but is CommonJS (`module.exports = serialize`): under
+// NodeNext the default import is the function itself.
+const jcs = jcsModule as unknown as (input: unknown) => string | undefined;
 
 function errorOf(value: unknown) {
   const r = canonicalizeE(value);
@@ -59,6 +63,7 @@ describe('canonicalize — RFC 8785 examples', () => {
     expect(canonicalize(1e20)).toBe('100000000000000000000');
     expect(canonicalize(1e-7)).toBe('1e-7');
     expect(canonicalize(0.000001)).toBe('0.000001');
+    // eslint-disable-next-line no-loss-of-precision -- the literal is the test: its double prints as below
     expect(canonicalize(333333333.33333329)).toBe('333333333.3333333');
   });
 

@@ -37,6 +37,7 @@ const arbUnsigned = fc
     ledger: fc.stringMatching(/^[A-Za-z0-9._-]{1,24}$/),
     stream: fc
       .string({ unit: 'grapheme', minLength: 1, maxLength: 40 })
+      // eslint-disable-next-line no-control-regex -- control characters are what the filter excludes
       .filter((s) => s.length <= 256 && !/[\u0000-\u001f\u007f-\u009f]/.test(s)),
     rev: fc.nat({ max: 1_000_000 }),
     prevHex: fc.stringMatching(/^[0-9a-f]{64}$/),

@@ -61,10 +61,7 @@ const cosigned: Envelope = await signEnvelope(coSigned(), [
 ]);
 
 // Compile-time: the codecs' types are exactly the event-types.ts types.
-const _typesAgree: [t.TypeOf<typeof EnvelopeCodec>, t.TypeOf<typeof UnsignedEnvelopeCodec>] = [
-  signed as Envelope,
-  unsigned() as UnsignedEnvelope,
-];
+const _typesAgree: [t.TypeOf<typeof EnvelopeCodec>, t.TypeOf<typeof UnsignedEnvelopeCodec>] = [signed, unsigned()];
 void _typesAgree;
 
 describe('envelope round trip', () => {

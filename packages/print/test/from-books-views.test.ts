@@ -61,7 +61,7 @@ function cell(
     value,
     history,
     ...extra,
-  } as Cell;
+  };
 }
 
 describe('primary class summary from @hoso/books', () => {

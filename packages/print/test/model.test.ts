@@ -55,7 +55,7 @@ describe('header grid', () => {
           fc.record({ label: fc.string({ maxLength: 3 }), children: tie('cols') }),
         ),
         { minLength: 1, maxLength: 4 },
-      ) as fc.Arbitrary<Column[]>,
+      ),
     })).cols;
     fc.assert(
       fc.property(tree, (cols) => {

@@ -13,7 +13,7 @@ import {
 const hex64 = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('hex'));
 const ref: fc.Arbitrary<ProofReference> = fc
   .record({
-    origin: fc.stringMatching(/^hoso\/[a-z0-9][a-z0-9._\/-]{0,30}$/),
+    origin: fc.stringMatching(/^hoso\/[a-z0-9][a-z0-9._/-]{0,30}$/),
     size: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
     root: hex64,
     withIndex: fc.boolean(),

@@ -17,7 +17,7 @@ import {
   type PrintError,
   type PrintMeta,
 } from '../src/index.js';
-import { REMARKS, writeRemarksYear, Y, type RemarksYear } from '../../books/test/support/remarks-school.js';
+import { REMARKS, writeRemarksYear, type RemarksYear } from '../../books/test/support/remarks-school.js';
 import { ROOT } from './fixtures.js';
 import { readPdf } from './pdf-text.js';
 

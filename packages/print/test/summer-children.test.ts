@@ -62,7 +62,7 @@ function cell(
     value,
     history,
     ...extra,
-  } as Cell;
+  };
 }
 
 const ok = (d: Either<PrintError, PrintDocument>): PrintDocument => {

@@ -74,7 +74,10 @@ export interface SqliteStoreOptions {
  * `synchronous = NORMAL`. Call it before signing a checkpoint of the current size.
  */
 export interface SqliteEventStore extends EventStore {
-  /** Make every acknowledged append durable (WAL checkpoint with fsync). @throws HosoFailure `storage-failure`, `store-closed`. */
+  /**
+   * Make every acknowledged append durable (WAL checkpoint with fsync). @throws HosoFailure `storage-failure`,
+   * `store-closed`.
+   */
   flush(): Promise<void>;
   /** The file this store reads and writes. */
   readonly path: string;
@@ -217,7 +220,8 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
     ),
     leaf: db.prepare<[number], { leaf: Buffer }>('SELECT leaf FROM events WHERE position = ?'),
     node: db.prepare<[number, number], { hash: Buffer }>('SELECT hash FROM nodes WHERE level = ? AND idx = ?'),
-    // Prepared on read-only connections too: running them there fails with SQLITE_READONLY, reported as storage-failure.
+    // Prepared on read-only connections too: running them there fails with SQLITE_READONLY, reported as
+    // storage-failure.
     insertEvent: db.prepare<[number, string, string, number, string, Uint8Array, Uint8Array]>(
       'INSERT INTO events (position, id, stream, rev, type, bytes, leaf) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),

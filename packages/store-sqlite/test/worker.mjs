@@ -11,7 +11,7 @@ import { leafHash, toHex } from '@hoso/core';
 import { openSqliteStore } from '../dist/index.js';
 import { makeTestEvents } from '../../store/dist/testing/events.js';
 
-const [path, ledger, stream, countArg, maxBatchArg] = process.argv.slice(2);
+const [path = '', ledger = '', stream = '', countArg, maxBatchArg] = process.argv.slice(2);
 const count = Number(countArg);
 const maxBatch = Number(maxBatchArg);
 const store = openSqliteStore({ path, ledger });
@@ -26,6 +26,7 @@ while (count === 0 || written < count) {
   if (round % 3 === 0) streams.push('shared');
   for (;;) {
     const expected = await store.size(ledger);
+    /** @type {Map<string, { rev: number, leafHash: Uint8Array }>} */
     const heads = new Map();
     for (const s of new Set(streams)) {
       const h = await store.streamHead(ledger, s);
@@ -39,7 +40,7 @@ while (count === 0 || written < count) {
     const r = await store.append(ledger, batch, { expected });
     if (r._tag === 'Right') {
       let out = '';
-      for (let i = 0; i < batch.length; i++) out += `${r.right.from + i} ${toHex(leafHash(batch[i]))}\n`;
+      for (const [i, bytes] of batch.entries()) out += `${r.right.from + i} ${toHex(leafHash(bytes))}\n`;
       process.stdout.write(out);
       written += n;
       break;

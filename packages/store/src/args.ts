@@ -45,7 +45,9 @@ export function storeClosed(kind: string): never {
   throw new HosoFailure(hosoError('store-closed', `the ${kind} store is closed`, { rule: 'store-open' }));
 }
 
-/** Check a {@link ReadRange} against the current `size`: `[from, to)` clamped to the size; `to < from` reads nothing. */
+/**
+ * Check a {@link ReadRange} against the current `size`: `[from, to)` clamped to the size; `to < from` reads nothing.
+ */
 export function resolveReadRange(range: ReadRange | undefined, size: number): { from: number; to: number } {
   const from = range?.from === undefined ? 0 : requireIndex(range.from, ['range', 'from'], 'range.from');
   const to = range?.to === undefined ? size : requireIndex(range.to, ['range', 'to'], 'range.to');

@@ -49,7 +49,9 @@ export class AppendSignal {
 export interface CloseWatch {
   /** True once `close()` was called. */
   readonly closed: boolean;
-  /** Call `wake` once when the subscription closes (at once if it is closed); returns the function that unregisters it. */
+  /**
+   * Call `wake` once when the subscription closes (at once if it is closed); returns the function that unregisters it.
+   */
   on(wake: () => void): () => void;
 }
 
@@ -124,7 +126,7 @@ export function subscriptionLoop(source: SegmentSource): Subscription {
       return () => closeWaiters.delete(wake);
     },
   };
-  const gap = source.gap ?? defaultGap;
+  const gap = source.gap === undefined ? defaultGap : (expected: number, got: number) => source.gap!(expected, got);
 
   const close = async (): Promise<void> => {
     if (closed) return;

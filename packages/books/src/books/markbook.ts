@@ -64,7 +64,10 @@ export interface SubjectRow {
   readonly HK2: TermCells;
   /** ĐTBmcn, or the comment subject's year result (= term II). */
   readonly year: OrIncomplete<string>;
-  /** The summer re-test (*kiểm tra lại*, TT22 Điều 12) of this subject, when one was entered; beside `year`, which stays. */
+  /**
+   * The summer re-test (*kiểm tra lại*, TT22 Điều 12) of this subject, when one was entered; beside `year`, which
+   * stays.
+   */
   readonly retest: Cell | null;
 }
 

@@ -243,7 +243,7 @@ export function primaryTranscript(
       });
       continue;
     }
-    pages.push(page(r, student, year, keys, picked.right as Tt27RuleSet));
+    pages.push(page(r, student, year, keys, picked.right));
   }
   return right({ student, bio: s.bio, biographyChanges: s.changes, pages, skipped });
 }

@@ -153,7 +153,7 @@ export function primarySummary(
     return left(
       hosoError('wrong-level', `rule set ${picked.right.id} does not grade a primary class`, { path: ['ruleSet'] }),
     );
-  const rs = picked.right as Tt27RuleSet;
+  const rs = picked.right;
   const cells = indexCells(r);
   const offers = Object.values(r.offerings[`${year}/${klass.grade}`] ?? {}).filter(
     (o) => o.assessment === 'level' || o.assessment === 'level-tested',

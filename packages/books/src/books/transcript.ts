@@ -221,11 +221,7 @@ export interface Disagreement {
 }
 
 const show = (v: OrIncomplete<unknown>): unknown =>
-  isIncomplete(v)
-    ? 'incomplete'
-    : typeof v === 'object' && v !== null && 'level' in v
-      ? (v as { level: unknown }).level
-      : v;
+  isIncomplete(v) ? 'incomplete' : typeof v === 'object' && v !== null && 'level' in v ? v.level : v;
 
 /**
  * The homeroom teacher's cross-check before confirming the class (QC Điều 8.5): compare every
@@ -250,8 +246,8 @@ export function crossCheck(
       continue;
     }
     const cmp = (path: string[], a: unknown, b: unknown) => {
-      const x = show(a as OrIncomplete<unknown>);
-      const y = show(b as OrIncomplete<unknown>);
+      const x = show(a);
+      const y = show(b);
       if (JSON.stringify(x) !== JSON.stringify(y)) out.push({ student: s.student, path, markbook: x, transcript: y });
     };
     for (const p of book.subjects) {

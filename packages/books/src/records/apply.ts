@@ -510,7 +510,7 @@ function fold(r: Records, env: Envelope, ev: LedgerEvent, position: number): voi
     }
     default: {
       if (!isCellEventType(ev.type)) return;
-      const data = ev.data as EventData[CellEventType];
+      const data = ev.data;
       const sh = shared(r);
       const version: { -readonly [K in keyof CellVersion]: CellVersion[K] } = {
         value: sh.share(data.value),

@@ -63,7 +63,10 @@ export interface Cell {
   readonly subject?: string;
   readonly term?: string;
   readonly period?: string;
-  /** `tx gk ck level test conduct <aspect> absence attendance weight-kg height-cm`, and after the year `retest` (a subject's re-test) and `reevaluation` (conduct). */
+  /**
+   * `tx gk ck level test conduct <aspect> absence attendance weight-kg height-cm`, and after the year `retest` (a
+   * subject's re-test) and `reevaluation` (conduct).
+   */
   readonly column: string;
   /** Regular assessment number (1–4) of `tx` cells. */
   readonly index?: number;

@@ -93,7 +93,8 @@ const TT22_PHASE_IN = {
 /**
  * Grades under the new rules, by the first calendar year of the school year. From the last
  * listed year on, every grade of the level is covered.
- * TT22's entry-into-force article (lộ trình thực hiện): 2021-22 grade 6; 2022-23 grades 6, 7, 10; 2023-24 grades 6, 7, 8, 10,
+ * TT22's entry-into-force article (lộ trình thực hiện): 2021-22 grade 6; 2022-23 grades 6, 7, 10; 2023-24 grades 6, 7,
+ * 8, 10,
  * 11; from 2024-25 all. TT27's entry-into-force article: grade 1 from 2020-21, one more grade each year.
  * TT43 (GDTX) is taken to follow the same schedule as TT22 (check).
  */

@@ -27,7 +27,9 @@ export interface Tt22Params {
     readonly above70: number;
     readonly commentOnly: number;
   };
-  /** Weights in ĐTBmhk = (ΣĐĐGtx + mid·ĐĐGgk + end·ĐĐGck) / (n + mid + end) and ĐTBmcn = (I + term2·II) / (1 + term2). */
+  /**
+   * Weights in ĐTBmhk = (ΣĐĐGtx + mid·ĐĐGgk + end·ĐĐGck) / (n + mid + end) and ĐTBmcn = (I + term2·II) / (1 + term2).
+   */
   readonly weights: { readonly mid: number; readonly end: number; readonly term2: number };
   /** ĐTBmcn is computed from the term averages already rounded to one decimal. */
   readonly yearUsesRoundedTerms: boolean;

@@ -84,7 +84,9 @@ export interface TransactionalCheckpoints {
   remove(name: string): void;
 }
 
-/** An in-memory checkpoint store, as {@link memoryCheckpointStore} and {@link sharedMemoryCheckpointStore} return it. */
+/**
+ * An in-memory checkpoint store, as {@link memoryCheckpointStore} and {@link sharedMemoryCheckpointStore} return it.
+ */
 export type MemoryCheckpointStore<S> = CheckpointStore<S> & {
   /** Number of checkpoints held. */
   readonly size: number;

@@ -148,8 +148,10 @@ function imperativeSink(p: ImperativeProjection, db: TransactionalCheckpoints): 
 const message = (e: unknown): string =>
   isHosoFailure(e) ? `${e.error.code}: ${e.error.message}` : e instanceof Error ? e.message : String(e);
 
-class StoreReadError {
-  constructor(readonly cause: unknown) {}
+class StoreReadError extends Error {
+  constructor(readonly failure: unknown) {
+    super('the store failed while being read');
+  }
 }
 
 /** Wrap an async iterable so a failure of the store itself is told apart from a projection's. */
@@ -223,7 +225,7 @@ export async function runProjection<S>(
   const sink: Sink<S | undefined> =
     projection.kind === 'imperative'
       ? imperativeSink(projection, checkpoints as TransactionalCheckpoints)
-      : pureSink(projection as Projection<S>, checkpoints as CheckpointStore<S>, store, ledger);
+      : pureSink(projection, checkpoints as CheckpointStore<S>, store, ledger);
   const batchSize = options.batchSize ?? 500;
   const liveCommitMs = options.liveCommitMs ?? 50;
   const { name, version } = projection;
@@ -308,8 +310,8 @@ export async function runProjection<S>(
       }
     } catch (e) {
       if (e instanceof StoreReadError) {
-        return hosoError('store-failure', `reading ledger ${ledger} failed: ${message(e.cause)}`, {
-          details: { cause: message(e.cause) },
+        return hosoError('store-failure', `reading ledger ${ledger} failed: ${message(e.failure)}`, {
+          details: { cause: message(e.failure) },
         });
       }
       throw e;

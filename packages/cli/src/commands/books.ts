@@ -1,4 +1,6 @@
-/** `hoso show`, `hoso log` and `hoso print`: the books, their history, and paper — from a ledger or an export bundle. */
+/**
+ * `hoso show`, `hoso log` and `hoso print`: the books, their history, and paper — from a ledger or an export bundle.
+ */
 import type { Command } from 'commander';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import {
@@ -61,7 +63,7 @@ function subjectTable(r: Records, page: SubjectPage): string {
   const status = (['HK1', 'HK2', 'CN'] as const)
     .map(
       (t) =>
-        `${t} ${page.status[t].signedOff === null ? 'not signed off' : `signed off by ${page.status[t].signedOff!.by.name ?? '?'}`}`,
+        `${t} ${page.status[t].signedOff === null ? 'not signed off' : `signed off by ${page.status[t].signedOff.by.name ?? '?'}`}`,
     )
     .join('; ');
   return (
@@ -455,7 +457,7 @@ export function registerBookCommands(program: Command, io: Output): void {
               .map((x) => `${x.name} (${x.role})`)
               .join(', ');
             io.out(
-              `#${l['position']}  ${String(l['at'])}  ${String(l['type']).padEnd(20)} ${String(l['summary'])}\n      signed by ${signers}\n`,
+              `#${String(l['position'])}  ${String(l['at'])}  ${String(l['type']).padEnd(20)} ${String(l['summary'])}\n      signed by ${signers}\n`,
             );
           }
           if (shown.length === 0) io.out('(no events)\n');

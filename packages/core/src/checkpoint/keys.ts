@@ -49,7 +49,8 @@ const isKeyType = (t: unknown): t is NoteKeyType => t === SIG_TYPE_ED25519 || t 
 
 /**
  * Key ID: the first 4 bytes of SHA-256(name ‖ 0x0A ‖ type ‖ public key).
- * @throws HosoFailure `invalid-argument` for an invalid key name, a public key that is not 32 bytes or a type that is not a byte.
+ * @throws HosoFailure `invalid-argument` for an invalid key name, a public key that is not 32 bytes or a type that is
+ * not a byte.
  */
 export function keyId(name: string, publicKey: Uint8Array, type: number = SIG_TYPE_ED25519): Uint8Array {
   if (!isValidKeyName(name)) throw invalidArgument(['name'], 'key names are non-empty, without spaces or "+"');
@@ -163,7 +164,9 @@ export function formatSignerKey(name: string, seed: Uint8Array, type: NoteKeyTyp
   return `PRIVATE+KEY+${name}+${toHex(id)}+${toBase64(concatBytes(Uint8Array.of(type), seed))}`;
 }
 
-/** Parse a signer key; the key ID must match the public key derived from the seed. Surrounding whitespace is ignored. */
+/**
+ * Parse a signer key; the key ID must match the public key derived from the seed. Surrounding whitespace is ignored.
+ */
 export function parseSignerKey(skey: string): Either<KeyError, ParsedSignerKey> {
   const prefix = 'PRIVATE+KEY+';
   if (typeof skey !== 'string' || !skey.startsWith(prefix))

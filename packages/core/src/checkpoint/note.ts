@@ -117,8 +117,9 @@ export function signNote(body: string, signers: readonly NoteSigner[]): string {
   checkNoteBody(body);
   if (!Array.isArray(signers) || signers.length === 0)
     throw invalidArgument(['signers'], 'at least one signer is needed');
-  signers.forEach((s, i) => checkSigner(s, ['signers', i]));
-  return body + '\n' + signers.map((s) => signatureLine(body, s)).join('');
+  const list: readonly NoteSigner[] = signers; // Array.isArray narrows a readonly array to any[]
+  list.forEach((s, i) => checkSigner(s, ['signers', i]));
+  return body + '\n' + list.map((s) => signatureLine(body, s)).join('');
 }
 
 /** A parsed signature line. */

@@ -48,7 +48,8 @@ export function formatTlogProof(p: TlogProof): string {
   if (p.extra !== undefined && (!(p.extra instanceof Uint8Array) || p.extra.length === 0))
     throw invalidArgument(['extra'], 'must be non-empty bytes when present', TLOG_PROOF_RULE);
   const extra = p.extra === undefined ? '' : `extra ${toBase64(p.extra)}\n`;
-  return `${HEADER}\n${extra}index ${p.index}\n${p.proof.map((h) => toBase64(h) + '\n').join('')}\n${p.checkpointNote}`;
+  const proof: readonly Uint8Array[] = p.proof; // Array.isArray narrowed it to any[]
+  return `${HEADER}\n${extra}index ${p.index}\n${proof.map((h) => toBase64(h) + '\n').join('')}\n${p.checkpointNote}`;
 }
 
 /** Parse a tlog-proof (the checkpoint's signatures are NOT checked here: see {@link verifyTlogProof}). */

@@ -25,7 +25,9 @@ export {
   SMALL_ORDER_Y,
 } from './strict.js';
 
-/** The backends that loaded on this platform, fastest first (libsodium is absent when `sodium-native` failed to load). */
+/**
+ * The backends that loaded on this platform, fastest first (libsodium is absent when `sodium-native` failed to load).
+ */
 export function availableBackends(): Ed25519Backend[] {
   return sodiumBackend === undefined ? [nodeBackend, tweetnaclBackend] : [sodiumBackend, nodeBackend, tweetnaclBackend];
 }

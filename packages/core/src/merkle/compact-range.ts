@@ -46,7 +46,7 @@ export class CompactRange {
     hashes.forEach((h, i) => requireHash(`hashes[${i}]`, h));
     return new CompactRange(
       size,
-      hashes.map((h) => h.slice()),
+      (hashes as readonly Uint8Array[]).map((h) => h.slice()), // Array.isArray narrowed it to any[]
     );
   }
 
