@@ -42,6 +42,7 @@ export function footerContent(doc: PrintDocument): FooterContent {
     [v.origin, 'value'],
   ];
   if (v.book !== undefined) finePrint.push([' · sổ ', 'text'], [v.book, 'value']);
+  if (v.eventId !== undefined) finePrint.push([' · sự kiện ', 'text'], [v.eventId, 'value']);
   return { lines, finePrint };
 }
 

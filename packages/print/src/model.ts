@@ -48,6 +48,11 @@ export interface Verification {
   /** Which book this is, e.g. the stream `markbook/2024-2025/10A1/toan`. */
   readonly book?: string;
   /**
+   * The id of the event at `index` (its envelope's `id`), when the page is about one event (the
+   * correction minutes). A machine identifier: printed in the footer's small print only.
+   */
+  readonly eventId?: string;
+  /**
    * When the document was printed, shown on the page: an RFC 3339 timestamp prints as
    * `dd/MM/yyyy HH:mm` in Vietnam time (see `viDateTime`), other text as given.
    */

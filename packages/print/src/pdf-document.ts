@@ -122,7 +122,7 @@ function replaceXmpInfo(pdf: Pdf, info: PdfInfo): void {
 /** Which fonts print a text at a path (the footer and fingerprints use the monospace font too). */
 function fontsFor(path: ReadonlyArray<string | number>): FontRole[] {
   const last = path[path.length - 1];
-  return last === 'fingerprint' || last === 'origin' || last === 'book'
+  return last === 'fingerprint' || last === 'origin' || last === 'book' || last === 'eventId'
     ? ['mono', 'regular']
     : ['regular', 'bold', 'italic', 'condensed', 'condensedBold'];
 }

@@ -84,6 +84,13 @@ export function checkVerification(v: Verification, path: Path = ['verification']
     );
   if (v.leaf !== undefined && v.index === undefined)
     return printError('print-invalid-verification', 'leaf needs index', [...path, 'leaf'], RULE_MODEL);
+  if (v.eventId !== undefined && (typeof v.eventId !== 'string' || !/^[\x21-\x7e]{1,128}$/.test(v.eventId)))
+    return printError(
+      'print-invalid-verification',
+      'eventId must be 1 to 128 printable ASCII characters without spaces',
+      [...path, 'eventId'],
+      RULE_MODEL,
+    );
   return checkOptText(v.book, [...path, 'book']) ?? checkOptText(v.printedAt, [...path, 'printedAt']);
 }
 
@@ -349,5 +356,6 @@ export function* documentTexts(doc: PrintDocument): Generator<[string, Path]> {
   }
   yield [doc.verification.origin, ['verification', 'origin']];
   if (doc.verification.book !== undefined) yield [doc.verification.book, ['verification', 'book']];
+  if (doc.verification.eventId !== undefined) yield [doc.verification.eventId, ['verification', 'eventId']];
   if (doc.verification.printedAt !== undefined) yield [doc.verification.printedAt, ['verification', 'printedAt']];
 }

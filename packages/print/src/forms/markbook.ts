@@ -1,3 +1,7 @@
+/**
+ * The secondary class markbook (*sổ theo dõi và đánh giá học sinh theo lớp*, Thông tư 22/2021): a
+ * page run per subject and the year summary, from plain form data.
+ */
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from '../errors.js';
 import type { Cell, Column, PrintDocument, Section } from '../model.js';
@@ -7,6 +11,8 @@ import {
   CorrectionNotes,
   formHeader,
   RULE_INPUT,
+  labelled,
+  runningHeadOf,
   signature,
   type MarkValue,
   type PrintMeta,
@@ -137,6 +143,12 @@ function subjectSection(d: MarkbookData, s: MarkbookSubject, meta: PrintMeta, fi
     orientation: 'landscape',
     title: 'SỔ THEO DÕI VÀ ĐÁNH GIÁ HỌC SINH',
     subtitle: [`Lớp ${d.className} — Năm học ${d.schoolYear}`, `Môn học: ${s.name}`],
+    runningHead: runningHeadOf('Sổ theo dõi và đánh giá học sinh', [
+      `Lớp ${d.className}`,
+      `Năm học ${d.schoolYear}`,
+      `Môn học: ${s.name}`,
+      labelled('Giáo viên bộ môn', s.teacher?.name),
+    ]),
     blocks: [
       {
         kind: 'fields',
@@ -147,7 +159,7 @@ function subjectSection(d: MarkbookData, s: MarkbookSubject, meta: PrintMeta, fi
         ],
       },
       { kind: 'table', columns: subjectColumns(s, withRetest), rows, fontSize: 8, notes: notes.notes() },
-      { kind: 'signatures', items: [signature('GIÁO VIÊN BỘ MÔN', s.teacher)] },
+      { kind: 'signatures', items: [signature('subject-teacher', s.teacher)] },
     ],
   };
   return first ? { ...section, header: formHeader(meta) } : section;
@@ -214,13 +226,18 @@ function summarySection(d: MarkbookData, sum: MarkbookSummary, meta: PrintMeta, 
     orientation: 'landscape',
     title: 'TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ CẢ NĂM HỌC',
     subtitle: [`Lớp ${d.className} — Năm học ${d.schoolYear}`],
+    runningHead: runningHeadOf('Tổng hợp kết quả đánh giá cả năm học', [
+      `Lớp ${d.className}`,
+      `Năm học ${d.schoolYear}`,
+      labelled('Giáo viên chủ nhiệm', d.homeroom?.name),
+    ]),
     blocks: [
       { kind: 'table', columns, rows, fontSize: 7.5, notes: notes.notes() },
       {
         kind: 'signatures',
         items: [
-          signature('GIÁO VIÊN CHỦ NHIỆM', d.homeroom, '(Xác nhận, ký và ghi rõ họ tên)'),
-          signature('HIỆU TRƯỞNG', d.leader, '(Phê duyệt, ký, ghi rõ họ tên và đóng dấu)'),
+          signature('homeroom', d.homeroom, '(Xác nhận, ký và ghi rõ họ tên)'),
+          signature('principal', d.leader, '(Phê duyệt, ký, ghi rõ họ tên và đóng dấu)'),
         ],
       },
     ],

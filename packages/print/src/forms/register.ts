@@ -1,3 +1,4 @@
+/** The school register (*sổ đăng bộ*): one line per student ever enrolled, from plain form data. */
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from '../errors.js';
 import type { Cell, PrintDocument } from '../model.js';
@@ -8,6 +9,7 @@ import {
   CorrectionNotes,
   formHeader,
   RULE_INPUT,
+  runningHeadOf,
   signature,
   type MarkValue,
   type PrintMeta,
@@ -108,6 +110,7 @@ export function registerDocument(d: RegisterData, meta: PrintMeta): Either<Print
         header: formHeader(meta),
         title: 'SỔ ĐĂNG BỘ',
         subtitle: [d.period],
+        runningHead: runningHeadOf('Sổ đăng bộ', [d.period]),
         blocks: [
           {
             kind: 'table',
@@ -130,7 +133,7 @@ export function registerDocument(d: RegisterData, meta: PrintMeta): Either<Print
             fontSize: 8,
             notes: notes.notes(),
           },
-          { kind: 'signatures', items: [signature('HIỆU TRƯỞNG', d.leader, '(Ký, ghi rõ họ tên và đóng dấu)')] },
+          { kind: 'signatures', items: [signature('principal', d.leader, '(Ký, ghi rõ họ tên và đóng dấu)')] },
         ],
       },
     ],

@@ -1,3 +1,7 @@
+/**
+ * The secondary học bạ (Thông tư 22/2021): one student's school year on one portrait page, from
+ * plain form data.
+ */
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from '../errors.js';
 import type { Cell, PrintDocument, Section } from '../model.js';
@@ -8,6 +12,8 @@ import {
   CorrectionNotes,
   formHeader,
   RULE_INPUT,
+  labelled,
+  runningHeadOf,
   signature,
   type MarkValue,
   type PrintMeta,
@@ -185,6 +191,12 @@ export function transcriptDocument(d: TranscriptData, meta: PrintMeta): Either<P
     header: formHeader(meta),
     title: 'HỌC BẠ',
     subtitle: [`Năm học ${d.schoolYear}`],
+    runningHead: runningHeadOf('Học bạ', [
+      st.name,
+      `Lớp ${d.className}`,
+      `Năm học ${d.schoolYear}`,
+      labelled('Giáo viên chủ nhiệm', d.homeroom?.name),
+    ]),
     blocks: [
       { kind: 'fields', columns: 2, items: particulars },
       {
@@ -215,8 +227,8 @@ export function transcriptDocument(d: TranscriptData, meta: PrintMeta): Either<P
       {
         kind: 'signatures',
         items: [
-          signature('GIÁO VIÊN CHỦ NHIỆM', d.homeroom),
-          signature('HIỆU TRƯỞNG', d.principal, '(Xác nhận, ký, ghi rõ họ tên và đóng dấu)'),
+          signature('homeroom', d.homeroom),
+          signature('principal', d.principal, '(Xác nhận, ký, ghi rõ họ tên và đóng dấu)'),
         ],
       },
     ],
