@@ -11,7 +11,6 @@ import globals from 'globals';
 const BEING_REWRITTEN = [
   'packages/ledger/**', // branch ledger-rules (src, test, bench)
   'packages/verify/**', // branch verify-core (and ledger-rules for the compliance pass)
-  'packages/print/src/**', // branch print-forms
   'packages/store-eventstoredb/**', // branch esdb-cluster
   'packages/cli/src/keys.ts', // branch ledger-rules
   'packages/cli/src/csv-import.ts', // branch sheets

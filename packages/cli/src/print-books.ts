@@ -41,14 +41,7 @@ import {
   type Signer,
 } from '@hoso/print';
 import { gradeOrFail, markbookOrFail, studentClassOrFail } from './book-select.js';
-import {
-  leaderOf,
-  markbookData,
-  personName,
-  registerData,
-  transcriptData,
-  transcriptOf,
-} from './books-view.js';
+import { leaderOf, markbookData, personName, registerData, transcriptData, transcriptOf } from './books-view.js';
 import { refused, usage } from './exit.js';
 import type { WhoReference } from './who-reference.js';
 

@@ -63,7 +63,9 @@ export function printError<C extends PrintErrorCode>(
     : [details: PrintErrorDetails[C]]
 ): PrintErrorOf<C> {
   const d = details[0];
-  return (d === undefined ? { code, message, path, rule } : { code, message, path, rule, details: d }) as PrintErrorOf<C>;
+  return (
+    d === undefined ? { code, message, path, rule } : { code, message, path, rule, details: d }
+  ) as PrintErrorOf<C>;
 }
 
 /**

@@ -9,10 +9,12 @@ import { fontData, type FontRole } from './fonts.js';
 import { FINE_PRINT_LABEL, footerContent, footerText } from './footer.js';
 import { fitHeader, type HeaderFit } from './header-fit.js';
 import { GEOMETRY, headerGrid, columnWidths } from './layout.js';
+import { KEEP_ROWS, keepRuns } from './keep.js';
 import { fontMeasure } from './metrics.js';
 import {
   cellValue,
   leafColumns,
+  type Cell,
   NATIONAL_MOTTO,
   pageSize,
   type Block,
@@ -39,6 +41,9 @@ function qrFullSize(ref: string): number {
 
 /** Horizontal padding of a table cell (points), as in the PDF. */
 const PAD_X = 2.5;
+
+/** Height of the running head row at the top of a continuation page (points): two lines of 8 pt. */
+const RUNNING_HEAD = 20;
 
 /** Options of {@link renderHtml}. */
 export interface HtmlOptions {
@@ -97,7 +102,12 @@ function headerLabel(label: string, f: HeaderFit): string {
   return `<div class="up" style="${size}">${f.cut ? f.lines.map(text).join('<br>') : text(label)}</div>`;
 }
 
-function table(b: TableBlock, o: Orientation): string {
+/**
+ * A ruled table. `tail`, when given, is what follows the table up to a signature row: it goes with
+ * the table's last rows into a last body group the browser does not split (`break-inside: avoid`),
+ * so the signatures stay on the page of the rows they sign.
+ */
+function table(b: TableBlock, o: Orientation, tail?: string): string {
   const leaves = leafColumns(b.columns);
   const widths = columnWidths(leaves, 100);
   const grid = headerGrid(b.columns);
@@ -124,25 +134,32 @@ function table(b: TableBlock, o: Orientation): string {
       .join('');
     head += `<tr>${cells}</tr>`;
   }
-  const body = b.rows
-    .map((row) => {
-      const tds = row
-        .map((raw, i) => {
-          const c = cellValue(raw);
-          const align = leaves[i]!.align ?? 'center';
-          const value = c.bold ? `<b>${text(c.text)}</b>` : text(c.text);
-          const content = c.correction
-            ? `<del class="old" title="Giá trị cũ">${c.correction.old === '' ? '(trống)' : text(c.correction.old)}</del>` +
-              `<span class="new">${value}</span><span class="bb">BB ${text(c.correction.minutes)}</span>`
-            : value;
-          return `<td class="a-${align}${c.correction ? ' corrected' : ''}">${content}</td>`;
-        })
-        .join('');
-      return `<tr>${tds}</tr>`;
-    })
-    .join('\n');
+  const row = (cells: ReadonlyArray<Cell>): string => {
+    const tds = cells
+      .map((raw, i) => {
+        const c = cellValue(raw);
+        const align = leaves[i]!.align ?? 'center';
+        const value = c.bold ? `<b>${text(c.text)}</b>` : text(c.text);
+        const content = c.correction
+          ? `<del class="old" title="Giá trị cũ">${c.correction.old === '' ? '(trống)' : text(c.correction.old)}</del>` +
+            `<span class="new">${value}</span><span class="bb">BB ${text(c.correction.minutes)}</span>`
+          : value;
+        return `<td class="a-${align}${c.correction ? ' corrected' : ''}">${content}</td>`;
+      })
+      .join('');
+    return `<tr>${tds}</tr>`;
+  };
   const notes = (b.notes ?? []).map((n) => `<p class="note">${text(n)}</p>`).join('');
-  return `<table class="grid" style="font-size:${size}pt"><colgroup>${cols}</colgroup><thead>${head}</thead><tbody>\n${body}\n</tbody></table>${notes}`;
+  const open = `<table class="grid" style="font-size:${size}pt"><colgroup>${cols}</colgroup><thead>${head}</thead>`;
+  if (tail === undefined) return `${open}<tbody>\n${b.rows.map(row).join('\n')}\n</tbody></table>${notes}`;
+  const cut = Math.max(0, b.rows.length - KEEP_ROWS);
+  const rest = b.rows.slice(0, cut);
+  return (
+    open +
+    (rest.length > 0 ? `<tbody>\n${rest.map(row).join('\n')}\n</tbody>` : '') +
+    `<tbody class="keep">\n${b.rows.slice(cut).map(row).join('\n')}\n` +
+    `<tr class="after"><td colspan="${leaves.length}">${notes}${tail}</td></tr></tbody></table>`
+  );
 }
 
 function signatures(b: SignaturesBlock): string {
@@ -181,51 +198,47 @@ function footerLines(doc: PrintDocument): string[] {
 }
 
 /**
- * The blocks printed on the page of the signature row after them: from the last table before each
- * row (or the block before it) up to the row, as the PDF keeps them.
+ * A section's blocks, those of each keep run (see `keep.ts`) held together: after a table, with its
+ * last rows; otherwise in one block the browser does not split.
  */
-function keptWithSignatures(blocks: ReadonlyArray<Block>): Set<number> {
-  const kept = new Set<number>();
-  blocks.forEach((b, j) => {
-    if (b.kind !== 'signatures') return;
-    for (let k = j; k > 0 && blocks[k - 1]!.kind !== 'signatures'; k--) {
-      kept.add(k);
-      if (blocks[k - 1]!.kind === 'table') break;
+function sectionBody(s: Section): string {
+  const runs = keepRuns(s.blocks);
+  const out: string[] = [];
+  for (let i = 0; i < s.blocks.length; i++) {
+    const b = s.blocks[i]!;
+    const run = runs.find((r) => (r.table ?? r.from) === i);
+    if (run === undefined) {
+      out.push(block(b, s.orientation));
+      continue;
     }
-  });
-  return kept;
-}
-
-function section(s: Section, index: number, screenFooter: string): string {
-  const sub = (s.subtitle ?? []).map((l) => `<div class="subtitle">${text(l)}</div>`).join('');
-  const kept = keptWithSignatures(s.blocks);
-  const body = s.blocks.map((b, i) => {
-    const html = block(b, s.orientation);
-    return kept.has(i) ? `<div class="keep">${html}</div>` : html;
-  });
-  return (
-    `<section class="sheet ${s.orientation}" style="page: s${index}">` +
-    (s.header ? header(s.header) : '') +
-    `<h1>${text(s.title)}</h1>${sub}` +
-    body.join('\n') +
-    screenFooter +
-    `</section>`
-  );
+    const kept = s.blocks
+      .slice(run.from, run.to + 1)
+      .map((x) => block(x, s.orientation))
+      .join('\n');
+    if (run.table !== undefined && b.kind === 'table') out.push(table(b, s.orientation, kept));
+    else out.push(`<div class="keep">${kept}</div>`);
+    i = run.to;
+  }
+  return out.join('\n');
 }
 
 /**
- * A named page per section: its size, and the book's heading in the top margin (Chromium prints
- * margin boxes). CSS cannot tell a section's first page from the next ones, except the document's
- * very first page; so in HTML a later section's first page carries the heading too.
+ * One section as a sheet. The book's heading for its continuation pages is the header of a layout
+ * table, which the browser repeats at the top of every page the section runs onto; on the
+ * section's first page the form's opening (national header, title) is drawn over it.
  */
-function sectionPages(doc: PrintDocument, family: string): string {
-  return doc.sections
-    .map(
-      (s, i) =>
-        `@page s${i} { size: A4 ${s.orientation}; @top-center { content: ${cssString(`${runningHead(s).normalize('NFC')} ${CONTINUED}`)}; ` +
-        `vertical-align: bottom; padding-bottom: 4pt; font-family: ${family}; font-style: italic; font-size: 8pt; color: #444; } }`,
-    )
-    .join('\n');
+function section(s: Section, screenFooter: string): string {
+  const sub = (s.subtitle ?? []).map((l) => `<div class="subtitle">${text(l)}</div>`).join('');
+  const head = `${runningHead(s)} ${CONTINUED}`;
+  return (
+    `<section class="sheet ${s.orientation}">` +
+    `<table class="run"><thead><tr><td><div class="runhead">${text(head)}</div></td></tr></thead><tbody><tr><td>` +
+    `<div class="opening">${s.header ? header(s.header) : ''}<h1>${text(s.title)}</h1>${sub}</div>` +
+    sectionBody(s) +
+    `</td></tr></tbody></table>` +
+    screenFooter +
+    `</section>`
+  );
 }
 
 // Tables ask for the condensed cut (font-stretch), as the PDF sets them in DejaVu Serif Condensed.
@@ -261,12 +274,17 @@ function css(doc: PrintDocument, qrDataUrl: string, embed: boolean): string {
   @bottom-right { content: "Trang " counter(page) "/" counter(pages); width: 60pt; text-align: right; vertical-align: top;
     padding-top: 10pt; font-family: ${family}; font-size: 8.5pt; }
 }
-@page :first { @top-center { content: none; } }
-${sectionPages(doc, family)}
+@page landscape { size: A4 landscape; }
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { margin: 0; font-family: ${family}; font-size: 10.5pt; color: #000; }
+section.sheet.landscape { page: landscape; }
 section.sheet + section.sheet { break-before: page; }
+table.run { width: 100%; border-collapse: collapse; border-spacing: 0; }
+table.run > * > tr > td { padding: 0; vertical-align: top; }
+.runhead { height: ${PT(RUNNING_HEAD)}; overflow: hidden; font-size: 8pt; line-height: 9pt; font-style: italic;
+  color: #444; text-align: center; }
+.opening { position: relative; margin-top: -${PT(RUNNING_HEAD)}; background: #fff; }
 .b { font-weight: bold; } .i { font-style: italic; }
 .a-left { text-align: left; } .a-center { text-align: center; } .a-right { text-align: right; }
 .formcode { text-align: right; font-size: 8.5pt; line-height: 1; }
@@ -287,7 +305,8 @@ table.grid th, table.grid td { border: 0.5pt solid #000; padding: 2pt 2.5pt; ver
 table.grid td { overflow-wrap: anywhere; }
 table.grid th { text-align: center; overflow-wrap: normal; word-break: normal; hyphens: manual; line-height: 1.16; }
 table.grid th .turn { display: inline-block; writing-mode: sideways-lr; white-space: nowrap; text-align: center; }
-.keep { break-before: avoid; break-inside: avoid; }
+.keep { break-inside: avoid; }
+table.grid tr.after > td { border: none; padding: 0; text-align: left; font-size: 10.5pt; overflow-wrap: normal; }
 td.corrected del.old { display: block; color: #c00000; text-decoration: line-through; text-decoration-color: #c00000; }
 td.corrected .new { display: block; }
 td.corrected .bb { display: block; color: #c00000; font-size: 75%; }
@@ -340,7 +359,7 @@ export function renderHtml(doc: PrintDocument, options: HtmlOptions = {}): strin
       ? `<meta name="description" content="${escapeHtml(doc.subject.normalize('NFC'))}">\n`
       : '') +
     `<title>${text(doc.title)}</title>\n<style>${css(doc, dataUrl, options.embedFonts ?? false)}</style>\n</head>\n<body>\n` +
-    doc.sections.map((s, i) => section(s, i, screenFooter)).join('\n') +
+    doc.sections.map((s) => section(s, screenFooter)).join('\n') +
     `\n</body>\n</html>\n`
   );
 }

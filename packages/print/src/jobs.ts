@@ -3,14 +3,7 @@
  * write), with the books a form refused listed and why.
  */
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
-import {
-  classMarkbook,
-  primarySummary,
-  primaryTranscript,
-  register,
-  transcript,
-  type Records,
-} from '@hoso/books';
+import { classMarkbook, primarySummary, primaryTranscript, register, transcript, type Records } from '@hoso/books';
 import { printError, type PrintError } from './errors.js';
 import { correctionMinutesDocument } from './forms/correction-minutes.js';
 import type { PrintMeta } from './forms/common.js';
@@ -43,7 +36,8 @@ export interface PrintJobs {
  * each student's học bạ page per year (the TT22 form, or the TT27 one for primary years), the
  * register, and one correction minutes document per minutes number. Each document's verification
  * is `meta.verification` with the book's id (and, for markbooks, its head event). `year` limits
- * classes, học bạ pages and minutes to one school year (the register is always whole). Classes no rule set grades are listed in `skipped`.
+ * classes, học bạ pages and minutes to one school year (the register is always whole). Classes no
+ * rule set grades are listed in `skipped`.
  */
 export function printJobsFromRecords(
   r: Records,

@@ -178,13 +178,7 @@ export interface SignaturesBlock {
  * witness (*người chứng kiến*, the software administrator) and approver (*lãnh đạo đơn vị*).
  */
 export type SignerRole =
-  | 'subject-teacher'
-  | 'homeroom'
-  | 'teacher'
-  | 'principal'
-  | 'requester'
-  | 'witness'
-  | 'approver';
+  'subject-teacher' | 'homeroom' | 'teacher' | 'principal' | 'requester' | 'witness' | 'approver';
 
 /** Every {@link SignerRole}. */
 export const SIGNER_ROLES: ReadonlyArray<SignerRole> = [

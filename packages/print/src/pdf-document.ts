@@ -84,8 +84,9 @@ const xml = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
- * pdfkit writes the XMP mirror of the document information with the values pasted in unescaped (pdfkit is pinned to the version this was written against),
- * so a school named "… GD&ĐT …" would make the XMP packet ill-formed XML (and the PDF/A invalid).
+ * pdfkit writes the XMP mirror of the document information with the values pasted in unescaped
+ * (pdfkit is pinned to the version this was written against), so a school named "… GD&ĐT …"
+ * would make the XMP packet ill-formed XML (and the PDF/A invalid).
  * Its private `_addInfo` is replaced with one that writes the same properties escaped; PDF/A
  * requires each of them to equal its Info dictionary entry (ISO 19005-2, 6.6.2.3).
  */
@@ -163,4 +164,3 @@ export function checkGlyphs(doc: PrintDocument): Either<PrintError, PrintDocumen
   }
   return right(doc);
 }
-

@@ -7,6 +7,7 @@
 import type { FontRole } from './fonts.js';
 import { fitHeader, type HeaderFit } from './header-fit.js';
 import { columnWidths, GEOMETRY, headerGrid } from './layout.js';
+import { KEEP_ROWS, keepRuns } from './keep.js';
 import { fontMeasure } from './metrics.js';
 import {
   cellValue,
@@ -36,8 +37,6 @@ const PAD_X = 2.5;
 const PAD_Y = 2;
 /** Room left for a hand signature and the seal between the hint and the printed name. */
 const SIGN_SPACE = 46;
-/** Rows of a table that stay on the page of the signatures that follow it. */
-const KEEP_ROWS = 2;
 /** Continuation pages print the book's heading with this mark. */
 export const CONTINUED = '(tiếp theo)';
 
@@ -103,7 +102,14 @@ export class Layout {
     this.orientation = o;
     this.pdf.addPage({ size: 'A4', layout: o, margin: 0 });
     const { width, height } = pageSize(o);
-    this.pages.push({ page: this.pages.length + 1, section: this.section, orientation: o, width, height, continuation });
+    this.pages.push({
+      page: this.pages.length + 1,
+      section: this.section,
+      orientation: o,
+      width,
+      height,
+      continuation,
+    });
     this.y = GEOMETRY.top;
     if (continuation) this.drawRunningHead();
   }
@@ -235,7 +241,9 @@ function fieldRowHeights(l: Layout, b: FieldsBlock): number[] {
   for (let i = 0; i < b.items.length; i += b.columns) {
     const rowItems = b.items.slice(i, i + b.columns);
     out.push(
-      Math.max(...rowItems.map((f) => l.measure(`${f.label}: ${f.value}`, colW - 6, { font: 'bold', size: SIZES.normal }))),
+      Math.max(
+        ...rowItems.map((f) => l.measure(`${f.label}: ${f.value}`, colW - 6, { font: 'bold', size: SIZES.normal })),
+      ),
     );
   }
   return out;
@@ -409,8 +417,8 @@ function drawTable(l: Layout, b: TableBlock, blockIndex: number, tail: number): 
   l.y += 4;
   notes.forEach((n, i) => {
     // Where the rows could not travel with the signatures, the last note does.
-    if (i === notes.length - 1 && tail > 0) l.keep(n.h + 1 + 6 + tail) || l.ensure(n.h);
-    else l.ensure(n.h);
+    const kept = i === notes.length - 1 && tail > 0 && l.keep(n.h + 1 + 6 + tail);
+    if (!kept) l.ensure(n.h);
     l.y += l.draw(n.text, GEOMETRY.side, l.y, l.contentWidth, noteStyle) + 1;
   });
   l.y += 6;
@@ -501,27 +509,20 @@ function measureBlock(l: Layout, b: Exclude<Block, TableBlock>): number {
 }
 
 /**
- * The blocks kept together with each signature row: from the last table before it (whose last rows
- * join them) or, with no table, from the block just before it. `start` is where the run begins,
- * `tail` the height of the blocks after the table (or of the whole run without one).
+ * Where each keep run starts (its table, or its first block) and the height of its blocks other
+ * than the table: the table keeps its last rows with them, other blocks break before the run.
  */
-function keepRuns(l: Layout, blocks: ReadonlyArray<Block>): Map<number, number> {
-  const runs = new Map<number, number>();
-  blocks.forEach((b, j) => {
-    if (b.kind !== 'signatures') return;
-    let start = j;
-    while (start > 0 && blocks[start - 1]!.kind !== 'table' && blocks[start - 1]!.kind !== 'signatures') start--;
-    const table = start > 0 && blocks[start - 1]!.kind === 'table' ? start - 1 : undefined;
-    if (table === undefined && start === j && j > 0) start = j - 1;
-    if (table === undefined && start === j) return;
+function keepHeights(l: Layout, blocks: ReadonlyArray<Block>): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const run of keepRuns(blocks)) {
     let h = 0;
-    for (let k = start; k <= j; k++) {
+    for (let k = run.from; k <= run.to; k++) {
       const x = blocks[k]!;
       if (x.kind !== 'table') h += measureBlock(l, x);
     }
-    runs.set(table ?? start, h);
-  });
-  return runs;
+    out.set(run.table ?? run.from, h);
+  }
+  return out;
 }
 
 /** Lay out one section from its first page. */
@@ -529,7 +530,7 @@ export function drawSection(l: Layout, index: number, s: Section): void {
   l.startSection(index, s);
   if (s.header) drawHeader(l, s.header);
   drawTitle(l, s);
-  const runs = keepRuns(l, s.blocks);
+  const runs = keepHeights(l, s.blocks);
   s.blocks.forEach((b, i) => {
     const run = runs.get(i);
     switch (b.kind) {

@@ -30,15 +30,25 @@ export interface PdfOptions {
   readonly pdfa?: boolean;
 }
 
-
 const INK = '#000000';
 const GREY = '#444444';
 
-/** The font a footer part is set in: labels in the serif (DejaVu Sans Mono lacks many Vietnamese letters), values in monospace. */
-const footerFont = (kind: FooterPart[1]): FontRole => (kind === 'value' ? 'mono' : kind === 'note' ? 'italic' : 'regular');
+/**
+ * The font a footer part is set in: labels in the serif (DejaVu Sans Mono lacks many Vietnamese
+ * letters), values in monospace.
+ */
+const footerFont = (kind: FooterPart[1]): FontRole =>
+  kind === 'value' ? 'mono' : kind === 'note' ? 'italic' : 'regular';
 
 /** Draw a run of parts on one line from (x, y). */
-function footerLine(pdf: Pdf, parts: ReadonlyArray<FooterPart>, x: number, y: number, width: number, size: number): void {
+function footerLine(
+  pdf: Pdf,
+  parts: ReadonlyArray<FooterPart>,
+  x: number,
+  y: number,
+  width: number,
+  size: number,
+): void {
   pdf.fontSize(size);
   parts.forEach(([text, kind], i) => {
     pdf.font(footerFont(kind));

@@ -2,6 +2,7 @@
  * Checks a print document before either renderer draws it: shapes, printable text, tables as wide
  * as their headers, signer roles, verification data; and lists every string it prints.
  */
+import { isList } from './guards.js';
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from './errors.js';
 import {
@@ -20,6 +21,7 @@ const RULE_MODEL = 'hoso print document model (docs/printing.md)';
 const RULE_CHECKPOINT = 'docs/design.md §5 (C2SP tlog-checkpoint)';
 const HEX64 = /^[0-9a-f]{64}$/;
 // Tabs and newlines are layout; every other control character would print as garbage.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -95,7 +97,7 @@ export function checkVerification(v: Verification, path: Path = ['verification']
 }
 
 function checkColumns(cs: ReadonlyArray<Column>, path: Path): PrintError | undefined {
-  if (!Array.isArray(cs) || cs.length === 0)
+  if (!isList(cs) || cs.length === 0)
     return printError('print-table-shape', 'a table needs at least one column', path, RULE_MODEL);
   for (let i = 0; i < cs.length; i++) {
     const c = cs[i]!;
@@ -157,13 +159,13 @@ function checkBlock(b: Block, path: Path): PrintError | undefined {
       const n = leafColumns(b.columns).length;
       for (let r = 0; r < b.rows.length; r++) {
         const row = b.rows[r]!;
-        if (!Array.isArray(row) || row.length !== n)
+        if (!isList(row) || row.length !== n)
           return printError(
             'print-table-shape',
-            `row has ${Array.isArray(row) ? row.length : 'no'} cells, the header has ${n} columns`,
+            `row has ${isList(row) ? row.length : 'no'} cells, the header has ${n} columns`,
             [...path, 'rows', r],
             RULE_MODEL,
-            { expected: n, actual: Array.isArray(row) ? row.length : 0 },
+            { expected: n, actual: isList(row) ? row.length : 0 },
           );
         for (let c = 0; c < row.length; c++) {
           const cell = row[c]!;
@@ -266,7 +268,7 @@ function checkSection(s: Section, path: Path): PrintError | undefined {
       checkOptText(h.formCode, [...path, 'header', 'formCode']);
     if (e) return e;
   }
-  if (!Array.isArray(s.blocks))
+  if (!isList(s.blocks))
     return printError('print-invalid-document', 'blocks must be an array', [...path, 'blocks'], RULE_MODEL);
   for (let i = 0; i < s.blocks.length; i++) {
     const e = checkBlock(s.blocks[i]!, [...path, 'blocks', i]);
@@ -287,7 +289,7 @@ export function validateDocument(doc: PrintDocument): Either<PrintError, PrintDo
     checkOptText(doc.author, ['author']) ??
     checkOptText(doc.subject, ['subject']) ??
     checkVerification(doc.verification) ??
-    (Array.isArray(doc.sections) && doc.sections.length > 0
+    (isList(doc.sections) && doc.sections.length > 0
       ? undefined
       : printError('print-invalid-document', 'a document needs at least one section', ['sections'], RULE_MODEL));
   if (e) return left(e);

@@ -36,14 +36,7 @@ import { ensureDir, writeText, type Output } from '../io.js';
 import { keyFromSeed, verifierKeyText, type KeyMaterial } from '../keys.js';
 import { derivedSeed, seededRng, uuidV7At, type Rng } from '../prng.js';
 import { progressFor, type ProgressFactory } from '../progress.js';
-import {
-  foldStore,
-  markbookData,
-  registerData,
-  schoolInfo,
-  transcriptData,
-  transcriptOf,
-} from '../books-view.js';
+import { foldStore, markbookData, registerData, schoolInfo, transcriptData, transcriptOf } from '../books-view.js';
 import type { OpenedStore } from '../store.js';
 import { planSchool, regularCount, SUBJECTS, type DemoPerson, type DemoSchool, type DemoStudent } from './school.js';
 

@@ -2,6 +2,7 @@
  * The correction minutes (*biên bản sửa chữa dữ liệu*, QC Điều 12.3) as a document of its own, with
  * its three signers, from plain form data.
  */
+import { isList } from '../guards.js';
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from '../errors.js';
 import type { PrintDocument } from '../model.js';
@@ -69,7 +70,7 @@ function checkMinutes(d: CorrectionMinutesData): PrintError | undefined {
     return bad('date must be YYYY-MM-DD', ['date'], 'QC Điều 12.3');
   if (typeof d.reason !== 'string' || d.reason.trim() === '')
     return bad('the minutes state a reason', ['reason'], 'QC Điều 12.3');
-  if (!Array.isArray(d.items) || d.items.length === 0)
+  if (!isList(d.items) || d.items.length === 0)
     return bad('the minutes list at least one changed value', ['items'], 'QC Điều 12.3');
   for (const [i, it] of d.items.entries())
     for (const k of ['book', 'field', 'old', 'new'] as const)

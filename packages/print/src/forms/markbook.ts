@@ -2,6 +2,7 @@
  * The secondary class markbook (*sổ theo dõi và đánh giá học sinh theo lớp*, Thông tư 22/2021): a
  * page run per subject and the year summary, from plain form data.
  */
+import { isList } from '../guards.js';
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from '../errors.js';
 import type { Cell, Column, PrintDocument, Section } from '../model.js';
@@ -250,7 +251,7 @@ function checkMarkbook(d: MarkbookData): PrintError | undefined {
     printError('print-invalid-input', message, path, RULE_INPUT);
   if (typeof d.schoolYear !== 'string' || d.schoolYear === '') return bad('schoolYear is required', ['schoolYear']);
   if (typeof d.className !== 'string' || d.className === '') return bad('className is required', ['className']);
-  if (!Array.isArray(d.subjects)) return bad('subjects must be an array', ['subjects']);
+  if (!isList(d.subjects)) return bad('subjects must be an array', ['subjects']);
   if (d.subjects.length === 0 && d.summary === undefined)
     return bad('a markbook needs a subject or a summary', ['subjects']);
   const e = checkSigner(d.homeroom, ['homeroom']) ?? checkSigner(d.leader, ['leader']);
@@ -264,8 +265,7 @@ function checkMarkbook(d: MarkbookData): PrintError | undefined {
     if (se) return se;
     for (const [ri, r] of s.students.entries()) {
       const rp = [...p, 'students', ri];
-      if (!Array.isArray(r.terms as unknown) || r.terms.length !== 2)
-        return bad('terms must hold term I and term II', [...rp, 'terms']);
+      if (!isList(r.terms) || r.terms.length !== 2) return bad('terms must hold term I and term II', [...rp, 'terms']);
       for (const [ti, t] of r.terms.entries()) {
         if (t.regular.length > s.regularCount)
           return bad(`more regular assessments than the ${s.regularCount} the subject has`, [

@@ -2,6 +2,7 @@
  * The primary học bạ (Thông tư 27/2020): one pupil's school year as a spread of two portrait pages
  * (subjects; qualities, competencies, results and signatures), from plain form data.
  */
+import { isList } from '../guards.js';
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from '../errors.js';
 import type { Cell, PrintDocument, Section } from '../model.js';
@@ -78,7 +79,7 @@ function checkPrimaryTranscript(d: PrimaryTranscriptData): PrintError | undefine
   if (typeof d.schoolYear !== 'string' || d.schoolYear === '') return bad('schoolYear is required', ['schoolYear']);
   if (typeof d.className !== 'string' || d.className === '') return bad('className is required', ['className']);
   for (const k of ['subjects', 'qualities', 'generalCompetencies', 'specificCompetencies'] as const)
-    if (!Array.isArray(d[k])) return bad(`${k} must be an array`, [k]);
+    if (!isList(d[k])) return bad(`${k} must be an array`, [k]);
   for (const [i, s] of d.subjects.entries()) {
     const p = ['subjects', i];
     if (typeof s.name !== 'string' || s.name === '') return bad('a subject needs a name', [...p, 'name']);

@@ -1,4 +1,5 @@
 /** The school register (*sổ đăng bộ*): one line per student ever enrolled, from plain form data. */
+import { isList } from '../guards.js';
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from '../errors.js';
 import type { Cell, PrintDocument } from '../model.js';
@@ -65,7 +66,7 @@ export function registerDocument(d: RegisterData, meta: PrintMeta): Either<Print
   const bad = (message: string, path: ReadonlyArray<string | number>): Either<PrintError, PrintDocument> =>
     left(printError('print-invalid-input', message, path, RULE_INPUT));
   if (typeof d.period !== 'string' || d.period === '') return bad('period is required', ['period']);
-  if (!Array.isArray(d.entries)) return bad('entries must be an array', ['entries']);
+  if (!isList(d.entries)) return bad('entries must be an array', ['entries']);
   const se = checkSigner(d.leader, ['leader']);
   if (se) return left(se);
   const seen = new Set<string>();
