@@ -134,7 +134,7 @@ describe.skipIf(!hasChromium)('HTML in a real headless browser (Chromium)', () =
       expect(all).toContain(squash(s));
     info.pages.forEach((p, i) => {
       const t = squash(p.text);
-      expect(t).toContain(squash(`Nguồn (origin): ${META.verification.origin}`));
+      expect(t).toContain(squash(`Mã dữ liệu: nguồn ${META.verification.origin}`));
       expect(t).toContain(shortenHex(ROOT));
       expect(t).toContain(`Trang${i + 1}/${info.pages.length}`);
     });
@@ -170,7 +170,7 @@ describe.skipIf(!hasChromium)('HTML in a real headless browser (Chromium)', () =
     ])
       expect(second).toContain(squash(s));
     for (const t of [first!, second!])
-      expect(t).toContain(squash(`Nguồn (origin): ${PRIMARY_META.verification.origin}`));
+      expect(t).toContain(squash(`Mã dữ liệu: nguồn ${PRIMARY_META.verification.origin}`));
   });
 
   it.skipIf(!(hasTool('pdftoppm') && hasTool('zbarimg')))(
