@@ -284,7 +284,9 @@ table.run { width: 100%; border-collapse: collapse; border-spacing: 0; }
 table.run > * > tr > td { padding: 0; vertical-align: top; }
 .runhead { height: ${PT(RUNNING_HEAD)}; overflow: hidden; font-size: 8pt; line-height: 9pt; font-style: italic;
   color: #444; text-align: center; }
-.opening { position: relative; margin-top: -${PT(RUNNING_HEAD)}; background: #fff; }
+/* The opening starts 4pt down: tall Vietnamese capitals (Ở, Ắ) at the very top of a page otherwise leak their ink
+   onto the page before in Chromium. */
+.opening { position: relative; margin-top: -${PT(RUNNING_HEAD)}; padding-top: 4pt; background: #fff; }
 .b { font-weight: bold; } .i { font-style: italic; }
 .a-left { text-align: left; } .a-center { text-align: center; } .a-right { text-align: right; }
 .formcode { text-align: right; font-size: 8.5pt; line-height: 1; }
