@@ -269,7 +269,7 @@ function css(doc: PrintDocument, qrDataUrl: string, embed: boolean): string {
   size: A4 portrait;
   margin: ${PT(GEOMETRY.top)} ${PT(GEOMETRY.side)} ${PT(GEOMETRY.footer)} ${PT(GEOMETRY.side)};
   @bottom-left { content: url("${qrDataUrl}"); width: ${PT(Math.ceil(qrFullSize(formatProofReference(proofReferenceOf(doc.verification)))) + 2)}; vertical-align: top; padding-top: 3pt; }
-  @bottom-center { content: ${cssString(foot)}; white-space: pre; text-align: left; vertical-align: top; padding-top: 10pt;
+  @bottom-center { content: ${cssString(foot)}; white-space: pre-wrap; text-align: left; vertical-align: top; padding-top: 10pt;
     font-family: ${family}; font-size: 7.5pt; line-height: 1.3; }
   @bottom-right { content: "Trang " counter(page) "/" counter(pages); width: 60pt; text-align: right; vertical-align: top;
     padding-top: 10pt; font-family: ${family}; font-size: 8.5pt; }

@@ -16,6 +16,7 @@ export * from './qr.js';
 export * from './text.js';
 export * from './fonts.js';
 export * from './layout.js';
+export { FINE_PRINT_LABEL } from './footer.js';
 export { renderPdf, renderPdfWithLayout, checkGlyphs, PDFA_PROFILE, type PdfOptions } from './pdf.js';
 export type { PageRect, PagePlace, SignaturePlace, HeaderPlace, PdfLayout } from './placement.js';
 export type { HeaderFit } from './header-fit.js';
