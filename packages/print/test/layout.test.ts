@@ -10,7 +10,6 @@ import {
   type PdfLayout,
   type PrintDocument,
   type PrintMeta,
-  type SignaturesBlock,
   type TableBlock,
 } from '../src/index.js';
 import { writeSchoolYear } from '../../books/test/support/school.js';
