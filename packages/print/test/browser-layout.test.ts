@@ -41,6 +41,36 @@ interface HeaderBox {
   readonly words: ReadonlyArray<{ readonly word: string; readonly boxes: number; readonly inside: boolean }>;
 }
 
+/**
+ * Run in the page (as text: the tests are typed without the DOM library): for every header cell,
+ * each word's line boxes (a word broken across lines has two) and whether they lie inside the cell.
+ */
+const MEASURE_HEADERS = `[...document.querySelectorAll('table.grid > thead th')].map((th) => {
+  const cell = th.getBoundingClientRect();
+  const words = [];
+  const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n !== null; n = walker.nextNode()) {
+    for (const m of (n.textContent || '').matchAll(/\\S+/g)) {
+      const r = document.createRange();
+      r.setStart(n, m.index);
+      r.setEnd(n, m.index + m[0].length);
+      const boxes = [...r.getClientRects()].filter((b) => b.width > 0 && b.height > 0);
+      const inside = boxes.every((b) => b.left >= cell.left - 1 && b.right <= cell.right + 1 &&
+        b.top >= cell.top - 1 && b.bottom <= cell.bottom + 1);
+      words.push({ word: m[0], boxes: boxes.length, inside });
+    }
+  }
+  return { words };
+})`;
+
+/** Run in the page: the small print's text, then the page's text without it. */
+const SPLIT_FINE_PRINT = `(() => {
+  const fine = [...document.querySelectorAll('.screen-footer .fine')];
+  const text = fine.map((e) => e.textContent || '').join(' ');
+  fine.forEach((e) => e.remove());
+  return [text, document.body.innerText];
+})()`;
+
 /** Rasterise one page of a PDF as grey pixels (poppler's pdftoppm, PGM). */
 function pixels(pdf: Uint8Array, page: number): Buffer {
   const dir = mkdtempSync(join(tmpdir(), 'hoso-px-'));
@@ -95,31 +125,7 @@ describe.skipIf(!hasChromium)('the HTML forms as Chromium lays them out and prin
     const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
     try {
       await page.setContent(html, { waitUntil: 'load' });
-      return await page.evaluate(() =>
-        [...document.querySelectorAll('table.grid > thead th')].map((th) => {
-          const cell = th.getBoundingClientRect();
-          const out: Array<{ word: string; boxes: number; inside: boolean }> = [];
-          const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
-          for (let n = walker.nextNode(); n !== null; n = walker.nextNode()) {
-            const text = n.textContent ?? '';
-            for (const m of text.matchAll(/\S+/g)) {
-              const r = document.createRange();
-              r.setStart(n, m.index);
-              r.setEnd(n, m.index + m[0].length);
-              const boxes = [...r.getClientRects()].filter((b) => b.width > 0 && b.height > 0);
-              const inside = boxes.every(
-                (b) =>
-                  b.left >= cell.left - 1 &&
-                  b.right <= cell.right + 1 &&
-                  b.top >= cell.top - 1 &&
-                  b.bottom <= cell.bottom + 1,
-              );
-              out.push({ word: m[0], boxes: boxes.length, inside });
-            }
-          }
-          return { words: out };
-        }),
-      );
+      return await page.evaluate<HeaderBox[]>(MEASURE_HEADERS);
     } finally {
       await page.close();
     }
@@ -194,13 +200,7 @@ describe.skipIf(!hasChromium)('the HTML forms as Chromium lays them out and prin
     try {
       for (const f of everyForm()) {
         await page.setContent(renderHtml(f.doc), { waitUntil: 'load' });
-        const fine = await page.evaluate(() =>
-          [...document.querySelectorAll('.screen-footer .fine')].map((e) => e.textContent ?? '').join(' '),
-        );
-        const shown = await page.evaluate(() => {
-          document.querySelectorAll('.screen-footer .fine').forEach((e) => e.remove());
-          return document.body.innerText;
-        });
+        const [fine, shown] = await page.evaluate<[string, string]>(SPLIT_FINE_PRINT);
         for (const bad of [
           /\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/,
           /\b\d{4}-\d{2}-\d{2}\b/,
