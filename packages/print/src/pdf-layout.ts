@@ -164,6 +164,16 @@ export class Layout {
   }
 }
 
+/** The rule under the school's name and under the motto: `w` wide, centred on `cx`, at `y`. */
+function underline(l: Layout, cx: number, y: number, w: number): void {
+  l.pdf
+    .moveTo(cx - w / 2, y)
+    .lineTo(cx + w / 2, y)
+    .lineWidth(0.6)
+    .strokeColor(INK)
+    .stroke();
+}
+
 function drawHeader(l: Layout, h: FormHeader): void {
   const x0 = GEOMETRY.side;
   const w = l.contentWidth;
@@ -176,13 +186,7 @@ function drawHeader(l: Layout, h: FormHeader): void {
     yl += l.draw(line, x0, yl, leftW, { font: last ? 'bold' : 'regular', size: 10, align: 'center' });
   });
   if (h.authority.length > 0) {
-    const lw = Math.min(leftW * 0.4, 80);
-    l.pdf
-      .moveTo(x0 + (leftW - lw) / 2, yl + 3)
-      .lineTo(x0 + (leftW + lw) / 2, yl + 3)
-      .lineWidth(0.6)
-      .strokeColor(INK)
-      .stroke();
+    underline(l, x0 + leftW / 2, yl + 3, Math.min(leftW * 0.4, 80));
     yl += 8;
   }
   if (h.number) yl += l.draw(h.number, x0, yl, leftW, { font: 'regular', size: 10, align: 'center' });
@@ -192,13 +196,7 @@ function drawHeader(l: Layout, h: FormHeader): void {
     yr += l.draw(NATIONAL_MOTTO[0], xr, yr, rightW, { font: 'bold', size: 10, align: 'center' });
     const m2 = { font: 'bold', size: 11, align: 'center' } as const;
     yr += l.draw(NATIONAL_MOTTO[1], xr, yr, rightW, m2);
-    const uw = l.textWidth(NATIONAL_MOTTO[1], m2);
-    l.pdf
-      .moveTo(xr + (rightW - uw) / 2, yr + 3)
-      .lineTo(xr + (rightW + uw) / 2, yr + 3)
-      .lineWidth(0.6)
-      .strokeColor(INK)
-      .stroke();
+    underline(l, xr + rightW / 2, yr + 3, l.textWidth(NATIONAL_MOTTO[1], m2));
     yr += 9;
   }
   if (h.placeDate) yr += l.draw(h.placeDate, x0 + leftW, yr, rightW, { font: 'italic', size: 10, align: 'center' });

@@ -3,12 +3,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { headerGrid, markbookDocument, renderHtml, type PrintDocument, type TableBlock } from '../src/index.js';
 import { catalogueForms, everyForm, ok } from './all-forms.js';
 import { META, markbook } from './fixtures.js';
 import { readPdf } from './pdf-text.js';
-import { CHROMIUM, hasChromium, hasTool } from './tools.js';
+import { CHROMIUM, hasChromium, hasTool, launchChromium } from './tools.js';
 
 // CI must exercise the browser; a developer machine without it skips, saying why.
 if (!hasChromium && process.env['CI'])
@@ -102,18 +102,7 @@ describe.skipIf(!hasChromium)('the HTML forms as Chromium lays them out and prin
   let browser: Browser;
 
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -205,9 +205,7 @@ describe('signature places', () => {
   it('gives every signer of every form an empty rectangle between the role title and the name, with the role', () => {
     for (const f of forms) {
       const signers = f.doc.sections.flatMap((s, si) =>
-        s.blocks.flatMap((b, bi) =>
-          b.kind === 'signatures' ? (b).items.map((it, k) => ({ si, bi, k, it })) : [],
-        ),
+        s.blocks.flatMap((b, bi) => (b.kind === 'signatures' ? b.items.map((it, k) => ({ si, bi, k, it })) : [])),
       );
       expect(f.layout.signatures.length, f.name).toBe(signers.length);
       for (const [i, s] of f.layout.signatures.entries()) {
