@@ -10,12 +10,9 @@ import globals from 'globals';
 // The lead removes each entry when its branch lands; nothing else may be added here.
 const BEING_REWRITTEN = [
   'packages/verify/**', // branch verify-core (and ledger-rules for the compliance pass)
-  'packages/store-eventstoredb/**', // branch esdb-cluster
   'packages/cli/src/csv-import.ts', // branch sheets
-  // NOT YET TYPED (branch packaging ran out of time): three benchmark scripts still need JSDoc types.
-  'bench/peers.mjs',
+  // typed on branch verify-core
   'bench/verify-10m.mjs',
-  'scripts/bench.mjs',
 ];
 
 export default tseslint.config(
