@@ -71,7 +71,11 @@ function zeroShares(b: Uint8Array): { even: number; odd: number } {
   let even = 0;
   let odd = 0;
   const n = Math.min(b.length, 4096);
-  for (let i = 0; i < n; i++) if (b[i] === 0) i % 2 === 0 ? even++ : odd++;
+  for (let i = 0; i < n; i++) {
+    if (b[i] !== 0) continue;
+    if (i % 2 === 0) even++;
+    else odd++;
+  }
   return { even: even / Math.max(1, n / 2), odd: odd / Math.max(1, n / 2) };
 }
 

@@ -17,11 +17,7 @@ import { isVietnameseLetter, nfc } from './text.js';
 
 /** An encoding text can be mistaken in, as the messages name it. */
 export type SuspectedEncoding =
-  | 'utf-8-read-as-windows-1258'
-  | 'utf-8-read-as-windows-1252'
-  | 'windows-1258-read-as-windows-1252'
-  | 'tcvn3'
-  | 'vni';
+  'utf-8-read-as-windows-1258' | 'utf-8-read-as-windows-1252' | 'windows-1258-read-as-windows-1252' | 'tcvn3' | 'vni';
 
 /** A suspicion: the encoding and what the text reads as once decoded that way. */
 export interface Mojibake {
@@ -57,6 +53,9 @@ function bytesOf(s: string, table: ReadonlyMap<string, number>): Buffer | null {
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A character beyond ASCII. */
+const NON_ASCII = /[^\p{ASCII}]/u;
 
 function utf8Of(bytes: Buffer | null): string | null {
   if (bytes === null) return null;
@@ -181,7 +180,7 @@ function decodeAs(encoding: SuspectedEncoding, text: string): string | null {
  * that way into different Vietnamese ("NguyÔn", whose Ô is a Vietnamese letter, in a TCVN3 file).
  */
 export function suspectMojibake(text: string, assumed?: SuspectedEncoding): Mojibake | null {
-  if (!/[^\u0000-\u007f]/u.test(text)) return null;
+  if (!NON_ASCII.test(text)) return null;
   if (assumed !== undefined) {
     const likely = decodeAs(assumed, text);
     if (likely !== null && likely !== text && readsAsVietnamese(likely)) return { encoding: assumed, likely };
@@ -214,7 +213,7 @@ function fromUtf8(text: string): Mojibake | null {
     ['utf-8-read-as-windows-1252', CP1252],
   ] as const) {
     const likely = utf8Of(bytesOf(text, table));
-    if (likely !== null && likely !== text && /[^\u0000-\u007f]/u.test(likely)) return { encoding, likely };
+    if (likely !== null && likely !== text && NON_ASCII.test(likely)) return { encoding, likely };
   }
   return null;
 }

@@ -24,7 +24,16 @@ export interface SheetProblem extends HosoError {
   readonly column?: string;
   /** In a spreadsheet, the cell's address (e.g. `F12`). */
   readonly cell?: string;
+  /**
+   * What found it: the reading of the file or its header (`file`), a field's value (`field`), or
+   * the ledger's rules (`ledger`: a well-formed row the rules refuse — a student not on the list,
+   * a window not open).
+   */
+  readonly stage: ProblemStage;
 }
+
+/** What found a problem. */
+export type ProblemStage = 'file' | 'field' | 'ledger';
 
 /** Where a problem is: file, line and column (cell). */
 export interface Place {
@@ -40,7 +49,11 @@ export function sheetProblem(
   text: { readonly en: string; readonly vi: string },
   place: Place,
   rule: string,
-  extra: { readonly path?: ReadonlyArray<string | number>; readonly details?: Record<string, unknown> } = {},
+  extra: {
+    readonly stage?: ProblemStage;
+    readonly path?: ReadonlyArray<string | number>;
+    readonly details?: Record<string, unknown>;
+  } = {},
 ): SheetProblem {
   const p: { -readonly [K in keyof SheetProblem]: SheetProblem[K] } = {
     code,
@@ -48,6 +61,7 @@ export function sheetProblem(
     message_vi: text.vi,
     rule,
     file: place.file,
+    stage: extra.stage ?? 'file',
   };
   if (place.line !== undefined) p.line = place.line;
   if (place.column !== undefined) p.column = place.column;
@@ -76,15 +90,17 @@ export function describeSheetProblem(p: SheetProblem, lang: Lang): string {
 }
 
 /**
- * Each problem once: the same code at the same line and column is one problem, however many
+ * Each problem once: one problem per field (file, line and column), the first found, however many
  * commands of the row it stopped (a wide markbook row enters a dozen marks of one student; a
- * student not on the class list is one problem of that row, not twelve).
+ * student not on the class list is one problem of that row, not twelve) and however many checks
+ * it fails (mojibake that no date parser reads either is one problem of that cell). Problems of a
+ * whole row or file are kept once per code.
  */
 export function uniqueProblems(problems: readonly SheetProblem[]): SheetProblem[] {
   const seen = new Set<string>();
   const out: SheetProblem[] = [];
   for (const p of problems) {
-    const k = `${p.line ?? ''}\u0000${p.column ?? ''}\u0000${p.code}`;
+    const k = `${p.file}\u0000${p.line ?? ''}\u0000${p.column === undefined ? `code:${p.code}` : `column:${p.column}`}`;
     if (seen.has(k)) continue;
     seen.add(k);
     out.push(p);

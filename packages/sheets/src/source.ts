@@ -118,8 +118,7 @@ export async function openSource(
   if (head.length === 0)
     return left(sheetProblem('empty-file', { en: 'the file is empty', vi: 'tệp rỗng' }, { file }, `${DOC}#reading`));
   const kind = detectKind(head, options.encoding);
-  if (kind._tag === 'Left')
-    return left(sheetProblem(kind.left.code, kind.left, { file }, `${DOC}#encodings`));
+  if (kind._tag === 'Left') return left(sheetProblem(kind.left.code, kind.left, { file }, `${DOC}#encodings`));
   if (kind.right.kind === 'xlsx') return right(xlsxSource(path, file, size, options.sheet));
   let encoding = kind.right.encoding;
   if (kind.right.how === 'detected' && encoding === 'utf-8' && !(await isUtf8Stream(createReadStream(path))))
@@ -232,7 +231,7 @@ export function cellText(value: ExcelJS.CellValue, numFmt?: string): string {
     }
     if ('text' in value) return String((value as { text: unknown }).text);
   }
-  return String(value as unknown);
+  return String(value);
 }
 
 /** A number as text: with the cell's fixed decimals when it shows exactly one, else the shortest form. */

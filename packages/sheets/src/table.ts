@@ -390,14 +390,8 @@ export async function openTable(
 }
 
 const ENCODING_NAMES: Readonly<Record<SuspectedEncoding, readonly [string, string]>> = {
-  'utf-8-read-as-windows-1258': [
-    'UTF-8 text read as Windows-1258',
-    'văn bản UTF-8 bị đọc như Windows-1258',
-  ],
-  'utf-8-read-as-windows-1252': [
-    'UTF-8 text read as Windows-1252',
-    'văn bản UTF-8 bị đọc như Windows-1252',
-  ],
+  'utf-8-read-as-windows-1258': ['UTF-8 text read as Windows-1258', 'văn bản UTF-8 bị đọc như Windows-1258'],
+  'utf-8-read-as-windows-1252': ['UTF-8 text read as Windows-1252', 'văn bản UTF-8 bị đọc như Windows-1252'],
   'windows-1258-read-as-windows-1252': [
     'Windows-1258 text read as Windows-1252',
     'văn bản Windows-1258 bị đọc như Windows-1252',

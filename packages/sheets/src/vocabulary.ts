@@ -89,7 +89,24 @@ export const FIELD_NAMES: Readonly<Record<Field, string>> = {
  * this list). Folded before comparing, so one spelling covers every case and accent.
  */
 export const LABELS: ReadonlyArray<readonly [Field, SheetKind | 'both', readonly string[]]> = [
-  ['student', 'both', ['student', 'student_id', 'Mã học sinh', 'Mã HS', 'Mã số học sinh', 'Mã số HS', 'MSHS']],
+  [
+    'student',
+    'both',
+    [
+      'student',
+      'student_id',
+      'Mã học sinh',
+      'Mã HS',
+      'Mã số học sinh',
+      'Mã số HS',
+      'MSHS',
+      'Mã định danh',
+      'Mã định danh học sinh',
+      'Mã định danh Bộ GD&ĐT',
+      'Mã định danh Bộ GD&ĐT (trên CSDL ngành)',
+      'Mã định danh Bộ GDĐT',
+    ],
+  ],
   ['name', 'both', ['name', 'Họ và tên', 'Họ tên', 'Họ và tên học sinh', 'Họ tên học sinh', 'Họ và tên HS']],
   ['name-first', 'both', ['Họ đệm', 'Họ và đệm', 'Họ và tên đệm', 'Họ lót']],
   ['name-last', 'both', ['Tên']],
@@ -127,6 +144,30 @@ export const LABELS: ReadonlyArray<readonly [Field, SheetKind | 'both', readonly
 export const IGNORED: ReadonlyArray<readonly [ColumnRole & { kind: 'ignored' | 'unsupported' }, readonly string[]]> = [
   [{ kind: 'ignored', why: 'row-number' }, ['STT', 'TT', 'Số TT', 'Số thứ tự', 'Số đăng bộ']],
   [{ kind: 'ignored', why: 'notes' }, ['Ghi chú']],
+  // The national education database's class-list template has these; hoso's register does not keep them.
+  [
+    { kind: 'ignored', why: 'informative' },
+    [
+      'Tỉnh',
+      'Huyện',
+      'Xã',
+      'Tỉnh/Thành phố',
+      'Quận/Huyện',
+      'Phường/Xã',
+      'Họ tên cha',
+      'Năm sinh cha',
+      'Họ tên mẹ',
+      'Năm sinh mẹ',
+      'Nghề nghiệp cha',
+      'Nghề nghiệp mẹ',
+      'Số ĐDCN',
+      'Số định danh cá nhân',
+      'Số CCCD',
+      'CCCD',
+      'Căn cước công dân',
+      'Khối',
+    ],
+  ],
   [{ kind: 'unsupported', why: 'remark' }, ['Nhận xét']],
   [{ kind: 'unsupported', why: 'retest' }, ['Kiểm tra lại', 'Điểm kiểm tra lại']],
   [{ kind: 'unsupported', why: 'transfer' }, ['Chuyển đi, thôi học', 'Chuyển đi']],
@@ -244,7 +285,9 @@ export function isGroupLabel(label: string, kind: SheetKind): boolean {
   if (m.kind === 'term') return true;
   if (m.kind !== 'role') return false;
   const r = m.role;
-  return (r.kind === 'mark' && r.column === 'tx' && r.index === undefined) || (r.kind === 'field' && r.field === 'name');
+  return (
+    (r.kind === 'mark' && r.column === 'tx' && r.index === undefined) || (r.kind === 'field' && r.field === 'name')
+  );
 }
 
 /** True for a label a header row holds (anything {@link labelMeaning} knows). */

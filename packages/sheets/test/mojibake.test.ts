@@ -64,8 +64,7 @@ describe('suspectMojibake', () => {
     expect(decodeVni('Ñaëng Thò Nöõ')).toBe('Đặng Thị Nữ');
     expect(decodeVni('Nguyeãn Traõi')).toBe('Nguyễn Trãi');
     expect(decodeVni('Müller')).toBeNull();
-    for (const t of ['Haø Noäi', 'Tröôøng Vieät', 'Ñaëng Thò Nöõ'])
-      expect(suspectMojibake(t)?.encoding, t).toBe('vni');
+    for (const t of ['Haø Noäi', 'Tröôøng Vieät', 'Ñaëng Thò Nöõ']) expect(suspectMojibake(t)?.encoding, t).toBe('vni');
   });
 
   it('names Windows-1258 read as Windows-1252', () => {
