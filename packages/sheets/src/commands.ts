@@ -433,15 +433,19 @@ function studentRows(ctx: Ctx, col: (f: Field) => TableColumn | undefined, date:
     if (known) checkName(rp, ctx.state(), student, rowName(r, col));
     else {
       const b: Record<string, unknown> = {};
+      // A column the header lacks is one problem of the header, not one of each row.
       const name = rowName(r, col).text;
-      if (name === '') rp.missing(c.name ?? c.last ?? c.first, { en: 'the name is empty', vi: 'họ tên để trống' });
-      else {
+      const nameColumn = c.name ?? c.last ?? c.first;
+      if (name === '') {
+        if (nameColumn !== undefined) rp.missing(nameColumn, { en: 'the name is empty', vi: 'họ tên để trống' });
+      } else {
         const n = take(rp, c.name ?? c.last, parseText(name, 200));
         if (n !== undefined) b['name'] = n;
       }
       const birth = cellOf(r, c.birth);
-      if (birth === '') rp.missing(c.birth, { en: 'the birth date is empty', vi: 'ngày sinh để trống' });
-      else {
+      if (birth === '') {
+        if (c.birth !== undefined) rp.missing(c.birth, { en: 'the birth date is empty', vi: 'ngày sinh để trống' });
+      } else {
         const d = take(rp, c.birth, parseDate(birth));
         if (d !== undefined) b['birthDate'] = d;
       }
@@ -450,7 +454,9 @@ function studentRows(ctx: Ctx, col: (f: Field) => TableColumn | undefined, date:
           ? cellOf(r, c.sex) === ''
             ? (rp.missing(c.sex, { en: 'the sex is empty', vi: 'giới tính để trống' }), undefined)
             : take(rp, c.sex, parseSex(cellOf(r, c.sex)))
-          : take(rp, c.female, parseFemaleMark(cellOf(r, c.female)));
+          : c.female !== undefined
+            ? take(rp, c.female, parseFemaleMark(cellOf(r, c.female)))
+            : undefined;
       if (sex !== undefined) b['sex'] = sex;
       for (const [field, key, max] of BIO_OPTIONAL) {
         const column = col(field);
@@ -461,7 +467,15 @@ function studentRows(ctx: Ctx, col: (f: Field) => TableColumn | undefined, date:
       }
       bio = b;
     }
-    if (rp.list.length > 0 || student === undefined || year === undefined || cls === undefined || when === undefined)
+    const incomplete = bio !== undefined && !['name', 'birthDate', 'sex'].every((k) => k in bio);
+    if (
+      rp.list.length > 0 ||
+      incomplete ||
+      student === undefined ||
+      year === undefined ||
+      cls === undefined ||
+      when === undefined
+    )
       return { commands: [], problems: rp.list };
     const data: Record<string, unknown> = { year, class: cls, student, date: when, ...(bio ? { bio } : {}) };
     const columns: Record<string, TableColumn> = {};

@@ -17,3 +17,4 @@ export * from './commands.js';
 export * from './append.js';
 export * from './ledger-problems.js';
 export * from './import.js';
+export * from './export.js';

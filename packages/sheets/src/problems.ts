@@ -94,13 +94,13 @@ export function describeSheetProblem(p: SheetProblem, lang: Lang): string {
  * commands of the row it stopped (a wide markbook row enters a dozen marks of one student; a
  * student not on the class list is one problem of that row, not twelve) and however many checks
  * it fails (mojibake that no date parser reads either is one problem of that cell). Problems of a
- * whole row or file are kept once per code.
+ * whole row or file are kept once per code and message.
  */
 export function uniqueProblems(problems: readonly SheetProblem[]): SheetProblem[] {
   const seen = new Set<string>();
   const out: SheetProblem[] = [];
   for (const p of problems) {
-    const k = `${p.file}\u0000${p.line ?? ''}\u0000${p.column === undefined ? `code:${p.code}` : `column:${p.column}`}`;
+    const k = `${p.file}\u0000${p.line ?? ''}\u0000${p.column === undefined ? `${p.code}:${p.message}` : `column:${p.column}`}`;
     if (seen.has(k)) continue;
     seen.add(k);
     out.push(p);

@@ -141,7 +141,7 @@ const LEVELS: Readonly<Record<string, 'Đ' | 'CĐ'>> = { d: 'Đ', dat: 'Đ', cd:
 /**
  * A mark as written in a cell. A score has at most one decimal, with a comma or a dot, from 0 to
  * 10 (TT22 Điều 5.2); a spreadsheet's number cell (`8.5`, and `8.50` shown with two decimals) is
- * read the same. Written in the ledger's form: `8.5`, `10`, `7`.
+ * read the same. Written in the ledger's form, as typed: `8.5`, `10`, `7`, `7.0`.
  */
 export function parseMark(v: string): Parsed<Mark> {
   const level = LEVELS[fold(v)];
@@ -149,8 +149,9 @@ export function parseMark(v: string): Parsed<Mark> {
   const m = /^(\d{1,2})(?:[.,](\d+))?$/.exec(v);
   if (m !== null) {
     const whole = Number(m[1]);
-    const frac = (m[2] ?? '').replace(/0+$/, '');
-    if (frac.length <= 1 && (whole < 10 || (whole === 10 && frac === '')))
+    // Zeros a cell's format adds are dropped down to the one decimal written (8.50 → 8.5, 8.00 → 8.0).
+    const frac = m[2] === undefined ? '' : m[2].replace(/(?<=.)0+$/, '');
+    if (frac.length <= 1 && (whole < 10 || (whole === 10 && /^0?$/.test(frac))))
       return right({ kind: 'score', value: frac === '' ? String(whole) : `${whole}.${frac}` });
   }
   return bad(
