@@ -540,6 +540,28 @@ function resolveSubject(
   return undefined;
 }
 
+/** The row's subject: its cell, else the file's (whose problem, if any, is the header's). */
+function rowSubject(
+  rp: RowProblems,
+  state: LedgerState,
+  r: TableRow,
+  column: TableColumn | undefined,
+  fixed: FileValue,
+  year: string | undefined,
+  cls: string | undefined,
+): string | undefined {
+  const v = cellOf(r, column);
+  if (v !== '') return resolveSubject(rp, state, year, cls, v, column);
+  if (fixed.value !== undefined) {
+    const code = subjectCode(state, year, cls, fixed.value);
+    if (code !== undefined) return code;
+    const asCode = parseId('subject', fixed.value);
+    return isLeft(asCode) ? undefined : asCode.right;
+  }
+  if (column !== undefined) rp.missing(column, { en: 'the subject is empty', vi: 'môn học để trống' });
+  return undefined;
+}
+
 /** The command entering `mark` in a cell, or a problem when the subject is not assessed that way. */
 function markCommand(
   rp: RowProblems,
@@ -637,11 +659,7 @@ function longMarkRows(
       en: 'the class is empty',
       vi: 'lớp để trống',
     });
-    const subjectText = cellOf(r, c.subject) || subject.value || '';
-    const code =
-      subjectText === ''
-        ? (rp.missing(c.subject, { en: 'the subject is empty', vi: 'môn học để trống' }), undefined)
-        : resolveSubject(rp, state, year, cls, subjectText, c.subject);
+    const code = rowSubject(rp, state, r, c.subject, subject, year, cls);
     const termText = cellOf(r, c.term);
     const term =
       termText === ''
@@ -782,11 +800,7 @@ function wideMarkRows(
       en: 'the class is empty',
       vi: 'lớp để trống',
     });
-    const subjectText = cellOf(r, c.subject) || subject.value || '';
-    const code =
-      subjectText === ''
-        ? (rp.missing(c.subject, { en: 'the subject is empty', vi: 'môn học để trống' }), undefined)
-        : resolveSubject(rp, state, year, cls, subjectText, c.subject);
+    const code = rowSubject(rp, state, r, c.subject, subject, year, cls);
     checkName(rp, state, student, rowName(r, col));
     const rowTermText = cellOf(r, c.term);
     const rowTerm = rowTermText === '' ? undefined : take(rp, c.term, parseTerm(rowTermText));

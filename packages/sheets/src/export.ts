@@ -77,8 +77,16 @@ interface SheetModel {
   readonly rows: ReadonlyArray<readonly Value[]>;
 }
 
-/** A computed result as text; one the rules could not compute yet (`incomplete`) is an empty cell. */
-const known = (v: unknown): string => (typeof v === 'string' ? v : '');
+/**
+ * A computed result as text: a value, or a learning outcome's `level` (beside which the book keeps
+ * the level before the TT22 Điều 9.3 adjustment); one the rules could not compute yet (`incomplete`)
+ * is an empty cell.
+ */
+function known(v: unknown): string {
+  if (typeof v === 'string') return v;
+  const level = typeof v === 'object' && v !== null && 'level' in v ? v.level : undefined;
+  return typeof level === 'string' ? level : '';
+}
 
 /** A score as the number it is, shown as written (`8` → 8, `8.0` → 8.0, `8.5` → 8.5); a level as text. */
 function mark(value: string | undefined): Value {
@@ -108,7 +116,12 @@ function titleOf(book: Markbook, school: string, form: string, extra: readonly s
   return [school, form, `Lớp ${book.class} — Năm học ${book.year}`, ...extra];
 }
 
-function subjectSheet(book: Markbook, page: SubjectPage, school: string, names: ReadonlyMap<string, string>): SheetModel {
+function subjectSheet(
+  book: Markbook,
+  page: SubjectPage,
+  school: string,
+  names: ReadonlyMap<string, string>,
+): SheetModel {
   const n = Math.max(page.regularCount, ...page.rows.flatMap((r) => [r.HK1.regular.length, r.HK2.regular.length]));
   const scored = page.assessment === 'scored';
   const withRetest = page.rows.some((r) => r.retest !== null);
@@ -147,7 +160,10 @@ function subjectSheet(book: Markbook, page: SubjectPage, school: string, names: 
   return {
     name: page.name,
     // The subject's code in parentheses: the import reads it back from the title block.
-    title: titleOf(book, school, 'SỔ THEO DÕI VÀ ĐÁNH GIÁ HỌC SINH', [`Môn học: ${page.name} (${page.subject})`, ...teachers]),
+    title: titleOf(book, school, 'SỔ THEO DÕI VÀ ĐÁNH GIÁ HỌC SINH', [
+      `Môn học: ${page.name} (${page.subject})`,
+      ...teachers,
+    ]),
     columns,
     rows,
   };

@@ -1,19 +1,20 @@
 /**
  * A file's rows, streamed: CSV through iconv-lite and csv-parse, `.xlsx` through exceljs's
- * streaming reader. Nothing here holds the file: rows come one at a time, as the caller asks for
+ * worksheet reader (xlsx.ts). Nothing here holds the file: rows come one at a time, as the caller asks for
  * them, with their line (CSV) or row number (Excel) and their cells as text. Interpreting the rows
  * (header, title block, fields) is table.ts's job.
  */
 import { createReadStream, promises as fsp } from 'node:fs';
-import { PassThrough, Transform, type TransformCallback } from 'node:stream';
+import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { parse as csvParse } from 'csv-parse';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { HosoFailure } from '@hoso/core';
 import { detectKind, iconvName, isUtf8Stream, type TextEncoding } from './encoding.js';
 import { DOC, sheetProblem, type SheetProblem } from './problems.js';
+import { openXlsx, type SheetEntry, type XlsxBook } from './xlsx.js';
 
 /** A CSV delimiter: comma, semicolon (Excel where the decimal mark is a comma) or tab (Excel's "Unicode text"). */
 export type Delimiter = ',' | ';' | '\t';
@@ -24,7 +25,7 @@ export interface ReadOptions {
   readonly encoding?: TextEncoding;
   /** CSV: the delimiter (default: the one the first lines use consistently). */
   readonly delimiter?: Delimiter;
-  /** Excel: the sheet, by name or 1-based position in the workbook (default: the first). */
+  /** Excel: the sheet, by name or 1-based position in the workbook (default: the first sheet not hidden). */
   readonly sheet?: string | number;
 }
 
@@ -258,56 +259,48 @@ function xlsxSource(path: string, file: string, size: number, sheet: string | nu
     size,
     info,
     async *rows(onBytes) {
-      const input = new PassThrough();
-      const read = pipeline(createReadStream(path), counter(onBytes), input);
-      read.catch(() => undefined);
-      const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
-        sharedStrings: 'cache',
-        styles: 'cache',
-        hyperlinks: 'ignore',
-        worksheets: 'emit',
-        entries: 'ignore',
-      });
-      let found = false;
+      let book: XlsxBook;
       try {
-        for await (const ws of reader) {
-          const w = ws as unknown as { name: string };
-          const model = (reader as unknown as { model?: { sheets?: Array<{ name: string }> } }).model;
-          const order = (model?.sheets ?? []).map((s) => s.name);
-          info.sheets = order;
-          const position = order.indexOf(w.name) + 1;
-          const wanted =
-            sheet === undefined
-              ? position === 1 || (position === 0 && !found)
-              : typeof sheet === 'number'
-                ? position === sheet
-                : w.name.normalize('NFC').toLowerCase() === sheet.normalize('NFC').toLowerCase();
-          if (!wanted || found) continue;
-          found = true;
-          info.sheet = w.name;
-          for await (const row of ws as unknown as AsyncIterable<ExcelJS.Row>) {
-            const cells: string[] = [];
-            row.eachCell({ includeEmpty: false }, (cell, col) => {
-              cells[col - 1] = cellText(cell.value, cell.numFmt);
-            });
-            for (let i = 0; i < cells.length; i++) cells[i] ??= '';
-            yield { line: row.number, cells };
-          }
-        }
+        book = await openXlsx(path, size);
       } catch (e) {
-        if (e instanceof HosoFailure) throw e;
         throw fail(
           'invalid-xlsx',
           `not readable as an Excel workbook: ${e instanceof Error ? e.message : String(e)}`,
           `không đọc được dạng bảng tính Excel: ${e instanceof Error ? e.message : String(e)}`,
         );
       }
-      if (!found) {
-        const names = (info.sheets ?? []).map((n) => `"${n}"`).join(', ');
+      info.sheets = book.sheets.map((s) => s.name);
+      const wanted = (s: SheetEntry): boolean =>
+        sheet === undefined
+          ? s === book.sheets.find((x) => !x.hidden)
+          : typeof sheet === 'number'
+            ? s.position === sheet
+            : s.name.normalize('NFC').toLowerCase() === sheet.normalize('NFC').toLowerCase();
+      const chosen = book.sheets.find(wanted);
+      if (chosen === undefined) {
+        const names = book.sheets.map((n) => `"${n.name}"`).join(', ');
+        const which = typeof sheet === 'number' ? String(sheet) : `"${String(sheet)}"`;
         throw fail(
           'unknown-sheet',
-          `the workbook has no sheet ${typeof sheet === 'number' ? `number ${sheet}` : `"${String(sheet)}"`} (sheets: ${names})`,
-          `bảng tính không có trang ${typeof sheet === 'number' ? `số ${sheet}` : `"${String(sheet)}"`} (các trang: ${names})`,
+          `the workbook has no sheet ${typeof sheet === 'number' ? 'number ' : ''}${which} (sheets: ${names})`,
+          `bảng tính không có trang ${typeof sheet === 'number' ? 'số ' : ''}${which} (các trang: ${names})`,
+        );
+      }
+      info.sheet = chosen.name;
+      try {
+        for await (const row of book.rows(chosen, onBytes)) {
+          const cells: string[] = [];
+          row.eachCell({ includeEmpty: false }, (cell, col) => {
+            cells[col - 1] = cellText(cell.value, cell.numFmt);
+          });
+          for (let i = 0; i < cells.length; i++) cells[i] ??= '';
+          yield { line: row.number, cells };
+        }
+      } catch (e) {
+        throw fail(
+          'invalid-xlsx',
+          `not readable as an Excel workbook: ${e instanceof Error ? e.message : String(e)}`,
+          `không đọc được dạng bảng tính Excel: ${e instanceof Error ? e.message : String(e)}`,
         );
       }
     },

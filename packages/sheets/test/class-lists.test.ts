@@ -62,7 +62,12 @@ describe('class lists in every encoding a school saves', () => {
     const f = s.path('lop-10a1.csv');
     writeFileSync(f, bytes);
     const r = await imported(s, f);
-    expect(r.source).toMatchObject({ format: 'csv', encoding: 'windows-1258', encodingHow: 'detected', delimiter: ';' });
+    expect(r.source).toMatchObject({
+      format: 'csv',
+      encoding: 'windows-1258',
+      encodingHow: 'detected',
+      delimiter: ';',
+    });
     expect(r.appended?.events).toBe(8); // register and enrol, four times
     expectStored(s);
   });
@@ -95,7 +100,7 @@ describe('class lists in every encoding a school saves', () => {
     expectStored(s);
   });
 
-  it('headers in any case, without diacritics, and hoso\'s own names', async () => {
+  it("headers in any case, without diacritics, and hoso's own names", async () => {
     const s = (school = await sqliteSchool());
     const f = s.path('lop.csv');
     writeFileSync(
@@ -111,7 +116,10 @@ describe('class lists in every encoding a school saves', () => {
   it('a name split in two columns (Họ đệm, Tên) and a "Nữ" column marked x', async () => {
     const s = (school = await sqliteSchool());
     const f = s.path('lop.csv');
-    writeFileSync(f, 'Mã HS,Họ đệm,Tên,Ngày sinh,Nữ\nhs-101,Nguyễn,Trãi,15/03/2009,\nhs-102,Đặng Thị,Nữ,01/07/2009,x\n');
+    writeFileSync(
+      f,
+      'Mã HS,Họ đệm,Tên,Ngày sinh,Nữ\nhs-101,Nguyễn,Trãi,15/03/2009,\nhs-102,Đặng Thị,Nữ,01/07/2009,x\n',
+    );
     await imported(s, f);
     const st = s.ledger.state();
     expect([st.students.get('hs-101'), st.students.get('hs-102')].map((b) => [b?.name, b?.sex])).toEqual([
@@ -122,7 +130,11 @@ describe('class lists in every encoding a school saves', () => {
 });
 
 /** Import and expect a refusal; checks the database is byte-identical; returns the problems. */
-async function refusedWith(s: SqliteSchool, file: string, options: Partial<ImportOptions> = {}): Promise<SheetProblem[]> {
+async function refusedWith(
+  s: SqliteSchool,
+  file: string,
+  options: Partial<ImportOptions> = {},
+): Promise<SheetProblem[]> {
   const before = s.hash();
   const size = s.ledger.state().size;
   const r = await importSheet(s.ledger, file, [as(s.people.homeroom, 'homeroom')], { ...OPTS, ...options });
@@ -195,7 +207,14 @@ describe('class lists refused: every problem, once, with line and column; nothin
     const problems = await refusedWith(s, f, { encoding: 'utf-8' });
     // The header itself cannot be read: its letters are not UTF-8.
     expect(problems.map((p) => p.code)).toEqual(['no-header']);
-    writeFileSync(f, Buffer.concat([Buffer.from('student,name,birth_date,sex\nhs-101,'), encode1258('Nguyễn Trãi'), Buffer.from(',15/03/2009,M\n')]));
+    writeFileSync(
+      f,
+      Buffer.concat([
+        Buffer.from('student,name,birth_date,sex\nhs-101,'),
+        encode1258('Nguyễn Trãi'),
+        Buffer.from(',15/03/2009,M\n'),
+      ]),
+    );
     const again = await refusedWith(s, f, { encoding: 'utf-8' });
     expect(again.map((p) => [p.line, p.column, p.code])).toEqual([[2, 'name', 'invalid-text']]);
     expect(again[0]!.message).toContain('U+FFFD');
@@ -220,7 +239,7 @@ describe('class lists refused: every problem, once, with line and column; nothin
     expect(shifted.map((p) => [p.line, p.column, p.code])).toEqual([[2, 'Họ và tên', 'name-mismatch']]);
   });
 
-  it('rows the ledger refuses (a class not the signer\'s, a student already in a class): placed, said in Vietnamese', async () => {
+  it("rows the ledger refuses (a class not the signer's, a student already in a class): placed, said in Vietnamese", async () => {
     const s = (school = await sqliteSchool());
     const f = s.path('lop.csv');
     writeFileSync(
@@ -247,7 +266,10 @@ describe('class lists refused: every problem, once, with line and column; nothin
     writeFileSync(f, 'Mã học sinh,Họ và tên,Ngày sinh,Giới tính,Ngay sinhh\nhs-101,An,01/01/2009,Nam,x\n');
     const problems = await refusedWith(s, f);
     expect(problems.map((p) => [p.code, p.column])).toEqual([['unknown-column', 'Ngay sinhh']]);
-    writeFileSync(f, 'Mã định danh Bộ GD&ĐT,Họ và tên,Ngày sinh,Giới tính,Họ tên cha,Số ĐDCN\n0123456789,An,01/01/2009,Nam,Bố An,001\n');
+    writeFileSync(
+      f,
+      'Mã định danh Bộ GD&ĐT,Họ và tên,Ngày sinh,Giới tính,Họ tên cha,Số ĐDCN\n0123456789,An,01/01/2009,Nam,Bố An,001\n',
+    );
     const r = await importSheet(s.ledger, f, [as(s.people.homeroom, 'homeroom')], OPTS);
     expect(isRight(r)).toBe(true);
     if (isRight(r)) expect(r.right.notices.map((n) => n.column)).toEqual(['Họ tên cha', 'Số ĐDCN']);
