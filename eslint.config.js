@@ -14,7 +14,6 @@ const BEING_REWRITTEN = [
   'packages/print/src/**', // branch print-forms
   'packages/store-eventstoredb/**', // branch esdb-cluster
   'packages/cli/src/keys.ts', // branch ledger-rules
-  'packages/cli/src/csv-import.ts', // branch sheets
   // NOT YET TYPED (branch packaging ran out of time): three benchmark scripts still need JSDoc types.
   'bench/peers.mjs',
   'bench/verify-10m.mjs',

@@ -8,7 +8,6 @@ export { planSchool, SUBJECTS as DEMO_SUBJECTS, type DemoSchool } from './demo/s
 export { EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, CliError, type CliProblem, type ExitCode } from './exit.js';
 export { seededRng, derivedSeed, uuidV7At, type Rng } from './prng.js';
 export { trustAnchors } from './trust.js';
-export { parseCsv, studentRows, markRows, columnOf, type ImportRow, type RowProblem } from './csv-import.js';
 export { submitBatch, signersFrom, type BatchProblem, type BatchResult } from './ledger-ops.js';
 export { renderTable } from './table.js';
 export type { Output } from './io.js';
