@@ -235,8 +235,8 @@ describe('hoso export-xlsx', () => {
     const proof = wb.getWorksheet('Kiểm chứng')!;
     const values = proof
       .getColumn(2)
-      .values.filter((v) => v !== undefined && v !== null)
-      .map((v) => String(v));
+      .values.filter((v): v is string | number => typeof v === 'string' || typeof v === 'number')
+      .map(String);
     expect(values).toContain('hoso/thpt-test');
     expect(values).toContain(String(done.checkpoint));
     expect(values.find((v) => v.startsWith('hoso:proof?v=1&origin=hoso%2Fthpt-test&size='))).toContain('book=markbook');
