@@ -347,6 +347,23 @@ export async function openTable(
         rowProblems.push(mojibakeProblem(v, moji, at));
         return;
       }
+      // A code page without Vietnamese letters (Excel's "CSV" on a Western Windows) saves each
+      // letter it lacks as "?": "Nguy?n Tr?i". A question mark inside a word is that, not typing.
+      if (/\p{L}\?+\p{L}/u.test(v)) {
+        rowProblems.push(
+          sheetProblem(
+            'lost-characters',
+            {
+              en: `"${v}" has "?" inside a word: letters lost when the file was saved in a code page without Vietnamese (save it again as CSV UTF-8 or as .xlsx)`,
+              vi: `"${v}" có dấu "?" giữa một từ: chữ bị mất khi tệp được lưu bằng bảng mã không có tiếng Việt (hãy lưu lại dạng CSV UTF-8 hoặc .xlsx)`,
+            },
+            at,
+            `${DOC}#encodings`,
+            { stage: 'field' },
+          ),
+        );
+        return;
+      }
       const bad = badCharacter(v);
       if (bad !== null)
         rowProblems.push(

@@ -276,3 +276,26 @@ describe('class lists refused: every problem, once, with line and column; nothin
     expect(s.ledger.state().students.get('0123456789')?.name).toBe('An');
   });
 });
+
+describe('files that are not well-formed CSV', () => {
+  it('a quote never closed, a row wider than its header, letters lost as "?": each named by line', async () => {
+    const s = (school = await sqliteSchool());
+    const f = s.path('lop.csv');
+    writeFileSync(
+      f,
+      'Mã học sinh,Họ và tên,Ngày sinh,Giới tính\nhs-101,An,01/01/2009,Nam\nhs-102,"Bình,01/01/2009,Nam\n',
+    );
+    const [quote] = await refusedWith(s, f);
+    expect(quote).toMatchObject({ code: 'invalid-csv', rule: 'RFC 4180' });
+    expect(quote?.line).toBeGreaterThanOrEqual(3);
+    writeFileSync(
+      f,
+      'Mã học sinh,Họ và tên,Ngày sinh,Giới tính\nhs-101,An,01/01/2009,Nam,8,5\nhs-102,Nguy?n Tr?i,01/01/2009,Nam\n',
+    );
+    const problems = await refusedWith(s, f);
+    expect(problems.map((p) => [p.line, p.column, p.code])).toEqual([
+      [2, undefined, 'row-too-wide'],
+      [3, 'Họ và tên', 'lost-characters'],
+    ]);
+  });
+});
