@@ -361,15 +361,24 @@ function rowName(
   return { text: [cellOf(r, first), cellOf(r, last)].filter((p) => p !== '').join(' '), column: last ?? first };
 }
 
-/** Remembers where each key was first given in the file. */
+/**
+ * Remembers where each key (a student of a class list, a cell of a marks file) was first given in
+ * the file. One entry per row is the memory an import needs beyond its events, so an entry is a
+ * number: the line and the column's position in the table packed together.
+ */
 class FirstSeen {
-  private readonly seen = new Map<string, { line: number; column?: string }>();
-  /** The earlier place of `key`, or undefined (and `key` is now recorded at `line`). */
-  check(key: string, line: number, column?: string): { line: number; column?: string } | undefined {
+  private readonly seen = new Map<string, number>();
+  constructor(private readonly columns: readonly TableColumn[] = []) {}
+  /** The earlier place of `key`, or undefined (and `key` is now recorded at `line`, `column`). */
+  check(key: string, line: number, column?: TableColumn): { line: number; column?: string } | undefined {
     const first = this.seen.get(key);
-    if (first !== undefined) return first;
-    this.seen.set(key, column === undefined ? { line } : { line, column });
-    return undefined;
+    if (first === undefined) {
+      this.seen.set(key, line * 4096 + (column === undefined ? 4095 : Math.min(column.index, 4094)));
+      return undefined;
+    }
+    const c = this.columns[first % 4096];
+    const label = c === undefined ? undefined : c.label || `#${c.index + 1}`;
+    return { line: Math.floor(first / 4096), ...(label === undefined ? {} : { column: label }) };
   }
 }
 
@@ -392,7 +401,7 @@ function studentRows(ctx: Ctx, col: (f: Field) => TableColumn | undefined, date:
     class: col('class'),
     date: col('date'),
   };
-  const seen = new FirstSeen();
+  const seen = new FirstSeen(ctx.table.columns);
   return (r) => {
     const rp = new RowProblems(ctx.table, r.line);
     const student = rowOrFile(rp, r, c.student, {}, (v) => parseId('student', v), {
@@ -606,8 +615,7 @@ function duplicateCell(
   line: number,
   column: TableColumn | undefined,
 ): boolean {
-  const label = column === undefined ? undefined : column.label || `#${column.index + 1}`;
-  const first = seen.check(key, line, label);
+  const first = seen.check(key, line, column);
   if (first === undefined) return false;
   const where = `${first.line}${first.column === undefined ? '' : ` (${first.column})`}`;
   rp.raw(
@@ -643,7 +651,7 @@ function longMarkRows(
     value: col('value'),
   };
   checkSubject(ctx, subject, state0);
-  const seen = new FirstSeen();
+  const seen = new FirstSeen(ctx.table.columns);
   return (r) => {
     const rp = new RowProblems(ctx.table, r.line);
     const state = ctx.state();
@@ -781,7 +789,7 @@ function wideMarkRows(
     term: col('term'),
   };
   const fixedTerm = term.value === undefined ? undefined : termOfSafe(term.value);
-  const seen = new FirstSeen();
+  const seen = new FirstSeen(ctx.table.columns);
   return (r) => {
     const rp = new RowProblems(ctx.table, r.line);
     const state = ctx.state();
