@@ -235,6 +235,12 @@ async function writeXlsx(path, rows) {
 }
 
 /**
+ * @param {string} text
+ * @returns {unknown}
+ */
+const parseJson = (text) => JSON.parse(text);
+
+/**
  * Run this script as a child; its last stdout line is JSON.
  * @param {string[]} args
  * @returns {Record<string, number>}
@@ -246,9 +252,7 @@ function run(args) {
   });
   if (r.status !== 0) throw new Error(`child ${args.join(' ')} failed:\n${r.stderr}`);
   const last = r.stdout.trim().split('\n').pop() ?? '{}';
-  /** @type {Record<string, number>} */
-  const parsed = JSON.parse(last);
-  return parsed;
+  return /** @type {Record<string, number>} */ (parseJson(last));
 }
 
 if (opts.child === 'read') await childRead(opts.file ?? '');
