@@ -45,6 +45,11 @@ export interface Batch {
   /** Commands added (refused ones included) and events kept. */
   readonly commands: number;
   readonly events: number;
+  /**
+   * The number (in `add` order) of the command of this batch that wrote event `id`, or undefined
+   * for an event already in the ledger (or none).
+   */
+  commandOf(id: string): number | undefined;
   /** Decide, sign and keep one command; its refusal, or null. */
   add(command: { readonly type: string; readonly data: unknown; readonly id?: string }): Promise<LedgerError | null>;
   /** Append every kept event in one `submit`; with nothing kept, appends nothing. */
@@ -64,6 +69,7 @@ export async function openBatch(
   // The command each kept event came from, to name it when `submit` refuses the batch.
   const origin: number[] = [];
   let commands = 0;
+  const start = scratch.size;
   return {
     state: scratch,
     get commands() {
@@ -71,6 +77,10 @@ export async function openBatch(
     },
     get events() {
       return bytes.length;
+    },
+    commandOf(id) {
+      const at = scratch.ids.get(id)?.position;
+      return at === undefined || at < start ? undefined : origin[at - start];
     },
     async add(c) {
       const index = commands++;

@@ -68,6 +68,17 @@ export interface SheetNotice {
   readonly message_vi: string;
 }
 
+/** How a mapper works. */
+export interface MapperOptions {
+  /**
+   * Who finds a mark given twice in the file: the mapper, with an index of every cell it has seen
+   * (`index`, the default: one entry per mark kept until the end), or the caller's ledger batch,
+   * whose scratch state holds those cells anyway (`ledger`: `importSheet` turns the ledger's
+   * "already entered" by an event of the same batch into the same problem, without the index).
+   */
+  readonly duplicates?: 'index' | 'ledger';
+}
+
 /** Turns a table's rows into commands. */
 export interface RowMapper {
   /** Problems of the header as a whole (a required column missing, a title that disagrees). */
@@ -75,6 +86,11 @@ export interface RowMapper {
   readonly notices: readonly SheetNotice[];
   /** The commands of one row, or its problems (each field once). */
   row(r: TableRow): { readonly commands: readonly PlannedCommand[]; readonly problems: readonly SheetProblem[] };
+  /**
+   * Tell the mapper a command of it was refused by the caller's ledger check, so that the same
+   * cell given again later in the file is still said to be a duplicate of that line.
+   */
+  refused(c: PlannedCommand): void;
 }
 
 const FIELD_LABEL: Partial<Record<Field, string>> = {
@@ -111,7 +127,13 @@ interface FileValue {
  * The row mapper of `table` for a file of `kind`. `state` is read for each row (it is the scratch
  * state of the import, so a student enrolled on an earlier line is known on a later one).
  */
-export function rowMapper(table: Table, kind: SheetKind, defaults: RowDefaults, state: () => LedgerState): RowMapper {
+export function rowMapper(
+  table: Table,
+  kind: SheetKind,
+  defaults: RowDefaults,
+  state: () => LedgerState,
+  options: MapperOptions = {},
+): RowMapper {
   const file = table.file;
   const headerLine = table.headerLines[0] ?? 1;
   const col = (f: Field): TableColumn | undefined =>
@@ -173,13 +195,17 @@ export function rowMapper(table: Table, kind: SheetKind, defaults: RowDefaults, 
     }));
 
   const state0 = state();
-  const ctx: Ctx = { file, table, state, year, cls, headerProblem };
+  const marksSeen = new FirstSeen(table.columns, (options.duplicates ?? 'index') === 'index');
+  const ctx: Ctx = { file, table, state, year, cls, headerProblem, seen: marksSeen };
+  const refused = (c: PlannedCommand): void => {
+    if (c.command.type !== 'EnrollStudent') marksSeen.miss(cellKey(c.command.data), c.line, c.columns['']);
+  };
   if (kind === 'students') {
     need('name', undefined, none);
     need('birth-date', undefined, none);
     need('sex', undefined, none);
     need('date', defaults.date === undefined ? undefined : { value: defaults.date }, orOption('--date'));
-    return { headerProblems, notices, row: studentRows(ctx, col, defaults.date) };
+    return { headerProblems, notices, refused, row: studentRows(ctx, col, defaults.date) };
   }
   const marks = table.columns.filter((c) => c.role.kind === 'mark');
   const long = ['column', 'value', 'index'].map((f) => col(f as Field)).filter((c) => c !== undefined);
@@ -195,7 +221,7 @@ export function rowMapper(table: Table, kind: SheetKind, defaults: RowDefaults, 
     need('term', undefined, none);
     need('column', undefined, none);
     need('value', undefined, none);
-    return { headerProblems, notices, row: longMarkRows(ctx, col, subject, state0) };
+    return { headerProblems, notices, refused, row: longMarkRows(ctx, col, subject, state0) };
   }
   const term = fileValue('term', defaults.term, table.title);
   if (
@@ -219,7 +245,7 @@ export function rowMapper(table: Table, kind: SheetKind, defaults: RowDefaults, 
         `cột "${m.label}" là đánh giá thường xuyên (ĐĐGtx) nhưng không ghi lần thứ mấy: ghi ĐĐGtx1, ĐĐGtx2, … hoặc các số dưới ĐĐGtx`,
         `${DOC}#marks`,
       );
-  return { headerProblems, notices, row: wideMarkRows(ctx, col, marks, subject, term, state0) };
+  return { headerProblems, notices, refused, row: wideMarkRows(ctx, col, marks, subject, term, state0) };
 }
 
 interface Ctx {
@@ -229,6 +255,8 @@ interface Ctx {
   readonly year: FileValue;
   readonly cls: FileValue;
   readonly headerProblem: (code: string, en: string, vi: string, rule?: string) => void;
+  /** The cells of a marks file already given. */
+  readonly seen: FirstSeen;
 }
 
 function termProblem(v: string): ValueProblem {
@@ -368,21 +396,43 @@ function rowName(
  */
 class FirstSeen {
   private readonly seen = new Map<string, number>();
-  constructor(private readonly columns: readonly TableColumn[] = []) {}
-  /** The earlier place of `key`, or undefined (and `key` is now recorded at `line`, `column`). */
+  /**
+   * `everything`: every key given is recorded. Otherwise only the keys of cells that entered
+   * nothing ({@link FirstSeen.miss}): the caller's ledger batch finds a second entry of a cell that
+   * was entered.
+   */
+  constructor(
+    private readonly columns: readonly TableColumn[] = [],
+    private readonly everything = true,
+  ) {}
+  /** The earlier place of `key`, or undefined (and `key` is recorded at `line`, `column`, when keeping everything). */
   check(parts: readonly string[], line: number, column?: TableColumn): { line: number; column?: string } | undefined {
     // Joined, not a template literal: V8 keeps a concatenation as a tree of its pieces (cons
     // strings), ten times the memory of the flat string `join` makes — and this index holds one per row.
     const key = parts.join('\u0000');
     const first = this.seen.get(key);
     if (first === undefined) {
-      this.seen.set(key, line * 4096 + (column === undefined ? 4095 : Math.min(column.index, 4094)));
+      if (this.everything) this.put(key, line, column);
       return undefined;
     }
     const c = this.columns[first % 4096];
     const label = c === undefined ? undefined : c.label || `#${c.index + 1}`;
     return { line: Math.floor(first / 4096), ...(label === undefined ? {} : { column: label }) };
   }
+  /** Record a cell that entered nothing (a bad value, a command the ledger refused). */
+  miss(parts: readonly string[], line: number, column?: TableColumn): void {
+    const key = parts.join('\u0000');
+    if (!this.everything && !this.seen.has(key)) this.put(key, line, column);
+  }
+  private put(key: string, line: number, column: TableColumn | undefined): void {
+    this.seen.set(key, line * 4096 + (column === undefined ? 4095 : Math.min(column.index, 4094)));
+  }
+}
+
+/** The key of the cell a mark command enters. */
+function cellKey(d: Record<string, unknown>): string[] {
+  const s = (k: string): string => (typeof d[k] === 'string' || typeof d[k] === 'number' ? String(d[k]) : '');
+  return [s('year'), s('class'), s('subject'), s('student'), s('term'), s('column'), s('index')];
 }
 
 function studentRows(ctx: Ctx, col: (f: Field) => TableColumn | undefined, date: string | undefined): RowMapper['row'] {
@@ -611,6 +661,24 @@ function markCommand(
   };
 }
 
+/** A mark given a second time in the file, at `at`, naming where it was first given. */
+export function duplicateCellProblem(
+  at: Place,
+  first: { readonly line: number; readonly column?: string },
+): SheetProblem {
+  const where = `${first.line}${first.column === undefined ? '' : ` (${first.column})`}`;
+  return sheetProblem(
+    'duplicate-cell',
+    {
+      en: `this mark is already given on line ${where} of this file: one value per cell`,
+      vi: `điểm này đã có ở dòng ${where} của tệp này: mỗi ô chỉ một giá trị`,
+    },
+    at,
+    'QC Điều 12.3',
+    { stage: 'field', details: { first: first.line } },
+  );
+}
+
 function duplicateCell(
   rp: RowProblems,
   seen: FirstSeen,
@@ -620,19 +688,7 @@ function duplicateCell(
 ): boolean {
   const first = seen.check(key, line, column);
   if (first === undefined) return false;
-  const where = `${first.line}${first.column === undefined ? '' : ` (${first.column})`}`;
-  rp.raw(
-    sheetProblem(
-      'duplicate-cell',
-      {
-        en: `this mark is already given on line ${where} of this file: one value per cell`,
-        vi: `điểm này đã có ở dòng ${where} của tệp này: mỗi ô chỉ một giá trị`,
-      },
-      rp.at(column),
-      'QC Điều 12.3',
-      { stage: 'field', details: { first: first.line } },
-    ),
-  );
+  rp.raw(duplicateCellProblem(rp.at(column), first));
   return true;
 }
 
@@ -654,7 +710,7 @@ function longMarkRows(
     value: col('value'),
   };
   checkSubject(ctx, subject, state0);
-  const seen = new FirstSeen(ctx.table.columns);
+  const seen = ctx.seen;
   return (r) => {
     const rp = new RowProblems(ctx.table, r.line);
     const state = ctx.state();
@@ -721,6 +777,17 @@ function longMarkRows(
       at !== undefined
     )
       duplicateCell(rp, seen, [year, cls, code, student, term, at.column, String(index ?? '')], r.line, c.value);
+    const miss = (): void => {
+      if (
+        year !== undefined &&
+        cls !== undefined &&
+        code !== undefined &&
+        student !== undefined &&
+        term !== undefined &&
+        at !== undefined
+      )
+        seen.miss([year, cls, code, student, term, at.column, String(index ?? '')], r.line, c.value);
+    };
     if (
       rp.list.length > 0 ||
       student === undefined ||
@@ -730,8 +797,10 @@ function longMarkRows(
       term === undefined ||
       at === undefined ||
       mark === undefined
-    )
+    ) {
+      miss();
       return { commands: [], problems: rp.list };
+    }
     const command = markCommand(
       rp,
       state,
@@ -740,7 +809,10 @@ function longMarkRows(
       mark,
       c.value,
     );
-    if (command === undefined) return { commands: [], problems: rp.list };
+    if (command === undefined) {
+      miss();
+      return { commands: [], problems: rp.list };
+    }
     const columns: Record<string, TableColumn> = {};
     for (const [k, v] of Object.entries({
       student: c.student,
@@ -792,7 +864,7 @@ function wideMarkRows(
     term: col('term'),
   };
   const fixedTerm = term.value === undefined ? undefined : termOfSafe(term.value);
-  const seen = new FirstSeen(ctx.table.columns);
+  const seen = ctx.seen;
   return (r) => {
     const rp = new RowProblems(ctx.table, r.line);
     const state = ctx.state();
@@ -823,17 +895,12 @@ function wideMarkRows(
       if (student === undefined || year === undefined || cls === undefined || code === undefined || t === undefined)
         continue;
       if (m.role.column === 'tx' && m.role.index === undefined) continue;
-      if (
-        duplicateCell(
-          rp,
-          seen,
-          [year, cls, code, student, t, m.role.column, String(m.role.index ?? '')],
-          r.line,
-          m,
-        )
-      )
+      const key = [year, cls, code, student, t, m.role.column, String(m.role.index ?? '')];
+      if (duplicateCell(rp, seen, key, r.line, m)) continue;
+      if (mark === undefined) {
+        seen.miss(key, r.line, m);
         continue;
-      if (mark === undefined) continue;
+      }
       const command = markCommand(
         rp,
         state,
@@ -842,7 +909,10 @@ function wideMarkRows(
         mark,
         m,
       );
-      if (command === undefined) continue;
+      if (command === undefined) {
+        seen.miss(key, r.line, m);
+        continue;
+      }
       const columns: Record<string, TableColumn> = { value: m, '': m, index: m, column: m, term: c.term ?? m };
       if (c.student !== undefined) columns['student'] = c.student;
       if (c.year !== undefined) columns['year'] = c.year;

@@ -33,7 +33,7 @@ export interface ProofInfo {
   readonly size: number;
   /** Root hash, 64 hex digits. */
   readonly root: string;
-  /** The proof reference URI printed on paper (docs/printing.md#the-proof-reference), when made. */
+  /** The proof reference URI printed on paper (docs/printing.md#the-proof-reference-qr-content), when made. */
   readonly reference?: string;
   /** The signed checkpoint note itself. */
   readonly checkpoint?: string;

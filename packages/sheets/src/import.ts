@@ -11,7 +11,14 @@ import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js';
 import { isHosoFailure } from '@hoso/core';
 import type { ActingSigner, Ledger, LedgerState } from '@hoso/ledger';
 import { openBatch, type BatchResult } from './append.js';
-import { rowMapper, type PlannedCommand, type RowDefaults, type SheetNotice } from './commands.js';
+import {
+  duplicateCellProblem,
+  rowMapper,
+  type MapperOptions,
+  type PlannedCommand,
+  type RowDefaults,
+  type SheetNotice,
+} from './commands.js';
 import { ledgerProblem } from './ledger-problems.js';
 import { DOC, sheetProblem, uniqueProblems, type SheetProblem } from './problems.js';
 import { openSource, type ReadOptions, type SourceInfo } from './source.js';
@@ -71,7 +78,9 @@ async function scan(
   path: string,
   options: ImportOptions,
   state: () => LedgerState,
+  /** A problem of the command (the mapper is told it was refused), or null. */
   each: (c: PlannedCommand, table: Table) => Promise<SheetProblem | null>,
+  mapperOptions: MapperOptions = {},
 ): Promise<{ summary: SheetSummary | null; problems: SheetProblem[] }> {
   const file = options.file ?? path;
   const source = await openSource(path, file, options);
@@ -86,7 +95,7 @@ async function scan(
   } catch (e) {
     return { summary: null, problems: [readFailure(e, file)] };
   }
-  const mapper = rowMapper(table, options.kind, options, state);
+  const mapper = rowMapper(table, options.kind, options, state, mapperOptions);
   const problems: SheetProblem[] = [...mapper.headerProblems];
   let rows = 0;
   let commands = 0;
@@ -100,7 +109,10 @@ async function scan(
       for (const c of mapped.commands) {
         commands++;
         const p = await each(c, table);
-        if (p !== null) problems.push(p);
+        if (p !== null) {
+          problems.push(p);
+          mapper.refused(c);
+        }
       }
     }
   } catch (e) {
@@ -141,24 +153,42 @@ export async function importSheet(
   options: ImportOptions & { readonly dryRun?: boolean; readonly now?: Date },
 ): Promise<Either<SheetProblem[], ImportResult>> {
   const batch = await openBatch(ledger, signers, options.now ?? new Date());
-  // The line of each command added, to name it if the append itself is refused.
-  const lines: number[] = [];
+  // Per command added: its line and the position of its column, packed in one number (the place
+  // of a refusal of the whole batch, and of the first of a mark given twice).
+  const places: number[] = [];
   const { summary, problems } = await scan(
     path,
     options,
     () => batch.state,
     async (c, table) => {
-      lines.push(c.line);
+      const column = c.columns[''];
+      places.push(c.line * 4096 + (column === undefined ? 4095 : Math.min(column.index, 4094)));
       const refused = await batch.add(c.command);
-      return refused === null ? null : ledgerProblem(table, c, refused);
+      if (refused === null) return null;
+      // A cell "already entered" by a line of this very file: a duplicate within the file, said
+      // with that line (the event it names was never written).
+      const entry = refused.code === 'cell-already-entered' ? refused.details?.['entry'] : undefined;
+      const k = typeof entry === 'string' ? batch.commandOf(entry) : undefined;
+      const at = k === undefined ? undefined : places[k];
+      if (at !== undefined) {
+        const firstColumn = table.columns[at % 4096];
+        return duplicateCellProblem(table.place(c.line, column), {
+          line: Math.floor(at / 4096),
+          ...(firstColumn === undefined ? {} : { column: firstColumn.label || `#${firstColumn.index + 1}` }),
+        });
+      }
+      return ledgerProblem(table, c, refused);
     },
+    // The batch's scratch state holds every cell already: no second index of them.
+    { duplicates: 'ledger' },
   );
   if (summary === null || problems.length > 0) return left(problems);
   if (options.dryRun === true) return right({ ...summary, events: batch.events, appended: null });
   const appended = await batch.commit();
   if (isLeft(appended)) {
     const e = appended.left.error;
-    const line = lines[appended.left.index];
+    const place = places[appended.left.index];
+    const line = place === undefined ? undefined : Math.floor(place / 4096);
     return left([
       sheetProblem(
         e.code,

@@ -126,6 +126,25 @@ describe('marks from Excel', () => {
 });
 
 describe('marks from CSV, one mark per row', () => {
+  it('a mark given twice (the first one good): the second names the first line, not an event never written', async () => {
+    const s = (school = await sqliteSchool());
+    const f = s.path('diem.csv');
+    writeFileSync(
+      f,
+      [
+        'student,subject,term,column,index,value',
+        'hs-001,toan,HK1,tx,1,8',
+        'hs-002,toan,HK1,tx,1,7',
+        'hs-001,toan,HK1,tx,1,9',
+      ].join('\n'),
+    );
+    const problems = await refusedWith(s, f, { kind: 'marks', year: '2024-2025', class: '10A1' });
+    expect(problems.map((p) => [p.line, p.column, p.code, p.details?.['first']])).toEqual([
+      [4, 'value', 'duplicate-cell', 2],
+    ]);
+    expect(problems[0]!.message).toBe('this mark is already given on line 2 (value) of this file: one value per cell');
+  });
+
   it('";" separated with decimal commas, Vietnamese headers, subject by name', async () => {
     const s = (school = await sqliteSchool());
     const f = s.path('diem.csv');
