@@ -91,11 +91,13 @@ async function childRead(/** @type {string} */ file) {
   const table = await sheets.openTable(src.right, kind);
   if (table._tag === 'Left') throw new Error(table.left.map((p) => p.message).join('; '));
   const state = initialState();
+  // As importSheet reads a marks file: its ledger batch, not the mapper, remembers the cells entered.
   const mapper = sheets.rowMapper(
     table.right,
     kind,
     { year: '2024-2025', class: '10A1', subject: 'toan' },
     () => state,
+    { duplicates: 'ledger' },
   );
   let rows = 0;
   let commands = 0;
