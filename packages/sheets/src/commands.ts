@@ -12,7 +12,7 @@
  */
 import { isLeft, type Either } from 'fp-ts/lib/Either.js';
 import type { LedgerState } from '@hoso/ledger';
-import { DOC, sheetProblem, type Place, type SheetProblem } from './problems.js';
+import { sheetProblem, type Place, type SheetProblem } from './problems.js';
 import type { Table, TableColumn, TableRow, TitleInfo } from './table.js';
 import { fold } from './text.js';
 import {
@@ -139,7 +139,7 @@ export function rowMapper(
   const col = (f: Field): TableColumn | undefined =>
     table.columns.find((c) => c.role.kind === 'field' && c.role.field === f);
   const headerProblems: SheetProblem[] = [];
-  const headerProblem = (code: string, en: string, vi: string, rule = `${DOC}#headers`): void => {
+  const headerProblem = (code: string, en: string, vi: string, rule = 'docs/spreadsheets.md#headers'): void => {
     headerProblems.push(sheetProblem(code, { en, vi }, { file, line: headerLine }, rule, { stage: 'file' }));
   };
 
@@ -155,7 +155,7 @@ export function rowMapper(
         'title-disagrees',
         `the title block says ${field} "${t}" but the option says "${option}"`,
         `phần tiêu đề ghi ${vietnameseField(field)} "${t}" nhưng tuỳ chọn ghi "${option}"`,
-        `${DOC}#title-block`,
+        'docs/spreadsheets.md#title-block',
       );
     }
     if (option !== undefined) return { value: option, from: 'option' };
@@ -233,7 +233,7 @@ export function rowMapper(
       'missing-column',
       'the mark columns do not say their term (Học kỳ I / II above them), and there is no term column',
       'các cột điểm không ghi học kỳ (Học kỳ I / II ở trên) và không có cột học kỳ',
-      `${DOC}#marks`,
+      'docs/spreadsheets.md#marks',
     );
   if (term.value !== undefined && isLeft(parseTerm(term.value)))
     headerProblem('invalid-option', `--term: ${termProblem(term.value).en}`, `--term: ${termProblem(term.value).vi}`);
@@ -243,7 +243,7 @@ export function rowMapper(
         'missing-index',
         `column "${m.label}" is a regular assessment (ĐĐGtx) without its number: write ĐĐGtx1, ĐĐGtx2, … or the numbers under ĐĐGtx`,
         `cột "${m.label}" là đánh giá thường xuyên (ĐĐGtx) nhưng không ghi lần thứ mấy: ghi ĐĐGtx1, ĐĐGtx2, … hoặc các số dưới ĐĐGtx`,
-        `${DOC}#marks`,
+        'docs/spreadsheets.md#marks',
       );
   return { headerProblems, notices, refused, row: wideMarkRows(ctx, col, marks, subject, term, state0) };
 }
@@ -294,7 +294,9 @@ class RowProblems {
     this.list.push(sheetProblem(code, p, this.at(column), p.rule, { stage: 'field' }));
   }
   missing(column: TableColumn | undefined, what: { en: string; vi: string }): void {
-    this.list.push(sheetProblem('missing-value', what, this.at(column), `${DOC}#values`, { stage: 'field' }));
+    this.list.push(
+      sheetProblem('missing-value', what, this.at(column), 'docs/spreadsheets.md#values', { stage: 'field' }),
+    );
   }
   raw(p: SheetProblem): void {
     this.list.push(p);
@@ -330,6 +332,33 @@ function rowOrFile(
   }
   if (column !== undefined) rp.missing(column, what);
   return undefined;
+}
+
+/** The student, year and class of a row: its cells, else the file's year and class. */
+function rowIdentity(
+  rp: RowProblems,
+  ctx: Ctx,
+  r: TableRow,
+  c: {
+    readonly student?: TableColumn | undefined;
+    readonly year?: TableColumn | undefined;
+    readonly class?: TableColumn | undefined;
+  },
+): { student: string | undefined; year: string | undefined; cls: string | undefined } {
+  return {
+    student: rowOrFile(rp, r, c.student, {}, (v) => parseId('student', v), {
+      en: 'the student id (Mã học sinh) is empty',
+      vi: 'mã học sinh để trống',
+    }),
+    year: rowOrFile(rp, r, c.year, ctx.year, parseYear, {
+      en: 'the school year is empty',
+      vi: 'năm học để trống',
+    }),
+    cls: rowOrFile(rp, r, c.class, ctx.cls, (v) => parseId('class', v), {
+      en: 'the class is empty',
+      vi: 'lớp để trống',
+    }),
+  };
 }
 
 function checkFileValues(ctx: Ctx): void {
@@ -371,7 +400,7 @@ function checkName(
         vi: `học sinh "${student}" trong sổ là "${known}", không phải "${name.text}": dòng bị lệch hay mã học sinh sai?`,
       },
       rp.at(name.column),
-      `${DOC}#values`,
+      'docs/spreadsheets.md#values',
       { stage: 'field' },
     ),
   );
@@ -457,18 +486,7 @@ function studentRows(ctx: Ctx, col: (f: Field) => TableColumn | undefined, date:
   const seen = new FirstSeen(ctx.table.columns);
   return (r) => {
     const rp = new RowProblems(ctx.table, r.line);
-    const student = rowOrFile(rp, r, c.student, {}, (v) => parseId('student', v), {
-      en: 'the student id (Mã học sinh) is empty',
-      vi: 'mã học sinh để trống',
-    });
-    const year = rowOrFile(rp, r, c.year, ctx.year, parseYear, {
-      en: 'the school year is empty',
-      vi: 'năm học để trống',
-    });
-    const cls = rowOrFile(rp, r, c.class, ctx.cls, (v) => parseId('class', v), {
-      en: 'the class is empty',
-      vi: 'lớp để trống',
-    });
+    const { student, year, cls } = rowIdentity(rp, ctx, r, c);
     const when = rowOrFile(rp, r, c.date, fixedDate, parseDate, {
       en: 'the enrolment date is empty',
       vi: 'ngày nhập học để trống',
@@ -484,7 +502,7 @@ function studentRows(ctx: Ctx, col: (f: Field) => TableColumn | undefined, date:
               vi: `học sinh "${student}" đã có ở dòng ${first.line} của tệp này`,
             },
             rp.at(c.student),
-            `${DOC}#class-lists`,
+            'docs/spreadsheets.md#class-lists',
             { stage: 'field', details: { first: first.line } },
           ),
         );
@@ -595,7 +613,7 @@ function resolveSubject(
     {
       en: `no subject "${v}" is taught to this class (give its code, e.g. toan, or its name as the school defined it)`,
       vi: `lớp này không học môn "${v}" (ghi mã môn, ví dụ toan, hoặc tên môn như trường đã khai báo)`,
-      rule: `${DOC}#marks`,
+      rule: 'docs/spreadsheets.md#marks',
     },
     'unknown-subject',
   );
@@ -714,18 +732,7 @@ function longMarkRows(
   return (r) => {
     const rp = new RowProblems(ctx.table, r.line);
     const state = ctx.state();
-    const student = rowOrFile(rp, r, c.student, {}, (v) => parseId('student', v), {
-      en: 'the student id (Mã học sinh) is empty',
-      vi: 'mã học sinh để trống',
-    });
-    const year = rowOrFile(rp, r, c.year, ctx.year, parseYear, {
-      en: 'the school year is empty',
-      vi: 'năm học để trống',
-    });
-    const cls = rowOrFile(rp, r, c.class, ctx.cls, (v) => parseId('class', v), {
-      en: 'the class is empty',
-      vi: 'lớp để trống',
-    });
+    const { student, year, cls } = rowIdentity(rp, ctx, r, c);
     const code = rowSubject(rp, state, r, c.subject, subject, year, cls);
     const termText = cellOf(r, c.term);
     const term =
@@ -745,7 +752,7 @@ function longMarkRows(
         rp.value(c.index, {
           en: `the column says regular assessment ${index} but the index says ${i}`,
           vi: `cột điểm ghi lần ${index} nhưng cột lần ghi ${i}`,
-          rule: `${DOC}#marks`,
+          rule: 'docs/spreadsheets.md#marks',
         });
       index = i ?? index;
     }
@@ -842,7 +849,7 @@ function checkSubject(ctx: Ctx, subject: FileValue, state: LedgerState): void {
     'unknown-subject',
     `${where}: no subject "${subject.value}" is taught to this class (give its code, e.g. toan)`,
     `${subject.from === 'option' ? '--subject' : 'phần tiêu đề'}: lớp này không học môn "${subject.value}" (ghi mã môn, ví dụ toan)`,
-    `${DOC}#marks`,
+    'docs/spreadsheets.md#marks',
   );
 }
 
@@ -871,18 +878,7 @@ function wideMarkRows(
     const filled = marks.filter((m) => cellOf(r, m) !== '');
     // A row of names without marks (a student not assessed yet) enters nothing and is no problem.
     if (filled.length === 0) return { commands: [], problems: [] };
-    const student = rowOrFile(rp, r, c.student, {}, (v) => parseId('student', v), {
-      en: 'the student id (Mã học sinh) is empty',
-      vi: 'mã học sinh để trống',
-    });
-    const year = rowOrFile(rp, r, c.year, ctx.year, parseYear, {
-      en: 'the school year is empty',
-      vi: 'năm học để trống',
-    });
-    const cls = rowOrFile(rp, r, c.class, ctx.cls, (v) => parseId('class', v), {
-      en: 'the class is empty',
-      vi: 'lớp để trống',
-    });
+    const { student, year, cls } = rowIdentity(rp, ctx, r, c);
     const code = rowSubject(rp, state, r, c.subject, subject, year, cls);
     checkName(rp, state, student, rowName(r, col));
     const rowTermText = cellOf(r, c.term);

@@ -20,7 +20,7 @@ import {
   type SheetNotice,
 } from './commands.js';
 import { ledgerProblem } from './ledger-problems.js';
-import { DOC, sheetProblem, uniqueProblems, type SheetProblem } from './problems.js';
+import { sheetProblem, uniqueProblems, type SheetProblem } from './problems.js';
 import { openSource, type ReadOptions, type SourceInfo } from './source.js';
 import { openTable, type Table, type TitleInfo } from './table.js';
 import type { SheetKind } from './vocabulary.js';
@@ -66,7 +66,7 @@ function readFailure(e: unknown, file: string): SheetProblem {
       vi: `không đọc tiếp được tệp: ${e instanceof Error ? e.message : String(e)}`,
     },
     { file },
-    `${DOC}#reading`,
+    'docs/spreadsheets.md#reading',
   );
 }
 
@@ -124,7 +124,7 @@ async function scan(
         'no-rows',
         { en: 'the file has a header but no rows', vi: 'tệp có dòng tiêu đề cột nhưng không có dòng dữ liệu nào' },
         { file },
-        `${DOC}#reading`,
+        'docs/spreadsheets.md#reading',
       ),
     );
   return {

@@ -13,7 +13,7 @@ import type ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { HosoFailure } from '@hoso/core';
 import { detectKind, iconvName, isUtf8Stream, type TextEncoding } from './encoding.js';
-import { DOC, sheetProblem, type SheetProblem } from './problems.js';
+import { sheetProblem, type SheetProblem } from './problems.js';
 import { openXlsx, type SheetEntry, type XlsxBook } from './xlsx.js';
 
 /** A CSV delimiter: comma, semicolon (Excel where the decimal mark is a comma) or tab (Excel's "Unicode text"). */
@@ -99,7 +99,12 @@ export async function openSource(
     const st = await fsp.stat(path);
     if (!st.isFile())
       return left(
-        sheetProblem('unreadable-file', { en: 'not a file', vi: 'không phải là tệp' }, { file }, `${DOC}#reading`),
+        sheetProblem(
+          'unreadable-file',
+          { en: 'not a file', vi: 'không phải là tệp' },
+          { file },
+          'docs/spreadsheets.md#reading',
+        ),
       );
     size = st.size;
     head = await sample(path);
@@ -112,14 +117,17 @@ export async function openSource(
           ? { en: 'no such file', vi: 'không có tệp này' }
           : { en: `cannot read the file (${code ?? String(e)})`, vi: `không đọc được tệp (${code ?? String(e)})` },
         { file },
-        `${DOC}#reading`,
+        'docs/spreadsheets.md#reading',
       ),
     );
   }
   if (head.length === 0)
-    return left(sheetProblem('empty-file', { en: 'the file is empty', vi: 'tệp rỗng' }, { file }, `${DOC}#reading`));
+    return left(
+      sheetProblem('empty-file', { en: 'the file is empty', vi: 'tệp rỗng' }, { file }, 'docs/spreadsheets.md#reading'),
+    );
   const kind = detectKind(head, options.encoding);
-  if (kind._tag === 'Left') return left(sheetProblem(kind.left.code, kind.left, { file }, `${DOC}#encodings`));
+  if (kind._tag === 'Left')
+    return left(sheetProblem(kind.left.code, kind.left, { file }, 'docs/spreadsheets.md#encodings'));
   if (kind.right.kind === 'xlsx') return right(xlsxSource(path, file, size, options.sheet));
   let encoding = kind.right.encoding;
   if (kind.right.how === 'detected' && encoding === 'utf-8' && !(await isUtf8Stream(createReadStream(path))))
@@ -208,7 +216,7 @@ function csvSource(path: string, file: string, size: number, info: SourceInfo, e
             'unreadable-file',
             { en: `cannot read the file: ${String(e)}`, vi: `không đọc được tệp: ${String(e)}` },
             { file },
-            `${DOC}#reading`,
+            'docs/spreadsheets.md#reading',
           ),
         );
       });
@@ -253,7 +261,7 @@ export function columnLetters(n: number): string {
 function xlsxSource(path: string, file: string, size: number, sheet: string | number | undefined): Source {
   const info: SourceInfo = { format: 'xlsx', sheets: [] };
   const fail = (code: string, en: string, vi: string): HosoFailure =>
-    new HosoFailure(sheetProblem(code, { en, vi }, { file }, `${DOC}#excel`));
+    new HosoFailure(sheetProblem(code, { en, vi }, { file }, 'docs/spreadsheets.md#excel'));
   return {
     file,
     size,

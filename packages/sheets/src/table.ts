@@ -185,7 +185,7 @@ export async function openTable(
           vi: `không tìm thấy dòng tiêu đề cột trong ${HEADER_SEARCH} dòng đầu: một dòng ghi tên các cột, trong đó có mã học sinh (Mã học sinh, student) hoặc họ tên (Họ và tên, name)`,
         },
         { file },
-        `${DOC}#headers`,
+        'docs/spreadsheets.md#headers',
       ),
     ]);
   // Header rows below the first: only labels, nothing under the id or name columns.
@@ -235,7 +235,7 @@ export async function openTable(
           vi: `tiêu đề cột này mâu thuẫn (${conflict === 'two terms' ? 'hai học kỳ' : conflict === 'two assessment columns' ? 'hai loại điểm' : 'cột điểm nằm dưới một cột khác'})`,
         },
         place(headerLine, column),
-        `${DOC}#headers`,
+        'docs/spreadsheets.md#headers',
       ),
     );
   for (const c of columns)
@@ -248,7 +248,7 @@ export async function openTable(
             vi: `cột "${c.label}" không rõ nghĩa (các tên cột hoso đọc được liệt kê trong ${DOC})`,
           },
           place(headerLine, c),
-          `${DOC}#headers`,
+          'docs/spreadsheets.md#headers',
         ),
       );
   // One column per field and per mark; a name may come in parts.
@@ -273,7 +273,7 @@ export async function openTable(
             vi: `hai cột "${first.label}" và "${c.label}" cùng ghi ${c.role.kind === 'field' ? FIELD_NAMES[c.role.field] : 'một loại điểm'}`,
           },
           place(headerLine, c),
-          `${DOC}#headers`,
+          'docs/spreadsheets.md#headers',
         ),
       );
     else seen.set(key, c);
@@ -314,7 +314,7 @@ export async function openTable(
               vi: `có giá trị ở một cột không có tên trong dòng tiêu đề: "${v}"`,
             },
             at,
-            `${DOC}#headers`,
+            'docs/spreadsheets.md#headers',
           ),
         );
         return;
@@ -336,7 +336,7 @@ export async function openTable(
             'unsupported-column',
             { en: `${what[0]}; empty this column or remove it`, vi: `${what[1]}; hãy để trống hoặc xoá cột này` },
             at,
-            `${DOC}#headers`,
+            'docs/spreadsheets.md#headers',
           ),
         );
         return;
@@ -358,7 +358,7 @@ export async function openTable(
               vi: `"${v}" có dấu "?" giữa một từ: chữ bị mất khi tệp được lưu bằng bảng mã không có tiếng Việt (hãy lưu lại dạng CSV UTF-8 hoặc .xlsx)`,
             },
             at,
-            `${DOC}#encodings`,
+            'docs/spreadsheets.md#encodings',
             { stage: 'field' },
           ),
         );
@@ -379,7 +379,7 @@ export async function openTable(
                   vi: `văn bản có ký tự điều khiển ${codePoint(bad.char)} ở vị trí ${bad.offset + 1}`,
                 },
             at,
-            `${DOC}#encodings`,
+            'docs/spreadsheets.md#encodings',
           ),
         );
     });
@@ -431,7 +431,7 @@ function mojibakeProblem(
       vi: `"${v}" có vẻ là ${vi}; đúng ra là "${m.likely}". ${legacy ? 'Hãy chuyển tệp sang Unicode (ví dụ bằng công cụ chuyển mã của Unikey) rồi lưu lại' : 'Hãy lưu lại tệp từ bản gốc dạng UTF-8'}`,
     },
     at,
-    `${DOC}#encodings`,
+    'docs/spreadsheets.md#encodings',
     { details: { suspected: m.encoding, likely: m.likely } },
   );
 }

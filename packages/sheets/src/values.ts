@@ -7,7 +7,7 @@
  */
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { fold } from './text.js';
-import { DOC } from './problems.js';
+
 import { termOf, type TermCode } from './vocabulary.js';
 
 /** Why a value is refused, in both languages, and the rule. */
@@ -22,7 +22,7 @@ type Parsed<A> = Either<ValueProblem, A>;
 const bad = (en: string, vi: string, rule: string): Parsed<never> => left({ en, vi, rule });
 
 /** Where the values a file may hold are listed. */
-const RULE_VALUES = `${DOC}#values`;
+const RULE_VALUES = 'docs/spreadsheets.md#values';
 
 const SEX: Readonly<Record<string, 'M' | 'F'>> = {
   m: 'M',
