@@ -17,7 +17,16 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { decodeEnvelope, newEventId } from '@hoso/core';
-import { decide, decodeCommand, eventIdFor, markbookStream, openLedger, regularCount } from '@hoso/ledger';
+import {
+  activeKeysOf,
+  decide,
+  decodeCommand,
+  eventIdFor,
+  grantsOf,
+  markbookStream,
+  openLedger,
+  regularCount,
+} from '@hoso/ledger';
 import { openSqliteStore } from '@hoso/store-sqlite';
 import { DEMO_PEOPLE, setUpDemoSchool } from './school.mjs';
 
@@ -126,8 +135,7 @@ async function readBody(req) {
  * @param {string} person
  */
 function activeKey(state, person) {
-  const keys = state.persons.get(person)?.keys ?? [];
-  return [...keys].reverse().find((k) => state.keys.get(k)?.revoked === false);
+  return activeKeysOf(state, person).at(-1);
 }
 
 /**
@@ -231,7 +239,7 @@ export async function startServer(options) {
 
   function session() {
     const state = ledger.state();
-    const grants = (state.grants.get(teacher.id) ?? []).filter((g) => g.role === 'subject');
+    const grants = grantsOf(state, teacher.id).filter((g) => g.role === 'subject');
     /** @type {object[]} */
     const classes = [];
     for (const g of grants) {

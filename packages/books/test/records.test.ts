@@ -97,7 +97,7 @@ describe('cell keys agree with the ledger', () => {
     ] as const;
     for (const [type, data] of cases) {
       const stream = `s/${type}`;
-      expect(cellPlace(type, data as never, stream).key).toBe(cellOf(type, data as never, stream).key);
+      expect(cellPlace(type, data as never, stream).key).toBe(cellOf({ type, data } as never, stream).key);
     }
   });
 });

@@ -7,6 +7,18 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import {
   ed25519,
   formatSignerKey,
   formatVerifierKey,
@@ -21,7 +33,7 @@ import {
   type Signer,
 } from '@hoso/core';
 import { usage } from './exit.js';
-import { readText } from './io.js';
+import { readText, reason } from './io.js';
 
 /** A loaded signer key: its note name, seed, ledger signer and public forms. */
 export interface KeyMaterial {
@@ -90,4 +102,43 @@ export function readVerifierKey(textOrPath: string, arg: string): { text: string
   if (parsed._tag === 'Left')
     throw usage('invalid-key', `${textOrPath} is not a verifier key: ${parsed.left.message}`, arg, 'C2SP signed-note');
   return { text, verifier: parsed.right };
+}
+
+/**
+ * Write a secret key file so that nobody else can read it or redirect it at any moment: created
+ * with `O_CREAT | O_EXCL | O_NOFOLLOW` and mode 0600, so the secret is never in a file someone
+ * else planted (an existing file or a symlink at `path` is refused, not followed) nor, for a
+ * moment, readable by others. With `overwrite`, the secret goes to a new file of an unpredictable
+ * name in the same folder (created the same way) that is then renamed over `path`: a rename
+ * replaces a symlink rather than writing through it.
+ */
+export function writeSecretFile(path: string, text: string, arg: string, overwrite: boolean): void {
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+  const target = overwrite ? join(dirname(path), `.${basename(path)}.${randomBytes(16).toString('hex')}`) : path;
+  let fd: number | undefined;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    fd = openSync(target, flags, 0o600);
+    // The umask can only take bits away from 0600; set it exactly in case a platform ignores the mode.
+    fchmodSync(fd, 0o600);
+    const bytes = Buffer.from(text, 'utf8');
+    let at = 0;
+    while (at < bytes.length) at += writeSync(fd, bytes, at, bytes.length - at);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    if (overwrite) renameSync(target, path);
+  } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    if (overwrite)
+      try {
+        unlinkSync(target);
+      } catch {
+        /* nothing was created */
+      }
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ELOOP')
+      throw usage('file-exists', `${path} already exists (a file or a link); pass --force to replace it`, arg);
+    throw usage('unwritable-file', `cannot write ${path}: ${reason(e)}`, arg);
+  }
 }

@@ -10,27 +10,42 @@
  * @example
  * import { isLeft } from 'fp-ts/lib/Either.js';
  * const r = decodeEnvelope(bytes);
- * if (isLeft(r)) console.error(r.left.code, r.left.path?.join('.'), r.left.message);
+ * if (isLeft(r)) console.error(r.left.code, r.left.path.join('.'), r.left.message);
  */
-export interface HosoError<C extends string = string> {
+export interface HosoError<
+  C extends string = string,
+  D extends Readonly<Record<string, unknown>> = Readonly<Record<string, unknown>>,
+> {
   readonly code: C;
   readonly message: string;
-  /** Where in the input the problem is: object keys and array indexes from the root. */
-  readonly path?: ReadonlyArray<string | number>;
+  /**
+   * Where in the input the problem is: object keys and array indexes from the root; empty when the
+   * problem is the input as a whole.
+   */
+  readonly path: ReadonlyArray<string | number>;
   /** The article or standard broken, e.g. `"QC Điều 12.3"` or `"RFC 8785 §3.2.2.3"`. */
   readonly rule?: string;
-  /** Machine-readable extras (expected vs actual sizes, ids...). */
-  readonly details?: Readonly<Record<string, unknown>>;
+  /** Machine-readable extras (expected vs actual sizes, ids...); a package may type them per code. */
+  readonly details?: D;
 }
 
-/** Build a {@link HosoError}; omits absent optional fields so errors compare structurally. */
-export function hosoError<C extends string>(
+/**
+ * Build a {@link HosoError}: `path` defaults to the whole input (`[]`); absent `rule` and `details`
+ * are omitted, so errors compare structurally.
+ */
+export function hosoError<
+  C extends string,
+  D extends Readonly<Record<string, unknown>> = Readonly<Record<string, unknown>>,
+>(
   code: C,
   message: string,
-  extra: { path?: ReadonlyArray<string | number>; rule?: string; details?: Record<string, unknown> } = {},
-): HosoError<C> {
-  const e: { -readonly [K in keyof HosoError<C>]: HosoError<C>[K] } = { code, message };
-  if (extra.path !== undefined) e.path = extra.path;
+  extra: { path?: ReadonlyArray<string | number>; rule?: string; details?: D } = {},
+): HosoError<C, D> {
+  const e: { -readonly [K in keyof HosoError<C, D>]: HosoError<C, D>[K] } = {
+    code,
+    message,
+    path: extra.path ?? [],
+  };
   if (extra.rule !== undefined) e.rule = extra.rule;
   if (extra.details !== undefined) e.details = extra.details;
   return e;

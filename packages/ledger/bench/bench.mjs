@@ -34,17 +34,22 @@ const fresh = await openLedger({ store: s.store, ledger: 'thpt-test' });
 const t3 = performance.now();
 
 const state = initialState();
+/** @type {Array<[import('@hoso/core').Envelope, string]>} */
 const envs = [];
-for await (const e of s.store.read('thpt-test')) envs.push([decodeEnvelope(e.bytes).right, toHex(e.leafHash)]);
+for await (const e of s.store.read('thpt-test')) {
+  const env = decodeEnvelope(e.bytes);
+  if (env._tag === 'Left') throw new Error(env.left.message);
+  envs.push([env.right, toHex(e.leafHash)]);
+}
 const t4 = performance.now();
 let findings = 0;
 for (const [env, h] of envs) {
-  if (replayCheck(state, env) !== null) findings++;
+  if (replayCheck(state, env).length > 0) findings++;
   evolve(state, env, h);
 }
 const t5 = performance.now();
 
-const rate = (k, ms) => Math.round((k / ms) * 1000);
+const rate = (/** @type {number} */ k, /** @type {number} */ ms) => Math.round((k / ms) * 1000);
 console.log(
   JSON.stringify(
     {

@@ -12,6 +12,10 @@ import { buildSchool, as } from '../dist/testing/index.js';
 const students = Number(process.argv[2] ?? 45);
 const cols = [...[1, 2, 3, 4].map((index) => ({ column: 'tx', index })), { column: 'gk' }, { column: 'ck' }];
 
+/**
+ * @param {import('@hoso/store').EventStore} store
+ * @param {boolean} batched
+ */
 async function run(store, batched) {
   const s = await buildSchool({ students, store });
   const T = [as(s.people.teacher, 'subject')];
@@ -48,11 +52,14 @@ async function run(store, batched) {
 
 const dir = mkdtempSync(join(tmpdir(), 'hoso-columns-'));
 try {
+  /** @type {Record<string, unknown>} */
   const out = { students };
-  for (const [name, make] of [
+  /** @type {Array<[string, (k: string) => import('@hoso/store').EventStore]>} */
+  const stores = [
     ['memory', () => createMemoryStore()],
     ['sqlite', (k) => openSqliteStore({ path: join(dir, `${k}.db`), ledger: 'thpt-test' })],
-  ]) {
+  ];
+  for (const [name, make] of stores) {
     out[name] = { single: await run(make('single'), false), column: await run(make('column'), true) };
   }
   console.log(JSON.stringify(out, null, 1));

@@ -1,6 +1,7 @@
 // State snapshot benchmark on a SQLite ledger: open time with a full fold and from a snapshot,
 // snapshot size per event, save time. Run after `npx tsc -b`:
-//   node packages/ledger/bench/snapshot.mjs <ledger.db>      (e.g. a `hoso demo --students 1500` ledger.db: 188,605 events)
+//   node packages/ledger/bench/snapshot.mjs <ledger.db>
+//     (e.g. a `hoso demo --students 1500` ledger.db: 188,605 events)
 //   node packages/ledger/bench/snapshot.mjs --students 200   (writes a demo ledger in a temp folder first)
 // The ledger file is opened read-only; the snapshot goes to a temp folder. RUNS=n sets the runs per figure (median).
 import { performance } from 'node:perf_hooks';
@@ -26,12 +27,20 @@ if (db === undefined || db === '--students') {
   db = join(tmp, 'demo', 'ledger.db');
 }
 const store = openSqliteStore({ path: db, readonly: true });
-const ledger = store.ledger();
+const ledgerId = store.ledger();
+if (ledgerId === null) throw new Error(`${db} holds no ledger`);
+const ledger = ledgerId;
 const size = await store.size(ledger);
 const dir = join(tmp, 'state');
 const snapshots = fileStateSnapshots(dir);
 const runs = Number(process.env.RUNS ?? 3);
-const median = (xs) => Math.round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]);
+const median = (/** @type {number[]} */ xs) =>
+  Math.round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0);
+/**
+ * @template T
+ * @param {() => T | Promise<T>} f
+ * @returns {Promise<[number, T]>}
+ */
 const time = async (f) => {
   const t0 = performance.now();
   const v = await f();
@@ -39,28 +48,34 @@ const time = async (f) => {
 };
 
 // A warm-up fold, then: full folds, saves, opens from the snapshot (nothing after it to fold).
+/** @type {import('../dist/index.js').Ledger | null} */
 let opened = (await time(() => openLedger({ store, ledger, snapshots })))[1];
+/** @type {number[]} */
 const full = [];
 for (let i = 0; i < runs; i++) full.push((await time(() => openLedger({ store, ledger })))[0]);
+/** @type {number[]} */
 const save = [];
-let saved;
+let saved = { size: 0, bytes: 0 };
 for (let i = 0; i < runs; i++) {
-  const [t, r] = await time(() => opened.saveSnapshot());
+  const o = opened;
+  const [t, r] = await time(() => o.saveSnapshot());
   if (r._tag === 'Left') throw new Error(r.left.message);
   save.push(t);
   saved = r.right;
 }
-opened = null;
+/** @type {number[]} */
 const fromSnapshot = [];
 for (let i = 0; i < runs; i++) {
-  let loaded = null;
-  const [t, l] = await time(() => openLedger({ store, ledger, snapshots, onSnapshot: (e) => (loaded = e) }));
-  if (loaded?.kind !== 'loaded' || l.state().size !== size)
-    throw new Error(`snapshot not used: ${JSON.stringify(loaded)}`);
+  /** @type {import('../dist/index.js').SnapshotEvent[]} */
+  const told = [];
+  const [t, l] = await time(() => openLedger({ store, ledger, snapshots, onSnapshot: (e) => told.push(e) }));
+  const loaded = told.find((e) => e.kind === 'loaded');
+  if (loaded === undefined || l.state().size !== size) throw new Error(`snapshot not used: ${JSON.stringify(told)}`);
   fromSnapshot.push(t);
 }
 // Where the snapshot open goes: read the file, hash it, decode it.
 const file = join(dir, snapshotFileName(ledger));
+/** @type {{ read: number[], hash: number[], decode: number[] }} */
 const parts = { read: [], hash: [], decode: [] };
 for (let i = 0; i < runs; i++) {
   const [tr, bytes] = await time(() => readFileSync(file));

@@ -3,7 +3,7 @@
  * term, column and period, and which codec its value (and every correction of it) must pass.
  */
 import type * as t from 'io-ts';
-import type { CellEventType, EventData } from './events.js';
+import { isCellEventType, type CellEventType, type LedgerEvent } from './events.js';
 import type { PrimaryPeriod, Term } from './codecs.js';
 import { AbsenceKind, AttendanceMark } from './codecs.js';
 import {
@@ -52,14 +52,22 @@ export interface CellRef {
 /** The term a primary assessment point belongs to. */
 export const termOfPeriod = (p: PrimaryPeriod): Term => (p === 'GK1' || p === 'CK1' ? 'HK1' : 'HK2');
 
+/** A cell-writing event: the members of {@link LedgerEvent} whose type is a {@link CellEventType}. */
+export type CellEvent = Extract<LedgerEvent, { readonly type: CellEventType }>;
+
+/** True when `ev` writes a cell. */
+export function isCellEvent(ev: LedgerEvent): ev is CellEvent {
+  return isCellEventType(ev.type);
+}
+
 /** The cell a cell-writing event writes. */
-export function cellOf<K extends CellEventType>(type: K, data: EventData[K], stream: string): CellRef {
-  const d = data as EventData[CellEventType];
+export function cellOf(ev: CellEvent, stream: string): CellRef {
+  const d = ev.data;
   const base = { stream, year: d.year, class: d.class, student: d.student };
-  switch (type) {
+  switch (ev.type) {
     case 'ScoreEntered':
     case 'CommentLevelEntered': {
-      const x = data as EventData['ScoreEntered'] | EventData['CommentLevelEntered'];
+      const x = ev.data;
       return {
         ...base,
         key: `${stream}#${x.student}/${x.term}/${x.column}${x.index ?? ''}`,
@@ -68,14 +76,14 @@ export function cellOf<K extends CellEventType>(type: K, data: EventData[K], str
         term: x.term,
         mid: x.column === 'gk',
         writer: 'subject',
-        codec: type === 'ScoreEntered' ? Score10 : (CommentLevel as t.Type<string, unknown, unknown>),
+        codec: ev.type === 'ScoreEntered' ? Score10 : (CommentLevel as t.Type<string, unknown, unknown>),
         windowed: true,
       };
     }
     case 'SubjectLevelEntered':
     case 'TestScoreEntered': {
-      const x = data as EventData['SubjectLevelEntered'] | EventData['TestScoreEntered'];
-      const column = type === 'SubjectLevelEntered' ? 'level' : 'test';
+      const x = ev.data;
+      const column = ev.type === 'SubjectLevelEntered' ? 'level' : 'test';
       return {
         ...base,
         key: `${stream}#${x.student}/${x.period}/${column}`,
@@ -84,12 +92,12 @@ export function cellOf<K extends CellEventType>(type: K, data: EventData[K], str
         term: termOfPeriod(x.period),
         mid: x.period === 'GK1' || x.period === 'GK2',
         writer: 'subject',
-        codec: type === 'SubjectLevelEntered' ? (SubjectLevel as t.Type<string, unknown, unknown>) : TestScore10,
+        codec: ev.type === 'SubjectLevelEntered' ? (SubjectLevel as t.Type<string, unknown, unknown>) : TestScore10,
         windowed: true,
       };
     }
     case 'ConductAssessed': {
-      const x = data as EventData['ConductAssessed'];
+      const x = ev.data;
       return {
         ...base,
         key: `${stream}#${x.student}/${x.term}/conduct`,
@@ -102,7 +110,7 @@ export function cellOf<K extends CellEventType>(type: K, data: EventData[K], str
       };
     }
     case 'QualityAssessed': {
-      const x = data as EventData['QualityAssessed'];
+      const x = ev.data;
       return {
         ...base,
         key: `${stream}#${x.student}/${x.period}/${x.aspect}`,
@@ -116,7 +124,7 @@ export function cellOf<K extends CellEventType>(type: K, data: EventData[K], str
     }
     case 'RetestScoreEntered':
     case 'RetestCommentLevelEntered': {
-      const x = data as EventData['RetestScoreEntered'] | EventData['RetestCommentLevelEntered'];
+      const x = ev.data;
       return {
         ...base,
         key: `${stream}#${x.student}/retest`,
@@ -125,13 +133,13 @@ export function cellOf<K extends CellEventType>(type: K, data: EventData[K], str
         date: x.date,
         mid: false,
         writer: 'subject',
-        codec: type === 'RetestScoreEntered' ? Score10 : (CommentLevel as t.Type<string, unknown, unknown>),
+        codec: ev.type === 'RetestScoreEntered' ? Score10 : (CommentLevel as t.Type<string, unknown, unknown>),
         windowed: true,
         summer: true,
       };
     }
     case 'ConductReevaluated': {
-      const x = data as EventData['ConductReevaluated'];
+      const x = ev.data;
       return {
         ...base,
         key: `${stream}#${x.student}/reevaluation`,
@@ -145,7 +153,7 @@ export function cellOf<K extends CellEventType>(type: K, data: EventData[K], str
       };
     }
     case 'AbsenceRecorded': {
-      const x = data as EventData['AbsenceRecorded'];
+      const x = ev.data;
       return {
         ...base,
         key: `${stream}#${x.student}/${x.date}/${x.session}`,
@@ -158,7 +166,7 @@ export function cellOf<K extends CellEventType>(type: K, data: EventData[K], str
       };
     }
     case 'AttendanceRecorded': {
-      const x = data as EventData['AttendanceRecorded'];
+      const x = ev.data;
       return {
         ...base,
         key: `${stream}#${x.student}/${x.date}/attendance`,
@@ -171,7 +179,7 @@ export function cellOf<K extends CellEventType>(type: K, data: EventData[K], str
       };
     }
     case 'GrowthMeasured': {
-      const x = data as EventData['GrowthMeasured'];
+      const x = ev.data;
       return {
         ...base,
         key: `${stream}#${x.student}/${x.date}/${x.measure}`,
@@ -183,6 +191,11 @@ export function cellOf<K extends CellEventType>(type: K, data: EventData[K], str
         windowed: false,
       };
     }
+    default:
+      return unreachable(ev);
   }
-  throw new Error(`not a cell event type: ${String(type)}`);
+}
+
+function unreachable(ev: never): never {
+  throw new Error(`internal: not a cell event type: ${(ev as { type: string }).type}`);
 }

@@ -6,6 +6,7 @@
 import * as t from 'io-ts';
 import { isValid, parseISO } from 'date-fns';
 import { fromBase64Url } from '@hoso/core';
+import { describeTextProblem, textProblem, type TextProblem } from './text.js';
 
 /** A string codec checked by `test`; `describe` explains the rule in the error message. */
 export function refinedString(
@@ -38,13 +39,65 @@ export function intRange(name: string, min: number, max: number): t.Type<number,
   );
 }
 
-/** Text of 1..max characters, not only whitespace. */
-export const text = (max: number): t.Type<string, string, unknown> =>
-  refinedString(
+/**
+ * A text codec: the string must be clean ledger text ({@link textProblem}: NFC, no control or
+ * bidirectional formatting characters, LF only where `multiline`) and pass `test`. The decoder's
+ * error names which rule the value broke (`ioErrors` reads {@link TextType.problemOf}).
+ */
+export class TextType extends t.Type<string, string, unknown> {
+  constructor(
+    name: string,
+    readonly multiline: boolean,
+    test: (s: string) => boolean,
+    describe: string,
+  ) {
+    super(
+      name,
+      (u): u is string => typeof u === 'string' && textProblem(u, multiline) === null && test(u),
+      (u, c) => {
+        if (typeof u !== 'string') return t.failure(u, c, `${name}: ${describe}`);
+        const p = textProblem(u, multiline);
+        if (p !== null) return t.failure(u, c, `${name}: ${describeTextProblem(p)}`);
+        return test(u) ? t.success(u) : t.failure(u, c, `${name}: ${describe}`);
+      },
+      t.identity,
+    );
+  }
+
+  /** The text problem of a refused value, if that is why it was refused. */
+  problemOf(u: unknown): TextProblem | null {
+    return typeof u === 'string' ? textProblem(u, this.multiline) : null;
+  }
+}
+
+/** One line of text of 1..max characters, not only whitespace (names, titles, positions). */
+export const text = (max: number): TextType =>
+  new TextType(
     `Text${max}`,
+    false,
     (s) => s.trim().length > 0 && s.length <= max,
     `non-blank text of at most ${max} characters`,
   );
+
+/** Text of 1..max characters that may run over several lines (LF): minutes, reasons, comments. */
+export const lines = (max: number): TextType =>
+  new TextType(
+    `Lines${max}`,
+    true,
+    (s) => s.trim().length > 0 && s.length <= max,
+    `non-blank text of at most ${max} characters (lines separated by LF)`,
+  );
+
+/**
+ * A cell value as a correction names it (`old`, `new`): clean one-line text of at most 200
+ * characters; whether it is a valid value of the cell is the correction rule's business.
+ */
+export const CellText = new TextType(
+  'CellText',
+  false,
+  (s) => s.length > 0 && s.length <= 200,
+  'a value of 1 to 200 characters',
+);
 
 /**
  * A school year `YYYY-YYYY` whose second year follows the first (*năm học*), e.g. `2024-2025`.
@@ -172,7 +225,7 @@ export const Sex = t.keyof({ M: null, F: null });
 export type Sex = t.TypeOf<typeof Sex>;
 
 /** Minutes of a correction (*biên bản sửa chữa dữ liệu*, QC Điều 12.3): number, date and text. */
-export const Minutes = closed('Minutes', { number: text(64), date: CalendarDate, text: text(4000) });
+export const Minutes = closed('Minutes', { number: text(64), date: CalendarDate, text: lines(4000) });
 /** The value type of {@link Minutes}. */
 export type Minutes = t.TypeOf<typeof Minutes>;
 
@@ -180,7 +233,7 @@ export type Minutes = t.TypeOf<typeof Minutes>;
  * An object codec that refuses unknown keys (io-ts `exact` would silently strip them, and a signed
  * payload must not carry fields the rules never looked at). `optional` keys may be absent.
  */
-export function closed<R extends t.Props, O extends t.Props = {}>(
+export function closed<R extends t.Props, O extends t.Props = Record<never, never>>(
   name: string,
   required: R,
   optional?: O,
@@ -213,8 +266,41 @@ export function closed<R extends t.Props, O extends t.Props = {}>(
       if (a._tag === 'Left') return a;
       const b = opt.validate(u, c);
       if (b._tag === 'Left') return b;
-      return t.success({ ...a.right, ...b.right } as A);
+      return t.success({ ...a.right, ...b.right });
     },
     (a) => a,
+  );
+}
+
+/**
+ * A union of object codecs told apart by the string field `tag` (`{ by: 'key', … } | { by: 'leader', … }`):
+ * the tag chooses the member, so a refusal names one member's field instead of every member's.
+ */
+export function tagged<K extends string, M extends Record<string, t.Mixed>>(
+  name: string,
+  tag: K,
+  members: M,
+): t.Type<t.TypeOf<M[keyof M]>, unknown, unknown> {
+  type A = t.TypeOf<M[keyof M]>;
+  const tags = Object.keys(members);
+  const memberOf = (u: unknown): t.Mixed | undefined => {
+    if (typeof u !== 'object' || u === null || Array.isArray(u)) return undefined;
+    const v = (u as Record<string, unknown>)[tag];
+    return typeof v === 'string' && Object.prototype.hasOwnProperty.call(members, v) ? members[v] : undefined;
+  };
+  return new t.Type<A, unknown, unknown>(
+    name,
+    (u): u is A => memberOf(u)?.is(u) === true,
+    (u, c) => {
+      if (typeof u !== 'object' || u === null || Array.isArray(u))
+        return t.failure(u, c, `${name}: an object whose "${tag}" is one of ${tags.join(', ')}`);
+      const m = memberOf(u);
+      if (m === undefined) {
+        const v = (u as Record<string, unknown>)[tag];
+        return t.failure(v, t.appendContext(c, tag, t.string, v), `${name}: "${tag}" is one of ${tags.join(', ')}`);
+      }
+      return m.validate(u, c);
+    },
+    t.identity,
   );
 }

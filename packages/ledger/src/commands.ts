@@ -2,29 +2,32 @@
  * Commands: what a user asks the ledger to do. A command is `{ type, id?, data }`; `id` is a UUID
  * v7 chosen by the caller (the idempotency key: the same id never appends twice), `data` the
  * payload. Most commands write one event whose payload is `data`; `EnrollStudent` may write two
- * (register and enrol), `EnterScores`/`EnterCommentLevels` one per entry of a column, and
- * `Correct` takes its three keys from the signers.
+ * (register and enrol), `EnterScores`/`EnterCommentLevels` one per entry of a column,
+ * `Correct` takes its three keys from the signers and `RegisterKey` its consent.
  */
 import * as t from 'io-ts';
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { ledgerError, type LedgerError } from './errors.js';
 import {
   CalendarDate,
+  CellText,
   ClassCode,
   closed,
   intRange,
+  lines,
   Minutes,
   PersonId,
   SchoolYear,
   SubjectCode,
   Term,
-  text,
   Uuid,
 } from './codecs.js';
 import { CommentLevel, Score10 } from './values.js';
 import * as E from './events.js';
 import type { EventType, LedgerEvent } from './events.js';
-import type { SignerView } from './rules.js';
+import type { SignerView } from './views.js';
+import { CONSENT_ROLE } from './roles.js';
+import { normaliseText } from './text.js';
 import { ioErrors } from './decode.js';
 
 /** `EnrollStudent` data: put a student on a class list; `bio` registers a new student first. */
@@ -39,9 +42,9 @@ export type EnrollStudentData = t.TypeOf<typeof EnrollStudentData>;
 /** `Correct` data: the three signers' keys are taken from the signers (requester, leader, admin). */
 export const CorrectData = closed('Correct', {
   target: Uuid,
-  old: t.string,
-  new: t.string,
-  reason: text(1000),
+  old: CellText,
+  new: CellText,
+  reason: lines(1000),
   minutes: Minutes,
 });
 /** The value type of {@link CorrectData}. */
@@ -218,9 +221,13 @@ const CommandShape = closed(
   { id: UuidV7 },
 );
 
-/** Decode a command; errors name the field (`type`, `id`, `data.<...>`) and the rule. */
+/**
+ * Decode a command; errors name the field (`type`, `id`, `data.<...>`) and the rule. Its text is
+ * NFC-normalised first (one form of Vietnamese text, docs/events.md#text): a command is not signed
+ * yet, so "Nguyễn" typed decomposed is written precomposed rather than refused.
+ */
 export function decodeCommand(u: unknown): Either<LedgerError, Command> {
-  const shape = CommandShape.decode(u);
+  const shape = CommandShape.decode(normaliseText(u));
   if (shape._tag === 'Left') {
     const [first] = ioErrors(shape.left, [], 'invalid-command');
     return left(first ?? ledgerError('invalid-command', 'not a command', { path: [] }));
@@ -236,11 +243,35 @@ export function decodeCommand(u: unknown): Either<LedgerError, Command> {
   );
 }
 
+/** Whose key a public key is, as far as the caller knows (the ledger state's key registry). */
+export type KeyOwnerOf = (key: string) => string | undefined;
+
+/**
+ * The consent a `RegisterKey` names when its data does not: a co-signer in role `consent` (one of
+ * the person's own keys); else the author's own key when it is the person's (an administrator
+ * registering a key of her own); else a co-signer in role `leader` (a first key); else the
+ * author's signature as a leader's — which the rules accept only when the author is a leader, and
+ * otherwise refuse saying whose consent is missing.
+ */
+function consentOf(actors: readonly SignerView[], person: string, ownerOf: KeyOwnerOf): E.KeyConsent {
+  const own = actors.slice(1).find((a) => a.role === CONSENT_ROLE);
+  if (own !== undefined) return { by: 'key', key: own.key };
+  const author = actors[0]?.key ?? '';
+  if (ownerOf(author) === person) return { by: 'key', key: author };
+  const leader = actors.slice(1).find((a) => a.role === 'leader');
+  return { by: 'leader', key: leader?.key ?? author };
+}
+
 /**
  * The events a decoded command asks for, before any rule is checked. `actors` are the signers
- * (first = author); `Correct` reads the approver (`leader`) and witness (`admin`) from them.
+ * (first = author); `Correct` reads the approver (`leader`) and witness (`admin`) from them,
+ * `RegisterKey` without a `consent` the consenting key.
  */
-export function commandEvents(cmd: Command, actors: readonly SignerView[]): Either<LedgerError, LedgerEvent[]> {
+export function commandEvents(
+  cmd: Command,
+  actors: readonly SignerView[],
+  ownerOf: KeyOwnerOf = () => undefined,
+): Either<LedgerError, LedgerEvent[]> {
   switch (cmd.type) {
     case 'EnrollStudent': {
       const d = cmd.data as EnrollStudentData;
@@ -267,6 +298,11 @@ export function commandEvents(cmd: Command, actors: readonly SignerView[]): Eith
       return right(
         entries.map((e) => ({ type, data: { ...column, student: e.student, value: e.value } }) as LedgerEvent),
       );
+    }
+    case 'RegisterKey': {
+      const d = cmd.data as E.KeyRegistered;
+      if (d.consent !== undefined) return right([{ type: 'KeyRegistered', data: d }]);
+      return right([{ type: 'KeyRegistered', data: { ...d, consent: consentOf(actors, d.person, ownerOf) } }]);
     }
     case 'Correct': {
       const d = cmd.data as CorrectData;

@@ -1,20 +1,23 @@
 /**
  * The pure heart of the write side: `decide(state, command, ctx)` returns the unsigned envelopes
- * a command writes, or the rule it breaks. Each event is checked by the same {@link checkEvent}
- * the verifier replays, against a copy-on-write fork of the state that already holds the events
- * before it in the same command; the input state is never changed.
+ * a command writes, or the rules it breaks; `decideBatch` does the same for several commands of
+ * one author, each against the state that already holds the ones before it. Each event is checked
+ * by the same {@link checkEvent} the verifier replays, against a copy-on-write fork of the state
+ * that already holds the events before it; the input state is never changed.
  */
 import { left, right, isLeft, type Either } from 'fp-ts/lib/Either.js';
-import type { Envelope, UnsignedEnvelope, JsonObject } from '@hoso/core';
+import type { Envelope, UnsignedEnvelope } from '@hoso/core';
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
-import { ledgerError, type LedgerError } from './errors.js';
+import { firstProblem, ledgerError, under, withDetails, withPath, type LedgerError } from './errors.js';
 import { BATCH_COMMANDS, commandEvents, type Command } from './commands.js';
 import { PENDING_PREV } from './chain.js';
-import { checkEvent, type SignerView } from './rules.js';
+import { eventIdFor } from './ids.js';
+import { checkEvent } from './rules/index.js';
 import { evolve, forkState, type LedgerState } from './state.js';
 import { streamOf } from './streams.js';
 import type { LedgerEvent } from './events.js';
+import type { SignerView } from './views.js';
 
 /** The school's time zone: windows and `at` are read in it (docs/design.md §8). */
 export const SCHOOL_TIME_ZONE = 'Asia/Ho_Chi_Minh';
@@ -30,32 +33,74 @@ export interface DecideContext {
   readonly eventId: (i: number) => string;
 }
 
+/** What `decideBatch` needs: as {@link DecideContext}, each command's event ids drawn from its own id. */
+export type BatchContext = Omit<DecideContext, 'eventId'>;
+
+/** What `decideBatch` decided: every event in order, and how many each command wrote. */
+export interface BatchDecision {
+  readonly events: readonly UnsignedEnvelope[];
+  readonly counts: readonly number[];
+}
+
 /** `now` as RFC 3339 in Asia/Ho_Chi_Minh, milliseconds and offset included (`2024-09-05T07:30:00.000+07:00`). */
 export function formatAt(now: Date): string {
   return format(new TZDate(now.getTime(), SCHOOL_TIME_ZONE), "yyyy-MM-dd'T'HH:mm:ss.SSSxxx");
 }
 
 /**
- * Decide a command against `state`: the unsigned envelopes to sign, in order, or the first rule
- * broken. `rev`/`prev` come from the stream heads in `state`. When several events of the command go
- * to one stream (a column of scores), each after the first carries `prev: PENDING_PREV`, filled by
- * `linkPrev` once the one before it is signed (`signInOrder` does both). For column commands a
- * refusal of entry i names it: `path: ['data', 'entries', i, 'value']`, `details.entry = i`.
+ * Decide a command against `state`: the unsigned envelopes to sign, in order, or a refusal — the
+ * first problem of the first event refused, with its other problems in `details.more`. `rev`/`prev`
+ * come from the stream heads in `state`. When several events of the command go to one stream (a
+ * column of scores), each after the first carries `prev: PENDING_PREV`, filled by `linkPrev` once
+ * the one before it is signed (`signInOrder` does both). For column commands a refusal of entry i
+ * names it: `path: ['data', 'entries', i, 'value']`, `details.entry = i`.
  */
 export function decide(
   state: LedgerState,
   command: Command,
   ctx: DecideContext,
 ): Either<LedgerError, UnsignedEnvelope[]> {
+  return decideInto(forkState(state), command, ctx, formatAt(ctx.now));
+}
+
+/**
+ * Decide several commands in order against `state`, each seeing the events of the ones before it:
+ * all their envelopes, or the refusal of the first command refused, pointed at it (`path:
+ * ['commands', k, ...]`, `details.command = k`). Commands without an id get none drawn here: give
+ * each an id (`executeBatch` does).
+ */
+export function decideBatch(
+  state: LedgerState,
+  commands: readonly (Command & { readonly id: string })[],
+  ctx: BatchContext,
+): Either<LedgerError, BatchDecision> {
+  const scratch = forkState(state);
+  const at = formatAt(ctx.now);
+  const events: UnsignedEnvelope[] = [];
+  const counts: number[] = [];
+  for (const [k, c] of commands.entries()) {
+    const d = decideInto(scratch, c, { ...ctx, eventId: (i) => eventIdFor(c.id, i) }, at);
+    if (isLeft(d)) return left(withDetails(under(d.left, ['commands', k]), { command: k }));
+    events.push(...d.right);
+    counts.push(d.right.length);
+  }
+  return right({ events, counts });
+}
+
+/** Decide `command` against `scratch`, folding each event decided into it (the caller's fork). */
+function decideInto(
+  scratch: LedgerState,
+  command: Command,
+  ctx: DecideContext,
+  at: string,
+): Either<LedgerError, UnsignedEnvelope[]> {
   const author = ctx.actors[0];
   if (author === undefined)
     return left(
       ledgerError('missing-signature', 'a command needs at least its author as signer', { path: ['signers'] }),
     );
-  const events = commandEvents(command, ctx.actors);
+  const events = commandEvents(command, ctx.actors, (key) => scratch.keys.get(key)?.person);
   if (isLeft(events)) return events;
-  const at = formatAt(ctx.now);
-  const scratch = forkState(state);
   const out: UnsignedEnvelope[] = [];
   const batch = BATCH_COMMANDS.has(command.type);
   for (const [i, ev] of events.right.entries()) {
@@ -70,11 +115,11 @@ export function decide(
       rev: head === undefined ? 0 : head.rev + 1,
       prev: head === undefined ? null : head.leafHash,
       type: ev.type,
-      data: ev.data as unknown as JsonObject,
+      data: ev.data,
       at,
       by: { key: author.key, role: author.role },
     };
-    const refusal = checkEvent(scratch, {
+    const problems = checkEvent(scratch, {
       ledger: ctx.ledger,
       stream,
       type: ev.type,
@@ -83,10 +128,13 @@ export function decide(
       signers: ctx.actors,
       at: ctx.now,
     });
-    if (refusal !== null) return left(batch ? entryError(refusal, i) : refusal);
+    if (problems.length > 0) {
+      const refusal = firstProblem(problems);
+      return left(batch ? entryError(refusal, i) : refusal);
+    }
     out.push(unsigned);
-    // Later events of the command see this one. Its leaf hash is not known before signing: a later
-    // event of the same stream takes PENDING_PREV as its `prev`, filled in when this one is signed.
+    // Later events see this one. Its leaf hash is not known before signing: a later event of the
+    // same stream takes PENDING_PREV as its `prev`, filled in when this one is signed.
     const provisional: Envelope = { ...unsigned, sigs: ctx.actors.map((a) => ({ key: a.key, role: a.role, sig: '' })) };
     evolve(scratch, provisional, PENDING_PREV);
   }
@@ -95,14 +143,14 @@ export function decide(
 
 /** A refusal of the i-th event of a column command, pointed at its entry. */
 function entryError(e: LedgerError, i: number): LedgerError {
-  const p = e.path ?? [];
+  const p = e.path;
   const path =
     p[0] === 'data' && (p[1] === 'student' || p[1] === 'value')
       ? ['data', 'entries', i, ...p.slice(1)]
       : p[0] === 'data' && p.length === 1
         ? ['data', 'entries', i]
         : p;
-  return { ...e, path, details: { ...(e.details ?? {}), entry: i } };
+  return withDetails(withPath(e, path), { entry: i });
 }
 
 function targetStream(s: LedgerState, ev: LedgerEvent): string | LedgerError {

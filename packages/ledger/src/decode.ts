@@ -1,11 +1,13 @@
 /**
  * io-ts errors → {@link LedgerError}s: the path of the offending field (object keys and array
- * indexes, without io-ts's internal union indexes), a plain message, and the rule of the codec
- * that refused the value where one applies.
+ * indexes, without io-ts's internal union indexes), a plain message, the rule of the codec that
+ * refused the value where one applies, and for text the rule it broke (`text-not-nfc`,
+ * `control-character`; see text.ts).
  */
 import * as t from 'io-ts';
 import { describeValue } from '@hoso/core';
-import { ledgerError, type LedgerError } from './errors.js';
+import { ledgerError, type LedgerError, type ProblemSource } from './errors.js';
+import { TextType } from './codecs.js';
 
 /** The article each value codec enforces, by codec name. */
 const CODEC_RULES: Readonly<Record<string, string>> = {
@@ -22,15 +24,22 @@ const CODEC_RULES: Readonly<Record<string, string>> = {
   Minutes: 'QC Điều 12.3',
 };
 
+/** The article of every text rule: one form of text, nothing that rewrites what a reader sees. */
+const TEXT_RULE = 'docs/events.md#text';
+
 // Never JSON.stringify or String() the refused value: on hostile input (10,000 nested arrays,
 // cycles, objects without a prototype) those throw or overflow the stack.
 const show = describeValue;
 
-/** Convert io-ts errors to ledger errors with `prefix` before each path (e.g. `['data']`). */
+/**
+ * Convert io-ts errors to ledger errors with `prefix` before each path (e.g. `['data']`); `source`
+ * (the catalogue, for an event's payload) is recorded in their details.
+ */
 export function ioErrors(
   errors: t.Errors,
   prefix: ReadonlyArray<string | number>,
   code: 'invalid-data' | 'invalid-command' = 'invalid-data',
+  source?: ProblemSource,
 ): LedgerError[] {
   return errors.map((e) => {
     const path: Array<string | number> = [...prefix];
@@ -43,8 +52,18 @@ export function ioErrors(
     }
     const last = ctx[ctx.length - 1];
     const name = last?.type.name ?? 'value';
-    const rule = CODEC_RULES[name];
     const message = e.message ?? `expected ${name}, got ${show(e.value)}`;
-    return ledgerError(code, message, rule === undefined ? { path } : { path, rule });
+    const details = source === undefined ? undefined : { source };
+    const textual = last?.type instanceof TextType ? last.type.problemOf(e.value) : null;
+    if (textual !== null)
+      return ledgerError(textual.kind, message, {
+        path,
+        rule: TEXT_RULE,
+        ...(details === undefined ? {} : { details }),
+      });
+    const rule = CODEC_RULES[name];
+    const extra = { path, ...(rule === undefined ? {} : { rule }) };
+    if (code === 'invalid-command') return ledgerError(code, message, extra);
+    return ledgerError(code, message, details === undefined ? extra : { ...extra, details });
   });
 }

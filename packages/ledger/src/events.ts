@@ -11,12 +11,15 @@ import {
   AbsenceKind,
   AttendanceMark,
   CalendarDate,
+  CellText,
   ClassCode,
   closed,
   Grade,
   Instant,
   intRange,
+  lines,
   Minutes,
+  pattern,
   PersonId,
   PrimaryPeriod,
   PublicKey,
@@ -26,6 +29,7 @@ import {
   Sex,
   SignPeriod,
   SubjectCode,
+  tagged,
   Term,
   text,
   Uuid,
@@ -126,15 +130,66 @@ export const StaffRegistered = closed(
 export type StaffRegistered = t.TypeOf<typeof StaffRegistered>;
 
 /**
- * A key registered to a person (QC Điều 7.1: one key, one person). The new key co-signs this event
- * (signature role `holder`) as proof of possession.
+ * Consent by one of the person's own keys: `key` is an active key of the same person and co-signs
+ * the registration in role `consent` (or is the author's own key, whose signature already covers it).
  */
-export const KeyRegistered = closed('KeyRegistered', { person: PersonId, key: PublicKey });
+export const ConsentByKey = closed('ConsentByKey', { by: t.literal('key'), key: PublicKey });
+/** The payload type decoded by {@link ConsentByKey}. */
+export type ConsentByKey = t.TypeOf<typeof ConsentByKey>;
+
+/**
+ * Consent to a person's first key by a leader (QC Điều 6.1: the head provides every account):
+ * `key` is an active key of a person holding the `leader` role, not the registering administrator,
+ * and co-signs in role `leader` — unless the author is the school's only leader and administrator
+ * with a key, whose own signature then stands as the consent (see docs/permissions.md).
+ */
+export const ConsentByLeader = closed('ConsentByLeader', { by: t.literal('leader'), key: PublicKey });
+/** The payload type decoded by {@link ConsentByLeader}. */
+export type ConsentByLeader = t.TypeOf<typeof ConsentByLeader>;
+
+/**
+ * Consent by an X.509 certificate already bound to the person: `certificate` is the SHA-256 of its
+ * DER (64 lowercase hex digits), `signature` the certificate key's signature over the registration
+ * (base64). Reserved for the CA-backed signatures to come: the rules refuse it until the ledger can
+ * bind a certificate to a person, and the form may still gain fields (never lose or change one).
+ */
+export const ConsentByCertificate = closed('ConsentByCertificate', {
+  by: t.literal('certificate'),
+  certificate: pattern(
+    'CertificateDigest',
+    /^[0-9a-f]{64}$/,
+    'the SHA-256 of the certificate, 64 lowercase hex digits',
+  ),
+  signature: pattern('Base64', /^[A-Za-z0-9+/]{4,49152}={0,2}$/, 'base64 of at most 36 KiB'),
+});
+/** The payload type decoded by {@link ConsentByCertificate}. */
+export type ConsentByCertificate = t.TypeOf<typeof ConsentByCertificate>;
+
+/**
+ * Whose consent a key registration carries, by `by`: `key` (the person's own key), `leader` (a
+ * first key), `certificate` (reserved). A new kind of consent is one more member of this union,
+ * so an event written with it stays a `KeyRegistered`.
+ */
+export const KeyConsent = tagged('KeyConsent', 'by', {
+  key: ConsentByKey,
+  leader: ConsentByLeader,
+  certificate: ConsentByCertificate,
+});
+/** The payload type decoded by {@link KeyConsent}. */
+export type KeyConsent = t.TypeOf<typeof KeyConsent>;
+
+/**
+ * A key registered to a person (QC Điều 7.1: one key, one person). The new key co-signs this event
+ * (signature role `holder`) as proof of possession, and the person consents (`consent`): by one of
+ * their own keys, or for a first key by a leader. `consent` is optional in the catalogue only so
+ * that registrations written before it still decode; the rules require it (`missing-consent`).
+ */
+export const KeyRegistered = closed('KeyRegistered', { person: PersonId, key: PublicKey }, { consent: KeyConsent });
 /** The payload type decoded by {@link KeyRegistered}. */
 export type KeyRegistered = t.TypeOf<typeof KeyRegistered>;
 
 /** A key revoked: it signs nothing after this event; what it signed before stays valid. */
-export const KeyRevoked = closed('KeyRevoked', { key: PublicKey, reason: text(1000) });
+export const KeyRevoked = closed('KeyRevoked', { key: PublicKey, reason: lines(1000) });
 /** The payload type decoded by {@link KeyRevoked}. */
 export type KeyRevoked = t.TypeOf<typeof KeyRevoked>;
 
@@ -166,7 +221,7 @@ export type RoleGranted = RoleGrant;
 /** A role withdrawn from a person (same fields as the grant it ends), with a reason. */
 export const RoleRevoked = closed(
   'RoleRevoked',
-  { person: PersonId, role: RoleName, reason: text(1000) },
+  { person: PersonId, role: RoleName, reason: lines(1000) },
   { year: SchoolYear, class: ClassCode, subject: SubjectCode },
 );
 /** The payload type decoded by {@link RoleRevoked}. */
@@ -209,7 +264,7 @@ export const StudentTransferred = closed('StudentTransferred', {
   student: PersonId,
   date: CalendarDate,
   to: TransferParty,
-  reason: text(1000),
+  reason: lines(1000),
 });
 /** The payload type decoded by {@link StudentTransferred}. */
 export type StudentTransferred = t.TypeOf<typeof StudentTransferred>;
@@ -254,7 +309,7 @@ export const BiographyChanged = closed('BiographyChanged', {
   year: SchoolYear,
   class: ClassCode,
   changes: closed('BiographyChanges', {}, { name: text(200), birthDate: CalendarDate, sex: Sex, ...bioOptional }),
-  reason: text(1000),
+  reason: lines(1000),
 });
 /** The payload type decoded by {@link BiographyChanged}. */
 export type BiographyChanged = t.TypeOf<typeof BiographyChanged>;
@@ -295,7 +350,7 @@ export type CommentLevelEntered = t.TypeOf<typeof CommentLevelEntered>;
 export const SubjectLevelEntered = closed(
   'SubjectLevelEntered',
   { ...cellBase, period: PrimaryPeriod, value: SubjectLevel },
-  { comment: text(2000) },
+  { comment: lines(2000) },
 );
 /** The payload type decoded by {@link SubjectLevelEntered}. */
 export type SubjectLevelEntered = t.TypeOf<typeof SubjectLevelEntered>;
@@ -344,7 +399,7 @@ const homeBase = { year: SchoolYear, class: ClassCode, student: PersonId };
 export const AbsenceRecorded = closed(
   'AbsenceRecorded',
   { ...homeBase, date: CalendarDate, session: Session, value: AbsenceKind },
-  { reason: text(1000) },
+  { reason: lines(1000) },
 );
 /** The payload type decoded by {@link AbsenceRecorded}. */
 export type AbsenceRecorded = t.TypeOf<typeof AbsenceRecorded>;
@@ -353,7 +408,7 @@ export type AbsenceRecorded = t.TypeOf<typeof AbsenceRecorded>;
 export const ConductAssessed = closed(
   'ConductAssessed',
   { ...homeBase, term: Term, value: ConductLevel },
-  { comment: text(2000) },
+  { comment: lines(2000) },
 );
 /** The payload type decoded by {@link ConductAssessed}. */
 export type ConductAssessed = t.TypeOf<typeof ConductAssessed>;
@@ -366,7 +421,7 @@ export type ConductAssessed = t.TypeOf<typeof ConductAssessed>;
 export const ConductReevaluated = closed(
   'ConductReevaluated',
   { ...homeBase, value: ConductLevel, date: CalendarDate },
-  { comment: text(2000) },
+  { comment: lines(2000) },
 );
 /** The payload type decoded by {@link ConductReevaluated}. */
 export type ConductReevaluated = t.TypeOf<typeof ConductReevaluated>;
@@ -488,13 +543,13 @@ export type WindowScope = t.TypeOf<typeof WindowScope>;
 export const WindowOpened = closed(
   'WindowOpened',
   { window: WindowId, year: SchoolYear, period: WindowPeriod, scope: WindowScope },
-  { opens: Instant, closes: Instant, reason: text(1000) },
+  { opens: Instant, closes: Instant, reason: lines(1000) },
 );
 /** The payload type decoded by {@link WindowOpened}. */
 export type WindowOpened = t.TypeOf<typeof WindowOpened>;
 
 /** The leader closes a window (*khóa sổ*): in force for every event after it in the log. */
-export const WindowClosed = closed('WindowClosed', { window: WindowId }, { reason: text(1000) });
+export const WindowClosed = closed('WindowClosed', { window: WindowId }, { reason: lines(1000) });
 /** The payload type decoded by {@link WindowClosed}. */
 export type WindowClosed = t.TypeOf<typeof WindowClosed>;
 
@@ -510,9 +565,9 @@ export type WindowClosed = t.TypeOf<typeof WindowClosed>;
  */
 export const CorrectionMade = closed('CorrectionMade', {
   target: Uuid,
-  old: t.string,
-  new: t.string,
-  reason: text(1000),
+  old: CellText,
+  new: CellText,
+  reason: lines(1000),
   minutes: Minutes,
   requester: PublicKey,
   approver: PublicKey,

@@ -9,11 +9,11 @@ import { v7 as uuidv7 } from 'uuid';
 import {
   backend as defaultBackend,
   bytesEqual,
-  canonicalize,
   decodeEnvelope,
   isHosoFailure,
   leafHash,
   toBase64Url,
+  signingBytes,
   toHex,
   verifyEnvelopeSignatures,
   type Ed25519Backend,
@@ -22,16 +22,26 @@ import {
   type UnsignedEnvelope,
 } from '@hoso/core';
 import type { EventStore, StoreError } from '@hoso/store';
-import { ledgerError, type LedgerError } from './errors.js';
+import { firstProblem, ledgerError, under, withDetails, type LedgerError } from './errors.js';
 import { decodeCommand, type Command } from './commands.js';
-import { decide } from './decide.js';
-import { PENDING_PREV, signInOrder } from './chain.js';
+import { decide, decideBatch } from './decide.js';
+import { signInOrder } from './chain.js';
 import { eventIdFor } from './ids.js';
 import { bytesOf, rememberBytes, signRemembering } from './encoded.js';
-import { checkEvent, replayCheck, type SignerView } from './rules.js';
+import { checkEvent, replayCheck } from './rules/index.js';
 import { evolve, forkState, initialState, type LedgerState } from './state.js';
-import { encodeStateSnapshot, readStateSnapshot, type SnapshotProblem } from './snapshot.js';
+import {
+  loadStateSnapshot,
+  saveStateSnapshot,
+  type SnapshotEvent,
+  type SnapshotProblem,
+  type SnapshotSaved,
+} from './snapshot.js';
 import type { StateSnapshots } from './snapshot-files.js';
+import type { SignerView } from './views.js';
+import { DEFAULT_CLOCK_SKEW_MS, futureAt } from './clock.js';
+
+export type { SnapshotEvent, SnapshotSaved } from './snapshot.js';
 
 /** A signer and the role it signs in for this command (the first is the author). */
 export interface ActingSigner {
@@ -43,6 +53,11 @@ export interface ActingSigner {
 export interface LedgerPolicy {
   /** How many times a command is re-decided after concurrency conflicts (default 20). */
   readonly maxRetries?: number;
+  /**
+   * How far (milliseconds) an event's `at` may run ahead of the appender's clock before the append
+   * is refused with `at-in-future` (default {@link DEFAULT_CLOCK_SKEW_MS}, five minutes).
+   */
+  readonly maxClockSkewMs?: number;
 }
 
 /** Options of {@link openLedger}. */
@@ -70,27 +85,6 @@ export interface OpenLedgerOptions {
   readonly autoSnapshotAfter?: number;
   /** Told what happened to snapshots (loaded, ignored and why, saved, save failed). */
   readonly onSnapshot?: (event: SnapshotEvent) => void;
-}
-
-/** What `openLedger` tells `onSnapshot`. */
-export type SnapshotEvent =
-  /** No snapshot was found: the whole ledger was folded. */
-  | { readonly kind: 'absent' }
-  /** A snapshot at `size` was used; `tail` events after it were folded. */
-  | { readonly kind: 'loaded'; readonly size: number; readonly tail: number }
-  /** A snapshot was found but not used (the reason is in `problem`); the whole ledger was folded. */
-  | { readonly kind: 'ignored'; readonly problem: SnapshotProblem }
-  /** A snapshot at `size` (`bytes` long) was saved. */
-  | { readonly kind: 'saved'; readonly size: number; readonly bytes: number }
-  /** An automatic save failed (an explicit `saveSnapshot()` returns its problem instead). */
-  | { readonly kind: 'save-failed'; readonly problem: SnapshotProblem };
-
-/** What `saveSnapshot` wrote. */
-export interface SnapshotSaved {
-  /** The ledger size the saved state was folded to. */
-  readonly size: number;
-  /** The snapshot's length in bytes. */
-  readonly bytes: number;
 }
 
 /** One event written (or found already written) by a command. */
@@ -173,79 +167,111 @@ export interface Ledger {
 }
 
 /**
- * The state folded up to a snapshot, when `snapshots` holds one that belongs to this store's ledger
- * (same id, and the store's root at its size is the snapshot's root); otherwise null, said through
- * `tell`.
+ * Run `attempt` until it gives an answer (`Right(null)` is "a concurrency conflict, try again"), at
+ * most `maxRetries + 1` times; then `too-many-conflicts`. `attempt` gets its 0-based number.
  */
-async function loadSnapshot(
-  store: EventStore,
-  ledger: string,
-  snapshots: StateSnapshots,
-  tell: (e: SnapshotEvent) => void,
-): Promise<LedgerState | null> {
-  const ignored = (code: SnapshotProblem['code'], message: string, path?: ReadonlyArray<string | number>): null => {
-    tell({ kind: 'ignored', problem: { code, message, ...(path === undefined ? {} : { path }) } });
-    return null;
-  };
-  let bytes: Uint8Array | null;
-  try {
-    bytes = await snapshots.load(ledger);
-  } catch (e) {
-    return ignored('snapshot-unreadable', `cannot read the snapshot: ${e instanceof Error ? e.message : String(e)}`);
+async function retrying<R>(
+  maxRetries: number,
+  attempt: (n: number) => Promise<Either<LedgerError, R | null>>,
+): Promise<Either<LedgerError, R>> {
+  for (let n = 0; n <= maxRetries; n++) {
+    const r = await attempt(n);
+    if (isLeft(r)) return r;
+    if (r.right !== null) return right(r.right);
   }
-  if (bytes === null) {
-    tell({ kind: 'absent' });
-    return null;
-  }
-  // The cheap checks first: a snapshot of another ledger or history is not worth decoding.
-  const snapshot = readStateSnapshot(bytes);
-  if (isLeft(snapshot)) return ignored(snapshot.left.code, snapshot.left.message, snapshot.left.path);
-  const h = snapshot.right.header;
-  if (h.ledger !== ledger)
-    return ignored('snapshot-wrong-ledger', `the snapshot is of ledger "${h.ledger}", not "${ledger}"`, [
-      'header',
-      'ledger',
-    ]);
-  let root: Uint8Array;
-  try {
-    const size = await store.size(ledger);
-    if (h.size > size)
-      return ignored('snapshot-beyond-store', `the snapshot is at size ${h.size} but the ledger holds ${size} events`, [
-        'header',
-        'size',
-      ]);
-    root = await store.root(ledger, h.size);
-  } catch (e) {
-    return ignored(
-      'snapshot-store-error',
-      `cannot check the snapshot against the store: ${e instanceof Error ? e.message : String(e)}`,
-    );
-  }
-  if (!bytesEqual(root, h.root))
-    return ignored(
-      'snapshot-wrong-root',
-      `the ledger's root at size ${h.size} is not the snapshot's: it is of another or a rewritten history`,
-      ['header', 'root'],
-    );
-  const decoded = snapshot.right.decode();
-  if (isLeft(decoded)) return ignored(decoded.left.code, decoded.left.message, decoded.left.path);
-  return decoded.right.state;
+  return left(
+    ledgerError(
+      'too-many-conflicts',
+      `gave up after ${maxRetries + 1} attempts: other writers kept moving the ledger`,
+      {
+        details: { attempts: maxRetries + 1 },
+      },
+    ),
+  );
 }
 
 /** A refusal of the k-th command of a batch, pointed at it. */
 function inCommand(e: LedgerError, k: number): LedgerError {
-  return { ...e, path: ['commands', k, ...(e.path ?? [])], details: { ...(e.details ?? {}), command: k } };
+  return withDetails(under(e, ['commands', k]), { command: k });
+}
+
+/** Check the signers: each a 32-byte public key and a role. */
+function actorsOf(signers: readonly ActingSigner[]): Either<LedgerError, SignerView[]> {
+  if (!Array.isArray(signers) || signers.length === 0)
+    return left(
+      ledgerError('missing-signature', 'a command needs at least its author as signer', { path: ['signers'] }),
+    );
+  const actors: SignerView[] = [];
+  // Checked one by one: the caller may be plain JavaScript.
+  const given: readonly Partial<ActingSigner>[] = signers;
+  for (const [i, s] of given.entries()) {
+    const pk = s?.signer?.publicKey;
+    if (!(pk instanceof Uint8Array) || pk.length !== 32 || typeof s?.role !== 'string')
+      return left(
+        ledgerError('invalid-command', 'a signer needs a 32-byte public key and a role', { path: ['signers', i] }),
+      );
+    actors.push({ key: toBase64Url(pk), role: s.role });
+  }
+  return right(actors);
+}
+
+/** The events of envelopes written from position `from`. */
+const eventsOf = (envs: readonly Envelope[], from: number): AppendedEvent[] =>
+  envs.map((e, i) => ({ id: e.id, stream: e.stream, rev: e.rev, type: e.type, position: from + i }));
+
+/** A submitted event that does not decode or whose signatures fail, as the refusal of `events[i]`. */
+function decodeSubmitted(
+  bytes: unknown,
+  i: number,
+  ledger: string,
+  backend: Ed25519Backend,
+): Either<LedgerError, Envelope> {
+  if (!(bytes instanceof Uint8Array))
+    return left(
+      ledgerError('invalid-envelope', 'an event is given as its bytes (a Uint8Array)', {
+        path: ['events', i],
+        rule: 'docs/design.md §3',
+        details: { cause: 'invalid-field' },
+      }),
+    );
+  const env = decodeEnvelope(bytes);
+  if (isLeft(env))
+    return left(
+      ledgerError('invalid-envelope', env.left.message, {
+        path: ['events', i, ...(env.left.path ?? [])],
+        rule: 'docs/design.md §3',
+        details: { cause: env.left.code },
+      }),
+    );
+  const sig = verifyEnvelopeSignatures(env.right, backend);
+  if (isLeft(sig))
+    return left(
+      ledgerError('bad-signature', sig.left.message, {
+        path: ['events', i, ...sig.left.path],
+        rule: sig.left.rule ?? 'docs/design.md §3',
+        details: { cause: sig.left.code },
+      }),
+    );
+  if (env.right.ledger !== ledger)
+    return left(
+      ledgerError('wrong-ledger', `event of ledger "${env.right.ledger}" submitted to "${ledger}"`, {
+        path: ['events', i, 'ledger'],
+      }),
+    );
+  return env;
 }
 
 /**
  * Open a ledger on a store and fold its history once (or, with `snapshots`, only the events after
- * a checked snapshot).
+ * a checked snapshot). The returned {@link Ledger} is the I/O around the pure rules: catch up,
+ * decide (`decide`, `decideBatch`), sign, append at the size decided against, retry on conflicts.
  */
 export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
   const { store, ledger, snapshots } = options;
   const clock = options.clock ?? (() => new Date());
   const backend = options.backend ?? defaultBackend();
   const maxRetries = options.policy?.maxRetries ?? 20;
+  const skew = options.policy?.maxClockSkewMs ?? DEFAULT_CLOCK_SKEW_MS;
   const tell = (e: SnapshotEvent): void => {
     // A diagnostic callback that throws must not turn a usable ledger into a failed open.
     try {
@@ -254,7 +280,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       /* ignored on purpose: see above */
     }
   };
-  const loaded = snapshots === undefined ? null : await loadSnapshot(store, ledger, snapshots, tell);
+  const loaded = snapshots === undefined ? null : await loadStateSnapshot(store, ledger, snapshots, tell);
   const state = loaded ?? initialState();
   const foldedFrom = state.size;
 
@@ -311,8 +337,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       const out = await signInOrder(unsigned, async (u) => {
         const prev = cache.get(u.id);
         if (prev !== undefined) {
-          const { sigs: _s, ...signedPart } = prev;
-          if (canonicalize(signedPart) === canonicalize(u)) return prev;
+          if (bytesEqual(signingBytes(prev), signingBytes(u))) return prev;
         }
         const env = await signRemembering(u, signers);
         cache.set(u.id, env);
@@ -320,7 +345,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       });
       return right(out);
     } catch (e) {
-      if (isHosoFailure(e)) {
+      if (isHosoFailure(e))
         return left(
           ledgerError('signer-failed', e.error.message, {
             path: ['signers'],
@@ -328,16 +353,21 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
             details: { cause: e.error.code },
           }),
         );
-      }
       return left(ledgerError('signer-failed', e instanceof Error ? e.message : String(e), { path: ['signers'] }));
     }
   }
 
-  /** Append `envs` at `expected`; Right(null) means "conflict, retry". */
+  /**
+   * Append `envs` at `expected`, refusing any whose `at` runs ahead of the clock now; Right(null)
+   * means "conflict, retry". `prefix` points a refusal at the event (`['events', i]` for `submit`).
+   */
   async function appendAt(
     envs: readonly Envelope[],
     expected: number,
+    pointAt: (i: number) => ReadonlyArray<string | number>,
   ): Promise<Either<LedgerError, { from: number; size: number; written: number } | null>> {
+    const ahead = futureAt(envs, clock(), skew);
+    if (ahead !== null) return left(under(ahead.error, pointAt(ahead.index)));
     const bytes = envs.map(bytesOf);
     const r = await store.append(ledger, bytes, { expected });
     if (isLeft(r)) {
@@ -351,50 +381,24 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
         return right(null);
       return left(ledgerError('store-error', err.message, { details: { cause: err.code } }));
     }
-    if (state.size === r.right.from && r.right.written === envs.length) {
+    if (state.size === r.right.from && r.right.written === envs.length)
       envs.forEach((env, i) => evolve(state, env, toHex(leafHash(bytes[i]!))));
-    } else {
-      await refresh();
-    }
+    else await refresh();
     return right({ from: r.right.from, size: r.right.size, written: r.right.written });
   }
 
-  /** Check the signers: each a 32-byte public key and a role. */
-  function actorsOf(signers: readonly ActingSigner[]): Either<LedgerError, SignerView[]> {
-    if (!Array.isArray(signers) || signers.length === 0) {
-      return left(
-        ledgerError('missing-signature', 'a command needs at least its author as signer', { path: ['signers'] }),
-      );
-    }
-    const actors: SignerView[] = [];
-    for (const [i, s] of signers.entries()) {
-      const pk = s?.signer?.publicKey;
-      if (!(pk instanceof Uint8Array) || pk.length !== 32 || typeof s.role !== 'string') {
-        return left(
-          ledgerError('invalid-command', 'a signer needs a 32-byte public key and a role', { path: ['signers', i] }),
-        );
-      }
-      actors.push({ key: toBase64Url(pk), role: s.role });
-    }
-    return right(actors);
-  }
-
   /**
-   * The retry loop shared by `execute` and `executeBatch`: catch up, stop on `done`, decide, sign,
-   * append at the size decided against; on a conflict go round again (at most maxRetries times).
+   * What `execute` and `executeBatch` share: catch up, stop on `done`, decide, sign, append at the
+   * size decided against, and on a conflict go round again.
    */
-  async function decideSignAppend(
+  function decideSignAppend(
     signers: readonly ActingSigner[],
     done: () => Either<LedgerError, Appended | null>,
-    decideNow: (s: LedgerState) => Either<LedgerError, UnsignedEnvelope[]>,
-  ): Promise<
-    Either<
-      LedgerError,
-      { envs: Envelope[]; from: number; size: number; duplicate: boolean; retries: number } | Appended
-    >
-  > {
+    decideNow: (s: LedgerState) => Either<LedgerError, readonly UnsignedEnvelope[]>,
+    pointAt: (i: number) => ReadonlyArray<string | number>,
+  ): Promise<Either<LedgerError, Appended>> {
     const cache = new Map<string, Envelope>();
-    for (let attempt = 0; attempt <= maxRetries; attempt++) {
+    return retrying(maxRetries, async (attempt) => {
       await refresh();
       const already = done();
       if (isLeft(already)) return already;
@@ -404,30 +408,19 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       if (isLeft(decided)) return decided;
       const signed = await signAll(decided.right, signers, cache);
       if (isLeft(signed)) return signed;
-      const appended = await appendAt(signed.right, expected);
-      if (isLeft(appended)) return appended;
-      if (appended.right === null) continue;
+      const appended = await appendAt(signed.right, expected, pointAt);
+      if (isLeft(appended) || appended.right === null) return appended as Either<LedgerError, null>;
       // Another writer may have appended these very bytes first (same command id): the store
       // then wrote nothing, and this caller must not believe it wrote the events.
       return right({
-        envs: signed.right,
-        from: appended.right.from,
+        commandId: signed.right[0]!.id,
+        events: eventsOf(signed.right, appended.right.from),
         size: appended.right.size,
         duplicate: appended.right.written === 0,
         retries: attempt,
       });
-    }
-    return left(
-      ledgerError(
-        'too-many-conflicts',
-        `gave up after ${maxRetries + 1} attempts: other writers kept moving the ledger`,
-        { details: { attempts: maxRetries + 1 } },
-      ),
-    );
+    });
   }
-
-  const eventsOf = (envs: readonly Envelope[], from: number): AppendedEvent[] =>
-    envs.map((e, i) => ({ id: e.id, stream: e.stream, rev: e.rev, type: e.type, position: from + i }));
 
   async function execute(command: unknown, signers: readonly ActingSigner[]): Promise<Either<LedgerError, Appended>> {
     const cmd = decodeCommand(command);
@@ -440,11 +433,10 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       signers,
       () => right(existing(commandId)),
       (s) => decide(s, cmd.right, { ledger, now, actors: actors.right, eventId: (i) => eventIdFor(commandId, i) }),
+      () => [],
     );
     if (isLeft(r)) return r;
-    if (!('envs' in r.right)) return r as Either<LedgerError, Appended>;
-    const { envs, from, size, duplicate, retries } = r.right;
-    return right({ commandId, events: eventsOf(envs, from), size, duplicate, retries });
+    return right({ ...r.right, commandId });
   }
 
   async function executeBatch(
@@ -473,7 +465,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     const actors = actorsOf(signers);
     if (isLeft(actors)) return actors;
     const now = clock();
-    const counts: number[] = [];
+    let counts: readonly number[] = [];
     const done = (): Either<LedgerError, Appended | null> => {
       const found = cmds.map((c) => existing(c.id));
       if (found.every((x) => x === null)) return right(null);
@@ -485,45 +477,32 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
             details: { command: k },
           }),
         );
-      const events = found.flatMap((x) => x!.events);
-      counts.splice(0, counts.length, ...found.map((x) => x!.events.length));
-      return right({ commandId: cmds[0]!.id, events, size: state.size, duplicate: true, retries: 0 });
+      counts = found.map((x) => x!.events.length);
+      return right({
+        commandId: cmds[0]!.id,
+        events: found.flatMap((x) => x!.events),
+        size: state.size,
+        duplicate: true,
+        retries: 0,
+      });
     };
-    const decideAll = (s: LedgerState): Either<LedgerError, UnsignedEnvelope[]> => {
-      const scratch = forkState(s);
-      const out: UnsignedEnvelope[] = [];
-      counts.length = 0;
-      for (const [k, c] of cmds.entries()) {
-        const d = decide(scratch, c, { ledger, now, actors: actors.right, eventId: (i) => eventIdFor(c.id, i) });
-        if (isLeft(d)) return left(inCommand(d.left, k));
-        for (const u of d.right) {
-          // The later commands see this one; chained events of a stream are linked when signed.
-          evolve(
-            scratch,
-            { ...u, sigs: actors.right.map((a) => ({ key: a.key, role: a.role, sig: '' })) },
-            PENDING_PREV,
-          );
-          out.push(u);
-        }
-        counts.push(d.right.length);
-      }
-      return right(out);
+    const decideAll = (s: LedgerState): Either<LedgerError, readonly UnsignedEnvelope[]> => {
+      const d = decideBatch(s, cmds, { ledger, now, actors: actors.right });
+      if (isLeft(d)) return d;
+      counts = d.right.counts;
+      return right(d.right.events);
     };
-    const r = await decideSignAppend(signers, done, decideAll);
+    const r = await decideSignAppend(signers, done, decideAll, () => []);
     if (isLeft(r)) return r;
-    const all = 'envs' in r.right ? eventsOf(r.right.envs, r.right.from) : r.right.events;
+    const appended = r.right;
     const perCommand: Array<{ commandId: string; events: AppendedEvent[] }> = [];
     let at = 0;
     for (const [k, c] of cmds.entries()) {
       const n = counts[k] ?? 0;
-      perCommand.push({ commandId: c.id, events: all.slice(at, at + n) });
+      perCommand.push({ commandId: c.id, events: appended.events.slice(at, at + n) });
       at += n;
     }
-    const base =
-      'envs' in r.right
-        ? { size: r.right.size, duplicate: r.right.duplicate, retries: r.right.retries }
-        : { size: r.right.size, duplicate: true, retries: r.right.retries };
-    return right({ commandId: cmds[0]!.id, events: all, commands: perCommand, ...base });
+    return right({ ...appended, commandId: cmds[0]!.id, commands: perCommand });
   }
 
   async function prepare(
@@ -536,7 +515,8 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       return left(
         ledgerError('missing-signature', 'a command needs at least its author as signer', { path: ['signers'] }),
       );
-    for (const [i, a] of actors.entries()) {
+    const given: readonly Partial<SignerView>[] = actors;
+    for (const [i, a] of given.entries()) {
       if (typeof a?.key !== 'string' || typeof a.role !== 'string')
         return left(ledgerError('invalid-command', 'a signer is { key (base64url), role }', { path: ['signers', i] }));
     }
@@ -547,7 +527,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     return decide(state, cmd.right, {
       ledger,
       now: clock(),
-      actors: actors.map((a) => ({ key: a.key, role: a.role })),
+      actors: given.map((a) => ({ key: a.key!, role: a.role! })),
       eventId: (i) => eventIdFor(commandId, i),
     });
   }
@@ -556,40 +536,17 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     if (!Array.isArray(events) || events.length === 0)
       return left(ledgerError('invalid-envelope', 'submit at least one event', { path: ['events'] }));
     const envs: Envelope[] = [];
-    for (const [i, bytes] of events.entries()) {
-      const env: Either<{ code: string; message: string; path?: ReadonlyArray<string | number> }, Envelope> =
-        bytes instanceof Uint8Array ? decodeEnvelope(bytes) : left({ code: 'invalid-field', message: 'not bytes' });
-      if (isLeft(env))
-        return left(
-          ledgerError('invalid-envelope', env.left.message, {
-            path: ['events', i, ...(env.left.path ?? [])],
-            rule: 'docs/design.md §3',
-            details: { cause: env.left.code },
-          }),
-        );
-      const sig = verifyEnvelopeSignatures(env.right, backend);
-      if (isLeft(sig)) {
-        return left(
-          ledgerError('bad-signature', sig.left.message, {
-            path: ['events', i, ...(sig.left.path ?? [])],
-            rule: sig.left.rule ?? 'docs/design.md §3',
-            details: { cause: sig.left.code },
-          }),
-        );
-      }
-      if (env.right.ledger !== ledger)
-        return left(
-          ledgerError('wrong-ledger', `event of ledger "${env.right.ledger}" submitted to "${ledger}"`, {
-            path: ['events', i, 'ledger'],
-          }),
-        );
-      rememberBytes(env.right, Uint8Array.from(bytes)); // a copy: the caller may reuse its buffer
+    const given: readonly unknown[] = events;
+    for (const [i, bytes] of given.entries()) {
+      const env = decodeSubmitted(bytes, i, ledger, backend);
+      if (isLeft(env)) return env;
+      rememberBytes(env.right, Uint8Array.from(bytes as Uint8Array)); // a copy: the caller may reuse its buffer
       envs.push(env.right);
     }
     const commandId = envs[0]!.id;
-    for (let attempt = 0; attempt <= maxRetries; attempt++) {
+    return retrying(maxRetries, async (attempt): Promise<Either<LedgerError, Appended | null>> => {
       await refresh();
-      if (envs.every((e) => state.ids.has(e.id))) {
+      if (envs.every((e) => state.ids.has(e.id)))
         return right({
           commandId,
           events: envs.map((e) => ({
@@ -603,15 +560,14 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
           duplicate: true,
           retries: attempt,
         });
-      }
       const expected = state.size;
       const now = clock();
       const scratch = forkState(state);
       for (const [i, env] of envs.entries()) {
         // The rules at the event's own `at` (what the verifier replays) and at the append clock (docs/design.md §8).
-        const refusal =
-          replayCheck(scratch, env) ??
-          checkEvent(scratch, {
+        let problems = replayCheck(scratch, env);
+        if (problems.length === 0)
+          problems = checkEvent(scratch, {
             ledger: env.ledger,
             stream: env.stream,
             type: env.type,
@@ -620,28 +576,21 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
             signers: env.sigs,
             at: now,
           });
-        if (refusal !== null) return left({ ...refusal, path: ['events', i, ...(refusal.path ?? [])] });
-        evolve(scratch, env, toHex(leafHash(events[i]!)));
+        if (problems.length > 0) return left(under(firstProblem(problems), ['events', i]));
+        evolve(scratch, env, toHex(leafHash(bytesOf(env))));
       }
-      const appended = await appendAt(envs, expected);
-      if (isLeft(appended)) return appended;
-      if (appended.right === null) continue;
-      const from = appended.right.from;
+      const appended = await appendAt(envs, expected, (i) => ['events', i]);
+      if (isLeft(appended) || appended.right === null) return appended as Either<LedgerError, null>;
+      // Another writer may have appended these very bytes first (same command id): the store
+      // then wrote nothing, and this caller must not believe it wrote the events.
       return right({
         commandId,
-        events: envs.map((e, i) => ({ id: e.id, stream: e.stream, rev: e.rev, type: e.type, position: from + i })),
+        events: eventsOf(envs, appended.right.from),
         size: appended.right.size,
-        // Another writer may have appended these very bytes first (same command id): the store
-        // then wrote nothing, and this caller must not believe it wrote the events.
         duplicate: appended.right.written === 0,
         retries: attempt,
       });
-    }
-    return left(
-      ledgerError('too-many-conflicts', `gave up after ${maxRetries + 1} attempts`, {
-        details: { attempts: maxRetries + 1 },
-      }),
-    );
+    });
   }
 
   async function saveSnapshot(): Promise<Either<SnapshotProblem, SnapshotSaved>> {
@@ -652,33 +601,9 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
         path: ['snapshots'],
       });
     await refresh();
-    for (;;) {
-      const size = state.size;
-      if (size === 0) return left({ code: 'snapshot-empty-ledger', message: 'the ledger has no events yet' });
-      let root: Uint8Array;
-      try {
-        root = await store.root(ledger, size);
-      } catch (e) {
-        return left({
-          code: 'snapshot-store-error',
-          message: `cannot read the ledger's root: ${e instanceof Error ? e.message : String(e)}`,
-        });
-      }
-      // The state may have caught up while the root was read; encode only a state of that very size.
-      if (state.size !== size) continue;
-      const bytes = encodeStateSnapshot(state, ledger, root);
-      if (isLeft(bytes)) return bytes;
-      try {
-        await snapshots.save(ledger, bytes.right);
-      } catch (e) {
-        return left({
-          code: 'snapshot-save-failed',
-          message: `cannot save the snapshot: ${e instanceof Error ? e.message : String(e)}`,
-        });
-      }
-      tell({ kind: 'saved', size, bytes: bytes.right.length });
-      return right({ size, bytes: bytes.right.length });
-    }
+    const r = await saveStateSnapshot(store, ledger, snapshots, () => state);
+    if (!isLeft(r)) tell({ kind: 'saved', size: r.right.size, bytes: r.right.bytes });
+    return r;
   }
 
   await refresh();

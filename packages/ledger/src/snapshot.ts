@@ -2,7 +2,7 @@
  * State snapshots (*ảnh trạng thái*): the folded {@link LedgerState} at ledger size n, written as
  * bytes so that opening a large ledger folds only the events after n instead of all of them.
  *
- * Layout (little-endian, format version 1):
+ * Layout (little-endian, format version 2):
  *
  * | bytes | what |
  * |---|---|
@@ -11,7 +11,7 @@
  * | 4 + H | header length, header JSON `{ "ledger", "size", "root" }` (root: hex Merkle root at `size`) |
  * | 4 + S | state JSON: genesis, the maps as `[key, value]` pairs in insertion order, the cells' strings |
  * | 4 + X | event index strings JSON: interned streams, types, cells and the non-UUID ids |
- * | 6 × (4 + L) | event index arrays (u32): stream, rev, type, cell columns (`size` each), ids (4 words each), positions |
+ * | 6 × (4 + L) | u32 index columns: stream, rev, type, cell (`size` each), ids (4 words each), positions |
  * | 4 + C | cell rows (u32, 17 per cell; see {@link encodeCells}) |
  * | 32 | SHA-256 of every byte before it |
  *
@@ -21,8 +21,11 @@
  */
 import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
-import { bytesEqual, fromHex, fromUtf8, sha256, toHex, utf8 } from '@hoso/core';
-import { LayerMap } from './layer-map.js';
+import { bytesEqual, fromHex, fromUtf8, hosoError, sha256, toHex, utf8, type HosoError } from '@hoso/core';
+import type { EventStore } from '@hoso/store';
+import type { StateSnapshots } from './snapshot-files.js';
+import { reindexWindows } from './window-index.js';
+import type { LayerMap } from './layer-map.js';
 import { eventIndexFromParts, eventIndexParts, type EventIndexParts } from './event-index.js';
 import { initialState, type CellState, type LedgerState } from './state.js';
 import { AbsenceKind, AttendanceMark } from './codecs.js';
@@ -39,30 +42,31 @@ import {
 import type { CellRef } from './cells.js';
 
 /** The snapshot format this code writes and reads. */
-export const STATE_SNAPSHOT_VERSION = 1;
+export const STATE_SNAPSHOT_VERSION = 2;
 
 const MAGIC = utf8('HOSOSTAT');
 const HASH_BYTES = 32;
 
-/** Why a snapshot was refused, ignored or not written; `code` is stable. */
-export interface SnapshotProblem {
-  readonly code:
-    | 'snapshot-format'
-    | 'snapshot-version'
-    | 'snapshot-hash'
-    | 'snapshot-wrong-ledger'
-    | 'snapshot-beyond-store'
-    | 'snapshot-wrong-root'
-    | 'snapshot-unreadable'
-    | 'snapshot-store-error'
-    | 'snapshot-not-root-state'
-    | 'snapshot-no-place'
-    | 'snapshot-empty-ledger'
-    | 'snapshot-save-failed';
-  readonly message: string;
-  /** The part of the snapshot at fault (e.g. `['header', 'root']`). */
-  readonly path?: ReadonlyArray<string | number>;
-}
+/** The stable codes of {@link SnapshotProblem}. */
+export type SnapshotProblemCode =
+  | 'snapshot-format'
+  | 'snapshot-version'
+  | 'snapshot-hash'
+  | 'snapshot-wrong-ledger'
+  | 'snapshot-beyond-store'
+  | 'snapshot-wrong-root'
+  | 'snapshot-unreadable'
+  | 'snapshot-store-error'
+  | 'snapshot-not-root-state'
+  | 'snapshot-no-place'
+  | 'snapshot-empty-ledger'
+  | 'snapshot-save-failed';
+
+/**
+ * Why a snapshot was refused, ignored or not written: a {@link HosoError} whose `path` names the
+ * part of the snapshot at fault (e.g. `['header', 'root']`; empty for the snapshot as a whole).
+ */
+export type SnapshotProblem = HosoError<SnapshotProblemCode>;
 
 /** What a snapshot's header says. */
 export interface SnapshotHeader {
@@ -74,11 +78,8 @@ export interface SnapshotHeader {
   readonly root: Uint8Array;
 }
 
-const problem = (
-  code: SnapshotProblem['code'],
-  message: string,
-  path?: ReadonlyArray<string | number>,
-): SnapshotProblem => ({ code, message, ...(path === undefined ? {} : { path }) });
+const problem = (code: SnapshotProblemCode, message: string, path?: ReadonlyArray<string | number>): SnapshotProblem =>
+  hosoError(code, message, path === undefined ? {} : { path });
 
 /**
  * Cell value codecs by a fixed name: a cell's reference carries its codec (a function object), and
@@ -100,24 +101,32 @@ const CELL_CODECS: ReadonlyArray<readonly [string, t.Type<string, unknown, unkno
 const CODEC_NAME = new Map<unknown, string>(CELL_CODECS.map(([n, c]) => [c, n]));
 const CODEC_OF = new Map<string, t.Type<string, unknown, unknown>>(CELL_CODECS);
 
-/** The plain maps of the state, snapshotted as `[key, value]` pairs (the ids and cells have their own forms). */
-const PLAIN_MAPS = [
-  'heads',
-  'persons',
-  'keys',
-  'grants',
-  'years',
-  'subjects',
-  'offerings',
-  'curriculum',
-  'classes',
-  'students',
-  'enrolment',
-  'transfers',
-  'windows',
-  'windowsByYear',
-  'marks',
-] as const satisfies ReadonlyArray<keyof LedgerState>;
+/**
+ * The plain maps of the state, snapshotted as `[key, value]` pairs (the ids and cells have their
+ * own forms; the window index is derived from `windows` and rebuilt on reading).
+ */
+const PLAIN_MAPS: ReadonlyArray<readonly [string, (s: LedgerState) => LayerMap<string, unknown>]> = [
+  ['heads', (s) => s.heads],
+  ['persons', (s) => s.persons],
+  ['personKeys', (s) => s.personKeys.items],
+  ['personKeyCounts', (s) => s.personKeys.lengths],
+  ['keys', (s) => s.keys],
+  ['grants', (s) => s.grants.items],
+  ['grantCounts', (s) => s.grants.lengths],
+  ['held', (s) => s.held],
+  ['years', (s) => s.years],
+  ['subjects', (s) => s.subjects],
+  ['offerings', (s) => s.offerings],
+  ['curriculum', (s) => s.curriculum.items],
+  ['curriculumSizes', (s) => s.curriculum.lengths],
+  ['signedThrough', (s) => s.signedThrough],
+  ['classes', (s) => s.classes],
+  ['students', (s) => s.students],
+  ['enrolment', (s) => s.enrolment],
+  ['transfers', (s) => s.transfers],
+  ['windows', (s) => s.windows],
+  ['marks', (s) => s.marks],
+];
 
 /** Header, state JSON, index strings, six index arrays, cell rows. */
 const SECTIONS = 10;
@@ -166,11 +175,11 @@ function encodeCells(
     let fields = 0;
     for (const k in ref) if (REF_KNOWN.has(k)) fields++;
     let own = 0;
-    for (const _ in ref) own++;
+    for (const k in ref) if (k.length >= 0) own++;
     let cellOwn = 0;
     for (const k in c) if (CELL_KNOWN.has(k)) cellOwn++;
     let cellAll = 0;
-    for (const _ in c) cellAll++;
+    for (const k in c) if (k.length >= 0) cellAll++;
     if (fields !== own || cellOwn !== cellAll) {
       const unknown = Object.keys(ref).find((k) => !REF_KNOWN.has(k)) ?? Object.keys(c).find((k) => !CELL_KNOWN.has(k));
       return left(
@@ -280,10 +289,7 @@ export function encodeStateSnapshot(
   if (index === null)
     return left(problem('snapshot-not-root-state', 'a forked (trial) state cannot be snapshotted', ['ids']));
   const maps: Record<string, unknown[]> = {};
-  for (const name of PLAIN_MAPS) {
-    const m = state[name] as LayerMap<string, unknown>;
-    maps[name] = [...m.entries()];
-  }
+  for (const [name, map] of PLAIN_MAPS) maps[name] = [...map(state).entries()];
   const cells = encodeCells(state.cells);
   if (isLeft(cells)) return cells;
   const body = utf8(JSON.stringify({ school: state.school, ledger: state.ledger, maps, cells: cells.right.strings }));
@@ -402,9 +408,7 @@ export function decodeStateSnapshot(
  * on demand: `openLedger` checks the header against the store before paying for the decode, and
  * hashes the bytes once.
  */
-export function readStateSnapshot(
-  bytes: Uint8Array,
-): Either<
+export function readStateSnapshot(bytes: Uint8Array): Either<
   SnapshotProblem,
   {
     readonly header: SnapshotHeader;
@@ -440,15 +444,16 @@ function decodeSections(
   state.size = header.size;
   state.school = (body.school ?? null) as LedgerState['school'];
   state.ledger = typeof body.ledger === 'string' ? body.ledger : null;
-  for (const name of PLAIN_MAPS) {
+  for (const [name, map] of PLAIN_MAPS) {
     const pairs = body.maps[name];
     if (!isPairs(pairs))
       return left(
         problem('snapshot-format', `map ${name} is not a list of [key, value] pairs`, ['state', 'maps', name]),
       );
-    const m = state[name] as LayerMap<string, unknown>;
+    const m = map(state);
     for (const [k, v] of pairs) m.set(k, v);
   }
+  reindexWindows(state);
   try {
     const cs = body.cells as Partial<CellStrings> | undefined;
     if (typeof cs !== 'object' || cs === null || !strList(cs.strings) || !strList(cs.keys) || !strList(cs.entries)) {
@@ -486,5 +491,118 @@ function decodeSections(
         ['index'],
       ),
     );
+  }
+}
+
+/** What `openLedger` tells `onSnapshot`. */
+export type SnapshotEvent =
+  /** No snapshot was found: the whole ledger was folded. */
+  | { readonly kind: 'absent' }
+  /** A snapshot at `size` was used; `tail` events after it were folded. */
+  | { readonly kind: 'loaded'; readonly size: number; readonly tail: number }
+  /** A snapshot was found but not used (the reason is in `problem`); the whole ledger was folded. */
+  | { readonly kind: 'ignored'; readonly problem: SnapshotProblem }
+  /** A snapshot at `size` (`bytes` long) was saved. */
+  | { readonly kind: 'saved'; readonly size: number; readonly bytes: number }
+  /** An automatic save failed (an explicit `saveSnapshot()` returns its problem instead). */
+  | { readonly kind: 'save-failed'; readonly problem: SnapshotProblem };
+
+/** What `saveSnapshot` wrote. */
+export interface SnapshotSaved {
+  /** The ledger size the saved state was folded to. */
+  readonly size: number;
+  /** The snapshot's length in bytes. */
+  readonly bytes: number;
+}
+
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/**
+ * The state folded up to the snapshot `snapshots` holds for `ledger`, when it belongs to this
+ * store's ledger (same id, and the store's root at its size is the snapshot's root); otherwise
+ * null, said through `tell`. Never throws for a bad or unreadable snapshot.
+ */
+export async function loadStateSnapshot(
+  store: EventStore,
+  ledger: string,
+  snapshots: StateSnapshots,
+  tell: (e: SnapshotEvent) => void,
+): Promise<LedgerState | null> {
+  const ignored = (code: SnapshotProblem['code'], message: string, path?: ReadonlyArray<string | number>): null => {
+    tell({ kind: 'ignored', problem: problem(code, message, path) });
+    return null;
+  };
+  let bytes: Uint8Array | null;
+  try {
+    bytes = await snapshots.load(ledger);
+  } catch (e) {
+    return ignored('snapshot-unreadable', `cannot read the snapshot: ${messageOf(e)}`);
+  }
+  if (bytes === null) {
+    tell({ kind: 'absent' });
+    return null;
+  }
+  // The cheap checks first: a snapshot of another ledger or history is not worth decoding.
+  const snapshot = readStateSnapshot(bytes);
+  if (isLeft(snapshot)) return ignored(snapshot.left.code, snapshot.left.message, snapshot.left.path);
+  const h = snapshot.right.header;
+  if (h.ledger !== ledger)
+    return ignored('snapshot-wrong-ledger', `the snapshot is of ledger "${h.ledger}", not "${ledger}"`, [
+      'header',
+      'ledger',
+    ]);
+  let root: Uint8Array;
+  try {
+    const size = await store.size(ledger);
+    if (h.size > size)
+      return ignored('snapshot-beyond-store', `the snapshot is at size ${h.size} but the ledger holds ${size} events`, [
+        'header',
+        'size',
+      ]);
+    root = await store.root(ledger, h.size);
+  } catch (e) {
+    return ignored('snapshot-store-error', `cannot check the snapshot against the store: ${messageOf(e)}`);
+  }
+  if (!bytesEqual(root, h.root))
+    return ignored(
+      'snapshot-wrong-root',
+      `the ledger's root at size ${h.size} is not the snapshot's: it is of another or a rewritten history`,
+      ['header', 'root'],
+    );
+  const decoded = snapshot.right.decode();
+  if (isLeft(decoded)) return ignored(decoded.left.code, decoded.left.message, decoded.left.path);
+  return decoded.right.state;
+}
+
+/**
+ * Save a snapshot of `current()` (the live state of an open ledger, caught up by the caller) at
+ * its size to `snapshots`: the root read from the store must be of that very size, so the state is
+ * read again if it moved meanwhile.
+ */
+export async function saveStateSnapshot(
+  store: EventStore,
+  ledger: string,
+  snapshots: StateSnapshots,
+  current: () => LedgerState,
+): Promise<Either<SnapshotProblem, SnapshotSaved>> {
+  for (;;) {
+    const size = current().size;
+    if (size === 0) return left(problem('snapshot-empty-ledger', 'the ledger has no events yet'));
+    let root: Uint8Array;
+    try {
+      root = await store.root(ledger, size);
+    } catch (e) {
+      return left(problem('snapshot-store-error', `cannot read the ledger's root: ${messageOf(e)}`));
+    }
+    const state = current();
+    if (state.size !== size) continue;
+    const bytes = encodeStateSnapshot(state, ledger, root);
+    if (isLeft(bytes)) return bytes;
+    try {
+      await snapshots.save(ledger, bytes.right);
+    } catch (e) {
+      return left(problem('snapshot-save-failed', `cannot save the snapshot: ${messageOf(e)}`));
+    }
+    return right({ size, bytes: bytes.right.length });
   }
 }

@@ -13,27 +13,30 @@ import { LayerMap } from './layer-map.js';
 import { eventIndexMap, type EventIndex, type EventIndexMap } from './event-index.js';
 import {
   EVENT_CODECS,
-  isCellEventType,
   isEventType,
   type AcademicYearDefined,
   type Biography,
   type CellEventType,
-  type EventData,
+  type LedgerEvent,
   type RoleName,
   type SchoolFounded,
   type SubjectOffered,
   type TransferParty,
-  type WindowOpened,
 } from './events.js';
-import { cellOf, type CellRef } from './cells.js';
+import { cellOf, isCellEvent, type CellRef } from './cells.js';
 import type { Term } from './codecs.js';
+import { listItem, listLength, listPush, listReplace, listValues, type Lists } from './lists.js';
+import { indexWindowClosed, indexWindowOpened, type WindowIndex } from './window-index.js';
 
 export type { EventIndex, EventIndexMap } from './event-index.js';
+export type { WindowState } from './window-index.js';
+export type { Lists } from './lists.js';
 
 /** A person with an account (staff, or the founding leader). */
 export interface PersonState {
   readonly name: string;
-  readonly keys: readonly string[];
+  /** How many of the person's keys are registered and not revoked (their keys: {@link keysOf}). */
+  readonly activeKeys: number;
 }
 
 /** A registered key and whether it is revoked. */
@@ -50,13 +53,6 @@ export interface Grant {
   readonly year?: string;
   readonly class?: string;
   readonly subject?: string;
-}
-
-/** An entry window as opened, and whether it has been closed. */
-export interface WindowState {
-  readonly data: WindowOpened;
-  readonly closed: boolean;
-  readonly position: number;
 }
 
 /** The current value of a cell and who wrote it. */
@@ -78,8 +74,12 @@ export interface Head {
   readonly leafHash: string;
 }
 
-/** The fold of the ledger; see the module comment. */
-export interface LedgerState {
+/**
+ * The fold of the ledger; see the module comment. Every question the rules ask of it is one map
+ * look-up or a walk bounded by the event being checked, never a scan of what history accumulated
+ * (a forged bundle must not buy quadratic replay work).
+ */
+export interface LedgerState extends WindowIndex {
   /** Number of events folded (the ledger size decided against). */
   size: number;
   /** Genesis payload, null before genesis. */
@@ -90,14 +90,25 @@ export interface LedgerState {
   /** Every event by id: a compact index (about 60 bytes per event; see event-index.ts). */
   readonly ids: EventIndexMap;
   readonly persons: LayerMap<string, PersonState>;
+  /** Each person's keys in registration order (the root key first for the founder). */
+  readonly personKeys: Lists<string>;
   readonly keys: LayerMap<string, KeyState>;
-  readonly grants: LayerMap<string, readonly Grant[]>;
+  /** Each person's grants in order of granting; a revoked grant leaves `null` in its slot. */
+  readonly grants: Lists<Grant | null>;
+  /** {@link grantKey} → the slot of a grant held now. */
+  readonly held: LayerMap<string, number>;
   readonly years: LayerMap<string, AcademicYearDefined>;
   readonly subjects: LayerMap<string, string>;
   /** `<year>/<grade>/<subject>` → offering. */
   readonly offerings: LayerMap<string, SubjectOffered>;
-  /** `<year>/<grade>` → subject codes offered. */
-  readonly curriculum: LayerMap<string, readonly string[]>;
+  /** `<year>/<grade>` → subject codes offered, in order of offering. */
+  readonly curriculum: Lists<string>;
+  /**
+   * `<year>/<class>/<term>@<grade>` → how many leading subjects of the grade's curriculum are
+   * signed off for that term: a confirmation checks the subjects after it only, so checking every
+   * subject costs each sign-off once rather than once per confirmation.
+   */
+  readonly signedThrough: LayerMap<string, number>;
   /** `<year>/<class>` → grade. */
   readonly classes: LayerMap<string, number>;
   readonly students: LayerMap<string, Biography>;
@@ -105,13 +116,13 @@ export interface LedgerState {
   readonly enrolment: LayerMap<string, string>;
   /** `<year>/<student>` → the last transfer out. */
   readonly transfers: LayerMap<string, { readonly from: string; readonly to: TransferParty }>;
-  readonly windows: LayerMap<string, WindowState>;
-  /** `<year>` → window ids opened for that year, in order. */
-  readonly windowsByYear: LayerMap<string, readonly string[]>;
   readonly cells: LayerMap<string, CellState>;
   /** Sign-off marks: `signed|confirmed|approved|sealed:<year>/<class>[/<subject>]/<term>`. */
   readonly marks: LayerMap<string, true>;
 }
+
+const lists = <V>(): Lists<V> => ({ items: new LayerMap(), lengths: new LayerMap() });
+const forkLists = <V>(l: Lists<V>): Lists<V> => ({ items: l.items.fork(), lengths: l.lengths.fork() });
 
 /** The state of an empty ledger. */
 export function initialState(): LedgerState {
@@ -122,18 +133,24 @@ export function initialState(): LedgerState {
     heads: new LayerMap(),
     ids: eventIndexMap(),
     persons: new LayerMap(),
+    personKeys: lists(),
     keys: new LayerMap(),
-    grants: new LayerMap(),
+    grants: lists(),
+    held: new LayerMap(),
     years: new LayerMap(),
     subjects: new LayerMap(),
     offerings: new LayerMap(),
-    curriculum: new LayerMap(),
+    curriculum: lists(),
+    signedThrough: new LayerMap(),
     classes: new LayerMap(),
     students: new LayerMap(),
     enrolment: new LayerMap(),
     transfers: new LayerMap(),
     windows: new LayerMap(),
-    windowsByYear: new LayerMap(),
+    windowPatterns: new LayerMap(),
+    windowBuckets: new LayerMap(),
+    lockPatterns: new LayerMap(),
+    locks: new LayerMap(),
     cells: new LayerMap(),
     marks: new LayerMap(),
   };
@@ -148,18 +165,24 @@ export function forkState(s: LedgerState): LedgerState {
     heads: s.heads.fork(),
     ids: s.ids.fork(),
     persons: s.persons.fork(),
+    personKeys: forkLists(s.personKeys),
     keys: s.keys.fork(),
-    grants: s.grants.fork(),
+    grants: forkLists(s.grants),
+    held: s.held.fork(),
     years: s.years.fork(),
     subjects: s.subjects.fork(),
     offerings: s.offerings.fork(),
-    curriculum: s.curriculum.fork(),
+    curriculum: forkLists(s.curriculum),
+    signedThrough: s.signedThrough.fork(),
     classes: s.classes.fork(),
     students: s.students.fork(),
     enrolment: s.enrolment.fork(),
     transfers: s.transfers.fork(),
     windows: s.windows.fork(),
-    windowsByYear: s.windowsByYear.fork(),
+    windowPatterns: s.windowPatterns.fork(),
+    windowBuckets: s.windowBuckets.fork(),
+    lockPatterns: s.lockPatterns.fork(),
+    locks: s.locks.fork(),
     cells: s.cells.fork(),
     marks: s.marks.fork(),
   };
@@ -199,181 +222,227 @@ export function evolve(s: LedgerState, env: Envelope, leafHashHex: string): Ledg
   const position = s.size;
   s.size = position + 1;
   s.heads.set(env.stream, { rev: env.rev, leafHash: leafHashHex });
-  if (!isEventType(env.type)) {
+  const event = decodeEvent(env.type, env.data);
+  if (event === null) {
     s.ids.set(env.id, { position, stream: env.stream, rev: env.rev, type: env.type });
     return s;
   }
-  const decoded = EVENT_CODECS[env.type].decode(env.data);
-  if (decoded._tag === 'Left') {
-    s.ids.set(env.id, { position, stream: env.stream, rev: env.rev, type: env.type });
-    return s;
-  }
-  applyEvent(s, env, env.type, decoded.right as never, position);
+  const cellKey = applyEvent(s, env, event, position);
+  const index: EventIndex = { position, stream: env.stream, rev: env.rev, type: event.type };
+  s.ids.set(env.id, cellKey === undefined ? index : { ...index, cell: cellKey });
   return s;
 }
 
-function applyEvent<K extends keyof EventData>(
-  s: LedgerState,
-  env: Envelope,
-  type: K,
-  data: EventData[K],
-  position: number,
-): void {
-  let cellKey: string | undefined;
-  if (isCellEventType(type)) {
-    const ref = placeCell(s, cellOf(type as CellEventType, data as never, env.stream));
-    cellKey = ref.key;
+/** The catalogue's reading of a payload as a {@link LedgerEvent}, or null when it does not decode. */
+export function decodeEvent(type: string, data: unknown): LedgerEvent | null {
+  if (!isEventType(type)) return null;
+  const decoded = EVENT_CODECS[type].decode(data);
+  // The codec of `type` decoded it, so the pair is that member of the union.
+  return decoded._tag === 'Left' ? null : ({ type, data: decoded.right } as LedgerEvent);
+}
+
+/** Fold one decoded event; returns the key of the cell it wrote, if any. */
+function applyEvent(s: LedgerState, env: Envelope, ev: LedgerEvent, position: number): string | undefined {
+  if (isCellEvent(ev)) {
+    const ref = placeCell(s, cellOf(ev, env.stream));
     const prev = s.cells.get(ref.key);
     s.cells.set(ref.key, {
       ref,
-      type,
-      value: (data as { value: string }).value,
+      type: ev.type,
+      value: ev.data.value,
       entry: prev?.entry ?? env.id,
       author: env.by.key,
       corrections: prev?.corrections ?? 0,
     });
+    return ref.key;
   }
-  switch (type) {
+  switch (ev.type) {
     case 'SchoolFounded': {
-      const d = data as EventData['SchoolFounded'];
+      const d = ev.data;
       s.school = d;
       s.ledger = env.ledger;
-      s.persons.set(d.leader.person, { name: d.leader.name, keys: [d.rootKey] });
-      s.keys.set(d.rootKey, { person: d.leader.person, revoked: false, since: position });
-      s.grants.set(d.leader.person, [{ role: 'leader' }]);
-      break;
+      if (!s.persons.has(d.leader.person)) s.persons.set(d.leader.person, { name: d.leader.name, activeKeys: 0 });
+      addKey(s, d.leader.person, d.rootKey, position);
+      addGrant(s, d.leader.person, { role: 'leader' });
+      return undefined;
     }
-    case 'AcademicYearDefined': {
-      const d = data as EventData['AcademicYearDefined'];
-      s.years.set(d.year, d);
-      break;
-    }
-    case 'SubjectDefined': {
-      const d = data as EventData['SubjectDefined'];
-      s.subjects.set(d.subject, d.name);
-      break;
-    }
+    case 'AcademicYearDefined':
+      s.years.set(ev.data.year, ev.data);
+      return undefined;
+    case 'SubjectDefined':
+      s.subjects.set(ev.data.subject, ev.data.name);
+      return undefined;
     case 'SubjectOffered': {
-      const d = data as EventData['SubjectOffered'];
-      s.offerings.set(`${d.year}/${d.grade}/${d.subject}`, d);
-      const k = `${d.year}/${d.grade}`;
-      const list = s.curriculum.get(k) ?? [];
-      if (!list.includes(d.subject)) s.curriculum.set(k, [...list, d.subject]);
-      break;
+      const d = ev.data;
+      const k = `${d.year}/${d.grade}/${d.subject}`;
+      if (!s.offerings.has(k)) listPush(s.curriculum, `${d.year}/${d.grade}`, d.subject);
+      s.offerings.set(k, d);
+      return undefined;
     }
-    case 'StaffRegistered': {
-      const d = data as EventData['StaffRegistered'];
-      if (!s.persons.has(d.person)) s.persons.set(d.person, { name: d.name, keys: [] });
-      break;
-    }
-    case 'KeyRegistered': {
-      const d = data as EventData['KeyRegistered'];
-      const p = s.persons.get(d.person);
-      if (p !== undefined && !s.keys.has(d.key)) {
-        s.persons.set(d.person, { ...p, keys: [...p.keys, d.key] });
-        s.keys.set(d.key, { person: d.person, revoked: false, since: position });
-      }
-      break;
-    }
+    case 'StaffRegistered':
+      if (!s.persons.has(ev.data.person)) s.persons.set(ev.data.person, { name: ev.data.name, activeKeys: 0 });
+      return undefined;
+    case 'KeyRegistered':
+      if (s.persons.has(ev.data.person)) addKey(s, ev.data.person, ev.data.key, position);
+      return undefined;
     case 'KeyRevoked': {
-      const d = data as EventData['KeyRevoked'];
-      const k = s.keys.get(d.key);
-      if (k !== undefined) s.keys.set(d.key, { ...k, revoked: true });
-      break;
+      const k = s.keys.get(ev.data.key);
+      if (k !== undefined && !k.revoked) {
+        s.keys.set(ev.data.key, { ...k, revoked: true });
+        const p = s.persons.get(k.person);
+        if (p !== undefined) s.persons.set(k.person, { ...p, activeKeys: p.activeKeys - 1 });
+      }
+      return undefined;
     }
-    case 'RoleGranted': {
-      const d = data as EventData['RoleGranted'];
-      const g = grantOf(d);
-      const list = s.grants.get(d.person) ?? [];
-      if (!list.some((x) => sameGrant(x, g))) s.grants.set(d.person, [...list, g]);
-      break;
-    }
+    case 'RoleGranted':
+      addGrant(s, ev.data.person, grantOf(ev.data));
+      return undefined;
     case 'RoleRevoked': {
-      const d = data as EventData['RoleRevoked'];
-      const g = grantOf(d);
-      const list = s.grants.get(d.person) ?? [];
-      s.grants.set(
-        d.person,
-        list.filter((x) => !sameGrant(x, g)),
-      );
-      break;
+      const key = grantKey(ev.data.person, grantOf(ev.data));
+      const slot = s.held.get(key);
+      if (slot !== undefined) {
+        listReplace(s.grants, ev.data.person, slot, null);
+        s.held.delete(key);
+      }
+      return undefined;
     }
-    case 'ClassOpened': {
-      const d = data as EventData['ClassOpened'];
-      s.classes.set(`${d.year}/${d.class}`, d.grade);
-      break;
-    }
-    case 'StudentRegistered': {
-      const d = data as EventData['StudentRegistered'];
-      s.students.set(d.student, d.bio);
-      break;
-    }
+    case 'ClassOpened':
+      s.classes.set(`${ev.data.year}/${ev.data.class}`, ev.data.grade);
+      return undefined;
+    case 'StudentRegistered':
+      s.students.set(ev.data.student, ev.data.bio);
+      return undefined;
     case 'BiographyChanged': {
-      const d = data as EventData['BiographyChanged'];
-      const b = s.students.get(d.student);
-      if (b !== undefined) s.students.set(d.student, { ...b, ...d.changes });
-      break;
+      const b = s.students.get(ev.data.student);
+      if (b !== undefined) s.students.set(ev.data.student, { ...b, ...ev.data.changes });
+      return undefined;
     }
-    case 'StudentEnrolled': {
-      const d = data as EventData['StudentEnrolled'];
-      s.enrolment.set(`${d.year}/${d.student}`, d.class);
-      break;
-    }
+    case 'StudentEnrolled':
+      s.enrolment.set(`${ev.data.year}/${ev.data.student}`, ev.data.class);
+      return undefined;
     case 'StudentTransferred': {
-      const d = data as EventData['StudentTransferred'];
+      const d = ev.data;
       s.enrolment.delete(`${d.year}/${d.student}`);
       s.transfers.set(`${d.year}/${d.student}`, { from: d.class, to: d.to });
-      break;
+      return undefined;
     }
     case 'SubjectSignedOff': {
-      const d = data as EventData['SubjectSignedOff'];
+      const d = ev.data;
       s.marks.set(marks.signed(d.year, d.class, d.subject, d.term), true);
-      break;
+      advanceSignedThrough(s, d.year, d.class, d.term);
+      return undefined;
     }
-    case 'ClassConfirmed': {
-      const d = data as EventData['ClassConfirmed'];
-      s.marks.set(marks.confirmed(d.year, d.class, d.term), true);
-      break;
-    }
-    case 'ClassApproved': {
-      const d = data as EventData['ClassApproved'];
-      s.marks.set(marks.approved(d.year, d.class, d.term), true);
-      break;
-    }
-    case 'BookSealed': {
-      const d = data as EventData['BookSealed'];
-      s.marks.set(marks.sealed(d.year, d.class, d.term), true);
-      break;
-    }
+    case 'ClassConfirmed':
+      s.marks.set(marks.confirmed(ev.data.year, ev.data.class, ev.data.term), true);
+      // Sign-offs of subjects offered after the last one signed are counted here, once.
+      advanceSignedThrough(s, ev.data.year, ev.data.class, ev.data.term);
+      return undefined;
+    case 'ClassApproved':
+      s.marks.set(marks.approved(ev.data.year, ev.data.class, ev.data.term), true);
+      return undefined;
+    case 'BookSealed':
+      s.marks.set(marks.sealed(ev.data.year, ev.data.class, ev.data.term), true);
+      return undefined;
     case 'WindowOpened': {
-      const d = data as EventData['WindowOpened'];
+      const d = ev.data;
       if (!s.windows.has(d.window)) {
         s.windows.set(d.window, { data: d, closed: false, position });
-        s.windowsByYear.set(d.year, [...(s.windowsByYear.get(d.year) ?? []), d.window]);
+        indexWindowOpened(s, d.window, d, position);
       }
-      break;
+      return undefined;
     }
     case 'WindowClosed': {
-      const d = data as EventData['WindowClosed'];
-      const w = s.windows.get(d.window);
-      if (w !== undefined) s.windows.set(d.window, { ...w, closed: true });
-      break;
+      const w = s.windows.get(ev.data.window);
+      if (w !== undefined && !w.closed) {
+        s.windows.set(ev.data.window, { ...w, closed: true, closedAt: position });
+        indexWindowClosed(s, ev.data.window, w);
+      }
+      return undefined;
     }
     case 'CorrectionMade': {
-      const d = data as EventData['CorrectionMade'];
-      const target = s.ids.get(d.target);
+      const target = s.ids.get(ev.data.target);
       const cell = target?.cell === undefined ? undefined : s.cells.get(target.cell);
-      if (cell !== undefined && target?.cell !== undefined) {
-        cellKey = target.cell;
-        s.cells.set(target.cell, { ...cell, value: d.new, author: env.by.key, corrections: cell.corrections + 1 });
-      }
-      break;
+      if (cell === undefined || target?.cell === undefined) return undefined;
+      s.cells.set(target.cell, {
+        ...cell,
+        value: ev.data.new,
+        author: env.by.key,
+        corrections: cell.corrections + 1,
+      });
+      return target.cell;
     }
     default:
-      break;
+      return unreachable(ev);
   }
-  const index: EventIndex = { position, stream: env.stream, rev: env.rev, type };
-  s.ids.set(env.id, cellKey === undefined ? index : { ...index, cell: cellKey });
+}
+
+/** The compiler's proof that a switch over event types left none out. */
+function unreachable(ev: never): never {
+  throw new Error(`internal: event type ${(ev as { type: string }).type} has no fold`);
+}
+
+function addKey(s: LedgerState, person: string, key: string, position: number): void {
+  if (s.keys.has(key)) return;
+  s.keys.set(key, { person, revoked: false, since: position });
+  listPush(s.personKeys, person, key);
+  const p = s.persons.get(person);
+  if (p !== undefined) s.persons.set(person, { ...p, activeKeys: p.activeKeys + 1 });
+}
+
+function addGrant(s: LedgerState, person: string, g: Grant): void {
+  const key = grantKey(person, g);
+  if (s.held.has(key)) return;
+  s.held.set(key, listPush(s.grants, person, g));
+}
+
+/** The key of `s.signedThrough` for a class's term (at the class's grade), or null for a class not open. */
+function throughKey(s: LedgerState, year: string, cls: string, term: string): { key: string; grade: number } | null {
+  const grade = s.classes.get(`${year}/${cls}`);
+  return grade === undefined ? null : { key: `${year}/${cls}/${term}@${grade}`, grade };
+}
+
+/** Move the class's cursor past every leading curriculum subject now signed off for `term`. */
+function advanceSignedThrough(s: LedgerState, year: string, cls: string, term: string): void {
+  const k = throughKey(s, year, cls, term);
+  if (k === null) return;
+  const from = s.signedThrough.get(k.key) ?? 0;
+  const to = firstUnsigned(s, year, cls, term, k.grade, from);
+  if (to !== from) s.signedThrough.set(k.key, to);
+}
+
+/** The first curriculum slot at or after `from` whose subject is not signed off for `term`. */
+function firstUnsigned(s: LedgerState, year: string, cls: string, term: string, grade: number, from: number): number {
+  const owner = `${year}/${grade}`;
+  const n = listLength(s.curriculum, owner);
+  let i = from;
+  while (i < n && s.marks.has(marks.signed(year, cls, listItem(s.curriculum, owner, i) ?? '', term))) i++;
+  return i;
+}
+
+/**
+ * The subjects of the class's grade not signed off for `term` (at most `limit`, in order of
+ * offering), and whether there are more. Costs the subjects after the class's cursor up to the
+ * `limit`-th missing one.
+ */
+export function unsignedSubjects(
+  s: LedgerState,
+  year: string,
+  cls: string,
+  term: string,
+  limit: number,
+): { readonly missing: readonly string[]; readonly more: boolean } {
+  const k = throughKey(s, year, cls, term);
+  if (k === null) return { missing: [], more: false };
+  const owner = `${year}/${k.grade}`;
+  const n = listLength(s.curriculum, owner);
+  const missing: string[] = [];
+  for (let i = s.signedThrough.get(k.key) ?? 0; i < n; i++) {
+    const subject = listItem(s.curriculum, owner, i) ?? '';
+    if (s.marks.has(marks.signed(year, cls, subject, term))) continue;
+    if (missing.length === limit) return { missing, more: true };
+    missing.push(subject);
+  }
+  return { missing, more: false };
 }
 
 /** The scope fields of a grant or revocation, normalised. */
@@ -390,13 +459,33 @@ export function sameGrant(a: Grant, b: Grant): boolean {
   return a.role === b.role && a.year === b.year && a.class === b.class && a.subject === b.subject;
 }
 
+/** The key of `s.held` for `person` holding `g` (no identifier contains `|`). */
+export function grantKey(person: string, g: Grant): string {
+  return `${person}|${g.role}|${g.year ?? ''}|${g.class ?? ''}|${g.subject ?? ''}`;
+}
+
+/** True when `person` holds `role` with exactly the given scope. */
+export function holds(s: LedgerState, person: string, want: Grant): boolean {
+  return s.held.has(grantKey(person, want));
+}
+
+/** The roles `person` holds now, in order of granting. */
+export function grantsOf(s: LedgerState, person: string): Grant[] {
+  return listValues(s.grants, person).filter((g): g is Grant => g !== null);
+}
+
+/** Every key registered to `person` (revoked or not), in registration order. */
+export function keysOf(s: LedgerState, person: string): string[] {
+  return listValues(s.personKeys, person);
+}
+
 /**
  * A person's current keys: registered to them (or their root key at genesis) and not revoked, in
  * registration order. Empty for an unknown person or one whose keys are all revoked (QC Điều 7.1:
  * each key is one person's; a person may hold a new key after losing one).
  */
 export function activeKeysOf(s: LedgerState, person: string): string[] {
-  return (s.persons.get(person)?.keys ?? []).filter((k) => {
+  return keysOf(s, person).filter((k) => {
     const st = s.keys.get(k);
     return st !== undefined && !st.revoked && st.person === person;
   });

@@ -14,6 +14,7 @@ import {
   toHex,
   tweetnaclBackend,
   verifyEnvelopeSignatures,
+  type Envelope,
   type Signer,
 } from '@hoso/core';
 import {
@@ -45,8 +46,7 @@ async function replayAll(s: School): Promise<{ state: LedgerState; findings: str
     const env = decodeEnvelope(e.bytes);
     if (isLeft(env)) throw new Error('undecodable');
     if (isLeft(verifyEnvelopeSignatures(env.right))) findings.push(`${e.position}: signature`);
-    const err = replayCheck(state, env.right);
-    if (err !== null) findings.push(`${e.position}: ${err.code}`);
+    for (const err of replayCheck(state, env.right)) findings.push(`${e.position}: ${err.code}`);
     evolve(state, env.right, toHex(e.leafHash));
   }
   return { state, findings };
@@ -310,7 +310,7 @@ describe('prepare: sign elsewhere, then submit', () => {
   /** The teacher's key, held by a browser (tweetnacl), not by the ledger's process. */
   function browserSigner(seed: Uint8Array): Signer {
     const sign = tweetnaclBackend.signer(seed);
-    return { publicKey: tweetnaclBackend.publicKey(seed), sign: async (m) => sign(m) };
+    return { publicKey: tweetnaclBackend.publicKey(seed), sign: (m) => Promise.resolve(sign(m)) };
   }
 
   it('prepare → sign with tweetnacl → submit succeeds and replays clean', async () => {
@@ -336,7 +336,7 @@ describe('prepare: sign elsewhere, then submit', () => {
     if (isLeft(u)) throw new Error(u.left.message);
     expect(u.right.map((x) => x.prev === PENDING_PREV)).toEqual([false, true, true]);
     // By hand, as a browser would: sign in order, linking each to the one before.
-    const signed = [];
+    const signed: Envelope[] = [];
     for (const x of u.right)
       signed.push(await signEnvelope(linkPrev(x, signed), [{ signer: teacher, role: 'subject' }]));
     expect(signed[1]!.prev).toBe(toHex(leafHash(encodeEnvelope(signed[0]!))));
@@ -387,7 +387,11 @@ describe('activeKeysOf / keyOwner', () => {
     expect(activeKeysOf(st(), 'nobody')).toEqual([]);
     expect(keyOwner(st(), t.key)).toMatchObject({ person: t.id, revoked: false });
     expect(keyOwner(st(), t2.key)).toBeNull();
-    await s.run({ type: 'RegisterKey', data: { person: t.id, key: t2.key } }, [as(P, 'admin'), as(t2, 'holder')]);
+    await s.run({ type: 'RegisterKey', data: { person: t.id, key: t2.key } }, [
+      as(P, 'admin'),
+      as(t2, 'holder'),
+      as(t, 'consent'),
+    ]);
     expect(activeKeysOf(st(), t.id)).toEqual([t.key, t2.key]);
     await s.run({ type: 'RevokeKey', data: { key: t.key, reason: 'mất điện thoại' } }, [as(P, 'admin')]);
     expect(activeKeysOf(st(), t.id)).toEqual([t2.key]);

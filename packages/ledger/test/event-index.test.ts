@@ -105,7 +105,7 @@ describe('the compact event index', () => {
   it('a folded school: each event id gives that event’s position, stream, revision and type; a score and its correction their cell', async () => {
     const school = await buildSchool({ students: 3 });
     const T = [as(school.people.teacher, 'subject')];
-    const entered = (await school.ledger.execute(score('hs-001', '5'), T)) as {
+    const entered = (await school.ledger.execute(score('hs-001', '5'), T)) as unknown as {
       _tag: 'Right';
       right: { events: Array<{ id: string }> };
     };
@@ -120,7 +120,7 @@ describe('the compact event index', () => {
         data: { target, old: '5', new: '6', reason: 'r', minutes: { number: '1', date: '2024-10-01', text: 't' } },
       },
       [...T, as(school.people.principal, 'leader'), as(school.people.vice, 'admin')],
-    )) as { _tag: 'Right'; right: { events: Array<{ id: string }> } };
+    )) as unknown as { _tag: 'Right'; right: { events: Array<{ id: string }> } };
     expect(fixed._tag).toBe('Right');
     const s = initialState();
     const envs = [];

@@ -1,6 +1,6 @@
 import { isLeft, type Either } from 'fp-ts/lib/Either.js';
 import { expect } from 'vitest';
-import type { LedgerError } from '@hoso/ledger';
+import type { LedgerError, LedgerErrorCode, LedgerErrorOf } from '@hoso/ledger';
 import type { School } from '@hoso/ledger/testing';
 
 export const Y = '2024-2025';
@@ -35,29 +35,29 @@ export async function fullRead(s: School, ledger = 'thpt-test'): Promise<string>
   return parts.join('\n');
 }
 
-/** Assert a refusal with `code` (and `path`/`rule` when given) and return it. */
-export function refused<A>(
+/** Assert a refusal with `code` (and `path`/`rule` when given) and return it, its details typed by the code. */
+export function refused<A, C extends LedgerErrorCode>(
   r: Either<LedgerError, A>,
-  code: string,
+  code: C,
   path?: ReadonlyArray<string | number>,
   rule?: string,
-): LedgerError {
+): LedgerErrorOf<C> {
   if (!isLeft(r)) throw new Error(`expected refusal ${code}, got success`);
   expect(r.left.code, r.left.message).toBe(code);
   if (path !== undefined) expect(r.left.path).toEqual(path);
   if (rule !== undefined) expect(r.left.rule).toBe(rule);
-  return r.left;
+  return r.left as LedgerErrorOf<C>;
 }
 
 /** Execute and assert a refusal with nothing written. */
-export async function refusedNothingWritten(
+export async function refusedNothingWritten<C extends LedgerErrorCode>(
   s: School,
   command: unknown,
   signers: Parameters<School['ledger']['execute']>[1],
-  code: string,
+  code: C,
   path?: ReadonlyArray<string | number>,
   rule?: string,
-): Promise<LedgerError> {
+): Promise<LedgerErrorOf<C>> {
   const before = await fullRead(s);
   const r = await s.ledger.execute(command, signers);
   const e = refused(r, code, path, rule);

@@ -131,9 +131,10 @@ const CASES: Case[] = [
       ]),
       {}
     ),
-    make: () => ({
+    // A first key: a leader consents (QC Điều 6.1, 7.1).
+    make: (s) => ({
       command: { type: 'RegisterKey', data: { person: newStaff.id, key: newStaff.key } },
-      extra: [as(newStaff, 'holder')],
+      extra: [as(newStaff, 'holder'), as(s.people.principal, 'leader')],
     }),
   },
   {
@@ -650,6 +651,7 @@ describe('docs/permissions.md', () => {
         const may = row.roles !== 'genesis' && row.roles.includes(role);
         expect(mark, `${row.command} × ${role}`).toBe(row.roles === 'genesis' ? '—' : may ? '✓' : '✗');
       });
+      expect(cells[8], row.command).toBe(row.cosigners.length === 0 ? '—' : row.cosigners.join(', '));
       expect(cells[9], row.command).toBe(row.rule);
     }
   });

@@ -13,6 +13,7 @@ import { isLeft, isRight, type Either } from 'fp-ts/lib/Either.js';
 import { createMemoryStore } from '@hoso/store';
 import {
   CELL_EVENT_TYPES,
+  LayerMap,
   cellOf,
   decide,
   decodeCommand,
@@ -24,6 +25,7 @@ import {
   openLedger,
   readSnapshotHeader,
   snapshotFileName,
+  STATE_SNAPSHOT_VERSION,
   type LedgerState,
   type SnapshotEvent,
   type StateSnapshots,
@@ -43,9 +45,10 @@ function memorySnapshots(): StateSnapshots & { readonly files: Map<string, Uint8
   const files = new Map<string, Uint8Array>();
   return {
     files,
-    load: async (ledger) => files.get(ledger) ?? null,
-    save: async (ledger, bytes) => {
+    load: (ledger) => Promise.resolve(files.get(ledger) ?? null),
+    save: (ledger, bytes) => {
       files.set(ledger, bytes);
+      return Promise.resolve();
     },
   };
 }
@@ -56,9 +59,13 @@ function observe(s: LedgerState, ids: readonly string[]): unknown {
   for (const [k, v] of Object.entries(s)) {
     if (k === 'ids') continue;
     maps[k] =
-      typeof v === 'object' && v !== null && 'entries' in v && typeof v.entries === 'function'
-        ? [...(v.entries() as Iterable<unknown>)]
-        : v;
+      v instanceof LayerMap
+        ? [...(v as LayerMap<string, unknown>).entries()]
+        : typeof v === 'object' && v !== null && Object.values(v as object).every((x) => x instanceof LayerMap)
+          ? Object.fromEntries(
+              Object.entries(v as Record<string, LayerMap<string, unknown>>).map(([n, m]) => [n, [...m.entries()]]),
+            )
+          : v;
   }
   return { maps, ids: ids.map((id) => [id, s.ids.get(id)]) };
 }
@@ -282,7 +289,7 @@ describe('state snapshots: a snapshot that is not of this history is ignored', (
       const l = await openLedger({
         store: st,
         ledger,
-        snapshots: { load: async () => b, save: async () => undefined },
+        snapshots: { load: () => Promise.resolve(b), save: () => Promise.resolve() },
         onSnapshot: (e) => events.push(e),
       });
       return { ledger: l, events };
@@ -314,9 +321,9 @@ describe('state snapshots: a snapshot that is not of this history is ignored', (
     expect(
       ignoredCode((await openWith(new TextEncoder().encode('not a snapshot at all, just some text here'))).events),
     ).toBe('snapshot-format');
-    const v2 = Uint8Array.from(bytes);
-    v2[8] = 2;
-    expect(ignoredCode((await openWith(v2)).events)).toBe('snapshot-version');
+    const other = Uint8Array.from(bytes);
+    other[8] = STATE_SNAPSHOT_VERSION + 1;
+    expect(ignoredCode((await openWith(other)).events)).toBe('snapshot-version');
   });
 
   it("another ledger's snapshot: snapshot-wrong-ledger", async () => {
@@ -327,7 +334,7 @@ describe('state snapshots: a snapshot that is not of this history is ignored', (
     const l = await openLedger({
       store: other,
       ledger: 'thcs-khac',
-      snapshots: { load: async () => bytes, save: async () => undefined },
+      snapshots: { load: () => Promise.resolve(bytes), save: () => Promise.resolve() },
       onSnapshot: (e) => events.push(e),
     });
     expect(ignoredCode(events)).toBe('snapshot-wrong-ledger');
@@ -343,7 +350,7 @@ describe('state snapshots: a snapshot that is not of this history is ignored', (
     const l = await openLedger({
       store: rewritten,
       ledger: 'thpt-test',
-      snapshots: { load: async () => bytes, save: async () => undefined },
+      snapshots: { load: () => Promise.resolve(bytes), save: () => Promise.resolve() },
       onSnapshot: (e) => events.push(e),
     });
     const h = readSnapshotHeader(bytes);
@@ -362,7 +369,7 @@ describe('state snapshots: a snapshot that is not of this history is ignored', (
     const l = await openLedger({
       store: shorter,
       ledger: 'thpt-test',
-      snapshots: { load: async () => bytes, save: async () => undefined },
+      snapshots: { load: () => Promise.resolve(bytes), save: () => Promise.resolve() },
       onSnapshot: (e) => events.push(e),
     });
     expect(ignoredCode(events)).toBe('snapshot-beyond-store');
@@ -376,7 +383,7 @@ describe('state snapshots: a snapshot that is not of this history is ignored', (
     const l = await openLedger({
       store,
       ledger: 'thpt-test',
-      snapshots: { load: async () => Promise.reject(new Error('EIO')), save: async () => undefined },
+      snapshots: { load: () => Promise.reject(new Error('EIO')), save: () => Promise.resolve() },
       onSnapshot: (e) => events.push(e),
     });
     expect(ignoredCode(events)).toBe('snapshot-unreadable');
@@ -412,8 +419,10 @@ describe('state snapshot format', () => {
     };
     const refs = CELL_EVENT_TYPES.flatMap((type) =>
       type === 'GrowthMeasured'
-        ? ['weight-kg', 'height-cm'].map((measure) => cellOf(type, { ...data, measure } as never, 'so-diem/x'))
-        : [cellOf(type, data as never, `so-diem/${type}`)],
+        ? ['weight-kg', 'height-cm'].map((measure) =>
+            cellOf({ type, data: { ...data, measure } } as never, 'so-diem/x'),
+          )
+        : [cellOf({ type, data } as never, `so-diem/${type}`)],
     );
     for (const [i, ref] of refs.entries())
       state.cells.set(ref.key, {

@@ -178,7 +178,11 @@ describe('corrections (QC Điều 12.3)', () => {
     expect(r.events).toHaveLength(1);
     expect(r.events[0]!.stream).toBe('markbook/2024-2025/10A1/toan');
     const stored = await s.store.getById('thpt-test', r.events[0]!.id);
-    const env = JSON.parse(Buffer.from(stored!.bytes).toString('utf8'));
+    const env = JSON.parse(Buffer.from(stored!.bytes).toString('utf8')) as {
+      type: string;
+      sigs: { role: string }[];
+      data: unknown;
+    };
     expect(env.type).toBe('CorrectionMade');
     expect(env.sigs.map((x: { role: string }) => x.role)).toEqual(['subject', 'leader', 'admin']);
     expect(env.data).toMatchObject({
@@ -257,6 +261,7 @@ describe('corrections (QC Điều 12.3)', () => {
     await s.run({ type: 'RegisterKey', data: { person: principal.id, key: second.key } }, [
       as(vice, 'admin'),
       as(second, 'holder'),
+      as(principal, 'consent'),
     ]);
     await refusedNothingWritten(
       s,
@@ -370,6 +375,7 @@ describe('identity: keys and roles', () => {
       await s.ledger.execute({ type: 'RegisterKey', data: { person: n.id, key: n.key } }, [
         as(vice, 'admin'),
         as(n, 'holder'),
+        as(principal, 'leader'),
       ]),
     );
     // An unregistered key signs nothing.

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { fromBase64Url, parseSignerKey, parseVerifierKey, SIG_TYPE_COSIGNATURE, toBase64Url, toHex } from '@hoso/core';
 import { usage } from '../exit.js';
 import { isFile, jsonText, readText, refuseOverwrite, writeText, type Output } from '../io.js';
-import { fingerprintOf, generateKey, keyFromSeed, signerKeyText, verifierKeyText } from '../keys.js';
+import { fingerprintOf, generateKey, keyFromSeed, signerKeyText, verifierKeyText, writeSecretFile } from '../keys.js';
 
 /** Register `hoso keys`. */
 export function registerKeys(program: Command, io: Output): void {
@@ -27,7 +27,8 @@ export function registerKeys(program: Command, io: Output): void {
       const base = join(o.out, o.name.replace(/[^A-Za-z0-9._-]+/g, '_'));
       for (const ext of ['.key', '.vkey', '.pub']) refuseOverwrite(base + ext, '--out', o.force === true);
       const vkey = verifierKeyText(k, o.witness === true);
-      writeText(`${base}.key`, signerKeyText(k), '--out', 0o600);
+      // The secret first: if its file cannot be made safely, nothing else is written.
+      writeSecretFile(`${base}.key`, signerKeyText(k), '--out', o.force === true);
       writeText(`${base}.vkey`, vkey, '--out');
       writeText(`${base}.pub`, k.publicKey + '\n', '--out');
       const r = {

@@ -13,10 +13,11 @@ import { createMemoryStore, type EventStore } from '@hoso/store';
 import { decodeCommand } from '../commands.js';
 import { decide } from '../decide.js';
 import { eventIdFor } from '../ids.js';
-import { checkEvent, type SignerView } from '../rules.js';
+import { checkEvent } from '../rules/index.js';
+import type { SignerView } from '../views.js';
 import { evolve, initialState, type LedgerState } from '../state.js';
 import { streamOf } from '../streams.js';
-import type { LedgerError } from '../errors.js';
+import type { LedgerError, LedgerErrorCode, LedgerErrorOf } from '../errors.js';
 import type { LedgerEvent } from '../events.js';
 import type { SchoolLevel } from '../codecs.js';
 import { openLedger, type ActingSigner, type Appended, type Ledger } from '../ledger.js';
@@ -57,7 +58,19 @@ export interface Outcome {
   /** Assert the command was accepted and wrote these events (type and payload); returns them. */
   thenEvents(...expected: LedgerEvent[]): UnsignedEnvelope[];
   /** Assert the command was refused with `code` (and `path`, when given); returns the error. */
-  thenRefused(code: LedgerError['code'], path?: ReadonlyArray<string | number>): LedgerError;
+  thenRefused<C extends LedgerErrorCode>(code: C, path?: ReadonlyArray<string | number>): LedgerErrorOf<C>;
+  /**
+   * Assert the command was refused with exactly these problems, in order (the first is the
+   * refusal, the rest its `details.more`), each `code` or `[code, path]`; returns them all.
+   */
+  thenProblems(
+    ...expected: ReadonlyArray<LedgerError['code'] | readonly [LedgerError['code'], ReadonlyArray<string | number>]>
+  ): readonly LedgerError[];
+}
+
+/** Every problem of a refusal: the refusal itself, then its `details.more`. */
+export function problemsOf(e: LedgerError): readonly LedgerError[] {
+  return [e, ...(e.details?.more ?? [])];
 }
 
 /** A state built from facts, ready for a command. */
@@ -96,8 +109,10 @@ export function given(...facts: Fact[]): Scenario {
       signers,
       at,
     });
-    if (refusal !== null)
-      throw new Error(`given: fact ${i} (${f.event.type}) refused: ${refusal.code}: ${refusal.message}`);
+    if (refusal.length > 0)
+      throw new Error(
+        `given: fact ${i} (${f.event.type}) refused: ${refusal.map((e) => `${e.code}: ${e.message}`).join('; ')}`,
+      );
     const head = state.heads.get(stream);
     const env: Envelope = {
       v: 1,
@@ -107,7 +122,7 @@ export function given(...facts: Fact[]): Scenario {
       rev: head === undefined ? 0 : head.rev + 1,
       prev: head === undefined ? null : head.leafHash,
       type: f.event.type,
-      data: f.event.data as never,
+      data: f.event.data,
       at: at.toISOString(),
       by: f.by,
       sigs: signers.map((s) => ({ ...s, sig: '' })),
@@ -132,14 +147,29 @@ export function given(...facts: Fact[]): Scenario {
           if (JSON.stringify(got) !== want) throw new Error(`expected ${want}\n     got ${JSON.stringify(got)}`);
           return result.right;
         },
-        thenRefused(code, path) {
+        thenRefused<C extends LedgerErrorCode>(code: C, path?: ReadonlyArray<string | number>): LedgerErrorOf<C> {
           if (!isLeft(result)) throw new Error(`expected refusal ${code}, got ${result.right.length} event(s)`);
           const e = result.left;
           if (e.code !== code) throw new Error(`expected refusal ${code}, got ${e.code}: ${e.message}`);
-          if (path !== undefined && JSON.stringify(e.path ?? []) !== JSON.stringify(path)) {
+          if (path !== undefined && JSON.stringify(e.path) !== JSON.stringify(path)) {
             throw new Error(`expected path ${JSON.stringify(path)}, got ${JSON.stringify(e.path)} (${e.message})`);
           }
-          return e;
+          return e as LedgerErrorOf<C>;
+        },
+        thenProblems(...expected) {
+          if (!isLeft(result)) throw new Error(`expected refusal, got ${result.right.length} event(s)`);
+          const got = problemsOf(result.left);
+          const show = (x: readonly LedgerError[]): string =>
+            x.map((e) => `${e.code} ${JSON.stringify(e.path)}`).join(', ');
+          const ok =
+            got.length === expected.length &&
+            expected.every((x, i) => {
+              const g = got[i]!;
+              if (typeof x === 'string') return g.code === x;
+              return g.code === x[0] && JSON.stringify(g.path) === JSON.stringify(x[1]);
+            });
+          if (!ok) throw new Error(`expected problems ${JSON.stringify(expected)}\n     got ${show(got)}`);
+          return got;
         },
       };
     },

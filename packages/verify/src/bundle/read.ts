@@ -51,6 +51,7 @@ export async function* readBundleBatches(
           error: {
             code: 'line-too-long',
             message: `line ${raw.number} is ${raw.length} bytes long (limit ${maxLine})`,
+            path: [],
             rule: 'docs/design.md §7',
             details: { length: raw.length, limit: maxLine },
           },

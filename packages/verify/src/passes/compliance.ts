@@ -1,49 +1,123 @@
-import { evolve, initialState, ledgerError, replayCheck, type LedgerError, type LedgerState } from '@hoso/ledger';
+/**
+ * The compliance pass: replays the ledger package's own rules (`replayCheck`, then `evolve`) by
+ * ledger position and reports every rule each event breaks, one `rule-violation` finding per
+ * problem, with the ledger's code, field and article.
+ */
+import {
+  evolve,
+  fromCatalogue,
+  initialState,
+  replayCheck,
+  type LedgerError,
+  type LedgerErrorCode,
+  type LedgerState,
+} from '@hoso/ledger';
+import type { Envelope } from '@hoso/core';
 import { finding } from '../findings.js';
 import type { EventContext, EventPass } from '../engine.js';
 
 /**
- * Ledger codes another pass already reports with its own finding (integrity: chain and ledger id;
- * the catalogue check: types and payloads). Reporting them again would count one fault twice.
+ * What each ledger code says, in Vietnamese, as the sentence an inspector reads after "vi phạm quy
+ * chế tại vị trí này:". The compiler checks that every code has one.
  */
-const REPORTED_ELSEWHERE: ReadonlySet<string> = new Set([
-  'wrong-ledger',
-  'stream-conflict',
-  'invalid-envelope',
-  'unknown-event-type',
-  'invalid-data',
-]);
-
-/** Key codes the key pass reports independently; repeated only when that pass saw nothing wrong. */
-const KEY_CODES: ReadonlySet<string> = new Set(['unknown-key', 'key-revoked', 'bad-signature']);
-
-/** Vietnamese for the rule violations an inspector meets most. */
-const VI: Readonly<Record<string, string>> = {
+export const RULE_VI: Readonly<Record<LedgerErrorCode, string>> = {
+  'invalid-command': 'lệnh ghi sổ không hợp lệ',
+  'invalid-data': 'dữ liệu của sự kiện trái quy định (thiếu, thừa hoặc sai một trường)',
+  'text-not-nfc': 'văn bản không ở dạng Unicode dựng sẵn (NFC) như sổ quy định',
+  'control-character': 'văn bản chứa ký tự điều khiển hoặc ký tự đảo chiều hiển thị, không được phép trong sổ',
+  'invalid-envelope': 'phong bì sự kiện không đúng quy định (chữ ký đầu tiên phải là của người lập)',
+  'unknown-event-type': 'loại sự kiện không có trong danh mục',
+  'wrong-stream': 'sự kiện được ghi vào sai luồng (sai sổ)',
+  'wrong-ledger': 'sự kiện thuộc về một sổ khác',
+  'stream-conflict': 'sự kiện không nối tiếp đúng sự kiện trước trong luồng',
+  'at-in-future': 'thời điểm ký ghi trên sự kiện ở quá xa trong tương lai',
   'no-genesis': 'sổ chưa được khởi tạo',
   'already-founded': 'sổ đã được khởi tạo trước đó',
-  'unknown-key': 'khóa ký chưa được đăng ký',
+  'unknown-key': 'khóa ký chưa được đăng ký cho ai',
   'key-revoked': 'khóa ký đã bị thu hồi',
   'not-permitted': 'vai trò này không được phép thực hiện thao tác',
   'role-not-held': 'người ký không giữ vai trò đã ghi tại thời điểm đó',
+  'bad-signature': 'chữ ký số không hợp lệ',
   'missing-signature': 'thiếu chữ ký bắt buộc',
   'unexpected-signature': 'có chữ ký không được yêu cầu',
-  'same-person-twice': 'một người đứng hai vị trí trong biên bản sửa chữa',
-  'key-already-registered': 'khóa đã được đăng ký cho người khác',
-  'cell-already-entered': 'ô điểm đã có giá trị: phải sửa bằng biên bản sửa chữa',
+  'same-person-twice':
+    'một người đứng hai vị trí trong biên bản sửa chữa; người đề nghị, người duyệt và người chứng kiến phải là ba người',
+  'key-already-registered': 'khóa đã được đăng ký trước đó (mỗi khóa chỉ của một người)',
+  'missing-consent': 'khóa được đăng ký mà không có sự đồng ý của chính người được cấp khóa',
+  'invalid-consent': 'sự đồng ý đăng ký khóa không đến từ khóa của chính người đó hoặc của lãnh đạo nhà trường',
+  'unknown-person': 'người được nêu chưa có tài khoản',
+  'duplicate-person': 'người này đã có tài khoản',
+  'role-already-held': 'người này đã giữ vai trò đó',
+  'invalid-role-scope': 'phạm vi phân công không đúng với vai trò',
+  'duplicate-year': 'năm học đã được khai báo',
+  'unknown-year': 'năm học chưa được khai báo',
+  'invalid-calendar': 'ngày bắt đầu và kết thúc các học kì không hợp lệ',
+  'duplicate-subject': 'môn học đã được khai báo',
+  'unknown-subject': 'môn học chưa được khai báo',
+  'duplicate-offering': 'môn học đã được phân cho khối lớp này',
+  'subject-not-offered': 'môn học không được dạy ở khối lớp này trong năm học',
+  'wrong-level': 'nội dung này không thuộc cấp học của lớp',
+  'duplicate-class': 'lớp đã được mở trong năm học',
+  'unknown-class': 'lớp chưa được mở trong năm học',
+  'grade-not-taught': 'khối lớp không thuộc cấp học của trường',
+  'duplicate-student': 'học sinh đã được đăng ký',
+  'unknown-student': 'học sinh chưa được đăng ký',
+  'student-not-in-class': 'học sinh không có trong danh sách lớp',
+  'already-enrolled': 'học sinh đang ở một lớp khác trong năm học',
+  'transfer-mismatch': 'việc chuyển lớp không khớp với quyết định chuyển đã ghi',
+  'empty-change': 'thay đổi lý lịch không nêu trường nào',
+  'wrong-assessment': 'hình thức đánh giá không đúng với môn học',
+  'regular-index-out-of-range': 'số thứ tự đánh giá thường xuyên vượt số lần quy định cho môn học',
+  'date-outside-year': 'ngày ghi nằm ngoài các học kì của năm học',
+  'date-before-year-end': 'kiểm tra lại và đánh giá lại chỉ được ghi sau khi kết thúc năm học',
+  'cell-already-entered': 'ô đã có giá trị: chỉ được sửa bằng biên bản sửa chữa',
   'cell-signed-off': 'cột điểm đã được ký xác nhận: chỉ được sửa bằng biên bản sửa chữa',
-  'outside-window': 'nhập ngoài thời hạn cho phép',
-  'unknown-target': 'biên bản sửa chữa trỏ tới mục không tồn tại',
+  'outside-window': 'nhập ngoài thời hạn cho phép (sổ đang khóa)',
+  'duplicate-window': 'mã đợt mở sổ đã được dùng',
+  'unknown-window': 'không có đợt mở sổ này',
+  'window-already-closed': 'đợt mở sổ đã được khóa trước đó',
+  'unlock-needs-reason': 'mở lại sổ đã khóa mà không ghi lý do',
+  'unknown-target': 'biên bản sửa chữa trỏ tới mục không tồn tại, nên không đối chiếu được giá trị, vai trò và phạm vi',
   'stale-old-value': 'giá trị cũ trong biên bản không khớp với giá trị đang có',
+  'invalid-value': 'giá trị mới không hợp lệ cho ô này',
+  'no-change': 'giá trị mới trùng với giá trị cũ',
   'already-signed': 'đã được ký trước đó',
-  'out-of-order': 'ký duyệt sai thứ tự',
+  'out-of-order': 'ký duyệt sai thứ tự (bước trước chưa được ký)',
+  'too-many-conflicts': 'không ghi được vì sổ liên tục thay đổi',
+  'store-error': 'lỗi của nơi lưu trữ sổ',
+  'signer-failed': 'thiết bị ký không ký được',
 };
 
 /**
- * The compliance pass: replays the ledger package's own rules (`replayCheck`, then `evolve`) by
- * ledger position, so the verifier applies exactly the rules the writer applied — roles held at
- * that position, windows and locks, corrections with three distinct people in the right roles,
- * sign-off order, nothing changed after approval except by correction. Each violation becomes a
- * `rule-violation` finding carrying the ledger's code and article.
+ * Whether another pass reports this very problem at this event, so that one fault is counted once:
+ * the integrity checks (the stream chain; an event of another ledger; an undecodable time), the
+ * envelope's signer rule (the first signature is `by`), the catalogue check (a payload the
+ * catalogue refuses) and the key pass (a signer's key unknown or revoked: it checks every signer).
+ * Anything else the rules find — including `invalid-data` the rules themselves raise — is reported.
+ */
+function reportedElsewhere(e: LedgerError, env: Envelope): boolean {
+  if (fromCatalogue(e)) return true;
+  switch (e.code) {
+    case 'stream-conflict':
+      return true;
+    case 'wrong-ledger':
+      return e.path.length === 1 && e.path[0] === 'ledger';
+    case 'invalid-envelope':
+      return (e.path[0] === 'sigs' && e.path[1] === 0) || e.path[0] === 'at';
+    case 'unknown-key':
+    case 'key-revoked': {
+      const key = e.details?.key;
+      return key !== undefined && env.sigs.some((s) => s.key === key);
+    }
+    default:
+      return false;
+  }
+}
+
+/**
+ * Replays the rules by position, so the verifier applies exactly the rules the writer applied —
+ * roles held at that position, windows and locks, key consent, corrections with three distinct
+ * people in the right roles, sign-off order, nothing changed after approval except by correction.
  */
 export class CompliancePass implements EventPass {
   readonly kind = 'compliance' as const;
@@ -51,17 +125,23 @@ export class CompliancePass implements EventPass {
 
   step(ctx: EventContext): void {
     const env = ctx.envelope;
-    let err: LedgerError | null;
+    let problems: readonly LedgerError[];
     try {
-      err = replayCheck(this.state, env);
+      problems = replayCheck(this.state, env);
     } catch (e) {
-      err = ledgerError(
-        'not-permitted',
-        `the rules could not be replayed: ${e instanceof Error ? e.message : String(e)}`,
+      // A rule that throws is a defect of the verifier, not of the event: say so rather than pass it.
+      ctx.report(
+        finding(
+          'rule-violation',
+          { position: ctx.position, event: env.id, stream: env.stream },
+          `${env.type}: the rules could not be replayed at this position: ${e instanceof Error ? e.message : String(e)}`,
+          `Sự kiện ${env.type}: không kiểm tra lại được quy chế tại vị trí này.`,
+          { details: { ledgerCode: 'replay-failed' } },
+        ),
       );
+      problems = [];
     }
-    if (err !== null && !REPORTED_ELSEWHERE.has(err.code) && !(KEY_CODES.has(err.code) && ctx.hasErrors()))
-      this.report(ctx, err);
+    for (const p of problems) if (!reportedElsewhere(p, env)) this.report(ctx, p);
     evolve(this.state, env, ctx.leafHash);
   }
 
@@ -72,16 +152,16 @@ export class CompliancePass implements EventPass {
 
   private report(ctx: EventContext, err: LedgerError): void {
     const env = ctx.envelope;
-    const vi = VI[err.code] ?? 'vi phạm quy chế';
+    const field = err.path.join('.');
     ctx.report(
       finding(
         'rule-violation',
         { position: ctx.position, event: env.id, stream: env.stream },
         `${env.type} by ${env.by.role} breaks the rules at this position: ${err.message}`,
-        `Sự kiện ${env.type} do vai trò ${env.by.role} thực hiện vi phạm quy chế tại vị trí này: ${vi}.`,
+        `Sự kiện ${env.type} do vai trò ${env.by.role} thực hiện vi phạm quy chế tại vị trí này: ${RULE_VI[err.code]}${field === '' ? '' : ` (trường ${field})`}.`,
         {
           rule: err.rule ?? 'QC Điều 7.2',
-          details: { ledgerCode: err.code, ...(err.path !== undefined ? { path: err.path.join('.') } : {}) },
+          details: { ledgerCode: err.code, ...(field === '' ? {} : { path: field }) },
         },
       ),
     );
