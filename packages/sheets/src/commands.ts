@@ -11,7 +11,7 @@
  * the line that gave it first, since the ledger would only see its own scratch copy of that line).
  */
 import { isLeft, type Either } from 'fp-ts/lib/Either.js';
-import type { LedgerState } from '@hoso/ledger';
+import { listValues, type LedgerState } from '@hoso/ledger';
 import { sheetProblem, type Place, type SheetProblem } from './problems.js';
 import type { Table, TableColumn, TableRow, TitleInfo } from './table.js';
 import { fold } from './text.js';
@@ -585,7 +585,7 @@ function subjectCode(
 ): string | undefined {
   if (state.subjects.has(v)) return v;
   const grade = year === undefined || cls === undefined ? undefined : state.classes.get(`${year}/${cls}`);
-  const offered = grade === undefined || year === undefined ? [] : (state.curriculum.get(`${year}/${grade}`) ?? []);
+  const offered = grade === undefined || year === undefined ? [] : listValues(state.curriculum, `${year}/${grade}`);
   const want = fold(v);
   return offered.find((code) => fold(code) === want || fold(state.subjects.get(code) ?? '') === want);
 }

@@ -19,7 +19,7 @@ import {
   type RowDefaults,
   type SheetNotice,
 } from './commands.js';
-import { ledgerProblem } from './ledger-problems.js';
+import { everyProblem, ledgerProblem } from './ledger-problems.js';
 import { sheetProblem, uniqueProblems, type SheetProblem } from './problems.js';
 import { openSource, type ReadOptions, type SourceInfo } from './source.js';
 import { openTable, type Table, type TitleInfo } from './table.js';
@@ -78,8 +78,8 @@ async function scan(
   path: string,
   options: ImportOptions,
   state: () => LedgerState,
-  /** A problem of the command (the mapper is told it was refused), or null. */
-  each: (c: PlannedCommand, table: Table) => Promise<SheetProblem | null>,
+  /** The problems of the command (the mapper is told it was refused when there is any); none to accept it. */
+  each: (c: PlannedCommand, table: Table) => Promise<readonly SheetProblem[]>,
   mapperOptions: MapperOptions = {},
 ): Promise<{ summary: SheetSummary | null; problems: SheetProblem[] }> {
   const file = options.file ?? path;
@@ -108,9 +108,9 @@ async function scan(
       problems.push(...mapped.problems);
       for (const c of mapped.commands) {
         commands++;
-        const p = await each(c, table);
-        if (p !== null) {
-          problems.push(p);
+        const ps = await each(c, table);
+        if (ps.length > 0) {
+          problems.push(...ps);
           mapper.refused(c);
         }
       }
@@ -144,7 +144,9 @@ async function scan(
 /**
  * Import the file at `path` into `ledger`, signed by `signers` (the author first: the homeroom
  * teacher for a class list, the subject teacher for marks). `Left`: every problem, and nothing was
- * written. `dryRun`: every check, nothing appended.
+ * written. `dryRun`: every check, nothing appended. `now`: the time the events are stamped with and
+ * the windows are checked at — give the ledger's own clock (the `clock` it was opened with) when it
+ * is not the system's, since the ledger refuses an `at` ahead of its clock (docs/design.md §8).
  */
 export async function importSheet(
   ledger: Ledger,
@@ -164,20 +166,20 @@ export async function importSheet(
       const column = c.columns[''];
       places.push(c.line * 4096 + (column === undefined ? 4095 : Math.min(column.index, 4094)));
       const refused = await batch.add(c.command);
-      if (refused === null) return null;
-      // A cell "already entered" by a line of this very file: a duplicate within the file, said
-      // with that line (the event it names was never written).
-      const entry = refused.code === 'cell-already-entered' ? refused.details?.['entry'] : undefined;
-      const k = typeof entry === 'string' ? batch.commandOf(entry) : undefined;
-      const at = k === undefined ? undefined : places[k];
-      if (at !== undefined) {
+      if (refused === null) return [];
+      return everyProblem(refused).map((e) => {
+        // A cell "already entered" by a line of this very file: a duplicate within the file, said
+        // with that line (the event it names was never written).
+        const entry = e.code === 'cell-already-entered' ? e.details?.event : undefined;
+        const k = entry === undefined ? undefined : batch.commandOf(entry);
+        const at = k === undefined ? undefined : places[k];
+        if (at === undefined) return ledgerProblem(table, c, e);
         const firstColumn = table.columns[at % 4096];
         return duplicateCellProblem(table.place(c.line, column), {
           line: Math.floor(at / 4096),
           ...(firstColumn === undefined ? {} : { column: firstColumn.label || `#${firstColumn.index + 1}` }),
         });
-      }
-      return ledgerProblem(table, c, refused);
+      });
     },
     // The batch's scratch state holds every cell already: no second index of them.
     { duplicates: 'ledger' },
@@ -219,7 +221,7 @@ export async function readCommands(
     () => state,
     async (c) => {
       out.push(c);
-      return null;
+      return [];
     },
   );
   if (summary === null || problems.length > 0) return left(problems);

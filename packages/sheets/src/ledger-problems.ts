@@ -52,7 +52,11 @@ export function vietnameseRefusal(e: LedgerError, c: PlannedCommand): string {
     case 'outside-window':
       return 'không có đợt nhập điểm nào đang mở cho ô này';
     case 'cell-already-entered':
-      return `ô này đã có giá trị "${str(details['value'])}" (sự kiện ${str(details['entry'])}); chỉ sửa được bằng biên bản điều chỉnh`;
+      return details['value'] === undefined
+        ? 'ô này đã có giá trị; chỉ sửa được bằng biên bản điều chỉnh'
+        : `ô này đã có giá trị "${str(details['value'])}" (sự kiện ${str(details['event'])}); chỉ sửa được bằng biên bản điều chỉnh`;
+    case 'at-in-future':
+      return `thời điểm ghi (at) đi trước đồng hồ của máy ghi sổ quá mức cho phép (${str(details['limit'])}); hãy chỉnh lại đồng hồ`;
     case 'cell-signed-off':
       return 'học kỳ này đã được ký xác nhận; chỉ sửa được bằng biên bản điều chỉnh';
     case 'regular-index-out-of-range':
@@ -75,6 +79,19 @@ export function vietnameseRefusal(e: LedgerError, c: PlannedCommand): string {
     default:
       return `sổ điện tử từ chối: ${e.message}`;
   }
+}
+
+/**
+ * Every problem of one refusal: the ledger refuses a command with its first problem and lists the
+ * others of the same event in `details.more`; a clerk is shown each, at its own column.
+ */
+export function everyProblem(e: LedgerError): LedgerError[] {
+  const more = e.details?.more;
+  if (more === undefined || more.length === 0) return [e];
+  const rest: Record<string, unknown> = { ...e.details };
+  delete rest['more'];
+  const first = { ...e, details: rest } as LedgerError;
+  return [first, ...more.flatMap(everyProblem)];
 }
 
 /** A ledger refusal of `c` as a problem of `table`'s file. */

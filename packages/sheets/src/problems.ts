@@ -61,12 +61,12 @@ export function sheetProblem(
     message_vi: text.vi,
     rule,
     file: place.file,
+    path: extra.path ?? [],
     stage: extra.stage ?? 'file',
   };
   if (place.line !== undefined) p.line = place.line;
   if (place.column !== undefined) p.column = place.column;
   if (place.cell !== undefined) p.cell = place.cell;
-  if (extra.path !== undefined) p.path = extra.path;
   if (extra.details !== undefined) p.details = extra.details;
   return p;
 }
@@ -93,14 +93,16 @@ export function describeSheetProblem(p: SheetProblem, lang: Lang): string {
  * Each problem once: one problem per field (file, line and column), the first found, however many
  * commands of the row it stopped (a wide markbook row enters a dozen marks of one student; a
  * student not on the class list is one problem of that row, not twelve) and however many checks
- * it fails (mojibake that no date parser reads either is one problem of that cell). Problems of a
- * whole row or file are kept once per code and message.
+ * it fails (mojibake that no date parser reads either is one problem of that cell). A field the
+ * ledger refuses is kept once per rule it breaks (a mark already entered, whose window has closed
+ * since, breaks two). Problems of a whole row or file are kept once per code and message.
  */
 export function uniqueProblems(problems: readonly SheetProblem[]): SheetProblem[] {
   const seen = new Set<string>();
   const out: SheetProblem[] = [];
   for (const p of problems) {
-    const k = `${p.file}\u0000${p.line ?? ''}\u0000${p.column === undefined ? `${p.code}:${p.message}` : `column:${p.column}`}`;
+    const field = p.stage === 'ledger' ? `column:${p.column}:${p.code}` : `column:${p.column}`;
+    const k = `${p.file}\u0000${p.line ?? ''}\u0000${p.column === undefined ? `${p.code}:${p.message}` : field}`;
     if (seen.has(k)) continue;
     seen.add(k);
     out.push(p);

@@ -37,7 +37,11 @@ function vietnameseList(delimiter: string): string {
 }
 
 async function imported(s: SqliteSchool, file: string, options: Partial<ImportOptions> = {}) {
-  const r = await importSheet(s.ledger, file, [as(s.people.homeroom, 'homeroom')], { ...OPTS, ...options });
+  const r = await importSheet(s.ledger, file, [as(s.people.homeroom, 'homeroom')], {
+    ...OPTS,
+    now: s.clock.now,
+    ...options,
+  });
   if (isLeft(r)) throw new Error(r.left.map((p) => `${p.line}:${p.column}: ${p.message}`).join('\n'));
   return r.right;
 }
@@ -137,7 +141,11 @@ async function refusedWith(
 ): Promise<SheetProblem[]> {
   const before = s.hash();
   const size = s.ledger.state().size;
-  const r = await importSheet(s.ledger, file, [as(s.people.homeroom, 'homeroom')], { ...OPTS, ...options });
+  const r = await importSheet(s.ledger, file, [as(s.people.homeroom, 'homeroom')], {
+    ...OPTS,
+    now: s.clock.now,
+    ...options,
+  });
   expect(isLeft(r)).toBe(true);
   expect(s.hash()).toBe(before);
   await s.ledger.refresh();
@@ -253,11 +261,14 @@ describe('class lists refused: every problem, once, with line and column; nothin
     );
     const problems = await refusedWith(s, f);
     expect(problems.map((p) => [p.line, p.column, p.code, p.stage])).toEqual([
+      // Every rule the row breaks: the signer holds no role for 10A9, and there is no 10A9.
       [2, undefined, 'role-not-held', 'ledger'],
+      [2, 'Lớp', 'unknown-class', 'ledger'],
       [3, 'Mã học sinh', 'already-enrolled', 'ledger'],
     ]);
-    expect(problems[1]!.message_vi).toContain('học sinh "hs-001" đã ở trong một lớp');
-    expect(problems[1]!.rule).toBe('QC Điều 8');
+    expect(problems[1]!.message_vi).toBe('lớp 10A9 chưa được mở trong năm học 2024-2025');
+    expect(problems[2]!.message_vi).toContain('học sinh "hs-001" đã ở trong một lớp');
+    expect(problems[2]!.rule).toBe('QC Điều 8');
   });
 
   it('an unknown column is refused; a column of the national database hoso does not keep is only noted', async () => {
@@ -270,7 +281,7 @@ describe('class lists refused: every problem, once, with line and column; nothin
       f,
       'Mã định danh Bộ GD&ĐT,Họ và tên,Ngày sinh,Giới tính,Họ tên cha,Số ĐDCN\n0123456789,An,01/01/2009,Nam,Bố An,001\n',
     );
-    const r = await importSheet(s.ledger, f, [as(s.people.homeroom, 'homeroom')], OPTS);
+    const r = await importSheet(s.ledger, f, [as(s.people.homeroom, 'homeroom')], { ...OPTS, now: s.clock.now });
     expect(isRight(r)).toBe(true);
     if (isRight(r)) expect(r.right.notices.map((n) => n.column)).toEqual(['Họ tên cha', 'Số ĐDCN']);
     expect(s.ledger.state().students.get('0123456789')?.name).toBe('An');

@@ -57,7 +57,7 @@ async function markbookXlsx(
 
 async function refusedWith(s: SqliteSchool, file: string, options: ImportOptions): Promise<SheetProblem[]> {
   const before = s.hash();
-  const r = await importSheet(s.ledger, file, [as(s.people.teacher, 'subject')], options);
+  const r = await importSheet(s.ledger, file, [as(s.people.teacher, 'subject')], { now: s.clock.now, ...options });
   expect(isLeft(r)).toBe(true);
   expect(s.hash()).toBe(before);
   return isLeft(r) ? r.left : [];
@@ -72,7 +72,11 @@ describe('marks from Excel', () => {
       [2, 'hs-002', 'Học sinh 2', 10, null, null, null, 7, null, null],
       [3, 'hs-003', 'HỌC SINH 3', null, null, null, null, null, null, null],
     ]);
-    const r = await importSheet(s.ledger, f, [as(s.people.teacher, 'subject')], { kind: 'marks', sheet: 'Điểm' });
+    const r = await importSheet(s.ledger, f, [as(s.people.teacher, 'subject')], {
+      kind: 'marks',
+      sheet: 'Điểm',
+      now: s.clock.now,
+    });
     if (isLeft(r)) throw new Error(JSON.stringify(r.left, null, 1));
     expect(r.right.source).toMatchObject({ format: 'xlsx', sheet: 'Điểm', sheets: ['Hướng dẫn', 'Điểm'] });
     expect(r.right.title).toMatchObject({ year: '2024-2025', class: '10A1', subject: 'Toán', term: 'HK1' });
@@ -163,6 +167,7 @@ describe('marks from CSV, one mark per row', () => {
       kind: 'marks',
       year: '2024-2025',
       class: '10A1',
+      now: s.clock.now,
     });
     if (isLeft(r)) throw new Error(JSON.stringify(r.left, null, 1));
     expect(r.right.source.delimiter).toBe(';');
@@ -171,6 +176,34 @@ describe('marks from CSV, one mark per row', () => {
     expect(cell(s, 'toan', 'hs-001', 'HK1', 'gk')).toBe('9.0');
     expect(cell(s, 'the-duc', 'hs-001', 'HK1', 'tx1')).toBe('Đ');
     expect(cell(s, 'the-duc', 'hs-002', 'HK1', 'ck')).toBe('CĐ');
+  });
+
+  it('every rule one row breaks, each at its column: a cell already in the ledger, and its window closed since', async () => {
+    const s = (school = await sqliteSchool());
+    const first = s.path('diem-1.csv');
+    writeFileSync(first, ['student,subject,term,column,index,value', 'hs-001,toan,HK1,tx,1,8'].join('\n'));
+    const ok = await importSheet(s.ledger, first, [as(s.people.teacher, 'subject')], {
+      kind: 'marks',
+      year: '2024-2025',
+      class: '10A1',
+      now: s.clock.now,
+    });
+    expect(isLeft(ok)).toBe(false);
+    const closed = await s.ledger.execute({ type: 'CloseWindow', data: { window: 'nam-hoc' } }, [
+      as(s.people.principal, 'leader'),
+    ]);
+    expect(isLeft(closed)).toBe(false);
+    s.clock.now = new Date(s.clock.now.getTime() + 60_000);
+    const again = s.path('diem-2.csv');
+    writeFileSync(again, ['student,subject,term,column,index,value', 'hs-001,toan,HK1,tx,1,9'].join('\n'));
+    const problems = await refusedWith(s, again, { kind: 'marks', year: '2024-2025', class: '10A1' });
+    expect(problems.map((p) => [p.line, p.column, p.code, p.stage]).sort()).toEqual([
+      [2, 'value', 'cell-already-entered', 'ledger'],
+      [2, 'value', 'outside-window', 'ledger'],
+    ]);
+    // Each said once, none carrying the other in its details.
+    expect(problems.every((p) => p.details?.['more'] === undefined)).toBe(true);
+    expect(problems.find((p) => p.code === 'cell-already-entered')!.message_vi).toContain('"8"');
   });
 
   it('a mark given twice, an entry window not open, an option the title contradicts', async () => {

@@ -165,6 +165,7 @@ describe('export-xlsx, then import into a fresh ledger', () => {
     const students = await importSheet(b.ledger, file, [as(b.people.homeroom, 'homeroom')], {
       kind: 'students',
       sheet: 'Sổ đăng bộ',
+      now: b.clock.now,
     });
     if (isLeft(students)) throw new Error(JSON.stringify(students.left, null, 1));
     for (const [sheet, signer] of [
@@ -172,7 +173,7 @@ describe('export-xlsx, then import into a fresh ledger', () => {
       ['Ngữ văn', as(b.people.homeroom, 'subject')],
       ['Giáo dục thể chất', as(b.people.teacher, 'subject')],
     ] as const) {
-      const r = await importSheet(b.ledger, file, [signer], { kind: 'marks', sheet });
+      const r = await importSheet(b.ledger, file, [signer], { kind: 'marks', sheet, now: b.clock.now });
       if (isLeft(r)) throw new Error(`${sheet}: ${JSON.stringify(r.left, null, 1)}`);
       expect(r.right.title.subjectCode).toBeDefined();
     }
