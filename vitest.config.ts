@@ -12,8 +12,8 @@ export default defineConfig({
         replacement: fileURLToPath(new URL('./packages/$1/src/index.ts', import.meta.url)),
       },
       {
-        find: /^@hoso\/([a-z-]+)\/testing$/,
-        replacement: fileURLToPath(new URL('./packages/$1/src/testing/index.ts', import.meta.url)),
+        find: /^@hoso\/([a-z-]+)\/(testing|node)$/,
+        replacement: fileURLToPath(new URL('./packages/$1/src/$2/index.ts', import.meta.url)),
       },
     ],
   },

@@ -41,6 +41,11 @@ const sections = [
     ['packages/store-eventstoredb/bench.mjs'],
   ],
   [
+    'pki',
+    'CAdES-BES sign (software key, SoftHSM2) and verify per second, RSA-PSS 2048 and ECDSA P-256',
+    ['packages/pki/bench.mjs', q ? '1' : '3'],
+  ],
+  [
     'growth',
     'growth: append and verify time and peak memory at 10k, 100k, 1M events',
     ['bench/growth.mjs', ...(q ? ['--quick'] : [])],
