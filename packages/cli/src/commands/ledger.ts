@@ -4,7 +4,7 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import { v7 as uuidv7 } from 'uuid';
 import { openLedger } from '@hoso/ledger';
 import { formatPath, refused, usage } from '../exit.js';
-import { jsonText, readText, type Output } from '../io.js';
+import { jsonText, readText, terminalSafe, type Output } from '../io.js';
 import { readSignerKey } from '../keys.js';
 import { openCliLedger, signersFrom, submitBatch } from '../ledger-ops.js';
 import { withStore } from '../store.js';
@@ -21,9 +21,12 @@ const STATE_DIR = [
   'keep the state snapshot in this folder (default <db>.state/; with --store, none unless given)',
 ] as const;
 
-/** Every bad row on stderr; with --json they also travel in the error's details (printed by main). */
+/**
+ * Every bad row on stderr (escaped: a row's text may hold control characters); with --json they
+ * also travel in the error's details (printed by main).
+ */
 function printProblems(
-  io: Output,
+  raw: Output,
   file: string,
   problems: ReadonlyArray<{
     readonly line: number;
@@ -34,6 +37,7 @@ function printProblems(
     readonly field?: string;
   }>,
 ): void {
+  const io = terminalSafe(raw);
   for (const p of problems)
     io.err(
       `hoso: ${file}:${p.line}${p.column === undefined ? '' : ` column "${p.column}"`}${p.field === undefined ? '' : ` field ${p.field}`}: ${p.message}${p.rule === undefined ? '' : ` (rule: ${p.rule})`} [${p.code}]\n`,
