@@ -534,39 +534,7 @@ export function registerBookCommands(program: Command, io: Output): void {
       const { printAll, verificationFromCheckpoint } = await import('@hoso/print');
       const { printJobs } = await import('../print-books.js');
       await withSource(bundle, o, async (s) => {
-        const cp =
-          o.checkpoint !== undefined
-            ? readCheckpointFile(o.checkpoint, '--checkpoint')
-            : (s.checkpoints?.[s.checkpoints.length - 1] ?? latestCheckpoint(checkpointDir(o)));
-        if (cp === null)
-          throw usage(
-            'no-checkpoint',
-            'printed pages carry a signed checkpoint: sign one with hoso checkpoint first',
-            '--checkpoint',
-            'QC Điều 3.3',
-          );
-        if (cp.checkpoint.origin !== `hoso/${s.ledger}`)
-          throw usage(
-            'wrong-ledger',
-            `the checkpoint is of ${cp.checkpoint.origin}, not hoso/${s.ledger}`,
-            '--checkpoint',
-          );
-        // The footer's root must be the root of what is printed: never print pages a checkpoint does not cover.
-        const size = await s.store.size(s.ledger);
-        if (cp.checkpoint.size > size)
-          throw usage(
-            'checkpoint-ahead',
-            `the checkpoint is of size ${cp.checkpoint.size}, the ledger holds ${size} events`,
-            '--checkpoint',
-          );
-        if (!bytesEqual(await s.store.root(s.ledger, cp.checkpoint.size), cp.checkpoint.root)) {
-          throw refused(
-            'checkpoint-mismatch',
-            `the checkpoint's root is not the root of the ledger's first ${cp.checkpoint.size} events: the ledger does not extend it`,
-            '--checkpoint',
-            'RFC 9162',
-          );
-        }
+        const cp = await booksCheckpoint(s, o);
         const r = await foldStore(s.store, s.ledger, cp.checkpoint.size);
         const year = yearOf(r, o.year);
         const meta = (book: string): PrintMeta => {
@@ -639,11 +607,56 @@ type PrintOpts = {
   json?: boolean;
 };
 
+/**
+ * The checkpoint books are computed at for paper or a workbook: `--checkpoint`, else a bundle's
+ * last, else the latest kept beside the ledger — one of this ledger whose root the ledger has
+ * (never print pages a checkpoint does not cover).
+ */
+export async function booksCheckpoint(
+  s: Source,
+  o: { readonly checkpoint?: string; readonly checkpoints?: string; readonly db?: string },
+): Promise<KeptCheckpoint> {
+  const cp =
+    o.checkpoint !== undefined
+      ? readCheckpointFile(o.checkpoint, '--checkpoint')
+      : (s.checkpoints?.[s.checkpoints.length - 1] ?? latestCheckpoint(checkpointDir(o)));
+  if (cp === null)
+    throw usage(
+      'no-checkpoint',
+      'printed and exported books carry a signed checkpoint: sign one with hoso checkpoint first',
+      '--checkpoint',
+      'QC Điều 3.3',
+    );
+  if (cp.checkpoint.origin !== `hoso/${s.ledger}`)
+    throw usage('wrong-ledger', `the checkpoint is of ${cp.checkpoint.origin}, not hoso/${s.ledger}`, '--checkpoint');
+  // The footer's root must be the root of what is printed: never print pages a checkpoint does not cover.
+  const size = await s.store.size(s.ledger);
+  if (cp.checkpoint.size > size)
+    throw usage(
+      'checkpoint-ahead',
+      `the checkpoint is of size ${cp.checkpoint.size}, the ledger holds ${size} events`,
+      '--checkpoint',
+    );
+  if (!bytesEqual(await s.store.root(s.ledger, cp.checkpoint.size), cp.checkpoint.root)) {
+    throw refused(
+      'checkpoint-mismatch',
+      `the checkpoint's root is not the root of the ledger's first ${cp.checkpoint.size} events: the ledger does not extend it`,
+      '--checkpoint',
+      'RFC 9162',
+    );
+  }
+  return cp;
+}
+
 /** A ledger or a bundle to read books from: the store, its ledger id, and a bundle's checkpoints. */
-type Source = OpenedStore & { readonly checkpoints?: readonly KeptCheckpoint[] };
+export type Source = OpenedStore & { readonly checkpoints?: readonly KeptCheckpoint[] };
 
 /** Open the bundle (read into memory) or the ledger the options name, run `f`, and close. */
-async function withSource<A>(bundle: string | undefined, o: StoreOpts, f: (s: Source) => Promise<A>): Promise<A> {
+export async function withSource<A>(
+  bundle: string | undefined,
+  o: StoreOpts,
+  f: (s: Source) => Promise<A>,
+): Promise<A> {
   if (bundle === undefined) return withStore(o, f, { readonly: true });
   if (o.db !== undefined || o.store !== undefined)
     throw usage('conflicting-options', 'give a bundle file or --db/--store, not both', '<bundle>');
