@@ -156,6 +156,7 @@ export const COMMANDS = {
   OfferSubject: one('SubjectOffered'),
   OpenClass: one('ClassOpened'),
   RegisterStaff: one('StaffRegistered'),
+  BindCertificate: one('CertificateBound'),
   RegisterKey: one('KeyRegistered'),
   RevokeKey: one('KeyRevoked'),
   GrantRole: one('RoleGranted'),
@@ -190,6 +191,7 @@ export const COMMANDS = {
   ApproveClass: one('ClassApproved'),
   SealBook: one('BookSealed'),
   Correct: { data: CorrectData as t.Type<unknown, unknown, unknown>, writes: ['CorrectionMade'] },
+  CertifyAct: one('ActCertified'),
 } as const satisfies Record<string, CommandSpec>;
 
 /** Column commands: one event per entry of `data.entries`; a refusal of event i names `entries[i]`. */

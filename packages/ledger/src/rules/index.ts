@@ -5,7 +5,8 @@
  * replays it by position ({@link replayCheck}), so all three apply exactly the same rules. One file
  * per concern, each naming the articles it enforces: envelope (genesis, placement, author),
  * identities (accounts, keys, consent, roles), setup, students, windows, entries, corrections,
- * sign-offs.
+ * sign-offs, certificates (the structure of CA-backed signatures; their cryptography is async, in
+ * `certs/check.ts`).
  */
 import type { Envelope } from '@hoso/core';
 import { ledgerError, type LedgerError } from '../errors.js';
@@ -24,6 +25,7 @@ import { checkWindowClosed, checkWindowOpened } from './windows.js';
 import { checkCell } from './entries.js';
 import { checkCorrection } from './corrections.js';
 import { checkApproved, checkConfirmed, checkSealed, checkSignedOff } from './signoffs.js';
+import { checkActCertified, checkCertificateBound } from './certificates.js';
 
 export { RULES } from './articles.js';
 export { regularCount } from './setup.js';
@@ -115,6 +117,10 @@ function checkSpecific(s: LedgerState, v: EventView, ev: LedgerEvent, disclose: 
       return checkClassOpened(s, ev.data, out);
     case 'StaffRegistered':
       return checkStaff(s, ev.data, out);
+    case 'CertificateBound':
+      return checkCertificateBound(s, ev.data, out);
+    case 'ActCertified':
+      return checkActCertified(s, v, ev.data, out);
     case 'KeyRegistered':
       return checkKeyRegistered(s, v, ev.data, out);
     case 'KeyRevoked':
