@@ -698,7 +698,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     o: BindCertificateOptions,
     signers: readonly ActingSigner[],
   ): Promise<Either<LedgerError, Appended>> {
-    const data = await certificateBinding(ledger, o.person, { ...o, roots: options.trust?.roots ?? [] });
+    const data = await certificateBinding(ledger, o.person, { signingTime: clock(), ...o, roots: options.trust?.roots ?? [] });
     if (isLeft(data)) return data;
     return execute({ type: 'BindCertificate', ...(o.id === undefined ? {} : { id: o.id }), data: data.right }, signers);
   }
@@ -713,7 +713,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
           rule: 'QC Điều 3.1',
         }),
       );
-    const sig = await caSign(bytes, { ...o, roots: options.trust?.roots ?? [] });
+    const sig = await caSign(bytes, { signingTime: clock(), ...o, roots: options.trust?.roots ?? [] });
     if (isLeft(sig)) return sig;
     return execute(
       {
