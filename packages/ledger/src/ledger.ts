@@ -698,7 +698,11 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     o: BindCertificateOptions,
     signers: readonly ActingSigner[],
   ): Promise<Either<LedgerError, Appended>> {
-    const data = await certificateBinding(ledger, o.person, { signingTime: clock(), ...o, roots: options.trust?.roots ?? [] });
+    const data = await certificateBinding(ledger, o.person, {
+      signingTime: clock(),
+      ...o,
+      roots: options.trust?.roots ?? [],
+    });
     if (isLeft(data)) return data;
     return execute({ type: 'BindCertificate', ...(o.id === undefined ? {} : { id: o.id }), data: data.right }, signers);
   }

@@ -251,7 +251,9 @@ describe('certificates and CA-backed signatures in the ledger', () => {
       [{ key: teacher.key, role: 'subject' }],
     );
     if (isLeft(prepared)) throw new Error(prepared.left.message);
-    const env = await signEnvelope(prepared.right[0]! as UnsignedEnvelope, [{ signer: teacher.signer, role: 'subject' }]);
+    const env = await signEnvelope(prepared.right[0]! as UnsignedEnvelope, [
+      { signer: teacher.signer, role: 'subject' },
+    ]);
     const before = await dump(s);
     const { canonicalBytes } = await import('@hoso/core');
     const r = await s.ledger.submit([canonicalBytes(env)]);

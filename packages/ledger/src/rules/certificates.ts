@@ -89,7 +89,15 @@ export function checkActCertified(s: LedgerState, v: EventView, d: EventData['Ac
           path: ['stream'],
         }),
       );
-    if (!act.signers.some((x) => x.key === v.by.key && x.role === v.by.role))
+    if (!act.signers.some((x) => x.role === v.by.role))
+      out.push(
+        ledgerError(
+          'not-permitted',
+          `a CA signature on ${act.type} ${d.act} is written in the role its signers signed it in (${act.signers.map((x) => x.role).join(', ')}), not "${v.by.role}"`,
+          { path: ['by', 'role'], rule: RULES.certificate },
+        ),
+      );
+    else if (!act.signers.some((x) => x.key === v.by.key && x.role === v.by.role))
       out.push(
         ledgerError(
           'not-act-signer',
