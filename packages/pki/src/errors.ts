@@ -79,7 +79,10 @@ export interface PkiError<C extends string = PkiErrorCode> extends HosoError<C> 
   readonly message_vi: string;
 }
 
-/** Build a {@link PkiError}; optional fields that are absent are left out so errors compare structurally. */
+/**
+ * Build a {@link PkiError}: `path` defaults to the whole input (`[]`), as core's errors do; absent
+ * `rule` and `details` are left out so errors compare structurally.
+ */
 export function pkiError(
   code: PkiErrorCode,
   message: string,
