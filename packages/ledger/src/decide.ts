@@ -160,7 +160,7 @@ function withBook(s: LedgerState, ev: LedgerEvent): LedgerEvent {
   if (ev.type !== 'ClassConfirmed' && ev.type !== 'ClassApproved' && ev.type !== 'BookSealed') return ev;
   if (ev.data.book !== undefined) return ev;
   const book = bookHeads(s, ev.data.year, ev.data.class);
-  return book === null ? ev : ({ type: ev.type, data: { ...ev.data, book } } as LedgerEvent);
+  return book === null ? ev : { type: ev.type, data: { ...ev.data, book } };
 }
 
 function targetStream(s: LedgerState, ev: LedgerEvent): string | LedgerError {

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { isLeft, isRight } from 'fp-ts/lib/Either.js';
-import { decodeEnvelope, fromBase64, localSigner, signEnvelope, toBase64, type UnsignedEnvelope } from '@hoso/core';
+import { canonicalBytes, decodeEnvelope, signEnvelope, toBase64 } from '@hoso/core';
 import { signCades, type Certificate } from '@hoso/pki';
 import { createTestPki, createTestTsa, type TestIdentity, type TestPki } from '@hoso/pki/testing';
 import { certificateConsent, keyConsentStatement, type EvidenceDers, type LedgerError } from '../src/index.js';
@@ -251,11 +251,8 @@ describe('certificates and CA-backed signatures in the ledger', () => {
       [{ key: teacher.key, role: 'subject' }],
     );
     if (isLeft(prepared)) throw new Error(prepared.left.message);
-    const env = await signEnvelope(prepared.right[0]! as UnsignedEnvelope, [
-      { signer: teacher.signer, role: 'subject' },
-    ]);
+    const env = await signEnvelope(prepared.right[0]!, [{ signer: teacher.signer, role: 'subject' }]);
     const before = await dump(s);
-    const { canonicalBytes } = await import('@hoso/core');
     const r = await s.ledger.submit([canonicalBytes(env)]);
     const e = refused(r);
     expect(e.code).toBe('ca-signature-invalid');
@@ -382,7 +379,5 @@ describe('certificates and CA-backed signatures in the ledger', () => {
       [as(s.people.principal, 'admin')],
     );
     expect(refused(r).code).toBe('no-trust-list');
-    void localSigner;
-    void fromBase64;
   });
 });

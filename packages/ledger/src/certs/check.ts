@@ -149,7 +149,7 @@ export function certificateChecker(trust: CertificateTrust): CertificateChecker 
     if (problems.length > 0) out.push(refusal(path, problems));
     return v;
   };
-  const info = (v: CadesVerdict | undefined, at: string): CaSignatureInfo | undefined =>
+  const info = (v: CadesVerdict | undefined): CaSignatureInfo | undefined =>
     v === undefined
       ? undefined
       : {
@@ -178,7 +178,7 @@ export function certificateChecker(trust: CertificateTrust): CertificateChecker 
         const v = await verify(d.proof, statement, cert, intermediates, event.at, ['data', 'proof'], out);
         const identity = s.persons.get(d.person)?.identity;
         if (identity !== undefined) identityMatches(identity, cert, out);
-        const signature = info(v, event.at);
+        const signature = info(v);
         return signature === undefined ? { problems: out } : { problems: out, signature };
       }
       case 'KeyRegistered': {
@@ -198,7 +198,7 @@ export function certificateChecker(trust: CertificateTrust): CertificateChecker 
           ['data', 'consent', 'signature'],
           out,
         );
-        const signature = info(v, event.at);
+        const signature = info(v);
         return signature === undefined ? { problems: out } : { problems: out, signature };
       }
       case 'ActCertified': {
@@ -215,7 +215,7 @@ export function certificateChecker(trust: CertificateTrust): CertificateChecker 
         const { cert, intermediates } = await chainOf(bound.certificate, bound.chain, ['data'], out);
         if (cert === undefined) return { problems: out };
         const v = await verify(d.cms, bytes, cert, intermediates, event.at, ['data', 'cms'], out);
-        const signature = info(v, event.at);
+        const signature = info(v);
         return signature === undefined ? { problems: out } : { problems: out, signature };
       }
       default:

@@ -35,8 +35,9 @@ export function checkStaff(s: LedgerState, d: EventData['StaffRegistered'], out:
  * A key registration: the person has an account, the key is new, the new key co-signs as `holder`
  * (proof of possession), and the person consents — by one of their active keys (`consent.by:
  * "key"`), by their bound certificate (`"certificate"`, whose CMS is checked in certs/check.ts), or,
- * when they hold none, by a leader (`"leader"`, QC Điều 6.1: the head provides the accounts). The consenting key signs the registration: as a co-signer (role `consent`, or
- * `leader`), or as its author. No other signature is carried.
+ * when they hold none, by a leader (`"leader"`, QC Điều 6.1: the head provides the accounts). The
+ * consenting key signs the registration: as a co-signer (role `consent`, or `leader`), or as its
+ * author. No other signature is carried.
  */
 export function checkKeyRegistered(s: LedgerState, v: EventView, d: EventData['KeyRegistered'], out: Problems): void {
   const person = knownPerson(s, d.person, out);
