@@ -7,6 +7,7 @@ import { registerCheckpointCommands } from './checkpoints.js';
 import { registerVerifyCommands } from './verify.js';
 import { registerBookCommands } from './books.js';
 import { registerLedgerCommands } from './ledger.js';
+import { registerSignatureCommands } from './signatures.js';
 
 /** The order `hoso --help` lists the commands in: the demo, writing, checking, then the tools. */
 const ORDER = [
@@ -21,6 +22,7 @@ const ORDER = [
   'witness',
   'prove',
   'consistency',
+  'export-signature',
   'keys',
   'show',
   'log',
@@ -34,6 +36,7 @@ export function registerCommands(program: Command, io: Output): void {
   registerVerifyCommands(program, io);
   registerBookCommands(program, io);
   registerLedgerCommands(program, io);
+  registerSignatureCommands(program, io);
   // Commands are grouped by module above; list them in reading order instead.
   (program.commands as Command[]).sort((a, b) => ORDER.indexOf(a.name()) - ORDER.indexOf(b.name()));
 }
