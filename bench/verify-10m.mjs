@@ -24,22 +24,36 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 const LEDGER = 'stream-school';
 const SEAL_SEED = new Uint8Array(32).map((_, i) => (i * 29 + 7) & 0xff);
 
+/**
+ * @typedef {{ i: number, student: string, rev: number, prev: string | null, at: string }} Item
+ * @typedef {{ id: number, items: Item[] }} Task
+ * @typedef {{ id: number, out: Uint8Array, leaves: Uint8Array }} Signed
+ * @typedef {{ rootKeys: string[], sealKeys: string[] }} Trust
+ * @typedef {{ size: number, seconds: number, bytes: number, peakMiB: number, trust: Trust }} Written
+ * @typedef {{ seconds: number, peakMiB: number, heapMiB: number, size: number, ok: boolean, verdict: string,
+ *   errors: number, codes: string[], workers: number }} Verified
+ */
+
 // ---- signing worker ------------------------------------------------------------------------------
 // Signs a slice of one wave (one event per stream) and returns the lines and leaf hashes in one
 // transferred buffer each.
-if (!isMainThread) {
+if (!isMainThread && parentPort !== null) {
+  const port = parentPort;
   const core = await import('@hoso/core');
   const { person } = await import('@hoso/ledger/testing');
   const homeroom = person('gvcn-10a1');
   const key = core.toBase64Url(homeroom.signer.publicKey);
-  const { year, cls } = workerData;
+  /** @type {unknown} */
+  const data = workerData;
+  const { year, cls } = /** @type {{ year: string, cls: string }} */ (data);
   const nl = new Uint8Array([10]);
-  parentPort.on('message', async (task) => {
+  const sign = async (/** @type {Task} */ task) => {
+    /** @type {Uint8Array[]} */
     const chunks = [];
     const leaves = new Uint8Array(task.items.length * 32);
     let bytes = 0;
     for (let j = 0; j < task.items.length; j++) {
-      const { i, student, rev, prev, at } = task.items[j];
+      const { i, student, rev, prev, at } = /** @type {Item} */ (task.items[j]);
       const { bytes: line } = await core.signEnvelopeBytes(
         {
           v: 1,
@@ -71,14 +85,21 @@ if (!isMainThread) {
       out.set(c, o);
       o += c.length;
     }
-    parentPort.postMessage({ id: task.id, out, leaves }, [out.buffer, leaves.buffer]);
-  });
+    port.postMessage({ id: task.id, out, leaves }, [out.buffer, leaves.buffer]);
+  };
+  port.on('message', (/** @type {Task} */ task) => void sign(task));
 }
 
 const peakMiB = () => process.resourceUsage().maxRSS / 1024;
-const seconds = (t0) => Number(process.hrtime.bigint() - t0) / 1e9;
+const seconds = (/** @type {bigint} */ t0) => Number(process.hrtime.bigint() - t0) / 1e9;
 
-/** Child: write a bundle of `size` events at `path`, streamed; print one JSON line. */
+/**
+ * Child: write a bundle of `size` events at `path`, streamed; print one JSON line.
+ * @param {string} path
+ * @param {number} size
+ * @param {number} students
+ * @param {number} signWorkers
+ */
 async function childWrite(path, size, students, signWorkers) {
   const core = await import('@hoso/core');
   const { buildSchool } = await import('@hoso/ledger/testing');
@@ -90,7 +111,7 @@ async function childWrite(path, size, students, signWorkers) {
   const fd = openSync(path, 'w');
   const range = core.CompactRange.empty();
   let written = 0;
-  const put = (b) => {
+  const put = (/** @type {Uint8Array} */ b) => {
     let done = 0;
     while (done < b.length) done += writeSync(fd, b, done, b.length - done, null);
     written += b.length;
@@ -101,6 +122,7 @@ async function childWrite(path, size, students, signWorkers) {
     put(Buffer.from('\n'));
     range.append(core.leafHash(e.bytes));
   }
+  /** @type {Map<string, { rev: number, prev: string | null }>} */
   const heads = new Map();
   for (const st of school.students) {
     const h = await school.store.streamHead(LEDGER, `student/${st}`);
@@ -111,32 +133,36 @@ async function childWrite(path, size, students, signWorkers) {
     { length: signWorkers },
     () => new Worker(self, { workerData: { year: school.year, cls: school.cls } }),
   );
+  /** @type {Map<number, (r: Signed | { error: Error }) => void>} */
   const pending = new Map();
   let nextTask = 0;
   for (const w of workers) {
-    w.on('message', (m) => {
-      pending.get(m.id)(m);
+    w.on('message', (/** @type {Signed} */ m) => {
+      pending.get(m.id)?.(m);
       pending.delete(m.id);
     });
     w.on('error', (e) => {
       for (const resolve of pending.values()) resolve({ error: e });
     });
   }
-  const run = (w, items) =>
-    new Promise((resolve) => {
-      const id = nextTask++;
-      pending.set(id, resolve);
-      w.postMessage({ id, items });
-    });
+  const run = (/** @type {Worker} */ w, /** @type {Item[]} */ items) =>
+    /** @type {Promise<Signed | { error: Error }>} */ (
+      new Promise((resolve) => {
+        const id = nextTask++;
+        pending.set(id, resolve);
+        w.postMessage({ id, items });
+      })
+    );
   let clock = Date.parse('2024-10-01T01:00:00Z');
   let position = setupSize;
   while (position < size) {
     // One wave: the next event of each stream (they chain only to the previous wave).
     const n = Math.min(students, size - position);
+    /** @type {Item[]} */
     const items = [];
     for (let j = 0; j < n; j++) {
-      const student = school.students[j];
-      const h = heads.get(student);
+      const student = /** @type {string} */ (school.students[j]);
+      const h = /** @type {{ rev: number, prev: string | null }} */ (heads.get(student));
       items.push({
         i: position + j,
         student,
@@ -150,17 +176,17 @@ async function childWrite(path, size, students, signWorkers) {
       workers.map((w, k) =>
         k * per < n
           ? run(w, items.slice(k * per, (k + 1) * per))
-          : Promise.resolve({ out: new Uint8Array(0), leaves: new Uint8Array(0) }),
+          : Promise.resolve({ id: -1, out: new Uint8Array(0), leaves: new Uint8Array(0) }),
       ),
     );
     let j = 0;
     for (const p of parts) {
-      if (p.error) throw p.error;
+      if ('error' in p) throw p.error;
       put(p.out);
       for (let k = 0; k < p.leaves.length; k += 32, j++) {
         const leaf = p.leaves.subarray(k, k + 32);
         range.append(leaf);
-        const it = items[j];
+        const it = /** @type {Item} */ (items[j]);
         heads.set(it.student, { rev: it.rev, prev: core.toHex(leaf) });
       }
     }
@@ -180,7 +206,13 @@ async function childWrite(path, size, students, signWorkers) {
   );
 }
 
-/** Child: verify the bundle at `path`; print one JSON line. */
+/**
+ * Child: verify the bundle at `path`; print one JSON line.
+ * @param {string} path
+ * @param {Trust} trust
+ * @param {boolean} compliance
+ * @param {number | undefined} workers
+ */
 async function childVerify(path, trust, compliance, workers) {
   const { verifyBundle } = await import('@hoso/verify');
   const t0 = process.hrtime.bigint();
@@ -195,6 +227,7 @@ async function childVerify(path, trust, compliance, workers) {
       heapMiB: process.memoryUsage().heapUsed / 2 ** 20,
       size: r.right.size,
       ok: r.right.ok,
+      verdict: r.right.verdict,
       errors: errors.length,
       codes: [...new Set(errors.map((f) => f.code))],
       workers: r.right.stats.workers,
@@ -216,13 +249,15 @@ if (isMainThread) {
     },
   });
   if (opts.child === 'write') {
-    await childWrite(positionals[0], Number(positionals[1]), Number(opts.students), Number(opts['sign-workers']));
+    await childWrite(positionals[0] ?? '', Number(positionals[1]), Number(opts.students), Number(opts['sign-workers']));
     process.exit(0);
   }
   if (opts.child === 'verify') {
+    /** @type {unknown} */
+    const trust = JSON.parse(positionals[1] ?? '{}');
     await childVerify(
-      positionals[0],
-      JSON.parse(positionals[1]),
+      positionals[0] ?? '',
+      /** @type {Trust} */ (trust),
       positionals[2] === 'on',
       opts.workers === undefined ? undefined : Number(opts.workers),
     );
@@ -232,10 +267,11 @@ if (isMainThread) {
   const sizes = opts.sizes.split(',').map(Number);
   const modes = opts.compliance === 'both' ? ['off', 'on'] : [opts.compliance];
   const self = fileURLToPath(import.meta.url);
+  /** @type {(args: string[]) => unknown} */
   const runChild = (args) => {
     const r = spawnSync(process.execPath, [self, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
     if (r.status !== 0) throw new Error(`child ${args.join(' ')} failed: ${r.stderr}`);
-    return JSON.parse(r.stdout.trim().split('\n').pop());
+    return JSON.parse(r.stdout.trim().split('\n').pop() ?? 'null');
   };
   console.log(
     `hoso streamed verification — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
@@ -244,36 +280,41 @@ if (isMainThread) {
     `bundles written streamed (${opts['sign-workers']} signing threads), verified with verifyBundle in a fresh process each\n`,
   );
   const dir = mkdtempSync(join(tmpdir(), 'hoso-verify-curve-'));
+  /** @type {Array<{ size: number, compliance: string, write: Written, verify: Verified }>} */
   const rows = [];
-  const f1 = (x) => x.toFixed(1);
-  const k = (x) => Math.round(x).toLocaleString('en-US');
+  const f1 = (/** @type {number} */ x) => x.toFixed(1);
+  const k = (/** @type {number} */ x) => Math.round(x).toLocaleString('en-US');
   try {
     for (const size of sizes) {
       const path = join(dir, `b${size}.hoso`);
-      const w = runChild([
-        '--child',
-        'write',
-        '--students',
-        opts.students,
-        '--sign-workers',
-        opts['sign-workers'],
-        path,
-        String(size),
-      ]);
+      const w = /** @type {Written} */ (
+        runChild([
+          '--child',
+          'write',
+          '--students',
+          opts.students,
+          '--sign-workers',
+          opts['sign-workers'],
+          path,
+          String(size),
+        ])
+      );
       console.log(
         `${k(size).padStart(10)} events: written in ${f1(w.seconds)} s (${k(size / w.seconds)}/s), ${f1(statSync(path).size / 2 ** 20)} MiB, writer peak RSS ${k(w.peakMiB)} MiB`,
       );
       for (const mode of modes) {
-        const v = runChild([
-          '--child',
-          'verify',
-          ...(opts.workers === undefined ? [] : ['--workers', opts.workers]),
-          path,
-          JSON.stringify(w.trust),
-          mode,
-        ]);
+        const v = /** @type {Verified} */ (
+          runChild([
+            '--child',
+            'verify',
+            ...(opts.workers === undefined ? [] : ['--workers', opts.workers]),
+            path,
+            JSON.stringify(w.trust),
+            mode,
+          ])
+        );
         console.log(
-          `${''.padStart(17)} verify (compliance ${mode}, ${v.workers} worker${v.workers === 1 ? '' : 's'}): ${f1(v.seconds)} s, ${k(size / v.seconds)} events/s, peak RSS ${k(v.peakMiB)} MiB, ${v.ok ? 'ok' : `NOT ok: ${v.errors} errors (${v.codes.join(', ')})`}`,
+          `${''.padStart(17)} verify (compliance ${mode}, ${v.workers} worker${v.workers === 1 ? '' : 's'}): ${f1(v.seconds)} s, ${k(size / v.seconds)} events/s, peak RSS ${k(v.peakMiB)} MiB, ${v.verdict}${v.ok ? '' : `: ${v.errors} errors (${v.codes.join(', ')})`}`,
         );
         rows.push({ size, compliance: mode, write: w, verify: v });
       }

@@ -3,7 +3,8 @@
  * [--report out.html] [--workers n]`. Verifies the bundle with `verifyBundle` against the trust
  * file, prints the verdict and every finding in plain words (English and Vietnamese), writes the
  * self-contained HTML report, and exits like `hoso verify`: 0 verified, 1 findings, 2 unusable
- * input (bad arguments, unreadable trust file, a file that is not a bundle).
+ * input (bad arguments, unreadable trust file, a file that is not a bundle), 3 nothing wrong found
+ * but unanchored (no root key or no seal key in the trust file).
  *
  * trust.json — received from the school and the witness by a channel other than the bundle:
  *   { "rootKeys":    ["<base64url root key of the principal>"],
@@ -13,10 +14,10 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { renderReport, verifyBundle } from '@hoso/verify';
+import { renderReport, verdictBanner, verdictSentence, verifyBundle } from '@hoso/verify';
 
 /** Exit codes, as `hoso verify` (docs/design.md §9). */
-export const EXIT = Object.freeze({ ok: 0, findings: 1, unusable: 2 });
+export const EXIT = Object.freeze({ ok: 0, findings: 1, unusable: 2, unanchored: 3 });
 
 const TRUST_FIELDS = ['rootKeys', 'sealKeys', 'witnessKeys', 'checkpoint'];
 
@@ -129,13 +130,11 @@ const PASS_WORDS = { passed: 'passed / đạt', failed: 'FAILED / không đạt'
  */
 export function describeReport(report) {
   const lines = [];
-  const verdict = !report.usable
-    ? 'UNUSABLE INPUT / DỮ LIỆU KHÔNG DÙNG ĐƯỢC — the file could not be read as a hoso bundle'
-    : report.ok && report.findings.length > 0
-      ? 'VERIFIED WITH WARNINGS / ĐẠT, CÓ CẢNH BÁO — no error, but read the warnings below'
-      : report.ok
-        ? 'VERIFIED / ĐẠT — the history is intact, signed by registered keys and every rule held'
-        : 'NOT VERIFIED / KHÔNG ĐẠT — see the findings below';
+  // The report's verdict, never `ok` alone: a clean run without a root and a seal key is not a verification.
+  const said = verdictSentence(report);
+  const verdict = `${verdictBanner(report.verdict)}${
+    report.verdict === 'verified' && report.findings.length > 0 ? ' (read the warnings below / có cảnh báo)' : ''
+  } — ${said.en} / ${said.vi}`;
   lines.push(`Verdict: ${verdict}`);
   lines.push(`  ${report.size} events of ${report.origin ?? '(unknown origin)'}, Merkle root ${report.root}`);
   lines.push(`  integrity (toàn vẹn): ${PASS_WORDS[report.passes.integrity]}`);
@@ -173,7 +172,7 @@ export function describeReport(report) {
  * Resolves to the exit code.
  * @param {readonly string[]} argv
  * @param {{ out(text: string): void, err(text: string): void }} [io]
- * @returns {Promise<0 | 1 | 2>}
+ * @returns {Promise<0 | 1 | 2 | 3>}
  */
 export async function inspect(
   argv,
@@ -215,7 +214,9 @@ export async function inspect(
     }
     io.out(`Report written to ${args.report}\n`);
   }
-  return !report.usable ? EXIT.unusable : report.ok ? EXIT.ok : EXIT.findings;
+  return { verified: EXIT.ok, failed: EXIT.findings, unusable: EXIT.unusable, unanchored: EXIT.unanchored }[
+    report.verdict
+  ];
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

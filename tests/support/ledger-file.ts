@@ -165,7 +165,9 @@ export async function exportAndVerify(
 
 /** Verify a store's bytes with `@hoso/verify` (no trust anchors: integrity and authenticity passes). */
 export async function verifyFile(store: SqliteEventStore, ledger: string): Promise<VerifyReport> {
-  const report = await verifyStore(store, ledger, { workers: 0 });
+  // Its doc's two passes only: these stores hold test events, not a school's, so replaying the
+  // school rules (which stop at their first unregistered key) would say nothing about the bytes.
+  const report = await verifyStore(store, ledger, { workers: 0, compliance: false });
   if (!isRight(report)) throw new Error(`verify refused: ${JSON.stringify(report.left)}`);
   return report.right;
 }

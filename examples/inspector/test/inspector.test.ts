@@ -76,12 +76,13 @@ describe('examples/inspector', () => {
     expect(o.out).toContain('ERROR genesis-untrusted');
   });
 
-  it('says so when the inspector brought no trust anchors: exit 0 with warnings', async () => {
+  it('says so when the inspector brought no trust anchors: exit 3, UNANCHORED, with the warnings', async () => {
     const empty = join(dir, 'empty-trust.json');
     writeFileSync(empty, '{}');
     const { o, io } = capture();
-    expect(await inspect([sample.bundle, '--trust', empty, '--workers', '0'], io)).toBe(0);
-    expect(o.out).toContain('VERIFIED WITH WARNINGS');
+    expect(await inspect([sample.bundle, '--trust', empty, '--workers', '0'], io)).toBe(3);
+    expect(o.out).toContain('UNANCHORED / CHƯA ĐỐI CHIẾU');
+    expect(o.out).not.toContain('Verdict: VERIFIED');
     expect(o.out).toContain('warning trust-unanchored');
     expect(o.out).toContain('warning checkpoint-unverified');
   });

@@ -3,16 +3,22 @@
  * report problems as data ({@link CliError}: code, message, the argument or field at fault and
  * the rule broken); only `main` turns them into text on stderr and an exit code.
  */
+import { printable } from '@hoso/verify';
 
-/** 0: done, or a verification found nothing wrong. */
+/** 0: done; for `verify`, verified clean against a root key and a seal key. */
 export const EXIT_OK = 0;
 /** 1: a verification found problems, or the ledger refused a command. */
 export const EXIT_FINDINGS = 1;
 /** 2: unusable input: bad arguments, an unreadable or malformed file. */
 export const EXIT_USAGE = 2;
+/**
+ * 3: `verify` found nothing wrong but could not anchor it: no root key (or no seal key, or the
+ * catalogue off) was given, so anyone could have made the history it checked.
+ */
+export const EXIT_UNANCHORED = 3;
 
 /** The exit codes `hoso` uses. */
-export type ExitCode = typeof EXIT_OK | typeof EXIT_FINDINGS | typeof EXIT_USAGE;
+export type ExitCode = typeof EXIT_OK | typeof EXIT_FINDINGS | typeof EXIT_USAGE | typeof EXIT_UNANCHORED;
 
 /** A problem a command reports: a stable kebab-case code, plain words, where, and which rule. */
 export interface CliProblem {
@@ -70,11 +76,14 @@ export function refused(
   });
 }
 
-/** One line of plain words for stderr: `hoso: <where>: <message> (<rule>) [<code>]`. */
+/**
+ * One line of plain words for stderr: `hoso: <where>: <message> (<rule>) [<code>]`. Messages may
+ * quote a ledger's or a file's text, so control and bidi characters are shown as escapes.
+ */
 export function describeProblem(p: CliProblem): string {
   const where = p.where === undefined ? '' : `${p.where}: `;
   const rule = p.rule === undefined ? '' : ` (rule: ${p.rule})`;
-  return `${where}${p.message}${rule} [${p.code}]`;
+  return printable(`${where}${p.message}${rule} [${p.code}]`);
 }
 
 /** A path like `['data', 'student']` as `data.student` (indexes as `[0]`). */

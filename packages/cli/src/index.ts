@@ -5,7 +5,15 @@
 export { main } from './main.js';
 export { runDemo, type DemoOptions, type DemoResult } from './demo/run.js';
 export { planSchool, SUBJECTS as DEMO_SUBJECTS, type DemoSchool } from './demo/school.js';
-export { EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, CliError, type CliProblem, type ExitCode } from './exit.js';
+export {
+  EXIT_OK,
+  EXIT_FINDINGS,
+  EXIT_USAGE,
+  EXIT_UNANCHORED,
+  CliError,
+  type CliProblem,
+  type ExitCode,
+} from './exit.js';
 export { seededRng, derivedSeed, uuidV7At, type Rng } from './prng.js';
 export { trustAnchors } from './trust.js';
 export { parseCsv, studentRows, markRows, columnOf, type ImportRow, type RowProblem } from './csv-import.js';

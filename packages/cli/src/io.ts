@@ -5,6 +5,7 @@
  */
 import { readFileSync, writeFileSync, mkdirSync, renameSync, existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { printableLines } from '@hoso/verify';
 import { usage } from './exit.js';
 
 /** Where a command writes: results to `out`, progress and problems to `err`. */
@@ -23,6 +24,22 @@ export const processOutput: Output = {
     return process.stderr.isTTY === true;
   },
 };
+
+/**
+ * `io` for a command that prints what a ledger holds (`verify`, `show`, `log`): every control,
+ * bidi and other non-printing character in its output is written as a visible `\uXXXX` escape
+ * (line feeds excepted), so a hostile name or reason cannot move the cursor, repaint a verdict or
+ * write to the clipboard. JSON output stays JSON with the same value.
+ */
+export function terminalSafe(io: Output): Output {
+  return {
+    out: (text) => io.out(printableLines(text)),
+    err: (text) => io.err(printableLines(text)),
+    get tty() {
+      return io.tty;
+    },
+  };
+}
 
 /** Read a UTF-8 text file named by option `arg`; unreadable: exit 2 naming `arg`. */
 export function readText(path: string, arg: string): string {

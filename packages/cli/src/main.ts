@@ -23,7 +23,7 @@ export async function main(argv: readonly string[], io: Output = processOutput):
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .addHelpText(
       'after',
-      '\nExit codes: 0 done (verify: clean), 1 findings or a refused command, 2 unusable input (bad arguments, unreadable file).\nStores: --db <file> (SQLite, one ledger per file) or --store esdb://… --ledger <id> (EventStoreDB/KurrentDB).\nStart with: hoso demo --dir ./demo-out   (docs/cli.md)\n',
+      '\nExit codes: 0 done (verify: verified), 1 findings or a refused command, 2 unusable input (bad arguments, unreadable file), 3 verify found nothing wrong but was not anchored (no root or seal key).\nStores: --db <file> (SQLite, one ledger per file) or --store esdb://… --ledger <id> (EventStoreDB/KurrentDB).\nStart with: hoso demo --dir ./demo-out   (docs/cli.md)\n',
     );
   registerCommands(program, io);
   for (const c of program.commands) c.exitOverride();

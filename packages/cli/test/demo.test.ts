@@ -73,7 +73,16 @@ describe('hoso demo', () => {
     expect(j.checkpoints.every((c) => c.ok && c.cosignedBy.length === 1)).toBe(true);
     // An inspector holding the term-I checkpoint checks the year extends it.
     const held = join(dir, 'ledger.db.checkpoints', readdirSync(join(dir, 'ledger.db.checkpoints')).sort()[0]!);
-    const s = await hoso(['verify', join(dir, 'ledger.hoso'), '--seal', join(dir, 'seal.vkey'), '--since', held]);
+    const s = await hoso([
+      'verify',
+      join(dir, 'ledger.hoso'),
+      '--seal',
+      join(dir, 'seal.vkey'),
+      '--root',
+      join(dir, 'root.key.pub'),
+      '--since',
+      held,
+    ]);
     expect(s.code, s.stdout + s.stderr).toBe(0);
     expect(s.stdout).toContain('VERIFIED');
     // The school can check its own ledger in place, against the kept checkpoints.

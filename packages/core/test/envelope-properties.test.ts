@@ -11,6 +11,7 @@ import {
   verifyEnvelopeSignatures,
 } from '../src/envelope.js';
 import { backend } from '../src/ed25519/index.js';
+import { fromBase64Url } from '../src/bytes.js';
 import type { Envelope, JsonObject, JsonValue, UnsignedEnvelope } from '../src/event-types.js';
 import { approver, approverKey, author, authorKey, witness, witnessKey } from './envelope-fixtures.js';
 
@@ -178,6 +179,10 @@ describe('decodeForVerification', () => {
           if (!isRight(s)) return;
           expect(Buffer.from(s.right.message).toString('utf8')).toBe(Buffer.from(signingBytes(env)).toString('utf8'));
           expect(s.right.checks.map((c) => c.index)).toEqual(env.sigs.map((_, i) => i));
+          // Keys and signatures decoded once, without the checked decoder, give the same bytes.
+          expect(s.right.checks.map((c) => [[...c.publicKey], [...c.signature]])).toEqual(
+            env.sigs.map((x) => [[...fromBase64Url(x.key)!], [...fromBase64Url(x.sig)!]]),
+          );
           expect(s.right.checks.every((c) => backend().verify(c.publicKey, s.right.message, c.signature))).toBe(true);
         },
       ),

@@ -31,17 +31,18 @@ import {
 import { formatBundleHeader, formatCheckpointLine, originOf, verifyBundle } from '@hoso/verify';
 
 const ledger = 'bench-school';
-const seed = (k) => new Uint8Array(32).map((_, i) => (i * 13 + k * 7 + 1) & 0xff);
+const seed = (/** @type {number} */ k) => new Uint8Array(32).map((_, i) => (i * 13 + k * 7 + 1) & 0xff);
 const rootSigner = localSigner(seed(1));
 const root = { signer: rootSigner, key: toBase64Url(rootSigner.publicKey) };
 const seal = { name: originOf(ledger), seed: seed(9) };
 const trust = { rootKeys: [root.key], sealKeys: [formatVerifierKey(seal.name, localSigner(seal.seed).publicKey)] };
 
 if (process.argv[2] === '--child') {
-  const [path, workers, compliance] = process.argv.slice(3);
+  const [path = '', workers, compliance] = process.argv.slice(3);
   const s0 = performance.now();
   const r = await verifyBundle(path, { trust, workers: Number(workers), compliance: compliance === 'true' });
   const ms = performance.now() - s0;
+  if (r._tag === 'Left') throw new Error(r.left.message);
   const rep = r.right;
   const errs = rep.findings.filter((f) => f.severity === 'error');
   console.log(
@@ -57,10 +58,18 @@ if (process.argv[2] === '--child') {
 }
 
 const N = Number(process.argv[2] ?? 50000);
+/** @type {Map<string, { rev: number, leaf: string }>} */
 const heads = new Map();
+/** @type {string[]} */
 const lines = [];
+/** @type {Uint8Array[]} */
 const leaves = [];
 let t = Date.parse('2024-09-05T00:00:00Z');
+/**
+ * @param {string} stream
+ * @param {string} type
+ * @param {import('@hoso/core').JsonObject} data
+ */
 async function add(stream, type, data) {
   const h = heads.get(stream);
   const env = await signEnvelope(
@@ -121,7 +130,8 @@ console.log(`built ${N} events in ${((performance.now() - t0) / 1000).toFixed(1)
 const sodiumPath = createRequire(import.meta.url).resolve('sodium-native');
 const sample = lines.slice(0, Math.min(N, 20000)).map((l) => {
   const e = decodeEnvelope(new Uint8Array(Buffer.from(l)));
-  return { msg: Buffer.from(signingBytes(e.right)), sig: Buffer.from(e.right.sigs[0].sig, 'base64url') };
+  if (e._tag === 'Left') throw new Error(e.left.message);
+  return { msg: Buffer.from(signingBytes(e.right)), sig: Buffer.from(e.right.sigs[0]?.sig ?? '', 'base64url') };
 });
 const RAW = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -131,19 +141,21 @@ const t = performance.now();
 for (const x of workerData.sample) if (!s.crypto_sign_verify_detached(Buffer.from(x.sig), Buffer.from(x.msg), pk)) throw new Error('bad');
 parentPort.postMessage(workerData.sample.length / ((performance.now() - t) / 1000));
 `;
-const rawRate = async (threads) => {
+const rawRate = async (/** @type {number} */ threads) => {
   const rates = await Promise.all(
     Array.from(
       { length: threads },
       () =>
-        new Promise((resolve, reject) => {
-          const w = new Worker(RAW, { eval: true, workerData: { sodiumPath, pk: rootSigner.publicKey, sample } });
-          w.on('message', (r) => {
-            resolve(r);
-            void w.terminate();
-          });
-          w.on('error', reject);
-        }),
+        /** @type {Promise<number>} */ (
+          new Promise((resolve, reject) => {
+            const w = new Worker(RAW, { eval: true, workerData: { sodiumPath, pk: rootSigner.publicKey, sample } });
+            w.on('message', (/** @type {number} */ r) => {
+              resolve(r);
+              void w.terminate();
+            });
+            w.on('error', reject);
+          })
+        ),
     ),
   );
   return rates.reduce((a, b) => a + b, 0);
@@ -160,12 +172,16 @@ console.log(`raw libsodium verify: ${Math.round(raw1)} sig/s on 1 thread, ${Math
 const self = new URL(import.meta.url).pathname;
 for (const compliance of [false, true]) {
   for (const workers of [0, 1, 2]) {
-    const out = JSON.parse(
-      execFileSync(process.execPath, [self, '--child', path, String(workers), String(compliance)], { encoding: 'utf8' })
+    /** @type {unknown} */
+    const parsed = JSON.parse(
+      execFileSync(process.execPath, [self, '--child', path, String(workers), String(compliance)], {
+        encoding: 'utf8',
+      })
         .trim()
         .split('\n')
-        .pop(),
+        .pop() ?? 'null',
     );
+    const out = /** @type {{ rate: number, ms: number, errors: number, codes: string[], rss: number }} */ (parsed);
     const ceiling = workers === 2 ? raw2 : raw1;
     console.log(
       `verifyBundle workers=${workers} compliance=${compliance}: ${Math.round(out.rate)} events/s (${(out.ms / 1000).toFixed(2)} s, ${Math.round((100 * out.rate) / ceiling)} % of raw on ${workers === 2 ? 2 : 1} core${workers === 2 ? 's' : ''}; ` +

@@ -1,3 +1,9 @@
+/**
+ * The inspector's trust anchors, parsed, and the checks of one checkpoint note on its own: its
+ * form (C2SP tlog-checkpoint), its origin, the seal signatures (C2SP signed-note) and the witness
+ * cosignatures with their times (C2SP tlog-cosignature). Whether its root matches the events is
+ * the engine's part.
+ */
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import {
   fromBase64Url,
@@ -12,7 +18,8 @@ import {
   type HosoError,
   type NoteVerifier,
 } from '@hoso/core';
-import { finding, type Finding } from './findings.js';
+import type { Finding } from './findings.js';
+import { say, type CheckpointPlace, type CheckpointProblem } from './messages.js';
 import type { CheckpointSummary } from './report.js';
 
 /**
@@ -86,6 +93,13 @@ export function parseTrust(trust: TrustAnchors): Either<HosoError<'invalid-argum
   return right({ rootKeys, seals: seals.right, witnesses: witnesses.right.map(asCosigner) });
 }
 
+/** One trusted witness's verified cosignature of a checkpoint. */
+export interface Cosigned {
+  readonly witness: string;
+  /** POSIX seconds, as the witness signed them (C2SP tlog-cosignature). */
+  readonly time: number;
+}
+
 /** The outcome of checking one checkpoint note on its own (its root is compared by the caller). */
 export interface CheckpointCheck {
   readonly checkpoint?: Checkpoint;
@@ -93,93 +107,97 @@ export interface CheckpointCheck {
   readonly ok: boolean;
   readonly signedBy: string[];
   readonly cosignedBy: string[];
+  /** The verified cosignatures of trusted witnesses, with their times. */
+  readonly cosignatures: readonly Cosigned[];
+  /** What is wrong with it, as data. */
+  readonly problems: readonly CheckpointProblem[];
   /** The findings, phrased for where the checkpoint came from. */
-  findings(where: string, where_vi: string): Finding[];
+  findings(place: CheckpointPlace): Finding[];
 }
 
-type Problem = {
-  code: 'checkpoint-invalid' | 'checkpoint-origin-mismatch' | 'checkpoint-signature-invalid' | 'checkpoint-untrusted';
-  en: string;
-  vi: string;
-  details?: Record<string, unknown>;
-};
-
 /**
- * Names of the verifiers whose signatures on `note` verify (C2SP signed-note semantics through
- * core's `openNote`); `bad` carries the message when a known key's signature fails.
+ * The trusted verifiers whose signatures on `note` verify (C2SP signed-note semantics through
+ * core's `openNote`), with cosignature times; `bad` carries the message when a known key's
+ * signature fails.
  */
-function signers(note: string, verifiers: readonly NoteVerifier[]): { names: string[]; bad: string | null } {
-  if (verifiers.length === 0) return { names: [], bad: null };
+function signers(
+  note: string,
+  verifiers: readonly NoteVerifier[],
+): { names: string[]; times: Cosigned[]; bad: string | null } {
+  if (verifiers.length === 0) return { names: [], times: [], bad: null };
   const r = openNote(note, verifiers);
-  if (r._tag === 'Right') return { names: r.right.verifiedBy.map((v) => v.name), bad: null };
-  if (r.left.code === 'note-unverified') return { names: [], bad: null };
-  return { names: [], bad: r.left.message };
+  if (r._tag === 'Right')
+    return {
+      names: r.right.verifiedBy.map((v) => v.name),
+      times: r.right.signatures.flatMap((s) =>
+        s.time === undefined ? [] : [{ witness: s.verifier.name, time: s.time }],
+      ),
+      bad: null,
+    };
+  if (r.left.code === 'note-unverified') return { names: [], times: [], bad: null };
+  return { names: [], times: [], bad: r.left.message };
+}
+
+/** A checkpoint problem as the finding of its own code, at `place`. */
+function problemFinding(p: CheckpointProblem, place: CheckpointPlace, details: Record<string, unknown>): Finding {
+  const extra = {
+    details: { ...(p.problem === 'origin' ? { expected: p.expected, actual: p.actual } : {}), ...details },
+  };
+  switch (p.problem) {
+    case 'malformed':
+      return say('checkpoint-invalid', {}, { kind: 'note', place }, extra);
+    case 'origin':
+      return say('checkpoint-origin-mismatch', {}, { place, actual: p.actual, expected: p.expected }, extra);
+    case 'seal-signature':
+    case 'witness-signature':
+      return say(
+        'checkpoint-signature-invalid',
+        {},
+        { place, signer: p.problem === 'seal-signature' ? 'seal' : 'witness', reason: p.reason },
+        extra,
+      );
+    case 'untrusted':
+      return say('checkpoint-untrusted', {}, { place }, extra);
+  }
 }
 
 /**
  * Check one checkpoint note: body well-formed (C2SP tlog-checkpoint), origin `hoso/<ledger>`,
  * signed by at least one trusted seal key and by no trusted key with a bad signature (C2SP
- * signed-note semantics), and which trusted witnesses cosigned it.
+ * signed-note semantics), and which trusted witnesses cosigned it, when.
  */
 export function checkCheckpoint(note: string, origin: string | null, trust: ParsedTrust): CheckpointCheck {
-  const problems: Problem[] = [];
+  const problems: CheckpointProblem[] = [];
   const parsed = peekCheckpoint(note);
   if (parsed._tag === 'Left') {
-    problems.push({
-      code: 'checkpoint-invalid',
-      en: 'is not a well-formed signed checkpoint',
-      vi: 'không đúng định dạng điểm kiểm tra có chữ ký',
-    });
-    return { ok: false, signedBy: [], cosignedBy: [], findings: render(problems) };
+    problems.push({ problem: 'malformed' });
+    return {
+      ok: false,
+      signedBy: [],
+      cosignedBy: [],
+      cosignatures: [],
+      problems,
+      findings: (place) => problems.map((p) => problemFinding(p, place, {})),
+    };
   }
   const cp = parsed.right;
   if (origin !== null && cp.origin !== origin)
-    problems.push({
-      code: 'checkpoint-origin-mismatch',
-      en: `names origin "${cp.origin}", not "${origin}"`,
-      vi: `ghi nguồn "${cp.origin}", không phải "${origin}"`,
-      details: { expected: origin, actual: cp.origin },
-    });
+    problems.push({ problem: 'origin', actual: cp.origin, expected: origin });
   const seal = signers(note, trust.seals);
-  if (seal.bad !== null)
-    problems.push({
-      code: 'checkpoint-signature-invalid',
-      en: `carries a seal signature that does not verify (${seal.bad})`,
-      vi: 'mang chữ ký đóng dấu không hợp lệ',
-    });
-  else if (trust.seals.length > 0 && seal.names.length === 0)
-    problems.push({
-      code: 'checkpoint-untrusted',
-      en: 'is signed by none of the trusted seal keys',
-      vi: 'không được ký bởi khóa đóng dấu tin cậy nào',
-    });
+  if (seal.bad !== null) problems.push({ problem: 'seal-signature', reason: seal.bad });
+  else if (trust.seals.length > 0 && seal.names.length === 0) problems.push({ problem: 'untrusted' });
   const wit = signers(note, trust.witnesses);
-  if (wit.bad !== null)
-    problems.push({
-      code: 'checkpoint-signature-invalid',
-      en: `carries a witness cosignature that does not verify (${wit.bad})`,
-      vi: 'mang chữ ký chứng kiến không hợp lệ',
-    });
+  if (wit.bad !== null) problems.push({ problem: 'witness-signature', reason: wit.bad });
+  const details = { size: cp.size, root: toHex(cp.root) };
   return {
     checkpoint: cp,
     ok: problems.length === 0,
     signedBy: seal.names,
     cosignedBy: wit.names,
-    findings: render(problems, cp),
+    cosignatures: wit.times,
+    problems,
+    findings: (place) => problems.map((p) => problemFinding(p, place, details)),
   };
-}
-
-function render(problems: readonly Problem[], cp?: Checkpoint): (where: string, where_vi: string) => Finding[] {
-  return (where, where_vi) =>
-    problems.map((p) =>
-      finding(p.code, {}, `${cap(where)} ${p.en}.`, `${cap(where_vi)} ${p.vi}.`, {
-        details: { ...(p.details ?? {}), ...(cp !== undefined ? { size: cp.size, root: toHex(cp.root) } : {}) },
-      }),
-    );
-}
-
-function cap(s: string): string {
-  return s.length === 0 ? s : s[0]!.toUpperCase() + s.slice(1);
 }
 
 /** The held checkpoint (`--since`), checked: its size and root, its summary, and findings about it. */
@@ -210,9 +228,12 @@ export function checkSince(
         rule: 'C2SP tlog-checkpoint',
       }),
     );
-  const findings = c
-    .findings('the held checkpoint', 'điểm kiểm tra đang giữ')
-    .map((f) => ({ ...f, code: 'since-invalid' as const, severity: 'error' as const }));
+  const details = { size: c.checkpoint.size, root: toHex(c.checkpoint.root) };
+  const findings = c.problems.map((p) =>
+    say('since-invalid', {}, p, {
+      details: { ...(p.problem === 'origin' ? { expected: p.expected, actual: p.actual } : {}), ...details },
+    }),
+  );
   return right({
     size: c.checkpoint.size,
     root: c.checkpoint.root,

@@ -1,17 +1,45 @@
-import { CompactRange, bytesEqual, decodeForVerification, leafHash, sha256, toHex, type Envelope } from '@hoso/core';
-import { finding, FindingSink, type Finding } from './findings.js';
-import { SignaturePool } from './sigpool.js';
-import { DecodePool, type DecodedEvent, type LocalDecode } from './decodepool.js';
+/**
+ * The one-pass verifier behind `verifyBundle` and `verifyStore`: it takes event lines in ledger
+ * order, has their per-event work done in batches (on the worker pool, or here with no workers),
+ * applies the results strictly in order — Merkle range, chains, ids, times, signature verdicts,
+ * then the rule passes — and at the end checks every checkpoint and builds the report.
+ */
+import { CompactRange, bytesEqual, sha256, toHex, type Envelope } from '@hoso/core';
+import type { Finding } from './findings.js';
+import { say } from './messages.js';
+import { FindingSink } from './sink.js';
 import { DuplicateIdFinder } from './id-runs.js';
-
-/** Lenient UTF-8 decoding is enough where a worker already decoded the same bytes strictly. */
-const TEXT = new TextDecoder();
 import { checkCheckpoint, type ParsedTrust, type SinceCheckpoint } from './checkpoints.js';
-import type { CheckpointSummary, TimelineEntry, VerifyReport } from './report.js';
+import {
+  verdictOf,
+  type Anchors,
+  type CheckpointSummary,
+  type MissingAnchor,
+  type TimelineEntry,
+  type VerifyReport,
+} from './report.js';
 import { originOf } from './bundle/format.js';
+import type { ExpectedOrigin } from './origin.js';
+import { SigningTimes, type CheckpointTime } from './time.js';
+import { WorkerPool } from './pool/worker-pool.js';
+import type { WorkerFactory } from './pool/protocol.js';
+import {
+  checkEventsHere,
+  EVENT_BAD_PAYLOAD,
+  EVENT_INVALID,
+  packEvents,
+  type BatchProblem,
+  type EventBatch,
+  type EventBatchResult,
+} from './checks/batch.js';
 
 /** Longest signed note accepted (C2SP notes are small; core's `openNote` refuses longer ones). */
 const MAX_NOTE_LENGTH = 1 << 20;
+
+/** Lenient UTF-8 decoding is enough where the per-event work already decoded the same bytes strictly. */
+const TEXT = new TextDecoder();
+const ASCII = new TextDecoder('latin1');
+const HEX_DIGITS = new TextEncoder().encode('0123456789abcdef');
 
 /** What a rule pass (authenticity keys, compliance) sees of each well-formed event. */
 export interface EventContext {
@@ -20,13 +48,18 @@ export interface EventContext {
   readonly bytes: Uint8Array;
   /** Lowercase hex leaf hash of the event. */
   readonly leafHash: string;
+  /**
+   * Whether the ledger's event catalogue accepts the event's type and payload (checked with the
+   * per-event work; when it does not, an `event-invalid` finding is already reported here).
+   */
+  readonly payloadValid: boolean;
   /** Report a finding at this event. */
   report(f: Finding): void;
   /** Add the event to the report's timeline with a one-line summary. */
   note(summary: string): void;
   /**
-   * Whether an error finding was already reported for this event (signatures and duplicate ids
-   * aside: they are known only later, when the batch returns or at the end).
+   * Whether an error finding was already reported for this event (duplicate ids aside: they are
+   * known only at the end). Signature verdicts are known before any pass runs.
    */
   hasErrors(): boolean;
 }
@@ -50,9 +83,12 @@ export interface EngineOptions {
   readonly trust: ParsedTrust;
   /** The held checkpoint (`--since`), parsed and signature-checked by `checkSince`. */
   readonly since?: SinceCheckpoint;
+  /** Worker threads for the per-event work (0: all of it on this thread). */
   readonly workers: number;
+  /** Starts the workers (default: none may be started; required when `workers > 0`). */
+  readonly workerFactory?: WorkerFactory;
   readonly batchSize?: number;
-  /** Milliseconds `at` may run backwards along the log before a warning (docs/design.md §8). */
+  /** Milliseconds `at` may run backwards (or ahead) before a warning (docs/design.md §8). */
   readonly timeTolerance: number;
   readonly maxFindings: number;
   readonly timelineLimit: number;
@@ -63,108 +99,130 @@ export interface EngineOptions {
   readonly requireFinalCheckpoint: boolean;
   /** Set when the compliance pass is absent, so the report says it was skipped. */
   readonly complianceAvailable: boolean;
+  /** Whether events are read with the ledger's catalogue and key registry (else keys are not traced). */
+  readonly catalogue: boolean;
+  /** The origins the inspector expects (docs/verifying.md). */
+  readonly expected: ExpectedOrigin;
+  /** Checkpoint notes known before the events are read: their cosignature times bound the events' `at`. */
+  readonly checkpointHints?: readonly string[];
   /** Event ids held in memory before a sorted run of them is written to a temporary file. */
   readonly idBuffer: number;
   /** Directory of that temporary file. */
   readonly tempDir: string;
 }
 
-interface SigTag {
-  readonly position: number;
-  readonly event: string;
-  readonly stream: string;
-  readonly index: number;
-  readonly role: string;
+/** A batch with the pool: settled into `result` or `error`, never rejected (so no rejection goes unheard). */
+interface InFlight {
+  readonly events: Uint8Array[];
+  readonly settled: Promise<void>;
+  result: EventBatchResult | null;
+  error: Error | null;
 }
 
-/** Lowercase hex of a 32-byte hash (native, without the string pieces a JS loop leaves behind). */
-function hex(b: Uint8Array): string {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
-}
+type PassKind = 'integrity' | 'authenticity' | 'compliance';
 
 /**
  * The one-pass verifier. Feed it the header (or the expected origin), then events in ledger
  * order, then checkpoint notes; `finish` returns the report. Its memory does not grow with the
- * number of events: it keeps the compact Merkle range (O(log n) hashes), the head of each stream
- * (rev, leaf hash, a stream number: grows with streams), the event ids in a fixed buffer spilled
- * as sorted runs to a temporary file and merged at `finish` ({@link DuplicateIdFinder}), the
- * checkpoint notes, findings and timeline (capped), and the rule passes' state (keys, roles,
- * cells: grows with keys and cells; the compliance pass's ledger state also keeps a compact
- * index of every event, see docs/verifying.md). Signatures are verified on a worker pool with a
- * bounded queue.
+ * number of events: the compact Merkle range (O(log n) hashes), the head of each stream (rev,
+ * leaf hash, a stream number: grows with streams), the event ids in a fixed buffer spilled as
+ * sorted runs to a temporary file and merged at `finish` ({@link DuplicateIdFinder}), a few events
+ * for the time checks, the checkpoint notes, findings and timeline (capped), the batches with the
+ * workers (bounded), and the rule passes' state (keys, roles, cells; the compliance pass's ledger
+ * state also keeps a compact index of every event, see docs/verifying.md).
+ *
+ * With workers, this thread never decodes or verifies: it packs lines into batches, and applies
+ * each batch's fixed-size result columns in order; it parses an event's (already validated) JSON
+ * once, for the rule passes.
  */
 export class Engine {
   private readonly sink: FindingSink;
-  private readonly pool: SignaturePool<SigTag>;
+  private readonly pool: WorkerPool<EventBatch, EventBatchResult> | null = null;
+  private readonly batchSize: number;
+  private current: Uint8Array[] = [];
+  private readonly inFlight: InFlight[] = [];
+  private poolFailure: Error | null = null;
   private range = CompactRange.empty();
   /** Each stream's head; `n` numbers the stream for the id records. */
   private readonly heads = new Map<string, { rev: number; leaf: string; n: number }>();
   /** Stream names by number (grows with streams, not events). */
   private readonly streamNames: string[] = [];
   private readonly ids: DuplicateIdFinder;
+  private readonly times: SigningTimes;
+  private timesReady = false;
   private readonly checkpointNotes: Array<{ line: number | null; note: string }> = [];
   private latestExtra: { line: number | null; note: string } | null = null;
   private droppedCheckpoints = 0;
   private readonly timeline: TimelineEntry[] = [];
-  private maxAt = -Infinity;
   private sinceRoot: Uint8Array | null = null;
   private origin: string | null = null;
   private ledger: string | null = null;
+  private originChecked = false;
   private usable = true;
   /** Events submitted when the first checkpoint line was read (an event at or past it is misplaced). */
   private firstCheckpointAt: number | null = null;
   /** Events handed to {@link event} so far (ahead of `range.size` while batches are with the workers). */
   private submitted = 0;
   private signaturesChecked = 0;
-  /** Per-event work on worker threads (null: everything on this thread). */
-  private readonly decoder: DecodePool<Envelope> | null = null;
   private layoutReported = false;
   private integrityErrors = 0;
   private authenticityErrors = 0;
   private complianceErrors = 0;
+  /** Position where the compliance replay stopped (the first event that is not authentic), or null. */
+  private complianceStoppedAt: number | null = null;
   private readonly started = Date.now();
-  /** Position being processed, and the synchronous errors reported for it so far. */
-  private current = -1;
+  /** Position being processed, and the errors reported for it so far (all, and authenticity ones). */
+  private currentPosition = -1;
   private currentErrors = 0;
+  private currentAuthErrors = 0;
+  /** The kind of the pass whose `step` is running (its findings count against that verdict). */
+  private passKind: 'authenticity' | 'compliance' = 'authenticity';
+  private noted = false;
+  private readonly hexOut = new Uint8Array(64);
+  /** One context object, refilled for each event (the passes must not keep it). */
+  private readonly ctx: {
+    position: number;
+    envelope: Envelope;
+    bytes: Uint8Array;
+    leafHash: string;
+    payloadValid: boolean;
+    report(f: Finding): void;
+    note(summary: string): void;
+    hasErrors(): boolean;
+  };
 
   constructor(private readonly options: EngineOptions) {
     this.sink = new FindingSink(options.maxFindings);
+    this.batchSize = Math.max(1, Math.floor(options.batchSize ?? 256));
     this.ids = new DuplicateIdFinder({ bufferRecords: options.idBuffer, tempDir: options.tempDir });
-    // Signatures on this thread only (workers = 0); with workers the decode pool checks them.
-    this.pool = new SignaturePool<SigTag>(
-      (tag, ok) => {
-        if (!ok) this.signatureFailed(tag);
-      },
-      { workers: 0 },
-    );
-    if (options.workers > 0)
-      this.decoder = new DecodePool<Envelope>(
-        (bytes, d, env) => this.accept(bytes, d, env),
-        (bytes) => this.decodeHere(bytes),
-        {
-          workers: options.workers,
-          ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
-        },
-      );
+    this.times = new SigningTimes(options.timeTolerance, (f) => this.add(f, 'integrity'));
+    if (options.workers > 0) {
+      if (options.workerFactory === undefined) throw new Error('Engine: workers need a worker factory');
+      this.pool = new WorkerPool<EventBatch, EventBatchResult>({
+        workers: options.workers,
+        factory: options.workerFactory,
+      });
+    }
     if (options.since !== undefined && options.since.size === 0) this.sinceRoot = sha256();
+    this.ctx = {
+      position: -1,
+      envelope: undefined as unknown as Envelope,
+      bytes: new Uint8Array(0),
+      leafHash: '',
+      payloadValid: false,
+      // A payload the catalogue cannot read is an integrity fault, whichever pass noticed it.
+      report: (f) => this.add(f, f.code === 'event-invalid' ? 'integrity' : this.passKind),
+      note: (summary) => this.note(summary),
+      hasErrors: () => this.currentErrors > 0,
+    };
   }
 
-  private signatureFailed(tag: SigTag): void {
-    this.add(
-      finding(
-        'signature-invalid',
-        tag,
-        `Signature ${tag.index + 1} (role ${tag.role}) of event ${tag.event} does not verify.`,
-        `Chữ ký thứ ${tag.index + 1} (vai trò ${tag.role}) của sự kiện ${tag.event} không hợp lệ.`,
-        { details: { signature: tag.index } },
-      ),
-      'authenticity',
-    );
-  }
-
-  private add(f: Finding, pass: 'integrity' | 'authenticity' | 'compliance'): void {
-    if (f.severity === 'error' && f.position === this.current && f.code !== 'signature-invalid') this.currentErrors++;
+  private add(f: Finding, pass: PassKind): void {
     if (f.severity === 'error') {
+      if (f.position === this.currentPosition) {
+        this.currentErrors++;
+        if (pass === 'authenticity') this.currentAuthErrors++;
+      }
       if (pass === 'integrity') this.integrityErrors++;
       else if (pass === 'authenticity') this.authenticityErrors++;
       else this.complianceErrors++;
@@ -182,6 +240,24 @@ export class Engine {
   setOrigin(origin: string, ledger: string): void {
     this.origin = origin;
     this.ledger = ledger;
+    this.checkOrigin();
+  }
+
+  /** Refuse a ledger the inspector did not expect (once, when its origin is first known). */
+  private checkOrigin(): void {
+    if (this.originChecked || this.origin === null) return;
+    this.originChecked = true;
+    const { origins, pinnedBy } = this.options.expected;
+    if (pinnedBy !== null && !origins.includes(this.origin))
+      this.add(
+        say(
+          'origin-mismatch',
+          {},
+          { actual: this.origin, expected: origins, pinnedBy },
+          { details: { expected: origins, actual: this.origin, pinnedBy } },
+        ),
+        'integrity',
+      );
   }
 
   /** Number of events seen so far. */
@@ -190,114 +266,192 @@ export class Engine {
   }
 
   /**
-   * Process one event line (its exact bytes) at the next position. With worker threads the
-   * per-event work (decoding, canonical check, leaf hash, signatures) runs there and the event
-   * is checked here, in order, when its batch comes back; {@link drain} waits for that.
+   * Take one event line (its exact bytes) at the next position. Lines are checked in batches:
+   * on the workers when there are any (this resolves once there is room for more), else here.
+   * {@link drain} waits until every line taken so far has been checked.
    */
   async event(bytes: Uint8Array): Promise<void> {
     this.submitted++;
-    if (this.decoder !== null) {
-      await this.decoder.submit(bytes);
-      return;
-    }
-    const { decoded, value: env, checks } = this.decodeHere(bytes);
-    this.accept(bytes, decoded, env);
-    if (env === undefined) return;
-    const site = { position: this.range.size - 1, event: env.id, stream: env.stream };
-    // Core asks for the checks in `sigs` order, so check i is signature i.
-    for (let i = 0; i < checks.length; i++)
-      await this.pool.submit({ ...site, index: i, role: env.sigs[i]?.role ?? '?' }, checks[i]!);
+    if (this.poolFailure !== null) return;
+    this.current.push(bytes);
+    if (this.current.length >= this.batchSize) await this.dispatch();
   }
 
-  /**
-   * The per-event, order-free part on this thread: leaf hash, strict decoding, and core's
-   * signature rule with the arithmetic left as checks to make (in `sigs` order).
-   */
-  private decodeHere(bytes: Uint8Array): LocalDecode<Envelope> {
-    const leaf = leafHash(bytes);
-    const decoded = decodeForVerification(bytes);
-    if (decoded._tag === 'Left')
-      return { decoded: { kind: 'invalid', leaf, problem: decoded.left }, value: undefined, checks: [] };
-    const { envelope, signatures } = decoded.right;
-    if (signatures._tag === 'Left')
-      return {
-        decoded: { kind: 'valid', leaf, structure: signatures.left, signatures: [] },
-        value: envelope,
-        checks: [],
-      };
-    const { message, checks } = signatures.right;
-    return {
-      decoded: { kind: 'valid', leaf, structure: null, signatures: [] },
-      value: envelope,
-      checks: checks.map((c) => ({ publicKey: c.publicKey, message, signature: c.signature })),
+  private async dispatch(): Promise<void> {
+    const events = this.current;
+    this.current = [];
+    if (events.length === 0 || this.poolFailure !== null) return;
+    if (this.pool === null) {
+      const { result, envelopes } = checkEventsHere(events, this.options.catalogue);
+      this.apply(events, result, envelopes);
+      return;
+    }
+    if (this.pool.failure !== null) {
+      this.poolFailure = this.pool.failure;
+      return;
+    }
+    // Bounded: at most the pool's capacity of batches wait for results.
+    while (this.inFlight.length > 0 && this.inFlight.length >= this.pool.capacity) await this.settleHead();
+    if (this.poolFailure !== null) return;
+    const batch = packEvents(events, this.options.catalogue);
+    const job: InFlight = {
+      events,
+      result: null,
+      error: null,
+      settled: this.pool.run(batch, [batch.buf]).then(
+        (r) => void (job.result = r),
+        (e: unknown) => void (job.error = e instanceof Error ? e : new Error(String(e))),
+      ),
     };
+    this.inFlight.push(job);
+    // Apply whatever has already come back, in order, while the workers go on.
+    while (this.inFlight.length > 0 && (this.inFlight[0]!.result !== null || this.inFlight[0]!.error !== null))
+      await this.settleHead();
+  }
+
+  /** Wait for the oldest batch with the workers and apply its result. */
+  private async settleHead(): Promise<void> {
+    const job = this.inFlight.shift();
+    if (job === undefined) return;
+    await job.settled;
+    if (this.poolFailure !== null) return;
+    if (job.error !== null) {
+      // Never a verdict on lines that were not all checked: the rest is dropped, and `finish` says so.
+      this.poolFailure = job.error;
+      this.inFlight.length = 0;
+      return;
+    }
+    this.apply(job.events, job.result!, undefined);
   }
 
   /** Wait until every event handed to {@link event} has been checked. */
   async drain(): Promise<void> {
-    if (this.decoder !== null) await this.decoder.flush();
+    await this.dispatch();
+    while (this.inFlight.length > 0) await this.settleHead();
+  }
+
+  /** Apply a batch's result columns, event by event, in order (views, not copies, of each event's part). */
+  private apply(
+    events: readonly Uint8Array[],
+    r: EventBatchResult,
+    envelopes: ReadonlyArray<Envelope | undefined> | undefined,
+  ): void {
+    const leaves = new Uint8Array(r.leaves);
+    const status = new Uint8Array(r.status);
+    const counts = new Uint32Array(r.sigCounts);
+    const verdicts = new Uint8Array(r.sigOk);
+    const problems = r.problems;
+    let p = 0;
+    let s = 0;
+    for (let i = 0; i < events.length; i++) {
+      const first = p;
+      while (p < problems.length && problems[p]!.i === i) p++;
+      const n = counts[i]!;
+      this.accept(events[i]!, leaves, 32 * i, status[i]!, problems, first, p, verdicts, s, n, envelopes?.[i]);
+      s += n;
+    }
+  }
+
+  /** Lowercase hex of the 32-byte hash at `b[at…]`, as one string (no intermediate pieces). */
+  private hex(b: Uint8Array, at: number): string {
+    const out = this.hexOut;
+    for (let i = 0; i < 32; i++) {
+      const v = b[at + i]!;
+      out[2 * i] = HEX_DIGITS[v >> 4]!;
+      out[2 * i + 1] = HEX_DIGITS[v & 15]!;
+    }
+    return ASCII.decode(out);
+  }
+
+  private note(summary: string): void {
+    if (this.noted || this.timeline.length >= this.options.timelineLimit) return;
+    this.noted = true;
+    const env = this.ctx.envelope;
+    this.timeline.push({
+      position: this.ctx.position,
+      event: env.id,
+      stream: env.stream,
+      type: env.type,
+      at: env.at,
+      by: { key: env.by.key, role: env.by.role },
+      summary,
+    });
+  }
+
+  /** The first trusted cosignature times of the checkpoints known ahead, once the origin is known. */
+  private prepareTimes(): void {
+    if (this.timesReady) return;
+    this.timesReady = true;
+    const times: CheckpointTime[] = [];
+    for (const note of this.options.checkpointHints ?? []) {
+      if (note.length > MAX_NOTE_LENGTH) continue;
+      const c = checkCheckpoint(note, this.origin, this.options.trust);
+      if (!c.ok || c.checkpoint === undefined || c.cosignatures.length === 0) continue;
+      const first = c.cosignatures.reduce((a, b) => (b.time < a.time ? b : a));
+      times.push({ size: c.checkpoint.size, time: first.time * 1000, witness: first.witness });
+    }
+    this.times.setCheckpointTimes(times);
   }
 
   /**
    * The in-order part of checking one event: Merkle range, layout, decoding verdict, ledger id,
-   * unique id, stream chain, `at`, signature structure and verdicts, then the rule passes.
-   * `env` is the decoded envelope when the caller already has it (same thread); otherwise the
-   * bytes, which a worker has already accepted as a canonical valid envelope, are parsed here.
+   * unique id, stream chain, `at`, signature structure and verdicts, the catalogue's verdict,
+   * then the rule passes. The event's leaf hash is `leaves[leafAt…+32]`, its problems
+   * `problems[from…to)`, its signature verdicts `verdicts[sigAt…+sigCount]`.
    */
-  private accept(bytes: Uint8Array, d: DecodedEvent, known?: Envelope): void {
+  private accept(
+    bytes: Uint8Array,
+    leaves: Uint8Array,
+    leafAt: number,
+    status: number,
+    problems: readonly BatchProblem[],
+    from: number,
+    to: number,
+    verdicts: Uint8Array,
+    sigAt: number,
+    sigCount: number,
+    known: Envelope | undefined,
+  ): void {
     const position = this.range.size;
-    this.current = position;
+    this.currentPosition = position;
     this.currentErrors = 0;
-    const leaf = d.leaf;
-    this.range.append(leaf);
+    this.currentAuthErrors = 0;
+    this.range.append(leaves.subarray(leafAt, leafAt + 32));
     if (this.options.since !== undefined && this.options.since.size === this.range.size)
       this.sinceRoot = this.range.root();
     if (this.firstCheckpointAt !== null && position >= this.firstCheckpointAt && !this.layoutReported) {
       this.layoutReported = true;
-      this.add(
-        finding(
-          'bundle-layout',
-          { position },
-          `An event line follows a checkpoint line (position ${position}).`,
-          `Một dòng sự kiện nằm sau dòng điểm kiểm tra (vị trí ${position}).`,
-        ),
-        'integrity',
-      );
+      this.add(say('bundle-layout', { position }, { position }), 'integrity');
     }
-    if (d.kind === 'invalid') {
-      const e = d.problem;
-      const canonical = e.code === 'not-canonical';
+    if (status === EVENT_INVALID) {
+      const e = problems[from]!;
+      const details = { error: e.code, ...(e.path !== undefined ? { path: e.path.join('.') } : {}) };
       this.add(
-        finding(
-          canonical ? 'event-not-canonical' : 'event-invalid',
-          { position },
-          `The event at position ${position} is ${canonical ? 'not in canonical form' : 'not a valid envelope'}: ${e.message}`,
-          `Sự kiện ở vị trí ${position} ${canonical ? 'không ở dạng chuẩn tắc' : 'không đúng cấu trúc'}: ${e.message}`,
-          { details: { error: e.code, ...(e.path !== undefined ? { path: e.path.join('.') } : {}) } },
-        ),
+        e.code === 'not-canonical'
+          ? say('event-not-canonical', { position }, { position, reason: e.message }, { details })
+          : say('event-invalid', { position }, { kind: 'envelope', position, reason: e.message }, { details }),
         'integrity',
       );
-      for (const p of this.options.passes) p.skip?.(position);
+      for (const p of this.options.passes)
+        if (p.kind !== 'compliance' || this.complianceStoppedAt === null) p.skip?.(position);
       return;
     }
-    // Same bytes a worker decoded strictly: JSON.parse gives the very value decodeForVerification returned.
+    // Bytes the per-event work decoded strictly: JSON.parse gives the very value it accepted.
     const env = known ?? (JSON.parse(TEXT.decode(bytes)) as Envelope);
     const site = { position, event: env.id, stream: env.stream };
-    const leafHex = hex(leaf);
+    const leafHex = this.hex(leaves, leafAt);
 
     if (this.ledger === null) {
       this.ledger = env.ledger;
       this.origin = originOf(env.ledger);
+      this.checkOrigin();
     } else if (env.ledger !== this.ledger) {
       this.add(
-        finding(
+        say(
           'ledger-mismatch',
           site,
-          `The event belongs to ledger "${env.ledger}", not "${this.ledger}".`,
-          `Sự kiện thuộc sổ "${env.ledger}", không phải "${this.ledger}".`,
-          {
-            details: { expected: this.ledger, actual: env.ledger },
-          },
+          { actual: env.ledger, expected: this.ledger },
+          { details: { expected: this.ledger, actual: env.ledger } },
         ),
         'integrity',
       );
@@ -311,11 +465,10 @@ export class Engine {
     const expectedRev = head === undefined ? 0 : head.rev + 1;
     if (env.rev !== expectedRev) {
       this.add(
-        finding(
+        say(
           'stream-rev-gap',
           site,
-          `Stream "${env.stream}" expects revision ${expectedRev} here, but the event has revision ${env.rev}.`,
-          `Luồng "${env.stream}" cần số thứ tự ${expectedRev} ở đây, nhưng sự kiện mang số ${env.rev}.`,
+          { stream: env.stream, expected: expectedRev, actual: env.rev },
           { details: { expected: expectedRev, actual: env.rev } },
         ),
         'integrity',
@@ -324,82 +477,77 @@ export class Engine {
       const expectedPrev = head === undefined ? null : head.leaf;
       if (env.prev !== expectedPrev)
         this.add(
-          finding(
+          say(
             'stream-prev-mismatch',
             site,
-            `The event does not chain to the previous event of stream "${env.stream}" (prev ${env.prev ?? 'null'}, expected ${expectedPrev ?? 'null'}).`,
-            `Sự kiện không nối với sự kiện trước trong luồng "${env.stream}".`,
+            { stream: env.stream, expected: expectedPrev, actual: env.prev },
             { details: { expected: expectedPrev, actual: env.prev } },
           ),
           'integrity',
         );
     }
-    this.heads.set(env.stream, { rev: env.rev, leaf: leafHex, n: streamNumber });
+    if (head === undefined) this.heads.set(env.stream, { rev: env.rev, leaf: leafHex, n: streamNumber });
+    else {
+      head.rev = env.rev;
+      head.leaf = leafHex;
+    }
 
     const at = Date.parse(env.at);
     if (Number.isFinite(at)) {
-      if (this.maxAt - at > this.options.timeTolerance) {
-        const minutes = Math.round((this.maxAt - at) / 60000);
+      this.prepareTimes();
+      this.times.observe(position, env.id, env.stream, env.at, at);
+    }
+
+    for (let k = from; k < to; k++) {
+      const e = problems[k]!;
+      if (e.kind === 'signers')
         this.add(
-          finding(
-            'time-backwards',
-            site,
-            `The event claims to be signed at ${env.at}, ${minutes} minutes before an earlier event in the log.`,
-            `Sự kiện ghi thời điểm ký ${env.at}, sớm hơn ${minutes} phút so với một sự kiện đứng trước trong sổ.`,
-            { details: { at: env.at, latestBefore: new Date(this.maxAt).toISOString() } },
-          ),
+          say('signature-structure', site, { reason: e.message }, { details: { error: e.code } }),
+          'authenticity',
+        );
+      else if (e.kind === 'payload')
+        this.add(
+          e.code === 'unknown-type'
+            ? say('event-invalid', site, { kind: 'unknown-type', type: env.type }, { details: { type: env.type } })
+            : say('event-invalid', site, { kind: 'payload', type: env.type }, { details: { type: env.type } }),
           'integrity',
         );
-      }
-      if (at > this.maxAt) this.maxAt = at;
     }
-
-    const structure = d.structure;
-    if (structure !== null) {
-      this.add(
-        finding(
-          'signature-structure',
-          site,
-          `The event's signatures break the envelope rule: ${structure.message}`,
-          `Các chữ ký của sự kiện vi phạm quy tắc phong bì: ${structure.message}`,
-          {
-            details: { error: structure.code },
-          },
-        ),
-        'authenticity',
-      );
-    }
-    for (let i = 0; i < d.signatures.length; i++) {
+    for (let i = 0; i < sigCount; i++) {
       this.signaturesChecked++;
-      if (!d.signatures[i]) this.signatureFailed({ ...site, index: i, role: env.sigs[i]?.role ?? '?' });
+      if (verdicts[sigAt + i] !== 1) {
+        const role = env.sigs[i]?.role ?? '?';
+        this.add(
+          say('signature-invalid', site, { event: env.id, index: i, role }, { details: { signature: i } }),
+          'authenticity',
+        );
+      }
     }
 
-    let noted = false;
-    const ctx: EventContext = {
-      position,
-      envelope: env,
-      bytes,
-      leafHash: leafHex,
-      // A payload the catalogue cannot read is an integrity fault, whichever pass noticed it.
-      report: (f) => this.add(f, f.code === 'event-invalid' ? 'integrity' : passKind),
-      note: (summary) => {
-        if (noted || this.timeline.length >= this.options.timelineLimit) return;
-        noted = true;
-        this.timeline.push({
-          position,
-          event: env.id,
-          stream: env.stream,
-          type: env.type,
-          at: env.at,
-          by: { key: env.by.key, role: env.by.role },
-          summary,
-        });
-      },
-      hasErrors: () => this.currentErrors > 0,
-    };
-    let passKind: 'authenticity' | 'compliance' = 'authenticity';
+    const ctx = this.ctx;
+    ctx.position = position;
+    ctx.envelope = env;
+    ctx.bytes = bytes;
+    ctx.leafHash = leafHex;
+    ctx.payloadValid = this.options.catalogue && (status & EVENT_BAD_PAYLOAD) === 0;
+    this.noted = false;
     for (const p of this.options.passes) {
-      passKind = p.kind;
+      if (p.kind === 'compliance') {
+        if (this.complianceStoppedAt !== null) continue;
+        if (this.currentAuthErrors > 0) {
+          // A forged event cannot buy rule replays: the replay ends with the first event whose
+          // signature, signers or key does not hold (docs/verifying.md). That event is still
+          // checked, against state built from authentic events only (what rules it breaks —
+          // no genesis, a second genesis, a registration without its holder — says what it is);
+          // nothing after it is, since the state would then include what it did.
+          this.passKind = p.kind;
+          p.step(ctx);
+          this.complianceStoppedAt = position;
+          this.add(say('compliance-stopped', site, { position }, { details: { position } }), 'compliance');
+          continue;
+        }
+      }
+      this.passKind = p.kind;
       p.step(ctx);
     }
   }
@@ -414,14 +562,11 @@ export class Engine {
     this.firstCheckpointAt ??= this.submitted;
     if (note.length > MAX_NOTE_LENGTH) {
       this.add(
-        finding(
+        say(
           'checkpoint-invalid',
           {},
-          `The checkpoint${line === null ? '' : ` on line ${line}`} is longer than a signed note may be.`,
-          `Điểm kiểm tra${line === null ? '' : ` ở dòng ${line}`} dài hơn giới hạn của một ghi chú có chữ ký.`,
-          {
-            details: { line, length: note.length },
-          },
+          { kind: 'too-long', place: { line } },
+          { details: { line, length: note.length } },
         ),
         'integrity',
       );
@@ -435,9 +580,9 @@ export class Engine {
   }
 
   /**
-   * Finish: wait for the signature workers, check every checkpoint against the recomputed roots
-   * (`rootsAt` recomputes roots at earlier sizes by re-reading the events; absent for one-shot
-   * streams), and build the report.
+   * Finish: wait for the workers, check every checkpoint against the recomputed roots (`rootsAt`
+   * recomputes roots at earlier sizes by re-reading the events; absent for one-shot streams), and
+   * build the report.
    */
   async finish(
     declaredSize: number | null,
@@ -454,29 +599,41 @@ export class Engine {
   private reportDuplicates(): void {
     const failure = this.ids.finish((d) =>
       this.add(
-        finding(
+        say(
           'duplicate-id',
           { position: d.position, event: d.id, stream: this.streamNames[d.stream] ?? null },
-          `Event id ${d.id} appears a second time (first at position ${d.first}).`,
-          `Mã sự kiện ${d.id} xuất hiện lần thứ hai (lần đầu ở vị trí ${d.first}).`,
-          {
-            details: { first: d.first },
-          },
+          { id: d.id, first: d.first },
+          { details: { first: d.first } },
         ),
         'integrity',
       ),
     );
     if (failure !== null)
       this.reportIntegrity(
-        finding(
-          'verifier-failure',
-          {},
-          `Event ids could not all be compared: ${failure.message}.`,
-          `Không so sánh được toàn bộ mã sự kiện: ${failure.message}.`,
-          { details: { error: failure.code } },
-        ),
+        say('verifier-failure', {}, { part: 'ids', reason: failure.message }, { details: { error: failure.code } }),
         true,
       );
+  }
+
+  private anchors(): Anchors {
+    const t = this.options.trust;
+    const missing: MissingAnchor[] = [];
+    if (!this.options.catalogue) missing.push('key-registry');
+    else if (t.rootKeys.size === 0) missing.push('root-key');
+    if (t.seals.length === 0) missing.push('seal-key');
+    const name = (v: { name: string; keyId: Uint8Array }): string => `${v.name}+${toHex(v.keyId)}`;
+    return {
+      rootKeys: [...t.rootKeys],
+      sealKeys: t.seals.map(name),
+      witnessKeys: t.witnesses.map(name),
+      since: this.options.since?.size ?? null,
+      origin: {
+        accepted: this.origin,
+        expected: this.options.expected.origins,
+        pinnedBy: this.options.expected.pinnedBy,
+      },
+      missing,
+    };
   }
 
   private async conclude(
@@ -485,24 +642,17 @@ export class Engine {
   ): Promise<VerifyReport> {
     try {
       await this.drain();
-      await this.pool.flush();
-    } catch (e) {
-      // Never report a verdict on signatures that were not all checked.
-      this.reportIntegrity(
-        finding(
-          'verifier-failure',
-          {},
-          `Signature checking failed: ${e instanceof Error ? e.message : String(e)}.`,
-          `Việc kiểm tra chữ ký bị lỗi: ${e instanceof Error ? e.message : String(e)}.`,
-        ),
-        true,
-      );
     } finally {
-      await this.pool.close();
-      await this.decoder?.close();
+      await this.pool?.close();
     }
+    if (this.poolFailure !== null)
+      // Never report a verdict on signatures that were not all checked.
+      this.reportIntegrity(say('verifier-failure', {}, { part: 'signatures', reason: this.poolFailure.message }), true);
+    this.currentPosition = -1;
+    this.times.finish();
     this.reportDuplicates();
     for (const p of this.options.passes) {
+      if (p.kind === 'compliance' && this.complianceStoppedAt !== null) continue;
       const kind = p.kind;
       p.finish?.((f) => this.add(f, kind));
     }
@@ -510,14 +660,11 @@ export class Engine {
     const root = this.range.root();
     if (declaredSize !== null && declaredSize !== n)
       this.add(
-        finding(
+        say(
           'size-mismatch',
           {},
-          `The header announces ${declaredSize} events but the bundle holds ${n}.`,
-          `Dòng đầu ghi ${declaredSize} sự kiện nhưng tệp xuất chứa ${n}.`,
-          {
-            details: { declared: declaredSize, actual: n },
-          },
+          { declared: declaredSize, actual: n },
+          { details: { declared: declaredSize, actual: n } },
         ),
         'integrity',
       );
@@ -530,37 +677,23 @@ export class Engine {
       if (this.origin !== null && since.summary.origin !== this.origin) {
         ok = false;
         this.add(
-          finding(
-            'since-invalid',
-            {},
-            `The held checkpoint is for "${since.summary.origin ?? '?'}", not "${this.origin}".`,
-            `Điểm kiểm tra đang giữ thuộc "${since.summary.origin ?? '?'}", không phải "${this.origin}".`,
-          ),
+          say('since-invalid', {}, { problem: 'origin', actual: since.summary.origin ?? '?', expected: this.origin }),
           'integrity',
         );
       }
       if (since.size > n) {
         ok = false;
         this.add(
-          finding(
-            'since-rollback',
-            {},
-            `The held checkpoint covers ${since.size} events, but the bundle holds only ${n}: history was rolled back or truncated.`,
-            `Điểm kiểm tra đang giữ bao gồm ${since.size} sự kiện nhưng tệp xuất chỉ có ${n}: lịch sử đã bị quay lui hoặc cắt bớt.`,
-            {
-              details: { held: since.size, actual: n },
-            },
-          ),
+          say('since-rollback', {}, { held: since.size, actual: n }, { details: { held: since.size, actual: n } }),
           'integrity',
         );
       } else if (this.sinceRoot === null || !bytesEqual(this.sinceRoot, since.root)) {
         ok = false;
         this.add(
-          finding(
+          say(
             'since-inconsistent',
             { position: since.size > 0 ? since.size - 1 : null },
-            `The first ${since.size} events do not hash to the held checkpoint's root: history was rewritten or forked.`,
-            `${since.size} sự kiện đầu không khớp với gốc của điểm kiểm tra đang giữ: lịch sử đã bị sửa hoặc rẽ nhánh.`,
+            { size: since.size },
             {
               details: {
                 size: since.size,
@@ -578,14 +711,11 @@ export class Engine {
     if (this.latestExtra !== null) this.checkpointNotes.push(this.latestExtra);
     if (this.droppedCheckpoints > 0)
       this.add(
-        finding(
+        say(
           'checkpoint-unchecked',
           {},
-          `${this.droppedCheckpoints} checkpoints beyond the first ${this.options.maxCheckpoints - 1} and the latest were not checked.`,
-          `${this.droppedCheckpoints} điểm kiểm tra (ngoài ${this.options.maxCheckpoints - 1} điểm đầu và điểm mới nhất) chưa được kiểm tra.`,
-          {
-            details: { dropped: this.droppedCheckpoints },
-          },
+          { kind: 'dropped', dropped: this.droppedCheckpoints, kept: this.options.maxCheckpoints - 1 },
+          { details: { dropped: this.droppedCheckpoints } },
         ),
         'integrity',
       );
@@ -610,10 +740,8 @@ export class Engine {
     const bySize = new Map<number, { root: Uint8Array; line: number | null }>();
     let final = false;
     for (const p of parsed) {
-      const site = { position: null };
-      const where = p.line === null ? 'a checkpoint' : `the checkpoint on line ${p.line}`;
-      const where_vi = p.line === null ? 'một điểm kiểm tra' : `điểm kiểm tra ở dòng ${p.line}`;
-      for (const f of p.result.findings(where, where_vi)) this.add(f, 'integrity');
+      const place = { line: p.line };
+      for (const f of p.result.findings(place)) this.add(f, 'integrity');
       let ok = p.result.ok;
       const cp = p.result.checkpoint;
       if (cp !== undefined) {
@@ -621,14 +749,11 @@ export class Engine {
         if (other !== undefined && !bytesEqual(other.root, cp.root)) {
           ok = false;
           this.add(
-            finding(
+            say(
               'checkpoint-fork',
-              site,
-              `Two checkpoints of size ${cp.size} name different roots (${where} and line ${other.line ?? '?'}): the log was forked.`,
-              `Hai điểm kiểm tra cùng kích thước ${cp.size} có gốc khác nhau: sổ đã bị rẽ nhánh.`,
-              {
-                details: { size: cp.size, roots: [toHex(other.root), toHex(cp.root)] },
-              },
+              {},
+              { place, size: cp.size, otherLine: other.line },
+              { details: { size: cp.size, roots: [toHex(other.root), toHex(cp.root)] } },
             ),
             'integrity',
           );
@@ -636,40 +761,26 @@ export class Engine {
         if (cp.size > n) {
           ok = false;
           this.add(
-            finding(
+            say(
               'checkpoint-beyond-bundle',
-              site,
-              `${where[0]!.toUpperCase()}${where.slice(1)} covers ${cp.size} events, but the bundle holds only ${n}: events were removed from the end.`,
-              `${where_vi[0]!.toUpperCase()}${where_vi.slice(1)} bao gồm ${cp.size} sự kiện nhưng tệp xuất chỉ có ${n}: các sự kiện cuối đã bị xóa.`,
-              {
-                details: { size: cp.size, actual: n },
-              },
+              {},
+              { place, size: cp.size, actual: n },
+              { details: { size: cp.size, actual: n } },
             ),
             'integrity',
           );
         } else {
           const expected = known.get(cp.size);
           if (expected === undefined) {
-            this.add(
-              finding(
-                'checkpoint-unchecked',
-                site,
-                `The root of ${where} (size ${cp.size}) could not be recomputed from a one-shot stream; verify the bundle from a file to check it.`,
-                `Không tính lại được gốc của ${where_vi} (kích thước ${cp.size}) từ luồng dữ liệu một lượt; hãy kiểm tra từ tệp.`,
-              ),
-              'integrity',
-            );
+            this.add(say('checkpoint-unchecked', {}, { kind: 'one-shot', place, size: cp.size }), 'integrity');
           } else if (!bytesEqual(expected, cp.root)) {
             ok = false;
             this.add(
-              finding(
+              say(
                 'checkpoint-root-mismatch',
                 { position: cp.size > 0 ? cp.size - 1 : null },
-                `The first ${cp.size} events do not hash to the root of ${where}: an event was changed, removed, added or reordered.`,
-                `${cp.size} sự kiện đầu không khớp với gốc của ${where_vi}: có sự kiện đã bị sửa, xóa, thêm hoặc đổi chỗ.`,
-                {
-                  details: { size: cp.size, expected: toHex(cp.root), actual: toHex(expected) },
-                },
+                { place, size: cp.size },
+                { details: { size: cp.size, expected: toHex(cp.root), actual: toHex(expected) } },
               ),
               'integrity',
             );
@@ -688,15 +799,7 @@ export class Engine {
       });
     }
     if (this.options.requireFinalCheckpoint && !final && !parsed.some((p) => p.result.checkpoint?.size === n))
-      this.add(
-        finding(
-          'checkpoint-missing',
-          {},
-          `No checkpoint covers all ${n} events of the bundle.`,
-          `Không có điểm kiểm tra nào bao trùm toàn bộ ${n} sự kiện của tệp xuất.`,
-        ),
-        'integrity',
-      );
+      this.add(say('checkpoint-missing', {}, { size: n }), 'integrity');
     // The latest checkpoint (for a bundle: the one of its full size) must carry a trusted
     // witness's cosignature when the inspector names witnesses; earlier ones need not.
     const latest = Math.max(
@@ -707,38 +810,22 @@ export class Engine {
     );
     const witnessed = parsed.some((p) => p.result.checkpoint?.size === latest && p.result.cosignedBy.length > 0);
     if (this.options.trust.witnesses.length > 0 && (latest >= 0 || this.options.requireFinalCheckpoint) && !witnessed)
-      this.add(
-        finding(
-          'checkpoint-not-witnessed',
-          {},
-          `No trusted witness cosigned the latest checkpoint (size ${latest >= 0 ? latest : n}).`,
-          `Không có cơ quan chứng kiến tin cậy nào ký xác nhận điểm kiểm tra mới nhất (${latest >= 0 ? latest : n} sự kiện).`,
-        ),
-        'integrity',
-      );
+      this.add(say('checkpoint-not-witnessed', {}, { size: latest >= 0 ? latest : n }), 'integrity');
     if (this.options.trust.seals.length === 0 && parsed.length > 0)
-      this.add(
-        finding(
-          'checkpoint-unverified',
-          {},
-          'No seal key was given, so checkpoint signatures were not checked.',
-          'Không có khóa đóng dấu nên chưa kiểm tra chữ ký của các điểm kiểm tra.',
-        ),
-        'integrity',
-      );
-    if (!this.options.complianceAvailable)
-      this.add(
-        finding(
-          'compliance-unchecked',
-          {},
-          'The school rules (roles, windows, corrections, sign-offs) were not replayed.',
-          'Chưa phát lại các quy tắc nghiệp vụ (vai trò, thời hạn nhập, sửa chữa, ký duyệt).',
-        ),
-        'compliance',
-      );
+      this.add(say('checkpoint-unverified', {}, {}), 'integrity');
+    if (!this.options.complianceAvailable) this.add(say('compliance-unchecked', {}, {}), 'compliance');
 
     const findings = this.sink.result();
+    const anchors = this.anchors();
+    const compliance = !this.options.complianceAvailable
+      ? 'skipped'
+      : this.complianceErrors > 0
+        ? 'failed'
+        : this.complianceStoppedAt !== null
+          ? 'incomplete'
+          : 'passed';
     return {
+      verdict: verdictOf({ usable: this.usable, errors: this.sink.errorCount, missing: anchors.missing }),
       ok: this.usable && this.sink.errorCount === 0,
       size: n,
       root: toHex(root),
@@ -748,15 +835,16 @@ export class Engine {
       passes: {
         integrity: this.integrityErrors === 0 && this.usable ? 'passed' : 'failed',
         authenticity: this.authenticityErrors === 0 ? 'passed' : 'failed',
-        compliance: !this.options.complianceAvailable ? 'skipped' : this.complianceErrors === 0 ? 'passed' : 'failed',
+        compliance,
       },
+      anchors,
       checkpoints: summaries,
       timeline: this.timeline,
       stats: {
         events: n,
         streams: this.heads.size,
-        signatures: this.pool.checked + this.signaturesChecked,
-        workers: this.decoder?.size ?? 0,
+        signatures: this.signaturesChecked,
+        workers: this.pool?.size ?? 0,
         milliseconds: Date.now() - this.started,
       },
     };
@@ -765,8 +853,7 @@ export class Engine {
   /** Stop the workers without a report (on a fatal read error). */
   async abort(): Promise<void> {
     try {
-      await this.pool.close();
-      await this.decoder?.close();
+      await this.pool?.close();
     } finally {
       this.ids.dispose();
     }

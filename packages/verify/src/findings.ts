@@ -3,8 +3,9 @@
  * a stable kebab-case `code`, a severity, where it happened (ledger position, event id, stream),
  * the rule broken and one sentence in English and one in Vietnamese.
  *
- * The catalogue below is the single source of the codes, their rules and their sentences, so the
- * CLI's `--json`, the HTML report and the documentation (`docs/verifying.md`) agree.
+ * The catalogue below is the single source of the codes, their severities, rules and titles, so
+ * the CLI's `--json`, the HTML report and the documentation (`docs/verifying.md`) agree; the
+ * sentences of each code are in `messages.ts`, keyed by the same codes.
  */
 
 /** `error` breaks integrity, authenticity or compliance; `warning` needs a human look. */
@@ -128,6 +129,18 @@ export const FINDING_CODES = {
     rule: 'docs/design.md §8',
     title: 'Signing time runs backwards',
     title_vi: 'Thời điểm ký chạy lùi',
+  },
+  'time-ahead': {
+    severity: 'warning',
+    rule: 'docs/design.md §8',
+    title: 'An event claims a time after the log had moved on',
+    title_vi: 'Sự kiện ghi thời điểm ký muộn hơn thực tế của sổ',
+  },
+  'origin-mismatch': {
+    severity: 'error',
+    rule: 'docs/design.md §5',
+    title: 'The bundle is not the ledger the inspector expected',
+    title_vi: 'Tệp xuất không phải sổ mà người kiểm tra cần kiểm tra',
   },
   'checkpoint-invalid': {
     severity: 'error',
@@ -263,6 +276,12 @@ export const FINDING_CODES = {
     title: 'The school rules were not replayed',
     title_vi: 'Chưa kiểm tra lại quy chế nghiệp vụ',
   },
+  'compliance-stopped': {
+    severity: 'warning',
+    rule: 'docs/design.md §1',
+    title: 'The school rules were replayed only up to the first event that is not authentic',
+    title_vi: 'Quy chế chỉ được kiểm tra lại đến sự kiện đầu tiên không xác thực',
+  },
 } as const satisfies Record<string, CodeSpec>;
 
 /** A finding code from {@link FINDING_CODES}. */
@@ -304,43 +323,4 @@ export function compareFindings(a: Finding, b: Finding): number {
   const pb = b.position ?? -1;
   if (pa !== pb) return pa - pb;
   return a.code < b.code ? -1 : a.code > b.code ? 1 : 0;
-}
-
-/**
- * Collects findings with a cap so that a wholly corrupt bundle cannot exhaust memory: past `max`
- * findings only counts are kept, and one `too-many-findings` warning says how many were left out.
- */
-export class FindingSink {
-  private readonly list: Finding[] = [];
-  private dropped = 0;
-  private errors = 0;
-  constructor(private readonly max: number) {}
-
-  add(f: Finding): void {
-    if (f.severity === 'error') this.errors++;
-    if (this.list.length < this.max) this.list.push(f);
-    else this.dropped++;
-  }
-
-  /** Number of error findings, including those not kept. */
-  get errorCount(): number {
-    return this.errors;
-  }
-
-  /** The kept findings, sorted, plus the overflow warning when some were dropped. */
-  result(): Finding[] {
-    const out = [...this.list].sort(compareFindings);
-    if (this.dropped > 0) {
-      out.push(
-        finding(
-          'too-many-findings',
-          {},
-          `${this.dropped} further findings were not listed (limit ${this.max}).`,
-          `Còn ${this.dropped} phát hiện khác không được liệt kê (giới hạn ${this.max}).`,
-          { details: { dropped: this.dropped, limit: this.max } },
-        ),
-      );
-    }
-    return out;
-  }
 }

@@ -1,5 +1,12 @@
+/**
+ * The HTML report: one self-contained page (inline CSS, no script, no network) an inspector
+ * opens offline — the verdict, the trust anchors, the findings, the timeline and the checkpoint
+ * chain — with every text from the ledger escaped for HTML and made visible (see `text.ts`).
+ */
 import { FINDING_CODES, type Finding } from './findings.js';
-import type { VerifyReport } from './report.js';
+import type { Verdict, VerifyReport } from './report.js';
+import { printable } from './text.js';
+import { MISSING_ANCHOR, originSentence, verdictBanner, verdictSentence } from './verdict.js';
 
 /** Extra context for {@link renderReport}. */
 export interface ReportExtras {
@@ -15,17 +22,28 @@ export interface ReportExtras {
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** Escape text for HTML element content and attribute values. */
+/**
+ * Escape text for HTML element content and attribute values; controls, bidi overrides and other
+ * invisible characters are shown as escapes ({@link printable}) rather than acted on.
+ */
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+  return printable(s).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
+
+/** The CSS class and mark of each verdict's banner. */
+const BANNER: { readonly [V in Verdict]: { readonly cls: string; readonly mark: string } } = {
+  verified: { cls: 'ok', mark: '✔' },
+  failed: { cls: 'bad', mark: '✘' },
+  unanchored: { cls: 'unanchored', mark: '⚠' },
+  unusable: { cls: 'unusable', mark: '⚠' },
+};
 
 const CSS = `
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem;color:#1b1b1b;line-height:1.45}
 h1{font-size:1.5rem;margin-bottom:.25rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #ccc;padding-bottom:.25rem}
 .meta{color:#555;font-size:.9rem}
 .verdict{padding:1rem 1.25rem;border-radius:.5rem;margin:1.25rem 0;font-size:1.1rem}
-.verdict.ok{background:#e7f6ea;border:2px solid #2e7d32}.verdict.bad{background:#fdecea;border:2px solid #c62828}.verdict.unusable{background:#fff4e5;border:2px solid #ef6c00}
+.verdict.ok{background:#e7f6ea;border:2px solid #2e7d32}.verdict.bad{background:#fdecea;border:2px solid #c62828}.verdict.unusable,.verdict.unanchored{background:#fff4e5;border:2px solid #ef6c00}
 .verdict strong{font-size:1.3rem;display:block}
 .passes{display:flex;gap:1rem;flex-wrap:wrap;margin-top:.5rem;font-size:.95rem}
 .pass{padding:.15rem .6rem;border-radius:1rem;border:1px solid #999}.pass.passed{background:#e7f6ea}.pass.failed{background:#fdecea}.pass.skipped{background:#eee}
@@ -61,12 +79,9 @@ export function renderReport(report: VerifyReport, extras: ReportExtras = {}): s
   const errors = report.findings.filter((f) => f.severity === 'error').length;
   const warnings = report.findings.filter((f) => f.severity === 'warning').length;
   const limit = extras.findingLimit ?? 500;
-  const cls = !report.usable ? 'unusable' : report.ok ? 'ok' : 'bad';
-  const verdict = !report.usable
-    ? 'The input could not be read as a hoso bundle. / Không đọc được dữ liệu vào như một tệp xuất hoso.'
-    : report.ok
-      ? `Verified: all ${report.size} events are intact, authentic${report.passes.compliance === 'passed' ? ' and within the rules' : ''}. / Đã kiểm tra: toàn bộ ${report.size} sự kiện nguyên vẹn, xác thực${report.passes.compliance === 'passed' ? ' và đúng quy chế' : ''}.`
-      : `Not verified: ${errors} problem${errors === 1 ? '' : 's'} found. / Không đạt: phát hiện ${errors} vấn đề.`;
+  const { cls, mark } = BANNER[report.verdict];
+  const a = report.anchors;
+  const said = verdictSentence(report);
 
   const shown = report.findings.slice(0, limit);
   const hiddenByCode = new Map<string, number>();
@@ -84,7 +99,7 @@ export function renderReport(report: VerifyReport, extras: ReportExtras = {}): s
     )}</div>`,
   );
   parts.push(
-    `<div class="verdict ${cls}"><strong>${report.ok ? '✔ VERIFIED / ĐẠT' : report.usable ? '✘ NOT VERIFIED / KHÔNG ĐẠT' : '⚠ UNUSABLE INPUT / DỮ LIỆU KHÔNG DÙNG ĐƯỢC'}</strong>${escapeHtml(verdict)}`,
+    `<div class="verdict ${cls}"><strong>${mark} ${verdictBanner(report.verdict)}</strong>${escapeHtml(said.en)}<div class="vi">${escapeHtml(said.vi)}</div>`,
   );
   parts.push(
     `<div class="passes">${passLabel('Integrity', 'toàn vẹn', report.passes.integrity)}${passLabel('Authenticity', 'xác thực', report.passes.authenticity)}${passLabel('Compliance', 'tuân thủ quy chế', report.passes.compliance)}</div>`,
@@ -92,6 +107,25 @@ export function renderReport(report: VerifyReport, extras: ReportExtras = {}): s
   parts.push(
     `<div class="meta">Events / Sự kiện: ${report.size} · Streams / Luồng: ${report.stats.streams} · Signatures / Chữ ký: ${report.stats.signatures} · Merkle root / Gốc Merkle: <code>${escapeHtml(report.root)}</code> · Errors / Lỗi: ${errors} · Warnings / Cảnh báo: ${warnings}</div></div>`,
   );
+
+  parts.push('<h2>Checked against / Đối chiếu với</h2><table><tbody>');
+  const list = (xs: readonly string[]): string =>
+    xs.length === 0 ? '— (none given / không có)' : xs.map((x) => `<code>${escapeHtml(x)}</code>`).join(', ');
+  parts.push(`<tr><th>Root keys / Khóa gốc</th><td>${list(a.rootKeys)}</td></tr>`);
+  parts.push(`<tr><th>Seal keys / Khóa đóng dấu</th><td>${list(a.sealKeys)}</td></tr>`);
+  parts.push(`<tr><th>Witness keys / Khóa chứng kiến</th><td>${list(a.witnessKeys)}</td></tr>`);
+  parts.push(
+    `<tr><th>Held checkpoint / Điểm kiểm tra đang giữ</th><td>${a.since === null ? '—' : `size ${a.since}`}</td></tr>`,
+  );
+  const origin = originSentence(a.origin);
+  parts.push(
+    `<tr><th>Ledger / Sổ</th><td>${escapeHtml(origin.en)}<div class="vi">${escapeHtml(origin.vi)}</div></td></tr>`,
+  );
+  if (a.missing.length > 0)
+    parts.push(
+      `<tr><th>Not checked / Chưa đối chiếu</th><td>${a.missing.map((m) => `${escapeHtml(MISSING_ANCHOR[m].en)}<div class="vi">${escapeHtml(MISSING_ANCHOR[m].vi)}</div>`).join('')}</td></tr>`,
+    );
+  parts.push('</tbody></table>');
 
   parts.push(`<h2>Findings / Các phát hiện (${report.findings.length})</h2>`);
   if (report.findings.length === 0) parts.push('<p>No findings. / Không có phát hiện nào.</p>');

@@ -198,7 +198,7 @@ export class DuplicateIdFinder {
         n = 0;
       };
       for (let i = 0; i < this.count; i++) {
-        out.set(this.records.subarray(o[i]!, o[i]! + WORDS), n * WORDS);
+        out.set(this.records.subarray(o[i], o[i]! + WORDS), n * WORDS);
         if (++n * WORDS === out.length) flush();
       }
       if (n > 0) flush();

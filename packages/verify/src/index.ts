@@ -4,16 +4,45 @@
  * offline inclusion and consistency proofs, and render the findings as a self-contained HTML report.
  */
 export * from './findings.js';
+export * from './sink.js';
+export {
+  MESSAGES,
+  say,
+  placeOf,
+  type MessageParams,
+  type Sentence,
+  type SayExtra,
+  type CheckpointPlace,
+  type CheckpointProblem,
+  type OriginPin,
+} from './messages.js';
+export { printable, printableLines } from './text.js';
 export * from './report.js';
 export * from './bundle/format.js';
 export * from './bundle/lines.js';
 export * from './bundle/read.js';
 export * from './bundle/export.js';
-export { SignaturePool, type SignatureCheck, type SignaturePoolOptions } from './sigpool.js';
+export { WorkerPool, type WorkerPoolOptions } from './pool/worker-pool.js';
+export type { PoolRequest, PoolReply, PoolWorker, WorkerFactory, WorkerPort, Transferable } from './pool/protocol.js';
+export { servePool } from './pool/serve.js';
+export { nodeWorkers, verificationWorkerPath } from './pool/node.js';
+export {
+  checkEventBatch,
+  checkEventsHere,
+  packEvents,
+  EVENT_VALID,
+  EVENT_INVALID,
+  EVENT_BAD_SIGNERS,
+  type EventBatch,
+  type EventBatchResult,
+  type BatchProblem,
+} from './checks/batch.js';
+export { isHosoOrigin } from './origin.js';
 export {
   parseTrust,
   checkCheckpoint,
   checkSince,
+  type Cosigned,
   type TrustAnchors,
   type ParsedTrust,
   type CheckpointCheck,
@@ -28,6 +57,7 @@ export {
   type VerifyInputError,
 } from './verify.js';
 export { renderReport, escapeHtml, type ReportExtras } from './html.js';
+export { VERDICT_WORDS, MISSING_ANCHOR, verdictBanner, verdictSentence, originSentence } from './verdict.js';
 export {
   proveEvent,
   verifyProof,

@@ -1,3 +1,8 @@
+/**
+ * Offline proofs an inspector can check without the whole ledger: that one event is at its
+ * position in a signed checkpoint (C2SP tlog-proof, RFC 9162 inclusion), and that a newer
+ * checkpoint extends an older one (RFC 9162 consistency).
+ */
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import {
   bytesEqual,
@@ -348,9 +353,9 @@ export function verifyConsistencyProof(text: string, trust: TrustAnchors): Eithe
     return right(r.right);
   };
   const o = open(p.right.oldNote, 'oldNote');
-  if (o._tag === 'Left') return o as Either<ProofError, never>;
+  if (o._tag === 'Left') return o;
   const n = open(p.right.newNote, 'newNote');
-  if (n._tag === 'Left') return n as Either<ProofError, never>;
+  if (n._tag === 'Left') return n;
   const oc = o.right.checkpoint;
   const nc = n.right.checkpoint;
   if (oc.size !== p.right.oldSize || nc.size !== p.right.newSize)

@@ -1,4 +1,10 @@
+/**
+ * The verification report: what `verifyBundle` and `verifyStore` return, what `--json` prints and
+ * what the HTML report shows — the verdict, the findings, the trust anchors it was checked
+ * against, the checkpoint chain and the timeline of notable events.
+ */
 import type { Finding } from './findings.js';
+import type { OriginPin } from './messages.js';
 
 /** One checkpoint as the verifier saw it, for the report's checkpoint chain. */
 export interface CheckpointSummary {
@@ -35,8 +41,55 @@ export interface TimelineEntry {
 export interface PassResults {
   readonly integrity: 'passed' | 'failed';
   readonly authenticity: 'passed' | 'failed';
-  /** `skipped` when no rule replay was available. */
-  readonly compliance: 'passed' | 'failed' | 'skipped';
+  /**
+   * `skipped` when no rule replay ran; `incomplete` when it ended with the first event that is
+   * not authentic (`compliance-stopped`) and found nothing wrong up to it.
+   */
+  readonly compliance: 'passed' | 'failed' | 'skipped' | 'incomplete';
+}
+
+/**
+ * What the verification established, as one value (docs/verifying.md):
+ * - `verified` — nothing wrong, checked against a root key and a seal key the inspector gave;
+ * - `failed` — at least one error finding;
+ * - `unanchored` — nothing wrong found, but some trust anchor was missing ({@link Anchors.missing}),
+ *   so the history may have been made up by anyone: not a verification;
+ * - `unusable` — the input could not be read as a bundle, or the verifier itself failed.
+ */
+export type Verdict = 'verified' | 'failed' | 'unanchored' | 'unusable';
+
+/** A trust anchor the verification lacked, making it `unanchored`. */
+export type MissingAnchor =
+  /** No root key: the keys were traced only to the ledger's own genesis. */
+  | 'root-key'
+  /** No seal key: the checkpoints' signatures were not checked. */
+  | 'seal-key'
+  /** `catalogue: false`: signatures checked under the keys the events name, not traced to anything. */
+  | 'key-registry';
+
+/** Which ledger was verified, and whether the inspector had said which one they expected. */
+export interface OriginCheck {
+  /** The origin the bundle (or the store) presents, `hoso/<ledger>`. */
+  readonly accepted: string | null;
+  /** The origins the inspector accepts; empty when nothing pinned it. */
+  readonly expected: readonly string[];
+  /** What pinned `expected`: the `expectedOrigin` option, or the names of the trusted seal keys; null when unpinned. */
+  readonly pinnedBy: OriginPin | null;
+}
+
+/** The trust anchors the verification was checked against, as the report lists them. */
+export interface Anchors {
+  /** Root keys given (base64url). */
+  readonly rootKeys: readonly string[];
+  /** Seal verifier keys given, as `<name>+<hex key id>`. */
+  readonly sealKeys: readonly string[];
+  /** Witness verifier keys given, as `<name>+<hex key id>`. */
+  readonly witnessKeys: readonly string[];
+  /** Size of the checkpoint the inspector held (`since`), or null. */
+  readonly since: number | null;
+  readonly origin: OriginCheck;
+  /** The anchors that were missing; non-empty makes a clean run `unanchored`. */
+  readonly missing: readonly MissingAnchor[];
 }
 
 /**
@@ -44,7 +97,13 @@ export interface PassResults {
  * `findings`) plus extra fields for the HTML report and tools.
  */
 export interface VerifyReport {
-  /** True when no finding has severity `error` and the input was usable. */
+  /** What was established; read this, not `ok`. */
+  readonly verdict: Verdict;
+  /**
+   * True when no finding has severity `error` and the input was usable — also for an
+   * `unanchored` run, where nothing was found wrong but nothing was anchored either (kept for
+   * the `--json` shape of docs/design.md §9).
+   */
   readonly ok: boolean;
   /** Number of events verified. */
   readonly size: number;
@@ -56,6 +115,8 @@ export interface VerifyReport {
   /** The origin verified (`hoso/<ledger>`), when known. */
   readonly origin: string | null;
   readonly passes: PassResults;
+  /** The trust anchors it was checked against, and the origin accepted. */
+  readonly anchors: Anchors;
   readonly checkpoints: readonly CheckpointSummary[];
   /** Notable events, in ledger order, capped (see `timelineLimit`). */
   readonly timeline: readonly TimelineEntry[];
@@ -66,4 +127,18 @@ export interface VerifyReport {
     readonly workers: number;
     readonly milliseconds: number;
   };
+}
+
+/**
+ * The verdict of a run: unusable input first, then any error, then any missing anchor; only a
+ * clean run against every anchor is `verified`.
+ */
+export function verdictOf(r: {
+  readonly usable: boolean;
+  readonly errors: number;
+  readonly missing: readonly MissingAnchor[];
+}): Verdict {
+  if (!r.usable) return 'unusable';
+  if (r.errors > 0) return 'failed';
+  return r.missing.length > 0 ? 'unanchored' : 'verified';
 }

@@ -1,13 +1,22 @@
+/**
+ * The public entry points `verifyBundle` and `verifyStore`: check the options (a bad one is a
+ * `Left` naming it), build the engine with its passes and workers, feed it the bundle's lines or
+ * the store's events, and return the report.
+ */
 import { statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { CompactRange, hosoError, leafHash, type HosoError } from '@hoso/core';
 import type { EventStore } from '@hoso/store';
 import { Engine, type EventPass } from './engine.js';
-import { finding } from './findings.js';
+import { say } from './messages.js';
 import { checkSince, parseTrust, type TrustAnchors } from './checkpoints.js';
+import { expectedOrigin } from './origin.js';
 import { ledgerOfOrigin, originOf } from './bundle/format.js';
 import { readBundleBatches, type BundleItem } from './bundle/read.js';
+import { trailingCheckpoints } from './bundle/tail.js';
+import { nodeWorkers, verificationWorkerPath } from './pool/node.js';
+import type { WorkerFactory } from './pool/protocol.js';
 import type { BundleSource } from './bundle/lines.js';
 import { KeyPass } from './passes/keys.js';
 import { TimelinePass } from './passes/timeline.js';
@@ -20,6 +29,14 @@ export type { TrustAnchors } from './checkpoints.js';
 export interface VerifyOptions {
   /** What the inspector trusts: root keys, seal keys, witness keys. */
   readonly trust?: TrustAnchors;
+  /**
+   * The ledger the inspector expects, as its origin `hoso/<ledger id>`: a bundle (or store) of any
+   * other origin is an `origin-mismatch` error. Default: the names of the trusted seal keys that
+   * are origins (a school names its seal after its origin), else those of the trusted witness
+   * keys; with none, any origin is accepted and the report says it was not pinned
+   * (`anchors.origin.pinnedBy: null`).
+   */
+  readonly expectedOrigin?: string;
   /** A checkpoint note the inspector already holds: the history must extend it. */
   readonly since?: string;
   /**
@@ -27,9 +44,14 @@ export interface VerifyOptions {
    * Default: available cores − 1 (at least 1); 0 does everything on the calling thread.
    */
   readonly workers?: number;
+  /**
+   * Starts each worker (default: a Node worker thread running `@hoso/verify/worker`). A page
+   * passes a factory of Web Workers that run the same job (see docs/verifying.md).
+   */
+  readonly workerFactory?: WorkerFactory;
   /** Events per worker message (default 256). */
   readonly batchSize?: number;
-  /** How far (ms) `at` may run backwards along the log before a warning (default 10 minutes). */
+  /** How far (ms) `at` may run backwards along the log, or ahead of it, before a warning (default 10 minutes). */
   readonly timeTolerance?: number;
   /** Most findings listed (default 10,000; the rest are counted). */
   readonly maxFindings?: number;
@@ -73,7 +95,7 @@ function directoryOption(name: string, v: unknown): Either<VerifyInputError, str
   if (v === undefined) return right(tmpdir());
   if (typeof v !== 'string' || v.length === 0)
     return left(hosoError('invalid-argument', `${name}: must be a directory path`, { path: [name] }));
-  let dir = false;
+  let dir: boolean;
   try {
     dir = statSync(v).isDirectory();
   } catch {
@@ -84,10 +106,19 @@ function directoryOption(name: string, v: unknown): Either<VerifyInputError, str
     : left(hosoError('invalid-argument', `${name}: ${v} is not an existing directory`, { path: [name] }));
 }
 
-function prepare(options: VerifyOptions, requireFinalCheckpoint: boolean): Either<VerifyInputError, Prepared> {
+/** The Node worker threads, each started with the package's compiled worker. */
+const nodeFactory: WorkerFactory = (i) => nodeWorkers(verificationWorkerPath())(i);
+
+function prepare(
+  options: VerifyOptions,
+  requireFinalCheckpoint: boolean,
+  checkpointHints: () => readonly string[],
+): Either<VerifyInputError, Prepared> {
   const o = options ?? {};
   const trust = parseTrust(o.trust ?? {});
   if (trust._tag === 'Left') return trust;
+  const expected = expectedOrigin(o.expectedOrigin, trust.right.seals, trust.right.witnesses);
+  if (expected._tag === 'Left') return expected;
   const defaultWorkers = Math.max(1, availableParallelism() - 1);
   const workers = intOption('workers', o.workers, 0, defaultWorkers);
   const batchSize = intOption('batchSize', o.batchSize, 1, 256);
@@ -98,6 +129,8 @@ function prepare(options: VerifyOptions, requireFinalCheckpoint: boolean): Eithe
   const idBuffer = intOption('idBuffer', o.idBuffer, 1, 262_144);
   for (const r of [workers, batchSize, tol, maxFindings, timelineLimit, maxCheckpoints, idBuffer])
     if (r._tag === 'Left') return r;
+  if (o.workerFactory !== undefined && typeof o.workerFactory !== 'function')
+    return left(hosoError('invalid-argument', 'workerFactory: must be a function', { path: ['workerFactory'] }));
   const tempDir = directoryOption('tempDir', o.tempDir);
   if (tempDir._tag === 'Left') return tempDir;
   let since: ReturnType<typeof checkSince> | undefined;
@@ -105,6 +138,7 @@ function prepare(options: VerifyOptions, requireFinalCheckpoint: boolean): Eithe
     since = checkSince(o.since, null, trust.right);
     if (since._tag === 'Left') return since;
   }
+  const value = (r: Either<VerifyInputError, number>): number => (r as { right: number }).right;
   const catalogue = o.catalogue !== false;
   const passes: EventPass[] = catalogue ? [new KeyPass(trust.right.rootKeys), new TimelinePass()] : [];
   const compliance = o.compliance === false || !catalogue ? undefined : compliancePass();
@@ -112,16 +146,20 @@ function prepare(options: VerifyOptions, requireFinalCheckpoint: boolean): Eithe
   const engine = new Engine({
     trust: trust.right,
     ...(since !== undefined && since._tag === 'Right' ? { since: since.right } : {}),
-    workers: (workers as { right: number }).right,
-    batchSize: (batchSize as { right: number }).right,
-    timeTolerance: (tol as { right: number }).right,
-    maxFindings: (maxFindings as { right: number }).right,
-    timelineLimit: (timelineLimit as { right: number }).right,
-    maxCheckpoints: (maxCheckpoints as { right: number }).right,
+    workers: value(workers),
+    workerFactory: o.workerFactory ?? nodeFactory,
+    batchSize: value(batchSize),
+    timeTolerance: value(tol),
+    maxFindings: value(maxFindings),
+    timelineLimit: value(timelineLimit),
+    maxCheckpoints: value(maxCheckpoints),
     passes,
     complianceAvailable: compliance !== undefined,
+    catalogue,
+    expected: expected.right,
+    checkpointHints: checkpointHints(),
     requireFinalCheckpoint,
-    idBuffer: (idBuffer as { right: number }).right,
+    idBuffer: value(idBuffer),
     tempDir: tempDir.right,
   });
   return right({ engine });
@@ -161,13 +199,7 @@ async function drive(prepared: Prepared, batches: AsyncIterable<BundleItem[]>): 
         }
         case 'header-invalid':
           engine.reportIntegrity(
-            finding(
-              'header-invalid',
-              {},
-              `Line 1 is not a bundle header: ${item.error.message}.`,
-              `Dòng 1 không phải dòng đầu của tệp xuất: ${item.error.message}.`,
-              { details: { line: 1 } },
-            ),
+            say('header-invalid', {}, { reason: item.error.message }, { details: { line: 1 } }),
             true,
           );
           break;
@@ -178,17 +210,16 @@ async function drive(prepared: Prepared, batches: AsyncIterable<BundleItem[]>): 
           engine.checkpoint(item.note, item.line);
           break;
         case 'invalid': {
-          const tooLong = item.error.code === 'line-too-long';
+          const d = item.error.details as { length?: number; limit?: number } | undefined;
           engine.reportIntegrity(
-            finding(
-              tooLong ? 'line-too-long' : 'checkpoint-invalid',
-              {},
-              `Line ${item.line}: ${item.error.message}.`,
-              `Dòng ${item.line}: ${tooLong ? 'quá dài' : 'không phải điểm kiểm tra hợp lệ'}.`,
-              {
-                details: { line: item.line },
-              },
-            ),
+            item.error.code === 'line-too-long'
+              ? say(
+                  'line-too-long',
+                  {},
+                  { line: item.line, length: d?.length ?? 0, limit: d?.limit ?? 0 },
+                  { details: { line: item.line } },
+                )
+              : say('checkpoint-invalid', {}, { kind: 'line', line: item.line }, { details: { line: item.line } }),
           );
           break;
         }
@@ -213,7 +244,10 @@ export async function verifyBundle(
   source: BundleSource,
   options: VerifyOptions = {},
 ): Promise<Either<VerifyInputError, VerifyReport>> {
-  const p = prepare(options, true);
+  // A file's trailing checkpoint lines are read first: their cosignature times bound the events' times.
+  const p = prepare(options, true, () =>
+    typeof source === 'string' ? trailingCheckpoints(source, options.maxCheckpoints ?? 10_000) : [],
+  );
   if (p._tag === 'Left') return p;
   const { engine } = p.right;
   let declared: number | null = null;
@@ -221,12 +255,7 @@ export async function verifyBundle(
     declared = await drive(p.right, readBundleBatches(source));
   } catch (e) {
     engine.reportIntegrity(
-      finding(
-        'bundle-unreadable',
-        {},
-        `The bundle could not be read: ${e instanceof Error ? e.message : String(e)}.`,
-        `Không đọc được tệp xuất: ${e instanceof Error ? e.message : String(e)}.`,
-      ),
+      say('bundle-unreadable', {}, { source: 'bundle', reason: e instanceof Error ? e.message : String(e) }),
       true,
     );
   }
@@ -234,10 +263,7 @@ export async function verifyBundle(
     typeof source === 'string' ? (sizes: number[]) => rootsFrom(eventBytesOfBundle(source), sizes) : undefined;
   if (engine.size === 0 && declared === null) {
     // Nothing readable at all (empty file or no header): say so plainly.
-    engine.reportIntegrity(
-      finding('header-invalid', {}, 'The input has no bundle header.', 'Dữ liệu vào không có dòng đầu của tệp xuất.'),
-      true,
-    );
+    engine.reportIntegrity(say('header-invalid', {}, { reason: null }), true);
   }
   return right(await engine.finish(declared, reopen));
 }
@@ -266,17 +292,18 @@ export async function verifyStore(
   if (typeof ledger !== 'string' || ledger.length === 0)
     return left(hosoError('invalid-argument', 'ledger: must be a ledger id', { path: ['ledger'] }));
   const origin = originOf(ledger);
-  const notes = options.checkpoints ?? [];
-  if (!Array.isArray(notes) || notes.some((n) => typeof n !== 'string'))
+  const given: unknown = options.checkpoints ?? [];
+  if (!Array.isArray(given) || given.some((n) => typeof n !== 'string'))
     return left(
       hosoError('invalid-argument', 'checkpoints: must be an array of signed checkpoint notes', {
         path: ['checkpoints'],
       }),
     );
+  const notes = given as readonly string[];
   if (options.size !== undefined && (!Number.isSafeInteger(options.size) || options.size < 0))
     return left(hosoError('invalid-argument', 'size: must be an integer ≥ 0', { path: ['size'] }));
   // Options are all checked before the engine (and its worker threads) is created.
-  const p = prepare(options, false);
+  const p = prepare(options, false, () => notes);
   if (p._tag === 'Left') return p;
   const { engine } = p.right;
   engine.setOrigin(origin, ledger);
@@ -297,12 +324,7 @@ export async function verifyStore(
     for await (const bytes of storeEvents(store, ledger, size)) await engine.event(bytes);
   } catch (e) {
     engine.reportIntegrity(
-      finding(
-        'bundle-unreadable',
-        {},
-        `The store could not be read: ${e instanceof Error ? e.message : String(e)}.`,
-        `Không đọc được kho dữ liệu: ${e instanceof Error ? e.message : String(e)}.`,
-      ),
+      say('bundle-unreadable', {}, { source: 'store', reason: e instanceof Error ? e.message : String(e) }),
       true,
     );
   }

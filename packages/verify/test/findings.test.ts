@@ -23,6 +23,7 @@ describe('finding catalogue', () => {
 });
 
 const base: VerifyReport = {
+  verdict: 'failed',
   ok: false,
   size: 3,
   root: 'ab'.repeat(32),
@@ -37,6 +38,14 @@ const base: VerifyReport = {
     ),
   ],
   passes: { integrity: 'passed', authenticity: 'failed', compliance: 'passed' },
+  anchors: {
+    rootKeys: ['ROOTKEY'],
+    sealKeys: ['hoso/x+01020304'],
+    witnessKeys: [],
+    since: null,
+    origin: { accepted: 'hoso/thpt-<script>', expected: [], pinnedBy: null },
+    missing: [],
+  },
   checkpoints: [
     {
       line: 5,
@@ -79,8 +88,8 @@ describe('renderReport', () => {
   });
 
   it('says verified when ok, and unusable when the input could not be read', () => {
-    expect(renderReport({ ...base, ok: true, findings: [] })).toContain('VERIFIED / ĐẠT');
-    expect(renderReport({ ...base, usable: false })).toContain('UNUSABLE INPUT');
+    expect(renderReport({ ...base, verdict: 'verified', ok: true, findings: [] })).toContain('VERIFIED / ĐẠT');
+    expect(renderReport({ ...base, verdict: 'unusable', usable: false })).toContain('UNUSABLE INPUT');
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
   });
 });

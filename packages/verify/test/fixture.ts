@@ -214,3 +214,49 @@ export async function storeOf(f: Fixture): Promise<EventStore> {
   if (r._tag === 'Left') throw new Error(r.left.message);
   return store;
 }
+
+/**
+ * The fixture's events followed by one `BiographyChanged` (by the teacher, in the first student's
+ * stream) for each of `ats`, signed at that claimed time: the history an insider writes when the
+ * clock of whoever appends is wrong or lying.
+ */
+export async function withChanges(f: Fixture, ats: readonly string[]): Promise<Uint8Array[]> {
+  const events = [...f.events];
+  const dec = new TextDecoder();
+  let rev = -1;
+  let prev: string | null = null;
+  for (const b of events) {
+    const e = JSON.parse(dec.decode(b)) as { stream: string; rev: number };
+    if (e.stream !== 'student/hs0') continue;
+    rev = e.rev;
+    prev = toHex(leafHash(b));
+  }
+  for (const at of ats) {
+    const env = await signEnvelope(
+      {
+        v: 1,
+        id: newEventId(),
+        ledger: f.ledger,
+        stream: 'student/hs0',
+        rev: rev + 1,
+        prev,
+        type: 'BiographyChanged',
+        data: {
+          student: 'hs0',
+          year: '2024-2025',
+          class: '10a1',
+          changes: { phone: '0900000000' },
+          reason: 'Cập nhật',
+        },
+        at,
+        by: { key: f.teacher.key, role: 'homeroom' },
+      },
+      [{ signer: f.teacher.signer, role: 'homeroom' }],
+    );
+    const bytes = encodeEnvelope(env);
+    events.push(bytes);
+    rev = env.rev;
+    prev = toHex(leafHash(bytes));
+  }
+  return events;
+}

@@ -119,19 +119,20 @@ describe.skipIf(!hasChromium)('the HTML report in headless Chromium', () => {
     });
     await page.setContent(renderReport(report, { source: 'ledger.hoso' }), { waitUntil: 'load' });
     if (shot !== undefined) await page.screenshot({ path: shot, fullPage: false });
-    const tables = await page.$$eval('h2', (hs) =>
-      hs.map((h) => {
-        let n = h.nextElementSibling;
-        while (n !== null && n.tagName !== 'TABLE' && n.tagName !== 'H2') n = n.nextElementSibling;
-        return {
-          title: h.textContent ?? '',
-          rows: n !== null && n.tagName === 'TABLE' ? n.querySelectorAll('tbody tr').length : 0,
-        };
-      }),
-    );
-    const verdict = await page.$eval('.verdict strong', (e) => e.textContent ?? '');
-    const visible = await page.$eval('.verdict', (e) => (e as HTMLElement).offsetHeight > 0);
-    const text = await page.evaluate(() => document.body.innerText);
+    // Run in the page (a string: this program is typed without the DOM): each h2 and the rows of its table.
+    const tables = await page.evaluate<
+      Array<{ title: string; rows: number }>
+    >(`[...document.querySelectorAll('h2')].map((h) => {
+      let n = h.nextElementSibling;
+      while (n !== null && n.tagName !== 'TABLE' && n.tagName !== 'H2') n = n.nextElementSibling;
+      return {
+        title: h.textContent ?? '',
+        rows: n !== null && n.tagName === 'TABLE' ? n.querySelectorAll('tbody tr').length : 0,
+      };
+    })`);
+    const verdict = (await page.locator('.verdict strong').textContent()) ?? '';
+    const visible = await page.locator('.verdict').isVisible();
+    const text = await page.locator('body').innerText();
     await page.close();
     return { tables, verdict, visible, text, requests };
   }
@@ -143,7 +144,7 @@ describe.skipIf(!hasChromium)('the HTML report in headless Chromium', () => {
     expect(seen.requests).toEqual([]);
     expect(seen.visible).toBe(true);
     expect(seen.verdict).toContain('VERIFIED / ĐẠT');
-    const rows = Object.fromEntries(seen.tables.map((t) => [t.title.split(' / ')[0], t]));
+    const rows = Object.fromEntries(seen.tables.map((t) => [t.title.split(' / ')[0] ?? '', t] as const));
     expect(rows['Findings']!.title).toContain(`(${clean.findings.length})`);
     expect(rows['Findings']!.rows).toBe(0);
     expect(rows['Timeline of edits']!.rows).toBe(clean.timeline.length);

@@ -145,7 +145,7 @@ describe('bounded checkpoint holding', () => {
 describe('generic envelopes (catalogue: false)', () => {
   it('verifies the store package’s test events for integrity and signatures, and still catches a bad signature', async () => {
     const { makeTestEvents } = await import('@hoso/store/testing');
-    const { merkleRoot, leafHash, signCheckpoint } = await import('@hoso/core');
+    const { formatVerifierKey, leafHash, localSigner, merkleRoot, signCheckpoint } = await import('@hoso/core');
     const { originOf } = await import('../src/index.js');
     const events = await makeTestEvents('generic', [
       { stream: 'a' },
@@ -153,12 +153,15 @@ describe('generic envelopes (catalogue: false)', () => {
       { stream: 'a' },
       { stream: 'a', data: { ghi: 'Điểm 8,5' } },
     ]);
+    // The ledger's seal is named after its origin, as `hoso keys generate --name hoso/<ledger>` names it.
+    const seal = { name: originOf('generic'), seed: f.seal.seed };
     const cp = (evs: Uint8Array[]) =>
       signCheckpoint(
         { origin: originOf('generic'), size: evs.length, root: merkleRoot(evs.map((e) => leafHash(e))) },
-        f.seal,
+        seal,
       );
-    const opts = { trust: { sealKeys: f.trust.sealKeys }, catalogue: false };
+    const sealKeys = [formatVerifierKey(seal.name, localSigner(seal.seed).publicKey)];
+    const opts = { trust: { sealKeys }, catalogue: false };
     const clean = await verifyText(bundleText('generic', events, [cp(events)]), opts);
     expect(clean.findings.map((x) => x.code)).toEqual(['compliance-unchecked']);
     expect(clean.ok).toBe(true);
@@ -173,5 +176,30 @@ describe('generic envelopes (catalogue: false)', () => {
       ['signature-invalid', 2],
       ['stream-prev-mismatch', 3],
     ]);
+  });
+});
+
+describe('every line is canonical (docs/design.md §7)', () => {
+  const BOM = '\ufeff';
+  it('a byte-order mark or a carriage return makes the header, an event or a checkpoint line invalid', async () => {
+    const lines = bundleText(f.ledger, f.events, [f.checkpoint(f.events.length)]).split('\n');
+    const cp = f.events.length + 1;
+    const at = (i: number, s: string) => lines.map((l, k) => (k === i ? s : l)).join('\n');
+    for (const header of [BOM + lines[0]!, lines[0]! + '\r']) {
+      const r = await verifyText(at(0, header));
+      expect(r.verdict).toBe('unusable');
+      expect(r.findings.map((x) => x.code)).toContain('header-invalid');
+    }
+    for (const event of [BOM + lines[3]!, lines[3]! + '\r']) {
+      const r = await verifyText(at(3, event), { workers: 1 });
+      const found = r.findings.filter((x) => x.severity === 'error' && x.position === 2).map((x) => x.code);
+      expect(found.some((c) => c === 'event-not-canonical' || c === 'event-invalid')).toBe(true);
+      expect(r.verdict).toBe('failed');
+    }
+    for (const checkpoint of [BOM + lines[cp]!, lines[cp]! + '\r']) {
+      const r = await verifyText(at(cp, checkpoint));
+      expect(r.findings.map((x) => x.code)).toContain('checkpoint-invalid');
+      expect(r.verdict).toBe('failed');
+    }
   });
 });

@@ -24,7 +24,7 @@ import { gradeOrFail, markbookOrFail, studentClassOrFail, yearOf, type StudentCl
 import { foldStore, personName, schoolInfo, studentName, textOf, transcriptData, transcriptOf } from '../books-view.js';
 import { checkpointDir, latestCheckpoint, readCheckpointFile, type KeptCheckpoint } from '../checkpoints.js';
 import { refused, usage } from '../exit.js';
-import { jsonText, type Output } from '../io.js';
+import { jsonText, terminalSafe, type Output } from '../io.js';
 import { withStore, type OpenedStore } from '../store.js';
 import { renderTable } from '../table.js';
 import { storeOptions } from './checkpoints.js';
@@ -233,6 +233,8 @@ function describeEvent(r: Records, type: string, d: Record<string, unknown>): st
 
 /** Register `show`, `log`, `print`. */
 export function registerBookCommands(program: Command, io: Output): void {
+  // What `show` and `log` print comes from the ledger (names, reasons, minutes): escaped on the way out.
+  const screen = terminalSafe(io);
   storeOptions(program.command('show'))
     .description(
       'show a book as a terminal table, or with --json every cell with its value, history, and the computed averages and levels',
@@ -274,7 +276,7 @@ export function registerBookCommands(program: Command, io: Output): void {
           const r = await foldStore(s.store, s.ledger);
           if (o.register) {
             const entries = register(r);
-            if (o.json) return io.out(jsonText(entries));
+            if (o.json) return screen.out(jsonText(entries));
             const rows = entries.map((e) => [
               String(e.number),
               e.student,
@@ -286,7 +288,7 @@ export function registerBookCommands(program: Command, io: Output): void {
                 .map((x) => `${x.class} (${x.year}) ${x.enrolled}${x.left === undefined ? '' : ` → ${x.left.date}`}`)
                 .join('; '),
             ]);
-            return io.out(
+            return screen.out(
               'Sổ đăng bộ\n' +
                 renderTable(
                   ['Số', 'Mã HS', 'Họ và tên', 'Ngày sinh', 'Giới tính', 'Nơi sinh', 'Lớp (năm học), nhập học → rời'],
@@ -300,16 +302,16 @@ export function registerBookCommands(program: Command, io: Output): void {
             // The level of the student's class in --year (else of their last class) picks the book,
             // as for `hoso print --student`: preschool child page, primary (TT27) or TT22 học bạ.
             const c = studentClassOrFail(r, o.student, year ?? '', s.ledger);
-            if (c !== null && c.grade === 0) return io.out(childPageView(r, o.student, c, !!o.json));
-            if (c !== null && c.grade <= 5) return io.out(primaryTranscriptView(r, o.student, c, !!o.json));
+            if (c !== null && c.grade === 0) return screen.out(childPageView(r, o.student, c, !!o.json));
+            if (c !== null && c.grade <= 5) return screen.out(primaryTranscriptView(r, o.student, c, !!o.json));
             const t = transcriptOf(r, o.student);
             if (t === null) throw usage('unknown-student', `no student "${o.student}" in ${s.ledger}`, '--student');
-            if (o.json) return io.out(jsonText(t));
+            if (o.json) return screen.out(jsonText(t));
             const d = transcriptData(r, t, o.year);
-            io.out(`Học bạ: ${t.bio.name} (${t.student}), born ${t.bio.birthDate}\n`);
-            if (d === null) return io.out('(no class page yet)\n');
+            screen.out(`Học bạ: ${t.bio.name} (${t.student}), born ${t.bio.birthDate}\n`);
+            if (d === null) return screen.out('(no class page yet)\n');
             const mv = (v: unknown): string => (typeof v === 'string' ? v : textOf((v as { value?: string }).value));
-            io.out(
+            screen.out(
               `Năm học ${d.schoolYear}, lớp ${d.className}\n` +
                 renderTable(
                   ['Môn', 'HK1', 'HK2', 'Cả năm'],
@@ -317,10 +319,10 @@ export function registerBookCommands(program: Command, io: Output): void {
                   new Set([1, 2, 3]),
                 ),
             );
-            io.out(
+            screen.out(
               `Học tập: ${d.learning.map(mv).join(' / ')}   Rèn luyện: ${d.conduct.map(mv).join(' / ')}   Vắng: ${d.absences ?? 0}   ${d.outcome ?? ''} ${d.award ?? ''}\n`,
             );
-            if (d.remarks !== undefined) io.out(`Nhận xét của giáo viên chủ nhiệm: ${d.remarks}\n`);
+            if (d.remarks !== undefined) screen.out(`Nhận xét của giáo viên chủ nhiệm: ${d.remarks}\n`);
             return;
           }
           const year = yearOf(r, o.year);
@@ -335,12 +337,12 @@ export function registerBookCommands(program: Command, io: Output): void {
               );
             const sum = primarySummary(r, year, o.class!);
             if (isLeft(sum)) throw refused(sum.left.code, sum.left.message, '--class', sum.left.rule);
-            return io.out(o.json ? jsonText(sum.right) : primaryTable(sum.right));
+            return screen.out(o.json ? jsonText(sum.right) : primaryTable(sum.right));
           }
           if (o.attendance) {
             const lines = attendance(r, year, o.class!);
             if (isLeft(lines)) throw refused(lines.left.code, lines.left.message, '--class', lines.left.rule);
-            if (o.json) return io.out(jsonText(lines.right));
+            if (o.json) return screen.out(jsonText(lines.right));
             const rows = lines.right.map((l, i) => [
               String(i + 1),
               l.name,
@@ -350,7 +352,7 @@ export function registerBookCommands(program: Command, io: Output): void {
               String(l.HK2.unexcused),
               String(l.year.total),
             ]);
-            return io.out(
+            return screen.out(
               `Chuyên cần lớp ${o.class}, năm học ${year} (buổi vắng)\n` +
                 renderTable(
                   ['STT', 'Học sinh', 'HK1 P', 'HK1 K', 'HK2 P', 'HK2 K', 'Cả năm'],
@@ -368,10 +370,10 @@ export function registerBookCommands(program: Command, io: Output): void {
                 `class ${o.class} has no subject "${o.subject}" (known: ${book.subjects.map((p) => p.subject).join(', ')})`,
                 '--subject',
               );
-            io.out(o.json ? jsonText(page) : subjectTable(r, page));
+            screen.out(o.json ? jsonText(page) : subjectTable(r, page));
             return;
           }
-          io.out(o.json ? jsonText(book) : classTable(book));
+          screen.out(o.json ? jsonText(book) : classTable(book));
         });
       },
     );
@@ -451,16 +453,17 @@ export function registerBookCommands(program: Command, io: Output): void {
             });
           }
           const shown = o.limit === undefined ? lines : lines.slice(-o.limit);
-          if (o.json) return io.out(shown.map((l) => JSON.stringify(l)).join('\n') + (shown.length > 0 ? '\n' : ''));
+          if (o.json)
+            return screen.out(shown.map((l) => JSON.stringify(l)).join('\n') + (shown.length > 0 ? '\n' : ''));
           for (const l of shown) {
             const signers = (l['signers'] as Array<{ name: string; role: string }>)
               .map((x) => `${x.name} (${x.role})`)
               .join(', ');
-            io.out(
+            screen.out(
               `#${String(l['position'])}  ${String(l['at'])}  ${String(l['type']).padEnd(20)} ${String(l['summary'])}\n      signed by ${signers}\n`,
             );
           }
-          if (shown.length === 0) io.out('(no events)\n');
+          if (shown.length === 0) screen.out('(no events)\n');
         });
       },
     );

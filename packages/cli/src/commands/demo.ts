@@ -1,5 +1,6 @@
 /** `hoso demo`: the school-year demonstration on the embedded store (see `demo/run.ts`). */
 import type { Command } from 'commander';
+import { verdictBanner } from '@hoso/verify';
 import { jsonText, type Output } from '../io.js';
 import { intOption } from './options.js';
 
@@ -54,6 +55,7 @@ export function registerDemo(program: Command, io: Output): void {
         );
         const summary = {
           ok: r.report.ok,
+          verdict: r.report.verdict,
           ledger: r.ledger,
           events: r.events,
           root: r.root,
@@ -96,7 +98,7 @@ export function registerDemo(program: Command, io: Output): void {
                 .map(([k, v]) => `${k} ${v} s`)
                 .join(', ')}).`,
               `Ledger "${r.ledger}": ${r.events} events, root ${r.root}.`,
-              `Verification: ${r.report.ok ? 'VERIFIED / ĐẠT' : 'NOT VERIFIED / KHÔNG ĐẠT'} (${r.report.findings.length} finding(s)).`,
+              `Verification: ${verdictBanner(r.report.verdict)} (${r.report.findings.length} finding(s)).`,
               `Refused as it should be: ${r.refusal.message} [${r.refusal.code}].`,
               r.certified > 0
                 ? `CA-backed signatures (test CA): ${r.certified} acts signed off, confirmed, approved, sealed and corrected.`
@@ -110,7 +112,7 @@ export function registerDemo(program: Command, io: Output): void {
             ].join('\n'),
           );
         }
-        process.exitCode = r.report.ok ? 0 : 1;
+        process.exitCode = r.report.verdict === 'verified' ? 0 : 1;
       },
     );
 }

@@ -5,7 +5,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { openLedger } from '@hoso/ledger';
 import { columnOf, markRows, parseCsv, studentRows, type RowProblem } from '../csv-import.js';
 import { formatPath, refused, usage } from '../exit.js';
-import { jsonText, readText, type Output } from '../io.js';
+import { jsonText, readText, terminalSafe, type Output } from '../io.js';
 import { readSignerKey } from '../keys.js';
 import { openCliLedger, signersFrom, submitBatch } from '../ledger-ops.js';
 import { withStore } from '../store.js';
@@ -22,12 +22,16 @@ const STATE_DIR = [
   'keep the state snapshot in this folder (default <db>.state/; with --store, none unless given)',
 ] as const;
 
-/** Every bad row on stderr; with --json they also travel in the error's details (printed by main). */
+/**
+ * Every bad row on stderr (escaped: a row's text may hold control characters); with --json they
+ * also travel in the error's details (printed by main).
+ */
 function printProblems(
-  io: Output,
+  raw: Output,
   file: string,
   problems: ReadonlyArray<RowProblem & { readonly field?: string }>,
 ): void {
+  const io = terminalSafe(raw);
   for (const p of problems)
     io.err(
       `hoso: ${file}:${p.line}${p.column === undefined ? '' : ` column "${p.column}"`}${p.field === undefined ? '' : ` field ${p.field}`}: ${p.message}${p.rule === undefined ? '' : ` (rule: ${p.rule})`} [${p.code}]\n`,

@@ -3,18 +3,23 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import {
+  MISSING_ANCHOR,
+  originSentence,
   proveConsistency,
   proveEvent,
   renderReport,
+  verdictBanner,
+  verdictSentence,
   verifyBundle,
   verifyConsistencyProof,
   verifyProof,
   verifyStore,
+  type Verdict,
   type VerifyReport,
 } from '@hoso/verify';
 import { checkpointDir, latestCheckpoint, listCheckpoints, readCheckpointFile } from '../checkpoints.js';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, refused, usage } from '../exit.js';
-import { isFile, jsonText, readText, writeText, type Output } from '../io.js';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_UNANCHORED, EXIT_USAGE, refused, usage, type ExitCode } from '../exit.js';
+import { isFile, jsonText, readText, terminalSafe, writeText, type Output } from '../io.js';
 import { withStore } from '../store.js';
 import { trustAnchors } from '../trust.js';
 import { storeOptions } from './checkpoints.js';
@@ -35,9 +40,21 @@ function trustOptions(c: Command): Command {
     .option('--witness <vkey>', 'a witness verifier key (repeatable)', collect, []);
 }
 
+const both = (s: { en: string; vi: string }): string => `${s.en} / ${s.vi}`;
+
+/** The verdict, what it was checked against, and the findings, as the terminal shows them. */
 function summaryLines(r: VerifyReport): string {
+  const a = r.anchors;
+  const list = (xs: readonly string[]): string => (xs.length === 0 ? 'none / không có' : xs.join(', '));
   const lines = [
-    `${r.ok ? 'VERIFIED / ĐẠT' : r.usable ? 'NOT VERIFIED / KHÔNG ĐẠT' : 'UNUSABLE INPUT / DỮ LIỆU KHÔNG DÙNG ĐƯỢC'}: ${r.size} events, root ${r.root}`,
+    `${verdictBanner(r.verdict)}: ${r.size} events, root ${r.root}`,
+    `  ${both(verdictSentence(r))}`,
+    `  ledger / sổ: ${both(originSentence(a.origin))}`,
+    `  root keys / khóa gốc: ${list(a.rootKeys)}`,
+    `  seal keys / khóa đóng dấu: ${list(a.sealKeys)}`,
+    `  witness keys / khóa chứng kiến: ${list(a.witnessKeys)}`,
+    `  held checkpoint / điểm kiểm tra đang giữ: ${a.since === null ? 'none / không có' : `size ${a.since}`}`,
+    ...a.missing.map((m) => `  NOT CHECKED / CHƯA ĐỐI CHIẾU: ${both(MISSING_ANCHOR[m])}`),
     `  integrity ${r.passes.integrity}, authenticity ${r.passes.authenticity}, compliance ${r.passes.compliance}`,
     ...r.checkpoints.map(
       (c) =>
@@ -53,11 +70,21 @@ function summaryLines(r: VerifyReport): string {
   return lines.join('\n') + '\n';
 }
 
+/** The exit code of a verdict (docs/design.md §9). */
+const VERDICT_EXIT: { readonly [V in Verdict]: ExitCode } = {
+  verified: EXIT_OK,
+  failed: EXIT_FINDINGS,
+  unusable: EXIT_USAGE,
+  unanchored: EXIT_UNANCHORED,
+};
+
 /** Register `verify`, `prove`, `consistency`. */
-export function registerVerifyCommands(program: Command, io: Output): void {
+export function registerVerifyCommands(program: Command, raw: Output): void {
+  // A ledger's names, reasons and checkpoint key names reach the terminal only escaped.
+  const io = terminalSafe(raw);
   trustOptions(storeOptions(program.command('verify')))
     .description(
-      'verify a bundle (or, with --db/--store, a ledger in place): integrity, authenticity, compliance; exit 0 clean, 1 findings, 2 unusable input',
+      'verify a bundle (or, with --db/--store, a ledger in place): integrity, authenticity, compliance; exit 0 verified, 1 findings, 2 unusable input, 3 nothing wrong found but unanchored (no root or seal key given)',
     )
     .argument('[bundle]', 'the bundle file (ledger.hoso)')
     .option(
@@ -65,6 +92,10 @@ export function registerVerifyCommands(program: Command, io: Output): void {
       'with --db/--store: the checkpoint folder to check against (default <db>.checkpoints)',
     )
     .option('--since <checkpoint>', 'a checkpoint note you already hold: the bundle must extend it')
+    .option(
+      '--origin <origin>',
+      "the ledger you expect, hoso/<ledger id>: a bundle of any other is refused (default: the trusted seal key's name when it is an origin)",
+    )
     .option('--report <file>', 'write the HTML report here')
     .option('--workers <n>', 'signature worker threads (default: cores − 1)', intOption('--workers', 0, 256))
     .option(
@@ -81,6 +112,7 @@ export function registerVerifyCommands(program: Command, io: Output): void {
           ledger?: string;
           checkpoints?: string;
           since?: string;
+          origin?: string;
           report?: string;
           workers?: number;
           tempDir?: string;
@@ -101,6 +133,7 @@ export function registerVerifyCommands(program: Command, io: Output): void {
         const options = {
           trust,
           ...(since === undefined ? {} : { since }),
+          ...(o.origin === undefined ? {} : { expectedOrigin: o.origin }),
           ...(o.workers === undefined ? {} : { workers: o.workers }),
           ...(o.tempDir === undefined ? {} : { tempDir: o.tempDir }),
         };
@@ -118,7 +151,14 @@ export function registerVerifyCommands(program: Command, io: Output): void {
               );
         if (isLeft(r)) {
           const field = r.left.path?.[0];
-          const option = field === 'since' ? '--since' : field === 'tempDir' ? '--temp-dir' : '--trust';
+          const option =
+            field === 'since'
+              ? '--since'
+              : field === 'tempDir'
+                ? '--temp-dir'
+                : field === 'expectedOrigin'
+                  ? '--origin'
+                  : '--trust';
           throw usage(r.left.code, r.left.message, option, r.left.rule);
         }
         const report = r.right;
@@ -128,7 +168,7 @@ export function registerVerifyCommands(program: Command, io: Output): void {
           const { timeline: _t, ...rest } = report;
           io.out(jsonText(rest));
         } else io.out(summaryLines(report));
-        process.exitCode = !report.usable ? EXIT_USAGE : report.ok ? EXIT_OK : EXIT_FINDINGS;
+        process.exitCode = VERDICT_EXIT[report.verdict];
       },
     );
 

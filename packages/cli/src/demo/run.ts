@@ -18,7 +18,7 @@ import { signerVerifier } from '@hoso/core';
 import { openLedger, type ActingSigner, type Appended, type Ledger } from '@hoso/ledger';
 import { openSqliteStore } from '@hoso/store-sqlite';
 import { classMarkbook } from '@hoso/books';
-import { exportBundle, renderReport, verifyBundle, type VerifyReport } from '@hoso/verify';
+import { exportBundle, renderReport, verdictBanner, verifyBundle, type VerifyReport } from '@hoso/verify';
 import {
   correctionMinutesDocument,
   markbookDocument,
@@ -709,7 +709,7 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
       }),
       '--dir',
     );
-    say(`  verified: ${report.ok ? 'OK' : 'NOT OK'} — ${report.findings.length} finding(s); report in ${reportPath}`);
+    say(`  ${verdictBanner(report.verdict)} — ${report.findings.length} finding(s); report in ${reportPath}`);
 
     let printed: string[] = [];
     if (!options.noPrint) {

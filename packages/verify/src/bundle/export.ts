@@ -1,3 +1,7 @@
+/**
+ * Writing a bundle (docs/design.md §7) from a store: the header, the events' stored bytes in
+ * ledger order, the checkpoint lines; to a file (atomically) or a stream.
+ */
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
@@ -54,8 +58,9 @@ export async function exportBundle(
   out: Writable | string,
   options: ExportOptions,
 ): Promise<Either<ExportError, ExportResult>> {
-  const notes = options?.checkpoints;
-  if (!Array.isArray(notes) || notes.length === 0)
+  const given: unknown = options?.checkpoints;
+  const notes: readonly unknown[] = Array.isArray(given) ? (given as unknown[]) : [];
+  if (notes.length === 0)
     return left(
       hosoError(
         'invalid-argument',
@@ -136,7 +141,7 @@ export async function exportBundle(
       if (!stream.write(Buffer.concat(lines))) await once(stream, 'drain');
     }
     if (expected !== size) throw new Error(`store returned ${expected} events, expected ${size}`);
-    for (const note of notes) await put(formatCheckpointLine(note));
+    for (const note of notes) await put(formatCheckpointLine(note as string)); // each checked to be a note above
     if (tmp !== null && target !== null) {
       stream.end();
       await once(stream, 'finish');

@@ -1,5 +1,10 @@
+/**
+ * The bundle's own lines (docs/design.md §7): the header and the checkpoint lines, written and
+ * read back in exactly their canonical form — a byte-order mark, a carriage return or a space
+ * makes a line invalid.
+ */
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
-import { fromUtf8, hosoError, utf8, type HosoError } from '@hoso/core';
+import { hosoError, utf8, type HosoError } from '@hoso/core';
 
 /** The bundle format tag of docs/design.md §7. */
 export const BUNDLE_FORMAT = 'bundle/v1';
@@ -46,9 +51,27 @@ export function looksLikeCheckpointLine(bytes: Uint8Array): boolean {
   return true;
 }
 
+/** Strict UTF-8 that keeps a byte-order mark as a character (the default decoder drops it silently). */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function fromUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return STRICT_UTF8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
 function parseJsonLine(bytes: Uint8Array, what: string): Either<HosoError<'invalid-line'>, unknown> {
   const text = fromUtf8(bytes);
-  if (text === undefined) return left(hosoError('invalid-line', `${what}: not valid UTF-8`, { rule: 'docs/design.md §7' }));
+  if (text === undefined)
+    return left(hosoError('invalid-line', `${what}: not valid UTF-8`, { rule: 'docs/design.md §7' }));
+  if (text.charCodeAt(0) === 0xfeff)
+    return left(
+      hosoError('invalid-line', `${what}: starts with a byte-order mark; every line is canonical JSON`, {
+        rule: 'docs/design.md §7',
+      }),
+    );
   try {
     return right(JSON.parse(text) as unknown);
   } catch {
@@ -74,11 +97,17 @@ export function parseBundleHeader(bytes: Uint8Array): Either<HosoError<'invalid-
     );
   if (o.hoso !== BUNDLE_FORMAT)
     return left(
-      hosoError('invalid-line', `header: hoso must be "${BUNDLE_FORMAT}"`, { path: ['hoso'], rule: 'docs/design.md §7' }),
+      hosoError('invalid-line', `header: hoso must be "${BUNDLE_FORMAT}"`, {
+        path: ['hoso'],
+        rule: 'docs/design.md §7',
+      }),
     );
   if (typeof o.origin !== 'string' || ledgerOfOrigin(o.origin) === undefined)
     return left(
-      hosoError('invalid-line', 'header: origin must be "hoso/<ledger id>"', { path: ['origin'], rule: 'docs/design.md §5' }),
+      hosoError('invalid-line', 'header: origin must be "hoso/<ledger id>"', {
+        path: ['origin'],
+        rule: 'docs/design.md §5',
+      }),
     );
   if (typeof o.size !== 'number' || !Number.isSafeInteger(o.size) || o.size < 0)
     return left(
@@ -103,7 +132,9 @@ export function parseCheckpointLine(bytes: Uint8Array): Either<HosoError<'invali
     typeof (v as { checkpoint?: unknown }).checkpoint !== 'string'
   )
     return left(
-      hosoError('invalid-line', 'checkpoint line: must be {"checkpoint": "<signed note>"}', { rule: 'docs/design.md §7' }),
+      hosoError('invalid-line', 'checkpoint line: must be {"checkpoint": "<signed note>"}', {
+        rule: 'docs/design.md §7',
+      }),
     );
   const note = (v as { checkpoint: string }).checkpoint;
   if (fromUtf8(bytes) !== formatCheckpointLine(note))

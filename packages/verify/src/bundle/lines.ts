@@ -1,3 +1,7 @@
+/**
+ * A bundle's bytes as lines: the exact bytes of each (no decoding, so hashes are taken over what
+ * was stored), in bounded memory, from a file path or any byte stream.
+ */
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 

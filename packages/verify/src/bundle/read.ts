@@ -1,3 +1,7 @@
+/**
+ * A bundle read as typed items in file order — header, events with their positions, checkpoint
+ * lines, and lines that are none of these — one chunk of lines at a time.
+ */
 import type { HosoError } from '@hoso/core';
 import { looksLikeCheckpointLine, parseBundleHeader, parseCheckpointLine, type BundleHeader } from './format.js';
 import { openSource, splitLineBatches, type BundleSource } from './lines.js';
@@ -11,6 +15,11 @@ export type BundleItem =
   | { readonly kind: 'checkpoint'; readonly line: number; readonly note: string }
   /** A checkpoint line that does not parse, or a line too long to be anything. */
   | { readonly kind: 'invalid'; readonly line: number; readonly error: HosoError };
+
+/** Whether a line starts with the UTF-8 byte-order mark (EF BB BF), which no canonical line does. */
+function hasByteOrderMark(b: Uint8Array): boolean {
+  return b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
+}
 
 /** Options for {@link readBundle}. */
 export interface ReadBundleOptions {
@@ -66,7 +75,8 @@ export async function* readBundleBatches(
         else out.push({ kind: 'header-invalid', line: 1, error: h.left });
         continue;
       }
-      if (looksLikeCheckpointLine(raw.bytes)) {
+      // A byte-order mark before a checkpoint line still makes it a (refused) checkpoint line.
+      if (looksLikeCheckpointLine(hasByteOrderMark(raw.bytes) ? raw.bytes.subarray(3) : raw.bytes)) {
         const c = parseCheckpointLine(raw.bytes);
         if (c._tag === 'Right') out.push({ kind: 'checkpoint', line: raw.number, note: c.right });
         else out.push({ kind: 'invalid', line: raw.number, error: c.left });

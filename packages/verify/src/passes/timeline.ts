@@ -1,3 +1,7 @@
+/**
+ * The report's timeline: the events an inspector reads first (corrections with old and new value
+ * and minutes, sign-offs, approvals and seals, windows and role changes), one line each.
+ */
 import type { EventContext, EventPass } from '../engine.js';
 
 function str(v: unknown): string {
