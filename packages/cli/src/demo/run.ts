@@ -692,7 +692,12 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
 
     const vbar = progress('verifying the bundle', 1);
     const verified = await verifyBundle(bundlePath, {
-      trust: { rootKeys: [rootKey], sealKeys: [sealVkey.trim()], witnessKeys: [witnessVkey.trim()] },
+      trust: {
+        rootKeys: [rootKey],
+        sealKeys: [sealVkey.trim()],
+        witnessKeys: [witnessVkey.trim()],
+        ...(demo.ca === undefined ? {} : { certificates: [demo.ca.rootPem] }),
+      },
     });
     vbar.tick();
     vbar.done();

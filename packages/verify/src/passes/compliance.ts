@@ -130,13 +130,18 @@ function reportedElsewhere(e: LedgerError, env: Envelope): boolean {
  */
 export class CompliancePass implements EventPass {
   readonly kind = 'compliance' as const;
-  private readonly state: LedgerState = initialState();
+  private readonly folded: LedgerState = initialState();
+
+  /** The state replayed so far (read it, do not change it): the CA-signature pass checks against it. */
+  get state(): LedgerState {
+    return this.folded;
+  }
 
   step(ctx: EventContext): void {
     const env = ctx.envelope;
     let problems: readonly LedgerError[];
     try {
-      problems = replayCheck(this.state, env);
+      problems = replayCheck(this.folded, env);
     } catch (e) {
       // A rule that throws is a defect of the verifier, not of the event: say so rather than pass it.
       ctx.report(
@@ -151,12 +156,12 @@ export class CompliancePass implements EventPass {
       problems = [];
     }
     for (const p of problems) if (!reportedElsewhere(p, env)) this.report(ctx, p);
-    evolve(this.state, env, ctx.leafHash);
+    evolve(this.folded, env, ctx.leafHash);
   }
 
   skip(): void {
     // An event that does not decode still takes its position.
-    this.state.size += 1;
+    this.folded.size += 1;
   }
 
   private report(ctx: EventContext, err: LedgerError): void {
@@ -178,6 +183,6 @@ export class CompliancePass implements EventPass {
 }
 
 /** The compliance pass (the ledger package provides the rules). */
-export function compliancePass(): EventPass {
+export function compliancePass(): CompliancePass {
   return new CompliancePass();
 }
