@@ -252,6 +252,18 @@ describe('hoso demo', () => {
     expect((JSON.parse(o.stdout) as { ok: boolean }).ok).toBe(true);
   }, 120_000);
 
+  it.skipIf(!existsSync('/usr/lib/softhsm/libsofthsm2.so'))(
+    "--token makes the seal's key on SoftHSM2, and the seals it signs verify",
+    async () => {
+      const tok = mkdtempSync(join(tmpdir(), 'hoso-demo-token-'));
+      scratch.push(tok);
+      const r = await hoso(['demo', '--dir', tok, '--students', '12', '--no-print', '--quiet', '--token', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, sealKey: 'SoftHSM2' });
+    },
+    120_000,
+  );
+
   it('proves an event and the consistency of the two checkpoints, offline', async () => {
     const db = join(dir, 'ledger.db');
     const cps = readdirSync(`${db}.checkpoints`).sort();

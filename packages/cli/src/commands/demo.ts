@@ -62,6 +62,7 @@ export function registerDemo(program: Command, io: Output): void {
           findings: r.report.findings.length,
           refused: r.refusal,
           certified: r.certified,
+          ...(r.sealKey === undefined ? {} : { sealKey: r.sealKey }),
           files: r.files,
           printed: r.printed,
           seconds: Math.round(r.seconds * 10) / 10,
