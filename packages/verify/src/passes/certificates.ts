@@ -189,7 +189,7 @@ export class CertificatePass implements EventPass {
   private person(s: LedgerState, p: Pending): string {
     const id =
       p.type === 'CertificateBound' || p.type === 'KeyRegistered'
-        ? String((p.data as { person?: unknown }).person ?? '')
+        ? field(p.data, 'person')
         : (s.keys.get(p.by.key)?.person ?? p.by.key);
     const name = s.persons.get(id)?.name;
     return name === undefined ? id : `${name} (${id})`;
@@ -197,9 +197,15 @@ export class CertificatePass implements EventPass {
 
   private actOf(p: Pending): { type: string; id: string } | undefined {
     if (p.type !== 'ActCertified') return undefined;
-    const id = String((p.data as { act?: unknown }).act ?? '');
+    const id = field(p.data, 'act');
     return { type: this.acts.get(id)?.type ?? 'act', id };
   }
+}
+
+/** A string field of a payload the catalogue has decoded (empty when it is not a string). */
+function field(data: unknown, name: string): string {
+  const v = (data as Record<string, unknown>)[name];
+  return typeof v === 'string' ? v : '';
 }
 
 function timestamped(s: CaSignatureInfo | undefined): boolean {
