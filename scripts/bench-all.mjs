@@ -46,6 +46,11 @@ const sections = [
     ['packages/pki/bench.mjs', q ? '1' : '3'],
   ],
   [
+    'ca',
+    'the verifier on a school year with every act CA-signed, next to the same year Ed25519-only',
+    ['packages/verify/bench/ca-bench.mjs', q ? '200' : '1500', q ? '1' : '3'],
+  ],
+  [
     'growth',
     'growth: append and verify time and peak memory at 10k, 100k, 1M events',
     ['bench/growth.mjs', ...(q ? ['--quick'] : [])],

@@ -8,6 +8,7 @@ import { registerVerifyCommands } from './verify.js';
 import { registerBookCommands } from './books.js';
 import { registerLedgerCommands } from './ledger.js';
 import { registerSheetCommands } from './sheets.js';
+import { registerSignatureCommands } from './signatures.js';
 
 /** The order `hoso --help` lists the commands in: the demo, writing, checking, then the tools. */
 const ORDER = [
@@ -23,6 +24,7 @@ const ORDER = [
   'witness',
   'prove',
   'consistency',
+  'export-signature',
   'keys',
   'show',
   'log',
@@ -37,6 +39,7 @@ export function registerCommands(program: Command, io: Output): void {
   registerBookCommands(program, io);
   registerLedgerCommands(program, io);
   registerSheetCommands(program, io);
+  registerSignatureCommands(program, io);
   // Commands are grouped by module above; list them in reading order instead.
   (program.commands as Command[]).sort((a, b) => ORDER.indexOf(a.name()) - ORDER.indexOf(b.name()));
 }
