@@ -21,7 +21,6 @@ import {
 } from '@hoso/books';
 import type { EventStore } from '@hoso/store';
 import type {
-  CorrectionMinutesData,
   CorrectionTrace,
   MarkValue,
   MarkbookData,
@@ -278,74 +277,17 @@ export function transcriptOf(r: Records, student: string): Transcript | null {
   return t._tag === 'Right' ? t.right : null;
 }
 
-const COLUMN_VI: Record<string, string> = {
-  tx: 'ĐĐGtx',
-  gk: 'ĐĐGgk',
-  ck: 'ĐĐGck',
-  conduct: 'Rèn luyện',
-  absence: 'Vắng',
-  level: 'Mức',
-  test: 'Điểm KTĐK',
-};
-
-/** A cell's place in words, e.g. `ĐĐGtx 1, HK1` or `Rèn luyện, HK1`. */
-export function cellLabel(c: Cell): string {
-  const col = COLUMN_VI[c.column] ?? c.column;
-  const idx = c.index === undefined ? '' : ` ${c.index}`;
-  const when =
-    c.term ?? c.period ?? (c.date === undefined ? '' : `${c.date}${c.session === undefined ? '' : ` ${c.session}`}`);
-  return `${col}${idx}${when === '' ? '' : `, ${when}`}`;
-}
-
-/** Every correction in the records, as minutes the printer lays out (one per correction event). */
-export function correctionMinutes(r: Records): CorrectionMinutesData[] {
-  const out: CorrectionMinutesData[] = [];
-  for (const c of Object.values(r.cells)) {
-    for (const [i, v] of c.history.entries()) {
-      const x = v.correction;
-      if (x === undefined) continue;
-      const subject = c.subject === undefined ? '' : `, môn ${r.subjects[c.subject] ?? c.subject}`;
-      const book =
-        c.subject === undefined
-          ? `Sổ chủ nhiệm lớp ${c.class}, năm học ${c.year}`
-          : `Sổ theo dõi và đánh giá học sinh lớp ${c.class}${subject}, năm học ${c.year}`;
-      const person = (a: typeof x.requester, position: string) => ({
-        name: a.name ?? personName(r, a.person),
-        key: a.key,
-        position,
-      });
-      out.push({
-        number: x.minutes.number,
-        date: x.minutes.date,
-        reason: x.reason,
-        items: [
-          {
-            book,
-            student: studentName(r, c.student),
-            field: cellLabel(c),
-            old: c.history[i - 1]?.value ?? x.old,
-            new: v.value,
-          },
-        ],
-        requester: person(
-          x.requester,
-          c.subject === undefined ? 'Giáo viên chủ nhiệm' : `Giáo viên bộ môn ${r.subjects[c.subject] ?? c.subject}`,
-        ),
-        approver: person(x.approver, 'Hiệu trưởng'),
-        witness: person(x.witness, 'Cán bộ quản trị phần mềm'),
-        event: { index: v.position, id: v.eventId },
-      });
-    }
-  }
-  return out.sort((a, b) => (a.event?.index ?? 0) - (b.event?.index ?? 0));
-}
-
-/** The school block of a form from the records. */
-export function schoolInfo(r: Records, authority = 'SỞ GIÁO DỤC VÀ ĐÀO TẠO', place = 'Hà Nội'): PrintMeta['school'] {
+/**
+ * The school block of a form from the records. The date line's place is `place` when the printer
+ * names one, else the province of the school's founding event; with neither it stays blank for the
+ * clerk to write by hand.
+ */
+export function schoolInfo(r: Records, authority = 'SỞ GIÁO DỤC VÀ ĐÀO TẠO', place?: string): PrintMeta['school'] {
+  const where = place ?? r.school?.province;
   return {
     authority: r.school?.province === undefined ? authority : `SỞ GD&ĐT ${r.school.province.toLocaleUpperCase('vi')}`,
     name: (r.school?.name ?? 'TRƯỜNG').toLocaleUpperCase('vi'),
-    place,
+    ...(where === undefined ? {} : { place: where }),
   };
 }
 

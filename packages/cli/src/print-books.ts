@@ -27,6 +27,7 @@ import {
   classSummaryDataFromBook,
   classSummaryDocument,
   correctionMinutesDocument,
+  correctionMinutesOfRecords,
   markbookDocument,
   primaryTranscriptDataFromBook,
   primaryTranscriptDocument,
@@ -40,15 +41,7 @@ import {
   type Signer,
 } from '@hoso/print';
 import { gradeOrFail, markbookOrFail, studentClassOrFail } from './book-select.js';
-import {
-  correctionMinutes,
-  leaderOf,
-  markbookData,
-  personName,
-  registerData,
-  transcriptData,
-  transcriptOf,
-} from './books-view.js';
+import { leaderOf, markbookData, personName, registerData, transcriptData, transcriptOf } from './books-view.js';
 import { refused, usage } from './exit.js';
 import type { WhoReference } from './who-reference.js';
 
@@ -324,7 +317,7 @@ export function printJobs(
   }
   for (const id of sel.students) jobs.push(studentJob(r, id, year, meta, ledger, sel.who));
   if (sel.minutes) {
-    for (const m of correctionMinutes(r)) {
+    for (const m of correctionMinutesOfRecords(r)) {
       jobs.push({
         name: `bien-ban-${slug(m.number)}`,
         document: built(correctionMinutesDocument(m, meta(`minutes/${m.number}`)), '--minutes'),

@@ -84,6 +84,8 @@ describe('hoso print from a bundle', () => {
     const html = readFileSync(join(dir, 'p-bundle', 'so-theo-doi-danh-gia-10a1.html'), 'utf8');
     expect(html).toContain(`size=${sizeDb}&amp;`);
     expect(html).toContain('hoso%2Fthpt-nguyen-du-demo');
+    // The date line's place is the province the demo school was founded in.
+    expect(html).toMatch(/Hà Nội, ngày \d+ tháng \d+ năm \d{4}/);
   }, 60_000);
 
   it('show and log read a bundle like the ledger', async () => {
@@ -295,6 +297,9 @@ describe('hoso print: primary class summary, preschool child book, attendance', 
     const sum = readFileSync(join(dir, 'all', 'bang-tong-hop-4a-cn.html'), 'utf8');
     expect(sum).toContain('BẢNG TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ GIÁO DỤC CỦA LỚP');
     expect(sum).toContain('Lớp 4A — Cuối năm học — Năm học 2024-2025');
+    // This school was founded without a province: the date line's place is left for the clerk's pen.
+    expect(sum).toMatch(/……………, ngày \d+ tháng \d+ năm \d{4}/);
+    expect(sum).not.toContain('Hà Nội');
     expect(sum).toContain('Phạm Thị Bốn');
     expect(sum).toContain('Tiếng Việt');
     expect(sum).toContain('Trung thực');
@@ -306,6 +311,25 @@ describe('hoso print: primary class summary, preschool child book, attendance', 
     expect(child).toContain('Chưa phân loại: không có bảng tham chiếu chuẩn tăng trưởng WHO');
     expect(child).not.toContain('Thấp còi');
     expect(child).toMatch(/<td[^>]*>9\/2024<\/td>\s*<td[^>]*>2<\/td>\s*<td[^>]*>1<\/td>\s*<td[^>]*>1<\/td>/);
+  }, 60_000);
+
+  it('prints the place the printer names with --place on the date line', async () => {
+    const r = await hoso([
+      'print',
+      '--db',
+      db,
+      '--class',
+      '4A',
+      '--format',
+      'html',
+      '--place',
+      'Gia Nghĩa',
+      '--out',
+      join(dir, 'place'),
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const sum = readFileSync(join(dir, 'place', 'bang-tong-hop-4a-cn.html'), 'utf8');
+    expect(sum).toMatch(/Gia Nghĩa, ngày \d+ tháng \d+ năm \d{4}/);
   }, 60_000);
 
   it('classifies the child book against a WHO reference file; a malformed one is exit 2 naming the field', async () => {

@@ -1,3 +1,4 @@
+/** A page's verification data (origin, size, root) read from a checkpoint note, for the footer and QR code. */
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { parseCheckpointBody, peekCheckpoint, toHex } from '@hoso/core';
 import { printError, type PrintError } from './errors.js';

@@ -1,3 +1,4 @@
+/** The DejaVu fonts both renderers use, by role, read from the `dejavu-fonts-ttf` package. */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';

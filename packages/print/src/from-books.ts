@@ -43,9 +43,13 @@ import { viDate } from './text.js';
 /** A value the rules could not compute yet (`{ tag: 'incomplete' }`) prints as an empty cell. */
 function known(v: unknown): string {
   if (typeof v === 'string') return v;
-  if (typeof v === 'object' && v !== null && 'level' in v && typeof (v as { level: unknown }).level === 'string')
-    return (v as { level: string }).level;
+  if (typeof v === 'object' && v !== null && 'level' in v && typeof v.level === 'string') return v.level;
   return '';
+}
+
+/** A biography value as text: strings and numbers as they are, anything else as JSON. */
+function plain(v: unknown): string {
+  return v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
 }
 
 const nameOf = (a: Actor): string => a.name ?? a.person ?? a.key;
@@ -307,7 +311,7 @@ export function registerDataFromBook(
       const notes = e.biographyChanges.map(
         (ch) =>
           `${viDate(ch.at)}: ${Object.entries(ch.changes)
-            .map(([k, v]) => `${k} ${String((ch.previous as Record<string, unknown>)[k] ?? '')} → ${String(v)}`)
+            .map(([k, v]) => `${k} ${plain((ch.previous as Record<string, unknown>)[k])} → ${plain(v)}`)
             .join(', ')} (${ch.reason})`,
       );
       return {

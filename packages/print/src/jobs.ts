@@ -1,15 +1,11 @@
+/**
+ * Every printable book of a school's records as print jobs (what `hoso demo` and `hoso print`
+ * write), with the books a form refused listed and why.
+ */
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
-import {
-  classMarkbook,
-  primarySummary,
-  primaryTranscript,
-  register,
-  transcript,
-  type Actor,
-  type Records,
-} from '@hoso/books';
+import { classMarkbook, primarySummary, primaryTranscript, register, transcript, type Records } from '@hoso/books';
 import { printError, type PrintError } from './errors.js';
-import { correctionMinutesDocument, type CorrectionMinutesData } from './forms/correction-minutes.js';
+import { correctionMinutesDocument } from './forms/correction-minutes.js';
 import type { PrintMeta } from './forms/common.js';
 import { classSummaryDocument } from './forms/class-summary.js';
 import { primaryTranscriptDocument } from './forms/primary-transcript.js';
@@ -25,6 +21,7 @@ import {
   signerOf,
   transcriptDataFromBook,
 } from './from-books.js';
+import { correctionMinutesOfRecords } from './minutes-from-records.js';
 import { slugify, type PrintJob } from './print-all.js';
 
 /** What {@link printJobsFromRecords} made, and what it left out with the reason. */
@@ -33,15 +30,14 @@ export interface PrintJobs {
   readonly skipped: ReadonlyArray<{ readonly book: string; readonly reason: string }>;
 }
 
-const who = (a: Actor): { name: string; key: string } => ({ name: a.name ?? a.person ?? a.key, key: a.key });
-
 /**
  * Every printable book of a school's records as print jobs for {@link printAll}: each class's
  * markbook (secondary) or class summaries at the end of term I and of the year (primary, TT27),
  * each student's học bạ page per year (the TT22 form, or the TT27 one for primary years), the
  * register, and one correction minutes document per minutes number. Each document's verification
  * is `meta.verification` with the book's id (and, for markbooks, its head event). `year` limits
- * classes, học bạ pages and minutes to one school year (the register is always whole). Classes no rule set grades are listed in `skipped`.
+ * classes, học bạ pages and minutes to one school year (the register is always whole). Classes no
+ * rule set grades are listed in `skipped`.
  */
 export function printJobsFromRecords(
   r: Records,
@@ -170,45 +166,10 @@ export function printJobsFromRecords(
     );
 
   // One minutes document per minutes number, listing every value it changed.
-  const minutes = new Map<string, { data: CorrectionMinutesData; items: CorrectionMinutesData['items'][number][] }>();
-  for (const cell of Object.values(r.cells).sort((a, b) => (a.key < b.key ? -1 : 1))) {
-    if (options.year !== undefined && cell.year !== options.year) continue;
-    cell.history.forEach((ver, i) => {
-      const k = ver.correction;
-      if (k === undefined) return;
-      const student = r.students[cell.student]?.bio.name ?? cell.student;
-      const subject = cell.subject !== undefined ? (r.subjects[cell.subject] ?? cell.subject) : undefined;
-      const item = {
-        book: `${subject !== undefined ? `Sổ theo dõi và đánh giá, lớp ${cell.class}, môn ${subject}` : `Hồ sơ lớp ${cell.class}`}`,
-        student,
-        field: [cell.column, cell.index, cell.term ?? cell.period ?? cell.date, cell.session]
-          .filter((x) => x !== undefined)
-          .join(' '),
-        old: i > 0 ? cell.history[i - 1]!.value : k.old,
-        new: ver.value,
-      };
-      const got = minutes.get(k.minutes.number);
-      if (got) got.items.push(item);
-      else
-        minutes.set(k.minutes.number, {
-          items: [item],
-          data: {
-            number: k.minutes.number,
-            date: k.minutes.date,
-            reason: k.reason,
-            items: [],
-            requester: who(k.requester),
-            approver: who(k.approver),
-            witness: who(k.witness),
-            event: { index: ver.position, id: ver.eventId },
-          },
-        });
-    });
-  }
-  for (const { data, items } of minutes.values())
+  for (const data of correctionMinutesOfRecords(r, options))
     add(
       `bien-ban-${slugify(data.number)}`,
-      correctionMinutesDocument({ ...data, items }, metaFor(`minutes/${data.number}`, data.event?.index)),
+      correctionMinutesDocument(data, metaFor(`minutes/${data.number}`, data.event?.index)),
       `minutes/${data.number}`,
     );
 

@@ -1,3 +1,7 @@
+/**
+ * Page geometry shared by both renderers (margins, footer, QR size) and the grid of a grouped
+ * table header.
+ */
 import { headerDepth, type Column } from './model.js';
 
 /**
@@ -28,21 +32,32 @@ export interface HeaderCell {
   readonly colSpan: number;
 }
 
+/** A header tree flattened onto a grid. */
+export interface HeaderGrid {
+  /** Number of header rows. */
+  readonly depth: number;
+  readonly cells: ReadonlyArray<HeaderCell>;
+  /** For each cell, the index in `cells` of the group it belongs to (`undefined` at the top level). */
+  readonly parents: ReadonlyArray<number | undefined>;
+}
+
 /**
  * Flatten a header tree onto a grid: groups span their leaves, leaves span down to the last
  * header row (as the Ministry's forms draw "STT" and "Họ và tên" across both header lines).
  */
-export function headerGrid(columns: ReadonlyArray<Column>): { depth: number; cells: HeaderCell[] } {
+export function headerGrid(columns: ReadonlyArray<Column>): HeaderGrid {
   const depth = headerDepth(columns);
   const cells: HeaderCell[] = [];
+  const parents: Array<number | undefined> = [];
   let col = 0;
-  const walk = (cs: ReadonlyArray<Column>, row: number): void => {
+  const walk = (cs: ReadonlyArray<Column>, row: number, parent: number | undefined): void => {
     for (const c of cs) {
+      parents.push(parent);
       if (c.children && c.children.length > 0) {
         const start = col;
         const at = cells.length;
         cells.push({ label: c.label, row, rowSpan: 1, col: start, colSpan: 0 });
-        walk(c.children, row + 1);
+        walk(c.children, row + 1, at);
         cells[at] = { label: c.label, row, rowSpan: 1, col: start, colSpan: col - start };
       } else {
         cells.push({ label: c.label, row, rowSpan: depth - row, col, colSpan: 1 });
@@ -50,8 +65,8 @@ export function headerGrid(columns: ReadonlyArray<Column>): { depth: number; cel
       }
     }
   };
-  walk(columns, 0);
-  return { depth, cells };
+  walk(columns, 0, undefined);
+  return { depth, cells, parents };
 }
 
 /** Widths of the leaf columns: `total` shared in proportion to their `width` weights (default 1). */

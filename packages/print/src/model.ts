@@ -47,7 +47,15 @@ export interface Verification {
   readonly leaf?: string;
   /** Which book this is, e.g. the stream `markbook/2024-2025/10A1/toan`. */
   readonly book?: string;
-  /** When the document was printed, shown on the page (free text, e.g. RFC 3339). */
+  /**
+   * The id of the event at `index` (its envelope's `id`), when the page is about one event (the
+   * correction minutes). A machine identifier: printed in the footer's small print only.
+   */
+  readonly eventId?: string;
+  /**
+   * When the document was printed, shown on the page: an RFC 3339 timestamp prints as
+   * `dd/MM/yyyy HH:mm` in Vietnam time (see `viDateTime`), other text as given.
+   */
   readonly printedAt?: string;
 }
 
@@ -60,6 +68,11 @@ export interface Section {
   readonly title: string;
   /** Lines under the title (school year, class, subject…), centred. */
   readonly subtitle?: ReadonlyArray<string>;
+  /**
+   * The book's heading repeated at the top of every continuation page of the section (class,
+   * subject, year, teacher), followed by *(tiếp theo)*. Default: the title and subtitle lines.
+   */
+  readonly runningHead?: string;
   readonly blocks: ReadonlyArray<Block>;
 }
 
@@ -157,17 +170,43 @@ export interface SignaturesBlock {
   readonly items: ReadonlyArray<Signature>;
 }
 
+/**
+ * Who signs in a signature place, for software (a later electronic signature is put in the place
+ * of its signer's role): the subject teacher (*giáo viên bộ môn*), the homeroom teacher (*giáo viên
+ * chủ nhiệm*), a class teacher (*giáo viên*, attendance and the preschool book), the principal
+ * (*hiệu trưởng*), and the three signers of correction minutes: requester (*người đề nghị*),
+ * witness (*người chứng kiến*, the software administrator) and approver (*lãnh đạo đơn vị*).
+ */
+export type SignerRole =
+  'subject-teacher' | 'homeroom' | 'teacher' | 'principal' | 'requester' | 'witness' | 'approver';
+
+/** Every {@link SignerRole}. */
+export const SIGNER_ROLES: ReadonlyArray<SignerRole> = [
+  'subject-teacher',
+  'homeroom',
+  'teacher',
+  'principal',
+  'requester',
+  'witness',
+  'approver',
+];
+
 /** One signature block. */
 export interface Signature {
   /** Role title in capitals, e.g. `"HIỆU TRƯỞNG"`, `"GIÁO VIÊN CHỦ NHIỆM"`. */
   readonly title: string;
+  /** The signer's role for software (the form builders set it); see {@link SignerRole}. */
+  readonly role?: SignerRole;
   /** Italic hint under the title, default `"(Ký, ghi rõ họ tên)"`. */
   readonly note?: string;
   /** Signer's full name. */
   readonly name: string;
   /** Fingerprint of the signer's key (see `keyFingerprint`), printed in monospace. */
   readonly fingerprint?: string;
-  /** When it was signed in the ledger (free text). */
+  /**
+   * When it was signed in the ledger: an RFC 3339 timestamp prints as *Ký số lúc dd/MM/yyyy HH:mm*
+   * in Vietnam time; other text prints as given.
+   */
   readonly signedAt?: string;
 }
 

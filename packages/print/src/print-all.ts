@@ -1,3 +1,7 @@
+/**
+ * Prints a batch of documents into a folder, PDF and/or HTML, checking and rendering all of them
+ * before the first file is written; and the file names made from Vietnamese titles.
+ */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js';
@@ -85,9 +89,9 @@ export async function printAll(
       );
     names.add(j.name);
     const checked = validateDocument(j.document);
-    if (isLeft(checked)) return left({ ...checked.left, path: [i, 'document', ...(checked.left.path ?? [])] });
+    if (isLeft(checked)) return left({ ...checked.left, path: [i, 'document', ...checked.left.path] });
     const glyphs = checkGlyphs(j.document);
-    if (isLeft(glyphs)) return left({ ...glyphs.left, path: [i, 'document', ...(glyphs.left.path ?? [])] });
+    if (isLeft(glyphs)) return left({ ...glyphs.left, path: [i, 'document', ...glyphs.left.path] });
   }
   const files: Array<[string, Uint8Array | string]> = [];
   for (const j of jobs) {
@@ -111,6 +115,7 @@ export async function printAll(
         `cannot write into ${dir}: ${(e as Error).message}`,
         ['dir'],
         'hoso print (docs/printing.md)',
+        { dir },
       ),
     );
   }

@@ -1,3 +1,4 @@
+/** The proof reference in every page's QR code: writing it, and parsing it strictly back. */
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from './errors.js';
 import type { Verification } from './model.js';

@@ -1,3 +1,4 @@
+/** QR codes (ISO/IEC 18004, error correction M) as a module matrix, an SVG, and runs of dark modules for the PDF. */
 import QRCode from 'qrcode';
 
 /** A QR symbol as a square matrix of modules (`true` = dark), without the quiet zone. */

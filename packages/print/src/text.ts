@@ -1,3 +1,7 @@
+/**
+ * How values are written on the page: hex shortened, key fingerprints, Vietnamese decimals, dates
+ * and times (`dd/MM/yyyy`, `dd/MM/yyyy HH:mm` in the school's time zone), the place-and-date line.
+ */
 import { createHash } from 'node:crypto';
 
 /**
@@ -36,9 +40,39 @@ export function viDate(iso: string): string {
   return m ? `${m[3]}/${m[2]}/${m[1]}` : iso;
 }
 
-/** The place-and-date line of a form: `"<place>, ngày D tháng M năm YYYY"` from `YYYY-MM-DD`. */
-export function placeDateLine(place: string, isoDate: string): string {
+/**
+ * What a form prints where the school gave no place: the dotted blank a clerk fills in by hand
+ * (*"……, ngày … tháng … năm …"*), never a place the school did not name.
+ */
+export const BLANK_PLACE = '……………';
+
+/**
+ * The place-and-date line of a form: `"<place>, ngày D tháng M năm YYYY"` from `YYYY-MM-DD`. Without
+ * a place (or a blank one) the place is left as {@link BLANK_PLACE}.
+ */
+export function placeDateLine(place: string | undefined, isoDate: string): string {
+  const where = place === undefined || place.trim() === '' ? BLANK_PLACE : place;
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(isoDate);
-  if (!m) return `${place}, ${isoDate}`;
-  return `${place}, ngày ${Number(m[3])} tháng ${Number(m[2])} năm ${m[1]}`;
+  if (!m) return `${where}, ${isoDate}`;
+  return `${where}, ngày ${Number(m[3])} tháng ${Number(m[2])} năm ${m[1]}`;
+}
+
+/** The school's time zone, Asia/Ho_Chi_Minh: UTC+7 all year (no daylight saving since 1975). */
+const VIETNAM_OFFSET_MINUTES = 7 * 60;
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/**
+ * An RFC 3339 timestamp as a Vietnamese page writes it, `dd/MM/yyyy HH:mm`, in Vietnam time (the
+ * school's time zone, docs/design.md §8), e.g. `"2025-05-26T07:30:31.000+07:00"` → `"26/05/2025 07:30"`
+ * and `"2025-05-26T00:30:31Z"` → the same. Text that is not such a timestamp is returned unchanged.
+ */
+export function viDateTime(s: string): string {
+  const m = RFC3339.exec(s);
+  if (!m) return s;
+  const ms = Date.parse(s.replace(' ', 'T'));
+  if (Number.isNaN(ms)) return s;
+  const d = new Date(ms + VIETNAM_OFFSET_MINUTES * 60_000);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${two(d.getUTCDate())}/${two(d.getUTCMonth() + 1)}/${d.getUTCFullYear()} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
 }

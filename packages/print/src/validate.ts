@@ -1,6 +1,19 @@
+/**
+ * Checks a print document before either renderer draws it: shapes, printable text, tables as wide
+ * as their headers, signer roles, verification data; and lists every string it prints.
+ */
+import { isList } from './guards.js';
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from './errors.js';
-import { leafColumns, type Block, type Column, type PrintDocument, type Section, type Verification } from './model.js';
+import {
+  leafColumns,
+  SIGNER_ROLES,
+  type Block,
+  type Column,
+  type PrintDocument,
+  type Section,
+  type Verification,
+} from './model.js';
 
 type Path = ReadonlyArray<string | number>;
 
@@ -8,6 +21,7 @@ const RULE_MODEL = 'hoso print document model (docs/printing.md)';
 const RULE_CHECKPOINT = 'docs/design.md §5 (C2SP tlog-checkpoint)';
 const HEX64 = /^[0-9a-f]{64}$/;
 // Tabs and newlines are layout; every other control character would print as garbage.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -34,7 +48,7 @@ export function checkVerification(v: Verification, path: Path = ['verification']
   if (typeof v !== 'object' || v === null)
     return printError('print-invalid-verification', 'expected an object', path, RULE_CHECKPOINT);
   const originErr = checkText(v.origin, [...path, 'origin'], true);
-  if (originErr) return { ...originErr, code: 'print-invalid-verification' };
+  if (originErr) return printError('print-invalid-verification', originErr.message, originErr.path, RULE_CHECKPOINT);
   if (/\s/.test(v.origin))
     return printError(
       'print-invalid-verification',
@@ -72,11 +86,18 @@ export function checkVerification(v: Verification, path: Path = ['verification']
     );
   if (v.leaf !== undefined && v.index === undefined)
     return printError('print-invalid-verification', 'leaf needs index', [...path, 'leaf'], RULE_MODEL);
+  if (v.eventId !== undefined && (typeof v.eventId !== 'string' || !/^[\x21-\x7e]{1,128}$/.test(v.eventId)))
+    return printError(
+      'print-invalid-verification',
+      'eventId must be 1 to 128 printable ASCII characters without spaces',
+      [...path, 'eventId'],
+      RULE_MODEL,
+    );
   return checkOptText(v.book, [...path, 'book']) ?? checkOptText(v.printedAt, [...path, 'printedAt']);
 }
 
 function checkColumns(cs: ReadonlyArray<Column>, path: Path): PrintError | undefined {
-  if (!Array.isArray(cs) || cs.length === 0)
+  if (!isList(cs) || cs.length === 0)
     return printError('print-table-shape', 'a table needs at least one column', path, RULE_MODEL);
   for (let i = 0; i < cs.length; i++) {
     const c = cs[i]!;
@@ -138,15 +159,13 @@ function checkBlock(b: Block, path: Path): PrintError | undefined {
       const n = leafColumns(b.columns).length;
       for (let r = 0; r < b.rows.length; r++) {
         const row = b.rows[r]!;
-        if (!Array.isArray(row) || row.length !== n)
+        if (!isList(row) || row.length !== n)
           return printError(
             'print-table-shape',
-            `row has ${Array.isArray(row) ? row.length : 'no'} cells, the header has ${n} columns`,
+            `row has ${isList(row) ? row.length : 'no'} cells, the header has ${n} columns`,
             [...path, 'rows', r],
             RULE_MODEL,
-            {
-              expected: n,
-            },
+            { expected: n, actual: isList(row) ? row.length : 0 },
           );
         for (let c = 0; c < row.length; c++) {
           const cell = row[c]!;
@@ -192,6 +211,13 @@ function checkBlock(b: Block, path: Path): PrintError | undefined {
           checkOptText(s.fingerprint, [...p, 'fingerprint']) ??
           checkOptText(s.signedAt, [...p, 'signedAt']);
         if (e) return e;
+        if (s.role !== undefined && !SIGNER_ROLES.includes(s.role))
+          return printError(
+            'print-invalid-document',
+            `role must be one of ${SIGNER_ROLES.join(', ')}`,
+            [...p, 'role'],
+            RULE_MODEL,
+          );
       }
       return undefined;
     }
@@ -228,6 +254,8 @@ function checkSection(s: Section, path: Path): PrintError | undefined {
     const e = checkText(s.subtitle![i], [...path, 'subtitle', i]);
     if (e) return e;
   }
+  const re = checkOptText(s.runningHead, [...path, 'runningHead']);
+  if (re) return re;
   if (s.header) {
     const h = s.header;
     for (let i = 0; i < h.authority.length; i++) {
@@ -240,7 +268,7 @@ function checkSection(s: Section, path: Path): PrintError | undefined {
       checkOptText(h.formCode, [...path, 'header', 'formCode']);
     if (e) return e;
   }
-  if (!Array.isArray(s.blocks))
+  if (!isList(s.blocks))
     return printError('print-invalid-document', 'blocks must be an array', [...path, 'blocks'], RULE_MODEL);
   for (let i = 0; i < s.blocks.length; i++) {
     const e = checkBlock(s.blocks[i]!, [...path, 'blocks', i]);
@@ -261,7 +289,7 @@ export function validateDocument(doc: PrintDocument): Either<PrintError, PrintDo
     checkOptText(doc.author, ['author']) ??
     checkOptText(doc.subject, ['subject']) ??
     checkVerification(doc.verification) ??
-    (Array.isArray(doc.sections) && doc.sections.length > 0
+    (isList(doc.sections) && doc.sections.length > 0
       ? undefined
       : printError('print-invalid-document', 'a document needs at least one section', ['sections'], RULE_MODEL));
   if (e) return left(e);
@@ -280,6 +308,7 @@ export function* documentTexts(doc: PrintDocument): Generator<[string, Path]> {
     const p: Path = ['sections', si];
     yield [s.title, [...p, 'title']];
     for (const [i, t] of (s.subtitle ?? []).entries()) yield [t, [...p, 'subtitle', i]];
+    if (s.runningHead !== undefined) yield [s.runningHead, [...p, 'runningHead']];
     if (s.header) {
       for (const [i, t] of s.header.authority.entries()) yield [t, [...p, 'header', 'authority', i]];
       if (s.header.number) yield [s.header.number, [...p, 'header', 'number']];
@@ -329,5 +358,6 @@ export function* documentTexts(doc: PrintDocument): Generator<[string, Path]> {
   }
   yield [doc.verification.origin, ['verification', 'origin']];
   if (doc.verification.book !== undefined) yield [doc.verification.book, ['verification', 'book']];
+  if (doc.verification.eventId !== undefined) yield [doc.verification.eventId, ['verification', 'eventId']];
   if (doc.verification.printedAt !== undefined) yield [doc.verification.printedAt, ['verification', 'printedAt']];
 }

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isLeft, type Either } from 'fp-ts/lib/Either.js';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import {
   correctionMinutesDocument,
   formatProofReference,
@@ -18,7 +18,7 @@ import {
 } from '../src/index.js';
 import { META, NHUNG, PRIMARY_META, ROOT, markbook, minutes, primaryTranscript, transcript } from './fixtures.js';
 import { readPdf, type PdfInfo } from './pdf-text.js';
-import { CHROMIUM, decodeQr, hasChromium, hasTool } from './tools.js';
+import { CHROMIUM, decodeQr, hasChromium, hasTool, launchChromium } from './tools.js';
 
 // CI must exercise the browser; a developer machine without it skips, saying why.
 if (!hasChromium && process.env['CI'])
@@ -49,19 +49,7 @@ describe.skipIf(!hasChromium)('HTML in a real headless browser (Chromium)', () =
     // One portrait section then landscape ones: the named page must switch orientation.
     doc = { ...t, sections: [...t.sections, ...m.sections] };
     html = renderHtml(doc);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
     // Any request would mean the file is not self-contained.
     const requests: string[] = [];
@@ -134,7 +122,7 @@ describe.skipIf(!hasChromium)('HTML in a real headless browser (Chromium)', () =
       expect(all).toContain(squash(s));
     info.pages.forEach((p, i) => {
       const t = squash(p.text);
-      expect(t).toContain(squash(`Nguồn (origin): ${META.verification.origin}`));
+      expect(t).toContain(squash(`Mã dữ liệu: nguồn ${META.verification.origin}`));
       expect(t).toContain(shortenHex(ROOT));
       expect(t).toContain(`Trang${i + 1}/${info.pages.length}`);
     });
@@ -170,7 +158,7 @@ describe.skipIf(!hasChromium)('HTML in a real headless browser (Chromium)', () =
     ])
       expect(second).toContain(squash(s));
     for (const t of [first!, second!])
-      expect(t).toContain(squash(`Nguồn (origin): ${PRIMARY_META.verification.origin}`));
+      expect(t).toContain(squash(`Mã dữ liệu: nguồn ${PRIMARY_META.verification.origin}`));
   });
 
   it.skipIf(!(hasTool('pdftoppm') && hasTool('zbarimg')))(

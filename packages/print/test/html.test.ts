@@ -37,7 +37,7 @@ describe('renderHtml', () => {
     expect(html).toContain('section.sheet.landscape { page: landscape; }');
     expect(html).toContain('content: "Trang " counter(page) "/" counter(pages)');
     expect(html).toMatch(/@bottom-left \{ content: url\("data:image\/svg\+xml;base64,/);
-    expect(html).toContain(`Nguồn (origin): ${META.verification.origin}`);
+    expect(html).toContain(`Mã dữ liệu: nguồn ${META.verification.origin}`);
     expect(html).toContain(shortenHex(ROOT));
   });
 
@@ -83,7 +83,8 @@ describe('renderHtml', () => {
 
   it('embeds the fonts on request', () => {
     const out = renderHtml(doc, { embedFonts: true });
-    expect(out.match(/@font-face\{font-family:"hoso-serif"/g)?.length).toBe(4);
+    // Regular, bold, italic, bold italic, and the condensed regular and bold of the tables.
+    expect(out.match(/@font-face\{font-family:"hoso-serif"/g)?.length).toBe(6);
     expect(out).toContain('font-family: "hoso-serif", "Times New Roman"');
   });
 

@@ -9,14 +9,19 @@ import {
   leafColumns,
   pageSize,
   placeDateLine,
+  BLANK_PLACE,
+  PrintFailure,
+  renderHtml,
   shortenHex,
   slugify,
   validateDocument,
   viDate,
+  viDateTime,
   viDecimal,
   type Column,
   type PrintDocument,
 } from '../src/index.js';
+import { isHosoFailure } from '@hoso/core';
 import { ROOT } from './fixtures.js';
 
 const doc = (over: Partial<PrintDocument> = {}): PrintDocument => ({
@@ -225,6 +230,18 @@ describe('text helpers', () => {
     expect(viDate('2009-03-15')).toBe('15/03/2009');
     expect(placeDateLine('Gia Nghĩa', '2025-05-31')).toBe('Gia Nghĩa, ngày 31 tháng 5 năm 2025');
   });
+  it('writes RFC 3339 times as dd/MM/yyyy HH:mm in Vietnam time, whatever the offset, and other text unchanged', () => {
+    expect(viDateTime('2025-05-26T07:30:31.000+07:00')).toBe('26/05/2025 07:30');
+    expect(viDateTime('2025-05-26T00:30:31Z')).toBe('26/05/2025 07:30');
+    expect(viDateTime('2025-12-31T20:15:00-05:00')).toBe('01/01/2026 08:15');
+    expect(viDateTime('2025-05-26 07:30+07:00')).toBe('26/05/2025 07:30');
+    expect(viDateTime('sáng 26/5')).toBe('sáng 26/5');
+    expect(viDateTime('2025-13-45T99:00:00Z')).toBe('2025-13-45T99:00:00Z');
+  });
+  it('leaves the place of the date line blank for the clerk when none is given', () => {
+    expect(placeDateLine(undefined, '2025-05-31')).toBe(`${BLANK_PLACE}, ngày 31 tháng 5 năm 2025`);
+    expect(placeDateLine('  ', '2025-05-31')).toBe(`${BLANK_PLACE}, ngày 31 tháng 5 năm 2025`);
+  });
   it('fingerprints a 32-byte key and refuses anything else', () => {
     const key = Buffer.alloc(32, 7).toString('base64url');
     expect(keyFingerprint(key)).toMatch(/^[0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4}$/);
@@ -235,5 +252,43 @@ describe('text helpers', () => {
     expect(slugify('Học bạ — Nguyễn Thị Hồng Nhung — Lớp 10A1')).toBe('hoc-ba-nguyen-thi-hong-nhung-lop-10a1');
     expect(slugify('Đỗ Đức')).toBe('do-duc');
     expect(slugify('—')).toBe('document');
+  });
+});
+
+describe('errors', () => {
+  it('have core’s one shape: code, message, a path (empty for the whole input), a rule, typed details', () => {
+    const whole = validateDocument(null as unknown as PrintDocument);
+    expect(isLeft(whole) && whole.left).toMatchObject({ code: 'print-invalid-document', path: [] });
+    expect(isLeft(whole) && whole.left.rule).toMatch(/docs\/printing\.md/);
+    const noSections = validateDocument({ ...doc(), sections: [] });
+    expect(isLeft(noSections) && noSections.left).toMatchObject({ code: 'print-invalid-document', path: ['sections'] });
+    expect(isLeft(noSections) && 'details' in noSections.left).toBe(false);
+    const row = validateDocument(
+      doc({
+        sections: [
+          {
+            orientation: 'portrait',
+            title: 'T',
+            blocks: [{ kind: 'table', columns: [{ label: 'A' }, { label: 'B' }], rows: [['1']] }],
+          },
+        ],
+      }),
+    );
+    expect(isLeft(row) && row.left).toMatchObject({
+      code: 'print-table-shape',
+      path: ['sections', 0, 'blocks', 0, 'rows', 0],
+      details: { expected: 2, actual: 1 },
+    });
+  });
+  it('travel in a PrintFailure, which is core’s HosoFailure', () => {
+    let thrown: unknown;
+    try {
+      renderHtml({ ...doc(), sections: [] });
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(PrintFailure);
+    expect(isHosoFailure(thrown)).toBe(true);
+    expect((thrown as PrintFailure).code).toBe('print-invalid-document');
   });
 });

@@ -9,6 +9,7 @@ import {
   renderPdf,
   shortenHex,
   transcriptDocument,
+  viDateTime,
   type PrintDocument,
   type PrintError,
 } from '../src/index.js';
@@ -41,9 +42,11 @@ describe('renderPdf: class markbook', () => {
     expect(pdf.proof).toBe(formatProofReference(proofReferenceOf(META.verification)));
   });
 
-  it('prints landscape A4 pages, the 40-student subjects on two pages each plus the summary', () => {
-    // Toán (40 rows with a grouped header) and GDTC each take two landscape pages; the summary two.
-    expect(pdf.pages.length).toBe(6);
+  it('prints landscape A4 pages, the 40-student subjects on two or three pages each plus the summary', () => {
+    // Toán (40 rows, a grouped header, a correction note) takes three landscape pages: its note and
+    // signature do not fit under row 38, so they take the last two rows with them onto a third.
+    // GDTC takes two, the summary two.
+    expect(pdf.pages.length).toBe(7);
     for (const p of pdf.pages) {
       expect(p.width).toBeCloseTo(841.89, 1);
       expect(p.height).toBeCloseTo(595.28, 1);
@@ -121,7 +124,9 @@ describe('renderPdf: class markbook', () => {
     // (The title is metadata, not page text.)
     for (const [text, path] of documentTexts(doc)) {
       if (path[0] === 'title') continue;
-      const t = text.normalize('NFC').replace(/\s+/g, '');
+      // Signing times print as dd/MM/yyyy HH:mm.
+      const shown = path[path.length - 1] === 'signedAt' ? viDateTime(text) : text;
+      const t = shown.normalize('NFC').replace(/\s+/g, '');
       // Ledger decimals ("8.5") print the Vietnamese way ("8,5").
       expect(all.includes(t) || all.includes(t.replace('.', ',')), t).toBe(true);
     }

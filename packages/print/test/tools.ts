@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { chromium, type Browser } from 'playwright-core';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,23 @@ export function hasTool(name: string): boolean {
 /** Debian's Chromium; `HOSO_CHROMIUM` points elsewhere (another distribution, or a test of the CI rule). */
 export const CHROMIUM = process.env['HOSO_CHROMIUM'] ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
+
+/** Headless Chromium as the tests drive it: no sandbox, GPU, network fetches of its own or first-run work. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
 
 /**
  * Render page `page` (1-based) of a PDF at `dpi` with poppler's pdftoppm and decode every QR code

@@ -503,7 +503,10 @@ export function registerBookCommands(program: Command, io: Output): void {
     .option('--checkpoint <file>', "the checkpoint to print against (default: the latest kept, or the bundle's last)")
     .option('--checkpoints <dir>', 'checkpoint folder (default <db>.checkpoints)')
     .option('--authority <text>', 'supervising authority on the form header', 'SỞ GIÁO DỤC VÀ ĐÀO TẠO')
-    .option('--place <text>', 'place for the date line', 'Hà Nội')
+    .option(
+      '--place <text>',
+      "place of the date line (default: the province of the school's founding event; none: left blank to write by hand)",
+    )
     .option('--json', 'print the files written as JSON')
     .addHelpText(
       'after',
@@ -629,7 +632,7 @@ type PrintOpts = {
   checkpoint?: string;
   checkpoints?: string;
   authority: string;
-  place: string;
+  place?: string;
   json?: boolean;
 };
 

@@ -21,6 +21,7 @@ import { classMarkbook } from '@hoso/books';
 import { exportBundle, renderReport, verifyBundle, type VerifyReport } from '@hoso/verify';
 import {
   correctionMinutesDocument,
+  correctionMinutesOfRecords,
   markbookDocument,
   printAll,
   registerDocument,
@@ -35,15 +36,7 @@ import { ensureDir, writeText, type Output } from '../io.js';
 import { keyFromSeed, verifierKeyText, type KeyMaterial } from '../keys.js';
 import { derivedSeed, seededRng, uuidV7At, type Rng } from '../prng.js';
 import { progressFor, type ProgressFactory } from '../progress.js';
-import {
-  correctionMinutes,
-  foldStore,
-  markbookData,
-  registerData,
-  schoolInfo,
-  transcriptData,
-  transcriptOf,
-} from '../books-view.js';
+import { foldStore, markbookData, registerData, schoolInfo, transcriptData, transcriptOf } from '../books-view.js';
 import type { OpenedStore } from '../store.js';
 import { planSchool, regularCount, SUBJECTS, type DemoPerson, type DemoSchool, type DemoStudent } from './school.js';
 
@@ -618,7 +611,7 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
         const v = verificationFromCheckpoint(last.note, { book });
         if (isLeft(v)) throw usage(v.left.code, v.left.message, 'checkpoint');
         return {
-          school: schoolInfo(records, 'SỞ GIÁO DỤC VÀ ĐÀO TẠO HÀ NỘI', 'Hà Nội'),
+          school: schoolInfo(records, 'SỞ GIÁO DỤC VÀ ĐÀO TẠO HÀ NỘI'),
           verification: v.right,
           printedOn: '2025-05-30',
         };
@@ -646,7 +639,7 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
       const reg = registerDocument(registerData(records, `Năm học ${YEAR}`), meta('register'));
       if (isLeft(reg)) throw refused(reg.left.code, reg.left.message, reg.left.path?.join('.'), reg.left.rule);
       jobs.push({ name: 'so-dang-bo', document: reg.right });
-      for (const m of correctionMinutes(records)) {
+      for (const m of correctionMinutesOfRecords(records)) {
         const doc = correctionMinutesDocument(m, meta(`minutes/${m.number}`));
         if (isLeft(doc)) throw refused(doc.left.code, doc.left.message, doc.left.path?.join('.'), doc.left.rule);
         jobs.push({ name: `bien-ban-${m.number.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase()}`, document: doc.right });

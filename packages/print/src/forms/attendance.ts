@@ -1,3 +1,4 @@
+/** The attendance sheet (*sổ điểm danh*) of one class for one month, from plain form data. */
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from '../errors.js';
 import type { Cell, PrintDocument } from '../model.js';
@@ -7,6 +8,8 @@ import {
   CorrectionNotes,
   formHeader,
   RULE_INPUT,
+  labelled,
+  runningHeadOf,
   signature,
   type MarkValue,
   type PrintMeta,
@@ -86,6 +89,12 @@ export function attendanceDocument(d: AttendanceData, meta: PrintMeta): Either<P
         header: formHeader(meta),
         title: 'SỔ ĐIỂM DANH',
         subtitle: [`Lớp ${d.className} — Tháng ${Number(m)}/${y} — Năm học ${d.schoolYear}`],
+        runningHead: runningHeadOf('Sổ điểm danh', [
+          `Lớp ${d.className}`,
+          `Tháng ${Number(m)}/${y}`,
+          `Năm học ${d.schoolYear}`,
+          labelled('Giáo viên', d.teacher?.name),
+        ]),
         blocks: [
           {
             kind: 'table',
@@ -111,7 +120,7 @@ export function attendanceDocument(d: AttendanceData, meta: PrintMeta): Either<P
             italic: true,
             text: 'P: nghỉ có phép; K: nghỉ không phép; ô trống: có mặt.',
           },
-          { kind: 'signatures', items: [signature('GIÁO VIÊN', d.teacher)] },
+          { kind: 'signatures', items: [signature('teacher', d.teacher)] },
         ],
       },
     ],

@@ -1,3 +1,4 @@
+/** One child's page of the preschool book (*sổ theo dõi trẻ*): attendance and growth, from plain form data. */
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from '../errors.js';
 import type { Cell, PrintDocument } from '../model.js';
@@ -8,6 +9,8 @@ import {
   CorrectionNotes,
   formHeader,
   RULE_INPUT,
+  labelled,
+  runningHeadOf,
   signature,
   type MarkValue,
   type PrintMeta,
@@ -107,6 +110,12 @@ export function childBookDocument(d: ChildBookData, meta: PrintMeta): Either<Pri
         header: formHeader(meta),
         title: 'SỔ THEO DÕI TRẺ',
         subtitle: [`Năm học ${d.schoolYear}`],
+        runningHead: runningHeadOf('Sổ theo dõi trẻ', [
+          d.child.name,
+          `Lớp ${d.className}`,
+          `Năm học ${d.schoolYear}`,
+          labelled('Giáo viên', d.teacher?.name),
+        ]),
         blocks: [
           {
             kind: 'fields',
@@ -150,8 +159,8 @@ export function childBookDocument(d: ChildBookData, meta: PrintMeta): Either<Pri
           {
             kind: 'signatures',
             items: [
-              signature('GIÁO VIÊN', d.teacher),
-              signature('HIỆU TRƯỞNG', d.leader, '(Ký, ghi rõ họ tên và đóng dấu)'),
+              signature('teacher', d.teacher),
+              signature('principal', d.leader, '(Ký, ghi rõ họ tên và đóng dấu)'),
             ],
           },
         ],

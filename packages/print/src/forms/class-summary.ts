@@ -1,3 +1,7 @@
+/**
+ * The primary class summary (*bảng tổng hợp kết quả đánh giá giáo dục của lớp*, Thông tư 27/2020)
+ * at the end of term I or of the year, from plain form data.
+ */
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from '../errors.js';
 import type { Cell, Column, PrintDocument } from '../model.js';
@@ -7,6 +11,8 @@ import {
   CorrectionNotes,
   formHeader,
   RULE_INPUT,
+  labelled,
+  runningHeadOf,
   signature,
   type MarkValue,
   type PrintMeta,
@@ -134,6 +140,12 @@ export function classSummaryDocument(d: ClassSummaryData, meta: PrintMeta): Eith
         header: formHeader(meta),
         title: 'BẢNG TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ GIÁO DỤC CỦA LỚP',
         subtitle: [`Lớp ${d.className} — ${d.period} — Năm học ${d.schoolYear}`],
+        runningHead: runningHeadOf('Bảng tổng hợp kết quả đánh giá giáo dục của lớp', [
+          `Lớp ${d.className}`,
+          d.period,
+          `Năm học ${d.schoolYear}`,
+          labelled('Giáo viên chủ nhiệm', d.homeroom?.name),
+        ]),
         blocks: [
           { kind: 'table', columns, rows, fontSize: 6.5, notes: notes.notes() },
           {
@@ -145,8 +157,8 @@ export function classSummaryDocument(d: ClassSummaryData, meta: PrintMeta): Eith
           {
             kind: 'signatures',
             items: [
-              signature('GIÁO VIÊN CHỦ NHIỆM', d.homeroom),
-              signature('HIỆU TRƯỞNG', d.leader, '(Phê duyệt, ký, ghi rõ họ tên và đóng dấu)'),
+              signature('homeroom', d.homeroom),
+              signature('principal', d.leader, '(Phê duyệt, ký, ghi rõ họ tên và đóng dấu)'),
             ],
           },
         ],

@@ -1,5 +1,10 @@
+/**
+ * What the form builders share: the school block and date line of the national header, signature
+ * blocks by the signer's role, the check of signers and values, and the correction notes printed
+ * under a table.
+ */
 import { printError, type PrintError } from '../errors.js';
-import type { Cell, FormHeader, Signature, Verification } from '../model.js';
+import type { Cell, FormHeader, Signature, SignerRole, Verification } from '../model.js';
 import { keyFingerprint, placeDateLine, viDate, viDecimal } from '../text.js';
 
 /**
@@ -19,8 +24,12 @@ export interface SchoolInfo {
   readonly authority: string;
   /** School name in capitals, e.g. `"TRƯỜNG THPT CHU VĂN AN"`. */
   readonly name: string;
-  /** Place for the date line, e.g. `"Gia Nghĩa"`. */
-  readonly place: string;
+  /**
+   * Place of the date line (*địa danh*), e.g. `"Đắk Nông"`: the province of the school's founding
+   * event (`SchoolFounded.province`) unless the printer names another. Absent, the line leaves the
+   * place blank (*"……, ngày 5 tháng 9 năm 2024"*) for the clerk to write by hand.
+   */
+  readonly place?: string;
 }
 
 /** A person who signed (or signs) a book, with the ledger key they sign with. */
@@ -74,9 +83,24 @@ export function formHeader(
   return h;
 }
 
-/** A signature block for a signer (fingerprint from the key when it has one). */
-export function signature(title: string, s: Signer | undefined, note?: string): Signature {
-  const sig: { -readonly [K in keyof Signature]: Signature[K] } = { title, name: s?.name ?? '' };
+/** The title printed over each signer's place, by role. */
+export const SIGNER_TITLES: Readonly<Record<SignerRole, string>> = {
+  'subject-teacher': 'GIÁO VIÊN BỘ MÔN',
+  homeroom: 'GIÁO VIÊN CHỦ NHIỆM',
+  teacher: 'GIÁO VIÊN',
+  principal: 'HIỆU TRƯỞNG',
+  requester: 'NGƯỜI ĐỀ NGHỊ',
+  witness: 'NGƯỜI CHỨNG KIẾN',
+  approver: 'LÃNH ĐẠO ĐƠN VỊ',
+};
+
+/** A signature block for a signer in a role (its title from the role; fingerprint from the key when it has one). */
+export function signature(role: SignerRole, s: Signer | undefined, note?: string): Signature {
+  const sig: { -readonly [K in keyof Signature]: Signature[K] } = {
+    title: SIGNER_TITLES[role],
+    role,
+    name: s?.name ?? '',
+  };
   if (note !== undefined) sig.note = note;
   const fp = s?.key !== undefined ? keyFingerprint(s.key) : undefined;
   if (fp !== undefined) sig.fingerprint = fp;
@@ -171,6 +195,20 @@ export function describeCorrection(c: CorrectionTrace, what: string): string {
   if (c.approver) parts.push(`phê duyệt: ${c.approver}`);
   if (c.witness) parts.push(`chứng kiến: ${c.witness}`);
   return parts.join('; ');
+}
+
+/**
+ * A section's running head (*tiêu đề lặp lại*), printed at the top of its continuation pages: the
+ * form's name and the parts that say which book it is (class, subject, year, teacher), those
+ * without a value left out.
+ */
+export function runningHeadOf(form: string, parts: ReadonlyArray<string | undefined>): string {
+  return [form, ...parts.filter((p): p is string => p !== undefined && p.trim() !== '')].join(' — ');
+}
+
+/** `"<label>: <value>"`, or nothing when the value is missing or blank (a running head's part). */
+export function labelled(label: string, value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : `${label}: ${value}`;
 }
 
 /**

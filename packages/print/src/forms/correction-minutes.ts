@@ -1,8 +1,22 @@
+/**
+ * The correction minutes (*biên bản sửa chữa dữ liệu*, QC Điều 12.3) as a document of its own, with
+ * its three signers, from plain form data.
+ */
+import { isList } from '../guards.js';
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from '../errors.js';
 import type { PrintDocument } from '../model.js';
-import { placeDateLine, viDecimal } from '../text.js';
-import { checkSigner, formHeader, RULE_INPUT, signature, type PrintMeta, type Signer, documentMeta } from './common.js';
+import { placeDateLine, viDate, viDecimal } from '../text.js';
+import {
+  checkSigner,
+  formHeader,
+  RULE_INPUT,
+  runningHeadOf,
+  signature,
+  type PrintMeta,
+  type Signer,
+  documentMeta,
+} from './common.js';
 
 /** A person present at a correction, with their position (*chức vụ*). */
 export interface MinutesPerson extends Signer {
@@ -28,7 +42,10 @@ export interface CorrectionMinutesData {
   readonly approver: MinutesPerson;
   /** The software administrator who witnesses (*cán bộ quản trị phần mềm*). */
   readonly witness: MinutesPerson;
-  /** The ledger event that carries the correction: its position and id. */
+  /**
+   * The ledger event that carries the correction: its position (printed on the page) and id (in the
+   * footer's small print).
+   */
   readonly event?: { readonly index: number; readonly id?: string };
 }
 
@@ -53,7 +70,7 @@ function checkMinutes(d: CorrectionMinutesData): PrintError | undefined {
     return bad('date must be YYYY-MM-DD', ['date'], 'QC Điều 12.3');
   if (typeof d.reason !== 'string' || d.reason.trim() === '')
     return bad('the minutes state a reason', ['reason'], 'QC Điều 12.3');
-  if (!Array.isArray(d.items) || d.items.length === 0)
+  if (!isList(d.items) || d.items.length === 0)
     return bad('the minutes list at least one changed value', ['items'], 'QC Điều 12.3');
   for (const [i, it] of d.items.entries())
     for (const k of ['book', 'field', 'old', 'new'] as const)
@@ -94,7 +111,11 @@ export function correctionMinutesDocument(
     `${p.name}${p.position ? `, ${p.position}` : ''} — ${role}`;
   return right({
     title: `Biên bản sửa chữa dữ liệu số ${d.number}`,
-    verification: meta.verification,
+    // The event's id is a machine identifier: the footer's small print carries it, the page does not.
+    verification:
+      d.event?.id === undefined || meta.verification.eventId !== undefined
+        ? meta.verification
+        : { ...meta.verification, eventId: d.event.id },
     ...documentMeta(meta, 'Biên bản sửa chữa dữ liệu (QC Điều 12.3)'),
     sections: [
       {
@@ -102,6 +123,7 @@ export function correctionMinutesDocument(
         header: formHeader(meta, { number: `Số: ${d.number}`, date: d.date }),
         title: 'BIÊN BẢN SỬA CHỮA DỮ LIỆU',
         subtitle: ['Hồ sơ quản lý hoạt động giáo dục điện tử'],
+        runningHead: runningHeadOf('Biên bản sửa chữa dữ liệu', [`Số: ${d.number}`, `ngày ${viDate(d.date)}`]),
         blocks: [
           {
             kind: 'paragraph',
@@ -147,7 +169,7 @@ export function correctionMinutesDocument(
                 {
                   kind: 'paragraph' as const,
                   size: 'small' as const,
-                  text: `Sự kiện sửa chữa trong sổ cái: vị trí #${d.event.index}${d.event.id ? `, mã ${d.event.id}` : ''} (ba chữ ký số của người đề nghị, người phê duyệt và người chứng kiến).`,
+                  text: `Sự kiện sửa chữa trong sổ cái: vị trí #${d.event.index} (ba chữ ký số của người đề nghị, người phê duyệt và người chứng kiến).`,
                 },
               ]
             : []),
@@ -158,9 +180,9 @@ export function correctionMinutesDocument(
           {
             kind: 'signatures',
             items: [
-              signature('NGƯỜI ĐỀ NGHỊ', d.requester),
-              signature('NGƯỜI CHỨNG KIẾN', d.witness, '(Quản trị phần mềm, ký, ghi rõ họ tên)'),
-              signature('LÃNH ĐẠO ĐƠN VỊ', d.approver, '(Phê duyệt, ký, ghi rõ họ tên và đóng dấu)'),
+              signature('requester', d.requester),
+              signature('witness', d.witness, '(Quản trị phần mềm, ký, ghi rõ họ tên)'),
+              signature('approver', d.approver, '(Phê duyệt, ký, ghi rõ họ tên và đóng dấu)'),
             ],
           },
         ],

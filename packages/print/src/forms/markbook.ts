@@ -1,3 +1,8 @@
+/**
+ * The secondary class markbook (*sổ theo dõi và đánh giá học sinh theo lớp*, Thông tư 22/2021): a
+ * page run per subject and the year summary, from plain form data.
+ */
+import { isList } from '../guards.js';
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from '../errors.js';
 import type { Cell, Column, PrintDocument, Section } from '../model.js';
@@ -7,6 +12,8 @@ import {
   CorrectionNotes,
   formHeader,
   RULE_INPUT,
+  labelled,
+  runningHeadOf,
   signature,
   type MarkValue,
   type PrintMeta,
@@ -137,6 +144,12 @@ function subjectSection(d: MarkbookData, s: MarkbookSubject, meta: PrintMeta, fi
     orientation: 'landscape',
     title: 'SỔ THEO DÕI VÀ ĐÁNH GIÁ HỌC SINH',
     subtitle: [`Lớp ${d.className} — Năm học ${d.schoolYear}`, `Môn học: ${s.name}`],
+    runningHead: runningHeadOf('Sổ theo dõi và đánh giá học sinh', [
+      `Lớp ${d.className}`,
+      `Năm học ${d.schoolYear}`,
+      `Môn học: ${s.name}`,
+      labelled('Giáo viên bộ môn', s.teacher?.name),
+    ]),
     blocks: [
       {
         kind: 'fields',
@@ -147,7 +160,7 @@ function subjectSection(d: MarkbookData, s: MarkbookSubject, meta: PrintMeta, fi
         ],
       },
       { kind: 'table', columns: subjectColumns(s, withRetest), rows, fontSize: 8, notes: notes.notes() },
-      { kind: 'signatures', items: [signature('GIÁO VIÊN BỘ MÔN', s.teacher)] },
+      { kind: 'signatures', items: [signature('subject-teacher', s.teacher)] },
     ],
   };
   return first ? { ...section, header: formHeader(meta) } : section;
@@ -214,13 +227,18 @@ function summarySection(d: MarkbookData, sum: MarkbookSummary, meta: PrintMeta, 
     orientation: 'landscape',
     title: 'TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ CẢ NĂM HỌC',
     subtitle: [`Lớp ${d.className} — Năm học ${d.schoolYear}`],
+    runningHead: runningHeadOf('Tổng hợp kết quả đánh giá cả năm học', [
+      `Lớp ${d.className}`,
+      `Năm học ${d.schoolYear}`,
+      labelled('Giáo viên chủ nhiệm', d.homeroom?.name),
+    ]),
     blocks: [
       { kind: 'table', columns, rows, fontSize: 7.5, notes: notes.notes() },
       {
         kind: 'signatures',
         items: [
-          signature('GIÁO VIÊN CHỦ NHIỆM', d.homeroom, '(Xác nhận, ký và ghi rõ họ tên)'),
-          signature('HIỆU TRƯỞNG', d.leader, '(Phê duyệt, ký, ghi rõ họ tên và đóng dấu)'),
+          signature('homeroom', d.homeroom, '(Xác nhận, ký và ghi rõ họ tên)'),
+          signature('principal', d.leader, '(Phê duyệt, ký, ghi rõ họ tên và đóng dấu)'),
         ],
       },
     ],
@@ -233,7 +251,7 @@ function checkMarkbook(d: MarkbookData): PrintError | undefined {
     printError('print-invalid-input', message, path, RULE_INPUT);
   if (typeof d.schoolYear !== 'string' || d.schoolYear === '') return bad('schoolYear is required', ['schoolYear']);
   if (typeof d.className !== 'string' || d.className === '') return bad('className is required', ['className']);
-  if (!Array.isArray(d.subjects)) return bad('subjects must be an array', ['subjects']);
+  if (!isList(d.subjects)) return bad('subjects must be an array', ['subjects']);
   if (d.subjects.length === 0 && d.summary === undefined)
     return bad('a markbook needs a subject or a summary', ['subjects']);
   const e = checkSigner(d.homeroom, ['homeroom']) ?? checkSigner(d.leader, ['leader']);
@@ -247,8 +265,7 @@ function checkMarkbook(d: MarkbookData): PrintError | undefined {
     if (se) return se;
     for (const [ri, r] of s.students.entries()) {
       const rp = [...p, 'students', ri];
-      if (!Array.isArray(r.terms as unknown) || r.terms.length !== 2)
-        return bad('terms must hold term I and term II', [...rp, 'terms']);
+      if (!isList(r.terms) || r.terms.length !== 2) return bad('terms must hold term I and term II', [...rp, 'terms']);
       for (const [ti, t] of r.terms.entries()) {
         if (t.regular.length > s.regularCount)
           return bad(`more regular assessments than the ${s.regularCount} the subject has`, [

@@ -1,3 +1,8 @@
+/**
+ * The primary học bạ (Thông tư 27/2020): one pupil's school year as a spread of two portrait pages
+ * (subjects; qualities, competencies, results and signatures), from plain form data.
+ */
+import { isList } from '../guards.js';
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from '../errors.js';
 import type { Cell, PrintDocument, Section } from '../model.js';
@@ -8,6 +13,8 @@ import {
   CorrectionNotes,
   formHeader,
   RULE_INPUT,
+  labelled,
+  runningHeadOf,
   signature,
   type MarkValue,
   type PrintMeta,
@@ -72,7 +79,7 @@ function checkPrimaryTranscript(d: PrimaryTranscriptData): PrintError | undefine
   if (typeof d.schoolYear !== 'string' || d.schoolYear === '') return bad('schoolYear is required', ['schoolYear']);
   if (typeof d.className !== 'string' || d.className === '') return bad('className is required', ['className']);
   for (const k of ['subjects', 'qualities', 'generalCompetencies', 'specificCompetencies'] as const)
-    if (!Array.isArray(d[k])) return bad(`${k} must be an array`, [k]);
+    if (!isList(d[k])) return bad(`${k} must be an array`, [k]);
   for (const [i, s] of d.subjects.entries()) {
     const p = ['subjects', i];
     if (typeof s.name !== 'string' || s.name === '') return bad('a subject needs a name', [...p, 'name']);
@@ -155,6 +162,12 @@ export function primaryTranscriptDocument(
     { label: 'Mức đạt được', width: 1.4 },
     { label: 'Nhận xét', width: 6.2, align: 'left' as const },
   ];
+  const head = runningHeadOf('Học bạ tiểu học', [
+    st.name,
+    `Lớp ${d.className}`,
+    `Năm học ${d.schoolYear}`,
+    labelled('Giáo viên chủ nhiệm', d.homeroom?.name),
+  ]);
   // A spread: subjects on the first page; qualities, competencies, the year's results and the
   // signatures (with what they sign) on the second.
   const subjectsPage: Section = {
@@ -162,6 +175,7 @@ export function primaryTranscriptDocument(
     header: formHeader(meta),
     title: 'HỌC BẠ',
     subtitle: [`Tiểu học — Năm học ${d.schoolYear}`],
+    runningHead: head,
     blocks: [
       { kind: 'fields', columns: 2, items: particulars },
       ...(d.enrolment === undefined
@@ -198,6 +212,7 @@ export function primaryTranscriptDocument(
     orientation: 'portrait',
     title: 'HỌC BẠ',
     subtitle: [`${st.name} — Lớp ${d.className} — Năm học ${d.schoolYear}`],
+    runningHead: head,
     blocks: [
       heading('2. Những phẩm chất chủ yếu'),
       { kind: 'table', columns: aspectColumns('Phẩm chất chủ yếu'), rows: qualities, fontSize: 9 },
@@ -222,8 +237,8 @@ export function primaryTranscriptDocument(
       {
         kind: 'signatures',
         items: [
-          signature('GIÁO VIÊN CHỦ NHIỆM', d.homeroom),
-          signature('HIỆU TRƯỞNG', d.principal, '(Xác nhận, ký, ghi rõ họ tên và đóng dấu)'),
+          signature('homeroom', d.homeroom),
+          signature('principal', d.principal, '(Xác nhận, ký, ghi rõ họ tên và đóng dấu)'),
         ],
       },
     ],

@@ -1,3 +1,5 @@
+/** The school register (*sổ đăng bộ*): one line per student ever enrolled, from plain form data. */
+import { isList } from '../guards.js';
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from '../errors.js';
 import type { Cell, PrintDocument } from '../model.js';
@@ -8,6 +10,7 @@ import {
   CorrectionNotes,
   formHeader,
   RULE_INPUT,
+  runningHeadOf,
   signature,
   type MarkValue,
   type PrintMeta,
@@ -63,7 +66,7 @@ export function registerDocument(d: RegisterData, meta: PrintMeta): Either<Print
   const bad = (message: string, path: ReadonlyArray<string | number>): Either<PrintError, PrintDocument> =>
     left(printError('print-invalid-input', message, path, RULE_INPUT));
   if (typeof d.period !== 'string' || d.period === '') return bad('period is required', ['period']);
-  if (!Array.isArray(d.entries)) return bad('entries must be an array', ['entries']);
+  if (!isList(d.entries)) return bad('entries must be an array', ['entries']);
   const se = checkSigner(d.leader, ['leader']);
   if (se) return left(se);
   const seen = new Set<string>();
@@ -108,6 +111,7 @@ export function registerDocument(d: RegisterData, meta: PrintMeta): Either<Print
         header: formHeader(meta),
         title: 'SỔ ĐĂNG BỘ',
         subtitle: [d.period],
+        runningHead: runningHeadOf('Sổ đăng bộ', [d.period]),
         blocks: [
           {
             kind: 'table',
@@ -130,7 +134,7 @@ export function registerDocument(d: RegisterData, meta: PrintMeta): Either<Print
             fontSize: 8,
             notes: notes.notes(),
           },
-          { kind: 'signatures', items: [signature('HIỆU TRƯỞNG', d.leader, '(Ký, ghi rõ họ tên và đóng dấu)')] },
+          { kind: 'signatures', items: [signature('principal', d.leader, '(Ký, ghi rõ họ tên và đóng dấu)')] },
         ],
       },
     ],

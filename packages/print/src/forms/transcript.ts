@@ -1,3 +1,8 @@
+/**
+ * The secondary học bạ (Thông tư 22/2021): one student's school year on one portrait page, from
+ * plain form data.
+ */
+import { isList } from '../guards.js';
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from '../errors.js';
 import type { Cell, PrintDocument, Section } from '../model.js';
@@ -8,6 +13,8 @@ import {
   CorrectionNotes,
   formHeader,
   RULE_INPUT,
+  labelled,
+  runningHeadOf,
   signature,
   type MarkValue,
   type PrintMeta,
@@ -81,11 +88,10 @@ function checkTranscript(d: TranscriptData): PrintError | undefined {
     return bad('the student needs a name', ['student', 'name']);
   if (typeof d.schoolYear !== 'string' || d.schoolYear === '') return bad('schoolYear is required', ['schoolYear']);
   if (typeof d.className !== 'string' || d.className === '') return bad('className is required', ['className']);
-  if (!Array.isArray(d.subjects)) return bad('subjects must be an array', ['subjects']);
-  if (!Array.isArray(d.learning as unknown) || d.learning.length !== 3)
+  if (!isList(d.subjects)) return bad('subjects must be an array', ['subjects']);
+  if (!isList(d.learning) || d.learning.length !== 3)
     return bad('learning holds term I, term II and year', ['learning']);
-  if (!Array.isArray(d.conduct as unknown) || d.conduct.length !== 3)
-    return bad('conduct holds term I, term II and year', ['conduct']);
+  if (!isList(d.conduct) || d.conduct.length !== 3) return bad('conduct holds term I, term II and year', ['conduct']);
   if (d.absences !== undefined && !(Number.isInteger(d.absences) && d.absences >= 0))
     return bad('absences must be a non-negative integer', ['absences']);
   for (const k of ['remarks', 'corrections', 'outcome', 'award'] as const) {
@@ -185,6 +191,12 @@ export function transcriptDocument(d: TranscriptData, meta: PrintMeta): Either<P
     header: formHeader(meta),
     title: 'HỌC BẠ',
     subtitle: [`Năm học ${d.schoolYear}`],
+    runningHead: runningHeadOf('Học bạ', [
+      st.name,
+      `Lớp ${d.className}`,
+      `Năm học ${d.schoolYear}`,
+      labelled('Giáo viên chủ nhiệm', d.homeroom?.name),
+    ]),
     blocks: [
       { kind: 'fields', columns: 2, items: particulars },
       {
@@ -215,8 +227,8 @@ export function transcriptDocument(d: TranscriptData, meta: PrintMeta): Either<P
       {
         kind: 'signatures',
         items: [
-          signature('GIÁO VIÊN CHỦ NHIỆM', d.homeroom),
-          signature('HIỆU TRƯỞNG', d.principal, '(Xác nhận, ký, ghi rõ họ tên và đóng dấu)'),
+          signature('homeroom', d.homeroom),
+          signature('principal', d.principal, '(Xác nhận, ký, ghi rõ họ tên và đóng dấu)'),
         ],
       },
     ],
