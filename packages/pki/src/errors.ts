@@ -86,8 +86,8 @@ export function pkiError(
   message_vi: string,
   extra: { path?: ReadonlyArray<string | number>; rule?: string; details?: Record<string, unknown> } = {},
 ): PkiError {
-  const e: { -readonly [K in keyof PkiError]: PkiError[K] } = { code, message, message_vi };
-  if (extra.path !== undefined) e.path = extra.path;
+  // core's HosoError always has a path: [] is the input as a whole.
+  const e: { -readonly [K in keyof PkiError]: PkiError[K] } = { code, message, message_vi, path: extra.path ?? [] };
   if (extra.rule !== undefined) e.rule = extra.rule;
   if (extra.details !== undefined) e.details = extra.details;
   return e;
