@@ -54,7 +54,11 @@ async function donor(w: number, h: number, t: AppearanceText): Promise<Uint8Arra
     if (tw > inner) size = (size * inner) / tw;
   }
   size = Math.max(size, 1);
-  pdf.rect(0.5, 0.5, w - 1, h - 1).lineWidth(0.75).strokeColor(INK).stroke();
+  pdf
+    .rect(0.5, 0.5, w - 1, h - 1)
+    .lineWidth(0.75)
+    .strokeColor(INK)
+    .stroke();
   const lead = size * 1.2;
   let y = (h - lead * lines.length) / 2;
   for (const [font, text] of lines) {
@@ -107,7 +111,11 @@ export async function appearanceObjects(
     const num = queue[i]!;
     const o = src.object(num);
     const value = mapRefs(o.value, renumber);
-    objects.push(o.stream ? { num: numbers.get(num)!, value: withLength(value, o.stream.length), stream: o.stream } : { num: numbers.get(num)!, value });
+    objects.push(
+      o.stream
+        ? { num: numbers.get(num)!, value: withLength(value, o.stream.length), stream: o.stream }
+        : { num: numbers.get(num)!, value },
+    );
   }
   const stream = contentObj.stream ?? new Uint8Array(0);
   const form: PdfDict = dict({

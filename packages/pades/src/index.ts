@@ -6,4 +6,6 @@
  */
 export * from './errors.js';
 export { signPdf, type SignPdfOptions } from './sign.js';
+export { verifyPdf, type VerifyPdfOptions, type PdfVerdict, type PdfSignatureVerdict } from './verify.js';
+export type { OtherChange } from './changes.js';
 export { vietnamTime, pdfDate, parsePdfDate } from './time.js';

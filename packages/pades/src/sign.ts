@@ -55,21 +55,21 @@ export function openPdf(pdf: Uint8Array, path: ReadonlyArray<string | number> = 
 /** The typed error for a structure the reader could not follow. */
 export function structureError(e: PdfStructureError, path: ReadonlyArray<string | number> = []): PadesError {
   return e.reason === 'xref-stream'
-        ? padesError(
-            'pdf-unsupported',
-            e.message,
-            'Tệp dùng bảng tham chiếu dạng luồng (cross-reference stream), chưa được hỗ trợ',
-            'ISO 32000-1 §7.5.8',
-            path,
-          )
-        : padesError(
-            'pdf-unreadable',
-            `the PDF cannot be read: ${e.message}`,
-            `Không đọc được tệp PDF: ${e.message}`,
-            'ISO 32000-1 §7.5',
-            path,
-            e.offset === undefined ? undefined : { offset: e.offset },
-          );
+    ? padesError(
+        'pdf-unsupported',
+        e.message,
+        'Tệp dùng bảng tham chiếu dạng luồng (cross-reference stream), chưa được hỗ trợ',
+        'ISO 32000-1 §7.5.8',
+        path,
+      )
+    : padesError(
+        'pdf-unreadable',
+        `the PDF cannot be read: ${e.message}`,
+        `Không đọc được tệp PDF: ${e.message}`,
+        'ISO 32000-1 §7.5',
+        path,
+        e.offset === undefined ? undefined : { offset: e.offset },
+      );
 }
 
 /** The names of the signature fields a catalog's form already has (§12.7.3.1 /T). */
@@ -79,13 +79,7 @@ function fieldCount(file: PdfFile, acro: PdfDict | undefined): number {
 }
 
 /** Append `ref` to an array that is either inline in `owner` under `key` or an indirect object. */
-function appendTo(
-  file: PdfFile,
-  owner: PdfDict,
-  key: string,
-  ref: PdfRef,
-  updates: UpdateObject[],
-): PdfDict {
+function appendTo(file: PdfFile, owner: PdfDict, key: string, ref: PdfRef, updates: UpdateObject[]): PdfDict {
   const out: PdfDict = new Map(owner);
   const v = owner.get(key);
   if (v instanceof PdfRef) {
@@ -241,4 +235,3 @@ function dedupe(u: UpdateObject[]): UpdateObject[] {
   for (const x of u) m.set(x.num, x);
   return [...m.values()];
 }
-
