@@ -59,7 +59,10 @@ const typeOf = (d: PdfDict): string | undefined => {
   return t instanceof PdfName ? t.name : undefined;
 };
 
-/** Keys a revision may change in each kind of object while only adding signatures (what they hold is checked per revision). */
+/**
+ * Keys a revision may change in each kind of object while only adding signatures (what they hold
+ * is checked per revision).
+ */
 const MAY_CHANGE: Record<'catalog' | 'acroform' | 'page', ReadonlySet<string>> = {
   catalog: new Set(['AcroForm']),
   acroform: new Set(['Fields', 'SigFlags']),

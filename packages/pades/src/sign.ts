@@ -172,7 +172,7 @@ export async function signPdf(pdf: Uint8Array, o: SignPdfOptions): Promise<Eithe
   } else {
     const a = appendTo(file, acro ?? new Map<string, PdfValue>(), 'Fields', fieldRef, updates);
     a.set('SigFlags', 3);
-    const acroNum = next++;
+    const acroNum = next;
     updates.push({ num: acroNum, value: a });
     const c: PdfDict = new Map(catalog.dict);
     c.set('AcroForm', new PdfRef(acroNum, 0));

@@ -56,7 +56,10 @@ export interface PdfSignatureVerdict {
   readonly coversRevision: boolean;
   /** The byte range reaches the end of the file (nothing was added after it). */
   readonly coversWholeFile: boolean;
-  /** `none`: no later revision; `signatures-only`: later revisions only added signatures; `other`: they changed more. */
+  /**
+   * `none`: no later revision; `signatures-only`: later revisions only added signatures; `other`:
+   * they changed more.
+   */
   readonly laterChanges: 'none' | 'signatures-only' | 'other';
   readonly otherChanges: readonly OtherChange[];
   /** Where the widget is: page (1-based) and /Rect; no page for an invisible signature. */
@@ -134,7 +137,7 @@ async function verifyOne(
   const revision = at?.revision ?? file.revisions.length;
   const rev = file.revisions[revision - 1]!;
   const brv = sig?.get('ByteRange');
-  const br = Array.isArray(brv) && brv.every((x) => typeof x === 'number') ? (brv as number[]) : [];
+  const br = Array.isArray(brv) && brv.every((x) => typeof x === 'number') ? brv : [];
   const contents = sig?.get('Contents');
   const sf = sig?.get('SubFilter');
   const m = str(sig?.get('M'));
@@ -192,7 +195,7 @@ async function verifyOne(
       otherChanges: [],
     };
   }
-  const end = a1! + l1!;
+  const end = a1 + l1;
   const coversRevision = end === rev.end || end === rev.eofEnd;
   const coversWholeFile = end === bytes.length;
   if (!coversRevision)
@@ -217,7 +220,7 @@ async function verifyOne(
         { field: f.name },
       ),
     );
-  const signed = new Uint8Array(l0! + l1!);
+  const signed = new Uint8Array(l0 + l1);
   signed.set(bytes.subarray(0, l0), 0);
   signed.set(bytes.subarray(a1, end), l0);
   const cades = await verifyCades(derPrefix(contents.bytes), {

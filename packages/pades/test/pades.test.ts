@@ -182,7 +182,7 @@ describe('three signatures on a học bạ (software keys, B-T)', () => {
   it('a revision that changes the page after signing is found, naming each earlier signature', async () => {
     const file = new PdfFile(files[1]!);
     const pageRef = file.pages()[0]!;
-    const page = new Map(file.dictOf(pageRef)!);
+    const page = new Map(file.dictOf(pageRef));
     // A free-text annotation over the page: what an editor adds to "correct" a grade.
     const n = file.size();
     page.set('Annots', [...((file.resolve(page.get('Annots')) as PdfRef[]) ?? []), new PdfRef(n, 0)]);
