@@ -25,7 +25,11 @@ export type PadesErrorCode =
   /** A later revision changed the document other than by adding signatures. */
   | 'modified-after-signing'
   /** The file carries no signature at all. */
-  | 'no-signature';
+  | 'no-signature'
+  /** A học bạ số data file that is not of its format (or not canonical JSON). */
+  | 'data-invalid'
+  /** The data file and the PDF do not show the same content, or not the same checkpoint. */
+  | 'data-mismatch';
 
 export interface PadesError extends HosoError<PadesErrorCode> {
   readonly message_vi: string;

@@ -9,3 +9,13 @@ export { signPdf, type SignPdfOptions } from './sign.js';
 export { verifyPdf, type VerifyPdfOptions, type PdfVerdict, type PdfSignatureVerdict } from './verify.js';
 export type { OtherChange } from './changes.js';
 export { vietnamTime, pdfDate, parsePdfDate } from './time.js';
+export {
+  hocBaSoData,
+  signHocBaSoData,
+  parseHocBaSoData,
+  verifyHocBaSo,
+  HOC_BA_SO_FORMAT,
+  HOC_BA_SO_VERSION,
+  type HocBaSoData,
+  type HocBaSoVerdict,
+} from './hoc-ba-so.js';
