@@ -7,6 +7,7 @@ import { registerCheckpointCommands } from './checkpoints.js';
 import { registerVerifyCommands } from './verify.js';
 import { registerBookCommands } from './books.js';
 import { registerLedgerCommands } from './ledger.js';
+import { registerDocumentCommands } from './documents.js';
 
 /** The order `hoso --help` lists the commands in: the demo, writing, checking, then the tools. */
 const ORDER = [
@@ -16,6 +17,7 @@ const ORDER = [
   'exec',
   'export',
   'verify',
+  'verify-document',
   'print',
   'checkpoint',
   'witness',
@@ -34,6 +36,7 @@ export function registerCommands(program: Command, io: Output): void {
   registerVerifyCommands(program, io);
   registerBookCommands(program, io);
   registerLedgerCommands(program, io);
+  registerDocumentCommands(program, io);
   // Commands are grouped by module above; list them in reading order instead.
   (program.commands as Command[]).sort((a, b) => ORDER.indexOf(a.name()) - ORDER.indexOf(b.name()));
 }
