@@ -42,9 +42,24 @@ if (!existsSync(join(peersDir, 'node_modules', '@event-driven-io', 'emmett-sqlit
     process.exit(1);
   }
 }
-const emmett = await import(
+/**
+ * The part of Emmett's SQLite API this benchmark calls (the peer project is not a workspace, so its
+ * own declarations are not in this program's view).
+ * @typedef {{ type: string, data: unknown }} EmmettEvent
+ * @typedef {{ appendToStream(stream: string, events: EmmettEvent[]): Promise<unknown> }} EmmettStore
+ * @typedef {{ close(): void }} EmmettConnection
+ * @typedef {{ messages: { type: string }[], currentGlobalPosition: bigint, areEventsLeft: boolean }} EmmettBatch
+ * @typedef {{
+ *   getSQLiteEventStore(o: { fileName: string, schema: { autoMigration: string } }): EmmettStore,
+ *   sqliteConnection(o: { fileName: string }): EmmettConnection,
+ *   readMessagesBatch(c: EmmettConnection, o: { after: bigint, batchSize: number }): Promise<EmmettBatch>,
+ * }} Emmett
+ */
+/** @type {unknown} */
+const emmettModule = await import(
   new URL('./peers/node_modules/@event-driven-io/emmett-sqlite/dist/index.js', import.meta.url).href
 );
+const emmett = /** @type {Emmett} */ (emmettModule);
 const { openSqliteStore } = await import('@hoso/store-sqlite');
 const { default: Database } = await import('better-sqlite3');
 
@@ -58,9 +73,17 @@ console.log(
 const dir = mkdtempSync(join(tmpdir(), 'hoso-peers-'));
 let fileNo = 0;
 const freshPath = () => join(dir, `f${fileNo++}.db`);
+/** @typedef {{ op: string, hoso: number, emmett: number, raw: number, note: string }} Row */
+/** @type {Row[]} */
 const results = [];
+/** An append or read run: [events, seconds]. @typedef {[number, number]} Timed */
+/** @typedef {Awaited<ReturnType<ReturnType<typeof eventMaker>['next']>>} Batch */
 
-/** Median rate (events/s) over RUNS runs of `run`, which returns [events, seconds]. */
+/**
+ * Median rate (events/s) over RUNS runs of `run`, which returns [events, seconds].
+ * @param {string} label
+ * @param {() => Promise<Timed>} run
+ */
 async function rate(label, run, runs = RUNS) {
   const rates = [];
   for (let i = 0; i < runs; i++) {
@@ -78,37 +101,45 @@ async function rate(label, run, runs = RUNS) {
  * (all its threads: the JS thread, SQLite, GC, the sqlite3 driver's pool), the second barely
  * moved by other processes on a shared machine. Returns the wall-clock medians in the order given,
  * and the CPU medians as `cpu`.
+ * @param {{ label: string, run: () => Promise<Timed> }[]} contenders
+ * @returns {Promise<number[] & { cpu: number[] }>}
  */
 async function interleavedRates(contenders, runs = RUNS) {
-  const wall = contenders.map(() => []);
-  const cpu = contenders.map(() => []);
+  const wall = contenders.map(() => /** @type {number[]} */ ([]));
+  const cpu = contenders.map(() => /** @type {number[]} */ ([]));
   for (const c of contenders) await c.run();
   for (let i = 0; i < runs; i++) {
     for (const [k, c] of contenders.entries()) {
       const c0 = process.cpuUsage();
       const [n, s] = await c.run();
       const used = process.cpuUsage(c0);
-      wall[k].push(n / s);
-      cpu[k].push(n / ((used.user + used.system) / 1e6));
+      wall[k]?.push(n / s);
+      cpu[k]?.push(n / ((used.user + used.system) / 1e6));
     }
   }
   const out = contenders.map((c, k) => {
-    const r = median(wall[k]);
+    const r = median(wall[k] ?? []);
     process.stdout.write(
-      `  ${c.label.padEnd(62)} ${fmt(r).padStart(10)} events/s  ${fmt(median(cpu[k])).padStart(10)} per CPU-s\n`,
+      `  ${c.label.padEnd(62)} ${fmt(r).padStart(10)} events/s  ${fmt(median(cpu[k] ?? [])).padStart(10)} per CPU-s\n`,
     );
     return r;
   });
-  out.cpu = cpu.map(median);
-  return out;
+  return Object.assign(out, { cpu: cpu.map((xs) => median(xs)) });
 }
+/** @type {(fn: () => Promise<number>) => Promise<Timed>} */
 const timed = async (fn) => {
   const t0 = process.hrtime.bigint();
   const n = await fn();
   return [n, Number(process.hrtime.bigint() - t0) / 1e9];
 };
 
-/** Prepare `batches` batches of `size` signed events for `ledger` (outside any timing). */
+/**
+ * Prepare `batches` batches of `size` signed events for `ledger` (outside any timing).
+ * @param {string} ledger
+ * @param {number} batches
+ * @param {number} size
+ * @returns {Promise<Batch[]>}
+ */
 async function prepared(ledger, batches, size) {
   const maker = eventMaker(ledger);
   const out = [];
@@ -117,6 +148,7 @@ async function prepared(ledger, batches, size) {
 }
 
 // ---- hoso ---------------------------------------------------------------------------------------
+/** @param {number} batches @param {number} size @param {boolean} signInside @returns {Promise<Timed>} */
 async function hosoAppend(batches, size, signInside) {
   const ledger = 'bench';
   const pre = signInside ? null : await prepared(ledger, batches, size);
@@ -125,7 +157,9 @@ async function hosoAppend(batches, size, signInside) {
   let expected = 0;
   const r = await timed(async () => {
     for (let i = 0; i < batches; i++) {
-      const batch = pre === null ? (await maker.next(size)).bytes : pre[i].bytes;
+      const next = pre === null ? await maker.next(size) : pre[i];
+      if (next === undefined) throw new Error(`batch ${i} missing`);
+      const batch = next.bytes;
       const res = await store.append(ledger, batch, { expected });
       if (res._tag !== 'Right') throw new Error(JSON.stringify(res.left));
       expected = res.right.size;
@@ -143,6 +177,7 @@ async function hosoAppend(batches, size, signInside) {
 // rolled back and Emmett console.logs the error). The benchmark retries such appends, as an
 // application would have to, and reports how often it happened.
 let emmettRetries = 0;
+/** @param {EmmettStore} es @param {string} stream @param {{ type: string, data: unknown }[]} events */
 async function emmettAppendOne(es, stream, events) {
   for (let attempt = 0; ; attempt++) {
     const log = console.log;
@@ -150,13 +185,15 @@ async function emmettAppendOne(es, stream, events) {
     try {
       return await es.appendToStream(stream, events);
     } catch (e) {
-      if (e?.code !== 'SQLITE_BUSY' || attempt >= 10) throw e;
+      const code = typeof e === 'object' && e !== null && 'code' in e ? e.code : undefined;
+      if (code !== 'SQLITE_BUSY' || attempt >= 10) throw e;
       emmettRetries++;
     } finally {
       console.log = log;
     }
   }
 }
+/** @param {number} batches @param {number} size @returns {Promise<Timed>} */
 async function emmettAppend(batches, size) {
   const pre = await prepared('bench', batches, size);
   const es = emmett.getSQLiteEventStore({ fileName: freshPath(), schema: { autoMigration: 'CreateOrUpdate' } });
@@ -166,7 +203,7 @@ async function emmettAppend(batches, size) {
     for (const b of pre) {
       await emmettAppendOne(
         es,
-        b.data[0].stream,
+        b.data[0]?.stream ?? 'bench',
         b.data.map((d) => ({ type: 'ScoreEntered', data: d.data })),
       );
     }
@@ -175,6 +212,7 @@ async function emmettAppend(batches, size) {
 }
 
 // ---- raw better-sqlite3 (the ceiling) -----------------------------------------------------------
+/** @param {string} path */
 function rawDb(path) {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
@@ -183,14 +221,16 @@ function rawDb(path) {
     rev INTEGER NOT NULL, type TEXT NOT NULL, bytes BLOB NOT NULL, UNIQUE (stream, rev))`);
   return db;
 }
+/** @param {number} batches @param {number} size @returns {Promise<Timed>} */
 async function rawAppend(batches, size) {
   const pre = await prepared('bench', batches, size);
   const db = rawDb(freshPath());
   const insert = db.prepare('INSERT INTO events (position, id, stream, rev, type, bytes) VALUES (?, ?, ?, ?, ?, ?)');
   let position = 0;
-  const tx = db.transaction((b) => {
+  const tx = db.transaction((/** @type {Batch} */ b) => {
     for (let i = 0; i < b.bytes.length; i++) {
       const d = b.data[i];
+      if (d === undefined) throw new Error(`row ${i} missing`);
       insert.run(position++, d.id, d.stream, d.rev, 'ScoreEntered', b.bytes[i]);
     }
   });
@@ -208,14 +248,18 @@ async function readSetup() {
   const hosoPath = freshPath();
   const store = openSqliteStore({ path: hosoPath, ledger: 'bench' });
   let expected = 0;
-  for (const b of pre) expected = (await store.append('bench', b.bytes, { expected })).right.size;
+  for (const b of pre) {
+    const res = await store.append('bench', b.bytes, { expected });
+    if (res._tag !== 'Right') throw new Error(JSON.stringify(res.left));
+    expected = res.right.size;
+  }
   await store.close();
   const emmettPath = freshPath();
   const es = emmett.getSQLiteEventStore({ fileName: emmettPath, schema: { autoMigration: 'CreateOrUpdate' } });
   for (const b of pre)
     await emmettAppendOne(
       es,
-      b.data[0].stream,
+      b.data[0]?.stream ?? 'bench',
       b.data.map((d) => ({ type: 'ScoreEntered', data: d.data })),
     );
   const rawPath = freshPath();
@@ -224,14 +268,17 @@ async function readSetup() {
   let position = 0;
   db.transaction(() => {
     for (const b of pre)
-      b.bytes.forEach((bytes, i) =>
-        insert.run(position++, b.data[i].id, b.data[i].stream, b.data[i].rev, 'ScoreEntered', bytes),
-      );
+      b.bytes.forEach((bytes, i) => {
+        const d = b.data[i];
+        if (d === undefined) throw new Error(`row ${i} missing`);
+        insert.run(position++, d.id, d.stream, d.rev, 'ScoreEntered', bytes);
+      });
   })();
   db.close();
   return { hosoPath, emmettPath, rawPath, n: expected };
 }
 
+/** @param {string} path @param {number} n @param {boolean} parse @returns {Promise<Timed>} */
 async function hosoRead(path, n, parse) {
   const store = openSqliteStore({ path, ledger: 'bench', readonly: true });
   const decoder = new TextDecoder();
@@ -247,7 +294,10 @@ async function hosoRead(path, n, parse) {
   await store.close();
   return r;
 }
-/** The lean read (`readBytes`: positions and bytes, in batches), optionally with JSON.parse of each event. */
+/**
+ * The lean read (`readBytes`: positions and bytes, in batches), optionally with JSON.parse of each event.
+ * @param {string} path @param {number} n @param {boolean} parse @returns {Promise<Timed>}
+ */
 async function hosoReadBytes(path, n, parse) {
   const store = openSqliteStore({ path, ledger: 'bench', readonly: true });
   const decoder = new TextDecoder();
@@ -265,6 +315,7 @@ async function hosoReadBytes(path, n, parse) {
   await store.close();
   return r;
 }
+/** @param {string} path @param {number} n @returns {Promise<Timed>} */
 async function emmettRead(path, n) {
   const conn = emmett.sqliteConnection({ fileName: path });
   const r = await timed(async () => {
@@ -283,7 +334,11 @@ async function emmettRead(path, n) {
   conn.close();
   return r;
 }
-/** Raw reads: the full row as objects (what `read` builds on), or `lean`: position and bytes as arrays (what `readBytes` builds on). */
+/**
+ * Raw reads: the full row as objects (what `read` builds on), or `lean`: position and bytes as arrays
+ * (what `readBytes` builds on).
+ * @param {string} path @param {number} n @param {boolean} parse @returns {Promise<Timed>}
+ */
 async function rawRead(path, n, parse, lean = false) {
   const db = new Database(path, { readonly: true });
   const q = lean
@@ -293,7 +348,10 @@ async function rawRead(path, n, parse, lean = false) {
   const r = await timed(async () => {
     let count = 0;
     for (const row of q.iterate()) {
-      if (parse) JSON.parse(decoder.decode(lean ? row[1] : row.bytes));
+      const bytes = lean
+        ? /** @type {[number, Uint8Array]} */ (row)[1]
+        : /** @type {{ bytes: Uint8Array }} */ (row).bytes;
+      if (parse) JSON.parse(decoder.decode(bytes));
       count++;
     }
     if (count !== n) throw new Error(`raw read ${count} of ${n}`);
@@ -305,7 +363,10 @@ async function rawRead(path, n, parse, lean = false) {
 
 // ---- run ----------------------------------------------------------------------------------------
 try {
-  const row = (op, hoso, peer, raw, note = '') => results.push({ op, hoso, emmett: peer, raw, note });
+  /** @type {(op: string, hoso: number, peer: number, raw: number, note?: string) => void} */
+  const row = (op, hoso, peer, raw, note = '') => {
+    results.push({ op, hoso, emmett: peer, raw, note });
+  };
 
   console.log(`append, one event per commit (${N_SINGLE} events):`);
   const h1 = await rate('hoso SQLite store, signed in advance', () => hosoAppend(N_SINGLE, 1, false));
@@ -350,33 +411,35 @@ try {
     ],
     RUNS * 2 + 1,
   );
-  const [hr, hrp, hb, hbp, er, rr, rrp, rl, rlp] = reads;
+  const [hr = 0, hrp = 0, hb = 0, hbp = 0, er = 0, rr = 0, rrp = 0, rl = 0, rlp = 0] = reads;
   row(`read ${rs.n} events (bytes)`, hr, er, rr, 'Emmett always parses');
   row(`read ${rs.n} events + JSON.parse`, hrp, er, rrp);
   row(`readBytes ${rs.n} events (bytes)`, hb, er, rl, 'Emmett always parses; raw = position and bytes only');
   row(`readBytes ${rs.n} events + JSON.parse`, hbp, er, rlp, 'raw = position and bytes only');
 
+  /** @type {(a: number, b: number) => string} */
   const ratio = (a, b) => (b > 0 ? `${(a / b).toFixed(2)}×` : '-');
   console.log('\nsummary (events/s; ratios are hoso ÷ peer, > 1 means hoso is faster)');
   const head = ['operation', 'hoso', 'Emmett', 'raw', 'hoso/Emmett', 'hoso/raw'];
   const widths = [42, 10, 10, 10, 12, 9];
+  /** @type {(cells: string[]) => string} */
   const line = (cells) =>
-    cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
   console.log(line(head));
   for (const r of results)
     console.log(
       line([r.op, fmt(r.hoso), fmt(r.emmett), fmt(r.raw), ratio(r.hoso, r.emmett), ratio(r.hoso, r.raw)]) +
         (r.note ? `  (${r.note})` : ''),
     );
-  const [chr, chrp, chb, chbp, cer] = reads.cpu;
+  const [chr = 0, chrp = 0, chb = 0, chbp = 0, cer = 0] = reads.cpu;
   console.log('\nreads per CPU second of this process (robust to other load on the machine):');
   console.log(line(['operation', 'hoso', 'Emmett', '', 'hoso/Emmett', '']));
-  for (const [op, h] of [
+  for (const [op, h] of /** @type {[string, number][]} */ ([
     ['read (bytes)', chr],
     ['read + JSON.parse', chrp],
     ['readBytes (bytes)', chb],
     ['readBytes + JSON.parse', chbp],
-  ]) {
+  ])) {
     console.log(line([op, fmt(h), fmt(cer), '', ratio(h, cer), '']));
   }
   if (emmettRetries > 0)

@@ -3,7 +3,7 @@
 // Each figure is the median of several timed runs after a warm-up. Nothing here is asserted:
 // benchmarks inform, tests decide. Options: --quick (smaller sizes), --only <name,...>,
 // --million <n> (size of the large ledger, default 1,000,000), --json <file>.
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,13 +24,23 @@ const BIG = Number(opts.million ?? (QUICK ? 100_000 : 1_000_000));
 const core = await import('@hoso/core');
 const { openSqliteStore } = await import('@hoso/store-sqlite');
 
+/** @type {{ group: string, name: string, rate: number, unit: string }[]} */
 const results = [];
+/** @type {(n: number) => string} */
 const fmt = (n) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
+/** @param {readonly number[]} xs */
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+  return s[Math.floor(s.length / 2)] ?? NaN;
 }
-/** Time `fn` (which performs `ops` operations) `runs` times; record the median ops/s. */
+/**
+ * Time `fn` (which performs `ops` operations) `runs` times; record the median ops/s.
+ * @param {string} group
+ * @param {string} name
+ * @param {number} ops
+ * @param {() => unknown} fn
+ * @param {{ runs?: number, unit?: string }} [options]
+ */
 async function bench(group, name, ops, fn, { runs = 5, unit = 'ops/s' } = {}) {
   if (only && !only.has(group)) return;
   await fn(); // warm-up
@@ -45,7 +55,13 @@ async function bench(group, name, ops, fn, { runs = 5, unit = 'ops/s' } = {}) {
   results.push({ group, name, rate, unit });
   console.log(`${group.padEnd(10)} ${name.padEnd(58)} ${fmt(rate).padStart(12)} ${unit}`);
 }
-/** Record a single measured duration (for one-off operations on a large ledger). */
+/**
+ * Record a single measured duration (for one-off operations on a large ledger).
+ * @param {string} group
+ * @param {string} name
+ * @param {() => unknown} fn
+ * @param {{ runs?: number }} [options]
+ */
 async function once(group, name, fn, { runs = 5 } = {}) {
   if (only && !only.has(group)) return;
   const times = [];
@@ -68,7 +84,7 @@ console.log('figures are medians of 5 runs\n');
 const seed = new Uint8Array(32).fill(7);
 const msg = core.utf8('hoso/event/v1\n' + '{"x":"'.padEnd(300, 'a') + '"}');
 const N_SIG = QUICK ? 2000 : 10000;
-for (const b of [core.sodiumBackend, core.nodeBackend, core.tweetnaclBackend].filter(Boolean)) {
+for (const b of [core.sodiumBackend, core.nodeBackend, core.tweetnaclBackend].filter((x) => x !== undefined)) {
   const n = b.name === 'tweetnacl' ? 100 : N_SIG;
   const sign = b.signer(seed);
   const pub = b.publicKey(seed);
@@ -85,9 +101,16 @@ for (const b of [core.sodiumBackend, core.nodeBackend, core.tweetnaclBackend].fi
 // ---- canonical JSON, hashing, envelopes ------------------------------------------------------
 const signer = core.localSigner(seed);
 const key = core.toBase64Url(signer.publicKey);
+/**
+ * @param {number} i
+ * @param {string} [stream]
+ * @param {number} [rev]
+ * @param {string | null} [prev]
+ * @returns {import('@hoso/core').UnsignedEnvelope}
+ */
 function unsignedEvent(i, stream = 'markbook/2024-2025/10A1/toan', rev = i, prev = null) {
   return {
-    v: 1,
+    v: /** @type {const} */ (1),
     id: core.newEventId(),
     ledger: 'bench',
     stream,
@@ -112,9 +135,15 @@ await bench('core', 'leaf hash (SHA-256 of ~500-byte event)', N_C * 4, () => {
   for (let i = 0; i < N_C * 4; i++) core.leafHash(sampleBytes);
 });
 
-/** Build `n` signed, chained events spread over `streams` streams. */
+/**
+ * Build `n` signed, chained events spread over `streams` streams.
+ * @param {number} n
+ * @returns {Promise<Uint8Array[]>}
+ */
 async function makeEvents(n, streams = 1000, ledger = 'bench') {
+  /** @type {Map<string, { rev: number, hash: Uint8Array }>} */
   const heads = new Map();
+  /** @type {Uint8Array[]} */
   const out = new Array(n);
   for (let i = 0; i < n; i++) {
     const s = `markbook/2024-2025/c${i % streams}/toan`;
@@ -139,7 +168,7 @@ try {
     const n = batch === 1 ? Math.min(N_APPEND, 5000) : N_APPEND;
     const events = await makeEvents(n * 6, 200, `bench${batch}`);
     let offset = 0;
-    const store = await openSqliteStore({ path: join(dir, `a${fileNo++}.db`) });
+    const store = openSqliteStore({ path: join(dir, `a${fileNo++}.db`) });
     let size = 0;
     await bench('sqlite', `append signed events, ${batch} per commit`, n, async () => {
       for (let i = 0; i < n; i += batch) {
@@ -155,11 +184,12 @@ try {
   // A large ledger for reads and proofs.
   if (!only || only.has('sqlite-1m')) {
     const path = join(dir, 'big.db');
-    const store = await openSqliteStore({ path });
+    const store = openSqliteStore({ path });
     const CH = 10000;
     const t0 = Date.now();
     let size = 0;
     // 1,000 streams of BIG/1000 events each; built in chunks to keep memory flat.
+    /** @type {Map<string, { rev: number, hash: Uint8Array }>} */
     const heads = new Map();
     for (let start = 0; start < BIG; start += CH) {
       const batch = [];

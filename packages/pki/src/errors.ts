@@ -79,14 +79,16 @@ export interface PkiError<C extends string = PkiErrorCode> extends HosoError<C> 
   readonly message_vi: string;
 }
 
-/** Build a {@link PkiError}; optional fields that are absent are left out so errors compare structurally. */
+/**
+ * Build a {@link PkiError}: `path` defaults to the whole input (`[]`), as core's errors do; absent
+ * `rule` and `details` are left out so errors compare structurally.
+ */
 export function pkiError(
   code: PkiErrorCode,
   message: string,
   message_vi: string,
   extra: { path?: ReadonlyArray<string | number>; rule?: string; details?: Record<string, unknown> } = {},
 ): PkiError {
-  // core's HosoError always has a path: [] is the input as a whole.
   const e: { -readonly [K in keyof PkiError]: PkiError[K] } = { code, message, message_vi, path: extra.path ?? [] };
   if (extra.rule !== undefined) e.rule = extra.rule;
   if (extra.details !== undefined) e.details = extra.details;
