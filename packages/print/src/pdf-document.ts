@@ -1,23 +1,11 @@
 /**
  * The PDF file itself: pdfkit set up as hoso writes PDF/A-2b (version, XMP metadata escaped,
- * document information, fonts), and the glyph check that refuses a character the fonts lack.
+ * document information, fonts). Internal: its declarations name pdfkit's types, which the
+ * published package does not carry, so nothing public re-exports from here.
  */
 import PDFDocument from 'pdfkit';
-import { left, right, type Either } from 'fp-ts/lib/Either.js';
-import { printError, type PrintError } from './errors.js';
-import { FONT_ROLES, fontData, type FontRole } from './fonts.js';
-import type { PrintDocument } from './model.js';
-import { documentTexts } from './validate.js';
-
-/**
- * The PDF/A profile hoso writes: ISO 19005-2, level B (*basic*: the visual appearance is
- * preserved). Part 2 rather than 1: it is based on PDF 1.7 (part 1 on PDF 1.4), it is what
- * archives take for new documents, and it does not need part 1's extra font data (CIDSet). Rather
- * than 3: part 3 differs only in allowing attached files of any kind, and a record kept for
- * decades should be the pages alone, readable without what an attachment would need. Level A
- * would need a tagged structure tree, which the renderer does not build.
- */
-export const PDFA_PROFILE = 'PDF/A-2b';
+import { FONT_ROLES, fontData } from './fonts.js';
+import { PDFA_PROFILE } from './pdfa-profile.js';
 
 /** Document information of a PDF (the Info dictionary and its XMP mirror). */
 export interface PdfInfo {
@@ -30,23 +18,6 @@ export interface PdfInfo {
 
 /** A pdfkit document. */
 export type Pdf = PDFKit.PDFDocument;
-
-/** Glyph coverage of a font as pdfkit's font engine (fontkit) reports it. */
-interface GlyphSource {
-  hasGlyphForCodePoint(codePoint: number): boolean;
-}
-
-/**
- * pdfkit keeps the fontkit font of the current font in a private field; reading it is the only
- * way to ask pdfkit's own engine whether a glyph exists, which is the question that matters
- * (a missing glyph prints as an empty box with no error).
- */
-function currentFontkit(pdf: Pdf): GlyphSource {
-  const f = (pdf as unknown as { _font?: { font?: Partial<GlyphSource> } })._font?.font;
-  if (!f || typeof f.hasGlyphForCodePoint !== 'function')
-    throw new Error('pdfkit internals changed: no fontkit font on the document');
-  return f as GlyphSource;
-}
 
 const PRODUCER = 'hoso';
 
@@ -118,49 +89,4 @@ function replaceXmpInfo(pdf: Pdf, info: PdfInfo): void {
       ].join('\n'),
     );
   };
-}
-
-/** Which fonts print a text at a path (the footer and fingerprints use the monospace font too). */
-function fontsFor(path: ReadonlyArray<string | number>): FontRole[] {
-  const last = path[path.length - 1];
-  return last === 'fingerprint' || last === 'origin' || last === 'book' || last === 'eventId'
-    ? ['mono', 'regular']
-    : ['regular', 'bold', 'italic', 'condensed', 'condensedBold'];
-}
-
-/**
- * Check that every character a document prints has a glyph in the embedded DejaVu fonts, so no
- * character silently prints as an empty box. The error names the field and the code point.
- */
-export function checkGlyphs(doc: PrintDocument): Either<PrintError, PrintDocument> {
-  const pdf = newPdf({ title: doc.title, creationDate: new Date(0) }, false);
-  const engines = new Map<FontRole, GlyphSource>();
-  const engine = (role: FontRole): GlyphSource => {
-    let e = engines.get(role);
-    if (!e) {
-      pdf.font(role);
-      e = currentFontkit(pdf);
-      engines.set(role, e);
-    }
-    return e;
-  };
-  for (const [text, path] of documentTexts(doc)) {
-    for (const ch of text.normalize('NFC')) {
-      if (ch === '\n' || ch === '\t') continue;
-      const cp = ch.codePointAt(0)!;
-      for (const role of fontsFor(path)) {
-        if (!engine(role).hasGlyphForCodePoint(cp))
-          return left(
-            printError(
-              'print-missing-glyph',
-              `character U+${cp.toString(16).toUpperCase().padStart(4, '0')} ("${ch}") has no glyph in the ${role} font`,
-              path,
-              'QC Điều 3.2 (records print as the Ministry paper form)',
-              { codePoint: cp, font: role },
-            ),
-          );
-      }
-    }
-  }
-  return right(doc);
 }
