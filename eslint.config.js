@@ -10,7 +10,6 @@ import globals from 'globals';
 // The lead removes each entry when its branch lands; nothing else may be added here.
 const BEING_REWRITTEN = [
   'packages/verify/**', // branch verify-core (and ledger-rules for the compliance pass)
-  'packages/store-eventstoredb/**', // branch esdb-cluster
   'packages/cli/src/csv-import.ts', // branch sheets
   // typed on branch verify-core
   'bench/verify-10m.mjs',

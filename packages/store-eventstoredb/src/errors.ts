@@ -1,4 +1,4 @@
-import { hosoError, HosoFailure, type HosoError } from '@hoso/core';
+import { hosoError, HosoFailure, isHosoFailure, type HosoError } from '@hoso/core';
 import { ErrorType, isCommandError } from '@eventstore/db-client';
 
 /**
@@ -46,7 +46,7 @@ export function storageFailure(
 
 /** The same, thrown (for reads, which cannot return an Either). */
 export function storageFailureThrown(err: unknown, what: string, stream?: string): HosoFailure {
-  if (err instanceof HosoFailure) return err;
+  if (isHosoFailure(err)) return err;
   return new HosoFailure(storageFailure(err, what, stream !== undefined ? { stream } : {}));
 }
 

@@ -13,3 +13,5 @@ export {
 } from './options.js';
 export type { EsdbDiagnostic } from './snapshot-store.js';
 export type { RetryPolicy } from './subscription.js';
+export type { ServerLimits } from './limits.js';
+export { CLIENT_VERSION, SUPPORTED_CLIENT_RANGE } from './client-check.js';

@@ -12,7 +12,10 @@ export interface IndexedEvent {
   readonly leafHash: Uint8Array;
 }
 
-/** Words of a position's record in {@link LedgerIndex}: its stream's number, its rev, the stream's previous position. */
+/**
+ * Words of a position's record in {@link LedgerIndex}: its stream's number, its rev, the stream's previous
+ * position.
+ */
 const STREAM = 0;
 const REV = 1;
 const PREV = 2;

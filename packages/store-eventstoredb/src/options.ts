@@ -1,28 +1,40 @@
 import { hosoError, HosoFailure } from '@hoso/core';
 import type { EventStoreDBClient } from '@eventstore/db-client';
+import { checkClient, checkClientIntact, checkInstalledClient } from './client-check.js';
 import type { RetryPolicy } from './subscription.js';
 import type { EsdbDiagnostic } from './snapshot-store.js';
+import { MAX_MAX_APPEND_SIZE, type ServerLimits } from './limits.js';
 
 /** How the adapter persists its ledger indexes as snapshots in EventStoreDB (docs/eventstoredb.md §2). */
 export interface SnapshotOptions {
   /**
    * Write a snapshot of a ledger's index whenever it has grown by this many events beyond the newest
    * snapshot this process loaded or wrote (default 10,000). Written in the background after the
-   * append or catch-up that crossed the mark; an append never waits for it.
+   * append or catch-up that crossed the mark; an append never waits for it. A snapshot writes only
+   * a tail segment of the new events (about 52 bytes each) unless it is time for a new base.
    */
   readonly every?: number;
   /**
    * …and by at least this fraction of the newest snapshot's size (default 0.05, from 0 to 1), so a
-   * large ledger is snapshotted less often: each snapshot rewrites the whole index (about 52 bytes
-   * per event), and a fixed interval would rewrite a 1.5M-event index every 10,000 events.
+   * large ledger has fewer, longer tail segments between two bases.
    */
   readonly everyFraction?: number;
   /**
-   * On `close()`, write a snapshot of each resident ledger grown by at least this many events since
-   * its newest snapshot (default 1,000; `Infinity`: never on close). `close()` waits for it.
+   * Tail segments after which the next snapshot writes a new base of the whole index (default 16;
+   * a base is also written once the tails hold as many events as the base). Loading reads the base
+   * and every tail, one call each.
+   */
+  readonly maxTails?: number;
+  /**
+   * On `close()`, write a tail segment for each resident ledger grown by at least this many events
+   * since its newest snapshot (default 1,000; `Infinity`: never on close). `close()` waits for it;
+   * it never writes a base (a whole index) unless the ledger has no snapshot it can extend.
    */
   readonly onCloseMin?: number;
-  /** Payload bytes per chunk event (default 900 KiB, under the server's 1 MiB append limit; 64 to 1,000,000). */
+  /**
+   * Payload bytes per chunk event (default 900 KiB; 64 to 1,000,000). Chunks are also cut to fit the
+   * server's limits given in `serverLimits`.
+   */
   readonly chunkBytes?: number;
   /**
    * Side stream of a ledger's snapshots (default {@link defaultSnapshotStreamName}: `hoso-index-<ledger>`).
@@ -44,6 +56,11 @@ export type EventStoreDbStoreOptions = (
       readonly client?: undefined;
     }
 ) & {
+  /**
+   * The server's `MaxAppendSize` and `MaxAppendEventSize` (defaults 1 MiB and the same): a batch
+   * over them is refused before anything is sent, as `invalid-event` naming the limit.
+   */
+  readonly serverLimits?: ServerLimits;
   /** Physical stream of a ledger (default {@link defaultStreamName}: `hoso-ledger-<ledger>`). */
   readonly streamName?: (ledger: string) => string;
   /**
@@ -82,15 +99,14 @@ export function checkOptions(options: EventStoreDbStoreOptions): void {
       hosoError('invalid-argument', `${field}: ${message}`, { path: ['options', ...field.split('.')], rule }),
     );
   };
+  checkInstalledClient();
   if (typeof options !== 'object' || options === null) bad('options', 'must be an object', 'options-object');
   const hasClient = options.client !== undefined;
   const hasString = options.connectionString !== undefined;
   if (hasClient === hasString)
     bad(hasClient ? 'client' : 'connectionString', 'give exactly one of client and connectionString', 'one-connection');
-  // Duck-typed: another copy of the client package (or its KurrentDB successor) is fine too.
-  if (hasClient && typeof (options.client as { appendToStream?: unknown }).appendToStream !== 'function') {
-    bad('client', 'must be an EventStoreDBClient', 'esdb-client');
-  }
+  if (hasClient) checkClient(options.client);
+  checkClientIntact();
   if (hasString && (typeof options.connectionString !== 'string' || options.connectionString === '')) {
     bad('connectionString', 'must be a non-empty string', 'esdb-connection-string');
   }
@@ -141,6 +157,28 @@ export function checkOptions(options: EventStoreDbStoreOptions): void {
     if (snap.streamName !== undefined && typeof snap.streamName !== 'function')
       bad('snapshots.streamName', 'must be a function', 'stream-name-function');
   }
+  const lim = options.serverLimits;
+  if (lim !== undefined) {
+    if (typeof lim !== 'object' || lim === null) bad('serverLimits', 'must be an object', 'server-limits');
+    const limit = (k: 'maxAppendSize' | 'maxAppendEventSize', max: number, why: string): void => {
+      const v = lim[k];
+      if (v !== undefined && !(Number.isSafeInteger(v) && v >= 1024 && v <= max))
+        bad(
+          `serverLimits.${k}`,
+          `must be an integer from 1,024 to ${max.toLocaleString('en-US')} bytes${why}, got ${String(v)}`,
+          'server-limit',
+        );
+    };
+    limit('maxAppendSize', MAX_MAX_APPEND_SIZE, ' (the most a server accepts)');
+    limit('maxAppendEventSize', 0x7fffffff, '');
+  }
+  if (
+    snap !== undefined &&
+    snap !== false &&
+    snap.maxTails !== undefined &&
+    !(Number.isSafeInteger(snap.maxTails) && snap.maxTails >= 1)
+  )
+    bad('snapshots.maxTails', `must be an integer ≥ 1, got ${String(snap.maxTails)}`, 'positive-integer');
   const r = options.subscriptionRetry;
   if (r !== undefined) {
     for (const k of ['retries', 'baseDelayMs', 'maxDelayMs'] as const) {

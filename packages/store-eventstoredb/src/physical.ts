@@ -1,4 +1,5 @@
 import { FORWARDS, StreamNotFoundError, type EventStoreDBClient, type ResolvedEvent } from '@eventstore/db-client';
+import { LEADER, LEADER_ATTEMPTS, isNotLeader } from './calls.js';
 import { corruptStream, storageFailureThrown } from './errors.js';
 
 /**
@@ -26,7 +27,9 @@ export function physicalRecord(stream: string, resolved: ResolvedEvent): Physica
 
 /**
  * The records at positions [from, from + count) of `stream`, in order; nothing for a stream that
- * does not exist. Transport and server errors are thrown as `storage-failure`.
+ * does not exist. Transport and server errors are thrown as `storage-failure`. A follower refuses
+ * the read (NotLeader) before sending anything; it is then repeated on the leader the client has
+ * switched to.
  */
 export async function* readPhysical(
   client: EventStoreDBClient,
@@ -35,7 +38,47 @@ export async function* readPhysical(
   count: number,
 ): AsyncGenerator<PhysicalRecord> {
   if (count <= 0) return;
-  const rs = client.readStream(stream, { fromRevision: BigInt(from), maxCount: count, direction: FORWARDS });
+  for (let attempt = 1; ; attempt++) {
+    let yielded = false;
+    try {
+      for await (const rec of readOnce(client, stream, from, count)) {
+        yielded = true;
+        yield rec;
+      }
+      return;
+    } catch (err) {
+      if (yielded || attempt >= LEADER_ATTEMPTS || !isNotLeader(err)) throw storageFailureThrown(err, 'read', stream);
+    }
+  }
+}
+
+/**
+ * {@link readPhysical} of positions the index holds: all `count` records must come, or the stream
+ * is shorter than what was indexed (restored from an older backup, deleted) and that is reported
+ * rather than returned as a shorter ledger.
+ */
+export async function* readIndexed(
+  client: EventStoreDBClient,
+  stream: string,
+  from: number,
+  count: number,
+): AsyncGenerator<PhysicalRecord> {
+  let n = 0;
+  for await (const rec of readPhysical(client, stream, from, count)) {
+    n++;
+    yield rec;
+  }
+  if (n < count) throw corruptStream(stream, from + n, 'the server did not return an indexed event');
+}
+
+/** One `Streams/Read` call of {@link readPhysical}; client errors are thrown as they are. */
+async function* readOnce(
+  client: EventStoreDBClient,
+  stream: string,
+  from: number,
+  count: number,
+): AsyncGenerator<PhysicalRecord> {
+  const rs = client.readStream(stream, { fromRevision: BigInt(from), maxCount: count, direction: FORWARDS, ...LEADER });
   // Not `for await (… of rs)`: leaving that loop early destroys the client's stream while the gRPC
   // call under it may still hold unread messages, so the call never finishes and the client's
   // dispose() (which waits for every call) hangs. Keep the stream, cancel the call, drain it.
@@ -55,7 +98,7 @@ export async function* readPhysical(
       complete = true;
       return;
     }
-    throw storageFailureThrown(err, 'read', stream);
+    throw err;
   } finally {
     if (!complete) {
       await rs.cancel().catch(() => undefined);

@@ -1,37 +1,45 @@
 import { randomUUID } from 'node:crypto';
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { bytesEqual, leafHash, sha256, toHex } from '@hoso/core';
+import { bytesEqual, leafHash, sha256, toHex, treeRoot } from '@hoso/core';
 import {
   ANY,
   BACKWARDS,
   END,
   FORWARDS,
+  NO_STREAM,
   StreamNotFoundError,
+  WrongExpectedVersionError,
   binaryEvent,
   type EventStoreDBClient,
 } from '@eventstore/db-client';
+import { LEADER, onLeader } from './calls.js';
 import { parseHeader } from './header.js';
 import type { LedgerIndex } from './ledger-index.js';
 import { readPhysical } from './physical.js';
 import {
   CHUNK_TYPE,
   MANIFEST_TYPE,
-  checkPayload,
   decodeChunk,
   decodeManifest,
-  decodeSnapshot,
+  decodeSegments,
   encodeChunk,
   encodeManifest,
-  encodeSnapshot,
-  manifestRoot,
+  encodeSegment,
+  type SegmentRef,
   type SnapshotManifest,
 } from './snapshot.js';
 
 /**
  * Index snapshots kept in EventStoreDB itself, on one side stream per ledger (default
- * `hoso-index-<ledger>`): chunk events, then a manifest event naming them (see `snapshot.ts`). A
- * loaded snapshot is checked against the ledger before it is used; anything wrong with it is
- * reported and ignored, never an error for the caller.
+ * `hoso-index-<ledger>`): segment chunks, then a manifest event listing the segments of the
+ * snapshot (see `snapshot.ts`). A loaded snapshot is checked against the ledger before it is used;
+ * anything wrong with it is reported and ignored, never an error for the caller.
+ *
+ * Writing is incremental (docs/eventstoredb.md §2): a snapshot reuses the segments of the one
+ * before it and adds one *tail* segment of the events since; every so often a new *base* segment
+ * of the whole index replaces them, and the side stream's `$tb` (truncate before) is moved up to
+ * the previous base, so everything older expires and a scavenge reclaims it. `$maxCount` is never
+ * set, and never lowered where someone else set it: only raised, when it would hide a live segment.
  */
 
 /**
@@ -44,6 +52,7 @@ export type EsdbDiagnostic =
       readonly code: 'snapshot-loaded';
       readonly ledger: string;
       readonly size: number;
+      readonly segments: number;
       readonly chunks: number;
       readonly bytes: number;
     }
@@ -53,8 +62,19 @@ export type EsdbDiagnostic =
       readonly code: 'snapshot-written';
       readonly ledger: string;
       readonly size: number;
+      /** `base`: a segment of the whole index; `tail`: a segment of the events since the last snapshot. */
+      readonly kind: 'base' | 'tail';
+      /** Positions the new segment covers. */
+      readonly from: number;
+      readonly segments: number;
+      /** Chunk events written (the manifest not counted). */
       readonly chunks: number;
+      /** Event bytes written to the side stream, chunks and manifest, as the server counts them. */
       readonly bytes: number;
+      /** The side stream's `$tb` after a base moved it, or undefined. */
+      readonly truncateBefore?: number;
+      /** Why `$tb` could not be moved (the snapshot itself was written). */
+      readonly expiryFailed?: string;
     }
   | { readonly code: 'snapshot-write-failed'; readonly ledger: string; readonly size: number; readonly reason: string };
 
@@ -68,9 +88,41 @@ export interface SnapshotTarget {
   readonly side: string;
 }
 
+/** The newest snapshot a process loaded or wrote: what the next one may reuse. */
+export interface SnapshotState {
+  readonly size: number;
+  /** Its segments (empty for a format-1 snapshot, which is never reused). */
+  readonly segments: readonly SegmentRef[];
+}
+
+/** How snapshots are written. */
+export interface SnapshotPolicy {
+  /** Payload bytes per chunk event. */
+  readonly chunkBytes: number;
+  /** Tail segments a snapshot may have before the next regular snapshot writes a new base. */
+  readonly maxTails: number;
+}
+
+/** Defaults of the snapshot options (docs/eventstoredb.md §2). */
+export const SNAPSHOT_DEFAULTS = {
+  every: 10_000,
+  everyFraction: 0.05,
+  onCloseMin: 1_000,
+  chunkBytes: 900 * 1024,
+  maxTails: 16,
+} as const;
+
+/**
+ * Whether a ledger's index of `size` events is due a snapshot, the newest being of `snapshotSize`:
+ * grown by max(`every`, `everyFraction` × `snapshotSize`) events since.
+ */
+export function snapshotDue(size: number, snapshotSize: number, every: number, everyFraction: number): boolean {
+  return size - snapshotSize >= Math.max(every, Math.floor(everyFraction * snapshotSize));
+}
+
 /** Manifests looked at, newest first, when loading; and events scanned back to find them. */
 const MAX_MANIFESTS = 3;
-const MAX_SCAN = 8;
+const MAX_SCAN = 16;
 
 interface SideRecord {
   readonly revision: number;
@@ -79,47 +131,49 @@ interface SideRecord {
 }
 
 /** Up to `count` side stream records from `from` in `direction` (nothing for a missing stream). */
-async function readSide(
+function readSide(
   client: EventStoreDBClient,
   stream: string,
   from: bigint | typeof END,
   direction: typeof FORWARDS | typeof BACKWARDS,
   count: number,
 ): Promise<SideRecord[]> {
-  const out: SideRecord[] = [];
-  try {
-    // Read to the end of the bounded call: leaving early would leave the call open (see physical.ts).
-    for await (const r of client.readStream(stream, { fromRevision: from, direction, maxCount: count })) {
-      const ev = r.event;
-      if (ev === undefined) continue;
-      out.push({
-        revision: Number(ev.revision),
-        type: ev.type,
-        data: !ev.isJson && ev.data instanceof Uint8Array ? new Uint8Array(ev.data) : null,
-      });
+  return onLeader(async () => {
+    const out: SideRecord[] = [];
+    try {
+      // Read to the end of the bounded call: leaving early would leave the call open (see physical.ts).
+      for await (const r of client.readStream(stream, { fromRevision: from, direction, maxCount: count, ...LEADER })) {
+        const ev = r.event;
+        if (ev === undefined) continue;
+        out.push({
+          revision: Number(ev.revision),
+          type: ev.type,
+          data: !ev.isJson && ev.data instanceof Uint8Array ? new Uint8Array(ev.data) : null,
+        });
+      }
+    } catch (err) {
+      if (err instanceof StreamNotFoundError) return [];
+      throw err;
     }
-  } catch (err) {
-    if (err instanceof StreamNotFoundError) return [];
-    throw err;
-  }
-  return out;
+    return out;
+  });
 }
 
-/** Reassemble a manifest's payload from its chunks; a reason string when a chunk is missing or foreign. */
-async function readPayload(t: SnapshotTarget, m: SnapshotManifest): Promise<Uint8Array | string> {
+/** Reassemble a segment's payload from its chunks; a reason string when a chunk is missing or foreign. */
+async function readSegment(t: SnapshotTarget, seg: SegmentRef): Promise<Uint8Array | string> {
   const parts: Uint8Array[] = [];
   let k = 0;
-  while (k < m.chunks.length) {
-    // Consecutive revisions (the usual case: one writer at a time) are read in one call.
+  while (k < seg.chunks.length) {
+    // Consecutive revisions (one writer at a time) are read in one call.
     let run = 1;
-    while (k + run < m.chunks.length && m.chunks[k + run] === m.chunks[k]! + run) run++;
-    const recs = await readSide(t.client, t.side, BigInt(m.chunks[k]!), FORWARDS, run);
+    while (k + run < seg.chunks.length && seg.chunks[k + run] === seg.chunks[k]! + run) run++;
+    const recs = await readSide(t.client, t.side, BigInt(seg.chunks[k]!), FORWARDS, run);
     for (let i = 0; i < run; i++) {
       const rec = recs[i];
-      if (rec === undefined || rec.revision !== m.chunks[k + i] || rec.type !== CHUNK_TYPE || rec.data === null) {
-        return `chunk ${k + i} (revision ${m.chunks[k + i]}) is missing`;
+      if (rec === undefined || rec.revision !== seg.chunks[k + i] || rec.type !== CHUNK_TYPE || rec.data === null) {
+        return `chunk ${k + i} (revision ${seg.chunks[k + i]}) is missing`;
       }
-      const slice = decodeChunk(rec.data, m.snapshot, k + i);
+      const slice = decodeChunk(rec.data, seg.id, k + i);
       if (isLeft(slice)) return slice.left;
       parts.push(slice.right);
     }
@@ -137,7 +191,7 @@ async function readPayload(t: SnapshotTarget, m: SnapshotManifest): Promise<Uint
 /**
  * Check a decoded snapshot against the ledger itself: the event at position size − 1, read from the
  * physical stream, must hash to the snapshot's leaf size − 1 and carry its id, stream and rev. With
- * the root recomputed from the leaves (in `decodeSnapshot`) this ties the snapshot to this very
+ * the root recomputed from the leaves (in `decodeSegments`) this ties the snapshot to this very
  * stream: a snapshot of another ledger, or of a stream rewritten since, is refused.
  */
 async function checkAgainstLedger(t: SnapshotTarget, index: LedgerIndex): Promise<string | undefined> {
@@ -165,26 +219,28 @@ async function checkAgainstLedger(t: SnapshotTarget, index: LedgerIndex): Promis
 async function tryManifest(t: SnapshotTarget, m: SnapshotManifest): Promise<LedgerIndex | string> {
   if (m.ledger !== t.ledger || m.physicalStream !== t.physical)
     return `the snapshot is of ledger ${JSON.stringify(m.ledger)} in ${JSON.stringify(m.physicalStream)}`;
-  const payload = await readPayload(t, m);
-  if (typeof payload === 'string') return payload;
-  const checked = checkPayload(payload, m);
-  if (isLeft(checked)) return checked.left;
-  const index = decodeSnapshot(payload, { size: m.size, root: manifestRoot(m) });
+  const payloads: Uint8Array[] = [];
+  for (const seg of m.segments) {
+    const p = await readSegment(t, seg);
+    if (typeof p === 'string') return p;
+    payloads.push(p);
+  }
+  const index = decodeSegments(payloads, m);
   if (isLeft(index)) return index.left;
   return (await checkAgainstLedger(t, index.right)) ?? index.right;
 }
 
 /**
- * The index from the newest snapshot that passes every check, or null (no usable snapshot: rebuild
- * from the stream). Scans the side stream back from its end, one event at a time: the newest manifest
- * is tried first; when it is refused the scan goes on below its chunks, trying at most
- * {@link MAX_MANIFESTS} manifests within {@link MAX_SCAN} events read. Never throws: every problem
- * is reported through `report`.
+ * The index and state from the newest snapshot that passes every check, or null (no usable
+ * snapshot: rebuild from the stream). Scans the side stream back from its end, one event at a time:
+ * the newest manifest is tried first; when it is refused the scan goes on below the chunks written
+ * with it, trying at most {@link MAX_MANIFESTS} manifests within {@link MAX_SCAN} events read.
+ * Never throws: every problem is reported through `report`.
  */
 export async function loadSnapshot(
   t: SnapshotTarget,
   report: (d: EsdbDiagnostic) => void,
-): Promise<LedgerIndex | null> {
+): Promise<{ index: LedgerIndex; state: SnapshotState } | null> {
   try {
     let from: bigint | typeof END = END;
     for (let scanned = 0, tried = 0; scanned < MAX_SCAN && tried < MAX_MANIFESTS; scanned++) {
@@ -202,19 +258,21 @@ export async function loadSnapshot(
           });
         } else {
           const got = await tryManifest(t, m.right);
+          const segs = m.right.segments;
           if (typeof got !== 'string') {
             report({
               code: 'snapshot-loaded',
               ledger: t.ledger,
               size: m.right.size,
-              chunks: m.right.chunks.length,
-              bytes: m.right.bytes,
+              segments: segs.length,
+              chunks: segs.reduce((s, g) => s + g.chunks.length, 0),
+              bytes: segs.reduce((s, g) => s + g.bytes, 0),
             });
-            return got;
+            return { index: got, state: { size: m.right.size, segments: m.right.legacy ? [] : segs } };
           }
           report({ code: 'snapshot-rejected', ledger: t.ledger, size: m.right.size, reason: got });
-          // Its chunks come before it: skip them rather than download them again.
-          const lowest = Math.min(...m.right.chunks);
+          // The chunks written with it come just before it: skip them rather than download them again.
+          const lowest = Math.min(...segs[segs.length - 1]!.chunks);
           if (lowest < rec.revision) next = Math.min(next, lowest - 1);
         }
       }
@@ -231,58 +289,207 @@ export async function loadSnapshot(
   return null;
 }
 
-/**
- * Side stream events to keep (`$maxCount`) for snapshots of `events` events each: the newest two
- * (the one in use, and the one before it while a newer one is being written) and a little room for
- * another writer's chunks in between. Anything older is dead weight the server may scavenge.
- */
-export function keepCount(events: number): number {
-  return Math.max(16, 2 * events + 4);
+/** The side stream's metadata as stored (raw `$`-keys, other fields kept), and its metastream revision. */
+interface SideMetadata {
+  readonly revision: bigint | null;
+  readonly raw: Record<string, unknown>;
+  readonly truncateBefore: number;
+  readonly maxCount: number | undefined;
+}
+
+function readMetadata(t: SnapshotTarget): Promise<SideMetadata> {
+  // Read directly rather than with getStreamMetadata, whose `metastreamRevision` (client 6.2.1) is
+  // the commit position, not the revision an expected-revision write needs.
+  return onLeader(async () => {
+    let revision: bigint | null = null;
+    let raw: Record<string, unknown> = {};
+    try {
+      for await (const r of t.client.readStream(`$$${t.side}`, {
+        fromRevision: END,
+        direction: BACKWARDS,
+        maxCount: 1,
+        ...LEADER,
+      })) {
+        const ev = r.event;
+        if (ev === undefined) continue;
+        revision = ev.revision;
+        raw = metadataObject(ev.isJson ? ev.data : ev.data instanceof Uint8Array ? ev.data : undefined);
+      }
+    } catch (err) {
+      if (!(err instanceof StreamNotFoundError)) throw err;
+    }
+    return parsedMetadata(revision, raw);
+  });
 }
 
 /**
- * Write a snapshot of `index` as of its current size: the chunks (one append each, `chunkBytes` of
- * payload at most), then the manifest. Before the first chunk, raise the side stream's `$maxCount`
- * when `maxCount.value` (what this process last set) is too small to keep this snapshot whole.
- * Throws on any client error (the caller reports it).
+ * The stored metadata as an object (JSON, or its UTF-8 bytes). Bytes that are not JSON throw: the
+ * adapter never writes over metadata it cannot read, whose fields (an ACL) it would lose.
+ */
+function metadataObject(data: unknown): Record<string, unknown> {
+  const d: unknown = data instanceof Uint8Array ? JSON.parse(Buffer.from(data).toString('utf8')) : data;
+  return typeof d === 'object' && d !== null && !Array.isArray(d) ? (d as Record<string, unknown>) : {};
+}
+
+function parsedMetadata(revision: bigint | null, raw: Record<string, unknown>): SideMetadata {
+  const nat = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+  return {
+    revision,
+    raw,
+    truncateBefore: nat(raw['$tb']) ? raw['$tb'] : 0,
+    maxCount: nat(raw['$maxCount']) ? raw['$maxCount'] : undefined,
+  };
+}
+
+/**
+ * Write metadata `changes` over what is stored (every other field, `$acl` included, kept), at the
+ * metastream revision read: a concurrent change makes this fail with WrongExpectedVersion rather
+ * than be overwritten, and it is then read again and redone once.
+ */
+async function updateMetadata(
+  t: SnapshotTarget,
+  meta: SideMetadata,
+  changes: (m: SideMetadata) => Record<string, unknown> | null,
+): Promise<SideMetadata> {
+  let m = meta;
+  for (let attempt = 0; ; attempt++) {
+    const c = changes(m);
+    if (c === null) return m;
+    const raw = { ...m.raw, ...c };
+    try {
+      // At an expected revision: repeated after NotLeader, a write that did land fails as
+      // WrongExpectedVersion and is then read back and found done.
+      await onLeader(() =>
+        t.client.setStreamMetadata(t.side, raw, {
+          expectedRevision: m.revision === null ? NO_STREAM : m.revision,
+          ...LEADER,
+        }),
+      );
+      return parsedMetadata((m.revision ?? -1n) + 1n, raw);
+    } catch (err) {
+      if (!(err instanceof WrongExpectedVersionError) || attempt > 0) throw err;
+      m = await readMetadata(t);
+    }
+  }
+}
+
+/** Side stream events a live snapshot spans, doubled with room for other writers: what `$maxCount` must allow. */
+function neededCount(span: number): number {
+  return 2 * span + 64;
+}
+
+/** Server-counted size of a side stream event (data + 2 × type length; no metadata). */
+function eventSize(type: string, data: Uint8Array): number {
+  return data.length + 2 * type.length;
+}
+
+/**
+ * Write a snapshot of `index` as of its size now, reusing the segments of `prev` (the newest
+ * snapshot this process loaded or wrote) when they are still readable: a tail segment of the events
+ * since, or — when `mode` is `regular` and the tails reach `policy.maxTails` or hold as many events
+ * as the base — a new base of the whole index, after which `$tb` moves up to the previous base.
+ * `close` never writes a base unless nothing can be reused. Throws on a client error before the
+ * manifest is written (the caller reports it); a failure to move `$tb` afterwards is returned.
  */
 export async function writeSnapshot(
   t: SnapshotTarget,
   index: LedgerIndex,
-  chunkBytes: number,
-  maxCount: { value: number },
-): Promise<{ size: number; chunks: number; bytes: number }> {
-  // Encoded synchronously: a consistent picture of the index at this size, whatever is appended meanwhile.
-  const { payload, size, root } = encodeSnapshot(index);
-  const snapshot = randomUUID();
-  const count = Math.max(1, Math.ceil(payload.length / chunkBytes));
-  const keep = keepCount(count + 1);
-  if (maxCount.value < keep) {
-    await t.client.setStreamMetadata(t.side, { maxCount: keep });
-    maxCount.value = keep;
+  prev: SnapshotState | null,
+  policy: SnapshotPolicy,
+  mode: 'regular' | 'close',
+): Promise<{
+  state: SnapshotState;
+  written: Omit<Extract<EsdbDiagnostic, { code: 'snapshot-written' }>, 'code' | 'ledger'>;
+}> {
+  // A consistent picture at one size, taken before the first await: appends may land meanwhile.
+  const size = index.size;
+  const streams = index.streamNames().length;
+  const root = toHex(treeRoot(size, index.nodeSource()));
+
+  let meta = await readMetadata(t);
+  const readable = (s: SegmentRef) => s.chunks.every((r) => r >= meta.truncateBefore);
+  const reuse = prev !== null && prev.size < size && prev.segments.every(readable) ? prev.segments : [];
+  const base = reuse[0];
+  const tails = reuse.length - 1;
+  const newBase =
+    base === undefined || (mode === 'regular' && (tails + 1 > policy.maxTails || size - base.to >= base.to));
+  const from = newBase ? 0 : reuse[reuse.length - 1]!.to;
+  const streamsBefore = newBase ? 0 : reuse[reuse.length - 1]!.streams;
+  const payload = encodeSegment(index, from, streamsBefore, size, streams);
+  const count = Math.max(1, Math.ceil(payload.length / policy.chunkBytes));
+
+  if (meta.maxCount !== undefined) {
+    // Someone set `$maxCount`: raise it (never lower it) before it could hide a live segment.
+    const [last] = await readSide(t.client, t.side, END, BACKWARDS, 1);
+    const end = (last?.revision ?? -1) + count + 1;
+    const oldest = newBase ? end - count : Math.min(...reuse.flatMap((s) => s.chunks));
+    const need = neededCount(end - oldest + 1);
+    meta = await updateMetadata(t, meta, (m) =>
+      m.maxCount !== undefined && m.maxCount < need ? { $maxCount: need } : null,
+    );
   }
+
+  const segment = randomUUID();
   const chunks: number[] = [];
+  let bytes = 0;
   for (let k = 0; k < count; k++) {
-    const data = encodeChunk(snapshot, k, payload.subarray(k * chunkBytes, (k + 1) * chunkBytes));
+    const data = encodeChunk(segment, k, payload.subarray(k * policy.chunkBytes, (k + 1) * policy.chunkBytes));
     // ANY: snapshots are not the ledger; several writers may add theirs, the manifest lists its own chunks.
-    const res = await t.client.appendToStream(t.side, binaryEvent({ type: CHUNK_TYPE, data }), {
-      expectedRevision: ANY,
-    });
+    // Repeated after NotLeader: a chunk that did land is then written twice, and only the revision
+    // answered is listed.
+    const res = await onLeader(() =>
+      t.client.appendToStream(t.side, binaryEvent({ type: CHUNK_TYPE, data }), { expectedRevision: ANY, ...LEADER }),
+    );
     chunks.push(Number(res.nextExpectedRevision));
+    bytes += eventSize(CHUNK_TYPE, data);
   }
-  const manifest: SnapshotManifest = {
-    v: 1,
-    ledger: t.ledger,
-    physicalStream: t.physical,
-    snapshot,
-    size,
-    root: toHex(root),
-    sha256: toHex(sha256(payload)),
+  const ref: SegmentRef = {
+    id: segment,
+    from,
+    to: size,
+    streams,
     bytes: payload.length,
+    sha256: toHex(sha256(payload)),
     chunks,
   };
-  await t.client.appendToStream(t.side, binaryEvent({ type: MANIFEST_TYPE, data: encodeManifest(manifest) }), {
-    expectedRevision: ANY,
-  });
-  return { size, chunks: count, bytes: payload.length };
+  const segments = newBase ? [ref] : [...reuse, ref];
+  const manifest: SnapshotManifest = {
+    v: 2,
+    ledger: t.ledger,
+    physicalStream: t.physical,
+    snapshot: randomUUID(),
+    size,
+    root,
+    segments,
+  };
+  const manifestData = encodeManifest(manifest);
+  await onLeader(() =>
+    t.client.appendToStream(t.side, binaryEvent({ type: MANIFEST_TYPE, data: manifestData }), {
+      expectedRevision: ANY,
+      ...LEADER,
+    }),
+  );
+  bytes += eventSize(MANIFEST_TYPE, manifestData);
+
+  const written = {
+    size,
+    kind: newBase ? ('base' as const) : ('tail' as const),
+    from,
+    segments: segments.length,
+    chunks: count,
+    bytes,
+  };
+  const state = { size, segments };
+  // After a new base, everything before the previous base expires: the previous generation stays
+  // readable for a process loading it right now, and as the fallback if the newest is refused.
+  const expireBefore = newBase && base !== undefined ? Math.min(...base.chunks) : undefined;
+  if (expireBefore === undefined) return { state, written };
+  try {
+    const after = await updateMetadata(t, meta, (m) =>
+      m.truncateBefore < expireBefore ? { $tb: expireBefore } : null,
+    );
+    return { state, written: { ...written, truncateBefore: after.truncateBefore } };
+  } catch (err) {
+    return { state, written: { ...written, expiryFailed: err instanceof Error ? err.message : String(err) } };
+  }
 }

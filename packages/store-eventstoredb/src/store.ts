@@ -2,6 +2,7 @@ import { left, right, isLeft, type Either } from 'fp-ts/lib/Either.js';
 import {
   bytesEqual,
   hosoError,
+  utf8,
   HosoFailure,
   isHosoFailure,
   leafHash,
@@ -43,7 +44,7 @@ import { corruptStream, storageFailure, storageFailureThrown } from './errors.js
 import { parseHeader } from './header.js';
 import { LedgerIndex } from './ledger-index.js';
 import { uuidWords } from './id-table.js';
-import { readPhysical, readPositions, type PhysicalRecord } from './physical.js';
+import { readIndexed, readPhysical, readPositions, type PhysicalRecord } from './physical.js';
 import { subscribeLedger, type RetryPolicy } from './subscription.js';
 import {
   checkOptions,
@@ -51,11 +52,74 @@ import {
   defaultStreamName,
   type EventStoreDbStoreOptions,
 } from './options.js';
-import { loadSnapshot, writeSnapshot, type EsdbDiagnostic, type SnapshotTarget } from './snapshot-store.js';
+import {
+  SNAPSHOT_DEFAULTS,
+  loadSnapshot,
+  snapshotDue,
+  writeSnapshot,
+  type EsdbDiagnostic,
+  type SnapshotState,
+  type SnapshotTarget,
+} from './snapshot-store.js';
+import { CHUNK_HEADER_BYTES, CHUNK_TYPE } from './snapshot.js';
 import { Lock } from './lock.js';
+import { LEADER, LEADER_ATTEMPTS, esdbEventId, isNotLeader } from './calls.js';
+import { checkBatchSize, resolveLimits, sizeOnDisk } from './limits.js';
 
 /** Events per batch of `readBytes`. */
 const BYTES_BATCH = 512;
+
+/**
+ * Waits (100, 200, 400, 800 ms: 1.5 s in all, about the server's 2 s write timeout) for a write the
+ * server counts but does not yet serve, before an append refused because of it gives up.
+ */
+const PENDING_WAITS = 4;
+const PENDING_DELAY_MS = 100;
+
+const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * `storage-failure` for an append refused at a revision the caught-up index has reached, while the
+ * server's stream is no longer (`storage-consistent`): the stream is shorter than what this process
+ * read before (restored from an older backup, or deleted). Nothing was written.
+ */
+function behindFailure(st: { physical: string }, from: number, actual: unknown): StoreError {
+  return hosoError(
+    'storage-failure',
+    `the server refused expected revision ${from - 1} of ${st.physical}, saying its stream ends at ${String(actual)}, shorter than this process has read: was it restored from an older backup or deleted? Nothing was written`,
+    {
+      rule: 'storage-consistent',
+      details: {
+        physicalStream: st.physical,
+        outcome: 'not-written',
+        expectedRevision: from - 1,
+        current: String(actual),
+      },
+    },
+  );
+}
+
+/**
+ * `storage-failure` for an append refused because the server holds a write it does not serve yet
+ * (`replication-pending`): nothing of this batch was written; try again once it is readable.
+ */
+function pendingFailure(st: { physical: string }, from: number, err: WrongExpectedVersionError): StoreError {
+  const current = err.actualVersion;
+  return hosoError(
+    'storage-failure',
+    `the server holds events of ${st.physical} beyond revision ${from - 1} that it does not serve yet (being replicated, or written by a request whose answer was lost); nothing was written: try again`,
+    {
+      rule: 'storage-available',
+      details: {
+        esdb: 'replication-pending',
+        outcome: 'not-written',
+        physicalStream: st.physical,
+        expectedRevision: from - 1,
+        current: String(current),
+      },
+    },
+  );
+}
 
 interface LedgerState {
   readonly ledger: string;
@@ -67,26 +131,26 @@ interface LedgerState {
   loaded: boolean;
   /** Where this ledger's snapshots live (null: snapshots off, or a side stream name that cannot be used). */
   readonly snapshot: SnapshotTarget | null;
-  /** Size of the newest snapshot this process loaded or wrote (0: none). */
-  snapshotSize: number;
+  /** The newest snapshot this process loaded or wrote (null: none). */
+  snapshotState: SnapshotState | null;
+  /**
+   * An append's outcome was unknown (its answer lost or timed out: it may have landed): the next
+   * append catches up before deciding, never on the index as it is.
+   */
+  uncertain: boolean;
   /** The snapshot being written in the background, if any (one at a time per ledger). */
   snapshotting: Promise<void> | null;
 }
-
-/** Defaults of the snapshot options (docs/eventstoredb.md). */
-const SNAPSHOT_EVERY = 10_000;
-const SNAPSHOT_EVERY_FRACTION = 0.05;
-const SNAPSHOT_ON_CLOSE_MIN = 1_000;
-const SNAPSHOT_CHUNK_BYTES = 900 * 1024;
 
 /**
  * The hoso {@link EventStore} on EventStoreDB / KurrentDB (docs/design.md §6, §10).
  *
  * One physical stream per ledger; ledger position p = stream revision p. A batch is appended with
  * one `appendToStream` at the exact expected revision `expected − 1` (`NO_STREAM` for an empty
- * ledger) — never `ANY` — with the envelope ids as event ids (uuid v7), the envelope type as event
- * type and the canonical bytes as binary data, unchanged; so the server enforces the single-writer
- * order and makes a retried append idempotent. The contract's checks (envelopes, ids, stream
+ * ledger) — never `ANY` — and `requires-leader`, with event ids derived from each envelope id and
+ * its bytes ({@link esdbEventId}), the envelope type as event type and the canonical bytes as binary
+ * data, unchanged; so the server enforces the single-writer order and makes a retried append
+ * idempotent, while the same id with other bytes is refused. The contract's checks (envelopes, ids, stream
  * chains, expected size) run on a client-side {@link LedgerIndex} caught up with the server before
  * every operation; Merkle roots and proofs come from that index. The index is loaded at first use
  * from the newest snapshot on the ledger's side stream that passes its checks (then only the tail
@@ -112,13 +176,19 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
   const retry: RetryPolicy = { retries: 30, baseDelayMs: 50, maxDelayMs: 2000, ...options.subscriptionRetry };
   const maxLedgers = options.maxLedgersInMemory ?? Number.POSITIVE_INFINITY;
   const snap = options.snapshots === false ? null : (options.snapshots ?? {});
-  const snapEvery = snap?.every ?? SNAPSHOT_EVERY;
-  const snapFraction = snap?.everyFraction ?? SNAPSHOT_EVERY_FRACTION;
-  const snapOnCloseMin = snap?.onCloseMin ?? SNAPSHOT_ON_CLOSE_MIN;
-  const snapChunkBytes = snap?.chunkBytes ?? SNAPSHOT_CHUNK_BYTES;
+  const snapEvery = snap?.every ?? SNAPSHOT_DEFAULTS.every;
+  const snapFraction = snap?.everyFraction ?? SNAPSHOT_DEFAULTS.everyFraction;
+  const snapOnCloseMin = snap?.onCloseMin ?? SNAPSHOT_DEFAULTS.onCloseMin;
+  const limits = resolveLimits(options.serverLimits);
+  // A chunk event must fit the server's limits as it counts them (header and type included).
+  const snapPolicy = {
+    chunkBytes: Math.min(
+      snap?.chunkBytes ?? SNAPSHOT_DEFAULTS.chunkBytes,
+      limits.maxAppendEventSize - sizeOnDisk(CHUNK_TYPE, new Uint8Array(CHUNK_HEADER_BYTES), new Uint8Array(0)),
+    ),
+    maxTails: snap?.maxTails ?? SNAPSHOT_DEFAULTS.maxTails,
+  };
   const snapStreamName = snap?.streamName ?? defaultSnapshotStreamName;
-  /** `$maxCount` this process last set, per side stream. */
-  const maxCounts = new Map<string, { value: number }>();
   const pendingSnapshots = new Set<Promise<void>>();
   const report = (d: EsdbDiagnostic): void => {
     try {
@@ -147,7 +217,8 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
         lock: new Lock(),
         loaded: false,
         snapshot: snapshotTarget(ledger, physical),
-        snapshotSize: 0,
+        snapshotState: null,
+        uncertain: false,
         snapshotting: null,
       };
     } else {
@@ -178,17 +249,17 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
     return { client, ledger, physical, side };
   }
 
+  const snapshotSize = (st: LedgerState): number => st.snapshotState?.size ?? 0;
+
   /** Write a snapshot of the ledger's index as it is now; failures are reported, never thrown. */
-  const snapshotNow = async (st: LedgerState): Promise<void> => {
+  const snapshotNow = async (st: LedgerState, mode: 'regular' | 'close'): Promise<void> => {
     const t = st.snapshot;
-    if (t === null || st.index.size === 0) return;
+    if (t === null || st.index.size === 0 || st.index.size <= snapshotSize(st)) return;
     const size = st.index.size;
-    let mc = maxCounts.get(t.side);
-    if (mc === undefined) maxCounts.set(t.side, (mc = { value: 0 }));
     try {
-      const r = await writeSnapshot(t, st.index, snapChunkBytes, mc);
-      st.snapshotSize = Math.max(st.snapshotSize, r.size);
-      report({ code: 'snapshot-written', ledger: st.ledger, ...r });
+      const r = await writeSnapshot(t, st.index, st.snapshotState, snapPolicy, mode);
+      if (r.state.size > snapshotSize(st)) st.snapshotState = r.state;
+      report({ code: 'snapshot-written', ledger: st.ledger, ...r.written });
     } catch (err) {
       report({
         code: 'snapshot-write-failed',
@@ -199,11 +270,14 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
     }
   };
 
-  /** Start a background snapshot when the index has grown by max(`every`, `everyFraction` × its size) events since the newest one. */
+  /**
+   * Start a background snapshot when the index has grown by max(`every`, `everyFraction` × its size) events
+   * since the newest one.
+   */
   const maybeSnapshot = (st: LedgerState): void => {
     if (st.snapshot === null || closed || st.snapshotting !== null || !st.loaded) return;
-    if (st.index.size - st.snapshotSize < Math.max(snapEvery, Math.floor(snapFraction * st.snapshotSize))) return;
-    const p: Promise<void> = snapshotNow(st).finally(() => {
+    if (!snapshotDue(st.index.size, snapshotSize(st), snapEvery, snapFraction)) return;
+    const p: Promise<void> = snapshotNow(st, 'regular').finally(() => {
       st.snapshotting = null;
       pendingSnapshots.delete(p);
     });
@@ -217,8 +291,8 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
       // First use: start from the best snapshot that passes the checks, then read only the tail.
       const loaded = await loadSnapshot(st.snapshot, report);
       if (loaded !== null) {
-        st.index = loaded;
-        st.snapshotSize = loaded.size;
+        st.index = loaded.index;
+        st.snapshotState = loaded.state;
       }
     }
     const ix = st.index;
@@ -249,6 +323,7 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
       ix.add({ id: e.id, stream: e.stream, rev: e.rev, leafHash: leafHash(rec.bytes) });
     }
     st.loaded = true;
+    st.uncertain = false;
     maybeSnapshot(st);
     return ix.size;
   };
@@ -341,18 +416,36 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
     }
     const batch = decodeBatch(ledger, events);
     if (isLeft(batch)) return batch;
+    // What goes on the wire, and its size as the server counts it: a batch the server would refuse
+    // is refused here, before anything is sent.
+    const wire = batch.right.map((e) =>
+      binaryEvent({
+        id: esdbEventId(e.id, e.leafHash),
+        type: e.type,
+        data: e.bytes,
+        metadata: utf8(JSON.stringify({ id: e.id, stream: e.stream, rev: e.rev })),
+      }),
+    );
+    const tooBig = checkBatchSize(
+      wire.map((w) => ({ type: w.type, data: w.data, metadata: w.metadata })),
+      limits,
+    );
+    if (tooBig !== undefined) return left(tooBig);
     const st = stateOf(ledger);
     return st.lock.run(async (): Promise<Either<StoreError, AppendResult>> => {
       // Optimistic when the caller expects the size this index already has: decide on the index
       // and let the server's exact expected-revision check confirm it (one round trip). Any
       // refusal — by the plan or by the server — is decided again on a freshly caught-up index.
       let fresh = false;
-      let refusedByServer = false;
+      // Set when the server refused the expected revision: the next plan runs on a caught-up index.
+      let refusedByServer: WrongExpectedVersionError | null = null;
+      let notLeader = 0;
+      let pendingWaits = 0;
       for (;;) {
         if (closed) return left(hosoError('store-closed', 'the eventstoredb store is closed', { rule: 'store-open' }));
         let view: LedgerView;
         try {
-          if (!fresh && (!st.loaded || opts?.expected !== st.index.size)) {
+          if (!fresh && (!st.loaded || st.uncertain || opts?.expected !== st.index.size)) {
             await catchUp(st);
             fresh = true;
           }
@@ -373,31 +466,31 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
         }
         const p = plan.right;
         if (p.kind === 'stored') return right({ from: p.from, size: p.size, written: 0 });
-        if (refusedByServer) {
-          return left(
-            hosoError(
-              'storage-failure',
-              `the server refused expected revision ${p.from - 1} of ${st.physical} but its stream did not move`,
-              {
-                rule: 'storage-consistent',
-                details: { physicalStream: st.physical, expectedRevision: p.from - 1 },
-              },
-            ),
-          );
+        if (refusedByServer !== null) {
+          // Refused at this revision, yet the caught-up stream has not moved: the server holds a
+          // write it has not made readable yet (being replicated to a majority; or one whose answer
+          // was lost). Wait for it to become readable and decide again, for a bounded time.
+          const actual = refusedByServer.actualVersion;
+          if (typeof actual !== 'bigint' || actual < BigInt(p.from)) {
+            // The server's stream is no longer than this index: nothing is pending, the two disagree.
+            return left(behindFailure(st, p.from, actual));
+          }
+          if (pendingWaits >= PENDING_WAITS) return left(pendingFailure(st, p.from, refusedByServer));
+          await delay(PENDING_DELAY_MS * 2 ** pendingWaits++);
+          refusedByServer = null;
+          try {
+            await catchUp(st);
+          } catch (err) {
+            return left(failureOf(err, 'catch-up read', st));
+          }
+          continue;
         }
         try {
           const res = await client.appendToStream(
             st.physical,
-            p.events.map((e) =>
-              binaryEvent({
-                id: e.id,
-                type: e.type,
-                data: e.bytes,
-                metadata: { position: e.position, stream: e.stream, rev: e.rev },
-              }),
-            ),
+            p.events.map((e) => wire[e.index]!),
             // The exact revision the batch follows — never ANY: the server is the single-writer arbiter.
-            { expectedRevision: p.from === 0 ? NO_STREAM : BigInt(p.from - 1) },
+            { expectedRevision: p.from === 0 ? NO_STREAM : BigInt(p.from - 1), ...LEADER },
           );
           // throwOnAppendFailure=false in the connection string reports WrongExpectedVersion this way.
           if (!res.success)
@@ -427,7 +520,7 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
           return right({ from: p.from, size: p.size, written: p.events.length });
         } catch (err) {
           if (err instanceof WrongExpectedVersionError) {
-            refusedByServer = true;
+            refusedByServer = err;
             try {
               await catchUp(st);
             } catch (e) {
@@ -449,8 +542,15 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
               ),
             );
           }
-          // The request may have reached the server: the next operation catches up, and a retry of
-          // the same batch is idempotent (same ids at the same expected revision).
+          // The request may have reached the server and landed: the next attempt catches up first,
+          // and a retry of the same batch is then found stored (written: 0). A NotLeader refusal is
+          // tried again at once on the leader the client has switched to — also uncertain, because
+          // a BatchAppend call failing with NotLeader fails every append pending on it.
+          st.uncertain = true;
+          if (isNotLeader(err) && ++notLeader < LEADER_ATTEMPTS) {
+            fresh = false;
+            continue;
+          }
           return left(storageFailure(err, 'append', { stream: st.physical, outcome: 'unknown' }));
         }
       }
@@ -464,7 +564,7 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
     const ix = await freshIndex(st);
     const { from, to } = resolveReadRange(range, ix.size);
     if (from >= to) return;
-    for await (const rec of readPhysical(client, st.physical, from, to - from)) {
+    for await (const rec of readIndexed(client, st.physical, from, to - from)) {
       ensureOpen();
       yield storedFromIndex(st, rec);
     }
@@ -480,7 +580,7 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
     // The same records and checks as `read`, gathered into batches: the gRPC stream delivers one
     // record at a time, the consumer gets one async step per batch.
     let batch: EventBytes[] = [];
-    for await (const rec of readPhysical(client, st.physical, from, to - from)) {
+    for await (const rec of readIndexed(client, st.physical, from, to - from)) {
       ensureOpen();
       indexed(st, rec);
       batch.push({ position: rec.position, bytes: rec.bytes });
@@ -575,8 +675,9 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
       closed = true;
       await Promise.all([...subscriptions].map((s) => s.close()));
       await Promise.all([...pendingSnapshots]);
+      // Only what grew since the newest snapshot: a tail segment each, never a whole index.
       for (const st of ledgers.values()) {
-        if (st.loaded && st.index.size - st.snapshotSize >= snapOnCloseMin) await snapshotNow(st);
+        if (st.loaded && st.index.size - snapshotSize(st) >= snapOnCloseMin) await snapshotNow(st, 'close');
       }
       ledgers.clear();
       if (ownsClient) await client.dispose();

@@ -1,6 +1,7 @@
 import { HosoFailure } from '@hoso/core';
 import { delayUnlessClosed, subscriptionLoop, type StoredEvent, type Subscription } from '@hoso/store';
-import { START, type EventStoreDBClient, type ResolvedEvent, type StreamSubscription } from '@eventstore/db-client';
+import { START, type EventStoreDBClient, type StreamSubscription } from '@eventstore/db-client';
+import { LEADER } from './calls.js';
 import { corruptStream, isTransient, storageFailureThrown } from './errors.js';
 import { physicalRecord, type PhysicalRecord } from './physical.js';
 
@@ -59,7 +60,7 @@ export function subscribeLedger(src: LedgerSubscriptionSource): Subscription {
   async function* eventsOf(sub: StreamSubscription): AsyncGenerator<StoredEvent> {
     for await (const resolved of sub) {
       failures = 0;
-      yield src.toStored(physicalRecord(src.physical, resolved as ResolvedEvent));
+      yield src.toStored(physicalRecord(src.physical, resolved));
     }
   }
 
@@ -71,7 +72,10 @@ export function subscribeLedger(src: LedgerSubscriptionSource): Subscription {
     resends: true,
     gap: (expected, got) => corruptStream(src.physical, got, `subscription jumped from position ${expected}`),
     open(next) {
-      const sub = src.client.subscribeToStream(src.physical, { fromRevision: next === 0 ? START : BigInt(next - 1) });
+      const sub = src.client.subscribeToStream(src.physical, {
+        fromRevision: next === 0 ? START : BigInt(next - 1),
+        ...LEADER,
+      });
       sub.on('confirmation', () => {
         failures = 0;
       });

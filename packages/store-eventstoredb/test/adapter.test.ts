@@ -8,6 +8,7 @@ import { makeTestEvents, testEventId, type TestHeads } from '@hoso/store/testing
 import { openEventStoreDbStore, defaultStreamName } from '../src/index.js';
 import { EventStoreDbStandIn } from '../src/testing/index.js';
 import { spans } from '../src/physical.js';
+import { esdbEventId } from '../src/calls.js';
 
 const L = 'thpt-chu-van-an';
 const PHYSICAL = defaultStreamName(L);
@@ -72,7 +73,7 @@ describe('EventStoreDB adapter on the stand-in', () => {
     await standIn.stop();
   });
 
-  it('writes one physical stream per ledger: revision = position, envelope id and type, the exact bytes as binary data', async () => {
+  it('writes one physical stream per ledger: revision = position, an id from envelope id and bytes, the type, the exact bytes as binary data', async () => {
     const batch = await events([
       { stream: 'school/setup', type: 'SchoolRegistered', data: { name: 'Trường THPT Chu Văn An — Hà Nội' } },
       { stream: 'markbook/2024-2025/10A1/toan', type: 'ScoreEntered', data: { score: '8.5', note: 'điểm miệng' } },
@@ -80,12 +81,17 @@ describe('EventStoreDB adapter on the stand-in', () => {
     await appendOk(store, batch);
     const recs = standIn.records(PHYSICAL);
     expect(recs.map((r) => r.revision)).toEqual([0n, 1n]);
-    expect(recs.map((r) => r.id)).toEqual(batch.map(testEventId));
+    // The server's idempotency compares ids only: the id is derived from the envelope id AND the bytes.
+    expect(recs.map((r) => r.id)).toEqual(batch.map((b) => esdbEventId(testEventId(b), leafHash(b))));
+    expect(new Set(recs.map((r) => r.id)).size).toBe(2);
+    expect(recs.every((r) => /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(r.id))).toBe(
+      true,
+    );
     expect(recs.map((r) => r.type)).toEqual(['SchoolRegistered', 'ScoreEntered']);
     expect(recs.map((r) => r.contentType)).toEqual(['application/octet-stream', 'application/octet-stream']);
     expect(recs.map((r) => toHex(r.data))).toEqual(batch.map(toHex));
     expect(JSON.parse(Buffer.from(recs[1]!.customMetadata).toString('utf8'))).toEqual({
-      position: 1,
+      id: testEventId(batch[1]!),
       stream: 'markbook/2024-2025/10A1/toan',
       rev: 0,
     });
@@ -191,34 +197,42 @@ describe('EventStoreDB adapter on the stand-in', () => {
     expect(ok(await store.append(L, batch, { expected: 1 }))).toEqual({ from: 1, size: 2, written: 1 });
   });
 
-  it('maps not-leader and deadline-exceeded answers to storage-failure with the client error type', async () => {
+  it('repeats an append refused with NotLeader on the leader it names; a timeout is a storage-failure of unknown outcome', async () => {
     await appendOk(store, await events([{ stream: 'a' }]));
-    const batch = await events([{ stream: 'a' }]);
-    standIn.failNext('append', {
+    const notLeader = {
       code: 5, // NOT_FOUND, with the server's not-leader exception and the leader's address
       metadata: {
         exception: 'not-leader',
         'leader-endpoint-host': '127.0.0.1',
         'leader-endpoint-port': String(standIn.port),
       },
+    };
+    // Refused once: the client switches to the leader named, and the adapter tries again there.
+    standIn.failNext('append', notLeader);
+    standIn.resetStats();
+    expect(ok(await store.append(L, await events([{ stream: 'a' }]), { expected: 1 }))).toEqual({
+      from: 1,
+      size: 2,
+      written: 1,
     });
-    expect(err(await store.append(L, batch, { expected: 1 }))).toMatchObject({
+    expect(standIn.stats.appends).toBe(2);
+    // Refused every time (an election that does not end): a storage-failure after three attempts.
+    const batch = await events([{ stream: 'a' }]);
+    standIn.failNext('append', { ...notLeader, count: 3 });
+    standIn.resetStats();
+    expect(err(await store.append(L, batch, { expected: 2 }))).toMatchObject({
       code: 'storage-failure',
       details: { esdb: 'not-leader', outcome: 'unknown' },
     });
+    expect(standIn.stats.appends).toBe(3);
     standIn.failNext('append', { code: 4 }); // DEADLINE_EXCEEDED
-    expect(err(await store.append(L, batch, { expected: 1 }))).toMatchObject({
+    expect(err(await store.append(L, batch, { expected: 2 }))).toMatchObject({
       code: 'storage-failure',
-      details: { esdb: 'deadline-exceeded' },
+      details: { esdb: 'deadline-exceeded', outcome: 'unknown' },
     });
-    // The client reconnects to the leader it was told about; the retry lands once.
-    let r = await store.append(L, batch, { expected: 1 });
-    for (let i = 0; i < 50 && isLeft(r) && r.left.code === 'storage-failure'; i++) {
-      await new Promise((res) => setTimeout(res, 20));
-      r = await store.append(L, batch, { expected: 1 });
-    }
-    expect(ok(r)).toEqual({ from: 1, size: 2, written: 1 });
-    expect(standIn.records(PHYSICAL)).toHaveLength(2);
+    // The retry lands once.
+    expect(ok(await store.append(L, batch, { expected: 2 }))).toEqual({ from: 2, size: 3, written: 1 });
+    expect(standIn.records(PHYSICAL)).toHaveLength(3);
   });
 
   it('a failed read is a thrown storage-failure; the next call works', async () => {
@@ -248,6 +262,37 @@ describe('EventStoreDB adapter on the stand-in', () => {
     }
     expect(ok(r)).toEqual({ from: 2, size: 3, written: 1 });
     expect((await collect(store.read(L))).map((e) => toHex(e.bytes))).toEqual([...first, ...second].map(toHex));
+  });
+
+  it('a server whose stream is shorter than what the adapter read (restored from an older backup) is storage-consistent, not a wait', async () => {
+    const first = await events([{ stream: 'a' }, { stream: 'b' }, { stream: 'a' }]);
+    await appendOk(store, first);
+    const port = standIn.port;
+    await standIn.stop();
+    // The same port, holding only the first event: the database as an older backup had it.
+    standIn = await EventStoreDbStandIn.start({ port });
+    const rec = { id: esdbEventId(testEventId(first[0]!), leafHash(first[0]!)), type: 'TestEvent', data: first[0]! };
+    standIn.write(PHYSICAL, [rec]);
+    const next = await events([{ stream: 'b' }]);
+    let r = await store.append(L, next, { expected: 3 });
+    // The client reconnects on the call after the one that found the server gone.
+    for (let i = 0; i < 50 && isLeft(r) && r.left.rule === 'storage-available'; i++) {
+      await new Promise((res) => setTimeout(res, 20));
+      r = await store.append(L, next, { expected: 3 });
+    }
+    expect(err(r)).toMatchObject({
+      code: 'storage-failure',
+      rule: 'storage-consistent',
+      details: { outcome: 'not-written', expectedRevision: 2, current: '0' },
+    });
+    expect(standIn.records(PHYSICAL)).toHaveLength(1);
+    // Reads report the missing events instead of returning a shorter ledger.
+    expect(await thrownCode(() => collect(store.read(L)))).toMatchObject({
+      code: 'storage-failure',
+      rule: 'physical-stream-is-ledger',
+      details: { position: 1 },
+    });
+    expect(await thrownCode(() => collect(store.readBytes(L)))).toMatchObject({ rule: 'physical-stream-is-ledger' });
   });
 
   it('a batch over the server maximum append size is refused as invalid-event and nothing is written', async () => {

@@ -16,13 +16,14 @@ import { LedgerIndex, type IndexedEvent } from '../src/ledger-index.js';
 import { HashLevels, completionOrder } from '../src/hash-levels.js';
 import { uuidString, uuidWords } from '../src/id-table.js';
 import {
-  checkPayload,
   decodeChunk,
   decodeManifest,
-  decodeSnapshot,
+  decodeSegments,
   encodeChunk,
   encodeManifest,
-  encodeSnapshot,
+  encodeSegment,
+  type SegmentRef,
+  type SnapshotManifest,
 } from '../src/snapshot.js';
 
 /** Events for streams picked by number: fresh UUID v7 ids, revs counted per stream, distinct leaves. */
@@ -127,76 +128,189 @@ describe('compact ledger index', () => {
   });
 });
 
-describe('index snapshot encoding', () => {
-  it('decodes to an index answering exactly as the original (property)', () => {
+describe('index snapshot encoding (segments)', () => {
+  /** Cut `ix` into segments at `cuts` (sorted positions inside (0, size)), as a writer would over time. */
+  function segmentsOf(ix: LedgerIndex, events: readonly IndexedEvent[], cuts: readonly number[]) {
+    const ends = [...cuts, ix.size];
+    const payloads: Uint8Array[] = [];
+    const segments: SegmentRef[] = [];
+    let from = 0;
+    let streams = 0;
+    for (const to of ends) {
+      const after = new Set(events.slice(0, to).map((e) => e.stream)).size;
+      const payload = encodeSegment(ix, from, streams, to, after);
+      payloads.push(payload);
+      segments.push({
+        id: newEventId(),
+        from,
+        to,
+        streams: after,
+        bytes: payload.length,
+        sha256: toHex(sha256(payload)),
+        chunks: [segments.length],
+      });
+      from = to;
+      streams = after;
+    }
+    const m: SnapshotManifest = {
+      v: 2,
+      ledger: 'thpt-a',
+      physicalStream: 'hoso-ledger-thpt-a',
+      snapshot: newEventId(),
+      size: ix.size,
+      root: toHex(ix.root()),
+      segments,
+    };
+    return { payloads, m };
+  }
+
+  it('decodes segments cut anywhere to an index answering exactly as the original (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 6 }), { minLength: 1, maxLength: 200 }), (picks) => {
-        const events = eventsFor(picks);
-        const { payload, size, root } = encodeSnapshot(build(events));
-        expect(payload.length).toBeLessThan(16 + 52 * size + 7 * 60);
-        const back = decodeSnapshot(payload, { size, root });
-        if (isLeft(back)) return expect.fail(back.left);
-        expectMatches(back.right, events);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 6 }), { minLength: 2, maxLength: 200 }),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 5 }),
+        (picks, fractions) => {
+          const events = eventsFor(picks);
+          const ix = build(events);
+          const cuts = [...new Set(fractions.map((f) => 1 + Math.floor(f * (ix.size - 1))))]
+            .filter((c) => c > 0 && c < ix.size)
+            .sort((a, b) => a - b);
+          const { payloads, m } = segmentsOf(ix, events, cuts);
+          const total = payloads.reduce((t, p) => t + p.length, 0);
+          expect(total).toBeLessThan(24 * payloads.length + 52 * ix.size + 7 * 60);
+          const back = decodeSegments(payloads, m);
+          if (isLeft(back)) return expect.fail(back.left);
+          expectMatches(back.right, events);
+          // Each segment holds its own range only: the tail after a cut costs what was added.
+          if (cuts.length > 0)
+            expect(payloads[payloads.length - 1]!.length).toBeLessThan(
+              24 + 52 * (ix.size - cuts[cuts.length - 1]!) + 7 * 60,
+            );
+        },
+      ),
       { numRuns: 25 },
     );
   });
 
-  it('refuses a payload that is truncated, altered, of another size or root, or with a repeated id', () => {
-    const events = eventsFor([0, 1, 0, 2, 1]);
-    const { payload, size, root } = encodeSnapshot(build(events));
-    expect(isRight(decodeSnapshot(payload, { size, root }))).toBe(true);
-    const reason = (p: Uint8Array, s = size, r = root) => {
-      const d = decodeSnapshot(p, { size: s, root: r });
+  it('refuses segments that are truncated, altered, out of order, of another size or root, or with a repeated id', () => {
+    const events = eventsFor([0, 1, 0, 2, 1, 3, 0]);
+    const ix = build(events);
+    const { payloads, m } = segmentsOf(ix, events, [3]);
+    expect(isRight(decodeSegments(payloads, m))).toBe(true);
+    const rehash = (k: number, p: Uint8Array): SnapshotManifest => ({
+      ...m,
+      segments: m.segments.map((s, i) => (i === k ? { ...s, bytes: p.length, sha256: toHex(sha256(p)) } : s)),
+    });
+    const reason = (ps: Uint8Array[], mm: SnapshotManifest = m) => {
+      const d = decodeSegments(ps, mm);
       return isLeft(d) ? d.left : 'accepted';
     };
-    expect(reason(payload.subarray(0, payload.length - 1))).toMatch(/bytes/);
-    const leafFlipped = payload.slice();
-    leafFlipped[payload.length - 1]! ^= 1;
-    expect(reason(leafFlipped)).toMatch(/root/);
-    expect(reason(payload, size + 1)).toMatch(/manifest says/);
-    expect(reason(payload, size, sha256(utf8('other')))).toMatch(/root/);
-    // Position 1 given position 0's id.
-    const dup = payload.slice();
-    const idsAt = payload.length - 52 * size;
+    expect(reason([payloads[0]!, payloads[1]!.subarray(0, payloads[1]!.length - 1)])).toMatch(/bytes/);
+    const leafFlipped = payloads[1]!.slice();
+    leafFlipped[leafFlipped.length - 1]! ^= 1;
+    expect(reason([payloads[0]!, leafFlipped])).toMatch(/hash differs/);
+    expect(reason([payloads[0]!, leafFlipped], rehash(1, leafFlipped))).toMatch(/root/);
+    expect(reason([payloads[1]!, payloads[0]!], { ...m, segments: [m.segments[1]!, m.segments[0]!] })).toMatch(
+      /manifest says|starts at/,
+    );
+    expect(reason(payloads, { ...m, size: m.size + 1 })).toMatch(/manifest says/);
+    expect(reason(payloads, { ...m, root: toHex(sha256(utf8('other'))) })).toMatch(/root/);
+    // Position 1 given position 0's id (in the base).
+    const dup = payloads[0]!.slice();
+    const idsAt = dup.length - 52 * 3;
     dup.copyWithin(idsAt + 16, idsAt, idsAt + 16);
-    expect(reason(dup)).toMatch(/twice/);
-    const magic = payload.slice();
+    expect(reason([dup, payloads[1]!], rehash(0, dup))).toMatch(/twice/);
+    const magic = payloads[0]!.slice();
     magic[0] = 0;
-    expect(reason(magic)).toMatch(/magic/);
+    expect(reason([magic, payloads[1]!], rehash(0, magic))).toMatch(/magic/);
   });
 
-  it('chunks and manifests round-trip and refuse what is not theirs', () => {
-    const snapshot = '0190a4c2-7b5e-4000-8000-00000000000a';
-    const data = encodeChunk(snapshot, 3, utf8('slice'));
-    const ok = decodeChunk(data, snapshot, 3);
+  it('reads a format-1 payload (the whole index, as earlier versions wrote it) as a one-segment snapshot', () => {
+    const events = eventsFor([0, 1, 0, 2, 1]);
+    const ix = build(events);
+    const seg = encodeSegment(ix, 0, 0, ix.size, 3);
+    // Format 1: "HOSOIDX1", n, s, then the same names and records as a base segment.
+    const legacy = new Uint8Array(16 + seg.length - 24);
+    legacy.set(utf8('HOSOIDX1'));
+    new DataView(legacy.buffer).setUint32(8, ix.size);
+    new DataView(legacy.buffer).setUint32(12, 3);
+    legacy.set(seg.subarray(24), 16);
+    const m = decodeManifest(
+      utf8(
+        JSON.stringify({
+          v: 1,
+          ledger: 'thpt-a',
+          physicalStream: 'hoso-ledger-thpt-a',
+          snapshot: newEventId(),
+          size: ix.size,
+          root: toHex(ix.root()),
+          sha256: toHex(sha256(legacy)),
+          bytes: legacy.length,
+          chunks: [0],
+        }),
+      ),
+    );
+    if (isLeft(m)) return expect.fail(m.left);
+    const back = decodeSegments([legacy], m.right);
+    if (isLeft(back)) return expect.fail(back.left);
+    expectMatches(back.right, events);
+  });
+
+  it('chunks and manifests round-trip and refuse what is not theirs; format 1 is read as one segment', () => {
+    const segment = '0190a4c2-7b5e-4000-8000-00000000000a';
+    const data = encodeChunk(segment, 3, utf8('slice'));
+    const ok = decodeChunk(data, segment, 3);
     expect(isRight(ok) && new TextDecoder().decode(ok.right)).toBe('slice');
-    expect(isLeft(decodeChunk(data, snapshot, 2))).toBe(true);
+    expect(isLeft(decodeChunk(data, segment, 2))).toBe(true);
     expect(isLeft(decodeChunk(data, '0190a4c2-7b5e-4000-8000-00000000000b', 3))).toBe(true);
-    const payload = utf8('payload');
-    const m = {
-      v: 1 as const,
+    const seg: SegmentRef = {
+      id: segment,
+      from: 0,
+      to: 5,
+      streams: 2,
+      bytes: 300,
+      sha256: toHex(sha256(utf8('p'))),
+      chunks: [4, 5],
+    };
+    const m: SnapshotManifest = {
+      v: 2,
       ledger: 'thpt-a',
       physicalStream: 'hoso-ledger-thpt-a',
-      snapshot,
-      size: 5,
+      snapshot: '0190a4c2-7b5e-4000-8000-00000000000c',
+      size: 9,
       root: toHex(sha256(utf8('r'))),
-      sha256: toHex(sha256(payload)),
-      bytes: payload.length,
-      chunks: [4, 5],
+      segments: [seg, { ...seg, from: 5, to: 9, streams: 3, chunks: [7] }],
     };
     const back = decodeManifest(encodeManifest(m));
     expect(isRight(back) && back.right).toEqual(m);
-    expect(isRight(checkPayload(payload, m))).toBe(true);
-    expect(isLeft(checkPayload(utf8('payloaD'), m))).toBe(true);
     for (const bad of [
       { ...m, size: 0 },
-      { ...m, chunks: [] },
+      { ...m, size: 8 },
+      { ...m, segments: [] },
+      { ...m, segments: [m.segments[1]] },
+      { ...m, segments: [{ ...seg, chunks: [] }] },
       { ...m, root: 'zz' },
-      { ...m, v: 2 },
+      { ...m, v: 3 },
     ]) {
-      expect(isLeft(decodeManifest(encodeManifest(bad as typeof m)))).toBe(true);
+      expect(isLeft(decodeManifest(encodeManifest(bad as SnapshotManifest)))).toBe(true);
     }
     expect(isLeft(decodeManifest(utf8('{')))).toBe(true);
+    const v1 = {
+      v: 1,
+      ledger: 'thpt-a',
+      physicalStream: 'hoso-ledger-thpt-a',
+      snapshot: segment,
+      size: 5,
+      root: m.root,
+      sha256: seg.sha256,
+      bytes: 300,
+      chunks: [4, 5],
+    };
+    const legacy = decodeManifest(utf8(JSON.stringify(v1)));
+    expect(isRight(legacy) && legacy.right).toMatchObject({
+      legacy: true,
+      size: 5,
+      segments: [{ id: segment, from: 0, to: 5, chunks: [4, 5] }],
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import {
   EventStoreDBClient,
@@ -15,9 +15,15 @@ import {
   MaxAppendSizeExceededError,
   UnavailableError,
   CancelledError,
+  DeadlineExceededError,
+  NotLeaderError,
+  TimeoutError,
+  UnknownError,
   type ResolvedEvent,
 } from '@eventstore/db-client';
+import * as grpc from '@grpc/grpc-js';
 import { EventStoreDbStandIn } from '../src/testing/standin.js';
+import { pb, shared, streamsGrpc, type ReadReq, type ReadResp } from '../src/testing/standin-wire.js';
 
 // The stand-in is checked through the real client: every assertion here is about what
 // `@eventstore/db-client` sees on the wire, the same way it would see a real server.
@@ -209,19 +215,15 @@ describe('EventStoreDbStandIn through the real client', () => {
 
 describe('EventStoreDbStandIn at the protocol level', () => {
   it('answers a read asking for structured UUIDs with the id split into signed 64-bit halves', async () => {
-    const { createRequire } = await import('node:module');
-    const require = createRequire(import.meta.url);
-    const grpc = require('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
-    const pb =
-      require('@eventstore/db-client/generated/streams_pb.js') as typeof import('@eventstore/db-client/generated/streams_pb.js');
-    const shared =
-      require('@eventstore/db-client/generated/shared_pb.js') as typeof import('@eventstore/db-client/generated/shared_pb.js');
-    const { StreamsClient } =
-      require('@eventstore/db-client/generated/streams_grpc_pb.js') as typeof import('@eventstore/db-client/generated/streams_grpc_pb.js');
+    // The client's own generated messages and service definition, as the stand-in loads them.
+    const StreamsClient = grpc.makeClientConstructor(streamsGrpc.StreamsService, 'Streams');
     const standIn = await EventStoreDbStandIn.start();
     const id = 'f0e1d2c3-b4a5-4697-8899-aabbccddeeff';
     standIn.write('raw', [{ id, type: 'T', data: bytes('x') }]);
-    const raw = new StreamsClient(`127.0.0.1:${standIn.port}`, grpc.credentials.createInsecure());
+    const raw = new StreamsClient(`127.0.0.1:${standIn.port}`, grpc.credentials.createInsecure()) as unknown as {
+      read(req: ReadReq): grpc.ClientReadableStream<ReadResp>;
+      close(): void;
+    };
     try {
       const so = new pb.ReadReq.Options.StreamOptions()
         .setStreamIdentifier(new shared.StreamIdentifier().setStreamName(Buffer.from('raw')))
@@ -235,7 +237,7 @@ describe('EventStoreDbStandIn at the protocol level', () => {
       const got: Array<{ msb: string; lsb: string }> = [];
       await new Promise<void>((resolve, reject) => {
         const call = raw.read(new pb.ReadReq().setOptions(options));
-        call.on('data', (resp: import('@eventstore/db-client/generated/streams_pb.js').ReadResp) => {
+        call.on('data', (resp: ReadResp) => {
           const st = resp.getEvent()?.getEvent()?.getId()?.getStructured();
           if (st) got.push({ msb: st.getMostSignificantBits(), lsb: st.getLeastSignificantBits() });
         });
@@ -251,6 +253,170 @@ describe('EventStoreDbStandIn at the protocol level', () => {
     } finally {
       raw.close();
       await standIn.stop();
+    }
+  });
+});
+
+describe('EventStoreDbStandIn behaves as a real cluster does (through the real client)', () => {
+  const clients: EventStoreDBClient[] = [];
+  const connect = (cs: string) => {
+    const c = EventStoreDBClient.connectionString(cs);
+    clients.push(c);
+    return c;
+  };
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.dispose()));
+  });
+
+  it('advertises BatchAppend, so the client appends through it; without ServerFeatures it falls back to Append', async () => {
+    for (const serverFeatures of [true, false]) {
+      const s = await EventStoreDbStandIn.start({ serverFeatures });
+      try {
+        const c = connect(s.connectionString);
+        await c.appendToStream('x', [ev('a'), ev('b')], { expectedRevision: NO_STREAM, requiresLeader: true });
+        await c.appendToStream('x', ev('c'), { expectedRevision: 1n });
+        expect(s.appendLog.map((a) => [a.via, a.expected, a.events])).toEqual([
+          [serverFeatures ? 'batch-append' : 'append', 'no_stream', 2],
+          [serverFeatures ? 'batch-append' : 'append', 1n, 1],
+        ]);
+        // BatchAppend reads the header once, when the shared call opens (the first append's);
+        // plain Append per call.
+        expect(s.appendLog.map((a) => a.requiresLeader)).toEqual(serverFeatures ? [true, true] : [true, false]);
+        expect(s.stats.batchAppends).toBe(serverFeatures ? 2 : 0);
+      } finally {
+        await s.stop();
+      }
+    }
+  });
+
+  it('recognises a retry by event ids only, never by content (IndexWriter.CheckCommit)', async () => {
+    const s = await EventStoreDbStandIn.start();
+    try {
+      const c = connect(s.connectionString);
+      const id = randomUUID();
+      await c.appendToStream('x', ev('original', id), { expectedRevision: NO_STREAM });
+      await c.appendToStream('x', ev('next'), { expectedRevision: 0n });
+      // Same id, other data, at the same expected revision: an idempotent "success", nothing written.
+      const again = await c.appendToStream('x', ev('other bytes', id), { expectedRevision: NO_STREAM });
+      expect(again.nextExpectedRevision).toBe(0n);
+      expect(s.records('x').map((r) => Buffer.from(r.data).toString())).toEqual(['original', 'next']);
+      // Another id there: WrongExpectedVersion.
+      const wrong = await c.appendToStream('x', ev('x'), { expectedRevision: NO_STREAM }).catch((e: unknown) => e);
+      expect(wrong).toBeInstanceOf(WrongExpectedVersionError);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('keeps `any` idempotency in a bounded cache: an id that has left it is written again', async () => {
+    const s = await EventStoreDbStandIn.start({ idempotencyCacheSize: 3 });
+    try {
+      const c = connect(s.connectionString);
+      const id = randomUUID();
+      await c.appendToStream('x', ev('a', id), { expectedRevision: ANY });
+      await c.appendToStream('x', ev('a', id), { expectedRevision: ANY });
+      expect(s.records('x')).toHaveLength(1);
+      await c.appendToStream('y', [ev('1'), ev('2'), ev('3')], { expectedRevision: ANY });
+      await c.appendToStream('x', ev('a', id), { expectedRevision: ANY });
+      expect(s.records('x')).toHaveLength(2);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('holds writes until replicated: they time out, stay unreadable, a retry is dropped; then they are served', async () => {
+    for (const serverFeatures of [true, false]) {
+      const s = await EventStoreDbStandIn.start({ serverFeatures, writeTimeoutMs: 150 });
+      try {
+        const c = connect(s.connectionString);
+        await c.appendToStream('x', ev('a'), { expectedRevision: NO_STREAM });
+        s.holdReplication();
+        const id = randomUUID();
+        const timedOut = await c.appendToStream('x', ev('b', id), { expectedRevision: 0n }).catch((e: unknown) => e);
+        // BatchAppend answers a Timeout status (DeadlineExceeded in the client), Append ABORTED (Timeout).
+        expect(timedOut).toBeInstanceOf(serverFeatures ? DeadlineExceededError : TimeoutError);
+        expect(s.records('x')).toHaveLength(2);
+        expect(await collect(c.readStream('x'))).toHaveLength(1);
+        const retry = await c.appendToStream('x', ev('b', id), { expectedRevision: 0n }).catch((e: unknown) => e);
+        expect(retry).toBeInstanceOf(serverFeatures ? DeadlineExceededError : TimeoutError);
+        // A write counted but not served: an exact revision behind it is refused.
+        const behind = await c.appendToStream('x', ev('c'), { expectedRevision: 0n }).catch((e: unknown) => e);
+        expect(behind).toBeInstanceOf(WrongExpectedVersionError);
+        expect((behind as WrongExpectedVersionError).actualVersion).toBe(1n);
+        s.releaseReplication();
+        expect(await collect(c.readStream('x'))).toHaveLength(2);
+        expect((await c.appendToStream('x', ev('b', id), { expectedRevision: 0n })).nextExpectedRevision).toBe(1n);
+        expect(s.records('x')).toHaveLength(2);
+      } finally {
+        await s.stop();
+      }
+    }
+  });
+
+  it('lets a write land and loses its answer', async () => {
+    const s = await EventStoreDbStandIn.start();
+    try {
+      const c = connect(s.connectionString);
+      s.loseNextAnswers({ as: 'timeout' });
+      const e = await c.appendToStream('x', ev('a'), { expectedRevision: NO_STREAM }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(DeadlineExceededError);
+      expect(await collect(c.readStream('x'))).toHaveLength(1);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('counts sizes as Event.SizeOnDisk against MaxAppendEventSize and MaxAppendSize', async () => {
+    const s = await EventStoreDbStandIn.start({ serverFeatures: false, maxAppendSize: 2047, maxAppendEventSize: 1024 });
+    try {
+      const c = connect(s.connectionString);
+      // 1,000 data bytes + 20 metadata bytes + 2 × 3 (type "Big"): 1,026 > 1,024.
+      const big = binaryEvent({ type: 'Big', data: new Uint8Array(1000), metadata: new Uint8Array(20) });
+      const e1 = await c.appendToStream('x', big, { expectedRevision: ANY }).catch((x: unknown) => x);
+      expect(String((e1 as Error).message)).toMatch(/Size: 1026, exceeds Maximum Append Event Size of 1024/);
+      const fits = binaryEvent({ type: 'Big', data: new Uint8Array(1000), metadata: new Uint8Array(18) });
+      await c.appendToStream('x', fits, { expectedRevision: ANY });
+      // Two of 1,024 each: 2,048 > 2,047 (the limit is on the running sum).
+      const e2 = await c.appendToStream('x', [fits, fits], { expectedRevision: ANY }).catch((x: unknown) => x);
+      expect(e2).toBeInstanceOf(MaxAppendSizeExceededError);
+      expect(s.records('x')).toHaveLength(1);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('a cluster: followers serve lagging reads, refuse leader-only requests with NotLeader naming the leader, forward writes; no leader is NotReady', async () => {
+    const cluster = await EventStoreDbStandIn.startCluster({ nodes: 3 });
+    try {
+      const [leader, f1] = [cluster.leader, cluster.followers[0]!];
+      f1.lag = 1;
+      const w = connect(leader.connectionString);
+      await w.appendToStream('x', [ev('a'), ev('b')], { expectedRevision: NO_STREAM });
+      const onFollower = connect(f1.connectionString);
+      expect(await collect(onFollower.readStream('x'))).toHaveLength(1); // its own, lagging copy
+      const refused = await collect(onFollower.readStream('x', { requiresLeader: true })).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(NotLeaderError);
+      expect((refused as NotLeaderError).leader).toEqual({ address: '127.0.0.1', port: leader.port });
+      // The client has switched to the leader the refusal named.
+      expect(await collect(onFollower.readStream('x', { requiresLeader: true }))).toHaveLength(2);
+      // A write without the header, sent to a follower, is forwarded and decided by the leader.
+      const plain = connect(f1.connectionString);
+      await plain.appendToStream('x', ev('c'), { expectedRevision: 1n });
+      expect(leader.records('x')).toHaveLength(3);
+      expect(f1.appendLog).toHaveLength(1);
+      // No leader (an election): leader-only reads are NotReady (UNAVAILABLE).
+      cluster.elect(null);
+      const noLeader = connect(f1.connectionString);
+      const nr = await collect(noLeader.readStream('x', { requiresLeader: true })).catch((e: unknown) => e);
+      expect(nr).toBeInstanceOf(UnavailableError);
+      // …and a BatchAppend is answered "Server Is Not Ready", which client 6.2.1 maps to UnknownError.
+      const na = await connect(f1.connectionString)
+        .appendToStream('x', ev('d'), { expectedRevision: 2n })
+        .catch((e: unknown) => e);
+      expect(na).toBeInstanceOf(UnknownError);
+      expect(leader.records('x')).toHaveLength(3);
+    } finally {
+      await cluster.stop();
     }
   });
 });
