@@ -224,3 +224,30 @@ describe('hoso print --sign --hoc-ba-so, hoso verify-document', () => {
     expect(role.stderr).toMatch(/--sign is <role>=<value>/);
   });
 });
+
+describe('hoso demo --sign', () => {
+  it('writes signed học bạ, register and minutes that pdfsig and verify-document accept', async () => {
+    const dir = tempDir();
+    const r = await hoso(['demo', '--dir', dir, '--students', '12', '--seed', 'sign-seed', '--sign', '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    const minutes = join(dir, 'print', 'bien-ban-01-bb-scdl.pdf');
+    const { stdout } = await run('pdfsig', ['-nocert', minutes]);
+    // The requester, the witness, the approver, then the school's seal.
+    expect(stdout.match(/Signature is Valid\./g)).toHaveLength(4);
+    const pki = join(dir, 'pki');
+    for (const f of [minutes, join(dir, 'print', 'hoc-ba-hs-00001.pdf'), join(dir, 'print', 'so-dang-bo.pdf')]) {
+      const v = await hoso([
+        'verify-document',
+        f,
+        '--ca',
+        join(pki, 'root.pem'),
+        '--crl',
+        join(pki, 'ca.crl'),
+        '--crl',
+        join(pki, 'root.crl'),
+        '--require-timestamp',
+      ]);
+      expect(v.code, v.stdout + v.stderr).toBe(0);
+    }
+  }, 180_000);
+});

@@ -19,6 +19,10 @@ export function registerDemo(program: Command, io: Output): void {
     )
     .option('--seed <seed>', 'seed of every key, name and mark (same seed, same ledger)', 'hoso')
     .option('--no-print', 'skip printing the books')
+    .option(
+      '--sign',
+      'sign the printed học bạ, register and correction minutes (PAdES B-T) with a test PKI (certificates without legal weight; root and CRLs in <dir>/pki/)',
+    )
     .option('--quiet', 'no progress on stderr')
     .option('--json', 'print the summary as JSON')
     .addHelpText(
@@ -26,11 +30,26 @@ export function registerDemo(program: Command, io: Output): void {
       '\nLeaves in the folder: ledger.db (+ ledger.db.checkpoints/), ledger.hoso (bundle), report.html,\nprint/* (PDF and HTML), seal.vkey, witness.vkey and root.key.pub (trust anchors for hoso verify).\n',
     )
     .action(
-      async (o: { dir: string; students: number; seed: string; print: boolean; quiet?: boolean; json?: boolean }) => {
+      async (o: {
+        dir: string;
+        students: number;
+        seed: string;
+        print: boolean;
+        sign?: boolean;
+        quiet?: boolean;
+        json?: boolean;
+      }) => {
         // Loaded on use: printing (pdfkit, fonts) is heavy and other commands never need it.
         const { runDemo } = await import('../demo/run.js');
         const r = await runDemo(
-          { dir: o.dir, students: o.students, seed: o.seed, noPrint: !o.print, quiet: o.quiet === true },
+          {
+            dir: o.dir,
+            students: o.students,
+            seed: o.seed,
+            noPrint: !o.print,
+            sign: o.sign === true,
+            quiet: o.quiet === true,
+          },
           io,
         );
         const summary = {
