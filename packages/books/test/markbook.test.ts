@@ -69,7 +69,7 @@ describe('class markbook (TT22)', () => {
     const an = summary('an');
     expect((an.year.learning as LearningOutcome).level).toBe('Tốt');
     expect(an.year.conduct).toBe('Tốt');
-    expect(an.year.absences).toEqual({ excused: 1, unexcused: 1, total: 2 });
+    expect(an.year.absences).toEqual({ excused: 1, unexcused: 1, total: 2, sessionsPerDay: 1, counted: 2 });
     expect(an.year.promotion).toEqual({ status: 'promoted' });
     expect(an.year.award).toBe('Học sinh Giỏi');
   });

@@ -93,7 +93,7 @@ describe('primary học bạ (TT27)', () => {
       expect(pageOf(student).result).toEqual(sum.right.pupils.find((x) => x.student === student)!.result);
   });
 
-  it('a pupil who changed class mid-year: one page, signed by the second class, with the transfer; HTT leaves the award to the class', () => {
+  it('a pupil who changed class mid-year: one page, signed by the second class, with the transfer; HTT unrecognised by a confirmed class: no award', () => {
     const p = pageOf('chi');
     expect(p.class).toBe('3B');
     expect(p.enrolments.map((e) => [e.class, e.enrolled, e.left?.date ?? null])).toEqual([
@@ -107,7 +107,8 @@ describe('primary học bạ (TT27)', () => {
       ['T', '3B', null],
     ]);
     expect(p.result).toBe('Hoàn thành tốt');
-    expect(p.award).toEqual({ tag: 'incomplete', missing: [['class-recognition']] });
+    expect(p.recognition).toBeNull();
+    expect(p.award).toBeNull();
     expect(p.completion).toBe('Hoàn thành chương trình lớp học');
     expect(p.signoffs.confirmed?.by.person).toBe(s.people.homeroom.id);
     expect(p.signoffs.approved?.by.person).toBe(s.people.principal.id);
@@ -120,6 +121,41 @@ describe('primary học bạ (TT27)', () => {
     expect(isRight(sec) && sec.right.pages).toEqual([]);
   });
 
+  it("a quality's end-of-year remark is on its line, with its author (the học bạ's *nhận xét* column)", () => {
+    const key = Object.keys(records.cells).find((k) => k.includes('#an/CN/trung-thuc'))!;
+    const r = structuredClone(records);
+    const cell = r.cells[key]!;
+    const last = cell.history.at(-1)!;
+    r.cells[key] = {
+      ...cell,
+      history: [...cell.history.slice(0, -1), { ...last, comment: 'Luôn nói thật, nhận lỗi khi sai.' }],
+    };
+    const t = primaryTranscript(r, 'an');
+    if (isLeft(t)) throw new Error(t.left.message);
+    const line = t.right.pages[0]!.qualities.find((q) => q.aspect === 'trung-thuc')!;
+    expect(line.remark).toMatchObject({ text: 'Luôn nói thật, nhận lỗi khi sai.', writtenWith: 'Tốt', by: last.by });
+    // Without a comment the line has no remark.
+    expect(pageOf('an').qualities.every((q) => q.remark === null)).toBe(true);
+  });
+
+  it('a pupil on an individual education plan: the page carries the plan', () => {
+    const r = structuredClone(records);
+    const by = pageOf('an').signoffs.confirmed?.by ?? { key: 'k', role: 'leader', person: 'hieu-truong', name: 'H' };
+    r.plans[`${Y}/an`] = {
+      year: Y,
+      student: 'an',
+      mode: 'inclusive',
+      plan: { number: 'KHGDCN-01', date: '2024-09-15' },
+      planSubjects: ['toan'],
+      position: 1,
+      by,
+    };
+    const t = primaryTranscript(r, 'an');
+    if (isLeft(t)) throw new Error(t.left.message);
+    expect(t.right.pages[0]!.plan?.plan.number).toBe('KHGDCN-01');
+    expect(pageOf('an').plan).toBeNull();
+  });
+
   it('refuses an unknown pupil', () => {
     const t = primaryTranscript(records, 'nobody');
     expect(isLeft(t) && t.left).toMatchObject({ code: 'unknown-student', path: ['student'] });
@@ -127,9 +163,22 @@ describe('primary học bạ (TT27)', () => {
 });
 
 describe('award and completion from the year result (TT27)', () => {
-  it('HTXS → Học sinh Xuất sắc; HTT → the class decides; HT, CHT → none', () => {
+  it('HTXS → Học sinh Xuất sắc; HTT → the class decides (TT27 Điều 13.1a); HT, CHT → none', () => {
     expect(primaryAward('Hoàn thành xuất sắc')).toBe('Học sinh Xuất sắc');
     expect(primaryAward('Hoàn thành tốt')).toEqual({ tag: 'incomplete', missing: [['class-recognition']] });
+    const recognised = {
+      year: '2024-2025',
+      class: '3B',
+      student: 'chi',
+      basis: { subject: 'toan' },
+      position: 9,
+      by: { key: 'k', role: 'homeroom', person: 'gvcn', name: 'GVCN' },
+    };
+    expect(primaryAward('Hoàn thành tốt', recognised)).toBe(
+      'Học sinh Tiêu biểu hoàn thành tốt trong học tập và rèn luyện',
+    );
+    expect(primaryAward('Hoàn thành tốt', null, true)).toBeNull();
+    expect(primaryAward('Hoàn thành', recognised)).toBeNull();
     expect(primaryAward('Hoàn thành')).toBeNull();
     expect(primaryAward('Chưa hoàn thành')).toBeNull();
   });

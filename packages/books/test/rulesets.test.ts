@@ -9,6 +9,7 @@ import {
   TT27_DEFAULTS,
   classifyGrowth,
   isIncomplete,
+  learningResult,
   measurementDue,
   parseLevel,
   parseScore,
@@ -50,6 +51,51 @@ describe('ruleSetFor: TT22 phased in grade by grade', () => {
     const g = ruleSetFor('gdtx', 10, '2024-2025');
     expect(isRight(g) && g.right.id).toBe('gdtx');
   });
+  it('GDTX follows TT43 on the same schedule as TT22: grade 10 from 2022-23, grade 9 only from 2024-25', () => {
+    const g10 = ruleSetFor('gdtx', 10, '2022-2023');
+    expect(isRight(g10) && g10.right.regulation).toBe('Thông tư 43/2021/TT-BGDĐT');
+    const g9 = ruleSetFor('gdtx', 9, '2023-2024');
+    expect(isLeft(g9) && g9.left).toMatchObject({ code: 'rule-set-not-implemented', path: ['year'] });
+  });
+});
+
+describe('GDTX (Thông tư 43/2021): its own values', () => {
+  const scored = (values: readonly number[]) =>
+    values.map((v, i) => ({ subject: `s${i}`, kind: 'scored' as const, average: dec(v.toFixed(1)) }));
+  const level = (p: typeof GDTX.params, values: readonly number[]) => {
+    const r = learningResult(p, scored(values));
+    return isIncomplete(r) ? null : r.level;
+  };
+  it('mức Tốt asks for five subjects ≥ 8.0 (TT43 Điều 9.2a), where TT22 asks for six', () => {
+    // Five at 8.0 and three at 7.0: Tốt for a learner, Khá for a pupil of a secondary school.
+    const marks = [8, 8, 8, 8, 8, 7, 7, 7];
+    expect(level(GDTX.params, marks)).toBe('Tốt');
+    expect(level(TT22.params, marks)).toBe('Khá');
+    // Four at 8.0: Khá for both.
+    expect(level(GDTX.params, [8, 8, 8, 8, 7, 7, 7, 7])).toBe('Khá');
+  });
+  it('mức Khá and Đạt with five subjects (check), and the same weights, 45 sessions and re-test line as TT22', () => {
+    expect(level(GDTX.params, [6.5, 6.5, 6.5, 6.5, 6.5, 5, 5, 5])).toBe('Khá');
+    expect(level(TT22.params, [6.5, 6.5, 6.5, 6.5, 6.5, 5, 5, 5])).toBe('Đạt');
+    expect(level(GDTX.params, [5, 5, 5, 5, 5, 4, 4, 4])).toBe('Đạt');
+    expect(level(GDTX.params, [5, 5, 5, 5, 4, 4, 4, 4])).toBe('Chưa đạt');
+    expect(GDTX.params.weights).toEqual(TT22.params.weights);
+    expect([GDTX.params.maxAbsentSessions, GDTX.params.retestBelow]).toEqual([45, '5.0']);
+    expect(GDTX.sources.good).toContain('TT43 Điều 9.2a');
+    expect(GDTX.sources.good).not.toContain('(check');
+    expect(GDTX.sources.fair).toContain('(check');
+    expect(GDTX.sources.maxAbsentSessions).toContain('TT43 Điều 11.1c');
+  });
+  it("a province's override moves the GDTX set only", () => {
+    const centre = withOverrides(GDTX, { good: { highCount: 4 } });
+    expect(isRight(centre) && centre.right.params.good).toEqual({ floor: '6.5', high: '8.0', highCount: 4 });
+    expect(isRight(centre) && level(centre.right.params, [8, 8, 8, 8, 7, 7, 7, 7])).toBe('Tốt');
+    expect([GDTX.params.good.highCount, TT22.params.good.highCount]).toEqual([5, 6]);
+    expect(GDTX.params.good).not.toBe(TT22.params.good);
+  });
+});
+
+describe('ruleSetFor: bad input', () => {
   it('refuses a malformed year and a grade outside the level', () => {
     const a = ruleSetFor('secondary', 6, '2024-2026');
     expect(isLeft(a) && a.left).toMatchObject({ code: 'invalid-school-year', path: ['year'] });
@@ -83,16 +129,19 @@ describe('scores', () => {
     expect(isRight(parseScore('10.0'))).toBe(true);
     for (const bad of ['11', '7.25', 'X', '-1', 8.5]) {
       const r = parseScore(bad, { path: ['score'] });
-      expect(isLeft(r) && r.left).toMatchObject({ code: 'invalid-score', path: ['score'], rule: 'TT22 Điều 6.4' });
+      expect(isLeft(r) && r.left).toMatchObject({ code: 'invalid-score', path: ['score'], rule: 'TT22 Điều 5.2' });
     }
   });
-  it('primary: whole numbers 1–10', () => {
+  it('primary: whole numbers 0–10 (TT27 asks for no decimals and does not exclude 0)', () => {
     const o = { whole: true, min: TT27_DEFAULTS.minTestScore };
     expect(isRight(parseScore('8', o))).toBe(true);
     expect(isRight(parseScore('8.0', o))).toBe(true);
+    expect(isRight(parseScore('0', o))).toBe(true);
     const r = parseScore('8.5', o);
-    expect(isLeft(r) && r.left).toMatchObject({ code: 'invalid-score', rule: 'TT27 Điều 7.2' });
-    expect(isLeft(parseScore('0', o))).toBe(true);
+    expect(isLeft(r) && r.left).toMatchObject({ code: 'invalid-score', rule: 'TT27 Điều 7.1d' });
+    expect(isLeft(parseScore('11', o))).toBe(true);
+    // A province that keeps the older practice of no 0 overrides it.
+    expect(isLeft(parseScore('0', { whole: true, min: 1 }))).toBe(true);
   });
   it('levels', () => {
     expect(isRight(parseLevel('Đ', ['Đ', 'CĐ'], ['x'], 'TT22 Điều 9.1'))).toBe(true);

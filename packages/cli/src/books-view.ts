@@ -144,7 +144,7 @@ export function markbookData(r: Records, book: Markbook): MarkbookData {
           },
         ],
         year: textOf(row.year),
-        // The summer re-test (TT22 Điều 12) prints beside the year result, which stays.
+        // The summer re-test (TT22 Điều 14) prints beside the year result, which stays.
         ...optional('retest', row.retest === null ? undefined : markOf(r, row.retest)),
       })),
     })),
@@ -181,7 +181,7 @@ export function markbookData(r: Records, book: Markbook): MarkbookData {
 }
 
 /**
- * Results after the summer (TT22 Điều 12) as the forms print them beside the year's: learning
+ * Results after the summer (TT22 Điều 13–14) as the forms print them beside the year's: learning
  * after the re-tests (empty while a re-test is missing) and the re-evaluated conduct with its
  * history. Absent when the student had neither.
  */

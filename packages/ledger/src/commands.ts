@@ -190,6 +190,12 @@ export const COMMANDS = {
   ApproveClass: one('ClassApproved'),
   SealBook: one('BookSealed'),
   Correct: { data: CorrectData as t.Type<unknown, unknown, unknown>, writes: ['CorrectionMade'] },
+  RecordMissedTest: one('TestMissed'),
+  DecideExemption: one('ExemptionDecided'),
+  RecordIndividualPlan: one('IndividualPlanRecorded'),
+  DecidePromotion: one('PromotionDecided'),
+  RecordRecognition: one('RecognitionRecorded'),
+  SetSessionsPerDay: one('SessionsPerDaySet'),
 } as const satisfies Record<string, CommandSpec>;
 
 /** Column commands: one event per entry of `data.entries`; a refusal of event i names `entries[i]`. */

@@ -64,6 +64,11 @@ export const LEDGER_ERROR_CODES = [
   'cell-already-entered',
   'cell-signed-off',
   'outside-window',
+  'no-missed-test',
+  'not-transferred-in',
+  // the school year as it runs
+  'no-individual-plan',
+  'already-decided',
   // windows
   'duplicate-window',
   'unknown-window',

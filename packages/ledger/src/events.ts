@@ -257,15 +257,29 @@ export const StudentEnrolled = closed(
 /** The payload type decoded by {@link StudentEnrolled}. */
 export type StudentEnrolled = t.TypeOf<typeof StudentEnrolled>;
 
-/** A student leaving a class (*chuyển lớp, chuyển trường*, QC Điều 8.2). */
-export const StudentTransferred = closed('StudentTransferred', {
-  year: SchoolYear,
-  class: ClassCode,
-  student: PersonId,
-  date: CalendarDate,
-  to: TransferParty,
-  reason: lines(1000),
-});
+/** A document a decision or an entry rests on (*quyết định, văn bản*): its number and date. */
+export const DocumentRef = closed('DocumentRef', { number: text(100), date: CalendarDate });
+/** The payload type decoded by {@link DocumentRef}. */
+export type DocumentRef = t.TypeOf<typeof DocumentRef>;
+
+/**
+ * A student leaving a class (*chuyển lớp, chuyển trường*, QC Điều 8.2). The class's records of
+ * the student close: nothing more is entered for them here. `transcript`: the document the
+ * student's records were handed out with (the học bạ and the school's transfer paper, QC Điều 8.2),
+ * for a transfer to another school.
+ */
+export const StudentTransferred = closed(
+  'StudentTransferred',
+  {
+    year: SchoolYear,
+    class: ClassCode,
+    student: PersonId,
+    date: CalendarDate,
+    to: TransferParty,
+    reason: lines(1000),
+  },
+  { transcript: DocumentRef },
+);
 /** The payload type decoded by {@link StudentTransferred}. */
 export type StudentTransferred = t.TypeOf<typeof StudentTransferred>;
 
@@ -326,13 +340,31 @@ export type Column = t.TypeOf<typeof Column>;
 const cellBase = { year: SchoolYear, class: ClassCode, subject: SubjectCode, student: PersonId };
 
 /**
+ * Marks a result as a make-up (*kiểm tra, đánh giá bù*, TT22 Điều 7) of a periodic test the student
+ * missed for an accepted reason ({@link TestMissed} first): `taken: false` when the student did not
+ * sit the make-up either, and the value is the 0 or CĐ the rule then gives.
+ */
+export const MakeUp = closed('MakeUp', { taken: t.boolean });
+/** The payload type decoded by {@link MakeUp}. */
+export type MakeUp = t.TypeOf<typeof MakeUp>;
+
+/**
+ * Where a result of a student transferred in from another school comes from (*chuyển đến*): that
+ * school and the document it was read from (its học bạ or transcript). Only for a student enrolled
+ * in the class from another school this year.
+ */
+export const TransferSource = closed('TransferSource', { school: text(200), document: DocumentRef });
+/** The payload type decoded by {@link TransferSource}. */
+export type TransferSource = t.TypeOf<typeof TransferSource>;
+
+/**
  * A TT22 score (*điểm*) in a `scored` subject. `index` (1–4) numbers the regular assessments and
  * is required for `tx`, absent for `gk`/`ck`.
  */
 export const ScoreEntered = closed(
   'ScoreEntered',
   { ...cellBase, term: Term, column: Column, value: Score10 },
-  { index: intRange('RegularIndex', 1, 4) },
+  { index: intRange('RegularIndex', 1, 4), makeUp: MakeUp, source: TransferSource },
 );
 /** The payload type decoded by {@link ScoreEntered}. */
 export type ScoreEntered = t.TypeOf<typeof ScoreEntered>;
@@ -341,7 +373,7 @@ export type ScoreEntered = t.TypeOf<typeof ScoreEntered>;
 export const CommentLevelEntered = closed(
   'CommentLevelEntered',
   { ...cellBase, term: Term, column: Column, value: CommentLevel },
-  { index: intRange('RegularIndex', 1, 4) },
+  { index: intRange('RegularIndex', 1, 4), makeUp: MakeUp, source: TransferSource },
 );
 /** The payload type decoded by {@link CommentLevelEntered}. */
 export type CommentLevelEntered = t.TypeOf<typeof CommentLevelEntered>;
@@ -426,13 +458,15 @@ export const ConductReevaluated = closed(
 /** The payload type decoded by {@link ConductReevaluated}. */
 export type ConductReevaluated = t.TypeOf<typeof ConductReevaluated>;
 
-/** A TT27 quality or competency level at a primary assessment point. */
-export const QualityAssessed = closed('QualityAssessed', {
-  ...homeBase,
-  period: PrimaryPeriod,
-  aspect: Aspect,
-  value: QualityLevel,
-});
+/**
+ * A TT27 quality or competency level at a primary assessment point, with the homeroom teacher's
+ * remark (*nhận xét*, TT27 Điều 6.2b) that the học bạ prints beside it.
+ */
+export const QualityAssessed = closed(
+  'QualityAssessed',
+  { ...homeBase, period: PrimaryPeriod, aspect: Aspect, value: QualityLevel },
+  { comment: lines(2000) },
+);
 /** The payload type decoded by {@link QualityAssessed}. */
 export type QualityAssessed = t.TypeOf<typeof QualityAssessed>;
 
@@ -577,6 +611,107 @@ export const CorrectionMade = closed('CorrectionMade', {
 export type CorrectionMade = t.TypeOf<typeof CorrectionMade>;
 
 // ---------------------------------------------------------------------------------------------
+// The school year as it runs: make-ups, exemptions, individual plans, recognition, timetable
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A periodic test (`gk`, `ck`) a student missed for an accepted reason (*lí do bất khả kháng*): a
+ * make-up is owed (TT22 Điều 7) and the cell may stay empty at sign-off until its result, entered
+ * with `makeUp`, fills it. In the markbook stream, by the subject teacher.
+ */
+export const TestMissed = closed('TestMissed', {
+  ...cellBase,
+  term: Term,
+  column: t.keyof({ gk: null, ck: null }, 'PeriodicColumn'),
+  reason: lines(1000),
+});
+/** The payload type decoded by {@link TestMissed}. */
+export type TestMissed = t.TypeOf<typeof TestMissed>;
+
+/**
+ * The principal's exemption (*miễn học*) of a student from a subject, for a term or the year (`CN`),
+ * with the decision's number and date. `practice`: the practical part of Giáo dục thể chất or
+ * Giáo dục quốc phòng và an ninh, for illness, injury or disability — the student is still assessed,
+ * on the theory (TT22 Điều 10); `subject`: a pupil with a disability not assessed in the subject at
+ * all (TT22 Điều 11, check), who needs an individual education plan recorded first.
+ */
+export const ExemptionDecided = closed('ExemptionDecided', {
+  year: SchoolYear,
+  class: ClassCode,
+  student: PersonId,
+  subject: SubjectCode,
+  period: SignPeriod,
+  scope: t.keyof({ practice: null, subject: null }, 'ExemptionScope'),
+  decision: DocumentRef,
+  reason: lines(1000),
+});
+/** The payload type decoded by {@link ExemptionDecided}. */
+export type ExemptionDecided = t.TypeOf<typeof ExemptionDecided>;
+
+/**
+ * A pupil with a disability taught on an individual education plan (*kế hoạch giáo dục cá nhân*,
+ * TT22 Điều 11; the plan: Thông tư 03/2018/TT-BGDĐT Điều 9, check), approved by the principal:
+ * `planSubjects` are assessed against the plan, not the programme's columns; promotion is the
+ * principal's decision ({@link PromotionDecided}). Once a year per student.
+ */
+export const IndividualPlanRecorded = closed('IndividualPlanRecorded', {
+  year: SchoolYear,
+  class: ClassCode,
+  student: PersonId,
+  mode: t.keyof({ inclusive: null, specialised: null }, 'EducationMode'),
+  plan: DocumentRef,
+  planSubjects: t.array(SubjectCode),
+});
+/** The payload type decoded by {@link IndividualPlanRecorded}. */
+export type IndividualPlanRecorded = t.TypeOf<typeof IndividualPlanRecorded>;
+
+/**
+ * The principal's promotion decision (*lên lớp / ở lại lớp*) for a pupil on an individual plan
+ * (TT22 Điều 11, 12.4, check): the books print it instead of applying the promotion thresholds.
+ */
+export const PromotionDecided = closed('PromotionDecided', {
+  year: SchoolYear,
+  class: ClassCode,
+  student: PersonId,
+  decision: t.keyof({ promoted: null, retained: null }, 'PromotionDecision'),
+  document: DocumentRef,
+});
+/** The payload type decoded by {@link PromotionDecided}. */
+export type PromotionDecided = t.TypeOf<typeof PromotionDecided>;
+
+/** What a class recognises a primary pupil for: a subject, or a quality or competency. */
+export const RecognitionBasis = t.union([
+  closed('BySubject', { subject: SubjectCode }),
+  closed('ByAspect', { aspect: Aspect }),
+]);
+/** The payload type decoded by {@link RecognitionBasis}. */
+export type RecognitionBasis = t.TypeOf<typeof RecognitionBasis>;
+
+/**
+ * The class's recognition of a primary pupil (*được tập thể lớp công nhận*, TT27 Điều 13.1a) for
+ * outstanding results in a subject or clear progress in a quality or competency, recorded by the
+ * homeroom teacher from the class meeting (`minutes`, when numbered). Once a year per pupil.
+ */
+export const RecognitionRecorded = closed(
+  'RecognitionRecorded',
+  { year: SchoolYear, class: ClassCode, student: PersonId, basis: RecognitionBasis },
+  { minutes: DocumentRef },
+);
+/** The payload type decoded by {@link RecognitionRecorded}. */
+export type RecognitionRecorded = t.TypeOf<typeof RecognitionRecorded>;
+
+/**
+ * The sessions (*buổi*) a day the school teaches in a year (*học 1 buổi / 2 buổi một ngày*), set
+ * once by the leader: the books count the absence limit of TT22 Điều 12.1c (45 buổi) on it.
+ */
+export const SessionsPerDaySet = closed('SessionsPerDaySet', {
+  year: SchoolYear,
+  sessionsPerDay: t.union([t.literal(1), t.literal(2)]),
+});
+/** The payload type decoded by {@link SessionsPerDaySet}. */
+export type SessionsPerDaySet = t.TypeOf<typeof SessionsPerDaySet>;
+
+// ---------------------------------------------------------------------------------------------
 // The catalogue
 // ---------------------------------------------------------------------------------------------
 
@@ -615,6 +750,12 @@ export const EVENT_CODECS = {
   WindowOpened,
   WindowClosed,
   CorrectionMade,
+  TestMissed,
+  ExemptionDecided,
+  IndividualPlanRecorded,
+  PromotionDecided,
+  RecognitionRecorded,
+  SessionsPerDaySet,
 } as const;
 
 /** Name of an event type. */

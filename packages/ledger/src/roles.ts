@@ -47,6 +47,12 @@ export const AUTHOR_ROLE: { readonly [K in EventType]: { readonly role: AuthorRo
   ClassApproved: { role: 'leader', rule: 'QC Điều 10' },
   BookSealed: { role: 'office', rule: 'QC Điều 13.3' },
   CorrectionMade: { role: 'writer', rule: 'QC Điều 12.3' },
+  TestMissed: { role: 'subject', rule: 'QC Điều 9.1, TT22 Điều 7' },
+  ExemptionDecided: { role: 'leader', rule: 'QC Điều 13.1, TT22 Điều 10, 11' },
+  IndividualPlanRecorded: { role: 'leader', rule: 'QC Điều 13.1, TT22 Điều 11' },
+  PromotionDecided: { role: 'leader', rule: 'QC Điều 13.1, TT22 Điều 11, 12.4' },
+  RecognitionRecorded: { role: 'homeroom', rule: 'QC Điều 8.3, TT27 Điều 13.1a' },
+  SessionsPerDaySet: { role: 'leader', rule: 'QC Điều 13.1' },
 };
 
 /** Roles whose holders may act; `inspector` reads and verifies only (QC Điều 15). */

@@ -117,7 +117,11 @@ export interface LedgerState extends WindowIndex {
   /** `<year>/<student>` → the last transfer out. */
   readonly transfers: LayerMap<string, { readonly from: string; readonly to: TransferParty }>;
   readonly cells: LayerMap<string, CellState>;
-  /** Sign-off marks: `signed|confirmed|approved|sealed:<year>/<class>[/<subject>]/<term>`. */
+  /**
+   * Marks: sign-offs (`signed|confirmed|approved|sealed:<year>/<class>[/<subject>]/<term>`) and the
+   * facts of the year the rules ask after ({@link marks}: missed tests, arrivals from another school,
+   * individual plans, promotion decisions, recognitions, the sessions-a-day setting).
+   */
   readonly marks: LayerMap<string, true>;
 }
 
@@ -195,7 +199,19 @@ export const marks = {
   confirmed: (year: string, cls: string, term: string): string => `confirmed:${year}/${cls}/${term}`,
   approved: (year: string, cls: string, term: string): string => `approved:${year}/${cls}/${term}`,
   sealed: (year: string, cls: string, term: string): string => `sealed:${year}/${cls}/${term}`,
+  /** A periodic test missed for an accepted reason: the key of the cell its make-up fills. */
+  missed: (cellKey: string): string => `missed:${cellKey}`,
+  /** A student enrolled in the class from another school. */
+  arrived: (year: string, cls: string, student: string): string => `arrived:${year}/${cls}/${student}`,
+  plan: (year: string, student: string): string => `plan:${year}/${student}`,
+  promotion: (year: string, student: string): string => `promotion:${year}/${student}`,
+  recognised: (year: string, student: string): string => `recognised:${year}/${student}`,
+  sessions: (year: string): string => `sessions:${year}`,
 };
+
+/** The key of the TT22 cell a missed periodic test leaves (as `ScoreEntered` writes it, `cells.ts`). */
+export const missedCellKey = (stream: string, d: { student: string; term: string; column: string }): string =>
+  `${stream}#${d.student}/${d.term}/${d.column}`;
 
 /** The term whose dates contain `date`, or undefined when the year is unknown or the date falls outside it. */
 export function termOfDate(s: LedgerState, year: string, date: string): Term | undefined {
@@ -319,6 +335,8 @@ function applyEvent(s: LedgerState, env: Envelope, ev: LedgerEvent, position: nu
     }
     case 'StudentEnrolled':
       s.enrolment.set(`${ev.data.year}/${ev.data.student}`, ev.data.class);
+      if (ev.data.from !== undefined && 'school' in ev.data.from)
+        s.marks.set(marks.arrived(ev.data.year, ev.data.class, ev.data.student), true);
       return undefined;
     case 'StudentTransferred': {
       const d = ev.data;
@@ -359,6 +377,23 @@ function applyEvent(s: LedgerState, env: Envelope, ev: LedgerEvent, position: nu
       }
       return undefined;
     }
+    case 'TestMissed':
+      s.marks.set(marks.missed(missedCellKey(env.stream, ev.data)), true);
+      return undefined;
+    case 'IndividualPlanRecorded':
+      s.marks.set(marks.plan(ev.data.year, ev.data.student), true);
+      return undefined;
+    case 'PromotionDecided':
+      s.marks.set(marks.promotion(ev.data.year, ev.data.student), true);
+      return undefined;
+    case 'RecognitionRecorded':
+      s.marks.set(marks.recognised(ev.data.year, ev.data.student), true);
+      return undefined;
+    case 'SessionsPerDaySet':
+      s.marks.set(marks.sessions(ev.data.year), true);
+      return undefined;
+    case 'ExemptionDecided':
+      return undefined;
     case 'CorrectionMade': {
       const target = s.ids.get(ev.data.target);
       const cell = target?.cell === undefined ? undefined : s.cells.get(target.cell);

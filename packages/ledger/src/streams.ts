@@ -5,13 +5,13 @@
  *
  * | stream | holds |
  * |---|---|
- * | `school` | genesis, years, subjects and offerings, staff, keys, roles |
+ * | `school` | genesis, years, subjects and offerings, staff, keys, roles, sessions a day |
  * | `class/<year>/<class>` | the class, enrolments, transfers |
  * | `student/<id>` | biographical data |
- * | `markbook/<year>/<class>/<subject>` | scores, comment levels, primary levels and tests, subject sign-off |
- * | `homeroom/<year>/<class>` | absences, conduct, qualities, preschool attendance and growth, class confirmation |
+ * | `markbook/<year>/<class>/<subject>` | scores, comment levels, primary levels and tests, missed tests, sign-off |
+ * | `homeroom/<year>/<class>` | absences, conduct, qualities, recognition, preschool records, class confirmation |
  * | `windows` | entry windows and locks |
- * | `approvals/<year>/<class>` | leader approval, office seal |
+ * | `approvals/<year>/<class>` | leader approval, office seal, exemptions, individual plans, promotion decisions |
  */
 
 /** The school's own stream. */
@@ -72,6 +72,7 @@ export function streamOf(e: LedgerEvent): string | null {
     case 'KeyRevoked':
     case 'RoleGranted':
     case 'RoleRevoked':
+    case 'SessionsPerDaySet':
       return SCHOOL_STREAM;
     case 'ClassOpened':
     case 'StudentEnrolled':
@@ -87,6 +88,7 @@ export function streamOf(e: LedgerEvent): string | null {
     case 'RetestScoreEntered':
     case 'RetestCommentLevelEntered':
     case 'SubjectSignedOff':
+    case 'TestMissed':
       return markbookStream(e.data.year, e.data.class, e.data.subject);
     case 'AbsenceRecorded':
     case 'ConductAssessed':
@@ -95,9 +97,13 @@ export function streamOf(e: LedgerEvent): string | null {
     case 'GrowthMeasured':
     case 'ConductReevaluated':
     case 'ClassConfirmed':
+    case 'RecognitionRecorded':
       return homeroomStream(e.data.year, e.data.class);
     case 'ClassApproved':
     case 'BookSealed':
+    case 'ExemptionDecided':
+    case 'IndividualPlanRecorded':
+    case 'PromotionDecided':
       return approvalsStream(e.data.year, e.data.class);
     case 'WindowOpened':
     case 'WindowClosed':

@@ -21,8 +21,8 @@ export const Score10 = pattern(
  */
 export const TestScore10 = pattern(
   'TestScore10',
-  /^(?:10|[1-9])$/,
-  'a whole number from 1 to 10 written as a string, e.g. "9" (TT27 Điều 7: no decimals, no 0)',
+  /^(?:10|[0-9])$/,
+  'a whole number from 0 to 10 written as a string, e.g. "9" (TT27 Điều 7.1d: no decimals)',
 );
 
 /** Result of a comment-only subject assessment (TT22 Điều 5.1): *Đạt* `Đ` or *Chưa đạt* `CĐ`. */

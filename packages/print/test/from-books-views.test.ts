@@ -93,6 +93,7 @@ describe('primary class summary from @hoso/books', () => {
         },
         result: 'Hoàn thành tốt',
         award: { tag: 'incomplete', missing: [['class-recognition']] },
+        recognition: null,
         completion: 'Hoàn thành chương trình lớp học',
       },
     ],
@@ -185,9 +186,9 @@ describe('preschool book and attendance from @hoso/books', () => {
         cell('3', 'P', { date: '2024-10-17' }, { old: 'K', minutes: '02/BB' }),
         cell('4', 'P', { date: '2024-11-01' }),
       ],
-      HK1: { excused: 3, unexcused: 1, total: 4 },
-      HK2: { excused: 0, unexcused: 0, total: 0 },
-      year: { excused: 3, unexcused: 1, total: 4 },
+      HK1: { excused: 3, unexcused: 1, total: 4, sessionsPerDay: 1, counted: 4 },
+      HK2: { excused: 0, unexcused: 0, total: 0, sessionsPerDay: 1, counted: 0 },
+      year: { excused: 3, unexcused: 1, total: 4, sessionsPerDay: 1, counted: 4 },
     };
     const d = attendanceDataFromBook([line], { className: '10A1', schoolYear: '2024-2025', month: '2024-10' });
     expect(d.students[0]!.days).toEqual({

@@ -151,7 +151,31 @@ interface RuleCase {
 
 const newStaff = person('gv-moi');
 
+const pupil = { year: Y, class: C, student: 'hs-001' };
+const decision = { number: 'QĐ-01', date: '2024-10-01' };
 const CASES: readonly RuleCase[] = [
+  { code: 'no-missed-test', write: (c) => c.forge(score({ makeUp: { taken: true } }), [as(T(), 'subject')]) },
+  {
+    code: 'not-transferred-in',
+    write: (c) =>
+      c.forge(score({ source: { school: 'THPT Khác', document: { number: 'HB-1', date: '2024-09-30' } } }), [
+        as(T(), 'subject'),
+      ]),
+  },
+  {
+    code: 'no-individual-plan',
+    write: (c) =>
+      c.forge({ type: 'PromotionDecided', data: { ...pupil, decision: 'promoted', document: decision } }, [
+        as(P(), 'leader'),
+      ]),
+  },
+  {
+    code: 'already-decided',
+    write: async (c) => {
+      await c.run({ type: 'SetSessionsPerDay', data: { year: Y, sessionsPerDay: 2 } }, [as(P(), 'leader')]);
+      return c.forge({ type: 'SessionsPerDaySet', data: { year: Y, sessionsPerDay: 1 } }, [as(P(), 'leader')]);
+    },
+  },
   {
     code: 'no-genesis',
     events: 'empty',

@@ -2,6 +2,7 @@
 export * from './common.js';
 export * from './remarks.js';
 export * from './markbook.js';
+export * from './circumstances.js';
 export * from './transcript.js';
 export * from './primary.js';
 export * from './primary-transcript.js';

@@ -9,13 +9,23 @@ import { hosoError } from '@hoso/core';
 import { homeroomStream, markbookStream, type Biography } from '@hoso/ledger';
 import type { BooksError } from '../errors.js';
 import { ruleSetFor, type OrIncomplete, type PrimaryYearResult, type Tt27RuleSet } from '../rules/index.js';
-import type { BiographyChange, Cell, Records, RosterEntry, SignStep } from '../records/state.js';
+import {
+  studentYearKey,
+  type BiographyChange,
+  type Cell,
+  type IndividualPlanRecord,
+  type RecognitionRecord,
+  type Records,
+  type RosterEntry,
+  type SignStep,
+} from '../records/state.js';
 import { holders } from './common.js';
 import { remarkOf, type Remark } from './remarks.js';
 import {
   PRIMARY_PERIODS,
   primaryAward,
   programmeCompletion,
+  recognitionOf,
   pupilYearResult,
   type PrimaryAward,
   type PrimaryPeriodId,
@@ -58,11 +68,13 @@ export interface PrimaryTranscriptSubject {
   readonly remark: Remark | null;
 }
 
-/** One quality or competency of a học bạ page at the end of the year (Tốt / Đạt / Cần cố gắng). */
+/** One quality or competency of a học bạ page at the end of the year (Tốt / Đạt / Cần cố gắng, TT27 Điều 7.2). */
 export interface PrimaryAspectLine {
   /** The ledger's aspect code, e.g. `trung-thuc`. */
   readonly aspect: string;
   readonly level: Cell | null;
+  /** The homeroom teacher's remark (*nhận xét*) written with the end-of-year level; null when none. */
+  readonly remark: Remark | null;
 }
 
 /** A class the pupil was in during the year (a transfer makes two). */
@@ -89,6 +101,13 @@ export interface PrimaryTranscriptPage {
   /** *Đánh giá kết quả giáo dục*: HTXS / HTT / HT / CHT, or incomplete while a value is missing. */
   readonly result: OrIncomplete<PrimaryYearResult>;
   readonly award: OrIncomplete<PrimaryAward>;
+  /** The class's recognition behind *Học sinh Tiêu biểu* (TT27 Điều 13.1a), when recorded. */
+  readonly recognition: RecognitionRecord | null;
+  /**
+   * A pupil with a disability learning on an individual education plan (*kế hoạch giáo dục cá
+   * nhân*; Thông tư 03/2018 Điều 9): the page says so; the levels stay as entered.
+   */
+  readonly plan: IndividualPlanRecord | null;
   readonly completion: OrIncomplete<ProgrammeCompletion>;
   /** Names of the homeroom teachers of the class. */
   readonly homeroom: readonly string[];
@@ -171,11 +190,15 @@ function page(
     remark: remarkOf(l.levels.CN),
   }));
   const aspects = (codes: readonly string[]): PrimaryAspectLine[] =>
-    codes.map((aspect) => ({ aspect, level: qualities[aspect]?.CN ?? null }));
+    codes.map((aspect) => {
+      const level = qualities[aspect]?.CN ?? null;
+      return { aspect, level, remark: remarkOf(level) };
+    });
   const qualityLines = aspects(PRIMARY_QUALITIES);
   const general = aspects(PRIMARY_GENERAL_COMPETENCIES);
   const specific = aspects(PRIMARY_SPECIFIC_COMPETENCIES);
   const sign = r.signoffs[`${year}/${last.class}`];
+  const recognition = recognitionOf(r, year, last.class, student);
   return {
     year,
     class: last.class,
@@ -189,7 +212,9 @@ function page(
     generalCompetencies: general,
     specificCompetencies: specific,
     result,
-    award: primaryAward(result),
+    award: primaryAward(result, recognition, sign?.confirmed.CN !== undefined),
+    recognition,
+    plan: r.plans[studentYearKey(year, student)] ?? null,
     completion: programmeCompletion(last.grade, result),
     homeroom: holders(r, 'homeroom', year, last.class),
     signoffs: {

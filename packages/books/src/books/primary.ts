@@ -26,7 +26,7 @@ import {
   type SubjectLevel,
   type Tt27RuleSet,
 } from '../rules/index.js';
-import type { Cell, Records } from '../records/state.js';
+import type { Cell, Records, RecognitionRecord } from '../records/state.js';
 import { findClass, holders, indexCells } from './common.js';
 
 /** The four TT27 assessment points, in order. */
@@ -51,8 +51,10 @@ export interface PrimaryPupil {
   /** Aspect (quality or competency) → period → cell. */
   readonly qualities: Readonly<Record<string, Readonly<Record<PrimaryPeriodId, Cell | null>>>>;
   readonly result: OrIncomplete<PrimaryYearResult>;
-  /** Award the year result decides (see {@link PrimaryAward}). */
+  /** Award the year result and the class's recognition decide (see {@link PrimaryAward}). */
   readonly award: OrIncomplete<PrimaryAward>;
+  /** The class's recognition (TT27 Điều 13.1a), when recorded. */
+  readonly recognition: RecognitionRecord | null;
   /** Completion of the grade's programme (see {@link ProgrammeCompletion}). */
   readonly completion: OrIncomplete<ProgrammeCompletion>;
 }
@@ -79,20 +81,34 @@ export type ProgrammeCompletion =
   'Hoàn thành chương trình lớp học' | 'Hoàn thành chương trình tiểu học' | 'Chưa hoàn thành chương trình lớp học';
 
 /**
- * The end-of-year award (TT27, *khen thưởng*) the year result decides: *Học sinh Xuất sắc* for
- * HTXS; none for HT and CHT. For HTT the award *Học sinh Tiêu biểu hoàn thành tốt trong học tập
- * và rèn luyện* needs the class's recognition of an outstanding subject or clear progress, which
- * the ledger does not record: the award is then incomplete (blank on paper), never a guess.
+ * The end-of-year award (TT27 Điều 13.1a, *khen thưởng cuối năm học*): *Học sinh Xuất sắc* for
+ * HTXS; *Học sinh Tiêu biểu hoàn thành tốt trong học tập và rèn luyện* for HTT with an outstanding
+ * achievement in a subject or clear progress in a quality or competency, recognised by the class
+ * (*được tập thể lớp công nhận*, the `ClassRecognitionRecorded` event); none otherwise. An HTT pupil
+ * without a recognition is incomplete (`class-recognition`) until the homeroom teacher confirms the
+ * class's year (`ClassConfirmed` for `CN`): the class decides before that, and none is given after.
  */
-export type PrimaryAward = 'Học sinh Xuất sắc' | null;
+export type PrimaryAward = 'Học sinh Xuất sắc' | 'Học sinh Tiêu biểu hoàn thành tốt trong học tập và rèn luyện' | null;
 
-/** Award decided by the year result (see {@link PrimaryAward}). */
-export function primaryAward(result: OrIncomplete<PrimaryYearResult>): OrIncomplete<PrimaryAward> {
+/** The title TT27 Điều 13.1a gives an HTT pupil the class recognised. */
+export const EXEMPLARY = 'Học sinh Tiêu biểu hoàn thành tốt trong học tập và rèn luyện';
+
+/** Award decided by the year result and the class's recognition (see {@link PrimaryAward}). */
+export function primaryAward(
+  result: OrIncomplete<PrimaryYearResult>,
+  recognition: RecognitionRecord | null = null,
+  yearConfirmed = false,
+): OrIncomplete<PrimaryAward> {
   if (isIncomplete(result)) return incomplete([['result']]);
   if (result === 'Hoàn thành xuất sắc') return 'Học sinh Xuất sắc';
-  if (result === 'Hoàn thành tốt') return incomplete([['class-recognition']]);
-  return null;
+  if (result !== 'Hoàn thành tốt') return null;
+  if (recognition !== null) return EXEMPLARY;
+  return yearConfirmed ? null : incomplete([['class-recognition']]);
 }
+
+/** The class's recognition of `student` in `year`/`cls`, if recorded. */
+export const recognitionOf = (r: Records, year: string, cls: string, student: string): RecognitionRecord | null =>
+  r.recognitions[`${year}/${cls}/${student}`] ?? null;
 
 /** Completion decided by the year result and the grade (see {@link ProgrammeCompletion}). */
 export function programmeCompletion(
@@ -178,13 +194,15 @@ export function primarySummary(
       ]),
     ) as Record<string, Record<PrimaryPeriodId, Cell | null>>;
     const result = pupilYearResult(rs, subjects, qualities);
+    const recognition = recognitionOf(r, year, cls, e.student);
     return {
       student: e.student,
       name: r.students[e.student]?.bio.name ?? e.student,
       subjects,
       qualities,
       result,
-      award: primaryAward(result),
+      award: primaryAward(result, recognition, r.signoffs[`${year}/${cls}`]?.confirmed.CN !== undefined),
+      recognition,
       completion: programmeCompletion(klass.grade, result),
     };
   });

@@ -12,10 +12,13 @@ import type { Biography } from '@hoso/ledger';
 import {
   type BiographyChange,
   type Cell,
+  type ExemptionRecord,
   type Records,
   type RosterEntry,
   type TransferRecord,
+  type TransferSource,
 } from '../records/state.js';
+import type { StudentCircumstances } from './circumstances.js';
 import {
   classMarkbook,
   absencesOf,
@@ -34,8 +37,14 @@ export interface TranscriptSubject {
   readonly HK1: OrIncomplete<string>;
   readonly HK2: OrIncomplete<string>;
   readonly CN: OrIncomplete<string>;
-  /** The summer re-test result (TT22 Điều 12), printed beside `CN`, which stays; absent when none. */
+  /** The summer re-test result (TT22 Điều 14), printed beside `CN`, which stays; absent when none. */
   readonly retest?: string;
+  /** The exemption covering the subject this year (the latest decided), or null. */
+  readonly exemption: ExemptionRecord | null;
+  /** Assessed against the pupil's individual education plan (TT22 Điều 11). */
+  readonly individualPlan: boolean;
+  /** Where term results brought from another school come from, by term. */
+  readonly sources: Partial<Record<'HK1' | 'HK2', TransferSource>>;
   /** Teachers who taught it (they sign beside it on paper). */
   readonly teachers: readonly string[];
 }
@@ -52,6 +61,8 @@ export interface TranscriptPage {
     readonly HK2: StudentSummary['HK2'];
   };
   readonly homeroom: readonly string[];
+  /** Exemptions, individual plan and the principal's decision, transfer out or in, for the year. */
+  readonly circumstances: StudentCircumstances;
   /**
    * The homeroom teacher's remarks (*nhận xét của giáo viên chủ nhiệm*): those written with the
    * conduct of each term and with the conduct re-evaluated after the summer; null where none.
@@ -91,6 +102,11 @@ export function transcriptPage(book: Markbook, r: Records, student: string): Tra
     ]) {
       if (c !== null && c.history.some((v) => v.correction !== undefined)) corrections.push(c);
     }
+    const sources: Partial<Record<'HK1' | 'HK2', TransferSource>> = {};
+    for (const term of ['HK1', 'HK2'] as const) {
+      const source = row[term].transferred?.history.at(-1)?.source ?? row[term].transferred?.history[0]?.source;
+      if (source !== undefined) sources[term] = source;
+    }
     return {
       subject: p.subject,
       name: p.name,
@@ -99,6 +115,9 @@ export function transcriptPage(book: Markbook, r: Records, student: string): Tra
       CN: row.year,
       ...(row.retest === null ? {} : { retest: row.retest.value }),
       teachers: p.teachers,
+      exemption: row.HK2.exemption ?? row.HK1.exemption,
+      individualPlan: row.individualPlan,
+      sources,
     };
   });
   for (const c of indexCells(r).get(homeroomStream(book.year, book.class)) ?? []) {
@@ -112,6 +131,7 @@ export function transcriptPage(book: Markbook, r: Records, student: string): Tra
     subjects,
     results: { ...summary.year, HK1: summary.HK1, HK2: summary.HK2 },
     homeroom: book.homeroom,
+    circumstances: summary.circumstances,
     remarks: {
       HK1: remarkOf(summary.HK1.conductCell),
       HK2: remarkOf(summary.HK2.conductCell),

@@ -7,7 +7,7 @@
 import { validateEnvelope, type Envelope } from '@hoso/core';
 import {
   EVENT_CODECS,
-  isCellEventType,
+  isCellEvent,
   isEventType,
   type CellEventType,
   type EventData,
@@ -19,6 +19,7 @@ import type { Projection } from '../runner/projection.js';
 import {
   classKey,
   emptyRecords,
+  studentYearKey,
   type Actor,
   type Cell,
   type CellVersion,
@@ -397,7 +398,13 @@ function fold(r: Records, env: Envelope, ev: LedgerEvent, position: number): voi
       const d = ev.data;
       const c = r.classes[classKey(d.year, d.class)];
       const entry = c?.roster.filter((e) => e.student === d.student && e.left === undefined).at(-1);
-      if (entry !== undefined) entry.left = { date: d.date, to: d.to, reason: d.reason };
+      if (entry !== undefined)
+        entry.left = {
+          date: d.date,
+          to: d.to,
+          reason: d.reason,
+          ...(d.transcript === undefined ? {} : { transcript: d.transcript }),
+        };
       r.transfers.push({
         position,
         direction: 'out',
@@ -476,6 +483,69 @@ function fold(r: Records, env: Envelope, ev: LedgerEvent, position: number): voi
       if (w !== undefined) w.closedAt = position;
       return;
     }
+    case 'TestMissed': {
+      const d = ev.data;
+      const cell = `${env.stream}#${d.student}/${d.term}/${d.column}`;
+      r.missedTests[cell] = { cell, reason: d.reason, position, by };
+      return;
+    }
+    case 'ExemptionDecided': {
+      const d = ev.data;
+      r.exemptions.push({
+        year: d.year,
+        student: d.student,
+        subject: d.subject,
+        period: d.period,
+        scope: d.scope,
+        decision: d.decision,
+        reason: d.reason,
+        position,
+        by,
+      });
+      return;
+    }
+    case 'IndividualPlanRecorded': {
+      const d = ev.data;
+      r.plans[studentYearKey(d.year, d.student)] = {
+        year: d.year,
+        student: d.student,
+        mode: d.mode,
+        plan: d.plan,
+        planSubjects: d.planSubjects,
+        position,
+        by,
+      };
+      return;
+    }
+    case 'PromotionDecided': {
+      const d = ev.data;
+      r.decisions[studentYearKey(d.year, d.student)] = {
+        year: d.year,
+        class: d.class,
+        student: d.student,
+        decision: d.decision,
+        document: d.document,
+        position,
+        by,
+      };
+      return;
+    }
+    case 'RecognitionRecorded': {
+      const d = ev.data;
+      r.recognitions[`${d.year}/${d.class}/${d.student}`] = {
+        year: d.year,
+        class: d.class,
+        student: d.student,
+        basis: d.basis,
+        ...(d.minutes === undefined ? {} : { minutes: d.minutes }),
+        position,
+        by,
+      };
+      return;
+    }
+    case 'SessionsPerDaySet':
+      r.settings[ev.data.year] = { sessionsPerDay: ev.data.sessionsPerDay, position };
+      return;
     case 'CorrectionMade': {
       const d = ev.data;
       const cell = cellWrittenBy(r, env.stream, d.target);
@@ -509,7 +579,7 @@ function fold(r: Records, env: Envelope, ev: LedgerEvent, position: number): voi
       return;
     }
     default: {
-      if (!isCellEventType(ev.type)) return;
+      if (!isCellEvent(ev)) return;
       const data = ev.data;
       const sh = shared(r);
       const version: { -readonly [K in keyof CellVersion]: CellVersion[K] } = {
@@ -521,9 +591,13 @@ function fold(r: Records, env: Envelope, ev: LedgerEvent, position: number): voi
       };
       // Text written with the entry: kept on its version, so a remark keeps its author and time and
       // a later correction (which changes the value only) leaves it where it was written.
-      const text = data as { comment?: string; reason?: string };
+      const text = data as { comment?: string; reason?: string } & Partial<
+        Pick<EventData['ScoreEntered'], 'makeUp' | 'source'>
+      >;
       if (text.comment !== undefined) version.comment = sh.share(text.comment);
       if (text.reason !== undefined) version.reason = sh.share(text.reason);
+      if (text.makeUp !== undefined) version.makeUp = { taken: text.makeUp.taken };
+      if (text.source !== undefined) version.source = text.source;
       const cell = buildCell(ev.type, data, env.stream, sh.share, version.value, [version]);
       const existing = r.cells[cell.key];
       if (existing === undefined) {
@@ -587,7 +661,7 @@ export function applyToRecords(r: Records, e: StoredEvent): Records {
 }
 
 /** Version of the records fold; bump when `applyToRecords` changes meaning (the runner rebuilds). */
-export const RECORDS_VERSION = 4;
+export const RECORDS_VERSION = 6;
 
 /** The records as a projection for {@link runProjection}: every book is a view of its state. */
 export const recordsProjection: Projection<Records> = {

@@ -49,6 +49,26 @@ export interface CellVersion {
   readonly comment?: string;
   /** The reason written with an `AbsenceRecorded` entry (*lý do nghỉ*), when one was given. */
   readonly reason?: string;
+  /**
+   * Set on a make-up result (*kiểm tra, đánh giá bù*): the entry replaces a periodic test the
+   * student missed (TT22 Điều 7); `taken: false` when the student did not sit the make-up and the
+   * entry is the 0 or CĐ the rule then gives.
+   */
+  readonly makeUp?: { readonly taken: boolean };
+  /** Set on a value brought from another school (*chuyển đến*): the school and the document it was read from. */
+  readonly source?: TransferSource;
+}
+
+/** A document a decision or an entry rests on (*quyết định, văn bản*): its number and date. */
+export interface DocumentRef {
+  readonly number: string;
+  readonly date: string;
+}
+
+/** Where a value brought from another school comes from: that school and its document (học bạ, phiếu điểm). */
+export interface TransferSource {
+  readonly school: string;
+  readonly document: DocumentRef;
 }
 
 /** A record-book cell (*ô*) with its whole history, oldest first; the last version is current. */
@@ -98,7 +118,13 @@ export interface RosterEntry {
   readonly student: string;
   readonly enrolled: string;
   readonly from?: TransferParty;
-  left?: { readonly date: string; readonly to: TransferParty; readonly reason: string };
+  left?: {
+    readonly date: string;
+    readonly to: TransferParty;
+    readonly reason: string;
+    /** The document the student's records were handed out with (QC Điều 8.2). */
+    readonly transcript?: DocumentRef;
+  };
 }
 
 /** A class (*lớp*) of a year. */
@@ -172,6 +198,87 @@ export interface RoleRecord {
   revokedAt: number | null;
 }
 
+/**
+ * An exemption decided by the principal (*miễn học*), for a term or the whole year. `practice`: the
+ * practical part of Giáo dục thể chất or Giáo dục quốc phòng và an ninh, for illness, injury or
+ * disability — the student is assessed on the theory instead, with the same number of assessments
+ * (TT22 Điều 10); `subject`: a subject a pupil with a disability is exempt from, not assessed at all
+ * (TT22 Điều 11 and Thông tư liên tịch 42/2013/TTLT-BGDĐT-BLĐTBXH-BTC, check).
+ */
+export interface ExemptionRecord {
+  readonly year: string;
+  readonly student: string;
+  readonly subject: string;
+  /** `HK1`, `HK2`, or `CN` for the whole year. */
+  readonly period: 'HK1' | 'HK2' | 'CN';
+  readonly scope: 'practice' | 'subject';
+  readonly decision: DocumentRef;
+  readonly reason: string;
+  readonly position: number;
+  readonly by: Actor;
+}
+
+/**
+ * A pupil with a disability assessed against an individual education plan (*kế hoạch giáo dục cá
+ * nhân*, TT22 Điều 11; the plan itself: Thông tư 03/2018/TT-BGDĐT Điều 9): `planSubjects` are
+ * assessed against the plan rather than the programme; promotion is the principal's decision
+ * (TT22 Điều 12.4).
+ */
+export interface IndividualPlanRecord {
+  readonly year: string;
+  readonly student: string;
+  /** `inclusive` (*giáo dục hòa nhập*) or `specialised` (*giáo dục chuyên biệt*). */
+  readonly mode: 'inclusive' | 'specialised';
+  readonly plan: DocumentRef;
+  readonly planSubjects: readonly string[];
+  readonly position: number;
+  readonly by: Actor;
+}
+
+/** The principal's promotion decision for a pupil with an individual plan (TT22 Điều 12.4). */
+export interface PromotionDecisionRecord {
+  readonly year: string;
+  readonly class: string;
+  readonly student: string;
+  readonly decision: 'promoted' | 'retained';
+  readonly document: DocumentRef;
+  readonly position: number;
+  readonly by: Actor;
+}
+
+/**
+ * The class's recognition of a primary pupil (*được tập thể lớp công nhận*, TT27 Điều 13.1a):
+ * outstanding achievement in a subject, or clear progress in a quality or competency.
+ */
+export interface RecognitionRecord {
+  readonly year: string;
+  readonly class: string;
+  readonly student: string;
+  readonly basis: { readonly subject: string } | { readonly aspect: string };
+  /** The class meeting's minutes, when they have a number. */
+  readonly minutes?: DocumentRef;
+  readonly position: number;
+  readonly by: Actor;
+}
+
+/**
+ * A periodic test a student missed for a reason the rule accepts (*lý do bất khả kháng*): a
+ * make-up is owed (TT22 Điều 7) until its result is entered in the cell.
+ */
+export interface MissedTestRecord {
+  /** The cell the make-up will fill (`…#<student>/<term>/gk` or `…/ck`). */
+  readonly cell: string;
+  readonly reason: string;
+  readonly position: number;
+  readonly by: Actor;
+}
+
+/** A school-year setting of the school's timetable: sessions (*buổi*) taught a day. */
+export interface YearSettings {
+  readonly sessionsPerDay: 1 | 2;
+  readonly position: number;
+}
+
 /** A subject offered to a grade in a year. */
 export interface Offering {
   readonly subject: string;
@@ -218,6 +325,17 @@ export interface Records {
   /** `year/class` → sign-offs. */
   readonly signoffs: Record<string, ClassSignoffs>;
   readonly windows: Record<string, WindowRecord>;
+  /** Year → the school's timetable setting (one session a day when absent). */
+  readonly settings: Record<string, YearSettings>;
+  readonly exemptions: ExemptionRecord[];
+  /** `year/student` → the individual education plan. */
+  readonly plans: Record<string, IndividualPlanRecord>;
+  /** `year/student` → the principal's promotion decision (pupils with an individual plan). */
+  readonly decisions: Record<string, PromotionDecisionRecord>;
+  /** `year/class/student` → the class's recognition (primary). */
+  readonly recognitions: Record<string, RecognitionRecord>;
+  /** Cell key → the missed periodic test a make-up is owed for. */
+  readonly missedTests: Record<string, MissedTestRecord>;
   readonly problems: RecordsProblem[];
 }
 
@@ -239,9 +357,21 @@ export function emptyRecords(): Records {
     streamCells: {},
     signoffs: {},
     windows: {},
+    settings: {},
+    exemptions: [],
+    plans: {},
+    decisions: {},
+    recognitions: {},
+    missedTests: {},
     problems: [],
   };
 }
+
+/** `year/student`, the key of plans and decisions. */
+export const studentYearKey = (year: string, student: string): string => `${year}/${student}`;
+
+/** Sessions a day the school teaches in `year` (one unless the year's setting says two). */
+export const sessionsPerDay = (r: Records, year: string): 1 | 2 => r.settings[year]?.sessionsPerDay ?? 1;
 
 /** `year/class`, the key of classes and sign-offs. */
 export const classKey = (year: string, cls: string): string => `${year}/${cls}`;

@@ -68,9 +68,9 @@ const ZERO = fromInteger(0);
 /** Options for {@link parseScore}. */
 export interface ScoreOptions {
   readonly path?: ReadonlyArray<string | number>;
-  /** Whole numbers only (primary periodic tests, Thông tư 27/2020 Điều 7). */
+  /** Whole numbers only (primary periodic tests, Thông tư 27/2020 Điều 7.1d). */
   readonly whole?: boolean;
-  /** Lowest score allowed (default 0; primary tests give no 0, so their rule set passes 1). */
+  /** Lowest score allowed (default 0). */
   readonly min?: number;
   /** The article the score format comes from, reported when refused. */
   readonly rule?: string;
@@ -78,12 +78,12 @@ export interface ScoreOptions {
 
 /**
  * A mark on the 10-point scale as the regulation writes it: 0–10 with at most one decimal
- * (Thông tư 22/2021 Điều 6.4), or a whole number where `whole` is set. Input is the string the
+ * (Thông tư 22/2021 Điều 5.2), or a whole number where `whole` is set. Input is the string the
  * ledger stores (`"8.5"`).
  */
 export function parseScore(text: unknown, options: ScoreOptions = {}): Either<BooksError, Decimal> {
   const path = options.path ?? [];
-  const rule = options.rule ?? (options.whole === true ? 'TT27 Điều 7.2' : 'TT22 Điều 6.4');
+  const rule = options.rule ?? (options.whole === true ? 'TT27 Điều 7.1d' : 'TT22 Điều 5.2');
   const d = parseDecimal(text, { path });
   if (d._tag === 'Left') return left(hosoError('invalid-score', d.left.message, { path, rule }));
   const v = d.right;

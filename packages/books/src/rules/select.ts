@@ -7,6 +7,7 @@ import { hosoError } from '@hoso/core';
 import type { BooksError } from '../errors.js';
 import { parseDecimal } from '../decimal.js';
 import { TT22_DEFAULTS, TT22_SOURCES, type Tt22Params } from './tt22.js';
+import { GDTX_DEFAULTS, GDTX_SOURCES } from './gdtx.js';
 import { TT27_DEFAULTS, TT27_SOURCES, type Tt27Params } from './tt27.js';
 import { PRESCHOOL_DEFAULTS, PRESCHOOL_SOURCES, type PreschoolParams } from './preschool.js';
 
@@ -28,7 +29,7 @@ interface RuleSetBase<Id extends string, L extends SchoolLevel, P> {
 
 /** Secondary, Thông tư 22/2021. */
 export type Tt22RuleSet = RuleSetBase<'tt22', 'secondary', Tt22Params>;
-/** Continuing education (GDTX), Thông tư 43/2021: TT22's scheme, own overridable values. */
+/** Continuing education (GDTX), Thông tư 43/2021: TT22's scheme with the GDTX values of `gdtx.ts`. */
 export type GdtxRuleSet = RuleSetBase<'gdtx', 'gdtx', Tt22Params>;
 /** Primary, Thông tư 27/2020. */
 export type Tt27RuleSet = RuleSetBase<'tt27', 'primary', Tt27Params>;
@@ -47,15 +48,13 @@ export const TT22: Tt22RuleSet = {
   overridden: [],
 };
 
-/** The national GDTX rule set (TT43/2021 follows TT22; every value (check)). */
+/** The national GDTX rule set (Thông tư 43/2021, see `gdtx.ts`). */
 export const GDTX: GdtxRuleSet = {
   id: 'gdtx',
   level: 'gdtx',
   regulation: 'Thông tư 43/2021/TT-BGDĐT',
-  params: TT22_DEFAULTS,
-  sources: Object.fromEntries(
-    Object.entries(TT22_SOURCES).map(([k, v]) => [k, `TT43/2021 following ${v} (check)`]),
-  ) as GdtxRuleSet['sources'],
+  params: GDTX_DEFAULTS,
+  sources: GDTX_SOURCES,
   overridden: [],
 };
 
@@ -96,7 +95,8 @@ const TT22_PHASE_IN = {
  * TT22's entry-into-force article (lộ trình thực hiện): 2021-22 grade 6; 2022-23 grades 6, 7, 10; 2023-24 grades 6, 7,
  * 8, 10,
  * 11; from 2024-25 all. TT27's entry-into-force article: grade 1 from 2020-21, one more grade each year.
- * TT43 (GDTX) is taken to follow the same schedule as TT22 (check).
+ * TT43 (GDTX) has the same schedule (its entry-into-force article: from 14 February 2022, 2021-22 grade 6, 2022-23
+ * grades 7 and 10, 2023-24 grades 8 and 11, 2024-25 grades 9 and 12).
  */
 export const PHASE_IN: {
   readonly [L in 'secondary' | 'primary' | 'gdtx']: {
@@ -105,7 +105,7 @@ export const PHASE_IN: {
   };
 } = {
   secondary: TT22_PHASE_IN,
-  // TT43 follows TT22's schedule (check): the same table, not a copy of it.
+  // TT43's schedule is TT22's: the same table, not a copy of it.
   gdtx: TT22_PHASE_IN,
   primary: {
     grades: [1, 5],
@@ -121,7 +121,7 @@ export const PHASE_IN: {
 
 const OLD_RULES: { readonly [L in 'secondary' | 'primary' | 'gdtx']: string } = {
   secondary: 'Thông tư 58/2011/TT-BGDĐT (and 26/2020)',
-  gdtx: 'Thông tư 58/2011/TT-BGDĐT as applied to GDTX',
+  gdtx: 'Quyết định 02/2007/QĐ-BGDĐT (Quy chế đánh giá, xếp loại học viên GDTX) and its amendments (check)',
   primary: 'Thông tư 30/2014/TT-BGDĐT (and 22/2016)',
 };
 
@@ -141,9 +141,9 @@ export function parseSchoolYear(
 
 /**
  * The rule set that governs `grade` in school `year` (`"2024-2025"`). Grades and years still under
- * Thông tư 58/2011 (secondary) or 30/2014 (primary) are a typed `rule-set-not-implemented` error:
- * hoso does not implement those older rules. Preschool has one rule set for every year (grade is
- * ignored; pass 0).
+ * Thông tư 58/2011 (secondary), the GDTX learners' Quy chế of 2007 or Thông tư 30/2014 (primary)
+ * are a typed `rule-set-not-implemented` error: hoso does not implement those older rules.
+ * Preschool has one rule set for every year (grade is ignored; pass 0).
  */
 export function ruleSetFor(level: SchoolLevel, grade: number, year: string): Either<BooksError, RuleSet> {
   const y = parseSchoolYear(year);

@@ -1,6 +1,6 @@
 /**
- * Secondary assessment under Thông tư 22/2021/TT-BGDĐT (*đánh giá học sinh THCS, THPT*), and
- * continuing education under Thông tư 43/2021 which follows it. Every threshold lives once, in
+ * Secondary assessment under Thông tư 22/2021/TT-BGDĐT (*đánh giá học sinh THCS, THPT*); the
+ * continuing-education rule set (`gdtx.ts`) reuses these functions with its own values. Every threshold lives once, in
  * {@link TT22_DEFAULTS}, with the article it comes from in {@link TT22_SOURCES}; a province may
  * override the values marked (check) through `withOverrides`.
  */
@@ -46,7 +46,10 @@ export interface Tt22Params {
   };
   /** Raise by one level a result dragged down two or more levels by one single subject. */
   readonly oneSubjectAdjustment: boolean;
-  /** Most half-day sessions (*buổi*) absent, excused or not, for promotion. */
+  /**
+   * Most sessions (*buổi*) absent, excused or not, for promotion, counted on a plan of one
+   * session a day (see {@link countedAbsences}).
+   */
   readonly maxAbsentSessions: number;
   /** Scored subjects below this ĐTBmcn are re-tested (with comment subjects at CĐ). */
   readonly retestBelow: string;
@@ -54,7 +57,7 @@ export interface Tt22Params {
   readonly excellent: { readonly threshold: string; readonly count: number };
 }
 
-/** The values of Thông tư 22/2021 (Điều 8–9 and 12–14), each with its article in TT22_SOURCES. */
+/** The values of Thông tư 22/2021 (Điều 6–9, 12, 14, 15), each with its article in TT22_SOURCES. */
 export const TT22_DEFAULTS: Tt22Params = {
   regularCount: { upTo35: 2, upTo70: 3, above70: 4, commentOnly: 2 },
   weights: { mid: 2, end: 3, term2: 2 },
@@ -80,8 +83,8 @@ export const TT22_SOURCES: { readonly [K in keyof Tt22Params]: string } = {
   fair: 'TT22 Điều 9.2b (mức Khá)',
   pass: 'TT22 Điều 9.2c (mức Đạt)',
   oneSubjectAdjustment: 'TT22 Điều 9.3 (check: reading by analogy with TT58/2011 Điều 13)',
-  maxAbsentSessions: 'TT22 Điều 12.1 (lên lớp: nghỉ không quá 45 buổi)',
-  retestBelow: 'TT22 Điều 12.2 (kiểm tra lại: môn CĐ, ĐTBmcn < 5,0)',
+  maxAbsentSessions: 'TT22 Điều 12.1c (nghỉ không quá 45 buổi, tính theo kế hoạch 1 buổi/ngày)',
+  retestBelow: 'TT22 Điều 14 (kiểm tra lại: môn CĐ, ĐTBmcn < 5,0)',
   excellent: 'TT22 Điều 15 (khen thưởng: Học sinh Xuất sắc, Học sinh Giỏi)',
 };
 
@@ -295,10 +298,12 @@ export function conductYear(
 
 /** What a student needs before promotion can be decided (TT22 Điều 12–14). */
 export type PromotionNeed =
-  /** Conduct Chưa đạt: summer training, then conduct re-evaluation (*rèn luyện trong hè*). */
+  /** Conduct Chưa đạt: summer training, then conduct re-evaluation (*rèn luyện trong hè*, Điều 13). */
   | 'conduct-retraining'
-  /** Learning Chưa đạt: re-test of the CĐ subjects and scored subjects below 5.0 (*kiểm tra lại*). */
-  | 'learning-retest';
+  /** Learning Chưa đạt: re-test of the CĐ subjects and scored subjects below 5.0 (*kiểm tra lại*, Điều 14). */
+  | 'learning-retest'
+  /** A pupil with a disability: the principal decides on the assessment against the plan (Điều 12.4). */
+  | 'principal-decision';
 
 /** Promotion decision (*xét lên lớp*). */
 export type Promotion =
@@ -308,28 +313,51 @@ export type Promotion =
   /** Stays down (*ở lại lớp*), with every reason. */
   | {
       readonly status: 'retained';
-      readonly reasons: ReadonlyArray<'absences' | 'conduct' | 'learning'>;
-    };
+      readonly reasons: ReadonlyArray<'absences' | 'conduct' | 'learning' | 'principal-decision'>;
+    }
+  /** Left the class before the year's end (*chuyển đi*): the school or class the student went to decides. */
+  | { readonly status: 'transferred'; readonly date: string };
 
 /** The inputs of a promotion decision; re-evaluations, when present, replace the year results. */
 export interface PromotionInput {
   readonly conduct: OrIncomplete<ConductLevel>;
   readonly learning: OrIncomplete<LearningLevel>;
-  /** Half-day sessions absent in the year, excused or not. */
+  /** Sessions absent in the year, excused or not, as {@link countedAbsences} counts them (may end in .5). */
   readonly absentSessions: number;
   /** Conduct after summer training, when it took place. */
   readonly conductReevaluated?: ConductLevel;
   /** Learning result re-classified after re-tests, when they took place. */
   readonly learningAfterRetest?: LearningLevel;
+  /**
+   * A pupil with a disability assessed against an individual education plan (Điều 11): the
+   * principal decides promotion (Điều 12.4); `decision` is that decision once recorded.
+   */
+  readonly individualPlan?: { readonly decision?: 'promoted' | 'retained' };
+}
+
+/**
+ * Sessions absent as TT22 Điều 12.1c counts them: "theo kế hoạch giáo dục 1 buổi/ngày". At a school
+ * teaching one session a day each absent session is one; at two sessions a day a session is half
+ * of the day the plan counts, so two absent sessions make one (check: the proportional reading;
+ * the circular does not spell out the conversion).
+ */
+export function countedAbsences(sessions: number, sessionsPerDay: 1 | 2): number {
+  return sessions / sessionsPerDay;
 }
 
 /**
  * Promotion (TT22 Điều 12): conduct ≥ Đạt, learning ≥ Đạt and at most `maxAbsentSessions`
  * sessions absent. More absences: retained outright. Otherwise a Chưa đạt sends the student to
- * summer training or re-tests, whose results replace the year result for this decision (the
- * book keeps both).
+ * summer training (Điều 13) or re-tests (Điều 14), whose results replace the year result for this
+ * decision (the book keeps both). A pupil with an individual education plan is promoted or not by
+ * the principal's decision (Điều 12.4), pending until it is recorded.
  */
 export function promotion(p: Tt22Params, input: PromotionInput): OrIncomplete<Promotion> {
+  if (input.individualPlan !== undefined) {
+    const d = input.individualPlan.decision;
+    if (d === undefined) return { status: 'pending', needs: ['principal-decision'] };
+    return d === 'promoted' ? { status: 'promoted' } : { status: 'retained', reasons: ['principal-decision'] };
+  }
   const inc = collectMissing([
     [['conduct'], input.conduct],
     [['learning'], input.learning],
@@ -353,7 +381,7 @@ export function promotion(p: Tt22Params, input: PromotionInput): OrIncomplete<Pr
   return { status: 'promoted' };
 }
 
-/** The subjects to re-test (TT22 Điều 12.2): comment subjects at CĐ and scored subjects below 5.0. */
+/** The subjects to re-test (TT22 Điều 14): comment subjects at CĐ and scored subjects below 5.0. */
 export function retestSubjects(p: Tt22Params, year: readonly SubjectResult[]): string[] {
   const below = dec(p.retestBelow);
   return year
@@ -367,7 +395,7 @@ export function retestSubjects(p: Tt22Params, year: readonly SubjectResult[]): s
 export type RetestResult = Decimal | CommentResult;
 
 /**
- * The year learning result re-classified after re-tests (TT22 Điều 13): each re-test result
+ * The year learning result re-classified after re-tests (TT22 Điều 14): each re-test result
  * replaces that subject's year result; the others stand.
  */
 export function learningAfterRetest(

@@ -15,7 +15,10 @@ export type PrimaryYearResult = 'Hoàn thành xuất sắc' | 'Hoàn thành tố
 
 /** The parameters of the primary rule set. */
 export interface Tt27Params {
-  /** Lowest test score: TT27 gives no 0 (*không cho điểm 0*). */
+  /**
+   * Lowest test score. TT27 asks for the 10-point scale without decimals and, unlike the
+   * Thông tư 30/2014 it replaced, does not exclude 0.
+   */
   readonly minTestScore: number;
   /** End-of-year test score needed for each result. */
   readonly excellentTest: number;
@@ -27,7 +30,7 @@ export interface Tt27Params {
 
 /** Values of Thông tư 27/2020, each with its article in TT27_SOURCES. */
 export const TT27_DEFAULTS: Tt27Params = {
-  minTestScore: 1,
+  minTestScore: 0,
   excellentTest: 9,
   goodTest: 7,
   completeTest: 5,
@@ -36,11 +39,11 @@ export const TT27_DEFAULTS: Tt27Params = {
 
 /** Where each parameter comes from ("(check)": overridable). */
 export const TT27_SOURCES: { readonly [K in keyof Tt27Params]: string } = {
-  minTestScore: 'TT27 Điều 7.2 (thang 10 điểm, không cho điểm 0, không cho điểm thập phân) (check)',
-  excellentTest: 'TT27 Điều 9.1a (Hoàn thành xuất sắc: bài KTĐK cuối năm ≥ 9)',
-  goodTest: 'TT27 Điều 9.1a (Hoàn thành tốt: bài KTĐK cuối năm ≥ 7)',
-  completeTest: 'TT27 Điều 9.1b (Hoàn thành: bài KTĐK cuối năm ≥ 5) (check)',
-  midTermTestGrades: 'TT27 Điều 7.2 (lớp 4, 5: thêm giữa kì Tiếng Việt, Toán)',
+  minTestScore: 'TT27 Điều 7.1d (thang điểm 10, không cho điểm thập phân; 0 not excluded) (check)',
+  excellentTest: 'TT27 Điều 9.2a (Hoàn thành xuất sắc: bài KTĐK cuối năm ≥ 9)',
+  goodTest: 'TT27 Điều 9.2a (Hoàn thành tốt: bài KTĐK cuối năm ≥ 7)',
+  completeTest: 'TT27 Điều 9.2a (Hoàn thành: bài KTĐK cuối năm ≥ 5) (check)',
+  midTermTestGrades: 'TT27 Điều 7.1b (lớp 4, 5: thêm giữa kì Tiếng Việt, Toán)',
 };
 
 /** A subject's end-of-year record as the year result reads it. */
@@ -59,7 +62,7 @@ export interface PrimaryYearInput {
 }
 
 /**
- * Year result (TT27 Điều 9): *Hoàn thành xuất sắc* — every subject T, every quality and
+ * Year result (TT27 Điều 9.2a): *Hoàn thành xuất sắc* — every subject T, every quality and
  * competency Tốt, every end-of-year test ≥ 9; *Hoàn thành tốt* — the same with tests ≥ 7;
  * *Hoàn thành* — every subject ≥ H, qualities and competencies ≥ Đạt, tests ≥ 5; else
  * *Chưa hoàn thành*. A missing level or test gives Incomplete.
@@ -87,7 +90,7 @@ export function primaryYearResult(p: Tt27Params, input: PrimaryYearInput): OrInc
   return 'Chưa hoàn thành';
 }
 
-/** Which periodic tests a primary grade takes in a subject (TT27 Điều 7.2). */
+/** Which periodic tests a primary grade takes in a subject (TT27 Điều 7.1b). */
 export function periodicTests(
   p: Tt27Params,
   grade: number,

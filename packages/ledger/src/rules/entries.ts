@@ -16,6 +16,7 @@ import { RULES } from './articles.js';
 import { classGrade, onClassList, type Problems } from './lookups.js';
 import { regularCount } from './setup.js';
 import { checkInWindow } from './windows.js';
+import { checkEntryMarks } from './year.js';
 
 /** The grades each type is written for, where it is not every grade. */
 const LEVEL_OF_TYPE: {
@@ -87,6 +88,7 @@ export function checkCell(s: LedgerState, v: EventView, ev: CellEvent, disclose:
       }),
     );
   if (cell.subject !== undefined) checkSubjectCell(s, ev, cell.subject, grade, out);
+  checkEntryMarks(s, ev, v.stream, out);
   if (cell.summer === true) checkSummer(s, cell, out);
   else if (cell.date !== undefined && cell.term === undefined)
     out.push(

@@ -5,7 +5,7 @@
  * replays it by position ({@link replayCheck}), so all three apply exactly the same rules. One file
  * per concern, each naming the articles it enforces: envelope (genesis, placement, author),
  * identities (accounts, keys, consent, roles), setup, students, windows, entries, corrections,
- * sign-offs.
+ * sign-offs, the year as it runs (make-ups, exemptions, plans, recognition, sessions a day).
  */
 import type { Envelope } from '@hoso/core';
 import { ledgerError, type LedgerError } from '../errors.js';
@@ -24,6 +24,14 @@ import { checkWindowClosed, checkWindowOpened } from './windows.js';
 import { checkCell } from './entries.js';
 import { checkCorrection } from './corrections.js';
 import { checkApproved, checkConfirmed, checkSealed, checkSignedOff } from './signoffs.js';
+import {
+  checkExemption,
+  checkIndividualPlan,
+  checkPromotion,
+  checkRecognition,
+  checkSessions,
+  checkTestMissed,
+} from './year.js';
 
 export { RULES } from './articles.js';
 export { regularCount } from './setup.js';
@@ -144,6 +152,18 @@ function checkSpecific(s: LedgerState, v: EventView, ev: LedgerEvent, disclose: 
       return checkWindowClosed(s, ev.data, out);
     case 'CorrectionMade':
       return checkCorrection(s, v, ev.data, disclose, out);
+    case 'TestMissed':
+      return checkTestMissed(s, v.stream, ev.data, out);
+    case 'ExemptionDecided':
+      return checkExemption(s, ev.data, out);
+    case 'IndividualPlanRecorded':
+      return checkIndividualPlan(s, ev.data, out);
+    case 'PromotionDecided':
+      return checkPromotion(s, ev.data, out);
+    case 'RecognitionRecorded':
+      return checkRecognition(s, ev.data, out);
+    case 'SessionsPerDaySet':
+      return checkSessions(s, ev.data, out);
     default:
       return unreachable(ev);
   }

@@ -73,6 +73,11 @@ export const RULE_VI: Readonly<Record<LedgerErrorCode, string>> = {
   'cell-already-entered': 'ô đã có giá trị: chỉ được sửa bằng biên bản sửa chữa',
   'cell-signed-off': 'cột điểm đã được ký xác nhận: chỉ được sửa bằng biên bản sửa chữa',
   'outside-window': 'nhập ngoài thời hạn cho phép (sổ đang khóa)',
+  'no-missed-test': 'điểm kiểm tra bù được nhập khi chưa ghi nhận học sinh vắng bài kiểm tra định kì có lí do',
+  'not-transferred-in': 'kết quả lấy từ hồ sơ trường khác được nhập cho học sinh không chuyển đến từ trường khác',
+  'no-individual-plan':
+    'quyết định chỉ dành cho học sinh khuyết tật có kế hoạch giáo dục cá nhân, nhưng học sinh chưa có',
+  'already-decided': 'việc này đã được quyết định, ghi nhận trước đó',
   'duplicate-window': 'mã đợt mở sổ đã được dùng',
   'unknown-window': 'không có đợt mở sổ này',
   'window-already-closed': 'đợt mở sổ đã được khóa trước đó',
