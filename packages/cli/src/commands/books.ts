@@ -510,6 +510,20 @@ export function registerBookCommands(program: Command, io: Output): void {
       '--place <text>',
       "place of the date line (default: the province of the school's founding event; none: left blank to write by hand)",
     )
+    .option(
+      '--sign <role=file>',
+      'sign the PDFs (PAdES) as <role> with the PEM key and certificates in <file> (repeatable; roles: homeroom, principal, subject-teacher, teacher, requester, witness, approver, seal)',
+      collect,
+      [],
+    )
+    .option('--token <role=label[/key]>', 'sign as <role> with a key on a PKCS #11 token (repeatable)', collect, [])
+    .option('--token-library <file>', 'the PKCS #11 module for --token')
+    .option('--token-pin <pin>', 'the token PIN (or HOSO_TOKEN_PIN)')
+    .option('--tsa <url>', 'an RFC 3161 timestamp authority: signatures at level B-T (B-B without)')
+    .option(
+      '--hoc-ba-so',
+      "with --student and --sign/--token: also write each học bạ's data file (.json), its signature (.json.p7s) and the offline proof (.proof)",
+    )
     .option('--json', 'print the files written as JSON')
     .addHelpText(
       'after',
@@ -573,6 +587,10 @@ export function registerBookCommands(program: Command, io: Output): void {
             `nothing to print: no class open in ${year} and no --student or --register`,
             '--class',
           );
+        if (o.sign.length > 0 || o.token.length > 0 || o.hocBaSo) {
+          const { printSignedCommand } = await import('../signed-print-command.js');
+          return printSignedCommand(io, s, cp, jobs, { ...o, formats: [...formats] });
+        }
         const out = await printAll(o.out, jobs, { formats: [...formats], pdfa: o.pdfa });
         if (isLeft(out))
           throw out.left.code === 'print-write-failed'
@@ -605,6 +623,12 @@ type PrintOpts = {
   authority: string;
   place?: string;
   json?: boolean;
+  sign: string[];
+  token: string[];
+  tokenLibrary?: string;
+  tokenPin?: string;
+  tsa?: string;
+  hocBaSo?: boolean;
 };
 
 /**

@@ -22,6 +22,10 @@ export function registerDemo(program: Command, io: Output): void {
     .option('--no-print', 'skip printing the books')
     .option('--no-ca', 'no CA-backed signatures (then the same seed writes a byte-identical ledger)')
     .option('--token', "make the seal's key on a SoftHSM2 token (softhsm2 installed)")
+    .option(
+      '--sign',
+      'sign the printed học bạ, register and correction minutes (PAdES B-T) with a test PKI (certificates without legal weight; root and CRLs in <dir>/pki/)',
+    )
     .option('--quiet', 'no progress on stderr')
     .option('--json', 'print the summary as JSON')
     .addHelpText(
@@ -36,6 +40,7 @@ export function registerDemo(program: Command, io: Output): void {
         print: boolean;
         ca: boolean;
         token?: boolean;
+        sign?: boolean;
         quiet?: boolean;
         json?: boolean;
       }) => {
@@ -50,6 +55,7 @@ export function registerDemo(program: Command, io: Output): void {
             quiet: o.quiet === true,
             ca: o.ca,
             token: o.token === true,
+            sign: o.sign === true,
           },
           io,
         );

@@ -9,6 +9,7 @@ import { registerBookCommands } from './books.js';
 import { registerLedgerCommands } from './ledger.js';
 import { registerSheetCommands } from './sheets.js';
 import { registerSignatureCommands } from './signatures.js';
+import { registerDocumentCommands } from './documents.js';
 
 /** The order `hoso --help` lists the commands in: the demo, writing, checking, then the tools. */
 const ORDER = [
@@ -19,6 +20,7 @@ const ORDER = [
   'export',
   'export-xlsx',
   'verify',
+  'verify-document',
   'print',
   'checkpoint',
   'witness',
@@ -40,6 +42,7 @@ export function registerCommands(program: Command, io: Output): void {
   registerLedgerCommands(program, io);
   registerSheetCommands(program, io);
   registerSignatureCommands(program, io);
+  registerDocumentCommands(program, io);
   // Commands are grouped by module above; list them in reading order instead.
   (program.commands as Command[]).sort((a, b) => ORDER.indexOf(a.name()) - ORDER.indexOf(b.name()));
 }

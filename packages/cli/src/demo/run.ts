@@ -51,6 +51,8 @@ export interface DemoOptions {
   readonly seed: string;
   /** Skip printing the books (faster for very large demos). */
   readonly noPrint?: boolean;
+  /** Sign the printed học bạ, register and minutes (PAdES) with a test PKI (`demo/sign.ts`). */
+  readonly sign?: boolean;
   readonly quiet?: boolean;
   /**
    * Put CA-backed signatures from a test PKI on every act (default true). Its keys are random, so
@@ -752,12 +754,26 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
         jobs.push({ name: `bien-ban-${m.number.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase()}`, document: doc.right });
       }
       const pbar = progress('printing the books (PDF and HTML)', jobs.length);
-      const out = await printAll(join(dir, 'print'), jobs, { creationDate: new Date('2025-05-30T10:00:00+07:00') });
+      const printedAt = new Date('2025-05-30T10:00:00+07:00');
+      const out = await printAll(join(dir, 'print'), jobs, { creationDate: printedAt });
       pbar.tick(jobs.length);
       pbar.done('documents');
       if (isLeft(out)) throw refused(out.left.code, out.left.message, out.left.path?.join('.'), out.left.rule);
       printed = out.right;
       lap('print');
+      if (options.sign) {
+        const { signDemoPrints } = await import('./sign.js');
+        const signed = await signDemoPrints(jobs, {
+          printDir: join(dir, 'print'),
+          pkiDir: join(dir, 'pki'),
+          creationDate: printedAt,
+          school: records.school?.name ?? 'Trường',
+        });
+        say(
+          `  signed ${signed.signed.length} PDFs (PAdES B-T, test PKI without legal weight); check one: hoso verify-document ${signed.signed[0] ?? ''} --ca ${signed.root} ${signed.crls.map((c) => `--crl ${c}`).join(' ')}`,
+        );
+        lap('sign');
+      }
     }
     if (refusal === undefined) throw refused('demo-broken', 'the refused correction did not run');
     return {
