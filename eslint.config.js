@@ -8,9 +8,8 @@ import globals from 'globals';
 
 // TEMPORARY: files other helpers are rewriting right now, who make them lint-clean themselves.
 // The lead removes each entry when its branch lands; nothing else may be added here.
-const BEING_REWRITTEN = [
-  'packages/cli/src/csv-import.ts', // branch sheets
-];
+/** @type {string[]} */
+const BEING_REWRITTEN = [];
 
 export default tseslint.config(
   {

@@ -52,6 +52,16 @@ const sections = [
     ['packages/pki/bench.mjs', q ? '1' : '3'],
   ],
   [
+    'ca',
+    'the verifier on a school year with every act CA-signed, next to the same year Ed25519-only',
+    ['packages/verify/bench/ca-bench.mjs', q ? '200' : '1500', q ? '1' : '3'],
+  ],
+  [
+    'pades',
+    'học bạ PDFs with three PAdES signatures each (software keys, SoftHSM2 seal; B-B, B-T): per document, and for 1,500 students',
+    ['packages/pades/bench.mjs', q ? '5' : '40'],
+  ],
+  [
     'growth',
     'growth: append and verify time and peak memory at 10k, 100k, 1M events',
     ['bench/growth.mjs', ...(q ? ['--quick'] : [])],

@@ -16,7 +16,6 @@ export {
 } from './exit.js';
 export { seededRng, derivedSeed, uuidV7At, type Rng } from './prng.js';
 export { trustAnchors } from './trust.js';
-export { parseCsv, studentRows, markRows, columnOf, type ImportRow, type RowProblem } from './csv-import.js';
 export { submitBatch, signersFrom, type BatchProblem, type BatchResult } from './ledger-ops.js';
 export { renderTable } from './table.js';
 export type { Output } from './io.js';

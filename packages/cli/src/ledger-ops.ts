@@ -5,15 +5,9 @@
  * nothing, and every bad line is reported, not just the first. `dryRun` stops before the append.
  */
 import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js';
-import { v7 as uuidv7 } from 'uuid';
-import { encodeEnvelope, leafHash, signEnvelope, toHex } from '@hoso/core';
+import { openBatch, type BatchResult } from '@hoso/sheets';
 import {
-  decide,
-  decodeCommand,
-  eventIdFor,
-  evolve,
   fileStateSnapshots,
-  forkState,
   openLedger,
   type ActingSigner,
   type Ledger,
@@ -113,17 +107,12 @@ export interface BatchProblem {
   readonly error: LedgerError;
 }
 
-/** What a batch appended. */
-export interface BatchResult {
-  readonly events: number;
-  readonly from: number;
-  readonly size: number;
-  readonly duplicate: boolean;
-}
+export type { BatchResult } from '@hoso/sheets';
 
 /**
  * Decide every command in order on a scratch state, sign the events, then append them all in one
- * `submit`. Returns every refused command (nothing written), or what was appended.
+ * `submit` (`@hoso/sheets`'s batch, which imports use too). Returns every refused command (nothing
+ * written), or what was appended.
  */
 export async function submitBatch(
   ledger: Ledger,
@@ -132,44 +121,17 @@ export async function submitBatch(
   now: Date = new Date(),
   dryRun = false,
 ): Promise<Either<BatchProblem[], BatchResult>> {
-  await ledger.refresh();
-  const scratch = forkState(ledger.state());
-  const actors = signers.map((s) => ({ key: Buffer.from(s.signer.publicKey).toString('base64url'), role: s.role }));
-  const bytes: Uint8Array[] = [];
-  const origin: number[] = [];
+  const batch = await openBatch(ledger, signers, now);
   const problems: BatchProblem[] = [];
-  for (const [i, c] of commands.entries()) {
-    const id = c.id ?? uuidv7();
-    const cmd = decodeCommand({ type: c.type, id, data: c.data });
-    if (isLeft(cmd)) {
-      problems.push({ index: i, error: cmd.left });
-      continue;
-    }
-    const decided = decide(scratch, cmd.right, { ledger: ledger.id, now, actors, eventId: (k) => eventIdFor(id, k) });
-    if (isLeft(decided)) {
-      problems.push({ index: i, error: decided.left });
-      continue;
-    }
-    for (const u of decided.right) {
-      const env = await signEnvelope(u, signers);
-      const b = encodeEnvelope(env);
-      evolve(scratch, env, toHex(leafHash(b)));
-      bytes.push(b);
-      origin.push(i);
-    }
+  for (const [index, c] of commands.entries()) {
+    const error = await batch.add(c);
+    if (error !== null) problems.push({ index, error });
   }
   if (problems.length > 0) return left(problems);
-  if (bytes.length === 0 || dryRun)
-    return right({ events: bytes.length, from: ledger.state().size, size: ledger.state().size, duplicate: false });
-  const r = await ledger.submit(bytes);
-  if (isLeft(r)) {
-    const k = r.left.path?.[0] === 'events' && typeof r.left.path[1] === 'number' ? r.left.path[1] : 0;
-    return left([{ index: origin[k] ?? 0, error: { ...r.left, path: r.left.path?.slice(2) ?? [] } }]);
+  if (dryRun) {
+    const size = ledger.state().size;
+    return right({ events: batch.events, from: size, size, duplicate: false });
   }
-  return right({
-    events: r.right.events.length,
-    from: r.right.events[0]?.position ?? r.right.size,
-    size: r.right.size,
-    duplicate: r.right.duplicate,
-  });
+  const r = await batch.commit();
+  return isLeft(r) ? left([r.left]) : right(r.right);
 }

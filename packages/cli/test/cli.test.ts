@@ -15,6 +15,7 @@ const COMMANDS = [
   ['import'],
   ['import', 'students'],
   ['import', 'marks'],
+  ['export-xlsx'],
   ['exec'],
   ['export'],
   ['verify'],
@@ -251,7 +252,7 @@ describe('init, exec, import, checkpoint, witness, export, print', () => {
       '--json',
     ]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('marks.csv:3 column "value"');
+    expect(r.stderr).toContain('marks.csv:3 cột "value"');
     const err = JSON.parse(r.stdout) as {
       ok: boolean;
       error: { details: { written: number; problems: Array<{ line: number; column: string }> } };
@@ -279,7 +280,7 @@ describe('init, exec, import, checkpoint, witness, export, print', () => {
       '10A1',
     ]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('marks2.csv:3 column "student"');
+    expect(r.stderr).toContain('marks2.csv:3 cột "student"');
     expect(await sizeOf()).toBe(before);
     // The good file goes in whole.
     writeFileSync(

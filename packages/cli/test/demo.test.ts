@@ -2,7 +2,15 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, readFileSync, readdirSync, existsSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { hoso, type Ran } from './run.js';
+
+/** The id of the first ActCertified in the demo's bundle (one canonical event per line). */
+function actCertifiedId(): string {
+  for (const line of readFileSync(join(dir, 'ledger.hoso'), 'utf8').split('\n'))
+    if (line.includes('"type":"ActCertified"')) return (JSON.parse(line) as { id: string }).id;
+  throw new Error('no ActCertified in the demo');
+}
 
 // One small demo school year (12 students, one class), shared by the tests below.
 const dir = mkdtempSync(join(tmpdir(), 'hoso-demo-'));
@@ -18,7 +26,15 @@ afterAll(() => scratch.forEach((d) => rmSync(d, { recursive: true, force: true }
 describe('hoso demo', () => {
   it('runs a school year end to end and leaves every file it promises', () => {
     expect(demo.code, demo.stderr).toBe(0);
-    for (const f of ['ledger.db', 'ledger.hoso', 'report.html', 'seal.vkey', 'witness.vkey', 'root.key.pub'])
+    for (const f of [
+      'ledger.db',
+      'ledger.hoso',
+      'report.html',
+      'seal.vkey',
+      'witness.vkey',
+      'root.key.pub',
+      'ca-root.pem',
+    ])
       expect(existsSync(join(dir, f)), f).toBe(true);
     const printed = readdirSync(join(dir, 'print'));
     expect(printed).toContain('so-theo-doi-danh-gia-10a1.pdf');
@@ -56,6 +72,8 @@ describe('hoso demo', () => {
       join(dir, 'witness.vkey'),
       '--trust',
       join(dir, 'root.key.pub'),
+      '--trust',
+      join(dir, 'ca-root.pem'),
       '--json',
     ]);
     expect(r.code, r.stderr).toBe(0);
@@ -65,9 +83,14 @@ describe('hoso demo', () => {
       root: string;
       findings: unknown[];
       checkpoints: Array<{ ok: boolean; cosignedBy: string[] }>;
+      legal: { weight: string; acts: number; certifiedActs: number };
     };
     expect(j.ok).toBe(true);
     expect(j.findings).toEqual([]);
+    // Every sign-off, confirmation, approval, seal and correction carries a CA signature that holds.
+    expect(j.legal.weight).toBe('full');
+    expect(j.legal.certifiedActs).toBe(j.legal.acts);
+    expect(j.legal.acts).toBeGreaterThan(10);
     expect(j.root).toMatch(/^[0-9a-f]{64}$/);
     expect(j.checkpoints).toHaveLength(2);
     expect(j.checkpoints.every((c) => c.ok && c.cosignedBy.length === 1)).toBe(true);
@@ -125,12 +148,89 @@ describe('hoso demo', () => {
     expect(r.code).toBe(2);
   });
 
-  it('is deterministic: the same seed writes the same ledger, another seed another one', async () => {
+  it('without the test root, the CA signatures are reported unchecked: no legal weight established', async () => {
+    const r = await hoso([
+      'verify',
+      join(dir, 'ledger.hoso'),
+      '--trust',
+      join(dir, 'seal.vkey'),
+      '--trust',
+      join(dir, 'root.key.pub'),
+    ]);
+    expect(r.stdout).toContain('ca-signatures-unchecked');
+    expect(r.stdout).toContain('legal weight / giá trị pháp lý: unchecked');
+  });
+
+  it('exports a CA signature that openssl cms -verify accepts', async () => {
+    const id = actCertifiedId();
+    const out = mkdtempSync(join(tmpdir(), 'hoso-demo-p7s-'));
+    scratch.push(out);
+    const r = await hoso(['export-signature', id, '--db', join(dir, 'ledger.db'), '--out', out, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const files = JSON.parse(r.stdout) as { signature: string; content: string };
+    // OpenSSL reads no timestamp: the certificates are checked at the demo's own time.
+    const at = String(Math.floor(Date.parse('2025-05-30T12:00:00+07:00') / 1000));
+    const v = spawnSync('openssl', [
+      'cms',
+      '-verify',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      files.signature,
+      '-content',
+      files.content,
+      '-CAfile',
+      join(dir, 'ca-root.pem'),
+      '-purpose',
+      'any',
+      '-attime',
+      at,
+      '-out',
+      '/dev/null',
+    ]);
+    expect(v.status, String(v.stderr)).toBe(0);
+    const bad = await hoso([
+      'export-signature',
+      '00000000-0000-7000-8000-000000000000',
+      '--db',
+      join(dir, 'ledger.db'),
+    ]);
+    expect(bad.code).toBe(1);
+  });
+
+  it('is deterministic without CA signatures: the same seed writes the same ledger, another seed another one', async () => {
+    const first = mkdtempSync(join(tmpdir(), 'hoso-demo-first-'));
+    scratch.push(first);
+    const f = await hoso([
+      'demo',
+      '--dir',
+      first,
+      '--students',
+      '12',
+      '--seed',
+      'test-seed',
+      '--no-print',
+      '--quiet',
+      '--no-ca',
+    ]);
+    expect(f.code, f.stderr).toBe(0);
     const again = mkdtempSync(join(tmpdir(), 'hoso-demo-again-'));
     scratch.push(again);
-    const r = await hoso(['demo', '--dir', again, '--students', '12', '--seed', 'test-seed', '--no-print', '--quiet']);
+    const r = await hoso([
+      'demo',
+      '--dir',
+      again,
+      '--students',
+      '12',
+      '--seed',
+      'test-seed',
+      '--no-print',
+      '--quiet',
+      '--no-ca',
+    ]);
     expect(r.code, r.stderr).toBe(0);
-    expect(readFileSync(join(again, 'ledger.hoso')).equals(readFileSync(join(dir, 'ledger.hoso')))).toBe(true);
+    expect(readFileSync(join(again, 'ledger.hoso')).equals(readFileSync(join(first, 'ledger.hoso')))).toBe(true);
     expect(readFileSync(join(again, 'seal.vkey'), 'utf8')).toBe(readFileSync(join(dir, 'seal.vkey'), 'utf8'));
     const other = mkdtempSync(join(tmpdir(), 'hoso-demo-other-'));
     scratch.push(other);
@@ -144,12 +244,25 @@ describe('hoso demo', () => {
       'other-seed',
       '--no-print',
       '--quiet',
+      '--no-ca',
       '--json',
     ]);
     expect(o.code, o.stderr).toBe(0);
-    expect(readFileSync(join(other, 'ledger.hoso')).equals(readFileSync(join(dir, 'ledger.hoso')))).toBe(false);
+    expect(readFileSync(join(other, 'ledger.hoso')).equals(readFileSync(join(first, 'ledger.hoso')))).toBe(false);
     expect((JSON.parse(o.stdout) as { ok: boolean }).ok).toBe(true);
   }, 120_000);
+
+  it.skipIf(!existsSync('/usr/lib/softhsm/libsofthsm2.so'))(
+    "--token makes the seal's key on SoftHSM2, and the seals it signs verify",
+    async () => {
+      const tok = mkdtempSync(join(tmpdir(), 'hoso-demo-token-'));
+      scratch.push(tok);
+      const r = await hoso(['demo', '--dir', tok, '--students', '12', '--no-print', '--quiet', '--token', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, sealKey: 'SoftHSM2' });
+    },
+    120_000,
+  );
 
   it('proves an event and the consistency of the two checkpoints, offline', async () => {
     const db = join(dir, 'ledger.db');

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { seededRng, uuidV7At, renderTable, trustAnchors, parseCsv, columnOf, CliError } from '@hoso/cli';
+import { seededRng, uuidV7At, renderTable, trustAnchors, CliError } from '@hoso/cli';
 
 describe('seeded generator and ids', () => {
   it('the same seed and label give the same sequence; another label another one', () => {
@@ -63,29 +63,5 @@ describe('trust anchors', () => {
       expect((e as CliError).exitCode).toBe(2);
       expect((e as CliError).problem.where).toBe('--trust');
     }
-  });
-});
-
-describe('CSV', () => {
-  it('reports a syntax error with its line, exit 2', () => {
-    try {
-      parseCsv('a,b\n1,"2\n', 'x.csv');
-      expect.unreachable();
-    } catch (e) {
-      expect((e as CliError).exitCode).toBe(2);
-      expect((e as CliError).problem.where).toMatch(/^x\.csv:\d+$/);
-    }
-  });
-
-  it('maps a ledger error path to the CSV column', () => {
-    const row = {
-      line: 2,
-      command: { type: 'EnrollStudent', data: {} },
-      columns: { student: 'student', 'bio.birthDate': 'birth_date', bio: 'name' },
-    };
-    expect(columnOf(row, ['data', 'bio', 'birthDate'])).toBe('birth_date');
-    expect(columnOf(row, ['data', 'bio', 'sex'])).toBe('name');
-    expect(columnOf(row, ['data', 'student'])).toBe('student');
-    expect(columnOf(row, ['by', 'role'])).toBeUndefined();
   });
 });

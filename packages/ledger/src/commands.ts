@@ -156,6 +156,7 @@ export const COMMANDS = {
   OfferSubject: one('SubjectOffered'),
   OpenClass: one('ClassOpened'),
   RegisterStaff: one('StaffRegistered'),
+  BindCertificate: one('CertificateBound'),
   RegisterKey: one('KeyRegistered'),
   RevokeKey: one('KeyRevoked'),
   GrantRole: one('RoleGranted'),
@@ -196,6 +197,7 @@ export const COMMANDS = {
   DecidePromotion: one('PromotionDecided'),
   RecordRecognition: one('RecognitionRecorded'),
   SetSessionsPerDay: one('SessionsPerDaySet'),
+  CertifyAct: one('ActCertified'),
 } as const satisfies Record<string, CommandSpec>;
 
 /** Column commands: one event per entry of `data.entries`; a refusal of event i names `entries[i]`. */

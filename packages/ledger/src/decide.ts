@@ -16,6 +16,7 @@ import { eventIdFor } from './ids.js';
 import { checkEvent } from './rules/index.js';
 import { evolve, forkState, type LedgerState } from './state.js';
 import { streamOf } from './streams.js';
+import { bookHeads } from './book.js';
 import type { LedgerEvent } from './events.js';
 import type { SignerView } from './views.js';
 
@@ -103,7 +104,8 @@ function decideInto(
   if (isLeft(events)) return events;
   const out: UnsignedEnvelope[] = [];
   const batch = BATCH_COMMANDS.has(command.type);
-  for (const [i, ev] of events.right.entries()) {
+  for (const [i, decided] of events.right.entries()) {
+    const ev = withBook(scratch, decided);
     const stream = targetStream(scratch, ev);
     if (typeof stream !== 'string') return left(batch ? entryError(stream, i) : stream);
     const head = scratch.heads.get(stream);
@@ -153,9 +155,26 @@ function entryError(e: LedgerError, i: number): LedgerError {
   return withDetails(withPath(e, path), { entry: i });
 }
 
+/** A class act with the heads of the class's books filled in when the command left them out. */
+function withBook(s: LedgerState, ev: LedgerEvent): LedgerEvent {
+  if (ev.type !== 'ClassConfirmed' && ev.type !== 'ClassApproved' && ev.type !== 'BookSealed') return ev;
+  if (ev.data.book !== undefined) return ev;
+  const book = bookHeads(s, ev.data.year, ev.data.class);
+  return book === null ? ev : { type: ev.type, data: { ...ev.data, book } };
+}
+
 function targetStream(s: LedgerState, ev: LedgerEvent): string | LedgerError {
   const direct = streamOf(ev);
   if (direct !== null) return direct;
+  if (ev.type === 'ActCertified') {
+    const act = s.acts.get(ev.data.act);
+    if (act === undefined)
+      return ledgerError('unknown-act', `no act ${ev.data.act} a CA signature may be put on in this ledger`, {
+        path: ['data', 'act'],
+        rule: 'QC Điều 3.1',
+      });
+    return act.stream;
+  }
   if (ev.type === 'CorrectionMade') {
     const target = s.ids.get(ev.data.target);
     if (target === undefined)

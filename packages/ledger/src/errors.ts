@@ -82,6 +82,16 @@ export const LEDGER_ERROR_CODES = [
   // sign-offs
   'already-signed',
   'out-of-order',
+  'book-mismatch',
+  // certificates and CA-backed signatures
+  'certificate-already-bound',
+  'certificate-not-bound',
+  'identity-mismatch',
+  'unknown-act',
+  'not-act-signer',
+  'already-certified',
+  'ca-signature-invalid',
+  'no-trust-list',
   // runtime
   'too-many-conflicts',
   'store-error',
@@ -124,7 +134,25 @@ export type LedgerErrorDetails = {
   readonly 'stale-old-value': { readonly current?: string };
   /** What has to be signed first. */
   readonly 'out-of-order': { readonly missing?: readonly string[] };
+  /** The heads the ledger holds, for the act's `book`. */
+  readonly 'book-mismatch': { readonly expected: readonly { stream: string; rev: number; hash: string }[] };
+  /**
+   * `cause`: the first `@hoso/pki` code; `problems`: every problem the check found (code, path,
+   * rule, English and Vietnamese message).
+   */
+  readonly 'ca-signature-invalid': { readonly cause: string; readonly problems: readonly CertificateProblem[] };
+  /** The identity number of the staff record and the certificate's (absent when it has none). */
+  readonly 'identity-mismatch': { readonly expected: string; readonly found?: string };
 };
+
+/** A problem `@hoso/pki` found with a certificate or a CA signature, as a refusal carries it. */
+export interface CertificateProblem {
+  readonly code: string;
+  readonly path: ReadonlyArray<string | number>;
+  readonly rule?: string;
+  readonly message: string;
+  readonly message_vi: string;
+}
 
 /**
  * Details any refusal may carry: which command of a batch (`command`) or which entry of a column

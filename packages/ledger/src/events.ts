@@ -120,14 +120,54 @@ export const SubjectOffered = closed(
 /** The payload type decoded by {@link SubjectOffered}. */
 export type SubjectOffered = t.TypeOf<typeof SubjectOffered>;
 
-/** A staff member's account (*tài khoản*, QC Điều 6.1): one person, named once. */
+/**
+ * An identity number as Vietnamese CAs write it in a certificate's subject (docs/pki.md): *căn
+ * cước công dân* `CCCD`, the older `CC` and `CMND`, passport `HC`, tax code `MST` (a school's seal).
+ */
+export const IdentityNumber = closed('IdentityNumber', {
+  scheme: t.keyof({ CCCD: null, CC: null, CMND: null, HC: null, MST: null }, 'IdentityScheme'),
+  value: pattern('IdentityValue', /^[0-9A-Z][0-9A-Z-]{5,31}$/, 'digits, capital letters and -, 6–32'),
+});
+/** The payload type decoded by {@link IdentityNumber}. */
+export type IdentityNumber = t.TypeOf<typeof IdentityNumber>;
+
+/**
+ * A staff member's account (*tài khoản*, QC Điều 6.1): one person, named once. `identity`, when
+ * given, must be the identity number of every certificate later bound to the person.
+ */
 export const StaffRegistered = closed(
   'StaffRegistered',
   { person: PersonId, name: text(200) },
-  { position: text(200) },
+  { position: text(200), identity: IdentityNumber },
 );
 /** The payload type decoded by {@link StaffRegistered}. */
 export type StaffRegistered = t.TypeOf<typeof StaffRegistered>;
+
+/** The SHA-256 of a certificate's DER, 64 lowercase hex digits: how later events name it. */
+export const CertificateDigest = pattern(
+  'CertificateDigest',
+  /^[0-9a-f]{64}$/,
+  'the SHA-256 of the certificate, 64 lowercase hex digits',
+);
+
+/** Base64 (RFC 4648 §4) of at most 36 KiB: a DER certificate or a CMS signature. */
+export const Base64Der = pattern('Base64', /^[A-Za-z0-9+/]{4,49152}={0,2}$/, 'base64 of at most 36 KiB');
+
+/**
+ * An X.509 certificate bound to a person (*chứng thư số*; docs/legal.md): the certificate and its
+ * intermediates (the root left out: the inspector brings it) as base64 DER, stored once, and
+ * `proof`, a CAdES detached signature by the certificate's key over the binding statement
+ * (`certificateBindingStatement`): the person's consent, and proof that they hold the key. Later
+ * events name the certificate by its SHA-256. Written by the administrator (QC Điều 6.1, 13.2).
+ */
+export const CertificateBound = closed('CertificateBound', {
+  person: PersonId,
+  certificate: Base64Der,
+  chain: t.array(Base64Der),
+  proof: Base64Der,
+});
+/** The payload type decoded by {@link CertificateBound}. */
+export type CertificateBound = t.TypeOf<typeof CertificateBound>;
 
 /**
  * Consent by one of the person's own keys: `key` is an active key of the same person and co-signs
@@ -148,26 +188,21 @@ export const ConsentByLeader = closed('ConsentByLeader', { by: t.literal('leader
 export type ConsentByLeader = t.TypeOf<typeof ConsentByLeader>;
 
 /**
- * Consent by an X.509 certificate already bound to the person: `certificate` is the SHA-256 of its
- * DER (64 lowercase hex digits), `signature` the certificate key's signature over the registration
- * (base64). Reserved for the CA-backed signatures to come: the rules refuse it until the ledger can
- * bind a certificate to a person, and the form may still gain fields (never lose or change one).
+ * Consent by an X.509 certificate bound to the person ({@link CertificateBound}): `certificate` is
+ * its SHA-256, `signature` a CAdES detached signature (base64 CMS) by the certificate's key over
+ * the key-consent statement (`keyConsentStatement`: ledger, person, key).
  */
 export const ConsentByCertificate = closed('ConsentByCertificate', {
   by: t.literal('certificate'),
-  certificate: pattern(
-    'CertificateDigest',
-    /^[0-9a-f]{64}$/,
-    'the SHA-256 of the certificate, 64 lowercase hex digits',
-  ),
-  signature: pattern('Base64', /^[A-Za-z0-9+/]{4,49152}={0,2}$/, 'base64 of at most 36 KiB'),
+  certificate: CertificateDigest,
+  signature: Base64Der,
 });
 /** The payload type decoded by {@link ConsentByCertificate}. */
 export type ConsentByCertificate = t.TypeOf<typeof ConsentByCertificate>;
 
 /**
  * Whose consent a key registration carries, by `by`: `key` (the person's own key), `leader` (a
- * first key), `certificate` (reserved). A new kind of consent is one more member of this union,
+ * first key), `certificate` (the person's bound certificate). A new kind of consent is one more member of this union,
  * so an event written with it stays a `KeyRegistered`.
  */
 export const KeyConsent = tagged('KeyConsent', 'by', {
@@ -505,8 +540,30 @@ export const GrowthMeasured = new t.Type<GrowthMeasuredT, unknown, unknown>(
 /** The payload type decoded by {@link GrowthMeasured}. */
 export type GrowthMeasured = GrowthMeasuredT;
 
-/** The homeroom teacher confirms the class's results for a term or the year (QC Điều 8.4–8.5). */
-export const ClassConfirmed = closed('ClassConfirmed', { year: SchoolYear, class: ClassCode, term: SignPeriod });
+/** A stream's head as an act saw it: its revision and its leaf hash (hex). */
+export const BookHead = closed('BookHead', {
+  stream: text(200),
+  rev: intRange('Revision', 0, Number.MAX_SAFE_INTEGER),
+  hash: pattern('LeafHash', /^[0-9a-f]{64}$/, 'a leaf hash, 64 lowercase hex digits'),
+});
+/** The payload type decoded by {@link BookHead}. */
+export type BookHead = t.TypeOf<typeof BookHead>;
+
+/**
+ * The heads of every stream of a class's books when an act was written, sorted by stream
+ * (`bookStreams`): the act's signature, and a CA signature over the act, then sign every entry.
+ */
+export const BookHeads = t.array(BookHead, 'BookHeads');
+
+/**
+ * The homeroom teacher confirms the class's results for a term or the year (QC Điều 8.4–8.5).
+ * `book`, when present, is checked against the ledger (see {@link BookHeads}).
+ */
+export const ClassConfirmed = closed(
+  'ClassConfirmed',
+  { year: SchoolYear, class: ClassCode, term: SignPeriod },
+  { book: BookHeads },
+);
 /** The payload type decoded by {@link ClassConfirmed}. */
 export type ClassConfirmed = t.TypeOf<typeof ClassConfirmed>;
 
@@ -515,12 +572,20 @@ export type ClassConfirmed = t.TypeOf<typeof ClassConfirmed>;
 // ---------------------------------------------------------------------------------------------
 
 /** The leader approves the class's results (*ký phê duyệt*, QC Điều 10). */
-export const ClassApproved = closed('ClassApproved', { year: SchoolYear, class: ClassCode, term: SignPeriod });
+export const ClassApproved = closed(
+  'ClassApproved',
+  { year: SchoolYear, class: ClassCode, term: SignPeriod },
+  { book: BookHeads },
+);
 /** The payload type decoded by {@link ClassApproved}. */
 export type ClassApproved = t.TypeOf<typeof ClassApproved>;
 
 /** The office seals (*đóng dấu*) the approved books of the class (QC Điều 13.3). */
-export const BookSealed = closed('BookSealed', { year: SchoolYear, class: ClassCode, term: SignPeriod });
+export const BookSealed = closed(
+  'BookSealed',
+  { year: SchoolYear, class: ClassCode, term: SignPeriod },
+  { book: BookHeads },
+);
 /** The payload type decoded by {@link BookSealed}. */
 export type BookSealed = t.TypeOf<typeof BookSealed>;
 
@@ -710,6 +775,36 @@ export const SessionsPerDaySet = closed('SessionsPerDaySet', {
 });
 /** The payload type decoded by {@link SessionsPerDaySet}. */
 export type SessionsPerDaySet = t.TypeOf<typeof SessionsPerDaySet>;
+// CA-backed signatures (*ký số*; docs/legal.md): in the stream of the act signed
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A CA-backed signature on an act (*ký số*): `cms` is a CAdES detached signature (B-T with a
+ * timestamp, B-B without) by the certificate `certificate` (the SHA-256 of one bound to the act's
+ * signer) over the act event's complete canonical bytes, its Ed25519 `sigs` included, with the
+ * revocation evidence at signing time inside (RFC 5940). Written in the act's stream by the act's
+ * signer, with the key and role they signed it with: a correction gets one per signer.
+ */
+export const ActCertified = closed('ActCertified', { act: Uuid, certificate: CertificateDigest, cms: Base64Der });
+/** The payload type decoded by {@link ActCertified}. */
+export type ActCertified = t.TypeOf<typeof ActCertified>;
+
+/** The acts a CA signature may be put on (QC Điều 9.3, 8.5, 10, 13.3, 12.3). */
+export const CERTIFIABLE_ACTS = [
+  'SubjectSignedOff',
+  'ClassConfirmed',
+  'ClassApproved',
+  'BookSealed',
+  'CorrectionMade',
+] as const satisfies readonly EventType[];
+
+/** An act type a CA signature may be put on. */
+export type CertifiableAct = (typeof CERTIFIABLE_ACTS)[number];
+
+/** True for {@link CertifiableAct} names. */
+export function isCertifiableAct(s: string): s is CertifiableAct {
+  return (CERTIFIABLE_ACTS as readonly string[]).includes(s);
+}
 
 // ---------------------------------------------------------------------------------------------
 // The catalogue
@@ -722,6 +817,7 @@ export const EVENT_CODECS = {
   SubjectDefined,
   SubjectOffered,
   StaffRegistered,
+  CertificateBound,
   KeyRegistered,
   KeyRevoked,
   RoleGranted,
@@ -756,6 +852,7 @@ export const EVENT_CODECS = {
   PromotionDecided,
   RecognitionRecorded,
   SessionsPerDaySet,
+  ActCertified,
 } as const;
 
 /** Name of an event type. */

@@ -40,6 +40,9 @@ import {
 import type { StateSnapshots } from './snapshot-files.js';
 import type { SignerView } from './views.js';
 import { DEFAULT_CLOCK_SKEW_MS, futureAt } from './clock.js';
+import { PENDING_PREV } from './chain.js';
+import { certificateChecker, needsCertificateCheck, type CertificateTrust } from './certs/check.js';
+import { caSign, certificateBinding, type CaSigning } from './certs/sign.js';
 
 export type { SnapshotEvent, SnapshotSaved } from './snapshot.js';
 
@@ -85,6 +88,26 @@ export interface OpenLedgerOptions {
   readonly autoSnapshotAfter?: number;
   /** Told what happened to snapshots (loaded, ignored and why, saved, save failed). */
   readonly onSnapshot?: (event: SnapshotEvent) => void;
+  /**
+   * The school's trust list (docs/legal.md): the roots every certificate bound, every certificate
+   * consent and every CA signature on an act must chain to, checked before they are written.
+   * Without it such events are refused (`no-trust-list`); the rest of the ledger works as before.
+   */
+  readonly trust?: CertificateTrust;
+}
+
+/** What {@link Ledger.bindCertificate} needs: whose certificate, and the certificate's signer. */
+export interface BindCertificateOptions extends Omit<CaSigning, 'roots'> {
+  readonly person: string;
+  /** The command id (idempotency key, UUID v7); a fresh one when absent. */
+  readonly id?: string;
+}
+
+/** What {@link Ledger.certify} needs: the act (an event id) and its signer's certificate signer. */
+export interface CertifyOptions extends Omit<CaSigning, 'roots'> {
+  readonly act: string;
+  /** The command id (idempotency key, UUID v7); a fresh one when absent. */
+  readonly id?: string;
 }
 
 /** One event written (or found already written) by a command. */
@@ -164,6 +187,21 @@ export interface Ledger {
    * store's root or the write fails.
    */
   saveSnapshot(): Promise<Either<SnapshotProblem, SnapshotSaved>>;
+  /**
+   * Bind the certificate of `o.signer` to `o.person` (`CertificateBound`): the certificate's key
+   * signs the binding statement (with the revocation evidence inside, and a timestamp with
+   * `o.tsa`), and `signers` — the administrator — writes it. Refused, with nothing written, when the
+   * certificate does not chain to the trust list, lacks the key usage, is revoked or expired, or
+   * carries another identity number than the staff record.
+   */
+  bindCertificate(o: BindCertificateOptions, signers: readonly ActingSigner[]): Promise<Either<LedgerError, Appended>>;
+  /**
+   * Put a CA-backed signature (*ký số*) on an act — a sign-off, a confirmation, an approval, a
+   * seal, or a correction (once per signer): `o.signer` (the signer's certificate, on a token, a
+   * remote service or a software key) signs the act's complete stored bytes, and `signers` — the
+   * act's own signer, with the key and role they signed it with — writes the `ActCertified`.
+   */
+  certify(o: CertifyOptions, signers: readonly ActingSigner[]): Promise<Either<LedgerError, Appended>>;
 }
 
 /**
@@ -280,6 +318,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       /* ignored on purpose: see above */
     }
   };
+  const checker = options.trust === undefined ? undefined : certificateChecker(options.trust);
   const loaded = snapshots === undefined ? null : await loadStateSnapshot(store, ledger, snapshots, tell);
   const state = loaded ?? initialState();
   const foldedFrom = state.size;
@@ -387,6 +426,46 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     return right({ from: r.right.from, size: r.right.size, written: r.right.written });
   }
 
+  /** The stored bytes of an event, by id (an act a CA signature is put on). */
+  async function storedBytes(id: string): Promise<Uint8Array | undefined> {
+    const e = await store.getById(ledger, id);
+    return e === null ? undefined : e.bytes;
+  }
+
+  /**
+   * The cryptographic checks of certificates and CA signatures (certs/check.ts) on the events about
+   * to be written, each against the state holding the ones before it; the first refusal, or null.
+   * `known` gives the bytes of earlier events of the same submission.
+   */
+  async function checkCertificates(
+    envs: readonly UnsignedEnvelope[],
+    pointAt: (i: number) => ReadonlyArray<string | number>,
+    known: (id: string) => Uint8Array | undefined = () => undefined,
+  ): Promise<LedgerError | null> {
+    if (!envs.some((e) => needsCertificateCheck(e.type, e.data))) return null;
+    const scratch = forkState(state);
+    for (const [i, u] of envs.entries()) {
+      if (needsCertificateCheck(u.type, u.data)) {
+        if (checker === undefined)
+          return under(
+            ledgerError(
+              'no-trust-list',
+              "certificates are checked against the school's trust list: open the ledger with `trust`",
+              {
+                path: ['data'],
+                rule: 'QC Điều 3.1',
+              },
+            ),
+            pointAt(i),
+          );
+        const r = await checker.check(scratch, u, async (id) => known(id) ?? (await storedBytes(id)));
+        if (r.problems.length > 0) return under(firstProblem(r.problems), pointAt(i));
+      }
+      evolve(scratch, { ...u, sigs: [{ key: u.by.key, role: u.by.role, sig: '' }] }, PENDING_PREV);
+    }
+    return null;
+  }
+
   /**
    * What `execute` and `executeBatch` share: catch up, stop on `done`, decide, sign, append at the
    * size decided against, and on a conflict go round again.
@@ -406,6 +485,8 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       const expected = state.size;
       const decided = decideNow(state);
       if (isLeft(decided)) return decided;
+      const refused = await checkCertificates(decided.right, pointAt);
+      if (refused !== null) return left(refused);
       const signed = await signAll(decided.right, signers, cache);
       if (isLeft(signed)) return signed;
       const appended = await appendAt(signed.right, expected, pointAt);
@@ -579,6 +660,13 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
         if (problems.length > 0) return left(under(firstProblem(problems), ['events', i]));
         evolve(scratch, env, toHex(leafHash(bytesOf(env))));
       }
+      const submitted = new Map(envs.map((e) => [e.id, bytesOf(e)]));
+      const refused = await checkCertificates(
+        envs,
+        (i) => ['events', i],
+        (id) => submitted.get(id),
+      );
+      if (refused !== null) return left(refused);
       const appended = await appendAt(envs, expected, (i) => ['events', i]);
       if (isLeft(appended) || appended.right === null) return appended as Either<LedgerError, null>;
       // Another writer may have appended these very bytes first (same command id): the store
@@ -606,6 +694,41 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     return r;
   }
 
+  async function bindCertificate(
+    o: BindCertificateOptions,
+    signers: readonly ActingSigner[],
+  ): Promise<Either<LedgerError, Appended>> {
+    const data = await certificateBinding(ledger, o.person, {
+      signingTime: clock(),
+      ...o,
+      roots: options.trust?.roots ?? [],
+    });
+    if (isLeft(data)) return data;
+    return execute({ type: 'BindCertificate', ...(o.id === undefined ? {} : { id: o.id }), data: data.right }, signers);
+  }
+
+  async function certify(o: CertifyOptions, signers: readonly ActingSigner[]): Promise<Either<LedgerError, Appended>> {
+    await refresh();
+    const bytes = typeof o.act === 'string' && state.acts.has(o.act) ? await storedBytes(o.act) : undefined;
+    if (bytes === undefined)
+      return left(
+        ledgerError('unknown-act', `no act ${String(o.act)} a CA signature may be put on in this ledger`, {
+          path: ['act'],
+          rule: 'QC Điều 3.1',
+        }),
+      );
+    const sig = await caSign(bytes, { signingTime: clock(), ...o, roots: options.trust?.roots ?? [] });
+    if (isLeft(sig)) return sig;
+    return execute(
+      {
+        type: 'CertifyAct',
+        ...(o.id === undefined ? {} : { id: o.id }),
+        data: { act: o.act, certificate: sig.right.certificate.fingerprint, cms: sig.right.cms },
+      },
+      signers,
+    );
+  }
+
   await refresh();
   if (loaded !== null) tell({ kind: 'loaded', size: foldedFrom, tail: state.size - foldedFrom });
   const auto = options.autoSnapshotAfter;
@@ -613,5 +736,17 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     const r = await saveSnapshot();
     if (isLeft(r)) tell({ kind: 'save-failed', problem: r.left });
   }
-  return { id: ledger, store, execute, executeBatch, prepare, submit, refresh, state: () => state, saveSnapshot };
+  return {
+    id: ledger,
+    store,
+    execute,
+    executeBatch,
+    prepare,
+    submit,
+    refresh,
+    state: () => state,
+    saveSnapshot,
+    bindCertificate,
+    certify,
+  };
 }

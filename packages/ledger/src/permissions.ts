@@ -26,7 +26,13 @@ export const PERMISSION_TABLE: readonly PermissionRow[] = (Object.keys(COMMANDS)
   const event = COMMANDS[command].writes[COMMANDS[command].writes.length - 1]!;
   const a = AUTHOR_ROLE[event];
   const roles: readonly RoleName[] | 'genesis' =
-    a.role === 'founder' ? 'genesis' : a.role === 'writer' ? ['subject', 'homeroom'] : [a.role];
+    a.role === 'founder'
+      ? 'genesis'
+      : a.role === 'writer'
+        ? ['subject', 'homeroom']
+        : a.role === 'signer'
+          ? ['subject', 'homeroom', 'leader', 'office', 'admin']
+          : [a.role];
   const cosigners =
     command === 'Correct'
       ? ['leader (approver)', 'admin (witness)']

@@ -8,9 +8,9 @@ import type { EventType, RoleName } from './events.js';
 
 /**
  * The author role an event type needs. `founder`: the genesis key; `writer`: the role that writes
- * the corrected cell.
+ * the corrected cell; `signer`: the key and role that signed the act a CA signature certifies.
  */
-export type AuthorRole = RoleName | 'founder' | 'writer';
+export type AuthorRole = RoleName | 'founder' | 'writer' | 'signer';
 
 /** For each event type, the role its author acts in, and the article that gives the duty. */
 export const AUTHOR_ROLE: { readonly [K in EventType]: { readonly role: AuthorRole; readonly rule: string } } = {
@@ -20,6 +20,7 @@ export const AUTHOR_ROLE: { readonly [K in EventType]: { readonly role: AuthorRo
   SubjectOffered: { role: 'leader', rule: 'QC Điều 13.1' },
   ClassOpened: { role: 'leader', rule: 'QC Điều 13.1' },
   StaffRegistered: { role: 'admin', rule: 'QC Điều 6.1, 13.2' },
+  CertificateBound: { role: 'admin', rule: 'QC Điều 6.1, 13.2' },
   KeyRegistered: { role: 'admin', rule: 'QC Điều 6.1, 13.2' },
   KeyRevoked: { role: 'admin', rule: 'QC Điều 6.1, 13.2' },
   RoleGranted: { role: 'leader', rule: 'QC Điều 6.1, 6.2a' },
@@ -53,6 +54,7 @@ export const AUTHOR_ROLE: { readonly [K in EventType]: { readonly role: AuthorRo
   PromotionDecided: { role: 'leader', rule: 'QC Điều 13.1, TT22 Điều 11, 12.4' },
   RecognitionRecorded: { role: 'homeroom', rule: 'QC Điều 8.3, TT27 Điều 13.1a' },
   SessionsPerDaySet: { role: 'leader', rule: 'QC Điều 13.1' },
+  ActCertified: { role: 'signer', rule: 'QC Điều 3.1' },
 };
 
 /** Roles whose holders may act; `inspector` reads and verifies only (QC Điều 15). */

@@ -126,6 +126,8 @@ const PLAIN_MAPS: ReadonlyArray<readonly [string, (s: LedgerState) => LayerMap<s
   ['transfers', (s) => s.transfers],
   ['windows', (s) => s.windows],
   ['marks', (s) => s.marks],
+  ['certificates', (s) => s.certificates],
+  ['acts', (s) => s.acts],
 ];
 
 /** Header, state JSON, index strings, six index arrays, cell rows. */

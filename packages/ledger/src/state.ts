@@ -8,7 +8,7 @@
  * school's whole state per event would cost O(n²); {@link forkState} gives an O(1) copy-on-write
  * child for trial decisions, so `decide` and `replayCheck` never change their input.
  */
-import type { Envelope } from '@hoso/core';
+import { fromBase64, sha256, toHex, type Envelope } from '@hoso/core';
 import { LayerMap } from './layer-map.js';
 import { eventIndexMap, type EventIndex, type EventIndexMap } from './event-index.js';
 import {
@@ -17,11 +17,14 @@ import {
   type AcademicYearDefined,
   type Biography,
   type CellEventType,
+  type CertifiableAct,
+  type IdentityNumber,
   type LedgerEvent,
   type RoleName,
   type SchoolFounded,
   type SubjectOffered,
   type TransferParty,
+  isCertifiableAct,
 } from './events.js';
 import { cellOf, isCellEvent, type CellRef } from './cells.js';
 import type { Term } from './codecs.js';
@@ -37,6 +40,26 @@ export interface PersonState {
   readonly name: string;
   /** How many of the person's keys are registered and not revoked (their keys: {@link keysOf}). */
   readonly activeKeys: number;
+  /** The identity number the staff record carries, which every certificate bound to them must carry. */
+  readonly identity?: IdentityNumber;
+}
+
+/** A certificate bound to a person (`CertificateBound`), by the SHA-256 of its DER. */
+export interface CertificateState {
+  readonly person: string;
+  /** The certificate and its intermediates, base64 DER as the binding stored them. */
+  readonly certificate: string;
+  readonly chain: readonly string[];
+  /** Position of the binding. */
+  readonly since: number;
+}
+
+/** An act a CA signature may be put on, and who signed it with which role. */
+export interface ActState {
+  readonly type: CertifiableAct;
+  readonly stream: string;
+  /** The act's signers: the author, and for a correction the approver and the witness. */
+  readonly signers: readonly { readonly key: string; readonly role: string }[];
 }
 
 /** A registered key and whether it is revoked. */
@@ -121,8 +144,13 @@ export interface LedgerState extends WindowIndex {
    * Marks: sign-offs (`signed|confirmed|approved|sealed:<year>/<class>[/<subject>]/<term>`) and the
    * facts of the year the rules ask after ({@link marks}: missed tests, arrivals from another school,
    * individual plans, promotion decisions, recognitions, the sessions-a-day setting).
+   * And `certified:<act id>/<key>` for each CA signature on an act.
    */
   readonly marks: LayerMap<string, true>;
+  /** Certificates bound to people, by SHA-256 (hex). */
+  readonly certificates: LayerMap<string, CertificateState>;
+  /** The acts a CA signature may be put on, by event id. */
+  readonly acts: LayerMap<string, ActState>;
 }
 
 const lists = <V>(): Lists<V> => ({ items: new LayerMap(), lengths: new LayerMap() });
@@ -157,6 +185,8 @@ export function initialState(): LedgerState {
     locks: new LayerMap(),
     cells: new LayerMap(),
     marks: new LayerMap(),
+    certificates: new LayerMap(),
+    acts: new LayerMap(),
   };
 }
 
@@ -189,6 +219,8 @@ export function forkState(s: LedgerState): LedgerState {
     locks: s.locks.fork(),
     cells: s.cells.fork(),
     marks: s.marks.fork(),
+    certificates: s.certificates.fork(),
+    acts: s.acts.fork(),
   };
 }
 
@@ -207,11 +239,18 @@ export const marks = {
   promotion: (year: string, student: string): string => `promotion:${year}/${student}`,
   recognised: (year: string, student: string): string => `recognised:${year}/${student}`,
   sessions: (year: string): string => `sessions:${year}`,
+  certified: (act: string, key: string): string => `certified:${act}/${key}`,
 };
 
 /** The key of the TT22 cell a missed periodic test leaves (as `ScoreEntered` writes it, `cells.ts`). */
 export const missedCellKey = (stream: string, d: { student: string; term: string; column: string }): string =>
   `${stream}#${d.student}/${d.term}/${d.column}`;
+
+/** The SHA-256 (hex) of a base64 DER certificate, or undefined when it is not base64. */
+export function certificateDigest(base64: string): string | undefined {
+  const der = fromBase64(base64);
+  return der === undefined ? undefined : toHex(sha256(der));
+}
 
 /** The term whose dates contain `date`, or undefined when the year is unknown or the date falls outside it. */
 export function termOfDate(s: LedgerState, year: string, date: string): Term | undefined {
@@ -244,6 +283,8 @@ export function evolve(s: LedgerState, env: Envelope, leafHashHex: string): Ledg
     return s;
   }
   const cellKey = applyEvent(s, env, event, position);
+  if (isCertifiableAct(event.type))
+    s.acts.set(env.id, { type: event.type, stream: env.stream, signers: actSigners(env, event) });
   const index: EventIndex = { position, stream: env.stream, rev: env.rev, type: event.type };
   s.ids.set(env.id, cellKey === undefined ? index : { ...index, cell: cellKey });
   return s;
@@ -296,7 +337,26 @@ function applyEvent(s: LedgerState, env: Envelope, ev: LedgerEvent, position: nu
       return undefined;
     }
     case 'StaffRegistered':
-      if (!s.persons.has(ev.data.person)) s.persons.set(ev.data.person, { name: ev.data.name, activeKeys: 0 });
+      if (!s.persons.has(ev.data.person))
+        s.persons.set(ev.data.person, {
+          name: ev.data.name,
+          activeKeys: 0,
+          ...(ev.data.identity === undefined ? {} : { identity: ev.data.identity }),
+        });
+      return undefined;
+    case 'CertificateBound': {
+      const digest = certificateDigest(ev.data.certificate);
+      if (digest !== undefined && !s.certificates.has(digest) && s.persons.has(ev.data.person))
+        s.certificates.set(digest, {
+          person: ev.data.person,
+          certificate: ev.data.certificate,
+          chain: ev.data.chain,
+          since: position,
+        });
+      return undefined;
+    }
+    case 'ActCertified':
+      s.marks.set(marks.certified(ev.data.act, env.by.key), true);
       return undefined;
     case 'KeyRegistered':
       if (s.persons.has(ev.data.person)) addKey(s, ev.data.person, ev.data.key, position);
@@ -409,6 +469,13 @@ function applyEvent(s: LedgerState, env: Envelope, ev: LedgerEvent, position: nu
     default:
       return unreachable(ev);
   }
+}
+
+/** Who signed an act in which role: the author, and a correction's approver and witness. */
+function actSigners(env: Envelope, ev: LedgerEvent): ActState['signers'] {
+  const author = { key: env.by.key, role: env.by.role };
+  if (ev.type !== 'CorrectionMade') return [author];
+  return [author, { key: ev.data.approver, role: 'leader' }, { key: ev.data.witness, role: 'admin' }];
 }
 
 /** The compiler's proof that a switch over event types left none out. */

@@ -12,6 +12,8 @@
  * | `homeroom/<year>/<class>` | absences, conduct, qualities, recognition, preschool records, class confirmation |
  * | `windows` | entry windows and locks |
  * | `approvals/<year>/<class>` | leader approval, office seal, exemptions, individual plans, promotion decisions |
+ *
+ * A CA signature on an act (`ActCertified`) goes to the stream of the act.
  */
 
 /** The school's own stream. */
@@ -58,8 +60,8 @@ export function streamKind(stream: string): StreamKind | null {
 import type { LedgerEvent } from './events.js';
 
 /**
- * The stream an event must be written to, from its payload. `CorrectionMade` returns null: it
- * belongs to the stream of the event it corrects.
+ * The stream an event must be written to, from its payload. `CorrectionMade` and `ActCertified`
+ * return null: they belong to the stream of the event they correct or certify.
  */
 export function streamOf(e: LedgerEvent): string | null {
   switch (e.type) {
@@ -68,6 +70,7 @@ export function streamOf(e: LedgerEvent): string | null {
     case 'SubjectDefined':
     case 'SubjectOffered':
     case 'StaffRegistered':
+    case 'CertificateBound':
     case 'KeyRegistered':
     case 'KeyRevoked':
     case 'RoleGranted':
@@ -109,6 +112,7 @@ export function streamOf(e: LedgerEvent): string | null {
     case 'WindowClosed':
       return WINDOWS_STREAM;
     case 'CorrectionMade':
+    case 'ActCertified':
       return null;
   }
 }

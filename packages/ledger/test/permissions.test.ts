@@ -8,7 +8,13 @@ import { isLeft, isRight } from 'fp-ts/lib/Either.js';
 import { readFileSync } from 'node:fs';
 import { ROLES, PERMISSION_TABLE, mayIssue, COMMAND_TYPES, type CommandType, type RoleName } from '@hoso/ledger';
 import { buildSchool, person, as, type School, type TestPerson } from '@hoso/ledger/testing';
-import type { ActingSigner } from '@hoso/ledger';
+import { caSign, certificateBinding, type ActingSigner } from '@hoso/ledger';
+import { createTestPki } from '@hoso/pki/testing';
+
+// The test PKI for the certificate commands (valid around the fixture's clock).
+const PKI_NOW = new Date('2024-10-01T08:00:00+07:00');
+const pki = await createTestPki({ keyType: 'ecdsa-p256', now: PKI_NOW });
+const evidence = { crls: [await pki.crl(PKI_NOW), await pki.crl(PKI_NOW, pki.root)] };
 
 interface Case {
   readonly command: CommandType;
@@ -544,6 +550,45 @@ const CASES: Case[] = [
     make: () => ({ command: { type: 'SealBook', data: { year: Y, class: '10A1', term: 'HK1' } } }),
   },
   {
+    command: 'BindCertificate',
+    label: 'BindCertificate',
+    scope: { class: '10A1' },
+    prepare: async (s) => {
+      const cert = await pki.issuePerson({ name: 'Giáo viên Toán', cccd: '001185000201' });
+      const r = await certificateBinding('thpt-test', s.people.teacher.id, { signer: pki.signer(cert), evidence });
+      if (isLeft(r)) throw new Error(r.left.message);
+      return { data: JSON.stringify(r.right) };
+    },
+    make: (_s, _x, ctx) => ({ command: { type: 'BindCertificate', data: JSON.parse(ctx['data']!) as unknown } }),
+  },
+  {
+    command: 'CertifyAct',
+    label: 'CertifyAct (a sign-off, by its signer)',
+    only: 'subject',
+    scope: { class: '10A1', subject: 'toan' },
+    prepare: async (s) => {
+      // The act is x's when x teaches toan here, else the toan teacher's: only its signer's role may certify it.
+      const x = person('x-subject');
+      const own = s.ledger.state().keys.get(x.key) !== undefined;
+      const by = own ? x : s.people.teacher;
+      const act = await s.run(
+        { type: 'SignOffSubject', data: { year: Y, class: '10A1', subject: 'toan', term: 'HK1' } },
+        [as(by, 'subject')],
+      );
+      const cert = await pki.issuePerson({ name: 'Người ký', cccd: '001185000202' });
+      // Bound to the act's signer; another role is refused (not-permitted) before the certificate is looked at.
+      const bound = await s.ledger.bindCertificate({ person: by.id, signer: pki.signer(cert), evidence }, [
+        as(s.people.principal, 'admin'),
+      ]);
+      if (isLeft(bound)) throw new Error(bound.left.message);
+      const stored = await s.store.getById('thpt-test', act.events[0]!.id);
+      const sig = await caSign(stored!.bytes, { signer: pki.signer(cert), evidence, signingTime: s.clock.now });
+      if (isLeft(sig)) throw new Error(sig.left.message);
+      return { act: act.events[0]!.id, certificate: sig.right.certificate.fingerprint, cms: sig.right.cms };
+    },
+    make: (_s, _x, ctx) => ({ command: { type: 'CertifyAct', data: ctx } }),
+  },
+  {
     command: 'Correct',
     label: 'Correct (markbook value)',
     only: 'subject',
@@ -599,7 +644,10 @@ const CASES: Case[] = [
 
 /** A multi-level school plus a person `x` holding exactly `role` (scoped to the case). */
 async function fixture(role: RoleName, c: Case): Promise<{ s: School; x: TestPerson }> {
-  const s = await buildSchool({ levels: ['preschool', 'primary', 'upper-secondary'] });
+  const s = await buildSchool({
+    levels: ['preschool', 'primary', 'upper-secondary'],
+    trust: { roots: [pki.root.certificate] },
+  });
   const P = s.people.principal;
   const L = [as(P, 'leader')];
   await s.run({ type: 'DefineSubject', data: { subject: 'tieng-viet', name: 'Tiếng Việt' } }, L);

@@ -6,7 +6,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { checkEvent, decodeCommand, type LedgerEvent } from '@hoso/ledger';
+import { bookHeads, checkEvent, decodeCommand, type LedgerEvent } from '@hoso/ledger';
 import { given, person, problemsOf, type Fact } from '@hoso/ledger/testing';
 import { P, T, Y, admin, enter, leader, school, window } from './facts.js';
 
@@ -152,9 +152,15 @@ describe('every problem of an event, not the first', () => {
       .when(confirm, homeroom)
       .thenRefused('out-of-order');
     expect(some.details?.missing).toEqual(['van']);
-    given(...base, signOff('su'), signOff('toan'), signOff('van'))
-      .when(confirm, homeroom)
-      .thenEvents({ type: 'ClassConfirmed', data: confirm.data } as LedgerEvent);
+    const done = given(...base, signOff('su'), signOff('toan'), signOff('van'));
+    const book = bookHeads(done.state, Y, '6A');
+    expect(book?.map((h) => h.stream)).toEqual([
+      'class/2024-2025/6A',
+      'markbook/2024-2025/6A/su',
+      'markbook/2024-2025/6A/toan',
+      'markbook/2024-2025/6A/van',
+    ]);
+    done.when(confirm, homeroom).thenEvents({ type: 'ClassConfirmed', data: { ...confirm.data, book } } as LedgerEvent);
     // A subject offered after the others were signed off must be signed off too.
     const later = given(...base, signOff('su'), signOff('toan'), signOff('van'), ...offer('dia'));
     expect(later.when(confirm, homeroom).thenRefused('out-of-order').details?.missing).toEqual(['dia']);
@@ -228,7 +234,7 @@ describe('a key is registered only with its person’s consent (QC Điều 7.1)'
       .thenRefused('invalid-consent', ['data', 'consent', 'key']);
   });
 
-  it('consent by a certificate is reserved: refused until the ledger binds certificates', () => {
+  it('consent by a certificate not bound to the person is refused (the CMS is checked in certs/check.ts)', () => {
     const n = person('gv-moi');
     given(...setup, { event: { type: 'StaffRegistered', data: { person: n.id, name: n.name } }, by: admin })
       .when(
@@ -242,7 +248,7 @@ describe('a key is registered only with its person’s consent (QC Điều 7.1)'
         },
         [vice, { key: n.key, role: 'holder' }],
       )
-      .thenRefused('invalid-consent', ['data', 'consent', 'by']);
+      .thenRefused('invalid-consent', ['data', 'consent', 'certificate']);
   });
 
   it('a registration without consent (as written before consent existed) is refused: missing-consent', () => {

@@ -27,6 +27,12 @@ import type { CheckpointSummary } from './report.js';
  * events in the ledger; only the anchors come from outside).
  */
 export interface TrustAnchors {
+  /**
+   * The inspector's trust list for CA-backed signatures (docs/legal.md): root certificates, DER
+   * bytes or PEM text (one or more `CERTIFICATE` blocks each). Without it CA signatures are not
+   * checked (`ca-signatures-unchecked`).
+   */
+  readonly certificates?: readonly (Uint8Array | string)[];
   /** The school's root key(s): base64url (no padding) of the 32-byte Ed25519 public key. */
   readonly rootKeys?: readonly string[];
   /** Seal keys that sign checkpoints, as C2SP vkeys `<name>+<hex id>+<base64(0x01‖key)>`. */

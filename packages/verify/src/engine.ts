@@ -4,6 +4,7 @@
  * applies the results strictly in order — Merkle range, chains, ids, times, signature verdicts,
  * then the rule passes — and at the end checks every checkpoint and builds the report.
  */
+import { UNCHECKED_LEGAL, type CertificatePass } from './passes/certificates.js';
 import { CompactRange, bytesEqual, sha256, toHex, type Envelope } from '@hoso/core';
 import type { Finding } from './findings.js';
 import { say } from './messages.js';
@@ -95,6 +96,8 @@ export interface EngineOptions {
   /** Most checkpoint notes held (at least 2). */
   readonly maxCheckpoints: number;
   readonly passes: readonly EventPass[];
+  /** The CA-signature pass (also in `passes`), settled at `finish` (its checks are async). */
+  readonly certificates?: CertificatePass;
   /** Whether a checkpoint of the full size is required (bundles: yes, docs/design.md §7; a live store: no). */
   readonly requireFinalCheckpoint: boolean;
   /** Set when the compliance pass is absent, so the report says it was skipped. */
@@ -656,6 +659,7 @@ export class Engine {
       const kind = p.kind;
       p.finish?.((f) => this.add(f, kind));
     }
+    await this.options.certificates?.settle((f) => this.add(f, 'authenticity'));
     const n = this.range.size;
     const root = this.range.root();
     if (declaredSize !== null && declaredSize !== n)
@@ -838,6 +842,7 @@ export class Engine {
         compliance,
       },
       anchors,
+      legal: this.options.certificates?.legal() ?? UNCHECKED_LEGAL,
       checkpoints: summaries,
       timeline: this.timeline,
       stats: {

@@ -282,6 +282,24 @@ export const FINDING_CODES = {
     title: 'The school rules were replayed only up to the first event that is not authentic',
     title_vi: 'Quy chế chỉ được kiểm tra lại đến sự kiện đầu tiên không xác thực',
   },
+  'ca-signature-invalid': {
+    severity: 'error',
+    rule: 'QC Điều 3.1',
+    title: 'A CA-backed signature, a certificate binding or a certificate consent does not hold',
+    title_vi: 'Chữ ký số bằng chứng thư số, việc gắn chứng thư số hoặc sự đồng ý bằng chứng thư số không hợp lệ',
+  },
+  'ca-signature-untimestamped': {
+    severity: 'warning',
+    rule: 'ETSI EN 319 122-1 §5.3',
+    title: 'A CA-backed signature has no timestamp: it was checked at the time its signer claims',
+    title_vi: 'Chữ ký số không có dấu thời gian: được kiểm tra tại thời điểm người ký tự ghi',
+  },
+  'ca-signatures-unchecked': {
+    severity: 'warning',
+    rule: 'QC Điều 3.1',
+    title: 'CA-backed signatures were not checked: no trust list was given',
+    title_vi: 'Chưa kiểm tra chữ ký số: chưa có danh sách chứng thư gốc tin cậy',
+  },
 } as const satisfies Record<string, CodeSpec>;
 
 /** A finding code from {@link FINDING_CODES}. */

@@ -108,6 +108,10 @@ export function renderReport(report: VerifyReport, extras: ReportExtras = {}): s
     `<div class="meta">Events / Sự kiện: ${report.size} · Streams / Luồng: ${report.stats.streams} · Signatures / Chữ ký: ${report.stats.signatures} · Merkle root / Gốc Merkle: <code>${escapeHtml(report.root)}</code> · Errors / Lỗi: ${errors} · Warnings / Cảnh báo: ${warnings}</div></div>`,
   );
 
+  parts.push(
+    `<h2>Legal weight / Giá trị pháp lý: ${escapeHtml(report.legal.weight)}</h2><p>${escapeHtml(report.legal.statement)}</p><p class="vi">${escapeHtml(report.legal.statement_vi)}</p>`,
+  );
+
   parts.push('<h2>Checked against / Đối chiếu với</h2><table><tbody>');
   const list = (xs: readonly string[]): string =>
     xs.length === 0 ? '— (none given / không có)' : xs.map((x) => `<code>${escapeHtml(x)}</code>`).join(', ');

@@ -104,6 +104,23 @@ export interface MessageParams {
     readonly reason_vi: string;
   };
   'compliance-unchecked': Record<string, never>;
+  /**
+   * `what`: the act's CA signature, a certificate's binding, or a key consent; `who` the person
+   * (id and name); `reason` what `@hoso/pki` or the ledger found.
+   */
+  'ca-signature-invalid': {
+    readonly what: 'act' | 'binding' | 'consent';
+    readonly who: string;
+    readonly act?: { readonly type: string; readonly id: string };
+    readonly reason: string;
+    readonly reason_vi: string;
+  };
+  'ca-signature-untimestamped': {
+    readonly who: string;
+    readonly act: { readonly type: string; readonly id: string };
+    readonly time: string;
+  };
+  'ca-signatures-unchecked': { readonly count: number };
   'compliance-stopped': { readonly position: number };
 }
 
@@ -155,6 +172,15 @@ export const PINNED_BY: { readonly [P in OriginPin]: Sentence } = {
   'expected-origin': { en: 'as the inspector stated', vi: 'theo người kiểm tra đã nêu' },
   'seal-key': { en: "from the trusted seal key's name", vi: 'theo tên khóa đóng dấu tin cậy' },
   'witness-key': { en: "from the trusted witness key's name", vi: 'theo tên khóa chứng kiến tin cậy' },
+};
+
+/** The acts a CA signature is put on, as a Vietnamese report names them. */
+export const ACT_VI: Readonly<Record<string, string>> = {
+  SubjectSignedOff: 'xác nhận điểm môn học',
+  ClassConfirmed: 'xác nhận kết quả của lớp',
+  ClassApproved: 'phê duyệt kết quả',
+  BookSealed: 'đóng dấu sổ',
+  CorrectionMade: 'biên bản sửa chữa dữ liệu',
 };
 
 /** Every code's sentences (the compiler checks that none is missing). */
@@ -379,6 +405,29 @@ export const MESSAGES: { readonly [C in FindingCode]: (p: MessageParams[C]) => S
   'compliance-unchecked': () => ({
     en: 'The school rules (roles, windows, corrections, sign-offs) were not replayed.',
     vi: 'Chưa phát lại các quy tắc nghiệp vụ (vai trò, thời hạn nhập, sửa chữa, ký duyệt).',
+  }),
+  'ca-signature-invalid': (p) => {
+    const en =
+      p.what === 'act'
+        ? `The CA-backed signature of ${p.who} on ${p.act?.type ?? 'an act'} ${p.act?.id ?? ''} does not hold`
+        : p.what === 'binding'
+          ? `The certificate bound to ${p.who} does not hold`
+          : `The certificate consent of ${p.who} to a new key does not hold`;
+    const vi =
+      p.what === 'act'
+        ? `Chữ ký số của ${p.who} trên ${ACT_VI[p.act?.type ?? ''] ?? p.act?.type ?? 'văn bản'} ${p.act?.id ?? ''} không hợp lệ`
+        : p.what === 'binding'
+          ? `Chứng thư số gắn cho ${p.who} không hợp lệ`
+          : `Sự đồng ý bằng chứng thư số của ${p.who} cho khóa mới không hợp lệ`;
+    return { en: `${en}: ${p.reason}`, vi: `${vi}: ${p.reason_vi}` };
+  },
+  'ca-signature-untimestamped': (p) => ({
+    en: `The CA-backed signature of ${p.who} on ${p.act.type} ${p.act.id} has no timestamp: its certificate was checked at ${p.time}, the time its signer claims.`,
+    vi: `Chữ ký số của ${p.who} trên ${ACT_VI[p.act.type] ?? p.act.type} ${p.act.id} không có dấu thời gian: chứng thư số được kiểm tra tại ${p.time}, thời điểm người ký tự ghi.`,
+  }),
+  'ca-signatures-unchecked': (p) => ({
+    en: `${p.count} certificate binding(s), consent(s) and CA-backed signature(s) were not checked: give the trust list (root certificates) to check them.`,
+    vi: `${p.count} chứng thư số được gắn, sự đồng ý và chữ ký số chưa được kiểm tra: cần danh sách chứng thư gốc tin cậy để kiểm tra.`,
   }),
   'compliance-stopped': (p) => ({
     en: `The school rules were replayed up to position ${p.position} only: the event there is not authentic, and nothing after it is replayed against a state it may have changed.`,

@@ -5,6 +5,9 @@
  */
 import type { Finding } from './findings.js';
 import type { OriginPin } from './messages.js';
+import type { LegalWeight } from './passes/certificates.js';
+
+export type { LegalWeight } from './passes/certificates.js';
 
 /** One checkpoint as the verifier saw it, for the report's checkpoint chain. */
 export interface CheckpointSummary {
@@ -117,6 +120,8 @@ export interface VerifyReport {
   readonly passes: PassResults;
   /** The trust anchors it was checked against, and the origin accepted. */
   readonly anchors: Anchors;
+  /** The ledger's CA-backed signatures, and whether its records carry legal weight (docs/legal.md). */
+  readonly legal: LegalWeight;
   readonly checkpoints: readonly CheckpointSummary[];
   /** Notable events, in ledger order, capped (see `timelineLimit`). */
   readonly timeline: readonly TimelineEntry[];

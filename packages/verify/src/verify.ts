@@ -21,6 +21,8 @@ import { isBlobSource, type BlobSource, type BundleSource } from './bundle/lines
 import { KeyPass } from './passes/keys.js';
 import { TimelinePass } from './passes/timeline.js';
 import { compliancePass } from './passes/compliance.js';
+import { CertificatePass } from './passes/certificates.js';
+import { parseCertificates, type Certificate } from '@hoso/pki';
 import type { VerifyReport } from './report.js';
 
 export type { TrustAnchors } from './checkpoints.js';
@@ -109,10 +111,39 @@ function directoryOption(name: string, v: unknown): Either<VerifyInputError, str
 /** The Node worker threads, each started with the package's compiled worker. */
 const nodeFactory: WorkerFactory = (i) => nodeWorkers(verificationWorkerPath())(i);
 
+/** The trust list for CA-backed signatures (`trust.certificates`), parsed; undefined when none is given. */
+async function certificateTrust(
+  given: VerifyOptions['trust'],
+): Promise<Either<VerifyInputError, readonly Certificate[] | undefined>> {
+  const list = given?.certificates;
+  if (list === undefined) return right(undefined);
+  if (!Array.isArray(list))
+    return left(
+      hosoError('invalid-argument', 'trust.certificates: a list of root certificates (DER or PEM)', {
+        path: ['trust', 'certificates'],
+      }),
+    );
+  const out: Certificate[] = [];
+  for (const [i, c] of (list as readonly unknown[]).entries()) {
+    const r = typeof c === 'string' || c instanceof Uint8Array ? await parseCertificates(c) : undefined;
+    if (r === undefined || r._tag === 'Left')
+      return left(
+        hosoError(
+          'invalid-argument',
+          `trust.certificates[${i}]: not a certificate (DER or PEM)${r === undefined ? '' : `: ${r.left.message}`}`,
+          { path: ['trust', 'certificates', i], rule: 'RFC 5280 §4.1' },
+        ),
+      );
+    out.push(...r.right);
+  }
+  return right(out);
+}
+
 function prepare(
   options: VerifyOptions,
   requireFinalCheckpoint: boolean,
   checkpointHints: () => readonly string[],
+  roots: readonly Certificate[] | undefined,
 ): Either<VerifyInputError, Prepared> {
   const o = options ?? {};
   const trust = parseTrust(o.trust ?? {});
@@ -143,7 +174,12 @@ function prepare(
   const passes: EventPass[] = catalogue ? [new KeyPass(trust.right.rootKeys), new TimelinePass()] : [];
   const compliance = o.compliance === false || !catalogue ? undefined : compliancePass();
   if (compliance !== undefined) passes.push(compliance);
+  const certificates = catalogue
+    ? new CertificatePass(roots === undefined ? undefined : { roots }, () => compliance?.state)
+    : undefined;
+  if (certificates !== undefined) passes.push(certificates);
   const engine = new Engine({
+    ...(certificates === undefined ? {} : { certificates }),
     trust: trust.right,
     ...(since !== undefined && since._tag === 'Right' ? { since: since.right } : {}),
     workers: value(workers),
@@ -245,10 +281,15 @@ export async function verifyBundle(
   options: VerifyOptions = {},
 ): Promise<Either<VerifyInputError, VerifyReport>> {
   // A file's trailing checkpoint lines are read first: their cosignature times bound the events' times.
+  const roots = await certificateTrust(options.trust);
+  if (roots._tag === 'Left') return roots;
   const maxNotes = options.maxCheckpoints ?? 10_000;
   const blobHints = isBlobSource(source) ? await trailingCheckpointsOfBlob(source, maxNotes) : [];
-  const p = prepare(options, true, () =>
-    typeof source === 'string' ? trailingCheckpoints(source, maxNotes) : blobHints,
+  const p = prepare(
+    options,
+    true,
+    () => (typeof source === 'string' ? trailingCheckpoints(source, maxNotes) : blobHints),
+    roots.right,
   );
   if (p._tag === 'Left') return p;
   const { engine } = p.right;
@@ -307,7 +348,9 @@ export async function verifyStore(
   if (options.size !== undefined && (!Number.isSafeInteger(options.size) || options.size < 0))
     return left(hosoError('invalid-argument', 'size: must be an integer ≥ 0', { path: ['size'] }));
   // Options are all checked before the engine (and its worker threads) is created.
-  const p = prepare(options, false, () => notes);
+  const roots = await certificateTrust(options.trust);
+  if (roots._tag === 'Left') return roots;
+  const p = prepare(options, false, () => notes, roots.right);
   if (p._tag === 'Left') return p;
   const { engine } = p.right;
   engine.setOrigin(origin, ledger);

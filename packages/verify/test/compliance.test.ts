@@ -6,6 +6,7 @@
  * breaks (or, where another pass owns the very same problem, that pass's finding at its position).
  */
 import { describe, it, expect, beforeAll } from 'vitest';
+import { createHash } from 'node:crypto';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { encodeEnvelope, newEventId, signEnvelope, type JsonObject, type UnsignedEnvelope } from '@hoso/core';
 import { createMemoryStore, type EventStore } from '@hoso/store';
@@ -623,7 +624,71 @@ const CASES: readonly RuleCase[] = [
     // A mid-term score with an index: not the catalogue's refusal but the rule's (TT22 Điều 7).
     write: (c) => c.forge(score({ column: 'gk', index: 1 }), [as(T(), 'subject')]),
   },
+  // CA-backed signatures: the structure is the rules' (the cryptography is the certificate pass's).
+  {
+    code: 'certificate-already-bound',
+    write: async (c) => {
+      await c.forge({ type: 'CertificateBound', data: bound(T().id) }, [as(P(), 'admin')]);
+      return c.forge({ type: 'CertificateBound', data: bound(H().id) }, [as(P(), 'admin')]);
+    },
+  },
+  {
+    code: 'certificate-not-bound',
+    write: async (c) => {
+      const act = await signOff(c);
+      return c.forge({ type: 'ActCertified', data: certified(act) }, [as(T(), 'subject')], MARKBOOK);
+    },
+  },
+  {
+    code: 'unknown-act',
+    write: (c) => c.forge({ type: 'ActCertified', data: certified(newEventId()) }, [as(T(), 'subject')], MARKBOOK),
+  },
+  {
+    code: 'not-act-signer',
+    write: async (c) => {
+      const act = await signOff(c);
+      return c.forge({ type: 'ActCertified', data: certified(act) }, [as(H(), 'subject')], MARKBOOK);
+    },
+  },
+  {
+    code: 'already-certified',
+    write: async (c) => {
+      const act = await signOff(c);
+      await c.forge({ type: 'CertificateBound', data: bound(T().id) }, [as(P(), 'admin')]);
+      await c.forge({ type: 'ActCertified', data: certified(act, BOUND_DIGEST) }, [as(T(), 'subject')], MARKBOOK);
+      return c.forge({ type: 'ActCertified', data: certified(act, BOUND_DIGEST) }, [as(T(), 'subject')], MARKBOOK);
+    },
+  },
+  {
+    code: 'book-mismatch',
+    write: (c) =>
+      c.forge(
+        {
+          type: 'ClassApproved',
+          data: {
+            year: Y,
+            class: C,
+            term: 'HK1',
+            book: [{ stream: `class/${Y}/${C}`, rev: 99, hash: '0'.repeat(64) }],
+          },
+        },
+        [as(P(), 'leader')],
+      ),
+  },
 ];
+
+/** A certificate binding as the rules see it (its bytes are not a certificate: the rules do not parse it). */
+const FAKE_CERT = Buffer.from('not a certificate, but base64').toString('base64');
+const BOUND_DIGEST = createHash('sha256').update(Buffer.from(FAKE_CERT, 'base64')).digest('hex');
+const bound = (person: string) => ({ person, certificate: FAKE_CERT, chain: [], proof: 'AAAA' });
+const certified = (act: string, certificate = 'ab'.repeat(32)) => ({ act, certificate, cms: 'AAAA' });
+const MARKBOOK = markbookStream(Y, C, 'toan');
+async function signOff(c: Case): Promise<string> {
+  const r = await c.run({ type: 'SignOffSubject', data: { year: Y, class: C, subject: 'toan', term: 'HK1' } }, [
+    as(T(), 'subject'),
+  ]);
+  return r.events[0]!.id;
+}
 
 /** Codes `checkEvent` never returns (the writer's run-time refusals, and what other passes own). */
 const NOT_FROM_RULES: ReadonlySet<LedgerErrorCode> = new Set<LedgerErrorCode>([
@@ -633,6 +698,7 @@ const NOT_FROM_RULES: ReadonlySet<LedgerErrorCode> = new Set<LedgerErrorCode>([
   'too-many-conflicts',
   'store-error',
   'signer-failed',
+  'no-trust-list',
 ]);
 /** Codes another pass reports with its own finding at the event (see `reportedElsewhere`). */
 const ELSEWHERE: ReadonlySet<LedgerErrorCode> = new Set<LedgerErrorCode>([
@@ -641,6 +707,9 @@ const ELSEWHERE: ReadonlySet<LedgerErrorCode> = new Set<LedgerErrorCode>([
   'unknown-event-type',
   'text-not-nfc',
   'control-character',
+  // The certificate pass: the cryptography of bindings, consents and CA signatures.
+  'ca-signature-invalid',
+  'identity-mismatch',
 ]);
 
 describe('compliance: every rule broken behind the library’s back is a finding at its position', () => {

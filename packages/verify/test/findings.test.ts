@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { FINDING_CODES, FindingSink, finding, renderReport, escapeHtml, type VerifyReport } from '../src/index.js';
+import { UNCHECKED_LEGAL } from '../src/passes/certificates.js';
 
 describe('finding catalogue', () => {
   it('has stable kebab-case codes, a severity, a rule and titles in both languages', () => {
@@ -38,6 +39,7 @@ const base: VerifyReport = {
     ),
   ],
   passes: { integrity: 'passed', authenticity: 'failed', compliance: 'passed' },
+  legal: UNCHECKED_LEGAL,
   anchors: {
     rootKeys: ['ROOTKEY'],
     sealKeys: ['hoso/x+01020304'],

@@ -331,6 +331,10 @@ function fold(r: Records, env: Envelope, ev: LedgerEvent, position: number): voi
     case 'StaffRegistered':
       r.people[ev.data.person] = ev.data.name;
       return;
+    case 'CertificateBound':
+    case 'ActCertified':
+      // CA-backed signatures change no book: the verifier reports them.
+      return;
     case 'KeyRegistered':
       r.keys[ev.data.key] = ev.data.person;
       return;

@@ -510,6 +510,20 @@ export function registerBookCommands(program: Command, io: Output): void {
       '--place <text>',
       "place of the date line (default: the province of the school's founding event; none: left blank to write by hand)",
     )
+    .option(
+      '--sign <role=file>',
+      'sign the PDFs (PAdES) as <role> with the PEM key and certificates in <file> (repeatable; roles: homeroom, principal, subject-teacher, teacher, requester, witness, approver, seal)',
+      collect,
+      [],
+    )
+    .option('--token <role=label[/key]>', 'sign as <role> with a key on a PKCS #11 token (repeatable)', collect, [])
+    .option('--token-library <file>', 'the PKCS #11 module for --token')
+    .option('--token-pin <pin>', 'the token PIN (or HOSO_TOKEN_PIN)')
+    .option('--tsa <url>', 'an RFC 3161 timestamp authority: signatures at level B-T (B-B without)')
+    .option(
+      '--hoc-ba-so',
+      "with --student and --sign/--token: also write each học bạ's data file (.json), its signature (.json.p7s) and the offline proof (.proof)",
+    )
     .option('--json', 'print the files written as JSON')
     .addHelpText(
       'after',
@@ -534,39 +548,7 @@ export function registerBookCommands(program: Command, io: Output): void {
       const { printAll, verificationFromCheckpoint } = await import('@hoso/print');
       const { printJobs } = await import('../print-books.js');
       await withSource(bundle, o, async (s) => {
-        const cp =
-          o.checkpoint !== undefined
-            ? readCheckpointFile(o.checkpoint, '--checkpoint')
-            : (s.checkpoints?.[s.checkpoints.length - 1] ?? latestCheckpoint(checkpointDir(o)));
-        if (cp === null)
-          throw usage(
-            'no-checkpoint',
-            'printed pages carry a signed checkpoint: sign one with hoso checkpoint first',
-            '--checkpoint',
-            'QC Điều 3.3',
-          );
-        if (cp.checkpoint.origin !== `hoso/${s.ledger}`)
-          throw usage(
-            'wrong-ledger',
-            `the checkpoint is of ${cp.checkpoint.origin}, not hoso/${s.ledger}`,
-            '--checkpoint',
-          );
-        // The footer's root must be the root of what is printed: never print pages a checkpoint does not cover.
-        const size = await s.store.size(s.ledger);
-        if (cp.checkpoint.size > size)
-          throw usage(
-            'checkpoint-ahead',
-            `the checkpoint is of size ${cp.checkpoint.size}, the ledger holds ${size} events`,
-            '--checkpoint',
-          );
-        if (!bytesEqual(await s.store.root(s.ledger, cp.checkpoint.size), cp.checkpoint.root)) {
-          throw refused(
-            'checkpoint-mismatch',
-            `the checkpoint's root is not the root of the ledger's first ${cp.checkpoint.size} events: the ledger does not extend it`,
-            '--checkpoint',
-            'RFC 9162',
-          );
-        }
+        const cp = await booksCheckpoint(s, o);
         const r = await foldStore(s.store, s.ledger, cp.checkpoint.size);
         const year = yearOf(r, o.year);
         const meta = (book: string): PrintMeta => {
@@ -605,6 +587,10 @@ export function registerBookCommands(program: Command, io: Output): void {
             `nothing to print: no class open in ${year} and no --student or --register`,
             '--class',
           );
+        if (o.sign.length > 0 || o.token.length > 0 || o.hocBaSo) {
+          const { printSignedCommand } = await import('../signed-print-command.js');
+          return printSignedCommand(io, s, cp, jobs, { ...o, formats: [...formats] });
+        }
         const out = await printAll(o.out, jobs, { formats: [...formats], pdfa: o.pdfa });
         if (isLeft(out))
           throw out.left.code === 'print-write-failed'
@@ -637,13 +623,64 @@ type PrintOpts = {
   authority: string;
   place?: string;
   json?: boolean;
+  sign: string[];
+  token: string[];
+  tokenLibrary?: string;
+  tokenPin?: string;
+  tsa?: string;
+  hocBaSo?: boolean;
 };
 
+/**
+ * The checkpoint books are computed at for paper or a workbook: `--checkpoint`, else a bundle's
+ * last, else the latest kept beside the ledger — one of this ledger whose root the ledger has
+ * (never print pages a checkpoint does not cover).
+ */
+export async function booksCheckpoint(
+  s: Source,
+  o: { readonly checkpoint?: string; readonly checkpoints?: string; readonly db?: string },
+): Promise<KeptCheckpoint> {
+  const cp =
+    o.checkpoint !== undefined
+      ? readCheckpointFile(o.checkpoint, '--checkpoint')
+      : (s.checkpoints?.[s.checkpoints.length - 1] ?? latestCheckpoint(checkpointDir(o)));
+  if (cp === null)
+    throw usage(
+      'no-checkpoint',
+      'printed and exported books carry a signed checkpoint: sign one with hoso checkpoint first',
+      '--checkpoint',
+      'QC Điều 3.3',
+    );
+  if (cp.checkpoint.origin !== `hoso/${s.ledger}`)
+    throw usage('wrong-ledger', `the checkpoint is of ${cp.checkpoint.origin}, not hoso/${s.ledger}`, '--checkpoint');
+  // The footer's root must be the root of what is printed: never print pages a checkpoint does not cover.
+  const size = await s.store.size(s.ledger);
+  if (cp.checkpoint.size > size)
+    throw usage(
+      'checkpoint-ahead',
+      `the checkpoint is of size ${cp.checkpoint.size}, the ledger holds ${size} events`,
+      '--checkpoint',
+    );
+  if (!bytesEqual(await s.store.root(s.ledger, cp.checkpoint.size), cp.checkpoint.root)) {
+    throw refused(
+      'checkpoint-mismatch',
+      `the checkpoint's root is not the root of the ledger's first ${cp.checkpoint.size} events: the ledger does not extend it`,
+      '--checkpoint',
+      'RFC 9162',
+    );
+  }
+  return cp;
+}
+
 /** A ledger or a bundle to read books from: the store, its ledger id, and a bundle's checkpoints. */
-type Source = OpenedStore & { readonly checkpoints?: readonly KeptCheckpoint[] };
+export type Source = OpenedStore & { readonly checkpoints?: readonly KeptCheckpoint[] };
 
 /** Open the bundle (read into memory) or the ledger the options name, run `f`, and close. */
-async function withSource<A>(bundle: string | undefined, o: StoreOpts, f: (s: Source) => Promise<A>): Promise<A> {
+export async function withSource<A>(
+  bundle: string | undefined,
+  o: StoreOpts,
+  f: (s: Source) => Promise<A>,
+): Promise<A> {
   if (bundle === undefined) return withStore(o, f, { readonly: true });
   if (o.db !== undefined || o.store !== undefined)
     throw usage('conflicting-options', 'give a bundle file or --db/--store, not both', '<bundle>');

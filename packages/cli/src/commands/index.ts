@@ -7,6 +7,9 @@ import { registerCheckpointCommands } from './checkpoints.js';
 import { registerVerifyCommands } from './verify.js';
 import { registerBookCommands } from './books.js';
 import { registerLedgerCommands } from './ledger.js';
+import { registerSheetCommands } from './sheets.js';
+import { registerSignatureCommands } from './signatures.js';
+import { registerDocumentCommands } from './documents.js';
 import { registerServeVerifier } from './serve-verifier.js';
 
 /** The order `hoso --help` lists the commands in: the demo, writing, checking, then the tools. */
@@ -16,12 +19,15 @@ const ORDER = [
   'import',
   'exec',
   'export',
+  'export-xlsx',
   'verify',
+  'verify-document',
   'print',
   'checkpoint',
   'witness',
   'prove',
   'consistency',
+  'export-signature',
   'keys',
   'show',
   'log',
@@ -36,6 +42,9 @@ export function registerCommands(program: Command, io: Output): void {
   registerVerifyCommands(program, io);
   registerBookCommands(program, io);
   registerLedgerCommands(program, io);
+  registerSheetCommands(program, io);
+  registerSignatureCommands(program, io);
+  registerDocumentCommands(program, io);
   registerServeVerifier(program, io);
   // Commands are grouped by module above; list them in reading order instead.
   (program.commands as Command[]).sort((a, b) => ORDER.indexOf(a.name()) - ORDER.indexOf(b.name()));

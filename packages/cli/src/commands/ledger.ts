@@ -1,9 +1,8 @@
-/** `hoso init`, `hoso exec` and `hoso import`: writing to the ledger. */
+/** `hoso init` and `hoso exec`: writing to the ledger (`hoso import` is in sheets.ts). */
 import type { Command } from 'commander';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { v7 as uuidv7 } from 'uuid';
 import { openLedger } from '@hoso/ledger';
-import { columnOf, markRows, parseCsv, studentRows, type RowProblem } from '../csv-import.js';
 import { formatPath, refused, usage } from '../exit.js';
 import { jsonText, readText, terminalSafe, type Output } from '../io.js';
 import { readSignerKey } from '../keys.js';
@@ -29,7 +28,14 @@ const STATE_DIR = [
 function printProblems(
   raw: Output,
   file: string,
-  problems: ReadonlyArray<RowProblem & { readonly field?: string }>,
+  problems: ReadonlyArray<{
+    readonly line: number;
+    readonly code: string;
+    readonly message: string;
+    readonly rule?: string;
+    readonly column?: string;
+    readonly field?: string;
+  }>,
 ): void {
   const io = terminalSafe(raw);
   for (const p of problems)
@@ -39,7 +45,7 @@ function printProblems(
   io.err(`hoso: ${problems.length} bad row(s); nothing was written\n`);
 }
 
-/** Register `init`, `exec`, `import`. */
+/** Register `init`, `exec`. */
 export function registerLedgerCommands(program: Command, io: Output): void {
   storeOptions(program.command('init'))
     .description("found a school's ledger: the genesis event, signed by the leader's root key")
@@ -193,120 +199,4 @@ export function registerLedgerCommands(program: Command, io: Output): void {
         });
       },
     );
-
-  const imp = program
-    .command('import')
-    .description(
-      'import a class list or marks from CSV (docs/import-csv.md); any bad row: every bad row reported, nothing written',
-    );
-  for (const kind of ['students', 'marks'] as const) {
-    storeOptions(imp.command(kind))
-      .description(
-        kind === 'students'
-          ? 'a class list (danh sách lớp): enrol each row, registering new students; signed by the homeroom teacher'
-          : 'marks (điểm): one score or Đ/CĐ per row; signed by the subject teacher',
-      )
-      .argument('<file>', 'the CSV file (UTF-8, header row)')
-      .requiredOption(
-        '--key <file>',
-        kind === 'students' ? "the homeroom teacher's signer key" : "the subject teacher's signer key",
-      )
-      .option('--role <role>', 'the role the signer acts in', kind === 'students' ? 'homeroom' : 'subject')
-      .option('--year <year>', 'school year for rows without a year column, e.g. 2024-2025')
-      .option('--class <class>', 'class for rows without a class column, e.g. 10A1')
-      .option(
-        '--date <date>',
-        kind === 'students' ? 'enrolment date for rows without a date column (YYYY-MM-DD)' : '(unused)',
-      )
-      .option('--dry-run', 'check every row and write nothing')
-      .option(...NO_STATE)
-      .option(...STATE_DIR)
-      .option('--json', 'print the result as JSON')
-      .action(
-        async (
-          file: string,
-          o: StoreOpts & {
-            key: string;
-            role: string;
-            year?: string;
-            class?: string;
-            date?: string;
-            dryRun?: boolean;
-            json?: boolean;
-          },
-        ) => {
-          const parsed = parseCsv(readText(file, '<file>'), file);
-          const signers = signersFrom(o.key, o.role, []);
-          await withStore(o, async (s) => {
-            const opened = await openCliLedger(s, {
-              state: o.state,
-              ...(o.stateDir === undefined ? {} : { stateDir: o.stateDir }),
-              warn: (l) => io.err(l),
-            });
-            const ledger = opened.ledger;
-            const defaults = {
-              ...(o.year === undefined ? {} : { year: o.year }),
-              ...(o.class === undefined ? {} : { class: o.class }),
-              ...(o.date === undefined ? {} : { date: o.date }),
-            };
-            const { rows, problems } =
-              kind === 'students'
-                ? studentRows(parsed, file, defaults, ledger.state())
-                : markRows(parsed, file, defaults, ledger.state());
-            if (problems.length > 0) {
-              printProblems(io, file, problems);
-              throw usage(
-                problems[0]!.code,
-                `${problems.length} bad row(s); nothing was written`,
-                `${file}:${problems[0]!.line}`,
-                undefined,
-                { written: 0, problems },
-              );
-            }
-            const check = await submitBatch(
-              ledger,
-              rows.map((r) => r.command),
-              signers,
-              new Date(),
-              o.dryRun === true,
-            );
-            if (isLeft(check)) {
-              const bad: RowProblem[] = check.left.map((p) => {
-                const row = rows[p.index]!;
-                const column = columnOf(row, p.error.path);
-                return {
-                  line: row.line,
-                  ...(column === undefined ? {} : { column }),
-                  code: p.error.code,
-                  message: p.error.message,
-                  ...(p.error.rule === undefined ? {} : { rule: p.error.rule }),
-                };
-              });
-              printProblems(io, file, bad);
-              const malformed = check.left.some(
-                (p) => p.error.code === 'invalid-data' || p.error.code === 'invalid-command',
-              );
-              const first = bad[0]!;
-              const where = `${file}:${first.line}${first.column === undefined ? '' : ` column "${first.column}"`}`;
-              throw malformed
-                ? usage(first.code, `${bad.length} bad row(s); nothing was written`, where, first.rule, {
-                    written: 0,
-                    problems: bad,
-                  })
-                : refused(first.code, `${bad.length} row(s) refused; nothing was written`, where, first.rule, {
-                    written: 0,
-                    problems: bad,
-                  });
-            }
-            await opened.afterCommand(o.dryRun === true || check.right.duplicate ? 0 : check.right.events);
-            const verb = o.dryRun ? 'checked' : 'imported';
-            io.out(
-              o.json
-                ? jsonText({ ok: true, rows: rows.length, dryRun: o.dryRun === true, ...check.right })
-                : `${verb} ${rows.length} row(s) from ${file}${o.dryRun ? '; nothing written (--dry-run)' : `: ${check.right.events} event(s), ledger size ${check.right.size}`}\n`,
-            );
-          });
-        },
-      );
-  }
 }

@@ -31,7 +31,7 @@ function trustOptions(c: Command): Command {
   return c
     .option(
       '--trust <key>',
-      'a trust anchor, file or text (repeatable): root key (base64url), seal vkey, or witness vkey (type 0x04)',
+      'a trust anchor, file or text (repeatable): root key (base64url), seal vkey, witness vkey (type 0x04), or a file of X.509 root certificates (PEM or DER) for CA-backed signatures',
       collect,
       [],
     )
@@ -56,6 +56,7 @@ function summaryLines(r: VerifyReport): string {
     `  held checkpoint / điểm kiểm tra đang giữ: ${a.since === null ? 'none / không có' : `size ${a.since}`}`,
     ...a.missing.map((m) => `  NOT CHECKED / CHƯA ĐỐI CHIẾU: ${both(MISSING_ANCHOR[m])}`),
     `  integrity ${r.passes.integrity}, authenticity ${r.passes.authenticity}, compliance ${r.passes.compliance}`,
+    `  legal weight / giá trị pháp lý: ${r.legal.weight} — ${r.legal.statement} / ${r.legal.statement_vi}`,
     ...r.checkpoints.map(
       (c) =>
         `  checkpoint size ${c.size ?? '?'}: ${c.ok ? 'ok' : 'NOT ok'}; signed by ${c.signedBy.join(', ') || '—'}; cosigned by ${c.cosignedBy.join(', ') || '—'}`,

@@ -38,6 +38,7 @@ import { derivedSeed, seededRng, uuidV7At, type Rng } from '../prng.js';
 import { progressFor, type ProgressFactory } from '../progress.js';
 import { foldStore, markbookData, registerData, schoolInfo, transcriptData, transcriptOf } from '../books-view.js';
 import type { OpenedStore } from '../store.js';
+import { demoCa, type DemoCa } from './ca.js';
 import { planSchool, regularCount, SUBJECTS, type DemoPerson, type DemoSchool, type DemoStudent } from './school.js';
 
 /** Options of {@link runDemo}. */
@@ -50,7 +51,16 @@ export interface DemoOptions {
   readonly seed: string;
   /** Skip printing the books (faster for very large demos). */
   readonly noPrint?: boolean;
+  /** Sign the printed học bạ, register and minutes (PAdES) with a test PKI (`demo/sign.ts`). */
+  readonly sign?: boolean;
   readonly quiet?: boolean;
+  /**
+   * Put CA-backed signatures from a test PKI on every act (default true). Its keys are random, so
+   * only a demo without them (`ca: false`) writes a byte-identical ledger for a seed.
+   */
+  readonly ca?: boolean;
+  /** Make the seal's key on a SoftHSM2 token (needs softhsm2 and the pkcs11js addon). */
+  readonly token?: boolean;
 }
 
 /** What the demo wrote. */
@@ -62,6 +72,9 @@ export interface DemoResult {
   readonly printed: readonly string[];
   readonly report: VerifyReport;
   readonly refusal: { readonly code: string; readonly message: string; readonly rule?: string };
+  /** CA-backed signatures written (0 without `ca`), and where the seal's key was. */
+  readonly certified: number;
+  readonly sealKey?: 'software' | 'SoftHSM2';
   readonly seconds: number;
   /** Wall-clock seconds of each step (setup, HK1, HK2, export, verify, print). */
   readonly steps: Readonly<Record<string, number>>;
@@ -104,6 +117,8 @@ class Demo {
   readonly ids: Rng;
   readonly marks: Rng;
   ledger!: Ledger;
+  ca: DemoCa | undefined;
+  certified = 0;
   tick: (n: number) => void = () => undefined;
 
   constructor(
@@ -144,6 +159,55 @@ class Demo {
         r.left.rule,
       );
     return r.right;
+  }
+
+  /** Bind `p`'s certificate (the office: the seal's) to them, written by `admin`; nothing without a CA. */
+  async bind(p: DemoPerson, admin: ActingSigner): Promise<void> {
+    if (this.ca === undefined) return;
+    this.clock.now = new Date(this.clock.now.getTime() + 1000);
+    const id = uuidV7At(this.clock.now.getTime(), this.ids);
+    const r = await this.ledger.bindCertificate(
+      {
+        person: p.id,
+        id,
+        signer: await this.ca.signer(p),
+        evidence: await this.ca.evidence(this.clock.now),
+        tsa: this.ca.tsa,
+      },
+      [admin],
+    );
+    if (isLeft(r))
+      throw refused(
+        r.left.code,
+        `the demo's certificate of ${p.id} was refused: ${r.left.message}`,
+        r.left.path.join('.'),
+        r.left.rule,
+      );
+  }
+
+  /** Put `p`'s CA signature on the act `act` wrote (they signed it in `role`); nothing without a CA. */
+  async certify(act: Appended, p: DemoPerson, role: string): Promise<void> {
+    if (this.ca === undefined) return;
+    this.clock.now = new Date(this.clock.now.getTime() + 1000);
+    const id = uuidV7At(this.clock.now.getTime(), this.ids);
+    const r = await this.ledger.certify(
+      {
+        act: act.events[0]!.id,
+        id,
+        signer: await this.ca.signer(p),
+        evidence: await this.ca.evidence(this.clock.now),
+        tsa: this.ca.tsa,
+      },
+      [this.as(p, role)],
+    );
+    if (isLeft(r))
+      throw refused(
+        r.left.code,
+        `the demo's CA signature was refused: ${r.left.message}`,
+        r.left.path.join('.'),
+        r.left.rule,
+      );
+    this.certified++;
   }
 
   async attempt(type: string, data: unknown, signers: readonly ActingSigner[]) {
@@ -198,6 +262,7 @@ function clearDemoFiles(dir: string): void {
     'seal.vkey',
     'witness.vkey',
     'root.key.pub',
+    'ca-root.pem',
     'keys',
   ]) {
     rmSync(join(dir, f), { recursive: true, force: true });
@@ -241,7 +306,20 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
   const witnessKey = keyFromSeed('so-gddt-ha-noi.demo', derivedSeed(options.seed, 'witness'));
   const studentCount = school.classes.reduce((n, c) => n + c.students.length, 0);
   try {
-    demo.ledger = await openLedger({ store: sqlite, ledger: school.ledger, clock: () => demo.clock.now });
+    if (options.ca !== false)
+      demo.ca = await demoCa({
+        start: demo.clock.now,
+        clock: () => demo.clock.now,
+        school: { name: school.name, taxCode: '0101234567', province: school.province },
+        office: school.office,
+        token: options.token === true,
+      });
+    demo.ledger = await openLedger({
+      store: sqlite,
+      ledger: school.ledger,
+      clock: () => demo.clock.now,
+      ...(demo.ca === undefined ? {} : { trust: { roots: demo.ca.roots } }),
+    });
     say(
       `hoso demo — ${school.name}, năm học ${YEAR}: ${school.classes.length} class(es), ${studentCount} students, seed "${options.seed}"`,
     );
@@ -279,12 +357,21 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
     );
     await demo.run('GrantRole', { person: P.id, role: 'admin' }, [demo.as(P, 'leader')]);
     for (const p of staff) {
-      await demo.run('RegisterStaff', { person: p.id, name: p.name, position: p.position }, [demo.as(P, 'admin')]);
+      const identity = demo.ca === undefined || p === school.office ? {} : { identity: demo.ca.identity(p) };
+      await demo.run('RegisterStaff', { person: p.id, name: p.name, position: p.position, ...identity }, [
+        demo.as(P, 'admin'),
+      ]);
       await demo.run('RegisterKey', { person: p.id, key: demo.key(p).publicKey }, [
         demo.as(P, 'admin'),
         demo.as(p, 'holder'),
       ]);
     }
+    // Each signer's certificate, bound by their own key's proof; the office holds the seal's.
+    for (const p of [P, ...staff]) await demo.bind(p, demo.as(P, 'admin'));
+    if (demo.ca !== undefined)
+      say(
+        `  certificates from the test CA (no legal weight) bound to ${staff.length + 1} people; the seal's key is ${demo.ca.sealOn === 'SoftHSM2' ? 'on a SoftHSM2 token' : 'a software key'}`,
+      );
     await demo.run('DefineYear', { year: YEAR, terms: TERMS }, [demo.as(P, 'leader')]);
     for (const s of SUBJECTS)
       await demo.run('DefineSubject', { subject: s.code, name: s.name }, [demo.as(P, 'leader')]);
@@ -484,11 +571,14 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
               `  REFUSED correction: ${attempt.left.message} (${attempt.left.rule ?? ''}) [${attempt.left.code}]; nothing was written`,
             );
             demo.at('2024-12-10');
-            await demo.run('Correct', { ...data, minutes: { ...data.minutes, date: '2024-12-10' } }, [
+            const fix = await demo.run('Correct', { ...data, minutes: { ...data.minutes, date: '2024-12-10' } }, [
               demo.as(teacher, 'subject'),
               demo.as(P, 'leader'),
               demo.as(school.vice, 'admin'),
             ]);
+            await demo.certify(fix, teacher, 'subject');
+            await demo.certify(fix, P, 'leader');
+            await demo.certify(fix, school.vice, 'admin');
             say(
               `  correction 01/BB-SCDL: Toán ĐĐGtx 1 of ${target.name} ${e.value} → ${data.new}, signed by ${teacher.name} (requester), ${P.name} (approver), ${school.vice.name} (witness)`,
             );
@@ -501,7 +591,7 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
           go: async () => {
             const e = entered.get(`${c0.code}/conduct/${target.id}/HK1`)!;
             const value = e.value === 'Tốt' ? 'Khá' : 'Tốt';
-            await demo.run(
+            const fix = await demo.run(
               'Correct',
               {
                 target: e.id,
@@ -516,6 +606,9 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
               },
               [demo.as(c0.homeroom, 'homeroom'), demo.as(P, 'leader'), demo.as(school.vice, 'admin')],
             );
+            await demo.certify(fix, c0.homeroom, 'homeroom');
+            await demo.certify(fix, P, 'leader');
+            await demo.certify(fix, school.vice, 'admin');
             say(
               `  correction 02/BB-SCDL: conduct HK1 of ${target.name} ${e.value} → ${value}, after the class was confirmed and sealed`,
             );
@@ -548,15 +641,25 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
       const periods = term === 'HK1' ? (['HK1'] as const) : (['HK2', 'CN'] as const);
       for (const period of periods) {
         for (const c of school.classes) {
-          for (const s of SUBJECTS)
-            await demo.run('SignOffSubject', { year: YEAR, class: c.code, subject: s.code, term: period }, [
-              demo.as(c.teachers[s.code]!, 'subject'),
+          for (const s of SUBJECTS) {
+            const t = c.teachers[s.code]!;
+            const off = await demo.run('SignOffSubject', { year: YEAR, class: c.code, subject: s.code, term: period }, [
+              demo.as(t, 'subject'),
             ]);
-          await demo.run('ConfirmClass', { year: YEAR, class: c.code, term: period }, [
+            await demo.certify(off, t, 'subject');
+          }
+          const confirmed = await demo.run('ConfirmClass', { year: YEAR, class: c.code, term: period }, [
             demo.as(c.homeroom, 'homeroom'),
           ]);
-          await demo.run('ApproveClass', { year: YEAR, class: c.code, term: period }, [demo.as(P, 'leader')]);
-          await demo.run('SealBook', { year: YEAR, class: c.code, term: period }, [demo.as(school.office, 'office')]);
+          await demo.certify(confirmed, c.homeroom, 'homeroom');
+          const approved = await demo.run('ApproveClass', { year: YEAR, class: c.code, term: period }, [
+            demo.as(P, 'leader'),
+          ]);
+          await demo.certify(approved, P, 'leader');
+          const sealed = await demo.run('SealBook', { year: YEAR, class: c.code, term: period }, [
+            demo.as(school.office, 'office'),
+          ]);
+          await demo.certify(sealed, school.office, 'office');
         }
         say(
           `  ${period}: subjects signed off, classes confirmed by homeroom teachers, approved by ${P.name}, sealed by the office (${school.office.name})`,
@@ -580,10 +683,16 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
     writeText(join(dir, 'witness.vkey'), witnessVkey, '--dir');
     const rootKey = demo.key(P).publicKey;
     writeText(join(dir, 'root.key.pub'), rootKey + '\n', '--dir');
+    if (demo.ca !== undefined) writeText(join(dir, 'ca-root.pem'), demo.ca.rootPem, '--dir');
 
     const vbar = progress('verifying the bundle', 1);
     const verified = await verifyBundle(bundlePath, {
-      trust: { rootKeys: [rootKey], sealKeys: [sealVkey.trim()], witnessKeys: [witnessVkey.trim()] },
+      trust: {
+        rootKeys: [rootKey],
+        sealKeys: [sealVkey.trim()],
+        witnessKeys: [witnessVkey.trim()],
+        ...(demo.ca === undefined ? {} : { certificates: [demo.ca.rootPem] }),
+      },
     });
     vbar.tick();
     vbar.done();
@@ -645,12 +754,26 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
         jobs.push({ name: `bien-ban-${m.number.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase()}`, document: doc.right });
       }
       const pbar = progress('printing the books (PDF and HTML)', jobs.length);
-      const out = await printAll(join(dir, 'print'), jobs, { creationDate: new Date('2025-05-30T10:00:00+07:00') });
+      const printedAt = new Date('2025-05-30T10:00:00+07:00');
+      const out = await printAll(join(dir, 'print'), jobs, { creationDate: printedAt });
       pbar.tick(jobs.length);
       pbar.done('documents');
       if (isLeft(out)) throw refused(out.left.code, out.left.message, out.left.path?.join('.'), out.left.rule);
       printed = out.right;
       lap('print');
+      if (options.sign) {
+        const { signDemoPrints } = await import('./sign.js');
+        const signed = await signDemoPrints(jobs, {
+          printDir: join(dir, 'print'),
+          pkiDir: join(dir, 'pki'),
+          creationDate: printedAt,
+          school: records.school?.name ?? 'Trường',
+        });
+        say(
+          `  signed ${signed.signed.length} PDFs (PAdES B-T, test PKI without legal weight); check one: hoso verify-document ${signed.signed[0] ?? ''} --ca ${signed.root} ${signed.crls.map((c) => `--crl ${c}`).join(' ')}`,
+        );
+        lap('sign');
+      }
     }
     if (refusal === undefined) throw refused('demo-broken', 'the refused correction did not run');
     return {
@@ -666,10 +789,13 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
         seal: join(dir, 'seal.vkey'),
         witness: join(dir, 'witness.vkey'),
         root: join(dir, 'root.key.pub'),
+        ...(demo.ca === undefined ? {} : { caRoot: join(dir, 'ca-root.pem') }),
       },
       printed,
       report,
       refusal,
+      certified: demo.certified,
+      ...(demo.ca === undefined ? {} : { sealKey: demo.ca.sealOn }),
       seconds: (Date.now() - started) / 1000,
       steps,
     };

@@ -19,4 +19,6 @@ export const RULES = {
   tt22: 'TT22 Điều 5',
   tt27: 'TT27 Điều 6, 7',
   envelope: 'docs/design.md §3',
+  certificate: 'QC Điều 3.1',
+  book: 'docs/legal.md#what-a-ca-signature-signs',
 } as const;

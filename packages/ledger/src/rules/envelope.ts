@@ -58,7 +58,7 @@ export function checkPlacement(s: LedgerState, v: EventView, ev: LedgerEvent, ou
     out.push(
       ledgerError('wrong-ledger', `event of ledger "${v.ledger}" in ledger "${s.ledger}"`, { path: ['ledger'] }),
     );
-  if (ev.type === 'CorrectionMade') {
+  if (ev.type === 'CorrectionMade' || ev.type === 'ActCertified') {
     if (streamKind(v.stream) === null)
       out.push(ledgerError('wrong-stream', `"${v.stream}" is not a stream name`, { path: ['stream'] }));
     return;
@@ -99,6 +99,7 @@ export function checkAuthor(s: LedgerState, v: EventView, ev: LedgerEvent, out: 
     );
     return activeKey(s, v.by.key, ['by', 'key'], out) !== null;
   }
+  if (need.role === 'signer') return s.keys.get(v.by.key)?.revoked === false; // checked with the act
   if (need.role === 'writer') {
     // A correction is requested in the role that writes the corrected cell; the rest is checked with the target.
     if (v.by.role !== 'subject' && v.by.role !== 'homeroom')

@@ -34,9 +34,10 @@ export function checkStaff(s: LedgerState, d: EventData['StaffRegistered'], out:
 /**
  * A key registration: the person has an account, the key is new, the new key co-signs as `holder`
  * (proof of possession), and the person consents — by one of their active keys (`consent.by:
- * "key"`), or, when they hold none, by a leader (`"leader"`, QC Điều 6.1: the head provides the
- * accounts). The consenting key signs the registration: as a co-signer (role `consent`, or
- * `leader`), or as its author. No other signature is carried.
+ * "key"`), by their bound certificate (`"certificate"`, whose CMS is checked in certs/check.ts), or,
+ * when they hold none, by a leader (`"leader"`, QC Điều 6.1: the head provides the accounts). The
+ * consenting key signs the registration: as a co-signer (role `consent`, or `leader`), or as its
+ * author. No other signature is carried.
  */
 export function checkKeyRegistered(s: LedgerState, v: EventView, d: EventData['KeyRegistered'], out: Problems): void {
   const person = knownPerson(s, d.person, out);
@@ -94,16 +95,16 @@ export function checkKeyRegistered(s: LedgerState, v: EventView, d: EventData['K
     return;
   }
   if (c.by === 'certificate') {
-    out.push(
-      ledgerError(
-        'invalid-consent',
-        'consent by a certificate is not accepted yet: the ledger binds no certificate to a person',
-        {
-          path: ['data', 'consent', 'by'],
-          rule: RULES.personalKey,
-        },
-      ),
-    );
+    // The certificate's key signs the consent (checked in certs/check.ts); no co-signature is carried.
+    const bound = s.certificates.get(c.certificate);
+    if (bound === undefined || bound.person !== d.person)
+      out.push(
+        ledgerError(
+          'invalid-consent',
+          `certificate ${c.certificate.slice(0, 16)}… is not bound to ${d.person}: only the person's own certificate consents to their key`,
+          { path: ['data', 'consent', 'certificate'], rule: RULES.personalKey },
+        ),
+      );
     return;
   }
   const owner = s.keys.get(c.key);

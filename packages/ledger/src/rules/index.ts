@@ -5,7 +5,8 @@
  * replays it by position ({@link replayCheck}), so all three apply exactly the same rules. One file
  * per concern, each naming the articles it enforces: envelope (genesis, placement, author),
  * identities (accounts, keys, consent, roles), setup, students, windows, entries, corrections,
- * sign-offs, the year as it runs (make-ups, exemptions, plans, recognition, sessions a day).
+ * sign-offs, the year as it runs (make-ups, exemptions, plans, recognition, sessions a day), certificates
+ * (the structure of CA-backed signatures; their cryptography is async, in `certs/check.ts`).
  */
 import type { Envelope } from '@hoso/core';
 import { ledgerError, type LedgerError } from '../errors.js';
@@ -32,6 +33,7 @@ import {
   checkSessions,
   checkTestMissed,
 } from './year.js';
+import { checkActCertified, checkCertificateBound } from './certificates.js';
 
 export { RULES } from './articles.js';
 export { regularCount } from './setup.js';
@@ -123,6 +125,10 @@ function checkSpecific(s: LedgerState, v: EventView, ev: LedgerEvent, disclose: 
       return checkClassOpened(s, ev.data, out);
     case 'StaffRegistered':
       return checkStaff(s, ev.data, out);
+    case 'CertificateBound':
+      return checkCertificateBound(s, ev.data, out);
+    case 'ActCertified':
+      return checkActCertified(s, v, ev.data, out);
     case 'KeyRegistered':
       return checkKeyRegistered(s, v, ev.data, out);
     case 'KeyRevoked':

@@ -5,7 +5,8 @@
  * office seals an approved one (QC Điều 13.3). Each is given once.
  */
 import { ledgerError, type LedgerErrorOf } from '../errors.js';
-import type { EventData } from '../events.js';
+import type { BookHead, EventData } from '../events.js';
+import { bookHeads } from '../book.js';
 import { marks, unsignedSubjects, type LedgerState } from '../state.js';
 import { RULES } from './articles.js';
 import { classGrade, type Problems } from './lookups.js';
@@ -47,6 +48,7 @@ export function checkSignedOff(s: LedgerState, d: EventData['SubjectSignedOff'],
  */
 export function checkConfirmed(s: LedgerState, d: EventData['ClassConfirmed'], out: Problems): void {
   const grade = classGrade(s, d.year, d.class, out);
+  checkBook(s, d, out);
   if (s.marks.has(marks.confirmed(d.year, d.class, d.term))) {
     out.push(alreadySigned(`class ${d.class} is already confirmed for ${d.term}`));
     return;
@@ -63,9 +65,39 @@ export function checkConfirmed(s: LedgerState, d: EventData['ClassConfirmed'], o
     );
 }
 
+/**
+ * The `book` of a class act, when present, is the heads of the class's book streams as the ledger
+ * holds them (docs/legal.md#what-a-ca-signature-signs).
+ */
+export function checkBook(
+  s: LedgerState,
+  d: { readonly year: string; readonly class: string; readonly book?: readonly BookHead[] },
+  out: Problems,
+): void {
+  if (d.book === undefined) return;
+  const expected = bookHeads(s, d.year, d.class) ?? [];
+  const n = Math.max(expected.length, d.book.length);
+  for (let i = 0; i < n; i++) {
+    const a = d.book[i];
+    const b = expected[i];
+    if (a !== undefined && b !== undefined && a.stream === b.stream && a.rev === b.rev && a.hash === b.hash) continue;
+    out.push(
+      ledgerError(
+        'book-mismatch',
+        b === undefined
+          ? `book entry ${i} names ${a?.stream ?? ''}, which is not a stream of class ${d.class}'s books`
+          : `book entry ${i} must be ${b.stream} at rev ${b.rev} (${b.hash.slice(0, 12)}…): the act signs the books as they are`,
+        { path: ['data', 'book', i], rule: RULES.book, details: { expected } },
+      ),
+    );
+    return;
+  }
+}
+
 /** A confirmed class approved once a period. */
 export function checkApproved(s: LedgerState, d: EventData['ClassApproved'], out: Problems): void {
   classGrade(s, d.year, d.class, out);
+  checkBook(s, d, out);
   if (s.marks.has(marks.approved(d.year, d.class, d.term)))
     out.push(alreadySigned(`class ${d.class} is already approved for ${d.term}`));
   if (!s.marks.has(marks.confirmed(d.year, d.class, d.term)))
@@ -80,6 +112,7 @@ export function checkApproved(s: LedgerState, d: EventData['ClassApproved'], out
 /** An approved class sealed once a period. */
 export function checkSealed(s: LedgerState, d: EventData['BookSealed'], out: Problems): void {
   classGrade(s, d.year, d.class, out);
+  checkBook(s, d, out);
   if (s.marks.has(marks.sealed(d.year, d.class, d.term)))
     out.push(alreadySigned(`class ${d.class} is already sealed for ${d.term}`));
   if (!s.marks.has(marks.approved(d.year, d.class, d.term)))

@@ -21,6 +21,7 @@ import type { LedgerError, LedgerErrorCode, LedgerErrorOf } from '../errors.js';
 import type { LedgerEvent } from '../events.js';
 import type { SchoolLevel } from '../codecs.js';
 import { openLedger, type ActingSigner, type Appended, type Ledger } from '../ledger.js';
+import type { CertificateTrust } from '../certs/check.js';
 
 /** A test identity: a person id, a 32-byte seed derived from the name, its signer and key. */
 export interface TestPerson {
@@ -225,12 +226,19 @@ export async function buildSchool(
     openWindow?: boolean;
     levels?: readonly SchoolLevel[];
     rules?: { authorMayAmend?: boolean };
+    /** The trust list the ledger checks certificates against (none: certificate events are refused). */
+    trust?: CertificateTrust;
   } = {},
 ): Promise<School> {
   const store = options.store ?? createMemoryStore();
   const ledgerId = options.ledger ?? 'thpt-test';
   const clock = { now: new Date('2024-10-01T08:00:00+07:00') };
-  const ledger = await openLedger({ store, ledger: ledgerId, clock: () => clock.now });
+  const ledger = await openLedger({
+    store,
+    ledger: ledgerId,
+    clock: () => clock.now,
+    ...(options.trust === undefined ? {} : { trust: options.trust }),
+  });
   const people: SchoolPeople = {
     principal: person('hieu-truong'),
     vice: person('pho-hieu-truong'),

@@ -88,6 +88,15 @@ export const RULE_VI: Readonly<Record<LedgerErrorCode, string>> = {
   'no-change': 'giá trị mới trùng với giá trị cũ',
   'already-signed': 'đã được ký trước đó',
   'out-of-order': 'ký duyệt sai thứ tự (bước trước chưa được ký)',
+  'book-mismatch': 'các đầu sổ ghi trong lần ký không khớp với sổ tại thời điểm ký',
+  'certificate-already-bound': 'chứng thư số đã được gắn cho một người trước đó',
+  'certificate-not-bound': 'chứng thư số chưa được gắn cho người ký',
+  'identity-mismatch': 'số định danh trong chứng thư số không khớp với hồ sơ cán bộ',
+  'unknown-act': 'không có văn bản được ký số như đã nêu',
+  'not-act-signer': 'người ký số không phải người đã ký văn bản đó',
+  'already-certified': 'văn bản đã được người này ký số trước đó',
+  'ca-signature-invalid': 'chữ ký số bằng chứng thư số không hợp lệ',
+  'no-trust-list': 'chưa có danh sách chứng thư gốc tin cậy để kiểm tra chữ ký số',
   'too-many-conflicts': 'không ghi được vì sổ liên tục thay đổi',
   'store-error': 'lỗi của nơi lưu trữ sổ',
   'signer-failed': 'thiết bị ký không ký được',
@@ -126,13 +135,18 @@ function reportedElsewhere(e: LedgerError, env: Envelope): boolean {
  */
 export class CompliancePass implements EventPass {
   readonly kind = 'compliance' as const;
-  private readonly state: LedgerState = initialState();
+  private readonly folded: LedgerState = initialState();
+
+  /** The state replayed so far (read it, do not change it): the CA-signature pass checks against it. */
+  get state(): LedgerState {
+    return this.folded;
+  }
 
   step(ctx: EventContext): void {
     const env = ctx.envelope;
     let problems: readonly LedgerError[];
     try {
-      problems = replayCheck(this.state, env);
+      problems = replayCheck(this.folded, env);
     } catch (e) {
       // A rule that throws is a defect of the verifier, not of the event: say so rather than pass it.
       ctx.report(
@@ -147,12 +161,12 @@ export class CompliancePass implements EventPass {
       problems = [];
     }
     for (const p of problems) if (!reportedElsewhere(p, env)) this.report(ctx, p);
-    evolve(this.state, env, ctx.leafHash);
+    evolve(this.folded, env, ctx.leafHash);
   }
 
   skip(): void {
     // An event that does not decode still takes its position.
-    this.state.size += 1;
+    this.folded.size += 1;
   }
 
   private report(ctx: EventContext, err: LedgerError): void {
@@ -174,6 +188,6 @@ export class CompliancePass implements EventPass {
 }
 
 /** The compliance pass (the ledger package provides the rules). */
-export function compliancePass(): EventPass {
+export function compliancePass(): CompliancePass {
   return new CompliancePass();
 }
