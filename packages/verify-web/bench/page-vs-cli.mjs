@@ -7,7 +7,7 @@
 //   node packages/verify-web/bench/page-vs-cli.mjs [students]   (default 300; 1500 is a full-size school, ~190k events)
 //   HOSO_BENCH_BUNDLE=dir/ of an existing `hoso demo` run skips making one.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,6 +55,7 @@ try {
       f('seal.vkey'),
       '--trust',
       f('witness.vkey'),
+      ...(existsSync(f('ca-root.pem')) ? ['--trust', f('ca-root.pem')] : []),
       '--json',
     ],
     { maxBuffer: 1 << 28 },
@@ -77,6 +78,8 @@ try {
         root: [f('root.key.pub')],
         seal: [f('seal.vkey')],
         witness: [f('witness.vkey')],
+        // A demo made before CA-backed signatures has no ca-root.pem.
+        certificates: existsSync(f('ca-root.pem')) ? [f('ca-root.pem')] : [],
       });
       if (r.state !== 'done') throw new Error(`the page did not finish: ${JSON.stringify(r)}`);
       if (v.requests.length > 0) throw new Error(`the page made requests: ${v.requests.join(', ')}`);

@@ -30,7 +30,7 @@ declare global {
 }
 
 /** The file fields of the form, each with the files picked or dropped on it. */
-const FIELDS = ['bundle', 'root', 'seal', 'witness', 'since'] as const;
+const FIELDS = ['bundle', 'root', 'seal', 'witness', 'certificates', 'since'] as const;
 type Field = (typeof FIELDS)[number];
 const chosen = new Map<Field, File[]>();
 
@@ -78,6 +78,7 @@ const FIELD_OF: Readonly<Record<string, string>> = {
   rootKeys: 'root',
   sealKeys: 'seal',
   witnessKeys: 'witness',
+  certificates: 'certificates',
   since: 'since',
   expectedOrigin: 'origin',
 };
@@ -101,10 +102,19 @@ async function run(): Promise<void> {
   // A checkpoint note is read as it is (not trimmed, as the CLI reads --since): its last line ends with a newline.
   const since = await chosen.get('since')?.[0]?.text();
   const origin = $<HTMLInputElement>('origin').value.trim();
+  const certificates = await Promise.all(
+    (chosen.get('certificates') ?? []).map(async (f) => new Uint8Array(await f.arrayBuffer())),
+  );
   status.textContent = `Đang kiểm tra ${bundle.name}… / Verifying ${bundle.name}…`;
   const started = performance.now();
   const r = await verifyBundle(bundle, {
-    trust: { rootKeys: await texts('root'), sealKeys: await texts('seal'), witnessKeys: await texts('witness') },
+    trust: {
+      rootKeys: await texts('root'),
+      sealKeys: await texts('seal'),
+      witnessKeys: await texts('witness'),
+      // Each file's bytes, PEM or DER, as the CLI passes a certificate file given to --trust.
+      ...(certificates.length === 0 ? {} : { certificates }),
+    },
     ...(since === undefined ? {} : { since }),
     ...(origin === '' ? {} : { expectedOrigin: origin }),
     workers: Math.max(1, (navigator.hardwareConcurrency || 2) - 1),

@@ -36,6 +36,7 @@ const WITHOUT_WEBCRYPTO_ED25519 = `(() => {
  * @property {string[]} [root]
  * @property {string[]} [seal]
  * @property {string[]} [witness]
+ * @property {string[]} [certificates] root certificate files (PEM or DER)
  * @property {string} [since]
  * @property {string} [origin]
  */
@@ -113,6 +114,7 @@ export async function openVerifier(browser, htmlPath, options = {}) {
     await page.setInputFiles('#root', inputs.root ?? []);
     await page.setInputFiles('#seal', inputs.seal ?? []);
     await page.setInputFiles('#witness', inputs.witness ?? []);
+    await page.setInputFiles('#certificates', inputs.certificates ?? []);
     await page.setInputFiles('#since', inputs.since === undefined ? [] : [inputs.since]);
     await page.fill('#origin', inputs.origin ?? '');
     await page.evaluate(() => {

@@ -49,6 +49,7 @@ describe.skipIf(!hasChromium)('hoso-verify.html in headless Chromium: the demo y
         rootKeys: [readFileSync(files('root.key.pub'), 'utf8').trim()],
         sealKeys: [readFileSync(files('seal.vkey'), 'utf8').trim()],
         witnessKeys: [readFileSync(files('witness.vkey'), 'utf8').trim()],
+        certificates: [readFileSync(files('ca-root.pem'))],
       },
     });
     if (r._tag === 'Left') throw new Error(r.left.message);
@@ -66,6 +67,7 @@ describe.skipIf(!hasChromium)('hoso-verify.html in headless Chromium: the demo y
     root: [files('root.key.pub')],
     seal: [files('seal.vkey')],
     witness: [files('witness.vkey')],
+    certificates: [files('ca-root.pem')],
   });
 
   it('is one file that can fetch nothing: a strict CSP naming its one inline script, no URL loaded', () => {
