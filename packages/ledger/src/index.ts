@@ -28,6 +28,7 @@ export * from './certs/statements.js';
 export * from './certs/check.js';
 export * from './certs/sign.js';
 export * from './certs/export.js';
+export * from './certs/checkpoint-timestamp.js';
 export * from './snapshot.js';
 export * from './snapshot-files.js';
 export { eventIndexParts, eventIndexFromParts, type EventIndexParts } from './event-index.js';

@@ -63,3 +63,12 @@ export {
   parseTlogProof,
   verifyTlogProof,
 } from './tlog-proof.js';
+export {
+  TIMESTAMP_KEY_NAME,
+  TIMESTAMP_KEY_ID,
+  TIMESTAMP_RULE,
+  type NoteTimestamp,
+  noteImprint,
+  addTimestampLine,
+  noteTimestamps,
+} from './timestamp.js';

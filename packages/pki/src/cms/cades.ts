@@ -17,12 +17,11 @@ import { pkiError, under, type PkiError } from '../errors.js';
 import { OID } from '../oids.js';
 import { validatePath, type PathVerdict } from '../path.js';
 import type { RevocationEvidence, RevocationStatus } from '../revocation/check.js';
-import { parseCrl, type Crl } from '../revocation/crl.js';
-import { parseOcspResponse, type OcspResponse } from '../revocation/ocsp.js';
 import type { X509Signer } from '../signers/signer.js';
 import type { TimestampAuthority } from '../tsp/authority.js';
 import { verifyTimestampToken, type TimestampVerdict } from '../tsp/verify.js';
 import { buildSignedData } from './build.js';
+import { embeddedEvidence } from './evidence.js';
 import { checkSignerInfo, digestsOf } from './signer-info.js';
 import { decodeSignedData, encodeAttribute, withUnsignedAttributes } from './signed-data.js';
 
@@ -183,25 +182,6 @@ export interface CadesVerdict {
   readonly validationTime: Date;
   readonly path?: PathVerdict;
   readonly revocation: readonly RevocationStatus[];
-}
-
-async function embeddedEvidence(
-  crls: readonly Uint8Array[],
-  ocsps: readonly Uint8Array[],
-  problems: PkiError[],
-): Promise<{ crls: Crl[]; ocspResponses: OcspResponse[] }> {
-  const out = { crls: [] as Crl[], ocspResponses: [] as OcspResponse[] };
-  for (const [i, der] of crls.entries()) {
-    const c = await parseCrl(der, ['crls', i]);
-    if (isLeft(c)) problems.push(c.left);
-    else out.crls.push(c.right);
-  }
-  for (const [i, der] of ocsps.entries()) {
-    const r = await parseOcspResponse(der, ['crls', 'ocsp', i]);
-    if (isLeft(r)) problems.push(r.left);
-    else out.ocspResponses.push(r.right);
-  }
-  return out;
 }
 
 /** Tolerance for a signing-time claim later than the timestamp (clocks differ). */

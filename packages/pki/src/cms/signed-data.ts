@@ -304,3 +304,34 @@ export function withUnsignedAttributes(der: Uint8Array, attrs: readonly Uint8Arr
   const sd = derSequence(...parts.slice(0, -1).map((p) => tlvBytes(der, p)), derSetOf([newSi]));
   return right(derSequence(tlvBytes(der, ci![0]!), tlv(contextTag(0, true), sd)));
 }
+
+/**
+ * The same ContentInfo with `crls` and `ocspResponses` added to the SignedData's `crls` field
+ * (RFC 5652 §5.1; OCSP as RFC 5940 §4.1 other revocation info, which makes the version 5). The
+ * field is outside every signature, so a token or a signature stays valid: this is how
+ * revocation evidence is made to travel inside a TSA's token.
+ */
+export function withRevocationInfo(
+  der: Uint8Array,
+  add: { readonly crls?: readonly Uint8Array[]; readonly ocspResponses?: readonly Uint8Array[] },
+): Either<PkiError, Uint8Array> {
+  const top = readOnly(der);
+  const ci = top ? childrenOf(der, top) : undefined;
+  const sdT = ci?.[1] ? childrenOf(der, ci[1])?.[0] : undefined;
+  const parts = sdT ? childrenOf(der, sdT) : undefined;
+  if (!ci || !parts || parts.length < 4) return bad('the SignedData is malformed', ['content']);
+  const added = [
+    ...(add.crls ?? []),
+    ...(add.ocspResponses ?? []).map((r) => tlv(contextTag(1, true), derOid(OID.riOcspResponse), r)),
+  ];
+  if (added.length === 0) return right(der);
+  const fields = parts.map((p) => tlvBytes(der, p));
+  const at = parts.findIndex((p) => p.tag === 0xa1);
+  const old = at < 0 ? [] : (childrenOf(der, parts[at]!) ?? []).map((c) => tlvBytes(der, c));
+  const field = derSetOf([...old, ...added], contextTag(1, true));
+  if (at >= 0) fields[at] = field;
+  else fields.splice(fields.length - 1, 0, field);
+  const hasOther = added.length > (add.crls?.length ?? 0) || old.some((c) => c[0] === 0xa1);
+  if (hasOther) fields[0] = derUnsignedInteger(new Uint8Array([5]));
+  return right(derSequence(tlvBytes(der, ci[0]!), tlv(contextTag(0, true), derSequence(...fields))));
+}

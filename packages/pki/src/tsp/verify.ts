@@ -12,6 +12,7 @@ import { validatePath, type PathVerdict } from '../path.js';
 import type { RevocationEvidence } from '../revocation/check.js';
 import { checkSignerInfo, digestsOf } from '../cms/signer-info.js';
 import { decodeSignedData } from '../cms/signed-data.js';
+import { embeddedEvidence } from '../cms/evidence.js';
 import { parseTstInfo, type MessageImprint, type TstInfo } from './protocol.js';
 
 export interface TimestampVerifyOptions {
@@ -63,6 +64,15 @@ export async function verifyTimestampToken(
     else embedded.push(c.right);
   }
   const certs = [...embedded, ...(o.intermediates ?? [])];
+  // Evidence may travel inside the token too (its SignedData's crls field is outside the TSA's signature).
+  const inside = await embeddedEvidence(sd.right.crls, sd.right.ocspResponses, problems);
+  const evidence =
+    inside.crls.length + inside.ocspResponses.length === 0
+      ? o.evidence
+      : {
+          crls: [...(o.evidence?.crls ?? []), ...inside.crls],
+          ocspResponses: [...(o.evidence?.ocspResponses ?? []), ...inside.ocspResponses],
+        };
   const si = await checkSignerInfo(sd.right, certs, digestsOf(sd.right.eContent), { allowEssV1: true, path });
   problems.push(...si.problems);
   const imprint = info.right.imprint;
@@ -87,7 +97,7 @@ export async function verifyTimestampToken(
       intermediates: certs,
       time: info.right.genTime,
       purpose: 'timestamping',
-      ...(o.evidence ? { evidence: o.evidence } : {}),
+      ...(evidence ? { evidence } : {}),
       ...(o.revocation ? { revocation: o.revocation } : {}),
     });
     problems.push(...verdict.problems.map((p) => under([...path, 'tsa'], p)));
