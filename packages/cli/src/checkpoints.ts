@@ -85,10 +85,16 @@ export function latestCheckpoint(dir: string): KeptCheckpoint | null {
 }
 
 /**
- * Sign a checkpoint of the ledger's current size with the seal key and keep it. Refused (exit 1)
- * when the store's history no longer extends the latest kept checkpoint.
+ * Sign a checkpoint of the ledger's current size with the seal key and keep it; `stamp` (a TSA)
+ * adds an RFC 3161 timestamp line before it is kept. Refused (exit 1) when the store's history no
+ * longer extends the latest kept checkpoint.
  */
-export async function signAndKeep(s: OpenedStore, seal: KeyMaterial, dir: string): Promise<KeptCheckpoint> {
+export async function signAndKeep(
+  s: OpenedStore,
+  seal: KeyMaterial,
+  dir: string,
+  stamp?: (note: string) => Promise<string>,
+): Promise<KeptCheckpoint> {
   // A checkpoint must never name a size the store could still lose (store-sqlite README).
   if (s.sqlite !== undefined) await s.sqlite.flush();
   const size = await s.store.size(s.ledger);
@@ -121,7 +127,9 @@ export async function signAndKeep(s: OpenedStore, seal: KeyMaterial, dir: string
       return latest;
     }
   }
-  const note = signCheckpoint(cp, seal.note);
+  const signed = signCheckpoint(cp, seal.note);
+  // Stamped before it is kept: a TSA that fails leaves no checkpoint behind (docs/formats.md §2).
+  const note = stamp === undefined ? signed : await stamp(signed);
   const path = checkpointFile(dir, size);
   writeText(path, note, '--checkpoints');
   return { path, note, checkpoint: cp };

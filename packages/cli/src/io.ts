@@ -50,6 +50,15 @@ export function readText(path: string, arg: string): string {
   }
 }
 
+/** Read a file's bytes named by option `arg`; unreadable: exit 2 naming `arg`. */
+export function readBytes(path: string, arg: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch (e) {
+    throw usage('unreadable-file', `cannot read ${path}: ${reason(e)}`, arg);
+  }
+}
+
 /** Does `path` name an existing regular file? */
 export function isFile(path: string): boolean {
   try {

@@ -22,6 +22,8 @@ import {
 import { originOf } from './bundle/format.js';
 import type { ExpectedOrigin } from './origin.js';
 import { SigningTimes, type CheckpointTime } from './time.js';
+import { checkTimestamps, TimestampClaims } from './timestamps.js';
+import type { CertificateTrust } from '@hoso/ledger';
 import { WorkerPool } from './pool/worker-pool.js';
 import type { WorkerFactory } from './pool/protocol.js';
 import {
@@ -108,6 +110,8 @@ export interface EngineOptions {
   readonly expected: ExpectedOrigin;
   /** Checkpoint notes known before the events are read: their cosignature times bound the events' `at`. */
   readonly checkpointHints?: readonly string[];
+  /** The trust list the checkpoints' RFC 3161 timestamps are checked against (none: not checked). */
+  readonly timestampTrust?: CertificateTrust;
   /** Event ids held in memory before a sorted run of them is written to a temporary file. */
   readonly idBuffer: number;
   /** Directory of that temporary file. */
@@ -153,6 +157,8 @@ export class Engine {
   private readonly ids: DuplicateIdFinder;
   private readonly times: SigningTimes;
   private timesReady = false;
+  /** Claimed times around the timestamped checkpoints known ahead (docs/formats.md §2). */
+  private claims: TimestampClaims | null = null;
   private readonly checkpointNotes: Array<{ line: number | null; note: string }> = [];
   private latestExtra: { line: number | null; note: string } | null = null;
   private droppedCheckpoints = 0;
@@ -394,6 +400,8 @@ export class Engine {
       times.push({ size: c.checkpoint.size, time: first.time * 1000, witness: first.witness });
     }
     this.times.setCheckpointTimes(times);
+    const claims = new TimestampClaims(this.options.checkpointHints ?? []);
+    if (claims.active) this.claims = claims;
   }
 
   /**
@@ -499,6 +507,7 @@ export class Engine {
     if (Number.isFinite(at)) {
       this.prepareTimes();
       this.times.observe(position, env.id, env.stream, env.at, at);
+      this.claims?.observe(position, env.id, env.stream, env.at, at);
     }
 
     for (let k = from; k < to; k++) {
@@ -741,9 +750,16 @@ export class Engine {
     ];
     if (wanted.length > 0 && rootsAt !== undefined) for (const [s, r] of await rootsAt(wanted)) known.set(s, r);
 
+    const stamps = await checkTimestamps(
+      parsed.map((p) => ({ line: p.line, note: p.note, size: p.result.checkpoint?.size })),
+      this.options.timestampTrust,
+      this.claims ?? new TimestampClaims([]),
+      this.options.timeTolerance,
+      (f) => this.add(f, 'integrity'),
+    );
     const bySize = new Map<number, { root: Uint8Array; line: number | null }>();
     let final = false;
-    for (const p of parsed) {
+    for (const [i, p] of parsed.entries()) {
       const place = { line: p.line };
       for (const f of p.result.findings(place)) this.add(f, 'integrity');
       let ok = p.result.ok;
@@ -800,6 +816,7 @@ export class Engine {
         signedBy: p.result.signedBy,
         cosignedBy: p.result.cosignedBy,
         ok,
+        ...(stamps[i]!.length === 0 ? {} : { timestamps: stamps[i] }),
       });
     }
     if (this.options.requireFinalCheckpoint && !final && !parsed.some((p) => p.result.checkpoint?.size === n))

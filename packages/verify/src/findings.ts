@@ -294,6 +294,36 @@ export const FINDING_CODES = {
     title: 'A CA-backed signature has no timestamp: it was checked at the time its signer claims',
     title_vi: 'Chữ ký số không có dấu thời gian: được kiểm tra tại thời điểm người ký tự ghi',
   },
+  'checkpoint-timestamp-invalid': {
+    severity: 'error',
+    rule: 'RFC 3161 §2.4.2',
+    title: 'A timestamp on a checkpoint does not hold',
+    title_vi: 'Dấu thời gian trên một điểm kiểm tra không hợp lệ',
+  },
+  'checkpoint-timestamp-unchecked': {
+    severity: 'warning',
+    rule: 'docs/formats.md §2',
+    title: 'Timestamps on checkpoints were not checked: no trust list was given',
+    title_vi: 'Chưa kiểm tra dấu thời gian trên điểm kiểm tra: chưa có danh sách chứng thư gốc tin cậy',
+  },
+  'checkpoint-timestamp-order': {
+    severity: 'warning',
+    rule: 'docs/design.md §8',
+    title: 'A checkpoint was timestamped after a larger one',
+    title_vi: 'Một điểm kiểm tra được gắn dấu thời gian muộn hơn điểm kiểm tra lớn hơn nó',
+  },
+  'time-after-timestamp': {
+    severity: 'warning',
+    rule: 'docs/design.md §8',
+    title: 'An event claims a time after a timestamp proves its checkpoint existed',
+    title_vi: 'Sự kiện ghi thời điểm ký muộn hơn lúc dấu thời gian chứng minh điểm kiểm tra chứa nó đã có',
+  },
+  'time-before-timestamp': {
+    severity: 'warning',
+    rule: 'docs/design.md §8',
+    title: 'An event written after a timestamped checkpoint claims an earlier time',
+    title_vi: 'Sự kiện ghi sau một điểm kiểm tra có dấu thời gian nhưng ghi thời điểm ký sớm hơn',
+  },
   'ca-signatures-unchecked': {
     severity: 'warning',
     rule: 'QC Điều 3.1',

@@ -120,6 +120,31 @@ export interface MessageParams {
     readonly act: { readonly type: string; readonly id: string };
     readonly time: string;
   };
+  'checkpoint-timestamp-invalid': {
+    readonly place: CheckpointPlace;
+    readonly reason: string;
+    readonly reason_vi: string;
+  };
+  'checkpoint-timestamp-unchecked': { readonly count: number };
+  'checkpoint-timestamp-order': {
+    readonly place: CheckpointPlace;
+    readonly size: number;
+    readonly time: string;
+    readonly laterSize: number;
+    readonly laterTime: string;
+  };
+  'time-after-timestamp': {
+    readonly at: string;
+    readonly size: number;
+    readonly time: string;
+    readonly minutes: number;
+  };
+  'time-before-timestamp': {
+    readonly at: string;
+    readonly size: number;
+    readonly time: string;
+    readonly minutes: number;
+  };
   'ca-signatures-unchecked': { readonly count: number };
   'compliance-stopped': { readonly position: number };
 }
@@ -424,6 +449,32 @@ export const MESSAGES: { readonly [C in FindingCode]: (p: MessageParams[C]) => S
   'ca-signature-untimestamped': (p) => ({
     en: `The CA-backed signature of ${p.who} on ${p.act.type} ${p.act.id} has no timestamp: its certificate was checked at ${p.time}, the time its signer claims.`,
     vi: `Chữ ký số của ${p.who} trên ${ACT_VI[p.act.type] ?? p.act.type} ${p.act.id} không có dấu thời gian: chứng thư số được kiểm tra tại ${p.time}, thời điểm người ký tự ghi.`,
+  }),
+  'checkpoint-timestamp-invalid': (p) => {
+    const w = placeOf(p.place);
+    return {
+      en: `The timestamp on ${w.en} does not hold: ${p.reason}`,
+      vi: `Dấu thời gian trên ${w.vi} không hợp lệ: ${p.reason_vi}`,
+    };
+  },
+  'checkpoint-timestamp-unchecked': (p) => ({
+    en: `${p.count} timestamp(s) on checkpoints were not checked: give the trust list (root certificates) to check them.`,
+    vi: `${p.count} dấu thời gian trên điểm kiểm tra chưa được kiểm tra: cần danh sách chứng thư gốc tin cậy để kiểm tra.`,
+  }),
+  'checkpoint-timestamp-order': (p) => {
+    const w = placeOf(p.place);
+    return {
+      en: `${cap(w.en)} (size ${p.size}) was timestamped at ${p.time}, after the larger checkpoint of size ${p.laterSize} (${p.laterTime}).`,
+      vi: `${cap(w.vi)} (${p.size} sự kiện) được gắn dấu thời gian lúc ${p.time}, muộn hơn điểm kiểm tra lớn hơn (${p.laterSize} sự kiện, ${p.laterTime}).`,
+    };
+  },
+  'time-after-timestamp': (p) => ({
+    en: `The event claims to be signed at ${p.at}, ${p.minutes} minutes after a timestamp proves the checkpoint of size ${p.size} that holds it existed (${p.time}).`,
+    vi: `Sự kiện ghi thời điểm ký ${p.at}, muộn hơn ${p.minutes} phút so với lúc dấu thời gian chứng minh điểm kiểm tra ${p.size} sự kiện chứa nó đã có (${p.time}).`,
+  }),
+  'time-before-timestamp': (p) => ({
+    en: `The event comes after the checkpoint of size ${p.size}, timestamped at ${p.time}, but claims to be signed ${p.minutes} minutes earlier (${p.at}): it may be backdated.`,
+    vi: `Sự kiện đứng sau điểm kiểm tra ${p.size} sự kiện có dấu thời gian ${p.time}, nhưng ghi thời điểm ký sớm hơn ${p.minutes} phút (${p.at}): có thể đã ghi lùi ngày.`,
   }),
   'ca-signatures-unchecked': (p) => ({
     en: `${p.count} certificate binding(s), consent(s) and CA-backed signature(s) were not checked: give the trust list (root certificates) to check them.`,

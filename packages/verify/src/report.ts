@@ -6,8 +6,10 @@
 import type { Finding } from './findings.js';
 import type { OriginPin } from './messages.js';
 import type { LegalWeight } from './passes/certificates.js';
+import type { CheckpointTimestampSummary } from './timestamps.js';
 
 export type { LegalWeight } from './passes/certificates.js';
+export type { CheckpointTimestampSummary } from './timestamps.js';
 
 /** One checkpoint as the verifier saw it, for the report's checkpoint chain. */
 export interface CheckpointSummary {
@@ -25,6 +27,8 @@ export interface CheckpointSummary {
   readonly cosignedBy: readonly string[];
   /** True when the checkpoint parsed, is signed by a trusted key (when keys were given) and its root matches. */
   readonly ok: boolean;
+  /** Its RFC 3161 timestamps (docs/formats.md §2): the time each proves and its TSA; absent when it has none. */
+  readonly timestamps?: readonly CheckpointTimestampSummary[];
 }
 
 /** A notable event for the report's timeline (corrections, sign-offs, keys, windows). */

@@ -180,6 +180,7 @@ function prepare(
   if (certificates !== undefined) passes.push(certificates);
   const engine = new Engine({
     ...(certificates === undefined ? {} : { certificates }),
+    ...(roots === undefined ? {} : { timestampTrust: { roots } }),
     trust: trust.right,
     ...(since !== undefined && since._tag === 'Right' ? { since: since.right } : {}),
     workers: value(workers),

@@ -1,7 +1,9 @@
 /** `hoso checkpoint` (sign), `hoso witness` (cosign), `hoso export` (write a bundle). */
 import type { Command } from 'commander';
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { peekCheckpoint, toHex } from '@hoso/core';
+import { noteTimestamps, peekCheckpoint, toHex } from '@hoso/core';
+import { timestampCheckpoint, type TimestampEvidence } from '@hoso/ledger';
+import { httpTimestampAuthority, parseCrl, parseOcspResponse } from '@hoso/pki';
 import { exportBundle } from '@hoso/verify';
 import {
   checkpointDir,
@@ -13,7 +15,7 @@ import {
   signAndKeep,
 } from '../checkpoints.js';
 import { refused, usage } from '../exit.js';
-import { isFile, jsonText, readText, refuseOverwrite, writeText, type Output } from '../io.js';
+import { isFile, jsonText, readBytes, readText, refuseOverwrite, writeText, type Output } from '../io.js';
 import { readSignerKey, readVerifierKey } from '../keys.js';
 import { withStore, type StoreArgs } from '../store.js';
 import { collect, intOption } from './options.js';
@@ -36,12 +38,22 @@ export function registerCheckpointCommands(program: Command, io: Output): void {
     )
     .requiredOption('--key <file>', 'the seal signer key (.key)')
     .option('--checkpoints <dir>', 'checkpoint folder (default <db>.checkpoints)')
+    .option('--tsa <url>', 'an RFC 3161 timestamp authority: its token over the signed note is kept in it')
+    .option(
+      '--tsa-crl <file>',
+      "a CRL or OCSP response (DER or PEM) for the TSA's certificates, kept inside the token (repeatable)",
+      collect,
+      [],
+    )
     .option('--json', 'print origin, size, root and the file as JSON')
-    .action(async (o: StoreOpts & { key: string; json?: boolean }) => {
+    .action(async (o: StoreOpts & { key: string; tsa?: string; tsaCrl: string[]; json?: boolean }) => {
       const seal = readSignerKey(o.key, '--key');
       const dir = checkpointDir(o);
+      if (o.tsa === undefined && o.tsaCrl.length > 0)
+        throw usage('missing-option', '--tsa-crl needs --tsa', '--tsa-crl');
+      const stamp = o.tsa === undefined ? undefined : checkpointStamper(o.tsa, await readTsaEvidence(o.tsaCrl));
       await withStore(o, async (s) => {
-        const k = await signAndKeep(s, seal, dir);
+        const k = await signAndKeep(s, seal, dir, stamp);
         io.out(
           o.json
             ? jsonText({
@@ -50,6 +62,7 @@ export function registerCheckpointCommands(program: Command, io: Output): void {
                 root: toHex(k.checkpoint.root),
                 file: k.path,
                 note: k.note,
+                timestamps: noteTimestamps(k.note).length,
               })
             : k.note,
         );
@@ -147,4 +160,39 @@ export function registerCheckpointCommands(program: Command, io: Output): void {
         );
       });
     });
+}
+
+/** CRLs and OCSP responses read from `files` (each PEM or DER; a CRL is tried first), for the token. */
+async function readTsaEvidence(files: readonly string[]): Promise<TimestampEvidence> {
+  const crls: Uint8Array[] = [];
+  const ocspResponses: Uint8Array[] = [];
+  for (const f of files) {
+    const bytes = readBytes(f, '--tsa-crl');
+    const crl = await parseCrl(bytes);
+    if (crl._tag === 'Right') {
+      crls.push(crl.right.der);
+      continue;
+    }
+    const ocsp = await parseOcspResponse(bytes);
+    if (ocsp._tag === 'Right') ocspResponses.push(ocsp.right.der);
+    else
+      throw usage(
+        'invalid-evidence',
+        `${f} is neither a CRL nor an OCSP response: ${crl.left.message}`,
+        '--tsa-crl',
+        'RFC 5280 §5',
+      );
+  }
+  return { crls, ocspResponses };
+}
+
+/** Adds the TSA's RFC 3161 timestamp to a signed note; a TSA that fails is exit 1 and nothing is kept. */
+function checkpointStamper(url: string, evidence: TimestampEvidence): (note: string) => Promise<string> {
+  const authority = httpTimestampAuthority({ url });
+  return async (note) => {
+    const r = await timestampCheckpoint(note, { authority, evidence });
+    if (isLeft(r))
+      throw refused(r.left.code, `the TSA at ${url}: ${r.left.message}`, '--tsa', r.left.rule ?? 'RFC 3161 §2.4.2');
+    return r.right;
+  };
 }

@@ -4,12 +4,12 @@
  * file's signature, that the PDF shows the data, and the offline proof tying both to the
  * school's checkpoint (against the school's seal key, as `hoso prove --check`).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import type { PdfVerdict } from '@hoso/pades';
 import { EXIT_FINDINGS, EXIT_OK, usage } from '../exit.js';
-import { jsonText, readText, type Output } from '../io.js';
+import { jsonText, readBytes, readText, type Output } from '../io.js';
 import { trustAnchors } from '../trust.js';
 import { collect } from './options.js';
 
@@ -24,13 +24,7 @@ type DocumentOpts = {
   json?: boolean;
 };
 
-const read = (path: string, arg: string): Uint8Array => {
-  try {
-    return new Uint8Array(readFileSync(path));
-  } catch (e) {
-    throw usage('unreadable-file', `cannot read ${path}: ${(e as Error).message}`, arg);
-  }
-};
+const read = readBytes;
 
 /** A finding of this command beyond the signatures' own. */
 interface Finding {

@@ -42,6 +42,16 @@ function trustOptions(c: Command): Command {
 
 const both = (s: { en: string; vi: string }): string => `${s.en} / ${s.vi}`;
 
+/** `; timestamped / dấu thời gian <time> (<TSA>)` for each RFC 3161 timestamp on a checkpoint. */
+function timestampText(c: VerifyReport['checkpoints'][number]): string {
+  return (c.timestamps ?? [])
+    .map(
+      (t) =>
+        `; timestamped / dấu thời gian ${t.time ?? '?'}${t.tsa === null ? '' : ` (${t.tsa})`}${t.ok === true ? '' : t.ok === null ? ' UNCHECKED / CHƯA KIỂM TRA' : ' NOT VALID / KHÔNG HỢP LỆ'}`,
+    )
+    .join('');
+}
+
 /** The verdict, what it was checked against, and the findings, as the terminal shows them. */
 function summaryLines(r: VerifyReport): string {
   const a = r.anchors;
@@ -59,7 +69,7 @@ function summaryLines(r: VerifyReport): string {
     `  legal weight / giá trị pháp lý: ${r.legal.weight} — ${r.legal.statement} / ${r.legal.statement_vi}`,
     ...r.checkpoints.map(
       (c) =>
-        `  checkpoint size ${c.size ?? '?'}: ${c.ok ? 'ok' : 'NOT ok'}; signed by ${c.signedBy.join(', ') || '—'}; cosigned by ${c.cosignedBy.join(', ') || '—'}`,
+        `  checkpoint size ${c.size ?? '?'}: ${c.ok ? 'ok' : 'NOT ok'}; signed by ${c.signedBy.join(', ') || '—'}; cosigned by ${c.cosignedBy.join(', ') || '—'}${timestampText(c)}`,
     ),
   ];
   for (const f of r.findings.slice(0, 50)) {
