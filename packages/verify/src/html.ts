@@ -4,7 +4,7 @@
  * chain — with every text from the ledger escaped for HTML and made visible (see `text.ts`).
  */
 import { FINDING_CODES, type Finding } from './findings.js';
-import type { Verdict, VerifyReport } from './report.js';
+import type { CaSignatureSummary, Verdict, VerifyReport } from './report.js';
 import { printable } from './text.js';
 import { MISSING_ANCHOR, originSentence, verdictBanner, verdictSentence } from './verdict.js';
 
@@ -111,6 +111,7 @@ export function renderReport(report: VerifyReport, extras: ReportExtras = {}): s
   parts.push(
     `<h2>Legal weight / Giá trị pháp lý: ${escapeHtml(report.legal.weight)}</h2><p>${escapeHtml(report.legal.statement)}</p><p class="vi">${escapeHtml(report.legal.statement_vi)}</p>`,
   );
+  parts.push(caSignaturesTable(report.legal.signatures ?? []));
 
   parts.push('<h2>Checked against / Đối chiếu với</h2><table><tbody>');
   const list = (xs: readonly string[]): string =>
@@ -186,4 +187,19 @@ export function renderReport(report: VerifyReport, extras: ReportExtras = {}): s
   );
   parts.push('</body></html>');
   return parts.join('\n');
+}
+
+/** The CA-backed signatures on acts, each with its certificate's subject, issuer, serial and validity. */
+function caSignaturesTable(sigs: readonly CaSignatureSummary[]): string {
+  if (sigs.length === 0) return '';
+  const rows = sigs.map(
+    (g) =>
+      `<tr><td>${g.position}</td><td><code>${escapeHtml(g.actType)}</code> <code>${escapeHtml(g.act)}</code></td><td>${escapeHtml(g.who)}</td><td>${escapeHtml(g.subject ?? '—')}</td><td>${escapeHtml(g.issuer ?? '—')}</td><td class="mono">${escapeHtml(g.serial ?? '—')}</td><td>${escapeHtml(g.notBefore ?? '—')} – ${escapeHtml(g.notAfter ?? '—')}</td><td>${escapeHtml(g.time ?? '—')}${g.timestamped ? '' : ' (claimed / tự ghi)'}</td><td>${g.ok ? '<span class="ok-mark">✔</span>' : '<span class="bad-mark">✘ see findings</span>'}</td></tr>`,
+  );
+  return [
+    `<h3>CA-backed signatures / Chữ ký số (${sigs.length})</h3>`,
+    '<table><thead><tr><th>Position</th><th>Act / Văn bản</th><th>Signer / Người ký</th><th>Subject / Chủ thể</th><th>Issuer / Tổ chức cấp</th><th>Serial / Số hiệu</th><th>Valid / Hiệu lực</th><th>Checked at / Thời điểm</th><th>Result</th></tr></thead><tbody>',
+    ...rows,
+    '</tbody></table>',
+  ].join('\n');
 }

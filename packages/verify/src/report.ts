@@ -8,7 +8,7 @@ import type { OriginPin } from './messages.js';
 import type { LegalWeight } from './passes/certificates.js';
 import type { CheckpointTimestampSummary } from './timestamps.js';
 
-export type { LegalWeight } from './passes/certificates.js';
+export type { CaSignatureSummary, LegalWeight } from './passes/certificates.js';
 export type { CheckpointTimestampSummary } from './timestamps.js';
 
 /** One checkpoint as the verifier saw it, for the report's checkpoint chain. */

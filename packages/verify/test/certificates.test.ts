@@ -11,7 +11,7 @@ import { encodePem, signCades, type Certificate } from '@hoso/pki';
 import { createTestPki, createTestTsa, type TestIdentity, type TestPki } from '@hoso/pki/testing';
 import { certificateBinding, formatAt, type ActingSigner, type EvidenceDers } from '@hoso/ledger';
 import { as, buildSchool, ok, type School } from '@hoso/ledger/testing';
-import { verifyStore, type VerifyReport } from '../src/index.js';
+import { renderReport, verifyStore, type VerifyReport } from '../src/index.js';
 
 const NOW = new Date('2024-10-01T08:00:00+07:00');
 const DAY = 86_400_000;
@@ -125,6 +125,29 @@ describe('CA-backed signatures in the verifier', () => {
     expect(warn[0]!.message).toContain('Test gv-toan (gv-toan)');
     expect(warn[0]!.message).toContain('SubjectSignedOff');
     expect(warn[0]!.message_vi).toContain('xác nhận điểm môn học');
+  });
+
+  it("lists each CA-signed act with its certificate's subject, issuer, serial and validity (JSON and HTML)", async () => {
+    const { s, acts } = await certifiedSchool();
+    const r = await verify(s);
+    const sigs = r.legal.signatures!;
+    expect(sigs.map((g) => g.act)).toEqual(acts);
+    const cert = who['teacher']!.certificate;
+    expect(sigs[0]).toMatchObject({
+      actType: 'SubjectSignedOff',
+      who: 'Test gv-toan (gv-toan)',
+      ok: true,
+      subject: cert.subject.text,
+      issuer: cert.issuer.text,
+      serial: cert.serialNumber,
+      notBefore: cert.notBefore.toISOString(),
+      notAfter: cert.notAfter.toISOString(),
+      timestamped: true,
+    });
+    expect(sigs[1]!.timestamped).toBe(false);
+    const html = renderReport(r);
+    expect(html).toContain('CA-backed signatures / Chữ ký số (2)');
+    expect(html).toContain(cert.serialNumber);
   });
 
   it('without the trust list the CA signatures are not checked, and the report says so', async () => {

@@ -42,6 +42,21 @@ function trustOptions(c: Command): Command {
 
 const both = (s: { en: string; vi: string }): string => `${s.en} / ${s.vi}`;
 
+/** Most CA signatures listed on the terminal (all are in --json and --report). */
+const CA_LINES = 20;
+
+/** One line per CA-backed signature on an act: its certificate's subject, issuer, serial and validity. */
+function caSignatureLines(sigs: NonNullable<VerifyReport['legal']['signatures']>): string[] {
+  const lines = sigs
+    .slice(0, CA_LINES)
+    .map(
+      (g) =>
+        `  CA signature / chữ ký số ${g.ok ? 'ok' : 'NOT VALID / KHÔNG HỢP LỆ'}: ${g.actType} ${g.act} by ${g.who}; subject ${g.subject ?? '?'}; issuer ${g.issuer ?? '?'}; serial ${g.serial ?? '?'}; valid ${g.notBefore ?? '?'} – ${g.notAfter ?? '?'}`,
+    );
+  if (sigs.length > CA_LINES) lines.push(`  … and ${sigs.length - CA_LINES} more CA signatures (use --json or --report)`);
+  return lines;
+}
+
 /** `; timestamped / dấu thời gian <time> (<TSA>)` for each RFC 3161 timestamp on a checkpoint. */
 function timestampText(c: VerifyReport['checkpoints'][number]): string {
   return (c.timestamps ?? [])
@@ -67,6 +82,7 @@ function summaryLines(r: VerifyReport): string {
     ...a.missing.map((m) => `  NOT CHECKED / CHƯA ĐỐI CHIẾU: ${both(MISSING_ANCHOR[m])}`),
     `  integrity ${r.passes.integrity}, authenticity ${r.passes.authenticity}, compliance ${r.passes.compliance}`,
     `  legal weight / giá trị pháp lý: ${r.legal.weight} — ${r.legal.statement} / ${r.legal.statement_vi}`,
+    ...caSignatureLines(r.legal.signatures ?? []),
     ...r.checkpoints.map(
       (c) =>
         `  checkpoint size ${c.size ?? '?'}: ${c.ok ? 'ok' : 'NOT ok'}; signed by ${c.signedBy.join(', ') || '—'}; cosigned by ${c.cosignedBy.join(', ') || '—'}${timestampText(c)}`,

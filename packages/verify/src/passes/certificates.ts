@@ -46,6 +46,31 @@ export interface LegalWeight {
   /** One sentence for the report, in each language. */
   readonly statement: string;
   readonly statement_vi: string;
+  /** Each `ActCertified` checked, in ledger order, with its certificate (absent when none was checked). */
+  readonly signatures?: readonly CaSignatureSummary[];
+}
+
+/** One CA-backed signature on an act, as the report lists it. */
+export interface CaSignatureSummary {
+  /** The `ActCertified` event. */
+  readonly position: number;
+  readonly event: string;
+  /** The act it signs: its event id and type. */
+  readonly act: string;
+  readonly actType: string;
+  /** The signer, `name (id)`. */
+  readonly who: string;
+  /** Whether the signature holds (else a `ca-signature-invalid` finding says why). */
+  readonly ok: boolean;
+  /** The signer's certificate (null when it could not be read): RFC 4514 names, serial (hex), validity (ISO 8601). */
+  readonly subject: string | null;
+  readonly issuer: string | null;
+  readonly serial: string | null;
+  readonly notBefore: string | null;
+  readonly notAfter: string | null;
+  /** The time it was checked at: the timestamp's, else the claimed `at`. */
+  readonly time: string | null;
+  readonly timestamped: boolean;
 }
 
 /** The legal weight when no ledger events were read as such (`catalogue: false`). */
@@ -83,6 +108,7 @@ export class CertificatePass implements EventPass {
   private valid = 0;
   private untimestamped = 0;
   private checked = false;
+  private readonly summaries: CaSignatureSummary[] = [];
   /** Act id → keys whose CA signature on it holds. */
   private readonly certifiedBy = new Map<string, Set<string>>();
 
@@ -129,6 +155,7 @@ export class CertificatePass implements EventPass {
       const who = this.person(state, p);
       const act = this.actOf(p);
       for (const e of r.problems) report(invalid(site, p, who, act, e));
+      if (p.type === 'ActCertified' && act !== undefined) this.summaries.push(summary(p, act, who, r));
       if (p.type !== 'ActCertified' || r.problems.length > 0) continue;
       this.valid++;
       const actId = (p.data as { act: string }).act;
@@ -180,6 +207,7 @@ export class CertificatePass implements EventPass {
     return {
       weight: full ? 'full' : 'partial',
       ...base,
+      signatures: this.summaries,
       statement: `${certifiedActs} of ${this.acts.size} act(s) carry a valid CA-backed signature by each of their signers (${this.valid} of ${this.caSignatures} CA signatures hold).`,
       statement_vi: `${certifiedActs}/${this.acts.size} văn bản có chữ ký số hợp lệ của mọi người ký (${this.valid}/${this.caSignatures} chữ ký số hợp lệ).`,
     };
@@ -206,6 +234,30 @@ export class CertificatePass implements EventPass {
 function field(data: unknown, name: string): string {
   const v = (data as Record<string, unknown>)[name];
   return typeof v === 'string' ? v : '';
+}
+
+function summary(
+  p: Pending,
+  act: { type: string; id: string },
+  who: string,
+  r: { readonly problems: readonly LedgerError[]; readonly signature?: CaSignatureInfo },
+): CaSignatureSummary {
+  const c = r.signature?.certificate;
+  return {
+    position: p.position,
+    event: p.id,
+    act: act.id,
+    actType: act.type,
+    who,
+    ok: r.problems.length === 0,
+    subject: c?.subject.text ?? null,
+    issuer: c?.issuer.text ?? null,
+    serial: c?.serialNumber ?? null,
+    notBefore: c?.notBefore.toISOString() ?? null,
+    notAfter: c?.notAfter.toISOString() ?? null,
+    time: r.signature?.validationTime.toISOString() ?? null,
+    timestamped: timestamped(r.signature),
+  };
 }
 
 function timestamped(s: CaSignatureInfo | undefined): boolean {
