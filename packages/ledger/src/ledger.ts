@@ -41,6 +41,7 @@ import type { StateSnapshots } from './snapshot-files.js';
 import type { SignerView } from './views.js';
 import { DEFAULT_CLOCK_SKEW_MS, futureAt } from './clock.js';
 import { PENDING_PREV } from './chain.js';
+import { isCertifiableAct } from './events.js';
 import { certificateChecker, needsCertificateCheck, type CertificateTrust } from './certs/check.js';
 import { caSign, certificateBinding, type CaSigning } from './certs/sign.js';
 
@@ -110,6 +111,25 @@ export interface CertifyOptions extends Omit<CaSigning, 'roots'> {
   readonly id?: string;
 }
 
+/**
+ * A CA signature on an act of the same batch (docs/legal.md): once the batch is decided and
+ * signed the act's bytes are final, so the ledger CA-signs them and appends the `ActCertified`
+ * in the same atomic append.
+ */
+export interface BatchCertify extends Omit<CaSigning, 'roots'> {
+  /** Index in `commands` of the command whose act (its first sign-off, confirmation, approval, seal or correction) is signed. */
+  readonly command: number;
+  /** Who writes the `ActCertified`: one of the act's signers, in the role they signed it in. */
+  readonly by: ActingSigner;
+  /** The `CertifyAct` command id (idempotency key, UUID v7); a fresh one when absent. */
+  readonly id?: string;
+}
+
+/** Options of {@link Ledger.executeBatch}. */
+export interface BatchOptions {
+  readonly certify?: readonly BatchCertify[];
+}
+
 /** One event written (or found already written) by a command. */
 export interface AppendedEvent {
   readonly id: string;
@@ -160,10 +180,13 @@ export interface Ledger {
    * nothing. A refusal names the command: `path: ['commands', k, ...]`, `details.command = k`.
    * Idempotent as a whole: when every command id is already in the ledger, `duplicate: true`; when
    * only some are, the batch is refused (`invalid-command` at `['commands', k, 'id']`).
+   * `options.certify` puts CA signatures on acts of this very batch, appended with it (their
+   * refusals name `['certify', j, ...]`).
    */
   executeBatch(
     commands: readonly unknown[],
     signers: readonly ActingSigner[],
+    options?: BatchOptions,
   ): Promise<Either<LedgerError, BatchAppended>>;
   /**
    * Refresh, decode and decide `command` for the signers `actors` (base64url keys and roles, the
@@ -475,6 +498,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     done: () => Either<LedgerError, Appended | null>,
     decideNow: (s: LedgerState) => Either<LedgerError, readonly UnsignedEnvelope[]>,
     pointAt: (i: number) => ReadonlyArray<string | number>,
+    extend?: (signed: readonly Envelope[]) => Promise<Either<LedgerError, readonly Envelope[]>>,
   ): Promise<Either<LedgerError, Appended>> {
     const cache = new Map<string, Envelope>();
     return retrying(maxRetries, async (attempt) => {
@@ -485,17 +509,24 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       const expected = state.size;
       const decided = decideNow(state);
       if (isLeft(decided)) return decided;
-      const refused = await checkCertificates(decided.right, pointAt);
+      const first = await signAll(decided.right, signers, cache);
+      if (isLeft(first)) return first;
+      const more = extend === undefined ? right([]) : await extend(first.right);
+      if (isLeft(more)) return more;
+      const all = [...first.right, ...more.right];
+      // Signed first: an act's CA signature in the same batch is over its final bytes.
+      const refused = await checkCertificates(all, pointAt, (id) => {
+        const e = all.find((x) => x.id === id);
+        return e === undefined ? undefined : bytesOf(e);
+      });
       if (refused !== null) return left(refused);
-      const signed = await signAll(decided.right, signers, cache);
-      if (isLeft(signed)) return signed;
-      const appended = await appendAt(signed.right, expected, pointAt);
+      const appended = await appendAt(all, expected, pointAt);
       if (isLeft(appended) || appended.right === null) return appended as Either<LedgerError, null>;
       // Another writer may have appended these very bytes first (same command id): the store
       // then wrote nothing, and this caller must not believe it wrote the events.
       return right({
-        commandId: signed.right[0]!.id,
-        events: eventsOf(signed.right, appended.right.from),
+        commandId: all[0]!.id,
+        events: eventsOf(all, appended.right.from),
         size: appended.right.size,
         duplicate: appended.right.written === 0,
         retries: attempt,
@@ -520,9 +551,61 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     return right({ ...r.right, commandId });
   }
 
+  /**
+   * The `ActCertified` events of `certify` over the acts among `signed` (the batch's events, `counts`
+   * per command), each decided against the state holding the batch and the ones before it, and signed.
+   */
+  async function certifyInBatch(
+    signed: readonly Envelope[],
+    counts: readonly number[],
+    certify: readonly BatchCertify[],
+    ids: readonly string[],
+    now: Date,
+  ): Promise<Either<LedgerError, Envelope[]>> {
+    const scratch = forkState(state);
+    for (const e of signed) evolve(scratch, e, toHex(leafHash(bytesOf(e))));
+    const out: Envelope[] = [];
+    for (const [j, c] of certify.entries()) {
+      const at = counts.slice(0, c.command).reduce((a, b) => a + b, 0);
+      const act = signed.slice(at, at + (counts[c.command] ?? 0)).find((e) => isCertifiableAct(e.type));
+      if (act === undefined)
+        return left(
+          ledgerError('unknown-act', `command ${c.command} of the batch writes no act a CA signature may be put on`, {
+            path: ['certify', j, 'command'],
+            rule: 'QC Điều 3.1',
+          }),
+        );
+      const sig = await caSign(bytesOf(act), { signingTime: now, ...c, roots: options.trust?.roots ?? [] });
+      if (isLeft(sig)) return left(under(sig.left, ['certify', j]));
+      const actors = actorsOf([c.by]);
+      if (isLeft(actors)) return left(under(actors.left, ['certify', j]));
+      const cmd = decodeCommand({
+        type: 'CertifyAct',
+        id: ids[j],
+        data: { act: act.id, certificate: sig.right.certificate.fingerprint, cms: sig.right.cms },
+      });
+      if (isLeft(cmd)) return left(under(cmd.left, ['certify', j]));
+      const d = decide(scratch, cmd.right, {
+        ledger,
+        now,
+        actors: actors.right,
+        eventId: (i) => eventIdFor(ids[j]!, i),
+      });
+      if (isLeft(d)) return left(under(d.left, ['certify', j]));
+      const env = await signAll(d.right, [c.by], new Map());
+      if (isLeft(env)) return left(under(env.left, ['certify', j]));
+      for (const e of env.right) {
+        evolve(scratch, e, toHex(leafHash(bytesOf(e))));
+        out.push(e);
+      }
+    }
+    return right(out);
+  }
+
   async function executeBatch(
     commands: readonly unknown[],
     signers: readonly ActingSigner[],
+    options: BatchOptions = {},
   ): Promise<Either<LedgerError, BatchAppended>> {
     if (!Array.isArray(commands) || commands.length === 0)
       return left(ledgerError('invalid-command', 'a batch holds at least one command', { path: ['commands'] }));
@@ -573,7 +656,21 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       counts = d.right.counts;
       return right(d.right.events);
     };
-    const r = await decideSignAppend(signers, done, decideAll, () => []);
+    const certify = options.certify ?? [];
+    for (const [j, c] of certify.entries())
+      if (!Number.isSafeInteger(c?.command) || c.command < 0 || c.command >= cmds.length)
+        return left(
+          ledgerError('invalid-command', `certify[${j}].command: must be the index of a command of the batch`, {
+            path: ['certify', j, 'command'],
+          }),
+        );
+    const certifyIds = certify.map((c) => c.id ?? uuidv7());
+    const extend =
+      certify.length === 0
+        ? undefined
+        : (signed: readonly Envelope[]): Promise<Either<LedgerError, readonly Envelope[]>> =>
+            certifyInBatch(signed, counts, certify, certifyIds, now);
+    const r = await decideSignAppend(signers, done, decideAll, () => [], extend);
     if (isLeft(r)) return r;
     const appended = r.right;
     const perCommand: Array<{ commandId: string; events: AppendedEvent[] }> = [];

@@ -225,6 +225,92 @@ describe('certificates and CA-backed signatures in the ledger', () => {
     ).toBe('unknown-act');
   });
 
+  it('certifies an act written in the same batch, in one atomic append', async () => {
+    const s = await school();
+    await bind(s, 'teacher', 'teacher');
+    const { teacher } = s.people;
+    const tsa = createTestTsa({ signer: pki.signer(pki.tsa), clock: () => s.clock.now });
+    const size = await s.store.size(s.ledger.id);
+    const r = ok(
+      await s.ledger.executeBatch(
+        [
+          {
+            type: 'EnterScore',
+            data: {
+              year: s.year,
+              class: s.cls,
+              subject: 'toan',
+              student: s.students[0],
+              term: 'HK1',
+              column: 'gk',
+              value: '8',
+            },
+          },
+          { type: 'SignOffSubject', data: { year: s.year, class: s.cls, subject: 'toan', term: 'HK1' } },
+        ],
+        [as(teacher, 'subject')],
+        { certify: [{ command: 1, by: as(teacher, 'subject'), signer: pki.signer(certs['teacher']!), evidence, tsa }] },
+      ),
+    );
+    expect(r.events.map((e) => e.type)).toEqual(['ScoreEntered', 'SubjectSignedOff', 'ActCertified']);
+    expect(r.events.map((e) => e.position)).toEqual([size, size + 1, size + 2]);
+    const env = decodeEnvelope((await s.store.getById(s.ledger.id, r.events[2]!.id))!.bytes);
+    if (isLeft(env)) throw new Error('undecodable');
+    expect((env.right.data as { act: string }).act).toBe(r.events[1]!.id);
+    expect(r.events[2]!.stream).toBe(r.events[1]!.stream);
+    const again = await s.ledger.certify({ act: r.events[1]!.id, signer: pki.signer(certs['teacher']!), evidence }, [
+      as(teacher, 'subject'),
+    ]);
+    expect(refused(again).code).toBe('already-certified');
+  });
+
+  it('a same-batch CA signature that does not hold, or on a command without an act, refuses the whole batch', async () => {
+    const s = await school();
+    await bind(s, 'teacher', 'teacher');
+    const { teacher } = s.people;
+    const before = await dump(s);
+    const signOff = { type: 'SignOffSubject', data: { year: s.year, class: s.cls, subject: 'toan', term: 'HK1' } };
+    const other = refused(
+      await s.ledger.executeBatch([signOff], [as(teacher, 'subject')], {
+        certify: [{ command: 0, by: as(teacher, 'subject'), signer: pki.signer(certs['homeroom']!), evidence }],
+      }),
+    );
+    expect(other.code).toBe('certificate-not-bound');
+    const noAct = refused(
+      await s.ledger.executeBatch(
+        [
+          {
+            type: 'EnterScore',
+            data: {
+              year: s.year,
+              class: s.cls,
+              subject: 'van',
+              student: s.students[0],
+              term: 'HK1',
+              column: 'gk',
+              value: '7',
+            },
+          },
+        ],
+        [as(s.people.homeroom, 'subject')],
+        {
+          certify: [
+            { command: 0, by: as(s.people.homeroom, 'subject'), signer: pki.signer(certs['teacher']!), evidence },
+          ],
+        },
+      ),
+    );
+    expect(noAct.code).toBe('unknown-act');
+    expect(noAct.path).toEqual(['certify', 0, 'command']);
+    const outOfRange = refused(
+      await s.ledger.executeBatch([signOff], [as(teacher, 'subject')], {
+        certify: [{ command: 3, by: as(teacher, 'subject'), signer: pki.signer(certs['teacher']!), evidence }],
+      }),
+    );
+    expect(outOfRange.path).toEqual(['certify', 0, 'command']);
+    expect(await dump(s)).toBe(before);
+  });
+
   it('refuses a submitted CA signature over other bytes than the act’s', async () => {
     const s = await school();
     await bind(s, 'teacher', 'teacher');

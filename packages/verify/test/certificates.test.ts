@@ -150,6 +150,27 @@ describe('CA-backed signatures in the verifier', () => {
     expect(html).toContain(cert.serialNumber);
   });
 
+  it('an act CA-signed in the batch that wrote it verifies', async () => {
+    const s = await buildSchool({ trust: { roots } });
+    const { teacher, principal } = s.people;
+    ok(
+      await s.ledger.bindCertificate({ person: teacher.id, signer: pki.signer(who['teacher']!), evidence }, [
+        as(principal, 'admin'),
+      ]),
+    );
+    const tsa = createTestTsa({ signer: pki.signer(pki.tsa), clock: () => s.clock.now });
+    ok(
+      await s.ledger.executeBatch(
+        [{ type: 'SignOffSubject', data: { year: s.year, class: s.cls, subject: 'toan', term: 'HK1' } }],
+        [as(teacher, 'subject')],
+        { certify: [{ command: 0, by: as(teacher, 'subject'), signer: pki.signer(who['teacher']!), evidence, tsa }] },
+      ),
+    );
+    const r = await verify(s);
+    expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(r.legal).toMatchObject({ weight: 'full', acts: 1, certifiedActs: 1, caSignatures: 1, validSignatures: 1 });
+  });
+
   it('without the trust list the CA signatures are not checked, and the report says so', async () => {
     const { s } = await certifiedSchool();
     const r = await verify(s, false);
