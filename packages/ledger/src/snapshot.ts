@@ -2,7 +2,7 @@
  * State snapshots (*ảnh trạng thái*): the folded {@link LedgerState} at ledger size n, written as
  * bytes so that opening a large ledger folds only the events after n instead of all of them.
  *
- * Layout (little-endian, format version 2):
+ * Layout (little-endian, format version 3):
  *
  * | bytes | what |
  * |---|---|
@@ -41,8 +41,12 @@ import {
 } from './values.js';
 import type { CellRef } from './cells.js';
 
-/** The snapshot format this code writes and reads. */
-export const STATE_SNAPSHOT_VERSION = 2;
+/**
+ * The snapshot format this code writes and reads. 3: the state maps of certificates and acts
+ * (`certificates`, `acts`) were added; a format-2 snapshot lacks them and is refused (the ledger
+ * is then folded from its events), so no snapshot silently misses a bound certificate.
+ */
+export const STATE_SNAPSHOT_VERSION = 3;
 
 const MAGIC = utf8('HOSOSTAT');
 const HASH_BYTES = 32;

@@ -31,6 +31,8 @@ import {
   type StateSnapshots,
 } from '@hoso/ledger';
 import { buildSchool, as } from '@hoso/ledger/testing';
+import { createTestPki } from '@hoso/pki/testing';
+import { sha256 } from '@hoso/core';
 import { Y } from './helpers.js';
 import { Model, cmdArb, personOf, resolve, toCommand, type Cmd } from './command-gen.js';
 
@@ -324,6 +326,43 @@ describe('state snapshots: a snapshot that is not of this history is ignored', (
     const other = Uint8Array.from(bytes);
     other[8] = STATE_SNAPSHOT_VERSION + 1;
     expect(ignoredCode((await openWith(other)).events)).toBe('snapshot-version');
+  });
+
+  it('a format-2 snapshot (before the certificate maps) is refused cleanly and the ledger refolded with them', async () => {
+    const pki = await createTestPki({ keyType: 'ecdsa-p256', now: new Date('2024-10-01T08:00:00+07:00') });
+    const roots = [pki.root.certificate];
+    const store = createMemoryStore();
+    const s = await buildSchool({ store, trust: { roots } });
+    const cert = await pki.issuePerson({ name: 'Giáo viên Toán', cccd: '001185000701' });
+    const bound = await s.ledger.bindCertificate(
+      {
+        person: s.people.teacher.id,
+        signer: pki.signer(cert),
+        evidence: { crls: [await pki.crl(), await pki.crl(undefined, pki.root)] },
+      },
+      [as(s.people.principal, 'admin')],
+    );
+    expect(isRight(bound)).toBe(true);
+    const snaps = memorySnapshots();
+    const saver = await openLedger({ store, ledger: 'thpt-test', snapshots: snaps, trust: { roots } });
+    expect(isRight(await saver.saveSnapshot())).toBe(true);
+    expect(STATE_SNAPSHOT_VERSION).toBe(3);
+    // The same bytes as format 2 would carry them, with a valid hash: only the version differs.
+    const old = Uint8Array.from(snaps.files.get('thpt-test')!);
+    new DataView(old.buffer).setUint32(8, 2, true);
+    old.set(sha256(old.subarray(0, old.length - 32)), old.length - 32);
+    const events: SnapshotEvent[] = [];
+    const l = await openLedger({
+      store,
+      ledger: 'thpt-test',
+      trust: { roots },
+      snapshots: { load: () => Promise.resolve(old), save: () => Promise.resolve() },
+      onSnapshot: (e) => events.push(e),
+    });
+    expect(ignoredCode(events)).toBe('snapshot-version');
+    expect([...l.state().certificates.entries()].map(([k]) => k)).toEqual([cert.certificate.fingerprint]);
+    const ids = await idsOf(store);
+    expect(observe(l.state(), ids)).toEqual(observe((await openLedger({ store, ledger: 'thpt-test' })).state(), ids));
   });
 
   it("another ledger's snapshot: snapshot-wrong-ledger", async () => {
