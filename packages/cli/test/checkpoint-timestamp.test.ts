@@ -22,7 +22,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let pki: TestPki;
 let served: Served;
 const db = join(dir, 'ledger.db');
-const cps = `${db}.checkpoints`;
 
 beforeAll(async () => {
   pki = await createTestPki({ keyType: 'rsa-pss' });

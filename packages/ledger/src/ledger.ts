@@ -117,7 +117,10 @@ export interface CertifyOptions extends Omit<CaSigning, 'roots'> {
  * in the same atomic append.
  */
 export interface BatchCertify extends Omit<CaSigning, 'roots'> {
-  /** Index in `commands` of the command whose act (its first sign-off, confirmation, approval, seal or correction) is signed. */
+  /**
+   * Index in `commands` of the command whose act is signed: its first sign-off, confirmation,
+   * approval, seal or correction.
+   */
   readonly command: number;
   /** Who writes the `ActCertified`: one of the act's signers, in the role they signed it in. */
   readonly by: ActingSigner;

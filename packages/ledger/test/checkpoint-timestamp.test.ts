@@ -176,11 +176,11 @@ describe('timestamps on checkpoints', () => {
   it('a damaged token line is reported, not a crash; a line of another key ID is not a timestamp', async () => {
     const line = stamped.slice(note.length);
     const raw = fromBase64(line.split(' ')[2]!.trim())!;
-    raw[raw.length - 10] ^= 0xff;
+    raw[raw.length - 10] = raw[raw.length - 10]! ^ 0xff;
     const damaged = `${note}— ${TIMESTAMP_KEY_NAME} ${Buffer.from(raw).toString('base64')}\n`;
     const [c] = await checkCheckpointTimestamps(damaged, { roots });
     expect(c!.ok).toBe(false);
-    raw[0] ^= 0xff; // the key ID
+    raw[0] = raw[0]! ^ 0xff; // the key ID
     const foreignKey = `${note}— ${TIMESTAMP_KEY_NAME} ${Buffer.from(raw).toString('base64')}\n`;
     expect(noteTimestamps(foreignKey)).toEqual([]);
   });

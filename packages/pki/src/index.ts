@@ -13,7 +13,13 @@ export type * from './signers/signer.js';
 export * from './signers/software.js';
 export * from './signers/csc.js';
 export * from './cms/cades.js';
-export { decodeSignedData, withRevocationInfo, type SignedDataContent, type SignerInfoData, type CmsAttribute } from './cms/signed-data.js';
+export {
+  decodeSignedData,
+  withRevocationInfo,
+  type SignedDataContent,
+  type SignerInfoData,
+  type CmsAttribute,
+} from './cms/signed-data.js';
 export * from './tsp/protocol.js';
 export * from './tsp/authority.js';
 export * from './tsp/verify.js';

@@ -53,7 +53,8 @@ function caSignatureLines(sigs: NonNullable<VerifyReport['legal']['signatures']>
       (g) =>
         `  CA signature / chữ ký số ${g.ok ? 'ok' : 'NOT VALID / KHÔNG HỢP LỆ'}: ${g.actType} ${g.act} by ${g.who}; subject ${g.subject ?? '?'}; issuer ${g.issuer ?? '?'}; serial ${g.serial ?? '?'}; valid ${g.notBefore ?? '?'} – ${g.notAfter ?? '?'}`,
     );
-  if (sigs.length > CA_LINES) lines.push(`  … and ${sigs.length - CA_LINES} more CA signatures (use --json or --report)`);
+  if (sigs.length > CA_LINES)
+    lines.push(`  … and ${sigs.length - CA_LINES} more CA signatures (use --json or --report)`);
   return lines;
 }
 

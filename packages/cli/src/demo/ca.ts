@@ -14,6 +14,10 @@ import type { DemoPerson } from './school.js';
 
 /** What the demo signs with. */
 export interface DemoCa {
+  /** The test PKI itself (the printed PDFs are signed from it too, `demo/sign.ts`). */
+  readonly pki: TestPki;
+  /** The school's seal (software key, or on the SoftHSM2 token). */
+  readonly seal: X509Signer;
   /** The trust list: the test root. */
   readonly roots: readonly Certificate[];
   /** The root as PEM, for `hoso verify --trust` and `openssl -CAfile`. */
@@ -29,7 +33,9 @@ export interface DemoCa {
   identity(p: DemoPerson): { readonly scheme: 'CCCD'; readonly value: string };
 }
 
-/** The demo's test PKI, valid around `start`, its TSA reading `clock`. */
+const YEAR_MS = 365 * 86_400_000;
+
+/** The demo's test PKI, valid from `start` until after today, its TSA reading `clock`. */
 export async function demoCa(o: {
   readonly start: Date;
   readonly clock: () => Date;
@@ -37,7 +43,10 @@ export async function demoCa(o: {
   readonly office: DemoPerson;
   readonly token: boolean;
 }): Promise<DemoCa> {
-  const pki: TestPki = await createTestPki({ keyType: 'ecdsa-p256', now: o.start });
+  // Valid from the demo's school year until two years after today, so that plain OpenSSL (which
+  // checks certificates at its own clock, not at the timestamps') accepts what the demo signed.
+  const leafYears = Math.max(2, Math.ceil((Date.now() - o.start.getTime()) / YEAR_MS) + 2);
+  const pki: TestPki = await createTestPki({ keyType: 'ecdsa-p256', now: o.start, leafYears });
   const tsa = createTestTsa({ signer: pki.signer(pki.tsa), clock: o.clock });
   const numbers = new Map<string, string>();
   const identity = (p: DemoPerson): { scheme: 'CCCD'; value: string } => {
@@ -67,6 +76,8 @@ export async function demoCa(o: {
   const signers = new Map<string, Promise<X509Signer>>([[o.office.id, Promise.resolve(seal)]]);
   const days = new Map<string, Promise<EvidenceDers>>();
   return {
+    pki,
+    seal,
     roots: [pki.root.certificate],
     rootPem: encodePem('CERTIFICATE', pki.root.certificate.der),
     tsa,

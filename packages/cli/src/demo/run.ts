@@ -15,7 +15,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { signerVerifier } from '@hoso/core';
-import { openLedger, type ActingSigner, type Appended, type Ledger } from '@hoso/ledger';
+import { openLedger, timestampCheckpoint, type ActingSigner, type Appended, type Ledger } from '@hoso/ledger';
 import { openSqliteStore } from '@hoso/store-sqlite';
 import { classMarkbook } from '@hoso/books';
 import { exportBundle, renderReport, verdictBanner, verifyBundle, type VerifyReport } from '@hoso/verify';
@@ -431,7 +431,21 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
     let witnessed: KeptCheckpoint | null = null;
 
     const checkpoint = async (label: string): Promise<void> => {
-      const cp = await signAndKeep(opened, seal, cpDir);
+      const ca = demo.ca;
+      // With the test CA, the seal's checkpoint is timestamped by its TSA, the day's CRLs inside (docs/formats.md §2).
+      const stamp =
+        ca === undefined
+          ? undefined
+          : async (signed: string): Promise<string> => {
+              const r = await timestampCheckpoint(signed, {
+                authority: ca.tsa,
+                evidence: await ca.evidence(demo.clock.now),
+                trust: { roots: ca.roots },
+              });
+              if (isLeft(r)) throw refused(r.left.code, r.left.message, 'tsa', r.left.rule);
+              return r.right;
+            };
+      const cp = await signAndKeep(opened, seal, cpDir, stamp);
       const note = await cosign(opened, cp.note, {
         key: witnessKey,
         seal: signerVerifier(seal.note),
@@ -442,7 +456,7 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
       kept.push(k);
       witnessed = k;
       say(
-        `  checkpoint ${label}: size ${k.checkpoint.size}, signed with the seal key, cosigned by witness ${witnessKey.name}`,
+        `  checkpoint ${label}: size ${k.checkpoint.size}, signed with the seal key${stamp === undefined ? '' : ', timestamped by the test TSA'}, cosigned by witness ${witnessKey.name}`,
       );
     };
 
@@ -768,6 +782,15 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
           pkiDir: join(dir, 'pki'),
           creationDate: printedAt,
           school: records.school?.name ?? 'Trường',
+          ca:
+            demo.ca ??
+            (await demoCa({
+              start: demo.clock.now,
+              clock: () => demo.clock.now,
+              school: { name: school.name, taxCode: '0101234567', province: school.province },
+              office: school.office,
+              token: false,
+            })),
         });
         say(
           `  signed ${signed.signed.length} PDFs (PAdES B-T, test PKI without legal weight); check one: hoso verify-document ${signed.signed[0] ?? ''} --ca ${signed.root} ${signed.crls.map((c) => `--crl ${c}`).join(' ')}`,

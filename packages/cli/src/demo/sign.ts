@@ -1,6 +1,6 @@
 /**
  * `hoso demo --sign`: the printed học bạ, register and correction minutes signed with PAdES by
- * the demo school's people and seal, with certificates from the in-process test PKI (no legal
+ * the demo school's people and seal, with certificates from the demo's own test PKI (`demo/ca.ts`; no legal
  * weight: every name in it says so) and its RFC 3161 TSA, and the trust anchors an inspector needs
  * written beside them (`pki/root.pem`, the CRLs), so `pdfsig` and `hoso verify-document` can check
  * the files. Markbooks are left unsigned: each subject's teacher signs their own column, and the
@@ -9,16 +9,11 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PrintJob } from '@hoso/print';
-import type { X509Signer } from '@hoso/pki';
-import { createTestPki, createTestTsa } from '@hoso/pki/testing';
+import { encodePem, type X509Signer } from '@hoso/pki';
+import { createTestTsa } from '@hoso/pki/testing';
+import type { DemoCa } from './ca.js';
 import { ensureDir } from '../io.js';
 import { signJob, type PrintSigners, type SigningRole } from '../signed-print.js';
-
-const pem = (der: Uint8Array): string =>
-  `-----BEGIN CERTIFICATE-----\n${Buffer.from(der)
-    .toString('base64')
-    .replace(/(.{64})/g, '$1\n')
-    .trim()}\n-----END CERTIFICATE-----\n`;
 
 /** Jobs the demo signs: the học bạ, the register, the correction minutes. */
 export const signedInDemo = (name: string): boolean =>
@@ -41,9 +36,17 @@ function signersOf(job: PrintJob): Array<[SigningRole, string]> {
  */
 export async function signDemoPrints(
   jobs: readonly PrintJob[],
-  o: { readonly printDir: string; readonly pkiDir: string; readonly creationDate: Date; readonly school: string },
+  o: {
+    readonly printDir: string;
+    readonly pkiDir: string;
+    readonly creationDate: Date;
+    readonly school: string;
+    /** The demo's test PKI (`demo/ca.ts`): the same root signs the ledger's acts and the PDFs. */
+    readonly ca: DemoCa;
+  },
 ): Promise<{ signed: string[]; root: string; crls: string[] }> {
-  const pki = await createTestPki({ keyType: 'rsa-pss' });
+  const pki = o.ca.pki;
+  // The PDFs are signed today (their creation date), so their TSA reads the real clock.
   const tsa = createTestTsa({ signer: pki.signer(pki.tsa) });
   const people = new Map<string, X509Signer>();
   const person = async (name: string): Promise<X509Signer> => {
@@ -55,7 +58,7 @@ export async function signDemoPrints(
     }
     return s;
   };
-  const seal = { signer: pki.signer(await pki.issueSeal({ name: o.school, taxCode: '0100000001' })), name: o.school };
+  const seal = { signer: o.ca.seal, name: o.school };
   const files: Array<[string, Uint8Array]> = [];
   for (const job of jobs.filter((j) => signedInDemo(j.name))) {
     const byRole = new Map<SigningRole, { signer: X509Signer; name: string }>([['seal', seal]]);
@@ -67,7 +70,7 @@ export async function signDemoPrints(
   ensureDir(o.pkiDir, '--dir');
   const root = join(o.pkiDir, 'root.pem');
   const crls = [join(o.pkiDir, 'ca.crl'), join(o.pkiDir, 'root.crl')];
-  await writeFile(root, pem(pki.root.certificate.der));
+  await writeFile(root, encodePem('CERTIFICATE', pki.root.certificate.der));
   await writeFile(crls[0]!, await pki.crl());
   await writeFile(crls[1]!, await pki.crl(undefined, pki.root));
   for (const [path, data] of files) await writeFile(path, data);

@@ -141,10 +141,17 @@ async function makeCa(
 /**
  * Make a test PKI. `keyType` is the key of every CA, the TSA and (by default) the people:
  * `rsa-pss` (RSA 2048, RSASSA-PSS) or `ecdsa-p256`. `crlBase` prefixes the CRL and OCSP URLs
- * written into certificates (default: names under `.invalid`, which never resolve).
+ * written into certificates (default: names under `.invalid`, which never resolve); `leafYears`
+ * how long the end-entity certificates last.
  */
 export async function createTestPki(
-  o: { readonly keyType?: TestKeyType; readonly now?: Date; readonly crlBase?: string } = {},
+  o: {
+    readonly keyType?: TestKeyType;
+    readonly now?: Date;
+    readonly crlBase?: string;
+    /** Years the people's, seal and token certificates stay valid after `now` (default 2, as a CA issues them). */
+    readonly leafYears?: number;
+  } = {},
 ): Promise<TestPki> {
   const now = o.now ?? new Date();
   const keyType = o.keyType ?? 'rsa-pss';
@@ -152,6 +159,7 @@ export async function createTestPki(
   const base = o.crlBase ?? 'http://ca.thu-nghiem.invalid';
   const ago = (ms: number) => new Date(now.getTime() - ms);
   const ahead = (ms: number) => new Date(now.getTime() + ms);
+  const leafYears = o.leafYears ?? 2;
 
   const rootKey = await generateTestKey(keyType);
   const root = await makeCa(
@@ -214,7 +222,7 @@ export async function createTestPki(
       publicKey: key.spki,
       serialNumber: serial(),
       notBefore: ago(30 * DAY),
-      notAfter: ahead(2 * YEAR),
+      notAfter: ahead(leafYears * YEAR),
       keyUsage: ['digitalSignature', 'nonRepudiation'],
       crlUrl: `${base}/cap2.crl`,
       ocspUrl: `${base}/ocsp`,
@@ -311,7 +319,7 @@ export async function createTestPki(
         publicKey: k.publicKey,
         serialNumber: serial(),
         notBefore: ago(30 * DAY),
-        notAfter: ahead(2 * YEAR),
+        notAfter: ahead(leafYears * YEAR),
         keyUsage: k.keyUsage ?? ['digitalSignature', 'nonRepudiation'],
         crlUrl: `${base}/cap2.crl`,
       });
