@@ -178,7 +178,7 @@ export function renderReport(report: VerifyReport, extras: ReportExtras = {}): s
       parts.push(
         `<tr><td>${c.source === 'since' ? 'held by inspector / đang giữ' : `bundle line ${c.line ?? '—'}`}</td><td>${c.size ?? '—'}</td><td class="mono">${escapeHtml(c.root ?? '—')}</td><td>${escapeHtml(c.signedBy.join(', ') || '—')}</td><td>${escapeHtml(
           c.cosignedBy.join(', ') || '—',
-        )}</td><td>${c.ok ? '<span class="ok-mark">✔ consistent</span>' : '<span class="bad-mark">✘ see findings</span>'}</td></tr>`,
+        )}</td><td>${c.ok ? '<span class="ok-mark">✔ consistent</span>' : '<span class="bad-mark">✘ see findings</span>'}${timestampCell(c)}</td></tr>`,
       );
     parts.push('</tbody></table>');
   }
@@ -202,4 +202,14 @@ function caSignaturesTable(sigs: readonly CaSignatureSummary[]): string {
     ...rows,
     '</tbody></table>',
   ].join('\n');
+}
+
+/** The RFC 3161 timestamps of a checkpoint: the time each proves, its TSA, whether it holds. */
+function timestampCell(c: VerifyReport['checkpoints'][number]): string {
+  return (c.timestamps ?? [])
+    .map(
+      (t) =>
+        `<br>timestamped / dấu thời gian ${escapeHtml(t.time ?? '?')}${t.tsa === null ? '' : ` (${escapeHtml(t.tsa)})`}${t.ok === true ? '' : t.ok === null ? ' — unchecked / chưa kiểm tra' : ' — <span class="bad-mark">✘ not valid / không hợp lệ</span>'}`,
+    )
+    .join('');
 }

@@ -12,7 +12,7 @@ import { encodePem } from '@hoso/pki';
 import { createTestPki, createTestTsa, type TestPki } from '@hoso/pki/testing';
 import { timestampCheckpoint, type TimestampEvidence } from '@hoso/ledger';
 import { as, buildSchool, type School } from '@hoso/ledger/testing';
-import { verifyStore, type VerifyReport } from '../src/index.js';
+import { renderReport, verifyStore, type VerifyReport } from '../src/index.js';
 
 const T0 = new Date('2024-10-01T08:00:00+07:00');
 const MIN = 60_000;
@@ -91,6 +91,7 @@ describe('timestamps on checkpoints, verified', () => {
     expect(t).toHaveLength(1);
     expect(t[0]).toMatchObject({ time: at.toISOString(), ok: true, tsaSerial: pki.tsa.certificate.serialNumber });
     expect(t[0]!.tsa).toContain('CN=TSA thử nghiệm hoso');
+    expect(renderReport(r)).toContain(`timestamped / dấu thời gian ${at.toISOString()}`);
   });
 
   it('a token moved onto another checkpoint, or from a TSA of another CA, is a finding', async () => {

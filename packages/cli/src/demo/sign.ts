@@ -71,8 +71,10 @@ export async function signDemoPrints(
   const root = join(o.pkiDir, 'root.pem');
   const crls = [join(o.pkiDir, 'ca.crl'), join(o.pkiDir, 'root.crl')];
   await writeFile(root, encodePem('CERTIFICATE', pki.root.certificate.der));
-  await writeFile(crls[0]!, await pki.crl());
-  await writeFile(crls[1]!, await pki.crl(undefined, pki.root));
+  // The PKI's own "now" is the demo's school year; the PDFs were timestamped today.
+  const today = new Date();
+  await writeFile(crls[0]!, await pki.crl(today));
+  await writeFile(crls[1]!, await pki.crl(today, pki.root));
   for (const [path, data] of files) await writeFile(path, data);
   return { signed: files.map(([p]) => p), root, crls };
 }
