@@ -59,6 +59,15 @@ export class CliError extends Error {
 export type Place =
   string | ReadonlyArray<string | number> | { readonly path: ReadonlyArray<string | number>; readonly where: string };
 
+/** A place as the problem's `path` segments and its `where` text (none for the whole input). */
+function located(place: Place | undefined): { path: ReadonlyArray<string | number>; where?: string } {
+  if (place === undefined) return { path: [] };
+  if (typeof place === 'string') return { path: [place], where: place };
+  if ('path' in place) return place;
+  const where = formatPath(place);
+  return where === undefined ? { path: place } : { path: place, where };
+}
+
 /** A {@link CliProblem} from its parts; a place given as a path is also written as `where` text. */
 export function problem(
   code: string,
@@ -67,14 +76,7 @@ export function problem(
   rule?: string,
   details?: Record<string, unknown>,
 ): CliProblem {
-  const path: ReadonlyArray<string | number> =
-    place === undefined ? [] : typeof place === 'string' ? [place] : 'path' in place ? place.path : place;
-  const where =
-    place === undefined || typeof place === 'string' || !('path' in place)
-      ? typeof place === 'string'
-        ? place
-        : formatPath(path)
-      : place.where;
+  const { path, where } = located(place);
   return {
     code,
     message,
