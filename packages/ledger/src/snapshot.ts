@@ -2,7 +2,7 @@
  * State snapshots (*ảnh trạng thái*): the folded {@link LedgerState} at ledger size n, written as
  * bytes so that opening a large ledger folds only the events after n instead of all of them.
  *
- * Layout (little-endian, format version 2):
+ * Layout (little-endian, format version 3):
  *
  * | bytes | what |
  * |---|---|
@@ -42,7 +42,7 @@ import {
 import type { CellRef } from './cells.js';
 
 /** The snapshot format this code writes and reads. */
-export const STATE_SNAPSHOT_VERSION = 2;
+export const STATE_SNAPSHOT_VERSION = 3;
 
 const MAGIC = utf8('HOSOSTAT');
 const HASH_BYTES = 32;
@@ -128,6 +128,12 @@ const PLAIN_MAPS: ReadonlyArray<readonly [string, (s: LedgerState) => LayerMap<s
   ['marks', (s) => s.marks],
   ['certificates', (s) => s.certificates],
   ['acts', (s) => s.acts],
+  ['rosters', (s) => s.rosters.items],
+  ['rosterSizes', (s) => s.rosters.lengths],
+  ['stays', (s) => s.stays],
+  ['exemptions', (s) => s.exemptions.items],
+  ['exemptionCounts', (s) => s.exemptions.lengths],
+  ['planSubjects', (s) => s.planSubjects],
 ];
 
 /** Header, state JSON, index strings, six index arrays, cell rows. */
