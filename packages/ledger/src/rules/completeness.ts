@@ -158,15 +158,48 @@ function refuse(what: string, missing: readonly MissingCell[], rule: string, out
 }
 
 /**
+ * The cells a sign-off of `period` would find empty with no allowed reason: of `subject` when given
+ * (a subject sign-off), else of every subject of the class's grade and the homeroom's own (a class
+ * confirmation), for every student ever on the class's list this year, in order of offering,
+ * term, student and column. Empty for a class not open. Costs the class's list times its columns.
+ */
+export function missingMarks(
+  s: LedgerState,
+  year: string,
+  cls: string,
+  period: 'HK1' | 'HK2' | 'CN',
+  subject?: string,
+): MissingCell[] {
+  const grade = s.classes.get(`${year}/${cls}`);
+  if (grade === undefined) return [];
+  const students = roster(s, year, cls);
+  const missing: MissingCell[] = [];
+  const owner = `${year}/${grade}`;
+  if (subject !== undefined) {
+    const off = s.offerings.get(`${owner}/${subject}`);
+    if (off !== undefined) missingOfSubject(s, year, cls, off, students, period, missing);
+    return missing;
+  }
+  for (let i = 0, n = listLength(s.curriculum, owner); i < n; i++) {
+    const off = s.offerings.get(`${owner}/${listItem(s.curriculum, owner, i) ?? ''}`);
+    if (off !== undefined) missingOfSubject(s, year, cls, off, students, period, missing);
+  }
+  const home = homeroomStream(year, cls);
+  for (const term of TERMS_OF[period])
+    for (const student of students) {
+      if (termGap(s, year, cls, student, term) !== null) continue;
+      for (const w of homeroomCells(home, student, term, grade)) if (!s.cells.has(w.key)) missing.push(w.cell);
+    }
+  return missing;
+}
+
+/**
  * A subject signed off for a term with every cell entered or excused; for the year (`CN`), both
  * terms. Not checked again for a period already signed (that refusal says enough).
  */
 export function checkSubjectComplete(s: LedgerState, d: EventData['SubjectSignedOff'], out: Problems): void {
-  const grade = s.classes.get(`${d.year}/${d.class}`);
-  const off = grade === undefined ? undefined : s.offerings.get(`${d.year}/${grade}/${d.subject}`);
-  if (off === undefined || s.marks.has(marks.signed(d.year, d.class, d.subject, d.term))) return;
-  const missing: MissingCell[] = [];
-  missingOfSubject(s, d.year, d.class, off, roster(s, d.year, d.class), d.term, missing);
+  if (s.marks.has(marks.signed(d.year, d.class, d.subject, d.term))) return;
+  const missing = missingMarks(s, d.year, d.class, d.term, d.subject);
   refuse(`${d.subject} of ${d.class} cannot be signed off for ${d.term}`, missing, 'QC Điều 9.1, 9.3', out);
 }
 
@@ -175,20 +208,7 @@ export function checkSubjectComplete(s: LedgerState, d: EventData['SubjectSigned
  * assessments entered or excused for every student ever on its list.
  */
 export function checkClassComplete(s: LedgerState, d: EventData['ClassConfirmed'], out: Problems): void {
-  const grade = s.classes.get(`${d.year}/${d.class}`);
-  if (grade === undefined || s.marks.has(marks.confirmed(d.year, d.class, d.term))) return;
-  const students = roster(s, d.year, d.class);
-  const missing: MissingCell[] = [];
-  const owner = `${d.year}/${grade}`;
-  for (let i = 0, n = listLength(s.curriculum, owner); i < n; i++) {
-    const off = s.offerings.get(`${owner}/${listItem(s.curriculum, owner, i) ?? ''}`);
-    if (off !== undefined) missingOfSubject(s, d.year, d.class, off, students, d.term, missing);
-  }
-  const home = homeroomStream(d.year, d.class);
-  for (const term of TERMS_OF[d.term])
-    for (const student of students) {
-      if (termGap(s, d.year, d.class, student, term) !== null) continue;
-      for (const w of homeroomCells(home, student, term, grade)) if (!s.cells.has(w.key)) missing.push(w.cell);
-    }
+  if (s.marks.has(marks.confirmed(d.year, d.class, d.term))) return;
+  const missing = missingMarks(s, d.year, d.class, d.term);
   refuse(`class ${d.class} cannot be confirmed for ${d.term}`, missing, 'QC Điều 8.3, 8.4b', out);
 }

@@ -38,7 +38,7 @@ import { checkActCertified, checkCertificateBound } from './certificates.js';
 
 export { RULES } from './articles.js';
 export { regularCount } from './setup.js';
-export type { GapReason } from './completeness.js';
+export { missingMarks, type GapReason } from './completeness.js';
 export { holds } from '../state.js';
 
 /** No problem: shared, so an allowed event costs no array of its own. */

@@ -89,6 +89,8 @@ export const RULE_VI: Readonly<Record<LedgerErrorCode, string>> = {
   'already-signed': 'đã được ký trước đó',
   'out-of-order': 'ký duyệt sai thứ tự (bước trước chưa được ký)',
   'book-mismatch': 'các đầu sổ ghi trong lần ký không khớp với sổ tại thời điểm ký',
+  'marks-missing':
+    'ký xác nhận khi còn thiếu điểm, kết quả đánh giá mà không có lí do được phép (miễn học, kiểm tra bù, chuyển lớp, chuyển trường, kế hoạch giáo dục cá nhân)',
   'certificate-already-bound': 'chứng thư số đã được gắn cho một người trước đó',
   'certificate-not-bound': 'chứng thư số chưa được gắn cho người ký',
   'identity-mismatch': 'số định danh trong chứng thư số không khớp với hồ sơ cán bộ',
