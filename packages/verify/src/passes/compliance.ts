@@ -182,7 +182,12 @@ export class CompliancePass implements EventPass {
         `Sự kiện ${env.type} do vai trò ${env.by.role} thực hiện vi phạm quy chế tại vị trí này: ${RULE_VI[err.code]}${field === '' ? '' : ` (trường ${field})`}.`,
         {
           rule: err.rule ?? 'QC Điều 7.2',
-          details: { ledgerCode: err.code, ...(field === '' ? {} : { path: field }) },
+          details: {
+            ledgerCode: err.code,
+            ...(field === '' ? {} : { path: field }),
+            // The cells a sign-off lacked, each (student, subject, term, column), as the writer lists them.
+            ...(err.code === 'marks-missing' ? { cells: err.details?.cells } : {}),
+          },
         },
       ),
     );
