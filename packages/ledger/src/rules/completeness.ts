@@ -24,10 +24,10 @@ import type { Problems } from './lookups.js';
  * - `individual-plan`: the subject is assessed against the student's individual plan (TT22 Điều 11);
  * - `make-up-pending`: the periodic test was missed for an accepted reason (`TestMissed`), its
  *   make-up not entered yet (TT22 Điều 7);
- * - `transferred-out`: the student left the class before the term ended (QC Điều 8.2);
+ * - `transferred`: the student left the class before the term ended (QC Điều 8.2);
  * - `transferred-in`: the student came from another class or school after the term ended (QC Điều 8.2).
  */
-export type GapReason = 'exempt' | 'individual-plan' | 'make-up-pending' | 'transferred-out' | 'transferred-in';
+export type GapReason = 'exempt' | 'individual-plan' | 'make-up-pending' | 'transferred' | 'transferred-in';
 
 /** Most missing cells a refusal's message names (its `details.cells` names them all). */
 const NAMED = 5;
@@ -89,7 +89,7 @@ function termGap(s: LedgerState, year: string, cls: string, student: string, ter
   const stay = s.stays.get(stayKey(year, cls, student));
   const end = s.years.get(year)?.terms[term].end;
   if (stay === undefined || end === undefined) return null;
-  if (stay.left !== undefined && stay.left <= end) return 'transferred-out';
+  if (stay.left !== undefined && stay.left <= end) return 'transferred';
   if (stay.from !== undefined && stay.enrolled > end) return 'transferred-in';
   return null;
 }
