@@ -93,4 +93,5 @@ export function foldYearFacts(f: YearFacts, ev: LedgerEvent): void {
 }
 
 /** The number of students ever on the class's list in the year. */
-export const rosterLength = (f: YearFacts, year: string, cls: string): number => listLength(f.rosters, `${year}/${cls}`);
+export const rosterLength = (f: YearFacts, year: string, cls: string): number =>
+  listLength(f.rosters, `${year}/${cls}`);

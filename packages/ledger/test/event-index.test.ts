@@ -137,7 +137,7 @@ describe('the compact event index', () => {
     const cell = 'markbook/2024-2025/10A1/toan#hs-001/HK1/tx1';
     expect(s.ids.get(target)?.cell).toBe(cell);
     expect(s.ids.get(fixed.right.events[0]!.id)).toMatchObject({ type: 'CorrectionMade', cell });
-    // Exactly the entries (the score, and the term's other marks entered for the sign-off) and the correction carry a cell.
+    // Exactly the entries (the score, the term's other marks for the sign-off) and the correction carry a cell.
     const cellEvents = envs.filter((e) => isCellEventType(e.type) || e.type === 'CorrectionMade');
     expect(cellEvents.at(-1)?.type).toBe('CorrectionMade');
     expect(envs.filter((e) => s.ids.get(e.id)?.cell !== undefined)).toEqual(cellEvents);

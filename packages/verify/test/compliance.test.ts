@@ -22,15 +22,7 @@ import {
   type LedgerErrorCode,
   type LedgerEvent,
 } from '@hoso/ledger';
-import {
-  as,
-  buildSchool,
-  completeMarks,
-  ok,
-  person,
-  type SchoolPeople,
-  type TestPerson,
-} from '@hoso/ledger/testing';
+import { as, buildSchool, completeMarks, ok, person, type SchoolPeople, type TestPerson } from '@hoso/ledger/testing';
 import { RULE_VI } from '../src/passes/compliance.js';
 import { verifyStore, type VerifyReport } from '../src/index.js';
 

@@ -160,7 +160,12 @@ export async function fillPrimaryYear(s: School): Promise<void> {
   await fill('3A', 'binh', 'CN', 'T', '9', 'Tốt', ['the-chat']);
   // 3B signs its year: subject sign-offs, homeroom confirmation, principal's approval — with chi's
   // mid-term II levels and qualities entered first, so that nothing the sign-offs ask for is missing.
-  await completeMarks(s.ledger, { year: Y, class: '3B', term: 'CN', signers: (c) => (c.subject === undefined ? H : T) });
+  await completeMarks(s.ledger, {
+    year: Y,
+    class: '3B',
+    term: 'CN',
+    signers: (c) => (c.subject === undefined ? H : T),
+  });
   for (const term of ['HK1', 'HK2', 'CN']) {
     for (const [subject] of SUBJECTS)
       await s.run({ type: 'SignOffSubject', data: { year: Y, class: '3B', subject, term } }, T);

@@ -73,8 +73,7 @@ function subjectCells(stream: string, student: string, term: Term, off: SubjectO
 
 /** The homeroom's cells one student owes in `term`: conduct (TT22), qualities and competencies (TT27). */
 function homeroomCells(stream: string, student: string, term: Term, grade: number): Wanted[] {
-  if (grade >= 6)
-    return [{ key: `${stream}#${student}/${term}/conduct`, cell: { student, term, column: 'conduct' } }];
+  if (grade >= 6) return [{ key: `${stream}#${student}/${term}/conduct`, cell: { student, term, column: 'conduct' } }];
   if (grade < 1) return [];
   return POINTS[term].flatMap((period) =>
     ASPECTS.map((aspect) => ({

@@ -5,8 +5,9 @@
  * replays it by position ({@link replayCheck}), so all three apply exactly the same rules. One file
  * per concern, each naming the articles it enforces: envelope (genesis, placement, author),
  * identities (accounts, keys, consent, roles), setup, students, windows, entries, corrections,
- * sign-offs and their completeness, the year as it runs (make-ups, exemptions, plans, recognition, sessions a day), certificates
- * (the structure of CA-backed signatures; their cryptography is async, in `certs/check.ts`).
+ * sign-offs and their completeness (completeness.ts), the year as it runs (make-ups, exemptions,
+ * plans, recognition, sessions a day), certificates (the structure of CA-backed signatures; their
+ * cryptography is async, in `certs/check.ts`).
  */
 import type { Envelope } from '@hoso/core';
 import { ledgerError, type LedgerError } from '../errors.js';

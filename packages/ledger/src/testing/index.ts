@@ -241,7 +241,8 @@ export function fillCommand(
   const subj = { ...base, subject: cell.subject };
   if (cell.column === 'level')
     return { type: 'EnterSubjectLevel', data: { ...subj, period: cell.period, value: FILL.level } };
-  if (cell.column === 'test') return { type: 'EnterTestScore', data: { ...subj, period: cell.period, value: FILL.test } };
+  if (cell.column === 'test')
+    return { type: 'EnterTestScore', data: { ...subj, period: cell.period, value: FILL.test } };
   const regular = /^tx(\d)$/.exec(cell.column);
   const column = regular === null ? cell.column : { column: 'tx', index: Number(regular[1]) };
   return {
