@@ -61,6 +61,19 @@ const nameOf = (a: Actor): string => a.name ?? a.person ?? a.key;
  */
 export function markValueOfCell(c: BookCell | null | undefined): MarkValue {
   if (c === null || c === undefined) return '';
+  // A make-up or a result from another school is said by the entry; corrections keep it.
+  const entry = c.history[0];
+  const marked = {
+    ...(entry?.makeUp === undefined ? {} : { makeUp: { taken: entry.makeUp.taken } }),
+    ...(entry?.source === undefined
+      ? {}
+      : {
+          source: {
+            school: entry.source.school,
+            document: `${entry.source.document.number} ngày ${viDate(entry.source.document.date)}`,
+          },
+        }),
+  };
   const corrections: CorrectionTrace[] = [];
   c.history.forEach((v, i) => {
     const k = v.correction;
@@ -77,7 +90,8 @@ export function markValueOfCell(c: BookCell | null | undefined): MarkValue {
       witness: nameOf(k.witness),
     });
   });
-  return corrections.length === 0 ? c.value : { value: c.value, corrections };
+  if (corrections.length > 0) return { value: c.value, corrections, ...marked };
+  return Object.keys(marked).length === 0 ? c.value : { value: c.value, ...marked };
 }
 
 /** The signer of a sign-off step (name, key, time), or a name alone when nobody has signed yet. */
