@@ -20,7 +20,7 @@ function pdftotext(bytes: Uint8Array): string {
   return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
 }
 
-/** Three students; the first has a make-up end-of-term mark, the second a mark brought from another school, the third is exempt. */
+/** Three students: a make-up end-of-term mark, a mark brought from another school, an exempt pupil. */
 function year(): MarkbookData {
   const m = markbook(3);
   const toan = m.subjects[0]!;
