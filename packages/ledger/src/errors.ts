@@ -83,6 +83,7 @@ export const LEDGER_ERROR_CODES = [
   'already-signed',
   'out-of-order',
   'book-mismatch',
+  'marks-missing',
   // certificates and CA-backed signatures
   'certificate-already-bound',
   'certificate-not-bound',
@@ -134,6 +135,8 @@ export type LedgerErrorDetails = {
   readonly 'stale-old-value': { readonly current?: string };
   /** What has to be signed first. */
   readonly 'out-of-order': { readonly missing?: readonly string[] };
+  /** Every cell the sign-off needs that is empty with no reason the rules allow. */
+  readonly 'marks-missing': { readonly cells: readonly MissingCell[] };
   /** The heads the ledger holds, for the act's `book`. */
   readonly 'book-mismatch': { readonly expected: readonly { stream: string; rev: number; hash: string }[] };
   /**
@@ -144,6 +147,19 @@ export type LedgerErrorDetails = {
   /** The identity number of the staff record and the certificate's (absent when it has none). */
   readonly 'identity-mismatch': { readonly expected: string; readonly found?: string };
 };
+
+/**
+ * A cell a sign-off or a confirmation needs that holds nothing: the student, the subject (absent for
+ * the homeroom's own cells), the term, the TT27 assessment point (`GK1 CK1 GK2 CN`, primary only)
+ * and the column (`tx1`…`tx4`, `gk`, `ck`; `level`, `test`; `conduct`; a TT27 quality or competency).
+ */
+export interface MissingCell {
+  readonly student: string;
+  readonly subject?: string;
+  readonly term: 'HK1' | 'HK2';
+  readonly period?: string;
+  readonly column: string;
+}
 
 /** A problem `@hoso/pki` found with a certificate or a CA signature, as a refusal carries it. */
 export interface CertificateProblem {

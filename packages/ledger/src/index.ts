@@ -17,6 +17,7 @@ export type * from './views.js';
 export * from './clock.js';
 export { textProblem, normaliseText, type TextProblem } from './text.js';
 export { listValues, type Lists } from './lists.js';
+export type { YearFacts, Stay, ExemptionFact } from './year-facts.js';
 export { coverage, lockedBy, periodsOverlap, type Coverage, type WindowIndex } from './window-index.js';
 export * from './commands.js';
 export * from './ids.js';

@@ -43,8 +43,9 @@ import type { CellRef } from './cells.js';
 
 /**
  * The snapshot format this code writes and reads. 3: the state maps of certificates and acts
- * (`certificates`, `acts`) were added; a format-2 snapshot lacks them and is refused (the ledger
- * is then folded from its events), so no snapshot silently misses a bound certificate.
+ * (`certificates`, `acts`) and of the school year's facts were added; a format-2 snapshot lacks
+ * them and is refused (the ledger is then folded from its events), so no snapshot silently misses
+ * a bound certificate or an exemption.
  */
 export const STATE_SNAPSHOT_VERSION = 3;
 
@@ -132,6 +133,12 @@ const PLAIN_MAPS: ReadonlyArray<readonly [string, (s: LedgerState) => LayerMap<s
   ['marks', (s) => s.marks],
   ['certificates', (s) => s.certificates],
   ['acts', (s) => s.acts],
+  ['rosters', (s) => s.rosters.items],
+  ['rosterSizes', (s) => s.rosters.lengths],
+  ['stays', (s) => s.stays],
+  ['exemptions', (s) => s.exemptions.items],
+  ['exemptionCounts', (s) => s.exemptions.lengths],
+  ['planSubjects', (s) => s.planSubjects],
 ];
 
 /** Header, state JSON, index strings, six index arrays, cell rows. */

@@ -30,6 +30,7 @@ import { cellOf, isCellEvent, type CellRef } from './cells.js';
 import type { Term } from './codecs.js';
 import { listItem, listLength, listPush, listReplace, listValues, type Lists } from './lists.js';
 import { indexWindowClosed, indexWindowOpened, type WindowIndex } from './window-index.js';
+import { foldYearFacts, forkYearFacts, initialYearFacts, type YearFacts } from './year-facts.js';
 
 export type { EventIndex, EventIndexMap } from './event-index.js';
 export type { WindowState } from './window-index.js';
@@ -102,7 +103,7 @@ export interface Head {
  * look-up or a walk bounded by the event being checked, never a scan of what history accumulated
  * (a forged bundle must not buy quadratic replay work).
  */
-export interface LedgerState extends WindowIndex {
+export interface LedgerState extends WindowIndex, YearFacts {
   /** Number of events folded (the ledger size decided against). */
   size: number;
   /** Genesis payload, null before genesis. */
@@ -187,6 +188,7 @@ export function initialState(): LedgerState {
     marks: new LayerMap(),
     certificates: new LayerMap(),
     acts: new LayerMap(),
+    ...initialYearFacts(),
   };
 }
 
@@ -221,6 +223,7 @@ export function forkState(s: LedgerState): LedgerState {
     marks: s.marks.fork(),
     certificates: s.certificates.fork(),
     acts: s.acts.fork(),
+    ...forkYearFacts(s),
   };
 }
 
@@ -283,6 +286,7 @@ export function evolve(s: LedgerState, env: Envelope, leafHashHex: string): Ledg
     return s;
   }
   const cellKey = applyEvent(s, env, event, position);
+  foldYearFacts(s, event);
   if (isCertifiableAct(event.type))
     s.acts.set(env.id, { type: event.type, stream: env.stream, signers: actSigners(env, event) });
   const index: EventIndex = { position, stream: env.stream, rev: env.rev, type: event.type };

@@ -66,6 +66,7 @@ describe('CA signatures in the ledger, checked by OpenSSL', () => {
         as(s.people.principal, 'admin'),
       ]),
     );
+    await s.complete('HK1');
     const act = await s.run(
       { type: 'SignOffSubject', data: { year: s.year, class: s.cls, subject: 'toan', term: 'HK1' } },
       [as(s.people.teacher, 'subject')],

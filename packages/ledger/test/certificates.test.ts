@@ -159,6 +159,8 @@ describe('certificates and CA-backed signatures in the ledger', () => {
 
   it('puts a CA signature on a sign-off, B-T with a TSA, once, by the act’s own signer only', async () => {
     const s = await school();
+    // Toán's marks are in, so it can be signed off; Ngữ văn's stay empty for the entry below.
+    await s.complete('HK1', (c) => c.subject === 'van');
     await bind(s, 'teacher', 'teacher');
     await bind(s, 'homeroom', 'homeroom');
     const { teacher, homeroom } = s.people;
@@ -313,6 +315,7 @@ describe('certificates and CA-backed signatures in the ledger', () => {
 
   it('refuses a submitted CA signature over other bytes than the act’s', async () => {
     const s = await school();
+    await s.complete('HK1');
     await bind(s, 'teacher', 'teacher');
     const { teacher } = s.people;
     const act = await s.run(
@@ -424,6 +427,7 @@ describe('certificates and CA-backed signatures in the ledger', () => {
 
   it('class acts carry the heads of the class’s books, and a wrong head is refused', async () => {
     const s = await school();
+    await s.complete('HK1');
     const { teacher, homeroom } = s.people;
     for (const [who, subject] of [
       [teacher, 'toan'],
@@ -442,12 +446,13 @@ describe('certificates and CA-backed signatures in the ledger', () => {
     const book = (env.right.data as { book: { stream: string; rev: number; hash: string }[] }).book;
     expect(book.map((h) => h.stream)).toEqual([
       'class/2024-2025/10A1',
+      'homeroom/2024-2025/10A1',
       'markbook/2024-2025/10A1/the-duc',
       'markbook/2024-2025/10A1/toan',
       'markbook/2024-2025/10A1/van',
     ]);
     const head = s.ledger.state().heads.get('markbook/2024-2025/10A1/toan')!;
-    expect(book[2]).toEqual({ stream: 'markbook/2024-2025/10A1/toan', rev: head.rev, hash: head.leafHash });
+    expect(book[3]).toEqual({ stream: 'markbook/2024-2025/10A1/toan', rev: head.rev, hash: head.leafHash });
     const wrong = book.map((h, i) => (i === 0 ? { ...h, rev: h.rev + 1 } : h));
     const r = await s.ledger.execute(
       { type: 'ApproveClass', data: { year: s.year, class: s.cls, term: 'HK1', book: wrong } },

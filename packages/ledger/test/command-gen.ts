@@ -166,6 +166,19 @@ export class Model {
   marks = new Set<string>();
   cells = new Map<string, { value: string; subject: Subject }>();
   entries: Array<{ id: string; cell: string }> = [];
+  /** Terms whose conduct is assessed for every student. */
+  conduct = new Set<Term>();
+
+  /** Every mark of `term` entered before the commands run (the school's `complete(term)`). */
+  seed(term: Term): void {
+    for (const subject of ['toan', 'van', 'the-duc'] as const)
+      for (const key of termCells(subject, term)) this.cells.set(key, { value: '7', subject });
+    this.conduct.add(term);
+  }
+  /** Every mark a sign-off of the subject's term asks for is in (rules/completeness.ts). */
+  complete(subject: Subject, term: Term): boolean {
+    return termCells(subject, term).every((k) => this.cells.has(k));
+  }
 
   active(w: Who): boolean {
     return w !== 'stranger' && !this.revoked.has(w);
@@ -186,11 +199,16 @@ export class Model {
         return !this.cells.has(cellKey(c));
       }
       case 'sign':
-        return this.acts(c.who, c.role, 'subject', c.subject) && !this.signed.has(`${c.subject}/${c.term}`);
+        return (
+          this.acts(c.who, c.role, 'subject', c.subject) &&
+          !this.signed.has(`${c.subject}/${c.term}`) &&
+          this.complete(c.subject, c.term)
+        );
       case 'confirm':
         return (
           this.acts(c.who, c.role, 'homeroom') &&
           !this.marks.has(`confirm/${c.term}`) &&
+          this.conduct.has(c.term) &&
           (['toan', 'van', 'the-duc'] as const).every((s) => this.signed.has(`${s}/${c.term}`))
         );
       case 'approve':
@@ -267,6 +285,12 @@ export function resolve(c: Cmd, m: Model): Concrete {
   const t = m.entries[c.target % Math.max(1, m.entries.length)];
   const subject = t === undefined ? 'toan' : m.cells.get(t.cell)!.subject;
   return { ...c, who: subject === 'van' ? 'homeroom' : 'teacher' };
+}
+
+/** The keys of every cell of `subject` the three students owe in `term`: tx1…n, gk, ck (TT22 Điều 6.2, 7). */
+export function termCells(subject: Subject, term: Term): string[] {
+  const columns = [...Array.from({ length: REGULAR[subject] }, (_, i) => `tx${i + 1}`), 'gk', 'ck'];
+  return [1, 2, 3].flatMap((st) => columns.map((col) => `${subject}/${st}/${term}/${col}`));
 }
 
 export function cellKey(c: Extract<Cmd, { k: 'score' }>): string {

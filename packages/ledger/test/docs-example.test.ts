@@ -95,6 +95,23 @@ describe('docs/ledger.md worked example', () => {
       },
       T,
     );
+    for (const [column, index] of [['tx', 1], ['tx', 2], ['tx', 3], ['tx', 4], ['gk']] as const)
+      await run(
+        {
+          type: 'EnterScore',
+          data: {
+            year: Y,
+            class: '6A',
+            subject: 'toan',
+            student: 'hs-001',
+            term: 'HK1',
+            column,
+            ...(index === undefined ? {} : { index }),
+            value: '7',
+          },
+        },
+        T,
+      );
     await run({ type: 'SignOffSubject', data: { year: Y, class: '6A', subject: 'toan', term: 'HK1' } }, T);
     const fixed = await run(
       {

@@ -257,6 +257,7 @@ describe('replay (what the verifier runs)', () => {
     const s = await buildSchool();
     const T = [as(s.people.teacher, 'subject')];
     const e = ok(await s.ledger.execute(score('hs-001', '5'), T)).events[0]!.id;
+    await s.complete('HK1');
     ok(
       await s.ledger.execute(
         { type: 'SignOffSubject', data: { year: Y, class: '10A1', subject: 'toan', term: 'HK1' } },

@@ -46,6 +46,7 @@ async function summer(s: School, confirm: boolean): Promise<Record<string, strin
 
 async function signAll(s: School, term: 'HK1' | 'HK2'): Promise<void> {
   const { teacher, homeroom } = s.people;
+  await s.complete(term);
   await s.run({ type: 'SignOffSubject', data: { year: Y, class: '10A1', subject: 'toan', term } }, [
     as(teacher, 'subject'),
   ]);
@@ -509,6 +510,7 @@ const CASES: Case[] = [
     command: 'SignOffSubject',
     label: 'SignOffSubject',
     scope: { class: '10A1', subject: 'toan' },
+    prepare: async (s) => (await s.complete('HK1'), {}),
     make: () => ({
       command: { type: 'SignOffSubject', data: { year: Y, class: '10A1', subject: 'toan', term: 'HK1' } },
     }),
@@ -571,6 +573,7 @@ const CASES: Case[] = [
       const x = person('x-subject');
       const own = s.ledger.state().keys.get(x.key) !== undefined;
       const by = own ? x : s.people.teacher;
+      await s.complete('HK1');
       const act = await s.run(
         { type: 'SignOffSubject', data: { year: Y, class: '10A1', subject: 'toan', term: 'HK1' } },
         [as(by, 'subject')],

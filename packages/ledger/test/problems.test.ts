@@ -7,7 +7,7 @@
 import { describe, it, expect } from 'vitest';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { bookHeads, checkEvent, decodeCommand, type LedgerEvent } from '@hoso/ledger';
-import { given, person, problemsOf, type Fact } from '@hoso/ledger/testing';
+import { completeFacts, given, person, problemsOf, type Fact } from '@hoso/ledger/testing';
 import { P, T, Y, admin, enter, leader, school, window } from './facts.js';
 
 const V = person('pho-hieu-truong');
@@ -36,6 +36,14 @@ const entered: Fact = {
   by: subject,
 };
 const all = [...school, ...staff, ...roles, window, entered];
+/** Every other mark of 6A a sign-off of `term` asks for, after `facts`. */
+const complete = (facts: readonly Fact[], term: 'HK1' | 'HK2' = 'HK1'): Fact[] =>
+  completeFacts(facts, {
+    year: Y,
+    class: '6A',
+    term,
+    by: (c) => (c.subject === undefined ? { key: P.key, role: 'homeroom' } : subject),
+  });
 const codes = (r: ReturnType<ReturnType<typeof given>['when']>): string[] =>
   isLeft(r.result) ? problemsOf(r.result.left).map((e) => e.code) : [];
 
@@ -88,6 +96,7 @@ describe('every problem of an event, not the first', () => {
   it('an entry with a bad index is still checked for window, lock and sign-off', () => {
     const s = given(
       ...all,
+      ...complete(all),
       { event: { type: 'WindowClosed', data: { window: 'hk1' } }, by: leader },
       {
         event: { type: 'SubjectSignedOff', data: { year: Y, class: '6A', subject: 'toan', term: 'HK1' } },
@@ -143,26 +152,28 @@ describe('every problem of an event, not the first', () => {
     });
     const confirm = { type: 'ConfirmClass', data: { year: Y, class: '6A', term: 'HK1' } };
     const homeroom = [{ key: P.key, role: 'homeroom' }];
-    const base = [...school, ...offer('van'), ...offer('su')];
+    const base = [...school, ...offer('van'), ...offer('su'), window];
+    const marked = [...base, ...complete(base)];
     const none = given(...base)
       .when(confirm, homeroom)
       .thenRefused('out-of-order');
     expect(none.details?.missing).toEqual(['toan', 'van', 'su']);
-    const some = given(...base, signOff('su'), signOff('toan'))
+    const some = given(...marked, signOff('su'), signOff('toan'))
       .when(confirm, homeroom)
       .thenRefused('out-of-order');
     expect(some.details?.missing).toEqual(['van']);
-    const done = given(...base, signOff('su'), signOff('toan'), signOff('van'));
+    const done = given(...marked, signOff('su'), signOff('toan'), signOff('van'));
     const book = bookHeads(done.state, Y, '6A');
     expect(book?.map((h) => h.stream)).toEqual([
       'class/2024-2025/6A',
+      'homeroom/2024-2025/6A',
       'markbook/2024-2025/6A/su',
       'markbook/2024-2025/6A/toan',
       'markbook/2024-2025/6A/van',
     ]);
     done.when(confirm, homeroom).thenEvents({ type: 'ClassConfirmed', data: { ...confirm.data, book } } as LedgerEvent);
     // A subject offered after the others were signed off must be signed off too.
-    const later = given(...base, signOff('su'), signOff('toan'), signOff('van'), ...offer('dia'));
+    const later = given(...marked, signOff('su'), signOff('toan'), signOff('van'), ...offer('dia'));
     expect(later.when(confirm, homeroom).thenRefused('out-of-order').details?.missing).toEqual(['dia']);
   });
 });

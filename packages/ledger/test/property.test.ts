@@ -22,7 +22,10 @@ describe('property: the ledger accepts exactly what an independent model of the 
         await s.run({ type: 'OpenWindow', data: { window: 'w0', year: Y, period: 'CN', scope: {} } }, [
           as(s.people.principal, 'leader'),
         ]);
+        // Term I's marks are all in, so its sign-offs and the confirm → approve → seal chain can run.
+        await s.complete('HK1');
         const m = new Model();
+        m.seed('HK1');
         for (const raw of cmds) {
           const c = resolve(raw, m);
           const expected = m.allows(c);

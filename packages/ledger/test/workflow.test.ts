@@ -114,6 +114,7 @@ describe('sign-offs in order', () => {
     const approve = { type: 'ApproveClass', data: { year: Y, class: '10A1', term: 'HK1' } };
     const seal = { type: 'SealBook', data: { year: Y, class: '10A1', term: 'HK1' } };
 
+    await s.complete('HK1');
     await refusedNothingWritten(s, sign('van'), [as(teacher, 'subject')], 'role-not-held');
     await refusedNothingWritten(s, seal, [as(office, 'office')], 'out-of-order');
     await refusedNothingWritten(s, approve, [as(principal, 'leader')], 'out-of-order');
@@ -142,6 +143,7 @@ describe('sign-offs in order', () => {
   it('after a subject sign-off its term is closed to entry; homeroom records close at confirmation', async () => {
     const s = await buildSchool();
     const T = [as(s.people.teacher, 'subject')];
+    await s.complete('HK1');
     ok(
       await s.ledger.execute(
         { type: 'SignOffSubject', data: { year: Y, class: '10A1', subject: 'toan', term: 'HK1' } },
@@ -158,6 +160,7 @@ describe('corrections (QC Điều 12.3)', () => {
     const s = await buildSchool();
     const T = [as(s.people.teacher, 'subject')];
     const entry = ok(await s.ledger.execute(score('hs-001', '5.5'), T)).events[0]!.id;
+    await s.complete('HK1');
     ok(
       await s.ledger.execute(
         { type: 'SignOffSubject', data: { year: Y, class: '10A1', subject: 'toan', term: 'HK1' } },
@@ -320,6 +323,7 @@ describe('amending before sign-off (policy recorded at genesis)', () => {
       [as(s.people.principal, 'leader')],
     );
     await refusedNothingWritten(s, score('hs-001', '7'), [as(s.people.homeroom, 'subject')], 'cell-already-entered');
+    await s.complete('HK1');
     ok(
       await s.ledger.execute(
         { type: 'SignOffSubject', data: { year: Y, class: '10A1', subject: 'toan', term: 'HK1' } },

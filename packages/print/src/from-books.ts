@@ -61,6 +61,19 @@ const nameOf = (a: Actor): string => a.name ?? a.person ?? a.key;
  */
 export function markValueOfCell(c: BookCell | null | undefined): MarkValue {
   if (c === null || c === undefined) return '';
+  // A make-up or a result from another school is said by the entry; corrections keep it.
+  const entry = c.history[0];
+  const marked = {
+    ...(entry?.makeUp === undefined ? {} : { makeUp: { taken: entry.makeUp.taken } }),
+    ...(entry?.source === undefined
+      ? {}
+      : {
+          source: {
+            school: entry.source.school,
+            document: `${entry.source.document.number} ngày ${viDate(entry.source.document.date)}`,
+          },
+        }),
+  };
   const corrections: CorrectionTrace[] = [];
   c.history.forEach((v, i) => {
     const k = v.correction;
@@ -77,7 +90,8 @@ export function markValueOfCell(c: BookCell | null | undefined): MarkValue {
       witness: nameOf(k.witness),
     });
   });
-  return corrections.length === 0 ? c.value : { value: c.value, corrections };
+  if (corrections.length > 0) return { value: c.value, corrections, ...marked };
+  return Object.keys(marked).length === 0 ? c.value : { value: c.value, ...marked };
 }
 
 /** The signer of a sign-off step (name, key, time), or a name alone when nobody has signed yet. */
@@ -158,6 +172,39 @@ function summaryRow(s: StudentSummary, book: Markbook): MarkbookSummaryRow {
   };
 }
 
+const PERIOD_VI = { HK1: 'học kỳ I', HK2: 'học kỳ II', CN: 'cả năm' } as const;
+const doc = (d: { number: string; date: string }): string => `số ${d.number} ngày ${viDate(d.date)}`;
+const partyVi = (p: { class: string } | { school: string }): string => ('class' in p ? `lớp ${p.class}` : p.school);
+
+/** The year's circumstances of each student, as the summary's notes (none: no `notes`). */
+function yearNotesOf(book: Markbook): { notes?: string[] } {
+  const subjectName = (id: string): string => book.subjects.find((p) => p.subject === id)?.name ?? id;
+  const notes = book.students.flatMap((s): string[] => {
+    const c = s.circumstances;
+    const out: string[] = [];
+    if (c.arrived !== null)
+      out.push(`${s.name}: chuyển đến ngày ${viDate(c.arrived.date)} từ ${partyVi(c.arrived.from)}`);
+    for (const e of c.exemptions)
+      out.push(
+        `${s.name}: ${e.scope === 'subject' ? 'miễn học' : 'miễn phần thực hành'} môn ${subjectName(e.subject)} ${PERIOD_VI[e.period]}, quyết định ${doc(e.decision)}`,
+      );
+    if (c.plan !== null)
+      out.push(
+        `${s.name}: học sinh khuyết tật, đánh giá theo kế hoạch giáo dục cá nhân ${doc(c.plan.plan)}${c.plan.planSubjects.length === 0 ? '' : ` (môn ${c.plan.planSubjects.map(subjectName).join(', ')})`}`,
+      );
+    if (c.decision !== null)
+      out.push(
+        `${s.name}: hiệu trưởng quyết định ${c.decision.decision === 'promoted' ? 'lên lớp' : 'ở lại lớp'}, ${doc(c.decision.document)}`,
+      );
+    if (c.left !== null)
+      out.push(
+        `${s.name}: chuyển đi ngày ${viDate(c.left.date)} đến ${partyVi(c.left.to)}${c.left.transcript === undefined ? '' : `, hồ sơ ${doc(c.left.transcript)}`}`,
+      );
+    return out;
+  });
+  return notes.length === 0 ? {} : { notes };
+}
+
 /**
  * The class markbook (`classMarkbook` of `@hoso/books`) as form data: subject pages with every
  * cell's corrections, the year summary, the subject teachers' sign-offs, the homeroom teacher's
@@ -171,7 +218,11 @@ export function markbookDataFromBook(book: Markbook): MarkbookData {
     schoolYear: book.year,
     className: book.name ?? book.class,
     subjects: book.subjects.map((p) => subject(p, names)),
-    summary: { subjects: book.subjects.map((p) => p.name), students: book.students.map((s) => summaryRow(s, book)) },
+    summary: {
+      subjects: book.subjects.map((p) => p.name),
+      students: book.students.map((s) => summaryRow(s, book)),
+      ...yearNotesOf(book),
+    },
     ...(homeroom ? { homeroom } : {}),
     ...(leader ? { leader } : {}),
   };

@@ -87,6 +87,7 @@ describe('CA-backed signatures in the verifier', () => {
         as(principal, 'admin'),
       ]),
     );
+    await s.complete('HK1');
     const tsa = createTestTsa({ signer: pki.signer(pki.tsa), clock: () => s.clock.now });
     const acts: string[] = [];
     for (const [subject, withTsa] of [
@@ -180,6 +181,7 @@ describe('CA-backed signatures in the verifier', () => {
 
   it('a ledger without CA-backed signatures verifies as before and carries no legal weight', async () => {
     const s = await buildSchool();
+    await s.complete('HK1');
     await s.run({ type: 'SignOffSubject', data: { year: s.year, class: s.cls, subject: 'toan', term: 'HK1' } }, [
       as(s.people.teacher, 'subject'),
     ]);
@@ -200,6 +202,7 @@ describe('CA-backed signatures in the verifier', () => {
     });
     if (isLeft(sig)) throw new Error(sig.left.message);
     // A third act, so that the forged signature is not a second one by the same key.
+    await s.complete('HK2');
     const off = await s.run(
       { type: 'SignOffSubject', data: { year: s.year, class: s.cls, subject: 'toan', term: 'HK2' } },
       [as(s.people.teacher, 'subject')],

@@ -22,7 +22,7 @@ import {
   type LedgerErrorCode,
   type LedgerEvent,
 } from '@hoso/ledger';
-import { as, buildSchool, ok, person, type SchoolPeople, type TestPerson } from '@hoso/ledger/testing';
+import { as, buildSchool, completeMarks, ok, person, type SchoolPeople, type TestPerson } from '@hoso/ledger/testing';
 import { RULE_VI } from '../src/passes/compliance.js';
 import { verifyStore, type VerifyReport } from '../src/index.js';
 
@@ -47,6 +47,8 @@ interface Case {
   readonly ledger: Ledger;
   readonly clock: { now: Date };
   run(command: unknown, signers: readonly ActingSigner[]): Promise<Appended>;
+  /** Enter (through the library) every mark a sign-off of HK1 still asks for, so that it goes through. */
+  complete(): Promise<number>;
   /** Sign and append one event behind the library's back; its position. */
   forge(event: { type: string; data: unknown }, signers: readonly ActingSigner[], stream?: string): Promise<number>;
   verify(): Promise<VerifyReport>;
@@ -65,6 +67,16 @@ async function fresh(events: readonly Uint8Array[] = base): Promise<Case> {
     ledger,
     clock,
     run: async (command, signers) => ok(await ledger.execute(command, signers), JSON.stringify(command).slice(0, 60)),
+    complete: () =>
+      completeMarks(ledger, {
+        year: Y,
+        class: C,
+        term: 'HK1',
+        signers: (cell) =>
+          cell.subject === undefined
+            ? [as(people.homeroom, 'homeroom')]
+            : [as(cell.subject === 'van' ? people.homeroom : people.teacher, 'subject')],
+      }),
     async forge(event, signers, stream) {
       await ledger.refresh();
       const st = stream ?? streamOf(event as LedgerEvent);
@@ -132,6 +144,7 @@ const minutes = { number: 'BB-01', date: '2024-10-02', text: 'Biên bản sửa 
 
 /** Sign off every subject of 10A1 for HK1, confirm, approve and seal it (through the library). */
 async function sealHK1(c: Case): Promise<void> {
+  await c.complete();
   for (const [subject, who] of [
     ['toan', T()],
     ['the-duc', T()],
@@ -485,6 +498,7 @@ const CASES: readonly RuleCase[] = [
   {
     code: 'already-signed',
     write: async (c) => {
+      await c.complete();
       await c.run({ type: 'SignOffSubject', data: { year: Y, class: C, subject: 'toan', term: 'HK1' } }, [
         as(T(), 'subject'),
       ]);
@@ -496,11 +510,20 @@ const CASES: readonly RuleCase[] = [
   {
     code: 'cell-signed-off',
     write: async (c) => {
+      await c.complete();
       await c.run({ type: 'SignOffSubject', data: { year: Y, class: C, subject: 'toan', term: 'HK1' } }, [
         as(T(), 'subject'),
       ]);
       return c.forge(score(), [as(T(), 'subject')]);
     },
+  },
+  {
+    // A sign-off with Toán's marks missing (none entered), appended behind the library's back.
+    code: 'marks-missing',
+    write: (c) =>
+      c.forge({ type: 'SubjectSignedOff', data: { year: Y, class: C, subject: 'toan', term: 'HK1' } }, [
+        as(T(), 'subject'),
+      ]),
   },
   {
     code: 'cell-already-entered',
@@ -684,6 +707,7 @@ const bound = (person: string) => ({ person, certificate: FAKE_CERT, chain: [], 
 const certified = (act: string, certificate = 'ab'.repeat(32)) => ({ act, certificate, cms: 'AAAA' });
 const MARKBOOK = markbookStream(Y, C, 'toan');
 async function signOff(c: Case): Promise<string> {
+  await c.complete();
   const r = await c.run({ type: 'SignOffSubject', data: { year: Y, class: C, subject: 'toan', term: 'HK1' } }, [
     as(T(), 'subject'),
   ]);
@@ -757,6 +781,52 @@ describe('compliance: every rule broken behind the library’s back is a finding
     const sentences = LEDGER_ERROR_CODES.map((c) => RULE_VI[c]);
     expect(sentences.every((s) => s.length > 10)).toBe(true);
     expect(new Set(sentences).size).toBe(sentences.length);
+  });
+});
+
+describe('sign-off completeness on a ledger written around the library', () => {
+  it('a sign-off and a confirmation with marks missing are findings listing every missing cell', async () => {
+    const k = await fresh();
+    await k.complete();
+    // A fourth student put on the list after the marks were in: none of theirs is.
+    await k.run(
+      {
+        type: 'EnrollStudent',
+        data: {
+          year: Y,
+          class: C,
+          student: 'hs-004',
+          date: '2024-10-01',
+          bio: { name: 'Học sinh 4', birthDate: '2009-05-05', sex: 'F' },
+        },
+      },
+      [as(H(), 'homeroom')],
+    );
+    const signed = await k.forge(
+      { type: 'SubjectSignedOff', data: { year: Y, class: C, subject: 'toan', term: 'HK1' } },
+      [as(T(), 'subject')],
+    );
+    const confirmed = await k.forge({ type: 'ClassConfirmed', data: { year: Y, class: C, term: 'HK1' } }, [
+      as(H(), 'homeroom'),
+    ]);
+    const r = await k.verify();
+    const at = (p: number) => r.findings.find((f) => f.position === p && f.details?.['ledgerCode'] === 'marks-missing');
+    const off = at(signed);
+    expect(off?.rule).toBe('QC Điều 9.1, 9.3');
+    expect(off?.details?.['cells']).toEqual(
+      ['tx1', 'tx2', 'tx3', 'tx4', 'gk', 'ck'].map((column) => ({
+        student: 'hs-004',
+        subject: 'toan',
+        term: 'HK1',
+        column,
+      })),
+    );
+    expect(off?.message).toContain('6 marks are missing');
+    const conf = at(confirmed);
+    expect(conf?.rule).toBe('QC Điều 8.3, 8.4b');
+    // Every subject (Toán 4 + 2, Ngữ văn 2 + 2, Giáo dục thể chất 2 + 2) and the conduct: 15 cells.
+    expect((conf?.details?.['cells'] as unknown[]).length).toBe(15);
+    expect(conf?.details?.['cells']).toContainEqual({ student: 'hs-004', term: 'HK1', column: 'conduct' });
   });
 });
 

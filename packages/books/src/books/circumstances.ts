@@ -21,9 +21,13 @@ import {
  *   not the programme's columns (TT22 Điều 11, check);
  * - `make-up-pending` — a periodic test missed for an accepted reason, its make-up not yet entered
  *   (TT22 Điều 7);
- * - `transferred` — the student left the class before the term ended (QC Điều 8.2).
+ * - `transferred` — the student left the class before the term ended (QC Điều 8.2);
+ * - `transferred-in` — the student came from another class or school after the term ended (QC Điều 8.2).
+ *
+ * The ledger refuses a sign-off while a cell is empty for no such reason (`marks-missing`,
+ * `@hoso/ledger` rules/completeness.ts), with the same reasons.
  */
-export type GapReason = 'exempt' | 'individual-plan' | 'make-up-pending' | 'transferred';
+export type GapReason = 'exempt' | 'individual-plan' | 'make-up-pending' | 'transferred' | 'transferred-in';
 
 /** A cell the rules ask for that holds nothing: its column, and the reason when the rules allow it (else null). */
 export interface Gap {
@@ -88,5 +92,6 @@ export function gapReason(
   if (onPlan(c, subject)) return 'individual-plan';
   if (r.missedTests[cell] !== undefined) return 'make-up-pending';
   if (c.left !== null && (termEnd === undefined || c.left.date <= termEnd)) return 'transferred';
+  if (c.arrived !== null && termEnd !== undefined && c.arrived.date > termEnd) return 'transferred-in';
   return null;
 }

@@ -11,7 +11,7 @@
  *
  * The school also has the secondary class 10A1 of `buildSchool` with pupil `hs-001`.
  */
-import { as, buildSchool, type School } from '@hoso/ledger/testing';
+import { as, buildSchool, completeMarks, type School } from '@hoso/ledger/testing';
 import type { StoredEvent } from '@hoso/store';
 import { foldRecords } from '../../src/records/apply.js';
 import type { Records } from '../../src/records/state.js';
@@ -158,7 +158,14 @@ export async function fillPrimaryYear(s: School): Promise<void> {
   );
   // Bình: the physical competency was never assessed → the year result cannot be computed.
   await fill('3A', 'binh', 'CN', 'T', '9', 'Tốt', ['the-chat']);
-  // 3B signs its year: subject sign-offs, homeroom confirmation, principal's approval.
+  // 3B signs its year: subject sign-offs, homeroom confirmation, principal's approval — with chi's
+  // mid-term II levels and qualities entered first, so that nothing the sign-offs ask for is missing.
+  await completeMarks(s.ledger, {
+    year: Y,
+    class: '3B',
+    term: 'CN',
+    signers: (c) => (c.subject === undefined ? H : T),
+  });
   for (const term of ['HK1', 'HK2', 'CN']) {
     for (const [subject] of SUBJECTS)
       await s.run({ type: 'SignOffSubject', data: { year: Y, class: '3B', subject, term } }, T);

@@ -5,8 +5,9 @@
  * replays it by position ({@link replayCheck}), so all three apply exactly the same rules. One file
  * per concern, each naming the articles it enforces: envelope (genesis, placement, author),
  * identities (accounts, keys, consent, roles), setup, students, windows, entries, corrections,
- * sign-offs, the year as it runs (make-ups, exemptions, plans, recognition, sessions a day), certificates
- * (the structure of CA-backed signatures; their cryptography is async, in `certs/check.ts`).
+ * sign-offs and their completeness (completeness.ts), the year as it runs (make-ups, exemptions,
+ * plans, recognition, sessions a day), certificates (the structure of CA-backed signatures; their
+ * cryptography is async, in `certs/check.ts`).
  */
 import type { Envelope } from '@hoso/core';
 import { ledgerError, type LedgerError } from '../errors.js';
@@ -25,6 +26,7 @@ import { checkWindowClosed, checkWindowOpened } from './windows.js';
 import { checkCell } from './entries.js';
 import { checkCorrection } from './corrections.js';
 import { checkApproved, checkConfirmed, checkSealed, checkSignedOff } from './signoffs.js';
+import { checkClassComplete, checkSubjectComplete } from './completeness.js';
 import {
   checkExemption,
   checkIndividualPlan,
@@ -37,6 +39,7 @@ import { checkActCertified, checkCertificateBound } from './certificates.js';
 
 export { RULES } from './articles.js';
 export { regularCount } from './setup.js';
+export { missingMarks, type GapReason } from './completeness.js';
 export { holds } from '../state.js';
 
 /** No problem: shared, so an allowed event costs no array of its own. */
@@ -145,9 +148,11 @@ function checkSpecific(s: LedgerState, v: EventView, ev: LedgerEvent, disclose: 
     case 'BiographyChanged':
       return checkBiographyChanged(s, ev.data, out);
     case 'SubjectSignedOff':
-      return checkSignedOff(s, ev.data, out);
+      checkSignedOff(s, ev.data, out);
+      return checkSubjectComplete(s, ev.data, out);
     case 'ClassConfirmed':
-      return checkConfirmed(s, ev.data, out);
+      checkConfirmed(s, ev.data, out);
+      return checkClassComplete(s, ev.data, out);
     case 'ClassApproved':
       return checkApproved(s, ev.data, out);
     case 'BookSealed':

@@ -6,18 +6,20 @@
  *   `given(f1, f2).when(command, actors).thenEvents(...)` or `.thenRefused('code')`.
  * - {@link person}: a deterministic test identity (seed, signer, key) from a name.
  * - {@link buildSchool}: a small secondary school on any store, set up through `execute`.
+ * - {@link completeMarks}: every mark a sign-off still asks for, entered, so a test that is about
+ *   something else can sign off (rules/completeness.ts).
  */
 import { isLeft, type Either } from 'fp-ts/lib/Either.js';
 import { localSigner, sha256, toBase64Url, utf8, type Envelope, type Signer, type UnsignedEnvelope } from '@hoso/core';
 import { createMemoryStore, type EventStore } from '@hoso/store';
-import { decodeCommand } from '../commands.js';
+import { COMMANDS, decodeCommand, type CommandType } from '../commands.js';
 import { decide } from '../decide.js';
 import { eventIdFor } from '../ids.js';
-import { checkEvent } from '../rules/index.js';
+import { checkEvent, missingMarks } from '../rules/index.js';
 import type { SignerView } from '../views.js';
 import { evolve, initialState, type LedgerState } from '../state.js';
 import { streamOf } from '../streams.js';
-import type { LedgerError, LedgerErrorCode, LedgerErrorOf } from '../errors.js';
+import type { LedgerError, LedgerErrorCode, LedgerErrorOf, MissingCell } from '../errors.js';
 import type { LedgerEvent } from '../events.js';
 import type { SchoolLevel } from '../codecs.js';
 import { openLedger, type ActingSigner, type Appended, type Ledger } from '../ledger.js';
@@ -210,6 +212,100 @@ export interface School {
   readonly clock: { now: Date };
   /** Execute or throw. */
   run(command: unknown, signers: readonly ActingSigner[]): Promise<Appended>;
+  /**
+   * Enter every mark of 10A1 a sign-off of `term` still asks for ({@link completeMarks}), by the
+   * teacher who writes it; cells `leave` names stay empty. Returns how many were entered.
+   */
+  complete(term: 'HK1' | 'HK2' | 'CN', leave?: (cell: MissingCell) => boolean): Promise<number>;
+}
+
+/** The values {@link completeMarks} enters, by the kind of cell. */
+const FILL = { scored: '7', comment: 'Đ', level: 'H', test: '7', conduct: 'Tốt', quality: 'Đạt' } as const;
+
+/** The command that enters {@link FILL}'s value into a missing cell of `cls`, or null for a subject not offered. */
+export function fillCommand(
+  s: LedgerState,
+  year: string,
+  cls: string,
+  cell: MissingCell,
+): { type: string; data: Record<string, unknown> } | null {
+  const base = { year, class: cls, student: cell.student };
+  if (cell.subject === undefined) {
+    if (cell.column === 'conduct')
+      return { type: 'AssessConduct', data: { ...base, term: cell.term, value: FILL.conduct } };
+    return { type: 'AssessQuality', data: { ...base, period: cell.period, aspect: cell.column, value: FILL.quality } };
+  }
+  const grade = s.classes.get(`${year}/${cls}`);
+  const off = s.offerings.get(`${year}/${grade ?? ''}/${cell.subject}`);
+  if (off === undefined) return null;
+  const subj = { ...base, subject: cell.subject };
+  if (cell.column === 'level')
+    return { type: 'EnterSubjectLevel', data: { ...subj, period: cell.period, value: FILL.level } };
+  if (cell.column === 'test')
+    return { type: 'EnterTestScore', data: { ...subj, period: cell.period, value: FILL.test } };
+  const regular = /^tx(\d)$/.exec(cell.column);
+  const column = regular === null ? cell.column : { column: 'tx', index: Number(regular[1]) };
+  return {
+    type: off.assessment === 'scored' ? 'EnterScore' : 'EnterCommentLevel',
+    data: {
+      ...subj,
+      term: cell.term,
+      ...(typeof column === 'string' ? { column } : column),
+      value: off.assessment === 'scored' ? FILL.scored : FILL.comment,
+    },
+  };
+}
+
+/**
+ * The facts that enter {@link FILL}'s value into every cell of `cls` a sign-off of `term` would find
+ * missing after `facts` (for {@link given}: `given(...facts, ...completeFacts(facts, …))`), each by
+ * `by(cell)`; cells `leave` names stay empty.
+ */
+export function completeFacts(
+  facts: readonly Fact[],
+  o: {
+    readonly year: string;
+    readonly class: string;
+    readonly term: 'HK1' | 'HK2' | 'CN';
+    readonly by: (cell: MissingCell) => SignerView;
+    readonly leave?: (cell: MissingCell) => boolean;
+  },
+): Fact[] {
+  const s = given(...facts).state;
+  return missingMarks(s, o.year, o.class, o.term).flatMap((cell): Fact[] => {
+    if (o.leave?.(cell) === true) return [];
+    const cmd = fillCommand(s, o.year, o.class, cell);
+    if (cmd === null) return [];
+    const type = COMMANDS[cmd.type as CommandType].writes[0];
+    return type === undefined ? [] : [{ event: { type, data: cmd.data } as LedgerEvent, by: o.by(cell) }];
+  });
+}
+
+/**
+ * Enter a plain value (7, Đ, H, Tốt, Đạt) into every cell of class `cls` that a sign-off of `term`
+ * still finds empty without an allowed reason (`missingMarks`), each signed by `signers(cell)`;
+ * cells `leave` names stay empty. Throws on a refusal. Returns how many cells were entered.
+ */
+export async function completeMarks(
+  ledger: Ledger,
+  o: {
+    readonly year: string;
+    readonly class: string;
+    readonly term: 'HK1' | 'HK2' | 'CN';
+    readonly signers: (cell: MissingCell) => readonly ActingSigner[];
+    readonly leave?: (cell: MissingCell) => boolean;
+  },
+): Promise<number> {
+  await ledger.refresh();
+  let n = 0;
+  for (const cell of missingMarks(ledger.state(), o.year, o.class, o.term)) {
+    if (o.leave?.(cell) === true) continue;
+    const cmd = fillCommand(ledger.state(), o.year, o.class, cell);
+    if (cmd === null) continue;
+    ok(await ledger.execute(cmd, o.signers(cell)), `${cmd.type} ${JSON.stringify(cell)}`);
+    n++;
+  }
+  return n;
 }
 
 /**
@@ -341,5 +437,16 @@ export async function buildSchool(
   if (options.openWindow !== false) {
     await run({ type: 'OpenWindow', data: { window: 'nam-hoc', year, period: 'CN', scope: {} } }, [as(P, 'leader')]);
   }
-  return { ledger, store, people, year, cls, students, clock, run };
+  const complete = (term: 'HK1' | 'HK2' | 'CN', leave?: (cell: MissingCell) => boolean): Promise<number> =>
+    completeMarks(ledger, {
+      year,
+      class: cls,
+      term,
+      signers: (c) =>
+        c.subject === undefined
+          ? [as(people.homeroom, 'homeroom')]
+          : [as(c.subject === 'van' ? people.homeroom : people.teacher, 'subject')],
+      ...(leave === undefined ? {} : { leave }),
+    });
+  return { ledger, store, people, year, cls, students, clock, run, complete };
 }

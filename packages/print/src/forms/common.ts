@@ -62,7 +62,16 @@ export interface CorrectionTrace {
  * A value as the books hand it over: a plain string (decimals with a dot, as in the ledger), or a
  * value with its corrections, oldest first (the last one's `new` is the value in force).
  */
-export type MarkValue = string | { readonly value: string; readonly corrections?: ReadonlyArray<CorrectionTrace> };
+export type MarkValue =
+  | string
+  | {
+      readonly value: string;
+      readonly corrections?: ReadonlyArray<CorrectionTrace>;
+      /** A make-up (*kiểm tra bù*, TT22 Điều 7); `taken: false` when the student did not sit it either. */
+      readonly makeUp?: { readonly taken: boolean };
+      /** A result read from another school's document (*chuyển đến*, QC Điều 8.2): the school and the document. */
+      readonly source?: { readonly school: string; readonly document: string };
+    };
 
 /** Rule cited by input-shape errors of the form builders. */
 export const RULE_INPUT = 'hoso print form input (docs/printing.md)';
@@ -162,27 +171,48 @@ export function checkMark(v: MarkValue, path: ReadonlyArray<string | number>): P
 /** Collects the corrections printed in a table, numbered, for the notes under it. */
 export class CorrectionNotes {
   private readonly lines: string[] = [];
+  /** Make-ups and results brought from another school, each marked `*` in its cell. */
+  private readonly marked: string[] = [];
 
-  /** The cell for a value (decimals printed with a comma); registers its corrections as notes. */
+  /**
+   * The cell for a value (decimals printed with a comma); registers its corrections as notes, and a
+   * make-up or a result from another school as a note of its own, the cell marked `*`.
+   */
   cell(v: MarkValue, what: string): Cell {
     if (typeof v === 'string') return viDecimal(v);
+    const star = markedNote(v, what);
+    if (star !== undefined) this.marked.push(star);
+    const text = `${viDecimal(v.value)}${star === undefined ? '' : '*'}`;
     const cs = v.corrections ?? [];
     const last = cs[cs.length - 1];
-    if (last === undefined) return viDecimal(v.value);
+    if (last === undefined) return text;
     for (const c of cs) this.lines.push(describeCorrection(c, what));
     // The cell shows the value first entered, struck through, as the paper would after each edit.
     return {
-      text: viDecimal(v.value),
+      text,
       correction: { old: viDecimal(cs[0]!.old), minutes: cs.map((c) => c.minutes).join(', ') },
     };
   }
 
-  /** The notes, or none when nothing was corrected. */
+  /** The notes, or none when nothing was corrected, made up or brought from another school. */
   notes(): string[] {
-    return this.lines.length === 0
-      ? []
-      : ['Sửa chữa dữ liệu (QC Điều 12.3) — giá trị cũ gạch đỏ, giá trị mới bên cạnh:', ...this.lines];
+    return [
+      ...(this.lines.length === 0
+        ? []
+        : ['Sửa chữa dữ liệu (QC Điều 12.3) — giá trị cũ gạch đỏ, giá trị mới bên cạnh:', ...this.lines]),
+      ...(this.marked.length === 0 ? [] : ['(*) Kiểm tra bù, kết quả chuyển đến:', ...this.marked]),
+    ];
   }
+}
+
+/** The note of a make-up or of a result from another school, or undefined for an ordinary value. */
+function markedNote(v: Exclude<MarkValue, string>, what: string): string | undefined {
+  const value = viDecimal(v.value) || '(trống)';
+  if (v.makeUp !== undefined)
+    return `${what}: ${value} — ${v.makeUp.taken ? 'điểm kiểm tra bù' : 'không dự kiểm tra bù'} (TT22 Điều 7)`;
+  if (v.source !== undefined)
+    return `${what}: ${value} — kết quả chuyển đến từ ${v.source.school}, theo ${v.source.document} (QC Điều 8.2)`;
+  return undefined;
 }
 
 /** One line of a correction note: `BB 03/BB-SCDL (12/01/2025) — <what>: 6 → 9; lý do …; đề nghị …`. */

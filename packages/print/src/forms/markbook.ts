@@ -78,6 +78,12 @@ export interface MarkbookSummary {
   /** Subject names, in the order of each row's `subjects`. */
   readonly subjects: ReadonlyArray<string>;
   readonly students: ReadonlyArray<MarkbookSummaryRow>;
+  /**
+   * One line per circumstance of the year, printed under the summary table: an exemption with its
+   * decision's number (*miễn học*), an individual education plan (*kế hoạch giáo dục cá nhân*),
+   * a transfer in or out with its date and the other school or class (*chuyển đến, chuyển đi*).
+   */
+  readonly notes?: ReadonlyArray<string>;
 }
 
 /** A student's line on the summary page. */
@@ -170,6 +176,12 @@ function asCell(c: Cell): Exclude<Cell, string> {
   return typeof c === 'string' ? { text: c } : c;
 }
 
+/** The year's circumstances under the summary table: exemptions, individual plans, transfers. */
+function yearNotes(sum: MarkbookSummary): string[] {
+  const lines = sum.notes ?? [];
+  return lines.length === 0 ? [] : ['Ghi chú (miễn học, kế hoạch giáo dục cá nhân, chuyển đến, chuyển đi):', ...lines];
+}
+
 function summarySection(d: MarkbookData, sum: MarkbookSummary, meta: PrintMeta, first: boolean): Section {
   const notes = new CorrectionNotes();
   const hasRe = sum.students.some((r) => r.reLearning !== undefined || r.reConduct !== undefined);
@@ -233,7 +245,7 @@ function summarySection(d: MarkbookData, sum: MarkbookSummary, meta: PrintMeta, 
       labelled('Giáo viên chủ nhiệm', d.homeroom?.name),
     ]),
     blocks: [
-      { kind: 'table', columns, rows, fontSize: 7.5, notes: notes.notes() },
+      { kind: 'table', columns, rows, fontSize: 7.5, notes: [...notes.notes(), ...yearNotes(sum)] },
       {
         kind: 'signatures',
         items: [
@@ -291,6 +303,8 @@ function checkMarkbook(d: MarkbookData): PrintError | undefined {
   }
   if (d.summary) {
     const sum = d.summary;
+    if (sum.notes !== undefined && (!Array.isArray(sum.notes) || sum.notes.some((n) => typeof n !== 'string')))
+      return bad('the summary notes are lines of text', ['summary', 'notes']);
     for (const [ri, r] of sum.students.entries()) {
       const rp = ['summary', 'students', ri];
       if (r.subjects.length !== sum.subjects.length)

@@ -89,6 +89,8 @@ export const RULE_VI: Readonly<Record<LedgerErrorCode, string>> = {
   'already-signed': 'đã được ký trước đó',
   'out-of-order': 'ký duyệt sai thứ tự (bước trước chưa được ký)',
   'book-mismatch': 'các đầu sổ ghi trong lần ký không khớp với sổ tại thời điểm ký',
+  'marks-missing':
+    'ký xác nhận khi còn thiếu điểm, kết quả đánh giá mà không có lí do được phép (miễn học, kiểm tra bù, chuyển lớp, chuyển trường, kế hoạch giáo dục cá nhân)',
   'certificate-already-bound': 'chứng thư số đã được gắn cho một người trước đó',
   'certificate-not-bound': 'chứng thư số chưa được gắn cho người ký',
   'identity-mismatch': 'số định danh trong chứng thư số không khớp với hồ sơ cán bộ',
@@ -180,7 +182,12 @@ export class CompliancePass implements EventPass {
         `Sự kiện ${env.type} do vai trò ${env.by.role} thực hiện vi phạm quy chế tại vị trí này: ${RULE_VI[err.code]}${field === '' ? '' : ` (trường ${field})`}.`,
         {
           rule: err.rule ?? 'QC Điều 7.2',
-          details: { ledgerCode: err.code, ...(field === '' ? {} : { path: field }) },
+          details: {
+            ledgerCode: err.code,
+            ...(field === '' ? {} : { path: field }),
+            // The cells a sign-off lacked, each (student, subject, term, column), as the writer lists them.
+            ...(err.code === 'marks-missing' ? { cells: err.details?.cells } : {}),
+          },
         },
       ),
     );
