@@ -4,6 +4,7 @@
  * against, the checkpoint chain and the timeline of notable events.
  */
 import type { Finding } from './findings.js';
+import type { Problem } from './problems.js';
 import type { OriginPin } from './messages.js';
 import type { LegalWeight } from './passes/certificates.js';
 
@@ -113,6 +114,11 @@ export interface VerifyReport {
   /** Hex RFC 9162 root of those events. */
   readonly root: string;
   readonly findings: readonly Finding[];
+  /**
+   * The findings grouped as an inspector acts on them: one edited, removed, inserted or moved
+   * event is one problem, its knock-on findings listed under it (each finding's `problem`).
+   */
+  readonly problems: readonly Problem[];
   /** False when the input could not be read as a bundle at all (CLI exit 2). */
   readonly usable: boolean;
   /** The origin verified (`hoso/<ledger>`), when known. */
