@@ -415,13 +415,14 @@ export class Engine {
     if (this.noted || this.timeline.length >= this.options.timelineLimit) return;
     this.noted = true;
     const env = this.ctx.envelope;
+    const person = this.registry.personOfKey(env.by.key);
     this.timeline.push({
       position: this.ctx.position,
       event: env.id,
       stream: env.stream,
       type: env.type,
       at: env.at,
-      by: { key: env.by.key, role: env.by.role },
+      by: { key: env.by.key, role: env.by.role, person, name: person === null ? null : this.registry.staffName(person) },
       summary,
     });
   }

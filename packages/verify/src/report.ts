@@ -35,8 +35,16 @@ export interface TimelineEntry {
   readonly stream: string;
   readonly type: string;
   readonly at: string;
-  /** Base64url key of the author and the role acted in. */
-  readonly by: { readonly key: string; readonly role: string };
+  /**
+   * Base64url key of the author and the role acted in; `person` and `name` the staff member the
+   * key was registered to (from the ledger's own registrations), null when it was not.
+   */
+  readonly by: {
+    readonly key: string;
+    readonly role: string;
+    readonly person?: string | null;
+    readonly name?: string | null;
+  };
   /** One line describing it. */
   readonly summary: string;
 }
