@@ -45,6 +45,7 @@ export {
 export { isHosoOrigin } from './origin.js';
 export {
   parseTrust,
+  keyText,
   checkCheckpoint,
   checkSince,
   type Cosigned,
