@@ -247,6 +247,8 @@ export class Engine {
    * terms, when that event is among the last few read (every finding but a duplicate id is).
    */
   private placed(f: Finding): Finding {
+    // A root mismatch sits at its checkpoint's last event but says nothing about that event.
+    if (f.code === 'checkpoint-root-mismatch' || f.code === 'since-inconsistent') return f;
     const r = this.recent.find((x) => x.position === f.position);
     if (r === undefined) return f;
     const out: { -readonly [K in keyof Finding]: Finding[K] } = { ...f, line: r.line };
