@@ -162,7 +162,8 @@ export class Registry {
   /** What `env` claims, with the names known so far. */
   describe(env: Envelope): EventClaim {
     const d = (typeof env.data === 'object' && env.data !== null ? env.data : {}) as Record<string, unknown>;
-    const signers: ClaimSigner[] = (Array.isArray(env.sigs) ? env.sigs : []).map((s) => {
+    // The envelope decoded strictly, so `sigs` is its array of signatures.
+    const signers: ClaimSigner[] = env.sigs.map((s) => {
       const person = this.personOfKey(s.key);
       return { role: s.role, key: s.key, person, name: person === null ? null : this.staffName(person) };
     });

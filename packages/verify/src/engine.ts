@@ -424,7 +424,12 @@ export class Engine {
       stream: env.stream,
       type: env.type,
       at: env.at,
-      by: { key: env.by.key, role: env.by.role, person, name: person === null ? null : this.registry.staffName(person) },
+      by: {
+        key: env.by.key,
+        role: env.by.role,
+        person,
+        name: person === null ? null : this.registry.staffName(person),
+      },
       summary,
     });
   }

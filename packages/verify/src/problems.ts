@@ -269,7 +269,7 @@ export function groupProblems(
     const structural = list.map((i) => owner[i]).find((k) => k !== -1);
     if (structural !== undefined) {
       // The inserted or moved event's own findings belong to that problem.
-      for (const i of free) join(structural!, i);
+      for (const i of free) join(structural, i);
       continue;
     }
     const pick = (set: ReadonlySet<FindingCode>): number | undefined =>
