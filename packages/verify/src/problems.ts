@@ -356,10 +356,21 @@ export function groupProblems(
       );
   }
 
+  // An event the rules refuse whose next event of its stream no longer chains to it was changed
+  // and signed again with a key that holds (another person's, or the author's own, stolen).
+  for (const d of drafts)
+    if (d.kind === 'rule-broken' && d.members.some((i) => findings[i]!.code === 'stream-prev-mismatch')) {
+      const s = says(d.position!);
+      d.kind = 'event-altered';
+      d.summary = `The event on ${lineText(d.position)} was changed and signed again (the next event of its stream no longer chains to it), and it breaks the school rules${s.en}.`;
+      d.summary_vi = `Sự kiện ở ${lineVi(d.position)} đã bị sửa rồi ký lại (sự kiện kế tiếp của luồng không còn nối với nó) và vi phạm quy chế${s.vi}.`;
+    }
+
   // 3. Bundle-wide knock-ons: roots broken by an event-level problem, sizes by a removal or insertion.
   const eventProblems = drafts
     .map((d, k) => ({ d, k }))
-    .filter(({ d }) => d.kind !== 'finding' && d.kind !== 'rule-broken' && d.position !== null);
+    // An authentic event the rules refuse changes no root, unless its bytes also broke its chain.
+    .filter(({ d }) => d.position !== null && d.kind !== 'finding' && d.kind !== 'rule-broken');
   const sizeProblem = drafts.findIndex((d) => d.kind === 'event-removed' || d.kind === 'event-inserted');
   let truncated = -1;
   let changed = -1;

@@ -2,10 +2,29 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cosignCheckpoint, formatVerifierKey, localSigner, signCheckpoint, SIG_TYPE_COSIGNATURE } from '@hoso/core';
+import {
+  cosignCheckpoint,
+  decodeEnvelope,
+  encodeEnvelope,
+  formatVerifierKey,
+  localSigner,
+  signCheckpoint,
+  signEnvelope,
+  SIG_TYPE_COSIGNATURE,
+  type Signer,
+} from '@hoso/core';
 import type { EventStore } from '@hoso/store';
 import { buildSchool, as, type School } from '@hoso/ledger/testing';
-import { exportBundle, originOf, verifyBundle, verifyStore, type Problem, type VerifyReport } from '../src/index.js';
+import {
+  exportBundle,
+  finding,
+  groupProblems,
+  originOf,
+  verifyBundle,
+  verifyStore,
+  type Problem,
+  type VerifyReport,
+} from '../src/index.js';
 import { seed } from './fixture.js';
 
 /**
@@ -205,6 +224,71 @@ describe('problems an inspector can act on', () => {
     const problems = errorProblems(r);
     expect(problems.map((p) => p.kind)).toEqual(['events-moved']);
     expect(problems[0]!.summary).toContain(`line ${b} belongs before the one on line ${a}`);
+  });
+
+  /** The event line `l` (1-based) with its mark changed to `value`, signed again by `who` as `role`. */
+  async function resigned(l: number, value: string, who: Signer, role: string): Promise<string> {
+    const d = decodeEnvelope(new TextEncoder().encode(lines[l - 1]!));
+    if (d._tag === 'Left') throw new Error('not an event');
+    const { sigs: _drop, ...unsigned } = d.right;
+    const data = { ...(unsigned.data as Record<string, unknown>), value };
+    const key = Buffer.from(who.publicKey).toString('base64url');
+    const env = await signEnvelope({ ...unsigned, data, by: { key, role } } as typeof unsigned, [
+      { signer: who, role },
+    ]);
+    return new TextDecoder().decode(encodeEnvelope(env));
+  }
+
+  it("a mark changed and signed again with the teacher's own (stolen) key: the broken chain is the problem, naming both lines", async () => {
+    const l = lineWith('"value":"8.5"');
+    const ls = [...lines];
+    ls[l - 1] = await resigned(l, '9.5', s.people.teacher.signer, 'subject');
+    const r = await verify(ls);
+    const problems = errorProblems(r);
+    expect(problems.map((p) => p.kind)).toEqual(['chain-broken']);
+    const p = problems[0]!;
+    expect(p.position).toBe(l - 2);
+    expect(p.summary).toContain(`The event on line ${l} (stream "markbook/`);
+    expect(p.summary).toContain(`line ${l + 1}`);
+    expect(codesOf(r, p)).toContain('checkpoint-root-mismatch');
+  });
+
+  it('a mark changed and signed again by the principal, who teaches nothing: one problem, altered and against the rules, the principal named', async () => {
+    const l = lineWith('"value":"8.5"');
+    const ls = [...lines];
+    ls[l - 1] = await resigned(l, '9.5', s.people.principal.signer, 'subject');
+    const r = await verify(ls);
+    const problems = errorProblems(r);
+    expect(problems).toHaveLength(1);
+    const p = problems[0]!;
+    expect(p).toMatchObject({ kind: 'event-altered', line: l });
+    expect(p.summary).toContain('was changed and signed again');
+    expect(r.findings[p.cause]!.code).toBe('rule-violation');
+    expect(p.claim!.signers).toEqual([
+      expect.objectContaining({ role: 'subject', person: s.people.principal.id, name: s.people.principal.name }),
+    ]);
+    expect(codesOf(r, p)).toEqual(expect.arrayContaining(['stream-prev-mismatch', 'checkpoint-root-mismatch']));
+  });
+
+  it('a root that differs with no event to blame is placed between the last checkpoint that matched and the first that did not', () => {
+    const { problems, findings } = groupProblems(
+      [
+        finding('checkpoint-root-mismatch', { position: 39 }, 'm', 'm', { details: { size: 40 } }),
+        finding('checkpoint-root-mismatch', { position: 59 }, 'm', 'm', { details: { size: 60 } }),
+      ],
+      {
+        size: 60,
+        declaredSize: 60,
+        checkpoints: [
+          { line: 62, source: 'bundle', origin: 'o', size: 20, root: null, signedBy: [], cosignedBy: [], ok: true },
+          { line: 63, source: 'bundle', origin: 'o', size: 40, root: null, signedBy: [], cosignedBy: [], ok: false },
+        ],
+      },
+    );
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ kind: 'history-changed', cause: 0, consequences: [1] });
+    expect(problems[0]!.summary).toContain('the first 20 events match a checkpoint, the first 40 do not');
+    expect(findings.map((f) => f.problem)).toEqual([0, 0]);
   });
 
   it('verified from a store, findings carry no line but the same claims', async () => {
