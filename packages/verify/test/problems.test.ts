@@ -228,14 +228,12 @@ describe('problems an inspector can act on', () => {
 
   /** The event line `l` (1-based) with its mark changed to `value`, signed again by `who` as `role`. */
   async function resigned(l: number, value: string, who: Signer, role: string): Promise<string> {
-    const d = decodeEnvelope(new TextEncoder().encode(lines[l - 1]!));
+    const d = decodeEnvelope(new TextEncoder().encode(lines[l - 1]));
     if (d._tag === 'Left') throw new Error('not an event');
     const { sigs: _drop, ...unsigned } = d.right;
     const data = { ...(unsigned.data as Record<string, unknown>), value };
     const key = Buffer.from(who.publicKey).toString('base64url');
-    const env = await signEnvelope({ ...unsigned, data, by: { key, role } } as typeof unsigned, [
-      { signer: who, role },
-    ]);
+    const env = await signEnvelope({ ...unsigned, data, by: { key, role } }, [{ signer: who, role }]);
     return new TextDecoder().decode(encodeEnvelope(env));
   }
 
