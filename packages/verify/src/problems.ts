@@ -399,6 +399,10 @@ export function groupProblems(
     if (SIZE_KNOCK_ONS.has(f.code)) {
       if (sizeProblem !== -1) return join(sizeProblem, i);
       if (truncated !== -1) return join(truncated, i);
+      // More events than the header says, and a line that is no event: that line was added.
+      const grown = ctx.declaredSize !== null && ctx.declaredSize < ctx.size;
+      if ((f.code === 'size-mismatch' || f.code === 'checkpoint-missing') && grown && eventProblems.length > 0)
+        return join(eventProblems[0]!.k, i);
       const beyond = findings.findIndex((g, j) => owner[j] === -1 && g.code === 'checkpoint-beyond-bundle');
       if (shrunk || beyond !== -1) {
         const cause = beyond !== -1 ? beyond : i;

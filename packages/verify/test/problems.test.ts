@@ -215,6 +215,18 @@ describe('problems an inspector can act on', () => {
     expect(codesOf(r, problems[0]!)).toEqual(expect.arrayContaining(['stream-rev-gap', 'size-mismatch']));
   });
 
+  it('a line that is no event, added among the events: one problem at its line, the size and roots under it', async () => {
+    const l = lineWith('"value":"8.5"');
+    const ls = [...lines];
+    ls.splice(l - 1, 0, 'not json at all');
+    const r = await verify(ls);
+    const problems = errorProblems(r);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ kind: 'event-altered', line: l });
+    expect(r.findings[problems[0]!.cause]!.code).toBe('event-invalid');
+    expect(codesOf(r, problems[0]!)).toEqual(expect.arrayContaining(['size-mismatch', 'checkpoint-root-mismatch']));
+  });
+
   it('two events of one stream swapped are one move', async () => {
     const a = lineWith('"value":"7.5"');
     const b = lineWith('"value":"8.5"');
