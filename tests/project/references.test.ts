@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { headings } from './citations.js';
 
 // The project stands on its own: code, errors, --help, findings and docs cite only documents the
 // repository holds (or public standards). A citation of `docs/<page>.md`, with an optional
@@ -12,25 +13,6 @@ const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard'], { c
   .split('\n')
   .filter((f) => /\.(ts|mts|mjs|js|md|json|html|txt)$/.test(f) && !f.endsWith('package-lock.json'))
   .filter((f) => !f.startsWith('tests/project/references.test.ts') && existsSync(join(root, f)));
-
-/** GitHub-style heading anchors and `## N.` section numbers of a Markdown page. */
-function headings(page: string): { anchors: Set<string>; sections: Set<string> } {
-  const anchors = new Set<string>();
-  const sections = new Set<string>();
-  for (const m of readFileSync(page, 'utf8').matchAll(/^#{1,6}\s+(.+)$/gm)) {
-    const title = m[1]!.trim();
-    anchors.add(
-      title
-        .toLowerCase()
-        .replace(/[`*_]/g, '')
-        .replace(/[^\p{L}\p{N}\s-]/gu, '')
-        .replace(/\s/g, '-'),
-    );
-    const n = /^(\d+)\./.exec(title);
-    if (n) sections.add(n[1]!);
-  }
-  return { anchors, sections };
-}
 
 // Background notes that are not part of the repository, by the ways they have been cited.
 const OUTSIDE = /\b(DESIGN|DOMAIN|REFERENCES|LEGAL)(\.md\b| ?§)/;

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fromBase64Url, parseVerifierKey, SIG_TYPE_COSIGNATURE } from '@hoso/core';
-import type { TrustAnchors } from '@hoso/verify';
+import { keyText, type TrustAnchors } from '@hoso/verify';
 import { usage } from './exit.js';
 import { isFile, readText } from './io.js';
 
@@ -23,7 +23,7 @@ export function trustAnchors(o: {
   const sealKeys: string[] = [];
   const witnessKeys: string[] = [];
   const certificates: Uint8Array[] = [];
-  const text = (v: string, arg: string): string => (isFile(v) ? readText(v, arg).trim() : v.trim());
+  const text = (v: string, arg: string): string => keyText(isFile(v) ? readText(v, arg) : v);
   for (const v of o.trust ?? []) {
     const cert = certificateFile(v);
     if (cert !== undefined) {

@@ -301,6 +301,41 @@ describe('hoso demo', () => {
     expect(r.stderr).toContain('--trust');
   });
 
+  it('proves an event and the consistency of a held checkpoint straight from the bundle, as an inspector has it', async () => {
+    const bundle = join(dir, 'ledger.hoso');
+    const proof = join(dir, 'bundle-event.proof');
+    let r = await hoso(['prove', bundle, '--position', '7', '--out', proof]);
+    expect(r.code, r.stderr).toBe(0);
+    r = await hoso(['prove', '--check', proof, '--trust', join(dir, 'seal.vkey'), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = readFileSync(bundle, 'utf8').split('\n');
+    const checkpoints = lines.filter((l) => l.startsWith('{"checkpoint":'));
+    const last = (JSON.parse(checkpoints[checkpoints.length - 1]!) as { checkpoint: string }).checkpoint;
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      ok: true,
+      position: 7,
+      event: (JSON.parse(lines[8]!) as { id: string }).id,
+      checkpoint: { size: Number(last.split('\n')[1]) },
+    });
+    // --position and --index name the same thing; two different ones are refused.
+    r = await hoso(['prove', bundle, '--position', '7', '--index', '8']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--position');
+    // The held checkpoint (the bundle's first) against the bundle's last.
+    const held = join(dir, 'held.checkpoint');
+    writeFileSync(held, (JSON.parse(checkpoints[0]!) as { checkpoint: string }).checkpoint);
+    const cons = join(dir, 'bundle-cons.proof');
+    r = await hoso(['consistency', bundle, '--old', held, '--out', cons]);
+    expect(r.code, r.stderr).toBe(0);
+    r = await hoso(['consistency', '--check', cons, '--trust', join(dir, 'seal.vkey'), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true });
+    // A bundle and --db together are refused, naming the bundle.
+    r = await hoso(['prove', bundle, '--db', join(dir, 'ledger.db'), '--position', '1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('<bundle>');
+  });
+
   it('shows books as tables and JSON with history, and the log names the signers', async () => {
     const db = join(dir, 'ledger.db');
     let r = await hoso(['show', '--db', db, '--class', '10A1', '--subject', 'toan']);

@@ -131,7 +131,7 @@ async function run(): Promise<void> {
   }
   const report = r.right;
   const milliseconds = performance.now() - started;
-  const html = renderReport(report, { source: bundle.name });
+  const html = renderReport(report, { source: bundle.name, bytes: bundle.size });
   const sentence = verdictSentence(report);
   $('verdict').textContent = verdictBanner(report.verdict);
   $('verdict').className = `verdict ${report.verdict}`;

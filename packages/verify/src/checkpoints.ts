@@ -51,6 +51,16 @@ export interface ParsedTrust {
   readonly witnesses: readonly NoteVerifier[];
 }
 
+/**
+ * The key a key file holds: its text without a leading byte-order mark or the whitespace around
+ * it — a trailing newline, a Windows CRLF — as `hoso keys generate` writes `.vkey` and `.pub`
+ * files and as editors save them. The CLI's `--trust` and {@link parseTrust} read keys with it,
+ * so a key accepted on the command line is accepted by the API.
+ */
+export function keyText(text: string): string {
+  return (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).trim();
+}
+
 /** Parse the trust anchors; a malformed key is an `invalid-argument` naming it. */
 export function parseTrust(trust: TrustAnchors): Either<HosoError<'invalid-argument'>, ParsedTrust> {
   const rootKeys = new Set<string>();
@@ -58,8 +68,9 @@ export function parseTrust(trust: TrustAnchors): Either<HosoError<'invalid-argum
   if (!Array.isArray(roots))
     return left(hosoError('invalid-argument', 'trust.rootKeys: must be an array', { path: ['trust', 'rootKeys'] }));
   for (let i = 0; i < roots.length; i++) {
-    const k: unknown = roots[i];
-    const b = typeof k === 'string' ? fromBase64Url(k) : undefined;
+    const given: unknown = roots[i];
+    const k = typeof given === 'string' ? keyText(given) : undefined;
+    const b = k === undefined ? undefined : fromBase64Url(k);
     if (b === undefined || b.length !== 32)
       return left(
         hosoError(
@@ -68,7 +79,7 @@ export function parseTrust(trust: TrustAnchors): Either<HosoError<'invalid-argum
           { path: ['trust', 'rootKeys', i], rule: 'docs/design.md §3' },
         ),
       );
-    rootKeys.add(k as string);
+    rootKeys.add(k!);
   }
   const parseList = (name: 'sealKeys' | 'witnessKeys'): Either<HosoError<'invalid-argument'>, NoteVerifier[]> => {
     const list = trust[name] ?? [];
@@ -77,7 +88,7 @@ export function parseTrust(trust: TrustAnchors): Either<HosoError<'invalid-argum
     const out: NoteVerifier[] = [];
     for (let i = 0; i < list.length; i++) {
       const v: unknown = list[i];
-      const p = typeof v === 'string' ? parseVerifierKey(v.trim()) : undefined;
+      const p = typeof v === 'string' ? parseVerifierKey(keyText(v)) : undefined;
       if (p === undefined || p._tag === 'Left')
         return left(
           hosoError(

@@ -7,6 +7,8 @@
 import { UNCHECKED_LEGAL, type CertificatePass } from './passes/certificates.js';
 import { CompactRange, bytesEqual, sha256, toHex, type Envelope } from '@hoso/core';
 import type { Finding } from './findings.js';
+import { Registry } from './claims.js';
+import { groupProblems } from './problems.js';
 import { say } from './messages.js';
 import { FindingSink } from './sink.js';
 import { DuplicateIdFinder } from './id-runs.js';
@@ -121,6 +123,7 @@ export interface EngineOptions {
 /** A batch with the pool: settled into `result` or `error`, never rejected (so no rejection goes unheard). */
 interface InFlight {
   readonly events: Uint8Array[];
+  readonly lines: Array<number | null>;
   readonly settled: Promise<void>;
   result: EventBatchResult | null;
   error: Error | null;
@@ -147,11 +150,16 @@ export class Engine {
   private readonly pool: WorkerPool<EventBatch, EventBatchResult> | null = null;
   private readonly batchSize: number;
   private current: Uint8Array[] = [];
+  private currentLines: Array<number | null> = [];
+  /** Names of people, students and subjects, and whose each key is, from the ledger's registrations. */
+  private readonly registry = new Registry();
+  /** The last few events decoded, by position: findings judged a few events late still name what they claim. */
+  private readonly recent: Array<{ position: number; line: number | null; env: Envelope | null }> = [];
   private readonly inFlight: InFlight[] = [];
   private poolFailure: Error | null = null;
   private range = CompactRange.empty();
   /** Each stream's head; `n` numbers the stream for the id records. */
-  private readonly heads = new Map<string, { rev: number; leaf: string; n: number }>();
+  private readonly heads = new Map<string, { rev: number; leaf: string; n: number; position: number }>();
   /** Stream names by number (grows with streams, not events). */
   private readonly streamNames: string[] = [];
   private readonly ids: DuplicateIdFinder;
@@ -226,7 +234,8 @@ export class Engine {
     };
   }
 
-  private add(f: Finding, pass: PassKind): void {
+  private add(found: Finding, pass: PassKind): void {
+    const f = found.position === null ? found : this.placed(found);
     if (f.severity === 'error') {
       if (f.position === this.currentPosition) {
         this.currentErrors++;
@@ -237,6 +246,26 @@ export class Engine {
       else this.complianceErrors++;
     }
     this.sink.add(f);
+  }
+
+  /**
+   * A finding about one event, with the bundle line it is on and what the event claims in school
+   * terms, when that event is among the last few read (every finding but a duplicate id is).
+   */
+  private placed(f: Finding): Finding {
+    // A root mismatch sits at its checkpoint's last event but says nothing about that event.
+    if (f.code === 'checkpoint-root-mismatch' || f.code === 'since-inconsistent') return f;
+    const r = this.recent.find((x) => x.position === f.position);
+    if (r === undefined) return f;
+    const out: { -readonly [K in keyof Finding]: Finding[K] } = { ...f, line: r.line };
+    if (r.env !== null) out.claim = this.registry.describe(r.env);
+    return out;
+  }
+
+  /** Remember the event at `position` for {@link placed}; the time checks judge an event 5 events late. */
+  private remember(position: number, line: number | null, env: Envelope | null): void {
+    if (this.recent.length >= 8) this.recent.shift();
+    this.recent.push({ position, line, env });
   }
 
   /** Report a bundle-level integrity finding (header, layout, unreadable input). */
@@ -279,20 +308,23 @@ export class Engine {
    * on the workers when there are any (this resolves once there is room for more), else here.
    * {@link drain} waits until every line taken so far has been checked.
    */
-  async event(bytes: Uint8Array): Promise<void> {
+  async event(bytes: Uint8Array, line: number | null = null): Promise<void> {
     this.submitted++;
     if (this.poolFailure !== null) return;
     this.current.push(bytes);
+    this.currentLines.push(line);
     if (this.current.length >= this.batchSize) await this.dispatch();
   }
 
   private async dispatch(): Promise<void> {
     const events = this.current;
+    const lines = this.currentLines;
     this.current = [];
+    this.currentLines = [];
     if (events.length === 0 || this.poolFailure !== null) return;
     if (this.pool === null) {
       const { result, envelopes } = checkEventsHere(events, this.options.catalogue);
-      this.apply(events, result, envelopes);
+      this.apply(events, lines, result, envelopes);
       return;
     }
     if (this.pool.failure !== null) {
@@ -305,6 +337,7 @@ export class Engine {
     const batch = packEvents(events, this.options.catalogue);
     const job: InFlight = {
       events,
+      lines,
       result: null,
       error: null,
       settled: this.pool.run(batch, [batch.buf]).then(
@@ -330,7 +363,7 @@ export class Engine {
       this.inFlight.length = 0;
       return;
     }
-    this.apply(job.events, job.result!, undefined);
+    this.apply(job.events, job.lines, job.result!, undefined);
   }
 
   /** Wait until every event handed to {@link event} has been checked. */
@@ -342,6 +375,7 @@ export class Engine {
   /** Apply a batch's result columns, event by event, in order (views, not copies, of each event's part). */
   private apply(
     events: readonly Uint8Array[],
+    lines: ReadonlyArray<number | null>,
     r: EventBatchResult,
     envelopes: ReadonlyArray<Envelope | undefined> | undefined,
   ): void {
@@ -356,7 +390,20 @@ export class Engine {
       const first = p;
       while (p < problems.length && problems[p]!.i === i) p++;
       const n = counts[i]!;
-      this.accept(events[i]!, leaves, 32 * i, status[i]!, problems, first, p, verdicts, s, n, envelopes?.[i]);
+      this.accept(
+        events[i]!,
+        lines[i] ?? null,
+        leaves,
+        32 * i,
+        status[i]!,
+        problems,
+        first,
+        p,
+        verdicts,
+        s,
+        n,
+        envelopes?.[i],
+      );
       s += n;
     }
   }
@@ -376,13 +423,19 @@ export class Engine {
     if (this.noted || this.timeline.length >= this.options.timelineLimit) return;
     this.noted = true;
     const env = this.ctx.envelope;
+    const person = this.registry.personOfKey(env.by.key);
     this.timeline.push({
       position: this.ctx.position,
       event: env.id,
       stream: env.stream,
       type: env.type,
       at: env.at,
-      by: { key: env.by.key, role: env.by.role },
+      by: {
+        key: env.by.key,
+        role: env.by.role,
+        person,
+        name: person === null ? null : this.registry.staffName(person),
+      },
       summary,
     });
   }
@@ -412,6 +465,7 @@ export class Engine {
    */
   private accept(
     bytes: Uint8Array,
+    line: number | null,
     leaves: Uint8Array,
     leafAt: number,
     status: number,
@@ -435,6 +489,7 @@ export class Engine {
       this.add(say('bundle-layout', { position }, { position }), 'integrity');
     }
     if (status === EVENT_INVALID) {
+      this.remember(position, line, null);
       const e = problems[from]!;
       const details = { error: e.code, ...(e.path !== undefined ? { path: e.path.join('.') } : {}) };
       this.add(
@@ -449,6 +504,7 @@ export class Engine {
     }
     // Bytes the per-event work decoded strictly: JSON.parse gives the very value it accepted.
     const env = known ?? (JSON.parse(TEXT.decode(bytes)) as Envelope);
+    this.remember(position, line, env);
     const site = { position, event: env.id, stream: env.stream };
     const leafHex = this.hex(leaves, leafAt);
 
@@ -480,7 +536,7 @@ export class Engine {
           'stream-rev-gap',
           site,
           { stream: env.stream, expected: expectedRev, actual: env.rev },
-          { details: { expected: expectedRev, actual: env.rev } },
+          { details: { expected: expectedRev, actual: env.rev, previous: head?.position ?? null } },
         ),
         'integrity',
       );
@@ -492,15 +548,16 @@ export class Engine {
             'stream-prev-mismatch',
             site,
             { stream: env.stream, expected: expectedPrev, actual: env.prev },
-            { details: { expected: expectedPrev, actual: env.prev } },
+            { details: { expected: expectedPrev, actual: env.prev, previous: head?.position ?? null } },
           ),
           'integrity',
         );
     }
-    if (head === undefined) this.heads.set(env.stream, { rev: env.rev, leaf: leafHex, n: streamNumber });
+    if (head === undefined) this.heads.set(env.stream, { rev: env.rev, leaf: leafHex, n: streamNumber, position });
     else {
       head.rev = env.rev;
       head.leaf = leafHex;
+      head.position = position;
     }
 
     const at = Date.parse(env.at);
@@ -562,6 +619,8 @@ export class Engine {
       this.passKind = p.kind;
       p.step(ctx);
     }
+    // Names come only from registrations that hold: a tampered one must not name the next signer.
+    if (this.currentErrors === 0) this.registry.observe(env);
   }
 
   /**
@@ -836,7 +895,11 @@ export class Engine {
       this.add(say('checkpoint-unverified', {}, {}), 'integrity');
     if (!this.options.complianceAvailable) this.add(say('compliance-unchecked', {}, {}), 'compliance');
 
-    const findings = this.sink.result();
+    const { findings, problems } = groupProblems(this.sink.result(), {
+      size: n,
+      declaredSize,
+      checkpoints: summaries,
+    });
     const anchors = this.anchors();
     const compliance = !this.options.complianceAvailable
       ? 'skipped'
@@ -851,6 +914,7 @@ export class Engine {
       size: n,
       root: toHex(root),
       findings,
+      problems,
       usable: this.usable,
       origin: this.origin,
       passes: {

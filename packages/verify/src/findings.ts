@@ -7,6 +7,7 @@
  * the CLI's `--json`, the HTML report and the documentation (`docs/verifying.md`) agree; the
  * sentences of each code are in `messages.ts`, keyed by the same codes.
  */
+import type { EventClaim } from './claims.js';
 
 /** `error` breaks integrity, authenticity or compliance; `warning` needs a human look. */
 export type Severity = 'error' | 'warning';
@@ -29,6 +30,18 @@ export interface Finding {
   readonly message_vi: string;
   /** Machine-readable extras (expected vs actual values). */
   readonly details?: Readonly<Record<string, unknown>>;
+  /**
+   * The bundle line (1-based; line 1 is the header) of the event at `position`, beside it; null
+   * when verified from a store. Absent on findings about the bundle as a whole.
+   */
+  readonly line?: number | null;
+  /** What the event claims in school terms (student, class, subject, column, value, signers by name). */
+  readonly claim?: EventClaim;
+  /**
+   * Index in `report.problems` of the problem this finding belongs to: one edited, removed,
+   * inserted or moved event is one problem, its knock-on findings listed under it.
+   */
+  readonly problem?: number;
 }
 
 interface CodeSpec {

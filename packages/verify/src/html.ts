@@ -4,6 +4,7 @@
  * chain — with every text from the ledger escaped for HTML and made visible (see `text.ts`).
  */
 import { FINDING_CODES, type Finding } from './findings.js';
+import type { Problem } from './problems.js';
 import type { CaSignatureSummary, Verdict, VerifyReport } from './report.js';
 import { printable } from './text.js';
 import { MISSING_ANCHOR, originSentence, verdictBanner, verdictSentence } from './verdict.js';
@@ -18,6 +19,8 @@ export interface ReportExtras {
   readonly generatedAt?: string;
   /** Most findings shown in full (default 500; the rest are counted by code). */
   readonly findingLimit?: number;
+  /** Size of the bundle file in bytes, for the inspection record (*biên bản*). */
+  readonly bytes?: number;
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -52,7 +55,16 @@ tr.error td.sev{color:#c62828;font-weight:bold}tr.warning td.sev{color:#ef6c00;f
 code,.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.82rem;word-break:break-all}
 .vi{color:#444;font-style:italic}
 .ok-mark{color:#2e7d32;font-weight:bold}.bad-mark{color:#c62828;font-weight:bold}
-@media print{body{margin:0;max-width:none}.verdict{break-inside:avoid}}
+.problem{border-left:4px solid #c62828;padding:.25rem .75rem;margin:.75rem 0}.problem.warning{border-left-color:#ef6c00}
+.problem ul{margin:.25rem 0 0 1rem;padding:0;font-size:.88rem}
+.bien-ban{font-family:"Times New Roman","Noto Serif",serif;font-size:13pt;line-height:1.4;margin-top:3rem;border-top:2px solid #333;padding-top:1rem}
+.bien-ban h2{border:none;text-align:center;font-size:15pt;margin:1rem 0 .5rem}
+.bien-ban .nation{text-align:center;font-weight:bold}.bien-ban .motto{text-align:center;text-decoration:underline}
+.bien-ban table{font-size:11pt}.bien-ban .fill{display:inline-block;min-width:14rem;border-bottom:1px dotted #333}.bien-ban .fill.short{min-width:3rem}
+.bien-ban .signs{display:flex;justify-content:space-between;margin-top:2rem;text-align:center;break-inside:avoid}
+.bien-ban .signs div{width:45%}.bien-ban .signs .space{height:5rem}
+.bien-ban code{word-break:break-all}
+@media print{@page{size:A4;margin:15mm}body{margin:0;max-width:none}.verdict{break-inside:avoid}.bien-ban{break-before:page;border-top:none;margin-top:0}}
 `;
 
 function passLabel(name: string, name_vi: string, state: string): string {
@@ -61,12 +73,125 @@ function passLabel(name: string, name_vi: string, state: string): string {
   return `<span class="pass ${escapeHtml(state)}">${escapeHtml(name)} (${escapeHtml(name_vi)}): ${word}</span>`;
 }
 
+/** "259 · line 261": the 0-based position, and the bundle line beside it when there is one. */
+function placeText(position: number | null, line: number | null | undefined): string {
+  if (position === null) return '—';
+  return typeof line === 'number' ? `${position} · line / dòng ${line}` : String(position);
+}
+
 function findingRow(f: Finding): string {
-  return `<tr class="${escapeHtml(f.severity)}"><td class="sev">${escapeHtml(f.severity)}</td><td>${f.position === null ? '—' : String(f.position)}</td><td><code>${escapeHtml(f.code)}</code></td><td>${escapeHtml(f.rule)}</td><td>${escapeHtml(f.message)}<div class="vi">${escapeHtml(f.message_vi)}</div>${
+  return `<tr class="${escapeHtml(f.severity)}"><td class="sev">${escapeHtml(f.severity)}</td><td>${placeText(f.position, f.line)}</td><td><code>${escapeHtml(f.code)}</code></td><td>${escapeHtml(f.rule)}</td><td>${escapeHtml(f.message)}<div class="vi">${escapeHtml(f.message_vi)}</div>${
     f.stream !== null
       ? `<div class="meta">stream <code>${escapeHtml(f.stream)}</code>${f.event !== null ? `, event <code>${escapeHtml(f.event)}</code>` : ''}</div>`
       : ''
-  }</td></tr>`;
+  }${f.claim !== undefined ? `<div class="meta">${escapeHtml(f.claim.summary)}<div class="vi">${escapeHtml(f.claim.summary_vi)}</div></div>` : ''}</td></tr>`;
+}
+
+/** One problem: its sentence, the rule, and the findings it causes, listed under it. */
+function problemBlock(r: VerifyReport, p: Problem, k: number, vi: boolean): string {
+  const cause = r.findings[p.cause];
+  const items = p.consequences
+    .map((i) => r.findings[i])
+    .filter((f): f is Finding => f !== undefined)
+    .map((f) => `<li><code>${escapeHtml(f.code)}</code> — ${escapeHtml(vi ? f.message_vi : f.message)}</li>`)
+    .join('');
+  const head = vi
+    ? `<strong>${k + 1}.</strong> ${escapeHtml(p.summary_vi)}`
+    : `<strong>${k + 1}.</strong> ${escapeHtml(p.summary)}<div class="vi">${escapeHtml(p.summary_vi)}</div>`;
+  return `<div class="problem ${escapeHtml(p.severity)}">${head}<div class="meta">${vi ? 'Căn cứ' : 'Rule / Căn cứ'}: ${escapeHtml(p.rule)}${cause !== undefined ? ` · <code>${escapeHtml(cause.code)}</code>` : ''}</div>${
+    items === ''
+      ? ''
+      : `<div class="meta">${vi ? 'Hệ quả kéo theo' : 'Consequences / Hệ quả kéo theo'}:</div><ul>${items}</ul>`
+  }</div>`;
+}
+
+const VERDICT_VI: { readonly [V in Verdict]: string } = {
+  verified: 'ĐẠT — hồ sơ nguyên vẹn, xác thực, đúng quy chế',
+  failed: 'KHÔNG ĐẠT — có sai phạm được nêu dưới đây',
+  unanchored: 'CHƯA ĐỐI CHIẾU — không phát hiện sai sót nhưng thiếu khóa tin cậy',
+  unusable: 'DỮ LIỆU KHÔNG DÙNG ĐƯỢC — không kiểm tra được',
+};
+
+const PASS_VI: Readonly<Record<string, string>> = {
+  passed: 'đạt',
+  failed: 'không đạt',
+  skipped: 'không kiểm tra',
+  incomplete: 'chưa hoàn tất (dừng tại sự kiện không xác thực đầu tiên)',
+};
+
+/**
+ * The printable inspection record (*biên bản kiểm tra*), in Vietnamese: what was checked, the
+ * verdict, the problems found with their consequences, the inspector's name, unit and date to
+ * fill by hand, and the places to sign. It starts on a page of its own when printed (A4).
+ */
+function inspectionRecord(r: VerifyReport, extras: ReportExtras, title: string): string {
+  const a = r.anchors;
+  const fill = '<span class="fill">&nbsp;</span>';
+  const short = '<span class="fill short">&nbsp;</span>';
+  const list = (xs: readonly string[]): string =>
+    xs.length === 0 ? 'không có' : xs.map((x) => `<code>${escapeHtml(x)}</code>`).join('<br>');
+  const checkpoints =
+    r.checkpoints.length === 0
+      ? 'không có'
+      : r.checkpoints
+          .map(
+            (c) =>
+              `${c.source === 'since' ? 'điểm đang giữ' : `dòng ${c.line ?? '—'}`}: ${c.size ?? '?'} sự kiện, ${c.ok ? 'khớp' : 'KHÔNG khớp'}${c.signedBy.length > 0 ? `, đóng dấu: ${escapeHtml(c.signedBy.join(', '))}` : ''}${c.cosignedBy.length > 0 ? `, chứng kiến: ${escapeHtml(c.cosignedBy.join(', '))}` : ''}`,
+          )
+          .join('<br>');
+  const problems = r.problems.filter((p) => p.severity === 'error');
+  const warnings = r.problems.filter((p) => p.severity === 'warning');
+  const rows: Array<[string, string]> = [
+    ['Tệp hồ sơ', extras.source !== undefined ? `<code>${escapeHtml(extras.source)}</code>` : '—'],
+    ['Dung lượng', extras.bytes !== undefined ? `${extras.bytes.toLocaleString('vi-VN')} byte` : '—'],
+    ['Sổ (nguồn)', `<code>${escapeHtml(r.origin ?? '—')}</code>`],
+    ['Số sự kiện', String(r.size)],
+    ['Gốc Merkle (RFC 9162)', `<code>${escapeHtml(r.root)}</code>`],
+    ['Điểm kiểm tra', checkpoints],
+    ['Khóa gốc', list(a.rootKeys)],
+    ['Khóa đóng dấu', list(a.sealKeys)],
+    ['Khóa chứng kiến', list(a.witnessKeys)],
+    ['Điểm kiểm tra đang giữ', a.since === null ? 'không có' : `${a.since} sự kiện`],
+    ...(a.missing.length > 0
+      ? ([['Chưa đối chiếu', a.missing.map((m) => escapeHtml(MISSING_ANCHOR[m].vi)).join('<br>')]] as Array<
+          [string, string]
+        >)
+      : []),
+    [
+      'Các bước kiểm tra',
+      `Toàn vẹn: ${PASS_VI[r.passes.integrity] ?? r.passes.integrity}; xác thực: ${PASS_VI[r.passes.authenticity] ?? r.passes.authenticity}; tuân thủ quy chế: ${PASS_VI[r.passes.compliance] ?? r.passes.compliance}`,
+    ],
+    ['Giá trị pháp lý', escapeHtml(r.legal.statement_vi)],
+  ];
+  const parts: string[] = [];
+  parts.push('<section class="bien-ban" id="bien-ban">');
+  parts.push(
+    '<div class="nation">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</div><div class="motto">Độc lập - Tự do - Hạnh phúc</div>',
+  );
+  parts.push('<h2>BIÊN BẢN KIỂM TRA HỒ SƠ ĐIỆN TỬ</h2>');
+  parts.push(`<p style="text-align:center">${escapeHtml(title)}</p>`);
+  parts.push(
+    `<p>Hôm nay, ngày ${short} tháng ${short} năm ${short}, người kiểm tra:</p><p>Họ và tên: ${fill}</p><p>Chức vụ, đơn vị: ${fill}</p><p>đã kiểm tra tệp hồ sơ điện tử dưới đây bằng công cụ kiểm tra hoso (kiểm tra ngoại tuyến, lúc ${escapeHtml(extras.generatedAt ?? new Date().toISOString())}).</p>`,
+  );
+  parts.push('<p><strong>I. Nội dung kiểm tra</strong></p><table class="checked"><tbody>');
+  for (const [k, v] of rows) parts.push(`<tr><th>${k}</th><td>${v}</td></tr>`);
+  parts.push('</tbody></table>');
+  parts.push(
+    `<p><strong>II. Kết luận:</strong> <span class="record-verdict">${escapeHtml(VERDICT_VI[r.verdict])}</span>. ${escapeHtml(verdictSentence(r).vi)}</p>`,
+  );
+  parts.push(`<p><strong>III. Các vấn đề phát hiện (${problems.length})</strong></p>`);
+  if (problems.length === 0) parts.push('<p>Không có.</p>');
+  else problems.forEach((p, k) => parts.push(problemBlock(r, p, k, true)));
+  if (warnings.length > 0) {
+    parts.push(`<p><strong>Các điểm cần lưu ý (${warnings.length})</strong></p>`);
+    warnings.forEach((p, k) => parts.push(problemBlock(r, p, k, true)));
+  }
+  parts.push(`<p><strong>IV. Ý kiến của người kiểm tra</strong></p><p>${fill}</p><p>${fill}</p>`);
+  parts.push(
+    '<div class="signs"><div><strong>ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA</strong><br><em>(Ký, ghi rõ họ tên, đóng dấu)</em><div class="space"></div></div><div><strong>NGƯỜI KIỂM TRA</strong><br><em>(Ký, ghi rõ họ tên)</em><div class="space"></div></div></div>',
+  );
+  parts.push('</section>');
+  return parts.join('\n');
 }
 
 /**
@@ -132,6 +257,11 @@ export function renderReport(report: VerifyReport, extras: ReportExtras = {}): s
     );
   parts.push('</tbody></table>');
 
+  const problems = report.problems;
+  parts.push(`<h2>Problems / Các vấn đề (${problems.length})</h2>`);
+  if (problems.length === 0) parts.push('<p>No problems. / Không có vấn đề nào.</p>');
+  else problems.slice(0, limit).forEach((p, k) => parts.push(problemBlock(report, p, k, false)));
+
   parts.push(`<h2>Findings / Các phát hiện (${report.findings.length})</h2>`);
   if (report.findings.length === 0) parts.push('<p>No findings. / Không có phát hiện nào.</p>');
   else {
@@ -163,7 +293,7 @@ export function renderReport(report: VerifyReport, extras: ReportExtras = {}): s
     );
     for (const t of report.timeline)
       parts.push(
-        `<tr><td>${t.position}</td><td>${escapeHtml(t.at)}</td><td><code>${escapeHtml(t.type)}</code></td><td><code>${escapeHtml(t.by.key.slice(0, 10))}…</code> (${escapeHtml(t.by.role)})</td><td>${escapeHtml(t.summary)}</td><td><code>${escapeHtml(t.stream)}</code></td></tr>`,
+        `<tr><td>${t.position}</td><td>${escapeHtml(t.at)}</td><td><code>${escapeHtml(t.type)}</code></td><td>${t.by.name !== undefined && t.by.name !== null ? `${escapeHtml(t.by.name)} (${escapeHtml(t.by.person ?? '')})` : `<code>${escapeHtml(t.by.key.slice(0, 10))}…</code>`} (${escapeHtml(t.by.role)})</td><td>${escapeHtml(t.summary)}</td><td><code>${escapeHtml(t.stream)}</code></td></tr>`,
       );
     parts.push('</tbody></table>');
   }
@@ -185,6 +315,7 @@ export function renderReport(report: VerifyReport, extras: ReportExtras = {}): s
   parts.push(
     `<p class="meta">Checked offline by the hoso verifier: every event re-hashed (RFC 9162), every signature re-verified (Ed25519, RFC 8032), every key traced to the school's root key, and the school rules replayed by ledger position. / Kiểm tra ngoại tuyến bằng công cụ hoso.</p>`,
   );
+  parts.push(inspectionRecord(report, extras, title));
   parts.push('</body></html>');
   return parts.join('\n');
 }

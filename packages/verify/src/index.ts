@@ -18,6 +18,8 @@ export {
 } from './messages.js';
 export { printable, printableLines } from './text.js';
 export * from './report.js';
+export { groupProblems, type Problem, type ProblemKind } from './problems.js';
+export { Registry, type EventClaim, type ClaimSigner } from './claims.js';
 export * from './bundle/format.js';
 export * from './bundle/lines.js';
 export * from './bundle/read.js';
@@ -43,6 +45,7 @@ export {
 export { isHosoOrigin } from './origin.js';
 export {
   parseTrust,
+  keyText,
   checkCheckpoint,
   checkSince,
   type Cosigned,

@@ -339,8 +339,8 @@ export const MESSAGES: { readonly [C in FindingCode]: (p: MessageParams[C]) => S
   'checkpoint-beyond-bundle': (p) => {
     const w = placeOf(p.place);
     return {
-      en: `${cap(w.en)} covers ${p.size} events, but the bundle holds only ${p.actual}: events were removed from the end.`,
-      vi: `${cap(w.vi)} bao gồm ${p.size} sự kiện nhưng tệp xuất chỉ có ${p.actual}: các sự kiện cuối đã bị xóa.`,
+      en: `${cap(w.en)} covers ${p.size} events, but the bundle holds only ${p.actual}: ${p.size - p.actual} missing.`,
+      vi: `${cap(w.vi)} bao gồm ${p.size} sự kiện nhưng tệp xuất chỉ có ${p.actual}: thiếu ${p.size - p.actual} sự kiện.`,
     };
   },
   'checkpoint-missing': (p) => ({

@@ -4,6 +4,7 @@
  * against, the checkpoint chain and the timeline of notable events.
  */
 import type { Finding } from './findings.js';
+import type { Problem } from './problems.js';
 import type { OriginPin } from './messages.js';
 import type { LegalWeight } from './passes/certificates.js';
 import type { CheckpointTimestampSummary } from './timestamps.js';
@@ -38,8 +39,16 @@ export interface TimelineEntry {
   readonly stream: string;
   readonly type: string;
   readonly at: string;
-  /** Base64url key of the author and the role acted in. */
-  readonly by: { readonly key: string; readonly role: string };
+  /**
+   * Base64url key of the author and the role acted in; `person` and `name` the staff member the
+   * key was registered to (from the ledger's own registrations), null when it was not.
+   */
+  readonly by: {
+    readonly key: string;
+    readonly role: string;
+    readonly person?: string | null;
+    readonly name?: string | null;
+  };
   /** One line describing it. */
   readonly summary: string;
 }
@@ -117,6 +126,11 @@ export interface VerifyReport {
   /** Hex RFC 9162 root of those events. */
   readonly root: string;
   readonly findings: readonly Finding[];
+  /**
+   * The findings grouped as an inspector acts on them: one edited, removed, inserted or moved
+   * event is one problem, its knock-on findings listed under it (each finding's `problem`).
+   */
+  readonly problems: readonly Problem[];
   /** False when the input could not be read as a bundle at all (CLI exit 2). */
   readonly usable: boolean;
   /** The origin verified (`hoso/<ledger>`), when known. */

@@ -73,11 +73,13 @@ export function verdictSentence(r: VerifyReport): Sentence {
       };
     }
     case 'failed': {
+      // Problems, not findings: one edited mark is one problem however many findings it causes.
       const errors = r.findings.filter((f) => f.severity === 'error').length;
+      const problems = r.problems.filter((p) => p.severity === 'error').length;
       const more = r.findings.some((f) => f.code === 'too-many-findings');
       return {
-        en: `${errors}${more ? ' listed' : ''} problem${errors === 1 ? '' : 's'} found in ${r.size} events${more ? ', and more not listed' : ''}.`,
-        vi: `Phát hiện ${errors} vấn đề${more ? ' được liệt kê (và các vấn đề khác không liệt kê)' : ''} trong ${r.size} sự kiện.`,
+        en: `${problems}${more ? ' listed' : ''} problem${problems === 1 ? '' : 's'} (${errors} error finding${errors === 1 ? '' : 's'}) found in ${r.size} events${more ? ', and more not listed' : ''}.`,
+        vi: `Phát hiện ${problems} vấn đề (${errors} lỗi)${more ? ' được liệt kê (và các vấn đề khác không liệt kê)' : ''} trong ${r.size} sự kiện.`,
       };
     }
   }

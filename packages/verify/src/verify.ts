@@ -241,7 +241,7 @@ async function drive(prepared: Prepared, batches: AsyncIterable<BundleItem[]>): 
           );
           break;
         case 'event':
-          await engine.event(item.bytes);
+          await engine.event(item.bytes, item.line);
           break;
         case 'checkpoint':
           engine.checkpoint(item.note, item.line);

@@ -1,5 +1,13 @@
 import { describe, it, expect } from 'vitest';
-import { FINDING_CODES, FindingSink, finding, renderReport, escapeHtml, type VerifyReport } from '../src/index.js';
+import {
+  FINDING_CODES,
+  FindingSink,
+  finding,
+  groupProblems,
+  renderReport,
+  escapeHtml,
+  type VerifyReport,
+} from '../src/index.js';
 import { UNCHECKED_LEGAL } from '../src/passes/certificates.js';
 
 describe('finding catalogue', () => {
@@ -23,14 +31,8 @@ describe('finding catalogue', () => {
   });
 });
 
-const base: VerifyReport = {
-  verdict: 'failed',
-  ok: false,
-  size: 3,
-  root: 'ab'.repeat(32),
-  usable: true,
-  origin: 'hoso/thpt-<script>',
-  findings: [
+const grouped = groupProblems(
+  [
     finding(
       'signature-invalid',
       { position: 1, event: 'e1', stream: 'markbook/<b>x</b>' },
@@ -38,6 +40,18 @@ const base: VerifyReport = {
       'Chữ ký <sai>',
     ),
   ],
+  { size: 3, declaredSize: 3, checkpoints: [] },
+);
+
+const base: VerifyReport = {
+  verdict: 'failed',
+  ok: false,
+  size: 3,
+  root: 'ab'.repeat(32),
+  usable: true,
+  origin: 'hoso/thpt-<script>',
+  findings: grouped.findings,
+  problems: grouped.problems,
   passes: { integrity: 'passed', authenticity: 'failed', compliance: 'passed' },
   legal: UNCHECKED_LEGAL,
   anchors: {

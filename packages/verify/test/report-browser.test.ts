@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -27,11 +28,13 @@ describe.skipIf(!hasChromium)('the HTML report in headless Chromium', () => {
   let dir: string;
   let clean: VerifyReport;
   let tampered: VerifyReport;
+  let names: { teacher: string; principal: string };
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hoso-report-'));
     const s = await buildSchool({ students: 3 });
     const { teacher, principal, vice } = s.people;
+    names = { teacher: teacher.name, principal: principal.name };
     let target = '';
     for (const [i, student] of s.students.entries()) {
       const r = await s.run(
@@ -166,5 +169,66 @@ describe.skipIf(!hasChromium)('the HTML report in headless Chromium', () => {
     expect(tampered.findings.map((f) => f.code)).toContain('signature-invalid');
     const errors = tampered.findings.filter((f) => f.severity === 'error').length;
     expect(seen.text).toContain(`Errors / Lỗi: ${errors}`);
+  });
+
+  it('names people: the timeline and each problem give the signers by name, and the edited mark by student and line', async () => {
+    const seen = await open(clean);
+    expect(seen.text).toContain(names.principal);
+    expect(seen.text).toContain(names.teacher);
+    const t = await open(tampered);
+    const p = tampered.problems.find((x) => x.severity === 'error')!;
+    expect(p.kind).toBe('event-altered');
+    expect(t.text).toContain(p.summary);
+    expect(p.summary).toContain('Học sinh 2 (hs-002)');
+    expect(p.summary).toContain(names.teacher);
+    expect(t.text).toContain(`line / dòng ${p.line}`);
+  });
+
+  it('the printable biên bản kiểm tra: what was checked, the verdict, the problems, fields to fill and places to sign, on A4', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.setContent(
+      renderReport(tampered, { source: 'tampered.hoso', bytes: statSync(join(dir, 'tampered.hoso')).size }),
+      {
+        waitUntil: 'load',
+      },
+    );
+    const record = page.locator('#bien-ban');
+    const text = (await record.innerText()).replace(/\s+/g, ' ');
+    expect(text).toContain('BIÊN BẢN KIỂM TRA HỒ SƠ ĐIỆN TỬ');
+    expect(text).toContain('Họ và tên:');
+    expect(text).toContain('Chức vụ, đơn vị:');
+    expect(text).toContain('NGƯỜI KIỂM TRA');
+    expect(text).toContain('(Ký, ghi rõ họ tên)');
+    expect(text).toContain('KHÔNG ĐẠT');
+    expect(text).toContain(tampered.root);
+    expect(text).toContain(`Số sự kiện ${tampered.size}`);
+    expect(text).toContain('tampered.hoso');
+    for (const k of tampered.anchors.sealKeys) expect(text).toContain(k);
+    expect(text).toContain(tampered.anchors.rootKeys[0]!);
+    // One block per problem (errors, then warnings), each in Vietnamese with its consequences.
+    expect(await record.locator('.problem').count()).toBe(tampered.problems.length);
+    const first = tampered.problems.find((x) => x.severity === 'error')!;
+    expect(text).toContain(first.summary_vi.replace(/\s+/g, ' '));
+    for (const i of first.consequences) expect(text).toContain(tampered.findings[i]!.code);
+    // Printed: A4, nothing wider than the page, the record on a page of its own.
+    await page.emulateMedia({ media: 'print' });
+    await page.setViewportSize({ width: 680, height: 960 }); // A4's 180 mm between 15 mm margins, at 96 px/in
+    const overflow = await page.evaluate<number>(
+      `(() => { const e = document.getElementById('bien-ban'); return e.scrollWidth - e.clientWidth; })()`,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    const pdf = join(dir, 'report.pdf');
+    await page.pdf({ path: pdf, format: 'A4', preferCSSPageSize: true, printBackground: true });
+    await page.close();
+    const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' });
+    expect(info).toMatch(/Page size:\s+59\d\.\d+ x 84\d\.\d+ pts \(A4\)/);
+    const pages = Number(/Pages:\s+(\d+)/.exec(info)![1]);
+    const pageTexts = Array.from({ length: pages }, (_, i) =>
+      execFileSync('pdftotext', ['-f', String(i + 1), '-l', String(i + 1), '-layout', pdf, '-'], { encoding: 'utf8' }),
+    );
+    const at = pageTexts.findIndex((t) => t.includes('BIÊN BẢN KIỂM TRA HỒ SƠ ĐIỆN TỬ'));
+    expect(at).toBeGreaterThan(0);
+    expect(pageTexts[at]!.trimStart().startsWith('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM')).toBe(true);
+    expect(pageTexts.slice(at).join('')).toContain('NGƯỜI KIỂM TRA');
   });
 });

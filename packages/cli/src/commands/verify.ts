@@ -1,5 +1,5 @@
 /** `hoso verify`, `hoso prove`, `hoso consistency`: the inspector's side. */
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import {
@@ -17,11 +17,18 @@ import {
   type Verdict,
   type VerifyReport,
 } from '@hoso/verify';
-import { checkpointDir, latestCheckpoint, listCheckpoints, readCheckpointFile } from '../checkpoints.js';
+import {
+  checkpointDir,
+  latestCheckpoint,
+  listCheckpoints,
+  readCheckpointFile,
+  type KeptCheckpoint,
+} from '../checkpoints.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_UNANCHORED, EXIT_USAGE, refused, usage, type ExitCode } from '../exit.js';
 import { isFile, jsonText, readText, terminalSafe, writeText, type Output } from '../io.js';
 import { withStore } from '../store.js';
 import { trustAnchors } from '../trust.js';
+import { withSource } from './books.js';
 import { storeOptions } from './checkpoints.js';
 import { collect, intOption } from './options.js';
 
@@ -89,13 +96,29 @@ function summaryLines(r: VerifyReport): string {
         `  checkpoint size ${c.size ?? '?'}: ${c.ok ? 'ok' : 'NOT ok'}; signed by ${c.signedBy.join(', ') || '—'}; cosigned by ${c.cosignedBy.join(', ') || '—'}${timestampText(c)}`,
     ),
   ];
-  for (const f of r.findings.slice(0, 50)) {
+  // Findings grouped as problems: what happened, at which line, then the findings it explains.
+  let shown = 0;
+  for (const [k, p] of r.problems.entries()) {
+    if (shown >= 50) break;
     lines.push(
-      `  ${f.severity.toUpperCase()} ${f.code}${f.position === null ? '' : ` at ${f.position}`}${f.stream === null ? '' : ` (${f.stream})`}: ${f.message} [${f.rule}]`,
+      `  ${p.severity === 'error' ? 'PROBLEM' : 'NOTE'} ${k + 1} / ${p.severity === 'error' ? 'VẤN ĐỀ' : 'LƯU Ý'} ${k + 1}: ${p.summary} [${p.rule}]`,
+      `      ${p.summary_vi}`,
     );
+    for (const i of [p.cause, ...p.consequences]) {
+      const f = r.findings[i];
+      if (f === undefined || shown >= 50) continue;
+      shown++;
+      lines.push(`    ${i === p.cause ? '' : '└ '}${findingLine(f)}`);
+    }
   }
-  if (r.findings.length > 50) lines.push(`  … and ${r.findings.length - 50} more (use --json or --report)`);
+  if (r.findings.length > shown) lines.push(`  … and ${r.findings.length - shown} more (use --json or --report)`);
   return lines.join('\n') + '\n';
+}
+
+/** One finding: severity, code, position with the bundle line beside it, stream, sentence, rule. */
+function findingLine(f: VerifyReport['findings'][number]): string {
+  const place = f.position === null ? '' : ` at ${f.position}${typeof f.line === 'number' ? `, line ${f.line}` : ''}`;
+  return `${f.severity.toUpperCase()} ${f.code}${place}${f.stream === null ? '' : ` (${f.stream})`}: ${f.message} [${f.rule}]`;
 }
 
 /** The exit code of a verdict (docs/design.md §9). */
@@ -105,6 +128,22 @@ const VERDICT_EXIT: { readonly [V in Verdict]: ExitCode } = {
   unusable: EXIT_USAGE,
   unanchored: EXIT_UNANCHORED,
 };
+
+/**
+ * The checkpoint a proof is made against: the file given, else a bundle's last checkpoint line,
+ * else the latest in the ledger's checkpoint folder.
+ */
+function chosenCheckpoint(
+  file: string | undefined,
+  arg: string,
+  inBundle: readonly KeptCheckpoint[] | undefined,
+  o: { readonly checkpoints?: string; readonly db?: string },
+): KeptCheckpoint {
+  if (file !== undefined) return readCheckpointFile(file, arg);
+  const cp = inBundle !== undefined ? (inBundle[inBundle.length - 1] ?? null) : latestCheckpoint(checkpointDir(o));
+  if (cp === null) throw usage('no-checkpoint', 'no checkpoint kept: sign one with hoso checkpoint', arg);
+  return cp;
+}
 
 /** Register `verify`, `prove`, `consistency`. */
 export function registerVerifyCommands(program: Command, raw: Output): void {
@@ -191,7 +230,14 @@ export function registerVerifyCommands(program: Command, raw: Output): void {
         }
         const report = r.right;
         if (o.report !== undefined)
-          writeText(o.report, renderReport(report, { source: bundle ?? o.db ?? o.store ?? '' }), '--report');
+          writeText(
+            o.report,
+            renderReport(report, {
+              source: bundle ?? o.db ?? o.store ?? '',
+              ...(bundle !== undefined ? { bytes: statSync(bundle).size } : {}),
+            }),
+            '--report',
+          );
         if (o.json) {
           const { timeline: _t, ...rest } = report;
           io.out(jsonText(rest));
@@ -201,20 +247,33 @@ export function registerVerifyCommands(program: Command, raw: Output): void {
     );
 
   trustOptions(storeOptions(program.command('prove')))
-    .description('write an offline inclusion proof (C2SP tlog-proof) of one event, or check one with --check')
-    .option('--index <n>', 'ledger position of the event', intOption('--index', 0, Number.MAX_SAFE_INTEGER))
+    .description(
+      'write an offline inclusion proof (C2SP tlog-proof) of one event of a bundle or a ledger, or check one with --check',
+    )
+    .argument('[bundle]', 'the bundle file (ledger.hoso), instead of --db/--store')
+    .option(
+      '--position <n>',
+      'ledger position of the event (0-based, as hoso verify reports it)',
+      intOption('--position', 0, Number.MAX_SAFE_INTEGER),
+    )
+    .option('--index <n>', 'the same as --position', intOption('--index', 0, Number.MAX_SAFE_INTEGER))
     .option('--event <id>', 'the event id (instead of --index)')
-    .option('--checkpoint <file>', 'the checkpoint to prove against (default: the latest kept)')
+    .option(
+      '--checkpoint <file>',
+      "the checkpoint to prove against (default: a bundle's last checkpoint, or the latest kept for --db)",
+    )
     .option('--checkpoints <dir>', 'checkpoint folder (default <db>.checkpoints)')
     .option('--out <file>', 'write the proof here (default: stdout)')
     .option('--check <proof>', 'check a proof file offline against --trust keys instead')
     .option('--json', 'print the result as JSON')
     .action(
       async (
+        bundle: string | undefined,
         o: TrustOpts & {
           db?: string;
           store?: string;
           ledger?: string;
+          position?: number;
           index?: number;
           event?: string;
           checkpoint?: string;
@@ -248,16 +307,14 @@ export function registerVerifyCommands(program: Command, raw: Output): void {
           );
           return;
         }
-        if ((o.index === undefined) === (o.event === undefined))
-          throw usage('missing-option', 'name the event with --index <position> or --event <id>', '--index');
-        const cp =
-          o.checkpoint !== undefined
-            ? readCheckpointFile(o.checkpoint, '--checkpoint')
-            : latestCheckpoint(checkpointDir(o));
-        if (cp === null)
-          throw usage('no-checkpoint', 'no checkpoint kept: sign one with hoso checkpoint', '--checkpoint');
-        await withStore(o, async (s) => {
-          let index = o.index;
+        if (o.position !== undefined && o.index !== undefined && o.position !== o.index)
+          throw usage('conflicting-options', 'give --position or --index, not both', '--position');
+        const position = o.position ?? o.index;
+        if ((position === undefined) === (o.event === undefined))
+          throw usage('missing-option', 'name the event with --position <n> or --event <id>', '--position');
+        await withSource(bundle, o, async (s) => {
+          const cp = chosenCheckpoint(o.checkpoint, '--checkpoint', s.checkpoints, o);
+          let index = position;
           if (o.event !== undefined) {
             const e = await s.store.getById(s.ledger, o.event);
             if (e === null) throw usage('unknown-event', `no event ${o.event} in ${s.ledger}`, '--event');
@@ -286,15 +343,22 @@ export function registerVerifyCommands(program: Command, raw: Output): void {
     );
 
   trustOptions(storeOptions(program.command('consistency')))
-    .description('write a consistency proof between two checkpoints (RFC 9162), or check one with --check')
-    .option('--old <file>', 'the older checkpoint note')
-    .option('--new <file>', 'the newer checkpoint note (default: the latest kept)')
+    .description(
+      'write a consistency proof (RFC 9162) between two checkpoints of a bundle or a ledger, or check one with --check',
+    )
+    .argument('[bundle]', 'the bundle file (ledger.hoso), instead of --db/--store')
+    .option('--old <file>', 'the older checkpoint note (e.g. the one you already hold)')
+    .option(
+      '--new <file>',
+      "the newer checkpoint note (default: a bundle's last checkpoint, or the latest kept for --db)",
+    )
     .option('--checkpoints <dir>', 'checkpoint folder (default <db>.checkpoints)')
     .option('--out <file>', 'write the proof here (default: stdout)')
     .option('--check <proof>', 'check a proof file offline against --trust keys instead')
     .option('--json', 'print the result as JSON')
     .action(
       async (
+        bundle: string | undefined,
         o: TrustOpts & {
           db?: string;
           store?: string;
@@ -323,9 +387,8 @@ export function registerVerifyCommands(program: Command, raw: Output): void {
         }
         if (o.old === undefined) throw usage('missing-option', 'name the older checkpoint with --old <file>', '--old');
         const older = readCheckpointFile(o.old, '--old');
-        const newer = o.new !== undefined ? readCheckpointFile(o.new, '--new') : latestCheckpoint(checkpointDir(o));
-        if (newer === null) throw usage('no-checkpoint', 'no checkpoint kept: sign one with hoso checkpoint', '--new');
-        await withStore(o, async (s) => {
+        await withSource(bundle, o, async (s) => {
+          const newer = chosenCheckpoint(o.new, '--new', s.checkpoints, o);
           const r = await proveConsistency(s.store, s.ledger, older.note, newer.note);
           if (isLeft(r))
             throw r.left.code === 'invalid-argument'
