@@ -67,15 +67,23 @@ async function freshLedger(fx, path) {
   return { store, ledger };
 }
 
-/** @type {(fn: () => Promise<number>) => Promise<[number, number]>} */
+/**
+ * [events, wall seconds, CPU seconds of this process (all threads)]: on a shared machine the CPU
+ * figure barely moves with other load, the wall-clock one does.
+ * @type {(fn: () => Promise<number>) => Promise<[number, number, number]>}
+ */
 const timed = async (fn) => {
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const n = await fn();
-  return [n, Number(process.hrtime.bigint() - t0) / 1e9];
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const c = process.cpuUsage(c0);
+  return [n, wall, (c.user + c.system) / 1e6];
 };
 
 /**
- * The contenders, each `run()` → [events, seconds] on a fresh file from `freshPath()`.
+ * The contenders, each `run()` → [events, wall seconds, CPU seconds] on a fresh file from
+ * `freshPath()`; `pre1`/`pre45` are the pre-signed events (bytes, per command) they append.
  * `n1` single commands, `n45` columns of 45.
  * @param {Fixture} fx @param {() => string} freshPath @param {number} n1 @param {number} n45
  */
@@ -156,6 +164,8 @@ export async function ledgerContenders(fx, freshPath, n1, n45) {
     return r;
   };
   return {
+    pre1,
+    pre45,
     single: [
       { label: '`execute(EnterScore)`, 1 per transaction, server signs', run: execute(single, n1) },
       { label: '`submit` of 1 pre-signed event', run: submit(pre1, n1) },
@@ -190,15 +200,20 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     console.log(`ledger write paths, SQLite, medians of ${runs} interleaved rounds (${loadText()})`);
     for (const group of [c.single, c.column]) {
       /** @type {number[][]} */
-      const rates = group.map(() => []);
+      const wall = group.map(() => []);
+      /** @type {number[][]} */
+      const cpu = group.map(() => []);
       for (const x of group) await x.run();
       for (let i = 0; i < runs; i++)
         for (const [j, x] of group.entries()) {
-          const [n, s] = await x.run();
-          rates[j]?.push(n / s);
+          const [n, s, c] = await x.run();
+          wall[j]?.push(n / s);
+          cpu[j]?.push(n / c);
         }
       for (const [j, x] of group.entries())
-        console.log(`  ${x.label.padEnd(58)} ${fmt(median(rates[j] ?? [])).padStart(10)} events/s`);
+        console.log(
+          `  ${x.label.padEnd(58)} ${fmt(median(wall[j] ?? [])).padStart(10)} events/s ${fmt(median(cpu[j] ?? [])).padStart(10)} per CPU-s`,
+        );
     }
     console.log(`(${loadText()})`);
   } finally {
