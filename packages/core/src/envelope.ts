@@ -823,17 +823,19 @@ export async function signEnvelopeBytes(
 }
 
 /**
- * {@link decodeEnvelope}, and on success a vouch for `bytes` (the array given) with their leaf
- * hash: a store handed these bytes unchanged does not decode them again (`vouchedEnvelope`).
+ * {@link decodeForVerification} (the envelope, and its signature checks or the signer rule it
+ * breaks), and on success a vouch for `bytes` (the array given) with their leaf hash: a store
+ * handed these bytes unchanged does not decode them again (`vouchedEnvelope`). For an appender of
+ * events signed elsewhere, which must verify them and then append them.
  */
 export function decodeEnvelopeVouched(
   bytes: Uint8Array,
-): Either<EnvelopeError, { readonly envelope: Envelope; readonly leafHash: Uint8Array }> {
-  const d = decodeEnvelope(bytes);
+): Either<EnvelopeError, DecodedForVerification & { readonly leafHash: Uint8Array }> {
+  const d = decodeForVerification(bytes);
   if (isLeft(d)) return d;
   const leaf = leafHash(bytes);
-  vouch(bytes, d.right, leaf);
-  return right({ envelope: d.right, leafHash: leaf });
+  vouch(bytes, d.right.envelope, leaf);
+  return right({ envelope: d.right.envelope, signatures: d.right.signatures, leafHash: leaf });
 }
 
 /**

@@ -287,7 +287,12 @@ function decodeSubmitted(
     );
   const env = decoded.right.envelope;
   rememberBytes(env, copy);
-  const sig = verifyEnvelopeSignatures(env, backend);
+  // The signing bytes come from the canonical bytes (no second canonicalisation); only a refusal
+  // takes `verifyEnvelopeSignatures`, for its exact error.
+  const checks = decoded.right.signatures;
+  const verified =
+    !isLeft(checks) && checks.right.checks.every((c) => backend.verify(c.publicKey, checks.right.message, c.signature));
+  const sig = verified ? right(true) : verifyEnvelopeSignatures(env, backend);
   if (isLeft(sig))
     return left(
       ledgerError('bad-signature', sig.left.message, {

@@ -7,8 +7,14 @@
  */
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { hosoError, isHosoFailure, type HosoError } from '@hoso/core';
-import type { EventStore, StoredEvent } from '@hoso/store';
-import type { CheckpointStore, ImperativeProjection, Projection, TransactionalCheckpoints } from './projection.js';
+import type { EventBytes, EventStore, StoredEvent } from '@hoso/store';
+import type {
+  CheckpointStore,
+  ImperativeProjection,
+  LeanProjection,
+  Projection,
+  TransactionalCheckpoints,
+} from './projection.js';
 
 /** How to run: from scratch, up to the ledger's current size, or on and on following appends. */
 export type RunMode = 'rebuild' | 'catch-up' | 'live';
@@ -59,15 +65,22 @@ export type RunnerError =
   | HosoError<'store-failure'>;
 
 /** The runner's view of a read model: where it stands and how to commit a batch. */
-interface Sink<S> {
+interface Sink<S, E extends EventBytes = StoredEvent> {
   /** Load or reset; returns the start position and whether the model is now empty by rebuild. */
   open(rebuild: boolean): Promise<{ position: number; rebuilt: boolean }>;
   /** Apply the events and move the checkpoint to `to`, atomically. */
-  commit(events: readonly StoredEvent[], to: number): Promise<void>;
+  commit(events: readonly E[], to: number): Promise<void>;
   state(): S | undefined;
 }
 
-function pureSink<S>(p: Projection<S>, checkpoints: CheckpointStore<S>, store: EventStore, ledger: string): Sink<S> {
+function pureSink<S>(
+  p: Projection<S> | LeanProjection<S>,
+  checkpoints: CheckpointStore<S>,
+  store: EventStore,
+  ledger: string,
+): Sink<S, EventBytes> {
+  // A plain projection's apply takes StoredEvents; only those are handed to it (see runProjection).
+  const apply = p.apply.bind(p) as (state: S, event: EventBytes) => S;
   let state: S = p.init();
   let position = 0;
   /**
@@ -81,7 +94,7 @@ function pureSink<S>(p: Projection<S>, checkpoints: CheckpointStore<S>, store: E
       let at = 0;
       for await (const e of store.read(ledger, { from: 0, to: position })) {
         if (e.position !== at) throw new Error(`replay expected position ${at}, got ${e.position}`);
-        s = p.apply(s, e);
+        s = apply(s, e);
         at++;
       }
       if (at !== position) throw new Error(`replay reached ${at} of ${position} events`);
@@ -110,7 +123,7 @@ function pureSink<S>(p: Projection<S>, checkpoints: CheckpointStore<S>, store: E
     async commit(events, to) {
       let s = state;
       try {
-        for (const e of events) s = p.apply(s, e);
+        for (const e of events) s = apply(s, e);
       } catch (e) {
         if (checkpoints.keepsState === true) await restore();
         throw e;
