@@ -136,7 +136,8 @@ function pureSink<S>(
   };
 }
 
-function imperativeSink(p: ImperativeProjection, db: TransactionalCheckpoints): Sink<undefined> {
+/** Only ever handed StoredEvents (an imperative projection is never lean: see runProjection). */
+function imperativeSink(p: ImperativeProjection, db: TransactionalCheckpoints): Sink<undefined, EventBytes> {
   return {
     async open(rebuild) {
       const cp = db.read(p.name);
@@ -150,7 +151,7 @@ function imperativeSink(p: ImperativeProjection, db: TransactionalCheckpoints): 
     },
     async commit(events, to) {
       db.transaction(() => {
-        for (const e of events) p.apply(e);
+        for (const e of events) p.apply(e as StoredEvent);
         db.write(p.name, { version: p.version, position: to });
       });
     },
@@ -172,6 +173,21 @@ async function* guarded(it: AsyncIterable<StoredEvent>): AsyncGenerator<StoredEv
   const iter = it[Symbol.asyncIterator]();
   for (;;) {
     let r: IteratorResult<StoredEvent>;
+    try {
+      r = await iter.next();
+    } catch (e) {
+      throw new StoreReadError(e);
+    }
+    if (r.done === true) return;
+    yield r.value;
+  }
+}
+
+/** {@link guarded} for the lean read's batches. */
+async function* guardedBatches(it: AsyncIterable<readonly EventBytes[]>): AsyncGenerator<readonly EventBytes[]> {
+  const iter = it[Symbol.asyncIterator]();
+  for (;;) {
+    let r: IteratorResult<readonly EventBytes[]>;
     try {
       r = await iter.next();
     } catch (e) {
@@ -215,7 +231,7 @@ function checkArgs(projection: { name?: unknown; version?: unknown }, options: R
 export function runProjection<S>(
   store: EventStore,
   ledger: string,
-  projection: Projection<S>,
+  projection: Projection<S> | LeanProjection<S>,
   checkpoints: CheckpointStore<S>,
   options: RunOptions,
 ): Promise<Either<RunnerError, RunResult<S>>>;
@@ -229,13 +245,13 @@ export function runProjection(
 export async function runProjection<S>(
   store: EventStore,
   ledger: string,
-  projection: Projection<S> | ImperativeProjection,
+  projection: Projection<S> | LeanProjection<S> | ImperativeProjection,
   checkpoints: CheckpointStore<S> | TransactionalCheckpoints,
   options: RunOptions,
 ): Promise<Either<RunnerError, RunResult<S | undefined>>> {
   const invalid = checkArgs(projection, options);
   if (invalid !== null) return left(invalid);
-  const sink: Sink<S | undefined> =
+  const sink: Sink<S | undefined, EventBytes> =
     projection.kind === 'imperative'
       ? imperativeSink(projection, checkpoints as TransactionalCheckpoints)
       : pureSink(projection, checkpoints as CheckpointStore<S>, store, ledger);
@@ -262,7 +278,7 @@ export async function runProjection<S>(
     state: sink.state(),
   });
 
-  const commit = async (batch: StoredEvent[]): Promise<RunnerError | null> => {
+  const commit = async (batch: EventBytes[]): Promise<RunnerError | null> => {
     if (batch.length === 0) return null;
     const to = position + batch.length;
     try {
@@ -335,6 +351,37 @@ export async function runProjection<S>(
     return commit(batch);
   };
 
+  /** The catch-up of a lean projection: the store's batches of positions and bytes, re-cut to `batchSize`. */
+  const catchUpLean = async (batches: AsyncIterable<readonly EventBytes[]>): Promise<RunnerError | null> => {
+    let batch: EventBytes[] = [];
+    try {
+      for await (const got of guardedBatches(batches)) {
+        for (const e of got) {
+          const expected = position + batch.length;
+          if (e.position !== expected) {
+            return hosoError('projection-gap', `expected the event at position ${expected}, got ${e.position}`, {
+              details: { expected, got: e.position },
+            });
+          }
+          batch.push(e);
+          if (batch.length >= batchSize) {
+            const err = await commit(batch);
+            if (err !== null) return err;
+            batch = [];
+          }
+        }
+      }
+    } catch (e) {
+      if (e instanceof StoreReadError) {
+        return hosoError('store-failure', `reading ledger ${ledger} failed: ${message(e.failure)}`, {
+          details: { cause: message(e.failure) },
+        });
+      }
+      throw e;
+    }
+    return commit(batch);
+  };
+
   let size: number;
   try {
     size = await store.size(ledger);
@@ -354,7 +401,10 @@ export async function runProjection<S>(
       ),
     );
   }
-  const caught = await follow(store.read(ledger, { from: position, to: size }), false);
+  const caught =
+    projection.kind === 'lean'
+      ? await catchUpLean(store.readBytes(ledger, { from: position, to: size }))
+      : await follow(store.read(ledger, { from: position, to: size }), false);
   if (caught !== null) return left(caught);
   if (options.mode !== 'live') return right(result());
 
