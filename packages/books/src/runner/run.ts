@@ -92,10 +92,16 @@ function pureSink<S>(
     try {
       let s = p.init();
       let at = 0;
-      for await (const e of store.read(ledger, { from: 0, to: position })) {
-        if (e.position !== at) throw new Error(`replay expected position ${at}, got ${e.position}`);
-        s = apply(s, e);
-        at++;
+      const events: AsyncIterable<readonly EventBytes[] | StoredEvent> =
+        p.kind === 'lean'
+          ? store.readBytes(ledger, { from: 0, to: position })
+          : store.read(ledger, { from: 0, to: position });
+      for await (const got of events) {
+        for (const e of Array.isArray(got) ? (got as readonly EventBytes[]) : [got as StoredEvent]) {
+          if (e.position !== at) throw new Error(`replay expected position ${at}, got ${e.position}`);
+          s = apply(s, e);
+          at++;
+        }
       }
       if (at !== position) throw new Error(`replay reached ${at} of ${position} events`);
       await checkpoints.save(p.name, { version: p.version, position, state: s });
