@@ -8,6 +8,7 @@ import {
   HosoFailure,
   hosoError,
   LedgerIdCodec,
+  merkleRoot,
   rangeNodes,
   treeConsistencyProof,
   treeInclusionProof,
@@ -38,7 +39,7 @@ import {
   type StreamRange,
   type Subscription,
 } from '@hoso/store';
-import { ensureSchema } from './schema.js';
+import { ensureSchema, STORED_NODE_LEVEL } from './schema.js';
 import { storageFailure } from './failure.js';
 
 /** Options of {@link openSqliteStore}. */
@@ -219,6 +220,11 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
       'SELECT position, id, stream, rev, type, bytes, leaf FROM events WHERE stream = ? AND rev >= ? AND rev < ? ORDER BY rev LIMIT ?',
     ),
     leaf: db.prepare<[number], { leaf: Buffer }>('SELECT leaf FROM events WHERE position = ?'),
+    leaves: db
+      .prepare<[number, number], Buffer>(
+        'SELECT leaf FROM events WHERE position >= ? AND position < ? ORDER BY position',
+      )
+      .pluck(),
     node: db.prepare<[number, number], { hash: Buffer }>('SELECT hash FROM nodes WHERE level = ? AND idx = ?'),
     // Prepared on read-only connections too: running them there fails with SQLITE_READONLY, reported as
     // storage-failure.
@@ -270,9 +276,20 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
   /** Whether `ledger` is this file's ledger (an unset file holds no ledger yet: every query is empty). */
   const holds = (ledger: string): boolean => readFileLedger() === ledger;
 
+  /** A subtree below the stored levels, from its leaves (undefined when some are missing). */
+  const subtreeOfLeaves = (level: number, index: number): Uint8Array | undefined => {
+    const width = 2 ** level;
+    const leaves = q.leaves.all(index * width, (index + 1) * width);
+    return leaves.length === width ? merkleRoot(leaves.map(u8)) : undefined;
+  };
   const nodes: NodeSource = {
     node(level, index) {
-      const row = level === 0 ? q.leaf.get(index)?.leaf : q.node.get(level, index)?.hash;
+      const row =
+        level === 0
+          ? q.leaf.get(index)?.leaf
+          : level < STORED_NODE_LEVEL
+            ? subtreeOfLeaves(level, index)
+            : q.node.get(level, index)?.hash;
       if (row === undefined) {
         throw new HosoFailure(
           hosoError('storage-failure', `Merkle node (level ${level}, index ${index}) is missing from ${path}`, {
@@ -376,7 +393,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
       for (const e of plan.right.events) {
         q.insertEvent.run(e.position, e.id, e.stream, e.rev, e.type, e.bytes, e.leafHash);
         for (const n of range.append(e.leafHash)) {
-          if (n.id.level > 0) q.insertNode.run(n.id.level, n.id.index, n.hash);
+          if (n.id.level >= STORED_NODE_LEVEL) q.insertNode.run(n.id.level, n.id.index, n.hash);
         }
       }
       return right({ plan: plan.right, range, version });

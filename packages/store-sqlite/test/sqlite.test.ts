@@ -89,7 +89,7 @@ describe('sqlite store: files', () => {
     await s.close();
     const raw = new Database(path, { readonly: true });
     expect(raw.prepare("SELECT value FROM meta WHERE key = 'ledger'").get()).toEqual({ value: L });
-    expect(raw.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: '1' });
+    expect(raw.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: '2' });
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     raw.close();
     const again = openSqliteStore({ path });
