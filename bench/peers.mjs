@@ -378,11 +378,15 @@ async function rawRead(path, n, parse, lean = false) {
 async function ledgerPaths(n1, n45, runs) {
   const fx = await ledgerFixture({ students: Math.max(45 * Math.ceil(n45 / 12), Math.ceil(n1 / 12)) });
   const c = await ledgerContenders(fx, freshPath, n1, n45);
-  /** @type {(pre: Uint8Array[][]) => { id: string, stream: string, rev: number, type: string, data: unknown, bytes: Uint8Array }[][]} */
+  /** @typedef {{ id: string, stream: string, rev: number, type: string, data: unknown }} Header */
+  /** @typedef {Header & { bytes: Uint8Array }} Row */
+  /** @type {(pre: Uint8Array[][]) => Row[][]} */
   const rows = (pre) =>
     pre.map((b) =>
       b.map((bytes) => {
-        const e = JSON.parse(new TextDecoder().decode(bytes));
+        /** @type {unknown} */
+        const parsed = JSON.parse(new TextDecoder().decode(bytes));
+        const e = /** @type {Header} */ (parsed);
         return { id: e.id, stream: e.stream, rev: e.rev, type: e.type, data: e.data, bytes };
       }),
     );
@@ -420,7 +424,8 @@ async function ledgerPaths(n1, n45, runs) {
   };
   const r1 = rows(c.pre1);
   const r45 = rows(c.pre45);
-  /** @type {{ title: string, hoso: typeof c.single, emmett: () => Promise<[number, number, number]>, raw: () => Promise<[number, number, number]> }[]} */
+  /** @typedef {() => Promise<[number, number, number]>} Run */
+  /** @type {{ title: string, hoso: typeof c.single, emmett: Run, raw: Run }[]} */
   const groups = [
     { title: `one command per transaction (${n1} marks)`, hoso: c.single, emmett: emmettRun(r1), raw: rawRun(r1) },
     {

@@ -10,7 +10,7 @@
  */
 import { fromBase64, sha256, toHex, type Envelope } from '@hoso/core';
 import { LayerMap } from './layer-map.js';
-import { eventIndexMap, type EventIndex, type EventIndexMap } from './event-index.js';
+import { eventIndexMap, type EventIndexMap } from './event-index.js';
 import {
   isEventType,
   type AcademicYearDefined,

@@ -268,7 +268,7 @@ describe('sqlite store: what a connection remembers between appends', () => {
     // The same batch again at the current size: the UNIQUE(id) index stops the insert.
     const again = expectRight(await s.append(L, first, { expected: 2 }));
     expect(again).toEqual({ from: 0, size: 2, written: 0 });
-    const id = JSON.parse(new TextDecoder().decode(first[0]!)) as { id: string };
+    const id = JSON.parse(new TextDecoder().decode(first[0])) as { id: string };
     const other = await makeTestEvents(L, [{ stream: 'z', id: id.id }], { heads });
     expectLeft(await s.append(L, other, { expected: 2 }), 'duplicate-id');
     const partial = [first[1]!, ...(await makeTestEvents(L, [{ stream: 'z' }], { heads }))];

@@ -61,7 +61,8 @@ export function isIndex(n: unknown): n is number {
  * Decode every event of a batch and check what can be checked without the ledger: non-empty
  * batch, each element canonical envelope bytes (`decodeEnvelope`), each of this `ledger`, no id
  * twice. Bytes core vouches for (`vouchedEnvelope`: it signed or fully decoded that very array, and
- * it still hashes to the leaf vouched for) are not decoded again; every other caller's bytes are. Errors are `invalid-event` with `details.index` = the offending event's index in the batch.
+ * it still hashes to the leaf vouched for) are not decoded again; every other caller's bytes are.
+ * Errors are `invalid-event` with `details.index` = the offending event's index in the batch.
  */
 export function decodeBatch(ledger: string, events: readonly Uint8Array[]): Either<StoreError, DecodedEvent[]> {
   if (!Array.isArray(events)) {
