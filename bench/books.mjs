@@ -16,6 +16,8 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openSqliteStore } from '@hoso/store-sqlite';
+import Database from 'better-sqlite3';
+import { loadavg } from 'node:os';
 import { createMemoryStore } from '@hoso/store';
 import {
   recordsProjection,
@@ -78,6 +80,46 @@ try {
       `records state kept on the heap                ${mib(heapAfter - heapBefore).padStart(9)}          ${fmt((heapAfter - heapBefore) / size)} B/event`,
     );
   }
+
+  // Against the floor: raw better-sqlite3 reading the same bytes and JSON.parse of each, in turns
+  // with further rebuilds (3 rounds), the ratio paired per round.
+  /** @returns {number} events/s */
+  const rawParse = () => {
+    const db = new Database(join(dir, 'ledger.db'), { readonly: true });
+    const q = db.prepare('SELECT bytes FROM events ORDER BY position').pluck();
+    const decoder = new TextDecoder();
+    const t = performance.now();
+    let n = 0;
+    for (const b of q.iterate()) {
+      JSON.parse(decoder.decode(/** @type {Uint8Array} */ (b)));
+      n++;
+    }
+    const dt = (performance.now() - t) / 1000;
+    db.close();
+    return n / dt;
+  };
+  /** @type {number[]} */
+  const ratios = [];
+  /** @type {number[]} */
+  const raws = [];
+  /** @type {number[]} */
+  const rebuilds = [];
+  for (let i = 0; i < 3; i++) {
+    const raw = rawParse();
+    const t = performance.now();
+    const again = await runProjection(store, ledger, recordsProjection, memoryCheckpointStore(), { mode: 'rebuild' });
+    if (again._tag !== 'Right') throw new Error(JSON.stringify(again.left));
+    const rate = size / ((performance.now() - t) / 1000);
+    raws.push(raw);
+    rebuilds.push(rate);
+    ratios.push(rate / raw);
+  }
+  const mid = (/** @type {number[]} */ xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  console.log(
+    `rebuild ÷ raw read + JSON.parse (3 rounds)    ${mid(ratios).toFixed(2).padStart(9)}×         rebuild ${fmt(mid(rebuilds))} events/s, raw SELECT bytes + JSON.parse ${fmt(mid(raws))} events/s (load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(', ')})`,
+  );
 
   // Markbooks for every class from the folded records.
   const records = rebuilt.right.state;

@@ -5,7 +5,7 @@
 // each append run on a fresh file, the read runs taken in turns (each contender once per round);
 // ratios matter more than absolute numbers.
 //
-//   node bench/peers.mjs [--quick] [--runs N] [--json out.json]
+//   node bench/peers.mjs [--quick] [--runs N] [--json out.json] [--ledger-only]
 //
 // Emmett lives in bench/peers/, a separate npm project (not a workspace): on first use this
 // script installs it with `npm install --prefix bench/peers` (the sqlite3 driver compiles, ~1 min).
@@ -16,9 +16,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { eventMaker, fmt, median } from './events.mjs';
+import { ledgerContenders, ledgerFixture, loadText } from './ledger-paths.mjs';
 
 const { values: opts } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, runs: { type: 'string' }, json: { type: 'string' } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    runs: { type: 'string' },
+    json: { type: 'string' },
+    'ledger-only': { type: 'boolean', default: false },
+  },
 });
 const QUICK = opts.quick;
 const RUNS = Number(opts.runs ?? (QUICK ? 3 : 5));
@@ -361,12 +367,136 @@ async function rawRead(path, n, parse, lean = false) {
   return r;
 }
 
+// ---- the ledger's own paths (issue 22) -----------------------------------------------------------
+/**
+ * `execute`, `submit` and `store.append` of the same marks, beside Emmett appending the same
+ * payloads unsigned and raw better-sqlite3 inserting the same rows, one command per transaction
+ * and a teacher's column of 45, all in turns (each contender once per round, after a warm-up).
+ * Ratios are paired: hoso ÷ raw and hoso ÷ Emmett within each round, then the median.
+ * @param {number} n1 @param {number} n45 @param {number} runs
+ */
+async function ledgerPaths(n1, n45, runs) {
+  const fx = await ledgerFixture({ students: Math.max(45 * Math.ceil(n45 / 12), Math.ceil(n1 / 12)) });
+  const c = await ledgerContenders(fx, freshPath, n1, n45);
+  /** @typedef {{ id: string, stream: string, rev: number, type: string, data: unknown }} Header */
+  /** @typedef {Header & { bytes: Uint8Array }} Row */
+  /** @type {(pre: Uint8Array[][]) => Row[][]} */
+  const rows = (pre) =>
+    pre.map((b) =>
+      b.map((bytes) => {
+        /** @type {unknown} */
+        const parsed = JSON.parse(new TextDecoder().decode(bytes));
+        const e = /** @type {Header} */ (parsed);
+        return { id: e.id, stream: e.stream, rev: e.rev, type: e.type, data: e.data, bytes };
+      }),
+    );
+  /** @param {ReturnType<typeof rows>} batches @returns {() => Promise<[number, number, number]>} */
+  const emmettRun = (batches) => async () => {
+    const es = emmett.getSQLiteEventStore({ fileName: freshPath(), schema: { autoMigration: 'CreateOrUpdate' } });
+    await emmettAppendOne(es, 'warm-up', [{ type: 'WarmUp', data: {} }]);
+    return timedCpu(async () => {
+      let n = 0;
+      for (const b of batches) {
+        await emmettAppendOne(
+          es,
+          b[0]?.stream ?? 'bench',
+          b.map((r) => ({ type: r.type, data: r.data })),
+        );
+        n += b.length;
+      }
+      return n;
+    });
+  };
+  /** @param {ReturnType<typeof rows>} batches @returns {() => Promise<[number, number, number]>} */
+  const rawRun = (batches) => async () => {
+    const db = rawDb(freshPath());
+    const insert = db.prepare('INSERT INTO events (position, id, stream, rev, type, bytes) VALUES (?, ?, ?, ?, ?, ?)');
+    let position = 0;
+    const tx = db.transaction((/** @type {ReturnType<typeof rows>[number]} */ b) => {
+      for (const r of b) insert.run(position++, r.id, r.stream, r.rev, r.type, r.bytes);
+    });
+    const r = await timedCpu(async () => {
+      for (const b of batches) tx(b);
+      return position;
+    });
+    db.close();
+    return r;
+  };
+  const r1 = rows(c.pre1);
+  const r45 = rows(c.pre45);
+  /** @typedef {() => Promise<[number, number, number]>} Run */
+  /** @type {{ title: string, hoso: typeof c.single, emmett: Run, raw: Run }[]} */
+  const groups = [
+    { title: `one command per transaction (${n1} marks)`, hoso: c.single, emmett: emmettRun(r1), raw: rawRun(r1) },
+    {
+      title: `a teacher's column of 45 per transaction (${n45} × 45 marks)`,
+      hoso: c.column,
+      emmett: emmettRun(r45),
+      raw: rawRun(r45),
+    },
+  ];
+  /** @type {{ path: string, rate: number, cpu: number, perRaw: number, perEmmett: number }[]} */
+  const table = [];
+  for (const g of groups) {
+    console.log(`  ${g.title} — ${loadText()}`);
+    const all = [...g.hoso.map((x) => x.run), g.emmett, g.raw];
+    for (const run of all) await run();
+    /** @type {[number, number, number][][]} */
+    const rounds = [];
+    for (let i = 0; i < runs; i++) {
+      /** @type {[number, number, number][]} */
+      const round = [];
+      for (const run of all) round.push(await run());
+      rounds.push(round);
+    }
+    const rate = (/** @type {[number, number, number]} */ x) => x[0] / x[1];
+    const k = g.hoso.length;
+    for (const [j, x] of g.hoso.entries()) {
+      const row = {
+        path: x.label,
+        rate: median(rounds.map((r) => rate(r[j] ?? [0, 1, 1]))),
+        cpu: median(rounds.map((r) => (r[j]?.[0] ?? 0) / (r[j]?.[2] ?? 1))),
+        perRaw: median(rounds.map((r) => rate(r[j] ?? [0, 1, 1]) / rate(r[k + 1] ?? [0, 1, 1]))),
+        perEmmett: median(rounds.map((r) => rate(r[j] ?? [0, 1, 1]) / rate(r[k] ?? [0, 1, 1]))),
+      };
+      table.push(row);
+      console.log(
+        `    ${x.label.padEnd(56)} ${fmt(row.rate).padStart(9)} events/s ${fmt(row.cpu).padStart(9)} per CPU-s  ÷ raw ${row.perRaw.toFixed(2)}×  ÷ Emmett ${row.perEmmett.toFixed(2)}×`,
+      );
+    }
+    console.log(
+      `    ${'Emmett SQLite, same payloads unsigned'.padEnd(56)} ${fmt(median(rounds.map((r) => rate(r[k] ?? [0, 1, 1])))).padStart(9)} events/s`,
+    );
+    console.log(
+      `    ${'raw better-sqlite3 insert, same rows'.padEnd(56)} ${fmt(median(rounds.map((r) => rate(r[k + 1] ?? [0, 1, 1])))).padStart(9)} events/s`,
+    );
+  }
+  console.log(`  (${loadText()})`);
+  return table;
+}
+/** @type {(fn: () => Promise<number>) => Promise<[number, number, number]>} */
+const timedCpu = async (fn) => {
+  const c0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  const n = await fn();
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const c = process.cpuUsage(c0);
+  return [n, wall, (c.user + c.system) / 1e6];
+};
+
 // ---- run ----------------------------------------------------------------------------------------
 try {
   /** @type {(op: string, hoso: number, peer: number, raw: number, note?: string) => void} */
   const row = (op, hoso, peer, raw, note = '') => {
     results.push({ op, hoso, emmett: peer, raw, note });
   };
+
+  console.log(`the ledger's own write paths, SQLite (medians of ${RUNS} interleaved rounds, ratios paired per round):`);
+  const paths = await ledgerPaths(N_SINGLE, QUICK ? 8 : 24, RUNS);
+  if (opts['ledger-only']) {
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(0);
+  }
 
   console.log(`append, one event per commit (${N_SINGLE} events):`);
   const h1 = await rate('hoso SQLite store, signed in advance', () => hosoAppend(N_SINGLE, 1, false));
@@ -455,6 +585,7 @@ try {
           cpus: cpus().length,
           runs: RUNS,
           emmettRetries,
+          ledgerPaths: paths,
           results,
           readsPerCpuSecond: reads.cpu,
         },

@@ -66,6 +66,11 @@ const sections = [
     'growth: append and verify time and peak memory at 10k, 100k, 1M events',
     ['bench/growth.mjs', ...(q ? ['--quick'] : [])],
   ],
+  [
+    'demo-memory',
+    '`hoso demo`: peak RSS of each phase (entries, export, in-process verification, printing)',
+    ['bench/demo-memory.mjs', q ? '200' : '1500'],
+  ],
   // Opt-in (`--only verify-10m`): writes a 6.5 GB bundle and takes about 40 minutes on 2 cores.
   [
     'verify-10m',

@@ -18,7 +18,7 @@ import {
   signCheckpoint,
   toHex,
 } from '@hoso/core';
-import { openSqliteStore, type SqliteEventStore } from '@hoso/store-sqlite';
+import { openSqliteStore, STORED_NODE_LEVEL, type SqliteEventStore } from '@hoso/store-sqlite';
 import { exportBundle, originOf, verifyBundle, verifyStore, type VerifyReport } from '@hoso/verify';
 
 /** An event a writer process reported as acknowledged: its position and leaf hash (hex). */
@@ -113,7 +113,9 @@ export async function checkLedgerFile(path: string, ledger: string, acks: readon
       );
       perLevel.set(n.level, (perLevel.get(n.level) ?? 0) + 1);
     }
-    for (let level = 1; 2 ** level <= rows.length; level++) {
+    // Schema 2 stores every complete subtree from STORED_NODE_LEVEL up; lower ones are recomputed
+    // from the leaves (a file upgraded from schema 1 may still hold some, checked above).
+    for (let level = STORED_NODE_LEVEL; 2 ** level <= rows.length; level++) {
       expect(perLevel.get(level) ?? 0, `complete subtrees stored at level ${level}`).toBe(
         Math.floor(rows.length / 2 ** level),
       );

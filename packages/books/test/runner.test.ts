@@ -1,12 +1,13 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { isLeft, isRight } from 'fp-ts/lib/Either.js';
-import { createMemoryStore, type StoredEvent } from '@hoso/store';
+import { createMemoryStore, type EventBytes, type StoredEvent } from '@hoso/store';
 import {
   memoryCheckpointStore,
   runProjection,
   type CheckpointRecord,
   type ImperativeProjection,
+  type LeanProjection,
   type Projection,
   type TransactionalCheckpoints,
 } from '../src/runner/index.js';
@@ -244,5 +245,75 @@ describe('runProjection', () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+/** A lean fold: positions, and the stream each event's own bytes name (what it can see is all it gets). */
+interface LeanSeen {
+  readonly positions: number[];
+  readonly streams: string[];
+  readonly keys: string[];
+}
+const leanSeen = (opts: { failAt?: number } = {}): LeanProjection<LeanSeen> => {
+  let failed = false;
+  return {
+    kind: 'lean',
+    name: 'lean-seen',
+    version: 1,
+    init: () => ({ positions: [], streams: [], keys: [] }),
+    apply(s, e: EventBytes) {
+      if (opts.failAt === e.position && !failed) {
+        failed = true;
+        throw new Error(`crash at ${e.position}`);
+      }
+      s.positions.push(e.position);
+      s.streams.push((JSON.parse(new TextDecoder().decode(e.bytes)) as { stream: string }).stream);
+      s.keys.push(Object.keys(e).sort().join(','));
+      return s;
+    },
+  };
+};
+
+describe('runProjection: a lean projection', () => {
+  it('catches up from the lean read, in the batches asked for, with a crash and a restart applying each event once', async () => {
+    const store = createMemoryStore();
+    const l = new TestLedger(store);
+    await appendTicks(l, [1, 2, 1, 3, 2, 2, 1]);
+    const cps = memoryCheckpointStore<LeanSeen>();
+    const commits: number[] = [];
+    const r1 = await runProjection(store, l.ledger, leanSeen({ failAt: 5 }), cps, {
+      mode: 'catch-up',
+      batchSize: 2,
+      onCommit: (p) => commits.push(p),
+    });
+    expect(isLeft(r1) && r1.left).toMatchObject({ code: 'projection-failed', details: { from: 4, to: 6 } });
+    expect(commits).toEqual([2, 4]);
+    const r2 = await runProjection(store, l.ledger, leanSeen(), cps, { mode: 'catch-up', batchSize: 2 });
+    expect(isRight(r2) && r2.right).toMatchObject({ position: 7, applied: 3, rebuilt: false });
+    const state = isRight(r2) ? r2.right.state : undefined;
+    expect(state?.positions).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    const plain = await runProjection(store, l.ledger, seen(), memoryCheckpointStore<Seen>(), { mode: 'rebuild' });
+    const streams = Object.entries(isRight(plain) ? (plain.right.state?.perStream ?? {}) : {});
+    // The streams the lean fold read from the bytes are the ones the store indexed.
+    expect(new Set(state?.streams)).toEqual(new Set(streams.map(([k]) => k)));
+    // Handed positions and bytes only: no StoredEvent was built for the catch-up.
+    expect(new Set(state?.keys)).toEqual(new Set(['bytes,position']));
+  });
+
+  it('a store that fails while being read is store-failure, the checkpoint as of the last commit', async () => {
+    const store = createMemoryStore();
+    const l = new TestLedger(store);
+    await appendTicks(l, [1, 1, 1, 1]);
+    const failing = {
+      ...store,
+      // eslint-disable-next-line require-yield
+      async *readBytes(): AsyncGenerator<readonly EventBytes[]> {
+        throw new Error('disk gone');
+      },
+    };
+    const cps = memoryCheckpointStore<LeanSeen>();
+    const r = await runProjection(failing, l.ledger, leanSeen(), cps, { mode: 'catch-up' });
+    expect(isLeft(r) && r.left).toMatchObject({ code: 'store-failure' });
+    expect((await cps.load('lean-seen'))?.position).toBe(0);
   });
 });

@@ -34,7 +34,8 @@ import type {
 export async function foldStore(store: EventStore, ledger: string, size?: number): Promise<Records> {
   let r = emptyRecords();
   const to = size ?? (await store.size(ledger));
-  for await (const e of store.read(ledger, { from: 0, to })) r = applyToRecords(r, e);
+  // The lean read: the fold decodes each envelope from its bytes and needs nothing else.
+  for await (const batch of store.readBytes(ledger, { from: 0, to })) for (const e of batch) r = applyToRecords(r, e);
   return r;
 }
 

@@ -15,6 +15,7 @@ import { hosoError, HosoFailure, type HosoError } from './errors.js';
 import { fromBase64Url, toBase64Url, utf8 } from './bytes.js';
 import { canonicalize } from './canonical.js';
 import { leafHash } from './hash.js';
+import { vouch } from './vouched.js';
 import { backend as defaultBackendOf, type Ed25519Backend } from './ed25519/index.js';
 import type { Envelope, EventAuthor, EventSignature, JsonObject, UnsignedEnvelope } from './event-types.js';
 
@@ -801,7 +802,40 @@ export async function signEnvelopeBytes(
     }
     return { key: named[i]!.key, role: named[i]!.role, sig: toBase64Url(sig) };
   });
-  return { envelope: { ...unsignedCopy, sigs }, bytes: spliceSigs(message, unsignedCopy, sigs) };
+  const envelope: Envelope = {
+    v: unsignedCopy.v,
+    id: unsignedCopy.id,
+    ledger: unsignedCopy.ledger,
+    stream: unsignedCopy.stream,
+    rev: unsignedCopy.rev,
+    prev: unsignedCopy.prev,
+    type: unsignedCopy.type,
+    data: unsignedCopy.data,
+    at: unsignedCopy.at,
+    by: unsignedCopy.by,
+    sigs,
+  };
+  const bytes = spliceSigs(message, unsignedCopy, sigs);
+  // The leaf hash is needed by every appender (the store's Merkle tree, the next event's `prev`):
+  // computed once here, with the vouch that lets a store skip re-decoding these bytes.
+  vouch(bytes, envelope, leafHash(bytes));
+  return { envelope, bytes };
+}
+
+/**
+ * {@link decodeForVerification} (the envelope, and its signature checks or the signer rule it
+ * breaks), and on success a vouch for `bytes` (the array given) with their leaf hash: a store
+ * handed these bytes unchanged does not decode them again (`vouchedEnvelope`). For an appender of
+ * events signed elsewhere, which must verify them and then append them.
+ */
+export function decodeEnvelopeVouched(
+  bytes: Uint8Array,
+): Either<EnvelopeError, DecodedForVerification & { readonly leafHash: Uint8Array }> {
+  const d = decodeForVerification(bytes);
+  if (isLeft(d)) return d;
+  const leaf = leafHash(bytes);
+  vouch(bytes, d.right.envelope, leaf);
+  return right({ envelope: d.right.envelope, signatures: d.right.signatures, leafHash: leaf });
 }
 
 /**

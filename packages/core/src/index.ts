@@ -10,6 +10,7 @@ export * from './canonical.js';
 export * from './hash.js';
 export * from './ed25519/index.js';
 export * from './envelope.js';
+export { vouchedEnvelope, type EnvelopeHeader, type Vouched } from './vouched.js';
 export * from './uuid.js';
 export * from './merkle/index.js';
 export * from './checkpoint/index.js';

@@ -5,8 +5,8 @@
  * writes {@link PENDING_PREV} there; {@link linkPrev} fills it from the signed event before it, and
  * {@link signInOrder} signs a decided batch that way: in order within a stream, streams in parallel.
  */
-import { leafHash, signEnvelope, toHex, type Envelope, type Signer, type UnsignedEnvelope } from '@hoso/core';
-import { bytesOf } from './encoded.js';
+import { signEnvelope, type Envelope, type Signer, type UnsignedEnvelope } from '@hoso/core';
+import { leafHexOf } from './encoded.js';
 
 /**
  * The `prev` of an event that follows another event of the same command (or batch) in the same
@@ -24,7 +24,19 @@ export function linkPrev(next: UnsignedEnvelope, signedBefore: readonly Envelope
   if (next.prev !== PENDING_PREV) return next;
   for (let i = signedBefore.length - 1; i >= 0; i--) {
     const e = signedBefore[i]!;
-    if (e.stream === next.stream && e.rev === next.rev - 1) return { ...next, prev: toHex(leafHash(bytesOf(e))) };
+    if (e.stream === next.stream && e.rev === next.rev - 1)
+      return {
+        v: next.v,
+        id: next.id,
+        ledger: next.ledger,
+        stream: next.stream,
+        rev: next.rev,
+        prev: leafHexOf(e),
+        type: next.type,
+        data: next.data,
+        at: next.at,
+        by: next.by,
+      };
   }
   return next;
 }

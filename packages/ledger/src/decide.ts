@@ -7,8 +7,7 @@
  */
 import { left, right, isLeft, type Either } from 'fp-ts/lib/Either.js';
 import type { Envelope, UnsignedEnvelope } from '@hoso/core';
-import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
+import { formatAt, SCHOOL_TIME_ZONE } from './at.js';
 import { firstProblem, ledgerError, under, withDetails, withPath, type LedgerError } from './errors.js';
 import { BATCH_COMMANDS, commandEvents, type Command } from './commands.js';
 import { PENDING_PREV } from './chain.js';
@@ -19,9 +18,6 @@ import { streamOf } from './streams.js';
 import { bookHeads } from './book.js';
 import type { LedgerEvent } from './events.js';
 import type { SignerView } from './views.js';
-
-/** The school's time zone: windows and `at` are read in it (docs/design.md §8). */
-export const SCHOOL_TIME_ZONE = 'Asia/Ho_Chi_Minh';
 
 /** What `decide` needs besides the state: the ledger, the clock reading, the signers, event ids. */
 export interface DecideContext {
@@ -43,10 +39,7 @@ export interface BatchDecision {
   readonly counts: readonly number[];
 }
 
-/** `now` as RFC 3339 in Asia/Ho_Chi_Minh, milliseconds and offset included (`2024-09-05T07:30:00.000+07:00`). */
-export function formatAt(now: Date): string {
-  return format(new TZDate(now.getTime(), SCHOOL_TIME_ZONE), "yyyy-MM-dd'T'HH:mm:ss.SSSxxx");
-}
+export { formatAt, SCHOOL_TIME_ZONE };
 
 /**
  * Decide a command against `state`: the unsigned envelopes to sign, in order, or a refusal — the
@@ -80,7 +73,13 @@ export function decideBatch(
   const events: UnsignedEnvelope[] = [];
   const counts: number[] = [];
   for (const [k, c] of commands.entries()) {
-    const d = decideInto(scratch, c, { ...ctx, eventId: (i) => eventIdFor(c.id, i) }, at);
+    const cctx: DecideContext = {
+      ledger: ctx.ledger,
+      now: ctx.now,
+      actors: ctx.actors,
+      eventId: (i) => eventIdFor(c.id, i),
+    };
+    const d = decideInto(scratch, c, cctx, at);
     if (isLeft(d)) return left(withDetails(under(d.left, ['commands', k]), { command: k }));
     events.push(...d.right);
     counts.push(d.right.length);
@@ -137,7 +136,19 @@ function decideInto(
     out.push(unsigned);
     // Later events see this one. Its leaf hash is not known before signing: a later event of the
     // same stream takes PENDING_PREV as its `prev`, filled in when this one is signed.
-    const provisional: Envelope = { ...unsigned, sigs: ctx.actors.map((a) => ({ key: a.key, role: a.role, sig: '' })) };
+    const provisional: Envelope = {
+      v: 1,
+      id: unsigned.id,
+      ledger: unsigned.ledger,
+      stream,
+      rev: unsigned.rev,
+      prev: unsigned.prev,
+      type: unsigned.type,
+      data: unsigned.data,
+      at,
+      by: unsigned.by,
+      sigs: ctx.actors.map((a) => ({ key: a.key, role: a.role, sig: '' })),
+    };
     evolve(scratch, provisional, PENDING_PREV);
   }
   return right(out);

@@ -10,6 +10,7 @@ import {
   backend as defaultBackend,
   bytesEqual,
   decodeEnvelope,
+  decodeEnvelopeVouched,
   isHosoFailure,
   leafHash,
   toBase64Url,
@@ -27,7 +28,7 @@ import { decodeCommand, type Command } from './commands.js';
 import { decide, decideBatch } from './decide.js';
 import { signInOrder } from './chain.js';
 import { eventIdFor } from './ids.js';
-import { bytesOf, rememberBytes, signRemembering } from './encoded.js';
+import { bytesOf, leafHexOf, rememberBytes, signRemembering } from './encoded.js';
 import { checkEvent, replayCheck } from './rules/index.js';
 import { evolve, forkState, initialState, type LedgerState } from './state.js';
 import {
@@ -298,16 +299,26 @@ function decodeSubmitted(
         details: { cause: 'invalid-field' },
       }),
     );
-  const env = decodeEnvelope(bytes);
-  if (isLeft(env))
+  // A copy (the caller may reuse its buffer), decoded once and vouched for: the store trusts these
+  // bytes without decoding them again, and their leaf hash is known from here on.
+  const copy = Uint8Array.from(bytes);
+  const decoded = decodeEnvelopeVouched(copy);
+  if (isLeft(decoded))
     return left(
-      ledgerError('invalid-envelope', env.left.message, {
-        path: ['events', i, ...(env.left.path ?? [])],
+      ledgerError('invalid-envelope', decoded.left.message, {
+        path: ['events', i, ...(decoded.left.path ?? [])],
         rule: 'docs/design.md §3',
-        details: { cause: env.left.code },
+        details: { cause: decoded.left.code },
       }),
     );
-  const sig = verifyEnvelopeSignatures(env.right, backend);
+  const env = decoded.right.envelope;
+  rememberBytes(env, copy);
+  // The signing bytes come from the canonical bytes (no second canonicalisation); only a refusal
+  // takes `verifyEnvelopeSignatures`, for its exact error.
+  const checks = decoded.right.signatures;
+  const verified =
+    !isLeft(checks) && checks.right.checks.every((c) => backend.verify(c.publicKey, checks.right.message, c.signature));
+  const sig = verified ? right(true) : verifyEnvelopeSignatures(env, backend);
   if (isLeft(sig))
     return left(
       ledgerError('bad-signature', sig.left.message, {
@@ -316,13 +327,13 @@ function decodeSubmitted(
         details: { cause: sig.left.code },
       }),
     );
-  if (env.right.ledger !== ledger)
+  if (env.ledger !== ledger)
     return left(
-      ledgerError('wrong-ledger', `event of ledger "${env.right.ledger}" submitted to "${ledger}"`, {
+      ledgerError('wrong-ledger', `event of ledger "${env.ledger}" submitted to "${ledger}"`, {
         path: ['events', i, 'ledger'],
       }),
     );
-  return env;
+  return right(env);
 }
 
 /**
@@ -447,7 +458,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       return left(ledgerError('store-error', err.message, { details: { cause: err.code } }));
     }
     if (state.size === r.right.from && r.right.written === envs.length)
-      envs.forEach((env, i) => evolve(state, env, toHex(leafHash(bytes[i]!))));
+      for (const env of envs) evolve(state, env, leafHexOf(env));
     else await refresh();
     return right({ from: r.right.from, size: r.right.size, written: r.right.written });
   }
@@ -721,7 +732,6 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     for (const [i, bytes] of given.entries()) {
       const env = decodeSubmitted(bytes, i, ledger, backend);
       if (isLeft(env)) return env;
-      rememberBytes(env.right, Uint8Array.from(bytes as Uint8Array)); // a copy: the caller may reuse its buffer
       envs.push(env.right);
     }
     const commandId = envs[0]!.id;
@@ -758,7 +768,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
             at: now,
           });
         if (problems.length > 0) return left(under(firstProblem(problems), ['events', i]));
-        evolve(scratch, env, toHex(leafHash(bytesOf(env))));
+        evolve(scratch, env, leafHexOf(env));
       }
       const submitted = new Map(envs.map((e) => [e.id, bytesOf(e)]));
       const refused = await checkCertificates(

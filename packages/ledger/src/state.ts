@@ -10,9 +10,8 @@
  */
 import { fromBase64, sha256, toHex, type Envelope } from '@hoso/core';
 import { LayerMap } from './layer-map.js';
-import { eventIndexMap, type EventIndex, type EventIndexMap } from './event-index.js';
+import { eventIndexMap, type EventIndexMap } from './event-index.js';
 import {
-  EVENT_CODECS,
   isEventType,
   type AcademicYearDefined,
   type Biography,
@@ -27,6 +26,7 @@ import {
   isCertifiableAct,
 } from './events.js';
 import { cellOf, isCellEvent, type CellRef } from './cells.js';
+import { decodeData } from './payloads.js';
 import type { Term } from './codecs.js';
 import { listItem, listLength, listPush, listReplace, listValues, type Lists } from './lists.js';
 import { indexWindowClosed, indexWindowOpened, type WindowIndex } from './window-index.js';
@@ -269,7 +269,23 @@ export function placeCell(s: LedgerState, ref: CellRef): CellRef {
   // Summer cells (re-tests, re-evaluation) belong to no term whatever their date says.
   if (ref.term !== undefined || ref.date === undefined || ref.summer === true) return ref;
   const term = termOfDate(s, ref.year, ref.date);
-  return term === undefined ? ref : { ...ref, term };
+  if (term === undefined) return ref;
+  // A literal, not a spread (see cellOf), with the keys in the order the spread gave them. Only
+  // date-based cells (absence, attendance, growth) get here: no subject, never summer.
+  return {
+    stream: ref.stream,
+    year: ref.year,
+    class: ref.class,
+    student: ref.student,
+    key: ref.key,
+    column: ref.column,
+    date: ref.date,
+    mid: ref.mid,
+    writer: ref.writer,
+    codec: ref.codec,
+    windowed: ref.windowed,
+    term,
+  };
 }
 
 /**
@@ -289,15 +305,19 @@ export function evolve(s: LedgerState, env: Envelope, leafHashHex: string): Ledg
   foldYearFacts(s, event);
   if (isCertifiableAct(event.type))
     s.acts.set(env.id, { type: event.type, stream: env.stream, signers: actSigners(env, event) });
-  const index: EventIndex = { position, stream: env.stream, rev: env.rev, type: event.type };
-  s.ids.set(env.id, cellKey === undefined ? index : { ...index, cell: cellKey });
+  s.ids.set(
+    env.id,
+    cellKey === undefined
+      ? { position, stream: env.stream, rev: env.rev, type: event.type }
+      : { position, stream: env.stream, rev: env.rev, type: event.type, cell: cellKey },
+  );
   return s;
 }
 
 /** The catalogue's reading of a payload as a {@link LedgerEvent}, or null when it does not decode. */
 export function decodeEvent(type: string, data: unknown): LedgerEvent | null {
   if (!isEventType(type)) return null;
-  const decoded = EVENT_CODECS[type].decode(data);
+  const decoded = decodeData(type, data);
   // The codec of `type` decoded it, so the pair is that member of the union.
   return decoded._tag === 'Left' ? null : ({ type, data: decoded.right } as LedgerEvent);
 }

@@ -4,5 +4,5 @@
  * stored perfect subtrees beside the events.
  */
 export { openSqliteStore, type SqliteStoreOptions, type SqliteEventStore } from './sqlite-store.js';
-export { SCHEMA_VERSION } from './schema.js';
+export { SCHEMA_VERSION, READABLE_SCHEMAS, STORED_NODE_LEVEL } from './schema.js';
 export { storageFailure } from './failure.js';

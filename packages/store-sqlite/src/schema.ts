@@ -2,20 +2,32 @@ import type Database from 'better-sqlite3';
 import { HosoFailure, hosoError } from '@hoso/core';
 
 /**
- * The SQLite file layout (schema version 1). One file holds one ledger:
+ * The SQLite file layout (schema version 2). One file holds one ledger:
  *
- * - `meta(key, value)`: `schema` = `'1'`, `ledger` = the ledger id (set on the first append or
+ * - `meta(key, value)`: `schema` = `'2'`, `ledger` = the ledger id (set on the first append or
  *   from the `ledger` open option, never changed afterwards);
  * - `events`: one row per event — `position` (the rowid: gapless from 0, the Merkle leaf index),
  *   `id` (unique), `stream` + `rev` (unique together: the index stream heads and stream reads
  *   use), `type`, the exact canonical `bytes`, and `leaf` (RFC 9162 leaf hash);
- * - `nodes(level, idx, hash)`: every complete perfect subtree of level ≥ 1, written in the same
- *   transaction as the leaf that completes it (level 0 is `events.leaf`). Any root or proof is the
- *   fold of O(log n) of these rows.
+ * - `nodes(level, idx, hash)`: every complete perfect subtree of level ≥ {@link STORED_NODE_LEVEL}
+ *   (32 leaves), written in the same transaction as the leaf that completes it. A subtree below that
+ *   level is recomputed from its ≤ 16 leaves when a root or proof needs it (level 0 is
+ *   `events.leaf`). Any root or proof reads O(log n) of these rows and at most a few dozen leaves.
+ *
+ * Schema 1 stored every subtree of level ≥ 1: one more row, in a second B-tree, for almost every
+ * event appended. A schema-1 file is a valid schema-2 file with extra rows (they hold the same
+ * hashes and are simply no longer read): opening one writable records `schema = '2'` and changes
+ * nothing else; read-only connections read it as it is. Other tables in the file are left alone.
  */
 
-/** The schema version this code reads and writes. */
-export const SCHEMA_VERSION = '1';
+/** The schema version this code writes. */
+export const SCHEMA_VERSION = '2';
+
+/** The schema versions this code reads (and, writable, upgrades to {@link SCHEMA_VERSION}). */
+export const READABLE_SCHEMAS: readonly string[] = ['1', '2'];
+
+/** The lowest level of the Merkle subtrees stored in `nodes` (schema 2); lower ones are recomputed. */
+export const STORED_NODE_LEVEL = 5;
 
 const DDL = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -54,11 +66,11 @@ function unsupported(path: string, found: string | undefined): HosoFailure {
   return new HosoFailure(
     hosoError(
       'storage-failure',
-      `${path} is not a hoso ledger file of schema ${SCHEMA_VERSION} (found ${found ?? 'none'})`,
+      `${path} is not a hoso ledger file of schema ${READABLE_SCHEMAS.join(' or ')} (found ${found ?? 'none'})`,
       {
         path: ['path'],
         rule: 'schema-version',
-        details: { path, schema: found ?? null, supported: SCHEMA_VERSION },
+        details: { path, schema: found ?? null, supported: READABLE_SCHEMAS.join(',') },
       },
     ),
   );
@@ -72,12 +84,17 @@ function unsupported(path: string, found: string | undefined): HosoFailure {
 export function ensureSchema(db: Database.Database, path: string, readonly: boolean): void {
   if (readonly) {
     const v = schemaVersion(db);
-    if (v !== SCHEMA_VERSION) throw unsupported(path, v);
+    if (v === undefined || !READABLE_SCHEMAS.includes(v)) throw unsupported(path, v);
     return;
   }
   db.transaction(() => {
     const v = schemaVersion(db);
     if (v === SCHEMA_VERSION) return;
+    if (v === '1') {
+      // Schema 1 → 2: the rows schema 2 stops writing are a superset of nothing it needs (see above).
+      db.prepare("UPDATE meta SET value = ? WHERE key = 'schema'").run(SCHEMA_VERSION);
+      return;
+    }
     if (v !== undefined || hasTable(db, 'events')) throw unsupported(path, v);
     db.exec(DDL);
     db.prepare("INSERT INTO meta (key, value) VALUES ('schema', ?)").run(SCHEMA_VERSION);

@@ -8,6 +8,7 @@ import {
   HosoFailure,
   hosoError,
   LedgerIdCodec,
+  merkleRoot,
   rangeNodes,
   treeConsistencyProof,
   treeInclusionProof,
@@ -38,7 +39,7 @@ import {
   type StreamRange,
   type Subscription,
 } from '@hoso/store';
-import { ensureSchema } from './schema.js';
+import { ensureSchema, STORED_NODE_LEVEL } from './schema.js';
 import { storageFailure } from './failure.js';
 
 /** Options of {@link openSqliteStore}. */
@@ -219,6 +220,11 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
       'SELECT position, id, stream, rev, type, bytes, leaf FROM events WHERE stream = ? AND rev >= ? AND rev < ? ORDER BY rev LIMIT ?',
     ),
     leaf: db.prepare<[number], { leaf: Buffer }>('SELECT leaf FROM events WHERE position = ?'),
+    leaves: db
+      .prepare<[number, number], Buffer>(
+        'SELECT leaf FROM events WHERE position >= ? AND position < ? ORDER BY position',
+      )
+      .pluck(),
     node: db.prepare<[number, number], { hash: Buffer }>('SELECT hash FROM nodes WHERE level = ? AND idx = ?'),
     // Prepared on read-only connections too: running them there fails with SQLITE_READONLY, reported as
     // storage-failure.
@@ -226,6 +232,9 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
       'INSERT INTO events (position, id, stream, rev, type, bytes, leaf) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
     insertNode: db.prepare<[number, number, Uint8Array]>('INSERT INTO nodes (level, idx, hash) VALUES (?, ?, ?)'),
+    // Changes only when another connection (this process or another) commits: while it stays put,
+    // what this connection learnt of the file — its size, its stream heads — still holds.
+    dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
   };
 
   /** The file's ledger id; cached once known (it never changes after it is set). */
@@ -267,9 +276,20 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
   /** Whether `ledger` is this file's ledger (an unset file holds no ledger yet: every query is empty). */
   const holds = (ledger: string): boolean => readFileLedger() === ledger;
 
+  /** A subtree below the stored levels, from its leaves (undefined when some are missing). */
+  const subtreeOfLeaves = (level: number, index: number): Uint8Array | undefined => {
+    const width = 2 ** level;
+    const leaves = q.leaves.all(index * width, (index + 1) * width);
+    return leaves.length === width ? merkleRoot(leaves.map(u8)) : undefined;
+  };
   const nodes: NodeSource = {
     node(level, index) {
-      const row = level === 0 ? q.leaf.get(index)?.leaf : q.node.get(level, index)?.hash;
+      const row =
+        level === 0
+          ? q.leaf.get(index)?.leaf
+          : level < STORED_NODE_LEVEL
+            ? subtreeOfLeaves(level, index)
+            : q.node.get(level, index)?.hash;
       if (row === undefined) {
         throw new HosoFailure(
           hosoError('storage-failure', `Merkle node (level ${level}, index ${index}) is missing from ${path}`, {
@@ -304,10 +324,34 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
     if (closed) storeClosed('sqlite');
   };
 
-  type TxResult = Either<StoreError, { plan: AppendPlan; range: CompactRange | null }>;
+  /**
+   * What this connection knows of the file as of `PRAGMA data_version` = `version`: the ledger
+   * size and the heads of the streams it has seen. Valid while the data version is unchanged (no
+   * other connection committed since); dropped the moment it moves. Lets an append skip the size
+   * and head look-ups, and `size()` the size query, when this connection is the only writer.
+   */
+  let known: {
+    version: number;
+    size: number;
+    readonly heads: Map<string, { rev: number; leafHash: Uint8Array }>;
+  } | null = null;
+  /** `known` if still valid, else null (and forgotten). */
+  const stillKnown = (): typeof known => {
+    if (known !== null && q.dataVersion.get() !== known.version) known = null;
+    return known;
+  };
+
+  type TxResult = Either<StoreError, { plan: AppendPlan; range: CompactRange | null; version: number }>;
+  /**
+   * The append transaction. `careful` false: trust `known` (when the data version says it holds)
+   * and let the UNIQUE(id) index find an id already stored — the insert then fails, the
+   * transaction rolls back, and the caller runs it again with `careful` true, which looks every id
+   * up and so answers idempotent retries (`stored`), `duplicate-id` and `partial-batch` exactly.
+   */
   const appendTx = db.transaction(
-    (ledger: string, batch: Parameters<typeof planAppend>[0], expected: number): TxResult => {
-      const current = q.getMeta.get('ledger')?.value ?? null;
+    (ledger: string, batch: Parameters<typeof planAppend>[0], expected: number, careful: boolean): TxResult => {
+      // The ledger id never changes once recorded: looked up only until this connection knows it.
+      const current = fileLedger ?? q.getMeta.get('ledger')?.value ?? null;
       if (current !== null && current !== ledger) {
         return left(
           hosoError(
@@ -321,33 +365,42 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
           ),
         );
       }
-      // Read inside the write lock: another process may have appended since this connection last looked.
-      const size = q.size.get()!.size;
+      // Inside the write lock: another process may have appended since this connection last looked,
+      // which the data version tells; only then are the size and heads read from the file.
+      const version = q.dataVersion.get()!;
+      const trusted = careful || known === null || known.version !== version ? null : known;
+      const size = trusted?.size ?? q.size.get()!.size;
+      const heads = trusted?.heads;
       const view: LedgerView = {
         size,
         byId(id) {
+          if (!careful) return null;
           const r = q.idBytes.get(id);
           return r === undefined ? null : { position: r.position, bytes: u8(r.bytes) };
         },
         head(stream) {
+          const h = heads?.get(stream);
+          if (h !== undefined) return h;
           const r = q.head.get(stream);
           return r === undefined ? null : { rev: r.rev, leafHash: u8(r.leaf) };
         },
       };
       const plan = planAppend(batch, expected, view);
       if (isLeft(plan)) return plan;
-      if (plan.right.kind === 'stored') return right({ plan: plan.right, range: null });
+      if (plan.right.kind === 'stored') return right({ plan: plan.right, range: null, version });
       if (current === null) q.setMeta.run('ledger', ledger);
       const range = frontierAt(size);
       for (const e of plan.right.events) {
         q.insertEvent.run(e.position, e.id, e.stream, e.rev, e.type, e.bytes, e.leafHash);
         for (const n of range.append(e.leafHash)) {
-          if (n.id.level > 0) q.insertNode.run(n.id.level, n.id.index, n.hash);
+          if (n.id.level >= STORED_NODE_LEVEL) q.insertNode.run(n.id.level, n.id.index, n.hash);
         }
       }
-      return right({ plan: plan.right, range });
+      return right({ plan: plan.right, range, version });
     },
   );
+  const isConstraint = (e: unknown): boolean =>
+    typeof (e as { code?: unknown }).code === 'string' && (e as { code: string }).code.startsWith('SQLITE_CONSTRAINT');
 
   async function append(
     ledger: string,
@@ -365,16 +418,34 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
     if (isLeft(batch)) return batch;
     let result: TxResult;
     try {
-      result = appendTx.immediate(ledger, batch.right, options?.expected);
+      try {
+        result = appendTx.immediate(ledger, batch.right, options?.expected, false);
+      } catch (e) {
+        // An id already stored (the UNIQUE index said so; nothing was written): decide again
+        // with every id looked up.
+        if (!isConstraint(e)) throw e;
+        result = left(hosoError('duplicate-id', 'an id of the batch is already stored', { rule: 'event-id-unique' }));
+      }
+      // Every refusal is decided again carefully: an idempotent retry must be told `stored`, not a
+      // conflict, and only the careful pass looks ids up.
+      if (isLeft(result)) {
+        known = null;
+        result = appendTx.immediate(ledger, batch.right, options?.expected, true);
+      }
     } catch (e) {
       frontier = null;
+      known = null;
       return left(storageFailure(e, 'append failed; nothing was written'));
     }
     if (isLeft(result)) return result;
-    const { plan, range } = result.right;
+    const { plan, range, version } = result.right;
     if (plan.kind === 'stored') return right({ from: plan.from, size: plan.size, written: 0 });
     frontier = range;
     fileLedger = ledger;
+    // This connection's own commit leaves its data version as it was inside the transaction.
+    if (known === null || known.version !== version) known = { version, size: plan.size, heads: new Map() };
+    known.size = plan.size;
+    for (const e of plan.events) known.heads.set(e.stream, { rev: e.rev, leafHash: e.leafHash });
     signal.notify();
     return right({ from: plan.from, size: plan.size, written: plan.events.length });
   }
@@ -389,7 +460,11 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
       throw new HosoFailure(storageFailure(e, 'read failed'));
     }
   };
-  const sizeOf = (ledger: string): number => (holds(ledger) ? q.size.get()!.size : 0);
+  const sizeOf = (ledger: string): number => {
+    if (!holds(ledger)) return 0;
+    const k = stillKnown();
+    return k !== null ? k.size : q.size.get()!.size;
+  };
 
   async function* read(ledger: string, range?: ReadRange): AsyncGenerator<StoredEvent> {
     const { from, to } = guarded(() => resolveReadRange(range, sizeOf(ledger)));

@@ -89,7 +89,7 @@ describe('sqlite store: files', () => {
     await s.close();
     const raw = new Database(path, { readonly: true });
     expect(raw.prepare("SELECT value FROM meta WHERE key = 'ledger'").get()).toEqual({ value: L });
-    expect(raw.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: '1' });
+    expect(raw.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: '2' });
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     raw.close();
     const again = openSqliteStore({ path });
@@ -230,6 +230,52 @@ describe('sqlite store: files', () => {
     await a.close();
     await b.close();
     expect(await checkLedgerFile(path, L, [])).toBe(6);
+  });
+});
+
+describe('sqlite store: what a connection remembers between appends', () => {
+  it("another connection's append is seen at once (size, stream heads), though this one skips re-reading them while alone", async () => {
+    const path = newPath();
+    const a = openSqliteStore({ path, ledger: L });
+    const b = openSqliteStore({ path, ledger: L });
+    const heads: TestHeads = new Map();
+    expectRight(await a.append(L, await makeTestEvents(L, [{ stream: 'x' }], { heads }), { expected: 0 }));
+    const staleHeads: TestHeads = new Map(heads);
+    expect(await a.size(L)).toBe(1);
+    // b writes to the stream a has just written (a remembers x's head at rev 0).
+    expectRight(await b.append(L, await makeTestEvents(L, [{ stream: 'x' }], { heads }), { expected: 1 }));
+    expect(await a.size(L)).toBe(2);
+    // An event chained to the head a remembered is a stream conflict, not a fork of stream x.
+    expectLeft(
+      await a.append(L, await makeTestEvents(L, [{ stream: 'x' }], { heads: staleHeads }), { expected: 2 }),
+      'stream-conflict',
+    );
+    expectRight(await a.append(L, await makeTestEvents(L, [{ stream: 'x' }], { heads }), { expected: 2 }));
+    expect(await b.size(L)).toBe(3);
+    const revs = (await collect(b.readStream(L, 'x'))).map((e: StoredEvent) => e.rev);
+    expect(revs).toEqual([0, 1, 2]);
+    await a.close();
+    await b.close();
+    expect(await checkLedgerFile(path, L, [])).toBe(3);
+  });
+
+  it('an id already stored is found by the insert and answered exactly: a retry is stored, other bytes duplicate-id, nothing written', async () => {
+    const path = newPath();
+    const s = openSqliteStore({ path, ledger: L });
+    const heads: TestHeads = new Map();
+    const first = await makeTestEvents(L, [{ stream: 'x' }, { stream: 'y' }], { heads });
+    expectRight(await s.append(L, first, { expected: 0 }));
+    // The same batch again at the current size: the UNIQUE(id) index stops the insert.
+    const again = expectRight(await s.append(L, first, { expected: 2 }));
+    expect(again).toEqual({ from: 0, size: 2, written: 0 });
+    const id = JSON.parse(new TextDecoder().decode(first[0])) as { id: string };
+    const other = await makeTestEvents(L, [{ stream: 'z', id: id.id }], { heads });
+    expectLeft(await s.append(L, other, { expected: 2 }), 'duplicate-id');
+    const partial = [first[1]!, ...(await makeTestEvents(L, [{ stream: 'z' }], { heads }))];
+    expectLeft(await s.append(L, partial, { expected: 2 }), 'partial-batch');
+    expect(await s.size(L)).toBe(2);
+    await s.close();
+    expect(await checkLedgerFile(path, L, [])).toBe(2);
   });
 });
 

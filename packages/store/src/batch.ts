@@ -1,5 +1,13 @@
 import { left, right, isLeft, type Either } from 'fp-ts/lib/Either.js';
-import { bytesEqual, decodeEnvelope, hosoError, leafHash, toHex } from '@hoso/core';
+import {
+  bytesEqual,
+  decodeEnvelope,
+  hosoError,
+  leafHash,
+  toHex,
+  vouchedEnvelope,
+  type EnvelopeHeader,
+} from '@hoso/core';
 import type { StoreError } from './contract.js';
 
 /**
@@ -52,7 +60,9 @@ export function isIndex(n: unknown): n is number {
 /**
  * Decode every event of a batch and check what can be checked without the ledger: non-empty
  * batch, each element canonical envelope bytes (`decodeEnvelope`), each of this `ledger`, no id
- * twice. Errors are `invalid-event` with `details.index` = the offending event's index in the batch.
+ * twice. Bytes core vouches for (`vouchedEnvelope`: it signed or fully decoded that very array, and
+ * it still hashes to the leaf vouched for) are not decoded again; every other caller's bytes are.
+ * Errors are `invalid-event` with `details.index` = the offending event's index in the batch.
  */
 export function decodeBatch(ledger: string, events: readonly Uint8Array[]): Either<StoreError, DecodedEvent[]> {
   if (!Array.isArray(events)) {
@@ -83,18 +93,26 @@ export function decodeBatch(ledger: string, events: readonly Uint8Array[]): Eith
     }
     // Copy first: the store decodes, hashes and keeps the same bytes, whatever the caller does with its buffer.
     const bytes = new Uint8Array(raw);
-    const decoded = decodeEnvelope(bytes);
-    if (isLeft(decoded)) {
-      const e = decoded.left;
-      return left(
-        hosoError('invalid-event', `event ${index}: ${e.message}`, {
-          path: ['events', index, ...(e.path ?? [])],
-          ...(e.rule !== undefined ? { rule: e.rule } : {}),
-          details: { index, cause: e.code, ...(e.path !== undefined ? { field: e.path } : {}) },
-        }),
-      );
+    const hash = leafHash(bytes);
+    // Bytes core signed or fully decoded (the ledger's) carry core's vouch: trusted only when the
+    // copy still hashes to the leaf vouched for, i.e. they are the very bytes core checked.
+    const vouched = vouchedEnvelope(raw);
+    let env: EnvelopeHeader;
+    if (vouched !== undefined && bytesEqual(vouched.leafHash, hash)) env = vouched.header;
+    else {
+      const decoded = decodeEnvelope(bytes);
+      if (isLeft(decoded)) {
+        const e = decoded.left;
+        return left(
+          hosoError('invalid-event', `event ${index}: ${e.message}`, {
+            path: ['events', index, ...(e.path ?? [])],
+            ...(e.rule !== undefined ? { rule: e.rule } : {}),
+            details: { index, cause: e.code, ...(e.path !== undefined ? { field: e.path } : {}) },
+          }),
+        );
+      }
+      env = decoded.right;
     }
-    const env = decoded.right;
     if (env.ledger !== ledger) {
       return left(
         hosoError(
@@ -127,7 +145,7 @@ export function decodeBatch(ledger: string, events: readonly Uint8Array[]): Eith
       prev: env.prev,
       type: env.type,
       bytes,
-      leafHash: leafHash(bytes),
+      leafHash: hash,
     });
   }
   return right(out);
@@ -254,7 +272,17 @@ export function planAppend(
       );
     }
     heads.set(e.stream, { rev: e.rev, leafHash: e.leafHash });
-    planned.push({ ...e, position: view.size + planned.length });
+    planned.push({
+      index: e.index,
+      id: e.id,
+      stream: e.stream,
+      rev: e.rev,
+      prev: e.prev,
+      type: e.type,
+      bytes: e.bytes,
+      leafHash: e.leafHash,
+      position: view.size + planned.length,
+    });
   }
   return right({ kind: 'write', from: view.size, size: view.size + planned.length, events: planned });
 }

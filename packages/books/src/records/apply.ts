@@ -14,8 +14,8 @@ import {
   type LedgerEvent,
   type SignPeriod,
 } from '@hoso/ledger';
-import type { StoredEvent } from '@hoso/store';
-import type { Projection } from '../runner/projection.js';
+import type { EventBytes, StoredEvent } from '@hoso/store';
+import type { LeanProjection } from '../runner/projection.js';
 import {
   classKey,
   emptyRecords,
@@ -642,7 +642,7 @@ function envelopeOf(bytes: Uint8Array): { ok: true; env: Envelope } | { ok: fals
 }
 
 /** Fold one stored event into `r` (mutating it) and return it. */
-export function applyToRecords(r: Records, e: StoredEvent): Records {
+export function applyToRecords(r: Records, e: EventBytes): Records {
   r.applied = e.position + 1;
   const env = envelopeOf(e.bytes);
   if (!env.ok) {
@@ -668,7 +668,8 @@ export function applyToRecords(r: Records, e: StoredEvent): Records {
 export const RECORDS_VERSION = 6;
 
 /** The records as a projection for {@link runProjection}: every book is a view of its state. */
-export const recordsProjection: Projection<Records> = {
+export const recordsProjection: LeanProjection<Records> = {
+  kind: 'lean',
   name: 'hoso.records',
   version: RECORDS_VERSION,
   init: emptyRecords,

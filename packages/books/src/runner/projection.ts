@@ -3,7 +3,7 @@
  * pure (state in, state out, checkpointed as a whole) or imperative (writes into a vendor's own
  * database inside the transaction that also moves its checkpoint).
  */
-import type { StoredEvent } from '@hoso/store';
+import type { EventBytes, StoredEvent } from '@hoso/store';
 import { copyState } from './copy.js';
 
 /**
@@ -20,6 +20,20 @@ export interface Projection<S> {
   init(): S;
   /** The state after `event`. May return the same object mutated: the runner never reuses an older state. */
   apply(state: S, event: StoredEvent): S;
+}
+
+/**
+ * A pure projection that reads only each event's position and bytes (it decodes the envelope
+ * itself): the runner catches it up with the store's lean read (`readBytes`, batches of positions
+ * and bytes), not a {@link StoredEvent} per row and an async step per event. Otherwise as
+ * {@link Projection}; in `live` mode it is handed the subscription's events (which carry more).
+ */
+export interface LeanProjection<S> {
+  readonly kind: 'lean';
+  readonly name: string;
+  readonly version: number;
+  init(): S;
+  apply(state: S, event: EventBytes): S;
 }
 
 /** Where a read model stands: the projection version and the next position it will apply. */

@@ -7,8 +7,14 @@
  */
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { hosoError, isHosoFailure, type HosoError } from '@hoso/core';
-import type { EventStore, StoredEvent } from '@hoso/store';
-import type { CheckpointStore, ImperativeProjection, Projection, TransactionalCheckpoints } from './projection.js';
+import type { EventBytes, EventStore, StoredEvent } from '@hoso/store';
+import type {
+  CheckpointStore,
+  ImperativeProjection,
+  LeanProjection,
+  Projection,
+  TransactionalCheckpoints,
+} from './projection.js';
 
 /** How to run: from scratch, up to the ledger's current size, or on and on following appends. */
 export type RunMode = 'rebuild' | 'catch-up' | 'live';
@@ -59,15 +65,22 @@ export type RunnerError =
   | HosoError<'store-failure'>;
 
 /** The runner's view of a read model: where it stands and how to commit a batch. */
-interface Sink<S> {
+interface Sink<S, E extends EventBytes = StoredEvent> {
   /** Load or reset; returns the start position and whether the model is now empty by rebuild. */
   open(rebuild: boolean): Promise<{ position: number; rebuilt: boolean }>;
   /** Apply the events and move the checkpoint to `to`, atomically. */
-  commit(events: readonly StoredEvent[], to: number): Promise<void>;
+  commit(events: readonly E[], to: number): Promise<void>;
   state(): S | undefined;
 }
 
-function pureSink<S>(p: Projection<S>, checkpoints: CheckpointStore<S>, store: EventStore, ledger: string): Sink<S> {
+function pureSink<S>(
+  p: Projection<S> | LeanProjection<S>,
+  checkpoints: CheckpointStore<S>,
+  store: EventStore,
+  ledger: string,
+): Sink<S, EventBytes> {
+  // A plain projection's apply takes StoredEvents; only those are handed to it (see runProjection).
+  const apply = p.apply.bind(p) as (state: S, event: EventBytes) => S;
   let state: S = p.init();
   let position = 0;
   /**
@@ -79,10 +92,16 @@ function pureSink<S>(p: Projection<S>, checkpoints: CheckpointStore<S>, store: E
     try {
       let s = p.init();
       let at = 0;
-      for await (const e of store.read(ledger, { from: 0, to: position })) {
-        if (e.position !== at) throw new Error(`replay expected position ${at}, got ${e.position}`);
-        s = p.apply(s, e);
-        at++;
+      const events: AsyncIterable<readonly EventBytes[] | StoredEvent> =
+        p.kind === 'lean'
+          ? store.readBytes(ledger, { from: 0, to: position })
+          : store.read(ledger, { from: 0, to: position });
+      for await (const got of events) {
+        for (const e of Array.isArray(got) ? (got as readonly EventBytes[]) : [got as StoredEvent]) {
+          if (e.position !== at) throw new Error(`replay expected position ${at}, got ${e.position}`);
+          s = apply(s, e);
+          at++;
+        }
       }
       if (at !== position) throw new Error(`replay reached ${at} of ${position} events`);
       await checkpoints.save(p.name, { version: p.version, position, state: s });
@@ -110,7 +129,7 @@ function pureSink<S>(p: Projection<S>, checkpoints: CheckpointStore<S>, store: E
     async commit(events, to) {
       let s = state;
       try {
-        for (const e of events) s = p.apply(s, e);
+        for (const e of events) s = apply(s, e);
       } catch (e) {
         if (checkpoints.keepsState === true) await restore();
         throw e;
@@ -123,7 +142,8 @@ function pureSink<S>(p: Projection<S>, checkpoints: CheckpointStore<S>, store: E
   };
 }
 
-function imperativeSink(p: ImperativeProjection, db: TransactionalCheckpoints): Sink<undefined> {
+/** Only ever handed StoredEvents (an imperative projection is never lean: see runProjection). */
+function imperativeSink(p: ImperativeProjection, db: TransactionalCheckpoints): Sink<undefined, EventBytes> {
   return {
     async open(rebuild) {
       const cp = db.read(p.name);
@@ -137,7 +157,7 @@ function imperativeSink(p: ImperativeProjection, db: TransactionalCheckpoints): 
     },
     async commit(events, to) {
       db.transaction(() => {
-        for (const e of events) p.apply(e);
+        for (const e of events) p.apply(e as StoredEvent);
         db.write(p.name, { version: p.version, position: to });
       });
     },
@@ -159,6 +179,21 @@ async function* guarded(it: AsyncIterable<StoredEvent>): AsyncGenerator<StoredEv
   const iter = it[Symbol.asyncIterator]();
   for (;;) {
     let r: IteratorResult<StoredEvent>;
+    try {
+      r = await iter.next();
+    } catch (e) {
+      throw new StoreReadError(e);
+    }
+    if (r.done === true) return;
+    yield r.value;
+  }
+}
+
+/** {@link guarded} for the lean read's batches. */
+async function* guardedBatches(it: AsyncIterable<readonly EventBytes[]>): AsyncGenerator<readonly EventBytes[]> {
+  const iter = it[Symbol.asyncIterator]();
+  for (;;) {
+    let r: IteratorResult<readonly EventBytes[]>;
     try {
       r = await iter.next();
     } catch (e) {
@@ -202,7 +237,7 @@ function checkArgs(projection: { name?: unknown; version?: unknown }, options: R
 export function runProjection<S>(
   store: EventStore,
   ledger: string,
-  projection: Projection<S>,
+  projection: Projection<S> | LeanProjection<S>,
   checkpoints: CheckpointStore<S>,
   options: RunOptions,
 ): Promise<Either<RunnerError, RunResult<S>>>;
@@ -216,13 +251,13 @@ export function runProjection(
 export async function runProjection<S>(
   store: EventStore,
   ledger: string,
-  projection: Projection<S> | ImperativeProjection,
+  projection: Projection<S> | LeanProjection<S> | ImperativeProjection,
   checkpoints: CheckpointStore<S> | TransactionalCheckpoints,
   options: RunOptions,
 ): Promise<Either<RunnerError, RunResult<S | undefined>>> {
   const invalid = checkArgs(projection, options);
   if (invalid !== null) return left(invalid);
-  const sink: Sink<S | undefined> =
+  const sink: Sink<S | undefined, EventBytes> =
     projection.kind === 'imperative'
       ? imperativeSink(projection, checkpoints as TransactionalCheckpoints)
       : pureSink(projection, checkpoints as CheckpointStore<S>, store, ledger);
@@ -249,7 +284,7 @@ export async function runProjection<S>(
     state: sink.state(),
   });
 
-  const commit = async (batch: StoredEvent[]): Promise<RunnerError | null> => {
+  const commit = async (batch: EventBytes[]): Promise<RunnerError | null> => {
     if (batch.length === 0) return null;
     const to = position + batch.length;
     try {
@@ -322,6 +357,37 @@ export async function runProjection<S>(
     return commit(batch);
   };
 
+  /** The catch-up of a lean projection: the store's batches of positions and bytes, re-cut to `batchSize`. */
+  const catchUpLean = async (batches: AsyncIterable<readonly EventBytes[]>): Promise<RunnerError | null> => {
+    let batch: EventBytes[] = [];
+    try {
+      for await (const got of guardedBatches(batches)) {
+        for (const e of got) {
+          const expected = position + batch.length;
+          if (e.position !== expected) {
+            return hosoError('projection-gap', `expected the event at position ${expected}, got ${e.position}`, {
+              details: { expected, got: e.position },
+            });
+          }
+          batch.push(e);
+          if (batch.length >= batchSize) {
+            const err = await commit(batch);
+            if (err !== null) return err;
+            batch = [];
+          }
+        }
+      }
+    } catch (e) {
+      if (e instanceof StoreReadError) {
+        return hosoError('store-failure', `reading ledger ${ledger} failed: ${message(e.failure)}`, {
+          details: { cause: message(e.failure) },
+        });
+      }
+      throw e;
+    }
+    return commit(batch);
+  };
+
   let size: number;
   try {
     size = await store.size(ledger);
@@ -341,7 +407,10 @@ export async function runProjection<S>(
       ),
     );
   }
-  const caught = await follow(store.read(ledger, { from: position, to: size }), false);
+  const caught =
+    projection.kind === 'lean'
+      ? await catchUpLean(store.readBytes(ledger, { from: position, to: size }))
+      : await follow(store.read(ledger, { from: position, to: size }), false);
   if (caught !== null) return left(caught);
   if (options.mode !== 'live') return right(result());
 

@@ -11,9 +11,10 @@
  */
 import type { Envelope } from '@hoso/core';
 import { ledgerError, type LedgerError } from '../errors.js';
-import { EVENT_CODECS, isEventType, type LedgerEvent } from '../events.js';
+import { isEventType, type LedgerEvent } from '../events.js';
 import { isCellEvent } from '../cells.js';
 import { ioErrors } from '../decode.js';
+import { decodeData } from '../payloads.js';
 import type { LedgerState } from '../state.js';
 import type { EventView } from '../views.js';
 import { RULES } from './articles.js';
@@ -95,7 +96,7 @@ function decodePayload(v: EventView, out: Problems): LedgerEvent | null {
     );
     return null;
   }
-  const decoded = EVENT_CODECS[v.type].decode(v.data);
+  const decoded = decodeData(v.type, v.data);
   if (decoded._tag === 'Left') {
     const problems = ioErrors(decoded.left, ['data'], 'invalid-data', 'catalogue');
     out.push(
