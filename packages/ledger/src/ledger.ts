@@ -24,12 +24,15 @@ import {
 import type { EventStore, StoreError } from '@hoso/store';
 import { firstProblem, ledgerError, under, withDetails, type LedgerError } from './errors.js';
 import { decodeCommand, type Command } from './commands.js';
-import { decide, decideBatch } from './decide.js';
+import { decide, decideBatch, type PersonalCommitter } from './decide.js';
+import { commitFields, isBioField, type Opening } from './personal/commitment.js';
+import type { PersonalDataStore } from './personal/store.js';
+import { RULES } from './rules/articles.js';
 import { signInOrder } from './chain.js';
 import { eventIdFor } from './ids.js';
 import { bytesOf, rememberBytes, signRemembering } from './encoded.js';
 import { checkEvent, replayCheck } from './rules/index.js';
-import { evolve, forkState, initialState, type LedgerState } from './state.js';
+import { erasedInState, evolve, forkState, initialState, type LedgerState } from './state.js';
 import {
   loadStateSnapshot,
   saveStateSnapshot,
@@ -94,6 +97,13 @@ export interface OpenLedgerOptions {
    * Without it such events are refused (`no-trust-list`); the rest of the ledger works as before.
    */
   readonly trust?: CertificateTrust;
+  /**
+   * Where pupils' biographical values live once the ledger adopted the personal-data format
+   * (docs/personal-data.md): clear fields of `EnrollStudent` and `ChangeBiography` are committed
+   * and their openings written with the events; `ErasePersonalData` destroys them. Without it such
+   * a ledger refuses clear fields and erasures; the rest works as before.
+   */
+  readonly personalData?: PersonalDataStore;
 }
 
 /** What {@link Ledger.bindCertificate} needs: whose certificate, and the certificate's signer. */
@@ -322,6 +332,29 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
   const loaded = snapshots === undefined ? null : await loadStateSnapshot(store, ledger, snapshots, tell);
   const state = loaded ?? initialState();
   const foldedFrom = state.size;
+  const pd = options.personalData;
+  const commit: PersonalCommitter | undefined =
+    pd === undefined
+      ? undefined
+      : (eventId, subject, fields) => {
+          // A retry re-decides the command: the same values keep their salts, so unchanged events
+          // compare equal and are not signed again.
+          const before = new Map((pd.staged(eventId) ?? []).map((o) => [o.field, o]));
+          const commitments: Record<string, string> = {};
+          const openings: Opening[] = [];
+          for (const [field, value] of Object.entries(fields)) {
+            if (!isBioField(field)) continue;
+            const old = before.get(field);
+            const o =
+              old !== undefined && old.value === value && old.subject === subject
+                ? old
+                : commitFields(subject, { [field]: value }).openings[0]!;
+            commitments[field] = o.commitment;
+            openings.push(o);
+          }
+          pd.stage(eventId, openings);
+          return commitments;
+        };
 
   async function refresh(): Promise<number> {
     for (;;) {
@@ -477,7 +510,8 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     pointAt: (i: number) => ReadonlyArray<string | number>,
   ): Promise<Either<LedgerError, Appended>> {
     const cache = new Map<string, Envelope>();
-    return retrying(maxRetries, async (attempt) => {
+    const decidedIds = new Set<string>();
+    const run = retrying(maxRetries, async (attempt): Promise<Either<LedgerError, Appended | null>> => {
       await refresh();
       const already = done();
       if (isLeft(already)) return already;
@@ -485,12 +519,27 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       const expected = state.size;
       const decided = decideNow(state);
       if (isLeft(decided)) return decided;
+      for (const u of decided.right) decidedIds.add(u.id);
+      const erasure = decided.right.findIndex((u) => u.type === 'PersonalDataErased');
+      if (erasure >= 0 && pd === undefined)
+        return left(
+          under(
+            ledgerError(
+              'personal-data-store-required',
+              'an erasure destroys the openings in the personal-data store: open the ledger with `personalData`',
+              { path: ['data'], rule: RULES.personalData },
+            ),
+            pointAt(erasure),
+          ),
+        );
       const refused = await checkCertificates(decided.right, pointAt);
       if (refused !== null) return left(refused);
       const signed = await signAll(decided.right, signers, cache);
       if (isLeft(signed)) return signed;
       const appended = await appendAt(signed.right, expected, pointAt);
       if (isLeft(appended) || appended.right === null) return appended as Either<LedgerError, null>;
+      if (pd !== undefined && appended.right.written > 0)
+        pd.afterAppend(signed.right.map((e) => ({ id: e.id, type: e.type, data: e.data })));
       // Another writer may have appended these very bytes first (same command id): the store
       // then wrote nothing, and this caller must not believe it wrote the events.
       return right({
@@ -501,6 +550,8 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
         retries: attempt,
       });
     });
+    // Staged openings of events that never landed must not linger (nor be written by a later append).
+    return run.finally(() => pd?.discard(decidedIds));
   }
 
   async function execute(command: unknown, signers: readonly ActingSigner[]): Promise<Either<LedgerError, Appended>> {
@@ -513,7 +564,14 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     const r = await decideSignAppend(
       signers,
       () => right(existing(commandId)),
-      (s) => decide(s, cmd.right, { ledger, now, actors: actors.right, eventId: (i) => eventIdFor(commandId, i) }),
+      (s) =>
+        decide(s, cmd.right, {
+          ledger,
+          now,
+          actors: actors.right,
+          eventId: (i) => eventIdFor(commandId, i),
+          ...(commit === undefined ? {} : { commit }),
+        }),
       () => [],
     );
     if (isLeft(r)) return r;
@@ -568,7 +626,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       });
     };
     const decideAll = (s: LedgerState): Either<LedgerError, readonly UnsignedEnvelope[]> => {
-      const d = decideBatch(s, cmds, { ledger, now, actors: actors.right });
+      const d = decideBatch(s, cmds, { ledger, now, actors: actors.right, ...(commit === undefined ? {} : { commit }) });
       if (isLeft(d)) return d;
       counts = d.right.counts;
       return right(d.right.events);
@@ -730,6 +788,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
   }
 
   await refresh();
+  pd?.reconcile(erasedInState(state));
   if (loaded !== null) tell({ kind: 'loaded', size: foldedFrom, tail: state.size - foldedFrom });
   const auto = options.autoSnapshotAfter;
   if (snapshots !== undefined && auto !== undefined && state.size - foldedFrom >= auto && state.size > 0) {
