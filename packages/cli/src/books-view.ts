@@ -18,6 +18,7 @@ import {
   type StudentSummary,
   type Transcript,
   type TranscriptPage,
+  sexLabel,
 } from '@hoso/books';
 import type { EventStore } from '@hoso/store';
 import type {
@@ -211,7 +212,7 @@ export function transcriptData(r: Records, t: Transcript, year?: string): Transc
     student: {
       name: t.bio.name,
       birthDate: t.bio.birthDate,
-      gender: t.bio.sex === 'F' ? 'Nữ' : 'Nam',
+      gender: sexLabel(t.bio.sex),
       id: t.student,
       ...optional('birthPlace', t.bio.birthPlace),
       ...optional('ethnicity', t.bio.ethnicity),
@@ -308,7 +309,7 @@ export function registerData(r: Records, period: string): RegisterData {
         number: String(e.number),
         name: e.bio.name,
         birthDate: e.bio.birthDate,
-        gender: e.bio.sex === 'F' ? 'Nữ' : 'Nam',
+        gender: sexLabel(e.bio.sex),
         ...optional('birthPlace', e.bio.birthPlace),
         ...optional('ethnicity', e.bio.ethnicity),
         ...optional('guardian', e.bio.guardian),

@@ -16,6 +16,7 @@ import {
   type Markbook,
   type Records,
   type SubjectPage,
+  sexLabel,
 } from '@hoso/books';
 import { bytesEqual, decodeEnvelope } from '@hoso/core';
 import { approvalsStream, classStream, homeroomStream, markbookStream, studentStream } from '@hoso/ledger';
@@ -282,7 +283,7 @@ export function registerBookCommands(program: Command, io: Output): void {
               e.student,
               e.bio.name,
               e.bio.birthDate,
-              e.bio.sex === 'F' ? 'Nữ' : 'Nam',
+              sexLabel(e.bio.sex),
               e.bio.birthPlace ?? '',
               e.enrolments
                 .map((x) => `${x.class} (${x.year}) ${x.enrolled}${x.left === undefined ? '' : ` → ${x.left.date}`}`)
