@@ -44,7 +44,8 @@ export function isBioField(s: string): s is BioField {
 export interface Opening {
   /** The pupil's school code (`student`). */
   readonly subject: string;
-  readonly field: BioField;
+  /** One of {@link BIO_FIELDS}. */
+  readonly field: string;
   /** 64 lowercase hex digits, as signed in the event. */
   readonly commitment: string;
   /** {@link SALT_BYTES} random bytes. */
