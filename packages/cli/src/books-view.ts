@@ -18,9 +18,11 @@ import {
   type StudentSummary,
   type Transcript,
   type TranscriptPage,
+  resolveRecords,
   sexLabel,
 } from '@hoso/books';
 import type { EventStore } from '@hoso/store';
+import type { PersonalDataReader } from '@hoso/ledger';
 import type {
   CorrectionTrace,
   MarkValue,
@@ -31,12 +33,20 @@ import type {
   TranscriptData,
 } from '@hoso/print';
 
-/** Fold the records of the first `size` events (default: all). */
-export async function foldStore(store: EventStore, ledger: string, size?: number): Promise<Records> {
+/**
+ * Fold the records of the first `size` events (default: all), with the biographies opened through
+ * `personal` (docs/personal-data.md; without it committed values show as withheld).
+ */
+export async function foldStore(
+  store: EventStore,
+  ledger: string,
+  size?: number,
+  personal?: PersonalDataReader,
+): Promise<Records> {
   let r = emptyRecords();
   const to = size ?? (await store.size(ledger));
   for await (const e of store.read(ledger, { from: 0, to })) r = applyToRecords(r, e);
-  return r;
+  return personal === undefined ? r : resolveRecords(r, personal);
 }
 
 /** A person's name from the records (falls back to the id). */

@@ -217,7 +217,12 @@ function describeEvent(r: Records, type: string, d: Record<string, unknown>): st
     case 'StudentEnrolled':
       return `${s('student')}${who} enrolled in ${s('class')} on ${s('date')}`;
     case 'StudentRegistered':
-      return `registered ${s('student')} (${(d['bio'] as { name?: string } | undefined)?.name ?? ''})`;
+      // A committed name (docs/personal-data.md) is read through the personal-data store, or shown as withheld or erased.
+      return `registered ${s('student')} (${(d['bio'] as { name?: string } | undefined)?.name ?? studentName(r, s('student'))})`;
+    case 'PersonalDataErased': {
+      const n = Array.isArray(d['students']) ? d['students'].length : 0;
+      return `personal data of ${n} student(s) erased (${s('basis')}): ${s('reason')}`;
+    }
     case 'SubjectSignedOff':
       return `${s('subject')} ${s('class')} signed off for ${s('term')}`;
     case 'ClassConfirmed':
@@ -274,7 +279,7 @@ export function registerBookCommands(program: Command, io: Output): void {
             '--class',
           );
         await withSource(bundle, o, async (s) => {
-          const r = await foldStore(s.store, s.ledger);
+          const r = await foldStore(s.store, s.ledger, undefined, s.personal);
           if (o.register) {
             const entries = register(r);
             if (o.json) return screen.out(jsonText(entries));
@@ -411,7 +416,7 @@ export function registerBookCommands(program: Command, io: Output): void {
         if (o.class === undefined && o.student === undefined && o.stream === undefined)
           throw usage('missing-option', 'name what to show: --class, --student or --stream', '--class');
         await withSource(bundle, o, async (s) => {
-          const r = await foldStore(s.store, s.ledger);
+          const r = await foldStore(s.store, s.ledger, undefined, s.personal);
           let match: (stream: string, data: Record<string, unknown>) => boolean;
           if (o.stream !== undefined) match = (st) => st === o.stream;
           else if (o.student !== undefined) {
@@ -550,7 +555,7 @@ export function registerBookCommands(program: Command, io: Output): void {
       const { printJobs } = await import('../print-books.js');
       await withSource(bundle, o, async (s) => {
         const cp = await booksCheckpoint(s, o);
-        const r = await foldStore(s.store, s.ledger, cp.checkpoint.size);
+        const r = await foldStore(s.store, s.ledger, cp.checkpoint.size, s.personal);
         const year = yearOf(r, o.year);
         const meta = (book: string): PrintMeta => {
           const v = verificationFromCheckpoint(cp.note, { book });
