@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { formatVerifierKey, localSigner, signCheckpoint } from '@hoso/core';
 import { fileStateSnapshots, opens, type Ledger } from '@hoso/ledger';
 import { as, buildSchool, type School } from '@hoso/ledger/testing';
-import { openSqliteStore, sqlitePersonalData, type SqliteEventStore, type SqlitePersonalData } from '@hoso/store-sqlite';
+import {
+  openSqliteStore,
+  sqlitePersonalData,
+  type SqliteEventStore,
+  type SqlitePersonalData,
+} from '@hoso/store-sqlite';
 import {
   applyToRecords,
   transcript,
@@ -95,21 +100,35 @@ beforeAll(async () => {
     ['hs-erase', BIO],
     ['hs-keep', KEPT],
   ] as const)
-    await s.run(
-      { type: 'EnrollStudent', data: { year: s.year, class: s.cls, student, date: '2024-09-05', bio } },
-      [as(homeroom, 'homeroom')],
-    );
+    await s.run({ type: 'EnrollStudent', data: { year: s.year, class: s.cls, student, date: '2024-09-05', bio } }, [
+      as(homeroom, 'homeroom'),
+    ]);
   await s.run(
     {
       type: 'ChangeBiography',
-      data: { student: 'hs-erase', year: s.year, class: s.cls, changes: { address: NEW_ADDRESS }, reason: 'chuyển nhà' },
+      data: {
+        student: 'hs-erase',
+        year: s.year,
+        class: s.cls,
+        changes: { address: NEW_ADDRESS },
+        reason: 'chuyển nhà',
+      },
     },
     [as(homeroom, 'homeroom')],
   );
   await s.run(
     {
       type: 'EnterScore',
-      data: { year: s.year, class: s.cls, subject: 'toan', student: 'hs-erase', term: 'HK1', column: 'tx', index: 1, value: '8.5' },
+      data: {
+        year: s.year,
+        class: s.cls,
+        subject: 'toan',
+        student: 'hs-erase',
+        term: 'HK1',
+        column: 'tx',
+        index: 1,
+        value: '8.5',
+      },
     },
     [as(teacher, 'subject')],
   );
@@ -214,10 +233,15 @@ describe('personal data in a SQLite ledger', () => {
   it('reopening with the personal-data store keeps the erasure, and a new biography for the pupil is refused', async () => {
     const pd2 = sqlitePersonalData();
     const store2 = openSqliteStore({ path, ledger: LEDGER, extensions: [pd2.extension] });
-    const l2 = await (await import('@hoso/ledger')).openLedger({ store: store2, ledger: LEDGER, personalData: pd2, clock: () => s.clock.now });
+    const l2 = await (
+      await import('@hoso/ledger')
+    ).openLedger({ store: store2, ledger: LEDGER, personalData: pd2, clock: () => s.clock.now });
     expect(pd2.openings('hs-keep').length).toBe(3);
     const r = await l2.execute(
-      { type: 'ChangeBiography', data: { student: 'hs-erase', year: s.year, class: s.cls, changes: { name: 'X' }, reason: 'y' } },
+      {
+        type: 'ChangeBiography',
+        data: { student: 'hs-erase', year: s.year, class: s.cls, changes: { name: 'X' }, reason: 'y' },
+      },
       [as(s.people.homeroom, 'homeroom')],
     );
     expect(r).toMatchObject({ _tag: 'Left', left: { code: 'personal-data-erased' } });

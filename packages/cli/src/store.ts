@@ -6,7 +6,12 @@
 import { existsSync } from 'node:fs';
 import { isHosoFailure } from '@hoso/core';
 import type { EventStore } from '@hoso/store';
-import { openSqliteStore, sqlitePersonalData, type SqliteEventStore, type SqlitePersonalData } from '@hoso/store-sqlite';
+import {
+  openSqliteStore,
+  sqlitePersonalData,
+  type SqliteEventStore,
+  type SqlitePersonalData,
+} from '@hoso/store-sqlite';
 import { usage } from './exit.js';
 
 /** The store options every ledger command takes. */

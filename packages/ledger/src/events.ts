@@ -351,7 +351,11 @@ export const StudentRegisteredClear = closed('StudentRegistered', {
  * A commitment to one personal field, `SHA-256("hoso/pd/v1\n" ‖ salt ‖ canonical(value))` as 64
  * lowercase hex digits (docs/personal-data.md); the value and salt stay in the personal-data store.
  */
-export const FieldCommitment = pattern('FieldCommitment', /^[0-9a-f]{64}$/, 'a SHA-256 commitment, 64 lowercase hex digits');
+export const FieldCommitment = pattern(
+  'FieldCommitment',
+  /^[0-9a-f]{64}$/,
+  'a SHA-256 commitment, 64 lowercase hex digits',
+);
 
 const pdOptional = {
   birthPlace: FieldCommitment,
@@ -383,8 +387,14 @@ export const StudentRegisteredCommitted = closed('StudentRegistered', {
  * Two closed shapes of one event type told apart by one field: the new shape when `key` is
  * present, else the old one, so the old shape's errors keep their paths.
  */
-function eitherShape<A, B>(name: string, key: string, old: t.Type<A, unknown, unknown>, neu: t.Type<B, unknown, unknown>) {
-  const isNew = (u: unknown): boolean => typeof u === 'object' && u !== null && Object.prototype.hasOwnProperty.call(u, key);
+function eitherShape<A, B>(
+  name: string,
+  key: string,
+  old: t.Type<A, unknown, unknown>,
+  neu: t.Type<B, unknown, unknown>,
+) {
+  const isNew = (u: unknown): boolean =>
+    typeof u === 'object' && u !== null && Object.prototype.hasOwnProperty.call(u, key);
   return new t.Type<A | B, unknown, unknown>(
     name,
     (u): u is A | B => old.is(u) || neu.is(u),
@@ -397,7 +407,12 @@ function eitherShape<A, B>(name: string, key: string, old: t.Type<A, unknown, un
  * Rev 0 of `student/<id>`: the biography in clear (`bio`, ledgers before `PersonalDataFormatAdopted`)
  * or as commitments (`pd`, after it; docs/personal-data.md).
  */
-export const StudentRegistered = eitherShape('StudentRegistered', 'pd', StudentRegisteredClear, StudentRegisteredCommitted);
+export const StudentRegistered = eitherShape(
+  'StudentRegistered',
+  'pd',
+  StudentRegisteredClear,
+  StudentRegisteredCommitted,
+);
 /** The payload type decoded by {@link StudentRegistered}. */
 export type StudentRegistered = t.TypeOf<typeof StudentRegistered>;
 

@@ -626,7 +626,12 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       });
     };
     const decideAll = (s: LedgerState): Either<LedgerError, readonly UnsignedEnvelope[]> => {
-      const d = decideBatch(s, cmds, { ledger, now, actors: actors.right, ...(commit === undefined ? {} : { commit }) });
+      const d = decideBatch(s, cmds, {
+        ledger,
+        now,
+        actors: actors.right,
+        ...(commit === undefined ? {} : { commit }),
+      });
       if (isLeft(d)) return d;
       counts = d.right.counts;
       return right(d.right.events);

@@ -43,13 +43,18 @@ function fill(
 ): Record<string, string> {
   const out: Record<string, string> = { ...shown };
   if (pd === undefined) return out;
-  for (const [field, c] of Object.entries(pd)) out[field] = erased ? ERASED_MARK : (openValue(openings, field, c) ?? WITHHELD_MARK);
+  for (const [field, c] of Object.entries(pd))
+    out[field] = erased ? ERASED_MARK : (openValue(openings, field, c) ?? WITHHELD_MARK);
   return out;
 }
 
 /** One student with the values `reader` opens filled in (in memory only). */
 export function resolveStudent(s: StudentRecord, reader: PersonalDataReader): StudentRecord {
-  if (s.pd === undefined && s.erased !== true && !s.changes.some((c) => c.pd !== undefined || c.previousPd !== undefined))
+  if (
+    s.pd === undefined &&
+    s.erased !== true &&
+    !s.changes.some((c) => c.pd !== undefined || c.previousPd !== undefined)
+  )
     return s;
   const erased = s.erased === true;
   const openings = erased ? [] : reader.openings(s.student);
@@ -59,7 +64,12 @@ export function resolveStudent(s: StudentRecord, reader: PersonalDataReader): St
       : {
           ...c,
           changes: fill(c.changes as Record<string, string>, c.pd, openings, erased) as Partial<ShownBiography>,
-          previous: fill(c.previous as Record<string, string>, c.previousPd, openings, erased) as Partial<ShownBiography>,
+          previous: fill(
+            c.previous as Record<string, string>,
+            c.previousPd,
+            openings,
+            erased,
+          ) as Partial<ShownBiography>,
         },
   );
   return { ...s, bio: fill(s.bio as Record<string, string>, s.pd, openings, erased) as ShownBiography, changes };
@@ -75,4 +85,3 @@ export function resolveRecords(r: Records, reader: PersonalDataReader): Records 
   for (const [id, s] of Object.entries(r.students)) students[id] = resolveStudent(s, reader);
   return { ...r, students };
 }
-

@@ -71,10 +71,16 @@ export function checkErased(s: LedgerState, d: EventData['PersonalDataErased'], 
   for (const [i, st] of d.students.entries()) {
     const path = ['data', 'students', i];
     const facts = s.students.get(st);
-    if (seen.has(st)) out.push(ledgerError('invalid-data', `"${st}" is named twice`, { path, rule: RULES.personalData }));
+    if (seen.has(st))
+      out.push(ledgerError('invalid-data', `"${st}" is named twice`, { path, rule: RULES.personalData }));
     else if (facts === undefined) out.push(ledgerError('unknown-student', `no student "${st}"`, { path }));
     else if (s.marks.has(marks.pdErased(st)))
-      out.push(ledgerError('personal-data-erased', `the personal data of "${st}" is already erased`, { path, rule: RULES.personalData }));
+      out.push(
+        ledgerError('personal-data-erased', `the personal data of "${st}" is already erased`, {
+          path,
+          rule: RULES.personalData,
+        }),
+      );
     else if (hasClearFields(facts))
       out.push(
         ledgerError(

@@ -85,7 +85,10 @@ export function sqlitePersonalData(): SqlitePersonalData {
   let last: PurgeResult | null = null;
 
   const need = (): Database.Database => {
-    if (db === null) throw new Error('the personal-data store is not attached to a SQLite store (give `extension` to openSqliteStore)');
+    if (db === null)
+      throw new Error(
+        'the personal-data store is not attached to a SQLite store (give `extension` to openSqliteStore)',
+      );
     return db;
   };
 
@@ -105,14 +108,21 @@ export function sqlitePersonalData(): SqlitePersonalData {
         d.exec(SETUP);
       }
       hasTable =
-        d.prepare<[], { n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'personal_data'").get()!
-          .n === 1;
+        d
+          .prepare<[], { n: number }>(
+            "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'personal_data'",
+          )
+          .get()!.n === 1;
       if (!hasTable) return;
       insert = readonly
         ? null
-        : d.prepare('INSERT OR IGNORE INTO personal_data (subject, field, commitment, salt, value, event) VALUES (?, ?, ?, ?, ?, ?)');
+        : d.prepare(
+            'INSERT OR IGNORE INTO personal_data (subject, field, commitment, salt, value, event) VALUES (?, ?, ?, ?, ?, ?)',
+          );
       del = readonly ? null : d.prepare('DELETE FROM personal_data WHERE subject = ?');
-      select = d.prepare('SELECT subject, field, commitment, salt, value FROM personal_data WHERE subject = ? ORDER BY rowid');
+      select = d.prepare(
+        'SELECT subject, field, commitment, salt, value FROM personal_data WHERE subject = ? ORDER BY rowid',
+      );
     },
     appended(_d, events) {
       for (const e of events) {
@@ -143,7 +153,15 @@ export function sqlitePersonalData(): SqlitePersonalData {
     openings(subject) {
       need();
       if (select === null) return [];
-      return select.all(subject).map((r) => ({ subject: r.subject, field: r.field, commitment: r.commitment, salt: u8(r.salt), value: r.value }));
+      return select
+        .all(subject)
+        .map((r) => ({
+          subject: r.subject,
+          field: r.field,
+          commitment: r.commitment,
+          salt: u8(r.salt),
+          value: r.value,
+        }));
     },
     staged: (id) => pending.get(id),
     stage(id, openings) {
