@@ -135,7 +135,10 @@ export interface LedgerState extends WindowIndex {
   readonly signedThrough: LayerMap<string, number>;
   /** `<year>/<class>` → grade. */
   readonly classes: LayerMap<string, number>;
-  /** Each registered student's biography as the events carry it: in clear (before `PersonalDataFormatAdopted`) or as commitments. */
+  /**
+   * Each registered student's biography as the events carry it: in clear (before
+   * `PersonalDataFormatAdopted`) or as commitments.
+   */
   readonly students: LayerMap<string, StudentFacts>;
   /** `<year>/<student>` → class the student is currently in. */
   readonly enrolment: LayerMap<string, string>;

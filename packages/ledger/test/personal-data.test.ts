@@ -1,11 +1,14 @@
 import { describe, it, expect } from 'vitest';
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { fromHex } from '@hoso/core';
+import { decodeEnvelope, fromHex, toHex } from '@hoso/core';
+import type { EventStore } from '@hoso/store';
 import {
   BIO_FIELDS,
   checkEvent,
   commitFields,
   commitValue,
+  evolve,
+  initialState,
   memoryPersonalData,
   openLedger,
   opens,
@@ -182,28 +185,14 @@ describe('migration: a ledger written in clear moves to commitments from a posit
   });
 });
 
-async function replayAll(store: import('@hoso/store').EventStore, ledger: string): Promise<string[]> {
-  const { initialState, evolve, decodeEnvelopeOrThrow } = await helpers();
+async function replayAll(store: EventStore, ledger: string): Promise<string[]> {
   const st: LedgerState = initialState();
   const out: string[] = [];
   for await (const e of store.read(ledger)) {
-    const env = decodeEnvelopeOrThrow(e.bytes);
-    for (const p of replayCheck(st, env)) out.push(`${e.position} ${p.code}`);
-    evolve(st, env, Buffer.from(e.leafHash).toString('hex'));
+    const env = decodeEnvelope(e.bytes);
+    if (isLeft(env)) throw new Error(env.left.message);
+    for (const p of replayCheck(st, env.right)) out.push(`${e.position} ${p.code}`);
+    evolve(st, env.right, toHex(e.leafHash));
   }
   return out;
-}
-
-async function helpers() {
-  const core = await import('@hoso/core');
-  const ledger = await import('../src/index.js');
-  return {
-    initialState: ledger.initialState,
-    evolve: ledger.evolve,
-    decodeEnvelopeOrThrow: (b: Uint8Array) => {
-      const r = core.decodeEnvelope(b);
-      if (r._tag === 'Left') throw new Error(r.left.message);
-      return r.right;
-    },
-  };
 }

@@ -464,13 +464,13 @@ function fold(r: Records, env: Envelope, ev: LedgerEvent, position: number): voi
         position,
         at: env.at,
         by,
-        changes: shown.bio as Partial<ShownBiography>,
-        previous: previous as Partial<ShownBiography>,
+        changes: shown.bio,
+        previous: previous,
         reason: d.reason,
         ...(shown.pd === undefined ? {} : { pd: shown.pd }),
         ...(Object.keys(previousPd).length === 0 ? {} : { previousPd }),
       });
-      s.bio = { ...s.bio, ...shown.bio } as ShownBiography;
+      s.bio = { ...s.bio, ...shown.bio };
       const pd = { ...s.pd, ...shown.pd };
       // A field changed in clear is no longer the committed one.
       if (shown.pd === undefined) for (const k of fields) delete pd[k];

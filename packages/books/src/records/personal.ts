@@ -3,7 +3,7 @@
  * a committed value, so a checkpoint of them holds nothing an erasure must reach; `resolveRecords`
  * fills the values in, in memory, for one reader of the personal-data store.
  */
-import { BIO_FIELDS, opens, type EventData, type Opening, type PersonalDataReader } from '@hoso/ledger';
+import { opens, type EventData, type Opening, type PersonalDataReader } from '@hoso/ledger';
 import {
   ERASED_MARK,
   WITHHELD_MARK,
@@ -63,16 +63,11 @@ export function resolveStudent(s: StudentRecord, reader: PersonalDataReader): St
       ? c
       : {
           ...c,
-          changes: fill(c.changes as Record<string, string>, c.pd, openings, erased) as Partial<ShownBiography>,
-          previous: fill(
-            c.previous as Record<string, string>,
-            c.previousPd,
-            openings,
-            erased,
-          ) as Partial<ShownBiography>,
+          changes: fill(c.changes as Record<string, string>, c.pd, openings, erased),
+          previous: fill(c.previous as Record<string, string>, c.previousPd, openings, erased),
         },
   );
-  return { ...s, bio: fill(s.bio as Record<string, string>, s.pd, openings, erased) as ShownBiography, changes };
+  return { ...s, bio: fill(s.bio, s.pd, openings, erased) as ShownBiography, changes };
 }
 
 /**

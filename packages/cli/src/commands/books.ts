@@ -217,7 +217,7 @@ function describeEvent(r: Records, type: string, d: Record<string, unknown>): st
     case 'StudentEnrolled':
       return `${s('student')}${who} enrolled in ${s('class')} on ${s('date')}`;
     case 'StudentRegistered':
-      // A committed name (docs/personal-data.md) is read through the personal-data store, or shown as withheld or erased.
+      // A committed name (docs/personal-data.md) is read through the personal-data store (or marked).
       return `registered ${s('student')} (${(d['bio'] as { name?: string } | undefined)?.name ?? studentName(r, s('student'))})`;
     case 'PersonalDataErased': {
       const n = Array.isArray(d['students']) ? d['students'].length : 0;

@@ -12,7 +12,10 @@ import { bytesEqual, canonicalBytes, concatBytes, fromHex, sha256, toHex, utf8 }
 export const PD_FORMAT = 'hoso/pd/v1';
 const TAG = utf8(`${PD_FORMAT}\n`);
 
-/** Salt length in bytes: enough that a value from a small set (a birth date, a sex) cannot be guessed from its commitment. */
+/**
+ * Salt length in bytes: enough that a value from a small set (a birth date, a sex) cannot be
+ * guessed from its commitment.
+ */
 export const SALT_BYTES = 32;
 
 /**

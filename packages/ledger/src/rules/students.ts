@@ -74,5 +74,9 @@ export function checkBiographyChanged(s: LedgerState, d: EventData['BiographyCha
   knownStudent(s, d.student, out);
   if (classGrade(s, d.year, d.class, out) !== undefined) onClassList(s, d.year, d.class, d.student, out);
   if (Object.keys('changes' in d ? d.changes : d.pd).length === 0)
-    out.push(ledgerError('empty-change', 'name at least one changed field', { path: ['data', 'changes' in d ? 'changes' : 'pd'] }));
+    out.push(
+      ledgerError('empty-change', 'name at least one changed field', {
+        path: ['data', 'changes' in d ? 'changes' : 'pd'],
+      }),
+    );
 }
