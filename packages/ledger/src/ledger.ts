@@ -165,6 +165,12 @@ export interface Ledger {
    */
   submit(events: readonly Uint8Array[]): Promise<Either<LedgerError, Appended>>;
   /**
+   * The committer to give `decide` when the caller decides and signs itself and then `submit`s
+   * (docs/personal-data.md): the openings it stages are written with the submitted events. Undefined
+   * without `personalData`.
+   */
+  committer(): PersonalCommitter | undefined;
+  /**
    * Several commands of one author (the same `signers` for each), decided in order — each against
    * the state that already holds the ones before it — and appended in ONE atomic append: all or
    * nothing. A refusal names the command: `path: ['commands', k, ...]`, `details.command = k`.
@@ -688,7 +694,16 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       envs.push(env.right);
     }
     const commandId = envs[0]!.id;
-    return retrying(maxRetries, async (attempt): Promise<Either<LedgerError, Appended | null>> => {
+    const erasure = envs.findIndex((e) => e.type === 'PersonalDataErased');
+    if (erasure >= 0 && pd === undefined)
+      return left(
+        ledgerError(
+          'personal-data-store-required',
+          'an erasure destroys the openings in the personal-data store: open the ledger with `personalData`',
+          { path: ['events', erasure], rule: RULES.personalData },
+        ),
+      );
+    const run = retrying(maxRetries, async (attempt): Promise<Either<LedgerError, Appended | null>> => {
       await refresh();
       if (envs.every((e) => state.ids.has(e.id)))
         return right({
@@ -732,6 +747,8 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       if (refused !== null) return left(refused);
       const appended = await appendAt(envs, expected, (i) => ['events', i]);
       if (isLeft(appended) || appended.right === null) return appended as Either<LedgerError, null>;
+      if (pd !== undefined && appended.right.written > 0)
+        pd.afterAppend(envs.map((e) => ({ id: e.id, type: e.type, data: e.data })));
       // Another writer may have appended these very bytes first (same command id): the store
       // then wrote nothing, and this caller must not believe it wrote the events.
       return right({
@@ -742,6 +759,8 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
         retries: attempt,
       });
     });
+    // Openings staged for these events (by `committer()` in the caller's decide) go with them or not at all.
+    return run.finally(() => pd?.discard(envs.map((e) => e.id)));
   }
 
   async function saveSnapshot(): Promise<Either<SnapshotProblem, SnapshotSaved>> {
@@ -803,6 +822,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
   return {
     id: ledger,
     store,
+    committer: () => commit,
     execute,
     executeBatch,
     prepare,

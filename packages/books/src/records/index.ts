@@ -2,3 +2,4 @@
 export * from './state.js';
 export * from './apply.js';
 export * from './personal.js';
+export * from './retention.js';
