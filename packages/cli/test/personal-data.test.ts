@@ -138,6 +138,7 @@ describe('hoso and personal data', () => {
       join(d, 'pupils.jsonl'),
     ]);
     expect(r.code, r.stderr).toBe(0);
+    rmSync(join(d, 'pupils.jsonl')); // the clerk's input, not the ledger's
 
     r = await hoso(['show', '--db', db, '--register', '--year', Y]);
     expect(r.code, r.stderr).toBe(0);
