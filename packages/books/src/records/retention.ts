@@ -73,7 +73,7 @@ export function parseRetentionPolicy(
 /** Where one pupil stands. */
 export interface RetentionLine {
   readonly student: string;
-  /** When the pupil left (a transfer to another school, or the end of the last grade of the school's levels), or null. */
+  /** When the pupil left (a transfer to another school, or the end of the school's last grade), or null. */
   readonly left: string | null;
   /** The day the last record showing the biography may go, or null (still at school, kept, or no period set). */
   readonly due: string | null;

@@ -1,4 +1,7 @@
-/** `hoso retention`: whose personal data is due for erasure, and the erasure in one signed decision (docs/personal-data.md). */
+/**
+ * `hoso retention`: whose personal data is due for erasure, and the erasure in one signed decision
+ * (docs/personal-data.md).
+ */
 import type { Command } from 'commander';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { v7 as uuidv7 } from 'uuid';
