@@ -246,4 +246,47 @@ describe('personal data in a SQLite ledger', () => {
     );
     expect(r).toMatchObject({ _tag: 'Left', left: { code: 'personal-data-erased' } });
   });
+
+  it('the openings commit or roll back with the events that sign them', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'hoso-pd-tx-'));
+    const p2 = sqlitePersonalData();
+    let fail = false;
+    // A second extension that fails inside the append's transaction, after the openings were inserted.
+    const failing = {
+      open: () => undefined,
+      appended: () => {
+        if (fail) throw new Error('disk full (simulated)');
+      },
+    };
+    const st = openSqliteStore({ path: join(d, 'l.db'), ledger: LEDGER, extensions: [p2.extension, failing] });
+    const school = await buildSchool({
+      store: st,
+      ledger: LEDGER,
+      students: 0,
+      personalData: p2,
+      adoptPersonalData: true,
+    });
+    const size = await st.size(LEDGER);
+    fail = true;
+    const r = await school.ledger.execute(
+      {
+        type: 'EnrollStudent',
+        data: { year: school.year, class: school.cls, student: 'hs-tx', date: '2024-09-05', bio: KEPT },
+      },
+      [as(school.people.homeroom, 'homeroom')],
+    );
+    expect(r).toMatchObject({ _tag: 'Left', left: { code: 'store-error' } });
+    expect(await st.size(LEDGER)).toBe(size);
+    expect(p2.openings('hs-tx')).toEqual([]);
+    fail = false;
+    await school.run(
+      {
+        type: 'EnrollStudent',
+        data: { year: school.year, class: school.cls, student: 'hs-tx', date: '2024-09-05', bio: KEPT },
+      },
+      [as(school.people.homeroom, 'homeroom')],
+    );
+    expect(p2.openings('hs-tx').map((o) => o.value)).toEqual([KEPT.name, KEPT.birthDate, KEPT.sex]);
+    await st.close();
+  });
 });

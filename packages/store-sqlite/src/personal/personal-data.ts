@@ -82,6 +82,15 @@ export function sqlitePersonalData(): SqlitePersonalData {
   let del: Database.Statement<[string]> | null = null;
   let select: Database.Statement<[string], Row> | null = null;
   let erasedSinceCheckpoint = false;
+  // The table was created in an append not yet known to have committed.
+  let unconfirmed = false;
+  /** After a rolled-back append that created the table, forget it. */
+  const settle = (d: Database.Database): void => {
+    if (!unconfirmed) return;
+    unconfirmed = false;
+    hasTable = tableExists(d);
+    if (!hasTable) insert = del = select = null;
+  };
   let last: PurgeResult | null = null;
 
   const need = (): Database.Database => {
@@ -99,35 +108,46 @@ export function sqlitePersonalData(): SqlitePersonalData {
     return n;
   };
 
+  const prepare = (d: Database.Database, readonly: boolean): void => {
+    insert = readonly
+      ? null
+      : d.prepare(
+          'INSERT OR IGNORE INTO personal_data (subject, field, commitment, salt, value, event) VALUES (?, ?, ?, ?, ?, ?)',
+        );
+    del = readonly ? null : d.prepare('DELETE FROM personal_data WHERE subject = ?');
+    select = d.prepare(
+      'SELECT subject, field, commitment, salt, value FROM personal_data WHERE subject = ? ORDER BY rowid',
+    );
+  };
+  const tableExists = (d: Database.Database): boolean =>
+    d
+      .prepare<[], { n: number }>(
+        "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'personal_data'",
+      )
+      .get()!.n === 1;
+
   const extension: SqliteExtension = {
     open(d, readonly) {
       db = d;
-      if (!readonly) {
-        // Deleted content is overwritten with zeros, never left in free pages (https://sqlite.org/pragma.html#pragma_secure_delete).
-        d.pragma('secure_delete = ON');
-        d.exec(SETUP);
-      }
-      hasTable =
-        d
-          .prepare<[], { n: number }>(
-            "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'personal_data'",
-          )
-          .get()!.n === 1;
-      if (!hasTable) return;
-      insert = readonly
-        ? null
-        : d.prepare(
-            'INSERT OR IGNORE INTO personal_data (subject, field, commitment, salt, value, event) VALUES (?, ?, ?, ?, ?, ?)',
-          );
-      del = readonly ? null : d.prepare('DELETE FROM personal_data WHERE subject = ?');
-      select = d.prepare(
-        'SELECT subject, field, commitment, salt, value FROM personal_data WHERE subject = ? ORDER BY rowid',
-      );
+      // Deleted content is overwritten with zeros, never left in free pages
+      // (https://sqlite.org/pragma.html#pragma_secure_delete). A connection setting: writes nothing.
+      if (!readonly) d.pragma('secure_delete = ON');
+      // The table is created by the first append that needs it, never at open: opening a ledger
+      // (or a refused command) must leave the file byte for byte as it was.
+      hasTable = tableExists(d);
+      if (hasTable) prepare(d, readonly);
     },
-    appended(_d, events) {
+    appended(d, events) {
       for (const e of events) {
         const rows = pending.get(e.id);
-        if (rows !== undefined) {
+        if (rows !== undefined && rows.length > 0) {
+          // Inside the append's transaction: a rollback takes the new table with it, so look again.
+          if (!hasTable || !tableExists(d)) {
+            d.exec(SETUP);
+            prepare(d, false);
+            hasTable = true;
+            unconfirmed = true;
+          }
           if (insert === null) throw new Error('personal_data is read-only on this connection');
           for (const r of rows) insert.run(r.subject, r.field, r.commitment, Buffer.from(r.salt), r.value, e.id);
         }
@@ -151,17 +171,15 @@ export function sqlitePersonalData(): SqlitePersonalData {
   return {
     extension,
     openings(subject) {
-      need();
+      settle(need());
       if (select === null) return [];
-      return select
-        .all(subject)
-        .map((r) => ({
-          subject: r.subject,
-          field: r.field,
-          commitment: r.commitment,
-          salt: u8(r.salt),
-          value: r.value,
-        }));
+      return select.all(subject).map((r) => ({
+        subject: r.subject,
+        field: r.field,
+        commitment: r.commitment,
+        salt: u8(r.salt),
+        value: r.value,
+      }));
     },
     staged: (id) => pending.get(id),
     stage(id, openings) {
@@ -171,11 +189,13 @@ export function sqlitePersonalData(): SqlitePersonalData {
       for (const id of ids) pending.delete(id);
     },
     afterAppend(events) {
+      unconfirmed = false;
       for (const e of events) pending.delete(e.id);
       if (erasedSinceCheckpoint) purge();
     },
     reconcile(erased) {
       const d = need();
+      settle(d);
       if (!hasTable || del === null || erased.length === 0) return;
       const n = d.transaction(() => eraseSubjects(erased)).immediate();
       if (n > 0 || erasedSinceCheckpoint) purge();
@@ -184,6 +204,7 @@ export function sqlitePersonalData(): SqlitePersonalData {
     lastPurge: () => last,
     count() {
       const d = need();
+      settle(d);
       return hasTable ? d.prepare<[], { n: number }>('SELECT count(*) AS n FROM personal_data').get()!.n : 0;
     },
   };
