@@ -258,11 +258,15 @@ export const marks = {
  */
 export type StudentFacts = Biography | CommittedStudent;
 
-/** The commitments to a student's fields (hex), and the clear fields of earlier events (docs/personal-data.md). */
-export interface CommittedStudent {
+/**
+ * The commitments to a student's fields (hex), and the clear fields of earlier events
+ * (docs/personal-data.md). It has no clear `name`, `sex`…: reading one gives undefined, as for a
+ * field the register left empty.
+ */
+export type CommittedStudent = {
   readonly pd: Readonly<Record<string, string>>;
   readonly clear?: Readonly<Record<string, string>>;
-}
+} & { readonly [K in keyof Biography]?: never };
 
 /** True when some biographical value of the student is signed in clear (it cannot be erased). */
 export function hasClearFields(f: StudentFacts): boolean {
