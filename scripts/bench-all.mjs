@@ -31,6 +31,11 @@ const sections = [
   ],
   ['books', 'record books: rebuild and catch-up on a school year', ['bench/books.mjs', ...(q ? ['--quick'] : [])]],
   [
+    'personal-data',
+    'commitments to pupils’ personal data vs clear: enrolment, marks, fold, replay; erasure of a class',
+    ['bench/personal-data.mjs', q ? '300' : '1500', '4'],
+  ],
+  [
     'verify',
     'verification with 0, 1, 2 workers vs raw libsodium verify',
     ['packages/verify/bench/verify-bench.mjs', q ? '20000' : '100000'],

@@ -18,8 +18,11 @@ import {
   type StudentSummary,
   type Transcript,
   type TranscriptPage,
+  resolveRecords,
+  sexLabel,
 } from '@hoso/books';
 import type { EventStore } from '@hoso/store';
+import type { PersonalDataReader } from '@hoso/ledger';
 import type {
   CorrectionTrace,
   MarkValue,
@@ -30,13 +33,21 @@ import type {
   TranscriptData,
 } from '@hoso/print';
 
-/** Fold the records of the first `size` events (default: all). */
-export async function foldStore(store: EventStore, ledger: string, size?: number): Promise<Records> {
+/**
+ * Fold the records of the first `size` events (default: all), with the biographies opened through
+ * `personal` (docs/personal-data.md; without it committed values show as withheld).
+ */
+export async function foldStore(
+  store: EventStore,
+  ledger: string,
+  size?: number,
+  personal?: PersonalDataReader,
+): Promise<Records> {
   let r = emptyRecords();
   const to = size ?? (await store.size(ledger));
   // The lean read: the fold decodes each envelope from its bytes and needs nothing else.
   for await (const batch of store.readBytes(ledger, { from: 0, to })) for (const e of batch) r = applyToRecords(r, e);
-  return r;
+  return personal === undefined ? r : resolveRecords(r, personal);
 }
 
 /** A person's name from the records (falls back to the id). */
@@ -212,7 +223,7 @@ export function transcriptData(r: Records, t: Transcript, year?: string): Transc
     student: {
       name: t.bio.name,
       birthDate: t.bio.birthDate,
-      gender: t.bio.sex === 'F' ? 'Nữ' : 'Nam',
+      gender: sexLabel(t.bio.sex),
       id: t.student,
       ...optional('birthPlace', t.bio.birthPlace),
       ...optional('ethnicity', t.bio.ethnicity),
@@ -309,7 +320,7 @@ export function registerData(r: Records, period: string): RegisterData {
         number: String(e.number),
         name: e.bio.name,
         birthDate: e.bio.birthDate,
-        gender: e.bio.sex === 'F' ? 'Nữ' : 'Nam',
+        gender: sexLabel(e.bio.sex),
         ...optional('birthPlace', e.bio.birthPlace),
         ...optional('ethnicity', e.bio.ethnicity),
         ...optional('guardian', e.bio.guardian),

@@ -17,6 +17,7 @@ import {
 import { usage } from './exit.js';
 import { readSignerKey } from './keys.js';
 import type { OpenedStore } from './store.js';
+import type { SqlitePersonalData } from '@hoso/store-sqlite';
 
 /** Events folded beyond the state snapshot after which an appending command saves a new one. */
 export const STATE_SAVE_AFTER = 1000;
@@ -38,6 +39,10 @@ export interface CliLedger {
  * only the events after it. A snapshot that is ignored
  * (damaged, of another history) is said on `warn`; the ledger is then folded from the start.
  */
+/** The `personalData` option of `openLedger` for a store opened with its personal-data store. */
+export const personalOf = (s: OpenedStore): { personalData?: SqlitePersonalData } =>
+  s.personal === undefined ? {} : { personalData: s.personal };
+
 export async function openCliLedger(
   s: OpenedStore,
   options: {
@@ -49,7 +54,7 @@ export async function openCliLedger(
 ): Promise<CliLedger> {
   const dir = options.state === false ? undefined : (options.stateDir ?? s.stateDir);
   if (dir === undefined) {
-    const ledger = await openLedger({ store: s.store, ledger: s.ledger });
+    const ledger = await openLedger({ store: s.store, ledger: s.ledger, ...personalOf(s) });
     return { ledger, afterCommand: async () => undefined };
   }
   let covered = 0;
@@ -60,7 +65,13 @@ export async function openCliLedger(
         `hoso: note: state snapshot in ${dir} not used (${e.problem.code}): ${e.problem.message}; folded the whole ledger\n`,
       );
   };
-  const ledger = await openLedger({ store: s.store, ledger: s.ledger, snapshots: fileStateSnapshots(dir), onSnapshot });
+  const ledger = await openLedger({
+    store: s.store,
+    ledger: s.ledger,
+    snapshots: fileStateSnapshots(dir),
+    onSnapshot,
+    ...personalOf(s),
+  });
   const saveAfter = options.saveAfter ?? STATE_SAVE_AFTER;
   return {
     ledger,

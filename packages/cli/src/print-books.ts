@@ -17,6 +17,7 @@ import {
   type ChildPage,
   type PrimarySummary,
   type Records,
+  sexLabel,
 } from '@hoso/books';
 import {
   attendanceDataFromBook,
@@ -122,7 +123,7 @@ function childDocument(
     {
       className: cls,
       schoolYear: year,
-      ...(bio === undefined ? {} : { birthDate: bio.birthDate, gender: bio.sex === 'F' ? 'Nữ' : 'Nam' }),
+      ...(bio === undefined ? {} : { birthDate: bio.birthDate, gender: sexLabel(bio.sex) }),
     },
     signers,
   );

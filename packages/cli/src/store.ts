@@ -6,7 +6,12 @@
 import { existsSync } from 'node:fs';
 import { isHosoFailure } from '@hoso/core';
 import type { EventStore } from '@hoso/store';
-import { openSqliteStore, type SqliteEventStore } from '@hoso/store-sqlite';
+import {
+  openSqliteStore,
+  sqlitePersonalData,
+  type SqliteEventStore,
+  type SqlitePersonalData,
+} from '@hoso/store-sqlite';
 import { usage } from './exit.js';
 
 /** The store options every ledger command takes. */
@@ -24,6 +29,8 @@ export interface OpenedStore {
   readonly where: string;
   /** The SQLite store, when `--db` was used (it can flush before a checkpoint is signed). */
   readonly sqlite?: SqliteEventStore;
+  /** The personal-data store in the same file, when `--db` was used (docs/personal-data.md). */
+  readonly personal?: SqlitePersonalData;
   /**
    * The folder of the ledger's state snapshot (`<db>.state`, beside `<db>.checkpoints`), when
    * `--db` was used: writing commands open the ledger from it (docs/ledger.md, "State snapshots").
@@ -94,8 +101,14 @@ export async function openStore(
     const id = ledger ?? (args.ledger === undefined ? null : checkLedgerId(args.ledger));
     if (id === null) throw usage('missing-option', 'a new ledger file needs --ledger <id>', '--ledger');
     let store: SqliteEventStore;
+    const personal = sqlitePersonalData();
     try {
-      store = openSqliteStore({ path, ledger: id, ...(options.readonly ? { readonly: true } : {}) });
+      store = openSqliteStore({
+        path,
+        ledger: id,
+        extensions: [personal.extension],
+        ...(options.readonly ? { readonly: true } : {}),
+      });
     } catch (e) {
       throw usage(
         'unreadable-ledger',
@@ -103,7 +116,15 @@ export async function openStore(
         '--db',
       );
     }
-    return { store, ledger: id, where: path, sqlite: store, stateDir: stateDirOf(path), close: () => store.close() };
+    return {
+      store,
+      ledger: id,
+      where: path,
+      sqlite: store,
+      personal,
+      stateDir: stateDirOf(path),
+      close: () => store.close(),
+    };
   }
   if (args.store !== undefined) {
     if (!/^(esdb|kurrentdb|esdb\+discover|kurrentdb\+discover|kdb|kdb\+discover):\/\//.test(args.store)) {

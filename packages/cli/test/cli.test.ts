@@ -29,6 +29,7 @@ const COMMANDS = [
   ['keys', 'show'],
   ['show'],
   ['log'],
+  ['retention'],
 ];
 
 describe('hoso --help and bad arguments', () => {

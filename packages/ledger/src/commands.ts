@@ -166,7 +166,8 @@ export const COMMANDS = {
     writes: ['StudentRegistered', 'StudentEnrolled'],
   },
   TransferStudent: one('StudentTransferred'),
-  ChangeBiography: one('BiographyChanged'),
+  // In clear: a ledger that adopted the personal-data format commits the fields itself (docs/personal-data.md).
+  ChangeBiography: { data: E.BiographyChangedClear as t.Type<unknown, unknown, unknown>, writes: ['BiographyChanged'] },
   RecordAbsence: one('AbsenceRecorded'),
   AssessConduct: one('ConductAssessed'),
   AssessQuality: one('QualityAssessed'),
@@ -198,6 +199,8 @@ export const COMMANDS = {
   RecordRecognition: one('RecognitionRecorded'),
   SetSessionsPerDay: one('SessionsPerDaySet'),
   CertifyAct: one('ActCertified'),
+  AdoptPersonalDataFormat: one('PersonalDataFormatAdopted'),
+  ErasePersonalData: one('PersonalDataErased'),
 } as const satisfies Record<string, CommandSpec>;
 
 /** Column commands: one event per entry of `data.entries`; a refusal of event i names `entries[i]`. */

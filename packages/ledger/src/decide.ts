@@ -13,9 +13,10 @@ import { BATCH_COMMANDS, commandEvents, type Command } from './commands.js';
 import { PENDING_PREV } from './chain.js';
 import { eventIdFor } from './ids.js';
 import { checkEvent } from './rules/index.js';
-import { evolve, forkState, type LedgerState } from './state.js';
+import { evolve, forkState, marks, type LedgerState } from './state.js';
 import { streamOf } from './streams.js';
 import { bookHeads } from './book.js';
+import type * as E from './events.js';
 import type { LedgerEvent } from './events.js';
 import type { SignerView } from './views.js';
 
@@ -28,7 +29,20 @@ export interface DecideContext {
   readonly actors: readonly SignerView[];
   /** The id of the command's i-th event (deterministic from the command id; see `ids.ts`). */
   readonly eventId: (i: number) => string;
+  /**
+   * Commits a student's clear biographical fields for the event `eventId` and keeps their openings
+   * (`openLedger({ personalData })`). Used once the ledger adopted the personal-data format; without
+   * it such a ledger refuses clear fields (`personal-data-in-clear`).
+   */
+  readonly commit?: PersonalCommitter;
 }
+
+/** See {@link DecideContext.commit}: the commitments, by field, to sign in place of `fields`. */
+export type PersonalCommitter = (
+  eventId: string,
+  subject: string,
+  fields: Readonly<Record<string, string>>,
+) => Record<string, string>;
 
 /** What `decideBatch` needs: as {@link DecideContext}, each command's event ids drawn from its own id. */
 export type BatchContext = Omit<DecideContext, 'eventId'>;
@@ -104,7 +118,7 @@ function decideInto(
   const out: UnsignedEnvelope[] = [];
   const batch = BATCH_COMMANDS.has(command.type);
   for (const [i, decided] of events.right.entries()) {
-    const ev = withBook(scratch, decided);
+    const ev = withCommitments(scratch, withBook(scratch, decided), ctx, ctx.eventId(i));
     const stream = targetStream(scratch, ev);
     if (typeof stream !== 'string') return left(batch ? entryError(stream, i) : stream);
     const head = scratch.heads.get(stream);
@@ -164,6 +178,24 @@ function entryError(e: LedgerError, i: number): LedgerError {
         ? ['data', 'entries', i]
         : p;
   return withDetails(withPath(e, path), { entry: i });
+}
+
+/**
+ * A biography in clear, committed field by field (`pd`) when the ledger adopted the personal-data
+ * format and the ledger has a personal-data store; unchanged otherwise (the rules judge it).
+ */
+function withCommitments(s: LedgerState, ev: LedgerEvent, ctx: DecideContext, id: string): LedgerEvent {
+  if (ctx.commit === undefined || !s.marks.has(marks.pdAdopted)) return ev;
+  if (ev.type === 'StudentRegistered' && 'bio' in ev.data) {
+    const { bio, ...rest } = ev.data;
+    const pd = ctx.commit(id, ev.data.student, bio) as E.BiographyCommitments;
+    return { type: ev.type, data: { ...rest, pd } };
+  }
+  if (ev.type === 'BiographyChanged' && 'changes' in ev.data) {
+    const { changes, ...rest } = ev.data;
+    return { type: ev.type, data: { ...rest, pd: ctx.commit(id, ev.data.student, changes) } };
+  }
+  return ev;
 }
 
 /** A class act with the heads of the class's books filled in when the command left them out. */

@@ -56,6 +56,12 @@ export const LEDGER_ERROR_CODES = [
   'already-enrolled',
   'transfer-mismatch',
   'empty-change',
+  // personal data (docs/personal-data.md)
+  'personal-data-in-clear',
+  'personal-data-format-not-adopted',
+  'personal-data-erased',
+  'personal-data-in-chain',
+  'personal-data-store-required',
   // entries
   'wrong-assessment',
   'regular-index-out-of-range',

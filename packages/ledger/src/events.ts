@@ -340,12 +340,79 @@ export type Biography = t.TypeOf<typeof Biography>;
  * A student's first record in the school; rev 0 of `student/<id>`. Written by the homeroom teacher
  * of the class (`year`, `class`) the student joins (QC Điều 8.1).
  */
-export const StudentRegistered = closed('StudentRegistered', {
+export const StudentRegisteredClear = closed('StudentRegistered', {
   student: PersonId,
   year: SchoolYear,
   class: ClassCode,
   bio: Biography,
 });
+
+/**
+ * A commitment to one personal field, `SHA-256("hoso/pd/v1\n" ‖ salt ‖ canonical(value))` as 64
+ * lowercase hex digits (docs/personal-data.md); the value and salt stay in the personal-data store.
+ */
+export const FieldCommitment = pattern(
+  'FieldCommitment',
+  /^[0-9a-f]{64}$/,
+  'a SHA-256 commitment, 64 lowercase hex digits',
+);
+
+const pdOptional = {
+  birthPlace: FieldCommitment,
+  ethnicity: FieldCommitment,
+  nationality: FieldCommitment,
+  address: FieldCommitment,
+  guardian: FieldCommitment,
+  phone: FieldCommitment,
+};
+
+/** The commitments to a {@link Biography}, field by field (`hoso/pd/v1`). */
+export const BiographyCommitments = closed(
+  'BiographyCommitments',
+  { name: FieldCommitment, birthDate: FieldCommitment, sex: FieldCommitment },
+  pdOptional,
+);
+/** The payload type decoded by {@link BiographyCommitments}. */
+export type BiographyCommitments = t.TypeOf<typeof BiographyCommitments>;
+
+/** {@link StudentRegistered} in the personal-data format: commitments (`pd`) in place of `bio`. */
+export const StudentRegisteredCommitted = closed('StudentRegistered', {
+  student: PersonId,
+  year: SchoolYear,
+  class: ClassCode,
+  pd: BiographyCommitments,
+});
+
+/**
+ * Two closed shapes of one event type told apart by one field: the new shape when `key` is
+ * present, else the old one, so the old shape's errors keep their paths.
+ */
+function eitherShape<A, B>(
+  name: string,
+  key: string,
+  old: t.Type<A, unknown, unknown>,
+  neu: t.Type<B, unknown, unknown>,
+) {
+  const isNew = (u: unknown): boolean =>
+    typeof u === 'object' && u !== null && Object.prototype.hasOwnProperty.call(u, key);
+  return new t.Type<A | B, unknown, unknown>(
+    name,
+    (u): u is A | B => old.is(u) || neu.is(u),
+    (u, c) => (isNew(u) ? neu.validate(u, c) : old.validate(u, c)),
+    (a) => a,
+  );
+}
+
+/**
+ * Rev 0 of `student/<id>`: the biography in clear (`bio`, ledgers before `PersonalDataFormatAdopted`)
+ * or as commitments (`pd`, after it; docs/personal-data.md).
+ */
+export const StudentRegistered = eitherShape(
+  'StudentRegistered',
+  'pd',
+  StudentRegisteredClear,
+  StudentRegisteredCommitted,
+);
 /** The payload type decoded by {@link StudentRegistered}. */
 export type StudentRegistered = t.TypeOf<typeof StudentRegistered>;
 
@@ -353,13 +420,29 @@ export type StudentRegistered = t.TypeOf<typeof StudentRegistered>;
  * Changed biographical fields (only those named change), with the reason; written by the homeroom
  * teacher of the class (`year`, `class`) the student is in.
  */
-export const BiographyChanged = closed('BiographyChanged', {
+export const BiographyChangedClear = closed('BiographyChanged', {
   student: PersonId,
   year: SchoolYear,
   class: ClassCode,
   changes: closed('BiographyChanges', {}, { name: text(200), birthDate: CalendarDate, sex: Sex, ...bioOptional }),
   reason: lines(1000),
 });
+
+/** {@link BiographyChanged} in the personal-data format: the changed fields' new commitments (`pd`). */
+export const BiographyChangedCommitted = closed('BiographyChanged', {
+  student: PersonId,
+  year: SchoolYear,
+  class: ClassCode,
+  pd: closed(
+    'BiographyChangeCommitments',
+    {},
+    { name: FieldCommitment, birthDate: FieldCommitment, sex: FieldCommitment, ...pdOptional },
+  ),
+  reason: lines(1000),
+});
+
+/** Changed biographical fields, in clear (`changes`) or as commitments (`pd`, after `PersonalDataFormatAdopted`). */
+export const BiographyChanged = eitherShape('BiographyChanged', 'pd', BiographyChangedClear, BiographyChangedCommitted);
 /** The payload type decoded by {@link BiographyChanged}. */
 export type BiographyChanged = t.TypeOf<typeof BiographyChanged>;
 
@@ -775,6 +858,50 @@ export const SessionsPerDaySet = closed('SessionsPerDaySet', {
 });
 /** The payload type decoded by {@link SessionsPerDaySet}. */
 export type SessionsPerDaySet = t.TypeOf<typeof SessionsPerDaySet>;
+
+// ---------------------------------------------------------------------------------------------
+// Personal data (Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15; docs/personal-data.md): stream `school`
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * From this event on, the ledger writes pupils' biographical fields as commitments (`pd`), never
+ * in clear; written once, by the leader. Events before it keep their clear `bio`: those bytes are
+ * signed and chained and cannot be erased (docs/personal-data.md).
+ */
+export const PersonalDataFormatAdopted = closed('PersonalDataFormatAdopted', {
+  format: t.literal('hoso/pd/v1'),
+});
+/** The payload type decoded by {@link PersonalDataFormatAdopted}. */
+export type PersonalDataFormatAdopted = t.TypeOf<typeof PersonalDataFormatAdopted>;
+
+/** Why personal data is erased (Luật 91/2025/QH15; docs/personal-data.md). */
+export const ErasureBasis = t.keyof({
+  /** The retention period of the records ended (Thông tư 08/2025/TT-BGDĐT, Luật Lưu trữ 2024). */
+  'retention-expired': null,
+  /** A lawful request by the pupil's parent or guardian (the pupil is a child). */
+  'guardian-request': null,
+  /** A lawful request by the data subject (a pupil of age). */
+  'subject-request': null,
+  /** A decision of a competent authority. */
+  'authority-order': null,
+});
+
+/**
+ * The leader's decision to erase the personal data of `students` (*xóa dữ liệu cá nhân*): the
+ * personal-data store destroys every opening of their commitments in the transaction that appends
+ * this event. Marks, sign-offs and proofs stay; the books show "[đã xóa]".
+ */
+export const PersonalDataErased = closed(
+  'PersonalDataErased',
+  {
+    students: t.array(PersonId),
+    basis: ErasureBasis,
+    reason: lines(1000),
+  },
+  { decision: DocumentRef },
+);
+/** The payload type decoded by {@link PersonalDataErased}. */
+export type PersonalDataErased = t.TypeOf<typeof PersonalDataErased>;
 // CA-backed signatures (*ký số*; docs/legal.md): in the stream of the act signed
 // ---------------------------------------------------------------------------------------------
 
@@ -853,6 +980,8 @@ export const EVENT_CODECS = {
   RecognitionRecorded,
   SessionsPerDaySet,
   ActCertified,
+  PersonalDataFormatAdopted,
+  PersonalDataErased,
 } as const;
 
 /** Name of an event type. */

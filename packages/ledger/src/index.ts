@@ -34,3 +34,7 @@ export * from './snapshot.js';
 export * from './snapshot-files.js';
 export { eventIndexParts, eventIndexFromParts, type EventIndexParts } from './event-index.js';
 export { ioErrors } from './decode.js';
+export * from './personal/commitment.js';
+export * from './personal/store.js';
+export { memoryPersonalData } from './personal/memory.js';
+export { MAX_ERASED_PER_DECISION } from './rules/personal.js';

@@ -25,12 +25,15 @@ import {
 import type { EventStore, StoreError } from '@hoso/store';
 import { firstProblem, ledgerError, under, withDetails, type LedgerError } from './errors.js';
 import { decodeCommand, type Command } from './commands.js';
-import { decide, decideBatch } from './decide.js';
+import { decide, decideBatch, type PersonalCommitter } from './decide.js';
+import { commitFields, isBioField, type Opening } from './personal/commitment.js';
+import type { PersonalDataStore } from './personal/store.js';
+import { RULES } from './rules/articles.js';
 import { signInOrder } from './chain.js';
 import { eventIdFor } from './ids.js';
 import { bytesOf, leafHexOf, rememberBytes, signRemembering } from './encoded.js';
 import { checkEvent, replayCheck } from './rules/index.js';
-import { evolve, forkState, initialState, type LedgerState } from './state.js';
+import { erasedInState, evolve, forkState, initialState, type LedgerState } from './state.js';
 import {
   loadStateSnapshot,
   saveStateSnapshot,
@@ -96,6 +99,13 @@ export interface OpenLedgerOptions {
    * Without it such events are refused (`no-trust-list`); the rest of the ledger works as before.
    */
   readonly trust?: CertificateTrust;
+  /**
+   * Where pupils' biographical values live once the ledger adopted the personal-data format
+   * (docs/personal-data.md): clear fields of `EnrollStudent` and `ChangeBiography` are committed
+   * and their openings written with the events; `ErasePersonalData` destroys them. Without it such
+   * a ledger refuses clear fields and erasures; the rest works as before.
+   */
+  readonly personalData?: PersonalDataStore;
 }
 
 /** What {@link Ledger.bindCertificate} needs: whose certificate, and the certificate's signer. */
@@ -178,6 +188,12 @@ export interface Ledger {
    * whole. A bad or foreign signature is refused.
    */
   submit(events: readonly Uint8Array[]): Promise<Either<LedgerError, Appended>>;
+  /**
+   * The committer to give `decide` when the caller decides and signs itself and then `submit`s
+   * (docs/personal-data.md): the openings it stages are written with the submitted events. Undefined
+   * without `personalData`.
+   */
+  committer(): PersonalCommitter | undefined;
   /**
    * Several commands of one author (the same `signers` for each), decided in order — each against
    * the state that already holds the ones before it — and appended in ONE atomic append: all or
@@ -359,6 +375,29 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
   const loaded = snapshots === undefined ? null : await loadStateSnapshot(store, ledger, snapshots, tell);
   const state = loaded ?? initialState();
   const foldedFrom = state.size;
+  const pd = options.personalData;
+  const commit: PersonalCommitter | undefined =
+    pd === undefined
+      ? undefined
+      : (eventId, subject, fields) => {
+          // A retry re-decides the command: the same values keep their salts, so unchanged events
+          // compare equal and are not signed again.
+          const before = new Map((pd.staged(eventId) ?? []).map((o) => [o.field, o]));
+          const commitments: Record<string, string> = {};
+          const openings: Opening[] = [];
+          for (const [field, value] of Object.entries(fields)) {
+            if (!isBioField(field)) continue;
+            const old = before.get(field);
+            const o =
+              old !== undefined && old.value === value && old.subject === subject
+                ? old
+                : commitFields(subject, { [field]: value }).openings[0]!;
+            commitments[field] = o.commitment;
+            openings.push(o);
+          }
+          pd.stage(eventId, openings);
+          return commitments;
+        };
 
   async function refresh(): Promise<number> {
     for (;;) {
@@ -515,7 +554,8 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     extend?: (signed: readonly Envelope[]) => Promise<Either<LedgerError, readonly Envelope[]>>,
   ): Promise<Either<LedgerError, Appended>> {
     const cache = new Map<string, Envelope>();
-    return retrying(maxRetries, async (attempt) => {
+    const decidedIds = new Set<string>();
+    const run = retrying(maxRetries, async (attempt): Promise<Either<LedgerError, Appended | null>> => {
       await refresh();
       const already = done();
       if (isLeft(already)) return already;
@@ -523,6 +563,19 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       const expected = state.size;
       const decided = decideNow(state);
       if (isLeft(decided)) return decided;
+      for (const u of decided.right) decidedIds.add(u.id);
+      const erasure = decided.right.findIndex((u) => u.type === 'PersonalDataErased');
+      if (erasure >= 0 && pd === undefined)
+        return left(
+          under(
+            ledgerError(
+              'personal-data-store-required',
+              'an erasure destroys the openings in the personal-data store: open the ledger with `personalData`',
+              { path: ['data'], rule: RULES.personalData },
+            ),
+            pointAt(erasure),
+          ),
+        );
       const first = await signAll(decided.right, signers, cache);
       if (isLeft(first)) return first;
       const more = extend === undefined ? right([]) : await extend(first.right);
@@ -536,6 +589,8 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       if (refused !== null) return left(refused);
       const appended = await appendAt(all, expected, pointAt);
       if (isLeft(appended) || appended.right === null) return appended as Either<LedgerError, null>;
+      if (pd !== undefined && appended.right.written > 0)
+        pd.afterAppend(all.map((e) => ({ id: e.id, type: e.type, data: e.data })));
       // Another writer may have appended these very bytes first (same command id): the store
       // then wrote nothing, and this caller must not believe it wrote the events.
       return right({
@@ -546,6 +601,8 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
         retries: attempt,
       });
     });
+    // Staged openings of events that never landed must not linger (nor be written by a later append).
+    return run.finally(() => pd?.discard(decidedIds));
   }
 
   async function execute(command: unknown, signers: readonly ActingSigner[]): Promise<Either<LedgerError, Appended>> {
@@ -558,7 +615,14 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     const r = await decideSignAppend(
       signers,
       () => right(existing(commandId)),
-      (s) => decide(s, cmd.right, { ledger, now, actors: actors.right, eventId: (i) => eventIdFor(commandId, i) }),
+      (s) =>
+        decide(s, cmd.right, {
+          ledger,
+          now,
+          actors: actors.right,
+          eventId: (i) => eventIdFor(commandId, i),
+          ...(commit === undefined ? {} : { commit }),
+        }),
       () => [],
     );
     if (isLeft(r)) return r;
@@ -665,7 +729,12 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       });
     };
     const decideAll = (s: LedgerState): Either<LedgerError, readonly UnsignedEnvelope[]> => {
-      const d = decideBatch(s, cmds, { ledger, now, actors: actors.right });
+      const d = decideBatch(s, cmds, {
+        ledger,
+        now,
+        actors: actors.right,
+        ...(commit === undefined ? {} : { commit }),
+      });
       if (isLeft(d)) return d;
       counts = d.right.counts;
       return right(d.right.events);
@@ -735,7 +804,16 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       envs.push(env.right);
     }
     const commandId = envs[0]!.id;
-    return retrying(maxRetries, async (attempt): Promise<Either<LedgerError, Appended | null>> => {
+    const erasure = envs.findIndex((e) => e.type === 'PersonalDataErased');
+    if (erasure >= 0 && pd === undefined)
+      return left(
+        ledgerError(
+          'personal-data-store-required',
+          'an erasure destroys the openings in the personal-data store: open the ledger with `personalData`',
+          { path: ['events', erasure], rule: RULES.personalData },
+        ),
+      );
+    const run = retrying(maxRetries, async (attempt): Promise<Either<LedgerError, Appended | null>> => {
       await refresh();
       if (envs.every((e) => state.ids.has(e.id)))
         return right({
@@ -779,6 +857,8 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       if (refused !== null) return left(refused);
       const appended = await appendAt(envs, expected, (i) => ['events', i]);
       if (isLeft(appended) || appended.right === null) return appended as Either<LedgerError, null>;
+      if (pd !== undefined && appended.right.written > 0)
+        pd.afterAppend(envs.map((e) => ({ id: e.id, type: e.type, data: e.data })));
       // Another writer may have appended these very bytes first (same command id): the store
       // then wrote nothing, and this caller must not believe it wrote the events.
       return right({
@@ -789,6 +869,8 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
         retries: attempt,
       });
     });
+    // Openings staged for these events (by `committer()` in the caller's decide) go with them or not at all.
+    return run.finally(() => pd?.discard(envs.map((e) => e.id)));
   }
 
   async function saveSnapshot(): Promise<Either<SnapshotProblem, SnapshotSaved>> {
@@ -840,6 +922,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
   }
 
   await refresh();
+  pd?.reconcile(erasedInState(state));
   if (loaded !== null) tell({ kind: 'loaded', size: foldedFrom, tail: state.size - foldedFrom });
   const auto = options.autoSnapshotAfter;
   if (snapshots !== undefined && auto !== undefined && state.size - foldedFrom >= auto && state.size > 0) {
@@ -849,6 +932,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
   return {
     id: ledger,
     store,
+    committer: () => commit,
     execute,
     executeBatch,
     prepare,

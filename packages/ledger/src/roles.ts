@@ -55,6 +55,8 @@ export const AUTHOR_ROLE: { readonly [K in EventType]: { readonly role: AuthorRo
   RecognitionRecorded: { role: 'homeroom', rule: 'QC Điều 8.3, TT27 Điều 13.1a' },
   SessionsPerDaySet: { role: 'leader', rule: 'QC Điều 13.1' },
   ActCertified: { role: 'signer', rule: 'QC Điều 3.1' },
+  PersonalDataFormatAdopted: { role: 'leader', rule: 'QC Điều 3.2' },
+  PersonalDataErased: { role: 'leader', rule: 'QC Điều 3.2, 14' },
 };
 
 /** Roles whose holders may act; `inspector` reads and verifies only (QC Điều 15). */

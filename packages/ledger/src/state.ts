@@ -17,6 +17,7 @@ import {
   type Biography,
   type CellEventType,
   type CertifiableAct,
+  type EventData,
   type IdentityNumber,
   type LedgerEvent,
   type RoleName,
@@ -135,7 +136,11 @@ export interface LedgerState extends WindowIndex, YearFacts {
   readonly signedThrough: LayerMap<string, number>;
   /** `<year>/<class>` → grade. */
   readonly classes: LayerMap<string, number>;
-  readonly students: LayerMap<string, Biography>;
+  /**
+   * Each registered student's biography as the events carry it: in clear (before
+   * `PersonalDataFormatAdopted`) or as commitments.
+   */
+  readonly students: LayerMap<string, StudentFacts>;
   /** `<year>/<student>` → class the student is currently in. */
   readonly enrolment: LayerMap<string, string>;
   /** `<year>/<student>` → the last transfer out. */
@@ -243,7 +248,58 @@ export const marks = {
   recognised: (year: string, student: string): string => `recognised:${year}/${student}`,
   sessions: (year: string): string => `sessions:${year}`,
   certified: (act: string, key: string): string => `certified:${act}/${key}`,
+  /** The ledger writes personal fields as commitments from here on (`PersonalDataFormatAdopted`). */
+  pdAdopted: 'pd-format',
+  /** The student's personal data was erased (`PersonalDataErased`). */
+  pdErased: (student: string): string => `pd-erased:${student}`,
 };
+
+/**
+ * A student's biography as the events carry it: the clear {@link Biography} of a student registered
+ * before `PersonalDataFormatAdopted`, or the commitments (`pd`) of one registered after it, with any
+ * clear fields of the earlier events that no commitment replaced (`clear`).
+ */
+export type StudentFacts = Biography | CommittedStudent;
+
+/**
+ * The commitments to a student's fields (hex), and the clear fields of earlier events
+ * (docs/personal-data.md). It has no clear `name`, `sex`…: reading one gives undefined, as for a
+ * field the register left empty.
+ */
+export type CommittedStudent = {
+  readonly pd: Readonly<Record<string, string>>;
+  readonly clear?: Readonly<Record<string, string>>;
+} & { readonly [K in keyof Biography]?: never };
+
+/** True when some biographical value of the student is signed in clear (it cannot be erased). */
+export function hasClearFields(f: StudentFacts): boolean {
+  return !('pd' in f) || (f.clear !== undefined && Object.keys(f.clear).length > 0);
+}
+
+/** The students whose personal data the ledger erased (`PersonalDataErased`). */
+export function erasedInState(s: LedgerState): string[] {
+  const out: string[] = [];
+  const prefix = marks.pdErased('');
+  for (const [k] of s.marks.entries()) if (k.startsWith(prefix)) out.push(k.slice(prefix.length));
+  return out;
+}
+
+function changedFacts(b: StudentFacts, d: EventData['BiographyChanged']): StudentFacts {
+  if ('changes' in d) {
+    if (!('pd' in b)) return { ...b, ...d.changes };
+    return { pd: without(b.pd, Object.keys(d.changes)), clear: { ...b.clear, ...d.changes } };
+  }
+  const clear = 'pd' in b ? b.clear : (b as Readonly<Record<string, string>>);
+  const pd = 'pd' in b ? b.pd : {};
+  const rest = clear === undefined ? {} : without(clear, Object.keys(d.pd));
+  return Object.keys(rest).length === 0 ? { pd: { ...pd, ...d.pd } } : { pd: { ...pd, ...d.pd }, clear: rest };
+}
+
+function without(r: Readonly<Record<string, string>>, keys: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(r)) if (!keys.includes(k)) out[k] = v;
+  return out;
+}
 
 /** The key of the TT22 cell a missed periodic test leaves (as `ScoreEntered` writes it, `cells.ts`). */
 export const missedCellKey = (stream: string, d: { student: string; term: string; column: string }): string =>
@@ -410,13 +466,19 @@ function applyEvent(s: LedgerState, env: Envelope, ev: LedgerEvent, position: nu
       s.classes.set(`${ev.data.year}/${ev.data.class}`, ev.data.grade);
       return undefined;
     case 'StudentRegistered':
-      s.students.set(ev.data.student, ev.data.bio);
+      s.students.set(ev.data.student, 'bio' in ev.data ? ev.data.bio : { pd: ev.data.pd });
       return undefined;
     case 'BiographyChanged': {
       const b = s.students.get(ev.data.student);
-      if (b !== undefined) s.students.set(ev.data.student, { ...b, ...ev.data.changes });
+      if (b !== undefined) s.students.set(ev.data.student, changedFacts(b, ev.data));
       return undefined;
     }
+    case 'PersonalDataFormatAdopted':
+      s.marks.set(marks.pdAdopted, true);
+      return undefined;
+    case 'PersonalDataErased':
+      for (const st of ev.data.students) s.marks.set(marks.pdErased(st), true);
+      return undefined;
     case 'StudentEnrolled':
       s.enrolment.set(`${ev.data.year}/${ev.data.student}`, ev.data.class);
       if (ev.data.from !== undefined && 'school' in ev.data.from)

@@ -76,6 +76,8 @@ export function streamOf(e: LedgerEvent): string | null {
     case 'RoleGranted':
     case 'RoleRevoked':
     case 'SessionsPerDaySet':
+    case 'PersonalDataFormatAdopted':
+    case 'PersonalDataErased':
       return SCHOOL_STREAM;
     case 'ClassOpened':
     case 'StudentEnrolled':

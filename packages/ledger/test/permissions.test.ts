@@ -8,7 +8,7 @@ import { isLeft, isRight } from 'fp-ts/lib/Either.js';
 import { readFileSync } from 'node:fs';
 import { ROLES, PERMISSION_TABLE, mayIssue, COMMAND_TYPES, type CommandType, type RoleName } from '@hoso/ledger';
 import { buildSchool, person, as, type School, type TestPerson } from '@hoso/ledger/testing';
-import { caSign, certificateBinding, type ActingSigner } from '@hoso/ledger';
+import { caSign, certificateBinding, memoryPersonalData, type ActingSigner } from '@hoso/ledger';
 import { createTestPki } from '@hoso/pki/testing';
 
 // The test PKI for the certificate commands (valid around the fixture's clock).
@@ -129,6 +129,41 @@ const YEAR_CASES: Case[] = [
     label: 'SetSessionsPerDay',
     scope: { class: '10A1' },
     make: () => ({ command: { type: 'SetSessionsPerDay', data: { year: Y, sessionsPerDay: 2 } } }),
+  },
+  {
+    command: 'AdoptPersonalDataFormat',
+    label: 'AdoptPersonalDataFormat',
+    scope: { class: '10A1' },
+    make: () => ({ command: { type: 'AdoptPersonalDataFormat', data: { format: 'hoso/pd/v1' } } }),
+  },
+  {
+    command: 'ErasePersonalData',
+    label: 'ErasePersonalData (a pupil registered with commitments)',
+    scope: { class: '10A1' },
+    prepare: async (s) => {
+      await s.run({ type: 'AdoptPersonalDataFormat', data: { format: 'hoso/pd/v1' } }, [
+        as(s.people.principal, 'leader'),
+      ]);
+      await s.run(
+        {
+          type: 'EnrollStudent',
+          data: {
+            ...pupil,
+            student: 'hs-pd',
+            date: '2024-09-05',
+            bio: { name: 'Em Xóa', birthDate: '2009-02-02', sex: 'F' },
+          },
+        },
+        [as(s.people.homeroom, 'homeroom')],
+      );
+      return {};
+    },
+    make: () => ({
+      command: {
+        type: 'ErasePersonalData',
+        data: { students: ['hs-pd'], basis: 'retention-expired', reason: 'hết thời hạn lưu trữ' },
+      },
+    }),
   },
 ];
 
@@ -650,6 +685,7 @@ async function fixture(role: RoleName, c: Case): Promise<{ s: School; x: TestPer
   const s = await buildSchool({
     levels: ['preschool', 'primary', 'upper-secondary'],
     trust: { roots: [pki.root.certificate] },
+    personalData: memoryPersonalData(),
   });
   const P = s.people.principal;
   const L = [as(P, 'leader')];

@@ -99,7 +99,14 @@ export async function openBatch(
       const cmd = decodeCommand({ type: c.type, id, data: c.data });
       if (isLeft(cmd)) return cmd.left;
       const state = working();
-      const decided = decide(state, cmd.right, { ledger: ledger.id, now, actors, eventId: (k) => eventIdFor(id, k) });
+      const commit = ledger.committer();
+      const decided = decide(state, cmd.right, {
+        ledger: ledger.id,
+        now,
+        actors,
+        eventId: (k) => eventIdFor(id, k),
+        ...(commit === undefined ? {} : { commit }),
+      });
       if (isLeft(decided)) return decided.left;
       for (const u of decided.right) {
         const env = await signEnvelope(u, signers);

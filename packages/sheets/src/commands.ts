@@ -390,7 +390,9 @@ function checkName(
   name: { readonly text: string; readonly column: TableColumn | undefined },
 ): void {
   if (student === undefined || name.text === '') return;
-  const known = state.students.get(student)?.name;
+  // A committed name (docs/personal-data.md) cannot be compared here: the state holds its commitment only.
+  const facts = state.students.get(student);
+  const known = facts !== undefined && 'name' in facts ? facts.name : undefined;
   if (known === undefined || fold(known) === fold(name.text)) return;
   rp.raw(
     sheetProblem(

@@ -23,6 +23,7 @@ import {
   type MarkbookOptions,
   type Records,
   type SubjectPage,
+  sexLabel,
 } from '@hoso/books';
 
 /** The checkpoint a workbook's books were computed at. */
@@ -252,7 +253,7 @@ function registerSheet(r: Records, book: Markbook, school: string): SheetModel {
         e.student,
         e.bio.name,
         viDate(e.bio.birthDate),
-        e.bio.sex === 'F' ? 'Nữ' : 'Nam',
+        sexLabel(e.bio.sex),
         e.bio.birthPlace ?? null,
         e.bio.ethnicity ?? null,
         e.bio.guardian ?? null,

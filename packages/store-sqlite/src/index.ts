@@ -6,3 +6,10 @@
 export { openSqliteStore, type SqliteStoreOptions, type SqliteEventStore } from './sqlite-store.js';
 export { SCHEMA_VERSION, READABLE_SCHEMAS, STORED_NODE_LEVEL } from './schema.js';
 export { storageFailure } from './failure.js';
+export type { SqliteExtension, ExtensionEvent } from './extension.js';
+export {
+  sqlitePersonalData,
+  type SqlitePersonalData,
+  type PersonalRow,
+  type PurgeResult,
+} from './personal/personal-data.js';

@@ -41,6 +41,7 @@ import {
 } from '@hoso/store';
 import { ensureSchema, STORED_NODE_LEVEL } from './schema.js';
 import { storageFailure } from './failure.js';
+import type { SqliteExtension } from './extension.js';
 
 /** Options of {@link openSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -67,6 +68,8 @@ export interface SqliteStoreOptions {
   readonly cacheKiB?: number;
   /** How often a subscriber with no in-process signal looks for appends by other processes (ms, default 50). */
   readonly pollMs?: number;
+  /** Modules whose tables live in this file and are written in the appends' transactions ({@link SqliteExtension}). */
+  readonly extensions?: readonly SqliteExtension[];
 }
 
 /**
@@ -188,6 +191,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
     // random places, and a school-year ledger's indexes outgrow the default cache early.
     db.pragma(`cache_size = -${options.cacheKiB ?? 65_536}`);
     ensureSchema(db, path, readonly);
+    for (const x of options.extensions ?? []) x.open(db, readonly);
   } catch (e) {
     db.close();
     snapshot?.remove();
@@ -316,6 +320,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
     );
   };
 
+  const extensions = options.extensions ?? [];
   const signal = new AppendSignal();
   const pollMs = options.pollMs ?? 50;
   const subscriptions = new Set<Subscription>();
@@ -396,6 +401,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
           if (n.id.level >= STORED_NODE_LEVEL) q.insertNode.run(n.id.level, n.id.index, n.hash);
         }
       }
+      for (const x of extensions) x.appended(db, plan.right.events);
       return right({ plan: plan.right, range, version });
     },
   );

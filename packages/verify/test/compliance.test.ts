@@ -21,6 +21,7 @@ import {
   type Ledger,
   type LedgerErrorCode,
   type LedgerEvent,
+  commitFields,
 } from '@hoso/ledger';
 import { as, buildSchool, completeMarks, ok, person, type SchoolPeople, type TestPerson } from '@hoso/ledger/testing';
 import { RULE_VI } from '../src/passes/compliance.js';
@@ -466,6 +467,49 @@ const CASES: readonly RuleCase[] = [
       ]),
   },
   {
+    code: 'personal-data-in-clear',
+    write: async (c) => {
+      await c.run({ type: 'AdoptPersonalDataFormat', data: { format: 'hoso/pd/v1' } }, [as(P(), 'leader')]);
+      return c.forge(
+        {
+          type: 'StudentRegistered',
+          data: { student: 'hs-new', year: Y, class: C, bio: { name: 'Rõ', birthDate: '2009-01-01', sex: 'M' } },
+        },
+        [as(H(), 'homeroom')],
+      );
+    },
+  },
+  {
+    code: 'personal-data-format-not-adopted',
+    write: (c) =>
+      c.forge({ type: 'StudentRegistered', data: { student: 'hs-new', year: Y, class: C, pd: committed('hs-new') } }, [
+        as(H(), 'homeroom'),
+      ]),
+  },
+  {
+    code: 'personal-data-erased',
+    write: async (c) => {
+      await c.run({ type: 'AdoptPersonalDataFormat', data: { format: 'hoso/pd/v1' } }, [as(P(), 'leader')]);
+      await c.forge(
+        { type: 'StudentRegistered', data: { student: 'hs-pd', year: Y, class: C, pd: committed('hs-pd') } },
+        [as(H(), 'homeroom')],
+      );
+      const erase = {
+        type: 'PersonalDataErased',
+        data: { students: ['hs-pd'], basis: 'retention-expired', reason: 'x' },
+      };
+      await c.forge(erase, [as(P(), 'leader')]);
+      return c.forge(erase, [as(P(), 'leader')]);
+    },
+  },
+  {
+    code: 'personal-data-in-chain',
+    write: (c) =>
+      c.forge({ type: 'PersonalDataErased', data: { students: ['hs-001'], basis: 'guardian-request', reason: 'x' } }, [
+        as(P(), 'leader'),
+      ]),
+  },
+  {
     code: 'regular-index-out-of-range',
     write: (c) => c.forge(score({ subject: 'van', column: 'tx', index: 3 }), [as(H(), 'subject')]),
   },
@@ -700,6 +744,9 @@ const CASES: readonly RuleCase[] = [
   },
 ];
 
+/** Commitments to a made-up biography (`hoso/pd/v1`). */
+const committed = (student: string) =>
+  commitFields(student, { name: 'Ẩn Danh', birthDate: '2009-01-01', sex: 'F' }).commitments;
 /** A certificate binding as the rules see it (its bytes are not a certificate: the rules do not parse it). */
 const FAKE_CERT = Buffer.from('not a certificate, but base64').toString('base64');
 const BOUND_DIGEST = createHash('sha256').update(Buffer.from(FAKE_CERT, 'base64')).digest('hex');
@@ -723,6 +770,7 @@ const NOT_FROM_RULES: ReadonlySet<LedgerErrorCode> = new Set<LedgerErrorCode>([
   'store-error',
   'signer-failed',
   'no-trust-list',
+  'personal-data-store-required',
 ]);
 /** Codes another pass reports with its own finding at the event (see `reportedElsewhere`). */
 const ELSEWHERE: ReadonlySet<LedgerErrorCode> = new Set<LedgerErrorCode>([

@@ -6,7 +6,8 @@
  */
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { hosoError } from '@hoso/core';
-import { homeroomStream, markbookStream, type Biography } from '@hoso/ledger';
+import { homeroomStream, markbookStream } from '@hoso/ledger';
+import type { ShownBiography } from '../records/state.js';
 import type { BooksError } from '../errors.js';
 import { ruleSetFor, type OrIncomplete, type PrimaryYearResult, type Tt27RuleSet } from '../rules/index.js';
 import {
@@ -124,7 +125,7 @@ export interface PrimaryTranscriptPage {
 /** The primary học bạ of one pupil. */
 export interface PrimaryTranscript {
   readonly student: string;
-  readonly bio: Biography;
+  readonly bio: ShownBiography;
   readonly biographyChanges: readonly BiographyChange[];
   readonly pages: readonly PrimaryTranscriptPage[];
   /** Primary years whose page could not be made (older rules), with the reason. */

@@ -26,7 +26,7 @@ import {
   type SubjectLevel,
   type Tt27RuleSet,
 } from '../rules/index.js';
-import type { Cell, Records, RecognitionRecord } from '../records/state.js';
+import { isPersonalMark, type Cell, type Records, type RecognitionRecord } from '../records/state.js';
 import { findClass, holders, indexCells } from './common.js';
 
 /** The four TT27 assessment points, in order. */
@@ -279,16 +279,19 @@ export function preschoolBook(
       const growth = dates.map((date): GrowthLine => {
         const weight = mine.find((c) => c.date === date && c.column === 'weight-kg') ?? null;
         const height = mine.find((c) => c.date === date && c.column === 'height-cm') ?? null;
-        const ageDays = bio === undefined ? -1 : daysBetween(bio.birthDate, date);
+        // An erased or withheld birth date or sex (docs/personal-data.md) leaves the growth unclassified.
+        const known = bio !== undefined && !isPersonalMark(bio.birthDate) && !isPersonalMark(bio.sex);
+        const ageDays = !known ? -1 : daysBetween(bio.birthDate, date);
+        const sex = known && !isPersonalMark(bio.sex) ? bio.sex : null;
         const status: GrowthLine['status'] = {};
-        if (reference !== undefined && bio !== undefined) {
+        if (reference !== undefined && sex !== null) {
           const w = weight === null ? null : Number(weight.value);
           const h = height === null ? null : Number(height.value);
           const classify = (indicator: GrowthIndicator, x: number | null, heightCm?: number) => {
             if (x === null) return;
             const lms = reference({
               indicator,
-              sex: bio.sex,
+              sex,
               ageDays,
               ...(heightCm !== undefined ? { heightCm } : {}),
             });

@@ -8,7 +8,7 @@ import { hosoError } from '@hoso/core';
 import { homeroomStream } from '@hoso/ledger';
 import type { BooksError } from '../errors.js';
 import { isIncomplete, type OrIncomplete } from '../rules/index.js';
-import type { Biography } from '@hoso/ledger';
+import type { ShownBiography } from '../records/state.js';
 import {
   type BiographyChange,
   type Cell,
@@ -77,7 +77,7 @@ export interface TranscriptPage {
 /** The học bạ of one student. */
 export interface Transcript {
   readonly student: string;
-  readonly bio: Biography;
+  readonly bio: ShownBiography;
   readonly biographyChanges: readonly BiographyChange[];
   readonly pages: readonly TranscriptPage[];
   /** Classes whose page could not be made (e.g. a year under rules hoso does not implement). */
@@ -172,7 +172,7 @@ export function transcript(r: Records, student: string, options: MarkbookOptions
 export interface RegisterEntry {
   readonly number: number;
   readonly student: string;
-  readonly bio: Biography;
+  readonly bio: ShownBiography;
   readonly registered: { readonly year: string; readonly class: string; readonly at: string };
   readonly enrolments: ReadonlyArray<{ readonly year: string; readonly class: string } & RosterEntry>;
   readonly biographyChanges: readonly BiographyChange[];

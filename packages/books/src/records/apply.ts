@@ -25,7 +25,9 @@ import {
   type CellVersion,
   type ClassSignoffs,
   type Records,
+  type ShownBiography,
 } from './state.js';
+import { upcastBiography } from './personal.js';
 
 /** Where a cell sits: everything of a {@link Cell} but its type, stream, value and history. */
 export type CellPlace = Omit<Cell, 'value' | 'history' | 'type' | 'stream'>;
@@ -426,9 +428,11 @@ function fold(r: Records, env: Envelope, ev: LedgerEvent, position: number): voi
       const enrolledIn = Object.values(r.classes)
         .filter((c) => c.roster.some((e) => e.student === d.student))
         .map((c) => classKey(c.year, c.class));
+      const shown = upcastBiography(d);
       r.students[d.student] = {
         student: d.student,
-        bio: d.bio,
+        bio: shown.bio as ShownBiography,
+        ...(shown.pd === undefined ? {} : { pd: shown.pd }),
         registered: { year: d.year, class: d.class, position, at: env.at },
         changes: [],
         classes: enrolledIn,
@@ -446,12 +450,42 @@ function fold(r: Records, env: Envelope, ev: LedgerEvent, position: number): voi
         });
         return;
       }
-      const previous: Record<string, unknown> = {};
-      for (const k of Object.keys(d.changes)) previous[k] = (s.bio as Record<string, unknown>)[k];
-      s.changes.push({ position, at: env.at, by, changes: d.changes, previous, reason: d.reason });
-      s.bio = { ...s.bio, ...d.changes };
+      const shown = upcastBiography(d);
+      const fields = Object.keys(shown.bio);
+      const previous: Record<string, string> = {};
+      const previousPd: Record<string, string> = {};
+      for (const k of fields) {
+        const old = (s.bio as Record<string, string | undefined>)[k];
+        if (old !== undefined) previous[k] = old;
+        const oldPd = s.pd?.[k];
+        if (oldPd !== undefined) previousPd[k] = oldPd;
+      }
+      s.changes.push({
+        position,
+        at: env.at,
+        by,
+        changes: shown.bio,
+        previous: previous,
+        reason: d.reason,
+        ...(shown.pd === undefined ? {} : { pd: shown.pd }),
+        ...(Object.keys(previousPd).length === 0 ? {} : { previousPd }),
+      });
+      s.bio = { ...s.bio, ...shown.bio };
+      const pd = { ...s.pd, ...shown.pd };
+      // A field changed in clear is no longer the committed one.
+      if (shown.pd === undefined) for (const k of fields) delete pd[k];
+      if (Object.keys(pd).length > 0) s.pd = pd;
+      else delete s.pd;
       return;
     }
+    case 'PersonalDataFormatAdopted':
+      return;
+    case 'PersonalDataErased':
+      for (const st of ev.data.students) {
+        const s = r.students[st];
+        if (s !== undefined) s.erased = true;
+      }
+      return;
     case 'SubjectSignedOff':
       signoffs(r, ev.data.year, ev.data.class).subjects[ev.data.subject] = {
         ...signoffs(r, ev.data.year, ev.data.class).subjects[ev.data.subject],

@@ -137,20 +137,49 @@ export interface ClassRecord {
   readonly roster: RosterEntry[];
 }
 
+/** Shown where a value was erased (`PersonalDataErased`, docs/personal-data.md). */
+export const ERASED_MARK = '[đã xóa]';
+/** Shown where a committed value's opening was not given to this reader (docs/personal-data.md). */
+export const WITHHELD_MARK = '[không công khai]';
+/** One of the marks shown in place of a personal value. */
+export type PersonalMark = typeof ERASED_MARK | typeof WITHHELD_MARK;
+
+/** True when `v` is a mark in place of a personal value, not the value. */
+export function isPersonalMark(v: unknown): v is PersonalMark {
+  return v === ERASED_MARK || v === WITHHELD_MARK;
+}
+
+/**
+ * A biography as the books show it: the values, or a {@link PersonalMark} where a value is committed
+ * and its opening erased or not given. The records keep the marks and the commitments only;
+ * `resolveRecords` fills in the values for a reader of the personal-data store.
+ */
+export type ShownBiography = {
+  readonly [K in keyof Omit<Biography, 'sex'>]: Biography[K] | PersonalMark;
+} & { readonly sex: Biography['sex'] | PersonalMark };
+
 /** A change of biographical data, with the values it replaced. */
 export interface BiographyChange {
   readonly position: number;
   readonly at: string;
   readonly by: Actor;
-  readonly changes: Partial<Biography>;
-  readonly previous: Partial<Biography>;
+  readonly changes: Partial<ShownBiography>;
+  readonly previous: Partial<ShownBiography>;
   readonly reason: string;
+  /** The commitments the change signed (`hoso/pd/v1`), by field; absent for a change in clear. */
+  readonly pd?: Readonly<Record<string, string>>;
+  /** The commitments of the values it replaced, by field. */
+  readonly previousPd?: Readonly<Record<string, string>>;
 }
 
 /** A student's register entry (*sổ đăng bộ*). */
 export interface StudentRecord {
   readonly student: string;
-  bio: Biography;
+  bio: ShownBiography;
+  /** The commitment of each committed field (`hoso/pd/v1`); the value lives in the personal-data store. */
+  pd?: Record<string, string>;
+  /** The pupil's personal data was erased (`PersonalDataErased`). */
+  erased?: true;
   readonly registered: {
     readonly year: string;
     readonly class: string;
@@ -375,3 +404,8 @@ export const sessionsPerDay = (r: Records, year: string): 1 | 2 => r.settings[ye
 
 /** `year/class`, the key of classes and sign-offs. */
 export const classKey = (year: string, cls: string): string => `${year}/${cls}`;
+
+/** The sex as the forms write it (*Nam*, *Nữ*), or the mark shown in its place. */
+export function sexLabel(sex: ShownBiography['sex']): string {
+  return sex === 'F' ? 'Nữ' : sex === 'M' ? 'Nam' : sex;
+}

@@ -16,6 +16,7 @@ import {
   type Markbook,
   type Records,
   type SubjectPage,
+  sexLabel,
 } from '@hoso/books';
 import { bytesEqual, decodeEnvelope } from '@hoso/core';
 import { approvalsStream, classStream, homeroomStream, markbookStream, studentStream } from '@hoso/ledger';
@@ -216,7 +217,12 @@ function describeEvent(r: Records, type: string, d: Record<string, unknown>): st
     case 'StudentEnrolled':
       return `${s('student')}${who} enrolled in ${s('class')} on ${s('date')}`;
     case 'StudentRegistered':
-      return `registered ${s('student')} (${(d['bio'] as { name?: string } | undefined)?.name ?? ''})`;
+      // A committed name (docs/personal-data.md) is read through the personal-data store (or marked).
+      return `registered ${s('student')} (${(d['bio'] as { name?: string } | undefined)?.name ?? studentName(r, s('student'))})`;
+    case 'PersonalDataErased': {
+      const n = Array.isArray(d['students']) ? d['students'].length : 0;
+      return `personal data of ${n} student(s) erased (${s('basis')}): ${s('reason')}`;
+    }
     case 'SubjectSignedOff':
       return `${s('subject')} ${s('class')} signed off for ${s('term')}`;
     case 'ClassConfirmed':
@@ -273,7 +279,7 @@ export function registerBookCommands(program: Command, io: Output): void {
             '--class',
           );
         await withSource(bundle, o, async (s) => {
-          const r = await foldStore(s.store, s.ledger);
+          const r = await foldStore(s.store, s.ledger, undefined, s.personal);
           if (o.register) {
             const entries = register(r);
             if (o.json) return screen.out(jsonText(entries));
@@ -282,7 +288,7 @@ export function registerBookCommands(program: Command, io: Output): void {
               e.student,
               e.bio.name,
               e.bio.birthDate,
-              e.bio.sex === 'F' ? 'Nữ' : 'Nam',
+              sexLabel(e.bio.sex),
               e.bio.birthPlace ?? '',
               e.enrolments
                 .map((x) => `${x.class} (${x.year}) ${x.enrolled}${x.left === undefined ? '' : ` → ${x.left.date}`}`)
@@ -410,7 +416,7 @@ export function registerBookCommands(program: Command, io: Output): void {
         if (o.class === undefined && o.student === undefined && o.stream === undefined)
           throw usage('missing-option', 'name what to show: --class, --student or --stream', '--class');
         await withSource(bundle, o, async (s) => {
-          const r = await foldStore(s.store, s.ledger);
+          const r = await foldStore(s.store, s.ledger, undefined, s.personal);
           let match: (stream: string, data: Record<string, unknown>) => boolean;
           if (o.stream !== undefined) match = (st) => st === o.stream;
           else if (o.student !== undefined) {
@@ -549,7 +555,7 @@ export function registerBookCommands(program: Command, io: Output): void {
       const { printJobs } = await import('../print-books.js');
       await withSource(bundle, o, async (s) => {
         const cp = await booksCheckpoint(s, o);
-        const r = await foldStore(s.store, s.ledger, cp.checkpoint.size);
+        const r = await foldStore(s.store, s.ledger, cp.checkpoint.size, s.personal);
         const year = yearOf(r, o.year);
         const meta = (book: string): PrintMeta => {
           const v = verificationFromCheckpoint(cp.note, { book });

@@ -11,6 +11,7 @@ import { registerSheetCommands } from './sheets.js';
 import { registerSignatureCommands } from './signatures.js';
 import { registerDocumentCommands } from './documents.js';
 import { registerServeVerifier } from './serve-verifier.js';
+import { registerPersonalDataCommands } from './personal.js';
 
 /** The order `hoso --help` lists the commands in: the demo, writing, checking, then the tools. */
 const ORDER = [
@@ -31,6 +32,7 @@ const ORDER = [
   'keys',
   'show',
   'log',
+  'retention',
   'serve-verifier',
 ];
 
@@ -38,6 +40,7 @@ const ORDER = [
 export function registerCommands(program: Command, io: Output): void {
   registerDemo(program, io);
   registerKeys(program, io);
+  registerPersonalDataCommands(program, io);
   registerCheckpointCommands(program, io);
   registerVerifyCommands(program, io);
   registerBookCommands(program, io);

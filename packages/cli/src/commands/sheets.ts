@@ -228,7 +228,7 @@ export function registerSheetCommands(program: Command, io: Output): void {
         const { formatProofReference, verificationFromCheckpoint, proofReferenceOf } = await import('@hoso/print');
         await withSource(bundle, o, async (s) => {
           const cp = await booksCheckpoint(s, o);
-          const r = await foldStore(s.store, s.ledger, cp.checkpoint.size);
+          const r = await foldStore(s.store, s.ledger, cp.checkpoint.size, s.personal);
           const year = yearOf(r, o.year);
           gradeOrFail(r, year, o.class);
           const v = verificationFromCheckpoint(cp.note, { book: `markbook/${year}/${o.class}` });

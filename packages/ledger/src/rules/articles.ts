@@ -21,4 +21,5 @@ export const RULES = {
   envelope: 'docs/design.md §3',
   certificate: 'QC Điều 3.1',
   book: 'docs/legal.md#what-a-ca-signature-signs',
+  personalData: 'docs/personal-data.md',
 } as const;

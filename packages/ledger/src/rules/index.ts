@@ -37,6 +37,7 @@ import {
   checkTestMissed,
 } from './year.js';
 import { checkActCertified, checkCertificateBound } from './certificates.js';
+import { checkBiographyFormat, checkErased, checkFormatAdopted } from './personal.js';
 
 export { RULES } from './articles.js';
 export { regularCount } from './setup.js';
@@ -141,13 +142,19 @@ function checkSpecific(s: LedgerState, v: EventView, ev: LedgerEvent, disclose: 
     case 'RoleRevoked':
       return checkRoleChange(s, ev.type, ev.data, out);
     case 'StudentRegistered':
+      checkBiographyFormat(s, ev.data, out);
       return checkStudentRegistered(s, ev.data, out);
     case 'StudentEnrolled':
       return checkEnrolled(s, ev.data, out);
     case 'StudentTransferred':
       return checkTransferred(s, ev.data, out);
     case 'BiographyChanged':
+      checkBiographyFormat(s, ev.data, out);
       return checkBiographyChanged(s, ev.data, out);
+    case 'PersonalDataFormatAdopted':
+      return checkFormatAdopted(s, out);
+    case 'PersonalDataErased':
+      return checkErased(s, ev.data, out);
     case 'SubjectSignedOff':
       checkSignedOff(s, ev.data, out);
       return checkSubjectComplete(s, ev.data, out);

@@ -73,6 +73,10 @@ export function checkTransferred(s: LedgerState, d: EventData['StudentTransferre
 export function checkBiographyChanged(s: LedgerState, d: EventData['BiographyChanged'], out: Problems): void {
   knownStudent(s, d.student, out);
   if (classGrade(s, d.year, d.class, out) !== undefined) onClassList(s, d.year, d.class, d.student, out);
-  if (Object.keys(d.changes).length === 0)
-    out.push(ledgerError('empty-change', 'name at least one changed field', { path: ['data', 'changes'] }));
+  if (Object.keys('changes' in d ? d.changes : d.pd).length === 0)
+    out.push(
+      ledgerError('empty-change', 'name at least one changed field', {
+        path: ['data', 'changes' in d ? 'changes' : 'pd'],
+      }),
+    );
 }

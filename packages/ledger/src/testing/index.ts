@@ -22,6 +22,7 @@ import { streamOf } from '../streams.js';
 import type { LedgerError, LedgerErrorCode, LedgerErrorOf, MissingCell } from '../errors.js';
 import type { LedgerEvent } from '../events.js';
 import type { SchoolLevel } from '../codecs.js';
+import type { PersonalDataStore } from '../personal/store.js';
 import { openLedger, type ActingSigner, type Appended, type Ledger } from '../ledger.js';
 import type { CertificateTrust } from '../certs/check.js';
 
@@ -324,6 +325,10 @@ export async function buildSchool(
     rules?: { authorMayAmend?: boolean };
     /** The trust list the ledger checks certificates against (none: certificate events are refused). */
     trust?: CertificateTrust;
+    /** The personal-data store the ledger writes openings to. */
+    personalData?: PersonalDataStore;
+    /** Adopt the personal-data format (`hoso/pd/v1`) right after genesis, so the students are committed. */
+    adoptPersonalData?: boolean;
   } = {},
 ): Promise<School> {
   const store = options.store ?? createMemoryStore();
@@ -334,6 +339,7 @@ export async function buildSchool(
     ledger: ledgerId,
     clock: () => clock.now,
     ...(options.trust === undefined ? {} : { trust: options.trust }),
+    ...(options.personalData === undefined ? {} : { personalData: options.personalData }),
   });
   const people: SchoolPeople = {
     principal: person('hieu-truong'),
@@ -364,6 +370,8 @@ export async function buildSchool(
     [as(P, 'leader')],
   );
   await run({ type: 'GrantRole', data: { person: P.id, role: 'admin' } }, [as(P, 'leader')]);
+  if (options.adoptPersonalData === true)
+    await run({ type: 'AdoptPersonalDataFormat', data: { format: 'hoso/pd/v1' } }, [as(P, 'leader')]);
   for (const p of [people.vice, people.teacher, people.homeroom, people.office, people.inspector]) {
     await run({ type: 'RegisterStaff', data: { person: p.id, name: p.name } }, [as(P, 'admin')]);
     await run({ type: 'RegisterKey', data: { person: p.id, key: p.key } }, [as(P, 'admin'), as(p, 'holder')]);
