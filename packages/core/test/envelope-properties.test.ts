@@ -21,7 +21,15 @@ function hosoJson(v: unknown): JsonValue {
   if (Array.isArray(v)) return v.map(hosoJson);
   if (typeof v === 'object' && v !== null) {
     const out: Record<string, JsonValue> = {};
-    for (const k of Object.keys(v)) out[k] = hosoJson((v as Record<string, unknown>)[k]);
+    // defineProperty, not `out[k] =`: a generated "__proto__" key would otherwise set the
+    // prototype and make a value that is not plain JSON (what JSON.parse gives is an own key).
+    for (const k of Object.keys(v))
+      Object.defineProperty(out, k, {
+        value: hosoJson((v as Record<string, unknown>)[k]),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     return out;
   }
   return v as JsonValue;
