@@ -231,6 +231,8 @@ describe('certificates and CA-backed signatures in the ledger', () => {
     const s = await school();
     await bind(s, 'teacher', 'teacher');
     const { teacher } = s.people;
+    // Every mark but the one the batch enters, so its sign-off is complete.
+    await s.complete('HK1', (c) => c.subject === 'toan' && c.student === s.students[0] && c.column === 'gk');
     const tsa = createTestTsa({ signer: pki.signer(pki.tsa), clock: () => s.clock.now });
     const size = await s.store.size(s.ledger.id);
     const r = ok(
@@ -270,6 +272,8 @@ describe('certificates and CA-backed signatures in the ledger', () => {
     const s = await school();
     await bind(s, 'teacher', 'teacher');
     const { teacher } = s.people;
+    // Toán complete for its sign-off; one Văn mark left for the batch without an act.
+    await s.complete('HK1', (c) => c.subject === 'van' && c.student === s.students[0] && c.column === 'gk');
     const before = await dump(s);
     const signOff = { type: 'SignOffSubject', data: { year: s.year, class: s.cls, subject: 'toan', term: 'HK1' } };
     const other = refused(

@@ -159,6 +159,7 @@ describe('CA-backed signatures in the verifier', () => {
         as(principal, 'admin'),
       ]),
     );
+    await s.complete('HK1');
     const tsa = createTestTsa({ signer: pki.signer(pki.tsa), clock: () => s.clock.now });
     ok(
       await s.ledger.executeBatch(
