@@ -20,11 +20,20 @@ export const EXIT_UNANCHORED = 3;
 /** The exit codes `hoso` uses. */
 export type ExitCode = typeof EXIT_OK | typeof EXIT_FINDINGS | typeof EXIT_USAGE | typeof EXIT_UNANCHORED;
 
-/** A problem a command reports: a stable kebab-case code, plain words, where, and which rule. */
+/**
+ * A problem a command reports, in the shape of the library's errors (`code`, `message`, `path`,
+ * `rule`, `details`): a stable kebab-case code, plain words, the place at fault and the rule.
+ */
 export interface CliProblem {
   readonly code: string;
   readonly message: string;
-  /** The argument (`--db`), file (`marks.csv:12`) or field (`data.student`) at fault. */
+  /**
+   * The place at fault as segments, as the library's errors give it: `['data', 'student']` for a
+   * field, `['--db']` for an argument, `['marks.csv:12']` for a file's line; empty for the whole
+   * input.
+   */
+  readonly path: ReadonlyArray<string | number>;
+  /** The same place as one line of text (`data.student`, `--db`, `marks.csv:12`), when there is one. */
   readonly where?: string;
   /** The rule broken, e.g. `QC Điều 12.3`, `C2SP tlog-checkpoint`. */
   readonly rule?: string;
@@ -42,38 +51,62 @@ export class CliError extends Error {
   }
 }
 
+/**
+ * Where a problem is: an argument or file line as text, a library error's path, or both when the
+ * text a person reads is shorter than the path (a batch refused at `--file` whose first problem is
+ * at `['jobs.jsonl:3', 'data', 'name']`).
+ */
+export type Place =
+  string | ReadonlyArray<string | number> | { readonly path: ReadonlyArray<string | number>; readonly where: string };
+
+/** A place as the problem's `path` segments and its `where` text (none for the whole input). */
+function located(place: Place | undefined): { path: ReadonlyArray<string | number>; where?: string } {
+  if (place === undefined) return { path: [] };
+  if (typeof place === 'string') return { path: [place], where: place };
+  if ('path' in place) return place;
+  const where = formatPath(place);
+  return where === undefined ? { path: place } : { path: place, where };
+}
+
+/** A {@link CliProblem} from its parts; a place given as a path is also written as `where` text. */
+export function problem(
+  code: string,
+  message: string,
+  place?: Place,
+  rule?: string,
+  details?: Record<string, unknown>,
+): CliProblem {
+  const { path, where } = located(place);
+  return {
+    code,
+    message,
+    path,
+    ...(where === undefined ? {} : { where }),
+    ...(rule === undefined ? {} : { rule }),
+    ...(details === undefined ? {} : { details }),
+  };
+}
+
 /** Unusable input (exit 2), naming the argument or field and the rule. */
 export function usage(
   code: string,
   message: string,
-  where?: string,
+  place?: Place,
   rule?: string,
   details?: Record<string, unknown>,
 ): CliError {
-  return new CliError(EXIT_USAGE, {
-    code,
-    message,
-    ...(where === undefined ? {} : { where }),
-    ...(rule === undefined ? {} : { rule }),
-    ...(details === undefined ? {} : { details }),
-  });
+  return new CliError(EXIT_USAGE, problem(code, message, place, rule, details));
 }
 
 /** A refusal (exit 1): the ledger or a check said no. */
 export function refused(
   code: string,
   message: string,
-  where?: string,
+  place?: Place,
   rule?: string,
   details?: Record<string, unknown>,
 ): CliError {
-  return new CliError(EXIT_FINDINGS, {
-    code,
-    message,
-    ...(where === undefined ? {} : { where }),
-    ...(rule === undefined ? {} : { rule }),
-    ...(details === undefined ? {} : { details }),
-  });
+  return new CliError(EXIT_FINDINGS, problem(code, message, place, rule, details));
 }
 
 /**

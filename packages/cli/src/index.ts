@@ -11,7 +11,9 @@ export {
   EXIT_USAGE,
   EXIT_UNANCHORED,
   CliError,
+  problem,
   type CliProblem,
+  type Place,
   type ExitCode,
 } from './exit.js';
 export { seededRng, derivedSeed, uuidV7At, type Rng } from './prng.js';

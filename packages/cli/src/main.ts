@@ -6,7 +6,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isHosoFailure } from '@hoso/core';
-import { CliError, describeProblem, EXIT_USAGE, formatPath, type CliProblem } from './exit.js';
+import { CliError, describeProblem, EXIT_USAGE, problem } from './exit.js';
 import { jsonText, processOutput, type Output } from './io.js';
 import { registerCommands } from './commands/index.js';
 
@@ -43,13 +43,7 @@ export async function main(argv: readonly string[], io: Output = processOutput):
     if (isHosoFailure(e)) {
       // A store or file that failed under us (unreachable EventStoreDB, unreadable SQLite file):
       // the input is unusable, not a finding.
-      const where = formatPath(e.error.path);
-      const p: CliProblem = {
-        code: e.error.code,
-        message: e.error.message,
-        ...(where === undefined ? {} : { where }),
-        ...(e.error.rule === undefined ? {} : { rule: e.error.rule }),
-      };
+      const p = problem(e.error.code, e.error.message, e.error.path, e.error.rule);
       if (state.json) io.out(jsonText({ ok: false, error: p }));
       io.err(`hoso: ${describeProblem(p)}\n`);
       return EXIT_USAGE;

@@ -203,6 +203,45 @@ describe('init, exec, import, checkpoint, witness, export, print', () => {
       JSON.stringify({ type: 'OpenWindow', data: { window: 'x', year: Y, period: 'HK2', scope: {} } }),
     ]);
     expect(r.code).toBe(1);
+    // With --json the error has the library's shape: `path` to the field at fault, `where` as stderr says it.
+    r = await hoso([
+      'exec',
+      '--db',
+      db,
+      '--key',
+      k('hieu-truong'),
+      '--role',
+      'admin',
+      '--json',
+      '--command',
+      JSON.stringify({ type: 'RegisterStaff', data: { person: 'gv-moi', name: 42 } }),
+    ]);
+    expect(r.code).toBe(1);
+    const refusal = (JSON.parse(r.stdout) as { error: { code: string; path: unknown; where?: string } }).error;
+    expect(refusal.path).toEqual(['--command', 'data', 'name']);
+    expect(refusal.where).toBe('--command');
+    // In a file, blank and comment lines are skipped: the problem names the file's line, not the command's number.
+    const bad = join(d, 'bad.jsonl');
+    writeFileSync(
+      bad,
+      [
+        '# two new teachers',
+        '',
+        JSON.stringify({ type: 'RegisterStaff', data: { person: 'gv-a', name: 'GV A' } }),
+        JSON.stringify({ type: 'RegisterStaff', data: { person: 'gv-b', name: 42 } }),
+      ].join('\n'),
+    );
+    r = await hoso(['exec', '--db', db, '--key', k('hieu-truong'), '--role', 'admin', '--json', '--file', bad]);
+    expect(r.code).toBe(1);
+    const inFile = (
+      JSON.parse(r.stdout) as {
+        error: { path: unknown; where?: string; details: { written: number; problems: Array<{ line: number }> } };
+      }
+    ).error;
+    expect(inFile.path).toEqual([`${bad}:4`, 'data', 'name']);
+    expect(inFile.where).toBe(bad);
+    expect(inFile.details.written).toBe(0);
+    expect(inFile.details.problems.map((p) => p.line)).toEqual([4]);
 
     writeFileSync(
       join(d, 'students.csv'),
@@ -361,7 +400,8 @@ describe('init, exec, import, checkpoint, witness, export, print', () => {
     ]);
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(join(d, 'print', 'hoc-ba-hs-001.html'), 'utf8')).toContain('Nguyễn Thị Lan');
-  }, 90_000);
+    // About thirty `hoso` processes in a row: generous, so a loaded CI machine does not fail it.
+  }, 300_000);
 
   it('shows a primary class summary (TT27); a malformed --command is exit 2', async () => {
     const d = mkdtempSync(join(tmpdir(), 'hoso-primary-'));

@@ -40,7 +40,10 @@ export interface CommitProblem {
 
 /** A batch being built. */
 export interface Batch {
-  /** The scratch state: the ledger with every command added so far (read it, do not change it). */
+  /**
+   * The scratch state: the ledger with every command added so far (read it, do not change it).
+   * Gone once the batch commits (reading it then throws).
+   */
   readonly state: LedgerState;
   /** Commands added (refused ones included) and events kept. */
   readonly commands: number;
@@ -52,7 +55,7 @@ export interface Batch {
   commandOf(id: string): number | undefined;
   /** Decide, sign and keep one command; its refusal, or null. */
   add(command: { readonly type: string; readonly data: unknown; readonly id?: string }): Promise<LedgerError | null>;
-  /** Append every kept event in one `submit`; with nothing kept, appends nothing. */
+  /** Append every kept event in one `submit`; with nothing kept, appends nothing. Once only. */
   commit(): Promise<Either<CommitProblem, BatchResult>>;
 }
 
@@ -63,7 +66,13 @@ export async function openBatch(
   now: Date = new Date(),
 ): Promise<Batch> {
   await ledger.refresh();
-  const scratch = forkState(ledger.state());
+  // Released when the batch commits: `submit` checks the events again on a scratch state of its
+  // own, so holding this one too through the append would double the memory a large file needs.
+  let scratch: LedgerState | null = forkState(ledger.state());
+  const working = (): LedgerState => {
+    if (scratch === null) throw new Error('this batch has been committed: open a new one');
+    return scratch;
+  };
   const actors = signers.map((s) => ({ key: Buffer.from(s.signer.publicKey).toString('base64url'), role: s.role }));
   const bytes: Uint8Array[] = [];
   // The command each kept event came from, to name it when `submit` refuses the batch.
@@ -71,7 +80,9 @@ export async function openBatch(
   let commands = 0;
   const start = scratch.size;
   return {
-    state: scratch,
+    get state() {
+      return working();
+    },
     get commands() {
       return commands;
     },
@@ -79,7 +90,7 @@ export async function openBatch(
       return bytes.length;
     },
     commandOf(id) {
-      const at = scratch.ids.get(id)?.position;
+      const at = working().ids.get(id)?.position;
       return at === undefined || at < start ? undefined : origin[at - start];
     },
     async add(c) {
@@ -87,8 +98,9 @@ export async function openBatch(
       const id = c.id ?? uuidv7();
       const cmd = decodeCommand({ type: c.type, id, data: c.data });
       if (isLeft(cmd)) return cmd.left;
+      const state = working();
       const commit = ledger.committer();
-      const decided = decide(scratch, cmd.right, {
+      const decided = decide(state, cmd.right, {
         ledger: ledger.id,
         now,
         actors,
@@ -99,13 +111,15 @@ export async function openBatch(
       for (const u of decided.right) {
         const env = await signEnvelope(u, signers);
         const b = encodeEnvelope(env);
-        evolve(scratch, env, toHex(leafHash(b)));
+        evolve(state, env, toHex(leafHash(b)));
         bytes.push(b);
         origin.push(index);
       }
       return null;
     },
     async commit() {
+      working();
+      scratch = null;
       const size = ledger.state().size;
       if (bytes.length === 0) return right({ events: 0, from: size, size, duplicate: false });
       const r = await ledger.submit(bytes);

@@ -94,7 +94,7 @@ export function registerLedgerCommands(program: Command, io: Output): void {
             const r = await ledger.execute({ type: 'FoundSchool', id: uuidv7(), data }, [
               { signer: key.signer, role: 'leader' },
             ]);
-            if (isLeft(r)) throw refused(r.left.code, r.left.message, formatPath(r.left.path), r.left.rule);
+            if (isLeft(r)) throw refused(r.left.code, r.left.message, r.left.path, r.left.rule);
             io.out(
               o.json
                 ? jsonText({
@@ -147,12 +147,14 @@ export function registerLedgerCommands(program: Command, io: Output): void {
         const source = o.command !== undefined ? '--command' : o.file!;
         const text = o.command ?? readText(o.file!, '--file');
         const commands: Array<{ type: string; data: unknown; id?: string }> = [];
+        // Blank and comment lines are skipped, so a command's number is not its line: keep both.
+        const lines: number[] = [];
         // --command is one JSON value (it may span lines); a file is JSON lines.
         const entries: Array<[string, string]> =
           o.command !== undefined
             ? [['--command', o.command]]
             : text.split('\n').map((l, i): [string, string] => [`${o.file}:${i + 1}`, l]);
-        for (const [where, line] of entries) {
+        for (const [n, [where, line]] of entries.entries()) {
           if (line.trim() === '' || (o.file !== undefined && line.trimStart().startsWith('#'))) continue;
           let v: unknown;
           try {
@@ -163,6 +165,7 @@ export function registerLedgerCommands(program: Command, io: Output): void {
           if (typeof v !== 'object' || v === null || Array.isArray(v))
             throw usage('invalid-command', 'a command is a JSON object {"type", "data"}', where);
           commands.push(v as { type: string; data: unknown });
+          lines.push(n + 1);
         }
         if (commands.length === 0) throw usage('invalid-command', 'no command given', source);
         const signers = signersFrom(o.key, o.role, o.cosigner);
@@ -175,17 +178,21 @@ export function registerLedgerCommands(program: Command, io: Output): void {
           const r = await submitBatch(opened.ledger, commands, signers);
           if (isLeft(r)) {
             const problems = r.left.map((p) => ({
-              line: p.index + 1,
+              line: lines[p.index]!,
               code: p.error.code,
               message: p.error.message,
               ...(p.error.path === undefined || p.error.path.length === 0 ? {} : { field: formatPath(p.error.path) }),
               ...(p.error.rule === undefined ? {} : { rule: p.error.rule }),
             }));
             printProblems(io, source, problems);
+            const first = r.left[0]!;
             throw refused(
               problems[0]!.code,
               `${problems.length} command(s) refused; nothing was written`,
-              source,
+              {
+                path: [o.command !== undefined ? source : `${source}:${lines[first.index]!}`, ...first.error.path],
+                where: source,
+              },
               problems[0]!.rule,
               { written: 0, problems },
             );
