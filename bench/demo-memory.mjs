@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Peak memory of `hoso demo` by phase (issue 22): runs the demo in a child process, samples its
+// Peak memory of `hoso demo` by phase: runs the demo in a child process, samples its
 // RSS every 250 ms from /proc (Linux), and puts each sample under the phase the demo's progress
 // lines on stderr had reached. Prints the peak per phase and of the whole run, with the load.
 //   node bench/demo-memory.mjs [students]        (default 1500; after `npx tsc -b`)

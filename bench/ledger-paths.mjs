@@ -1,4 +1,4 @@
-// The ledger's own write paths on the SQLite store (issue 22): `execute` and `submit`, one command
+// The ledger's own write paths on the SQLite store: `execute` and `submit`, one command
 // per transaction and a teacher's column of 45, beside `store.append` of the same pre-signed
 // events. Used by bench/peers.mjs (interleaved with Emmett and raw inserts); runnable alone:
 //

@@ -367,7 +367,7 @@ async function rawRead(path, n, parse, lean = false) {
   return r;
 }
 
-// ---- the ledger's own paths (issue 22) -----------------------------------------------------------
+// ---- the ledger's own paths ---------------------------------------------------------------------
 /**
  * `execute`, `submit` and `store.append` of the same marks, beside Emmett appending the same
  * payloads unsigned and raw better-sqlite3 inserting the same rows, one command per transaction
