@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Record-book rebuild and incremental catch-up on a real school year (issue 4's benchmark).
+// Record-book rebuild and incremental catch-up on a real school year.
 //   node bench/books.mjs [--students 1500] [--quick]
 // Builds the year with `hoso demo` (signed, rule-checked events in a SQLite ledger), then:
 //  - rebuild: runProjection(recordsProjection, mode 'rebuild') from position 0 over the SQLite store,
