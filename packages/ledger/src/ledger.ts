@@ -399,6 +399,19 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
           return commitments;
         };
 
+  /** A store that writes outside the append's transaction gets the openings in first (see `beforeAppend`). */
+  async function writeOpenings(events: readonly Envelope[]): Promise<LedgerError | null> {
+    if (pd?.beforeAppend === undefined || !events.some((e) => pd.staged(e.id) !== undefined)) return null;
+    const problem = await pd.beforeAppend(events.map((e) => ({ id: e.id, type: e.type, data: e.data })));
+    return problem === null
+      ? null
+      : ledgerError(
+          'personal-data-unavailable',
+          `the personal-data store could not keep the openings, so nothing was appended: ${problem.message}`,
+          { path: [], rule: RULES.personalData },
+        );
+  }
+
   async function refresh(): Promise<number> {
     for (;;) {
       const target = await store.size(ledger);
@@ -587,10 +600,12 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
         return e === undefined ? undefined : bytesOf(e);
       });
       if (refused !== null) return left(refused);
+      const unwritten = await writeOpenings(all);
+      if (unwritten !== null) return left(unwritten);
       const appended = await appendAt(all, expected, pointAt);
       if (isLeft(appended) || appended.right === null) return appended as Either<LedgerError, null>;
       if (pd !== undefined && appended.right.written > 0)
-        pd.afterAppend(all.map((e) => ({ id: e.id, type: e.type, data: e.data })));
+        await pd.afterAppend(all.map((e) => ({ id: e.id, type: e.type, data: e.data })));
       // Another writer may have appended these very bytes first (same command id): the store
       // then wrote nothing, and this caller must not believe it wrote the events.
       return right({
@@ -855,10 +870,12 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
         (id) => submitted.get(id),
       );
       if (refused !== null) return left(refused);
+      const unwritten = await writeOpenings(envs);
+      if (unwritten !== null) return left(unwritten);
       const appended = await appendAt(envs, expected, (i) => ['events', i]);
       if (isLeft(appended) || appended.right === null) return appended as Either<LedgerError, null>;
       if (pd !== undefined && appended.right.written > 0)
-        pd.afterAppend(envs.map((e) => ({ id: e.id, type: e.type, data: e.data })));
+        await pd.afterAppend(envs.map((e) => ({ id: e.id, type: e.type, data: e.data })));
       // Another writer may have appended these very bytes first (same command id): the store
       // then wrote nothing, and this caller must not believe it wrote the events.
       return right({
@@ -922,7 +939,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
   }
 
   await refresh();
-  pd?.reconcile(erasedInState(state));
+  await pd?.reconcile(erasedInState(state));
   if (loaded !== null) tell({ kind: 'loaded', size: foldedFrom, tail: state.size - foldedFrom });
   const auto = options.autoSnapshotAfter;
   if (snapshots !== undefined && auto !== undefined && state.size - foldedFrom >= auto && state.size > 0) {
