@@ -62,6 +62,7 @@ export const LEDGER_ERROR_CODES = [
   'personal-data-erased',
   'personal-data-in-chain',
   'personal-data-store-required',
+  'personal-data-opening-invalid',
   // entries
   'wrong-assessment',
   'regular-index-out-of-range',
