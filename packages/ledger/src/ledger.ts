@@ -815,9 +815,9 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       envs.push(env.right);
     }
     const commandId = envs[0]!.id;
-    const given = openingsOfSubmitted(envs, so?.openings);
-    if (isLeft(given)) return given;
-    if (given.right.size > 0 && pd === undefined)
+    const staged = openingsOfSubmitted(envs, so?.openings);
+    if (isLeft(staged)) return staged;
+    if (staged.right.size > 0 && pd === undefined)
       return left(
         ledgerError(
           'personal-data-store-required',
@@ -835,7 +835,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
         ),
       );
     // Staged as `committer()` stages, so the store writes them in the append's own transaction.
-    for (const [id, openings] of given.right) pd!.stage(id, [...(pd!.staged(id) ?? []), ...openings]);
+    for (const [id, openings] of staged.right) pd!.stage(id, [...(pd!.staged(id) ?? []), ...openings]);
     const run = retrying(maxRetries, async (attempt): Promise<Either<LedgerError, Appended | null>> => {
       await refresh();
       if (envs.every((e) => state.ids.has(e.id)))

@@ -70,7 +70,11 @@ export function openingsOfSubmitted(
         `openings[${i}]: no submitted event commits to ${o.field} of "${o.subject}" with this commitment`,
       );
     if (!opens(o.commitment, o.salt, o.value))
-      return refuse(i, 'value', `openings[${i}]: the salt and value do not open the ${o.field} commitment of "${o.subject}"`);
+      return refuse(
+        i,
+        'value',
+        `openings[${i}]: the salt and value do not open the ${o.field} commitment of "${o.subject}"`,
+      );
     const list = out.get(id) ?? [];
     list.push({
       subject: o.subject,

@@ -196,7 +196,8 @@ export function parseDisclosure(text: string): Either<DisclosureFormatError, Dis
     return bad(['events'], 'a list of C2SP tlog-proof texts');
   if (v.scope === 'transcript' && v.events === undefined) return bad(['events'], 'a transcript carries its events');
   if (v.scope !== 'transcript' && v.events !== undefined) return bad(['events'], 'only a transcript carries events');
-  if (v.scope === 'vendor' && (v.openings as unknown[]).length > 0) return bad(['openings'], 'a vendor gets no opening');
+  if (v.scope === 'vendor' && (v.openings as unknown[]).length > 0)
+    return bad(['openings'], 'a vendor gets no opening');
   const s = v.signer;
   if (!isObj(s) || typeof s.key !== 'string' || fromBase64Url(s.key)?.length !== 32 || s.role !== 'leader')
     return bad(['signer'], '{ key: base64url Ed25519 key, role: "leader" }');

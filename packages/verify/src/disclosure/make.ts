@@ -4,7 +4,16 @@
  * such), and for a transcript the pupil's events with inclusion proofs against the checkpoint.
  */
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
-import { bytesEqual, decodeEnvelope, hosoError, peekCheckpoint, toBase64Url, toHex, type HosoError, type Signer } from '@hoso/core';
+import {
+  bytesEqual,
+  decodeEnvelope,
+  hosoError,
+  peekCheckpoint,
+  toBase64Url,
+  toHex,
+  type HosoError,
+  type Signer,
+} from '@hoso/core';
 import { BIO_FIELDS, commitmentsOf, erasedStudents, type PersonalDataReader } from '@hoso/ledger';
 import type { EventStore } from '@hoso/store';
 import { originOf } from '../bundle/format.js';
