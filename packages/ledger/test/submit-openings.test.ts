@@ -20,7 +20,7 @@ async function signedElsewhere(s: Awaited<ReturnType<typeof buildSchool>>, stude
   const commit: PersonalCommitter = (_id, subject, fields) => {
     const c = commitFields(subject, fields);
     openings.push(...c.openings);
-    return c.commitments as Record<string, string>;
+    return c.commitments;
   };
   const cmd = decodeCommand({
     type: 'EnrollStudent',

@@ -84,3 +84,4 @@ export {
   type VerifiedHistory,
 } from './disclosure/check.js';
 export { verifyTranscript } from './disclosure/transcript.js';
+export { personalDataSentences, FIELD_NAMES_VI, type PersonalDataSentence } from './disclosure/text.js';

@@ -204,8 +204,8 @@ function prepare(
       );
     disclosure = d.right;
   }
-  let engineRef: Engine | undefined;
-  const personal = catalogue ? new PersonalDataPass(disclosure, () => engineRef!.history()) : undefined;
+  const engineRef: { engine?: Engine } = {};
+  const personal = catalogue ? new PersonalDataPass(disclosure, () => engineRef.engine!.history()) : undefined;
   const passes: EventPass[] = catalogue ? [new KeyPass(trust.right.rootKeys), new TimelinePass()] : [];
   if (personal !== undefined) passes.push(personal);
   const compliance = o.compliance === false || !catalogue ? undefined : compliancePass();
@@ -236,7 +236,7 @@ function prepare(
     tempDir: tempDir.right,
     ...(personal === undefined ? {} : { personalData: () => personal.result() }),
   });
-  engineRef = engine;
+  engineRef.engine = engine;
   return right({ engine });
 }
 

@@ -124,7 +124,8 @@ export async function verifyTranscript(
   }
   if (last < 0)
     report(say('transcript-event-invalid', {}, { index: 0, reason: 'the transcript carries no verifiable event' }));
-  const student = Array.isArray(d.request.students) ? (d.request.students[0] ?? '?') : '?';
+  const asked: 'all' | readonly string[] = d.request.students;
+  const student: string = asked === 'all' ? '?' : (asked[0] ?? '?');
   const account = tally.conclude(d, { origin: d.origin, size: d.size, root: d.root }, report, true);
   report(say('partial-bundle', {}, { events: (d.events ?? []).length, student }));
   const missing: MissingAnchor[] = trust.right.rootKeys.size === 0 ? ['root-key'] : [];
