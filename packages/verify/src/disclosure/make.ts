@@ -207,7 +207,7 @@ export async function makeDisclosure(
       const proof = await proveEvent(store, ledger, position, options.checkpoint);
       if (proof._tag === 'Left')
         return left(
-          hosoError('checkpoint-mismatch', proof.left.message, { path: ['checkpoint'], rule: 'RFC 9162 §2.1.3' }),
+          hosoError('checkpoint-mismatch', proof.left.message, { path: ['checkpoint'], rule: 'RFC 9162 §2.1.3.2' }),
         );
       events.push(proof.right);
     }
