@@ -63,6 +63,7 @@ export const LEDGER_ERROR_CODES = [
   'personal-data-in-chain',
   'personal-data-store-required',
   'personal-data-unavailable',
+  'personal-data-opening-invalid',
   // entries
   'wrong-assessment',
   'regular-index-out-of-range',

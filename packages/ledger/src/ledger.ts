@@ -28,6 +28,7 @@ import { decodeCommand, type Command } from './commands.js';
 import { decide, decideBatch, type PersonalCommitter } from './decide.js';
 import { commitFields, isBioField, type Opening } from './personal/commitment.js';
 import type { PersonalDataStore } from './personal/store.js';
+import { openingsOfSubmitted } from './personal/submitted.js';
 import { RULES } from './rules/articles.js';
 import { signInOrder } from './chain.js';
 import { eventIdFor } from './ids.js';
@@ -153,6 +154,16 @@ export interface AppendedEvent {
   readonly position: number;
 }
 
+/** Options of {@link Ledger.submit}. */
+export interface SubmitOptions {
+  /**
+   * The openings of the `pd` commitments the submitted events sign (docs/personal-data.md §7): each
+   * is checked against its commitment (`personal-data-opening-invalid`, path `['openings', i, …]`,
+   * nothing written) and written with the events, in the same transaction. Needs `personalData`.
+   */
+  readonly openings?: readonly Opening[];
+}
+
 /** What `execute`/`submit` did. */
 export interface Appended {
   /** The command id (the first event's id). */
@@ -187,7 +198,7 @@ export interface Ledger {
    * signatures verified, and every rule checked at its position before the batch is appended
    * whole. A bad or foreign signature is refused.
    */
-  submit(events: readonly Uint8Array[]): Promise<Either<LedgerError, Appended>>;
+  submit(events: readonly Uint8Array[], options?: SubmitOptions): Promise<Either<LedgerError, Appended>>;
   /**
    * The committer to give `decide` when the caller decides and signs itself and then `submit`s
    * (docs/personal-data.md): the openings it stages are written with the submitted events. Undefined
@@ -808,7 +819,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     });
   }
 
-  async function submit(events: readonly Uint8Array[]): Promise<Either<LedgerError, Appended>> {
+  async function submit(events: readonly Uint8Array[], so?: SubmitOptions): Promise<Either<LedgerError, Appended>> {
     if (!Array.isArray(events) || events.length === 0)
       return left(ledgerError('invalid-envelope', 'submit at least one event', { path: ['events'] }));
     const envs: Envelope[] = [];
@@ -819,6 +830,16 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       envs.push(env.right);
     }
     const commandId = envs[0]!.id;
+    const staged = openingsOfSubmitted(envs, so?.openings);
+    if (isLeft(staged)) return staged;
+    if (staged.right.size > 0 && pd === undefined)
+      return left(
+        ledgerError(
+          'personal-data-store-required',
+          'openings are kept in the personal-data store: open the ledger with `personalData`',
+          { path: ['openings'], rule: RULES.personalData },
+        ),
+      );
     const erasure = envs.findIndex((e) => e.type === 'PersonalDataErased');
     if (erasure >= 0 && pd === undefined)
       return left(
@@ -828,6 +849,8 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
           { path: ['events', erasure], rule: RULES.personalData },
         ),
       );
+    // Staged as `committer()` stages, so the store writes them in the append's own transaction.
+    for (const [id, openings] of staged.right) pd!.stage(id, [...(pd!.staged(id) ?? []), ...openings]);
     const run = retrying(maxRetries, async (attempt): Promise<Either<LedgerError, Appended | null>> => {
       await refresh();
       if (envs.every((e) => state.ids.has(e.id)))

@@ -772,6 +772,7 @@ const NOT_FROM_RULES: ReadonlySet<LedgerErrorCode> = new Set<LedgerErrorCode>([
   'no-trust-list',
   'personal-data-store-required',
   'personal-data-unavailable',
+  'personal-data-opening-invalid',
 ]);
 /** Codes another pass reports with its own finding at the event (see `reportedElsewhere`). */
 const ELSEWHERE: ReadonlySet<LedgerErrorCode> = new Set<LedgerErrorCode>([
