@@ -43,6 +43,7 @@ import {
   type SnapshotSaved,
 } from './snapshot.js';
 import type { StateSnapshots } from './snapshot-files.js';
+import { openSubmitStream, type SubmitStream } from './submit-stream.js';
 import type { SignerView } from './views.js';
 import { DEFAULT_CLOCK_SKEW_MS, futureAt } from './clock.js';
 import { PENDING_PREV } from './chain.js';
@@ -51,6 +52,7 @@ import { certificateChecker, needsCertificateCheck, type CertificateTrust } from
 import { caSign, certificateBinding, type CaSigning } from './certs/sign.js';
 
 export type { SnapshotEvent, SnapshotSaved } from './snapshot.js';
+export type { StreamAppended, SubmitStream } from './submit-stream.js';
 
 /** A signer and the role it signs in for this command (the first is the author). */
 export interface ActingSigner {
@@ -199,6 +201,15 @@ export interface Ledger {
    * whole. A bad or foreign signature is refused.
    */
   submit(events: readonly Uint8Array[], options?: SubmitOptions): Promise<Either<LedgerError, Appended>>;
+  /**
+   * Begin a submission of events signed elsewhere that is too large to hold: `add` them in chunks
+   * (each decoded, verified and checked against the ledger with the chunks before it, as `submit`
+   * checks), then `commit` — one atomic append of them all, or nothing (docs/design.md §6). Decide
+   * the next commands against the stream's `state`. Needs a store with `beginAppend` (SQLite, the
+   * memory store; else `store-error`, `details.cause` `streamed-append-unsupported`). SQLite holds its
+   * write lock until the stream ends: other writers wait.
+   */
+  beginSubmit(): Promise<Either<LedgerError, SubmitStream>>;
   /**
    * The committer to give `decide` when the caller decides and signs itself and then `submit`s
    * (docs/personal-data.md): the openings it stages are written with the submitted events. Undefined
@@ -384,7 +395,8 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
   };
   const checker = options.trust === undefined ? undefined : certificateChecker(options.trust);
   const loaded = snapshots === undefined ? null : await loadStateSnapshot(store, ledger, snapshots, tell);
-  const state = loaded ?? initialState();
+  // `let`: a committed streamed submission hands over its state, which holds exactly the events written.
+  let state = loaded ?? initialState();
   const foldedFrom = state.size;
   const pd = options.personalData;
   const commit: PersonalCommitter | undefined =
@@ -541,9 +553,10 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     envs: readonly UnsignedEnvelope[],
     pointAt: (i: number) => ReadonlyArray<string | number>,
     known: (id: string) => Uint8Array | undefined = () => undefined,
+    base: LedgerState = state,
   ): Promise<LedgerError | null> {
     if (!envs.some((e) => needsCertificateCheck(e.type, e.data))) return null;
-    const scratch = forkState(state);
+    const scratch = forkState(base);
     for (const [i, u] of envs.entries()) {
       if (needsCertificateCheck(u.type, u.data)) {
         if (checker === undefined)
@@ -913,6 +926,34 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     return run.finally(() => pd?.discard(envs.map((e) => e.id)));
   }
 
+  async function beginSubmit(): Promise<Either<LedgerError, SubmitStream>> {
+    for (let attempt = 0; ; attempt++) {
+      await refresh();
+      const r = await openSubmitStream({
+        store,
+        ledger,
+        state: () => state,
+        clock,
+        skewMs: skew,
+        decode: (bytes, i) => decodeSubmitted(bytes, i, ledger, backend),
+        checkCertificates: (envs, pointAt, known, base) => checkCertificates(envs, pointAt, known, base),
+        personalData: pd,
+        adopt: (s) => {
+          state = s;
+        },
+      });
+      // Another writer appended between the catch-up and the store's begin: catch up again.
+      if (
+        isLeft(r) &&
+        r.left.code === 'store-error' &&
+        r.left.details?.cause === 'concurrency-conflict' &&
+        attempt < maxRetries
+      )
+        continue;
+      return r;
+    }
+  }
+
   async function saveSnapshot(): Promise<Either<SnapshotProblem, SnapshotSaved>> {
     if (snapshots === undefined)
       return left({
@@ -977,6 +1018,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     executeBatch,
     prepare,
     submit,
+    beginSubmit,
     refresh,
     state: () => state,
     saveSnapshot,
