@@ -45,8 +45,8 @@ let store: EventStore;
 let pd: EventStoreDbPersonalData;
 let s: School;
 
-function bytesHold(haystack: Buffer, value: string): boolean {
-  return haystack.includes(Buffer.from(value, 'utf8'));
+function bytesHold(haystack: Uint8Array, value: string): boolean {
+  return Buffer.from(haystack.buffer, haystack.byteOffset, haystack.byteLength).includes(Buffer.from(value, 'utf8'));
 }
 
 async function fold(): Promise<Records> {

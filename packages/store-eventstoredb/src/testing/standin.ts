@@ -301,8 +301,9 @@ export class EventStoreDbStandIn {
   }
 
   /** Every byte the log holds, data and metadata of every record (for tests that search it for values). */
-  bytes(): Buffer {
-    return Buffer.concat(this.log.all.flatMap((r) => [Buffer.from(r.data), Buffer.from(r.customMetadata)]));
+  bytes(): Uint8Array {
+    const parts = this.log.all.flatMap((r) => [Buffer.from(r.data), Buffer.from(r.customMetadata)]);
+    return new Uint8Array(Buffer.concat(parts));
   }
 
   /** Number of records in `$all`. */
