@@ -12,12 +12,12 @@ import {
   type ActingSigner,
   type Ledger,
   type LedgerError,
+  type PersonalDataStore,
   type SnapshotEvent,
 } from '@hoso/ledger';
 import { usage } from './exit.js';
 import { readSignerKey } from './keys.js';
 import type { OpenedStore } from './store.js';
-import type { SqlitePersonalData } from '@hoso/store-sqlite';
 
 /** Events folded beyond the state snapshot after which an appending command saves a new one. */
 export const STATE_SAVE_AFTER = 1000;
@@ -40,7 +40,7 @@ export interface CliLedger {
  * (damaged, of another history) is said on `warn`; the ledger is then folded from the start.
  */
 /** The `personalData` option of `openLedger` for a store opened with its personal-data store. */
-export const personalOf = (s: OpenedStore): { personalData?: SqlitePersonalData } =>
+export const personalOf = (s: OpenedStore): { personalData?: PersonalDataStore } =>
   s.personal === undefined ? {} : { personalData: s.personal };
 
 export async function openCliLedger(

@@ -5,13 +5,9 @@
  */
 import { existsSync } from 'node:fs';
 import { isHosoFailure } from '@hoso/core';
+import type { PersonalDataStore } from '@hoso/ledger';
 import type { EventStore } from '@hoso/store';
-import {
-  openSqliteStore,
-  sqlitePersonalData,
-  type SqliteEventStore,
-  type SqlitePersonalData,
-} from '@hoso/store-sqlite';
+import { openSqliteStore, sqlitePersonalData, type SqliteEventStore } from '@hoso/store-sqlite';
 import { usage } from './exit.js';
 
 /** The store options every ledger command takes. */
@@ -29,8 +25,11 @@ export interface OpenedStore {
   readonly where: string;
   /** The SQLite store, when `--db` was used (it can flush before a checkpoint is signed). */
   readonly sqlite?: SqliteEventStore;
-  /** The personal-data store in the same file, when `--db` was used (docs/personal-data.md). */
-  readonly personal?: SqlitePersonalData;
+  /**
+   * The ledger's personal-data store (docs/personal-data.md): a table in the same file with `--db`,
+   * the ledger's pupil streams with `--store`.
+   */
+  readonly personal?: PersonalDataStore;
   /**
    * The folder of the ledger's state snapshot (`<db>.state`, beside `<db>.checkpoints`), when
    * `--db` was used: writing commands open the ledger from it (docs/ledger.md, "State snapshots").
@@ -138,14 +137,31 @@ export async function openStore(
       throw usage('missing-option', 'with --store, name the ledger with --ledger <id>', '--ledger');
     const ledger = checkLedgerId(args.ledger);
     // Loaded only when asked for: the gRPC client is heavy and most commands never need it.
-    const { openEventStoreDbStore } = await import('@hoso/store-eventstoredb');
-    let store: EventStore;
+    const esdb = await import('@hoso/store-eventstoredb');
+    let client: ReturnType<typeof esdb.connectEventStoreDb>;
     try {
-      store = openEventStoreDbStore({ connectionString: args.store });
+      client = esdb.connectEventStoreDb(args.store);
     } catch (e) {
       throw usage('invalid-store', isHosoFailure(e) ? e.error.message : String(e), '--store');
     }
-    return { store, ledger, where: args.store, close: () => store.close() };
+    // One connection for the events and the pupils' openings (docs/personal-data.md §7).
+    const store = esdb.openEventStoreDbStore({ client });
+    const close = async () => {
+      await store.close();
+      await client.dispose();
+    };
+    let personal: PersonalDataStore;
+    try {
+      personal = await esdb.openEventStoreDbPersonalData({ client, ledger });
+    } catch (e) {
+      await close();
+      throw usage(
+        'storage-failure',
+        `cannot read the personal-data streams of ledger "${ledger}" at ${args.store}: ${e instanceof Error ? e.message : String(e)}`,
+        '--store',
+      );
+    }
+    return { store, ledger, where: args.store, personal, close };
   }
   throw usage('missing-option', 'name the ledger: --db <file> (SQLite) or --store <esdb://…> --ledger <id>', '--db');
 }

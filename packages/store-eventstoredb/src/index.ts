@@ -4,7 +4,7 @@
  * client-side index for stream chains, ids and the Merkle tree. See docs/eventstoredb.md.
  * The gRPC protocol stand-in used by its tests is in `@hoso/store-eventstoredb/testing`.
  */
-export { openEventStoreDbStore } from './store.js';
+export { openEventStoreDbStore, connectEventStoreDb } from './store.js';
 export {
   defaultStreamName,
   defaultSnapshotStreamName,

@@ -143,6 +143,24 @@ interface LedgerState {
 }
 
 /**
+ * A client for `connectionString` (`esdb://…`, `kurrentdb://…`), for callers that share one
+ * connection between the store and the personal-data store ({@link openEventStoreDbPersonalData});
+ * the caller disposes of it. A malformed string is `invalid-argument` on `connectionString`.
+ */
+export function connectEventStoreDb(connectionString: string): EventStoreDBClient {
+  try {
+    return EventStoreDBClient.connectionString(connectionString);
+  } catch (err) {
+    throw new HosoFailure(
+      hosoError('invalid-argument', `connectionString: ${err instanceof Error ? err.message : String(err)}`, {
+        path: ['options', 'connectionString'],
+        rule: 'esdb-connection-string',
+      }),
+    );
+  }
+}
+
+/**
  * The hoso {@link EventStore} on EventStoreDB / KurrentDB (docs/design.md §6, §10).
  *
  * One physical stream per ledger; ledger position p = stream revision p. A batch is appended with
@@ -159,17 +177,7 @@ interface LedgerState {
 export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventStore {
   checkOptions(options);
   const ownsClient = options.client === undefined;
-  let client: EventStoreDBClient;
-  try {
-    client = options.client ?? EventStoreDBClient.connectionString(options.connectionString);
-  } catch (err) {
-    throw new HosoFailure(
-      hosoError('invalid-argument', `connectionString: ${err instanceof Error ? err.message : String(err)}`, {
-        path: ['options', 'connectionString'],
-        rule: 'esdb-connection-string',
-      }),
-    );
-  }
+  const client = options.client ?? connectEventStoreDb(options.connectionString ?? '');
   const streamName = options.streamName ?? defaultStreamName;
   const maxGap = options.readStreamMaxGap ?? 16;
   const parallel = options.readStreamParallel ?? 8;
