@@ -15,7 +15,16 @@
 //   node bench/growth.mjs [--quick] [--sizes 10000,100000,1000000] [--no-verify] [--json out.json]
 //                         [--execute-sizes 1000,10000,100000,1000000] [--no-execute] [--rounds 3]
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -190,7 +199,15 @@ async function childExecute(path, count, school) {
   for (const term of ['HK1', 'HK2'])
     for (const c of columns)
       for (const [i, student] of school.students.entries())
-        cells.push({ year: school.year, class: school.cls, subject: 'toan', term, ...c, student, value: `${i % 10}.5` });
+        cells.push({
+          year: school.year,
+          class: school.cls,
+          subject: 'toan',
+          term,
+          ...c,
+          student,
+          value: `${i % 10}.5`,
+        });
   if (cells.length < count) throw new Error(`only ${cells.length} cells to enter`);
   const warm = Math.min(20, count >> 2);
   const run = async (/** @type {Record<string, unknown>[]} */ list) => {
@@ -209,7 +226,8 @@ async function childExecute(path, count, school) {
   const size = await store.size(LEDGER);
   await store.close();
   process.stdout.write(
-    JSON.stringify({ size, open, events: count - warm, wall, cpu: (c.user + c.system) / 1e6, peakMiB: peakMiB() }) + '\n',
+    JSON.stringify({ size, open, events: count - warm, wall, cpu: (c.user + c.system) / 1e6, peakMiB: peakMiB() }) +
+      '\n',
   );
 }
 
@@ -328,11 +346,15 @@ if (!opts['no-execute']) {
       if (!existsSync(meta)) {
         for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true });
         const t0 = Date.now();
-        const a = /** @type {AppendFigures & { school: unknown }} */ (runChild(['--child', 'append', path, String(size)]));
+        const a = /** @type {AppendFigures & { school: unknown }} */ (
+          runChild(['--child', 'append', path, String(size)])
+        );
         writeFileSync(meta, JSON.stringify(a));
         console.log(`built the ${k(size)}-event ledger in ${f1((Date.now() - t0) / 1000)} s (cached: ${path})`);
       }
-      const a = /** @type {{ school: unknown }} */ (JSON.parse(readFileSync(meta, 'utf8')));
+      /** @type {unknown} */
+      const parsed = JSON.parse(readFileSync(meta, 'utf8'));
+      const a = /** @type {{ school: unknown }} */ (parsed);
       ledgers.set(size, { path, school: a.school });
     }
     console.log(
@@ -352,9 +374,10 @@ if (!opts['no-execute']) {
           runChild(['--child', 'execute', copy, String(COMMANDS), JSON.stringify(l.school)])
         );
         for (const f of [copy, `${copy}-wal`, `${copy}-shm`]) rmSync(f, { force: true });
-        const row = /** @type {{ open: number[], rate: number[], cpuRate: number[], ratio: number[], size: number }} */ (
-          by.get(size)
-        );
+        const row =
+          /** @type {{ open: number[], rate: number[], cpuRate: number[], ratio: number[], size: number }} */ (
+            by.get(size)
+          );
         const rate = e.events / e.wall;
         base ??= rate;
         row.open.push(e.open);
@@ -381,7 +404,11 @@ if (!opts['no-execute']) {
           `${mid(row.ratio).toFixed(2)}×`.padStart(10),
         ].join(' '),
       );
-    console.log(`load average at the end ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    console.log(
+      `load average at the end ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+    );
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

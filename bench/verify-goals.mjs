@@ -87,7 +87,10 @@ async function packedChecks(path, parts) {
 
 /** Verify every packed check with libsodium; throws on a signature that does not verify. */
 function verifyPacked(/** @type {ArrayBuffer} */ buf) {
-  const sodium = require('sodium-native');
+  /** @type {unknown} */
+  const loaded = require('sodium-native');
+  const sodium =
+    /** @type {{ crypto_sign_verify_detached(sig: Uint8Array, msg: Uint8Array, pk: Uint8Array): boolean }} */ (loaded);
   const view = new DataView(buf);
   const all = Buffer.from(buf);
   let o = 0;
@@ -107,7 +110,9 @@ function verifyPacked(/** @type {ArrayBuffer} */ buf) {
 // ---- raw libsodium thread: waits for "go", verifies its part, answers with its CPU time --------
 if (!isMainThread && parentPort !== null) {
   const port = parentPort;
-  const { buf } = /** @type {{ buf: ArrayBuffer }} */ (workerData);
+  /** @type {unknown} */
+  const data = workerData;
+  const { buf } = /** @type {{ buf: ArrayBuffer }} */ (data);
   port.once('message', () => {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
@@ -230,10 +235,17 @@ if (isMainThread) {
   });
   if (opts.child !== undefined) {
     const [path = '', a = '', b = '', c = ''] = positionals;
+    /** @type {unknown} */
+    const trust = opts.child === 'raw' ? null : JSON.parse(a);
     const out =
       opts.child === 'raw'
         ? await childRaw(path, Number(a))
-        : await childVerify(path, /** @type {import('@hoso/verify').TrustAnchors} */ (JSON.parse(a)), Number(b), c === 'on');
+        : await childVerify(
+            path,
+            /** @type {import('@hoso/verify').TrustAnchors} */ (trust),
+            Number(b),
+            c === 'on',
+          );
     process.stdout.write(JSON.stringify(out) + '\n');
     process.exit(0);
   }
@@ -241,36 +253,42 @@ if (isMainThread) {
   const students = Number(opts.students ?? (opts.quick ? 160 : 800));
   const rounds = Number(opts.rounds ?? (opts.quick ? 1 : 3));
   const sizes = (opts.sizes ?? (opts.quick ? '20000,100000' : '100000,1000000')).split(',').map(Number);
-  /** @type {(script: string, args: string[]) => any} */
+  /**
+   * @typedef {{ events: number, seconds: number, cpu: number, sigs?: number, ok?: boolean, verdict?: string }} Run
+   * @typedef {{ peakMiB: number, ok: boolean }} CurvePoint
+   * @type {(script: string, args: string[]) => unknown}
+   */
   const child = (script, args) => {
     const r = spawnSync(process.execPath, [script, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
     if (r.status !== 0) throw new Error(`child ${args.join(' ')} failed: ${r.stderr}`);
-    return JSON.parse(r.stdout.trim().split('\n').pop() ?? 'null');
+    return /** @type {unknown} */ (JSON.parse(r.stdout.trim().split('\n').pop() ?? 'null'));
   };
   console.log(
     `verification goals — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; load average ${load()}`,
   );
   const demo = demoBundle(students);
   const trust = JSON.stringify(demo.trust);
-  /** @type {Record<string, Array<any>>} */
+  /** @type {Record<string, Run[]>} */
   const runs = { raw1: [], raw2: [], v0: [], v0c: [], v2: [], v2c: [] };
   for (let r = 0; r < rounds; r++) {
-    runs.raw1?.push(child(self, ['--child', 'raw', demo.bundle, '1']));
-    runs.v0?.push(child(self, ['--child', 'verify', demo.bundle, trust, '0', 'off']));
-    runs.v0c?.push(child(self, ['--child', 'verify', demo.bundle, trust, '0', 'on']));
-    runs.raw2?.push(child(self, ['--child', 'raw', demo.bundle, '2']));
-    runs.v2?.push(child(self, ['--child', 'verify', demo.bundle, trust, '2', 'off']));
-    runs.v2c?.push(child(self, ['--child', 'verify', demo.bundle, trust, '2', 'on']));
+    const run = (/** @type {string} */ k, /** @type {string[]} */ args) =>
+      runs[k]?.push(/** @type {Run} */ (child(self, ['--child', ...args])));
+    run('raw1', ['raw', demo.bundle, '1']);
+    run('v0', ['verify', demo.bundle, trust, '0', 'off']);
+    run('v0c', ['verify', demo.bundle, trust, '0', 'on']);
+    run('raw2', ['raw', demo.bundle, '2']);
+    run('v2', ['verify', demo.bundle, trust, '2', 'off']);
+    run('v2c', ['verify', demo.bundle, trust, '2', 'on']);
     console.log(`round ${r + 1}/${rounds} done (load average ${load()})`);
   }
-  const at = (/** @type {string} */ k, /** @type {number} */ i) => /** @type {any} */ (runs[k]?.[i]);
+  const at = (/** @type {string} */ k, /** @type {number} */ i) => /** @type {Run} */ (runs[k]?.[i]);
   const events = at('v0', 0).events;
   for (const k of Object.keys(runs)) {
     const bad = runs[k]?.find((x) => x.ok === false);
     if (bad !== undefined) throw new Error(`${k}: the demo bundle did not verify (${bad.verdict})`);
   }
-  const us = (/** @type {any} */ x) => (1e6 * x.cpu) / x.events;
-  const rate = (/** @type {any} */ x) => x.events / x.seconds;
+  const us = (/** @type {Run} */ x) => (1e6 * x.cpu) / x.events;
+  const rate = (/** @type {Run} */ x) => x.events / x.seconds;
   const idx = Array.from({ length: rounds }, (_, i) => i);
   const rows = [
     ['raw libsodium, 1 thread: CPU µs per event', median(idx.map((i) => us(at('raw1', i))))],
@@ -286,12 +304,14 @@ if (isMainThread) {
     ['  ÷ raw 2 threads', median(idx.map((i) => rate(at('v2c', i)) / rate(at('raw2', i))))],
   ];
   console.log(
-    `\n${events.toLocaleString('en-US')} events, ${at('raw1', 0).sigs.toLocaleString('en-US')} signatures; medians of ${rounds} round(s)`,
+    `\n${events.toLocaleString('en-US')} events, ${(at('raw1', 0).sigs ?? 0).toLocaleString('en-US')} signatures; medians of ${rounds} round(s)`,
   );
   for (const [what, v] of rows)
-    console.log(`${String(what).padEnd(72)} ${Number(v) >= 100 ? Math.round(Number(v)).toLocaleString('en-US') : Number(v).toFixed(2)}`);
+    console.log(
+      `${String(what).padEnd(72)} ${Number(v) >= 100 ? Math.round(Number(v)).toLocaleString('en-US') : Number(v).toFixed(2)}`,
+    );
 
-  /** @type {Array<{ size: number, off: any, on: any }>} */
+  /** @type {Array<{ size: number, off: CurvePoint, on: CurvePoint }>} */
   const memory = [];
   if (!opts['no-memory']) {
     // The growth history (a class of 45, then signed biography updates), streamed; cached too.
@@ -306,10 +326,12 @@ if (isMainThread) {
         const w = child(curve, ['--child', 'write', '--students', '45', '--sign-workers', '2', path, String(size)]);
         writeFileSync(meta, JSON.stringify(w));
       }
-      const w = JSON.parse(readFileSync(meta, 'utf8'));
+      /** @type {unknown} */
+      const parsed = JSON.parse(readFileSync(meta, 'utf8'));
+      const w = /** @type {{ trust: unknown }} */ (parsed);
       const t = JSON.stringify(w.trust);
-      const off = child(curve, ['--child', 'verify', path, t, 'off']);
-      const on = child(curve, ['--child', 'verify', path, t, 'on']);
+      const off = /** @type {CurvePoint} */ (child(curve, ['--child', 'verify', path, t, 'off']));
+      const on = /** @type {CurvePoint} */ (child(curve, ['--child', 'verify', path, t, 'on']));
       if (!on.ok || !off.ok) throw new Error(`the ${size}-event bundle did not verify`);
       memory.push({ size, off, on });
       console.log(
@@ -323,5 +345,6 @@ if (isMainThread) {
       );
   }
   console.log(`load average at the end ${load()}`);
-  if (opts.json) writeFileSync(opts.json, JSON.stringify({ node: process.version, load: loadavg(), runs, memory }, null, 2));
+  if (opts.json)
+    writeFileSync(opts.json, JSON.stringify({ node: process.version, load: loadavg(), runs, memory }, null, 2));
 }
