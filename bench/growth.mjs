@@ -6,10 +6,26 @@
 // second child verifies the ledger with @hoso/verify (`verifyStore`) and reports time and peak RSS.
 // One process per measurement, so each peak RSS is that job's alone.
 //
+// Then the `execute` rate by ledger size: ledgers of 1k, 10k, 100k and 1M events built the same
+// way (cached under the temp dir, `hoso-bench-cache/`), each copied fresh and opened by the ledger,
+// which then executes single `EnterScore` commands (one per transaction, server signing) — in
+// rounds, every size once per round, each in a fresh child; the ratio to the 1k rate is paired per
+// round. The goal: within 10 % from 1k to 1M.
+//
 //   node bench/growth.mjs [--quick] [--sizes 10000,100000,1000000] [--no-verify] [--json out.json]
+//                         [--execute-sizes 1000,10000,100000,1000000] [--no-execute] [--rounds 3]
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -23,6 +39,9 @@ const { values: opts, positionals } = parseArgs({
     quick: { type: 'boolean', default: false },
     sizes: { type: 'string' },
     'no-verify': { type: 'boolean', default: false },
+    'execute-sizes': { type: 'string' },
+    'no-execute': { type: 'boolean', default: false },
+    rounds: { type: 'string' },
     json: { type: 'string' },
     child: { type: 'string' },
   },
@@ -125,6 +144,7 @@ async function childAppend(path, size) {
       peakMiB: peakMiB(),
       fileBytes: statSync(path).size,
       rootKey,
+      school: { year: school.year, cls: school.cls, students: school.students, lastAt: clock },
     }) + '\n',
   );
 }
@@ -156,6 +176,71 @@ async function childVerify(path, rootKey) {
   );
 }
 
+/**
+ * Child: open the ledger at `path` (a fresh copy of a growth ledger) and execute `count` single
+ * `EnterScore` commands by the maths teacher, one per transaction; print one JSON line.
+ * @param {string} path
+ * @param {number} count
+ * @param {{ year: string, cls: string, students: string[], lastAt: number }} school
+ */
+async function childExecute(path, count, school) {
+  const { openSqliteStore } = await import('@hoso/store-sqlite');
+  const { openLedger } = await import('@hoso/ledger');
+  const { as, person } = await import('@hoso/ledger/testing');
+  const store = openSqliteStore({ path, ledger: LEDGER });
+  let now = school.lastAt + 60_000;
+  const t0 = process.hrtime.bigint();
+  const ledger = await openLedger({ store, ledger: LEDGER, clock: () => new Date(now) });
+  const open = seconds(t0);
+  const teacher = [as(person('gv-toan'), 'subject')];
+  const columns = [...[1, 2, 3, 4].map((index) => ({ column: 'tx', index })), { column: 'gk' }, { column: 'ck' }];
+  /** @type {Record<string, unknown>[]} */
+  const cells = [];
+  for (const term of ['HK1', 'HK2'])
+    for (const c of columns)
+      for (const [i, student] of school.students.entries())
+        cells.push({
+          year: school.year,
+          class: school.cls,
+          subject: 'toan',
+          term,
+          ...c,
+          student,
+          value: `${i % 10}.5`,
+        });
+  if (cells.length < count) throw new Error(`only ${cells.length} cells to enter`);
+  const warm = Math.min(20, count >> 2);
+  const run = async (/** @type {Record<string, unknown>[]} */ list) => {
+    for (const data of list) {
+      now += 1000;
+      const r = await ledger.execute({ type: 'EnterScore', data }, teacher);
+      if (r._tag !== 'Right') throw new Error(r.left.message);
+    }
+  };
+  await run(cells.slice(0, warm));
+  const c0 = process.cpuUsage();
+  const t1 = process.hrtime.bigint();
+  await run(cells.slice(warm, count));
+  const wall = seconds(t1);
+  const c = process.cpuUsage(c0);
+  const size = await store.size(LEDGER);
+  await store.close();
+  process.stdout.write(
+    JSON.stringify({ size, open, events: count - warm, wall, cpu: (c.user + c.system) / 1e6, peakMiB: peakMiB() }) +
+      '\n',
+  );
+}
+
+if (opts.child === 'execute') {
+  /** @type {unknown} */
+  const school = JSON.parse(positionals[2] ?? '{}');
+  await childExecute(
+    positionals[0] ?? '',
+    Number(positionals[1]),
+    /** @type {{ year: string, cls: string, students: string[], lastAt: number }} */ (school),
+  );
+  process.exit(0);
+}
 if (opts.child === 'append') {
   await childAppend(positionals[0] ?? '', Number(positionals[1]));
   process.exit(0);
@@ -166,7 +251,10 @@ if (opts.child === 'verify') {
 }
 
 // ---- parent ---------------------------------------------------------------------------------------
-const sizes = (opts.sizes ?? (opts.quick ? '10000,100000' : '10000,100000,1000000')).split(',').map(Number);
+const sizes = (opts.sizes ?? (opts.quick ? '10000,100000' : '10000,100000,1000000'))
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const self = fileURLToPath(import.meta.url);
 /**
  * @typedef {{ size: number, setup: number, signing: number, appending: number, tailRate: number, flush: number,
@@ -234,4 +322,94 @@ try {
     writeFileSync(opts.json, JSON.stringify({ node: process.version, cpus: cpus().length, rows }, null, 2));
 } finally {
   rmSync(dir, { recursive: true, force: true });
+}
+
+// ---- the execute rate by ledger size -------------------------------------------------------------
+if (!opts['no-execute']) {
+  const execSizes = (opts['execute-sizes'] ?? (opts.quick ? '1000,10000,100000' : '1000,10000,100000,1000000'))
+    .split(',')
+    .map(Number)
+    .filter((n) => n > 0);
+  const rounds = Number(opts.rounds ?? (opts.quick ? 1 : 3));
+  const COMMANDS = 300;
+  const cache = join(tmpdir(), 'hoso-bench-cache');
+  mkdirSync(cache, { recursive: true });
+  const scratch = mkdtempSync(join(tmpdir(), 'hoso-growth-exec-'));
+  /** @type {Map<number, { open: number[], rate: number[], cpuRate: number[], ratio: number[], size: number }>} */
+  const by = new Map(execSizes.map((n) => [n, { open: [], rate: [], cpuRate: [], ratio: [], size: 0 }]));
+  try {
+    /** @type {Map<number, { path: string, school: unknown }>} */
+    const ledgers = new Map();
+    for (const size of execSizes) {
+      const path = join(cache, `growth-ledger-${size}.db`);
+      const meta = `${path}.json`;
+      if (!existsSync(meta)) {
+        for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true });
+        const t0 = Date.now();
+        const a = /** @type {AppendFigures & { school: unknown }} */ (
+          runChild(['--child', 'append', path, String(size)])
+        );
+        writeFileSync(meta, JSON.stringify(a));
+        console.log(`built the ${k(size)}-event ledger in ${f1((Date.now() - t0) / 1000)} s (cached: ${path})`);
+      }
+      /** @type {unknown} */
+      const parsed = JSON.parse(readFileSync(meta, 'utf8'));
+      const a = /** @type {{ school: unknown }} */ (parsed);
+      ledgers.set(size, { path, school: a.school });
+    }
+    console.log(
+      `\nexecute(EnterScore), 1 per transaction, on a fresh copy of each ledger; ${COMMANDS} commands, ${rounds} round(s) (load average ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')})`,
+    );
+    for (let r = 0; r < rounds; r++) {
+      /** @type {number | undefined} */
+      let base;
+      for (const size of execSizes) {
+        const l = /** @type {{ path: string, school: unknown }} */ (ledgers.get(size));
+        const copy = join(scratch, `e${size}.db`);
+        copyFileSync(l.path, copy);
+        for (const ext of ['-wal', '-shm']) if (existsSync(l.path + ext)) copyFileSync(l.path + ext, copy + ext);
+        const e = /** @type {{ size: number, open: number, events: number, wall: number, cpu: number }} */ (
+          runChild(['--child', 'execute', copy, String(COMMANDS), JSON.stringify(l.school)])
+        );
+        for (const f of [copy, `${copy}-wal`, `${copy}-shm`]) rmSync(f, { force: true });
+        const row =
+          /** @type {{ open: number[], rate: number[], cpuRate: number[], ratio: number[], size: number }} */ (
+            by.get(size)
+          );
+        const rate = e.events / e.wall;
+        base ??= rate;
+        row.open.push(e.open);
+        row.rate.push(rate);
+        row.cpuRate.push(e.events / e.cpu);
+        row.ratio.push(rate / base);
+        row.size = e.size;
+      }
+      console.log(`round ${r + 1}/${rounds} done (load average ${loadavg()[0]?.toFixed(2)})`);
+    }
+    const mid = (/** @type {number[]} */ xs) => {
+      const s = [...xs].sort((a, b) => a - b);
+      const m = s.length >> 1;
+      return s.length % 2 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
+    };
+    console.log('\nledger events   open s   execute/s   per CPU-s   ÷ 1k (paired, median)');
+    for (const [size, row] of by)
+      console.log(
+        [
+          k(size).padEnd(14),
+          f1(mid(row.open)).padStart(7),
+          k(mid(row.rate)).padStart(11),
+          k(mid(row.cpuRate)).padStart(11),
+          `${mid(row.ratio).toFixed(2)}×`.padStart(10),
+        ].join(' '),
+      );
+    console.log(
+      `load average at the end ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+    );
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }

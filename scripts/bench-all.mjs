@@ -41,6 +41,11 @@ const sections = [
     ['packages/verify/bench/verify-bench.mjs', q ? '20000' : '100000'],
   ],
   [
+    'verify-goals',
+    "the verifier's goals: CPU per event vs libsodium, 2 workers vs 2 raw threads (a demo year); compliance memory 100k vs 1M",
+    ['bench/verify-goals.mjs', ...(q ? ['--quick'] : [])],
+  ],
+  [
     'browser',
     'the browser verifier (hoso-verify.html in Chromium) vs hoso verify on one demo year',
     ['packages/verify-web/bench/page-vs-cli.mjs', q ? '40' : '300'],
