@@ -11,6 +11,7 @@
 import { fromBase64, sha256, toHex, type Envelope } from '@hoso/core';
 import { LayerMap } from './layer-map.js';
 import { eventIndexMap, type EventIndexMap } from './event-index.js';
+import { cellMap, type CellMap } from './cell-table.js';
 import {
   isEventType,
   type AcademicYearDefined,
@@ -36,6 +37,7 @@ import { foldYearFacts, forkYearFacts, initialYearFacts, type YearFacts } from '
 export type { EventIndex, EventIndexMap } from './event-index.js';
 export type { WindowState } from './window-index.js';
 export type { Lists } from './lists.js';
+export type { CellMap } from './cell-table.js';
 
 /** A person with an account (staff, or the founding leader). */
 export interface PersonState {
@@ -145,7 +147,8 @@ export interface LedgerState extends WindowIndex, YearFacts {
   readonly enrolment: LayerMap<string, string>;
   /** `<year>/<student>` → the last transfer out. */
   readonly transfers: LayerMap<string, { readonly from: string; readonly to: TransferParty }>;
-  readonly cells: LayerMap<string, CellState>;
+  /** Every cell entered, by key: compact rows (about 50 bytes per cell; see cell-table.ts). */
+  readonly cells: CellMap;
   /**
    * Marks: sign-offs (`signed|confirmed|approved|sealed:<year>/<class>[/<subject>]/<term>`) and the
    * facts of the year the rules ask after ({@link marks}: missed tests, arrivals from another school,
@@ -189,7 +192,7 @@ export function initialState(): LedgerState {
     windowBuckets: new LayerMap(),
     lockPatterns: new LayerMap(),
     locks: new LayerMap(),
-    cells: new LayerMap(),
+    cells: cellMap(),
     marks: new LayerMap(),
     certificates: new LayerMap(),
     acts: new LayerMap(),
