@@ -18,9 +18,22 @@
 import type * as t from 'io-ts';
 import { uuidText, uuidWords } from '@hoso/core';
 import type { CellRef } from './cells.js';
-import type { CellState } from './state.js';
+import type { CellEventType } from './events.js';
 import { Interned } from './interned.js';
 import { KeyTable } from './key-table.js';
+
+/** The current value of a cell and who wrote it. */
+export interface CellState {
+  readonly ref: CellRef;
+  readonly type: CellEventType;
+  readonly value: string;
+  /** The event that first wrote the cell. */
+  readonly entry: string;
+  /** The key that wrote the current value (the requester, for a correction). */
+  readonly author: string;
+  /** Number of corrections applied. */
+  readonly corrections: number;
+}
 
 /** The cells of a ledger state: read, write, walk in order of first writing, and fork. */
 export interface CellMap {

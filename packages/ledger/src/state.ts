@@ -16,7 +16,6 @@ import {
   isEventType,
   type AcademicYearDefined,
   type Biography,
-  type CellEventType,
   type CertifiableAct,
   type EventData,
   type IdentityNumber,
@@ -37,7 +36,7 @@ import { foldYearFacts, forkYearFacts, initialYearFacts, type YearFacts } from '
 export type { EventIndex, EventIndexMap } from './event-index.js';
 export type { WindowState } from './window-index.js';
 export type { Lists } from './lists.js';
-export type { CellMap } from './cell-table.js';
+export type { CellMap, CellState } from './cell-table.js';
 
 /** A person with an account (staff, or the founding leader). */
 export interface PersonState {
@@ -80,19 +79,6 @@ export interface Grant {
   readonly year?: string;
   readonly class?: string;
   readonly subject?: string;
-}
-
-/** The current value of a cell and who wrote it. */
-export interface CellState {
-  readonly ref: CellRef;
-  readonly type: CellEventType;
-  readonly value: string;
-  /** The event that first wrote the cell. */
-  readonly entry: string;
-  /** The key that wrote the current value (the requester, for a correction). */
-  readonly author: string;
-  /** Number of corrections applied. */
-  readonly corrections: number;
 }
 
 /** A stream's head: its last revision and that event's leaf hash (hex). */
