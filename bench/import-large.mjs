@@ -16,6 +16,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
+/**
+ * @param {string} text
+ * @returns {unknown}
+ */
+const parseJson = (text) => JSON.parse(text);
 const { values: opts } = parseArgs({
   options: {
     mb: { type: 'string', default: '100' },
@@ -140,7 +145,7 @@ else {
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
     );
     if (r.status !== 0) throw new Error(`the import child failed (status ${r.status}, signal ${r.signal})`);
-    const x = /** @type {Record<string, number>} */ (JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}'));
+    const x = /** @type {Record<string, number>} */ (parseJson(r.stdout.trim().split('\n').pop() ?? '{}'));
     const events = x['events'] ?? 0;
     console.log(`students ${n}, heap limit ${opts.heap} MiB`);
     console.log(

@@ -3,8 +3,9 @@
 // mark event, and which of its parts keeps it. Each size runs in its own child process with
 // `--expose-gc`: the child folds N `ScoreEntered` envelopes (parsed from JSON text one by one, as
 // a store hands them over, so no string is shared that a real ledger would not share), collects
-// garbage, and reads `heapUsed` + `arrayBuffers` (typed arrays live outside the heap) before and after; then it drops one part of the state at a time
-// (the cells, the id index) and reads the heap again, so each part's bytes are measured, not guessed.
+// garbage, and reads `heapUsed` + `arrayBuffers` (typed arrays live outside the heap) before and
+// after; then it drops one part of the state at a time (the cells, the id index) and reads again,
+// so each part's bytes are measured, not guessed.
 //
 //   node bench/state-memory.mjs [--sizes 10000,100000] [--json out.json]
 import { spawnSync } from 'node:child_process';
@@ -13,6 +14,11 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
+/**
+ * @param {string} text
+ * @returns {unknown}
+ */
+const parseJson = (text) => JSON.parse(text);
 const { values: opts } = parseArgs({
   options: { sizes: { type: 'string' }, json: { type: 'string' }, child: { type: 'string' } },
 });
@@ -84,7 +90,8 @@ async function child(/** @type {number} */ n) {
   const leaf = 'ab'.repeat(32);
   const before = heap();
   let s = initialState();
-  for (let i = 0; i < n; i++) s = evolve(s, JSON.parse(markJson(i)), leaf);
+  for (let i = 0; i < n; i++)
+    s = evolve(s, /** @type {import('@hoso/core').Envelope} */ (parseJson(markJson(i))), leaf);
   const full = heap();
   // Drop one part at a time; what the heap loses is what the part held.
   const parts = /** @type {Record<string, unknown>} */ (s);
@@ -119,7 +126,7 @@ else {
     });
     if (r.status !== 0) throw new Error(r.stderr);
     const res = /** @type {{events: number, cells: number, total: number, parts: Record<string, number>}} */ (
-      JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}')
+      parseJson(r.stdout.trim().split('\n').pop() ?? '{}')
     );
     results.push(res);
     const per = (/** @type {number} */ b) => (b / n).toFixed(0).padStart(5);

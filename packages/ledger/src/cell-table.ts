@@ -274,9 +274,12 @@ function plainRef(ref: CellRef): boolean {
   );
 }
 
-/** A trial layer over a cell map: its own writes in a small map, reads falling through. */
+/**
+ * A trial layer over a cell map, reads falling through. Its own writes are compact rows too: a
+ * streamed import keeps one trial layer for the whole file, a cell per mark.
+ */
 class ForkedCells implements CellMap {
-  private readonly own = new Map<string, CellState>();
+  private readonly own = new CellTable();
   constructor(private readonly parent: CellMap) {}
 
   get(key: string): CellState | undefined {
@@ -294,7 +297,7 @@ class ForkedCells implements CellMap {
 
   *entries(): IterableIterator<[string, CellState]> {
     for (const [k, v] of this.parent.entries()) if (!this.own.has(k)) yield [k, v];
-    yield* this.own;
+    yield* this.own.entries();
   }
 
   fork(): CellMap {
