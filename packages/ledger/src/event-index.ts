@@ -8,6 +8,8 @@
  * the O(1) copy-on-write child a trial decision needs, as `LayerMap` does for the rest of the state.
  */
 import { uuidWords } from '@hoso/core';
+import { Interned } from './interned.js';
+import { KeyTable } from './key-table.js';
 
 /** What the state remembers of each event: enough for idempotency and correction targets. */
 export interface EventIndex {
@@ -40,34 +42,6 @@ const CHUNK_BITS = 16;
 const CHUNK = 1 << CHUNK_BITS;
 /** Largest position a column holds (the hash table stores position + 1 in a uint32). */
 const MAX_POSITION = 0xfffffffe;
-
-/** Strings numbered in order of first appearance (streams, types, cells: few distinct values). */
-class Interned {
-  private readonly numbers = new Map<string, number>();
-  private readonly names: string[] = [];
-  number(s: string): number {
-    let n = this.numbers.get(s);
-    if (n === undefined) {
-      n = this.names.push(s) - 1;
-      this.numbers.set(s, n);
-    }
-    return n;
-  }
-  name(n: number): string {
-    return this.names[n]!;
-  }
-  /** Every string, by number. */
-  list(): readonly string[] {
-    return this.names;
-  }
-  /** A table holding `names` under their indices (a snapshot's). */
-  static of(names: readonly string[]): Interned {
-    const t = new Interned();
-    for (const n of names) t.number(n);
-    if (t.names.length !== names.length) throw new RangeError('interned names repeat');
-    return t;
-  }
-}
 
 /** Per-position columns in fixed-size chunks (no copying as the ledger grows). */
 class Columns {
@@ -184,7 +158,8 @@ class CompactEventIndex implements EventIndexMap {
   private columns = new Columns();
   private streams = new Interned();
   private types = new Interned();
-  private cells = new Interned();
+  /** Cell keys are nearly one per event: numbered as part triples, not kept as strings. */
+  private cells = new KeyTable();
   private readonly probe = new Uint32Array(4);
 
   /** See {@link eventIndexParts}. */
@@ -218,7 +193,7 @@ class CompactEventIndex implements EventIndexMap {
     const x = new CompactEventIndex();
     x.streams = Interned.of(p.streams);
     x.types = Interned.of(p.types);
-    x.cells = Interned.of(p.cells);
+    x.cells = KeyTable.of(p.cells);
     // Every number a column holds must name an interned string, or a later get() would return undefined fields.
     for (let i = 0; i < n; i++) {
       if (p.stream[i]! >= p.streams.length || p.type[i]! >= p.types.length || p.cell[i]! > p.cells.length) {

@@ -27,7 +27,7 @@ import type { StateSnapshots } from './snapshot-files.js';
 import { reindexWindows } from './window-index.js';
 import type { LayerMap } from './layer-map.js';
 import { eventIndexFromParts, eventIndexParts, type EventIndexParts } from './event-index.js';
-import { initialState, type CellState, type LedgerState } from './state.js';
+import { initialState, type CellMap, type CellState, type LedgerState } from './state.js';
 import { AbsenceKind, AttendanceMark } from './codecs.js';
 import {
   CommentLevel,
@@ -164,9 +164,7 @@ interface CellStrings {
   readonly entries: readonly string[];
 }
 
-function encodeCells(
-  cells: LayerMap<string, CellState>,
-): Either<SnapshotProblem, { strings: CellStrings; rows: Uint32Array }> {
+function encodeCells(cells: CellMap): Either<SnapshotProblem, { strings: CellStrings; rows: Uint32Array }> {
   const table = new Map<string, number>();
   const strings: string[] = [];
   const num = (x: string): number => {
@@ -242,7 +240,7 @@ function encodeCells(
 }
 
 /** The cells of {@link encodeCells}'s output; throws a RangeError on numbers naming no string. */
-function decodeCells(target: LayerMap<string, CellState>, st: CellStrings, rows: Uint32Array): void {
+function decodeCells(target: CellMap, st: CellStrings, rows: Uint32Array): void {
   const n = st.keys.length;
   if (st.entries.length !== n || rows.length !== n * CELL_FIELDS) throw new RangeError('cell columns differ in length');
   const strs = st.strings;

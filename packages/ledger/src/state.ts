@@ -11,11 +11,11 @@
 import { fromBase64, sha256, toHex, type Envelope } from '@hoso/core';
 import { LayerMap } from './layer-map.js';
 import { eventIndexMap, type EventIndexMap } from './event-index.js';
+import { cellMap, type CellMap } from './cell-table.js';
 import {
   isEventType,
   type AcademicYearDefined,
   type Biography,
-  type CellEventType,
   type CertifiableAct,
   type EventData,
   type IdentityNumber,
@@ -36,6 +36,7 @@ import { foldYearFacts, forkYearFacts, initialYearFacts, type YearFacts } from '
 export type { EventIndex, EventIndexMap } from './event-index.js';
 export type { WindowState } from './window-index.js';
 export type { Lists } from './lists.js';
+export type { CellMap, CellState } from './cell-table.js';
 
 /** A person with an account (staff, or the founding leader). */
 export interface PersonState {
@@ -78,19 +79,6 @@ export interface Grant {
   readonly year?: string;
   readonly class?: string;
   readonly subject?: string;
-}
-
-/** The current value of a cell and who wrote it. */
-export interface CellState {
-  readonly ref: CellRef;
-  readonly type: CellEventType;
-  readonly value: string;
-  /** The event that first wrote the cell. */
-  readonly entry: string;
-  /** The key that wrote the current value (the requester, for a correction). */
-  readonly author: string;
-  /** Number of corrections applied. */
-  readonly corrections: number;
 }
 
 /** A stream's head: its last revision and that event's leaf hash (hex). */
@@ -145,7 +133,8 @@ export interface LedgerState extends WindowIndex, YearFacts {
   readonly enrolment: LayerMap<string, string>;
   /** `<year>/<student>` → the last transfer out. */
   readonly transfers: LayerMap<string, { readonly from: string; readonly to: TransferParty }>;
-  readonly cells: LayerMap<string, CellState>;
+  /** Every cell entered, by key: compact rows (about 50 bytes per cell; see cell-table.ts). */
+  readonly cells: CellMap;
   /**
    * Marks: sign-offs (`signed|confirmed|approved|sealed:<year>/<class>[/<subject>]/<term>`) and the
    * facts of the year the rules ask after ({@link marks}: missed tests, arrivals from another school,
@@ -189,7 +178,7 @@ export function initialState(): LedgerState {
     windowBuckets: new LayerMap(),
     lockPatterns: new LayerMap(),
     locks: new LayerMap(),
-    cells: new LayerMap(),
+    cells: cellMap(),
     marks: new LayerMap(),
     certificates: new LayerMap(),
     acts: new LayerMap(),

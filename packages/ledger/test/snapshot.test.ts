@@ -61,7 +61,7 @@ function observe(s: LedgerState, ids: readonly string[]): unknown {
   for (const [k, v] of Object.entries(s)) {
     if (k === 'ids') continue;
     maps[k] =
-      v instanceof LayerMap
+      v instanceof LayerMap || k === 'cells'
         ? [...(v as LayerMap<string, unknown>).entries()]
         : typeof v === 'object' && v !== null && Object.values(v as object).every((x) => x instanceof LayerMap)
           ? Object.fromEntries(
