@@ -4,7 +4,13 @@
  * store at the checkpoint the bundle ends with.
  */
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { DISCLOSURE_SCOPES, makeDisclosure, type DiscloseOptions, type Disclosure, type DisclosureScope } from '@hoso/verify';
+import {
+  DISCLOSURE_SCOPES,
+  makeDisclosure,
+  type DiscloseOptions,
+  type Disclosure,
+  type DisclosureScope,
+} from '@hoso/verify';
 import { refused, usage } from './exit.js';
 import { readSignerKey } from './keys.js';
 import type { OpenedStore } from './store.js';
@@ -58,8 +64,7 @@ export function scopeRequest(o: ScopeArgs): ScopeRequest | null {
     ['--audience', o.audience],
     ['--purpose', o.purpose],
   ] as const)
-    if (v === undefined || v.trim() === '')
-      throw usage('missing-option', `--scope ${scope} needs ${arg}`, arg, RULE);
+    if (v === undefined || v.trim() === '') throw usage('missing-option', `--scope ${scope} needs ${arg}`, arg, RULE);
   if (scope === 'transcript' && o.pupil.length !== 1)
     throw usage('missing-option', 'a transcript is of exactly one pupil: give --pupil CODE once', '--pupil', RULE);
   if (scope === 'vendor' && (o.pupil.length > 0 || o.class !== undefined || o.field.length > 0))

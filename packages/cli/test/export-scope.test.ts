@@ -12,9 +12,18 @@ import { pdSchool, type PdPupil, type PdSchool } from './pd-school.js';
  * no file.
  */
 const PUPILS: readonly PdPupil[] = [
-  { student: 'hs-1', bio: { name: 'Lê Thị Xuân Scopeone', birthDate: '2007-01-11', sex: 'F', guardian: 'Lê Văn Hạ Guardone' } },
-  { student: 'hs-2', bio: { name: 'Phạm Văn Thu Scopetwo', birthDate: '2007-02-22', sex: 'M', guardian: 'Phạm Thị Đông Guardtwo' } },
-  { student: 'hs-3', bio: { name: 'Ngô Minh Tết Scopethree', birthDate: '2007-03-30', sex: 'M', guardian: 'Ngô Văn Rằm Guardthree' } },
+  {
+    student: 'hs-1',
+    bio: { name: 'Lê Thị Xuân Scopeone', birthDate: '2007-01-11', sex: 'F', guardian: 'Lê Văn Hạ Guardone' },
+  },
+  {
+    student: 'hs-2',
+    bio: { name: 'Phạm Văn Thu Scopetwo', birthDate: '2007-02-22', sex: 'M', guardian: 'Phạm Thị Đông Guardtwo' },
+  },
+  {
+    student: 'hs-3',
+    bio: { name: 'Ngô Minh Tết Scopethree', birthDate: '2007-03-30', sex: 'M', guardian: 'Ngô Văn Rằm Guardthree' },
+  },
 ];
 const valuesOf = (student: string): string[] => {
   const b = PUPILS.find((p) => p.student === student)!.bio;
@@ -58,20 +67,32 @@ afterAll(() => rmSync(d, { recursive: true, force: true }));
 describe('hoso export --scope', () => {
   it('inspector: the bundle holds no value; the disclosure only the pupils and fields asked for', async () => {
     const out = join(d, 'insp.hoso');
-    const r = await hoso(scoped('inspector', out, '--pupil', 'hs-1', '--pupil', 'hs-2', '--field', 'name', '--field', 'birthDate'));
+    const r = await hoso(
+      scoped('inspector', out, '--pupil', 'hs-1', '--pupil', 'hs-2', '--field', 'name', '--field', 'birthDate'),
+    );
     expect(r.code, r.stderr).toBe(0);
     const file = `${out}.disclosure.json`;
-    expect(JSON.parse(r.stdout)).toMatchObject({ file: out, disclosure: { file, scope: 'inspector', pupils: 2, openings: 4 } });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      file: out,
+      disclosure: { file, scope: 'inspector', pupils: 2, openings: 4 },
+    });
     expect(found(out, ALL)).toEqual([]);
     expect(found(file, ALL).sort()).toEqual(
       ['Lê Thị Xuân Scopeone', '2007-01-11', 'Phạm Văn Thu Scopetwo', '2007-02-22'].sort(),
     );
     const v = await hoso(['verify', out, '--disclosure', file, ...trust(), '--json']);
     expect(v.code, v.stdout + v.stderr).toBe(0);
-    const pd = (JSON.parse(v.stdout) as { personalData: { disclosure: { accepted: boolean }; fields: Array<{ field: string; checked: number; failed: number }> } }).personalData;
+    const pd = (
+      JSON.parse(v.stdout) as {
+        personalData: {
+          disclosure: { accepted: boolean };
+          fields: Array<{ field: string; opened: number; failed: number }>;
+        };
+      }
+    ).personalData;
     expect(pd.disclosure.accepted).toBe(true);
-    expect(pd.fields.find((f) => f.field === 'name')).toMatchObject({ checked: 2, failed: 0 });
-    expect(pd.fields.find((f) => f.field === 'guardian')).toMatchObject({ checked: 0 });
+    expect(pd.fields.find((f) => f.field === 'name')).toMatchObject({ opened: 2, failed: 0 });
+    expect(pd.fields.find((f) => f.field === 'guardian')).toMatchObject({ opened: 0 });
   }, 120_000);
 
   it('transcript: one file holding only that pupil, verified on its own', async () => {
@@ -106,7 +127,23 @@ describe('hoso export --scope', () => {
       [scoped('vendor', join(d, 'r3.hoso'), '--field', 'name'), 'conflicting-options'],
       [scoped('inspector', join(d, 'r4.hoso'), '--field', 'shoeSize'), 'invalid-argument'],
       [scoped('everyone', join(d, 'r5.hoso')), 'invalid-option'],
-      [['export', '--db', school.db, '--out', join(d, 'r6.hoso'), '--scope', 'inspector', '--key', school.key('hieu-truong'), '--audience', 'x', '--json'], 'missing-option'],
+      [
+        [
+          'export',
+          '--db',
+          school.db,
+          '--out',
+          join(d, 'r6.hoso'),
+          '--scope',
+          'inspector',
+          '--key',
+          school.key('hieu-truong'),
+          '--audience',
+          'x',
+          '--json',
+        ],
+        'missing-option',
+      ],
     ];
     for (const [args, code] of cases) {
       const r = await hoso(args);

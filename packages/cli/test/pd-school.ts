@@ -35,7 +35,8 @@ export async function pdSchool(dir: string, pupils: readonly PdPupil[]): Promise
   const keys = join(dir, 'keys');
   mkdirSync(keys, { recursive: true });
   const key = (n: string): string => join(keys, `${n.replace('/', '_')}.key`);
-  for (const n of ['hieu-truong', 'gvcn-12a1', 'hoso/thpt-a']) await ok(['keys', 'generate', '--name', n, '--out', keys]);
+  for (const n of ['hieu-truong', 'gvcn-12a1', 'hoso/thpt-a'])
+    await ok(['keys', 'generate', '--name', n, '--out', keys]);
   const db = join(dir, 'a.db');
   await ok([
     'init',
@@ -72,7 +73,18 @@ export async function pdSchool(dir: string, pupils: readonly PdPupil[]): Promise
     [{ type: 'RegisterStaff', data: { person: 'gvcn-12a1', name: 'GV Chủ nhiệm' } }, []],
     [{ type: 'RegisterKey', data: { person: 'gvcn-12a1', key: pub } }, ['--cosigner', `${key('gvcn-12a1')}:holder`]],
   ] as const)
-    await ok(['exec', '--db', db, '--key', key('hieu-truong'), '--role', 'admin', ...cos, '--command', JSON.stringify(cmd)]);
+    await ok([
+      'exec',
+      '--db',
+      db,
+      '--key',
+      key('hieu-truong'),
+      '--role',
+      'admin',
+      ...cos,
+      '--command',
+      JSON.stringify(cmd),
+    ]);
   await ok([
     'exec',
     '--db',

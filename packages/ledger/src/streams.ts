@@ -37,15 +37,7 @@ export const accessStream = (person: string): string => `access/${person}`;
 export const approvalsStream = (year: string, cls: string): string => `approvals/${year}/${cls}`;
 
 /** The kinds of stream, by the first path segment. */
-export type StreamKind =
-  | 'school'
-  | 'windows'
-  | 'class'
-  | 'student'
-  | 'markbook'
-  | 'homeroom'
-  | 'approvals'
-  | 'access';
+export type StreamKind = 'school' | 'windows' | 'class' | 'student' | 'markbook' | 'homeroom' | 'approvals' | 'access';
 
 /** The kind of a stream name, or null for a name outside the scheme. */
 export function streamKind(stream: string): StreamKind | null {

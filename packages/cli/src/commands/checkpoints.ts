@@ -138,11 +138,27 @@ export function registerCheckpointCommands(program: Command, io: Output): void {
     .option('--key <file>', "with --scope: the leader's signer key that signs the disclosure")
     .option('--audience <text>', 'with --scope: who receives it, e.g. "Phòng GD&ĐT — đoàn kiểm tra"')
     .option('--purpose <text>', 'with --scope: why it is given, e.g. "kiểm tra hồ sơ học sinh"')
-    .option('--pupil <code>', 'with --scope: a pupil to disclose (repeatable; default all; a transcript: exactly one)', collect, [])
+    .option(
+      '--pupil <code>',
+      'with --scope: a pupil to disclose (repeatable; default all; a transcript: exactly one)',
+      collect,
+      [],
+    )
     .option('--class <year/class>', 'with --scope inspector: only the pupils of this class, e.g. 2024-2025/10A1')
-    .option('--field <field>', 'with --scope: a field to open (repeatable; default every biographical field)', collect, [])
-    .option('--decision <number@date>', 'with --scope: the school\'s decision to disclose, e.g. "15/QĐ-THPT@2026-12-06"')
-    .option('--disclosure <file>', 'with --scope inspector or vendor: where the disclosure file goes (default <out>.disclosure.json)')
+    .option(
+      '--field <field>',
+      'with --scope: a field to open (repeatable; default every biographical field)',
+      collect,
+      [],
+    )
+    .option(
+      '--decision <number@date>',
+      'with --scope: the school\'s decision to disclose, e.g. "15/QĐ-THPT@2026-12-06"',
+    )
+    .option(
+      '--disclosure <file>',
+      'with --scope inspector or vendor: where the disclosure file goes (default <out>.disclosure.json)',
+    )
     .option('--force', 'overwrite an existing bundle or disclosure file')
     .option('--json', 'print size, bytes and root as JSON')
     .action(
@@ -179,13 +195,19 @@ export function registerCheckpointCommands(program: Command, io: Output): void {
         await withStore(o, async (s) => {
           // Made before anything is written: a refused disclosure leaves no file behind.
           const disclosure = request === null ? null : await discloseAt(s, notes[notes.length - 1]!.note, request);
-          const summary = disclosure === null ? {} : disclosureSummary(disclosure);
+          const summary = disclosure === null ? null : disclosureSummary(disclosure);
           if (disclosure !== null && transcript) {
             writeText(o.out, formatDisclosure(disclosure), '--out');
             io.out(
               o.json
-                ? jsonText({ file: o.out, scope: disclosure.scope, size: disclosure.size, root: disclosure.root, ...summary })
-                : `wrote ${o.out}: transcript of ${disclosure.request.students[0] ?? ''}, ${summary.events} events, ${summary.openings} openings, root ${disclosure.root}\n`,
+                ? jsonText({
+                    file: o.out,
+                    scope: disclosure.scope,
+                    size: disclosure.size,
+                    root: disclosure.root,
+                    ...summary!,
+                  })
+                : `wrote ${o.out}: transcript of ${disclosure.request.students[0] ?? ''}, ${summary!.events} events, ${summary!.openings} openings, root ${disclosure.root}\n`,
             );
             return;
           }
@@ -201,12 +223,14 @@ export function registerCheckpointCommands(program: Command, io: Output): void {
               ? jsonText({
                   file: o.out,
                   ...r.right,
-                  ...(disclosure === null ? {} : { disclosure: { file: disclosureFile, scope: disclosure.scope, ...summary } }),
+                  ...(disclosure === null
+                    ? {}
+                    : { disclosure: { file: disclosureFile, scope: disclosure.scope, ...summary! } }),
                 })
               : `wrote ${o.out}: ${r.right.size} events, ${r.right.bytes} bytes, root ${r.right.root}\n` +
                   (disclosure === null
                     ? ''
-                    : `wrote ${disclosureFile}: ${disclosure.scope} disclosure, ${summary.pupils} pupils, ${summary.openings} openings${disclosure.erased.length > 0 ? `, ${disclosure.erased.length} erased (not disclosed)` : ''}\n`),
+                    : `wrote ${disclosureFile}: ${disclosure.scope} disclosure, ${summary!.pupils} pupils, ${summary!.openings} openings${disclosure.erased.length > 0 ? `, ${disclosure.erased.length} erased (not disclosed)` : ''}\n`),
           );
         });
       },

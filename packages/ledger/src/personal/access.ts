@@ -88,10 +88,14 @@ export async function readPersonalData(
 ): Promise<Either<LedgerError, PersonalDataAccess>> {
   if (personal === undefined)
     return left(
-      ledgerError('personal-data-store-required', 'values are read through the personal-data store: open the ledger with `personalData`', {
-        path: ['personalData'],
-        rule: RULES.personalData,
-      }),
+      ledgerError(
+        'personal-data-store-required',
+        'values are read through the personal-data store: open the ledger with `personalData`',
+        {
+          path: ['personalData'],
+          rule: RULES.personalData,
+        },
+      ),
     );
   const students = [...new Set(request.students)];
   const fields = request.fields === undefined ? [...BIO_FIELDS] : [...new Set(request.fields)];
@@ -104,9 +108,17 @@ export async function readPersonalData(
     return right({ reader: scoped, logged: null });
   const purpose = request.purpose?.trim() ?? '';
   if (purpose === '')
-    return refuse('purpose-required', ['purpose'], 'this ledger logs every read of personal data (AccessLogAdopted): give its purpose');
+    return refuse(
+      'purpose-required',
+      ['purpose'],
+      'this ledger logs every read of personal data (AccessLogAdopted): give its purpose',
+    );
   if (reader === undefined)
-    return refuse('purpose-required', ['reader'], 'this ledger logs every read of personal data (AccessLogAdopted): the reader signs the log entry');
+    return refuse(
+      'purpose-required',
+      ['reader'],
+      'this ledger logs every read of personal data (AccessLogAdopted): the reader signs the log entry',
+    );
   if (students.length > MAX_ACCESS_READS)
     return refuse('invalid-command', ['students'], `one read names at most ${MAX_ACCESS_READS} pupils`);
   const person = ledger.state().keys.get(toBase64Url(reader.signer.publicKey))?.person ?? '';

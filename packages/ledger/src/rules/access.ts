@@ -20,12 +20,7 @@ export function checkAccessLogAdopted(s: LedgerState, out: Problems): void {
 }
 
 /** The reader is the author; each pupil named once, known to the ledger, with fields each named once. */
-export function checkAccessed(
-  s: LedgerState,
-  v: EventView,
-  d: EventData['PersonalDataAccessed'],
-  out: Problems,
-): void {
+export function checkAccessed(s: LedgerState, v: EventView, d: EventData['PersonalDataAccessed'], out: Problems): void {
   const author = s.keys.get(v.by.key)?.person;
   if (author !== undefined && author !== d.person)
     out.push(
