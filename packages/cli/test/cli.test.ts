@@ -40,7 +40,8 @@ describe('hoso --help and bad arguments', () => {
       expect(r.stdout).toContain('Usage: hoso');
     });
     expect(runs[0]!.stdout).toContain('Exit codes');
-  });
+    // Dozens of Node processes at once: on a loaded 2-core machine this alone can pass a minute.
+  }, 300_000);
 
   it('bad arguments exit 2 with a message naming the argument', async () => {
     const cases: Array<[string[], string]> = [
@@ -64,7 +65,7 @@ describe('hoso --help and bad arguments', () => {
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
       expect(r.stderr, args.join(' ')).toContain(named);
     });
-  });
+  }, 300_000);
 });
 
 describe('init, exec, import, checkpoint, witness, export, print', () => {
