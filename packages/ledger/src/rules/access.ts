@@ -29,13 +29,6 @@ export function checkAccessed(s: LedgerState, v: EventView, d: EventData['Person
         rule: RULES.personalData,
       }),
     );
-  if (d.purpose.trim() === '')
-    out.push(
-      ledgerError('purpose-required', 'a read of personal data names its purpose', {
-        path: ['data', 'purpose'],
-        rule: RULES.personalData,
-      }),
-    );
   if (d.reads.length === 0 || d.reads.length > MAX_ACCESS_READS)
     out.push(
       ledgerError('invalid-data', `name from 1 to ${MAX_ACCESS_READS} pupils`, {
