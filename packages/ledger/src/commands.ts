@@ -201,6 +201,8 @@ export const COMMANDS = {
   CertifyAct: one('ActCertified'),
   AdoptPersonalDataFormat: one('PersonalDataFormatAdopted'),
   ErasePersonalData: one('PersonalDataErased'),
+  AdoptAccessLog: one('AccessLogAdopted'),
+  RecordPersonalDataAccess: one('PersonalDataAccessed'),
 } as const satisfies Record<string, CommandSpec>;
 
 /** Column commands: one event per entry of `data.entries`; a refusal of event i names `entries[i]`. */

@@ -64,6 +64,7 @@ export const LEDGER_ERROR_CODES = [
   'personal-data-store-required',
   'personal-data-unavailable',
   'personal-data-opening-invalid',
+  'purpose-required',
   // entries
   'wrong-assessment',
   'regular-index-out-of-range',

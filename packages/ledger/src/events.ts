@@ -902,6 +902,58 @@ export const PersonalDataErased = closed(
 );
 /** The payload type decoded by {@link PersonalDataErased}. */
 export type PersonalDataErased = t.TypeOf<typeof PersonalDataErased>;
+
+/**
+ * The field names of `BiographyCommitments`, as an access-log entry names them (never a value):
+ * the same list as `BIO_FIELDS` of `personal/commitment.ts`.
+ */
+export const BioFieldName = t.keyof(
+  {
+    name: null,
+    birthDate: null,
+    sex: null,
+    birthPlace: null,
+    ethnicity: null,
+    nationality: null,
+    address: null,
+    guardian: null,
+    phone: null,
+  },
+  'BioField',
+);
+
+/**
+ * From this event on, every read of pupils' personal data through hoso is logged as a
+ * {@link PersonalDataAccessed} and a read without a purpose is refused (docs/personal-data.md,
+ * "Access log"); written once, by the leader. Luật 91/2025/QH15 asks the controller to be able to
+ * show who processed which data and why.
+ */
+export const AccessLogAdopted = closed('AccessLogAdopted', {}, { decision: DocumentRef });
+/** The payload type decoded by {@link AccessLogAdopted}. */
+export type AccessLogAdopted = t.TypeOf<typeof AccessLogAdopted>;
+
+/** The most pupils one logged read names (a whole school's register at once). */
+export const MAX_ACCESS_READS = 5000;
+
+/**
+ * One read of personal data (*truy cập dữ liệu cá nhân*): `person` (the author, in the role it
+ * signs in) opened `fields` of each pupil in `reads`, for `purpose`, on the legal `basis` the
+ * school gives, through `via` (`show`, `log`, `print`, `api`…). School codes and field names only,
+ * never a value; in the reader's own stream `access/<person>`, so reads never contend with the
+ * records' streams. Kept when a pupil's data is erased: it holds nothing to erase.
+ */
+export const PersonalDataAccessed = closed(
+  'PersonalDataAccessed',
+  {
+    person: PersonId,
+    purpose: lines(500),
+    via: text(40),
+    reads: t.array(closed('AccessedPupil', { student: PersonId, fields: t.array(BioFieldName) })),
+  },
+  { basis: text(200) },
+);
+/** The payload type decoded by {@link PersonalDataAccessed}. */
+export type PersonalDataAccessed = t.TypeOf<typeof PersonalDataAccessed>;
 // CA-backed signatures (*ký số*; docs/legal.md): in the stream of the act signed
 // ---------------------------------------------------------------------------------------------
 
@@ -982,6 +1034,8 @@ export const EVENT_CODECS = {
   ActCertified,
   PersonalDataFormatAdopted,
   PersonalDataErased,
+  AccessLogAdopted,
+  PersonalDataAccessed,
 } as const;
 
 /** Name of an event type. */

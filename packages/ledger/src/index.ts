@@ -39,3 +39,11 @@ export * from './personal/store.js';
 export { commitmentsOf } from './personal/submitted.js';
 export { memoryPersonalData } from './personal/memory.js';
 export { MAX_ERASED_PER_DECISION } from './rules/personal.js';
+export {
+  readPersonalData,
+  scopedReader,
+  logsAccess,
+  type AccessRequest,
+  type AccessLedger,
+  type PersonalDataAccess,
+} from './personal/access.js';

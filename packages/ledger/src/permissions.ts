@@ -5,7 +5,7 @@
  */
 import type { RoleName } from './events.js';
 import { COMMANDS, type CommandType } from './commands.js';
-import { AUTHOR_ROLE } from './roles.js';
+import { AUTHOR_ROLE, ROLES } from './roles.js';
 
 /** One row of the role × command table. */
 export interface PermissionRow {
@@ -32,7 +32,9 @@ export const PERMISSION_TABLE: readonly PermissionRow[] = (Object.keys(COMMANDS)
         ? ['subject', 'homeroom']
         : a.role === 'signer'
           ? ['subject', 'homeroom', 'leader', 'office', 'admin']
-          : [a.role];
+          : a.role === 'reader'
+            ? ROLES
+            : [a.role];
   const cosigners =
     command === 'Correct'
       ? ['leader (approver)', 'admin (witness)']

@@ -8,9 +8,10 @@ import type { EventType, RoleName } from './events.js';
 
 /**
  * The author role an event type needs. `founder`: the genesis key; `writer`: the role that writes
- * the corrected cell; `signer`: the key and role that signed the act a CA signature certifies.
+ * the corrected cell; `signer`: the key and role that signed the act a CA signature certifies;
+ * `reader`: any role the author holds (a logged read of personal data is the reader's own act).
  */
-export type AuthorRole = RoleName | 'founder' | 'writer' | 'signer';
+export type AuthorRole = RoleName | 'founder' | 'writer' | 'signer' | 'reader';
 
 /** For each event type, the role its author acts in, and the article that gives the duty. */
 export const AUTHOR_ROLE: { readonly [K in EventType]: { readonly role: AuthorRole; readonly rule: string } } = {
@@ -57,6 +58,8 @@ export const AUTHOR_ROLE: { readonly [K in EventType]: { readonly role: AuthorRo
   ActCertified: { role: 'signer', rule: 'QC Điều 3.1' },
   PersonalDataFormatAdopted: { role: 'leader', rule: 'QC Điều 3.2' },
   PersonalDataErased: { role: 'leader', rule: 'QC Điều 3.2, 14' },
+  AccessLogAdopted: { role: 'leader', rule: 'QC Điều 3.2' },
+  PersonalDataAccessed: { role: 'reader', rule: 'QC Điều 3.2' },
 };
 
 /** Roles whose holders may act; `inspector` reads and verifies only (QC Điều 15). */

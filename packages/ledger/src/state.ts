@@ -239,6 +239,8 @@ export const marks = {
   certified: (act: string, key: string): string => `certified:${act}/${key}`,
   /** The ledger writes personal fields as commitments from here on (`PersonalDataFormatAdopted`). */
   pdAdopted: 'pd-format',
+  /** Reads of personal data are logged from here on (`AccessLogAdopted`). */
+  accessLog: 'access-log',
   /** The student's personal data was erased (`PersonalDataErased`). */
   pdErased: (student: string): string => `pd-erased:${student}`,
 };
@@ -467,6 +469,11 @@ function applyEvent(s: LedgerState, env: Envelope, ev: LedgerEvent, position: nu
       return undefined;
     case 'PersonalDataErased':
       for (const st of ev.data.students) s.marks.set(marks.pdErased(st), true);
+      return undefined;
+    case 'AccessLogAdopted':
+      s.marks.set(marks.accessLog, true);
+      return undefined;
+    case 'PersonalDataAccessed':
       return undefined;
     case 'StudentEnrolled':
       s.enrolment.set(`${ev.data.year}/${ev.data.student}`, ev.data.class);

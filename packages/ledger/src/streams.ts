@@ -12,6 +12,7 @@
  * | `homeroom/<year>/<class>` | absences, conduct, qualities, recognition, preschool records, class confirmation |
  * | `windows` | entry windows and locks |
  * | `approvals/<year>/<class>` | leader approval, office seal, exemptions, individual plans, promotion decisions |
+ * | `access/<person>` | the logged reads of personal data by one person (`PersonalDataAccessed`) |
  *
  * A CA signature on an act (`ActCertified`) goes to the stream of the act.
  */
@@ -30,11 +31,13 @@ export const markbookStream = (year: string, cls: string, subject: string): stri
   `markbook/${year}/${cls}/${subject}`;
 /** `homeroom/<year>/<class>` */
 export const homeroomStream = (year: string, cls: string): string => `homeroom/${year}/${cls}`;
+/** `access/<person>`: one reader's own stream, so logged reads never contend with the records'. */
+export const accessStream = (person: string): string => `access/${person}`;
 /** `approvals/<year>/<class>` */
 export const approvalsStream = (year: string, cls: string): string => `approvals/${year}/${cls}`;
 
 /** The kinds of stream, by the first path segment. */
-export type StreamKind = 'school' | 'windows' | 'class' | 'student' | 'markbook' | 'homeroom' | 'approvals';
+export type StreamKind = 'school' | 'windows' | 'class' | 'student' | 'markbook' | 'homeroom' | 'approvals' | 'access';
 
 /** The kind of a stream name, or null for a name outside the scheme. */
 export function streamKind(stream: string): StreamKind | null {
@@ -45,6 +48,7 @@ export function streamKind(stream: string): StreamKind | null {
     case 'windows':
       return parts.length === 1 ? head : null;
     case 'student':
+    case 'access':
       return parts.length === 2 ? head : null;
     case 'class':
     case 'homeroom':
@@ -78,7 +82,10 @@ export function streamOf(e: LedgerEvent): string | null {
     case 'SessionsPerDaySet':
     case 'PersonalDataFormatAdopted':
     case 'PersonalDataErased':
+    case 'AccessLogAdopted':
       return SCHOOL_STREAM;
+    case 'PersonalDataAccessed':
+      return accessStream(e.data.person);
     case 'ClassOpened':
     case 'StudentEnrolled':
     case 'StudentTransferred':

@@ -165,6 +165,23 @@ const YEAR_CASES: Case[] = [
       },
     }),
   },
+  {
+    command: 'AdoptAccessLog',
+    label: 'AdoptAccessLog',
+    scope: { class: '10A1' },
+    make: () => ({ command: { type: 'AdoptAccessLog', data: {} } }),
+  },
+  {
+    command: 'RecordPersonalDataAccess',
+    label: 'RecordPersonalDataAccess (a read logged by its reader, in any role held)',
+    scope: { class: '10A1' },
+    make: (s, x) => ({
+      command: {
+        type: 'RecordPersonalDataAccess',
+        data: { person: x.id, purpose: 'kiểm tra', via: 'api', reads: [{ student: s.students[0], fields: ['name'] }] },
+      },
+    }),
+  },
 ];
 
 const CASES: Case[] = [

@@ -773,6 +773,8 @@ const NOT_FROM_RULES: ReadonlySet<LedgerErrorCode> = new Set<LedgerErrorCode>([
   'personal-data-store-required',
   'personal-data-unavailable',
   'personal-data-opening-invalid',
+  // A read refused before any event (readPersonalData): the payload's purpose is never blank.
+  'purpose-required',
 ]);
 /** Codes another pass reports with its own finding at the event (see `reportedElsewhere`). */
 const ELSEWHERE: ReadonlySet<LedgerErrorCode> = new Set<LedgerErrorCode>([

@@ -17,6 +17,7 @@ import {
   type Records,
   type SubjectPage,
   sexLabel,
+  resolveRecords,
 } from '@hoso/books';
 import { bytesEqual, decodeEnvelope } from '@hoso/core';
 import { approvalsStream, classStream, homeroomStream, markbookStream, studentStream } from '@hoso/ledger';
@@ -24,6 +25,7 @@ import type { PrintMeta } from '@hoso/print';
 import { gradeOrFail, markbookOrFail, studentClassOrFail, yearOf, type StudentClass } from '../book-select.js';
 import { foldStore, personName, schoolInfo, studentName, textOf, transcriptData, transcriptOf } from '../books-view.js';
 import { checkpointDir, latestCheckpoint, readCheckpointFile, type KeptCheckpoint } from '../checkpoints.js';
+import { accessOptions, personalFor, type AccessArgs } from '../access.js';
 import { refused, usage } from '../exit.js';
 import { jsonText, terminalSafe, type Output } from '../io.js';
 import { withStore, type OpenedStore } from '../store.js';
@@ -241,7 +243,7 @@ function describeEvent(r: Records, type: string, d: Record<string, unknown>): st
 export function registerBookCommands(program: Command, io: Output): void {
   // What `show` and `log` print comes from the ledger (names, reasons, minutes): escaped on the way out.
   const screen = terminalSafe(io);
-  storeOptions(program.command('show'))
+  accessOptions(storeOptions(program.command('show')))
     .description(
       'show a book as a terminal table, or with --json every cell with its value, history, and the computed averages and levels',
     )
@@ -262,15 +264,16 @@ export function registerBookCommands(program: Command, io: Output): void {
     .action(
       async (
         bundle: string | undefined,
-        o: StoreOpts & {
-          class?: string;
-          subject?: string;
-          attendance?: boolean;
-          student?: string;
-          register?: boolean;
-          year?: string;
-          json?: boolean;
-        },
+        o: StoreOpts &
+          AccessArgs & {
+            class?: string;
+            subject?: string;
+            attendance?: boolean;
+            student?: string;
+            register?: boolean;
+            year?: string;
+            json?: boolean;
+          },
       ) => {
         if (o.class === undefined && o.student === undefined && !o.register)
           throw usage(
@@ -279,7 +282,7 @@ export function registerBookCommands(program: Command, io: Output): void {
             '--class',
           );
         await withSource(bundle, o, async (s) => {
-          const r = await foldStore(s.store, s.ledger, undefined, s.personal);
+          const r = await openedRecords(s, o, 'show', o.student === undefined ? undefined : [o.student], undefined, io);
           if (o.register) {
             const entries = register(r);
             if (o.json) return screen.out(jsonText(entries));
@@ -384,7 +387,7 @@ export function registerBookCommands(program: Command, io: Output): void {
       },
     );
 
-  storeOptions(program.command('log'))
+  accessOptions(storeOptions(program.command('log')))
     .description('the readable history of one book or one student: every event, who signed it in which role, and when')
     .option(
       '--class <class>',
@@ -403,20 +406,21 @@ export function registerBookCommands(program: Command, io: Output): void {
     .action(
       async (
         bundle: string | undefined,
-        o: StoreOpts & {
-          class?: string;
-          subject?: string;
-          student?: string;
-          stream?: string;
-          year?: string;
-          limit?: number;
-          json?: boolean;
-        },
+        o: StoreOpts &
+          AccessArgs & {
+            class?: string;
+            subject?: string;
+            student?: string;
+            stream?: string;
+            year?: string;
+            limit?: number;
+            json?: boolean;
+          },
       ) => {
         if (o.class === undefined && o.student === undefined && o.stream === undefined)
           throw usage('missing-option', 'name what to show: --class, --student or --stream', '--class');
         await withSource(bundle, o, async (s) => {
-          const r = await foldStore(s.store, s.ledger, undefined, s.personal);
+          const r = await openedRecords(s, o, 'log', o.student === undefined ? undefined : [o.student], undefined, io);
           let match: (stream: string, data: Record<string, unknown>) => boolean;
           if (o.stream !== undefined) match = (st) => st === o.stream;
           else if (o.student !== undefined) {
@@ -474,7 +478,7 @@ export function registerBookCommands(program: Command, io: Output): void {
       },
     );
 
-  storeOptions(program.command('print'))
+  accessOptions(storeOptions(program.command('print')))
     .description(
       "print books as the Ministry's paper forms (PDF and HTML) against a signed checkpoint, from a ledger (--db/--store) or a bundle: class markbooks (secondary), class summaries at the end of term I and of the year (primary), child books (preschool), attendance sheets, a student's học bạ (secondary or primary) or child-book page (preschool), the register, correction minutes",
     )
@@ -535,7 +539,7 @@ export function registerBookCommands(program: Command, io: Output): void {
       'after',
       "\nA bundle is read into memory and printed exactly as the ledger it came from; the pages carry its last\ncheckpoint. Printing checks the bundle's form, chains and checkpoint roots, NOT its signatures or the\nschool rules: run `hoso verify <bundle> --trust …` first.\n",
     )
-    .action(async (bundle: string | undefined, o: StoreOpts & PrintOpts) => {
+    .action(async (bundle: string | undefined, o: StoreOpts & AccessArgs & PrintOpts) => {
       const formats =
         o.format === 'both'
           ? (['pdf', 'html'] as const)
@@ -555,7 +559,7 @@ export function registerBookCommands(program: Command, io: Output): void {
       const { printJobs } = await import('../print-books.js');
       await withSource(bundle, o, async (s) => {
         const cp = await booksCheckpoint(s, o);
-        const r = await foldStore(s.store, s.ledger, cp.checkpoint.size, s.personal);
+        const r = await openedRecords(s, o, 'print', o.student, cp.checkpoint.size, io);
         const year = yearOf(r, o.year);
         const meta = (book: string): PrintMeta => {
           const v = verificationFromCheckpoint(cp.note, { book });
@@ -697,4 +701,23 @@ export async function withSource<A>(
   } finally {
     await s.close();
   }
+}
+
+/**
+ * The records with the biographies opened, the read logged when the ledger logs reads
+ * (docs/personal-data.md, "Access log"): `--student` opens that pupil, any other book every pupil
+ * the ledger holds.
+ */
+async function openedRecords(
+  s: Source,
+  o: StoreOpts & AccessArgs,
+  via: string,
+  only: readonly string[] | undefined,
+  size: number | undefined,
+  io: Output,
+): Promise<Records> {
+  const r = await foldStore(s.store, s.ledger, size);
+  const students = only !== undefined && only.length > 0 ? [...only] : Object.keys(r.students);
+  const personal = await personalFor(s, o, via, students, (l) => io.err(l));
+  return personal === undefined ? r : resolveRecords(r, personal);
 }

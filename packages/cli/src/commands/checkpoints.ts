@@ -4,7 +4,7 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import { noteTimestamps, peekCheckpoint, toHex } from '@hoso/core';
 import { timestampCheckpoint, type TimestampEvidence } from '@hoso/ledger';
 import { httpTimestampAuthority, parseCrl, parseOcspResponse } from '@hoso/pki';
-import { exportBundle } from '@hoso/verify';
+import { exportBundle, formatDisclosure, type Disclosure } from '@hoso/verify';
 import {
   checkpointDir,
   cosign,
@@ -14,6 +14,7 @@ import {
   readCheckpointFile,
   signAndKeep,
 } from '../checkpoints.js';
+import { discloseAt, scopeRequest, type ScopeArgs } from '../disclosure-export.js';
 import { refused, usage } from '../exit.js';
 import { isFile, jsonText, readBytes, readText, refuseOverwrite, writeText, type Output } from '../io.js';
 import { readSignerKey, readVerifierKey } from '../keys.js';
@@ -125,41 +126,125 @@ export function registerCheckpointCommands(program: Command, io: Output): void {
 
   storeOptions(program.command('export'))
     .description(
-      'write the ledger as a bundle (docs/design.md §7): events in ledger order, then the kept checkpoints; the last fixes its size',
+      'write the ledger as a bundle (docs/design.md §7): events in ledger order, then the kept checkpoints; the last fixes its size. With --scope, also the disclosure file of one audience (docs/personal-data.md §6)',
     )
-    .requiredOption('--out <file>', 'the bundle to write (e.g. ledger.hoso)')
+    .requiredOption('--out <file>', 'the bundle to write (e.g. ledger.hoso); with --scope transcript, the transcript')
     .option('--checkpoints <dir>', 'checkpoint folder (default <db>.checkpoints)')
     .option('--checkpoint <file>', 'a checkpoint note to include (repeatable; default: every kept one)', collect, [])
-    .option('--force', 'overwrite an existing bundle')
+    .option(
+      '--scope <scope>',
+      "a disclosure for one audience: inspector (the pupils' and fields' openings asked for), transcript (one pupil's events and openings, on its own), vendor (no opening)",
+    )
+    .option('--key <file>', "with --scope: the leader's signer key that signs the disclosure")
+    .option('--audience <text>', 'with --scope: who receives it, e.g. "Phòng GD&ĐT — đoàn kiểm tra"')
+    .option('--purpose <text>', 'with --scope: why it is given, e.g. "kiểm tra hồ sơ học sinh"')
+    .option(
+      '--pupil <code>',
+      'with --scope: a pupil to disclose (repeatable; default all; a transcript: exactly one)',
+      collect,
+      [],
+    )
+    .option('--class <year/class>', 'with --scope inspector: only the pupils of this class, e.g. 2024-2025/10A1')
+    .option(
+      '--field <field>',
+      'with --scope: a field to open (repeatable; default every biographical field)',
+      collect,
+      [],
+    )
+    .option(
+      '--decision <number@date>',
+      'with --scope: the school\'s decision to disclose, e.g. "15/QĐ-THPT@2026-12-06"',
+    )
+    .option(
+      '--disclosure <file>',
+      'with --scope inspector or vendor: where the disclosure file goes (default <out>.disclosure.json)',
+    )
+    .option('--force', 'overwrite an existing bundle or disclosure file')
     .option('--json', 'print size, bytes and root as JSON')
-    .action(async (o: StoreOpts & { out: string; checkpoint: string[]; force?: boolean; json?: boolean }) => {
-      refuseOverwrite(o.out, '--out', o.force === true);
-      const notes =
-        o.checkpoint.length > 0
-          ? o.checkpoint.map((f) => readCheckpointFile(f, '--checkpoint'))
-          : listCheckpoints(checkpointDir(o));
-      if (notes.length === 0)
-        throw usage(
-          'no-checkpoint',
-          'a bundle ends with a signed checkpoint: sign one with hoso checkpoint first',
-          '--checkpoints',
-          'docs/design.md §7',
-        );
-      notes.sort((a, b) => a.checkpoint.size - b.checkpoint.size);
-      await withStore(o, async (s) => {
-        const r = await exportBundle(s.store, s.ledger, o.out, { checkpoints: notes.map((n) => n.note) });
-        if (isLeft(r)) {
-          const e = r.left;
-          if (e.code === 'storage-failure') throw usage(e.code, e.message, '--out', e.rule);
-          throw refused(e.code, e.message, '--checkpoint', e.rule);
-        }
-        io.out(
-          o.json
-            ? jsonText({ file: o.out, ...r.right })
-            : `wrote ${o.out}: ${r.right.size} events, ${r.right.bytes} bytes, root ${r.right.root}\n`,
-        );
-      });
-    });
+    .action(
+      async (
+        o: StoreOpts &
+          ScopeArgs & { out: string; checkpoint: string[]; disclosure?: string; force?: boolean; json?: boolean },
+      ) => {
+        const request = scopeRequest(o);
+        if (request === null && o.disclosure !== undefined)
+          throw usage('missing-option', '--disclosure goes with --scope', '--scope', 'docs/personal-data.md §6');
+        const transcript = request?.scope === 'transcript';
+        if (transcript && o.disclosure !== undefined)
+          throw usage(
+            'conflicting-options',
+            'a transcript is one file on its own, written to --out: give no --disclosure',
+            '--disclosure',
+            'docs/formats.md §8',
+          );
+        const disclosureFile = request === null || transcript ? null : (o.disclosure ?? `${o.out}.disclosure.json`);
+        refuseOverwrite(o.out, '--out', o.force === true);
+        if (disclosureFile !== null) refuseOverwrite(disclosureFile, '--disclosure', o.force === true);
+        const notes =
+          o.checkpoint.length > 0
+            ? o.checkpoint.map((f) => readCheckpointFile(f, '--checkpoint'))
+            : listCheckpoints(checkpointDir(o));
+        if (notes.length === 0)
+          throw usage(
+            'no-checkpoint',
+            'a bundle ends with a signed checkpoint: sign one with hoso checkpoint first',
+            '--checkpoints',
+            'docs/design.md §7',
+          );
+        notes.sort((a, b) => a.checkpoint.size - b.checkpoint.size);
+        await withStore(o, async (s) => {
+          // Made before anything is written: a refused disclosure leaves no file behind.
+          const disclosure = request === null ? null : await discloseAt(s, notes[notes.length - 1]!.note, request);
+          const summary = disclosure === null ? null : disclosureSummary(disclosure);
+          if (disclosure !== null && transcript) {
+            writeText(o.out, formatDisclosure(disclosure), '--out');
+            io.out(
+              o.json
+                ? jsonText({
+                    file: o.out,
+                    scope: disclosure.scope,
+                    size: disclosure.size,
+                    root: disclosure.root,
+                    ...summary!,
+                  })
+                : `wrote ${o.out}: transcript of ${disclosure.request.students[0] ?? ''}, ${summary!.events} events, ${summary!.openings} openings, root ${disclosure.root}\n`,
+            );
+            return;
+          }
+          const r = await exportBundle(s.store, s.ledger, o.out, { checkpoints: notes.map((n) => n.note) });
+          if (isLeft(r)) {
+            const e = r.left;
+            if (e.code === 'storage-failure') throw usage(e.code, e.message, '--out', e.rule);
+            throw refused(e.code, e.message, '--checkpoint', e.rule);
+          }
+          if (disclosure !== null) writeText(disclosureFile!, formatDisclosure(disclosure), '--disclosure');
+          io.out(
+            o.json
+              ? jsonText({
+                  file: o.out,
+                  ...r.right,
+                  ...(disclosure === null
+                    ? {}
+                    : { disclosure: { file: disclosureFile, scope: disclosure.scope, ...summary! } }),
+                })
+              : `wrote ${o.out}: ${r.right.size} events, ${r.right.bytes} bytes, root ${r.right.root}\n` +
+                  (disclosure === null
+                    ? ''
+                    : `wrote ${disclosureFile}: ${disclosure.scope} disclosure, ${summary!.pupils} pupils, ${summary!.openings} openings${disclosure.erased.length > 0 ? `, ${disclosure.erased.length} erased (not disclosed)` : ''}\n`),
+          );
+        });
+      },
+    );
+}
+
+/** What a disclosure holds, counted for the command's output (never a value). */
+function disclosureSummary(d: Disclosure): { pupils: number; openings: number; erased: number; events: number } {
+  return {
+    pupils: new Set(d.openings.map((x) => x.student)).size,
+    openings: d.openings.length,
+    erased: d.erased.length,
+    events: d.events?.length ?? 0,
+  };
 }
 
 /** CRLs and OCSP responses read from `files` (each PEM or DER; a CRL is tried first), for the token. */

@@ -33,6 +33,7 @@ const ORDER = [
   'show',
   'log',
   'retention',
+  'access-log',
   'serve-verifier',
 ];
 

@@ -4,12 +4,13 @@
  */
 import type { Command } from 'commander';
 import { isLeft } from 'fp-ts/lib/Either.js';
+import { decodeEnvelope } from '@hoso/core';
 import { v7 as uuidv7 } from 'uuid';
 import { DEFAULT_RETENTION, parseRetentionPolicy, retentionReport, type RetentionPolicy } from '@hoso/books';
 import { MAX_ERASED_PER_DECISION } from '@hoso/ledger';
 import { foldStore } from '../books-view.js';
 import { formatPath, refused, usage } from '../exit.js';
-import { jsonText, readText, type Output } from '../io.js';
+import { jsonText, readText, terminalSafe, type Output } from '../io.js';
 import { openCliLedger, signersFrom } from '../ledger-ops.js';
 import { withStore } from '../store.js';
 import { storeOptions } from './checkpoints.js';
@@ -30,8 +31,71 @@ function policyFrom(file: string | undefined): RetentionPolicy {
   return p.policy;
 }
 
-/** Register `retention`. */
+interface AccessLine {
+  readonly at: string;
+  readonly position: number;
+  readonly person: string;
+  readonly role: string;
+  readonly purpose: string;
+  readonly basis?: string;
+  readonly via: string;
+  readonly reads: ReadonlyArray<{ readonly student: string; readonly fields: readonly string[] }>;
+}
+
+/** Register `retention`, `access-log`. */
 export function registerPersonalDataCommands(program: Command, io: Output): void {
+  const screen = terminalSafe(io);
+  storeOptions(program.command('access-log'))
+    .description(
+      'the logged reads of personal data (nhật ký truy cập dữ liệu cá nhân): who, in which role, when, why, which pupils and fields — never a value',
+    )
+    .option('--pupil <code>', "only the reads of this pupil's data")
+    .option('--from <date>', 'from this day (YYYY-MM-DD, UTC)')
+    .option('--to <date>', 'to this day, included (YYYY-MM-DD, UTC)')
+    .option('--json', 'print the entries as JSON')
+    .action(
+      async (o: {
+        db?: string;
+        store?: string;
+        ledger?: string;
+        pupil?: string;
+        from?: string;
+        to?: string;
+        json?: boolean;
+      }) => {
+        for (const [arg, v] of [
+          ['--from', o.from],
+          ['--to', o.to],
+        ] as const)
+          if (v !== undefined && !DATE.test(v)) throw usage('invalid-date', `${arg} is YYYY-MM-DD`, arg);
+        await withStore(
+          o,
+          async (s) => {
+            const lines: AccessLine[] = [];
+            for await (const e of s.store.read(s.ledger)) {
+              if (e.type !== 'PersonalDataAccessed') continue;
+              const env = decodeEnvelope(e.bytes);
+              if (isLeft(env)) continue;
+              const d = env.right.data as Omit<AccessLine, 'at' | 'position' | 'role'>;
+              const day = env.right.at.slice(0, 10);
+              if ((o.from !== undefined && day < o.from) || (o.to !== undefined && day > o.to)) continue;
+              const reads = o.pupil === undefined ? d.reads : d.reads.filter((r) => r.student === o.pupil);
+              if (reads.length === 0) continue;
+              lines.push({ at: env.right.at, position: e.position, role: env.right.by.role, ...d, reads });
+            }
+            if (o.json) return io.out(jsonText(lines));
+            screen.out('Nhật ký truy cập dữ liệu cá nhân / Personal-data access log\n');
+            for (const l of lines)
+              screen.out(
+                `${l.at}\t${l.person} (${l.role})\tqua/via ${l.via}\tmục đích/purpose: ${l.purpose}${l.basis === undefined ? '' : `\tcăn cứ/basis: ${l.basis}`}\t${l.reads.map((r) => `${r.student}: ${r.fields.join(', ')}`).join('; ')}\n`,
+              );
+            screen.out(`${lines.length} lần đọc / reads\n`);
+          },
+          { readonly: true },
+        );
+      },
+    );
+
   storeOptions(program.command('retention'))
     .description(
       "pupils whose personal data is due for erasure under the school's retention policy; --erase erases them in one signed decision",

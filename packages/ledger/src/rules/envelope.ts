@@ -7,7 +7,7 @@
 import { ledgerError } from '../errors.js';
 import type { EventData, LedgerEvent } from '../events.js';
 import { AUTHOR_ROLE } from '../roles.js';
-import type { LedgerState } from '../state.js';
+import { grantsOf, type LedgerState } from '../state.js';
 import { streamKind, streamOf } from '../streams.js';
 import type { EventView } from '../views.js';
 import { RULES } from './articles.js';
@@ -100,6 +100,25 @@ export function checkAuthor(s: LedgerState, v: EventView, ev: LedgerEvent, out: 
     return activeKey(s, v.by.key, ['by', 'key'], out) !== null;
   }
   if (need.role === 'signer') return s.keys.get(v.by.key)?.revoked === false; // checked with the act
+  if (need.role === 'reader') {
+    // A logged read is the reader's own act, in any role they hold (any scope): who read is the record.
+    const person = activeKey(s, v.by.key, ['by', 'key'], out);
+    if (person !== null && !grantsOf(s, person).some((g) => g.role === v.by.role))
+      out.push(
+        ledgerError('role-not-held', `${person} does not hold the role ${v.by.role}`, {
+          path: ['by', 'role'],
+          rule: need.rule,
+        }),
+      );
+    if (v.signers.length > 1)
+      out.push(
+        ledgerError('unexpected-signature', `${ev.type} is signed by its author only`, {
+          path: ['sigs', 1],
+          rule: RULES.envelope,
+        }),
+      );
+    return person !== null;
+  }
   if (need.role === 'writer') {
     // A correction is requested in the role that writes the corrected cell; the rest is checked with the target.
     if (v.by.role !== 'subject' && v.by.role !== 'homeroom')

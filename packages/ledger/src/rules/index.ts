@@ -24,6 +24,7 @@ import { checkKeyRegistered, checkKeyRevoked, checkRoleChange, checkStaff } from
 import { checkClassOpened, checkOffering, checkSubject, checkYear } from './setup.js';
 import { checkBiographyChanged, checkEnrolled, checkStudentRegistered, checkTransferred } from './students.js';
 import { checkWindowClosed, checkWindowOpened } from './windows.js';
+import { checkAccessed, checkAccessLogAdopted } from './access.js';
 import { checkCell } from './entries.js';
 import { checkCorrection } from './corrections.js';
 import { checkApproved, checkConfirmed, checkSealed, checkSignedOff } from './signoffs.js';
@@ -155,6 +156,10 @@ function checkSpecific(s: LedgerState, v: EventView, ev: LedgerEvent, disclose: 
       return checkFormatAdopted(s, out);
     case 'PersonalDataErased':
       return checkErased(s, ev.data, out);
+    case 'AccessLogAdopted':
+      return checkAccessLogAdopted(s, out);
+    case 'PersonalDataAccessed':
+      return checkAccessed(s, v, ev.data, out);
     case 'SubjectSignedOff':
       checkSignedOff(s, ev.data, out);
       return checkSubjectComplete(s, ev.data, out);

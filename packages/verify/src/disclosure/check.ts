@@ -46,6 +46,11 @@ export interface PersonalDataReport {
   /** True for a transcript: a partial bundle, without the ledger-wide replay. */
   readonly partial: boolean;
   readonly fields: readonly FieldAccount[];
+  /**
+   * The logged reads of personal data the verified events hold (`PersonalDataAccessed`,
+   * docs/personal-data.md "Access log"): how many events, and how many pupils they name in all.
+   */
+  readonly accessLog: { readonly events: number; readonly reads: number };
 }
 
 interface KeyInfo {
@@ -68,6 +73,8 @@ export class PersonalDataTally {
   private readonly erased = new Set<string>();
   private readonly keys = new Map<string, KeyInfo>();
   private readonly leaders = new Set<string>();
+  private accessEvents = 0;
+  private accessReads = 0;
 
   /** Follow one decoded event whose payload the catalogue accepts. */
   add(type: string, id: string, data: unknown): void {
@@ -107,6 +114,10 @@ export class PersonalDataTally {
         if (r.role === 'leader') this.leaders.delete(r.person);
         break;
       }
+      case 'PersonalDataAccessed':
+        this.accessEvents++;
+        this.accessReads += (data as EventData['PersonalDataAccessed']).reads.length;
+        break;
       default:
         break;
     }
@@ -186,6 +197,7 @@ export class PersonalDataTally {
             },
       partial,
       fields,
+      accessLog: { events: this.accessEvents, reads: this.accessReads },
     };
   }
 
