@@ -43,6 +43,11 @@ export interface ClassSummaryData {
   /** Quality names (*phẩm chất*), in the order of each row's `qualities`. */
   readonly qualities: ReadonlyArray<string>;
   readonly students: ReadonlyArray<ClassSummaryRow>;
+  /**
+   * One line per circumstance of the year under the table, as the secondary markbook prints them
+   * (`primarySummaryNotes` of `@hoso/books`): exemptions, individual plans, transfers.
+   */
+  readonly notes?: ReadonlyArray<string>;
   readonly homeroom?: Signer;
   readonly leader?: Signer;
 }
@@ -69,6 +74,8 @@ export function classSummaryDocument(d: ClassSummaryData, meta: PrintMeta): Eith
     if (typeof d[k] !== 'string' || d[k] === '') return bad(`${k} is required`, [k]);
   const se = checkSigner(d.homeroom, ['homeroom']) ?? checkSigner(d.leader, ['leader']);
   if (se) return left(se);
+  if (d.notes !== undefined && (!Array.isArray(d.notes) || d.notes.some((n) => typeof n !== 'string')))
+    return bad('the notes are lines of text', ['notes']);
   for (const [i, r] of d.students.entries()) {
     const p = ['students', i];
     if (r.subjects.length !== d.subjects.length)
@@ -147,7 +154,13 @@ export function classSummaryDocument(d: ClassSummaryData, meta: PrintMeta): Eith
           labelled('Giáo viên chủ nhiệm', d.homeroom?.name),
         ]),
         blocks: [
-          { kind: 'table', columns, rows, fontSize: 6.5, notes: notes.notes() },
+          {
+            kind: 'table',
+            columns,
+            rows,
+            fontSize: 6.5,
+            notes: [...notes.notes(), ...(d.notes === undefined || d.notes.length === 0 ? [] : ['Ghi chú:', ...d.notes])],
+          },
           {
             kind: 'paragraph',
             size: 'small',
