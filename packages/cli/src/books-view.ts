@@ -83,6 +83,9 @@ export function promotionText(p: { status: string }): string {
       return 'Rèn luyện hè / kiểm tra lại';
     case 'retained':
       return 'Ở lại lớp';
+    case 'transferred':
+      // The school the student went to decides (QC Điều 8.2).
+      return 'Chuyển trường';
     default:
       return p.status;
   }

@@ -134,6 +134,7 @@ function promotionText(p: unknown): string {
   const s = (p as { status: string; needs?: readonly string[] }).status;
   if (s === 'promoted') return 'Lên lớp';
   if (s === 'retained') return 'Ở lại lớp';
+  if (s === 'transferred') return 'Chuyển trường';
   const needs = (p as { needs?: readonly string[] }).needs ?? [];
   return needs.map((n) => (n === 'conduct-retraining' ? 'Rèn luyện trong hè' : 'Kiểm tra lại')).join(', ');
 }
