@@ -339,10 +339,10 @@ export function registerDataFromBook(
       const notes = [
         ...registerNotes(e, (id) => subjects[id] ?? id),
         ...e.biographyChanges.map(
-        (ch) =>
-          `${viDate(ch.at)}: ${Object.entries(ch.changes)
-            .map(([k, v]) => `${k} ${plain((ch.previous as Record<string, unknown>)[k])} → ${plain(v)}`)
-            .join(', ')} (${ch.reason})`,
+          (ch) =>
+            `${viDate(ch.at)}: ${Object.entries(ch.changes)
+              .map(([k, v]) => `${k} ${plain((ch.previous as Record<string, unknown>)[k])} → ${plain(v)}`)
+              .join(', ')} (${ch.reason})`,
         ),
       ];
       return {

@@ -95,7 +95,10 @@ export const isMarkedCell = (c: Cell | null): c is Cell =>
  */
 export function markedCellNotes(cells: readonly Cell[], subjectName: (code: string) => string): string[] {
   const makeUps: string[] = [];
-  const brought = new Map<string, { term: string; school: string; document: string; columns: string[]; subjects: string[] }>();
+  const brought = new Map<
+    string,
+    { term: string; school: string; document: string; columns: string[]; subjects: string[] }
+  >();
   for (const c of cells) {
     const m = cellMarks(c);
     const subject = subjectName(c.subject ?? '');
@@ -161,9 +164,7 @@ export function registerNotes(
  * The notes of a primary học bạ page: exemptions, the plan and the principal's decision (the
  * page's class history says the transfers).
  */
-export function primaryTranscriptNotes(
-  page: Pick<PrimaryTranscriptPage, 'subjects' | 'circumstances'>,
-): string[] {
+export function primaryTranscriptNotes(page: Pick<PrimaryTranscriptPage, 'subjects' | 'circumstances'>): string[] {
   const subjectName = (id: string): string => page.subjects.find((s) => s.subject === id)?.name ?? id;
   return circumstanceNotes({ ...page.circumstances, arrived: null, left: null }, subjectName);
 }

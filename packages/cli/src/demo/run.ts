@@ -333,7 +333,9 @@ function caseActions(
             { ...base(st), subject: makeUp.subject, term, column: makeUp.column, value, makeUp: { taken: true } },
             [demo.as(c.teachers[makeUp.subject]!, 'subject')],
           );
-          say(`  ${st.name} missed the Hóa học mid-term test on ${makeUp.missedOn}; the make-up on ${makeUp.takenOn}: ${value}`);
+          say(
+            `  ${st.name} missed the Hóa học mid-term test on ${makeUp.missedOn}; the make-up on ${makeUp.takenOn}: ${value}`,
+          );
         },
       },
       {
@@ -361,7 +363,9 @@ function caseActions(
                 [demo.as(c.teachers[s.code]!, 'subject')],
               );
             }
-          say(`  ${st.name} arrived from ${arrival.school} on ${arrival.date}, with its marks (${arrival.document.number})`);
+          say(
+            `  ${st.name} arrived from ${arrival.school} on ${arrival.date}, with its marks (${arrival.document.number})`,
+          );
         },
       },
     ];
@@ -383,7 +387,9 @@ function caseActions(
           },
           leader,
         );
-        say(`  ${practice.student.name}: exempt from the practical part of Giáo dục thể chất in HK2 (${practice.decision.number})`);
+        say(
+          `  ${practice.student.name}: exempt from the practical part of Giáo dục thể chất in HK2 (${practice.decision.number})`,
+        );
       },
     },
     {
@@ -400,7 +406,9 @@ function caseActions(
           },
           homeroom,
         );
-        say(`  ${departure.student.name} left for ${departure.school} on ${departure.date} (records ${departure.transcript.number})`);
+        say(
+          `  ${departure.student.name} left for ${departure.school} on ${departure.date} (records ${departure.transcript.number})`,
+        );
       },
     },
     {
@@ -493,7 +501,12 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
       personalData: personal,
       // Without the CA the same seed writes the same bytes, the commitments' salts included.
       ...(demo.ca === undefined
-        ? { salts: ((rng: Rng) => () => rng.bytes(32))(seededRng(options.seed, 'salts')) }
+        ? {
+            salts: (
+              (rng: Rng) => () =>
+                rng.bytes(32)
+            )(seededRng(options.seed, 'salts')),
+          }
         : { trust: { roots: demo.ca.roots } }),
     });
     say(
@@ -641,7 +654,15 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
                   if (c === c0 && missed(cases, st, s.code, term, round.column)) {
                     await demo.run(
                       'RecordMissedTest',
-                      { year: YEAR, class: c.code, subject: s.code, student: st.id, term, column: round.column, reason: cases!.makeUp.reason },
+                      {
+                        year: YEAR,
+                        class: c.code,
+                        subject: s.code,
+                        student: st.id,
+                        term,
+                        column: round.column,
+                        reason: cases!.makeUp.reason,
+                      },
                       [demo.as(c.teachers[s.code]!, 'subject')],
                     );
                     continue;
@@ -738,7 +759,8 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
               minutes: {
                 number: '01/BB-SCDL',
                 date: '2024-12-09',
-                text: `Biên bản sửa chữa điểm ĐĐGtx 1 môn Toán của học sinh ${target.name}, lớp ${c0.code}.`,
+                // The pupil by code: the minutes are signed in clear, a name would never leave the chain.
+                text: `Biên bản sửa chữa điểm ĐĐGtx 1 môn Toán của học sinh mã ${target.id}, lớp ${c0.code}.`,
               },
             };
             const teacher = c0.teachers[toan.code]!;
@@ -789,7 +811,7 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
                 minutes: {
                   number: '02/BB-SCDL',
                   date: '2025-02-20',
-                  text: `Biên bản điều chỉnh kết quả rèn luyện học kỳ I của học sinh ${target.name}, lớp ${c0.code}.`,
+                  text: `Biên bản điều chỉnh kết quả rèn luyện học kỳ I của học sinh mã ${target.id}, lớp ${c0.code}.`,
                 },
               },
               [demo.as(c0.homeroom, 'homeroom'), demo.as(P, 'leader'), demo.as(school.vice, 'admin')],

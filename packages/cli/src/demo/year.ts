@@ -45,7 +45,12 @@ export interface YearCases {
     readonly reason: string;
   };
   /** Arrives from another school during term I; the marks before are read from that school's document. */
-  readonly arrival: { readonly student: DemoStudent; readonly date: string; readonly school: string; readonly document: Doc };
+  readonly arrival: {
+    readonly student: DemoStudent;
+    readonly date: string;
+    readonly school: string;
+    readonly document: Doc;
+  };
   /** Leaves for another school in term II; the records go with the document. */
   readonly departure: {
     readonly student: DemoStudent;

@@ -159,7 +159,10 @@ export function classSummaryDocument(d: ClassSummaryData, meta: PrintMeta): Eith
             columns,
             rows,
             fontSize: 6.5,
-            notes: [...notes.notes(), ...(d.notes === undefined || d.notes.length === 0 ? [] : ['Ghi chú:', ...d.notes])],
+            notes: [
+              ...notes.notes(),
+              ...(d.notes === undefined || d.notes.length === 0 ? [] : ['Ghi chú:', ...d.notes]),
+            ],
           },
           {
             kind: 'paragraph',
