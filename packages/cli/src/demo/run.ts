@@ -250,7 +250,7 @@ interface Action {
   readonly go: () => Promise<unknown>;
 }
 
-/** The `EnrollStudent` data of a demo student: the biography in clear (the ledger commits it), `from` when transferred in. */
+/** A demo student's `EnrollStudent` data: the biography in clear (the ledger commits it), `from` when transferred in. */
 function enrolment(cls: string, st: DemoStudent, date: string, from?: string) {
   return {
     year: YEAR,

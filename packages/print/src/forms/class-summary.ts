@@ -125,6 +125,7 @@ export function classSummaryDocument(d: ClassSummaryData, meta: PrintMeta): Eith
       : []),
   ];
   const notes = new CorrectionNotes();
+  const yearNotes: string[] = d.notes === undefined || d.notes.length === 0 ? [] : ['Ghi chú:', ...d.notes];
   const rows = d.students.map((r, i): Cell[] => {
     const cells: Cell[] = [String(i + 1), r.name];
     r.subjects.forEach((s, k) => {
@@ -159,10 +160,7 @@ export function classSummaryDocument(d: ClassSummaryData, meta: PrintMeta): Eith
             columns,
             rows,
             fontSize: 6.5,
-            notes: [
-              ...notes.notes(),
-              ...(d.notes === undefined || d.notes.length === 0 ? [] : ['Ghi chú:', ...d.notes]),
-            ],
+            notes: [...notes.notes(), ...yearNotes],
           },
           {
             kind: 'paragraph',

@@ -124,7 +124,7 @@ function checkTranscript(d: TranscriptData): PrintError | undefined {
   return me ?? checkSigner(d.homeroom, ['homeroom']) ?? checkSigner(d.principal, ['principal']);
 }
 
-/** The year's notes on a học bạ page (secondary and primary), one small paragraph per line; nothing when there are none. */
+/** The year's notes on a học bạ page (secondary and primary), a small paragraph per line; nothing when none. */
 export function yearNotesBlock(notes: ReadonlyArray<string> | undefined): Block[] {
   if (notes === undefined || notes.length === 0) return [];
   return [
