@@ -62,6 +62,8 @@ export const LEDGER_ERROR_CODES = [
   'personal-data-erased',
   'personal-data-in-chain',
   'personal-data-store-required',
+  'personal-data-unavailable',
+  'personal-data-opening-invalid',
   // entries
   'wrong-assessment',
   'regular-index-out-of-range',

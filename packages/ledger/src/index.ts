@@ -36,5 +36,6 @@ export { eventIndexParts, eventIndexFromParts, type EventIndexParts } from './ev
 export { ioErrors } from './decode.js';
 export * from './personal/commitment.js';
 export * from './personal/store.js';
+export { commitmentsOf } from './personal/submitted.js';
 export { memoryPersonalData } from './personal/memory.js';
 export { MAX_ERASED_PER_DECISION } from './rules/personal.js';

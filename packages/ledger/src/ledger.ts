@@ -28,6 +28,7 @@ import { decodeCommand, type Command } from './commands.js';
 import { decide, decideBatch, type PersonalCommitter } from './decide.js';
 import { commitFields, isBioField, type Opening } from './personal/commitment.js';
 import type { PersonalDataStore } from './personal/store.js';
+import { openingsOfSubmitted } from './personal/submitted.js';
 import { RULES } from './rules/articles.js';
 import { signInOrder } from './chain.js';
 import { eventIdFor } from './ids.js';
@@ -42,6 +43,7 @@ import {
   type SnapshotSaved,
 } from './snapshot.js';
 import type { StateSnapshots } from './snapshot-files.js';
+import { openSubmitStream, type SubmitStream } from './submit-stream.js';
 import type { SignerView } from './views.js';
 import { DEFAULT_CLOCK_SKEW_MS, futureAt } from './clock.js';
 import { PENDING_PREV } from './chain.js';
@@ -50,6 +52,7 @@ import { certificateChecker, needsCertificateCheck, type CertificateTrust } from
 import { caSign, certificateBinding, type CaSigning } from './certs/sign.js';
 
 export type { SnapshotEvent, SnapshotSaved } from './snapshot.js';
+export type { StreamAppended, SubmitStream } from './submit-stream.js';
 
 /** A signer and the role it signs in for this command (the first is the author). */
 export interface ActingSigner {
@@ -159,6 +162,16 @@ export interface AppendedEvent {
   readonly position: number;
 }
 
+/** Options of {@link Ledger.submit}. */
+export interface SubmitOptions {
+  /**
+   * The openings of the `pd` commitments the submitted events sign (docs/personal-data.md §7): each
+   * is checked against its commitment (`personal-data-opening-invalid`, path `['openings', i, …]`,
+   * nothing written) and written with the events, in the same transaction. Needs `personalData`.
+   */
+  readonly openings?: readonly Opening[];
+}
+
 /** What `execute`/`submit` did. */
 export interface Appended {
   /** The command id (the first event's id). */
@@ -193,7 +206,16 @@ export interface Ledger {
    * signatures verified, and every rule checked at its position before the batch is appended
    * whole. A bad or foreign signature is refused.
    */
-  submit(events: readonly Uint8Array[]): Promise<Either<LedgerError, Appended>>;
+  submit(events: readonly Uint8Array[], options?: SubmitOptions): Promise<Either<LedgerError, Appended>>;
+  /**
+   * Begin a submission of events signed elsewhere that is too large to hold: `add` them in chunks
+   * (each decoded, verified and checked against the ledger with the chunks before it, as `submit`
+   * checks), then `commit` — one atomic append of them all, or nothing (docs/design.md §6). Decide
+   * the next commands against the stream's `state`. Needs a store with `beginAppend` (SQLite, the
+   * memory store; else `store-error`, `details.cause` `streamed-append-unsupported`). SQLite holds its
+   * write lock until the stream ends: other writers wait.
+   */
+  beginSubmit(): Promise<Either<LedgerError, SubmitStream>>;
   /**
    * The committer to give `decide` when the caller decides and signs itself and then `submit`s
    * (docs/personal-data.md): the openings it stages are written with the submitted events. Undefined
@@ -379,7 +401,8 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
   };
   const checker = options.trust === undefined ? undefined : certificateChecker(options.trust);
   const loaded = snapshots === undefined ? null : await loadStateSnapshot(store, ledger, snapshots, tell);
-  const state = loaded ?? initialState();
+  // `let`: a committed streamed submission hands over its state, which holds exactly the events written.
+  let state = loaded ?? initialState();
   const foldedFrom = state.size;
   const pd = options.personalData;
   const commit: PersonalCommitter | undefined =
@@ -404,6 +427,19 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
           pd.stage(eventId, openings);
           return commitments;
         };
+
+  /** A store that writes outside the append's transaction gets the openings in first (see `beforeAppend`). */
+  async function writeOpenings(events: readonly Envelope[]): Promise<LedgerError | null> {
+    if (pd?.beforeAppend === undefined || !events.some((e) => pd.staged(e.id) !== undefined)) return null;
+    const problem = await pd.beforeAppend(events.map((e) => ({ id: e.id, type: e.type, data: e.data })));
+    return problem === null
+      ? null
+      : ledgerError(
+          'personal-data-unavailable',
+          `the personal-data store could not keep the openings, so nothing was appended: ${problem.message}`,
+          { path: [], rule: RULES.personalData },
+        );
+  }
 
   async function refresh(): Promise<number> {
     for (;;) {
@@ -523,9 +559,10 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     envs: readonly UnsignedEnvelope[],
     pointAt: (i: number) => ReadonlyArray<string | number>,
     known: (id: string) => Uint8Array | undefined = () => undefined,
+    base: LedgerState = state,
   ): Promise<LedgerError | null> {
     if (!envs.some((e) => needsCertificateCheck(e.type, e.data))) return null;
-    const scratch = forkState(state);
+    const scratch = forkState(base);
     for (const [i, u] of envs.entries()) {
       if (needsCertificateCheck(u.type, u.data)) {
         if (checker === undefined)
@@ -593,10 +630,12 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
         return e === undefined ? undefined : bytesOf(e);
       });
       if (refused !== null) return left(refused);
+      const unwritten = await writeOpenings(all);
+      if (unwritten !== null) return left(unwritten);
       const appended = await appendAt(all, expected, pointAt);
       if (isLeft(appended) || appended.right === null) return appended as Either<LedgerError, null>;
       if (pd !== undefined && appended.right.written > 0)
-        pd.afterAppend(all.map((e) => ({ id: e.id, type: e.type, data: e.data })));
+        await pd.afterAppend(all.map((e) => ({ id: e.id, type: e.type, data: e.data })));
       // Another writer may have appended these very bytes first (same command id): the store
       // then wrote nothing, and this caller must not believe it wrote the events.
       return right({
@@ -799,7 +838,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     });
   }
 
-  async function submit(events: readonly Uint8Array[]): Promise<Either<LedgerError, Appended>> {
+  async function submit(events: readonly Uint8Array[], so?: SubmitOptions): Promise<Either<LedgerError, Appended>> {
     if (!Array.isArray(events) || events.length === 0)
       return left(ledgerError('invalid-envelope', 'submit at least one event', { path: ['events'] }));
     const envs: Envelope[] = [];
@@ -810,6 +849,16 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       envs.push(env.right);
     }
     const commandId = envs[0]!.id;
+    const staged = openingsOfSubmitted(envs, so?.openings);
+    if (isLeft(staged)) return staged;
+    if (staged.right.size > 0 && pd === undefined)
+      return left(
+        ledgerError(
+          'personal-data-store-required',
+          'openings are kept in the personal-data store: open the ledger with `personalData`',
+          { path: ['openings'], rule: RULES.personalData },
+        ),
+      );
     const erasure = envs.findIndex((e) => e.type === 'PersonalDataErased');
     if (erasure >= 0 && pd === undefined)
       return left(
@@ -819,6 +868,8 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
           { path: ['events', erasure], rule: RULES.personalData },
         ),
       );
+    // Staged as `committer()` stages, so the store writes them in the append's own transaction.
+    for (const [id, openings] of staged.right) pd!.stage(id, [...(pd!.staged(id) ?? []), ...openings]);
     const run = retrying(maxRetries, async (attempt): Promise<Either<LedgerError, Appended | null>> => {
       await refresh();
       if (envs.every((e) => state.ids.has(e.id)))
@@ -861,10 +912,12 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
         (id) => submitted.get(id),
       );
       if (refused !== null) return left(refused);
+      const unwritten = await writeOpenings(envs);
+      if (unwritten !== null) return left(unwritten);
       const appended = await appendAt(envs, expected, (i) => ['events', i]);
       if (isLeft(appended) || appended.right === null) return appended as Either<LedgerError, null>;
       if (pd !== undefined && appended.right.written > 0)
-        pd.afterAppend(envs.map((e) => ({ id: e.id, type: e.type, data: e.data })));
+        await pd.afterAppend(envs.map((e) => ({ id: e.id, type: e.type, data: e.data })));
       // Another writer may have appended these very bytes first (same command id): the store
       // then wrote nothing, and this caller must not believe it wrote the events.
       return right({
@@ -877,6 +930,34 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     });
     // Openings staged for these events (by `committer()` in the caller's decide) go with them or not at all.
     return run.finally(() => pd?.discard(envs.map((e) => e.id)));
+  }
+
+  async function beginSubmit(): Promise<Either<LedgerError, SubmitStream>> {
+    for (let attempt = 0; ; attempt++) {
+      await refresh();
+      const r = await openSubmitStream({
+        store,
+        ledger,
+        state: () => state,
+        clock,
+        skewMs: skew,
+        decode: (bytes, i) => decodeSubmitted(bytes, i, ledger, backend),
+        checkCertificates: (envs, pointAt, known, base) => checkCertificates(envs, pointAt, known, base),
+        personalData: pd,
+        adopt: (s) => {
+          state = s;
+        },
+      });
+      // Another writer appended between the catch-up and the store's begin: catch up again.
+      if (
+        isLeft(r) &&
+        r.left.code === 'store-error' &&
+        r.left.details?.cause === 'concurrency-conflict' &&
+        attempt < maxRetries
+      )
+        continue;
+      return r;
+    }
   }
 
   async function saveSnapshot(): Promise<Either<SnapshotProblem, SnapshotSaved>> {
@@ -928,7 +1009,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
   }
 
   await refresh();
-  pd?.reconcile(erasedInState(state));
+  await pd?.reconcile(erasedInState(state));
   if (loaded !== null) tell({ kind: 'loaded', size: foldedFrom, tail: state.size - foldedFrom });
   const auto = options.autoSnapshotAfter;
   if (snapshots !== undefined && auto !== undefined && state.size - foldedFrom >= auto && state.size > 0) {
@@ -943,6 +1024,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     executeBatch,
     prepare,
     submit,
+    beginSubmit,
     refresh,
     state: () => state,
     saveSnapshot,

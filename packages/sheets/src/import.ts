@@ -10,7 +10,7 @@
 import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js';
 import { isHosoFailure } from '@hoso/core';
 import type { ActingSigner, Ledger, LedgerState } from '@hoso/ledger';
-import { openBatch, type BatchResult } from './append.js';
+import { checkBatch, openBatch, streamBatch, type Batch, type BatchResult } from './append.js';
 import {
   duplicateCellProblem,
   rowMapper,
@@ -31,8 +31,11 @@ export interface ImportOptions extends ReadOptions, RowDefaults {
   readonly kind: SheetKind;
   /** The file's name in problems (default: the path as given). */
   readonly file?: string;
-  /** Told how many bytes of the file have been read, and the file's size. */
-  readonly onProgress?: (read: number, size: number) => void;
+  /**
+   * Told how many bytes of the file have been read, the file's size, and the pass: a large import
+   * reads the file twice, to check every row (`check`) and then to write (`write`).
+   */
+  readonly onProgress?: (read: number, size: number, phase: ImportPhase) => void;
 }
 
 /** What reading a file found, besides its commands. */
@@ -86,7 +89,7 @@ async function scan(
   const source = await openSource(path, file, options);
   if (isLeft(source)) return { summary: null, problems: [source.left] };
   const size = source.right.size;
-  const onBytes = options.onProgress === undefined ? undefined : (n: number) => options.onProgress!(n, size);
+  const onBytes = options.onProgress === undefined ? undefined : (n: number) => options.onProgress!(n, size, 'check');
   let table: Table;
   try {
     const t = await openTable(source.right, options.kind, onBytes);
@@ -147,6 +150,12 @@ async function scan(
  * written. `dryRun`: every check, nothing appended. `now`: the time the events are stamped with and
  * the windows are checked at — give the ledger's own clock (the `clock` it was opened with) when it
  * is not the system's, since the ledger refuses an `at` ahead of its clock (docs/design.md §8).
+ *
+ * On a store with a streamed append (`EventStore.beginAppend`: SQLite) the file is read twice: a
+ * first pass decides every row on a scratch state without signing and keeps nothing but that state,
+ * so every problem is found before anything is written; the second signs each row's events and
+ * streams them into one atomic append. Memory then grows with the ledger's state only, never with
+ * the signed events. On any other store every signed event is held until one `submit`.
  */
 export async function importSheet(
   ledger: Ledger,
@@ -154,19 +163,78 @@ export async function importSheet(
   signers: readonly ActingSigner[],
   options: ImportOptions & { readonly dryRun?: boolean; readonly now?: Date },
 ): Promise<Either<SheetProblem[], ImportResult>> {
-  const batch = await openBatch(ledger, signers, options.now ?? new Date());
+  const now = options.now ?? new Date();
+  const streamed = ledger.store.beginAppend !== undefined;
+  const phase = (p: ImportPhase): ImportOptions =>
+    options.onProgress === undefined
+      ? options
+      : { ...options, onProgress: (read, size) => options.onProgress!(read, size, p) };
+  const checked = await scanInto(
+    streamed || options.dryRun === true
+      ? await checkBatch(ledger, signers, now)
+      : await openBatch(ledger, signers, now),
+    path,
+    phase('check'),
+  );
+  if (isLeft(checked)) return checked;
+  const { summary, batch } = checked.right;
+  if (options.dryRun === true) return right({ ...summary, events: batch.events, appended: null });
+  if (!streamed) return commitBatch(batch, summary, checked.right.places);
+  // The second pass: the same rows, signed and streamed into the store's open append.
+  const opened = await streamBatch(ledger, signers, now);
+  if (isLeft(opened))
+    return left([
+      sheetProblem(
+        opened.left.code,
+        { en: opened.left.message, vi: `sổ điện tử không mở được lượt ghi: ${opened.left.message}` },
+        { file: summary.file },
+        opened.left.rule ?? 'docs/ledger.md',
+        { stage: 'ledger' },
+      ),
+    ]);
+  let written: Either<SheetProblem[], { summary: SheetSummary; batch: Batch; places: number[] }>;
+  try {
+    written = await scanInto(opened.right, path, phase('write'), true);
+  } catch (e) {
+    await opened.right.abort();
+    throw e;
+  }
+  if (isLeft(written)) {
+    await opened.right.abort();
+    // The file or the ledger changed between the two passes (the first found nothing wrong).
+    return left(written.left);
+  }
+  return commitBatch(written.right.batch, summary, written.right.places);
+}
+
+/** The phase of an import that `onProgress` reports: the check of every row, then the write. */
+export type ImportPhase = 'check' | 'write';
+
+/**
+ * Scan the file into `batch`, every problem of every row collected. `stopAtFirst`: a batch that
+ * ends at its first refusal (the streamed write), so the scan stops adding to it there.
+ */
+async function scanInto(
+  batch: Batch,
+  path: string,
+  options: ImportOptions,
+  stopAtFirst = false,
+): Promise<Either<SheetProblem[], { summary: SheetSummary; batch: Batch; places: number[] }>> {
   // Per command added: its line and the position of its column, packed in one number (the place
   // of a refusal of the whole batch, and of the first of a mark given twice).
   const places: number[] = [];
+  let failed = false;
   const { summary, problems } = await scan(
     path,
     options,
     () => batch.state,
     async (c, table) => {
+      if (failed) return [];
       const column = c.columns[''];
       places.push(c.line * 4096 + (column === undefined ? 4095 : Math.min(column.index, 4094)));
       const refused = await batch.add(c.command);
       if (refused === null) return [];
+      if (stopAtFirst) failed = true;
       return everyProblem(refused).map((e) => {
         // A cell "already entered" by a line of this very file: a duplicate within the file, said
         // with that line (the event it names was never written).
@@ -185,7 +253,15 @@ export async function importSheet(
     { duplicates: 'ledger' },
   );
   if (summary === null || problems.length > 0) return left(problems);
-  if (options.dryRun === true) return right({ ...summary, events: batch.events, appended: null });
+  return right({ summary, batch, places });
+}
+
+/** Commit `batch`, a refusal of the whole batch said at the line of the command it names. */
+async function commitBatch(
+  batch: Batch,
+  summary: SheetSummary,
+  places: readonly number[],
+): Promise<Either<SheetProblem[], ImportResult>> {
   const appended = await batch.commit();
   if (isLeft(appended)) {
     const e = appended.left.error;

@@ -15,3 +15,13 @@ export type { EsdbDiagnostic } from './snapshot-store.js';
 export type { RetryPolicy } from './subscription.js';
 export type { ServerLimits } from './limits.js';
 export { CLIENT_VERSION, SUPPORTED_CLIENT_RANGE } from './client-check.js';
+export {
+  openEventStoreDbPersonalData,
+  personalDirectoryStreamName,
+  personalStreamName,
+  type EventStoreDbPersonalData,
+  type EventStoreDbPersonalDataOptions,
+  type EsdbPersonalRow,
+  type EsdbPersonalEvent,
+  type EsdbPurge,
+} from './personal-data.js';

@@ -6,13 +6,12 @@ import {
   BACKWARDS,
   END,
   FORWARDS,
-  NO_STREAM,
   StreamNotFoundError,
-  WrongExpectedVersionError,
   binaryEvent,
   type EventStoreDBClient,
 } from '@eventstore/db-client';
 import { LEADER, onLeader } from './calls.js';
+import { readMetadata, updateMetadata } from './metadata.js';
 import { parseHeader } from './header.js';
 import type { LedgerIndex } from './ledger-index.js';
 import { readPhysical } from './physical.js';
@@ -289,90 +288,6 @@ export async function loadSnapshot(
   return null;
 }
 
-/** The side stream's metadata as stored (raw `$`-keys, other fields kept), and its metastream revision. */
-interface SideMetadata {
-  readonly revision: bigint | null;
-  readonly raw: Record<string, unknown>;
-  readonly truncateBefore: number;
-  readonly maxCount: number | undefined;
-}
-
-function readMetadata(t: SnapshotTarget): Promise<SideMetadata> {
-  // Read directly rather than with getStreamMetadata, whose `metastreamRevision` (client 6.2.1) is
-  // the commit position, not the revision an expected-revision write needs.
-  return onLeader(async () => {
-    let revision: bigint | null = null;
-    let raw: Record<string, unknown> = {};
-    try {
-      for await (const r of t.client.readStream(`$$${t.side}`, {
-        fromRevision: END,
-        direction: BACKWARDS,
-        maxCount: 1,
-        ...LEADER,
-      })) {
-        const ev = r.event;
-        if (ev === undefined) continue;
-        revision = ev.revision;
-        raw = metadataObject(ev.isJson ? ev.data : ev.data instanceof Uint8Array ? ev.data : undefined);
-      }
-    } catch (err) {
-      if (!(err instanceof StreamNotFoundError)) throw err;
-    }
-    return parsedMetadata(revision, raw);
-  });
-}
-
-/**
- * The stored metadata as an object (JSON, or its UTF-8 bytes). Bytes that are not JSON throw: the
- * adapter never writes over metadata it cannot read, whose fields (an ACL) it would lose.
- */
-function metadataObject(data: unknown): Record<string, unknown> {
-  const d: unknown = data instanceof Uint8Array ? JSON.parse(Buffer.from(data).toString('utf8')) : data;
-  return typeof d === 'object' && d !== null && !Array.isArray(d) ? (d as Record<string, unknown>) : {};
-}
-
-function parsedMetadata(revision: bigint | null, raw: Record<string, unknown>): SideMetadata {
-  const nat = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
-  return {
-    revision,
-    raw,
-    truncateBefore: nat(raw['$tb']) ? raw['$tb'] : 0,
-    maxCount: nat(raw['$maxCount']) ? raw['$maxCount'] : undefined,
-  };
-}
-
-/**
- * Write metadata `changes` over what is stored (every other field, `$acl` included, kept), at the
- * metastream revision read: a concurrent change makes this fail with WrongExpectedVersion rather
- * than be overwritten, and it is then read again and redone once.
- */
-async function updateMetadata(
-  t: SnapshotTarget,
-  meta: SideMetadata,
-  changes: (m: SideMetadata) => Record<string, unknown> | null,
-): Promise<SideMetadata> {
-  let m = meta;
-  for (let attempt = 0; ; attempt++) {
-    const c = changes(m);
-    if (c === null) return m;
-    const raw = { ...m.raw, ...c };
-    try {
-      // At an expected revision: repeated after NotLeader, a write that did land fails as
-      // WrongExpectedVersion and is then read back and found done.
-      await onLeader(() =>
-        t.client.setStreamMetadata(t.side, raw, {
-          expectedRevision: m.revision === null ? NO_STREAM : m.revision,
-          ...LEADER,
-        }),
-      );
-      return parsedMetadata((m.revision ?? -1n) + 1n, raw);
-    } catch (err) {
-      if (!(err instanceof WrongExpectedVersionError) || attempt > 0) throw err;
-      m = await readMetadata(t);
-    }
-  }
-}
-
 /** Side stream events a live snapshot spans, doubled with room for other writers: what `$maxCount` must allow. */
 function neededCount(span: number): number {
   return 2 * span + 64;
@@ -406,7 +321,7 @@ export async function writeSnapshot(
   const streams = index.streamNames().length;
   const root = toHex(treeRoot(size, index.nodeSource()));
 
-  let meta = await readMetadata(t);
+  let meta = await readMetadata(t.client, t.side);
   const readable = (s: SegmentRef) => s.chunks.every((r) => r >= meta.truncateBefore);
   const reuse = prev !== null && prev.size < size && prev.segments.every(readable) ? prev.segments : [];
   const base = reuse[0];
@@ -424,7 +339,7 @@ export async function writeSnapshot(
     const end = (last?.revision ?? -1) + count + 1;
     const oldest = newBase ? end - count : Math.min(...reuse.flatMap((s) => s.chunks));
     const need = neededCount(end - oldest + 1);
-    meta = await updateMetadata(t, meta, (m) =>
+    meta = await updateMetadata(t.client, t.side, meta, (m) =>
       m.maxCount !== undefined && m.maxCount < need ? { $maxCount: need } : null,
     );
   }
@@ -485,7 +400,7 @@ export async function writeSnapshot(
   const expireBefore = newBase && base !== undefined ? Math.min(...base.chunks) : undefined;
   if (expireBefore === undefined) return { state, written };
   try {
-    const after = await updateMetadata(t, meta, (m) =>
+    const after = await updateMetadata(t.client, t.side, meta, (m) =>
       m.truncateBefore < expireBefore ? { $tb: expireBefore } : null,
     );
     return { state, written: { ...written, truncateBefore: after.truncateBefore } };

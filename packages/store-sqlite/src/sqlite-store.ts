@@ -18,17 +18,20 @@ import {
 import {
   AppendSignal,
   checkConsistencyArgs,
+  checkExpected,
   checkInclusionArgs,
   checkTreeSize,
   createSubscription,
   decodeBatch,
   planAppend,
+  planChunk,
   resolveReadRange,
   resolveStreamRange,
   storeClosed,
   type AppendOptions,
   type AppendPlan,
   type AppendResult,
+  type AppendSession,
   type EventBytes,
   type EventStore,
   type LedgerView,
@@ -211,6 +214,10 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
     head: db.prepare<[string], { rev: number; position: number; leaf: Buffer }>(
       'SELECT rev, position, leaf FROM events WHERE stream = ? ORDER BY rev DESC LIMIT 1',
     ),
+    // A stream's head among committed events while a streamed append has written more (beginAppend).
+    headBefore: db.prepare<[string, number], { rev: number; position: number; leaf: Buffer }>(
+      'SELECT rev, position, leaf FROM events WHERE stream = ? AND position < ? ORDER BY rev DESC LIMIT 1',
+    ),
     range: db.prepare<[number, number, number], EventRow>(
       'SELECT position, id, stream, rev, type, bytes, leaf FROM events WHERE position >= ? AND position < ? ORDER BY position LIMIT ?',
     ),
@@ -346,6 +353,9 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
     return known;
   };
 
+  /** The streamed append holding this connection's transaction, if any (see beginAppend). */
+  let session: { readonly from: number; size: number; readonly ended: Promise<void>; end(): void } | null = null;
+
   type TxResult = Either<StoreError, { plan: AppendPlan; range: CompactRange | null; version: number }>;
   /**
    * The append transaction. `careful` false: trust `known` (when the data version says it holds)
@@ -419,6 +429,9 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
         hosoError('invalid-argument', 'ledger must be a non-empty string', { path: ['ledger'], rule: 'ledger-id' }),
       );
     }
+    // A streamed append holds this connection's transaction: wait for it to end.
+    while (session !== null) await session.ended;
+    if (closed) return left(hosoError('store-closed', 'the sqlite store is closed', { rule: 'store-open' }));
     // Decode and hash outside the write lock: it is the CPU-heavy part and needs no file state.
     const batch = decodeBatch(ledger, events);
     if (isLeft(batch)) return batch;
@@ -456,6 +469,151 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
     return right({ from: plan.from, size: plan.size, written: plan.events.length });
   }
 
+  /**
+   * A streamed append: one `BEGIN IMMEDIATE` transaction from `beginAppend` to `commit`, each chunk
+   * decided (`planChunk`) and inserted in it. Other connections wait for the write lock (up to
+   * their busy timeout) and see nothing of it; this connection's reads are kept to the committed
+   * events (`sizeOf`, `getById`, `streamHead`, `readStream`), and its appends wait for the end.
+   */
+  async function beginAppend(ledger: string, options: AppendOptions): Promise<Either<StoreError, AppendSession>> {
+    if (closed) return left(hosoError('store-closed', 'the sqlite store is closed', { rule: 'store-open' }));
+    if (typeof ledger !== 'string' || ledger === '')
+      return left(
+        hosoError('invalid-argument', 'ledger must be a non-empty string', { path: ['ledger'], rule: 'ledger-id' }),
+      );
+    const malformed = checkExpected(options?.expected, null);
+    if (malformed !== null) return left(malformed);
+    while (session !== null) await session.ended;
+    if (closed) return left(hosoError('store-closed', 'the sqlite store is closed', { rule: 'store-open' }));
+    let from: number;
+    let range: CompactRange;
+    try {
+      db.exec('BEGIN IMMEDIATE');
+    } catch (e) {
+      return left(storageFailure(e, 'cannot begin the append; nothing was written'));
+    }
+    const rollback = (): void => {
+      try {
+        if (db.inTransaction) db.exec('ROLLBACK');
+      } finally {
+        frontier = null;
+        known = null;
+      }
+    };
+    try {
+      const current = q.getMeta.get('ledger')?.value ?? null;
+      if (current !== null && current !== ledger) {
+        rollback();
+        return left(
+          hosoError(
+            'unknown-ledger',
+            `${path} holds ledger ${JSON.stringify(current)}, not ${JSON.stringify(ledger)}`,
+            {
+              path: ['ledger'],
+              rule: 'one-ledger-per-file',
+              details: { ledger, fileLedger: current },
+            },
+          ),
+        );
+      }
+      from = q.size.get()!.size;
+      const stale = checkExpected(options.expected, from);
+      if (stale !== null) {
+        rollback();
+        return left(stale);
+      }
+      if (current === null) q.setMeta.run('ledger', ledger);
+      range = frontierAt(from);
+    } catch (e) {
+      rollback();
+      return left(storageFailure(e, 'cannot begin the append; nothing was written'));
+    }
+    let end!: () => void;
+    const ended = new Promise<void>((resolve) => (end = resolve));
+    const s = { from, size: from, ended, end: () => end() };
+    session = s;
+    const finish = (): void => {
+      if (session === s) session = null;
+      end();
+    };
+    const over = (): Either<StoreError, never> =>
+      left(hosoError('invalid-argument', 'this append session has ended', { rule: 'session-open' }));
+    const fail = (e: unknown): Either<StoreError, never> => {
+      try {
+        rollback();
+      } catch {
+        /* the connection is failing already: the refusal below says so */
+      }
+      finish();
+      return left(storageFailure(e, 'append failed; nothing was written'));
+    };
+    return right({
+      from,
+      async chunk(events) {
+        if (session !== s) return over();
+        const batch = decodeBatch(ledger, events);
+        if (isLeft(batch)) {
+          rollback();
+          finish();
+          return batch;
+        }
+        try {
+          // The transaction sees its own rows: ids and heads of earlier chunks are found in the file.
+          const view: LedgerView = {
+            size: s.size,
+            byId(id) {
+              const r = q.idBytes.get(id);
+              return r === undefined ? null : { position: r.position, bytes: u8(r.bytes) };
+            },
+            head(stream) {
+              const r = q.head.get(stream);
+              return r === undefined ? null : { rev: r.rev, leafHash: u8(r.leaf) };
+            },
+          };
+          const plan = planChunk(batch.right, s.size, view);
+          if (isLeft(plan)) {
+            rollback();
+            finish();
+            return plan;
+          }
+          for (const e of plan.right.events) {
+            q.insertEvent.run(e.position, e.id, e.stream, e.rev, e.type, e.bytes, e.leafHash);
+            for (const n of range.append(e.leafHash)) {
+              if (n.id.level >= STORED_NODE_LEVEL) q.insertNode.run(n.id.level, n.id.index, n.hash);
+            }
+          }
+          for (const x of extensions) x.appended(db, plan.right.events);
+          s.size = plan.right.size;
+          return right({ from: plan.right.from, size: plan.right.size });
+        } catch (e) {
+          return fail(e);
+        }
+      },
+      async commit() {
+        if (session !== s) return over();
+        try {
+          db.exec('COMMIT');
+        } catch (e) {
+          return fail(e);
+        }
+        frontier = range;
+        fileLedger = ledger;
+        known = null;
+        finish();
+        if (s.size > from) signal.notify();
+        return right({ from, size: s.size, written: s.size - from });
+      },
+      async abort() {
+        if (session !== s) return;
+        try {
+          rollback();
+        } finally {
+          finish();
+        }
+      },
+    });
+  }
+
   /** Run a read against the file, turning SQLite errors into `storage-failure`. */
   const guarded = <T>(f: () => T): T => {
     ensureOpen();
@@ -467,6 +625,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
     }
   };
   const sizeOf = (ledger: string): number => {
+    if (session !== null) return fileLedger === ledger || q.getMeta.get('ledger')?.value === ledger ? session.from : 0;
     if (!holds(ledger)) return 0;
     const k = stillKnown();
     return k !== null ? k.size : q.size.get()!.size;
@@ -508,7 +667,11 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
     for (let r = fromRev; r < toRev;) {
       const rows = guarded(() => q.stream.all(stream, r, toRev, CHUNK));
       if (rows.length === 0) break;
-      for (const row of rows) yield toStored(row);
+      for (const row of rows) {
+        // Rows of a streamed append not yet committed come last in their stream (see beginAppend).
+        if (session !== null && row.position >= session.from) return;
+        yield toStored(row);
+      }
       r = rows[rows.length - 1]!.rev + 1;
     }
   }
@@ -518,6 +681,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
     path,
     ledger: () => (closed ? fileLedger : readFileLedger()),
     append,
+    beginAppend,
     async flush() {
       guarded(() => {
         if (readonly) return;
@@ -542,7 +706,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
     async streamHead(ledger, stream): Promise<StreamHead | null> {
       return guarded(() => {
         if (!holds(ledger)) return null;
-        const r = q.head.get(stream);
+        const r = session === null ? q.head.get(stream) : q.headBefore.get(stream, session.from);
         return r === undefined ? null : { rev: r.rev, position: r.position, leafHash: u8(r.leaf) };
       });
     },
@@ -550,7 +714,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
       return guarded(() => {
         if (!holds(ledger)) return null;
         const r = q.byId.get(id);
-        return r === undefined ? null : toStored(r);
+        return r === undefined || (session !== null && r.position >= session.from) ? null : toStored(r);
       });
     },
     subscribe(ledger, options) {
@@ -563,7 +727,11 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
           if (options?.from !== undefined) resolveReadRange({ from: options.from }, 0);
         },
         fetch: (position, limit) =>
-          guarded(() => (holds(ledger) ? q.range.all(position, Number.MAX_SAFE_INTEGER, limit).map(toStored) : [])),
+          guarded(() =>
+            holds(ledger)
+              ? q.range.all(position, session === null ? Number.MAX_SAFE_INTEGER : session.from, limit).map(toStored)
+              : [],
+          ),
         onClose: () => subscriptions.delete(sub),
       });
       subscriptions.add(sub);
@@ -591,6 +759,10 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
       if (closed) return;
       closed = true;
       await Promise.all([...subscriptions].map((s) => s.close()));
+      // An unfinished streamed append is rolled back with the connection; its waiters are let go.
+      const open = session;
+      session = null;
+      open?.end();
       db.close();
       snapshot?.remove();
     },

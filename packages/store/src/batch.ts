@@ -152,6 +152,29 @@ export function decodeBatch(ledger: string, events: readonly Uint8Array[]): Eith
 }
 
 /**
+ * The refusal of an `expected` that is not a size (`invalid-argument`) or, given the ledger's
+ * `size`, not that size (`concurrency-conflict`); null when it is fine.
+ */
+export function checkExpected(expected: unknown, size: number | null): StoreError | null {
+  if (!isIndex(expected))
+    return hosoError(
+      'invalid-argument',
+      'expected must be a non-negative safe integer (the ledger size the writer saw)',
+      {
+        path: ['options', 'expected'],
+        rule: 'expected-is-size',
+        details: { expected },
+      },
+    );
+  if (size === null || expected === size) return null;
+  return hosoError('concurrency-conflict', `the ledger has ${size} events, not the expected ${expected}`, {
+    path: ['options', 'expected'],
+    rule: 'expected-size',
+    details: { expected, actual: size },
+  });
+}
+
+/**
  * Decide a decoded batch against the ledger's state. In this order:
  * 1. idempotency — every id already stored with identical bytes → `stored` (nothing to write,
  *    whatever `expected` says); an id stored with other bytes → `duplicate-id`; some stored and
@@ -170,15 +193,8 @@ export function planAppend(
   expected: number,
   view: LedgerView,
 ): Either<StoreError, AppendPlan> {
-  if (!isIndex(expected)) {
-    return left(
-      hosoError('invalid-argument', 'expected must be a non-negative safe integer (the ledger size the writer saw)', {
-        path: ['options', 'expected'],
-        rule: 'expected-is-size',
-        details: { expected },
-      }),
-    );
-  }
+  const malformed = checkExpected(expected, null);
+  if (malformed !== null) return left(malformed);
   let storedCount = 0;
   let firstMissing = -1;
   let firstStored = -1;
@@ -222,15 +238,8 @@ export function planAppend(
       ),
     );
   }
-  if (expected !== view.size) {
-    return left(
-      hosoError('concurrency-conflict', `the ledger has ${view.size} events, not the expected ${expected}`, {
-        path: ['options', 'expected'],
-        rule: 'expected-size',
-        details: { expected, actual: view.size },
-      }),
-    );
-  }
+  const stale = checkExpected(expected, view.size);
+  if (stale !== null) return left(stale);
   const heads = new Map<string, { rev: number; leafHash: Uint8Array } | null>();
   const planned: PlannedEvent[] = [];
   for (const e of batch) {
@@ -285,4 +294,66 @@ export function planAppend(
     });
   }
   return right({ kind: 'write', from: view.size, size: view.size + planned.length, events: planned });
+}
+
+/**
+ * Decide the next chunk of a streamed append (`EventStore.beginAppend`) against a view that holds the
+ * ledger and the session's earlier chunks. As {@link planAppend}, except that a chunk whose every
+ * id is stored already is refused (`partial-batch`) rather than answered `stored`: a session writes
+ * new events only, and a stored chunk in the middle of a stream means the stream is not the one
+ * the writer began.
+ */
+export function planChunk(
+  batch: readonly DecodedEvent[],
+  expected: number,
+  view: LedgerView,
+): Either<StoreError, Extract<AppendPlan, { kind: 'write' }>> {
+  const plan = planAppend(batch, expected, view);
+  if (isLeft(plan)) return plan;
+  if (plan.right.kind === 'write') return right(plan.right);
+  return left(
+    hosoError(
+      'partial-batch',
+      'every event of this chunk is already stored; a streamed append writes new events only',
+      {
+        path: ['events', 0, 'id'],
+        rule: 'event-id-unique',
+        details: { from: plan.right.from, size: plan.right.size },
+      },
+    ),
+  );
+}
+
+/**
+ * The events a session has written but not committed, as a {@link LedgerView} over the committed
+ * `base`: for stores whose uncommitted writes their own reads do not see (the memory store).
+ */
+export class PendingEvents {
+  private readonly ids = new Map<string, { readonly position: number; readonly bytes: Uint8Array }>();
+  private readonly heads = new Map<string, { readonly rev: number; readonly leafHash: Uint8Array }>();
+  private count = 0;
+  constructor(private readonly base: LedgerView) {}
+
+  /** Number of events pending. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** The ledger as the next chunk sees it. */
+  view(): LedgerView {
+    return {
+      size: this.base.size + this.count,
+      byId: (id) => this.ids.get(id) ?? this.base.byId(id),
+      head: (stream) => this.heads.get(stream) ?? this.base.head(stream),
+    };
+  }
+
+  /** Record a chunk's planned events. */
+  add(events: readonly PlannedEvent[]): void {
+    for (const e of events) {
+      this.ids.set(e.id, { position: e.position, bytes: e.bytes });
+      this.heads.set(e.stream, { rev: e.rev, leafHash: e.leafHash });
+    }
+    this.count += events.length;
+  }
 }

@@ -78,6 +78,30 @@ export type StoreError =
   /** A malformed call: `expected` is not a non-negative safe integer. */
   | HosoError<'invalid-argument'>;
 
+/**
+ * A streamed atomic append in progress ({@link EventStore.beginAppend}): chunks are checked and
+ * written as they come, in order, after the ledger's events and the chunks before them, and no
+ * reader sees any of them until {@link AppendSession.commit} makes them all visible at once. A
+ * refused chunk, an `abort`, or a crash before `commit` leaves the ledger exactly as it was. A
+ * writer can thus append millions of events atomically while holding only one chunk.
+ */
+export interface AppendSession {
+  /** Position the first chunk is written at (the ledger size the session began at). */
+  readonly from: number;
+  /**
+   * Check and write the next chunk: the checks of {@link EventStore.append} (each event's
+   * revision and `prev` continue its stream, earlier chunks included; no id stored already or
+   * given twice). An id already stored is refused even with the same bytes (`duplicate-id` or
+   * `partial-batch`): a session writes new events only, so a retry of a whole batch is found by the
+   * caller before it begins. On a Left the session is over and nothing of it is written.
+   */
+  chunk(events: readonly Uint8Array[]): Promise<Either<StoreError, { readonly from: number; readonly size: number }>>;
+  /** Make every chunk visible at once; `written` counts them all. A session with no chunk writes nothing. */
+  commit(): Promise<Either<StoreError, AppendResult>>;
+  /** End the session writing nothing (idempotent; a no-op after `commit` or a refused chunk). */
+  abort(): Promise<void>;
+}
+
 export interface ReadRange {
   /** First position, inclusive (default 0). */
   readonly from?: number;
@@ -112,6 +136,14 @@ export interface EventStore {
     events: readonly Uint8Array[],
     options: AppendOptions,
   ): Promise<Either<StoreError, AppendResult>>;
+
+  /**
+   * Begin a streamed atomic append ({@link AppendSession}) at `expected`, which must be the ledger
+   * size (else `concurrency-conflict`). Optional: a store that cannot write millions of events in
+   * one atomic step leaves it out. SQLite holds its write lock from here to `commit` or `abort`
+   * (other writers wait); the memory store checks at `commit` that no other append came between.
+   */
+  beginAppend?(ledger: string, options: AppendOptions): Promise<Either<StoreError, AppendSession>>;
 
   /** Number of events in the ledger (0 for an unknown ledger). */
   size(ledger: string): Promise<number>;

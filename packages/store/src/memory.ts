@@ -15,10 +15,11 @@ import {
   resolveStreamRange,
   storeClosed,
 } from './args.js';
-import { decodeBatch, planAppend, type LedgerView } from './batch.js';
+import { checkExpected, decodeBatch, planAppend, planChunk, PendingEvents, type LedgerView } from './batch.js';
 import type {
   AppendOptions,
   AppendResult,
+  AppendSession,
   EventBytes,
   EventStore,
   ReadRange,
@@ -88,21 +89,10 @@ export function createMemoryStore(): EventStore {
     },
   });
 
-  async function append(
-    ledger: string,
-    events: readonly Uint8Array[],
-    options: AppendOptions,
-  ): Promise<Either<StoreError, AppendResult>> {
-    if (closed) return left(hosoError('store-closed', 'the memory store is closed', { rule: 'store-open' }));
-    if (typeof ledger !== 'string' || ledger === '') {
-      return left(
-        hosoError('invalid-argument', 'ledger must be a non-empty string', { path: ['ledger'], rule: 'ledger-id' }),
-      );
-    }
-    const batch = decodeBatch(ledger, events);
-    if (isLeft(batch)) return batch;
+  /** The ledger as an append is decided against it. */
+  const viewOf = (ledger: string): LedgerView => {
     const existing = ledgers.get(ledger);
-    const view: LedgerView = {
+    return {
       size: existing?.events.length ?? 0,
       byId(id) {
         const p = existing?.byId.get(id);
@@ -116,7 +106,63 @@ export function createMemoryStore(): EventStore {
         return { rev: e.rev, leafHash: e.leafHash };
       },
     };
-    const plan = planAppend(batch.right, options?.expected, view);
+  };
+
+  /**
+   * Chunks are checked against the ledger and the chunks before them and kept aside; `commit`
+   * appends them as one batch, so another append that came between is a `concurrency-conflict`.
+   */
+  async function beginAppend(ledger: string, options: AppendOptions): Promise<Either<StoreError, AppendSession>> {
+    if (closed) return left(hosoError('store-closed', 'the memory store is closed', { rule: 'store-open' }));
+    const from = ledgers.get(ledger)?.events.length ?? 0;
+    const refused = checkExpected(options?.expected, from);
+    if (refused !== null) return left(refused);
+    const pending = new PendingEvents(viewOf(ledger));
+    const kept: Uint8Array[] = [];
+    let open = true;
+    return right({
+      from,
+      async chunk(events) {
+        if (!open)
+          return left(hosoError('invalid-argument', 'this append session has ended', { rule: 'session-open' }));
+        const batch = decodeBatch(ledger, events);
+        const plan = isLeft(batch) ? batch : planChunk(batch.right, from + pending.size, pending.view());
+        if (isLeft(plan)) {
+          open = false;
+          return plan;
+        }
+        pending.add(plan.right.events);
+        for (const e of plan.right.events) kept.push(e.bytes);
+        return right({ from: plan.right.from, size: plan.right.size });
+      },
+      async commit() {
+        if (!open)
+          return left(hosoError('invalid-argument', 'this append session has ended', { rule: 'session-open' }));
+        open = false;
+        if (kept.length === 0) return right({ from, size: from, written: 0 });
+        return append(ledger, kept, { expected: from });
+      },
+      async abort() {
+        open = false;
+        kept.length = 0;
+      },
+    });
+  }
+
+  async function append(
+    ledger: string,
+    events: readonly Uint8Array[],
+    options: AppendOptions,
+  ): Promise<Either<StoreError, AppendResult>> {
+    if (closed) return left(hosoError('store-closed', 'the memory store is closed', { rule: 'store-open' }));
+    if (typeof ledger !== 'string' || ledger === '') {
+      return left(
+        hosoError('invalid-argument', 'ledger must be a non-empty string', { path: ['ledger'], rule: 'ledger-id' }),
+      );
+    }
+    const batch = decodeBatch(ledger, events);
+    if (isLeft(batch)) return batch;
+    const plan = planAppend(batch.right, options?.expected, viewOf(ledger));
     if (isLeft(plan)) return plan;
     const p = plan.right;
     if (p.kind === 'stored') return right({ from: p.from, size: p.size, written: 0 });
@@ -185,6 +231,7 @@ export function createMemoryStore(): EventStore {
   const store: EventStore = {
     kind: 'memory',
     append,
+    beginAppend,
     async size(ledger) {
       ensureOpen();
       return ledgers.get(ledger)?.events.length ?? 0;

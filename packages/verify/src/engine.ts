@@ -28,6 +28,7 @@ import { checkTimestamps, TimestampClaims } from './timestamps.js';
 import type { CertificateTrust } from '@hoso/ledger';
 import { WorkerPool } from './pool/worker-pool.js';
 import type { WorkerFactory } from './pool/protocol.js';
+import type { PersonalDataReport } from './disclosure/check.js';
 import {
   checkEventsHere,
   EVENT_BAD_PAYLOAD,
@@ -45,6 +46,12 @@ const MAX_NOTE_LENGTH = 1 << 20;
 const TEXT = new TextDecoder();
 const ASCII = new TextDecoder('latin1');
 const HEX_DIGITS = new TextEncoder().encode('0123456789abcdef');
+
+/** The report's `personalData` field, present when the pass ran. */
+function personalDataOf(get: (() => PersonalDataReport | null) | undefined): { personalData?: PersonalDataReport } {
+  const r = get?.() ?? null;
+  return r === null ? {} : { personalData: r };
+}
 
 /** What a rule pass (authenticity keys, compliance) sees of each well-formed event. */
 export interface EventContext {
@@ -118,6 +125,8 @@ export interface EngineOptions {
   readonly idBuffer: number;
   /** Directory of that temporary file. */
   readonly tempDir: string;
+  /** The personal-data account (a pass in `passes`), read for the report after the passes finished. */
+  readonly personalData?: () => PersonalDataReport | null;
 }
 
 /** A batch with the pool: settled into `result` or `error`, never rejected (so no rejection goes unheard). */
@@ -301,6 +310,11 @@ export class Engine {
   /** Number of events seen so far. */
   get size(): number {
     return this.submitted;
+  }
+
+  /** The origin and the RFC 9162 root of the events checked so far (for a pass's `finish`). */
+  history(): { origin: string | null; size: number; root: string } {
+    return { origin: this.origin, size: this.range.size, root: toHex(this.range.root()) };
   }
 
   /**
@@ -924,6 +938,7 @@ export class Engine {
       },
       anchors,
       legal: this.options.certificates?.legal() ?? UNCHECKED_LEGAL,
+      ...personalDataOf(this.options.personalData),
       checkpoints: summaries,
       timeline: this.timeline,
       stats: {

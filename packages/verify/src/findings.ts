@@ -343,6 +343,61 @@ export const FINDING_CODES = {
     title: 'CA-backed signatures were not checked: no trust list was given',
     title_vi: 'Chưa kiểm tra chữ ký số: chưa có danh sách chứng thư gốc tin cậy',
   },
+  // --- personal data: disclosures (docs/personal-data.md §6) ---------------------------------
+  'disclosure-refused': {
+    severity: 'error',
+    rule: 'docs/formats.md §8',
+    title: 'The disclosure file is for another ledger or another history',
+    title_vi: 'Tệp công khai dữ liệu cá nhân thuộc sổ khác hoặc lịch sử khác',
+  },
+  'disclosure-signature-invalid': {
+    severity: 'error',
+    rule: 'RFC 8032 §5.1.7',
+    title: "The disclosure file's signature does not verify",
+    title_vi: 'Chữ ký trên tệp công khai dữ liệu cá nhân không hợp lệ',
+  },
+  'disclosure-signer-untrusted': {
+    severity: 'error',
+    rule: 'docs/personal-data.md §6',
+    title: "The disclosure file is not signed by a key of the school's leader",
+    title_vi: 'Tệp công khai dữ liệu cá nhân không được ký bằng khóa của lãnh đạo nhà trường',
+  },
+  'opening-mismatch': {
+    severity: 'error',
+    rule: 'docs/personal-data.md §2',
+    title: 'A disclosed value does not match the commitment the ledger signed',
+    title_vi: 'Giá trị được công khai không khớp với cam kết (mã băm) đã ký trong sổ',
+  },
+  'opening-unknown': {
+    severity: 'error',
+    rule: 'docs/personal-data.md §2',
+    title: 'A disclosed value is for a commitment the ledger does not sign',
+    title_vi: 'Giá trị được công khai ứng với một cam kết không có trong sổ',
+  },
+  'opening-erased': {
+    severity: 'error',
+    rule: 'docs/personal-data.md §4',
+    title: 'A disclosed value belongs to a pupil whose personal data was erased',
+    title_vi: 'Giá trị được công khai thuộc học sinh đã bị xóa dữ liệu cá nhân',
+  },
+  'partial-bundle': {
+    severity: 'warning',
+    rule: 'docs/personal-data.md §6',
+    title: "A transcript carries one pupil's events only: the ledger-wide replay of the school rules was not possible",
+    title_vi: 'Trích lục chỉ gồm các sự kiện của một học sinh: không thể kiểm tra lại quy chế trên toàn bộ sổ',
+  },
+  'transcript-event-invalid': {
+    severity: 'error',
+    rule: 'RFC 9162 §2.1.3.2',
+    title: 'An event of the transcript or its inclusion proof does not verify',
+    title_vi: 'Một sự kiện của trích lục hoặc bằng chứng bao hàm của nó không hợp lệ',
+  },
+  'transcript-key-untraced': {
+    severity: 'error',
+    rule: 'QC Điều 7.1',
+    title: "An event of the transcript is signed by a key the transcript does not trace to the school's root key",
+    title_vi: 'Một sự kiện của trích lục được ký bằng khóa không truy được về khóa gốc của nhà trường',
+  },
 } as const satisfies Record<string, CodeSpec>;
 
 /** A finding code from {@link FINDING_CODES}. */

@@ -3,6 +3,7 @@
  * opens offline — the verdict, the trust anchors, the findings, the timeline and the checkpoint
  * chain — with every text from the ledger escaped for HTML and made visible (see `text.ts`).
  */
+import { personalDataSentences } from './disclosure/text.js';
 import { FINDING_CODES, type Finding } from './findings.js';
 import type { Problem } from './problems.js';
 import type { CaSignatureSummary, Verdict, VerifyReport } from './report.js';
@@ -237,6 +238,12 @@ export function renderReport(report: VerifyReport, extras: ReportExtras = {}): s
     `<h2>Legal weight / Giá trị pháp lý: ${escapeHtml(report.legal.weight)}</h2><p>${escapeHtml(report.legal.statement)}</p><p class="vi">${escapeHtml(report.legal.statement_vi)}</p>`,
   );
   parts.push(caSignaturesTable(report.legal.signatures ?? []));
+  const pdSaid = report.personalData === undefined ? [] : personalDataSentences(report.personalData);
+  if (pdSaid.length > 0)
+    parts.push(
+      '<h2>Personal data / Dữ liệu cá nhân</h2>',
+      ...pdSaid.map((x) => `<p>${escapeHtml(x.en)}</p><p class="vi">${escapeHtml(x.vi)}</p>`),
+    );
 
   parts.push('<h2>Checked against / Đối chiếu với</h2><table><tbody>');
   const list = (xs: readonly string[]): string =>

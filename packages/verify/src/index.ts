@@ -75,3 +75,13 @@ export {
   type ConsistencyProof,
   type VerifiedConsistency,
 } from './proofs.js';
+export * from './disclosure/format.js';
+export { makeDisclosure, type DiscloseOptions, type DiscloseError } from './disclosure/make.js';
+export {
+  PersonalDataTally,
+  type PersonalDataReport,
+  type FieldAccount,
+  type VerifiedHistory,
+} from './disclosure/check.js';
+export { verifyTranscript } from './disclosure/transcript.js';
+export { personalDataSentences, FIELD_NAMES_VI, type PersonalDataSentence } from './disclosure/text.js';

@@ -147,6 +147,20 @@ export interface MessageParams {
   };
   'ca-signatures-unchecked': { readonly count: number };
   'compliance-stopped': { readonly position: number };
+  'disclosure-refused':
+    | { readonly reason: 'origin'; readonly actual: string; readonly expected: string | null }
+    | { readonly reason: 'history'; readonly size: number; readonly verified: number };
+  'disclosure-signature-invalid': Record<string, never>;
+  'disclosure-signer-untrusted': {
+    readonly key: string;
+    readonly reason: 'unregistered' | 'revoked' | 'not-leader';
+  };
+  'opening-mismatch': { readonly student: string; readonly field: string };
+  'opening-unknown': { readonly student: string; readonly field: string };
+  'opening-erased': { readonly student: string; readonly field: string };
+  'partial-bundle': { readonly events: number; readonly student: string };
+  'transcript-event-invalid': { readonly index: number; readonly reason: string };
+  'transcript-key-untraced': { readonly key: string; readonly role: string };
 }
 
 function cap(s: string): string {
@@ -479,6 +493,59 @@ export const MESSAGES: { readonly [C in FindingCode]: (p: MessageParams[C]) => S
   'ca-signatures-unchecked': (p) => ({
     en: `${p.count} certificate binding(s), consent(s) and CA-backed signature(s) were not checked: give the trust list (root certificates) to check them.`,
     vi: `${p.count} chứng thư số được gắn, sự đồng ý và chữ ký số chưa được kiểm tra: cần danh sách chứng thư gốc tin cậy để kiểm tra.`,
+  }),
+  'disclosure-refused': (p) =>
+    p.reason === 'origin'
+      ? {
+          en: `The disclosure file is for ${p.actual}, not for the ledger verified (${p.expected ?? 'unknown'}): none of its values was checked.`,
+          vi: `Tệp công khai thuộc sổ ${p.actual}, không phải sổ được kiểm tra (${p.expected ?? 'không rõ'}): không giá trị nào được kiểm tra.`,
+        }
+      : {
+          en: `The disclosure file is bound to the history of size ${p.size}, not to the ${p.verified} events verified (another export or another history): none of its values was checked.`,
+          vi: `Tệp công khai gắn với lịch sử gồm ${p.size} sự kiện, không phải ${p.verified} sự kiện được kiểm tra (lần xuất khác hoặc lịch sử khác): không giá trị nào được kiểm tra.`,
+        },
+  'disclosure-signature-invalid': () => ({
+    en: 'The signature of the disclosure file does not verify: it was altered or forged, and none of its values is accepted.',
+    vi: 'Chữ ký của tệp công khai không hợp lệ: tệp đã bị sửa hoặc giả mạo, không giá trị nào được chấp nhận.',
+  }),
+  'disclosure-signer-untrusted': (p) =>
+    p.reason === 'not-leader'
+      ? {
+          en: `The disclosure file is signed by key ${p.key}, whose holder is not the school's leader.`,
+          vi: `Tệp công khai được ký bằng khóa ${p.key}, người giữ khóa không phải lãnh đạo nhà trường.`,
+        }
+      : p.reason === 'revoked'
+        ? {
+            en: `The disclosure file is signed by key ${p.key}, which was revoked.`,
+            vi: `Tệp công khai được ký bằng khóa ${p.key}, khóa này đã bị thu hồi.`,
+          }
+        : {
+            en: `The disclosure file is signed by key ${p.key}, which is not registered in this ledger.`,
+            vi: `Tệp công khai được ký bằng khóa ${p.key}, khóa này chưa được đăng ký trong sổ.`,
+          },
+  'opening-mismatch': (p) => ({
+    en: `The disclosed ${p.field} of pupil ${p.student} does not match the commitment the ledger signed: the value is wrong and is not shown.`,
+    vi: `Trường ${p.field} được công khai của học sinh ${p.student} không khớp với cam kết đã ký trong sổ: giá trị sai và không được hiển thị.`,
+  }),
+  'opening-unknown': (p) => ({
+    en: `The disclosure gives a ${p.field} of pupil ${p.student} for a commitment the ledger does not sign for that pupil and field.`,
+    vi: `Tệp công khai đưa ra trường ${p.field} của học sinh ${p.student} ứng với một cam kết không có trong sổ cho học sinh và trường đó.`,
+  }),
+  'opening-erased': (p) => ({
+    en: `The disclosure gives the ${p.field} of pupil ${p.student}, whose personal data the ledger records as erased.`,
+    vi: `Tệp công khai đưa ra trường ${p.field} của học sinh ${p.student}, trong khi sổ ghi dữ liệu cá nhân của học sinh này đã bị xóa.`,
+  }),
+  'partial-bundle': (p) => ({
+    en: `This is a transcript of pupil ${p.student}: ${p.events} event(s), each with its inclusion proof. Their signatures, their inclusion in the school's checkpoint and the disclosed values were checked; the ledger-wide replay of the school rules (roles, windows, corrections, completeness) was not possible on a partial bundle, nor can it show that no event was left out.`,
+    vi: `Đây là trích lục của học sinh ${p.student}: ${p.events} sự kiện, mỗi sự kiện có bằng chứng bao hàm. Đã kiểm tra chữ ký, việc các sự kiện nằm trong điểm kiểm tra của nhà trường và các giá trị được công khai; không thể kiểm tra lại quy chế trên toàn bộ sổ (vai trò, thời hạn nhập, sửa chữa, tính đầy đủ) với một trích lục, cũng không thể chứng minh không có sự kiện nào bị bỏ sót.`,
+  }),
+  'transcript-event-invalid': (p) => ({
+    en: `Event ${p.index + 1} of the transcript does not verify: ${p.reason}.`,
+    vi: `Sự kiện thứ ${p.index + 1} của trích lục không hợp lệ: ${p.reason}.`,
+  }),
+  'transcript-key-untraced': (p) => ({
+    en: `A signature in role ${p.role} is by key ${p.key}, which the transcript's own key registrations do not trace to the school's root key.`,
+    vi: `Một chữ ký với vai trò ${p.role} dùng khóa ${p.key}, khóa này không truy được về khóa gốc của nhà trường qua các đăng ký khóa trong trích lục.`,
   }),
   'compliance-stopped': (p) => ({
     en: `The school rules were replayed up to position ${p.position} only: the event there is not authentic, and nothing after it is replayed against a state it may have changed.`,

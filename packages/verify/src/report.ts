@@ -8,9 +8,11 @@ import type { Problem } from './problems.js';
 import type { OriginPin } from './messages.js';
 import type { LegalWeight } from './passes/certificates.js';
 import type { CheckpointTimestampSummary } from './timestamps.js';
+import type { PersonalDataReport } from './disclosure/check.js';
 
 export type { CaSignatureSummary, LegalWeight } from './passes/certificates.js';
 export type { CheckpointTimestampSummary } from './timestamps.js';
+export type { PersonalDataReport, FieldAccount } from './disclosure/check.js';
 
 /** One checkpoint as the verifier saw it, for the report's checkpoint chain. */
 export interface CheckpointSummary {
@@ -140,6 +142,11 @@ export interface VerifyReport {
   readonly anchors: Anchors;
   /** The ledger's CA-backed signatures, and whether its records carry legal weight (docs/legal.md). */
   readonly legal: LegalWeight;
+  /**
+   * Per biographical field: commitments signed, opened and checked from a disclosure, failed, not
+   * disclosed, erased (docs/personal-data.md §6); absent when events were not read with the catalogue.
+   */
+  readonly personalData?: PersonalDataReport;
   readonly checkpoints: readonly CheckpointSummary[];
   /** Notable events, in ledger order, capped (see `timelineLimit`). */
   readonly timeline: readonly TimelineEntry[];

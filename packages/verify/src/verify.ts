@@ -24,6 +24,8 @@ import { compliancePass } from './passes/compliance.js';
 import { CertificatePass } from './passes/certificates.js';
 import { parseCertificates, type Certificate } from '@hoso/pki';
 import type { VerifyReport } from './report.js';
+import { parseDisclosure, type Disclosure } from './disclosure/format.js';
+import { PersonalDataPass } from './disclosure/check.js';
 
 export type { TrustAnchors } from './checkpoints.js';
 
@@ -77,6 +79,13 @@ export interface VerifyOptions {
   readonly idBuffer?: number;
   /** Directory for that temporary file (default `os.tmpdir()`); the file is removed on every path. */
   readonly tempDir?: string;
+  /**
+   * A disclosure file (`hoso/disclosure@v1`, its text or parsed) to check against the bundle: each
+   * opening against the commitment the ledger signs, its signature against the school leader's
+   * key; `report.personalData` says per field what was checked (docs/personal-data.md §6). A
+   * transcript is verified on its own with `verifyTranscript`.
+   */
+  readonly disclosure?: string | Disclosure;
 }
 
 /** Why verification could not start: a bad option (named by `path`). */
@@ -171,7 +180,34 @@ function prepare(
   }
   const value = (r: Either<VerifyInputError, number>): number => (r as { right: number }).right;
   const catalogue = o.catalogue !== false;
+  let disclosure: Disclosure | undefined;
+  if (o.disclosure !== undefined) {
+    const d =
+      typeof o.disclosure === 'string' ? parseDisclosure(o.disclosure) : parseDisclosure(JSON.stringify(o.disclosure));
+    if (d._tag === 'Left')
+      return left(
+        hosoError('invalid-argument', d.left.message, {
+          path: d.left.path ?? ['disclosure'],
+          rule: d.left.rule ?? 'docs/formats.md §8',
+        }),
+      );
+    if (d.right.scope === 'transcript')
+      return left(
+        hosoError('invalid-argument', 'disclosure: a transcript is a partial bundle: verify it with verifyTranscript', {
+          path: ['disclosure', 'scope'],
+          rule: 'docs/formats.md §8',
+        }),
+      );
+    if (!catalogue)
+      return left(
+        hosoError('invalid-argument', 'disclosure: needs the catalogue (catalogue: true)', { path: ['disclosure'] }),
+      );
+    disclosure = d.right;
+  }
+  const engineRef: { engine?: Engine } = {};
+  const personal = catalogue ? new PersonalDataPass(disclosure, () => engineRef.engine!.history()) : undefined;
   const passes: EventPass[] = catalogue ? [new KeyPass(trust.right.rootKeys), new TimelinePass()] : [];
+  if (personal !== undefined) passes.push(personal);
   const compliance = o.compliance === false || !catalogue ? undefined : compliancePass();
   if (compliance !== undefined) passes.push(compliance);
   const certificates = catalogue
@@ -198,7 +234,9 @@ function prepare(
     requireFinalCheckpoint,
     idBuffer: value(idBuffer),
     tempDir: tempDir.right,
+    ...(personal === undefined ? {} : { personalData: () => personal.result() }),
   });
+  engineRef.engine = engine;
   return right({ engine });
 }
 

@@ -771,6 +771,8 @@ const NOT_FROM_RULES: ReadonlySet<LedgerErrorCode> = new Set<LedgerErrorCode>([
   'signer-failed',
   'no-trust-list',
   'personal-data-store-required',
+  'personal-data-unavailable',
+  'personal-data-opening-invalid',
 ]);
 /** Codes another pass reports with its own finding at the event (see `reportedElsewhere`). */
 const ELSEWHERE: ReadonlySet<LedgerErrorCode> = new Set<LedgerErrorCode>([

@@ -14,6 +14,9 @@ import {
   verifyConsistencyProof,
   verifyProof,
   verifyStore,
+  verifyTranscript,
+  parseDisclosure,
+  personalDataSentences,
   type Verdict,
   type VerifyReport,
 } from '@hoso/verify';
@@ -95,6 +98,9 @@ function summaryLines(r: VerifyReport): string {
       (c) =>
         `  checkpoint size ${c.size ?? '?'}: ${c.ok ? 'ok' : 'NOT ok'}; signed by ${c.signedBy.join(', ') || '—'}; cosigned by ${c.cosignedBy.join(', ') || '—'}${timestampText(c)}`,
     ),
+    ...(r.personalData === undefined ? [] : personalDataSentences(r.personalData)).map(
+      (x) => `  personal data / dữ liệu cá nhân: ${x.en}\n      ${x.vi}`,
+    ),
   ];
   // Findings grouped as problems: what happened, at which line, then the findings it explains.
   let shown = 0;
@@ -164,6 +170,10 @@ export function registerVerifyCommands(program: Command, raw: Output): void {
       "the ledger you expect, hoso/<ledger id>: a bundle of any other is refused (default: the trusted seal key's name when it is an origin)",
     )
     .option('--report <file>', 'write the HTML report here')
+    .option(
+      '--disclosure <file>',
+      "a disclosure file (hoso/disclosure@v1): its openings are checked against the bundle's commitments; a transcript is verified on its own (no bundle)",
+    )
     .option('--workers <n>', 'signature worker threads (default: cores − 1)', intOption('--workers', 0, 256))
     .option(
       '--temp-dir <dir>',
@@ -181,6 +191,7 @@ export function registerVerifyCommands(program: Command, raw: Output): void {
           since?: string;
           origin?: string;
           report?: string;
+          disclosure?: string;
           workers?: number;
           tempDir?: string;
           json?: boolean;
@@ -188,7 +199,19 @@ export function registerVerifyCommands(program: Command, raw: Output): void {
       ) => {
         const trust = trustAnchors(o);
         const inPlace = o.db !== undefined || o.store !== undefined;
-        if (inPlace === (bundle !== undefined))
+        const disclosure = o.disclosure === undefined ? undefined : readText(o.disclosure, '--disclosure');
+        const parsed = disclosure === undefined ? undefined : parseDisclosure(disclosure);
+        if (parsed !== undefined && isLeft(parsed))
+          throw usage('invalid-disclosure', parsed.left.message, '--disclosure', parsed.left.rule);
+        const transcript = parsed?._tag === 'Right' && parsed.right.scope === 'transcript';
+        if (transcript && (inPlace || bundle !== undefined))
+          throw usage(
+            'conflicting-options',
+            'a transcript is a partial bundle verified on its own: give --disclosure without a bundle or --db',
+            '--disclosure',
+            'docs/formats.md §8',
+          );
+        if (!transcript && inPlace === (bundle !== undefined))
           throw usage(
             'missing-argument',
             'give a bundle file, or --db/--store to verify a ledger in place (not both)',
@@ -203,9 +226,11 @@ export function registerVerifyCommands(program: Command, raw: Output): void {
           ...(o.origin === undefined ? {} : { expectedOrigin: o.origin }),
           ...(o.workers === undefined ? {} : { workers: o.workers }),
           ...(o.tempDir === undefined ? {} : { tempDir: o.tempDir }),
+          ...(disclosure === undefined ? {} : { disclosure }),
         };
-        const r =
-          bundle !== undefined
+        const r = transcript
+          ? await verifyTranscript(disclosure!, { trust })
+          : bundle !== undefined
             ? await verifyBundle(bundle, options)
             : await withStore(
                 o,
@@ -225,7 +250,9 @@ export function registerVerifyCommands(program: Command, raw: Output): void {
                 ? '--temp-dir'
                 : field === 'expectedOrigin'
                   ? '--origin'
-                  : '--trust';
+                  : field === 'disclosure'
+                    ? '--disclosure'
+                    : '--trust';
           throw usage(r.left.code, r.left.message, option, r.left.rule);
         }
         const report = r.right;
@@ -233,7 +260,7 @@ export function registerVerifyCommands(program: Command, raw: Output): void {
           writeText(
             o.report,
             renderReport(report, {
-              source: bundle ?? o.db ?? o.store ?? '',
+              source: bundle ?? o.db ?? o.store ?? o.disclosure ?? '',
               ...(bundle !== undefined ? { bytes: statSync(bundle).size } : {}),
             }),
             '--report',

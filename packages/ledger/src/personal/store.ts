@@ -13,6 +13,11 @@ export interface PersonalDataReader {
   openings(subject: string): readonly Opening[];
 }
 
+/** Why a personal-data store could not write the openings of an append (`beforeAppend`). */
+export interface PersonalWriteProblem {
+  readonly message: string;
+}
+
 /** An event just appended, as the personal-data store needs to see it. */
 export interface AppendedPersonalEvent {
   readonly id: string;
@@ -29,16 +34,25 @@ export interface PersonalDataStore extends PersonalDataReader {
   /** Forget what was staged for these events (they were not appended, or are written already). */
   discard(eventIds: Iterable<string>): void;
   /**
-   * Called by the ledger after `events` were appended: a store that does not write inside the
-   * append's transaction writes the staged openings and erasures here; SQLite finishes an erasure
-   * (WAL checkpoint) here.
+   * Called by the ledger when `events` are signed, checked and about to be appended, for a store
+   * that cannot write inside the append's own transaction (EventStoreDB): it writes their staged
+   * openings first, so an appended commitment never lacks its opening. A problem returned (the
+   * store unreachable) refuses the append and nothing enters the ledger; openings written for an
+   * append that then fails open no signed commitment and are never shown.
    */
-  afterAppend(events: readonly AppendedPersonalEvent[]): void;
+  beforeAppend?(events: readonly AppendedPersonalEvent[]): Promise<PersonalWriteProblem | null>;
+  /**
+   * Called by the ledger after `events` were appended: a store that does not write inside the
+   * append's transaction carries out erasures here (EventStoreDB: the pupils' streams are
+   * truncated); SQLite finishes an erasure (WAL checkpoint) here. Never fails the append, which has
+   * happened: what could not be done is retried by the next call or by `reconcile`.
+   */
+  afterAppend(events: readonly AppendedPersonalEvent[]): void | Promise<void>;
   /**
    * Make sure nothing is kept for pupils the ledger says were erased (an erasure appended by a
-   * writer without this store). Called by `openLedger`.
+   * writer without this store, or one whose `afterAppend` did not finish). Called by `openLedger`.
    */
-  reconcile(erased: readonly string[]): void;
+  reconcile(erased: readonly string[]): void | Promise<void>;
 }
 
 /** The students a `PersonalDataErased` payload names (structural: stores need not decode the catalogue). */

@@ -21,7 +21,10 @@
  *   readable when replication catches up (src/KurrentDB.Core/Services/RequestManager/Managers/
  *   RequestManagerBase.cs: a commit timeout answers the client, it does not undo the write).
  * - Stream metadata `$maxCount` and `$tb` hide events from reads, as the server's reads do before a
- *   scavenge removes them (src/KurrentDB.Core/Services/Storage/ReaderIndex/IndexReader.cs).
+ *   scavenge removes them (src/KurrentDB.Core/Services/Storage/ReaderIndex/IndexReader.cs). Reads
+ *   of `$all` still return them, as the server's do, until {@link StandInLog.scavenge} removes them
+ *   (src/KurrentDB.Core/TransactionLog/Scavenging/: a scavenge rewrites the chunks without the
+ *   events that metadata or a deletion made unreachable).
  */
 
 /** One stored record, as the server's index would know it. */
@@ -95,6 +98,8 @@ export class StandInLog {
   private readonly waiters: Array<{ seq: number; resolve: () => void }> = [];
   /** Called after records become readable (nodes pump their subscriptions). */
   readonly onReplicated = new Set<() => void>();
+  /** `$all` indexes of the records a scavenge removed (their bytes are gone; reads skip them). */
+  readonly scavenged = new Set<number>();
 
   constructor(idempotencyCacheSize: number) {
     this.cache = new BoundedIds(idempotencyCacheSize);
@@ -220,6 +225,36 @@ export class StandInLog {
       }
     }
     return {};
+  }
+
+  /**
+   * A scavenge: every record hidden by its stream's `$tb` or `$maxCount` loses its bytes (data and
+   * metadata) and leaves every read, `$all` included; positions and revisions of the others stay.
+   * Returns how many records it removed.
+   */
+  scavenge(): number {
+    let removed = 0;
+    for (const [name, records] of this.streams) {
+      if (name.startsWith('$$')) continue;
+      const meta = this.metadataOf(name);
+      let first = meta.truncateBefore ?? 0;
+      if (meta.maxCount !== undefined) first = Math.max(first, records.length - meta.maxCount);
+      for (let r = 0; r < Math.min(first, records.length); r++) {
+        const rec = records[r]!;
+        if (this.scavenged.has(rec.seq)) continue;
+        const gone: LogRecord = {
+          ...rec,
+          type: '$scavenged',
+          data: new Uint8Array(0),
+          customMetadata: new Uint8Array(0),
+        };
+        records[r] = gone;
+        this.all[rec.seq] = gone;
+        this.scavenged.add(rec.seq);
+        removed++;
+      }
+    }
+    return removed;
   }
 
   private replicateAll(): void {

@@ -166,6 +166,7 @@ export class ReadService {
 
     if (options.hasAll()) {
       const ao = options.getAll()!;
+      const scavenged = this.node.log.scavenged;
       const all = this.node.log.all.slice(0, this.node.visible());
       if (isSubscription) {
         let cursor = 0;
@@ -186,7 +187,7 @@ export class ReadService {
           const p = BigInt(ao.getPosition()!.getCommitPosition());
           while (i >= 0 && all[i]!.position >= p) i--;
         }
-        for (; i >= 0 && BigInt(picked.length) < count; i--) picked.push(all[i]!);
+        for (; i >= 0 && BigInt(picked.length) < count; i--) if (!scavenged.has(i)) picked.push(all[i]!);
       } else {
         // Forwards from a position: the records at or after it.
         let i = 0;
@@ -195,7 +196,7 @@ export class ReadService {
           const p = BigInt(ao.getPosition()!.getCommitPosition());
           while (i < all.length && all[i]!.position < p) i++;
         }
-        for (; i < all.length && BigInt(picked.length) < count; i++) picked.push(all[i]!);
+        for (; i < all.length && BigInt(picked.length) < count; i++) if (!scavenged.has(i)) picked.push(all[i]!);
       }
       return this.sendAll(call, picked, structuredUuid);
     }
@@ -258,6 +259,7 @@ export class ReadService {
         if (sub.cursor >= source.end) break;
         const rec = source.records[sub.cursor]!;
         sub.cursor++;
+        if (sub.stream === null && this.node.log.scavenged.has(rec.seq)) continue;
         await send(sub.call, eventResp(rec, sub.structuredUuid));
         this.node.sent(1);
       }

@@ -292,6 +292,20 @@ export class EventStoreDbStandIn {
     return [...this.log.records(stream)];
   }
 
+  /**
+   * Run a scavenge (on the shared log, so on every node of a cluster): records hidden by `$tb` or
+   * `$maxCount` lose their bytes and leave `$all` reads. Returns how many it removed.
+   */
+  scavenge(): number {
+    return this.log.scavenge();
+  }
+
+  /** Every byte the log holds, data and metadata of every record (for tests that search it for values). */
+  bytes(): Uint8Array {
+    const parts = this.log.all.flatMap((r) => [Buffer.from(r.data), Buffer.from(r.customMetadata)]);
+    return new Uint8Array(Buffer.concat(parts));
+  }
+
   /** Number of records in `$all`. */
   get allCount(): number {
     return this.log.all.length;

@@ -14,7 +14,15 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from '@hoso/core';
-import type { AppendResult, EventBytes, EventStore, ReadRange, StoreError, StoredEvent } from '../contract.js';
+import type {
+  AppendResult,
+  AppendSession,
+  EventBytes,
+  EventStore,
+  ReadRange,
+  StoreError,
+  StoredEvent,
+} from '../contract.js';
 import { makeTestEvents, type TestHeads } from './events.js';
 
 /**
@@ -114,8 +122,18 @@ async function snapshot(
   };
 }
 
+/** What an adapter offers beyond the required contract, so that its cases are run too. */
+export interface ConformanceOptions {
+  /** The store implements `beginAppend` (streamed atomic appends). */
+  readonly streamedAppend?: boolean;
+}
+
 /** Register the conformance cases for an adapter. */
-export function eventStoreConformance(name: string, factory: () => Promise<ConformanceFixture>): void {
+export function eventStoreConformance(
+  name: string,
+  factory: () => Promise<ConformanceFixture>,
+  options: ConformanceOptions = {},
+): void {
   describe(`EventStore conformance: ${name}`, () => {
     const L = CONFORMANCE_LEDGER;
     let fixture: ConformanceFixture;
@@ -769,6 +787,129 @@ export function eventStoreConformance(name: string, factory: () => Promise<Confo
         { numRuns: 15 },
       );
     });
+
+    if (options.streamedAppend === true) {
+      /** The store's `beginAppend` at the current size, failing the test on a Left. */
+      const begin = async (): Promise<AppendSession> => {
+        expect(typeof store.beginAppend, 'the adapter says it implements beginAppend').toBe('function');
+        return expectRight(await store.beginAppend!(L, { expected: await store.size(L) }));
+      };
+
+      it('streamed append: chunks chain to each other, nobody sees them before commit, all of them after', async () => {
+        await appendOk(await events([{ stream: 'a' }, { stream: 'b' }]));
+        const before = await snapshot(store, L);
+        const session = await begin();
+        expect(session.from).toBe(2);
+        const one = await events([{ stream: 'a' }, { stream: 'x' }, { stream: 'x' }]);
+        const two = await events([{ stream: 'x' }, { stream: 'b' }]);
+        expect(expectRight(await session.chunk(one))).toEqual({ from: 2, size: 5 });
+        expect(expectRight(await session.chunk(two))).toEqual({ from: 5, size: 7 });
+        // Not committed: no read, head, id or root shows any of it.
+        expect(await snapshot(store, L)).toEqual(before);
+        expect(await store.streamHead(L, 'x')).toBeNull();
+        expect((await store.streamHead(L, 'a'))?.rev).toBe(0);
+        expect(await store.getById(L, (JSON.parse(fromUtf8(one[1]!)!) as { id: string }).id)).toBeNull();
+        expect(await collect(store.readStream(L, 'a'))).toHaveLength(1);
+        expect(expectRight(await session.commit())).toEqual({ from: 2, size: 7, written: 5 });
+        const read = await collect(store.read(L));
+        expect(read.map((e) => [e.position, e.stream, e.rev])).toEqual([
+          [0, 'a', 0],
+          [1, 'b', 0],
+          [2, 'a', 1],
+          [3, 'x', 0],
+          [4, 'x', 1],
+          [5, 'x', 2],
+          [6, 'b', 1],
+        ]);
+        expect(read.slice(2).map((e) => toHex(e.bytes))).toEqual([...one, ...two].map(toHex));
+        expect(toHex(await store.root(L))).toBe(toHex(merkleRoot(read.map((e) => leafHash(e.bytes)))));
+        expect((await store.streamHead(L, 'x'))?.rev).toBe(2);
+        // The ledger goes on as after any append.
+        expect(expectRight(await store.append(L, await events([{ stream: 'x' }]), { expected: 7 }))).toEqual({
+          from: 7,
+          size: 8,
+          written: 1,
+        });
+      });
+
+      it('streamed append: a refusal in the last chunk, or an abort, writes nothing of the session (byte-for-byte)', async () => {
+        await appendOk(await events([{ stream: 'a' }, { stream: 'b' }]));
+        const before = await snapshot(store, L);
+        const saved = new Map(heads);
+        const session = await begin();
+        expectRight(await session.chunk(await events([{ stream: 'a' }, { stream: 'c' }])));
+        expectRight(await session.chunk(await events([{ stream: 'c' }, { stream: 'a' }])));
+        const gap = await makeTestEvents(L, [{ stream: 'b', rev: 5 }], { heads: new Map(heads) });
+        expect(
+          expectLeft(await session.chunk([...(await events([{ stream: 'd' }])), ...gap]), 'stream-conflict').details,
+        ).toMatchObject({ index: 1, stream: 'b' });
+        expect(await snapshot(store, L)).toEqual(before);
+        // The session is over: neither a commit nor another chunk writes anything.
+        expect(isLeft(await session.commit())).toBe(true);
+        expect(await snapshot(store, L)).toEqual(before);
+        // Garbage in a chunk, and an abort, the same.
+        heads = new Map(saved);
+        const again = await begin();
+        expectRight(await again.chunk(await events([{ stream: 'a' }])));
+        expectLeft(await again.chunk([utf8('not json at all')]), 'invalid-event');
+        expect(await snapshot(store, L)).toEqual(before);
+        heads = new Map(saved);
+        const aborted = await begin();
+        expectRight(await aborted.chunk(await events([{ stream: 'a' }, { stream: 'e' }])));
+        await aborted.abort();
+        await aborted.abort();
+        expect(await snapshot(store, L)).toEqual(before);
+        // Nothing was half-applied to the heads: the ledger appends from where it was.
+        heads = new Map(saved);
+        const last = await begin();
+        expectRight(await last.chunk(await events([{ stream: 'a' }, { stream: 'b' }])));
+        expect(expectRight(await last.commit())).toEqual({ from: 2, size: 4, written: 2 });
+        const empty = await begin();
+        expect(expectRight(await empty.commit())).toEqual({ from: 4, size: 4, written: 0 });
+      });
+
+      it('streamed append: refuses a stale or malformed expected, and ids already stored', async () => {
+        const first = await events([{ stream: 'a' }, { stream: 'b' }]);
+        await appendOk(first);
+        const before = await snapshot(store, L);
+        for (const expected of [0, 3]) {
+          const e = expectLeft(await store.beginAppend!(L, { expected }), 'concurrency-conflict');
+          expect(e.details).toMatchObject({ expected, actual: 2 });
+        }
+        expectLeft(await store.beginAppend!(L, { expected: -1 }), 'invalid-argument');
+        // The same bytes again: a session writes new events only.
+        const s1 = await begin();
+        expectLeft(await s1.chunk(first), 'partial-batch');
+        const s2 = await begin();
+        expectRight(await s2.chunk(await events([{ stream: 'c' }])));
+        expectLeft(await s2.chunk([first[0]!]), 'partial-batch');
+        const s3 = await begin();
+        const id = (JSON.parse(fromUtf8(first[0]!)!) as { id: string }).id;
+        const other = await makeTestEvents(L, [{ stream: 'z', id }], { heads: new Map() });
+        expectLeft(await s3.chunk(other), 'duplicate-id');
+        expect(await snapshot(store, L)).toEqual(before);
+      });
+
+      it('streamed append: exactly one of a session and an append made meanwhile lands, positions stay gapless', async () => {
+        await appendOk(await events([{ stream: 'a' }]));
+        const saved = new Map(heads);
+        const session = await begin();
+        const streamed = await events([{ stream: 'a' }, { stream: 's' }]);
+        expectRight(await session.chunk(streamed));
+        heads = new Map(saved);
+        const plain = await events([{ stream: 'a' }, { stream: 'p' }]);
+        // A store may make the append wait for the session (SQLite) or let it land first (memory).
+        const appended = store.append(L, plain, { expected: 1 });
+        const committed = await session.commit();
+        const other = await appended;
+        expect([isRight(committed), isRight(other)].filter(Boolean)).toHaveLength(1);
+        const winner = isRight(committed) ? streamed : plain;
+        const read = await collect(store.read(L));
+        expect(read.map((e) => e.position)).toEqual([0, 1, 2]);
+        expect(read.slice(1).map((e) => toHex(e.bytes))).toEqual(winner.map(toHex));
+        expect(toHex(await store.root(L))).toBe(toHex(merkleRoot(read.map((e) => leafHash(e.bytes)))));
+      });
+    }
 
     it('fails every call after close() with store-closed', async () => {
       const batch = await events([{ stream: 'a' }]);

@@ -71,6 +71,8 @@ export const RULE_VI: Readonly<Record<LedgerErrorCode, string>> = {
   'personal-data-erased': 'dữ liệu cá nhân của học sinh đã bị xóa',
   'personal-data-in-chain': 'dữ liệu cá nhân đã ghi công khai trong chuỗi, không thể xóa mà không phá vỡ chuỗi',
   'personal-data-store-required': 'cần kho dữ liệu cá nhân để thực hiện thao tác này',
+  'personal-data-unavailable': 'không ghi được dữ liệu cá nhân vào kho, nên không ghi gì vào sổ',
+  'personal-data-opening-invalid': 'giá trị và muối không khớp với cam kết (mã băm) đã ký',
   'wrong-assessment': 'hình thức đánh giá không đúng với môn học',
   'regular-index-out-of-range': 'số thứ tự đánh giá thường xuyên vượt số lần quy định cho môn học',
   'date-outside-year': 'ngày ghi nằm ngoài các học kì của năm học',
