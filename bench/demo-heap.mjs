@@ -14,7 +14,9 @@ const gc = /** @type {(() => void) | undefined} */ (globalThis.gc);
 if (gc === undefined) throw new Error('run with node --expose-gc');
 const students = Number(process.argv[2] ?? 1500);
 const here = dirname(fileURLToPath(import.meta.url));
-const { runDemo } = await import(pathToFileURL(join(here, '..', 'packages/cli/dist/demo/run.js')).href);
+const { runDemo } = /** @type {{ runDemo: typeof import('../packages/cli/src/demo/run.js').runDemo }} */ (
+  await import(pathToFileURL(join(here, '..', 'packages/cli/dist/demo/run.js')).href)
+);
 const dir = mkdtempSync(join(tmpdir(), 'hoso-demo-heap-'));
 const mib = (/** @type {number} */ b) => `${Math.round(b / 2 ** 20).toLocaleString('en-US')} MiB`;
 /** @type {Array<[string, NodeJS.MemoryUsage]>} */
@@ -26,7 +28,11 @@ const record = (/** @type {string} */ name) => {
   marks.push([name, process.memoryUsage()]);
 };
 try {
-  console.log(`hoso demo --students ${students}: live memory at each phase boundary, after a full GC (load average ${loadavg().map((x) => x.toFixed(2)).join(', ')})`);
+  console.log(
+    `hoso demo --students ${students}: live memory at each phase boundary, after a full GC (load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(', ')})`,
+  );
   record('before the demo');
   await runDemo(
     { dir: join(dir, 'out'), students, seed: 'hoso' },
@@ -43,9 +49,13 @@ try {
     },
   );
   record('after the demo');
-  console.log(`  ${'boundary'.padEnd(48)} ${'heap used'.padStart(10)} ${'external'.padStart(10)} ${'RSS'.padStart(10)}`);
+  console.log(
+    `  ${'boundary'.padEnd(48)} ${'heap used'.padStart(10)} ${'external'.padStart(10)} ${'RSS'.padStart(10)}`,
+  );
   for (const [name, m] of marks)
-    console.log(`  ${name.padEnd(48)} ${mib(m.heapUsed).padStart(10)} ${mib(m.external).padStart(10)} ${mib(m.rss).padStart(10)}`);
+    console.log(
+      `  ${name.padEnd(48)} ${mib(m.heapUsed).padStart(10)} ${mib(m.external).padStart(10)} ${mib(m.rss).padStart(10)}`,
+    );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -3,7 +3,8 @@
  * order — its signature places left to right, then the school's seal (invisible) — and, for a
  * student's học bạ with `--hoc-ba-so`, the data file, its CAdES signature and the offline proof.
  * Documents are rendered, signed and written one at a time into a staging folder and moved into
- * place when all are done, so a refused key or an unreachable TSA writes nothing. Loaded only when signing is asked for.
+ * place when all are done, so a refused key or an unreachable TSA writes nothing. Loaded only
+ * when signing is asked for.
  */
 import { createPrivateKey } from 'node:crypto';
 import { isLeft } from 'fp-ts/lib/Either.js';

@@ -3,7 +3,6 @@
  * first is rendered and moving the files into place only when all are written; and the file names
  * made from Vietnamese titles.
  */
-import { join } from 'node:path';
 import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from './errors.js';
 import { renderHtml } from './html.js';
