@@ -14,9 +14,10 @@ const gc = /** @type {(() => void) | undefined} */ (globalThis.gc);
 if (gc === undefined) throw new Error('run with node --expose-gc');
 const students = Number(process.argv[2] ?? 1500);
 const here = dirname(fileURLToPath(import.meta.url));
+// The built CLI's module is untyped here, hence the cast below.
 /** @typedef {{ out(t: string): void, err(t: string): void, tty: boolean }} Io */
 /** @type {(o: object, io: Io) => Promise<unknown>} */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access -- the built CLI's module is untyped here
+// eslint-disable-next-line @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access
 const runDemo = (await import(pathToFileURL(join(here, '..', 'packages/cli/dist/demo/run.js')).href)).runDemo;
 const dir = mkdtempSync(join(tmpdir(), 'hoso-demo-heap-'));
 const mib = (/** @type {number} */ b) => `${Math.round(b / 2 ** 20).toLocaleString('en-US')} MiB`;
