@@ -117,7 +117,7 @@ class Demo {
   readonly keys = new Map<string, KeyMaterial>();
   readonly ids: Rng;
   readonly marks: Rng;
-  ledger!: Ledger;
+  #ledger: Ledger | undefined;
   ca: DemoCa | undefined;
   certified = 0;
   tick: (n: number) => void = () => undefined;
@@ -137,6 +137,23 @@ class Demo {
       this.keys.set(p.id, k);
     }
     return k;
+  }
+
+  get ledger(): Ledger {
+    if (this.#ledger === undefined) throw refused('demo-broken', 'the demo wrote after its ledger was let go');
+    return this.#ledger;
+  }
+
+  set ledger(l: Ledger) {
+    this.#ledger = l;
+  }
+
+  /**
+   * Let the ledger's in-memory state go once the year is written: export, verification and
+   * printing read the store, and that state is most of what the write side holds.
+   */
+  dropLedger(): void {
+    this.#ledger = undefined;
   }
 
   as(p: DemoPerson, role: string): ActingSigner {
@@ -445,6 +462,65 @@ function clearDemoFiles(dir: string): void {
   }
 }
 
+/**
+ * The documents the demo prints — every class's markbook, three học bạ of the first class and
+ * those of the year's cases, the register and the correction minutes — from the records folded up
+ * to checkpoint `last`. Names are read through the personal-data store (the signed bytes hold only
+ * commitments). The records are local to this function, so they can be collected once the
+ * documents exist.
+ */
+async function demoJobs(
+  opened: OpenedStore,
+  school: DemoSchool,
+  last: KeptCheckpoint,
+  cases: YearCases | null,
+): Promise<{ jobs: PrintJob[]; schoolName: string }> {
+  const c0 = school.classes[0]!;
+  const records = await foldStore(opened.store, school.ledger, last.checkpoint.size, opened.personal);
+  const jobs: PrintJob[] = [];
+  const meta = (book: string): PrintMeta => {
+    const v = verificationFromCheckpoint(last.note, { book });
+    if (isLeft(v)) throw usage(v.left.code, v.left.message, 'checkpoint');
+    return {
+      school: schoolInfo(records, 'SỞ GIÁO DỤC VÀ ĐÀO TẠO HÀ NỘI'),
+      verification: v.right,
+      printedOn: '2025-05-30',
+    };
+  };
+  for (const c of school.classes) {
+    const book = classMarkbook(records, YEAR, c.code);
+    if (isLeft(book)) throw refused(book.left.code, book.left.message, `class ${c.code}`);
+    const doc = markbookDocument(markbookData(records, book.right), meta(`markbook/${YEAR}/${c.code}`));
+    if (isLeft(doc)) throw refused(doc.left.code, doc.left.message, doc.left.path?.join('.'), doc.left.rule);
+    jobs.push({ name: `so-theo-doi-danh-gia-${c.code.toLowerCase()}`, document: doc.right });
+  }
+  const transcriptStudents = new Set<string>([
+    c0.students[0]!.id,
+    c0.students[Math.min(2, c0.students.length - 1)]!.id,
+    c0.students[Math.min(4, c0.students.length - 1)]!.id,
+    ...(cases === null
+      ? []
+      : [cases.makeUp, cases.plan, cases.practice, cases.departure, cases.arrival].map((k) => k.student.id)),
+  ]);
+  for (const id of transcriptStudents) {
+    const t = transcriptOf(records, id);
+    const data = t === null ? null : transcriptData(records, t, YEAR);
+    if (data === null) continue;
+    const doc = transcriptDocument(data, meta(`student/${id}`));
+    if (isLeft(doc)) throw refused(doc.left.code, doc.left.message, doc.left.path?.join('.'), doc.left.rule);
+    jobs.push({ name: `hoc-ba-${id}`, document: doc.right });
+  }
+  const reg = registerDocument(registerData(records, `Năm học ${YEAR}`), meta('register'));
+  if (isLeft(reg)) throw refused(reg.left.code, reg.left.message, reg.left.path?.join('.'), reg.left.rule);
+  jobs.push({ name: 'so-dang-bo', document: reg.right });
+  for (const m of correctionMinutesOfRecords(records)) {
+    const doc = correctionMinutesDocument(m, meta(`minutes/${m.number}`));
+    if (isLeft(doc)) throw refused(doc.left.code, doc.left.message, doc.left.path?.join('.'), doc.left.rule);
+    jobs.push({ name: `bien-ban-${m.number.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase()}`, document: doc.right });
+  }
+  return { jobs, schoolName: records.school?.name ?? 'Trường' };
+}
+
 /** Run the demo; progress and the story go to `io.err`, nothing to `io.out` (the caller prints the summary). */
 export async function runDemo(options: DemoOptions, io: Output): Promise<DemoResult> {
   const started = Date.now();
@@ -599,6 +675,7 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
     lap('setup');
 
     // ---- The two terms -----------------------------------------------------------------------
+    // Only the first class's entries are corrected later, so only theirs are remembered.
     const entered = new Map<string, { id: string; value: string }>();
     const c0 = school.classes[0]!;
     const toan = SUBJECTS[0]!;
@@ -686,10 +763,11 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
                   const r = await demo.run(s.assessment === 'scored' ? 'EnterScore' : 'EnterCommentLevel', data, [
                     demo.as(c.teachers[s.code]!, 'subject'),
                   ]);
-                  entered.set(`${c.code}/${s.code}/${st.id}/${term}/${round.column}${round.index ?? ''}`, {
-                    id: r.events[0]!.id,
-                    value,
-                  });
+                  if (c === c0)
+                    entered.set(`${c.code}/${s.code}/${st.id}/${term}/${round.column}${round.index ?? ''}`, {
+                      id: r.events[0]!.id,
+                      value,
+                    });
                 }
               }
             }
@@ -739,7 +817,7 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
               const r = await demo.run('AssessConduct', { year: YEAR, class: c.code, student: st.id, term, value }, [
                 demo.as(c.homeroom, 'homeroom'),
               ]);
-              entered.set(`${c.code}/conduct/${st.id}/${term}`, { id: r.events[0]!.id, value });
+              if (c === c0) entered.set(`${c.code}/conduct/${st.id}/${term}`, { id: r.events[0]!.id, value });
             }
           }
         },
@@ -881,6 +959,7 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
     }
 
     // ---- Export, verify, print -------------------------------------------------------------------
+    demo.dropLedger();
     const size = await sqlite.size(school.ledger);
     const bundlePath = join(dir, 'ledger.hoso');
     const exported = await exportBundle(sqlite, school.ledger, bundlePath, { checkpoints: kept.map((k) => k.note) });
@@ -924,54 +1003,11 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
     let printed: string[] = [];
     if (!options.noPrint) {
       const last = kept[kept.length - 1]!;
-      // Names read through the personal-data store: the signed bytes hold only commitments.
-      const records = await foldStore(sqlite, school.ledger, last.checkpoint.size, personal);
-      const jobs: PrintJob[] = [];
-      const meta = (book: string): PrintMeta => {
-        const v = verificationFromCheckpoint(last.note, { book });
-        if (isLeft(v)) throw usage(v.left.code, v.left.message, 'checkpoint');
-        return {
-          school: schoolInfo(records, 'SỞ GIÁO DỤC VÀ ĐÀO TẠO HÀ NỘI'),
-          verification: v.right,
-          printedOn: '2025-05-30',
-        };
-      };
-      for (const c of school.classes) {
-        const book = classMarkbook(records, YEAR, c.code);
-        if (isLeft(book)) throw refused(book.left.code, book.left.message, `class ${c.code}`);
-        const doc = markbookDocument(markbookData(records, book.right), meta(`markbook/${YEAR}/${c.code}`));
-        if (isLeft(doc)) throw refused(doc.left.code, doc.left.message, doc.left.path?.join('.'), doc.left.rule);
-        jobs.push({ name: `so-theo-doi-danh-gia-${c.code.toLowerCase()}`, document: doc.right });
-      }
-      const transcriptStudents = new Set<string>([
-        c0.students[0]!.id,
-        c0.students[Math.min(2, c0.students.length - 1)]!.id,
-        c0.students[Math.min(4, c0.students.length - 1)]!.id,
-        // The học bạ of each of the year's cases.
-        ...(cases === null
-          ? []
-          : [cases.makeUp, cases.plan, cases.practice, cases.departure, cases.arrival].map((k) => k.student.id)),
-      ]);
-      for (const id of transcriptStudents) {
-        const t = transcriptOf(records, id);
-        const data = t === null ? null : transcriptData(records, t, YEAR);
-        if (data === null) continue;
-        const doc = transcriptDocument(data, meta(`student/${id}`));
-        if (isLeft(doc)) throw refused(doc.left.code, doc.left.message, doc.left.path?.join('.'), doc.left.rule);
-        jobs.push({ name: `hoc-ba-${id}`, document: doc.right });
-      }
-      const reg = registerDocument(registerData(records, `Năm học ${YEAR}`), meta('register'));
-      if (isLeft(reg)) throw refused(reg.left.code, reg.left.message, reg.left.path?.join('.'), reg.left.rule);
-      jobs.push({ name: 'so-dang-bo', document: reg.right });
-      for (const m of correctionMinutesOfRecords(records)) {
-        const doc = correctionMinutesDocument(m, meta(`minutes/${m.number}`));
-        if (isLeft(doc)) throw refused(doc.left.code, doc.left.message, doc.left.path?.join('.'), doc.left.rule);
-        jobs.push({ name: `bien-ban-${m.number.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase()}`, document: doc.right });
-      }
+      // The records are folded, made into documents and let go before rendering starts.
+      const { jobs, schoolName } = await demoJobs(opened, school, last, cases);
       const pbar = progress('printing the books (PDF and HTML)', jobs.length);
       const printedAt = new Date('2025-05-30T10:00:00+07:00');
-      const out = await printAll(join(dir, 'print'), jobs, { creationDate: printedAt });
-      pbar.tick(jobs.length);
+      const out = await printAll(join(dir, 'print'), jobs, { creationDate: printedAt, onDocument: () => pbar.tick() });
       pbar.done('documents');
       if (isLeft(out)) throw refused(out.left.code, out.left.message, out.left.path?.join('.'), out.left.rule);
       printed = out.right;
@@ -982,7 +1018,7 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
           printDir: join(dir, 'print'),
           pkiDir: join(dir, 'pki'),
           creationDate: printedAt,
-          school: records.school?.name ?? 'Trường',
+          school: schoolName,
           ca:
             demo.ca ??
             (await demoCa({
