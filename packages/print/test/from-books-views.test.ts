@@ -95,6 +95,7 @@ describe('primary class summary from @hoso/books', () => {
         award: { tag: 'incomplete', missing: [['class-recognition']] },
         recognition: null,
         completion: 'Hoàn thành chương trình lớp học',
+        circumstances: { exemptions: [], plan: null, decision: null, left: null, arrived: null },
       },
     ],
     position: 10,
@@ -116,6 +117,8 @@ describe('primary class summary from @hoso/books', () => {
     });
     // HTT: "Học sinh Tiêu biểu" needs the class's recognition, which the records do not hold — blank.
     expect(d.students[0]!.award).toBeUndefined();
+    // No exemption, plan, decision or transfer in the pupil's year: the form prints no notes.
+    expect(d).not.toHaveProperty('notes');
     expect(isRight(classSummaryDocument(d, META))).toBe(true);
     // End of term I: no result, award or completion — the form has them only at the end of the year.
     const ck1 = classSummaryDataFromBook(summary, 'CK1');
