@@ -205,7 +205,7 @@ export async function openSubmitStream(deps: SubmitStreamDeps): Promise<Either<L
       }
       if (r.right.written > 0) {
         if (deps.state() === live && live.size === r.right.from) deps.adopt(s);
-        if (pd !== undefined && personal.length > 0) pd.afterAppend(personal);
+        if (pd !== undefined && personal.length > 0) await pd.afterAppend(personal);
       }
       pd?.discard(personal.map((e) => e.id));
       return right({ from: r.right.from, size: r.right.size, written: r.right.written });

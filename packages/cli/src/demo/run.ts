@@ -267,7 +267,7 @@ interface Action {
   readonly go: () => Promise<unknown>;
 }
 
-/** A demo student's `EnrollStudent` data: the biography in clear (the ledger commits it), `from` when transferred in. */
+/** A demo student's `EnrollStudent` data: the biography in clear (the ledger commits it), `from` if transferred in. */
 function enrolment(cls: string, st: DemoStudent, date: string, from?: string) {
   return {
     year: YEAR,

@@ -4,6 +4,7 @@
  */
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from '../errors.js';
+import { isList } from '../guards.js';
 import type { Cell, Column, PrintDocument } from '../model.js';
 import {
   checkMark,
@@ -74,7 +75,7 @@ export function classSummaryDocument(d: ClassSummaryData, meta: PrintMeta): Eith
     if (typeof d[k] !== 'string' || d[k] === '') return bad(`${k} is required`, [k]);
   const se = checkSigner(d.homeroom, ['homeroom']) ?? checkSigner(d.leader, ['leader']);
   if (se) return left(se);
-  if (d.notes !== undefined && (!Array.isArray(d.notes) || d.notes.some((n) => typeof n !== 'string')))
+  if (d.notes !== undefined && (!isList(d.notes) || d.notes.some((n) => typeof n !== 'string')))
     return bad('the notes are lines of text', ['notes']);
   for (const [i, r] of d.students.entries()) {
     const p = ['students', i];
