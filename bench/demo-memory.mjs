@@ -8,20 +8,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PHASES } from './demo-phases.mjs';
 
 const students = Number(process.argv[2] ?? 1500);
 const here = dirname(fileURLToPath(import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'hoso-demo-memory-'));
-/** The phases, each entered when a progress line contains its marker (in this order). */
-const PHASES = /** @type {const} */ ([
-  ['setting up the school', 'setting up the school ('],
-  ['term I entries and sign-offs', 'entry window "hk1'],
-  ["term II and the year's sign-offs", 'checkpoint after term I'],
-  ['export of the bundle', 'checkpoint at the end of the year'],
-  ['in-process verification', 'verifying the bundle ('],
-  ['records fold and documents built', 'verifying the bundle: done'],
-  ['printing (PDF and HTML)', 'printing the books (PDF and HTML) ('],
-]);
 const load = () =>
   loadavg()
     .map((x) => x.toFixed(2))

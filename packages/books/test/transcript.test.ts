@@ -87,7 +87,16 @@ describe('register, transfers, attendance', () => {
       [1, 'an', 'Nguyễn Thị An'],
       [2, 'binh', 'Trần Văn Bình'],
     ]);
-    expect(reg[0]!.enrolments).toEqual([{ year: YEAR, class: CLASS, student: 'an', enrolled: '2024-09-05' }]);
+    // The fixture's year has no exemption, plan, decision or transfer: the register's notes stay empty.
+    expect(reg[0]!.enrolments).toEqual([
+      {
+        year: YEAR,
+        class: CLASS,
+        student: 'an',
+        enrolled: '2024-09-05',
+        circumstances: { exemptions: [], plan: null, decision: null, left: null, arrived: null },
+      },
+    ]);
     expect(transfers(records)).toEqual([]);
   });
   it('counts absences per term from the calendar', () => {

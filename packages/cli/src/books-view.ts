@@ -5,11 +5,16 @@
  */
 import {
   applyToRecords,
+  cellMarks,
   classMarkbook,
+  leavingText,
+  markbookNotes,
+  registerNotes,
   emptyRecords,
   isIncomplete,
   register,
   transcript,
+  transcriptNotes,
   type Cell,
   type Markbook,
   type Records,
@@ -78,6 +83,9 @@ export function promotionText(p: { status: string }): string {
       return 'Rèn luyện hè / kiểm tra lại';
     case 'retained':
       return 'Ở lại lớp';
+    case 'transferred':
+      // The school the student went to decides (QC Điều 8.2).
+      return 'Chuyển trường';
     default:
       return p.status;
   }
@@ -103,11 +111,16 @@ export function correctionTraces(r: Records, c: Cell): CorrectionTrace[] {
   return out;
 }
 
-/** A cell as a printable value: '' when empty; with its corrections when it has any. */
+/**
+ * A cell as a printable value: '' when empty; with its corrections when it has any, and marked when
+ * its entry is a make-up or a result from another school (the form puts `*` on it and says which).
+ */
 export function markOf(r: Records, c: Cell | null): MarkValue {
   if (c === null) return '';
   const corrections = correctionTraces(r, c);
-  return corrections.length === 0 ? c.value : { value: c.value, corrections };
+  const marked = cellMarks(c);
+  if (corrections.length === 0 && marked.makeUp === undefined && marked.source === undefined) return c.value;
+  return { value: c.value, ...(corrections.length === 0 ? {} : { corrections }), ...marked };
 }
 
 function signerOf(r: Records, step: SignStep | null | undefined, fallbackPerson?: string): PrintSigner | undefined {
@@ -128,6 +141,7 @@ export function leaderOf(r: Records): string | undefined {
 /** The class markbook as print form data. */
 export function markbookData(r: Records, book: Markbook): MarkbookData {
   const names = new Map(book.students.map((s) => [s.student, s.name]));
+  const notes = markbookNotes(book);
   return {
     schoolYear: book.year,
     className: book.class,
@@ -176,6 +190,7 @@ export function markbookData(r: Records, book: Markbook): MarkbookData {
         ...optional('award', textOf(s.year.award) || undefined),
         ...optional('outcome', textOf(s.year.promotion) || undefined),
       })),
+      ...optional('notes', notes.length === 0 ? undefined : notes),
     },
     ...optional(
       'homeroom',
@@ -215,6 +230,7 @@ export function transcriptData(r: Records, t: Transcript, year?: string): Transc
   const corrected = new Map(page.corrections.map((c) => [c.key, c]));
   const cellOf = (c: Cell | null): Cell | null => (c === null ? null : (corrected.get(c.key) ?? c));
   const summary = book._tag === 'Right' ? book.right.students.find((s) => s.student === t.student) : undefined;
+  const notes = transcriptNotes(page);
   const conduct = (term: 'HK1' | 'HK2'): MarkValue => {
     const c = summary?.[term].conductCell ?? null;
     return c === null ? textOf(page.results[term].conduct) : markOf(r, cellOf(c));
@@ -255,6 +271,7 @@ export function transcriptData(r: Records, t: Transcript, year?: string): Transc
     ...optional('outcome', textOf(page.results.promotion) || undefined),
     ...optional('award', textOf(page.results.award) || undefined),
     ...optional('remarks', homeroomRemarks(page.remarks) || undefined),
+    ...optional('notes', notes.length === 0 ? undefined : notes),
     ...optional(
       'homeroom',
       signerOf(r, book._tag === 'Right' ? (book.right.signoffs.confirmed.CN ?? null) : null, page.homeroom[0]),
@@ -315,7 +332,7 @@ export function registerData(r: Records, period: string): RegisterData {
     period,
     entries: register(r).map((e) => {
       const last = e.enrolments[e.enrolments.length - 1];
-      const party = last?.left?.to;
+      const notes = registerNotes(e, (id) => r.subjects[id] ?? id);
       return {
         number: String(e.number),
         name: e.bio.name,
@@ -327,12 +344,8 @@ export function registerData(r: Records, period: string): RegisterData {
         ...optional('address', e.bio.address),
         ...optional('enrolledOn', e.enrolments[0]?.enrolled),
         ...optional('className', last === undefined ? undefined : last.class),
-        ...optional(
-          'left',
-          last?.left === undefined
-            ? undefined
-            : `${last.left.date}${party === undefined ? '' : ` → ${'class' in party ? party.class : party.school}`}`,
-        ),
+        ...optional('left', last?.left === undefined ? undefined : leavingText(last.left)),
+        ...optional('note', notes.length === 0 ? undefined : notes.join('; ')),
       };
     }),
     ...optional('leader', signerOf(r, null, leader)),

@@ -2,12 +2,11 @@
  * `hoso print --sign/--token [--hoc-ba-so]`: the printed PDFs signed (PAdES) in each form's signer
  * order — its signature places left to right, then the school's seal (invisible) — and, for a
  * student's học bạ with `--hoc-ba-so`, the data file, its CAdES signature and the offline proof.
- * Every document is rendered and signed in memory before the first file is written, so a refused
- * key or an unreachable TSA writes nothing. Loaded only when signing is asked for.
+ * Documents are rendered, signed and written one at a time into a staging folder and moved into
+ * place when all are done, so a refused key or an unreachable TSA writes nothing. Loaded only
+ * when signing is asked for.
  */
 import { createPrivateKey } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import {
   httpTimestampAuthority,
@@ -18,7 +17,16 @@ import {
 } from '@hoso/pki';
 import { keyObjectSigner, openPkcs11Signer } from '@hoso/pki/node';
 import { hocBaSoData, signHocBaSoData, signPdf } from '@hoso/pades';
-import { printAll, renderPdfWithLayout, type PrintJob, type SignerRole } from '@hoso/print';
+import {
+  checkPrintJobs,
+  isFileSystemError,
+  renderHtml,
+  renderPdfWithLayout,
+  stageFiles,
+  type PrintJob,
+  type SignerRole,
+  type StagedFiles,
+} from '@hoso/print';
 import { refused, usage } from './exit.js';
 import { readText } from './io.js';
 
@@ -152,6 +160,9 @@ export interface SignedDocument {
   readonly unsigned: readonly SignerRole[];
 }
 
+/** What a print run reports of each signed document (its bytes are on disk, not kept). */
+export type SignedSummary = Omit<SignedDocument, 'pdf'>;
+
 /** Render and sign one job: its places in order, then the seal. */
 export async function signJob(
   job: PrintJob,
@@ -194,6 +205,9 @@ export const HOC_BA_SO_FILES = { data: '.json', signature: '.json.p7s', proof: '
 /**
  * Print `jobs` into `dir` with the PDFs signed; for the jobs in `hocBaSo` (student id by job name)
  * also the data file, its signature (by the seal, else the last role that signed) and the proof.
+ * Every job is checked first; then each is rendered, signed and written into a staging folder and
+ * dropped, and the files are moved into place when all are signed, so a refused key or an
+ * unreachable TSA half-way writes nothing.
  */
 export async function printSigned(
   dir: string,
@@ -205,41 +219,39 @@ export async function printSigned(
     readonly hocBaSo?: ReadonlyMap<string, string>;
     readonly proofOf?: (studentId: string) => Promise<string>;
   },
-): Promise<{ files: string[]; signed: SignedDocument[] }> {
+): Promise<{ files: string[]; signed: SignedSummary[] }> {
+  const checked = checkPrintJobs(jobs);
+  if (isLeft(checked)) throw usage(checked.left.code, checked.left.message, '--out', checked.left.rule);
   const creationDate = new Date();
-  const files: Array<[string, Uint8Array | string]> = [];
-  const signed: SignedDocument[] = [];
-  for (const job of jobs) {
-    const d = await signJob(job, signers, { creationDate, pdfa: o.pdfa });
-    signed.push({ name: d.name, pdf: d.pdf, signedBy: d.signedBy, unsigned: d.unsigned });
-    files.push([join(dir, `${job.name}.pdf`), d.pdf]);
-    const student = o.hocBaSo?.get(job.name);
-    if (student === undefined) continue;
-    const by = signers.byRole.get('seal') ?? signers.byRole.get(d.signedBy[d.signedBy.length - 1] ?? 'seal');
-    if (!by)
-      throw usage('missing-option', '--hoc-ba-so signs the data file: give --sign or --token for a role', '--sign');
-    const data = hocBaSoData(job.document, { studentId: student, creationDate, pdfa: o.pdfa, pdf: d.unsignedPdf });
-    const sig = await signHocBaSoData(data, { signer: by.signer, ...(signers.tsa ? { tsa: signers.tsa } : {}) });
-    if (isLeft(sig)) throw refused(sig.left.code, `${job.name}: ${sig.left.message}`, '--hoc-ba-so', sig.left.rule);
-    files.push([join(dir, job.name + HOC_BA_SO_FILES.data), sig.right.json]);
-    files.push([join(dir, job.name + HOC_BA_SO_FILES.signature), sig.right.p7s]);
-    if (o.proofOf) files.push([join(dir, job.name + HOC_BA_SO_FILES.proof), await o.proofOf(student)]);
-  }
-  const written: string[] = [];
-  if (o.formats.includes('html')) {
-    const html = await printAll(dir, jobs, { formats: ['html'], pdfa: o.pdfa });
-    if (isLeft(html)) throw usage(html.left.code, html.left.message, '--out', html.left.rule);
-    written.push(...html.right);
+  const signed: SignedSummary[] = [];
+  const writeFailed = (e: Error) => usage('print-write-failed', `cannot write into ${dir}: ${e.message}`, '--out');
+  let staged: StagedFiles;
+  try {
+    staged = await stageFiles(dir);
+  } catch (e) {
+    throw writeFailed(e as Error);
   }
   try {
-    await mkdir(dir, { recursive: true });
-    for (const [path, data] of files) {
-      if (!o.formats.includes('pdf') && path.endsWith('.pdf')) continue;
-      await writeFile(path, data);
-      written.push(path);
+    for (const job of jobs) {
+      const d = await signJob(job, signers, { creationDate, pdfa: o.pdfa });
+      signed.push({ name: d.name, signedBy: d.signedBy, unsigned: d.unsigned });
+      if (o.formats.includes('pdf')) await staged.write(`${job.name}.pdf`, d.pdf);
+      if (o.formats.includes('html')) await staged.write(`${job.name}.html`, renderHtml(job.document));
+      const student = o.hocBaSo?.get(job.name);
+      if (student === undefined) continue;
+      const by = signers.byRole.get('seal') ?? signers.byRole.get(d.signedBy[d.signedBy.length - 1] ?? 'seal');
+      if (!by)
+        throw usage('missing-option', '--hoc-ba-so signs the data file: give --sign or --token for a role', '--sign');
+      const data = hocBaSoData(job.document, { studentId: student, creationDate, pdfa: o.pdfa, pdf: d.unsignedPdf });
+      const sig = await signHocBaSoData(data, { signer: by.signer, ...(signers.tsa ? { tsa: signers.tsa } : {}) });
+      if (isLeft(sig)) throw refused(sig.left.code, `${job.name}: ${sig.left.message}`, '--hoc-ba-so', sig.left.rule);
+      await staged.write(job.name + HOC_BA_SO_FILES.data, sig.right.json);
+      await staged.write(job.name + HOC_BA_SO_FILES.signature, sig.right.p7s);
+      if (o.proofOf) await staged.write(job.name + HOC_BA_SO_FILES.proof, await o.proofOf(student));
     }
+    return { files: (await staged.commit()).sort(), signed };
   } catch (e) {
-    throw usage('print-write-failed', `cannot write into ${dir}: ${(e as Error).message}`, '--out');
+    await staged.abort().catch(() => undefined);
+    throw isFileSystemError(e) ? writeFailed(e) : e;
   }
-  return { files: written.sort(), signed };
 }

@@ -4,6 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { hoso, type Ran } from './run.js';
+import { planSchool } from '../src/demo/school.js';
+import { yearCases } from '../src/demo/year.js';
+import { seededRng } from '../src/prng.js';
+
+/** The text of a printed PDF as pdftotext reads it (layout kept, so a table row stays on one line). */
+function printed(file: string): string {
+  return spawnSync('pdftotext', ['-layout', '-enc', 'UTF-8', join(dir, 'print', file), '-'], { encoding: 'utf8' })
+    .stdout;
+}
 
 /** The id of the first ActCertified in the demo's bundle (one canonical event per line). */
 function actCertifiedId(): string {
@@ -52,6 +61,78 @@ describe('hoso demo', () => {
       /^hoso\/thpt-nguyen-du-demo\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+\n$/,
     );
     expect(readFileSync(join(dir, 'witness.vkey'), 'utf8')).toMatch(/^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+\n$/);
+  });
+
+  it('prints the school year as it ran: the make-up, the exemptions, the plan and its promotion, the transfers', () => {
+    const school = planSchool(12, seededRng('test-seed', 'school'));
+    const cases = yearCases(school.classes[0]!)!;
+    const [makeUp, plan, practice, departure, arrival] = [
+      cases.makeUp.student,
+      cases.plan.student,
+      cases.practice.student,
+      cases.departure.student,
+      cases.arrival.student,
+    ].map((s) => ({ id: s.id, name: s.name }));
+    const book = printed('so-theo-doi-danh-gia-10a1.pdf');
+    // The make-up fills the missed mid-term test, marked * with its note.
+    expect(book).toMatch(new RegExp(`${makeUp!.name} +.*\\d\\*`));
+    expect(book).toMatch(new RegExp(`${makeUp!.name}, ĐĐGgk HK I: \\d+(,\\d)? — điểm kiểm tra bù \\(TT22 Điều 7\\)`));
+    // The whole subject the pupil on an individual plan is exempt from prints Miễn; the decisions are noted.
+    expect(book).toMatch(new RegExp(`${plan!.name} +Miễn +Miễn +Miễn`));
+    expect(book).toContain(
+      `${plan!.name}: miễn học môn Giáo dục thể chất cả năm, quyết định số 15/QĐ-THPT ngày 12/09/2024`,
+    );
+    expect(book).toContain(
+      `${plan!.name}: học sinh khuyết tật, đánh giá theo kế hoạch giáo dục cá nhân số 07/KH-GDCN ngày 12/09/2024 (môn Toán)`,
+    );
+    expect(book).toContain(`${plan!.name}: hiệu trưởng quyết định lên lớp, số 40/QĐ-THPT ngày 22/05/2025`);
+    expect(book).toContain(
+      `${practice!.name}: miễn phần thực hành môn Giáo dục thể chất học kỳ II, quyết định số 21/QĐ-THPT ngày 22/01/2025`,
+    );
+    // The transfers, with their dates and schools; the marks the newcomer brought are marked and sourced.
+    expect(book).toContain(
+      `${departure!.name}: chuyển đi ngày 14/03/2025 đến THPT Chu Văn An, Hà Nội, hồ sơ số 05/GCT ngày 14/03/2025`,
+    );
+    expect(book).toContain(`${arrival!.name}: chuyển đến ngày 12/11/2024 từ THPT Lê Lợi, Hà Nội`);
+    expect(book).toMatch(
+      new RegExp(
+        `${arrival!.name}, ĐĐGtx 1 HK I: [\\d,]+ — kết quả chuyển đến từ THPT Lê Lợi, Hà Nội, theo số HB-112/2024 ngày 08/11/2024 \\(QC Điều 8.2\\)`,
+      ),
+    );
+    // Each pupil's học bạ says the same under its table.
+    expect(printed(`hoc-ba-${makeUp!.id}.pdf`)).toMatch(/Hóa học, ĐĐGgk học kỳ I: \d+(,\d)? — điểm kiểm tra bù/);
+    const hb = printed(`hoc-ba-${plan!.id}.pdf`);
+    expect(hb).toMatch(/Giáo dục thể chất +Miễn +Miễn +Miễn/);
+    expect(hb).toContain('miễn học môn Giáo dục thể chất cả năm, quyết định số 15/QĐ-THPT ngày 12/09/2024');
+    expect(hb).toContain('học sinh khuyết tật, đánh giá theo kế hoạch giáo dục cá nhân số 07/KH-GDCN');
+    expect(hb).toContain('hiệu trưởng quyết định lên lớp, số 40/QĐ-THPT ngày 22/05/2025');
+    expect(printed(`hoc-ba-${practice!.id}.pdf`)).toContain('miễn phần thực hành môn Giáo dục thể chất học kỳ II');
+    const left = printed(`hoc-ba-${departure!.id}.pdf`);
+    expect(left).toContain('chuyển đi ngày 14/03/2025 đến THPT Chu Văn An, Hà Nội, hồ sơ số 05/GCT ngày 14/03/2025');
+    expect(left).toContain('Chuyển trường');
+    const came = printed(`hoc-ba-${arrival!.id}.pdf`);
+    expect(came).toContain('chuyển đến ngày 12/11/2024 từ THPT Lê Lợi, Hà Nội');
+    expect(came).toContain('kết quả chuyển đến từ THPT Lê Lợi, Hà Nội');
+    // The register notes the year's circumstances beside each line (its narrow column wraps them).
+    const register = printed('so-dang-bo.pdf').replace(/\s+/g, ' ');
+    expect(register).toContain('14/03/2025 →');
+    expect(register).toContain('2024-2025, lớp 10A1: chuyển đến');
+    expect(register).toContain('ngày 12/11/2024 từ THPT Lê Lợi, Hà Nội');
+    expect(register).toContain('miễn học môn Giáo dục thể chất cả năm');
+  });
+
+  it("signs the pupils' biographies as commitments: the bundle carries no pupil's name, the printed forms do", () => {
+    const school = planSchool(12, seededRng('test-seed', 'school'));
+    const bundle = readFileSync(join(dir, 'ledger.hoso'), 'utf8');
+    expect(bundle).toContain('"type":"PersonalDataFormatAdopted"');
+    // Staff names are signed in clear, so the search would find a name written as the bundle writes them.
+    expect(bundle).toContain(school.principal.name);
+    const register = printed('so-dang-bo.pdf');
+    for (const st of school.classes[0]!.students) {
+      expect(bundle, st.name).not.toContain(st.name);
+      expect(register, st.name).toContain(st.name);
+    }
+    expect(printed('so-theo-doi-danh-gia-10a1.pdf')).toContain(school.classes[0]!.students[0]!.name);
   });
 
   it('tells the story: the refused correction, the verdict and where it wrote', () => {

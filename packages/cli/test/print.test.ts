@@ -6,12 +6,12 @@
  * Ledgers are written with `@hoso/ledger` onto a SQLite file, then read by the CLI.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { as, buildSchool, type School } from '@hoso/ledger/testing';
 import { fillPrimaryYear } from '../../books/test/support/primary-school.js';
-import { openSqliteStore } from '@hoso/store-sqlite';
+import { openSqliteStore, sqlitePersonalData } from '@hoso/store-sqlite';
 import { hoso } from './run.js';
 
 const Y = '2024-2025';
@@ -63,23 +63,61 @@ describe('hoso print from a bundle', () => {
   }, 120_000);
 
   it("prints the same pages from the export bundle as from the ledger, against the bundle's last checkpoint", async () => {
+    // The demo's biographies are commitments (docs/personal-data.md §3): their values are in the
+    // ledger file's personal-data store, which a bundle never carries (§6). So the bundle prints
+    // what the ledger prints to a reader without that store: the same file copied, its openings
+    // deleted, every committed field then "[không công khai]". Byte for byte, everything else.
+    const ledger = 'thpt-nguyen-du-demo';
+    const personal = sqlitePersonalData();
+    const original = openSqliteStore({
+      path: join(dir, 'ledger.db'),
+      ledger,
+      readonly: true,
+      extensions: [personal.extension],
+    });
+    const name = personal.openings('hs-00001').find((o) => o.field === 'name')?.value;
+    await original.close();
+    expect(name).toBeTruthy();
+    const bare = join(dir, 'bare');
+    mkdirSync(bare);
+    for (const f of readdirSync(dir).filter((f) => f.startsWith('ledger.db')))
+      cpSync(join(dir, f), join(bare, f), { recursive: true });
+    const emptied = openSqliteStore({
+      path: join(bare, 'ledger.db'),
+      ledger,
+      extensions: [{ open: (d) => void d.prepare('DELETE FROM personal_data').run(), appended: () => undefined }],
+    });
+    await emptied.flush();
+    await emptied.close();
+
     const args = ['--register', '--minutes', '--class', '10A1', '--student', 'hs-00001', '--format', 'html', '--json'];
-    const [fromDb, fromBundle] = await Promise.all([
+    const [fromDb, fromBare, fromBundle] = await Promise.all([
       hoso(['print', '--db', join(dir, 'ledger.db'), '--out', join(dir, 'p-db'), ...args]),
+      hoso(['print', '--db', join(bare, 'ledger.db'), '--out', join(dir, 'p-bare'), ...args]),
       hoso(['print', join(dir, 'ledger.hoso'), '--out', join(dir, 'p-bundle'), ...args]),
     ]);
     expect(fromDb.code, fromDb.stderr).toBe(0);
+    expect(fromBare.code, fromBare.stderr).toBe(0);
     expect(fromBundle.code, fromBundle.stderr).toBe(0);
     const sizeDb = (JSON.parse(fromDb.stdout) as { checkpoint: number }).checkpoint;
     expect((JSON.parse(fromBundle.stdout) as { checkpoint: number }).checkpoint).toBe(sizeDb);
+    expect((JSON.parse(fromBare.stdout) as { checkpoint: number }).checkpoint).toBe(sizeDb);
     const files = readdirSync(join(dir, 'p-db')).sort();
     expect(files).toEqual(readdirSync(join(dir, 'p-bundle')).sort());
+    expect(files).toEqual(readdirSync(join(dir, 'p-bare')).sort());
     expect(files).toEqual(
       expect.arrayContaining(['so-theo-doi-danh-gia-10a1.html', 'hoc-ba-hs-00001.html', 'so-dang-bo.html']),
     );
     expect(files.filter((f) => f.startsWith('bien-ban-'))).toHaveLength(2);
     for (const f of files)
-      expect(readFileSync(join(dir, 'p-bundle', f)).equals(readFileSync(join(dir, 'p-db', f))), f).toBe(true);
+      expect(readFileSync(join(dir, 'p-bundle', f)).equals(readFileSync(join(dir, 'p-bare', f))), f).toBe(true);
+    // The ledger's own print names the pupil; the bundle's withholds the name on every page.
+    for (const f of ['hoc-ba-hs-00001.html', 'so-theo-doi-danh-gia-10a1.html', 'so-dang-bo.html']) {
+      expect(readFileSync(join(dir, 'p-db', f), 'utf8'), f).toContain(name!);
+      const printed = readFileSync(join(dir, 'p-bundle', f), 'utf8');
+      expect(printed, f).not.toContain(name!);
+      expect(printed, f).toContain('[không công khai]');
+    }
     // The footer carries the bundle's last checkpoint.
     const html = readFileSync(join(dir, 'p-bundle', 'so-theo-doi-danh-gia-10a1.html'), 'utf8');
     expect(html).toContain(`size=${sizeDb}&amp;`);

@@ -192,6 +192,48 @@ describe('hoso print --sign --hoc-ba-so, hoso verify-document', () => {
     expect(b.stderr).toMatch(/--seal/);
   });
 
+  it('print --sign: a TSA failing at the second document leaves the folder as it was', async () => {
+    const o = join(tempDir(), 'out');
+    await hoso(['print', '--db', join(dir, 'ledger.db'), '--out', o, '--register', '--format', 'html']);
+    const before = readdirSync(o).sort();
+    const earlier = readFileSync(join(o, 'so-dang-bo.html'));
+    // Three timestamps sign the first học bạ (homeroom, principal, seal); the fourth reply is no reply.
+    const tsa = createTestTsa({ signer: pki.signer(pki.tsa) });
+    let answered = 0;
+    const failing = await serveTsa({
+      ...tsa,
+      respond: async (b: Uint8Array) => (answered++ < 3 ? tsa.respond(b) : new Uint8Array()),
+    });
+    try {
+      const r = await hoso([
+        'print',
+        '--db',
+        join(dir, 'ledger.db'),
+        '--out',
+        o,
+        '--student',
+        'hs-00001',
+        '--student',
+        'hs-00002',
+        '--sign',
+        `homeroom=${join(dir, 'homeroom.pem')}`,
+        '--sign',
+        `principal=${join(dir, 'principal.pem')}`,
+        '--sign',
+        `seal=${join(dir, 'seal.pem')}`,
+        '--tsa',
+        failing.url,
+      ]);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/hoc-ba-hs-00002/);
+      expect(answered).toBeGreaterThan(3);
+      expect(readdirSync(o).sort()).toEqual(before);
+      expect(readFileSync(join(o, 'so-dang-bo.html')).equals(earlier)).toBe(true);
+    } finally {
+      await failing.close();
+    }
+  });
+
   it('print --sign with a key file that is not one: refused, nothing written', async () => {
     const o = join(tempDir(), 'none');
     writeFileSync(join(dir, 'junk.pem'), 'not a key');

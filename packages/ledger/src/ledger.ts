@@ -109,6 +109,12 @@ export interface OpenLedgerOptions {
    * a ledger refuses clear fields and erasures; the rest works as before.
    */
   readonly personalData?: PersonalDataStore;
+  /**
+   * Draws the 32-byte salts of the commitments (default: the platform's CSPRNG). Only for a
+   * reproducible demo or test: a predictable salt lets anyone who can predict it guess a committed
+   * value from a small set (a sex, a birth date) by trying them all.
+   */
+  readonly salts?: () => Uint8Array;
 }
 
 /** What {@link Ledger.bindCertificate} needs: whose certificate, and the certificate's signer. */
@@ -414,7 +420,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
             const o =
               old !== undefined && old.value === value && old.subject === subject
                 ? old
-                : commitFields(subject, { [field]: value }).openings[0]!;
+                : commitFields(subject, { [field]: value }, options.salts).openings[0]!;
             commitments[field] = o.commitment;
             openings.push(o);
           }

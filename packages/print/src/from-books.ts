@@ -1,9 +1,20 @@
 /**
  * Adapters from the `@hoso/books` views to the form data of this package: the class markbook,
  * a học bạ page (secondary and primary), the register, the primary class summary, the preschool
- * child book and attendance. Type-only imports: the adapters read plain book objects and
- * never run books code, so printing stays a pure function of a book already computed.
+ * child book and attendance. The adapters read plain book objects; from `@hoso/books` they run only
+ * the pure wording of the year's notes (`year-notes.ts`, shared with the command line), so printing
+ * stays a pure function of a book already computed.
  */
+import {
+  cellMarks,
+  documentText,
+  leavingText,
+  markbookNotes,
+  primarySummaryNotes,
+  primaryTranscriptNotes,
+  registerNotes,
+  transcriptNotes,
+} from '@hoso/books';
 import type {
   Actor,
   AttendanceLine,
@@ -62,18 +73,7 @@ const nameOf = (a: Actor): string => a.name ?? a.person ?? a.key;
 export function markValueOfCell(c: BookCell | null | undefined): MarkValue {
   if (c === null || c === undefined) return '';
   // A make-up or a result from another school is said by the entry; corrections keep it.
-  const entry = c.history[0];
-  const marked = {
-    ...(entry?.makeUp === undefined ? {} : { makeUp: { taken: entry.makeUp.taken } }),
-    ...(entry?.source === undefined
-      ? {}
-      : {
-          source: {
-            school: entry.source.school,
-            document: `${entry.source.document.number} ngày ${viDate(entry.source.document.date)}`,
-          },
-        }),
-  };
+  const marked = cellMarks(c);
   const corrections: CorrectionTrace[] = [];
   c.history.forEach((v, i) => {
     const k = v.correction;
@@ -134,6 +134,7 @@ function promotionText(p: unknown): string {
   const s = (p as { status: string; needs?: readonly string[] }).status;
   if (s === 'promoted') return 'Lên lớp';
   if (s === 'retained') return 'Ở lại lớp';
+  if (s === 'transferred') return 'Chuyển trường';
   const needs = (p as { needs?: readonly string[] }).needs ?? [];
   return needs.map((n) => (n === 'conduct-retraining' ? 'Rèn luyện trong hè' : 'Kiểm tra lại')).join(', ');
 }
@@ -172,36 +173,9 @@ function summaryRow(s: StudentSummary, book: Markbook): MarkbookSummaryRow {
   };
 }
 
-const PERIOD_VI = { HK1: 'học kỳ I', HK2: 'học kỳ II', CN: 'cả năm' } as const;
-const doc = (d: { number: string; date: string }): string => `số ${d.number} ngày ${viDate(d.date)}`;
-const partyVi = (p: { class: string } | { school: string }): string => ('class' in p ? `lớp ${p.class}` : p.school);
-
 /** The year's circumstances of each student, as the summary's notes (none: no `notes`). */
 function yearNotesOf(book: Markbook): { notes?: string[] } {
-  const subjectName = (id: string): string => book.subjects.find((p) => p.subject === id)?.name ?? id;
-  const notes = book.students.flatMap((s): string[] => {
-    const c = s.circumstances;
-    const out: string[] = [];
-    if (c.arrived !== null)
-      out.push(`${s.name}: chuyển đến ngày ${viDate(c.arrived.date)} từ ${partyVi(c.arrived.from)}`);
-    for (const e of c.exemptions)
-      out.push(
-        `${s.name}: ${e.scope === 'subject' ? 'miễn học' : 'miễn phần thực hành'} môn ${subjectName(e.subject)} ${PERIOD_VI[e.period]}, quyết định ${doc(e.decision)}`,
-      );
-    if (c.plan !== null)
-      out.push(
-        `${s.name}: học sinh khuyết tật, đánh giá theo kế hoạch giáo dục cá nhân ${doc(c.plan.plan)}${c.plan.planSubjects.length === 0 ? '' : ` (môn ${c.plan.planSubjects.map(subjectName).join(', ')})`}`,
-      );
-    if (c.decision !== null)
-      out.push(
-        `${s.name}: hiệu trưởng quyết định ${c.decision.decision === 'promoted' ? 'lên lớp' : 'ở lại lớp'}, ${doc(c.decision.document)}`,
-      );
-    if (c.left !== null)
-      out.push(
-        `${s.name}: chuyển đi ngày ${viDate(c.left.date)} đến ${partyVi(c.left.to)}${c.left.transcript === undefined ? '' : `, hồ sơ ${doc(c.left.transcript)}`}`,
-      );
-    return out;
-  });
+  const notes = markbookNotes(book);
   return notes.length === 0 ? {} : { notes };
 }
 
@@ -294,6 +268,7 @@ export function transcriptDataFromBook(
   const homeroom = signers.homeroom ?? (page.homeroom.length > 0 ? { name: page.homeroom.join(', ') } : undefined);
   const award = known(r.award);
   const remarks = transcriptRemarks(page.remarks);
+  const notes = transcriptNotes(page);
   return {
     student: studentParticulars(t),
     schoolYear: page.year,
@@ -322,6 +297,7 @@ export function transcriptDataFromBook(
     ...(homeroom ? { homeroom } : {}),
     ...(signers.principal ? { principal: signers.principal } : {}),
     ...(remarks !== '' ? { remarks } : {}),
+    ...(notes.length > 0 ? { notes } : {}),
     ...(page.corrections.length > 0
       ? {
           corrections: `Điểm đã sửa trong năm (QC Điều 12.3): ${page.corrections
@@ -352,6 +328,7 @@ export function registerDataFromBook(
   entries: ReadonlyArray<BookRegisterEntry>,
   period: string,
   leader?: Signer,
+  subjects: Readonly<Record<string, string>> = {},
 ): RegisterData {
   return {
     period,
@@ -359,12 +336,15 @@ export function registerDataFromBook(
     entries: entries.map((e): RegisterEntry => {
       const first = e.enrolments[0];
       const left = e.enrolments.find((x) => x.left !== undefined)?.left;
-      const notes = e.biographyChanges.map(
-        (ch) =>
-          `${viDate(ch.at)}: ${Object.entries(ch.changes)
-            .map(([k, v]) => `${k} ${plain((ch.previous as Record<string, unknown>)[k])} → ${plain(v)}`)
-            .join(', ')} (${ch.reason})`,
-      );
+      const notes = [
+        ...registerNotes(e, (id) => subjects[id] ?? id),
+        ...e.biographyChanges.map(
+          (ch) =>
+            `${viDate(ch.at)}: ${Object.entries(ch.changes)
+              .map(([k, v]) => `${k} ${plain((ch.previous as Record<string, unknown>)[k])} → ${plain(v)}`)
+              .join(', ')} (${ch.reason})`,
+        ),
+      ];
       return {
         number: String(e.number),
         name: e.bio.name,
@@ -375,11 +355,7 @@ export function registerDataFromBook(
         ...(e.bio.guardian !== undefined ? { guardian: e.bio.guardian } : {}),
         ...(e.bio.address !== undefined ? { address: e.bio.address } : {}),
         ...(first ? { enrolledOn: first.enrolled, className: first.class } : { className: e.registered.class }),
-        ...(left
-          ? {
-              left: `${viDate(left.date)} → ${'class' in left.to ? `lớp ${left.to.class}` : left.to.school}${left.reason ? ` (${left.reason})` : ''}`,
-            }
-          : {}),
+        ...(left ? { left: leavingText(left) } : {}),
         ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
       };
     }),
@@ -451,6 +427,7 @@ export function classSummaryDataFromBook(
   const competencies = present(COMPETENCY_NAMES);
   const qualities = present(QUALITY_NAMES);
   const homeroom = signers.homeroom ?? (s.homeroom.length > 0 ? { name: s.homeroom.join(', ') } : undefined);
+  const notes = primarySummaryNotes(s);
   return {
     schoolYear: s.year,
     className: s.class,
@@ -459,6 +436,7 @@ export function classSummaryDataFromBook(
     competencies: competencies.map((c) => COMPETENCY_NAMES[c]!),
     qualities: qualities.map((q) => QUALITY_NAMES[q]!),
     endOfYear: period === 'CN',
+    ...(notes.length > 0 ? { notes } : {}),
     ...(homeroom ? { homeroom } : {}),
     ...(signers.leader ? { leader: signers.leader } : {}),
     students: s.pupils.map((p) => ({
@@ -511,7 +489,7 @@ function enrolmentText(page: PrimaryTranscriptPage): string | undefined {
       const left =
         e.left === undefined
           ? ''
-          : ` đến ${viDate(e.left.date)}, chuyển sang ${party(e.left.to)}${e.left.reason ? ` (${e.left.reason})` : ''}`;
+          : ` đến ${viDate(e.left.date)}, chuyển sang ${party(e.left.to)}${e.left.reason ? ` (${e.left.reason})` : ''}${e.left.transcript === undefined ? '' : `, hồ sơ ${documentText(e.left.transcript)}`}`;
       return `lớp ${e.class} từ ${viDate(e.enrolled)}${from}${left}`;
     })
     .join('; ');
@@ -533,6 +511,7 @@ export function primaryTranscriptDataFromBook(
   const homeroom = signers.homeroom ?? signerOf(page.signoffs.confirmed, page.homeroom.join(', ') || undefined);
   const principal = signers.principal ?? signerOf(page.signoffs.approved);
   const enrolment = enrolmentText(page);
+  const notes = primaryTranscriptNotes(page);
   const optional = (k: 'result' | 'award' | 'completion', v: string): Partial<PrimaryTranscriptData> =>
     v === '' ? {} : { [k]: v };
   return {
@@ -553,6 +532,7 @@ export function primaryTranscriptDataFromBook(
     ...optional('result', known(page.result)),
     ...optional('award', known(page.award)),
     ...optional('completion', known(page.completion)),
+    ...(notes.length > 0 ? { notes } : {}),
     ...(homeroom ? { homeroom } : {}),
     ...(principal ? { principal } : {}),
   };

@@ -34,3 +34,4 @@ export * from './forms/correction-minutes.js';
 export * from './from-books.js';
 export * from './minutes-from-records.js';
 export * from './jobs.js';
+export * from './staged.js';

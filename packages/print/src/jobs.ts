@@ -159,7 +159,7 @@ export function printJobsFromRecords(
     add(
       'so-dang-bo',
       registerDocument(
-        registerDataFromBook(entries, r.school ? `Trường ${r.school.name}` : 'Sổ đăng bộ'),
+        registerDataFromBook(entries, r.school ? `Trường ${r.school.name}` : 'Sổ đăng bộ', undefined, r.subjects),
         metaFor('register'),
       ),
       'register',

@@ -1,4 +1,8 @@
 import { describe, it, expect } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { isRight } from 'fp-ts/lib/Either.js';
 import type { AttendanceLine, Cell, ChildPage, PrimarySummary } from '@hoso/books';
 import {
@@ -9,6 +13,7 @@ import {
   classSummaryDataFromBook,
   classSummaryDocument,
   growthStatusName,
+  renderPdf,
 } from '../src/index.js';
 import { META } from './fixtures.js';
 
@@ -95,6 +100,7 @@ describe('primary class summary from @hoso/books', () => {
         award: { tag: 'incomplete', missing: [['class-recognition']] },
         recognition: null,
         completion: 'Hoàn thành chương trình lớp học',
+        circumstances: { exemptions: [], plan: null, decision: null, left: null, arrived: null },
       },
     ],
     position: 10,
@@ -116,6 +122,8 @@ describe('primary class summary from @hoso/books', () => {
     });
     // HTT: "Học sinh Tiêu biểu" needs the class's recognition, which the records do not hold — blank.
     expect(d.students[0]!.award).toBeUndefined();
+    // No exemption, plan, decision or transfer in the pupil's year: the form prints no notes.
+    expect(d).not.toHaveProperty('notes');
     expect(isRight(classSummaryDocument(d, META))).toBe(true);
     // End of term I: no result, award or completion — the form has them only at the end of the year.
     const ck1 = classSummaryDataFromBook(summary, 'CK1');
@@ -123,6 +131,75 @@ describe('primary class summary from @hoso/books', () => {
     expect(ck1.students[0]).not.toHaveProperty('result');
     expect(ck1.students[0]!.subjects).toEqual([{ level: '', score: '' }, { level: '' }]);
     expect(isRight(classSummaryDocument(ck1, META))).toBe(true);
+  });
+
+  it("prints the pupils' year under the table: the exemption with its decision, the plan, the principal's decision, the transfer", async () => {
+    const leader = actor('Nguyễn Văn Hiệu');
+    const year = '2024-2025';
+    const pupil = summary.pupils[0]!;
+    const d = classSummaryDataFromBook({
+      ...summary,
+      pupils: [
+        {
+          ...pupil,
+          circumstances: {
+            exemptions: [
+              {
+                year,
+                student: 'hs',
+                subject: 'dao-duc',
+                period: 'HK2',
+                scope: 'subject',
+                decision: { number: '15/QĐ-TH', date: '2025-01-20' },
+                reason: 'khuyết tật',
+                position: 5,
+                by: leader,
+              },
+            ],
+            plan: {
+              year,
+              student: 'hs',
+              mode: 'inclusive',
+              plan: { number: '07/KH-GDCN', date: '2024-09-12' },
+              planSubjects: ['toan'],
+              position: 4,
+              by: leader,
+            },
+            decision: {
+              year,
+              class: '1A',
+              student: 'hs',
+              decision: 'promoted',
+              document: { number: '40/QĐ-TH', date: '2025-05-22' },
+              position: 9,
+              by: leader,
+            },
+            left: null,
+            arrived: { date: '2024-11-12', from: { school: 'TH Lê Lợi, Hà Nội' } },
+          },
+        },
+      ],
+    });
+    expect(d.notes).toEqual([
+      'Lê Minh Khôi: chuyển đến ngày 12/11/2024 từ TH Lê Lợi, Hà Nội',
+      'Lê Minh Khôi: miễn học môn Đạo đức học kỳ II, quyết định số 15/QĐ-TH ngày 20/01/2025',
+      'Lê Minh Khôi: học sinh khuyết tật, đánh giá theo kế hoạch giáo dục cá nhân số 07/KH-GDCN ngày 12/09/2024 (môn Toán)',
+      'Lê Minh Khôi: hiệu trưởng quyết định lên lớp, số 40/QĐ-TH ngày 22/05/2025',
+    ]);
+    const doc = classSummaryDocument(d, META);
+    if (!isRight(doc)) throw new Error(doc.left.message);
+    const dir = mkdtempSync(join(tmpdir(), 'hoso-class-summary-notes-'));
+    const file = join(dir, 'tong-hop.pdf');
+    writeFileSync(file, await renderPdf(doc.right, { creationDate: new Date('2025-06-01T08:00:00Z') }));
+    const text = execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(
+      /\s+/g,
+      ' ',
+    );
+    expect(text).toContain('Ghi chú:');
+    for (const n of d.notes!) expect(text).toContain(n);
+    // Anything but lines of text is refused, naming the field.
+    const bad = classSummaryDocument({ ...d, notes: [42 as unknown as string] }, META);
+    expect(!isRight(bad) && bad.left.path).toEqual(['notes']);
   });
 });
 

@@ -1,11 +1,13 @@
 import { describe, it, expect } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isLeft, isRight, type Either } from 'fp-ts/lib/Either.js';
 import {
   correctionMinutesDocument,
   printAll,
+  renderHtml,
+  renderPdf,
   transcriptDocument,
   type PrintDocument,
   type PrintError,
@@ -107,6 +109,55 @@ describe('printAll', () => {
       const r = await printAll(join(base, 'file.html', 'sub'), [{ name: 'a', document: t }], { formats: ['html'] });
       expect(isLeft(r) && r.left.code).toBe('print-write-failed');
       expect(existsSync(file)).toBe(false);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
+
+  it('writes the very bytes each document renders to, one document after the other', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'hoso-print-'));
+    try {
+      const creationDate = new Date('2025-05-30T03:00:00Z');
+      const seen: string[] = [];
+      const r = await printAll(
+        base,
+        [
+          { name: 't', document: t },
+          { name: 'm', document: m },
+        ],
+        { creationDate, onDocument: (n) => seen.push(n) },
+      );
+      expect(isRight(r)).toBe(true);
+      expect(seen).toEqual(['t', 'm']);
+      for (const [name, doc] of [
+        ['t', t],
+        ['m', m],
+      ] as const) {
+        expect(Buffer.compare(readFileSync(join(base, `${name}.pdf`)), await renderPdf(doc, { creationDate }))).toBe(0);
+        expect(readFileSync(join(base, `${name}.html`), 'utf8')).toBe(renderHtml(doc, { embedFonts: false }));
+      }
+      expect(readdirSync(base).sort()).toEqual(['m.html', 'm.pdf', 't.html', 't.pdf']);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
+
+  it('leaves the folder as it was when a file cannot be put in place', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'hoso-print-'));
+    try {
+      writeFileSync(join(base, 'a.html'), 'earlier print');
+      mkdirSync(join(base, 'b.html'));
+      const r = await printAll(
+        base,
+        [
+          { name: 'a', document: t },
+          { name: 'b', document: m },
+        ],
+        { formats: ['html'] },
+      );
+      expect(isLeft(r) && r.left).toMatchObject({ code: 'print-write-failed', path: ['dir'] });
+      expect(readdirSync(base).sort()).toEqual(['a.html', 'b.html']);
+      expect(readFileSync(join(base, 'a.html'), 'utf8')).toBe('earlier print');
     } finally {
       rmSync(base, { recursive: true, force: true });
     }

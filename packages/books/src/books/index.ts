@@ -6,3 +6,4 @@ export * from './circumstances.js';
 export * from './transcript.js';
 export * from './primary.js';
 export * from './primary-transcript.js';
+export * from './year-notes.js';

@@ -22,6 +22,7 @@ import {
 } from '../records/state.js';
 import { holders } from './common.js';
 import { remarkOf, type Remark } from './remarks.js';
+import { circumstancesOf, type StudentCircumstances } from './circumstances.js';
 import {
   PRIMARY_PERIODS,
   primaryAward,
@@ -109,6 +110,11 @@ export interface PrimaryTranscriptPage {
    * nhân*; Thông tư 03/2018 Điều 9): the page says so; the levels stay as entered.
    */
   readonly plan: IndividualPlanRecord | null;
+  /**
+   * The year's exemptions, plan and principal's decision, and the arrival (first class) and the
+   * departure (last class), as the secondary books read them.
+   */
+  readonly circumstances: StudentCircumstances;
   readonly completion: OrIncomplete<ProgrammeCompletion>;
   /** Names of the homeroom teachers of the class. */
   readonly homeroom: readonly string[];
@@ -136,6 +142,13 @@ export interface PrimaryTranscript {
 export interface PrimaryTranscriptOptions {
   /** A province's TT27 rule set (overridden parameters); default: the one the year and grade select. */
   readonly ruleSet?: Tt27RuleSet;
+}
+
+/** A pupil's circumstances over the year's classes: arrived in the first, left from the last. */
+function yearCircumstances(r: Records, year: string, enrolments: readonly PrimaryEnrolment[]): StudentCircumstances {
+  const first = circumstancesOf(r, year, enrolments[0]!);
+  const last = circumstancesOf(r, year, enrolments[enrolments.length - 1]!);
+  return { ...last, arrived: first.arrived };
 }
 
 const corrected = (c: Cell | null): c is Cell => c !== null && c.history.some((v) => v.correction !== undefined);
@@ -200,14 +213,15 @@ function page(
   const specific = aspects(PRIMARY_SPECIFIC_COMPETENCIES);
   const sign = r.signoffs[`${year}/${last.class}`];
   const recognition = recognitionOf(r, year, last.class, student);
+  const enrolments = classes.flatMap((c) =>
+    c.roster.filter((e) => e.student === student).map((e) => ({ ...e, class: c.class })),
+  );
   return {
     year,
     class: last.class,
     grade: last.grade,
     ruleSet: rs.id,
-    enrolments: classes.flatMap((c) =>
-      c.roster.filter((e) => e.student === student).map((e) => ({ ...e, class: c.class })),
-    ),
+    enrolments,
     subjects,
     qualities: qualityLines,
     generalCompetencies: general,
@@ -216,6 +230,7 @@ function page(
     award: primaryAward(result, recognition, sign?.confirmed.CN !== undefined),
     recognition,
     plan: r.plans[studentYearKey(year, student)] ?? null,
+    circumstances: yearCircumstances(r, year, enrolments),
     completion: programmeCompletion(last.grade, result),
     homeroom: holders(r, 'homeroom', year, last.class),
     signoffs: {

@@ -28,6 +28,7 @@ import {
 } from '../rules/index.js';
 import { isPersonalMark, type Cell, type Records, type RecognitionRecord } from '../records/state.js';
 import { findClass, holders, indexCells } from './common.js';
+import { circumstancesOf, type StudentCircumstances } from './circumstances.js';
 
 /** The four TT27 assessment points, in order. */
 export const PRIMARY_PERIODS = ['GK1', 'CK1', 'GK2', 'CN'] as const;
@@ -57,6 +58,8 @@ export interface PrimaryPupil {
   readonly recognition: RecognitionRecord | null;
   /** Completion of the grade's programme (see {@link ProgrammeCompletion}). */
   readonly completion: OrIncomplete<ProgrammeCompletion>;
+  /** Exemptions, individual plan, principal's decision, transfer in or out, as the secondary books read them. */
+  readonly circumstances: StudentCircumstances;
 }
 
 /** The class summary. */
@@ -204,6 +207,7 @@ export function primarySummary(
       award: primaryAward(result, recognition, r.signoffs[`${year}/${cls}`]?.confirmed.CN !== undefined),
       recognition,
       completion: programmeCompletion(klass.grade, result),
+      circumstances: circumstancesOf(r, year, e),
     };
   });
   return right({

@@ -18,7 +18,7 @@ import {
   type TransferRecord,
   type TransferSource,
 } from '../records/state.js';
-import type { StudentCircumstances } from './circumstances.js';
+import { circumstancesOf, type StudentCircumstances } from './circumstances.js';
 import {
   classMarkbook,
   absencesOf,
@@ -29,6 +29,7 @@ import {
 } from './markbook.js';
 import { findClass, indexCells } from './common.js';
 import { remarkOf, type Remark } from './remarks.js';
+import { isMarkedCell } from './year-notes.js';
 
 /** One subject line of a học bạ page. */
 export interface TranscriptSubject {
@@ -70,6 +71,11 @@ export interface TranscriptPage {
   readonly remarks: { readonly HK1: Remark | null; readonly HK2: Remark | null; readonly reevaluation: Remark | null };
   /** Cells of this student in that class that were ever corrected, with their history. */
   readonly corrections: readonly Cell[];
+  /**
+   * The student's marks in that class that are make-ups (TT22 Điều 7) or were read from another
+   * school's documents (QC Điều 8.2): the page prints only term results, so it lists them.
+   */
+  readonly marked: readonly Cell[];
   readonly approved: boolean;
   readonly sealed: boolean;
 }
@@ -89,6 +95,7 @@ export function transcriptPage(book: Markbook, r: Records, student: string): Tra
   const summary = book.students.find((s) => s.student === student);
   if (summary === undefined) return null;
   const corrections: Cell[] = [];
+  const marked: Cell[] = [];
   const subjects = book.subjects.map((p): TranscriptSubject => {
     const row = p.rows.find((x) => x.student === student)!;
     for (const c of [
@@ -101,6 +108,7 @@ export function transcriptPage(book: Markbook, r: Records, student: string): Tra
       row.retest,
     ]) {
       if (c !== null && c.history.some((v) => v.correction !== undefined)) corrections.push(c);
+      if (isMarkedCell(c)) marked.push(c);
     }
     const sources: Partial<Record<'HK1' | 'HK2', TransferSource>> = {};
     for (const term of ['HK1', 'HK2'] as const) {
@@ -138,6 +146,7 @@ export function transcriptPage(book: Markbook, r: Records, student: string): Tra
       reevaluation: remarkOf(summary.year.conductReevaluated?.cell),
     },
     corrections,
+    marked,
     approved: book.signoffs.approved.CN !== undefined,
     sealed: book.signoffs.sealed.CN !== undefined,
   };
@@ -174,7 +183,9 @@ export interface RegisterEntry {
   readonly student: string;
   readonly bio: ShownBiography;
   readonly registered: { readonly year: string; readonly class: string; readonly at: string };
-  readonly enrolments: ReadonlyArray<{ readonly year: string; readonly class: string } & RosterEntry>;
+  readonly enrolments: ReadonlyArray<
+    { readonly year: string; readonly class: string; readonly circumstances: StudentCircumstances } & RosterEntry
+  >;
   readonly biographyChanges: readonly BiographyChange[];
 }
 
@@ -191,7 +202,9 @@ export function register(r: Records): RegisterEntry[] {
         const c = r.classes[k];
         return c === undefined
           ? []
-          : c.roster.filter((e) => e.student === s.student).map((e) => ({ year: c.year, class: c.class, ...e }));
+          : c.roster
+              .filter((e) => e.student === s.student)
+              .map((e) => ({ year: c.year, class: c.class, ...e, circumstances: circumstancesOf(r, c.year, e) }));
       }),
       biographyChanges: s.changes,
     }));

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { signerVerifier } from '@hoso/core';
 import { openLedger, timestampCheckpoint, type ActingSigner, type Appended, type Ledger } from '@hoso/ledger';
-import { openSqliteStore } from '@hoso/store-sqlite';
+import { openSqliteStore, sqlitePersonalData } from '@hoso/store-sqlite';
 import { classMarkbook } from '@hoso/books';
 import { exportBundle, renderReport, verdictBanner, verifyBundle, type VerifyReport } from '@hoso/verify';
 import {
@@ -40,6 +40,7 @@ import { foldStore, markbookData, registerData, schoolInfo, transcriptData, tran
 import type { OpenedStore } from '../store.js';
 import { demoCa, type DemoCa } from './ca.js';
 import { planSchool, regularCount, SUBJECTS, type DemoPerson, type DemoSchool, type DemoStudent } from './school.js';
+import { notAssessed, onList, yearCases, type YearCases } from './year.js';
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
@@ -116,7 +117,7 @@ class Demo {
   readonly keys = new Map<string, KeyMaterial>();
   readonly ids: Rng;
   readonly marks: Rng;
-  ledger!: Ledger;
+  #ledger: Ledger | undefined;
   ca: DemoCa | undefined;
   certified = 0;
   tick: (n: number) => void = () => undefined;
@@ -136,6 +137,23 @@ class Demo {
       this.keys.set(p.id, k);
     }
     return k;
+  }
+
+  get ledger(): Ledger {
+    if (this.#ledger === undefined) throw refused('demo-broken', 'the demo wrote after its ledger was let go');
+    return this.#ledger;
+  }
+
+  set ledger(l: Ledger) {
+    this.#ledger = l;
+  }
+
+  /**
+   * Let the ledger's in-memory state go once the year is written: export, verification and
+   * printing read the store, and that state is most of what the write side holds.
+   */
+  dropLedger(): void {
+    this.#ledger = undefined;
   }
 
   as(p: DemoPerson, role: string): ActingSigner {
@@ -249,6 +267,181 @@ interface Action {
   readonly go: () => Promise<unknown>;
 }
 
+/** A demo student's `EnrollStudent` data: the biography in clear (the ledger commits it), `from` if transferred in. */
+function enrolment(cls: string, st: DemoStudent, date: string, from?: string) {
+  return {
+    year: YEAR,
+    class: cls,
+    student: st.id,
+    date,
+    ...(from === undefined ? {} : { from: { school: from } }),
+    bio: {
+      name: st.name,
+      birthDate: st.birthDate,
+      sex: st.sex,
+      birthPlace: st.birthPlace,
+      ethnicity: 'Kinh',
+      nationality: 'Việt Nam',
+    },
+  };
+}
+
+/** Whether this is the periodic test the make-up case's student misses. */
+function missed(cases: YearCases | null, st: DemoStudent, subject: string, term: TermId, column: string): boolean {
+  return (
+    cases !== null &&
+    cases.makeUp.student.id === st.id &&
+    cases.makeUp.subject === subject &&
+    cases.makeUp.term === term &&
+    cases.makeUp.column === column
+  );
+}
+
+/**
+ * The steps of the year's cases in `term` (`year.ts`): the individual plan and the exemptions, the
+ * make-up, the arrival with the other school's marks, the departure, the principal's decision.
+ */
+function caseActions(
+  demo: Demo,
+  cases: YearCases,
+  c: DemoSchool['classes'][number],
+  term: TermId,
+  say: (s: string) => void,
+): Action[] {
+  const P = demo.school.principal;
+  const leader = [demo.as(P, 'leader')];
+  const homeroom = [demo.as(c.homeroom, 'homeroom')];
+  const base = (st: DemoStudent) => ({ year: YEAR, class: c.code, student: st.id });
+  if (term === 'HK1') {
+    const { plan, makeUp, arrival } = cases;
+    return [
+      {
+        date: plan.on,
+        go: async () => {
+          await demo.run(
+            'RecordIndividualPlan',
+            { ...base(plan.student), mode: 'inclusive', plan: plan.plan, planSubjects: plan.planSubjects },
+            leader,
+          );
+          await demo.run(
+            'DecideExemption',
+            {
+              ...base(plan.student),
+              subject: plan.exempt.subject,
+              period: 'CN',
+              scope: 'subject',
+              decision: plan.exempt.decision,
+              reason: plan.exempt.reason,
+            },
+            leader,
+          );
+          say(
+            `  ${plan.student.name}: individual education plan ${plan.plan.number}, exempt from Giáo dục thể chất for the year (${plan.exempt.decision.number})`,
+          );
+        },
+      },
+      {
+        date: makeUp.takenOn,
+        go: async () => {
+          const st = makeUp.student;
+          const value = score(demo.marks, st, makeUp.column);
+          await demo.run(
+            'EnterScore',
+            { ...base(st), subject: makeUp.subject, term, column: makeUp.column, value, makeUp: { taken: true } },
+            [demo.as(c.teachers[makeUp.subject]!, 'subject')],
+          );
+          say(
+            `  ${st.name} missed the Hóa học mid-term test on ${makeUp.missedOn}; the make-up on ${makeUp.takenOn}: ${value}`,
+          );
+        },
+      },
+      {
+        date: arrival.date,
+        go: async () => {
+          const st = arrival.student;
+          await demo.run('EnrollStudent', enrolment(c.code, st, arrival.date, arrival.school), homeroom);
+          // The marks given before he came, read from the other school's document (QC Điều 8.2).
+          const source = { school: arrival.school, document: arrival.document };
+          for (const round of ROUNDS.HK1.filter((r) => r.date < arrival.date))
+            for (const s of SUBJECTS) {
+              if (round.index !== undefined && round.index > regularCount(s)) continue;
+              const scored = s.assessment === 'scored';
+              await demo.run(
+                scored ? 'EnterScore' : 'EnterCommentLevel',
+                {
+                  ...base(st),
+                  subject: s.code,
+                  term,
+                  column: round.column,
+                  ...(round.index === undefined ? {} : { index: round.index }),
+                  value: scored ? score(demo.marks, st, round.column) : 'Đ',
+                  source,
+                },
+                [demo.as(c.teachers[s.code]!, 'subject')],
+              );
+            }
+          say(
+            `  ${st.name} arrived from ${arrival.school} on ${arrival.date}, with its marks (${arrival.document.number})`,
+          );
+        },
+      },
+    ];
+  }
+  const { practice, departure, plan } = cases;
+  return [
+    {
+      date: practice.on,
+      go: async () => {
+        await demo.run(
+          'DecideExemption',
+          {
+            ...base(practice.student),
+            subject: practice.subject,
+            period: practice.period,
+            scope: 'practice',
+            decision: practice.decision,
+            reason: practice.reason,
+          },
+          leader,
+        );
+        say(
+          `  ${practice.student.name}: exempt from the practical part of Giáo dục thể chất in HK2 (${practice.decision.number})`,
+        );
+      },
+    },
+    {
+      date: departure.date,
+      go: async () => {
+        await demo.run(
+          'TransferStudent',
+          {
+            ...base(departure.student),
+            date: departure.date,
+            to: { school: departure.school },
+            reason: departure.reason,
+            transcript: departure.transcript,
+          },
+          homeroom,
+        );
+        say(
+          `  ${departure.student.name} left for ${departure.school} on ${departure.date} (records ${departure.transcript.number})`,
+        );
+      },
+    },
+    {
+      date: plan.promotion.on,
+      go: async () => {
+        await demo.run(
+          'DecidePromotion',
+          { ...base(plan.student), decision: 'promoted', document: plan.promotion.document },
+          leader,
+        );
+        say(`  ${P.name} decided ${plan.student.name} is promoted (${plan.promotion.document.number})`);
+      },
+    },
+  ];
+}
+
 /** Remove the files a previous demo left in `dir` (only the demo's own file names). */
 function clearDemoFiles(dir: string): void {
   for (const f of [
@@ -267,6 +460,65 @@ function clearDemoFiles(dir: string): void {
   ]) {
     rmSync(join(dir, f), { recursive: true, force: true });
   }
+}
+
+/**
+ * The documents the demo prints — every class's markbook, three học bạ of the first class and
+ * those of the year's cases, the register and the correction minutes — from the records folded up
+ * to checkpoint `last`. Names are read through the personal-data store (the signed bytes hold only
+ * commitments). The records are local to this function, so they can be collected once the
+ * documents exist.
+ */
+async function demoJobs(
+  opened: OpenedStore,
+  school: DemoSchool,
+  last: KeptCheckpoint,
+  cases: YearCases | null,
+): Promise<{ jobs: PrintJob[]; schoolName: string }> {
+  const c0 = school.classes[0]!;
+  const records = await foldStore(opened.store, school.ledger, last.checkpoint.size, opened.personal);
+  const jobs: PrintJob[] = [];
+  const meta = (book: string): PrintMeta => {
+    const v = verificationFromCheckpoint(last.note, { book });
+    if (isLeft(v)) throw usage(v.left.code, v.left.message, 'checkpoint');
+    return {
+      school: schoolInfo(records, 'SỞ GIÁO DỤC VÀ ĐÀO TẠO HÀ NỘI'),
+      verification: v.right,
+      printedOn: '2025-05-30',
+    };
+  };
+  for (const c of school.classes) {
+    const book = classMarkbook(records, YEAR, c.code);
+    if (isLeft(book)) throw refused(book.left.code, book.left.message, `class ${c.code}`);
+    const doc = markbookDocument(markbookData(records, book.right), meta(`markbook/${YEAR}/${c.code}`));
+    if (isLeft(doc)) throw refused(doc.left.code, doc.left.message, doc.left.path?.join('.'), doc.left.rule);
+    jobs.push({ name: `so-theo-doi-danh-gia-${c.code.toLowerCase()}`, document: doc.right });
+  }
+  const transcriptStudents = new Set<string>([
+    c0.students[0]!.id,
+    c0.students[Math.min(2, c0.students.length - 1)]!.id,
+    c0.students[Math.min(4, c0.students.length - 1)]!.id,
+    ...(cases === null
+      ? []
+      : [cases.makeUp, cases.plan, cases.practice, cases.departure, cases.arrival].map((k) => k.student.id)),
+  ]);
+  for (const id of transcriptStudents) {
+    const t = transcriptOf(records, id);
+    const data = t === null ? null : transcriptData(records, t, YEAR);
+    if (data === null) continue;
+    const doc = transcriptDocument(data, meta(`student/${id}`));
+    if (isLeft(doc)) throw refused(doc.left.code, doc.left.message, doc.left.path?.join('.'), doc.left.rule);
+    jobs.push({ name: `hoc-ba-${id}`, document: doc.right });
+  }
+  const reg = registerDocument(registerData(records, `Năm học ${YEAR}`), meta('register'));
+  if (isLeft(reg)) throw refused(reg.left.code, reg.left.message, reg.left.path?.join('.'), reg.left.rule);
+  jobs.push({ name: 'so-dang-bo', document: reg.right });
+  for (const m of correctionMinutesOfRecords(records)) {
+    const doc = correctionMinutesDocument(m, meta(`minutes/${m.number}`));
+    if (isLeft(doc)) throw refused(doc.left.code, doc.left.message, doc.left.path?.join('.'), doc.left.rule);
+    jobs.push({ name: `bien-ban-${m.number.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase()}`, document: doc.right });
+  }
+  return { jobs, schoolName: records.school?.name ?? 'Trường' };
 }
 
 /** Run the demo; progress and the story go to `io.err`, nothing to `io.out` (the caller prints the summary). */
@@ -293,14 +545,18 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
   const demo = new Demo(school, options.seed);
   const dbPath = join(dir, 'ledger.db');
   const cpDir = `${dbPath}.checkpoints`;
-  const sqlite = openSqliteStore({ path: dbPath, ledger: school.ledger });
+  // Pupils' biographies are commitments in the signed bytes, their values in this store in the same file.
+  const personal = sqlitePersonalData();
+  const sqlite = openSqliteStore({ path: dbPath, ledger: school.ledger, extensions: [personal.extension] });
   const opened: OpenedStore = {
     store: sqlite,
     ledger: school.ledger,
     where: dbPath,
     sqlite,
+    personal,
     close: () => sqlite.close(),
   };
+  const cases = yearCases(school.classes[0]!);
   const P = school.principal;
   const seal = keyFromSeed(`hoso/${school.ledger}`, derivedSeed(options.seed, 'seal'));
   const witnessKey = keyFromSeed('so-gddt-ha-noi.demo', derivedSeed(options.seed, 'witness'));
@@ -318,7 +574,16 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
       store: sqlite,
       ledger: school.ledger,
       clock: () => demo.clock.now,
-      ...(demo.ca === undefined ? {} : { trust: { roots: demo.ca.roots } }),
+      personalData: personal,
+      // Without the CA the same seed writes the same bytes, the commitments' salts included.
+      ...(demo.ca === undefined
+        ? {
+            salts: (
+              (rng: Rng) => () =>
+                rng.bytes(32)
+            )(seededRng(options.seed, 'salts')),
+          }
+        : { trust: { roots: demo.ca.roots } }),
     });
     say(
       `hoso demo — ${school.name}, năm học ${YEAR}: ${school.classes.length} class(es), ${studentCount} students, seed "${options.seed}"`,
@@ -333,7 +598,7 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
     ];
     const grades = [...new Set(school.classes.map((c) => c.grade))];
     const setupTotal =
-      2 +
+      3 +
       staff.length * 2 +
       1 +
       SUBJECTS.length * (1 + grades.length) +
@@ -356,6 +621,8 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
       [demo.as(P, 'leader')],
     );
     await demo.run('GrantRole', { person: P.id, role: 'admin' }, [demo.as(P, 'leader')]);
+    // From here on every biography is signed as commitments (docs/personal-data.md §3).
+    await demo.run('AdoptPersonalDataFormat', { format: 'hoso/pd/v1' }, [demo.as(P, 'leader')]);
     for (const p of staff) {
       const identity = demo.ca === undefined || p === school.office ? {} : { identity: demo.ca.identity(p) };
       await demo.run('RegisterStaff', { person: p.id, name: p.name, position: p.position, ...identity }, [
@@ -399,30 +666,16 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
     demo.at(TERMS.HK1.start);
     for (const c of school.classes) {
       for (const st of c.students) {
-        await demo.run(
-          'EnrollStudent',
-          {
-            year: YEAR,
-            class: c.code,
-            student: st.id,
-            date: TERMS.HK1.start,
-            bio: {
-              name: st.name,
-              birthDate: st.birthDate,
-              sex: st.sex,
-              birthPlace: st.birthPlace,
-              ethnicity: 'Kinh',
-              nationality: 'Việt Nam',
-            },
-          },
-          [demo.as(c.homeroom, 'homeroom')],
-        );
+        // The pupil who comes from another school in term I is enrolled on the day he arrives.
+        if (!onList(cases, st.id, TERMS.HK1.start)) continue;
+        await demo.run('EnrollStudent', enrolment(c.code, st, TERMS.HK1.start), [demo.as(c.homeroom, 'homeroom')]);
       }
     }
     bar.done('events');
     lap('setup');
 
     // ---- The two terms -----------------------------------------------------------------------
+    // Only the first class's entries are corrected later, so only theirs are remembered.
     const entered = new Map<string, { id: string; value: string }>();
     const c0 = school.classes[0]!;
     const toan = SUBJECTS[0]!;
@@ -474,6 +727,23 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
               for (const s of SUBJECTS) {
                 if (round.index !== undefined && round.index > regularCount(s)) continue;
                 for (const st of c.students) {
+                  if (!onList(cases, st.id, round.date) || notAssessed(cases, st.id, s.code)) continue;
+                  if (c === c0 && missed(cases, st, s.code, term, round.column)) {
+                    await demo.run(
+                      'RecordMissedTest',
+                      {
+                        year: YEAR,
+                        class: c.code,
+                        subject: s.code,
+                        student: st.id,
+                        term,
+                        column: round.column,
+                        reason: cases!.makeUp.reason,
+                      },
+                      [demo.as(c.teachers[s.code]!, 'subject')],
+                    );
+                    continue;
+                  }
                   const value =
                     s.assessment === 'scored'
                       ? score(demo.marks, st, round.column)
@@ -493,10 +763,11 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
                   const r = await demo.run(s.assessment === 'scored' ? 'EnterScore' : 'EnterCommentLevel', data, [
                     demo.as(c.teachers[s.code]!, 'subject'),
                   ]);
-                  entered.set(`${c.code}/${s.code}/${st.id}/${term}/${round.column}${round.index ?? ''}`, {
-                    id: r.events[0]!.id,
-                    value,
-                  });
+                  if (c === c0)
+                    entered.set(`${c.code}/${s.code}/${st.id}/${term}/${round.column}${round.index ?? ''}`, {
+                      id: r.events[0]!.id,
+                      value,
+                    });
                 }
               }
             }
@@ -511,7 +782,7 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
             // Absences fall in teaching weeks, before the term's records are closed.
             const date = schoolDay(demo.marks, TERMS[term].start, term === 'HK1' ? '2024-12-31' : '2025-05-20');
             const session = demo.marks.chance(0.7) ? 'morning' : 'afternoon';
-            if (seen.has(date + session)) continue;
+            if (seen.has(date + session) || !onList(cases, st.id, date)) continue;
             seen.add(date + session);
             const value = demo.marks.chance(0.75) ? 'P' : 'K';
             actions.push({
@@ -534,17 +805,19 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
           }
         }
       }
+      if (cases !== null) actions.push(...caseActions(demo, cases, c0, term, say));
       const conductDate = term === 'HK1' ? '2025-01-06' : '2025-05-19';
       actions.push({
         date: conductDate,
         go: async () => {
           for (const c of school.classes) {
             for (const st of c.students) {
+              if (!onList(cases, st.id, conductDate)) continue;
               const value = conduct(demo.marks);
               const r = await demo.run('AssessConduct', { year: YEAR, class: c.code, student: st.id, term, value }, [
                 demo.as(c.homeroom, 'homeroom'),
               ]);
-              entered.set(`${c.code}/conduct/${st.id}/${term}`, { id: r.events[0]!.id, value });
+              if (c === c0) entered.set(`${c.code}/conduct/${st.id}/${term}`, { id: r.events[0]!.id, value });
             }
           }
         },
@@ -564,7 +837,8 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
               minutes: {
                 number: '01/BB-SCDL',
                 date: '2024-12-09',
-                text: `Biên bản sửa chữa điểm ĐĐGtx 1 môn Toán của học sinh ${target.name}, lớp ${c0.code}.`,
+                // The pupil by code: the minutes are signed in clear, a name would never leave the chain.
+                text: `Biên bản sửa chữa điểm ĐĐGtx 1 môn Toán của học sinh mã ${target.id}, lớp ${c0.code}.`,
               },
             };
             const teacher = c0.teachers[toan.code]!;
@@ -615,7 +889,7 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
                 minutes: {
                   number: '02/BB-SCDL',
                   date: '2025-02-20',
-                  text: `Biên bản điều chỉnh kết quả rèn luyện học kỳ I của học sinh ${target.name}, lớp ${c0.code}.`,
+                  text: `Biên bản điều chỉnh kết quả rèn luyện học kỳ I của học sinh mã ${target.id}, lớp ${c0.code}.`,
                 },
               },
               [demo.as(c0.homeroom, 'homeroom'), demo.as(P, 'leader'), demo.as(school.vice, 'admin')],
@@ -685,6 +959,7 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
     }
 
     // ---- Export, verify, print -------------------------------------------------------------------
+    demo.dropLedger();
     const size = await sqlite.size(school.ledger);
     const bundlePath = join(dir, 'ledger.hoso');
     const exported = await exportBundle(sqlite, school.ledger, bundlePath, { checkpoints: kept.map((k) => k.note) });
@@ -728,49 +1003,11 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
     let printed: string[] = [];
     if (!options.noPrint) {
       const last = kept[kept.length - 1]!;
-      const records = await foldStore(sqlite, school.ledger, last.checkpoint.size);
-      const jobs: PrintJob[] = [];
-      const meta = (book: string): PrintMeta => {
-        const v = verificationFromCheckpoint(last.note, { book });
-        if (isLeft(v)) throw usage(v.left.code, v.left.message, 'checkpoint');
-        return {
-          school: schoolInfo(records, 'SỞ GIÁO DỤC VÀ ĐÀO TẠO HÀ NỘI'),
-          verification: v.right,
-          printedOn: '2025-05-30',
-        };
-      };
-      for (const c of school.classes) {
-        const book = classMarkbook(records, YEAR, c.code);
-        if (isLeft(book)) throw refused(book.left.code, book.left.message, `class ${c.code}`);
-        const doc = markbookDocument(markbookData(records, book.right), meta(`markbook/${YEAR}/${c.code}`));
-        if (isLeft(doc)) throw refused(doc.left.code, doc.left.message, doc.left.path?.join('.'), doc.left.rule);
-        jobs.push({ name: `so-theo-doi-danh-gia-${c.code.toLowerCase()}`, document: doc.right });
-      }
-      const transcriptStudents = new Set<string>([
-        c0.students[0]!.id,
-        c0.students[Math.min(2, c0.students.length - 1)]!.id,
-        c0.students[Math.min(4, c0.students.length - 1)]!.id,
-      ]);
-      for (const id of transcriptStudents) {
-        const t = transcriptOf(records, id);
-        const data = t === null ? null : transcriptData(records, t, YEAR);
-        if (data === null) continue;
-        const doc = transcriptDocument(data, meta(`student/${id}`));
-        if (isLeft(doc)) throw refused(doc.left.code, doc.left.message, doc.left.path?.join('.'), doc.left.rule);
-        jobs.push({ name: `hoc-ba-${id}`, document: doc.right });
-      }
-      const reg = registerDocument(registerData(records, `Năm học ${YEAR}`), meta('register'));
-      if (isLeft(reg)) throw refused(reg.left.code, reg.left.message, reg.left.path?.join('.'), reg.left.rule);
-      jobs.push({ name: 'so-dang-bo', document: reg.right });
-      for (const m of correctionMinutesOfRecords(records)) {
-        const doc = correctionMinutesDocument(m, meta(`minutes/${m.number}`));
-        if (isLeft(doc)) throw refused(doc.left.code, doc.left.message, doc.left.path?.join('.'), doc.left.rule);
-        jobs.push({ name: `bien-ban-${m.number.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase()}`, document: doc.right });
-      }
+      // The records are folded, made into documents and let go before rendering starts.
+      const { jobs, schoolName } = await demoJobs(opened, school, last, cases);
       const pbar = progress('printing the books (PDF and HTML)', jobs.length);
       const printedAt = new Date('2025-05-30T10:00:00+07:00');
-      const out = await printAll(join(dir, 'print'), jobs, { creationDate: printedAt });
-      pbar.tick(jobs.length);
+      const out = await printAll(join(dir, 'print'), jobs, { creationDate: printedAt, onDocument: () => pbar.tick() });
       pbar.done('documents');
       if (isLeft(out)) throw refused(out.left.code, out.left.message, out.left.path?.join('.'), out.left.rule);
       printed = out.right;
@@ -781,7 +1018,7 @@ export async function runDemo(options: DemoOptions, io: Output): Promise<DemoRes
           printDir: join(dir, 'print'),
           pkiDir: join(dir, 'pki'),
           creationDate: printedAt,
-          school: records.school?.name ?? 'Trường',
+          school: schoolName,
           ca:
             demo.ca ??
             (await demoCa({

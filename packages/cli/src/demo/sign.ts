@@ -8,7 +8,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PrintJob } from '@hoso/print';
+import { stageFiles, type PrintJob } from '@hoso/print';
 import { encodePem, type X509Signer } from '@hoso/pki';
 import { createTestTsa } from '@hoso/pki/testing';
 import type { DemoCa } from './ca.js';
@@ -59,13 +59,21 @@ export async function signDemoPrints(
     return s;
   };
   const seal = { signer: o.ca.seal, name: o.school };
-  const files: Array<[string, Uint8Array]> = [];
-  for (const job of jobs.filter((j) => signedInDemo(j.name))) {
-    const byRole = new Map<SigningRole, { signer: X509Signer; name: string }>([['seal', seal]]);
-    for (const [role, name] of signersOf(job)) byRole.set(role, { signer: await person(name), name });
-    const signers: PrintSigners = { byRole, tsa, close: () => Promise.resolve() };
-    const d = await signJob(job, signers, { creationDate: o.creationDate, pdfa: true });
-    files.push([join(o.printDir, `${job.name}.pdf`), d.pdf]);
+  // Each signed PDF goes to disk as soon as it is made; all replace the unsigned ones together.
+  const staged = await stageFiles(o.printDir);
+  let signed: string[];
+  try {
+    for (const job of jobs.filter((j) => signedInDemo(j.name))) {
+      const byRole = new Map<SigningRole, { signer: X509Signer; name: string }>([['seal', seal]]);
+      for (const [role, name] of signersOf(job)) byRole.set(role, { signer: await person(name), name });
+      const signers: PrintSigners = { byRole, tsa, close: () => Promise.resolve() };
+      const d = await signJob(job, signers, { creationDate: o.creationDate, pdfa: true });
+      await staged.write(`${job.name}.pdf`, d.pdf);
+    }
+    signed = await staged.commit();
+  } catch (e) {
+    await staged.abort();
+    throw e;
   }
   ensureDir(o.pkiDir, '--dir');
   const root = join(o.pkiDir, 'root.pem');
@@ -75,6 +83,5 @@ export async function signDemoPrints(
   const today = new Date();
   await writeFile(crls[0]!, await pki.crl(today));
   await writeFile(crls[1]!, await pki.crl(today, pki.root));
-  for (const [path, data] of files) await writeFile(path, data);
-  return { signed: files.map(([p]) => p), root, crls };
+  return { signed, root, crls };
 }

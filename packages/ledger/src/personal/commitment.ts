@@ -73,20 +73,24 @@ export function newSalt(): Uint8Array {
   return globalThis.crypto.getRandomValues(new Uint8Array(SALT_BYTES));
 }
 
-/** Commit to each field of `fields` with a fresh salt: the commitments to sign, and their openings. */
+/**
+ * Commit to each field of `fields` with a fresh salt: the commitments to sign, and their openings.
+ * `salt` draws the salts (default {@link newSalt}); only a reproducible demo or test passes another.
+ */
 export function commitFields(
   subject: string,
   fields: Readonly<Partial<Record<BioField, string>>>,
+  salt: () => Uint8Array = newSalt,
 ): { commitments: Partial<Record<BioField, string>>; openings: Opening[] } {
   const commitments: Partial<Record<BioField, string>> = {};
   const openings: Opening[] = [];
   for (const field of BIO_FIELDS) {
     const value = fields[field];
     if (value === undefined) continue;
-    const salt = newSalt();
-    const commitment = commitValue(salt, value);
+    const drawn = salt();
+    const commitment = commitValue(drawn, value);
     commitments[field] = commitment;
-    openings.push({ subject, field, commitment, salt, value });
+    openings.push({ subject, field, commitment, salt: drawn, value });
   }
   return { commitments, openings };
 }

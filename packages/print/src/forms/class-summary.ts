@@ -4,6 +4,7 @@
  */
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from '../errors.js';
+import { isList } from '../guards.js';
 import type { Cell, Column, PrintDocument } from '../model.js';
 import {
   checkMark,
@@ -43,6 +44,11 @@ export interface ClassSummaryData {
   /** Quality names (*phẩm chất*), in the order of each row's `qualities`. */
   readonly qualities: ReadonlyArray<string>;
   readonly students: ReadonlyArray<ClassSummaryRow>;
+  /**
+   * One line per circumstance of the year under the table, as the secondary markbook prints them
+   * (`primarySummaryNotes` of `@hoso/books`): exemptions, individual plans, transfers.
+   */
+  readonly notes?: ReadonlyArray<string>;
   readonly homeroom?: Signer;
   readonly leader?: Signer;
 }
@@ -69,6 +75,8 @@ export function classSummaryDocument(d: ClassSummaryData, meta: PrintMeta): Eith
     if (typeof d[k] !== 'string' || d[k] === '') return bad(`${k} is required`, [k]);
   const se = checkSigner(d.homeroom, ['homeroom']) ?? checkSigner(d.leader, ['leader']);
   if (se) return left(se);
+  if (d.notes !== undefined && (!isList(d.notes) || d.notes.some((n) => typeof n !== 'string')))
+    return bad('the notes are lines of text', ['notes']);
   for (const [i, r] of d.students.entries()) {
     const p = ['students', i];
     if (r.subjects.length !== d.subjects.length)
@@ -118,6 +126,7 @@ export function classSummaryDocument(d: ClassSummaryData, meta: PrintMeta): Eith
       : []),
   ];
   const notes = new CorrectionNotes();
+  const yearNotes: string[] = d.notes === undefined || d.notes.length === 0 ? [] : ['Ghi chú:', ...d.notes];
   const rows = d.students.map((r, i): Cell[] => {
     const cells: Cell[] = [String(i + 1), r.name];
     r.subjects.forEach((s, k) => {
@@ -147,7 +156,13 @@ export function classSummaryDocument(d: ClassSummaryData, meta: PrintMeta): Eith
           labelled('Giáo viên chủ nhiệm', d.homeroom?.name),
         ]),
         blocks: [
-          { kind: 'table', columns, rows, fontSize: 6.5, notes: notes.notes() },
+          {
+            kind: 'table',
+            columns,
+            rows,
+            fontSize: 6.5,
+            notes: [...notes.notes(), ...yearNotes],
+          },
           {
             kind: 'paragraph',
             size: 'small',

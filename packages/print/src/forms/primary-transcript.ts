@@ -21,7 +21,7 @@ import {
   type Signer,
   documentMeta,
 } from './common.js';
-import type { StudentInfo } from './transcript.js';
+import { yearNotesBlock, type StudentInfo } from './transcript.js';
 
 /** One subject or educational activity of a primary học bạ page, at the end of the year. */
 export interface PrimaryTranscriptSubjectLine {
@@ -67,6 +67,12 @@ export interface PrimaryTranscriptData {
   readonly award?: string;
   /** e.g. `"Hoàn thành chương trình lớp học"`, `"Hoàn thành chương trình tiểu học"`. */
   readonly completion?: string;
+  /**
+   * The year's notes, one line each: exemptions with the decision, the individual education plan
+   * and the principal's decision (`primaryTranscriptNotes` of `@hoso/books`); transfers are in
+   * `enrolment`.
+   */
+  readonly notes?: ReadonlyArray<string>;
   readonly homeroom?: Signer;
   readonly principal?: Signer;
 }
@@ -102,6 +108,8 @@ function checkPrimaryTranscript(d: PrimaryTranscriptData): PrintError | undefine
     const v = d[k];
     if (v !== undefined && typeof v !== 'string') return bad(`${k} must be text`, [k]);
   }
+  if (d.notes !== undefined && (!isList(d.notes) || d.notes.some((n) => typeof n !== 'string')))
+    return bad('the notes are lines of text', ['notes']);
   return checkSigner(d.homeroom, ['homeroom']) ?? checkSigner(d.principal, ['principal']);
 }
 
@@ -234,6 +242,7 @@ export function primaryTranscriptDocument(
           { label: '6. Hoàn thành chương trình lớp học / chương trình tiểu học', value: d.completion ?? '' },
         ],
       },
+      ...yearNotesBlock(d.notes),
       {
         kind: 'signatures',
         items: [

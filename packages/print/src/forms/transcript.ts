@@ -5,7 +5,7 @@
 import { isList } from '../guards.js';
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { printError, type PrintError } from '../errors.js';
-import type { Cell, PrintDocument, Section } from '../model.js';
+import type { Block, Cell, PrintDocument, Section } from '../model.js';
 import { viDate } from '../text.js';
 import {
   checkMark,
@@ -63,6 +63,13 @@ export interface TranscriptData {
    * paper form's note of the corrections made in it (*trong bảng này có sửa chữa*).
    */
   readonly corrections?: string;
+  /**
+   * The year's notes, one line each (*ghi chú*): exemptions with the decision, the individual
+   * education plan and the principal's decision, transfers in and out with the date and the school,
+   * make-ups and results brought from another school (`circumstanceNotes`, `markedCellNotes` of
+   * `@hoso/books`).
+   */
+  readonly notes?: ReadonlyArray<string>;
   readonly homeroom?: Signer;
   readonly principal?: Signer;
 }
@@ -98,6 +105,8 @@ function checkTranscript(d: TranscriptData): PrintError | undefined {
     const v = d[k];
     if (v !== undefined && typeof v !== 'string') return bad(`${k} must be text`, [k]);
   }
+  if (d.notes !== undefined && (!isList(d.notes) || d.notes.some((n) => typeof n !== 'string')))
+    return bad('the notes are lines of text', ['notes']);
   for (const [i, s] of d.subjects.entries()) {
     const p = ['subjects', i];
     if (typeof s.name !== 'string' || s.name === '') return bad('a subject needs a name', [...p, 'name']);
@@ -113,6 +122,15 @@ function checkTranscript(d: TranscriptData): PrintError | undefined {
     d.learning.map((v, k) => checkMark(v, ['learning', k])).find((x) => x !== undefined) ??
     d.conduct.map((v, k) => checkMark(v, ['conduct', k])).find((x) => x !== undefined);
   return me ?? checkSigner(d.homeroom, ['homeroom']) ?? checkSigner(d.principal, ['principal']);
+}
+
+/** The year's notes on a học bạ page (secondary and primary), a small paragraph per line; nothing when none. */
+export function yearNotesBlock(notes: ReadonlyArray<string> | undefined): Block[] {
+  if (notes === undefined || notes.length === 0) return [];
+  return [
+    { kind: 'paragraph', size: 'small', text: 'Ghi chú:' },
+    ...notes.map((text): Block => ({ kind: 'paragraph', size: 'small', text: `– ${text}` })),
+  ];
 }
 
 /**
@@ -222,6 +240,7 @@ export function transcriptDocument(d: TranscriptData, meta: PrintMeta): Either<P
       ...(d.corrections === undefined
         ? []
         : [{ kind: 'paragraph' as const, size: 'small' as const, text: d.corrections }]),
+      ...yearNotesBlock(d.notes),
       { kind: 'fields', columns: 1, items: outcome },
       { kind: 'paragraph', text: `Nhận xét của giáo viên chủ nhiệm: ${d.remarks ?? ''}` },
       {
