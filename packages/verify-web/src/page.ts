@@ -5,7 +5,15 @@
  * and nothing is fetched: the page's CSP (`default-src 'none'`) forbids it, and every file is
  * read with the File API.
  */
-import { renderReport, verdictBanner, verdictSentence, verifyBundle, type VerifyReport } from '@hoso/verify';
+import {
+  parseDisclosure,
+  renderReport,
+  verdictBanner,
+  verdictSentence,
+  verifyBundle,
+  verifyTranscript,
+  type VerifyReport,
+} from '@hoso/verify';
 import { hasWebCryptoEd25519, pageSubtle } from './ed25519.js';
 import type { Ed25519Mode } from './mode.js';
 import { webWorkers } from './web-workers.js';
@@ -30,7 +38,7 @@ declare global {
 }
 
 /** The file fields of the form, each with the files picked or dropped on it. */
-const FIELDS = ['bundle', 'root', 'seal', 'witness', 'certificates', 'since'] as const;
+const FIELDS = ['bundle', 'root', 'seal', 'witness', 'certificates', 'since', 'disclosure'] as const;
 type Field = (typeof FIELDS)[number];
 const chosen = new Map<Field, File[]>();
 
@@ -81,9 +89,18 @@ const FIELD_OF: Readonly<Record<string, string>> = {
   certificates: 'certificates',
   since: 'since',
   expectedOrigin: 'origin',
+  disclosure: 'disclosure',
 };
 
 let workerUrl: string | undefined;
+
+/** Say why the run could not start, naming the form's field as the CLI names the option. */
+function refuse(message: string, path: ReadonlyArray<string | number>): void {
+  const field = FIELD_OF[String(path[0] ?? '')] ?? String(path.join('.'));
+  $('status').textContent = `Không thể kiểm tra (${field}): ${message}`;
+  window.hosoRefusal = { message, path };
+  document.body.dataset['state'] = 'refused';
+}
 
 async function run(): Promise<void> {
   const status = $('status');
@@ -91,11 +108,27 @@ async function run(): Promise<void> {
   document.body.dataset['state'] = 'running';
   result.hidden = true;
   const bundle = chosen.get('bundle')?.[0];
-  if (bundle === undefined) {
+  // The disclosure is read as it is, as the CLI reads --disclosure; its signature covers every byte.
+  const disclosure = await chosen.get('disclosure')?.[0]?.text();
+  const parsed = disclosure === undefined ? undefined : parseDisclosure(disclosure);
+  if (parsed !== undefined && parsed._tag === 'Left') {
+    refuse(`${parsed.left.message}`, ['disclosure', ...parsed.left.path]);
+    return;
+  }
+  // A transcript is a partial bundle verified on its own, as `hoso verify --disclosure` does.
+  const transcript = parsed !== undefined && parsed.right.scope === 'transcript';
+  if (transcript && bundle !== undefined) {
+    refuse('a transcript is verified on its own: remove the bundle / bản trích học bạ được kiểm tra riêng', [
+      'disclosure',
+    ]);
+    return;
+  }
+  if (bundle === undefined && !transcript) {
     status.textContent = 'Chưa chọn tệp hồ sơ (.hoso). / Pick a .hoso bundle first.';
     document.body.dataset['state'] = 'idle';
     return;
   }
+  const source = bundle ?? chosen.get('disclosure')![0]!;
   const forced = new URLSearchParams(location.hash.slice(1)).get('ed25519');
   const mode: Ed25519Mode = forced !== 'js' && (await hasWebCryptoEd25519(pageSubtle())) ? 'webcrypto' : 'js';
   workerUrl ??= URL.createObjectURL(new Blob([__HOSO_WORKER_SOURCE__], { type: 'text/javascript' }));
@@ -105,33 +138,35 @@ async function run(): Promise<void> {
   const certificates = await Promise.all(
     (chosen.get('certificates') ?? []).map(async (f) => new Uint8Array(await f.arrayBuffer())),
   );
-  status.textContent = `Đang kiểm tra ${bundle.name}… / Verifying ${bundle.name}…`;
+  status.textContent = `Đang kiểm tra ${source.name}… / Verifying ${source.name}…`;
   const started = performance.now();
-  const r = await verifyBundle(bundle, {
-    trust: {
-      rootKeys: await texts('root'),
-      sealKeys: await texts('seal'),
-      witnessKeys: await texts('witness'),
-      // Each file's bytes, PEM or DER, as the CLI passes a certificate file given to --trust.
-      ...(certificates.length === 0 ? {} : { certificates }),
-    },
-    ...(since === undefined ? {} : { since }),
-    ...(origin === '' ? {} : { expectedOrigin: origin }),
-    workers: Math.max(1, (navigator.hardwareConcurrency || 2) - 1),
-    workerFactory: webWorkers(workerUrl, mode),
-    // Ids stay in memory (24 bytes an event, grown as needed): a page has no disk to spill to.
-    idBuffer: 1 << 24,
-  });
+  const trust = {
+    rootKeys: await texts('root'),
+    sealKeys: await texts('seal'),
+    witnessKeys: await texts('witness'),
+    // Each file's bytes, PEM or DER, as the CLI passes a certificate file given to --trust.
+    ...(certificates.length === 0 ? {} : { certificates }),
+  };
+  const r =
+    bundle === undefined
+      ? await verifyTranscript(disclosure!, { trust })
+      : await verifyBundle(bundle, {
+          trust,
+          ...(since === undefined ? {} : { since }),
+          ...(origin === '' ? {} : { expectedOrigin: origin }),
+          ...(disclosure === undefined ? {} : { disclosure }),
+          workers: Math.max(1, (navigator.hardwareConcurrency || 2) - 1),
+          workerFactory: webWorkers(workerUrl, mode),
+          // Ids stay in memory (24 bytes an event, grown as needed): a page has no disk to spill to.
+          idBuffer: 1 << 24,
+        });
   if (r._tag === 'Left') {
-    const field = FIELD_OF[String(r.left.path[0] ?? '')] ?? String(r.left.path.join('.'));
-    status.textContent = `Không thể kiểm tra (${field}): ${r.left.message}`;
-    window.hosoRefusal = { message: r.left.message, path: r.left.path };
-    document.body.dataset['state'] = 'refused';
+    refuse(r.left.message, r.left.path);
     return;
   }
   const report = r.right;
   const milliseconds = performance.now() - started;
-  const html = renderReport(report, { source: bundle.name, bytes: bundle.size });
+  const html = renderReport(report, { source: source.name, bytes: source.size });
   const sentence = verdictSentence(report);
   $('verdict').textContent = verdictBanner(report.verdict);
   $('verdict').className = `verdict ${report.verdict}`;
@@ -143,7 +178,7 @@ async function run(): Promise<void> {
   const download = $<HTMLAnchorElement>('download');
   if (download.href.startsWith('blob:')) URL.revokeObjectURL(download.href);
   download.href = URL.createObjectURL(new Blob([html], { type: 'text/html' }));
-  download.download = `${bundle.name.replace(/\.hoso$/, '')}-report.html`;
+  download.download = `${source.name.replace(/\.(hoso|json)$/, '')}-report.html`;
   $<HTMLIFrameElement>('report').srcdoc = html;
   status.textContent = '';
   result.hidden = false;

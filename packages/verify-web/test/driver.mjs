@@ -32,13 +32,14 @@ const WITHOUT_WEBCRYPTO_ED25519 = `(() => {
 
 /**
  * @typedef {object} Inputs the files (paths) and text an inspector gives the page
- * @property {string} bundle
+ * @property {string} [bundle] (none for a transcript disclosure, verified on its own)
  * @property {string[]} [root]
  * @property {string[]} [seal]
  * @property {string[]} [witness]
  * @property {string[]} [certificates] root certificate files (PEM or DER)
  * @property {string} [since]
  * @property {string} [origin]
+ * @property {string} [disclosure] a disclosure file (hoso/disclosure@v1)
  */
 /**
  * @typedef {{ state: 'done', report: import('@hoso/verify').VerifyReport, ed25519: 'webcrypto' | 'js',
@@ -110,12 +111,13 @@ export async function openVerifier(browser, htmlPath, options = {}) {
    * @returns {Promise<Outcome>}
    */
   const verify = async (inputs) => {
-    await page.setInputFiles('#bundle', inputs.bundle);
+    await page.setInputFiles('#bundle', inputs.bundle === undefined ? [] : [inputs.bundle]);
     await page.setInputFiles('#root', inputs.root ?? []);
     await page.setInputFiles('#seal', inputs.seal ?? []);
     await page.setInputFiles('#witness', inputs.witness ?? []);
     await page.setInputFiles('#certificates', inputs.certificates ?? []);
     await page.setInputFiles('#since', inputs.since === undefined ? [] : [inputs.since]);
+    await page.setInputFiles('#disclosure', inputs.disclosure === undefined ? [] : [inputs.disclosure]);
     await page.fill('#origin', inputs.origin ?? '');
     await page.evaluate(() => {
       /** @type {PageGlobals} */ (/** @type {unknown} */ (globalThis)).document.body.dataset['state'] = 'started';
